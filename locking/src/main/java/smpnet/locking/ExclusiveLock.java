@@ -1,0 +1,19 @@
+package smpnet.locking;
+
+/**
+ * What every smpnet lock offers exclusively: the stack's lock factory hands these out, so protocol code
+ * works unchanged whether it got its own lock (fine mode) or the host's Giant (giant mode).
+ */
+public interface ExclusiveLock {
+    void lock();
+    boolean tryLock();
+    void unlock();
+    /** True if the calling thread holds it exclusively. */
+    boolean isOwned();
+    /** Throws {@link LockAssertionError} unless the calling thread holds it exclusively. */
+    void assertOwned();
+    /** Throws {@link LockAssertionError} if the calling thread holds it. */
+    void assertNotOwned();
+    /** The lock class name (e.g. "inp"). */
+    String className();
+}

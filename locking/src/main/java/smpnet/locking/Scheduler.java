@@ -1,0 +1,43 @@
+package smpnet.locking;
+
+/**
+ * The scheduling seam (DESIGN.md): every wait, worker start, clock read and timer of smpnet goes through
+ * one Scheduler, so the same stack code runs on free threads or under a deterministic scheduler.
+ */
+public interface Scheduler {
+
+    /** The scheduler in force for this JVM: {@link FreeScheduler#INSTANCE} unless one was installed. */
+    static Scheduler current() { return Schedulers.current(); }
+
+    /** Monotonic time in nanoseconds (virtual under a deterministic scheduler). */
+    long nanoTime();
+
+    /** Starts a worker thread bound to simulated CPU {@code cpu}; {@link #currentCpu()} returns it there. */
+    Thread startWorker(String name, int cpu, Runnable body);
+
+    /** The simulated CPU of the calling thread; a thread the scheduler did not start gets one by hash (>= 0). */
+    int currentCpu();
+
+    /** Blocks the calling thread until {@link #unpark} (spurious returns allowed, as LockSupport). */
+    void park(Object blocker);
+
+    /** As {@link #park} with a timeout in nanoseconds. */
+    void parkNanos(Object blocker, long nanos);
+
+    void unpark(Thread thread);
+
+    /** Called in a spin loop: a hint, or a yield once spinning has gone on too long. */
+    void spinWait(int iteration);
+
+    /** Runs {@code task} once after {@code delayNanos}, on a scheduler-owned timer thread. */
+    Cancellable schedule(long delayNanos, Runnable task);
+
+    /** A scheduling point (lock acquire/release, queue hand-off): free threads ignore it. */
+    default void schedulingPoint() {}
+
+    /** A timer or other pending action that can be cancelled. */
+    interface Cancellable {
+        /** Returns true if the action had not run and now never will. */
+        boolean cancel();
+    }
+}

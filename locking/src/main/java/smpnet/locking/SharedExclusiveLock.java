@@ -1,0 +1,13 @@
+package smpnet.locking;
+
+/**
+ * A lock with shared (read) and exclusive (write) modes: rw and sx locks, and Giant standing in for one
+ * (its shared acquisitions are exclusive, recursive ones).
+ */
+public interface SharedExclusiveLock extends ExclusiveLock {
+    void lockShared();
+    boolean tryLockShared();
+    void unlockShared();
+    /** Throws {@link LockAssertionError} unless the calling thread holds it shared or exclusive. */
+    void assertLocked();
+}
