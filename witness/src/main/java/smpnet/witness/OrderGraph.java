@@ -193,11 +193,14 @@ final class OrderGraph {
             return null;
         }
         long pair = pairKey(from, to);
-        List<Step> path = findPath(to, toEx, from, fromEx, blessed.containsKey(pair) ? edge(to, from) : null);
+        Edge excluded = blessed.containsKey(pair) ? edge(to, from) : null;
+        List<Step> path = findPath(to, toEx, from, fromEx, excluded, false);
         if (path != null) {
             if (reported.contains(pair)) {
                 return null;
             }
+            List<Step> declared = findPath(to, toEx, from, fromEx, excluded, true);
+            path = declared != null ? declared : path; // name the rule broken when there is one
             String allow = Witness.allowance(from.name(), to.name());
             if (allow == null) {
                 reported.add(pair);
@@ -221,7 +224,7 @@ final class OrderGraph {
         long pair = pairKey(from, to);
         Edge existing = edge(from, to);
         if (existing == null || (existing.types & types) != types || origin == Edge.Origin.DECLARED) {
-            List<Step> path = findPath(to, true, from, true, blessed.containsKey(pair) ? edge(to, from) : null);
+            List<Step> path = findPath(to, true, from, true, blessed.containsKey(pair) ? edge(to, from) : null, false);
             if (path != null && reported.add(pair)) {
                 f = new Finding(from, true, path, null, null);
             }
@@ -278,8 +281,10 @@ final class OrderGraph {
      * Breadth-first search for a deadlocking path start ~> target: from the new class (asked in mode
      * startRequest) along edges whose holder mode conflicts with the request arriving at each class, to the
      * held class (held here in mode targetHeld). States are (class, mode asked in), so read rules hold.
+     * With declaredOnly, only declared edges count (to tell a declared-order violation from a plain cycle).
      */
-    private List<Step> findPath(LockClass start, boolean startRequest, LockClass target, boolean targetHeld, Edge excluded) {
+    private List<Step> findPath(LockClass start, boolean startRequest, LockClass target, boolean targetHeld, Edge excluded,
+                                boolean declaredOnly) {
         int states = classCount * 2;
         int[] parent = new int[states];
         Edge[] via = new Edge[states];
@@ -303,7 +308,7 @@ final class OrderGraph {
                 continue;
             }
             for (Edge e : row) {
-                if (e == null || e == excluded) {
+                if (e == null || e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED)) {
                     continue;
                 }
                 for (int t = 0; t < 4; t++) {

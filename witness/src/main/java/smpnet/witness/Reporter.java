@@ -49,7 +49,7 @@ final class Reporter {
     /** Records, notifies, prints; returns true when the policy says this one must be thrown. */
     private boolean record(Report r) {
         total.increment();
-        String key = r.kind() + " " + String.join(" ", r.classes());
+        String key = r.kind() + (r.allowed() ? " allowed " : " ") + String.join(" ", r.classes());
         AtomicInteger n = occurrences.computeIfAbsent(key, k -> new AtomicInteger());
         boolean first = n.getAndIncrement() == 0;
         if (first) {
