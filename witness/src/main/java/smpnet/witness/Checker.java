@@ -81,7 +81,13 @@ final class Checker {
                 ts.validated.add(key);
             }
         }
-        reporter.publish(out);
+        try {
+            reporter.publish(out);
+        } catch (WitnessException e) {
+            ts.acquiring = false; // THROW: this acquisition ends here
+            ts.pendingSite = null;
+            throw e;
+        }
     }
 
     private void recursion(ThreadState ts, int i, LockClass cls, boolean exclusive, List<Report> out) {
