@@ -149,7 +149,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
     public boolean hasWaiters() { return (state & WAITERS) != 0; }
 
-    /** How many times the owner has re-entered it (0 when held once); only meaningful to the owner. */
+    /** How many times the calling thread holds it: 0 if it does not own it, 1 if held once. */
     public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
 
     @Override
