@@ -53,13 +53,14 @@ public class Mutex extends LockBase implements ExclusiveLock {
     public void lock() {
         Thread me = Thread.currentThread();
         witnessCheckOrder(true);
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (owner == me) {
             recurse();
         } else {
-            lockContended(me);
+            lockContended(me, site);
         }
         obtained(true, false);
     }
@@ -67,9 +68,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
     @Override
     public boolean tryLock() {
         Thread me = Thread.currentThread();
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (!tryRecurse(me)) {
             return false;
         }
@@ -88,8 +90,9 @@ public class Mutex extends LockBase implements ExclusiveLock {
     }
 
     /** Slow path: queue on the turnstile and park until the releasing owner hands the mutex over. */
-    private void lockContended(Thread me) {
+    private void lockContended(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
+        String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
         Waiter self = new Waiter(me, false);
         Scheduler sched = Schedulers.current();
@@ -102,7 +105,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
             turnstile.unlock();
         }
         owner = me;
-        profileContended(waitStart);
+        profileContended(waitStart, where);
     }
 
     /**
