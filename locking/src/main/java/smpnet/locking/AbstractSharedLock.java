@@ -116,17 +116,36 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         long waitStart = LockProfiler.waitStart();
         String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
-        Waiter self = new Waiter(me, false);
-        turnstile.lock();
-        if (queueOrTakeExclusive()) {
-            turnstile.enqueue(self);
-            turnstile.unlock();
-            self.await(Schedulers.current(), this, Long.MAX_VALUE);
-        } else {
-            turnstile.unlock();
+        Scheduler sched = Schedulers.current();
+        if (!spinToEnter(sched, false)) {
+            Waiter self = new Waiter(me, false);
+            turnstile.lock();
+            if (queueOrTakeExclusive()) {
+                turnstile.enqueue(self);
+                turnstile.unlock();
+                self.await(sched, this, Long.MAX_VALUE);
+            } else {
+                turnstile.unlock();
+            }
         }
         owner = me;
         profileContended(waitStart, where);
+    }
+
+    /**
+     * Adaptive spinning before queueing: retries the lock-free entry while nobody is queued, so a spinner
+     * never passes a queued waiter. True if it got in ({@code shared}: as a reader).
+     */
+    private boolean spinToEnter(Scheduler sched, boolean shared) {
+        for (int i = sched.spinsBeforeBlocking(); i > 0; i--) {
+            int s = state;
+            if (shared ? (s & (WRITER | WAITERS)) == 0 && STATE.compareAndSet(this, s, s + READER)
+                    : s == 0 && STATE.compareAndSet(this, 0, WRITER)) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     /** Under the turnstile lock: takes the lock if nobody holds it (false), else sets WAITERS (true). */
@@ -217,14 +236,17 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         long waitStart = LockProfiler.waitStart();
         String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
-        Waiter self = new Waiter(me, true);
-        turnstile.lock();
-        if (queueOrTakeShared()) {
-            turnstile.enqueue(self);
-            turnstile.unlock();
-            self.await(Schedulers.current(), this, Long.MAX_VALUE);
-        } else {
-            turnstile.unlock();
+        Scheduler sched = Schedulers.current();
+        if (!spinToEnter(sched, true)) {
+            Waiter self = new Waiter(me, true);
+            turnstile.lock();
+            if (queueOrTakeShared()) {
+                turnstile.enqueue(self);
+                turnstile.unlock();
+                self.await(sched, this, Long.MAX_VALUE);
+            } else {
+                turnstile.unlock();
+            }
         }
         ReadHolds.Entry e = holds.add(this);
         if (waitStart != LockProfiler.NOT_TIMED) e.hold = LockProfiler.obtained(className, false, waitStart, where);
