@@ -3,6 +3,11 @@ package smpnet.locking;
 /**
  * The scheduling seam (DESIGN.md): every wait, worker start, clock read and timer of smpnet goes through
  * one Scheduler, so the same stack code runs on free threads or under a deterministic scheduler.
+ *
+ * <p>Scheduling points, where a deterministic scheduler may switch threads, are: after every lock
+ * acquisition and release ({@link #schedulingPoint()}), every {@link #park}/{@link #parkNanos}, every
+ * {@link #spinWait}, condition variable signal and broadcast, and any queue hand-off that calls
+ * {@link #schedulingPoint()} itself. The free scheduler treats them as no-ops.
  */
 public interface Scheduler {
 
@@ -24,6 +29,7 @@ public interface Scheduler {
     /** As {@link #park} with a timeout in nanoseconds. */
     void parkNanos(Object blocker, long nanos);
 
+    /** Makes {@code thread}'s pending or next {@link #park} return (a permit, as LockSupport). */
     void unpark(Thread thread);
 
     /** Called in a spin loop: a hint, or a yield once spinning has gone on too long. */
@@ -31,6 +37,14 @@ public interface Scheduler {
 
     /** Runs {@code task} once after {@code delayNanos}, on a scheduler-owned timer thread. */
     Cancellable schedule(long delayNanos, Runnable task);
+
+    /**
+     * How many times a contended acquisition of a mutex, sx or rw lock retries, spinning, before it queues
+     * and parks. Spinning while the owner runs avoids a park/unpark for short holds and breaks the convoys
+     * that strict hand-off would form (FreeBSD's mutexes spin while the owner is on a CPU). Spinners never
+     * pass queued waiters. A deterministic scheduler returns 0: under a baton nobody else runs meanwhile.
+     */
+    default int spinsBeforeBlocking() { return 0; }
 
     /** A scheduling point (lock acquire/release, queue hand-off): free threads ignore it. */
     default void schedulingPoint() {}
