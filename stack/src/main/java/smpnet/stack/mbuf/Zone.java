@@ -111,8 +111,9 @@ public final class Zone<T> {
 
     /** Allocates an item through the cache of {@code cpu}. */
     public T alloc(int cpu, int how) {
+        if (how != NOWAIT && how != WAIT) throw new IllegalArgumentException("allocation flag " + how);
         T item = bucketSize == 0 ? allocFromPool() : allocFast(caches[cpu]);
-        if (item == null) item = allocAnywhere(true);
+        if (item == null) item = allocAnywhere(how != WAIT);
         if (item == null && how == WAIT) item = allocWaiting();
         return item;
     }
@@ -263,7 +264,7 @@ public final class Zone<T> {
         return null;
     }
 
-    /** Waits through the scheduler seam for a free, up to the zone's timeout; the failure was counted once. */
+    /** Waits through the scheduler seam for a free, up to the zone's timeout; a timeout counts one failure. */
     private T allocWaiting() {
         Scheduler sched = Scheduler.current();
         long deadline = sched.nanoTime() + waitTimeoutNanos;
@@ -275,7 +276,10 @@ public final class Zone<T> {
                     T item = allocAnywhere(false);
                     if (item != null) return item;
                     long left = deadline - sched.nanoTime();
-                    if (left <= 0) return null;
+                    if (left <= 0) {
+                        countFailure();
+                        return null;
+                    }
                     sleeps++;
                     freed.awaitNanos(waitLock, left);
                 }
@@ -284,6 +288,15 @@ public final class Zone<T> {
             }
         } finally {
             waitLock.unlock();
+        }
+    }
+
+    private void countFailure() {
+        poolLock.lock();
+        try {
+            failures++;
+        } finally {
+            poolLock.unlock();
         }
     }
 
@@ -304,11 +317,13 @@ public final class Zone<T> {
         poolLock.lock();
         try {
             if (poolCount + n > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + n));
-            System.arraycopy(c.items, c.count - n, pool, poolCount, n);
+            // The coldest bucket (bottom of the stack) leaves; the recently freed, cache-warm items stay.
+            System.arraycopy(c.items, 0, pool, poolCount, n);
             poolCount += n;
         } finally {
             poolLock.unlock();
         }
+        System.arraycopy(c.items, n, c.items, 0, c.count - n);
         Arrays.fill(c.items, c.count - n, c.count, null);
         c.count -= n;
     }
