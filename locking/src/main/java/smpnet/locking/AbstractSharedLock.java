@@ -346,6 +346,9 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
     @Override
     public boolean isHeld() { return isOwned() || isHeldShared(); }
 
+    /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return (state & WAITERS) != 0; }
+
     /** How many threads hold it shared now (a snapshot). */
     public int readers() { return state / READER; }
 

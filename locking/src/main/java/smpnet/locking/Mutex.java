@@ -143,6 +143,9 @@ public class Mutex extends LockBase implements ExclusiveLock {
         for (int i = 0; i < depth; i++) lock();
     }
 
+    /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return (state & WAITERS) != 0; }
+
     /** How many times the owner has re-entered it (0 when held once); only meaningful to the owner. */
     public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
 

@@ -101,6 +101,9 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     @Override
     void retakeAfterSleep(int token) { throw new IllegalStateException("unreachable"); }
 
+    /** True if a thread holds a ticket behind the owner's (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return next - serving > 1; }
+
     @Override
     public void assertNotOwned() { if (isOwned()) throw failure("owned"); }
 
