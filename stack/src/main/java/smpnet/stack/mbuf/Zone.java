@@ -165,6 +165,7 @@ public final class Zone<T> {
 
     @GuardedBy("mbuf_zone")
     private void pushPoolLocked(Object item) {
+        poolLock.assertOwned();
         if (poolCount == pool.length) pool = Arrays.copyOf(pool, pool.length * 2);
         pool[poolCount++] = item;
     }
