@@ -95,8 +95,8 @@ class ZoneTest {
         Zone<Integer> z = zone(1, 1, 2, 1_000_000L);
         assertNotNull(z.alloc(Zone.NOWAIT));
         assertNull(z.alloc(Zone.WAIT));
-        ZoneStats s = z.stats();
-        assertEquals(1, s.failures());
-        assertEquals(true, s.sleeps() >= 1);
+        // Whether it slept before the deadline depends on the clock; that it failed once does not.
+        assertEquals(1, z.stats().failures());
+        assertEquals(1, z.stats().inUse());
     }
 }
