@@ -56,7 +56,7 @@ class SimNicTest {
             assertEquals(expected, s.seq(), "flow " + s.flow() + " out of order");
             next.put(s.flow(), expected + 1);
             int hash = b.nic.rss().hashIpv4(IfAddress.parseIpv4("10.0.0.1"),
-                    IfAddress.parseIpv4("10.0.1.1"), 1000 + s.flow(), 9);
+                    IfAddress.parseIpv4("10.0.1.1"), 40000 + s.flow(), 9);
             assertEquals(hash, s.flowId());
             assertEquals(b.nic.sourceId(b.nic.rss().queueOf(hash)), s.sourceId());
             assertSame(b.nic, s.rcvIf());
