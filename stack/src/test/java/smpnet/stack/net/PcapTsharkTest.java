@@ -17,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 
 /** Captures of a wired NIC pair and of loopback, read back by tshark with checksum validation on. */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class PcapTsharkTest {
     @TempDir Path dir;
 

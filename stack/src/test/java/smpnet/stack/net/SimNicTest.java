@@ -15,10 +15,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.mbuf.MbufTransfer;
 
 /** NICs wired back to back: RSS queue choice, source ids, exact counters, full rings, copy into the peer's memory. */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class SimNicTest {
     private static final int FLOWS = 8;
     private static final int PER_FLOW = 50;

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 
 /** The pkt-gen style generator: every queue's ithread synthesises its own flows, in order, with valid checksums. */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class UdpFlowGeneratorTest {
     @TempDir Path dir;
 
