@@ -7,6 +7,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import smpnet.locking.Mutex;
+import smpnet.witness.LockFlags;
 
 /**
  * The netisr workstream queue is linearizable: a bounded FIFO whose enqueue either accepts or counts a drop,
@@ -16,7 +17,11 @@ import smpnet.locking.Mutex;
 public class WorkstreamLincheckTest {
     private static final boolean LONG = "long".equals(System.getProperty("smpnet.lincheck"));
 
-    private final Workstream<Integer> ws = new Workstream<>(0, 0, new Mutex("netisr"), 2);
+    /**
+     * NOWITNESS: witness learns orders and caches validated chains across invocations, which Lincheck's
+     * replay would see as non-determinism; the order checks are covered by the other netisr tests.
+     */
+    private final Workstream<Integer> ws = new Workstream<>(0, 0, new Mutex("netisr", LockFlags.NOWITNESS), 2);
 
     @Operation
     public boolean enqueue(int v) { return ws.enqueue(NetisrProtocol.IP, v); }
@@ -37,13 +42,13 @@ public class WorkstreamLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(LONG ? 50 : 5).invocationsPerIteration(LONG ? 5000 : 500)
+        new ModelCheckingOptions().iterations(LONG ? 50 : 3).invocationsPerIteration(LONG ? 5000 : 150)
                 .threads(2).actorsPerThread(3).check(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(LONG ? 50 : 5).invocationsPerIteration(LONG ? 5000 : 500)
+        new StressOptions().iterations(LONG ? 50 : 3).invocationsPerIteration(LONG ? 20_000 : 300)
                 .threads(2).actorsPerThread(3).check(getClass());
     }
 }
