@@ -42,13 +42,13 @@ public class WorkstreamLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(LONG ? 50 : 3).invocationsPerIteration(LONG ? 5000 : 150)
+        new ModelCheckingOptions().iterations(LONG ? 50 : 2).invocationsPerIteration(LONG ? 5000 : 100)
                 .threads(2).actorsPerThread(3).check(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(LONG ? 50 : 3).invocationsPerIteration(LONG ? 20_000 : 300)
+        new StressOptions().iterations(LONG ? 50 : 2).invocationsPerIteration(LONG ? 20_000 : 300)
                 .threads(2).actorsPerThread(3).check(getClass());
     }
 }
