@@ -47,7 +47,11 @@ final class Workstream<P> {
     boolean enqueue(NetisrProtocol proto, P packet) {
         lock.lock();
         try {
-            if (stopping || !queue.offer(proto, packet)) return false;
+            if (stopping) {
+                queue.countDrop();
+                return false;
+            }
+            if (!queue.offer(proto, packet)) return false;
             if (!running) work.signal();
             return true;
         } finally {
@@ -67,6 +71,7 @@ final class Workstream<P> {
                 dispatching = true;
                 return true;
             }
+            if (stopping) queue.countDrop();
             queuedOut[0] = !stopping && queue.offer(proto, packet);
             if (queuedOut[0] && !running && !dispatching) work.signal();
             return false;

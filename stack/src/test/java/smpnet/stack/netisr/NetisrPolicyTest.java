@@ -64,6 +64,7 @@ class NetisrPolicyTest {
         assertEquals(2, n.stop());
         assertFalse(n.dispatch(NetisrProtocol.IP, packet(0, 2)));
         assertEquals(List.of(), seen);
+        assertEquals(new NetisrStats(2, 0, 0, 1, 2, 0), n.totals());
     }
 
     @Test
