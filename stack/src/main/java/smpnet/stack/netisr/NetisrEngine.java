@@ -102,7 +102,10 @@ final class NetisrEngine<P> {
     }
 
     private boolean hybrid(Workstream<P> ws, NetisrProtocol proto, P packet) {
-        if (Scheduler.current().currentCpu() != ws.cpu) return enqueueOrDrop(ws, proto, packet);
+        // A CPU id maps to a worker as in the cpu policy (a foreign thread's hashed id included).
+        if (Math.floorMod(Scheduler.current().currentCpu(), workers.length) != ws.cpu) {
+            return enqueueOrDrop(ws, proto, packet);
+        }
         boolean[] queued = new boolean[1];
         if (!ws.claimOrEnqueue(proto, packet, queued)) {
             if (!queued[0]) ops.drop(packet);
