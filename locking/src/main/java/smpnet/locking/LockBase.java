@@ -38,14 +38,17 @@ abstract class LockBase {
     @GuardedBy("this")
     LockProfiler.Hold hold;
 
-    LockBase(String className, int flags, LockKind kind) {
+    LockBase(String className, int flags, LockKind kind) { this(className, flags, kind, Witness.active()); }
+
+    /** With a given verifier (null: none); tests use a fresh one to see exactly the reports they cause. */
+    LockBase(String className, int flags, LockKind kind, Witness witness) {
         if (className == null || className.isEmpty()) {
             throw new IllegalArgumentException("a lock needs a class name");
         }
         this.className = className;
         this.flags = flags;
         this.kind = kind;
-        Witness active = (flags & LockFlags.NOWITNESS) != 0 ? null : Witness.active();
+        Witness active = (flags & LockFlags.NOWITNESS) != 0 ? null : witness;
         this.w = active;
         this.cls = active == null ? null : active.lockClass(className, kind, flags);
     }
@@ -76,6 +79,15 @@ abstract class LockBase {
         Schedulers.point();
     }
 
+    /**
+     * After every release: witness forgets the hold, then a scheduling point. Witness hears of a release
+     * only once the lock's own state is released, so a witness that throws leaves no lock held.
+     */
+    final void released(boolean exclusive) {
+        witnessUnlocked(exclusive);
+        Schedulers.point();
+    }
+
     final void witnessUnlocked(boolean exclusive) {
         if (HOOKS && w != null) w.unlocked(this, cls, exclusive);
     }
@@ -86,14 +98,14 @@ abstract class LockBase {
 
     // ---- profiling of exclusive holds ----
 
-    /** Fast path: profile the uncontended acquisition only in full mode. */
-    final void profileUncontended() {
-        if (LockProfiler.mode == LockProfiler.FULL) hold = LockProfiler.obtained(className, true, LockProfiler.NOT_TIMED);
+    /** Fast path: {@code site} is non-null only in full mode, when every acquisition is profiled. */
+    final void profileUncontended(String site) {
+        if (site != null) hold = LockProfiler.obtained(className, true, LockProfiler.NOT_TIMED, site);
     }
 
     /** Slow path: {@code waitStart} is {@link LockProfiler#NOT_TIMED} when profiling was off. */
-    final void profileContended(long waitStart) {
-        if (waitStart != LockProfiler.NOT_TIMED) hold = LockProfiler.obtained(className, true, waitStart);
+    final void profileContended(long waitStart, String site) {
+        if (waitStart != LockProfiler.NOT_TIMED) hold = LockProfiler.obtained(className, true, waitStart, site);
     }
 
     final void profileReleased() {
@@ -128,12 +140,14 @@ abstract class LockBase {
     }
 
     /**
-     * The start of every exclusive release: tells witness, checks ownership, and drops one recursion level
-     * if there is one (returns true: the lock stays held).
+     * The start of every exclusive release: checks ownership (a release of a lock not owned is reported to
+     * witness, then fails loudly), and drops one recursion level if there is one (true: still held).
      */
     final boolean releaseRecursion() {
-        witnessUnlocked(true);
-        if (owner != Thread.currentThread()) throw failure("unlocked but not owned");
+        if (owner != Thread.currentThread()) {
+            witnessUnlocked(true);
+            throw failure("unlocked but not owned");
+        }
         if (recursion == 0) return false;
         recursion--;
         return true;

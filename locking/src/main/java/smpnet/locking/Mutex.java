@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
 import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
 
 /**
  * A sleep mutex (FreeBSD mtx(9), MTX_DEF): blocks when contended and is handed directly to the oldest
@@ -43,6 +44,8 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     Mutex(String className, int flags, LockKind kind) { super(className, flags, kind); }
 
+    Mutex(String className, int flags, LockKind kind, Witness witness) { super(className, flags, kind, witness); }
+
     @Override
     String kindName() { return "mutex"; }
 
@@ -50,13 +53,14 @@ public class Mutex extends LockBase implements ExclusiveLock {
     public void lock() {
         Thread me = Thread.currentThread();
         witnessCheckOrder(true);
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (owner == me) {
             recurse();
         } else {
-            lockContended(me);
+            lockContended(me, site);
         }
         obtained(true, false);
     }
@@ -64,9 +68,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
     @Override
     public boolean tryLock() {
         Thread me = Thread.currentThread();
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (!tryRecurse(me)) {
             return false;
         }
@@ -81,25 +86,43 @@ public class Mutex extends LockBase implements ExclusiveLock {
             owner = null;
             if (!STATE.compareAndSet(this, LOCKED, FREE)) handOff();
         }
-        Schedulers.point();
+        released(true);
     }
 
-    /** Slow path: queue on the turnstile and park until the releasing owner hands the mutex over. */
-    private void lockContended(Thread me) {
+    /**
+     * Slow path: spin briefly, then queue on the turnstile and park until the releasing owner hands the
+     * mutex over.
+     */
+    private void lockContended(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
+        String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
-        Waiter self = new Waiter(me, false);
         Scheduler sched = Schedulers.current();
-        turnstile.lock();
-        if (queueOrTake()) {
-            turnstile.enqueue(self);
-            turnstile.unlock();
-            self.await(sched, this, Long.MAX_VALUE);
-        } else {
-            turnstile.unlock();
+        if (!spinForRelease(sched)) {
+            Waiter self = new Waiter(me, false);
+            turnstile.lock();
+            if (queueOrTake()) {
+                turnstile.enqueue(self);
+                turnstile.unlock();
+                self.await(sched, this, Long.MAX_VALUE);
+            } else {
+                turnstile.unlock();
+            }
         }
         owner = me;
-        profileContended(waitStart);
+        profileContended(waitStart, where);
+    }
+
+    /**
+     * Adaptive spinning: retries while nobody is queued; a queued waiter keeps the mutex LOCKED (hand-off),
+     * so a spinner never passes it. True if the mutex was taken.
+     */
+    private boolean spinForRelease(Scheduler sched) {
+        for (int i = sched.spinsBeforeBlocking(); i > 0; i--) {
+            if (state == FREE && STATE.compareAndSet(this, FREE, LOCKED)) return true;
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     /**
@@ -143,7 +166,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
         for (int i = 0; i < depth; i++) lock();
     }
 
-    /** How many times the owner has re-entered it (0 when held once); only meaningful to the owner. */
+    /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return (state & WAITERS) != 0; }
+
+    /** How many times the calling thread holds it: 0 if it does not own it, 1 if held once. */
     public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
 
     @Override

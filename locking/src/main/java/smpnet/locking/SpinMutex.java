@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
+import smpnet.witness.Witness;
 
 /**
  * A spin mutex (FreeBSD MTX_SPIN) for the leaves of the lock order (allocator, timer wheel, wait queues).
@@ -42,6 +43,8 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     /** A spin mutex of lock class {@code className} with {@link LockFlags} {@code flags}. */
     public SpinMutex(String className, int flags) { super(className, flags, LockKind.SPIN); }
 
+    SpinMutex(String className, int flags, Witness witness) { super(className, flags, LockKind.SPIN, witness); }
+
     @Override
     String kindName() { return "spin mutex"; }
 
@@ -49,14 +52,15 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     public void lock() {
         Thread me = Thread.currentThread();
         witnessCheckOrder(true);
+        String site = LockProfiler.fullModeSite();
         int s = serving;
         if (NEXT.compareAndSet(this, s, s + 1)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (owner == me) {
             recurse();
         } else {
-            spinForTurn(me);
+            spinForTurn(me, site);
         }
         obtained(true, false);
     }
@@ -64,10 +68,11 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     @Override
     public boolean tryLock() {
         Thread me = Thread.currentThread();
+        String site = LockProfiler.fullModeSite();
         int s = serving;
         if (NEXT.compareAndSet(this, s, s + 1)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (!tryRecurse(me)) {
             return false;
         }
@@ -82,17 +87,18 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
             owner = null;
             SERVING.setRelease(this, serving + 1);
         }
-        Schedulers.point();
+        released(true);
     }
 
     /** Slow path: take a ticket and spin (then yield) until it is served. Spinning is not sleeping. */
-    private void spinForTurn(Thread me) {
+    private void spinForTurn(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
+        String where = LockProfiler.siteOfWait(waitStart, site);
         int ticket = (int) NEXT.getAndAdd(this, 1);
         Scheduler sched = Schedulers.current();
         for (int i = 0; serving != ticket; i++) sched.spinWait(i);
         owner = me;
-        profileContended(waitStart);
+        profileContended(waitStart, where);
     }
 
     @Override
@@ -100,6 +106,9 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
 
     @Override
     void retakeAfterSleep(int token) { throw new IllegalStateException("unreachable"); }
+
+    /** True if a thread holds a ticket behind the owner's (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return next - serving > 1; }
 
     @Override
     public void assertNotOwned() { if (isOwned()) throw failure("owned"); }
