@@ -169,5 +169,8 @@ class StackLocksTest {
         // among the four leaves of row 13) are left unordered.
         assertEquals(202, LockOrder.edges().size());
         assertEquals("sblock -> Giant", LockOrder.edges().get(0).toString());
+        assertEquals("sblock -> Giant -> tcbinfo -> inp -> syncache -> so_snd -> so_rcv -> ipq -> rib -> rtentry"
+                + " -> lle_table -> lle -> if_addr -> netisr -> txring -> mbuf_zone",
+                LockOrder.describe().lines().findFirst().orElseThrow());
     }
 }
