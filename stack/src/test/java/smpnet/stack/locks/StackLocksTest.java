@@ -141,7 +141,8 @@ class StackLocksTest {
     @Test
     void wrongKindIsRefused() {
         StackLocks locks = new StackLocks(LockMode.FINE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> locks.rwlock(LockInventory.INP));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> locks.rwlock(LockInventory.INP));
         assertEquals("inp is a MUTEX class, not [RW]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> locks.mutex(LockInventory.SBLOCK));
         assertThrows(IllegalArgumentException.class, () -> locks.sxlock(LockInventory.RIB));
