@@ -125,6 +125,12 @@ public final class SimNic extends Ifnet {
         for (RxQueue q : rx) q.awaitDrained();
     }
 
+    @Override
+    public void awaitDrained() {
+        awaitTransmitted();
+        awaitReceived();
+    }
+
     // ---- life cycle and counters ------------------------------------------------------------------------
 
     @Override
