@@ -28,17 +28,20 @@ public final class Ipv4Header {
 
     private final MemorySegment s;
 
+    /** Validates the header at the start of {@code s}, which holds the whole packet. */
+    public Ipv4Header(MemorySegment s) throws MalformedPacketException { this(s, s.byteSize()); }
+
     /**
-     * Validates the header at the start of {@code s}, whose size is the number of bytes the link layer
-     * delivered (it may exceed the total length: Ethernet pads short frames to 60 bytes).
+     * Validates the header at the start of {@code s} (which holds at least the header, or all it could)
+     * in a packet of which the link layer delivered {@code have} bytes: more than the total length is
+     * fine (Ethernet pads short frames to 60 bytes), fewer is truncation.
      */
-    public Ipv4Header(MemorySegment s) throws MalformedPacketException {
-        long have = s.byteSize();
-        if (have < MIN_LENGTH) throw Malformed.TRUNCATED.exception();
+    public Ipv4Header(MemorySegment s, long have) throws MalformedPacketException {
+        if (have < MIN_LENGTH || s.byteSize() < MIN_LENGTH) throw Malformed.TRUNCATED.exception();
         int vihl = Bytes.u8(s, 0);
         if ((vihl >>> 4) != 4) throw Malformed.BAD_VERSION.exception();
         int hlen = (vihl & 0xf) * 4;
-        if (hlen < MIN_LENGTH || hlen > have) throw Malformed.BAD_HEADER_LENGTH.exception();
+        if (hlen < MIN_LENGTH || hlen > have || hlen > s.byteSize()) throw Malformed.BAD_HEADER_LENGTH.exception();
         int total = Bytes.u16(s, 2);
         if (total < hlen) throw Malformed.BAD_LENGTH.exception();
         if (total > have) throw Malformed.TRUNCATED.exception();

@@ -33,24 +33,17 @@ public final class UdpHeader {
 
     public int checksum() { return Bytes.u16(s, 6); }
 
-    /** RFC 768: a zero checksum means the sender computed none; otherwise the sum must verify. */
-    public boolean checksumValid(int src, int dst) {
-        if (checksum() == 0) return true;
-        return new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_UDP, length())
-                .add(s, 0, length()).finish() == 0;
-    }
-
     /**
-     * Writes the header at the start of {@code s} (header plus filled-in payload, exactly {@code s}'s
-     * size) and its checksum; a computed 0 is sent as 0xffff (RFC 768).
+     * Writes the header at the start of {@code s} with a zero checksum; the caller sums pseudo-header,
+     * header and payload and calls {@link #setChecksum}.
      */
-    public static void write(MemorySegment s, int sport, int dport, int src, int dst) {
-        int len = (int) s.byteSize();
+    public static void write(MemorySegment s, int sport, int dport, int length) {
         Bytes.put16(s, 0, sport);
         Bytes.put16(s, 2, dport);
-        Bytes.put16(s, 4, len);
+        Bytes.put16(s, 4, length);
         Bytes.put16(s, 6, 0);
-        int c = new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_UDP, len).add(s, 0, len).finish();
-        Bytes.put16(s, 6, c == 0 ? 0xffff : c);
     }
+
+    /** Stores a computed checksum; a computed 0 is sent as 0xffff, since 0 means "none" (RFC 768). */
+    public static void setChecksum(MemorySegment s, int computed) { Bytes.put16(s, 6, computed == 0 ? 0xffff : computed); }
 }

@@ -113,16 +113,18 @@ class HeaderViewsTest {
 
         MemorySegment i = MemorySegment.ofArray(new byte[12]);
         IcmpHeader.write(i, IcmpHeader.ECHO_REQUEST, 0, (0x1234 << 16) | 7);
+        IcmpHeader.setChecksum(i, Checksum.of(i, 0, 12));
+        assertEquals("0800e5c412340007" + "00000000", HexFormat.of().formatHex(i.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
         IcmpHeader ih = new IcmpHeader(i);
         assertEquals(0x1234, ih.identifier());
         assertEquals(7, ih.sequence());
-        i.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 11, (byte) 1);
-        assertEquals(Malformed.BAD_CHECKSUM, reason(() -> new IcmpHeader(i)));
+        assertEquals(Malformed.TRUNCATED, reason(() -> new IcmpHeader(i.asSlice(0, 7))));
 
         MemorySegment u = MemorySegment.ofArray(new byte[10]);
         u.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 8, (byte) 'h');
         u.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 9, (byte) 'i');
-        UdpHeader.write(u, 1000, 2000, 0x0a000001, 0x0a000002);
+        UdpHeader.write(u, 1000, 2000, 10);
+        UdpHeader.setChecksum(u, new Checksum().addPseudoHeader(0x0a000001, 0x0a000002, 17, 10).add(u, 0, 10).finish());
         UdpHeader uh = new UdpHeader(u);
         assertEquals(10, uh.length());
         assertTrue(uh.checksumValid(0x0a000001, 0x0a000002));
