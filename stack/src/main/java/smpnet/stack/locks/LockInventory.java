@@ -35,7 +35,9 @@ public enum LockInventory {
     RXRING(12, 14, "rxring", LockKindOfRow.MUTEX, 0, false),
     MBUF_ZONE(13, 15, "mbuf_zone", LockKindOfRow.MUTEX, 0, false),
     CALLOUT(13, 15, "callout", LockKindOfRow.MUTEX, 0, false),
-    SLEEPQ(13, 15, "sleepq", LockKindOfRow.SPIN, 0, false);
+    SLEEPQ(13, 15, "sleepq", LockKindOfRow.SPIN, 0, false),
+    /** A packet capture's file (FreeBSD's bpf descriptor lock): a leaf taken from driver paths. */
+    BPF(13, 15, "bpf", LockKindOfRow.MUTEX, 0, false);
 
     private final int row;
     private final int rank;
