@@ -17,6 +17,10 @@ public final class Ether {
         void arpInput(Mbuf packet);
     }
 
+    /** Smallest frame without its FCS (IEEE 802.3: 64 bytes on the wire); shorter ones are padded with zeros. */
+    static final int MIN_FRAME = 60;
+    private static final byte[] PADDING = new byte[MIN_FRAME];
+
     private final Counters<EtherStat> stats = new Counters<>("ether", EtherStat.class);
 
     public Counters<EtherStat> stats() { return stats; }
@@ -62,6 +66,12 @@ public final class Ether {
             return false;
         }
         EthernetHeader.write(m.data(), dstMac, link.mac(), etherType);
+        int pad = MIN_FRAME - m.pktLen();
+        if (pad > 0 && !m.append(PADDING, 0, pad, Mbuf.M_NOWAIT)) {
+            stats.increment(EtherStat.NO_BUFFERS);
+            m.freeChain();
+            return false;
+        }
         stats.increment(EtherStat.SENT);
         if (link.transmit(m)) return true;
         stats.increment(EtherStat.TX_DROPPED);

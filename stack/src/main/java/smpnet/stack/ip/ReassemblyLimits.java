@@ -13,7 +13,7 @@ package smpnet.stack.ip;
 public record ReassemblyLimits(int fragmentsPerPacket, int packets, int bytes, long timeoutNanos) {
     public static final ReassemblyLimits DEFAULT = new ReassemblyLimits(16, 256, 1 << 20, 30_000_000_000L);
 
-    ReassemblyLimits {
+    public ReassemblyLimits {
         if (fragmentsPerPacket < 2 || packets < 1 || bytes < 576 || timeoutNanos <= 0) {
             throw new IllegalArgumentException("bad reassembly limits");
         }
