@@ -124,15 +124,20 @@ final class NetisrEngine<P> {
         locks.runEntryPoint(() -> h.handle(packet));
     }
 
-    /** Runs one queued packet's handler in a worker: witness netisr context, Giant in giant-over-fine mode. */
+    /**
+     * Runs one queued packet's handler in a worker: the host's entry point (Giant unless in fine mode), then
+     * witness's netisr context inside it.
+     */
     private void runHandler(NetisrProtocol proto, P packet) {
         PacketOps.Handler<P> h = handlers.get(proto);
         String name = proto.name();
+        locks.enterEntryPoint();
         if (witness != null) witness.enterHandler(HandlerKind.NETISR, name);
         try {
-            locks.runEntryPoint(() -> h.handle(packet));
+            h.handle(packet);
         } finally {
             if (witness != null) witness.leaveHandler(HandlerKind.NETISR, name);
+            locks.leaveEntryPoint();
         }
     }
 

@@ -15,10 +15,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.mbuf.MbufTransfer;
 
 /** NICs wired back to back: RSS queue choice, source ids, exact counters, full rings, copy into the peer's memory. */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class SimNicTest {
     private static final int FLOWS = 8;
     private static final int PER_FLOW = 50;
@@ -56,7 +57,7 @@ class SimNicTest {
             assertEquals(expected, s.seq(), "flow " + s.flow() + " out of order");
             next.put(s.flow(), expected + 1);
             int hash = b.nic.rss().hashIpv4(IfAddress.parseIpv4("10.0.0.1"),
-                    IfAddress.parseIpv4("10.0.1.1"), 1000 + s.flow(), 9);
+                    IfAddress.parseIpv4("10.0.1.1"), 40000 + s.flow(), 9);
             assertEquals(hash, s.flowId());
             assertEquals(b.nic.sourceId(b.nic.rss().queueOf(hash)), s.sourceId());
             assertSame(b.nic, s.rcvIf());
