@@ -21,7 +21,7 @@ import smpnet.stack.netisr.NetisrConfig;
 import smpnet.stack.netisr.PlacementPolicy;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.testing.Frames;
-import smpnet.stack.testing.StackWitness;
+import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.wire.EthernetHeader;
 
 /**
@@ -29,7 +29,7 @@ import smpnet.stack.wire.EthernetHeader;
  * workers, in both locking modes and every dispatch; at the socket, datagrams of one source (source
  * placement) or of one flow (flow placement) arrive in the order they entered the NIC.
  */
-@ExtendWith(StackWitness.class)
+@ExtendWith(WitnessExtension.class)
 class DeliveryOrderTest {
     private static final int QUEUES = 4;
     private static final int FLOWS = 8;

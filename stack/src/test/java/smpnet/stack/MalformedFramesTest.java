@@ -16,14 +16,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.net.SimNic;
-import smpnet.stack.testing.StackWitness;
+import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.wire.EthernetHeader;
 
 /**
  * Truncated and garbled frames of every header type reach a host through its NIC: each is a counted drop
  * under the right reason, nothing throws, nothing leaks (the mbuf leak extension checks every test).
  */
-@ExtendWith(StackWitness.class)
+@ExtendWith(WitnessExtension.class)
 class MalformedFramesTest {
     private static final int US = 0x0a000002;
     private static final int PEER = 0x0a000001;

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.socket.UdpSocket;
-import smpnet.stack.testing.StackWitness;
+import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.udp.UdpStat;
 
 /** The socket API over two hosts: blocking, timeouts, non-blocking, watermarks, close, bind rules, kevents. */
-@ExtendWith(StackWitness.class)
+@ExtendWith(WitnessExtension.class)
 class SocketApiTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final InetSocketAddress B = new InetSocketAddress("10.0.0.2", 6000);
