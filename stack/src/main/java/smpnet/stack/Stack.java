@@ -87,6 +87,7 @@ public final class Stack implements AutoCloseable {
         ip.input().register(Ipv4Header.PROTO_UDP, udp);
         icmp.registerTransport(Ipv4Header.PROTO_UDP, udp);
         netisr.register(NetisrProtocol.IP, ip.input()::input);
+        ip.setLoopback(m -> netisr.dispatch(NetisrProtocol.IP, m));
         netisr.register(NetisrProtocol.ARP, this::arpInput);
     }
 

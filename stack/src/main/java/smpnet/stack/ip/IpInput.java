@@ -198,7 +198,7 @@ public final class IpInput {
         }
         h.decrementTtl();
         stats.increment(IpStat.FORWARDED);
-        output.send(m, r, h.destination(), false);
+        output.send(m, r, h.destination(), false, mtu);
     }
 
     /** The reassembly timed out a datagram: RFC 792 time exceeded (code 1) if its first fragment came. */

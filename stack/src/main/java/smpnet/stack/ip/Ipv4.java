@@ -46,6 +46,12 @@ public final class Ipv4 {
         return ifc;
     }
 
+    /**
+     * Routes packets for our own addresses to {@code loop} (the host's netisr) instead of a link. Set
+     * before packets flow.
+     */
+    public void setLoopback(java.util.function.Consumer<Mbuf> loop) { output.setLoopback(input::isLocal, loop); }
+
     /** Datagrams waiting in reassembly. */
     public int reassemblyPending() { return reassembly.pending(); }
 
