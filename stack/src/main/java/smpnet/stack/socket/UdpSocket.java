@@ -204,12 +204,18 @@ public final class UdpSocket implements Pollable, AutoCloseable {
         int fport = target == null ? 0 : target.getPort();
         if (target != null && fport == 0) throw new SocketException("Can't assign requested address: port 0");
         snd.sblock.lock();
-        locks.enterEntryPoint();
         try {
-            throwPendingError();
+            // Allocate before the entry point: an M_WAIT allocation may sleep, and must not hold Giant while it does.
             Mbuf m = alloc.fromBytes(data, off, len, HEADROOM, blocking ? Mbuf.M_WAIT : Mbuf.M_NOWAIT);
             if (m == null) throw new SocketException("No buffer space available");
-            switch (udp.send(pcb, m, faddr, fport)) {
+            Udp.SendResult r;
+            locks.enterEntryPoint();
+            try {
+                r = sendLocked(m, faddr, fport);
+            } finally {
+                locks.leaveEntryPoint();
+            }
+            switch (r) {
                 case SENT, DROPPED -> { }
                 case NOT_CONNECTED -> throw new SocketException("Destination address required");
                 case NO_ROUTE -> throw new NoRouteToHostException("No route to host: " + target);
@@ -218,9 +224,19 @@ public final class UdpSocket implements Pollable, AutoCloseable {
                 case NO_PORTS -> throw new BindException("No ephemeral port available");
             }
         } finally {
-            locks.leaveEntryPoint();
             snd.sblock.unlock();
         }
+    }
+
+    /** Reports a pending error (freeing {@code m}) or sends; the caller holds sblock and the entry point. */
+    private Udp.SendResult sendLocked(Mbuf m, int faddr, int fport) throws IOException {
+        try {
+            throwPendingError();
+        } catch (IOException e) {
+            m.freeChain();
+            throw e;
+        }
+        return udp.send(pcb, m, faddr, fport);
     }
 
     private void checkMaxDatagram(int len) throws SocketException {
