@@ -12,9 +12,10 @@ public final class LockClass {
     private final String name;
     private final int id;
     final Witness owner;
-    // Written once when a provisional class settles (under the owner's registry monitor); read lock-free.
-    private volatile LockKind kind;
-    private volatile int flags;
+    // Written once when a provisional class settles (under the owner's registry monitor), before the
+    // class is returned to the lock that will use it; locks keep it in final fields, which publishes it.
+    private LockKind kind;
+    private int flags;
     private volatile boolean provisional;
 
     LockClass(Witness owner, String name, LockKind kind, int flags, int id, boolean provisional) {

@@ -114,7 +114,12 @@ public final class Witness {
     }
 
     private LockClass own(LockClass c) {
-        return c.owner == this ? c : graph.lockClass(c.name(), c.kind(), c.flags(), false);
+        return c.owner == this ? c : adopt(c);
+    }
+
+    /** A class of another witness instance (tests mixing instances): use this instance's class of that name. */
+    private LockClass adopt(LockClass c) {
+        return graph.lockClass(c.name(), c.kind(), c.flags(), false);
     }
 
     // ---- hooks ----
