@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import smpnet.witness.LockFlags;
+import smpnet.witness.LockKind;
 import smpnet.witness.Policy;
 import smpnet.witness.Report;
 import smpnet.witness.ReportKind;
@@ -29,28 +30,19 @@ class WitnessHooksTest {
 
     @Test
     void aReversedOrderIsReportedWithoutAnyDeadlock() {
-        Mutex a = new Mutex("wh_a", 0, smpnet.witness.LockKind.MUTEX, w);
-        Mutex b = new Mutex("wh_b", 0, smpnet.witness.LockKind.MUTEX, w);
-        a.lock();
-        b.lock();
-        b.unlock();
-        a.unlock();
-        b.lock();
-        a.lock();
-        a.unlock();
-        b.unlock();
+        Mutex a = new Mutex("wh_a", 0, LockKind.MUTEX, w);
+        Mutex b = new Mutex("wh_b", 0, LockKind.MUTEX, w);
+        nest(a, b);
+        nest(b, a);
         assertEquals(List.of(ReportKind.LOCK_ORDER_REVERSAL), kinds());
         assertEquals(List.of("wh_b", "wh_a"), w.reports().get(0).classes().subList(0, 2));
     }
 
     @Test
     void aTryLockNeverClosesACycle() {
-        Mutex a = new Mutex("wh_ta", 0, smpnet.witness.LockKind.MUTEX, w);
-        Mutex b = new Mutex("wh_tb", 0, smpnet.witness.LockKind.MUTEX, w);
-        a.lock();
-        b.lock();
-        b.unlock();
-        a.unlock();
+        Mutex a = new Mutex("wh_ta", 0, LockKind.MUTEX, w);
+        Mutex b = new Mutex("wh_tb", 0, LockKind.MUTEX, w);
+        nest(a, b);
         b.lock();
         a.tryLock();
         a.unlock();
@@ -60,19 +52,14 @@ class WitnessHooksTest {
 
     @Test
     void takingAnSxLockWhileHoldingAMutexIsReported() {
-        Mutex m = new Mutex("wh_m", 0, smpnet.witness.LockKind.MUTEX, w);
-        SxLock sx = new SxLock("wh_sx", 0, w);
-        m.lock();
-        sx.lock();
-        sx.unlock();
-        m.unlock();
+        nest(new Mutex("wh_m", 0, LockKind.MUTEX, w), new SxLock("wh_sx", 0, w));
         assertEquals(List.of(ReportKind.SLEEP_WITH_LOCK), kinds());
     }
 
     @Test
     void aCvWaitMayReleaseItsOwnMutexButNotHoldAnother() {
-        Mutex own = new Mutex("wh_own", 0, smpnet.witness.LockKind.MUTEX, w);
-        Mutex other = new Mutex("wh_other", 0, smpnet.witness.LockKind.MUTEX, w);
+        Mutex own = new Mutex("wh_own", 0, LockKind.MUTEX, w);
+        Mutex other = new Mutex("wh_other", 0, LockKind.MUTEX, w);
         CondVar cv = new CondVar("wh_cv", w);
         own.lock();
         cv.awaitNanos(own, 0);
@@ -115,6 +102,13 @@ class WitnessHooksTest {
         assertEquals(List.of(ReportKind.LOCK_ORDER_REVERSAL), kinds());
     }
 
+    private static void nest(ExclusiveLock first, ExclusiveLock second) {
+        first.lock();
+        second.lock();
+        second.unlock();
+        first.unlock();
+    }
+
     private static void readBoth(RwLock first, RwLock second) {
         first.lockShared();
         second.lockShared();
@@ -135,7 +129,7 @@ class WitnessHooksTest {
 
     @Test
     void anUnlockOfALockNotHeldIsReportedAndFails() {
-        Mutex m = new Mutex("wh_unheld", 0, smpnet.witness.LockKind.MUTEX, w);
+        Mutex m = new Mutex("wh_unheld", 0, LockKind.MUTEX, w);
         assertThrows(LockAssertionError.class, m::unlock);
         assertEquals(List.of(ReportKind.UNLOCK_NOT_HELD), kinds());
     }

@@ -10,9 +10,12 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import smpnet.locking.Giant;
+import smpnet.locking.LockProfiler;
 import smpnet.locking.Mutex;
 import smpnet.locking.RwLock;
 import smpnet.locking.SpinMutex;
@@ -39,6 +42,23 @@ public class UncontendedBench {
 
     @Benchmark
     public void mutex() {
+        mutex.lock();
+        mutex.unlock();
+    }
+
+    /** Switches lock profiling to contended-only for the benchmarks that take it as a parameter. */
+    @State(Scope.Benchmark)
+    public static class ContendedOnlyProfiling {
+        @Setup
+        public void on() { LockProfiler.setMode(LockProfiler.Mode.CONTENDED); }
+
+        @TearDown
+        public void off() { LockProfiler.setMode(LockProfiler.Mode.OFF); }
+    }
+
+    /** Contended-only profiling must cost almost nothing on an uncontended acquisition. */
+    @Benchmark
+    public void mutexProfilingContendedOnly(ContendedOnlyProfiling on) {
         mutex.lock();
         mutex.unlock();
     }
