@@ -74,6 +74,11 @@ public final class Zone<T> {
      * @param constructor makes item number {@code i} (0, 1, ...) the first time the zone needs it
      */
     public Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor) {
+        this(name, ncpu, limit, bucketSize, waitTimeoutNanos, constructor, 0);
+    }
+
+    /** As the public constructor, with extra {@link LockFlags} for the zone's locks (tests: NOWITNESS). */
+    Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor, int lockFlags) {
         if (ncpu < 1 || limit < 0 || bucketSize < 0) {
             throw new IllegalArgumentException("zone " + name + ": ncpu " + ncpu + ", limit " + limit + ", bucket " + bucketSize);
         }
@@ -82,16 +87,11 @@ public final class Zone<T> {
         this.bucketSize = bucketSize;
         this.waitTimeoutNanos = waitTimeoutNanos;
         this.constructor = constructor;
-        this.poolLock = new SpinMutex("mbuf_zone");
-        this.waitLock = new Mutex("mbuf_wait");
+        this.poolLock = new SpinMutex("mbuf_zone", lockFlags);
+        this.waitLock = new Mutex("mbuf_wait", lockFlags);
         this.freed = new CondVar("mbuf_free");
         this.caches = newCaches(ncpu);
-        Object[] spacers = new Object[ncpu];
-        for (int i = 0; i < ncpu; i++) {
-            caches[i] = new Cache(i, 2 * bucketSize);
-            // Keeps two caches' hot fields off one cache line (no @Contended without a JVM flag).
-            spacers[i] = new long[16];
-        }
+        for (int i = 0; i < ncpu; i++) caches[i] = new Cache(i, 2 * bucketSize, lockFlags);
     }
 
     @SuppressWarnings("unchecked")
@@ -353,14 +353,21 @@ public final class Zone<T> {
     /** One CPU's cache: up to two buckets of free items, LIFO so the hottest item is reused first. */
     private final class Cache {
         final int cpu;
-        final SpinMutex lock = new SpinMutex("mbuf_cache", LockFlags.DUPOK);
+        final SpinMutex lock;
         @GuardedBy("mbuf_cache") final Object[] items;
         @GuardedBy("mbuf_cache") int count;
         @GuardedBy("mbuf_cache") long allocs;
         @GuardedBy("mbuf_cache") long frees;
+        /**
+         * Padding, best effort: keeps the next CPU's cache counters off this one's cache line (HotSpot lays
+         * longs out together after the header; @Contended would need a JVM flag).
+         */
+        @SuppressWarnings("unused")
+        long pad1, pad2, pad3, pad4, pad5, pad6, pad7;
 
-        Cache(int cpu, int capacity) {
+        Cache(int cpu, int capacity, int lockFlags) {
             this.cpu = cpu;
+            this.lock = new SpinMutex("mbuf_cache", LockFlags.DUPOK | lockFlags);
             this.items = new Object[capacity];
         }
 

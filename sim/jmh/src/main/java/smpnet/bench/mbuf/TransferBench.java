@@ -1,22 +1,15 @@
 package smpnet.bench.mbuf;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import smpnet.locking.Scheduler;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
@@ -28,13 +21,8 @@ import smpnet.stack.mbuf.MbufTransfer;
  * {@code COPY} copies each packet into the receiver's allocator and frees the original at once. One
  * invocation moves {@link #BATCH} packets; the score is packets per microsecond.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "-Dsmpnet.mbuf.track=off"})
 @State(Scope.Benchmark)
-public class TransferBench {
+public class TransferBench extends MbufBenchSettings {
     static final int BATCH = 256;
     private static final int RING = 64;
 
