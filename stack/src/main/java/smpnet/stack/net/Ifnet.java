@@ -135,7 +135,10 @@ public abstract class Ifnet {
     /** Starts the interface's threads (ithreads, transmit threads). */
     public abstract void start();
 
-    /** Stops its threads, waits for them to leave, frees every frame still on a ring. */
+    /**
+     * Stops its threads, waits for them to leave, frees every frame still on a ring. Call it holding no
+     * stack lock: an interrupt thread may be waiting for Giant to finish its batch.
+     */
     public abstract void stop();
 
     /** Counters summed over every queue. */

@@ -1,7 +1,6 @@
 package smpnet.stack.netisr;
 
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import smpnet.locking.Scheduler;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
@@ -10,30 +9,32 @@ import smpnet.witness.Witness;
 
 /**
  * netisr over any packet type: placement, dispatch and the workers. {@link Netisr} is its face for mbufs;
- * tests drive it with plain records.
+ * keeping the engine generic lets the Lincheck test drive a workstream with plain integers.
  *
- * <p>Locking key: each {@link Workstream} has its own "netisr" mutex. {@code handlers} is written only
- * before {@link #start()} (registration happens at stack start-up) and read without locks afterwards; the
- * start of a worker thread publishes it.
+ * <p>Locking key: each {@link Workstream} has its own "netisr" mutex. {@code handlers} is a volatile,
+ * copy-on-write array, written only before {@link #start()} (registration at stack start-up, under this
+ * object's monitor) and read without locks on every packet.
  */
 final class NetisrEngine<P> {
     private final String host;
     private final NetisrConfig config;
     private final StackLocks locks;
     private final PacketOps<P> ops;
-    private final Map<NetisrProtocol, PacketOps.Handler<P>> handlers = new EnumMap<>(NetisrProtocol.class);
+    /** Indexed by protocol ordinal; replaced whole on registration, so readers need no lock. */
+    private volatile PacketOps.Handler<P>[] handlers;
     private final Workstream<P>[] workers;
     private final Witness witness = Witness.active();
     private volatile boolean started;
-    private final java.util.concurrent.atomic.LongAdder unregistered = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder unregistered = new LongAdder();
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     NetisrEngine(String host, NetisrConfig config, StackLocks locks, PacketOps<P> ops) {
         this.host = host;
         this.config = config;
         this.locks = locks;
         this.ops = ops;
         this.workers = new Workstream[config.workers()];
+        this.handlers = new PacketOps.Handler[NetisrProtocol.values().length];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Workstream<>(i, i, locks.mutex(LockInventory.NETISR), config.queueLimit());
         }
@@ -43,9 +44,10 @@ final class NetisrEngine<P> {
 
     synchronized void register(NetisrProtocol proto, PacketOps.Handler<P> handler) {
         if (started) throw new IllegalStateException("register " + proto + " before start()");
-        if (handlers.putIfAbsent(proto, handler) != null) {
-            throw new IllegalStateException(proto + " already has a handler");
-        }
+        if (handlers[proto.ordinal()] != null) throw new IllegalStateException(proto + " already has a handler");
+        PacketOps.Handler<P>[] copy = handlers.clone();
+        copy[proto.ordinal()] = handler;
+        handlers = copy;
     }
 
     /** Starts every worker thread. */
@@ -77,7 +79,7 @@ final class NetisrEngine<P> {
      * handler ran or will run; false if the packet was dropped and freed (queue full, no handler).
      */
     boolean dispatch(NetisrProtocol proto, P packet) {
-        if (handlers.get(proto) == null) {
+        if (handlers[proto.ordinal()] == null) {
             unregistered.increment();
             ops.drop(packet);
             return false;
@@ -101,11 +103,15 @@ final class NetisrEngine<P> {
     }
 
     private boolean hybrid(Workstream<P> ws, NetisrProtocol proto, P packet) {
-        if (Scheduler.current().currentCpu() != ws.cpu) return enqueueOrDrop(ws, proto, packet);
-        boolean[] queued = new boolean[1];
-        if (!ws.claimOrEnqueue(proto, packet, queued)) {
-            if (!queued[0]) ops.drop(packet);
-            return queued[0];
+        // A CPU id maps to a worker as in the cpu policy (a foreign thread's hashed id included).
+        if (Math.floorMod(Scheduler.current().currentCpu(), workers.length) != ws.cpu) {
+            return enqueueOrDrop(ws, proto, packet);
+        }
+        Workstream.Claim claim = ws.claimOrEnqueue(proto, packet);
+        if (claim == Workstream.Claim.QUEUED) return true;
+        if (claim == Workstream.Claim.DROPPED) {
+            ops.drop(packet);
+            return false;
         }
         try {
             runDirect(proto, packet);
@@ -120,7 +126,7 @@ final class NetisrEngine<P> {
      * witness's ithread context, whose rules are the netisr ones), so no second context is entered.
      */
     private void runDirect(NetisrProtocol proto, P packet) {
-        PacketOps.Handler<P> h = handlers.get(proto);
+        PacketOps.Handler<P> h = handlers[proto.ordinal()];
         locks.runEntryPoint(() -> h.handle(packet));
     }
 
@@ -129,7 +135,7 @@ final class NetisrEngine<P> {
      * witness's netisr context inside it.
      */
     private void runHandler(NetisrProtocol proto, P packet) {
-        PacketOps.Handler<P> h = handlers.get(proto);
+        PacketOps.Handler<P> h = handlers[proto.ordinal()];
         String name = proto.name();
         locks.enterEntryPoint();
         if (witness != null) witness.enterHandler(HandlerKind.NETISR, name);

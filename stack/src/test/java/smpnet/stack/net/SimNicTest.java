@@ -85,6 +85,26 @@ class SimNicTest {
     }
 
     @Test
+    void theLinkIsCalledWithNoLockHeld() {
+        TestHost a = new TestHost("a", 1, LockMode.GIANT, NicConfig.of(2));
+        List<List<String>> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        a.nic.attachLink(frame -> {
+            held.add(smpnet.witness.Witness.active().heldLocks());
+            frame.freeChain();
+        });
+        a.nic.start();
+        a.locks.giant().lock(); // a sender deep in its host's locks: the link must not run under them
+        try {
+            for (int f = 0; f < 4; f++) assertTrue(a.nic.transmit(a.udp(MacAddress.BROADCAST, f, 0, 8)));
+        } finally {
+            a.locks.giant().unlock();
+        }
+        a.nic.awaitTransmitted();
+        a.nic.stop();
+        assertEquals(List.of(List.of(), List.of(), List.of(), List.of()), held);
+    }
+
+    @Test
     void fullRxRingDropsAndCounts() {
         TestHost b = new TestHost("b", 2, LockMode.FINE, NicConfig.of(1).withRingSize(4));
         for (int i = 0; i < 6; i++) assertEquals(i < 4, b.nic.receive(b.udp(b.nic.mac(), 0, i, 8)));
