@@ -223,14 +223,17 @@ public final class Stack implements AutoCloseable {
 
     // ---- input ----------------------------------------------------------------------------------------
 
+    /** Where Ethernet input hands payloads: netisr, which runs or queues the protocol's handler. */
+    private final Ether.Demux toNetisr = new Ether.Demux() {
+        @Override public void ipInput(Mbuf m) { netisr.dispatch(NetisrProtocol.IP, m); }
+
+        @Override public void arpInput(Mbuf m) { netisr.dispatch(NetisrProtocol.ARP, m); }
+    };
+
     /** The Ethernet demux every interface hands its frames to (ithread context, no lock held). */
     private void etherInput(Ifnet ifp, Mbuf frame) {
         frame.pkthdr().setRcvIf(ifp);
-        ether.input(frame, ifp.mac().bits(), new Ether.Demux() {
-            @Override public void ipInput(Mbuf m) { netisr.dispatch(NetisrProtocol.IP, m); }
-
-            @Override public void arpInput(Mbuf m) { netisr.dispatch(NetisrProtocol.ARP, m); }
-        });
+        ether.input(frame, ifp.mac().bits(), toNetisr);
     }
 
     private void arpInput(Mbuf m) {
