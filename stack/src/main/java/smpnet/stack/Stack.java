@@ -70,9 +70,11 @@ public final class Stack implements AutoCloseable {
     private final Ipv4 ip;
     private final Icmp icmp;
     private final Udp udp;
+    /** Filled by the configuring thread before {@link #start()}; the start of the threads publishes it. */
     private final Map<Ifnet, IpInterface> interfaces = new LinkedHashMap<>();
     private final List<PcapWriter> captures = new ArrayList<>();
     private volatile boolean started;
+    private final java.util.Set<UdpSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -166,8 +168,12 @@ public final class Stack implements AutoCloseable {
 
     // ---- applications ---------------------------------------------------------------------------------
 
-    /** A new, unbound UDP socket. */
-    public UdpSocket openUdp() { return new UdpSocket(udp, locks, alloc, config.scheduler()); }
+    /** A new, unbound UDP socket; {@link #close()} closes it if the application did not. */
+    public UdpSocket openUdp() {
+        UdpSocket s = new UdpSocket(udp, locks, alloc, config.scheduler(), sockets::remove);
+        sockets.add(s);
+        return s;
+    }
 
     /** A new kqueue-like event object. */
     public EventQueue newEventQueue() { return new EventQueue(); }
@@ -246,11 +252,12 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * Stops the interfaces and netisr and frees everything the host still holds (ARP hold queues,
-     * reassembly queues, ring contents), then closes captures.
+     * Closes the sockets still open, stops the interfaces and netisr, frees everything the host still holds
+     * (socket buffers, ARP hold queues, reassembly queues, ring contents), then closes captures.
      */
     @Override
     public void close() {
+        for (UdpSocket s : List.copyOf(sockets)) s.close();
         for (Ifnet i : interfaces.keySet()) i.stop();
         netisr.stop();
         for (IpInterface i : interfaces.values()) i.arp().drain();

@@ -27,6 +27,7 @@ public final class IpInput {
     private final SharedExclusiveLock ifAddr;
     private final boolean forwarding;
     @GuardedBy("if_addr") private final java.util.ArrayList<IpInterface> interfaces = new java.util.ArrayList<>();
+    /** Written by {@link #register} at host start-up, before the first packet; read without a lock after. */
     private final ProtocolInput[] protocols = new ProtocolInput[256];
     private volatile IcmpErrors icmp;
 

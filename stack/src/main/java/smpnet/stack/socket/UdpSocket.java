@@ -55,8 +55,12 @@ public final class UdpSocket implements Pollable, AutoCloseable {
     private volatile long timeoutNanos;
     private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
 
-    /** Created by the stack ({@code Stack.openUdp()}). */
-    public UdpSocket(Udp udp, StackLocks locks, MbufAllocator alloc, Scheduler scheduler) {
+    private final java.util.function.Consumer<UdpSocket> onClose;
+
+    /** Created by the stack ({@code Stack.openUdp()}), which hears of the close through {@code onClose}. */
+    public UdpSocket(Udp udp, StackLocks locks, MbufAllocator alloc, Scheduler scheduler,
+                     java.util.function.Consumer<UdpSocket> onClose) {
+        this.onClose = onClose;
         this.udp = udp;
         this.locks = locks;
         this.alloc = alloc;
@@ -174,6 +178,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
         locks.runEntryPoint(() -> udp.detach(pcb));
         for (SockBuf.Datagram d : left) d.data().freeChain();
         notifyWatchers();
+        onClose.accept(this);
     }
 
     private void ensureOpen() throws ClosedChannelException {
