@@ -112,6 +112,7 @@ public final class Zone<T> {
     /** Allocates an item through the cache of {@code cpu}. */
     public T alloc(int cpu, int how) {
         if (how != NOWAIT && how != WAIT) throw new IllegalArgumentException("allocation flag " + how);
+        checkCpu(cpu);
         T item = bucketSize == 0 ? allocFromPool() : allocFast(caches[cpu]);
         if (item == null) item = allocAnywhere(how != WAIT);
         if (item == null && how == WAIT) item = allocWaiting();
@@ -124,6 +125,7 @@ public final class Zone<T> {
     /** Returns an item through the cache of {@code cpu}. */
     public void free(int cpu, T item) {
         if (item == null) throw new NullPointerException("free of null item in zone " + name);
+        checkCpu(cpu);
         if (bucketSize == 0) {
             freeToPool(item);
         } else {
@@ -132,6 +134,10 @@ public final class Zone<T> {
         // A waiter counts itself before its last look at every cache, so if it missed this item it is
         // already counted here; it holds mbuf_wait until it sleeps, so the broadcast cannot come too early.
         if (waiters > 0) wakeWaiters();
+    }
+
+    private void checkCpu(int cpu) {
+        if (cpu < 0 || cpu >= caches.length) throw new IllegalArgumentException("cpu " + cpu + " of " + this + " with " + caches.length);
     }
 
     private void freeToCache(Cache c, T item) {
@@ -165,6 +171,7 @@ public final class Zone<T> {
 
     @GuardedBy("mbuf_zone")
     private void pushPoolLocked(Object item) {
+        poolLock.assertOwned();
         if (poolCount == pool.length) pool = Arrays.copyOf(pool, pool.length * 2);
         pool[poolCount++] = item;
     }
