@@ -141,6 +141,13 @@ public abstract class Ifnet {
      */
     public abstract void stop();
 
+    /**
+     * Waits until every ring of this interface is empty and the last batch its threads took is done (tests,
+     * orderly shutdown; a frame that then crosses a wire may still be on the peer's ring). Call it holding
+     * no stack lock.
+     */
+    public abstract void awaitDrained();
+
     /** Counters summed over every queue. */
     public IfCounters counters() {
         IfCounters sum = IfCounters.ZERO;
