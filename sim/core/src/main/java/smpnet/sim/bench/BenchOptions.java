@@ -73,7 +73,7 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
             if (s == null || !s.isStack()) {
                 throw new UsageException("--modes takes giant and/or fine, not '" + item + "'");
             }
-            if (out.contains(s)) throw new UsageException("--modes lists " + item + " twice");
+            if (out.contains(s)) throw new UsageException("--modes lists " + s.label() + " twice");
             out.add(s);
         }
         return out;
