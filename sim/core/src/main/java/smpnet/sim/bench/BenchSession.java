@@ -38,10 +38,20 @@ public final class BenchSession {
         out.println();
         out.print(ReportTable.render(report));
         List<Path> files = new ArrayList<>(ResultFiles.write(report, options.out()));
-        if (options.chart()) files.addAll(Charts.write(report, options.out()));
+        if (options.chart()) files.addAll(chart(report));
         out.println();
         for (Path f : files) out.println("wrote " + f);
         return report;
+    }
+
+    /** The chart is a convenience: a JDK without a working AWT must not cost the figures. */
+    private List<Path> chart(BenchReport report) {
+        try {
+            return Charts.write(report, options.out());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            out.println("no chart drawn: " + e);
+            return List.of();
+        }
     }
 
     private static long nanos(double seconds) {
