@@ -1,0 +1,156 @@
+package smpnet.stack.kevent;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import smpnet.locking.CondVar;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.Mutex;
+import smpnet.locking.Scheduler;
+
+/**
+ * A kqueue-like event object: register interest in readable, writable or error on many sockets, then
+ * wait for the ones that are ready.
+ *
+ * <p>Level-triggered interest (the default, like poll(2)) reports a socket on every {@link #poll} while it
+ * is ready. Edge-triggered interest (kqueue's EV_CLEAR) reports it once per change the socket announces:
+ * the program must drain it, because no further event comes until new data (or space, or an error) does.
+ *
+ * <p>Locking key: the queue's own {@code kqueue} mutex guards the registrations and the active list. It is
+ * a leaf: sockets announce changes by calling {@link Registration#readinessChanged} (which takes it), and
+ * the queue reads readiness through {@link Pollable#readyOps()}, which takes no lock, so no other lock is
+ * ever taken under it. Waiters sleep on its condition variable.
+ */
+public final class EventQueue {
+    public static final int READ = 1;
+    public static final int WRITE = 2;
+    public static final int ERROR = 4;
+
+    /** One ready socket as reported by {@link #poll}. */
+    public record Event(Pollable source, int ready, Object attachment) {}
+
+    private final Mutex lock = new Mutex("kqueue");
+    private final CondVar activity = new CondVar("kqwait");
+    @GuardedBy("kqueue") private final Map<Pollable, Registration> registrations = new IdentityHashMap<>();
+    @GuardedBy("kqueue") private final ArrayDeque<Registration> active = new ArrayDeque<>();
+
+    /**
+     * Watches {@code source} for the {@code interest} bits (ERROR is always reported), replacing an earlier
+     * registration of the same source. {@code attachment} comes back with its events.
+     */
+    public void register(Pollable source, int interest, boolean edgeTriggered, Object attachment) {
+        Registration r = new Registration(source, interest | ERROR, edgeTriggered, attachment);
+        Registration old;
+        lock.lock();
+        try {
+            old = registrations.put(source, r);
+            if (old != null) {
+                old.cancelled = true;
+                active.remove(old);
+            }
+            activateLocked(r);
+        } finally {
+            lock.unlock();
+        }
+        if (old != null) source.removeWatcher(old);
+        source.addWatcher(r);
+    }
+
+    /** Stops watching {@code source}; returns whether it was registered. */
+    public boolean deregister(Pollable source) {
+        Registration r;
+        lock.lock();
+        try {
+            r = registrations.remove(source);
+            if (r == null) return false;
+            r.cancelled = true;
+            active.remove(r);
+        } finally {
+            lock.unlock();
+        }
+        source.removeWatcher(r);
+        return true;
+    }
+
+    /**
+     * Waits until at least one registered socket is ready or {@code timeout} passes (zero: do not wait),
+     * and returns up to {@code max} events.
+     */
+    public List<Event> poll(int max, Duration timeout) {
+        long deadline = Scheduler.current().nanoTime() + timeout.toNanos();
+        List<Event> out = new ArrayList<>();
+        lock.lock();
+        try {
+            while (true) {
+                collectLocked(out, max);
+                long left = deadline - Scheduler.current().nanoTime();
+                if (!out.isEmpty() || left <= 0) return out;
+                activity.awaitNanos(lock, left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of registered sockets. */
+    public int size() {
+        lock.lock();
+        try {
+            return registrations.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void collectLocked(List<Event> out, int max) {
+        lock.assertOwned();
+        int n = active.size();
+        for (int i = 0; i < n && out.size() < max; i++) {
+            Registration r = active.poll();
+            r.queued = false;
+            int ready = r.source.readyOps() & r.interest;
+            if (ready == 0) continue;
+            out.add(new Event(r.source, ready, r.attachment));
+            // Level-triggered: stays active and is checked again next time; edge: waits for the next change.
+            if (!r.edgeTriggered) activateLocked(r);
+        }
+    }
+
+    private void activateLocked(Registration r) {
+        lock.assertOwned();
+        if (r.queued || r.cancelled) return;
+        r.queued = true;
+        active.add(r);
+        activity.broadcast();
+    }
+
+    /** One source's registration in this queue (FreeBSD's knote). */
+    final class Registration implements Pollable.Watcher {
+        final Pollable source;
+        final int interest;
+        final boolean edgeTriggered;
+        final Object attachment;
+        @GuardedBy("kqueue") boolean queued;
+        @GuardedBy("kqueue") boolean cancelled;
+
+        Registration(Pollable source, int interest, boolean edgeTriggered, Object attachment) {
+            this.source = source;
+            this.interest = interest;
+            this.edgeTriggered = edgeTriggered;
+            this.attachment = attachment;
+        }
+
+        @Override
+        public void readinessChanged() {
+            lock.lock();
+            try {
+                activateLocked(this);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package smpnet.stack.locks;
+
+import smpnet.witness.LockFlags;
+
+/**
+ * The rows of DESIGN.md's lock inventory, one constant per lock class, in the order they are taken. The
+ * {@link #rank()} is that order: a thread holding a lock of rank r may only block on locks of greater rank
+ * (the inventory's rows, with its "then" inside a row: so_snd then so_rcv, rib then rtentry, lle_table then
+ * lle). {@link LockOrder} turns it into witness's declared order.
+ *
+ * <p>One deliberate difference from the printed table: {@code sblock} (row 2) is taken <em>before</em>
+ * Giant. A socket call takes its sblock and may sleep holding it; in giant mode the first protocol lock it
+ * then asks for is Giant. Holding Giant while blocking on an sblock would deadlock against the sblock
+ * holder that dropped Giant in a condition-variable wait, so Giant is never held while taking sblock.
+ */
+public enum LockInventory {
+    SBLOCK(2, 0, "sblock", LockKindOfRow.SX, 0, false),
+    GIANT(1, 1, "Giant", LockKindOfRow.GIANT, LockFlags.RECURSABLE, false),
+    TCBINFO(3, 2, "tcbinfo", LockKindOfRow.RW, 0, true),
+    UDBINFO(3, 2, "udbinfo", LockKindOfRow.RW, 0, true),
+    /** DUPOK: a listener's pcb and its new connection's are held together. */
+    INP(4, 3, "inp", LockKindOfRow.MUTEX, LockFlags.DUPOK, true),
+    SYNCACHE(5, 4, "syncache", LockKindOfRow.MUTEX, 0, true),
+    SO_SND(6, 5, "so_snd", LockKindOfRow.MUTEX, 0, true),
+    SO_RCV(6, 6, "so_rcv", LockKindOfRow.MUTEX, 0, true),
+    IPQ(7, 7, "ipq", LockKindOfRow.MUTEX, 0, true),
+    RIB(8, 8, "rib", LockKindOfRow.RW, 0, true),
+    RTENTRY(8, 9, "rtentry", LockKindOfRow.MUTEX, 0, true),
+    LLE_TABLE(9, 10, "lle_table", LockKindOfRow.RW, 0, true),
+    LLE(9, 11, "lle", LockKindOfRow.MUTEX, 0, true),
+    IF_ADDR(10, 12, "if_addr", LockKindOfRow.RW, 0, true),
+    NETISR(11, 13, "netisr", LockKindOfRow.MUTEX, 0, false),
+    TXRING(12, 14, "txring", LockKindOfRow.MUTEX, 0, false),
+    /** A NIC receive ring: like txring, a driver lock and a leaf (not printed in the table). */
+    RXRING(12, 14, "rxring", LockKindOfRow.MUTEX, 0, false),
+    MBUF_ZONE(13, 15, "mbuf_zone", LockKindOfRow.MUTEX, 0, false),
+    CALLOUT(13, 15, "callout", LockKindOfRow.MUTEX, 0, false),
+    SLEEPQ(13, 15, "sleepq", LockKindOfRow.SPIN, 0, false),
+    /** A packet capture's file (FreeBSD's bpf descriptor lock): a leaf taken from driver paths. */
+    BPF(13, 15, "bpf", LockKindOfRow.MUTEX, 0, false);
+
+    private final int row;
+    private final int rank;
+    private final String className;
+    private final LockKindOfRow kind;
+    private final int flags;
+    private final boolean giantInGiantMode;
+
+    LockInventory(int row, int rank, String className, LockKindOfRow kind, int flags, boolean giantInGiantMode) {
+        this.row = row;
+        this.rank = rank;
+        this.className = className;
+        this.kind = kind;
+        this.flags = flags;
+        this.giantInGiantMode = giantInGiantMode;
+    }
+
+    /** The row number of DESIGN.md's table. */
+    public int row() { return row; }
+
+    /**
+     * The position in the declared order: a lock of rank r may be held while blocking on one of a greater
+     * rank, never the reverse. Classes of equal rank are never held together.
+     */
+    public int rank() { return rank; }
+
+    /** The witness lock class name, e.g. "inp". */
+    public String className() { return className; }
+
+    public LockKindOfRow kind() { return kind; }
+
+    /** {@link LockFlags} bits the locks of this class are created with. */
+    public int flags() { return flags; }
+
+    /** True for rows 3-10: in giant mode a request for this class returns Giant. */
+    public boolean isGiantInGiantMode() { return giantInGiantMode; }
+}

@@ -1,0 +1,15 @@
+package smpnet.stack.locks;
+
+/** The kind of lock an inventory row asks for (DESIGN.md, "Lock inventory and order"). */
+public enum LockKindOfRow {
+    /** A recursive sleep mutex: only Giant. */
+    GIANT,
+    /** A sleepable shared/exclusive lock (sx). */
+    SX,
+    /** A reader/writer lock whose holders never sleep. */
+    RW,
+    /** A sleep mutex (blocks briefly, its holder never sleeps). */
+    MUTEX,
+    /** A spin mutex: nothing that blocks may happen while it is held. */
+    SPIN
+}

@@ -1,0 +1,41 @@
+package smpnet.stack.mbuf;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Every allocator of this JVM, weakly, so the leak extension can find them without the stack's help. While a
+ * test runs, the allocators it creates are also held strongly, so one the test dropped is still checked.
+ *
+ * <p>Locking: all state is guarded by the class monitor; allocators are created rarely.
+ */
+final class LeakRegistry {
+    private static final Map<MbufAllocator, Boolean> ALL = new WeakHashMap<>();
+    private static List<MbufAllocator> scope;
+
+    private LeakRegistry() {}
+
+    static synchronized void register(MbufAllocator a) {
+        ALL.put(a, Boolean.TRUE);
+        if (scope != null) scope.add(a);
+    }
+
+    /** Starts holding new allocators strongly; returns the outstanding count of every allocator alive now. */
+    static synchronized Map<MbufAllocator, Long> beginScope() {
+        scope = new ArrayList<>();
+        Map<MbufAllocator, Long> baseline = new IdentityHashMap<>();
+        for (MbufAllocator a : List.copyOf(ALL.keySet())) baseline.put(a, a.outstanding());
+        return baseline;
+    }
+
+    /** Stops holding; returns every allocator alive now (including those created in the scope). */
+    static synchronized List<MbufAllocator> endScope() {
+        List<MbufAllocator> alive = new ArrayList<>(ALL.keySet());
+        scope = null;
+        return Collections.unmodifiableList(alive);
+    }
+}

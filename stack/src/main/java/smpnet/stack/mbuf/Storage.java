@@ -1,0 +1,19 @@
+package smpnet.stack.mbuf;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One zone item: a fixed block of bytes (an mbuf's internal data area or a cluster). The item is reused
+ * across allocations; {@code uses} numbers them, so "mbuf#3.7" is the seventh life of item 3.
+ */
+final class Storage {
+    final MemorySegment seg;
+    final int index;
+    /** Written only by the item's current owner (between its allocation and its free). */
+    int uses;
+
+    Storage(int index, int size) {
+        this.index = index;
+        this.seg = MemorySegment.ofArray(new byte[size]);
+    }
+}

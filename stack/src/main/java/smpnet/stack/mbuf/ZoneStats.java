@@ -1,0 +1,50 @@
+package smpnet.stack.mbuf;
+
+import java.util.List;
+
+/**
+ * A consistent snapshot of one {@link Zone}'s counters, printable like a line of {@code netstat -m}.
+ *
+ * @param created   items the zone ever made; never exceeds {@code limit}
+ * @param inUse     allocated and not yet freed ({@code created - cached - free})
+ * @param cached    free items sitting in per-CPU caches
+ * @param free      free items in the global pool
+ * @param failures  allocations that returned nothing (a caller counts the drop)
+ * @param sleeps    times an allocation that may wait went to sleep
+ * @param poolAllocs allocations served straight from the pool (caching off, or the exhaustion path)
+ * @param poolFrees frees that went straight to the pool (caching off)
+ */
+public record ZoneStats(String name, int limit, long created, long inUse, long cached, long free, long failures,
+                        long sleeps, long poolAllocs, long poolFrees, List<CpuStats> perCpu) {
+
+    /** One CPU's cache: free items held, allocations and frees done through it. */
+    public record CpuStats(int cpu, long cached, long allocs, long frees) {}
+
+    public ZoneStats {
+        perCpu = List.copyOf(perCpu);
+    }
+
+    /** Every allocation that succeeded. */
+    public long allocs() {
+        return poolAllocs + perCpu.stream().mapToLong(CpuStats::allocs).sum();
+    }
+
+    /** Every free. */
+    public long frees() {
+        return poolFrees + perCpu.stream().mapToLong(CpuStats::frees).sum();
+    }
+
+    /** Two lines: the totals, then the per-CPU caches. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-8s %d in use, %d cached, %d free, %d created, limit %d, %d failures, %d sleeps%n",
+                name + ":", inUse, cached, free, created, limit, failures, sleeps));
+        sb.append("         per CPU:");
+        for (CpuStats c : perCpu) {
+            sb.append(String.format(" cpu%d %d cached %d allocs %d frees;", c.cpu, c.cached, c.allocs, c.frees));
+        }
+        sb.setLength(sb.length() - 1);
+        return sb.append('\n').toString();
+    }
+}

@@ -1,0 +1,163 @@
+package smpnet.stack.netisr;
+
+import java.util.EnumMap;
+import java.util.Map;
+import smpnet.locking.Scheduler;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.StackLocks;
+import smpnet.witness.HandlerKind;
+import smpnet.witness.Witness;
+
+/**
+ * netisr over any packet type: placement, dispatch and the workers. {@link Netisr} is its face for mbufs;
+ * tests drive it with plain records.
+ *
+ * <p>Locking key: each {@link Workstream} has its own "netisr" mutex. {@code handlers} is written only
+ * before {@link #start()} (registration happens at stack start-up) and read without locks afterwards; the
+ * start of a worker thread publishes it.
+ */
+final class NetisrEngine<P> {
+    private final String host;
+    private final NetisrConfig config;
+    private final StackLocks locks;
+    private final PacketOps<P> ops;
+    private final Map<NetisrProtocol, PacketOps.Handler<P>> handlers = new EnumMap<>(NetisrProtocol.class);
+    private final Workstream<P>[] workers;
+    private final Witness witness = Witness.active();
+    private volatile boolean started;
+    private final java.util.concurrent.atomic.LongAdder unregistered = new java.util.concurrent.atomic.LongAdder();
+
+    @SuppressWarnings("unchecked")
+    NetisrEngine(String host, NetisrConfig config, StackLocks locks, PacketOps<P> ops) {
+        this.host = host;
+        this.config = config;
+        this.locks = locks;
+        this.ops = ops;
+        this.workers = new Workstream[config.workers()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Workstream<>(i, i, locks.mutex(LockInventory.NETISR), config.queueLimit());
+        }
+    }
+
+    NetisrConfig config() { return config; }
+
+    synchronized void register(NetisrProtocol proto, PacketOps.Handler<P> handler) {
+        if (started) throw new IllegalStateException("register " + proto + " before start()");
+        if (handlers.putIfAbsent(proto, handler) != null) {
+            throw new IllegalStateException(proto + " already has a handler");
+        }
+    }
+
+    /** Starts every worker thread. */
+    synchronized void start() {
+        for (int i = 0; i < workers.length; i++) startWorker(i);
+    }
+
+    /** Starts worker {@code i} alone (tests use it to show what the cpu policy does not promise). */
+    synchronized void startWorker(int i) {
+        started = true;
+        Workstream<P> ws = workers[i];
+        ws.markStarted();
+        Scheduler.current().startWorker(host + "-netisr" + i, ws.cpu,
+                () -> ws.run(config.batch(), this::runHandler));
+    }
+
+    /** The worker a packet goes to under the placement policy. */
+    int placement(P packet) {
+        int n = workers.length;
+        return switch (config.placement()) {
+            case SOURCE -> Math.floorMod(ops.sourceId(packet), n);
+            case FLOW -> Math.floorMod(ops.flowId(packet), n);
+            case CPU -> Math.floorMod(Scheduler.current().currentCpu(), n);
+        };
+    }
+
+    /**
+     * Dispatches {@code packet} to {@code proto}'s handler under the configured policies. Returns true if the
+     * handler ran or will run; false if the packet was dropped and freed (queue full, no handler).
+     */
+    boolean dispatch(NetisrProtocol proto, P packet) {
+        if (handlers.get(proto) == null) {
+            unregistered.increment();
+            ops.drop(packet);
+            return false;
+        }
+        Workstream<P> ws = workers[placement(packet)];
+        return switch (config.dispatch()) {
+            case DIRECT -> {
+                ws.countDirect();
+                runDirect(proto, packet);
+                yield true;
+            }
+            case DEFERRED -> enqueueOrDrop(ws, proto, packet);
+            case HYBRID -> hybrid(ws, proto, packet);
+        };
+    }
+
+    private boolean enqueueOrDrop(Workstream<P> ws, NetisrProtocol proto, P packet) {
+        if (ws.enqueue(proto, packet)) return true;
+        ops.drop(packet);
+        return false;
+    }
+
+    private boolean hybrid(Workstream<P> ws, NetisrProtocol proto, P packet) {
+        if (Scheduler.current().currentCpu() != ws.cpu) return enqueueOrDrop(ws, proto, packet);
+        boolean[] queued = new boolean[1];
+        if (!ws.claimOrEnqueue(proto, packet, queued)) {
+            if (!queued[0]) ops.drop(packet);
+            return queued[0];
+        }
+        try {
+            runDirect(proto, packet);
+        } finally {
+            ws.directDone();
+        }
+        return true;
+    }
+
+    /**
+     * Runs a handler in the dispatching thread. That thread's own context applies (an ithread is already in
+     * witness's ithread context, whose rules are the netisr ones), so no second context is entered.
+     */
+    private void runDirect(NetisrProtocol proto, P packet) {
+        PacketOps.Handler<P> h = handlers.get(proto);
+        locks.runEntryPoint(() -> h.handle(packet));
+    }
+
+    /** Runs one queued packet's handler in a worker: witness netisr context, Giant in giant-over-fine mode. */
+    private void runHandler(NetisrProtocol proto, P packet) {
+        PacketOps.Handler<P> h = handlers.get(proto);
+        String name = proto.name();
+        if (witness != null) witness.enterHandler(HandlerKind.NETISR, name);
+        try {
+            locks.runEntryPoint(() -> h.handle(packet));
+        } finally {
+            if (witness != null) witness.leaveHandler(HandlerKind.NETISR, name);
+        }
+    }
+
+    /** Waits until every worker's queue is empty and no handler of a worker runs. */
+    void awaitIdle() {
+        for (Workstream<P> ws : workers) ws.awaitIdle();
+    }
+
+    /** Stops the workers and frees what is still queued; returns how many packets were freed. */
+    synchronized int stop() {
+        int freed = 0;
+        for (Workstream<P> ws : workers) freed += ws.stop((proto, p) -> ops.drop(p));
+        return freed;
+    }
+
+    NetisrStats stats(int worker) { return workers[worker].stats(); }
+
+    NetisrStats totals() {
+        NetisrStats sum = NetisrStats.ZERO;
+        for (Workstream<P> ws : workers) sum = sum.plus(ws.stats());
+        return sum;
+    }
+
+    /** Packets dispatched to a protocol that has no handler (dropped). */
+    long unregisteredDrops() { return unregistered.sum(); }
+
+    int workerCount() { return workers.length; }
+}

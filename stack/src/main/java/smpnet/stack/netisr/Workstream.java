@@ -1,0 +1,176 @@
+package smpnet.stack.netisr;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import smpnet.locking.CondVar;
+import smpnet.locking.ExclusiveLock;
+import smpnet.locking.GuardedBy;
+
+/**
+ * One netisr worker: its bounded queue, its thread's state and counters (FreeBSD's {@code netisr_workstream}).
+ *
+ * <p>Locking key: {@code lock} (class "netisr", a leaf below every protocol lock) guards the queue, the
+ * {@code running}/{@code dispatching}/{@code stopping}/{@code exited} flags and {@code handled}. The lock is
+ * never held while a handler runs. {@code direct} counts handlers run by dispatching threads and needs no lock.
+ */
+final class Workstream<P> {
+    final int index;
+    final int cpu;
+    private final ExclusiveLock lock;
+    private final CondVar work;
+    private final CondVar idle;
+    @GuardedBy("netisr") private final PacketQueue<P> queue;
+    /** The worker thread is running a batch it took from the queue. */
+    @GuardedBy("netisr") private boolean running;
+    /** A dispatching thread is running a packet of this worker directly (hybrid). */
+    @GuardedBy("netisr") private boolean dispatching;
+    @GuardedBy("netisr") private boolean stopping;
+    @GuardedBy("netisr") private boolean started;
+    @GuardedBy("netisr") private boolean exited;
+    @GuardedBy("netisr") private long handled;
+    private final LongAdder direct = new LongAdder();
+
+    Workstream(int index, int cpu, ExclusiveLock lock, int queueLimit) {
+        this.index = index;
+        this.cpu = cpu;
+        this.lock = lock;
+        this.work = new CondVar("netisr_work");
+        this.idle = new CondVar("netisr_idle");
+        this.queue = new PacketQueue<>(queueLimit);
+    }
+
+    /** Queues a packet for the worker; false if the queue is full (the drop is counted, the caller frees). */
+    boolean enqueue(NetisrProtocol proto, P packet) {
+        lock.lock();
+        try {
+            if (stopping || !queue.offer(proto, packet)) return false;
+            if (!running) work.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Hybrid dispatch: claims the right to run a packet in the caller's thread if nothing of this worker is
+     * queued or running; else queues it. Returns true if the caller must run it (then call
+     * {@link #directDone()}), false if it was queued or dropped ({@code queuedOut[0]} tells which).
+     */
+    boolean claimOrEnqueue(NetisrProtocol proto, P packet, boolean[] queuedOut) {
+        lock.lock();
+        try {
+            if (queue.isEmpty() && !running && !dispatching) {
+                dispatching = true;
+                return true;
+            }
+            queuedOut[0] = !stopping && queue.offer(proto, packet);
+            if (queuedOut[0] && !running && !dispatching) work.signal();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a hybrid direct run: hands the worker anything queued meanwhile. */
+    void directDone() {
+        direct.increment();
+        lock.lock();
+        try {
+            dispatching = false;
+            if (!queue.isEmpty()) work.signal();
+            else idle.broadcast();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counts a packet a dispatching thread ran under the direct policy. */
+    void countDirect() { direct.increment(); }
+
+    /** The worker thread's body: takes batches and runs them with no lock held, until stopped. */
+    void run(int batchSize, BiConsumer<NetisrProtocol, P> runOne) {
+        NetisrProtocol[] protos = new NetisrProtocol[batchSize];
+        Object[] packets = new Object[batchSize];
+        lock.lock();
+        try {
+            while (true) {
+                while ((queue.isEmpty() || dispatching) && !stopping) work.await(lock);
+                if (stopping) break;
+                int n = queue.pollBatch(protos, packets, batchSize);
+                running = true;
+                lock.unlock();
+                try {
+                    runBatch(n, protos, packets, runOne);
+                } finally {
+                    lock.lock();
+                }
+                running = false;
+                handled += n;
+                if (queue.isEmpty()) idle.broadcast();
+            }
+        } finally {
+            exited = true;
+            idle.broadcast();
+            lock.unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <P> void runBatch(int n, NetisrProtocol[] protos, Object[] packets,
+                                     BiConsumer<NetisrProtocol, P> runOne) {
+        for (int i = 0; i < n; i++) {
+            P p = (P) packets[i];
+            packets[i] = null;
+            runOne.accept(protos[i], p);
+        }
+    }
+
+    void markStarted() {
+        lock.lock();
+        try {
+            started = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the queue is empty and nothing of this worker runs (a started worker must exist). */
+    void awaitIdle() {
+        lock.lock();
+        try {
+            while ((!queue.isEmpty() && started && !exited) || running || dispatching) idle.await(lock);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the worker thread, waits for it to leave, and returns the packets still queued (caller frees). */
+    int stop(BiConsumer<NetisrProtocol, P> dropOne) {
+        NetisrProtocol[] protos;
+        Object[] packets;
+        int n;
+        lock.lock();
+        try {
+            stopping = true;
+            work.broadcast();
+            while (started && !exited) idle.await(lock);
+            protos = new NetisrProtocol[queue.size()];
+            packets = new Object[queue.size()];
+            n = queue.pollBatch(protos, packets, protos.length);
+        } finally {
+            lock.unlock();
+        }
+        runBatch(n, protos, packets, dropOne);
+        return n;
+    }
+
+    NetisrStats stats() {
+        lock.lock();
+        try {
+            long d = direct.sum();
+            return new NetisrStats(queue.queued(), handled + d, d, queue.dropped(), queue.maxDepth(), queue.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package smpnet.stack.kevent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class EventQueueTest {
+    /** A pollable whose readiness the test sets by hand, announcing each change as a socket does. */
+    static final class FakeSocket implements Pollable {
+        private volatile int ready;
+        private final List<Watcher> watchers = new ArrayList<>();
+        final String name;
+
+        FakeSocket(String name) { this.name = name; }
+
+        void set(int ops) {
+            ready = ops;
+            List<Watcher> ws;
+            synchronized (watchers) { ws = List.copyOf(watchers); }
+            ws.forEach(Watcher::readinessChanged);
+        }
+
+        @Override public int readyOps() { return ready; }
+        @Override public void addWatcher(Watcher w) { synchronized (watchers) { watchers.add(w); } }
+        @Override public void removeWatcher(Watcher w) { synchronized (watchers) { watchers.remove(w); } }
+        int watchers() { synchronized (watchers) { return watchers.size(); } }
+    }
+
+    private static String names(List<EventQueue.Event> events) {
+        StringBuilder b = new StringBuilder();
+        for (EventQueue.Event e : events) b.append(e.attachment()).append(':').append(e.ready()).append(' ');
+        return b.toString().trim();
+    }
+
+    @Test void levelTriggeredReportsWhileReady() {
+        EventQueue q = new EventQueue();
+        FakeSocket a = new FakeSocket("a"), b = new FakeSocket("b");
+        q.register(a, EventQueue.READ, false, "a");
+        q.register(b, EventQueue.READ | EventQueue.WRITE, false, "b");
+        assertEquals("", names(q.poll(10, Duration.ZERO)));
+        a.set(EventQueue.READ);
+        b.set(EventQueue.WRITE);
+        assertEquals("a:1 b:2", names(q.poll(10, Duration.ZERO)));
+        assertEquals("a:1 b:2", names(q.poll(10, Duration.ZERO)), "still ready: reported again");
+        a.set(0);
+        assertEquals("b:2", names(q.poll(10, Duration.ZERO)));
+        assertEquals("b:2", names(q.poll(1, Duration.ZERO)), "max bounds the batch");
+    }
+
+    @Test void edgeTriggeredReportsOncePerChange() {
+        EventQueue q = new EventQueue();
+        FakeSocket a = new FakeSocket("a");
+        q.register(a, EventQueue.READ, true, "a");
+        a.set(EventQueue.READ);
+        assertEquals("a:1", names(q.poll(10, Duration.ZERO)));
+        assertEquals("", names(q.poll(10, Duration.ZERO)), "no new change: nothing, though still readable");
+        a.set(EventQueue.READ);
+        assertEquals("a:1", names(q.poll(10, Duration.ZERO)));
+    }
+
+    @Test void errorIsAlwaysReportedAndInterestMasks() {
+        EventQueue q = new EventQueue();
+        FakeSocket a = new FakeSocket("a");
+        q.register(a, EventQueue.READ, false, "a");
+        a.set(EventQueue.WRITE);
+        assertEquals("", names(q.poll(10, Duration.ZERO)), "WRITE not asked for");
+        a.set(EventQueue.WRITE | EventQueue.ERROR);
+        assertEquals("a:4", names(q.poll(10, Duration.ZERO)));
+    }
+
+    @Test void deregisterAndReregister() {
+        EventQueue q = new EventQueue();
+        FakeSocket a = new FakeSocket("a");
+        q.register(a, EventQueue.READ, false, "first");
+        q.register(a, EventQueue.READ, false, "second");
+        assertEquals(1, a.watchers());
+        assertEquals(1, q.size());
+        a.set(EventQueue.READ);
+        assertEquals("second:1", names(q.poll(10, Duration.ZERO)));
+        assertTrue(q.deregister(a));
+        assertFalse(q.deregister(a));
+        assertEquals(0, a.watchers());
+        assertEquals("", names(q.poll(10, Duration.ZERO)));
+    }
+
+    @Test void pollWaitsForAnotherThreadsChange() throws Exception {
+        EventQueue q = new EventQueue();
+        FakeSocket a = new FakeSocket("a");
+        q.register(a, EventQueue.READ, true, "a");
+        CountDownLatch polling = new CountDownLatch(1);
+        Thread t = new Thread(() -> { polling.countDown(); a.set(EventQueue.READ); });
+        t.start();
+        polling.await();
+        assertEquals("a:1", names(q.poll(10, Duration.ofSeconds(30))));
+        t.join();
+    }
+}
