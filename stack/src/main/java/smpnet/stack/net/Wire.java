@@ -1,0 +1,62 @@
+package smpnet.stack.net;
+
+import java.util.concurrent.atomic.LongAdder;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufTransfer;
+
+/**
+ * A cable between two NICs, back to back: what one transmits the other receives, instantly and without
+ * loss. A frame crossing moves into the peer host's memory ({@link MbufTransfer#COPY}, the default: each
+ * host's allocator keeps its own mbufs) or is handed over ({@link MbufTransfer#HANDOFF}). The sending NIC's
+ * transmit thread calls it with no lock held, and it takes only the peer's RX ring lock: no thread holds
+ * a lock of one host while taking a lock of another. Latency, loss and the rest belong to the simulator's
+ * links.
+ */
+public final class Wire {
+    private final SimNic a;
+    private final SimNic b;
+    private final MbufTransfer transfer;
+    private final LongAdder aToB = new LongAdder();
+    private final LongAdder bToA = new LongAdder();
+    private final LongAdder copyFailures = new LongAdder();
+
+    private Wire(SimNic a, SimNic b, MbufTransfer transfer) {
+        this.a = a;
+        this.b = b;
+        this.transfer = transfer;
+    }
+
+    /** Connects {@code a} and {@code b}, copying frames into the receiving host's allocator. */
+    public static Wire connect(SimNic a, SimNic b) { return connect(a, b, MbufTransfer.COPY); }
+
+    public static Wire connect(SimNic a, SimNic b, MbufTransfer transfer) {
+        Wire w = new Wire(a, b, transfer);
+        a.attachLink(frame -> w.carry(frame, b, w.aToB));
+        b.attachLink(frame -> w.carry(frame, a, w.bToA));
+        return w;
+    }
+
+    private void carry(Mbuf frame, SimNic to, LongAdder counter) {
+        Mbuf moved = transfer.transfer(frame, to.allocator(), Mbuf.M_NOWAIT);
+        if (moved == null) {
+            copyFailures.increment(); // the peer's memory is exhausted: the frame is lost on the wire
+            return;
+        }
+        counter.increment();
+        to.receive(moved);
+    }
+
+    /** Frames carried from a to b (handed to b's RX side, which may still drop them on a full ring). */
+    public long carriedAtoB() { return aToB.sum(); }
+
+    public long carriedBtoA() { return bToA.sum(); }
+
+    /** Frames lost because the receiving host had no memory for the copy. */
+    public long copyFailures() { return copyFailures.sum(); }
+
+    /** Disconnects both ends: later transmissions are errors of the sending NIC. */
+    public void disconnect() {
+        a.attachLink(null);
+        b.attachLink(null);
+    }
+}
