@@ -1,16 +1,28 @@
 package smpnet.locking;
 
-import java.util.concurrent.TimeUnit;
+import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
 
 /**
- * A condition variable (condvar(9)) used with a Mutex, an SxLock held exclusive, or Giant (which a wait
- * drops completely). PLACEHOLDER implementation, to be replaced.
+ * A condition variable (FreeBSD condvar(9)) used with a lock that the wait releases and retakes: a
+ * {@link Mutex}, an {@link SxLock} or {@link RwLock} (held shared or exclusive; the same mode is retaken),
+ * or {@link Giant}, which a wait drops completely (all recursion levels) and takes back to the same depth.
+ *
+ * <p>No wakeup is lost: a waiter is queued on the condition variable before it releases the lock, so a
+ * signal sent by a thread that then took the lock (or by one that never held it) finds it. Signal wakes the
+ * oldest waiter, broadcast all of them, in the order they began to wait. Waits are not interruptible (as
+ * cv_wait, not cv_wait_sig); an interrupt stays pending for the caller. Spurious wakeups do not happen,
+ * but callers re-check their condition in a loop all the same: another thread may run first.
+ *
+ * <p>Locking key: the waiter queue is guarded by its turnstile's spin lock.
  */
+@LockImplementation
 public final class CondVar {
     private final String name;
-    private final Object monitor = new Object();
-    private long generation;
+    private final Witness w = Witness.active();
+    private final Turnstile sleepq = new Turnstile();
 
+    /** A condition variable named {@code name} (a description, as cv_init's). */
     public CondVar(String name) { this.name = name; }
 
     public String name() { return name; }
@@ -18,32 +30,73 @@ public final class CondVar {
     /** Releases {@code lock}, waits for a signal, retakes it. */
     public void await(ExclusiveLock lock) { awaitNanos(lock, Long.MAX_VALUE); }
 
-    /** As {@link #await}; returns false on timeout. */
+    /**
+     * As {@link #await}, for at most {@code nanos} of scheduler time ({@link Long#MAX_VALUE}: no limit).
+     * Returns false if the time ran out before a signal; the lock is held again either way.
+     */
     public boolean awaitNanos(ExclusiveLock lock, long nanos) {
-        long gen;
-        synchronized (monitor) { gen = generation; }
-        int depth = lock instanceof Giant g ? g.releaseAll() : release(lock);
-        boolean signalled = true;
+        LockBase interlock = interlockOf(lock);
+        Scheduler sched = Schedulers.current();
+        long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : saturatedAdd(sched.nanoTime(), nanos);
+        if (LockBase.HOOKS && w != null) w.sleeping(SleepKind.CV_WAIT, lock);
+        Waiter self = new Waiter(Thread.currentThread(), false);
+        sleepq.lock();
+        sleepq.enqueue(self);
+        sleepq.unlock();
+        int token = interlock.releaseForSleep();
+        boolean signalled;
         try {
-            synchronized (monitor) {
-                long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
-                while (generation == gen) {
-                    long left = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
-                    if (deadline != Long.MAX_VALUE && left <= 0) { signalled = false; break; }
-                    monitor.wait(deadline == Long.MAX_VALUE ? 0 : TimeUnit.NANOSECONDS.toMillis(left) + 1);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            signalled = self.await(sched, this, deadline) || !withdraw(self);
         } finally {
-            if (lock instanceof Giant g) g.reacquire(depth); else lock.lock();
+            interlock.retakeAfterSleep(token);
         }
         return signalled;
     }
 
-    private static int release(ExclusiveLock lock) { lock.unlock(); return 1; }
+    /** Wakes the oldest waiter, if any. */
+    public void signal() {
+        sleepq.lock();
+        Waiter first = sleepq.pollExclusive();
+        sleepq.unlock();
+        if (first != null) first.grant(Schedulers.current());
+        Schedulers.point();
+    }
 
-    public void signal() { synchronized (monitor) { generation++; monitor.notify(); } }
+    /** Wakes every waiter. */
+    public void broadcast() {
+        sleepq.lock();
+        Waiter all = sleepq.drainExclusive();
+        sleepq.unlock();
+        Turnstile.grantAll(all, Schedulers.current());
+        Schedulers.point();
+    }
 
-    public void broadcast() { synchronized (monitor) { generation++; monitor.notifyAll(); } }
+    /** True if a thread is waiting (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() {
+        sleepq.lock();
+        boolean any = !sleepq.isEmpty();
+        sleepq.unlock();
+        return any;
+    }
+
+    /** A timed-out waiter leaves the queue; false if a signal took it out first (then it counts as signalled). */
+    private boolean withdraw(Waiter self) {
+        sleepq.lock();
+        boolean removed = sleepq.remove(self);
+        sleepq.unlock();
+        return removed;
+    }
+
+    private static LockBase interlockOf(ExclusiveLock lock) {
+        if (lock instanceof LockBase b && !(lock instanceof SpinMutex)) return b;
+        throw new IllegalArgumentException("condition variable wait needs a mutex, sx, rw lock or Giant, not " + lock);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    @Override
+    public String toString() { return "cv \"" + name + "\""; }
 }

@@ -1,48 +1,190 @@
 package smpnet.locking;
 
-import java.util.concurrent.locks.ReentrantLock;
-import smpnet.witness.LockClass;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
-import smpnet.witness.Witness;
+import smpnet.witness.SleepKind;
 
-/** A sleep mutex (FreeBSD mtx(9) MTX_DEF). PLACEHOLDER implementation, to be replaced. */
-public class Mutex implements ExclusiveLock {
-    final ReentrantLock l = new ReentrantLock();
-    final String name;
-    final boolean recursable;
-    final Witness w = Witness.active();
-    final LockClass cls;
+/**
+ * A sleep mutex (FreeBSD mtx(9), MTX_DEF): blocks when contended and is handed directly to the oldest
+ * waiter on release, so waiters are served first come, first served and a releasing thread cannot barge
+ * back in ahead of them. Its holder must not sleep (no cv wait except on this mutex, no sx acquisition):
+ * witness checks that. Recursion only with {@link LockFlags#RECURSABLE}.
+ *
+ * <p>Locking key: {@code state} is changed by CAS, and under the turnstile's spin lock whenever the
+ * WAITERS bit is involved; {@code owner}, {@code recursion} and {@code hold} are written only by the owner
+ * (or, on hand-off, by the releasing owner for the next one, before it grants it).
+ */
+@LockImplementation
+public class Mutex extends LockBase implements ExclusiveLock {
+    private static final int FREE = 0;
+    private static final int LOCKED = 1;
+    /** Set while the turnstile has waiters: release must go through the slow path and hand off. */
+    private static final int WAITERS = 2;
+    private static final VarHandle STATE;
 
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Mutex.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile int state;
+    @GuardedBy("this")
+    private Thread owner;
+    @GuardedBy("this")
+    private int recursion;
+    private final Turnstile turnstile = new Turnstile();
+
+    /** A non-recursive mutex of lock class {@code className}. */
     public Mutex(String className) { this(className, 0); }
 
+    /** A mutex of lock class {@code className} with {@link LockFlags} {@code flags}. */
     public Mutex(String className, int flags) { this(className, flags, LockKind.MUTEX); }
 
-    Mutex(String className, int flags, LockKind kind) {
-        this.name = className;
-        this.recursable = (flags & smpnet.witness.LockFlags.RECURSABLE) != 0;
-        this.cls = w == null ? null : w.lockClass(className, kind, flags);
+    Mutex(String className, int flags, LockKind kind) { super(className, flags, kind); }
+
+    @Override
+    String kindName() { return "mutex"; }
+
+    @Override
+    String holders() { return threadName(owner); }
+
+    @Override
+    public void lock() {
+        Thread me = Thread.currentThread();
+        witnessCheckOrder(true);
+        if (STATE.compareAndSet(this, FREE, LOCKED)) {
+            owner = me;
+            profileUncontended();
+        } else if (owner == me) {
+            recurse();
+        } else {
+            lockContended(me);
+        }
+        obtained(true, false);
     }
 
-    @Override public void lock() {
-        if (w != null) w.checkOrder(this, cls, true, false);
-        if (l.isHeldByCurrentThread() && !recursable) throw new LockAssertionError("recursed on non-recursive " + name);
-        l.lock();
-        if (w != null) w.locked(this, cls, true, false);
+    @Override
+    public boolean tryLock() {
+        Thread me = Thread.currentThread();
+        if (STATE.compareAndSet(this, FREE, LOCKED)) {
+            owner = me;
+            profileUncontended();
+        } else if (owner == me && recursable()) {
+            recursion++;
+        } else {
+            return false;
+        }
+        obtained(true, true);
+        return true;
     }
-    @Override public boolean tryLock() {
-        if (l.isHeldByCurrentThread() && !recursable) return false;
-        boolean ok = l.tryLock();
-        if (ok && w != null) w.locked(this, cls, true, true);
-        return ok;
+
+    @Override
+    public void unlock() {
+        witnessUnlocked(true);
+        if (owner != Thread.currentThread()) throw failure("unlocked but not owned");
+        if (recursion > 0) {
+            recursion--;
+        } else {
+            profileReleased();
+            owner = null;
+            if (!STATE.compareAndSet(this, LOCKED, FREE)) handOff();
+        }
+        Schedulers.point();
     }
-    @Override public void unlock() {
-        if (!l.isHeldByCurrentThread()) throw new LockAssertionError("unlock of " + name + " not owned");
-        if (w != null) w.unlocked(this, cls, true);
-        l.unlock();
+
+    private void recurse() {
+        if (!recursable()) throw failure("recursed on a non-recursive lock");
+        recursion++;
     }
-    @Override public boolean isOwned() { return l.isHeldByCurrentThread(); }
-    @Override public void assertOwned() { if (!isOwned()) throw new LockAssertionError(name + " not owned"); }
-    @Override public void assertNotOwned() { if (isOwned()) throw new LockAssertionError(name + " owned"); }
-    @Override public String className() { return name; }
-    public int recursionDepth() { return l.getHoldCount(); }
+
+    /** Slow path: queue on the turnstile and park until the releasing owner hands the mutex over. */
+    private void lockContended(Thread me) {
+        long waitStart = LockProfiler.waitStart();
+        witnessSleeping(blockKind());
+        Waiter self = new Waiter(me, false);
+        Scheduler sched = Schedulers.current();
+        turnstile.lock();
+        if (queueOrTake()) {
+            turnstile.enqueue(self);
+            turnstile.unlock();
+            self.await(sched, this, Long.MAX_VALUE);
+        } else {
+            turnstile.unlock();
+        }
+        owner = me;
+        profileContended(waitStart);
+    }
+
+    /**
+     * Under the turnstile lock: takes the mutex if it became free (returns false), else makes sure the
+     * WAITERS bit is set so the owner's release will hand it over (returns true: queue and wait).
+     */
+    private boolean queueOrTake() {
+        for (;;) {
+            int s = state;
+            if (s == FREE) {
+                if (STATE.compareAndSet(this, FREE, LOCKED)) return false;
+            } else if (s == (LOCKED | WAITERS) || STATE.compareAndSet(this, LOCKED, LOCKED | WAITERS)) {
+                return true;
+            }
+        }
+    }
+
+    /** Release with waiters: the oldest waiter becomes the owner; the mutex never becomes free. */
+    private void handOff() {
+        turnstile.lock();
+        Waiter next = turnstile.pollExclusive();
+        state = turnstile.hasExclusive() ? LOCKED | WAITERS : LOCKED;
+        owner = next.thread;
+        turnstile.unlock();
+        next.grant(Schedulers.current());
+    }
+
+    /** What witness is told before a contended acquisition blocks: a short block, not a sleep. */
+    SleepKind blockKind() { return SleepKind.MUTEX_CONTENTION; }
+
+    /** A cv wait may only drop a mutex held once: the sleeper could not restore a recursion it hid. */
+    @Override
+    int releaseForSleep() {
+        assertNotRecursed();
+        unlock();
+        return 1;
+    }
+
+    @Override
+    void retakeAfterSleep(int depth) {
+        for (int i = 0; i < depth; i++) lock();
+    }
+
+    @Override
+    public boolean isOwned() { return owner == Thread.currentThread(); }
+
+    /** The owning thread, or null: a snapshot for diagnostics when asked by another thread. */
+    public Thread owner() { return owner; }
+
+    /** How many times the owner has re-entered it (0 when held once); only meaningful to the owner. */
+    public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
+
+    @Override
+    public void assertOwned() { if (!isOwned()) throw failure("not owned"); }
+
+    @Override
+    public void assertNotOwned() { if (isOwned()) throw failure("owned"); }
+
+    /** Throws unless the caller owns it more than once. */
+    public void assertRecursed() {
+        assertOwned();
+        if (recursion == 0) throw failure("not recursed");
+    }
+
+    /** Throws unless the caller owns it exactly once (a sleep may only drop a non-recursed mutex). */
+    public void assertNotRecursed() {
+        assertOwned();
+        if (recursion > 0) throw failure("recursed");
+    }
 }

@@ -3,6 +3,11 @@ package smpnet.locking;
 /**
  * The scheduling seam (DESIGN.md): every wait, worker start, clock read and timer of smpnet goes through
  * one Scheduler, so the same stack code runs on free threads or under a deterministic scheduler.
+ *
+ * <p>Scheduling points, where a deterministic scheduler may switch threads, are: after every lock
+ * acquisition and release ({@link #schedulingPoint()}), every {@link #park}/{@link #parkNanos}, every
+ * {@link #spinWait}, condition variable signal and broadcast, and any queue hand-off that calls
+ * {@link #schedulingPoint()} itself. The free scheduler treats them as no-ops.
  */
 public interface Scheduler {
 
@@ -24,6 +29,7 @@ public interface Scheduler {
     /** As {@link #park} with a timeout in nanoseconds. */
     void parkNanos(Object blocker, long nanos);
 
+    /** Makes {@code thread}'s pending or next {@link #park} return (a permit, as LockSupport). */
     void unpark(Thread thread);
 
     /** Called in a spin loop: a hint, or a yield once spinning has gone on too long. */

@@ -1,17 +1,43 @@
 package smpnet.locking;
 
-/** Holds the scheduler in force for this JVM. */
-final class Schedulers {
+/**
+ * Holds the scheduler in force for this JVM. Tests and the simulator install their own, and put the
+ * previous one back when they are done:
+ * <pre>
+ *   try (Schedulers.Installation ignored = Schedulers.use(scripted)) { ... }
+ * </pre>
+ */
+public final class Schedulers {
     private static volatile Scheduler current = FreeScheduler.INSTANCE;
 
     private Schedulers() {}
 
-    static Scheduler current() { return current; }
+    /** The scheduler in force: {@link FreeScheduler#INSTANCE} unless another was installed. */
+    public static Scheduler current() { return current; }
 
-    /** Installs {@code s}; returns the previous one. Tests and the simulator use it. */
-    static Scheduler install(Scheduler s) {
+    /** Installs {@code s} for the whole JVM and returns the previous one. */
+    public static Scheduler install(Scheduler s) {
+        if (s == null) throw new IllegalArgumentException("scheduler must not be null");
         Scheduler prev = current;
         current = s;
         return prev;
     }
+
+    /** Installs {@code s} until the returned installation is closed, which restores the previous one. */
+    public static Installation use(Scheduler s) {
+        return new Installation(install(s));
+    }
+
+    /** A scheduler installation that puts back the previous scheduler when closed. */
+    public static final class Installation implements AutoCloseable {
+        private final Scheduler previous;
+
+        private Installation(Scheduler previous) { this.previous = previous; }
+
+        @Override
+        public void close() { install(previous); }
+    }
+
+    /** The scheduling point every lock passes after an acquisition and after a release. */
+    static void point() { current.schedulingPoint(); }
 }

@@ -1,0 +1,398 @@
+package smpnet.locking;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import smpnet.witness.LockFlags;
+import smpnet.witness.LockKind;
+import smpnet.witness.SleepKind;
+
+/**
+ * The reader/writer lock shared by {@link SxLock} and {@link RwLock}, which differ only in what their
+ * holders may do (an sx holder may sleep; an rw holder never does) and how witness is told they block.
+ *
+ * <p><b>Fairness</b> (each lock's rule, and what witness is told through its class flags):
+ * <ul>
+ *   <li>Default, writer-preferring: a waiting writer blocks new readers, so a stream of readers cannot
+ *       starve a writer. A thread that already holds the lock shared may take it shared again past a waiting
+ *       writer (else it would deadlock with itself). A cycle through read acquisitions can therefore
+ *       deadlock, and witness checks read-read edges (the class has no READERS_PASS_WRITERS flag).</li>
+ *   <li>With {@link LockFlags#READERS_PASS_WRITERS}: readers enter whenever no writer holds the lock, even
+ *       past waiting writers (writers may starve). Read-read cycles cannot deadlock and witness exempts
+ *       them.</li>
+ * </ul>
+ * Hand-off on release is the same in both modes: a releasing writer hands the lock to every queued reader
+ * if there are any (they were held up by it), else to the oldest queued writer; the last releasing reader
+ * hands it to the oldest queued writer. Waiters never wait for a lock that is free.
+ *
+ * <p>Locking key: {@code state} holds the WRITER bit, the WAITERS bit and the number of reading threads.
+ * While WAITERS is set, every change of {@code state} except a non-last reader leaving is made under the
+ * turnstile's spin lock, which is what lets the hand-off paths write it plainly. {@code owner},
+ * {@code recursion} and {@code hold} are written only by the exclusive owner; shared recursion counts live
+ * in the reader's own {@link ReadHolds}.
+ */
+@LockImplementation
+abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLock {
+    private static final int WRITER = 1;
+    private static final int WAITERS = 2;
+    private static final int READER = 4;
+    private static final int EXCLUSIVE_TOKEN = 1;
+    private static final int SHARED_TOKEN = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(AbstractSharedLock.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile int state;
+    @GuardedBy("this")
+    private Thread owner;
+    @GuardedBy("this")
+    private int recursion;
+    private final Turnstile turnstile = new Turnstile();
+    private final boolean readersPassWriters;
+
+    AbstractSharedLock(String className, int flags, LockKind kind) {
+        super(className, flags, kind);
+        this.readersPassWriters = (flags & LockFlags.READERS_PASS_WRITERS) != 0;
+    }
+
+    /** What witness is told before an acquisition blocks. */
+    abstract SleepKind blockKind();
+
+    @Override
+    String holders() {
+        Thread o = owner;
+        int readers = state / READER;
+        return o != null ? threadName(o) : readers > 0 ? readers + (readers == 1 ? " reader" : " readers") : "nobody";
+    }
+
+    // ---- exclusive ----
+
+    @Override
+    public void lock() {
+        Thread me = Thread.currentThread();
+        witnessCheckOrder(true);
+        if (STATE.compareAndSet(this, 0, WRITER)) {
+            owner = me;
+            profileUncontended();
+        } else if (owner == me) {
+            recurse();
+        } else {
+            lockContended(me);
+        }
+        obtained(true, false);
+    }
+
+    @Override
+    public boolean tryLock() {
+        Thread me = Thread.currentThread();
+        if (STATE.compareAndSet(this, 0, WRITER)) {
+            owner = me;
+            profileUncontended();
+        } else if (owner == me && recursable()) {
+            recursion++;
+        } else {
+            return false;
+        }
+        obtained(true, true);
+        return true;
+    }
+
+    @Override
+    public void unlock() {
+        witnessUnlocked(true);
+        if (owner != Thread.currentThread()) throw failure("unlocked exclusive but not owned");
+        if (recursion > 0) {
+            recursion--;
+        } else {
+            profileReleased();
+            owner = null;
+            if (!STATE.compareAndSet(this, WRITER, 0)) handOff(0);
+        }
+        Schedulers.point();
+    }
+
+    private void recurse() {
+        if (!recursable()) throw failure("recursed on a non-recursive lock");
+        recursion++;
+    }
+
+    private void lockContended(Thread me) {
+        if (ReadHolds.current().count(this) > 0) {
+            throw failure("acquired exclusive while held shared (a deadlock; use tryUpgrade)");
+        }
+        long waitStart = LockProfiler.waitStart();
+        witnessSleeping(blockKind());
+        Waiter self = new Waiter(me, false);
+        turnstile.lock();
+        if (queueOrTakeExclusive()) {
+            turnstile.enqueue(self);
+            turnstile.unlock();
+            self.await(Schedulers.current(), this, Long.MAX_VALUE);
+        } else {
+            turnstile.unlock();
+        }
+        owner = me;
+        profileContended(waitStart);
+    }
+
+    /** Under the turnstile lock: takes the lock if nobody holds it (false), else sets WAITERS (true). */
+    private boolean queueOrTakeExclusive() {
+        for (;;) {
+            int s = state;
+            if ((s & ~WAITERS) == 0) {
+                if (STATE.compareAndSet(this, s, s | WRITER)) return false;
+            } else if ((s & WAITERS) != 0 || STATE.compareAndSet(this, s, s | WAITERS)) {
+                return true;
+            }
+        }
+    }
+
+    // ---- shared ----
+
+    @Override
+    public void lockShared() {
+        Thread me = Thread.currentThread();
+        witnessCheckOrder(false);
+        ReadHolds holds = ReadHolds.current();
+        ReadHolds.Entry e = holds.find(this);
+        int s = state;
+        if (e != null) {
+            e.count++;
+        } else if ((s & (WRITER | WAITERS)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
+            e = holds.add(this);
+            if (LockProfiler.mode == LockProfiler.FULL) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED);
+        } else {
+            lockSharedContended(me, holds);
+        }
+        obtained(false, false);
+    }
+
+    @Override
+    public boolean tryLockShared() {
+        ReadHolds holds = ReadHolds.current();
+        ReadHolds.Entry e = holds.find(this);
+        if (e != null) {
+            e.count++;
+        } else if (takeSharedNow()) {
+            e = holds.add(this);
+            if (LockProfiler.mode == LockProfiler.FULL) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED);
+        } else {
+            return false;
+        }
+        obtained(false, true);
+        return true;
+    }
+
+    /** A try: lock-free while nobody waits; under the turnstile lock otherwise (see the locking key). */
+    private boolean takeSharedNow() {
+        int s = state;
+        if ((s & (WRITER | WAITERS)) == 0 && STATE.compareAndSet(this, s, s + READER)) return true;
+        if ((s & WRITER) != 0 || owner == Thread.currentThread()) return false;
+        turnstile.lock();
+        try {
+            for (;;) {
+                s = state;
+                if (writerBlocksReaders(s)) return false;
+                if (STATE.compareAndSet(this, s, s + READER)) return true;
+            }
+        } finally {
+            turnstile.unlock();
+        }
+    }
+
+    @Override
+    public void unlockShared() {
+        witnessUnlocked(false);
+        ReadHolds holds = ReadHolds.current();
+        ReadHolds.Entry e = holds.find(this);
+        if (e == null) throw failure("unlocked shared but not held shared");
+        if (--e.count == 0) {
+            if (e.hold != null) LockProfiler.released(e.hold);
+            holds.remove(e);
+            leaveReaders();
+        }
+        Schedulers.point();
+    }
+
+    private void lockSharedContended(Thread me, ReadHolds holds) {
+        if (owner == me) throw failure("acquired shared while held exclusive (a deadlock)");
+        long waitStart = LockProfiler.waitStart();
+        witnessSleeping(blockKind());
+        Waiter self = new Waiter(me, true);
+        turnstile.lock();
+        if (queueOrTakeShared()) {
+            turnstile.enqueue(self);
+            turnstile.unlock();
+            self.await(Schedulers.current(), this, Long.MAX_VALUE);
+        } else {
+            turnstile.unlock();
+        }
+        ReadHolds.Entry e = holds.add(this);
+        if (waitStart != LockProfiler.NOT_TIMED) e.hold = LockProfiler.obtained(className, false, waitStart);
+    }
+
+    /** The fairness rule: does the state (and the queue) keep a new reader out? Under the turnstile lock. */
+    private boolean writerBlocksReaders(int s) {
+        return (s & WRITER) != 0 || (!readersPassWriters && turnstile.hasExclusive());
+    }
+
+    /** Under the turnstile lock: enters as a reader if the fairness rule allows (false), else queues (true). */
+    private boolean queueOrTakeShared() {
+        for (;;) {
+            int s = state;
+            if (!writerBlocksReaders(s)) {
+                if (STATE.compareAndSet(this, s, s + READER)) return false;
+            } else if ((s & WAITERS) != 0 || STATE.compareAndSet(this, s, s | WAITERS)) {
+                return true;
+            }
+        }
+    }
+
+    /** A reading thread leaves; the last one out hands the lock to the waiters, if any. */
+    private void leaveReaders() {
+        for (;;) {
+            int s = state;
+            if ((s & WAITERS) != 0 && s / READER == 1) {
+                handOff(READER);
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s - READER)) return;
+        }
+    }
+
+    /**
+     * The last holder leaves (a writer: {@code leaving} 0; a reader: {@code leaving} READER) with waiters
+     * queued: queued readers get it if a writer left, else the oldest writer does.
+     */
+    private void handOff(int leaving) {
+        Waiter chain;
+        int next;
+        turnstile.lock();
+        while (leaving == READER && state / READER > 1) {
+            int s = state;
+            if (STATE.compareAndSet(this, s, s - READER)) {
+                turnstile.unlock();
+                return;
+            }
+        }
+        if (turnstile.hasShared() && (leaving != READER || !turnstile.hasExclusive())) {
+            chain = turnstile.drainShared();
+            next = Turnstile.length(chain) * READER;
+        } else {
+            chain = turnstile.pollExclusive();
+            next = chain == null ? 0 : WRITER;
+            owner = chain == null ? null : chain.thread;
+        }
+        state = turnstile.isEmpty() ? next : next | WAITERS;
+        turnstile.unlock();
+        Turnstile.grantAll(chain, Schedulers.current());
+    }
+
+    // ---- upgrade and downgrade ----
+
+    /**
+     * Turns the caller's only shared hold into an exclusive one if no other thread reads; never blocks.
+     * Returns false (still held shared) when other readers are in.
+     */
+    public boolean tryUpgrade() {
+        ReadHolds holds = ReadHolds.current();
+        ReadHolds.Entry e = holds.find(this);
+        if (e == null || e.count != 1) throw failure("upgraded but not held shared exactly once");
+        for (;;) {
+            int s = state;
+            if (s / READER != 1) return false;
+            if (STATE.compareAndSet(this, s, (s - READER) | WRITER)) break;
+        }
+        if (e.hold != null) LockProfiler.released(e.hold);
+        holds.remove(e);
+        owner = Thread.currentThread();
+        profileUncontended();
+        if (HOOKS && w != null) w.upgraded(this, cls);
+        Schedulers.point();
+        return true;
+    }
+
+    /** Turns the caller's exclusive hold into a shared one, letting in the readers that queued behind it. */
+    public void downgrade() {
+        if (owner != Thread.currentThread() || recursion > 0) throw failure("downgraded but not owned exclusive once");
+        profileReleased();
+        owner = null;
+        turnstile.lock();
+        Waiter readers = turnstile.drainShared();
+        int next = (1 + Turnstile.length(readers)) * READER;
+        state = turnstile.isEmpty() ? next : next | WAITERS;
+        turnstile.unlock();
+        ReadHolds.Entry e = ReadHolds.current().add(this);
+        if (LockProfiler.mode == LockProfiler.FULL) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED);
+        if (HOOKS && w != null) w.downgraded(this, cls);
+        Turnstile.grantAll(readers, Schedulers.current());
+        Schedulers.point();
+    }
+
+    // ---- condition variable waits ----
+
+    @Override
+    int releaseForSleep() {
+        if (isOwned()) {
+            assertNotRecursed();
+            unlock();
+            return EXCLUSIVE_TOKEN;
+        }
+        if (ReadHolds.current().count(this) != 1) throw failure("dropped by a sleep but not held exactly once");
+        unlockShared();
+        return SHARED_TOKEN;
+    }
+
+    @Override
+    void retakeAfterSleep(int token) {
+        if (token == EXCLUSIVE_TOKEN) lock(); else lockShared();
+    }
+
+    // ---- ownership and assertions ----
+
+    @Override
+    public boolean isOwned() { return owner == Thread.currentThread(); }
+
+    /** True if the calling thread holds it shared. */
+    public boolean isHeldShared() { return ReadHolds.current().count(this) > 0; }
+
+    @Override
+    public boolean isHeld() { return isOwned() || isHeldShared(); }
+
+    /** The exclusive owner, or null: a snapshot for diagnostics when asked by another thread. */
+    public Thread owner() { return owner; }
+
+    /** How many threads hold it shared now (a snapshot). */
+    public int readers() { return state / READER; }
+
+    @Override
+    public void assertOwned() { if (!isOwned()) throw failure("not held exclusive"); }
+
+    @Override
+    public void assertShared() { if (!isHeldShared()) throw failure("not held shared"); }
+
+    @Override
+    public void assertLocked() { if (!isHeld()) throw failure("not held"); }
+
+    @Override
+    public void assertNotOwned() { if (isHeld()) throw failure("held"); }
+
+    /** Throws unless the caller holds it more than once (exclusive recursion or shared recursion). */
+    public void assertRecursed() {
+        assertLocked();
+        if (depth() < 2) throw failure("not recursed");
+    }
+
+    /** Throws unless the caller holds it exactly once. */
+    public void assertNotRecursed() {
+        assertLocked();
+        if (depth() > 1) throw failure("recursed");
+    }
+
+    private int depth() { return isOwned() ? recursion + 1 : ReadHolds.current().count(this); }
+}

@@ -1,0 +1,124 @@
+package smpnet.locking;
+
+import smpnet.witness.LockClass;
+import smpnet.witness.LockFlags;
+import smpnet.witness.LockKind;
+import smpnet.witness.Witness;
+
+/**
+ * What every smpnet lock has: its lock class (name and flags), its witness (null when witness is off or
+ * the class is NOWITNESS), and the profiling record of its current exclusive hold. The witness and
+ * profiling hooks of every primitive are here, so each primitive's lock and unlock read as the same steps.
+ *
+ * <p>Locking key: {@link #hold} is written only by the exclusive owner of the subclass's lock.
+ */
+@LockImplementation
+abstract class LockBase {
+    /**
+     * False only when the JVM runs with {@code -Dsmpnet.locking.hooks=off}: the JIT then folds every witness
+     * hook away, which is how the benchmarks measure what "witness off" costs against "no hooks at all".
+     */
+    static final boolean HOOKS = !"off".equals(System.getProperty("smpnet.locking.hooks"));
+
+    final String className;
+    final int flags;
+    final LockKind kind;
+    /** The verifier, read once: null when witness is off or the class is NOWITNESS. */
+    final Witness w;
+    final LockClass cls;
+    /** Profiling record of the current exclusive hold, or null when it is not profiled. */
+    @GuardedBy("this")
+    LockProfiler.Hold hold;
+
+    LockBase(String className, int flags, LockKind kind) {
+        if (className == null || className.isEmpty()) {
+            throw new IllegalArgumentException("a lock needs a class name");
+        }
+        this.className = className;
+        this.flags = flags;
+        this.kind = kind;
+        Witness active = (flags & LockFlags.NOWITNESS) != 0 ? null : Witness.active();
+        this.w = active;
+        this.cls = active == null ? null : active.lockClass(className, kind, flags);
+    }
+
+    /** The lock class name (e.g. "inp"). */
+    public final String className() { return className; }
+
+    /** The lock class flags ({@link LockFlags}). */
+    public final int flags() { return flags; }
+
+    final boolean recursable() { return (flags & LockFlags.RECURSABLE) != 0; }
+
+    /** "mutex", "spin mutex", "sx", "rw" or "Giant": how messages name this kind of lock. */
+    abstract String kindName();
+
+    /** Who holds the lock now, for messages: {@code thread "x"}, {@code 2 readers} or {@code nobody}. */
+    abstract String holders();
+
+    // ---- witness hooks: each is one read of the final field w when witness is off ----
+
+    final void witnessCheckOrder(boolean exclusive) {
+        if (HOOKS && w != null) w.checkOrder(this, cls, exclusive, false);
+    }
+
+    /** After every successful acquisition: witness learns the hold, then a scheduling point. */
+    final void obtained(boolean exclusive, boolean tryLock) {
+        if (HOOKS && w != null) w.locked(this, cls, exclusive, tryLock);
+        Schedulers.point();
+    }
+
+    final void witnessUnlocked(boolean exclusive) {
+        if (HOOKS && w != null) w.unlocked(this, cls, exclusive);
+    }
+
+    final void witnessSleeping(smpnet.witness.SleepKind why) {
+        if (HOOKS && w != null) w.sleeping(why, null);
+    }
+
+    // ---- profiling of exclusive holds ----
+
+    /** Fast path: profile the uncontended acquisition only in full mode. */
+    final void profileUncontended() {
+        if (LockProfiler.mode == LockProfiler.FULL) hold = LockProfiler.obtained(className, true, LockProfiler.NOT_TIMED);
+    }
+
+    /** Slow path: {@code waitStart} is {@link LockProfiler#NOT_TIMED} when profiling was off. */
+    final void profileContended(long waitStart) {
+        if (waitStart != LockProfiler.NOT_TIMED) hold = LockProfiler.obtained(className, true, waitStart);
+    }
+
+    final void profileReleased() {
+        LockProfiler.Hold h = hold;
+        if (h != null) {
+            hold = null;
+            LockProfiler.released(h);
+        }
+    }
+
+    // ---- condition variable waits ----
+
+    /** Releases the lock for a cv wait; returns what {@link #retakeAfterSleep} needs to restore it. */
+    abstract int releaseForSleep();
+
+    /** Retakes the lock after a cv wait, as it was held before. */
+    abstract void retakeAfterSleep(int token);
+
+    // ---- assertions ----
+
+    /** A failure naming this lock, its class, the calling thread and the holders. */
+    final LockAssertionError failure(String what) {
+        return new LockAssertionError(describe() + " " + what + " by thread \"" + Thread.currentThread().getName()
+                + "\" (held by " + holders() + ")");
+    }
+
+    /** {@code mutex "inp" @1b6d3586}: kind, class name and identity, as every message names a lock. */
+    final String describe() {
+        return kindName() + " \"" + className + "\" @" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    static String threadName(Thread t) { return t == null ? "nobody" : "thread \"" + t.getName() + "\""; }
+
+    @Override
+    public String toString() { return describe(); }
+}

@@ -1,0 +1,190 @@
+package smpnet.locking;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Lock profiling, switchable at run time, modeled on FreeBSD's LOCK_PROFILING and Linux's lock_stat: per
+ * lock class, per acquisition mode (read/write) and per acquisition site (file:line of the caller), the
+ * acquisitions, contended acquisitions, wait time and hold time (min/avg/max/total, in scheduler
+ * nanoseconds). Printable as a sorted table ({@link #table()}) with the top waiting and holding sites per
+ * class, and exportable as CSV ({@link #csv()}).
+ *
+ * <p>Modes: {@link Mode#OFF}; {@link Mode#CONTENDED}, which profiles only acquisitions that had to wait
+ * (an uncontended acquisition costs one volatile read and nothing else; "acquisitions" then counts only
+ * those) and the holds that follow them; and {@link Mode#FULL}, which profiles every acquisition and walks
+ * the stack for its site each time (expensive, as it should be for a diagnostic). Recursive acquisitions
+ * are not profiled: the outermost hold is. A hold is charged to the site that acquired it.
+ */
+@LockImplementation
+public final class LockProfiler {
+    /** What is profiled. */
+    public enum Mode { OFF, CONTENDED, FULL }
+
+    static final int OFF = 0;
+    static final int CONTENDED = 1;
+    static final int FULL = 2;
+    /** A wait start that was not timed: profiling was off when the wait began, or there was no wait. */
+    static final long NOT_TIMED = Long.MIN_VALUE;
+
+    /** The mode, read by every acquisition: 0 off, 1 contended-only, 2 full. */
+    static volatile int mode = OFF;
+
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final ConcurrentHashMap<Key, Site> SITES = new ConcurrentHashMap<>();
+
+    private LockProfiler() {}
+
+    /** Switches profiling; takes effect for acquisitions that start afterwards. */
+    public static void setMode(Mode m) { mode = m.ordinal(); }
+
+    public static Mode mode() { return Mode.values()[mode]; }
+
+    /** Forgets everything profiled so far (holds in progress are charged to the forgotten records). */
+    public static void reset() { SITES.clear(); }
+
+    /** Is a wait that starts now to be timed? */
+    static boolean timingWaits() { return mode != OFF; }
+
+    static long now() { return Schedulers.current().nanoTime(); }
+
+    /** Slow paths call this before they wait: the wait start, or NOT_TIMED when profiling is off. */
+    static long waitStart() { return mode != OFF ? now() : NOT_TIMED; }
+
+    /** Records an acquisition at the caller's site; returns the hold to pass to {@link #released}. */
+    static Hold obtained(String lockClass, boolean write, long waitStart) {
+        long t = now();
+        Site s = SITES.computeIfAbsent(new Key(lockClass, write, callerSite()), Site::new);
+        s.acquired(waitStart == NOT_TIMED ? -1 : t - waitStart);
+        return new Hold(s, t);
+    }
+
+    static void released(Hold h) { h.site.held(now() - h.since); }
+
+    /** The first frame outside the lock implementation: the caller of lock()/await(). */
+    static String callerSite() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !f.getDeclaringClass().isAnnotationPresent(LockImplementation.class))
+                .findFirst()
+                .map(f -> f.getFileName() + ":" + f.getLineNumber())
+                .orElse("unknown"));
+    }
+
+    /** The profile so far, one row per (class, mode, site), sorted as in {@link #table()}. */
+    public static List<SiteStats> snapshot() {
+        List<SiteStats> rows = new ArrayList<>();
+        for (Site s : SITES.values()) rows.add(s.stats());
+        rows.sort(ORDER);
+        return rows;
+    }
+
+    /** Sort order: most total wait first, then most total hold, then class, site and mode. */
+    static final Comparator<SiteStats> ORDER = Comparator.comparingLong(SiteStats::waitTotal).reversed()
+            .thenComparing(Comparator.comparingLong(SiteStats::holdTotal).reversed())
+            .thenComparing(SiteStats::lockClass)
+            .thenComparing(SiteStats::site)
+            .thenComparing(SiteStats::write);
+
+    /** The profile as a table sorted by total wait, followed by the top sites of every class. */
+    public static String table() { return ProfileReport.table(mode(), snapshot(), 3); }
+
+    /** The profile as CSV, one header line and one line per row of {@link #snapshot()}. */
+    public static String csv() { return ProfileReport.csv(snapshot()); }
+
+    /** Per class totals: rows of {@link #snapshot()} summed over sites and modes, sorted by wait. */
+    public static List<SiteStats> byClass() {
+        Map<String, SiteStats> sums = new LinkedHashMap<>();
+        for (SiteStats r : snapshot()) sums.merge(r.lockClass(), r.asClassTotal(), SiteStats::plus);
+        List<SiteStats> out = new ArrayList<>(sums.values());
+        out.sort(ORDER);
+        return out;
+    }
+
+    /**
+     * One row of the profile. Times are scheduler nanoseconds; a min of a column with no samples is 0.
+     * {@code site} is "*" in per-class totals.
+     */
+    public record SiteStats(String lockClass, boolean write, String site, long acquisitions, long contended,
+                            long waitMin, long waitMax, long waitTotal,
+                            long holds, long holdMin, long holdMax, long holdTotal) {
+        /** Mean wait of the contended acquisitions. */
+        public long waitAvg() { return contended == 0 ? 0 : waitTotal / contended; }
+
+        public long holdAvg() { return holds == 0 ? 0 : holdTotal / holds; }
+
+        SiteStats asClassTotal() {
+            return new SiteStats(lockClass, true, "*", acquisitions, contended, waitMin, waitMax, waitTotal,
+                    holds, holdMin, holdMax, holdTotal);
+        }
+
+        SiteStats plus(SiteStats o) {
+            return new SiteStats(lockClass, write, site, acquisitions + o.acquisitions, contended + o.contended,
+                    minOf(waitMin, contended, o.waitMin, o.contended), Math.max(waitMax, o.waitMax),
+                    waitTotal + o.waitTotal, holds + o.holds, minOf(holdMin, holds, o.holdMin, o.holds),
+                    Math.max(holdMax, o.holdMax), holdTotal + o.holdTotal);
+        }
+
+        private static long minOf(long a, long na, long b, long nb) {
+            if (na == 0) return b;
+            if (nb == 0) return a;
+            return Math.min(a, b);
+        }
+    }
+
+    /** The record of one profiled hold, kept by the lock (or the reader) until release. */
+    static final class Hold {
+        final Site site;
+        final long since;
+
+        Hold(Site site, long since) {
+            this.site = site;
+            this.since = since;
+        }
+    }
+
+    private record Key(String lockClass, boolean write, String site) {}
+
+    /** The counters of one (class, mode, site); updated under its own monitor (diagnostics only). */
+    static final class Site {
+        private final Key key;
+        // All counters: guarded by this Site's monitor.
+        private long acquisitions;
+        private long contended;
+        private long waitMin = Long.MAX_VALUE;
+        private long waitMax;
+        private long waitTotal;
+        private long holds;
+        private long holdMin = Long.MAX_VALUE;
+        private long holdMax;
+        private long holdTotal;
+
+        Site(Key key) { this.key = key; }
+
+        /** {@code wait} is -1 for an acquisition that did not wait. */
+        synchronized void acquired(long wait) {
+            acquisitions++;
+            if (wait < 0) return;
+            contended++;
+            waitMin = Math.min(waitMin, wait);
+            waitMax = Math.max(waitMax, wait);
+            waitTotal += wait;
+        }
+
+        synchronized void held(long t) {
+            holds++;
+            holdMin = Math.min(holdMin, t);
+            holdMax = Math.max(holdMax, t);
+            holdTotal += t;
+        }
+
+        synchronized SiteStats stats() {
+            return new SiteStats(key.lockClass(), key.write(), key.site(), acquisitions, contended,
+                    contended == 0 ? 0 : waitMin, waitMax, waitTotal,
+                    holds, holds == 0 ? 0 : holdMin, holdMax, holdTotal);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package smpnet.locking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import smpnet.locking.scripted.ScriptedScheduler;
+import smpnet.witness.LockFlags;
+
+/** Behaviour of {@link Mutex}: ownership, recursion, assertions, contention and hand-off. */
+class MutexTest {
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    private static String me() { return "thread \"" + Thread.currentThread().getName() + "\""; }
+
+    @Test
+    void lockMakesTheCallerOwner() {
+        Mutex m = new Mutex("mtx_owner");
+        assertFalse(m.isOwned());
+        assertNull(m.owner());
+        m.lock();
+        assertTrue(m.isOwned());
+        assertSame(Thread.currentThread(), m.owner());
+        assertEquals(1, m.recursionDepth());
+        m.assertOwned();
+        m.assertNotRecursed();
+        m.unlock();
+        assertFalse(m.isOwned());
+        m.assertNotOwned();
+    }
+
+    @Test
+    void recursionOnANonRecursiveMutexFailsLoudly() {
+        Mutex m = new Mutex("mtx_norecurse");
+        m.lock();
+        LockAssertionError e = assertThrows(LockAssertionError.class, m::lock);
+        assertEquals(m + " recursed on a non-recursive lock by " + me() + " (held by " + me() + ")", e.getMessage());
+        assertFalse(m.tryLock());
+        m.unlock();
+    }
+
+    @Test
+    void recursableMutexCountsItsDepth() {
+        Mutex m = new Mutex("mtx_recurse", LockFlags.RECURSABLE);
+        m.lock();
+        assertTrue(m.tryLock());
+        m.lock();
+        assertEquals(3, m.recursionDepth());
+        m.assertRecursed();
+        m.unlock();
+        m.unlock();
+        m.assertNotRecursed();
+        m.unlock();
+        assertEquals(0, m.recursionDepth());
+    }
+
+    @Test
+    void assertionsNameLockClassAndOwner() {
+        Mutex m = new Mutex("mtx_assert");
+        assertTrue(m.toString().matches("mutex \"mtx_assert\" @[0-9a-f]+"));
+        LockAssertionError notOwned = assertThrows(LockAssertionError.class, m::assertOwned);
+        assertEquals(m + " not owned by " + me() + " (held by nobody)", notOwned.getMessage());
+        LockAssertionError unlock = assertThrows(LockAssertionError.class, m::unlock);
+        assertEquals(m + " unlocked but not owned by " + me() + " (held by nobody)", unlock.getMessage());
+        m.lock();
+        LockAssertionError owned = assertThrows(LockAssertionError.class, m::assertNotOwned);
+        assertEquals(m + " owned by " + me() + " (held by " + me() + ")", owned.getMessage());
+        LockAssertionError recursed = assertThrows(LockAssertionError.class, m::assertRecursed);
+        assertEquals(m + " not recursed by " + me() + " (held by " + me() + ")", recursed.getMessage());
+        m.unlock();
+    }
+
+    @Test
+    void contendedLockBlocksUntilTheOwnerReleases() {
+        Mutex m = new Mutex("mtx_contend");
+        ScriptedScheduler s = new ScriptedScheduler("A B A*");
+        s.startWorker("A", 0, () -> {
+            m.lock();
+            log.add("A in");
+            log.add("A still owns: " + (m.owner() == Thread.currentThread()));
+            m.unlock();
+        });
+        s.startWorker("B", 1, () -> {
+            m.lock();
+            log.add("B in");
+            m.unlock();
+        });
+        s.runAll();
+        assertEquals(List.of("A in", "A still owns: true", "B in"), log);
+        assertEquals(List.of("A", "B (A runnable)", "A (B parked on " + m + ")", "A done", "B (A done)", "B done"),
+                s.trace());
+    }
+
+    @Test
+    void releaseHandsTheMutexToTheWaiterSoTheReleaserCannotBargeBackIn() {
+        Mutex m = new Mutex("mtx_handoff");
+        ScriptedScheduler s = new ScriptedScheduler("A B A*");
+        s.startWorker("A", 0, () -> {
+            m.lock();
+            log.add("A first");
+            m.unlock();
+            m.lock();
+            log.add("A again");
+            m.unlock();
+        });
+        s.startWorker("B", 1, () -> {
+            m.lock();
+            log.add("B");
+            m.unlock();
+        });
+        s.runAll();
+        assertEquals(List.of("A first", "B", "A again"), log);
+    }
+
+    @Test
+    void tryLockFailsWhileAnotherThreadOwnsIt() {
+        Mutex m = new Mutex("mtx_try");
+        ScriptedScheduler s = new ScriptedScheduler("A B* A*");
+        s.startWorker("A", 0, () -> {
+            m.lock();
+            m.unlock();
+        });
+        s.startWorker("B", 1, () -> log.add("B try " + m.tryLock()));
+        s.runAll();
+        assertEquals(List.of("B try false"), log);
+    }
+
+    @Test
+    void manyThreadsKeepMutualExclusionOnFreeThreads() throws InterruptedException {
+        Mutex m = new Mutex("mtx_many");
+        int[] counter = {0};
+        Thread[] ts = new Thread[4];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = Schedulers.current().startWorker("w" + i, i, () -> {
+                for (int j = 0; j < 20_000; j++) {
+                    m.lock();
+                    counter[0]++;
+                    m.unlock();
+                }
+            });
+        }
+        for (Thread t : ts) t.join();
+        m.lock();
+        assertEquals(80_000, counter[0]);
+        m.unlock();
+    }
+}
