@@ -24,6 +24,7 @@ final class CaseRunner {
                 Consumer<String> progress) throws Exception {
         List<RunSample> samples = new ArrayList<>();
         List<Histogram> latencies = new ArrayList<>();
+        if (c.profiled()) LockProfiles.start();
         try (w) {
             w.start();
             sleepNanos(warmupNanos);

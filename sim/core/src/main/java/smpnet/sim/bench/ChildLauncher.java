@@ -23,8 +23,6 @@ final class ChildLauncher {
     static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC",
             "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
             "-Dsmpnet.witness=off", "-Dsmpnet.mbuf.track=off");
-    /** The flag added to profiled cases only. */
-    static final String PROFILE_FLAG = "-Dsmpnet.lockprof=on";
 
     private final Path taskset;
     private final PrintStream log;
@@ -86,7 +84,6 @@ final class ChildLauncher {
         if (taskset != null) cmd.addAll(List.of(taskset.toString(), "-c", cpuList(c.cpus())));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
-        if (c.profiled()) cmd.add(PROFILE_FLAG);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
         cmd.addAll(List.of(BenchChild.args(c, warmupNanos, runs, runNanos)));
         return cmd;
