@@ -27,7 +27,7 @@ import smpnet.witness.SleepKind;
  * <p>Locking key: {@code state} holds the WRITER bit, the WAITERS bit and the number of reading threads.
  * While WAITERS is set, every change of {@code state} except a non-last reader leaving is made under the
  * turnstile's spin lock, which is what lets the hand-off paths write it plainly. {@code owner},
- * {@code recursion} and {@code hold} are written only by the exclusive owner; shared recursion counts live
+ * {@code recursion} and {@code hold} are as in {@link LockBase}; shared recursion counts live
  * in the reader's own {@link ReadHolds}.
  */
 @LockImplementation
@@ -48,10 +48,6 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
     }
 
     private volatile int state;
-    @GuardedBy("this")
-    private Thread owner;
-    @GuardedBy("this")
-    private int recursion;
     private final Turnstile turnstile = new Turnstile();
     private final boolean readersPassWriters;
 
@@ -93,9 +89,7 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         if (STATE.compareAndSet(this, 0, WRITER)) {
             owner = me;
             profileUncontended();
-        } else if (owner == me && recursable()) {
-            recursion++;
-        } else {
+        } else if (!tryRecurse(me)) {
             return false;
         }
         obtained(true, true);
@@ -104,21 +98,12 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
 
     @Override
     public void unlock() {
-        witnessUnlocked(true);
-        if (owner != Thread.currentThread()) throw failure("unlocked exclusive but not owned");
-        if (recursion > 0) {
-            recursion--;
-        } else {
+        if (!releaseRecursion()) {
             profileReleased();
             owner = null;
             if (!STATE.compareAndSet(this, WRITER, 0)) handOff(0);
         }
         Schedulers.point();
-    }
-
-    private void recurse() {
-        if (!recursable()) throw failure("recursed on a non-recursive lock");
-        recursion++;
     }
 
     private void lockContended(Thread me) {
@@ -355,17 +340,11 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
 
     // ---- ownership and assertions ----
 
-    @Override
-    public boolean isOwned() { return owner == Thread.currentThread(); }
-
     /** True if the calling thread holds it shared. */
     public boolean isHeldShared() { return ReadHolds.current().count(this) > 0; }
 
     @Override
     public boolean isHeld() { return isOwned() || isHeldShared(); }
-
-    /** The exclusive owner, or null: a snapshot for diagnostics when asked by another thread. */
-    public Thread owner() { return owner; }
 
     /** How many threads hold it shared now (a snapshot). */
     public int readers() { return state / READER; }
@@ -383,12 +362,14 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
     public void assertNotOwned() { if (isHeld()) throw failure("held"); }
 
     /** Throws unless the caller holds it more than once (exclusive recursion or shared recursion). */
+    @Override
     public void assertRecursed() {
         assertLocked();
         if (depth() < 2) throw failure("not recursed");
     }
 
     /** Throws unless the caller holds it exactly once. */
+    @Override
     public void assertNotRecursed() {
         assertLocked();
         if (depth() > 1) throw failure("recursed");

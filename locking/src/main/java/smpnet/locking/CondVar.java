@@ -43,7 +43,13 @@ public final class CondVar {
         sleepq.lock();
         sleepq.enqueue(self);
         sleepq.unlock();
-        int token = interlock.releaseForSleep();
+        int token;
+        try {
+            token = interlock.releaseForSleep();
+        } catch (LockAssertionError e) {
+            withdraw(self);
+            throw e;
+        }
         boolean signalled;
         try {
             signalled = self.await(sched, this, deadline) || !withdraw(self);

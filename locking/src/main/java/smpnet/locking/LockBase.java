@@ -10,7 +10,9 @@ import smpnet.witness.Witness;
  * the class is NOWITNESS), and the profiling record of its current exclusive hold. The witness and
  * profiling hooks of every primitive are here, so each primitive's lock and unlock read as the same steps.
  *
- * <p>Locking key: {@link #hold} is written only by the exclusive owner of the subclass's lock.
+ * <p>Locking key: {@link #owner}, {@link #recursion} and {@link #hold} are written only by the exclusive
+ * owner of the subclass's lock (or, on a hand-off, by the releasing owner for the next one, before it grants
+ * it); other threads read {@code owner} only for diagnostics.
  */
 @LockImplementation
 abstract class LockBase {
@@ -26,6 +28,12 @@ abstract class LockBase {
     /** The verifier, read once: null when witness is off or the class is NOWITNESS. */
     final Witness w;
     final LockClass cls;
+    /** The exclusive owner, or null. */
+    @GuardedBy("this")
+    Thread owner;
+    /** How many times the exclusive owner re-entered (0: held once). */
+    @GuardedBy("this")
+    int recursion;
     /** Profiling record of the current exclusive hold, or null when it is not profiled. */
     @GuardedBy("this")
     LockProfiler.Hold hold;
@@ -54,7 +62,7 @@ abstract class LockBase {
     abstract String kindName();
 
     /** Who holds the lock now, for messages: {@code thread "x"}, {@code 2 readers} or {@code nobody}. */
-    abstract String holders();
+    String holders() { return threadName(owner); }
 
     // ---- witness hooks: each is one read of the final field w when witness is off ----
 
@@ -104,7 +112,53 @@ abstract class LockBase {
     /** Retakes the lock after a cv wait, as it was held before. */
     abstract void retakeAfterSleep(int token);
 
-    // ---- assertions ----
+    // ---- ownership and assertions ----
+
+    /** Exclusive re-entry by the owner: allowed only for RECURSABLE classes, and loud otherwise. */
+    final void recurse() {
+        if (!recursable()) throw failure("recursed on a non-recursive lock");
+        recursion++;
+    }
+
+    /** A try by the owner: re-enters a RECURSABLE lock; false (the try fails) otherwise. */
+    final boolean tryRecurse(Thread me) {
+        if (owner != me || !recursable()) return false;
+        recursion++;
+        return true;
+    }
+
+    /**
+     * The start of every exclusive release: tells witness, checks ownership, and drops one recursion level
+     * if there is one (returns true: the lock stays held).
+     */
+    final boolean releaseRecursion() {
+        witnessUnlocked(true);
+        if (owner != Thread.currentThread()) throw failure("unlocked but not owned");
+        if (recursion == 0) return false;
+        recursion--;
+        return true;
+    }
+
+    /** True if the calling thread holds it exclusively. */
+    public boolean isOwned() { return owner == Thread.currentThread(); }
+
+    /** The exclusive owner, or null: a snapshot for diagnostics when asked by another thread. */
+    public Thread owner() { return owner; }
+
+    /** Throws unless the caller holds it exclusively. */
+    public void assertOwned() { if (!isOwned()) throw failure("not owned"); }
+
+    /** Throws unless the caller holds it more than once. */
+    public void assertRecursed() {
+        assertOwned();
+        if (recursion == 0) throw failure("not recursed");
+    }
+
+    /** Throws unless the caller holds it exactly once (a sleep may only drop a lock held once). */
+    public void assertNotRecursed() {
+        assertOwned();
+        if (recursion > 0) throw failure("recursed");
+    }
 
     /** A failure naming this lock, its class, the calling thread and the holders. */
     final LockAssertionError failure(String what) {

@@ -33,10 +33,6 @@ public class Mutex extends LockBase implements ExclusiveLock {
     }
 
     private volatile int state;
-    @GuardedBy("this")
-    private Thread owner;
-    @GuardedBy("this")
-    private int recursion;
     private final Turnstile turnstile = new Turnstile();
 
     /** A non-recursive mutex of lock class {@code className}. */
@@ -49,9 +45,6 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     @Override
     String kindName() { return "mutex"; }
-
-    @Override
-    String holders() { return threadName(owner); }
 
     @Override
     public void lock() {
@@ -74,9 +67,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
             profileUncontended();
-        } else if (owner == me && recursable()) {
-            recursion++;
-        } else {
+        } else if (!tryRecurse(me)) {
             return false;
         }
         obtained(true, true);
@@ -85,21 +76,12 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     @Override
     public void unlock() {
-        witnessUnlocked(true);
-        if (owner != Thread.currentThread()) throw failure("unlocked but not owned");
-        if (recursion > 0) {
-            recursion--;
-        } else {
+        if (!releaseRecursion()) {
             profileReleased();
             owner = null;
             if (!STATE.compareAndSet(this, LOCKED, FREE)) handOff();
         }
         Schedulers.point();
-    }
-
-    private void recurse() {
-        if (!recursable()) throw failure("recursed on a non-recursive lock");
-        recursion++;
     }
 
     /** Slow path: queue on the turnstile and park until the releasing owner hands the mutex over. */
@@ -161,30 +143,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
         for (int i = 0; i < depth; i++) lock();
     }
 
-    @Override
-    public boolean isOwned() { return owner == Thread.currentThread(); }
-
-    /** The owning thread, or null: a snapshot for diagnostics when asked by another thread. */
-    public Thread owner() { return owner; }
-
     /** How many times the owner has re-entered it (0 when held once); only meaningful to the owner. */
     public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
 
     @Override
-    public void assertOwned() { if (!isOwned()) throw failure("not owned"); }
-
-    @Override
     public void assertNotOwned() { if (isOwned()) throw failure("owned"); }
 
-    /** Throws unless the caller owns it more than once. */
-    public void assertRecursed() {
-        assertOwned();
-        if (recursion == 0) throw failure("not recursed");
-    }
-
-    /** Throws unless the caller owns it exactly once (a sleep may only drop a non-recursed mutex). */
-    public void assertNotRecursed() {
-        assertOwned();
-        if (recursion > 0) throw failure("recursed");
-    }
 }

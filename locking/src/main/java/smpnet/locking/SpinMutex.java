@@ -35,10 +35,6 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     /** The ticket that owns the lock (or will, as soon as it notices). */
     @GuardedBy("this")
     private volatile int serving;
-    @GuardedBy("this")
-    private Thread owner;
-    @GuardedBy("this")
-    private int recursion;
 
     /** A non-recursive spin mutex of lock class {@code className}. */
     public SpinMutex(String className) { this(className, 0); }
@@ -48,9 +44,6 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
 
     @Override
     String kindName() { return "spin mutex"; }
-
-    @Override
-    String holders() { return threadName(owner); }
 
     @Override
     public void lock() {
@@ -75,9 +68,7 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
         if (NEXT.compareAndSet(this, s, s + 1)) {
             owner = me;
             profileUncontended();
-        } else if (owner == me && recursable()) {
-            recursion++;
-        } else {
+        } else if (!tryRecurse(me)) {
             return false;
         }
         obtained(true, true);
@@ -86,21 +77,12 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
 
     @Override
     public void unlock() {
-        witnessUnlocked(true);
-        if (owner != Thread.currentThread()) throw failure("unlocked but not owned");
-        if (recursion > 0) {
-            recursion--;
-        } else {
+        if (!releaseRecursion()) {
             profileReleased();
             owner = null;
             SERVING.setRelease(this, serving + 1);
         }
         Schedulers.point();
-    }
-
-    private void recurse() {
-        if (!recursable()) throw failure("recursed on a non-recursive lock");
-        recursion++;
     }
 
     /** Slow path: take a ticket and spin (then yield) until it is served. Spinning is not sleeping. */
@@ -120,26 +102,6 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     void retakeAfterSleep(int token) { throw new IllegalStateException("unreachable"); }
 
     @Override
-    public boolean isOwned() { return owner == Thread.currentThread(); }
-
-    /** The owning thread, or null: a snapshot for diagnostics when asked by another thread. */
-    public Thread owner() { return owner; }
-
-    @Override
-    public void assertOwned() { if (!isOwned()) throw failure("not owned"); }
-
-    @Override
     public void assertNotOwned() { if (isOwned()) throw failure("owned"); }
 
-    /** Throws unless the caller owns it more than once. */
-    public void assertRecursed() {
-        assertOwned();
-        if (recursion == 0) throw failure("not recursed");
-    }
-
-    /** Throws unless the caller owns it exactly once. */
-    public void assertNotRecursed() {
-        assertOwned();
-        if (recursion > 0) throw failure("recursed");
-    }
 }

@@ -1,7 +1,9 @@
 package smpnet.stack.mbuf;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,18 +17,19 @@ import java.util.WeakHashMap;
  */
 final class LeakRegistry {
     private static final Map<MbufAllocator, Boolean> ALL = new WeakHashMap<>();
-    private static List<MbufAllocator> scope;
+    /** Open scopes, innermost first (a test may run other tests, e.g. through the JUnit test kit). */
+    private static final Deque<List<MbufAllocator>> SCOPES = new ArrayDeque<>();
 
     private LeakRegistry() {}
 
     static synchronized void register(MbufAllocator a) {
         ALL.put(a, Boolean.TRUE);
-        if (scope != null) scope.add(a);
+        for (List<MbufAllocator> scope : SCOPES) scope.add(a);
     }
 
     /** Starts holding new allocators strongly; returns the outstanding count of every allocator alive now. */
     static synchronized Map<MbufAllocator, Long> beginScope() {
-        scope = new ArrayList<>();
+        SCOPES.push(new ArrayList<>());
         Map<MbufAllocator, Long> baseline = new IdentityHashMap<>();
         for (MbufAllocator a : List.copyOf(ALL.keySet())) baseline.put(a, a.outstanding());
         return baseline;
@@ -35,7 +38,7 @@ final class LeakRegistry {
     /** Stops holding; returns every allocator alive now (including those created in the scope). */
     static synchronized List<MbufAllocator> endScope() {
         List<MbufAllocator> alive = new ArrayList<>(ALL.keySet());
-        scope = null;
+        SCOPES.poll();
         return Collections.unmodifiableList(alive);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import smpnet.locking.CondVar;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Mutex;
@@ -110,8 +111,9 @@ public final class Zone<T> {
 
     /** Allocates an item through the cache of {@code cpu}. */
     public T alloc(int cpu, int how) {
+        if (how != NOWAIT && how != WAIT) throw new IllegalArgumentException("allocation flag " + how);
         T item = bucketSize == 0 ? allocFromPool() : allocFast(caches[cpu]);
-        if (item == null) item = allocAnywhere(true);
+        if (item == null) item = allocAnywhere(how != WAIT);
         if (item == null && how == WAIT) item = allocWaiting();
         return item;
     }
@@ -142,21 +144,10 @@ public final class Zone<T> {
     }
 
     /** Caching off: the single global free list, one lock round trip per operation. */
-    @SuppressWarnings("unchecked")
     private T allocFromPool() {
         poolLock.lock();
         try {
-            if (poolCount > 0) {
-                T item = (T) pool[--poolCount];
-                pool[poolCount] = null;
-                poolAllocs++;
-                return item;
-            }
-            if (created < limit) {
-                poolAllocs++;
-                return constructor.apply(created++);
-            }
-            return null;
+            return takePoolLocked();
         } finally {
             poolLock.unlock();
         }
@@ -179,19 +170,7 @@ public final class Zone<T> {
     }
 
     /** A consistent snapshot of the zone's counters (all caches, then the pool, locked at once). */
-    public ZoneStats stats() {
-        lockAllCaches();
-        try {
-            poolLock.lock();
-            try {
-                return statsLocked();
-            } finally {
-                poolLock.unlock();
-            }
-        } finally {
-            unlockAllCaches();
-        }
-    }
+    public ZoneStats stats() { return underAllLocks(this::statsLocked); }
 
     /** Items in use right now (allocated and not freed). */
     public long inUse() { return stats().inUse(); }
@@ -248,24 +227,17 @@ public final class Zone<T> {
 
     /** Exhaustion path: with every cache and the pool locked, takes an item from anywhere, or fails. */
     private T allocAnywhere(boolean countFailure) {
-        lockAllCaches();
-        try {
-            poolLock.lock();
-            try {
-                T item = takeAnywhereLocked();
-                if (item == null && countFailure) failures++;
-                return item;
-            } finally {
-                poolLock.unlock();
-            }
-        } finally {
-            unlockAllCaches();
-        }
+        return underAllLocks(() -> {
+            T item = takeAnywhereLocked();
+            if (item == null && countFailure) failures++;
+            return item;
+        });
     }
 
+    /** A pooled item, or a new one while under the limit. */
     @GuardedBy("mbuf_zone")
     @SuppressWarnings("unchecked")
-    private T takeAnywhereLocked() {
+    private T takePoolLocked() {
         poolLock.assertOwned();
         if (poolCount > 0) {
             T item = (T) pool[--poolCount];
@@ -277,16 +249,22 @@ public final class Zone<T> {
             poolAllocs++;
             return constructor.apply(created++);
         }
+        return null;
+    }
+
+    @GuardedBy("mbuf_zone")
+    private T takeAnywhereLocked() {
+        poolLock.assertOwned();
+        T item = takePoolLocked();
+        if (item != null) return item;
         for (Cache c : caches) {
-            if (c.count > 0) {
-                // Taken from another CPU's cache: counted as that cache's allocation.
-                return c.popLocked();
-            }
+            // Taken from another CPU's cache: counted as that cache's allocation.
+            if (c.count > 0) return c.popLocked();
         }
         return null;
     }
 
-    /** Waits through the scheduler seam for a free, up to the zone's timeout; the failure was counted once. */
+    /** Waits through the scheduler seam for a free, up to the zone's timeout; a timeout counts one failure. */
     private T allocWaiting() {
         Scheduler sched = Scheduler.current();
         long deadline = sched.nanoTime() + waitTimeoutNanos;
@@ -298,7 +276,10 @@ public final class Zone<T> {
                     T item = allocAnywhere(false);
                     if (item != null) return item;
                     long left = deadline - sched.nanoTime();
-                    if (left <= 0) return null;
+                    if (left <= 0) {
+                        countFailure();
+                        return null;
+                    }
                     sleeps++;
                     freed.awaitNanos(waitLock, left);
                 }
@@ -307,6 +288,15 @@ public final class Zone<T> {
             }
         } finally {
             waitLock.unlock();
+        }
+    }
+
+    private void countFailure() {
+        poolLock.lock();
+        try {
+            failures++;
+        } finally {
+            poolLock.unlock();
         }
     }
 
@@ -327,21 +317,34 @@ public final class Zone<T> {
         poolLock.lock();
         try {
             if (poolCount + n > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + n));
-            System.arraycopy(c.items, c.count - n, pool, poolCount, n);
+            // The coldest bucket (bottom of the stack) leaves; the recently freed, cache-warm items stay.
+            System.arraycopy(c.items, 0, pool, poolCount, n);
             poolCount += n;
         } finally {
             poolLock.unlock();
         }
+        System.arraycopy(c.items, n, c.items, 0, c.count - n);
         Arrays.fill(c.items, c.count - n, c.count, null);
         c.count -= n;
     }
 
-    private void lockAllCaches() {
-        for (Cache c : caches) c.lock.lock();
-    }
-
-    private void unlockAllCaches() {
-        for (int i = caches.length - 1; i >= 0; i--) caches[i].lock.unlock();
+    /** Runs {@code body} with every cache (in CPU order) and then the pool locked: an atomic view of the zone. */
+    private <R> R underAllLocks(Supplier<R> body) {
+        int locked = 0;
+        try {
+            for (Cache c : caches) {
+                c.lock.lock();
+                locked++;
+            }
+            poolLock.lock();
+            try {
+                return body.get();
+            } finally {
+                poolLock.unlock();
+            }
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) caches[i].lock.unlock();
+        }
     }
 
     @Override
