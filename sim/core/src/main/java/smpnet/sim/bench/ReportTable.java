@@ -54,8 +54,9 @@ public final class ReportTable {
         List<LockContention> top = c.locks().stream().limit(TOP_LOCKS).toList();
         if (top.isEmpty()) sb.append(" no lock profile reported");
         for (LockContention l : top) {
-            sb.append(String.format(Locale.ROOT, "%n    %-20s %,12d contended acquisitions, waited %,10.1f ms, held %,10.1f ms after them",
-                    l.lockClass(), l.contended(), l.waitNanos() / 1e6, l.holdNanos() / 1e6));
+            sb.append(String.format(Locale.ROOT, "%n    %-20s %,12d contended acquisitions, waited %,10.1f ms,"
+                    + " held %,10.1f ms after them", l.lockClass(), l.contended(), l.waitNanos() / 1e6,
+                    l.holdNanos() / 1e6));
         }
         return sb.append('\n').toString();
     }
