@@ -4,18 +4,26 @@ package smpnet.witness;
  * A lock class: the name shared by all locks of one kind (e.g. "inp", "so_rcv"), with its kind and flags.
  * Orders are learned between classes, not between lock instances. Obtain one with
  * {@link Witness#lockClass(String, LockKind, int)}; the same name always yields the same class.
+ *
+ * <p>A class named by a declared order, a blessing or an imported order before any lock of it exists is
+ * <em>provisional</em>: it takes its kind and flags from the first {@code lockClass} call that names it.
  */
 public final class LockClass {
     private final String name;
-    private final LockKind kind;
-    private final int flags;
     private final int id;
+    final Witness owner;
+    // Written once when a provisional class settles (under the owner's registry monitor); read lock-free.
+    private volatile LockKind kind;
+    private volatile int flags;
+    private volatile boolean provisional;
 
-    LockClass(String name, LockKind kind, int flags, int id) {
+    LockClass(Witness owner, String name, LockKind kind, int flags, int id, boolean provisional) {
+        this.owner = owner;
         this.name = name;
         this.kind = kind;
         this.flags = flags;
         this.id = id;
+        this.provisional = provisional;
     }
 
     public String name() { return name; }
@@ -24,6 +32,15 @@ public final class LockClass {
     /** Dense id, 0..n-1, in order of registration. */
     public int id() { return id; }
     public boolean has(int flag) { return (flags & flag) != 0; }
+
+    boolean provisional() { return provisional; }
+
+    /** Gives a provisional class the kind and flags of its first real registration. */
+    void settle(LockKind k, int f) {
+        kind = k;
+        flags = f;
+        provisional = false;
+    }
 
     @Override
     public String toString() { return name; }

@@ -17,4 +17,33 @@ public final class LockFlags {
      * acquisitions of such classes cannot deadlock and is not reported.
      */
     public static final int READERS_PASS_WRITERS = 1 << 4;
+
+    private static final String[] NAMES = {"RECURSABLE", "DUPOK", "NOWITNESS", "QUIET", "READERS_PASS_WRITERS"};
+
+    /** The flags as text, e.g. "RECURSABLE,DUPOK"; "none" for 0. Used in reports and order files. */
+    public static String names(int flags) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < NAMES.length; i++) {
+            if ((flags & (1 << i)) != 0) {
+                sb.append(sb.length() == 0 ? "" : ",").append(NAMES[i]);
+            }
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    /** Parses {@link #names(int)} output back; throws IllegalArgumentException on an unknown name. */
+    public static int parse(String text) {
+        int flags = 0;
+        if (text.equals("none") || text.isEmpty()) {
+            return 0;
+        }
+        for (String n : text.split(",")) {
+            int i = java.util.Arrays.asList(NAMES).indexOf(n.trim());
+            if (i < 0) {
+                throw new IllegalArgumentException("unknown lock flag '" + n + "'");
+            }
+            flags |= 1 << i;
+        }
+        return flags;
+    }
 }

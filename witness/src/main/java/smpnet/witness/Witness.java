@@ -1,7 +1,15 @@
 package smpnet.witness;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The lock-order verifier of one JVM (like a kernel's WITNESS). Lock implementations report events to it;
@@ -12,21 +20,44 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   blocking acquire:  checkOrder(lock, cls, excl, false); ...wait...; locked(lock, cls, excl, false)
  *   try acquire:       if (obtained) locked(lock, cls, excl, true)    (checkOrder is not called)
  *   release:           unlocked(lock, cls, excl)
+ *   mode change:       upgraded(lock, cls) / downgraded(lock, cls)
  *   about to block:    sleeping(kind, interlockOrNull)
+ *   handlers:          enterHandler(kind, name) ... leaveHandler(kind, name)
  * </pre>
  * A lock reads {@link #active()} once, when it is created, and keeps the result in a final field: when
  * witness is off that field is null and each hook costs one field read.
+ *
+ * <p>Under {@link Policy#THROW} a hook throws {@link WitnessException}: checkOrder before the lock is
+ * taken, unlocked after the lock's own state was released (witness's record of it is gone too).
+ *
+ * <p>Locking key: the order graph is guarded by its own monitor (see OrderGraph); per-thread state is
+ * confined to its thread; listeners and allowances are copy-on-write lists.
  */
 public final class Witness {
     /** System property that switches witness on at start-up: {@code -Dsmpnet.witness=on}. */
     public static final String PROPERTY = "smpnet.witness";
+    /** System property for the policy: {@code throw}, {@code warn} (default) or {@code count}. */
+    public static final String POLICY_PROPERTY = "smpnet.witness.policy";
+    /** System property: {@code on} records the site of every acquisition for "show locks" (slower). */
+    public static final String SITES_PROPERTY = "smpnet.witness.sites";
 
     private static volatile Witness instance;
+    private static final List<Consumer<Report>> LISTENERS = new CopyOnWriteArrayList<>();
+    private static final List<String[]> ALLOWANCES = new CopyOnWriteArrayList<>();
 
-    private final ConcurrentHashMap<String, LockClass> classes = new ConcurrentHashMap<>();
-    private final AtomicInteger nextClassId = new AtomicInteger();
+    private final OrderGraph graph = new OrderGraph(this);
+    private final Reporter reporter = new Reporter(policyFromProperty());
+    private final Checker checker = new Checker(graph, reporter);
 
-    private Witness() {}
+    private Witness() {
+        checker.recordSites = "on".equalsIgnoreCase(System.getProperty(SITES_PROPERTY));
+    }
+
+    /** A registration that ends when closed (a listener or an allowance). */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     /** The verifier if witness is on, else null. Locks call this once, at construction. */
     public static Witness active() {
@@ -45,35 +76,239 @@ public final class Witness {
         return instance;
     }
 
+    /**
+     * A fresh, empty verifier that is not the JVM's one: for tests that need exact, isolated results
+     * (report numbers, graph contents). Locks and adapters built with it report only to it; listeners
+     * registered with {@link #listen} still hear it.
+     */
+    public static Witness newInstanceForTesting() {
+        return new Witness();
+    }
+
     private static boolean on(String v) {
         return v != null && (v.equals("on") || v.equals("true") || v.equals("1") || v.isEmpty());
     }
 
-    /** The class named {@code name}, registered on first use. */
-    public LockClass lockClass(String name, LockKind kind, int flags) {
-        return classes.computeIfAbsent(name, n -> new LockClass(n, kind, flags, nextClassId.getAndIncrement()));
+    private static Policy policyFromProperty() {
+        String p = System.getProperty(POLICY_PROPERTY);
+        return p == null ? Policy.WARN : Policy.valueOf(p.trim().toUpperCase(Locale.ROOT));
     }
 
+    // ---- classes ----
+
+    /**
+     * The class named {@code name}, registered on first use. Asking again with another kind or other flags
+     * is a programming error (IllegalArgumentException), unless the class was only named so far by an
+     * order, a blessing or an import: then this call fixes its kind and flags.
+     */
+    public LockClass lockClass(String name, LockKind kind, int flags) {
+        return graph.lockClass(name, kind, flags, false);
+    }
+
+    /** The class of that name, or null if none was registered or named. */
+    public LockClass findClass(String name) { return graph.find(name); }
+
+    LockClass named(String name) {
+        LockClass c = graph.find(name);
+        return c != null ? c : graph.lockClass(name, LockKind.MUTEX, 0, true);
+    }
+
+    private LockClass own(LockClass c) {
+        return c.owner == this ? c : graph.lockClass(c.name(), c.kind(), c.flags(), false);
+    }
+
+    // ---- hooks ----
+
     /** Before a blocking acquisition: checks {@code cls} against every class the thread holds. */
-    public void checkOrder(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {}
+    public void checkOrder(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
+        if (!tryLock && !cls.has(LockFlags.NOWITNESS)) {
+            checker.checkOrder(lock, own(cls), exclusive);
+        }
+    }
 
     /** After the lock was obtained (blocking or try). Records it as held; checks recursion. */
-    public void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {}
+    public void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
+        if (!cls.has(LockFlags.NOWITNESS)) {
+            checker.locked(lock, own(cls), exclusive, tryLock);
+        }
+    }
 
     /** On release. Reports a release of a lock the thread does not hold. */
-    public void unlocked(Object lock, LockClass cls, boolean exclusive) {}
+    public void unlocked(Object lock, LockClass cls, boolean exclusive) {
+        if (!cls.has(LockFlags.NOWITNESS)) {
+            checker.unlocked(lock, own(cls), exclusive);
+        }
+    }
 
     /** A shared hold became exclusive (upgrade) or the reverse (downgrade). */
-    public void upgraded(Object lock, LockClass cls) {}
+    public void upgraded(Object lock, LockClass cls) {
+        if (!cls.has(LockFlags.NOWITNESS)) {
+            checker.changeMode(lock, own(cls), true);
+        }
+    }
 
-    public void downgraded(Object lock, LockClass cls) {}
+    public void downgraded(Object lock, LockClass cls) {
+        if (!cls.has(LockFlags.NOWITNESS)) {
+            checker.changeMode(lock, own(cls), false);
+        }
+    }
 
     /** The current thread is about to block; {@code interlock} is the lock the wait releases, or null. */
-    public void sleeping(SleepKind kind, Object interlock) {}
+    public void sleeping(SleepKind kind, Object interlock) {
+        checker.sleeping(kind, interlock);
+    }
 
     /** The current thread enters an ithread/netisr/callout handler. */
-    public void enterHandler(HandlerKind kind, String name) {}
+    public void enterHandler(HandlerKind kind, String name) {
+        checker.enterHandler(kind, name);
+    }
 
     /** The handler returned: reports any lock still held. */
-    public void leaveHandler(HandlerKind kind, String name) {}
+    public void leaveHandler(HandlerKind kind, String name) {
+        checker.leaveHandler(kind, name);
+    }
+
+    // ---- configuration ----
+
+    public Policy policy() { return reporter.policy; }
+
+    public void setPolicy(Policy policy) { reporter.policy = policy; }
+
+    /** Where WARN prints report texts (default: System.err). */
+    public void setSink(Consumer<String> sink) { reporter.sink = sink; }
+
+    /** Records the site of every acquisition (for "show locks"); costs a stack walk per acquisition. */
+    public void setRecordSites(boolean on) { checker.recordSites = on; }
+
+    /** Reports every newly learned edge as NEW_ORDER (start from an imported, reviewed order; flag the rest). */
+    public void setReportNewOrders(boolean on) { graph.reportNewOrders = on; }
+
+    /** Frames of classes whose name starts with {@code prefix} are left out of the top of report stacks. */
+    public static void hideFrames(String prefix) { Frames.hide(prefix); }
+
+    // ---- declared orders and blessings ----
+
+    /** Declares that classes must be taken in this order (first to last); contradictions are reported. */
+    public void declareOrder(String... classNames) {
+        declareOrder(Arrays.asList(classNames), "by code");
+    }
+
+    void declareOrder(List<String> names, String where) {
+        if (names.size() < 2) {
+            throw new IllegalArgumentException("a declared order needs at least two classes: " + names);
+        }
+        graph.declared(names);
+        String origin = "declared in order [" + String.join(", ", names) + "] " + where;
+        StackTraceElement[] stack = where.equals("by code") ? Frames.capture() : Frames.NONE;
+        List<Report> found = new ArrayList<>();
+        for (int i = 0; i + 1 < names.size(); i++) {
+            LockClass a = named(names.get(i));
+            LockClass b = named(names.get(i + 1));
+            OrderGraph.Finding f = graph.insert(a, b, Edge.ALL_TYPES, Edge.Origin.DECLARED, origin, stack);
+            if (f != null) {
+                found.add(OrderFile.declarationReport(reporter.nextSerial(), f, b, origin));
+            }
+        }
+        reporter.publish(found);
+    }
+
+    /** Allows {@code a} and {@code b} to be taken in either order, for a written reason. */
+    public void bless(String a, String b, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a blessing needs a reason: " + a + " " + b);
+        }
+        graph.bless(named(a), named(b), reason.trim());
+    }
+
+    /** Loads an order file (README, "Order files"): class, order, bless and edge lines. */
+    public void loadOrderFile(Path file) throws IOException {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        String name = file.getFileName().toString();
+        if (name.endsWith(".json")) {
+            importJson(text, name);
+        } else {
+            importText(text, name);
+        }
+    }
+
+    /** Imports the text order format; {@code source} names it in reports ("imported from source:line"). */
+    public void importText(String text, String source) {
+        OrderFile.importText(this, graph, text, source);
+    }
+
+    /** Imports the JSON order format written by {@link #exportJson()}. */
+    public void importJson(String json, String source) {
+        OrderFile.importJson(this, graph, json, source);
+    }
+
+    /** The learned order, declared orders and blessings, in the text order format. */
+    public String exportText() { return OrderFile.exportText(graph); }
+
+    /** The same as {@link #exportText()}, as JSON. */
+    public String exportJson() { return OrderFile.exportJson(graph); }
+
+    Reporter reporter() { return reporter; }
+
+    // ---- show ----
+
+    /** "Show locks": the locks every live thread holds now, with where each was taken. */
+    public String showLocks() { return checker.showLocks(); }
+
+    /** "Show witness": classes, edges, blessings and reported pairs as text. */
+    public String showWitness() { return GraphText.text(graph); }
+
+    /** "Show witness" as a Graphviz DOT digraph. */
+    public String showWitnessDot() { return GraphText.dot(graph); }
+
+    /** Names of the classes the calling thread holds, oldest first. */
+    public List<String> heldLocks() { return checker.heldByCurrentThread(); }
+
+    /** True if the order "from before to" is in the graph (learned, declared or imported). */
+    public boolean hasOrder(String from, String to) {
+        LockClass a = graph.find(from);
+        LockClass b = graph.find(to);
+        return a != null && b != null && graph.edge(a, b) != null;
+    }
+
+    /** Number of edges in the order graph. */
+    public int orderCount() { return graph.edges().size(); }
+
+    /** Distinct reports so far (repeats of the same misuse are counted, not listed again). */
+    public List<Report> reports() { return reporter.reports(); }
+
+    /** All report occurrences so far, repeats included. */
+    public long reportCount() { return reporter.total(); }
+
+    // ---- listeners and allowances (all instances) ----
+
+    /** Calls {@code listener} with every report of any witness instance, in the reporting thread. */
+    public static Registration listen(Consumer<Report> listener) {
+        LISTENERS.add(listener);
+        return () -> LISTENERS.remove(listener);
+    }
+
+    static void notifyListeners(Report r) {
+        for (Consumer<Report> l : LISTENERS) {
+            l.accept(r);
+        }
+    }
+
+    /**
+     * Until closed, a reversal between classes {@code a} and {@code b} is reported as allowed (with this
+     * reason): not thrown, not failing a test, and not consumed (it is found again after the close).
+     */
+    public static Registration allow(String a, String b, String reason) {
+        String[] entry = {a, b, reason};
+        ALLOWANCES.add(entry);
+        return () -> ALLOWANCES.remove(entry);
+    }
+
+    static String allowance(String a, String b) {
+        for (String[] e : ALLOWANCES) {
+            if ((e[0].equals(a) && e[1].equals(b)) || (e[0].equals(b) && e[1].equals(a))) {
+                return e[2];
+            }
+        }
+        return null;
+    }
 }

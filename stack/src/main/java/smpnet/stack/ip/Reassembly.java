@@ -42,12 +42,14 @@ final class Reassembly<P> {
     private final Consumer<P> free;
     private final Listener<P> listener;
     private final Consumer<Runnable> entryPoint;
+    private final Scheduler scheduler;
     private final AtomicInteger packets = new AtomicInteger();
     private final AtomicInteger bytes = new AtomicInteger();
 
     @SuppressWarnings("unchecked")
     Reassembly(int nbuckets, Supplier<ExclusiveLock> ipqLocks, ReassemblyLimits limits, Consumer<P> free,
-               Listener<P> listener, Consumer<Runnable> entryPoint) {
+               Listener<P> listener, Consumer<Runnable> entryPoint, Scheduler scheduler) {
+        this.scheduler = scheduler;
         this.buckets = new Bucket[nbuckets];
         for (int i = 0; i < nbuckets; i++) buckets[i] = new Bucket<>(ipqLocks.get());
         this.limits = limits;
@@ -134,7 +136,7 @@ final class Reassembly<P> {
     }
 
     private Scheduler.Cancellable arm(Bucket<P> b, Queue<P> q) {
-        return Scheduler.current().schedule(limits.timeoutNanos(), () -> entryPoint.accept(() -> expire(b, q)));
+        return scheduler.schedule(limits.timeoutNanos(), () -> entryPoint.accept(() -> expire(b, q)));
     }
 
     private void expire(Bucket<P> b, Queue<P> q) {

@@ -10,10 +10,10 @@ package smpnet.stack.ip;
  * @param bytes              most fragment bytes held at once, all datagrams together
  * @param timeoutNanos       how long a datagram may wait for its missing fragments
  */
-record ReassemblyLimits(int fragmentsPerPacket, int packets, int bytes, long timeoutNanos) {
-    static final ReassemblyLimits DEFAULT = new ReassemblyLimits(16, 256, 1 << 20, 30_000_000_000L);
+public record ReassemblyLimits(int fragmentsPerPacket, int packets, int bytes, long timeoutNanos) {
+    public static final ReassemblyLimits DEFAULT = new ReassemblyLimits(16, 256, 1 << 20, 30_000_000_000L);
 
-    ReassemblyLimits {
+    public ReassemblyLimits {
         if (fragmentsPerPacket < 2 || packets < 1 || bytes < 576 || timeoutNanos <= 0) {
             throw new IllegalArgumentException("bad reassembly limits");
         }

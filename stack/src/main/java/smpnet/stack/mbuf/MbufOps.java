@@ -220,17 +220,21 @@ final class MbufOps {
 
     static boolean append(Mbuf m, byte[] src, int srcOff, int n, int how) {
         if (n < 0 || srcOff < 0 || srcOff + n > src.length) throw new IndexOutOfBoundsException("append of " + n + " at " + srcOff);
+        return append(m, MemorySegment.ofArray(src), srcOff, n, how);
+    }
+
+    /** m_append from any memory: fills the last mbuf's trailing space, then adds mbufs (clusters when large). */
+    static boolean append(Mbuf m, MemorySegment src, long srcOff, int n, int how) {
         Mbuf tail = last(m);
-        int done = 0;
         int k = Math.min(tail.trailingSpace(), n);
-        MemorySegment.copy(src, srcOff, tail.buf, ValueLayout.JAVA_BYTE, tail.off + tail.len, k);
+        MemorySegment.copy(src, srcOff, tail.buf, tail.off + tail.len, k);
         tail.len += k;
-        done += k;
+        int done = k;
         while (done < n) {
             Mbuf more = n - done > Mbuf.MLEN ? m.allocator.getCluster(how) : m.allocator.get(how);
             if (more == null) break;
             k = Math.min(room(more), n - done);
-            MemorySegment.copy(src, srcOff + done, more.buf, ValueLayout.JAVA_BYTE, more.off, k);
+            MemorySegment.copy(src, srcOff + done, more.buf, more.off, k);
             more.len = k;
             done += k;
             tail.next = more;
@@ -238,6 +242,24 @@ final class MbufOps {
         }
         if (m.pkthdr != null) m.pkthdr.setPktLen(m.pkthdr.pktLen() + done);
         return done == n;
+    }
+
+    /** A copy of packet {@code m} in {@code target}'s memory, header included; null if memory ran out. */
+    static Mbuf copyPacket(Mbuf m, MbufAllocator target, int how) {
+        int len = m.length();
+        Mbuf head = len > Mbuf.MHLEN ? target.getHeaderCluster(how) : target.getHeader(how);
+        if (head == null) return null;
+        if (m.pkthdr != null) {
+            head.pkthdr.copyFrom(m.pkthdr);
+            head.pkthdr.setPktLen(0);
+        }
+        for (Mbuf mp = m; mp != null; mp = mp.next) {
+            if (!append(head, mp.buf, mp.off, mp.len, how)) {
+                head.freeChain();
+                return null;
+            }
+        }
+        return head;
     }
 
     static void concat(Mbuf m, Mbuf tail) {

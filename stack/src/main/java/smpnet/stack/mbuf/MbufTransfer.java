@@ -24,14 +24,7 @@ public enum MbufTransfer {
     COPY {
         @Override
         public Mbuf transfer(Mbuf m, MbufAllocator target, int how) {
-            int len = m.length();
-            byte[] bytes = new byte[len];
-            m.copyData(0, len, bytes, 0);
-            Mbuf copy = target.fromBytes(bytes, 0, len, how);
-            if (copy != null && m.pkthdr != null) {
-                copy.pkthdr.copyFrom(m.pkthdr);
-                copy.pkthdr.setPktLen(len);
-            }
+            Mbuf copy = MbufOps.copyPacket(m, target, how);
             m.freeChain();
             return copy;
         }

@@ -43,4 +43,7 @@ public final class Loopback extends Ifnet {
     @Override public IfCounters txCounters(int q) { return txCounters.asTransmit(); }
     @Override public void start() { rx.start(); }
     @Override public void stop() { rx.stop(); }
+
+    /** Waits until the ring is empty and its last batch has been handed up (tests). */
+    public void awaitReceived() { rx.awaitDrained(); }
 }

@@ -88,7 +88,7 @@ public final class SimNic extends Ifnet {
             frame.freeChain();
             return false;
         }
-        return q.enqueue(frame);
+        return q.enqueue(frame, 0);
     }
 
     /** The flow hash keeps one flow on one TX queue (its order holds); without one, the sender's CPU. */
@@ -114,6 +114,11 @@ public final class SimNic extends Ifnet {
     /** Waits until every TX ring is empty and its last batch is on the link (tests, orderly shutdown). */
     public void awaitTransmitted() {
         for (TxQueue q : tx) q.awaitDrained();
+    }
+
+    /** Waits until every RX ring is empty and its last batch has been handed up (tests). */
+    public void awaitReceived() {
+        for (RxQueue q : rx) q.awaitDrained();
     }
 
     // ---- life cycle and counters ------------------------------------------------------------------------

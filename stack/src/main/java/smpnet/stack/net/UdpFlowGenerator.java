@@ -10,8 +10,9 @@ import smpnet.stack.mbuf.PacketHeader;
 /**
  * An {@link RxGenerator} in the manner of netmap's pkt-gen: Ethernet/IPv4/UDP frames for many flows built
  * from per-flow templates with valid checksums, each carrying (flow, sequence number) in the first 8 payload
- * bytes so a receiver can check order. Flow f goes from {@code srcIp + f} port {@code srcPort + f} to
- * {@code dstIp:dstPort}; each RX queue generates the flows RSS assigns to it, round robin.
+ * bytes so a receiver can check order. Flow f goes from {@code srcIp} port {@code srcPort + f} to
+ * {@code dstIp:dstPort} (many sockets of one client); each RX queue generates the flows RSS assigns to it,
+ * round robin.
  *
  * <p>Thread use: each queue's ithread calls {@link #fill} for its own queue only; per-queue state is not
  * shared.
@@ -51,9 +52,9 @@ public final class UdpFlowGenerator implements RxGenerator {
         this.allocFailures = new long[queues.length];
         for (int q = 0; q < queues.length; q++) queues[q] = new QueueState();
         for (int f = 0; f < spec.flows(); f++) {
-            int hash = nic.rss().hashIpv4(spec.srcIp() + f, spec.dstIp(), (spec.srcPort() + f) & 0xffff, spec.dstPort());
+            int hash = nic.rss().hashIpv4(spec.srcIp(), spec.dstIp(), (spec.srcPort() + f) & 0xffff, spec.dstPort());
             QueueState qs = queues[nic.rss().queueOf(hash)];
-            qs.templates.add(udpFrame(spec.dstMac(), spec.srcMac(), spec.srcIp() + f, spec.dstIp(),
+            qs.templates.add(udpFrame(spec.dstMac(), spec.srcMac(), spec.srcIp(), spec.dstIp(),
                     (spec.srcPort() + f) & 0xffff, spec.dstPort(), new byte[spec.payloadLen()]));
             qs.hashes.add(hash);
             qs.flowIds.add(f);

@@ -37,6 +37,15 @@ public final class Netisr {
     /** Starts the workers (worker i on CPU i through the scheduler). */
     public void start() { engine.start(); }
 
+    /** Starts worker {@code i} alone: tests use it to show what the cpu policy does not promise. */
+    void startWorker(int i) { engine.startWorker(i); }
+
+    /**
+     * Runs up to {@code max} packets queued for worker {@code i} in the calling thread, in queue order, unless
+     * that worker is busy (netisr polling: a host without started workers, or a deterministic test).
+     */
+    public int runPending(int i, int max) { return engine.runPending(i, max); }
+
     /**
      * Hands {@code packet} to {@code proto}'s handler under the configured policies. The caller gives up the
      * packet either way. Returns false if it was dropped and freed (queue full, no handler, stopped): the

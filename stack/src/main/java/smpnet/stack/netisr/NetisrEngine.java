@@ -136,6 +136,9 @@ final class NetisrEngine<P> {
         }
     }
 
+    /** Runs up to {@code max} packets queued for worker {@code i} in the calling thread; returns how many. */
+    int runPending(int i, int max) { return workers[i].runPending(max, this::runHandler); }
+
     /** Waits until every worker's queue is empty and no handler of a worker runs. */
     void awaitIdle() {
         for (Workstream<P> ws : workers) ws.awaitIdle();

@@ -104,15 +104,49 @@ final class Workstream<P> {
                 } finally {
                     lock.lock();
                 }
-                running = false;
-                handled += n;
-                if (queue.isEmpty()) idle.broadcast();
+                finishBatchLocked(n);
             }
         } finally {
             exited = true;
             idle.broadcast();
             lock.unlock();
         }
+    }
+
+    private void finishBatchLocked(int n) {
+        lock.assertOwned();
+        running = false;
+        handled += n;
+        if (queue.isEmpty()) idle.broadcast();
+    }
+
+    /**
+     * Runs up to {@code max} queued packets in the calling thread, if neither the worker nor a direct
+     * dispatch is running one (netisr polling); returns how many ran. The queue's order is kept.
+     */
+    int runPending(int max, BiConsumer<NetisrProtocol, P> runOne) {
+        NetisrProtocol[] protos = new NetisrProtocol[max];
+        Object[] packets = new Object[max];
+        int n;
+        lock.lock();
+        try {
+            if (running || dispatching) return 0;
+            n = queue.pollBatch(protos, packets, max);
+            running = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            runBatch(n, protos, packets, runOne);
+        } finally {
+            lock.lock();
+            try {
+                finishBatchLocked(n);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")

@@ -11,7 +11,7 @@ import smpnet.locking.GuardedBy;
  * chains they place the pcb on) and {@code inp}; they are read under either. Input holds {@code udbinfo}
  * shared for the lookup, takes {@code inp}, then releases {@code udbinfo} before delivering.
  */
-final class Inpcb {
+public final class Inpcb {
     final ExclusiveLock lock;
     final UdpReceiver receiver;
     @GuardedBy("udbinfo, inp") int localAddr;

@@ -17,11 +17,17 @@ public final class UdpHeader {
     private final MemorySegment s;
 
     /** Views the datagram {@code s} (header and payload, as delimited by the IP total length). */
-    public UdpHeader(MemorySegment s) throws MalformedPacketException {
-        if (s.byteSize() < LENGTH) throw Malformed.TRUNCATED.exception();
+    public UdpHeader(MemorySegment s) throws MalformedPacketException { this(s, s.byteSize()); }
+
+    /**
+     * Views the header at the start of {@code s} in a datagram of which IP delivered {@code available}
+     * bytes (the payload may continue in other buffers).
+     */
+    public UdpHeader(MemorySegment s, long available) throws MalformedPacketException {
+        if (s.byteSize() < LENGTH || available < LENGTH) throw Malformed.TRUNCATED.exception();
         int len = Bytes.u16(s, 4);
         if (len < LENGTH) throw Malformed.BAD_LENGTH.exception();
-        if (len > s.byteSize()) throw Malformed.TRUNCATED.exception();
+        if (len > available) throw Malformed.TRUNCATED.exception();
         this.s = s;
     }
 

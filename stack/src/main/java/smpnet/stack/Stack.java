@@ -1,0 +1,253 @@
+package smpnet.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.stack.arp.ArpStat;
+import smpnet.stack.arp.ArpTable;
+import smpnet.stack.ether.Ether;
+import smpnet.stack.ether.EtherStat;
+import smpnet.stack.icmp.Icmp;
+import smpnet.stack.icmp.IcmpStat;
+import smpnet.stack.icmp.Ping;
+import smpnet.stack.ip.IpInterface;
+import smpnet.stack.ip.IpStat;
+import smpnet.stack.ip.Ipv4;
+import smpnet.stack.kevent.EventQueue;
+import smpnet.stack.locks.StackLocks;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.net.IfAddress;
+import smpnet.stack.net.Ifnet;
+import smpnet.stack.net.MacAddress;
+import smpnet.stack.net.NicConfig;
+import smpnet.stack.net.PcapWriter;
+import smpnet.stack.net.SimNic;
+import smpnet.stack.netisr.Netisr;
+import smpnet.stack.netisr.NetisrProtocol;
+import smpnet.stack.socket.UdpSocket;
+import smpnet.stack.stats.Counters;
+import smpnet.stack.udp.Udp;
+import smpnet.stack.udp.UdpStat;
+import smpnet.stack.wire.Ipv4Header;
+
+/**
+ * One simulated host: its lock factory (Giant or fine-grained), mbuf allocator, netisr, interfaces and
+ * the protocol layers wired together, and the entry points an application uses.
+ *
+ * <pre>{@code
+ *   Stack a = Stack.create(StackConfig.defaults("a"));
+ *   Stack b = Stack.create(StackConfig.defaults("b"));
+ *   SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(1));
+ *   SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(1));
+ *   Wire.connect(na, nb);
+ *   a.start(); b.start();
+ *   try (UdpSocket rx = b.openUdp().bind(7); UdpSocket tx = a.openUdp()) {
+ *       tx.sendTo("hi".getBytes(), new InetSocketAddress("10.0.0.2", 7));
+ *       Datagram d = rx.receiveFrom();
+ *   }
+ *   a.close(); b.close();
+ * }</pre>
+ *
+ * <p>Life cycle: configure (add interfaces and routes), {@link #start()}, use, {@link #close()}. Interfaces
+ * and routes may be added only before start. Nothing of one host is locked by a thread of another: hosts
+ * meet only through wires, which enqueue onto the peer NIC's ring.
+ */
+public final class Stack implements AutoCloseable {
+    private static final AtomicInteger HOSTS = new AtomicInteger();
+
+    private final StackConfig config;
+    private final int hostNumber = HOSTS.incrementAndGet();
+    private final StackLocks locks;
+    private final MbufAllocator alloc;
+    private final Netisr netisr;
+    private final Ether ether = new Ether();
+    private final Counters<ArpStat> arpStats = new Counters<>("arp", ArpStat.class);
+    private final Ipv4 ip;
+    private final Icmp icmp;
+    private final Udp udp;
+    private final Map<Ifnet, IpInterface> interfaces = new LinkedHashMap<>();
+    private final List<PcapWriter> captures = new ArrayList<>();
+    private volatile boolean started;
+
+    private Stack(StackConfig config) {
+        this.config = config;
+        this.locks = new StackLocks(config.mode());
+        this.alloc = new MbufAllocator(MbufAllocator.Config.defaults(config.name()).withCpus(config.cpus()));
+        this.netisr = new Netisr(config.name(), config.netisr(), locks);
+        this.ip = new Ipv4(locks, config.scheduler(), alloc, config.forwarding(), config.reassembly());
+        this.icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc);
+        this.udp = new Udp(locks, ip.input(), ip.output(), icmp);
+        ip.input().setIcmpErrors(icmp);
+        ip.input().register(Ipv4Header.PROTO_ICMP, icmp);
+        ip.input().register(Ipv4Header.PROTO_UDP, udp);
+        icmp.registerTransport(Ipv4Header.PROTO_UDP, udp);
+        netisr.register(NetisrProtocol.IP, ip.input()::input);
+        netisr.register(NetisrProtocol.ARP, this::arpInput);
+    }
+
+    /** A new host, configured but not started. */
+    public static Stack create(StackConfig config) { return new Stack(config); }
+
+    public StackConfig config() { return config; }
+
+    public String name() { return config.name(); }
+
+    /** The host's lock factory (its mode and Giant). */
+    public StackLocks locks() { return locks; }
+
+    /** The host's mbuf allocator (leak checks, netstat -m). */
+    public MbufAllocator allocator() { return alloc; }
+
+    public Netisr netisr() { return netisr; }
+
+    // ---- configuration --------------------------------------------------------------------------------
+
+    /**
+     * Adds a simulated NIC named {@code name} with address {@code cidr} ("10.0.0.1/24") and MTU 1500;
+     * connect it to a peer with {@link smpnet.stack.net.Wire#connect}.
+     */
+    public SimNic addNic(String name, String cidr, NicConfig nicConfig) { return addNic(name, cidr, nicConfig, 1500); }
+
+    /** As {@link #addNic(String, String, NicConfig)} with the given MTU. */
+    public SimNic addNic(String name, String cidr, NicConfig nicConfig, int mtu) {
+        int index = interfaces.size() + 1;
+        MacAddress mac = MacAddress.local(hostNumber << 8 | index);
+        SimNic nic = new SimNic(name, index, mac, mtu, nicConfig.withCpus(config.cpus()), locks, alloc);
+        attach(nic, cidr);
+        return nic;
+    }
+
+    /** Attaches an interface built elsewhere with address {@code cidr}; adds the connected route. */
+    public IpInterface attach(Ifnet ifp, String cidr) {
+        if (started) throw new IllegalStateException("attach interfaces before start()");
+        IfAddress a = IfAddress.parse(cidr);
+        ifp.addAddress(a);
+        IfnetLink link = new IfnetLink(ifp);
+        ArpTable arp = new ArpTable(locks, config.scheduler(), config.arp(), arpStats, alloc, ether, link, a::address);
+        IpInterface ifc = ip.attach(link, a.address(), a.prefixLength(), arp);
+        interfaces.put(ifp, ifc);
+        ifp.setInputHandler(this::etherInput);
+        return ifc;
+    }
+
+    /** Adds a route: {@code cidr} ("0.0.0.0/0" for the default) via {@code gateway} ("10.0.0.254"). */
+    public void addRoute(String cidr, String gateway) {
+        IfAddress dst = IfAddress.parse(cidr);
+        int gw = Ipv4Header.parseAddress(gateway);
+        IpInterface out = null;
+        for (IpInterface i : interfaces.values()) {
+            if ((gw & i.netmask()) == (i.address() & i.netmask())) out = i;
+        }
+        if (out == null) throw new IllegalArgumentException("gateway " + gateway + " is on no attached network");
+        ip.routes().add(dst.address(), dst.prefixLength(), gw, out, out.mtu());
+    }
+
+    /** Captures every frame {@code ifp} sends and receives into a pcap file, closed by {@link #close()}. */
+    public void capture(Ifnet ifp, Path file) {
+        PcapWriter w = PcapWriter.create(file, PcapWriter.LINKTYPE_ETHERNET);
+        synchronized (captures) {
+            captures.add(w);
+        }
+        ifp.setCapture(w);
+    }
+
+    /** Starts netisr and every interface. */
+    public void start() {
+        started = true;
+        netisr.start();
+        for (Ifnet i : interfaces.keySet()) i.start();
+    }
+
+    // ---- applications ---------------------------------------------------------------------------------
+
+    /** A new, unbound UDP socket. */
+    public UdpSocket openUdp() { return new UdpSocket(udp, locks, alloc, config.scheduler()); }
+
+    /** A new kqueue-like event object. */
+    public EventQueue newEventQueue() { return new EventQueue(); }
+
+    /** Pings {@code dst} {@code count} times with 56 data bytes, as ping(8) does by default. */
+    public Ping.Result ping(String dst, int count, Duration interval, Duration timeout) {
+        return ping(dst, count, 56, interval, timeout);
+    }
+
+    public Ping.Result ping(String dst, int count, int dataBytes, Duration interval, Duration timeout) {
+        return new Ping(icmp, locks, config.scheduler()).run(Ipv4Header.parseAddress(dst), count, dataBytes, interval, timeout);
+    }
+
+    // ---- statistics -----------------------------------------------------------------------------------
+
+    public Counters<EtherStat> etherStats() { return ether.stats(); }
+
+    public Counters<ArpStat> arpStats() { return arpStats; }
+
+    public Counters<IpStat> ipStats() { return ip.stats(); }
+
+    public Counters<IcmpStat> icmpStats() { return icmp.stats(); }
+
+    public Counters<UdpStat> udpStats() { return udp.stats(); }
+
+    /** Every protocol's counters, as {@code netstat -s} prints them. */
+    public String netstat() {
+        return ether.stats().format() + arpStats.format() + ip.stats().format() + icmp.stats().format()
+                + udp.stats().format();
+    }
+
+    /** The ARP cache entry for {@code address} on {@code ifp}: the MAC, or -1 if unresolved. */
+    public long arpLookup(Ifnet ifp, String address) {
+        return interfaces.get(ifp).arp().lookup(Ipv4Header.parseAddress(address));
+    }
+
+    /** Datagrams waiting in IP reassembly. */
+    public int reassemblyPending() { return ip.reassemblyPending(); }
+
+    /** Waits until netisr's queues are empty and every NIC's transmit rings are drained. */
+    public void quiesce() {
+        for (Ifnet i : interfaces.keySet()) if (i instanceof SimNic n) n.awaitTransmitted();
+        netisr.awaitIdle();
+    }
+
+    // ---- input ----------------------------------------------------------------------------------------
+
+    /** The Ethernet demux every interface hands its frames to (ithread context, no lock held). */
+    private void etherInput(Ifnet ifp, Mbuf frame) {
+        frame.pkthdr().setRcvIf(ifp);
+        ether.input(frame, ifp.mac().bits(), new Ether.Demux() {
+            @Override public void ipInput(Mbuf m) { netisr.dispatch(NetisrProtocol.IP, m); }
+
+            @Override public void arpInput(Mbuf m) { netisr.dispatch(NetisrProtocol.ARP, m); }
+        });
+    }
+
+    private void arpInput(Mbuf m) {
+        IpInterface ifc = m.pkthdr().rcvIf() instanceof Ifnet i ? interfaces.get(i) : null;
+        if (ifc == null) {
+            m.freeChain();
+            return;
+        }
+        ifc.arp().input(m);
+    }
+
+    /**
+     * Stops the interfaces and netisr and frees everything the host still holds (ARP hold queues,
+     * reassembly queues, ring contents), then closes captures.
+     */
+    @Override
+    public void close() {
+        for (Ifnet i : interfaces.keySet()) i.stop();
+        netisr.stop();
+        for (IpInterface i : interfaces.values()) i.arp().drain();
+        ip.drain();
+        synchronized (captures) {
+            for (PcapWriter w : captures) w.close();
+            captures.clear();
+        }
+    }
+
+    @Override public String toString() { return "host " + config.name() + " (" + config.mode() + ")"; }
+}

@@ -1,0 +1,141 @@
+package smpnet.stack.locks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import smpnet.locking.ExclusiveLock;
+import smpnet.locking.Giant;
+import smpnet.locking.Mutex;
+import smpnet.locking.RwLock;
+import smpnet.locking.SharedExclusiveLock;
+import smpnet.locking.SpinMutex;
+import smpnet.locking.SxLock;
+
+/** The lock factory hands out the inventory's locks in fine mode and Giant for rows 3-10 in giant mode. */
+class StackLocksTest {
+
+    @Test
+    void fineModeCreatesANewLockOfEachClassAndKind() {
+        StackLocks locks = new StackLocks(LockMode.FINE);
+        ExclusiveLock inp1 = locks.mutex(LockInventory.INP);
+        ExclusiveLock inp2 = locks.mutex(LockInventory.INP);
+        assertNotSame(inp1, inp2);
+        assertInstanceOf(Mutex.class, inp1);
+        assertFalse(inp1 instanceof Giant);
+        assertEquals("inp", inp1.className());
+        SharedExclusiveLock udb = locks.rwlock(LockInventory.UDBINFO);
+        assertInstanceOf(RwLock.class, udb);
+        assertFalse(udb instanceof SxLock);
+        assertEquals("udbinfo", udb.className());
+        assertInstanceOf(SxLock.class, locks.sxlock(LockInventory.SBLOCK));
+        assertInstanceOf(SpinMutex.class, locks.mutex(LockInventory.SLEEPQ));
+        for (LockInventory c : LockInventory.values()) assertFalse(locks.usesGiant(c), c.className());
+    }
+
+    @Test
+    void giantModeReturnsGiantForRowsThreeToTenOnly() {
+        StackLocks locks = new StackLocks(LockMode.GIANT);
+        Giant g = locks.giant();
+        assertSame(g, locks.mutex(LockInventory.INP));
+        assertSame(g, locks.mutex(LockInventory.SO_RCV));
+        assertSame(g, locks.rwlock(LockInventory.UDBINFO));
+        assertSame(g, locks.rwlock(LockInventory.IF_ADDR));
+        assertSame(g, locks.mutex(LockInventory.LLE));
+        SharedExclusiveLock sblock = locks.sxlock(LockInventory.SBLOCK);
+        assertInstanceOf(SxLock.class, sblock);
+        ExclusiveLock netisr = locks.mutex(LockInventory.NETISR);
+        ExclusiveLock txring = locks.mutex(LockInventory.TXRING);
+        ExclusiveLock zone = locks.mutex(LockInventory.MBUF_ZONE);
+        assertNotSame(g, netisr);
+        assertNotSame(g, txring);
+        assertNotSame(g, zone);
+        assertEquals("netisr", netisr.className());
+        for (LockInventory c : LockInventory.values()) {
+            assertEquals(c.row() >= 3 && c.row() <= 10, locks.usesGiant(c), c.className());
+        }
+    }
+
+    @Test
+    void giantModeCodeAssertionsAndSharedRequestsWorkOnGiant() {
+        StackLocks locks = new StackLocks(LockMode.GIANT);
+        SharedExclusiveLock pcbinfo = locks.rwlock(LockInventory.UDBINFO);
+        ExclusiveLock inp = locks.mutex(LockInventory.INP);
+        pcbinfo.lockShared();
+        inp.lock(); // the same Giant, recursively: protocol code is unchanged
+        inp.assertOwned();
+        pcbinfo.assertLocked();
+        assertEquals(2, locks.giant().recursionDepth());
+        inp.unlock();
+        pcbinfo.unlockShared();
+        locks.giant().assertNotOwned();
+    }
+
+    @Test
+    void entryPointsTakeGiantOnlyInGiantOverFine() {
+        for (LockMode mode : LockMode.values()) {
+            StackLocks locks = new StackLocks(mode);
+            boolean[] held = new boolean[1];
+            locks.runEntryPoint(() -> held[0] = locks.giant().isOwned());
+            assertEquals(mode == LockMode.GIANT_OVER_FINE, held[0], mode.name());
+            locks.giant().assertNotOwned();
+        }
+        StackLocks gof = new StackLocks(LockMode.GIANT_OVER_FINE);
+        assertNotSame(gof.giant(), gof.mutex(LockInventory.INP));
+    }
+
+    @Test
+    void dropAndPickupGiantRestoreTheDepth() {
+        StackLocks locks = new StackLocks(LockMode.GIANT_OVER_FINE);
+        assertEquals(0, locks.dropGiant());
+        locks.enterEntryPoint();
+        locks.giant().lock();
+        int depth = locks.dropGiant();
+        assertEquals(2, depth);
+        locks.giant().assertNotOwned();
+        locks.pickupGiant(depth);
+        assertEquals(2, locks.giant().recursionDepth());
+        locks.giant().unlock();
+        locks.leaveEntryPoint();
+        locks.giant().assertNotOwned();
+    }
+
+    @Test
+    void wrongKindIsRefused() {
+        StackLocks locks = new StackLocks(LockMode.FINE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> locks.rwlock(LockInventory.INP));
+        assertEquals("inp is a MUTEX class, not [RW]", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> locks.mutex(LockInventory.SBLOCK));
+        assertThrows(IllegalArgumentException.class, () -> locks.sxlock(LockInventory.RIB));
+    }
+
+    @Test
+    void orderIsDeclaredFromTheInventory() {
+        new StackLocks(LockMode.FINE);
+        assertTrue(WitnessOrderLoader.isLoaded(), "witness is on in tests: the order must be loaded");
+        assertTrue(LockOrder.allows(LockInventory.SBLOCK, LockInventory.GIANT));
+        assertTrue(LockOrder.allows(LockInventory.GIANT, LockInventory.INP));
+        assertTrue(LockOrder.allows(LockInventory.UDBINFO, LockInventory.INP));
+        assertTrue(LockOrder.allows(LockInventory.SO_SND, LockInventory.SO_RCV));
+        assertFalse(LockOrder.allows(LockInventory.SO_RCV, LockInventory.SO_SND));
+        assertFalse(LockOrder.allows(LockInventory.TCBINFO, LockInventory.UDBINFO));
+        assertFalse(LockOrder.allows(LockInventory.UDBINFO, LockInventory.TCBINFO));
+        assertFalse(LockOrder.allows(LockInventory.TXRING, LockInventory.NETISR));
+        List<List<String>> chains = LockOrder.chains();
+        assertEquals(List.of("sblock", "Giant", "tcbinfo", "inp", "syncache", "so_snd", "so_rcv", "ipq", "rib",
+                "rtentry", "lle_table", "lle", "if_addr", "netisr", "txring", "mbuf_zone"), chains.get(0));
+        assertEquals(List.of("sblock", "Giant", "udbinfo", "inp", "syncache", "so_snd", "so_rcv", "ipq", "rib",
+                "rtentry", "lle_table", "lle", "if_addr", "netisr", "rxring", "callout"), chains.get(1));
+        assertEquals(4, chains.size());
+        // 21 classes make 210 pairs; the 8 pairs of equal rank (tcbinfo/udbinfo, txring/rxring, and the six
+        // among the four leaves of row 13) are left unordered.
+        assertEquals(202, LockOrder.edges().size());
+        assertEquals("sblock -> Giant", LockOrder.edges().get(0).toString());
+    }
+}

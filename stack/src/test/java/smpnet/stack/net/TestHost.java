@@ -1,0 +1,45 @@
+package smpnet.stack.net;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import smpnet.stack.locks.LockMode;
+import smpnet.stack.locks.StackLocks;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
+
+/** A bare host for interface tests: its locks, its allocator, one NIC, and a handler that records frames. */
+final class TestHost {
+    /** What the input handler saw of one frame. */
+    record Seen(int sourceId, int flowId, Object rcvIf, int len, int flow, int seq, MbufAllocator memory) {}
+
+    final StackLocks locks;
+    final MbufAllocator alloc;
+    final SimNic nic;
+    final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
+
+    TestHost(String name, int n, LockMode mode, NicConfig config) {
+        locks = new StackLocks(mode);
+        alloc = MbufAllocator.create(name);
+        nic = new SimNic(name + "-em0", 1, MacAddress.local(n), 1500, config, locks, alloc);
+        nic.setInputHandler(this::record);
+    }
+
+    void record(Ifnet ifp, Mbuf m) {
+        var h = m.pkthdr();
+        int flow = m.pktLen() >= UdpFlowGenerator.HEADERS + 8 ? m.getU32(UdpFlowGenerator.HEADERS) : -1;
+        int seq = m.pktLen() >= UdpFlowGenerator.HEADERS + 8 ? m.getU32(UdpFlowGenerator.HEADERS + 4) : -1;
+        seen.add(new Seen(h.sourceId(), h.flowId(), h.rcvIf(), m.pktLen(), flow, seq, m.allocator()));
+        m.freeChain();
+    }
+
+    /** A UDP frame of flow {@code flow} (source port 1000 + flow) carrying (flow, seq). */
+    Mbuf udp(MacAddress dst, int flow, int seq, int payloadLen) {
+        byte[] payload = new byte[payloadLen];
+        RssHash.putInt(payload, 0, flow);
+        RssHash.putInt(payload, 4, seq);
+        byte[] f = UdpFlowGenerator.udpFrame(dst, nic.mac(), IfAddress.parseIpv4("10.0.0.1"),
+                IfAddress.parseIpv4("10.0.1.1"), 1000 + flow, 9, payload);
+        return alloc.fromBytes(f, 0, f.length, Mbuf.M_WAIT);
+    }
+}

@@ -1,0 +1,392 @@
+package smpnet.witness;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The hook logic of one witness: per-thread held stacks, the validated-chain fast path, misuse rules.
+ *
+ * <p>Fast path (an acquisition whose "held chain + new class + mode" this thread validated before): one
+ * ThreadLocal read, two array reads and one probe of the thread's chain-key set; no graph search, no
+ * stack capture, no shared write. A stack is captured only the first time a thread meets a chain (that
+ * is when an edge can be learned; the stack becomes the edge's first-seen stack and the lock's site).
+ *
+ * <p>Locking key: {@code threads} is a concurrent set; each ThreadState is written only by its thread.
+ */
+final class Checker {
+    private final OrderGraph graph;
+    private final Reporter reporter;
+    private final ThreadLocal<ThreadState> state = ThreadLocal.withInitial(this::newState);
+    private final Set<ThreadState> threads = ConcurrentHashMap.newKeySet();
+    /** Capture the site of every acquisition (costly; off by default: sites then come from slow paths only). */
+    volatile boolean recordSites;
+    private int created; // racy counter: only paces pruning
+
+    Checker(OrderGraph graph, Reporter reporter) {
+        this.graph = graph;
+        this.reporter = reporter;
+    }
+
+    private ThreadState newState() {
+        ThreadState ts = new ThreadState(Thread.currentThread());
+        if ((++created & 63) == 0) {
+            threads.removeIf(t -> t.thread.get() == null || !t.thread.get().isAlive());
+        }
+        threads.add(ts);
+        return ts;
+    }
+
+    // ---- acquisition ----
+
+    void checkOrder(Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = state.get();
+        ts.acquiring = lock;
+        ts.pendingSite = null;
+        if (ts.count(cls) == 0 && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE)
+                && ts.validated.contains(ThreadState.extend(ts.topChain(), cls, exclusive))) {
+            return;
+        }
+        slowCheckOrder(ts, lock, cls, exclusive);
+    }
+
+    private void slowCheckOrder(ThreadState ts, Object lock, LockClass cls, boolean exclusive) {
+        List<Report> out = new ArrayList<>(1);
+        if (ts.count(cls) > 0) {
+            int i = ts.find(lock);
+            if (i >= 0) {
+                recursion(ts, i, cls, exclusive, out);
+                reporter.publish(out);
+                return; // a recursive acquisition does not wait, so it adds no order
+            }
+            if (!cls.has(LockFlags.DUPOK)) {
+                out.add(misuse(ReportKind.DUPLICATE, ts, cls, exclusive, "another lock of class " + cls.name()
+                        + " is already held and the class is not DUPOK"));
+            }
+        }
+        if (ts.handlers > 0 && cls.kind() == LockKind.SLEEPABLE) {
+            out.add(misuse(ReportKind.SLEEP_IN_HANDLER, ts, cls, exclusive, "acquiring a sleepable lock in "
+                    + handler(ts)));
+        }
+        long key = ThreadState.extend(ts.topChain(), cls, exclusive);
+        if (!ts.validated.contains(key)) {
+            kindRules(ts, cls, exclusive, out);
+            if (learnOrder(ts, cls, exclusive, out)) {
+                ts.validated.add(key);
+            }
+        }
+        reporter.publish(out);
+    }
+
+    private void recursion(ThreadState ts, int i, LockClass cls, boolean exclusive, List<Report> out) {
+        if (exclusive && !ts.exclusive(i)) {
+            out.add(misuse(ReportKind.RECURSION, ts, cls, true,
+                    "exclusive request for a lock this thread holds shared: it would wait for itself"));
+        } else if (!cls.has(LockFlags.RECURSABLE)) {
+            out.add(misuse(ReportKind.RECURSION, ts, cls, exclusive, "lock already held by this thread and class "
+                    + cls.name() + " is not RECURSABLE"));
+        }
+    }
+
+    /** Who may be held while taking a lock of this kind (DESIGN.md, "Lock kinds, and who may sleep"). */
+    private void kindRules(ThreadState ts, LockClass cls, boolean exclusive, List<Report> out) {
+        if (cls.kind() == LockKind.SPIN) {
+            return;
+        }
+        List<ThreadState.Held> spins = heldOfKinds(ts, null, true, false);
+        if (!spins.isEmpty()) {
+            out.add(misuseWith(ReportKind.BLOCK_WITH_SPIN, ts, cls, exclusive, spins, "acquiring a "
+                    + ReportWriter.kindName(cls) + " lock while holding a spin lock"));
+        } else if (cls.kind() == LockKind.SLEEPABLE) {
+            List<ThreadState.Held> mutexes = heldOfKinds(ts, null, false, true);
+            if (!mutexes.isEmpty()) {
+                out.add(misuseWith(ReportKind.SLEEP_WITH_LOCK, ts, cls, exclusive, mutexes,
+                        "acquiring a sleepable lock while holding a mutex"));
+            }
+        }
+    }
+
+    /** Learns held -> cls for every held class lacking that edge; returns false if the step must be re-checked. */
+    private boolean learnOrder(ThreadState ts, LockClass cls, boolean exclusive, List<Report> out) {
+        int d = ts.depth;
+        LockClass[] from = null;
+        boolean[] fromEx = null;
+        int n = 0;
+        for (int i = 0; i < d; i++) {
+            LockClass h = ts.classes[i];
+            if (h == cls) {
+                continue;
+            }
+            Edge e = graph.edge(h, cls);
+            if (e == null || !e.has(Edge.typeBit(ts.exclusive(i), exclusive))) {
+                if (from == null) {
+                    from = new LockClass[d];
+                    fromEx = new boolean[d];
+                }
+                from[n] = h;
+                fromEx[n++] = ts.exclusive(i);
+            }
+        }
+        StackTraceElement[] stack = Frames.capture();
+        ts.pendingSite = stack; // the first acquisition of a chain in a thread records its site
+        if (n == 0) {
+            return true;
+        }
+        String thread = Thread.currentThread().getName();
+        boolean validated = true;
+        for (OrderGraph.Finding f : graph.learn(from, fromEx, n, cls, exclusive, thread, stack)) {
+            validated &= f.allowReason == null;
+            out.add(orderReport(ts, f, cls, exclusive, stack));
+        }
+        return validated;
+    }
+
+    private Report orderReport(ThreadState ts, OrderGraph.Finding f, LockClass cls, boolean exclusive, StackTraceElement[] stack) {
+        String thread = Thread.currentThread().getName();
+        if (f.path == null) {
+            ReportWriter w = new ReportWriter(ReportKind.NEW_ORDER, reporter.nextSerial(), thread).involve(f.held)
+                    .lock("acquiring", cls, exclusive).lock("while holding", f.held, f.heldExclusive)
+                    .line("new edge", f.held.name() + " -> " + cls.name() + " (" + Edge.typeNames(f.newEdge.types) + ")")
+                    .stack("at", stack).held(ts.snapshot());
+            return w.build(quiet(cls, f.held), null);
+        }
+        ReportKind kind = f.declared() ? ReportKind.DECLARED_ORDER_VIOLATION : ReportKind.LOCK_ORDER_REVERSAL;
+        ReportWriter w = new ReportWriter(kind, reporter.nextSerial(), thread).involve(f.held).involve(cls)
+                .lock("acquiring", cls, exclusive).lock("while holding", f.held, f.heldExclusive)
+                .cycle(f.held, cls, f.path)
+                .stack("reversing acquisition " + f.held.name() + " -> " + cls.name() + " at", stack)
+                .interleaving(f.held, f.heldExclusive, cls, exclusive, f.path)
+                .held(ts.snapshot());
+        boolean quiet = quiet(cls, f.held);
+        for (OrderGraph.Step st : f.path) {
+            quiet |= st.edge.from.has(LockFlags.QUIET);
+        }
+        return w.build(quiet, f.allowReason);
+    }
+
+    private static boolean quiet(LockClass a, LockClass b) {
+        return a.has(LockFlags.QUIET) || b.has(LockFlags.QUIET);
+    }
+
+    void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
+        ThreadState ts = state.get();
+        ts.acquiring = null;
+        StackTraceElement[] site = ts.pendingSite;
+        ts.pendingSite = null;
+        if (ts.count(cls) != 0 && heldAgain(ts, lock, cls, exclusive, tryLock)) {
+            return;
+        }
+        if (recordSites && site == null) {
+            site = Frames.capture();
+        }
+        ts.push(lock, cls, exclusive, tryLock, site);
+    }
+
+    /** A lock of a class already held: counts a recursion (true) or lets a duplicate be pushed (false). */
+    private boolean heldAgain(ThreadState ts, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
+        int i = ts.find(lock);
+        List<Report> out = new ArrayList<>(1);
+        if (i < 0) {
+            if (tryLock && !cls.has(LockFlags.DUPOK)) {
+                out.add(misuse(ReportKind.DUPLICATE, ts, cls, exclusive, "another lock of class " + cls.name()
+                        + " is already held and the class is not DUPOK"));
+            }
+        } else {
+            if (tryLock) {
+                recursion(ts, i, cls, exclusive, out);
+            }
+            boolean wasExclusive = ts.exclusive(i);
+            if (exclusive) {
+                ts.exclusiveHolds[i]++;
+            } else {
+                ts.sharedHolds[i]++;
+            }
+            if (wasExclusive != ts.exclusive(i)) {
+                ts.rehashFrom(i);
+            }
+        }
+        reporter.publish(out);
+        return i >= 0;
+    }
+
+    // ---- release and mode changes ----
+
+    void unlocked(Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = state.get();
+        int top = ts.depth - 1;
+        int i = top >= 0 && ts.locks[top] == lock ? top : ts.find(lock);
+        if (i < 0) {
+            reporter.publish(misuse(ReportKind.UNLOCK_NOT_HELD, ts, cls, exclusive, "this thread does not hold the lock"));
+            return;
+        }
+        int[] holds = exclusive ? ts.exclusiveHolds : ts.sharedHolds;
+        Report mismatch = null;
+        if (holds[i] == 0) {
+            mismatch = misuse(ReportKind.MODE_MISMATCH, ts, cls, exclusive, "released " + ReportWriter.mode(exclusive)
+                    + " but held " + ReportWriter.mode(!exclusive));
+            holds = exclusive ? ts.sharedHolds : ts.exclusiveHolds;
+        }
+        boolean wasExclusive = ts.exclusive(i);
+        holds[i]--;
+        if (ts.exclusiveHolds[i] + ts.sharedHolds[i] == 0) {
+            ts.remove(i);
+        } else if (wasExclusive != ts.exclusive(i)) {
+            ts.rehashFrom(i);
+        }
+        if (mismatch != null) {
+            reporter.publish(mismatch);
+        }
+    }
+
+    void changeMode(Object lock, LockClass cls, boolean toExclusive) {
+        ThreadState ts = state.get();
+        int i = ts.find(lock);
+        String what = toExclusive ? "upgrade" : "downgrade";
+        if (i < 0) {
+            reporter.publish(misuse(ReportKind.MODE_MISMATCH, ts, cls, !toExclusive, what + " of a lock this thread does not hold"));
+            return;
+        }
+        int[] from = toExclusive ? ts.sharedHolds : ts.exclusiveHolds;
+        int[] to = toExclusive ? ts.exclusiveHolds : ts.sharedHolds;
+        if (from[i] == 0) {
+            reporter.publish(misuse(ReportKind.MODE_MISMATCH, ts, cls, toExclusive, what + " of a lock held "
+                    + ReportWriter.mode(toExclusive)));
+            return;
+        }
+        from[i]--;
+        to[i]++;
+        ts.rehashFrom(i);
+    }
+
+    // ---- sleeping and handlers ----
+
+    void sleeping(SleepKind kind, Object interlock) {
+        ThreadState ts = state.get();
+        if (ts.depth == 0 && ts.handlers == 0) {
+            return;
+        }
+        boolean contention = kind == SleepKind.MUTEX_CONTENTION;
+        if (ts.acquiring != null && (contention || kind == SleepKind.SX_ACQUIRE)) {
+            return; // checkOrder of this acquisition already applied the kind rules
+        }
+        List<Report> out = new ArrayList<>(2);
+        List<ThreadState.Held> bad = heldOfKinds(ts, interlock, true, !contention);
+        String detail = kind + (interlock == null ? "" : " releasing its interlock");
+        if (!bad.isEmpty()) {
+            out.add(misuseWith(contention ? ReportKind.BLOCK_WITH_SPIN : ReportKind.SLEEP_WITH_LOCK, ts, null, false,
+                    bad, detail));
+        }
+        if (!contention && ts.handlers > 0) {
+            out.add(misuseWith(ReportKind.SLEEP_IN_HANDLER, ts, null, false, Collections.emptyList(),
+                    detail + " in " + handler(ts)));
+        }
+        reporter.publish(out);
+    }
+
+    void enterHandler(HandlerKind kind, String name) {
+        state.get().enterHandler(kind, name);
+    }
+
+    void leaveHandler(HandlerKind kind, String name) {
+        ThreadState ts = state.get();
+        int h = ts.handlers - 1;
+        if (h < 0 || ts.handlerKinds[h] != kind || !ts.handlerNames[h].equals(name)) {
+            reporter.publish(misuseWith(ReportKind.HANDLER_MISMATCH, ts, null, false, Collections.emptyList(),
+                    "leaving " + kind + " " + name + " but " + (h < 0 ? "no handler was entered" : "inside " + handler(ts))));
+            return;
+        }
+        String where = handler(ts);
+        int base = ts.handlerBase[h];
+        ts.handlers--;
+        if (ts.depth > base) {
+            List<ThreadState.Held> still = Arrays.asList(ts.snapshot()).subList(base, ts.depth);
+            reporter.publish(misuseWith(ReportKind.HELD_AT_HANDLER_EXIT, ts, null, false, still,
+                    where + " returned with locks it took still held"));
+        }
+    }
+
+    private static String handler(ThreadState ts) {
+        int h = ts.handlers - 1;
+        return ts.handlerKinds[h] + " handler " + ts.handlerNames[h];
+    }
+
+    private static List<ThreadState.Held> heldOfKinds(ThreadState ts, Object except, boolean spin, boolean mutex) {
+        List<ThreadState.Held> out = new ArrayList<>();
+        ThreadState.Held[] all = ts.snapshot();
+        for (int i = 0; i < all.length; i++) {
+            LockKind k = all[i].cls.kind();
+            if (ts.locks[i] != except && ((spin && k == LockKind.SPIN) || (mutex && k == LockKind.MUTEX))) {
+                out.add(all[i]);
+            }
+        }
+        return out;
+    }
+
+    // ---- reports ----
+
+    private Report misuse(ReportKind kind, ThreadState ts, LockClass cls, boolean exclusive, String detail) {
+        return misuseWith(kind, ts, cls, exclusive, Collections.emptyList(), detail);
+    }
+
+    private Report misuseWith(ReportKind kind, ThreadState ts, LockClass cls, boolean exclusive,
+                              List<ThreadState.Held> offenders, String detail) {
+        ReportWriter w = new ReportWriter(kind, reporter.nextSerial(), Thread.currentThread().getName());
+        boolean quiet = false;
+        if (cls != null) {
+            w.lock("lock", cls, exclusive);
+            quiet = cls.has(LockFlags.QUIET);
+        }
+        if (!offenders.isEmpty()) {
+            w.locks("offending lock", offenders);
+            for (ThreadState.Held h : offenders) {
+                quiet |= h.cls.has(LockFlags.QUIET);
+            }
+        }
+        w.line("detail", detail).stack("at", Frames.capture()).held(ts.snapshot());
+        return w.build(quiet, null);
+    }
+
+    /** "Show locks": every live thread's held locks, threads sorted by name. */
+    String showLocks() {
+        List<ThreadState> live = new ArrayList<>();
+        for (ThreadState ts : threads) {
+            Thread t = ts.thread.get();
+            if (t != null && t.isAlive() && ts.depth > 0) {
+                live.add(ts);
+            }
+        }
+        live.sort(Comparator.comparing(Checker::threadName));
+        StringBuilder sb = new StringBuilder("witness: show locks\n");
+        if (live.isEmpty()) {
+            sb.append("  no locks held\n");
+        }
+        for (ThreadState ts : live) {
+            sb.append("  thread \"").append(threadName(ts)).append("\":\n");
+            ThreadState.Held[] held = ts.snapshot();
+            for (int i = 0; i < held.length; i++) {
+                sb.append("    ").append(i + 1).append(". ").append(ReportWriter.heldLine(held[i])).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String threadName(ThreadState ts) {
+        Thread t = ts.thread.get();
+        return t == null ? "?" : t.getName();
+    }
+
+    /** Held locks of the calling thread (for tests and assertions). */
+    List<String> heldByCurrentThread() {
+        List<String> names = new ArrayList<>();
+        for (ThreadState.Held h : state.get().snapshot()) {
+            names.add(h.cls.name());
+        }
+        return names;
+    }
+
+    int validatedChains() { return state.get().validated.size(); }
+}

@@ -1,0 +1,339 @@
+package smpnet.witness;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The order graph of one witness: lock classes and the edges "taken before" between them.
+ *
+ * <p>Locking key: every mutation (new class id slot, new edge, new type bit, reported pair, blessing)
+ * happens under this object's monitor, and so does every cycle search, so "search, then insert" is one
+ * atomic step: of two threads learning opposite edges at once, the second one finds the first's edge.
+ * Readers of {@link #edge} take no lock; a stale answer only sends them to the locked slow path.
+ */
+final class OrderGraph {
+    /** One edge of a found path, with the mode pair (an Edge type bit index) the path uses it in. */
+    static final class Step {
+        final Edge edge;
+        final int type;
+
+        Step(Edge edge, int type) {
+            this.edge = edge;
+            this.type = type;
+        }
+
+        boolean fromExclusive() { return (type & 2) != 0; }
+
+        boolean toExclusive() { return (type & 1) != 0; }
+    }
+
+    /** What a learn or insert step found: a cycle (report it) or a new edge (report it if asked). */
+    static final class Finding {
+        final LockClass held;
+        final boolean heldExclusive;
+        /** The established path from the new class back to the held one; null for a NEW_ORDER finding. */
+        final List<Step> path;
+        final Edge newEdge;
+        final String allowReason;
+
+        Finding(LockClass held, boolean heldExclusive, List<Step> path, Edge newEdge, String allowReason) {
+            this.held = held;
+            this.heldExclusive = heldExclusive;
+            this.path = path;
+            this.newEdge = newEdge;
+            this.allowReason = allowReason;
+        }
+
+        boolean declared() {
+            if (path != null) {
+                for (Step st : path) {
+                    if (st.edge.origin == Edge.Origin.DECLARED) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private final Witness owner;
+    private final ConcurrentHashMap<String, LockClass> byName = new ConcurrentHashMap<>();
+    // guarded by this (writes); read lock-free through the volatile array references
+    private volatile LockClass[] byId = new LockClass[16];
+    private volatile Edge[][] out = new Edge[16][];
+    private int classCount; // guarded by this
+    private final Map<Long, String> blessed = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> reported = new java.util.HashSet<>(); // guarded by this
+    private final List<List<String>> declaredOrders = new ArrayList<>(); // guarded by this
+    /** When set, every learned edge that is not already in the graph is reported as NEW_ORDER. */
+    volatile boolean reportNewOrders;
+
+    OrderGraph(Witness owner) {
+        this.owner = owner;
+    }
+
+    // ---- classes ----
+
+    LockClass lockClass(String name, LockKind kind, int flags, boolean provisional) {
+        LockClass c = byName.get(name);
+        if (c == null) {
+            c = register(name, kind, flags, provisional);
+        }
+        if (!provisional && (c.kind() != kind || c.flags() != flags)) {
+            settleOrReject(c, kind, flags);
+        }
+        return c;
+    }
+
+    private synchronized LockClass register(String name, LockKind kind, int flags, boolean provisional) {
+        LockClass c = byName.get(name);
+        if (c != null) {
+            return c;
+        }
+        if (name.isEmpty() || name.chars().anyMatch(ch -> Character.isWhitespace(ch) || ch == '"')) {
+            throw new IllegalArgumentException("lock class name must be non-empty, without spaces or quotes: '" + name + "'");
+        }
+        int id = classCount++;
+        c = new LockClass(owner, name, kind, flags, id, provisional);
+        if (id >= byId.length) {
+            byId = Arrays.copyOf(byId, byId.length * 2);
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        byId[id] = c;
+        byName.put(name, c);
+        return c;
+    }
+
+    private synchronized void settleOrReject(LockClass c, LockKind kind, int flags) {
+        if (c.provisional()) {
+            c.settle(kind, flags);
+        } else if (c.kind() != kind || c.flags() != flags) {
+            throw new IllegalArgumentException("lock class '" + c.name() + "' already registered as " + c.kind()
+                    + " flags=" + LockFlags.names(c.flags()) + ", now asked as " + kind + " flags=" + LockFlags.names(flags));
+        }
+    }
+
+    LockClass find(String name) { return byName.get(name); }
+
+    synchronized List<LockClass> classes() {
+        return new ArrayList<>(Arrays.asList(byId).subList(0, classCount));
+    }
+
+    // ---- edges ----
+
+    Edge edge(LockClass from, LockClass to) {
+        Edge[][] o = out;
+        int a = from.id();
+        if (a < o.length) {
+            Edge[] row = o[a];
+            int b = to.id();
+            if (row != null && b < row.length) {
+                return row[b];
+            }
+        }
+        return null;
+    }
+
+    private Edge putEdge(LockClass from, LockClass to, int types, Edge.Origin origin, String where, StackTraceElement[] stack) {
+        Edge e = new Edge(from, to, types, origin, where, stack);
+        Edge[] row = out[from.id()];
+        if (row == null || to.id() >= row.length) {
+            row = row == null ? new Edge[Math.max(8, byId.length)] : Arrays.copyOf(row, Math.max(byId.length, row.length * 2));
+            row[to.id()] = e;
+            out[from.id()] = row;
+        } else {
+            row[to.id()] = e;
+        }
+        return e;
+    }
+
+    synchronized List<Edge> edges() {
+        List<Edge> all = new ArrayList<>();
+        for (int a = 0; a < classCount; a++) {
+            Edge[] row = out[a];
+            if (row != null) {
+                for (Edge e : row) {
+                    if (e != null) {
+                        all.add(e);
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Atomically learns held[i] -> to for each given held entry, unless that closes a cycle (then the edge
+     * is not added and a Finding is returned, once per pair of classes).
+     */
+    synchronized List<Finding> learn(LockClass[] held, boolean[] heldExclusive, int n, LockClass to, boolean toExclusive,
+                                     String thread, StackTraceElement[] stack) {
+        List<Finding> findings = Collections.emptyList();
+        for (int i = 0; i < n; i++) {
+            Finding f = learnOne(held[i], heldExclusive[i], to, toExclusive, thread, stack);
+            if (f != null) {
+                if (findings.isEmpty()) {
+                    findings = new ArrayList<>();
+                }
+                findings.add(f);
+            }
+        }
+        return findings;
+    }
+
+    private Finding learnOne(LockClass from, boolean fromEx, LockClass to, boolean toEx, String thread, StackTraceElement[] stack) {
+        int bit = Edge.typeBit(fromEx, toEx);
+        Edge e = edge(from, to);
+        if (e != null && e.has(bit)) {
+            return null;
+        }
+        long pair = pairKey(from, to);
+        Edge excluded = blessed.containsKey(pair) ? edge(to, from) : null;
+        List<Step> path = findPath(to, toEx, from, fromEx, excluded, false);
+        if (path != null) {
+            if (reported.contains(pair)) {
+                return null;
+            }
+            List<Step> declared = findPath(to, toEx, from, fromEx, excluded, true);
+            path = declared != null ? declared : path; // name the rule broken when there is one
+            String allow = Witness.allowance(from.name(), to.name());
+            if (allow == null) {
+                reported.add(pair);
+            }
+            return new Finding(from, fromEx, path, null, allow);
+        }
+        if (e != null) {
+            e.types |= bit;
+            return null;
+        }
+        Edge added = putEdge(from, to, bit, Edge.Origin.LEARNED, "learned in thread \"" + thread + "\"", stack);
+        return reportNewOrders ? new Finding(from, fromEx, null, added, null) : null;
+    }
+
+    /**
+     * Inserts a declared or imported edge (all modes for declared ones). If the reverse order is already
+     * established, returns the Finding (the edge is inserted anyway: a declaration is the rule).
+     */
+    synchronized Finding insert(LockClass from, LockClass to, int types, Edge.Origin origin, String where, StackTraceElement[] stack) {
+        Finding f = null;
+        long pair = pairKey(from, to);
+        Edge existing = edge(from, to);
+        if (existing == null || (existing.types & types) != types || origin == Edge.Origin.DECLARED) {
+            List<Step> path = findPath(to, true, from, true, blessed.containsKey(pair) ? edge(to, from) : null, false);
+            if (path != null && reported.add(pair)) {
+                f = new Finding(from, true, path, null, null);
+            }
+        }
+        if (existing == null) {
+            putEdge(from, to, types, origin, where, stack);
+        } else {
+            existing.types |= types;
+            if (origin == Edge.Origin.DECLARED) {
+                existing.origin = origin;
+                existing.where = where;
+            }
+        }
+        return f;
+    }
+
+    synchronized void declared(List<String> order) {
+        declaredOrders.add(Collections.unmodifiableList(new ArrayList<>(order)));
+    }
+
+    synchronized List<List<String>> declaredOrders() { return new ArrayList<>(declaredOrders); }
+
+    void bless(LockClass a, LockClass b, String reason) {
+        blessed.put(pairKey(a, b), reason);
+    }
+
+    String blessing(LockClass a, LockClass b) { return blessed.get(pairKey(a, b)); }
+
+    /** Blessed pairs as "a b" (names sorted) to reason, sorted. */
+    Map<String, String> blessings() {
+        Map<String, String> m = new TreeMap<>();
+        for (Map.Entry<Long, String> en : blessed.entrySet()) {
+            LockClass a = byId[(int) (en.getKey() >>> 32)];
+            LockClass b = byId[(int) (long) en.getKey()];
+            m.put(a.name() + " " + b.name(), en.getValue());
+        }
+        return m;
+    }
+
+    synchronized int reportedPairs() { return reported.size(); }
+
+    private static long pairKey(LockClass a, LockClass b) {
+        int x = Math.min(a.id(), b.id());
+        int y = Math.max(a.id(), b.id());
+        return ((long) x << 32) | (y & 0xFFFFFFFFL);
+    }
+
+    /** A thread asking for c in mode request blocks behind a holder in mode held (see README, "Read/write rules"). */
+    static boolean conflicts(LockClass c, boolean request, boolean held) {
+        return request || held || !c.has(LockFlags.READERS_PASS_WRITERS);
+    }
+
+    /**
+     * Breadth-first search for a deadlocking path start ~> target: from the new class (asked in mode
+     * startRequest) along edges whose holder mode conflicts with the request arriving at each class, to the
+     * held class (held here in mode targetHeld). States are (class, mode asked in), so read rules hold.
+     * With declaredOnly, only declared edges count (to tell a declared-order violation from a plain cycle).
+     */
+    private List<Step> findPath(LockClass start, boolean startRequest, LockClass target, boolean targetHeld, Edge excluded,
+                                boolean declaredOnly) {
+        int states = classCount * 2;
+        int[] parent = new int[states];
+        Edge[] via = new Edge[states];
+        int[] viaType = new int[states];
+        Arrays.fill(parent, -2);
+        int[] queue = new int[states];
+        int head = 0;
+        int tail = 0;
+        int s0 = start.id() * 2 + (startRequest ? 1 : 0);
+        parent[s0] = -1;
+        queue[tail++] = s0;
+        while (head < tail) {
+            int s = queue[head++];
+            LockClass c = byId[s >> 1];
+            boolean in = (s & 1) != 0;
+            if (c == target && conflicts(c, in, targetHeld)) {
+                return pathTo(s, parent, via, viaType);
+            }
+            Edge[] row = out[c.id()];
+            if (row == null) {
+                continue;
+            }
+            for (Edge e : row) {
+                if (e == null || e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED)) {
+                    continue;
+                }
+                for (int t = 0; t < 4; t++) {
+                    if ((e.types & (1 << t)) == 0 || !conflicts(c, in, (t & 2) != 0)) {
+                        continue;
+                    }
+                    int next = e.to.id() * 2 + (t & 1);
+                    if (parent[next] == -2) {
+                        parent[next] = s;
+                        via[next] = e;
+                        viaType[next] = t;
+                        queue[tail++] = next;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<Step> pathTo(int s, int[] parent, Edge[] via, int[] viaType) {
+        List<Step> path = new ArrayList<>();
+        for (int x = s; parent[x] != -1; x = parent[x]) {
+            path.add(new Step(via[x], viaType[x]));
+        }
+        Collections.reverse(path);
+        return path;
+    }
+}

@@ -1,0 +1,173 @@
+package smpnet.witness;
+
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
+
+/**
+ * The locks one thread holds, in acquisition order, with the chain key of every prefix (as lockdep keeps
+ * them): chain[i] hashes the (class, mode) of entries 0..i, so "held chain + new class" is one long.
+ *
+ * <p>Locking key: every field is written only by the owning thread. "Show locks" reads other threads'
+ * stacks without a lock, as a best-effort snapshot (entries are re-read and bounds-checked).
+ */
+final class ThreadState {
+    final WeakReference<Thread> thread;
+    Object[] locks = new Object[8];
+    LockClass[] classes = new LockClass[8];
+    int[] exclusiveHolds = new int[8];
+    int[] sharedHolds = new int[8];
+    boolean[] viaTry = new boolean[8];
+    long[] chain = new long[8];
+    StackTraceElement[][] sites = new StackTraceElement[8][];
+    int depth;
+    /** Held entries per class id: zero means "no lock of this class held", the common fast answer. */
+    int[] classCount = new int[16];
+    /** Chain keys this thread has already validated (no new edge, no report). */
+    final LongSet validated = new LongSet();
+    /** Stack captured by a slow-path checkOrder, kept as the site of the lock being acquired. */
+    StackTraceElement[] pendingSite;
+    /** Set between checkOrder and locked: the kind checks of this acquisition are already done. */
+    Object acquiring;
+    HandlerKind[] handlerKinds = new HandlerKind[2];
+    String[] handlerNames = new String[2];
+    int[] handlerBase = new int[2];
+    int handlers;
+
+    ThreadState(Thread t) {
+        thread = new WeakReference<>(t);
+    }
+
+    static long token(LockClass c, boolean exclusive) {
+        return ((long) c.id() << 1) | (exclusive ? 1 : 0);
+    }
+
+    /** Chain key after pushing (c, exclusive) on top of prefix key {@code prev}; never zero. */
+    static long extend(long prev, LockClass c, boolean exclusive) {
+        long h = (prev ^ token(c, exclusive)) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return h == 0 ? 1 : h;
+    }
+
+    long topChain() { return depth == 0 ? 0 : chain[depth - 1]; }
+
+    int count(LockClass c) {
+        int id = c.id();
+        return id < classCount.length ? classCount[id] : 0;
+    }
+
+    boolean exclusive(int i) { return exclusiveHolds[i] > 0; }
+
+    int find(Object lock) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (locks[i] == lock) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void push(Object lock, LockClass c, boolean exclusive, boolean tryLock, StackTraceElement[] site) {
+        if (depth == locks.length) {
+            grow();
+        }
+        int i = depth++;
+        locks[i] = lock;
+        classes[i] = c;
+        exclusiveHolds[i] = exclusive ? 1 : 0;
+        sharedHolds[i] = exclusive ? 0 : 1;
+        viaTry[i] = tryLock;
+        sites[i] = site;
+        chain[i] = extend(i == 0 ? 0 : chain[i - 1], c, exclusive);
+        int id = c.id();
+        if (id >= classCount.length) {
+            classCount = Arrays.copyOf(classCount, Math.max(id + 1, classCount.length * 2));
+        }
+        classCount[id]++;
+    }
+
+    /** Removes entry i (usually the top) and rehashes the chain above it. */
+    void remove(int i) {
+        classCount[classes[i].id()]--;
+        int tail = depth - i - 1;
+        if (tail > 0) {
+            System.arraycopy(locks, i + 1, locks, i, tail);
+            System.arraycopy(classes, i + 1, classes, i, tail);
+            System.arraycopy(exclusiveHolds, i + 1, exclusiveHolds, i, tail);
+            System.arraycopy(sharedHolds, i + 1, sharedHolds, i, tail);
+            System.arraycopy(viaTry, i + 1, viaTry, i, tail);
+            System.arraycopy(sites, i + 1, sites, i, tail);
+        }
+        depth--;
+        locks[depth] = null;
+        classes[depth] = null;
+        sites[depth] = null;
+        rehashFrom(i);
+    }
+
+    /** Recomputes chain keys from entry i up (after a removal or a mode change). */
+    void rehashFrom(int i) {
+        for (int j = i; j < depth; j++) {
+            chain[j] = extend(j == 0 ? 0 : chain[j - 1], classes[j], exclusive(j));
+        }
+    }
+
+    private void grow() {
+        int n = locks.length * 2;
+        locks = Arrays.copyOf(locks, n);
+        classes = Arrays.copyOf(classes, n);
+        exclusiveHolds = Arrays.copyOf(exclusiveHolds, n);
+        sharedHolds = Arrays.copyOf(sharedHolds, n);
+        viaTry = Arrays.copyOf(viaTry, n);
+        chain = Arrays.copyOf(chain, n);
+        sites = Arrays.copyOf(sites, n);
+    }
+
+    void enterHandler(HandlerKind kind, String name) {
+        if (handlers == handlerKinds.length) {
+            handlerKinds = Arrays.copyOf(handlerKinds, handlers * 2);
+            handlerNames = Arrays.copyOf(handlerNames, handlers * 2);
+            handlerBase = Arrays.copyOf(handlerBase, handlers * 2);
+        }
+        handlerKinds[handlers] = kind;
+        handlerNames[handlers] = name;
+        handlerBase[handlers] = depth;
+        handlers++;
+    }
+
+    /** A snapshot of the held locks, safe to take from another thread (entries racing with changes are skipped). */
+    Held[] snapshot() {
+        int d = depth;
+        Object[] ls = locks;
+        LockClass[] cs = classes;
+        int[] ex = exclusiveHolds;
+        int[] sh = sharedHolds;
+        StackTraceElement[][] ss = sites;
+        int n = Math.min(d, Math.min(ls.length, Math.min(cs.length, Math.min(ex.length, Math.min(sh.length, ss.length)))));
+        Held[] out = new Held[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            LockClass c = cs[i];
+            if (c != null) {
+                out[k++] = new Held(c, ex[i] > 0, ex[i] + sh[i] - 1, ss[i]);
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    /** One held lock as shown in reports and "show locks". */
+    static final class Held {
+        final LockClass cls;
+        final boolean exclusive;
+        final int recursed;
+        final StackTraceElement[] site;
+
+        Held(LockClass cls, boolean exclusive, int recursed, StackTraceElement[] site) {
+            this.cls = cls;
+            this.exclusive = exclusive;
+            this.recursed = recursed;
+            this.site = site;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package smpnet.witness;
+
+/** A lock that only reports to witness (it never blocks): lets tests replay orders without deadlocking. */
+final class FakeLock {
+    final Witness w;
+    final LockClass cls;
+
+    FakeLock(Witness w, LockClass cls) {
+        this.w = w;
+        this.cls = cls;
+    }
+
+    static FakeLock mutex(Witness w, String name) { return of(w, name, LockKind.MUTEX, 0); }
+
+    static FakeLock of(Witness w, String name, LockKind kind, int flags) {
+        return new FakeLock(w, w.lockClass(name, kind, flags));
+    }
+
+    FakeLock lock() { return lock(true); }
+
+    FakeLock lockShared() { return lock(false); }
+
+    FakeLock lock(boolean exclusive) {
+        w.checkOrder(this, cls, exclusive, false);
+        w.locked(this, cls, exclusive, false);
+        return this;
+    }
+
+    FakeLock tryLock() {
+        w.locked(this, cls, true, true);
+        return this;
+    }
+
+    void unlock() { w.unlocked(this, cls, true); }
+
+    void unlockShared() { w.unlocked(this, cls, false); }
+
+    @Override
+    public String toString() { return cls.name(); }
+}
