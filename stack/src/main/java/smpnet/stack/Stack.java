@@ -177,8 +177,11 @@ public final class Stack implements AutoCloseable {
     }
 
     public Ping.Result ping(String dst, int count, int dataBytes, Duration interval, Duration timeout) {
-        return new Ping(icmp, locks, config.scheduler()).run(Ipv4Header.parseAddress(dst), count, dataBytes, interval, timeout);
+        return newPing().run(Ipv4Header.parseAddress(dst), count, dataBytes, interval, timeout);
     }
+
+    /** A ping session to configure (TTL, DF) before {@link Ping#run}. */
+    public Ping newPing() { return new Ping(icmp, locks, config.scheduler()); }
 
     // ---- statistics -----------------------------------------------------------------------------------
 

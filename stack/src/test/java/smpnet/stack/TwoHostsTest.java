@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -14,7 +15,9 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.net.SimNic;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.UdpSocket;
+import smpnet.stack.testing.StackWitness;
 
+@ExtendWith(StackWitness.class)
 /** Two hosts on one wire exchange UDP and pings, in every locking mode, and tshark reads the capture clean. */
 class TwoHostsTest {
     @TempDir Path dir;

@@ -59,6 +59,8 @@ public final class Ping {
     private final Scheduler scheduler;
     private final ExclusiveLock lock;
     private final CondVar arrived = new CondVar("pingwait");
+    private volatile int ttl = IpOutput.DEFAULT_TTL;
+    private volatile boolean dontFragment;
     @GuardedBy("so_rcv") private final List<Reply> replies = new ArrayList<>();
     @GuardedBy("so_rcv") private final List<String> errors = new ArrayList<>();
 
@@ -66,6 +68,19 @@ public final class Ping {
         this.icmp = icmp;
         this.scheduler = scheduler;
         this.lock = locks.mutex(LockInventory.SO_RCV);
+    }
+
+    /** Time to live of the requests (ping -m): a small one draws "time exceeded" from a router. */
+    public Ping ttl(int hops) {
+        if (hops < 1 || hops > 255) throw new IllegalArgumentException("ttl " + hops);
+        ttl = hops;
+        return this;
+    }
+
+    /** Sets DF on the requests (ping -D): a router whose next link is too small answers "fragmentation needed". */
+    public Ping dontFragment(boolean on) {
+        dontFragment = on;
+        return this;
     }
 
     /**
@@ -81,8 +96,10 @@ public final class Ping {
             int sent = 0;
             for (int seq = 0; seq < count; seq++) {
                 long start = scheduler.nanoTime();
-                if (send(dst, id, seq, dataBytes)) sent++;
-                awaitReply(seq, start + timeout.toNanos());
+                if (send(dst, id, seq, dataBytes)) {
+                    sent++;
+                    awaitReply(seq, start + timeout.toNanos());
+                }
                 awaitUntil(start + interval.toNanos());
             }
             lock.lock();
@@ -105,9 +122,9 @@ public final class Ping {
         IcmpHeader.setChecksum(s, Checksum.of(s, 0, msg.length));
         Mbuf m = icmp.allocator().fromBytes(msg, 0, msg.length, 40, Mbuf.M_WAIT);
         if (m == null) return false;
-        icmp.countEchoSent();
-        return icmp.ipOutput().output(m, 0, dst, Ipv4Header.PROTO_ICMP, IpOutput.DEFAULT_TTL, false)
-                == IpOutput.Result.SENT;
+        boolean sent = icmp.ipOutput().output(m, 0, dst, Ipv4Header.PROTO_ICMP, ttl, dontFragment) == IpOutput.Result.SENT;
+        if (sent) icmp.countEchoSent();
+        return sent;
     }
 
     private void awaitReply(int seq, long deadline) {
