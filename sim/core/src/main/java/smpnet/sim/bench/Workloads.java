@@ -6,6 +6,6 @@ final class Workloads {
 
     static ReceiveWorkload create(BenchCase c) throws Exception {
         if (c.subject() == Subject.KERNEL) return new KernelLoopbackWorkload(c.payload());
-        throw new UnsupportedOperationException("smpnet receive path not wired yet");
+        return new StackUdpWorkload(new SmpnetHost(c.subject(), c.cpus()), c.payload());
     }
 }
