@@ -35,8 +35,9 @@ public final class Main {
             return 0;
         }
         try {
-            new BenchSession(cmd.options(), out).run();
-            return 0;
+            BenchSession session = new BenchSession(cmd.options(), out);
+            session.run();
+            return session.failures().isEmpty() ? 0 : FAILED;
         } catch (Exception e) {
             err.println("smpnet: the run failed: " + e.getMessage());
             return FAILED;

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -58,5 +61,19 @@ class MainTest {
     void missingValueIsAUsageError() {
         assertEquals(2, run("--runs"));
         assertEquals("smpnet: option --runs needs a value\nTry './smpnet run --help'.\n", err());
+    }
+
+    @Test
+    void tinyRunInAChildJvmWritesItsResults(@TempDir Path dir) throws Exception {
+        int rc = run("--runs", "1", "--seconds", "0.1", "--warmup", "0", "--modes", "fine", "--cpus", "1",
+                "--no-kernel", "--no-profile", "--no-chart", "--out", dir.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, text + err());
+        assertTrue(text.contains("[1/1] fine 1cpu 64B, "), text);
+        List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+        assertEquals(2, csv.size(), csv.toString());
+        assertTrue(csv.get(1).startsWith("fine,1,64,"), csv.get(1));
+        assertTrue(csv.get(1).contains(",true,"), "accounting balanced: " + csv.get(1));
+        assertEquals(List.of(smpnet.sim.bench.ResultFiles.LOCKS_HEADER), Files.readAllLines(dir.resolve("locks.csv")));
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 public final class BenchSession {
     private final BenchOptions options;
     private final PrintStream out;
+    private final List<String> failures = new ArrayList<>();
 
     public BenchSession(BenchOptions options, PrintStream out) {
         this.options = options;
@@ -32,7 +33,13 @@ public final class BenchSession {
         for (int i = 0; i < cases.size(); i++) {
             BenchCase c = cases.get(i);
             out.printf("[%d/%d] %s, %s%n", i + 1, cases.size(), c.title(), launcher.pinning(c.cpus()));
-            results.add(launcher.run(c, warmup, options.runs(), run));
+            try {
+                results.add(launcher.run(c, warmup, options.runs(), run));
+            } catch (IOException | RuntimeException e) {
+                // One broken case must not cost the others' figures: report it and go on.
+                failures.add(e.getMessage());
+                out.println("    FAILED: " + e.getMessage());
+            }
         }
         BenchReport report = new BenchReport(Environment.current(options), results);
         out.println();
@@ -41,7 +48,13 @@ public final class BenchSession {
         if (options.chart()) files.addAll(chart(report));
         out.println();
         for (Path f : files) out.println("wrote " + f);
+        for (String f : failures) out.println("FAILED: " + f);
         return report;
+    }
+
+    /** The cases that failed in {@link #run()}, one message each. */
+    public List<String> failures() {
+        return List.copyOf(failures);
     }
 
     /** The chart is a convenience: a JDK without a working AWT must not cost the figures. */

@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
  * Numbers use a fixed format (packets/s to 0.1, CPU use to 0.001, latency in microseconds to 0.1).
  */
 public final class ResultFiles {
-    static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,runs,pps_min,pps_median,pps_max,"
+    public static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,runs,pps_min,pps_median,pps_max,"
             + "cpu_busy,latency_p50_us,latency_p99_us,received,drops,balanced,jdk,cores,jvm_flags";
-    static final String LOCKS_HEADER = "subject,cpus,payload_bytes,lock_class,acquisitions,contended,wait_ns,hold_ns";
+    public static final String LOCKS_HEADER = "subject,cpus,payload_bytes,lock_class,acquisitions,contended,wait_ns,hold_ns";
 
     private ResultFiles() {}
 
