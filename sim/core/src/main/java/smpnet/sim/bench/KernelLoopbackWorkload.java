@@ -26,6 +26,7 @@ final class KernelLoopbackWorkload implements ReceiveWorkload {
     private volatile Throwable failure;
     private Thread sender;
     private Thread receiver;
+    /** Set by stop() after both threads have ended; read by the same (harness) thread. */
     private long dropped;
 
     KernelLoopbackWorkload(int payload) throws IOException {

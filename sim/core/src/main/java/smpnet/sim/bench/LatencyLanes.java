@@ -2,16 +2,21 @@ package smpnet.sim.bench;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
+import smpnet.locking.GuardedBy;
 
 /**
  * The receiving side's measurements: per receiving thread (lane), a count of datagrams received and a
  * latency recorder, so receivers never share a cache line. Latency is the time from the send timestamp the
  * generator wrote into the payload to the application's receive, both read from the same clock.
+ *
+ * <p>Locking key: each lane has one writer (its receiving thread) and needs no lock: its counter is
+ * published with opaque writes and its recorder is single-writer by design. Readers of the interval
+ * histograms are serialised by this object's monitor.
  */
 final class LatencyLanes {
     private final LaneCounters received;
     private final SingleWriterRecorder[] recorders;
-    private final Histogram total = new Histogram(3);
+    @GuardedBy("this") private final Histogram total = new Histogram(3);
 
     LatencyLanes(int lanes) {
         received = new LaneCounters(lanes);

@@ -11,6 +11,10 @@ import smpnet.stack.net.RssHash;
  * smpnet's UDP receive path under load: a host whose NIC has two RX queues, each queue's ithread
  * synthesising frames of its flows ({@link BenchGenerator}), and one socket per flow that the same ithread
  * drains. Flows are spread by the NIC's own RSS hash, {@link #FLOWS_PER_QUEUE} on each queue.
+ *
+ * <p>Thread use: queue q's sockets, buffer and latency lane belong to queue q's ithread while it runs, and
+ * to the harness thread once {@link #stop} has seen that ithread exit (the NIC's exit handshake orders the
+ * two). {@code settledDrops} and {@code closed} are the harness thread's alone.
  */
 final class StackUdpWorkload implements ReceiveWorkload {
     static final int RX_QUEUES = 2;

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import smpnet.locking.GuardedBy;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
@@ -62,7 +63,7 @@ final class FakeHost implements BenchHost {
     @Override public void close() { nic.stop(); }
 
     private final class FakeSocket implements Socket {
-        private final ArrayDeque<Mbuf> queue = new ArrayDeque<>();
+        @GuardedBy("this") private final ArrayDeque<Mbuf> queue = new ArrayDeque<>();
 
         synchronized boolean offer(Mbuf m) {
             if (queue.size() >= socketLimit) return false;
