@@ -36,15 +36,18 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         modes = List.copyOf(modes);
     }
 
-    /** Defaults of {@code ./smpnet run}: 64-byte payloads, three one-second runs, about a minute in all. */
+    /**
+     * Defaults of {@code ./smpnet run}: 64-byte payloads, three one-second runs after 1.5 s of warm-up (the
+     * JIT needs about that on a busy machine), under a minute in all.
+     */
     public static BenchOptions mainJob() {
-        return new BenchOptions(3, 1.0, 1.0, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+        return new BenchOptions(3, 1.0, 1.5, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
                 true, true, true, Path.of("target", "smpnet-run"));
     }
 
-    /** Defaults of {@code ./smpnet run bench-udp}: both payload sizes, five two-second runs. */
+    /** Defaults of {@code ./smpnet run bench-udp}: both payload sizes, five two-second runs, 3 s warm-up. */
     public static BenchOptions benchUdp() {
-        return new BenchOptions(5, 2.0, 2.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+        return new BenchOptions(5, 2.0, 3.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
                 true, true, true, Path.of("target", "bench-udp"));
     }
 
