@@ -11,8 +11,11 @@ public record BenchReport(Environment env, List<CaseResult> results) {
         results = List.copyOf(results);
     }
 
-    /** One ratio of two medians, with its goal (null when it is only reported) and a note. */
-    public record Ratio(String name, int payload, double value, Double goal, String note) {
+    /**
+     * One ratio of two medians of packets/s, with its goal (null when it is only reported), the same ratio
+     * of packets per CPU-second beside it, and a note.
+     */
+    public record Ratio(String name, int payload, double value, double perCpuSecond, Double goal, String note) {
         /** Whether the goal is met; true when there is none. */
         public boolean met() {
             return goal == null || value >= goal;
@@ -64,8 +67,10 @@ public record BenchReport(Environment env, List<CaseResult> results) {
         Optional<CaseResult> y = find(b, cb, payload);
         if (x.isEmpty() || y.isEmpty() || y.get().packetsPerSecond().median() == 0) return;
         String name = a.label() + " " + cpus(ca) + " / " + b.label() + " " + cpus(cb);
+        double perCpu = y.get().packetsPerCpuSecond() == 0 ? 0
+                : x.get().packetsPerCpuSecond() / y.get().packetsPerCpuSecond();
         out.add(new Ratio(name, payload, x.get().packetsPerSecond().median() / y.get().packetsPerSecond().median(),
-                goal, note));
+                perCpu, goal, note));
     }
 
     static String cpus(int n) {

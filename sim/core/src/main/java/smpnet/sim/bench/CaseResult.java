@@ -27,6 +27,11 @@ public record CaseResult(BenchCase benchCase, String pinning, List<RunSample> ru
         return Spread.of(runs.stream().mapToDouble(RunSample::cpuUse).toArray()).median();
     }
 
+    /** Packets received per CPU-second of the child, median over the measured runs. */
+    public double packetsPerCpuSecond() {
+        return Spread.of(runs.stream().mapToDouble(RunSample::packetsPerCpuSecond).toArray()).median();
+    }
+
     /** Packets dropped during the measured runs. */
     public long drops() {
         return runs.stream().mapToLong(r -> r.tally().dropped()).sum();

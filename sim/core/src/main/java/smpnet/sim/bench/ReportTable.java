@@ -18,8 +18,8 @@ public final class ReportTable {
                 e.warmupSeconds()));
         for (int p : r.payloads()) {
             sb.append(String.format(Locale.ROOT, "%nUDP receive path, %d-byte payload%n", p));
-            sb.append(String.format(Locale.ROOT, "%-7s %4s %13s  %-27s %6s %9s %9s %10s  %s%n", "path", "CPUs",
-                    "packets/s", "(min .. max)", "busy", "p50 us", "p99 us", "drops", "pinning"));
+            sb.append(String.format(Locale.ROOT, "%-7s %4s %13s  %-27s %5s %12s %9s %9s %10s  %s%n", "path", "CPUs",
+                    "packets/s", "(min .. max)", "busy", "per CPU-s", "p50 us", "p99 us", "drops", "pinning"));
             for (CaseResult c : r.measured()) {
                 if (c.benchCase().payload() == p) sb.append(row(c));
             }
@@ -36,8 +36,9 @@ public final class ReportTable {
     private static String row(CaseResult c) {
         Spread s = c.packetsPerSecond();
         String range = String.format(Locale.ROOT, "(%,.0f .. %,.0f)", s.min(), s.max());
-        return String.format(Locale.ROOT, "%-7s %4d %,13.0f  %-27s %6.2f %9.1f %9.1f %,10d  %s%s%n",
+        return String.format(Locale.ROOT, "%-7s %4d %,13.0f  %-27s %5.2f %,12.0f %9.1f %9.1f %,10d  %s%s%n",
                 c.benchCase().subject().label(), c.benchCase().cpus(), s.median(), range, c.cpuUse(),
+                c.packetsPerCpuSecond(),
                 c.latencyMicros(50), c.latencyMicros(99), c.drops(), c.pinning(),
                 c.balanced() ? "" : "  (accounting did not balance: " + c.settled().inFlight() + " unaccounted)");
     }
@@ -45,7 +46,8 @@ public final class ReportTable {
     private static String ratio(BenchReport.Ratio q) {
         String goal = q.goal() == null ? q.note()
                 : String.format(Locale.ROOT, "goal >= %.1fx: %s", q.goal(), q.met() ? "met" : "NOT met");
-        return String.format(Locale.ROOT, "  %-30s %7.2fx   %s%n", q.name(), q.value(), goal);
+        return String.format(Locale.ROOT, "  %-30s %7.2fx  (per CPU-second %6.2fx)   %s%n", q.name(), q.value(),
+                q.perCpuSecond(), goal);
     }
 
     private static String locks(CaseResult c) {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  */
 public final class ResultFiles {
     public static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,runs,pps_min,pps_median,pps_max,"
-            + "cpu_busy,latency_p50_us,latency_p99_us,received,drops,balanced,jdk,cores,jvm_flags";
+            + "cpu_busy,pps_per_cpu_second,latency_p50_us,latency_p99_us,received,drops,balanced,jdk,cores,jvm_flags";
     public static final String LOCKS_HEADER = "subject,cpus,payload_bytes,lock_class,acquisitions,contended,wait_ns,hold_ns";
 
     private ResultFiles() {}
@@ -39,7 +39,7 @@ public final class ResultFiles {
             sb.append(String.join(",", k.subject().label(), Integer.toString(k.cpus()),
                     Integer.toString(k.payload()), csv(c.pinning()), Integer.toString(c.runs().size()),
                     f1(pps.min()), f1(pps.median()), f1(pps.max()), f3(c.cpuUse()),
-                    f1(c.latencyMicros(50)), f1(c.latencyMicros(99)), Long.toString(c.received()),
+                    f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)), Long.toString(c.received()),
                     Long.toString(c.drops()), Boolean.toString(c.balanced()), csv(e.jdk()),
                     Integer.toString(e.cores()), csv(String.join(" ", e.jvmFlags())))).append('\n');
         }
@@ -88,14 +88,15 @@ public final class ResultFiles {
                 + k.payload() + ", \"pinning\": " + str(c.pinning()) + ", \"pps\": {\"min\": " + f1(pps.min())
                 + ", \"median\": " + f1(pps.median()) + ", \"max\": " + f1(pps.max()) + ", \"runs\": ["
                 + c.runs().stream().map(s -> f1(s.packetsPerSecond())).collect(Collectors.joining(", "))
-                + "]}, \"cpuBusy\": " + f3(c.cpuUse()) + ", \"latencyMicros\": {\"p50\": "
+                + "]}, \"cpuBusy\": " + f3(c.cpuUse()) + ", \"ppsPerCpuSecond\": " + f1(c.packetsPerCpuSecond())
+                + ", \"latencyMicros\": {\"p50\": "
                 + f1(c.latencyMicros(50)) + ", \"p99\": " + f1(c.latencyMicros(99)) + "}, \"received\": "
                 + c.received() + ", \"drops\": " + c.drops() + ", \"balanced\": " + c.balanced() + "}";
     }
 
     private static String ratioJson(BenchReport.Ratio q) {
         return "{\"name\": " + str(q.name()) + ", \"payloadBytes\": " + q.payload() + ", \"value\": "
-                + f3(q.value()) + ", \"goal\": " + (q.goal() == null ? "null" : f3(q.goal())) + ", \"met\": "
+                + f3(q.value()) + ", \"perCpuSecond\": " + f3(q.perCpuSecond()) + ", \"goal\": " + (q.goal() == null ? "null" : f3(q.goal())) + ", \"met\": "
                 + (q.goal() == null ? "null" : Boolean.toString(q.met())) + "}";
     }
 

@@ -14,6 +14,14 @@ public record RunSample(Tally tally, long wallNanos, long cpuNanos) {
         return tally.received() * 1e9 / wallNanos;
     }
 
+    /**
+     * Datagrams received per second of the process's CPU time: the path's cost, which other work on a
+     * shared machine disturbs much less than the rate. 0 if no CPU time was measured.
+     */
+    public double packetsPerCpuSecond() {
+        return cpuNanos == 0 ? 0 : tally.received() * 1e9 / cpuNanos;
+    }
+
     /** Process CPU time over wall time: cores kept busy on average. */
     public double cpuUse() {
         return (double) cpuNanos / wallNanos;

@@ -47,9 +47,9 @@ class ResultFilesTest {
     void resultsCsv() {
         String flags = "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"\n";
         assertEquals(ResultFiles.RESULTS_HEADER + "\n"
-                + "kernel,1,64,taskset -c 0,3,100.0,200.0,300.0,1.000,1.0,1.5,600,0,true," + flags
-                + "fine,1,64,taskset -c 0,1,2000.0,2000.0,2000.0,1.000,1.0,1.5,2000,500,true," + flags
-                + "fine,2,64,taskset -c 0-1,1,4000.0,4000.0,4000.0,1.500,1.0,1.5,4000,0,true," + flags,
+                + "kernel,1,64,taskset -c 0,3,100.0,200.0,300.0,1.000,200.0,1.0,1.5,600,0,true," + flags
+                + "fine,1,64,taskset -c 0,1,2000.0,2000.0,2000.0,1.000,2000.0,1.0,1.5,2000,500,true," + flags
+                + "fine,2,64,taskset -c 0-1,1,4000.0,4000.0,4000.0,1.500,2666.7,1.0,1.5,4000,0,true," + flags,
                 ResultFiles.resultsCsv(report()));
     }
 
@@ -73,21 +73,26 @@ class ResultFilesTest {
                   "results": [
                     {"subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
                 "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
-                "cpuBusy": 1.000, "latencyMicros": {"p50": 1.0, "p99": 1.5}, "received": 600, "drops": 0, \
+                "cpuBusy": 1.000, "ppsPerCpuSecond": 200.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 600, "drops": 0, \
                 "balanced": true},
                     {"subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
                 "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
-                "cpuBusy": 1.000, "latencyMicros": {"p50": 1.0, "p99": 1.5}, "received": 2000, "drops": 500, \
+                "cpuBusy": 1.000, "ppsPerCpuSecond": 2000.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 2000, "drops": 500, \
                 "balanced": true},
                     {"subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
                 "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
-                "cpuBusy": 1.500, "latencyMicros": {"p50": 1.0, "p99": 1.5}, "received": 4000, "drops": 0, \
+                "cpuBusy": 1.500, "ppsPerCpuSecond": 2666.7, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 4000, "drops": 0, \
                 "balanced": true}
                   ],
                   "ratios": [
-                    {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, "goal": 10.000, \
+                    {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, \
+                "perCpuSecond": 10.000, "goal": 10.000, \
                 "met": true},
-                    {"name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, "goal": 1.800, \
+                    {"name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, \
+                "perCpuSecond": 1.333, "goal": 1.800, \
                 "met": true}
                   ],
                   "contention": [
@@ -118,7 +123,8 @@ class ResultFilesTest {
         CaseResult c = new CaseResult(new BenchCase(Subject.GIANT, 1, 64, false), "unpinned",
                 List.of(sample(10, 0, SECOND)), latency(), new Tally(12, 10, 0), List.of());
         String table = ReportTable.render(new BenchReport(report().env(), List.of(c)));
-        assertEquals("giant      1            10  (10 .. 10)                    1.00       1.0       1.5          0"
+        assertEquals("giant      1            10  (10 .. 10)                   1.00           10       1.0       1.5"
+                + "          0"
                 + "  unpinned  (accounting did not balance: 2 unaccounted)", table.lines().skip(4).findFirst().orElseThrow());
     }
 }

@@ -31,6 +31,8 @@ class SpreadTest {
         RunSample s = new RunSample(new Tally(600, 500, 100), 2_000_000_000L, 3_000_000_000L);
         assertEquals(250.0, s.packetsPerSecond());
         assertEquals(1.5, s.cpuUse());
+        assertEquals(500 / 3.0, s.packetsPerCpuSecond());
+        assertEquals(0.0, new RunSample(new Tally(1, 1, 0), 1, 0).packetsPerCpuSecond());
         assertEquals(new Tally(10, 7, 2), new Tally(30, 20, 5).minus(new Tally(20, 13, 3)));
         assertEquals(1, new Tally(10, 7, 2).inFlight());
     }
