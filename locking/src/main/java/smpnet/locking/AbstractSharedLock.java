@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
 import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
 
 /**
  * The reader/writer lock shared by {@link SxLock} and {@link RwLock}, which differ only in what their
@@ -51,8 +52,8 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
     private final Turnstile turnstile = new Turnstile();
     private final boolean readersPassWriters;
 
-    AbstractSharedLock(String className, int flags, LockKind kind) {
-        super(className, flags, kind);
+    AbstractSharedLock(String className, int flags, LockKind kind, Witness witness) {
+        super(className, flags, kind, witness);
         this.readersPassWriters = (flags & LockFlags.READERS_PASS_WRITERS) != 0;
     }
 
@@ -103,7 +104,7 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
             owner = null;
             if (!STATE.compareAndSet(this, WRITER, 0)) handOff(0);
         }
-        Schedulers.point();
+        released(true);
     }
 
     private void lockContended(Thread me) {
@@ -192,16 +193,18 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
 
     @Override
     public void unlockShared() {
-        witnessUnlocked(false);
         ReadHolds holds = ReadHolds.current();
         ReadHolds.Entry e = holds.find(this);
-        if (e == null) throw failure("unlocked shared but not held shared");
+        if (e == null) {
+            witnessUnlocked(false);
+            throw failure("unlocked shared but not held shared");
+        }
         if (--e.count == 0) {
             if (e.hold != null) LockProfiler.released(e.hold);
             holds.remove(e);
             leaveReaders();
         }
-        Schedulers.point();
+        released(false);
     }
 
     private void lockSharedContended(Thread me, ReadHolds holds) {
@@ -345,6 +348,9 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
 
     @Override
     public boolean isHeld() { return isOwned() || isHeldShared(); }
+
+    /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return (state & WAITERS) != 0; }
 
     /** How many threads hold it shared now (a snapshot). */
     public int readers() { return state / READER; }

@@ -19,11 +19,16 @@ import smpnet.witness.Witness;
 @LockImplementation
 public final class CondVar {
     private final String name;
-    private final Witness w = Witness.active();
+    private final Witness w;
     private final Turnstile sleepq = new Turnstile();
 
     /** A condition variable named {@code name} (a description, as cv_init's). */
-    public CondVar(String name) { this.name = name; }
+    public CondVar(String name) { this(name, Witness.active()); }
+
+    CondVar(String name, Witness witness) {
+        this.name = name;
+        this.w = witness;
+    }
 
     public String name() { return name; }
 

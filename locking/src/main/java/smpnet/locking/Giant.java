@@ -3,6 +3,7 @@ package smpnet.locking;
 import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
 import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
 
 /**
  * The Giant lock of one stack instance (one simulated host): a recursive sleep mutex. In giant mode the
@@ -16,6 +17,8 @@ import smpnet.witness.SleepKind;
 public final class Giant extends Mutex implements SharedExclusiveLock {
     /** A new Giant; each stack instance creates its own. */
     public Giant() { super("Giant", LockFlags.RECURSABLE, LockKind.SLEEPABLE); }
+
+    Giant(Witness witness) { super("Giant", LockFlags.RECURSABLE, LockKind.SLEEPABLE, witness); }
 
     @Override
     String kindName() { return "Giant"; }

@@ -38,14 +38,17 @@ abstract class LockBase {
     @GuardedBy("this")
     LockProfiler.Hold hold;
 
-    LockBase(String className, int flags, LockKind kind) {
+    LockBase(String className, int flags, LockKind kind) { this(className, flags, kind, Witness.active()); }
+
+    /** With a given verifier (null: none); tests use a fresh one to see exactly the reports they cause. */
+    LockBase(String className, int flags, LockKind kind, Witness witness) {
         if (className == null || className.isEmpty()) {
             throw new IllegalArgumentException("a lock needs a class name");
         }
         this.className = className;
         this.flags = flags;
         this.kind = kind;
-        Witness active = (flags & LockFlags.NOWITNESS) != 0 ? null : Witness.active();
+        Witness active = (flags & LockFlags.NOWITNESS) != 0 ? null : witness;
         this.w = active;
         this.cls = active == null ? null : active.lockClass(className, kind, flags);
     }
@@ -73,6 +76,15 @@ abstract class LockBase {
     /** After every successful acquisition: witness learns the hold, then a scheduling point. */
     final void obtained(boolean exclusive, boolean tryLock) {
         if (HOOKS && w != null) w.locked(this, cls, exclusive, tryLock);
+        Schedulers.point();
+    }
+
+    /**
+     * After every release: witness forgets the hold, then a scheduling point. Witness hears of a release
+     * only once the lock's own state is released, so a witness that throws leaves no lock held.
+     */
+    final void released(boolean exclusive) {
+        witnessUnlocked(exclusive);
         Schedulers.point();
     }
 
@@ -128,12 +140,14 @@ abstract class LockBase {
     }
 
     /**
-     * The start of every exclusive release: tells witness, checks ownership, and drops one recursion level
-     * if there is one (returns true: the lock stays held).
+     * The start of every exclusive release: checks ownership (a release of a lock not owned is reported to
+     * witness, then fails loudly), and drops one recursion level if there is one (true: still held).
      */
     final boolean releaseRecursion() {
-        witnessUnlocked(true);
-        if (owner != Thread.currentThread()) throw failure("unlocked but not owned");
+        if (owner != Thread.currentThread()) {
+            witnessUnlocked(true);
+            throw failure("unlocked but not owned");
+        }
         if (recursion == 0) return false;
         recursion--;
         return true;

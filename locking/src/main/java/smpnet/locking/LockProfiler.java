@@ -151,15 +151,23 @@ public final class LockProfiler {
     /** The counters of one (class, mode, site); updated under its own monitor (diagnostics only). */
     static final class Site {
         private final Key key;
-        // All counters: guarded by this Site's monitor.
+        @GuardedBy("this")
         private long acquisitions;
+        @GuardedBy("this")
         private long contended;
+        @GuardedBy("this")
         private long waitMin = Long.MAX_VALUE;
+        @GuardedBy("this")
         private long waitMax;
+        @GuardedBy("this")
         private long waitTotal;
+        @GuardedBy("this")
         private long holds;
+        @GuardedBy("this")
         private long holdMin = Long.MAX_VALUE;
+        @GuardedBy("this")
         private long holdMax;
+        @GuardedBy("this")
         private long holdTotal;
 
         Site(Key key) { this.key = key; }

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
 import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
 
 /**
  * A sleep mutex (FreeBSD mtx(9), MTX_DEF): blocks when contended and is handed directly to the oldest
@@ -42,6 +43,8 @@ public class Mutex extends LockBase implements ExclusiveLock {
     public Mutex(String className, int flags) { this(className, flags, LockKind.MUTEX); }
 
     Mutex(String className, int flags, LockKind kind) { super(className, flags, kind); }
+
+    Mutex(String className, int flags, LockKind kind, Witness witness) { super(className, flags, kind, witness); }
 
     @Override
     String kindName() { return "mutex"; }
@@ -81,7 +84,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
             owner = null;
             if (!STATE.compareAndSet(this, LOCKED, FREE)) handOff();
         }
-        Schedulers.point();
+        released(true);
     }
 
     /** Slow path: queue on the turnstile and park until the releasing owner hands the mutex over. */
@@ -143,7 +146,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
         for (int i = 0; i < depth; i++) lock();
     }
 
-    /** How many times the owner has re-entered it (0 when held once); only meaningful to the owner. */
+    /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return (state & WAITERS) != 0; }
+
+    /** How many times the calling thread holds it: 0 if it does not own it, 1 if held once. */
     public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
 
     @Override

@@ -2,6 +2,7 @@ package smpnet.locking;
 
 import smpnet.witness.LockKind;
 import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
 
 /**
  * A reader/writer lock whose holders never sleep (FreeBSD rwlock(9)), e.g. {@code tcbinfo}: contention
@@ -15,7 +16,9 @@ public final class RwLock extends AbstractSharedLock {
     public RwLock(String className) { this(className, 0); }
 
     /** An rw lock of lock class {@code className} with {@link smpnet.witness.LockFlags} {@code flags}. */
-    public RwLock(String className, int flags) { super(className, flags, LockKind.MUTEX); }
+    public RwLock(String className, int flags) { this(className, flags, Witness.active()); }
+
+    RwLock(String className, int flags, Witness witness) { super(className, flags, LockKind.MUTEX, witness); }
 
     @Override
     String kindName() { return "rw"; }

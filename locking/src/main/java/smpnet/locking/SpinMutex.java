@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
+import smpnet.witness.Witness;
 
 /**
  * A spin mutex (FreeBSD MTX_SPIN) for the leaves of the lock order (allocator, timer wheel, wait queues).
@@ -41,6 +42,8 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
 
     /** A spin mutex of lock class {@code className} with {@link LockFlags} {@code flags}. */
     public SpinMutex(String className, int flags) { super(className, flags, LockKind.SPIN); }
+
+    SpinMutex(String className, int flags, Witness witness) { super(className, flags, LockKind.SPIN, witness); }
 
     @Override
     String kindName() { return "spin mutex"; }
@@ -82,7 +85,7 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
             owner = null;
             SERVING.setRelease(this, serving + 1);
         }
-        Schedulers.point();
+        released(true);
     }
 
     /** Slow path: take a ticket and spin (then yield) until it is served. Spinning is not sleeping. */
@@ -100,6 +103,9 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
 
     @Override
     void retakeAfterSleep(int token) { throw new IllegalStateException("unreachable"); }
+
+    /** True if a thread holds a ticket behind the owner's (a snapshot, for tests and diagnostics). */
+    public boolean hasWaiters() { return next - serving > 1; }
 
     @Override
     public void assertNotOwned() { if (isOwned()) throw failure("owned"); }

@@ -2,6 +2,7 @@ package smpnet.locking;
 
 import smpnet.witness.LockKind;
 import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
 
 /**
  * A shared/exclusive sleepable lock (FreeBSD sx(9)), e.g. {@code sblock}: it may be held across a sleep (a
@@ -15,7 +16,9 @@ public final class SxLock extends AbstractSharedLock {
     public SxLock(String className) { this(className, 0); }
 
     /** An sx lock of lock class {@code className} with {@link smpnet.witness.LockFlags} {@code flags}. */
-    public SxLock(String className, int flags) { super(className, flags, LockKind.SLEEPABLE); }
+    public SxLock(String className, int flags) { this(className, flags, Witness.active()); }
+
+    SxLock(String className, int flags, Witness witness) { super(className, flags, LockKind.SLEEPABLE, witness); }
 
     @Override
     String kindName() { return "sx"; }

@@ -22,10 +22,13 @@ final class Turnstile {
     }
 
     private volatile int locked;
-    // Lists below: guarded by this turnstile's spin lock (lock()/unlock()).
+    @GuardedBy("this turnstile's spin lock")
     private Waiter exclusiveHead;
+    @GuardedBy("this turnstile's spin lock")
     private Waiter exclusiveTail;
+    @GuardedBy("this turnstile's spin lock")
     private Waiter sharedHead;
+    @GuardedBy("this turnstile's spin lock")
     private Waiter sharedTail;
 
     void lock() {

@@ -10,7 +10,7 @@ final class Waiter {
     final boolean shared;
     /** Set once, by the granting thread, after it has made the waiter the owner (or signalled it). */
     private volatile boolean granted;
-    /** guarded by the turnstile's spin lock */
+    @GuardedBy("the turnstile's spin lock")
     Waiter next;
 
     Waiter(Thread thread, boolean shared) {

@@ -209,9 +209,14 @@ public final class Stack implements AutoCloseable {
     /** Datagrams waiting in IP reassembly. */
     public int reassemblyPending() { return ip.reassemblyPending(); }
 
-    /** Waits until netisr's queues are empty and every NIC's transmit rings are drained. */
+    /** Waits until every NIC's rings are drained and netisr's queues are empty. */
     public void quiesce() {
-        for (Ifnet i : interfaces.keySet()) if (i instanceof SimNic n) n.awaitTransmitted();
+        for (Ifnet i : interfaces.keySet()) {
+            if (i instanceof SimNic n) {
+                n.awaitReceived();
+                n.awaitTransmitted();
+            }
+        }
         netisr.awaitIdle();
     }
 

@@ -18,13 +18,13 @@ import smpnet.stack.net.NicConfig;
 import smpnet.stack.net.SimNic;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.UdpSocket;
-import smpnet.stack.testing.StackWitness;
+import smpnet.witness.junit.WitnessExtension;
 
 /**
  * A – router – B: forwarding with TTL decrement, fragmentation by the sender and again by the router
  * (a 1280-byte link), reassembly at B, and the ICMP errors a router and a host send.
  */
-@ExtendWith(StackWitness.class)
+@ExtendWith(WitnessExtension.class)
 class ForwardingTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     @TempDir Path dir;

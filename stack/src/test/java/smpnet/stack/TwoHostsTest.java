@@ -15,9 +15,9 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.net.SimNic;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.UdpSocket;
-import smpnet.stack.testing.StackWitness;
+import smpnet.witness.junit.WitnessExtension;
 
-@ExtendWith(StackWitness.class)
+@ExtendWith(WitnessExtension.class)
 /** Two hosts on one wire exchange UDP and pings, in every locking mode, and tshark reads the capture clean. */
 class TwoHostsTest {
     @TempDir Path dir;

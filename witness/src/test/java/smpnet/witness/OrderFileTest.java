@@ -56,7 +56,7 @@ class OrderFileTest {
                 + "edge b a EE,SE\n"
                 + "edge b c EE\n", withoutComments(w.exportText()));
         assertTrue(w.exportText().contains("edge a c EE  # learned in thread \"" + Thread.currentThread().getName()
-                + "\" at smpnet.witness.OrderFileTest.learnSome(OrderFileTest.java:"), w.exportText());
+                + "\" at smpnet.witness.OrderReversalTest.nest(OrderReversalTest.java:"), w.exportText());
     }
 
     @Test

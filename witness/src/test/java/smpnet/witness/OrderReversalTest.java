@@ -197,6 +197,14 @@ class OrderReversalTest {
         }
     }
 
+    static void await(java.util.concurrent.CyclicBarrier b) {
+        try {
+            b.await();
+        } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Takes the locks in order, then releases them in reverse. */
     static void nest(FakeLock... locks) {
         for (FakeLock l : locks) {

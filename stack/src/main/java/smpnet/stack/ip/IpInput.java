@@ -154,7 +154,7 @@ public final class IpInput {
             case QUEUED -> { return null; }
             case COMPLETED -> { return join(r.completed()); }
             default -> {
-                stats.increment(IpStat.FRAGMENTS_DROPPED);
+                stats.add(IpStat.FRAGMENTS_DROPPED, r.discarded());
                 return null;
             }
         }

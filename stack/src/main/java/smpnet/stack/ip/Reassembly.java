@@ -61,8 +61,11 @@ final class Reassembly<P> {
     /** Identity of a datagram being reassembled (RFC 791: source, destination, protocol, identification). */
     record Key(int src, int dst, int protocol, int id) {}
 
-    /** What {@link #insert} did; {@code completed} holds the datagram's fragments in offset order, or null. */
-    record Result<P>(Outcome outcome, List<P> completed) {}
+    /**
+     * What {@link #insert} did: {@code completed} holds the datagram's fragments in offset order, or null;
+     * {@code discarded} counts the fragments freed (the offered one and any queued ones given up with it).
+     */
+    record Result<P>(Outcome outcome, List<P> completed, int discarded) {}
 
     /**
      * Offers fragment {@code p} carrying payload bytes {@code [offset, offset + len)}; {@code more} is its MF
@@ -88,10 +91,11 @@ final class Reassembly<P> {
         } finally {
             b.lock.unlock();
         }
-        if (outcome == Outcome.COMPLETED) return new Result<>(outcome, finished);
+        if (outcome == Outcome.COMPLETED) return new Result<>(outcome, finished, 0);
+        if (outcome == Outcome.QUEUED) return new Result<>(outcome, null, 0);
         if (finished != null) finished.forEach(free);
         if (outcome == Outcome.DROPPED_LIMIT && finished == null) free.accept(p);
-        return new Result<>(outcome, null);
+        return new Result<>(outcome, null, 1 + (finished == null ? 0 : finished.size()));
     }
 
     /** A new queue for {@code key}, or null when the datagram limit is reached. */
@@ -132,7 +136,7 @@ final class Reassembly<P> {
 
     private Result<P> refuse(P p, Outcome why) {
         free.accept(p);
-        return new Result<>(why, null);
+        return new Result<>(why, null, 1);
     }
 
     private Scheduler.Cancellable arm(Bucket<P> b, Queue<P> q) {

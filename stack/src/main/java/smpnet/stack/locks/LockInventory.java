@@ -33,7 +33,7 @@ public enum LockInventory {
     TXRING(12, 14, "txring", LockKindOfRow.MUTEX, 0, false),
     /** A NIC receive ring: like txring, a driver lock and a leaf (not printed in the table). */
     RXRING(12, 14, "rxring", LockKindOfRow.MUTEX, 0, false),
-    MBUF_ZONE(13, 15, "mbuf_zone", LockKindOfRow.MUTEX, 0, false),
+    MBUF_ZONE(13, 15, "mbuf_zone", LockKindOfRow.SPIN, 0, false),
     CALLOUT(13, 15, "callout", LockKindOfRow.MUTEX, 0, false),
     SLEEPQ(13, 15, "sleepq", LockKindOfRow.SPIN, 0, false),
     /** A packet capture's file (FreeBSD's bpf descriptor lock): a leaf taken from driver paths. */

@@ -20,8 +20,10 @@ import smpnet.locking.SxLock;
  * </ul>
  * So the protocol code, its {@code assertOwned()} calls and its condition variables are the same in every
  * mode. Entry points (ithread, netisr handler, timer, socket call) bracket their work with
- * {@link #enterEntryPoint()} / {@link #leaveEntryPoint()}: that takes Giant in giant-over-fine mode and does
- * nothing otherwise (in giant mode the first protocol lock request takes Giant).
+ * {@link #enterEntryPoint()} / {@link #leaveEntryPoint()}, before entering witness's handler context: that
+ * takes Giant in giant and giant-over-fine mode and does nothing in fine mode. In giant mode it is what
+ * FreeBSD did around handlers not marked MPSAFE: the handler's own Giant requests are then recursions, which
+ * never wait, so a handler (which may not sleep) never blocks on the sleepable Giant inside its context.
  *
  * <p>Locking key: the factory itself is immutable after construction; {@link #giant()} is the instance's Giant.
  */
@@ -69,15 +71,16 @@ public final class StackLocks {
 
     /**
      * Called by an entry point (ithread, netisr handler, timer, socket call after its sblock) before it runs
-     * stack code, with no stack lock held. Takes Giant in giant-over-fine mode; no-op otherwise.
+     * stack code and before it enters witness's handler context, with no stack lock held (sblock excepted).
+     * Takes Giant in giant and giant-over-fine mode; no-op in fine mode.
      */
     public void enterEntryPoint() {
-        if (mode == LockMode.GIANT_OVER_FINE) giant.lock();
+        if (mode != LockMode.FINE) giant.lock();
     }
 
     /** Undoes {@link #enterEntryPoint()}. */
     public void leaveEntryPoint() {
-        if (mode == LockMode.GIANT_OVER_FINE) giant.unlock();
+        if (mode != LockMode.FINE) giant.unlock();
     }
 
     /** Runs {@code body} between {@link #enterEntryPoint()} and {@link #leaveEntryPoint()}. */

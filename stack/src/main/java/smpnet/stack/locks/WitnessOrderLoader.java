@@ -1,5 +1,6 @@
 package smpnet.stack.locks;
 
+import java.util.List;
 import smpnet.witness.LockKind;
 import smpnet.witness.Witness;
 
@@ -39,6 +40,6 @@ public final class WitnessOrderLoader {
     }
 
     private static void declare(Witness w) {
-        // Witness's declared-order API is not there yet: the chains are ready in LockOrder.chains().
+        for (List<String> chain : LockOrder.chains()) w.declareOrder(chain.toArray(String[]::new));
     }
 }

@@ -86,12 +86,7 @@ public final class Zone<T> {
         this.waitLock = new Mutex("mbuf_wait");
         this.freed = new CondVar("mbuf_free");
         this.caches = newCaches(ncpu);
-        Object[] spacers = new Object[ncpu];
-        for (int i = 0; i < ncpu; i++) {
-            caches[i] = new Cache(i, 2 * bucketSize);
-            // Keeps two caches' hot fields off one cache line (no @Contended without a JVM flag).
-            spacers[i] = new long[16];
-        }
+        for (int i = 0; i < ncpu; i++) caches[i] = new Cache(i, 2 * bucketSize);
     }
 
     @SuppressWarnings("unchecked")
@@ -358,6 +353,12 @@ public final class Zone<T> {
         @GuardedBy("mbuf_cache") int count;
         @GuardedBy("mbuf_cache") long allocs;
         @GuardedBy("mbuf_cache") long frees;
+        /**
+         * Padding, best effort: keeps the next CPU's cache counters off this one's cache line (HotSpot lays
+         * longs out together after the header; @Contended would need a JVM flag).
+         */
+        @SuppressWarnings("unused")
+        long pad1, pad2, pad3, pad4, pad5, pad6, pad7;
 
         Cache(int cpu, int capacity) {
             this.cpu = cpu;

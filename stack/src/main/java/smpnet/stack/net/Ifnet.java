@@ -160,13 +160,13 @@ public abstract class Ifnet {
     }
 
     /**
-     * Hands a batch of received frames up, called by an ithread with no lock held: inside witness's ithread
-     * context and the host's entry point (Giant in giant-over-fine mode). Frames without a handler, or too
-     * short for an Ethernet header, are counted as errors of {@code counters} and freed.
+     * Hands a batch of received frames up, called by an ithread with no lock held: inside the host's entry
+     * point (Giant unless in fine mode) and, within it, witness's ithread context. Frames without a handler,
+     * or too short for an Ethernet header, are counted as errors of {@code counters} and freed.
      */
     final void inputBatch(Mbuf[] frames, int n, QueueCounters counters, String threadName) {
-        if (witness != null) witness.enterHandler(HandlerKind.ITHREAD, threadName);
         locks.enterEntryPoint();
+        if (witness != null) witness.enterHandler(HandlerKind.ITHREAD, threadName);
         try {
             for (int i = 0; i < n; i++) {
                 Mbuf m = frames[i];
@@ -174,8 +174,8 @@ public abstract class Ifnet {
                 inputOne(m, counters);
             }
         } finally {
-            locks.leaveEntryPoint();
             if (witness != null) witness.leaveHandler(HandlerKind.ITHREAD, threadName);
+            locks.leaveEntryPoint();
             freeRest(frames, n); // only non-empty if a handler threw: the rest of the batch must not leak
         }
     }

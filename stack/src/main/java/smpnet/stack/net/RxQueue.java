@@ -16,17 +16,19 @@ import smpnet.stack.mbuf.PacketHeader;
  */
 final class RxQueue extends DriverQueue {
     private final Ifnet ifp;
+    private final String threadName;
     private volatile boolean stopRequested;
     private volatile RxGenerator generator;
 
     RxQueue(Ifnet ifp, int index, int cpu, int ringSize, int batch) {
         super(index, cpu, ringSize, batch, ifp.locks().mutex(LockInventory.RXRING));
         this.ifp = ifp;
+        this.threadName = ifp.name() + "-rx" + index;
     }
 
     void setGenerator(RxGenerator g) { generator = g; }
 
-    @Override String threadName() { return ifp.name() + "-rx" + index; }
+    @Override String threadName() { return threadName; }
 
     @Override void stopRequested() { stopRequested = true; }
 
@@ -43,7 +45,7 @@ final class RxQueue extends DriverQueue {
         int n;
         while ((n = takeBatch(frames, flows)) >= 0) {
             for (int i = 0; i < n; i++) stamp(frames[i], flows[i]);
-            ifp.inputBatch(frames, n, counters, threadName());
+            ifp.inputBatch(frames, n, counters, threadName);
         }
     }
 
@@ -53,7 +55,7 @@ final class RxQueue extends DriverQueue {
             int n = g.fill(index, frames, batch);
             if (n <= 0) return;
             for (int i = 0; i < n; i++) stamp(frames[i], frames[i].pkthdr().flowId());
-            ifp.inputBatch(frames, n, counters, threadName());
+            ifp.inputBatch(frames, n, counters, threadName);
         }
     }
 

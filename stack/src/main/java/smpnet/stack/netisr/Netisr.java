@@ -41,8 +41,9 @@ public final class Netisr {
     void startWorker(int i) { engine.startWorker(i); }
 
     /**
-     * Runs up to {@code max} packets queued for worker {@code i} in the calling thread, in queue order, unless
-     * that worker is busy (netisr polling: a host without started workers, or a deterministic test).
+     * Runs up to {@code max} packets queued for worker {@code i} in the calling thread, in queue order, after
+     * any batch that worker is running (netisr polling: a host without started workers, or a deterministic
+     * test). Never call it from a netisr handler.
      */
     public int runPending(int i, int max) { return engine.runPending(i, max); }
 

@@ -1,7 +1,5 @@
 package smpnet.stack.netisr;
 
-import java.util.EnumMap;
-import java.util.Map;
 import smpnet.locking.Scheduler;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
@@ -12,28 +10,30 @@ import smpnet.witness.Witness;
  * netisr over any packet type: placement, dispatch and the workers. {@link Netisr} is its face for mbufs;
  * tests drive it with plain records.
  *
- * <p>Locking key: each {@link Workstream} has its own "netisr" mutex. {@code handlers} is written only
- * before {@link #start()} (registration happens at stack start-up) and read without locks afterwards; the
- * start of a worker thread publishes it.
+ * <p>Locking key: each {@link Workstream} has its own "netisr" mutex. {@code handlers} is a volatile,
+ * copy-on-write array, written only before {@link #start()} (registration at stack start-up, under this
+ * object's monitor) and read without locks on every packet.
  */
 final class NetisrEngine<P> {
     private final String host;
     private final NetisrConfig config;
     private final StackLocks locks;
     private final PacketOps<P> ops;
-    private final Map<NetisrProtocol, PacketOps.Handler<P>> handlers = new EnumMap<>(NetisrProtocol.class);
+    /** Indexed by protocol ordinal; replaced whole on registration, so readers need no lock. */
+    private volatile PacketOps.Handler<P>[] handlers;
     private final Workstream<P>[] workers;
     private final Witness witness = Witness.active();
     private volatile boolean started;
     private final java.util.concurrent.atomic.LongAdder unregistered = new java.util.concurrent.atomic.LongAdder();
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     NetisrEngine(String host, NetisrConfig config, StackLocks locks, PacketOps<P> ops) {
         this.host = host;
         this.config = config;
         this.locks = locks;
         this.ops = ops;
         this.workers = new Workstream[config.workers()];
+        this.handlers = new PacketOps.Handler[NetisrProtocol.values().length];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Workstream<>(i, i, locks.mutex(LockInventory.NETISR), config.queueLimit());
         }
@@ -43,9 +43,10 @@ final class NetisrEngine<P> {
 
     synchronized void register(NetisrProtocol proto, PacketOps.Handler<P> handler) {
         if (started) throw new IllegalStateException("register " + proto + " before start()");
-        if (handlers.putIfAbsent(proto, handler) != null) {
-            throw new IllegalStateException(proto + " already has a handler");
-        }
+        if (handlers[proto.ordinal()] != null) throw new IllegalStateException(proto + " already has a handler");
+        PacketOps.Handler<P>[] copy = handlers.clone();
+        copy[proto.ordinal()] = handler;
+        handlers = copy;
     }
 
     /** Starts every worker thread. */
@@ -77,7 +78,7 @@ final class NetisrEngine<P> {
      * handler ran or will run; false if the packet was dropped and freed (queue full, no handler).
      */
     boolean dispatch(NetisrProtocol proto, P packet) {
-        if (handlers.get(proto) == null) {
+        if (handlers[proto.ordinal()] == null) {
             unregistered.increment();
             ops.drop(packet);
             return false;
@@ -120,19 +121,24 @@ final class NetisrEngine<P> {
      * witness's ithread context, whose rules are the netisr ones), so no second context is entered.
      */
     private void runDirect(NetisrProtocol proto, P packet) {
-        PacketOps.Handler<P> h = handlers.get(proto);
+        PacketOps.Handler<P> h = handlers[proto.ordinal()];
         locks.runEntryPoint(() -> h.handle(packet));
     }
 
-    /** Runs one queued packet's handler in a worker: witness netisr context, Giant in giant-over-fine mode. */
+    /**
+     * Runs one queued packet's handler in a worker: the host's entry point (Giant unless in fine mode), then
+     * witness's netisr context inside it.
+     */
     private void runHandler(NetisrProtocol proto, P packet) {
-        PacketOps.Handler<P> h = handlers.get(proto);
+        PacketOps.Handler<P> h = handlers[proto.ordinal()];
         String name = proto.name();
+        locks.enterEntryPoint();
         if (witness != null) witness.enterHandler(HandlerKind.NETISR, name);
         try {
-            locks.runEntryPoint(() -> h.handle(packet));
+            h.handle(packet);
         } finally {
             if (witness != null) witness.leaveHandler(HandlerKind.NETISR, name);
+            locks.leaveEntryPoint();
         }
     }
 

@@ -52,6 +52,9 @@ final class PacketQueue<P> {
         return n;
     }
 
+    /** Counts a packet refused for another reason than a full queue (the workstream is stopping). */
+    void countDrop() { dropped++; }
+
     boolean isEmpty() { return size == 0; }
     int size() { return size; }
     int limit() { return packets.length; }

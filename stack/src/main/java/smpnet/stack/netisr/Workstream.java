@@ -12,6 +12,10 @@ import smpnet.locking.GuardedBy;
  * <p>Locking key: {@code lock} (class "netisr", a leaf below every protocol lock) guards the queue, the
  * {@code running}/{@code dispatching}/{@code stopping}/{@code exited} flags and {@code handled}. The lock is
  * never held while a handler runs. {@code direct} counts handlers run by dispatching threads and needs no lock.
+ *
+ * <p>Order: at most one thread runs packets of a workstream at a time ({@code running}: the worker or a
+ * polling thread; {@code dispatching}: a hybrid direct dispatch), and each takes from the queue's head, so
+ * packets leave a workstream in the order they entered it.
  */
 final class Workstream<P> {
     final int index;
@@ -39,11 +43,15 @@ final class Workstream<P> {
         this.queue = new PacketQueue<>(queueLimit);
     }
 
-    /** Queues a packet for the worker; false if the queue is full (the drop is counted, the caller frees). */
+    /** Queues a packet for the worker; false if the queue is full or stopped (the caller frees it). */
     boolean enqueue(NetisrProtocol proto, P packet) {
         lock.lock();
         try {
-            if (stopping || !queue.offer(proto, packet)) return false;
+            if (stopping) {
+                queue.countDrop();
+                return false;
+            }
+            if (!queue.offer(proto, packet)) return false;
             if (!running) work.signal();
             return true;
         } finally {
@@ -63,6 +71,7 @@ final class Workstream<P> {
                 dispatching = true;
                 return true;
             }
+            if (stopping) queue.countDrop();
             queuedOut[0] = !stopping && queue.offer(proto, packet);
             if (queuedOut[0] && !running && !dispatching) work.signal();
             return false;
@@ -78,7 +87,7 @@ final class Workstream<P> {
         try {
             dispatching = false;
             if (!queue.isEmpty()) work.signal();
-            else idle.broadcast();
+            idle.broadcast();
         } finally {
             lock.unlock();
         }
@@ -94,7 +103,7 @@ final class Workstream<P> {
         lock.lock();
         try {
             while (true) {
-                while ((queue.isEmpty() || dispatching) && !stopping) work.await(lock);
+                while ((queue.isEmpty() || dispatching || running) && !stopping) work.await(lock);
                 if (stopping) break;
                 int n = queue.pollBatch(protos, packets, batchSize);
                 running = true;
@@ -117,12 +126,14 @@ final class Workstream<P> {
         lock.assertOwned();
         running = false;
         handled += n;
-        if (queue.isEmpty()) idle.broadcast();
+        if (!queue.isEmpty()) work.signal(); // the worker waits while a polling thread runs a batch
+        idle.broadcast(); // awaitIdle() waits for an empty queue, runPending() for the end of any batch
     }
 
     /**
-     * Runs up to {@code max} queued packets in the calling thread, if neither the worker nor a direct
-     * dispatch is running one (netisr polling); returns how many ran. The queue's order is kept.
+     * Runs up to {@code max} queued packets in the calling thread (netisr polling); returns how many ran.
+     * Waits first for a batch the worker or a direct dispatch is running, so the queue's order is kept.
+     * Never call it from a handler of this workstream: it would wait for itself.
      */
     int runPending(int max, BiConsumer<NetisrProtocol, P> runOne) {
         NetisrProtocol[] protos = new NetisrProtocol[max];
@@ -130,7 +141,7 @@ final class Workstream<P> {
         int n;
         lock.lock();
         try {
-            if (running || dispatching) return 0;
+            while (running || dispatching) idle.await(lock);
             n = queue.pollBatch(protos, packets, max);
             running = true;
         } finally {

@@ -42,6 +42,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
     private static final int HEADROOM = 64;
 
     private final Udp udp;
+    private final StackLocks locks;
     private final MbufAllocator alloc;
     private final Scheduler scheduler;
     private final SockBuf rcv;
@@ -57,6 +58,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
     /** Created by the stack ({@code Stack.openUdp()}). */
     public UdpSocket(Udp udp, StackLocks locks, MbufAllocator alloc, Scheduler scheduler) {
         this.udp = udp;
+        this.locks = locks;
         this.alloc = alloc;
         this.scheduler = scheduler;
         this.rcv = new SockBuf(locks.mutex(LockInventory.SO_RCV), locks.sxlock(LockInventory.SBLOCK), "sbwait_rcv",
@@ -120,7 +122,14 @@ public final class UdpSocket implements Pollable, AutoCloseable {
     public UdpSocket bind(InetSocketAddress local) throws IOException {
         ensureOpen();
         if (udp.localPort(pcb) != 0) throw new SocketException("Socket is already bound");
-        if (udp.bind(pcb, Addresses.toInt(local), local.getPort()) < 0) {
+        int port;
+        locks.enterEntryPoint();
+        try {
+            port = udp.bind(pcb, Addresses.toInt(local), local.getPort());
+        } finally {
+            locks.leaveEntryPoint();
+        }
+        if (port < 0) {
             throw new BindException("Address already in use: " + local);
         }
         return this;
@@ -132,7 +141,14 @@ public final class UdpSocket implements Pollable, AutoCloseable {
     /** Fixes the peer: send() goes there, and only its datagrams are received (plus errors it causes). */
     public UdpSocket connect(InetSocketAddress remote) throws IOException {
         ensureOpen();
-        switch (udp.connect(pcb, Addresses.toInt(remote), remote.getPort())) {
+        Udp.SendResult r;
+        locks.enterEntryPoint();
+        try {
+            r = udp.connect(pcb, Addresses.toInt(remote), remote.getPort());
+        } finally {
+            locks.leaveEntryPoint();
+        }
+        switch (r) {
             case SENT -> { return this; }
             case NO_ROUTE -> throw new NoRouteToHostException("No route to host: " + remote);
             default -> throw new BindException("No ephemeral port available");
@@ -155,7 +171,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
         } finally {
             rcv.lock.unlock();
         }
-        udp.detach(pcb);
+        locks.runEntryPoint(() -> udp.detach(pcb));
         for (SockBuf.Datagram d : left) d.data().freeChain();
         notifyWatchers();
     }
@@ -188,6 +204,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
         int fport = target == null ? 0 : target.getPort();
         if (target != null && fport == 0) throw new SocketException("Can't assign requested address: port 0");
         snd.sblock.lock();
+        locks.enterEntryPoint();
         try {
             throwPendingError();
             Mbuf m = alloc.fromBytes(data, off, len, HEADROOM, blocking ? Mbuf.M_WAIT : Mbuf.M_NOWAIT);
@@ -201,6 +218,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
                 case NO_PORTS -> throw new BindException("No ephemeral port available");
             }
         } finally {
+            locks.leaveEntryPoint();
             snd.sblock.unlock();
         }
     }
@@ -248,6 +266,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
 
     private SockBuf.Datagram take() throws IOException {
         rcv.sblock.lock();
+        locks.enterEntryPoint();
         try {
             rcv.lock.lock();
             try {
@@ -256,6 +275,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
                 rcv.lock.unlock();
             }
         } finally {
+            locks.leaveEntryPoint();
             rcv.sblock.unlock();
         }
     }
@@ -274,13 +294,30 @@ public final class UdpSocket implements Pollable, AutoCloseable {
             }
             if (closed) throw new ClosedChannelException();
             if (!blocking) return null;
-            if (timeout == 0) {
-                rcv.cv.await(rcv.lock);
-            } else {
-                long left = deadline - scheduler.nanoTime();
-                if (left <= 0) throw new SocketTimeoutException("Receive timed out");
-                rcv.cv.awaitNanos(rcv.lock, left);
-            }
+            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+            if (left <= 0) throw new SocketTimeoutException("Receive timed out");
+            sleepLocked(left);
+        }
+    }
+
+    /**
+     * Sleeps on the receive buffer. In giant mode the buffer's lock is Giant and the wait drops it. In
+     * giant-over-fine mode the entry point's Giant is dropped too (FreeBSD's DROP_GIANT, as msleep does)
+     * and, because Giant comes before so_rcv in the order, picked up again only after so_rcv is released;
+     * the caller's loop then re-checks the buffer.
+     */
+    private void sleepLocked(long nanos) {
+        rcv.lock.assertOwned();
+        int giantDepth = rcv.lock == locks.giant() ? 0 : locks.dropGiant();
+        if (nanos == Long.MAX_VALUE) {
+            rcv.cv.await(rcv.lock);
+        } else {
+            rcv.cv.awaitNanos(rcv.lock, nanos);
+        }
+        if (giantDepth > 0) {
+            rcv.lock.unlock();
+            locks.pickupGiant(giantDepth);
+            rcv.lock.lock();
         }
     }
 

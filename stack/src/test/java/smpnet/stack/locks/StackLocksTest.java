@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.Giant;
 import smpnet.locking.Mutex;
@@ -17,9 +19,39 @@ import smpnet.locking.RwLock;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.locking.SpinMutex;
 import smpnet.locking.SxLock;
+import smpnet.witness.Report;
+import smpnet.witness.ReportKind;
+import smpnet.witness.Witness;
+import smpnet.witness.junit.AllowLockOrder;
+import smpnet.witness.junit.WitnessExtension;
 
 /** The lock factory hands out the inventory's locks in fine mode and Giant for rows 3-10 in giant mode. */
+@ExtendWith(WitnessExtension.class)
 class StackLocksTest {
+
+    @Test
+    @AllowLockOrder(first = "rtentry", second = "ipq", reason = "reversed on purpose: witness must report it")
+    void reversedInventoryOrderIsReportedByWitness() {
+        StackLocks locks = new StackLocks(LockMode.FINE);
+        Witness w = Witness.active();
+        assertTrue(w.hasOrder("ipq", "rib"), "the declared chains are in witness's graph");
+        assertTrue(w.hasOrder("rib", "rtentry"));
+        assertTrue(w.hasOrder("sblock", "Giant"));
+        assertTrue(w.hasOrder("netisr", "txring"));
+        assertFalse(w.hasOrder("txring", "netisr"));
+        List<Report> seen = new CopyOnWriteArrayList<>();
+        ExclusiveLock route = locks.mutex(LockInventory.RTENTRY);
+        ExclusiveLock fragments = locks.mutex(LockInventory.IPQ);
+        try (Witness.Registration r = Witness.listen(seen::add)) {
+            route.lock();
+            fragments.lock(); // declared: ipq -> rib -> rtentry
+            fragments.unlock();
+            route.unlock();
+        }
+        assertEquals(1, seen.size(), seen.toString());
+        assertEquals(ReportKind.DECLARED_ORDER_VIOLATION, seen.get(0).kind());
+        assertTrue(seen.get(0).classes().containsAll(List.of("ipq", "rtentry")), seen.get(0).classes().toString());
+    }
 
     @Test
     void fineModeCreatesANewLockOfEachClassAndKind() {
@@ -78,12 +110,12 @@ class StackLocksTest {
     }
 
     @Test
-    void entryPointsTakeGiantOnlyInGiantOverFine() {
+    void entryPointsTakeGiantUnlessFine() {
         for (LockMode mode : LockMode.values()) {
             StackLocks locks = new StackLocks(mode);
             boolean[] held = new boolean[1];
             locks.runEntryPoint(() -> held[0] = locks.giant().isOwned());
-            assertEquals(mode == LockMode.GIANT_OVER_FINE, held[0], mode.name());
+            assertEquals(mode != LockMode.FINE, held[0], mode.name());
             locks.giant().assertNotOwned();
         }
         StackLocks gof = new StackLocks(LockMode.GIANT_OVER_FINE);

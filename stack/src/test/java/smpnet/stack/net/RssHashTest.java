@@ -3,8 +3,11 @@ package smpnet.stack.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import smpnet.witness.junit.WitnessExtension;
 
 /** The Toeplitz hash against the verification vectors Microsoft publishes for RSS (IPv4, with and without ports). */
+@ExtendWith(WitnessExtension.class)
 class RssHashTest {
     private final RssHash rss = new RssHash(RssHash.MICROSOFT_KEY, 4);
 

@@ -15,10 +15,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.mbuf.MbufTransfer;
 
 /** NICs wired back to back: RSS queue choice, source ids, exact counters, full rings, copy into the peer's memory. */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class SimNicTest {
     private static final int FLOWS = 8;
     private static final int PER_FLOW = 50;
@@ -56,7 +57,7 @@ class SimNicTest {
             assertEquals(expected, s.seq(), "flow " + s.flow() + " out of order");
             next.put(s.flow(), expected + 1);
             int hash = b.nic.rss().hashIpv4(IfAddress.parseIpv4("10.0.0.1"),
-                    IfAddress.parseIpv4("10.0.1.1"), 1000 + s.flow(), 9);
+                    IfAddress.parseIpv4("10.0.1.1"), 40000 + s.flow(), 9);
             assertEquals(hash, s.flowId());
             assertEquals(b.nic.sourceId(b.nic.rss().queueOf(hash)), s.sourceId());
             assertSame(b.nic, s.rcvIf());
@@ -81,6 +82,26 @@ class SimNicTest {
         b.nic.stop();
         assertEquals(1, b.seen.size());
         assertSame(a.alloc, b.seen.get(0).memory());
+    }
+
+    @Test
+    void theLinkIsCalledWithNoLockHeld() {
+        TestHost a = new TestHost("a", 1, LockMode.GIANT, NicConfig.of(2));
+        List<List<String>> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        a.nic.attachLink(frame -> {
+            held.add(smpnet.witness.Witness.active().heldLocks());
+            frame.freeChain();
+        });
+        a.nic.start();
+        a.locks.giant().lock(); // a sender deep in its host's locks: the link must not run under them
+        try {
+            for (int f = 0; f < 4; f++) assertTrue(a.nic.transmit(a.udp(MacAddress.BROADCAST, f, 0, 8)));
+        } finally {
+            a.locks.giant().unlock();
+        }
+        a.nic.awaitTransmitted();
+        a.nic.stop();
+        assertEquals(List.of(List.of(), List.of(), List.of(), List.of()), held);
     }
 
     @Test

@@ -33,13 +33,13 @@ final class TestHost {
         m.freeChain();
     }
 
-    /** A UDP frame of flow {@code flow} (source port 1000 + flow) carrying (flow, seq). */
+    /** A UDP frame of flow {@code flow} (source port 40000 + flow) carrying (flow, seq). */
     Mbuf udp(MacAddress dst, int flow, int seq, int payloadLen) {
         byte[] payload = new byte[payloadLen];
         RssHash.putInt(payload, 0, flow);
         RssHash.putInt(payload, 4, seq);
         byte[] f = UdpFlowGenerator.udpFrame(dst, nic.mac(), IfAddress.parseIpv4("10.0.0.1"),
-                IfAddress.parseIpv4("10.0.1.1"), 1000 + flow, 9, payload);
+                IfAddress.parseIpv4("10.0.1.1"), 40000 + flow, 9, payload);
         return alloc.fromBytes(f, 0, f.length, Mbuf.M_WAIT);
     }
 }

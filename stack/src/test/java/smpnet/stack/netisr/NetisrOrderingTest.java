@@ -19,6 +19,7 @@ import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 
 /**
  * The ordering invariant of DESIGN.md ("netisr"): many sources, each an ithread on its own CPU, flood many
@@ -26,7 +27,7 @@ import smpnet.stack.mbuf.MbufLeakExtension;
  * dispatched, under the flow policy every flow's do. Run in every locking mode and every dispatch policy,
  * with small queues so that drops happen too (a drop loses a packet but must never reorder the rest).
  */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class NetisrOrderingTest {
     private static final int WORKERS = 4;
     private static final int SOURCES = 8;

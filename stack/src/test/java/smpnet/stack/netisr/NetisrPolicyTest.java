@@ -16,9 +16,10 @@ import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 
 /** Exact counters of the bounded queues, the hybrid rule, and what the cpu policy does not promise. */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class NetisrPolicyTest {
     private final MbufAllocator alloc = MbufAllocator.create("netisr-policy");
     private final List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
@@ -63,6 +64,7 @@ class NetisrPolicyTest {
         assertEquals(2, n.stop());
         assertFalse(n.dispatch(NetisrProtocol.IP, packet(0, 2)));
         assertEquals(List.of(), seen);
+        assertEquals(new NetisrStats(2, 0, 0, 1, 2, 0), n.totals());
     }
 
     @Test
