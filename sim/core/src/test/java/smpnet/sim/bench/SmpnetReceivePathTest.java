@@ -3,17 +3,18 @@ package smpnet.sim.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
 
 /**
  * A tiny run of the real benchmark path, frame synthesis to the application's receive, in each mode:
  * every generated frame is received (the per-batch drain keeps every socket buffer far from full), no drop
- * is counted, and no mbuf is left behind.
+ * is counted, no mbuf is left behind, and witness sees no lock-order reversal or misuse.
  */
-@ExtendWith(MbufLeakExtension.class)
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class SmpnetReceivePathTest {
     private static final long MS = 1_000_000L;
 
