@@ -22,7 +22,7 @@ import smpnet.stack.udp.UdpStat;
 
 /**
  * A benchmark host on smpnet's public API: one {@link Stack} in the case's locking mode with as many netisr
- * workers as CPUs and direct dispatch, and one generator NIC with two RX queues.
+ * workers as CPUs and direct dispatch, and one generator NIC with one RX queue per CPU.
  */
 final class SmpnetHost implements BenchHost {
     static final String CIDR = "10.1.0.2/24";
@@ -44,7 +44,7 @@ final class SmpnetHost implements BenchHost {
         LockMode m = mode == Subject.GIANT ? LockMode.GIANT : LockMode.FINE;
         stack = Stack.create(StackConfig.defaults("bench").withMode(m)
                 .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
-        nic = stack.addNic("gen0", CIDR, NicConfig.of(StackUdpWorkload.RX_QUEUES));
+        nic = stack.addNic("gen0", CIDR, NicConfig.of(cpus));
     }
 
     @Override public SimNic nic() { return nic; }

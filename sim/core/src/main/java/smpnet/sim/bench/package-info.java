@@ -8,11 +8,12 @@
  *
  * <p>Shape, chosen so that the figures show locking and not oversubscription of a small machine:
  * <ul>
- *   <li>the NIC has two RX queues whose ithreads synthesise their frames themselves, as netmap's pkt-gen
- *       fills rings ({@link smpnet.sim.bench.BenchGenerator}); 32 flows, spread over the queues by the NIC's
- *       own RSS hash, one socket per flow;</li>
+ *   <li>the NIC has one RX queue per CPU, whose ithread synthesises its frames itself, as netmap's
+ *       pkt-gen fills rings ({@link smpnet.sim.bench.BenchGenerator}); 32 flows, spread over the queues by
+ *       the NIC's own RSS hash, one socket per flow;</li>
  *   <li>netisr dispatch is direct, and each socket is drained by the ithread that delivered to it, before
- *       it synthesises its next batch: two busy threads at most, one per core;</li>
+ *       it synthesises its next batch: one busy thread per core (two ithreads sharing one core would measure
+ *       time slicing and lock-holder preemption instead);</li>
  *   <li>each case runs in its own JVM, pinned with {@code taskset} to one core (1 CPU) or two (2 CPUs),
  *       with witness and mbuf site tracking off; warm-up first, then several measured runs whose spread
  *       (min, median, max) is reported with the CPU time the process used per second of wall time

@@ -31,7 +31,7 @@ final class FakeHost implements BenchHost {
     FakeHost(int cpus, int socketLimit) {
         this.socketLimit = socketLimit;
         allocator = new MbufAllocator(MbufAllocator.Config.defaults("fake").withCpus(cpus));
-        nic = new SimNic("gen0", 1, MacAddress.local(2), 1500, NicConfig.of(2).withCpus(cpus),
+        nic = new SimNic("gen0", 1, MacAddress.local(2), 1500, NicConfig.of(cpus),
                 new StackLocks(LockMode.FINE), allocator);
         nic.setInputHandler((ifp, frame) -> {
             FakeSocket s = sockets.get(frame.getU16(36));

@@ -20,7 +20,7 @@ class StackUdpWorkloadTest {
 
     @Test
     void everyGeneratedFrameIsReceivedWhenNothingOverflows() throws Exception {
-        FakeHost host = new FakeHost(2, 1 << 20);
+        FakeHost host = new FakeHost(1, 1 << 20);
         CaseRunner.Outcome o = run(host);
         assertTrue(o.settled().generated() > 0, o.settled().toString());
         assertEquals(o.settled().generated(), o.settled().received(), o.settled().toString());
@@ -30,7 +30,7 @@ class StackUdpWorkloadTest {
 
     @Test
     void overflowingSocketsCountEachDrop() throws Exception {
-        FakeHost host = new FakeHost(1, 1);
+        FakeHost host = new FakeHost(2, 1); // 16 flows a queue, batches of 32: two datagrams a socket
         CaseRunner.Outcome o = run(host);
         assertTrue(o.settled().dropped() > 0, "a socket buffer of one datagram must overflow: " + o.settled());
         assertEquals(o.settled().generated(), o.settled().received() + o.settled().dropped(), o.settled().toString());
@@ -39,8 +39,8 @@ class StackUdpWorkloadTest {
 
     @Test
     void flowsAreSpreadEvenlyByRss() {
-        FakeHost host = new FakeHost(1, 1);
-        List<int[]> flows = StackUdpWorkload.chooseFlows(host.nic().rss(), FakeHost.ADDRESS);
+        FakeHost host = new FakeHost(2, 1);
+        List<int[]> flows = StackUdpWorkload.chooseFlows(host.nic().rss(), FakeHost.ADDRESS, 2);
         assertEquals(32, flows.size());
         assertEquals(16, flows.stream().filter(f -> f[3] == 0).count());
         for (int[] f : flows) {
