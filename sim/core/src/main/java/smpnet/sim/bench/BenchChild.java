@@ -4,7 +4,8 @@ import java.io.PrintStream;
 
 /**
  * The main class of a child JVM that measures one case and reports it on standard output in
- * {@link ChildProtocol} lines. Arguments: subject cpus payload profiled warmupNanos runs runNanos.
+ * {@link ChildProtocol} lines. Arguments: subject cpus payload profiled warmupNanos maxWarmupNanos runs
+ * runNanos.
  */
 public final class BenchChild {
     private BenchChild() {}
@@ -15,9 +16,10 @@ public final class BenchChild {
             BenchCase c = new BenchCase(Subject.valueOf(args[0]), Integer.parseInt(args[1]),
                     Integer.parseInt(args[2]), Boolean.parseBoolean(args[3]));
             long warmup = Long.parseLong(args[4]);
-            int runs = Integer.parseInt(args[5]);
-            long runNanos = Long.parseLong(args[6]);
-            CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), warmup, runs, runNanos, line -> {
+            long maxWarmup = Long.parseLong(args[5]);
+            int runs = Integer.parseInt(args[6]);
+            long runNanos = Long.parseLong(args[7]);
+            CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), warmup, maxWarmup, runs, runNanos, line -> {
                 out.println(line);
                 out.flush();
             });
@@ -33,9 +35,9 @@ public final class BenchChild {
     }
 
     /** The command-line arguments that make a child run {@code c}. */
-    static String[] args(BenchCase c, long warmupNanos, int runs, long runNanos) {
+    static String[] args(BenchCase c, long warmupNanos, long maxWarmupNanos, int runs, long runNanos) {
         return new String[] {c.subject().name(), Integer.toString(c.cpus()), Integer.toString(c.payload()),
-                Boolean.toString(c.profiled()), Long.toString(warmupNanos), Integer.toString(runs),
-                Long.toString(runNanos)};
+                Boolean.toString(c.profiled()), Long.toString(warmupNanos), Long.toString(maxWarmupNanos),
+                Integer.toString(runs), Long.toString(runNanos)};
     }
 }

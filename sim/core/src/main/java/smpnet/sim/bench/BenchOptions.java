@@ -28,6 +28,8 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
 
     private static final Set<String> VALUED =
             Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out");
+    /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
+    static final double MAX_WARMUP_SECONDS = 15;
     private static final Set<String> FLAGS = Set.of("--no-kernel", "--no-profile", "--no-chart");
 
     public BenchOptions {
@@ -91,6 +93,11 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         }
     }
 
+    /** Seconds a warm-up may last while the JIT is still compiling; none when {@link #warmup()} is 0. */
+    public double maxWarmup() {
+        return warmup == 0 ? 0 : Math.max(warmup, MAX_WARMUP_SECONDS);
+    }
+
     /** Every case to run, in order: per payload, the kernel baseline then each mode, 1 CPU before 2. */
     public List<BenchCase> cases() {
         List<BenchCase> out = new ArrayList<>();
@@ -114,7 +121,8 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         return """
                   --runs N          measured runs per configuration
                   --seconds S       length of one measured run in seconds (decimals allowed)
-                  --warmup S        warm-up in seconds before the measured runs
+                  --warmup S        least warm-up in seconds before the measured runs; it goes on
+                                    while the JIT still compiles, up to 15 s (0: no warm-up)
                   --payloads LIST   UDP payload sizes in bytes, comma-separated, 16..1472
                   --cpus LIST       CPU counts to run: 1, 2 or 1,2
                   --modes LIST      locking modes: giant, fine or giant,fine

@@ -34,7 +34,7 @@ public final class BenchSession {
             BenchCase c = cases.get(i);
             out.printf("[%d/%d] %s, %s%n", i + 1, cases.size(), c.title(), launcher.pinning(c.cpus()));
             try {
-                results.add(launcher.run(c, warmup, options.runs(), run));
+                results.add(launcher.run(c, warmup, nanos(options.maxWarmup()), options.runs(), run));
             } catch (IOException | RuntimeException e) {
                 // One broken case must not cost the others' figures: report it and go on.
                 failures.add(e.getMessage());

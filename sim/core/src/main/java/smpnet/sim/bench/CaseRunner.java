@@ -1,5 +1,6 @@
 package smpnet.sim.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +21,24 @@ final class CaseRunner {
     /** The measured runs, the settled tally and, for profiled cases, the lock classes by contention. */
     record Outcome(List<RunSample> runs, List<Histogram> latencies, Tally settled, List<LockContention> locks) {}
 
-    Outcome run(BenchCase c, ReceiveWorkload w, long warmupNanos, int runs, long runNanos,
+    /** Warm-up in slices of this length once the minimum is over, until one passes with the JIT quiet. */
+    static final long WARMUP_SLICE_NANOS = 500_000_000L;
+    /** Compilation time (ms) within one slice that still counts as a quiet JIT. */
+    static final long QUIET_JIT_MILLIS = 10;
+
+    /**
+     * Runs case {@code c} on {@code w}: warm-up of at least {@code warmupNanos}, longer (up to
+     * {@code maxWarmupNanos}) while the JIT is still compiling, then {@code runs} measured runs.
+     */
+    Outcome run(BenchCase c, ReceiveWorkload w, long warmupNanos, long maxWarmupNanos, int runs, long runNanos,
                 Consumer<String> progress) throws Exception {
         List<RunSample> samples = new ArrayList<>();
         List<Histogram> latencies = new ArrayList<>();
         if (c.profiled()) LockProfiles.start();
         try (w) {
             w.start();
-            sleepNanos(warmupNanos);
+            long warm = warmUp(warmupNanos, maxWarmupNanos);
+            progress.accept(String.format(java.util.Locale.ROOT, "warm-up %.1f s", warm / 1e9));
             if (c.profiled()) LockProfiles.reset();
             w.takeLatency();
             for (int i = 0; i < runs; i++) {
@@ -41,6 +52,27 @@ final class CaseRunner {
             Tally settled = w.stop(SETTLE_NANOS);
             return new Outcome(samples, latencies, settled, locks);
         }
+    }
+
+    /**
+     * Waits at least {@code minNanos}, then on while the JIT compiles (on one busy core a cold stack needs
+     * several seconds of compilation before its figures mean anything), at most {@code maxNanos} in all.
+     * Returns the time waited.
+     */
+    static long warmUp(long minNanos, long maxNanos) throws InterruptedException {
+        long start = System.nanoTime();
+        sleepNanos(minNanos);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+            long before = jit.getTotalCompilationTime();
+            while (System.nanoTime() - start + WARMUP_SLICE_NANOS <= maxNanos) {
+                sleepNanos(WARMUP_SLICE_NANOS);
+                long now = jit.getTotalCompilationTime();
+                if (now - before <= QUIET_JIT_MILLIS) break;
+                before = now;
+            }
+        }
+        return System.nanoTime() - start;
     }
 
     private RunSample measure(ReceiveWorkload w, long runNanos) throws InterruptedException {

@@ -41,8 +41,9 @@ final class ChildLauncher {
         return cpus == 1 ? "0" : "0-" + (cpus - 1);
     }
 
-    CaseResult run(BenchCase c, long warmupNanos, int runs, long runNanos) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command(c, warmupNanos, runs, runNanos))
+    CaseResult run(BenchCase c, long warmupNanos, long maxWarmupNanos, int runs, long runNanos)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command(c, warmupNanos, maxWarmupNanos, runs, runNanos))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<RunSample> samples = new ArrayList<>();
         Histogram latency = new Histogram(3);
@@ -67,7 +68,7 @@ final class ChildLauncher {
                 }
             }
         }
-        long limit = (warmupNanos + runs * runNanos + CaseRunner.SETTLE_NANOS) / 1_000_000_000L + 60;
+        long limit = (maxWarmupNanos + runs * runNanos + CaseRunner.SETTLE_NANOS) / 1_000_000_000L + 60;
         if (!p.waitFor(limit, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("child for " + c.title() + " did not finish in " + limit + " s");
@@ -79,13 +80,13 @@ final class ChildLauncher {
         return new CaseResult(c, pinning(c.cpus()), samples, latency, settled, locks);
     }
 
-    private List<String> command(BenchCase c, long warmupNanos, int runs, long runNanos) {
+    private List<String> command(BenchCase c, long warmupNanos, long maxWarmupNanos, int runs, long runNanos) {
         List<String> cmd = new ArrayList<>();
         if (taskset != null) cmd.addAll(List.of(taskset.toString(), "-c", cpuList(c.cpus())));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
-        cmd.addAll(List.of(BenchChild.args(c, warmupNanos, runs, runNanos)));
+        cmd.addAll(List.of(BenchChild.args(c, warmupNanos, maxWarmupNanos, runs, runNanos)));
         return cmd;
     }
 

@@ -19,6 +19,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void warmUpMayGrowUntilTheJitIsQuietUnlessItIsZero() throws UsageException {
+        assertEquals(15.0, BenchOptions.mainJob().maxWarmup());
+        assertEquals(20.0, BenchOptions.mainJob().parse(List.of("--warmup", "20")).maxWarmup());
+        assertEquals(0.0, BenchOptions.mainJob().parse(List.of("--warmup", "0")).maxWarmup());
+    }
+
+    @Test
     void noArgumentsKeepTheDefaults() throws UsageException {
         assertEquals(BenchOptions.benchUdp(), BenchOptions.benchUdp().parse(List.of()));
     }

@@ -14,11 +14,14 @@ class KernelLoopbackWorkloadTest {
     void measuredRunsAndSettledAccounting() throws Exception {
         BenchCase c = new BenchCase(Subject.KERNEL, 2, 64, false);
         List<String> lines = new ArrayList<>();
-        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 2, 50 * MS, lines::add);
+        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 20 * MS, 2, 50 * MS,
+                lines::add);
         assertEquals(2, o.runs().size());
-        assertEquals(2, lines.size());
+        assertEquals(3, lines.size());
+        assertEquals(null, ChildProtocol.kind(lines.get(0)));
+        assertTrue(lines.get(0).startsWith("warm-up "), lines.get(0));
         for (int i = 0; i < 2; i++) {
-            assertEquals(o.runs().get(i), ChildProtocol.parseRun(ChildProtocol.fields(lines.get(i))));
+            assertEquals(o.runs().get(i), ChildProtocol.parseRun(ChildProtocol.fields(lines.get(i + 1))));
         }
         long measured = o.runs().stream().mapToLong(r -> r.tally().received()).sum();
         assertTrue(measured > 0, "nothing received over loopback");

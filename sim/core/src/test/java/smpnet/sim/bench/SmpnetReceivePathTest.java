@@ -22,7 +22,8 @@ class SmpnetReceivePathTest {
     @CsvSource({"GIANT, 1, 64", "GIANT, 2, 1472", "FINE, 1, 1472", "FINE, 2, 64"})
     void everyFrameIsReceivedAndNothingLeaks(Subject mode, int cpus, int payload) throws Exception {
         BenchCase c = new BenchCase(mode, cpus, payload, false);
-        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 2, 40 * MS, line -> {});
+        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 20 * MS, 2, 40 * MS,
+                line -> {});
         Tally t = o.settled();
         assertTrue(t.generated() > 0, t.toString());
         assertEquals(new Tally(t.generated(), t.generated(), 0), t);
