@@ -23,6 +23,8 @@ final class CaseRunner {
 
     /** Warm-up in slices of this length once the minimum is over, until one passes with the JIT quiet. */
     static final long WARMUP_SLICE_NANOS = 500_000_000L;
+    /** Consecutive quiet slices that end a warm-up. */
+    static final int QUIET_SLICES = 2;
     /** Compilation time (ms) within one slice that still counts as a quiet JIT. */
     static final long QUIET_JIT_MILLIS = 10;
 
@@ -55,22 +57,26 @@ final class CaseRunner {
     }
 
     /**
-     * Waits at least {@code minNanos}, then on while the JIT compiles (on one busy core a cold stack needs
-     * several seconds of compilation before its figures mean anything), at most {@code maxNanos} in all.
-     * Returns the time waited.
+     * Waits until this process has used {@code minNanos} of CPU time (at least as much wall time) and the
+     * JIT has been quiet for two slices, or until {@code maxNanos} of wall time have passed. Counting CPU
+     * time, not wall time, matters on a shared machine: a JVM that gets a quarter of a core needs four
+     * times as long to compile the stack before its figures mean anything. Returns the time waited.
      */
-    static long warmUp(long minNanos, long maxNanos) throws InterruptedException {
+    long warmUp(long minNanos, long maxNanos) throws InterruptedException {
         long start = System.nanoTime();
-        sleepNanos(minNanos);
+        long cpu0 = os.getProcessCpuTime();
+        sleepNanos(Math.min(minNanos, maxNanos));
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
-            long before = jit.getTotalCompilationTime();
-            while (System.nanoTime() - start + WARMUP_SLICE_NANOS <= maxNanos) {
-                sleepNanos(WARMUP_SLICE_NANOS);
-                long now = jit.getTotalCompilationTime();
-                if (now - before <= QUIET_JIT_MILLIS) break;
-                before = now;
-            }
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long compiled = timed ? jit.getTotalCompilationTime() : 0;
+        int quiet = 0;
+        while (System.nanoTime() - start + WARMUP_SLICE_NANOS <= maxNanos) {
+            sleepNanos(WARMUP_SLICE_NANOS);
+            long now = timed ? jit.getTotalCompilationTime() : 0;
+            quiet = now - compiled <= QUIET_JIT_MILLIS ? quiet + 1 : 0;
+            compiled = now;
+            // Two quiet slices: a long compilation is only counted when it ends, so one may look quiet.
+            if (os.getProcessCpuTime() - cpu0 >= minNanos && quiet >= QUIET_SLICES) break;
         }
         return System.nanoTime() - start;
     }

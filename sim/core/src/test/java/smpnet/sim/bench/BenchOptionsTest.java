@@ -20,8 +20,8 @@ class BenchOptionsTest {
 
     @Test
     void warmUpMayGrowUntilTheJitIsQuietUnlessItIsZero() throws UsageException {
-        assertEquals(15.0, BenchOptions.mainJob().maxWarmup());
-        assertEquals(20.0, BenchOptions.mainJob().parse(List.of("--warmup", "20")).maxWarmup());
+        assertEquals(20.0, BenchOptions.mainJob().maxWarmup());
+        assertEquals(30.0, BenchOptions.mainJob().parse(List.of("--warmup", "30")).maxWarmup());
         assertEquals(0.0, BenchOptions.mainJob().parse(List.of("--warmup", "0")).maxWarmup());
     }
 
