@@ -14,7 +14,7 @@ import smpnet.sim.cli.UsageException;
  *
  * @param runs measured runs per case
  * @param seconds length of one measured run
- * @param warmup seconds of warm-up before the first measured run
+ * @param warmup least warm-up before the first measured run, in CPU-seconds of the child process
  * @param payloads UDP payload sizes in bytes
  * @param cpus CPU counts (cores pinned, netisr workers)
  * @param modes smpnet locking modes

@@ -14,8 +14,8 @@ public final class ReportTable {
         Environment e = r.env();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s, %d cores, load average %.2f at start; median of %d runs of "
-                + "%.1f s after %.1f s warm-up%n", e.jdk(), e.cores(), e.loadAverage(), e.runs(), e.runSeconds(),
-                e.warmupSeconds()));
+                + "%.1f s after a warm-up of %.1f CPU-s and a quiet JIT%n", e.jdk(), e.cores(), e.loadAverage(),
+                e.runs(), e.runSeconds(), e.warmupSeconds()));
         for (int p : r.payloads()) {
             sb.append(String.format(Locale.ROOT, "%nUDP receive path, %d-byte payload%n", p));
             sb.append(String.format(Locale.ROOT, "%-7s %4s %13s  %-27s %5s %12s %9s %9s %10s  %s%n", "path", "CPUs",

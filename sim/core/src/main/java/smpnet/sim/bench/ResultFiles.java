@@ -70,7 +70,7 @@ public final class ResultFiles {
         sb.append("  \"loadAverageAtStart\": ").append(f3(e.loadAverage())).append(",\n");
         sb.append("  \"runs\": ").append(e.runs()).append(",\n");
         sb.append("  \"runSeconds\": ").append(f3(e.runSeconds())).append(",\n");
-        sb.append("  \"warmupSeconds\": ").append(f3(e.warmupSeconds())).append(",\n");
+        sb.append("  \"warmupCpuSeconds\": ").append(f3(e.warmupSeconds())).append(",\n");
         sb.append("  \"results\": [").append(list(r.measured().stream().map(ResultFiles::caseJson).toList()))
                 .append("],\n");
         List<String> ratios = new ArrayList<>();

@@ -69,7 +69,7 @@ class ResultFilesTest {
                   "loadAverageAtStart": 0.500,
                   "runs": 3,
                   "runSeconds": 1.000,
-                  "warmupSeconds": 0.500,
+                  "warmupCpuSeconds": 0.500,
                   "results": [
                     {"subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
                 "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
