@@ -11,6 +11,9 @@ public record BenchReport(Environment env, List<CaseResult> results) {
         results = List.copyOf(results);
     }
 
+    /** Fraction of its cores a child must keep busy for its rate to show a speed-up. */
+    static final double STARVED = 0.75;
+
     /**
      * One ratio of two medians of packets/s, with its goal (null when it is only reported), the same ratio
      * of packets per CPU-second beside it, and a note.
@@ -70,7 +73,22 @@ public record BenchReport(Environment env, List<CaseResult> results) {
         double perCpu = y.get().packetsPerCpuSecond() == 0 ? 0
                 : x.get().packetsPerCpuSecond() / y.get().packetsPerCpuSecond();
         out.add(new Ratio(name, payload, x.get().packetsPerSecond().median() / y.get().packetsPerSecond().median(),
-                perCpu, goal, note));
+                perCpu, goal, join(note, starved(x.get(), y.get()))));
+    }
+
+    /**
+     * A speed-up can only show if the run had the cores: when the machine is shared and the child with
+     * more CPUs kept fewer than {@link #STARVED} of them busy per CPU it was given, say so.
+     */
+    static String starved(CaseResult more, CaseResult fewer) {
+        int c = more.benchCase().cpus();
+        if (c <= fewer.benchCase().cpus() || more.cpuUse() >= STARVED * c) return "";
+        return String.format(java.util.Locale.ROOT, "only %.2f of %d cores were busy: the machine is shared, "
+                + "see per CPU-second", more.cpuUse(), c);
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
     }
 
     static String cpus(int n) {

@@ -45,7 +45,8 @@ public final class ReportTable {
 
     private static String ratio(BenchReport.Ratio q) {
         String goal = q.goal() == null ? q.note()
-                : String.format(Locale.ROOT, "goal >= %.1fx: %s", q.goal(), q.met() ? "met" : "NOT met");
+                : String.format(Locale.ROOT, "goal >= %.1fx: %s", q.goal(), q.met() ? "met" : "NOT met")
+                + (q.note().isEmpty() ? "" : " (" + q.note() + ")");
         return String.format(Locale.ROOT, "  %-30s %7.2fx  (per CPU-second %6.2fx)   %s%n", q.name(), q.value(),
                 q.perCpuSecond(), goal);
     }

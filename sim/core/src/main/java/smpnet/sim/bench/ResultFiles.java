@@ -97,7 +97,7 @@ public final class ResultFiles {
     private static String ratioJson(BenchReport.Ratio q) {
         return "{\"name\": " + str(q.name()) + ", \"payloadBytes\": " + q.payload() + ", \"value\": "
                 + f3(q.value()) + ", \"perCpuSecond\": " + f3(q.perCpuSecond()) + ", \"goal\": " + (q.goal() == null ? "null" : f3(q.goal())) + ", \"met\": "
-                + (q.goal() == null ? "null" : Boolean.toString(q.met())) + "}";
+                + (q.goal() == null ? "null" : Boolean.toString(q.met())) + ", \"note\": " + str(q.note()) + "}";
     }
 
     private static String locksJson(CaseResult c) {

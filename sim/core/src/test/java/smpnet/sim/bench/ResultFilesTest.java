@@ -90,10 +90,10 @@ class ResultFilesTest {
                   "ratios": [
                     {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, \
                 "perCpuSecond": 10.000, "goal": 10.000, \
-                "met": true},
+                "met": true, "note": ""},
                     {"name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, \
                 "perCpuSecond": 1.333, "goal": 1.800, \
-                "met": true}
+                "met": true, "note": ""}
                   ],
                   "contention": [
                     {"subject": "fine", "cpus": 2, "payloadBytes": 64, "locks": [{"class": "so_rcv", \
