@@ -73,13 +73,14 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
     public void lock() {
         Thread me = Thread.currentThread();
         witnessCheckOrder(true);
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, 0, WRITER)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (owner == me) {
             recurse();
         } else {
-            lockContended(me);
+            lockContended(me, site);
         }
         obtained(true, false);
     }
@@ -87,9 +88,10 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
     @Override
     public boolean tryLock() {
         Thread me = Thread.currentThread();
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, 0, WRITER)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (!tryRecurse(me)) {
             return false;
         }
@@ -107,23 +109,43 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         released(true);
     }
 
-    private void lockContended(Thread me) {
+    private void lockContended(Thread me, String site) {
         if (ReadHolds.current().count(this) > 0) {
             throw failure("acquired exclusive while held shared (a deadlock; use tryUpgrade)");
         }
         long waitStart = LockProfiler.waitStart();
+        String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
-        Waiter self = new Waiter(me, false);
-        turnstile.lock();
-        if (queueOrTakeExclusive()) {
-            turnstile.enqueue(self);
-            turnstile.unlock();
-            self.await(Schedulers.current(), this, Long.MAX_VALUE);
-        } else {
-            turnstile.unlock();
+        Scheduler sched = Schedulers.current();
+        if (!spinToEnter(sched, false)) {
+            Waiter self = new Waiter(me, false);
+            turnstile.lock();
+            if (queueOrTakeExclusive()) {
+                turnstile.enqueue(self);
+                turnstile.unlock();
+                self.await(sched, this, Long.MAX_VALUE);
+            } else {
+                turnstile.unlock();
+            }
         }
         owner = me;
-        profileContended(waitStart);
+        profileContended(waitStart, where);
+    }
+
+    /**
+     * Adaptive spinning before queueing: retries the lock-free entry while nobody is queued, so a spinner
+     * never passes a queued waiter. True if it got in ({@code shared}: as a reader).
+     */
+    private boolean spinToEnter(Scheduler sched, boolean shared) {
+        for (int i = sched.spinsBeforeBlocking(); i > 0; i--) {
+            int s = state;
+            if (shared ? (s & (WRITER | WAITERS)) == 0 && STATE.compareAndSet(this, s, s + READER)
+                    : s == 0 && STATE.compareAndSet(this, 0, WRITER)) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     /** Under the turnstile lock: takes the lock if nobody holds it (false), else sets WAITERS (true). */
@@ -144,6 +166,7 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
     public void lockShared() {
         Thread me = Thread.currentThread();
         witnessCheckOrder(false);
+        String site = LockProfiler.fullModeSite();
         ReadHolds holds = ReadHolds.current();
         ReadHolds.Entry e = holds.find(this);
         int s = state;
@@ -151,22 +174,23 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
             e.count++;
         } else if ((s & (WRITER | WAITERS)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
             e = holds.add(this);
-            if (LockProfiler.mode == LockProfiler.FULL) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED);
+            if (site != null) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED, site);
         } else {
-            lockSharedContended(me, holds);
+            lockSharedContended(me, holds, site);
         }
         obtained(false, false);
     }
 
     @Override
     public boolean tryLockShared() {
+        String site = LockProfiler.fullModeSite();
         ReadHolds holds = ReadHolds.current();
         ReadHolds.Entry e = holds.find(this);
         if (e != null) {
             e.count++;
         } else if (takeSharedNow()) {
             e = holds.add(this);
-            if (LockProfiler.mode == LockProfiler.FULL) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED);
+            if (site != null) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED, site);
         } else {
             return false;
         }
@@ -207,21 +231,25 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         released(false);
     }
 
-    private void lockSharedContended(Thread me, ReadHolds holds) {
+    private void lockSharedContended(Thread me, ReadHolds holds, String site) {
         if (owner == me) throw failure("acquired shared while held exclusive (a deadlock)");
         long waitStart = LockProfiler.waitStart();
+        String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
-        Waiter self = new Waiter(me, true);
-        turnstile.lock();
-        if (queueOrTakeShared()) {
-            turnstile.enqueue(self);
-            turnstile.unlock();
-            self.await(Schedulers.current(), this, Long.MAX_VALUE);
-        } else {
-            turnstile.unlock();
+        Scheduler sched = Schedulers.current();
+        if (!spinToEnter(sched, true)) {
+            Waiter self = new Waiter(me, true);
+            turnstile.lock();
+            if (queueOrTakeShared()) {
+                turnstile.enqueue(self);
+                turnstile.unlock();
+                self.await(sched, this, Long.MAX_VALUE);
+            } else {
+                turnstile.unlock();
+            }
         }
         ReadHolds.Entry e = holds.add(this);
-        if (waitStart != LockProfiler.NOT_TIMED) e.hold = LockProfiler.obtained(className, false, waitStart);
+        if (waitStart != LockProfiler.NOT_TIMED) e.hold = LockProfiler.obtained(className, false, waitStart, where);
     }
 
     /** The fairness rule: does the state (and the queue) keep a new reader out? Under the turnstile lock. */
@@ -299,7 +327,7 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         if (e.hold != null) LockProfiler.released(e.hold);
         holds.remove(e);
         owner = Thread.currentThread();
-        profileUncontended();
+        profileUncontended(LockProfiler.fullModeSite());
         if (HOOKS && w != null) w.upgraded(this, cls);
         Schedulers.point();
         return true;
@@ -316,7 +344,8 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         state = turnstile.isEmpty() ? next : next | WAITERS;
         turnstile.unlock();
         ReadHolds.Entry e = ReadHolds.current().add(this);
-        if (LockProfiler.mode == LockProfiler.FULL) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED);
+        String site = LockProfiler.fullModeSite();
+        if (site != null) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED, site);
         if (HOOKS && w != null) w.downgraded(this, cls);
         Turnstile.grantAll(readers, Schedulers.current());
         Schedulers.point();

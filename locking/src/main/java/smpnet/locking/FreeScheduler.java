@@ -5,7 +5,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/** The free-running scheduler: real platform threads, LockSupport parking, System.nanoTime(). */
+/**
+ * The free-running scheduler: real platform threads, LockSupport parking, System.nanoTime(), and a timer
+ * thread ("callout") for {@link #schedule}.
+ */
 public final class FreeScheduler implements Scheduler {
     public static final FreeScheduler INSTANCE = new FreeScheduler();
 
@@ -45,6 +48,10 @@ public final class FreeScheduler implements Scheduler {
     @Override public void park(Object blocker) { LockSupport.park(blocker); }
     @Override public void parkNanos(Object blocker, long nanos) { LockSupport.parkNanos(blocker, nanos); }
     @Override public void unpark(Thread thread) { LockSupport.unpark(thread); }
+
+    /** About as long as a park/unpark round trip costs on a loaded machine, no longer. */
+    @Override
+    public int spinsBeforeBlocking() { return 100; }
 
     @Override
     public void spinWait(int iteration) {

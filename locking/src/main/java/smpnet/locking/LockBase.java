@@ -98,14 +98,14 @@ abstract class LockBase {
 
     // ---- profiling of exclusive holds ----
 
-    /** Fast path: profile the uncontended acquisition only in full mode. */
-    final void profileUncontended() {
-        if (LockProfiler.mode == LockProfiler.FULL) hold = LockProfiler.obtained(className, true, LockProfiler.NOT_TIMED);
+    /** Fast path: {@code site} is non-null only in full mode, when every acquisition is profiled. */
+    final void profileUncontended(String site) {
+        if (site != null) hold = LockProfiler.obtained(className, true, LockProfiler.NOT_TIMED, site);
     }
 
     /** Slow path: {@code waitStart} is {@link LockProfiler#NOT_TIMED} when profiling was off. */
-    final void profileContended(long waitStart) {
-        if (waitStart != LockProfiler.NOT_TIMED) hold = LockProfiler.obtained(className, true, waitStart);
+    final void profileContended(long waitStart, String site) {
+        if (waitStart != LockProfiler.NOT_TIMED) hold = LockProfiler.obtained(className, true, waitStart, site);
     }
 
     final void profileReleased() {

@@ -53,13 +53,14 @@ public class Mutex extends LockBase implements ExclusiveLock {
     public void lock() {
         Thread me = Thread.currentThread();
         witnessCheckOrder(true);
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (owner == me) {
             recurse();
         } else {
-            lockContended(me);
+            lockContended(me, site);
         }
         obtained(true, false);
     }
@@ -67,9 +68,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
     @Override
     public boolean tryLock() {
         Thread me = Thread.currentThread();
+        String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (!tryRecurse(me)) {
             return false;
         }
@@ -87,22 +89,40 @@ public class Mutex extends LockBase implements ExclusiveLock {
         released(true);
     }
 
-    /** Slow path: queue on the turnstile and park until the releasing owner hands the mutex over. */
-    private void lockContended(Thread me) {
+    /**
+     * Slow path: spin briefly, then queue on the turnstile and park until the releasing owner hands the
+     * mutex over.
+     */
+    private void lockContended(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
+        String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
-        Waiter self = new Waiter(me, false);
         Scheduler sched = Schedulers.current();
-        turnstile.lock();
-        if (queueOrTake()) {
-            turnstile.enqueue(self);
-            turnstile.unlock();
-            self.await(sched, this, Long.MAX_VALUE);
-        } else {
-            turnstile.unlock();
+        if (!spinForRelease(sched)) {
+            Waiter self = new Waiter(me, false);
+            turnstile.lock();
+            if (queueOrTake()) {
+                turnstile.enqueue(self);
+                turnstile.unlock();
+                self.await(sched, this, Long.MAX_VALUE);
+            } else {
+                turnstile.unlock();
+            }
         }
         owner = me;
-        profileContended(waitStart);
+        profileContended(waitStart, where);
+    }
+
+    /**
+     * Adaptive spinning: retries while nobody is queued; a queued waiter keeps the mutex LOCKED (hand-off),
+     * so a spinner never passes it. True if the mutex was taken.
+     */
+    private boolean spinForRelease(Scheduler sched) {
+        for (int i = sched.spinsBeforeBlocking(); i > 0; i--) {
+            if (state == FREE && STATE.compareAndSet(this, FREE, LOCKED)) return true;
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     /**

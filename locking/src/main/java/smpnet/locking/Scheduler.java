@@ -38,6 +38,14 @@ public interface Scheduler {
     /** Runs {@code task} once after {@code delayNanos}, on a scheduler-owned timer thread. */
     Cancellable schedule(long delayNanos, Runnable task);
 
+    /**
+     * How many times a contended acquisition of a mutex, sx or rw lock retries, spinning, before it queues
+     * and parks. Spinning while the owner runs avoids a park/unpark for short holds and breaks the convoys
+     * that strict hand-off would form (FreeBSD's mutexes spin while the owner is on a CPU). Spinners never
+     * pass queued waiters. A deterministic scheduler returns 0: under a baton nobody else runs meanwhile.
+     */
+    default int spinsBeforeBlocking() { return 0; }
+
     /** A scheduling point (lock acquire/release, queue hand-off): free threads ignore it. */
     default void schedulingPoint() {}
 

@@ -52,14 +52,15 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     public void lock() {
         Thread me = Thread.currentThread();
         witnessCheckOrder(true);
+        String site = LockProfiler.fullModeSite();
         int s = serving;
         if (NEXT.compareAndSet(this, s, s + 1)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (owner == me) {
             recurse();
         } else {
-            spinForTurn(me);
+            spinForTurn(me, site);
         }
         obtained(true, false);
     }
@@ -67,10 +68,11 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     @Override
     public boolean tryLock() {
         Thread me = Thread.currentThread();
+        String site = LockProfiler.fullModeSite();
         int s = serving;
         if (NEXT.compareAndSet(this, s, s + 1)) {
             owner = me;
-            profileUncontended();
+            profileUncontended(site);
         } else if (!tryRecurse(me)) {
             return false;
         }
@@ -89,13 +91,14 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     }
 
     /** Slow path: take a ticket and spin (then yield) until it is served. Spinning is not sleeping. */
-    private void spinForTurn(Thread me) {
+    private void spinForTurn(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
+        String where = LockProfiler.siteOfWait(waitStart, site);
         int ticket = (int) NEXT.getAndAdd(this, 1);
         Scheduler sched = Schedulers.current();
         for (int i = 0; serving != ticket; i++) sched.spinWait(i);
         owner = me;
-        profileContended(waitStart);
+        profileContended(waitStart, where);
     }
 
     @Override

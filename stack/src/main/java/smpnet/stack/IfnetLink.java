@@ -1,11 +1,11 @@
 package smpnet.stack;
 
-import smpnet.stack.ether.Link;
+import smpnet.stack.ether.EtherLink;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.net.Ifnet;
 
-/** Adapts an interface of the net package to the {@link Link} the protocols send through. */
-final class IfnetLink implements Link {
+/** Adapts an interface of the net package to the {@link EtherLink} the protocols send through. */
+final class IfnetLink implements EtherLink {
     private final Ifnet ifp;
 
     IfnetLink(Ifnet ifp) { this.ifp = ifp; }

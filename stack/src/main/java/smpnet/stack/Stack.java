@@ -70,9 +70,11 @@ public final class Stack implements AutoCloseable {
     private final Ipv4 ip;
     private final Icmp icmp;
     private final Udp udp;
+    /** Filled by the configuring thread before {@link #start()}; the start of the threads publishes it. */
     private final Map<Ifnet, IpInterface> interfaces = new LinkedHashMap<>();
     private final List<PcapWriter> captures = new ArrayList<>();
     private volatile boolean started;
+    private final java.util.Set<UdpSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -87,6 +89,7 @@ public final class Stack implements AutoCloseable {
         ip.input().register(Ipv4Header.PROTO_UDP, udp);
         icmp.registerTransport(Ipv4Header.PROTO_UDP, udp);
         netisr.register(NetisrProtocol.IP, ip.input()::input);
+        ip.setLoopback(m -> netisr.dispatch(NetisrProtocol.IP, m));
         netisr.register(NetisrProtocol.ARP, this::arpInput);
     }
 
@@ -165,8 +168,12 @@ public final class Stack implements AutoCloseable {
 
     // ---- applications ---------------------------------------------------------------------------------
 
-    /** A new, unbound UDP socket. */
-    public UdpSocket openUdp() { return new UdpSocket(udp, locks, alloc, config.scheduler()); }
+    /** A new, unbound UDP socket; {@link #close()} closes it if the application did not. */
+    public UdpSocket openUdp() {
+        UdpSocket s = new UdpSocket(udp, locks, alloc, config.scheduler(), sockets::remove);
+        sockets.add(s);
+        return s;
+    }
 
     /** A new kqueue-like event object. */
     public EventQueue newEventQueue() { return new EventQueue(); }
@@ -222,14 +229,17 @@ public final class Stack implements AutoCloseable {
 
     // ---- input ----------------------------------------------------------------------------------------
 
+    /** Where Ethernet input hands payloads: netisr, which runs or queues the protocol's handler. */
+    private final Ether.Demux toNetisr = new Ether.Demux() {
+        @Override public void ipInput(Mbuf m) { netisr.dispatch(NetisrProtocol.IP, m); }
+
+        @Override public void arpInput(Mbuf m) { netisr.dispatch(NetisrProtocol.ARP, m); }
+    };
+
     /** The Ethernet demux every interface hands its frames to (ithread context, no lock held). */
     private void etherInput(Ifnet ifp, Mbuf frame) {
         frame.pkthdr().setRcvIf(ifp);
-        ether.input(frame, ifp.mac().bits(), new Ether.Demux() {
-            @Override public void ipInput(Mbuf m) { netisr.dispatch(NetisrProtocol.IP, m); }
-
-            @Override public void arpInput(Mbuf m) { netisr.dispatch(NetisrProtocol.ARP, m); }
-        });
+        ether.input(frame, ifp.mac().bits(), toNetisr);
     }
 
     private void arpInput(Mbuf m) {
@@ -242,11 +252,12 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * Stops the interfaces and netisr and frees everything the host still holds (ARP hold queues,
-     * reassembly queues, ring contents), then closes captures.
+     * Closes the sockets still open, stops the interfaces and netisr, frees everything the host still holds
+     * (socket buffers, ARP hold queues, reassembly queues, ring contents), then closes captures.
      */
     @Override
     public void close() {
+        for (UdpSocket s : List.copyOf(sockets)) s.close();
         for (Ifnet i : interfaces.keySet()) i.stop();
         netisr.stop();
         for (IpInterface i : interfaces.values()) i.arp().drain();

@@ -64,7 +64,9 @@ class LockProfilingTest {
         String classes = String.join(",", byClass.keySet());
         if (mode == LockMode.GIANT) {
             assertEquals("Giant,mbuf_cache,netisr,rxring,sblock,txring", classes.replaceAll(",?(callout|sleepq|kqueue)", ""));
-            assertTrue(byClass.get("Giant") >= 100 * 6, "per datagram at least: socket send, ip output, input, socket receive");
+            // Each send and receive call takes Giant once at its entry point; ithreads once per batch of frames,
+            // whose size depends on timing, so only the calls give an exact floor.
+            assertTrue(byClass.get("Giant") >= 200, "at least one outermost Giant per socket call: " + byClass);
         } else {
             assertEquals("if_addr,inp,lle,lle_table,mbuf_cache,netisr,rib,rtentry,rxring,sblock,so_rcv,so_snd,txring,udbinfo",
                     classes.replaceAll(",?(callout|sleepq|kqueue)", ""));

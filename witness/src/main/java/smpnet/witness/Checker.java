@@ -45,8 +45,10 @@ final class Checker {
 
     void checkOrder(Object lock, LockClass cls, boolean exclusive) {
         ThreadState ts = state.get();
-        ts.acquiring = lock;
-        ts.pendingSite = null;
+        ts.acquiring = true;
+        if (ts.pendingSite != null) {
+            ts.pendingSite = null;
+        }
         if (ts.count(cls) == 0 && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE)
                 && ts.validated.contains(ThreadState.extend(ts.topChain(), cls, exclusive))) {
             return;
@@ -79,7 +81,13 @@ final class Checker {
                 ts.validated.add(key);
             }
         }
-        reporter.publish(out);
+        try {
+            reporter.publish(out);
+        } catch (WitnessException e) {
+            ts.acquiring = false; // THROW: this acquisition ends here
+            ts.pendingSite = null;
+            throw e;
+        }
     }
 
     private void recursion(ThreadState ts, int i, LockClass cls, boolean exclusive, List<Report> out) {
@@ -174,7 +182,15 @@ final class Checker {
 
     void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
         ThreadState ts = state.get();
-        ts.acquiring = null;
+        ts.acquiring = false;
+        if (ts.count(cls) != 0 || ts.pendingSite != null || recordSites) {
+            lockedSlow(ts, lock, cls, exclusive, tryLock);
+        } else {
+            ts.push(lock, cls, exclusive, null);
+        }
+    }
+
+    private void lockedSlow(ThreadState ts, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
         StackTraceElement[] site = ts.pendingSite;
         ts.pendingSite = null;
         if (ts.count(cls) != 0 && heldAgain(ts, lock, cls, exclusive, tryLock)) {
@@ -183,7 +199,7 @@ final class Checker {
         if (recordSites && site == null) {
             site = Frames.capture();
         }
-        ts.push(lock, cls, exclusive, tryLock, site);
+        ts.push(lock, cls, exclusive, site);
     }
 
     /** A lock of a class already held: counts a recursion (true) or lets a duplicate be pushed (false). */
@@ -217,6 +233,17 @@ final class Checker {
 
     void unlocked(Object lock, LockClass cls, boolean exclusive) {
         ThreadState ts = state.get();
+        int top = ts.depth - 1;
+        if (top >= 0 && ts.locks[top] == lock
+                && (exclusive ? ts.exclusiveHolds[top] == 1 && ts.sharedHolds[top] == 0
+                              : ts.sharedHolds[top] == 1 && ts.exclusiveHolds[top] == 0)) {
+            ts.pop();
+            return;
+        }
+        unlockedSlow(ts, lock, cls, exclusive);
+    }
+
+    private void unlockedSlow(ThreadState ts, Object lock, LockClass cls, boolean exclusive) {
         int top = ts.depth - 1;
         int i = top >= 0 && ts.locks[top] == lock ? top : ts.find(lock);
         if (i < 0) {
@@ -270,7 +297,7 @@ final class Checker {
             return;
         }
         boolean contention = kind == SleepKind.MUTEX_CONTENTION;
-        if (ts.acquiring != null && (contention || kind == SleepKind.SX_ACQUIRE)) {
+        if (ts.acquiring && (contention || kind == SleepKind.SX_ACQUIRE)) {
             return; // checkOrder of this acquisition already applied the kind rules
         }
         List<Report> out = new ArrayList<>(2);

@@ -12,9 +12,12 @@ public final class LockClass {
     private final String name;
     private final int id;
     final Witness owner;
-    // Written once when a provisional class settles (under the owner's registry monitor); read lock-free.
-    private volatile LockKind kind;
-    private volatile int flags;
+    /** The owner, unless the class is NOWITNESS (then null): lets a hook decide with one compare. */
+    volatile Witness checkedBy;
+    // Written once when a provisional class settles (under the owner's registry monitor), before the
+    // class is returned to the lock that will use it; locks keep it in final fields, which publishes it.
+    private LockKind kind;
+    private int flags;
     private volatile boolean provisional;
 
     LockClass(Witness owner, String name, LockKind kind, int flags, int id, boolean provisional) {
@@ -24,6 +27,7 @@ public final class LockClass {
         this.flags = flags;
         this.id = id;
         this.provisional = provisional;
+        this.checkedBy = (flags & LockFlags.NOWITNESS) != 0 ? null : owner;
     }
 
     public String name() { return name; }
@@ -39,6 +43,7 @@ public final class LockClass {
     void settle(LockKind k, int f) {
         kind = k;
         flags = f;
+        checkedBy = (f & LockFlags.NOWITNESS) != 0 ? null : owner;
         provisional = false;
     }
 

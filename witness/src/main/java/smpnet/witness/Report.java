@@ -15,9 +15,12 @@ public final class Report {
     private final String json;
     private final boolean quiet;
     private final String allowReason;
+    /** Same problem, same key: WARN prints a key once (kind, classes, detail). */
+    final String key;
 
     Report(ReportKind kind, int serial, String thread, List<String> classes, String text, String json,
-           boolean quiet, String allowReason) {
+           boolean quiet, String allowReason, String key) {
+        this.key = key;
         this.kind = kind;
         this.serial = serial;
         this.thread = thread;

@@ -16,6 +16,7 @@ final class ReportWriter {
     private final int serial;
     private final String thread;
     private final List<String> classes = new ArrayList<>();
+    private String detail = "";
 
     ReportWriter(ReportKind kind, int serial, String thread) {
         this.kind = kind;
@@ -40,6 +41,9 @@ final class ReportWriter {
 
     /** "  key: value" in text; "key":"value" in JSON. */
     ReportWriter line(String key, String value) {
+        if (key.equals("detail")) {
+            detail = value;
+        }
         text.append("  ").append(key).append(": ").append(value).append('\n');
         json.append(',').append(Json.quote(key.replace(' ', '_'))).append(':').append(Json.quote(value));
         return this;
@@ -67,7 +71,7 @@ final class ReportWriter {
                     .append(",\"kind\":").append(Json.quote(kindName(h.cls))).append(",\"mode\":")
                     .append(Json.quote(mode(h.exclusive))).append('}');
         }
-        json.append(',').append(Json.quote(key + "s")).append(':').append(j).append(']');
+        json.append(',').append(Json.quote(key.replace(' ', '_') + "s")).append(':').append(j).append(']');
         return this;
     }
 
@@ -166,6 +170,7 @@ final class ReportWriter {
         }
         json.append(",\"classes\":").append(Json.strings(classes)).append(",\"allowed\":").append(Json.quote(allowReason))
                 .append('}');
-        return new Report(kind, serial, thread, classes, text.toString(), json.toString(), quiet, allowReason);
+        String key = kind + (allowReason != null ? " allowed " : " ") + String.join(" ", classes) + " " + detail;
+        return new Report(kind, serial, thread, classes, text.toString(), json.toString(), quiet, allowReason, key);
     }
 }

@@ -49,8 +49,7 @@ final class Reporter {
     /** Records, notifies, prints; returns true when the policy says this one must be thrown. */
     private boolean record(Report r) {
         total.increment();
-        String key = r.kind() + (r.allowed() ? " allowed " : " ") + String.join(" ", r.classes());
-        AtomicInteger n = occurrences.computeIfAbsent(key, k -> new AtomicInteger());
+        AtomicInteger n = occurrences.computeIfAbsent(r.key, k -> new AtomicInteger());
         boolean first = n.getAndIncrement() == 0;
         if (first) {
             unique.add(r);

@@ -16,7 +16,6 @@ final class ThreadState {
     LockClass[] classes = new LockClass[8];
     int[] exclusiveHolds = new int[8];
     int[] sharedHolds = new int[8];
-    boolean[] viaTry = new boolean[8];
     long[] chain = new long[8];
     StackTraceElement[][] sites = new StackTraceElement[8][];
     int depth;
@@ -27,7 +26,7 @@ final class ThreadState {
     /** Stack captured by a slow-path checkOrder, kept as the site of the lock being acquired. */
     StackTraceElement[] pendingSite;
     /** Set between checkOrder and locked: the kind checks of this acquisition are already done. */
-    Object acquiring;
+    boolean acquiring;
     HandlerKind[] handlerKinds = new HandlerKind[2];
     String[] handlerNames = new String[2];
     int[] handlerBase = new int[2];
@@ -68,23 +67,38 @@ final class ThreadState {
         return -1;
     }
 
-    void push(Object lock, LockClass c, boolean exclusive, boolean tryLock, StackTraceElement[] site) {
-        if (depth == locks.length) {
-            grow();
+    void push(Object lock, LockClass c, boolean exclusive, StackTraceElement[] site) {
+        int i = depth;
+        int id = c.id();
+        if (i == locks.length || id >= classCount.length) {
+            grow(id);
         }
-        int i = depth++;
-        locks[i] = lock;
-        classes[i] = c;
+        // Slots above depth keep their last lock and class: re-pushing the same nesting then stores no
+        // reference (reference stores pay GC write barriers, the main cost here). The stale entries
+        // retain at most max-depth lock objects per thread; nothing reads them.
+        if (locks[i] != lock) {
+            locks[i] = lock;
+        }
+        if (classes[i] != c) {
+            classes[i] = c;
+        }
         exclusiveHolds[i] = exclusive ? 1 : 0;
         sharedHolds[i] = exclusive ? 0 : 1;
-        viaTry[i] = tryLock;
-        sites[i] = site;
-        chain[i] = extend(i == 0 ? 0 : chain[i - 1], c, exclusive);
-        int id = c.id();
-        if (id >= classCount.length) {
-            classCount = Arrays.copyOf(classCount, Math.max(id + 1, classCount.length * 2));
+        if (site != null || sites[i] != null) {
+            sites[i] = site;
         }
+        chain[i] = extend(i == 0 ? 0 : chain[i - 1], c, exclusive);
         classCount[id]++;
+        depth = i + 1;
+    }
+
+    /** Removes the top entry, which is held once: the common release. */
+    void pop() {
+        int i = --depth;
+        classCount[classes[i].id()]--;
+        if (sites[i] != null) {
+            sites[i] = null;
+        }
     }
 
     /** Removes entry i (usually the top) and rehashes the chain above it. */
@@ -96,7 +110,6 @@ final class ThreadState {
             System.arraycopy(classes, i + 1, classes, i, tail);
             System.arraycopy(exclusiveHolds, i + 1, exclusiveHolds, i, tail);
             System.arraycopy(sharedHolds, i + 1, sharedHolds, i, tail);
-            System.arraycopy(viaTry, i + 1, viaTry, i, tail);
             System.arraycopy(sites, i + 1, sites, i, tail);
         }
         depth--;
@@ -113,13 +126,18 @@ final class ThreadState {
         }
     }
 
-    private void grow() {
+    private void grow(int classId) {
+        if (classId >= classCount.length) {
+            classCount = Arrays.copyOf(classCount, Math.max(classId + 1, classCount.length * 2));
+        }
+        if (depth < locks.length) {
+            return;
+        }
         int n = locks.length * 2;
         locks = Arrays.copyOf(locks, n);
         classes = Arrays.copyOf(classes, n);
         exclusiveHolds = Arrays.copyOf(exclusiveHolds, n);
         sharedHolds = Arrays.copyOf(sharedHolds, n);
-        viaTry = Arrays.copyOf(viaTry, n);
         chain = Arrays.copyOf(chain, n);
         sites = Arrays.copyOf(sites, n);
     }

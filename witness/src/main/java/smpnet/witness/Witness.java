@@ -113,43 +113,58 @@ public final class Witness {
         return c != null ? c : graph.lockClass(name, LockKind.MUTEX, 0, true);
     }
 
-    private LockClass own(LockClass c) {
-        return c.owner == this ? c : graph.lockClass(c.name(), c.kind(), c.flags(), false);
+    /** The class to check, or null if witness ignores it (NOWITNESS): one compare on the fast path. */
+    private LockClass mine(LockClass c) {
+        return c.checkedBy == this ? c : adopt(c);
+    }
+
+    /** A NOWITNESS class (null), or one of another witness instance: this instance's class of that name. */
+    private LockClass adopt(LockClass c) {
+        if (c.has(LockFlags.NOWITNESS)) {
+            return null;
+        }
+        LockClass mine = c.owner == this ? c : graph.lockClass(c.name(), c.kind(), c.flags(), false);
+        return mine.has(LockFlags.NOWITNESS) ? null : mine;
     }
 
     // ---- hooks ----
 
     /** Before a blocking acquisition: checks {@code cls} against every class the thread holds. */
     public void checkOrder(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
-        if (!tryLock && !cls.has(LockFlags.NOWITNESS)) {
-            checker.checkOrder(lock, own(cls), exclusive);
+        LockClass c = tryLock ? null : mine(cls);
+        if (c != null) {
+            checker.checkOrder(lock, c, exclusive);
         }
     }
 
     /** After the lock was obtained (blocking or try). Records it as held; checks recursion. */
     public void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
-        if (!cls.has(LockFlags.NOWITNESS)) {
-            checker.locked(lock, own(cls), exclusive, tryLock);
+        LockClass c = mine(cls);
+        if (c != null) {
+            checker.locked(lock, c, exclusive, tryLock);
         }
     }
 
     /** On release. Reports a release of a lock the thread does not hold. */
     public void unlocked(Object lock, LockClass cls, boolean exclusive) {
-        if (!cls.has(LockFlags.NOWITNESS)) {
-            checker.unlocked(lock, own(cls), exclusive);
+        LockClass c = mine(cls);
+        if (c != null) {
+            checker.unlocked(lock, c, exclusive);
         }
     }
 
     /** A shared hold became exclusive (upgrade) or the reverse (downgrade). */
     public void upgraded(Object lock, LockClass cls) {
-        if (!cls.has(LockFlags.NOWITNESS)) {
-            checker.changeMode(lock, own(cls), true);
+        LockClass c = mine(cls);
+        if (c != null) {
+            checker.changeMode(lock, c, true);
         }
     }
 
     public void downgraded(Object lock, LockClass cls) {
-        if (!cls.has(LockFlags.NOWITNESS)) {
-            checker.changeMode(lock, own(cls), false);
+        LockClass c = mine(cls);
+        if (c != null) {
+            checker.changeMode(lock, c, false);
         }
     }
 

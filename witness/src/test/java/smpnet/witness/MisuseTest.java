@@ -116,6 +116,21 @@ class MisuseTest {
     }
 
     @Test
+    void misuseJsonCarriesTheSameFacts() {
+        FakeLock m = FakeLock.mutex(w, "so_rcv");
+        m.lock();
+        w.sleeping(SleepKind.PARK, null);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> j = (java.util.Map<String, Object>) Json.parse(w.reports().get(0).toJson());
+        assertEquals("SLEEP_WITH_LOCK", j.get("kind"));
+        assertEquals("sleeping with non-sleepable lock held", j.get("title"));
+        assertEquals("[{class=so_rcv, kind=mutex, mode=exclusive}]", j.get("offending_locks").toString());
+        assertEquals("PARK", j.get("detail"));
+        assertEquals(List.of("so_rcv"), j.get("classes"));
+        assertEquals(null, j.get("allowed"));
+    }
+
+    @Test
     void cvWaitReleasingTheOnlyHeldMutexIsFine() {
         FakeLock giant = FakeLock.of(w, "Giant", LockKind.SLEEPABLE, LockFlags.RECURSABLE);
         FakeLock m = FakeLock.mutex(w, "so_rcv");

@@ -10,7 +10,7 @@ import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.stack.ether.Ether;
-import smpnet.stack.ether.Link;
+import smpnet.stack.ether.EtherLink;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
@@ -38,12 +38,12 @@ public final class ArpTable {
     private final Counters<ArpStat> stats;
     private final MbufAllocator alloc;
     private final Ether ether;
-    private final Link link;
+    private final EtherLink link;
     private final IntSupplier localAddress;
     @GuardedBy("lle_table") private final Map<Integer, ArpEntry> entries = new HashMap<>();
 
     public ArpTable(StackLocks locks, Scheduler scheduler, ArpConfig config, Counters<ArpStat> stats,
-                    MbufAllocator alloc, Ether ether, Link link, IntSupplier localAddress) {
+                    MbufAllocator alloc, Ether ether, EtherLink link, IntSupplier localAddress) {
         this.locks = locks;
         this.table = locks.rwlock(LockInventory.LLE_TABLE);
         this.scheduler = scheduler;

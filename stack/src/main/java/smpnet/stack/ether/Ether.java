@@ -59,7 +59,7 @@ public final class Ether {
     }
 
     /** Prepends the header and transmits; takes ownership of {@code packet}. Returns false on a counted drop. */
-    public boolean output(Link link, Mbuf packet, long dstMac, int etherType) {
+    public boolean output(EtherLink link, Mbuf packet, long dstMac, int etherType) {
         Mbuf m = packet.prepend(EthernetHeader.LENGTH, Mbuf.M_NOWAIT);
         if (m == null) {
             stats.increment(EtherStat.NO_BUFFERS); // prepend freed it

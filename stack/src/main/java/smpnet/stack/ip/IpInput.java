@@ -27,6 +27,7 @@ public final class IpInput {
     private final SharedExclusiveLock ifAddr;
     private final boolean forwarding;
     @GuardedBy("if_addr") private final java.util.ArrayList<IpInterface> interfaces = new java.util.ArrayList<>();
+    /** Written by {@link #register} at host start-up, before the first packet; read without a lock after. */
     private final ProtocolInput[] protocols = new ProtocolInput[256];
     private volatile IcmpErrors icmp;
 
@@ -198,7 +199,7 @@ public final class IpInput {
         }
         h.decrementTtl();
         stats.increment(IpStat.FORWARDED);
-        output.send(m, r, h.destination(), false);
+        output.send(m, r, h.destination(), false, mtu);
     }
 
     /** The reassembly timed out a datagram: RFC 792 time exceeded (code 1) if its first fragment came. */

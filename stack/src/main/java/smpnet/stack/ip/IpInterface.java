@@ -1,7 +1,7 @@
 package smpnet.stack.ip;
 
 import smpnet.stack.arp.ArpTable;
-import smpnet.stack.ether.Link;
+import smpnet.stack.ether.EtherLink;
 import smpnet.stack.mbuf.Mbuf;
 
 /**
@@ -9,19 +9,19 @@ import smpnet.stack.mbuf.Mbuf;
  * hops on it. The address is fixed when the interface is attached, so it needs no lock.
  */
 public final class IpInterface {
-    private final Link link;
+    private final EtherLink link;
     private final int address;
     private final int prefixLength;
     private final ArpTable arp;
 
-    public IpInterface(Link link, int address, int prefixLength, ArpTable arp) {
+    public IpInterface(EtherLink link, int address, int prefixLength, ArpTable arp) {
         this.link = link;
         this.address = address;
         this.prefixLength = prefixLength;
         this.arp = arp;
     }
 
-    public Link link() { return link; }
+    public EtherLink link() { return link; }
 
     public String name() { return link.name(); }
 

@@ -25,6 +25,9 @@ public final class IpOutput {
     private final RouteTable<IpInterface> routes;
     private final MbufAllocator alloc;
     private final Counters<IpStat> stats;
+    /** Where packets for one of our own addresses go instead of a link (FreeBSD's lo0, if_simloop). */
+    private volatile java.util.function.Consumer<Mbuf> loopback;
+    private volatile java.util.function.IntPredicate isLocal = a -> false;
     /** RFC 6864: the ID only has to be unique per source, destination and protocol while fragments live. */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
@@ -32,6 +35,12 @@ public final class IpOutput {
         this.routes = routes;
         this.alloc = alloc;
         this.stats = stats;
+    }
+
+    /** Delivers packets addressed to this host through {@code loop} (set once, at host start-up). */
+    void setLoopback(java.util.function.IntPredicate local, java.util.function.Consumer<Mbuf> loop) {
+        this.isLocal = local;
+        this.loopback = loop;
     }
 
     /** The source address this host uses toward {@code dst}: the address of the route's interface, or 0. */
@@ -65,15 +74,20 @@ public final class IpOutput {
         int id = nextId.getAndIncrement() & 0xffff;
         Ipv4Header.write(p.data(), total, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, from, dst);
         stats.increment(IpStat.SENT);
-        return send(p, r, dst, dontFragment);
+        if (loopback != null && isLocal.test(dst)) {
+            // To ourselves: straight back to input, never onto a wire. Callers hold no protocol lock here,
+            // so even a direct netisr dispatch may run input in this thread.
+            loopback.accept(p);
+            return Result.SENT;
+        }
+        return send(p, r, dst, dontFragment, Math.min(r.use(), r.iface().mtu()));
     }
 
     /**
-     * Sends a complete IP packet (header included) along route {@code r}: as is if it fits the MTU, else
-     * in fragments. Forwarding uses this too.
+     * Sends a complete IP packet (header included) along route {@code r}, whose use the caller counted and
+     * whose MTU it passes: as is if it fits, else in fragments. Forwarding uses this too.
      */
-    Result send(Mbuf p, Route<IpInterface> r, int dst, boolean dontFragment) {
-        int mtu = Math.min(r.use(), r.iface().mtu());
+    Result send(Mbuf p, Route<IpInterface> r, int dst, boolean dontFragment, int mtu) {
         IpInterface ifc = r.iface();
         int next = r.nextHop(dst);
         if (p.pktLen() <= mtu) return ifc.output(next, p) ? Result.SENT : Result.DROPPED;

@@ -2,7 +2,7 @@ package smpnet.stack.ip;
 
 import smpnet.locking.Scheduler;
 import smpnet.stack.arp.ArpTable;
-import smpnet.stack.ether.Link;
+import smpnet.stack.ether.EtherLink;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
@@ -39,12 +39,18 @@ public final class Ipv4 {
     public IpOutput output() { return output; }
 
     /** Attaches {@code link} with {@code address/prefixLength}, adding the route to the connected network. */
-    public IpInterface attach(Link link, int address, int prefixLength, ArpTable arp) {
+    public IpInterface attach(EtherLink link, int address, int prefixLength, ArpTable arp) {
         IpInterface ifc = new IpInterface(link, address, prefixLength, arp);
         input.addInterface(ifc);
         routes.add(address, prefixLength, 0, ifc, link.mtu());
         return ifc;
     }
+
+    /**
+     * Routes packets for our own addresses to {@code loop} (the host's netisr) instead of a link. Set
+     * before packets flow.
+     */
+    public void setLoopback(java.util.function.Consumer<Mbuf> loop) { output.setLoopback(input::isLocal, loop); }
 
     /** Datagrams waiting in reassembly. */
     public int reassemblyPending() { return reassembly.pending(); }

@@ -186,11 +186,11 @@ final class Reassembly<P> {
     /** The fragments of one datagram, sorted by offset (FreeBSD's struct ipq). All fields under its bucket's ipq. */
     private static final class Queue<P> {
         final Key key;
-        final List<int[]> ranges = new ArrayList<>(4);
-        final List<P> frags = new ArrayList<>(4);
-        int bytes;
-        int totalLength = -1;
-        Scheduler.Cancellable timer;
+        @GuardedBy("ipq") final List<int[]> ranges = new ArrayList<>(4);
+        @GuardedBy("ipq") final List<P> frags = new ArrayList<>(4);
+        @GuardedBy("ipq") int bytes;
+        @GuardedBy("ipq") int totalLength = -1;
+        @GuardedBy("ipq") Scheduler.Cancellable timer;
 
         Queue(Key key) { this.key = key; }
 

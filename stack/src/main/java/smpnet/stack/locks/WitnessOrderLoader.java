@@ -1,7 +1,6 @@
 package smpnet.stack.locks;
 
 import java.util.List;
-import smpnet.witness.LockKind;
 import smpnet.witness.Witness;
 
 /**
@@ -29,15 +28,6 @@ public final class WitnessOrderLoader {
 
     /** True once {@link #load()} declared the order. */
     public static synchronized boolean isLoaded() { return loaded; }
-
-    /** The witness kind of an inventory class: who may sleep holding it. */
-    public static LockKind witnessKind(LockInventory c) {
-        return switch (c.kind()) {
-            case GIANT, SX -> LockKind.SLEEPABLE;
-            case RW, MUTEX -> LockKind.MUTEX;
-            case SPIN -> LockKind.SPIN;
-        };
-    }
 
     private static void declare(Witness w) {
         for (List<String> chain : LockOrder.chains()) w.declareOrder(chain.toArray(String[]::new));

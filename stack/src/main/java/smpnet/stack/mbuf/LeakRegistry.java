@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import smpnet.locking.GuardedBy;
 
 /**
  * Every allocator of this JVM, weakly, so the leak extension can find them without the stack's help. While a
@@ -16,8 +17,10 @@ import java.util.WeakHashMap;
  * <p>Locking: all state is guarded by the class monitor; allocators are created rarely.
  */
 final class LeakRegistry {
+    @GuardedBy("LeakRegistry.class")
     private static final Map<MbufAllocator, Boolean> ALL = new WeakHashMap<>();
     /** Open scopes, innermost first (a test may run other tests, e.g. through the JUnit test kit). */
+    @GuardedBy("LeakRegistry.class")
     private static final Deque<List<MbufAllocator>> SCOPES = new ArrayDeque<>();
 
     private LeakRegistry() {}

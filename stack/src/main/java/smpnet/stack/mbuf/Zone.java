@@ -74,6 +74,11 @@ public final class Zone<T> {
      * @param constructor makes item number {@code i} (0, 1, ...) the first time the zone needs it
      */
     public Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor) {
+        this(name, ncpu, limit, bucketSize, waitTimeoutNanos, constructor, 0);
+    }
+
+    /** As the public constructor, with extra {@link LockFlags} for the zone's locks (tests: NOWITNESS). */
+    Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor, int lockFlags) {
         if (ncpu < 1 || limit < 0 || bucketSize < 0) {
             throw new IllegalArgumentException("zone " + name + ": ncpu " + ncpu + ", limit " + limit + ", bucket " + bucketSize);
         }
@@ -82,11 +87,11 @@ public final class Zone<T> {
         this.bucketSize = bucketSize;
         this.waitTimeoutNanos = waitTimeoutNanos;
         this.constructor = constructor;
-        this.poolLock = new SpinMutex("mbuf_zone");
-        this.waitLock = new Mutex("mbuf_wait");
+        this.poolLock = new SpinMutex("mbuf_zone", lockFlags);
+        this.waitLock = new Mutex("mbuf_wait", lockFlags);
         this.freed = new CondVar("mbuf_free");
         this.caches = newCaches(ncpu);
-        for (int i = 0; i < ncpu; i++) caches[i] = new Cache(i, 2 * bucketSize);
+        for (int i = 0; i < ncpu; i++) caches[i] = new Cache(i, 2 * bucketSize, lockFlags);
     }
 
     @SuppressWarnings("unchecked")
@@ -107,6 +112,7 @@ public final class Zone<T> {
     /** Allocates an item through the cache of {@code cpu}. */
     public T alloc(int cpu, int how) {
         if (how != NOWAIT && how != WAIT) throw new IllegalArgumentException("allocation flag " + how);
+        checkCpu(cpu);
         T item = bucketSize == 0 ? allocFromPool() : allocFast(caches[cpu]);
         if (item == null) item = allocAnywhere(how != WAIT);
         if (item == null && how == WAIT) item = allocWaiting();
@@ -119,6 +125,7 @@ public final class Zone<T> {
     /** Returns an item through the cache of {@code cpu}. */
     public void free(int cpu, T item) {
         if (item == null) throw new NullPointerException("free of null item in zone " + name);
+        checkCpu(cpu);
         if (bucketSize == 0) {
             freeToPool(item);
         } else {
@@ -127,6 +134,10 @@ public final class Zone<T> {
         // A waiter counts itself before its last look at every cache, so if it missed this item it is
         // already counted here; it holds mbuf_wait until it sleeps, so the broadcast cannot come too early.
         if (waiters > 0) wakeWaiters();
+    }
+
+    private void checkCpu(int cpu) {
+        if (cpu < 0 || cpu >= caches.length) throw new IllegalArgumentException("cpu " + cpu + " of " + this + " with " + caches.length);
     }
 
     private void freeToCache(Cache c, T item) {
@@ -160,6 +171,7 @@ public final class Zone<T> {
 
     @GuardedBy("mbuf_zone")
     private void pushPoolLocked(Object item) {
+        poolLock.assertOwned();
         if (poolCount == pool.length) pool = Arrays.copyOf(pool, pool.length * 2);
         pool[poolCount++] = item;
     }
@@ -348,7 +360,7 @@ public final class Zone<T> {
     /** One CPU's cache: up to two buckets of free items, LIFO so the hottest item is reused first. */
     private final class Cache {
         final int cpu;
-        final SpinMutex lock = new SpinMutex("mbuf_cache", LockFlags.DUPOK);
+        final SpinMutex lock;
         @GuardedBy("mbuf_cache") final Object[] items;
         @GuardedBy("mbuf_cache") int count;
         @GuardedBy("mbuf_cache") long allocs;
@@ -360,8 +372,9 @@ public final class Zone<T> {
         @SuppressWarnings("unused")
         long pad1, pad2, pad3, pad4, pad5, pad6, pad7;
 
-        Cache(int cpu, int capacity) {
+        Cache(int cpu, int capacity, int lockFlags) {
             this.cpu = cpu;
+            this.lock = new SpinMutex("mbuf_cache", LockFlags.DUPOK | lockFlags);
             this.items = new Object[capacity];
         }
 

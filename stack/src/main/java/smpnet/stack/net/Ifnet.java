@@ -135,8 +135,18 @@ public abstract class Ifnet {
     /** Starts the interface's threads (ithreads, transmit threads). */
     public abstract void start();
 
-    /** Stops its threads, waits for them to leave, frees every frame still on a ring. */
+    /**
+     * Stops its threads, waits for them to leave, frees every frame still on a ring. Call it holding no
+     * stack lock: an interrupt thread may be waiting for Giant to finish its batch.
+     */
     public abstract void stop();
+
+    /**
+     * Waits until every ring of this interface is empty and the last batch its threads took is done (tests,
+     * orderly shutdown; a frame that then crosses a wire may still be on the peer's ring). Call it holding
+     * no stack lock.
+     */
+    public abstract void awaitDrained();
 
     /** Counters summed over every queue. */
     public IfCounters counters() {

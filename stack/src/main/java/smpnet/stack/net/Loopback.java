@@ -46,4 +46,6 @@ public final class Loopback extends Ifnet {
 
     /** Waits until the ring is empty and its last batch has been handed up (tests). */
     public void awaitReceived() { rx.awaitDrained(); }
+
+    @Override public void awaitDrained() { awaitReceived(); }
 }

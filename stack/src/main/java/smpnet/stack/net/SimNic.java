@@ -35,8 +35,12 @@ public final class SimNic extends Ifnet {
         this.rss = new RssHash(config.rssKey(), config.rxQueues());
         this.rx = new RxQueue[config.rxQueues()];
         this.tx = new TxQueue[config.txQueues()];
-        for (int q = 0; q < rx.length; q++) rx[q] = new RxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
-        for (int q = 0; q < tx.length; q++) tx[q] = new TxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
+        for (int q = 0; q < rx.length; q++) {
+            rx[q] = new RxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
+        }
+        for (int q = 0; q < tx.length; q++) {
+            tx[q] = new TxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
+        }
     }
 
     public NicConfig config() { return config; }
@@ -119,6 +123,12 @@ public final class SimNic extends Ifnet {
     /** Waits until every RX ring is empty and its last batch has been handed up (tests). */
     public void awaitReceived() {
         for (RxQueue q : rx) q.awaitDrained();
+    }
+
+    @Override
+    public void awaitDrained() {
+        awaitTransmitted();
+        awaitReceived();
     }
 
     // ---- life cycle and counters ------------------------------------------------------------------------

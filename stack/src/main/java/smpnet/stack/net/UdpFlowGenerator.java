@@ -33,9 +33,13 @@ public final class UdpFlowGenerator implements RxGenerator {
     private final Spec spec;
     private final MbufAllocator allocator;
     private final QueueState[] queues;
+    /** Slot q is written only by RX queue q's ithread; read it after that ithread has finished. */
     private final long[] allocFailures;
 
-    /** Per RX queue: its flows' templates, hashes and next sequence numbers. Touched by that queue's ithread. */
+    /**
+     * Per RX queue: its flows' templates, hashes and next sequence numbers. Written only by that queue's
+     * ithread (no lock needed); the counters are read after it has finished ({@link SimNic#awaitGenerator}).
+     */
     private static final class QueueState {
         final List<byte[]> templates = new ArrayList<>();
         final List<Integer> hashes = new ArrayList<>();

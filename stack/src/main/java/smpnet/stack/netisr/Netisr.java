@@ -57,10 +57,16 @@ public final class Netisr {
     /** The worker a packet would go to now (placement policy); exposed for tests and statistics. */
     public int workerOf(Mbuf packet) { return engine.placement(packet); }
 
-    /** Waits until every queue is empty and no worker runs a handler (tests, orderly shutdown). */
+    /**
+     * Waits until every queue is empty and no worker runs a handler (tests, orderly shutdown). Call it
+     * holding no stack lock (a worker may need Giant to finish).
+     */
     public void awaitIdle() { engine.awaitIdle(); }
 
-    /** Stops the workers and frees every packet still queued; returns how many were freed. */
+    /**
+     * Stops the workers and frees every packet still queued; returns how many were freed. Call it holding
+     * no stack lock.
+     */
     public int stop() { return engine.stop(); }
 
     public int workerCount() { return engine.workerCount(); }

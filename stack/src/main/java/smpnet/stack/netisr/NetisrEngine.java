@@ -1,5 +1,6 @@
 package smpnet.stack.netisr;
 
+import java.util.concurrent.atomic.LongAdder;
 import smpnet.locking.Scheduler;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
@@ -8,7 +9,7 @@ import smpnet.witness.Witness;
 
 /**
  * netisr over any packet type: placement, dispatch and the workers. {@link Netisr} is its face for mbufs;
- * tests drive it with plain records.
+ * keeping the engine generic lets the Lincheck test drive a workstream with plain integers.
  *
  * <p>Locking key: each {@link Workstream} has its own "netisr" mutex. {@code handlers} is a volatile,
  * copy-on-write array, written only before {@link #start()} (registration at stack start-up, under this
@@ -24,7 +25,7 @@ final class NetisrEngine<P> {
     private final Workstream<P>[] workers;
     private final Witness witness = Witness.active();
     private volatile boolean started;
-    private final java.util.concurrent.atomic.LongAdder unregistered = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder unregistered = new LongAdder();
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     NetisrEngine(String host, NetisrConfig config, StackLocks locks, PacketOps<P> ops) {
@@ -102,11 +103,15 @@ final class NetisrEngine<P> {
     }
 
     private boolean hybrid(Workstream<P> ws, NetisrProtocol proto, P packet) {
-        if (Scheduler.current().currentCpu() != ws.cpu) return enqueueOrDrop(ws, proto, packet);
-        boolean[] queued = new boolean[1];
-        if (!ws.claimOrEnqueue(proto, packet, queued)) {
-            if (!queued[0]) ops.drop(packet);
-            return queued[0];
+        // A CPU id maps to a worker as in the cpu policy (a foreign thread's hashed id included).
+        if (Math.floorMod(Scheduler.current().currentCpu(), workers.length) != ws.cpu) {
+            return enqueueOrDrop(ws, proto, packet);
+        }
+        Workstream.Claim claim = ws.claimOrEnqueue(proto, packet);
+        if (claim == Workstream.Claim.QUEUED) return true;
+        if (claim == Workstream.Claim.DROPPED) {
+            ops.drop(packet);
+            return false;
         }
         try {
             runDirect(proto, packet);

@@ -59,22 +59,28 @@ final class Workstream<P> {
         }
     }
 
+    /** What {@link #claimOrEnqueue} did with a packet. */
+    enum Claim { CLAIMED, QUEUED, DROPPED }
+
     /**
      * Hybrid dispatch: claims the right to run a packet in the caller's thread if nothing of this worker is
-     * queued or running; else queues it. Returns true if the caller must run it (then call
-     * {@link #directDone()}), false if it was queued or dropped ({@code queuedOut[0]} tells which).
+     * queued or running (then the caller runs it and calls {@link #directDone()}); else queues it, or
+     * refuses it if the queue is full or stopped (the caller frees it).
      */
-    boolean claimOrEnqueue(NetisrProtocol proto, P packet, boolean[] queuedOut) {
+    Claim claimOrEnqueue(NetisrProtocol proto, P packet) {
         lock.lock();
         try {
-            if (queue.isEmpty() && !running && !dispatching) {
+            if (queue.isEmpty() && !running && !dispatching && !stopping) {
                 dispatching = true;
-                return true;
+                return Claim.CLAIMED;
             }
-            if (stopping) queue.countDrop();
-            queuedOut[0] = !stopping && queue.offer(proto, packet);
-            if (queuedOut[0] && !running && !dispatching) work.signal();
-            return false;
+            if (stopping) {
+                queue.countDrop();
+                return Claim.DROPPED;
+            }
+            if (!queue.offer(proto, packet)) return Claim.DROPPED;
+            if (!running && !dispatching) work.signal();
+            return Claim.QUEUED;
         } finally {
             lock.unlock();
         }

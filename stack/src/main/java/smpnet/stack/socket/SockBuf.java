@@ -15,7 +15,7 @@ import smpnet.stack.mbuf.Mbuf;
  *   appended by input while cc + len <= hiwat; readable when cc >= lowat (and at least one record)
  * </pre>
  *
- * <p>Locking key: {@code lock} (so_rcv or so_snd; Giant in giant mode) guards every field below and is
+ * <p>Locking key: {@code lock} (so_rcv or so_snd; Giant in giant mode) guards every mutable field and is
  * the interlock of {@code cv}, the only thing anyone sleeps on while holding it. {@code sblock} (sx,
  * taken before everything else) serialises whole receive (or send) calls, so two readers never interleave
  * inside one call; it is held across the cv sleep, which is why it must be sleepable.
@@ -27,11 +27,11 @@ final class SockBuf {
     final ExclusiveLock lock;
     final SharedExclusiveLock sblock;
     final CondVar cv;
-    @GuardedBy("so_rcv") private final ArrayDeque<Datagram> records = new ArrayDeque<>();
-    @GuardedBy("so_rcv") private int cc;
-    @GuardedBy("so_rcv") private int hiwat;
-    @GuardedBy("so_rcv") private int lowat = 1;
-    @GuardedBy("so_rcv") private boolean cantMore;
+    @GuardedBy("lock") private final ArrayDeque<Datagram> records = new ArrayDeque<>();
+    @GuardedBy("lock") private int cc;
+    @GuardedBy("lock") private int hiwat;
+    @GuardedBy("lock") private int lowat = 1;
+    @GuardedBy("lock") private boolean cantMore;
 
     SockBuf(ExclusiveLock lock, SharedExclusiveLock sblock, String cvName, int hiwat) {
         this.lock = lock;

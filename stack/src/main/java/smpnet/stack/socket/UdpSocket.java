@@ -55,8 +55,12 @@ public final class UdpSocket implements Pollable, AutoCloseable {
     private volatile long timeoutNanos;
     private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
 
-    /** Created by the stack ({@code Stack.openUdp()}). */
-    public UdpSocket(Udp udp, StackLocks locks, MbufAllocator alloc, Scheduler scheduler) {
+    private final java.util.function.Consumer<UdpSocket> onClose;
+
+    /** Created by the stack ({@code Stack.openUdp()}), which hears of the close through {@code onClose}. */
+    public UdpSocket(Udp udp, StackLocks locks, MbufAllocator alloc, Scheduler scheduler,
+                     java.util.function.Consumer<UdpSocket> onClose) {
+        this.onClose = onClose;
         this.udp = udp;
         this.locks = locks;
         this.alloc = alloc;
@@ -174,6 +178,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
         locks.runEntryPoint(() -> udp.detach(pcb));
         for (SockBuf.Datagram d : left) d.data().freeChain();
         notifyWatchers();
+        onClose.accept(this);
     }
 
     private void ensureOpen() throws ClosedChannelException {
@@ -204,12 +209,18 @@ public final class UdpSocket implements Pollable, AutoCloseable {
         int fport = target == null ? 0 : target.getPort();
         if (target != null && fport == 0) throw new SocketException("Can't assign requested address: port 0");
         snd.sblock.lock();
-        locks.enterEntryPoint();
         try {
-            throwPendingError();
+            // Allocate before the entry point: an M_WAIT allocation may sleep, and must not hold Giant while it does.
             Mbuf m = alloc.fromBytes(data, off, len, HEADROOM, blocking ? Mbuf.M_WAIT : Mbuf.M_NOWAIT);
             if (m == null) throw new SocketException("No buffer space available");
-            switch (udp.send(pcb, m, faddr, fport)) {
+            Udp.SendResult r;
+            locks.enterEntryPoint();
+            try {
+                r = sendLocked(m, faddr, fport);
+            } finally {
+                locks.leaveEntryPoint();
+            }
+            switch (r) {
                 case SENT, DROPPED -> { }
                 case NOT_CONNECTED -> throw new SocketException("Destination address required");
                 case NO_ROUTE -> throw new NoRouteToHostException("No route to host: " + target);
@@ -218,9 +229,19 @@ public final class UdpSocket implements Pollable, AutoCloseable {
                 case NO_PORTS -> throw new BindException("No ephemeral port available");
             }
         } finally {
-            locks.leaveEntryPoint();
             snd.sblock.unlock();
         }
+    }
+
+    /** Reports a pending error (freeing {@code m}) or sends; the caller holds sblock and the entry point. */
+    private Udp.SendResult sendLocked(Mbuf m, int faddr, int fport) throws IOException {
+        try {
+            throwPendingError();
+        } catch (IOException e) {
+            m.freeChain();
+            throw e;
+        }
+        return udp.send(pcb, m, faddr, fport);
     }
 
     private void checkMaxDatagram(int len) throws SocketException {

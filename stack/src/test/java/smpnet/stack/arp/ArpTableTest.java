@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.stack.ether.Ether;
-import smpnet.stack.ether.Link;
+import smpnet.stack.ether.EtherLink;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
@@ -29,7 +29,7 @@ class ArpTableTest {
     private static final long SECOND = 1_000_000_000L;
 
     /** A link that keeps what it is asked to send. */
-    static final class RecordingLink implements Link {
+    static final class RecordingLink implements EtherLink {
         final List<byte[]> frames = new ArrayList<>();
 
         @Override public String name() { return "rec0"; }

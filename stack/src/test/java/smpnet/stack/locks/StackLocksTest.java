@@ -141,7 +141,8 @@ class StackLocksTest {
     @Test
     void wrongKindIsRefused() {
         StackLocks locks = new StackLocks(LockMode.FINE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> locks.rwlock(LockInventory.INP));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> locks.rwlock(LockInventory.INP));
         assertEquals("inp is a MUTEX class, not [RW]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> locks.mutex(LockInventory.SBLOCK));
         assertThrows(IllegalArgumentException.class, () -> locks.sxlock(LockInventory.RIB));
@@ -169,5 +170,8 @@ class StackLocksTest {
         // among the four leaves of row 13) are left unordered.
         assertEquals(202, LockOrder.edges().size());
         assertEquals("sblock -> Giant", LockOrder.edges().get(0).toString());
+        assertEquals("sblock -> Giant -> tcbinfo -> inp -> syncache -> so_snd -> so_rcv -> ipq -> rib -> rtentry"
+                + " -> lle_table -> lle -> if_addr -> netisr -> txring -> mbuf_zone",
+                LockOrder.describe().lines().findFirst().orElseThrow());
     }
 }

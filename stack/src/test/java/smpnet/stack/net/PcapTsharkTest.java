@@ -85,8 +85,7 @@ class PcapTsharkTest {
     private static void awaitQuiet(TestHost a, TestHost b) {
         for (int round = 0; round < 2; round++) {
             a.nic.awaitTransmitted();
-            b.nic.awaitReceived();
-            b.nic.awaitTransmitted();
+            b.nic.awaitDrained();
             a.nic.awaitReceived();
         }
     }

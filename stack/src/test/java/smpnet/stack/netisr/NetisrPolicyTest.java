@@ -108,6 +108,10 @@ class NetisrPolicyTest {
         assertEquals(new NetisrStats(2, 1, 1, 0, 2, 2), n.stats(0));
         assertEquals(2, n.runPending(0, 8));
         assertEquals(List.of(0, 1, 2), seen);
+        // CPU 2 of a 2-worker host counts as worker 0's CPU, as in the cpu policy: the queue is empty again
+        onCpu(2, () -> n.dispatch(NetisrProtocol.IP, packet(0, 3)));
+        assertEquals(new NetisrStats(2, 4, 2, 0, 2, 0), n.stats(0));
+        assertEquals(List.of(0, 1, 2, 3), seen);
         n.stop();
     }
 

@@ -7,7 +7,7 @@ import smpnet.stack.mbuf.Mbuf;
  * (if_transmit). The stack adapts each interface it is given to this, so the protocol code does not
  * depend on how NICs are simulated.
  */
-public interface Link {
+public interface EtherLink {
     String name();
 
     /** The interface's MAC address in the low 48 bits (0 for a link without one, like loopback). */
