@@ -105,6 +105,26 @@ class MalformedFramesTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = LockMode.class, names = {"GIANT", "FINE"})
+    void zeroUdpChecksumMeansNoneAndUdpLengthTrimsIpPadding(LockMode mode) throws Exception {
+        try (Hosts h = new Hosts()) {
+            host = h.host("lenient", mode);
+            nic = Hosts.nic(host, "em0", "10.0.0.2/24");
+            h.start();
+            try (smpnet.stack.socket.UdpSocket s = host.openUdp().bind(2).setReceiveTimeout(java.time.Duration.ofSeconds(20))) {
+                byte[] u = udp(PEER, US, 1, 2, "abc".getBytes());
+                u[6] = 0;
+                u[7] = 0; // RFC 768: the sender computed no checksum
+                ip(ipv4(PEER, US, 17, 64, 0, 1, concat(u, new byte[5]))); // 5 bytes past the UDP length
+                smpnet.stack.socket.Datagram d = s.receiveFrom();
+                assertEquals("abc", d.text());
+                assertEquals(new java.net.InetSocketAddress("10.0.0.1", 1), d.source());
+            }
+            assertEquals("RECEIVED=1 NO_CHECKSUM=1 DELIVERED=1", host.udpStats().nonZero());
+        }
+    }
+
     /** {@code packet} with a 4-byte option block inserted after its header. */
     private static byte[] withOption(byte[] packet, byte[] option) {
         byte[] out = concat(concat(java.util.Arrays.copyOf(packet, 20), option), java.util.Arrays.copyOfRange(packet, 20, packet.length));
