@@ -30,6 +30,7 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
             Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out");
     /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
     static final double MAX_WARMUP_SECONDS = 20;
+    static final double KERNEL_WARMUP_SECONDS = 1;
     private static final Set<String> FLAGS = Set.of("--no-kernel", "--no-profile", "--no-chart");
 
     public BenchOptions {
@@ -96,6 +97,19 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
     /** Seconds a warm-up may last while the JIT is still compiling; none when {@link #warmup()} is 0. */
     public double maxWarmup() {
         return warmup == 0 ? 0 : Math.max(warmup, MAX_WARMUP_SECONDS);
+    }
+
+    /**
+     * The least warm-up of case {@code c}: the kernel baseline runs little Java (the JIT is done within a
+     * CPU-second), so it needs no more than one CPU-second.
+     */
+    public double warmup(BenchCase c) {
+        return c.subject() == Subject.KERNEL ? Math.min(warmup, KERNEL_WARMUP_SECONDS) : warmup;
+    }
+
+    /** Measured runs of case {@code c}: one for a profiled case, which only names the contended locks. */
+    public int runs(BenchCase c) {
+        return c.profiled() ? 1 : runs;
     }
 
     /** Every case to run, in order: per payload, the kernel baseline then each mode, 1 CPU before 2. */

@@ -24,7 +24,6 @@ public final class BenchSession {
     public BenchReport run() throws IOException, InterruptedException {
         List<BenchCase> cases = options.cases();
         ChildLauncher launcher = new ChildLauncher(out);
-        long warmup = nanos(options.warmup());
         long run = nanos(options.seconds());
         double perCase = options.warmup() + options.runs() * options.seconds() + 1;
         out.printf("smpnet: %d configurations, about %.0f s in all; results go to %s%n", cases.size(),
@@ -34,7 +33,8 @@ public final class BenchSession {
             BenchCase c = cases.get(i);
             out.printf("[%d/%d] %s, %s%n", i + 1, cases.size(), c.title(), launcher.pinning(c.cpus()));
             try {
-                results.add(launcher.run(c, warmup, nanos(options.maxWarmup()), options.runs(), run));
+                results.add(launcher.run(c, nanos(options.warmup(c)), nanos(options.maxWarmup()),
+                        options.runs(c), run));
             } catch (IOException | RuntimeException e) {
                 // One broken case must not cost the others' figures: report it and go on.
                 failures.add(e.getMessage());

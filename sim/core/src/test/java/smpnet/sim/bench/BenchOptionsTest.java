@@ -26,6 +26,15 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theBaselineWarmsUpBrieflyAndProfiledCasesRunOnce() {
+        BenchOptions o = BenchOptions.benchUdp();
+        assertEquals(1.0, o.warmup(new BenchCase(Subject.KERNEL, 1, 64, false)));
+        assertEquals(4.0, o.warmup(new BenchCase(Subject.FINE, 1, 64, false)));
+        assertEquals(5, o.runs(new BenchCase(Subject.GIANT, 2, 64, false)));
+        assertEquals(1, o.runs(new BenchCase(Subject.GIANT, 2, 64, true)));
+    }
+
+    @Test
     void noArgumentsKeepTheDefaults() throws UsageException {
         assertEquals(BenchOptions.benchUdp(), BenchOptions.benchUdp().parse(List.of()));
     }
