@@ -1,0 +1,150 @@
+package smpnet.sim.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import smpnet.sim.cli.OptionParser;
+import smpnet.sim.cli.UsageException;
+
+/**
+ * The settings of one benchmark session, parsed from the command line over a set of defaults: the quick
+ * main job ({@link #mainJob()}) or the fuller {@code bench-udp} run ({@link #benchUdp()}).
+ *
+ * @param runs measured runs per case
+ * @param seconds length of one measured run
+ * @param warmup least warm-up before the first measured run, in CPU-seconds of the child process
+ * @param payloads UDP payload sizes in bytes
+ * @param cpus CPU counts (cores pinned, netisr workers)
+ * @param modes smpnet locking modes
+ * @param kernel whether to run the kernel loopback baseline
+ * @param profile whether to run the extra lock-profiling case per mode
+ * @param chart whether to draw the bar chart
+ * @param out directory for the result files
+ */
+public record BenchOptions(int runs, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
+                           List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out) {
+
+    private static final Set<String> VALUED =
+            Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out");
+    /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
+    static final double MAX_WARMUP_SECONDS = 20;
+    static final double KERNEL_WARMUP_SECONDS = 1;
+    private static final Set<String> FLAGS = Set.of("--no-kernel", "--no-profile", "--no-chart");
+
+    public BenchOptions {
+        payloads = List.copyOf(payloads);
+        cpus = List.copyOf(cpus);
+        modes = List.copyOf(modes);
+    }
+
+    /**
+     * Defaults of {@code ./smpnet run}: 64-byte payloads, three one-second runs after a warm-up of 2.5
+     * CPU-seconds (what the JIT needs for the stack), about a minute in all on an idle machine.
+     */
+    public static BenchOptions mainJob() {
+        return new BenchOptions(3, 1.0, 2.5, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+                true, true, true, Path.of("target", "smpnet-run"));
+    }
+
+    /** Defaults of {@code ./smpnet run bench-udp}: both payload sizes, five two-second runs, 4 CPU-s warm-up. */
+    public static BenchOptions benchUdp() {
+        return new BenchOptions(5, 2.0, 4.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+                true, true, true, Path.of("target", "bench-udp"));
+    }
+
+    /** These defaults overridden by {@code args}; a bad argument is a {@link UsageException}. */
+    public BenchOptions parse(List<String> args) throws UsageException {
+        Map<String, String> o = new OptionParser(VALUED, FLAGS).parse(args);
+        BenchOptions r = this;
+        return new BenchOptions(
+                o.containsKey("--runs") ? OptionParser.intValue("--runs", o.get("--runs"), 1, 100) : r.runs,
+                o.containsKey("--seconds") ? OptionParser.seconds("--seconds", o.get("--seconds"), 0.05, 600) : r.seconds,
+                o.containsKey("--warmup") ? OptionParser.seconds("--warmup", o.get("--warmup"), 0, 600) : r.warmup,
+                o.containsKey("--payloads") ? OptionParser.intList("--payloads", o.get("--payloads"),
+                        BenchCase.MIN_PAYLOAD, BenchCase.MAX_PAYLOAD) : r.payloads,
+                o.containsKey("--cpus") ? OptionParser.intList("--cpus", o.get("--cpus"), 1, 2) : r.cpus,
+                o.containsKey("--modes") ? modes(o.get("--modes")) : r.modes,
+                r.kernel && !o.containsKey("--no-kernel"),
+                r.profile && !o.containsKey("--no-profile"),
+                r.chart && !o.containsKey("--no-chart"),
+                o.containsKey("--out") ? outDir(o.get("--out")) : r.out);
+    }
+
+    private static List<Subject> modes(String text) throws UsageException {
+        List<Subject> out = new ArrayList<>();
+        for (String item : OptionParser.items("--modes", text)) {
+            Subject s = Subject.byLabel(item);
+            if (s == null || !s.isStack()) {
+                throw new UsageException("--modes takes giant and/or fine, not '" + item + "'");
+            }
+            if (out.contains(s)) throw new UsageException("--modes lists " + s.label() + " twice");
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static Path outDir(String text) throws UsageException {
+        if (text.isBlank()) throw new UsageException("--out needs a directory");
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--out is not a usable path: " + text);
+        }
+    }
+
+    /** Seconds a warm-up may last while the JIT is still compiling; none when {@link #warmup()} is 0. */
+    public double maxWarmup() {
+        return warmup == 0 ? 0 : Math.max(warmup, MAX_WARMUP_SECONDS);
+    }
+
+    /**
+     * The least warm-up of case {@code c}: the kernel baseline runs little Java (the JIT is done within a
+     * CPU-second), so it needs no more than one CPU-second.
+     */
+    public double warmup(BenchCase c) {
+        return c.subject() == Subject.KERNEL ? Math.min(warmup, KERNEL_WARMUP_SECONDS) : warmup;
+    }
+
+    /** Measured runs of case {@code c}: one for a profiled case, which only names the contended locks. */
+    public int runs(BenchCase c) {
+        return c.profiled() ? 1 : runs;
+    }
+
+    /** Every case to run, in order: per payload, the kernel baseline then each mode, 1 CPU before 2. */
+    public List<BenchCase> cases() {
+        List<BenchCase> out = new ArrayList<>();
+        for (int payload : payloads) {
+            if (kernel) {
+                for (int c : cpus) out.add(new BenchCase(Subject.KERNEL, c, payload, false));
+            }
+            for (Subject m : modes) {
+                for (int c : cpus) out.add(new BenchCase(m, c, payload, false));
+            }
+        }
+        if (profile) {
+            int maxCpus = cpus.stream().mapToInt(Integer::intValue).max().orElse(1);
+            for (Subject m : modes) out.add(new BenchCase(m, maxCpus, payloads.getFirst(), true));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The options text shown by --help. */
+    public static String optionsHelp() {
+        return """
+                  --runs N          measured runs per configuration
+                  --seconds S       length of one measured run in seconds (decimals allowed)
+                  --warmup S        warm-up before the measured runs, in seconds of the process's CPU
+                                    time, and on while the JIT compiles; 20 s at most (0: none)
+                  --payloads LIST   UDP payload sizes in bytes, comma-separated, 16..1472
+                  --cpus LIST       CPU counts to run: 1, 2 or 1,2
+                  --modes LIST      locking modes: giant, fine or giant,fine
+                  --out DIR         directory for the CSV, JSON and chart files
+                  --no-kernel       skip the Linux loopback baseline
+                  --no-profile      skip the lock-profiling runs
+                  --no-chart        do not draw the bar chart
+                  --help            show this text
+                """;
+    }
+}

@@ -1,0 +1,130 @@
+package smpnet.sim.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultFilesTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    /** Two latencies, 1.0 and 1.5 microseconds (exact in a 3-digit histogram below 2048 ns). */
+    static Histogram latency() {
+        Histogram h = new Histogram(3);
+        h.recordValue(1000);
+        h.recordValue(1500);
+        return h;
+    }
+
+    static RunSample sample(long received, long dropped, long cpuNanos) {
+        return new RunSample(new Tally(received + dropped, received, dropped), SECOND, cpuNanos);
+    }
+
+    static CaseResult result(Subject s, int cpus, boolean profiled, List<RunSample> runs, List<LockContention> locks) {
+        Tally settled = runs.stream().map(RunSample::tally).reduce(Tally.ZERO,
+                (a, b) -> new Tally(a.generated() + b.generated(), a.received() + b.received(), a.dropped() + b.dropped()));
+        return new CaseResult(new BenchCase(s, cpus, 64, profiled), cpus == 1 ? "taskset -c 0" : "taskset -c 0-1",
+                runs, latency(), settled, locks);
+    }
+
+    static BenchReport report() {
+        Environment env = new Environment("TestJDK 25", 2, List.of("-Xmx1g", "-Dx=a,b"), 0.5, 3, 1.0, 0.5);
+        return new BenchReport(env, List.of(
+                result(Subject.KERNEL, 1, false, List.of(sample(100, 0, SECOND), sample(300, 0, SECOND),
+                        sample(200, 0, SECOND)), List.of()),
+                result(Subject.FINE, 1, false, List.of(sample(2000, 500, SECOND)), List.of()),
+                result(Subject.FINE, 2, false, List.of(sample(4000, 0, 3 * SECOND / 2)), List.of()),
+                result(Subject.FINE, 2, true, List.of(sample(1000, 0, SECOND)),
+                        List.of(new LockContention("so_rcv", 1000, 10, 5000, 20000)))));
+    }
+
+    @Test
+    void resultsCsv() {
+        String flags = "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"\n";
+        assertEquals(ResultFiles.RESULTS_HEADER + "\n"
+                + "kernel,1,64,taskset -c 0,3,100.0,200.0,300.0,1.000,200.0,1.0,1.5,600,0,true," + flags
+                + "fine,1,64,taskset -c 0,1,2000.0,2000.0,2000.0,1.000,2000.0,1.0,1.5,2000,500,true," + flags
+                + "fine,2,64,taskset -c 0-1,1,4000.0,4000.0,4000.0,1.500,2666.7,1.0,1.5,4000,0,true," + flags,
+                ResultFiles.resultsCsv(report()));
+    }
+
+    @Test
+    void locksCsv() {
+        assertEquals(ResultFiles.LOCKS_HEADER + "\nfine,2,64,so_rcv,1000,10,5000,20000\n",
+                ResultFiles.locksCsv(report()));
+    }
+
+    @Test
+    void json() {
+        assertEquals("""
+                {
+                  "jdk": "TestJDK 25",
+                  "cores": 2,
+                  "jvmFlags": ["-Xmx1g", "-Dx=a,b"],
+                  "loadAverageAtStart": 0.500,
+                  "runs": 3,
+                  "runSeconds": 1.000,
+                  "warmupCpuSeconds": 0.500,
+                  "results": [
+                    {"subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
+                "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
+                "cpuBusy": 1.000, "ppsPerCpuSecond": 200.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 600, "drops": 0, \
+                "balanced": true},
+                    {"subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
+                "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
+                "cpuBusy": 1.000, "ppsPerCpuSecond": 2000.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 2000, "drops": 500, \
+                "balanced": true},
+                    {"subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
+                "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
+                "cpuBusy": 1.500, "ppsPerCpuSecond": 2666.7, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 4000, "drops": 0, \
+                "balanced": true}
+                  ],
+                  "ratios": [
+                    {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, \
+                "perCpuSecond": 10.000, "goal": 10.000, \
+                "met": true, "note": ""},
+                    {"name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, \
+                "perCpuSecond": 1.333, "goal": 1.800, \
+                "met": true, "note": ""}
+                  ],
+                  "contention": [
+                    {"subject": "fine", "cpus": 2, "payloadBytes": 64, "locks": [{"class": "so_rcv", \
+                "acquisitions": 1000, "contended": 10, "waitNanos": 5000, "holdNanos": 20000}]}
+                  ]
+                }
+                """, ResultFiles.json(report()));
+    }
+
+    @Test
+    void writesTheThreeFiles(@TempDir Path dir) throws IOException {
+        List<Path> files = ResultFiles.write(report(), dir.resolve("out"));
+        assertEquals(List.of("results.csv", "locks.csv", "results.json"),
+                files.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(ResultFiles.json(report()), Files.readString(files.get(2)));
+    }
+
+    @Test
+    void escaping() {
+        assertEquals("plain", ResultFiles.csv("plain"));
+        assertEquals("\"a \"\"b\"\", c\"", ResultFiles.csv("a \"b\", c"));
+        assertEquals("\"q\\\"\\\\\\n\\u0001\"", ResultFiles.str("q\"\\\n\u0001"));
+    }
+
+    @Test
+    void unbalancedAccountingIsShownInTheTable() {
+        CaseResult c = new CaseResult(new BenchCase(Subject.GIANT, 1, 64, false), "unpinned",
+                List.of(sample(10, 0, SECOND)), latency(), new Tally(12, 10, 0), List.of());
+        String table = ReportTable.render(new BenchReport(report().env(), List.of(c)));
+        assertEquals("giant      1            10  (10 .. 10)                   1.00           10       1.0       1.5"
+                + "          0"
+                + "  unpinned  (accounting did not balance: 2 unaccounted)", table.lines().skip(4).findFirst().orElseThrow());
+    }
+}
