@@ -33,11 +33,20 @@ public enum LockInventory {
     TXRING(12, 14, "txring", LockKindOfRow.MUTEX, 0, false),
     /** A NIC receive ring: like txring, a driver lock and a leaf (not printed in the table). */
     RXRING(12, 14, "rxring", LockKindOfRow.MUTEX, 0, false),
-    MBUF_ZONE(13, 15, "mbuf_zone", LockKindOfRow.SPIN, 0, false),
     CALLOUT(13, 15, "callout", LockKindOfRow.MUTEX, 0, false),
     SLEEPQ(13, 15, "sleepq", LockKindOfRow.SPIN, 0, false),
     /** A packet capture's file (FreeBSD's bpf descriptor lock): a leaf taken from driver paths. */
-    BPF(13, 15, "bpf", LockKindOfRow.MUTEX, 0, false);
+    BPF(13, 15, "bpf", LockKindOfRow.MUTEX, 0, false),
+    /** An event queue's own lock (kqueue's kq_lock): taken while a socket buffer posts an event. */
+    KQUEUE(13, 15, "kqueue", LockKindOfRow.MUTEX, 0, false),
+    /*
+     * The allocator's three classes come last: any of the locks above may be held while an mbuf is freed,
+     * and a free may wake a waiting allocation (mbuf_wait), then return storage to its CPU's cache
+     * (mbuf_cache, one per CPU, DUPOK because a refill may visit several) and to the pool (mbuf_zone).
+     */
+    MBUF_WAIT(13, 16, "mbuf_wait", LockKindOfRow.MUTEX, 0, false),
+    MBUF_CACHE(13, 17, "mbuf_cache", LockKindOfRow.SPIN, LockFlags.DUPOK, false),
+    MBUF_ZONE(13, 18, "mbuf_zone", LockKindOfRow.SPIN, 0, false);
 
     private final int row;
     private final int rank;
