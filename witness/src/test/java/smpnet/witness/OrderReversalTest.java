@@ -93,6 +93,24 @@ class OrderReversalTest {
     }
 
     @Test
+    void validatedChainsCostNoSearchAndNoNewState() {
+        FakeLock a = FakeLock.mutex(w, "a");
+        FakeLock b = FakeLock.mutex(w, "b");
+        FakeLock c = FakeLock.mutex(w, "c");
+        nest(a, b, c);
+        long searches = w.searchCount();
+        int chains = w.validatedChains();
+        assertEquals(3, searches, "one search per learned edge: a->b, a->c, b->c");
+        assertEquals(3, chains, "[a], [a b], [a b c]");
+        for (int i = 0; i < 1000; i++) {
+            nest(a, b, c);
+        }
+        assertEquals(searches, w.searchCount());
+        assertEquals(chains, w.validatedChains());
+        assertEquals(0, w.reportCount());
+    }
+
+    @Test
     void threeClassCycleShowsWholeChainWithEachEdgeStack() {
         FakeLock a = FakeLock.mutex(w, "a");
         FakeLock b = FakeLock.mutex(w, "b");
