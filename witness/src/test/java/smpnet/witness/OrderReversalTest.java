@@ -16,8 +16,7 @@ class OrderReversalTest {
 
     @BeforeEach
     void fresh() {
-        w = Witness.newInstanceForTesting();
-        w.setPolicy(Policy.COUNT);
+        w = FakeLock.countingWitness();
     }
 
     @Test
@@ -77,10 +76,11 @@ class OrderReversalTest {
 
     @Test
     void reportedOncePerPairAndNeverSilentAfter() {
-        FakeLock a = FakeLock.mutex(w, "a");
-        FakeLock b = FakeLock.mutex(w, "b");
-        FakeLock c = FakeLock.mutex(w, "c");
-        FakeLock d = FakeLock.mutex(w, "d");
+        FakeLock[] l = FakeLock.mutexes(w, "a", "b", "c", "d");
+        FakeLock a = l[0];
+        FakeLock b = l[1];
+        FakeLock c = l[2];
+        FakeLock d = l[3];
         nest(a, b);
         nest(b, a);
         nest(b, a);
@@ -133,14 +133,11 @@ class OrderReversalTest {
 
     @Test
     void fourClassCycleShowsWholeChain() {
-        FakeLock a = FakeLock.mutex(w, "a");
-        FakeLock b = FakeLock.mutex(w, "b");
-        FakeLock c = FakeLock.mutex(w, "c");
-        FakeLock d = FakeLock.mutex(w, "d");
-        nest(a, b);
-        nest(b, c);
-        nest(c, d);
-        nest(d, a);
+        FakeLock[] l = FakeLock.mutexes(w, "a", "b", "c", "d");
+        nest(l[0], l[1]);
+        nest(l[1], l[2]);
+        nest(l[2], l[3]);
+        nest(l[3], l[0]);
         Report r = w.reports().get(0);
         String t = Texts.noFrames(r.text());
         assertTrue(t.contains("  established order: a -> b -> c -> d\n  cycle: d -> a -> b -> c -> d\n"), t);
