@@ -67,6 +67,7 @@ final class OrderGraph {
     private volatile LockClass[] byId = new LockClass[16];
     private volatile Edge[][] out = new Edge[16][];
     private int classCount; // guarded by this
+    private long searches; // guarded by this; for tests: the fast path must not search
     private final Map<Long, String> blessed = new ConcurrentHashMap<>();
     private final java.util.Set<Long> reported = new java.util.HashSet<>(); // guarded by this
     private final List<List<String>> declaredOrders = new ArrayList<>(); // guarded by this
@@ -187,6 +188,9 @@ final class OrderGraph {
     }
 
     private Finding learnOne(LockClass from, boolean fromEx, LockClass to, boolean toEx, String thread, StackTraceElement[] stack) {
+        if (!waitsFor(from, to)) {
+            return null;
+        }
         int bit = Edge.typeBit(fromEx, toEx);
         Edge e = edge(from, to);
         if (e != null && e.has(bit)) {
@@ -266,10 +270,17 @@ final class OrderGraph {
 
     synchronized int reportedPairs() { return reported.size(); }
 
+    synchronized long searches() { return searches; }
+
     private static long pairKey(LockClass a, LockClass b) {
         int x = Math.min(a.id(), b.id());
         int y = Math.max(a.id(), b.id());
         return ((long) x << 32) | (y & 0xFFFFFFFFL);
+    }
+
+    /** False for "a SLEEP_DROPS class, then a sleepable one": waiting for the second releases the first. */
+    static boolean waitsFor(LockClass from, LockClass to) {
+        return !(from.has(LockFlags.SLEEP_DROPS) && to.kind() == LockKind.SLEEPABLE);
     }
 
     /** A thread asking for c in mode request blocks behind a holder in mode held (see README, "Read/write rules"). */
@@ -285,6 +296,7 @@ final class OrderGraph {
      */
     private List<Step> findPath(LockClass start, boolean startRequest, LockClass target, boolean targetHeld, Edge excluded,
                                 boolean declaredOnly) {
+        searches++;
         int states = classCount * 2;
         int[] parent = new int[states];
         Edge[] via = new Edge[states];
@@ -308,7 +320,7 @@ final class OrderGraph {
                 continue;
             }
             for (Edge e : row) {
-                if (e == null || e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED)) {
+                if (e == null || e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED) || !waitsFor(e.from, e.to)) {
                     continue;
                 }
                 for (int t = 0; t < 4; t++) {
