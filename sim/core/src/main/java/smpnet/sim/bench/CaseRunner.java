@@ -4,7 +4,6 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
@@ -42,7 +41,7 @@ final class CaseRunner {
         try (w) {
             w.start();
             long warm = warmUp(warmupNanos, maxWarmupNanos);
-            progress.accept(String.format(Locale.ROOT, "warm-up %.1f s", warm / 1e9));
+            progress.accept(ChildProtocol.warmup(warm));
             if (c.profiled()) LockProfiles.reset();
             w.takeLatency();
             for (int i = 0; i < runs; i++) {
