@@ -82,7 +82,7 @@ public final class Stack implements AutoCloseable {
         this.alloc = new MbufAllocator(MbufAllocator.Config.defaults(config.name()).withCpus(config.cpus()));
         this.netisr = new Netisr(config.name(), config.netisr(), locks);
         this.ip = new Ipv4(locks, config.scheduler(), alloc, config.forwarding(), config.reassembly());
-        this.icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc);
+        this.icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc, config.scheduler());
         this.udp = new Udp(locks, ip.input(), ip.output(), icmp);
         ip.input().setIcmpErrors(icmp);
         ip.input().register(Ipv4Header.PROTO_ICMP, icmp);

@@ -1,6 +1,7 @@
 package smpnet.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,13 @@ final class Hosts implements AutoCloseable {
     }
 
     static Wire wire(SimNic a, SimNic b) { return Wire.connect(a, b); }
+
+    /** Puts IP packet {@code packet} on {@code nic}'s receive side in a frame from a made-up peer MAC. */
+    static void injectIp(Stack host, SimNic nic, byte[] packet) {
+        byte[] f = smpnet.stack.testing.Frames.ether(nic.mac().bits(), 0x020000000099L,
+                smpnet.stack.wire.EthernetHeader.TYPE_IPV4, packet);
+        assertTrue(nic.receive(host.allocator().fromBytes(f, 0, f.length, smpnet.stack.mbuf.Mbuf.M_WAIT)));
+    }
 
     /** tshark's expert findings (malformed packets, warnings, bad checksums) in {@code pcap}: must be empty. */
     static String tsharkProblems(Path pcap) throws IOException, InterruptedException {

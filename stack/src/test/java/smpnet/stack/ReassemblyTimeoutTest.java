@@ -1,17 +1,14 @@
 package smpnet.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.net.SimNic;
 import smpnet.stack.testing.Frames;
 import smpnet.stack.testing.ManualClock;
-import smpnet.stack.wire.EthernetHeader;
 import smpnet.witness.junit.WitnessExtension;
 
 /**
@@ -31,8 +28,8 @@ class ReassemblyTimeoutTest {
             Stack host = h.host(StackConfig.defaults("frag").withMode(mode).withScheduler(clock));
             SimNic nic = Hosts.nic(host, "em0", "10.0.0.2/24");
             h.start();
-            inject(host, nic, Frames.ipv4(PEER, US, 17, 64, 0x2000, 1, new byte[64]));
-            inject(host, nic, Frames.ipv4(PEER, US, 17, 64, 0x2000 | 8, 2, new byte[64]));
+            Hosts.injectIp(host, nic, Frames.ipv4(PEER, US, 17, 64, 0x2000, 1, new byte[64]));
+            Hosts.injectIp(host, nic, Frames.ipv4(PEER, US, 17, 64, 0x2000 | 8, 2, new byte[64]));
             h.settle();
             assertEquals(2, host.reassemblyPending());
             clock.advance(29_000_000_000L);
@@ -44,10 +41,5 @@ class ReassemblyTimeoutTest {
             assertEquals("TIME_EXCEEDED_SENT=1", host.icmpStats().nonZero());
             assertEquals("REQUESTS_SENT=1 HELD=1", host.arpStats().nonZero(), "the error waits for the peer's MAC");
         }
-    }
-
-    private static void inject(Stack host, SimNic nic, byte[] packet) {
-        byte[] f = Frames.ether(nic.mac().bits(), 0x020000000099L, EthernetHeader.TYPE_IPV4, packet);
-        assertTrue(nic.receive(host.allocator().fromBytes(f, 0, f.length, Mbuf.M_WAIT)));
     }
 }

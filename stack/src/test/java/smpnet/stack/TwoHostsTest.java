@@ -17,8 +17,8 @@ import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.witness.junit.WitnessExtension;
 
-@ExtendWith(WitnessExtension.class)
 /** Two hosts on one wire exchange UDP and pings, in every locking mode, and tshark reads the capture clean. */
+@ExtendWith(WitnessExtension.class)
 class TwoHostsTest {
     @TempDir Path dir;
 

@@ -48,8 +48,14 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
     private final MbufAllocator alloc;
     private final ControlInput[] transports = new ControlInput[256];
     private final Map<Integer, EchoListener> sessions = new ConcurrentHashMap<>();
+    private final ErrorRateLimit errorLimit;
 
-    public Icmp(IpInput ipInput, IpOutput ipOutput, RouteTable<IpInterface> routes, MbufAllocator alloc) {
+    /** Errors per second (and burst) a host sends at most, as FreeBSD's default icmplim. */
+    static final int ERRORS_PER_SECOND = 200;
+
+    public Icmp(IpInput ipInput, IpOutput ipOutput, RouteTable<IpInterface> routes, MbufAllocator alloc,
+                smpnet.locking.Scheduler clock) {
+        this.errorLimit = new ErrorRateLimit(clock, ERRORS_PER_SECOND, ERRORS_PER_SECOND);
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
         this.routes = routes;
@@ -171,6 +177,10 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         if (m == null) return;
         if (!mayReport(m)) {
             drop(m, IcmpStat.ERRORS_SUPPRESSED);
+            return;
+        }
+        if (!errorLimit.tryAcquire()) {
+            drop(m, IcmpStat.ERRORS_RATE_LIMITED);
             return;
         }
         int hlen = (m.getU8(0) & 0xf) * 4;

@@ -18,6 +18,7 @@ public enum IcmpStat {
     FRAG_NEEDED_SENT("fragmentation needed sent"),
     TIME_EXCEEDED_SENT("time exceeded sent"),
     ERRORS_SUPPRESSED("errors not sent (RFC 1122 3.2.2: about an error, fragment or broadcast)"),
+    ERRORS_RATE_LIMITED("errors not sent: over the rate limit"),
     NO_BUFFERS("messages not sent for lack of mbufs");
 
     private final String text;

@@ -4,6 +4,7 @@ import java.util.List;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.route.Route;
 import smpnet.stack.route.RouteTable;
 import smpnet.stack.stats.Counters;
@@ -21,6 +22,7 @@ import smpnet.stack.wire.MalformedPacketException;
  */
 public final class IpInput {
     private final Counters<IpStat> stats;
+    private final MbufAllocator alloc;
     private final RouteTable<IpInterface> routes;
     private final IpOutput output;
     private final Reassembly<Mbuf> reassembly;
@@ -32,7 +34,8 @@ public final class IpInput {
     private volatile IcmpErrors icmp;
 
     IpInput(Counters<IpStat> stats, RouteTable<IpInterface> routes, IpOutput output, Reassembly<Mbuf> reassembly,
-            SharedExclusiveLock ifAddr, boolean forwarding) {
+            SharedExclusiveLock ifAddr, boolean forwarding, MbufAllocator alloc) {
+        this.alloc = alloc;
         this.stats = stats;
         this.routes = routes;
         this.output = output;
@@ -164,6 +167,13 @@ public final class IpInput {
     /** Joins fragments in offset order: the first keeps its header, the others lose theirs (RFC 815). */
     private Mbuf join(List<Mbuf> frags) {
         Mbuf first = frags.getFirst();
+        if (!first.isWritable()) {
+            first = privateCopy(first);
+            if (first == null) {
+                for (int i = 1; i < frags.size(); i++) frags.get(i).freeChain();
+                return null;
+            }
+        }
         for (int i = 1; i < frags.size(); i++) {
             Mbuf f = frags.get(i);
             f.adj((f.getU8(0) & 0xf) * 4);
@@ -197,6 +207,11 @@ public final class IpInput {
             icmp.error(m, IcmpHeader.DEST_UNREACHABLE, IcmpHeader.CODE_FRAG_NEEDED, mtu);
             return;
         }
+        if (!m.isWritable()) { // a shared cluster: the TTL and checksum are rewritten in a private copy
+            m = privateCopy(m);
+            if (m == null) return;
+            h = view(m);
+        }
         h.decrementTtl();
         stats.increment(IpStat.FORWARDED);
         output.send(m, r, h.destination(), false, mtu);
@@ -206,6 +221,24 @@ public final class IpInput {
     void reassemblyTimedOut(Mbuf first, int fragments) {
         stats.add(IpStat.FRAGMENTS_TIMED_OUT, fragments);
         if (first != null) icmp.error(first, IcmpHeader.TIME_EXCEEDED, IcmpHeader.CODE_REASSEMBLY_EXCEEDED, 0);
+    }
+
+    /** A writable copy of packet {@code m} (freed); null, counted, when out of mbufs. */
+    private Mbuf privateCopy(Mbuf m) {
+        byte[] all = m.toBytes();
+        m.freeChain();
+        Mbuf c = alloc.fromBytes(all, 0, all.length, IpOutput.LINK_HEADROOM, Mbuf.M_NOWAIT);
+        if (c == null) stats.increment(IpStat.NO_BUFFERS);
+        return c;
+    }
+
+    /** The header view of a packet this layer already validated (a copy or a rebuilt datagram). */
+    private static Ipv4Header view(Mbuf m) {
+        try {
+            return new Ipv4Header(m.data(), m.pktLen());
+        } catch (MalformedPacketException e) {
+            throw new IllegalStateException("a validated header no longer validates", e);
+        }
     }
 
     private void drop(Mbuf m, IpStat why) {

@@ -26,7 +26,7 @@ public final class Ipv4 {
         IpInput[] in = new IpInput[1];
         reassembly = new Reassembly<>(REASSEMBLY_BUCKETS, () -> locks.mutex(LockInventory.IPQ), limits,
                 Mbuf::freeChain, (first, n) -> in[0].reassemblyTimedOut(first, n), locks::runEntryPoint, scheduler);
-        input = new IpInput(stats, routes, output, reassembly, locks.rwlock(LockInventory.IF_ADDR), forwarding);
+        input = new IpInput(stats, routes, output, reassembly, locks.rwlock(LockInventory.IF_ADDR), forwarding, alloc);
         in[0] = input;
     }
 
