@@ -45,14 +45,16 @@ final class Checker {
 
     void checkOrder(Object lock, LockClass cls, boolean exclusive) {
         ThreadState ts = state.get();
-        ts.acquiring = true;
-        if (ts.pendingSite != null) {
-            ts.pendingSite = null;
-        }
         if (ts.count(cls) == 0 && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE)
-                && ts.validated.contains(ThreadState.extend(ts.topChain(), cls, exclusive))) {
+                && ts.validated.contains(ThreadState.extend(ts.topChain(), cls, exclusive)) && !recordSites) {
+            ts.acquiring = ThreadState.VALIDATED; // locked() needs only to push
+            if (ts.pendingSite != null) {
+                ts.pendingSite = null; // left by an acquisition that never completed (interrupted)
+            }
             return;
         }
+        ts.acquiring = ThreadState.CHECKED;
+        ts.pendingSite = null;
         slowCheckOrder(ts, lock, cls, exclusive);
     }
 
@@ -84,7 +86,7 @@ final class Checker {
         try {
             reporter.publish(out);
         } catch (WitnessException e) {
-            ts.acquiring = false; // THROW: this acquisition ends here
+            ts.acquiring = ThreadState.NONE; // THROW: this acquisition ends here
             ts.pendingSite = null;
             throw e;
         }
@@ -182,11 +184,13 @@ final class Checker {
 
     void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
         ThreadState ts = state.get();
-        ts.acquiring = false;
-        if (ts.count(cls) != 0 || ts.pendingSite != null || recordSites) {
-            lockedSlow(ts, lock, cls, exclusive, tryLock);
-        } else {
+        byte checked = ts.acquiring;
+        ts.acquiring = ThreadState.NONE;
+        if (checked == ThreadState.VALIDATED && !tryLock
+                || ts.count(cls) == 0 && ts.pendingSite == null && !recordSites) {
             ts.push(lock, cls, exclusive, null);
+        } else {
+            lockedSlow(ts, lock, cls, exclusive, tryLock);
         }
     }
 
@@ -297,7 +301,7 @@ final class Checker {
             return;
         }
         boolean contention = kind == SleepKind.MUTEX_CONTENTION;
-        if (ts.acquiring && (contention || kind == SleepKind.SX_ACQUIRE)) {
+        if (ts.acquiring != ThreadState.NONE && (contention || kind == SleepKind.SX_ACQUIRE)) {
             return; // checkOrder of this acquisition already applied the kind rules
         }
         List<Report> out = new ArrayList<>(2);

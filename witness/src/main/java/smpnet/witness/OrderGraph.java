@@ -67,6 +67,7 @@ final class OrderGraph {
     private volatile LockClass[] byId = new LockClass[16];
     private volatile Edge[][] out = new Edge[16][];
     private int classCount; // guarded by this
+    private long searches; // guarded by this; for tests: the fast path must not search
     private final Map<Long, String> blessed = new ConcurrentHashMap<>();
     private final java.util.Set<Long> reported = new java.util.HashSet<>(); // guarded by this
     private final List<List<String>> declaredOrders = new ArrayList<>(); // guarded by this
@@ -266,6 +267,8 @@ final class OrderGraph {
 
     synchronized int reportedPairs() { return reported.size(); }
 
+    synchronized long searches() { return searches; }
+
     private static long pairKey(LockClass a, LockClass b) {
         int x = Math.min(a.id(), b.id());
         int y = Math.max(a.id(), b.id());
@@ -285,6 +288,7 @@ final class OrderGraph {
      */
     private List<Step> findPath(LockClass start, boolean startRequest, LockClass target, boolean targetHeld, Edge excluded,
                                 boolean declaredOnly) {
+        searches++;
         int states = classCount * 2;
         int[] parent = new int[states];
         Edge[] via = new Edge[states];

@@ -25,8 +25,11 @@ final class ThreadState {
     final LongSet validated = new LongSet();
     /** Stack captured by a slow-path checkOrder, kept as the site of the lock being acquired. */
     StackTraceElement[] pendingSite;
-    /** Set between checkOrder and locked: the kind checks of this acquisition are already done. */
-    boolean acquiring;
+    /** Between checkOrder and locked: NONE, CHECKED (kind checks done) or VALIDATED (fast path: push only). */
+    byte acquiring;
+    static final byte NONE = 0;
+    static final byte CHECKED = 1;
+    static final byte VALIDATED = 2;
     HandlerKind[] handlerKinds = new HandlerKind[2];
     String[] handlerNames = new String[2];
     int[] handlerBase = new int[2];

@@ -285,6 +285,12 @@ public final class Witness {
         return a != null && b != null && graph.edge(a, b) != null;
     }
 
+    /** Cycle searches made so far (a validated acquisition makes none): for tests and tuning. */
+    long searchCount() { return graph.searches(); }
+
+    /** Chain keys the calling thread has validated. */
+    int validatedChains() { return checker.validatedChains(); }
+
     /** Number of edges in the order graph. */
     public int orderCount() { return graph.edges().size(); }
 

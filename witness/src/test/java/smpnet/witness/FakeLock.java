@@ -12,6 +12,22 @@ final class FakeLock {
 
     static FakeLock mutex(Witness w, String name) { return of(w, name, LockKind.MUTEX, 0); }
 
+    /** One MUTEX-kind lock per name. */
+    static FakeLock[] mutexes(Witness w, String... names) {
+        FakeLock[] ls = new FakeLock[names.length];
+        for (int i = 0; i < names.length; i++) {
+            ls[i] = mutex(w, names[i]);
+        }
+        return ls;
+    }
+
+    /** A fresh witness that only counts: the tests read its reports. */
+    static Witness countingWitness() {
+        Witness w = Witness.newInstanceForTesting();
+        w.setPolicy(Policy.COUNT);
+        return w;
+    }
+
     static FakeLock of(Witness w, String name, LockKind kind, int flags) {
         return new FakeLock(w, w.lockClass(name, kind, flags));
     }

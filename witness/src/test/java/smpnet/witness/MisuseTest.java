@@ -14,8 +14,7 @@ class MisuseTest {
 
     @BeforeEach
     void fresh() {
-        w = Witness.newInstanceForTesting();
-        w.setPolicy(Policy.COUNT);
+        w = FakeLock.countingWitness();
         me = Thread.currentThread().getName();
     }
 

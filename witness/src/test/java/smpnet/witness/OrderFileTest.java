@@ -18,8 +18,7 @@ class OrderFileTest {
 
     @BeforeEach
     void fresh() {
-        w = Witness.newInstanceForTesting();
-        w.setPolicy(Policy.COUNT);
+        w = FakeLock.countingWitness();
     }
 
     private void learnSome() {

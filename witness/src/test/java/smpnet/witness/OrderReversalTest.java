@@ -16,8 +16,7 @@ class OrderReversalTest {
 
     @BeforeEach
     void fresh() {
-        w = Witness.newInstanceForTesting();
-        w.setPolicy(Policy.COUNT);
+        w = FakeLock.countingWitness();
     }
 
     @Test
@@ -77,10 +76,11 @@ class OrderReversalTest {
 
     @Test
     void reportedOncePerPairAndNeverSilentAfter() {
-        FakeLock a = FakeLock.mutex(w, "a");
-        FakeLock b = FakeLock.mutex(w, "b");
-        FakeLock c = FakeLock.mutex(w, "c");
-        FakeLock d = FakeLock.mutex(w, "d");
+        FakeLock[] l = FakeLock.mutexes(w, "a", "b", "c", "d");
+        FakeLock a = l[0];
+        FakeLock b = l[1];
+        FakeLock c = l[2];
+        FakeLock d = l[3];
         nest(a, b);
         nest(b, a);
         nest(b, a);
@@ -90,6 +90,24 @@ class OrderReversalTest {
         nest(d, c); // a different pair after the first report: found
         assertEquals(2, w.reportCount());
         assertEquals(List.of("d", "c"), w.reports().get(1).classes());
+    }
+
+    @Test
+    void validatedChainsCostNoSearchAndNoNewState() {
+        FakeLock a = FakeLock.mutex(w, "a");
+        FakeLock b = FakeLock.mutex(w, "b");
+        FakeLock c = FakeLock.mutex(w, "c");
+        nest(a, b, c);
+        long searches = w.searchCount();
+        int chains = w.validatedChains();
+        assertEquals(3, searches, "one search per learned edge: a->b, a->c, b->c");
+        assertEquals(3, chains, "[a], [a b], [a b c]");
+        for (int i = 0; i < 1000; i++) {
+            nest(a, b, c);
+        }
+        assertEquals(searches, w.searchCount());
+        assertEquals(chains, w.validatedChains());
+        assertEquals(0, w.reportCount());
     }
 
     @Test
@@ -115,14 +133,11 @@ class OrderReversalTest {
 
     @Test
     void fourClassCycleShowsWholeChain() {
-        FakeLock a = FakeLock.mutex(w, "a");
-        FakeLock b = FakeLock.mutex(w, "b");
-        FakeLock c = FakeLock.mutex(w, "c");
-        FakeLock d = FakeLock.mutex(w, "d");
-        nest(a, b);
-        nest(b, c);
-        nest(c, d);
-        nest(d, a);
+        FakeLock[] l = FakeLock.mutexes(w, "a", "b", "c", "d");
+        nest(l[0], l[1]);
+        nest(l[1], l[2]);
+        nest(l[2], l[3]);
+        nest(l[3], l[0]);
         Report r = w.reports().get(0);
         String t = Texts.noFrames(r.text());
         assertTrue(t.contains("  established order: a -> b -> c -> d\n  cycle: d -> a -> b -> c -> d\n"), t);

@@ -16,17 +16,10 @@ class OrderRulesTest {
 
     @BeforeEach
     void fresh() {
-        w = Witness.newInstanceForTesting();
-        w.setPolicy(Policy.COUNT);
+        w = FakeLock.countingWitness();
     }
 
-    private FakeLock[] mutexes(String... names) {
-        FakeLock[] ls = new FakeLock[names.length];
-        for (int i = 0; i < names.length; i++) {
-            ls[i] = FakeLock.mutex(w, names[i]);
-        }
-        return ls;
-    }
+    private FakeLock[] mutexes(String... names) { return FakeLock.mutexes(w, names); }
 
     @Test
     void declaredOrderViolationReportedTheFirstTime() {

@@ -16,8 +16,7 @@ class ShowTest {
 
     @BeforeEach
     void fresh() {
-        w = Witness.newInstanceForTesting();
-        w.setPolicy(Policy.COUNT);
+        w = FakeLock.countingWitness();
         w.setRecordSites(true);
     }
 

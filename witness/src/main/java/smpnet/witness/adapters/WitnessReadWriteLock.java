@@ -13,17 +13,16 @@ import smpnet.witness.Witness;
  */
 public class WitnessReadWriteLock extends ReentrantReadWriteLock {
     private static final long serialVersionUID = 1L;
-    private final transient Witness witness;
     private final transient LockClass cls;
     private final CheckedReadLock readView;
     private final CheckedWriteLock writeView;
 
     WitnessReadWriteLock(Witness witness, LockClass cls, boolean fair) {
         super(fair);
-        this.witness = witness;
         this.cls = cls;
-        this.readView = new CheckedReadLock(this);
-        this.writeView = new CheckedWriteLock(this);
+        CheckedOps ops = new CheckedOps(witness, cls, this);
+        this.readView = new CheckedReadLock(this, ops);
+        this.writeView = new CheckedWriteLock(this, ops);
     }
 
     /** The witness class of this lock, or null when unchecked. */
@@ -35,127 +34,62 @@ public class WitnessReadWriteLock extends ReentrantReadWriteLock {
     @Override
     public ReentrantReadWriteLock.WriteLock writeLock() { return writeView; }
 
-    void before(boolean exclusive) {
-        if (witness != null) {
-            witness.checkOrder(this, cls, exclusive, false);
-        }
-    }
-
-    void after(boolean exclusive, boolean viaTry) {
-        if (witness != null) {
-            witness.locked(this, cls, exclusive, viaTry);
-        }
-    }
-
-    void released(boolean exclusive) {
-        if (witness != null) {
-            witness.unlocked(this, cls, exclusive);
-        }
-    }
-
-    /** The read side. */
+    /** The read side: shared acquisitions. */
     static final class CheckedReadLock extends ReentrantReadWriteLock.ReadLock {
         private static final long serialVersionUID = 1L;
-        private final WitnessReadWriteLock outer;
+        private final transient CheckedOps ops;
 
-        CheckedReadLock(WitnessReadWriteLock outer) {
+        CheckedReadLock(WitnessReadWriteLock outer, CheckedOps ops) {
             super(outer);
-            this.outer = outer;
+            this.ops = ops;
         }
 
         @Override
-        public void lock() {
-            outer.before(false);
-            super.lock();
-            outer.after(false, false);
-        }
+        public void lock() { ops.lock(false, super::lock); }
 
         @Override
-        public void lockInterruptibly() throws InterruptedException {
-            outer.before(false);
-            super.lockInterruptibly();
-            outer.after(false, false);
-        }
+        public void lockInterruptibly() throws InterruptedException { ops.lockInterruptibly(false, super::lockInterruptibly); }
 
         @Override
-        public boolean tryLock() {
-            boolean ok = super.tryLock();
-            if (ok) {
-                outer.after(false, true);
-            }
-            return ok;
-        }
+        public boolean tryLock() { return ops.tryLock(false, super.tryLock()); }
 
         @Override
         public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
-            outer.before(false);
-            boolean ok = super.tryLock(timeout, unit);
-            if (ok) {
-                outer.after(false, false);
-            }
-            return ok;
+            return ops.tryLock(false, () -> super.tryLock(timeout, unit));
         }
 
         @Override
-        public void unlock() {
-            outer.released(false);
-            super.unlock();
-        }
+        public void unlock() { ops.unlock(false, super::unlock); }
     }
 
-    /** The write side. */
+    /** The write side: exclusive acquisitions; its conditions release this lock. */
     static final class CheckedWriteLock extends ReentrantReadWriteLock.WriteLock {
         private static final long serialVersionUID = 1L;
-        private final WitnessReadWriteLock outer;
+        private final transient CheckedOps ops;
 
-        CheckedWriteLock(WitnessReadWriteLock outer) {
+        CheckedWriteLock(WitnessReadWriteLock outer, CheckedOps ops) {
             super(outer);
-            this.outer = outer;
+            this.ops = ops;
         }
 
         @Override
-        public void lock() {
-            outer.before(true);
-            super.lock();
-            outer.after(true, false);
-        }
+        public void lock() { ops.lock(true, super::lock); }
 
         @Override
-        public void lockInterruptibly() throws InterruptedException {
-            outer.before(true);
-            super.lockInterruptibly();
-            outer.after(true, false);
-        }
+        public void lockInterruptibly() throws InterruptedException { ops.lockInterruptibly(true, super::lockInterruptibly); }
 
         @Override
-        public boolean tryLock() {
-            boolean ok = super.tryLock();
-            if (ok) {
-                outer.after(true, true);
-            }
-            return ok;
-        }
+        public boolean tryLock() { return ops.tryLock(true, super.tryLock()); }
 
         @Override
         public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
-            outer.before(true);
-            boolean ok = super.tryLock(timeout, unit);
-            if (ok) {
-                outer.after(true, false);
-            }
-            return ok;
+            return ops.tryLock(true, () -> super.tryLock(timeout, unit));
         }
 
         @Override
-        public void unlock() {
-            outer.released(true);
-            super.unlock();
-        }
+        public void unlock() { ops.unlock(true, super::unlock); }
 
         @Override
-        public Condition newCondition() {
-            Condition c = super.newCondition();
-            return outer.witness == null ? c : new WitnessCondition(outer.witness, outer, c);
-        }
+        public Condition newCondition() { return ops.condition(super.newCondition()); }
     }
 }

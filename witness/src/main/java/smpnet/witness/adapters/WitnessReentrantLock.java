@@ -12,74 +12,35 @@ import smpnet.witness.Witness;
  */
 public class WitnessReentrantLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
-    private final transient Witness witness;
     private final transient LockClass cls;
+    private final transient CheckedOps ops;
 
     WitnessReentrantLock(Witness witness, LockClass cls, boolean fair) {
         super(fair);
-        this.witness = witness;
         this.cls = cls;
+        this.ops = new CheckedOps(witness, cls, this);
     }
 
     /** The witness class of this lock, or null when unchecked. */
     public LockClass lockClass() { return cls; }
 
     @Override
-    public void lock() {
-        if (witness != null) {
-            witness.checkOrder(this, cls, true, false);
-        }
-        super.lock();
-        held(false);
-    }
+    public void lock() { ops.lock(true, super::lock); }
 
     @Override
-    public void lockInterruptibly() throws InterruptedException {
-        if (witness != null) {
-            witness.checkOrder(this, cls, true, false);
-        }
-        super.lockInterruptibly();
-        held(false);
-    }
+    public void lockInterruptibly() throws InterruptedException { ops.lockInterruptibly(true, super::lockInterruptibly); }
 
     @Override
-    public boolean tryLock() {
-        boolean ok = super.tryLock();
-        if (ok) {
-            held(true);
-        }
-        return ok;
-    }
+    public boolean tryLock() { return ops.tryLock(true, super.tryLock()); }
 
     @Override
     public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
-        if (witness != null) {
-            witness.checkOrder(this, cls, true, false);
-        }
-        boolean ok = super.tryLock(timeout, unit);
-        if (ok) {
-            held(false);
-        }
-        return ok;
-    }
-
-    private void held(boolean viaTry) {
-        if (witness != null) {
-            witness.locked(this, cls, true, viaTry);
-        }
+        return ops.tryLock(true, () -> super.tryLock(timeout, unit));
     }
 
     @Override
-    public void unlock() {
-        if (witness != null) {
-            witness.unlocked(this, cls, true);
-        }
-        super.unlock();
-    }
+    public void unlock() { ops.unlock(true, super::unlock); }
 
     @Override
-    public Condition newCondition() {
-        Condition c = super.newCondition();
-        return witness == null ? c : new WitnessCondition(witness, this, c);
-    }
+    public Condition newCondition() { return ops.condition(super.newCondition()); }
 }

@@ -1,0 +1,84 @@
+package smpnet.witness.adapters;
+
+import java.util.concurrent.locks.Condition;
+import smpnet.witness.LockClass;
+import smpnet.witness.Witness;
+
+/**
+ * The witness side of every adapter operation, shared by the ReentrantLock and ReentrantReadWriteLock
+ * adapters: report, run the JDK operation, report. With a null witness it only runs the operation.
+ */
+final class CheckedOps {
+    /** A JDK acquisition that may be interrupted. */
+    interface Interruptible {
+        void run() throws InterruptedException;
+    }
+
+    /** A timed JDK try-acquisition. */
+    interface Timed {
+        boolean run() throws InterruptedException;
+    }
+
+    private final Witness witness;
+    private final LockClass cls;
+    private final Object lock;
+
+    CheckedOps(Witness witness, LockClass cls, Object lock) {
+        this.witness = witness;
+        this.cls = cls;
+        this.lock = lock;
+    }
+
+    void lock(boolean exclusive, Runnable acquire) {
+        before(exclusive);
+        acquire.run();
+        after(exclusive, false);
+    }
+
+    void lockInterruptibly(boolean exclusive, Interruptible acquire) throws InterruptedException {
+        before(exclusive);
+        acquire.run();
+        after(exclusive, false);
+    }
+
+    /** An untimed try never waits: no order check; a success is recorded as a try. */
+    boolean tryLock(boolean exclusive, boolean obtained) {
+        if (obtained) {
+            after(exclusive, true);
+        }
+        return obtained;
+    }
+
+    /** A timed try may wait, so it is checked like a blocking acquisition. */
+    boolean tryLock(boolean exclusive, Timed attempt) throws InterruptedException {
+        before(exclusive);
+        boolean ok = attempt.run();
+        if (ok) {
+            after(exclusive, false);
+        }
+        return ok;
+    }
+
+    void unlock(boolean exclusive, Runnable release) {
+        if (witness != null) {
+            witness.unlocked(lock, cls, exclusive);
+        }
+        release.run();
+    }
+
+    Condition condition(Condition c) {
+        return witness == null ? c : new WitnessCondition(witness, lock, c);
+    }
+
+    private void before(boolean exclusive) {
+        if (witness != null) {
+            witness.checkOrder(lock, cls, exclusive, false);
+        }
+    }
+
+    private void after(boolean exclusive, boolean viaTry) {
+        if (witness != null) {
+            witness.locked(lock, cls, exclusive, viaTry);
+        }
+    }
+}
