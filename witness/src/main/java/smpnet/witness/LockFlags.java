@@ -17,8 +17,15 @@ public final class LockFlags {
      * acquisitions of such classes cannot deadlock and is not reported.
      */
     public static final int READERS_PASS_WRITERS = 1 << 4;
+    /**
+     * Every sleep of the holder releases the lock and takes it back afterwards (Giant, as FreeBSD's msleep and
+     * sleepable-lock waits drop it). A thread holding it never waits for a SLEEPABLE lock while still holding
+     * it, so "this class, then a sleepable class" is no wait-for order: it is neither learned nor part of any
+     * cycle (declared ones included), and re-taking this lock after a sleep, under sleepable locks, is fine.
+     */
+    public static final int SLEEP_DROPS = 1 << 5;
 
-    private static final String[] NAMES = {"RECURSABLE", "DUPOK", "NOWITNESS", "QUIET", "READERS_PASS_WRITERS"};
+    private static final String[] NAMES = {"RECURSABLE", "DUPOK", "NOWITNESS", "QUIET", "READERS_PASS_WRITERS", "SLEEP_DROPS"};
 
     /** The flags as text, e.g. "RECURSABLE,DUPOK"; "none" for 0. Used in reports and order files. */
     public static String names(int flags) {

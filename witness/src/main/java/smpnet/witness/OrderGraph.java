@@ -188,6 +188,9 @@ final class OrderGraph {
     }
 
     private Finding learnOne(LockClass from, boolean fromEx, LockClass to, boolean toEx, String thread, StackTraceElement[] stack) {
+        if (!waitsFor(from, to)) {
+            return null;
+        }
         int bit = Edge.typeBit(fromEx, toEx);
         Edge e = edge(from, to);
         if (e != null && e.has(bit)) {
@@ -275,6 +278,11 @@ final class OrderGraph {
         return ((long) x << 32) | (y & 0xFFFFFFFFL);
     }
 
+    /** False for "a SLEEP_DROPS class, then a sleepable one": waiting for the second releases the first. */
+    static boolean waitsFor(LockClass from, LockClass to) {
+        return !(from.has(LockFlags.SLEEP_DROPS) && to.kind() == LockKind.SLEEPABLE);
+    }
+
     /** A thread asking for c in mode request blocks behind a holder in mode held (see README, "Read/write rules"). */
     static boolean conflicts(LockClass c, boolean request, boolean held) {
         return request || held || !c.has(LockFlags.READERS_PASS_WRITERS);
@@ -312,7 +320,7 @@ final class OrderGraph {
                 continue;
             }
             for (Edge e : row) {
-                if (e == null || e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED)) {
+                if (e == null || e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED) || !waitsFor(e.from, e.to)) {
                     continue;
                 }
                 for (int t = 0; t < 4; t++) {

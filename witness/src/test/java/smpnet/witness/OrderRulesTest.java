@@ -198,4 +198,26 @@ class OrderRulesTest {
         nestModes(b, true, a, false); // b exclusive then a: T1 (a excl) wants b (shared) behind b's writer
         assertEquals(1, w.reportCount());
     }
+
+    @Test
+    void giantRetakenUnderASleepableLockAfterASleepIsNoReversal() {
+        w.declareOrder("Giant", "sblock", "so_rcv");
+        FakeLock giant = FakeLock.of(w, "Giant", LockKind.SLEEPABLE, LockFlags.RECURSABLE | LockFlags.SLEEP_DROPS);
+        FakeLock sblock = FakeLock.of(w, "sblock", LockKind.SLEEPABLE, 0);
+        FakeLock rcv = FakeLock.mutex(w, "so_rcv");
+        giant.lock();
+        sblock.lock(); // may sleep: Giant is dropped meanwhile, so Giant -> sblock is no wait-for order
+        giant.unlock(); // a cv wait drops Giant...
+        giant.lock(); // ...and takes it back under sblock
+        rcv.lock();
+        rcv.unlock();
+        giant.unlock();
+        sblock.unlock();
+        assertEquals(0, w.reportCount(), w.reports().toString());
+        // A mutex is not dropped by a sleep: so_rcv -> Giant reverses the learned Giant -> so_rcv (the declared
+        // path Giant -> sblock -> so_rcv starts with a step that is no wait-for order), and Giant is sleepable.
+        nest(rcv, giant);
+        assertEquals(List.of(ReportKind.SLEEP_WITH_LOCK, ReportKind.LOCK_ORDER_REVERSAL),
+                w.reports().stream().map(Report::kind).collect(java.util.stream.Collectors.toList()));
+    }
 }
