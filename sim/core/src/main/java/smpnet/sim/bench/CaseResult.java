@@ -5,11 +5,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Everything measured for one case: its measured runs, their merged latency histogram (nanoseconds),
- * how its child JVM was pinned, the child's final packet accounting, and (for profiled cases) its most
+ * how its child JVM was pinned, how long its warm-up took, the child's final packet accounting, and (for profiled cases) its most
  * contended lock classes.
  */
-public record CaseResult(BenchCase benchCase, String pinning, List<RunSample> runs, Histogram latency,
-                         Tally settled, List<LockContention> locks) {
+public record CaseResult(BenchCase benchCase, String pinning, long warmupNanos, List<RunSample> runs,
+                         Histogram latency, Tally settled, List<LockContention> locks) {
 
     public CaseResult {
         if (runs.isEmpty()) throw new IllegalArgumentException("a case needs at least one measured run");

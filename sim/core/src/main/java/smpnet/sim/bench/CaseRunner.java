@@ -29,8 +29,9 @@ final class CaseRunner {
     static final long QUIET_JIT_MILLIS = 10;
 
     /**
-     * Runs case {@code c} on {@code w}: warm-up of at least {@code warmupNanos}, longer (up to
-     * {@code maxWarmupNanos}) while the JIT is still compiling, then {@code runs} measured runs.
+     * Runs case {@code c} on {@code w}: a warm-up of at least {@code warmupNanos} of CPU time, longer (up
+     * to {@code maxWarmupNanos} of wall time) while the JIT is still compiling, then {@code runs} measured
+     * runs. A profiled case switches lock profiling on for its duration.
      */
     Outcome run(BenchCase c, ReceiveWorkload w, long warmupNanos, long maxWarmupNanos, int runs, long runNanos,
                 Consumer<String> progress) throws Exception {
@@ -40,7 +41,7 @@ final class CaseRunner {
         try (w) {
             w.start();
             long warm = warmUp(warmupNanos, maxWarmupNanos);
-            progress.accept(String.format(java.util.Locale.ROOT, "warm-up %.1f s", warm / 1e9));
+            progress.accept(ChildProtocol.warmup(warm));
             if (c.profiled()) LockProfiles.reset();
             w.takeLatency();
             for (int i = 0; i < runs; i++) {
@@ -53,6 +54,8 @@ final class CaseRunner {
             List<LockContention> locks = c.profiled() ? LockProfiles.snapshot() : List.of();
             Tally settled = w.stop(SETTLE_NANOS);
             return new Outcome(samples, latencies, settled, locks);
+        } finally {
+            if (c.profiled()) LockProfiles.stop();
         }
     }
 

@@ -49,6 +49,7 @@ final class ChildLauncher {
         Histogram latency = new Histogram(3);
         List<LockContention> locks = new ArrayList<>();
         Tally settled = null;
+        long warmup = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 String kind = ChildProtocol.kind(line);
@@ -61,6 +62,9 @@ final class ChildLauncher {
                     latency.add(ChildProtocol.decode(f.get("latency")));
                     log.printf("    run %d/%d: %,.0f packets/s, %.2f CPUs busy%n", samples.size(), runs,
                             s.packetsPerSecond(), s.cpuUse());
+                } else if (kind.equals(ChildProtocol.WARMUP)) {
+                    warmup = ChildProtocol.parseWarmup(ChildProtocol.fields(line));
+                    log.printf("    warm-up %.1f s%n", warmup / 1e9);
                 } else if (kind.equals(ChildProtocol.LOCK)) {
                     locks.add(ChildProtocol.parseLock(ChildProtocol.fields(line)));
                 } else {
@@ -77,7 +81,7 @@ final class ChildLauncher {
             throw new IOException("child for " + c.title() + " failed (exit " + p.exitValue() + ", "
                     + samples.size() + " of " + runs + " runs reported)");
         }
-        return new CaseResult(c, pinning(c.cpus()), samples, latency, settled, locks);
+        return new CaseResult(c, pinning(c.cpus()), warmup, samples, latency, settled, locks);
     }
 
     private List<String> command(BenchCase c, long warmupNanos, long maxWarmupNanos, int runs, long runNanos) {

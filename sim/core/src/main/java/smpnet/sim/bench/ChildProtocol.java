@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The lines a child JVM prints on its standard output to report to the parent, one record per line:
  * <pre>
+ *   @warmup wall=NANOS                                                           the warm-up's length
  *   @run generated=G received=R dropped=D wall=NANOS cpu=NANOS latency=BASE64   one measured run
  *   @lock class=NAME acquisitions=A contended=C wait=NANOS hold=NANOS          one profiled lock class
  *   @end generated=G received=R dropped=D                                      the settled accounting
@@ -20,6 +21,7 @@ final class ChildProtocol {
     static final String RUN = "@run";
     static final String LOCK = "@lock";
     static final String END = "@end";
+    static final String WARMUP = "@warmup";
 
     private ChildProtocol() {}
 
@@ -33,6 +35,15 @@ final class ChildProtocol {
                 + " contended=" + c.contended() + " wait=" + c.waitNanos() + " hold=" + c.holdNanos();
     }
 
+    static String warmup(long wallNanos) {
+        return WARMUP + " wall=" + wallNanos;
+    }
+
+    /** The warm-up's length from a {@link #WARMUP} record's fields. */
+    static long parseWarmup(Map<String, String> f) {
+        return num(f, "wall");
+    }
+
     static String end(Tally t) {
         return END + " " + tally(t);
     }
@@ -41,9 +52,9 @@ final class ChildProtocol {
         return "generated=" + t.generated() + " received=" + t.received() + " dropped=" + t.dropped();
     }
 
-    /** The record type of a line ({@link #RUN}, {@link #LOCK}, {@link #END}), or null for pass-through. */
+    /** The record type of a line ({@link #WARMUP}, {@link #RUN}, {@link #LOCK}, {@link #END}), or null. */
     static String kind(String line) {
-        for (String k : new String[] {RUN, LOCK, END}) {
+        for (String k : new String[] {WARMUP, RUN, LOCK, END}) {
             if (line.startsWith(k + " ")) return k;
         }
         return null;

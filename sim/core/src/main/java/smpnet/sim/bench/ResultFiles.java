@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * Numbers use a fixed format (packets/s to 0.1, CPU use to 0.001, latency in microseconds to 0.1).
  */
 public final class ResultFiles {
-    public static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,runs,pps_min,pps_median,pps_max,"
+    public static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,warmup_s,runs,pps_min,pps_median,pps_max,"
             + "cpu_busy,pps_per_cpu_second,latency_p50_us,latency_p99_us,received,drops,balanced,jdk,cores,jvm_flags";
     public static final String LOCKS_HEADER = "subject,cpus,payload_bytes,lock_class,acquisitions,contended,wait_ns,hold_ns";
 
@@ -37,7 +37,8 @@ public final class ResultFiles {
             BenchCase k = c.benchCase();
             Spread pps = c.packetsPerSecond();
             sb.append(String.join(",", k.subject().label(), Integer.toString(k.cpus()),
-                    Integer.toString(k.payload()), csv(c.pinning()), Integer.toString(c.runs().size()),
+                    Integer.toString(k.payload()), csv(c.pinning()), f1(c.warmupNanos() / 1e9),
+                    Integer.toString(c.runs().size()),
                     f1(pps.min()), f1(pps.median()), f1(pps.max()), f3(c.cpuUse()),
                     f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)), Long.toString(c.received()),
                     Long.toString(c.drops()), Boolean.toString(c.balanced()), csv(e.jdk()),
@@ -85,7 +86,8 @@ public final class ResultFiles {
         BenchCase k = c.benchCase();
         Spread pps = c.packetsPerSecond();
         return "{\"subject\": " + str(k.subject().label()) + ", \"cpus\": " + k.cpus() + ", \"payloadBytes\": "
-                + k.payload() + ", \"pinning\": " + str(c.pinning()) + ", \"pps\": {\"min\": " + f1(pps.min())
+                + k.payload() + ", \"pinning\": " + str(c.pinning()) + ", \"warmupSeconds\": " + f1(c.warmupNanos() / 1e9)
+                + ", \"pps\": {\"min\": " + f1(pps.min())
                 + ", \"median\": " + f1(pps.median()) + ", \"max\": " + f1(pps.max()) + ", \"runs\": ["
                 + c.runs().stream().map(s -> f1(s.packetsPerSecond())).collect(Collectors.joining(", "))
                 + "]}, \"cpuBusy\": " + f3(c.cpuUse()) + ", \"ppsPerCpuSecond\": " + f1(c.packetsPerCpuSecond())

@@ -55,7 +55,11 @@ final class StackUdpWorkload implements ReceiveWorkload {
             dports[f] = flow[1];
             hashes[f] = flow[2];
             flowsOfQueue[flow[3]][filled[flow[3]]++] = f;
-            sockets[f] = host.bindUdp(dports[f]);
+        }
+        // Queue by queue: the sockets (and pcbs) of one ithread are allocated together, so few of them
+        // share a cache line with another ithread's, which would make every delivery a line transfer.
+        for (int[] ofQueue : flowsOfQueue) {
+            for (int f : ofQueue) sockets[f] = host.bindUdp(dports[f]);
         }
         FlowFrames frames = new FlowFrames(host.nic().mac(), MacAddress.local(0x5e_0001), SRC_IP, host.address(),
                 sports, dports, hashes, payload);

@@ -22,10 +22,14 @@ class ChildProtocolTest {
     }
 
     @Test
-    void lockAndEndLines() {
+    void warmupLockAndEndLines() {
         String lock = ChildProtocol.lock(new LockContention("udbinfo rw", 9, 3, 40, 50));
         assertEquals("@lock class=udbinfo_rw acquisitions=9 contended=3 wait=40 hold=50", lock);
         assertEquals(new LockContention("udbinfo_rw", 9, 3, 40, 50), ChildProtocol.parseLock(ChildProtocol.fields(lock)));
+        String warmup = ChildProtocol.warmup(2_500_000_000L);
+        assertEquals("@warmup wall=2500000000", warmup);
+        assertEquals(ChildProtocol.WARMUP, ChildProtocol.kind(warmup));
+        assertEquals(2_500_000_000L, ChildProtocol.parseWarmup(ChildProtocol.fields(warmup)));
         String end = ChildProtocol.end(new Tally(5, 4, 1));
         assertEquals("@end generated=5 received=4 dropped=1", end);
         assertEquals(new Tally(5, 4, 1), ChildProtocol.parseTally(ChildProtocol.fields(end)));

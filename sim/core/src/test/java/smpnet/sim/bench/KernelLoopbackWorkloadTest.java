@@ -18,8 +18,8 @@ class KernelLoopbackWorkloadTest {
                 lines::add);
         assertEquals(2, o.runs().size());
         assertEquals(3, lines.size());
-        assertEquals(null, ChildProtocol.kind(lines.get(0)));
-        assertTrue(lines.get(0).startsWith("warm-up "), lines.get(0));
+        assertEquals(ChildProtocol.WARMUP, ChildProtocol.kind(lines.get(0)));
+        assertTrue(ChildProtocol.parseWarmup(ChildProtocol.fields(lines.get(0))) > 0, lines.get(0));
         for (int i = 0; i < 2; i++) {
             assertEquals(o.runs().get(i), ChildProtocol.parseRun(ChildProtocol.fields(lines.get(i + 1))));
         }

@@ -29,6 +29,7 @@ class ResultFilesTest {
         Tally settled = runs.stream().map(RunSample::tally).reduce(Tally.ZERO,
                 (a, b) -> new Tally(a.generated() + b.generated(), a.received() + b.received(), a.dropped() + b.dropped()));
         return new CaseResult(new BenchCase(s, cpus, 64, profiled), cpus == 1 ? "taskset -c 0" : "taskset -c 0-1",
+                1_500_000_000L,
                 runs, latency(), settled, locks);
     }
 
@@ -47,9 +48,9 @@ class ResultFilesTest {
     void resultsCsv() {
         String flags = "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"\n";
         assertEquals(ResultFiles.RESULTS_HEADER + "\n"
-                + "kernel,1,64,taskset -c 0,3,100.0,200.0,300.0,1.000,200.0,1.0,1.5,600,0,true," + flags
-                + "fine,1,64,taskset -c 0,1,2000.0,2000.0,2000.0,1.000,2000.0,1.0,1.5,2000,500,true," + flags
-                + "fine,2,64,taskset -c 0-1,1,4000.0,4000.0,4000.0,1.500,2666.7,1.0,1.5,4000,0,true," + flags,
+                + "kernel,1,64,taskset -c 0,1.5,3,100.0,200.0,300.0,1.000,200.0,1.0,1.5,600,0,true," + flags
+                + "fine,1,64,taskset -c 0,1.5,1,2000.0,2000.0,2000.0,1.000,2000.0,1.0,1.5,2000,500,true," + flags
+                + "fine,2,64,taskset -c 0-1,1.5,1,4000.0,4000.0,4000.0,1.500,2666.7,1.0,1.5,4000,0,true," + flags,
                 ResultFiles.resultsCsv(report()));
     }
 
@@ -72,17 +73,17 @@ class ResultFilesTest {
                   "warmupCpuSeconds": 0.500,
                   "results": [
                     {"subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
-                "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
+                "warmupSeconds": 1.5, "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 200.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 600, "drops": 0, \
                 "balanced": true},
                     {"subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
-                "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
+                "warmupSeconds": 1.5, "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 2000.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 2000, "drops": 500, \
                 "balanced": true},
                     {"subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
-                "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
+                "warmupSeconds": 1.5, "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
                 "cpuBusy": 1.500, "ppsPerCpuSecond": 2666.7, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 4000, "drops": 0, \
                 "balanced": true}
@@ -120,7 +121,7 @@ class ResultFilesTest {
 
     @Test
     void unbalancedAccountingIsShownInTheTable() {
-        CaseResult c = new CaseResult(new BenchCase(Subject.GIANT, 1, 64, false), "unpinned",
+        CaseResult c = new CaseResult(new BenchCase(Subject.GIANT, 1, 64, false), "unpinned", 0,
                 List.of(sample(10, 0, SECOND)), latency(), new Tally(12, 10, 0), List.of());
         String table = ReportTable.render(new BenchReport(report().env(), List.of(c)));
         assertEquals("giant      1            10  (10 .. 10)                   1.00           10       1.0       1.5"

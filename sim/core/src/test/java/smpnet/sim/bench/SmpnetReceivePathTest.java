@@ -3,9 +3,11 @@ package smpnet.sim.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import smpnet.locking.LockProfiler;
 import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.witness.junit.WitnessExtension;
 
@@ -30,5 +32,15 @@ class SmpnetReceivePathTest {
         long measured = o.runs().stream().mapToLong(r -> r.tally().received()).sum();
         long recorded = o.latencies().stream().mapToLong(h -> h.getTotalCount()).sum();
         assertTrue(measured <= t.received() && recorded <= t.received(), measured + " " + recorded + " " + t);
+    }
+
+    @Test
+    void aProfiledRunSwitchesProfilingOnAndOffAgain() throws Exception {
+        BenchCase c = new BenchCase(Subject.GIANT, 2, 64, true);
+        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 20 * MS, 1, 40 * MS,
+                line -> assertEquals(LockProfiler.Mode.CONTENDED, LockProfiler.mode()));
+        assertEquals(LockProfiler.Mode.OFF, LockProfiler.mode());
+        assertEquals(o.settled().generated(), o.settled().received());
+        for (LockContention l : o.locks()) assertEquals(l.acquisitions(), l.contended(), l.toString());
     }
 }
