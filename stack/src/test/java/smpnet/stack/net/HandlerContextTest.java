@@ -12,17 +12,20 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.witness.Report;
 import smpnet.witness.ReportKind;
+import smpnet.witness.junit.ExpectReport;
 import smpnet.witness.Witness;
 
 /**
  * The interrupt thread runs the input handler inside witness's ithread context and inside the host's entry
- * point: a handler that would sleep is reported, and Giant is held around it in the giant modes. (No
- * WitnessExtension here: the test provokes a report on purpose and checks it.)
+ * point: a handler that would sleep is reported, and Giant is held around it in the giant modes. (The
+ * witness extension runs here too; the one report the test provokes is declared with @ExpectReport.)
  */
 @ExtendWith(MbufLeakExtension.class)
 class HandlerContextTest {
 
     @Test
+    @ExpectReport(kind = ReportKind.SLEEP_IN_HANDLER, classes = "test_sleepable_in_ithread",
+            reason = "the test provokes the report and checks it")
     void sleepingInTheInputHandlerIsReportedAsAnIthreadMisuse() {
         TestHost h = new TestHost("ctx", 1, LockMode.FINE, NicConfig.of(1));
         SxLock sleepable = new SxLock("test_sleepable_in_ithread");

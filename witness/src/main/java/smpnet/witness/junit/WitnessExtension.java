@@ -17,7 +17,8 @@ import smpnet.witness.Witness;
  * Fails a test if, while it ran, any thread (the test's, an executor's, any) made a witness report: a
  * lock-order reversal or a lock misuse. The failure message is the report text. Use with
  * {@code @ExtendWith(WitnessExtension.class)}; it switches witness on for the JVM before the test class runs.
- * Reports that are QUIET or covered by {@link AllowLockOrder} do not fail the test.
+ * Reports that are QUIET, covered by {@link AllowLockOrder}, or declared by {@link ExpectReport} (a test
+ * that provokes a report on purpose) do not fail the test.
  *
  * <p>Witness is one per JVM: an order learned in one test counts in the next, and a reversal is reported
  * once, so it fails the first test that produces it.
@@ -57,15 +58,27 @@ public final class WitnessExtension implements BeforeAllCallback, BeforeEachCall
             r.close();
         }
         ConcurrentLinkedQueue<Report> seen = store.remove("seen", ConcurrentLinkedQueue.class);
+        List<ExpectReport> expected = new ArrayList<>();
+        context.getTestClass().ifPresent(c -> expected.addAll(List.of(c.getAnnotationsByType(ExpectReport.class))));
+        context.getTestMethod().ifPresent(m -> expected.addAll(List.of(m.getAnnotationsByType(ExpectReport.class))));
         List<Report> failing = new ArrayList<>();
         for (Report r : seen) {
-            if (!r.quiet() && !r.allowed()) {
+            if (!r.quiet() && !r.allowed() && !isExpected(r, expected)) {
                 failing.add(r);
             }
         }
         if (!failing.isEmpty()) {
             throw new AssertionFailedError(message(failing, context.getExecutionException()));
         }
+    }
+
+    private static boolean isExpected(Report r, List<ExpectReport> expected) {
+        for (ExpectReport e : expected) {
+            if (e.kind() == r.kind() && List.of(e.classes()).equals(r.classes())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String message(List<Report> reports, Optional<Throwable> alsoFailed) {

@@ -19,6 +19,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 import org.junit.platform.engine.TestExecutionResult;
+import smpnet.witness.ReportKind;
 import smpnet.witness.adapters.WitnessLocks;
 
 /**
@@ -163,6 +164,45 @@ class WitnessExtensionTest {
         String r = run(selectMethod(Allowed.class, "sameReversalWithoutTheAnnotation")).get(0);
         assertTrue(r.startsWith("sameReversalWithoutTheAnnotation(): FAILED\nwitness: 1 report during this test\n"), r);
         assertEquals("cleanTest(): SUCCESSFUL", run(selectMethod(Allowed.class, "cleanTest")).get(0));
+    }
+
+    static void sleepHolding(String queueName, String statsName) throws InterruptedException {
+        ReentrantLock queue = WitnessLocks.reentrantLock(queueName);
+        ReentrantLock stats = WitnessLocks.reentrantLock(statsName);
+        Condition nonEmpty = queue.newCondition();
+        stats.lock();
+        queue.lock();
+        try {
+            nonEmpty.awaitNanos(1);
+        } finally {
+            queue.unlock();
+            stats.unlock();
+        }
+    }
+
+    @ExtendWith(WitnessExtension.class)
+    @EnabledIf("smpnet.witness.junit.WitnessExtensionTest#inKit")
+    static class Expected {
+        @Test
+        @ExpectReport(kind = ReportKind.SLEEP_WITH_LOCK, classes = "expect.stats", reason = "the test checks it")
+        void provokesTheDeclaredReport() throws Exception {
+            sleepHolding("expect.queue", "expect.stats");
+        }
+
+        @Test
+        @ExpectReport(kind = ReportKind.SLEEP_WITH_LOCK, classes = "expect.other", reason = "names another class")
+        void provokesAnotherReport() throws Exception {
+            sleepHolding("expect.queue2", "expect.stats2");
+        }
+    }
+
+    @Test
+    void expectedReportDoesNotFailItsTestButOthersDo() {
+        assertEquals("provokesTheDeclaredReport(): SUCCESSFUL",
+                run(selectMethod(Expected.class, "provokesTheDeclaredReport")).get(0));
+        String r = run(selectMethod(Expected.class, "provokesAnotherReport")).get(0);
+        assertTrue(r.startsWith("provokesAnotherReport(): FAILED\nwitness: 1 report during this test\n"), r);
+        assertTrue(r.contains("  offending lock: expect.stats2 (mutex, exclusive)\n"), r);
     }
 
     @Test
