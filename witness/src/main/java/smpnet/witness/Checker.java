@@ -45,7 +45,9 @@ final class Checker {
 
     void checkOrder(Object lock, LockClass cls, boolean exclusive) {
         ThreadState ts = state.get();
-        if (ts.count(cls) == 0 && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE)
+        // A key is validated only when cls was not held: the same key (same held classes) means it still
+        // is not, so no recursion or duplicate check is needed here.
+        if ((ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE)
                 && ts.validated.contains(ThreadState.extend(ts.topChain(), cls, exclusive)) && !recordSites) {
             ts.acquiring = ThreadState.VALIDATED; // locked() needs only to push
             if (ts.pendingSite != null) {
@@ -60,7 +62,8 @@ final class Checker {
 
     private void slowCheckOrder(ThreadState ts, Object lock, LockClass cls, boolean exclusive) {
         List<Report> out = new ArrayList<>(1);
-        if (ts.count(cls) > 0) {
+        boolean sameClassHeld = ts.holds(cls);
+        if (sameClassHeld) {
             int i = ts.find(lock);
             if (i >= 0) {
                 recursion(ts, i, cls, exclusive, out);
@@ -79,7 +82,7 @@ final class Checker {
         long key = ThreadState.extend(ts.topChain(), cls, exclusive);
         if (!ts.validated.contains(key)) {
             kindRules(ts, cls, exclusive, out);
-            if (learnOrder(ts, cls, exclusive, out)) {
+            if (learnOrder(ts, cls, exclusive, out) && !sameClassHeld) {
                 ts.validated.add(key);
             }
         }
@@ -187,7 +190,7 @@ final class Checker {
         byte checked = ts.acquiring;
         ts.acquiring = ThreadState.NONE;
         if (checked == ThreadState.VALIDATED && !tryLock
-                || ts.count(cls) == 0 && ts.pendingSite == null && !recordSites) {
+                || ts.pendingSite == null && !recordSites && !ts.holds(cls)) {
             ts.push(lock, cls, exclusive, null);
         } else {
             lockedSlow(ts, lock, cls, exclusive, tryLock);
@@ -197,7 +200,7 @@ final class Checker {
     private void lockedSlow(ThreadState ts, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
         StackTraceElement[] site = ts.pendingSite;
         ts.pendingSite = null;
-        if (ts.count(cls) != 0 && heldAgain(ts, lock, cls, exclusive, tryLock)) {
+        if (ts.holds(cls) && heldAgain(ts, lock, cls, exclusive, tryLock)) {
             return;
         }
         if (recordSites && site == null) {

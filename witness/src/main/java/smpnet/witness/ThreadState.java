@@ -19,8 +19,6 @@ final class ThreadState {
     long[] chain = new long[8];
     StackTraceElement[][] sites = new StackTraceElement[8][];
     int depth;
-    /** Held entries per class id: zero means "no lock of this class held", the common fast answer. */
-    int[] classCount = new int[16];
     /** Chain keys this thread has already validated (no new edge, no report). */
     final LongSet validated = new LongSet();
     /** Stack captured by a slow-path checkOrder, kept as the site of the lock being acquired. */
@@ -45,18 +43,24 @@ final class ThreadState {
 
     /** Chain key after pushing (c, exclusive) on top of prefix key {@code prev}; never zero. */
     static long extend(long prev, LockClass c, boolean exclusive) {
-        long h = (prev ^ token(c, exclusive)) * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 29;
-        h *= 0xBF58476D1CE4E5B9L;
-        h ^= h >>> 32;
+        // Multiply-then-add (not xor) so that no (prefix, token) pair cancels out, then murmur3's finaliser.
+        long h = prev * 0x9E3779B97F4A7C15L + token(c, exclusive) + 0x632BE59BD9B4E019L;
+        h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+        h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
         return h == 0 ? 1 : h;
     }
 
     long topChain() { return depth == 0 ? 0 : chain[depth - 1]; }
 
-    int count(LockClass c) {
-        int id = c.id();
-        return id < classCount.length ? classCount[id] : 0;
+    /** True if a lock of class c is held (a scan: only slow paths ask; validated chain keys answer the rest). */
+    boolean holds(LockClass c) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (classes[i] == c) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean exclusive(int i) { return exclusiveHolds[i] > 0; }
@@ -72,9 +76,8 @@ final class ThreadState {
 
     void push(Object lock, LockClass c, boolean exclusive, StackTraceElement[] site) {
         int i = depth;
-        int id = c.id();
-        if (i == locks.length || id >= classCount.length) {
-            grow(id);
+        if (i == locks.length) {
+            grow();
         }
         // Slots above depth keep their last lock and class: re-pushing the same nesting then stores no
         // reference (reference stores pay GC write barriers, the main cost here). The stale entries
@@ -91,14 +94,12 @@ final class ThreadState {
             sites[i] = site;
         }
         chain[i] = extend(i == 0 ? 0 : chain[i - 1], c, exclusive);
-        classCount[id]++;
         depth = i + 1;
     }
 
     /** Removes the top entry, which is held once: the common release. */
     void pop() {
         int i = --depth;
-        classCount[classes[i].id()]--;
         if (sites[i] != null) {
             sites[i] = null;
         }
@@ -106,7 +107,6 @@ final class ThreadState {
 
     /** Removes entry i (usually the top) and rehashes the chain above it. */
     void remove(int i) {
-        classCount[classes[i].id()]--;
         int tail = depth - i - 1;
         if (tail > 0) {
             System.arraycopy(locks, i + 1, locks, i, tail);
@@ -129,13 +129,7 @@ final class ThreadState {
         }
     }
 
-    private void grow(int classId) {
-        if (classId >= classCount.length) {
-            classCount = Arrays.copyOf(classCount, Math.max(classId + 1, classCount.length * 2));
-        }
-        if (depth < locks.length) {
-            return;
-        }
+    private void grow() {
         int n = locks.length * 2;
         locks = Arrays.copyOf(locks, n);
         classes = Arrays.copyOf(classes, n);

@@ -93,6 +93,30 @@ class OrderReversalTest {
     }
 
     @Test
+    void chainKeysDifferForEveryShortPrefix() {
+        java.util.Set<Long> keys = new java.util.HashSet<>();
+        LockClass[] cs = new LockClass[8];
+        for (int i = 0; i < cs.length; i++) {
+            cs[i] = w.lockClass("k" + i, LockKind.MUTEX, 0);
+        }
+        int n = 0;
+        for (LockClass a : cs) {
+            for (boolean ax : new boolean[] {false, true}) {
+                long ka = ThreadState.extend(0, a, ax);
+                keys.add(ka);
+                n++;
+                for (LockClass b : cs) {
+                    for (boolean bx : new boolean[] {false, true}) {
+                        keys.add(ThreadState.extend(ka, b, bx));
+                        n++;
+                    }
+                }
+            }
+        }
+        assertEquals(n, keys.size(), "the same class twice, shared then exclusive, must not collide with its prefix");
+    }
+
+    @Test
     void validatedChainsCostNoSearchAndNoNewState() {
         FakeLock a = FakeLock.mutex(w, "a");
         FakeLock b = FakeLock.mutex(w, "b");
