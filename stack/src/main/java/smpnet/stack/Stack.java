@@ -23,6 +23,7 @@ import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.net.IfAddress;
 import smpnet.stack.net.Ifnet;
+import smpnet.stack.net.Loopback;
 import smpnet.stack.net.MacAddress;
 import smpnet.stack.net.NicConfig;
 import smpnet.stack.net.PcapWriter;
@@ -33,6 +34,7 @@ import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.udp.Udp;
 import smpnet.stack.udp.UdpStat;
+import smpnet.stack.wire.EthernetHeader;
 import smpnet.stack.wire.Ipv4Header;
 
 /**
@@ -73,6 +75,8 @@ public final class Stack implements AutoCloseable {
     /** Filled by the configuring thread before {@link #start()}; the start of the threads publishes it. */
     private final Map<Ifnet, IpInterface> interfaces = new LinkedHashMap<>();
     private final List<PcapWriter> captures = new ArrayList<>();
+    /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
+    private final Loopback lo0;
     private volatile boolean started;
     private final java.util.Set<UdpSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -91,6 +95,19 @@ public final class Stack implements AutoCloseable {
         netisr.register(NetisrProtocol.IP, ip.input()::input);
         ip.setLoopback(m -> netisr.dispatch(NetisrProtocol.IP, m));
         netisr.register(NetisrProtocol.ARP, this::arpInput);
+        ip.input().setOffHostTest(rcvIf -> rcvIf instanceof Ifnet i && !(i instanceof Loopback));
+        this.lo0 = new Loopback("lo0", 1, locks);
+        attachLoopback(lo0, "127.0.0.1/8");
+    }
+
+    /** Attaches loopback {@code lo} with {@code cidr}: no ARP, frames (to MAC 0) go straight to its ring. */
+    private void attachLoopback(Loopback lo, String cidr) {
+        IfAddress a = IfAddress.parse(cidr);
+        lo.addAddress(a);
+        IfnetLink link = new IfnetLink(lo);
+        interfaces.put(lo, ip.attach(IpInterface.loopback(link, a.address(), a.prefixLength(),
+                p -> ether.output(link, p, 0, EthernetHeader.TYPE_IPV4))));
+        lo.setInputHandler(this::etherInput);
     }
 
     /** A new host, configured but not started. */
@@ -118,8 +135,8 @@ public final class Stack implements AutoCloseable {
 
     /** As {@link #addNic(String, String, NicConfig)} with the given MTU. */
     public SimNic addNic(String name, String cidr, NicConfig nicConfig, int mtu) {
-        int index = interfaces.size() + 1;
-        MacAddress mac = MacAddress.local(hostNumber << 8 | index);
+        int index = interfaces.size() + 1; // lo0 is index 1
+        MacAddress mac = MacAddress.local(hostNumber << 8 | (index - 1));
         SimNic nic = new SimNic(name, index, mac, mtu, nicConfig.withCpus(config.cpus()), locks, alloc);
         attach(nic, cidr);
         return nic;
@@ -149,6 +166,9 @@ public final class Stack implements AutoCloseable {
         if (out == null) throw new IllegalArgumentException("gateway " + gateway + " is on no attached network");
         ip.routes().add(dst.address(), dst.prefixLength(), gw, out, out.mtu());
     }
+
+    /** The host's loopback interface, {@code lo0} (127.0.0.1/8); traffic to 127/8 goes through it. */
+    public Loopback loopback() { return lo0; }
 
     /** Captures every frame {@code ifp} sends and receives into a pcap file, closed by {@link #close()}. */
     public void capture(Ifnet ifp, Path file) {
@@ -210,13 +230,15 @@ public final class Stack implements AutoCloseable {
 
     /** The ARP cache entry for {@code address} on {@code ifp}: the MAC, or -1 if unresolved. */
     public long arpLookup(Ifnet ifp, String address) {
-        return interfaces.get(ifp).arp().lookup(Ipv4Header.parseAddress(address));
+        ArpTable arp = interfaces.get(ifp).arp();
+        if (arp == null) throw new IllegalArgumentException(ifp.name() + " has no ARP");
+        return arp.lookup(Ipv4Header.parseAddress(address));
     }
 
     /** Datagrams waiting in IP reassembly. */
     public int reassemblyPending() { return ip.reassemblyPending(); }
 
-    /** Waits until every NIC's rings are drained and netisr's queues are empty. */
+    /** Waits until every NIC's rings and lo0's ring are drained and netisr's queues are empty. */
     public void quiesce() {
         for (Ifnet i : interfaces.keySet()) {
             if (i instanceof SimNic n) {
@@ -224,6 +246,9 @@ public final class Stack implements AutoCloseable {
                 n.awaitTransmitted();
             }
         }
+        netisr.awaitIdle();
+        // Deferred netisr work may have sent over lo0, whose input may queue more netisr work.
+        lo0.awaitReceived();
         netisr.awaitIdle();
     }
 
@@ -244,7 +269,7 @@ public final class Stack implements AutoCloseable {
 
     private void arpInput(Mbuf m) {
         IpInterface ifc = m.pkthdr().rcvIf() instanceof Ifnet i ? interfaces.get(i) : null;
-        if (ifc == null) {
+        if (ifc == null || ifc.arp() == null) {
             m.freeChain();
             return;
         }
@@ -260,7 +285,7 @@ public final class Stack implements AutoCloseable {
         for (UdpSocket s : List.copyOf(sockets)) s.close();
         for (Ifnet i : interfaces.keySet()) i.stop();
         netisr.stop();
-        for (IpInterface i : interfaces.values()) i.arp().drain();
+        for (IpInterface i : interfaces.values()) if (i.arp() != null) i.arp().drain();
         ip.drain();
         synchronized (captures) {
             for (PcapWriter w : captures) w.close();

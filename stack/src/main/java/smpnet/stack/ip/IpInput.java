@@ -32,6 +32,8 @@ public final class IpInput {
     /** Written by {@link #register} at host start-up, before the first packet; read without a lock after. */
     private final ProtocolInput[] protocols = new ProtocolInput[256];
     private volatile IcmpErrors icmp;
+    /** True if a packet's receiving interface is a real (non-loopback) one; set at host start-up. */
+    private volatile java.util.function.Predicate<Object> receivedOffHost = rcvIf -> false;
 
     IpInput(Counters<IpStat> stats, RouteTable<IpInterface> routes, IpOutput output, Reassembly<Mbuf> reassembly,
             SharedExclusiveLock ifAddr, boolean forwarding, MbufAllocator alloc) {
@@ -48,6 +50,12 @@ public final class IpInput {
     public void register(int protocol, ProtocolInput input) { protocols[protocol] = input; }
 
     public void setIcmpErrors(IcmpErrors errors) { this.icmp = errors; }
+
+    /**
+     * Tells input which receiving interfaces ({@code pkthdr.rcvIf}) are not loopback, so that 127/8
+     * packets arriving on them are dropped (set before packets flow).
+     */
+    public void setOffHostTest(java.util.function.Predicate<Object> isOffHost) { this.receivedOffHost = isOffHost; }
 
     void addInterface(IpInterface ifc) {
         ifAddr.lock();
@@ -108,12 +116,18 @@ public final class IpInput {
             return;
         }
         if (m.pktLen() > h.totalLength()) m.adj(h.totalLength() - m.pktLen()); // link padding
+        if ((isLoopbackNet(h.source()) || isLoopbackNet(h.destination())) && receivedOffHost.test(m.pkthdr().rcvIf())) {
+            drop(m, IpStat.MARTIAN); // RFC 1122 3.2.1.3 (g): 127/8 must not appear outside a host
+            return;
+        }
         if (isLocal(h.destination())) {
             deliver(m, h);
         } else {
             forward(m, h);
         }
     }
+
+    private static boolean isLoopbackNet(int a) { return a >>> 24 == 127; }
 
     private static IpStat statFor(MalformedPacketException e) {
         return switch (e.reason()) {

@@ -74,8 +74,9 @@ public final class IpOutput {
         int id = nextId.getAndIncrement() & 0xffff;
         Ipv4Header.write(p.data(), total, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, from, dst);
         stats.increment(IpStat.SENT);
-        if (loopback != null && isLocal.test(dst)) {
-            // To ourselves: straight back to input, never onto a wire. Callers hold no protocol lock here,
+        if (loopback != null && !r.iface().isLoopback() && isLocal.test(dst)) {
+            // To one of our own non-loopback addresses: straight back to input, never onto a wire (127/8
+            // instead goes out lo0 by its route). Callers hold no protocol lock here,
             // so even a direct netisr dispatch may run input in this thread.
             loopback.accept(p);
             return Result.SENT;

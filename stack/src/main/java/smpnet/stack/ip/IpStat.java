@@ -11,6 +11,7 @@ public enum IpStat {
     BAD_CHECKSUM("packets with bad header checksum"),
     BAD_OPTIONS("packets with malformed options"),
     SOURCE_ROUTED("source-routed packets dropped"),
+    MARTIAN("packets from or to 127/8 received on a non-loopback interface"),
     FRAGMENTS_RECEIVED("fragments received"),
     FRAGMENTS_DROPPED("fragments dropped (duplicate, overlap or limits)"),
     FRAGMENTS_TIMED_OUT("fragments dropped after timeout"),

@@ -40,9 +40,13 @@ public final class Ipv4 {
 
     /** Attaches {@code link} with {@code address/prefixLength}, adding the route to the connected network. */
     public IpInterface attach(EtherLink link, int address, int prefixLength, ArpTable arp) {
-        IpInterface ifc = new IpInterface(link, address, prefixLength, arp);
+        return attach(new IpInterface(link, address, prefixLength, arp));
+    }
+
+    /** Attaches interface {@code ifc} (e.g. {@link IpInterface#loopback}) and the route to its network. */
+    public IpInterface attach(IpInterface ifc) {
         input.addInterface(ifc);
-        routes.add(address, prefixLength, 0, ifc, link.mtu());
+        routes.add(ifc.address(), ifc.prefixLength(), 0, ifc, ifc.mtu());
         return ifc;
     }
 
