@@ -126,6 +126,21 @@ class LoopbackTest {
                 """, Hosts.tsharkFields(pcap, "", "frame.protocols", "ip.src", "ip.dst", "udp.dstport", "icmp.type"));
     }
 
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void aRouterDoesNotForwardOtherLoopbackAddresses(LockMode mode) throws Exception {
+        try (Hosts h = new Hosts()) {
+            Stack r = h.host(StackConfig.defaults("r").withMode(mode).withForwarding(true));
+            h.start();
+            try (UdpSocket tx = r.openUdp().bind(40000)) {
+                tx.sendTo(new byte[] {9}, new InetSocketAddress("127.0.0.2", 7000));
+            }
+            h.settle();
+            assertEquals("RECEIVED=1 NOT_FORWARDING=1 SENT=1", r.ipStats().nonZero(), "127.0.0.2 is not ours");
+            assertEquals(new IfCounters(1, 60, 0, 0, 0, 0, 0, 0), r.loopback().rxCounters(0), "once round lo0");
+        }
+    }
+
     private static byte[] udpPacket(String src, String dst) {
         int s = Ipv4Header.parseAddress(src);
         int d = Ipv4Header.parseAddress(dst);

@@ -200,7 +200,8 @@ public final class IpInput {
 
     /** RFC 1812 5.2: TTL check, route, MTU, TTL decrement, then output on the next hop's interface. */
     private void forward(Mbuf m, Ipv4Header h) {
-        if (!forwarding || h.destination() == 0) {
+        // RFC 1812 5.3.7: never forward to 127/8 (else a router would send it round lo0 until TTL expired).
+        if (!forwarding || h.destination() == 0 || isLoopbackNet(h.destination())) {
             drop(m, IpStat.NOT_FORWARDING);
             return;
         }
