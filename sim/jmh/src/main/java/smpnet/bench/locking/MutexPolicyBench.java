@@ -30,7 +30,7 @@ import smpnet.locking.Mutex;
 public class MutexPolicyBench {
     private MutexPolicyBench() {}
 
-    /** The contended lock and what it guards; the work inside and outside is a few dozen cycles. */
+    /** The contended lock and what it guards; the work outside the lock is a few dozen cycles. */
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 3, time = 1)
@@ -39,6 +39,14 @@ public class MutexPolicyBench {
     public abstract static class Contended {
         @Param({"mutex", "giant"})
         String lockKind;
+
+        /**
+         * Work inside the critical section, in {@link Blackhole#consumeCPU} tokens: 16 is over before a
+         * contender's adaptive spin ends (it rarely queues); 2000 outlasts the spin, so contenders queue and
+         * every release meets a waiter, which is where the release policy matters.
+         */
+        @Param({"16", "2000"})
+        int inside;
 
         ExclusiveLock lock;
         @GuardedBy("lock")
@@ -53,7 +61,7 @@ public class MutexPolicyBench {
         public void lockWorkUnlock() {
             lock.lock();
             counter++;
-            Blackhole.consumeCPU(16);
+            Blackhole.consumeCPU(inside);
             lock.unlock();
             Blackhole.consumeCPU(16);
         }
