@@ -119,30 +119,44 @@ public class Mutex extends LockBase implements ExclusiveLock {
     }
 
     /**
-     * Slow path: spin briefly, then queue on the turnstile and park until woken. A woken waiter retries
-     * once under the turnstile lock; if it loses, it queues again at the head asking for hand-off, and the
-     * next release makes it the owner.
+     * Slow path: spin briefly, then queue on the turnstile and park until woken. A woken waiter spins
+     * again (the owner that barged in is likely running and about to release), then retries once under
+     * the turnstile lock; if it loses, it queues again at the head asking for hand-off, and the next
+     * release makes it the owner.
      */
     private void lockContended(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
         String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
         Scheduler sched = Schedulers.current();
-        boolean taken = spinForRelease(sched);
-        boolean woken = false;
-        while (!taken) {
+        if (!spinForRelease(sched)) waitForTurn(me, sched);
+        owner = me;
+        profileContended(waitStart, where);
+    }
+
+    /** Queues and parks until the mutex is handed over or taken after a wake-up (see lockContended). */
+    private void waitForTurn(Thread me, Scheduler sched) {
+        for (boolean woken = false; ; woken = true) {
             Waiter self = new Waiter(me, false);
             turnstile.lock();
             if (woken) wakePending = false;
-            taken = takeOrQueue(self, woken);
+            boolean taken = takeOrQueue(self, woken);
             turnstile.unlock();
-            if (taken) break;
+            if (taken) return;
             self.await(sched, this, Long.MAX_VALUE);
-            taken = self.handedOver();
-            woken = true;
+            if (self.handedOver()) return;
+            if (spinForRelease(sched)) {
+                endWake();
+                return;
+            }
         }
-        owner = me;
-        profileContended(waitStart, where);
+    }
+
+    /** A woken waiter took the mutex by spinning: releases may wake the next waiter again. */
+    private void endWake() {
+        turnstile.lock();
+        wakePending = false;
+        turnstile.unlock();
     }
 
     /** Adaptive spinning: barges in whenever the mutex is free. True if it was taken. */
