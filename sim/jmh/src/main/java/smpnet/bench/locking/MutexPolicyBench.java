@@ -41,9 +41,9 @@ public class MutexPolicyBench {
         String lockKind;
 
         /**
-         * Work inside the critical section, in {@link Blackhole#consumeCPU} tokens: 16 is over before a
-         * contender's adaptive spin ends (it rarely queues); 2000 outlasts the spin, so contenders queue and
-         * every release meets a waiter, which is where the release policy matters.
+         * Work inside the critical section, in {@link Blackhole#consumeCPU} tokens: 16 is a short section
+         * (a contender often gets in while still spinning); 2000 outlasts the adaptive spin, so contenders
+         * queue and nearly every release meets a waiter.
          */
         @Param({"16", "2000"})
         int inside;
