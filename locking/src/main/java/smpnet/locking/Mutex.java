@@ -8,21 +8,41 @@ import smpnet.witness.SleepKind;
 import smpnet.witness.Witness;
 
 /**
- * A sleep mutex (FreeBSD mtx(9), MTX_DEF): blocks when contended and is handed directly to the oldest
- * waiter on release, so waiters are served first come, first served and a releasing thread cannot barge
- * back in ahead of them. Its holder must not sleep (no cv wait except on this mutex, no sx acquisition):
- * witness checks that. Recursion only with {@link LockFlags#RECURSABLE}.
+ * A sleep mutex (FreeBSD mtx(9), MTX_DEF): spins briefly while contended, then blocks on its turnstile.
+ * Its holder must not sleep (no cv wait except on this mutex, no sx acquisition): witness checks that.
+ * Recursion only with {@link LockFlags#RECURSABLE}.
  *
- * <p>Locking key: {@code state} is changed by CAS, and under the turnstile's spin lock whenever the
- * WAITERS bit is involved; {@code owner}, {@code recursion} and {@code hold} are written only by the owner
- * (or, on hand-off, by the releasing owner for the next one, before it grants it).
+ * <p><b>Release policy: wake and barge, hand off only to a starving waiter.</b> A release with waiters
+ * makes the mutex free and wakes the oldest waiter; until that waiter runs, any running thread may take
+ * the mutex (barging, including the releaser itself and adaptive spinners). A woken waiter that finds the
+ * mutex taken again goes back to the head of the queue and sets HANDOFF: the next release then grants it
+ * the mutex directly, with no window for anyone else. So a waiter is passed at most once after it was
+ * woken (bounded starvation), while two threads that both want the mutex all the time keep running
+ * instead of forming a convoy. Strict first come, first served hand-off on every release (what this class
+ * did before) turns each acquisition into a park/unpark round trip under such load: the releaser, still
+ * running, must block behind the waiter it just woke, and the woken thread pays a wake-up before it can
+ * use the lock. FreeBSD's mutexes barge the same way; Linux's mutexes add the same HANDOFF flag for a
+ * woken waiter that lost. Only one waiter is woken at a time: a release while a woken waiter has not come
+ * back wakes nobody (that waiter will take the free mutex or ask for hand-off), so the woken waiter is
+ * unique and is the one HANDOFF designates. The JVM property {@code smpnet.locking.mutex.handoff=always}
+ * restores strict hand-off on every release, for benchmarks that compare the two policies only.
+ *
+ * <p>Locking key: {@code state} is changed by CAS; WAITERS and HANDOFF are set and cleared only under the
+ * turnstile's spin lock (WAITERS: the turnstile queue is not empty; HANDOFF: its head waiter was woken,
+ * lost, and gets the mutex on the next release, which implies LOCKED). {@code wakePending} is guarded by
+ * the turnstile's spin lock. {@code owner}, {@code recursion} and {@code hold} are written only by the
+ * owner (or, on hand-off, by the releasing owner for the next one, before it grants it).
  */
 @LockImplementation
 public class Mutex extends LockBase implements ExclusiveLock {
     private static final int FREE = 0;
     private static final int LOCKED = 1;
-    /** Set while the turnstile has waiters: release must go through the slow path and hand off. */
+    /** Set while the turnstile has queued waiters: release must go through the slow path. */
     private static final int WAITERS = 2;
+    /** Set by a woken waiter that lost the race: the next release hands the mutex to the queue's head. */
+    private static final int HANDOFF = 4;
+    /** Benchmark-only: hand off to the oldest waiter on every release (the old strict FIFO policy). */
+    static final boolean ALWAYS_HAND_OFF = "always".equals(System.getProperty("smpnet.locking.mutex.handoff"));
     private static final VarHandle STATE;
 
     static {
@@ -35,6 +55,9 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     private volatile int state;
     private final Turnstile turnstile = new Turnstile();
+    /** A released waiter was woken and has not yet taken the mutex or queued again. */
+    @GuardedBy("turnstile")
+    private boolean wakePending;
 
     /** A non-recursive mutex of lock class {@code className}. */
     public Mutex(String className) { this(className, 0); }
@@ -69,7 +92,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
     public boolean tryLock() {
         Thread me = Thread.currentThread();
         String site = LockProfiler.fullModeSite();
-        if (STATE.compareAndSet(this, FREE, LOCKED)) {
+        if (barge()) {
             owner = me;
             profileUncontended(site);
         } else if (!tryRecurse(me)) {
@@ -84,70 +107,105 @@ public class Mutex extends LockBase implements ExclusiveLock {
         if (!releaseRecursion()) {
             profileReleased();
             owner = null;
-            if (!STATE.compareAndSet(this, LOCKED, FREE)) handOff();
+            if (!STATE.compareAndSet(this, LOCKED, FREE)) releaseToWaiters();
         }
         released(true);
     }
 
+    /** Takes the mutex if it is free, even with waiters queued (they are woken, not owners). */
+    private boolean barge() {
+        int s = state;
+        return (s & LOCKED) == 0 && STATE.compareAndSet(this, s, s | LOCKED);
+    }
+
     /**
-     * Slow path: spin briefly, then queue on the turnstile and park until the releasing owner hands the
-     * mutex over.
+     * Slow path: spin briefly, then queue on the turnstile and park until woken. A woken waiter spins
+     * again (the owner that barged in is likely running and about to release), then retries once under
+     * the turnstile lock; if it loses, it queues again at the head asking for hand-off, and the next
+     * release makes it the owner.
      */
     private void lockContended(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
         String where = LockProfiler.siteOfWait(waitStart, site);
         witnessSleeping(blockKind());
         Scheduler sched = Schedulers.current();
-        if (!spinForRelease(sched)) {
-            Waiter self = new Waiter(me, false);
-            turnstile.lock();
-            if (queueOrTake()) {
-                turnstile.enqueue(self);
-                turnstile.unlock();
-                self.await(sched, this, Long.MAX_VALUE);
-            } else {
-                turnstile.unlock();
-            }
-        }
+        if (!spinForRelease(sched)) waitForTurn(me, sched);
         owner = me;
         profileContended(waitStart, where);
     }
 
-    /**
-     * Adaptive spinning: retries while nobody is queued; a queued waiter keeps the mutex LOCKED (hand-off),
-     * so a spinner never passes it. True if the mutex was taken.
-     */
+    /** Queues and parks until the mutex is handed over or taken after a wake-up (see lockContended). */
+    private void waitForTurn(Thread me, Scheduler sched) {
+        for (boolean woken = false; ; woken = true) {
+            Waiter self = new Waiter(me, false);
+            turnstile.lock();
+            if (woken) wakePending = false;
+            boolean taken = takeOrQueue(self, woken);
+            turnstile.unlock();
+            if (taken) return;
+            self.await(sched, this, Long.MAX_VALUE);
+            if (self.handedOver()) return;
+            if (spinForRelease(sched)) {
+                endWake();
+                return;
+            }
+        }
+    }
+
+    /** A woken waiter took the mutex by spinning: releases may wake the next waiter again. */
+    private void endWake() {
+        turnstile.lock();
+        wakePending = false;
+        turnstile.unlock();
+    }
+
+    /** Adaptive spinning: barges in whenever the mutex is free. True if it was taken. */
     private boolean spinForRelease(Scheduler sched) {
         for (int i = sched.spinsBeforeBlocking(); i > 0; i--) {
-            if (state == FREE && STATE.compareAndSet(this, FREE, LOCKED)) return true;
+            if (barge()) return true;
             Thread.onSpinWait();
         }
         return false;
     }
 
     /**
-     * Under the turnstile lock: takes the mutex if it became free (returns false), else makes sure the
-     * WAITERS bit is set so the owner's release will hand it over (returns true: queue and wait).
+     * Under the turnstile lock: takes the mutex if it is free (true), else queues {@code self} and sets
+     * WAITERS (false). A woken waiter that lost ({@code lost}) queues at the head and sets HANDOFF.
      */
-    private boolean queueOrTake() {
+    private boolean takeOrQueue(Waiter self, boolean lost) {
         for (;;) {
             int s = state;
-            if (s == FREE) {
-                if (STATE.compareAndSet(this, FREE, LOCKED)) return false;
-            } else if (s == (LOCKED | WAITERS) || STATE.compareAndSet(this, LOCKED, LOCKED | WAITERS)) {
-                return true;
+            if ((s & LOCKED) == 0) {
+                if (STATE.compareAndSet(this, s, s | LOCKED)) return true;
+                continue;
             }
+            int queued = s | WAITERS | (lost ? HANDOFF : 0);
+            if (s == queued || STATE.compareAndSet(this, s, queued)) break;
         }
+        if (lost) turnstile.enqueueFirst(self); else turnstile.enqueue(self);
+        return false;
     }
 
-    /** Release with waiters: the oldest waiter becomes the owner; the mutex never becomes free. */
-    private void handOff() {
+    /**
+     * Release with waiters queued. With HANDOFF (or the benchmark-only strict policy) the head waiter
+     * becomes the owner and the mutex never becomes free; otherwise the mutex becomes free and the head
+     * waiter is woken to compete for it, unless a woken waiter is still on its way.
+     */
+    private void releaseToWaiters() {
         turnstile.lock();
-        Waiter next = turnstile.pollExclusive();
-        state = turnstile.hasExclusive() ? LOCKED | WAITERS : LOCKED;
-        owner = next.thread;
+        Waiter next;
+        if (ALWAYS_HAND_OFF || (state & HANDOFF) != 0) {
+            next = turnstile.pollExclusive();
+            owner = next.thread;
+            next.handOver();
+            state = turnstile.hasExclusive() ? LOCKED | WAITERS : LOCKED;
+        } else {
+            next = wakePending ? null : turnstile.pollExclusive();
+            wakePending |= next != null;
+            state = turnstile.hasExclusive() ? WAITERS : FREE;
+        }
         turnstile.unlock();
-        next.grant(Schedulers.current());
+        if (next != null) next.grant(Schedulers.current());
     }
 
     /** What witness is told before a contended acquisition blocks: a short block, not a sleep. */

@@ -49,6 +49,13 @@ final class Turnstile {
         }
     }
 
+    /** Puts an exclusive waiter back at the head: a woken mutex waiter that lost the race. */
+    void enqueueFirst(Waiter w) {
+        w.next = exclusiveHead;
+        exclusiveHead = w;
+        if (exclusiveTail == null) exclusiveTail = w;
+    }
+
     boolean hasExclusive() { return exclusiveHead != null; }
 
     boolean hasShared() { return sharedHead != null; }

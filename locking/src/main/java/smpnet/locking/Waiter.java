@@ -2,7 +2,8 @@ package smpnet.locking;
 
 /**
  * One thread waiting on a {@link Turnstile}: for a lock it is granted ownership by the releasing thread
- * (direct hand-off), for a condition variable it is granted a signal.
+ * (direct hand-off) or, for a {@link Mutex}, possibly only woken to compete for it; for a condition
+ * variable it is granted a signal.
  */
 @LockImplementation
 final class Waiter {
@@ -10,6 +11,8 @@ final class Waiter {
     final boolean shared;
     /** Set once, by the granting thread, after it has made the waiter the owner (or signalled it). */
     private volatile boolean granted;
+    /** For a mutex waiter: set before {@link #grant} when it is made the owner, not merely woken. */
+    private boolean handedOver;
     @GuardedBy("the turnstile's spin lock")
     Waiter next;
 
@@ -19,6 +22,12 @@ final class Waiter {
     }
 
     boolean granted() { return granted; }
+
+    /** Marks a mutex waiter as made the owner; its {@link #grant} publishes that. */
+    void handOver() { handedOver = true; }
+
+    /** After {@link #await}: true if the lock was handed over, false if the waiter was only woken. */
+    boolean handedOver() { return handedOver; }
 
     /** Marks the waiter granted and wakes it. Called after it was dequeued, outside the turnstile lock. */
     void grant(Scheduler sched) {

@@ -17,6 +17,15 @@ import smpnet.witness.LockFlags;
 class MutexTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
 
+    /** A worker body that takes {@code m} once and logs {@code entry} while holding it. */
+    private Runnable logUnder(Mutex m, String entry) {
+        return () -> {
+            m.lock();
+            log.add(entry);
+            m.unlock();
+        };
+    }
+
     private static String me() { return "thread \"" + Thread.currentThread().getName() + "\""; }
 
     @Test
@@ -86,36 +95,57 @@ class MutexTest {
             log.add("A still owns: " + (m.owner() == Thread.currentThread()));
             m.unlock();
         });
-        s.startWorker("B", 1, () -> {
-            m.lock();
-            log.add("B in");
-            m.unlock();
-        });
+        s.startWorker("B", 1, logUnder(m, "B in"));
         s.runAll();
         assertEquals(List.of("A in", "A still owns: true", "B in"), log);
         assertEquals(List.of("A", "B (A runnable)", "A (B parked on " + m + ")", "A done", "B (A done)", "B done"),
                 s.trace());
     }
 
+    /**
+     * Release frees the mutex and wakes the waiter; the releaser, still running, may take it back first
+     * (barging): under strict hand-off it would have blocked behind B here, a lock convoy.
+     */
     @Test
-    void releaseHandsTheMutexToTheWaiterSoTheReleaserCannotBargeBackIn() {
-        Mutex m = new Mutex("mtx_handoff");
+    void releaseWakesTheWaiterAndTheRunningReleaserMayBargeBackIn() {
+        Mutex m = new Mutex("mtx_barge");
         ScriptedScheduler s = new ScriptedScheduler("A B A*");
         s.startWorker("A", 0, () -> {
-            m.lock();
-            log.add("A first");
-            m.unlock();
+            logUnder(m, "A first").run();
+            logUnder(m, "A again").run();
+        });
+        s.startWorker("B", 1, logUnder(m, "B"));
+        s.runAll();
+        assertEquals(List.of("A first", "A again", "B"), log);
+        assertEquals(List.of("A", "B (A runnable)", "A (B parked on " + m + ")", "A done", "B (A done)", "B done"),
+                s.trace());
+    }
+
+    /**
+     * Bounded starvation: B is woken, runs, finds the mutex barged by A and asks for hand-off; A's next
+     * release makes B the owner, so A's third acquisition must wait for B.
+     */
+    @Test
+    void aWokenWaiterThatLostOnceIsHandedTheMutexOnTheNextRelease() {
+        Mutex m = new Mutex("mtx_handoff");
+        ScriptedScheduler s = new ScriptedScheduler("A B A A B A*");
+        s.startWorker("A", 0, () -> {
+            logUnder(m, "A first").run();
             m.lock();
             log.add("A again");
+            Schedulers.point();
+            log.add("B queued for hand-off: " + m.hasWaiters());
             m.unlock();
+            logUnder(m, "A third").run();
         });
-        s.startWorker("B", 1, () -> {
-            m.lock();
-            log.add("B");
-            m.unlock();
-        });
+        s.startWorker("B", 1, logUnder(m, "B"));
         s.runAll();
-        assertEquals(List.of("A first", "B", "A again"), log);
+        assertEquals(List.of("A first", "A again", "B queued for hand-off: true", "B", "A third"), log);
+        String parked = " parked on " + m + ")";
+        // B runs once while A holds the barged mutex ("B (A runnable)" the second time) and queues again;
+        // A's third lock then parks ("B (A parked ...)") because the release handed the mutex to B.
+        assertEquals(List.of("A", "B (A runnable)", "A (B" + parked, "B (A runnable)", "A (B" + parked,
+                "B (A" + parked, "B done", "A (B done)", "A done"), s.trace());
     }
 
     @Test

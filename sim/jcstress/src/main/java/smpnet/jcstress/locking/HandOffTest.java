@@ -8,6 +8,7 @@ import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.IIII_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Mutex;
@@ -17,9 +18,10 @@ import smpnet.locking.SxLock;
 
 /**
  * Fairness by hand-off: the first actor holds the lock until it sees the second one queued (or gives up
- * waiting), releases it, and at once asks for it again. If it saw a waiter, the lock went to that waiter
- * first, so on re-entry the first actor must find the second one's write: (saw waiter, write missing) =
- * (1, 0) is forbidden. For the sx and rw locks the first actor holds and retakes them shared and the
+ * waiting), releases it, and at once asks for it again. For the spin mutex, if it saw a waiter, the lock
+ * went to that waiter first, so on re-entry the first actor must find the second one's write: (saw
+ * waiter, write missing) = (1, 0) is forbidden. The sleep mutex lets the releaser barge once, and must
+ * hand off after the woken waiter lost (see {@link OnMutex}). For the sx and rw locks the first actor holds and retakes them shared and the
  * second one is a writer: the last reader hands the lock to the queued writer (writer preference).
  */
 public final class HandOffTest {
@@ -36,10 +38,16 @@ public final class HandOffTest {
         return 0;
     }
 
-    /** Sleep mutex. */
+    /**
+     * Sleep mutex: barging is allowed, but starvation is bounded. The releaser waits until the waiter is
+     * queued (r1), releases it and at once takes it back, reading the waiter's write (r2: 0 if it barged
+     * in ahead of the woken waiter, which is allowed). It then waits until the woken waiter, having lost,
+     * is queued again (r3), and releases and retakes once more: that release must hand the mutex to the
+     * waiter, so r4 must be 1. (1, 0, 1, 0) means a woken waiter that lost was passed a second time.
+     */
     @JCStressTest
-    @Outcome(id = {"0, 0", "0, 1", "1, 1"}, expect = ACCEPTABLE, desc = "no waiter seen, or the waiter went first")
-    @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "the releasing thread barged in ahead of the waiter")
+    @Outcome(id = "1, 0, 1, 0", expect = FORBIDDEN, desc = "a woken waiter that lost once was passed again")
+    @Outcome(expect = ACCEPTABLE, desc = "no waiter seen, the waiter went first, or it was served next")
     @State
     public static class OnMutex {
         final Mutex m = new Mutex("jcs_handoff_mtx");
@@ -47,12 +55,16 @@ public final class HandOffTest {
         int written;
 
         @Actor
-        public void releaser(II_Result r) {
+        public void releaser(IIII_Result r) {
             m.lock();
             r.r1 = sawWaiter(m::hasWaiters);
             m.unlock();
             m.lock();
             r.r2 = written;
+            r.r3 = r.r2 == 0 ? sawWaiter(m::hasWaiters) : 0;
+            m.unlock();
+            m.lock();
+            r.r4 = written;
             m.unlock();
         }
 
