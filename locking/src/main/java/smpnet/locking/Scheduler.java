@@ -42,7 +42,8 @@ public interface Scheduler {
      * How many times a contended acquisition of a mutex, sx or rw lock retries, spinning, before it queues
      * and parks. Spinning while the owner runs avoids a park/unpark for short holds and breaks the convoys
      * that strict hand-off would form (FreeBSD's mutexes spin while the owner is on a CPU). A spinner may
-     * take a mutex before a woken waiter, once (see Mutex). A deterministic scheduler returns 0: under a baton nobody else runs meanwhile.
+     * take a mutex before a woken waiter, once (see Mutex). A deterministic scheduler returns 0: under a
+     * baton nobody else runs meanwhile.
      */
     default int spinsBeforeBlocking() { return 0; }
 
