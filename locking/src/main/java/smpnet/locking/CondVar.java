@@ -100,7 +100,7 @@ public final class CondVar {
 
     private static LockBase interlockOf(ExclusiveLock lock) {
         if (lock instanceof LockBase b && !(lock instanceof SpinMutex)) return b;
-        throw new IllegalArgumentException("condition variable wait needs a mutex, sx, rw lock or Giant, not " + lock);
+        throw new IllegalArgumentException("condition variable wait needs a mutex, sx, rw or rm lock or Giant, not " + lock);
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -11,7 +11,9 @@ final class ReadHolds {
 
     /** One lock held shared by this thread. */
     static final class Entry {
-        AbstractSharedLock lock;
+        LockBase lock;
+        /** The reader slot an {@link RmLock} hold counted itself in; unused by the other locks. */
+        int slot;
         int count;
         LockProfiler.Hold hold;
         Entry next;
@@ -23,19 +25,19 @@ final class ReadHolds {
 
     static ReadHolds current() { return CURRENT.get(); }
 
-    Entry find(AbstractSharedLock lock) {
+    Entry find(LockBase lock) {
         for (Entry e = head; e != null; e = e.next) {
             if (e.lock == lock) return e;
         }
         return null;
     }
 
-    int count(AbstractSharedLock lock) {
+    int count(LockBase lock) {
         Entry e = find(lock);
         return e == null ? 0 : e.count;
     }
 
-    Entry add(AbstractSharedLock lock) {
+    Entry add(LockBase lock) {
         Entry e = spare;
         if (e == null) e = new Entry(); else spare = null;
         e.lock = lock;

@@ -10,7 +10,8 @@ import smpnet.witness.LockFlags;
 
 /**
  * Linearizability of small data structures behind each primitive: a counter behind a mutex, a spin mutex and
- * (recursively taken) Giant, a map read shared and written exclusive behind an sx lock and an rw lock. Each
+ * (recursively taken) Giant, a map read shared and written exclusive behind an sx lock, an rw lock and a
+ * read-mostly lock. Each
  * structure is its own sequential specification. The locks are NOWITNESS (witness is not what is checked
  * here, and the model checker would explore its code too), except Giant, whose class is fixed. Small settings by default; {@code -Dsmpnet.lincheck=long}
  * for large ones.
@@ -171,6 +172,46 @@ class LockedStructuresLincheckTest {
         public RwMap() { super(new RwLock("lin_rw", LockFlags.READERS_PASS_WRITERS | LockFlags.NOWITNESS)); }
     }
 
+    /**
+     * A map behind a read-mostly lock (per-CPU reader counts, a writer flag, a draining writer that parks):
+     * reads shared, writes exclusive, and a read-modify-write under the writer.
+     */
+    public static class RmMap {
+        private final RmLock lock = new RmLock("lin_rm", LockFlags.NOWITNESS);
+        @GuardedBy("lock")
+        private final Map<Integer, Integer> map = new HashMap<>();
+
+        @Operation
+        public Integer put(int key, int value) {
+            lock.lock();
+            try {
+                return map.put(Math.floorMod(key, 2), value);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Operation
+        public Integer get(int key) {
+            lock.lockShared();
+            try {
+                return map.get(Math.floorMod(key, 2));
+            } finally {
+                lock.unlockShared();
+            }
+        }
+
+        @Operation
+        public int increment(int key) {
+            lock.lock();
+            try {
+                return map.merge(Math.floorMod(key, 2), 1, Integer::sum);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     @Test
     void mutexCounterModelChecking() { modelChecking().check(MutexCounter.class); }
 
@@ -188,5 +229,11 @@ class LockedStructuresLincheckTest {
 
     @Test
     void rwMapModelChecking() { modelCheckingShared().check(RwMap.class); }
+
+    @Test
+    void rmMapModelChecking() { modelCheckingShared().check(RmMap.class); }
+
+    @Test
+    void rmMapStress() { stress().check(RmMap.class); }
 
 }

@@ -8,6 +8,12 @@ public enum LockKindOfRow {
     SX,
     /** A reader/writer lock whose holders never sleep. */
     RW,
+    /**
+     * A read-mostly reader/writer lock (FreeBSD's rmlock): the same rules as {@link #RW}, for tables read
+     * on every packet and written only when the configuration changes; readers count themselves per CPU,
+     * so they share no cache line, and writers pay for it.
+     */
+    RM,
     /** A sleep mutex (blocks briefly, its holder never sleeps). */
     MUTEX,
     /** A spin mutex: nothing that blocks may happen while it is held. */

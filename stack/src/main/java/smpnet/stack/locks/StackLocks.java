@@ -3,6 +3,7 @@ package smpnet.stack.locks;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.Giant;
 import smpnet.locking.Mutex;
+import smpnet.locking.RmLock;
 import smpnet.locking.RwLock;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.locking.SpinMutex;
@@ -13,7 +14,8 @@ import smpnet.locking.SxLock;
  * here for "a lock of class X" when it creates the object X guards, and gets
  * <ul>
  *   <li>in {@link LockMode#FINE} and {@link LockMode#GIANT_OVER_FINE}: a new lock of that class and kind
- *       (rw → {@link RwLock}, mutex → {@link Mutex}, sx → {@link SxLock}, spin → {@link SpinMutex});</li>
+ *       (rw → {@link RwLock}, rm → {@link RmLock}, mutex → {@link Mutex}, sx → {@link SxLock},
+ *       spin → {@link SpinMutex});</li>
  *   <li>in {@link LockMode#GIANT}: the instance's one {@link Giant} for rows 3-10 (Giant is a
  *       {@link SharedExclusiveLock}, so an rw request gets it too, and shared acquisitions of it are
  *       exclusive), and a lock of its own for rows 2 and 11-13.</li>
@@ -51,11 +53,14 @@ public final class StackLocks {
                                              : new Mutex(c.className(), c.flags());
     }
 
-    /** A reader/writer lock of class {@code c}: its own in fine mode, Giant for rows 3-10 in giant mode. */
+    /**
+     * A reader/writer lock of class {@code c} (an rw or a read-mostly class): its own in fine mode, Giant for
+     * rows 3-10 in giant mode.
+     */
     public SharedExclusiveLock rwlock(LockInventory c) {
-        requireKind(c, LockKindOfRow.RW);
+        requireKind(c, LockKindOfRow.RW, LockKindOfRow.RM);
         if (usesGiant(c)) return giant;
-        return new RwLock(c.className(), c.flags());
+        return c.kind() == LockKindOfRow.RM ? new RmLock(c.className(), c.flags()) : new RwLock(c.className(), c.flags());
     }
 
     /** A sleepable sx lock of class {@code c} (sblock): its own in every mode. */

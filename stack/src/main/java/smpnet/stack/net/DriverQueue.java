@@ -64,7 +64,7 @@ abstract class DriverQueue {
             lock.unlock();
         }
         if (!accepted) {
-            counters.drops.increment();
+            counters.drop();
             frame.freeChain();
         }
         return accepted;

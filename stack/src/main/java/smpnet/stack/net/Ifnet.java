@@ -203,7 +203,7 @@ public abstract class Ifnet {
         IfInputHandler h = input;
         int len = m.pktLen();
         if (h == null || len < ETHER_HDR_LEN) {
-            counters.errors.increment();
+            counters.error();
             m.freeChain();
             return;
         }

@@ -29,7 +29,7 @@ public final class Loopback extends Ifnet {
     public boolean transmit(Mbuf frame) {
         int len = frame.pktLen();
         if (!fits(len)) {
-            txCounters.errors.increment();
+            txCounters.error();
             frame.freeChain();
             return false;
         }

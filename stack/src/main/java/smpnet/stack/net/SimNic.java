@@ -88,7 +88,7 @@ public final class SimNic extends Ifnet {
         int len = frame.pktLen();
         TxQueue q = tx[txQueueOf(frame)];
         if (!fits(len)) {
-            q.counters.errors.increment();
+            q.counters.error();
             frame.freeChain();
             return false;
         }
@@ -106,7 +106,7 @@ public final class SimNic extends Ifnet {
     void putOnLink(Mbuf frame, QueueCounters counters) {
         Link l = link;
         if (l == null) {
-            counters.errors.increment();
+            counters.error();
             frame.freeChain();
             return;
         }

@@ -1,6 +1,6 @@
 package smpnet.stack.net;
 
-import java.util.concurrent.atomic.LongAdder;
+import smpnet.stack.stats.CpuCounters;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufTransfer;
 
@@ -16,9 +16,11 @@ public final class Wire {
     private final SimNic a;
     private final SimNic b;
     private final MbufTransfer transfer;
-    private final LongAdder aToB = new LongAdder();
-    private final LongAdder bToA = new LongAdder();
-    private final LongAdder copyFailures = new LongAdder();
+    private static final int A_TO_B = 0;
+    private static final int B_TO_A = 1;
+    private static final int COPY_FAILURES = 2;
+    /** Per CPU: each direction is counted by its sender's transmit thread, on the sender's CPU. */
+    private final CpuCounters counts = new CpuCounters(3);
 
     private Wire(SimNic a, SimNic b, MbufTransfer transfer) {
         this.a = a;
@@ -31,28 +33,28 @@ public final class Wire {
 
     public static Wire connect(SimNic a, SimNic b, MbufTransfer transfer) {
         Wire w = new Wire(a, b, transfer);
-        a.attachLink(frame -> w.carry(frame, b, w.aToB));
-        b.attachLink(frame -> w.carry(frame, a, w.bToA));
+        a.attachLink(frame -> w.carry(frame, b, A_TO_B));
+        b.attachLink(frame -> w.carry(frame, a, B_TO_A));
         return w;
     }
 
-    private void carry(Mbuf frame, SimNic to, LongAdder counter) {
+    private void carry(Mbuf frame, SimNic to, int counter) {
         Mbuf moved = transfer.transfer(frame, to.allocator(), Mbuf.M_NOWAIT);
         if (moved == null) {
-            copyFailures.increment(); // the peer's memory is exhausted: the frame is lost on the wire
+            counts.increment(COPY_FAILURES); // the peer's memory is exhausted: the frame is lost on the wire
             return;
         }
-        counter.increment();
+        counts.increment(counter);
         to.receive(moved);
     }
 
     /** Frames carried from a to b (handed to b's RX side, which may still drop them on a full ring). */
-    public long carriedAtoB() { return aToB.sum(); }
+    public long carriedAtoB() { return counts.sum(A_TO_B); }
 
-    public long carriedBtoA() { return bToA.sum(); }
+    public long carriedBtoA() { return counts.sum(B_TO_A); }
 
     /** Frames lost because the receiving host had no memory for the copy. */
-    public long copyFailures() { return copyFailures.sum(); }
+    public long copyFailures() { return counts.sum(COPY_FAILURES); }
 
     /** Disconnects both ends: later transmissions are errors of the sending NIC. */
     public void disconnect() {

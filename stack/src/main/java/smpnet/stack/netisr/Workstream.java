@@ -1,6 +1,6 @@
 package smpnet.stack.netisr;
 
-import java.util.concurrent.atomic.LongAdder;
+import smpnet.stack.stats.CpuCounters;
 import java.util.function.BiConsumer;
 import smpnet.locking.CondVar;
 import smpnet.locking.ExclusiveLock;
@@ -32,7 +32,7 @@ final class Workstream<P> {
     @GuardedBy("netisr") private boolean started;
     @GuardedBy("netisr") private boolean exited;
     @GuardedBy("netisr") private long handled;
-    private final LongAdder direct = new LongAdder();
+    private final CpuCounters direct = new CpuCounters(1);
 
     Workstream(int index, int cpu, ExclusiveLock lock, int queueLimit) {
         this.index = index;
@@ -88,7 +88,7 @@ final class Workstream<P> {
 
     /** Ends a hybrid direct run: hands the worker anything queued meanwhile. */
     void directDone() {
-        direct.increment();
+        direct.increment(0);
         lock.lock();
         try {
             dispatching = false;
@@ -100,7 +100,7 @@ final class Workstream<P> {
     }
 
     /** Counts a packet a dispatching thread ran under the direct policy. */
-    void countDirect() { direct.increment(); }
+    void countDirect() { direct.increment(0); }
 
     /** The worker thread's body: takes batches and runs them with no lock held, until stopped. */
     void run(int batchSize, BiConsumer<NetisrProtocol, P> runOne) {
@@ -218,7 +218,7 @@ final class Workstream<P> {
     NetisrStats stats() {
         lock.lock();
         try {
-            long d = direct.sum();
+            long d = direct.sum(0);
             return new NetisrStats(queue.queued(), handled + d, d, queue.dropped(), queue.maxDepth(), queue.size());
         } finally {
             lock.unlock();

@@ -2,34 +2,32 @@ package smpnet.stack.stats;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters of one protocol of one host, like a section of {@code netstat -s}: one counter per enum
- * constant, each striped across CPUs (LongAdder) as FreeBSD's counter(9) is, so counting takes no lock
- * and scales with the number of workers. Each constant's {@code toString()} is its human description.
+ * constant, kept per CPU ({@link CpuCounters}) as FreeBSD's counter(9) is, so counting takes no lock
+ * and moves no cache line between workers. Each constant's {@code toString()} is its human description.
  *
  * @param <E> the protocol's counter names
  */
 public final class Counters<E extends Enum<E>> {
     private final String protocol;
     private final Class<E> type;
-    private final LongAdder[] values;
+    private final CpuCounters values;
 
     public Counters(String protocol, Class<E> type) {
         this.protocol = protocol;
         this.type = type;
-        this.values = new LongAdder[type.getEnumConstants().length];
-        for (int i = 0; i < values.length; i++) values[i] = new LongAdder();
+        this.values = new CpuCounters(type.getEnumConstants().length);
     }
 
     public String protocol() { return protocol; }
 
-    public void increment(E counter) { values[counter.ordinal()].increment(); }
+    public void increment(E counter) { values.increment(counter.ordinal()); }
 
-    public void add(E counter, long n) { values[counter.ordinal()].add(n); }
+    public void add(E counter, long n) { values.add(counter.ordinal(), n); }
 
-    public long get(E counter) { return values[counter.ordinal()].sum(); }
+    public long get(E counter) { return values.sum(counter.ordinal()); }
 
     /** A snapshot of every counter, in declaration order. */
     public Map<E, Long> snapshot() {

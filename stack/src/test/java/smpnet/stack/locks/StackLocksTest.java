@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.Giant;
 import smpnet.locking.Mutex;
+import smpnet.locking.RmLock;
 import smpnet.locking.RwLock;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.locking.SpinMutex;
@@ -63,8 +64,9 @@ class StackLocksTest {
         assertFalse(inp1 instanceof Giant);
         assertEquals("inp", inp1.className());
         SharedExclusiveLock udb = locks.rwlock(LockInventory.UDBINFO);
-        assertInstanceOf(RwLock.class, udb);
-        assertFalse(udb instanceof SxLock);
+        assertInstanceOf(RmLock.class, udb, "udbinfo is read on every packet: a read-mostly lock");
+        assertInstanceOf(RmLock.class, locks.rwlock(LockInventory.IF_ADDR));
+        assertInstanceOf(RwLock.class, locks.rwlock(LockInventory.LLE_TABLE), "an ARP miss writes it from the packet path");
         assertEquals("udbinfo", udb.className());
         assertInstanceOf(SxLock.class, locks.sxlock(LockInventory.SBLOCK));
         assertInstanceOf(SpinMutex.class, locks.mutex(LockInventory.SLEEPQ));
@@ -143,7 +145,7 @@ class StackLocksTest {
         StackLocks locks = new StackLocks(LockMode.FINE);
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> locks.rwlock(LockInventory.INP));
-        assertEquals("inp is a MUTEX class, not [RW]", e.getMessage());
+        assertEquals("inp is a MUTEX class, not [RW, RM]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> locks.mutex(LockInventory.SBLOCK));
         assertThrows(IllegalArgumentException.class, () -> locks.sxlock(LockInventory.RIB));
     }
