@@ -305,7 +305,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
     private SockBuf.Datagram takeLocked() throws IOException {
         rcv.lock.assertOwned();
         long timeout = timeoutNanos;
-        long deadline = scheduler.nanoTime() + timeout;
+        long deadline = 0; // read the clock only once a wait is certain: most receives find data or don't wait
         while (true) {
             throwPendingErrorLocked();
             if (rcv.readableLocked()) {
@@ -315,6 +315,7 @@ public final class UdpSocket implements Pollable, AutoCloseable {
             }
             if (closed) throw new ClosedChannelException();
             if (!blocking) return null;
+            if (timeout != 0 && deadline == 0) deadline = scheduler.nanoTime() + timeout;
             long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
             if (left <= 0) throw new SocketTimeoutException("Receive timed out");
             sleepLocked(left);
