@@ -22,12 +22,17 @@ import smpnet.sim.cli.UsageException;
  * @param profile whether to run the extra lock-profiling case per mode
  * @param chart whether to draw the bar chart
  * @param out directory for the result files
+ * @param jvmFlags extra flags for every child JVM, after the fixed ones
  */
 public record BenchOptions(int runs, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
-                           List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out) {
+                           List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out,
+                           List<String> jvmFlags) {
 
     private static final Set<String> VALUED =
-            Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out");
+            Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out", "--jvm-flags");
+    /** Flags that would replace the child's class path or main class: the child could not start. */
+    private static final Set<String> LAUNCH_FLAGS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m",
+            "--module", "-p", "--module-path");
     /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
     static final double MAX_WARMUP_SECONDS = 20;
     static final double KERNEL_WARMUP_SECONDS = 1;
@@ -37,6 +42,7 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         payloads = List.copyOf(payloads);
         cpus = List.copyOf(cpus);
         modes = List.copyOf(modes);
+        jvmFlags = List.copyOf(jvmFlags);
     }
 
     /**
@@ -45,13 +51,13 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
      */
     public static BenchOptions mainJob() {
         return new BenchOptions(3, 1.0, 2.5, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
-                true, true, true, Path.of("target", "smpnet-run"));
+                true, true, true, Path.of("target", "smpnet-run"), List.of());
     }
 
     /** Defaults of {@code ./smpnet run bench-udp}: both payload sizes, five two-second runs, 4 CPU-s warm-up. */
     public static BenchOptions benchUdp() {
         return new BenchOptions(5, 2.0, 4.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
-                true, true, true, Path.of("target", "bench-udp"));
+                true, true, true, Path.of("target", "bench-udp"), List.of());
     }
 
     /** These defaults overridden by {@code args}; a bad argument is a {@link UsageException}. */
@@ -69,7 +75,29 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
                 r.kernel && !o.containsKey("--no-kernel"),
                 r.profile && !o.containsKey("--no-profile"),
                 r.chart && !o.containsKey("--no-chart"),
-                o.containsKey("--out") ? outDir(o.get("--out")) : r.out);
+                o.containsKey("--out") ? outDir(o.get("--out")) : r.out,
+                o.containsKey("--jvm-flags") ? jvmFlags(o.get("--jvm-flags")) : r.jvmFlags);
+    }
+
+    /**
+     * The flags of {@code --jvm-flags}, split at white space (a flag cannot contain a space). Each must look
+     * like a JVM option, and none may replace the child's class path or main class.
+     */
+    static List<String> jvmFlags(String text) throws UsageException {
+        List<String> out = new ArrayList<>();
+        for (String flag : text.strip().split("\\s+")) {
+            if (flag.isEmpty()) continue;
+            if (!flag.startsWith("-") || flag.equals("-") || flag.equals("--")) {
+                throw new UsageException("--jvm-flags takes JVM options, each starting with '-', not '" + flag + "'");
+            }
+            String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+            if (LAUNCH_FLAGS.contains(name)) {
+                throw new UsageException("--jvm-flags cannot change the child's class path or main class: " + flag);
+            }
+            out.add(flag);
+        }
+        if (out.isEmpty()) throw new UsageException("--jvm-flags needs at least one flag");
+        return List.copyOf(out);
     }
 
     private static List<Subject> modes(String text) throws UsageException {
@@ -112,6 +140,25 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         return c.profiled() ? 1 : runs;
     }
 
+    /**
+     * The groups of cases to run, in order: per payload, the kernel baseline then each mode, each group
+     * holding a subject's 1- and 2-CPU cases (measured in alternation) and, for fine mode with both, the
+     * machine ceiling; then each profiled case alone.
+     */
+    public List<CaseGroup> groups() {
+        List<CaseGroup> out = new ArrayList<>();
+        List<BenchCase> all = cases();
+        for (BenchCase c : all) {
+            if (c.profiled()) {
+                out.add(new CaseGroup(List.of(c), false));
+            } else if (out.isEmpty() || !out.getLast().cases().contains(c)) {
+                out.add(new CaseGroup(all.stream().filter(d -> !d.profiled() && d.subject() == c.subject()
+                        && d.payload() == c.payload()).toList(), c.subject() == Subject.FINE && cpus.containsAll(List.of(1, 2))));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Every case to run, in order: per payload, the kernel baseline then each mode, 1 CPU before 2. */
     public List<BenchCase> cases() {
         List<BenchCase> out = new ArrayList<>();
@@ -141,6 +188,10 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
                   --cpus LIST       CPU counts to run: 1, 2 or 1,2
                   --modes LIST      locking modes: giant, fine or giant,fine
                   --out DIR         directory for the CSV, JSON and chart files
+                  --jvm-flags "..." extra flags for every child JVM, separated by spaces, after the
+                                    fixed ones (so they may override them) and written into the
+                                    results, e.g. --jvm-flags "-XX:+UnlockDiagnosticVMOptions
+                                    -XX:+DumpPerfMapAtExit" or "-Dsome.property=value"
                   --no-kernel       skip the Linux loopback baseline
                   --no-profile      skip the lock-profiling runs
                   --no-chart        do not draw the bar chart

@@ -24,20 +24,20 @@ class SmpnetReceivePathTest {
     @CsvSource({"GIANT, 1, 64", "GIANT, 2, 1472", "FINE, 1, 1472", "FINE, 2, 64"})
     void everyFrameIsReceivedAndNothingLeaks(Subject mode, int cpus, int payload) throws Exception {
         BenchCase c = new BenchCase(mode, cpus, payload, false);
-        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 20 * MS, 2, 40 * MS,
+        CaseRunner.Outcome o = CaseRunner.runAll(c, Workloads.create(c), 20 * MS, 20 * MS, 2, 5 * MS, 40 * MS,
                 line -> {});
         Tally t = o.settled();
         assertTrue(t.generated() > 0, t.toString());
         assertEquals(new Tally(t.generated(), t.generated(), 0), t);
         long measured = o.runs().stream().mapToLong(r -> r.tally().received()).sum();
-        long recorded = o.latencies().stream().mapToLong(h -> h.getTotalCount()).sum();
+        long recorded = o.windows().stream().mapToLong(w -> w.latency().getTotalCount()).sum();
         assertTrue(measured <= t.received() && recorded <= t.received(), measured + " " + recorded + " " + t);
     }
 
     @Test
     void aProfiledRunSwitchesProfilingOnAndOffAgain() throws Exception {
         BenchCase c = new BenchCase(Subject.GIANT, 2, 64, true);
-        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 20 * MS, 1, 40 * MS,
+        CaseRunner.Outcome o = CaseRunner.runAll(c, Workloads.create(c), 20 * MS, 20 * MS, 1, 5 * MS, 40 * MS,
                 line -> assertEquals(LockProfiler.Mode.CONTENDED, LockProfiler.mode()));
         assertEquals(LockProfiler.Mode.OFF, LockProfiler.mode());
         assertEquals(o.settled().generated(), o.settled().received());
