@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The main class of a child JVM that runs one case's workload and measures it window by window as the
  * parent commands on standard input, reporting on standard output ({@link ChildProtocol}). Arguments:
- * subject cpus payload profiled. Between commands the workload is paused and uses no CPU.
+ * subject cpus payload. Between commands the workload is paused and uses no CPU.
  */
 public final class BenchChild {
     private BenchChild() {}
@@ -18,7 +18,7 @@ public final class BenchChild {
         try {
             BenchCase c = parse(args);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            try (CaseRunner r = new CaseRunner(c, Workloads.create(c))) {
+            try (CaseRunner r = new CaseRunner(Workloads.create(c))) {
                 r.start();
                 serve(r, in, System.out);
             }
@@ -39,7 +39,8 @@ public final class BenchChild {
             if (line.isBlank()) continue;
             switch (ChildProtocol.parseCommand(line)) {
                 case ChildProtocol.WarmUp w -> out.println(ChildProtocol.warmup(r.warmUp(w.minNanos(), w.maxNanos())));
-                case ChildProtocol.Measure m -> out.println(ChildProtocol.run(r.window(m.settleNanos(), m.runNanos())));
+                case ChildProtocol.Measure m -> out.println(ChildProtocol.run(m.profiled()
+                        ? r.profileWindow(m.settleNanos(), m.runNanos()) : r.window(m.settleNanos(), m.runNanos())));
                 case ChildProtocol.Quit q -> {
                     CaseRunner.Outcome o = r.finish();
                     for (LockContention l : o.locks()) out.println(ChildProtocol.lock(l));
@@ -54,14 +55,12 @@ public final class BenchChild {
     }
 
     private static BenchCase parse(String[] args) {
-        if (args.length != 4) throw new IllegalArgumentException("expected: subject cpus payload profiled");
-        return new BenchCase(Subject.valueOf(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Boolean.parseBoolean(args[3]));
+        if (args.length != 3) throw new IllegalArgumentException("expected: subject cpus payload");
+        return new BenchCase(Subject.valueOf(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), false);
     }
 
     /** The command-line arguments that make a child run {@code c}. */
     static String[] args(BenchCase c) {
-        return new String[] {c.subject().name(), Integer.toString(c.cpus()), Integer.toString(c.payload()),
-                Boolean.toString(c.profiled())};
+        return new String[] {c.subject().name(), Integer.toString(c.cpus()), Integer.toString(c.payload())};
     }
 }

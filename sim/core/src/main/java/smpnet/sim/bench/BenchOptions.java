@@ -143,18 +143,19 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
     /**
      * The groups of cases to run, in order: per payload, the kernel baseline then each mode, each group
      * holding a subject's 1- and 2-CPU cases (measured in alternation) and, for fine mode with both, the
-     * machine ceiling; then each profiled case alone.
+     * machine ceiling; each mode's profiled case goes to its group at the first payload (one more window of
+     * the child with as many CPUs, so it costs no JVM or warm-up of its own).
      */
     public List<CaseGroup> groups() {
         List<CaseGroup> out = new ArrayList<>();
         List<BenchCase> all = cases();
         for (BenchCase c : all) {
-            if (c.profiled()) {
-                out.add(new CaseGroup(List.of(c), false));
-            } else if (out.isEmpty() || !out.getLast().cases().contains(c)) {
-                out.add(new CaseGroup(all.stream().filter(d -> !d.profiled() && d.subject() == c.subject()
-                        && d.payload() == c.payload()).toList(), c.subject() == Subject.FINE && cpus.containsAll(List.of(1, 2))));
-            }
+            if (c.profiled() || out.stream().anyMatch(g -> g.cases().contains(c))) continue;
+            List<BenchCase> pair = all.stream().filter(d -> !d.profiled() && d.subject() == c.subject()
+                    && d.payload() == c.payload()).toList();
+            BenchCase profiled = all.stream().filter(d -> d.profiled() && d.subject() == c.subject()
+                    && d.payload() == c.payload()).findFirst().orElse(null);
+            out.add(new CaseGroup(pair, c.subject() == Subject.FINE && cpus.containsAll(List.of(1, 2)), profiled));
         }
         return List.copyOf(out);
     }

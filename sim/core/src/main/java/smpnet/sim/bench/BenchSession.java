@@ -60,14 +60,18 @@ public final class BenchSession {
     /** A group's progress title: a case alone as {@code fine 1cpu 64B, taskset -c 0}; a pair names both. */
     static String title(CaseGroup g, ChildLauncher launcher) {
         BenchCase first = g.cases().getFirst();
-        if (g.cases().size() == 1) return first.title() + ", " + launcher.pinning(ChildLauncher.cpuList(first.cpus()));
-        StringBuilder sb = new StringBuilder(first.subject().label() + " " + first.payload() + "B, alternating:");
+        if (g.cases().size() == 1 && g.profiled() == null) {
+            return first.title() + ", " + launcher.pinning(ChildLauncher.cpuList(first.cpus()));
+        }
+        StringBuilder sb = new StringBuilder(first.subject().label() + " " + first.payload() + "B"
+                + (g.cases().size() > 1 ? ", alternating:" : ":"));
         for (BenchCase c : g.cases()) {
             sb.append(' ').append(c.cpus()).append("cpu (").append(launcher.pinning(ChildLauncher.cpuList(c.cpus())))
                     .append(')');
         }
         if (g.ceiling()) sb.append(", ceiling (two 1cpu children, cores 0 and ").append(GroupRunner.CEILING_CORE)
                 .append(')');
+        if (g.profiled() != null) sb.append(", then a profiled run (").append(g.profiled().cpus()).append("cpu)");
         return sb.toString();
     }
 
@@ -78,8 +82,8 @@ public final class BenchSession {
         for (CaseGroup g : groups) {
             BenchCase c = g.cases().getFirst();
             int children = g.cases().size() + (g.ceiling() ? 1 : 0);
-            int slots = g.cases().size() + (g.ceiling() ? 1 : 0);
-            total += children * (options.warmup(c) + 1) + options.runs(c) * slots * (options.seconds() + settle);
+            int windows = options.runs(c) * children + (g.profiled() != null ? 1 : 0);
+            total += children * (options.warmup(c) + 1) + windows * (options.seconds() + settle);
         }
         return total;
     }

@@ -10,8 +10,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Drives one case's workload in this JVM, window by window, as the parent commands: a warm-up, then
  * measured windows (each after a short settle that is not counted, since a resumed workload starts with
- * cold caches), then the stop, which settles the accounting. The workload is paused between windows. The
- * child JVM's command loop ({@link BenchChild}) and the tests use it.
+ * cold caches), possibly a window with lock profiling on, then the stop, which settles the accounting. The
+ * workload is paused between windows. The child JVM's command loop ({@link BenchChild}) and the tests use
+ * it.
  *
  * <p>Thread use: one thread (the child's main thread, or a test's) calls every method.
  */
@@ -35,20 +36,18 @@ final class CaseRunner implements AutoCloseable {
 
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final BenchCase benchCase;
     private final ReceiveWorkload workload;
+    private final List<MeasuredWindow> windows = new ArrayList<>();
+    private List<LockContention> locks = List.of();
     private long pausedWall;
     private long pausedCpu;
-    private final List<MeasuredWindow> windows = new ArrayList<>();
 
-    CaseRunner(BenchCase benchCase, ReceiveWorkload workload) {
-        this.benchCase = benchCase;
+    CaseRunner(ReceiveWorkload workload) {
         this.workload = workload;
     }
 
-    /** Starts the workload, paused; a profiled case switches lock profiling on until {@link #close}. */
+    /** Starts the workload, paused. */
     void start() throws Exception {
-        if (benchCase.profiled()) LockProfiles.start();
         workload.start();
         markPaused();
     }
@@ -67,12 +66,31 @@ final class CaseRunner implements AutoCloseable {
 
     /** Resumes, lets the workload settle for {@code settleNanos}, measures {@code runNanos}, pauses. */
     MeasuredWindow window(long settleNanos, long runNanos) throws InterruptedException {
+        return window(settleNanos, runNanos, false);
+    }
+
+    /**
+     * A window with lock profiling on (contended acquisitions only), which names the contended lock classes
+     * ({@link #finish}) but is slowed by profiling. Profiling is switched while the workload is paused, when
+     * no lock is held; the profile counts the measured part only (not the settle).
+     */
+    MeasuredWindow profileWindow(long settleNanos, long runNanos) throws InterruptedException {
+        LockProfiles.start();
+        try {
+            MeasuredWindow w = window(settleNanos, runNanos, true);
+            locks = LockProfiles.snapshot();
+            return w;
+        } finally {
+            LockProfiles.stop();
+        }
+    }
+
+    private MeasuredWindow window(long settleNanos, long runNanos, boolean profiled) throws InterruptedException {
         long wall0 = System.nanoTime();
         long cpu0 = os.getProcessCpuTime();
         workload.resume();
         sleepNanos(settleNanos);
-        // A profiled case profiles its measured windows only (not the warm-up, nor a settle).
-        if (benchCase.profiled() && windows.isEmpty()) LockProfiles.reset();
+        if (profiled) LockProfiles.reset();
         workload.takeLatency();
         RunSample s = measure(runNanos);
         Histogram h = workload.takeLatency();
@@ -83,28 +101,29 @@ final class CaseRunner implements AutoCloseable {
         return w;
     }
 
-    /** Stops the workload and settles its accounting; names the contended locks of a profiled case. */
+    /** Stops the workload and settles its accounting; names the locks of the last profiled window. */
     Outcome finish() throws Exception {
-        List<LockContention> locks = benchCase.profiled() ? LockProfiles.snapshot() : List.of();
         return new Outcome(List.copyOf(windows), workload.stop(SETTLE_NANOS), locks);
     }
 
     @Override
     public void close() {
         workload.close();
-        if (benchCase.profiled()) LockProfiles.stop();
     }
 
     /**
      * The whole sequence in one call, each window reported to {@code progress} in {@link ChildProtocol}
-     * lines: the warm-up, {@code runs} windows, the stop.
+     * lines: the warm-up, {@code runs} windows (profiled ones for a profiled case), the stop.
      */
     static Outcome runAll(BenchCase c, ReceiveWorkload w, long warmupNanos, long maxWarmupNanos, int runs,
                           long settleNanos, long runNanos, Consumer<String> progress) throws Exception {
-        try (CaseRunner r = new CaseRunner(c, w)) {
+        try (CaseRunner r = new CaseRunner(w)) {
             r.start();
             progress.accept(ChildProtocol.warmup(r.warmUp(warmupNanos, maxWarmupNanos)));
-            for (int i = 0; i < runs; i++) progress.accept(ChildProtocol.run(r.window(settleNanos, runNanos)));
+            for (int i = 0; i < runs; i++) {
+                MeasuredWindow m = c.profiled() ? r.profileWindow(settleNanos, runNanos) : r.window(settleNanos, runNanos);
+                progress.accept(ChildProtocol.run(m));
+            }
             return r.finish();
         }
     }

@@ -59,9 +59,9 @@ final class ChildProcess implements AutoCloseable {
         return ChildProtocol.parseWarmup(ChildProtocol.fields(await(ChildProtocol.WARMUP, maxNanos)));
     }
 
-    /** Starts one measured window; {@link #awaitWindow} collects it. */
-    void startWindow(long settleNanos, long runNanos) throws IOException {
-        send(new ChildProtocol.Measure(settleNanos, runNanos));
+    /** Starts one measured window, lock profiling on or off; {@link #awaitWindow} collects it. */
+    void startWindow(long settleNanos, long runNanos, boolean profiled) throws IOException {
+        send(new ChildProtocol.Measure(settleNanos, runNanos, profiled));
     }
 
     /** The window started last, once the child has measured it and paused again. */

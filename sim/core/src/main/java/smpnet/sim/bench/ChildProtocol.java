@@ -13,6 +13,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  *   warmup MIN_NANOS MAX_NANOS     warm up (see {@link CaseRunner#warmUp}), then pause
  *   run SETTLE_NANOS RUN_NANOS     resume, settle (not counted), measure one window, pause
+ *   profile SETTLE_NANOS RUN_NANOS as run, with lock profiling on (the locks are reported at quit)
  *   quit                           stop, settle the accounting, report the locks and the end, exit
  * </pre>
  * and the child answers each on its standard output, only once its workload is paused again:
@@ -33,6 +34,7 @@ final class ChildProtocol {
 
     static final String WARMUP_COMMAND = "warmup";
     static final String RUN_COMMAND = "run";
+    static final String PROFILE_COMMAND = "profile";
     static final String QUIT_COMMAND = "quit";
 
     private ChildProtocol() {}
@@ -43,8 +45,8 @@ final class ChildProtocol {
     /** Warm up for at least {@code minNanos} of CPU time, at most {@code maxNanos} of wall time. */
     record WarmUp(long minNanos, long maxNanos) implements Command {}
 
-    /** Measure one window of {@code runNanos} after a settle of {@code settleNanos}. */
-    record Measure(long settleNanos, long runNanos) implements Command {}
+    /** Measure one window of {@code runNanos} after a settle of {@code settleNanos}, lock profiling on or off. */
+    record Measure(long settleNanos, long runNanos, boolean profiled) implements Command {}
 
     /** Stop and report the end. */
     record Quit() implements Command {}
@@ -53,7 +55,7 @@ final class ChildProtocol {
     static String command(Command c) {
         return switch (c) {
             case WarmUp w -> WARMUP_COMMAND + " " + w.minNanos() + " " + w.maxNanos();
-            case Measure m -> RUN_COMMAND + " " + m.settleNanos() + " " + m.runNanos();
+            case Measure m -> (m.profiled() ? PROFILE_COMMAND : RUN_COMMAND) + " " + m.settleNanos() + " " + m.runNanos();
             case Quit q -> QUIT_COMMAND;
         };
     }
@@ -66,10 +68,10 @@ final class ChildProtocol {
                 long[] a = commandNumbers(line, w);
                 return new WarmUp(a[0], a[1]);
             }
-            case RUN_COMMAND -> {
+            case RUN_COMMAND, PROFILE_COMMAND -> {
                 long[] a = commandNumbers(line, w);
                 if (a[1] == 0) throw new IllegalArgumentException("a run needs a positive length: '" + line + "'");
-                return new Measure(a[0], a[1]);
+                return new Measure(a[0], a[1], w[0].equals(PROFILE_COMMAND));
             }
             case QUIT_COMMAND -> {
                 if (w.length != 1) throw new IllegalArgumentException("quit takes no argument: '" + line + "'");

@@ -66,6 +66,8 @@ final class GroupRunner {
     private final List<Track> caseTracks = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private Track ceilingChild;
+    private Track profiledTrack;
+    private MeasuredWindow profiledWindow;
     private final List<RunSample> ceiling0 = new ArrayList<>();
     private final List<RunSample> ceiling1 = new ArrayList<>();
     private final Histogram ceilingLatency = new Histogram(3);
@@ -84,6 +86,7 @@ final class GroupRunner {
             Track two = g.withCpus(2) == null ? null : startCase(g.withCpus(2), g);
             if (g.ceiling()) startCeiling(g.payload());
             measure(g, one, two);
+            if (g.profiled() != null) profile(g.profiled(), g.profiled().cpus() == 1 ? one : two);
             return finish(g);
         } finally {
             for (Track t : started) t.child.close();
@@ -137,17 +140,17 @@ final class GroupRunner {
         for (PairSchedule.Window w : windows) {
             String prefix = String.format(Locale.ROOT, "    run %d/%d", w.round() + 1, rounds);
             switch (w.slot()) {
-                case ONE_CPU -> window(one, two, w, prefix, g, settle, run);
-                case TWO_CPUS -> window(two, one, w, prefix, g, settle, run);
+                case ONE_CPU -> window(one, two, prefix, g, settle, run);
+                case TWO_CPUS -> window(two, one, prefix, g, settle, run);
                 case CEILING -> ceilingWindow(one, w, prefix, settle, run);
             }
         }
     }
 
     /** Measures {@code t} alone; once its partner has run in the same round, prints their ratio. */
-    private void window(Track t, Track partner, PairSchedule.Window w, String prefix, CaseGroup g, long settle,
-                        long run) throws IOException, InterruptedException {
-        t.child.startWindow(settle, run);
+    private void window(Track t, Track partner, String prefix, CaseGroup g, long settle, long run)
+            throws IOException, InterruptedException {
+        t.child.startWindow(settle, run, false);
         t.add(t.child.awaitWindow(settle, run), t.runs, t.latency);
         RunSample s = t.runs.getLast();
         String label = g.cases().size() > 1 ? " " + t.child.benchCase().cpus() + "cpu" : "";
@@ -166,9 +169,9 @@ final class GroupRunner {
     private void ceilingWindow(Track one, PairSchedule.Window w, String prefix, long settle, long run)
             throws IOException, InterruptedException {
         if (ceilingChild == null) return;
-        one.child.startWindow(settle, run);
+        one.child.startWindow(settle, run, false);
         try {
-            ceilingChild.child.startWindow(settle, run);
+            ceilingChild.child.startWindow(settle, run, false);
         } catch (IOException e) {
             dropCeiling(e);
         }
@@ -191,6 +194,17 @@ final class GroupRunner {
                 a.sample().cpuUse() + b.sample().cpuUse(), ratio);
     }
 
+    /** One window of {@code t}'s child with lock profiling on, after its measured ones. */
+    private void profile(BenchCase c, Track t) throws IOException, InterruptedException {
+        long run = nanos(options.seconds());
+        long settle = Math.min(RESUME_SETTLE_NANOS, run);
+        t.child.startWindow(settle, run, true);
+        profiledWindow = t.child.awaitWindow(settle, run);
+        profiledTrack = t;
+        log.printf(Locale.ROOT, "    profiled run (%dcpu, lock profiling on): %,.0f packets/s, %.2f CPUs busy%n",
+                c.cpus(), profiledWindow.sample().packetsPerSecond(), profiledWindow.sample().cpuUse());
+    }
+
     private void dropCeiling(IOException e) {
         note("machine ceiling not measured: " + e.getMessage());
         ceilingChild.child.close();
@@ -202,7 +216,12 @@ final class GroupRunner {
         for (Track t : caseTracks) {
             ChildProcess.Ending e = t.child.quit();
             results.add(new CaseResult(t.child.benchCase(), t.child.pinning(), t.warmupNanos, t.runs, t.latency, e.settled(),
-                    e.locks(), t.pausedCpuUse()));
+                    List.of(), t.pausedCpuUse()));
+            if (t == profiledTrack) {
+                results.add(new CaseResult(g.profiled(), t.child.pinning(), t.warmupNanos,
+                        List.of(profiledWindow.sample()), profiledWindow.latency(), e.settled(), e.locks(),
+                        t.pausedCpuUse()));
+            }
         }
         Ceiling ceiling = null;
         if (ceilingChild != null) {

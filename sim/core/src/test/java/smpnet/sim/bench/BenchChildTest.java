@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import smpnet.locking.LockProfiler;
 import smpnet.stack.mbuf.MbufLeakExtension;
 
 /** The child's command loop, in this JVM over a stand-in host: what the parent sends, what it gets back. */
@@ -22,7 +23,7 @@ class BenchChildTest {
 
     private List<String> serve(String commands) throws Exception {
         FakeHost host = new FakeHost(2, 1 << 20);
-        try (CaseRunner r = new CaseRunner(new BenchCase(Subject.FINE, 2, 64, false), new StackUdpWorkload(host, 64))) {
+        try (CaseRunner r = new CaseRunner(new StackUdpWorkload(host, 64))) {
             r.start();
             BenchChild.serve(r, new BufferedReader(new StringReader(commands)),
                     new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -34,12 +35,13 @@ class BenchChildTest {
 
     @Test
     void answersEachCommandWithOneRecordAndQuitsWithTheSettledTally() throws Exception {
-        List<String> out = serve("warmup 10000000 10000000\nrun 1000000 20000000\n\nrun 0 20000000\nquit\n");
+        List<String> out = serve("warmup 10000000 10000000\nrun 1000000 20000000\n\nprofile 0 20000000\nquit\n");
         assertEquals(List.of(ChildProtocol.WARMUP, ChildProtocol.RUN, ChildProtocol.RUN, ChildProtocol.END),
                 out.stream().map(ChildProtocol::kind).toList());
         MeasuredWindow first = ChildProtocol.parseWindow(ChildProtocol.fields(out.get(1)));
         MeasuredWindow second = ChildProtocol.parseWindow(ChildProtocol.fields(out.get(2)));
         Tally settled = ChildProtocol.parseTally(ChildProtocol.fields(out.get(3)));
+        assertEquals(LockProfiler.Mode.OFF, LockProfiler.mode());
         assertEquals(new Tally(settled.generated(), settled.generated(), 0), settled);
         long measured = first.sample().tally().received() + second.sample().tally().received();
         assertTrue(measured > 0 && measured <= settled.received(), measured + " of " + settled);

@@ -89,16 +89,25 @@ class BenchOptionsTest {
     }
 
     @Test
-    void groupsPairEachPathsCpuCountsWithTheCeilingBesideFineAndProfileAlone() throws UsageException {
+    void groupsPairEachPathsCpuCountsWithTheCeilingBesideFineAndTheProfileAtTheEnd() throws UsageException {
         BenchOptions o = BenchOptions.benchUdp().parse(List.of("--payloads", "64,1472", "--modes", "fine"));
         assertEquals(List.of(
-                new CaseGroup(List.of(new BenchCase(Subject.KERNEL, 1, 64, false), new BenchCase(Subject.KERNEL, 2, 64, false)), false),
-                new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false), new BenchCase(Subject.FINE, 2, 64, false)), true),
-                new CaseGroup(List.of(new BenchCase(Subject.KERNEL, 1, 1472, false), new BenchCase(Subject.KERNEL, 2, 1472, false)), false),
-                new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 1472, false), new BenchCase(Subject.FINE, 2, 1472, false)), true),
-                new CaseGroup(List.of(new BenchCase(Subject.FINE, 2, 64, true)), false)), o.groups());
-        assertEquals(List.of(new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false)), false)),
+                new CaseGroup(List.of(new BenchCase(Subject.KERNEL, 1, 64, false), new BenchCase(Subject.KERNEL, 2, 64, false)), false, null),
+                new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false), new BenchCase(Subject.FINE, 2, 64, false)), true,
+                        new BenchCase(Subject.FINE, 2, 64, true)),
+                new CaseGroup(List.of(new BenchCase(Subject.KERNEL, 1, 1472, false), new BenchCase(Subject.KERNEL, 2, 1472, false)), false, null),
+                new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 1472, false), new BenchCase(Subject.FINE, 2, 1472, false)), true, null)),
+                o.groups());
+        assertEquals(List.of(new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false)), false, null)),
                 BenchOptions.mainJob().parse(List.of("--modes", "fine", "--cpus", "1", "--no-kernel", "--no-profile"))
                         .groups());
+    }
+
+    @Test
+    void aGroupCanOnlyProfileACaseItRuns() {
+        BenchCase one = new BenchCase(Subject.FINE, 1, 64, false);
+        assertEquals("no child of the group can run fine 2cpu 64B (profiled)", assertThrows(
+                IllegalArgumentException.class, () -> new CaseGroup(List.of(one), false,
+                        new BenchCase(Subject.FINE, 2, 64, true))).getMessage());
     }
 }

@@ -57,15 +57,17 @@ class ChildProtocolTest {
     @Test
     void commandsRoundTrip() {
         ChildProtocol.Command warm = new ChildProtocol.WarmUp(2_500_000_000L, 20_000_000_000L);
-        ChildProtocol.Command run = new ChildProtocol.Measure(300_000_000L, 1_000_000_000L);
+        ChildProtocol.Command run = new ChildProtocol.Measure(300_000_000L, 1_000_000_000L, false);
+        ChildProtocol.Command profile = new ChildProtocol.Measure(300_000_000L, 1_000_000_000L, true);
         ChildProtocol.Command quit = new ChildProtocol.Quit();
         assertEquals("warmup 2500000000 20000000000", ChildProtocol.command(warm));
         assertEquals("run 300000000 1000000000", ChildProtocol.command(run));
+        assertEquals("profile 300000000 1000000000", ChildProtocol.command(profile));
         assertEquals("quit", ChildProtocol.command(quit));
-        for (ChildProtocol.Command c : new ChildProtocol.Command[] {warm, run, quit}) {
+        for (ChildProtocol.Command c : new ChildProtocol.Command[] {warm, run, profile, quit}) {
             assertEquals(c, ChildProtocol.parseCommand(ChildProtocol.command(c)));
         }
-        assertEquals(new ChildProtocol.Measure(0, 5), ChildProtocol.parseCommand("  run  0 5 "));
+        assertEquals(new ChildProtocol.Measure(0, 5, false), ChildProtocol.parseCommand("  run  0 5 "));
     }
 
     @ParameterizedTest
@@ -76,6 +78,7 @@ class ChildProtocolTest {
         "run 1 x                  | not a number of nanoseconds: 'x' in 'run 1 x'",
         "warmup -1 2              | not a number of nanoseconds: '-1' in 'warmup -1 2'",
         "run 1 0                  | a run needs a positive length: 'run 1 0'",
+        "profile 1                | profile takes two numbers of nanoseconds: 'profile 1'",
         "quit now                 | quit takes no argument: 'quit now'"})
     void malformedCommandsAreRejectedByName(String line, String message) {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> ChildProtocol.parseCommand(line))
