@@ -69,9 +69,9 @@ public final class ReportTable {
                 ? String.format(Locale.ROOT, "(per CPU-second %.2fx)", q.perCpuSecond())
                 : String.format(Locale.ROOT, "(pairs %.2f .. %.2f; per CPU-second %.2fx)", q.pairs().min(),
                         q.pairs().max(), q.perCpuSecond());
-        String line = String.format(Locale.ROOT, "  %-30s %7.2fx  %-40s %s%n", q.name(), q.value(), detail, goal);
+        String line = String.format(Locale.ROOT, "  %-30s %7.2fx  %-43s %s%n", q.name(), q.value(), detail, goal);
         if (q.ceiling() == null) return line;
-        return line + String.format(Locale.ROOT, "  %-30s %7.2fx  %-40s %s%n", "machine ceiling", q.ceiling().median(),
+        return line + String.format(Locale.ROOT, "  %-30s %7.2fx  %-43s %s%n", "machine ceiling", q.ceiling().median(),
                 String.format(Locale.ROOT, "(rounds %.2f .. %.2f)", q.ceiling().min(), q.ceiling().max()),
                 String.format(Locale.ROOT, "the speed-up above is %.0f%% of it (two independent 1-CPU stacks on "
                         + "cores 0 and 1 at once, over one alone)", 100 * q.shareOfCeiling()));
