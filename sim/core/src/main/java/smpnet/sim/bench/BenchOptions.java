@@ -19,7 +19,7 @@ import smpnet.sim.cli.UsageException;
  * @param cpus CPU counts (cores pinned, netisr workers)
  * @param modes smpnet locking modes
  * @param kernel whether to run the kernel loopback baseline
- * @param profile whether to run the extra lock-profiling case per mode
+ * @param profile whether to run the extra lock-profiling window per mode
  * @param chart whether to draw the bar chart
  * @param out directory for the result files
  * @param jvmFlags extra flags for every child JVM, after the fixed ones
@@ -135,7 +135,7 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         return c.subject() == Subject.KERNEL ? Math.min(warmup, KERNEL_WARMUP_SECONDS) : warmup;
     }
 
-    /** Measured runs of case {@code c}: one for a profiled case, which only names the contended locks. */
+    /** Measured runs of case {@code c}: one window for a profiled case, which only names the contended locks. */
     public int runs(BenchCase c) {
         return c.profiled() ? 1 : runs;
     }
@@ -194,7 +194,7 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
                                     results, e.g. --jvm-flags "-XX:+UnlockDiagnosticVMOptions
                                     -XX:+DumpPerfMapAtExit" or "-Dsome.property=value"
                   --no-kernel       skip the Linux loopback baseline
-                  --no-profile      skip the lock-profiling runs
+                  --no-profile      skip the lock-profiling windows
                   --no-chart        do not draw the bar chart
                   --help            show this text
                 """;

@@ -36,7 +36,7 @@ public final class ReportTable {
         }
         List<CaseResult> prof = r.profiled();
         if (!prof.isEmpty()) {
-            sb.append(String.format("%nMost contended lock classes (separate run with lock profiling on):%n"));
+            sb.append(String.format("%nMost contended lock classes (one more window after the measured ones, lock profiling on):%n"));
             for (CaseResult c : prof) sb.append(locks(c));
         }
         return sb.toString();

@@ -27,8 +27,8 @@
  *       independent 1-CPU stacks on cores 0 and 1, measured in the same windows;</li>
  *   <li>latency is from the synthesis of a frame (its send time is written in the payload) to its receive,
  *       both read from the scheduler's clock, in an HdrHistogram;</li>
- *   <li>a separate run per mode, with lock profiling on (contended acquisitions only), names the most
- *       contended lock classes, so profiling never slows the measured runs.</li>
+ *   <li>one more window per mode, after the measured ones, with lock profiling on (contended acquisitions
+ *       only), names the most contended lock classes, so profiling never slows the measured runs.</li>
  * </ul>
  *
  * <p>The ratios are reported against goals, not asserted: smpnet at least ten times the kernel's rate, and

@@ -87,9 +87,9 @@ class BenchReportTest {
                 + "median of the per-pair ratios", lines.get(1));
         assertEquals("ceiling    2           200  (150 .. 440)                 2.00          100       1.0       1.5"
                 + "          0  taskset -c 0 | taskset -c 1", lines.get(7));
-        assertEquals("  fine 2 CPUs / fine 1 CPU          1.80x  (pairs 1.50 .. 2.00; per CPU-second 0.90x)    "
+        assertEquals("  fine 2 CPUs / fine 1 CPU          1.80x  (pairs 1.50 .. 2.00; per CPU-second 0.90x)  "
                 + "goal >= 1.8x: met", lines.get(8));
-        assertEquals("  machine ceiling                   1.10x  (rounds 1.00 .. 1.50)                       the speed-up "
+        assertEquals("  machine ceiling                   1.10x  (rounds 1.00 .. 1.50)" + " ".repeat(23) + "the speed-up "
                 + "above is 164% of it (two independent 1-CPU stacks on cores 0 and 1 at once, over one alone)",
                 lines.get(9));
         assertEquals("note: something was not measured", lines.get(10));
