@@ -181,8 +181,10 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
     /** The options text shown by --help. */
     public static String optionsHelp() {
         return """
-                  --runs N          measured runs per configuration
-                  --seconds S       length of one measured run in seconds (decimals allowed)
+                  --runs N          measured runs per configuration; a path's 1- and 2-CPU runs
+                                    alternate (1, 2, 2, 1, ...) and its speed-up is taken per pair
+                  --seconds S       length of one measured run in seconds (decimals allowed), each
+                                    after an uncounted settle of 0.3 s (at most S)
                   --warmup S        warm-up before the measured runs, in seconds of the process's CPU
                                     time, and on while the JIT compiles; 20 s at most (0: none)
                   --payloads LIST   UDP payload sizes in bytes, comma-separated, 16..1472

@@ -61,6 +61,9 @@ final class GroupRunner {
     private final BenchOptions options;
     private final int cores;
     private final PrintStream log;
+    /** Each window's measured length, and the settle before it. */
+    private final long run;
+    private final long settle;
     private final List<Track> started = new ArrayList<>();
     /** The tracks of the group's own cases, in the group's order (not the ceiling child). */
     private final List<Track> caseTracks = new ArrayList<>();
@@ -77,6 +80,8 @@ final class GroupRunner {
         this.options = options;
         this.cores = cores;
         this.log = log;
+        this.run = nanos(options.seconds());
+        this.settle = Math.min(RESUME_SETTLE_NANOS, run);
     }
 
     /** Runs {@code g} (once per runner); a failure of one of its cases' children fails the whole group. */
@@ -132,24 +137,21 @@ final class GroupRunner {
     }
 
     private void measure(CaseGroup g, Track one, Track two) throws IOException, InterruptedException {
-        long run = nanos(options.seconds());
-        long settle = Math.min(RESUME_SETTLE_NANOS, run);
         int rounds = options.runs(g.cases().getFirst());
         List<PairSchedule.Window> windows = PairSchedule.windows(
                 PairSchedule.slots(one != null, two != null, g.ceiling()), rounds);
         for (PairSchedule.Window w : windows) {
             String prefix = String.format(Locale.ROOT, "    run %d/%d", w.round() + 1, rounds);
             switch (w.slot()) {
-                case ONE_CPU -> window(one, two, prefix, g, settle, run);
-                case TWO_CPUS -> window(two, one, prefix, g, settle, run);
-                case CEILING -> ceilingWindow(one, w, prefix, settle, run);
+                case ONE_CPU -> window(one, two, prefix, g);
+                case TWO_CPUS -> window(two, one, prefix, g);
+                case CEILING -> ceilingWindow(one, w, prefix);
             }
         }
     }
 
     /** Measures {@code t} alone; once its partner has run in the same round, prints their ratio. */
-    private void window(Track t, Track partner, String prefix, CaseGroup g, long settle, long run)
-            throws IOException, InterruptedException {
+    private void window(Track t, Track partner, String prefix, CaseGroup g) throws IOException, InterruptedException {
         t.child.startWindow(settle, run, false);
         t.add(t.child.awaitWindow(settle, run), t.runs, t.latency);
         RunSample s = t.runs.getLast();
@@ -166,8 +168,7 @@ final class GroupRunner {
     }
 
     /** Measures the 1-CPU child and the ceiling child in the same window. */
-    private void ceilingWindow(Track one, PairSchedule.Window w, String prefix, long settle, long run)
-            throws IOException, InterruptedException {
+    private void ceilingWindow(Track one, PairSchedule.Window w, String prefix) throws IOException, InterruptedException {
         if (ceilingChild == null) return;
         one.child.startWindow(settle, run, false);
         try {
@@ -196,8 +197,6 @@ final class GroupRunner {
 
     /** One window of {@code t}'s child with lock profiling on, after its measured ones. */
     private void profile(BenchCase c, Track t) throws IOException, InterruptedException {
-        long run = nanos(options.seconds());
-        long settle = Math.min(RESUME_SETTLE_NANOS, run);
         t.child.startWindow(settle, run, true);
         profiledWindow = t.child.awaitWindow(settle, run);
         profiledTrack = t;
