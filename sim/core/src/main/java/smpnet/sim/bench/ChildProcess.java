@@ -100,9 +100,13 @@ final class ChildProcess implements AutoCloseable {
     }
 
     private void send(ChildProtocol.Command c) throws IOException {
-        if (!process.isAlive()) throw failure("exited (status " + process.exitValue() + ")");
-        commands.write(ChildProtocol.command(c) + "\n");
-        commands.flush();
+        try {
+            commands.write(ChildProtocol.command(c) + "\n");
+            commands.flush();
+        } catch (IOException e) {
+            // A child that has exited cannot read: the wait for its answer reports its exit and last words.
+            if (process.isAlive()) throw failure("did not take a command: " + e.getMessage());
+        }
     }
 
     /**
