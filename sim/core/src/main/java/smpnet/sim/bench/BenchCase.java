@@ -2,7 +2,7 @@ package smpnet.sim.bench;
 
 /**
  * One benchmark configuration: what runs, on how many CPUs, with which UDP payload size, and whether lock
- * profiling is on (profiled cases are run apart, since profiling slows the path it measures).
+ * profiling is on (a profiled case is a window apart, after the measured ones: profiling slows the path).
  */
 public record BenchCase(Subject subject, int cpus, int payload, boolean profiled) {
     /** Smallest payload: it must hold the send timestamp and the flow number the receiver reads back. */

@@ -12,6 +12,9 @@ import smpnet.stack.net.RxGenerator;
  * {@code receive} runs with no hand-off between threads (the shape of a run-to-completion benchmark: what
  * it measures is the stack's locking, not the scheduler's).
  *
+ * <p>Between measured windows the gate is closed: each ithread, once it has received what its last batch
+ * delivered, parks at the gate, so a paused workload is quiescent (nothing in flight, no CPU used).
+ *
  * <p>Thread use: queue q's state (its counter lane and flow cursor) is touched only by queue q's ithread.
  */
 final class BenchGenerator implements RxGenerator {
@@ -31,22 +34,25 @@ final class BenchGenerator implements RxGenerator {
     private final int[] cursor;
     private final LaneCounters generated;
     private final QueueDrain drain;
+    private final RunGate gate;
     private final Scheduler scheduler = Scheduler.current();
     private volatile boolean stopping;
 
     /** {@code flowsOfQueue[q]} lists the flows (indexes into {@code frames}) RSS puts on queue q. */
-    BenchGenerator(FlowFrames frames, MbufAllocator allocator, int[][] flowsOfQueue, QueueDrain drain) {
+    BenchGenerator(FlowFrames frames, MbufAllocator allocator, int[][] flowsOfQueue, QueueDrain drain, RunGate gate) {
         this.frames = frames;
         this.allocator = allocator;
         this.flowsOfQueue = flowsOfQueue;
         this.cursor = new int[flowsOfQueue.length * CURSOR_STRIDE];
         this.generated = new LaneCounters(flowsOfQueue.length);
         this.drain = drain;
+        this.gate = gate;
     }
 
     @Override
     public int fill(int q, Mbuf[] out, int max) {
         drain.drain(q);
+        gate.pass();
         if (stopping) return 0;
         int[] flows = flowsOfQueue[q];
         int c = cursor[q * CURSOR_STRIDE];
@@ -74,8 +80,9 @@ final class BenchGenerator implements RxGenerator {
         return generated.sum();
     }
 
-    /** Makes every queue's next {@link #fill} return 0, which ends its ithread. */
+    /** Makes every queue's next {@link #fill} return 0, which ends its ithread (a paused one too). */
     void stop() {
         stopping = true;
+        gate.open();
     }
 }

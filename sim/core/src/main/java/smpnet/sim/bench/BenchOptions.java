@@ -19,15 +19,20 @@ import smpnet.sim.cli.UsageException;
  * @param cpus CPU counts (cores pinned, netisr workers)
  * @param modes smpnet locking modes
  * @param kernel whether to run the kernel loopback baseline
- * @param profile whether to run the extra lock-profiling case per mode
+ * @param profile whether to run the extra lock-profiling window per mode
  * @param chart whether to draw the bar chart
  * @param out directory for the result files
+ * @param jvmFlags extra flags for every child JVM, after the fixed ones
  */
 public record BenchOptions(int runs, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
-                           List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out) {
+                           List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out,
+                           List<String> jvmFlags) {
 
     private static final Set<String> VALUED =
-            Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out");
+            Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out", "--jvm-flags");
+    /** Flags that would replace the child's class path or main class: the child could not start. */
+    private static final Set<String> LAUNCH_FLAGS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m",
+            "--module", "-p", "--module-path");
     /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
     static final double MAX_WARMUP_SECONDS = 20;
     static final double KERNEL_WARMUP_SECONDS = 1;
@@ -37,6 +42,7 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         payloads = List.copyOf(payloads);
         cpus = List.copyOf(cpus);
         modes = List.copyOf(modes);
+        jvmFlags = List.copyOf(jvmFlags);
     }
 
     /**
@@ -45,13 +51,13 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
      */
     public static BenchOptions mainJob() {
         return new BenchOptions(3, 1.0, 2.5, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
-                true, true, true, Path.of("target", "smpnet-run"));
+                true, true, true, Path.of("target", "smpnet-run"), List.of());
     }
 
     /** Defaults of {@code ./smpnet run bench-udp}: both payload sizes, five two-second runs, 4 CPU-s warm-up. */
     public static BenchOptions benchUdp() {
         return new BenchOptions(5, 2.0, 4.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
-                true, true, true, Path.of("target", "bench-udp"));
+                true, true, true, Path.of("target", "bench-udp"), List.of());
     }
 
     /** These defaults overridden by {@code args}; a bad argument is a {@link UsageException}. */
@@ -69,7 +75,29 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
                 r.kernel && !o.containsKey("--no-kernel"),
                 r.profile && !o.containsKey("--no-profile"),
                 r.chart && !o.containsKey("--no-chart"),
-                o.containsKey("--out") ? outDir(o.get("--out")) : r.out);
+                o.containsKey("--out") ? outDir(o.get("--out")) : r.out,
+                o.containsKey("--jvm-flags") ? jvmFlags(o.get("--jvm-flags")) : r.jvmFlags);
+    }
+
+    /**
+     * The flags of {@code --jvm-flags}, split at white space (a flag cannot contain a space). Each must look
+     * like a JVM option, and none may replace the child's class path or main class.
+     */
+    static List<String> jvmFlags(String text) throws UsageException {
+        List<String> out = new ArrayList<>();
+        for (String flag : text.strip().split("\\s+")) {
+            if (flag.isEmpty()) continue;
+            if (!flag.startsWith("-") || flag.equals("-") || flag.equals("--")) {
+                throw new UsageException("--jvm-flags takes JVM options, each starting with '-', not '" + flag + "'");
+            }
+            String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+            if (LAUNCH_FLAGS.contains(name)) {
+                throw new UsageException("--jvm-flags cannot change the child's class path or main class: " + flag);
+            }
+            out.add(flag);
+        }
+        if (out.isEmpty()) throw new UsageException("--jvm-flags needs at least one flag");
+        return List.copyOf(out);
     }
 
     private static List<Subject> modes(String text) throws UsageException {
@@ -107,9 +135,29 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         return c.subject() == Subject.KERNEL ? Math.min(warmup, KERNEL_WARMUP_SECONDS) : warmup;
     }
 
-    /** Measured runs of case {@code c}: one for a profiled case, which only names the contended locks. */
+    /** Measured runs of case {@code c}: one window for a profiled case, which only names the contended locks. */
     public int runs(BenchCase c) {
         return c.profiled() ? 1 : runs;
+    }
+
+    /**
+     * The groups of cases to run, in order: per payload, the kernel baseline then each mode, each group
+     * holding a subject's 1- and 2-CPU cases (measured in alternation) and, for fine mode with both, the
+     * machine ceiling; each mode's profiled case goes to its group at the first payload (one more window of
+     * the child with as many CPUs, so it costs no JVM or warm-up of its own).
+     */
+    public List<CaseGroup> groups() {
+        List<CaseGroup> out = new ArrayList<>();
+        List<BenchCase> all = cases();
+        for (BenchCase c : all) {
+            if (c.profiled() || out.stream().anyMatch(g -> g.cases().contains(c))) continue;
+            List<BenchCase> pair = all.stream().filter(d -> !d.profiled() && d.subject() == c.subject()
+                    && d.payload() == c.payload()).toList();
+            BenchCase profiled = all.stream().filter(d -> d.profiled() && d.subject() == c.subject()
+                    && d.payload() == c.payload()).findFirst().orElse(null);
+            out.add(new CaseGroup(pair, c.subject() == Subject.FINE && cpus.containsAll(List.of(1, 2)), profiled));
+        }
+        return List.copyOf(out);
     }
 
     /** Every case to run, in order: per payload, the kernel baseline then each mode, 1 CPU before 2. */
@@ -133,16 +181,22 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
     /** The options text shown by --help. */
     public static String optionsHelp() {
         return """
-                  --runs N          measured runs per configuration
-                  --seconds S       length of one measured run in seconds (decimals allowed)
+                  --runs N          measured runs per configuration; a path's 1- and 2-CPU runs
+                                    alternate (1, 2, 2, 1, ...) and its speed-up is taken per pair
+                  --seconds S       length of one measured run in seconds (decimals allowed), each
+                                    after an uncounted settle of 0.3 s (at most S)
                   --warmup S        warm-up before the measured runs, in seconds of the process's CPU
                                     time, and on while the JIT compiles; 20 s at most (0: none)
                   --payloads LIST   UDP payload sizes in bytes, comma-separated, 16..1472
                   --cpus LIST       CPU counts to run: 1, 2 or 1,2
                   --modes LIST      locking modes: giant, fine or giant,fine
                   --out DIR         directory for the CSV, JSON and chart files
+                  --jvm-flags "..." extra flags for every child JVM, separated by spaces, after the
+                                    fixed ones (so they may override them) and written into the
+                                    results, e.g. --jvm-flags "-XX:+UnlockDiagnosticVMOptions
+                                    -XX:+DumpPerfMapAtExit" or "-Dsome.property=value"
                   --no-kernel       skip the Linux loopback baseline
-                  --no-profile      skip the lock-profiling runs
+                  --no-profile      skip the lock-profiling windows
                   --no-chart        do not draw the bar chart
                   --help            show this text
                 """;

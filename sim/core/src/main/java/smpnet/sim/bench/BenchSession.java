@@ -5,10 +5,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * One benchmark session: runs every case of the options in its child JVM, printing progress, then writes
- * the result files and prints the comparison.
+ * One benchmark session: runs every group of cases of the options (each case in its child JVM, a group's
+ * children measured in alternation), printing progress, then writes the result files and prints the
+ * comparison.
  */
 public final class BenchSession {
     private final BenchOptions options;
@@ -22,26 +24,29 @@ public final class BenchSession {
 
     /** Runs the session; returns the report (also written to the output directory). */
     public BenchReport run() throws IOException, InterruptedException {
-        List<BenchCase> cases = options.cases();
-        ChildLauncher launcher = new ChildLauncher(out);
-        long run = nanos(options.seconds());
-        double perCase = options.warmup() + options.runs() * options.seconds() + 1;
-        out.printf("smpnet: %d configurations, about %.0f s in all; results go to %s%n", cases.size(),
-                cases.size() * perCase, options.out());
+        List<CaseGroup> groups = options.groups();
+        ChildLauncher launcher = new ChildLauncher(options.jvmFlags(), out);
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.printf(Locale.ROOT, "smpnet: %d configurations, about %.0f s in all; results go to %s%n",
+                options.cases().size(), seconds(groups), options.out());
         List<CaseResult> results = new ArrayList<>();
-        for (int i = 0; i < cases.size(); i++) {
-            BenchCase c = cases.get(i);
-            out.printf("[%d/%d] %s, %s%n", i + 1, cases.size(), c.title(), launcher.pinning(c.cpus()));
+        List<Ceiling> ceilings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            CaseGroup g = groups.get(i);
+            out.printf("[%d/%d] %s%n", i + 1, groups.size(), title(g, launcher));
             try {
-                results.add(launcher.run(c, nanos(options.warmup(c)), nanos(options.maxWarmup()),
-                        options.runs(c), run));
+                GroupRunner.Outcome o = new GroupRunner(launcher, options, cores, out).run(g);
+                results.addAll(o.results());
+                if (o.ceiling() != null) ceilings.add(o.ceiling());
+                notes.addAll(o.notes());
             } catch (IOException | RuntimeException e) {
-                // One broken case must not cost the others' figures: report it and go on.
+                // One broken group must not cost the others' figures: report it and go on.
                 failures.add(e.getMessage());
                 out.println("    FAILED: " + e.getMessage());
             }
         }
-        BenchReport report = new BenchReport(Environment.current(options), results);
+        BenchReport report = new BenchReport(Environment.current(options), results, ceilings, notes);
         out.println();
         out.print(ReportTable.render(report));
         List<Path> files = new ArrayList<>(ResultFiles.write(report, options.out()));
@@ -52,7 +57,38 @@ public final class BenchSession {
         return report;
     }
 
-    /** The cases that failed in {@link #run()}, one message each. */
+    /** A group's progress title: a case alone as {@code fine 1cpu 64B, taskset -c 0}; a pair names both. */
+    static String title(CaseGroup g, ChildLauncher launcher) {
+        BenchCase first = g.cases().getFirst();
+        if (g.cases().size() == 1 && g.profiled() == null) {
+            return first.title() + ", " + launcher.pinning(ChildLauncher.cpuList(first.cpus()));
+        }
+        StringBuilder sb = new StringBuilder(first.subject().label() + " " + first.payload() + "B"
+                + (g.cases().size() > 1 ? ", alternating:" : ":"));
+        for (BenchCase c : g.cases()) {
+            sb.append(' ').append(c.cpus()).append("cpu (").append(launcher.pinning(ChildLauncher.cpuList(c.cpus())))
+                    .append(')');
+        }
+        if (g.ceiling()) sb.append(", ceiling (two 1cpu children, cores 0 and ").append(GroupRunner.CEILING_CORE)
+                .append(')');
+        if (g.profiled() != null) sb.append(", then a profiled run (").append(g.profiled().cpus()).append("cpu)");
+        return sb.toString();
+    }
+
+    /** About how long the groups take: per child a warm-up and a JVM start, per window its settle and run. */
+    private double seconds(List<CaseGroup> groups) {
+        double settle = Math.min(GroupRunner.RESUME_SETTLE_NANOS / 1e9, options.seconds());
+        double total = 0;
+        for (CaseGroup g : groups) {
+            BenchCase c = g.cases().getFirst();
+            int children = g.cases().size() + (g.ceiling() ? 1 : 0);
+            int windows = options.runs(c) * children + (g.profiled() != null ? 1 : 0);
+            total += children * (options.warmup(c) + 1) + windows * (options.seconds() + settle);
+        }
+        return total;
+    }
+
+    /** The groups that failed in {@link #run()}, one message each. */
     public List<String> failures() {
         return List.copyOf(failures);
     }
@@ -65,9 +101,5 @@ public final class BenchSession {
             out.println("no chart drawn: " + e);
             return List.of();
         }
-    }
-
-    private static long nanos(double seconds) {
-        return Math.round(seconds * 1e9);
     }
 }

@@ -4,17 +4,24 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Everything measured for one case: its measured runs, their merged latency histogram (nanoseconds),
- * how its child JVM was pinned, how long its warm-up took, the child's final packet accounting, and (for profiled cases) its most
- * contended lock classes.
+ * Everything measured for one case: its measured runs (in the order they ran), their merged latency
+ * histogram (nanoseconds), how its child JVM was pinned, how long its warm-up took, the child's final packet
+ * accounting, (for profiled cases) its most contended lock classes, and the CPU the child used while paused
+ * for other children's windows, in cores (its paused CPU time over its paused wall time).
  */
 public record CaseResult(BenchCase benchCase, String pinning, long warmupNanos, List<RunSample> runs,
-                         Histogram latency, Tally settled, List<LockContention> locks) {
+                         Histogram latency, Tally settled, List<LockContention> locks, double pausedCpuUse) {
 
     public CaseResult {
         if (runs.isEmpty()) throw new IllegalArgumentException("a case needs at least one measured run");
         runs = List.copyOf(runs);
         locks = List.copyOf(locks);
+    }
+
+    /** A result whose child was never paused between windows. */
+    public CaseResult(BenchCase benchCase, String pinning, long warmupNanos, List<RunSample> runs, Histogram latency,
+                      Tally settled, List<LockContention> locks) {
+        this(benchCase, pinning, warmupNanos, runs, latency, settled, locks, 0);
     }
 
     /** Packets per second: min, median and max over the measured runs. */

@@ -8,19 +8,17 @@ import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs one case in this JVM: starts its workload, warms up, takes the measured runs (each reported to
- * {@code progress} as it ends), stops and settles the workload. The child JVM's main and the tests use it.
+ * Drives one case's workload in this JVM, window by window, as the parent commands: a warm-up, then
+ * measured windows (each after a short settle that is not counted, since a resumed workload starts with
+ * cold caches), possibly a window with lock profiling on, then the stop, which settles the accounting. The
+ * workload is paused between windows. The child JVM's command loop ({@link BenchChild}) and the tests use
+ * it.
+ *
+ * <p>Thread use: one thread (the child's main thread, or a test's) calls every method.
  */
-final class CaseRunner {
+final class CaseRunner implements AutoCloseable {
     /** How long a stopped workload may take to drain what is in flight. */
     static final long SETTLE_NANOS = 5_000_000_000L;
-
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
-    /** The measured runs, the settled tally and, for profiled cases, the lock classes by contention. */
-    record Outcome(List<RunSample> runs, List<Histogram> latencies, Tally settled, List<LockContention> locks) {}
-
     /** Warm-up in slices of this length once the minimum is over, until one passes with the JIT quiet. */
     static final long WARMUP_SLICE_NANOS = 500_000_000L;
     /** Consecutive quiet slices that end a warm-up. */
@@ -28,35 +26,111 @@ final class CaseRunner {
     /** Compilation time (ms) within one slice that still counts as a quiet JIT. */
     static final long QUIET_JIT_MILLIS = 10;
 
-    /**
-     * Runs case {@code c} on {@code w}: a warm-up of at least {@code warmupNanos} of CPU time, longer (up
-     * to {@code maxWarmupNanos} of wall time) while the JIT is still compiling, then {@code runs} measured
-     * runs. A profiled case switches lock profiling on for its duration.
-     */
-    Outcome run(BenchCase c, ReceiveWorkload w, long warmupNanos, long maxWarmupNanos, int runs, long runNanos,
-                Consumer<String> progress) throws Exception {
-        List<RunSample> samples = new ArrayList<>();
-        List<Histogram> latencies = new ArrayList<>();
-        if (c.profiled()) LockProfiles.start();
-        try (w) {
-            w.start();
-            long warm = warmUp(warmupNanos, maxWarmupNanos);
-            progress.accept(ChildProtocol.warmup(warm));
-            if (c.profiled()) LockProfiles.reset();
-            w.takeLatency();
-            for (int i = 0; i < runs; i++) {
-                RunSample s = measure(w, runNanos);
-                Histogram h = w.takeLatency();
-                samples.add(s);
-                latencies.add(h);
-                progress.accept(ChildProtocol.run(s, h));
-            }
-            List<LockContention> locks = c.profiled() ? LockProfiles.snapshot() : List.of();
-            Tally settled = w.stop(SETTLE_NANOS);
-            return new Outcome(samples, latencies, settled, locks);
-        } finally {
-            if (c.profiled()) LockProfiles.stop();
+    /** The measured windows, the settled tally and, for profiled cases, the lock classes by contention. */
+    record Outcome(List<MeasuredWindow> windows, Tally settled, List<LockContention> locks) {
+        /** The windows' runs, in order. */
+        List<RunSample> runs() {
+            return windows.stream().map(MeasuredWindow::sample).toList();
         }
+    }
+
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ReceiveWorkload workload;
+    private final List<MeasuredWindow> windows = new ArrayList<>();
+    private List<LockContention> locks = List.of();
+    private long pausedWall;
+    private long pausedCpu;
+
+    CaseRunner(ReceiveWorkload workload) {
+        this.workload = workload;
+    }
+
+    /** Starts the workload, paused. */
+    void start() throws Exception {
+        workload.start();
+        markPaused();
+    }
+
+    /**
+     * A warm-up of at least {@code minNanos} of CPU time, longer (up to {@code maxNanos} of wall time)
+     * while the JIT is still compiling; returns its length.
+     */
+    long warmUp(long minNanos, long maxNanos) throws InterruptedException {
+        workload.resume();
+        long warm = warmUpRunning(minNanos, maxNanos);
+        workload.pause();
+        markPaused();
+        return warm;
+    }
+
+    /** Resumes, lets the workload settle for {@code settleNanos}, measures {@code runNanos}, pauses. */
+    MeasuredWindow window(long settleNanos, long runNanos) throws InterruptedException {
+        return window(settleNanos, runNanos, false);
+    }
+
+    /**
+     * A window with lock profiling on (contended acquisitions only), which names the contended lock classes
+     * ({@link #finish}) but is slowed by profiling. Profiling is switched while the workload is paused, when
+     * no lock is held; the profile counts the measured part only (not the settle).
+     */
+    MeasuredWindow profileWindow(long settleNanos, long runNanos) throws InterruptedException {
+        LockProfiles.start();
+        try {
+            MeasuredWindow w = window(settleNanos, runNanos, true);
+            locks = LockProfiles.snapshot();
+            return w;
+        } finally {
+            LockProfiles.stop();
+        }
+    }
+
+    private MeasuredWindow window(long settleNanos, long runNanos, boolean profiled) throws InterruptedException {
+        long wall0 = System.nanoTime();
+        long cpu0 = os.getProcessCpuTime();
+        workload.resume();
+        sleepNanos(settleNanos);
+        if (profiled) LockProfiles.reset();
+        workload.takeLatency();
+        RunSample s = measure(runNanos);
+        Histogram h = workload.takeLatency();
+        workload.pause();
+        MeasuredWindow w = new MeasuredWindow(s, h, wall0 - pausedWall, cpu0 - pausedCpu);
+        windows.add(w);
+        markPaused();
+        return w;
+    }
+
+    /** Stops the workload and settles its accounting; names the locks of the last profiled window. */
+    Outcome finish() throws Exception {
+        return new Outcome(List.copyOf(windows), workload.stop(SETTLE_NANOS), locks);
+    }
+
+    @Override
+    public void close() {
+        workload.close();
+    }
+
+    /**
+     * The whole sequence in one call, each window reported to {@code progress} in {@link ChildProtocol}
+     * lines: the warm-up, {@code runs} windows (profiled ones for a profiled case), the stop.
+     */
+    static Outcome runAll(BenchCase c, ReceiveWorkload w, long warmupNanos, long maxWarmupNanos, int runs,
+                          long settleNanos, long runNanos, Consumer<String> progress) throws Exception {
+        try (CaseRunner r = new CaseRunner(w)) {
+            r.start();
+            progress.accept(ChildProtocol.warmup(r.warmUp(warmupNanos, maxWarmupNanos)));
+            for (int i = 0; i < runs; i++) {
+                MeasuredWindow m = c.profiled() ? r.profileWindow(settleNanos, runNanos) : r.window(settleNanos, runNanos);
+                progress.accept(ChildProtocol.run(m));
+            }
+            return r.finish();
+        }
+    }
+
+    private void markPaused() {
+        pausedWall = System.nanoTime();
+        pausedCpu = os.getProcessCpuTime();
     }
 
     /**
@@ -65,7 +139,7 @@ final class CaseRunner {
      * time, not wall time, matters on a shared machine: a JVM that gets a quarter of a core needs four
      * times as long to compile the stack before its figures mean anything. Returns the time waited.
      */
-    long warmUp(long minNanos, long maxNanos) throws InterruptedException {
+    private long warmUpRunning(long minNanos, long maxNanos) throws InterruptedException {
         long start = System.nanoTime();
         long cpu0 = os.getProcessCpuTime();
         sleepNanos(Math.min(minNanos, maxNanos));
@@ -84,12 +158,12 @@ final class CaseRunner {
         return System.nanoTime() - start;
     }
 
-    private RunSample measure(ReceiveWorkload w, long runNanos) throws InterruptedException {
-        Tally t0 = w.tally();
+    private RunSample measure(long runNanos) throws InterruptedException {
+        Tally t0 = workload.tally();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         sleepNanos(runNanos);
-        Tally t1 = w.tally();
+        Tally t1 = workload.tally();
         long wall1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
         return new RunSample(t1.minus(t0), wall1 - wall0, cpu1 - cpu0);

@@ -11,10 +11,12 @@ import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * Draws the packets-per-second comparison as a bar chart (PNG): one group per payload and CPU count, one
- * bar per subject, at the median of the runs. Drawing needs no display (headless AWT).
+ * bar per subject, at the median of the runs, and the machine ceiling's summed rate beside the 2-CPU bars.
+ * Drawing needs no display (headless AWT).
  */
 final class Charts {
     static final String FILE = "packets-per-second.png";
+    static final String CEILING = "two 1-CPU stacks (ceiling)";
 
     private Charts() {}
 
@@ -33,6 +35,9 @@ final class Charts {
         for (CaseResult c : r.measured()) {
             BenchCase k = c.benchCase();
             d.addValue(c.packetsPerSecond().median(), k.subject().label(), k.payload() + " B, " + BenchReport.cpus(k.cpus()));
+        }
+        for (Ceiling c : r.ceilings()) {
+            d.addValue(c.packetsPerSecond().median(), CEILING, c.payload() + " B, " + BenchReport.cpus(2));
         }
         return d;
     }

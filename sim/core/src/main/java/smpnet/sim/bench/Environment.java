@@ -18,7 +18,7 @@ public record Environment(String jdk, int cores, List<String> jvmFlags, double l
     /** This JVM's environment with the given settings. */
     static Environment current(BenchOptions o) {
         String jdk = System.getProperty("java.vm.vendor", "?") + " " + Runtime.version();
-        return new Environment(jdk, Runtime.getRuntime().availableProcessors(), ChildLauncher.JVM_FLAGS,
+        return new Environment(jdk, Runtime.getRuntime().availableProcessors(), ChildLauncher.jvmFlags(o.jvmFlags()),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), o.runs(), o.seconds(),
                 o.warmup());
     }

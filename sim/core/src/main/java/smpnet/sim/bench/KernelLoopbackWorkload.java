@@ -13,11 +13,13 @@ import smpnet.locking.Scheduler;
  * The baseline: Linux's own UDP over loopback, one sender thread and one receiver thread on connected
  * {@link DatagramChannel}s, the payload carrying its send timestamp. The kernel does not tell one socket
  * what it dropped, so drops are the datagrams sent but never received once the receiver has settled
- * (a successful loopback send either reaches the receive buffer or is dropped there).
+ * (a successful loopback send either reaches the receive buffer or is dropped there). Paused, the sender
+ * parks at a {@link RunGate} and the receiver blocks in its read: neither uses CPU.
  */
 final class KernelLoopbackWorkload implements ReceiveWorkload {
     private final int payload;
     private final Scheduler scheduler = Scheduler.current();
+    private final RunGate gate = new RunGate();
     private final LaneCounters sent = new LaneCounters(1);
     private final LatencyLanes received = new LatencyLanes(1);
     private final DatagramChannel tx;
@@ -48,6 +50,8 @@ final class KernelLoopbackWorkload implements ReceiveWorkload {
         ByteBuffer buf = ByteBuffer.allocateDirect(payload);
         try {
             while (sending) {
+                gate.pass();
+                if (!sending) break;
                 buf.clear();
                 buf.putLong(0, scheduler.nanoTime());
                 tx.write(buf);
@@ -74,6 +78,16 @@ final class KernelLoopbackWorkload implements ReceiveWorkload {
     }
 
     @Override
+    public void resume() {
+        gate.open();
+    }
+
+    @Override
+    public void pause() {
+        if (!gate.close(1, StackUdpWorkload.PAUSE_NANOS)) throw new IllegalStateException("the sender did not pause");
+    }
+
+    @Override
     public Tally tally() {
         return new Tally(sent.sum(), received.received(), dropped);
     }
@@ -86,6 +100,7 @@ final class KernelLoopbackWorkload implements ReceiveWorkload {
     @Override
     public Tally stop(long settleNanos) throws Exception {
         sending = false;
+        gate.open();
         sender.join();
         long deadline = scheduler.nanoTime() + settleNanos;
         long last = -1;
@@ -104,6 +119,7 @@ final class KernelLoopbackWorkload implements ReceiveWorkload {
     @Override
     public void close() {
         sending = false;
+        gate.open();
         try {
             tx.close();
             rx.close();

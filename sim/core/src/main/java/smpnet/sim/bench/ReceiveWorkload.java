@@ -3,13 +3,23 @@ package smpnet.sim.bench;
 import org.HdrHistogram.Histogram;
 
 /**
- * A running receive path under measurement: started once, sampled between measured runs, stopped once.
- * Implementations count every packet they generate, receive or drop (see {@link Tally}).
+ * A running receive path under measurement: started once (paused), resumed for each warm-up or measured
+ * window and paused after it, sampled around each window, stopped once. Implementations count every packet
+ * they generate, receive or drop (see {@link Tally}).
  */
 public interface ReceiveWorkload extends AutoCloseable {
 
-    /** Starts generating and receiving. */
+    /** Starts the workload's threads, paused: nothing is generated before {@link #resume}. */
     void start() throws Exception;
+
+    /** Lets the load generators run. */
+    void resume();
+
+    /**
+     * Stops the load generators and waits until the workload is quiescent: every generating thread parked,
+     * using no CPU, so another process can be measured on the same cores.
+     */
+    void pause();
 
     /** The accounting so far (not a consistent snapshot while running; exact once stopped). */
     Tally tally();

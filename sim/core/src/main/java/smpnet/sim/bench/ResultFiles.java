@@ -9,9 +9,13 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Writes a {@link BenchReport} as files: {@code results.csv} (one row per measured case),
- * {@code locks.csv} (the profiled lock classes) and {@code results.json} (everything, with the ratios).
- * Numbers use a fixed format (packets/s to 0.1, CPU use to 0.001, latency in microseconds to 0.1).
+ * Writes a {@link BenchReport} as files: {@code results.csv} (one row per measured case, and one row per
+ * machine ceiling, subject {@code ceiling}: the two 1-CPU children's summed packets/s per window, their
+ * summed CPU use, their merged latencies, pinning "taskset -c 0 | taskset -c 1"), {@code locks.csv} (the
+ * profiled lock classes) and {@code results.json} (everything, with the ratios: a paired speed-up has
+ * {@code pairs}, the spread of its per-pair ratios, and fine mode's has {@code ceiling}, the spread of the
+ * machine ceiling over the rounds, and {@code shareOfCeiling}). Numbers use a fixed format (packets/s to
+ * 0.1, CPU use to 0.001, latency in microseconds to 0.1).
  */
 public final class ResultFiles {
     public static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,warmup_s,runs,pps_min,pps_median,pps_max,"
@@ -33,18 +37,27 @@ public final class ResultFiles {
     static String resultsCsv(BenchReport r) {
         StringBuilder sb = new StringBuilder(RESULTS_HEADER).append('\n');
         Environment e = r.env();
+        String env = String.join(",", csv(e.jdk()), Integer.toString(e.cores()), csv(String.join(" ", e.jvmFlags())));
         for (CaseResult c : r.measured()) {
             BenchCase k = c.benchCase();
-            Spread pps = c.packetsPerSecond();
             sb.append(String.join(",", k.subject().label(), Integer.toString(k.cpus()),
                     Integer.toString(k.payload()), csv(c.pinning()), f1(c.warmupNanos() / 1e9),
-                    Integer.toString(c.runs().size()),
-                    f1(pps.min()), f1(pps.median()), f1(pps.max()), f3(c.cpuUse()),
+                    Integer.toString(c.runs().size()), spread(c.packetsPerSecond()), f3(c.cpuUse()),
                     f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)), Long.toString(c.received()),
-                    Long.toString(c.drops()), Boolean.toString(c.balanced()), csv(e.jdk()),
-                    Integer.toString(e.cores()), csv(String.join(" ", e.jvmFlags())))).append('\n');
+                    Long.toString(c.drops()), Boolean.toString(c.balanced()), env)).append('\n');
+        }
+        for (Ceiling c : r.ceilings()) {
+            sb.append(String.join(",", "ceiling", "2", Integer.toString(c.payload()), csv(c.pinning()),
+                    f1(c.warmupNanos() / 1e9), Integer.toString(c.core0().size()), spread(c.packetsPerSecond()),
+                    f3(c.cpuUse()), f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)),
+                    Long.toString(c.received()), Long.toString(c.drops()), Boolean.toString(c.balanced()), env))
+                    .append('\n');
         }
         return sb.toString();
+    }
+
+    private static String spread(Spread s) {
+        return String.join(",", f1(s.min()), f1(s.median()), f1(s.max()));
     }
 
     static String locksCsv(BenchReport r) {
@@ -77,6 +90,10 @@ public final class ResultFiles {
         List<String> ratios = new ArrayList<>();
         for (int p : r.payloads()) ratios.addAll(r.ratios(p).stream().map(ResultFiles::ratioJson).toList());
         sb.append("  \"ratios\": [").append(list(ratios)).append("],\n");
+        sb.append("  \"ceilings\": [").append(list(r.ceilings().stream().map(ResultFiles::ceilingJson).toList()))
+                .append("],\n");
+        sb.append("  \"notes\": [").append(r.notes().stream().map(ResultFiles::str).collect(Collectors.joining(", ")))
+                .append("],\n");
         sb.append("  \"contention\": [").append(list(r.profiled().stream().map(ResultFiles::locksJson).toList()))
                 .append("]\n}\n");
         return sb.toString();
@@ -93,13 +110,31 @@ public final class ResultFiles {
                 + "]}, \"cpuBusy\": " + f3(c.cpuUse()) + ", \"ppsPerCpuSecond\": " + f1(c.packetsPerCpuSecond())
                 + ", \"latencyMicros\": {\"p50\": "
                 + f1(c.latencyMicros(50)) + ", \"p99\": " + f1(c.latencyMicros(99)) + "}, \"received\": "
-                + c.received() + ", \"drops\": " + c.drops() + ", \"balanced\": " + c.balanced() + "}";
+                + c.received() + ", \"drops\": " + c.drops() + ", \"balanced\": " + c.balanced()
+                + ", \"pausedCpu\": " + f3(c.pausedCpuUse()) + "}";
+    }
+
+    private static String ceilingJson(Ceiling c) {
+        return "{\"payloadBytes\": " + c.payload() + ", \"pinning\": " + str(c.pinning()) + ", \"ppsCore0\": ["
+                + c.core0().stream().map(s -> f1(s.packetsPerSecond())).collect(Collectors.joining(", "))
+                + "], \"ppsCore1\": ["
+                + c.core1().stream().map(s -> f1(s.packetsPerSecond())).collect(Collectors.joining(", "))
+                + "], \"ppsSum\": " + spreadJson(c.packetsPerSecond()) + ", \"cpuBusy\": " + f3(c.cpuUse())
+                + ", \"balanced\": " + c.balanced() + "}";
+    }
+
+    private static String spreadJson(Spread s) {
+        return s == null ? "null" : "{\"min\": " + f3(s.min()) + ", \"median\": " + f3(s.median()) + ", \"max\": "
+                + f3(s.max()) + "}";
     }
 
     private static String ratioJson(BenchReport.Ratio q) {
         return "{\"name\": " + str(q.name()) + ", \"payloadBytes\": " + q.payload() + ", \"value\": "
-                + f3(q.value()) + ", \"perCpuSecond\": " + f3(q.perCpuSecond()) + ", \"goal\": " + (q.goal() == null ? "null" : f3(q.goal())) + ", \"met\": "
-                + (q.goal() == null ? "null" : Boolean.toString(q.met())) + ", \"note\": " + str(q.note()) + "}";
+                + f3(q.value()) + ", \"pairs\": " + spreadJson(q.pairs()) + ", \"perCpuSecond\": "
+                + f3(q.perCpuSecond()) + ", \"goal\": " + (q.goal() == null ? "null" : f3(q.goal())) + ", \"met\": "
+                + (q.goal() == null ? "null" : Boolean.toString(q.met())) + ", \"ceiling\": " + spreadJson(q.ceiling())
+                + ", \"shareOfCeiling\": " + (q.shareOfCeiling() == null ? "null" : f3(q.shareOfCeiling()))
+                + ", \"note\": " + str(q.note()) + "}";
     }
 
     private static String locksJson(CaseResult c) {

@@ -23,6 +23,8 @@ final class StackUdpWorkload implements ReceiveWorkload {
     static final int SRC_IP = 0x0a01_0001; // 10.1.0.1, the simulated sender
     static final int SRC_PORT = 10_000;
     static final int DST_PORT = 20_000;
+    /** How long the ithreads may take to finish their batches and park when paused. */
+    static final long PAUSE_NANOS = 5_000_000_000L;
 
     private final BenchHost host;
     private final BenchHost.Socket[] sockets;
@@ -31,6 +33,7 @@ final class StackUdpWorkload implements ReceiveWorkload {
     private final LatencyLanes lanes;
     private final BenchGenerator generator;
     private final Scheduler scheduler = Scheduler.current();
+    private final RunGate gate = new RunGate();
     private final byte[][] buffers;
     private volatile Throwable failure;
     private long settledDrops = -1;
@@ -63,7 +66,7 @@ final class StackUdpWorkload implements ReceiveWorkload {
         }
         FlowFrames frames = new FlowFrames(host.nic().mac(), MacAddress.local(0x5e_0001), SRC_IP, host.address(),
                 sports, dports, hashes, payload);
-        generator = new BenchGenerator(frames, host.allocator(), flowsOfQueue, this::drain);
+        generator = new BenchGenerator(frames, host.allocator(), flowsOfQueue, this::drain, gate);
         for (int q = 0; q < queues; q++) host.nic().setGenerator(q, generator);
     }
 
@@ -112,6 +115,18 @@ final class StackUdpWorkload implements ReceiveWorkload {
     }
 
     @Override
+    public void resume() {
+        gate.open();
+    }
+
+    @Override
+    public void pause() {
+        if (!gate.close(queues, PAUSE_NANOS)) {
+            throw new IllegalStateException("only " + gate.held() + " of " + queues + " ithreads paused");
+        }
+    }
+
+    @Override
     public Tally tally() {
         return new Tally(generator.generated(), lanes.received(), settledDrops >= 0 ? settledDrops : host.drops());
     }
@@ -137,6 +152,7 @@ final class StackUdpWorkload implements ReceiveWorkload {
     public void close() {
         if (closed) return;
         closed = true;
+        generator.stop(); // a paused ithread must leave the gate before the host can stop it
         for (BenchHost.Socket s : sockets) {
             if (s != null) s.close();
         }

@@ -18,14 +18,22 @@
  *       with witness and mbuf site tracking off; warm-up first, then several measured runs whose spread
  *       (min, median, max) is reported with the CPU time the process used per second of wall time
  *       ("busy": 2.0 means both cores all the time);</li>
+ *   <li>a shared or virtual machine's speed drifts by tens of percent over tens of seconds, so a subject's
+ *       1-CPU and 2-CPU children run side by side and the parent alternates measured windows between them
+ *       in ABBA order ({@link smpnet.sim.bench.PairSchedule}), the child not being measured paused at a
+ *       {@link smpnet.sim.bench.RunGate} (parked, no CPU); a speed-up is the median of the per-pair
+ *       ratios ({@link smpnet.sim.bench.PairedRatio});</li>
+ *   <li>beside fine mode's pair, the machine's own 2-CPU ceiling ({@link smpnet.sim.bench.Ceiling}): two
+ *       independent 1-CPU stacks on cores 0 and 1, measured in the same windows;</li>
  *   <li>latency is from the synthesis of a frame (its send time is written in the payload) to its receive,
  *       both read from the scheduler's clock, in an HdrHistogram;</li>
- *   <li>a separate run per mode, with lock profiling on (contended acquisitions only), names the most
- *       contended lock classes, so profiling never slows the measured runs.</li>
+ *   <li>one more window per mode, after the measured ones, with lock profiling on (contended acquisitions
+ *       only), names the most contended lock classes, so profiling never slows the measured runs.</li>
  * </ul>
  *
  * <p>The ratios are reported against goals, not asserted: smpnet at least ten times the kernel's rate, and
- * fine mode on two CPUs at least 1.8 times fine mode on one. Giant's two-CPU speed-up is reported beside:
- * Giant serialises the whole path, so it should stay near 1.
+ * fine mode on two CPUs at least 1.8 times fine mode on one, with the machine ceiling printed beside so a
+ * reader can judge how much of what the machine allows the stack reached. Giant's two-CPU speed-up is
+ * reported beside: Giant serialises the whole path, so it should stay near 1.
  */
 package smpnet.sim.bench;

@@ -15,7 +15,7 @@ class BenchOptionsTest {
         BenchOptions o = BenchOptions.mainJob().parse(List.of("--runs", "4", "--seconds", "0.5", "--warmup", "0",
                 "--payloads", "1472,64", "--cpus", "2", "--modes", "fine", "--out", "res", "--no-kernel", "--no-chart"));
         assertEquals(new BenchOptions(4, 0.5, 0.0, List.of(1472, 64), List.of(2), List.of(Subject.FINE), false, true,
-                false, Path.of("res")), o);
+                false, Path.of("res"), List.of()), o);
     }
 
     @Test
@@ -57,5 +57,57 @@ class BenchOptionsTest {
                 () -> BenchOptions.mainJob().parse(List.of("--modes", "fine,FINE"))).getMessage());
         assertEquals("--cpus must be between 1 and 2, not 3", assertThrows(UsageException.class,
                 () -> BenchOptions.mainJob().parse(List.of("--cpus", "3"))).getMessage());
+    }
+
+    @Test
+    void jvmFlagsAreSplitAtSpacesAndRecorded() throws UsageException {
+        BenchOptions o = BenchOptions.mainJob().parse(List.of("--jvm-flags",
+                " -XX:+UnlockDiagnosticVMOptions   -XX:+DumpPerfMapAtExit -Dsmpnet.x=1 "));
+        assertEquals(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DumpPerfMapAtExit", "-Dsmpnet.x=1"), o.jvmFlags());
+        assertEquals(List.of("-Xmx1g"), BenchOptions.mainJob().parse(List.of("--jvm-flags=-Xmx1g")).jvmFlags());
+        assertEquals(List.of(), BenchOptions.mainJob().jvmFlags());
+        List<String> all = ChildLauncher.jvmFlags(o.jvmFlags());
+        assertEquals(ChildLauncher.JVM_FLAGS, all.subList(0, ChildLauncher.JVM_FLAGS.size()));
+        assertEquals(o.jvmFlags(), all.subList(ChildLauncher.JVM_FLAGS.size(), all.size()));
+    }
+
+    @Test
+    void badJvmFlagsAreRejectedWithTheirReason() {
+        assertEquals("--jvm-flags takes JVM options, each starting with '-', not 'Xmx1g'", assertThrows(
+                UsageException.class, () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "-Xms1g Xmx1g")))
+                .getMessage());
+        assertEquals("--jvm-flags needs at least one flag", assertThrows(UsageException.class,
+                () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "  "))).getMessage());
+        assertEquals("--jvm-flags cannot change the child's class path or main class: -jar", assertThrows(
+                UsageException.class, () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "-jar x.jar")))
+                .getMessage());
+        assertEquals("--jvm-flags cannot change the child's class path or main class: --class-path=/x", assertThrows(
+                UsageException.class, () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "--class-path=/x")))
+                .getMessage());
+        assertEquals("option --jvm-flags needs a value", assertThrows(UsageException.class,
+                () -> BenchOptions.mainJob().parse(List.of("--jvm-flags"))).getMessage());
+    }
+
+    @Test
+    void groupsPairEachPathsCpuCountsWithTheCeilingBesideFineAndTheProfileAtTheEnd() throws UsageException {
+        BenchOptions o = BenchOptions.benchUdp().parse(List.of("--payloads", "64,1472", "--modes", "fine"));
+        assertEquals(List.of(
+                new CaseGroup(List.of(new BenchCase(Subject.KERNEL, 1, 64, false), new BenchCase(Subject.KERNEL, 2, 64, false)), false, null),
+                new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false), new BenchCase(Subject.FINE, 2, 64, false)), true,
+                        new BenchCase(Subject.FINE, 2, 64, true)),
+                new CaseGroup(List.of(new BenchCase(Subject.KERNEL, 1, 1472, false), new BenchCase(Subject.KERNEL, 2, 1472, false)), false, null),
+                new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 1472, false), new BenchCase(Subject.FINE, 2, 1472, false)), true, null)),
+                o.groups());
+        assertEquals(List.of(new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false)), false, null)),
+                BenchOptions.mainJob().parse(List.of("--modes", "fine", "--cpus", "1", "--no-kernel", "--no-profile"))
+                        .groups());
+    }
+
+    @Test
+    void aGroupCanOnlyProfileACaseItRuns() {
+        BenchCase one = new BenchCase(Subject.FINE, 1, 64, false);
+        assertEquals("no child of the group can run fine 2cpu 64B (profiled)", assertThrows(
+                IllegalArgumentException.class, () -> new CaseGroup(List.of(one), false,
+                        new BenchCase(Subject.FINE, 2, 64, true))).getMessage());
     }
 }

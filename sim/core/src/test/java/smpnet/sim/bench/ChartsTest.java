@@ -24,6 +24,14 @@ class ChartsTest {
     }
 
     @Test
+    void theCeilingIsABarBesideTheTwoCpuBars() {
+        DefaultCategoryDataset d = Charts.dataset(BenchReportTest.paired());
+        assertEquals(List.of("fine", Charts.CEILING), d.getRowKeys());
+        assertEquals(200.0, d.getValue(Charts.CEILING, "64 B, 2 CPUs").doubleValue());
+        assertEquals(null, d.getValue(Charts.CEILING, "64 B, 1 CPU"));
+    }
+
+    @Test
     void writesAPng(@TempDir Path dir) throws IOException {
         Path png = Charts.write(ResultFilesTest.report(), dir).getFirst();
         byte[] magic = Arrays.copyOf(Files.readAllBytes(png), 8);

@@ -2,23 +2,36 @@ package smpnet.sim.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ChildProtocolTest {
     @Test
     void runLineRoundTrips() {
         RunSample s = new RunSample(new Tally(12, 10, 2), 1_000, 1_500);
-        Histogram h = ResultFilesTest.latency();
-        String line = ChildProtocol.run(s, h);
+        String line = ChildProtocol.run(new MeasuredWindow(s, ResultFilesTest.latency(), 2_000_000, 30_000));
         assertEquals(ChildProtocol.RUN, ChildProtocol.kind(line));
-        var f = ChildProtocol.fields(line);
-        assertEquals(s, ChildProtocol.parseRun(f));
-        Histogram back = ChildProtocol.decode(f.get("latency"));
-        assertEquals(2, back.getTotalCount());
-        assertEquals(1000, back.getMinValue());
-        assertEquals(1500, back.getMaxValue());
+        assertEquals("@run generated=12 received=10 dropped=2 wall=1000 cpu=1500 pausedwall=2000000 pausedcpu=30000 "
+                + "latency=", line.substring(0, line.indexOf("latency=") + 8));
+        MeasuredWindow back = ChildProtocol.parseWindow(ChildProtocol.fields(line));
+        assertEquals(s, back.sample());
+        assertEquals(2_000_000, back.pausedWallNanos());
+        assertEquals(30_000, back.pausedCpuNanos());
+        Histogram h = back.latency();
+        assertEquals(2, h.getTotalCount());
+        assertEquals(1000, h.getMinValue());
+        assertEquals(1500, h.getMaxValue());
+    }
+
+    @Test
+    void aRunLineWithoutItsLatencyIsRejected() {
+        assertEquals("missing field latency", assertThrows(IllegalArgumentException.class, () -> ChildProtocol
+                .parseWindow(ChildProtocol.fields("@run generated=1 received=1 dropped=0 wall=5 cpu=5 pausedwall=0 "
+                        + "pausedcpu=0"))).getMessage());
     }
 
     @Test
@@ -39,5 +52,36 @@ class ChildProtocolTest {
     void otherLinesPassThrough() {
         assertNull(ChildProtocol.kind("@running late"));
         assertNull(ChildProtocol.kind("WARNING: something"));
+    }
+
+    @Test
+    void commandsRoundTrip() {
+        ChildProtocol.Command warm = new ChildProtocol.WarmUp(2_500_000_000L, 20_000_000_000L);
+        ChildProtocol.Command run = new ChildProtocol.Measure(300_000_000L, 1_000_000_000L, false);
+        ChildProtocol.Command profile = new ChildProtocol.Measure(300_000_000L, 1_000_000_000L, true);
+        ChildProtocol.Command quit = new ChildProtocol.Quit();
+        assertEquals("warmup 2500000000 20000000000", ChildProtocol.command(warm));
+        assertEquals("run 300000000 1000000000", ChildProtocol.command(run));
+        assertEquals("profile 300000000 1000000000", ChildProtocol.command(profile));
+        assertEquals("quit", ChildProtocol.command(quit));
+        for (ChildProtocol.Command c : new ChildProtocol.Command[] {warm, run, profile, quit}) {
+            assertEquals(c, ChildProtocol.parseCommand(ChildProtocol.command(c)));
+        }
+        assertEquals(new ChildProtocol.Measure(0, 5, false), ChildProtocol.parseCommand("  run  0 5 "));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "stop                     | unknown command: 'stop'",
+        "run 5                    | run takes two numbers of nanoseconds: 'run 5'",
+        "warmup 1 2 3             | warmup takes two numbers of nanoseconds: 'warmup 1 2 3'",
+        "run 1 x                  | not a number of nanoseconds: 'x' in 'run 1 x'",
+        "warmup -1 2              | not a number of nanoseconds: '-1' in 'warmup -1 2'",
+        "run 1 0                  | a run needs a positive length: 'run 1 0'",
+        "profile 1                | profile takes two numbers of nanoseconds: 'profile 1'",
+        "quit now                 | quit takes no argument: 'quit now'"})
+    void malformedCommandsAreRejectedByName(String line, String message) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> ChildProtocol.parseCommand(line))
+                .getMessage());
     }
 }

@@ -14,7 +14,7 @@ class KernelLoopbackWorkloadTest {
     void measuredRunsAndSettledAccounting() throws Exception {
         BenchCase c = new BenchCase(Subject.KERNEL, 2, 64, false);
         List<String> lines = new ArrayList<>();
-        CaseRunner.Outcome o = new CaseRunner().run(c, Workloads.create(c), 20 * MS, 20 * MS, 2, 50 * MS,
+        CaseRunner.Outcome o = CaseRunner.runAll(c, Workloads.create(c), 20 * MS, 20 * MS, 2, 5 * MS, 50 * MS,
                 lines::add);
         assertEquals(2, o.runs().size());
         assertEquals(3, lines.size());

@@ -1,6 +1,7 @@
 package smpnet.sim.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,26 @@ class ResultFilesTest {
     }
 
     @Test
+    void aCeilingIsARowOfItsOwnAndAnEntryOfTheJson() {
+        BenchReport r = BenchReportTest.paired();
+        List<String> rows = ResultFiles.resultsCsv(r).lines().toList();
+        assertEquals(4, rows.size());
+        assertEquals("ceiling,2,64,taskset -c 0 | taskset -c 1,1.0,3,150.0,200.0,440.0,2.000,100.0,1.0,1.5,790,0,true,"
+                + "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"", rows.get(3));
+        String json = ResultFiles.json(r);
+        assertTrue(json.contains("""
+                  "ceilings": [
+                    {"payloadBytes": 64, "pinning": "taskset -c 0 | taskset -c 1", "ppsCore0": [60.0, 100.0, 200.0], \
+                "ppsCore1": [90.0, 100.0, 240.0], "ppsSum": {"min": 150.000, "median": 200.000, "max": 440.000}, \
+                "cpuBusy": 2.000, "balanced": true}
+                  ],
+                  "notes": ["something was not measured"],
+                """), json);
+        assertTrue(json.contains("\"ceiling\": {\"min\": 1.000, \"median\": 1.100, \"max\": 1.500}, "
+                + "\"shareOfCeiling\": 1.636, "), json);
+    }
+
+    @Test
     void locksCsv() {
         assertEquals(ResultFiles.LOCKS_HEADER + "\nfine,2,64,so_rcv,1000,10,5000,20000\n",
                 ResultFiles.locksCsv(report()));
@@ -76,26 +97,28 @@ class ResultFilesTest {
                 "warmupSeconds": 1.5, "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 200.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 600, "drops": 0, \
-                "balanced": true},
+                "balanced": true, "pausedCpu": 0.000},
                     {"subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
                 "warmupSeconds": 1.5, "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 2000.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 2000, "drops": 500, \
-                "balanced": true},
+                "balanced": true, "pausedCpu": 0.000},
                     {"subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
                 "warmupSeconds": 1.5, "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
                 "cpuBusy": 1.500, "ppsPerCpuSecond": 2666.7, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 4000, "drops": 0, \
-                "balanced": true}
+                "balanced": true, "pausedCpu": 0.000}
                   ],
                   "ratios": [
-                    {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, \
+                    {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, "pairs": null, \
                 "perCpuSecond": 10.000, "goal": 10.000, \
-                "met": true, "note": ""},
+                "met": true, "ceiling": null, "shareOfCeiling": null, "note": ""},
                     {"name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, \
-                "perCpuSecond": 1.333, "goal": 1.800, \
-                "met": true, "note": ""}
+                "pairs": {"min": 2.000, "median": 2.000, "max": 2.000}, "perCpuSecond": 1.333, "goal": 1.800, \
+                "met": true, "ceiling": null, "shareOfCeiling": null, "note": ""}
                   ],
+                  "ceilings": [],
+                  "notes": [],
                   "contention": [
                     {"subject": "fine", "cpus": 2, "payloadBytes": 64, "locks": [{"class": "so_rcv", \
                 "acquisitions": 1000, "contended": 10, "waitNanos": 5000, "holdNanos": 20000}]}
@@ -126,6 +149,6 @@ class ResultFilesTest {
         String table = ReportTable.render(new BenchReport(report().env(), List.of(c)));
         assertEquals("giant      1            10  (10 .. 10)                   1.00           10       1.0       1.5"
                 + "          0"
-                + "  unpinned  (accounting did not balance: 2 unaccounted)", table.lines().skip(4).findFirst().orElseThrow());
+                + "  unpinned  (accounting did not balance: 2 unaccounted)", table.lines().skip(5).findFirst().orElseThrow());
     }
 }

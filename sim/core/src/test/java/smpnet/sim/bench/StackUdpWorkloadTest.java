@@ -15,7 +15,7 @@ class StackUdpWorkloadTest {
 
     private CaseRunner.Outcome run(FakeHost host) throws Exception {
         BenchCase c = new BenchCase(Subject.FINE, 2, 64, false);
-        return new CaseRunner().run(c, new StackUdpWorkload(host, 64), 10 * MS, 10 * MS, 2, 40 * MS,
+        return CaseRunner.runAll(c, new StackUdpWorkload(host, 64), 10 * MS, 10 * MS, 2, 5 * MS, 40 * MS,
                 line -> {});
     }
 
