@@ -26,7 +26,7 @@ final class CaseRunner implements AutoCloseable {
     /** Compilation time (ms) within one slice that still counts as a quiet JIT. */
     static final long QUIET_JIT_MILLIS = 10;
 
-    /** The measured windows, the settled tally and, for profiled cases, the lock classes by contention. */
+    /** The measured windows, the settled tally and the lock classes by contention of the last profiled window. */
     record Outcome(List<MeasuredWindow> windows, Tally settled, List<LockContention> locks) {
         /** The windows' runs, in order. */
         List<RunSample> runs() {

@@ -84,7 +84,7 @@ final class KernelLoopbackWorkload implements ReceiveWorkload {
 
     @Override
     public void pause() {
-        if (!gate.close(1, StackUdpWorkload.PAUSE_NANOS)) throw new IllegalStateException("the sender did not pause");
+        if (!gate.close(1, RunGate.PAUSE_TIMEOUT_NANOS)) throw new IllegalStateException("the sender did not pause");
     }
 
     @Override

@@ -74,7 +74,8 @@ public final class ReportTable {
         return line + String.format(Locale.ROOT, "  %-30s %7.2fx  %-43s %s%n", "machine ceiling", q.ceiling().median(),
                 String.format(Locale.ROOT, "(rounds %.2f .. %.2f)", q.ceiling().min(), q.ceiling().max()),
                 String.format(Locale.ROOT, "the speed-up above is %.0f%% of it (two independent 1-CPU stacks on "
-                        + "cores 0 and 1 at once, over one alone)", 100 * q.shareOfCeiling()));
+                        + "cores 0 and 1 at once, over one alone)%s", 100 * q.shareOfCeiling(), q.shareOfCeiling() > 1
+                        ? "; above 100%: other work on the machine held the ceiling's windows back (see busy)" : ""));
     }
 
     private static String locks(CaseResult c) {

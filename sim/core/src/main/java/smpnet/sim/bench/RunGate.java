@@ -17,6 +17,8 @@ import smpnet.locking.Scheduler;
  * permit).
  */
 final class RunGate {
+    /** How long a paused workload's threads may take to finish their batches and arrive. */
+    static final long PAUSE_TIMEOUT_NANOS = 5_000_000_000L;
     /** How often {@link #close} looks whether every thread has arrived. */
     private static final long POLL_NANOS = 200_000;
 

@@ -23,8 +23,6 @@ final class StackUdpWorkload implements ReceiveWorkload {
     static final int SRC_IP = 0x0a01_0001; // 10.1.0.1, the simulated sender
     static final int SRC_PORT = 10_000;
     static final int DST_PORT = 20_000;
-    /** How long the ithreads may take to finish their batches and park when paused. */
-    static final long PAUSE_NANOS = 5_000_000_000L;
 
     private final BenchHost host;
     private final BenchHost.Socket[] sockets;
@@ -121,7 +119,7 @@ final class StackUdpWorkload implements ReceiveWorkload {
 
     @Override
     public void pause() {
-        if (!gate.close(queues, PAUSE_NANOS)) {
+        if (!gate.close(queues, RunGate.PAUSE_TIMEOUT_NANOS)) {
             throw new IllegalStateException("only " + gate.held() + " of " + queues + " ithreads paused");
         }
     }
