@@ -30,13 +30,25 @@ import smpnet.locking.SxLock;
  * <p>Locking key: the factory itself is immutable after construction; {@link #giant()} is the instance's Giant.
  */
 public final class StackLocks {
+    /**
+     * The system property that, set to {@code off} when a stack is created, gives its read-mostly classes
+     * plain rw locks: the experiment that shows why they are read-mostly (DESIGN.md, "rm").
+     */
+    public static final String READ_MOSTLY_PROPERTY = "smpnet.locks.readmostly";
+
     private final LockMode mode;
     private final Giant giant;
+    private final boolean readMostly;
 
     /** A factory for a new stack instance in {@code mode}; declares the lock order to witness if it is on. */
     public StackLocks(LockMode mode) {
         this.mode = mode;
         this.giant = new Giant();
+        String rm = System.getProperty(READ_MOSTLY_PROPERTY, "on");
+        if (!rm.equals("on") && !rm.equals("off")) {
+            throw new IllegalArgumentException(READ_MOSTLY_PROPERTY + " must be on or off, not \"" + rm + "\"");
+        }
+        this.readMostly = rm.equals("on");
         WitnessOrderLoader.load();
     }
 
@@ -60,7 +72,8 @@ public final class StackLocks {
     public SharedExclusiveLock rwlock(LockInventory c) {
         requireKind(c, LockKindOfRow.RW, LockKindOfRow.RM);
         if (usesGiant(c)) return giant;
-        return c.kind() == LockKindOfRow.RM ? new RmLock(c.className(), c.flags()) : new RwLock(c.className(), c.flags());
+        return c.kind() == LockKindOfRow.RM && readMostly ? new RmLock(c.className(), c.flags())
+                                                         : new RwLock(c.className(), c.flags());
     }
 
     /** A sleepable sx lock of class {@code c} (sblock): its own in every mode. */

@@ -74,6 +74,22 @@ class StackLocksTest {
     }
 
     @Test
+    void theReadMostlyExperimentSwitchGivesPlainRwLocks() {
+        try {
+            System.setProperty(StackLocks.READ_MOSTLY_PROPERTY, "off");
+            StackLocks off = new StackLocks(LockMode.FINE);
+            assertInstanceOf(RwLock.class, off.rwlock(LockInventory.UDBINFO));
+            assertInstanceOf(RwLock.class, off.rwlock(LockInventory.IF_ADDR));
+            System.setProperty(StackLocks.READ_MOSTLY_PROPERTY, "maybe");
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new StackLocks(LockMode.FINE));
+            assertEquals("smpnet.locks.readmostly must be on or off, not \"maybe\"", bad.getMessage());
+        } finally {
+            System.clearProperty(StackLocks.READ_MOSTLY_PROPERTY);
+        }
+        assertInstanceOf(RmLock.class, new StackLocks(LockMode.FINE).rwlock(LockInventory.UDBINFO));
+    }
+
+    @Test
     void giantModeReturnsGiantForRowsThreeToTenOnly() {
         StackLocks locks = new StackLocks(LockMode.GIANT);
         Giant g = locks.giant();
