@@ -8,9 +8,22 @@ import smpnet.witness.SleepKind;
 import smpnet.witness.Witness;
 
 /**
- * A sleep mutex (FreeBSD mtx(9), MTX_DEF): spins briefly while contended, then blocks on its turnstile.
- * Its holder must not sleep (no cv wait except on this mutex, no sx acquisition): witness checks that.
- * Recursion only with {@link LockFlags#RECURSABLE}.
+ * A sleep mutex (FreeBSD mtx(9), MTX_DEF): spins while contended and its owner runs, then blocks on its
+ * turnstile. Its holder must not sleep (no cv wait except on this mutex, no sx acquisition): witness checks
+ * that. Recursion only with {@link LockFlags#RECURSABLE}.
+ *
+ * <p><b>Adaptive spinning.</b> A contended acquisition first spins, retrying whenever the mutex looks free,
+ * for as long as the thread that holds it is running: a running owner is inside a short critical section
+ * and will release within microseconds, sooner than a park and an unpark would take. It stops spinning as
+ * soon as the owner is blocked (a blocked owner releases only after someone wakes it, so each spin would be
+ * wasted, and might even take the CPU from the thread the owner waits for), when the mutex passes to a
+ * thread that is not running (a waiter it was handed to, still waking up), and at a ceiling that bounds the
+ * cost of an owner that is runnable but preempted. Then it queues and parks. The scheduler decides
+ * ({@link Scheduler#adaptiveSpinNanos()}, {@link Scheduler#isRunnable}): the free scheduler spins up to a
+ * few tens of microseconds when the process has two CPUs or more; a deterministic scheduler, and a process
+ * on one CPU, never spin on the owner and fall back to a short fixed spin
+ * ({@link Scheduler#spinsBeforeBlocking()}, none under a deterministic scheduler). FreeBSD's adaptive
+ * mutexes (spin while the owner is on a CPU) and Linux's mutex optimistic spinning do the same.
  *
  * <p><b>Release policy: wake and barge, hand off only to a starving waiter.</b> A release with waiters
  * makes the mutex free and wakes the oldest waiter; until that waiter runs, any running thread may take
@@ -44,10 +57,14 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** Benchmark-only: hand off to the oldest waiter on every release (the old strict FIFO policy). */
     static final boolean ALWAYS_HAND_OFF = "always".equals(System.getProperty("smpnet.locking.mutex.handoff"));
     private static final VarHandle STATE;
+    /** The owner field, read by spinners: opaque, so every check sees the owner of the moment. */
+    private static final VarHandle OWNER;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Mutex.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(Mutex.class, "state", int.class);
+            OWNER = lookup.findVarHandle(LockBase.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -119,10 +136,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
     }
 
     /**
-     * Slow path: spin briefly, then queue on the turnstile and park until woken. A woken waiter spins
-     * again (the owner that barged in is likely running and about to release), then retries once under
-     * the turnstile lock; if it loses, it queues again at the head asking for hand-off, and the next
-     * release makes it the owner.
+     * Slow path: spin (see the class comment), then queue on the turnstile and park until woken. A woken
+     * waiter spins again (the owner that barged in is likely running and about to release), then retries
+     * once under the turnstile lock; if it loses, it queues again at the head asking for hand-off, and the
+     * next release makes it the owner.
      */
     private void lockContended(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
@@ -159,13 +176,32 @@ public class Mutex extends LockBase implements ExclusiveLock {
         turnstile.unlock();
     }
 
-    /** Adaptive spinning: barges in whenever the mutex is free. True if it was taken. */
+    /**
+     * Spins before queueing, barging in whenever the mutex is free: adaptively while the owner runs when the
+     * scheduler allows it, else a fixed number of times. True if the mutex was taken.
+     */
     private boolean spinForRelease(Scheduler sched) {
-        for (int i = sched.spinsBeforeBlocking(); i > 0; i--) {
+        long ceiling = sched.adaptiveSpinNanos();
+        return ceiling > 0 ? spinWhileOwnerRuns(new OwnerSpin(sched, ceiling)) : spinFixed(sched.spinsBeforeBlocking());
+    }
+
+    private boolean spinFixed(int spins) {
+        for (int i = spins; i > 0; i--) {
             if (barge()) return true;
             Thread.onSpinWait();
         }
         return false;
+    }
+
+    /** The loop is a state read and a pause; the owner and the clock are looked at every few spins. */
+    private boolean spinWhileOwnerRuns(OwnerSpin spin) {
+        for (int i = 0; ; i++) {
+            if (barge()) return true;
+            if (i % OwnerSpin.CHECK_EVERY == 0 && !spin.worthSpinning((Thread) OWNER.getOpaque(this))) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /**
@@ -232,5 +268,30 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     @Override
     public void assertNotOwned() { if (isOwned()) throw failure("owned"); }
+
+    /**
+     * The decision of one adaptive spin, apart from the loop so a test can drive it with a fake scheduler:
+     * go on while the owner seen at this check is runnable and the ceiling has not passed. The owner seen
+     * may differ from check to check (another spinner barged in): what matters is whether the thread that
+     * must release next is running. A null owner is a thread between its winning CAS and its write of the
+     * owner field, or a releaser between clearing the field and freeing the mutex: running either way.
+     */
+    static final class OwnerSpin {
+        /** Spins between two checks: a check costs a clock read and a look at the owner's thread state. */
+        static final int CHECK_EVERY = 16;
+        private final Scheduler sched;
+        private final long deadline;
+
+        OwnerSpin(Scheduler sched, long ceilingNanos) {
+            this.sched = sched;
+            this.deadline = sched.nanoTime() + ceilingNanos;
+        }
+
+        /** True to spin on; false to queue and park. Reads the scheduler's clock only for a runnable owner. */
+        boolean worthSpinning(Thread owner) {
+            if (owner != null && !sched.isRunnable(owner)) return false;
+            return sched.nanoTime() - deadline < 0;
+        }
+    }
 
 }
