@@ -13,17 +13,23 @@ import smpnet.witness.Witness;
  * that. Recursion only with {@link LockFlags#RECURSABLE}.
  *
  * <p><b>Adaptive spinning.</b> A contended acquisition first spins, retrying whenever the mutex looks free,
- * for as long as the thread that holds it is running: a running owner is inside a short critical section
- * and will release within microseconds, sooner than a park and an unpark would take. It stops spinning as
- * soon as the owner is blocked (a blocked owner releases only after someone wakes it, so each spin would be
- * wasted, and might even take the CPU from the thread the owner waits for), when the mutex passes to a
- * thread that is not running (a waiter it was handed to, still waking up), and at a ceiling that bounds the
- * cost of an owner that is runnable but preempted. Then it queues and parks. The scheduler decides
- * ({@link Scheduler#adaptiveSpinNanos()}, {@link Scheduler#isRunnable}): the free scheduler spins up to a
- * few tens of microseconds when the process has two CPUs or more; a deterministic scheduler, and a process
- * on one CPU, never spin on the owner and fall back to a short fixed spin
- * ({@link Scheduler#spinsBeforeBlocking()}, none under a deterministic scheduler). FreeBSD's adaptive
- * mutexes (spin while the owner is on a CPU) and Linux's mutex optimistic spinning do the same.
+ * for as long as the thread that holds it is running. Why spin: a running owner is inside a short critical
+ * section and will release within microseconds, sooner than a park and an unpark would take (two context
+ * switches, and the lock idle while the waiter wakes). Why never while the owner is blocked: a blocked
+ * owner releases only after someone wakes it, so every spin would be wasted, and on a busy machine would
+ * take a CPU from the very thread the owner waits for. So the spin stops as soon as the owner blocks, when
+ * the mutex passes to a thread that is not running (a waiter it was handed to, still waking up), and at a
+ * ceiling; then the thread queues and parks. The ceiling bounds what a wrong guess costs: "runnable" also
+ * covers an owner waiting for a CPU (preempted, with more runnable threads than CPUs), which cannot release
+ * before its next time slice. Each mutex therefore tunes its own ceiling: a spin that runs out with the
+ * owner still runnable halves the next spins' ceiling, a spin that takes the mutex doubles it back (up to
+ * the scheduler's). The scheduler decides the rest ({@link Scheduler#adaptiveSpinNanos()},
+ * {@link Scheduler#isRunnable}): the free scheduler spins up to a few tens of microseconds when the process
+ * may use two CPUs or more; a process on one CPU (where a spinner only delays the owner) and a
+ * deterministic scheduler (where nothing else runs meanwhile) never spin on the owner, and fall back to the
+ * short fixed spin of {@link Scheduler#spinsBeforeBlocking()} (none under a deterministic scheduler).
+ * FreeBSD's adaptive mutexes (spin while the owner is on a CPU), Linux's mutex optimistic spinning, and
+ * HotSpot's monitors (which also tune their spin per monitor) decide the same way.
  *
  * <p><b>Release policy: wake and barge, hand off only to a starving waiter.</b> A release with waiters
  * makes the mutex free and wakes the oldest waiter; until that waiter runs, any running thread may take
@@ -44,7 +50,9 @@ import smpnet.witness.Witness;
  * turnstile's spin lock (WAITERS: the turnstile queue is not empty; HANDOFF: its head waiter was woken,
  * lost, and gets the mutex on the next release, which implies LOCKED). {@code wakePending} is guarded by
  * the turnstile's spin lock. {@code owner}, {@code recursion} and {@code hold} are written only by the
- * owner (or, on hand-off, by the releasing owner for the next one, before it grants it).
+ * owner (or, on hand-off, by the releasing owner for the next one, before it grants it); spinners read
+ * {@code owner} without a lock, to see who must release next. {@code spinCutback} is a hint that
+ * contenders update without a lock.
  */
 @LockImplementation
 public class Mutex extends LockBase implements ExclusiveLock {
@@ -75,6 +83,12 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** A released waiter was woken and has not yet taken the mutex or queued again. */
     @GuardedBy("turnstile")
     private boolean wakePending;
+    /**
+     * How far this mutex's adaptive spins are cut back: each spins at most the scheduler's ceiling shifted
+     * right by this many bits (see {@link OwnerSpin#nextCutback}). No lock: contenders update it as a hint,
+     * and a lost update only delays the tuning by one spin.
+     */
+    private volatile int spinCutback;
 
     /** A non-recursive mutex of lock class {@code className}. */
     public Mutex(String className) { this(className, 0); }
@@ -182,7 +196,12 @@ public class Mutex extends LockBase implements ExclusiveLock {
      */
     private boolean spinForRelease(Scheduler sched) {
         long ceiling = sched.adaptiveSpinNanos();
-        return ceiling > 0 ? spinWhileOwnerRuns(new OwnerSpin(sched, ceiling)) : spinFixed(sched.spinsBeforeBlocking());
+        if (ceiling <= 0) return spinFixed(sched.spinsBeforeBlocking());
+        OwnerSpin spin = new OwnerSpin(sched, ceiling, spinCutback);
+        boolean taken = spinWhileOwnerRuns(spin);
+        int next = spin.nextCutback(taken);
+        if (next != spin.cutback) spinCutback = next;
+        return taken;
     }
 
     private boolean spinFixed(int spins) {
@@ -263,6 +282,9 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
     public boolean hasWaiters() { return (state & WAITERS) != 0; }
 
+    /** The cutback of its adaptive spins (see {@link OwnerSpin#nextCutback}), for tests. */
+    int spinCutback() { return spinCutback; }
+
     /** How many times the calling thread holds it: 0 if it does not own it, 1 if held once. */
     public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
 
@@ -279,18 +301,42 @@ public class Mutex extends LockBase implements ExclusiveLock {
     static final class OwnerSpin {
         /** Spins between two checks: a check costs a clock read and a look at the owner's thread state. */
         static final int CHECK_EVERY = 16;
+        /** The deepest cutback: 1/64 of the ceiling, under a microsecond with the free scheduler's. */
+        static final int MAX_CUTBACK = 6;
         private final Scheduler sched;
+        /** The mutex's cutback when this spin began. */
+        final int cutback;
         private final long deadline;
+        /** The spin stopped at its ceiling with the owner still runnable. */
+        private boolean ranOut;
 
-        OwnerSpin(Scheduler sched, long ceilingNanos) {
+        /** A spin of at most {@code ceilingNanos} shifted right by {@code cutback} bits, from now on. */
+        OwnerSpin(Scheduler sched, long ceilingNanos, int cutback) {
             this.sched = sched;
-            this.deadline = sched.nanoTime() + ceilingNanos;
+            this.cutback = cutback;
+            this.deadline = sched.nanoTime() + (ceilingNanos >> cutback);
         }
 
         /** True to spin on; false to queue and park. Reads the scheduler's clock only for a runnable owner. */
         boolean worthSpinning(Thread owner) {
             if (owner != null && !sched.isRunnable(owner)) return false;
-            return sched.nanoTime() - deadline < 0;
+            ranOut = sched.nanoTime() - deadline >= 0;
+            return !ranOut;
+        }
+
+        /**
+         * The mutex's cutback for its next spins, after this spin took the mutex ({@code taken}) or not.
+         * A spin that ran out with the owner still runnable halves the next spins' ceiling: "runnable"
+         * includes waiting for a CPU, and an owner that is preempted (more runnable threads than CPUs, as
+         * on a loaded machine) releases only after its next time slice, so spinning longer only burns a
+         * CPU it may need. A spin that took the mutex doubles it back, so a mutex whose owners run again
+         * soon spins the full ceiling again. A spin that stopped because the owner blocked says nothing
+         * about spinning and changes nothing. HotSpot tunes its monitor spinning per monitor in the same
+         * spirit.
+         */
+        int nextCutback(boolean taken) {
+            if (taken) return Math.max(0, cutback - 1);
+            return ranOut ? Math.min(MAX_CUTBACK, cutback + 1) : cutback;
         }
     }
 

@@ -75,7 +75,7 @@ class AdaptiveSpinTest {
         FakeScheduler s = new FakeScheduler(3, false);
         Thread a = idle("a");
         s.runnable.add(a);
-        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 3);   // clock 0: deadline 3
+        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 3, 0);   // clock 0: deadline 3
         assertTrue(spin.worthSpinning(a));                  // clock 1
         assertTrue(spin.worthSpinning(a));                  // clock 2
         assertFalse(spin.worthSpinning(a));                 // clock 3: the ceiling
@@ -85,7 +85,7 @@ class AdaptiveSpinTest {
     @Test
     void aBlockedOwnerStopsTheSpinAtOnceWithoutReadingTheClock() {
         FakeScheduler s = new FakeScheduler(1_000, false);
-        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 1_000);
+        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 1_000, 0);
         assertFalse(spin.worthSpinning(idle("blocked")));
         assertEquals(1, s.clock.get());
     }
@@ -98,7 +98,7 @@ class AdaptiveSpinTest {
         Thread c = idle("c");
         s.runnable.add(a);
         s.runnable.add(b);
-        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 1_000);
+        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 1_000, 0);
         assertTrue(spin.worthSpinning(a));
         assertTrue(spin.worthSpinning(b), "a barger that runs: go on");
         assertTrue(spin.worthSpinning(a));
@@ -110,9 +110,44 @@ class AdaptiveSpinTest {
     @Test
     void noOwnerYetCountsAsRunning() {
         FakeScheduler s = new FakeScheduler(2, false);
-        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 2);
+        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 2, 0);
         assertTrue(spin.worthSpinning(null));
         assertFalse(spin.worthSpinning(null));
+    }
+
+    @Test
+    void aCutbackShortensTheCeiling() {
+        FakeScheduler s = new FakeScheduler(8, false);
+        Thread a = idle("a");
+        s.runnable.add(a);
+        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 8, 2);   // clock 0: deadline 8 >> 2 = 2
+        assertTrue(spin.worthSpinning(a));
+        assertFalse(spin.worthSpinning(a));
+    }
+
+    @Test
+    void spinsThatRunOutHalveTheNextCeilingAndSpinsThatWinDoubleItBack() {
+        FakeScheduler s = new FakeScheduler(1, false);
+        Thread a = idle("a");
+        s.runnable.add(a);
+        for (int cutback : new int[] {0, 3, Mutex.OwnerSpin.MAX_CUTBACK}) {
+            Mutex.OwnerSpin ranOut = new Mutex.OwnerSpin(s, 1L << cutback, cutback);
+            assertFalse(ranOut.worthSpinning(a));
+            assertEquals(Math.min(cutback + 1, Mutex.OwnerSpin.MAX_CUTBACK), ranOut.nextCutback(false));
+            assertEquals(Math.max(cutback - 1, 0), ranOut.nextCutback(true), "the mutex was free at the last try");
+        }
+        Mutex.OwnerSpin won = new Mutex.OwnerSpin(s, 1_000, 3);
+        assertTrue(won.worthSpinning(a));
+        assertEquals(2, won.nextCutback(true));
+        assertEquals(0, new Mutex.OwnerSpin(s, 1_000, 0).nextCutback(true));
+    }
+
+    @Test
+    void aSpinStoppedByABlockedOwnerLeavesTheCutbackAlone() {
+        FakeScheduler s = new FakeScheduler(1, false);
+        Mutex.OwnerSpin spin = new Mutex.OwnerSpin(s, 1, 3);
+        assertFalse(spin.worthSpinning(idle("blocked")));
+        assertEquals(3, spin.nextCutback(false));
     }
 
     // ---- the free scheduler's policy ----
@@ -157,7 +192,10 @@ class AdaptiveSpinTest {
         }
     }
 
-    /** Starts a thread that takes {@code m}; returns once it queued, logging the clock reads it made. */
+    /**
+     * Starts a thread that takes {@code m}; returns once it queued, logging the clock reads it made and the
+     * cutback it left.
+     */
     private static Thread contendUntilQueued(FakeScheduler s, Mutex m, List<String> log) {
         Thread contender = s.startWorker("contender", 1, () -> {
             m.lock();
@@ -165,13 +203,14 @@ class AdaptiveSpinTest {
             m.unlock();
         });
         await("the contender queues", m::hasWaiters);
-        log.add("clock reads before queueing: " + s.clock.get());
+        log.add("clock reads before queueing: " + s.clock.get() + ", cutback " + m.spinCutback());
         return contender;
     }
 
     /**
      * The owner (this thread) runs, busy, for longer than the ceiling: the contender spins while the clock
-     * moves from 0 to the ceiling of 3, one read per check, then queues. It read the clock four times.
+     * moves from 0 to the ceiling of 3, one read per check, then queues. It read the clock four times, and
+     * halved the mutex's next ceiling; once woken, its spin takes the mutex and doubles it back.
      */
     @Test
     void aContenderOnARunningOwnerQueuesAtTheCeiling() throws InterruptedException {
@@ -184,7 +223,8 @@ class AdaptiveSpinTest {
             m.unlock();
             contender.join();
         }
-        assertEquals(List.of("clock reads before queueing: 4", "contender in"), log);
+        assertEquals(List.of("clock reads before queueing: 4, cutback 1", "contender in"), log);
+        assertEquals(0, m.spinCutback(), "the woken contender's spin took the mutex");
     }
 
     /**
@@ -211,6 +251,7 @@ class AdaptiveSpinTest {
             owner.join();
             contender.join();
         }
-        assertEquals(List.of("clock reads before queueing: 1", "contender in"), log);
+        assertEquals(List.of("clock reads before queueing: 1, cutback 0", "contender in"), log);
+        assertEquals(0, m.spinCutback());
     }
 }

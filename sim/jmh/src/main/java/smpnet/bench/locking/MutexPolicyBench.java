@@ -1,5 +1,7 @@
 package smpnet.bench.locking;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,6 +15,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import smpnet.locking.ExclusiveLock;
@@ -59,12 +62,42 @@ public class MutexPolicyBench {
         @Param({"16", "2000"})
         int outside;
 
+        /**
+         * Busy threads started beside the two lock threads, none by default: {@code -p hogs=2} makes more
+         * runnable threads than CPUs, as on a loaded machine, where a lock's owner can be runnable yet not
+         * running, and spinning on it is a waste.
+         */
+        @Param({"0"})
+        int hogs;
+
         ExclusiveLock lock;
         @GuardedBy("lock")
         long counter;
+        private final List<Thread> hogThreads = new ArrayList<>();
+        private volatile boolean hogging;
 
         @Setup
-        public void create() { lock = "giant".equals(lockKind) ? new Giant() : new Mutex("bench_policy"); }
+        public void create() {
+            lock = "giant".equals(lockKind) ? new Giant() : new Mutex("bench_policy");
+            hogging = true;
+            for (int i = 0; i < hogs; i++) {
+                Thread t = new Thread(this::hog, "hog" + i);
+                t.setDaemon(true);
+                t.start();
+                hogThreads.add(t);
+            }
+        }
+
+        private void hog() {
+            while (hogging) Blackhole.consumeCPU(1_000);
+        }
+
+        @TearDown
+        public void stopHogs() throws InterruptedException {
+            hogging = false;
+            for (Thread t : hogThreads) t.join();
+            hogThreads.clear();
+        }
 
         @Benchmark
         @Group("twoThreads")
