@@ -9,18 +9,21 @@ import java.util.concurrent.locks.LockSupport;
  * The free-running scheduler: real platform threads, LockSupport parking, System.nanoTime(), and a timer
  * thread ("callout") for {@link #schedule}.
  *
- * <p>Mutexes spin adaptively here, while their owner is runnable, for at most 50
- * microseconds, unless this process may use only one CPU (then only the short fixed spin). Two JVM
- * properties exist for benchmarks that compare policies: {@code smpnet.locking.mutex.spin=fixed} turns
- * adaptive spinning off, {@code smpnet.locking.mutex.spinMaxMicros=N} sets the ceiling.
+ * <p>Mutexes spin adaptively here, while their owner is runnable, for at most 1 ms, unless this process
+ * may use only one CPU (then only the short fixed spin). Two JVM properties exist for benchmarks that
+ * compare policies: {@code smpnet.locking.mutex.spin=fixed} turns adaptive spinning off,
+ * {@code smpnet.locking.mutex.spinMaxMicros=N} sets the ceiling.
  */
 public final class FreeScheduler implements Scheduler {
     /**
-     * The adaptive spin ceiling: a few times a park/unpark round trip on a loaded machine, and a few times
-     * the longest hold we expect of a mutex (a Giant hold over a batch of packets, some 15 microseconds),
-     * yet far below a time slice, so an owner that was preempted while runnable costs little.
+     * The adaptive spin ceiling, about one time slice of the OS scheduler. FreeBSD spins for as long as
+     * the owner is on a CPU; Linux also until the spinner's own CPU is wanted by another thread, which
+     * the scheduler signals at its next tick. We can see neither, so a runnable owner may be waiting for
+     * a CPU: within about a slice it runs again, and each mutex halves its ceiling after spins that ran
+     * out (see Mutex). Measured on the giant-mode UDP benchmark, 2 CPUs against 1: 50 microseconds made
+     * the waiting ithread give up and park while the other one kept re-taking Giant, 1 ms did not.
      */
-    static final long DEFAULT_SPIN_MICROS = 50;
+    static final long DEFAULT_SPIN_MICROS = 1_000;
 
     public static final FreeScheduler INSTANCE = new FreeScheduler();
 
