@@ -8,12 +8,31 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The free-running scheduler: real platform threads, LockSupport parking, System.nanoTime(), and a timer
  * thread ("callout") for {@link #schedule}.
+ *
+ * <p>Mutexes spin adaptively here, while their owner is runnable, for at most 1 ms, unless this process
+ * may use only one CPU (then only the short fixed spin). Two JVM properties exist for benchmarks that
+ * compare policies: {@code smpnet.locking.mutex.spin=fixed} turns adaptive spinning off,
+ * {@code smpnet.locking.mutex.spinMaxMicros=N} sets the ceiling.
  */
 public final class FreeScheduler implements Scheduler {
+    /**
+     * The adaptive spin ceiling, about one time slice of the OS scheduler. FreeBSD spins for as long as
+     * the owner is on a CPU; Linux also until the spinner's own CPU is wanted by another thread, which
+     * the scheduler signals at its next tick. We can see neither, so a runnable owner may be waiting for
+     * a CPU: within about a slice it runs again, and each mutex halves its ceiling after spins that ran
+     * out (see Mutex). Measured on the giant-mode UDP benchmark, 2 CPUs against 1: 50 microseconds made
+     * the waiting ithread give up and park while the other one kept re-taking Giant, 1 ms did not.
+     */
+    static final long DEFAULT_SPIN_MICROS = 1_000;
+
     public static final FreeScheduler INSTANCE = new FreeScheduler();
 
     private static final ThreadLocal<Integer> CPU = new ThreadLocal<>();
     private final ScheduledThreadPoolExecutor timers;
+    /** Read once: availableProcessors() is not free, and the CPU set of a process rarely changes. */
+    private final long adaptiveSpinNanos = adaptiveSpinNanos(System.getProperty("smpnet.locking.mutex.spin"),
+            Runtime.getRuntime().availableProcessors(),
+            Long.getLong("smpnet.locking.mutex.spinMaxMicros", DEFAULT_SPIN_MICROS));
 
     private FreeScheduler() {
         timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -49,9 +68,38 @@ public final class FreeScheduler implements Scheduler {
     @Override public void parkNanos(Object blocker, long nanos) { LockSupport.parkNanos(blocker, nanos); }
     @Override public void unpark(Thread thread) { LockSupport.unpark(thread); }
 
-    /** About as long as a park/unpark round trip costs on a loaded machine, no longer. */
+    /**
+     * About as long as a park/unpark round trip costs on a loaded machine, no longer: for sx/rw locks, and
+     * for mutexes when adaptive spinning is off.
+     */
     @Override
     public int spinsBeforeBlocking() { return 100; }
+
+    @Override
+    public long adaptiveSpinNanos() { return adaptiveSpinNanos; }
+
+    /**
+     * The adaptive spin ceiling for policy {@code spin} ("fixed": none; null or "adaptive": the ceiling),
+     * {@code cpus} CPUs available to this process and a ceiling of {@code maxMicros}. With one CPU (as under
+     * {@code taskset -c 0}) a runnable owner is not running while we spin: it waits for our CPU.
+     */
+    static long adaptiveSpinNanos(String spin, int cpus, long maxMicros) {
+        if (spin != null && !"adaptive".equals(spin) && !"fixed".equals(spin)) {
+            throw new IllegalArgumentException("smpnet.locking.mutex.spin must be adaptive or fixed, not " + spin);
+        }
+        if ("fixed".equals(spin) || cpus < 2 || maxMicros <= 0) return 0;
+        return TimeUnit.MICROSECONDS.toNanos(maxMicros);
+    }
+
+    /**
+     * The JVM's own thread state: RUNNABLE while the thread runs, waits for a CPU or sits in native I/O;
+     * WAITING, TIMED_WAITING or BLOCKED once it parks, sleeps or waits for a monitor. The JVM updates it at
+     * every such transition, so it sees every way an owner can block (not only waits through this seam),
+     * and reading it is a few loads. A flag of our own would see only waits through the seam and would cost
+     * every acquisition a thread-local lookup to publish it.
+     */
+    @Override
+    public boolean isRunnable(Thread thread) { return thread.getState() == Thread.State.RUNNABLE; }
 
     @Override
     public void spinWait(int iteration) {

@@ -8,9 +8,28 @@ import smpnet.witness.SleepKind;
 import smpnet.witness.Witness;
 
 /**
- * A sleep mutex (FreeBSD mtx(9), MTX_DEF): spins briefly while contended, then blocks on its turnstile.
- * Its holder must not sleep (no cv wait except on this mutex, no sx acquisition): witness checks that.
- * Recursion only with {@link LockFlags#RECURSABLE}.
+ * A sleep mutex (FreeBSD mtx(9), MTX_DEF): spins while contended and its owner runs, then blocks on its
+ * turnstile. Its holder must not sleep (no cv wait except on this mutex, no sx acquisition): witness checks
+ * that. Recursion only with {@link LockFlags#RECURSABLE}.
+ *
+ * <p><b>Adaptive spinning.</b> A contended acquisition first spins, retrying whenever the mutex looks free,
+ * for as long as the thread that holds it is running. Why spin: a running owner is inside a short critical
+ * section and will release within microseconds, sooner than a park and an unpark would take (two context
+ * switches, and the lock idle while the waiter wakes). Why never while the owner is blocked: a blocked
+ * owner releases only after someone wakes it, so every spin would be wasted, and on a busy machine would
+ * take a CPU from the very thread the owner waits for. So the spin stops as soon as the owner blocks, when
+ * the mutex passes to a thread that is not running (a waiter it was handed to, still waking up), and at a
+ * ceiling; then the thread queues and parks. The ceiling bounds what a wrong guess costs: "runnable" also
+ * covers an owner waiting for a CPU (preempted, with more runnable threads than CPUs), which cannot release
+ * before its next time slice. Each mutex therefore tunes its own ceiling: a spin that runs out with the
+ * owner still runnable halves the next spins' ceiling, a spin that takes the mutex doubles it back (up to
+ * the scheduler's). The scheduler decides the rest ({@link Scheduler#adaptiveSpinNanos()},
+ * {@link Scheduler#isRunnable}): the free scheduler spins up to about a time slice when the process may use
+ * two CPUs or more; a process on one CPU (where a spinner only delays the owner) and a
+ * deterministic scheduler (where nothing else runs meanwhile) never spin on the owner, and fall back to the
+ * short fixed spin of {@link Scheduler#spinsBeforeBlocking()} (none under a deterministic scheduler).
+ * FreeBSD's adaptive mutexes (spin while the owner is on a CPU), Linux's mutex optimistic spinning, and
+ * HotSpot's monitors (which also tune their spin per monitor) decide the same way.
  *
  * <p><b>Release policy: wake and barge, hand off only to a starving waiter.</b> A release with waiters
  * makes the mutex free and wakes the oldest waiter; until that waiter runs, any running thread may take
@@ -31,7 +50,9 @@ import smpnet.witness.Witness;
  * turnstile's spin lock (WAITERS: the turnstile queue is not empty; HANDOFF: its head waiter was woken,
  * lost, and gets the mutex on the next release, which implies LOCKED). {@code wakePending} is guarded by
  * the turnstile's spin lock. {@code owner}, {@code recursion} and {@code hold} are written only by the
- * owner (or, on hand-off, by the releasing owner for the next one, before it grants it).
+ * owner (or, on hand-off, by the releasing owner for the next one, before it grants it); spinners read
+ * {@code owner} without a lock, to see who must release next. {@code spinCutback} is a hint that
+ * contenders update without a lock.
  */
 @LockImplementation
 public class Mutex extends LockBase implements ExclusiveLock {
@@ -44,10 +65,14 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** Benchmark-only: hand off to the oldest waiter on every release (the old strict FIFO policy). */
     static final boolean ALWAYS_HAND_OFF = "always".equals(System.getProperty("smpnet.locking.mutex.handoff"));
     private static final VarHandle STATE;
+    /** The owner field, read by spinners: opaque, so every check sees the owner of the moment. */
+    private static final VarHandle OWNER;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Mutex.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(Mutex.class, "state", int.class);
+            OWNER = lookup.findVarHandle(LockBase.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -58,6 +83,12 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** A released waiter was woken and has not yet taken the mutex or queued again. */
     @GuardedBy("turnstile")
     private boolean wakePending;
+    /**
+     * How far this mutex's adaptive spins are cut back: each spins at most the scheduler's ceiling shifted
+     * right by this many bits (see {@link OwnerSpin#nextCutback}). No lock: contenders update it as a hint,
+     * and a lost update only delays the tuning by one spin.
+     */
+    private volatile int spinCutback;
 
     /** A non-recursive mutex of lock class {@code className}. */
     public Mutex(String className) { this(className, 0); }
@@ -119,10 +150,10 @@ public class Mutex extends LockBase implements ExclusiveLock {
     }
 
     /**
-     * Slow path: spin briefly, then queue on the turnstile and park until woken. A woken waiter spins
-     * again (the owner that barged in is likely running and about to release), then retries once under
-     * the turnstile lock; if it loses, it queues again at the head asking for hand-off, and the next
-     * release makes it the owner.
+     * Slow path: spin (see the class comment), then queue on the turnstile and park until woken. A woken
+     * waiter spins again (the owner that barged in is likely running and about to release), then retries
+     * once under the turnstile lock; if it loses, it queues again at the head asking for hand-off, and the
+     * next release makes it the owner.
      */
     private void lockContended(Thread me, String site) {
         long waitStart = LockProfiler.waitStart();
@@ -159,13 +190,50 @@ public class Mutex extends LockBase implements ExclusiveLock {
         turnstile.unlock();
     }
 
-    /** Adaptive spinning: barges in whenever the mutex is free. True if it was taken. */
+    /**
+     * Spins before queueing, barging in whenever the mutex is free: adaptively while the owner runs when the
+     * scheduler allows it, else a fixed number of times. True if the mutex was taken.
+     */
     private boolean spinForRelease(Scheduler sched) {
-        for (int i = sched.spinsBeforeBlocking(); i > 0; i--) {
+        long ceiling = sched.adaptiveSpinNanos();
+        if (ceiling <= 0) return spinFixed(sched.spinsBeforeBlocking());
+        OwnerSpin spin = new OwnerSpin(sched, ceiling, spinCutback);
+        boolean taken = spinWhileOwnerRuns(spin);
+        int next = spin.nextCutback(taken);
+        if (next != spin.cutback) spinCutback = next;
+        return taken;
+    }
+
+    private boolean spinFixed(int spins) {
+        for (int i = spins; i > 0; i--) {
             if (barge()) return true;
             Thread.onSpinWait();
         }
         return false;
+    }
+
+    /**
+     * Reads the mutex with exponential backoff between reads (1, 2, 4 ... {@link OwnerSpin#MAX_BACKOFF}
+     * pauses), and looks at the owner and the clock once {@link OwnerSpin#CHECK_EVERY} pauses have passed
+     * since the last look. Backoff matters as much as spinning: every read by a spinner takes the mutex's
+     * cache line away from the owner in exclusive state, so the owner's next write to it (a nested
+     * acquisition of Giant bumps the recursion count, many times per packet) pays a cache miss. A
+     * spinner that reads every pause slows the owner it waits for; one that reads every few microseconds
+     * costs it next to nothing. The price is a release noticed up to one backoff late, which costs
+     * nothing when the owner takes the mutex back meanwhile (Giant's ithreads do) and a little idle time
+     * otherwise. Backoff is what FreeBSD's lock_delay() does between reads of a lock word.
+     */
+    private boolean spinWhileOwnerRuns(OwnerSpin spin) {
+        int sinceCheck = OwnerSpin.CHECK_EVERY;
+        for (int backoff = 1; ; backoff = Math.min(backoff << 1, OwnerSpin.MAX_BACKOFF)) {
+            if (barge()) return true;
+            if (sinceCheck >= OwnerSpin.CHECK_EVERY) {
+                if (!spin.worthSpinning((Thread) OWNER.getOpaque(this))) return false;
+                sinceCheck = 0;
+            }
+            for (int i = 0; i < backoff; i++) Thread.onSpinWait();
+            sinceCheck += backoff;
+        }
     }
 
     /**
@@ -227,10 +295,68 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
     public boolean hasWaiters() { return (state & WAITERS) != 0; }
 
+    /** The cutback of its adaptive spins (see {@link OwnerSpin#nextCutback}), for tests. */
+    int spinCutback() { return spinCutback; }
+
     /** How many times the calling thread holds it: 0 if it does not own it, 1 if held once. */
     public int recursionDepth() { return isOwned() ? recursion + 1 : 0; }
 
     @Override
     public void assertNotOwned() { if (isOwned()) throw failure("owned"); }
+
+    /**
+     * The decision of one adaptive spin, apart from the loop so a test can drive it with a fake scheduler:
+     * go on while the owner seen at this check is runnable and the ceiling has not passed. The owner seen
+     * may differ from check to check (another spinner barged in): what matters is whether the thread that
+     * must release next is running. A null owner is a thread between its winning CAS and its write of the
+     * owner field, or a releaser between clearing the field and freeing the mutex: running either way.
+     */
+    static final class OwnerSpin {
+        /** Pauses between two checks: a check costs a clock read and a look at the owner's thread state. */
+        static final int CHECK_EVERY = 16;
+        /**
+         * The longest backoff between two reads of the mutex, in pauses: some 20 microseconds where a pause
+         * takes 20 ns, still short of a park/unpark round trip. Measured on the giant-mode UDP benchmark, 2
+         * CPUs against 1: reading every 256 pauses kept the owner about as slow as parking waiters did.
+         */
+        static final int MAX_BACKOFF = 1024;
+        /** The deepest cutback: 1/64 of the ceiling, some 15 microseconds with the free scheduler's. */
+        static final int MAX_CUTBACK = 6;
+        private final Scheduler sched;
+        /** The mutex's cutback when this spin began. */
+        final int cutback;
+        private final long deadline;
+        /** The spin stopped at its ceiling with the owner still runnable. */
+        private boolean ranOut;
+
+        /** A spin of at most {@code ceilingNanos} shifted right by {@code cutback} bits, from now on. */
+        OwnerSpin(Scheduler sched, long ceilingNanos, int cutback) {
+            this.sched = sched;
+            this.cutback = cutback;
+            this.deadline = sched.nanoTime() + (ceilingNanos >> cutback);
+        }
+
+        /** True to spin on; false to queue and park. Reads the scheduler's clock only for a runnable owner. */
+        boolean worthSpinning(Thread owner) {
+            if (owner != null && !sched.isRunnable(owner)) return false;
+            ranOut = sched.nanoTime() - deadline >= 0;
+            return !ranOut;
+        }
+
+        /**
+         * The mutex's cutback for its next spins, after this spin took the mutex ({@code taken}) or not.
+         * A spin that ran out with the owner still runnable halves the next spins' ceiling: "runnable"
+         * includes waiting for a CPU, and an owner that is preempted (more runnable threads than CPUs, as
+         * on a loaded machine) releases only after its next time slice, so spinning longer only burns a
+         * CPU it may need. A spin that took the mutex doubles it back, so a mutex whose owners run again
+         * soon spins the full ceiling again. A spin that stopped because the owner blocked says nothing
+         * about spinning and changes nothing. HotSpot tunes its monitor spinning per monitor in the same
+         * spirit.
+         */
+        int nextCutback(boolean taken) {
+            if (taken) return Math.max(0, cutback - 1);
+            return ranOut ? Math.min(MAX_CUTBACK, cutback + 1) : cutback;
+        }
+    }
 
 }

@@ -39,13 +39,40 @@ public interface Scheduler {
     Cancellable schedule(long delayNanos, Runnable task);
 
     /**
-     * How many times a contended acquisition of a mutex, sx or rw lock retries, spinning, before it queues
-     * and parks. Spinning while the owner runs avoids a park/unpark for short holds and breaks the convoys
-     * that strict hand-off would form (FreeBSD's mutexes spin while the owner is on a CPU). A spinner may
-     * take a mutex before a woken waiter, once (see Mutex). A deterministic scheduler returns 0: under a
-     * baton nobody else runs meanwhile.
+     * How many times a contended acquisition retries, spinning, before it queues and parks, when it does not
+     * spin adaptively: always for sx and rw locks, and for a mutex when {@link #adaptiveSpinNanos()} is 0.
+     * A short fixed spin catches a release that is only nanoseconds away without a park/unpark; a spinner
+     * may take a mutex before a woken waiter, once (see Mutex). A deterministic scheduler returns 0: under a
+     * baton nobody else runs meanwhile, so the lock cannot be released while the spinner spins.
      */
     default int spinsBeforeBlocking() { return 0; }
+
+    /**
+     * Adaptive spinning: the longest time, in {@link #nanoTime()} units, that one contended mutex acquisition
+     * spins while the mutex's owner {@link #isRunnable runs}, before it queues and parks; 0 turns adaptive
+     * spinning off (then {@link #spinsBeforeBlocking()} applies).
+     *
+     * <p>Why spin while the owner runs: a running owner is working through its critical section and will
+     * release soon; blocking would cost the waiter a park and the releaser an unpark, two context switches
+     * that take longer than most holds. Why never spin while the owner is blocked: a blocked owner cannot
+     * release before something wakes it, which is a whole sleep away; every spin is a wasted CPU cycle, and on
+     * a machine with fewer CPUs than threads it even delays the thread the owner waits for. FreeBSD's
+     * adaptive mutexes and Linux's optimistic spinning decide the same way. The ceiling bounds what a wrong
+     * guess costs (an owner that is runnable but was preempted, or stuck in I/O).
+     *
+     * <p>The default, 0, is right for a deterministic scheduler: under a baton the owner never runs while
+     * someone else spins. It is also right for a process with a single CPU, where a spinner only takes the
+     * CPU away from the owner it waits for.
+     */
+    default long adaptiveSpinNanos() { return 0; }
+
+    /**
+     * Whether {@code thread} is running or ready to run (true), or blocked (false: parked, sleeping, waiting
+     * on a monitor), as far as this scheduler can tell. Adaptive spinning asks it about a lock's owner, and
+     * only when {@link #adaptiveSpinNanos()} is positive. A spinner reads it every few spins, so it must be
+     * cheap and must not block.
+     */
+    default boolean isRunnable(Thread thread) { return false; }
 
     /** A scheduling point (lock acquire/release, queue hand-off): free threads ignore it. */
     default void schedulingPoint() {}

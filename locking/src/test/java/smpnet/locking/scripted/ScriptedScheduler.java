@@ -180,6 +180,14 @@ public final class ScriptedScheduler implements Scheduler {
     @Override
     public void spinWait(int iteration) { point(true); }
 
+    /** No spin before blocking: under the baton the owner cannot run, so nothing releases meanwhile. */
+    @Override
+    public int spinsBeforeBlocking() { return 0; }
+
+    /** No adaptive spinning either, for the same reason: a contended lock queues at once. */
+    @Override
+    public long adaptiveSpinNanos() { return 0; }
+
     @Override
     public Cancellable schedule(long delayNanos, Runnable task) {
         synchronized (baton) {
