@@ -17,10 +17,17 @@ import smpnet.witness.Witness;
  * <p>Locking key: the waiter queue is guarded by its turnstile's spin lock.
  */
 @LockImplementation
-public final class CondVar {
+public final class CondVar extends CacheLinePadded {
     private final String name;
     private final Witness w;
     private final Turnstile sleepq = new Turnstile();
+    /**
+     * Whether anyone is queued, written under the sleepq's spin lock after every change of the queue, read
+     * without it: a signal with nobody waiting (the common case: a socket buffer signals on every append)
+     * then writes nothing. A waiter queues before it releases its interlock, so a signaller that takes the
+     * interlock after it, or whose read comes after the queueing, sees it.
+     */
+    private volatile boolean anyQueued;
 
     /** A condition variable named {@code name} (a description, as cv_init's). */
     public CondVar(String name) { this(name, Witness.active()); }
@@ -47,6 +54,7 @@ public final class CondVar {
         Waiter self = new Waiter(Thread.currentThread(), false);
         sleepq.lock();
         sleepq.enqueue(self);
+        anyQueued = true;
         sleepq.unlock();
         int token;
         try {
@@ -66,8 +74,13 @@ public final class CondVar {
 
     /** Wakes the oldest waiter, if any. */
     public void signal() {
+        if (!anyQueued) {
+            Schedulers.point();
+            return;
+        }
         sleepq.lock();
         Waiter first = sleepq.pollExclusive();
+        anyQueued = !sleepq.isEmpty();
         sleepq.unlock();
         if (first != null) first.grant(Schedulers.current());
         Schedulers.point();
@@ -75,8 +88,13 @@ public final class CondVar {
 
     /** Wakes every waiter. */
     public void broadcast() {
+        if (!anyQueued) {
+            Schedulers.point();
+            return;
+        }
         sleepq.lock();
         Waiter all = sleepq.drainExclusive();
+        anyQueued = false;
         sleepq.unlock();
         Turnstile.grantAll(all, Schedulers.current());
         Schedulers.point();
@@ -94,6 +112,7 @@ public final class CondVar {
     private boolean withdraw(Waiter self) {
         sleepq.lock();
         boolean removed = sleepq.remove(self);
+        anyQueued = !sleepq.isEmpty();
         sleepq.unlock();
         return removed;
     }

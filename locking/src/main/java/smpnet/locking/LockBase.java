@@ -15,7 +15,7 @@ import smpnet.witness.Witness;
  * it); other threads read {@code owner} only for diagnostics.
  */
 @LockImplementation
-abstract class LockBase {
+abstract class LockBase extends CacheLinePadded {
     /**
      * False only when the JVM runs with {@code -Dsmpnet.locking.hooks=off}: the JIT then folds every witness
      * hook away, which is how the benchmarks measure what "witness off" costs against "no hooks at all".

@@ -6,11 +6,11 @@ package smpnet.locking;
  * recursion past waiting writers, and read hold times are exact. Touched only by its own thread.
  */
 @LockImplementation
-final class ReadHolds {
+final class ReadHolds extends CacheLinePadded {
     private static final ThreadLocal<ReadHolds> CURRENT = ThreadLocal.withInitial(ReadHolds::new);
 
     /** One lock held shared by this thread. */
-    static final class Entry {
+    static final class Entry extends CacheLinePadded {
         LockBase lock;
         /** The reader slot an {@link RmLock} hold counted itself in; unused by the other locks. */
         int slot;

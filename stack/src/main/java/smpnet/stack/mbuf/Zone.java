@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import smpnet.locking.CacheLinePadded;
 import smpnet.locking.CondVar;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Mutex;
@@ -215,14 +216,14 @@ public final class Zone<T> {
         try {
             int n = Math.min(bucketSize, poolCount);
             if (n > 0) {
-                System.arraycopy(pool, poolCount - n, c.items, 0, n);
+                System.arraycopy(pool, poolCount - n, c.items, Cache.BASE, n);
                 Arrays.fill(pool, poolCount - n, poolCount, null);
                 poolCount -= n;
                 c.count = n;
                 return true;
             }
             if (created < limit) {
-                c.items[0] = constructor.apply(created++);
+                c.items[Cache.BASE] = constructor.apply(created++);
                 c.count = 1;
                 return true;
             }
@@ -325,13 +326,13 @@ public final class Zone<T> {
         try {
             if (poolCount + n > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + n));
             // The coldest bucket (bottom of the stack) leaves; the recently freed, cache-warm items stay.
-            System.arraycopy(c.items, 0, pool, poolCount, n);
+            System.arraycopy(c.items, Cache.BASE, pool, poolCount, n);
             poolCount += n;
         } finally {
             poolLock.unlock();
         }
-        System.arraycopy(c.items, n, c.items, 0, c.count - n);
-        Arrays.fill(c.items, c.count - n, c.count, null);
+        System.arraycopy(c.items, Cache.BASE + n, c.items, Cache.BASE, c.count - n);
+        Arrays.fill(c.items, Cache.BASE + c.count - n, Cache.BASE + c.count, null);
         c.count -= n;
     }
 
@@ -357,32 +358,34 @@ public final class Zone<T> {
     @Override
     public String toString() { return "zone " + name; }
 
-    /** One CPU's cache: up to two buckets of free items, LIFO so the hottest item is reused first. */
-    private final class Cache {
+    /**
+     * One CPU's cache: up to two buckets of free items, LIFO so the hottest item is reused first. Written on
+     * every allocation and free by its CPU, so it is padded ({@link CacheLinePadded}), and its items start
+     * {@link #BASE} slots into their array and end as many before its end: another CPU's cache never shares
+     * a cache line with it, wherever the collector moves them.
+     */
+    private final class Cache extends CacheLinePadded {
+        static final int BASE = CacheLinePadded.PADDING_REFS;
         final int cpu;
+        final int capacity;
         final SpinMutex lock;
         @GuardedBy("mbuf_cache") final Object[] items;
         @GuardedBy("mbuf_cache") int count;
         @GuardedBy("mbuf_cache") long allocs;
         @GuardedBy("mbuf_cache") long frees;
-        /**
-         * Padding, best effort: keeps the next CPU's cache counters off this one's cache line (HotSpot lays
-         * longs out together after the header; @Contended would need a JVM flag).
-         */
-        @SuppressWarnings("unused")
-        long pad1, pad2, pad3, pad4, pad5, pad6, pad7;
 
         Cache(int cpu, int capacity, int lockFlags) {
             this.cpu = cpu;
             this.lock = new SpinMutex("mbuf_cache", LockFlags.DUPOK | lockFlags);
-            this.items = new Object[capacity];
+            this.capacity = capacity;
+            this.items = new Object[BASE + capacity + BASE];
         }
 
         @SuppressWarnings("unchecked")
         T popLocked() {
             lock.assertOwned();
-            T item = (T) items[--count];
-            items[count] = null;
+            T item = (T) items[BASE + --count];
+            items[BASE + count] = null;
             allocs++;
             return item;
         }
@@ -390,9 +393,9 @@ public final class Zone<T> {
         void freeLocked(Object item) {
             lock.assertOwned();
             frees++;
-            items[count++] = item;
+            items[BASE + count++] = item;
             // With caching off (bucketSize 0) the item goes straight back to the pool.
-            if (count == items.length) spillLocked(this);
+            if (count == capacity) spillLocked(this);
         }
     }
 }

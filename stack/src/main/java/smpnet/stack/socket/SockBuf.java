@@ -1,6 +1,7 @@
 package smpnet.stack.socket;
 
 import java.util.ArrayDeque;
+import smpnet.locking.CacheLinePadded;
 import smpnet.locking.CondVar;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
@@ -19,15 +20,26 @@ import smpnet.stack.mbuf.Mbuf;
  * the interlock of {@code cv}, the only thing anyone sleeps on while holding it. {@code sblock} (sx,
  * taken before everything else) serialises whole receive (or send) calls, so two readers never interleave
  * inside one call; it is held across the cv sleep, which is why it must be sleepable.
+ *
+ * <p>Layout: written on every datagram, a buffer is padded ({@link CacheLinePadded}), and so is its record
+ * ring, whose slots start after {@link CacheLinePadded#PADDING_REFS} unused ones and end before as many: a
+ * buffer served by one CPU never shares a cache line with one another CPU serves, wherever the collector
+ * puts them.
  */
-final class SockBuf {
+final class SockBuf extends CacheLinePadded {
+    private static final int PAD = CacheLinePadded.PADDING_REFS;
+    private static final int INITIAL_RECORDS = 16;
+
     /** One datagram: who sent it and its payload. */
     record Datagram(int srcAddr, int srcPort, Mbuf data, int length) {}
 
     final ExclusiveLock lock;
     final SharedExclusiveLock sblock;
     final CondVar cv;
-    @GuardedBy("lock") private final ArrayDeque<Datagram> records = new ArrayDeque<>();
+    /** The records, oldest at {@code ring[PAD + head]}, {@code count} of them, wrapping inside the slots. */
+    @GuardedBy("lock") private Datagram[] ring = new Datagram[PAD + INITIAL_RECORDS + PAD];
+    @GuardedBy("lock") private int head;
+    @GuardedBy("lock") private int count;
     @GuardedBy("lock") private int cc;
     @GuardedBy("lock") private int hiwat;
     @GuardedBy("lock") private int lowat = 1;
@@ -45,23 +57,39 @@ final class SockBuf {
         lock.assertOwned();
         int len = data.pktLen();
         if (cantMore || cc + len > hiwat) return false;
-        records.add(new Datagram(src, port, data, len));
+        if (count == slots()) grow();
+        ring[PAD + (head + count) % slots()] = new Datagram(src, port, data, len);
+        count++;
         cc += len;
         return true;
+    }
+
+    private int slots() { return ring.length - 2 * PAD; }
+
+    private void grow() {
+        Datagram[] bigger = new Datagram[PAD + 2 * slots() + PAD];
+        for (int i = 0; i < count; i++) bigger[PAD + i] = ring[PAD + (head + i) % slots()];
+        ring = bigger;
+        head = 0;
     }
 
     /** Takes the oldest datagram, or null. */
     Datagram pollLocked() {
         lock.assertOwned();
-        Datagram d = records.poll();
-        if (d != null) cc -= d.length();
+        if (count == 0) return null;
+        int at = PAD + head;
+        Datagram d = ring[at];
+        ring[at] = null;
+        head = (head + 1) % slots();
+        count--;
+        cc -= d.length();
         return d;
     }
 
     /** True if a reader would not block: at least one record and cc at or above the low watermark. */
     boolean readableLocked() {
         lock.assertOwned();
-        return !records.isEmpty() && cc >= lowat;
+        return count > 0 && cc >= lowat;
     }
 
     int ccLocked() {
@@ -95,9 +123,8 @@ final class SockBuf {
     ArrayDeque<Datagram> shutdownLocked() {
         lock.assertOwned();
         cantMore = true;
-        ArrayDeque<Datagram> out = new ArrayDeque<>(records);
-        records.clear();
-        cc = 0;
+        ArrayDeque<Datagram> out = new ArrayDeque<>(count);
+        for (Datagram d = pollLocked(); d != null; d = pollLocked()) out.add(d);
         cv.broadcast();
         return out;
     }

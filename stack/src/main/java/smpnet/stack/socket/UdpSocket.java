@@ -11,6 +11,7 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import smpnet.locking.CacheLinePadded;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.stack.kevent.EventQueue;
@@ -34,7 +35,7 @@ import smpnet.stack.udp.UdpReceiver;
  * which the sleep drops entirely. The pcb's own {@code inp} lock and the table lock belong to {@link Udp}.
  * {@code ready} is a snapshot written under so_rcv and read without locks by event queues.
  */
-public final class UdpSocket implements Pollable, AutoCloseable {
+public final class UdpSocket extends CacheLinePadded implements Pollable, AutoCloseable {
     /** Default receive buffer size, FreeBSD's net.inet.udp.recvspace. */
     public static final int DEFAULT_RECEIVE_BUFFER = 42_080;
     /** Largest datagram sent, FreeBSD's net.inet.udp.maxdgram (the send buffer's high watermark). */

@@ -24,9 +24,30 @@ final class LatencyLanes {
         for (int i = 0; i < lanes; i++) recorders[i] = new SingleWriterRecorder(3);
     }
 
+    /**
+     * Every how many datagrams a lane records one latency: enough samples for p99 over any window, and the
+     * recorders (whose objects the collector may place next to another lane's) are written rarely.
+     */
+    static final int SAMPLE_EVERY = 16;
+
     /** Counts one datagram received by {@code lane} and records its latency (clamped at zero). */
     void received(int lane, long sentNanos, long nowNanos) {
         received.add(lane, 1);
+        recorders[lane].recordValue(Math.max(0, nowNanos - sentNanos));
+    }
+
+    /**
+     * Counts one datagram received by {@code lane}; true if its latency is to be sampled, which the caller
+     * then does with {@link #sample}, reading the clock only for those.
+     */
+    boolean countAndSample(int lane) {
+        long n = received.get(lane);
+        received.add(lane, 1);
+        return n % SAMPLE_EVERY == 0;
+    }
+
+    /** Records one sampled latency of {@code lane} (clamped at zero). */
+    void sample(int lane, long sentNanos, long nowNanos) {
         recorders[lane].recordValue(Math.max(0, nowNanos - sentNanos));
     }
 

@@ -97,7 +97,7 @@ final class StackUdpWorkload implements ReceiveWorkload {
         try {
             for (int f : flowsOfQueue[q]) {
                 while (sockets[f].receiveNow(buf) >= 0) {
-                    lanes.received(q, FlowFrames.sentNanos(buf), scheduler.nanoTime());
+                    if (lanes.countAndSample(q)) lanes.sample(q, FlowFrames.sentNanos(buf), scheduler.nanoTime());
                     got++;
                 }
             }
