@@ -79,7 +79,8 @@ public final class Main {
     }
 
     private static String defaults(BenchOptions o) {
-        return "--runs " + o.runs() + " --seconds " + o.seconds() + " --warmup " + o.warmup() + " --payloads "
+        return "--forks " + o.forks() + " --runs " + o.runs() + " --seconds " + o.seconds() + " --warmup " + o.warmup()
+                + " --payloads "
                 + String.join(",", o.payloads().stream().map(String::valueOf).toList()) + " --out " + o.out();
     }
 }

@@ -12,7 +12,8 @@ import smpnet.sim.cli.UsageException;
  * The settings of one benchmark session, parsed from the command line over a set of defaults: the quick
  * main job ({@link #mainJob()}) or the fuller {@code bench-udp} run ({@link #benchUdp()}).
  *
- * @param runs measured runs per case
+ * @param runs measured runs per case and fork
+ * @param forks fresh sets of child JVMs per group, whose runs are pooled (JVM-to-JVM variation)
  * @param seconds length of one measured run
  * @param warmup least warm-up before the first measured run, in CPU-seconds of the child process
  * @param payloads UDP payload sizes in bytes
@@ -24,12 +25,12 @@ import smpnet.sim.cli.UsageException;
  * @param out directory for the result files
  * @param jvmFlags extra flags for every child JVM, after the fixed ones
  */
-public record BenchOptions(int runs, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
+public record BenchOptions(int runs, int forks, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
                            List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out,
                            List<String> jvmFlags) {
 
     private static final Set<String> VALUED =
-            Set.of("--runs", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out", "--jvm-flags");
+            Set.of("--runs", "--forks", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out", "--jvm-flags");
     /** Flags that would replace the child's class path or main class: the child could not start. */
     private static final Set<String> LAUNCH_FLAGS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m",
             "--module", "-p", "--module-path");
@@ -46,17 +47,20 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
     }
 
     /**
-     * Defaults of {@code ./smpnet run}: 64-byte payloads, three one-second runs after a warm-up of 2.5
-     * CPU-seconds (what the JIT needs for the stack), about a minute in all on an idle machine.
+     * Defaults of {@code ./smpnet run}: 64-byte payloads, three forks of two one-second runs each after a
+     * warm-up of 2.5 CPU-seconds (what the JIT needs for the stack), two to three minutes on an idle machine.
      */
     public static BenchOptions mainJob() {
-        return new BenchOptions(3, 1.0, 2.5, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+        return new BenchOptions(2, 3, 1.0, 2.5, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
                 true, true, true, Path.of("target", "smpnet-run"), List.of());
     }
 
-    /** Defaults of {@code ./smpnet run bench-udp}: both payload sizes, five two-second runs, 4 CPU-s warm-up. */
+    /**
+     * Defaults of {@code ./smpnet run bench-udp}: both payload sizes, three forks of four two-second runs,
+     * 4 CPU-s warm-up.
+     */
     public static BenchOptions benchUdp() {
-        return new BenchOptions(5, 2.0, 4.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+        return new BenchOptions(4, 3, 2.0, 4.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
                 true, true, true, Path.of("target", "bench-udp"), List.of());
     }
 
@@ -66,6 +70,7 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
         BenchOptions r = this;
         return new BenchOptions(
                 o.containsKey("--runs") ? OptionParser.intValue("--runs", o.get("--runs"), 1, 100) : r.runs,
+                o.containsKey("--forks") ? OptionParser.intValue("--forks", o.get("--forks"), 1, 20) : r.forks,
                 o.containsKey("--seconds") ? OptionParser.seconds("--seconds", o.get("--seconds"), 0.05, 600) : r.seconds,
                 o.containsKey("--warmup") ? OptionParser.seconds("--warmup", o.get("--warmup"), 0, 600) : r.warmup,
                 o.containsKey("--payloads") ? OptionParser.intList("--payloads", o.get("--payloads"),
@@ -181,7 +186,10 @@ public record BenchOptions(int runs, double seconds, double warmup, List<Integer
     /** The options text shown by --help. */
     public static String optionsHelp() {
         return """
-                  --runs N          measured runs per configuration; a path's 1- and 2-CPU runs
+                  --forks N         fresh child JVMs per configuration, run one after another,
+                                    their runs pooled: a JVM's JIT and heap layout move its
+                                    throughput from one JVM to the next, as JMH's forks show
+                  --runs N          measured runs per configuration and fork; a path's 1- and 2-CPU runs
                                     alternate (1, 2, 2, 1, ...) and its speed-up is taken per pair
                   --seconds S       length of one measured run in seconds (decimals allowed), each
                                     after an uncounted settle of 0.3 s (at most S)

@@ -36,7 +36,12 @@ public final class BenchSession {
             CaseGroup g = groups.get(i);
             out.printf("[%d/%d] %s%n", i + 1, groups.size(), title(g, launcher));
             try {
-                GroupRunner.Outcome o = new GroupRunner(launcher, options, cores, out).run(g);
+                List<GroupRunner.Outcome> forks = new ArrayList<>();
+                for (int f = 1; f <= options.forks(); f++) {
+                    if (options.forks() > 1) out.printf("  fork %d/%d%n", f, options.forks());
+                    forks.add(new GroupRunner(launcher, options, cores, out).run(g));
+                }
+                GroupRunner.Outcome o = Forks.merge(forks);
                 results.addAll(o.results());
                 if (o.ceiling() != null) ceilings.add(o.ceiling());
                 notes.addAll(o.notes());
@@ -85,7 +90,7 @@ public final class BenchSession {
             int windows = options.runs(c) * children + (g.profiled() != null ? 1 : 0);
             total += children * (options.warmup(c) + 1) + windows * (options.seconds() + settle);
         }
-        return total;
+        return total * options.forks();
     }
 
     /** The groups that failed in {@link #run()}, one message each. */

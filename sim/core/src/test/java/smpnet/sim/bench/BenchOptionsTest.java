@@ -12,9 +12,9 @@ class BenchOptionsTest {
 
     @Test
     void overridesDefaults() throws UsageException {
-        BenchOptions o = BenchOptions.mainJob().parse(List.of("--runs", "4", "--seconds", "0.5", "--warmup", "0",
+        BenchOptions o = BenchOptions.mainJob().parse(List.of("--runs", "4", "--forks", "2", "--seconds", "0.5", "--warmup", "0",
                 "--payloads", "1472,64", "--cpus", "2", "--modes", "fine", "--out", "res", "--no-kernel", "--no-chart"));
-        assertEquals(new BenchOptions(4, 0.5, 0.0, List.of(1472, 64), List.of(2), List.of(Subject.FINE), false, true,
+        assertEquals(new BenchOptions(4, 2, 0.5, 0.0, List.of(1472, 64), List.of(2), List.of(Subject.FINE), false, true,
                 false, Path.of("res"), List.of()), o);
     }
 
@@ -30,7 +30,8 @@ class BenchOptionsTest {
         BenchOptions o = BenchOptions.benchUdp();
         assertEquals(1.0, o.warmup(new BenchCase(Subject.KERNEL, 1, 64, false)));
         assertEquals(4.0, o.warmup(new BenchCase(Subject.FINE, 1, 64, false)));
-        assertEquals(5, o.runs(new BenchCase(Subject.GIANT, 2, 64, false)));
+        assertEquals(4, o.runs(new BenchCase(Subject.GIANT, 2, 64, false)));
+        assertEquals(3, o.forks());
         assertEquals(1, o.runs(new BenchCase(Subject.GIANT, 2, 64, true)));
     }
 

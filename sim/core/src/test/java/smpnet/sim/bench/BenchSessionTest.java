@@ -22,7 +22,7 @@ class BenchSessionTest {
     void aPairWithItsCeilingAndProfileRunsInOrderAndIsReported(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        BenchOptions o = BenchOptions.mainJob().parse(List.of("--runs", "2", "--seconds", "0.05", "--warmup", "0",
+        BenchOptions o = BenchOptions.mainJob().parse(List.of("--forks", "1", "--runs", "2", "--seconds", "0.05", "--warmup", "0",
                 "--modes", "fine", "--no-kernel", "--no-chart", "--out", dir.toString(), "--jvm-flags", "-Dx.y=z"));
         BenchSession session = new BenchSession(o, out);
         BenchReport r = session.run();
