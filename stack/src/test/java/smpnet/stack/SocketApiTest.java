@@ -1,5 +1,6 @@
 package smpnet.stack;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -71,6 +72,12 @@ class SocketApiTest {
             byte[] small = new byte[10];
             assertEquals(40, rx.receive(small), "receive returns the datagram length; the rest is truncated");
             assertEquals(40, rx.receiveQueued());
+            byte[] into = new byte[12];
+            java.util.Arrays.fill(into, (byte) 0x7f);
+            assertEquals(40, rx.receive(into, 4, 6), "the datagram's zeros land in [4, 10) of a larger buffer");
+            byte[] expected = {0x7f, 0x7f, 0x7f, 0x7f, 0, 0, 0, 0, 0, 0, 0x7f, 0x7f};
+            assertArrayEquals(expected, into);
+            assertThrows(IndexOutOfBoundsException.class, () -> rx.receive(into, 8, 6));
         }
     }
 

@@ -174,11 +174,11 @@ public abstract class Ifnet {
      * point (Giant unless in fine mode) and, within it, witness's ithread context. Frames without a handler,
      * or too short for an Ethernet header, are counted as errors of {@code counters} and freed.
      */
-    final void inputBatch(Mbuf[] frames, int n, QueueCounters counters, String threadName) {
+    final void inputBatch(Mbuf[] frames, int off, int n, QueueCounters counters, String threadName) {
         locks.enterEntryPoint();
         if (witness != null) witness.enterHandler(HandlerKind.ITHREAD, threadName);
         try {
-            for (int i = 0; i < n; i++) {
+            for (int i = off; i < off + n; i++) {
                 Mbuf m = frames[i];
                 frames[i] = null;
                 inputOne(m, counters);
@@ -186,7 +186,7 @@ public abstract class Ifnet {
         } finally {
             if (witness != null) witness.leaveHandler(HandlerKind.ITHREAD, threadName);
             locks.leaveEntryPoint();
-            freeRest(frames, n); // only non-empty if a handler threw: the rest of the batch must not leak
+            freeRest(frames, off + n); // only non-empty if a handler threw: the rest of the batch must not leak
         }
     }
 

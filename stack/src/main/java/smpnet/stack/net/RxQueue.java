@@ -1,5 +1,6 @@
 package smpnet.stack.net;
 
+import smpnet.locking.CacheLinePadded;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.PacketHeader;
@@ -45,17 +46,18 @@ final class RxQueue extends DriverQueue {
         int n;
         while ((n = takeBatch(frames, flows)) >= 0) {
             for (int i = 0; i < n; i++) stamp(frames[i], flows[i]);
-            ifp.inputBatch(frames, n, counters, threadName);
+            ifp.inputBatch(frames, 0, n, counters, threadName);
         }
     }
 
     private void generatorLoop(RxGenerator g) {
-        Mbuf[] frames = new Mbuf[batch];
+        int pad = CacheLinePadded.PADDING_REFS; // written per packet: cold slots before and after the batch
+        Mbuf[] frames = new Mbuf[pad + batch + pad];
         while (!stopRequested) {
-            int n = g.fill(index, frames, batch);
+            int n = g.fill(index, frames, pad, batch);
             if (n <= 0) return;
-            for (int i = 0; i < n; i++) stamp(frames[i], frames[i].pkthdr().flowId());
-            ifp.inputBatch(frames, n, counters, threadName);
+            for (int i = pad; i < pad + n; i++) stamp(frames[i], frames[i].pkthdr().flowId());
+            ifp.inputBatch(frames, pad, n, counters, threadName);
         }
     }
 

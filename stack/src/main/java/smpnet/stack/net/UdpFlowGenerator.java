@@ -40,7 +40,7 @@ public final class UdpFlowGenerator implements RxGenerator {
      * Per RX queue: its flows' templates, hashes and next sequence numbers. Written only by that queue's
      * ithread (no lock needed); the counters are read after it has finished ({@link SimNic#awaitGenerator}).
      */
-    private static final class QueueState {
+    private static final class QueueState extends smpnet.locking.CacheLinePadded {
         final List<byte[]> templates = new ArrayList<>();
         final List<Integer> hashes = new ArrayList<>();
         final List<Integer> flowIds = new ArrayList<>();
@@ -67,7 +67,7 @@ public final class UdpFlowGenerator implements RxGenerator {
     }
 
     @Override
-    public int fill(int queue, Mbuf[] out, int max) {
+    public int fill(int queue, Mbuf[] out, int off, int max) {
         QueueState qs = queues[queue];
         int n = 0;
         int spins = 0;
@@ -79,7 +79,7 @@ public final class UdpFlowGenerator implements RxGenerator {
                 Scheduler.current().spinWait(spins++); // memory is all in flight: wait for the consumers
                 continue;
             }
-            out[n++] = m;
+            out[off + n++] = m;
         }
         return n;
     }

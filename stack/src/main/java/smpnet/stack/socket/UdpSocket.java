@@ -274,12 +274,19 @@ public final class UdpSocket extends CacheLinePadded implements Pollable, AutoCl
      * Receives one datagram into {@code buf}, returning its length; bytes beyond {@code buf.length} are
      * discarded, as recv(2) truncates. Returns -1 if non-blocking and none is queued.
      */
-    public int receive(byte[] buf) throws IOException {
+    public int receive(byte[] buf) throws IOException { return receive(buf, 0, buf.length); }
+
+    /**
+     * As {@link #receive(byte[])}, into {@code buf[off..off+len)}: at most {@code len} bytes are copied; the
+     * datagram's whole length is returned.
+     */
+    public int receive(byte[] buf, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
         SockBuf.Datagram d = take();
         if (d == null) return -1;
         try {
-            int n = Math.min(buf.length, d.length());
-            d.data().copyData(0, n, buf, 0);
+            int n = Math.min(len, d.length());
+            d.data().copyData(0, n, buf, off);
             return d.length();
         } finally {
             d.data().freeChain();

@@ -43,19 +43,19 @@ final class BenchGenerator implements RxGenerator {
         this.frames = frames;
         this.allocator = allocator;
         this.flowsOfQueue = flowsOfQueue;
-        this.cursor = new int[flowsOfQueue.length * CURSOR_STRIDE];
+        this.cursor = new int[(flowsOfQueue.length + 1) * CURSOR_STRIDE];
         this.generated = new LaneCounters(flowsOfQueue.length);
         this.drain = drain;
         this.gate = gate;
     }
 
     @Override
-    public int fill(int q, Mbuf[] out, int max) {
+    public int fill(int q, Mbuf[] out, int off, int max) {
         drain.drain(q);
         gate.pass();
         if (stopping) return 0;
         int[] flows = flowsOfQueue[q];
-        int c = cursor[q * CURSOR_STRIDE];
+        int c = cursor[(q + 1) * CURSOR_STRIDE];
         int n = 0;
         long now = scheduler.nanoTime();
         for (int spins = 0; n < max; ) {
@@ -67,10 +67,10 @@ final class BenchGenerator implements RxGenerator {
                 scheduler.spinWait(spins++);
                 continue;
             }
-            out[n++] = m;
+            out[off + n++] = m;
             c = c + 1 == flows.length ? 0 : c + 1;
         }
-        cursor[q * CURSOR_STRIDE] = c;
+        cursor[(q + 1) * CURSOR_STRIDE] = c;
         generated.add(q, n);
         return n;
     }
