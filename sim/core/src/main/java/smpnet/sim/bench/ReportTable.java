@@ -75,14 +75,15 @@ public final class ReportTable {
                 String.format(Locale.ROOT, "(rounds %.2f .. %.2f)", q.ceiling().min(), q.ceiling().max()),
                 String.format(Locale.ROOT, "the speed-up above is %.0f%% of it (two independent 1-CPU stacks on "
                         + "cores 0 and 1 at once, over one alone)%s", 100 * q.shareOfCeiling(), q.shareOfCeiling() > 1
-                        ? "; above 100%: other work on the machine held the ceiling's windows back (see busy)" : ""));
+                        ? "; above 100%: the 1-CPU runs were slower than the ceiling's stacks (other work on the machine, or a"
+                        + " slower JVM: see the pairs and busy)" : ""));
     }
 
     private static String locks(CaseResult c) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %s, %s, %d B:", c.benchCase().subject()
                 .label(), BenchReport.cpus(c.benchCase().cpus()), c.benchCase().payload()));
         List<LockContention> top = c.locks().stream().limit(TOP_LOCKS).toList();
-        if (top.isEmpty()) sb.append(" no lock profile reported");
+        if (top.isEmpty()) sb.append(" no lock was contended in the profiled window");
         for (LockContention l : top) {
             sb.append(String.format(Locale.ROOT, "%n    %-20s %,12d contended acquisitions, waited %,10.1f ms,"
                     + " held %,10.1f ms after them", l.lockClass(), l.contended(), l.waitNanos() / 1e6,

@@ -91,7 +91,8 @@ class BenchReportTest {
                 + "goal >= 1.8x: met", lines.get(8));
         assertEquals("  machine ceiling                   1.10x  (rounds 1.00 .. 1.50)" + " ".repeat(23) + "the speed-up "
                 + "above is 164% of it (two independent 1-CPU stacks on cores 0 and 1 at once, over one alone); above 100%: "
-                + "other work on the machine held the ceiling's windows back (see busy)",
+                + "the 1-CPU runs were slower than the ceiling's stacks (other work on the machine, or a slower JVM: see "
+                + "the pairs and busy)",
                 lines.get(9));
         assertEquals("note: something was not measured", lines.get(10));
         assertEquals(11, lines.size());
