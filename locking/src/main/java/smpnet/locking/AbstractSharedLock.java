@@ -32,12 +32,10 @@ import smpnet.witness.Witness;
  * in the reader's own {@link ReadHolds}.
  */
 @LockImplementation
-abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLock {
+abstract class AbstractSharedLock extends ReaderWriterLock {
     private static final int WRITER = 1;
     private static final int WAITERS = 2;
     private static final int READER = 4;
-    private static final int EXCLUSIVE_TOKEN = 1;
-    private static final int SHARED_TOKEN = 2;
     private static final VarHandle STATE;
 
     static {
@@ -351,64 +349,11 @@ abstract class AbstractSharedLock extends LockBase implements SharedExclusiveLoc
         Schedulers.point();
     }
 
-    // ---- condition variable waits ----
-
-    @Override
-    int releaseForSleep() {
-        if (isOwned()) {
-            assertNotRecursed();
-            unlock();
-            return EXCLUSIVE_TOKEN;
-        }
-        if (ReadHolds.current().count(this) != 1) throw failure("dropped by a sleep but not held exactly once");
-        unlockShared();
-        return SHARED_TOKEN;
-    }
-
-    @Override
-    void retakeAfterSleep(int token) {
-        if (token == EXCLUSIVE_TOKEN) lock(); else lockShared();
-    }
-
-    // ---- ownership and assertions ----
-
-    /** True if the calling thread holds it shared. */
-    public boolean isHeldShared() { return ReadHolds.current().count(this) > 0; }
-
-    @Override
-    public boolean isHeld() { return isOwned() || isHeldShared(); }
+    // ---- diagnostics (ownership and assertions: ReaderWriterLock) ----
 
     /** True if a thread is queued for it (a snapshot, for tests and diagnostics). */
     public boolean hasWaiters() { return (state & WAITERS) != 0; }
 
     /** How many threads hold it shared now (a snapshot). */
     public int readers() { return state / READER; }
-
-    @Override
-    public void assertOwned() { if (!isOwned()) throw failure("not held exclusive"); }
-
-    @Override
-    public void assertShared() { if (!isHeldShared()) throw failure("not held shared"); }
-
-    @Override
-    public void assertLocked() { if (!isHeld()) throw failure("not held"); }
-
-    @Override
-    public void assertNotOwned() { if (isHeld()) throw failure("held"); }
-
-    /** Throws unless the caller holds it more than once (exclusive recursion or shared recursion). */
-    @Override
-    public void assertRecursed() {
-        assertLocked();
-        if (depth() < 2) throw failure("not recursed");
-    }
-
-    /** Throws unless the caller holds it exactly once. */
-    @Override
-    public void assertNotRecursed() {
-        assertLocked();
-        if (depth() > 1) throw failure("recursed");
-    }
-
-    private int depth() { return isOwned() ? recursion + 1 : ReadHolds.current().count(this); }
 }

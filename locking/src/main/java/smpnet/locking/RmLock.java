@@ -41,12 +41,10 @@ import smpnet.witness.Witness;
  * are guarded by its spin lock.
  */
 @LockImplementation
-public final class RmLock extends LockBase implements SharedExclusiveLock {
+public final class RmLock extends ReaderWriterLock {
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int WRITER = 0;
     private static final int DRAINING = 1;
-    private static final int EXCLUSIVE_TOKEN = 1;
-    private static final int SHARED_TOKEN = 2;
 
     private final long[] cells = new long[CpuSlots.GAP_LONGS * (CpuSlots.COUNT + 1)];
     private final Turnstile turnstile = new Turnstile();
@@ -277,26 +275,7 @@ public final class RmLock extends LockBase implements SharedExclusiveLock {
         Turnstile.grantAll(writers, sched);
     }
 
-    // ---- condition variable waits ----
-
-    @Override
-    int releaseForSleep() {
-        if (isOwned()) {
-            assertNotRecursed();
-            unlock();
-            return EXCLUSIVE_TOKEN;
-        }
-        if (ReadHolds.current().count(this) != 1) throw failure("dropped by a sleep but not held exactly once");
-        unlockShared();
-        return SHARED_TOKEN;
-    }
-
-    @Override
-    void retakeAfterSleep(int token) {
-        if (token == EXCLUSIVE_TOKEN) lock(); else lockShared();
-    }
-
-    // ---- ownership and assertions ----
+    // ---- diagnostics (ownership and assertions: ReaderWriterLock) ----
 
     /** How many read holds are counted now, over every CPU (a snapshot, for writers and diagnostics). */
     public long readers() {
@@ -312,38 +291,4 @@ public final class RmLock extends LockBase implements SharedExclusiveLock {
         turnstile.unlock();
         return any;
     }
-
-    /** True if the calling thread holds it shared. */
-    public boolean isHeldShared() { return ReadHolds.current().count(this) > 0; }
-
-    @Override
-    public boolean isHeld() { return isOwned() || isHeldShared(); }
-
-    @Override
-    public void assertOwned() { if (!isOwned()) throw failure("not held exclusive"); }
-
-    @Override
-    public void assertShared() { if (!isHeldShared()) throw failure("not held shared"); }
-
-    @Override
-    public void assertLocked() { if (!isHeld()) throw failure("not held"); }
-
-    @Override
-    public void assertNotOwned() { if (isHeld()) throw failure("held"); }
-
-    /** Throws unless the caller holds it more than once (exclusive recursion or shared recursion). */
-    @Override
-    public void assertRecursed() {
-        assertLocked();
-        if (depth() < 2) throw failure("not recursed");
-    }
-
-    /** Throws unless the caller holds it exactly once. */
-    @Override
-    public void assertNotRecursed() {
-        assertLocked();
-        if (depth() > 1) throw failure("recursed");
-    }
-
-    private int depth() { return isOwned() ? recursion + 1 : ReadHolds.current().count(this); }
 }
