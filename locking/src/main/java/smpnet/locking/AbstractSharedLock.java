@@ -216,11 +216,7 @@ abstract class AbstractSharedLock extends ReaderWriterLock {
     @Override
     public void unlockShared() {
         ReadHolds holds = ReadHolds.current();
-        ReadHolds.Entry e = holds.find(this);
-        if (e == null) {
-            witnessUnlocked(false);
-            throw failure("unlocked shared but not held shared");
-        }
+        ReadHolds.Entry e = sharedHoldOrFail(holds);
         if (--e.count == 0) {
             if (e.hold != null) LockProfiler.released(e.hold);
             holds.remove(e);

@@ -21,6 +21,16 @@ abstract class ReaderWriterLock extends LockBase implements SharedExclusiveLock 
         super(className, flags, kind, witness);
     }
 
+    /** The caller's shared hold of this lock; a release without one is reported and fails loudly. */
+    final ReadHolds.Entry sharedHoldOrFail(ReadHolds holds) {
+        ReadHolds.Entry e = holds.find(this);
+        if (e == null) {
+            witnessUnlocked(false);
+            throw failure("unlocked shared but not held shared");
+        }
+        return e;
+    }
+
     // ---- condition variable waits ----
 
     @Override

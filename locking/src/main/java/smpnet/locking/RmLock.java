@@ -89,11 +89,7 @@ public final class RmLock extends ReaderWriterLock {
                 witnessSleeping(SleepKind.MUTEX_CONTENTION);
                 waitForReaderEntry(slot);
             }
-            e = holds.add(this);
-            e.slot = slot;
-            if (site != null || waitStart != LockProfiler.NOT_TIMED) {
-                e.hold = LockProfiler.obtained(className, false, waitStart, where);
-            }
+            addHold(holds, slot, site != null || waitStart != LockProfiler.NOT_TIMED, waitStart, where);
         }
         obtained(false, false);
     }
@@ -108,22 +104,23 @@ public final class RmLock extends ReaderWriterLock {
         } else {
             int slot = CpuSlots.current();
             if (!enterReader(slot)) return false;
-            e = holds.add(this);
-            e.slot = slot;
-            if (site != null) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED, site);
+            addHold(holds, slot, site != null, LockProfiler.NOT_TIMED, site);
         }
         obtained(false, true);
         return true;
     }
 
+    /** Records a new shared hold counted in {@code slot}, with its profiling record when {@code profiled}. */
+    private void addHold(ReadHolds holds, int slot, boolean profiled, long waitStart, String where) {
+        ReadHolds.Entry e = holds.add(this);
+        e.slot = slot;
+        if (profiled) e.hold = LockProfiler.obtained(className, false, waitStart, where);
+    }
+
     @Override
     public void unlockShared() {
         ReadHolds holds = ReadHolds.current();
-        ReadHolds.Entry e = holds.find(this);
-        if (e == null) {
-            witnessUnlocked(false);
-            throw failure("unlocked shared but not held shared");
-        }
+        ReadHolds.Entry e = sharedHoldOrFail(holds);
         if (--e.count == 0) {
             if (e.hold != null) LockProfiler.released(e.hold);
             int slot = e.slot;
