@@ -2,6 +2,7 @@ package smpnet.sim.bench.reports;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import smpnet.sim.SimSettings;
 import smpnet.sim.bench.plan.BenchOptions;
 import smpnet.sim.bench.runs.ChildLauncher;
 
@@ -19,8 +20,7 @@ public record Environment(String jdk, int cores, List<String> jvmFlags, double l
 
     /** This JVM's environment with the given settings. */
     public static Environment current(BenchOptions o) {
-        String jdk = System.getProperty("java.vm.vendor", "?") + " " + Runtime.version();
-        return new Environment(jdk, Runtime.getRuntime().availableProcessors(), ChildLauncher.jvmFlags(o.jvmFlags()),
+        return new Environment(SimSettings.jdk(), Runtime.getRuntime().availableProcessors(), ChildLauncher.jvmFlags(o.jvmFlags()),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), o.runs(), o.seconds(),
                 o.warmup());
     }

@@ -1,12 +1,12 @@
 package smpnet.sim.bench.runs;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import smpnet.sim.SimSettings;
 import smpnet.sim.bench.plan.BenchCase;
 
 /**
@@ -66,18 +66,15 @@ public final class ChildLauncher {
     ChildProcess start(BenchCase c, String cpuList) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (taskset != null) cmd.addAll(List.of(taskset.toString(), "-c", cpuList));
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(SimSettings.javaLauncher().toString());
         cmd.addAll(jvmFlags(extraFlags));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
+        cmd.addAll(List.of("-cp", SimSettings.classPath(), BenchChild.class.getName()));
         cmd.addAll(List.of(BenchChild.args(c)));
         return new ChildProcess(c, pinning(cpuList), cmd, log);
     }
 
     private static Path findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) return null;
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
+        for (String dir : SimSettings.pathFolders()) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) return p;
         }
