@@ -5,27 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import smpnet.witness.testing.SavedProperties;
 
 /** Each locking property's default, and what a value given with -D makes of it. */
 class LockingSettingsTest {
-    private static final List<String> ALL = List.of(LockingSettings.HOOKS, LockingSettings.MUTEX_HANDOFF,
-            LockingSettings.MUTEX_SPIN, LockingSettings.MUTEX_SPIN_MAX_MICROS);
-    private final List<String> saved = ALL.stream().map(System::getProperty).toList();
+    private SavedProperties saved;
 
     @BeforeEach
     void clear() {
-        ALL.forEach(System::clearProperty);
+        saved = new SavedProperties(LockingSettings.HOOKS, LockingSettings.MUTEX_HANDOFF, LockingSettings.MUTEX_SPIN,
+                LockingSettings.MUTEX_SPIN_MAX_MICROS);
     }
 
     @AfterEach
     void restore() {
-        for (int i = 0; i < ALL.size(); i++) {
-            if (saved.get(i) == null) System.clearProperty(ALL.get(i)); else System.setProperty(ALL.get(i), saved.get(i));
-        }
+        saved.close();
     }
 
     @Test

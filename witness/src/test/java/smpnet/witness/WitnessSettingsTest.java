@@ -6,22 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import smpnet.witness.testing.SavedProperties;
 
 /** Each witness property's default, and what a value given with -D makes of it. */
 class WitnessSettingsTest {
-    private static final List<String> ALL = Arrays.asList(Witness.PROPERTY, Witness.POLICY_PROPERTY,
+    private final SavedProperties saved = new SavedProperties(Witness.PROPERTY, Witness.POLICY_PROPERTY,
             Witness.SITES_PROPERTY);
-    private final List<String> saved = Arrays.asList(System.getProperty(Witness.PROPERTY),
-            System.getProperty(Witness.POLICY_PROPERTY), System.getProperty(Witness.SITES_PROPERTY));
 
     @AfterEach
     void restore() {
-        for (int i = 0; i < ALL.size(); i++) {
-            if (saved.get(i) == null) System.clearProperty(ALL.get(i)); else System.setProperty(ALL.get(i), saved.get(i));
-        }
+        saved.close();
     }
 
     @Test
