@@ -30,9 +30,8 @@ public final class FreeScheduler implements Scheduler {
     private static final ThreadLocal<Integer> CPU = new ThreadLocal<>();
     private final ScheduledThreadPoolExecutor timers;
     /** Read once: availableProcessors() is not free, and the CPU set of a process rarely changes. */
-    private final long adaptiveSpinNanos = adaptiveSpinNanos(System.getProperty("smpnet.locking.mutex.spin"),
-            Runtime.getRuntime().availableProcessors(),
-            Long.getLong("smpnet.locking.mutex.spinMaxMicros", DEFAULT_SPIN_MICROS));
+    private final long adaptiveSpinNanos = adaptiveSpinNanos(LockingSettings.mutexSpin(),
+            Runtime.getRuntime().availableProcessors(), LockingSettings.mutexSpinMaxMicros(DEFAULT_SPIN_MICROS));
 
     private FreeScheduler() {
         timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -85,7 +84,7 @@ public final class FreeScheduler implements Scheduler {
      */
     static long adaptiveSpinNanos(String spin, int cpus, long maxMicros) {
         if (spin != null && !"adaptive".equals(spin) && !"fixed".equals(spin)) {
-            throw new IllegalArgumentException("smpnet.locking.mutex.spin must be adaptive or fixed, not " + spin);
+            throw new IllegalArgumentException(LockingSettings.MUTEX_SPIN + " must be adaptive or fixed, not " + spin);
         }
         if ("fixed".equals(spin) || cpus < 2 || maxMicros <= 0) return 0;
         return TimeUnit.MICROSECONDS.toNanos(maxMicros);

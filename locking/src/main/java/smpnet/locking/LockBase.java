@@ -20,7 +20,7 @@ abstract class LockBase extends CacheLinePadded {
      * False only when the JVM runs with {@code -Dsmpnet.locking.hooks=off}: the JIT then folds every witness
      * hook away, which is how the benchmarks measure what "witness off" costs against "no hooks at all".
      */
-    static final boolean HOOKS = !"off".equals(System.getProperty("smpnet.locking.hooks"));
+    static final boolean HOOKS = LockingSettings.hooks();
 
     final String className;
     final int flags;

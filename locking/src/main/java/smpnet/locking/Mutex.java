@@ -63,7 +63,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
     /** Set by a woken waiter that lost the race: the next release hands the mutex to the queue's head. */
     private static final int HANDOFF = 4;
     /** Benchmark-only: hand off to the oldest waiter on every release (the old strict FIFO policy). */
-    static final boolean ALWAYS_HAND_OFF = "always".equals(System.getProperty("smpnet.locking.mutex.handoff"));
+    static final boolean ALWAYS_HAND_OFF = LockingSettings.mutexAlwaysHandsOff();
     private static final VarHandle STATE;
     /** The owner field, read by spinners: opaque, so every check sees the owner of the moment. */
     private static final VarHandle OWNER;

@@ -7,6 +7,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import smpnet.witness.LockFlags;
+import smpnet.witness.testing.TestSettings;
 
 /**
  * Linearizability of small data structures behind each primitive: a counter behind a mutex, a spin mutex and
@@ -17,7 +18,7 @@ import smpnet.witness.LockFlags;
  * for large ones.
  */
 class LockedStructuresLincheckTest {
-    private static final boolean LONG = "long".equals(System.getProperty("smpnet.lincheck"));
+    private static final boolean LONG = TestSettings.LINCHECK_LONG;
 
     private static ModelCheckingOptions modelChecking() {
         return new ModelCheckingOptions().iterations(LONG ? 50 : 3).invocationsPerIteration(LONG ? 5_000 : 300)

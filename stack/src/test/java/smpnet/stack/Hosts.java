@@ -1,10 +1,8 @@
 package smpnet.stack;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +10,7 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.dev.NicConfig;
 import smpnet.stack.dev.SimNic;
 import smpnet.stack.dev.Wire;
+import smpnet.witness.testing.RequiredTool;
 
 /** Test fixture: hosts on wires, started together, closed together, with tshark checks of their captures. */
 final class Hosts implements AutoCloseable {
@@ -64,12 +63,8 @@ final class Hosts implements AutoCloseable {
     }
 
     private static String run(List<String> cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HOME", System.getProperty("java.io.tmpdir"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "tshark failed: " + err);
-        return out;
+        return RequiredTool.output(pb, "tshark");
     }
 }

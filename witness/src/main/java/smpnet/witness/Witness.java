@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -46,11 +45,11 @@ public final class Witness {
     private static final List<String[]> ALLOWANCES = new CopyOnWriteArrayList<>();
 
     private final OrderGraph graph = new OrderGraph(this);
-    private final Reporter reporter = new Reporter(policyFromProperty());
+    private final Reporter reporter = new Reporter(WitnessSettings.policy());
     private final Checker checker = new Checker(graph, reporter);
 
     private Witness() {
-        checker.recordSites = "on".equalsIgnoreCase(System.getProperty(SITES_PROPERTY));
+        checker.recordSites = WitnessSettings.recordSites();
     }
 
     /** A registration that ends when closed (a listener or an allowance). */
@@ -62,7 +61,7 @@ public final class Witness {
     /** The verifier if witness is on, else null. Locks call this once, at construction. */
     public static Witness active() {
         Witness w = instance;
-        if (w == null && on(System.getProperty(PROPERTY))) {
+        if (w == null && WitnessSettings.enabled()) {
             w = enable();
         }
         return w;
@@ -83,15 +82,6 @@ public final class Witness {
      */
     public static Witness newInstanceForTesting() {
         return new Witness();
-    }
-
-    private static boolean on(String v) {
-        return v != null && (v.equals("on") || v.equals("true") || v.equals("1") || v.isEmpty());
-    }
-
-    private static Policy policyFromProperty() {
-        String p = System.getProperty(POLICY_PROPERTY);
-        return p == null ? Policy.WARN : Policy.valueOf(p.trim().toUpperCase(Locale.ROOT));
     }
 
     // ---- classes ----

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static smpnet.witness.OrderReversalTest.nest;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import smpnet.witness.testing.RequiredTool;
 
 /** "Show locks" and "show witness" (text and DOT, checked by Graphviz). */
 class ShowTest {
@@ -81,13 +81,10 @@ class ShowTest {
         assertTrue(dot.contains("  \"inp\" -> \"so_rcv\" [label=\"EE\"];\n"), dot);
         assertTrue(dot.contains("  \"tcbinfo\" -> \"inp\" [label=\"EE,ES,SE,SS\", style=bold];\n"), dot);
         assertTrue(dot.contains("  \"so_rcv\" -> \"so_snd\" [dir=both, style=dotted, color=blue, label=\"blessed: one buffer each\"];\n"), dot);
-        Process p = new ProcessBuilder("dot", "-Tsvg").redirectErrorStream(true).start();
-        p.getOutputStream().write(dot.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        p.getInputStream().transferTo(out);
-        String svg = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), svg);
+        RequiredTool.Output rendered = RequiredTool.run(new ProcessBuilder("dot", "-Tsvg"), "graphviz",
+                dot.getBytes(StandardCharsets.UTF_8));
+        String svg = rendered.out();
+        assertEquals(0, rendered.exitStatus(), rendered.err());
         assertTrue(svg.contains("<title>inp&#45;&gt;so_rcv</title>"), svg);
     }
 

@@ -8,6 +8,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
+import smpnet.witness.testing.TestSettings;
 
 /**
  * Lincheck: learning orders is linearizable. Each operation nests two of three classes and answers whether
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 @Param(name = "cls", gen = IntGen.class, conf = "0:2")
 @Param(name = "step", gen = IntGen.class, conf = "1:2")
 public class WitnessLincheckTest {
-    private static final boolean LONG = "long".equals(System.getProperty("smpnet.lincheck"));
+    private static final boolean LONG = TestSettings.LINCHECK_LONG;
     private final Witness w = Witness.newInstanceForTesting();
     private final FakeLock[] locks = new FakeLock[3];
 

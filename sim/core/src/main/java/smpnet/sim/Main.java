@@ -3,8 +3,8 @@ package smpnet.sim;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import smpnet.sim.bench.BenchOptions;
 import smpnet.sim.bench.BenchSession;
+import smpnet.sim.bench.plan.BenchOptions;
 import smpnet.sim.cli.UsageException;
 
 /** The smpnet command line: runs the main job (the Giant-vs-fine comparison) and the other experiments. */

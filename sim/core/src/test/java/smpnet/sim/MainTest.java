@@ -74,6 +74,6 @@ class MainTest {
         assertEquals(2, csv.size(), csv.toString());
         assertTrue(csv.get(1).startsWith("fine,1,64,"), csv.get(1));
         assertTrue(csv.get(1).contains(",true,"), "accounting balanced: " + csv.get(1));
-        assertEquals(List.of(smpnet.sim.bench.ResultFiles.LOCKS_HEADER), Files.readAllLines(dir.resolve("locks.csv")));
+        assertEquals(List.of(smpnet.sim.bench.reports.ResultFiles.LOCKS_HEADER), Files.readAllLines(dir.resolve("locks.csv")));
     }
 }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +18,7 @@ import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.internal.net.PcapWriter;
 import smpnet.stack.net.MacAddress;
+import smpnet.witness.testing.RequiredTool;
 
 /** Captures of a wired NIC pair and of loopback, read back by tshark with checksum validation on. */
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
@@ -105,11 +104,6 @@ public class PcapTsharkTest {
     private static String tshark(Path file, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("tshark did not finish");
-        assertEquals(0, p.exitValue(), "tshark failed: " + err);
-        return new String(out, StandardCharsets.UTF_8).trim();
+        return RequiredTool.output(new ProcessBuilder(cmd), "tshark").trim();
     }
 }

@@ -6,6 +6,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import smpnet.sim.bench.plan.BenchCase;
+import smpnet.sim.bench.plan.BenchOptions;
+import smpnet.sim.bench.plan.CaseGroup;
+import smpnet.sim.bench.reports.BenchReport;
+import smpnet.sim.bench.reports.Charts;
+import smpnet.sim.bench.reports.Environment;
+import smpnet.sim.bench.reports.ReportTable;
+import smpnet.sim.bench.reports.ResultFiles;
+import smpnet.sim.bench.results.CaseResult;
+import smpnet.sim.bench.results.Ceiling;
+import smpnet.sim.bench.runs.ChildLauncher;
+import smpnet.sim.bench.runs.GroupRunner;
 
 /**
  * One benchmark session: runs every group of cases of the options (each case in its child JVM, a group's
@@ -36,12 +48,7 @@ public final class BenchSession {
             CaseGroup g = groups.get(i);
             out.printf("[%d/%d] %s%n", i + 1, groups.size(), title(g, launcher));
             try {
-                List<GroupRunner.Outcome> forks = new ArrayList<>();
-                for (int f = 1; f <= options.forks(); f++) {
-                    if (options.forks() > 1) out.printf("  fork %d/%d%n", f, options.forks());
-                    forks.add(new GroupRunner(launcher, options, cores, out).run(g));
-                }
-                GroupRunner.Outcome o = Forks.merge(forks);
+                GroupRunner.Outcome o = GroupRunner.runForks(launcher, options, cores, out, g);
                 results.addAll(o.results());
                 if (o.ceiling() != null) ceilings.add(o.ceiling());
                 notes.addAll(o.notes());

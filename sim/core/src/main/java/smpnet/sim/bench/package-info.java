@@ -9,7 +9,7 @@
  * <p>Shape, chosen so that the figures show locking and not oversubscription of a small machine:
  * <ul>
  *   <li>the NIC has one RX queue per CPU, whose ithread synthesises its frames itself, as netmap's
- *       pkt-gen fills rings ({@link smpnet.sim.bench.BenchGenerator}); 32 flows, spread over the queues by
+ *       pkt-gen fills rings ({@link smpnet.sim.bench.workloads.BenchGenerator}); 32 flows, spread over the queues by
  *       the NIC's own RSS hash, one socket per flow;</li>
  *   <li>netisr dispatch is direct, and each socket is drained by the ithread that delivered to it, before
  *       it synthesises its next batch: one busy thread per core (two ithreads sharing one core would measure
@@ -20,10 +20,10 @@
  *       ("busy": 2.0 means both cores all the time);</li>
  *   <li>a shared or virtual machine's speed drifts by tens of percent over tens of seconds, so a subject's
  *       1-CPU and 2-CPU children run side by side and the parent alternates measured windows between them
- *       in ABBA order ({@link smpnet.sim.bench.PairSchedule}), the child not being measured paused at a
- *       {@link smpnet.sim.bench.RunGate} (parked, no CPU); a speed-up is the median of the per-pair
- *       ratios ({@link smpnet.sim.bench.PairedRatio});</li>
- *   <li>beside fine mode's pair, the machine's own 2-CPU ceiling ({@link smpnet.sim.bench.Ceiling}): two
+ *       in ABBA order ({@link smpnet.sim.bench.runs.PairSchedule}), the child not being measured paused at a
+ *       {@link smpnet.sim.bench.workloads.RunGate} (parked, no CPU); a speed-up is the median of the per-pair
+ *       ratios ({@link smpnet.sim.bench.results.PairedRatio});</li>
+ *   <li>beside fine mode's pair, the machine's own 2-CPU ceiling ({@link smpnet.sim.bench.results.Ceiling}): two
  *       independent 1-CPU stacks on cores 0 and 1, measured in the same windows;</li>
  *   <li>latency is from the synthesis of a frame (its send time is written in the payload) to its receive,
  *       both read from the scheduler's clock, in an HdrHistogram;</li>
@@ -35,5 +35,11 @@
  * fine mode on two CPUs at least 1.8 times fine mode on one, with the machine ceiling printed beside so a
  * reader can judge how much of what the machine allows the stack reached. Giant's two-CPU speed-up is
  * reported beside: Giant serialises the whole path, so it should stay near 1.
+ *
+ * <p>This package holds the session ({@link smpnet.sim.bench.BenchSession}); its parts live in
+ * sub-packages, each depending only on those listed before it: {@code plan} (options, cases), {@code results}
+ * (measurements and their statistics), {@code workloads} (the receive paths and the runner that measures them
+ * in one JVM), {@code runs} (child JVMs, their protocol, alternating windows, forks) and {@code reports}
+ * (table, CSV/JSON, chart).
  */
 package smpnet.sim.bench;

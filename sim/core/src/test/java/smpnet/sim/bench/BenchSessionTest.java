@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import smpnet.sim.bench.plan.BenchOptions;
+import smpnet.sim.bench.reports.BenchReport;
+import smpnet.sim.bench.results.CaseResult;
+import smpnet.sim.bench.runs.ChildLauncher;
 
 /**
  * A tiny session of real child JVMs: fine mode's 1- and 2-CPU children in alternation, the machine ceiling

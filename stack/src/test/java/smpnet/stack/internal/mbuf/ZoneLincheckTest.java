@@ -10,6 +10,7 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.junit.jupiter.api.Test;
 import smpnet.witness.LockFlags;
+import smpnet.witness.testing.TestSettings;
 
 /**
  * The zone is linearizable: allocations, frees and complete statistics snapshots (per-CPU caches, pool,
@@ -20,7 +21,7 @@ import smpnet.witness.LockFlags;
 @Param(name = "thread", gen = ThreadIdGen.class)
 @Param(name = "cpu", gen = IntGen.class, conf = "0:1")
 public class ZoneLincheckTest {
-    private static final boolean LONG = "long".equals(System.getProperty("smpnet.lincheck"));
+    private static final boolean LONG = TestSettings.LINCHECK_LONG;
     private static final int MAX_THREADS = 3;
     private static final int THREAD_IDS = MAX_THREADS + 2;
 

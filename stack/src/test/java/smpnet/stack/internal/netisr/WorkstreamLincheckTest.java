@@ -8,6 +8,7 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import smpnet.locking.Mutex;
 import smpnet.witness.LockFlags;
+import smpnet.witness.testing.TestSettings;
 
 /**
  * The netisr workstream queue is linearizable: a bounded FIFO whose enqueue either accepts or counts a drop,
@@ -15,7 +16,7 @@ import smpnet.witness.LockFlags;
  * with some sequential history. Small settings in CI; {@code -Dsmpnet.lincheck=long} for large ones.
  */
 public class WorkstreamLincheckTest {
-    private static final boolean LONG = "long".equals(System.getProperty("smpnet.lincheck"));
+    private static final boolean LONG = TestSettings.LINCHECK_LONG;
 
     /**
      * NOWITNESS: witness learns orders and caches validated chains across invocations, which Lincheck's

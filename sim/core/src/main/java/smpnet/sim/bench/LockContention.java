@@ -1,7 +1,0 @@
-package smpnet.sim.bench;
-
-/**
- * What lock profiling saw of one lock class in a run: how often an acquisition found it taken, and the
- * total time spent waiting for it and holding it.
- */
-public record LockContention(String lockClass, long acquisitions, long contended, long waitNanos, long holdNanos) {}

@@ -1,0 +1,212 @@
+package smpnet.sim.bench.plan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import smpnet.sim.cli.OptionParser;
+import smpnet.sim.cli.UsageException;
+
+/**
+ * The settings of one benchmark session, parsed from the command line over a set of defaults: the quick
+ * main job ({@link #mainJob()}) or the fuller {@code bench-udp} run ({@link #benchUdp()}).
+ *
+ * @param runs measured runs per case and fork
+ * @param forks fresh sets of child JVMs per group, whose runs are pooled (JVM-to-JVM variation)
+ * @param seconds length of one measured run
+ * @param warmup least warm-up before the first measured run, in CPU-seconds of the child process
+ * @param payloads UDP payload sizes in bytes
+ * @param cpus CPU counts (cores pinned, netisr workers)
+ * @param modes smpnet locking modes
+ * @param kernel whether to run the kernel loopback baseline
+ * @param profile whether to run the extra lock-profiling window per mode
+ * @param chart whether to draw the bar chart
+ * @param out directory for the result files
+ * @param jvmFlags extra flags for every child JVM, after the fixed ones
+ */
+public record BenchOptions(int runs, int forks, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
+                           List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out,
+                           List<String> jvmFlags) {
+
+    private static final Set<String> VALUED =
+            Set.of("--runs", "--forks", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out", "--jvm-flags");
+    /** Flags that would replace the child's class path or main class: the child could not start. */
+    private static final Set<String> LAUNCH_FLAGS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m",
+            "--module", "-p", "--module-path");
+    /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
+    static final double MAX_WARMUP_SECONDS = 20;
+    static final double KERNEL_WARMUP_SECONDS = 1;
+    private static final Set<String> FLAGS = Set.of("--no-kernel", "--no-profile", "--no-chart");
+
+    public BenchOptions {
+        payloads = List.copyOf(payloads);
+        cpus = List.copyOf(cpus);
+        modes = List.copyOf(modes);
+        jvmFlags = List.copyOf(jvmFlags);
+    }
+
+    /**
+     * Defaults of {@code ./smpnet run}: 64-byte payloads, three forks of two one-second runs each after a
+     * warm-up of 2.5 CPU-seconds (what the JIT needs for the stack), two to three minutes on an idle machine.
+     */
+    public static BenchOptions mainJob() {
+        return new BenchOptions(2, 3, 1.0, 2.5, List.of(64), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+                true, true, true, Path.of("target", "smpnet-run"), List.of());
+    }
+
+    /**
+     * Defaults of {@code ./smpnet run bench-udp}: both payload sizes, three forks of four two-second runs,
+     * 4 CPU-s warm-up.
+     */
+    public static BenchOptions benchUdp() {
+        return new BenchOptions(4, 3, 2.0, 4.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
+                true, true, true, Path.of("target", "bench-udp"), List.of());
+    }
+
+    /** These defaults overridden by {@code args}; a bad argument is a {@link UsageException}. */
+    public BenchOptions parse(List<String> args) throws UsageException {
+        Map<String, String> o = new OptionParser(VALUED, FLAGS).parse(args);
+        BenchOptions r = this;
+        return new BenchOptions(
+                o.containsKey("--runs") ? OptionParser.intValue("--runs", o.get("--runs"), 1, 100) : r.runs,
+                o.containsKey("--forks") ? OptionParser.intValue("--forks", o.get("--forks"), 1, 20) : r.forks,
+                o.containsKey("--seconds") ? OptionParser.seconds("--seconds", o.get("--seconds"), 0.05, 600) : r.seconds,
+                o.containsKey("--warmup") ? OptionParser.seconds("--warmup", o.get("--warmup"), 0, 600) : r.warmup,
+                o.containsKey("--payloads") ? OptionParser.intList("--payloads", o.get("--payloads"),
+                        BenchCase.MIN_PAYLOAD, BenchCase.MAX_PAYLOAD) : r.payloads,
+                o.containsKey("--cpus") ? OptionParser.intList("--cpus", o.get("--cpus"), 1, 2) : r.cpus,
+                o.containsKey("--modes") ? modes(o.get("--modes")) : r.modes,
+                r.kernel && !o.containsKey("--no-kernel"),
+                r.profile && !o.containsKey("--no-profile"),
+                r.chart && !o.containsKey("--no-chart"),
+                o.containsKey("--out") ? outDir(o.get("--out")) : r.out,
+                o.containsKey("--jvm-flags") ? jvmFlags(o.get("--jvm-flags")) : r.jvmFlags);
+    }
+
+    /**
+     * The flags of {@code --jvm-flags}, split at white space (a flag cannot contain a space). Each must look
+     * like a JVM option, and none may replace the child's class path or main class.
+     */
+    static List<String> jvmFlags(String text) throws UsageException {
+        List<String> out = new ArrayList<>();
+        for (String flag : text.strip().split("\\s+")) {
+            if (flag.isEmpty()) continue;
+            if (!flag.startsWith("-") || flag.equals("-") || flag.equals("--")) {
+                throw new UsageException("--jvm-flags takes JVM options, each starting with '-', not '" + flag + "'");
+            }
+            String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+            if (LAUNCH_FLAGS.contains(name)) {
+                throw new UsageException("--jvm-flags cannot change the child's class path or main class: " + flag);
+            }
+            out.add(flag);
+        }
+        if (out.isEmpty()) throw new UsageException("--jvm-flags needs at least one flag");
+        return List.copyOf(out);
+    }
+
+    private static List<Subject> modes(String text) throws UsageException {
+        List<Subject> out = new ArrayList<>();
+        for (String item : OptionParser.items("--modes", text)) {
+            Subject s = Subject.byLabel(item);
+            if (s == null || !s.isStack()) {
+                throw new UsageException("--modes takes giant and/or fine, not '" + item + "'");
+            }
+            if (out.contains(s)) throw new UsageException("--modes lists " + s.label() + " twice");
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static Path outDir(String text) throws UsageException {
+        if (text.isBlank()) throw new UsageException("--out needs a directory");
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--out is not a usable path: " + text);
+        }
+    }
+
+    /** Seconds a warm-up may last while the JIT is still compiling; none when {@link #warmup()} is 0. */
+    public double maxWarmup() {
+        return warmup == 0 ? 0 : Math.max(warmup, MAX_WARMUP_SECONDS);
+    }
+
+    /**
+     * The least warm-up of case {@code c}: the kernel baseline runs little Java (the JIT is done within a
+     * CPU-second), so it needs no more than one CPU-second.
+     */
+    public double warmup(BenchCase c) {
+        return c.subject() == Subject.KERNEL ? Math.min(warmup, KERNEL_WARMUP_SECONDS) : warmup;
+    }
+
+    /** Measured runs of case {@code c}: one window for a profiled case, which only names the contended locks. */
+    public int runs(BenchCase c) {
+        return c.profiled() ? 1 : runs;
+    }
+
+    /**
+     * The groups of cases to run, in order: per payload, the kernel baseline then each mode, each group
+     * holding a subject's 1- and 2-CPU cases (measured in alternation) and, for fine mode with both, the
+     * machine ceiling; each mode's profiled case goes to its group at the first payload (one more window of
+     * the child with as many CPUs, so it costs no JVM or warm-up of its own).
+     */
+    public List<CaseGroup> groups() {
+        List<CaseGroup> out = new ArrayList<>();
+        List<BenchCase> all = cases();
+        for (BenchCase c : all) {
+            if (c.profiled() || out.stream().anyMatch(g -> g.cases().contains(c))) continue;
+            List<BenchCase> pair = all.stream().filter(d -> !d.profiled() && d.subject() == c.subject()
+                    && d.payload() == c.payload()).toList();
+            BenchCase profiled = all.stream().filter(d -> d.profiled() && d.subject() == c.subject()
+                    && d.payload() == c.payload()).findFirst().orElse(null);
+            out.add(new CaseGroup(pair, c.subject() == Subject.FINE && cpus.containsAll(List.of(1, 2)), profiled));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every case to run, in order: per payload, the kernel baseline then each mode, 1 CPU before 2. */
+    public List<BenchCase> cases() {
+        List<BenchCase> out = new ArrayList<>();
+        for (int payload : payloads) {
+            if (kernel) {
+                for (int c : cpus) out.add(new BenchCase(Subject.KERNEL, c, payload, false));
+            }
+            for (Subject m : modes) {
+                for (int c : cpus) out.add(new BenchCase(m, c, payload, false));
+            }
+        }
+        if (profile) {
+            int maxCpus = cpus.stream().mapToInt(Integer::intValue).max().orElse(1);
+            for (Subject m : modes) out.add(new BenchCase(m, maxCpus, payloads.getFirst(), true));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The options text shown by --help. */
+    public static String optionsHelp() {
+        return """
+                  --forks N         fresh child JVMs per configuration, run one after another,
+                                    their runs pooled: a JVM's JIT and heap layout move its
+                                    throughput from one JVM to the next, as JMH's forks show
+                  --runs N          measured runs per configuration and fork; a path's 1- and 2-CPU runs
+                                    alternate (1, 2, 2, 1, ...) and its speed-up is taken per pair
+                  --seconds S       length of one measured run in seconds (decimals allowed), each
+                                    after an uncounted settle of 0.3 s (at most S)
+                  --warmup S        warm-up before the measured runs, in seconds of the process's CPU
+                                    time, and on while the JIT compiles; 20 s at most (0: none)
+                  --payloads LIST   UDP payload sizes in bytes, comma-separated, 16..1472
+                  --cpus LIST       CPU counts to run: 1, 2 or 1,2
+                  --modes LIST      locking modes: giant, fine or giant,fine
+                  --out DIR         directory for the CSV, JSON and chart files
+                  --jvm-flags "..." extra flags for every child JVM, separated by spaces, after the
+                                    fixed ones (so they may override them) and written into the
+                                    results, e.g. --jvm-flags "-XX:+UnlockDiagnosticVMOptions
+                                    -XX:+DumpPerfMapAtExit" or "-Dsome.property=value"
+                  --no-kernel       skip the Linux loopback baseline
+                  --no-profile      skip the lock-profiling windows
+                  --no-chart        do not draw the bar chart
+                  --help            show this text
+                """;
+    }
+}

@@ -1,0 +1,142 @@
+package smpnet.sim.bench.reports;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import smpnet.sim.bench.plan.Subject;
+import smpnet.sim.bench.results.CaseResult;
+import smpnet.sim.bench.results.Ceiling;
+import smpnet.sim.bench.results.PairedRatio;
+import smpnet.sim.bench.results.RunSample;
+import smpnet.sim.bench.results.Spread;
+
+/**
+ * The results of one benchmark session with its environment, the machine ceilings measured beside them,
+ * notes on what could not be measured, and the ratios it is judged by.
+ */
+public record BenchReport(Environment env, List<CaseResult> results, List<Ceiling> ceilings, List<String> notes) {
+
+    public BenchReport {
+        results = List.copyOf(results);
+        ceilings = List.copyOf(ceilings);
+        notes = List.copyOf(notes);
+    }
+
+    /** A report without ceilings or notes. */
+    public BenchReport(Environment env, List<CaseResult> results) {
+        this(env, results, List.of(), List.of());
+    }
+
+    /** Fraction of its cores a child must keep busy for its rate to show a speed-up. */
+    static final double STARVED = 0.75;
+
+    /**
+     * One ratio with its goal (null when it is only reported), the same ratio of packets per CPU-second
+     * beside it, and a note. A speed-up of a subject from 1 to 2 CPUs is paired: {@code value} is the median
+     * of the per-pair ratios and {@code pairs} their spread ({@link PairedRatio}); other ratios are of two
+     * medians ({@code pairs} null). {@code ceiling}, for fine mode's speed-up when it was measured, is the
+     * machine's own 2-CPU ceiling ({@link Ceiling}) over the same rounds.
+     */
+    public record Ratio(String name, int payload, double value, double perCpuSecond, Spread pairs, Spread ceiling,
+                        Double goal, String note) {
+        /** Whether the goal is met; true when there is none. */
+        public boolean met() {
+            return goal == null || value >= goal;
+        }
+
+        /** The speed-up as a share of the machine's ceiling (median over median), or null. */
+        public Double shareOfCeiling() {
+            return ceiling == null || ceiling.median() == 0 ? null : value / ceiling.median();
+        }
+    }
+
+    /** The unprofiled result of a configuration, if it ran. */
+    public Optional<CaseResult> find(Subject s, int cpus, int payload) {
+        return results.stream().filter(r -> !r.benchCase().profiled() && r.benchCase().subject() == s
+                && r.benchCase().cpus() == cpus && r.benchCase().payload() == payload).findFirst();
+    }
+
+    /** The machine ceiling measured at {@code payload}, if it was. */
+    public Optional<Ceiling> ceiling(int payload) {
+        return ceilings.stream().filter(c -> c.payload() == payload).findFirst();
+    }
+
+    /** Measured (unprofiled) results. */
+    public List<CaseResult> measured() {
+        return results.stream().filter(r -> !r.benchCase().profiled()).toList();
+    }
+
+    /** Profiled results, one per mode. */
+    public List<CaseResult> profiled() {
+        return results.stream().filter(r -> r.benchCase().profiled()).toList();
+    }
+
+    /** Payload sizes measured, in order of first appearance. */
+    public List<Integer> payloads() {
+        return measured().stream().map(r -> r.benchCase().payload()).distinct().toList();
+    }
+
+    /** The most CPU a child used while paused for others' windows, in cores (see {@link CaseResult}). */
+    public double pausedCpuUse() {
+        return results.stream().mapToDouble(CaseResult::pausedCpuUse).max().orElse(0);
+    }
+
+    /**
+     * The ratios the benchmark reports for {@code payload}: each mode against the kernel on as many CPUs
+     * (goal 10x), and each subject's 2-CPU speed-up (goal 1.8x for fine mode; Giant's is only reported,
+     * since Giant serialises the path).
+     */
+    public List<Ratio> ratios(int payload) {
+        List<Ratio> out = new ArrayList<>();
+        for (Subject m : List.of(Subject.FINE, Subject.GIANT)) {
+            for (int c = 1; c <= 2; c++) {
+                ratio(out, m, c, Subject.KERNEL, c, payload, 10.0, "");
+            }
+        }
+        ratio(out, Subject.FINE, 2, Subject.FINE, 1, payload, 1.8, "");
+        ratio(out, Subject.GIANT, 2, Subject.GIANT, 1, payload, null, "Giant serialises the path: expected near 1");
+        ratio(out, Subject.KERNEL, 2, Subject.KERNEL, 1, payload, null, "the baseline's own speed-up");
+        return out;
+    }
+
+    /**
+     * Adds a over b. The 1- and 2-CPU cases of one subject ran in alternation, so their ratio is taken
+     * pair by pair; other ratios are of medians.
+     */
+    private void ratio(List<Ratio> out, Subject a, int ca, Subject b, int cb, int payload, Double goal,
+                       String note) {
+        Optional<CaseResult> x = find(a, ca, payload);
+        Optional<CaseResult> y = find(b, cb, payload);
+        if (x.isEmpty() || y.isEmpty() || y.get().packetsPerSecond().median() == 0) return;
+        String name = a.label() + " " + cpus(ca) + " / " + b.label() + " " + cpus(cb);
+        Spread pairs = a == b ? PairedRatio.of(x.get().runs(), y.get().runs(), RunSample::packetsPerSecond) : null;
+        Spread perCpuPairs = a == b ? PairedRatio.of(x.get().runs(), y.get().runs(), RunSample::packetsPerCpuSecond)
+                : null;
+        double value = pairs != null ? pairs.median()
+                : x.get().packetsPerSecond().median() / y.get().packetsPerSecond().median();
+        double perCpu = perCpuPairs != null ? perCpuPairs.median() : y.get().packetsPerCpuSecond() == 0 ? 0
+                : x.get().packetsPerCpuSecond() / y.get().packetsPerCpuSecond();
+        Spread ceiling = a == Subject.FINE && b == Subject.FINE && ca == 2 && cb == 1
+                ? ceiling(payload).map(c -> c.ratios(y.get().runs())).orElse(null) : null;
+        out.add(new Ratio(name, payload, value, perCpu, pairs, ceiling, goal, join(note, starved(x.get(), y.get()))));
+    }
+
+    /**
+     * A speed-up can only show if the run had the cores: when the machine is shared and the child with
+     * more CPUs kept fewer than {@link #STARVED} of them busy per CPU it was given, say so.
+     */
+    static String starved(CaseResult more, CaseResult fewer) {
+        int c = more.benchCase().cpus();
+        if (c <= fewer.benchCase().cpus() || more.cpuUse() >= STARVED * c) return "";
+        return String.format(java.util.Locale.ROOT, "only %.2f of %d cores were busy: the machine is shared, "
+                + "see per CPU-second", more.cpuUse(), c);
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
+    }
+
+    static String cpus(int n) {
+        return n + (n == 1 ? " CPU" : " CPUs");
+    }
+}

@@ -1,0 +1,99 @@
+package smpnet.sim.bench.reports;
+
+import java.util.List;
+import java.util.Locale;
+import smpnet.sim.bench.results.CaseResult;
+import smpnet.sim.bench.results.Ceiling;
+import smpnet.sim.bench.results.LockContention;
+import smpnet.sim.bench.results.Spread;
+import smpnet.sim.bench.runs.GroupRunner;
+
+/** The comparison printed at the end of a session: one table per payload, the ratios, the top locks. */
+public final class ReportTable {
+    /** Lock classes listed per profiled mode. */
+    static final int TOP_LOCKS = 3;
+
+    private ReportTable() {}
+
+    public static String render(BenchReport r) {
+        Environment e = r.env();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s, %d cores, load average %.2f at start; median of %d runs of "
+                + "%.1f s after a warm-up of %.1f CPU-s and a quiet JIT%n", e.jdk(), e.cores(), e.loadAverage(),
+                e.runs(), e.runSeconds(), e.warmupSeconds()));
+        sb.append(String.format(Locale.ROOT, "A path's 1- and 2-CPU runs alternate (ABBA), each after a settle of "
+                + "%.1f s; its speed-up is the median of the per-pair ratios%n",
+                Math.min(GroupRunner.RESUME_SETTLE_NANOS / 1e9, e.runSeconds())));
+        for (int p : r.payloads()) {
+            sb.append(String.format(Locale.ROOT, "%nUDP receive path, %d-byte payload%n", p));
+            sb.append(String.format(Locale.ROOT, "%-7s %4s %13s  %-27s %5s %12s %9s %9s %10s  %s%n", "path", "CPUs",
+                    "packets/s", "(min .. max)", "busy", "per CPU-s", "p50 us", "p99 us", "drops", "pinning"));
+            for (CaseResult c : r.measured()) {
+                if (c.benchCase().payload() == p) sb.append(row(c));
+            }
+            r.ceiling(p).ifPresent(c -> sb.append(row(c)));
+            for (BenchReport.Ratio q : r.ratios(p)) sb.append(ratio(q));
+        }
+        for (String n : r.notes()) sb.append(String.format("note: %s%n", n));
+        if (r.pausedCpuUse() > 0) {
+            sb.append(String.format(Locale.ROOT, "While paused for another's windows, a child used at most "
+                    + "%.3f of a core%n", r.pausedCpuUse()));
+        }
+        List<CaseResult> prof = r.profiled();
+        if (!prof.isEmpty()) {
+            sb.append(String.format("%nMost contended lock classes (one more window after the measured ones, lock profiling on):%n"));
+            for (CaseResult c : prof) sb.append(locks(c));
+        }
+        return sb.toString();
+    }
+
+    private static String row(CaseResult c) {
+        return row(c.benchCase().subject().label(), c.benchCase().cpus(), c.packetsPerSecond(), c.cpuUse(),
+                c.packetsPerCpuSecond(), c.latencyMicros(50), c.latencyMicros(99), c.drops(), c.pinning(),
+                c.balanced() ? "" : "  (accounting did not balance: " + c.settled().inFlight() + " unaccounted)");
+    }
+
+    /** The ceiling's row: the two stacks' summed rate, their summed CPU use. */
+    private static String row(Ceiling c) {
+        return row("ceiling", 2, c.packetsPerSecond(), c.cpuUse(), c.packetsPerCpuSecond(), c.latencyMicros(50),
+                c.latencyMicros(99), c.drops(), c.pinning(), c.balanced() ? "" : "  (accounting did not balance)");
+    }
+
+    private static String row(String path, int cpus, Spread s, double busy, double perCpu, double p50, double p99,
+                              long drops, String pinning, String suffix) {
+        String range = String.format(Locale.ROOT, "(%,.0f .. %,.0f)", s.min(), s.max());
+        return String.format(Locale.ROOT, "%-7s %4d %,13.0f  %-27s %5.2f %,12.0f %9.1f %9.1f %,10d  %s%s%n",
+                path, cpus, s.median(), range, busy, perCpu, p50, p99, drops, pinning, suffix);
+    }
+
+    private static String ratio(BenchReport.Ratio q) {
+        String goal = q.goal() == null ? q.note()
+                : String.format(Locale.ROOT, "goal >= %.1fx: %s", q.goal(), q.met() ? "met" : "NOT met")
+                + (q.note().isEmpty() ? "" : " (" + q.note() + ")");
+        String detail = q.pairs() == null
+                ? String.format(Locale.ROOT, "(per CPU-second %.2fx)", q.perCpuSecond())
+                : String.format(Locale.ROOT, "(pairs %.2f .. %.2f; per CPU-second %.2fx)", q.pairs().min(),
+                        q.pairs().max(), q.perCpuSecond());
+        String line = String.format(Locale.ROOT, "  %-30s %7.2fx  %-43s %s%n", q.name(), q.value(), detail, goal);
+        if (q.ceiling() == null) return line;
+        return line + String.format(Locale.ROOT, "  %-30s %7.2fx  %-43s %s%n", "machine ceiling", q.ceiling().median(),
+                String.format(Locale.ROOT, "(rounds %.2f .. %.2f)", q.ceiling().min(), q.ceiling().max()),
+                String.format(Locale.ROOT, "the speed-up above is %.0f%% of it (two independent 1-CPU stacks on "
+                        + "cores 0 and 1 at once, over one alone)%s", 100 * q.shareOfCeiling(), q.shareOfCeiling() > 1
+                        ? "; above 100%: the 1-CPU runs were slower than the ceiling's stacks (other work on the machine, or a"
+                        + " slower JVM: see the pairs and busy)" : ""));
+    }
+
+    private static String locks(CaseResult c) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %s, %s, %d B:", c.benchCase().subject()
+                .label(), BenchReport.cpus(c.benchCase().cpus()), c.benchCase().payload()));
+        List<LockContention> top = c.locks().stream().limit(TOP_LOCKS).toList();
+        if (top.isEmpty()) sb.append(" no lock was contended in the profiled window");
+        for (LockContention l : top) {
+            sb.append(String.format(Locale.ROOT, "%n    %-20s %,12d contended acquisitions, waited %,10.1f ms,"
+                    + " held %,10.1f ms after them", l.lockClass(), l.contended(), l.waitNanos() / 1e6,
+                    l.holdNanos() / 1e6));
+        }
+        return sb.append('\n').toString();
+    }
+}

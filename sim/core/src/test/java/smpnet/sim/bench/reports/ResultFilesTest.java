@@ -1,0 +1,140 @@
+package smpnet.sim.bench.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static smpnet.sim.bench.results.Samples.SECOND;
+import static smpnet.sim.bench.results.Samples.latency;
+import static smpnet.sim.bench.results.Samples.result;
+import static smpnet.sim.bench.results.Samples.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import smpnet.sim.bench.plan.BenchCase;
+import smpnet.sim.bench.plan.Subject;
+import smpnet.sim.bench.results.CaseResult;
+import smpnet.sim.bench.results.LockContention;
+import smpnet.sim.bench.results.Tally;
+
+class ResultFilesTest {
+    static BenchReport report() {
+        Environment env = new Environment("TestJDK 25", 2, List.of("-Xmx1g", "-Dx=a,b"), 0.5, 3, 1.0, 0.5);
+        return new BenchReport(env, List.of(
+                result(Subject.KERNEL, 1, false, List.of(sample(100, 0, SECOND), sample(300, 0, SECOND),
+                        sample(200, 0, SECOND)), List.of()),
+                result(Subject.FINE, 1, false, List.of(sample(2000, 500, SECOND)), List.of()),
+                result(Subject.FINE, 2, false, List.of(sample(4000, 0, 3 * SECOND / 2)), List.of()),
+                result(Subject.FINE, 2, true, List.of(sample(1000, 0, SECOND)),
+                        List.of(new LockContention("so_rcv", 1000, 10, 5000, 20000)))));
+    }
+
+    @Test
+    void resultsCsv() {
+        String flags = "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"\n";
+        assertEquals(ResultFiles.RESULTS_HEADER + "\n"
+                + "kernel,1,64,taskset -c 0,1.5,3,100.0,200.0,300.0,1.000,200.0,1.0,1.5,600,0,true," + flags
+                + "fine,1,64,taskset -c 0,1.5,1,2000.0,2000.0,2000.0,1.000,2000.0,1.0,1.5,2000,500,true," + flags
+                + "fine,2,64,taskset -c 0-1,1.5,1,4000.0,4000.0,4000.0,1.500,2666.7,1.0,1.5,4000,0,true," + flags,
+                ResultFiles.resultsCsv(report()));
+    }
+
+    @Test
+    void aCeilingIsARowOfItsOwnAndAnEntryOfTheJson() {
+        BenchReport r = BenchReportTest.paired();
+        List<String> rows = ResultFiles.resultsCsv(r).lines().toList();
+        assertEquals(4, rows.size());
+        assertEquals("ceiling,2,64,taskset -c 0 | taskset -c 1,1.0,3,150.0,200.0,440.0,2.000,100.0,1.0,1.5,790,0,true,"
+                + "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"", rows.get(3));
+        String json = ResultFiles.json(r);
+        assertTrue(json.contains("""
+                  "ceilings": [
+                    {"payloadBytes": 64, "pinning": "taskset -c 0 | taskset -c 1", "ppsCore0": [60.0, 100.0, 200.0], \
+                "ppsCore1": [90.0, 100.0, 240.0], "ppsSum": {"min": 150.000, "median": 200.000, "max": 440.000}, \
+                "cpuBusy": 2.000, "balanced": true}
+                  ],
+                  "notes": ["something was not measured"],
+                """), json);
+        assertTrue(json.contains("\"ceiling\": {\"min\": 1.000, \"median\": 1.100, \"max\": 1.500}, "
+                + "\"shareOfCeiling\": 1.636, "), json);
+    }
+
+    @Test
+    void locksCsv() {
+        assertEquals(ResultFiles.LOCKS_HEADER + "\nfine,2,64,so_rcv,1000,10,5000,20000\n",
+                ResultFiles.locksCsv(report()));
+    }
+
+    @Test
+    void json() {
+        assertEquals("""
+                {
+                  "jdk": "TestJDK 25",
+                  "cores": 2,
+                  "jvmFlags": ["-Xmx1g", "-Dx=a,b"],
+                  "loadAverageAtStart": 0.500,
+                  "runs": 3,
+                  "runSeconds": 1.000,
+                  "warmupCpuSeconds": 0.500,
+                  "results": [
+                    {"subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
+                "warmupSeconds": 1.5, "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
+                "cpuBusy": 1.000, "ppsPerCpuSecond": 200.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 600, "drops": 0, \
+                "balanced": true, "pausedCpu": 0.000},
+                    {"subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
+                "warmupSeconds": 1.5, "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
+                "cpuBusy": 1.000, "ppsPerCpuSecond": 2000.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 2000, "drops": 500, \
+                "balanced": true, "pausedCpu": 0.000},
+                    {"subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
+                "warmupSeconds": 1.5, "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
+                "cpuBusy": 1.500, "ppsPerCpuSecond": 2666.7, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
+                "received": 4000, "drops": 0, \
+                "balanced": true, "pausedCpu": 0.000}
+                  ],
+                  "ratios": [
+                    {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, "pairs": null, \
+                "perCpuSecond": 10.000, "goal": 10.000, \
+                "met": true, "ceiling": null, "shareOfCeiling": null, "note": ""},
+                    {"name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, \
+                "pairs": {"min": 2.000, "median": 2.000, "max": 2.000}, "perCpuSecond": 1.333, "goal": 1.800, \
+                "met": true, "ceiling": null, "shareOfCeiling": null, "note": ""}
+                  ],
+                  "ceilings": [],
+                  "notes": [],
+                  "contention": [
+                    {"subject": "fine", "cpus": 2, "payloadBytes": 64, "locks": [{"class": "so_rcv", \
+                "acquisitions": 1000, "contended": 10, "waitNanos": 5000, "holdNanos": 20000}]}
+                  ]
+                }
+                """, ResultFiles.json(report()));
+    }
+
+    @Test
+    void writesTheThreeFiles(@TempDir Path dir) throws IOException {
+        List<Path> files = ResultFiles.write(report(), dir.resolve("out"));
+        assertEquals(List.of("results.csv", "locks.csv", "results.json"),
+                files.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(ResultFiles.json(report()), Files.readString(files.get(2)));
+    }
+
+    @Test
+    void escaping() {
+        assertEquals("plain", ResultFiles.csv("plain"));
+        assertEquals("\"a \"\"b\"\", c\"", ResultFiles.csv("a \"b\", c"));
+        assertEquals("\"q\\\"\\\\\\n\\u0001\"", ResultFiles.str("q\"\\\n\u0001"));
+    }
+
+    @Test
+    void unbalancedAccountingIsShownInTheTable() {
+        CaseResult c = new CaseResult(new BenchCase(Subject.GIANT, 1, 64, false), "unpinned", 0,
+                List.of(sample(10, 0, SECOND)), latency(), new Tally(12, 10, 0), List.of());
+        String table = ReportTable.render(new BenchReport(report().env(), List.of(c)));
+        assertEquals("giant      1            10  (10 .. 10)                   1.00           10       1.0       1.5"
+                + "          0"
+                + "  unpinned  (accounting did not balance: 2 unaccounted)", table.lines().skip(5).findFirst().orElseThrow());
+    }
+}
