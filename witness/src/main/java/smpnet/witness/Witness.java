@@ -311,7 +311,7 @@ public final class Witness {
     int validatedChains() { return checker.validatedChains(); }
 
     /** Number of edges in the order graph. */
-    public int orderCount() { return graph.edges().size(); }
+    public int orderCount() { return graph.edgeCount(); }
 
     /** Distinct reports so far (repeats of the same misuse are counted, not listed again). */
     public List<Report> reports() { return reporter.reports(); }
