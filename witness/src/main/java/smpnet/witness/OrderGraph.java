@@ -132,6 +132,22 @@ final class OrderGraph {
         return c;
     }
 
+    /** As lockClass, but flags are a minimum: see {@link Witness#lockClassAtLeast}. */
+    synchronized LockClass lockClassAtLeast(String name, LockKind kind, int flags) {
+        LockClass c = byName.get(name);
+        if (c == null) {
+            return register(name, kind, flags, false);
+        }
+        if (c.provisional()) {
+            c.settle(kind, c.flags() | flags);
+        } else if (c.kind() != kind || (c.flags() & flags) != flags) {
+            throw new IllegalArgumentException("lock class '" + c.name() + "' already registered as " + c.kind()
+                    + " flags=" + LockFlags.names(c.flags()) + ", now asked as " + kind + " with at least flags="
+                    + LockFlags.names(flags) + " (register it with those flags too, or ask with its own)");
+        }
+        return c;
+    }
+
     private synchronized void settleOrReject(LockClass c, LockKind kind, int flags) {
         if (c.provisional()) {
             c.settle(kind, flags);
