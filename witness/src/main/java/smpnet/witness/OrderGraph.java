@@ -335,6 +335,18 @@ final class OrderGraph {
 
     synchronized int reportedPairs() { return reported.size(); }
 
+    /** The pairs reported as a reversal so far, as "a b" (names sorted), sorted. */
+    synchronized List<String> reportedPairNames() {
+        List<String> names = new ArrayList<>();
+        for (long pair : reported) {
+            String a = byId[(int) (pair >>> 32)].name();
+            String b = byId[(int) pair].name();
+            names.add(a.compareTo(b) <= 0 ? a + " " + b : b + " " + a);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
     synchronized long searches() { return searches; }
 
     private static long pairKey(LockClass a, LockClass b) {
@@ -382,7 +394,8 @@ final class OrderGraph {
                 if (e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED) || !waitsFor(e.from, e.to)) {
                     continue;
                 }
-                for (int t = 0; t < 4; t++) {
+                // Exclusive modes first: a declared edge has every mode, and a mutex's path must not read "shared".
+                for (int t = 3; t >= 0; t--) {
                     if ((e.types & (1 << t)) == 0 || !conflicts(c, in, (t & 2) != 0)) {
                         continue;
                     }

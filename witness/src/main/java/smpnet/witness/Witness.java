@@ -295,7 +295,13 @@ public final class Witness {
 
     // ---- show ----
 
-    /** "Show locks": the locks every live thread holds now, with where each was taken. */
+    /**
+     * Reports (once each) threads that ended while holding locks. Witness also looks on its own whenever a
+     * thread is about to wait for a lock and in {@link #showLocks()}; Java has no thread-exit hook.
+     */
+    public void reportDeadThreads() { checker.reportDeadHolders(); }
+
+    /** "Show locks": the locks every thread holds now, with where each was taken (a dead holder is marked). */
     public String showLocks() { return checker.showLocks(); }
 
     /** "Show witness": classes, edges, blessings and reported pairs as text. */
