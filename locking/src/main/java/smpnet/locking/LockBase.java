@@ -30,6 +30,8 @@ abstract class LockBase extends CacheLinePadded {
     /** The verifier, read once: null when witness is off or the class is NOWITNESS. */
     final Witness w;
     final LockClass cls;
+    /** Made unchecked because witness was off (not NOWITNESS): its use once witness is on is reported. */
+    private final boolean madeWhileOff;
     /** The exclusive owner, or null. */
     @GuardedBy("this")
     Thread owner;
@@ -58,6 +60,7 @@ abstract class LockBase extends CacheLinePadded {
         Witness active = (flags & LockFlags.NOWITNESS) != 0 ? null : witness;
         this.w = active;
         this.cls = active == null ? null : active.lockClass(className, kind, flags);
+        this.madeWhileOff = witness == null && (flags & LockFlags.NOWITNESS) == 0;
     }
 
     /** The lock class name (e.g. "inp"). */
@@ -91,6 +94,8 @@ abstract class LockBase extends CacheLinePadded {
                 if (tryLock) undoTry(exclusive);
                 throw e;
             }
+        } else if (HOOKS && madeWhileOff && Witness.switchedOnLate()) {
+            Witness.uncheckedLockUsed(className);
         }
         Schedulers.point();
     }

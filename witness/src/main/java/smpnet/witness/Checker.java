@@ -65,6 +65,7 @@ final class Checker {
                 ts.deathReported = true;
                 List<ThreadState.Held> held = Arrays.asList(ts.snapshot());
                 ReportWriter w = new ReportWriter(ReportKind.THREAD_DIED_HOLDING, reporter.nextSerial(), ts.thread.getName())
+                        .scope(ts.scope)
                         .locks("offending lock", held)
                         .line("detail", "thread \"" + ts.thread.getName() + "\" ended holding " + held.size()
                                 + (held.size() == 1 ? " lock" : " locks") + ": no thread can take them again")
@@ -489,4 +490,16 @@ final class Checker {
     }
 
     int validatedChains() { return state.get().validated.size(); }
+
+    /** The calling thread starts a new report scope: its validated chains are checked again. */
+    void forgetValidated() { state.get().validated.clear(); }
+
+    Report uncheckedLock(String className) {
+        ThreadState ts = state.get();
+        return new ReportWriter(ReportKind.UNCHECKED_LOCK, reporter.nextSerial(), Thread.currentThread().getName())
+                .line("lock class", className)
+                .line("detail", "a lock of class " + className + " was made while witness was off, so it is not checked;"
+                        + " switch witness on before any lock is made (-D" + Witness.PROPERTY + "=on)")
+                .stack("at", Frames.capture()).held(ts.snapshot()).build(false, null);
+    }
 }
