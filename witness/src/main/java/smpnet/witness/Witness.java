@@ -41,11 +41,19 @@ public final class Witness {
     public static final String SITES_PROPERTY = "smpnet.witness.sites";
 
     private static volatile Witness instance;
+    /** The report scope of each thread, inherited by the threads it starts (see {@link #enterScope}). */
+    private static final InheritableThreadLocal<Object> SCOPE = new InheritableThreadLocal<>();
+    private static final Object NO_SCOPE = new Object();
+    /** Some lock asked for the JVM's witness while it was off (and stays unchecked). */
+    private static volatile boolean askedWhileOff;
+    /** Witness was switched on after a lock had been made unchecked: such a lock's use is reported. */
+    private static volatile boolean switchedOnLate;
+    private final java.util.Set<List<Object>> uncheckedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final List<Consumer<Report>> LISTENERS = new CopyOnWriteArrayList<>();
-    private static final List<String[]> ALLOWANCES = new CopyOnWriteArrayList<>();
+    private static final List<Object[]> ALLOWANCES = new CopyOnWriteArrayList<>(); // a, b, reason, scope
 
     private final OrderGraph graph = new OrderGraph(this);
-    private final Reporter reporter = new Reporter(WitnessSettings.policy());
+    private final Reporter reporter = new Reporter(this, WitnessSettings.policy());
     private final Checker checker = new Checker(graph, reporter);
 
     private Witness() {
@@ -64,15 +72,63 @@ public final class Witness {
         if (w == null && WitnessSettings.enabled()) {
             w = enable();
         }
+        if (w == null && !askedWhileOff) {
+            askedWhileOff = true;
+        }
         return w;
     }
 
-    /** Switches witness on for this JVM (idempotent) and returns it. Locks created before stay unchecked. */
+    /**
+     * Switches witness on for this JVM (idempotent) and returns it. Locks created before stay unchecked;
+     * each use of one is then reported (UNCHECKED_LOCK, once per class and scope), so a test cannot pass
+     * only because an earlier test made the lock while witness was off.
+     */
     public static synchronized Witness enable() {
         if (instance == null) {
             instance = new Witness();
+            switchedOnLate = askedWhileOff;
         }
         return instance;
+    }
+
+    /** True once witness was switched on after some lock was made unchecked (one volatile read). */
+    public static boolean switchedOnLate() { return switchedOnLate; }
+
+    /**
+     * A lock made while witness was off (so unchecked) was taken after witness was switched on: reported to
+     * the JVM's witness as UNCHECKED_LOCK once per class and report scope. Lock implementations call it.
+     */
+    public static void uncheckedLockUsed(String className) {
+        Witness w = instance;
+        if (w != null && w.uncheckedSeen.add(Arrays.asList(className, scopeKey()))) {
+            w.reporter.publish(w.checker.uncheckedLock(className));
+        }
+    }
+
+    // ---- report scopes ----
+
+    /**
+     * Until the registration is closed, reports made by this thread, and by threads it starts meanwhile,
+     * carry {@code scope} ({@link Report#scope()}), orders it learns are named "learned ... during " + scope,
+     * and a reversal is reported again even if an earlier scope had it: the JUnit extension opens one scope
+     * per test, so each test gets its own reports. The order graph stays shared.
+     */
+    public Registration enterScope(Object scope) {
+        Object previous = SCOPE.get();
+        SCOPE.set(scope);
+        checker.forgetValidated(); // a chain validated in another scope may hold a reversal to report again
+        return () -> {
+            SCOPE.set(previous);
+            checker.forgetValidated();
+        };
+    }
+
+    /** The calling thread's report scope, or null. */
+    public static Object currentScope() { return SCOPE.get(); }
+
+    static Object scopeKey() {
+        Object s = SCOPE.get();
+        return s == null ? NO_SCOPE : s;
     }
 
     /**
@@ -93,6 +149,16 @@ public final class Witness {
      */
     public LockClass lockClass(String name, LockKind kind, int flags) {
         return graph.lockClass(name, kind, flags, false);
+    }
+
+    /**
+     * As {@link #lockClass}, but {@code flags} are a minimum, for lock wrappers that need some flags and
+     * should not override the rest: a class an order file, a declaration or a blessing named first keeps the
+     * flags given there (e.g. DUPOK) and gains these; a registered class is returned if it has this kind and
+     * at least these flags, else IllegalArgumentException.
+     */
+    public LockClass lockClassAtLeast(String name, LockKind kind, int flags) {
+        return graph.lockClassAtLeast(name, kind, flags);
     }
 
     /** The class of that name, or null if none was registered or named. */
@@ -121,26 +187,45 @@ public final class Witness {
 
     /** Before a blocking acquisition: checks {@code cls} against every class the thread holds. */
     public void checkOrder(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
-        LockClass c = tryLock ? null : mine(cls);
-        if (c != null) {
-            checker.checkOrder(lock, c, exclusive);
+        if (!tryLock) {
+            checkOrder(null, lock, cls, exclusive);
         }
     }
 
     /** After the lock was obtained (blocking or try). Records it as held; checks recursion. */
     public void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
-        LockClass c = mine(cls);
-        if (c != null) {
-            checker.locked(lock, c, exclusive, tryLock);
-        }
+        locked(null, lock, cls, exclusive, tryLock);
     }
 
     /** On release. Reports a release of a lock the thread does not hold. */
     public void unlocked(Object lock, LockClass cls, boolean exclusive) {
+        unlocked(null, lock, cls, exclusive);
+    }
+
+    // The same three hooks for locks that keep the state of the thread that last used them (see ThreadState):
+    // {@code cached} may be null or any thread's; each returns the caller's state, for the lock to keep.
+
+    /** {@link #checkOrder(Object, LockClass, boolean, boolean)} of a blocking acquisition, with a cached state. */
+    public ThreadState checkOrder(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
         LockClass c = mine(cls);
-        if (c != null) {
-            checker.unlocked(lock, c, exclusive);
-        }
+        return c == null ? cached : checker.checkOrder(cached, lock, c, exclusive);
+    }
+
+    /**
+     * {@link #locked(Object, LockClass, boolean, boolean)} with a cached state. After a try acquisition
+     * under {@link Policy#THROW} it may throw (DUPLICATE, RECURSION): the hold is then not recorded, and the
+     * lock must release what the try took before the exception reaches its caller, so a lock is never left
+     * taken by a call that did not return true.
+     */
+    public ThreadState locked(ThreadState cached, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
+        LockClass c = mine(cls);
+        return c == null ? cached : checker.locked(cached, lock, c, exclusive, tryLock);
+    }
+
+    /** {@link #unlocked(Object, LockClass, boolean)} with a cached state. */
+    public ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        LockClass c = mine(cls);
+        return c == null ? cached : checker.unlocked(cached, lock, c, exclusive);
     }
 
     /** A shared hold became exclusive (upgrade) or the reverse (downgrade). */
@@ -256,7 +341,13 @@ public final class Witness {
 
     // ---- show ----
 
-    /** "Show locks": the locks every live thread holds now, with where each was taken. */
+    /**
+     * Reports (once each) threads that ended while holding locks. Witness also looks on its own whenever a
+     * thread is about to wait for a lock and in {@link #showLocks()}; Java has no thread-exit hook.
+     */
+    public void reportDeadThreads() { checker.reportDeadHolders(); }
+
+    /** "Show locks": the locks every thread holds now, with where each was taken (a dead holder is marked). */
     public String showLocks() { return checker.showLocks(); }
 
     /** "Show witness": classes, edges, blessings and reported pairs as text. */
@@ -282,7 +373,7 @@ public final class Witness {
     int validatedChains() { return checker.validatedChains(); }
 
     /** Number of edges in the order graph. */
-    public int orderCount() { return graph.edges().size(); }
+    public int orderCount() { return graph.edgeCount(); }
 
     /** Distinct reports so far (repeats of the same misuse are counted, not listed again). */
     public List<Report> reports() { return reporter.reports(); }
@@ -306,18 +397,22 @@ public final class Witness {
 
     /**
      * Until closed, a reversal between classes {@code a} and {@code b} is reported as allowed (with this
-     * reason): not thrown, not failing a test, and not consumed (it is found again after the close).
+     * reason): not thrown, not failing a test, and not consumed (it is found again after the close). Made
+     * inside a report scope ({@link #enterScope}), it allows the pair in that scope only.
      */
     public static Registration allow(String a, String b, String reason) {
-        String[] entry = {a, b, reason};
+        Object[] entry = {a, b, reason, SCOPE.get()};
         ALLOWANCES.add(entry);
         return () -> ALLOWANCES.remove(entry);
     }
 
+    /** The reason of an allowance for a and b registered outside any scope or in the caller's scope. */
     static String allowance(String a, String b) {
-        for (String[] e : ALLOWANCES) {
-            if ((e[0].equals(a) && e[1].equals(b)) || (e[0].equals(b) && e[1].equals(a))) {
-                return e[2];
+        Object scope = SCOPE.get();
+        for (Object[] e : ALLOWANCES) {
+            if (((e[0].equals(a) && e[1].equals(b)) || (e[0].equals(b) && e[1].equals(a)))
+                    && (e[3] == null || e[3] == scope)) {
+                return (String) e[2];
             }
         }
         return null;
