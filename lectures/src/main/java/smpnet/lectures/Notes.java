@@ -23,8 +23,11 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class Notes {
-    /** An example's opening marker; group 1 is the command. */
-    public static final Pattern EXAMPLE = Pattern.compile("<!-- example: (.+?) -->");
+    /**
+     * An example's opening marker, alone on its line and not indented (an indented marker, as in a README
+     * that shows the syntax inside a code block, is text); group 1 is the command.
+     */
+    public static final Pattern EXAMPLE = Pattern.compile("(?m)^<!-- example: (.+?) -->$");
     public static final String EXAMPLE_END = "<!-- /example -->";
     private static final Pattern SPAN = Pattern.compile("`([^`\n]+)`");
 

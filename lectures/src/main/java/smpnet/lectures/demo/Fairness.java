@@ -1,6 +1,7 @@
 package smpnet.lectures.demo;
 
 import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Mutex;
@@ -27,7 +28,8 @@ public final class Fairness {
                 mtx.print(out, "Mutex");
             }
         }
-        out.println("(2 threads x " + PER_THREAD + " acquisitions; a fair lock changes owner on nearly every one)");
+        out.println("(2 threads x " + PER_THREAD + " acquisitions; owner changes: how often the next holder was"
+                + " the other thread)");
     }
 
     private record Result(long millis, int changes, int longestRun) {
@@ -38,10 +40,15 @@ public final class Fairness {
 
     private static Result contend(ExclusiveLock lock) throws InterruptedException {
         Log log = new Log(2 * PER_THREAD);
+        CountDownLatch ready = new CountDownLatch(2);
+        CountDownLatch go = new CountDownLatch(1);      // both threads start together: no head start
         Thread[] threads = new Thread[2];
         for (int t = 0; t < 2; t++) {
             byte id = (byte) t;
             threads[t] = new Thread(() -> {
+                ready.countDown();
+                StartGate.await(go);
+                long x = id + 1;
                 for (int i = 0; i < PER_THREAD; i++) {
                     lock.lock();
                     try {
@@ -49,19 +56,37 @@ public final class Fairness {
                     } finally {
                         lock.unlock();
                     }
+                    x = work(x);           // a little work between acquisitions, as a real caller has
                 }
+                SINK[id] = x;
             }, "demo-" + t);
         }
-        long start = System.nanoTime();
         for (Thread t : threads) {
             t.start();
         }
+        ready.await();
+        long start = System.nanoTime();
+        go.countDown();
         for (Thread t : threads) {
             t.join();
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         return new Result(millis, log.changes(), log.longestRun());
     }
+
+    /** Written so the JIT cannot drop {@link #work}. */
+    private static final long[] SINK = new long[2];
+
+    /** About a hundred nanoseconds of arithmetic. */
+    private static long work(long x) {
+        for (int i = 0; i < 32; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        return x;
+    }
+
 
     /** Who held the lock, acquisition after acquisition. */
     private static final class Log {

@@ -1,8 +1,10 @@
 package smpnet.lectures.demo;
 
 import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
 import smpnet.locking.RmLock;
 import smpnet.locking.RwLock;
+import smpnet.locking.Schedulers;
 import smpnet.locking.SharedExclusiveLock;
 
 /**
@@ -35,23 +37,25 @@ public final class Readers {
     /** Wall-clock nanoseconds per read lock+unlock, two threads reading together. */
     private static double reads(SharedExclusiveLock lock) throws InterruptedException {
         Thread[] threads = new Thread[2];
+        CountDownLatch go = new CountDownLatch(1);
         for (int t = 0; t < threads.length; t++) {
-            threads[t] = new Thread(() -> {
+            // Worker t runs as simulated CPU t, as a netisr worker does: its reads count in slot t.
+            threads[t] = Schedulers.current().startWorker("reader-" + t, t, () -> {
+                StartGate.await(go);
                 for (int i = 0; i < READS; i++) {
                     lock.lockShared();
                     lock.unlockShared();
                 }
-            }, "reader-" + t);
+            });
         }
         long start = System.nanoTime();
-        for (Thread t : threads) {
-            t.start();
-        }
+        go.countDown();
         for (Thread t : threads) {
             t.join();
         }
         return (System.nanoTime() - start) / (double) READS;
     }
+
 
     private static double writes(SharedExclusiveLock lock) {
         long start = System.nanoTime();
