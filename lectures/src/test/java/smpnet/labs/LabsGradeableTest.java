@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -57,10 +60,27 @@ class LabsGradeableTest {
                     if (v.equals(Lab.STARTER) || v.startsWith("wrong/")) {
                         assertFalse(want.isEmpty(), v + " must fail at least one checkpoint");
                     }
+                    if (v.equals(Lab.SOLUTION)) {
+                        assertEquals(r.max(), taskPagePoints(lab),
+                                lab.name() + "/README.md's table of checkpoints and points must be the grader's");
+                    }
                 }));
             }
         }
         pool.shutdown();
         return tests.stream();
+    }
+
+    /** The rows "| `id` | points | ..." of a lab's task page, in order. */
+    private static Map<String, Integer> taskPagePoints(Lab lab) throws Exception {
+        Map<String, Integer> points = new LinkedHashMap<>();
+        Pattern row = Pattern.compile("^\\| `([a-z0-9-]+)` \\| (\\d+) \\|.*");
+        for (String line : Files.readAllLines(lab.dir().resolve("README.md"))) {
+            Matcher m = row.matcher(line);
+            if (m.matches()) {
+                points.put(m.group(1), Integer.parseInt(m.group(2)));
+            }
+        }
+        return points;
     }
 }

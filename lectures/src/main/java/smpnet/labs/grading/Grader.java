@@ -40,30 +40,44 @@ public final class Grader {
      * empty list when the code does not compile: the compiler's messages are printed instead).
      */
     public static List<Outcome> grade(Lab lab, String variant, PrintStream out) throws Exception {
-        Witness w = Witness.enable();
-        w.setPolicy(Policy.COUNT);         // checkpoints read the reports; nothing is printed or thrown
-        out.println("lab " + lab.name() + (variant.equals(Lab.STARTER) ? "" : " (" + variant + ")"));
         Path classes = Files.createTempDirectory("smpnet-lab-" + lab.number() + "-");
         try {
             String errors = compile(lab.sources(variant), classes);
             if (errors != null) {
-                out.println("  the code does not compile, so no checkpoint can run:");
-                out.println(errors.strip().indent(4).stripTrailing());
-                out.println("total 0 points (does not compile)");
+                printHeader(lab, variant, out);
+                printCompileErrors(errors, out);
                 return List.of();
             }
-            List<Outcome> outcomes = run(lab, classes, out);
-            int total = outcomes.stream().mapToInt(Outcome::points).sum();
-            int max = outcomes.stream().mapToInt(Outcome::max).sum();
-            out.println("total " + total + "/" + max);
-            return outcomes;
+            return gradeCompiled(lab, variant, classes, out);
         } finally {
             deleteTree(classes);
         }
     }
 
+    /** As {@link #grade}, with the variant already compiled into {@code classes}. */
+    public static List<Outcome> gradeCompiled(Lab lab, String variant, Path classes, PrintStream out) throws Exception {
+        Witness w = Witness.enable();
+        w.setPolicy(Policy.COUNT);         // checkpoints read the reports; nothing is printed or thrown
+        printHeader(lab, variant, out);
+        List<Outcome> outcomes = run(lab, classes, out);
+        int total = outcomes.stream().mapToInt(Outcome::points).sum();
+        int max = outcomes.stream().mapToInt(Outcome::max).sum();
+        out.println("total " + total + "/" + max);
+        return outcomes;
+    }
+
+    static void printHeader(Lab lab, String variant, PrintStream out) {
+        out.println("lab " + lab.name() + (variant.equals(Lab.STARTER) ? "" : " (" + variant + ")"));
+    }
+
+    static void printCompileErrors(String errors, PrintStream out) {
+        out.println("  the code does not compile, so no checkpoint can run:");
+        out.println(errors.strip().indent(4).stripTrailing());
+        out.println("total 0 points (does not compile)");
+    }
+
     /** Compiles {@code sources} into {@code classes} against this JVM's class path; null or the errors. */
-    static String compile(Map<String, Path> sources, Path classes) {
+    public static String compile(Map<String, Path> sources, Path classes) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler in this runtime: grade with a JDK, not a JRE");
@@ -160,7 +174,7 @@ public final class Grader {
         return sb.toString();
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         try (var s = Files.walk(root)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

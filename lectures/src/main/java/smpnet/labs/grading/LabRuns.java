@@ -1,7 +1,9 @@
 package smpnet.labs.grading;
 
-import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,18 +32,38 @@ public final class LabRuns {
         public boolean compileFailed() { return points.isEmpty(); }
     }
 
-    /** Grades {@code variant} of {@code lab} in a child JVM with this JVM's class path. */
-    public static Run run(Path repo, Lab lab, String variant) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "--sun-misc-unsafe-memory-access=allow", "smpnet.lectures.Main", "grade", lab.number(),
-                "--variant", variant, "--repo", repo.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        // Every checkpoint has its own deadline and the grader exits past threads left behind, so this ends.
-        byte[] bytes = p.getInputStream().readAllBytes();
-        p.waitFor();
-        String output = new String(bytes, StandardCharsets.UTF_8);
+    /**
+     * Grades {@code variant} of {@code lab} in a child JVM with this JVM's class path. The variant is compiled
+     * here, where the compiler is already warm (a cold compiler in every child took most of its time); the
+     * child only loads and runs it.
+     */
+    public static Run run(Path repo, Lab lab, String variant) throws Exception {
+        Path classes = Files.createTempDirectory("smpnet-lab-" + lab.number() + "-");
+        try {
+            String errors = Grader.compile(lab.sources(variant), classes);
+            if (errors != null) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+                Grader.printHeader(lab, variant, out);
+                Grader.printCompileErrors(errors, out);
+                return parse(variant, buf.toString(StandardCharsets.UTF_8));
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "--sun-misc-unsafe-memory-access=allow", "smpnet.lectures.Main", "grade", lab.number(),
+                    "--variant", variant, "--repo", repo.toString(), "--classes", classes.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            // Every checkpoint has its own deadline and the grader exits past threads left behind, so this ends.
+            byte[] bytes = p.getInputStream().readAllBytes();
+            p.waitFor();
+            return parse(variant, new String(bytes, StandardCharsets.UTF_8));
+        } finally {
+            Grader.deleteTree(classes);
+        }
+    }
+
+    private static Run parse(String variant, String output) {
         Map<String, Integer> points = new LinkedHashMap<>();
         Map<String, Integer> max = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
