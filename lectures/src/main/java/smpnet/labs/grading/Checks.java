@@ -1,5 +1,6 @@
 package smpnet.labs.grading;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,23 @@ import smpnet.witness.Witness;
  * serialises too much shows up as a deadline missed, never as a hung grader).
  */
 public final class Checks {
+    /** The folder of the lab being graded; set by the grader before the first checkpoint runs. */
+    private static volatile Path labDir;
+
     private Checks() {}
+
+    /**
+     * The folder of the lab being graded ({@code lectures/labs/NN-name}): where a measurement lab's
+     * checkpoints find the files the student wrote (a results file, structured answers).
+     */
+    public static Path labDir() {
+        if (labDir == null) {
+            throw new IllegalStateException("no lab is being graded");
+        }
+        return labDir;
+    }
+
+    static void setLabDir(Path dir) { labDir = dir; }
 
     /** A piece of student code a check runs; it may throw anything, which the check reports. */
     @FunctionalInterface

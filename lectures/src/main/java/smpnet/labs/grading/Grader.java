@@ -112,6 +112,7 @@ public final class Grader {
         }
         checkpoints.sort(Comparator.comparingInt(m -> m.getAnnotation(Checkpoint.class).order()));
         List<Outcome> outcomes = new ArrayList<>();
+        Checks.setLabDir(lab.dir());
         Thread.currentThread().setContextClassLoader(loader);
         for (Method m : checkpoints) {
             Checkpoint c = m.getAnnotation(Checkpoint.class);
