@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
-import smpnet.stack.ReassemblyLimits;
+import smpnet.stack.config.ReassemblyLimits;
 
 /**
  * IPv4 reassembly (RFC 791 3.2, RFC 815): fragments wait in per-datagram queues, hashed into buckets by
@@ -39,7 +39,8 @@ final class Reassembly<P> {
     }
 
     private final Bucket<P>[] buckets;
-    private final ReassemblyLimits limits;
+    /** Replaced whole by a sysctl write; each use reads it once. */
+    private volatile ReassemblyLimits limits;
     private final Consumer<P> free;
     private final Listener<P> listener;
     private final Consumer<Runnable> entryPoint;
@@ -106,7 +107,7 @@ final class Reassembly<P> {
             packets.decrementAndGet();
             return null;
         }
-        Queue<P> q = new Queue<>(key);
+        Queue<P> q = new Queue<>(key, b.lock);
         b.queues.put(key, q);
         q.timer = arm(b, q);
         return q;
@@ -114,6 +115,10 @@ final class Reassembly<P> {
 
     /** Datagrams now waiting for fragments. */
     int pending() { return packets.get(); }
+
+    ReassemblyLimits limits() { return limits; }
+
+    void setLimits(ReassemblyLimits l) { limits = l; }
 
     /** Bytes of fragment payload now held. */
     int bytesHeld() { return bytes.get(); }
@@ -187,15 +192,21 @@ final class Reassembly<P> {
     /** The fragments of one datagram, sorted by offset (FreeBSD's struct ipq). All fields under its bucket's ipq. */
     private static final class Queue<P> {
         final Key key;
+        /** Its bucket's ipq lock. */
+        final ExclusiveLock lock;
         @GuardedBy("ipq") final List<int[]> ranges = new ArrayList<>(4);
         @GuardedBy("ipq") final List<P> frags = new ArrayList<>(4);
         @GuardedBy("ipq") int bytes;
         @GuardedBy("ipq") int totalLength = -1;
         @GuardedBy("ipq") Scheduler.Cancellable timer;
 
-        Queue(Key key) { this.key = key; }
+        Queue(Key key, ExclusiveLock lock) {
+            this.key = key;
+            this.lock = lock;
+        }
 
         Outcome addLocked(int offset, int len, boolean more, P p, Reassembly<P> r) {
+            lock.assertOwned();
             int end = offset + len;
             int at = 0;
             while (at < ranges.size() && ranges.get(at)[0] < offset) at++;
@@ -219,6 +230,7 @@ final class Reassembly<P> {
         }
 
         boolean isCompleteLocked() {
+            lock.assertOwned();
             if (totalLength < 0) return false;
             int next = 0;
             for (int[] rg : ranges) {
