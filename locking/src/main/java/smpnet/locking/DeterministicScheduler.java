@@ -66,7 +66,7 @@ public final class DeterministicScheduler implements Scheduler {
         private static final long serialVersionUID = 1L;
         private final long seed;
 
-        RunFailure(long seed, String message, Throwable cause) {
+        public RunFailure(long seed, String message, Throwable cause) {
             super(message, cause);
             this.seed = seed;
         }

@@ -1,0 +1,27 @@
+package smpnet.sim.determ;
+
+import smpnet.stack.Stack;
+import smpnet.stack.StackConfig;
+import smpnet.stack.net.ImpairedLink;
+import smpnet.stack.net.Impairments;
+import smpnet.stack.net.SimNic;
+
+/**
+ * What a scenario sees of the run it is part of, the same whether it runs deterministically
+ * ({@link DeterministicRun}) or on free threads ({@link FreeRun}): hosts, links and application threads.
+ * Hosts and links made here are closed by the run when its application threads have ended, and the run
+ * checks that no mbuf leaked.
+ */
+public interface Simulation {
+    /** The run's seed: links draw their fates from it; a deterministic run also its schedule. */
+    long seed();
+
+    /** A host on the run's scheduler; closed by the run at its end (closing it earlier is fine too). */
+    Stack host(StackConfig config);
+
+    /** An impaired link between two NICs, seeded from the run's seed (the n-th link of a run gets the n-th seed). */
+    ImpairedLink link(SimNic a, SimNic b, Impairments both);
+
+    /** Starts an application thread; the run ends when every application thread has ended. */
+    void spawn(String name, Runnable body);
+}
