@@ -78,7 +78,12 @@ public final class Stack implements AutoCloseable {
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
     private volatile boolean started;
-    private final java.util.Set<UdpSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Open sockets, in the order they were opened, so {@link #close()} closes them in an order that does not
+     * depend on identity hash codes (a deterministic run replays it). Guarded by its own monitor, held for no
+     * scheduling point.
+     */
+    private final java.util.Set<UdpSocket> sockets = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -282,7 +287,9 @@ public final class Stack implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (UdpSocket s : List.copyOf(sockets)) s.close();
+        List<UdpSocket> open;
+        synchronized (sockets) { open = List.copyOf(sockets); }
+        for (UdpSocket s : open) s.close();
         for (Ifnet i : interfaces.keySet()) i.stop();
         netisr.stop();
         for (IpInterface i : interfaces.values()) if (i.arp() != null) i.arp().drain();

@@ -6,9 +6,9 @@ import smpnet.locking.FreeScheduler;
 import smpnet.locking.GuardedBy;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
-import smpnet.stack.net.ImpairedLink;
-import smpnet.stack.net.Impairments;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.ImpairedLink;
+import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.SimNic;
 
 /**
  * A scenario on free-running threads and the real clock: the same {@link Simulation} a

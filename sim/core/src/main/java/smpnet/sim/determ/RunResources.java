@@ -6,9 +6,9 @@ import smpnet.locking.GuardedBy;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.locking.Scheduler;
-import smpnet.stack.net.ImpairedLink;
-import smpnet.stack.net.Impairments;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.ImpairedLink;
+import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.SimNic;
 
 /**
  * The hosts and links of one run, closed in one place at its end, and the leak check after: what

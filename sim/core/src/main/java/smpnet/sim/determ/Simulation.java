@@ -2,9 +2,9 @@ package smpnet.sim.determ;
 
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
-import smpnet.stack.net.ImpairedLink;
-import smpnet.stack.net.Impairments;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.ImpairedLink;
+import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.SimNic;
 
 /**
  * What a scenario sees of the run it is part of, the same whether it runs deterministically

@@ -1,4 +1,4 @@
-package smpnet.stack.net;
+package smpnet.stack.dev;
 
 import java.time.Duration;
 
