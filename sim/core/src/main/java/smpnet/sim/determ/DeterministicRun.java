@@ -65,7 +65,9 @@ public final class DeterministicRun implements Simulation {
     public Stack host(StackConfig config) { return resources.host(config, sched); }
 
     @Override
-    public ImpairedLink link(SimNic a, SimNic b, Impairments both) { return resources.link(a, b, both); }
+    public ImpairedLink link(SimNic a, SimNic b, Impairments both, int recordFrames) {
+        return resources.link(a, b, both, recordFrames);
+    }
 
     @Override
     public void spawn(String name, Runnable body) {

@@ -34,7 +34,9 @@ public final class FreeRun implements Simulation {
     public Stack host(StackConfig config) { return resources.host(config, FreeScheduler.INSTANCE); }
 
     @Override
-    public ImpairedLink link(SimNic a, SimNic b, Impairments both) { return resources.link(a, b, both); }
+    public ImpairedLink link(SimNic a, SimNic b, Impairments both, int recordFrames) {
+        return resources.link(a, b, both, recordFrames);
+    }
 
     @Override
     public void spawn(String name, Runnable body) {

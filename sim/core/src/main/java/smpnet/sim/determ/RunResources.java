@@ -29,9 +29,9 @@ final class RunResources {
         return s;
     }
 
-    ImpairedLink link(SimNic a, SimNic b, Impairments both) {
+    ImpairedLink link(SimNic a, SimNic b, Impairments both, int recordFrames) {
         synchronized (this) {
-            ImpairedLink l = ImpairedLink.connect(a, b, both, seed * 0x9E3779B97F4A7C15L + links.size());
+            ImpairedLink l = ImpairedLink.connect(a, b, both, both, seed * 0x9E3779B97F4A7C15L + links.size(), recordFrames);
             links.add(l);
             return l;
         }

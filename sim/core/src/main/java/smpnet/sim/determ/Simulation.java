@@ -20,7 +20,10 @@ public interface Simulation {
     Stack host(StackConfig config);
 
     /** An impaired link between two NICs, seeded from the run's seed (the n-th link of a run gets the n-th seed). */
-    ImpairedLink link(SimNic a, SimNic b, Impairments both);
+    default ImpairedLink link(SimNic a, SimNic b, Impairments both) { return link(a, b, both, 0); }
+
+    /** As {@link #link(SimNic, SimNic, Impairments)}, keeping a record of the first {@code recordFrames} frames each way. */
+    ImpairedLink link(SimNic a, SimNic b, Impairments both, int recordFrames);
 
     /** Starts an application thread; the run ends when every application thread has ended. */
     void spawn(String name, Runnable body);
