@@ -81,6 +81,29 @@ class DeterministicSchedulerTest {
     }
 
     @Test
+    void onlyTheThreadHoldingTheBatonEverRuns() {
+        DeterministicScheduler s = new DeterministicScheduler(DeterministicScheduler.Options.seed(4).withPreemptOneIn(1));
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        int[] switches = {0};
+        for (int w = 0; w < 4; w++) {
+            s.startWorker("w" + w, w, () -> {
+                for (int i = 0; i < 300; i++) {
+                    if (inside.incrementAndGet() != 1) overlaps.incrementAndGet();
+                    for (int spin = 0; spin < 200; spin++) Thread.onSpinWait(); // time for a second runner to show
+                    inside.decrementAndGet();
+                    switches[0]++; // a plain field: the baton's hand-off must publish it
+                    Scheduler.current().schedulingPoint();
+                }
+            });
+        }
+        s.spawn("app", () -> Scheduler.current().parkNanos("wait", 1));
+        s.run();
+        assertEquals(0, overlaps.get());
+        assertEquals(1200, switches[0]);
+    }
+
+    @Test
     void virtualTimeJumpsWhenEveryoneSleeps() {
         DeterministicScheduler s = seeded(1);
         long[] woke = new long[1];

@@ -294,10 +294,12 @@ public final class Stack implements AutoCloseable {
         netisr.stop();
         for (IpInterface i : interfaces.values()) if (i.arp() != null) i.arp().drain();
         ip.drain();
-        synchronized (captures) {
-            for (PcapWriter w : captures) w.close();
+        List<PcapWriter> writers;
+        synchronized (captures) { // a Java monitor: never held across a lock of ours (a scheduling point)
+            writers = List.copyOf(captures);
             captures.clear();
         }
+        for (PcapWriter w : writers) w.close();
     }
 
     @Override public String toString() { return "host " + config.name() + " (" + config.mode() + ")"; }

@@ -79,7 +79,7 @@ public final class Main {
         return """
                 Usage: ./smpnet run [bench-udp] [options]
                        ./smpnet run seeded [--scenario S] [--mode M] [--seed N] [--explore N] [--preempt N]
-                       ./smpnet run seeded-cost [--runs N] [--mode M]
+                       ./smpnet run seeded-cost [--runs N] [--mode M] [--preempt N]
 
                   (no command)  the main job: the UDP receive path (frame into the NIC ring to receive() in
                                 the application) in Giant and fine locking mode on 1 and 2 CPUs, beside

@@ -71,4 +71,26 @@ class ImpairedUdpTest {
         assertEquals(0, c.inFlight());
         assertEquals(c.frames() - c.lost() + c.duplicated(), c.delivered());
     }
+
+    @Test
+    void onFreeThreadsTheLinkDelaysByTheRealClock() throws InterruptedException {
+        FreeRun run = new FreeRun(5);
+        long[] took = {0};
+        run.spawn("app", Scenario.io(() -> {
+            Stack a = run.host(StackConfig.defaults("a"));
+            Stack b = run.host(StackConfig.defaults("b"));
+            run.link(a.addNic("em0", "10.0.0.1/24", NicConfig.of(1)), b.addNic("em0", "10.0.0.2/24", NicConfig.of(1)),
+                    Impairments.NONE.withLatency(Duration.ofMillis(30), Duration.ZERO));
+            a.start();
+            b.start();
+            UdpSocket rx = b.openUdp().bind(9).setReceiveTimeout(Duration.ofSeconds(10));
+            long t0 = System.nanoTime();
+            a.openUdp().sendTo(new byte[8], new InetSocketAddress("10.0.0.2", 9));
+            rx.receiveFrom();
+            took[0] = System.nanoTime() - t0;
+        }));
+        run.run();
+        // ARP request, ARP reply, then the datagram: three crossings of 30 ms each.
+        assertTrue(took[0] >= 90_000_000L, "took " + took[0] + " ns");
+    }
 }
