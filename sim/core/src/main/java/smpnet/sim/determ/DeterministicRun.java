@@ -44,10 +44,15 @@ public final class DeterministicRun implements Simulation {
     private final Mutex lock = new Mutex("sim_run");
     private final CondVar ended = new CondVar("sim_run_ended");
     @GuardedBy("sim_run") private int live;
+    /** Set by the building thread before {@link #run()}. */
+    private String replay;
 
     private DeterministicRun(DeterministicScheduler.Options options) {
         this.sched = new DeterministicScheduler(options);
         this.resources = new RunResources(options.seed());
+        this.replay = "DeterministicRun.of(" + (options.preemptOneIn() == DeterministicScheduler.Options.DEFAULT_PREEMPT_ONE_IN
+                ? options.seed() + ")" : "DeterministicScheduler.Options.seed(" + options.seed() + ").withPreemptOneIn("
+                + options.preemptOneIn() + "))");
     }
 
     /** A run with {@code seed} and the default preemption rate. */
@@ -57,6 +62,15 @@ public final class DeterministicRun implements Simulation {
     public static DeterministicRun of(DeterministicScheduler.Options options) { return new DeterministicRun(options); }
 
     @Override public long seed() { return sched.seed(); }
+
+    /**
+     * How a failure's message says to replay the run: by default {@code DeterministicRun.of(seed)}; a command
+     * line that built the run names itself.
+     */
+    public DeterministicRun replayWith(String command) {
+        this.replay = command;
+        return this;
+    }
 
     /** The scheduler that runs this simulation (installed for the JVM while {@link #run()} runs). */
     public DeterministicScheduler scheduler() { return sched; }
@@ -107,11 +121,13 @@ public final class DeterministicRun implements Simulation {
         });
         try (Witness.Registration ignored = Witness.listen(this::onReport)) {
             sched.run();
+        } catch (DeterministicScheduler.RunFailure f) {
+            throw new DeterministicScheduler.RunFailure(seed(), f.getMessage() + "\nreplay: " + replay, f.getCause());
         }
         String leaks = resources.leaks();
         if (leaks != null) {
             throw new DeterministicScheduler.RunFailure(seed(), "deterministic run with seed " + seed() + " failed at its end: "
-                    + leaks, null);
+                    + leaks + "\nreplay: " + replay, null);
         }
         return new Result(seed(), sched.decisions(), sched.decisionHash(), sched.now());
     }

@@ -59,12 +59,11 @@ public final class SeededCommand {
         out.printf("seeded %s: scenario %s (%s), mode %s, preempt 1 in %d%n", o.explore() == 0 ? "run" : "exploration of seeds "
                 + o.seed() + ".." + last, o.scenario().cliName(), o.scenario().description(), modeName(o.mode()), o.preemptOneIn());
         for (long seed = o.seed(); seed <= last; seed++) {
-            SeedRun r = runSeed(o.scenario(), o.mode(), seed, o.preemptOneIn());
+            SeedRun r = runSeed(o.scenario(), o.mode(), seed, o.preemptOneIn(), o.replayCommand(seed));
             if (r.failed()) {
                 out.println("seed " + seed + ": FAILED");
-                out.println(r.failure().getMessage());
                 if (o.explore() > 0) out.println("first failure at seed " + seed + ", after " + (seed - o.seed()) + " passing seeds");
-                out.println("replay: " + o.replayCommand(seed));
+                out.println(r.failure().getMessage()); // ends with the replay command
                 return 1;
             }
             out.printf("seed %d: ok, %d decisions, hash %016x, %.3f s virtual; %s%n", seed, r.result().decisions(),
@@ -75,8 +74,9 @@ public final class SeededCommand {
     }
 
     /** Runs {@code scenario} once, deterministically, with {@code seed}. */
-    public static SeedRun runSeed(Scenario scenario, LockMode mode, long seed, int preemptOneIn) {
-        DeterministicRun run = DeterministicRun.of(DeterministicScheduler.Options.seed(seed).withPreemptOneIn(preemptOneIn));
+    public static SeedRun runSeed(Scenario scenario, LockMode mode, long seed, int preemptOneIn, String replay) {
+        DeterministicRun run = DeterministicRun.of(DeterministicScheduler.Options.seed(seed).withPreemptOneIn(preemptOneIn))
+                .replayWith(replay);
         List<String> outcome = java.util.Collections.synchronizedList(new ArrayList<>());
         scenario.start(run, mode, outcome);
         try {

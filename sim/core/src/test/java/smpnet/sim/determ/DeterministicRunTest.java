@@ -32,9 +32,9 @@ class DeterministicRunTest {
     @ParameterizedTest
     @EnumSource(LockMode.class)
     void oneSeedGivesOneRunOfSeveralHostsDecisionForDecision(LockMode mode) {
-        SeededCommand.SeedRun first = SeededCommand.runSeed(Scenario.HOSTS, mode, 5, 8);
-        SeededCommand.SeedRun again = SeededCommand.runSeed(Scenario.HOSTS, mode, 5, 8);
-        SeededCommand.SeedRun other = SeededCommand.runSeed(Scenario.HOSTS, mode, 6, 8);
+        SeededCommand.SeedRun first = SeededCommand.runSeed(Scenario.HOSTS, mode, 5, 8, "");
+        SeededCommand.SeedRun again = SeededCommand.runSeed(Scenario.HOSTS, mode, 5, 8, "");
+        SeededCommand.SeedRun other = SeededCommand.runSeed(Scenario.HOSTS, mode, 6, 8, "");
         for (SeededCommand.SeedRun r : List.of(first, again, other)) {
             if (r.failed()) throw r.failure();
         }
@@ -92,6 +92,7 @@ class DeterministicRunTest {
         assertEquals(7, f.seed());
         assertTrue(f.getMessage().startsWith("deterministic run with seed 7 failed at its end: leaked mbufs: leaky: 1 mbufs"),
                 f.getMessage());
+        assertTrue(f.getMessage().endsWith("\nreplay: DeterministicRun.of(7)"), f.getMessage());
     }
 
     @Test
