@@ -34,8 +34,12 @@ public final class ImpairedLink {
     /** What the link did to a frame (a duplicated or corrupted frame is also delivered). */
     public enum Fate { DELIVERED, LOST, QUEUE_DROP, REORDERED, DUPLICATED, CORRUPTED, NO_MEMORY }
 
-    /** One frame's record: the {@code frame}-th frame of direction {@code aToB}. Arrival is -1 if dropped. */
-    public record FrameRecord(boolean aToB, long frame, Set<Fate> fates, int bytes, long sentNanos, long arrivalNanos) {}
+    /**
+     * One frame's record: the {@code frame}-th frame (from 1) of direction {@code aToB}. Arrival is -1 if
+     * dropped; {@code flippedBit} is the bit corruption flipped (counted from the frame's first byte), or -1.
+     */
+    public record FrameRecord(boolean aToB, long frame, Set<Fate> fates, int bytes, long sentNanos, long arrivalNanos,
+                              int flippedBit) {}
 
     /** What one direction did so far. Delivered counts the arrivals handed to the peer, duplicates included. */
     public record Counters(long frames, long delivered, long lost, long queueDrops, long reordered, long duplicated,
@@ -123,7 +127,7 @@ public final class ImpairedLink {
                 if (lose || departs < 0) {
                     fates.add(lose ? Fate.LOST : Fate.QUEUE_DROP);
                     if (lose) lost++; else queueDrops++;
-                    recordLocked(n, fates, bytes, now, -1);
+                    recordLocked(n, fates, bytes, now, -1, -1);
                     frame.freeChain();
                     return;
                 }
@@ -142,7 +146,7 @@ public final class ImpairedLink {
                 if (moved == null || (dup && second == null)) fates.add(Fate.NO_MEMORY);
                 if (moved == null && second == null) {
                     noMemory++;
-                    recordLocked(n, fates, bytes, now, -1);
+                    recordLocked(n, fates, bytes, now, -1, -1);
                     return;
                 }
                 if (corrupt && moved != null) {
@@ -156,7 +160,7 @@ public final class ImpairedLink {
                     duplicated++;
                 }
                 fates.add(Fate.DELIVERED);
-                recordLocked(n, fates, bytes, now, arrival);
+                recordLocked(n, fates, bytes, now, arrival, fates.contains(Fate.CORRUPTED) ? bit : -1);
                 if (moved != null) sendLocked(sched, moved, arrival - now);
                 if (second != null) sendLocked(sched, second, arrival - now);
             } finally {
@@ -197,9 +201,9 @@ public final class ImpairedLink {
             to.receive(m);
         }
 
-        private void recordLocked(long n, Set<Fate> fates, int bytes, long sent, long arrival) {
+        private void recordLocked(long n, Set<Fate> fates, int bytes, long sent, long arrival, int flipped) {
             lock.assertOwned();
-            if (record.size() < recordFrames) record.add(new FrameRecord(aToB, n, Set.copyOf(fates), bytes, sent, arrival));
+            if (record.size() < recordFrames) record.add(new FrameRecord(aToB, n, Set.copyOf(fates), bytes, sent, arrival, flipped));
         }
 
         void cut() {

@@ -7,7 +7,7 @@ import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.internal.net.QueueCounters;
 import smpnet.stack.net.IfCounters;
-import smpnet.stack.net.Ifnet;
+import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.net.MacAddress;
 
 /**
@@ -33,7 +33,7 @@ public final class SimNic extends Ifnet {
      */
     public SimNic(String name, int index, MacAddress mac, int mtu, NicConfig config, StackLocks locks,
                   MbufAllocator allocator) {
-        super(name, index, mac, mtu, locks);
+        super(name, index, mac, mtu, false, locks);
         this.config = config;
         this.allocator = allocator;
         this.rss = new RssHash(config.rssKey(), config.rxQueues());

@@ -14,7 +14,8 @@ public enum ArpStat {
     UNRESOLVED("held packets dropped: no reply after every retry"),
     RATE_LIMITED("requests suppressed by the rate limit"),
     EXPIRED("entries expired"),
-    NO_BUFFERS("requests or replies not sent for lack of mbufs");
+    NO_BUFFERS("requests or replies not sent for lack of mbufs"),
+    NO_TABLE("packets dropped: arrived on an interface without ARP");
 
     private final String text;
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import smpnet.locking.Mutex;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
@@ -32,8 +33,9 @@ public enum Scenario {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
             sim.spawn("main", io(() -> {
-                StackConfig base = StackConfig.defaults("a").withMode(mode).withNetisr(2, DispatchPolicy.DEFERRED, PlacementPolicy.SOURCE);
-                Stack a = sim.host(base), b = sim.host(renamed(base, "b")), c = sim.host(renamed(base, "c"));
+                Function<String, StackConfig> cfg = n -> StackConfig.defaults(n).withMode(mode)
+                        .withNetisr(2, DispatchPolicy.DEFERRED, PlacementPolicy.SOURCE);
+                Stack a = sim.host(cfg.apply("a")), b = sim.host(cfg.apply("b")), c = sim.host(cfg.apply("c"));
                 SimNic ab = a.addNic("em0", "10.0.1.1/24", NicConfig.of(2));
                 SimNic ba = b.addNic("em0", "10.0.1.2/24", NicConfig.of(2));
                 SimNic bc = b.addNic("em1", "10.0.2.2/24", NicConfig.of(2));
@@ -57,8 +59,8 @@ public enum Scenario {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
             sim.spawn("main", io(() -> {
-                StackConfig base = StackConfig.defaults("a").withMode(mode);
-                Stack a = sim.host(base), b = sim.host(renamed(base, "b"));
+                Stack a = sim.host(StackConfig.defaults("a").withMode(mode));
+                Stack b = sim.host(StackConfig.defaults("b").withMode(mode));
                 NicConfig nic = NicConfig.of(1).withRingSize(4096);
                 Wire.connect(a.addNic("em0", "10.0.0.1/24", nic), b.addNic("em0", "10.0.0.2/24", nic));
                 a.start();
@@ -75,8 +77,8 @@ public enum Scenario {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
             sim.spawn("main", io(() -> {
-                StackConfig base = StackConfig.defaults("client").withMode(mode);
-                Stack client = sim.host(base), server = sim.host(renamed(base, "server"));
+                Stack client = sim.host(StackConfig.defaults("client").withMode(mode));
+                Stack server = sim.host(StackConfig.defaults("server").withMode(mode));
                 sim.link(client.addNic("em0", "10.0.0.1/24", NicConfig.of(1)), server.addNic("em0", "10.0.0.2/24", NicConfig.of(1)),
                         Impairments.NONE.withLatency(Duration.ofMillis(1), Duration.ZERO).withLoss(0.1));
                 client.start();
@@ -176,10 +178,6 @@ public enum Scenario {
                 throw new IllegalStateException(e);
             }
         };
-    }
-
-    private static StackConfig renamed(StackConfig c, String name) {
-        return new StackConfig(name, c.mode(), c.netisr(), c.cpus(), c.forwarding(), c.arp(), c.reassembly(), c.scheduler());
     }
 
     /** Sends {@code count} datagrams of {@code bytes} from each of {@code flows} sockets (flows differ in port). */

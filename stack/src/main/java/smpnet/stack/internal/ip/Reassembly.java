@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
-import smpnet.stack.ReassemblyLimits;
+import smpnet.stack.config.ReassemblyLimits;
 
 /**
  * IPv4 reassembly (RFC 791 3.2, RFC 815): fragments wait in per-datagram queues, hashed into buckets by
@@ -39,7 +39,8 @@ final class Reassembly<P> {
     }
 
     private final Bucket<P>[] buckets;
-    private final ReassemblyLimits limits;
+    /** Replaced whole by a sysctl write; each use reads it once. */
+    private volatile ReassemblyLimits limits;
     private final Consumer<P> free;
     private final Listener<P> listener;
     private final Consumer<Runnable> entryPoint;
@@ -114,6 +115,10 @@ final class Reassembly<P> {
 
     /** Datagrams now waiting for fragments. */
     int pending() { return packets.get(); }
+
+    ReassemblyLimits limits() { return limits; }
+
+    void setLimits(ReassemblyLimits l) { limits = l; }
 
     /** Bytes of fragment payload now held. */
     int bytesHeld() { return bytes.get(); }
