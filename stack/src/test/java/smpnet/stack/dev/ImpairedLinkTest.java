@@ -242,6 +242,59 @@ class ImpairedLinkTest {
     }
 
     @Test
+    void twoTransmitThreadsOnFreeThreadsGetCountersThatAddUp() {
+        // Two TX queues: two real transmit threads carry frames over one direction at once, on the real clock.
+        int n = 3000;
+        TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(2).withRingSize(8192));
+        TestHost b = new TestHost("b", 2, LockMode.FINE, NicConfig.of(1).withRingSize(8192));
+        Set<Integer> seen = Collections.synchronizedSet(new HashSet<>());
+        java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
+        b.handler = m -> {
+            seen.add(m.getU32(SEQ));
+            arrivals.incrementAndGet();
+            m.freeChain();
+        };
+        ImpairedLink link = ImpairedLink.connect(a.nic, b.nic, Impairments.NONE.withLoss(0.2).withDuplicate(0.1)
+                .withLatency(Duration.ofNanos(100_000), Duration.ofNanos(100_000)), Impairments.NONE, 7, n);
+        a.nic.start();
+        b.nic.start();
+        // A frame without a flow hash goes to the TX queue of the sender's CPU: one sender on CPU 0, one on 1.
+        Thread[] senders = new Thread[2];
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        for (int cpu = 0; cpu < 2; cpu++) {
+            int first = cpu;
+            senders[cpu] = smpnet.locking.FreeScheduler.INSTANCE.startWorker("sender" + cpu, cpu, () -> {
+                for (int i = first; i < n; i += 2) if (!a.nic.transmit(a.udp(b.nic.mac(), first, i, PAYLOAD))) refused.incrementAndGet();
+            });
+        }
+        for (Thread t : senders) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertEquals(0, refused.get());
+        a.nic.awaitTransmitted();
+        assertEquals(n / 2, a.nic.txCounters(0).outPackets());
+        assertEquals(n / 2, a.nic.txCounters(1).outPackets());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (link.counters(true).inFlight() > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+        b.nic.awaitReceived();
+        a.nic.stop();
+        b.nic.stop();
+        link.close();
+        ImpairedLink.Counters c = link.counters(true);
+        assertEquals(n, c.frames());
+        assertEquals(0, c.inFlight());
+        assertEquals(n - c.lost() + c.duplicated(), c.delivered());
+        assertEquals(c.delivered(), arrivals.get());
+        assertEquals(n - c.lost(), seen.size()); // every frame not lost arrived, once or twice
+        assertEquals(c.lost(), framesWith(link, Fate.LOST).size());
+        assertEquals(c.duplicated(), framesWith(link, Fate.DUPLICATED).size());
+    }
+
+    @Test
     void impairmentsAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> Impairments.NONE.withLoss(1.5));
         assertThrows(IllegalArgumentException.class, () -> Impairments.NONE.withLatency(Duration.ofMillis(-1), Duration.ZERO));
