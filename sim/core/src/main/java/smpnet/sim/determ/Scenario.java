@@ -66,7 +66,7 @@ public enum Scenario {
                 a.start();
                 b.start();
                 UdpSocket rx = b.openUdp().bind(5000).setReceiveTimeout(Duration.ofMillis(50))
-                        .setReceiveBuffer(1 << 22, 1);
+                        .setReceiveBuffer(1 << 21, 1);
                 sim.spawn("recv", io(() -> outcome.add("b got " + drain(rx, BLAST) + " of " + BLAST)));
                 blast(a, "10.0.0.2", 5000, 1, BLAST, 64);
             }));

@@ -47,6 +47,19 @@ class DeterministicRunTest {
     }
 
     @Test
+    void theCostScenariosRunDeterministicallyWithTheirExpectedOutcomes() {
+        SeededCommand.SeedRun blast = SeededCommand.runSeed(Scenario.UDP_BLAST, LockMode.FINE, 1, 8, "");
+        SeededCommand.SeedRun rpc = SeededCommand.runSeed(Scenario.UDP_RPC, LockMode.GIANT, 1, 8, "");
+        for (SeededCommand.SeedRun r : List.of(blast, rpc)) {
+            if (r.failed()) throw r.failure();
+        }
+        assertEquals(List.of("b got 2000 of 2000"), blast.outcome());
+        assertEquals(1, rpc.outcome().size());
+        assertTrue(rpc.outcome().getFirst().startsWith("100 replies after "), rpc.outcome().toString());
+        assertTrue(rpc.result().virtualNanos() > TimeUnit.MILLISECONDS.toNanos(200), "100 round trips of 2 ms at least");
+    }
+
+    @Test
     void anApplicationStartsHostsOpensSocketsAndBlocksInReceiveOnVirtualTime() {
         DeterministicRun run = DeterministicRun.of(42);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
