@@ -12,7 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.locking.DeterministicScheduler;
@@ -48,7 +48,7 @@ class ImpairedLinkTest {
      * Sends {@code n} frames a to b over a link impaired by {@code imp} (seed 99), {@code gapNanos} apart in
      * virtual time, waits until all have arrived, and hands the link and what b received to {@code check}.
      */
-    private static void run(Impairments imp, int n, long gapNanos, List<byte[]> sent, Consumer<Object[]> check) {
+    private static void run(Impairments imp, int n, long gapNanos, List<byte[]> sent, BiConsumer<ImpairedLink, Received> check) {
         TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(1).withRingSize(8192));
         TestHost b = new TestHost("b", 2, LockMode.FINE, NicConfig.of(1).withRingSize(8192));
         Received got = new Received();
@@ -76,7 +76,7 @@ class ImpairedLinkTest {
             link.close();
         });
         s.run();
-        check.accept(new Object[] {link, got});
+        check.accept(link, got);
     }
 
     /** Four standard deviations of a binomial count's rate around {@code p}, over {@code n} trials. */
@@ -95,9 +95,7 @@ class ImpairedLinkTest {
     @Test
     void lossStaysWithinItsConfidenceBoundAndTheReceiverMissesExactlyTheLostFrames() {
         int n = 4000;
-        run(Impairments.NONE.withLoss(0.1), n, 0, null, r -> {
-            ImpairedLink link = (ImpairedLink) r[0];
-            Received got = (Received) r[1];
+        run(Impairments.NONE.withLoss(0.1), n, 0, null, (link, got) -> {
             ImpairedLink.Counters c = link.counters(true);
             assertRate(0.1, c.lost(), n, "loss");
             assertEquals(new ImpairedLink.Counters(n, n - c.lost(), c.lost(), 0, 0, 0, 0, 0, 0), c);
@@ -113,9 +111,7 @@ class ImpairedLinkTest {
     void bandwidthSerializesFramesAndAFullQueueDropsAtItsTail() {
         // 1 Mbit/s: a 100-byte frame takes 800 us; one on the line and 10 waiting, 50 sent at once.
         Impairments imp = Impairments.NONE.withBandwidth(1_000_000, 10).withLatency(Duration.ofMillis(2), Duration.ZERO);
-        run(imp, 50, 0, null, r -> {
-            ImpairedLink link = (ImpairedLink) r[0];
-            Received got = (Received) r[1];
+        run(imp, 50, 0, null, (link, got) -> {
             assertEquals(new ImpairedLink.Counters(50, 11, 0, 39, 0, 0, 0, 0, 0), link.counters(true));
             List<Long> expected = new ArrayList<>();
             for (int k = 1; k <= 11; k++) expected.add(k * 800_000L + 2_000_000L);
@@ -130,9 +126,7 @@ class ImpairedLinkTest {
         // 10 Mbit/s: 80 us a frame; a reordered frame waits 400 us more, so at most 4 later frames pass it.
         int n = 3000;
         Impairments imp = Impairments.NONE.withBandwidth(10_000_000, n).withReorder(0.05, Duration.ofNanos(400_000));
-        run(imp, n, 0, null, r -> {
-            ImpairedLink link = (ImpairedLink) r[0];
-            Received got = (Received) r[1];
+        run(imp, n, 0, null, (link, got) -> {
             ImpairedLink.Counters c = link.counters(true);
             assertRate(0.05, c.reordered(), n, "reorder");
             assertEquals(n, got.seqs.size());
@@ -167,9 +161,7 @@ class ImpairedLinkTest {
     @Test
     void duplicatesArriveTwiceAndAreCounted() {
         int n = 2000;
-        run(Impairments.NONE.withDuplicate(0.1), n, 0, null, r -> {
-            ImpairedLink link = (ImpairedLink) r[0];
-            Received got = (Received) r[1];
+        run(Impairments.NONE.withDuplicate(0.1), n, 0, null, (link, got) -> {
             ImpairedLink.Counters c = link.counters(true);
             assertRate(0.1, c.duplicated(), n, "duplicate");
             assertEquals(n + c.duplicated(), got.seqs.size());
@@ -187,9 +179,7 @@ class ImpairedLinkTest {
     void corruptionFlipsExactlyTheRecordedBitOfTheCountedFrames() {
         int n = 2000;
         List<byte[]> sent = Collections.synchronizedList(new ArrayList<>());
-        run(Impairments.NONE.withCorrupt(0.1), n, 0, sent, r -> {
-            ImpairedLink link = (ImpairedLink) r[0];
-            Received got = (Received) r[1];
+        run(Impairments.NONE.withCorrupt(0.1), n, 0, sent, (link, got) -> {
             ImpairedLink.Counters c = link.counters(true);
             assertRate(0.1, c.corrupted(), n, "corruption");
             List<FrameRecord> record = link.frames(true);
@@ -223,9 +213,7 @@ class ImpairedLinkTest {
     void latencyAndJitterDelayEachFrameWithinTheirRangeAndKeepTheOrder() {
         int n = 1000;
         Impairments imp = Impairments.NONE.withLatency(Duration.ofMillis(1), Duration.ofNanos(500_000));
-        run(imp, n, 1_000_000, null, r -> {
-            ImpairedLink link = (ImpairedLink) r[0];
-            Received got = (Received) r[1];
+        run(imp, n, 1_000_000, null, (link, got) -> {
             double sum = 0;
             for (FrameRecord f : link.frames(true)) {
                 long delay = f.arrivalNanos() - f.sentNanos();

@@ -59,8 +59,7 @@ public enum Scenario {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
             sim.spawn("main", io(() -> {
-                Stack a = sim.host(StackConfig.defaults("a").withMode(mode));
-                Stack b = sim.host(StackConfig.defaults("b").withMode(mode));
+                Stack a = host(sim, "a", mode), b = host(sim, "b", mode);
                 NicConfig nic = NicConfig.of(1).withRingSize(4096);
                 Wire.connect(a.addNic("em0", "10.0.0.1/24", nic), b.addNic("em0", "10.0.0.2/24", nic));
                 a.start();
@@ -77,8 +76,7 @@ public enum Scenario {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
             sim.spawn("main", io(() -> {
-                Stack client = sim.host(StackConfig.defaults("client").withMode(mode));
-                Stack server = sim.host(StackConfig.defaults("server").withMode(mode));
+                Stack client = host(sim, "client", mode), server = host(sim, "server", mode);
                 sim.link(client.addNic("em0", "10.0.0.1/24", NicConfig.of(1)), server.addNic("em0", "10.0.0.2/24", NicConfig.of(1)),
                         Impairments.NONE.withLatency(Duration.ofMillis(1), Duration.ZERO).withLoss(0.1));
                 client.start();
@@ -105,7 +103,7 @@ public enum Scenario {
             Witness w = Witness.active();
             if (w != null) w.declareOrder("lab_table", "lab_stats");
             sim.spawn("main", io(() -> {
-                Stack a = sim.host(StackConfig.defaults("a").withMode(mode));
+                Stack a = host(sim, "a", mode);
                 a.start();
                 Mutex table = new Mutex("lab_table");
                 Mutex stats = new Mutex("lab_stats");
@@ -178,6 +176,11 @@ public enum Scenario {
                 throw new IllegalStateException(e);
             }
         };
+    }
+
+    /** A host with the defaults and {@code mode}. */
+    private static Stack host(Simulation sim, String name, LockMode mode) {
+        return sim.host(StackConfig.defaults(name).withMode(mode));
     }
 
     /** Sends {@code count} datagrams of {@code bytes} from each of {@code flows} sockets (flows differ in port). */
