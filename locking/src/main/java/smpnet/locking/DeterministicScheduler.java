@@ -162,14 +162,14 @@ public final class DeterministicScheduler implements Scheduler {
     /** Starts an application thread; the run ends when every application thread has ended. */
     public Thread spawn(String name, Runnable body) {
         synchronized (this) {
-            return start(new Participant(name, 0, participants.size(), false), body);
+            return startLocked(new Participant(name, 0, participants.size(), false), body);
         }
     }
 
     /** As {@link #spawn}, on simulated CPU {@code cpu}. */
     public Thread spawn(String name, int cpu, Runnable body) {
         synchronized (this) {
-            return start(new Participant(name, cpu, participants.size(), false), body);
+            return startLocked(new Participant(name, cpu, participants.size(), false), body);
         }
     }
 
@@ -183,7 +183,7 @@ public final class DeterministicScheduler implements Scheduler {
                 if (started) throw new IllegalStateException("a deterministic scheduler runs once");
                 if (liveApplicationThreads == 0) throw new IllegalStateException("no application thread to run");
                 started = true;
-                handOff(null, pickNext(null, false));
+                handOffLocked(null, pickNextLocked(null, false));
                 long lastDecisions = -1;
                 long lastProgress = System.nanoTime();
                 while (!over) {
@@ -206,7 +206,7 @@ public final class DeterministicScheduler implements Scheduler {
         synchronized (this) {
             if (failure != null) {
                 throw new RunFailure(seed(), "deterministic run with seed " + seed() + " failed after " + decisions
-                        + " decisions at " + now + " ns: " + failure.getMessage() + "\n  threads: " + states()
+                        + " decisions at " + now + " ns: " + failure.getMessage() + "\n  threads: " + statesLocked()
                         + "\n  last decisions: " + String.join(" ", recent), failure);
             }
         }
@@ -219,7 +219,7 @@ public final class DeterministicScheduler implements Scheduler {
     public synchronized void fail(Throwable cause) {
         if (over) return; // threads unwinding after the end may trip over abandoned state: not a failure
         if (!(cause instanceof Unwind)) failure = cause;
-        endRun();
+        endRunLocked();
     }
 
     // ---- Scheduler ----------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ public final class DeterministicScheduler implements Scheduler {
     @Override
     public Thread startWorker(String name, int cpu, Runnable body) {
         synchronized (this) {
-            return start(new Participant(name, cpu, participants.size(), true), body);
+            return startLocked(new Participant(name, cpu, participants.size(), true), body);
         }
     }
 
@@ -282,7 +282,7 @@ public final class DeterministicScheduler implements Scheduler {
             timers.add(t);
             if (callout == null) {
                 callout = new Participant("callout", 0, participants.size(), true);
-                start(callout, this::calloutLoop);
+                startLocked(callout, this::calloutLoop);
             }
             if (callout.state == State.PARKED && t.due <= now) {
                 callout.state = State.RUNNABLE; // due at once: runnable now, as a woken thread is
@@ -310,7 +310,7 @@ public final class DeterministicScheduler implements Scheduler {
             return;
         }
         synchronized (this) {
-            handOff(me, pickNext(me, spinning));
+            handOffLocked(me, pickNextLocked(me, spinning));
         }
         awaitBaton(me);
     }
@@ -332,7 +332,7 @@ public final class DeterministicScheduler implements Scheduler {
                 me.blocker = blocker;
                 me.deadline = deadline;
             }
-            handOff(me, pickNext(me, false));
+            handOffLocked(me, pickNextLocked(me, false));
         }
         awaitBaton(me);
     }
@@ -348,7 +348,7 @@ public final class DeterministicScheduler implements Scheduler {
                     me.state = State.PARKED;
                     me.blocker = "callout";
                     me.deadline = timers.isEmpty() ? Long.MAX_VALUE : timers.peek().due;
-                    handOff(me, pickNext(me, false));
+                    handOffLocked(me, pickNextLocked(me, false));
                 }
             }
             if (due == null) awaitBaton(me);
@@ -356,7 +356,9 @@ public final class DeterministicScheduler implements Scheduler {
         }
     }
 
-    private Thread start(Participant p, Runnable body) {
+    @GuardedBy("this")
+    private Thread startLocked(Participant p, Runnable body) {
+        assert Thread.holdsLock(this);
         if (over) throw new IllegalStateException("the deterministic run is over");
         participants.add(p);
         if (!p.daemon) liveApplicationThreads++;
@@ -381,10 +383,10 @@ public final class DeterministicScheduler implements Scheduler {
         synchronized (this) {
             p.state = State.DONE;
             if (!p.daemon && --liveApplicationThreads == 0) {
-                endRun();
+                endRunLocked();
                 return;
             }
-            handOff(p, pickNext(p, false));
+            handOffLocked(p, pickNextLocked(p, false));
         }
     }
 
@@ -397,7 +399,8 @@ public final class DeterministicScheduler implements Scheduler {
     }
 
     @GuardedBy("this")
-    private void handOff(Participant me, Participant next) {
+    private void handOffLocked(Participant me, Participant next) {
+        assert Thread.holdsLock(this);
         if (next == null || over) return;
         running = next;
         if (next != me) LockSupport.unpark(next.thread);
@@ -408,7 +411,8 @@ public final class DeterministicScheduler implements Scheduler {
      * runnable thread if there is one; otherwise a runnable thread at random; if none can run, the clock jumps.
      */
     @GuardedBy("this")
-    private Participant pickNext(Participant me, boolean spinning) {
+    private Participant pickNextLocked(Participant me, boolean spinning) {
+        assert Thread.holdsLock(this);
         while (true) {
             List<Participant> runnable = new ArrayList<>();
             for (Participant p : participants) {
@@ -416,17 +420,17 @@ public final class DeterministicScheduler implements Scheduler {
             }
             if (runnable.isEmpty() && spinning && me.state == State.RUNNABLE) {
                 // Only the spinner can run: time must pass for whatever it waits for.
-                if (advanceClock()) continue;
-                fail(new IllegalStateException("livelock: " + me.name + " spins and nothing else can run: " + states()));
+                if (advanceClockLocked()) continue;
+                fail(new IllegalStateException("livelock: " + me.name + " spins and nothing else can run: " + statesLocked()));
                 return null;
             }
             if (!runnable.isEmpty()) {
                 Participant next = runnable.get(Math.floorMod(nextRandom(), runnable.size()));
                 record(next.index);
-                if (next != me) remember(next.name + (me == null ? "" : "(" + me.describe() + ")"));
+                if (next != me) rememberLocked(next.name + (me == null ? "" : "(" + me.describe() + ")"));
                 return next;
             }
-            if (!advanceClock()) {
+            if (!advanceClockLocked()) {
                 fail(new IllegalStateException("deadlock: every thread is blocked and no timer is pending"));
                 return null;
             }
@@ -435,7 +439,8 @@ public final class DeterministicScheduler implements Scheduler {
 
     /** Jumps the clock to the earliest timed park (the callout's is its next timer); false if there is none. */
     @GuardedBy("this")
-    private boolean advanceClock() {
+    private boolean advanceClockLocked() {
+        assert Thread.holdsLock(this);
         long due = Long.MAX_VALUE;
         for (Participant p : participants) {
             if (p.state == State.PARKED) due = Math.min(due, p.deadline);
@@ -443,7 +448,7 @@ public final class DeterministicScheduler implements Scheduler {
         if (due == Long.MAX_VALUE) return false;
         now = Math.max(now, due);
         record(-1 - now);
-        remember("@" + now);
+        rememberLocked("@" + now);
         for (Participant p : participants) {
             if (p.state == State.PARKED && p.deadline <= now) {
                 p.state = State.RUNNABLE;
@@ -454,7 +459,8 @@ public final class DeterministicScheduler implements Scheduler {
     }
 
     @GuardedBy("this")
-    private void endRun() {
+    private void endRunLocked() {
+        assert Thread.holdsLock(this);
         over = true;
         running = null;
         for (Participant p : participants) LockSupport.unpark(p.thread);
@@ -475,13 +481,15 @@ public final class DeterministicScheduler implements Scheduler {
     }
 
     @GuardedBy("this")
-    private void remember(String decision) {
+    private void rememberLocked(String decision) {
+        assert Thread.holdsLock(this);
         if (recent.size() == RECENT) recent.poll();
         recent.add(decision);
     }
 
     @GuardedBy("this")
-    private String states() {
+    private String statesLocked() {
+        assert Thread.holdsLock(this);
         StringBuilder b = new StringBuilder("[");
         for (Participant p : participants) {
             if (p.state != State.DONE) b.append(b.length() > 1 ? ", " : "").append(p.describe());
