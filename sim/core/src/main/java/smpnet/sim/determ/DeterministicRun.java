@@ -84,7 +84,8 @@ public final class DeterministicRun implements Simulation {
     }
 
     @Override
-    public void spawn(String name, Runnable body) {
+    public void spawn(String name, Body body) {
+        Runnable code = Simulation.unchecked(name, body);
         lock.lock();
         try {
             live++;
@@ -93,7 +94,7 @@ public final class DeterministicRun implements Simulation {
         }
         sched.spawn(name, () -> {
             try {
-                body.run();
+                code.run();
             } finally {
                 lock.lock();
                 try {

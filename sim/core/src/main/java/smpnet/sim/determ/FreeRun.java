@@ -39,10 +39,11 @@ public final class FreeRun implements Simulation {
     }
 
     @Override
-    public void spawn(String name, Runnable body) {
+    public void spawn(String name, Body body) {
+        Runnable code = Simulation.unchecked(name, body);
         Thread t = new Thread(() -> {
             try {
-                body.run();
+                code.run();
             } catch (Throwable e) {
                 synchronized (this) { if (failure == null) failure = e; }
             }

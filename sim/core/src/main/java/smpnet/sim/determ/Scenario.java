@@ -32,7 +32,7 @@ public enum Scenario {
     HOSTS("three hosts, two workers each, UDP from a and from c (over a lossy link) into b") {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
-            sim.spawn("main", io(() -> {
+            sim.spawn("main", () -> {
                 Function<String, StackConfig> cfg = n -> StackConfig.defaults(n).withMode(mode)
                         .withNetisr(2, DispatchPolicy.DEFERRED, PlacementPolicy.SOURCE);
                 Stack a = sim.host(cfg.apply("a")), b = sim.host(cfg.apply("b")), c = sim.host(cfg.apply("c"));
@@ -47,18 +47,18 @@ public enum Scenario {
                 c.start();
                 UdpSocket fromA = b.openUdp().bind(5000).setReceiveTimeout(Duration.ofMillis(200));
                 UdpSocket fromC = b.openUdp().bind(5001).setReceiveTimeout(Duration.ofMillis(200));
-                sim.spawn("send-a", io(() -> blast(a, "10.0.1.2", 5000, 3, 10, 64)));
-                sim.spawn("send-c", io(() -> blast(c, "10.0.2.2", 5001, 3, 10, 64)));
-                sim.spawn("recv-a", io(() -> outcome.add("b got " + drain(fromA, Integer.MAX_VALUE) + " from a")));
-                sim.spawn("recv-c", io(() -> outcome.add("b got " + drain(fromC, Integer.MAX_VALUE) + " from c")));
-            }));
+                sim.spawn("send-a", () -> blast(a, "10.0.1.2", 5000, 3, 10, 64));
+                sim.spawn("send-c", () -> blast(c, "10.0.2.2", 5001, 3, 10, 64));
+                sim.spawn("recv-a", () -> outcome.add("b got " + drain(fromA, Integer.MAX_VALUE) + " from a"));
+                sim.spawn("recv-c", () -> outcome.add("b got " + drain(fromC, Integer.MAX_VALUE) + " from c"));
+            });
         }
     },
     /** Packet-bound: one host sends a burst of small datagrams to another over a wire. */
     UDP_BLAST("packet-bound: 2000 datagrams of 64 bytes from a to b over a wire") {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
-            sim.spawn("main", io(() -> {
+            sim.spawn("main", () -> {
                 Stack a = host(sim, "a", mode), b = host(sim, "b", mode);
                 NicConfig nic = NicConfig.of(1).withRingSize(4096);
                 Wire.connect(a.addNic("em0", "10.0.0.1/24", nic), b.addNic("em0", "10.0.0.2/24", nic));
@@ -66,16 +66,16 @@ public enum Scenario {
                 b.start();
                 UdpSocket rx = b.openUdp().bind(5000).setReceiveTimeout(Duration.ofMillis(50))
                         .setReceiveBuffer(1 << 21, 1);
-                sim.spawn("recv", io(() -> outcome.add("b got " + drain(rx, BLAST) + " of " + BLAST)));
+                sim.spawn("recv", () -> outcome.add("b got " + drain(rx, BLAST) + " of " + BLAST));
                 blast(a, "10.0.0.2", 5000, 1, BLAST, 64);
-            }));
+            });
         }
     },
     /** Timer-bound: request/response over a lossy link; the client times out and retries. */
     UDP_RPC("timer-bound: 100 requests over a link with 1 ms latency and 10% loss, 20 ms timeout and retry") {
         @Override
         void start(Simulation sim, LockMode mode, List<String> outcome) {
-            sim.spawn("main", io(() -> {
+            sim.spawn("main", () -> {
                 Stack client = host(sim, "client", mode), server = host(sim, "server", mode);
                 sim.link(client.addNic("em0", "10.0.0.1/24", NicConfig.of(1)), server.addNic("em0", "10.0.0.2/24", NicConfig.of(1)),
                         Impairments.NONE.withLatency(Duration.ofMillis(1), Duration.ZERO).withLoss(0.1));
@@ -83,13 +83,13 @@ public enum Scenario {
                 server.start();
                 UdpSocket srv = server.openUdp().bind(7).setReceiveTimeout(Duration.ofMillis(100));
                 AtomicBoolean done = new AtomicBoolean();
-                sim.spawn("server", io(() -> echo(srv, done)));
+                sim.spawn("server", () -> echo(srv, done));
                 UdpSocket cl = client.openUdp().bind(0).setReceiveTimeout(Duration.ofMillis(20));
                 int retries = 0;
                 for (int i = 0; i < 100; i++) retries += call(cl, new InetSocketAddress("10.0.0.2", 7), "request " + i);
                 done.set(true);
                 outcome.add("100 replies after " + retries + " retries");
-            }));
+            });
         }
     },
     /**
@@ -102,14 +102,14 @@ public enum Scenario {
         void start(Simulation sim, LockMode mode, List<String> outcome) {
             Witness w = Witness.active();
             if (w != null) w.declareOrder("lab_table", "lab_stats");
-            sim.spawn("main", io(() -> {
+            sim.spawn("main", () -> {
                 Stack a = host(sim, "a", mode);
                 a.start();
                 Mutex table = new Mutex("lab_table");
                 Mutex stats = new Mutex("lab_stats");
                 AtomicBoolean resizing = new AtomicBoolean();
                 UdpSocket rx = a.openUdp().bind(9).setReceiveTimeout(Duration.ofMillis(100));
-                sim.spawn("resizer", io(() -> {
+                sim.spawn("resizer", () -> {
                     UdpSocket tx = a.openUdp();
                     for (int i = 0; i < 3; i++) {
                         table.lock();
@@ -120,8 +120,8 @@ public enum Scenario {
                         table.unlock();
                         tx.sendTo(new byte[16], new InetSocketAddress("127.0.0.1", 9));
                     }
-                }));
-                sim.spawn("counter", io(() -> {
+                });
+                sim.spawn("counter", () -> {
                     int seen = 0;
                     for (int i = 0; i < 3; i++) {
                         stats.lock();
@@ -133,8 +133,8 @@ public enum Scenario {
                         if (rx.receiveFrom() != null) seen++;
                     }
                     outcome.add("counter saw " + seen + " datagrams");
-                }));
-            }));
+                });
+            });
         }
     };
 
@@ -159,24 +159,6 @@ public enum Scenario {
     }
 
     // ---- the applications' pieces ----------------------------------------------------------------------
-
-    /** A body that may throw, as application code does. */
-    @FunctionalInterface
-    interface Body {
-        void run() throws Exception;
-    }
-
-    static Runnable io(Body body) {
-        return () -> {
-            try {
-                body.run();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
-    }
 
     /** A host with the defaults and {@code mode}. */
     private static Stack host(Simulation sim, String name, LockMode mode) {

@@ -25,6 +25,28 @@ public interface Simulation {
     /** As {@link #link(SimNic, SimNic, Impairments)}, keeping a record of the first {@code recordFrames} frames each way. */
     ImpairedLink link(SimNic a, SimNic b, Impairments both, int recordFrames);
 
-    /** Starts an application thread; the run ends when every application thread has ended. */
-    void spawn(String name, Runnable body);
+    /**
+     * Starts an application thread; the run ends when every application thread has ended. The body may throw
+     * (sockets throw {@code IOException}): an exception fails the run.
+     */
+    void spawn(String name, Body body);
+
+    /** An application thread's code: ordinary blocking code that may throw. */
+    @FunctionalInterface
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** {@code body} as a Runnable: a checked exception is rethrown unchecked. */
+    static Runnable unchecked(String name, Body body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
 }

@@ -64,17 +64,17 @@ class DeterministicRunTest {
         DeterministicRun run = DeterministicRun.of(42);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         long realStart = System.nanoTime();
-        run.spawn("app", Scenario.io(() -> {
+        run.spawn("app", () -> {
             Stack a = run.host(StackConfig.defaults("a"));
             Stack b = run.host(StackConfig.defaults("b").withMode(LockMode.GIANT));
             Wire.connect(a.addNic("em0", "10.0.0.1/24", NicConfig.of(1)), b.addNic("em0", "10.0.0.2/24", NicConfig.of(1)));
             a.start();
             b.start();
             UdpSocket rx = b.openUdp().bind(5000).setReceiveTimeout(Duration.ofSeconds(60));
-            run.spawn("sender", Scenario.io(() -> {
+            run.spawn("sender", () -> {
                 Scheduler.current().parkNanos("think", TimeUnit.SECONDS.toNanos(3));
                 a.openUdp().sendTo("hello".getBytes(), new InetSocketAddress("10.0.0.2", 5000));
-            }));
+            });
             Datagram d = rx.receiveFrom();
             log.add(d.text() + " from " + d.source().getAddress().getHostAddress() + " at " + Scheduler.current().nanoTime() / 1_000_000_000 + " s");
             try {
@@ -83,7 +83,7 @@ class DeterministicRunTest {
                 log.add("timed out at " + Scheduler.current().nanoTime() / 1_000_000_000 + " s");
             }
             b.close(); // closing early is fine: the run closes what is left
-        }));
+        });
         DeterministicRun.Result r = run.run();
         assertEquals(List.of("hello from 10.0.0.1 at 3 s", "timed out at 63 s"), log);
         assertEquals(42, r.seed());

@@ -25,7 +25,7 @@ class ImpairedUdpTest {
         DeterministicRun run = DeterministicRun.of(2024);
         int[] received = {0};
         ImpairedLink[] link = new ImpairedLink[1];
-        run.spawn("app", Scenario.io(() -> {
+        run.spawn("app", () -> {
             Stack a = run.host(StackConfig.defaults("a"));
             Stack b = run.host(StackConfig.defaults("b"));
             link[0] = run.link(a.addNic("em0", "10.0.0.1/24", NicConfig.of(1)), b.addNic("em0", "10.0.0.2/24", NicConfig.of(1)),
@@ -53,7 +53,7 @@ class ImpairedUdpTest {
             } catch (SocketTimeoutException e) {
                 // all that will come has come
             }
-        }));
+        });
         run.run();
         long lost = 0;
         long duplicated = 0;
@@ -76,7 +76,7 @@ class ImpairedUdpTest {
     void onFreeThreadsTheLinkDelaysByTheRealClock() throws InterruptedException {
         FreeRun run = new FreeRun(5);
         long[] took = {0};
-        run.spawn("app", Scenario.io(() -> {
+        run.spawn("app", () -> {
             Stack a = run.host(StackConfig.defaults("a"));
             Stack b = run.host(StackConfig.defaults("b"));
             run.link(a.addNic("em0", "10.0.0.1/24", NicConfig.of(1)), b.addNic("em0", "10.0.0.2/24", NicConfig.of(1)),
@@ -88,7 +88,7 @@ class ImpairedUdpTest {
             a.openUdp().sendTo(new byte[8], new InetSocketAddress("10.0.0.2", 9));
             rx.receiveFrom();
             took[0] = System.nanoTime() - t0;
-        }));
+        });
         run.run();
         // ARP request, ARP reply, then the datagram: three crossings of 30 ms each.
         assertTrue(took[0] >= 90_000_000L, "took " + took[0] + " ns");
