@@ -38,7 +38,7 @@ public final class Loopback extends Ifnet {
             return false;
         }
         txCounters.count(len);
-        return rx.enqueue(frame, frame.pkthdr().flowId());
+        return rx.enqueue(frame, frame.pkthdr().flowId()); // thread hand-off: the other end is RxQueue.ringLoop
     }
 
     @Override public int rxQueueCount() { return 1; }

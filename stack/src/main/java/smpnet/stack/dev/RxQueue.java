@@ -41,6 +41,7 @@ final class RxQueue extends DriverQueue {
         else ringLoop();
     }
 
+    /** The ithread: the other end of {@link SimNic#receive} and {@link Loopback#transmit}'s enqueue. */
     private void ringLoop() {
         Mbuf[] frames = new Mbuf[batch];
         int[] flows = new int[batch];

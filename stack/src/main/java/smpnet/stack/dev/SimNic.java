@@ -71,6 +71,7 @@ public final class SimNic extends Ifnet {
      */
     public boolean receive(Mbuf frame) {
         int hash = rssHashOf(frame);
+        // Thread hand-off: the other end is RxQueue.ringLoop, run by that queue's ithread.
         return rx[rss.queueOf(hash)].enqueue(frame, hash);
     }
 
@@ -96,7 +97,7 @@ public final class SimNic extends Ifnet {
             frame.freeChain();
             return false;
         }
-        return q.enqueue(frame, 0);
+        return q.enqueue(frame, 0); // thread hand-off: the other end is TxQueue.drain, the queue's transmit thread
     }
 
     /** The flow hash keeps one flow on one TX queue (its order holds); without one, the sender's CPU. */

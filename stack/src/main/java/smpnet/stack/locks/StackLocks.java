@@ -8,6 +8,7 @@ import smpnet.locking.RwLock;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.locking.SpinMutex;
 import smpnet.locking.SxLock;
+import smpnet.stack.internal.StackProperties;
 import smpnet.stack.internal.locks.LockKindOfRow;
 import smpnet.stack.internal.locks.WitnessOrderLoader;
 import smpnet.witness.HandlerKind;
@@ -39,7 +40,7 @@ public final class StackLocks {
      * The system property that, set to {@code off} when a stack is created, gives its read-mostly classes
      * plain rw locks: the experiment that shows why they are read-mostly (DESIGN.md, "rm").
      */
-    public static final String READ_MOSTLY_PROPERTY = "smpnet.locks.readmostly";
+    public static final String READ_MOSTLY_PROPERTY = StackProperties.READ_MOSTLY;
 
     private final LockMode mode;
     private final Giant giant;
@@ -51,11 +52,7 @@ public final class StackLocks {
     public StackLocks(LockMode mode) {
         this.mode = mode;
         this.giant = new Giant();
-        String rm = System.getProperty(READ_MOSTLY_PROPERTY, "on");
-        if (!rm.equals("on") && !rm.equals("off")) {
-            throw new IllegalArgumentException(READ_MOSTLY_PROPERTY + " must be on or off, not \"" + rm + "\"");
-        }
-        this.readMostly = rm.equals("on");
+        this.readMostly = StackProperties.readMostly();
         WitnessOrderLoader.load();
     }
 

@@ -240,11 +240,15 @@ public final class UdpSocket extends Socket {
     private final class Receiver implements UdpReceiver {
         @Override
         public boolean deliverLocked(int srcAddr, int srcPort, Mbuf payload) {
+            pcb.assertLocked();
             return appendAndWake(srcAddr, srcPort, payload);
         }
 
         @Override
-        public void errorLocked(int error) { setErrorAndWake(error); }
+        public void errorLocked(int error) {
+            pcb.assertLocked();
+            setErrorAndWake(error);
+        }
     }
 
     @Override public String toString() { return "udp " + localAddress(); }

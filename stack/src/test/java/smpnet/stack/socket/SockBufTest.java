@@ -65,7 +65,6 @@ class SockBufTest {
             assertEquals(2, left.size());
             assertEquals(1, first(left.poll()));
             assertEquals(2, first(left.poll()));
-            assertTrue(sb.cantMoreLocked());
             assertEquals(0, sb.ccLocked());
             Mbuf late = datagram(9);
             assertFalse(sb.appendLocked(1, 2, late));

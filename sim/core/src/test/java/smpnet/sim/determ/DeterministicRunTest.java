@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.locking.DeterministicScheduler;
@@ -23,10 +24,13 @@ import smpnet.stack.dev.NicConfig;
 import smpnet.stack.dev.Wire;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.UdpSocket;
+import smpnet.witness.junit.WitnessExtension;
 
 /** Whole-stack deterministic runs: one seed, one run, in every locking mode; the plain application API; leaks. */
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class DeterministicRunTest {
 
     @ParameterizedTest

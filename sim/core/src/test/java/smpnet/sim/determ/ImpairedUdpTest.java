@@ -7,15 +7,19 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.locking.Scheduler;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.dev.ImpairedLink;
 import smpnet.stack.dev.Impairments;
 import smpnet.stack.dev.NicConfig;
+import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.stack.socket.UdpSocket;
+import smpnet.witness.junit.WitnessExtension;
 
 /** UDP over an impaired link loses (and duplicates) exactly what the link's counters and frame record say. */
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class ImpairedUdpTest {
     private static final int DATAGRAMS = 400;
     private static final int FRAME = 14 + 20 + 8 + 100;

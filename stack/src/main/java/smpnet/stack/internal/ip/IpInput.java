@@ -98,7 +98,7 @@ public final class IpInput {
             stats.increment(IpStat.TOO_SHORT);
             return;
         }
-        int hlen = Ipv4Header.headerLength(m.data());
+        int hlen = Ipv4Header.headerLength(m.getU8(0));
         if (hlen > Ipv4Header.MIN_LENGTH && hlen <= m.pktLen()) {
             m = m.pullup(hlen);
             if (m == null) {
@@ -194,7 +194,7 @@ public final class IpInput {
         }
         for (int i = 1; i < frags.size(); i++) {
             Mbuf f = frags.get(i);
-            f.adj(Ipv4Header.headerLength(f.data())); // validated when the fragment arrived
+            f.adj(Ipv4Header.headerLength(f.getU8(0))); // validated when the fragment arrived
             first.concat(f);
         }
         stats.increment(IpStat.REASSEMBLED);

@@ -107,7 +107,7 @@ final class Reassembly<P> {
             packets.decrementAndGet();
             return null;
         }
-        Queue<P> q = new Queue<>(key);
+        Queue<P> q = new Queue<>(key, b.lock);
         b.queues.put(key, q);
         q.timer = arm(b, q);
         return q;
@@ -192,15 +192,21 @@ final class Reassembly<P> {
     /** The fragments of one datagram, sorted by offset (FreeBSD's struct ipq). All fields under its bucket's ipq. */
     private static final class Queue<P> {
         final Key key;
+        /** Its bucket's ipq lock. */
+        final ExclusiveLock lock;
         @GuardedBy("ipq") final List<int[]> ranges = new ArrayList<>(4);
         @GuardedBy("ipq") final List<P> frags = new ArrayList<>(4);
         @GuardedBy("ipq") int bytes;
         @GuardedBy("ipq") int totalLength = -1;
         @GuardedBy("ipq") Scheduler.Cancellable timer;
 
-        Queue(Key key) { this.key = key; }
+        Queue(Key key, ExclusiveLock lock) {
+            this.key = key;
+            this.lock = lock;
+        }
 
         Outcome addLocked(int offset, int len, boolean more, P p, Reassembly<P> r) {
+            lock.assertOwned();
             int end = offset + len;
             int at = 0;
             while (at < ranges.size() && ranges.get(at)[0] < offset) at++;
@@ -224,6 +230,7 @@ final class Reassembly<P> {
         }
 
         boolean isCompleteLocked() {
+            lock.assertOwned();
             if (totalLength < 0) return false;
             int next = 0;
             for (int[] rg : ranges) {

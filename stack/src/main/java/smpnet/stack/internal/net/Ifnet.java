@@ -20,8 +20,8 @@ import smpnet.witness.HandlerKind;
  * {@link Ether#output} → {@link #transmit}.
  *
  * <p>Locking key: {@code ether} and {@code arp} are written by {@link #attach} while the host is configured,
- * before {@code start()} starts the threads that read them (the thread start publishes them). {@code mtu}
- * and {@code capture} are volatile: set at any time, read on every packet. Counters belong to each queue.
+ * before {@code start()} starts the threads that read them (the thread start publishes them). {@code capture}
+ * is volatile: set at any time, read on every packet. Counters belong to each queue.
  */
 public abstract class Ifnet {
     /** Bytes of an Ethernet II header (destination, source, type). */
@@ -32,7 +32,7 @@ public abstract class Ifnet {
     private final MacAddress mac;
     private final boolean loopback;
     private final StackLocks locks;
-    private volatile int mtu;
+    private final int mtu;
     private volatile PcapWriter capture;
     private Ether ether;
     private ArpTable arp;
@@ -58,7 +58,6 @@ public abstract class Ifnet {
     public final int index() { return index; }
     public final MacAddress mac() { return mac; }
     public final int mtu() { return mtu; }
-    public final void setMtu(int mtu) { this.mtu = mtu; }
     /** True for a loopback device (IFF_LOOPBACK). */
     public final boolean isLoopback() { return loopback; }
     /** The lock factory of the host this interface belongs to. */

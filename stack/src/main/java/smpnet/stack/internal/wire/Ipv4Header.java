@@ -50,13 +50,13 @@ public final class Ipv4Header {
         this.s = s;
     }
 
-    public int headerLength() { return headerLength(s); }
+    public int headerLength() { return headerLength(Bytes.u8(s, 0)); }
 
     /**
-     * The header length field (IHL, in bytes) of the header at the start of {@code s}, before a view can
-     * be made: input uses it to make the whole header contiguous, which validation needs.
+     * The header length in bytes that the header's first byte ({@code versionAndIhl}) announces, before a
+     * view can be made: input uses it to make the whole header contiguous, which validation needs.
      */
-    public static int headerLength(MemorySegment s) { return (Bytes.u8(s, 0) & 0xf) * 4; }
+    public static int headerLength(int versionAndIhl) { return (versionAndIhl & 0xf) * 4; }
 
     public int tos() { return Bytes.u8(s, 1); }
 
