@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import smpnet.locking.DeterministicScheduler;
 import smpnet.locking.Scheduler;
 import smpnet.stack.dev.ImpairedLink.Fate;
+import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.ImpairedLink.FrameRecord;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;

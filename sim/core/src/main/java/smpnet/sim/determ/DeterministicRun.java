@@ -7,7 +7,7 @@ import smpnet.locking.Mutex;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.dev.ImpairedLink;
-import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.SimNic;
 import smpnet.witness.Report;
 import smpnet.witness.ReportKind;

@@ -7,7 +7,7 @@ import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.locking.Scheduler;
 import smpnet.stack.dev.ImpairedLink;
-import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.SimNic;
 
 /**

@@ -13,7 +13,7 @@ import smpnet.locking.Mutex;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.NicConfig;
 import smpnet.stack.dev.SimNic;
 import smpnet.stack.dev.Wire;

@@ -3,7 +3,7 @@ package smpnet.sim.determ;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.dev.ImpairedLink;
-import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.SimNic;
 
 /**

@@ -12,7 +12,7 @@ import smpnet.locking.Scheduler;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.dev.ImpairedLink;
-import smpnet.stack.dev.Impairments;
+import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.NicConfig;
 import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.stack.socket.UdpSocket;
