@@ -111,7 +111,7 @@ public final class Stack implements AutoCloseable {
                 1, Integer.MAX_VALUE, 2 * 1024 * 1024);
         HostSysctls.register(sysctl, config, netisr, arp, ip, udp);
         this.lo0 = new Loopback("lo0", 1, locks);
-        attachInterface(lo0, "127.0.0.1/8", null);
+        attachInterface(lo0, IfAddress.parse("127.0.0.1/8"), null);
     }
 
     /** A new host, configured but not started. */
@@ -150,13 +150,12 @@ public final class Stack implements AutoCloseable {
     /** Attaches an Ethernet interface built elsewhere with address {@code cidr}; adds the connected route. */
     public void attach(Ifnet ifp, String cidr) {
         IfAddress a = IfAddress.parse(cidr);
-        attachInterface(ifp, cidr, new ArpTable(arp, ifp, a.address()));
+        attachInterface(ifp, a, new ArpTable(arp, ifp, a.address()));
     }
 
     /** ether_ifattach and in_control(SIOCAIFADDR) in one: the interface, its ARP table, its address and route. */
-    private void attachInterface(Ifnet ifp, String cidr, ArpTable arpTable) {
+    private void attachInterface(Ifnet ifp, IfAddress a, ArpTable arpTable) {
         if (started) throw new IllegalStateException("attach interfaces before start()");
-        IfAddress a = IfAddress.parse(cidr);
         ifnets.add(ifp);
         ifp.attach(ether, arpTable);
         interfaces.add(ip.attach(new IpInterface(ifp, a.address(), a.prefixLength())));
