@@ -43,9 +43,8 @@ final class Checker {
 
     /**
      * Reports, once each, the threads that ended holding locks (a kernel reports it at thread exit; Java has
-     * no exit hook, so witness looks when someone waits for a lock, shows locks, or starts a thread). A
-     * look reads one field per thread that ever took a lock and is not pruned, and a thread that waits is
-     * about to spin or park anyway; the scan has no clock and a fixed order, so model checkers replay it.
+     * no exit hook, so witness looks when a lock sees its owner is dead (see Witness#reportDeadThreads),
+     * shows locks, or starts a thread). The scan has no clock and a fixed order, so model checkers replay it.
      */
     void reportDeadHolders() {
         List<Report> out = new ArrayList<>(0);
@@ -351,9 +350,6 @@ final class Checker {
 
     void sleeping(SleepKind kind, Object interlock) {
         ThreadState ts = state.get();
-        if (kind == SleepKind.MUTEX_CONTENTION || kind == SleepKind.SX_ACQUIRE) {
-            reportDeadHolders(); // the lock waited for may be held by a thread that died
-        }
         if (kind == SleepKind.CV_WAIT && interlock != null && ts.find(interlock) >= 0) {
             ts.retake = interlock;
         }
