@@ -25,10 +25,12 @@ import java.util.function.Consumer;
  *   handlers:          enterHandler(kind, name) ... leaveHandler(kind, name)
  * </pre>
  * A lock reads {@link #active()} once, when it is created, and keeps the result in a final field: when
- * witness is off that field is null and each hook costs one field read.
+ * witness is off that field is null and each hook costs one field read. The three acquisition hooks have
+ * variants taking and returning the caller's {@link ThreadState}, which a lock may keep (the fast path).
  *
  * <p>Under {@link Policy#THROW} a hook throws {@link WitnessException}: checkOrder before the lock is
- * taken, unlocked after the lock's own state was released (witness's record of it is gone too).
+ * taken, unlocked after the lock's own state was released (witness's record of it is gone too), and
+ * locked after a try before recording it (the lock then gives back what the try took).
  *
  * <p>Locking key: the order graph is guarded by its own monitor (see OrderGraph); per-thread state is
  * confined to its thread; listeners and allowances are copy-on-write lists.
