@@ -86,6 +86,9 @@ final class Checker {
             if (ts.pendingSite != null) {
                 ts.pendingSite = null; // left by an acquisition that never completed (interrupted)
             }
+            if (ts.retake != null) {
+                ts.retake = null; // a cv wait's retake on a validated chain: nothing left to skip later
+            }
             return ts;
         }
         ts.acquiring = ThreadState.CHECKED;
@@ -350,9 +353,6 @@ final class Checker {
 
     void sleeping(SleepKind kind, Object interlock) {
         ThreadState ts = state.get();
-        if (kind == SleepKind.CV_WAIT && interlock != null && ts.find(interlock) >= 0) {
-            ts.retake = interlock;
-        }
         if (ts.depth == 0 && ts.handlers == 0) {
             return;
         }
@@ -372,6 +372,11 @@ final class Checker {
                     detail + " in " + handler(ts)));
         }
         reporter.publish(out);
+    }
+
+    /** The calling thread's next acquisition of {@code interlock} retakes it after a cv wait. */
+    void retaking(Object interlock) {
+        state.get().retake = interlock;
     }
 
     void enterHandler(HandlerKind kind, String name) {
