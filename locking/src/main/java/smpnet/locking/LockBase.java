@@ -127,8 +127,21 @@ abstract class LockBase extends CacheLinePadded {
         if (HOOKS && w != null) keep(w.unlocked(wts, this, cls, exclusive));
     }
 
+    /** Before a contended acquisition blocks: a dead owner is reported first (it will never release). */
     final void witnessSleeping(smpnet.witness.SleepKind why) {
-        if (HOOKS && w != null) w.sleeping(why, null);
+        if (HOOKS && w != null) {
+            witnessDeadOwner();
+            w.sleeping(why, null);
+        }
+    }
+
+    /**
+     * A thread that ended holding this lock exclusively will never release it: witness reports it (once)
+     * before the caller waits for good. Java has no thread-exit hook, so the waiter is where it shows.
+     */
+    final void witnessDeadOwner() {
+        Thread o = owner;
+        if (HOOKS && w != null && o != null && !o.isAlive()) w.reportDeadThreads();
     }
 
     // ---- profiling of exclusive holds ----

@@ -24,10 +24,12 @@ import java.util.function.Consumer;
  *   handlers:          enterHandler(kind, name) ... leaveHandler(kind, name)
  * </pre>
  * A lock reads {@link #active()} once, when it is created, and keeps the result in a final field: when
- * witness is off that field is null and each hook costs one field read.
+ * witness is off that field is null and each hook costs one field read. The three acquisition hooks have
+ * variants taking and returning the caller's {@link ThreadState}, which a lock may keep (the fast path).
  *
  * <p>Under {@link Policy#THROW} a hook throws {@link WitnessException}: checkOrder before the lock is
- * taken, unlocked after the lock's own state was released (witness's record of it is gone too).
+ * taken, unlocked after the lock's own state was released (witness's record of it is gone too), and
+ * locked after a try before recording it (the lock then gives back what the try took).
  *
  * <p>Locking key: the order graph is guarded by its own monitor (see OrderGraph); per-thread state is
  * confined to its thread; listeners and allowances are copy-on-write lists.
@@ -246,6 +248,15 @@ public final class Witness {
     /** The current thread is about to block; {@code interlock} is the lock the wait releases, or null. */
     public void sleeping(SleepKind kind, Object interlock) {
         checker.sleeping(kind, interlock);
+    }
+
+    /**
+     * A condition-variable wait is about to take back {@code interlock}, which it released for the wait: the
+     * next acquisition of it by this thread is no new order and is not checked again (the wait was checked,
+     * by {@link #sleeping}). Without this, one wait with a spin lock held gave three reports.
+     */
+    public void retaking(Object interlock) {
+        checker.retaking(interlock);
     }
 
     /** The current thread enters an ithread/netisr/callout handler. */
