@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import smpnet.lectures.demo.Fairness;
+import smpnet.lectures.demo.MbufChains;
+import smpnet.lectures.demo.MbufHandoff;
 import smpnet.lectures.demo.Readers;
 import smpnet.lectures.demo.SleepRules;
 
@@ -19,7 +21,9 @@ public final class Demos {
     public static final Map<String, Demo> ALL = new TreeMap<>(Map.of(
             "sleep-rules", SleepRules::run,
             "fairness", Fairness::run,
-            "readers", Readers::run));
+            "readers", Readers::run,
+            "mbuf-chains", MbufChains::run,
+            "mbuf-handoff", MbufHandoff::run));
 
     private Demos() {}
 
