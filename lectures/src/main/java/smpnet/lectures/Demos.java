@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import smpnet.lectures.demo.Fairness;
 import smpnet.lectures.demo.MbufChains;
 import smpnet.lectures.demo.MbufHandoff;
+import smpnet.lectures.demo.NetisrPlacement;
 import smpnet.lectures.demo.Readers;
 import smpnet.lectures.demo.SleepRules;
 
@@ -23,7 +24,8 @@ public final class Demos {
             "fairness", Fairness::run,
             "readers", Readers::run,
             "mbuf-chains", MbufChains::run,
-            "mbuf-handoff", MbufHandoff::run));
+            "mbuf-handoff", MbufHandoff::run,
+            "netisr-placement", NetisrPlacement::run));
 
     private Demos() {}
 
