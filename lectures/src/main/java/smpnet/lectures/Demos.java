@@ -9,6 +9,7 @@ import smpnet.lectures.demo.MbufChains;
 import smpnet.lectures.demo.MbufHandoff;
 import smpnet.lectures.demo.NetisrPlacement;
 import smpnet.lectures.demo.Readers;
+import smpnet.lectures.demo.ThreadsOrEvents;
 import smpnet.lectures.demo.SleepRules;
 
 /** The lectures' runnable example programs, by the name {@code ./smpnet demo NAME} takes. */
@@ -25,7 +26,8 @@ public final class Demos {
             "readers", Readers::run,
             "mbuf-chains", MbufChains::run,
             "mbuf-handoff", MbufHandoff::run,
-            "netisr-placement", NetisrPlacement::run));
+            "netisr-placement", NetisrPlacement::run,
+            "threads-or-events", ThreadsOrEvents::run));
 
     private Demos() {}
 

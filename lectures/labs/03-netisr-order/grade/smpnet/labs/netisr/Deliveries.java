@@ -71,13 +71,10 @@ public final class Deliveries {
             int want = 1;
             for (Packet p : got) {
                 if (p.seq() != want) {
-                    Packet missing = new Packet(e.getKey(), want);
                     if (p.seq() < want) {
                         return p + " was delivered twice";
                     }
-                    return p + " was delivered before packet " + want + ": your dispatch does not keep source"
-                            + " order (packet " + want + " was queued on " + where(missing) + ", packet "
-                            + p.seq() + " on " + where(p) + ", and a worker does not wait for another)";
+                    return overtaken(got, new Packet(e.getKey(), want));
                 }
                 want++;
             }
@@ -87,6 +84,23 @@ public final class Deliveries {
             }
         }
         return null;
+    }
+
+    /**
+     * The sentence for {@code missing}, which packets of its source overtook: it names the lowest-numbered
+     * of them, which does not depend on how the workers' threads happened to interleave (every packet the
+     * grader let through while the older one was held is among them, whichever ran first).
+     */
+    private String overtaken(List<Packet> got, Packet missing) {
+        int at = got.indexOf(missing);
+        Packet first = got.subList(0, at < 0 ? got.size() : at).stream().filter(q -> q.seq() > missing.seq())
+                .min(java.util.Comparator.comparingInt(Packet::seq)).orElseThrow();
+        if (at < 0) {
+            return missing + " was never delivered (it was queued on " + where(missing) + ")";
+        }
+        return first + " was delivered before packet " + missing.seq() + ": your dispatch does not keep source"
+                + " order (packet " + missing.seq() + " was queued on " + where(missing) + ", packet "
+                + first.seq() + " on " + where(first) + ", and a worker does not wait for another)";
     }
 
     private String where(Packet p) {
