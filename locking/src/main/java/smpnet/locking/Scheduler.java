@@ -2,7 +2,8 @@ package smpnet.locking;
 
 /**
  * The scheduling seam (DESIGN.md): every wait, worker start, clock read and timer of smpnet goes through
- * one Scheduler, so the same stack code runs on free threads or under a deterministic scheduler.
+ * one Scheduler, so the same stack code runs on free threads ({@link FreeScheduler}) or under the seeded
+ * {@link DeterministicScheduler}.
  *
  * <p>Scheduling points, where a deterministic scheduler may switch threads, are: after every lock
  * acquisition and release ({@link #schedulingPoint()}), every {@link #park}/{@link #parkNanos}, every

@@ -3,9 +3,10 @@ package smpnet.stack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.stack.dev.Loopback;
 import smpnet.stack.dev.NicConfig;
@@ -85,7 +86,12 @@ public final class Stack implements AutoCloseable {
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
     private volatile boolean started;
-    private final Set<UdpSocket> sockets = ConcurrentHashMap.newKeySet();
+    /**
+     * Open sockets, in the order they were opened, so {@link #close()} closes them in an order that does not
+     * depend on identity hash codes (a deterministic run replays it). Guarded by its own monitor, held for no
+     * scheduling point.
+     */
+    private final Set<UdpSocket> sockets = Collections.synchronizedSet(new LinkedHashSet<>());
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -105,7 +111,7 @@ public final class Stack implements AutoCloseable {
                 1, Integer.MAX_VALUE, 2 * 1024 * 1024);
         HostSysctls.register(sysctl, config, netisr, arp, ip, udp);
         this.lo0 = new Loopback("lo0", 1, locks);
-        attachInterface(lo0, "127.0.0.1/8", null);
+        attachInterface(lo0, IfAddress.parse("127.0.0.1/8"), null);
     }
 
     /** A new host, configured but not started. */
@@ -144,13 +150,12 @@ public final class Stack implements AutoCloseable {
     /** Attaches an Ethernet interface built elsewhere with address {@code cidr}; adds the connected route. */
     public void attach(Ifnet ifp, String cidr) {
         IfAddress a = IfAddress.parse(cidr);
-        attachInterface(ifp, cidr, new ArpTable(arp, ifp, a.address()));
+        attachInterface(ifp, a, new ArpTable(arp, ifp, a.address()));
     }
 
     /** ether_ifattach and in_control(SIOCAIFADDR) in one: the interface, its ARP table, its address and route. */
-    private void attachInterface(Ifnet ifp, String cidr, ArpTable arpTable) {
+    private void attachInterface(Ifnet ifp, IfAddress a, ArpTable arpTable) {
         if (started) throw new IllegalStateException("attach interfaces before start()");
-        IfAddress a = IfAddress.parse(cidr);
         ifnets.add(ifp);
         ifp.attach(ether, arpTable);
         interfaces.add(ip.attach(new IpInterface(ifp, a.address(), a.prefixLength())));
@@ -277,15 +282,19 @@ public final class Stack implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (UdpSocket s : List.copyOf(sockets)) s.close();
+        List<UdpSocket> open;
+        synchronized (sockets) { open = List.copyOf(sockets); }
+        for (UdpSocket s : open) s.close();
         for (IpInterface i : interfaces) i.ifnet().stop();
         netisr.stop();
         for (IpInterface i : interfaces) if (i.arp() != null) i.arp().drain();
         ip.input().drainReassembly();
-        synchronized (captures) {
-            for (PcapWriter w : captures) w.close();
+        List<PcapWriter> writers;
+        synchronized (captures) { // a Java monitor: never held across a lock of ours (a scheduling point)
+            writers = List.copyOf(captures);
             captures.clear();
         }
+        for (PcapWriter w : writers) w.close();
     }
 
     @Override public String toString() { return "host " + config.name() + " (" + config.mode() + ")"; }

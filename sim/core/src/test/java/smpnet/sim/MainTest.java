@@ -52,6 +52,27 @@ class MainTest {
     }
 
     @Test
+    void seededRunsAScenarioFromItsSeedAndRejectsBadOptions() {
+        assertEquals(0, run("seeded", "--scenario", "planted-lor", "--seed", "1"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("seeded run: scenario planted-lor ("), text);
+        assertTrue(text.contains("\nseed 1: ok, "), text);
+        assertEquals(2, run("seeded", "--scenario", "tcp-bulk"));
+        assertTrue(err().startsWith("smpnet: unknown scenario: tcp-bulk (one of hosts, udp-blast, udp-rpc, planted-lor)\n"), err());
+        assertEquals(2, run("seeded-cost", "--mode", "coarse"));
+        assertTrue(err().contains("smpnet: --mode must be fine, giant or giant-over-fine, not 'coarse'\n"), err());
+    }
+
+    @Test
+    void helpListsTheSeededCommandsAndScenarios() {
+        assertEquals(0, run("--help"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("  seeded        a scenario run deterministically"), text);
+        assertTrue(text.contains("udp-rpc      timer-bound: 100 requests"), text);
+        assertTrue(text.contains("  seeded-cost   the cost of deterministic mode"), text);
+    }
+
+    @Test
     void badValueNamesTheOptionAndTheRange() {
         assertEquals(2, run("bench-udp", "--payloads", "64,9000"));
         assertEquals("smpnet: --payloads must be between 16 and 1472, not 9000\nTry './smpnet run --help'.\n", err());
