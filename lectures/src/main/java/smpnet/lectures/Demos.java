@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import smpnet.lectures.demo.Fairness;
+import smpnet.lectures.demo.MbufChains;
+import smpnet.lectures.demo.MbufHandoff;
+import smpnet.lectures.demo.NetisrPlacement;
 import smpnet.lectures.demo.Readers;
+import smpnet.lectures.demo.ThreadsOrEvents;
 import smpnet.lectures.demo.SleepRules;
 
 /** The lectures' runnable example programs, by the name {@code ./smpnet demo NAME} takes. */
@@ -19,7 +23,11 @@ public final class Demos {
     public static final Map<String, Demo> ALL = new TreeMap<>(Map.of(
             "sleep-rules", SleepRules::run,
             "fairness", Fairness::run,
-            "readers", Readers::run));
+            "readers", Readers::run,
+            "mbuf-chains", MbufChains::run,
+            "mbuf-handoff", MbufHandoff::run,
+            "netisr-placement", NetisrPlacement::run,
+            "threads-or-events", ThreadsOrEvents::run));
 
     private Demos() {}
 
