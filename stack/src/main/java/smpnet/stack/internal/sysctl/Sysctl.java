@@ -82,7 +82,7 @@ public final class Sysctl {
     }
 
     private Oid oid(String name) {
-        Oid o = oids.get(name);
+        Oid o = oids.get(java.util.Objects.requireNonNull(name, "sysctl name"));
         if (o == null) throw new IllegalArgumentException("unknown sysctl " + name);
         return o;
     }
