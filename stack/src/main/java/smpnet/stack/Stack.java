@@ -183,6 +183,7 @@ public final class Stack implements AutoCloseable {
 
     /** Captures every frame {@code ifp} sends and receives into a pcap file, closed by {@link #close()}. */
     public void capture(Ifnet ifp, Path file) {
+        ensureOpen(); // a closed host would never close the file
         PcapWriter w = PcapWriter.create(file, PcapWriter.LINKTYPE_ETHERNET);
         synchronized (captures) {
             captures.add(w);

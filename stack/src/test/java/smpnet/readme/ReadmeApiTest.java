@@ -240,6 +240,12 @@ class ReadmeApiTest {
                 () -> a.addRoute("0.0.0.0/0", "10.9.0.1")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> a.addRoute("0.0.0.0/0", "10.0.0"));
         assertThrows(IllegalArgumentException.class, () -> a.ping("10.0.0", 1, Duration.ZERO, Duration.ZERO));
+        assertEquals("ping data bytes 7: need 8 to 65507", assertThrows(IllegalArgumentException.class,
+                () -> a.ping("10.0.0.1", 1, 7, Duration.ZERO, Duration.ZERO)).getMessage());
+        assertEquals("ping count -1 is negative", assertThrows(IllegalArgumentException.class,
+                () -> a.ping("10.0.0.1", -1, Duration.ZERO, Duration.ZERO)).getMessage());
+        assertEquals("timeout", assertThrows(NullPointerException.class,
+                () -> a.ping("10.0.0.1", 1, Duration.ZERO, null)).getMessage());
         a.start();
         assertEquals("host a already started", assertThrows(IllegalStateException.class, a::start).getMessage());
         IllegalStateException late = assertThrows(IllegalStateException.class,
@@ -250,6 +256,8 @@ class ReadmeApiTest {
         a.close(); // closing twice is harmless
         assertEquals("host a is closed", assertThrows(IllegalStateException.class, a::openUdp).getMessage());
         assertEquals("host a is closed", assertThrows(IllegalStateException.class, a::start).getMessage());
+        assertEquals("host a is closed", assertThrows(IllegalStateException.class,
+                () -> a.capture(em0, Path.of("never.pcap"))).getMessage());
         assertEquals("host a is closed", assertThrows(IllegalStateException.class,
                 () -> a.ping("10.0.0.1", 1, Duration.ZERO, Duration.ZERO)).getMessage());
     }
@@ -267,6 +275,10 @@ class ReadmeApiTest {
             assertEquals(50000, s.localAddress().getPort());
             assertThrows(BindException.class, () -> a.openUdp().bind(0));
         }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.sysctl("net.inet.ip.portrange.first", 50001));
+        assertTrue(e.getMessage().startsWith("sysctl net.inet.ip.portrange.first"), e.getMessage());
+        assertEquals(50000, a.sysctl("net.inet.ip.portrange.first"));
     }
 
     @Test void badAddressStringsAreRefusedNamingThem() {
@@ -280,6 +292,29 @@ class ReadmeApiTest {
         }
         assertEquals("not an IPv4 address: 10.0.0.1.", assertThrows(IllegalArgumentException.class,
                 () -> a.ping("10.0.0.1.", 1, Duration.ZERO, Duration.ZERO)).getMessage());
+    }
+
+    @Test void aNicTakesOneCableAtATime() {
+        a = Stack.create(StackConfig.defaults("a"));
+        b = Stack.create(StackConfig.defaults("b"));
+        SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(1));
+        SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(1));
+        SimNic nc = b.addNic("em1", "10.0.1.2/24", NicConfig.of(1));
+        assertEquals("cannot connect em0 to itself",
+                assertThrows(IllegalArgumentException.class, () -> Wire.connect(na, na)).getMessage());
+        Wire w = Wire.connect(na, nb);
+        assertEquals("em0 is already connected; disconnect it first",
+                assertThrows(IllegalStateException.class, () -> Wire.connect(nc, na)).getMessage());
+        w.disconnect();
+        Wire.connect(nc, na);
+    }
+
+    @Test void aCaptureThatCannotBeWrittenNamesItsFile(@TempDir Path dir) {
+        a = Stack.create(StackConfig.defaults("a"));
+        SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(1));
+        Path bad = dir.resolve("no-such-dir").resolve("a.pcap");
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () -> a.capture(na, bad));
+        assertEquals("cannot create capture " + bad, e.getMessage());
     }
 
     @Test void aHostClosedWithoutStartingFreesWhatItHolds() throws Exception {
