@@ -228,6 +228,12 @@ class ReadmeApiTest {
     }
 
     @Test void wrongHostUseFailsAtOnceNamingTheProblem() {
+        assertEquals("host name required",
+                assertThrows(IllegalArgumentException.class, () -> StackConfig.defaults("")).getMessage());
+        assertEquals("mode", assertThrows(NullPointerException.class,
+                () -> StackConfig.defaults("a").withMode(null)).getMessage());
+        assertEquals("workers must be >= 1: 0", assertThrows(IllegalArgumentException.class,
+                () -> StackConfig.defaults("a").withNetisr(0, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE)).getMessage());
         a = Stack.create(StackConfig.defaults("a"));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> a.addNic("em0", "10.0.0.300/24", NicConfig.of(1)));
