@@ -34,6 +34,7 @@ import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.Ping;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.stats.IcmpStat;
+import smpnet.stack.stats.IpStat;
 import smpnet.stack.stats.UdpStat;
 
 /**
@@ -207,6 +208,35 @@ class ReadmeApiTest {
             rx.setReceiveTimeout(Duration.ofMillis(30));
             assertEquals("Receive timed out", assertThrows(SocketTimeoutException.class, rx::receiveFrom).getMessage());
         }
+    }
+
+    @Test void theLargestDatagramsArriveWhole() throws Exception {
+        twoHosts(null);
+        try (UdpSocket rx = b.openUdp().bind(5000).setReceiveTimeout(WAIT).setReceiveBuffer(200_000, 1);
+             UdpSocket tx = a.openUdp()) {
+            byte[] dflt = pattern(9216);
+            tx.sendTo(dflt, B5000); // net.inet.udp.maxdgram exactly: sent, in 7 fragments
+            assertArrayEquals(dflt, rx.receiveFrom().data());
+            tx.setMaxDatagram(65507);
+            byte[] max = pattern(65507); // UDP's largest over IPv4: 45 fragments of a 1500-byte MTU
+            tx.sendTo(max, B5000);
+            // b takes at most net.inet.ip.maxfragsperpacket (16) fragments of one datagram: it never arrives,
+            // and the fragments beyond the limit are counted as dropped.
+            rx.setReceiveTimeout(Duration.ofMillis(300));
+            assertThrows(SocketTimeoutException.class, rx::receiveFrom);
+            assertEquals(7 + 45, b.ipStats().get(IpStat.FRAGMENTS_RECEIVED), b.netstat());
+            assertTrue(b.ipStats().get(IpStat.FRAGMENTS_DROPPED) >= 45 - 16, b.netstat());
+            b.sysctl("net.inet.ip.maxfragsperpacket", 64);
+            tx.sendTo(max, B5000);
+            rx.setReceiveTimeout(WAIT);
+            assertArrayEquals(max, rx.receiveFrom().data());
+        }
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] d = new byte[n];
+        for (int i = 0; i < n; i++) d[i] = (byte) (i * 31 + (i >> 8));
+        return d;
     }
 
     @Test void eventQueueReportsAReadableSocket() throws Exception {
