@@ -58,7 +58,8 @@ import smpnet.stack.stats.UdpStat;
  * }</pre>
  *
  * <p>Life cycle: configure (add interfaces and routes), {@link #start()}, use, {@link #close()}. Interfaces
- * and routes may be added only before start; {@link #sysctl(String, long) sysctl} settings at any time.
+ * and routes may be added only before start, which comes once; a closed host refuses sockets, pings and a
+ * start, and closing it again does nothing; {@link #sysctl(String, long) sysctl} settings at any time.
  * Nothing of one host is locked by a thread of another: hosts meet only through wires, which enqueue onto
  * the peer NIC's ring.
  */
@@ -86,6 +87,7 @@ public final class Stack implements AutoCloseable {
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
     private volatile boolean started;
+    private volatile boolean closed;
     /**
      * Open sockets, in the order they were opened, so {@link #close()} closes them in an order that does not
      * depend on identity hash codes (a deterministic run replays it). Guarded by its own monitor, held for no
@@ -140,10 +142,12 @@ public final class Stack implements AutoCloseable {
 
     /** As {@link #addNic(String, String, NicConfig)} with the given MTU. */
     public SimNic addNic(String name, String cidr, NicConfig nicConfig, int mtu) {
+        IfAddress a = IfAddress.parse(cidr); // a bad address or a late call takes no index and builds no NIC
+        ensureConfiguring("attach interfaces");
         int index = ifnets.next();
         MacAddress mac = MacAddress.local(hostNumber << 8 | (index - 1));
         SimNic nic = new SimNic(name, index, mac, mtu, nicConfig.withCpus(config.cpus()), locks, alloc);
-        attach(nic, cidr);
+        attachInterface(nic, a, new ArpTable(arp, nic, a.address()));
         return nic;
     }
 
@@ -155,7 +159,7 @@ public final class Stack implements AutoCloseable {
 
     /** ether_ifattach and in_control(SIOCAIFADDR) in one: the interface, its ARP table, its address and route. */
     private void attachInterface(Ifnet ifp, IfAddress a, ArpTable arpTable) {
-        if (started) throw new IllegalStateException("attach interfaces before start()");
+        ensureConfiguring("attach interfaces");
         ifnets.add(ifp);
         ifp.attach(ether, arpTable);
         interfaces.add(ip.attach(new IpInterface(ifp, a.address(), a.prefixLength())));
@@ -163,6 +167,7 @@ public final class Stack implements AutoCloseable {
 
     /** Adds a route: {@code cidr} ("0.0.0.0/0" for the default) via {@code gateway} ("10.0.0.254"). */
     public void addRoute(String cidr, String gateway) {
+        ensureConfiguring("add routes");
         IfAddress dst = IfAddress.parse(cidr);
         int gw = Ipv4Header.parseAddress(gateway);
         IpInterface out = null;
@@ -178,6 +183,7 @@ public final class Stack implements AutoCloseable {
 
     /** Captures every frame {@code ifp} sends and receives into a pcap file, closed by {@link #close()}. */
     public void capture(Ifnet ifp, Path file) {
+        ensureOpen(); // a closed host would never close the file
         PcapWriter w = PcapWriter.create(file, PcapWriter.LINKTYPE_ETHERNET);
         synchronized (captures) {
             captures.add(w);
@@ -185,9 +191,24 @@ public final class Stack implements AutoCloseable {
         ifp.setCapture(w);
     }
 
-    /** Starts netisr and every interface. */
+    /** Refuses configuration once the host has started (or closed), naming what was tried. */
+    private void ensureConfiguring(String what) {
+        if (started || closed) throw new IllegalStateException(what + " before start(): host " + name() + " has "
+                + (closed ? "closed" : "started"));
+    }
+
+    /** Refuses use of a closed host. */
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("host " + name() + " is closed");
+    }
+
+    /** Starts netisr and every interface; once only, and not after {@link #close()}. */
     public void start() {
-        started = true;
+        synchronized (this) { // the start/close monitor, held for no scheduling point
+            ensureOpen();
+            if (started) throw new IllegalStateException("host " + name() + " already started");
+            started = true;
+        }
         netisr.start();
         for (IpInterface i : interfaces) i.ifnet().start();
     }
@@ -213,6 +234,7 @@ public final class Stack implements AutoCloseable {
 
     /** A new, unbound UDP socket; {@link #close()} closes it if the application did not. */
     public UdpSocket openUdp() {
+        ensureOpen();
         UdpSocket s = new UdpSocket(udp, locks, alloc, config.scheduler(), (int) udpRecvSpace.get(),
                 (int) udpMaxDatagram.get(), maxSockBuf, sockets::remove);
         sockets.add(s);
@@ -232,7 +254,10 @@ public final class Stack implements AutoCloseable {
     }
 
     /** A ping session to configure (TTL, DF) before {@link Ping#run}. */
-    public Ping newPing() { return new Ping(icmp, locks, config.scheduler()); }
+    public Ping newPing() {
+        ensureOpen();
+        return new Ping(icmp, locks, config.scheduler());
+    }
 
     // ---- statistics -----------------------------------------------------------------------------------
 
@@ -282,6 +307,10 @@ public final class Stack implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) { // the start/close monitor, held for no scheduling point
+            if (closed) return;
+            closed = true;
+        }
         List<UdpSocket> open;
         synchronized (sockets) { open = List.copyOf(sockets); }
         for (UdpSocket s : open) s.close();

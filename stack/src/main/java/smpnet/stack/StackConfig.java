@@ -28,6 +28,11 @@ public record StackConfig(String name, LockMode mode, NetisrConfig netisr, int c
     public StackConfig {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("host name required");
         if (cpus < 1) throw new IllegalArgumentException("cpus " + cpus);
+        java.util.Objects.requireNonNull(mode, "mode");
+        java.util.Objects.requireNonNull(netisr, "netisr");
+        java.util.Objects.requireNonNull(arp, "arp");
+        java.util.Objects.requireNonNull(reassembly, "reassembly");
+        java.util.Objects.requireNonNull(scheduler, "scheduler");
     }
 
     /** Fine-grained locking, one netisr worker with direct dispatch and source placement, no forwarding. */

@@ -72,7 +72,8 @@ class SysctlTest {
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.ip.forwarding", 2)).getMessage());
             assertEquals("sysctl net.inet.ip.portrange.first: 0 is outside [1, 65535]",
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.ip.portrange.first", 0)).getMessage());
-            assertEquals("ephemeral port range 60000..50000: need 1 <= first <= last <= 65535",
+            assertEquals("sysctl net.inet.ip.portrange.first: ephemeral port range 60000..50000: need 1 <= first <= last"
+                            + " <= 65535",
                     assertThrows(IllegalArgumentException.class, () -> {
                         s.sysctl("net.inet.ip.portrange.last", 50000);
                         s.sysctl("net.inet.ip.portrange.first", 60000);

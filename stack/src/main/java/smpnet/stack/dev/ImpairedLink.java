@@ -121,6 +121,7 @@ public final class ImpairedLink {
 
     /** Connects {@code a} and {@code b}; keeps a record of the first {@code recordFrames} frames each way. */
     public static ImpairedLink connect(SimNic a, SimNic b, Impairments aToB, Impairments bToA, long seed, int recordFrames) {
+        SimNic.checkPluggable(a, b);
         ImpairedLink l = new ImpairedLink(a, b, aToB, bToA, seed, recordFrames);
         a.attachLink(l.ab::carry);
         b.attachLink(l.ba::carry);

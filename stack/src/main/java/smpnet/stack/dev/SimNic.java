@@ -55,6 +55,17 @@ public final class SimNic extends Ifnet {
     public void attachLink(Link l) { this.link = l; }
 
     /**
+     * What {@link Wire} and {@link ImpairedLink} check before they plug two NICs together: two distinct NICs,
+     * neither already on a link (a second cable would silently take the first one's frames).
+     */
+    static void checkPluggable(SimNic a, SimNic b) {
+        if (a == b) throw new IllegalArgumentException("cannot connect " + a.name() + " to itself");
+        for (SimNic n : new SimNic[] {a, b}) {
+            if (n.link != null) throw new IllegalStateException(n.name() + " is already connected; disconnect it first");
+        }
+    }
+
+    /**
      * Makes RX queue {@code queue}'s ithread synthesise its frames with {@code g} instead of draining its
      * ring (benchmarks; set before {@link #start()}).
      */

@@ -32,6 +32,7 @@ public final class Wire {
     public static Wire connect(SimNic a, SimNic b) { return connect(a, b, MbufTransfer.COPY); }
 
     public static Wire connect(SimNic a, SimNic b, MbufTransfer transfer) {
+        SimNic.checkPluggable(a, b);
         Wire w = new Wire(a, b, transfer);
         a.attachLink(frame -> w.carry(frame, b, A_TO_B));
         b.attachLink(frame -> w.carry(frame, a, B_TO_A));

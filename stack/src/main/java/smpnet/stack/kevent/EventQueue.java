@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import smpnet.locking.CondVar;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Mutex;
@@ -42,6 +43,7 @@ public final class EventQueue {
      * registration of the same source. {@code attachment} comes back with its events.
      */
     public void register(Pollable source, int interest, boolean edgeTriggered, Object attachment) {
+        Objects.requireNonNull(source, "source");
         Registration r = new Registration(source, interest | ERROR, edgeTriggered, attachment);
         Registration old;
         lock.lock();
@@ -77,9 +79,10 @@ public final class EventQueue {
 
     /**
      * Waits until at least one registered socket is ready or {@code timeout} passes (zero: do not wait),
-     * and returns up to {@code max} events.
+     * and returns up to {@code max} events ({@code max} below 1 is an {@link IllegalArgumentException}).
      */
     public List<Event> poll(int max, Duration timeout) {
+        if (max < 1) throw new IllegalArgumentException("poll for " + max + " events: at least 1");
         long deadline = Scheduler.current().nanoTime() + timeout.toNanos();
         List<Event> out = new ArrayList<>();
         lock.lock();

@@ -13,7 +13,11 @@ public record IfAddress(int address, int prefixLength) {
     public static IfAddress parse(String s) {
         int slash = s.indexOf('/');
         if (slash < 0) throw new IllegalArgumentException("no prefix length: " + s);
-        return new IfAddress(parseIpv4(s.substring(0, slash)), Integer.parseInt(s.substring(slash + 1)));
+        String len = s.substring(slash + 1);
+        if (len.isEmpty() || len.length() > 2 || !len.chars().allMatch(Character::isDigit) || Integer.parseInt(len) > 32) {
+            throw new IllegalArgumentException("not a prefix length (0 to 32): " + s);
+        }
+        return new IfAddress(parseIpv4(s.substring(0, slash)), Integer.parseInt(len));
     }
 
     /** The network mask (0xffffff00 for /24). */
@@ -22,18 +26,8 @@ public record IfAddress(int address, int prefixLength) {
     /** The subnet's broadcast address. */
     public int broadcast() { return address | ~netmask(); }
 
-    /** Parses a dotted quad. */
-    public static int parseIpv4(String s) {
-        String[] p = s.split("\\.");
-        if (p.length != 4) throw new IllegalArgumentException("not an IPv4 address: " + s);
-        int v = 0;
-        for (String part : p) {
-            int b = Integer.parseInt(part);
-            if (b < 0 || b > 255) throw new IllegalArgumentException("not an IPv4 address: " + s);
-            v = (v << 8) | b;
-        }
-        return v;
-    }
+    /** Parses a dotted quad; anything else is an {@link IllegalArgumentException} naming it. */
+    public static int parseIpv4(String s) { return smpnet.stack.internal.wire.Ipv4Header.parseAddress(s); }
 
     /** Formats a 32-bit address as a dotted quad. */
     public static String formatIpv4(int a) {

@@ -89,7 +89,12 @@ public final class Ping {
      * waiting up to {@code timeout} for each reply and at least {@code interval} between requests.
      */
     public Result run(int dst, int count, int dataBytes, Duration interval, Duration timeout) {
-        if (dataBytes < STAMP || dataBytes > 65507) throw new IllegalArgumentException("data bytes " + dataBytes);
+        if (dataBytes < STAMP || dataBytes > 65507) {
+            throw new IllegalArgumentException("ping data bytes " + dataBytes + ": need " + STAMP + " to 65507");
+        }
+        if (count < 0) throw new IllegalArgumentException("ping count " + count + " is negative");
+        java.util.Objects.requireNonNull(interval, "interval");
+        java.util.Objects.requireNonNull(timeout, "timeout");
         int id = NEXT_ID.getAndIncrement() & 0xffff;
         Listener listener = new Listener();
         while (!icmp.openSession(id, listener)) id = NEXT_ID.getAndIncrement() & 0xffff;

@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.function.Consumer;
 import smpnet.locking.Scheduler;
 import smpnet.stack.internal.sysctl.Sysctl;
@@ -62,8 +63,13 @@ public final class UdpSocket extends Socket {
         return this;
     }
 
-    /** How long a blocking receive waits before {@link SocketTimeoutException}; zero waits forever. */
+    /**
+     * How long a blocking receive waits before {@link SocketTimeoutException}; zero waits forever, and a
+     * negative timeout is an {@link IllegalArgumentException}.
+     */
     public UdpSocket setReceiveTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative receive timeout: " + timeout);
         setReceiveTimeoutNanos(timeout.toNanos());
         return this;
     }
@@ -85,8 +91,13 @@ public final class UdpSocket extends Socket {
 
     // ---- bind, connect, close -------------------------------------------------------------------------
 
-    /** Binds to {@code local} (address 0.0.0.0: any; port 0: ephemeral). */
+    /**
+     * Binds to {@code local} (address 0.0.0.0: any; port 0: ephemeral; null, as for {@code DatagramChannel}:
+     * any address and an ephemeral port). A port in use is a {@link BindException}; binding twice a
+     * {@link SocketException}.
+     */
     public UdpSocket bind(InetSocketAddress local) throws IOException {
+        if (local == null) local = new InetSocketAddress(0);
         ensureOpen();
         if (udp.localPort(pcb) != 0) throw new SocketException("Socket is already bound");
         int port;
@@ -103,10 +114,11 @@ public final class UdpSocket extends Socket {
     }
 
     /** Binds to {@code port} on every address. */
-    public UdpSocket bind(int port) throws IOException { return bind(new InetSocketAddress(port == 0 ? 0 : port)); }
+    public UdpSocket bind(int port) throws IOException { return bind(new InetSocketAddress(port)); }
 
     /** Fixes the peer: send() goes there, and only its datagrams are received (plus errors it causes). */
     public UdpSocket connect(InetSocketAddress remote) throws IOException {
+        Objects.requireNonNull(remote, "remote address");
         ensureOpen();
         Udp.SendResult r;
         locks.enterEntryPoint();
@@ -139,16 +151,19 @@ public final class UdpSocket extends Socket {
     // ---- send -----------------------------------------------------------------------------------------
 
     /** Sends {@code data} to the connected peer. */
-    public void send(byte[] data) throws IOException { sendTo(data, 0, data.length, null); }
+    public void send(byte[] data) throws IOException { sendTo(Objects.requireNonNull(data, "data"), 0, data.length, null); }
 
     /** Sends {@code data} to {@code target}. */
-    public void sendTo(byte[] data, InetSocketAddress target) throws IOException { sendTo(data, 0, data.length, target); }
+    public void sendTo(byte[] data, InetSocketAddress target) throws IOException {
+        sendTo(Objects.requireNonNull(data, "data"), 0, data.length, target);
+    }
 
     /**
      * Sends {@code len} bytes of {@code data} from {@code off} as one datagram to {@code target} (null: the
      * connected peer). A datagram the network then loses is not an error: UDP promises no delivery.
      */
     public void sendTo(byte[] data, int off, int len, InetSocketAddress target) throws IOException {
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(data, "data").length);
         ensureOpen();
         if (len > sendHighWatermark()) throw new SocketException("Message too long");
         int faddr = target == null ? 0 : Addresses.toInt(target);
@@ -211,14 +226,14 @@ public final class UdpSocket extends Socket {
      * Receives one datagram into {@code buf}, returning its length; bytes beyond {@code buf.length} are
      * discarded, as recv(2) truncates. Returns -1 if non-blocking and none is queued.
      */
-    public int receive(byte[] buf) throws IOException { return receive(buf, 0, buf.length); }
+    public int receive(byte[] buf) throws IOException { return receive(buf, 0, Objects.requireNonNull(buf, "buf").length); }
 
     /**
      * As {@link #receive(byte[])}, into {@code buf[off..off+len)}: at most {@code len} bytes are copied; the
      * datagram's whole length is returned.
      */
     public int receive(byte[] buf, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(buf, "buf").length);
         SockBuf.Datagram d = take();
         if (d == null) return -1;
         try {

@@ -65,7 +65,11 @@ public final class Sysctl {
             throw new IllegalArgumentException("sysctl " + name + ": " + value + " is outside [" + o.min() + ", "
                     + o.max() + "]");
         }
-        o.set().accept(value);
+        try {
+            o.set().accept(value);
+        } catch (IllegalArgumentException refused) { // the owner's own rule (first <= last, ...): name the setting
+            throw new IllegalArgumentException("sysctl " + name + ": " + refused.getMessage(), refused);
+        }
     }
 
     /** Every name, sorted. */
@@ -82,7 +86,7 @@ public final class Sysctl {
     }
 
     private Oid oid(String name) {
-        Oid o = oids.get(name);
+        Oid o = oids.get(java.util.Objects.requireNonNull(name, "sysctl name"));
         if (o == null) throw new IllegalArgumentException("unknown sysctl " + name);
         return o;
     }

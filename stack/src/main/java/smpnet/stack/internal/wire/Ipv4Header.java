@@ -136,7 +136,7 @@ public final class Ipv4Header {
         for (String part : p) {
             int v;
             try {
-                v = Integer.parseInt(part);
+                v = part.chars().allMatch(Character::isDigit) ? Integer.parseInt(part) : -1;
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not an IPv4 address: " + dotted, e);
             }
