@@ -1,0 +1,188 @@
+package smpnet.witness.agent;
+
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import smpnet.witness.LockClass;
+import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
+import smpnet.witness.WitnessException;
+
+/**
+ * What rewritten bytecode calls (see {@link LockRewriter}): every hook tells witness what the instruction
+ * it stands next to does, following witness's hook contract. Public only because classes of every package
+ * call it; not an API.
+ *
+ * <p>A monitor is checked before {@code monitorenter} (so a reversal is reported before the thread can
+ * block) and recorded after it; its release is recorded before {@code monitorexit}. A release hook never
+ * throws, whatever the policy: a {@code monitorexit} that failed would leave the monitor held, and javac's
+ * handler around it would run it again.
+ *
+ * <p>Locking key: no state of its own; {@link #install} publishes the two fields once, before any class is
+ * rewritten.
+ */
+public final class Hooks {
+    private static Witness witness;
+    private static LockNames names;
+
+    private Hooks() {}
+
+    static void install(Witness w, LockNames n) {
+        witness = w;
+        names = n;
+    }
+
+    // ---- monitors ----
+
+    public static void monitorEnter(Object o, String hint) {
+        if (o != null) {
+            witness.checkOrder(o, names.monitor(o, hint), true, false);
+        }
+    }
+
+    public static void monitorEntered(Object o, String hint) {
+        witness.locked(o, names.monitor(o, hint), true, false);
+    }
+
+    public static void monitorExit(Object o, String hint) {
+        if (o != null) {
+            LockClass c = names.monitor(o, hint);
+            try {
+                witness.unlocked(o, c, true);
+            } catch (WitnessException e) {
+                // recorded and told to the listeners already; the monitor must still be released
+            }
+        }
+    }
+
+    /**
+     * A synchronized method was entered: the JVM took the monitor before any code of the method ran, so it
+     * is checked and recorded at once, and cannot be refused (a throw here would skip the exit hook).
+     */
+    public static void synchronizedEntered(Object o) {
+        LockClass c = names.monitor(o, null);
+        try {
+            witness.checkOrder(o, c, true, false);
+        } catch (WitnessException e) {
+            // recorded and told to the listeners already
+        }
+        witness.locked(o, c, true, false);
+    }
+
+    public static void synchronizedExited(Object o) {
+        monitorExit(o, null);
+    }
+
+    /** The object a rewritten allocation just constructed, before it is stored or used. */
+    public static void allocated(Object o, String name) {
+        names.allocated(o, name);
+    }
+
+    // ---- sleeping ----
+
+    public static void waitOn(Object o) throws InterruptedException {
+        witness.sleeping(SleepKind.CV_WAIT, o);
+        o.wait();
+    }
+
+    public static void waitOn(Object o, long ms) throws InterruptedException {
+        witness.sleeping(SleepKind.CV_WAIT, o);
+        o.wait(ms);
+    }
+
+    public static void waitOn(Object o, long ms, int ns) throws InterruptedException {
+        witness.sleeping(SleepKind.CV_WAIT, o);
+        o.wait(ms, ns);
+    }
+
+    /** Before Thread.sleep or LockSupport.park*: a sleep that releases nothing. */
+    public static void sleeping() {
+        witness.sleeping(SleepKind.PARK, null);
+    }
+
+    // ---- java.util.concurrent.locks ----
+
+    public static void lock(Lock l, String hint) {
+        LockNames.Named n = names.lock(l, hint);
+        witness.checkOrder(n.identity(), n.cls(), n.exclusive(), false);
+        l.lock();
+        witness.locked(n.identity(), n.cls(), n.exclusive(), false);
+    }
+
+    public static void lockInterruptibly(Lock l, String hint) throws InterruptedException {
+        LockNames.Named n = names.lock(l, hint);
+        witness.checkOrder(n.identity(), n.cls(), n.exclusive(), false);
+        l.lockInterruptibly();
+        witness.locked(n.identity(), n.cls(), n.exclusive(), false);
+    }
+
+    /** An untimed try never waits: not checked against the held locks, recorded if it succeeded. */
+    public static boolean tryLock(Lock l, String hint) {
+        boolean ok = l.tryLock();
+        if (ok) {
+            LockNames.Named n = names.lock(l, hint);
+            witness.locked(n.identity(), n.cls(), n.exclusive(), true);
+        }
+        return ok;
+    }
+
+    /** A timed try may wait: checked like a blocking acquisition. */
+    public static boolean tryLock(Lock l, long time, TimeUnit unit, String hint) throws InterruptedException {
+        LockNames.Named n = names.lock(l, hint);
+        witness.checkOrder(n.identity(), n.cls(), n.exclusive(), false);
+        boolean ok = l.tryLock(time, unit);
+        if (ok) {
+            witness.locked(n.identity(), n.cls(), n.exclusive(), false);
+        }
+        return ok;
+    }
+
+    public static void unlock(Lock l, String hint) {
+        LockNames.Named n = names.lock(l, hint);
+        l.unlock(); // first: an unlock of a lock not held throws IllegalMonitorStateException as it always did
+        try {
+            witness.unlocked(n.identity(), n.cls(), n.exclusive());
+        } catch (WitnessException e) {
+            // recorded and told to the listeners already; the lock is released
+        }
+    }
+
+    public static Condition newCondition(Lock l, String hint) {
+        Condition c = l.newCondition();
+        names.condition(c, names.lock(l, hint).identity());
+        return c;
+    }
+
+    private static void awaiting(Condition c) {
+        Object interlock = names.conditionLock(c);
+        if (interlock != null) {
+            witness.sleeping(SleepKind.CV_WAIT, interlock);
+        }
+    }
+
+    public static void await(Condition c) throws InterruptedException {
+        awaiting(c);
+        c.await();
+    }
+
+    public static boolean await(Condition c, long time, TimeUnit unit) throws InterruptedException {
+        awaiting(c);
+        return c.await(time, unit);
+    }
+
+    public static long awaitNanos(Condition c, long nanos) throws InterruptedException {
+        awaiting(c);
+        return c.awaitNanos(nanos);
+    }
+
+    public static void awaitUninterruptibly(Condition c) {
+        awaiting(c);
+        c.awaitUninterruptibly();
+    }
+
+    public static boolean awaitUntil(Condition c, Date deadline) throws InterruptedException {
+        awaiting(c);
+        return c.awaitUntil(deadline);
+    }
+}
