@@ -99,12 +99,20 @@ abstract class AbstractSharedLock extends ReaderWriterLock {
 
     @Override
     public void unlock() {
-        if (!releaseRecursion()) {
-            profileReleased();
-            owner = null;
-            if (!STATE.compareAndSet(this, WRITER, 0)) handOff(0);
-        }
+        if (!releaseRecursion()) releaseOwned();
         released(true);
+    }
+
+    @Override
+    void releaseOwned() {
+        profileReleased();
+        owner = null;
+        if (!STATE.compareAndSet(this, WRITER, 0)) handOff(0);
+    }
+
+    @Override
+    void undoTry(boolean exclusive) {
+        if (exclusive) super.undoTry(true); else dropSharedHold();
     }
 
     private void lockContended(Thread me, String site) {
@@ -215,6 +223,12 @@ abstract class AbstractSharedLock extends ReaderWriterLock {
 
     @Override
     public void unlockShared() {
+        dropSharedHold();
+        released(false);
+    }
+
+    /** One shared hold of the caller ends (the lock's own state only). */
+    private void dropSharedHold() {
         ReadHolds holds = ReadHolds.current();
         ReadHolds.Entry e = sharedHoldOrFail(holds);
         if (--e.count == 0) {
@@ -222,7 +236,6 @@ abstract class AbstractSharedLock extends ReaderWriterLock {
             holds.remove(e);
             leaveReaders();
         }
-        released(false);
     }
 
     private void lockSharedContended(Thread me, ReadHolds holds, String site) {

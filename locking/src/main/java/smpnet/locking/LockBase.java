@@ -3,7 +3,9 @@ package smpnet.locking;
 import smpnet.witness.LockClass;
 import smpnet.witness.LockFlags;
 import smpnet.witness.LockKind;
+import smpnet.witness.ThreadState;
 import smpnet.witness.Witness;
+import smpnet.witness.WitnessException;
 
 /**
  * What every smpnet lock has: its lock class (name and flags), its witness (null when witness is off or
@@ -37,6 +39,11 @@ abstract class LockBase extends CacheLinePadded {
     /** Profiling record of the current exclusive hold, or null when it is not profiled. */
     @GuardedBy("this")
     LockProfiler.Hold hold;
+    /**
+     * Witness's state of the thread that last used this lock: a hint, no lock. Any thread may overwrite it;
+     * witness uses it only if it is the caller's, which saves a ThreadLocal lookup per hook.
+     */
+    private ThreadState wts;
 
     LockBase(String className, int flags, LockKind kind) { this(className, flags, kind, Witness.active()); }
 
@@ -70,14 +77,37 @@ abstract class LockBase extends CacheLinePadded {
     // ---- witness hooks: each is one read of the final field w when witness is off ----
 
     final void witnessCheckOrder(boolean exclusive) {
-        if (HOOKS && w != null) w.checkOrder(this, cls, exclusive, false);
+        if (HOOKS && w != null) keep(w.checkOrder(wts, this, cls, exclusive));
     }
 
     /** After every successful acquisition: witness learns the hold, then a scheduling point. */
     final void obtained(boolean exclusive, boolean tryLock) {
-        if (HOOKS && w != null) w.locked(this, cls, exclusive, tryLock);
+        if (HOOKS && w != null) {
+            try {
+                keep(w.locked(wts, this, cls, exclusive, tryLock));
+            } catch (WitnessException e) {
+                // THROW refused a try's hold (DUPLICATE, RECURSION) without recording it: give back what the
+                // try took, so the caller, who sees an exception and not "true", holds nothing.
+                if (tryLock) undoTry(exclusive);
+                throw e;
+            }
+        }
         Schedulers.point();
     }
+
+    /** Stores witness's thread state only when it changed (a reference store costs a GC barrier). */
+    private void keep(ThreadState ts) {
+        if (ts != wts) wts = ts;
+    }
+
+    /** Gives back a hold a successful try took, without telling witness (which did not record it). */
+    void undoTry(boolean exclusive) {
+        if (!exclusive) throw new AssertionError("shared try on an exclusive-only lock");
+        if (recursion > 0) recursion--; else releaseOwned();
+    }
+
+    /** The owner's last exclusive hold ends: the lock's own state only, witness is told by the caller. */
+    abstract void releaseOwned();
 
     /**
      * After every release: witness forgets the hold, then a scheduling point. Witness hears of a release
@@ -89,7 +119,7 @@ abstract class LockBase extends CacheLinePadded {
     }
 
     final void witnessUnlocked(boolean exclusive) {
-        if (HOOKS && w != null) w.unlocked(this, cls, exclusive);
+        if (HOOKS && w != null) keep(w.unlocked(wts, this, cls, exclusive));
     }
 
     final void witnessSleeping(smpnet.witness.SleepKind why) {

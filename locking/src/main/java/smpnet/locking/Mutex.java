@@ -135,12 +135,15 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     @Override
     public void unlock() {
-        if (!releaseRecursion()) {
-            profileReleased();
-            owner = null;
-            if (!STATE.compareAndSet(this, LOCKED, FREE)) releaseToWaiters();
-        }
+        if (!releaseRecursion()) releaseOwned();
         released(true);
+    }
+
+    @Override
+    void releaseOwned() {
+        profileReleased();
+        owner = null;
+        if (!STATE.compareAndSet(this, LOCKED, FREE)) releaseToWaiters();
     }
 
     /** Takes the mutex if it is free, even with waiters queued (they are woken, not owners). */

@@ -119,6 +119,12 @@ public final class RmLock extends ReaderWriterLock {
 
     @Override
     public void unlockShared() {
+        dropSharedHold();
+        released(false);
+    }
+
+    /** One shared hold of the caller ends (the lock's own state only). */
+    private void dropSharedHold() {
         ReadHolds holds = ReadHolds.current();
         ReadHolds.Entry e = sharedHoldOrFail(holds);
         if (--e.count == 0) {
@@ -127,7 +133,11 @@ public final class RmLock extends ReaderWriterLock {
             holds.remove(e);
             leaveReader(slot);
         }
-        released(false);
+    }
+
+    @Override
+    void undoTry(boolean exclusive) {
+        if (exclusive) super.undoTry(true); else dropSharedHold();
     }
 
     /** The reader's half of the handshake: counted in, and no writer seen. False: counted out again. */
@@ -219,12 +229,15 @@ public final class RmLock extends ReaderWriterLock {
 
     @Override
     public void unlock() {
-        if (!releaseRecursion()) {
-            profileReleased();
-            owner = null;
-            leaveWriter();
-        }
+        if (!releaseRecursion()) releaseOwned();
         released(true);
+    }
+
+    @Override
+    void releaseOwned() {
+        profileReleased();
+        owner = null;
+        leaveWriter();
     }
 
     private void waitForWriterFlag() {

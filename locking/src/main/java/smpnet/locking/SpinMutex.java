@@ -82,12 +82,15 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
 
     @Override
     public void unlock() {
-        if (!releaseRecursion()) {
-            profileReleased();
-            owner = null;
-            SERVING.setRelease(this, serving + 1);
-        }
+        if (!releaseRecursion()) releaseOwned();
         released(true);
+    }
+
+    @Override
+    void releaseOwned() {
+        profileReleased();
+        owner = null;
+        SERVING.setRelease(this, serving + 1);
     }
 
     /** Slow path: take a ticket and spin (then yield) until it is served. Spinning is not sleeping. */

@@ -33,31 +33,38 @@ final class Checker {
     }
 
     private ThreadState newState() {
-        ThreadState ts = new ThreadState(Thread.currentThread());
+        ThreadState ts = new ThreadState(Thread.currentThread(), this);
         if ((++created & 63) == 0) {
-            threads.removeIf(t -> t.thread.get() == null || !t.thread.get().isAlive());
+            threads.removeIf(t -> !t.thread.isAlive() && t.depth == 0);
         }
         threads.add(ts);
         return ts;
     }
 
+    /** The caller's state: {@code cached} if it is the caller's (one compare), else the ThreadLocal's. */
+    ThreadState current(ThreadState cached) {
+        return cached != null && cached.thread == Thread.currentThread() && cached.checker == this ? cached : state.get();
+    }
+
     // ---- acquisition ----
 
-    void checkOrder(Object lock, LockClass cls, boolean exclusive) {
-        ThreadState ts = state.get();
+    ThreadState checkOrder(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = current(cached);
+        long key = ThreadState.extend(ts.topChain(), cls, exclusive);
         // A key is validated only when cls was not held: the same key (same held classes) means it still
         // is not, so no recursion or duplicate check is needed here.
-        if ((ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE)
-                && ts.validated.contains(ThreadState.extend(ts.topChain(), cls, exclusive)) && !recordSites) {
+        if ((ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE) && !recordSites && ts.validated.contains(key)) {
             ts.acquiring = ThreadState.VALIDATED; // locked() needs only to push
+            ts.pendingKey = key;
             if (ts.pendingSite != null) {
                 ts.pendingSite = null; // left by an acquisition that never completed (interrupted)
             }
-            return;
+            return ts;
         }
         ts.acquiring = ThreadState.CHECKED;
         ts.pendingSite = null;
         slowCheckOrder(ts, lock, cls, exclusive);
+        return ts;
     }
 
     private void slowCheckOrder(ThreadState ts, Object lock, LockClass cls, boolean exclusive) {
@@ -130,7 +137,7 @@ final class Checker {
         boolean[] fromEx = null;
         int n = 0;
         for (int i = 0; i < d; i++) {
-            LockClass h = ts.classes[i];
+            LockClass h = ts.cls(i);
             if (h == cls) {
                 continue;
             }
@@ -185,16 +192,18 @@ final class Checker {
         return a.has(LockFlags.QUIET) || b.has(LockFlags.QUIET);
     }
 
-    void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
-        ThreadState ts = state.get();
+    ThreadState locked(ThreadState cached, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
+        ThreadState ts = current(cached);
         byte checked = ts.acquiring;
         ts.acquiring = ThreadState.NONE;
-        if (checked == ThreadState.VALIDATED && !tryLock
-                || ts.pendingSite == null && !recordSites && !ts.holds(cls)) {
+        if (checked == ThreadState.VALIDATED && !tryLock) {
+            ts.pushKeyed(lock, cls, exclusive, null, ts.pendingKey);
+        } else if (ts.pendingSite == null && !recordSites && !ts.holds(cls)) {
             ts.push(lock, cls, exclusive, null);
         } else {
             lockedSlow(ts, lock, cls, exclusive, tryLock);
         }
+        return ts;
     }
 
     private void lockedSlow(ThreadState ts, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
@@ -209,64 +218,70 @@ final class Checker {
         ts.push(lock, cls, exclusive, site);
     }
 
-    /** A lock of a class already held: counts a recursion (true) or lets a duplicate be pushed (false). */
+    /**
+     * A lock of a class already held: counts a recursion (true) or lets a duplicate be pushed (false). A
+     * try's report is published first: under THROW nothing is recorded, and the lock undoes its try.
+     */
     private boolean heldAgain(ThreadState ts, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
         int i = ts.find(lock);
         List<Report> out = new ArrayList<>(1);
-        if (i < 0) {
-            if (tryLock && !cls.has(LockFlags.DUPOK)) {
-                out.add(misuse(ReportKind.DUPLICATE, ts, cls, exclusive, "another lock of class " + cls.name()
-                        + " is already held and the class is not DUPOK"));
-            }
-        } else {
-            if (tryLock) {
-                recursion(ts, i, cls, exclusive, out);
-            }
+        if (tryLock && i < 0 && !cls.has(LockFlags.DUPOK)) {
+            out.add(misuse(ReportKind.DUPLICATE, ts, cls, exclusive, "another lock of class " + cls.name()
+                    + " is already held and the class is not DUPOK"));
+        } else if (tryLock && i >= 0) {
+            recursion(ts, i, cls, exclusive, out);
+        }
+        reporter.publish(out);
+        if (i >= 0) {
             boolean wasExclusive = ts.exclusive(i);
             if (exclusive) {
-                ts.exclusiveHolds[i]++;
+                ts.stack[i].exclusiveHolds++;
             } else {
-                ts.sharedHolds[i]++;
+                ts.stack[i].sharedHolds++;
             }
             if (wasExclusive != ts.exclusive(i)) {
                 ts.rehashFrom(i);
             }
         }
-        reporter.publish(out);
         return i >= 0;
     }
 
     // ---- release and mode changes ----
 
-    void unlocked(Object lock, LockClass cls, boolean exclusive) {
-        ThreadState ts = state.get();
+    ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = current(cached);
         int top = ts.depth - 1;
-        if (top >= 0 && ts.locks[top] == lock
-                && (exclusive ? ts.exclusiveHolds[top] == 1 && ts.sharedHolds[top] == 0
-                              : ts.sharedHolds[top] == 1 && ts.exclusiveHolds[top] == 0)) {
+        ThreadState.Entry e;
+        if (top >= 0 && (e = ts.stack[top]).lock == lock && e.heldOnce(exclusive)) {
             ts.pop();
-            return;
+        } else {
+            unlockedSlow(ts, lock, cls, exclusive);
         }
-        unlockedSlow(ts, lock, cls, exclusive);
+        return ts;
     }
 
     private void unlockedSlow(ThreadState ts, Object lock, LockClass cls, boolean exclusive) {
         int top = ts.depth - 1;
-        int i = top >= 0 && ts.locks[top] == lock ? top : ts.find(lock);
+        int i = top >= 0 && ts.lock(top) == lock ? top : ts.find(lock);
         if (i < 0) {
             reporter.publish(misuse(ReportKind.UNLOCK_NOT_HELD, ts, cls, exclusive, "this thread does not hold the lock"));
             return;
         }
-        int[] holds = exclusive ? ts.exclusiveHolds : ts.sharedHolds;
+        ThreadState.Entry e = ts.stack[i];
+        boolean fromExclusive = exclusive;
         Report mismatch = null;
-        if (holds[i] == 0) {
+        if ((exclusive ? e.exclusiveHolds : e.sharedHolds) == 0) {
             mismatch = misuse(ReportKind.MODE_MISMATCH, ts, cls, exclusive, "released " + ReportWriter.mode(exclusive)
                     + " but held " + ReportWriter.mode(!exclusive));
-            holds = exclusive ? ts.sharedHolds : ts.exclusiveHolds;
+            fromExclusive = !exclusive;
         }
         boolean wasExclusive = ts.exclusive(i);
-        holds[i]--;
-        if (ts.exclusiveHolds[i] + ts.sharedHolds[i] == 0) {
+        if (fromExclusive) {
+            e.exclusiveHolds--;
+        } else {
+            e.sharedHolds--;
+        }
+        if (e.exclusiveHolds + e.sharedHolds == 0) {
             ts.remove(i);
         } else if (wasExclusive != ts.exclusive(i)) {
             ts.rehashFrom(i);
@@ -284,15 +299,19 @@ final class Checker {
             reporter.publish(misuse(ReportKind.MODE_MISMATCH, ts, cls, !toExclusive, what + " of a lock this thread does not hold"));
             return;
         }
-        int[] from = toExclusive ? ts.sharedHolds : ts.exclusiveHolds;
-        int[] to = toExclusive ? ts.exclusiveHolds : ts.sharedHolds;
-        if (from[i] == 0) {
+        ThreadState.Entry e = ts.stack[i];
+        if ((toExclusive ? e.sharedHolds : e.exclusiveHolds) == 0) {
             reporter.publish(misuse(ReportKind.MODE_MISMATCH, ts, cls, toExclusive, what + " of a lock held "
                     + ReportWriter.mode(toExclusive)));
             return;
         }
-        from[i]--;
-        to[i]++;
+        if (toExclusive) {
+            e.sharedHolds--;
+            e.exclusiveHolds++;
+        } else {
+            e.exclusiveHolds--;
+            e.sharedHolds++;
+        }
         ts.rehashFrom(i);
     }
 
@@ -353,7 +372,7 @@ final class Checker {
         ThreadState.Held[] all = ts.snapshot();
         for (int i = 0; i < all.length; i++) {
             LockKind k = all[i].cls.kind();
-            if (ts.locks[i] != except && ((spin && k == LockKind.SPIN) || (mutex && k == LockKind.MUTEX))) {
+            if (ts.lock(i) != except && ((spin && k == LockKind.SPIN) || (mutex && k == LockKind.MUTEX))) {
                 out.add(all[i]);
             }
         }
@@ -388,8 +407,8 @@ final class Checker {
     String showLocks() {
         List<ThreadState> live = new ArrayList<>();
         for (ThreadState ts : threads) {
-            Thread t = ts.thread.get();
-            if (t != null && t.isAlive() && ts.depth > 0) {
+            Thread t = ts.thread;
+            if (t.isAlive() && ts.depth > 0) {
                 live.add(ts);
             }
         }
@@ -409,8 +428,7 @@ final class Checker {
     }
 
     private static String threadName(ThreadState ts) {
-        Thread t = ts.thread.get();
-        return t == null ? "?" : t.getName();
+        return ts.thread.getName();
     }
 
     /** Held locks of the calling thread (for tests and assertions). */

@@ -21,14 +21,17 @@ final class Frames {
         }
     }
 
-    /** The current stack, from the first frame that belongs to the code taking the lock. */
+    /** Frames kept of a stack: every learned edge keeps one, so the graph's memory stays linear in edges. */
+    static final int MAX_KEPT = 32;
+
+    /** The current stack, from the first frame that belongs to the code taking the lock, at most MAX_KEPT frames. */
     static StackTraceElement[] capture() {
         StackTraceElement[] all = new Throwable().getStackTrace();
         int i = 0;
         while (i < all.length - 1 && hidden(all[i].getClassName())) {
             i++;
         }
-        return Arrays.copyOfRange(all, i, all.length);
+        return Arrays.copyOfRange(all, i, Math.min(all.length, i + MAX_KEPT));
     }
 
     /** Lock and witness frames are hidden; test classes in those packages are not. */

@@ -11,6 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The order graph of one witness: lock classes and the edges "taken before" between them.
  *
+ * <p>The graph is sparse, as lockdep's: each class keeps the list of its out-edges, and an open-addressing
+ * table finds the edge between two classes; memory grows with the number of edges, and a cycle search costs
+ * what it visits (its marks are stamped with a search number instead of cleared, so no search allocates or
+ * clears anything per class). A dense class-by-class matrix, as this used to be, took quadratic memory:
+ * 20,000 classes nested between two shared ones took over a gigabyte.
+ *
  * <p>Locking key: every mutation (new class id slot, new edge, new type bit, reported pair, blessing)
  * happens under this object's monitor, and so does every cycle search, so "search, then insert" is one
  * atomic step: of two threads learning opposite edges at once, the second one finds the first's edge.
@@ -65,7 +71,22 @@ final class OrderGraph {
     private final ConcurrentHashMap<String, LockClass> byName = new ConcurrentHashMap<>();
     // guarded by this (writes); read lock-free through the volatile array references
     private volatile LockClass[] byId = new LockClass[16];
-    private volatile Edge[][] out = new Edge[16][];
+    /** Every edge, by (from, to): open addressing, linear probing, at most half full. */
+    private volatile Edge[] table = new Edge[64];
+    private int edgeCount; // guarded by this
+    /** Out-edges of each class by class id, in the order they were added; guarded by this. */
+    private Edge[][] adjacency = new Edge[16][];
+    private int[] degree = new int[16]; // guarded by this
+    // Cycle-search scratch, one slot per (class, mode) state, guarded by this: a slot counts only when its
+    // mark is the current search's number.
+    private int[] mark = new int[0];
+    private int[] parent = new int[0];
+    private Edge[] via = new Edge[0];
+    private byte[] viaType = new byte[0];
+    private int[] queue = new int[0];
+    private int searchNumber;
+    /** One copy of each distinct first-seen stack (most edges are learned at a few sites); guarded by this. */
+    private final Map<List<StackTraceElement>, StackTraceElement[]> stacks = new java.util.HashMap<>();
     private int classCount; // guarded by this
     private long searches; // guarded by this; for tests: the fast path must not search
     private final Map<Long, String> blessed = new ConcurrentHashMap<>();
@@ -103,7 +124,8 @@ final class OrderGraph {
         c = new LockClass(owner, name, kind, flags, id, provisional);
         if (id >= byId.length) {
             byId = Arrays.copyOf(byId, byId.length * 2);
-            out = Arrays.copyOf(out, out.length * 2);
+            adjacency = Arrays.copyOf(adjacency, byId.length);
+            degree = Arrays.copyOf(degree, byId.length);
         }
         byId[id] = c;
         byName.put(name, c);
@@ -128,45 +150,71 @@ final class OrderGraph {
     // ---- edges ----
 
     Edge edge(LockClass from, LockClass to) {
-        Edge[][] o = out;
-        int a = from.id();
-        if (a < o.length) {
-            Edge[] row = o[a];
-            int b = to.id();
-            if (row != null && b < row.length) {
-                return row[b];
+        Edge[] t = table;
+        int mask = t.length - 1;
+        for (int i = slot(from.id(), to.id()) & mask; ; i = (i + 1) & mask) {
+            Edge e = t[i];
+            if (e == null || (e.from == from && e.to == to)) {
+                return e;
             }
         }
-        return null;
+    }
+
+    private static int slot(int from, int to) {
+        long h = (((long) from << 32) | (to & 0xFFFFFFFFL)) * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
     }
 
     private Edge putEdge(LockClass from, LockClass to, int types, Edge.Origin origin, String where, StackTraceElement[] stack) {
-        Edge e = new Edge(from, to, types, origin, where, stack);
-        Edge[] row = out[from.id()];
-        if (row == null || to.id() >= row.length) {
-            row = row == null ? new Edge[Math.max(8, byId.length)] : Arrays.copyOf(row, Math.max(byId.length, row.length * 2));
-            row[to.id()] = e;
-            out[from.id()] = row;
-        } else {
-            row[to.id()] = e;
+        if (stack != null && stack.length > 0) {
+            StackTraceElement[] known = stacks.putIfAbsent(Arrays.asList(stack), stack);
+            stack = known != null ? known : stack;
         }
+        Edge e = new Edge(from, to, types, origin, where, stack);
+        if ((edgeCount + 1) * 2 > table.length) {
+            Edge[] bigger = new Edge[table.length * 2];
+            for (Edge old : table) {
+                if (old != null) {
+                    place(bigger, old);
+                }
+            }
+            table = bigger;
+        }
+        // Edge's from and to are final: a lock-free reader that sees the reference sees them too.
+        place(table, e);
+        edgeCount++;
+        int a = from.id();
+        Edge[] row = adjacency[a];
+        if (row == null || degree[a] == row.length) {
+            adjacency[a] = row = row == null ? new Edge[4] : Arrays.copyOf(row, row.length * 2);
+        }
+        row[degree[a]++] = e;
         return e;
     }
 
+    private static void place(Edge[] t, Edge e) {
+        int mask = t.length - 1;
+        int i = slot(e.from.id(), e.to.id()) & mask;
+        while (t[i] != null) {
+            i = (i + 1) & mask;
+        }
+        t[i] = e;
+    }
+
+    /** Every edge, sorted by (from, to) class id. */
     synchronized List<Edge> edges() {
-        List<Edge> all = new ArrayList<>();
+        List<Edge> all = new ArrayList<>(edgeCount);
         for (int a = 0; a < classCount; a++) {
-            Edge[] row = out[a];
-            if (row != null) {
-                for (Edge e : row) {
-                    if (e != null) {
-                        all.add(e);
-                    }
-                }
+            int start = all.size();
+            for (int k = 0; k < degree[a]; k++) {
+                all.add(adjacency[a][k]);
             }
+            all.subList(start, all.size()).sort((x, y) -> Integer.compare(x.to.id(), y.to.id()));
         }
         return all;
     }
+
+    synchronized int edgeCount() { return edgeCount; }
 
     /**
      * Atomically learns held[i] -> to for each given held entry, unless that closes a cycle (then the edge
@@ -175,8 +223,9 @@ final class OrderGraph {
     synchronized List<Finding> learn(LockClass[] held, boolean[] heldExclusive, int n, LockClass to, boolean toExclusive,
                                      String thread, StackTraceElement[] stack) {
         List<Finding> findings = Collections.emptyList();
+        String where = "learned in thread \"" + thread + "\""; // one string for the edges of this acquisition
         for (int i = 0; i < n; i++) {
-            Finding f = learnOne(held[i], heldExclusive[i], to, toExclusive, thread, stack);
+            Finding f = learnOne(held[i], heldExclusive[i], to, toExclusive, where, stack);
             if (f != null) {
                 if (findings.isEmpty()) {
                     findings = new ArrayList<>();
@@ -187,7 +236,7 @@ final class OrderGraph {
         return findings;
     }
 
-    private Finding learnOne(LockClass from, boolean fromEx, LockClass to, boolean toEx, String thread, StackTraceElement[] stack) {
+    private Finding learnOne(LockClass from, boolean fromEx, LockClass to, boolean toEx, String where, StackTraceElement[] stack) {
         if (!waitsFor(from, to)) {
             return null;
         }
@@ -215,7 +264,7 @@ final class OrderGraph {
             e.types |= bit;
             return null;
         }
-        Edge added = putEdge(from, to, bit, Edge.Origin.LEARNED, "learned in thread \"" + thread + "\"", stack);
+        Edge added = putEdge(from, to, bit, Edge.Origin.LEARNED, where, stack);
         return reportNewOrders ? new Finding(from, fromEx, null, added, null) : null;
     }
 
@@ -297,15 +346,11 @@ final class OrderGraph {
     private List<Step> findPath(LockClass start, boolean startRequest, LockClass target, boolean targetHeld, Edge excluded,
                                 boolean declaredOnly) {
         searches++;
-        int states = classCount * 2;
-        int[] parent = new int[states];
-        Edge[] via = new Edge[states];
-        int[] viaType = new int[states];
-        Arrays.fill(parent, -2);
-        int[] queue = new int[states];
+        int stamp = newSearch();
         int head = 0;
         int tail = 0;
         int s0 = start.id() * 2 + (startRequest ? 1 : 0);
+        mark[s0] = stamp;
         parent[s0] = -1;
         queue[tail++] = s0;
         while (head < tail) {
@@ -313,14 +358,12 @@ final class OrderGraph {
             LockClass c = byId[s >> 1];
             boolean in = (s & 1) != 0;
             if (c == target && conflicts(c, in, targetHeld)) {
-                return pathTo(s, parent, via, viaType);
+                return pathTo(s);
             }
-            Edge[] row = out[c.id()];
-            if (row == null) {
-                continue;
-            }
-            for (Edge e : row) {
-                if (e == null || e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED) || !waitsFor(e.from, e.to)) {
+            Edge[] row = adjacency[c.id()];
+            for (int k = 0, n = degree[c.id()]; k < n; k++) {
+                Edge e = row[k];
+                if (e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED) || !waitsFor(e.from, e.to)) {
                     continue;
                 }
                 for (int t = 0; t < 4; t++) {
@@ -328,10 +371,11 @@ final class OrderGraph {
                         continue;
                     }
                     int next = e.to.id() * 2 + (t & 1);
-                    if (parent[next] == -2) {
+                    if (mark[next] != stamp) {
+                        mark[next] = stamp;
                         parent[next] = s;
                         via[next] = e;
-                        viaType[next] = t;
+                        viaType[next] = (byte) t;
                         queue[tail++] = next;
                     }
                 }
@@ -340,7 +384,25 @@ final class OrderGraph {
         return null;
     }
 
-    private static List<Step> pathTo(int s, int[] parent, Edge[] via, int[] viaType) {
+    /** Starts a search: sizes the scratch arrays to the classes and returns the new search's mark. */
+    private int newSearch() {
+        int states = classCount * 2;
+        if (mark.length < states) {
+            int n = Math.max(states, mark.length * 2);
+            mark = Arrays.copyOf(mark, n);
+            parent = Arrays.copyOf(parent, n);
+            via = Arrays.copyOf(via, n);
+            viaType = Arrays.copyOf(viaType, n);
+            queue = Arrays.copyOf(queue, n);
+        }
+        if (++searchNumber == 0) { // wrapped: old marks could look current
+            Arrays.fill(mark, 0);
+            searchNumber = 1;
+        }
+        return searchNumber;
+    }
+
+    private List<Step> pathTo(int s) {
         List<Step> path = new ArrayList<>();
         for (int x = s; parent[x] != -1; x = parent[x]) {
             path.add(new Step(via[x], viaType[x]));

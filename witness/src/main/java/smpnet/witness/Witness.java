@@ -131,26 +131,45 @@ public final class Witness {
 
     /** Before a blocking acquisition: checks {@code cls} against every class the thread holds. */
     public void checkOrder(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
-        LockClass c = tryLock ? null : mine(cls);
-        if (c != null) {
-            checker.checkOrder(lock, c, exclusive);
+        if (!tryLock) {
+            checkOrder(null, lock, cls, exclusive);
         }
     }
 
     /** After the lock was obtained (blocking or try). Records it as held; checks recursion. */
     public void locked(Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
-        LockClass c = mine(cls);
-        if (c != null) {
-            checker.locked(lock, c, exclusive, tryLock);
-        }
+        locked(null, lock, cls, exclusive, tryLock);
     }
 
     /** On release. Reports a release of a lock the thread does not hold. */
     public void unlocked(Object lock, LockClass cls, boolean exclusive) {
+        unlocked(null, lock, cls, exclusive);
+    }
+
+    // The same three hooks for locks that keep the state of the thread that last used them (see ThreadState):
+    // {@code cached} may be null or any thread's; each returns the caller's state, for the lock to keep.
+
+    /** {@link #checkOrder(Object, LockClass, boolean, boolean)} of a blocking acquisition, with a cached state. */
+    public ThreadState checkOrder(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
         LockClass c = mine(cls);
-        if (c != null) {
-            checker.unlocked(lock, c, exclusive);
-        }
+        return c == null ? cached : checker.checkOrder(cached, lock, c, exclusive);
+    }
+
+    /**
+     * {@link #locked(Object, LockClass, boolean, boolean)} with a cached state. After a try acquisition
+     * under {@link Policy#THROW} it may throw (DUPLICATE, RECURSION): the hold is then not recorded, and the
+     * lock must release what the try took before the exception reaches its caller, so a lock is never left
+     * taken by a call that did not return true.
+     */
+    public ThreadState locked(ThreadState cached, Object lock, LockClass cls, boolean exclusive, boolean tryLock) {
+        LockClass c = mine(cls);
+        return c == null ? cached : checker.locked(cached, lock, c, exclusive, tryLock);
+    }
+
+    /** {@link #unlocked(Object, LockClass, boolean)} with a cached state. */
+    public ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        LockClass c = mine(cls);
+        return c == null ? cached : checker.unlocked(cached, lock, c, exclusive);
     }
 
     /** A shared hold became exclusive (upgrade) or the reverse (downgrade). */
@@ -292,7 +311,7 @@ public final class Witness {
     int validatedChains() { return checker.validatedChains(); }
 
     /** Number of edges in the order graph. */
-    public int orderCount() { return graph.edges().size(); }
+    public int orderCount() { return graph.edgeCount(); }
 
     /** Distinct reports so far (repeats of the same misuse are counted, not listed again). */
     public List<Report> reports() { return reporter.reports(); }
