@@ -6,6 +6,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import smpnet.witness.LockClass;
 import smpnet.witness.SleepKind;
+import smpnet.witness.ThreadState;
 import smpnet.witness.Witness;
 import smpnet.witness.WitnessException;
 
@@ -105,24 +106,23 @@ public final class Hooks {
 
     public static void lock(Lock l, String hint) {
         LockNames.Named n = names.lock(l, hint);
-        witness.checkOrder(n.identity(), n.cls(), n.exclusive(), false);
+        ThreadState ts = witness.checkOrder(null, n.identity(), n.cls(), n.exclusive());
         l.lock();
-        witness.locked(n.identity(), n.cls(), n.exclusive(), false);
+        taken(ts, l, n, false);
     }
 
     public static void lockInterruptibly(Lock l, String hint) throws InterruptedException {
         LockNames.Named n = names.lock(l, hint);
-        witness.checkOrder(n.identity(), n.cls(), n.exclusive(), false);
+        ThreadState ts = witness.checkOrder(null, n.identity(), n.cls(), n.exclusive());
         l.lockInterruptibly();
-        witness.locked(n.identity(), n.cls(), n.exclusive(), false);
+        taken(ts, l, n, false);
     }
 
     /** An untimed try never waits: not checked against the held locks, recorded if it succeeded. */
     public static boolean tryLock(Lock l, String hint) {
         boolean ok = l.tryLock();
         if (ok) {
-            LockNames.Named n = names.lock(l, hint);
-            witness.locked(n.identity(), n.cls(), n.exclusive(), true);
+            taken(null, l, names.lock(l, hint), true);
         }
         return ok;
     }
@@ -130,12 +130,26 @@ public final class Hooks {
     /** A timed try may wait: checked like a blocking acquisition. */
     public static boolean tryLock(Lock l, long time, TimeUnit unit, String hint) throws InterruptedException {
         LockNames.Named n = names.lock(l, hint);
-        witness.checkOrder(n.identity(), n.cls(), n.exclusive(), false);
+        ThreadState ts = witness.checkOrder(null, n.identity(), n.cls(), n.exclusive());
         boolean ok = l.tryLock(time, unit);
         if (ok) {
-            witness.locked(n.identity(), n.cls(), n.exclusive(), false);
+            taken(ts, l, n, false);
         }
         return ok;
+    }
+
+    /**
+     * Records a lock just taken. Under THROW witness may refuse a hold it sees only now (a recursion or
+     * duplicate after a try): the lock is then released before the exception leaves, so a call that did
+     * not return normally never leaves it taken.
+     */
+    private static void taken(ThreadState ts, Lock l, LockNames.Named n, boolean viaTry) {
+        try {
+            witness.locked(ts, n.identity(), n.cls(), n.exclusive(), viaTry);
+        } catch (WitnessException e) {
+            l.unlock();
+            throw e;
+        }
     }
 
     public static void unlock(Lock l, String hint) {
