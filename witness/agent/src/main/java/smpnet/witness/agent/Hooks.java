@@ -26,6 +26,43 @@ import smpnet.witness.WitnessException;
 public final class Hooks {
     private static Witness witness;
     private static LockNames names;
+    /**
+     * The JDK objects each thread holds as monitors, with their classes: finding a class again in the
+     * identity map at monitorexit would hash an object while it is locked, which HotSpot does only on its
+     * slow path (measured: ten times the cost of the whole block).
+     */
+    private static final ThreadLocal<MonitorStack> HELD = ThreadLocal.withInitial(MonitorStack::new);
+
+    /** One thread's held JDK-object monitors, innermost last (confined to its thread). */
+    private static final class MonitorStack {
+        private Object[] objects = new Object[8];
+        private LockClass[] classes = new LockClass[8];
+        private int depth;
+
+        void push(Object o, LockClass c) {
+            if (depth == objects.length) {
+                objects = java.util.Arrays.copyOf(objects, depth * 2);
+                classes = java.util.Arrays.copyOf(classes, depth * 2);
+            }
+            objects[depth] = o;
+            classes[depth++] = c;
+        }
+
+        /** The class {@code o} was entered with, removing its innermost entry; null if it is not here. */
+        LockClass pop(Object o) {
+            for (int i = depth - 1; i >= 0; i--) {
+                if (objects[i] == o) {
+                    LockClass c = classes[i];
+                    System.arraycopy(objects, i + 1, objects, i, depth - i - 1);
+                    System.arraycopy(classes, i + 1, classes, i, depth - i - 1);
+                    objects[--depth] = null;
+                    classes[depth] = null;
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
 
     private Hooks() {}
 
@@ -36,19 +73,29 @@ public final class Hooks {
 
     // ---- monitors ----
 
-    public static void monitorEnter(Object o, String hint) {
-        if (o != null) {
-            witness.checkOrder(o, names.monitor(o, hint), true, false);
+    /** Before {@code monitorenter}; returns the class for {@link #monitorEntered} (the rewritten code keeps it on its stack). */
+    public static LockClass monitorEnter(Object o, String hint) {
+        if (o == null) {
+            return null; // monitorenter throws the NullPointerException
         }
+        LockClass c = names.monitor(o, hint);
+        witness.checkOrder(o, c, true, false);
+        return c;
     }
 
-    public static void monitorEntered(Object o, String hint) {
-        witness.locked(o, names.monitor(o, hint), true, false);
+    public static void monitorEntered(Object o, LockClass c) {
+        witness.locked(o, c, true, false);
+        if (names.namedPerObject(o)) {
+            HELD.get().push(o, c);
+        }
     }
 
     public static void monitorExit(Object o, String hint) {
         if (o != null) {
-            LockClass c = names.monitor(o, hint);
+            LockClass c = names.namedPerObject(o) ? HELD.get().pop(o) : null;
+            if (c == null) {
+                c = names.monitor(o, hint);
+            }
             try {
                 witness.unlocked(o, c, true);
             } catch (WitnessException e) {

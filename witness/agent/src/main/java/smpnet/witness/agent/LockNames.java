@@ -33,9 +33,12 @@ final class LockNames {
 
     private final Witness witness;
     private final int flags;
-    private final ClassValue<LockClass> byClass = new ClassValue<>() {
+    /** What {@link #byClass} holds for a JDK type: its objects are named one by one, in {@link #objects}. */
+    private static final Object PER_OBJECT = new Object();
+    /** The class of an application type's monitors, or PER_OBJECT: one lookup decides both (a hot path). */
+    private final ClassValue<Object> byClass = new ClassValue<>() {
         @Override
-        protected LockClass computeValue(Class<?> type) { return lockClass(type.getName()); }
+        protected Object computeValue(Class<?> type) { return isJdk(type) ? PER_OBJECT : lockClass(type.getName()); }
     };
     private final ClassValue<LockClass> byClassObject = new ClassValue<>() {
         @Override
@@ -75,12 +78,18 @@ final class LockNames {
         if (type == Class.class) {
             return byClassObject.get((Class<?>) o);
         }
-        if (!isJdk(type)) {
-            return byClass.get(type);
+        Object c = byClass.get(type);
+        if (c != PER_OBJECT) {
+            return (LockClass) c;
         }
         Named n = objects.get(o);
         return n != null ? n.cls()
                 : objects.putIfAbsent(o, new Named(o, lockClass(hint != null ? hint : type.getName()), true)).cls();
+    }
+
+    /** True if monitors of this object are named one by one (it is a JDK object), not by its class. */
+    boolean namedPerObject(Object o) {
+        return o.getClass() != Class.class && byClass.get(o.getClass()) == PER_OBJECT;
     }
 
     private static boolean isJdk(Class<?> type) {
