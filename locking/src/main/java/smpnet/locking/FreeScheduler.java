@@ -64,8 +64,15 @@ public final class FreeScheduler implements Scheduler {
         return (int) ((id * 0x9E3779B97F4A7C15L) >>> 33);
     }
 
-    @Override public void park(Object blocker) { LockSupport.park(blocker); }
-    @Override public void parkNanos(Object blocker, long nanos) { LockSupport.parkNanos(blocker, nanos); }
+    @Override public void park(Object blocker) {
+        Schedulers.checkPark(blocker);
+        LockSupport.park(blocker);
+    }
+
+    @Override public void parkNanos(Object blocker, long nanos) {
+        Schedulers.checkPark(blocker);
+        LockSupport.parkNanos(blocker, nanos);
+    }
     @Override public void unpark(Thread thread) { LockSupport.unpark(thread); }
 
     /**

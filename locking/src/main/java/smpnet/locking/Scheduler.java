@@ -23,10 +23,14 @@ public interface Scheduler {
     /** The simulated CPU of the calling thread; a thread the scheduler did not start gets one by hash (>= 0). */
     int currentCpu();
 
-    /** Blocks the calling thread until {@link #unpark} (spurious returns allowed, as LockSupport). */
+    /**
+     * Blocks the calling thread until {@link #unpark} (spurious returns allowed, as LockSupport). A park is
+     * a sleep: implementations call {@link Schedulers#checkPark} first, so witness reports a park with a spin
+     * lock or a mutex held.
+     */
     void park(Object blocker);
 
-    /** As {@link #park} with a timeout in nanoseconds. */
+    /** As {@link #park} with a timeout in nanoseconds (checked the same way). */
     void parkNanos(Object blocker, long nanos);
 
     /** Makes {@code thread}'s pending or next {@link #park} return (a permit, as LockSupport). */

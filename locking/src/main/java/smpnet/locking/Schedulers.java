@@ -1,5 +1,8 @@
 package smpnet.locking;
 
+import smpnet.witness.SleepKind;
+import smpnet.witness.Witness;
+
 /**
  * Holds the scheduler in force for this JVM. Tests and the simulator install their own, and put the
  * previous one back when they are done:
@@ -36,6 +39,18 @@ public final class Schedulers {
 
         @Override
         public void close() { install(previous); }
+    }
+
+    /**
+     * Witness's check of a park through the scheduler ({@link Scheduler#park}, {@link Scheduler#parkNanos}):
+     * a thread must not sleep holding a spin lock or a mutex. Every Scheduler calls it before it parks. A
+     * lock's or condition variable's own wait (its blocker is that lock or cv) is skipped: the lock checked
+     * it already, as the kind of wait it is (contention, cv wait).
+     */
+    public static void checkPark(Object blocker) {
+        if (!LockBase.HOOKS || blocker instanceof LockBase || blocker instanceof CondVar) return;
+        Witness w = Witness.active();
+        if (w != null) w.sleeping(SleepKind.PARK, null);
     }
 
     /** The scheduling point every lock passes after an acquisition and after a release. */

@@ -35,10 +35,48 @@ final class Checker {
     private ThreadState newState() {
         ThreadState ts = new ThreadState(Thread.currentThread(), this);
         if ((++created & 63) == 0) {
+            reportDeadHolders();
             threads.removeIf(t -> !t.thread.isAlive() && t.depth == 0);
         }
         threads.add(ts);
         return ts;
+    }
+
+    private static final long MILLISECOND = 1_000_000;
+    private volatile long lastDeadScan = System.nanoTime() - MILLISECOND;
+
+    /** Looks for dead holders unless a look was made less than {@code interval} ago (contention is frequent). */
+    private void deadHoldersEvery(long interval) {
+        long now = System.nanoTime();
+        if (now - lastDeadScan >= interval) {
+            lastDeadScan = now;
+            reportDeadHolders();
+        }
+    }
+
+    /**
+     * Reports, once each, the threads that ended holding locks (a kernel reports it at thread exit; Java has
+     * no exit hook, so witness looks when someone waits for a lock, shows locks, or starts a thread).
+     */
+    void reportDeadHolders() {
+        List<Report> out = new ArrayList<>(0);
+        for (ThreadState ts : threads) {
+            if (ts.depth > 0 && !ts.deathReported && !ts.thread.isAlive()) {
+                ts.deathReported = true;
+                List<ThreadState.Held> held = Arrays.asList(ts.snapshot());
+                ReportWriter w = new ReportWriter(ReportKind.THREAD_DIED_HOLDING, reporter.nextSerial(), ts.thread.getName())
+                        .locks("offending lock", held)
+                        .line("detail", "thread \"" + ts.thread.getName() + "\" ended holding " + held.size()
+                                + (held.size() == 1 ? " lock" : " locks") + ": no thread can take them again")
+                        .held(ts.snapshot());
+                boolean quiet = false;
+                for (ThreadState.Held h : held) {
+                    quiet |= h.cls.has(LockFlags.QUIET);
+                }
+                out.add(w.build(quiet, null));
+            }
+        }
+        reporter.publish(out);
     }
 
     /** The caller's state: {@code cached} if it is the caller's (one compare), else the ThreadLocal's. */
@@ -63,6 +101,10 @@ final class Checker {
         }
         ts.acquiring = ThreadState.CHECKED;
         ts.pendingSite = null;
+        if (ts.retake == lock) {
+            ts.retake = null; // a cv wait retakes its interlock: the wait itself was checked, once
+            return ts;
+        }
         slowCheckOrder(ts, lock, cls, exclusive);
         return ts;
     }
@@ -319,6 +361,12 @@ final class Checker {
 
     void sleeping(SleepKind kind, Object interlock) {
         ThreadState ts = state.get();
+        if (kind == SleepKind.MUTEX_CONTENTION || kind == SleepKind.SX_ACQUIRE) {
+            deadHoldersEvery(MILLISECOND); // the lock waited for may be held by a thread that died
+        }
+        if (kind == SleepKind.CV_WAIT && interlock != null && ts.find(interlock) >= 0) {
+            ts.retake = interlock;
+        }
         if (ts.depth == 0 && ts.handlers == 0) {
             return;
         }
@@ -403,12 +451,12 @@ final class Checker {
         return w.build(quiet, null);
     }
 
-    /** "Show locks": every live thread's held locks, threads sorted by name. */
+    /** "Show locks": every thread's held locks, threads sorted by name; a dead holder is marked and reported. */
     String showLocks() {
+        reportDeadHolders();
         List<ThreadState> live = new ArrayList<>();
         for (ThreadState ts : threads) {
-            Thread t = ts.thread;
-            if (t.isAlive() && ts.depth > 0) {
+            if (ts.depth > 0) {
                 live.add(ts);
             }
         }
@@ -418,7 +466,7 @@ final class Checker {
             sb.append("  no locks held\n");
         }
         for (ThreadState ts : live) {
-            sb.append("  thread \"").append(threadName(ts)).append("\":\n");
+            sb.append("  thread \"").append(threadName(ts)).append(ts.thread.isAlive() ? "\":\n" : "\" (ended):\n");
             ThreadState.Held[] held = ts.snapshot();
             for (int i = 0; i < held.length; i++) {
                 sb.append("    ").append(i + 1).append(". ").append(ReportWriter.heldLine(held[i])).append('\n');

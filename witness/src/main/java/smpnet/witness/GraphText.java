@@ -36,6 +36,9 @@ final class GraphText {
         for (Map.Entry<String, String> b : g.blessings().entrySet()) {
             sb.append("  blessed ").append(b.getKey()).append(": ").append(b.getValue()).append('\n');
         }
+        for (String pair : g.reportedPairNames()) {
+            sb.append("  reported ").append(pair.replace(" ", " <-> ")).append('\n');
+        }
         return sb.toString();
     }
 

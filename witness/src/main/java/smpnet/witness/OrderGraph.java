@@ -132,6 +132,22 @@ final class OrderGraph {
         return c;
     }
 
+    /** As lockClass, but flags are a minimum: see {@link Witness#lockClassAtLeast}. */
+    synchronized LockClass lockClassAtLeast(String name, LockKind kind, int flags) {
+        LockClass c = byName.get(name);
+        if (c == null) {
+            return register(name, kind, flags, false);
+        }
+        if (c.provisional()) {
+            c.settle(kind, c.flags() | flags);
+        } else if (c.kind() != kind || (c.flags() & flags) != flags) {
+            throw new IllegalArgumentException("lock class '" + c.name() + "' already registered as " + c.kind()
+                    + " flags=" + LockFlags.names(c.flags()) + ", now asked as " + kind + " with at least flags="
+                    + LockFlags.names(flags) + " (register it with those flags too, or ask with its own)");
+        }
+        return c;
+    }
+
     private synchronized void settleOrReject(LockClass c, LockKind kind, int flags) {
         if (c.provisional()) {
             c.settle(kind, flags);
@@ -319,6 +335,18 @@ final class OrderGraph {
 
     synchronized int reportedPairs() { return reported.size(); }
 
+    /** The pairs reported as a reversal so far, as "a b" (names sorted), sorted. */
+    synchronized List<String> reportedPairNames() {
+        List<String> names = new ArrayList<>();
+        for (long pair : reported) {
+            String a = byId[(int) (pair >>> 32)].name();
+            String b = byId[(int) pair].name();
+            names.add(a.compareTo(b) <= 0 ? a + " " + b : b + " " + a);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
     synchronized long searches() { return searches; }
 
     private static long pairKey(LockClass a, LockClass b) {
@@ -366,7 +394,8 @@ final class OrderGraph {
                 if (e == excluded || (declaredOnly && e.origin != Edge.Origin.DECLARED) || !waitsFor(e.from, e.to)) {
                     continue;
                 }
-                for (int t = 0; t < 4; t++) {
+                // Exclusive modes first: a declared edge has every mode, and a mutex's path must not read "shared".
+                for (int t = 3; t >= 0; t--) {
                     if ((e.types & (1 << t)) == 0 || !conflicts(c, in, (t & 2) != 0)) {
                         continue;
                     }

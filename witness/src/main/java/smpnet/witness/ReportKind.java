@@ -25,7 +25,9 @@ public enum ReportKind {
     /** A handler returned to its loop with a lock it took still held. */
     HELD_AT_HANDLER_EXIT("lock held at handler exit"),
     /** leaveHandler without a matching enterHandler. */
-    HANDLER_MISMATCH("handler enter/leave mismatch");
+    HANDLER_MISMATCH("handler enter/leave mismatch"),
+    /** A thread ended while it still held locks: they stay taken for good, and their next waiter hangs. */
+    THREAD_DIED_HOLDING("thread exited with locks held");
 
     private final String title;
 

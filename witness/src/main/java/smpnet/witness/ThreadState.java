@@ -42,6 +42,10 @@ public final class ThreadState {
     String[] handlerNames = new String[2];
     int[] handlerBase = new int[2];
     int handlers;
+    /** The interlock a cv wait released: its retake after the wait is no new acquisition (no order, no kind rules). */
+    Object retake;
+    /** Set once this (dead) thread's locks were reported. */
+    volatile boolean deathReported;
 
     /** One held lock: how often it is held in each mode, and the chain key of the stack up to it. */
     static final class Entry {

@@ -105,6 +105,16 @@ public final class Witness {
         return graph.lockClass(name, kind, flags, false);
     }
 
+    /**
+     * As {@link #lockClass}, but {@code flags} are a minimum, for lock wrappers that need some flags and
+     * should not override the rest: a class an order file, a declaration or a blessing named first keeps the
+     * flags given there (e.g. DUPOK) and gains these; a registered class is returned if it has this kind and
+     * at least these flags, else IllegalArgumentException.
+     */
+    public LockClass lockClassAtLeast(String name, LockKind kind, int flags) {
+        return graph.lockClassAtLeast(name, kind, flags);
+    }
+
     /** The class of that name, or null if none was registered or named. */
     public LockClass findClass(String name) { return graph.find(name); }
 
@@ -285,7 +295,13 @@ public final class Witness {
 
     // ---- show ----
 
-    /** "Show locks": the locks every live thread holds now, with where each was taken. */
+    /**
+     * Reports (once each) threads that ended while holding locks. Witness also looks on its own whenever a
+     * thread is about to wait for a lock and in {@link #showLocks()}; Java has no thread-exit hook.
+     */
+    public void reportDeadThreads() { checker.reportDeadHolders(); }
+
+    /** "Show locks": the locks every thread holds now, with where each was taken (a dead holder is marked). */
     public String showLocks() { return checker.showLocks(); }
 
     /** "Show witness": classes, edges, blessings and reported pairs as text. */

@@ -36,6 +36,11 @@ class OrderRulesTest {
         assertTrue(t.contains("  established order: tcbinfo -> inp -> so_rcv\n  cycle: so_rcv -> tcbinfo -> inp -> so_rcv\n"
                 + "  edge tcbinfo -> inp (EE,ES,SE,SS), declared in order [tcbinfo, inp, so_rcv] by code:\n    @\n"
                 + "  edge inp -> so_rcv (EE,ES,SE,SS), declared in order [tcbinfo, inp, so_rcv] by code:\n    @\n"), t);
+        // Mutexes are only ever held exclusive: the interleaving of a declared (all-modes) path says so.
+        assertTrue(t.contains("  deadlock interleaving:\n"
+                + "    thread 1 holds so_rcv (exclusive) and wants tcbinfo (exclusive)\n"
+                + "    thread 2 holds tcbinfo (exclusive) and wants inp (exclusive)\n"
+                + "    thread 3 holds inp (exclusive) and wants so_rcv (exclusive)\n"), t);
     }
 
     @Test

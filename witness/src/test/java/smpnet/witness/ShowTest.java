@@ -75,6 +75,14 @@ class ShowTest {
     }
 
     @Test
+    void showWitnessListsTheReportedPairs() {
+        graph();
+        nest(FakeLock.mutex(w, "so_rcv"), FakeLock.mutex(w, "inp"));
+        String shown = Texts.noFrames(w.showWitness());
+        assertTrue(shown.endsWith("  blessed so_rcv so_snd: one buffer each\n  reported inp <-> so_rcv\n"), shown);
+    }
+
+    @Test
     void showWitnessDotIsValidGraphviz() throws Exception {
         graph();
         String dot = w.showWitnessDot();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.LockSupport;
 import smpnet.locking.Scheduler;
+import smpnet.locking.Schedulers;
 
 /**
  * A test-only {@link Scheduler} that runs its threads one at a time (a baton) in a fixed, scripted
@@ -147,10 +148,14 @@ public final class ScriptedScheduler implements Scheduler {
     }
 
     @Override
-    public void park(Object blocker) { parkUntil(blocker, Long.MAX_VALUE); }
+    public void park(Object blocker) {
+        Schedulers.checkPark(blocker);
+        parkUntil(blocker, Long.MAX_VALUE);
+    }
 
     @Override
     public void parkNanos(Object blocker, long nanos) {
+        Schedulers.checkPark(blocker);
         if (self.get() == null) {
             LockSupport.parkNanos(blocker, nanos);
             return;

@@ -2,7 +2,9 @@ package smpnet.witness.adapters;
 
 import java.util.concurrent.locks.Condition;
 import smpnet.witness.LockClass;
+import smpnet.witness.ThreadState;
 import smpnet.witness.Witness;
+import smpnet.witness.WitnessException;
 
 /**
  * The witness side of every adapter operation, shared by the ReentrantLock and ReentrantReadWriteLock
@@ -22,6 +24,8 @@ final class CheckedOps {
     private final Witness witness;
     private final LockClass cls;
     private final Object lock;
+    /** Witness's state of the thread that last used the lock: a hint any thread may overwrite (see ThreadState). */
+    private ThreadState wts;
 
     CheckedOps(Witness witness, LockClass cls, Object lock) {
         this.witness = witness;
@@ -41,10 +45,19 @@ final class CheckedOps {
         after(exclusive, false);
     }
 
-    /** An untimed try never waits: no order check; a success is recorded as a try. */
-    boolean tryLock(boolean exclusive, boolean obtained) {
-        if (obtained) {
-            after(exclusive, true);
+    /**
+     * An untimed try never waits: no order check; a success is recorded as a try. If witness refuses it
+     * (THROW: DUPLICATE, RECURSION), {@code undo} releases what the JDK lock took before the exception goes
+     * on: the caller, who gets no "true", must not be left holding it.
+     */
+    boolean tryLock(boolean exclusive, boolean obtained, Runnable undo) {
+        if (obtained && witness != null) {
+            try {
+                keep(witness.locked(wts, lock, cls, exclusive, true));
+            } catch (WitnessException e) {
+                undo.run();
+                throw e;
+            }
         }
         return obtained;
     }
@@ -61,7 +74,7 @@ final class CheckedOps {
 
     void unlock(boolean exclusive, Runnable release) {
         if (witness != null) {
-            witness.unlocked(lock, cls, exclusive);
+            keep(witness.unlocked(wts, lock, cls, exclusive));
         }
         release.run();
     }
@@ -72,13 +85,19 @@ final class CheckedOps {
 
     private void before(boolean exclusive) {
         if (witness != null) {
-            witness.checkOrder(lock, cls, exclusive, false);
+            keep(witness.checkOrder(wts, lock, cls, exclusive));
         }
     }
 
     private void after(boolean exclusive, boolean viaTry) {
         if (witness != null) {
-            witness.locked(lock, cls, exclusive, viaTry);
+            keep(witness.locked(wts, lock, cls, exclusive, viaTry));
+        }
+    }
+
+    private void keep(ThreadState ts) {
+        if (ts != wts) {
+            wts = ts;
         }
     }
 }

@@ -11,33 +11,55 @@ import smpnet.witness.Witness;
  * ReentrantLock / ReentrantReadWriteLock with one null check per operation.
  *
  * <p>Classes are RECURSABLE (both JDK locks are reentrant) and MUTEX kind: a thread must not sleep (wait on
- * another lock's condition, park) while holding one. A ReentrantReadWriteLock is writer-preferring (a
- * queued writer blocks new readers), so cycles through its read lock are reported.
+ * another lock's condition, park) while holding one. Other {@link LockFlags} are given with the
+ * {@code flags} overloads (e.g. DUPOK for two "account" locks taken together in a known order) or by an
+ * order file's class line, which a lock made without flags keeps. A ReentrantReadWriteLock is
+ * writer-preferring (a queued writer blocks new readers), so cycles through its read lock are reported.
  */
 public final class WitnessLocks {
     private WitnessLocks() {}
 
     /** A non-fair ReentrantLock of class {@code className}, checked by the JVM's witness (if on). */
     public static WitnessReentrantLock reentrantLock(String className) {
-        return reentrantLock(Witness.active(), className, false);
+        return reentrantLock(Witness.active(), className, 0, false);
+    }
+
+    /** A non-fair ReentrantLock of class {@code className} with these {@link LockFlags} (RECURSABLE is implied). */
+    public static WitnessReentrantLock reentrantLock(String className, int flags) {
+        return reentrantLock(Witness.active(), className, flags, false);
     }
 
     /** A ReentrantLock of class {@code className} checked by {@code witness} (null: unchecked). */
     public static WitnessReentrantLock reentrantLock(Witness witness, String className, boolean fair) {
-        return new WitnessReentrantLock(witness, classOf(witness, className, LockFlags.RECURSABLE), fair);
+        return reentrantLock(witness, className, 0, fair);
+    }
+
+    /** A ReentrantLock of class {@code className} with these flags, checked by {@code witness} (null: unchecked). */
+    public static WitnessReentrantLock reentrantLock(Witness witness, String className, int flags, boolean fair) {
+        return new WitnessReentrantLock(witness, classOf(witness, className, flags), fair);
     }
 
     /** A non-fair ReentrantReadWriteLock of class {@code className}, checked by the JVM's witness (if on). */
     public static WitnessReadWriteLock readWriteLock(String className) {
-        return readWriteLock(Witness.active(), className, false);
+        return readWriteLock(Witness.active(), className, 0, false);
+    }
+
+    /** A non-fair ReentrantReadWriteLock of class {@code className} with these flags (RECURSABLE is implied). */
+    public static WitnessReadWriteLock readWriteLock(String className, int flags) {
+        return readWriteLock(Witness.active(), className, flags, false);
     }
 
     /** A ReentrantReadWriteLock of class {@code className} checked by {@code witness} (null: unchecked). */
     public static WitnessReadWriteLock readWriteLock(Witness witness, String className, boolean fair) {
-        return new WitnessReadWriteLock(witness, classOf(witness, className, LockFlags.RECURSABLE), fair);
+        return readWriteLock(witness, className, 0, fair);
+    }
+
+    /** A ReentrantReadWriteLock of class {@code className} with these flags, checked by {@code witness}. */
+    public static WitnessReadWriteLock readWriteLock(Witness witness, String className, int flags, boolean fair) {
+        return new WitnessReadWriteLock(witness, classOf(witness, className, flags), fair);
     }
 
     private static LockClass classOf(Witness w, String name, int flags) {
-        return w == null ? null : w.lockClass(name, LockKind.MUTEX, flags);
+        return w == null ? null : w.lockClassAtLeast(name, LockKind.MUTEX, flags | LockFlags.RECURSABLE);
     }
 }

@@ -38,6 +38,7 @@ public class WitnessReadWriteLock extends ReentrantReadWriteLock {
     static final class CheckedReadLock extends ReentrantReadWriteLock.ReadLock {
         private static final long serialVersionUID = 1L;
         private final transient CheckedOps ops;
+        private final transient Runnable undoTry = super::unlock;
 
         CheckedReadLock(WitnessReadWriteLock outer, CheckedOps ops) {
             super(outer);
@@ -51,7 +52,7 @@ public class WitnessReadWriteLock extends ReentrantReadWriteLock {
         public void lockInterruptibly() throws InterruptedException { ops.lockInterruptibly(false, super::lockInterruptibly); }
 
         @Override
-        public boolean tryLock() { return ops.tryLock(false, super.tryLock()); }
+        public boolean tryLock() { return ops.tryLock(false, super.tryLock(), undoTry); }
 
         @Override
         public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {
@@ -66,6 +67,7 @@ public class WitnessReadWriteLock extends ReentrantReadWriteLock {
     static final class CheckedWriteLock extends ReentrantReadWriteLock.WriteLock {
         private static final long serialVersionUID = 1L;
         private final transient CheckedOps ops;
+        private final transient Runnable undoTry = super::unlock;
 
         CheckedWriteLock(WitnessReadWriteLock outer, CheckedOps ops) {
             super(outer);
@@ -79,7 +81,7 @@ public class WitnessReadWriteLock extends ReentrantReadWriteLock {
         public void lockInterruptibly() throws InterruptedException { ops.lockInterruptibly(true, super::lockInterruptibly); }
 
         @Override
-        public boolean tryLock() { return ops.tryLock(true, super.tryLock()); }
+        public boolean tryLock() { return ops.tryLock(true, super.tryLock(), undoTry); }
 
         @Override
         public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {

@@ -14,6 +14,7 @@ public class WitnessReentrantLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
     private final transient LockClass cls;
     private final transient CheckedOps ops;
+    private final transient Runnable undoTry = super::unlock;
 
     WitnessReentrantLock(Witness witness, LockClass cls, boolean fair) {
         super(fair);
@@ -31,7 +32,7 @@ public class WitnessReentrantLock extends ReentrantLock {
     public void lockInterruptibly() throws InterruptedException { ops.lockInterruptibly(true, super::lockInterruptibly); }
 
     @Override
-    public boolean tryLock() { return ops.tryLock(true, super.tryLock()); }
+    public boolean tryLock() { return ops.tryLock(true, super.tryLock(), undoTry); }
 
     @Override
     public boolean tryLock(long timeout, TimeUnit unit) throws InterruptedException {

@@ -11,6 +11,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.CompletableFuture;
+import smpnet.witness.LockFlags;
+import smpnet.witness.LockKind;
 import smpnet.witness.Policy;
 import smpnet.witness.ReportKind;
 import smpnet.witness.Witness;
@@ -125,5 +128,55 @@ class AdaptersTest {
         a.unlock();
         assertNull(a.lockClass());
         assertTrue(x.isFair());
+    }
+
+    @Test
+    void aTryRefusedUnderThrowLeavesTheLockFree() throws Exception {
+        w.setPolicy(Policy.THROW);
+        WitnessReentrantLock a = WitnessLocks.reentrantLock(w, "acct", false);
+        WitnessReentrantLock b = WitnessLocks.reentrantLock(w, "acct", false);
+        WitnessReadWriteLock x = WitnessLocks.readWriteLock(w, "acct", false);
+        a.lock();
+        assertEquals(ReportKind.DUPLICATE, assertThrows(WitnessException.class, b::tryLock).report().kind());
+        assertThrows(WitnessException.class, () -> x.readLock().tryLock());
+        assertThrows(WitnessException.class, () -> x.writeLock().tryLock());
+        assertEquals(false, b.isLocked(), "the refused try gave the JDK lock back");
+        assertEquals(0, x.getReadLockCount() + (x.isWriteLocked() ? 1 : 0));
+        assertTrue(CompletableFuture.supplyAsync(() -> {
+            boolean got = b.tryLock();
+            if (got) {
+                b.unlock();
+            }
+            return got;
+        }).get());
+        a.unlock();
+        assertEquals(List.of(), w.heldLocks());
+    }
+
+    @Test
+    void adaptersTakeFlags() {
+        WitnessReentrantLock a = WitnessLocks.reentrantLock(w, "account", LockFlags.DUPOK, false);
+        WitnessReentrantLock b = WitnessLocks.reentrantLock(w, "account", LockFlags.DUPOK, false);
+        WitnessReadWriteLock r = WitnessLocks.readWriteLock(w, "ledger", LockFlags.DUPOK, false);
+        WitnessReadWriteLock s = WitnessLocks.readWriteLock(w, "ledger", LockFlags.DUPOK, false);
+        nest(a, b);
+        nest(r.writeLock(), s.writeLock());
+        assertEquals(0, w.reportCount(), "two DUPOK locks of one class nest without a DUPLICATE report");
+        assertEquals(LockFlags.RECURSABLE | LockFlags.DUPOK, a.lockClass().flags());
+    }
+
+    @Test
+    void aClassRegisteredOrDeclaredFirstKeepsItsFlags() {
+        w.lockClass("account", LockKind.MUTEX, LockFlags.RECURSABLE | LockFlags.DUPOK);
+        nest(WitnessLocks.reentrantLock(w, "account", false), WitnessLocks.reentrantLock(w, "account", false));
+        w.importText("class teller MUTEX DUPOK\n", "orders.txt");
+        WitnessReentrantLock t = WitnessLocks.reentrantLock(w, "teller", false);
+        nest(t, WitnessLocks.reentrantLock(w, "teller", false));
+        assertEquals(0, w.reportCount());
+        assertEquals(LockFlags.RECURSABLE | LockFlags.DUPOK, t.lockClass().flags(), "the order file's DUPOK stays");
+        w.lockClass("plain", LockKind.MUTEX, LockFlags.DUPOK);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WitnessLocks.reentrantLock(w, "plain", false));
+        assertTrue(e.getMessage().contains("at least flags=RECURSABLE"), e.getMessage());
     }
 }
