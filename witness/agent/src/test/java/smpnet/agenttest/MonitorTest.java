@@ -134,6 +134,30 @@ class MonitorTest {
         assertEquals(List.of(), Recorder.witness().heldLocks());
     }
 
+    static final class Counter {
+        final Object lock = new Object();
+        int value;
+
+        /** The block's body starts with a loop: javac's handler range starts at a jump target (with a frame). */
+        int countTo(int n) {
+            synchronized (lock) {
+                while (value < n) {
+                    value++;
+                }
+                return value;
+            }
+        }
+    }
+
+    @Test
+    void aBlockWhoseBodyIsALoopStillVerifiesAndRuns() {
+        Counter c = new Counter();
+        for (int i = 1; i <= 20_000; i++) { // enough calls for the JIT to compile the rewritten method
+            assertEquals(i, c.countTo(i));
+        }
+        assertEquals(List.of(), Recorder.witness().heldLocks());
+    }
+
     static final class Sleepers {
         final Object outer = new Object();
         final Object inner = new Object();

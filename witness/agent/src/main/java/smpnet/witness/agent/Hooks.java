@@ -15,8 +15,8 @@ import smpnet.witness.WitnessException;
  * it stands next to does, following witness's hook contract. Public only because classes of every package
  * call it; not an API.
  *
- * <p>A monitor is checked before {@code monitorenter} (so a reversal is reported before the thread can
- * block) and recorded after it; its release is recorded before {@code monitorexit}. A release hook never
+ * <p>A monitor is checked and recorded right before {@code monitorenter} (so a reversal is reported
+ * before the thread can block); its release is recorded before {@code monitorexit}. A release hook never
  * throws, whatever the policy: a {@code monitorexit} that failed would leave the monitor held, and javac's
  * handler around it would run it again.
  *
@@ -27,17 +27,30 @@ public final class Hooks {
     private static Witness witness;
     private static LockNames names;
     /**
-     * The JDK objects each thread holds as monitors, with their classes: finding a class again in the
-     * identity map at monitorexit would hash an object while it is locked, which HotSpot does only on its
-     * slow path (measured: ten times the cost of the whole block).
+     * The monitors each thread holds, with their classes, so that a release finds its class without a
+     * lookup: for a JDK object that lookup would hash an object while it is locked, which HotSpot does
+     * only on its slow path (measured: ten times the cost of the whole block).
      */
     private static final ThreadLocal<MonitorStack> HELD = ThreadLocal.withInitial(MonitorStack::new);
 
-    /** One thread's held JDK-object monitors, innermost last (confined to its thread). */
+    /** One thread's held monitors, innermost last (confined to its thread). */
     private static final class MonitorStack {
         private Object[] objects = new Object[8];
         private LockClass[] classes = new LockClass[8];
         private int depth;
+        /** The last type this thread locked, and its class or LockNames.PER_OBJECT: loops lock one type often. */
+        private Class<?> lastType;
+        private Object lastKind;
+
+        /** The class of monitor {@code o}; the shared map of types is read only when the type changes. */
+        LockClass classOf(Object o, String hint) {
+            Class<?> type = o.getClass();
+            if (type != lastType) {
+                lastKind = names.kind(type);
+                lastType = type;
+            }
+            return lastKind != LockNames.PER_OBJECT ? (LockClass) lastKind : names.objectClass(o, hint);
+        }
 
         void push(Object o, LockClass c) {
             if (depth == objects.length) {
@@ -73,27 +86,27 @@ public final class Hooks {
 
     // ---- monitors ----
 
-    /** Before {@code monitorenter}; returns the class for {@link #monitorEntered} (the rewritten code keeps it on its stack). */
-    public static LockClass monitorEnter(Object o, String hint) {
-        if (o == null) {
-            return null; // monitorenter throws the NullPointerException
+    /**
+     * Right before {@code monitorenter}: checks and records the monitor as held (a thread blocked on it
+     * shows it held). Nothing may run after monitorenter outside javac's handler range (see LockRewriter).
+     */
+    public static void monitorEnter(Object o, String hint) {
+        if (o != null) { // else monitorenter throws the NullPointerException
+            LockClass c = HELD.get().classOf(o, hint);
+            witness.checkOrder(o, c, true, false);
+            monitorEntered(o, c);
         }
-        LockClass c = names.monitor(o, hint);
-        witness.checkOrder(o, c, true, false);
-        return c;
     }
 
-    public static void monitorEntered(Object o, LockClass c) {
+    private static void monitorEntered(Object o, LockClass c) {
         witness.locked(o, c, true, false);
-        if (names.namedPerObject(o)) {
-            HELD.get().push(o, c);
-        }
+        HELD.get().push(o, c);
     }
 
     public static void monitorExit(Object o, String hint) {
         if (o != null) {
-            LockClass c = names.namedPerObject(o) ? HELD.get().pop(o) : null;
-            if (c == null) {
+            LockClass c = HELD.get().pop(o);
+            if (c == null) { // entered before the agent, or by code it did not rewrite
                 c = names.monitor(o, hint);
             }
             try {
@@ -109,17 +122,32 @@ public final class Hooks {
      * is checked and recorded at once, and cannot be refused (a throw here would skip the exit hook).
      */
     public static void synchronizedEntered(Object o) {
-        LockClass c = names.monitor(o, null);
+        LockClass c = HELD.get().classOf(o, null);
         try {
             witness.checkOrder(o, c, true, false);
         } catch (WitnessException e) {
             // recorded and told to the listeners already
         }
-        witness.locked(o, c, true, false);
+        monitorEntered(o, c);
     }
 
     public static void synchronizedExited(Object o) {
         monitorExit(o, null);
+    }
+
+    /** A static synchronized method was entered: its monitor is the class, named here by its name. */
+    public static void staticSynchronizedEntered(Class<?> type, String typeName) {
+        LockClass c = names.classMonitor(typeName);
+        try {
+            witness.checkOrder(type, c, true, false);
+        } catch (WitnessException e) {
+            // recorded and told to the listeners already
+        }
+        monitorEntered(type, c);
+    }
+
+    public static void staticSynchronizedExited(Class<?> type, String typeName) {
+        monitorExit(type, typeName + ".class");
     }
 
     /** The object a rewritten allocation just constructed, before it is stored or used. */

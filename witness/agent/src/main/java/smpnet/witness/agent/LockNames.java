@@ -2,6 +2,7 @@ package smpnet.witness.agent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import smpnet.witness.LockClass;
@@ -34,16 +35,14 @@ final class LockNames {
     private final Witness witness;
     private final int flags;
     /** What {@link #byClass} holds for a JDK type: its objects are named one by one, in {@link #objects}. */
-    private static final Object PER_OBJECT = new Object();
-    /** The class of an application type's monitors, or PER_OBJECT: one lookup decides both (a hot path). */
-    private final ClassValue<Object> byClass = new ClassValue<>() {
-        @Override
-        protected Object computeValue(Class<?> type) { return isJdk(type) ? PER_OBJECT : lockClass(type.getName()); }
-    };
-    private final ClassValue<LockClass> byClassObject = new ClassValue<>() {
-        @Override
-        protected LockClass computeValue(Class<?> type) { return lockClass(type.getName() + ".class"); }
-    };
+    static final Object PER_OBJECT = new Object();
+    /**
+     * The class of an application type's monitors, or PER_OBJECT: one lookup decides both (a hot path). A
+     * ConcurrentHashMap, not a ClassValue: measured on JDK 25, ClassValue.get cost about ten times more here.
+     */
+    private final ConcurrentHashMap<Class<?>, Object> byClass = new ConcurrentHashMap<>();
+    /** Monitors of Class objects (static synchronized methods), by the class's name: hashing a locked object is slow. */
+    private final ConcurrentHashMap<String, LockClass> byClassName = new ConcurrentHashMap<>();
     private final IdentityWeakMap<Named> objects = new IdentityWeakMap<>();
     /** A condition's lock (the interlock its waits release). */
     private final IdentityWeakMap<Object> conditions = new IdentityWeakMap<>();
@@ -74,22 +73,34 @@ final class LockNames {
 
     /** The class of a monitor; {@code hint} names it if it is a JDK object seen for the first time. */
     LockClass monitor(Object o, String hint) {
-        Class<?> type = o.getClass();
-        if (type == Class.class) {
-            return byClassObject.get((Class<?>) o);
-        }
-        Object c = byClass.get(type);
-        if (c != PER_OBJECT) {
-            return (LockClass) c;
+        Object k = kind(o.getClass());
+        return k != PER_OBJECT ? (LockClass) k : objectClass(o, hint);
+    }
+
+    /** The class of every monitor of this type, or PER_OBJECT when its objects are named one by one. */
+    Object kind(Class<?> type) {
+        return type == Class.class ? PER_OBJECT : perType(type);
+    }
+
+    /** The class of a monitor whose type's {@link #kind} is PER_OBJECT: a Class, or a JDK object. */
+    LockClass objectClass(Object o, String hint) {
+        if (o instanceof Class) {
+            return classMonitor(((Class<?>) o).getName());
         }
         Named n = objects.get(o);
         return n != null ? n.cls()
-                : objects.putIfAbsent(o, new Named(o, lockClass(hint != null ? hint : type.getName()), true)).cls();
+                : objects.putIfAbsent(o, new Named(o, lockClass(hint != null ? hint : o.getClass().getName()), true)).cls();
     }
 
-    /** True if monitors of this object are named one by one (it is a JDK object), not by its class. */
-    boolean namedPerObject(Object o) {
-        return o.getClass() != Class.class && byClass.get(o.getClass()) == PER_OBJECT;
+    private Object perType(Class<?> type) {
+        Object c = byClass.get(type);
+        return c != null ? c : byClass.computeIfAbsent(type, t -> isJdk(t) ? PER_OBJECT : lockClass(t.getName()));
+    }
+
+    /** The class of the monitor of the class named {@code typeName} (static synchronized methods). */
+    LockClass classMonitor(String typeName) {
+        LockClass c = byClassName.get(typeName);
+        return c != null ? c : byClassName.computeIfAbsent(typeName, n -> lockClass(n + ".class"));
     }
 
     private static boolean isJdk(Class<?> type) {

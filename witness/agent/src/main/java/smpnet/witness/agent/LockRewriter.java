@@ -10,8 +10,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * Rewrites one method's bytecode so that witness sees its locks (the agent's ASM visitor):
  *
  * <pre>
- *   monitorenter               dup, hint, Hooks.monitorEnter (leaves the lock class); swap, dup_x1,
- *                              monitorenter; Hooks.monitorEntered(object, class)
+ *   monitorenter               dup, hint, Hooks.monitorEnter; monitorenter
  *   monitorexit                dup, hint, Hooks.monitorExit; monitorexit
  *   o.wait(...)                Hooks.waitOn(o, ...)
  *   Thread.sleep, LockSupport.park*      Hooks.sleeping() first
@@ -72,13 +71,13 @@ final class LockRewriter extends MethodVisitor {
         flush();
         String hint = hint();
         if (opcode == Opcodes.MONITORENTER) {
-            super.visitInsn(Opcodes.DUP); //                    o o
-            super.visitLdcInsn(hint); //                        o o hint
-            hook("monitorEnter", "(Ljava/lang/Object;Ljava/lang/String;)Lsmpnet/witness/LockClass;"); // o cls
-            super.visitInsn(Opcodes.SWAP); //                   cls o
-            super.visitInsn(Opcodes.DUP_X1); //                 o cls o
-            super.visitInsn(opcode); //                         o cls
-            hook("monitorEntered", "(Ljava/lang/Object;Lsmpnet/witness/LockClass;)V");
+            // Checked and recorded before the JVM takes the monitor: HotSpot compiles a method only if every
+            // instruction that may throw while a monitor is held lies in a handler's range, and javac's
+            // range starts after monitorenter at a label that may also be a jump target (a loop head).
+            super.visitInsn(Opcodes.DUP);
+            super.visitLdcInsn(hint);
+            hook("monitorEnter", "(Ljava/lang/Object;Ljava/lang/String;)V");
+            super.visitInsn(opcode);
         } else if (opcode == Opcodes.MONITOREXIT) {
             super.visitInsn(Opcodes.DUP);
             super.visitLdcInsn(hint);

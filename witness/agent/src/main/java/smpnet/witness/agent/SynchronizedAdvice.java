@@ -30,13 +30,13 @@ final class SynchronizedAdvice {
         private OnStatic() {}
 
         @Advice.OnMethodEnter
-        static void enter(@Advice.Origin Class<?> type) {
-            Hooks.synchronizedEntered(type);
+        static void enter(@Advice.Origin Class<?> type, @Advice.Origin("#t") String typeName) {
+            Hooks.staticSynchronizedEntered(type, typeName);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class)
-        static void exit(@Advice.Origin Class<?> type) {
-            Hooks.synchronizedExited(type);
+        static void exit(@Advice.Origin Class<?> type, @Advice.Origin("#t") String typeName) {
+            Hooks.staticSynchronizedExited(type, typeName);
         }
     }
 }
