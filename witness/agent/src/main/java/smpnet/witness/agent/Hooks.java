@@ -92,15 +92,12 @@ public final class Hooks {
      */
     public static void monitorEnter(Object o, String hint) {
         if (o != null) { // else monitorenter throws the NullPointerException
-            LockClass c = HELD.get().classOf(o, hint);
+            MonitorStack held = HELD.get();
+            LockClass c = held.classOf(o, hint);
             witness.checkOrder(o, c, true, false);
-            monitorEntered(o, c);
+            witness.locked(o, c, true, false);
+            held.push(o, c);
         }
-    }
-
-    private static void monitorEntered(Object o, LockClass c) {
-        witness.locked(o, c, true, false);
-        HELD.get().push(o, c);
     }
 
     public static void monitorExit(Object o, String hint) {
@@ -122,13 +119,19 @@ public final class Hooks {
      * is checked and recorded at once, and cannot be refused (a throw here would skip the exit hook).
      */
     public static void synchronizedEntered(Object o) {
-        LockClass c = HELD.get().classOf(o, null);
+        MonitorStack held = HELD.get();
+        entered(held, o, held.classOf(o, null));
+    }
+
+    /** Checks and records a monitor the JVM already took: a report cannot refuse it. */
+    private static void entered(MonitorStack held, Object o, LockClass c) {
         try {
             witness.checkOrder(o, c, true, false);
         } catch (WitnessException e) {
             // recorded and told to the listeners already
         }
-        monitorEntered(o, c);
+        witness.locked(o, c, true, false);
+        held.push(o, c);
     }
 
     public static void synchronizedExited(Object o) {
@@ -137,13 +140,7 @@ public final class Hooks {
 
     /** A static synchronized method was entered: its monitor is the class, named here by its name. */
     public static void staticSynchronizedEntered(Class<?> type, String typeName) {
-        LockClass c = names.classMonitor(typeName);
-        try {
-            witness.checkOrder(type, c, true, false);
-        } catch (WitnessException e) {
-            // recorded and told to the listeners already
-        }
-        monitorEntered(type, c);
+        entered(HELD.get(), type, names.classMonitor(typeName));
     }
 
     public static void staticSynchronizedExited(Class<?> type, String typeName) {
