@@ -67,6 +67,7 @@ public final class CondVar extends CacheLinePadded {
         try {
             signalled = self.await(sched, this, deadline) || !withdraw(self);
         } finally {
+            if (LockBase.HOOKS && w != null) w.retaking(lock);
             interlock.retakeAfterSleep(token);
         }
         return signalled;

@@ -30,6 +30,8 @@ abstract class LockBase extends CacheLinePadded {
     /** The verifier, read once: null when witness is off or the class is NOWITNESS. */
     final Witness w;
     final LockClass cls;
+    /** Made unchecked because witness was off (not NOWITNESS): its use once witness is on is reported. */
+    private final boolean madeWhileOff;
     /** The exclusive owner, or null. */
     @GuardedBy("this")
     Thread owner;
@@ -58,6 +60,7 @@ abstract class LockBase extends CacheLinePadded {
         Witness active = (flags & LockFlags.NOWITNESS) != 0 ? null : witness;
         this.w = active;
         this.cls = active == null ? null : active.lockClass(className, kind, flags);
+        this.madeWhileOff = witness == null && (flags & LockFlags.NOWITNESS) == 0;
     }
 
     /** The lock class name (e.g. "inp"). */
@@ -91,6 +94,8 @@ abstract class LockBase extends CacheLinePadded {
                 if (tryLock) undoTry(exclusive);
                 throw e;
             }
+        } else if (HOOKS && madeWhileOff && Witness.switchedOnLate()) {
+            Witness.uncheckedLockUsed(className);
         }
         Schedulers.point();
     }
@@ -122,8 +127,21 @@ abstract class LockBase extends CacheLinePadded {
         if (HOOKS && w != null) keep(w.unlocked(wts, this, cls, exclusive));
     }
 
+    /** Before a contended acquisition blocks: a dead owner is reported first (it will never release). */
     final void witnessSleeping(smpnet.witness.SleepKind why) {
-        if (HOOKS && w != null) w.sleeping(why, null);
+        if (HOOKS && w != null) {
+            witnessDeadOwner();
+            w.sleeping(why, null);
+        }
+    }
+
+    /**
+     * A thread that ended holding this lock exclusively will never release it: witness reports it (once)
+     * before the caller waits for good. Java has no thread-exit hook, so the waiter is where it shows.
+     */
+    final void witnessDeadOwner() {
+        Thread o = owner;
+        if (HOOKS && w != null && o != null && !o.isAlive()) w.reportDeadThreads();
     }
 
     // ---- profiling of exclusive holds ----

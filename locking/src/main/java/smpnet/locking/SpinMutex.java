@@ -95,6 +95,7 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
 
     /** Slow path: take a ticket and spin (then yield) until it is served. Spinning is not sleeping. */
     private void spinForTurn(Thread me, String site) {
+        witnessDeadOwner();
         long waitStart = LockProfiler.waitStart();
         String where = LockProfiler.siteOfWait(waitStart, site);
         int ticket = (int) NEXT.getAndAdd(this, 1);

@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The hook logic of one witness: per-thread held stacks, the validated-chain fast path, misuse rules.
@@ -22,7 +20,8 @@ final class Checker {
     private final OrderGraph graph;
     private final Reporter reporter;
     private final ThreadLocal<ThreadState> state = ThreadLocal.withInitial(this::newState);
-    private final Set<ThreadState> threads = ConcurrentHashMap.newKeySet();
+    /** Every thread's state, in the order threads first used a lock (a list: scans run in a fixed order). */
+    private final List<ThreadState> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Capture the site of every acquisition (costly; off by default: sites then come from slow paths only). */
     volatile boolean recordSites;
     private int created; // racy counter: only paces pruning
@@ -42,21 +41,10 @@ final class Checker {
         return ts;
     }
 
-    private static final long MILLISECOND = 1_000_000;
-    private volatile long lastDeadScan = System.nanoTime() - MILLISECOND;
-
-    /** Looks for dead holders unless a look was made less than {@code interval} ago (contention is frequent). */
-    private void deadHoldersEvery(long interval) {
-        long now = System.nanoTime();
-        if (now - lastDeadScan >= interval) {
-            lastDeadScan = now;
-            reportDeadHolders();
-        }
-    }
-
     /**
      * Reports, once each, the threads that ended holding locks (a kernel reports it at thread exit; Java has
-     * no exit hook, so witness looks when someone waits for a lock, shows locks, or starts a thread).
+     * no exit hook, so witness looks when a lock sees its owner is dead (see Witness#reportDeadThreads),
+     * shows locks, or starts a thread). The scan has no clock and a fixed order, so model checkers replay it.
      */
     void reportDeadHolders() {
         List<Report> out = new ArrayList<>(0);
@@ -65,6 +53,7 @@ final class Checker {
                 ts.deathReported = true;
                 List<ThreadState.Held> held = Arrays.asList(ts.snapshot());
                 ReportWriter w = new ReportWriter(ReportKind.THREAD_DIED_HOLDING, reporter.nextSerial(), ts.thread.getName())
+                        .scope(ts.scope)
                         .locks("offending lock", held)
                         .line("detail", "thread \"" + ts.thread.getName() + "\" ended holding " + held.size()
                                 + (held.size() == 1 ? " lock" : " locks") + ": no thread can take them again")
@@ -96,6 +85,9 @@ final class Checker {
             ts.pendingKey = key;
             if (ts.pendingSite != null) {
                 ts.pendingSite = null; // left by an acquisition that never completed (interrupted)
+            }
+            if (ts.retake != null) {
+                ts.retake = null; // a cv wait's retake on a validated chain: nothing left to skip later
             }
             return ts;
         }
@@ -361,12 +353,6 @@ final class Checker {
 
     void sleeping(SleepKind kind, Object interlock) {
         ThreadState ts = state.get();
-        if (kind == SleepKind.MUTEX_CONTENTION || kind == SleepKind.SX_ACQUIRE) {
-            deadHoldersEvery(MILLISECOND); // the lock waited for may be held by a thread that died
-        }
-        if (kind == SleepKind.CV_WAIT && interlock != null && ts.find(interlock) >= 0) {
-            ts.retake = interlock;
-        }
         if (ts.depth == 0 && ts.handlers == 0) {
             return;
         }
@@ -386,6 +372,11 @@ final class Checker {
                     detail + " in " + handler(ts)));
         }
         reporter.publish(out);
+    }
+
+    /** The calling thread's next acquisition of {@code interlock} retakes it after a cv wait. */
+    void retaking(Object interlock) {
+        state.get().retake = interlock;
     }
 
     void enterHandler(HandlerKind kind, String name) {
@@ -489,4 +480,16 @@ final class Checker {
     }
 
     int validatedChains() { return state.get().validated.size(); }
+
+    /** The calling thread starts a new report scope: its validated chains are checked again. */
+    void forgetValidated() { state.get().validated.clear(); }
+
+    Report uncheckedLock(String className) {
+        ThreadState ts = state.get();
+        return new ReportWriter(ReportKind.UNCHECKED_LOCK, reporter.nextSerial(), Thread.currentThread().getName())
+                .line("lock class", className)
+                .line("detail", "a lock of class " + className + " was made while witness was off, so it is not checked;"
+                        + " switch witness on before any lock is made (-D" + Witness.PROPERTY + "=on)")
+                .stack("at", Frames.capture()).held(ts.snapshot()).build(false, null);
+    }
 }

@@ -33,6 +33,13 @@ final class LongSet {
 
     int size() { return size; }
 
+    void clear() {
+        if (size > 0) {
+            java.util.Arrays.fill(slots, 0);
+            size = 0;
+        }
+    }
+
     private static boolean insert(long[] s, long key) {
         int mask = s.length - 1;
         for (int i = spread(key) & mask; ; i = (i + 1) & mask) {

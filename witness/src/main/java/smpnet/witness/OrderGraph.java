@@ -91,6 +91,8 @@ final class OrderGraph {
     private long searches; // guarded by this; for tests: the fast path must not search
     private final Map<Long, String> blessed = new ConcurrentHashMap<>();
     private final java.util.Set<Long> reported = new java.util.HashSet<>(); // guarded by this
+    /** Reported (pair, scope) couples: a reversal is reported once per report scope (e.g. per test); guarded by this. */
+    private final java.util.Set<List<Object>> reportedIn = new java.util.HashSet<>();
     private final List<List<String>> declaredOrders = new ArrayList<>(); // guarded by this
     /** When set, every learned edge that is not already in the graph is reported as NEW_ORDER. */
     volatile boolean reportNewOrders;
@@ -239,7 +241,9 @@ final class OrderGraph {
     synchronized List<Finding> learn(LockClass[] held, boolean[] heldExclusive, int n, LockClass to, boolean toExclusive,
                                      String thread, StackTraceElement[] stack) {
         List<Finding> findings = Collections.emptyList();
-        String where = "learned in thread \"" + thread + "\""; // one string for the edges of this acquisition
+        Object scope = Witness.currentScope();
+        // one string for the edges of this acquisition; the scope (a test) names where the order came from
+        String where = "learned in thread \"" + thread + "\"" + (scope == null ? "" : " during " + scope);
         for (int i = 0; i < n; i++) {
             Finding f = learnOne(held[i], heldExclusive[i], to, toExclusive, where, stack);
             if (f != null) {
@@ -265,7 +269,8 @@ final class OrderGraph {
         Edge excluded = blessed.containsKey(pair) ? edge(to, from) : null;
         List<Step> path = findPath(to, toEx, from, fromEx, excluded, false);
         if (path != null) {
-            if (reported.contains(pair)) {
+            List<Object> inScope = Arrays.asList(pair, Witness.scopeKey());
+            if (reportedIn.contains(inScope)) {
                 return null;
             }
             List<Step> declared = findPath(to, toEx, from, fromEx, excluded, true);
@@ -273,6 +278,7 @@ final class OrderGraph {
             String allow = Witness.allowance(from.name(), to.name());
             if (allow == null) {
                 reported.add(pair);
+                reportedIn.add(inScope);
             }
             return new Finding(from, fromEx, path, null, allow);
         }

@@ -17,10 +17,14 @@ public final class Report {
     private final String allowReason;
     /** Same problem, same key: WARN prints a key once (kind, classes, detail). */
     final String key;
+    private final Object scope;
+    /** The witness that made it; set once, before any listener sees the report. */
+    volatile Witness witness;
 
     Report(ReportKind kind, int serial, String thread, List<String> classes, String text, String json,
-           boolean quiet, String allowReason, String key) {
+           boolean quiet, String allowReason, String key, Object scope) {
         this.key = key;
+        this.scope = scope;
         this.kind = kind;
         this.serial = serial;
         this.thread = thread;
@@ -47,6 +51,15 @@ public final class Report {
 
     /** The report as one JSON object. */
     public String toJson() { return json; }
+
+    /** Same problem, same key (kind, classes, detail): for de-duplicating repeats. */
+    public String key() { return key; }
+
+    /** The report scope ({@link Witness#enterScope}) of the offending thread, or null. */
+    public Object scope() { return scope; }
+
+    /** The witness instance that made this report. */
+    public Witness witness() { return witness; }
 
     /** True when a class involved is QUIET: counted, never printed or thrown. */
     public boolean quiet() { return quiet; }

@@ -27,7 +27,9 @@ public enum ReportKind {
     /** leaveHandler without a matching enterHandler. */
     HANDLER_MISMATCH("handler enter/leave mismatch"),
     /** A thread ended while it still held locks: they stay taken for good, and their next waiter hangs. */
-    THREAD_DIED_HOLDING("thread exited with locks held");
+    THREAD_DIED_HOLDING("thread exited with locks held"),
+    /** A lock made while witness was off was taken after witness was switched on: it is not checked. */
+    UNCHECKED_LOCK("lock made before witness was on");
 
     private final String title;
 

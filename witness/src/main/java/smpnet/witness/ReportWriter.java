@@ -164,6 +164,14 @@ final class ReportWriter {
                 + (h.recursed > 0 ? ", recursed " + h.recursed : "") + ") at " + Frames.site(h.site);
     }
 
+    /** The offender's report scope: the calling thread's unless set (a dead thread's is its own). */
+    private Object scope = Witness.currentScope();
+
+    ReportWriter scope(Object s) {
+        scope = s;
+        return this;
+    }
+
     Report build(boolean quiet, String allowReason) {
         if (allowReason != null) {
             text.append("  allowed: ").append(allowReason).append('\n');
@@ -171,6 +179,6 @@ final class ReportWriter {
         json.append(",\"classes\":").append(Json.strings(classes)).append(",\"allowed\":").append(Json.quote(allowReason))
                 .append('}');
         String key = kind + (allowReason != null ? " allowed " : " ") + String.join(" ", classes) + " " + detail;
-        return new Report(kind, serial, thread, classes, text.toString(), json.toString(), quiet, allowReason, key);
+        return new Report(kind, serial, thread, classes, text.toString(), json.toString(), quiet, allowReason, key, scope);
     }
 }

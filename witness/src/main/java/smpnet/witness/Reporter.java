@@ -21,7 +21,10 @@ final class Reporter {
     private final Map<String, AtomicInteger> occurrences = new ConcurrentHashMap<>();
     private final LongAdder total = new LongAdder();
 
-    Reporter(Policy policy) {
+    private final Witness owner;
+
+    Reporter(Witness owner, Policy policy) {
+        this.owner = owner;
         this.policy = policy;
     }
 
@@ -48,6 +51,7 @@ final class Reporter {
 
     /** Records, notifies, prints; returns true when the policy says this one must be thrown. */
     private boolean record(Report r) {
+        r.witness = owner;
         total.increment();
         AtomicInteger n = occurrences.computeIfAbsent(r.key, k -> new AtomicInteger());
         boolean first = n.getAndIncrement() == 0;

@@ -44,6 +44,8 @@ public final class ThreadState {
     int handlers;
     /** The interlock a cv wait released: its retake after the wait is no new acquisition (no order, no kind rules). */
     Object retake;
+    /** The thread's report scope when its state was made (inherited), for reports made about it by others. */
+    final Object scope = Witness.currentScope();
     /** Set once this (dead) thread's locks were reported. */
     volatile boolean deathReported;
 

@@ -25,10 +25,12 @@ import java.util.function.Consumer;
  *   handlers:          enterHandler(kind, name) ... leaveHandler(kind, name)
  * </pre>
  * A lock reads {@link #active()} once, when it is created, and keeps the result in a final field: when
- * witness is off that field is null and each hook costs one field read.
+ * witness is off that field is null and each hook costs one field read. The three acquisition hooks have
+ * variants taking and returning the caller's {@link ThreadState}, which a lock may keep (the fast path).
  *
  * <p>Under {@link Policy#THROW} a hook throws {@link WitnessException}: checkOrder before the lock is
- * taken, unlocked after the lock's own state was released (witness's record of it is gone too).
+ * taken, unlocked after the lock's own state was released (witness's record of it is gone too), and
+ * locked after a try before recording it (the lock then gives back what the try took).
  *
  * <p>Locking key: the order graph is guarded by its own monitor (see OrderGraph); per-thread state is
  * confined to its thread; listeners and allowances are copy-on-write lists.
@@ -42,11 +44,19 @@ public final class Witness {
     public static final String SITES_PROPERTY = "smpnet.witness.sites";
 
     private static volatile Witness instance;
+    /** The report scope of each thread, inherited by the threads it starts (see {@link #enterScope}). */
+    private static final InheritableThreadLocal<Object> SCOPE = new InheritableThreadLocal<>();
+    private static final Object NO_SCOPE = new Object();
+    /** Some lock asked for the JVM's witness while it was off (and stays unchecked). */
+    private static volatile boolean askedWhileOff;
+    /** Witness was switched on after a lock had been made unchecked: such a lock's use is reported. */
+    private static volatile boolean switchedOnLate;
+    private final java.util.Set<List<Object>> uncheckedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final List<Consumer<Report>> LISTENERS = new CopyOnWriteArrayList<>();
-    private static final List<String[]> ALLOWANCES = new CopyOnWriteArrayList<>();
+    private static final List<Object[]> ALLOWANCES = new CopyOnWriteArrayList<>(); // a, b, reason, scope
 
     private final OrderGraph graph = new OrderGraph(this);
-    private final Reporter reporter = new Reporter(policyFromProperty());
+    private final Reporter reporter = new Reporter(this, policyFromProperty());
     private final Checker checker = new Checker(graph, reporter);
 
     private Witness() {
@@ -65,15 +75,63 @@ public final class Witness {
         if (w == null && on(System.getProperty(PROPERTY))) {
             w = enable();
         }
+        if (w == null && !askedWhileOff) {
+            askedWhileOff = true;
+        }
         return w;
     }
 
-    /** Switches witness on for this JVM (idempotent) and returns it. Locks created before stay unchecked. */
+    /**
+     * Switches witness on for this JVM (idempotent) and returns it. Locks created before stay unchecked;
+     * each use of one is then reported (UNCHECKED_LOCK, once per class and scope), so a test cannot pass
+     * only because an earlier test made the lock while witness was off.
+     */
     public static synchronized Witness enable() {
         if (instance == null) {
             instance = new Witness();
+            switchedOnLate = askedWhileOff;
         }
         return instance;
+    }
+
+    /** True once witness was switched on after some lock was made unchecked (one volatile read). */
+    public static boolean switchedOnLate() { return switchedOnLate; }
+
+    /**
+     * A lock made while witness was off (so unchecked) was taken after witness was switched on: reported to
+     * the JVM's witness as UNCHECKED_LOCK once per class and report scope. Lock implementations call it.
+     */
+    public static void uncheckedLockUsed(String className) {
+        Witness w = instance;
+        if (w != null && w.uncheckedSeen.add(Arrays.asList(className, scopeKey()))) {
+            w.reporter.publish(w.checker.uncheckedLock(className));
+        }
+    }
+
+    // ---- report scopes ----
+
+    /**
+     * Until the registration is closed, reports made by this thread, and by threads it starts meanwhile,
+     * carry {@code scope} ({@link Report#scope()}), orders it learns are named "learned ... during " + scope,
+     * and a reversal is reported again even if an earlier scope had it: the JUnit extension opens one scope
+     * per test, so each test gets its own reports. The order graph stays shared.
+     */
+    public Registration enterScope(Object scope) {
+        Object previous = SCOPE.get();
+        SCOPE.set(scope);
+        checker.forgetValidated(); // a chain validated in another scope may hold a reversal to report again
+        return () -> {
+            SCOPE.set(previous);
+            checker.forgetValidated();
+        };
+    }
+
+    /** The calling thread's report scope, or null. */
+    public static Object currentScope() { return SCOPE.get(); }
+
+    static Object scopeKey() {
+        Object s = SCOPE.get();
+        return s == null ? NO_SCOPE : s;
     }
 
     /**
@@ -200,6 +258,15 @@ public final class Witness {
     /** The current thread is about to block; {@code interlock} is the lock the wait releases, or null. */
     public void sleeping(SleepKind kind, Object interlock) {
         checker.sleeping(kind, interlock);
+    }
+
+    /**
+     * A condition-variable wait is about to take back {@code interlock}, which it released for the wait: the
+     * next acquisition of it by this thread is no new order and is not checked again (the wait was checked,
+     * by {@link #sleeping}). Without this, one wait with a spin lock held gave three reports.
+     */
+    public void retaking(Object interlock) {
+        checker.retaking(interlock);
     }
 
     /** The current thread enters an ithread/netisr/callout handler. */
@@ -351,18 +418,22 @@ public final class Witness {
 
     /**
      * Until closed, a reversal between classes {@code a} and {@code b} is reported as allowed (with this
-     * reason): not thrown, not failing a test, and not consumed (it is found again after the close).
+     * reason): not thrown, not failing a test, and not consumed (it is found again after the close). Made
+     * inside a report scope ({@link #enterScope}), it allows the pair in that scope only.
      */
     public static Registration allow(String a, String b, String reason) {
-        String[] entry = {a, b, reason};
+        Object[] entry = {a, b, reason, SCOPE.get()};
         ALLOWANCES.add(entry);
         return () -> ALLOWANCES.remove(entry);
     }
 
+    /** The reason of an allowance for a and b registered outside any scope or in the caller's scope. */
     static String allowance(String a, String b) {
-        for (String[] e : ALLOWANCES) {
-            if ((e[0].equals(a) && e[1].equals(b)) || (e[0].equals(b) && e[1].equals(a))) {
-                return e[2];
+        Object scope = SCOPE.get();
+        for (Object[] e : ALLOWANCES) {
+            if (((e[0].equals(a) && e[1].equals(b)) || (e[0].equals(b) && e[1].equals(a)))
+                    && (e[3] == null || e[3] == scope)) {
+                return (String) e[2];
             }
         }
         return null;

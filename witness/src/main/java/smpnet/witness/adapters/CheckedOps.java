@@ -27,10 +27,14 @@ final class CheckedOps {
     /** Witness's state of the thread that last used the lock: a hint any thread may overwrite (see ThreadState). */
     private ThreadState wts;
 
-    CheckedOps(Witness witness, LockClass cls, Object lock) {
+    /** Made unchecked because the JVM's witness was off: its use once witness is on is reported. */
+    private final boolean madeWhileOff;
+
+    CheckedOps(Witness witness, LockClass cls, Object lock, boolean madeWhileOff) {
         this.witness = witness;
         this.cls = cls;
         this.lock = lock;
+        this.madeWhileOff = madeWhileOff;
     }
 
     void lock(boolean exclusive, Runnable acquire) {
@@ -51,7 +55,9 @@ final class CheckedOps {
      * on: the caller, who gets no "true", must not be left holding it.
      */
     boolean tryLock(boolean exclusive, boolean obtained, Runnable undo) {
-        if (obtained && witness != null) {
+        if (obtained && witness == null) {
+            after(exclusive, true);
+        } else if (obtained) {
             try {
                 keep(witness.locked(wts, lock, cls, exclusive, true));
             } catch (WitnessException e) {
@@ -92,7 +98,14 @@ final class CheckedOps {
     private void after(boolean exclusive, boolean viaTry) {
         if (witness != null) {
             keep(witness.locked(wts, lock, cls, exclusive, viaTry));
+        } else if (madeWhileOff && Witness.switchedOnLate()) {
+            Witness.uncheckedLockUsed(((Named) lock).className());
         }
+    }
+
+    /** An adapter lock knows the class name it was made with, checked or not. */
+    interface Named {
+        String className();
     }
 
     private void keep(ThreadState ts) {

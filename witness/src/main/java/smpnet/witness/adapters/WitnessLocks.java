@@ -21,12 +21,13 @@ public final class WitnessLocks {
 
     /** A non-fair ReentrantLock of class {@code className}, checked by the JVM's witness (if on). */
     public static WitnessReentrantLock reentrantLock(String className) {
-        return reentrantLock(Witness.active(), className, 0, false);
+        return reentrantLock(className, 0);
     }
 
     /** A non-fair ReentrantLock of class {@code className} with these {@link LockFlags} (RECURSABLE is implied). */
     public static WitnessReentrantLock reentrantLock(String className, int flags) {
-        return reentrantLock(Witness.active(), className, flags, false);
+        Witness w = Witness.active();
+        return new WitnessReentrantLock(w, className, classOf(w, className, flags), false, w == null);
     }
 
     /** A ReentrantLock of class {@code className} checked by {@code witness} (null: unchecked). */
@@ -36,17 +37,18 @@ public final class WitnessLocks {
 
     /** A ReentrantLock of class {@code className} with these flags, checked by {@code witness} (null: unchecked). */
     public static WitnessReentrantLock reentrantLock(Witness witness, String className, int flags, boolean fair) {
-        return new WitnessReentrantLock(witness, classOf(witness, className, flags), fair);
+        return new WitnessReentrantLock(witness, className, classOf(witness, className, flags), fair, false);
     }
 
     /** A non-fair ReentrantReadWriteLock of class {@code className}, checked by the JVM's witness (if on). */
     public static WitnessReadWriteLock readWriteLock(String className) {
-        return readWriteLock(Witness.active(), className, 0, false);
+        return readWriteLock(className, 0);
     }
 
     /** A non-fair ReentrantReadWriteLock of class {@code className} with these flags (RECURSABLE is implied). */
     public static WitnessReadWriteLock readWriteLock(String className, int flags) {
-        return readWriteLock(Witness.active(), className, flags, false);
+        Witness w = Witness.active();
+        return new WitnessReadWriteLock(w, className, classOf(w, className, flags), false, w == null);
     }
 
     /** A ReentrantReadWriteLock of class {@code className} checked by {@code witness} (null: unchecked). */
@@ -56,7 +58,7 @@ public final class WitnessLocks {
 
     /** A ReentrantReadWriteLock of class {@code className} with these flags, checked by {@code witness}. */
     public static WitnessReadWriteLock readWriteLock(Witness witness, String className, int flags, boolean fair) {
-        return new WitnessReadWriteLock(witness, classOf(witness, className, flags), fair);
+        return new WitnessReadWriteLock(witness, className, classOf(witness, className, flags), fair, false);
     }
 
     private static LockClass classOf(Witness w, String name, int flags) {

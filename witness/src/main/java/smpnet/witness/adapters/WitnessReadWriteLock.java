@@ -11,19 +11,26 @@ import smpnet.witness.Witness;
  * exclusive acquisition of one lock (this object) of one class. Taking the write lock while holding the
  * read lock is reported as a recursion (the JDK lock would wait for itself forever).
  */
-public class WitnessReadWriteLock extends ReentrantReadWriteLock {
+public class WitnessReadWriteLock extends ReentrantReadWriteLock implements CheckedOps.Named {
     private static final long serialVersionUID = 1L;
     private final transient LockClass cls;
     private final CheckedReadLock readView;
     private final CheckedWriteLock writeView;
 
-    WitnessReadWriteLock(Witness witness, LockClass cls, boolean fair) {
+    private final String className;
+
+    WitnessReadWriteLock(Witness witness, String className, LockClass cls, boolean fair, boolean madeWhileOff) {
         super(fair);
         this.cls = cls;
-        CheckedOps ops = new CheckedOps(witness, cls, this);
+        this.className = className;
+        CheckedOps ops = new CheckedOps(witness, cls, this, madeWhileOff);
         this.readView = new CheckedReadLock(this, ops);
         this.writeView = new CheckedWriteLock(this, ops);
     }
+
+    /** The class name it was made with (also when unchecked). */
+    @Override
+    public String className() { return className; }
 
     /** The witness class of this lock, or null when unchecked. */
     public LockClass lockClass() { return cls; }

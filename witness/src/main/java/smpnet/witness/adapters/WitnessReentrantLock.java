@@ -10,17 +10,24 @@ import smpnet.witness.Witness;
  * A ReentrantLock that reports to witness. A timed tryLock may wait, so it is checked like lock(); an
  * untimed tryLock never waits and adds no order (its lock still orders later acquisitions).
  */
-public class WitnessReentrantLock extends ReentrantLock {
+public class WitnessReentrantLock extends ReentrantLock implements CheckedOps.Named {
     private static final long serialVersionUID = 1L;
     private final transient LockClass cls;
     private final transient CheckedOps ops;
     private final transient Runnable undoTry = super::unlock;
 
-    WitnessReentrantLock(Witness witness, LockClass cls, boolean fair) {
+    private final String className;
+
+    WitnessReentrantLock(Witness witness, String className, LockClass cls, boolean fair, boolean madeWhileOff) {
         super(fair);
         this.cls = cls;
-        this.ops = new CheckedOps(witness, cls, this);
+        this.className = className;
+        this.ops = new CheckedOps(witness, cls, this, madeWhileOff);
     }
+
+    /** The class name it was made with (also when unchecked). */
+    @Override
+    public String className() { return className; }
 
     /** The witness class of this lock, or null when unchecked. */
     public LockClass lockClass() { return cls; }
