@@ -148,7 +148,7 @@ public final class Stack implements AutoCloseable {
         IfAddress a = IfAddress.parse(cidr);
         ifp.addAddress(a);
         IfnetLink link = new IfnetLink(ifp);
-        ArpTable arp = new ArpTable(locks, config.scheduler(), config.arp(), arpStats, alloc, ether, link, a::address);
+        ArpTable arp = new ArpTable(locks, config.scheduler(), config.arp(), arpStats, alloc, ether, link, a::address, a.prefixLength());
         IpInterface ifc = ip.attach(link, a.address(), a.prefixLength(), arp);
         interfaces.put(ifp, ifc);
         ifp.setInputHandler(this::etherInput);
@@ -238,6 +238,24 @@ public final class Stack implements AutoCloseable {
     /** Datagrams waiting in IP reassembly. */
     public int reassemblyPending() { return ip.reassemblyPending(); }
 
+    /** Fragments held by IP reassembly, all datagrams together. */
+    public int reassemblyFragments() { return ip.reassemblyFragments(); }
+
+    /** Entries in the ARP table of {@code ifp}. */
+    public int arpEntries(Ifnet ifp) {
+        ArpTable arp = interfaces.get(ifp).arp();
+        return arp == null ? 0 : arp.size();
+    }
+
+    /** Destinations with a learned path MTU (RFC 1191). */
+    public int pathMtuEntries() { return ip.output().pathMtu().size(); }
+
+    /** The path MTU learned toward {@code address}, or 0 if none. */
+    public int pathMtu(String address) { return ip.output().pathMtu().mtu(Ipv4Header.parseAddress(address)); }
+
+    /** What became of every frame received so far, one outcome each (check once quiet: {@link #quiesce()}). */
+    public InputOutcomes inputOutcomes() { return InputOutcomes.of(this); }
+
     /** Waits until every NIC's rings and lo0's ring are drained and netisr's queues are empty. */
     public void quiesce() {
         for (Ifnet i : interfaces.keySet()) {
@@ -270,6 +288,7 @@ public final class Stack implements AutoCloseable {
     private void arpInput(Mbuf m) {
         IpInterface ifc = m.pkthdr().rcvIf() instanceof Ifnet i ? interfaces.get(i) : null;
         if (ifc == null || ifc.arp() == null) {
+            arpStats.increment(ArpStat.NO_INTERFACE);
             m.freeChain();
             return;
         }

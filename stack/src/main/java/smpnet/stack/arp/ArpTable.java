@@ -40,10 +40,13 @@ public final class ArpTable {
     private final Ether ether;
     private final EtherLink link;
     private final IntSupplier localAddress;
+    private final int netmask;
     @GuardedBy("lle_table") private final Map<Integer, ArpEntry> entries = new HashMap<>();
 
+    /** The table of {@code link}, whose address is {@code localAddress} on a network of {@code prefixLength} bits. */
     public ArpTable(StackLocks locks, Scheduler scheduler, ArpConfig config, Counters<ArpStat> stats,
-                    MbufAllocator alloc, Ether ether, EtherLink link, IntSupplier localAddress) {
+                    MbufAllocator alloc, Ether ether, EtherLink link, IntSupplier localAddress, int prefixLength) {
+        this.netmask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
         this.locks = locks;
         this.table = locks.rwlock(LockInventory.LLE_TABLE);
         this.scheduler = scheduler;
@@ -60,20 +63,31 @@ public final class ArpTable {
      * Takes ownership. Returns true if the packet was sent or is held awaiting a reply.
      */
     public boolean output(int nextHop, Mbuf packet) {
+        if (nextHop == -1 || (netmask != -1 && nextHop == (localAddress.getAsInt() | ~netmask))) {
+            return ether.output(link, packet, EthernetHeader.BROADCAST, EthernetHeader.TYPE_IPV4); // nothing to resolve
+        }
         long now = scheduler.nanoTime();
-        ArpEntry e = entryFor(nextHop);
         long mac = -1;
         boolean request = false;
         List<Mbuf> dropped = new ArrayList<>(0);
-        e.lock.lock();
-        try {
-            if (e.validLocked(now)) {
-                mac = e.mac;
-            } else {
-                request = holdLocked(e, packet, now, dropped);
+        for (boolean done = false; !done; ) {
+            ArpEntry e = entryFor(nextHop);
+            if (e == null) {
+                packet.freeChain(); // counted TABLE_FULL
+                return false;
             }
-        } finally {
-            e.lock.unlock();
+            e.lock.lock();
+            try {
+                if (e.removed) continue; // purged after we found it: a packet held there would be lost
+                done = true;
+                if (e.validLocked(now)) {
+                    mac = e.mac;
+                } else {
+                    request = holdLocked(e, packet, now, dropped);
+                }
+            } finally {
+                e.lock.unlock();
+            }
         }
         dropped.forEach(Mbuf::freeChain);
         if (mac >= 0) return ether.output(link, packet, mac, EthernetHeader.TYPE_IPV4);
@@ -140,14 +154,35 @@ public final class ArpTable {
             return;
         }
         stats.increment(op == ArpPacket.OP_REQUEST ? ArpStat.REQUESTS_RECEIVED : ArpStat.REPLIES_RECEIVED);
-        boolean forUs = tpa == localAddress.getAsInt();
+        int local = localAddress.getAsInt();
+        if (!isStationMac(sha) || spa == local || (spa != 0 && isBroadcast(spa))) {
+            stats.increment(ArpStat.BAD_SENDER); // learning it would send our packets to everyone, or to ourselves
+            return;
+        }
+        if (spa != 0 && (spa & netmask) != (local & netmask)) {
+            stats.increment(ArpStat.OFF_LINK); // we would never resolve it on this link: nothing to learn or answer
+            return;
+        }
+        boolean forUs = tpa == local;
         // RFC 826 "Packet Reception": update an existing entry for the sender; add one only if we are the target.
         if (spa != 0) learn(spa, sha, forUs);
         if (!forUs) {
             stats.increment(ArpStat.NOT_FOR_US);
             return;
         }
+        stats.increment(ArpStat.FOR_US);
         if (op == ArpPacket.OP_REQUEST) send(ArpPacket.OP_REPLY, sha, spa, sha, ArpStat.REPLIES_SENT);
+    }
+
+    /** A MAC one station can own: not broadcast, not multicast (group bit), not zero, not ours. */
+    private boolean isStationMac(long mac) {
+        return mac != 0 && (mac >>> 40 & 1) == 0 && mac != link.mac();
+    }
+
+    /** The network's directed broadcast or its all-zeros host, which no station may claim. */
+    private boolean isBroadcast(int ip) {
+        int host = ip & ~netmask;
+        return ~netmask != 0 && (host == ~netmask || host == 0);
     }
 
     private void learn(int ip, long mac, boolean create) {
@@ -189,15 +224,60 @@ public final class ArpTable {
         }
     }
 
+    /** The entry for {@code ip}, created if needed; null (counted) when the table is full. */
     private ArpEntry entryFor(int ip) {
         ArpEntry e = find(ip);
         if (e != null) return e;
+        List<ArpEntry> purged = null;
         table.lock();
         try {
             // Another thread may have added it between our shared and exclusive acquisitions.
-            return entries.computeIfAbsent(ip, k -> new ArpEntry(k, locks.mutex(LockInventory.LLE)));
+            e = entries.get(ip);
+            if (e == null && entries.size() >= config.maxEntries()) purged = purgeLocked();
+            if (e == null && entries.size() < config.maxEntries()) {
+                e = new ArpEntry(ip, locks.mutex(LockInventory.LLE));
+                entries.put(ip, e);
+            }
         } finally {
             table.unlock();
+        }
+        if (purged != null) stats.add(ArpStat.PURGED, purged.size());
+        if (e == null) stats.increment(ArpStat.TABLE_FULL);
+        return e;
+    }
+
+    /**
+     * Removes entries no one needs: resolved ones past their time, unresolved ones that hold nothing
+     * (FreeBSD frees an llentry when its timer finds it expired and unused). Runs only when the table is
+     * full, so its walk is paid by the flood that filled it.
+     */
+    private List<ArpEntry> purgeLocked() {
+        table.assertExclusive();
+        long now = scheduler.nanoTime();
+        List<ArpEntry> gone = new ArrayList<>();
+        for (var it = entries.values().iterator(); it.hasNext(); ) {
+            ArpEntry e = it.next();
+            e.lock.lock();
+            try {
+                if (e.hold.isEmpty() && !e.validLocked(now)) {
+                    e.removed = true; // a thread that found it before this sees the flag and looks again
+                    it.remove();
+                    gone.add(e);
+                }
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        return gone;
+    }
+
+    /** Entries now in the table (arp -an | wc -l). */
+    public int size() {
+        table.lockShared();
+        try {
+            return entries.size();
+        } finally {
+            table.unlockShared();
         }
     }
 

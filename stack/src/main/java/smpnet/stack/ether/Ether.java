@@ -51,6 +51,7 @@ public final class Ether {
             return;
         }
         m.adj(EthernetHeader.LENGTH);
+        m.pkthdr().setLinkBroadcast(dst == EthernetHeader.BROADCAST);
         switch (type) {
             case EthernetHeader.TYPE_IPV4 -> up.ipInput(m);
             case EthernetHeader.TYPE_ARP -> up.arpInput(m);

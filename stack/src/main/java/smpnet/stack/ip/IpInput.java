@@ -10,6 +10,7 @@ import smpnet.stack.route.RouteTable;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.wire.IcmpHeader;
 import smpnet.stack.wire.Ipv4Header;
+import smpnet.stack.wire.Malformed;
 import smpnet.stack.wire.MalformedPacketException;
 
 /**
@@ -80,6 +81,17 @@ public final class IpInput {
         }
     }
 
+    /** True if {@code a} is the address of one of our interfaces (not a broadcast). */
+    public boolean isOwnAddress(int a) {
+        ifAddr.lockShared();
+        try {
+            for (IpInterface i : interfaces) if (i.address() == a) return true;
+            return false;
+        } finally {
+            ifAddr.unlockShared();
+        }
+    }
+
     /** True if {@code dst} is a broadcast address for us (no ICMP errors answer those: RFC 1122 3.2.2). */
     public boolean isBroadcast(int dst) {
         if (dst == -1) return true;
@@ -112,12 +124,22 @@ public final class IpInput {
         try {
             h = new Ipv4Header(m.data(), m.pktLen());
         } catch (MalformedPacketException e) {
+            if (e.reason() == Malformed.BAD_OPTION_POINTER) {
+                // RFC 1122 3.2.1.8: a parameter problem pointing at the bad byte (FreeBSD ip_dooptions).
+                stats.increment(IpStat.BAD_OPTIONS);
+                icmp.error(m, IcmpHeader.PARAMETER_PROBLEM, 0, Ipv4Header.badOptionPointerOffset(m.data()) << 24);
+                return;
+            }
             drop(m, statFor(e));
             return;
         }
         if (m.pktLen() > h.totalLength()) m.adj(h.totalLength() - m.pktLen()); // link padding
         if ((isLoopbackNet(h.source()) || isLoopbackNet(h.destination())) && receivedOffHost.test(m.pkthdr().rcvIf())) {
             drop(m, IpStat.MARTIAN); // RFC 1122 3.2.1.3 (g): 127/8 must not appear outside a host
+            return;
+        }
+        if (!isHostSource(h.source(), h.destination(), h.protocol(), m.pkthdr().rcvIf())) {
+            drop(m, IpStat.BAD_SOURCE);
             return;
         }
         if (isLocal(h.destination())) {
@@ -128,6 +150,22 @@ public final class IpInput {
     }
 
     private static boolean isLoopbackNet(int a) { return a >>> 24 == 127; }
+
+    /** 224/4 (multicast) and 240/4 (class E, reserved): never the address of a single host. */
+    private static boolean isMulticastOrReserved(int a) { return a >>> 28 >= 0xe; }
+
+    /**
+     * RFC 1122 3.2.1.3: a datagram is discarded silently if its source is not one host: 0/8 (except
+     * 0.0.0.0 to the limited broadcast over UDP, as a DHCP client sends before it has an address),
+     * a broadcast address, multicast or class E; nor one of our own addresses when it came from outside
+     * (only we may use it, and answering it would loop). Nothing answers such a packet, so no reply or
+     * error can go back into this host or out to a broadcast.
+     */
+    private boolean isHostSource(int src, int dst, int protocol, Object rcvIf) {
+        if (src == 0) return dst == -1 && protocol == Ipv4Header.PROTO_UDP;
+        if (src >>> 24 == 0 || isMulticastOrReserved(src) || isBroadcast(src)) return false;
+        return !(receivedOffHost.test(rcvIf) && isOwnAddress(src));
+    }
 
     private static IpStat statFor(MalformedPacketException e) {
         return switch (e.reason()) {
@@ -144,6 +182,11 @@ public final class IpInput {
     private void deliver(Mbuf m, Ipv4Header h) {
         if (h.isFragment()) {
             stats.increment(IpStat.FRAGMENTS_RECEIVED);
+            int payload = h.totalLength() - h.headerLength();
+            if (h.moreFragments() && (payload == 0 || (payload & 7) != 0)) {
+                drop(m, IpStat.FRAGMENTS_BAD_LENGTH); // RFC 791: every fragment but the last carries 8-byte units
+                return;
+            }
             m = reassemble(m, h);
             if (m == null) return;
             try {
@@ -167,15 +210,18 @@ public final class IpInput {
         int hlen = h.headerLength();
         Reassembly.Key key = new Reassembly.Key(h.source(), h.destination(), h.protocol(), h.identification());
         int len = h.totalLength() - hlen;
-        Reassembly.Result<Mbuf> r = reassembly.insert(key, h.fragmentOffset(), len, h.moreFragments(), m);
+        Reassembly.Result<Mbuf> r = reassembly.insert(key, h.fragmentOffset(), len, hlen, h.moreFragments(), m);
         switch (r.outcome()) {
-            case QUEUED -> { return null; }
-            case COMPLETED -> { return join(r.completed()); }
-            default -> {
-                stats.add(IpStat.FRAGMENTS_DROPPED, r.discarded());
+            case QUEUED -> {
+                stats.increment(IpStat.FRAGMENTS_HELD);
                 return null;
             }
+            case COMPLETED -> { return join(r.completed()); }
+            case DROPPED_TOO_LONG -> stats.increment(IpStat.TOO_LONG);
+            default -> stats.increment(IpStat.FRAGMENTS_DROPPED);
         }
+        stats.add(IpStat.FRAGMENTS_FLUSHED, r.discarded() - 1); // the held ones given up with this one
+        return null;
     }
 
     /** Joins fragments in offset order: the first keeps its header, the others lose theirs (RFC 815). */
@@ -203,6 +249,13 @@ public final class IpInput {
         // RFC 1812 5.3.7: never forward to 127/8 (else a router would send it round lo0 until TTL expired).
         if (!forwarding || h.destination() == 0 || isLoopbackNet(h.destination())) {
             drop(m, IpStat.NOT_FORWARDING);
+            return;
+        }
+        // RFC 1812 5.3.4: not what arrived as a link-layer broadcast; 5.3.7: not to 0/8, multicast (we
+        // route none) or class E. Bad sources never get here: input dropped them (FreeBSD in_canforward).
+        int dst = h.destination();
+        if (m.pkthdr().linkBroadcast() || dst >>> 24 == 0 || isMulticastOrReserved(dst)) {
+            drop(m, IpStat.NOT_FORWARDABLE);
             return;
         }
         if (h.ttl() <= 1) {
@@ -243,7 +296,7 @@ public final class IpInput {
         byte[] all = m.toBytes();
         m.freeChain();
         Mbuf c = alloc.fromBytes(all, 0, all.length, IpOutput.LINK_HEADROOM, Mbuf.M_NOWAIT);
-        if (c == null) stats.increment(IpStat.NO_BUFFERS);
+        if (c == null) stats.increment(IpStat.INPUT_NO_BUFFERS);
         return c;
     }
 

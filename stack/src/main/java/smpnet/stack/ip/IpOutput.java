@@ -31,11 +31,17 @@ public final class IpOutput {
     /** RFC 6864: the ID only has to be unique per source, destination and protocol while fragments live. */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
-    public IpOutput(RouteTable<IpInterface> routes, MbufAllocator alloc, Counters<IpStat> stats) {
+    private final PathMtuCache pathMtu;
+
+    public IpOutput(RouteTable<IpInterface> routes, MbufAllocator alloc, Counters<IpStat> stats, PathMtuCache pathMtu) {
+        this.pathMtu = pathMtu;
         this.routes = routes;
         this.alloc = alloc;
         this.stats = stats;
     }
+
+    /** Path MTUs learned per destination host (ICMP input writes them). */
+    public PathMtuCache pathMtu() { return pathMtu; }
 
     /** Delivers packets addressed to this host through {@code loop} (set once, at host start-up). */
     void setLoopback(java.util.function.IntPredicate local, java.util.function.Consumer<Mbuf> loop) {
@@ -77,11 +83,15 @@ public final class IpOutput {
         if (loopback != null && !r.iface().isLoopback() && isLocal.test(dst)) {
             // To one of our own non-loopback addresses: straight back to input, never onto a wire (127/8
             // instead goes out lo0 by its route). Callers hold no protocol lock here,
-            // so even a direct netisr dispatch may run input in this thread.
+            // so even a direct netisr dispatch may run input in this thread. A broadcast is not one of
+            // them: it goes out on the link only, so a reply to a broadcast never comes back to us.
+            stats.increment(IpStat.LOOPED);
             loopback.accept(p);
             return Result.SENT;
         }
-        return send(p, r, dst, dontFragment, Math.min(r.use(), r.iface().mtu()));
+        int mtu = Math.min(r.use(), r.iface().mtu());
+        int learned = pathMtu.mtu(dst);
+        return send(p, r, dst, dontFragment, learned == 0 ? mtu : Math.min(mtu, learned));
     }
 
     /**

@@ -22,7 +22,7 @@ public final class Ipv4 {
 
     public Ipv4(StackLocks locks, Scheduler scheduler, MbufAllocator alloc, boolean forwarding, ReassemblyLimits limits) {
         routes = new RouteTable<>(locks.rwlock(LockInventory.RIB), () -> locks.mutex(LockInventory.RTENTRY));
-        output = new IpOutput(routes, alloc, stats);
+        output = new IpOutput(routes, alloc, stats, new PathMtuCache(scheduler, PathMtuCache.DEFAULT_LIMIT));
         IpInput[] in = new IpInput[1];
         reassembly = new Reassembly<>(REASSEMBLY_BUCKETS, () -> locks.mutex(LockInventory.IPQ), limits,
                 Mbuf::freeChain, (first, n) -> in[0].reassemblyTimedOut(first, n), locks::runEntryPoint, scheduler);
@@ -54,7 +54,10 @@ public final class Ipv4 {
      * Routes packets for our own addresses to {@code loop} (the host's netisr) instead of a link. Set
      * before packets flow.
      */
-    public void setLoopback(java.util.function.Consumer<Mbuf> loop) { output.setLoopback(input::isLocal, loop); }
+    public void setLoopback(java.util.function.Consumer<Mbuf> loop) { output.setLoopback(input::isOwnAddress, loop); }
+
+    /** Fragments held in reassembly, all datagrams together. */
+    public int reassemblyFragments() { return reassembly.fragmentsHeld(); }
 
     /** Datagrams waiting in reassembly. */
     public int reassemblyPending() { return reassembly.pending(); }

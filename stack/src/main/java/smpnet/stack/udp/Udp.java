@@ -127,6 +127,17 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
         }
     }
 
+    /** True if a pcb is bound to {@code src:srcPort} that may send to {@code dst:dstPort} (path MTU checks). */
+    @Override
+    public boolean sent(int src, int dst, int srcPort, int dstPort) {
+        table.udbinfo.lockShared();
+        try {
+            return table.lookupLocked(src, srcPort, dst, dstPort) != null;
+        } finally {
+            table.udbinfo.unlockShared();
+        }
+    }
+
     // ---- the socket layer's calls ---------------------------------------------------------------------
 
     /** A new unbound pcb whose datagrams go to {@code receiver}. */

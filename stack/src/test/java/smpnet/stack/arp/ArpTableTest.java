@@ -51,7 +51,7 @@ class ArpTableTest {
     private final RecordingLink link = new RecordingLink();
     private final Counters<ArpStat> stats = new Counters<>("arp", ArpStat.class);
     private final ArpTable arp = new ArpTable(new StackLocks(LockMode.FINE), clock, new ArpConfig(10 * SECOND, 2, SECOND, 2),
-            stats, alloc, new Ether(), link, () -> US);
+            stats, alloc, new Ether(), link, () -> US, 24);
 
     @AfterEach
     void drain() { arp.drain(); }

@@ -55,7 +55,7 @@ class ForwardSharedClusterTest {
         Ether ether = new Ether();
         Counters<ArpStat> arpStats = new Counters<>("arp", ArpStat.class);
         EtherLink l1 = link("em1", 0x020000000002L);
-        ArpTable arp1 = new ArpTable(locks, clock, ArpConfig.DEFAULT, arpStats, alloc, ether, l1, () -> 0x0a0002fe);
+        ArpTable arp1 = new ArpTable(locks, clock, ArpConfig.DEFAULT, arpStats, alloc, ether, l1, () -> 0x0a0002fe, 24);
         ip.attach(link("em0", 0x020000000001L), 0x0a0001fe, 24, null);
         ip.attach(l1, 0x0a0002fe, 24, arp1);
         byte[] reply = new byte[ArpPacket.LENGTH];
