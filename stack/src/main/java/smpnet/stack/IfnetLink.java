@@ -1,6 +1,6 @@
 package smpnet.stack;
 
-import smpnet.stack.ether.EtherLink;
+import smpnet.stack.internal.ether.EtherLink;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.net.Ifnet;
 

@@ -4,12 +4,12 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import smpnet.stack.arp.ArpStat;
-import smpnet.stack.ether.EtherStat;
-import smpnet.stack.icmp.IcmpStat;
-import smpnet.stack.ip.IpStat;
+import smpnet.stack.stats.ArpStat;
+import smpnet.stack.stats.EtherStat;
+import smpnet.stack.stats.IcmpStat;
+import smpnet.stack.stats.IpStat;
 import smpnet.stack.stats.Counters;
-import smpnet.stack.udp.UdpStat;
+import smpnet.stack.stats.UdpStat;
 
 /**
  * What became of every frame a host received: each has exactly one outcome, and each outcome is one

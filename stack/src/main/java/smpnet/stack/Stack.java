@@ -7,35 +7,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import smpnet.stack.arp.ArpStat;
-import smpnet.stack.arp.ArpTable;
-import smpnet.stack.ether.Ether;
-import smpnet.stack.ether.EtherStat;
-import smpnet.stack.icmp.Icmp;
-import smpnet.stack.icmp.IcmpStat;
-import smpnet.stack.icmp.Ping;
-import smpnet.stack.ip.IpInterface;
-import smpnet.stack.ip.IpStat;
-import smpnet.stack.ip.Ipv4;
+import smpnet.stack.stats.ArpStat;
+import smpnet.stack.internal.arp.ArpTable;
+import smpnet.stack.internal.ether.Ether;
+import smpnet.stack.stats.EtherStat;
+import smpnet.stack.internal.icmp.Icmp;
+import smpnet.stack.stats.IcmpStat;
+import smpnet.stack.socket.Ping;
+import smpnet.stack.internal.ip.IpInterface;
+import smpnet.stack.stats.IpStat;
+import smpnet.stack.internal.ip.Ipv4;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.net.IfAddress;
 import smpnet.stack.net.Ifnet;
-import smpnet.stack.net.Loopback;
+import smpnet.stack.dev.Loopback;
 import smpnet.stack.net.MacAddress;
-import smpnet.stack.net.NicConfig;
-import smpnet.stack.net.PcapWriter;
-import smpnet.stack.net.SimNic;
-import smpnet.stack.netisr.Netisr;
-import smpnet.stack.netisr.NetisrProtocol;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.internal.net.PcapWriter;
+import smpnet.stack.dev.SimNic;
+import smpnet.stack.internal.netisr.Netisr;
+import smpnet.stack.internal.netisr.NetisrProtocol;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.stats.Counters;
-import smpnet.stack.udp.Udp;
-import smpnet.stack.udp.UdpStat;
-import smpnet.stack.wire.EthernetHeader;
-import smpnet.stack.wire.Ipv4Header;
+import smpnet.stack.internal.udp.Udp;
+import smpnet.stack.stats.UdpStat;
+import smpnet.stack.internal.wire.EthernetHeader;
+import smpnet.stack.internal.wire.Ipv4Header;
 
 /**
  * One simulated host: its lock factory (Giant or fine-grained), mbuf allocator, netisr, interfaces and
@@ -129,7 +129,7 @@ public final class Stack implements AutoCloseable {
 
     /**
      * Adds a simulated NIC named {@code name} with address {@code cidr} ("10.0.0.1/24") and MTU 1500;
-     * connect it to a peer with {@link smpnet.stack.net.Wire#connect}.
+     * connect it to a peer with {@link smpnet.stack.dev.Wire#connect}.
      */
     public SimNic addNic(String name, String cidr, NicConfig nicConfig) { return addNic(name, cidr, nicConfig, 1500); }
 

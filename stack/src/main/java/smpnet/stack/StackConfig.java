@@ -1,8 +1,6 @@
 package smpnet.stack;
 
 import smpnet.locking.Scheduler;
-import smpnet.stack.arp.ArpConfig;
-import smpnet.stack.ip.ReassemblyLimits;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.NetisrConfig;

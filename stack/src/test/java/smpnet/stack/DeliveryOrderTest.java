@@ -14,15 +14,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
-import smpnet.stack.net.NicConfig;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.NetisrConfig;
 import smpnet.stack.netisr.PlacementPolicy;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.testing.Frames;
 import smpnet.witness.junit.WitnessExtension;
-import smpnet.stack.wire.EthernetHeader;
+import smpnet.stack.internal.wire.EthernetHeader;
 
 /**
  * End to end ordering: many sources (RX queues of one NIC) and many flows flood a host through two netisr
@@ -87,7 +87,7 @@ class DeliveryOrderTest {
                 }
             }
             h.settle();
-            assertEquals(total, host.udpStats().get(smpnet.stack.udp.UdpStat.DELIVERED));
+            assertEquals(total, host.udpStats().get(smpnet.stack.stats.UdpStat.DELIVERED));
         }
     }
 }

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import smpnet.stack.icmp.Ping;
+import smpnet.stack.socket.Ping;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.net.NicConfig;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.witness.junit.WitnessExtension;
@@ -103,5 +103,5 @@ class ForwardingTest {
                 "ip.frag_offset"));
     }
 
-    private static int ip(String s) { return smpnet.stack.wire.Ipv4Header.parseAddress(s); }
+    private static int ip(String s) { return smpnet.stack.internal.wire.Ipv4Header.parseAddress(s); }
 }

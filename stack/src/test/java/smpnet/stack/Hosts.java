@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.net.NicConfig;
-import smpnet.stack.net.SimNic;
-import smpnet.stack.net.Wire;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
+import smpnet.stack.dev.Wire;
 
 /** Test fixture: hosts on wires, started together, closed together, with tshark checks of their captures. */
 final class Hosts implements AutoCloseable {
@@ -44,7 +44,7 @@ final class Hosts implements AutoCloseable {
     /** Puts IP packet {@code packet} on {@code nic}'s receive side in a frame from a made-up peer MAC. */
     static void injectIp(Stack host, SimNic nic, byte[] packet) {
         byte[] f = smpnet.stack.testing.Frames.ether(nic.mac().bits(), 0x020000000099L,
-                smpnet.stack.wire.EthernetHeader.TYPE_IPV4, packet);
+                smpnet.stack.internal.wire.EthernetHeader.TYPE_IPV4, packet);
         assertTrue(nic.receive(host.allocator().fromBytes(f, 0, f.length, smpnet.stack.mbuf.Mbuf.M_WAIT)));
     }
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.SimNic;
 import smpnet.stack.testing.Frames;
 import smpnet.stack.testing.ManualClock;
 import smpnet.witness.junit.WitnessExtension;

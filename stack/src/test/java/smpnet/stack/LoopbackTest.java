@@ -10,16 +10,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import smpnet.stack.ether.EtherStat;
-import smpnet.stack.icmp.Ping;
+import smpnet.stack.stats.EtherStat;
+import smpnet.stack.socket.Ping;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.net.IfCounters;
-import smpnet.stack.net.Loopback;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.Loopback;
+import smpnet.stack.dev.SimNic;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.testing.Frames;
-import smpnet.stack.wire.Ipv4Header;
+import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.witness.junit.WitnessExtension;
 
 /**

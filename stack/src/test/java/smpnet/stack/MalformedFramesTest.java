@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.SimNic;
 import smpnet.witness.junit.WitnessExtension;
-import smpnet.stack.wire.EthernetHeader;
+import smpnet.stack.internal.wire.EthernetHeader;
 
 /**
  * Truncated and garbled frames of every header type reach a host through its NIC: each is a counted drop
@@ -158,15 +158,15 @@ class MalformedFramesTest {
             h.settle();
             var ip = host.ipStats();
             long drops = host.ipStats().snapshot().entrySet().stream()
-                    .filter(e -> e.getKey() != smpnet.stack.ip.IpStat.RECEIVED && e.getKey() != smpnet.stack.ip.IpStat.DELIVERED
-                            && e.getKey() != smpnet.stack.ip.IpStat.FRAGMENTS_RECEIVED && e.getKey() != smpnet.stack.ip.IpStat.SENT
-                            && e.getKey() != smpnet.stack.ip.IpStat.REASSEMBLED)
+                    .filter(e -> e.getKey() != smpnet.stack.stats.IpStat.RECEIVED && e.getKey() != smpnet.stack.stats.IpStat.DELIVERED
+                            && e.getKey() != smpnet.stack.stats.IpStat.FRAGMENTS_RECEIVED && e.getKey() != smpnet.stack.stats.IpStat.SENT
+                            && e.getKey() != smpnet.stack.stats.IpStat.REASSEMBLED)
                     .mapToLong(java.util.Map.Entry::getValue).sum();
-            assertEquals(frames, host.etherStats().get(smpnet.stack.ether.EtherStat.RECEIVED), "every frame reached ether input");
-            assertEquals(frames, ip.get(smpnet.stack.ip.IpStat.RECEIVED));
-            long queuedFragments = ip.get(smpnet.stack.ip.IpStat.FRAGMENTS_RECEIVED) - ip.get(smpnet.stack.ip.IpStat.FRAGMENTS_DROPPED);
-            assertEquals(frames, drops + ip.get(smpnet.stack.ip.IpStat.DELIVERED) + queuedFragments
-                            - ip.get(smpnet.stack.ip.IpStat.REASSEMBLED),
+            assertEquals(frames, host.etherStats().get(smpnet.stack.stats.EtherStat.RECEIVED), "every frame reached ether input");
+            assertEquals(frames, ip.get(smpnet.stack.stats.IpStat.RECEIVED));
+            long queuedFragments = ip.get(smpnet.stack.stats.IpStat.FRAGMENTS_RECEIVED) - ip.get(smpnet.stack.stats.IpStat.FRAGMENTS_DROPPED);
+            assertEquals(frames, drops + ip.get(smpnet.stack.stats.IpStat.DELIVERED) + queuedFragments
+                            - ip.get(smpnet.stack.stats.IpStat.REASSEMBLED),
                     "every packet is delivered, queued as a fragment, or a counted drop: " + ip.nonZero());
         }
     }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import smpnet.stack.icmp.Ping;
+import smpnet.stack.socket.Ping;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
@@ -33,7 +33,7 @@ class OwnAddressTest {
                 assertEquals("2 packets transmitted, 2 received, 0% packet loss", p.summary().lines().findFirst().orElseThrow());
                 h.settle();
                 assertEquals("RECEIVED=5 DELIVERED=5 SENT=5", a.ipStats().nonZero(), dispatch + ": 1 datagram, 2 requests, 2 replies");
-                assertEquals(0, a.etherStats().get(smpnet.stack.ether.EtherStat.SENT), "nothing went on the wire");
+                assertEquals(0, a.etherStats().get(smpnet.stack.stats.EtherStat.SENT), "nothing went on the wire");
             }
         }
     }

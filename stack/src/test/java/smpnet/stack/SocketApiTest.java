@@ -21,7 +21,7 @@ import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.witness.junit.WitnessExtension;
-import smpnet.stack.udp.UdpStat;
+import smpnet.stack.stats.UdpStat;
 
 /** The socket API over two hosts: blocking, timeouts, non-blocking, watermarks, close, bind rules, kevents. */
 @ExtendWith(WitnessExtension.class)

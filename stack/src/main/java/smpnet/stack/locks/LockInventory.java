@@ -1,6 +1,8 @@
 package smpnet.stack.locks;
 
 import smpnet.witness.LockFlags;
+import smpnet.stack.internal.locks.LockKindOfRow;
+import smpnet.stack.internal.locks.LockOrder;
 
 /**
  * The rows of DESIGN.md's lock inventory, one constant per lock class, in the order they are taken. The

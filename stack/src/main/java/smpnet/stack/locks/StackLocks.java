@@ -8,6 +8,8 @@ import smpnet.locking.RwLock;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.locking.SpinMutex;
 import smpnet.locking.SxLock;
+import smpnet.stack.internal.locks.LockKindOfRow;
+import smpnet.stack.internal.locks.WitnessOrderLoader;
 
 /**
  * The lock factory of one stack instance (one simulated host). Protocol code never constructs a lock: it asks

@@ -1,6 +1,7 @@
 package smpnet.stack.mbuf;
 
 import java.util.Set;
+import smpnet.stack.internal.mbuf.Zone;
 
 /** Captures "who called into the mbuf code" as a short source location, for leak and misuse reports. */
 final class AllocSites {

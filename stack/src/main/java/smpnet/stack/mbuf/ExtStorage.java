@@ -3,6 +3,8 @@ package smpnet.stack.mbuf;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufMisuseException;
 
 /**
  * External storage of mbufs (FreeBSD's m_ext): a cluster from the cluster zone or a caller's region, shared
@@ -12,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * <p>Lock-free: {@code refs} changes only by compare-and-set; a reference can only be added by an owner of
  * an existing one, so once the count reaches 0 nobody can raise it again.
  */
-public final class ExtStorage {
+final class ExtStorage {
     private static final VarHandle REFS;
 
     static {

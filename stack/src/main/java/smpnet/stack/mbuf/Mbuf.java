@@ -3,6 +3,7 @@ package smpnet.stack.mbuf;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import smpnet.stack.internal.mbuf.Zone;
 
 /**
  * A memory buffer holding part of a packet, as in FreeBSD: a small header object over either its own
@@ -178,7 +179,7 @@ public final class Mbuf {
     public boolean isExternal() { checkLive(); return ext != null; }
 
     /** The external storage, or null. */
-    public ExtStorage ext() { checkLive(); return ext; }
+    ExtStorage ext() { checkLive(); return ext; }
 
     /** True if the data may be written: internal storage, or external storage referenced only here and not read-only. */
     public boolean isWritable() {

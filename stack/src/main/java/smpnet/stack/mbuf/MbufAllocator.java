@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import smpnet.stack.internal.mbuf.Zone;
 
 /**
  * The packet memory of one stack instance: an mbuf zone and a cluster zone (each with per-CPU caches),

@@ -1,6 +1,7 @@
 package smpnet.stack.mbuf;
 
 import java.util.List;
+import smpnet.stack.internal.mbuf.Zone;
 
 /**
  * A consistent snapshot of one {@link Zone}'s counters, printable like a line of {@code netstat -m}.

@@ -9,6 +9,9 @@ import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.witness.HandlerKind;
 import smpnet.witness.Witness;
+import smpnet.stack.internal.net.IfInputHandler;
+import smpnet.stack.internal.net.PcapWriter;
+import smpnet.stack.internal.net.QueueCounters;
 
 /**
  * A network interface of one host (FreeBSD's {@code struct ifnet}): name, index, MTU, MAC address, the
@@ -174,7 +177,7 @@ public abstract class Ifnet {
      * point (Giant unless in fine mode) and, within it, witness's ithread context. Frames without a handler,
      * or too short for an Ethernet header, are counted as errors of {@code counters} and freed.
      */
-    final void inputBatch(Mbuf[] frames, int off, int n, QueueCounters counters, String threadName) {
+    public final void inputBatch(Mbuf[] frames, int off, int n, QueueCounters counters, String threadName) {
         locks.enterEntryPoint();
         if (witness != null) witness.enterHandler(HandlerKind.ITHREAD, threadName);
         try {

@@ -1,8 +1,6 @@
 /**
- * Network interfaces and their simulated hardware: {@link smpnet.stack.net.Ifnet} (name, MTU, MAC,
- * addresses, counters, the input handler the Ethernet layer installs), the multi-queue
- * {@link smpnet.stack.net.SimNic} with RSS ({@link smpnet.stack.net.RssHash}) and one interrupt thread per
- * RX queue, {@link smpnet.stack.net.Loopback}, {@link smpnet.stack.net.Wire}s between two NICs, and
- * {@link smpnet.stack.net.PcapWriter} capture that tshark reads.
+ * The interface layer (FreeBSD's {@code net/if.c}): {@link smpnet.stack.net.Ifnet} (name, index, MTU, MAC,
+ * per-queue counters, capture), {@link smpnet.stack.net.MacAddress}, {@link smpnet.stack.net.IfCounters} and
+ * {@link smpnet.stack.net.IfAddress}. The simulated hardware under it is in {@link smpnet.stack.dev}.
  */
 package smpnet.stack.net;

@@ -1,8 +1,6 @@
 /**
- * netisr: the hand-off between a NIC's interrupt threads and protocol input. Protocols register a
- * {@link smpnet.stack.netisr.NetisrHandler} per {@link smpnet.stack.netisr.NetisrProtocol}; drivers and
- * protocols {@link smpnet.stack.netisr.Netisr#dispatch dispatch} packets, which run at once (direct), go to a
- * worker's bounded queue (deferred) or either (hybrid), on the worker the placement policy chooses (source,
- * flow, cpu). DESIGN.md ("netisr") states the ordering each policy keeps.
+ * How a host's netisr is configured: worker count and queue bound ({@link smpnet.stack.netisr.NetisrConfig}),
+ * {@link smpnet.stack.netisr.DispatchPolicy} and {@link smpnet.stack.netisr.PlacementPolicy}. The engine
+ * itself is in {@code smpnet.stack.internal.netisr}; DESIGN.md ("netisr") states the ordering each policy keeps.
  */
 package smpnet.stack.netisr;

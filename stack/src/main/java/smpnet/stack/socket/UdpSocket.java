@@ -20,9 +20,9 @@ import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
-import smpnet.stack.udp.Inpcb;
-import smpnet.stack.udp.Udp;
-import smpnet.stack.udp.UdpReceiver;
+import smpnet.stack.internal.udp.Inpcb;
+import smpnet.stack.internal.udp.Udp;
+import smpnet.stack.internal.udp.UdpReceiver;
 
 /**
  * A UDP socket of one smpnet host, shaped like {@link java.nio.channels.DatagramChannel}: bind, connect,

@@ -2,6 +2,7 @@ package smpnet.stack.stats;
 
 import java.util.EnumMap;
 import java.util.Map;
+import smpnet.stack.internal.stats.CpuCounters;
 
 /**
  * The counters of one protocol of one host, like a section of {@code netstat -s}: one counter per enum

@@ -25,6 +25,8 @@ import smpnet.witness.ReportKind;
 import smpnet.witness.Witness;
 import smpnet.witness.junit.AllowLockOrder;
 import smpnet.witness.junit.WitnessExtension;
+import smpnet.stack.internal.locks.LockOrder;
+import smpnet.stack.internal.locks.WitnessOrderLoader;
 
 /** The lock factory hands out the inventory's locks in fine mode and Giant for rows 3-10 in giant mode. */
 @ExtendWith(WitnessExtension.class)

@@ -3,7 +3,6 @@ package smpnet.stack.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import smpnet.stack.udp.UdpStat;
 
 class CountersTest {
     @Test void formatsLikeNetstat() {

@@ -2,9 +2,9 @@ package smpnet.stack.testing;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import smpnet.stack.wire.Checksum;
-import smpnet.stack.wire.EthernetHeader;
-import smpnet.stack.wire.Ipv4Header;
+import smpnet.stack.internal.wire.Checksum;
+import smpnet.stack.internal.wire.EthernetHeader;
+import smpnet.stack.internal.wire.Ipv4Header;
 
 /** Builds frames byte by byte for tests that inject what a peer (or an attacker) might send. */
 public final class Frames {

@@ -3,7 +3,7 @@ package smpnet.sim.bench;
 import smpnet.locking.Scheduler;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
-import smpnet.stack.net.RxGenerator;
+import smpnet.stack.dev.RxGenerator;
 
 /**
  * The benchmark's frame source on each RX queue, and its application: before synthesising each batch, the

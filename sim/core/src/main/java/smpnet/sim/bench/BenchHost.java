@@ -1,7 +1,7 @@
 package smpnet.sim.bench;
 
 import smpnet.stack.mbuf.MbufAllocator;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.SimNic;
 
 /**
  * What the receive-path workload needs of one smpnet host: its generator NIC, its mbuf allocator, UDP

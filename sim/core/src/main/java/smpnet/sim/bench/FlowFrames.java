@@ -9,7 +9,7 @@ import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.net.MacAddress;
-import smpnet.stack.wire.Checksum;
+import smpnet.stack.internal.wire.Checksum;
 
 /**
  * Synthesises the benchmark's frames the way a packet generator fills a NIC ring: one prebuilt

@@ -6,19 +6,19 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
-import smpnet.stack.ether.EtherStat;
-import smpnet.stack.ip.IpStat;
+import smpnet.stack.stats.EtherStat;
+import smpnet.stack.stats.IpStat;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.net.IfAddress;
 import smpnet.stack.net.IfCounters;
-import smpnet.stack.net.NicConfig;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.stats.Counters;
-import smpnet.stack.udp.UdpStat;
+import smpnet.stack.stats.UdpStat;
 
 /**
  * A benchmark host on smpnet's public API: one {@link Stack} in the case's locking mode with as many netisr

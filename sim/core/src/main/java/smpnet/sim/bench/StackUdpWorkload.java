@@ -5,7 +5,7 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 import smpnet.locking.Scheduler;
 import smpnet.stack.net.MacAddress;
-import smpnet.stack.net.RssHash;
+import smpnet.stack.dev.RssHash;
 
 /**
  * smpnet's UDP receive path under load: a host whose NIC has one RX queue per CPU (as drivers size RSS),

@@ -11,8 +11,8 @@ import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.net.IfAddress;
 import smpnet.stack.net.MacAddress;
-import smpnet.stack.net.NicConfig;
-import smpnet.stack.net.SimNic;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
 
 /**
  * A stand-in host for testing the workload's mechanics apart from the protocols: a real generator NIC

@@ -10,7 +10,7 @@ import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.stack.net.MacAddress;
-import smpnet.stack.wire.Checksum;
+import smpnet.stack.internal.wire.Checksum;
 
 @ExtendWith(MbufLeakExtension.class)
 class FlowFramesTest {

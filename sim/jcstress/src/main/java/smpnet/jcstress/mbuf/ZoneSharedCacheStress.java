@@ -7,7 +7,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-import smpnet.stack.mbuf.Zone;
+import smpnet.stack.internal.mbuf.Zone;
 import smpnet.stack.mbuf.ZoneStats;
 
 /**

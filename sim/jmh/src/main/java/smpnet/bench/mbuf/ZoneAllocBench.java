@@ -8,7 +8,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import smpnet.stack.mbuf.Mbuf;
-import smpnet.stack.mbuf.Zone;
+import smpnet.stack.internal.mbuf.Zone;
 
 /**
  * Allocate + free through the per-CPU caches ({@code cached}: buckets of 32) against the same zone with

@@ -1,2 +1,0 @@
-/** ARP (RFC 826): the per-interface cache with expiry, hold queue and request rate limit. */
-package smpnet.stack.arp;

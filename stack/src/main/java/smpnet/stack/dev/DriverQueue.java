@@ -1,0 +1,173 @@
+package smpnet.stack.dev;
+
+import smpnet.locking.CondVar;
+import smpnet.locking.ExclusiveLock;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.Scheduler;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.internal.net.QueueCounters;
+
+/**
+ * A NIC ring with the one thread that drains it: the common part of {@link RxQueue} (drained by an
+ * interrupt thread) and {@link TxQueue} (drained by the transmit thread). Each slot holds a frame and an
+ * int tag (the RSS hash of a received frame).
+ *
+ * <p>Locking key: {@code lock} (a driver leaf: "rxring" or "txring") guards the ring and the flags. The
+ * draining thread releases it before processing a batch; refused frames are freed after it is released.
+ */
+abstract class DriverQueue {
+    final int index;
+    private final int cpu;
+    final int batch;
+    private final ExclusiveLock lock;
+    private final CondVar work;
+    private final CondVar exit;
+    final QueueCounters counters = new QueueCounters();
+    @GuardedBy("rxring/txring") private final Mbuf[] ring;
+    @GuardedBy("rxring/txring") private final int[] tags;
+    @GuardedBy("rxring/txring") private int head;
+    @GuardedBy("rxring/txring") private int size;
+    @GuardedBy("rxring/txring") private boolean started;
+    @GuardedBy("rxring/txring") private boolean stopping;
+    @GuardedBy("rxring/txring") private boolean exited;
+    /** The draining thread has a batch out of the ring that it has not finished. */
+    @GuardedBy("rxring/txring") private boolean busy;
+
+    DriverQueue(int index, int cpu, int ringSize, int batch, ExclusiveLock lock) {
+        this.index = index;
+        this.cpu = cpu;
+        this.batch = batch;
+        this.lock = lock;
+        this.work = new CondVar(lock.className() + "_work");
+        this.exit = new CondVar(lock.className() + "_exit");
+        this.ring = new Mbuf[ringSize];
+        this.tags = new int[ringSize];
+    }
+
+    abstract String threadName();
+
+    /** The draining thread's body; it ends when {@link #takeBatch} returns -1 (or a generator is done). */
+    abstract void drain();
+
+    /** Puts a frame on the ring; false if the ring is full or stopped (dropped, counted, freed). */
+    final boolean enqueue(Mbuf frame, int tag) {
+        boolean accepted;
+        lock.lock();
+        try {
+            accepted = !stopping && size < ring.length;
+            if (accepted) {
+                int tail = (head + size) % ring.length;
+                ring[tail] = frame;
+                tags[tail] = tag;
+                if (size++ == 0) work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!accepted) {
+            counters.drop();
+            frame.freeChain();
+        }
+        return accepted;
+    }
+
+    final void start() {
+        lock.lock();
+        try {
+            if (started) throw new IllegalStateException(threadName() + " already started");
+            started = true;
+        } finally {
+            lock.unlock();
+        }
+        Scheduler.current().startWorker(threadName(), cpu, this::run);
+    }
+
+    private void run() {
+        try {
+            drain();
+        } finally {
+            lock.lock();
+            try {
+                exited = true;
+                busy = false;
+                exit.broadcast();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Finishes the previous batch, waits for frames, and moves up to {@code frames.length} of them (and their
+     * tags) out of the ring. Returns -1 when the queue is stopping.
+     */
+    final int takeBatch(Mbuf[] frames, int[] tagsOut) {
+        lock.lock();
+        try {
+            busy = false;
+            if (size == 0) exit.broadcast(); // wakes awaitDrained()
+            while (size == 0 && !stopping) work.await(lock);
+            if (stopping) return -1;
+            int n = pollLocked(frames, tagsOut, frames.length);
+            busy = true;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int pollLocked(Mbuf[] frames, int[] tagsOut, int max) {
+        lock.assertOwned();
+        int n = Math.min(size, max);
+        for (int i = 0; i < n; i++) {
+            frames[i] = ring[head];
+            if (tagsOut != null) tagsOut[i] = tags[head];
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+        }
+        size -= n;
+        return n;
+    }
+
+    /** Waits until the ring is empty and the last batch taken from it is done (or the thread has left). */
+    final void awaitDrained() {
+        lock.lock();
+        try {
+            while ((size > 0 || busy) && started && !exited) exit.await(lock);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the draining thread has left (a generator queue whose generator is done). */
+    final void awaitExit() {
+        lock.lock();
+        try {
+            while (started && !exited) exit.await(lock);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called before the stop handshake (generator loops read a volatile flag instead of the ring). */
+    void stopRequested() {}
+
+    /** Stops the thread, waits for it to leave, frees the frames left on the ring; returns how many. */
+    final int stop() {
+        stopRequested();
+        Mbuf[] left;
+        int n;
+        lock.lock();
+        try {
+            stopping = true;
+            work.broadcast();
+            while (started && !exited) exit.await(lock);
+            left = new Mbuf[size];
+            n = pollLocked(left, null, size);
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < n; i++) left[i].freeChain();
+        return n;
+    }
+}

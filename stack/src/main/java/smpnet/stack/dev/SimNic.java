@@ -1,0 +1,157 @@
+package smpnet.stack.dev;
+
+import smpnet.locking.Scheduler;
+import smpnet.stack.locks.StackLocks;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.mbuf.PacketHeader;
+import smpnet.stack.internal.net.QueueCounters;
+import smpnet.stack.net.IfCounters;
+import smpnet.stack.net.Ifnet;
+import smpnet.stack.net.MacAddress;
+
+/**
+ * A simulated multi-queue Ethernet NIC. Receive: a frame arriving from the link ({@link #receive}) is
+ * hashed by RSS (Toeplitz over the IPv4 addresses and TCP/UDP ports), put on the RX ring the indirection
+ * table picks, and handed up by that ring's interrupt thread. Transmit: {@link #transmit} puts the frame on a
+ * TX ring (chosen by the frame's flow hash, else the sender's CPU), whose transmit thread puts it on the
+ * {@link Link}. Full rings drop and count, as hardware does.
+ *
+ * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves). {@code link} is volatile
+ * (attached once by a {@link Wire}).
+ */
+public final class SimNic extends Ifnet {
+    private final NicConfig config;
+    private final MbufAllocator allocator;
+    private final RssHash rss;
+    private final RxQueue[] rx;
+    private final TxQueue[] tx;
+    private volatile Link link;
+
+    /**
+     * @param allocator the host's mbuf allocator: frames arriving over a wire are moved or copied into it
+     */
+    public SimNic(String name, int index, MacAddress mac, int mtu, NicConfig config, StackLocks locks,
+                  MbufAllocator allocator) {
+        super(name, index, mac, mtu, locks);
+        this.config = config;
+        this.allocator = allocator;
+        this.rss = new RssHash(config.rssKey(), config.rxQueues());
+        this.rx = new RxQueue[config.rxQueues()];
+        this.tx = new TxQueue[config.txQueues()];
+        for (int q = 0; q < rx.length; q++) {
+            rx[q] = new RxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
+        }
+        for (int q = 0; q < tx.length; q++) {
+            tx[q] = new TxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
+        }
+    }
+
+    public NicConfig config() { return config; }
+    public MbufAllocator allocator() { return allocator; }
+    public RssHash rss() { return rss; }
+
+    /** Connects the transmit side to {@code l} (a wire does this); frames sent with no link are errors. */
+    public void attachLink(Link l) { this.link = l; }
+
+    /**
+     * Makes RX queue {@code queue}'s ithread synthesise its frames with {@code g} instead of draining its
+     * ring (benchmarks; set before {@link #start()}).
+     */
+    public void setGenerator(int queue, RxGenerator g) { rx[queue].setGenerator(g); }
+
+    /** Waits until a generator queue's ithread has finished (its generator returned 0). */
+    public void awaitGenerator(int queue) { rx[queue].awaitExit(); }
+
+    // ---- receive ----------------------------------------------------------------------------------------
+
+    /**
+     * A frame arrives from the link (the NIC's DMA into an RX ring): RSS picks the queue. The NIC owns the
+     * frame; false if the ring was full (dropped, counted, freed).
+     */
+    public boolean receive(Mbuf frame) {
+        int hash = rssHashOf(frame);
+        return rx[rss.queueOf(hash)].enqueue(frame, hash);
+    }
+
+    /** As {@link #receive}, onto a given RX queue (tests; the flow hash is still computed). */
+    public boolean receiveOnQueue(int queue, Mbuf frame) { return rx[queue].enqueue(frame, rssHashOf(frame)); }
+
+    /** The RSS hash of a frame's first bytes (see {@link RssHash#hashFrame}). */
+    public int rssHashOf(Mbuf frame) {
+        int n = Math.min(frame.pktLen(), 14 + 60 + 4);
+        byte[] head = new byte[n];
+        frame.copyData(0, n, head, 0);
+        return rss.hashFrame(head, n);
+    }
+
+    // ---- transmit ---------------------------------------------------------------------------------------
+
+    @Override
+    public boolean transmit(Mbuf frame) {
+        int len = frame.pktLen();
+        TxQueue q = tx[txQueueOf(frame)];
+        if (!fits(len)) {
+            q.counters.error();
+            frame.freeChain();
+            return false;
+        }
+        return q.enqueue(frame, 0);
+    }
+
+    /** The flow hash keeps one flow on one TX queue (its order holds); without one, the sender's CPU. */
+    private int txQueueOf(Mbuf frame) {
+        PacketHeader h = frame.pkthdr();
+        int key = h.hashType() != PacketHeader.HASH_NONE ? h.flowId() : Scheduler.current().currentCpu();
+        return Math.floorMod(key, tx.length);
+    }
+
+    /** Called by a transmit thread, no lock held: capture, count, hand to the link. */
+    void putOnLink(Mbuf frame, QueueCounters counters) {
+        Link l = link;
+        if (l == null) {
+            counters.error();
+            frame.freeChain();
+            return;
+        }
+        counters.count(frame.pktLen());
+        tap(frame);
+        l.deliver(frame);
+    }
+
+    /** Waits until every TX ring is empty and its last batch is on the link (tests, orderly shutdown). */
+    public void awaitTransmitted() {
+        for (TxQueue q : tx) q.awaitDrained();
+    }
+
+    /** Waits until every RX ring is empty and its last batch has been handed up (tests). */
+    public void awaitReceived() {
+        for (RxQueue q : rx) q.awaitDrained();
+    }
+
+    @Override
+    public void awaitDrained() {
+        awaitTransmitted();
+        awaitReceived();
+    }
+
+    // ---- life cycle and counters ------------------------------------------------------------------------
+
+    @Override
+    public void start() {
+        for (TxQueue q : tx) q.start();
+        for (RxQueue q : rx) q.start();
+    }
+
+    /** Stops transmit threads first (their frames may still reach a peer), then the ithreads. */
+    @Override
+    public void stop() {
+        for (TxQueue q : tx) q.stop();
+        for (RxQueue q : rx) q.stop();
+    }
+
+    @Override public int rxQueueCount() { return rx.length; }
+    @Override public int txQueueCount() { return tx.length; }
+    @Override public IfCounters rxCounters(int q) { return rx[q].counters.asReceive(); }
+    @Override public IfCounters txCounters(int q) { return tx[q].counters.asTransmit(); }
+}

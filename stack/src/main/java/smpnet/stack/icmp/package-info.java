@@ -1,2 +1,0 @@
-/** ICMP: echo, the errors IP and the transports report, and a small ping. */
-package smpnet.stack.icmp;

@@ -1,0 +1,334 @@
+package smpnet.stack.internal.arp;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.Scheduler;
+import smpnet.locking.SharedExclusiveLock;
+import smpnet.stack.internal.ether.Ether;
+import smpnet.stack.internal.ether.EtherLink;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.StackLocks;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.stats.Counters;
+import smpnet.stack.internal.wire.ArpPacket;
+import smpnet.stack.internal.wire.EthernetHeader;
+import smpnet.stack.internal.wire.MalformedPacketException;
+import smpnet.stack.ArpConfig;
+import smpnet.stack.stats.ArpStat;
+
+/**
+ * The ARP cache of one interface (RFC 826) and the output step that needs it: an IP packet for a next hop
+ * goes out at once if the MAC is known, else waits in the entry's small hold queue while requests go out
+ * at most once per {@link ArpConfig#requestGapNanos()}.
+ *
+ * <p>Locking key: {@code lle_table} (rw) guards the map; each entry's {@code lle} mutex its state and
+ * hold queue (order: lle_table, then lle). Frames are built and sent, and dropped packets freed, after
+ * the entry lock is released: the driver's ring lock is below both, but keeping transmission outside
+ * shortens the time an entry is held by the many senders that share it.
+ */
+public final class ArpTable {
+    private final StackLocks locks;
+    private final SharedExclusiveLock table;
+    private final Scheduler scheduler;
+    private final ArpConfig config;
+    private final Counters<ArpStat> stats;
+    private final MbufAllocator alloc;
+    private final Ether ether;
+    private final EtherLink link;
+    private final IntSupplier localAddress;
+    private final int netmask;
+    @GuardedBy("lle_table") private final Map<Integer, ArpEntry> entries = new HashMap<>();
+
+    /** The table of {@code link}, whose address is {@code localAddress} on a network of {@code prefixLength} bits. */
+    public ArpTable(StackLocks locks, Scheduler scheduler, ArpConfig config, Counters<ArpStat> stats,
+                    MbufAllocator alloc, Ether ether, EtherLink link, IntSupplier localAddress, int prefixLength) {
+        this.netmask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+        this.locks = locks;
+        this.table = locks.rwlock(LockInventory.LLE_TABLE);
+        this.scheduler = scheduler;
+        this.config = config;
+        this.stats = stats;
+        this.alloc = alloc;
+        this.ether = ether;
+        this.link = link;
+        this.localAddress = localAddress;
+    }
+
+    /**
+     * Sends IP packet {@code packet} to {@code nextHop} on this link, resolving its MAC first if needed.
+     * Takes ownership. Returns true if the packet was sent or is held awaiting a reply.
+     */
+    public boolean output(int nextHop, Mbuf packet) {
+        if (nextHop == -1 || (netmask != -1 && nextHop == (localAddress.getAsInt() | ~netmask))) {
+            return ether.output(link, packet, EthernetHeader.BROADCAST, EthernetHeader.TYPE_IPV4); // nothing to resolve
+        }
+        long now = scheduler.nanoTime();
+        long mac = -1;
+        boolean request = false;
+        List<Mbuf> dropped = new ArrayList<>(0);
+        for (boolean done = false; !done; ) {
+            ArpEntry e = entryFor(nextHop);
+            if (e == null) {
+                packet.freeChain(); // counted TABLE_FULL
+                return false;
+            }
+            e.lock.lock();
+            try {
+                if (e.removed) continue; // purged after we found it: a packet held there would be lost
+                done = true;
+                if (e.validLocked(now)) {
+                    mac = e.mac;
+                } else {
+                    request = holdLocked(e, packet, now, dropped);
+                }
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        dropped.forEach(Mbuf::freeChain);
+        if (mac >= 0) return ether.output(link, packet, mac, EthernetHeader.TYPE_IPV4);
+        if (request) send(ArpPacket.OP_REQUEST, 0, nextHop, EthernetHeader.BROADCAST, ArpStat.REQUESTS_SENT);
+        return true;
+    }
+
+    /** Queues {@code packet} on an unresolved entry; returns whether a request should go out now. */
+    private boolean holdLocked(ArpEntry e, Mbuf packet, long now, List<Mbuf> dropped) {
+        e.lock.assertOwned();
+        if (e.resolved) {
+            e.resolved = false;
+            e.tries = 0;
+            stats.increment(ArpStat.EXPIRED);
+        }
+        boolean gapPassed = e.tries == 0 || now - e.lastRequestAt >= config.requestGapNanos();
+        if (e.tries >= config.maxTries() && gapPassed) {
+            stats.add(ArpStat.UNRESOLVED, e.hold.size());
+            dropped.addAll(e.hold);
+            e.hold.clear();
+            e.tries = 0;
+        }
+        if (e.hold.size() >= config.maxHold()) {
+            dropped.add(e.hold.poll());
+            stats.increment(ArpStat.HOLD_OVERFLOW);
+        }
+        e.hold.add(packet);
+        stats.increment(ArpStat.HELD);
+        if (!gapPassed) {
+            stats.increment(ArpStat.RATE_LIMITED);
+            return false;
+        }
+        e.tries++;
+        e.lastRequestAt = now;
+        return true;
+    }
+
+    /** ARP input for this interface: learns, answers requests for our address, releases held packets. */
+    public void input(Mbuf packet) {
+        stats.increment(ArpStat.RECEIVED);
+        Mbuf m = packet.pullup(ArpPacket.LENGTH);
+        if (m == null) {
+            stats.increment(ArpStat.MALFORMED);
+            return;
+        }
+        int op;
+        long sha;
+        int spa;
+        int tpa;
+        try {
+            ArpPacket a = new ArpPacket(m.data());
+            op = a.operation();
+            sha = a.senderMac();
+            spa = a.senderIp();
+            tpa = a.targetIp();
+        } catch (MalformedPacketException e) {
+            op = 0;
+            sha = spa = tpa = 0;
+        } finally {
+            m.freeChain();
+        }
+        if (op != ArpPacket.OP_REQUEST && op != ArpPacket.OP_REPLY) {
+            stats.increment(ArpStat.MALFORMED);
+            return;
+        }
+        stats.increment(op == ArpPacket.OP_REQUEST ? ArpStat.REQUESTS_RECEIVED : ArpStat.REPLIES_RECEIVED);
+        int local = localAddress.getAsInt();
+        if (!isStationMac(sha) || spa == local || (spa != 0 && isBroadcast(spa))) {
+            stats.increment(ArpStat.BAD_SENDER); // learning it would send our packets to everyone, or to ourselves
+            return;
+        }
+        if (spa != 0 && (spa & netmask) != (local & netmask)) {
+            stats.increment(ArpStat.OFF_LINK); // we would never resolve it on this link: nothing to learn or answer
+            return;
+        }
+        boolean forUs = tpa == local;
+        // RFC 826 "Packet Reception": update an existing entry for the sender; add one only if we are the target.
+        if (spa != 0) learn(spa, sha, forUs);
+        if (!forUs) {
+            stats.increment(ArpStat.NOT_FOR_US);
+            return;
+        }
+        stats.increment(ArpStat.FOR_US);
+        if (op == ArpPacket.OP_REQUEST) send(ArpPacket.OP_REPLY, sha, spa, sha, ArpStat.REPLIES_SENT);
+    }
+
+    /** A MAC one station can own: not broadcast, not multicast (group bit), not zero, not ours. */
+    private boolean isStationMac(long mac) {
+        return mac != 0 && (mac >>> 40 & 1) == 0 && mac != link.mac();
+    }
+
+    /** The network's directed broadcast or its all-zeros host, which no station may claim. */
+    private boolean isBroadcast(int ip) {
+        int host = ip & ~netmask;
+        return ~netmask != 0 && (host == ~netmask || host == 0);
+    }
+
+    private void learn(int ip, long mac, boolean create) {
+        ArpEntry e = create ? entryFor(ip) : find(ip);
+        if (e == null) return;
+        List<Mbuf> release;
+        e.lock.lock();
+        try {
+            e.resolved = true;
+            e.mac = mac;
+            e.expiresAt = scheduler.nanoTime() + config.keepNanos();
+            e.tries = 0;
+            release = new ArrayList<>(e.hold);
+            e.hold.clear();
+        } finally {
+            e.lock.unlock();
+        }
+        for (Mbuf p : release) ether.output(link, p, mac, EthernetHeader.TYPE_IPV4);
+    }
+
+    private void send(int op, long tha, int tpa, long frameDst, ArpStat counter) {
+        byte[] body = new byte[ArpPacket.LENGTH];
+        ArpPacket.write(MemorySegment.ofArray(body), op, link.mac(), localAddress.getAsInt(), tha, tpa);
+        Mbuf m = alloc.fromBytes(body, 0, body.length, EthernetHeader.LENGTH, Mbuf.M_NOWAIT);
+        if (m == null) {
+            stats.increment(ArpStat.NO_BUFFERS);
+            return;
+        }
+        stats.increment(counter);
+        ether.output(link, m, frameDst, EthernetHeader.TYPE_ARP);
+    }
+
+    private ArpEntry find(int ip) {
+        table.lockShared();
+        try {
+            return entries.get(ip);
+        } finally {
+            table.unlockShared();
+        }
+    }
+
+    /** The entry for {@code ip}, created if needed; null (counted) when the table is full. */
+    private ArpEntry entryFor(int ip) {
+        ArpEntry e = find(ip);
+        if (e != null) return e;
+        List<ArpEntry> purged = null;
+        table.lock();
+        try {
+            // Another thread may have added it between our shared and exclusive acquisitions.
+            e = entries.get(ip);
+            if (e == null && entries.size() >= config.maxEntries()) purged = purgeLocked();
+            if (e == null && entries.size() < config.maxEntries()) {
+                e = new ArpEntry(ip, locks.mutex(LockInventory.LLE));
+                entries.put(ip, e);
+            }
+        } finally {
+            table.unlock();
+        }
+        if (purged != null) stats.add(ArpStat.PURGED, purged.size());
+        if (e == null) stats.increment(ArpStat.TABLE_FULL);
+        return e;
+    }
+
+    /**
+     * Removes entries no one needs: resolved ones past their time, unresolved ones that hold nothing
+     * (FreeBSD frees an llentry when its timer finds it expired and unused). Runs only when the table is
+     * full, so its walk is paid by the flood that filled it.
+     */
+    private List<ArpEntry> purgeLocked() {
+        table.assertExclusive();
+        long now = scheduler.nanoTime();
+        List<ArpEntry> gone = new ArrayList<>();
+        for (var it = entries.values().iterator(); it.hasNext(); ) {
+            ArpEntry e = it.next();
+            e.lock.lock();
+            try {
+                if (e.hold.isEmpty() && !e.validLocked(now)) {
+                    e.removed = true; // a thread that found it before this sees the flag and looks again
+                    it.remove();
+                    gone.add(e);
+                }
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        return gone;
+    }
+
+    /** Entries now in the table (arp -an | wc -l). */
+    public int size() {
+        table.lockShared();
+        try {
+            return entries.size();
+        } finally {
+            table.unlockShared();
+        }
+    }
+
+    /** The MAC for {@code ip} if resolved and fresh, else -1 (arp -a). */
+    public long lookup(int ip) {
+        ArpEntry e = find(ip);
+        if (e == null) return -1;
+        e.lock.lock();
+        try {
+            return e.validLocked(scheduler.nanoTime()) ? e.mac : -1;
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /** Packets now held for {@code ip}. */
+    public int held(int ip) {
+        ArpEntry e = find(ip);
+        if (e == null) return 0;
+        e.lock.lock();
+        try {
+            return e.hold.size();
+        } finally {
+            e.lock.unlock();
+        }
+    }
+
+    /** Frees every held packet (interface detach, host shutdown); returns how many. */
+    public int drain() {
+        List<ArpEntry> all;
+        table.lockShared();
+        try {
+            all = new ArrayList<>(entries.values());
+        } finally {
+            table.unlockShared();
+        }
+        int n = 0;
+        for (ArpEntry e : all) {
+            List<Mbuf> out;
+            e.lock.lock();
+            try {
+                out = new ArrayList<>(e.hold);
+                e.hold.clear();
+            } finally {
+                e.lock.unlock();
+            }
+            out.forEach(Mbuf::freeChain);
+            n += out.size();
+        }
+        return n;
+    }
+}

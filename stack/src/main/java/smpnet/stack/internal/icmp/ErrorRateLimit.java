@@ -1,0 +1,34 @@
+package smpnet.stack.internal.icmp;
+
+import java.util.concurrent.atomic.AtomicLong;
+import smpnet.locking.Scheduler;
+
+/**
+ * The rate limit on ICMP errors a host sends (RFC 1812 4.3.2.8; FreeBSD's net.inet.icmp.icmplim, 200 a
+ * second): a flood of bad packets must not become a flood of replies. A GCRA token bucket over the host's
+ * clock; lock-free, because errors are sent from every netisr worker at once.
+ */
+final class ErrorRateLimit {
+    private final Scheduler clock;
+    private final long interval;
+    private final long tolerance;
+    /** Theoretical arrival time of the next conforming error (GCRA): the only state, advanced by CAS. */
+    private final AtomicLong tat = new AtomicLong(Long.MIN_VALUE);
+
+    ErrorRateLimit(Scheduler clock, int perSecond, int burst) {
+        this.clock = clock;
+        this.interval = 1_000_000_000L / perSecond;
+        this.tolerance = interval * (burst - 1);
+    }
+
+    /** True if one more error may be sent now (and counts it). */
+    boolean tryAcquire() {
+        long now = clock.nanoTime();
+        while (true) {
+            long t = tat.get();
+            long start = t == Long.MIN_VALUE || t < now ? now : t;
+            if (start - now > tolerance) return false;
+            if (tat.compareAndSet(t, start + interval)) return true;
+        }
+    }
+}

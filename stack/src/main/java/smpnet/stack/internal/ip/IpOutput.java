@@ -1,0 +1,166 @@
+package smpnet.stack.internal.ip;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.internal.route.Route;
+import smpnet.stack.internal.route.RouteTable;
+import smpnet.stack.stats.Counters;
+import smpnet.stack.internal.wire.Ipv4Header;
+import smpnet.stack.stats.IpStat;
+
+/**
+ * IPv4 output (ip_output): route lookup, header with checksum, fragmentation to the route's MTU
+ * (RFC 791 3.2, "Fragmentation"), hand-off to ARP. Holds no lock of its own; the route table and the
+ * route take theirs.
+ */
+public final class IpOutput {
+    /** What became of a datagram handed to {@link #output}. */
+    public enum Result { SENT, NO_ROUTE, TOO_BIG, NO_BUFFERS, DROPPED }
+
+    public static final int DEFAULT_TTL = 64;
+
+    /** Room left in front of a built header for the link header (Ethernet's 14, rounded up). */
+    static final int LINK_HEADROOM = 16;
+
+    private final RouteTable<IpInterface> routes;
+    private final MbufAllocator alloc;
+    private final Counters<IpStat> stats;
+    /** Where packets for one of our own addresses go instead of a link (FreeBSD's lo0, if_simloop). */
+    private volatile java.util.function.Consumer<Mbuf> loopback;
+    private volatile java.util.function.IntPredicate isLocal = a -> false;
+    /** RFC 6864: the ID only has to be unique per source, destination and protocol while fragments live. */
+    private final AtomicInteger nextId = new AtomicInteger(1);
+
+    private final PathMtuCache pathMtu;
+
+    public IpOutput(RouteTable<IpInterface> routes, MbufAllocator alloc, Counters<IpStat> stats, PathMtuCache pathMtu) {
+        this.pathMtu = pathMtu;
+        this.routes = routes;
+        this.alloc = alloc;
+        this.stats = stats;
+    }
+
+    /** Path MTUs learned per destination host (ICMP input writes them). */
+    public PathMtuCache pathMtu() { return pathMtu; }
+
+    /** Delivers packets addressed to this host through {@code loop} (set once, at host start-up). */
+    void setLoopback(java.util.function.IntPredicate local, java.util.function.Consumer<Mbuf> loop) {
+        this.isLocal = local;
+        this.loopback = loop;
+    }
+
+    /** The source address this host uses toward {@code dst}: the address of the route's interface, or 0. */
+    public int sourceFor(int dst) {
+        Route<IpInterface> r = routes.lookup(dst);
+        return r == null ? 0 : r.iface().address();
+    }
+
+    /**
+     * Sends transport datagram {@code m} (which has leading space for headers) from {@code src} (0: the
+     * outgoing interface's address) to {@code dst}. Takes ownership.
+     */
+    public Result output(Mbuf m, int src, int dst, int protocol, int ttl, boolean dontFragment) {
+        Route<IpInterface> r = routes.lookup(dst);
+        if (r == null) {
+            stats.increment(IpStat.NO_ROUTE);
+            m.freeChain();
+            return Result.NO_ROUTE;
+        }
+        int total = m.pktLen() + Ipv4Header.MIN_LENGTH;
+        if (total > 65535) {
+            m.freeChain();
+            return Result.TOO_BIG;
+        }
+        Mbuf p = m.prepend(Ipv4Header.MIN_LENGTH, Mbuf.M_NOWAIT);
+        if (p == null) {
+            stats.increment(IpStat.NO_BUFFERS);
+            return Result.NO_BUFFERS;
+        }
+        int from = src != 0 ? src : r.iface().address();
+        int id = nextId.getAndIncrement() & 0xffff;
+        Ipv4Header.write(p.data(), total, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, from, dst);
+        stats.increment(IpStat.SENT);
+        if (loopback != null && !r.iface().isLoopback() && isLocal.test(dst)) {
+            // To one of our own non-loopback addresses: straight back to input, never onto a wire (127/8
+            // instead goes out lo0 by its route). Callers hold no protocol lock here,
+            // so even a direct netisr dispatch may run input in this thread. A broadcast is not one of
+            // them: it goes out on the link only, so a reply to a broadcast never comes back to us.
+            stats.increment(IpStat.LOOPED);
+            loopback.accept(p);
+            return Result.SENT;
+        }
+        int mtu = Math.min(r.use(), r.iface().mtu());
+        int learned = pathMtu.mtu(dst);
+        return send(p, r, dst, dontFragment, learned == 0 ? mtu : Math.min(mtu, learned));
+    }
+
+    /**
+     * Sends a complete IP packet (header included) along route {@code r}, whose use the caller counted and
+     * whose MTU it passes: as is if it fits, else in fragments. Forwarding uses this too.
+     */
+    Result send(Mbuf p, Route<IpInterface> r, int dst, boolean dontFragment, int mtu) {
+        IpInterface ifc = r.iface();
+        int next = r.nextHop(dst);
+        if (p.pktLen() <= mtu) return ifc.output(next, p) ? Result.SENT : Result.DROPPED;
+        if (dontFragment) {
+            stats.increment(IpStat.CANT_FRAGMENT);
+            p.freeChain();
+            return Result.TOO_BIG;
+        }
+        return fragment(p, ifc, next, mtu);
+    }
+
+    /**
+     * Splits packet {@code p} into fragments of at most {@code mtu} bytes, each a copy of the header and a
+     * shared slice of the payload (m_copym shares clusters), and sends them in order. RFC 791: every
+     * fragment but the last carries a multiple of 8 payload bytes and MF; the last keeps the original's MF,
+     * so fragments of a fragment reassemble too.
+     */
+    private Result fragment(Mbuf p, IpInterface ifc, int next, int mtu) {
+        int hlen = (p.getU8(0) & 0xf) * 4;
+        int total = p.getU16(2);
+        int word = p.getU16(6);
+        int baseOffset = (word & 0x1fff) * 8;
+        boolean lastHadMf = (word & Ipv4Header.FLAG_MF) != 0;
+        int chunk = (mtu - hlen) & ~7;
+        if (chunk <= 0) {
+            p.freeChain();
+            return Result.TOO_BIG;
+        }
+        stats.increment(IpStat.FRAGMENTED);
+        Result result = Result.SENT;
+        for (int off = hlen; off < total; off += chunk) {
+            int len = Math.min(chunk, total - off);
+            boolean mf = off + len < total || lastHadMf;
+            Mbuf f = makeFragment(p, hlen, off, len, baseOffset + off - hlen, mf);
+            if (f == null) {
+                stats.increment(IpStat.NO_BUFFERS);
+                result = Result.NO_BUFFERS;
+                break;
+            }
+            stats.increment(IpStat.FRAGMENTS_CREATED);
+            if (!ifc.output(next, f)) result = Result.DROPPED;
+        }
+        p.freeChain();
+        return result;
+    }
+
+    /** A fragment: a private copy of the header (it is rewritten) and a shared slice of the payload. */
+    private Mbuf makeFragment(Mbuf p, int hlen, int off, int len, int fragOffset, boolean mf) {
+        byte[] hdr = new byte[hlen];
+        p.copyData(0, hlen, hdr, 0);
+        Mbuf h = alloc.fromBytes(hdr, 0, hlen, LINK_HEADROOM, Mbuf.M_NOWAIT);
+        if (h == null) return null;
+        Mbuf data = p.copyRange(off, len, Mbuf.M_NOWAIT);
+        if (data == null) {
+            h.freeChain();
+            return null;
+        }
+        h.concat(data);
+        Mbuf f = h.pullup(hlen);
+        if (f == null) return null;
+        Ipv4Header.rewriteForFragment(f.data(), hlen + len, (mf ? Ipv4Header.FLAG_MF : 0) | (fragOffset / 8));
+        return f;
+    }
+}

@@ -1,0 +1,402 @@
+package smpnet.stack.internal.mbuf;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import smpnet.locking.CacheLinePadded;
+import smpnet.locking.CondVar;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.Mutex;
+import smpnet.locking.Scheduler;
+import smpnet.locking.SpinMutex;
+import smpnet.witness.LockFlags;
+import smpnet.stack.mbuf.ZoneStats;
+
+/**
+ * A UMA-like zone of equal items (mbuf storage, clusters): a global pool under the {@code mbuf_zone} lock
+ * and one cache per CPU that exchanges items with the pool a bucket at a time, so the common allocate and
+ * free touch only the caller's own cache.
+ *
+ * <pre>
+ *   cpu0 cache [##########..........]   cpu1 cache [####................]   up to 2 buckets each
+ *                  |  refill / spill one bucket (bucketSize items) under mbuf_zone
+ *                  v
+ *   pool       [##############....]  items created but not in use and not cached
+ *   created  = in use + cached (all CPUs) + pool   &lt;=  limit
+ * </pre>
+ *
+ * <p>Locking key:
+ * <ul>
+ *   <li>{@code mbuf_cache} (spin, DUPOK, one per CPU): that cache's items and counters. A thread the scheduler
+ *       did not start maps to a CPU by hash and may share it, so the guard is needed even though it is
+ *       normally uncontended.</li>
+ *   <li>{@code mbuf_zone} (spin): the pool, {@code created} and {@code failures}.</li>
+ *   <li>{@code mbuf_wait} (mutex) with cv {@code mbuf_free}: the waiters of an allocation that may wait.</li>
+ * </ul>
+ * Order: {@code mbuf_wait -> mbuf_cache (cpu 0, 1, ...) -> mbuf_zone}. A path that needs several caches (the
+ * exhaustion path and {@link #stats()}) drops its own cache first and takes them all in CPU order, so the
+ * decision "nothing is free anywhere" and a statistics snapshot are atomic.
+ *
+ * @param <T> the item type
+ */
+public final class Zone<T> {
+    /** Allocation may not wait: returns null on exhaustion and counts a failure. */
+    public static final int NOWAIT = 1;
+    /** Allocation may wait (up to the zone's timeout) for an item to be freed. */
+    public static final int WAIT = 2;
+
+    private final String name;
+    private final int limit;
+    private final int bucketSize;
+    private final long waitTimeoutNanos;
+    private final IntFunction<T> constructor;
+    private final Cache[] caches;
+    private final SpinMutex poolLock;
+    private final Mutex waitLock;
+    private final CondVar freed;
+
+    @GuardedBy("mbuf_zone") private Object[] pool = new Object[16];
+    @GuardedBy("mbuf_zone") private int poolCount;
+    @GuardedBy("mbuf_zone") private int created;
+    @GuardedBy("mbuf_zone") private long failures;
+    /** Allocations and frees that bypassed the caches (caching off, or the exhaustion path). */
+    @GuardedBy("mbuf_zone") private long poolAllocs;
+    @GuardedBy("mbuf_zone") private long poolFrees;
+    /** Written under mbuf_wait, read by {@link #stats()} without it (mbuf_wait ranks above the caches). */
+    @GuardedBy("mbuf_wait") private volatile long sleeps;
+    /** Written under mbuf_wait; read without it by frees, which then signal under it (see {@link #free}). */
+    @GuardedBy("mbuf_wait") private volatile int waiters;
+
+    /**
+     * Creates a zone. {@code bucketSize} 0 disables the per-CPU caches: every operation then takes the
+     * global lock (the baseline the benchmarks compare against).
+     *
+     * @param constructor makes item number {@code i} (0, 1, ...) the first time the zone needs it
+     */
+    public Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor) {
+        this(name, ncpu, limit, bucketSize, waitTimeoutNanos, constructor, 0);
+    }
+
+    /** As the public constructor, with extra {@link LockFlags} for the zone's locks (tests: NOWITNESS). */
+    Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor, int lockFlags) {
+        if (ncpu < 1 || limit < 0 || bucketSize < 0) {
+            throw new IllegalArgumentException("zone " + name + ": ncpu " + ncpu + ", limit " + limit + ", bucket " + bucketSize);
+        }
+        this.name = name;
+        this.limit = limit;
+        this.bucketSize = bucketSize;
+        this.waitTimeoutNanos = waitTimeoutNanos;
+        this.constructor = constructor;
+        this.poolLock = new SpinMutex("mbuf_zone", lockFlags);
+        this.waitLock = new Mutex("mbuf_wait", lockFlags);
+        this.freed = new CondVar("mbuf_free");
+        this.caches = newCaches(ncpu);
+        for (int i = 0; i < ncpu; i++) caches[i] = new Cache(i, 2 * bucketSize, lockFlags);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Cache[] newCaches(int n) { return (Cache[]) new Zone<?>.Cache[n]; }
+
+    public String name() { return name; }
+
+    public int limit() { return limit; }
+
+    public int ncpu() { return caches.length; }
+
+    /** The CPU whose cache the calling thread uses: the scheduler's CPU folded onto this zone's CPUs. */
+    public int currentCpu() { return Math.floorMod(Scheduler.current().currentCpu(), caches.length); }
+
+    /** Allocates an item, on the calling thread's CPU; null when exhausted ({@code how} decides whether to wait). */
+    public T alloc(int how) { return alloc(currentCpu(), how); }
+
+    /** Allocates an item through the cache of {@code cpu}. */
+    public T alloc(int cpu, int how) {
+        if (how != NOWAIT && how != WAIT) throw new IllegalArgumentException("allocation flag " + how);
+        checkCpu(cpu);
+        T item = bucketSize == 0 ? allocFromPool() : allocFast(caches[cpu]);
+        if (item == null) item = allocAnywhere(how != WAIT);
+        if (item == null && how == WAIT) item = allocWaiting();
+        return item;
+    }
+
+    /** Returns an item to the calling thread's CPU cache. */
+    public void free(T item) { free(currentCpu(), item); }
+
+    /** Returns an item through the cache of {@code cpu}. */
+    public void free(int cpu, T item) {
+        if (item == null) throw new NullPointerException("free of null item in zone " + name);
+        checkCpu(cpu);
+        if (bucketSize == 0) {
+            freeToPool(item);
+        } else {
+            freeToCache(caches[cpu], item);
+        }
+        // A waiter counts itself before its last look at every cache, so if it missed this item it is
+        // already counted here; it holds mbuf_wait until it sleeps, so the broadcast cannot come too early.
+        if (waiters > 0) wakeWaiters();
+    }
+
+    private void checkCpu(int cpu) {
+        if (cpu < 0 || cpu >= caches.length) throw new IllegalArgumentException("cpu " + cpu + " of " + this + " with " + caches.length);
+    }
+
+    private void freeToCache(Cache c, T item) {
+        c.lock.lock();
+        try {
+            c.freeLocked(item);
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
+    /** Caching off: the single global free list, one lock round trip per operation. */
+    private T allocFromPool() {
+        poolLock.lock();
+        try {
+            return takePoolLocked();
+        } finally {
+            poolLock.unlock();
+        }
+    }
+
+    private void freeToPool(T item) {
+        poolLock.lock();
+        try {
+            pushPoolLocked(item);
+            poolFrees++;
+        } finally {
+            poolLock.unlock();
+        }
+    }
+
+    @GuardedBy("mbuf_zone")
+    private void pushPoolLocked(Object item) {
+        poolLock.assertOwned();
+        if (poolCount == pool.length) pool = Arrays.copyOf(pool, pool.length * 2);
+        pool[poolCount++] = item;
+    }
+
+    /** A consistent snapshot of the zone's counters (all caches, then the pool, locked at once). */
+    public ZoneStats stats() { return underAllLocks(this::statsLocked); }
+
+    /** Items in use right now (allocated and not freed). */
+    public long inUse() { return stats().inUse(); }
+
+    @GuardedBy("mbuf_zone")
+    private ZoneStats statsLocked() {
+        poolLock.assertOwned();
+        long cached = 0;
+        List<ZoneStats.CpuStats> perCpu = new ArrayList<>(caches.length);
+        for (Cache c : caches) {
+            cached += c.count;
+            perCpu.add(new ZoneStats.CpuStats(c.cpu, c.count, c.allocs, c.frees));
+        }
+        long inUse = created - poolCount - cached;
+        return new ZoneStats(name, limit, created, inUse, cached, poolCount, failures, sleeps,
+                poolAllocs, poolFrees, perCpu);
+    }
+
+    /** Common path: the cache alone, or the cache refilled with one bucket from the pool. */
+    private T allocFast(Cache c) {
+        c.lock.lock();
+        try {
+            if (c.count == 0 && !refillLocked(c)) return null;
+            return c.popLocked();
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
+    /** Moves up to one bucket from the pool (creating an item if the pool is empty) into the cache. */
+    @GuardedBy("mbuf_cache")
+    private boolean refillLocked(Cache c) {
+        c.lock.assertOwned();
+        poolLock.lock();
+        try {
+            int n = Math.min(bucketSize, poolCount);
+            if (n > 0) {
+                System.arraycopy(pool, poolCount - n, c.items, Cache.BASE, n);
+                Arrays.fill(pool, poolCount - n, poolCount, null);
+                poolCount -= n;
+                c.count = n;
+                return true;
+            }
+            if (created < limit) {
+                c.items[Cache.BASE] = constructor.apply(created++);
+                c.count = 1;
+                return true;
+            }
+            return false;
+        } finally {
+            poolLock.unlock();
+        }
+    }
+
+    /** Exhaustion path: with every cache and the pool locked, takes an item from anywhere, or fails. */
+    private T allocAnywhere(boolean countFailure) {
+        return underAllLocks(() -> {
+            T item = takeAnywhereLocked();
+            if (item == null && countFailure) failures++;
+            return item;
+        });
+    }
+
+    /** A pooled item, or a new one while under the limit. */
+    @GuardedBy("mbuf_zone")
+    @SuppressWarnings("unchecked")
+    private T takePoolLocked() {
+        poolLock.assertOwned();
+        if (poolCount > 0) {
+            T item = (T) pool[--poolCount];
+            pool[poolCount] = null;
+            poolAllocs++;
+            return item;
+        }
+        if (created < limit) {
+            poolAllocs++;
+            return constructor.apply(created++);
+        }
+        return null;
+    }
+
+    @GuardedBy("mbuf_zone")
+    private T takeAnywhereLocked() {
+        poolLock.assertOwned();
+        T item = takePoolLocked();
+        if (item != null) return item;
+        for (Cache c : caches) {
+            // Taken from another CPU's cache: counted as that cache's allocation.
+            if (c.count > 0) return c.popLocked();
+        }
+        return null;
+    }
+
+    /** Waits through the scheduler seam for a free, up to the zone's timeout; a timeout counts one failure. */
+    private T allocWaiting() {
+        Scheduler sched = Scheduler.current();
+        long deadline = sched.nanoTime() + waitTimeoutNanos;
+        waitLock.lock();
+        try {
+            waiters++;
+            try {
+                while (true) {
+                    T item = allocAnywhere(false);
+                    if (item != null) return item;
+                    long left = deadline - sched.nanoTime();
+                    if (left <= 0) {
+                        countFailure();
+                        return null;
+                    }
+                    sleeps++;
+                    freed.awaitNanos(waitLock, left);
+                }
+            } finally {
+                waiters--;
+            }
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    private void countFailure() {
+        poolLock.lock();
+        try {
+            failures++;
+        } finally {
+            poolLock.unlock();
+        }
+    }
+
+    private void wakeWaiters() {
+        waitLock.lock();
+        try {
+            freed.broadcast();
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    /** Spills one bucket of a full cache into the pool. */
+    @GuardedBy("mbuf_cache")
+    private void spillLocked(Cache c) {
+        c.lock.assertOwned();
+        int n = bucketSize;
+        poolLock.lock();
+        try {
+            if (poolCount + n > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + n));
+            // The coldest bucket (bottom of the stack) leaves; the recently freed, cache-warm items stay.
+            System.arraycopy(c.items, Cache.BASE, pool, poolCount, n);
+            poolCount += n;
+        } finally {
+            poolLock.unlock();
+        }
+        System.arraycopy(c.items, Cache.BASE + n, c.items, Cache.BASE, c.count - n);
+        Arrays.fill(c.items, Cache.BASE + c.count - n, Cache.BASE + c.count, null);
+        c.count -= n;
+    }
+
+    /** Runs {@code body} with every cache (in CPU order) and then the pool locked: an atomic view of the zone. */
+    private <R> R underAllLocks(Supplier<R> body) {
+        int locked = 0;
+        try {
+            for (Cache c : caches) {
+                c.lock.lock();
+                locked++;
+            }
+            poolLock.lock();
+            try {
+                return body.get();
+            } finally {
+                poolLock.unlock();
+            }
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) caches[i].lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() { return "zone " + name; }
+
+    /**
+     * One CPU's cache: up to two buckets of free items, LIFO so the hottest item is reused first. Written on
+     * every allocation and free by its CPU, so it is padded ({@link CacheLinePadded}), and its items start
+     * {@link #BASE} slots into their array and end as many before its end: another CPU's cache never shares
+     * a cache line with it, wherever the collector moves them.
+     */
+    private final class Cache extends CacheLinePadded {
+        static final int BASE = CacheLinePadded.PADDING_REFS;
+        final int cpu;
+        final int capacity;
+        final SpinMutex lock;
+        @GuardedBy("mbuf_cache") final Object[] items;
+        @GuardedBy("mbuf_cache") int count;
+        @GuardedBy("mbuf_cache") long allocs;
+        @GuardedBy("mbuf_cache") long frees;
+
+        Cache(int cpu, int capacity, int lockFlags) {
+            this.cpu = cpu;
+            this.lock = new SpinMutex("mbuf_cache", LockFlags.DUPOK | lockFlags);
+            this.capacity = capacity;
+            this.items = new Object[BASE + capacity + BASE];
+        }
+
+        @SuppressWarnings("unchecked")
+        T popLocked() {
+            lock.assertOwned();
+            T item = (T) items[BASE + --count];
+            items[BASE + count] = null;
+            allocs++;
+            return item;
+        }
+
+        void freeLocked(Object item) {
+            lock.assertOwned();
+            frees++;
+            items[BASE + count++] = item;
+            // With caching off (bucketSize 0) the item goes straight back to the pool.
+            if (count == capacity) spillLocked(this);
+        }
+    }
+}

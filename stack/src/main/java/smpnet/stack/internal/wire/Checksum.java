@@ -1,0 +1,48 @@
+package smpnet.stack.internal.wire;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The Internet checksum (RFC 1071): a one's complement sum of 16-bit words, folded and complemented.
+ * An accumulator, so a datagram spread over several buffers (an mbuf chain) is summed piece by piece: a
+ * piece of odd length leaves its last byte pending, to pair with the first byte of the next piece.
+ */
+public final class Checksum {
+    private long sum;
+    private int pendingHighByte = -1;
+
+    /** Adds {@code len} bytes of {@code s} from {@code off}. */
+    public Checksum add(MemorySegment s, long off, int len) {
+        long i = off;
+        long end = off + len;
+        if (pendingHighByte >= 0 && i < end) {
+            sum += (pendingHighByte << 8) | Bytes.u8(s, i++);
+            pendingHighByte = -1;
+        }
+        for (; i + 4 <= end; i += 4) sum += Bytes.u32(s, i) & 0xffff_ffffL;
+        for (; i + 2 <= end; i += 2) sum += Bytes.u16(s, i);
+        if (i < end) pendingHighByte = Bytes.u8(s, i);
+        return this;
+    }
+
+    /** Adds one 16-bit word (a pseudo-header field). */
+    public Checksum addWord(int word) {
+        sum += word & 0xffff;
+        return this;
+    }
+
+    /** Adds the IPv4 pseudo-header of RFC 768 / RFC 9293 3.1: addresses, protocol, upper-layer length. */
+    public Checksum addPseudoHeader(int src, int dst, int protocol, int length) {
+        return addWord(src >>> 16).addWord(src).addWord(dst >>> 16).addWord(dst).addWord(protocol).addWord(length);
+    }
+
+    /** The checksum field value: the complement of the folded sum (0 when the data carries a valid sum). */
+    public int finish() {
+        long s = sum + (pendingHighByte >= 0 ? pendingHighByte << 8 : 0);
+        while ((s >>> 16) != 0) s = (s & 0xffff) + (s >>> 16);
+        return (int) (~s & 0xffff);
+    }
+
+    /** The checksum of one contiguous region. */
+    public static int of(MemorySegment s, long off, int len) { return new Checksum().add(s, off, len).finish(); }
+}

@@ -1,2 +1,0 @@
-/** UDP: pcb hash tables, input with checksum and demultiplexing, output, port unreachable. */
-package smpnet.stack.udp;

@@ -1,0 +1,114 @@
+package smpnet.stack.internal.mbuf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import smpnet.locking.Scheduler;
+import smpnet.stack.mbuf.ZoneStats;
+
+/** The zone: per-CPU caches exchanging buckets with the pool, the limit, failures, waiting, statistics. */
+class ZoneTest {
+    private static Zone<Integer> zone(int ncpu, int limit, int bucket, long timeoutNanos) {
+        return new Zone<>("items", ncpu, limit, bucket, timeoutNanos, i -> i);
+    }
+
+    private static List<Integer> allocN(Zone<Integer> z, int cpu, int n) {
+        List<Integer> got = new ArrayList<>();
+        for (int i = 0; i < n; i++) got.add(z.alloc(cpu, Zone.NOWAIT));
+        return got;
+    }
+
+    @Test
+    void cachesSpillAndRefillOneBucketAtATime() {
+        Zone<Integer> z = zone(2, 100, 4, 0);
+        List<Integer> items = allocN(z, 0, 9);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8), items);
+        for (int item : items) z.free(0, item);
+        ZoneStats s = z.stats();
+        assertEquals(9, s.created());
+        assertEquals(0, s.inUse());
+        assertEquals(5, s.cached(), "the eighth free spilled one bucket of 4, the ninth stayed");
+        assertEquals(4, s.free());
+        assertEquals(8, z.alloc(0, Zone.NOWAIT), "LIFO: the hottest item first");
+        assertEquals(3, z.alloc(1, Zone.NOWAIT), "cpu1 refilled a bucket from the pool");
+        assertEquals("""
+                items:   2 in use, 7 cached, 0 free, 9 created, limit 100, 0 failures, 0 sleeps
+                         per CPU: cpu0 4 cached 10 allocs 9 frees; cpu1 3 cached 1 allocs 0 frees
+                """, z.stats().toString());
+    }
+
+    @Test
+    void limitCountsEveryCreatedItemAndExhaustionTakesFromOtherCaches() {
+        Zone<Integer> z = zone(2, 3, 2, 0);
+        List<Integer> items = allocN(z, 0, 3);
+        assertNull(z.alloc(0, Zone.NOWAIT));
+        assertEquals(1, z.stats().failures());
+        z.free(1, items.get(1));
+        assertEquals(1, z.stats().cached());
+        assertEquals(1, z.alloc(0, Zone.NOWAIT), "found in cpu1's cache");
+        ZoneStats s = z.stats();
+        assertEquals(3, s.created());
+        assertEquals(3, s.inUse());
+        assertEquals(1, s.failures());
+        assertEquals(List.of(new ZoneStats.CpuStats(0, 0, 3, 0), new ZoneStats.CpuStats(1, 0, 1, 1)), s.perCpu());
+        assertEquals(4, s.allocs());
+    }
+
+    @Test
+    void withoutCachingEveryItemGoesThroughThePool() {
+        Zone<Integer> z = zone(2, 10, 0, 0);
+        List<Integer> items = allocN(z, 0, 3);
+        z.free(1, items.get(0));
+        z.free(0, items.get(2));
+        ZoneStats s = z.stats();
+        assertEquals(0, s.cached());
+        assertEquals(2, s.free());
+        assertEquals(3, s.poolAllocs());
+        assertEquals(2, s.poolFrees());
+        assertEquals(2, z.alloc(1, Zone.NOWAIT));
+    }
+
+    @Test
+    void waitingAllocationGetsTheItemAnotherThreadFrees() throws InterruptedException {
+        Zone<Integer> z = zone(2, 1, 2, Long.MAX_VALUE / 4);
+        Integer only = z.alloc(0, Zone.NOWAIT);
+        AtomicReference<Integer> got = new AtomicReference<>();
+        Thread waiter = Scheduler.current().startWorker("waiter", 1, () -> got.set(z.alloc(Zone.WAIT)));
+        // The waiter announces its sleep in the statistics; only then is the item freed.
+        for (int spin = 0; z.stats().sleeps() == 0; spin++) Scheduler.current().spinWait(spin);
+        z.free(0, only);
+        waiter.join();
+        assertSame(only, got.get());
+        ZoneStats s = z.stats();
+        assertEquals(1, s.sleeps());
+        assertEquals(0, s.failures(), "a wait that succeeded is not a failure");
+        assertEquals(1, s.inUse());
+    }
+
+    @Test
+    void waitingAllocationGivesUpAfterItsTimeout() {
+        Zone<Integer> z = zone(1, 1, 2, 1_000_000L);
+        assertNotNull(z.alloc(Zone.NOWAIT));
+        assertNull(z.alloc(Zone.WAIT));
+        // Whether it slept before the deadline depends on the clock; that it failed once does not.
+        assertEquals(1, z.stats().failures());
+        assertEquals(1, z.stats().inUse());
+    }
+
+    @Test
+    void badCpuOrFlagIsRejected() {
+        Zone<Integer> z = zone(2, 4, 2, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> z.alloc(2, Zone.NOWAIT));
+        assertEquals("cpu 2 of zone items with 2", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> z.free(-1, 0));
+        assertThrows(IllegalArgumentException.class, () -> z.alloc(0, 3));
+        assertEquals(0, z.stats().created());
+    }
+}
