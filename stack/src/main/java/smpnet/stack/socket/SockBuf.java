@@ -68,7 +68,8 @@ final class SockBuf extends CacheLinePadded {
         lock.assertOwned();
         int len = data.pktLen();
         int charge = chargeOf(data);
-        if (cantMore || cc + len > hiwat || mbcnt + charge > (long) hiwat * MB_EFFICIENCY) return false;
+        // An empty buffer takes one datagram whatever its storage, so a small SO_RCVBUF still receives.
+        if (cantMore || cc + len > hiwat || (count > 0 && mbcnt + charge > (long) hiwat * MB_EFFICIENCY)) return false;
         if (count == slots()) grow();
         ring[PAD + (head + count) % slots()] = new Datagram(src, port, data, len, charge);
         count++;

@@ -55,6 +55,9 @@ public final class Frames {
         return packet;
     }
 
+    /** {@code b} followed by zeros up to {@code length} bytes. */
+    public static byte[] pad(byte[] b, int length) { return java.util.Arrays.copyOf(b, Math.max(b.length, length)); }
+
     public static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

@@ -157,12 +157,12 @@ public final class ArpTable {
         }
         stats.increment(op == ArpPacket.OP_REQUEST ? ArpStat.REQUESTS_RECEIVED : ArpStat.REPLIES_RECEIVED);
         int local = localAddress.getAsInt();
-        if (!isStationMac(sha) || spa == local || (spa != 0 && isBroadcast(spa))) {
-            stats.increment(ArpStat.BAD_SENDER); // learning it would send our packets to everyone, or to ourselves
-            return;
-        }
         if (spa != 0 && (spa & netmask) != (local & netmask)) {
             stats.increment(ArpStat.OFF_LINK); // we would never resolve it on this link: nothing to learn or answer
+            return;
+        }
+        if (!isStationMac(sha) || spa == local || (spa != 0 && isBroadcast(spa))) {
+            stats.increment(ArpStat.BAD_SENDER); // learning it would send our packets to everyone, or to ourselves
             return;
         }
         boolean forUs = tpa == local;
