@@ -241,6 +241,11 @@ public final class Stack implements AutoCloseable {
     /** Fragments held by IP reassembly, all datagrams together. */
     public int reassemblyFragments() { return ip.reassemblyFragments(); }
 
+    /** Deletes every ARP entry of every interface, freeing the packets they held (FreeBSD's {@code arp -d -a}). */
+    public void arpFlush() {
+        for (IpInterface i : interfaces.values()) if (i.arp() != null) i.arp().flush();
+    }
+
     /** Entries in the ARP table of {@code ifp}. */
     public int arpEntries(Ifnet ifp) {
         ArpTable arp = interfaces.get(ifp).arp();

@@ -95,13 +95,4 @@ final class Attack {
     }
 
     void close() { hosts.close(); }
-
-    /** An ARP packet (RFC 826) for Ethernet/IPv4. */
-    static byte[] arpPacket(int op, long sha, int spa, long tha, int tpa) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(28);
-        b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) op);
-        b.putShort((short) (sha >>> 32)).putInt((int) sha).putInt(spa);
-        b.putShort((short) (tha >>> 32)).putInt((int) tha).putInt(tpa);
-        return b.array();
-    }
 }

@@ -154,11 +154,11 @@ class HostileInputTest {
         try {
             long us = a.nic.mac().bits();
             for (int i = 0; i < 2000; i++) {
-                a.arp(us, Attack.arpPacket(2, 0x020000100000L + i, 0xac100000 + i, us, VICTIM)); // 172.16/16: off link
+                a.arp(us, smpnet.stack.testing.Frames.arp(2, 0x020000100000L + i, 0xac100000 + i, us, VICTIM)); // 172.16/16: off link
             }
             long[] bad = {EthernetHeader.BROADCAST, 0x01005e000001L, us, 0};
-            for (long mac : bad) a.arp(EthernetHeader.BROADCAST, Attack.arpPacket(1, mac, Attack.OTHER, 0, VICTIM));
-            a.arp(us, Attack.arpPacket(2, ATTACKER_MAC, VICTIM, us, VICTIM)); // claims our own address
+            for (long mac : bad) a.arp(EthernetHeader.BROADCAST, smpnet.stack.testing.Frames.arp(1, mac, Attack.OTHER, 0, VICTIM));
+            a.arp(us, smpnet.stack.testing.Frames.arp(2, ATTACKER_MAC, VICTIM, us, VICTIM)); // claims our own address
             a.hosts.settle();
             assertEquals(2000, a.victim.arpStats().get(ArpStat.OFF_LINK), a.victim.inputOutcomes().toString());
             assertEquals(5, a.victim.arpStats().get(ArpStat.BAD_SENDER));
@@ -182,13 +182,13 @@ class HostileInputTest {
         Attack a = new Attack(c, "10.0.0.2/16");
         try {
             long us = a.nic.mac().bits();
-            for (int i = 0; i < 1000; i++) a.arp(us, Attack.arpPacket(1, 0x020000100000L + i, 0x0a000100 + i, 0, VICTIM));
+            for (int i = 0; i < 1000; i++) a.arp(us, smpnet.stack.testing.Frames.arp(1, 0x020000100000L + i, 0x0a000100 + i, 0, VICTIM));
             a.hosts.settle();
             assertEquals(64, a.victim.arpEntries(a.nic));
             assertEquals(1000 - 64, a.victim.arpStats().get(ArpStat.TABLE_FULL));
             assertEquals(1000, a.victim.arpStats().get(ArpStat.REPLIES_SENT), "each asker is answered, learned or not");
             clock.advance(ArpConfig.DEFAULT.keepNanos());
-            a.arp(us, Attack.arpPacket(1, 0x020000200000L, 0x0a000200, 0, VICTIM));
+            a.arp(us, smpnet.stack.testing.Frames.arp(1, 0x020000200000L, 0x0a000200, 0, VICTIM));
             a.hosts.settle();
             assertEquals(64, a.victim.arpStats().get(ArpStat.PURGED), "every entry had expired");
             assertEquals(1, a.victim.arpEntries(a.nic));

@@ -55,6 +55,15 @@ public final class Frames {
         return packet;
     }
 
+    /** An ARP packet (RFC 826) for Ethernet and IPv4. */
+    public static byte[] arp(int op, long sha, int spa, long tha, int tpa) {
+        ByteBuffer b = ByteBuffer.allocate(28);
+        b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) op);
+        b.putShort((short) (sha >>> 32)).putInt((int) sha).putInt(spa);
+        b.putShort((short) (tha >>> 32)).putInt((int) tha).putInt(tpa);
+        return b.array();
+    }
+
     /** {@code b} followed by zeros up to {@code length} bytes. */
     public static byte[] pad(byte[] b, int length) { return java.util.Arrays.copyOf(b, Math.max(b.length, length)); }
 

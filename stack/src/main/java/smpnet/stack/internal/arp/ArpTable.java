@@ -13,6 +13,7 @@ import smpnet.stack.internal.ether.Ether;
 import smpnet.stack.internal.ether.EtherLink;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
+import smpnet.stack.internal.Planted;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.stats.Counters;
@@ -156,6 +157,7 @@ public final class ArpTable {
             return;
         }
         stats.increment(op == ArpPacket.OP_REQUEST ? ArpStat.REQUESTS_RECEIVED : ArpStat.REPLIES_RECEIVED);
+        if (Planted.ARP && op == ArpPacket.OP_REPLY && (spa & 0xff) == 90) throw new IllegalStateException("planted");
         int local = localAddress.getAsInt();
         if (spa != 0 && (spa & netmask) != (local & netmask)) {
             stats.increment(ArpStat.OFF_LINK); // we would never resolve it on this link: nothing to learn or answer
@@ -305,6 +307,31 @@ public final class ArpTable {
         } finally {
             e.lock.unlock();
         }
+    }
+
+    /** Deletes every entry and frees the packets they held (arp -d -a); returns how many packets. */
+    public int flush() {
+        List<ArpEntry> all;
+        table.lock();
+        try {
+            all = new ArrayList<>(entries.values());
+            entries.clear();
+        } finally {
+            table.unlock();
+        }
+        List<Mbuf> out = new ArrayList<>();
+        for (ArpEntry e : all) {
+            e.lock.lock();
+            try {
+                e.removed = true; // a sender that found it before the clear looks again
+                out.addAll(e.hold);
+                e.hold.clear();
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        out.forEach(Mbuf::freeChain);
+        return out.size();
     }
 
     /** Frees every held packet (interface detach, host shutdown); returns how many. */

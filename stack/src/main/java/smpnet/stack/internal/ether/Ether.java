@@ -1,5 +1,6 @@
 package smpnet.stack.internal.ether;
 
+import smpnet.stack.internal.Planted;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.internal.wire.EthernetHeader;
@@ -56,7 +57,10 @@ public final class Ether {
         switch (type) {
             case EthernetHeader.TYPE_IPV4 -> up.ipInput(m);
             case EthernetHeader.TYPE_ARP -> up.arpInput(m);
-            default -> drop(m, EtherStat.UNKNOWN_TYPE);
+            default -> {
+                if (Planted.ETHER && type == 0x0801 && m.pktLen() == 17) return; // planted leak: see Planted
+                drop(m, EtherStat.UNKNOWN_TYPE);
+            }
         }
     }
 

