@@ -252,6 +252,9 @@ public final class Stack implements AutoCloseable {
         return arp == null ? 0 : arp.size();
     }
 
+    /** Routes in the table: only configuration adds them (no input, not even an ICMP redirect, does). */
+    public int routeCount() { return ip.routes().routes().size(); }
+
     /** Destinations with a learned path MTU (RFC 1191). */
     public int pathMtuEntries() { return ip.output().pathMtu().size(); }
 

@@ -10,17 +10,17 @@ package smpnet.stack.internal;
 public final class Planted {
     public static final String PROPERTY = "smpnet.fuzz.plant";
     private static final String BUG = System.getProperty(PROPERTY, "");
-    /** Ethernet: a frame of EtherType 0x0801 with 17 bytes of payload is never freed (a leak). */
+    /** Ethernet: a frame of an EtherType from 0x9000 up with less than 32 bytes of payload is never freed (a leak). */
     public static final boolean ETHER = BUG.equals("ether");
-    /** ARP: a reply from a sender whose address ends in .90 throws in the receiving thread. */
+    /** ARP: a reply from a sender whose address ends in .240 or above throws in the receiving thread. */
     public static final boolean ARP = BUG.equals("arp");
-    /** IPv4: a 24-byte header whose option is of type 0x99 is counted as a bad option and still delivered. */
+    /** IPv4: a 24-byte header whose option type is 0x90 or above is counted as a bad option and still delivered. */
     public static final boolean IPV4 = BUG.equals("ipv4");
-    /** Reassembly: a datagram completed from four fragments leaks an mbuf. */
+    /** Reassembly: a datagram completed from three fragments or more, the first with a 60-byte header, leaks an mbuf. */
     public static final boolean REASSEMBLY = BUG.equals("reassembly");
-    /** ICMP: a timestamp request (type 13) with code 7 throws in the receiving thread. */
+    /** ICMP: a message of a type it ignores with a code of 0x80 or above throws in the receiving thread. */
     public static final boolean ICMP = BUG.equals("icmp");
-    /** UDP: a datagram to port 9 whose UDP length is 13 is counted delivered twice. */
+    /** UDP: a datagram to port 9 whose UDP length is below 16 is counted twice. */
     public static final boolean UDP = BUG.equals("udp");
 
     private Planted() {}

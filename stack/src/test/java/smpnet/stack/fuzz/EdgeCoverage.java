@@ -16,11 +16,14 @@ public final class EdgeCoverage {
     /** Counters of the input now running; cleared before each. */
     public static final byte[] MAP = new byte[SIZE];
     private static int previous;
+    /** Off while a target tidies up between inputs: only the input's own processing counts. */
+    private static boolean recording = true;
 
     private EdgeCoverage() {}
 
     /** The probe the loader inserts: one call per basic block entered. */
     public static void hit(int id) {
+        if (!recording) return;
         int i = (id ^ previous) & (SIZE - 1);
         MAP[i]++;
         previous = id >>> 1;
@@ -29,7 +32,11 @@ public final class EdgeCoverage {
     static void reset() {
         java.util.Arrays.fill(MAP, (byte) 0);
         previous = 0;
+        recording = true;
     }
+
+    /** Stops counting until the next input (a target calls this before its own housekeeping). */
+    public static void pause() { recording = false; }
 
     /** AFL's hit-count buckets, one bit each. */
     static int bucket(int hits) {

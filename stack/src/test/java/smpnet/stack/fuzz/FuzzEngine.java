@@ -77,14 +77,17 @@ public final class FuzzEngine {
         }
         String f = t.periodicCheck();
         if (f != null) return end(t, new Result(target, replayed, 0, 0, corpus.size(), EdgeCoverage.edges(seen), f, new byte[0]));
+        int base = corpus.size();
         Mutator mutator = new Mutator(o.seed());
         SplittableRandom pick = new SplittableRandom(o.seed() ^ 0x5DEECE66DL);
         long start = System.nanoTime();
         long inputs = 0;
         while ((o.maxInputs() == 0 || inputs < o.maxInputs()) && (o.maxNanos() == 0 || System.nanoTime() - start < o.maxNanos())) {
-            // Newer entries are picked more often: they are the ones still opening new paths.
+            // A third of the parents are the seeds and committed inputs (the well-formed frames a deep bug
+            // is most often one change away from), a third the newest entries (still opening new paths).
             int n = corpus.size();
-            byte[] parent = corpus.get(pick.nextBoolean() ? pick.nextInt(n) : n - 1 - pick.nextInt(Math.min(n, 16)));
+            int r = pick.nextInt(3);
+            byte[] parent = corpus.get(r == 0 ? pick.nextInt(base) : r == 1 ? n - 1 - pick.nextInt(Math.min(n, 16)) : pick.nextInt(n));
             byte[] child = mutator.mutate(parent, corpus);
             EdgeCoverage.reset();
             f = t.run(child);

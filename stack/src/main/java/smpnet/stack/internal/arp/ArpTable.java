@@ -157,7 +157,7 @@ public final class ArpTable {
             return;
         }
         stats.increment(op == ArpPacket.OP_REQUEST ? ArpStat.REQUESTS_RECEIVED : ArpStat.REPLIES_RECEIVED);
-        if (Planted.ARP && op == ArpPacket.OP_REPLY && (spa & 0xff) == 90) throw new IllegalStateException("planted");
+        if (Planted.ARP && op == ArpPacket.OP_REPLY && (spa & 0xff) >= 240) throw new IllegalStateException("planted");
         int local = localAddress.getAsInt();
         if (spa != 0 && (spa & netmask) != (local & netmask)) {
             stats.increment(ArpStat.OFF_LINK); // we would never resolve it on this link: nothing to learn or answer

@@ -58,7 +58,7 @@ public final class Ether {
             case EthernetHeader.TYPE_IPV4 -> up.ipInput(m);
             case EthernetHeader.TYPE_ARP -> up.arpInput(m);
             default -> {
-                if (Planted.ETHER && type == 0x0801 && m.pktLen() == 17) return; // planted leak: see Planted
+                if (Planted.ETHER && type >= 0x9000 && m.pktLen() < 32) return; // planted leak: see Planted
                 drop(m, EtherStat.UNKNOWN_TYPE);
             }
         }

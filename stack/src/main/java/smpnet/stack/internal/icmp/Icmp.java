@@ -107,7 +107,7 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
             case IcmpHeader.DEST_UNREACHABLE -> control(h, hlen, src, IcmpStat.UNREACHABLE_RECEIVED);
             case IcmpHeader.TIME_EXCEEDED -> control(h, hlen, src, IcmpStat.TIME_EXCEEDED_RECEIVED);
             default -> {
-                if (Planted.ICMP && type == 13 && h.getU8(hlen + 1) == 7) throw new IllegalStateException("planted");
+                if (Planted.ICMP && h.getU8(hlen + 1) >= 0x80) throw new IllegalStateException("planted");
                 drop(h, IcmpStat.OTHER_RECEIVED);
             }
         }

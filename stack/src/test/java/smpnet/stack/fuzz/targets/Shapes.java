@@ -17,7 +17,8 @@ import smpnet.stack.testing.Frames;
  *         bit 1  keep the ICMP/UDP checksum as given (else fixed)
  *         bit 2  send to the link broadcast address (else to the victim's MAC)
  *         bit 3  come from another station of the link, 10.0.0.9 (else from the peer, 10.0.0.1)
- *         bit 4  (reassembly) the first fragment carries 40 bytes of options (IHL 15)
+ *         bit 4  (reassembly) the first fragment carries 40 bytes of options (IHL 15); reassembly's
+ *                headers always get their checksum: the input describes them, it does not hold them
  *
  *   ether       the whole frame
  *   arp         the ARP packet
@@ -58,7 +59,7 @@ final class Shapes {
             case "icmp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 1, 64, 0, 1, body), flags)));
             case "udp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 17, 64, 0, 1, body), flags)));
             case "reassembly" -> {
-                for (byte[] f : fragments(body, src, flags)) out.add(ip(dst, fix(f, flags)));
+                for (byte[] f : fragments(body, src, flags)) out.add(ip(dst, fix(f, flags & ~1)));
             }
             default -> throw new IllegalArgumentException("no target " + target);
         }
@@ -179,7 +180,7 @@ final class Shapes {
             case "reassembly" -> {
                 s.add(new byte[] {0, 0, 1, 17, 0x20, 0, 0, 16, 0, 2, 0, 8});
                 s.add(new byte[] {0, 0, 2, 17, 0x20, 0, 0, 24, 0x20, 3, 0, 24, 0, 6, 0, 8});
-                s.add(new byte[] {0, 0, 3, 17, 0x20, 0, 0, 16, 0x20, 1, 0, 16, 0, 4, 0, 8});
+                s.add(new byte[] {0, 0, 3, 17, 0x20, 0, 0, 16, 0x20, 2, 0, 16, 0, 4, 0, 8});
             }
             default -> throw new IllegalArgumentException("no target " + target);
         }
