@@ -20,6 +20,7 @@ public enum ArpStat {
     RATE_LIMITED("requests suppressed by the rate limit"),
     EXPIRED("entries expired"),
     PURGED("expired entries removed to make room"),
+    EVICTED("idle entries evicted from a full table for a packet of ours"),
     NO_BUFFERS("requests or replies not sent for lack of mbufs");
 
     private final String text;

@@ -74,7 +74,7 @@ public final class ArpTable {
         boolean request = false;
         List<Mbuf> dropped = new ArrayList<>(0);
         for (boolean done = false; !done; ) {
-            ArpEntry e = entryFor(nextHop);
+            ArpEntry e = entryFor(nextHop, true);
             if (e == null) {
                 packet.freeChain(); // counted TABLE_FULL
                 return false;
@@ -190,7 +190,7 @@ public final class ArpTable {
     }
 
     private void learn(int ip, long mac, boolean create) {
-        ArpEntry e = create ? entryFor(ip) : find(ip);
+        ArpEntry e = create ? entryFor(ip, false) : find(ip);
         if (e == null) return;
         List<Mbuf> release;
         e.lock.lock();
@@ -228,16 +228,22 @@ public final class ArpTable {
         }
     }
 
-    /** The entry for {@code ip}, created if needed; null (counted) when the table is full. */
-    private ArpEntry entryFor(int ip) {
+    /**
+     * The entry for {@code ip}, created if needed; null (counted) when the table is full. Only a packet of
+     * ours ({@code evict}) may push an idle entry out of a full table: what others send may fill it, but
+     * never keep this host from reaching a neighbour.
+     */
+    private ArpEntry entryFor(int ip, boolean evict) {
         ArpEntry e = find(ip);
         if (e != null) return e;
         List<ArpEntry> purged = null;
+        boolean evicted = false;
         table.lock();
         try {
             // Another thread may have added it between our shared and exclusive acquisitions.
             e = entries.get(ip);
             if (e == null && entries.size() >= config.maxEntries()) purged = purgeLocked();
+            if (e == null && evict && entries.size() >= config.maxEntries()) evicted = evictLocked();
             if (e == null && entries.size() < config.maxEntries()) {
                 e = new ArpEntry(ip, locks.mutex(LockInventory.LLE));
                 entries.put(ip, e);
@@ -246,6 +252,7 @@ public final class ArpTable {
             table.unlock();
         }
         if (purged != null) stats.add(ArpStat.PURGED, purged.size());
+        if (evicted) stats.increment(ArpStat.EVICTED);
         if (e == null) stats.increment(ArpStat.TABLE_FULL);
         return e;
     }
@@ -273,6 +280,33 @@ public final class ArpTable {
             }
         }
         return gone;
+    }
+
+    /** Removes the idle entry (nothing held) that expires first; false if every entry holds packets. */
+    private boolean evictLocked() {
+        table.assertExclusive();
+        ArpEntry victim = null;
+        long soonest = 0;
+        for (ArpEntry e : entries.values()) {
+            e.lock.lock();
+            try {
+                if (e.hold.isEmpty() && (victim == null || e.expiresAt - soonest < 0)) {
+                    victim = e;
+                    soonest = e.expiresAt;
+                }
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        if (victim == null) return false;
+        victim.lock.lock();
+        try {
+            victim.removed = true;
+        } finally {
+            victim.lock.unlock();
+        }
+        entries.remove(victim.ip);
+        return true;
     }
 
     /** Entries now in the table (arp -an | wc -l). */
