@@ -20,7 +20,7 @@ import smpnet.stack.testing.Frames;
  * (10.0.0.2/24 on em0) wired to a peer (10.0.0.1) that can ping it, and frames injected on the victim's
  * receive side from a made-up attacker MAC.
  */
-final class Attack {
+final class Attack implements AutoCloseable {
     static final int VICTIM = 0x0a000002;
     static final int PEER = 0x0a000001;
     static final int OTHER = 0x0a000009;
@@ -94,5 +94,5 @@ final class Attack {
         assertEquals(o.frames(), o.sum(), "one outcome per frame: " + o);
     }
 
-    void close() { hosts.close(); }
+    @Override public void close() { hosts.close(); }
 }

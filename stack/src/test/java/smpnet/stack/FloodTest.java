@@ -47,8 +47,7 @@ class FloodTest {
     @ParameterizedTest
     @EnumSource(LockMode.class)
     void arp(LockMode mode) {
-        Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/16");
-        try {
+        try (Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/16")) {
             long heap = heapUsed();
             long us = a.nic.mac().bits();
             int n = 3 * ArpConfig.DEFAULT_MAX_ENTRIES;
@@ -61,16 +60,13 @@ class FloodTest {
             assertEquals(1, a.victim.arpStats().get(ArpStat.EVICTED));
             assertEquals(ArpConfig.DEFAULT_MAX_ENTRIES, a.victim.arpEntries(a.nic));
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
     @ParameterizedTest
     @EnumSource(LockMode.class)
     void reassembly(LockMode mode) {
-        Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/24");
-        try {
+        try (Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/24")) {
             long heap = heapUsed();
             ReassemblyLimits lim = ReassemblyLimits.DEFAULT;
             int n = 4 * lim.packets();
@@ -84,16 +80,13 @@ class FloodTest {
             report("reassembly", mode, a, heap, "datagrams " + a.victim.reassemblyPending());
             a.assertAnswersPing();
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
     @ParameterizedTest
     @EnumSource(LockMode.class)
     void pathMtu(LockMode mode) throws Exception {
-        Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/16");
-        try (UdpSocket s = a.victim.openUdp().bind(5000)) {
+        try (Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/16"); UdpSocket s = a.victim.openUdp().bind(5000)) {
             long heap = heapUsed();
             int n = 3 * PathMtuCache.DEFAULT_LIMIT;
             for (int i = 0; i < n; i++) {
@@ -107,16 +100,13 @@ class FloodTest {
             report("path MTU", mode, a, heap, "destinations " + a.victim.pathMtuEntries());
             a.assertAnswersPing();
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
     @ParameterizedTest
     @EnumSource(LockMode.class)
     void socketBuffers(LockMode mode) throws Exception {
-        Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/24");
-        try (UdpSocket one = a.victim.openUdp().bind(9); UdpSocket two = a.victim.openUdp().bind(10)) {
+        try (Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/24"); UdpSocket one = a.victim.openUdp().bind(9); UdpSocket two = a.victim.openUdp().bind(10)) {
             long heap = heapUsed();
             int n = 4000;
             for (int i = 0; i < n; i++) {
@@ -133,16 +123,13 @@ class FloodTest {
             report("socket bufs", mode, a, heap, "datagrams queued " + delivered);
             a.assertAnswersPing();
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
     @ParameterizedTest
     @EnumSource(LockMode.class)
     void routes(LockMode mode) {
-        Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/24");
-        try {
+        try (Attack a = new Attack(Attack.config("victim", mode, DispatchPolicy.DIRECT), "10.0.0.2/24")) {
             long heap = heapUsed();
             int before = a.victim.routeCount();
             for (int i = 0; i < 2000; i++) { // ICMP redirects (RFC 792 type 5) to ever new gateways
@@ -155,8 +142,6 @@ class FloodTest {
             report("routes", mode, a, heap, "routes " + a.victim.routeCount());
             a.assertAnswersPing();
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 }

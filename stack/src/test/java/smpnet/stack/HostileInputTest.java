@@ -52,8 +52,7 @@ class HostileInputTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void nothingAnswersASourceThatIsNoHost(LockMode mode, DispatchPolicy dispatch) throws Exception {
-        Attack a = new Attack(mode, dispatch);
-        try (UdpSocket echo = a.victim.openUdp().bind(7).configureBlocking(false)) {
+        try (Attack a = new Attack(mode, dispatch); UdpSocket echo = a.victim.openUdp().bind(7).configureBlocking(false)) {
             for (String src : NO_HOST) {
                 int s = Ipv4Header.parseAddress(src);
                 a.ip(ipv4(s, VICTIM, Ipv4Header.PROTO_UDP, 64, 0, 1, udp(s, VICTIM, 7, 7, "loop".getBytes())));
@@ -68,8 +67,6 @@ class HostileInputTest {
             assertEquals(0, a.victim.ipStats().get(IpStat.LOOPED));
             a.assertAnswersPing();
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -77,8 +74,7 @@ class HostileInputTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void aBroadcastWeSendLeavesOnTheLinkOnly(LockMode mode, DispatchPolicy dispatch) throws Exception {
-        Attack a = new Attack(mode, dispatch);
-        try (UdpSocket own = a.victim.openUdp().bind(7).configureBlocking(false);
+        try (Attack a = new Attack(mode, dispatch); UdpSocket own = a.victim.openUdp().bind(7).configureBlocking(false);
              UdpSocket heard = a.peer.openUdp().bind(7).setReceiveTimeout(Duration.ofSeconds(20))) {
             own.sendTo("all".getBytes(), new InetSocketAddress("10.0.0.255", 7));
             assertEquals("all", heard.receiveFrom().text(), "the peer heard it as a link broadcast");
@@ -86,8 +82,6 @@ class HostileInputTest {
             assertEquals(null, own.receiveFrom(), "the sender's own port 7 did not");
             assertEquals(0, a.victim.ipStats().get(IpStat.LOOPED));
             assertEquals(-1, a.victim.arpLookup(a.nic, "10.0.0.255"), "nothing to resolve for a broadcast");
-        } finally {
-            a.close();
         }
     }
 
@@ -95,8 +89,7 @@ class HostileInputTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void tinyDatagramsCannotTakeEveryMbuf(LockMode mode, DispatchPolicy dispatch) throws Exception {
-        Attack a = new Attack(mode, dispatch);
-        try (UdpSocket one = a.victim.openUdp().bind(9).configureBlocking(false);
+        try (Attack a = new Attack(mode, dispatch); UdpSocket one = a.victim.openUdp().bind(9).configureBlocking(false);
              UdpSocket zero = a.victim.openUdp().bind(10).configureBlocking(false)) {
             long before = a.victim.allocator().outstanding();
             int sent = 3000;
@@ -117,8 +110,6 @@ class HostileInputTest {
             assertEquals(new InetSocketAddress("10.0.0.1", 5), d.source());
             assertEquals(1, one.receiveFrom().length());
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -126,8 +117,7 @@ class HostileInputTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void oneByteInABigFrameIsChargedItsCluster(LockMode mode, DispatchPolicy dispatch) throws Exception {
-        Attack a = new Attack(mode, dispatch);
-        try (UdpSocket s = a.victim.openUdp().bind(9).configureBlocking(false)) {
+        try (Attack a = new Attack(mode, dispatch); UdpSocket s = a.victim.openUdp().bind(9).configureBlocking(false)) {
             long clusters = a.victim.allocator().outstandingClusters();
             for (int i = 0; i < 1000; i++) {
                 byte[] u = udp(PEER, VICTIM, 5, 9, new byte[1]);
@@ -141,8 +131,6 @@ class HostileInputTest {
             assertEquals(1000 - delivered, a.victim.udpStats().get(UdpStat.FULL_SOCKET_BUFFER));
             a.assertAnswersPing();
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -150,8 +138,7 @@ class HostileInputTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void arpLearnsOnlyOnLinkStations(LockMode mode, DispatchPolicy dispatch) {
-        Attack a = new Attack(mode, dispatch);
-        try {
+        try (Attack a = new Attack(mode, dispatch)) {
             long us = a.nic.mac().bits();
             for (int i = 0; i < 2000; i++) {
                 a.arp(us, smpnet.stack.testing.Frames.arp(2, 0x020000100000L + i, 0xac100000 + i, us, VICTIM)); // 172.16/16: off link
@@ -167,8 +154,6 @@ class HostileInputTest {
             a.assertAnswersPing();
             assertEquals(1, a.victim.arpEntries(a.nic), "the peer, learned from its request");
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -179,8 +164,7 @@ class HostileInputTest {
         smpnet.stack.testing.ManualClock clock = new smpnet.stack.testing.ManualClock();
         StackConfig c = Attack.config("victim", mode, dispatch).withScheduler(clock)
                 .withArp(ArpConfig.DEFAULT.withMaxEntries(64));
-        Attack a = new Attack(c, "10.0.0.2/16");
-        try {
+        try (Attack a = new Attack(c, "10.0.0.2/16")) {
             long us = a.nic.mac().bits();
             for (int i = 0; i < 1000; i++) a.arp(us, smpnet.stack.testing.Frames.arp(1, 0x020000100000L + i, 0x0a000100 + i, 0, VICTIM));
             a.hosts.settle();
@@ -194,8 +178,6 @@ class HostileInputTest {
             assertEquals(1, a.victim.arpEntries(a.nic));
             assertEquals(0x020000200000L, a.victim.arpLookup(a.nic, "10.0.2.0"));
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 }

@@ -16,7 +16,6 @@ import java.util.Arrays;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import smpnet.stack.dev.SimNic;
 import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.locks.LockMode;
@@ -44,8 +43,7 @@ class HostileRoutingTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void fragmentationNeededLowersOnePathAndOnlyWhenBelievable(LockMode mode, DispatchPolicy dispatch) throws Exception {
-        Attack a = new Attack(mode, dispatch);
-        try (UdpSocket s = a.victim.openUdp().bind(5000)) {
+        try (Attack a = new Attack(mode, dispatch); UdpSocket s = a.victim.openUdp().bind(5000)) {
             int far = 0x0a000007;
             a.ip(icmpAboutUdp(3, 4, 68, VICTIM, 5000, far, 9));   // below the floor
             a.ip(icmpAboutUdp(3, 4, 600, VICTIM, 5001, far, 9));  // no socket sent that
@@ -62,8 +60,6 @@ class HostileRoutingTest {
             assertEquals(0, a.victim.ipStats().get(IpStat.FRAGMENTED), "1000 bytes to the neighbour leave whole");
             a.assertAnswersPing();
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -71,15 +67,7 @@ class HostileRoutingTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void aRouterForwardsOnlyWhatItMay(LockMode mode, DispatchPolicy dispatch) {
-        Attack a = new Attack(Attack.config("router", mode, dispatch).withForwarding(true), "10.0.0.2/24");
-        SimNic em1 = null;
-        try {
-            int beyond = 0x0a000105; // 10.0.1.5, on no network of the router: its default route is the peer
-            a.victim.addRoute("10.0.1.0/24", "10.0.0.1");
-        } catch (IllegalStateException started) {
-            // routes are added before start; the router forwards to the connected network instead
-        }
-        try {
+        try (Attack a = new Attack(Attack.config("router", mode, dispatch).withForwarding(true), "10.0.0.2/24")) {
             int dst = 0x0a000005; // a station on em0's network, reached back through em0
             for (String src : new String[] {"0.1.2.3", "255.255.255.255", "224.0.0.1", "240.0.0.1"}) {
                 int s = Ipv4Header.parseAddress(src);
@@ -97,8 +85,6 @@ class HostileRoutingTest {
             assertEquals(4, a.victim.ipStats().get(IpStat.NOT_FORWARDABLE));
             assertEquals(1, a.victim.ipStats().get(IpStat.FORWARDED));
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -106,8 +92,7 @@ class HostileRoutingTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void aRecordRoutePointerBelowFourIsAParameterProblem(LockMode mode, DispatchPolicy dispatch) {
-        Attack a = new Attack(mode, dispatch);
-        try {
+        try (Attack a = new Attack(mode, dispatch)) {
             byte[] plain = ipv4(PEER, VICTIM, Ipv4Header.PROTO_UDP, 64, 0, 1, udp(PEER, VICTIM, 1, 2, new byte[4]));
             byte[] rr = {7, 7, 3, 0, 0, 0, 0, 1}; // record route, length 7, pointer 3; then end of list
             byte[] opt = concat(concat(Arrays.copyOf(plain, 20), rr), Arrays.copyOfRange(plain, 20, plain.length));
@@ -119,8 +104,6 @@ class HostileRoutingTest {
             assertEquals(1, a.victim.icmpStats().get(IcmpStat.PARAMETER_PROBLEM_SENT));
             a.await(() -> a.peer.icmpStats().get(IcmpStat.OTHER_RECEIVED) == 1, "the peer got the parameter problem");
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -128,8 +111,7 @@ class HostileRoutingTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void reassemblyCountsTheFirstFragmentsRealHeader(LockMode mode, DispatchPolicy dispatch) {
-        Attack a = new Attack(mode, dispatch);
-        try {
+        try (Attack a = new Attack(mode, dispatch)) {
             for (boolean firstFirst : new boolean[] {true, false}) {
                 int id = firstFirst ? 40 : 41;
                 byte[] first = ipv4(PEER, VICTIM, Ipv4Header.PROTO_UDP, 64, Ipv4Header.FLAG_MF, id, new byte[65448]);
@@ -154,8 +136,6 @@ class HostileRoutingTest {
             assertEquals(0, a.victim.ipStats().get(IpStat.BAD_LENGTH));
             assertEquals(0, a.victim.ipStats().get(IpStat.REASSEMBLED));
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -163,16 +143,13 @@ class HostileRoutingTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void aNonFinalFragmentOfNoneOrOddEighthsIsDroppedAtOnce(LockMode mode, DispatchPolicy dispatch) {
-        Attack a = new Attack(mode, dispatch);
-        try {
+        try (Attack a = new Attack(mode, dispatch)) {
             a.ip(ipv4(PEER, VICTIM, Ipv4Header.PROTO_UDP, 64, Ipv4Header.FLAG_MF, 50, new byte[0]));
             a.ip(ipv4(PEER, VICTIM, Ipv4Header.PROTO_UDP, 64, Ipv4Header.FLAG_MF | 2, 51, new byte[13]));
             a.hosts.settle();
             assertEquals(2, a.victim.ipStats().get(IpStat.FRAGMENTS_BAD_LENGTH));
             assertEquals(0, a.victim.reassemblyPending());
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 
@@ -180,8 +157,7 @@ class HostileRoutingTest {
     @ParameterizedTest
     @MethodSource("smpnet.stack.Attack#modes")
     void anUnreachableWithAnUnknownCodeIsIgnored(LockMode mode, DispatchPolicy dispatch) throws Exception {
-        Attack a = new Attack(mode, dispatch);
-        try (UdpSocket s = a.victim.openUdp().bind(6000).configureBlocking(false)) {
+        try (Attack a = new Attack(mode, dispatch); UdpSocket s = a.victim.openUdp().bind(6000).configureBlocking(false)) {
             s.connect(new InetSocketAddress("10.0.0.1", 9));
             a.ip(icmpAboutUdp(3, 200, 0, VICTIM, 6000, PEER, 9));
             a.hosts.settle();
@@ -191,8 +167,6 @@ class HostileRoutingTest {
             a.hosts.settle();
             org.junit.jupiter.api.Assertions.assertThrows(java.net.NoRouteToHostException.class, s::receiveFrom);
             a.assertBalanced();
-        } finally {
-            a.close();
         }
     }
 }
