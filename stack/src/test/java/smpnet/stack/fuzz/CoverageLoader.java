@@ -103,7 +103,7 @@ public final class CoverageLoader extends ClassLoader {
 
     /** Stable ids: the same class and site get the same id in every run, so a corpus replays the same edges. */
     private static void probe(CodeBuilder b, int[] site) {
-        int id = (site[0] += 0x61C88647) ;
+        int id = site[0] += 0x61C88647;
         b.loadConstant((id ^ (id >>> 16)) & (EdgeCoverage.SIZE - 1));
         b.invokestatic(COVERAGE, "hit", HIT);
     }

@@ -219,7 +219,12 @@ public final class HostTarget implements FuzzTarget {
         String settled = settle();
         if (settled != null) return settled;
         Ping.Result p = peer.ping("10.0.0.2", 1, Duration.ZERO, Duration.ofSeconds(5));
-        if (p.received() != 1) return "the victim no longer answers a ping: " + p.summary();
+        if (p.received() != 1) {
+            return "the victim no longer answers a ping: " + p.summary() + "\nvictim's entry for the peer "
+                    + Long.toHexString(victim.arpLookup(em0, "10.0.0.1")) + " (peer " + Long.toHexString(peerMac)
+                    + "), peer's for the victim " + Long.toHexString(peer.arpLookup(nics[2], "10.0.0.2"))
+                    + "\nvictim " + counters(victim) + "\npeer " + counters(peer);
+        }
         String why = settle();
         if (why == null) why = checks();
         return why == null ? emptyAndCheckLeaks() : why;
@@ -238,6 +243,11 @@ public final class HostTarget implements FuzzTarget {
             listening.close();
             Thread.setDefaultUncaughtExceptionHandler(previousHandler);
         }
+    }
+
+    private static String counters(Stack s) {
+        return String.join("\n  ", s.etherStats().nonZero(), s.arpStats().nonZero(), s.ipStats().nonZero(),
+                s.icmpStats().nonZero(), s.udpStats().nonZero());
     }
 
     private static Datagram receive(UdpSocket s) {
