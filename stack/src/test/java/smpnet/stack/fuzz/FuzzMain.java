@@ -12,6 +12,7 @@ import java.util.List;
  *
  * <pre>
  *   FuzzMain target [--inputs N] [--seconds S] [--seed X] [--plant TARGET] [--check-every K]
+ *                   [--mode GIANT|FINE|GIANT_OVER_FINE] [--dispatch DIRECT|DEFERRED|HYBRID]
  * </pre>
  */
 public final class FuzzMain {
@@ -35,13 +36,16 @@ public final class FuzzMain {
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--plant" -> plant = args[i + 1];
                 case "--check-every" -> checkEvery = Integer.parseInt(args[i + 1]);
+                case "--mode" -> System.setProperty("smpnet.fuzz.mode", args[i + 1]);
+                case "--dispatch" -> System.setProperty("smpnet.fuzz.dispatch", args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path base = Path.of(System.getProperty("smpnet.fuzz.dir", "stack"));
         Path found = base.resolve("target/fuzz-corpus").resolve(target);
-        System.out.printf("[fuzz] %s: up to %d inputs%s, seed %d%n", target, inputs,
-                seconds == 0 ? "" : " or " + seconds + " s", seed);
+        System.out.printf("[fuzz] %s: up to %d inputs%s, seed %d, %s locking, %s netisr%n", target, inputs,
+                seconds == 0 ? "" : " or " + seconds + " s", seed, System.getProperty("smpnet.fuzz.mode", "FINE"),
+                System.getProperty("smpnet.fuzz.dispatch", "DIRECT"));
         FuzzEngine.Result r = FuzzEngine.run(target, new FuzzEngine.Options(inputs, seconds * 1_000_000_000L, checkEvery,
                 seed, List.of(base.resolve("src/test/resources/fuzz").resolve(target), found), found, plant));
         System.out.println("[fuzz] " + r);

@@ -72,7 +72,10 @@ public final class HostTarget implements FuzzTarget {
     private final Witness.Registration listening;
     private final Thread.UncaughtExceptionHandler previousHandler = Thread.getDefaultUncaughtExceptionHandler();
 
-    /** {@code target}: one of {@link Shapes#TARGETS}; the victim's mode comes from {@code smpnet.fuzz.mode}. */
+    /**
+     * {@code target}: one of {@link Shapes#TARGETS}; the victim's locking mode and netisr dispatch come from
+     * {@code smpnet.fuzz.mode} (default FINE) and {@code smpnet.fuzz.dispatch} (default DIRECT).
+     */
     public HostTarget(String target) {
         if (!Shapes.TARGETS.contains(target)) throw new IllegalArgumentException("no fuzz target " + target);
         this.target = target;
@@ -80,7 +83,8 @@ public final class HostTarget implements FuzzTarget {
         listening = Witness.listen(r -> witnessReports.incrementAndGet());
         LockMode mode = LockMode.valueOf(System.getProperty("smpnet.fuzz.mode", "FINE"));
         victim = Stack.create(StackConfig.defaults("victim").withMode(mode).withForwarding(true).withScheduler(clock)
-                .withNetisr(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
+                .withNetisr(1, DispatchPolicy.valueOf(System.getProperty("smpnet.fuzz.dispatch", "DIRECT")),
+                        PlacementPolicy.SOURCE));
         peer = Stack.create(StackConfig.defaults("peer"));
         far = Stack.create(StackConfig.defaults("far"));
         em0 = victim.addNic("em0", "10.0.0.2/24", NicConfig.of(1));
@@ -111,16 +115,19 @@ public final class HostTarget implements FuzzTarget {
 
     @Override
     public String run(byte[] input) {
-        for (byte[] f : Shapes.frames(target, input, em0.mac().bits())) {
+        List<byte[]> frames = Shapes.frames(target, input, em0.mac().bits());
+        for (byte[] f : frames) {
             if (f.length == 0) continue;
             if (!em0.receive(victim.allocator().fromBytes(f, 0, f.length, Mbuf.M_WAIT))) return "ring full";
             injected++;
         }
         String why = settle();
         if (why != null) return why;
+        // RFC 862, run by the harness so the host is quiet when checked. Each frame may bring a datagram (and
+        // its echo a port unreachable, nothing more): far more answers than frames is a loop (finding 1).
         int rounds = 0;
-        for (Datagram d; (d = receive(echo)) != null; ) { // RFC 862, run by the harness so it is quiet when we check
-            if (++rounds > 8) return "the echo service is looping (finding 1)";
+        for (Datagram d; (d = receive(echo)) != null; ) {
+            if (++rounds > 2 * frames.size() + 8) return "the echo service is looping (finding 1)";
             sendTo(d);
             if ((why = settle()) != null) return why;
         }
