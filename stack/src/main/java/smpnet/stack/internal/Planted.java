@@ -20,7 +20,7 @@ public final class Planted {
     public static final boolean REASSEMBLY = BUG.equals("reassembly");
     /** ICMP: a message of a type it ignores with a code of 0x80 or above throws in the receiving thread. */
     public static final boolean ICMP = BUG.equals("icmp");
-    /** UDP: a datagram to port 9 whose UDP length is below 16 is counted twice. */
+    /** UDP: a datagram to port 9 with an odd UDP length is counted twice. */
     public static final boolean UDP = BUG.equals("udp");
 
     private Planted() {}

@@ -62,7 +62,7 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
             return;
         }
         int ulen = u.length();
-        if (Planted.UDP && u.destinationPort() == 9 && ulen < 16) stats.increment(UdpStat.DELIVERED);
+        if (Planted.UDP && u.destinationPort() == 9 && (ulen & 1) == 1) stats.increment(UdpStat.DELIVERED);
         if (ulen < ipPayload) m.adj(ulen - ipPayload); // RFC 768: the UDP length rules; IP carried extra bytes
         if (u.checksum() == 0) {
             stats.increment(UdpStat.NO_CHECKSUM);
