@@ -14,7 +14,7 @@ public final class Planted {
     public static final boolean ETHER = BUG.equals("ether");
     /** ARP: a reply from a sender whose address ends in .240 or above throws in the receiving thread. */
     public static final boolean ARP = BUG.equals("arp");
-    /** IPv4: a 24-byte header whose option type is 0x90 or above is counted as a bad option and still delivered. */
+    /** IPv4: a 24-byte header whose 4-byte option has its copied flag clear is counted as a bad option, and delivered. */
     public static final boolean IPV4 = BUG.equals("ipv4");
     /** Reassembly: a datagram completed from three fragments or more, the first with a 60-byte header, leaks an mbuf. */
     public static final boolean REASSEMBLY = BUG.equals("reassembly");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class FuzzTestBase {
     /** Default seconds of fuzzing in CI, per target. */
-    static final long CI_SECONDS = 12;
+    static final long CI_SECONDS = 10;
     /** The most a planted bug may take to be found. */
     static final long PLANTED_SECONDS = 15;
 

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * Byte-level havoc mutations, as AFL's and libFuzzer's: bit flips, random and "interesting" bytes and
  * big-endian 16/32-bit words (network order, where the headers keep their lengths and offsets), small
  * arithmetic on them, block deletion, duplication and insertion, and splicing with another corpus
- * entry. Each call stacks 1 to 16 of them.
+ * entry. Each call stacks 1, 2, 4 or 8 of them.
  */
 final class Mutator {
     private static final int[] INTERESTING_8 = {0, 1, 0x7f, 0x80, 0xff, 4, 5, 8, 16, 20, 0x40, 0x45, 0x4f};
@@ -23,7 +23,7 @@ final class Mutator {
 
     byte[] mutate(byte[] in, List<byte[]> corpus) {
         byte[] b = in.length == 0 ? new byte[1] : in.clone();
-        int n = 1 << random.nextInt(5);
+        int n = 1 << random.nextInt(4);
         for (int k = 0; k < n; k++) b = once(b, corpus);
         return b.length > MAX_LENGTH ? java.util.Arrays.copyOf(b, MAX_LENGTH) : b;
     }

@@ -136,7 +136,7 @@ public final class IpInput {
             return;
         }
         if (m.pktLen() > h.totalLength()) m.adj(h.totalLength() - m.pktLen()); // link padding
-        if (Planted.IPV4 && h.headerLength() == 24 && m.getU8(20) >= 0x90) stats.increment(IpStat.BAD_OPTIONS);
+        if (Planted.IPV4 && h.headerLength() == 24 && m.getU8(21) == 4 && m.getU8(20) < 0x80) stats.increment(IpStat.BAD_OPTIONS);
         if ((isLoopbackNet(h.source()) || isLoopbackNet(h.destination())) && receivedOffHost.test(m.pkthdr().rcvIf())) {
             drop(m, IpStat.MARTIAN); // RFC 1122 3.2.1.3 (g): 127/8 must not appear outside a host
             return;

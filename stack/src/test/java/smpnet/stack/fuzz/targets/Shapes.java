@@ -160,7 +160,8 @@ final class Shapes {
                 s.add(with(0, Frames.ipv4(PEER, VICTIM, 17, 64, 0, 1, udp7)));
                 s.add(with(0, Frames.ipv4(PEER, FAR, 17, 64, 0, 2, Frames.udp(PEER, FAR, 1, 9, new byte[8]))));
                 s.add(with(0, Frames.ipv4(PEER, FAR, 1, 1, 0, 3, echo)));
-                s.add(with(0, withOption(Frames.ipv4(PEER, VICTIM, 1, 64, 0, 4, echo), new byte[] {(byte) 0x82, 4, 0, 0})));
+                s.add(with(0, withOption(Frames.ipv4(PEER, VICTIM, 1, 64, 0, 4, Frames.icmp(8, 0, 0x4242_0002, new byte[0])),
+                        new byte[] {(byte) 0x82, 4, 0, 0})));
                 s.add(with(0, withOption(Frames.ipv4(PEER, VICTIM, 1, 64, 0, 5, echo), new byte[] {7, 7, 4, 0, 0, 0, 0, 0})));
                 s.add(with(0, Frames.ipv4(PEER, VICTIM, 17, 64, 0x2000, 6, new byte[16])));
             }
@@ -173,7 +174,7 @@ final class Shapes {
             }
             case "udp" -> {
                 s.add(with(0, udp7));
-                s.add(with(0, Frames.udp(PEER, VICTIM, 1234, 9, new byte[32])));
+                s.add(with(0, Frames.udp(PEER, VICTIM, 1234, 9, new byte[8])));
                 s.add(with(0, Frames.udp(PEER, VICTIM, 9, 5000, "to a connected socket".getBytes())));
                 s.add(with(0, Frames.udp(PEER, VICTIM, 1234, 99, new byte[4])));
             }
