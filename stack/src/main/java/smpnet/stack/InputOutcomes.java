@@ -29,7 +29,7 @@ import smpnet.stack.stats.UdpStat;
 public record InputOutcomes(long frames, Map<String, Long> outcomes) {
     static final Set<EtherStat> ETHER = EnumSet.of(EtherStat.TRUNCATED, EtherStat.OTHER_HOST, EtherStat.UNKNOWN_TYPE);
     static final Set<ArpStat> ARP = EnumSet.of(ArpStat.MALFORMED, ArpStat.NOT_FOR_US, ArpStat.FOR_US,
-            ArpStat.BAD_SENDER, ArpStat.OFF_LINK, ArpStat.NO_INTERFACE);
+            ArpStat.BAD_SENDER, ArpStat.OFF_LINK, ArpStat.NO_TABLE);
     static final Set<IpStat> IP = EnumSet.of(IpStat.TOO_SHORT, IpStat.BAD_VERSION, IpStat.BAD_HEADER_LENGTH,
             IpStat.BAD_LENGTH, IpStat.TRUNCATED, IpStat.BAD_CHECKSUM, IpStat.BAD_OPTIONS, IpStat.SOURCE_ROUTED,
             IpStat.MARTIAN, IpStat.BAD_SOURCE, IpStat.FRAGMENTS_HELD, IpStat.FRAGMENTS_DROPPED,

@@ -3,43 +3,44 @@ package smpnet.stack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import smpnet.stack.stats.ArpStat;
+import smpnet.stack.dev.Loopback;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
+import smpnet.stack.internal.arp.Arp;
 import smpnet.stack.internal.arp.ArpTable;
-import smpnet.stack.internal.ether.Ether;
-import smpnet.stack.stats.EtherStat;
 import smpnet.stack.internal.icmp.Icmp;
-import smpnet.stack.stats.IcmpStat;
-import smpnet.stack.socket.Ping;
 import smpnet.stack.internal.ip.IpInterface;
-import smpnet.stack.stats.IpStat;
 import smpnet.stack.internal.ip.Ipv4;
+import smpnet.stack.internal.net.Ether;
+import smpnet.stack.internal.net.IfIndex;
+import smpnet.stack.internal.net.Ifnet;
+import smpnet.stack.internal.net.PcapWriter;
+import smpnet.stack.internal.netisr.Netisr;
+import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.internal.udp.Udp;
+import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.locks.StackLocks;
-import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.net.IfAddress;
-import smpnet.stack.net.Ifnet;
-import smpnet.stack.dev.Loopback;
 import smpnet.stack.net.MacAddress;
-import smpnet.stack.dev.NicConfig;
-import smpnet.stack.internal.net.PcapWriter;
-import smpnet.stack.dev.SimNic;
-import smpnet.stack.internal.netisr.Netisr;
-import smpnet.stack.internal.netisr.NetisrProtocol;
+import smpnet.stack.socket.Ping;
 import smpnet.stack.socket.UdpSocket;
+import smpnet.stack.stats.ArpStat;
 import smpnet.stack.stats.Counters;
-import smpnet.stack.internal.udp.Udp;
+import smpnet.stack.stats.EtherStat;
+import smpnet.stack.stats.IcmpStat;
+import smpnet.stack.stats.IpStat;
 import smpnet.stack.stats.UdpStat;
-import smpnet.stack.internal.wire.EthernetHeader;
-import smpnet.stack.internal.wire.Ipv4Header;
 
 /**
  * One simulated host: its lock factory (Giant or fine-grained), mbuf allocator, netisr, interfaces and
- * the protocol layers wired together, and the entry points an application uses.
+ * protocol layers, assembled here, and the entry points an application uses. The host is never on the
+ * per-packet path: each layer calls the next one by name (README.md draws the path).
  *
  * <pre>{@code
  *   Stack a = Stack.create(StackConfig.defaults("a"));
@@ -56,8 +57,9 @@ import smpnet.stack.internal.wire.Ipv4Header;
  * }</pre>
  *
  * <p>Life cycle: configure (add interfaces and routes), {@link #start()}, use, {@link #close()}. Interfaces
- * and routes may be added only before start. Nothing of one host is locked by a thread of another: hosts
- * meet only through wires, which enqueue onto the peer NIC's ring.
+ * and routes may be added only before start; {@link #sysctl(String, long) sysctl} settings at any time.
+ * Nothing of one host is locked by a thread of another: hosts meet only through wires, which enqueue onto
+ * the peer NIC's ring.
  */
 public final class Stack implements AutoCloseable {
     private static final AtomicInteger HOSTS = new AtomicInteger();
@@ -67,47 +69,43 @@ public final class Stack implements AutoCloseable {
     private final StackLocks locks;
     private final MbufAllocator alloc;
     private final Netisr netisr;
-    private final Ether ether = new Ether();
-    private final Counters<ArpStat> arpStats = new Counters<>("arp", ArpStat.class);
+    private final IfIndex ifnets = new IfIndex();
+    private final Ether ether;
+    private final Arp arp;
     private final Ipv4 ip;
     private final Icmp icmp;
     private final Udp udp;
+    private final Sysctl sysctl = new Sysctl();
+    private final Sysctl.Value udpRecvSpace;
+    private final Sysctl.Value udpMaxDatagram;
+    private final Sysctl.Value maxSockBuf;
     /** Filled by the configuring thread before {@link #start()}; the start of the threads publishes it. */
-    private final Map<Ifnet, IpInterface> interfaces = new LinkedHashMap<>();
+    private final List<IpInterface> interfaces = new ArrayList<>();
     private final List<PcapWriter> captures = new ArrayList<>();
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
     private volatile boolean started;
-    private final java.util.Set<UdpSocket> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<UdpSocket> sockets = ConcurrentHashMap.newKeySet();
 
     private Stack(StackConfig config) {
         this.config = config;
         this.locks = new StackLocks(config.mode());
         this.alloc = new MbufAllocator(MbufAllocator.Config.defaults(config.name()).withCpus(config.cpus()));
         this.netisr = new Netisr(config.name(), config.netisr(), locks);
-        this.ip = new Ipv4(locks, config.scheduler(), alloc, config.forwarding(), config.reassembly());
+        this.ether = new Ether(netisr);
+        this.arp = new Arp(locks, config.scheduler(), config.arp(), alloc, ether, ifnets, netisr);
+        this.ip = new Ipv4(locks, config.scheduler(), alloc, netisr, ifnets, config.forwarding(), config.reassembly());
         this.icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc, config.scheduler());
         this.udp = new Udp(locks, ip.input(), ip.output(), icmp);
-        ip.input().setIcmpErrors(icmp);
-        ip.input().register(Ipv4Header.PROTO_ICMP, icmp);
-        ip.input().register(Ipv4Header.PROTO_UDP, udp);
-        icmp.registerTransport(Ipv4Header.PROTO_UDP, udp);
-        netisr.register(NetisrProtocol.IP, ip.input()::input);
-        ip.setLoopback(m -> netisr.dispatch(NetisrProtocol.IP, m));
-        netisr.register(NetisrProtocol.ARP, this::arpInput);
-        ip.input().setOffHostTest(rcvIf -> rcvIf instanceof Ifnet i && !(i instanceof Loopback));
+        this.udpRecvSpace = sysctl.addValue("net.inet.udp.recvspace", "default receive buffer of a new UDP socket",
+                1, Integer.MAX_VALUE, UdpSocket.DEFAULT_RECEIVE_BUFFER);
+        this.udpMaxDatagram = sysctl.addValue("net.inet.udp.maxdgram", "largest datagram a new UDP socket sends",
+                1, 65535 - 28, UdpSocket.DEFAULT_MAX_DATAGRAM);
+        this.maxSockBuf = sysctl.addValue("kern.ipc.maxsockbuf", "most bytes a socket buffer may be set to",
+                1, Integer.MAX_VALUE, 2 * 1024 * 1024);
+        HostSysctls.register(sysctl, config, netisr, arp, ip, udp);
         this.lo0 = new Loopback("lo0", 1, locks);
-        attachLoopback(lo0, "127.0.0.1/8");
-    }
-
-    /** Attaches loopback {@code lo} with {@code cidr}: no ARP, frames (to MAC 0) go straight to its ring. */
-    private void attachLoopback(Loopback lo, String cidr) {
-        IfAddress a = IfAddress.parse(cidr);
-        lo.addAddress(a);
-        IfnetLink link = new IfnetLink(lo);
-        interfaces.put(lo, ip.attach(IpInterface.loopback(link, a.address(), a.prefixLength(),
-                p -> ether.output(link, p, 0, EthernetHeader.TYPE_IPV4))));
-        lo.setInputHandler(this::etherInput);
+        attachInterface(lo0, IfAddress.parse("127.0.0.1/8"), null);
     }
 
     /** A new host, configured but not started. */
@@ -123,6 +121,7 @@ public final class Stack implements AutoCloseable {
     /** The host's mbuf allocator (leak checks, netstat -m). */
     public MbufAllocator allocator() { return alloc; }
 
+    /** The host's netisr (its queues' counters; tests and benchmarks). */
     public Netisr netisr() { return netisr; }
 
     // ---- configuration --------------------------------------------------------------------------------
@@ -135,24 +134,25 @@ public final class Stack implements AutoCloseable {
 
     /** As {@link #addNic(String, String, NicConfig)} with the given MTU. */
     public SimNic addNic(String name, String cidr, NicConfig nicConfig, int mtu) {
-        int index = interfaces.size() + 1; // lo0 is index 1
+        int index = ifnets.next();
         MacAddress mac = MacAddress.local(hostNumber << 8 | (index - 1));
         SimNic nic = new SimNic(name, index, mac, mtu, nicConfig.withCpus(config.cpus()), locks, alloc);
         attach(nic, cidr);
         return nic;
     }
 
-    /** Attaches an interface built elsewhere with address {@code cidr}; adds the connected route. */
-    public IpInterface attach(Ifnet ifp, String cidr) {
-        if (started) throw new IllegalStateException("attach interfaces before start()");
+    /** Attaches an Ethernet interface built elsewhere with address {@code cidr}; adds the connected route. */
+    public void attach(Ifnet ifp, String cidr) {
         IfAddress a = IfAddress.parse(cidr);
-        ifp.addAddress(a);
-        IfnetLink link = new IfnetLink(ifp);
-        ArpTable arp = new ArpTable(locks, config.scheduler(), config.arp(), arpStats, alloc, ether, link, a::address, a.prefixLength());
-        IpInterface ifc = ip.attach(link, a.address(), a.prefixLength(), arp);
-        interfaces.put(ifp, ifc);
-        ifp.setInputHandler(this::etherInput);
-        return ifc;
+        attachInterface(ifp, a, new ArpTable(arp, ifp, a.address(), a.prefixLength()));
+    }
+
+    /** ether_ifattach and in_control(SIOCAIFADDR) in one: the interface, its ARP table, its address and route. */
+    private void attachInterface(Ifnet ifp, IfAddress a, ArpTable arpTable) {
+        if (started) throw new IllegalStateException("attach interfaces before start()");
+        ifnets.add(ifp);
+        ifp.attach(ether, arpTable);
+        interfaces.add(ip.attach(new IpInterface(ifp, a.address(), a.prefixLength())));
     }
 
     /** Adds a route: {@code cidr} ("0.0.0.0/0" for the default) via {@code gateway} ("10.0.0.254"). */
@@ -160,7 +160,7 @@ public final class Stack implements AutoCloseable {
         IfAddress dst = IfAddress.parse(cidr);
         int gw = Ipv4Header.parseAddress(gateway);
         IpInterface out = null;
-        for (IpInterface i : interfaces.values()) {
+        for (IpInterface i : interfaces) {
             if ((gw & i.netmask()) == (i.address() & i.netmask())) out = i;
         }
         if (out == null) throw new IllegalArgumentException("gateway " + gateway + " is on no attached network");
@@ -183,14 +183,32 @@ public final class Stack implements AutoCloseable {
     public void start() {
         started = true;
         netisr.start();
-        for (Ifnet i : interfaces.keySet()) i.start();
+        for (IpInterface i : interfaces) i.ifnet().start();
     }
+
+    // ---- sysctl ---------------------------------------------------------------------------------------
+
+    /**
+     * The value of setting {@code name} under its FreeBSD sysctl name ({@code net.inet.ip.forwarding}, ...;
+     * README.md lists them). An unknown name is an {@link IllegalArgumentException}.
+     */
+    public long sysctl(String name) { return sysctl.get(name); }
+
+    /**
+     * Sets {@code name} to {@code value} while the host runs. An unknown name, a read-only setting or a value
+     * out of bounds is an {@link IllegalArgumentException} that names the setting and changes nothing.
+     */
+    public void sysctl(String name, long value) { sysctl.set(name, value); }
+
+    /** Every setting, "name: value" one a line and sorted, as {@code sysctl -a} prints them. */
+    public String sysctlAll() { return sysctl.format(); }
 
     // ---- applications ---------------------------------------------------------------------------------
 
     /** A new, unbound UDP socket; {@link #close()} closes it if the application did not. */
     public UdpSocket openUdp() {
-        UdpSocket s = new UdpSocket(udp, locks, alloc, config.scheduler(), sockets::remove);
+        UdpSocket s = new UdpSocket(udp, locks, alloc, config.scheduler(), (int) udpRecvSpace.get(),
+                (int) udpMaxDatagram.get(), maxSockBuf, sockets::remove);
         sockets.add(s);
         return s;
     }
@@ -214,7 +232,7 @@ public final class Stack implements AutoCloseable {
 
     public Counters<EtherStat> etherStats() { return ether.stats(); }
 
-    public Counters<ArpStat> arpStats() { return arpStats; }
+    public Counters<ArpStat> arpStats() { return arp.stats(); }
 
     public Counters<IpStat> ipStats() { return ip.stats(); }
 
@@ -224,32 +242,32 @@ public final class Stack implements AutoCloseable {
 
     /** Every protocol's counters, as {@code netstat -s} prints them. */
     public String netstat() {
-        return ether.stats().format() + arpStats.format() + ip.stats().format() + icmp.stats().format()
+        return ether.stats().format() + arp.stats().format() + ip.stats().format() + icmp.stats().format()
                 + udp.stats().format();
     }
 
     /** The ARP cache entry for {@code address} on {@code ifp}: the MAC, or -1 if unresolved. */
     public long arpLookup(Ifnet ifp, String address) {
-        ArpTable arp = interfaces.get(ifp).arp();
-        if (arp == null) throw new IllegalArgumentException(ifp.name() + " has no ARP");
-        return arp.lookup(Ipv4Header.parseAddress(address));
+        ArpTable table = ifp.arp();
+        if (table == null) throw new IllegalArgumentException(ifp.name() + " has no ARP");
+        return table.lookup(Ipv4Header.parseAddress(address));
     }
 
     /** Datagrams waiting in IP reassembly. */
-    public int reassemblyPending() { return ip.reassemblyPending(); }
+    public int reassemblyPending() { return ip.input().reassemblyPending(); }
 
     /** Fragments held by IP reassembly, all datagrams together. */
     public int reassemblyFragments() { return ip.reassemblyFragments(); }
 
     /** Deletes every ARP entry of every interface, freeing the packets they held (FreeBSD's {@code arp -d -a}). */
     public void arpFlush() {
-        for (IpInterface i : interfaces.values()) if (i.arp() != null) i.arp().flush();
+        for (IpInterface i : interfaces) if (i.arp() != null) i.arp().flush();
     }
 
     /** Entries in the ARP table of {@code ifp}. */
     public int arpEntries(Ifnet ifp) {
-        ArpTable arp = interfaces.get(ifp).arp();
-        return arp == null ? 0 : arp.size();
+        ArpTable table = ifp.arp();
+        return table == null ? 0 : table.size();
     }
 
     /** Routes in the table: only configuration adds them (no input, not even an ICMP redirect, does). */
@@ -266,8 +284,8 @@ public final class Stack implements AutoCloseable {
 
     /** Waits until every NIC's rings and lo0's ring are drained and netisr's queues are empty. */
     public void quiesce() {
-        for (Ifnet i : interfaces.keySet()) {
-            if (i instanceof SimNic n) {
+        for (IpInterface i : interfaces) {
+            if (i.ifnet() instanceof SimNic n) {
                 n.awaitReceived();
                 n.awaitTransmitted();
             }
@@ -278,31 +296,6 @@ public final class Stack implements AutoCloseable {
         netisr.awaitIdle();
     }
 
-    // ---- input ----------------------------------------------------------------------------------------
-
-    /** Where Ethernet input hands payloads: netisr, which runs or queues the protocol's handler. */
-    private final Ether.Demux toNetisr = new Ether.Demux() {
-        @Override public void ipInput(Mbuf m) { netisr.dispatch(NetisrProtocol.IP, m); }
-
-        @Override public void arpInput(Mbuf m) { netisr.dispatch(NetisrProtocol.ARP, m); }
-    };
-
-    /** The Ethernet demux every interface hands its frames to (ithread context, no lock held). */
-    private void etherInput(Ifnet ifp, Mbuf frame) {
-        frame.pkthdr().setRcvIf(ifp);
-        ether.input(frame, ifp.mac().bits(), toNetisr);
-    }
-
-    private void arpInput(Mbuf m) {
-        IpInterface ifc = m.pkthdr().rcvIf() instanceof Ifnet i ? interfaces.get(i) : null;
-        if (ifc == null || ifc.arp() == null) {
-            arpStats.increment(ArpStat.NO_INTERFACE);
-            m.freeChain();
-            return;
-        }
-        ifc.arp().input(m);
-    }
-
     /**
      * Closes the sockets still open, stops the interfaces and netisr, frees everything the host still holds
      * (socket buffers, ARP hold queues, reassembly queues, ring contents), then closes captures.
@@ -310,10 +303,10 @@ public final class Stack implements AutoCloseable {
     @Override
     public void close() {
         for (UdpSocket s : List.copyOf(sockets)) s.close();
-        for (Ifnet i : interfaces.keySet()) i.stop();
+        for (IpInterface i : interfaces) i.ifnet().stop();
         netisr.stop();
-        for (IpInterface i : interfaces.values()) if (i.arp() != null) i.arp().drain();
-        ip.drain();
+        for (IpInterface i : interfaces) if (i.arp() != null) i.arp().drain();
+        ip.input().drainReassembly();
         synchronized (captures) {
             for (PcapWriter w : captures) w.close();
             captures.clear();

@@ -1,6 +1,8 @@
 package smpnet.stack;
 
 import smpnet.locking.Scheduler;
+import smpnet.stack.config.ArpConfig;
+import smpnet.stack.config.ReassemblyLimits;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.NetisrConfig;

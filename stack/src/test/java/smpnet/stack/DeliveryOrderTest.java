@@ -58,6 +58,7 @@ class DeliveryOrderTest {
                     .withNetisr(NetisrConfig.of(2, dispatch, placement).withQueueLimit(total)));
             SimNic nic = host.addNic("em0", "10.0.0.2/24", NicConfig.of(QUEUES).withRingSize(total));
             h.start();
+            host.sysctl("kern.ipc.maxsockbuf", 64 << 20); // a buffer that holds every datagram of the run
             try (UdpSocket rx = host.openUdp().bind(5000).setReceiveBuffer(64 << 20, 1)
                     .setReceiveTimeout(Duration.ofSeconds(30))) {
                 int[] seqOfSource = new int[QUEUES];

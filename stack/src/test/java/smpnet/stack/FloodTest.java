@@ -12,6 +12,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import smpnet.stack.config.ArpConfig;
+import smpnet.stack.config.ReassemblyLimits;
 import smpnet.stack.internal.ip.PathMtuCache;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.locks.LockMode;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import smpnet.stack.config.ArpConfig;
 import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.locks.LockMode;

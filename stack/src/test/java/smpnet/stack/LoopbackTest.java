@@ -146,4 +146,21 @@ class LoopbackTest {
         int d = Ipv4Header.parseAddress(dst);
         return Frames.ipv4(s, d, Ipv4Header.PROTO_UDP, 64, 0, 1, Frames.udp(s, d, 5000, 7000, new byte[] {1, 2, 3}));
     }
+
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void arpOnLo0IsACountedDropBecauseLo0HasNoArpTable(LockMode mode) throws Exception {
+        try (Hosts h = new Hosts()) {
+            Stack a = h.host("a", mode);
+            h.start();
+            byte[] arp = new byte[smpnet.stack.internal.wire.ArpPacket.LENGTH];
+            smpnet.stack.internal.wire.ArpPacket.write(java.lang.foreign.MemorySegment.ofArray(arp),
+                    smpnet.stack.internal.wire.ArpPacket.OP_REQUEST, 0x020000000099L, 0x7f000002, 0, 0x7f000001);
+            byte[] f = Frames.ether(0, 0x020000000099L, smpnet.stack.internal.wire.EthernetHeader.TYPE_ARP, arp);
+            a.loopback().transmit(a.allocator().fromBytes(f, 0, f.length, smpnet.stack.mbuf.Mbuf.M_WAIT));
+            h.settle();
+            assertEquals("NO_TABLE=1", a.arpStats().nonZero());
+            assertEquals(1, a.etherStats().get(EtherStat.RECEIVED));
+        }
+    }
 }

@@ -4,7 +4,7 @@ import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.internal.net.QueueCounters;
 import smpnet.stack.net.IfCounters;
-import smpnet.stack.net.Ifnet;
+import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.net.MacAddress;
 
 /**
@@ -25,7 +25,7 @@ public final class Loopback extends Ifnet {
     public Loopback(String name, int index, StackLocks locks) { this(name, index, DEFAULT_MTU, 1024, locks); }
 
     public Loopback(String name, int index, int mtu, int ringSize, StackLocks locks) {
-        super(name, index, MacAddress.ZERO, mtu, locks);
+        super(name, index, MacAddress.ZERO, mtu, true, locks);
         this.rx = new RxQueue(this, 0, 0, ringSize, NicConfig.DEFAULT_BATCH);
     }
 
@@ -38,7 +38,7 @@ public final class Loopback extends Ifnet {
             return false;
         }
         txCounters.count(len);
-        return rx.enqueue(frame, frame.pkthdr().flowId());
+        return rx.enqueue(frame, frame.pkthdr().flowId()); // thread hand-off: the other end is RxQueue.ringLoop
     }
 
     @Override public int rxQueueCount() { return 1; }

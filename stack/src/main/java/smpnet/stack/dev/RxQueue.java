@@ -4,13 +4,13 @@ import smpnet.locking.CacheLinePadded;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.PacketHeader;
-import smpnet.stack.net.Ifnet;
+import smpnet.stack.internal.net.Ifnet;
 
 /**
  * One receive queue of a NIC: a bounded ring the wire fills (tagged with each frame's RSS hash), and the
- * interrupt thread that drains it in batches, stamps each frame's packet header with the receiving
- * interface, its source id (interface, queue) and flow hash, and hands the batch up with the ring lock
- * released, as drivers drop their lock before {@code if_input}. With a {@link RxGenerator} the ithread
+ * interrupt thread that drains it in batches, stamps each frame's packet header with its source id
+ * (interface, queue) and flow hash, and hands the batch up with the ring lock released, as drivers drop
+ * their lock before {@code if_input}: {@link Ifnet#inputBatch}. With a {@link RxGenerator} the ithread
  * synthesises its frames instead.
  *
  * <p>Locking key: the ring and flags are guarded by the queue's "rxring" lock ({@link DriverQueue}).
@@ -41,6 +41,7 @@ final class RxQueue extends DriverQueue {
         else ringLoop();
     }
 
+    /** The ithread: the other end of {@link SimNic#receive} and {@link Loopback#transmit}'s enqueue. */
     private void ringLoop() {
         Mbuf[] frames = new Mbuf[batch];
         int[] flows = new int[batch];
@@ -64,6 +65,6 @@ final class RxQueue extends DriverQueue {
 
     private void stamp(Mbuf m, int flow) {
         PacketHeader h = m.pkthdr();
-        h.setRcvIf(ifp).setSourceId(ifp.sourceId(index)).setFlow(flow, PacketHeader.HASH_OPAQUE);
+        h.setSourceId(ifp.sourceId(index)).setFlow(flow, PacketHeader.HASH_OPAQUE);
     }
 }

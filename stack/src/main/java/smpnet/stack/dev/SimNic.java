@@ -7,7 +7,7 @@ import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.internal.net.QueueCounters;
 import smpnet.stack.net.IfCounters;
-import smpnet.stack.net.Ifnet;
+import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.net.MacAddress;
 
 /**
@@ -33,7 +33,7 @@ public final class SimNic extends Ifnet {
      */
     public SimNic(String name, int index, MacAddress mac, int mtu, NicConfig config, StackLocks locks,
                   MbufAllocator allocator) {
-        super(name, index, mac, mtu, locks);
+        super(name, index, mac, mtu, false, locks);
         this.config = config;
         this.allocator = allocator;
         this.rss = new RssHash(config.rssKey(), config.rxQueues());
@@ -71,6 +71,7 @@ public final class SimNic extends Ifnet {
      */
     public boolean receive(Mbuf frame) {
         int hash = rssHashOf(frame);
+        // Thread hand-off: the other end is RxQueue.ringLoop, run by that queue's ithread.
         return rx[rss.queueOf(hash)].enqueue(frame, hash);
     }
 
@@ -96,7 +97,7 @@ public final class SimNic extends Ifnet {
             frame.freeChain();
             return false;
         }
-        return q.enqueue(frame, 0);
+        return q.enqueue(frame, 0); // thread hand-off: the other end is TxQueue.drain, the queue's transmit thread
     }
 
     /** The flow hash keeps one flow on one TX queue (its order holds); without one, the sender's CPU. */

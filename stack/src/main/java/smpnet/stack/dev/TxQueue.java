@@ -21,6 +21,7 @@ final class TxQueue extends DriverQueue {
 
     @Override String threadName() { return nic.name() + "-tx" + index; }
 
+    /** The transmit thread: the other end of {@link SimNic#transmit}'s enqueue. */
     @Override
     void drain() {
         Mbuf[] frames = new Mbuf[batch];

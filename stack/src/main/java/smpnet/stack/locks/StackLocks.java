@@ -8,8 +8,11 @@ import smpnet.locking.RwLock;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.locking.SpinMutex;
 import smpnet.locking.SxLock;
+import smpnet.stack.internal.StackProperties;
 import smpnet.stack.internal.locks.LockKindOfRow;
 import smpnet.stack.internal.locks.WitnessOrderLoader;
+import smpnet.witness.HandlerKind;
+import smpnet.witness.Witness;
 
 /**
  * The lock factory of one stack instance (one simulated host). Protocol code never constructs a lock: it asks
@@ -23,9 +26,10 @@ import smpnet.stack.internal.locks.WitnessOrderLoader;
  *       exclusive), and a lock of its own for rows 2 and 11-13.</li>
  * </ul>
  * So the protocol code, its {@code assertOwned()} calls and its condition variables are the same in every
- * mode. Entry points (ithread, netisr handler, timer, socket call) bracket their work with
- * {@link #enterEntryPoint()} / {@link #leaveEntryPoint()}, before entering witness's handler context: that
- * takes Giant in giant and giant-over-fine mode and does nothing in fine mode. In giant mode it is what
+ * mode. Entry points bracket their work with {@link #enterEntryPoint()} / {@link #leaveEntryPoint()} (socket
+ * calls, timers) or, where witness's rules for a handler apply (ithreads, netisr workers),
+ * {@link #enterHandler} / {@link #leaveHandler}, which also enter witness's handler context: both take
+ * Giant in giant and giant-over-fine mode and do nothing more in fine mode. In giant mode it is what
  * FreeBSD did around handlers not marked MPSAFE: the handler's own Giant requests are then recursions, which
  * never wait, so a handler (which may not sleep) never blocks on the sleepable Giant inside its context.
  *
@@ -36,21 +40,19 @@ public final class StackLocks {
      * The system property that, set to {@code off} when a stack is created, gives its read-mostly classes
      * plain rw locks: the experiment that shows why they are read-mostly (DESIGN.md, "rm").
      */
-    public static final String READ_MOSTLY_PROPERTY = "smpnet.locks.readmostly";
+    public static final String READ_MOSTLY_PROPERTY = StackProperties.READ_MOSTLY;
 
     private final LockMode mode;
     private final Giant giant;
     private final boolean readMostly;
+    /** Witness if it was on when the host was created; its handler contexts are told of each entry. */
+    private final Witness witness = Witness.active();
 
     /** A factory for a new stack instance in {@code mode}; declares the lock order to witness if it is on. */
     public StackLocks(LockMode mode) {
         this.mode = mode;
         this.giant = new Giant();
-        String rm = System.getProperty(READ_MOSTLY_PROPERTY, "on");
-        if (!rm.equals("on") && !rm.equals("off")) {
-            throw new IllegalArgumentException(READ_MOSTLY_PROPERTY + " must be on or off, not \"" + rm + "\"");
-        }
-        this.readMostly = rm.equals("on");
+        this.readMostly = StackProperties.readMostly();
         WitnessOrderLoader.load();
     }
 
@@ -101,6 +103,22 @@ public final class StackLocks {
     /** Undoes {@link #enterEntryPoint()}. */
     public void leaveEntryPoint() {
         if (mode != LockMode.FINE) giant.unlock();
+    }
+
+    /**
+     * Enters a handler context, called by an ithread before it hands a batch up and by a netisr worker
+     * before it runs a queued packet's handler, with no stack lock held: the entry point (Giant unless in
+     * fine mode), then witness's context of {@code kind} (no sleeping, nothing held on return) inside it.
+     */
+    public void enterHandler(HandlerKind kind, String name) {
+        enterEntryPoint();
+        if (witness != null) witness.enterHandler(kind, name);
+    }
+
+    /** Undoes {@link #enterHandler}. */
+    public void leaveHandler(HandlerKind kind, String name) {
+        if (witness != null) witness.leaveHandler(kind, name);
+        leaveEntryPoint();
     }
 
     /** Runs {@code body} between {@link #enterEntryPoint()} and {@link #leaveEntryPoint()}. */

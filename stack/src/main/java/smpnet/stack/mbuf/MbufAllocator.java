@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import smpnet.stack.internal.StackProperties;
 import smpnet.stack.internal.mbuf.Zone;
 
 /**
@@ -22,7 +23,7 @@ import smpnet.stack.internal.mbuf.Zone;
  */
 public final class MbufAllocator {
     /** System property: {@code off} disables site tracking (benchmarks). */
-    public static final String TRACK_PROPERTY = "smpnet.mbuf.track";
+    public static final String TRACK_PROPERTY = StackProperties.MBUF_TRACK;
 
     /**
      * How an allocator is built.
@@ -76,7 +77,7 @@ public final class MbufAllocator {
     /** An allocator with default settings. */
     public static MbufAllocator create(String name) { return new MbufAllocator(Config.defaults(name)); }
 
-    static boolean trackingDefault() { return !"off".equals(System.getProperty(TRACK_PROPERTY)); }
+    static boolean trackingDefault() { return StackProperties.mbufTracking(); }
 
     public Config config() { return config; }
 
@@ -185,9 +186,6 @@ public final class MbufAllocator {
 
     /** True if allocation sites are recorded. */
     public boolean tracking() { return outstanding != null; }
-
-    /** The mbuf zone (for statistics and benchmarks). */
-    Zone<Storage> mbufZone() { return mbufZone; }
 
     @Override
     public String toString() { return "mbuf allocator " + config.name(); }

@@ -2,7 +2,7 @@ package smpnet.stack.mbuf;
 
 /**
  * The packet header carried by the first mbuf of a packet (FreeBSD's m_pkthdr): total length, receiving
- * interface, RSS flow hash, checksum offload flags and the netisr source. It belongs to whoever owns the
+ * interface's index, RSS flow hash, checksum offload flags and the netisr source. It belongs to whoever owns the
  * packet; operations that move the first mbuf move the header with it.
  */
 public final class PacketHeader {
@@ -27,7 +27,7 @@ public final class PacketHeader {
     public static final int HASH_OPAQUE = 1;
 
     private int pktLen;
-    private Object rcvIf;
+    private int rcvIf;
     private int flowId;
     private int hashType;
     private int csumFlags;
@@ -58,10 +58,13 @@ public final class PacketHeader {
         return this;
     }
 
-    /** The interface the packet arrived on (null for locally generated packets). */
-    public Object rcvIf() { return rcvIf; }
+    /**
+     * The index of the interface the packet arrived on (FreeBSD's {@code if_index}), 0 for a locally
+     * generated packet. An index, not the interface, so that mbufs depend on nothing above them.
+     */
+    public int rcvIf() { return rcvIf; }
 
-    public PacketHeader setRcvIf(Object ifp) { rcvIf = ifp; return this; }
+    public PacketHeader setRcvIf(int ifIndex) { rcvIf = ifIndex; return this; }
 
     /** RSS flow hash (valid when {@link #hashType()} is not {@link #HASH_NONE}). */
     public int flowId() { return flowId; }

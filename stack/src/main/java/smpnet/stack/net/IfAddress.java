@@ -22,9 +22,6 @@ public record IfAddress(int address, int prefixLength) {
     /** The subnet's broadcast address. */
     public int broadcast() { return address | ~netmask(); }
 
-    /** True if {@code other} is on this address's subnet. */
-    public boolean onLink(int other) { return (other & netmask()) == (address & netmask()); }
-
     /** Parses a dotted quad. */
     public static int parseIpv4(String s) {
         String[] p = s.split("\\.");

@@ -39,9 +39,6 @@ public record MacAddress(long bits) {
         return b;
     }
 
-    /** True for group addresses (broadcast and multicast): the I/G bit of the first byte. */
-    public boolean isMulticast() { return ((bits >>> 40) & 1) != 0; }
-
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(17);

@@ -140,16 +140,6 @@ final class SockBuf extends CacheLinePadded {
         lowat = low;
     }
 
-    int lowatLocked() {
-        lock.assertOwned();
-        return lowat;
-    }
-
-    boolean cantMoreLocked() {
-        lock.assertOwned();
-        return cantMore;
-    }
-
     /** No more data will be appended (close); returns the datagrams still queued, for the caller to free. */
     ArrayDeque<Datagram> shutdownLocked() {
         lock.assertOwned();

@@ -12,7 +12,6 @@ public enum ArpStat {
     FOR_US("packets for our address answered or learned from"),
     BAD_SENDER("packets dropped: sender MAC broadcast, multicast or ours, or sender address a broadcast or ours"),
     OFF_LINK("packets dropped: sender address not on this link's network"),
-    NO_INTERFACE("packets received on an interface without ARP"),
     TABLE_FULL("entries not created: the table is full"),
     HELD("packets held awaiting a reply"),
     HOLD_OVERFLOW("held packets dropped: hold queue full"),
@@ -21,7 +20,8 @@ public enum ArpStat {
     EXPIRED("entries expired"),
     PURGED("expired entries removed to make room"),
     EVICTED("idle entries evicted from a full table for a packet of ours"),
-    NO_BUFFERS("requests or replies not sent for lack of mbufs");
+    NO_BUFFERS("requests or replies not sent for lack of mbufs"),
+    NO_TABLE("packets dropped: arrived on an interface without ARP");
 
     private final String text;
 

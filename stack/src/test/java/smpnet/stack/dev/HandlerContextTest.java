@@ -29,11 +29,11 @@ class HandlerContextTest {
     void sleepingInTheInputHandlerIsReportedAsAnIthreadMisuse() {
         TestHost h = new TestHost("ctx", 1, LockMode.FINE, NicConfig.of(1));
         SxLock sleepable = new SxLock("test_sleepable_in_ithread");
-        h.nic.setInputHandler((ifp, m) -> {
+        h.handler = m -> {
             sleepable.lock(); // an sx lock may sleep: never in an interrupt thread
             sleepable.unlock();
             m.freeChain();
-        });
+        };
         List<Report> seen = Collections.synchronizedList(new ArrayList<>());
         try (Witness.Registration r = Witness.listen(seen::add)) {
             h.nic.start();
@@ -52,10 +52,10 @@ class HandlerContextTest {
         for (LockMode mode : LockMode.values()) {
             TestHost h = new TestHost("ctx", 1, mode, NicConfig.of(1));
             List<List<String>> held = Collections.synchronizedList(new ArrayList<>());
-            h.nic.setInputHandler((ifp, m) -> {
+            h.handler = m -> {
                 held.add(Witness.active().heldLocks());
                 m.freeChain();
-            });
+            };
             h.nic.start();
             h.nic.receive(h.udp(h.nic.mac(), 0, 0, 8));
             h.nic.awaitReceived();

@@ -45,10 +45,10 @@ public class PcapTsharkTest {
         TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(2));
         TestHost b = new TestHost("b", 2, LockMode.FINE, NicConfig.of(2));
         // b answers every frame with one of its own, so the capture on a holds both directions
-        b.nic.setInputHandler((ifp, m) -> {
-            b.record(ifp, m);
-            ifp.transmit(b.udp(a.nic.mac(), 100, b.seen.size(), 40));
-        });
+        b.handler = m -> {
+            b.record(m);
+            b.nic.transmit(b.udp(a.nic.mac(), 100, b.seen.size(), 40));
+        };
         Wire.connect(a.nic, b.nic);
         Path file = dir.resolve("a-em0.pcap");
         try (PcapWriter w = PcapWriter.create(file, PcapWriter.LINKTYPE_ETHERNET)) {
@@ -70,7 +70,7 @@ public class PcapTsharkTest {
     void loopbackCaptureIsCleanForTshark() throws Exception {
         TestHost h = new TestHost("h", 1, LockMode.GIANT, NicConfig.of(1));
         Loopback lo = new Loopback("lo0", 2, h.locks);
-        lo.setInputHandler(h::record);
+        h.attach(lo);
         Path file = dir.resolve("lo0.pcap");
         try (PcapWriter w = PcapWriter.create(file, PcapWriter.LINKTYPE_ETHERNET)) {
             lo.setCapture(w);

@@ -306,12 +306,11 @@ class MbufOpsTest {
     @Test
     void packetHeaderCarriesItsFields() {
         Mbuf m = alloc.getHeader(M_NOWAIT);
-        Object ifp = "em0";
-        m.pkthdr().setRcvIf(ifp).setFlow(0x1234, PacketHeader.HASH_OPAQUE)
+        m.pkthdr().setRcvIf(2).setFlow(0x1234, PacketHeader.HASH_OPAQUE)
                 .setCsumFlags(PacketHeader.CSUM_IP_CHECKED | PacketHeader.CSUM_IP_VALID).setCsumData(0xffff).setSourceId(3);
         Mbuf c = m.copyRange(0, 0, M_NOWAIT);
-        assertSame(ifp, c.pkthdr().rcvIf());
-        assertEquals("pkthdr len 0 rcvif em0 flow 4660/1 csum 0x3 src 3", c.pkthdr().toString());
+        assertEquals(2, c.pkthdr().rcvIf());
+        assertEquals("pkthdr len 0 rcvif 2 flow 4660/1 csum 0x3 src 3", c.pkthdr().toString());
         c.free();
         m.free();
     }

@@ -1,12 +1,17 @@
 package smpnet.stack.testing;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
+import smpnet.stack.internal.wire.ArpPacket;
 import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.EthernetHeader;
+import smpnet.stack.internal.wire.IcmpHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
+import smpnet.stack.internal.wire.UdpHeader;
 
-/** Builds frames byte by byte for tests that inject what a peer (or an attacker) might send. */
+/**
+ * Builds packets for tests that inject what a peer (or an attacker) might send, through the same header
+ * views the stack parses them with ({@code dev.LoadFrames} builds whole UDP frames the same way).
+ */
 public final class Frames {
     private Frames() {}
 
@@ -27,20 +32,22 @@ public final class Frames {
 
     /** A UDP datagram with a correct checksum for {@code src -> dst}. */
     public static byte[] udp(int src, int dst, int sport, int dport, byte[] data) {
-        byte[] u = new byte[8 + data.length];
-        ByteBuffer.wrap(u).putShort((short) sport).putShort((short) dport).putShort((short) u.length);
-        System.arraycopy(data, 0, u, 8, data.length);
-        int c = new Checksum().addPseudoHeader(src, dst, 17, u.length).add(MemorySegment.ofArray(u), 0, u.length).finish();
-        ByteBuffer.wrap(u).putShort(6, (short) (c == 0 ? 0xffff : c));
+        byte[] u = new byte[UdpHeader.LENGTH + data.length];
+        MemorySegment seg = MemorySegment.ofArray(u);
+        UdpHeader.write(seg, sport, dport, u.length);
+        System.arraycopy(data, 0, u, UdpHeader.LENGTH, data.length);
+        UdpHeader.setChecksum(seg, new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_UDP, u.length)
+                .add(seg, 0, u.length).finish());
         return u;
     }
 
     /** An ICMP message with a correct checksum. */
     public static byte[] icmp(int type, int code, int rest, byte[] data) {
-        byte[] m = new byte[8 + data.length];
-        ByteBuffer.wrap(m).put((byte) type).put((byte) code).putShort((short) 0).putInt(rest);
-        System.arraycopy(data, 0, m, 8, data.length);
-        ByteBuffer.wrap(m).putShort(2, (short) Checksum.of(MemorySegment.ofArray(m), 0, m.length));
+        byte[] m = new byte[IcmpHeader.LENGTH + data.length];
+        MemorySegment seg = MemorySegment.ofArray(m);
+        IcmpHeader.write(seg, type, code, rest);
+        System.arraycopy(data, 0, m, IcmpHeader.LENGTH, data.length);
+        IcmpHeader.setChecksum(seg, Checksum.of(seg, 0, m.length));
         return m;
     }
 
@@ -57,11 +64,9 @@ public final class Frames {
 
     /** An ARP packet (RFC 826) for Ethernet and IPv4. */
     public static byte[] arp(int op, long sha, int spa, long tha, int tpa) {
-        ByteBuffer b = ByteBuffer.allocate(28);
-        b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) op);
-        b.putShort((short) (sha >>> 32)).putInt((int) sha).putInt(spa);
-        b.putShort((short) (tha >>> 32)).putInt((int) tha).putInt(tpa);
-        return b.array();
+        byte[] b = new byte[ArpPacket.LENGTH];
+        ArpPacket.write(MemorySegment.ofArray(b), op, sha, spa, tha, tpa);
+        return b;
     }
 
     /** {@code b} followed by zeros up to {@code length} bytes. */

@@ -1,6 +1,5 @@
 package smpnet.sim.bench;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -9,7 +8,7 @@ import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.net.MacAddress;
-import smpnet.stack.internal.wire.Checksum;
+import smpnet.stack.dev.LoadFrames;
 
 /**
  * Synthesises the benchmark's frames the way a packet generator fills a NIC ring: one prebuilt
@@ -48,11 +47,13 @@ final class FlowFrames {
         this.templates = new byte[srcPorts.length][];
         this.sums = new int[srcPorts.length];
         for (int f = 0; f < srcPorts.length; f++) {
-            templates[f] = template(dstMac, srcMac, srcIp, dstIp, srcPorts[f], dstPorts[f], f);
-            MemorySegment s = MemorySegment.ofArray(templates[f]);
-            int check = new Checksum().addPseudoHeader(srcIp, dstIp, 17, UDP + payload)
-                    .add(s, ETHER + IP, UDP + payload).finish();
-            sums[f] = ~check & 0xffff;
+            byte[] body = new byte[payload];
+            ByteBuffer.wrap(body).putInt(FLOW - PAYLOAD, f);
+            templates[f] = LoadFrames.udp(dstMac, srcMac, srcIp, dstIp, srcPorts[f], dstPorts[f], f,
+                    LoadFrames.DONT_FRAGMENT, body);
+            ByteBuffer t = ByteBuffer.wrap(templates[f]);
+            sums[f] = ~t.getShort(UDP_CHECKSUM) & 0xffff; // the folded sum the valid checksum complements
+            t.putShort(UDP_CHECKSUM, (short) 0);          // each frame writes its own
         }
     }
 
@@ -62,27 +63,6 @@ final class FlowFrames {
 
     int frameLength() {
         return PAYLOAD + payload;
-    }
-
-    private byte[] template(MacAddress dstMac, MacAddress srcMac, int srcIp, int dstIp, int sport, int dport, int f) {
-        ByteBuffer b = ByteBuffer.allocate(PAYLOAD + payload);
-        dstMac.write(b.array(), 0);
-        srcMac.write(b.array(), 6);
-        b.putShort(12, (short) 0x0800);
-        b.put(ETHER, (byte) 0x45);
-        b.putShort(ETHER + 2, (short) (IP + UDP + payload));
-        b.putShort(ETHER + 4, (short) f);
-        b.putShort(ETHER + 6, (short) 0x4000);
-        b.put(ETHER + 8, (byte) 64);
-        b.put(ETHER + 9, (byte) 17);
-        b.putInt(ETHER + 12, srcIp);
-        b.putInt(ETHER + 16, dstIp);
-        b.putShort(ETHER + 10, (short) Checksum.of(MemorySegment.ofArray(b.array()), ETHER, IP));
-        b.putShort(ETHER + IP, (short) sport);
-        b.putShort(ETHER + IP + 2, (short) dport);
-        b.putShort(ETHER + IP + 4, (short) (UDP + payload));
-        b.putInt(FLOW, f);
-        return b.array();
     }
 
     /** A new frame of flow {@code f} sent at {@code nowNanos}, or null if the allocator is exhausted. */

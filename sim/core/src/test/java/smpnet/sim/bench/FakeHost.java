@@ -13,14 +13,24 @@ import smpnet.stack.net.IfAddress;
 import smpnet.stack.net.MacAddress;
 import smpnet.stack.dev.NicConfig;
 import smpnet.stack.dev.SimNic;
+import smpnet.stack.internal.net.Ether;
+import smpnet.stack.internal.netisr.Netisr;
+import smpnet.stack.internal.netisr.NetisrProtocol;
+import smpnet.stack.netisr.DispatchPolicy;
+import smpnet.stack.netisr.NetisrConfig;
+import smpnet.stack.netisr.PlacementPolicy;
 
 /**
  * A stand-in host for testing the workload's mechanics apart from the protocols: a real generator NIC
- * whose input handler puts each frame, by UDP destination port, on a bounded per-port queue ("socket
+ * whose packets go up through Ethernet input and netisr to a stand-in for IP that puts each packet, by UDP
+ * destination port, on a bounded per-port queue ("socket
  * buffer") that drops and counts when full.
  */
 final class FakeHost implements BenchHost {
     static final int ADDRESS = IfAddress.parseIpv4("10.1.0.2");
+    /** Offsets in an IP packet (the Ethernet header already stripped): UDP destination port, payload. */
+    private static final int UDP_DPORT = FlowFrames.IP + 2;
+    private static final int PAYLOAD = FlowFrames.PAYLOAD - FlowFrames.ETHER;
 
     private final MbufAllocator allocator;
     private final SimNic nic;
@@ -31,15 +41,18 @@ final class FakeHost implements BenchHost {
     FakeHost(int cpus, int socketLimit) {
         this.socketLimit = socketLimit;
         allocator = new MbufAllocator(MbufAllocator.Config.defaults("fake").withCpus(cpus));
-        nic = new SimNic("gen0", 1, MacAddress.local(2), 1500, NicConfig.of(cpus),
-                new StackLocks(LockMode.FINE), allocator);
-        nic.setInputHandler((ifp, frame) -> {
-            FakeSocket s = sockets.get(frame.getU16(36));
-            if (s == null || !s.offer(frame)) {
+        StackLocks locks = new StackLocks(LockMode.FINE);
+        nic = new SimNic("gen0", 1, MacAddress.local(2), 1500, NicConfig.of(cpus), locks, allocator);
+        // The real receive path up to netisr (Ethernet input strips the header), then a stand-in for IP.
+        Netisr netisr = new Netisr("fake", NetisrConfig.of(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE), locks);
+        netisr.register(NetisrProtocol.IP, packet -> {
+            FakeSocket s = sockets.get(packet.getU16(UDP_DPORT));
+            if (s == null || !s.offer(packet)) {
                 socketDrops.incrementAndGet();
-                frame.freeChain();
+                packet.freeChain();
             }
         });
+        nic.attach(new Ether(netisr), null);
     }
 
     @Override public SimNic nic() { return nic; }
@@ -75,8 +88,8 @@ final class FakeHost implements BenchHost {
         public synchronized int receiveNow(byte[] buf) {
             Mbuf m = queue.poll();
             if (m == null) return -1;
-            int n = m.pktLen() - FlowFrames.PAYLOAD;
-            m.getBytes(FlowFrames.PAYLOAD, buf, 0, n);
+            int n = m.pktLen() - PAYLOAD;
+            m.getBytes(PAYLOAD, buf, 0, n);
             m.freeChain();
             return n;
         }

@@ -5,28 +5,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntSupplier;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.locking.SharedExclusiveLock;
-import smpnet.stack.internal.ether.Ether;
-import smpnet.stack.internal.ether.EtherLink;
-import smpnet.stack.locks.LockInventory;
-import smpnet.stack.locks.StackLocks;
+import smpnet.stack.internal.net.Ether;
 import smpnet.stack.internal.Planted;
+import smpnet.stack.internal.net.Ifnet;
+import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
-import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.internal.wire.ArpPacket;
 import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.internal.wire.MalformedPacketException;
-import smpnet.stack.ArpConfig;
+import smpnet.stack.config.ArpConfig;
 import smpnet.stack.stats.ArpStat;
 
 /**
- * The ARP cache of one interface (RFC 826) and the output step that needs it: an IP packet for a next hop
- * goes out at once if the MAC is known, else waits in the entry's small hold queue while requests go out
- * at most once per {@link ArpConfig#requestGapNanos()}.
+ * The ARP cache of one interface (RFC 826), owned by the interface ({@link Ifnet#arp()}), and the output
+ * step that needs it: an IP packet for a next hop goes out at once if the MAC is known, else waits in the
+ * entry's small hold queue while requests go out at most once per {@link ArpConfig#requestGapNanos()}.
+ * Its input comes from {@link Arp#input}, the host's ARP netisr handler.
  *
  * <p>Locking key: {@code lle_table} (rw) guards the map; each entry's {@code lle} mutex its state and
  * hold queue (order: lle_table, then lle). Frames are built and sent, and dropped packets freed, after
@@ -34,30 +32,28 @@ import smpnet.stack.stats.ArpStat;
  * shortens the time an entry is held by the many senders that share it.
  */
 public final class ArpTable {
-    private final StackLocks locks;
+    private final Arp host;
     private final SharedExclusiveLock table;
     private final Scheduler scheduler;
-    private final ArpConfig config;
     private final Counters<ArpStat> stats;
-    private final MbufAllocator alloc;
     private final Ether ether;
-    private final EtherLink link;
-    private final IntSupplier localAddress;
+    private final Ifnet ifp;
+    private final int localAddress;
     private final int netmask;
     @GuardedBy("lle_table") private final Map<Integer, ArpEntry> entries = new HashMap<>();
 
-    /** The table of {@code link}, whose address is {@code localAddress} on a network of {@code prefixLength} bits. */
-    public ArpTable(StackLocks locks, Scheduler scheduler, ArpConfig config, Counters<ArpStat> stats,
-                    MbufAllocator alloc, Ether ether, EtherLink link, IntSupplier localAddress, int prefixLength) {
+    /**
+     * The table of interface {@code ifp}, whose IPv4 address is {@code localAddress} on a network of
+     * {@code prefixLength} bits, in the host's ARP {@code host}.
+     */
+    public ArpTable(Arp host, Ifnet ifp, int localAddress, int prefixLength) {
         this.netmask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-        this.locks = locks;
-        this.table = locks.rwlock(LockInventory.LLE_TABLE);
-        this.scheduler = scheduler;
-        this.config = config;
-        this.stats = stats;
-        this.alloc = alloc;
-        this.ether = ether;
-        this.link = link;
+        this.host = host;
+        this.table = host.locks().rwlock(LockInventory.LLE_TABLE);
+        this.scheduler = host.scheduler();
+        this.stats = host.stats();
+        this.ether = host.ether();
+        this.ifp = ifp;
         this.localAddress = localAddress;
     }
 
@@ -66,8 +62,8 @@ public final class ArpTable {
      * Takes ownership. Returns true if the packet was sent or is held awaiting a reply.
      */
     public boolean output(int nextHop, Mbuf packet) {
-        if (nextHop == -1 || (netmask != -1 && nextHop == (localAddress.getAsInt() | ~netmask))) {
-            return ether.output(link, packet, EthernetHeader.BROADCAST, EthernetHeader.TYPE_IPV4); // nothing to resolve
+        if (nextHop == -1 || (netmask != -1 && nextHop == (localAddress | ~netmask))) {
+            return ether.output(ifp, packet, EthernetHeader.BROADCAST, EthernetHeader.TYPE_IPV4); // nothing to resolve
         }
         long now = scheduler.nanoTime();
         long mac = -1;
@@ -93,7 +89,7 @@ public final class ArpTable {
             }
         }
         dropped.forEach(Mbuf::freeChain);
-        if (mac >= 0) return ether.output(link, packet, mac, EthernetHeader.TYPE_IPV4);
+        if (mac >= 0) return ether.output(ifp, packet, mac, EthernetHeader.TYPE_IPV4);
         if (request) send(ArpPacket.OP_REQUEST, 0, nextHop, EthernetHeader.BROADCAST, ArpStat.REQUESTS_SENT);
         return true;
     }
@@ -101,6 +97,7 @@ public final class ArpTable {
     /** Queues {@code packet} on an unresolved entry; returns whether a request should go out now. */
     private boolean holdLocked(ArpEntry e, Mbuf packet, long now, List<Mbuf> dropped) {
         e.lock.assertOwned();
+        ArpConfig config = host.config();
         if (e.resolved) {
             e.resolved = false;
             e.tries = 0;
@@ -158,16 +155,15 @@ public final class ArpTable {
         }
         stats.increment(op == ArpPacket.OP_REQUEST ? ArpStat.REQUESTS_RECEIVED : ArpStat.REPLIES_RECEIVED);
         if (Planted.ARP && op == ArpPacket.OP_REPLY && (spa & 0xff) >= 240) throw new IllegalStateException("planted");
-        int local = localAddress.getAsInt();
-        if (spa != 0 && (spa & netmask) != (local & netmask)) {
+        if (spa != 0 && (spa & netmask) != (localAddress & netmask)) {
             stats.increment(ArpStat.OFF_LINK); // we would never resolve it on this link: nothing to learn or answer
             return;
         }
-        if (!isStationMac(sha) || spa == local || (spa != 0 && isBroadcast(spa))) {
+        if (!isStationMac(sha) || spa == localAddress || (spa != 0 && isBroadcast(spa))) {
             stats.increment(ArpStat.BAD_SENDER); // learning it would send our packets to everyone, or to ourselves
             return;
         }
-        boolean forUs = tpa == local;
+        boolean forUs = tpa == localAddress;
         // RFC 826 "Packet Reception": update an existing entry for the sender; add one only if we are the target.
         if (spa != 0) learn(spa, sha, forUs);
         if (!forUs) {
@@ -180,7 +176,7 @@ public final class ArpTable {
 
     /** A MAC one station can own: not broadcast, not multicast (group bit), not zero, not ours. */
     private boolean isStationMac(long mac) {
-        return mac != 0 && (mac >>> 40 & 1) == 0 && mac != link.mac();
+        return mac != 0 && (mac >>> 40 & 1) == 0 && mac != ifp.mac().bits();
     }
 
     /** The network's directed broadcast or its all-zeros host, which no station may claim. */
@@ -197,26 +193,26 @@ public final class ArpTable {
         try {
             e.resolved = true;
             e.mac = mac;
-            e.expiresAt = scheduler.nanoTime() + config.keepNanos();
+            e.expiresAt = scheduler.nanoTime() + host.config().keepNanos();
             e.tries = 0;
             release = new ArrayList<>(e.hold);
             e.hold.clear();
         } finally {
             e.lock.unlock();
         }
-        for (Mbuf p : release) ether.output(link, p, mac, EthernetHeader.TYPE_IPV4);
+        for (Mbuf p : release) ether.output(ifp, p, mac, EthernetHeader.TYPE_IPV4);
     }
 
     private void send(int op, long tha, int tpa, long frameDst, ArpStat counter) {
         byte[] body = new byte[ArpPacket.LENGTH];
-        ArpPacket.write(MemorySegment.ofArray(body), op, link.mac(), localAddress.getAsInt(), tha, tpa);
-        Mbuf m = alloc.fromBytes(body, 0, body.length, EthernetHeader.LENGTH, Mbuf.M_NOWAIT);
+        ArpPacket.write(MemorySegment.ofArray(body), op, ifp.mac().bits(), localAddress, tha, tpa);
+        Mbuf m = host.allocator().fromBytes(body, 0, body.length, EthernetHeader.LENGTH, Mbuf.M_NOWAIT);
         if (m == null) {
             stats.increment(ArpStat.NO_BUFFERS);
             return;
         }
         stats.increment(counter);
-        ether.output(link, m, frameDst, EthernetHeader.TYPE_ARP);
+        ether.output(ifp, m, frameDst, EthernetHeader.TYPE_ARP);
     }
 
     private ArpEntry find(int ip) {
@@ -242,10 +238,10 @@ public final class ArpTable {
         try {
             // Another thread may have added it between our shared and exclusive acquisitions.
             e = entries.get(ip);
-            if (e == null && entries.size() >= config.maxEntries()) purged = purgeLocked();
-            if (e == null && evict && entries.size() >= config.maxEntries()) evicted = evictLocked();
-            if (e == null && entries.size() < config.maxEntries()) {
-                e = new ArpEntry(ip, locks.mutex(LockInventory.LLE));
+            if (e == null && entries.size() >= host.config().maxEntries()) purged = purgeLocked();
+            if (e == null && evict && entries.size() >= host.config().maxEntries()) evicted = evictLocked();
+            if (e == null && entries.size() < host.config().maxEntries()) {
+                e = new ArpEntry(ip, host.locks().mutex(LockInventory.LLE));
                 entries.put(ip, e);
             }
         } finally {

@@ -68,6 +68,8 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         this.ipOutput = ipOutput;
         this.routes = routes;
         this.alloc = alloc;
+        ipInput.register(Ipv4Header.PROTO_ICMP, this); // icmp_input, called by IpInput.deliver
+        ipInput.setIcmpErrors(this);                   // icmp_error, called by IP input and forwarding
     }
 
     public Counters<IcmpStat> stats() { return stats; }

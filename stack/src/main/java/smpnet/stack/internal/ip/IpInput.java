@@ -1,9 +1,13 @@
 package smpnet.stack.internal.ip;
 
 import java.util.List;
-import smpnet.locking.GuardedBy;
-import smpnet.locking.SharedExclusiveLock;
 import smpnet.stack.internal.Planted;
+import smpnet.locking.Scheduler;
+import smpnet.stack.config.ReassemblyLimits;
+import smpnet.stack.internal.net.IfIndex;
+import smpnet.stack.internal.net.Ifnet;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.internal.route.Route;
@@ -20,93 +24,81 @@ import smpnet.stack.stats.IpStat;
  * reassembly, local delivery by protocol, or forwarding (RFC 1812 5.2) when the host is a router.
  * Runs in netisr context: called with no lock held, returns with none.
  *
- * <p>Locking key: {@code if_addr} (rw) guards the interface list, read on every packet to decide "is it
- * for us". Protocol handlers are set once at start-up, before any packet flows.
+ * <p>Locking key: {@link LocalAddresses} takes {@code if_addr} to decide "is it for us". Protocol handlers
+ * are registered by the protocols' constructors while the host is assembled, before any packet flows, and
+ * read without a lock after. {@code forwarding} is volatile (a sysctl may change it at any time).
  */
 public final class IpInput {
+    private static final int REASSEMBLY_BUCKETS = 64;
+
     private final Counters<IpStat> stats;
     private final MbufAllocator alloc;
     private final RouteTable<IpInterface> routes;
     private final IpOutput output;
     private final Reassembly<Mbuf> reassembly;
-    private final SharedExclusiveLock ifAddr;
-    private final boolean forwarding;
-    @GuardedBy("if_addr") private final java.util.ArrayList<IpInterface> interfaces = new java.util.ArrayList<>();
-    /** Written by {@link #register} at host start-up, before the first packet; read without a lock after. */
+    private final LocalAddresses addresses;
+    private final IfIndex ifnets;
+    private volatile boolean forwarding;
+    /** Written by {@link #register} while the host is assembled, before the first packet; read without a lock after. */
     private final ProtocolInput[] protocols = new ProtocolInput[256];
-    private volatile IcmpErrors icmp;
-    /** True if a packet's receiving interface is a real (non-loopback) one; set at host start-up. */
-    private volatile java.util.function.Predicate<Object> receivedOffHost = rcvIf -> false;
+    private IcmpErrors icmp;
 
-    IpInput(Counters<IpStat> stats, RouteTable<IpInterface> routes, IpOutput output, Reassembly<Mbuf> reassembly,
-            SharedExclusiveLock ifAddr, boolean forwarding, MbufAllocator alloc) {
+    IpInput(Counters<IpStat> stats, RouteTable<IpInterface> routes, LocalAddresses addresses, IpOutput output,
+            IfIndex ifnets, boolean forwarding, MbufAllocator alloc, StackLocks locks, Scheduler scheduler,
+            ReassemblyLimits limits) {
         this.alloc = alloc;
         this.stats = stats;
         this.routes = routes;
         this.output = output;
-        this.reassembly = reassembly;
-        this.ifAddr = ifAddr;
+        this.addresses = addresses;
+        this.ifnets = ifnets;
         this.forwarding = forwarding;
+        this.reassembly = new Reassembly<>(REASSEMBLY_BUCKETS, () -> locks.mutex(LockInventory.IPQ), limits,
+                Mbuf::freeChain, this::reassemblyTimedOut, locks::runEntryPoint, scheduler);
     }
-
-    /** Registers a transport protocol (before packets flow). */
-    public void register(int protocol, ProtocolInput input) { protocols[protocol] = input; }
-
-    public void setIcmpErrors(IcmpErrors errors) { this.icmp = errors; }
 
     /**
-     * Tells input which receiving interfaces ({@code pkthdr.rcvIf}) are not loopback, so that 127/8
-     * packets arriving on them are dropped (set before packets flow).
+     * Registers transport protocol {@code protocol}'s input ({@code pr_input}), called by that protocol's
+     * constructor; {@link #deliver} calls it in the same thread.
      */
-    public void setOffHostTest(java.util.function.Predicate<Object> isOffHost) { this.receivedOffHost = isOffHost; }
+    public void register(int protocol, ProtocolInput input) { protocols[protocol] = input; }
 
-    void addInterface(IpInterface ifc) {
-        ifAddr.lock();
-        try {
-            interfaces.add(ifc);
-        } finally {
-            ifAddr.unlock();
-        }
-    }
+    /** Where IP reports errors ({@code icmp_error}); set by ICMP's constructor. */
+    public void setIcmpErrors(IcmpErrors errors) { this.icmp = errors; }
+
+    /** net.inet.ip.forwarding: true if packets for other hosts are routed on. */
+    public boolean forwarding() { return forwarding; }
+
+    public void setForwarding(boolean on) { forwarding = on; }
 
     /** True if {@code dst} is one of our addresses, a directed broadcast of our networks, or limited broadcast. */
-    public boolean isLocal(int dst) {
-        if (dst == -1) return true;
-        ifAddr.lockShared();
-        try {
-            for (IpInterface i : interfaces) {
-                if (i.address() == dst || (i.prefixLength() < 31 && i.broadcast() == dst)) return true;
-            }
-            return false;
-        } finally {
-            ifAddr.unlockShared();
-        }
-    }
+    public boolean isLocal(int dst) { return addresses.isLocal(dst); }
 
     /** True if {@code a} is the address of one of our interfaces (not a broadcast). */
-    public boolean isOwnAddress(int a) {
-        ifAddr.lockShared();
-        try {
-            for (IpInterface i : interfaces) if (i.address() == a) return true;
-            return false;
-        } finally {
-            ifAddr.unlockShared();
-        }
-    }
+    public boolean isOwnAddress(int a) { return addresses.isOwnAddress(a); }
 
     /** True if {@code dst} is a broadcast address for us (no ICMP errors answer those: RFC 1122 3.2.2). */
-    public boolean isBroadcast(int dst) {
-        if (dst == -1) return true;
-        ifAddr.lockShared();
-        try {
-            for (IpInterface i : interfaces) if (i.prefixLength() < 31 && i.broadcast() == dst) return true;
-            return false;
-        } finally {
-            ifAddr.unlockShared();
-        }
-    }
+    public boolean isBroadcast(int dst) { return addresses.isBroadcast(dst); }
 
-    /** Input of one IP packet; takes ownership. */
+    /** Datagrams waiting in reassembly. */
+    public int reassemblyPending() { return reassembly.pending(); }
+
+    /** Fragments held in reassembly, all datagrams together. */
+    public int reassemblyFragments() { return reassembly.fragmentsHeld(); }
+
+    /** The reassembly limits in force (net.inet.ip.maxfragpackets and the rest). */
+    public ReassemblyLimits reassemblyLimits() { return reassembly.limits(); }
+
+    /** Replaces the reassembly limits (a sysctl write); fragments already queued keep their place. */
+    public void setReassemblyLimits(ReassemblyLimits limits) { reassembly.setLimits(limits); }
+
+    /** Frees what reassembly still holds (host shutdown). */
+    public void drainReassembly() { reassembly.drain(); }
+
+    /**
+     * {@code ip_input}: one IP packet, the other end of netisr's IP hand-off (from {@code Ether.input}, or
+     * {@link IpOutput} looping a packet for one of our addresses back). Takes ownership.
+     */
     public void input(Mbuf packet) {
         stats.increment(IpStat.RECEIVED);
         Mbuf m = packet.pullup(Ipv4Header.MIN_LENGTH);
@@ -114,7 +106,7 @@ public final class IpInput {
             stats.increment(IpStat.TOO_SHORT);
             return;
         }
-        int hlen = (m.getU8(0) & 0xf) * 4;
+        int hlen = Ipv4Header.headerLength(m.getU8(0));
         if (hlen > Ipv4Header.MIN_LENGTH && hlen <= m.pktLen()) {
             m = m.pullup(hlen);
             if (m == null) {
@@ -137,15 +129,15 @@ public final class IpInput {
         }
         if (m.pktLen() > h.totalLength()) m.adj(h.totalLength() - m.pktLen()); // link padding
         if (Planted.IPV4 && h.headerLength() == 24 && m.getU8(21) == 4 && m.getU8(20) < 0x80) stats.increment(IpStat.BAD_OPTIONS);
-        if ((isLoopbackNet(h.source()) || isLoopbackNet(h.destination())) && receivedOffHost.test(m.pkthdr().rcvIf())) {
+        if ((isLoopbackNet(h.source()) || isLoopbackNet(h.destination())) && receivedOffHost(m)) {
             drop(m, IpStat.MARTIAN); // RFC 1122 3.2.1.3 (g): 127/8 must not appear outside a host
             return;
         }
-        if (!isHostSource(h.source(), h.destination(), h.protocol(), m.pkthdr().rcvIf())) {
+        if (!isHostSource(h.source(), h.destination(), h.protocol(), m)) {
             drop(m, IpStat.BAD_SOURCE);
             return;
         }
-        if (isLocal(h.destination())) {
+        if (addresses.isLocal(h.destination())) {
             deliver(m, h);
         } else {
             forward(m, h);
@@ -164,10 +156,16 @@ public final class IpInput {
      * (only we may use it, and answering it would loop). Nothing answers such a packet, so no reply or
      * error can go back into this host or out to a broadcast.
      */
-    private boolean isHostSource(int src, int dst, int protocol, Object rcvIf) {
+    private boolean isHostSource(int src, int dst, int protocol, Mbuf m) {
         if (src == 0) return dst == -1 && protocol == Ipv4Header.PROTO_UDP;
         if (src >>> 24 == 0 || isMulticastOrReserved(src) || isBroadcast(src)) return false;
-        return !(receivedOffHost.test(rcvIf) && isOwnAddress(src));
+        return !(receivedOffHost(m) && addresses.isOwnAddress(src));
+    }
+
+    /** True if {@code m} arrived on an interface that is not a loopback one (a locally made packet did not). */
+    private boolean receivedOffHost(Mbuf m) {
+        Ifnet ifp = ifnets.get(m.pkthdr().rcvIf());
+        return ifp != null && !ifp.isLoopback();
     }
 
     private static IpStat statFor(MalformedPacketException e) {
@@ -205,7 +203,7 @@ public final class IpInput {
             return;
         }
         stats.increment(IpStat.DELIVERED);
-        p.input(m, h.headerLength(), h.source(), h.destination());
+        p.input(m, h.headerLength(), h.source(), h.destination()); // Udp.input or Icmp.input, registered by them
     }
 
     /** Queues a fragment; returns the whole datagram, header first, when this fragment completed it. */
@@ -240,7 +238,7 @@ public final class IpInput {
         if (Planted.REASSEMBLY && frags.size() >= 3 && first.getU8(0) == 0x4f) alloc.get(Mbuf.M_NOWAIT); // planted leak: see Planted
         for (int i = 1; i < frags.size(); i++) {
             Mbuf f = frags.get(i);
-            f.adj((f.getU8(0) & 0xf) * 4);
+            f.adj(Ipv4Header.headerLength(f.getU8(0))); // validated when the fragment arrived
             first.concat(f);
         }
         stats.increment(IpStat.REASSEMBLED);

@@ -1,6 +1,9 @@
 package smpnet.stack.internal.ip;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.stack.internal.netisr.Netisr;
+import smpnet.stack.internal.netisr.NetisrProtocol;
+import smpnet.stack.internal.wire.MalformedPacketException;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.internal.route.Route;
@@ -11,8 +14,9 @@ import smpnet.stack.stats.IpStat;
 
 /**
  * IPv4 output (ip_output): route lookup, header with checksum, fragmentation to the route's MTU
- * (RFC 791 3.2, "Fragmentation"), hand-off to ARP. Holds no lock of its own; the route table and the
- * route take theirs.
+ * (RFC 791 3.2, "Fragmentation"), hand-off to the interface ({@link IpInterface#output}); a packet for one of
+ * our own addresses goes back to input through netisr. Holds no lock of its own; the route table, the
+ * route and the address list take theirs.
  */
 public final class IpOutput {
     /** What became of a datagram handed to {@link #output}. */
@@ -26,29 +30,25 @@ public final class IpOutput {
     private final RouteTable<IpInterface> routes;
     private final MbufAllocator alloc;
     private final Counters<IpStat> stats;
-    /** Where packets for one of our own addresses go instead of a link (FreeBSD's lo0, if_simloop). */
-    private volatile java.util.function.Consumer<Mbuf> loopback;
-    private volatile java.util.function.IntPredicate isLocal = a -> false;
+    private final LocalAddresses addresses;
+    private final Netisr netisr;
     /** RFC 6864: the ID only has to be unique per source, destination and protocol while fragments live. */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     private final PathMtuCache pathMtu;
 
-    public IpOutput(RouteTable<IpInterface> routes, MbufAllocator alloc, Counters<IpStat> stats, PathMtuCache pathMtu) {
+    IpOutput(RouteTable<IpInterface> routes, LocalAddresses addresses, Netisr netisr, MbufAllocator alloc,
+             Counters<IpStat> stats, PathMtuCache pathMtu) {
         this.pathMtu = pathMtu;
         this.routes = routes;
+        this.addresses = addresses;
+        this.netisr = netisr;
         this.alloc = alloc;
         this.stats = stats;
     }
 
     /** Path MTUs learned per destination host (ICMP input writes them). */
     public PathMtuCache pathMtu() { return pathMtu; }
-
-    /** Delivers packets addressed to this host through {@code loop} (set once, at host start-up). */
-    void setLoopback(java.util.function.IntPredicate local, java.util.function.Consumer<Mbuf> loop) {
-        this.isLocal = local;
-        this.loopback = loop;
-    }
 
     /** The source address this host uses toward {@code dst}: the address of the route's interface, or 0. */
     public int sourceFor(int dst) {
@@ -81,13 +81,14 @@ public final class IpOutput {
         int id = nextId.getAndIncrement() & 0xffff;
         Ipv4Header.write(p.data(), total, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, from, dst);
         stats.increment(IpStat.SENT);
-        if (loopback != null && !r.iface().isLoopback() && isLocal.test(dst)) {
+        if (!r.iface().isLoopback() && addresses.isOwnAddress(dst)) {
             // To one of our own non-loopback addresses: straight back to input, never onto a wire (127/8
-            // instead goes out lo0 by its route). Callers hold no protocol lock here,
-            // so even a direct netisr dispatch may run input in this thread. A broadcast is not one of
-            // them: it goes out on the link only, so a reply to a broadcast never comes back to us.
+            // instead goes out lo0 by its route), as FreeBSD's if_simloop. Thread hand-off: netisr runs
+            // IpInput.input now in this thread (direct dispatch; callers hold no protocol lock here) or in a
+            // netisr worker. A broadcast is not one of our addresses: it goes out on the link only, so a
+            // reply to a broadcast never comes back to us.
             stats.increment(IpStat.LOOPED);
-            loopback.accept(p);
+            netisr.dispatch(NetisrProtocol.IP, p);
             return Result.SENT;
         }
         int mtu = Math.min(r.use(), r.iface().mtu());
@@ -118,11 +119,16 @@ public final class IpOutput {
      * so fragments of a fragment reassemble too.
      */
     private Result fragment(Mbuf p, IpInterface ifc, int next, int mtu) {
-        int hlen = (p.getU8(0) & 0xf) * 4;
-        int total = p.getU16(2);
-        int word = p.getU16(6);
-        int baseOffset = (word & 0x1fff) * 8;
-        boolean lastHadMf = (word & Ipv4Header.FLAG_MF) != 0;
+        Ipv4Header h;
+        try {
+            h = new Ipv4Header(p.data(), p.pktLen());
+        } catch (MalformedPacketException e) {
+            throw new IllegalStateException("a header this host built or validated no longer validates", e);
+        }
+        int hlen = h.headerLength();
+        int total = h.totalLength();
+        int baseOffset = h.fragmentOffset();
+        boolean lastHadMf = h.moreFragments();
         int chunk = (mtu - hlen) & ~7;
         if (chunk <= 0) {
             p.freeChain();

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
-import smpnet.stack.ReassemblyLimits;
+import smpnet.stack.config.ReassemblyLimits;
 
 /**
  * IPv4 reassembly (RFC 791 3.2, RFC 815): fragments wait in per-datagram queues, hashed into buckets by
@@ -39,7 +39,8 @@ final class Reassembly<P> {
     }
 
     private final Bucket<P>[] buckets;
-    private final ReassemblyLimits limits;
+    /** Replaced whole by a sysctl write; each use reads it once. */
+    private volatile ReassemblyLimits limits;
     private final Consumer<P> free;
     private final Listener<P> listener;
     private final Consumer<Runnable> entryPoint;
@@ -109,7 +110,7 @@ final class Reassembly<P> {
             packets.decrementAndGet();
             return null;
         }
-        Queue<P> q = new Queue<>(key);
+        Queue<P> q = new Queue<>(key, b.lock);
         b.queues.put(key, q);
         q.timer = arm(b, q);
         return q;
@@ -120,6 +121,10 @@ final class Reassembly<P> {
 
     /** Fragments now held, all datagrams together. */
     int fragmentsHeld() { return fragments.get(); }
+
+    ReassemblyLimits limits() { return limits; }
+
+    void setLimits(ReassemblyLimits l) { limits = l; }
 
     /** Bytes of fragment payload now held. */
     int bytesHeld() { return bytes.get(); }
@@ -194,6 +199,8 @@ final class Reassembly<P> {
     /** The fragments of one datagram, sorted by offset (FreeBSD's struct ipq). All fields under its bucket's ipq. */
     private static final class Queue<P> {
         final Key key;
+        /** Its bucket's ipq lock. */
+        final ExclusiveLock lock;
         @GuardedBy("ipq") final List<int[]> ranges = new ArrayList<>(4);
         @GuardedBy("ipq") final List<P> frags = new ArrayList<>(4);
         @GuardedBy("ipq") int bytes;
@@ -202,9 +209,13 @@ final class Reassembly<P> {
         @GuardedBy("ipq") int firstHeaderLength = 20;
         @GuardedBy("ipq") Scheduler.Cancellable timer;
 
-        Queue(Key key) { this.key = key; }
+        Queue(Key key, ExclusiveLock lock) {
+            this.key = key;
+            this.lock = lock;
+        }
 
         Outcome addLocked(int offset, int len, int hlen, boolean more, P p, Reassembly<P> r) {
+            lock.assertOwned();
             int end = offset + len;
             int last = ranges.isEmpty() ? end : Math.max(end, ranges.getLast()[1]);
             if (last + (offset == 0 ? hlen : firstHeaderLength) > 65535) {
@@ -235,6 +246,7 @@ final class Reassembly<P> {
         }
 
         boolean isCompleteLocked() {
+            lock.assertOwned();
             if (totalLength < 0) return false;
             int next = 0;
             for (int[] rg : ranges) {

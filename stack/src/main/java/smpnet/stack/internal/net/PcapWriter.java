@@ -31,7 +31,6 @@ public final class PcapWriter implements AutoCloseable {
     private final Mutex lock = new Mutex(LockInventory.BPF.className());
     @GuardedBy("bpf") private final OutputStream out;
     private final int snaplen;
-    private final int linktype;
     @GuardedBy("bpf") private long packets;
     @GuardedBy("bpf") private boolean closed;
 
@@ -47,15 +46,12 @@ public final class PcapWriter implements AutoCloseable {
     /** A writer on {@code out}; writes the global header at once. */
     public PcapWriter(OutputStream out, int linktype, int snaplen) {
         this.out = new BufferedOutputStream(out, 1 << 16);
-        this.linktype = linktype;
         this.snaplen = snaplen;
         ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(MAGIC_MICROS).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
                 .putInt(snaplen).putInt(linktype);
         write(h.array(), h.position());
     }
-
-    public int linktype() { return linktype; }
 
     /** Records one packet of {@code len} bytes from {@code data}, time-stamped with the scheduler's clock. */
     public void record(byte[] data, int len) {

@@ -32,7 +32,11 @@ public final class Netisr {
 
     public NetisrConfig config() { return engine.config(); }
 
-    /** Installs {@code proto}'s input routine; only before {@link #start()}, once per protocol. */
+    /**
+     * Installs {@code proto}'s input routine; only before {@link #start()}, once per protocol. The protocols
+     * register themselves while the host is assembled ({@code Ipv4}: {@code IpInput.input}; {@code Arp}:
+     * {@code Arp.input}), as FreeBSD's {@code netisr_register}.
+     */
     public void register(NetisrProtocol proto, NetisrHandler handler) {
         engine.register(proto, handler::handle);
     }
@@ -51,8 +55,9 @@ public final class Netisr {
     public int runPending(int i, int max) { return engine.runPending(i, max); }
 
     /**
-     * Hands {@code packet} to {@code proto}'s handler under the configured policies. The caller gives up the
-     * packet either way. Returns false if it was dropped and freed (queue full, no handler, stopped): the
+     * Hands {@code packet} to {@code proto}'s handler under the configured policies: a thread hand-off whose
+     * other end is the registered handler, run here (direct, or hybrid on an idle worker of this CPU) or by a
+     * netisr worker ({@code NetisrEngine.runHandler}, deferred). The caller gives up the packet either way. Returns false if it was dropped and freed (queue full, no handler, stopped): the
      * drop is counted in {@link #stats(int)} or {@link #unregisteredDrops()}.
      */
     public boolean dispatch(NetisrProtocol proto, Mbuf packet) { return engine.dispatch(proto, packet); }

@@ -5,7 +5,6 @@ import smpnet.locking.Scheduler;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.witness.HandlerKind;
-import smpnet.witness.Witness;
 import smpnet.stack.netisr.NetisrConfig;
 
 /**
@@ -24,7 +23,6 @@ final class NetisrEngine<P> {
     /** Indexed by protocol ordinal; replaced whole on registration, so readers need no lock. */
     private volatile PacketOps.Handler<P>[] handlers;
     private final Workstream<P>[] workers;
-    private final Witness witness = Witness.active();
     private volatile boolean started;
     private final LongAdder unregistered = new LongAdder();
 
@@ -128,7 +126,12 @@ final class NetisrEngine<P> {
      */
     private void runDirect(NetisrProtocol proto, P packet) {
         PacketOps.Handler<P> h = handlers[proto.ordinal()];
-        locks.runEntryPoint(() -> h.handle(packet));
+        locks.enterEntryPoint();
+        try {
+            h.handle(packet);
+        } finally {
+            locks.leaveEntryPoint();
+        }
     }
 
     /**
@@ -138,13 +141,11 @@ final class NetisrEngine<P> {
     private void runHandler(NetisrProtocol proto, P packet) {
         PacketOps.Handler<P> h = handlers[proto.ordinal()];
         String name = proto.name();
-        locks.enterEntryPoint();
-        if (witness != null) witness.enterHandler(HandlerKind.NETISR, name);
+        locks.enterHandler(HandlerKind.NETISR, name);
         try {
-            h.handle(packet);
+            h.handle(packet); // the other end of the queue hand-off: the handler registered for proto
         } finally {
-            if (witness != null) witness.leaveHandler(HandlerKind.NETISR, name);
-            locks.leaveEntryPoint();
+            locks.leaveHandler(HandlerKind.NETISR, name);
         }
     }
 

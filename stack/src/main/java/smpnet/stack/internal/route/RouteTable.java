@@ -12,7 +12,7 @@ import smpnet.locking.SharedExclusiveLock;
 /**
  * The routing table of a host (the RIB) with longest-prefix match.
  *
- * <p>Locking key: {@code rib} (a read-mostly rw lock) guards the table; every packet sent or forwarded
+ * <p>Locking key: {@code rib} (rm, read-mostly) guards the table; every packet sent or forwarded
  * looks up under it shared, and only adding or removing a route takes it exclusive. A route's mutable
  * state has its own {@code rtentry} lock, taken after {@code rib} or alone (DESIGN.md order row 8).
  *

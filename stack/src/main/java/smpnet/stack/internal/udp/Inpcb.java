@@ -27,6 +27,9 @@ public final class Inpcb {
 
     boolean isConnected() { return foreignPort != 0; }
 
+    /** Fails unless the caller holds this pcb's {@code inp} lock (what its receiver's calls require). */
+    public void assertLocked() { lock.assertOwned(); }
+
     /** Key of the connected (4-tuple) hash. */
     static long connectedKey(int laddr, int lport, int faddr, int fport) {
         return ((long) laddr * 31 + faddr) * 0x1_0001_0001L + ((long) lport << 16 | fport);

@@ -12,16 +12,20 @@ import smpnet.locking.SharedExclusiveLock;
  * their 4-tuple as well, so input finds the most specific socket (RFC 1122 4.1.3.4 leaves the choice to us;
  * we prefer an exact connected match, then a bound local address, then a wildcard bind).
  *
- * <p>Locking key: {@code udbinfo} (rw) guards both maps and the address fields of every pcb in them;
- * lookups hold it shared, bind/connect/close exclusive. It is taken before any {@code inp}.
+ * <p>Locking key: {@code udbinfo} (rm, read-mostly; Giant in giant mode) guards both maps, the ephemeral
+ * port range and cursor, and the address fields of every pcb in the maps; lookups hold it shared,
+ * bind/connect/close exclusive. It is taken before any {@code inp}.
  */
 final class PcbTable {
+    /** The default ephemeral range, RFC 6335 6 (FreeBSD's net.inet.ip.portrange.first and .last). */
     static final int EPHEMERAL_FIRST = 49152;
     static final int EPHEMERAL_LAST = 65535;
 
     final SharedExclusiveLock udbinfo;
     @GuardedBy("udbinfo") private final Map<Integer, List<Inpcb>> byPort = new HashMap<>();
     @GuardedBy("udbinfo") private final Map<Long, Inpcb> connected = new HashMap<>();
+    @GuardedBy("udbinfo") private int first = EPHEMERAL_FIRST;
+    @GuardedBy("udbinfo") private int last = EPHEMERAL_LAST;
     @GuardedBy("udbinfo") private int nextEphemeral = EPHEMERAL_FIRST;
 
     PcbTable(SharedExclusiveLock udbinfo) { this.udbinfo = udbinfo; }
@@ -82,7 +86,34 @@ final class PcbTable {
         return wildcard;
     }
 
+    /** The ephemeral port range: {first, last}. */
+    int[] portRange() {
+        udbinfo.lockShared();
+        try {
+            return new int[] {first, last};
+        } finally {
+            udbinfo.unlockShared();
+        }
+    }
+
+    /** Sets the ephemeral port range (binds already made keep their ports). */
+    void setPortRange(int newFirst, int newLast) {
+        if (newFirst < 1 || newLast > 65535 || newFirst > newLast) {
+            throw new IllegalArgumentException("ephemeral port range " + newFirst + ".." + newLast
+                    + ": need 1 <= first <= last <= 65535");
+        }
+        udbinfo.lock();
+        try {
+            first = newFirst;
+            last = newLast;
+            nextEphemeral = newFirst;
+        } finally {
+            udbinfo.unlock();
+        }
+    }
+
     private boolean inUseLocked(int addr, int port) {
+        udbinfo.assertLocked();
         List<Inpcb> l = byPort.get(port);
         if (l == null) return false;
         for (Inpcb p : l) if (p.localAddr == 0 || addr == 0 || p.localAddr == addr) return true;
@@ -90,10 +121,11 @@ final class PcbTable {
     }
 
     private int ephemeralLocked(int addr) {
-        int span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
+        udbinfo.assertOwned();
+        int span = last - first + 1;
         for (int i = 0; i < span; i++) {
-            int p = nextEphemeral;
-            nextEphemeral = p == EPHEMERAL_LAST ? EPHEMERAL_FIRST : p + 1;
+            int p = nextEphemeral < first || nextEphemeral > last ? first : nextEphemeral;
+            nextEphemeral = p == last ? first : p + 1;
             if (!inUseLocked(addr, p)) return p;
         }
         return -1;

@@ -38,9 +38,17 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
         this.icmp = icmp;
+        ipInput.register(Ipv4Header.PROTO_UDP, this);       // udp_input, called by IpInput.deliver
+        icmp.registerTransport(Ipv4Header.PROTO_UDP, this); // udp_ctlinput, called by ICMP input
     }
 
     public Counters<UdpStat> stats() { return stats; }
+
+    /** The ephemeral port range {first, last} (net.inet.ip.portrange.first, .last). */
+    public int[] portRange() { return table.portRange(); }
+
+    /** Sets the ephemeral port range; throws IllegalArgumentException unless 1 <= first <= last <= 65535. */
+    public void setPortRange(int first, int last) { table.setPortRange(first, last); }
 
     // ---- input ----------------------------------------------------------------------------------------
 

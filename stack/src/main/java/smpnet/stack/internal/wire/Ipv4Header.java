@@ -59,7 +59,13 @@ public final class Ipv4Header {
         return Ipv4Options.badPointerOffset(s, MIN_LENGTH, (int) Math.min(hlen, s.byteSize()));
     }
 
-    public int headerLength() { return (Bytes.u8(s, 0) & 0xf) * 4; }
+    public int headerLength() { return headerLength(Bytes.u8(s, 0)); }
+
+    /**
+     * The header length in bytes that the header's first byte ({@code versionAndIhl}) announces, before a
+     * view can be made: input uses it to make the whole header contiguous, which validation needs.
+     */
+    public static int headerLength(int versionAndIhl) { return (versionAndIhl & 0xf) * 4; }
 
     public int tos() { return Bytes.u8(s, 1); }
 

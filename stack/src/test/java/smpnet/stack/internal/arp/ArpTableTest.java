@@ -3,14 +3,16 @@ package smpnet.stack.internal.arp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import smpnet.stack.internal.ether.Ether;
-import smpnet.stack.internal.ether.EtherLink;
+import smpnet.stack.internal.net.Ether;
+import smpnet.stack.internal.net.IfIndex;
+import smpnet.stack.internal.netisr.Netisr;
+import smpnet.stack.netisr.DispatchPolicy;
+import smpnet.stack.netisr.NetisrConfig;
+import smpnet.stack.netisr.PlacementPolicy;
+import smpnet.stack.testing.RecordingIfnet;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
@@ -18,7 +20,7 @@ import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.testing.ManualClock;
 import smpnet.witness.junit.WitnessExtension;
-import smpnet.stack.ArpConfig;
+import smpnet.stack.config.ArpConfig;
 import smpnet.stack.stats.ArpStat;
 
 /** The ARP cache against a recording link and a manual clock: hold queue, rate limit, expiry, give-up. */
@@ -30,30 +32,17 @@ class ArpTableTest {
     private static final int PEER = 0x0a000002;
     private static final long SECOND = 1_000_000_000L;
 
-    /** A link that keeps what it is asked to send. */
-    static final class RecordingLink implements EtherLink {
-        final List<byte[]> frames = new ArrayList<>();
-
-        @Override public String name() { return "rec0"; }
-        @Override public long mac() { return OUR_MAC; }
-        @Override public int mtu() { return 1500; }
-
-        @Override
-        public boolean transmit(Mbuf frame) {
-            frames.add(frame.toBytes());
-            frame.freeChain();
-            return true;
-        }
-
-        String hex(int i) { return HexFormat.of().formatHex(frames.get(i)); }
-    }
-
     private final ManualClock clock = new ManualClock();
     private final MbufAllocator alloc = MbufAllocator.create("arp-test");
-    private final RecordingLink link = new RecordingLink();
-    private final Counters<ArpStat> stats = new Counters<>("arp", ArpStat.class);
-    private final ArpTable arp = new ArpTable(new StackLocks(LockMode.FINE), clock, new ArpConfig(10 * SECOND, 2, SECOND, 2),
-            stats, alloc, new Ether(), link, () -> US, 24);
+    private final StackLocks locks = new StackLocks(LockMode.FINE);
+    private final Netisr netisr = new Netisr("arp-test", NetisrConfig.of(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE),
+            locks);
+    private final Ether ether = new Ether(netisr);
+    private final Arp host = new Arp(locks, clock, new ArpConfig(10 * SECOND, 2, SECOND, 2), alloc, ether, new IfIndex(),
+            netisr);
+    private final Counters<ArpStat> stats = host.stats();
+    private final RecordingIfnet link = new RecordingIfnet("rec0", 1, OUR_MAC, locks);
+    private final ArpTable arp = new ArpTable(host, link, US, 24);
 
     @AfterEach
     void drain() { arp.drain(); }

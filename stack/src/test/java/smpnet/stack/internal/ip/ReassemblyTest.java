@@ -12,7 +12,7 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.testing.ManualClock;
 import smpnet.witness.junit.WitnessExtension;
-import smpnet.stack.ReassemblyLimits;
+import smpnet.stack.config.ReassemblyLimits;
 
 /** Reassembly over plain strings standing for fragments: ordering, duplicates, overlaps, limits, timeout. */
 @ExtendWith(WitnessExtension.class)

@@ -1,4 +1,4 @@
-package smpnet.stack;
+package smpnet.stack.config;
 
 /**
  * ARP timers and bounds (FreeBSD defaults: entries kept 20 min, 16 packets held, a request a second,

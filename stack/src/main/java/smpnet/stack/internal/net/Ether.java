@@ -1,37 +1,38 @@
-package smpnet.stack.internal.ether;
+package smpnet.stack.internal.net;
 
 import smpnet.stack.internal.Planted;
-import smpnet.stack.mbuf.Mbuf;
-import smpnet.stack.stats.Counters;
+import smpnet.stack.internal.netisr.Netisr;
+import smpnet.stack.internal.netisr.NetisrProtocol;
 import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.internal.wire.MalformedPacketException;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.stats.Counters;
 import smpnet.stack.stats.EtherStat;
 
 /**
- * Ethernet II input and output (RFC 894) of one host: strips or prepends the 14-byte header, filters by
- * destination and demultiplexes by EtherType. Stateless apart from its counters, so it needs no lock.
+ * Ethernet II input and output (RFC 894) of one host, FreeBSD's {@code if_ethersubr.c}: strips or
+ * prepends the 14-byte header, filters by destination and hands the payload to netisr by EtherType.
+ * Stateless apart from its counters, so it needs no lock.
  */
 public final class Ether {
-    /** Where input hands a frame's payload, by EtherType. */
-    public interface Demux {
-        void ipInput(Mbuf packet);
-
-        void arpInput(Mbuf packet);
-    }
-
     /** Smallest frame without its FCS (IEEE 802.3: 64 bytes on the wire); shorter ones are padded with zeros. */
     static final int MIN_FRAME = 60;
     private static final byte[] PADDING = new byte[MIN_FRAME];
 
     private final Counters<EtherStat> stats = new Counters<>("ether", EtherStat.class);
+    private final Netisr netisr;
+
+    /** The Ethernet layer of a host whose protocol input runs through {@code netisr}. */
+    public Ether(Netisr netisr) { this.netisr = netisr; }
 
     public Counters<EtherStat> stats() { return stats; }
 
     /**
-     * Input of one frame received on a link with MAC {@code ourMac}: takes ownership, and either passes the
-     * payload on or frees the frame and counts why.
+     * {@code ether_input}: one frame received on {@code ifp}, called by {@link Ifnet#input} in the
+     * interface's ithread with no lock held. Takes ownership, and either dispatches the payload or frees
+     * the frame and counts why.
      */
-    public void input(Mbuf frame, long ourMac, Demux up) {
+    public void input(Ifnet ifp, Mbuf frame) {
         stats.increment(EtherStat.RECEIVED);
         Mbuf m = frame.pullup(EthernetHeader.LENGTH);
         if (m == null) {
@@ -48,15 +49,19 @@ public final class Ether {
             drop(m, EtherStat.TRUNCATED);
             return;
         }
+        long ourMac = ifp.mac().bits();
         if (dst != ourMac && dst != EthernetHeader.BROADCAST && ourMac != 0) {
             drop(m, EtherStat.OTHER_HOST);
             return;
         }
         m.adj(EthernetHeader.LENGTH);
         m.pkthdr().setLinkBroadcast(dst == EthernetHeader.BROADCAST);
+        // Thread hand-off: netisr runs the protocol's registered handler now, in this ithread (direct
+        // dispatch), or queues the packet for a netisr worker (deferred). The other end is IpInput.input
+        // (registered by Ipv4) or Arp.input (registered by Arp).
         switch (type) {
-            case EthernetHeader.TYPE_IPV4 -> up.ipInput(m);
-            case EthernetHeader.TYPE_ARP -> up.arpInput(m);
+            case EthernetHeader.TYPE_IPV4 -> netisr.dispatch(NetisrProtocol.IP, m);
+            case EthernetHeader.TYPE_ARP -> netisr.dispatch(NetisrProtocol.ARP, m);
             default -> {
                 if (Planted.ETHER && type >= 0x9000 && m.pktLen() < 32) return; // planted leak: see Planted
                 drop(m, EtherStat.UNKNOWN_TYPE);
@@ -64,14 +69,17 @@ public final class Ether {
         }
     }
 
-    /** Prepends the header and transmits; takes ownership of {@code packet}. Returns false on a counted drop. */
-    public boolean output(EtherLink link, Mbuf packet, long dstMac, int etherType) {
+    /**
+     * Prepends the header (source: {@code ifp}'s MAC) and transmits on {@code ifp}; takes ownership of
+     * {@code packet}. Returns false on a counted drop.
+     */
+    public boolean output(Ifnet ifp, Mbuf packet, long dstMac, int etherType) {
         Mbuf m = packet.prepend(EthernetHeader.LENGTH, Mbuf.M_NOWAIT);
         if (m == null) {
             stats.increment(EtherStat.NO_BUFFERS); // prepend freed it
             return false;
         }
-        EthernetHeader.write(m.data(), dstMac, link.mac(), etherType);
+        EthernetHeader.write(m.data(), dstMac, ifp.mac().bits(), etherType);
         int pad = MIN_FRAME - m.pktLen();
         if (pad > 0 && !m.append(PADDING, 0, pad, Mbuf.M_NOWAIT)) {
             stats.increment(EtherStat.NO_BUFFERS);
@@ -79,7 +87,7 @@ public final class Ether {
             return false;
         }
         stats.increment(EtherStat.SENT);
-        if (link.transmit(m)) return true;
+        if (ifp.transmit(m)) return true;
         stats.increment(EtherStat.TX_DROPPED);
         return false;
     }

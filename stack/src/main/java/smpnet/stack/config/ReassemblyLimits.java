@@ -1,4 +1,4 @@
-package smpnet.stack;
+package smpnet.stack.config;
 
 /**
  * Bounds on IP reassembly, so fragments cannot exhaust a host's memory (the classic fragment flood):

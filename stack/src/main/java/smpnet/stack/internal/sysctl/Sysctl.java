@@ -1,0 +1,89 @@
+package smpnet.stack.internal.sysctl;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The per-host registry of settings that may change while the host runs, under FreeBSD's sysctl names
+ * ({@code net.inet.ip.forwarding}, {@code kern.ipc.maxsockbuf}, ...): each name is an integer with bounds,
+ * read and written through the object that owns it, so the packet path reads its own field and never this
+ * registry. Booleans are 0 and 1, as in FreeBSD.
+ *
+ * <p>Locking key: the map is filled while the host is assembled and only read after (the host's final
+ * field publishes it). Writes are serialised on this object's monitor, so that two writes of one setting
+ * (or of two settings kept in one record) never interleave; no stack lock is held meanwhile.
+ */
+public final class Sysctl {
+    /** One name: its description, bounds, and how to read and write it ({@code set} null: read-only). */
+    private record Oid(String name, String description, long min, long max, LongSupplier get, LongConsumer set) {}
+
+    /** A setting no other object owns (a default new sockets read), held here. */
+    public static final class Value {
+        private volatile long v;
+
+        private Value(long initial) { v = initial; }
+
+        public long get() { return v; }
+    }
+
+    private final Map<String, Oid> oids = new TreeMap<>();
+
+    /** Adds a writable setting owned elsewhere, read and written through {@code get} and {@code set}. */
+    public void add(String name, String description, long min, long max, LongSupplier get, LongConsumer set) {
+        if (oids.putIfAbsent(name, new Oid(name, description, min, max, get, set)) != null) {
+            throw new IllegalStateException("sysctl " + name + " registered twice");
+        }
+    }
+
+    /** Adds a read-only setting. */
+    public void addReadOnly(String name, String description, LongSupplier get) {
+        add(name, description, Long.MIN_VALUE, Long.MAX_VALUE, get, null);
+    }
+
+    /** Adds a writable setting held by this registry, and returns it for its readers. */
+    public Value addValue(String name, String description, long min, long max, long initial) {
+        Value v = new Value(initial);
+        add(name, description, min, max, v::get, x -> v.v = x);
+        return v;
+    }
+
+    /** The value of {@code name}; an unknown name is an {@link IllegalArgumentException}. */
+    public long get(String name) { return oid(name).get().getAsLong(); }
+
+    /**
+     * Sets {@code name} to {@code value}. An unknown name, a read-only setting, or a value outside the
+     * setting's bounds (or one its owner refuses) is an {@link IllegalArgumentException} naming the setting,
+     * and changes nothing.
+     */
+    public synchronized void set(String name, long value) {
+        Oid o = oid(name);
+        if (o.set() == null) throw new IllegalArgumentException("sysctl " + name + " is read-only");
+        if (value < o.min() || value > o.max()) {
+            throw new IllegalArgumentException("sysctl " + name + ": " + value + " is outside [" + o.min() + ", "
+                    + o.max() + "]");
+        }
+        o.set().accept(value);
+    }
+
+    /** Every name, sorted. */
+    public List<String> names() { return List.copyOf(oids.keySet()); }
+
+    /** The description of {@code name}. */
+    public String describe(String name) { return oid(name).description(); }
+
+    /** Every setting as {@code sysctl -a} prints it: "name: value", one a line, sorted by name. */
+    public String format() {
+        StringBuilder b = new StringBuilder();
+        for (Oid o : oids.values()) b.append(o.name()).append(": ").append(o.get().getAsLong()).append('\n');
+        return b.toString();
+    }
+
+    private Oid oid(String name) {
+        Oid o = oids.get(name);
+        if (o == null) throw new IllegalArgumentException("unknown sysctl " + name);
+        return o;
+    }
+}

@@ -1,0 +1,292 @@
+package smpnet.stack.socket;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import smpnet.locking.CacheLinePadded;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.Scheduler;
+import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.kevent.EventQueue;
+import smpnet.stack.kevent.Pollable;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.StackLocks;
+import smpnet.stack.mbuf.Mbuf;
+
+/**
+ * What every socket shares, whatever its protocol (FreeBSD's {@code struct socket} and the generic half of
+ * {@code uipc_socket.c}): the two socket buffers and their sblocks, blocking mode and receive timeout,
+ * the receive wait loop that drops Giant to sleep, {@code so_error}, readiness for event queues, and the
+ * wake-up protocol input calls when it appends. A protocol's socket ({@link UdpSocket}, later TCP's) adds
+ * its own calls on top.
+ *
+ * <p>Locking key: {@code rcv.sblock} serialises receive calls and {@code snd.sblock} send calls (sx,
+ * sleepable). {@code rcv.lock} (so_rcv) guards the receive buffer, {@code soError} and {@code closed}; a
+ * blocked receiver sleeps on the buffer's condition variable with it as interlock, and in giant mode that
+ * lock is Giant, which the sleep drops entirely. {@code ready} is a snapshot written under so_rcv and read
+ * without locks by event queues; {@code blocking} and {@code timeoutNanos} are volatile settings.
+ */
+abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable {
+    final StackLocks locks;
+    final Scheduler scheduler;
+    final SockBuf rcv;
+    final SockBuf snd;
+    private final Sysctl.Value maxSockBuf;
+    @GuardedBy("so_rcv") private int soError;
+    @GuardedBy("so_rcv") private boolean closed;
+    private volatile int ready = EventQueue.WRITE;
+    private volatile boolean blocking = true;
+    private volatile long timeoutNanos;
+    private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param rcvSpace   the receive buffer's high watermark (net.inet.udp.recvspace for UDP)
+     * @param sndSpace   the send buffer's high watermark
+     * @param maxSockBuf kern.ipc.maxsockbuf: the most a buffer may be set to
+     */
+    Socket(StackLocks locks, Scheduler scheduler, int rcvSpace, int sndSpace, Sysctl.Value maxSockBuf) {
+        this.locks = locks;
+        this.scheduler = scheduler;
+        this.maxSockBuf = maxSockBuf;
+        this.rcv = new SockBuf(locks.mutex(LockInventory.SO_RCV), locks.sxlock(LockInventory.SBLOCK), "sbwait_rcv",
+                rcvSpace);
+        this.snd = new SockBuf(locks.mutex(LockInventory.SO_SND), locks.sxlock(LockInventory.SBLOCK), "sbwait_snd",
+                sndSpace);
+    }
+
+    /** The exception a pending {@code so_error} of {@code errno} is reported as, by this protocol's calls. */
+    abstract IOException errorException(int errno);
+
+    // ---- settings -------------------------------------------------------------------------------------
+
+    final void setBlocking(boolean block) { blocking = block; }
+
+    final boolean isBlocking() { return blocking; }
+
+    final void setReceiveTimeoutNanos(long nanos) { timeoutNanos = nanos; }
+
+    /** SO_RCVBUF and SO_RCVLOWAT; a high watermark above kern.ipc.maxsockbuf is refused (ENOBUFS). */
+    final void setReceiveWatermarks(int highWatermark, int lowWatermark) {
+        checkMaxSockBuf(highWatermark);
+        rcv.lock.lock();
+        try {
+            rcv.setWatermarksLocked(highWatermark, lowWatermark);
+            updateReadyLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+        notifyWatchers();
+    }
+
+    /** SO_SNDBUF: the send buffer's high watermark, at most kern.ipc.maxsockbuf. */
+    final void setSendHighWatermark(int bytes) {
+        checkMaxSockBuf(bytes);
+        snd.lock.lock();
+        try {
+            snd.setWatermarksLocked(bytes, 1);
+        } finally {
+            snd.lock.unlock();
+        }
+    }
+
+    private void checkMaxSockBuf(int bytes) {
+        long max = maxSockBuf.get();
+        if (bytes > max) {
+            throw new IllegalArgumentException(bytes + " bytes is more than kern.ipc.maxsockbuf (" + max + ")");
+        }
+    }
+
+    /** The send buffer's high watermark. */
+    final int sendHighWatermark() {
+        snd.lock.lock();
+        try {
+            return snd.hiwatLocked();
+        } finally {
+            snd.lock.unlock();
+        }
+    }
+
+    /** Bytes now queued in the receive buffer. */
+    public int receiveQueued() {
+        rcv.lock.lock();
+        try {
+            return rcv.ccLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
+
+    // ---- close ----------------------------------------------------------------------------------------
+
+    /**
+     * The generic half of {@code soclose}: marks the socket closed, wakes its receivers and watchers'
+     * readiness, and returns what the receive buffer still held (the caller frees it after detaching the
+     * protocol); null if it was already closed.
+     */
+    final ArrayDeque<SockBuf.Datagram> shutdownReceive() {
+        ArrayDeque<SockBuf.Datagram> left;
+        rcv.lock.lock();
+        try {
+            if (closed) return null;
+            closed = true;
+            left = rcv.shutdownLocked();
+            updateReadyLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+        return left;
+    }
+
+    final void ensureOpen() throws ClosedChannelException {
+        rcv.lock.lock();
+        try {
+            if (closed) throw new ClosedChannelException();
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
+
+    // ---- receive --------------------------------------------------------------------------------------
+
+    /**
+     * {@code soreceive}'s generic part: under the receive sblock and the host's entry point, one record, or
+     * null when a non-blocking socket has none. Errors and close are reported as exceptions.
+     */
+    final SockBuf.Datagram take() throws IOException {
+        rcv.sblock.lock();
+        locks.enterEntryPoint();
+        try {
+            rcv.lock.lock();
+            try {
+                return takeLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+        } finally {
+            locks.leaveEntryPoint();
+            rcv.sblock.unlock();
+        }
+    }
+
+    /**
+     * The wait loop: error first, then data, then closed, then sleep (if allowed). The other end of the
+     * sleep is {@link #appendAndWake} (or {@link #setErrorAndWake}), called by protocol input.
+     */
+    private SockBuf.Datagram takeLocked() throws IOException {
+        rcv.lock.assertOwned();
+        long timeout = timeoutNanos;
+        long deadline = 0; // read the clock only once a wait is certain: most receives find data or don't wait
+        while (true) {
+            throwPendingErrorLocked();
+            if (rcv.readableLocked()) {
+                SockBuf.Datagram d = rcv.pollLocked();
+                updateReadyLocked();
+                return d;
+            }
+            if (closed) throw new ClosedChannelException();
+            if (!blocking) return null;
+            if (timeout != 0 && deadline == 0) deadline = scheduler.nanoTime() + timeout;
+            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+            if (left <= 0) throw new SocketTimeoutException("Receive timed out");
+            sleepLocked(left);
+        }
+    }
+
+    /**
+     * Sleeps on the receive buffer. In giant mode the buffer's lock is Giant and the wait drops it. In
+     * giant-over-fine mode the entry point's Giant is dropped too (FreeBSD's DROP_GIANT, as msleep does)
+     * and, because Giant comes before so_rcv in the order, picked up again only after so_rcv is released;
+     * the caller's loop then re-checks the buffer.
+     */
+    private void sleepLocked(long nanos) {
+        rcv.lock.assertOwned();
+        int giantDepth = rcv.lock == locks.giant() ? 0 : locks.dropGiant();
+        if (nanos == Long.MAX_VALUE) {
+            rcv.cv.await(rcv.lock);
+        } else {
+            rcv.cv.awaitNanos(rcv.lock, nanos);
+        }
+        if (giantDepth > 0) {
+            rcv.lock.unlock();
+            locks.pickupGiant(giantDepth);
+            rcv.lock.lock();
+        }
+    }
+
+    final void throwPendingError() throws IOException {
+        rcv.lock.lock();
+        try {
+            throwPendingErrorLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
+
+    /** Reports and clears so_error, as a BSD socket call does. */
+    private void throwPendingErrorLocked() throws IOException {
+        rcv.lock.assertOwned();
+        int e = soError;
+        if (e == 0) return;
+        soError = 0;
+        updateReadyLocked();
+        throw errorException(e);
+    }
+
+    // ---- what protocol input calls ---------------------------------------------------------------------
+
+    /**
+     * {@code sbappendaddr} then {@code sorwakeup}: appends one datagram if it fits, wakes a receiver sleeping
+     * in {@link #takeLocked} (the other end of this hand-off) and the event queues watching. Called by
+     * protocol input with the pcb's lock held; true if the buffer took ownership of {@code payload}.
+     */
+    final boolean appendAndWake(int srcAddr, int srcPort, Mbuf payload) {
+        boolean ok;
+        rcv.lock.lock();
+        try {
+            ok = rcv.appendLocked(srcAddr, srcPort, payload);
+            if (ok) {
+                updateReadyLocked();
+                rcv.cv.signal();
+            }
+        } finally {
+            rcv.lock.unlock();
+        }
+        if (ok) notifyWatchers();
+        return ok;
+    }
+
+    /** Records an asynchronous error (so_error) and wakes every receiver; called with the pcb's lock held. */
+    final void setErrorAndWake(int error) {
+        rcv.lock.lock();
+        try {
+            soError = error;
+            updateReadyLocked();
+            rcv.cv.broadcast();
+        } finally {
+            rcv.lock.unlock();
+        }
+        notifyWatchers();
+    }
+
+    // ---- readiness (kqueue filters) -------------------------------------------------------------------
+
+    @Override public int readyOps() { return ready; }
+
+    @Override public void addWatcher(Watcher w) { watchers.add(w); }
+
+    @Override public void removeWatcher(Watcher w) { watchers.remove(w); }
+
+    private void updateReadyLocked() {
+        rcv.lock.assertOwned();
+        int r = closed ? EventQueue.READ : EventQueue.WRITE;
+        if (rcv.readableLocked()) r |= EventQueue.READ;
+        if (soError != 0) r |= EventQueue.ERROR;
+        ready = r;
+    }
+
+    final void notifyWatchers() {
+        for (Watcher w : watchers) w.readinessChanged();
+    }
+}

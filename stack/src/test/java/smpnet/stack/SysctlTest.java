@@ -1,0 +1,140 @@
+package smpnet.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import smpnet.stack.dev.SimNic;
+import smpnet.stack.locks.LockMode;
+import smpnet.stack.socket.UdpSocket;
+import smpnet.witness.junit.WitnessExtension;
+
+/**
+ * The per-host sysctl registry: every name with its default, each write taking effect while the host runs,
+ * and an unknown name, a read-only name or a bad value refused with a message that names the setting.
+ */
+@ExtendWith(WitnessExtension.class)
+class SysctlTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void everySettingIsListedWithItsDefault() {
+        try (Hosts h = new Hosts()) {
+            Stack s = h.host("s", LockMode.FINE);
+            assertEquals("""
+                    kern.ipc.maxsockbuf: 2097152
+                    net.inet.ip.forwarding: 0
+                    net.inet.ip.maxfragpackets: 256
+                    net.inet.ip.maxfragsperpacket: 16
+                    net.inet.ip.portrange.first: 49152
+                    net.inet.ip.portrange.last: 65535
+                    net.inet.udp.maxdgram: 9216
+                    net.inet.udp.recvspace: 42080
+                    net.isr.maxqlimit: 256
+                    net.isr.numthreads: 1
+                    net.link.ether.inet.max_age: 1200
+                    net.link.ether.inet.maxhold: 16
+                    net.link.ether.inet.maxtries: 5
+                    """, s.sysctlAll());
+        }
+    }
+
+    @Test
+    void eachWritableSettingReadsBackWhatWasWritten() {
+        try (Hosts h = new Hosts()) {
+            Stack s = h.host("s", LockMode.FINE);
+            String[] names = {"kern.ipc.maxsockbuf", "net.inet.ip.forwarding", "net.inet.ip.maxfragpackets",
+                "net.inet.ip.maxfragsperpacket", "net.inet.udp.maxdgram", "net.inet.udp.recvspace",
+                "net.link.ether.inet.max_age", "net.link.ether.inet.maxhold", "net.link.ether.inet.maxtries"};
+            long[] values = {4096, 1, 3, 4, 1000, 2000, 60, 2, 7};
+            for (int i = 0; i < names.length; i++) {
+                s.sysctl(names[i], values[i]);
+                assertEquals(values[i], s.sysctl(names[i]), names[i]);
+            }
+        }
+    }
+
+    @Test
+    void unknownNamesReadOnlyNamesAndBadValuesAreRefusedAndChangeNothing() {
+        try (Hosts h = new Hosts()) {
+            Stack s = h.host("s", LockMode.FINE);
+            assertEquals("unknown sysctl net.inet.ip.forwardin",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.ip.forwardin")).getMessage());
+            assertEquals("unknown sysctl net.inet.tcp.mssdflt",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.mssdflt", 536)).getMessage());
+            assertEquals("sysctl net.isr.numthreads is read-only",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.isr.numthreads", 2)).getMessage());
+            assertEquals("sysctl net.inet.ip.forwarding: 2 is outside [0, 1]",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.ip.forwarding", 2)).getMessage());
+            assertEquals("sysctl net.inet.ip.portrange.first: 0 is outside [1, 65535]",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.ip.portrange.first", 0)).getMessage());
+            assertEquals("ephemeral port range 60000..50000: need 1 <= first <= last <= 65535",
+                    assertThrows(IllegalArgumentException.class, () -> {
+                        s.sysctl("net.inet.ip.portrange.last", 50000);
+                        s.sysctl("net.inet.ip.portrange.first", 60000);
+                    }).getMessage());
+            assertEquals(49152, s.sysctl("net.inet.ip.portrange.first"));
+            assertEquals(50000, s.sysctl("net.inet.ip.portrange.last"));
+            assertEquals(0, s.sysctl("net.inet.ip.forwarding"));
+        }
+    }
+
+    @Test
+    void theEphemeralRangeAndTheBufferSettingsApplyToNewSocketsAtOnce() throws Exception {
+        try (Hosts h = new Hosts()) {
+            Stack s = h.host("s", LockMode.GIANT);
+            h.start();
+            s.sysctl("net.inet.ip.portrange.first", 50000);
+            s.sysctl("net.inet.ip.portrange.last", 50001);
+            s.sysctl("net.inet.udp.recvspace", 100);
+            s.sysctl("kern.ipc.maxsockbuf", 1000);
+            try (UdpSocket a = s.openUdp().bind(0); UdpSocket b = s.openUdp().bind(0); UdpSocket c = s.openUdp()) {
+                assertEquals(50000, a.localAddress().getPort());
+                assertEquals(50001, b.localAddress().getPort());
+                assertThrows(BindException.class, () -> c.bind(0), "the range holds two ports");
+                a.configureBlocking(false);
+                UdpSocket tx = s.openUdp().bind(7000);
+                tx.sendTo(new byte[60], new InetSocketAddress("127.0.0.1", 50000));
+                tx.sendTo(new byte[60], new InetSocketAddress("127.0.0.1", 50000)); // 120 > recvspace: dropped
+                s.quiesce();
+                assertEquals(60, a.receiveQueued());
+                assertEquals("1001 bytes is more than kern.ipc.maxsockbuf (1000)",
+                        assertThrows(IllegalArgumentException.class, () -> b.setReceiveBuffer(1001, 1)).getMessage());
+                b.setReceiveBuffer(1000, 1);
+                tx.close();
+            }
+        }
+    }
+
+    @Test
+    void forwardingIsSwitchedWhileTheRouterRuns() throws Exception {
+        try (Hosts h = new Hosts()) {
+            Stack a = h.host("a", LockMode.FINE);
+            Stack r = h.host("r", LockMode.FINE);
+            Stack b = h.host("b", LockMode.FINE);
+            SimNic na = Hosts.nic(a, "em0", "10.0.1.1/24");
+            SimNic r0 = Hosts.nic(r, "em0", "10.0.1.254/24");
+            SimNic r1 = Hosts.nic(r, "em1", "10.0.2.254/24");
+            SimNic nb = Hosts.nic(b, "em0", "10.0.2.1/24");
+            Hosts.wire(na, r0);
+            Hosts.wire(r1, nb);
+            a.addRoute("0.0.0.0/0", "10.0.1.254");
+            b.addRoute("0.0.0.0/0", "10.0.2.254");
+            h.start();
+            try (UdpSocket server = b.openUdp().bind(9000).setReceiveTimeout(WAIT); UdpSocket client = a.openUdp()) {
+                client.sendTo("dropped".getBytes(), new InetSocketAddress("10.0.2.1", 9000));
+                h.settle();
+                assertEquals(0, server.receiveQueued());
+                assertEquals(1, r.ipStats().get(smpnet.stack.stats.IpStat.NOT_FORWARDING));
+                r.sysctl("net.inet.ip.forwarding", 1);
+                client.sendTo("routed".getBytes(), new InetSocketAddress("10.0.2.1", 9000));
+                assertEquals("routed", server.receiveFrom().text());
+                assertEquals(1, r.sysctl("net.inet.ip.forwarding"));
+            }
+        }
+    }
+}
