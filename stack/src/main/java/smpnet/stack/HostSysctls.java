@@ -40,17 +40,17 @@ final class HostSysctls {
         s.add("net.link.ether.inet.max_age", "seconds a resolved ARP entry is used", 1, Integer.MAX_VALUE,
                 () -> arp.config().keepNanos() / NANOS_PER_SECOND, v -> {
                     ArpConfig c = arp.config();
-                    arp.setConfig(new ArpConfig(v * NANOS_PER_SECOND, c.maxHold(), c.requestGapNanos(), c.maxTries()));
+                    arp.setConfig(new ArpConfig(v * NANOS_PER_SECOND, c.maxHold(), c.requestGapNanos(), c.maxTries(), c.maxEntries()));
                 });
         s.add("net.link.ether.inet.maxhold", "packets an unresolved ARP entry holds", 1, Integer.MAX_VALUE,
                 () -> arp.config().maxHold(), v -> {
                     ArpConfig c = arp.config();
-                    arp.setConfig(new ArpConfig(c.keepNanos(), (int) v, c.requestGapNanos(), c.maxTries()));
+                    arp.setConfig(new ArpConfig(c.keepNanos(), (int) v, c.requestGapNanos(), c.maxTries(), c.maxEntries()));
                 });
         s.add("net.link.ether.inet.maxtries", "ARP requests sent before held packets are dropped", 1,
                 Integer.MAX_VALUE, () -> arp.config().maxTries(), v -> {
                     ArpConfig c = arp.config();
-                    arp.setConfig(new ArpConfig(c.keepNanos(), c.maxHold(), c.requestGapNanos(), (int) v));
+                    arp.setConfig(new ArpConfig(c.keepNanos(), c.maxHold(), c.requestGapNanos(), (int) v, c.maxEntries()));
                 });
         s.addReadOnly("net.isr.numthreads", "netisr worker threads", netisr::workerCount);
         s.addReadOnly("net.isr.maxqlimit", "packets each netisr queue holds", () -> config.netisr().queueLimit());

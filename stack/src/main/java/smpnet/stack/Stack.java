@@ -154,7 +154,7 @@ public final class Stack implements AutoCloseable {
     /** Attaches an Ethernet interface built elsewhere with address {@code cidr}; adds the connected route. */
     public void attach(Ifnet ifp, String cidr) {
         IfAddress a = IfAddress.parse(cidr);
-        attachInterface(ifp, a, new ArpTable(arp, ifp, a.address()));
+        attachInterface(ifp, a, new ArpTable(arp, ifp, a.address(), a.prefixLength()));
     }
 
     /** ether_ifattach and in_control(SIOCAIFADDR) in one: the interface, its ARP table, its address and route. */
@@ -286,6 +286,32 @@ public final class Stack implements AutoCloseable {
 
     /** Datagrams waiting in IP reassembly. */
     public int reassemblyPending() { return ip.input().reassemblyPending(); }
+
+    /** Fragments held by IP reassembly, all datagrams together. */
+    public int reassemblyFragments() { return ip.reassemblyFragments(); }
+
+    /** Deletes every ARP entry of every interface, freeing the packets they held (FreeBSD's {@code arp -d -a}). */
+    public void arpFlush() {
+        for (IpInterface i : interfaces) if (i.arp() != null) i.arp().flush();
+    }
+
+    /** Entries in the ARP table of {@code ifp}. */
+    public int arpEntries(Ifnet ifp) {
+        ArpTable table = ifp.arp();
+        return table == null ? 0 : table.size();
+    }
+
+    /** Routes in the table: only configuration adds them (no input, not even an ICMP redirect, does). */
+    public int routeCount() { return ip.routes().routes().size(); }
+
+    /** Destinations with a learned path MTU (RFC 1191). */
+    public int pathMtuEntries() { return ip.output().pathMtu().size(); }
+
+    /** The path MTU learned toward {@code address}, or 0 if none. */
+    public int pathMtu(String address) { return ip.output().pathMtu().mtu(Ipv4Header.parseAddress(address)); }
+
+    /** What became of every frame received so far, one outcome each (check once quiet: {@link #quiesce()}). */
+    public InputOutcomes inputOutcomes() { return InputOutcomes.of(this); }
 
     /** Waits until every NIC's rings and lo0's ring are drained and netisr's queues are empty. */
     public void quiesce() {

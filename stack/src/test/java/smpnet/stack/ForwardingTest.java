@@ -78,16 +78,16 @@ class ForwardingTest {
             h.settle();
 
             // B: small + 5 fragments + the connected send + 3 echo requests; sends 3 replies and a port unreachable.
-            assertEquals("RECEIVED=10 FRAGMENTS_RECEIVED=5 REASSEMBLED=1 DELIVERED=6 SENT=4", b.ipStats().nonZero());
+            assertEquals("RECEIVED=10 FRAGMENTS_RECEIVED=5 FRAGMENTS_HELD=4 REASSEMBLED=1 DELIVERED=6 SENT=4", b.ipStats().nonZero());
             // R: 11 packets from A and 4 from B; 12 forwarded, 3 answered with an error; the 2 full fragments re-split.
             assertEquals("RECEIVED=15 FORWARDED=12 NO_ROUTE_FORWARD=1 TTL_EXCEEDED=1 SENT=3 "
                     + "FRAGMENTED=2 FRAGMENTS_CREATED=4 CANT_FRAGMENT=1", r.ipStats().nonZero());
             // A: the DF ping after path MTU discovery counts as sent and can't-fragment, and never leaves.
             assertEquals("RECEIVED=7 DELIVERED=7 SENT=10 FRAGMENTED=1 FRAGMENTS_CREATED=3 CANT_FRAGMENT=1", a.ipStats().nonZero());
-            assertEquals("RECEIVED=7 ECHO_REPLIES_RECEIVED=3 UNREACHABLE_RECEIVED=3 TIME_EXCEEDED_RECEIVED=1 "
+            assertEquals("RECEIVED=7 ECHO_REPLIES_RECEIVED=3 UNREACHABLE_RECEIVED=3 TIME_EXCEEDED_RECEIVED=1 CONSUMED=7 "
                     + "ECHO_REQUESTS_SENT=6", a.icmpStats().nonZero());
             assertEquals("RECEIVED=3 NO_PORT=1 DELIVERED=2", b.udpStats().nonZero());
-            assertEquals("RECEIVED=3 ECHO_REQUESTS=3 ECHO_REPLIES_SENT=3 PORT_UNREACHABLE_SENT=1", b.icmpStats().nonZero());
+            assertEquals("RECEIVED=3 ECHO_REQUESTS=3 CONSUMED=3 ECHO_REPLIES_SENT=3 PORT_UNREACHABLE_SENT=1", b.icmpStats().nonZero());
             assertEquals("NET_UNREACHABLE_SENT=1 FRAG_NEEDED_SENT=1 TIME_EXCEEDED_SENT=1", r.icmpStats().nonZero());
         }
         assertEquals("", Hosts.tsharkProblems(atB));

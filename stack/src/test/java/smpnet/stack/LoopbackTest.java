@@ -79,7 +79,7 @@ class LoopbackTest {
             assertEquals(new IfCounters(4, 4 * PING_FRAME, 0, 0, 0, 0, 0, 0), a.loopback().rxCounters(0),
                     "2 requests and 2 replies");
             assertEquals("RECEIVED=4 DELIVERED=4 SENT=4", a.ipStats().nonZero());
-            assertEquals("RECEIVED=4 ECHO_REQUESTS=2 ECHO_REPLIES_RECEIVED=2 ECHO_REPLIES_SENT=2 ECHO_REQUESTS_SENT=2",
+            assertEquals("RECEIVED=4 ECHO_REQUESTS=2 ECHO_REPLIES_RECEIVED=2 CONSUMED=4 ECHO_REPLIES_SENT=2 ECHO_REQUESTS_SENT=2",
                     a.icmpStats().nonZero());
         }
     }

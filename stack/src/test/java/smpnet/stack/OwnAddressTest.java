@@ -32,7 +32,7 @@ class OwnAddressTest {
                 Ping.Result p = a.ping("10.0.0.1", 2, Duration.ZERO, Duration.ofSeconds(20));
                 assertEquals("2 packets transmitted, 2 received, 0% packet loss", p.summary().lines().findFirst().orElseThrow());
                 h.settle();
-                assertEquals("RECEIVED=5 DELIVERED=5 SENT=5", a.ipStats().nonZero(), dispatch + ": 1 datagram, 2 requests, 2 replies");
+                assertEquals("RECEIVED=5 DELIVERED=5 SENT=5 LOOPED=5", a.ipStats().nonZero(), dispatch + ": 1 datagram, 2 requests, 2 replies");
                 assertEquals(0, a.etherStats().get(smpnet.stack.stats.EtherStat.SENT), "nothing went on the wire");
             }
         }

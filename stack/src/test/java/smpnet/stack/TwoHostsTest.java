@@ -50,12 +50,12 @@ class TwoHostsTest {
             h.settle();
             assertEquals(nb.mac().bits(), a.arpLookup(na, "10.0.0.2"));
             assertEquals(na.mac().bits(), b.arpLookup(nb, "10.0.0.1"), "learned from A's request (RFC 826)");
-            assertEquals("RECEIVED=1 REPLIES_RECEIVED=1 REQUESTS_SENT=1 HELD=1", a.arpStats().nonZero());
-            assertEquals("RECEIVED=1 REQUESTS_RECEIVED=1 REPLIES_SENT=1", b.arpStats().nonZero());
+            assertEquals("RECEIVED=1 REPLIES_RECEIVED=1 REQUESTS_SENT=1 FOR_US=1 HELD=1", a.arpStats().nonZero());
+            assertEquals("RECEIVED=1 REQUESTS_RECEIVED=1 REPLIES_SENT=1 FOR_US=1", b.arpStats().nonZero());
             assertEquals("RECEIVED=1 DELIVERED=1 SENT=1", a.udpStats().nonZero());
             assertEquals("RECEIVED=1 DELIVERED=1 SENT=1", b.udpStats().nonZero());
-            assertEquals("RECEIVED=3 ECHO_REPLIES_RECEIVED=3 ECHO_REQUESTS_SENT=3", a.icmpStats().nonZero());
-            assertEquals("RECEIVED=3 ECHO_REQUESTS=3 ECHO_REPLIES_SENT=3", b.icmpStats().nonZero());
+            assertEquals("RECEIVED=3 ECHO_REPLIES_RECEIVED=3 CONSUMED=3 ECHO_REQUESTS_SENT=3", a.icmpStats().nonZero());
+            assertEquals("RECEIVED=3 ECHO_REQUESTS=3 CONSUMED=3 ECHO_REPLIES_SENT=3", b.icmpStats().nonZero());
             assertEquals("RECEIVED=4 DELIVERED=4 SENT=4", a.ipStats().nonZero());
         }
         assertEquals("", Hosts.tsharkProblems(pcap));

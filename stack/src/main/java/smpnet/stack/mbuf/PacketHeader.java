@@ -33,6 +33,7 @@ public final class PacketHeader {
     private int csumFlags;
     private int csumData;
     private int sourceId;
+    private boolean linkBroadcast;
 
     PacketHeader() {}
 
@@ -45,6 +46,7 @@ public final class PacketHeader {
         csumFlags = o.csumFlags;
         csumData = o.csumData;
         sourceId = o.sourceId;
+        linkBroadcast = o.linkBroadcast;
     }
 
     /** The total length of the packet's data over its whole chain. */
@@ -84,6 +86,11 @@ public final class PacketHeader {
     public int sourceId() { return sourceId; }
 
     public PacketHeader setSourceId(int id) { sourceId = id; return this; }
+
+    /** True if the frame came to the link's broadcast address (FreeBSD's M_BCAST): never forwarded. */
+    public boolean linkBroadcast() { return linkBroadcast; }
+
+    public PacketHeader setLinkBroadcast(boolean on) { linkBroadcast = on; return this; }
 
     @Override
     public String toString() {

@@ -13,8 +13,15 @@ import smpnet.stack.mbuf.Mbuf;
  *
  * <pre>
  *   records: [src, port, mbuf chain] -> [src, port, mbuf chain] -> ...      cc = sum of payload bytes
- *   appended by input while cc + len <= hiwat; readable when cc >= lowat (and at least one record)
+ *                                                                       mbcnt = what the chains hold
+ *   appended by input while cc + len <= hiwat and mbcnt + charge <= mbmax;
+ *   readable when at least one record and cc >= lowat, or the oldest record is empty
  * </pre>
+ *
+ * <p>Payload bytes alone do not bound memory: a 1-byte (or empty) datagram still holds an mbuf, a 1-byte
+ * datagram that arrived in a big frame a whole cluster. So, as FreeBSD's {@code sb_mbcnt}/{@code sb_mbmax},
+ * every record is also charged {@link Mbuf#MSIZE} per mbuf and {@link Mbuf#MCLBYTES} per cluster, against
+ * {@link #MB_EFFICIENCY} times the high watermark.
  *
  * <p>Locking key: {@code lock} (so_rcv or so_snd; Giant in giant mode) guards every mutable field and is
  * the interlock of {@code cv}, the only thing anyone sleeps on while holding it. {@code sblock} (sx,
@@ -30,8 +37,11 @@ final class SockBuf extends CacheLinePadded {
     private static final int PAD = CacheLinePadded.PADDING_REFS;
     private static final int INITIAL_RECORDS = 16;
 
-    /** One datagram: who sent it and its payload. */
-    record Datagram(int srcAddr, int srcPort, Mbuf data, int length) {}
+    /** FreeBSD's sb_efficiency: the storage a buffer may hold, as a multiple of its byte limit. */
+    static final int MB_EFFICIENCY = 8;
+
+    /** One datagram: who sent it, its payload, and the storage it holds ({@code charge} bytes). */
+    record Datagram(int srcAddr, int srcPort, Mbuf data, int length, int charge) {}
 
     final ExclusiveLock lock;
     final SharedExclusiveLock sblock;
@@ -41,6 +51,7 @@ final class SockBuf extends CacheLinePadded {
     @GuardedBy("lock") private int head;
     @GuardedBy("lock") private int count;
     @GuardedBy("lock") private int cc;
+    @GuardedBy("lock") private int mbcnt;
     @GuardedBy("lock") private int hiwat;
     @GuardedBy("lock") private int lowat = 1;
     @GuardedBy("lock") private boolean cantMore;
@@ -56,12 +67,22 @@ final class SockBuf extends CacheLinePadded {
     boolean appendLocked(int src, int port, Mbuf data) {
         lock.assertOwned();
         int len = data.pktLen();
-        if (cantMore || cc + len > hiwat) return false;
+        int charge = chargeOf(data);
+        // An empty buffer takes one datagram whatever its storage, so a small SO_RCVBUF still receives.
+        if (cantMore || cc + len > hiwat || (count > 0 && mbcnt + charge > (long) hiwat * MB_EFFICIENCY)) return false;
         if (count == slots()) grow();
-        ring[PAD + (head + count) % slots()] = new Datagram(src, port, data, len);
+        ring[PAD + (head + count) % slots()] = new Datagram(src, port, data, len, charge);
         count++;
         cc += len;
+        mbcnt += charge;
         return true;
+    }
+
+    /** The storage chain {@code m} holds (sballoc): an mbuf's MSIZE each, and a cluster's size for each cluster. */
+    static int chargeOf(Mbuf m) {
+        int c = 0;
+        for (Mbuf x = m; x != null; x = x.next()) c += Mbuf.MSIZE + (x.isExternal() ? Mbuf.MCLBYTES : 0);
+        return c;
     }
 
     private int slots() { return ring.length - 2 * PAD; }
@@ -83,13 +104,23 @@ final class SockBuf extends CacheLinePadded {
         head = (head + 1) % slots();
         count--;
         cc -= d.length();
+        mbcnt -= d.charge();
         return d;
     }
 
-    /** True if a reader would not block: at least one record and cc at or above the low watermark. */
+    /**
+     * True if a reader would not block: a record and cc at or above the low watermark, or an empty
+     * datagram first in line (it is a datagram all the same, and no later byte count would ever let it out).
+     */
     boolean readableLocked() {
         lock.assertOwned();
-        return count > 0 && cc >= lowat;
+        return count > 0 && (cc >= lowat || ring[PAD + head].length() == 0);
+    }
+
+    /** Storage the queued records hold (sb_mbcnt). */
+    int mbcntLocked() {
+        lock.assertOwned();
+        return mbcnt;
     }
 
     int ccLocked() {

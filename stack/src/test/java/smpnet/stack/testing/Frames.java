@@ -1,6 +1,7 @@
 package smpnet.stack.testing;
 
 import java.lang.foreign.MemorySegment;
+import smpnet.stack.internal.wire.ArpPacket;
 import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.internal.wire.IcmpHeader;
@@ -60,6 +61,16 @@ public final class Frames {
         packet[11] = (byte) c;
         return packet;
     }
+
+    /** An ARP packet (RFC 826) for Ethernet and IPv4. */
+    public static byte[] arp(int op, long sha, int spa, long tha, int tpa) {
+        byte[] b = new byte[ArpPacket.LENGTH];
+        ArpPacket.write(MemorySegment.ofArray(b), op, sha, spa, tha, tpa);
+        return b;
+    }
+
+    /** {@code b} followed by zeros up to {@code length} bytes. */
+    public static byte[] pad(byte[] b, int length) { return java.util.Arrays.copyOf(b, Math.max(b.length, length)); }
 
     public static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];

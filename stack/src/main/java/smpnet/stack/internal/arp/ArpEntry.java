@@ -17,6 +17,8 @@ final class ArpEntry {
     @GuardedBy("lle") long expiresAt;
     @GuardedBy("lle") long lastRequestAt;
     @GuardedBy("lle") int tries;
+    /** Set when the entry leaves the table (purged); who still holds a reference must look again. */
+    @GuardedBy("lle") boolean removed;
     @GuardedBy("lle") final ArrayDeque<Mbuf> hold = new ArrayDeque<>();
 
     ArpEntry(int ip, ExclusiveLock lock) {

@@ -9,6 +9,7 @@ import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.stack.internal.net.Ether;
+import smpnet.stack.internal.Planted;
 import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
@@ -38,10 +39,15 @@ public final class ArpTable {
     private final Ether ether;
     private final Ifnet ifp;
     private final int localAddress;
+    private final int netmask;
     @GuardedBy("lle_table") private final Map<Integer, ArpEntry> entries = new HashMap<>();
 
-    /** The table of interface {@code ifp}, whose IPv4 address is {@code localAddress}, in the host's ARP {@code host}. */
-    public ArpTable(Arp host, Ifnet ifp, int localAddress) {
+    /**
+     * The table of interface {@code ifp}, whose IPv4 address is {@code localAddress} on a network of
+     * {@code prefixLength} bits, in the host's ARP {@code host}.
+     */
+    public ArpTable(Arp host, Ifnet ifp, int localAddress, int prefixLength) {
+        this.netmask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
         this.host = host;
         this.table = host.locks().rwlock(LockInventory.LLE_TABLE);
         this.scheduler = host.scheduler();
@@ -56,20 +62,31 @@ public final class ArpTable {
      * Takes ownership. Returns true if the packet was sent or is held awaiting a reply.
      */
     public boolean output(int nextHop, Mbuf packet) {
+        if (nextHop == -1 || (netmask != -1 && nextHop == (localAddress | ~netmask))) {
+            return ether.output(ifp, packet, EthernetHeader.BROADCAST, EthernetHeader.TYPE_IPV4); // nothing to resolve
+        }
         long now = scheduler.nanoTime();
-        ArpEntry e = entryFor(nextHop);
         long mac = -1;
         boolean request = false;
         List<Mbuf> dropped = new ArrayList<>(0);
-        e.lock.lock();
-        try {
-            if (e.validLocked(now)) {
-                mac = e.mac;
-            } else {
-                request = holdLocked(e, packet, now, dropped);
+        for (boolean done = false; !done; ) {
+            ArpEntry e = entryFor(nextHop, true);
+            if (e == null) {
+                packet.freeChain(); // counted TABLE_FULL
+                return false;
             }
-        } finally {
-            e.lock.unlock();
+            e.lock.lock();
+            try {
+                if (e.removed) continue; // purged after we found it: a packet held there would be lost
+                done = true;
+                if (e.validLocked(now)) {
+                    mac = e.mac;
+                } else {
+                    request = holdLocked(e, packet, now, dropped);
+                }
+            } finally {
+                e.lock.unlock();
+            }
         }
         dropped.forEach(Mbuf::freeChain);
         if (mac >= 0) return ether.output(ifp, packet, mac, EthernetHeader.TYPE_IPV4);
@@ -137,6 +154,15 @@ public final class ArpTable {
             return;
         }
         stats.increment(op == ArpPacket.OP_REQUEST ? ArpStat.REQUESTS_RECEIVED : ArpStat.REPLIES_RECEIVED);
+        if (Planted.ARP && op == ArpPacket.OP_REPLY && (spa & 0xff) >= 240) throw new IllegalStateException("planted");
+        if (spa != 0 && (spa & netmask) != (localAddress & netmask)) {
+            stats.increment(ArpStat.OFF_LINK); // we would never resolve it on this link: nothing to learn or answer
+            return;
+        }
+        if (!isStationMac(sha) || spa == localAddress || (spa != 0 && isBroadcast(spa))) {
+            stats.increment(ArpStat.BAD_SENDER); // learning it would send our packets to everyone, or to ourselves
+            return;
+        }
         boolean forUs = tpa == localAddress;
         // RFC 826 "Packet Reception": update an existing entry for the sender; add one only if we are the target.
         if (spa != 0) learn(spa, sha, forUs);
@@ -144,11 +170,23 @@ public final class ArpTable {
             stats.increment(ArpStat.NOT_FOR_US);
             return;
         }
+        stats.increment(ArpStat.FOR_US);
         if (op == ArpPacket.OP_REQUEST) send(ArpPacket.OP_REPLY, sha, spa, sha, ArpStat.REPLIES_SENT);
     }
 
+    /** A MAC one station can own: not broadcast, not multicast (group bit), not zero, not ours. */
+    private boolean isStationMac(long mac) {
+        return mac != 0 && (mac >>> 40 & 1) == 0 && mac != ifp.mac().bits();
+    }
+
+    /** The network's directed broadcast or its all-zeros host, which no station may claim. */
+    private boolean isBroadcast(int ip) {
+        int host = ip & ~netmask;
+        return ~netmask != 0 && (host == ~netmask || host == 0);
+    }
+
     private void learn(int ip, long mac, boolean create) {
-        ArpEntry e = create ? entryFor(ip) : find(ip);
+        ArpEntry e = create ? entryFor(ip, false) : find(ip);
         if (e == null) return;
         List<Mbuf> release;
         e.lock.lock();
@@ -186,15 +224,94 @@ public final class ArpTable {
         }
     }
 
-    private ArpEntry entryFor(int ip) {
+    /**
+     * The entry for {@code ip}, created if needed; null (counted) when the table is full. Only a packet of
+     * ours ({@code evict}) may push an idle entry out of a full table: what others send may fill it, but
+     * never keep this host from reaching a neighbour.
+     */
+    private ArpEntry entryFor(int ip, boolean evict) {
         ArpEntry e = find(ip);
         if (e != null) return e;
+        List<ArpEntry> purged = null;
+        boolean evicted = false;
         table.lock();
         try {
             // Another thread may have added it between our shared and exclusive acquisitions.
-            return entries.computeIfAbsent(ip, k -> new ArpEntry(k, host.locks().mutex(LockInventory.LLE)));
+            e = entries.get(ip);
+            if (e == null && entries.size() >= host.config().maxEntries()) purged = purgeLocked();
+            if (e == null && evict && entries.size() >= host.config().maxEntries()) evicted = evictLocked();
+            if (e == null && entries.size() < host.config().maxEntries()) {
+                e = new ArpEntry(ip, host.locks().mutex(LockInventory.LLE));
+                entries.put(ip, e);
+            }
         } finally {
             table.unlock();
+        }
+        if (purged != null) stats.add(ArpStat.PURGED, purged.size());
+        if (evicted) stats.increment(ArpStat.EVICTED);
+        if (e == null) stats.increment(ArpStat.TABLE_FULL);
+        return e;
+    }
+
+    /**
+     * Removes entries no one needs: resolved ones past their time, unresolved ones that hold nothing
+     * (FreeBSD frees an llentry when its timer finds it expired and unused). Runs only when the table is
+     * full, so its walk is paid by the flood that filled it.
+     */
+    private List<ArpEntry> purgeLocked() {
+        table.assertExclusive();
+        long now = scheduler.nanoTime();
+        List<ArpEntry> gone = new ArrayList<>();
+        for (var it = entries.values().iterator(); it.hasNext(); ) {
+            ArpEntry e = it.next();
+            e.lock.lock();
+            try {
+                if (e.hold.isEmpty() && !e.validLocked(now)) {
+                    e.removed = true; // a thread that found it before this sees the flag and looks again
+                    it.remove();
+                    gone.add(e);
+                }
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        return gone;
+    }
+
+    /** Removes the idle entry (nothing held) that expires first; false if every entry holds packets. */
+    private boolean evictLocked() {
+        table.assertExclusive();
+        ArpEntry victim = null;
+        long soonest = 0;
+        for (ArpEntry e : entries.values()) {
+            e.lock.lock();
+            try {
+                if (e.hold.isEmpty() && (victim == null || e.expiresAt - soonest < 0)) {
+                    victim = e;
+                    soonest = e.expiresAt;
+                }
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        if (victim == null) return false;
+        victim.lock.lock();
+        try {
+            victim.removed = true;
+        } finally {
+            victim.lock.unlock();
+        }
+        entries.remove(victim.ip);
+        return true;
+    }
+
+    /** Entries now in the table (arp -an | wc -l). */
+    public int size() {
+        table.lockShared();
+        try {
+            return entries.size();
+        } finally {
+            table.unlockShared();
         }
     }
 
@@ -220,6 +337,31 @@ public final class ArpTable {
         } finally {
             e.lock.unlock();
         }
+    }
+
+    /** Deletes every entry and frees the packets they held (arp -d -a); returns how many packets. */
+    public int flush() {
+        List<ArpEntry> all;
+        table.lock();
+        try {
+            all = new ArrayList<>(entries.values());
+            entries.clear();
+        } finally {
+            table.unlock();
+        }
+        List<Mbuf> out = new ArrayList<>();
+        for (ArpEntry e : all) {
+            e.lock.lock();
+            try {
+                e.removed = true; // a sender that found it before the clear looks again
+                out.addAll(e.hold);
+                e.hold.clear();
+            } finally {
+                e.lock.unlock();
+            }
+        }
+        out.forEach(Mbuf::freeChain);
+        return out.size();
     }
 
     /** Frees every held packet (interface detach, host shutdown); returns how many. */

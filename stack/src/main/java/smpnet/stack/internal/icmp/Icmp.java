@@ -6,6 +6,7 @@ import smpnet.stack.internal.ip.IcmpErrors;
 import smpnet.stack.internal.ip.IpInput;
 import smpnet.stack.internal.ip.IpOutput;
 import smpnet.stack.internal.ip.ProtocolInput;
+import smpnet.stack.internal.Planted;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.internal.route.Route;
@@ -29,7 +30,13 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
     /** A transport told about an ICMP error concerning one of its datagrams (pr_ctlinput). */
     public interface ControlInput {
         void notify(int type, int code, int src, int dst, int srcPort, int dstPort);
+
+        /** True if a socket of ours could have sent a datagram {@code src:srcPort -> dst:dstPort}. */
+        boolean sent(int src, int dst, int srcPort, int dstPort);
     }
+
+    /** Highest code of destination unreachable RFC 1812 5.2.7.1 defines (15, precedence cutoff). */
+    private static final int MAX_UNREACHABLE_CODE = 15;
 
     /** An echo session (a ping) receiving replies and errors for its identifier. */
     public interface EchoListener {
@@ -101,7 +108,10 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
             case IcmpHeader.ECHO_REPLY -> echoReply(h, hlen, src);
             case IcmpHeader.DEST_UNREACHABLE -> control(h, hlen, src, IcmpStat.UNREACHABLE_RECEIVED);
             case IcmpHeader.TIME_EXCEEDED -> control(h, hlen, src, IcmpStat.TIME_EXCEEDED_RECEIVED);
-            default -> drop(h, IcmpStat.OTHER_RECEIVED);
+            default -> {
+                if (Planted.ICMP && h.getU8(hlen + 1) >= 0x80) throw new IllegalStateException("planted");
+                drop(h, IcmpStat.OTHER_RECEIVED);
+            }
         }
     }
 
@@ -112,6 +122,7 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
             drop(m, IcmpStat.BROADCAST_ECHO_IGNORED); // RFC 1122 3.2.2.6 allows silence; it stops smurf floods
             return;
         }
+        stats.increment(IcmpStat.CONSUMED);
         m.adj(hlen);
         Mbuf w = writableCopy(m);
         Mbuf r = w == null ? null : w.pullup(IcmpHeader.LENGTH);
@@ -124,6 +135,7 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
 
     private void echoReply(Mbuf m, int hlen, int src) {
         stats.increment(IcmpStat.ECHO_REPLIES_RECEIVED);
+        stats.increment(IcmpStat.CONSUMED);
         EchoListener l = sessions.get(m.getU16(hlen + 4));
         if (l == null) {
             m.freeChain();
@@ -139,6 +151,10 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         stats.increment(counter);
         int type = m.getU8(hlen);
         int code = m.getU8(hlen + 1);
+        if (code > (type == IcmpHeader.DEST_UNREACHABLE ? MAX_UNREACHABLE_CODE : IcmpHeader.CODE_REASSEMBLY_EXCEEDED)) {
+            drop(m, IcmpStat.BAD_CODE); // FreeBSD icmp_input "badcode": nothing to tell a socket
+            return;
+        }
         int inner = hlen + IcmpHeader.LENGTH;
         Mbuf q = m.pktLen() >= inner + Ipv4Header.MIN_LENGTH + QUOTE_DATA ? m.pullup(inner + Ipv4Header.MIN_LENGTH) : null;
         if (q == null) {
@@ -155,8 +171,13 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         int isrc = full.getU32(inner + 12);
         int idst = full.getU32(inner + 16);
         int ports = inner + ihl;
+        stats.increment(IcmpStat.CONSUMED);
         if (type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED) {
-            lowerPathMtu(idst, full.getU16(hlen + 6));
+            boolean ours = ipInput.isOwnAddress(isrc) && (proto == Ipv4Header.PROTO_ICMP
+                    ? full.getU8(ports) == IcmpHeader.ECHO_REQUEST && sessions.containsKey(full.getU16(ports + 4))
+                    : transports[proto] != null
+                            && transports[proto].sent(isrc, idst, full.getU16(ports), full.getU16(ports + 2)));
+            lowerPathMtu(idst, full.getU16(hlen + 6), ours);
         }
         if (proto == Ipv4Header.PROTO_ICMP) {
             EchoListener l = sessions.get(full.getU16(ports + 4));
@@ -167,11 +188,22 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         full.freeChain();
     }
 
-    /** RFC 1191 6.3: remember the smaller MTU on the route toward {@code dst}. */
-    private void lowerPathMtu(int dst, int mtu) {
-        if (mtu < 68) return; // RFC 791's minimum: an old router's 0 or nonsense
-        Route<IpInterface> r = routes.lookup(dst);
-        if (r != null) r.lowerMtu(mtu);
+    /**
+     * RFC 1191 6.3: remember the smaller MTU toward host {@code dst}, only if the quoted packet is one we
+     * could have sent ({@code ours}: from our address, by a socket or ping session that exists) and the
+     * MTU is believable; anyone can forge the message, so it may lower nothing but that one path.
+     */
+    private void lowerPathMtu(int dst, int mtu, boolean ours) {
+        Route<IpInterface> r = ours ? routes.lookup(dst) : null;
+        if (r == null) {
+            stats.increment(IcmpStat.FRAG_NEEDED_IGNORED);
+            return;
+        }
+        switch (ipOutput.pathMtu().lower(dst, mtu, Math.min(r.iface().mtu(), r.use()))) {
+            case BELOW_FLOOR -> stats.increment(IcmpStat.FRAG_NEEDED_IGNORED);
+            case FULL -> stats.increment(IcmpStat.PATH_MTU_FULL);
+            default -> { }
+        }
     }
 
     @Override
@@ -193,7 +225,7 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         int to = m.getU32(12);
         m.freeChain();
         var seg = java.lang.foreign.MemorySegment.ofArray(msg);
-        IcmpHeader.write(seg, type, code, code == IcmpHeader.CODE_FRAG_NEEDED ? mtu & 0xffff : 0);
+        IcmpHeader.write(seg, type, code, rest(type, code, mtu));
         IcmpHeader.setChecksum(seg, Checksum.of(seg, 0, msg.length));
         Mbuf e = alloc.fromBytes(msg, 0, msg.length, HEADROOM, Mbuf.M_NOWAIT);
         if (e == null) {
@@ -204,8 +236,15 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         ipOutput.output(e, 0, to, Ipv4Header.PROTO_ICMP, IpOutput.DEFAULT_TTL, false);
     }
 
+    /** The error's second word: the next-hop MTU (RFC 1191 4) or the parameter problem pointer (RFC 792). */
+    private static int rest(int type, int code, int value) {
+        if (type == IcmpHeader.PARAMETER_PROBLEM) return value & 0xff000000;
+        return type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED ? value & 0xffff : 0;
+    }
+
     private static IcmpStat sentCounter(int type, int code) {
         if (type == IcmpHeader.TIME_EXCEEDED) return IcmpStat.TIME_EXCEEDED_SENT;
+        if (type == IcmpHeader.PARAMETER_PROBLEM) return IcmpStat.PARAMETER_PROBLEM_SENT;
         if (code == IcmpHeader.CODE_PORT_UNREACHABLE) return IcmpStat.PORT_UNREACHABLE_SENT;
         if (code == IcmpHeader.CODE_FRAG_NEEDED) return IcmpStat.FRAG_NEEDED_SENT;
         return IcmpStat.NET_UNREACHABLE_SENT;
@@ -213,14 +252,16 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
 
     /**
      * RFC 1122 3.2.2: never about an ICMP error, a non-first fragment, or a datagram whose source is not
-     * one host or whose destination was a broadcast or multicast.
+     * one host (0/8, a broadcast, multicast, class E: 3.2.1.3) or whose destination was a broadcast,
+     * multicast or class E address.
      */
     private boolean mayReport(Mbuf m) {
         int hlen = (m.getU8(0) & 0xf) * 4;
         if ((m.getU16(6) & 0x1fff) != 0) return false;
         int src = m.getU32(12);
         int dst = m.getU32(16);
-        if (src == 0 || src == -1 || (src >>> 28) == 0xe || (dst >>> 28) == 0xe || ipInput.isBroadcast(dst)) return false;
+        if (src >>> 24 == 0 || (src >>> 28) >= 0xe || ipInput.isBroadcast(src)) return false;
+        if ((dst >>> 28) >= 0xe || ipInput.isBroadcast(dst)) return false;
         if (m.getU8(9) == Ipv4Header.PROTO_ICMP && m.pktLen() > hlen) {
             byte[] t = new byte[1];
             m.copyData(hlen, 1, t, 0);

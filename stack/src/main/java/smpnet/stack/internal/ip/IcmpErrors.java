@@ -6,8 +6,9 @@ import smpnet.stack.mbuf.Mbuf;
 public interface IcmpErrors {
     /**
      * Sends an ICMP error of {@code type}/{@code code} about {@code original} (which still starts with its
-     * IP header) if RFC 1122 3.2.2 allows one, and frees {@code original}. {@code mtu} is the next-hop
-     * MTU for "fragmentation needed" (RFC 1191 4), else 0.
+     * IP header) if RFC 1122 3.2.2 allows one, and frees {@code original}. {@code rest} is the next-hop
+     * MTU for "fragmentation needed" (RFC 1191 4), the pointer (in the top byte) for a parameter problem
+     * (RFC 792), else 0.
      */
-    void error(Mbuf original, int type, int code, int mtu);
+    void error(Mbuf original, int type, int code, int rest);
 }

@@ -1,6 +1,7 @@
 package smpnet.stack.internal.ip;
 
 import java.util.List;
+import smpnet.stack.internal.Planted;
 import smpnet.locking.Scheduler;
 import smpnet.stack.config.ReassemblyLimits;
 import smpnet.stack.internal.net.IfIndex;
@@ -14,6 +15,7 @@ import smpnet.stack.internal.route.RouteTable;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.internal.wire.IcmpHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
+import smpnet.stack.internal.wire.Malformed;
 import smpnet.stack.internal.wire.MalformedPacketException;
 import smpnet.stack.stats.IpStat;
 
@@ -72,11 +74,17 @@ public final class IpInput {
     /** True if {@code dst} is one of our addresses, a directed broadcast of our networks, or limited broadcast. */
     public boolean isLocal(int dst) { return addresses.isLocal(dst); }
 
+    /** True if {@code a} is the address of one of our interfaces (not a broadcast). */
+    public boolean isOwnAddress(int a) { return addresses.isOwnAddress(a); }
+
     /** True if {@code dst} is a broadcast address for us (no ICMP errors answer those: RFC 1122 3.2.2). */
     public boolean isBroadcast(int dst) { return addresses.isBroadcast(dst); }
 
     /** Datagrams waiting in reassembly. */
     public int reassemblyPending() { return reassembly.pending(); }
+
+    /** Fragments held in reassembly, all datagrams together. */
+    public int reassemblyFragments() { return reassembly.fragmentsHeld(); }
 
     /** The reassembly limits in force (net.inet.ip.maxfragpackets and the rest). */
     public ReassemblyLimits reassemblyLimits() { return reassembly.limits(); }
@@ -110,12 +118,23 @@ public final class IpInput {
         try {
             h = new Ipv4Header(m.data(), m.pktLen());
         } catch (MalformedPacketException e) {
+            if (e.reason() == Malformed.BAD_OPTION_POINTER) {
+                // RFC 1122 3.2.1.8: a parameter problem pointing at the bad byte (FreeBSD ip_dooptions).
+                stats.increment(IpStat.BAD_OPTIONS);
+                icmp.error(m, IcmpHeader.PARAMETER_PROBLEM, 0, Ipv4Header.badOptionPointerOffset(m.data()) << 24);
+                return;
+            }
             drop(m, statFor(e));
             return;
         }
         if (m.pktLen() > h.totalLength()) m.adj(h.totalLength() - m.pktLen()); // link padding
+        if (Planted.IPV4 && h.headerLength() == 24 && m.getU8(21) == 4 && m.getU8(20) < 0x80) stats.increment(IpStat.BAD_OPTIONS);
         if ((isLoopbackNet(h.source()) || isLoopbackNet(h.destination())) && receivedOffHost(m)) {
             drop(m, IpStat.MARTIAN); // RFC 1122 3.2.1.3 (g): 127/8 must not appear outside a host
+            return;
+        }
+        if (!isHostSource(h.source(), h.destination(), h.protocol(), m)) {
+            drop(m, IpStat.BAD_SOURCE);
             return;
         }
         if (addresses.isLocal(h.destination())) {
@@ -126,6 +145,22 @@ public final class IpInput {
     }
 
     private static boolean isLoopbackNet(int a) { return a >>> 24 == 127; }
+
+    /** 224/4 (multicast) and 240/4 (class E, reserved): never the address of a single host. */
+    private static boolean isMulticastOrReserved(int a) { return a >>> 28 >= 0xe; }
+
+    /**
+     * RFC 1122 3.2.1.3: a datagram is discarded silently if its source is not one host: 0/8 (except
+     * 0.0.0.0 to the limited broadcast over UDP, as a DHCP client sends before it has an address),
+     * a broadcast address, multicast or class E; nor one of our own addresses when it came from outside
+     * (only we may use it, and answering it would loop). Nothing answers such a packet, so no reply or
+     * error can go back into this host or out to a broadcast.
+     */
+    private boolean isHostSource(int src, int dst, int protocol, Mbuf m) {
+        if (src == 0) return dst == -1 && protocol == Ipv4Header.PROTO_UDP;
+        if (src >>> 24 == 0 || isMulticastOrReserved(src) || isBroadcast(src)) return false;
+        return !(receivedOffHost(m) && addresses.isOwnAddress(src));
+    }
 
     /** True if {@code m} arrived on an interface that is not a loopback one (a locally made packet did not). */
     private boolean receivedOffHost(Mbuf m) {
@@ -148,6 +183,11 @@ public final class IpInput {
     private void deliver(Mbuf m, Ipv4Header h) {
         if (h.isFragment()) {
             stats.increment(IpStat.FRAGMENTS_RECEIVED);
+            int payload = h.totalLength() - h.headerLength();
+            if (h.moreFragments() && (payload == 0 || (payload & 7) != 0)) {
+                drop(m, IpStat.FRAGMENTS_BAD_LENGTH); // RFC 791: every fragment but the last carries 8-byte units
+                return;
+            }
             m = reassemble(m, h);
             if (m == null) return;
             try {
@@ -171,15 +211,18 @@ public final class IpInput {
         int hlen = h.headerLength();
         Reassembly.Key key = new Reassembly.Key(h.source(), h.destination(), h.protocol(), h.identification());
         int len = h.totalLength() - hlen;
-        Reassembly.Result<Mbuf> r = reassembly.insert(key, h.fragmentOffset(), len, h.moreFragments(), m);
+        Reassembly.Result<Mbuf> r = reassembly.insert(key, h.fragmentOffset(), len, hlen, h.moreFragments(), m);
         switch (r.outcome()) {
-            case QUEUED -> { return null; }
-            case COMPLETED -> { return join(r.completed()); }
-            default -> {
-                stats.add(IpStat.FRAGMENTS_DROPPED, r.discarded());
+            case QUEUED -> {
+                stats.increment(IpStat.FRAGMENTS_HELD);
                 return null;
             }
+            case COMPLETED -> { return join(r.completed()); }
+            case DROPPED_TOO_LONG -> stats.increment(IpStat.TOO_LONG);
+            default -> stats.increment(IpStat.FRAGMENTS_DROPPED);
         }
+        stats.add(IpStat.FRAGMENTS_FLUSHED, r.discarded() - 1); // the held ones given up with this one
+        return null;
     }
 
     /** Joins fragments in offset order: the first keeps its header, the others lose theirs (RFC 815). */
@@ -192,6 +235,7 @@ public final class IpInput {
                 return null;
             }
         }
+        if (Planted.REASSEMBLY && frags.size() >= 3 && first.getU8(0) == 0x4f) alloc.get(Mbuf.M_NOWAIT); // planted leak: see Planted
         for (int i = 1; i < frags.size(); i++) {
             Mbuf f = frags.get(i);
             f.adj(Ipv4Header.headerLength(f.getU8(0))); // validated when the fragment arrived
@@ -207,6 +251,13 @@ public final class IpInput {
         // RFC 1812 5.3.7: never forward to 127/8 (else a router would send it round lo0 until TTL expired).
         if (!forwarding || h.destination() == 0 || isLoopbackNet(h.destination())) {
             drop(m, IpStat.NOT_FORWARDING);
+            return;
+        }
+        // RFC 1812 5.3.4: not what arrived as a link-layer broadcast; 5.3.7: not to 0/8, multicast (we
+        // route none) or class E. Bad sources never get here: input dropped them (FreeBSD in_canforward).
+        int dst = h.destination();
+        if (m.pkthdr().linkBroadcast() || dst >>> 24 == 0 || isMulticastOrReserved(dst)) {
+            drop(m, IpStat.NOT_FORWARDABLE);
             return;
         }
         if (h.ttl() <= 1) {
@@ -247,7 +298,7 @@ public final class IpInput {
         byte[] all = m.toBytes();
         m.freeChain();
         Mbuf c = alloc.fromBytes(all, 0, all.length, IpOutput.LINK_HEADROOM, Mbuf.M_NOWAIT);
-        if (c == null) stats.increment(IpStat.NO_BUFFERS);
+        if (c == null) stats.increment(IpStat.INPUT_NO_BUFFERS);
         return c;
     }
 

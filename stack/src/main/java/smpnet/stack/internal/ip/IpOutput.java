@@ -35,14 +35,20 @@ public final class IpOutput {
     /** RFC 6864: the ID only has to be unique per source, destination and protocol while fragments live. */
     private final AtomicInteger nextId = new AtomicInteger(1);
 
+    private final PathMtuCache pathMtu;
+
     IpOutput(RouteTable<IpInterface> routes, LocalAddresses addresses, Netisr netisr, MbufAllocator alloc,
-             Counters<IpStat> stats) {
+             Counters<IpStat> stats, PathMtuCache pathMtu) {
+        this.pathMtu = pathMtu;
         this.routes = routes;
         this.addresses = addresses;
         this.netisr = netisr;
         this.alloc = alloc;
         this.stats = stats;
     }
+
+    /** Path MTUs learned per destination host (ICMP input writes them). */
+    public PathMtuCache pathMtu() { return pathMtu; }
 
     /** The source address this host uses toward {@code dst}: the address of the route's interface, or 0. */
     public int sourceFor(int dst) {
@@ -75,15 +81,19 @@ public final class IpOutput {
         int id = nextId.getAndIncrement() & 0xffff;
         Ipv4Header.write(p.data(), total, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, from, dst);
         stats.increment(IpStat.SENT);
-        if (!r.iface().isLoopback() && addresses.isLocal(dst)) {
+        if (!r.iface().isLoopback() && addresses.isOwnAddress(dst)) {
             // To one of our own non-loopback addresses: straight back to input, never onto a wire (127/8
             // instead goes out lo0 by its route), as FreeBSD's if_simloop. Thread hand-off: netisr runs
             // IpInput.input now in this thread (direct dispatch; callers hold no protocol lock here) or in a
-            // netisr worker.
+            // netisr worker. A broadcast is not one of our addresses: it goes out on the link only, so a
+            // reply to a broadcast never comes back to us.
+            stats.increment(IpStat.LOOPED);
             netisr.dispatch(NetisrProtocol.IP, p);
             return Result.SENT;
         }
-        return send(p, r, dst, dontFragment, Math.min(r.use(), r.iface().mtu()));
+        int mtu = Math.min(r.use(), r.iface().mtu());
+        int learned = pathMtu.mtu(dst);
+        return send(p, r, dst, dontFragment, learned == 0 ? mtu : Math.min(mtu, learned));
     }
 
     /**

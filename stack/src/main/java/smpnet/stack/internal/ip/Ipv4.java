@@ -28,7 +28,7 @@ public final class Ipv4 {
                 boolean forwarding, ReassemblyLimits limits) {
         routes = new RouteTable<>(locks.rwlock(LockInventory.RIB), () -> locks.mutex(LockInventory.RTENTRY));
         addresses = new LocalAddresses(locks.rwlock(LockInventory.IF_ADDR));
-        output = new IpOutput(routes, addresses, netisr, alloc, stats);
+        output = new IpOutput(routes, addresses, netisr, alloc, stats, new PathMtuCache(scheduler, PathMtuCache.DEFAULT_LIMIT));
         input = new IpInput(stats, routes, addresses, output, ifnets, forwarding, alloc, locks, scheduler, limits);
         netisr.register(NetisrProtocol.IP, input::input);
     }
@@ -47,4 +47,7 @@ public final class Ipv4 {
         routes.add(ifc.address(), ifc.prefixLength(), 0, ifc, ifc.mtu());
         return ifc;
     }
+
+    /** Fragments held in reassembly, all datagrams together. */
+    public int reassemblyFragments() { return input.reassemblyFragments(); }
 }

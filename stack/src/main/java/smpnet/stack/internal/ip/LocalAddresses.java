@@ -40,6 +40,17 @@ final class LocalAddresses {
         }
     }
 
+    /** True if {@code a} is the address of one of our interfaces (not a broadcast). */
+    boolean isOwnAddress(int a) {
+        ifAddr.lockShared();
+        try {
+            for (IpInterface i : interfaces) if (i.address() == a) return true;
+            return false;
+        } finally {
+            ifAddr.unlockShared();
+        }
+    }
+
     /** True if {@code dst} is a broadcast address for us (no ICMP errors answer those: RFC 1122 3.2.2). */
     boolean isBroadcast(int dst) {
         if (dst == -1) return true;

@@ -47,6 +47,7 @@ final class Reassembly<P> {
     private final Scheduler scheduler;
     private final AtomicInteger packets = new AtomicInteger();
     private final AtomicInteger bytes = new AtomicInteger();
+    private final AtomicInteger fragments = new AtomicInteger();
 
     @SuppressWarnings("unchecked")
     Reassembly(int nbuckets, Supplier<ExclusiveLock> ipqLocks, ReassemblyLimits limits, Consumer<P> free,
@@ -70,11 +71,13 @@ final class Reassembly<P> {
     record Result<P>(Outcome outcome, List<P> completed, int discarded) {}
 
     /**
-     * Offers fragment {@code p} carrying payload bytes {@code [offset, offset + len)}; {@code more} is its MF
-     * bit. Takes ownership of {@code p}.
+     * Offers fragment {@code p} carrying payload bytes {@code [offset, offset + len)} behind a header of
+     * {@code hlen} bytes; {@code more} is its MF bit. Takes ownership of {@code p}.
      */
-    Result<P> insert(Key key, int offset, int len, boolean more, P p) {
-        if (offset + len > 65535 - 20) return refuse(p, Outcome.DROPPED_TOO_LONG);
+    Result<P> insert(Key key, int offset, int len, int hlen, boolean more, P p) {
+        // The datagram's length is the first fragment's header plus all payload (RFC 791): the limit
+        // takes this header if it is the first, else the smallest header the first can have.
+        if (offset + len > 65535 - (offset == 0 ? hlen : 20)) return refuse(p, Outcome.DROPPED_TOO_LONG);
         Bucket<P> b = buckets[Math.floorMod(key.hashCode(), buckets.length)];
         List<P> finished;
         Outcome outcome;
@@ -82,7 +85,7 @@ final class Reassembly<P> {
         try {
             Queue<P> q = b.queues.get(key);
             if (q == null) q = newQueueLocked(b, key);
-            outcome = q == null ? Outcome.DROPPED_LIMIT : q.addLocked(offset, len, more, p, this);
+            outcome = q == null ? Outcome.DROPPED_LIMIT : q.addLocked(offset, len, hlen, more, p, this);
             if (outcome == Outcome.QUEUED && q.isCompleteLocked()) outcome = Outcome.COMPLETED;
             if (q == null || outcome == Outcome.QUEUED || outcome == Outcome.DUPLICATE) {
                 finished = null;
@@ -115,6 +118,9 @@ final class Reassembly<P> {
 
     /** Datagrams now waiting for fragments. */
     int pending() { return packets.get(); }
+
+    /** Fragments now held, all datagrams together. */
+    int fragmentsHeld() { return fragments.get(); }
 
     ReassemblyLimits limits() { return limits; }
 
@@ -170,6 +176,7 @@ final class Reassembly<P> {
         if (q.timer != null) q.timer.cancel();
         packets.decrementAndGet();
         bytes.addAndGet(-q.bytes);
+        fragments.addAndGet(-q.frags.size());
     }
 
     boolean reserveBytes(int n) {
@@ -198,6 +205,8 @@ final class Reassembly<P> {
         @GuardedBy("ipq") final List<P> frags = new ArrayList<>(4);
         @GuardedBy("ipq") int bytes;
         @GuardedBy("ipq") int totalLength = -1;
+        /** The first fragment's header length once it came; until then the smallest it can be. */
+        @GuardedBy("ipq") int firstHeaderLength = 20;
         @GuardedBy("ipq") Scheduler.Cancellable timer;
 
         Queue(Key key, ExclusiveLock lock) {
@@ -205,9 +214,14 @@ final class Reassembly<P> {
             this.lock = lock;
         }
 
-        Outcome addLocked(int offset, int len, boolean more, P p, Reassembly<P> r) {
+        Outcome addLocked(int offset, int len, int hlen, boolean more, P p, Reassembly<P> r) {
             lock.assertOwned();
             int end = offset + len;
+            int last = ranges.isEmpty() ? end : Math.max(end, ranges.getLast()[1]);
+            if (last + (offset == 0 ? hlen : firstHeaderLength) > 65535) {
+                r.free.accept(p); // with the first fragment's real header the datagram would pass 65535
+                return Outcome.DROPPED_TOO_LONG;
+            }
             int at = 0;
             while (at < ranges.size() && ranges.get(at)[0] < offset) at++;
             for (int[] rg : ranges) {
@@ -226,6 +240,8 @@ final class Reassembly<P> {
             frags.add(at, p);
             bytes += len;
             if (!more) totalLength = end;
+            if (offset == 0) firstHeaderLength = hlen;
+            r.fragments.incrementAndGet();
             return Outcome.QUEUED;
         }
 

@@ -1,5 +1,6 @@
 package smpnet.stack.internal.net;
 
+import smpnet.stack.internal.Planted;
 import smpnet.stack.internal.netisr.Netisr;
 import smpnet.stack.internal.netisr.NetisrProtocol;
 import smpnet.stack.internal.wire.EthernetHeader;
@@ -54,13 +55,17 @@ public final class Ether {
             return;
         }
         m.adj(EthernetHeader.LENGTH);
+        m.pkthdr().setLinkBroadcast(dst == EthernetHeader.BROADCAST);
         // Thread hand-off: netisr runs the protocol's registered handler now, in this ithread (direct
         // dispatch), or queues the packet for a netisr worker (deferred). The other end is IpInput.input
         // (registered by Ipv4) or Arp.input (registered by Arp).
         switch (type) {
             case EthernetHeader.TYPE_IPV4 -> netisr.dispatch(NetisrProtocol.IP, m);
             case EthernetHeader.TYPE_ARP -> netisr.dispatch(NetisrProtocol.ARP, m);
-            default -> drop(m, EtherStat.UNKNOWN_TYPE);
+            default -> {
+                if (Planted.ETHER && type >= 0x9000 && m.pktLen() < 32) return; // planted leak: see Planted
+                drop(m, EtherStat.UNKNOWN_TYPE);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import smpnet.stack.internal.ip.IpOutput;
 import smpnet.stack.internal.ip.ProtocolInput;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
+import smpnet.stack.internal.Planted;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.internal.wire.ChainChecksum;
@@ -69,6 +70,7 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
             return;
         }
         int ulen = u.length();
+        if (Planted.UDP && u.destinationPort() == 9 && (ulen & 1) == 1) stats.increment(UdpStat.DELIVERED);
         if (ulen < ipPayload) m.adj(ulen - ipPayload); // RFC 768: the UDP length rules; IP carried extra bytes
         if (u.checksum() == 0) {
             stats.increment(UdpStat.NO_CHECKSUM);
@@ -133,6 +135,17 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
             if (!pcb.detached) pcb.receiver.errorLocked(error);
         } finally {
             pcb.lock.unlock();
+        }
+    }
+
+    /** True if a pcb is bound to {@code src:srcPort} that may send to {@code dst:dstPort} (path MTU checks). */
+    @Override
+    public boolean sent(int src, int dst, int srcPort, int dstPort) {
+        table.udbinfo.lockShared();
+        try {
+            return table.lookupLocked(src, srcPort, dst, dstPort) != null;
+        } finally {
+            table.udbinfo.unlockShared();
         }
     }
 

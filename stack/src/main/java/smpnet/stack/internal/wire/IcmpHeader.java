@@ -18,6 +18,7 @@ public final class IcmpHeader {
     public static final int DEST_UNREACHABLE = 3;
     public static final int ECHO_REQUEST = 8;
     public static final int TIME_EXCEEDED = 11;
+    public static final int PARAMETER_PROBLEM = 12;
     public static final int CODE_PORT_UNREACHABLE = 3;
     public static final int CODE_FRAG_NEEDED = 4;
     public static final int CODE_TTL_EXCEEDED = 0;

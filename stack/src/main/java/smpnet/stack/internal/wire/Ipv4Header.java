@@ -50,6 +50,15 @@ public final class Ipv4Header {
         this.s = s;
     }
 
+    /**
+     * The offset of the option pointer that made a header fail with {@link Malformed#BAD_OPTION_POINTER},
+     * for the pointer of an ICMP parameter problem (RFC 792); -1 if none.
+     */
+    public static int badOptionPointerOffset(MemorySegment s) {
+        int hlen = (Bytes.u8(s, 0) & 0xf) * 4;
+        return Ipv4Options.badPointerOffset(s, MIN_LENGTH, (int) Math.min(hlen, s.byteSize()));
+    }
+
     public int headerLength() { return headerLength(Bytes.u8(s, 0)); }
 
     /**

@@ -11,6 +11,8 @@ import java.lang.foreign.MemorySegment;
 final class Ipv4Options {
     private static final int EOL = 0;
     private static final int NOP = 1;
+    private static final int RR = 7;
+    private static final int TS = 68;
     private static final int LSRR = 131;
     private static final int SSRR = 137;
 
@@ -30,7 +32,35 @@ final class Ipv4Options {
             int len = Bytes.u8(s, i + 1);
             if (len < 2 || i + len > to) throw Malformed.BAD_OPTION.exception();
             if (type == LSRR || type == SSRR) throw Malformed.SOURCE_ROUTE.exception();
+            if (badPointer(s, i, type, len)) throw Malformed.BAD_OPTION_POINTER.exception();
             i += len;
         }
+    }
+
+    /**
+     * True if option {@code type} at {@code i} keeps a pointer (its third byte) that points into its own
+     * type, length or pointer bytes: RFC 791 puts record route's first slot at 4, the timestamp's at 5.
+     */
+    private static boolean badPointer(MemorySegment s, int i, int type, int len) throws MalformedPacketException {
+        if (type != RR && type != TS) return false;
+        if (len < 3) throw Malformed.BAD_OPTION.exception();
+        return Bytes.u8(s, i + 2) < (type == RR ? 4 : 5);
+    }
+
+    /** The offset in the header of the first bad option pointer (for ICMP parameter problem), or -1. */
+    static int badPointerOffset(MemorySegment s, int from, int to) {
+        for (int i = from; i + 2 < to; ) {
+            int type = Bytes.u8(s, i);
+            if (type == EOL) return -1;
+            if (type == NOP) {
+                i++;
+                continue;
+            }
+            int len = Bytes.u8(s, i + 1);
+            if (len < 2) return -1;
+            if ((type == RR || type == TS) && len >= 3 && Bytes.u8(s, i + 2) < (type == RR ? 4 : 5)) return i + 2;
+            i += len;
+        }
+        return -1;
     }
 }

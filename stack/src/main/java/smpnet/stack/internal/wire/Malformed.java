@@ -18,6 +18,8 @@ public enum Malformed {
     BAD_CHECKSUM,
     /** An IPv4 option whose length byte is missing, below 2, or runs past the header. */
     BAD_OPTION,
+    /** A record route or timestamp option whose pointer is below its first slot (RFC 791 3.1). */
+    BAD_OPTION_POINTER,
     /** A loose or strict source route option (RFC 791 3.1): refused, as most stacks do by default. */
     SOURCE_ROUTE,
     /** ARP for a hardware or protocol type other than Ethernet/IPv4, or wrong address lengths. */

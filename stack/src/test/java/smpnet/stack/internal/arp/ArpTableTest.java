@@ -42,7 +42,7 @@ class ArpTableTest {
             netisr);
     private final Counters<ArpStat> stats = host.stats();
     private final RecordingIfnet link = new RecordingIfnet("rec0", 1, OUR_MAC, locks);
-    private final ArpTable arp = new ArpTable(host, link, US);
+    private final ArpTable arp = new ArpTable(host, link, US, 24);
 
     @AfterEach
     void drain() { arp.drain(); }
@@ -78,7 +78,7 @@ class ArpTableTest {
         assertEquals(-1, arp.lookup(PEER), "expired after 10 s");
         assertTrue(arp.output(PEER, packet(5)));
         assertEquals("0806", link.hex(4).substring(24, 28), "a new request");
-        assertEquals("RECEIVED=1 REPLIES_RECEIVED=1 REQUESTS_SENT=2 HELD=4 HOLD_OVERFLOW=1 RATE_LIMITED=2 EXPIRED=1",
+        assertEquals("RECEIVED=1 REPLIES_RECEIVED=1 REQUESTS_SENT=2 FOR_US=1 HELD=4 HOLD_OVERFLOW=1 RATE_LIMITED=2 EXPIRED=1",
                 stats.nonZero());
     }
 
@@ -101,6 +101,6 @@ class ArpTableTest {
         input(1, 0x020000000003L, 0x0a000003, 0, 0x0a000009);
         assertEquals(1, link.frames.size(), "not for us: no reply");
         assertEquals(-1, arp.lookup(0x0a000003), "and no entry for a stranger");
-        assertEquals("RECEIVED=2 REQUESTS_RECEIVED=2 REPLIES_SENT=1 NOT_FOR_US=1", stats.nonZero());
+        assertEquals("RECEIVED=2 REQUESTS_RECEIVED=2 REPLIES_SENT=1 NOT_FOR_US=1 FOR_US=1", stats.nonZero());
     }
 }

@@ -44,8 +44,8 @@ class ForwardSharedClusterTest {
         Arp arp = new Arp(locks, clock, ArpConfig.DEFAULT, alloc, ether, ifnets, netisr);
         RecordingIfnet l0 = new RecordingIfnet("em0", 1, 0x020000000001L, locks);
         RecordingIfnet l1 = new RecordingIfnet("em1", 2, 0x020000000002L, locks);
-        ArpTable arp1 = new ArpTable(arp, l1, 0x0a0002fe);
-        l0.attach(ether, new ArpTable(arp, l0, 0x0a0001fe));
+        ArpTable arp1 = new ArpTable(arp, l1, 0x0a0002fe, 24);
+        l0.attach(ether, new ArpTable(arp, l0, 0x0a0001fe, 24));
         l1.attach(ether, arp1);
         ip.attach(new IpInterface(l0, 0x0a0001fe, 24));
         ip.attach(new IpInterface(l1, 0x0a0002fe, 24));
