@@ -90,7 +90,7 @@ final class Attack implements AutoCloseable {
     /** Every frame the victim received has exactly one outcome. */
     void assertBalanced() {
         hosts.settle();
-        InputOutcomes o = victim.inputOutcomes();
+        Stack.InputOutcomes o = victim.inputOutcomes();
         assertEquals(o.frames(), o.sum(), "one outcome per frame: " + o);
     }
 

@@ -158,7 +158,7 @@ class MalformedFramesTest {
             }
             h.settle();
             assertEquals(frames, host.etherStats().get(smpnet.stack.stats.EtherStat.RECEIVED), "every frame reached ether input");
-            InputOutcomes o = host.inputOutcomes();
+            Stack.InputOutcomes o = host.inputOutcomes();
             assertEquals(frames, o.frames());
             assertEquals(frames, o.sum(), "every frame is delivered, held as a fragment, or one counted drop: " + o);
         }
