@@ -30,6 +30,10 @@ import smpnet.witness.testing.TestSettings;
  * quarter and has a 1 Mbit/s line with one queue slot, and the clock is frozen ({@link FrozenClock}: the line
  * never drains, timers never fire), so its third frame on is tail-dropped whatever the interleaving; the
  * frames in flight are freed by closing the link. {@code -Dsmpnet.lincheck=long} runs a larger search.
+ *
+ * <p>Stress mode only: under Lincheck's model checker even one thread's transmit, transmit, counters gave other
+ * counters than the plain sequential run, with seeded and with fixed (probability 0 or 1) fates alike; why is
+ * not yet understood, so the model checker is not used here.
  */
 @Param(name = "aToB", gen = BooleanGen.class)
 public class ImpairedLinkLincheckTest {
