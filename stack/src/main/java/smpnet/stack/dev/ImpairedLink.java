@@ -131,6 +131,9 @@ public final class ImpairedLink {
     /** The counters of one direction. */
     public Counters counters(boolean aToB) { return (aToB ? ab : ba).counters(); }
 
+    /** What a's ({@code aToB}) or b's transmit thread does with a frame: tests drive the link without NICs. */
+    void carry(boolean aToB, Mbuf frame) { (aToB ? ab : ba).carry(frame); }
+
     /** The frame record of one direction, oldest first. */
     public List<FrameRecord> frames(boolean aToB) { return (aToB ? ab : ba).frames(); }
 
