@@ -41,14 +41,23 @@ class PlantedReversalTest {
 
     @Test
     void explorationFindsTheReversalAndThePrintedSeedReplaysIt() throws Exception {
-        Output explore = smpnetRun(List.of("seeded", "--scenario", "planted-lor", "--explore", "40"));
-        assertEquals(1, explore.status(), explore.text());
-        Matcher first = Pattern.compile("^first failure at seed (\\d+), after (\\d+) passing seeds$", Pattern.MULTILINE)
-                .matcher(explore.text());
-        assertTrue(first.find(), explore.text());
+        // Exploring from seed 1; should seed 1 itself reach the reversal, explore again from the seed after it:
+        // which seeds reach it moves with any change to the stack's scheduling points, but not from run to run.
+        long start = 1;
+        Output explore = null;
+        Matcher first = null;
+        for (int tries = 0; tries < 3; tries++) {
+            explore = smpnetRun(List.of("seeded", "--scenario", "planted-lor", "--seed", Long.toString(start), "--explore", "40"));
+            assertEquals(1, explore.status(), explore.text());
+            first = Pattern.compile("^first failure at seed (\\d+), after (\\d+) passing seeds$", Pattern.MULTILINE)
+                    .matcher(explore.text());
+            assertTrue(first.find(), explore.text());
+            if (Long.parseLong(first.group(2)) > 0) break;
+            start = Long.parseLong(first.group(1)) + 1;
+        }
         long seed = Long.parseLong(first.group(1));
-        assertTrue(seed > 1, "only some interleavings reach the reversal: seed 1 must pass\n" + explore.text());
-        line(explore.text(), "^seed 1: ok, \\d+ decisions");
+        assertTrue(seed > start, "only some interleavings reach the reversal: a seed before it must pass\n" + explore.text());
+        line(explore.text(), "^seed " + start + ": ok, \\d+ decisions");
         String failure = line(explore.text(), "^deterministic run with seed " + seed + " failed after \\d+ decisions at \\d+ ns: .*$");
         assertTrue(failure.contains("declared order violation"), failure);
         line(explore.text(), "^  acquiring: lab_table \\(mutex, exclusive\\)$");
