@@ -32,11 +32,12 @@ public class ImpairedLinkCountersStress {
     private static final MbufAllocator ALLOC = new MbufAllocator(
             MbufAllocator.Config.defaults("jcstress-link").withCpus(2).withTracking(false));
     private static final StackLocks LOCKS = new StackLocks(LockMode.FINE);
-    private static final SimNic A = new SimNic("a-em0", 1, MacAddress.local(1), 1500, NicConfig.of(1), LOCKS, ALLOC);
-    private static final SimNic B = new SimNic("b-em0", 2, MacAddress.local(2), 1500, NicConfig.of(1), LOCKS, ALLOC);
     private static final byte[] FRAME = new byte[60];
 
-    private final ImpairedLink link = ImpairedLink.connect(A, B, Impairments.NONE.withLoss(1), Impairments.NONE, 3, 0);
+    // A NIC takes one cable at a time, and JCStress makes many states before it runs them: each its own pair.
+    private final SimNic a = new SimNic("a-em0", 1, MacAddress.local(1), 1500, NicConfig.of(1), LOCKS, ALLOC);
+    private final SimNic b = new SimNic("b-em0", 2, MacAddress.local(2), 1500, NicConfig.of(1), LOCKS, ALLOC);
+    private final ImpairedLink link = ImpairedLink.connect(a, b, Impairments.NONE.withLoss(1), Impairments.NONE, 3, 0);
 
     private void send() {
         link.carry(true, ALLOC.fromBytes(FRAME, 0, FRAME.length, Mbuf.M_NOWAIT));
