@@ -34,6 +34,7 @@ import smpnet.stack.net.IfAddress;
 import smpnet.stack.net.MacAddress;
 import smpnet.stack.socket.Ping;
 import smpnet.stack.socket.UdpSocket;
+import smpnet.stack.socket.TcpSocket;
 import smpnet.stack.stats.ArpStat;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.stats.EtherStat;
@@ -244,7 +245,16 @@ public final class Stack implements AutoCloseable {
         return s;
     }
 
-    /** A new kqueue-like event object. */
+    /**
+     * A new TCP socket. The API's shape is fixed (see {@link TcpSocket}); TCP itself is being built, and until
+     * it lands this throws {@link UnsupportedOperationException}.
+     */
+    public TcpSocket openTcp() {
+        ensureOpen();
+        throw new UnsupportedOperationException("TCP is not implemented yet");
+    }
+
+    /** A new kqueue-like event object.
     public EventQueue newEventQueue() { return new EventQueue(); }
 
     /** Pings {@code dst} {@code count} times with 56 data bytes, as ping(8) does by default. */

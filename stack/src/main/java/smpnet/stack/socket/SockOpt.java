@@ -1,0 +1,42 @@
+package smpnet.stack.socket;
+
+/**
+ * Socket options of {@link TcpSocket#setOption} and {@link TcpSocket#getOption}, each an int as in
+ * {@code setsockopt(2)} (a boolean option is 0 or 1; {@link #SO_LINGER} is the linger time in seconds, or
+ * -1 for off).
+ */
+public enum SockOpt {
+    /** Allow binding a local address whose port is still in TIME_WAIT. */
+    SO_REUSEADDR(Level.SOCKET),
+    /** Send keepalive probes on an idle connection (TCP_KEEPIDLE/KEEPINTVL/KEEPCNT). */
+    SO_KEEPALIVE(Level.SOCKET),
+    /** Seconds close() waits for unsent data; -1 (the default) off; 0 resets the connection on close. */
+    SO_LINGER(Level.SOCKET),
+    /** The send buffer's size in bytes (at most kern.ipc.maxsockbuf). */
+    SO_SNDBUF(Level.SOCKET),
+    /** The receive buffer's size in bytes (at most kern.ipc.maxsockbuf). */
+    SO_RCVBUF(Level.SOCKET),
+    /** Read only: the pending error's {@link Errno#number()} (0 for none), cleared by reading it. */
+    SO_ERROR(Level.SOCKET),
+    /** Turns Nagle's algorithm off. */
+    TCP_NODELAY(Level.TCP),
+    /** The largest segment to send (the MSS); set before connect or listen to lower it. */
+    TCP_MAXSEG(Level.TCP),
+    /** Send a SYN without options (no MSS beyond the default, no window scale, SACK or timestamps). */
+    TCP_NOOPT(Level.TCP),
+    /** Seconds of idleness before the first keepalive probe. */
+    TCP_KEEPIDLE(Level.TCP),
+    /** Seconds between keepalive probes. */
+    TCP_KEEPINTVL(Level.TCP),
+    /** Unanswered probes before the connection is dropped. */
+    TCP_KEEPCNT(Level.TCP);
+
+    /** The option's level, as {@code setsockopt}'s second argument. */
+    public enum Level { SOCKET, TCP }
+
+    private final Level level;
+
+    SockOpt(Level level) { this.level = level; }
+
+    public Level level() { return level; }
+}
