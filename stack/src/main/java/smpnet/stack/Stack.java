@@ -254,7 +254,7 @@ public final class Stack implements AutoCloseable {
         throw new UnsupportedOperationException("TCP is not implemented yet");
     }
 
-    /** A new kqueue-like event object.
+    /** A new kqueue-like event object. */
     public EventQueue newEventQueue() { return new EventQueue(); }
 
     /** Pings {@code dst} {@code count} times with 56 data bytes, as ping(8) does by default. */
