@@ -59,6 +59,19 @@ def established():
     ]
 
 
+def passive_established():
+    return [
+        "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+        "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0",
+        "+0 bind(3, ..., ...) = 0",
+        "+0 listen(3, 1) = 0",
+        f"+0 < S 0:0(0) win {PEER_WIN} {PEER_SYN_OPTS}",
+        f"+0 > S. 0:0(0) ack 1 win {W} {OUR_SYNACK_OPTS}",
+        f"+0.1 < . 1:1(0) ack 1 win {PEER_WIN}",
+        "+0 accept(3, ..., ...) = 4",
+    ]
+
+
 class Ctx:
     """Where the preamble leaves the connection: RCV.NXT and SND.NXT relative to the ISNs."""
 
@@ -123,14 +136,15 @@ def preamble(state):
         ], 2, 2, fin_outstanding=True, note="CLOSE-WAIT, then shutdown(SHUT_WR) sent our FIN, "
                                             "unacknowledged")
     if state == "TIME_WAIT":
-        return Ctx(established() + [
-            "+0.1 shutdown(3, SHUT_WR) = 0",
+        return Ctx(passive_established() + [
+            "+0.1 shutdown(4, SHUT_WR) = 0",
             f"+0 > F. 1:1(0) ack 1 win {W}",
             f"+0.05 < . 1:1(0) ack 2 win {PEER_WIN}",
             f"+0.05 < F. 1:1(0) ack 2 win {PEER_WIN}",
             f"+0 > . 2:2(0) ack 2 win {W}",
-        ], 2, 2, note="FIN-WAIT-2, then the peer's FIN; the socket stays open (shutdown, not close) so "
-                      "TCP_INFO still reports the connection")
+        ], 2, 2, note="a passive open (the listener stays open), shutdown(SHUT_WR) on the accepted socket, "
+                      "the peer's ACK and FIN: TIME-WAIT with the socket still open, so TCP_INFO still "
+                      "reports the connection, and a new SYN that recycles the TIME-WAIT finds the listener")
     raise ValueError(state)
 
 
@@ -361,12 +375,12 @@ def time_wait_cell(kind, pos, ctx):
         if pos == "left-edge":
             return Cell([], "TIME_WAIT", "FreeBSD tcp_twcheck: a SYN whose SEG.SEQ is not above RCV.NXT does "
                         "not recycle the TIME-WAIT; without ACK it is dropped silently"), seq, ack
-        n = seq + 1 + (1 if kind == "syn-fin" else 0)
-        return Cell([f"> R. 0:0(0) ack {n} win 0"], "CLOSED", "FreeBSD tcp_twcheck: a SYN without ACK "
-                    "with SEG.SEQ above RCV.NXT closes the TIME-WAIT connection (tcp_twclose, "
-                    "tcps_tw_recycles) and is looked up again; no listener exists, so tcp_dropwithreset "
-                    "answers <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>" +
-                    (" (SYN and FIN each count one)" if kind == "syn-fin" else "")), seq, ack
+        return Cell([f"> S. 0:0(0) ack {seq + 1} win {W} {OUR_SYNACK_OPTS}"], "CLOSED",
+                    "FreeBSD tcp_twcheck: a SYN without ACK with SEG.SEQ above RCV.NXT closes the TIME-WAIT "
+                    "connection (tcp_twclose, tcps_tw_recycles; RFC 9293 3.10.7.4 allows it for a SYN above "
+                    "the old sequence space) and is looked up again: the listener answers it with a SYN,ACK "
+                    "of a new connection (syncache_add)" +
+                    ("; net.inet.tcp.drop_synfin=0, the FIN is ignored" if kind == "syn-fin" else "")), seq, ack
     if kind == "ack" and pos == "left-edge":
         return Cell([], "TIME_WAIT", "FreeBSD tcp_twcheck: a bare ACK with SEG.SEQ = RCV.NXT and SEG.ACK = "
                     "SND.NXT is a duplicate and is not answered"), seq, ack
@@ -462,7 +476,8 @@ def render(state, kind, pos):
     c, seq, ack = cell(state, kind, pos, ctx)
     out = []
     out.append(f"// State matrix: {KIND_NAMES[kind]} arriving in {state}, sequence position: {pos}.")
-    out.append(f"// Preamble: {ctx.note}.")
+    for line in wrap(f"Preamble: {ctx.note}."):
+        out.append("// " + line)
     if ctx.rcv_nxt is not None:
         out.append(f"// RCV.NXT = {ctx.rcv_nxt}, RCV.WND = {W} (relative sequence numbers).")
     for line in wrap("Rule: " + c.rule):
@@ -480,7 +495,8 @@ def render(state, kind, pos):
     if not c.replies:
         pctx = after_ctx(state, c.after, ctx)
         inbound, reply, why = probe_for(c.after, pctx)
-        out.append(f"// Nothing was sent: the next segment is the answer to this probe ({why}).")
+        for line in wrap(f"Nothing was sent: the next segment is the answer to this probe ({why})."):
+            out.append("// " + line)
         out.append("+0.01 " + inbound)
         out.append("+0 " + reply)
     return "\n".join(out) + "\n"
