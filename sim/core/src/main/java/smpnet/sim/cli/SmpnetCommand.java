@@ -36,7 +36,8 @@ public final class SmpnetCommand {
             BenchUdpCommand::new,
             SeededRunCommand::new,
             SeededCostCommand::new,
-            SysctlCommand::new);
+            SysctlCommand::new,
+            PacketdrillCommand::new);
 
     @picocli.CommandLine.Mixin
     HelpOption help;

@@ -14,10 +14,10 @@ import smpnet.stack.socket.TcpState;
  * Python; this reads the part of Python its scripts use for asserts: one {@code assert EXPR} a line (or
  * separated by {@code ;}), where EXPR has integers, the {@code tcpi_*} fields, the state names
  * ({@code TCPI_ESTABLISHED} or {@code TCPS_ESTABLISHED}, FreeBSD's numbers) and {@code TCPI_OPT_*}, with
- * {@code + - * / // %}, comparisons (chained as in Python), {@code and or not} and parentheses.
+ * {@code + - * / // % | &}, comparisons (chained as in Python), {@code and or not} and parentheses.
  */
 final class InfoAssert {
-    private static final Pattern TOKEN = Pattern.compile("\\s*(0x[0-9a-fA-F]+|\\d+|[A-Za-z_][A-Za-z0-9_]*|//|==|!=|<=|>=|[-+*/%()<>])");
+    private static final Pattern TOKEN = Pattern.compile("\\s*(0x[0-9a-fA-F]+|\\d+|[A-Za-z_][A-Za-z0-9_]*|//|==|!=|<=|>=|[-+*/%()<>|&])");
 
     private final List<String> tokens;
     private final Map<String, Long> values;
@@ -147,12 +147,12 @@ final class InfoAssert {
     }
 
     private long comparison() {
-        long left = sum();
+        long left = bitOr();
         boolean result = true;
         boolean any = false;
         while (List.of("==", "!=", "<", "<=", ">", ">=").contains(peek())) {
             String op = tokens.get(at++);
-            long right = sum();
+            long right = bitOr();
             any = true;
             result &= switch (op) {
                 case "==" -> left == right;
@@ -165,6 +165,18 @@ final class InfoAssert {
             left = right;
         }
         return any ? (result ? 1 : 0) : left;
+    }
+
+    private long bitOr() {
+        long v = bitAnd();
+        while (eat("|")) v |= bitAnd();
+        return v;
+    }
+
+    private long bitAnd() {
+        long v = sum();
+        while (eat("&")) v &= sum();
+        return v;
     }
 
     private long sum() {

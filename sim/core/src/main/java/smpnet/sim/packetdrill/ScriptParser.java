@@ -158,7 +158,9 @@ public final class ScriptParser {
     }
 
     private ScriptParseException expected(String what) {
-        return new ScriptParseException(file, peek().line(), "expected " + what + ", found " + peek().describe());
+        // at the end of the file, the line the script ended on
+        int line = peek().type() == Type.EOF && at > 0 ? tokens.get(at - 1).line() : peek().line();
+        return new ScriptParseException(file, line, "expected " + what + ", found " + peek().describe());
     }
 
     private void expect(String punct, String what) throws ScriptParseException {
