@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import smpnet.sim.bench.plan.BenchOptions;
+import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.reports.BenchReport;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.runs.ChildLauncher;
@@ -26,8 +27,8 @@ class BenchSessionTest {
     void aPairWithItsCeilingAndProfileRunsInOrderAndIsReported(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        BenchOptions o = BenchOptions.mainJob().parse(List.of("--forks", "1", "--runs", "2", "--seconds", "0.05", "--warmup", "0",
-                "--modes", "fine", "--no-kernel", "--no-chart", "--out", dir.toString(), "--jvm-flags", "-Dx.y=z"));
+        BenchOptions o = new BenchOptions(2, 1, 0.05, 0, List.of(64), List.of(1, 2), List.of(Subject.FINE), false, true, false,
+                dir, List.of("-Dx.y=z"));
         BenchSession session = new BenchSession(o, out);
         BenchReport r = session.run();
         String text = bytes.toString(StandardCharsets.UTF_8);

@@ -1,0 +1,179 @@
+package smpnet.sim.packetdrill;
+
+import java.util.List;
+import smpnet.sim.packetdrill.Script.TcpOption;
+
+/**
+ * Builds the IPv4 packets the scripted peer sends: TCP segments and ICMP errors quoting one of the host's
+ * segments, with correct checksums (the stack checks them, and a bad one would be a silent drop).
+ */
+final class Packets {
+    static final int ETHER_LENGTH = 14;
+    static final int TYPE_IPV4 = 0x0800;
+    static final int TYPE_ARP = 0x0806;
+    static final long BROADCAST_MAC = 0xFFFF_FFFF_FFFFL;
+    static final int ARP_LENGTH = 28;
+    static final int ARP_REQUEST = 1;
+    static final int ARP_REPLY = 2;
+
+    private Packets() {}
+
+    /** An Ethernet II frame (RFC 894) around {@code payload}; MACs in the low 48 bits. */
+    static byte[] ethernet(long dst, long src, int etherType, byte[] payload) {
+        byte[] f = new byte[ETHER_LENGTH + payload.length];
+        put48(f, 0, dst);
+        put48(f, 6, src);
+        put16(f, 12, etherType);
+        System.arraycopy(payload, 0, f, ETHER_LENGTH, payload.length);
+        return f;
+    }
+
+    /** An ARP packet for IPv4 over Ethernet (RFC 826). */
+    static byte[] arp(int op, long sha, int spa, long tha, int tpa) {
+        byte[] a = new byte[ARP_LENGTH];
+        put16(a, 0, 1); // hardware: Ethernet
+        put16(a, 2, TYPE_IPV4);
+        a[4] = 6;
+        a[5] = 4;
+        put16(a, 6, op);
+        put48(a, 8, sha);
+        put32(a, 14, spa & 0xFFFF_FFFFL);
+        put48(a, 18, tha);
+        put32(a, 24, tpa & 0xFFFF_FFFFL);
+        return a;
+    }
+
+    private static void put48(byte[] b, int off, long v) {
+        put16(b, off, (int) (v >>> 32));
+        put32(b, off + 2, v & 0xFFFF_FFFFL);
+    }
+
+    /** An IPv4 packet carrying a TCP segment; sequence numbers are already live (unsigned 32-bit). */
+    static byte[] tcp(int src, int dst, int sport, int dport, int flags, long seq, long ack, int window,
+                      List<TcpOption> options, int payloadLength) {
+        byte[] opts = encodeOptions(options);
+        int tcpLen = 20 + opts.length + payloadLength;
+        byte[] p = new byte[20 + tcpLen];
+        ipHeader(p, 6, src, dst);
+        int t = 20;
+        put16(p, t, sport);
+        put16(p, t + 2, dport);
+        put32(p, t + 4, seq);
+        put32(p, t + 8, ack);
+        p[t + 12] = (byte) ((20 + opts.length) / 4 << 4);
+        p[t + 13] = (byte) flags;
+        put16(p, t + 14, window);
+        System.arraycopy(opts, 0, p, t + 20, opts.length);
+        // payload: zeros, as packetdrill's
+        long sum = pseudoHeaderSum(src, dst, 6, tcpLen);
+        put16(p, t + 16, fold(sum + sum(p, t, tcpLen)));
+        return p;
+    }
+
+    /**
+     * An ICMP error from {@code src} about a segment the host sent ({@code quotedSrc} to {@code quotedDst}),
+     * quoting its IPv4 header and its first 8 TCP bytes (ports and sequence number), as RFC 792 asks.
+     */
+    static byte[] icmpError(int src, int dst, int type, int code, int mtu, int quotedSrc, int quotedDst, int sport,
+                            int dport, long seq, int quotedPayload) {
+        byte[] p = new byte[20 + 8 + 20 + 8];
+        ipHeader(p, 1, src, dst);
+        int i = 20;
+        p[i] = (byte) type;
+        p[i + 1] = (byte) code;
+        put16(p, i + 6, mtu); // RFC 1191: next-hop MTU in the low 16 bits of the second word
+        int q = i + 8;
+        p[q] = 0x45;
+        put16(p, q + 2, 20 + 20 + quotedPayload);
+        p[q + 8] = 64;
+        p[q + 9] = 6;
+        put32(p, q + 12, quotedSrc & 0xFFFF_FFFFL);
+        put32(p, q + 16, quotedDst & 0xFFFF_FFFFL);
+        put16(p, q + 10, fold(sum(p, q, 20)));
+        put16(p, q + 20, sport);
+        put16(p, q + 22, dport);
+        put32(p, q + 24, seq);
+        put16(p, i + 2, fold(sum(p, i, p.length - i)));
+        return p;
+    }
+
+    static byte[] encodeOptions(List<TcpOption> options) {
+        int n = 0;
+        for (TcpOption o : options) n += Segment.optionLength(o);
+        byte[] b = new byte[(n + 3) / 4 * 4]; // padded with EOL (zero) bytes to a 4-byte boundary
+        int i = 0;
+        for (TcpOption o : options) {
+            switch (o.kind()) {
+                case EOL -> b[i] = 0;
+                case NOP -> b[i] = 1;
+                case MSS -> {
+                    b[i] = 2;
+                    b[i + 1] = 4;
+                    put16(b, i + 2, (int) o.a());
+                }
+                case WSCALE -> {
+                    b[i] = 3;
+                    b[i + 1] = 3;
+                    b[i + 2] = (byte) o.a();
+                }
+                case SACK_OK -> {
+                    b[i] = 4;
+                    b[i + 1] = 2;
+                }
+                case SACK -> {
+                    b[i] = 5;
+                    b[i + 1] = (byte) (2 + 4 * o.blocks().length);
+                    for (int k = 0; k < o.blocks().length; k++) put32(b, i + 2 + 4 * k, o.blocks()[k]);
+                }
+                case TIMESTAMP -> {
+                    b[i] = 8;
+                    b[i + 1] = 10;
+                    put32(b, i + 2, o.a());
+                    put32(b, i + 6, o.b());
+                }
+            }
+            i += Segment.optionLength(o);
+        }
+        return b;
+    }
+
+    private static void ipHeader(byte[] p, int protocol, int src, int dst) {
+        p[0] = 0x45;
+        put16(p, 2, p.length);
+        p[6] = 0x40; // DF, as a TCP peer sends
+        p[8] = 64;
+        p[9] = (byte) protocol;
+        put32(p, 12, src & 0xFFFF_FFFFL);
+        put32(p, 16, dst & 0xFFFF_FFFFL);
+        put16(p, 10, fold(sum(p, 0, 20)));
+    }
+
+    private static long pseudoHeaderSum(int src, int dst, int protocol, int length) {
+        return (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + protocol + length;
+    }
+
+    /** The one's-complement sum of {@code len} bytes from {@code off}, not yet folded. */
+    private static long sum(byte[] b, int off, int len) {
+        long s = 0;
+        for (int i = 0; i + 1 < len; i += 2) s += Segment.u16(b, off + i);
+        if ((len & 1) != 0) s += (b[off + len - 1] & 0xFF) << 8;
+        return s;
+    }
+
+    private static int fold(long s) {
+        while ((s >>> 16) != 0) s = (s & 0xFFFF) + (s >>> 16);
+        return (int) (~s & 0xFFFF);
+    }
+
+    static void put16(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 8);
+        b[off + 1] = (byte) v;
+    }
+
+    static void put32(byte[] b, int off, long v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+}

@@ -1,0 +1,149 @@
+package smpnet.sim.packetdrill;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed packetdrill script: its header options and its events in script order. The types nested here are
+ * the script's syntax tree, as {@link ScriptParser} builds it and {@link ScriptRunner} reads it; every node
+ * keeps the line it came from, for error messages.
+ *
+ * @param file    the name the script was read under (for messages)
+ * @param options the header options ({@code --tolerance_usecs=...})
+ * @param events  the events, in script order
+ */
+public record Script(String file, Options options, List<Event> events) {
+
+    /**
+     * The header options.
+     *
+     * @param toleranceUsecs how far an event may be from its script time ({@code --tolerance_usecs}, default
+     *                       4000 as in packetdrill)
+     * @param mtu            the MTU of the host's interface ({@code --mtu}, default 1500)
+     * @param tsTickUsecs    the length of one TCP timestamp tick; 0 (the default) leaves outbound TS val
+     *                       unchecked, as packetdrill does ({@code --tcp_ts_tick_usecs})
+     */
+    public record Options(long toleranceUsecs, int mtu, long tsTickUsecs) {
+        public static final Options DEFAULTS = new Options(4000, 1500, 0);
+    }
+
+    /** How an event's time is written. */
+    public enum TimeKind {
+        /** {@code 0.100}: seconds from the script's start. */
+        ABSOLUTE,
+        /** {@code +0.1}: seconds after the previous event. */
+        RELATIVE,
+        /** {@code *}: any time (outbound packets only). */
+        ANY,
+        /** {@code 0.1~0.2}: anywhere in an absolute range (outbound packets only). */
+        ABSOLUTE_RANGE,
+        /** {@code +0~+0.2}: anywhere in a range relative to the previous event (outbound packets only). */
+        RELATIVE_RANGE
+    }
+
+    /** An event's time as written; microseconds. {@code endUsecs} is the range's end, or -1. */
+    public record Timing(TimeKind kind, long startUsecs, long endUsecs) {}
+
+    /** One line (or block) of the script that happens at a time. */
+    public sealed interface Event permits PacketEvent, SyscallEvent, CommandEvent, CodeEvent {
+        /** The script line it starts on. */
+        int line();
+
+        Timing timing();
+    }
+
+    /** Whether a packet goes into the host ({@code <}) or comes out of it ({@code >}). */
+    public enum Direction { INBOUND, OUTBOUND }
+
+    /** A packet line. */
+    public record PacketEvent(int line, Timing timing, Direction direction, PacketSpec packet) implements Event {}
+
+    /** What a packet line describes. */
+    public sealed interface PacketSpec permits TcpSpec, IcmpSpec {}
+
+    /**
+     * A TCP segment: {@code S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6>}.
+     *
+     * @param flagsText the flags as written ({@code "S."})
+     * @param flags     the flag bits (see {@link Segment} for the values)
+     * @param seq       the starting sequence number, in script space
+     * @param length    the payload length
+     * @param ack       the acknowledgment number in script space, or null when the line has none
+     * @param window    the window field, or null when the line has none (outbound: not checked)
+     * @param options   the options in order, or null for {@code <...>} (outbound: not checked)
+     */
+    public record TcpSpec(String flagsText, int flags, long seq, int length, Long ack, Integer window,
+                          List<TcpOption> options) implements PacketSpec {}
+
+    /** The kinds of TCP option a script can write. */
+    public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP }
+
+    /**
+     * One TCP option: {@code a} is the MSS, the shift, or TS val; {@code b} is TS ecr; {@code blocks} the SACK
+     * blocks' edges in pairs (script space).
+     */
+    public record TcpOption(OptionKind kind, long a, long b, long[] blocks) {
+        public static TcpOption of(OptionKind kind) { return new TcpOption(kind, 0, 0, null); }
+    }
+
+    /**
+     * An ICMP message, with the TCP segment it quotes: {@code icmp unreachable frag_needed mtu 1200 [1:1461(1460)]}.
+     *
+     * @param text        the type and code as written ("unreachable frag_needed")
+     * @param type        the ICMP type
+     * @param code        the ICMP code
+     * @param mtu         the next-hop MTU (frag_needed), or 0
+     * @param echoedSeq   the quoted segment's sequence number (the host's sequence space, relative), or -1
+     * @param echoedLen   the quoted segment's payload length
+     */
+    public record IcmpSpec(String text, int type, int code, int mtu, long echoedSeq, int echoedLen) implements PacketSpec {}
+
+    /**
+     * A system call: {@code +0...0.2 read(4, ..., 1000) = 1000}.
+     *
+     * @param endUsecs the end of a blocking call's time range as written, or -1 for a call that must not block
+     * @param result   the expected return value
+     * @param errno    the expected errno name when the result is -1, or null
+     */
+    public record SyscallEvent(int line, Timing timing, long endUsecs, String name, List<Expr> args, Expr result,
+                               String errno) implements Event {}
+
+    /** A shell line in backquotes: only {@code sysctl -w NAME=VALUE} is understood. */
+    public record CommandEvent(int line, Timing timing, String command) implements Event {}
+
+    /** A {@code %{ ... }%} block: asserts on the TCP_INFO view. */
+    public record CodeEvent(int line, Timing timing, String code) implements Event {}
+
+    /** An argument or result of a system call. */
+    public sealed interface Expr permits Num, Sym, Ellipsis, BitOr, Array, Struct, Str, Call {}
+
+    /** An integer. */
+    public record Num(long value) implements Expr {
+        @Override public String toString() { return Long.toString(value); }
+    }
+
+    /** A symbolic name: {@code SOCK_STREAM}, {@code O_NONBLOCK}, {@code EINPROGRESS}... */
+    public record Sym(String name) implements Expr {
+        @Override public String toString() { return name; }
+    }
+
+    /** {@code ...}: any value (the runner supplies one). */
+    public record Ellipsis() implements Expr {
+        @Override public String toString() { return "..."; }
+    }
+
+    /** {@code A|B|C}. */
+    public record BitOr(List<Expr> terms) implements Expr {}
+
+    /** {@code [1]}, {@code [{fd=4, events=POLLIN}]}. */
+    public record Array(List<Expr> elements) implements Expr {}
+
+    /** {@code {l_onoff=1, l_linger=0}}, fields in order. */
+    public record Struct(Map<String, Expr> fields) implements Expr {}
+
+    /** {@code "text"}. */
+    public record Str(String text) implements Expr {}
+
+    /** {@code htons(8080)}, {@code inet_addr("192.0.2.1")}. */
+    public record Call(String name, List<Expr> args) implements Expr {}
+}

@@ -1,0 +1,47 @@
+package smpnet.sim.packetdrill;
+
+import smpnet.locking.DeterministicScheduler;
+import smpnet.sim.determ.DeterministicRun;
+import smpnet.stack.locks.LockMode;
+
+/**
+ * Runs a packetdrill {@link Script} against one smpnet host in a {@link DeterministicRun}: the host, the
+ * scripted peer and the script's threads share the run's virtual clock, so a script that waits out a 3-second
+ * timer takes milliseconds, and a seed replays a run exactly. The outcome is the first mismatch in packetdrill's
+ * words, or a pass.
+ */
+public final class ScriptRunner {
+    /** The seed runs use unless told otherwise. */
+    public static final long DEFAULT_SEED = 1;
+
+    private ScriptRunner() {}
+
+    /** Runs {@code script} on an smpnet host in {@code mode}, scheduled from {@code seed}. */
+    public static Outcome run(Script script, LockMode mode, long seed) {
+        return run(script, mode, SmpnetTarget.factory(mode), seed);
+    }
+
+    /** Runs {@code script} against the host {@code factory} builds (tests use fakes); {@code mode} only labels the outcome. */
+    static Outcome run(Script script, LockMode mode, Target.Factory factory, long seed) {
+        DeterministicRun run = DeterministicRun.of(seed).replayWith("./smpnet packetdrill --mode "
+                + mode.name().toLowerCase().replace('_', '-') + " --seed " + seed + " " + script.file());
+        Outcome.Failure[] failure = {null};
+        run.spawn("packetdrill", () -> {
+            Capture capture = new Capture();
+            Target target = factory.create(run, script.options(), capture);
+            try {
+                new Execution(script, target, capture).run();
+            } catch (ScriptFailure f) {
+                failure[0] = f.failure;
+            }
+        });
+        try {
+            DeterministicRun.Result r = run.run();
+            return new Outcome(script.file(), mode, failure[0], r.virtualNanos());
+        } catch (DeterministicScheduler.RunFailure f) {
+            if (failure[0] != null) return new Outcome(script.file(), mode, failure[0], -1); // the script failed first
+            return new Outcome(script.file(), mode, new Outcome.Failure(Outcome.Kind.ERROR, 0,
+                    script.file() + ": the run failed: " + f.getMessage()), -1);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package smpnet.sim.packetdrill;
+
+import java.net.InetSocketAddress;
+import smpnet.stack.kevent.Pollable;
+import smpnet.stack.socket.SockOpt;
+import smpnet.stack.socket.SocketError;
+import smpnet.stack.socket.TcpInfo;
+
+/**
+ * A TCP socket as the script's system calls use it: the calls of {@link smpnet.stack.socket.TcpSocket}, so
+ * that an smpnet socket ({@link SmpnetTarget}) and a test's fake serve alike.
+ */
+interface ScriptSocket extends Pollable {
+    void configureBlocking(boolean block);
+
+    void bind(InetSocketAddress local) throws SocketError;
+
+    void listen(int backlog) throws SocketError;
+
+    ScriptSocket accept() throws SocketError;
+
+    void connect(InetSocketAddress remote) throws SocketError;
+
+    int write(byte[] b, int off, int len) throws SocketError;
+
+    /** As {@link smpnet.stack.socket.TcpSocket#read}: -1 at end of stream. */
+    int read(byte[] b, int off, int len) throws SocketError;
+
+    void shutdown(boolean read, boolean write) throws SocketError;
+
+    void close();
+
+    void setOption(SockOpt option, int value) throws SocketError;
+
+    int getOption(SockOpt option) throws SocketError;
+
+    TcpInfo info();
+}
