@@ -15,21 +15,23 @@ import smpnet.locking.ExclusiveLock;
  * stop starts a new generation; a fired callout runs only if its generation is still the current one when
  * the softclock holds its lock.
  *
- * <p>Locking key: every field below is guarded by the lock of the callout's wheel ({@code callout} class),
- * taken inside the callout's own lock; {@code lock} and {@code home} are final.
+ * <p>Locking key: the fields below are guarded by the lock of the callout's wheel ({@code callout} class),
+ * taken inside the callout's own lock; pending, active and the due time are volatile, read without a lock;
+ * {@code lock} and {@code home} are final.
  */
 public final class Callout {
     private final CalloutWheel wheel;
     private final CalloutWheel.Cpu home;
     private final ExclusiveLock lock;
 
-    // Guarded by home.lock.
+    // Guarded by home.lock; the three volatile ones are also read without it (as callout(9)'s flag tests).
     Callout prev;
     Callout next;
     int bucket;
-    long dueNanos;
-    boolean pendingFlag;
-    private boolean activeFlag;
+    volatile long dueNanos;
+    volatile boolean pendingFlag;
+    /** Written with the callout's lock held (and the wheel's, but for deactivate). */
+    private volatile boolean activeFlag;
     /** Taken off the wheel by the softclock, which has not yet decided (under this callout's lock) to run it. */
     private boolean firing;
     private int generation;
@@ -113,44 +115,22 @@ public final class Callout {
     }
 
     /** True while on the wheel, waiting for its time (callout_pending). */
-    public boolean pending() {
-        home.lock.lock();
-        try {
-            return pendingFlag;
-        } finally {
-            home.lock.unlock();
-        }
-    }
+    public boolean pending() { return pendingFlag; }
 
     /** True from {@link #reset} until {@link #stop}, {@link #drain} or {@link #deactivate} (callout_active). */
-    public boolean active() {
-        home.lock.lock();
-        try {
-            return activeFlag;
-        } finally {
-            home.lock.unlock();
-        }
-    }
+    public boolean active() { return activeFlag; }
 
-    /** Clears active, leaving a pending run in place (callout_deactivate); called by handlers. */
+    /**
+     * Clears active, leaving a pending run in place (callout_deactivate); called by the handler, or by anyone
+     * holding {@link #lock()}.
+     */
     public void deactivate() {
-        home.lock.lock();
-        try {
-            activeFlag = false;
-        } finally {
-            home.lock.unlock();
-        }
+        lock.assertOwned();
+        activeFlag = false;
     }
 
     /** When the last {@link #reset} asked it to run, in the scheduler's nanoseconds (meaningful while pending). */
-    public long dueNanos() {
-        home.lock.lock();
-        try {
-            return dueNanos;
-        } finally {
-            home.lock.unlock();
-        }
-    }
+    public long dueNanos() { return dueNanos; }
 
     // ---- the wheel's side, with home.lock held ----
 
