@@ -55,6 +55,7 @@ class SackScoreboardTest {
         assertEquals(4000, sb.sackedBytes());
         assertEquals(2, sb.holes());
         assertEquals(s(11000), sb.highestSacked());
+        assertEquals(5, sb.invalidBlocks());
         // A cumulative ACK into a block trims it; one beyond it removes it.
         sb.update(s(3000), s(11000), null);
         assertArrayEquals(blocks(3000, 4000, 9000, 11000), sb.blocks());
@@ -70,6 +71,20 @@ class SackScoreboardTest {
         sb.clear();
         assertTrue(sb.isEmpty());
         assertEquals(0, sb.sackedBytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -3500, 0x7FFFF000})
+    void rangesAreBoundedAndOverflowsCounted(int b) {
+        base = b;
+        SackScoreboard sb = new SackScoreboard(SMSS, 2);
+        sb.update(s(1000), s(11000), blocks(2000, 2001, 3000, 3001));
+        assertEquals(0, sb.update(s(1000), s(11000), blocks(4000, 4001)), "a third range does not fit");
+        assertEquals(1, sb.overflows());
+        assertEquals(999, sb.update(s(1000), s(11000), blocks(2001, 3000)), "joining two ranges fits");
+        assertArrayEquals(blocks(2000, 3001), sb.blocks());
+        assertEquals(1, sb.update(s(1000), s(11000), blocks(4000, 4001)));
+        assertEquals(1, sb.overflows());
     }
 
     @ParameterizedTest
