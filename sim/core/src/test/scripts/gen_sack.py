@@ -114,7 +114,7 @@ def overlap_scripts():
     """(name, comment lines, body lines after the preamble)."""
     scripts = []
     scripts.append(("duplicate-of-delivered-data", [
-        "Data already delivered arrives again: RFC 2883 section 4.1.1: the ACK carries a D-SACK block for",
+        "Data already delivered arrives again: RFC 2883 section 3: the ACK carries a D-SACK block for",
         "the duplicate and is sent at once (FreeBSD tcp_do_segment: todrop > 0 -> tcp_update_sack_list,",
         "TF_ACKNOW). The next in-order segment's ACK no longer reports it."], [
         f"+0.1 < P. 1:1001(1000) ack 1 win {PEER_WIN}",
@@ -125,7 +125,7 @@ def overlap_scripts():
         f"+0.04 > . 1:1(0) ack 2001 win {W - 2000}",
     ]))
     scripts.append(("partial-duplicate-at-rcv-nxt", [
-        "A segment straddles RCV.NXT: its first 500 bytes were delivered already. RFC 2883 section 4.1.1:",
+        "A segment straddles RCV.NXT: its first 500 bytes were delivered already. RFC 2883 section 3:",
         "D-SACK block for the duplicate part; the new part is delivered; FreeBSD acknowledges at once",
         "because a D-SACK block is pending (tcp_do_segment: DSACK for the dropped range, TF_ACKNOW)."], [
         f"+0.1 < P. 1:1001(1000) ack 1 win {PEER_WIN}",
@@ -134,7 +134,7 @@ def overlap_scripts():
         f"+0 > . 1:1(0) ack 1501 win {W - 1500} <nop,nop,sack 501:1001>",
     ]))
     scripts.append(("duplicate-of-queued-segment", [
-        "An out-of-order segment arrives twice. RFC 2883 section 4.1.2: the first block is the D-SACK",
+        "An out-of-order segment arrives twice. RFC 2883 section 3: the first block is the D-SACK",
         "block (the duplicate), the second the SACK block that contains it."], [
         f"+0.1 < P. 2001:3001(1000) ack 1 win {PEER_WIN}",
         f"+0 > . 1:1(0) ack 1 win {W} <nop,nop,sack 2001:3001>",
@@ -143,7 +143,7 @@ def overlap_scripts():
     ]))
     scripts.append(("partial-overlap-of-queued-segment", [
         "An out-of-order segment overlaps the back half of a queued one. New data is never overwritten",
-        "(RFC 9293 3.10.7.4, seventh check); RFC 2883 section 4.1.2: D-SACK block for the 500 duplicate",
+        "(RFC 9293 3.10.7.4, seventh check); RFC 2883 section 3: D-SACK block for the 500 duplicate",
         "bytes first, then the merged SACK block that contains them."], [
         f"+0.1 < P. 2001:3001(1000) ack 1 win {PEER_WIN}",
         f"+0 > . 1:1(0) ack 1 win {W} <nop,nop,sack 2001:3001>",
@@ -153,7 +153,7 @@ def overlap_scripts():
     scripts.append(("hole-fill-overlapping-queued-segment", [
         "The segment filling the hole also covers 400 bytes of the queued segment after it: everything up to",
         "the end of the queue is acknowledged at once and the overlap is reported as D-SACK (RFC 2883",
-        "section 4.1.2; FreeBSD tcp_update_dsack_list keeps only the overlap once RCV.NXT passed it)."], [
+        "section 3; FreeBSD tcp_update_dsack_list keeps only the overlap once RCV.NXT passed it)."], [
         f"+0.1 < P. 1:1001(1000) ack 1 win {PEER_WIN}",
         f"+0.04 > . 1:1(0) ack 1001 win {W - 1000}",
         f"+0.1 < P. 2001:3001(1000) ack 1 win {PEER_WIN}",
