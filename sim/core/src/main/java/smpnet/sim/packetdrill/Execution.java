@@ -306,7 +306,12 @@ final class Execution {
         checkTime(s, "system call start", nowUsecs(), t, -1);
         checkUnexpected(t);
         if (pending != null) checkPending(true);
-        SyscallThread.Body body = calls.body(s);
+        SyscallThread.Body body;
+        try {
+            body = calls.body(s);
+        } catch (ScriptFailure f) { // a call or an argument this runner cannot make
+            throw new ScriptFailure(f.failure.kind(), s.line(), file() + ":" + s.line() + ": " + f.failure.message());
+        }
         long end = s.endUsecs() < 0 ? -1 : s.timing().kind() == TimeKind.RELATIVE ? s.endUsecs() + offset : s.endUsecs();
         thread.submit(body);
         settle();
