@@ -276,6 +276,12 @@ public final class TcpSocket extends Socket {
         }
     }
 
+    /** Writes all of {@code b}. */
+    public int write(byte[] b) throws SocketError { return write(b, 0, b.length); }
+
+    /** Reads into all of {@code b}. */
+    public int read(byte[] b) throws SocketError { return read(b, 0, b.length); }
+
     /** Why no byte may be written now, or null: EPIPE after shutdown, the pending error, ENOTCONN. */
     private SocketError sendErrorLocked() {
         rcv.lock.lock(); // so_snd then so_rcv, the declared order

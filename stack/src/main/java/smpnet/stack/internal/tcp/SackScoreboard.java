@@ -43,7 +43,13 @@ public final class SackScoreboard {
     /** A segment NextSeg() chose: {@code len} bytes from {@code seq}. */
     public record Segment(int seq, int len, Rule rule) {}
 
+    /** FreeBSD's {@code net.inet.tcp.sack.maxholes} default: the most separate SACKed ranges kept. */
+    public static final int DEFAULT_MAX_BLOCKS = 128;
+
+    private final int maxBlocks;
     private int smss;
+    private long invalidBlocks;
+    private long overflows;
     /** SACKed ranges [start, end), sorted, disjoint and not adjacent (adjacent ones are merged). */
     private final List<int[]> blocks = new ArrayList<>();
     private int sacked;
@@ -57,7 +63,18 @@ public final class SackScoreboard {
     private int rescueRxt;
     private boolean rescueSet;
 
-    public SackScoreboard(int smss) { setSmss(smss); }
+    public SackScoreboard(int smss) { this(smss, DEFAULT_MAX_BLOCKS); }
+
+    /**
+     * A scoreboard keeping at most {@code maxBlocks} separate SACKed ranges: a peer splitting its SACKs into
+     * ever more pieces cannot make it grow without bound (a block that would add one more range is ignored and
+     * counted, as FreeBSD counts {@code tcps_sack_sboverflow}).
+     */
+    public SackScoreboard(int smss, int maxBlocks) {
+        if (maxBlocks < 1) throw new IllegalArgumentException("maxBlocks must be positive: " + maxBlocks);
+        this.maxBlocks = maxBlocks;
+        setSmss(smss);
+    }
 
     public void setSmss(int smss) {
         if (smss <= 0) throw new IllegalArgumentException("SMSS must be positive: " + smss);
@@ -76,6 +93,7 @@ public final class SackScoreboard {
                 int s = blocks[i];
                 int e = blocks[i + 1];
                 if (gt(e, s) && gt(s, sndUna) && le(e, sndMax)) added += insert(s, e);
+                else invalidBlocks++;
             }
         }
         sacked += added;
@@ -102,6 +120,11 @@ public final class SackScoreboard {
     private int insert(int s, int e) {
         int i = 0;
         while (i < blocks.size() && lt(blocks.get(i)[1], s)) i++;
+        boolean touches = i < blocks.size() && le(blocks.get(i)[0], e);
+        if (!touches && blocks.size() == maxBlocks) {
+            overflows++;
+            return 0;
+        }
         int before = 0;
         int ns = s;
         int ne = e;
@@ -258,6 +281,12 @@ public final class SackScoreboard {
     }
 
     public int sackedBytes() { return sacked; }
+
+    /** Blocks ignored as invalid: below or at the ACK, beyond snd_max, empty or inverted. */
+    public long invalidBlocks() { return invalidBlocks; }
+
+    /** Blocks ignored because the scoreboard already held its most ranges. */
+    public long overflows() { return overflows; }
 
     public boolean isEmpty() { return blocks.isEmpty(); }
 

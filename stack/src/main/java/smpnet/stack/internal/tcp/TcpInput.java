@@ -307,10 +307,10 @@ final class TcpInput {
         tp.lastRecvNanos = tcp.scheduler.nanoTime();
         int smss = tp.effectiveMaxseg();
         tp.ccv = new CcVars(smss, tcp.scheduler::nanoTime);
-        tp.ccv.attach(tp.cc);
-        tp.ccv.cwnd = tp.has(Tcpcb.TF_SYN_REXMT) ? smss
-                : CcAlgorithms.initialWindow(smss, tcp.settings.initcwndSegments);
-        tp.ccv.ssthresh = Integer.MAX_VALUE;
+        tp.ccv.initcwndSegments = tcp.settings.initcwndSegments;
+        if (tp.has(Tcpcb.TF_SYN_REXMT)) tp.ccv.cwnd = smss; // else cc_conn_init's initial window
+        TcpTimers.syncCc(tp);
+        tp.ccc = new smpnet.stack.internal.tcp.cc.CongestionControl(tp.cc, tp.ccv);
         if (tp.has(Tcpcb.TF_SACK_PERMIT)) tp.scoreboard = new SackScoreboard(smss);
         long rcvBytes = tcp.settings.recvbufMax;
         tp.reass = new TcpReassemblyQueue(Math.max(16, (int) Math.min(Integer.MAX_VALUE, rcvBytes / smss + 1)),
@@ -393,10 +393,8 @@ final class TcpInput {
             // recovery ends (RFC 6582 3.2 step 3, RFC 6675 5.1)
             TcpTimers.syncCc(tp);
             tp.ccv.sndUna = ack;
-            tp.cc.postRecovery(tp.ccv);
+            tp.ccc.postRecovery();
             tp.clear(Tcpcb.TF_FASTRECOVERY | Tcpcb.TF_CONGRECOVERY);
-            tp.ccv.inFastRecovery = false;
-            tp.ccv.inCongRecovery = false;
             if (tp.scoreboard != null) tp.scoreboard.exitRecovery();
             tp.dupAcks = 0;
         } else {
@@ -420,11 +418,9 @@ final class TcpInput {
         }
 
         // congestion control: the window grows (unless in recovery)
-        if (tp.ccv != null && !tp.has(Tcpcb.TF_FASTRECOVERY)) {
+        if (tp.ccc != null && !tp.has(Tcpcb.TF_FASTRECOVERY)) {
             TcpTimers.syncCc(tp);
-            tp.ccv.bytesThisAck = acked;
-            tp.ccv.cwndLimited = true;
-            tp.cc.ackReceived(tp.ccv, CcAlgorithm.AckType.ACK);
+            tp.ccc.ackReceived(acked, CcAlgorithm.AckType.ACK);
         }
 
         // drop what was acked from the send buffer; a FIN we sent takes one number beyond it
@@ -491,7 +487,7 @@ final class TcpInput {
         }
         if (tp.has(Tcpcb.TF_FASTRECOVERY)) {
             // in recovery: each dup ACK lets more out (NewReno's inflation, or SACK's pipe)
-            if (tp.scoreboard == null) tp.ccv.cwnd += tp.effectiveMaxseg();
+            if (tp.scoreboard == null) tp.ccc.dupAckInRecovery();
             TcpOutput.outputLocked(tp);
             return;
         }
@@ -503,15 +499,17 @@ final class TcpInput {
                 return;
             }
             TcpTimers.syncCc(tp);
-            tp.cc.congSignal(tp.ccv, CcAlgorithm.Signal.DUPACK);
+            tp.ccc.congSignal(CcAlgorithm.Signal.DUPACK);
             tp.set(Tcpcb.TF_FASTRECOVERY | Tcpcb.TF_CONGRECOVERY);
             tp.ccv.inFastRecovery = true;
             tp.ccv.inCongRecovery = true;
             tp.sndRecover = tp.sndMax;
+            tp.ccv.recover = tp.sndMax;
             tp.rexmt.stop();
             tp.rttStartNanos = 0;
             if (tp.scoreboard != null) {
                 tcp.stats.increment(TcpStat.SACK_RECOVERY_EPISODE);
+                tp.ccv.cwnd = tp.ccv.ssthresh; // RFC 6675 5 step 4.2: the pipe decides what goes
                 SackScoreboard.Segment first = tp.scoreboard.enterRecovery(tp.sndUna, tp.sndMax);
                 if (first != null) retransmitLocked(tp, first.seq(), first.len());
                 TcpOutput.outputLocked(tp);
@@ -522,7 +520,7 @@ final class TcpInput {
             tp.sndNxt = tp.sndUna;
             tp.ccv.cwnd = tp.effectiveMaxseg();
             TcpOutput.outputLocked(tp);
-            tp.ccv.cwnd = (int) Math.min(Integer.MAX_VALUE, tp.ccv.ssthresh + (long) tp.effectiveMaxseg() * tp.dupAcks);
+            tp.ccv.cwnd = (int) Math.min(tp.ccv.maxCwnd(), tp.ccv.ssthresh + (long) tp.effectiveMaxseg() * tp.dupAcks);
             if (TcpSeq.gt(onxt, tp.sndNxt)) tp.sndNxt = onxt;
             return;
         }
@@ -558,8 +556,7 @@ final class TcpInput {
         TcpOutput.outputLocked(tp);
         tp.ccv.cwnd = (int) ocwnd;
         if (TcpSeq.gt(onxt, tp.sndNxt)) tp.sndNxt = onxt;
-        // deflate by what was acked, then add back one segment (RFC 6582 3.2 step 5)
-        tp.ccv.cwnd = Math.max(tp.effectiveMaxseg(), tp.ccv.cwnd - acked + tp.effectiveMaxseg());
+        tp.ccc.partialAck(acked); // deflate by what was acked, add back one segment (RFC 6582 3.2 step 5)
         tp.sndUna = ack - acked;
     }
 

@@ -42,8 +42,9 @@ final class TcpOutput {
         if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return false;
         long now = tcp.scheduler.nanoTime();
         boolean idle = tp.sndMax == tp.sndUna;
-        if (idle && tp.ccv != null && now - tp.lastRecvNanos >= tp.rxtCurNanos && tp.haveEstablished()) {
-            tp.cc.afterIdle(tp.ccv); // RFC 5681 4.1: restart from the initial window after an idle RTO
+        if (idle && tp.ccc != null && now - tp.lastRecvNanos >= tp.rxtCurNanos && tp.haveEstablished()) {
+            TcpTimers.syncCc(tp);
+            tp.ccc.afterIdle(); // RFC 5681 4.1: restart from the initial window after an idle RTO
         }
         StreamBuffer snd = tp.so == null ? null : tp.so.snd();
         int sbcc;

@@ -135,9 +135,9 @@ public final class TcpReassemblyQueue {
             data.freeChain();
             return 0;
         }
-        storePieces(seq, data, holes);
-        bytes += newBytes;
-        return newBytes;
+        int stored = storePieces(seq, data, holes);
+        bytes += stored;
+        return stored;
     }
 
     /** The parts of [seq, end) no entry covers, as start, end pairs in order. */
@@ -165,12 +165,14 @@ public final class TcpReassemblyQueue {
 
     /**
      * Cuts {@code data} (bytes from {@code seq}) into the pieces listed by {@code holes} and inserts each as an
-     * entry; the bytes between and around the pieces are freed.
+     * entry; the bytes between and around the pieces are freed. Returns the bytes stored: all the holes' bytes,
+     * unless no mbuf was left to split the chain (then the pieces after that point are given up).
      */
-    private void storePieces(int seq, Mbuf data, int[] holes) {
+    private int storePieces(int seq, Mbuf data, int[] holes) {
         Mbuf rest = data;
         int restSeq = seq;
-        for (int i = 0; i < holes.length; i += 2) {
+        int stored = 0;
+        for (int i = 0; i < holes.length && rest != null; i += 2) {
             int a = holes[i];
             int b = holes[i + 1];
             if (a != restSeq) {
@@ -178,25 +180,14 @@ public final class TcpReassemblyQueue {
                 restSeq = a;
             }
             Mbuf piece = rest;
-            boolean last = i + 2 == holes.length;
-            if (last) {
-                trimTail(piece, b - a);
-                rest = null;
-            } else {
-                rest = piece.split(b - a, Mbuf.M_NOWAIT);
-                if (rest == null) {
-                    // No mbuf for the split: keep this piece and give up the rest (it is a retransmission's
-                    // overlap at worst; the peer sends it again).
-                    trimTail(piece, b - a);
-                    insert(new Entry(a, b - a, piece));
-                    for (int j = i + 2; j < holes.length; j += 2) bytes -= holes[j + 1] - holes[j];
-                    return;
-                }
-                restSeq = b;
-            }
+            rest = i + 2 == holes.length ? null : piece.split(b - a, Mbuf.M_NOWAIT);
+            // With the last piece, or when no mbuf was left for the split, the piece keeps the tail; cut it off.
+            if (rest == null) trimTail(piece, b - a);
+            restSeq = b;
             insert(new Entry(a, b - a, piece));
+            stored += b - a;
         }
-        if (rest != null) rest.freeChain();
+        return stored;
     }
 
     /** Cuts {@code m} down to its first {@code keep} bytes, freeing the mbufs emptied. */

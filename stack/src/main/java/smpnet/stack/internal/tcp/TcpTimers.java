@@ -31,14 +31,6 @@ final class TcpTimers {
             tp.set(Tcpcb.TF_SYN_REXMT); // cc_conn_init then starts from one segment (RFC 5681 3.1)
             tp.rxtCurNanos = tp.rtt.synBackoffNanos(tp.rxtShift);
         } else {
-            if (tp.rxtShift == 1 && tp.ccv != null) {
-                tp.ccv.cwndPrev = tp.ccv.cwnd;
-                tp.ccv.ssthreshPrev = tp.ccv.ssthresh;
-                tp.ccv.recoverPrev = tp.sndRecover;
-                tp.set(Tcpcb.TF_PREVVALID);
-            } else {
-                tp.clear(Tcpcb.TF_PREVVALID);
-            }
             tp.rxtCurNanos = tp.rtt.backoffNanos(tp.rxtShift);
         }
         if (tp.rxtShift > 3) tp.rtt.invalidate(); // TCP_RTT_INVALIDATE: the estimate is stale
@@ -47,12 +39,10 @@ final class TcpTimers {
         tp.set(Tcpcb.TF_ACKNOW);
         tp.rttStartNanos = 0; // Karn: no sample from what is now retransmitted
         tp.dupAcks = 0;
-        if (tp.ccv != null) {
+        if (tp.ccc != null) {
             syncCc(tp);
-            tp.cc.congSignal(tp.ccv, CcAlgorithm.Signal.RTO);
+            tp.ccc.congSignal(CcAlgorithm.Signal.RTO);
             tp.clear(Tcpcb.TF_FASTRECOVERY | Tcpcb.TF_CONGRECOVERY);
-            tp.ccv.inFastRecovery = false;
-            tp.ccv.inCongRecovery = false;
         }
         if (tp.scoreboard != null) {
             tp.scoreboard.exitRecovery();
@@ -64,10 +54,14 @@ final class TcpTimers {
     /** Copies the sequence variables an algorithm reads into its CcVars. */
     static void syncCc(Tcpcb tp) {
         tp.ccv.sndUna = tp.sndUna;
+        tp.ccv.sndNxt = tp.sndNxt;
         tp.ccv.sndMax = tp.sndMax;
         tp.ccv.sndWnd = (int) Math.min(Integer.MAX_VALUE, tp.sndWnd);
+        tp.ccv.sndScale = tp.has(Tcpcb.TF_RCVD_SCALE) ? tp.sndScale : 0;
         tp.ccv.recover = tp.sndRecover;
         tp.ccv.srttNanos = tp.rtt.srttNanos();
+        tp.ccv.rxtShift = tp.rxtShift;
+        tp.ccv.maxseg = tp.effectiveMaxseg();
     }
 
     /** tcp_setpersist: arms the persist timer with the backed-off interval, clamped to [5 s, 60 s]. */

@@ -114,6 +114,8 @@ public final class Tcpcb {
     // congestion control and recovery
     @GuardedBy("inp") CcAlgorithm cc;
     @GuardedBy("inp") CcVars ccv;
+    /** The algorithm's glue (cc_conn_init, cc_ack_received, ...), from ESTABLISHED on; null before. */
+    @GuardedBy("inp") smpnet.stack.internal.tcp.cc.CongestionControl ccc;
     @GuardedBy("inp") int dupAcks;
     @GuardedBy("inp") SackScoreboard scoreboard;
     @GuardedBy("inp") TcpReassemblyQueue reass;

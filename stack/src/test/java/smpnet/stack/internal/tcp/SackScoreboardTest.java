@@ -28,6 +28,14 @@ class SackScoreboardTest {
         return out;
     }
 
+    /** Base {@code b}; snd_una 1000, snd_max 11000, SACKed [2000,3000) [4000,5000) [6000,7000). */
+    private SackScoreboard threeBlocks(int b) {
+        base = b;
+        SackScoreboard sb = new SackScoreboard(SMSS);
+        sb.update(s(1000), s(11000), blocks(2000, 3000, 4000, 5000, 6000, 7000));
+        return sb;
+    }
+
     private Segment seg(int rel, int len, Rule r) { return new Segment(s(rel), len, r); }
 
     @ParameterizedTest
@@ -47,6 +55,7 @@ class SackScoreboardTest {
         assertEquals(4000, sb.sackedBytes());
         assertEquals(2, sb.holes());
         assertEquals(s(11000), sb.highestSacked());
+        assertEquals(5, sb.invalidBlocks());
         // A cumulative ACK into a block trims it; one beyond it removes it.
         sb.update(s(3000), s(11000), null);
         assertArrayEquals(blocks(3000, 4000, 9000, 11000), sb.blocks());
@@ -66,10 +75,22 @@ class SackScoreboardTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, -3500, 0x7FFFF000})
-    void isLostCountsBlocksAndBytesAbove(int b) {
+    void rangesAreBoundedAndOverflowsCounted(int b) {
         base = b;
-        SackScoreboard sb = new SackScoreboard(SMSS);
-        sb.update(s(1000), s(11000), blocks(2000, 3000, 4000, 5000, 6000, 7000));
+        SackScoreboard sb = new SackScoreboard(SMSS, 2);
+        sb.update(s(1000), s(11000), blocks(2000, 2001, 3000, 3001));
+        assertEquals(0, sb.update(s(1000), s(11000), blocks(4000, 4001)), "a third range does not fit");
+        assertEquals(1, sb.overflows());
+        assertEquals(999, sb.update(s(1000), s(11000), blocks(2001, 3000)), "joining two ranges fits");
+        assertArrayEquals(blocks(2000, 3001), sb.blocks());
+        assertEquals(1, sb.update(s(1000), s(11000), blocks(4000, 4001)));
+        assertEquals(1, sb.overflows());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -3500, 0x7FFFF000})
+    void isLostCountsBlocksAndBytesAbove(int b) {
+        SackScoreboard sb = threeBlocks(b);
         assertTrue(sb.isLost(s(1000)), "three blocks above");
         assertTrue(sb.isLost(s(1999)), "three blocks above");
         assertFalse(sb.isLost(s(2500)), "SACKed itself");
@@ -83,9 +104,7 @@ class SackScoreboardTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -3500, 0x7FFFF000})
     void nextSegFollowsRulesOneToFour(int b) {
-        base = b;
-        SackScoreboard sb = new SackScoreboard(SMSS);
-        sb.update(s(1000), s(11000), blocks(2000, 3000, 4000, 5000, 6000, 7000));
+        SackScoreboard sb = threeBlocks(b);
         // Step 4.3: the first retransmission starts at snd_una; HighRxt and RescueRxt move to its end.
         assertEquals(seg(1000, 1000, Rule.LOST_HOLE), sb.enterRecovery(s(1000), s(11000)));
         assertEquals(s(2000), sb.highRxt());

@@ -26,18 +26,23 @@ class TcpReassemblyQueueTest {
     /** The byte a segment of version {@code v} carries at sequence number {@code seq}. */
     private static byte pattern(int seq, int v) { return (byte) (seq * 13 + v * 101); }
 
-    /** A chain of {@code len} bytes for sequence numbers from {@code seq}, in two mbufs when long enough. */
+    /** A packet of {@code len} bytes for sequence numbers from {@code seq}, in two mbufs or more if len > 1. */
     private Mbuf seg(int seq, int len, int v) {
         byte[] b = new byte[len];
         for (int i = 0; i < len; i++) b[i] = pattern(seq + i, v);
         if (len < 2) return alloc.fromBytes(b, 0, len, M_NOWAIT);
-        Mbuf head = alloc.fromBytes(b, 0, len / 2, M_NOWAIT);
-        head.setNext(alloc.fromBytes(b, len / 2, len - len / 2, M_NOWAIT));
+        // The first half fills its mbuf (the rest of it left as leading space), so the second half goes on in
+        // further mbufs: a packet of several mbufs, as input hands over.
+        int h = len / 2;
+        Mbuf head = alloc.fromBytes(b, 0, h, (h <= Mbuf.MHLEN ? Mbuf.MHLEN : Mbuf.MCLBYTES) - h, M_NOWAIT);
+        head.append(b, h, len - h, M_NOWAIT);
+        assertTrue(head.next() != null);
         return head;
     }
 
-    /** Takes the chain's bytes and frees it. */
+    /** Takes the chain's bytes (checking the chain is sound) and frees it. */
     private static byte[] take(Mbuf m) {
+        m.sanity();
         byte[] b = m.toBytes();
         m.freeChain();
         return b;
@@ -324,6 +329,22 @@ class TcpReassemblyQueueTest {
         assertEquals(1, q.drops());
         q.drain();
         assertEquals(0, q.segments());
+    }
+
+    @Test void noMbufForASplitKeepsTheFirstPieceAndFreesTheRest() {
+        MbufAllocator two = new MbufAllocator(MbufAllocator.Config.defaults("two").withLimits(2, 0).withBucketSize(0));
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        byte[] b = new byte[150];
+        for (int i = 0; i < b.length; i++) b[i] = pattern(1050 + i, 2);
+        q.add(1100, two.fromBytes(new byte[20], 0, 20, M_NOWAIT), false, 1000);
+        // [1050,1200) in one mbuf would be cut around [1100,1120): the split has no mbuf to take.
+        assertEquals(50, q.add(1050, two.fromBytes(b, 0, 150, M_NOWAIT), false, 1000));
+        assertEquals(70, q.bytes());
+        assertEquals(2, q.segments());
+        assertArrayEquals(new int[] {1050, 1120}, q.sackBlocks(1000, 4));
+        assertEquals(2, two.outstanding());
+        q.drain();
+        assertEquals(0, two.outstanding());
     }
 
     @Test void badLimitsAreRejected() {
