@@ -20,6 +20,13 @@ class ScriptRunnerTest {
             +0.1 < S 0:0(0) win 32792 <mss 1000,nop,wscale 7>
             """;
 
+    /** PASSIVE, then the handshake completed and accepted (fd 4) at 0.2 s. */
+    private static final String ESTABLISHED = PASSIVE + """
+            +0 > S. 0:0(0) ack 1 <...>
+            +.1 < . 1:1(0) ack 1 win 257
+            +0 accept(3, ..., ...) = 4
+            """;
+
     private final List<FakeTarget> made = new ArrayList<>();
 
     private Outcome run(String text) { return run(text, t -> {}); }
@@ -113,17 +120,14 @@ class ScriptRunnerTest {
 
     @Test
     void anUnexpectedPacketIsReportedAtTheNextEvent() {
-        Outcome o = run(PASSIVE + """
-                +0 > S. 0:0(0) ack 1 <...>
-                +.1 < . 1:1(0) ack 1 win 257
-                +0 accept(3, ..., ...) = 4
+        Outcome o = run(ESTABLISHED + """
                 +0 < P. 1:11(10) ack 1 win 257
                 +0 > . 1:1(0) ack 11
                 +1 close(4) = 0
                 """, t -> t.chatty = true);
         assertEquals(Outcome.Kind.PACKET, o.failure().kind());
         assertEquals("""
-                t.pkt:10: error handling packet: unexpected outbound packet
+                t.pkt:11: error handling packet: unexpected outbound packet
                 actual packet:  0.200000 . 1:1(0) ack 11 win 65535""", o.failure().message());
     }
 
@@ -199,10 +203,7 @@ class ScriptRunnerTest {
 
     @Test
     void pollReportsReadiness() {
-        Outcome o = run(PASSIVE + """
-                +0 > S. 0:0(0) ack 1 <...>
-                +.1 < . 1:1(0) ack 1 win 257
-                +0 accept(3, ..., ...) = 4
+        Outcome o = run(ESTABLISHED + """
                 +0 poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLOUT}], 1, 0) = 1
                 +0 < P. 1:11(10) ack 1 win 257
                 +0 > . 1:1(0) ack 11
@@ -214,10 +215,7 @@ class ScriptRunnerTest {
 
     @Test
     void anIcmpErrorQuotesTheHostsSegmentInLiveNumbers() {
-        Outcome o = run(PASSIVE + """
-                +0 > S. 0:0(0) ack 1 <...>
-                +.1 < . 1:1(0) ack 1 win 257
-                +0 accept(3, ..., ...) = 4
+        Outcome o = run(ESTABLISHED + """
                 +0 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]
                 """);
         assertNull(o.failure(), () -> o.failure().message());
