@@ -2,6 +2,7 @@ package smpnet.sim.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import smpnet.sim.scenario.ScenarioError;
@@ -9,6 +10,7 @@ import smpnet.sim.scenario.ScenarioParser;
 import smpnet.sim.scenario.ScenarioResult;
 import smpnet.sim.scenario.ScenarioRunner;
 import smpnet.sim.scenario.ScenarioSpec;
+import smpnet.sim.trace.ChromeTrace;
 import smpnet.witness.Witness;
 
 /** {@code scenario FILE}: runs a scenario file (hosts, links, workloads; see sim/scenarios/). */
@@ -23,6 +25,9 @@ public final class ScenarioCommand extends Subcommand {
     @Option(names = "--seed", paramLabel = "N", description = {"the run's seed instead of the file's"})
     Long seed;
 
+    @Mixin
+    TraceOptions trace;
+
     @Override
     public Integer call() throws Exception {
         ScenarioSpec spec;
@@ -36,8 +41,10 @@ public final class ScenarioCommand extends Subcommand {
         // A deterministic run checks lock order as a seeded run does (a reversal fails it); a free-running
         // one measures, and runs without witness.
         if (spec.run().deterministic()) Witness.enable();
-        ScenarioResult r = ScenarioRunner.run(spec);
+        ChromeTrace t = trace.newTrace();
+        ScenarioResult r = ScenarioRunner.run(spec, t);
         out().print(r.format());
+        trace.write(t, spec.name(), out());
         return 0;
     }
 }

@@ -31,6 +31,7 @@ import smpnet.sim.scenario.ScenarioSpec.UdpBlast;
 import smpnet.sim.scenario.ScenarioSpec.UdpEcho;
 import smpnet.sim.scenario.ScenarioSpec.UdpSink;
 import smpnet.sim.scenario.ScenarioSpec.Workload;
+import smpnet.sim.trace.ChromeTrace;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.config.ArpConfig;
@@ -56,10 +57,18 @@ import smpnet.stack.stats.UdpStat;
 public final class ScenarioRunner {
     private ScenarioRunner() {}
 
+    /** How often a traced run samples its counters (queue depths, mbufs in use). */
+    static final long SAMPLE_NANOS = 1_000_000;
+
     /** Runs every variant of {@code spec}, one after another. */
-    public static ScenarioResult run(ScenarioSpec spec) throws Exception {
+    public static ScenarioResult run(ScenarioSpec spec) throws Exception { return run(spec, null); }
+
+    /** As {@link #run(ScenarioSpec)}, recording each variant into {@code trace} (null: no trace). */
+    public static ScenarioResult run(ScenarioSpec spec, ChromeTrace trace) throws Exception {
         List<Variant> out = new ArrayList<>();
-        for (Map.Entry<String, List<HostSpec>> v : variants(spec).entrySet()) out.add(runVariant(spec, v.getKey(), v.getValue()));
+        for (Map.Entry<String, List<HostSpec>> v : variants(spec).entrySet()) {
+            out.add(runVariant(spec, v.getKey(), v.getValue(), trace));
+        }
         return new ScenarioResult(spec, out);
     }
 
@@ -87,24 +96,32 @@ public final class ScenarioRunner {
         return out;
     }
 
-    private static Variant runVariant(ScenarioSpec spec, String name, List<HostSpec> hosts) throws Exception {
+    private static Variant runVariant(ScenarioSpec spec, String name, List<HostSpec> hosts, ChromeTrace trace) throws Exception {
         ScenarioSpec.RunSpec r = spec.run();
         Simulation sim = r.deterministic()
                 ? DeterministicRun.of(DeterministicScheduler.Options.seed(r.seed()).withPreemptOneIn(r.preemptOneIn()))
                         .replayWith("./smpnet scenario FILE (seed " + r.seed() + ")")
                 : new FreeRun(r.seed());
-        Build b = new Build(spec, hosts, sim);
+        Build b = new Build(spec, hosts, sim, trace);
         sim.spawn("main", b::start);
         long t0 = System.nanoTime();
         long decisions = 0;
         double seconds;
-        if (sim instanceof DeterministicRun d) {
-            DeterministicRun.Result res = d.run();
-            decisions = res.decisions();
-            seconds = res.virtualNanos() / 1e9;
-        } else {
-            ((FreeRun) sim).run();
-            seconds = (System.nanoTime() - t0) / 1e9;
+        if (trace != null) {
+            // The run's clock: virtual time of its deterministic scheduler, or the real clock.
+            trace.start(spec.name() + ": " + name, sim instanceof DeterministicRun d ? d.scheduler() : Scheduler.current());
+        }
+        try {
+            if (sim instanceof DeterministicRun d) {
+                DeterministicRun.Result res = d.run();
+                decisions = res.decisions();
+                seconds = res.virtualNanos() / 1e9;
+            } else {
+                ((FreeRun) sim).run();
+                seconds = (System.nanoTime() - t0) / 1e9;
+            }
+        } finally {
+            if (trace != null) trace.stop();
         }
         return new Variant(name, b.results(), seconds, decisions, b.hostLines, b.linkLines);
     }
@@ -118,6 +135,7 @@ public final class ScenarioRunner {
         final ScenarioSpec spec;
         final List<HostSpec> hosts;
         final Simulation sim;
+        final ChromeTrace trace;
         final Map<String, Stack> stacks = new LinkedHashMap<>();
         final Map<Endpoint, SimNic> nics = new LinkedHashMap<>();
         final List<ImpairedLink> links = new ArrayList<>();
@@ -129,10 +147,11 @@ public final class ScenarioRunner {
         /** UDP senders (blasts) still sending: sinks end only after they are done. */
         final AtomicInteger sending = new AtomicInteger();
 
-        Build(ScenarioSpec spec, List<HostSpec> hosts, Simulation sim) {
+        Build(ScenarioSpec spec, List<HostSpec> hosts, Simulation sim, ChromeTrace trace) {
             this.spec = spec;
             this.hosts = hosts;
             this.sim = sim;
+            this.trace = trace;
             this.results = new WorkloadResult[spec.workloads().size()];
         }
 
@@ -146,6 +165,10 @@ public final class ScenarioRunner {
                 SimNic a = nics.get(l.a()), b = nics.get(l.b());
                 if (l.impairments() == null) Wire.connect(a, b);
                 else links.add(sim.link(a, b, l.impairments()));
+                if (trace != null) {
+                    trace.nic(a, l.a().toString(), l.b().toString());
+                    trace.nic(b, l.b().toString(), l.a().toString());
+                }
             }
             for (Stack s : stacks.values()) s.start();
             List<Runnable> starts = new ArrayList<>();
@@ -156,6 +179,26 @@ public final class ScenarioRunner {
                 starts.add(prepare(i, w));
             }
             for (Runnable s : starts) s.run();
+            if (trace != null) sim.spawn("trace-sampler", this::sample);
+        }
+
+        /**
+         * The trace's counters, every {@link #SAMPLE_NANOS} of the run's clock while workloads run: each
+         * host's netisr queue depth and mbufs in use. Its own lock holds stay out of the trace.
+         */
+        private void sample() {
+            trace.ignoreCurrentThread();
+            String clockHost = stacks.keySet().iterator().next();
+            while (running.get() > 0) {
+                Map<String, Long> depth = new LinkedHashMap<>(), mbufs = new LinkedHashMap<>();
+                for (Stack s : stacks.values()) {
+                    depth.put(s.name(), (long) s.netisr().totals().depth());
+                    mbufs.put(s.name(), s.allocator().outstanding());
+                }
+                trace.counter("netisr queue depth", depth);
+                trace.counter("mbufs in use", mbufs);
+                sleepUntil(clockHost, now(clockHost) + SAMPLE_NANOS);
+            }
         }
 
         private Stack buildHost(HostSpec h) {
