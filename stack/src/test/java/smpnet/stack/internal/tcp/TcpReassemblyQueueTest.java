@@ -251,6 +251,50 @@ class TcpReassemblyQueueTest {
         assertBytes(1250, new int[] {0, 50, 1}, take(d.data()));
     }
 
+    // ---- D-SACK (RFC 2883) -------------------------------------------------------------------------------
+
+    @Test void duplicateOfQueuedDataIsReportedOnceAsDsack() {
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        q.add(1100, seg(1100, 100, 1), false, 1000);
+        q.add(1300, seg(1300, 100, 1), false, 1000);
+        assertArrayEquals(new int[] {1300, 1400, 1100, 1200}, q.sackOption(1000, 4), "no duplicate: plain SACK");
+        q.add(1100, seg(1100, 100, 2), false, 1000);
+        assertArrayEquals(new int[] {1100, 1200, 1100, 1200, 1300, 1400}, q.sackOption(1000, 4),
+                "D-SACK, then the block holding it, then the rest");
+        assertArrayEquals(new int[] {1100, 1200, 1300, 1400}, q.sackOption(1000, 4), "reported once");
+        q.drain();
+    }
+
+    @Test void dsackCoversTheFirstDuplicatedPartOfASpanningSegment() {
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        q.add(1100, seg(1100, 100, 1), false, 1000);
+        q.add(1300, seg(1300, 100, 1), false, 1000);
+        q.add(1500, seg(1500, 100, 1), false, 1000);
+        assertEquals(150, q.add(1050, seg(1050, 300, 2), false, 1000));
+        assertArrayEquals(new int[] {1100, 1200, 1050, 1400, 1500, 1600}, q.sackOption(1000, 4));
+        assertArrayEquals(new int[] {1050, 1400, 1500, 1600}, q.sackOption(1000, 2), "nothing pending any more");
+        q.add(1150, seg(1150, 20, 3), false, 1000);
+        assertArrayEquals(new int[] {1150, 1170, 1050, 1400}, q.sackOption(1000, 2), "truncated to max blocks");
+        q.drain();
+    }
+
+    @Test void dataBelowRcvNxtIsADsackBelowTheAck() {
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        q.add(1300, seg(1300, 100, 1), false, 1000);
+        assertEquals(100, q.add(950, seg(950, 150, 1), false, 1000));
+        take(q.pullInOrder(1000).data());
+        assertArrayEquals(new int[] {950, 1000, 1300, 1400}, q.sackOption(1100, 3));
+        assertEquals(0, q.add(900, seg(900, 100, 1), false, 1100));
+        assertArrayEquals(new int[] {900, 1000, 1300, 1400}, q.sackOption(1100, 3));
+        // A duplicate the caller dropped itself.
+        q.noteDuplicate(1000, 1100);
+        assertArrayEquals(new int[] {1000, 1100}, q.sackOption(1100, 1));
+        assertArrayEquals(new int[] {1300, 1400}, q.sackOption(1100, 1));
+        q.noteDuplicate(1200, 1200);
+        assertArrayEquals(new int[] {1300, 1400}, q.sackOption(1100, 3), "an empty range is no duplicate");
+        q.drain();
+    }
+
     // ---- FIN -----------------------------------------------------------------------------------------------
 
     @Test void finOutOfOrderIsDeliveredWithTheDataThatReachesIt() {
