@@ -47,6 +47,12 @@ public final class TcpReassemblyQueue {
     /** How many recent arrivals are remembered for ordering SACK blocks (more than any option holds). */
     private static final int RECENT = 8;
 
+    /**
+     * How many SACK blocks fit in an ACK's 40 option bytes (RFC 2018 section 3): 3 next to timestamps, 4
+     * without.
+     */
+    public static int maxSackBlocks(boolean timestamps) { return timestamps ? 3 : 4; }
+
     /** In-order data taken off the queue: {@code data} (null if only a FIN), its length, the new rcv_nxt. */
     public record Delivery(Mbuf data, int length, int rcvNxt, boolean fin) {}
 
