@@ -14,6 +14,7 @@ import smpnet.locking.Mutex;
 import smpnet.locking.Scheduler;
 import smpnet.stack.internal.tcp.Callout;
 import smpnet.stack.internal.tcp.CalloutWheel;
+import smpnet.stack.locks.LockInventory;
 
 /**
  * A due callout, fired by the softclock in one thread while another stops it holding the callout's lock (a
@@ -50,8 +51,9 @@ public class CalloutStopVersusFireStress {
         @Override public Cancellable schedule(long delayNanos, Runnable task) { return () -> true; }
     };
 
-    private final Mutex inp = new Mutex("inp");
-    private final CalloutWheel wheel = new CalloutWheel(STILL, new Mutex("callout"), 1_000_000L, 16);
+    private final Mutex inp = new Mutex(LockInventory.INP.className(), LockInventory.INP.flags());
+    private final CalloutWheel wheel = new CalloutWheel(STILL,
+            new Mutex(LockInventory.CALLOUT.className(), LockInventory.CALLOUT.flags()), 1_000_000L, 16);
     private final Callout callout = new Callout(wheel, inp, 0);
     /** Guarded by inp. */
     private int ran;
