@@ -132,6 +132,40 @@ class CalloutTest {
         assertEquals(0, small.pendingCount());
     }
 
+    @Test void aNegativeClockAndAnEndlessDelayWork() {
+        ManualClock c = new ManualClock();
+        c.advance(0);
+        CalloutWheel w = new CalloutWheel(new ShiftedClock(c, -5_000_000_000L - 300), calloutLock());
+        List<Long> fired = new ArrayList<>();
+        Callout a = new Callout(w, inp);
+        reset(a, 2 * MS, () -> fired.add(c.nanoTime()));
+        reset(new Callout(w, inp), Long.MAX_VALUE, () -> fired.add(-1L));
+        c.advance(2 * MS - 1);
+        assertEquals(List.of(), fired);
+        c.advance(1);
+        assertEquals(List.of(c.nanoTime()), fired);
+        assertEquals(1, w.pendingCount(), "the endless one waits");
+    }
+
+    /** A clock that reads {@code shift} off another (to start below zero, as System.nanoTime may). */
+    private record ShiftedClock(ManualClock base, long shift) implements smpnet.locking.Scheduler {
+        @Override public long nanoTime() { return base.nanoTime() + shift; }
+
+        @Override public Cancellable schedule(long delayNanos, Runnable task) { return base.schedule(delayNanos, task); }
+
+        @Override public Thread startWorker(String name, int cpu, Runnable body) { return base.startWorker(name, cpu, body); }
+
+        @Override public int currentCpu() { return base.currentCpu(); }
+
+        @Override public void park(Object blocker) { base.park(blocker); }
+
+        @Override public void parkNanos(Object blocker, long nanos) { base.parkNanos(blocker, nanos); }
+
+        @Override public void unpark(Thread thread) { base.unpark(thread); }
+
+        @Override public void spinWait(int iteration) { base.spinWait(iteration); }
+    }
+
     @Test void calloutsOnSeveralCpusEachRunOnTime() {
         CalloutWheel two = new CalloutWheel(clock, this::calloutLock, 2, Runnable::run);
         assertEquals(2, two.cpus());
