@@ -133,9 +133,8 @@ class CalloutTest {
     }
 
     @Test void aNegativeClockAndAnEndlessDelayWork() {
-        ManualClock c = new ManualClock();
-        c.advance(0);
-        CalloutWheel w = new CalloutWheel(new ShiftedClock(c, -5_000_000_000L - 300), calloutLock());
+        ManualClock c = new ManualClock(-5_000_000_000L - 300);
+        CalloutWheel w = new CalloutWheel(c, calloutLock());
         List<Long> fired = new ArrayList<>();
         Callout a = new Callout(w, inp);
         reset(a, 2 * MS, () -> fired.add(c.nanoTime()));
@@ -145,25 +144,6 @@ class CalloutTest {
         c.advance(1);
         assertEquals(List.of(c.nanoTime()), fired);
         assertEquals(1, w.pendingCount(), "the endless one waits");
-    }
-
-    /** A clock that reads {@code shift} off another (to start below zero, as System.nanoTime may). */
-    private record ShiftedClock(ManualClock base, long shift) implements smpnet.locking.Scheduler {
-        @Override public long nanoTime() { return base.nanoTime() + shift; }
-
-        @Override public Cancellable schedule(long delayNanos, Runnable task) { return base.schedule(delayNanos, task); }
-
-        @Override public Thread startWorker(String name, int cpu, Runnable body) { return base.startWorker(name, cpu, body); }
-
-        @Override public int currentCpu() { return base.currentCpu(); }
-
-        @Override public void park(Object blocker) { base.park(blocker); }
-
-        @Override public void parkNanos(Object blocker, long nanos) { base.parkNanos(blocker, nanos); }
-
-        @Override public void unpark(Thread thread) { base.unpark(thread); }
-
-        @Override public void spinWait(int iteration) { base.spinWait(iteration); }
     }
 
     @Test void calloutsOnSeveralCpusEachRunOnTime() {
