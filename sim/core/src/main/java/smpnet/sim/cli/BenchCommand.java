@@ -9,12 +9,20 @@ abstract class BenchCommand extends Subcommand implements HelpFooter {
     @Mixin
     BenchOptionsMixin options;
 
+    @Mixin
+    TraceOptions trace;
+
     /** The command's defaults. */
     abstract BenchOptions defaults();
 
     @Override
     public Integer call() throws Exception {
-        BenchSession session = new BenchSession(options.over(defaults()), out());
+        BenchOptions o = options.over(defaults());
+        BenchSession session = new BenchSession(o, out());
+        if (trace.file != null) {
+            if (!o.profile()) throw Checks.usage(spec, "--trace records the profiling windows: it cannot go with --no-profile");
+            session.traceTo(trace.file, trace.limit());
+        }
         session.run();
         return session.failures().isEmpty() ? 0 : SmpnetCommand.FAILED;
     }

@@ -81,7 +81,7 @@ final class Execution {
                 previousUsecs = t;
             }
             checkPending(true);
-            if (previous != null) checkUnexpected(previousUsecs);
+            if (previous != null) checkUnexpected(previous.line(), previousUsecs);
         } finally {
             calls.closeAll();
             thread.stop();
@@ -132,14 +132,16 @@ final class Execution {
         }
     }
 
-    /** A packet the host sent more than the tolerance before {@code usecs} that no outbound line took. */
-    private void checkUnexpected(long usecs) {
+    /**
+     * A packet the host sent more than the tolerance before {@code usecs} that no outbound line took, found
+     * at script line {@code line}.
+     */
+    private void checkUnexpected(int line, long usecs) {
         Capture.Sent s = capture.peek();
         if (s == null) return;
         long at = (s.nanos() - startNanos) / 1000;
         if (at >= usecs - tol) return;
         Segment seg = Segment.decode(s.packet());
-        int line = previous == null ? 0 : previous.line();
         throw new ScriptFailure(Kind.PACKET, line, file() + ":" + line + ": error handling packet: unexpected outbound packet\n"
                 + "actual packet:  " + secs(at) + " " + (seg == null ? describeNonTcp(s.packet()) : scriptView(seg, null).format(true)));
     }
@@ -149,7 +151,7 @@ final class Execution {
     private void inbound(PacketEvent p, long t) {
         sleepUntil(t);
         checkTime(p, "inbound packet", nowUsecs(), t, -1);
-        checkUnexpected(t);
+        checkUnexpected(p.line(), t);
         byte[] packet = switch (p.packet()) {
             case TcpSpec s -> inboundTcp(s);
             case IcmpSpec i -> Packets.icmpError(Target.REMOTE_IP, Target.LOCAL_IP, i.type(), i.code(), i.mtu(),
@@ -157,6 +159,7 @@ final class Execution {
                     i.echoedSeq() < 0 ? 0 : conn.localToLive(i.echoedSeq()), i.echoedLen());
         };
         target.inject(packet);
+        settle(); // as a kernel's packet injection, the host has taken the packet in before the next line
     }
 
     private byte[] inboundTcp(TcpSpec s) {
@@ -197,7 +200,9 @@ final class Execution {
             throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: expected a TCP segment\n"
                     + scriptLine + "\nactual packet:  " + secs(at) + " " + describeNonTcp(got.packet()));
         }
-        if ((live.flags() & Segment.SYN) != 0) conn.outboundSyn(live.seq(), want.seq(), live.srcPort());
+        if ((live.flags() & Segment.SYN) != 0) {
+            conn.outboundSyn(live.seq(), want.seq() == TcpSpec.ANY_SEQ ? 0 : want.seq(), live.srcPort());
+        }
         Segment seen = scriptView(live, want);
         String problem = mismatch(want, seen, live);
         if (problem != null) {
@@ -235,7 +240,7 @@ final class Execution {
         if (seen.flags() != want.flags()) {
             return "live packet field tcp_flags: expected: " + Segment.flagsText(want.flags()) + " vs actual: " + Segment.flagsText(seen.flags());
         }
-        if (seen.seq() != want.seq()) return field("tcp_seq", want.seq(), seen.seq());
+        if (want.seq() != TcpSpec.ANY_SEQ && seen.seq() != want.seq()) return field("tcp_seq", want.seq(), seen.seq());
         if (seen.length() != want.length()) {
             return "live packet payload: expected " + want.length() + " bytes vs actual " + seen.length() + " bytes";
         }
@@ -284,8 +289,10 @@ final class Execution {
     }
 
     private static String formatSpec(TcpSpec s) {
-        StringBuilder b = new StringBuilder(s.flagsText()).append(' ').append(s.seq()).append(':')
-                .append((s.seq() + s.length()) & 0xFFFF_FFFFL).append('(').append(s.length()).append(')');
+        StringBuilder b = new StringBuilder(s.flagsText()).append(' ');
+        if (s.seq() == TcpSpec.ANY_SEQ) b.append("...");
+        else b.append(s.seq()).append(':').append((s.seq() + s.length()) & 0xFFFF_FFFFL);
+        b.append('(').append(s.length()).append(')');
         if (s.ack() != null) b.append(" ack ").append(s.ack());
         if (s.window() != null) b.append(" win ").append(s.window());
         if (s.options() == null || !s.options().isEmpty()) b.append(' ').append(Segment.formatOptions(s.options()));
@@ -304,9 +311,14 @@ final class Execution {
     private void syscall(SyscallEvent s, long t, long offset) {
         sleepUntil(t);
         checkTime(s, "system call start", nowUsecs(), t, -1);
-        checkUnexpected(t);
+        checkUnexpected(s.line(), t);
         if (pending != null) checkPending(true);
-        SyscallThread.Body body = calls.body(s);
+        SyscallThread.Body body;
+        try {
+            body = calls.body(s);
+        } catch (ScriptFailure f) { // a call or an argument this runner cannot make
+            throw new ScriptFailure(f.failure.kind(), s.line(), file() + ":" + s.line() + ": " + f.failure.message());
+        }
         long end = s.endUsecs() < 0 ? -1 : s.timing().kind() == TimeKind.RELATIVE ? s.endUsecs() + offset : s.endUsecs();
         thread.submit(body);
         settle();

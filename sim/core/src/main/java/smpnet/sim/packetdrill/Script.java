@@ -66,14 +66,17 @@ public record Script(String file, Options options, List<Event> events) {
      *
      * @param flagsText the flags as written ({@code "S."})
      * @param flags     the flag bits (see {@link Segment} for the values)
-     * @param seq       the starting sequence number, in script space
+     * @param seq       the starting sequence number, in script space, or {@link #ANY_SEQ} for {@code ...(length)}
      * @param length    the payload length
      * @param ack       the acknowledgment number in script space, or null when the line has none
      * @param window    the window field, or null when the line has none (outbound: not checked)
      * @param options   the options in order, or null for {@code <...>} (outbound: not checked)
      */
     public record TcpSpec(String flagsText, int flags, long seq, int length, Long ack, Integer window,
-                          List<TcpOption> options) implements PacketSpec {}
+                          List<TcpOption> options) implements PacketSpec {
+        /** {@code ...(length)}: any sequence number (outbound only). */
+        public static final long ANY_SEQ = -1;
+    }
 
     /** The kinds of TCP option a script can write. */
     public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP }

@@ -269,6 +269,9 @@ public final class ScriptParser {
             return new PacketEvent(line, timing, dir, icmp());
         }
         if (peek().isWord("udp")) throw new ScriptParseException(file, line, "UDP packets are not supported (TCP and inbound ICMP only)");
+        if (peek().is("[") || peek().is("(")) {
+            throw new ScriptParseException(file, line, "IP header fields ([ect0], (tos 0x20), ...) are not supported");
+        }
         // flags: a word of flag letters, optionally followed by '.', or '.' alone, or '-' for none
         StringBuilder flagsText = new StringBuilder();
         if (peek().type() == Type.WORD) flagsText.append(take().text());
@@ -282,13 +285,22 @@ public final class ScriptParser {
                     + "' (known: F S R P . U E W)");
             flags |= bit;
         }
-        long seq = u32("a starting sequence number (start:end(length))");
-        expect(":", "':' in start:end(length)");
-        long end = u32("an ending sequence number (start:end(length))");
+        long seq;
+        long end;
+        if (peek().is("...")) { // ...(length): any sequence number
+            take();
+            if (dir == Direction.INBOUND) throw new ScriptParseException(file, line, "...(length) can only be used with outbound packets");
+            seq = TcpSpec.ANY_SEQ;
+            end = -1;
+        } else {
+            seq = u32("a starting sequence number (start:end(length))");
+            expect(":", "':' in start:end(length)");
+            end = u32("an ending sequence number (start:end(length))");
+        }
         expect("(", "'(' in start:end(length)");
         int len = u16("a payload length (start:end(length))");
         expect(")", "')' closing start:end(length)");
-        if (((seq + len) & 0xFFFF_FFFFL) != end) {
+        if (seq != TcpSpec.ANY_SEQ && ((seq + len) & 0xFFFF_FFFFL) != end) {
             throw new ScriptParseException(file, line, "inconsistent TCP sequence numbers and payload size: "
                     + seq + ":" + end + "(" + len + ")");
         }
@@ -374,10 +386,13 @@ public final class ScriptParser {
     /** ICMP types and codes by packetdrill's names. */
     private static final Map<String, Integer> ICMP_TYPES = Map.of("echo_reply", 0, "unreachable", 3,
             "source_quench", 4, "redirect", 5, "echo_request", 8, "time_exceeded", 11, "parameter_problem", 12);
+    /** Destination unreachable's codes by number (RFC 1812 5.2.7.1), as packetdrill names them. */
     private static final List<String> UNREACH_CODES = List.of("net_unreachable", "host_unreachable",
             "protocol_unreachable", "port_unreachable", "frag_needed", "source_route_failed", "net_unknown",
-            "host_unknown", "source_host_isolated", "net_prohibited", "host_prohibited", "net_tos", "host_tos",
-            "packet_filtered", "precedence_violation", "precedence_cutoff");
+            "host_unknown", "source_host_isolated", "net_prohibited", "host_prohibited", "net_unreachable_for_tos",
+            "host_unreachable_for_tos", "packet_filtered", "precedence_violation", "precedence_cutoff");
+    /** Time exceeded's codes by number (RFC 792). */
+    private static final List<String> TIME_EXCEEDED_CODES = List.of("ttl_exceeded_in_transit", "frag_reass_exceeded");
 
     private IcmpSpec icmp() throws ScriptParseException {
         take(); // icmp
@@ -390,11 +405,11 @@ public final class ScriptParser {
         if (peek().type() == Type.WORD && !peek().isWord("mtu")) {
             Token c = take();
             codeName = c.text();
-            int i = UNREACH_CODES.indexOf(c.text());
-            if (type == 3 && i >= 0) code = i;
-            else if (type == 11 && c.text().equals("ttl_exceeded")) code = 0;
-            else if (type == 11 && c.text().equals("reassembly_timeout")) code = 1;
-            else throw new ScriptParseException(file, c.line(), "unknown ICMP code '" + c.text() + "' for type " + typeTok.text());
+            List<String> names = type == 3 ? UNREACH_CODES : type == 11 ? TIME_EXCEEDED_CODES : List.of();
+            if (names.contains(c.text())) code = names.indexOf(c.text());
+            else if (c.text().matches("code_\\d{1,3}")) code = Integer.parseInt(c.text().substring(5));
+            else throw new ScriptParseException(file, c.line(), "unknown ICMP code '" + c.text() + "' for type " + typeTok.text()
+                    + (names.isEmpty() ? " (write code_N)" : " (known: " + String.join(", ", names) + ", or code_N)"));
         } else if (peek().type() == Type.INT) {
             code = (int) integer("an ICMP code");
             codeName = Integer.toString(code);

@@ -21,6 +21,19 @@ public final class ScriptRunner {
         return run(script, mode, SmpnetTarget.factory(mode), seed);
     }
 
+    /**
+     * A failed run's message without its list of recent scheduling decisions (long, and of use only with a
+     * debugger at hand: the replay line gives the run again).
+     */
+    static String brief(String message) {
+        StringBuilder b = new StringBuilder();
+        for (String line : message.split("\n")) {
+            if (line.strip().startsWith("last decisions:")) continue;
+            b.append(b.isEmpty() ? "" : "\n").append(line);
+        }
+        return b.toString();
+    }
+
     /** Runs {@code script} against the host {@code factory} builds (tests use fakes); {@code mode} only labels the outcome. */
     static Outcome run(Script script, LockMode mode, Target.Factory factory, long seed) {
         DeterministicRun run = DeterministicRun.of(seed).replayWith("./smpnet packetdrill --mode "
@@ -41,7 +54,7 @@ public final class ScriptRunner {
         } catch (DeterministicScheduler.RunFailure f) {
             if (failure[0] != null) return new Outcome(script.file(), mode, failure[0], -1); // the script failed first
             return new Outcome(script.file(), mode, new Outcome.Failure(Outcome.Kind.ERROR, 0,
-                    script.file() + ": the run failed: " + f.getMessage()), -1);
+                    script.file() + ": the run failed: " + brief(f.getMessage())), -1);
         }
     }
 }

@@ -98,7 +98,8 @@ final class SmpnetTarget implements Target {
         try {
             v = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sysctl " + name + ": '" + value + "' is not an integer");
+            host.sysctl(name, value); // a word: net.inet.tcp.cc.algorithm=newreno
+            return;
         }
         host.sysctl(name, v);
     }

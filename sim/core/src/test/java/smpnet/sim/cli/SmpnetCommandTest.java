@@ -41,7 +41,7 @@ class SmpnetCommandTest {
     @Test
     void everyCommandHasHelpThatNamesItAndSucceeds() {
         List<String> names = commandNames();
-        assertTrue(names.containsAll(List.of("run", "bench-udp", "seeded", "seeded-cost", "sysctl", "packetdrill")), names.toString());
+        assertTrue(names.containsAll(List.of("run", "bench-udp", "scenario", "seeded", "seeded-cost", "sysctl", "packetdrill")), names.toString());
         for (String name : names) {
             for (String flag : List.of("--help", "-h")) {
                 assertEquals(0, run(name, flag), name + " " + flag + ": " + err());
@@ -56,8 +56,12 @@ class SmpnetCommandTest {
 
     @Test
     void everyCommandRejectsAnUnknownOptionWithPicocliUsage() {
+        Map<String, CommandLine> subs = SmpnetCommand.commandLine(System.out, System.err).getSubcommands();
         for (String name : commandNames()) {
-            assertEquals(SmpnetCommand.USAGE, run(name, "--zzz"), name);
+            // A command's required parameters are given, so that the unknown option is the only fault.
+            List<String> args = new ArrayList<>(List.of(name, "--zzz"));
+            subs.get(name).getCommandSpec().positionalParameters().stream().filter(p -> p.arity().min() > 0).forEach(p -> args.add("x"));
+            assertEquals(SmpnetCommand.USAGE, run(args.toArray(String[]::new)), name);
             assertTrue(err().startsWith("Unknown option: '--zzz'\nUsage: smpnet " + name + " [-h]"),
                     name + ": " + err());
             assertEquals("", out(), name);
@@ -84,7 +88,7 @@ class SmpnetCommandTest {
     @Test
     void unknownCommandIsAUsageErrorWithASuggestion() {
         assertEquals(SmpnetCommand.USAGE, run("bench-tcp"));
-        assertEquals("Unmatched argument at index 0: 'bench-tcp'\nDid you mean: smpnet bench-udp?\n", err());
+        assertTrue(err().startsWith("Unmatched argument at index 0: 'bench-tcp'\nDid you mean: smpnet bench-udp"), err());
     }
 
     @Test

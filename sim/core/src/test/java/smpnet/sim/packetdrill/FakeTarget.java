@@ -73,11 +73,27 @@ final class FakeTarget implements Target {
         }
     }
 
+    /** Every non-TCP packet injected (ICMP), as bytes. */
+    @GuardedBy("fake_tcp") final List<byte[]> receivedOther = new ArrayList<>();
+
+    List<byte[]> receivedOther() {
+        lock.lock();
+        try {
+            return List.copyOf(receivedOther);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void inject(byte[] ipPacket) {
         Segment s = Segment.decode(ipPacket);
         lock.lock();
         try {
+            if (s == null) {
+                receivedOther.add(ipPacket);
+                return;
+            }
             received.add(s);
             boolean syn = (s.flags() & Segment.SYN) != 0;
             boolean ack = (s.flags() & Segment.ACK) != 0;

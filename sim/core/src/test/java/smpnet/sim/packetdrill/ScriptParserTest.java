@@ -90,6 +90,7 @@ class ScriptParserTest {
                 +0 > R 5:5(0)
                 +0 < - 1:1(0) win 0
                 +0 < EW. 1:1(0) ack 1 win 257
+                +0 > S. ...(0) ack 4 win 65535 <mss 1460>
                 """);
         TcpSpec syn = (TcpSpec) ((PacketEvent) s.events().get(0)).packet();
         assertEquals(Direction.OUTBOUND, ((PacketEvent) s.events().get(0)).direction());
@@ -112,6 +113,7 @@ class ScriptParserTest {
         assertEquals(List.of(), ((TcpSpec) ((PacketEvent) s.events().get(3)).packet()).options());
         assertEquals(0, ((TcpSpec) ((PacketEvent) s.events().get(4)).packet()).flags());
         assertEquals(Segment.ACK | Segment.ECE | Segment.CWR, ((TcpSpec) ((PacketEvent) s.events().get(5)).packet()).flags());
+        assertEquals(TcpSpec.ANY_SEQ, ((TcpSpec) ((PacketEvent) s.events().get(6)).packet()).seq());
     }
 
     @Test
@@ -119,11 +121,15 @@ class ScriptParserTest {
         Script s = parse("""
                 0 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]
                 +0 < icmp unreachable port_unreachable [0:0(0)]
-                +0 < icmp time_exceeded ttl_exceeded
+                +0 < icmp time_exceeded ttl_exceeded_in_transit
+                +0 < icmp unreachable host_unreachable_for_tos
+                +0 < icmp parameter_problem code_2
                 """);
         assertEquals(new IcmpSpec("unreachable frag_needed", 3, 4, 1200, 1, 1460), ((PacketEvent) s.events().get(0)).packet());
         assertEquals(new IcmpSpec("unreachable port_unreachable", 3, 3, 0, 0, 0), ((PacketEvent) s.events().get(1)).packet());
-        assertEquals(new IcmpSpec("time_exceeded ttl_exceeded", 11, 0, 0, -1, 0), ((PacketEvent) s.events().get(2)).packet());
+        assertEquals(new IcmpSpec("time_exceeded ttl_exceeded_in_transit", 11, 0, 0, -1, 0), ((PacketEvent) s.events().get(2)).packet());
+        assertEquals(new IcmpSpec("unreachable host_unreachable_for_tos", 3, 12, 0, -1, 0), ((PacketEvent) s.events().get(3)).packet());
+        assertEquals(new IcmpSpec("parameter_problem code_2", 12, 2, 0, -1, 0), ((PacketEvent) s.events().get(4)).packet());
     }
 
     @Test
@@ -194,6 +200,8 @@ class ScriptParserTest {
         assertEquals("s.pkt:1: TCP option list too long (44 bytes; at most 40)",
                 error("0 > S 0:0(0) <TS val 1 ecr 2,TS val 1 ecr 2,TS val 1 ecr 2,TS val 1 ecr 2,nop,nop,nop,nop>\n"));
         assertEquals("s.pkt:1: outbound ICMP packets are not supported", error("0 > icmp unreachable\n"));
-        assertEquals("s.pkt:1: unknown ICMP code 'bogus' for type unreachable", error("0 < icmp unreachable bogus\n"));
+        assertEquals("s.pkt:1: unknown ICMP code 'bogus' for type redirect (write code_N)", error("0 < icmp redirect bogus\n"));
+        assertEquals("s.pkt:1: ...(length) can only be used with outbound packets", error("0 < S ...(0) win 1\n"));
+        assertEquals("s.pkt:1: IP header fields ([ect0], (tos 0x20), ...) are not supported", error("0 > [ect0] S 0:0(0)\n"));
     }
 }

@@ -20,6 +20,13 @@ class ScriptRunnerTest {
             +0.1 < S 0:0(0) win 32792 <mss 1000,nop,wscale 7>
             """;
 
+    /** PASSIVE, then the handshake completed and accepted (fd 4) at 0.2 s. */
+    private static final String ESTABLISHED = PASSIVE + """
+            +0 > S. 0:0(0) ack 1 <...>
+            +.1 < . 1:1(0) ack 1 win 257
+            +0 accept(3, ..., ...) = 4
+            """;
+
     private final List<FakeTarget> made = new ArrayList<>();
 
     private Outcome run(String text) { return run(text, t -> {}); }
@@ -113,17 +120,14 @@ class ScriptRunnerTest {
 
     @Test
     void anUnexpectedPacketIsReportedAtTheNextEvent() {
-        Outcome o = run(PASSIVE + """
-                +0 > S. 0:0(0) ack 1 <...>
-                +.1 < . 1:1(0) ack 1 win 257
-                +0 accept(3, ..., ...) = 4
+        Outcome o = run(ESTABLISHED + """
                 +0 < P. 1:11(10) ack 1 win 257
                 +0 > . 1:1(0) ack 11
                 +1 close(4) = 0
                 """, t -> t.chatty = true);
         assertEquals(Outcome.Kind.PACKET, o.failure().kind());
         assertEquals("""
-                t.pkt:10: error handling packet: unexpected outbound packet
+                t.pkt:11: error handling packet: unexpected outbound packet
                 actual packet:  0.200000 . 1:1(0) ack 11 win 65535""", o.failure().message());
     }
 
@@ -199,10 +203,7 @@ class ScriptRunnerTest {
 
     @Test
     void pollReportsReadiness() {
-        Outcome o = run(PASSIVE + """
-                +0 > S. 0:0(0) ack 1 <...>
-                +.1 < . 1:1(0) ack 1 win 257
-                +0 accept(3, ..., ...) = 4
+        Outcome o = run(ESTABLISHED + """
                 +0 poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLOUT}], 1, 0) = 1
                 +0 < P. 1:11(10) ack 1 win 257
                 +0 > . 1:1(0) ack 11
@@ -210,5 +211,72 @@ class ScriptRunnerTest {
                 """);
         assertEquals("t.pkt:12: runtime error in poll call: poll entry 0: expected revents POLLOUT but got POLLIN",
                 o.failure().message());
+    }
+
+    @Test
+    void anIcmpErrorQuotesTheHostsSegmentInLiveNumbers() {
+        Outcome o = run(ESTABLISHED + """
+                +0 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]
+                """);
+        assertNull(o.failure(), () -> o.failure().message());
+        byte[] icmp = made.getFirst().receivedOther().getFirst();
+        assertEquals(20 + 8 + 28, icmp.length);
+        assertEquals(1, icmp[9]); // protocol ICMP
+        assertEquals(0, checksum(icmp, 0, 20));
+        assertEquals(0, checksum(icmp, 20, icmp.length - 20));
+        assertEquals(3, icmp[20]);
+        assertEquals(4, icmp[21]);
+        assertEquals(1200, Segment.u16(icmp, 26));
+        // the quoted header: the host's segment 192.168.0.1:8080 -> 192.0.2.1:48000, 20 + 20 + 1460 bytes
+        assertEquals(1500, Segment.u16(icmp, 28 + 2));
+        assertEquals(Target.LOCAL_IP, Segment.s32(icmp, 28 + 12));
+        assertEquals(Target.REMOTE_IP, Segment.s32(icmp, 28 + 16));
+        assertEquals(8080, Segment.u16(icmp, 48));
+        assertEquals(48_000, Segment.u16(icmp, 50));
+        assertEquals(FakeTarget.ISN + 1, Segment.u32(icmp, 52));
+    }
+
+    @Test
+    void injectedSegmentsCarryValidChecksums() {
+        byte[] p = Packets.tcp(Target.REMOTE_IP, Target.LOCAL_IP, 48_000, 8080, Segment.PSH | Segment.ACK, 7, 9, 257,
+                List.of(new Script.TcpOption(Script.OptionKind.TIMESTAMP, 1, 2, null)), 11);
+        assertEquals(0, checksum(p, 0, 20));
+        byte[] pseudo = new byte[12 + p.length - 20];
+        System.arraycopy(p, 12, pseudo, 0, 8);
+        pseudo[9] = 6;
+        Packets.put16(pseudo, 10, p.length - 20);
+        System.arraycopy(p, 20, pseudo, 12, p.length - 20);
+        assertEquals(0, checksum(pseudo, 0, pseudo.length));
+        Segment s = Segment.decode(p);
+        assertEquals("P. 7:18(11) ack 9 win 257 <TS val 1 ecr 2,eol,eol>", s.format(true)); // padded to 12 bytes
+    }
+
+    /** The Internet checksum over a range: 0 when the range holds a correct checksum. */
+    private static int checksum(byte[] b, int off, int len) {
+        long sum = 0;
+        for (int i = 0; i + 1 < len; i += 2) sum += Segment.u16(b, off + i);
+        if ((len & 1) != 0) sum += (b[off + len - 1] & 0xFF) << 8;
+        while ((sum >>> 16) != 0) sum = (sum & 0xFFFF) + (sum >>> 16);
+        return (int) (~sum & 0xFFFF);
+    }
+
+    @Test
+    void socketOptionsAndBadCallsFailClearly() {
+        Outcome linger = run(PASSIVE + """
+                +0 setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=0}, 8) = 0
+                +0 getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNRESET], [4]) = 0
+                """);
+        assertEquals("t.pkt:7: runtime error in getsockopt call: getsockopt SO_ERROR: expected value 54 (ECONNRESET) but got 0",
+                linger.failure().message());
+        assertEquals("t.pkt:2: unsupported system call writev() (supported: socket, bind, listen, accept, connect, read, recv, "
+                + "write, send, sendto, close, shutdown, setsockopt, getsockopt, fcntl, poll)",
+                run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 writev(3, ..., 1) = 1\n").failure().message());
+        assertEquals("t.pkt:2: TCP_NODELAY is an option of level IPPROTO_TCP",
+                run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 setsockopt(3, SOL_SOCKET, TCP_NODELAY, [1], 4) = 0\n")
+                        .failure().message());
+        assertEquals("t.pkt:2: shutdown: fd 9 is not an open socket of this script",
+                run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 shutdown(9, SHUT_WR) = 0\n").failure().message());
+        assertEquals("t.pkt:1: runtime error in close call: expected result 0 but got -1 with errno EBADF (Bad file descriptor)",
+                run("0 close(9) = 0\n").failure().message());
     }
 }
