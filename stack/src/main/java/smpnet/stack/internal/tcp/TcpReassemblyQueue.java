@@ -31,7 +31,8 @@ import smpnet.stack.mbuf.Mbuf;
  * delivered with the data that reaches it; data beyond a known FIN is dropped.
  *
  * <p>The queue also remembers the order segments arrived in, for SACK blocks per RFC 2018 section 4: the first
- * block holds the most recently received segment, the next ones repeat the most recently reported blocks.
+ * block holds the most recently received segment, the next ones repeat the most recently reported blocks; and
+ * the latest duplicate, reported once as an RFC 2883 D-SACK block in front of them (FreeBSD 14 sends D-SACK).
  *
  * <p>Mbufs: {@link #add} takes ownership of the chain; every piece it does not keep is freed before it returns.
  * {@link #pullInOrder} hands ownership of the delivered chain to the caller; {@link #drain} frees the rest.
@@ -45,6 +46,12 @@ public final class TcpReassemblyQueue {
 
     /** How many recent arrivals are remembered for ordering SACK blocks (more than any option holds). */
     private static final int RECENT = 8;
+
+    /**
+     * How many SACK blocks fit in an ACK's 40 option bytes (RFC 2018 section 3): 3 next to timestamps, 4
+     * without.
+     */
+    public static int maxSackBlocks(boolean timestamps) { return timestamps ? 3 : 4; }
 
     /** In-order data taken off the queue: {@code data} (null if only a FIN), its length, the new rcv_nxt. */
     public record Delivery(Mbuf data, int length, int rcvNxt, boolean fin) {}
@@ -73,6 +80,10 @@ public final class TcpReassemblyQueue {
     private boolean haveFin;
     /** Sequence number of the FIN (the byte after the last data byte) when {@link #haveFin}. */
     private int finSeq;
+    /** A duplicate not yet reported as a D-SACK block ({@link #noteDuplicate}). */
+    private boolean haveDsack;
+    private int dsackStart;
+    private int dsackEnd;
     /** A sequence number from each recent arrival, most recent first ({@link #recentCount} valid). */
     private final int[] recent = new int[RECENT];
     private int recentCount;
@@ -114,10 +125,13 @@ public final class TcpReassemblyQueue {
             end = seq + len;
         }
         if (le(end, rcvNxt)) {
+            noteDuplicate(seq, end);
             data.freeChain();
             return 0;
         }
-        if (lt(seq, rcvNxt)) {
+        boolean oldPart = lt(seq, rcvNxt);
+        int oldStart = seq;
+        if (oldPart) {
             data.adj(rcvNxt - seq);
             len = end - rcvNxt;
             seq = rcvNxt;
@@ -130,6 +144,8 @@ public final class TcpReassemblyQueue {
             drops++;
             return DROPPED;
         }
+        if (oldPart) noteDuplicate(oldStart, rcvNxt);
+        else noteFirstCovered(seq, end, holes);
         noteArrival(seq);
         if (newBytes == 0) {
             data.freeChain();
@@ -161,6 +177,31 @@ public final class TcpReassemblyQueue {
             out[n++] = end;
         }
         return Arrays.copyOf(out, n);
+    }
+
+    /** Notes as D-SACK the first part of [seq, end) that is not one of {@code holes} (already queued), if any. */
+    private void noteFirstCovered(int seq, int end, int[] holes) {
+        int cur = seq;
+        for (int i = 0; i < holes.length; i += 2) {
+            if (gt(holes[i], cur)) {
+                noteDuplicate(cur, holes[i]);
+                return;
+            }
+            cur = holes[i + 1];
+        }
+        if (lt(cur, end)) noteDuplicate(cur, end);
+    }
+
+    /**
+     * Notes that [start, end) arrived again (RFC 2883): the next {@link #sackOption} reports it first, as a
+     * D-SACK block. The queue notes duplicates of what it holds or was told is below rcv_nxt itself; the caller
+     * notes those it drops before they reach the queue. The latest duplicate replaces an unreported one.
+     */
+    public void noteDuplicate(int start, int end) {
+        if (le(end, start)) return;
+        haveDsack = true;
+        dsackStart = start;
+        dsackEnd = end;
     }
 
     /**
@@ -297,6 +338,35 @@ public final class TcpReassemblyQueue {
         return out;
     }
 
+    /**
+     * The SACK option's blocks for the next ACK, at most {@code max}: with a duplicate noted since the last call,
+     * RFC 2883's D-SACK block first (the duplicate range), then the queued block containing it if any, then the
+     * other blocks in {@link #sackBlocks(int, int)}'s order; without one, just {@link #sackBlocks(int, int)}.
+     * A D-SACK block is reported once.
+     */
+    public int[] sackOption(int rcvNxt, int max) {
+        if (!haveDsack) return sackBlocks(rcvNxt, max);
+        haveDsack = false;
+        if (max < 1) return new int[0];
+        int[] runs = runs(rcvNxt);
+        int k = runContaining(runs, dsackStart);
+        int[] ordered = sackBlocks(rcvNxt, runs.length / 2);
+        int[] out = new int[2 * Math.min(max, 1 + runs.length / 2)];
+        int n = 0;
+        out[n++] = dsackStart;
+        out[n++] = dsackEnd;
+        if (k >= 0 && n < out.length) {
+            out[n++] = runs[2 * k];
+            out[n++] = runs[2 * k + 1];
+        }
+        for (int i = 0; i < ordered.length && n < out.length; i += 2) {
+            if (k >= 0 && ordered[i] == runs[2 * k]) continue;
+            out[n++] = ordered[i];
+            out[n++] = ordered[i + 1];
+        }
+        return out;
+    }
+
     /** As {@link #sackBlocks(int, int)}, with the block containing {@code lastSeqReceived} first. */
     public int[] sackBlocks(int rcvNxt, int lastSeqReceived, int max) {
         if (recentCount == 0 || recent[0] != lastSeqReceived) noteArrival(lastSeqReceived);
@@ -345,6 +415,7 @@ public final class TcpReassemblyQueue {
         entries.clear();
         bytes = 0;
         haveFin = false;
+        haveDsack = false;
         recentCount = 0;
     }
 }

@@ -75,7 +75,7 @@ class TcpReassemblyQueueTest {
         List<int[]> orders = new ArrayList<>();
         permute(new int[] {0, 1, 2, 3, 4}, 0, orders);
         assertEquals(120, orders.size());
-        for (int max : new int[] {4, 3, 1}) {
+        for (int max : new int[] {4, 1}) { // five segments make at most two blocks above rcv_nxt: 4 holds all
             for (int[] order : orders) runOrder(order, max);
         }
     }
@@ -90,6 +90,7 @@ class TcpReassemblyQueueTest {
         int streamLen = 0;
         boolean fin = false;
         List<int[]> firstBlocks = new ArrayList<>(); // RFC 2018: first blocks of earlier options, newest first
+        SackScoreboard sender = new SackScoreboard(100);
         for (int k : order) {
             int stored = q.add(start(k), seg(start(k), LEN[k], 1), k == 4, rcvNxt);
             assertEquals(LEN[k], stored, where);
@@ -131,7 +132,20 @@ class TcpReassemblyQueueTest {
                 want[2 * i] = start(expected.get(i)[0]);
                 want[2 * i + 1] = start(expected.get(i)[1]);
             }
-            assertArrayEquals(want, q.sackBlocks(rcvNxt, max), where + " after segment " + k);
+            int[] option = q.sackBlocks(rcvNxt, max);
+            assertArrayEquals(want, option, where + " after segment " + k);
+            // The sender's scoreboard, fed these options, knows every block even when one option holds one.
+            sender.update(rcvNxt, start(5), option);
+            List<int[]> runs = new ArrayList<>();
+            for (int i = delivered; i < 5; i++) {
+                if (got[i] && (runs.isEmpty() || i >= runs.getLast()[1])) runs.add(runOf(got, i));
+            }
+            int[] known = new int[2 * runs.size()];
+            for (int i = 0; i < runs.size(); i++) {
+                known[2 * i] = start(runs.get(i)[0]);
+                known[2 * i + 1] = start(runs.get(i)[1]);
+            }
+            assertArrayEquals(known, sender.blocks(), where + " scoreboard after segment " + k);
             assertEquals(q.isEmpty(), expected.isEmpty(), where);
         }
         assertTrue(fin, where);
@@ -251,6 +265,50 @@ class TcpReassemblyQueueTest {
         assertBytes(1250, new int[] {0, 50, 1}, take(d.data()));
     }
 
+    // ---- D-SACK (RFC 2883) -------------------------------------------------------------------------------
+
+    @Test void duplicateOfQueuedDataIsReportedOnceAsDsack() {
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        q.add(1100, seg(1100, 100, 1), false, 1000);
+        q.add(1300, seg(1300, 100, 1), false, 1000);
+        assertArrayEquals(new int[] {1300, 1400, 1100, 1200}, q.sackOption(1000, 4), "no duplicate: plain SACK");
+        q.add(1100, seg(1100, 100, 2), false, 1000);
+        assertArrayEquals(new int[] {1100, 1200, 1100, 1200, 1300, 1400}, q.sackOption(1000, 4),
+                "D-SACK, then the block holding it, then the rest");
+        assertArrayEquals(new int[] {1100, 1200, 1300, 1400}, q.sackOption(1000, 4), "reported once");
+        q.drain();
+    }
+
+    @Test void dsackCoversTheFirstDuplicatedPartOfASpanningSegment() {
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        q.add(1100, seg(1100, 100, 1), false, 1000);
+        q.add(1300, seg(1300, 100, 1), false, 1000);
+        q.add(1500, seg(1500, 100, 1), false, 1000);
+        assertEquals(150, q.add(1050, seg(1050, 300, 2), false, 1000));
+        assertArrayEquals(new int[] {1100, 1200, 1050, 1400, 1500, 1600}, q.sackOption(1000, 4));
+        assertArrayEquals(new int[] {1050, 1400, 1500, 1600}, q.sackOption(1000, 2), "nothing pending any more");
+        q.add(1150, seg(1150, 20, 3), false, 1000);
+        assertArrayEquals(new int[] {1150, 1170, 1050, 1400}, q.sackOption(1000, 2), "truncated to max blocks");
+        q.drain();
+    }
+
+    @Test void dataBelowRcvNxtIsADsackBelowTheAck() {
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        q.add(1300, seg(1300, 100, 1), false, 1000);
+        assertEquals(100, q.add(950, seg(950, 150, 1), false, 1000));
+        take(q.pullInOrder(1000).data());
+        assertArrayEquals(new int[] {950, 1000, 1300, 1400}, q.sackOption(1100, 3));
+        assertEquals(0, q.add(900, seg(900, 100, 1), false, 1100));
+        assertArrayEquals(new int[] {900, 1000, 1300, 1400}, q.sackOption(1100, 3));
+        // A duplicate the caller dropped itself.
+        q.noteDuplicate(1000, 1100);
+        assertArrayEquals(new int[] {1000, 1100}, q.sackOption(1100, 1));
+        assertArrayEquals(new int[] {1300, 1400}, q.sackOption(1100, 1));
+        q.noteDuplicate(1200, 1200);
+        assertArrayEquals(new int[] {1300, 1400}, q.sackOption(1100, 3), "an empty range is no duplicate");
+        q.drain();
+    }
+
     // ---- FIN -----------------------------------------------------------------------------------------------
 
     @Test void finOutOfOrderIsDeliveredWithTheDataThatReachesIt() {
@@ -345,6 +403,11 @@ class TcpReassemblyQueueTest {
         assertEquals(2, two.outstanding());
         q.drain();
         assertEquals(0, two.outstanding());
+    }
+
+    @Test void optionSpaceLimitsTheBlocks() {
+        assertEquals(3, TcpReassemblyQueue.maxSackBlocks(true));
+        assertEquals(4, TcpReassemblyQueue.maxSackBlocks(false));
     }
 
     @Test void badLimitsAreRejected() {

@@ -16,7 +16,10 @@ public final class CcVars {
 
     public int cwnd;
     public int ssthresh = SSTHRESH_INFINITE;
-    /** SMSS in bytes (FreeBSD {@code t_maxseg}). */
+    /**
+     * SMSS in bytes: the data a full segment carries, option bytes in every segment (timestamps) already taken
+     * off, as FreeBSD's {@code tcp_maxseg()} gives the algorithms (1448 for an MSS of 1460 with timestamps).
+     */
     public int maxseg;
     public int sndUna;
     public int sndNxt;
