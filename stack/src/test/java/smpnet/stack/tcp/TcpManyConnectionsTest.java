@@ -45,7 +45,7 @@ class TcpManyConnectionsTest {
             a.start();
             b.start();
             for (Stack s : List.of(a, b)) s.sysctl("net.inet.tcp.msl", 5); // TIME_WAIT 10 ms
-            TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 7)).listen(128);
+            TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 7)).listen(CONNECTIONS);
             lis.setReceiveTimeout(Duration.ofSeconds(30));
             for (int cycle = 1; cycle <= CYCLES; cycle++) {
                 long t0 = System.nanoTime();

@@ -378,6 +378,11 @@ final class TcpOutput {
                     }
                 }
                 armRexmt(tp);
+                if (len == 0 && !tp.rexmt.pending() && !tp.persist.pending() && sbccOf(tp) > 0 && tp.haveEstablished()) {
+                    // a pure ACK went out while data waits for a closed window: the probe must still come
+                    tp.rxtShift = 0;
+                    TcpTimers.setPersistLocked(tp);
+                }
             }
         } else {
             if (TcpSeq.gt(tp.sndNxt + len, tp.sndMax)) tp.sndMax = tp.sndNxt + len; // the probe's byte counts as sent
