@@ -42,7 +42,7 @@ public final class ScenarioCommand extends Subcommand {
         // one measures, and runs without witness.
         if (spec.run().deterministic()) Witness.enable();
         ChromeTrace t = trace.newTrace();
-        ScenarioResult r = ScenarioRunner.run(spec, t);
+        ScenarioResult r = ScenarioRunner.run(spec, t, out()::println);
         out().print(r.format());
         trace.write(t, spec.name(), out());
         return 0;

@@ -35,6 +35,7 @@ public final class SmpnetCommand {
             RunCommand::new,
             BenchUdpCommand::new,
             ScenarioCommand::new,
+            CompareCommand::new,
             SeededRunCommand::new,
             SeededCostCommand::new,
             SysctlCommand::new,

@@ -47,8 +47,14 @@ class ScenarioRunnerTest {
     void comparedVariantsChangeTheNamedHostsAndAreTabled() throws Exception {
         // A 1 Mbit/s line spaces the datagrams out (about 0.7 ms each), so the sink has a rate; 10 datagrams,
         // since ARP holds no more than 16 while it resolves (and resolving now waits for the line too).
-        ScenarioResult r = run(ScenarioParserTest.GOOD.replace("[a.em0, b.em0]\n", "[a.em0, b.em0]\n    bandwidth: 1Mbit\n")
-                .replace("count: 20", "count: 10") + "compare: {hosts: [b], locking: [giant, fine], cpus: [1, 2]}\n");
+        List<String> progress = new java.util.ArrayList<>();
+        ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse(ScenarioParserTest.GOOD.replace("[a.em0, b.em0]\n",
+                "[a.em0, b.em0]\n    bandwidth: 1Mbit\n").replace("count: 20", "count: 10")
+                + "compare: {hosts: [b], locking: [giant, fine], cpus: [1, 2]}\n", "t.yaml", "t"), null, progress::add);
+        assertEquals(8, progress.size(), progress.toString());
+        assertEquals("[1/4] locking=giant cpus=1 ...", progress.get(0));
+        assertTrue(progress.get(1).matches("      done: 0\\.\\d{3} s virtual"), progress.get(1));
+        assertEquals("[4/4] locking=fine cpus=2 ...", progress.get(6));
         assertEquals(List.of("locking=giant cpus=1", "locking=giant cpus=2", "locking=fine cpus=1", "locking=fine cpus=2"), r.variantNames());
         String[] expect = {"b (giant, 1 cpu)", "b (giant, 2 cpu)", "b (fine, 1 cpu)", "b (fine, 2 cpu)"};
         for (int i = 0; i < 4; i++) {
