@@ -26,6 +26,9 @@ import smpnet.witness.ReportKind;
 final class TcpSim {
     interface Body { void run(Stack a, Stack b, ImpairedLink link) throws Exception; }
 
+    /** A body that also gets the hosts' interfaces (to put crafted frames on a's receive side). */
+    interface NicBody { void run(Stack a, Stack b, SimNic na, SimNic nb) throws Exception; }
+
     /** What the run left to check after it ended. */
     record Result(long virtualNanos, Stack a, Stack b) {}
 
@@ -34,6 +37,12 @@ final class TcpSim {
     private TcpSim() {}
 
     static Result run(long seed, LockMode mode, Impairments imp, Body body) {
+        return runWithNics(seed, mode, imp, (a, b, na, nb) -> body.run(a, b, LINK.get()));
+    }
+
+    private static final ThreadLocal<ImpairedLink> LINK = new ThreadLocal<>();
+
+    static Result runWithNics(long seed, LockMode mode, Impairments imp, NicBody body) {
         DeterministicScheduler sched = new DeterministicScheduler(DeterministicScheduler.Options.seed(seed));
         Stack[] hosts = new Stack[2];
         sched.spawn("app", () -> {
@@ -48,10 +57,13 @@ final class TcpSim {
             if (pcap != null) a.capture(na, java.nio.file.Path.of(pcap + "-" + mode + ".pcap"));
             a.start();
             b.start();
+            LINK.set(link);
             try {
-                body.run(a, b, link);
-            } catch (Exception e) {
-                throw new AssertionError(e);
+                body.run(a, b, na, nb);
+            } catch (Exception | AssertionError e) {
+                // reported here too: closing the hosts below may make another thread fail first
+                System.err.println("application thread failed: " + e);
+                throw e instanceof AssertionError ae ? ae : new AssertionError(e);
             } finally {
                 link.close();
                 a.close();
