@@ -50,6 +50,8 @@ final class SynCache {
         @GuardedBy("syncache") int rxmits;
         @GuardedBy("syncache") long generation;
         @GuardedBy("syncache") Scheduler.Cancellable timer;
+        /** The current arming's "counted down" flag (cancel and fire race on a free-running timer thread). */
+        @GuardedBy("syncache") java.util.concurrent.atomic.AtomicBoolean timerDone;
 
         Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean tsOn) {
             this.listener = listener;
@@ -234,14 +236,24 @@ final class SynCache {
         long delay = e.listener.rtt.synBackoffNanos(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT))
                 - tcp.settings.rexmitSlopNanos;
         long g = ++e.generation;
-        if (e.timer != null && e.timer.cancel()) timersArmed.decrementAndGet();
+        cancelTimerLocked(e);
         timersArmed.incrementAndGet();
-        e.timer = tcp.scheduler.schedule(Math.max(1, delay), () -> timer(b, e, g));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        e.timerDone = done;
+        e.timer = tcp.scheduler.schedule(Math.max(1, delay), () -> timer(b, e, g, done));
     }
 
     /** syncache_timer: retransmit the SYN-ACK, or give up after net.inet.tcp.syncache.rexmtlimit. */
-    private void timer(Bucket b, Entry e, long g) {
-        timersArmed.decrementAndGet();
+    private void cancelTimerLocked(Entry e) {
+        if (e.timer == null) return;
+        e.timer.cancel();
+        if (e.timerDone.compareAndSet(false, true)) timersArmed.decrementAndGet();
+        e.timer = null;
+        e.timerDone = null;
+    }
+
+    private void timer(Bucket b, Entry e, long g, java.util.concurrent.atomic.AtomicBoolean done) {
+        if (done.compareAndSet(false, true)) timersArmed.decrementAndGet();
         List<Mbuf> out = new ArrayList<>(1);
         tcp.locks.enterEntryPoint();
         try {
@@ -249,6 +261,7 @@ final class SynCache {
             try {
                 if (e.generation != g || !b.entries.contains(e)) return;
                 e.timer = null;
+                e.timerDone = null;
                 if (e.rxmits >= tcp.settings.synRexmitLimit) {
                     b.entries.remove(e);
                     size.decrementAndGet();
@@ -271,8 +284,7 @@ final class SynCache {
 
     private void dropEntryLocked(Entry e) {
         e.generation++;
-        if (e.timer != null && e.timer.cancel()) timersArmed.decrementAndGet();
-        e.timer = null;
+        cancelTimerLocked(e);
         size.decrementAndGet();
     }
 

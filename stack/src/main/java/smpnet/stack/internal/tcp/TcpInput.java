@@ -511,7 +511,7 @@ final class TcpInput {
                 tcp.stats.increment(TcpStat.SACK_RECOVERY_EPISODE);
                 tp.ccv.cwnd = tp.ccv.ssthresh; // RFC 6675 5 step 4.2: the pipe decides what goes
                 SackScoreboard.Segment first = tp.scoreboard.enterRecovery(tp.sndUna, tp.sndMax);
-                if (first != null) retransmitLocked(tp, first.seq(), first.len());
+                if (first != null) TcpOutput.retransmitLocked(tp, first.seq(), first.len());
                 TcpOutput.outputLocked(tp);
                 return;
             }
@@ -529,17 +529,6 @@ final class TcpInput {
         tp.ccv.cwnd = (int) Math.min(Integer.MAX_VALUE, (long) (tp.sndMax - tp.sndUna) + tp.effectiveMaxseg());
         TcpOutput.outputLocked(tp);
         tp.ccv.cwnd = (int) ocwnd;
-    }
-
-    /** Sends one retransmission of {@code len} bytes from {@code seq} (the first segment of SACK recovery). */
-    private static void retransmitLocked(Tcpcb tp, int seq, int len) {
-        int onxt = tp.sndNxt;
-        long ocwnd = tp.ccv.cwnd;
-        tp.sndNxt = seq;
-        tp.ccv.cwnd = Math.max(len, tp.effectiveMaxseg()) + (seq - tp.sndUna);
-        TcpOutput.outputLocked(tp);
-        tp.ccv.cwnd = (int) ocwnd;
-        if (TcpSeq.gt(onxt, tp.sndNxt)) tp.sndNxt = onxt;
     }
 
     /** A partial ACK in recovery (RFC 6582 3.2 step 5; RFC 6675 keeps going by the scoreboard). */

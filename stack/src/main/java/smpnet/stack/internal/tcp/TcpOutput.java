@@ -78,9 +78,12 @@ final class TcpOutput {
                 if (s != null && s.rule() != SackScoreboard.Rule.NEW_DATA) {
                     sackRxmit = true;
                     rxmitSeq = s.seq();
-                    len = Math.min(Math.min(s.len(), maxseg), allowed);
                     off = rxmitSeq - tp.sndUna;
-                    if (len <= 0) sackRxmit = false;
+                    len = Math.min(Math.min(Math.min(s.len(), maxseg), allowed), (long) sbcc - off);
+                    if (len <= 0) {
+                        sackRxmit = false;
+                        off = tp.sndNxt - tp.sndUna;
+                    }
                 }
                 if (s != null && s.rule() == SackScoreboard.Rule.NEW_DATA) sendwin = Math.min(tp.sndWnd, allowed + off);
             } else {
@@ -88,8 +91,13 @@ final class TcpOutput {
             }
         }
 
-        if (tp.has(Tcpcb.TF_FORCEDATA)) { // persist probe: one byte into a zero window
-            if (sendwin == 0) sendwin = 1;
+        if (tp.has(Tcpcb.TF_FORCEDATA)) {
+            if (sendwin == 0) {
+                sendwin = 1; // persist probe: one byte into the zero window
+            } else {
+                tp.persist.stop(); // the window is open after all: send normally
+                tp.rxtShift = 0;
+            }
         }
         if (!sackRxmit) {
             len = Math.min(sbcc, sendwin) - off;
@@ -157,13 +165,17 @@ final class TcpOutput {
         }
         if (!send) {
             // just_return: data waits for a window that is closed: probe it (RFC 9293 3.8.6.1)
-            if (sbcc > 0 && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveEstablished()) {
+            if (tp.sndMax != tp.sndUna && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveReceivedSyn()) {
+                tp.rexmt.reset(tp.rxtCurNanos); // data in flight is always covered by the retransmit timer
+            } else if (sbcc > 0 && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveEstablished()) {
                 tp.rxtShift = 0;
                 TcpTimers.setPersistLocked(tp);
             }
             return false;
         }
-        return sendLocked(tp, flags, (int) len, off, sackRxmit, rxmitSeq, recwin, sendwin) && sendalot;
+        int probeBefore = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending() ? 1 : 0;
+        boolean more = sendLocked(tp, flags, (int) len, off, sackRxmit, rxmitSeq, recwin, sendwin, true);
+        return probeBefore == 0 && (sendalot || more);
     }
 
     private static int hiwat(StreamBuffer b) {
@@ -215,9 +227,23 @@ final class TcpOutput {
         }
     }
 
+    /**
+     * Retransmits {@code len} bytes from {@code seq} now, whatever the windows say (the first segment of a
+     * loss recovery, RFC 6675 5 step 4.3, which the scoreboard has already accounted as retransmitted).
+     */
+    static void retransmitLocked(Tcpcb tp, int seq, int len) {
+        tp.lock.assertOwned();
+        int sbcc = sbccOf(tp);
+        int off = seq - tp.sndUna;
+        len = Math.min(Math.min(len, tp.effectiveMaxseg()), sbcc - off);
+        if (len <= 0) return;
+        int flags = TcpHeader.ACK;
+        sendLocked(tp, flags, len, off, true, seq, receiveWindow(tp), Math.min(tp.sndWnd, tp.ccv.cwnd), false);
+    }
+
     /** The "send:" half of tcp_output: options, the segment, sequence bookkeeping, timers, counters. */
     private static boolean sendLocked(Tcpcb tp, int flags, int len, int off, boolean sackRxmit, int rxmitSeq,
-                                      long recwin, long sendwin) {
+                                      long recwin, long sendwin, boolean markSent) {
         Tcp tcp = tp.tcp;
         // options (tcp_addoptions), none at all with TCP_NOOPT
         int which = 0;
@@ -259,6 +285,7 @@ final class TcpOutput {
             flags &= ~TcpHeader.FIN;
         }
 
+        boolean sendalotOff = false;
         // retransmitting a FIN: back up over it
         if ((flags & TcpHeader.FIN) != 0 && tp.has(Tcpcb.TF_SENTFIN) && tp.sndNxt == tp.sndMax && len == 0 && !sackRxmit) {
             tp.sndNxt--;
@@ -331,7 +358,7 @@ final class TcpOutput {
         tp.clear(Tcpcb.TF_ACKNOW | Tcpcb.TF_DELACK);
         tp.delack.stop();
         if (sackRxmit) {
-            tp.scoreboard.sent(new SackScoreboard.Segment(seq, len, SackScoreboard.Rule.LOST_HOLE));
+            if (markSent) tp.scoreboard.sent(new SackScoreboard.Segment(seq, len, SackScoreboard.Rule.LOST_HOLE));
             armRexmt(tp);
         } else if (!tp.has(Tcpcb.TF_FORCEDATA) || !tp.persist.pending()) {
             int startSeq = tp.sndNxt;
@@ -351,13 +378,20 @@ final class TcpOutput {
                     }
                 }
                 armRexmt(tp);
+                if (len == 0 && !tp.rexmt.pending() && !tp.persist.pending() && sbccOf(tp) > 0 && tp.haveEstablished()) {
+                    // a pure ACK went out while data waits for a closed window: the probe must still come
+                    tp.rxtShift = 0;
+                    TcpTimers.setPersistLocked(tp);
+                }
             }
-        } else if (TcpSeq.gt(tp.sndNxt + len, tp.sndMax)) {
-            tp.sndMax = tp.sndNxt + len; // a window probe's byte counts as sent, so the ACK that opens the window takes it
+        } else {
+            if (TcpSeq.gt(tp.sndNxt + len, tp.sndMax)) tp.sndMax = tp.sndNxt + len; // the probe's byte counts as sent
+            more = false; // one probe per persist timeout
+            sendalotOff = true;
         }
         t.stats.increment(TcpStat.SNDTOTAL);
         if (m != null) tcp.send(tp, m);
-        return more;
+        return sendalotOff ? false : more;
     }
 
     /** Arms the retransmit timer if data is outstanding and it is not running (stopping persist). */

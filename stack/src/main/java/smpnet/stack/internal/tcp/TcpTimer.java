@@ -26,6 +26,8 @@ final class TcpTimer {
     @GuardedBy("inp") private boolean pending;
     @GuardedBy("inp") private long dueNanos;
     @GuardedBy("inp") private Scheduler.Cancellable task;
+    /** Set once when the current arming's task is cancelled or starts: the armed-timers count drops once. */
+    @GuardedBy("inp") private java.util.concurrent.atomic.AtomicBoolean taskDone;
 
     TcpTimer(Tcpcb tp, String name, Runnable handler) {
         this.tp = tp;
@@ -42,7 +44,9 @@ final class TcpTimer {
         Scheduler sched = tp.tcp.scheduler;
         dueNanos = sched.nanoTime() + delayNanos;
         tp.tcp.timersArmed.incrementAndGet();
-        task = sched.schedule(Math.max(0, delayNanos), () -> fire(g));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        taskDone = done;
+        task = sched.schedule(Math.max(0, delayNanos), () -> fire(g, done));
     }
 
     /** Disarms the timer; true if it was pending. Afterwards the handler will not run for an earlier arming. */
@@ -68,14 +72,16 @@ final class TcpTimer {
 
     private void cancelTask() {
         if (task != null) {
-            if (task.cancel()) tp.tcp.timersArmed.decrementAndGet();
+            task.cancel();
+            if (taskDone.compareAndSet(false, true)) tp.tcp.timersArmed.decrementAndGet();
             task = null;
+            taskDone = null;
         }
     }
 
     /** Runs on the callout thread: the entry point, the pcb lock, then the handler if still armed by {@code g}. */
-    private void fire(long g) {
-        tp.tcp.timersArmed.decrementAndGet();
+    private void fire(long g, java.util.concurrent.atomic.AtomicBoolean done) {
+        if (done.compareAndSet(false, true)) tp.tcp.timersArmed.decrementAndGet();
         tp.tcp.locks.enterEntryPoint();
         try {
             tp.lock.lock();
@@ -83,9 +89,10 @@ final class TcpTimer {
                 if (g != generation || !pending) return; // stopped or re-armed after this task was queued
                 pending = false;
                 task = null;
+                taskDone = null;
                 handler.run();
             } finally {
-                tp.lock.unlock();
+                tp.tcp.unlock(tp);
             }
         } finally {
             tp.tcp.locks.leaveEntryPoint();

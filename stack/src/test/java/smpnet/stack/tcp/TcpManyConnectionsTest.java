@@ -1,0 +1,145 @@
+package smpnet.stack.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import smpnet.stack.Stack;
+import smpnet.stack.StackConfig;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.Wire;
+import smpnet.stack.locks.LockMode;
+import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.stats.TcpStat;
+import smpnet.witness.junit.WitnessExtension;
+
+/**
+ * Many concurrent connections through one listener, opened and closed for several cycles on free-running
+ * threads: every connection carries a byte each way, all are open at once, and after each cycle (TIME_WAIT
+ * shortened through net.inet.tcp.msl) no connection, control block, timer or SYN cache entry is left. By
+ * default 2,000 connections for 2 cycles; {@code -Dsmpnet.tcp.connections=10000 -Dsmpnet.tcp.cycles=10} is
+ * the issue's scale run, which also checks the heap after a GC at the last cycle against the second.
+ */
+@ExtendWith(WitnessExtension.class)
+class TcpManyConnectionsTest {
+    private static final int CONNECTIONS = Integer.getInteger("smpnet.tcp.connections", 2000);
+    private static final int CYCLES = Integer.getInteger("smpnet.tcp.cycles", 2);
+    private static final int CONNECTORS = 4;
+
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void connectionsOpenAndCloseThroughOneListenerLeavingNothingBehind(LockMode mode) throws Exception {
+        Stack a = Stack.create(StackConfig.defaults("a").withMode(mode));
+        Stack b = Stack.create(StackConfig.defaults("b").withMode(mode));
+        long[] heap = new long[CYCLES + 1];
+        try {
+            Wire.connect(a.addNic("em0", "10.0.0.1/24", NicConfig.of(1).withRingSize(4096)),
+                    b.addNic("em0", "10.0.0.2/24", NicConfig.of(1).withRingSize(4096)));
+            a.start();
+            b.start();
+            for (Stack s : List.of(a, b)) s.sysctl("net.inet.tcp.msl", 5); // TIME_WAIT 10 ms
+            TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 7)).listen(CONNECTIONS);
+            lis.setReceiveTimeout(Duration.ofSeconds(30));
+            for (int cycle = 1; cycle <= CYCLES; cycle++) {
+                long t0 = System.nanoTime();
+                List<TcpSocket> clients = new ArrayList<>(CONNECTIONS);
+                List<TcpSocket> servers = java.util.Collections.synchronizedList(new ArrayList<>(CONNECTIONS));
+                Thread acceptor = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < CONNECTIONS; i++) servers.add(lis.accept().setReceiveTimeout(Duration.ofSeconds(30)));
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                acceptor.start();
+                TcpSocket[] opened = new TcpSocket[CONNECTIONS];
+                List<Thread> connectors = new ArrayList<>();
+                for (int t = 0; t < CONNECTORS; t++) {
+                    int first = t;
+                    Thread th = new Thread(() -> {
+                        try {
+                            for (int i = first; i < CONNECTIONS; i += CONNECTORS) {
+                                TcpSocket c = a.openTcp().setReceiveTimeout(Duration.ofSeconds(30));
+                                c.connect(new InetSocketAddress("10.0.0.2", 7));
+                                opened[i] = c;
+                            }
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    th.start();
+                    connectors.add(th);
+                }
+                for (Thread th : connectors) th.join();
+                clients.addAll(List.of(opened));
+                acceptor.join();
+                // accepted in completion order: pair each server socket with its client by port
+                java.util.Map<Integer, TcpSocket> byPort = new java.util.HashMap<>();
+                for (TcpSocket sv : servers) byPort.put(sv.remoteAddress().getPort(), sv);
+                servers.clear();
+                for (TcpSocket c : clients) servers.add(byPort.get(c.localAddress().getPort()));
+                long t1 = System.nanoTime();
+                assertEquals(CONNECTIONS, servers.size());
+                assertEquals(CONNECTIONS, a.tcpResources().connections(), "all open at once");
+                byte[] one = new byte[1];
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    clients.get(i).write(new byte[] {(byte) i});
+                    assertEquals(1, servers.get(i).read(one));
+                    assertEquals((byte) i, one[0]);
+                    servers.get(i).write(one);
+                }
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    assertEquals(1, clients.get(i).read(one));
+                    clients.get(i).close();
+                }
+                for (TcpSocket s : servers) {
+                    assertEquals(-1, s.read(one));
+                    s.close();
+                }
+                awaitEmpty(a, 0);
+                awaitEmpty(b, 1); // the listener's control block stays
+                long t2 = System.nanoTime();
+                heap[cycle] = usedHeapAfterGc();
+                if (CYCLES >= 10) {
+                    System.out.printf("tcp scale %s cycle %d: open %d ms, transfer and close %d ms, heap after GC %d%n",
+                            mode, cycle, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, heap[cycle]);
+                }
+            }
+            lis.close();
+            assertEquals((long) CONNECTIONS * CYCLES, b.tcpStats().get(TcpStat.ACCEPTS));
+            assertEquals((long) CONNECTIONS * CYCLES, a.tcpStats().get(TcpStat.CONNECTS));
+            assertEquals(new Stack.TcpResources(0, 0, 0, 0), b.tcpResources());
+            if (CYCLES >= 10) {
+                System.out.printf("tcp scale %s: %d connections x %d cycles, heap after GC cycle 2 %d, cycle %d %d%n",
+                        mode, CONNECTIONS, CYCLES, heap[2], CYCLES, heap[CYCLES]);
+                assertTrue(heap[CYCLES] <= heap[2] * 1.05, "heap grew: cycle 2 " + heap[2] + ", cycle " + CYCLES + " "
+                        + heap[CYCLES]);
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** Waits (real time, bounded) until the host has no connection, pcb, timer or SYN cache entry left. */
+    private static void awaitEmpty(Stack s, int listeners) throws InterruptedException {
+        Stack.TcpResources none = new Stack.TcpResources(0, listeners, 0, 0);
+        for (int i = 0; i < 3000 && !s.tcpResources().equals(none); i++) Thread.sleep(10);
+        assertEquals(none, s.tcpResources(), s.name() + ": " + s.tcpStats().nonZero());
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
