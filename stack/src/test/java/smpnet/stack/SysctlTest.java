@@ -2,6 +2,7 @@ package smpnet.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -32,6 +33,45 @@ class SysctlTest {
                     net.inet.ip.maxfragsperpacket: 16
                     net.inet.ip.portrange.first: 49152
                     net.inet.ip.portrange.last: 65535
+                    net.inet.tcp.ack_war_cnt: 5
+                    net.inet.tcp.ack_war_timewindow: 1000
+                    net.inet.tcp.blackhole: 0
+                    net.inet.tcp.cc.algorithm: cubic
+                    net.inet.tcp.delacktime: 40
+                    net.inet.tcp.delayed_ack: 1
+                    net.inet.tcp.drop_synfin: 0
+                    net.inet.tcp.ecn.enable: 0
+                    net.inet.tcp.finwait2_timeout: 60000
+                    net.inet.tcp.hostcache.purgenow: 0
+                    net.inet.tcp.initcwnd_segments: 10
+                    net.inet.tcp.insecure_rst: 0
+                    net.inet.tcp.insecure_syn: 0
+                    net.inet.tcp.keepcnt: 8
+                    net.inet.tcp.keepidle: 7200000
+                    net.inet.tcp.keepinit: 75000
+                    net.inet.tcp.keepintvl: 75000
+                    net.inet.tcp.minmss: 216
+                    net.inet.tcp.msl: 30000
+                    net.inet.tcp.mssdflt: 536
+                    net.inet.tcp.path_mtu_discovery: 1
+                    net.inet.tcp.recvbuf_auto: 1
+                    net.inet.tcp.recvbuf_max: 2097152
+                    net.inet.tcp.recvspace: 65536
+                    net.inet.tcp.rexmit_initial: 1000
+                    net.inet.tcp.rexmit_min: 30
+                    net.inet.tcp.rexmit_slop: 200
+                    net.inet.tcp.rfc1323: 1
+                    net.inet.tcp.sack.enable: 1
+                    net.inet.tcp.sendbuf_auto: 1
+                    net.inet.tcp.sendbuf_inc: 8192
+                    net.inet.tcp.sendbuf_max: 2097152
+                    net.inet.tcp.sendspace: 32768
+                    net.inet.tcp.syncache.bucketlimit: 30
+                    net.inet.tcp.syncache.hashsize: 512
+                    net.inet.tcp.syncache.rexmtlimit: 3
+                    net.inet.tcp.syncookies: 1
+                    net.inet.tcp.syncookies_only: 0
+                    net.inet.tcp.tolerate_missing_ts: 1
                     net.inet.udp.maxdgram: 9216
                     net.inet.udp.recvspace: 42080
                     net.isr.maxqlimit: 256
@@ -64,8 +104,17 @@ class SysctlTest {
             Stack s = h.host("s", LockMode.FINE);
             assertEquals("unknown sysctl net.inet.ip.forwardin",
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.ip.forwardin")).getMessage());
-            assertEquals("unknown sysctl net.inet.tcp.mssdflt",
-                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.mssdflt", 536)).getMessage());
+            assertEquals("unknown sysctl net.inet.tcp.nosuchknob",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.nosuchknob", 536)).getMessage());
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.cc.algorithm", "vegas"))
+                    .getMessage().startsWith("sysctl net.inet.tcp.cc.algorithm: unknown congestion control algorithm \"vegas\""));
+            assertEquals("cubic", s.sysctlString("net.inet.tcp.cc.algorithm"));
+            s.sysctl("net.inet.tcp.cc.algorithm", "newreno");
+            assertEquals("newreno", s.sysctlString("net.inet.tcp.cc.algorithm"));
+            assertEquals("sysctl net.inet.tcp.cc.algorithm is a string",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.cc.algorithm", 1)).getMessage());
+            assertEquals("sysctl net.inet.tcp.ecn.enable: 1 is outside [0, 0]",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.ecn.enable", 1)).getMessage());
             assertEquals("sysctl net.isr.numthreads is read-only",
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.isr.numthreads", 2)).getMessage());
             assertEquals("sysctl net.inet.ip.forwarding: 2 is outside [0, 1]",

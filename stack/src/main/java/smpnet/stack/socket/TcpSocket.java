@@ -89,6 +89,12 @@ public final class TcpSocket extends Socket {
         this.rcvStream = new StreamBuffer(rcv.lock, rcv.cv, set.recvspace);
         this.sndStream = new StreamBuffer(snd.lock, snd.cv, set.sendspace);
         this.tp = head == null ? usr.attach(new Hooks()) : null;
+        rcv.lock.lock();
+        try {
+            readinessChangedLocked(); // not writable until connected
+        } finally {
+            rcv.lock.unlock();
+        }
     }
 
     /** For a connection a listener's TCP completes: the control block arrives through the hooks. */
@@ -190,6 +196,7 @@ public final class TcpSocket extends Socket {
             if (connecting) throw new SocketError(Errno.EALREADY);
             if (listening) throw new SocketError(Errno.EOPNOTSUPP, "connect on a listening socket");
             connecting = true;
+            readinessChangedLocked();
         } finally {
             rcv.lock.unlock();
         }

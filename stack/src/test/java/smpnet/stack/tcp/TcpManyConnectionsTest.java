@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,15 +52,21 @@ class TcpManyConnectionsTest {
                 long t0 = System.nanoTime();
                 List<TcpSocket> clients = new ArrayList<>(CONNECTIONS);
                 List<TcpSocket> servers = java.util.Collections.synchronizedList(new ArrayList<>(CONNECTIONS));
+                // The threads reach the sockets through holders emptied after the cycle: witness remembers every
+                // thread it saw, and with it the thread's task, which must not keep a cycle's sockets alive.
+                AtomicReference<List<TcpSocket>> serverHolder = new AtomicReference<>(servers);
                 Thread acceptor = new Thread(() -> {
                     try {
-                        for (int i = 0; i < CONNECTIONS; i++) servers.add(lis.accept().setReceiveTimeout(Duration.ofSeconds(30)));
+                        for (int i = 0; i < CONNECTIONS; i++) {
+                            serverHolder.get().add(lis.accept().setReceiveTimeout(Duration.ofSeconds(30)));
+                        }
                     } catch (Exception e) {
                         throw new AssertionError(e);
                     }
                 });
                 acceptor.start();
                 TcpSocket[] opened = new TcpSocket[CONNECTIONS];
+                AtomicReference<TcpSocket[]> openedHolder = new AtomicReference<>(opened);
                 List<Thread> connectors = new ArrayList<>();
                 for (int t = 0; t < CONNECTORS; t++) {
                     int first = t;
@@ -68,7 +75,7 @@ class TcpManyConnectionsTest {
                             for (int i = first; i < CONNECTIONS; i += CONNECTORS) {
                                 TcpSocket c = a.openTcp().setReceiveTimeout(Duration.ofSeconds(30));
                                 c.connect(new InetSocketAddress("10.0.0.2", 7));
-                                opened[i] = c;
+                                openedHolder.get()[i] = c;
                             }
                         } catch (Exception e) {
                             throw new AssertionError(e);
@@ -106,6 +113,11 @@ class TcpManyConnectionsTest {
                 awaitEmpty(a, 0);
                 awaitEmpty(b, 1); // the listener's control block stays
                 long t2 = System.nanoTime();
+                serverHolder.set(null);
+                openedHolder.set(null);
+                clients.clear();
+                servers.clear();
+                java.util.Arrays.fill(opened, null);
                 heap[cycle] = usedHeapAfterGc();
                 if (CYCLES >= 10) {
                     System.out.printf("tcp scale %s cycle %d: open %d ms, transfer and close %d ms, heap after GC %d%n",
