@@ -28,6 +28,10 @@ public final class ScenarioCommand extends Subcommand {
     @Mixin
     TraceOptions trace;
 
+    @Option(names = "--out", paramLabel = "DIR", description = {"also write the results to DIR/NAME.json and DIR/NAME.csv "
+            + "(NAME: the scenario's)"})
+    Path outDir;
+
     @Override
     public Integer call() throws Exception {
         ScenarioSpec spec;
@@ -42,9 +46,17 @@ public final class ScenarioCommand extends Subcommand {
         // one measures, and runs without witness.
         if (spec.run().deterministic()) Witness.enable();
         ChromeTrace t = trace.newTrace();
-        ScenarioResult r = ScenarioRunner.run(spec, t);
+        ScenarioResult r = ScenarioRunner.run(spec, t, out()::println);
         out().print(r.format());
         trace.write(t, spec.name(), out());
+        if (outDir != null) {
+            java.nio.file.Files.createDirectories(outDir);
+            for (String ext : java.util.List.of("json", "csv")) {
+                Path f = outDir.resolve(spec.name() + "." + ext);
+                java.nio.file.Files.writeString(f, ext.equals("json") ? r.json() : r.csv());
+                out().println("wrote " + f);
+            }
+        }
         return 0;
     }
 }

@@ -36,6 +36,7 @@ public final class SmpnetCommand {
             BenchUdpCommand::new,
             TcpCommand::new,
             ScenarioCommand::new,
+            CompareCommand::new,
             SeededRunCommand::new,
             SeededCostCommand::new,
             SysctlCommand::new);

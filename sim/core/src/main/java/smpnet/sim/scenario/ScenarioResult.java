@@ -79,6 +79,53 @@ public record ScenarioResult(ScenarioSpec spec, List<Variant> variants) {
         return b.toString();
     }
 
+    /**
+     * The results as JSON: the scenario, its schedule and seed, and per variant its length, its workloads
+     * (label, summary, rate and unit; a rate it has not is null), hosts and links.
+     */
+    public String json() {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = m.createObjectNode();
+        root.put("scenario", spec.name());
+        root.put("description", spec.description());
+        root.put("schedule", spec.run().deterministic() ? "deterministic" : "free");
+        root.put("seed", spec.run().seed());
+        com.fasterxml.jackson.databind.node.ArrayNode vs = root.putArray("variants");
+        for (Variant v : variants) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = vs.addObject();
+            o.put("name", v.name());
+            o.put("seconds", v.seconds());
+            o.put("decisions", v.decisions());
+            com.fasterxml.jackson.databind.node.ArrayNode ws = o.putArray("workloads");
+            for (WorkloadResult w : v.workloads()) {
+                com.fasterxml.jackson.databind.node.ObjectNode x = ws.addObject();
+                x.put("label", w.label());
+                x.put("summary", w.summary());
+                if (w.hasRate()) x.put("rate", w.rate()); else x.putNull("rate");
+                x.put("unit", w.unit());
+            }
+            v.hosts().forEach(o.putArray("hosts")::add);
+            v.links().forEach(o.putArray("links")::add);
+        }
+        try {
+            return m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One CSV line per variant and workload: variant, workload, rate (empty if none), unit. */
+    public String csv() {
+        StringBuilder b = new StringBuilder("variant,workload,rate,unit\n");
+        for (Variant v : variants) {
+            for (WorkloadResult w : v.workloads()) {
+                b.append(v.name()).append(',').append(w.label()).append(',')
+                        .append(w.hasRate() ? String.format(Locale.ROOT, "%.1f", w.rate()) : "").append(',').append(w.unit()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     /** The variants' names, in run order. */
     public List<String> variantNames() {
         List<String> out = new ArrayList<>();

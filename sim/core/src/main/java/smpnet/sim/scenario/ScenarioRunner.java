@@ -65,9 +65,21 @@ public final class ScenarioRunner {
 
     /** As {@link #run(ScenarioSpec)}, recording each variant into {@code trace} (null: no trace). */
     public static ScenarioResult run(ScenarioSpec spec, ChromeTrace trace) throws Exception {
+        return run(spec, trace, line -> { });
+    }
+
+    /** As {@link #run(ScenarioSpec, ChromeTrace)}, telling {@code progress} of each compared variant as it starts and ends. */
+    public static ScenarioResult run(ScenarioSpec spec, ChromeTrace trace, java.util.function.Consumer<String> progress) throws Exception {
         List<Variant> out = new ArrayList<>();
-        for (Map.Entry<String, List<HostSpec>> v : variants(spec).entrySet()) {
-            out.add(runVariant(spec, v.getKey(), v.getValue(), trace));
+        Map<String, List<HostSpec>> variants = variants(spec);
+        for (Map.Entry<String, List<HostSpec>> v : variants.entrySet()) {
+            if (variants.size() > 1) progress.accept(String.format("[%d/%d] %s ...", out.size() + 1, variants.size(), v.getKey()));
+            Variant done = runVariant(spec, v.getKey(), v.getValue(), trace);
+            if (variants.size() > 1) {
+                progress.accept(String.format(Locale.ROOT, "      done: %.3f s %s", done.seconds(),
+                        spec.run().deterministic() ? "virtual" : "wall-clock"));
+            }
+            out.add(done);
         }
         return new ScenarioResult(spec, out);
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,13 +123,13 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
         if (!recording || ignored.contains(t)) return;
         int tid = tid(t);
         String name = write ? lockClass : lockClass + " (shared)";
+        // No args: speedscope names a slice by its name and args, and a hold is a hold of its class.
         if (waitStart < obtained) {
             add("{\"name\":\"wait " + json(name) + "\",\"cat\":\"lock wait\",\"ph\":\"X\"" + at(waitStart, tid)
-                    + ",\"dur\":" + micros(obtained - waitStart) + ",\"args\":{\"lock\":\"" + json(lockClass) + "\"}}");
+                    + ",\"dur\":" + micros(obtained - waitStart) + "}");
         }
         add("{\"name\":\"" + json(name) + "\",\"cat\":\"lock\",\"ph\":\"X\"" + at(obtained, tid) + ",\"dur\":"
-                + micros(released - obtained) + ",\"args\":{\"lock\":\"" + json(lockClass) + "\",\"waited_us\":"
-                + micros(obtained - waitStart) + "}}");
+                + micros(released - obtained) + "}");
     }
 
     @Override
@@ -150,8 +151,8 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
             packets.remove(packet);
             phase = "f";
         }
-        add("{\"name\":\"" + hop.label() + "\",\"cat\":\"packet\",\"ph\":\"X\"" + at(t, tid) + ",\"dur\":0,\"args\":{\"packet\":"
-                + id + ",\"at\":\"" + json(place) + "\"}}");
+        add("{\"name\":\"" + hop.label() + "\",\"cat\":\"packet\",\"ph\":\"X\"" + at(t, tid) + ",\"dur\":0,\"args\":{\"at\":\""
+                + json(place) + "\"}}");
         add("{\"name\":\"packet\",\"cat\":\"packet\",\"ph\":\"" + phase + "\",\"id\":" + id + at(t, tid)
                 + (phase.equals("s") ? "" : ",\"bp\":\"e\"") + "}");
     }
@@ -201,7 +202,21 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
     // ---- the file ----------------------------------------------------------------------------------------
 
     /**
-     * Writes the trace: the process and thread names first (threads sorted by their first event), then the
+     * The order of tracks: the NICs' ithreads, the netisr workers, the threads that fill NIC rings, the
+     * applications, then the scaffolding (the scenario's main and shutdown threads, loopback ithreads). A
+     * viewer that shows one thread at a time (speedscope) opens on the first: where a packet enters a host.
+     */
+    static int rank(String thread) {
+        if (thread.equals("main") || thread.equals("shutdown") || thread.startsWith("lo0-")) return 4;
+        if (thread.matches(".+ \\S+-rx\\d+")) return 0;
+        if (thread.contains("-netisr")) return 1;
+        if (thread.matches(".*-tx\\d+") || thread.endsWith("callout")) return 2;
+        return 3;
+    }
+
+    /**
+     * Writes the trace: the process and thread names first (threads in {@link #rank} order, the busiest first
+     * within a rank, renumbered so), then the
      * events, then what the trace is ({@code otherData}: its title, its bound per run and how many events it
      * dropped).
      */
@@ -217,16 +232,29 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
                 w.write(",\n{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":" + p + ",\"args\":{\"sort_index\":" + p + "}}");
                 sep = ",\n";
             }
-            for (Map.Entry<Thread, Integer> e : tids.entrySet()) {
-                int p = pids.get(e.getKey());
-                w.write(sep + "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + p + ",\"tid\":" + e.getValue()
-                        + ",\"args\":{\"name\":\"" + json(names.get(e.getKey())) + "\"}}");
-                w.write(",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":" + p + ",\"tid\":" + e.getValue()
-                        + ",\"args\":{\"sort_index\":" + e.getValue() + "}}");
+            java.util.regex.Pattern tidField = java.util.regex.Pattern.compile("\"tid\":(\\d+),");
+            Map<Integer, Integer> busy = new HashMap<>();
+            for (String e : events) {
+                java.util.regex.Matcher m = tidField.matcher(e);
+                if (m.find()) busy.merge(Integer.parseInt(m.group(1)), 1, Integer::sum);
+            }
+            List<Thread> order = new ArrayList<>(tids.keySet());
+            order.sort(java.util.Comparator.comparingInt((Thread t) -> pids.get(t)).thenComparingInt(t -> rank(names.get(t)))
+                    .thenComparingInt(t -> -busy.getOrDefault(tids.get(t), 0)).thenComparingInt(tids::get));
+            Map<Integer, Integer> renumbered = new HashMap<>();
+            for (Thread t : order) {
+                int p = pids.get(t);
+                int tid = renumbered.size() + 1;
+                renumbered.put(tids.get(t), tid);
+                w.write(sep + "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + p + ",\"tid\":" + tid
+                        + ",\"args\":{\"name\":\"" + json(names.get(t)) + "\"}}");
+                w.write(",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":" + p + ",\"tid\":" + tid
+                        + ",\"args\":{\"sort_index\":" + tid + "}}");
                 sep = ",\n";
             }
             for (String e : events) {
-                w.write(sep + e);
+                java.util.regex.Matcher m = tidField.matcher(e);
+                w.write(sep + (m.find() ? e.substring(0, m.start(1)) + renumbered.get(Integer.parseInt(m.group(1))) + e.substring(m.end(1)) : e));
                 sep = ",\n";
             }
             w.write("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"title\":\"" + json(title) + "\",\"limitPerRun\":" + limit

@@ -41,7 +41,7 @@ class SmpnetCommandTest {
     @Test
     void everyCommandHasHelpThatNamesItAndSucceeds() {
         List<String> names = commandNames();
-        assertTrue(names.containsAll(List.of("run", "bench-udp", "scenario", "seeded", "seeded-cost", "sysctl")), names.toString());
+        assertTrue(names.containsAll(List.of("run", "bench-udp", "scenario", "compare", "seeded", "seeded-cost", "sysctl")), names.toString());
         for (String name : names) {
             for (String flag : List.of("--help", "-h")) {
                 assertEquals(0, run(name, flag), name + " " + flag + ": " + err());

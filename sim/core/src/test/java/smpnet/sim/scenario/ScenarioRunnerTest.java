@@ -47,8 +47,14 @@ class ScenarioRunnerTest {
     void comparedVariantsChangeTheNamedHostsAndAreTabled() throws Exception {
         // A 1 Mbit/s line spaces the datagrams out (about 0.7 ms each), so the sink has a rate; 10 datagrams,
         // since ARP holds no more than 16 while it resolves (and resolving now waits for the line too).
-        ScenarioResult r = run(ScenarioParserTest.GOOD.replace("[a.em0, b.em0]\n", "[a.em0, b.em0]\n    bandwidth: 1Mbit\n")
-                .replace("count: 20", "count: 10") + "compare: {hosts: [b], locking: [giant, fine], cpus: [1, 2]}\n");
+        List<String> progress = new java.util.ArrayList<>();
+        ScenarioResult r = ScenarioRunner.run(ScenarioParser.parse(ScenarioParserTest.GOOD.replace("[a.em0, b.em0]\n",
+                "[a.em0, b.em0]\n    bandwidth: 1Mbit\n").replace("count: 20", "count: 10")
+                + "compare: {hosts: [b], locking: [giant, fine], cpus: [1, 2]}\n", "t.yaml", "t"), null, progress::add);
+        assertEquals(8, progress.size(), progress.toString());
+        assertEquals("[1/4] locking=giant cpus=1 ...", progress.get(0));
+        assertTrue(progress.get(1).matches("      done: 0\\.\\d{3} s virtual"), progress.get(1));
+        assertEquals("[4/4] locking=fine cpus=2 ...", progress.get(6));
         assertEquals(List.of("locking=giant cpus=1", "locking=giant cpus=2", "locking=fine cpus=1", "locking=fine cpus=2"), r.variantNames());
         String[] expect = {"b (giant, 1 cpu)", "b (giant, 2 cpu)", "b (fine, 1 cpu)", "b (fine, 2 cpu)"};
         for (int i = 0; i < 4; i++) {
@@ -58,6 +64,15 @@ class ScenarioRunnerTest {
             assertTrue(v.workloads().get(0).summary().startsWith("received 10 datagrams, 640 B in 0.00"), v.workloads().get(0).summary());
             assertTrue(v.workloads().get(0).hasRate(), v.workloads().get(0).toString());
         }
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.json());
+        assertEquals(4, json.get("variants").size());
+        assertEquals("locking=fine cpus=2", json.get("variants").get(3).get("name").asText());
+        assertEquals(r.variants().get(3).workloads().get(0).rate(),
+                json.get("variants").get(3).get("workloads").get(0).get("rate").asDouble());
+        List<String> csv = r.csv().lines().toList();
+        assertEquals(9, csv.size(), csv.toString());
+        assertTrue(csv.get(1).startsWith("locking=giant cpus=1,udp-sink b:5000,"), csv.get(1));
+        assertTrue(csv.get(1).endsWith(",datagrams/s"), csv.get(1));
         String text = r.format();
         assertTrue(text.contains("\n== comparison\n  udp-sink b:5000 (datagrams/s)\n    locking=giant cpus=1 "), text);
         assertTrue(text.contains("1.00x\n    locking=giant cpus=2 "), text);
@@ -114,9 +129,13 @@ class ScenarioRunnerTest {
         Path good = dir.resolve("good.yaml");
         Files.writeString(good, ScenarioParserTest.GOOD);
         err.reset();
-        assertEquals(0, SmpnetCommand.execute(List.of("scenario", good.toString(), "--seed", "5"),
+        assertEquals(0, SmpnetCommand.execute(List.of("scenario", good.toString(), "--seed", "5", "--out", dir.resolve("res").toString()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("scenario pair: deterministic (preempt 1 in 8), seed 5\n"), out.toString());
         assertEquals("", err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).endsWith("wrote " + dir.resolve("res/pair.json") + "\nwrote "
+                + dir.resolve("res/pair.csv") + "\n"), out.toString());
+        assertEquals("variant,workload,rate,unit\nas written,udp-sink b:5000,,datagrams/s\nas written,udp-blast a -> 10.0.0.2:5000,,"
+                + "datagrams/s\n", Files.readString(dir.resolve("res/pair.csv")));
     }
 }
