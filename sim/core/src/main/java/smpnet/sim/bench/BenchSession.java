@@ -118,7 +118,8 @@ public final class BenchSession {
         if (g.cases().size() == 1 && g.profiled() == null) {
             return first.title() + ", " + launcher.pinning(ChildLauncher.cpuList(first.cpus()));
         }
-        StringBuilder sb = new StringBuilder(first.subject().label() + " " + first.payload() + "B"
+        StringBuilder sb = new StringBuilder(first.subject().label() + " "
+                + (first.path().isTcp() ? first.path().label() + " " : "") + first.payload() + "B"
                 + (g.cases().size() > 1 ? ", alternating:" : ":"));
         for (BenchCase c : g.cases()) {
             sb.append(' ').append(c.cpus()).append("cpu (").append(launcher.pinning(ChildLauncher.cpuList(c.cpus())))

@@ -42,6 +42,11 @@ public final class BenchOptionsMixin {
     @Option(names = "--modes", paramLabel = "LIST", split = ",", hideParamSyntax = true, description = {"locking modes: giant, fine or giant,fine"})
     List<String> modes;
 
+    @Option(names = "--path", paramLabel = "LIST", split = ",", hideParamSyntax = true, description = {"what to drive "
+            + "through the stack: udp (the receive path), tcp (both TCP paths: tcp-bulk, one connection's bulk transfer "
+            + "in MB/s, and tcp-connect, connections per second through one listener), tcp-bulk or tcp-connect"})
+    List<String> path;
+
     @Option(names = "--out", paramLabel = "DIR", description = {"directory for the CSV, JSON and chart files"})
     Path out;
 
@@ -75,7 +80,8 @@ public final class BenchOptionsMixin {
                     d.profile() && !noProfile,
                     d.chart() && !noChart,
                     out != null ? out : d.out(),
-                    jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags());
+                    jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags(),
+                    path != null ? BenchOptions.paths(path) : d.paths());
         } catch (UsageException e) {
             throw Checks.usage(spec, e.getMessage());
         }
@@ -84,6 +90,7 @@ public final class BenchOptionsMixin {
     /** The defaults of {@code d} as options, for a command's help. */
     public static String defaults(BenchOptions d) {
         return "--forks " + d.forks() + " --runs " + d.runs() + " --seconds " + d.seconds() + " --warmup " + d.warmup()
-                + " --payloads " + String.join(",", d.payloads().stream().map(String::valueOf).toList()) + " --out " + d.out();
+                + " --payloads " + String.join(",", d.payloads().stream().map(String::valueOf).toList()) + " --out " + d.out()
+                + " --path " + String.join(",", d.paths().stream().map(p -> p.label()).toList());
     }
 }

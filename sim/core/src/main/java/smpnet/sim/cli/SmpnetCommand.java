@@ -34,6 +34,7 @@ public final class SmpnetCommand {
     static final List<Supplier<Object>> COMMANDS = List.of(
             RunCommand::new,
             BenchUdpCommand::new,
+            TcpCommand::new,
             ScenarioCommand::new,
             CompareCommand::new,
             SeededRunCommand::new,

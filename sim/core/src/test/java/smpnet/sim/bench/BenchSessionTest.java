@@ -57,7 +57,7 @@ class BenchSessionTest {
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertEquals(pinned ? 4 : 3, csv.size(), csv.toString());
         assertTrue(!pinned || csv.get(3).startsWith("ceiling,2,64,taskset -c 0 | taskset -c 1,"), csv.toString());
-        assertTrue(csv.get(1).endsWith("-Dsmpnet.mbuf.track=off -Dx.y=z"), csv.get(1));
+        assertTrue(csv.get(1).endsWith("-Dsmpnet.mbuf.track=off -Dx.y=z,udp"), csv.get(1));
     }
 
     @Test

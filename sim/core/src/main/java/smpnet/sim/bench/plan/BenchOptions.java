@@ -22,10 +22,11 @@ import smpnet.sim.cli.UsageException;
  * @param chart whether to draw the bar chart
  * @param out directory for the result files
  * @param jvmFlags extra flags for every child JVM, after the fixed ones
+ * @param paths what is driven through the stack: the UDP receive path, and/or the TCP paths
  */
 public record BenchOptions(int runs, int forks, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
                            List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out,
-                           List<String> jvmFlags) {
+                           List<String> jvmFlags, List<BenchPath> paths) {
 
     /** Flags that would replace the child's class path or main class: the child could not start. */
     private static final Set<String> LAUNCH_FLAGS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m",
@@ -39,6 +40,35 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
         cpus = List.copyOf(cpus);
         modes = List.copyOf(modes);
         jvmFlags = List.copyOf(jvmFlags);
+        paths = List.copyOf(paths);
+        if (paths.isEmpty()) throw new IllegalArgumentException("no path to run");
+    }
+
+    /** Options of the UDP receive path alone. */
+    public BenchOptions(int runs, int forks, double seconds, double warmup, List<Integer> payloads, List<Integer> cpus,
+                        List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out,
+                        List<String> jvmFlags) {
+        this(runs, forks, seconds, warmup, payloads, cpus, modes, kernel, profile, chart, out, jvmFlags,
+                List.of(BenchPath.UDP));
+    }
+
+    /**
+     * The paths named by {@code --path} ({@code udp}, {@code tcp}, {@code tcp-bulk}, {@code tcp-connect}),
+     * each once, in the order given.
+     */
+    public static List<BenchPath> paths(List<String> items) throws UsageException {
+        List<BenchPath> out = new ArrayList<>();
+        for (String item : items) {
+            List<BenchPath> p = BenchPath.byName(item);
+            if (p == null) {
+                throw new UsageException("--path takes udp, tcp, tcp-bulk and/or tcp-connect, not '" + item + "'");
+            }
+            for (BenchPath q : p) {
+                if (out.contains(q)) throw new UsageException("--path names " + q.label() + " twice");
+                out.add(q);
+            }
+        }
+        return out;
     }
 
     /**
@@ -57,6 +87,16 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
     public static BenchOptions benchUdp() {
         return new BenchOptions(4, 3, 2.0, 4.0, List.of(64, 1472), List.of(1, 2), List.of(Subject.GIANT, Subject.FINE),
                 true, true, true, Path.of("target", "bench-udp"), List.of());
+    }
+
+    /**
+     * Defaults of {@code ./smpnet run tcp}: the main job's on both TCP paths (no kernel baseline), results in
+     * their own directory.
+     */
+    public static BenchOptions tcp() {
+        BenchOptions m = mainJob();
+        return new BenchOptions(m.runs, m.forks, m.seconds, m.warmup, m.payloads, m.cpus, m.modes, false, true, true,
+                Path.of("target", "smpnet-tcp"), List.of(), List.of(BenchPath.TCP_BULK, BenchPath.TCP_CONNECT));
     }
 
     /**
@@ -124,29 +164,44 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
         for (BenchCase c : all) {
             if (c.profiled() || out.stream().anyMatch(g -> g.cases().contains(c))) continue;
             List<BenchCase> pair = all.stream().filter(d -> !d.profiled() && d.subject() == c.subject()
-                    && d.payload() == c.payload()).toList();
+                    && d.payload() == c.payload() && d.path() == c.path()).toList();
             BenchCase profiled = all.stream().filter(d -> d.profiled() && d.subject() == c.subject()
-                    && d.payload() == c.payload()).findFirst().orElse(null);
-            out.add(new CaseGroup(pair, c.subject() == Subject.FINE && cpus.containsAll(List.of(1, 2)), profiled));
+                    && d.payload() == c.payload() && d.path() == c.path()).findFirst().orElse(null);
+            // The machine ceiling is the UDP path's: two independent 1-CPU stacks.
+            out.add(new CaseGroup(pair, c.subject() == Subject.FINE && c.path() == BenchPath.UDP
+                    && cpus.containsAll(List.of(1, 2)), profiled));
         }
         return List.copyOf(out);
     }
 
-    /** Every case to run, in order: per payload, the kernel baseline then each mode, 1 CPU before 2. */
+    /**
+     * Every case to run, in order of the paths: for UDP, per payload, the kernel baseline then each mode; for
+     * a TCP path, each mode at the path's payload (no kernel baseline); 1 CPU before 2. Then each path's
+     * profiled case per mode.
+     */
     public List<BenchCase> cases() {
         List<BenchCase> out = new ArrayList<>();
-        for (int payload : payloads) {
-            if (kernel) {
-                for (int c : cpus) out.add(new BenchCase(Subject.KERNEL, c, payload, false));
-            }
-            for (Subject m : modes) {
-                for (int c : cpus) out.add(new BenchCase(m, c, payload, false));
+        for (BenchPath path : paths) {
+            for (int payload : payloads(path)) {
+                if (kernel && !path.isTcp()) {
+                    for (int c : cpus) out.add(new BenchCase(Subject.KERNEL, c, payload, false));
+                }
+                for (Subject m : modes) {
+                    for (int c : cpus) out.add(new BenchCase(m, c, payload, false, path));
+                }
             }
         }
         if (profile) {
             int maxCpus = cpus.stream().mapToInt(Integer::intValue).max().orElse(1);
-            for (Subject m : modes) out.add(new BenchCase(m, maxCpus, payloads.getFirst(), true));
+            for (BenchPath path : paths) {
+                for (Subject m : modes) out.add(new BenchCase(m, maxCpus, payloads(path).getFirst(), true, path));
+            }
         }
         return List.copyOf(out);
+    }
+
+    /** The payloads of {@code path}'s cases: the options' for UDP, the path's own for TCP. */
+    private List<Integer> payloads(BenchPath path) {
+        return path.isTcp() ? List.of(path.tcpPayload()) : payloads;
     }
 }

@@ -15,8 +15,7 @@ public record CaseGroup(List<BenchCase> cases, boolean ceiling, BenchCase profil
         if (cases.isEmpty() || cases.stream().anyMatch(BenchCase::profiled)) {
             throw new IllegalArgumentException("a group needs unprofiled cases: " + cases);
         }
-        if (profiled != null && (!profiled.profiled() || !cases.contains(new BenchCase(profiled.subject(),
-                profiled.cpus(), profiled.payload(), false)))) {
+        if (profiled != null && (!profiled.profiled() || !cases.contains(profiled.profiled(false)))) {
             throw new IllegalArgumentException("no child of the group can run " + profiled.title());
         }
     }
@@ -24,6 +23,11 @@ public record CaseGroup(List<BenchCase> cases, boolean ceiling, BenchCase profil
     /** The group's case with {@code cpus} CPUs, or null. */
     public BenchCase withCpus(int cpus) {
         return cases.stream().filter(c -> c.cpus() == cpus).findFirst().orElse(null);
+    }
+
+    /** The path of the group's cases. */
+    public BenchPath path() {
+        return cases.getFirst().path();
     }
 
     /** The payload of the group's cases. */

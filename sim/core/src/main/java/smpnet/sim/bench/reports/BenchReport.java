@@ -3,6 +3,7 @@ package smpnet.sim.bench.reports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.results.Ceiling;
@@ -38,7 +39,13 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
      * machine's own 2-CPU ceiling ({@link Ceiling}) over the same rounds.
      */
     public record Ratio(String name, int payload, double value, double perCpuSecond, Spread pairs, Spread ceiling,
-                        Double goal, String note) {
+                        Double goal, String note, BenchPath path) {
+        /** A ratio of the UDP receive path. */
+        public Ratio(String name, int payload, double value, double perCpuSecond, Spread pairs, Spread ceiling,
+                     Double goal, String note) {
+            this(name, payload, value, perCpuSecond, pairs, ceiling, goal, note, BenchPath.UDP);
+        }
+
         /** Whether the goal is met; true when there is none. */
         public boolean met() {
             return goal == null || value >= goal;
@@ -50,10 +57,24 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
         }
     }
 
-    /** The unprofiled result of a configuration, if it ran. */
+    /** A table of the report: one path at one payload. */
+    public record Section(BenchPath path, int payload) {}
+
+    /** The unprofiled result of a configuration of the UDP path, if it ran. */
     public Optional<CaseResult> find(Subject s, int cpus, int payload) {
+        return find(new Section(BenchPath.UDP, payload), s, cpus);
+    }
+
+    /** The unprofiled result of a configuration, if it ran. */
+    public Optional<CaseResult> find(Section t, Subject s, int cpus) {
         return results.stream().filter(r -> !r.benchCase().profiled() && r.benchCase().subject() == s
-                && r.benchCase().cpus() == cpus && r.benchCase().payload() == payload).findFirst();
+                && r.benchCase().cpus() == cpus && r.benchCase().payload() == t.payload()
+                && r.benchCase().path() == t.path()).findFirst();
+    }
+
+    /** The sections measured, in order of first appearance. */
+    public List<Section> sections() {
+        return measured().stream().map(r -> new Section(r.benchCase().path(), r.benchCase().payload())).distinct().toList();
     }
 
     /** The machine ceiling measured at {@code payload}, if it was. */
@@ -71,9 +92,10 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
         return results.stream().filter(r -> r.benchCase().profiled()).toList();
     }
 
-    /** Payload sizes measured, in order of first appearance. */
+    /** Payload sizes of the UDP path measured, in order of first appearance. */
     public List<Integer> payloads() {
-        return measured().stream().map(r -> r.benchCase().payload()).distinct().toList();
+        return measured().stream().filter(r -> r.benchCase().path() == BenchPath.UDP).map(r -> r.benchCase().payload())
+                .distinct().toList();
     }
 
     /** The most CPU a child used while paused for others' windows, in cores (see {@link CaseResult}). */
@@ -87,15 +109,32 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
      * since Giant serialises the path).
      */
     public List<Ratio> ratios(int payload) {
+        return ratios(new Section(BenchPath.UDP, payload));
+    }
+
+    /**
+     * The ratios of a section: for UDP, those of {@link #ratios(int)}; for a TCP path, fine over Giant on
+     * as many CPUs (a ratio of medians: the two modes run in different children of the session) and each
+     * mode's 2-CPU speed-up (paired), with the goal of 1.5x for fine mode's connections per second (connect
+     * and close must not serialise every CPU). One bulk connection is a pipeline of a few threads, so its
+     * speed-up is only reported.
+     */
+    public List<Ratio> ratios(Section t) {
         List<Ratio> out = new ArrayList<>();
+        if (t.path().isTcp()) {
+            for (int c = 1; c <= 2; c++) ratio(out, t, Subject.FINE, c, Subject.GIANT, c, null, "");
+            ratio(out, t, Subject.FINE, 2, Subject.FINE, 1, t.path() == BenchPath.TCP_CONNECT ? 1.5 : null, "");
+            ratio(out, t, Subject.GIANT, 2, Subject.GIANT, 1, null, "Giant serialises the path: expected near 1");
+            return out;
+        }
         for (Subject m : List.of(Subject.FINE, Subject.GIANT)) {
             for (int c = 1; c <= 2; c++) {
-                ratio(out, m, c, Subject.KERNEL, c, payload, 10.0, "");
+                ratio(out, t, m, c, Subject.KERNEL, c, 10.0, "");
             }
         }
-        ratio(out, Subject.FINE, 2, Subject.FINE, 1, payload, 1.8, "");
-        ratio(out, Subject.GIANT, 2, Subject.GIANT, 1, payload, null, "Giant serialises the path: expected near 1");
-        ratio(out, Subject.KERNEL, 2, Subject.KERNEL, 1, payload, null, "the baseline's own speed-up");
+        ratio(out, t, Subject.FINE, 2, Subject.FINE, 1, 1.8, "");
+        ratio(out, t, Subject.GIANT, 2, Subject.GIANT, 1, null, "Giant serialises the path: expected near 1");
+        ratio(out, t, Subject.KERNEL, 2, Subject.KERNEL, 1, null, "the baseline's own speed-up");
         return out;
     }
 
@@ -103,10 +142,10 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
      * Adds a over b. The 1- and 2-CPU cases of one subject ran in alternation, so their ratio is taken
      * pair by pair; other ratios are of medians.
      */
-    private void ratio(List<Ratio> out, Subject a, int ca, Subject b, int cb, int payload, Double goal,
-                       String note) {
-        Optional<CaseResult> x = find(a, ca, payload);
-        Optional<CaseResult> y = find(b, cb, payload);
+    private void ratio(List<Ratio> out, Section t, Subject a, int ca, Subject b, int cb, Double goal, String note) {
+        int payload = t.payload();
+        Optional<CaseResult> x = find(t, a, ca);
+        Optional<CaseResult> y = find(t, b, cb);
         if (x.isEmpty() || y.isEmpty() || y.get().packetsPerSecond().median() == 0) return;
         String name = a.label() + " " + cpus(ca) + " / " + b.label() + " " + cpus(cb);
         Spread pairs = a == b ? PairedRatio.of(x.get().runs(), y.get().runs(), RunSample::packetsPerSecond) : null;
@@ -116,9 +155,10 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
                 : x.get().packetsPerSecond().median() / y.get().packetsPerSecond().median();
         double perCpu = perCpuPairs != null ? perCpuPairs.median() : y.get().packetsPerCpuSecond() == 0 ? 0
                 : x.get().packetsPerCpuSecond() / y.get().packetsPerCpuSecond();
-        Spread ceiling = a == Subject.FINE && b == Subject.FINE && ca == 2 && cb == 1
+        Spread ceiling = a == Subject.FINE && b == Subject.FINE && ca == 2 && cb == 1 && t.path() == BenchPath.UDP
                 ? ceiling(payload).map(c -> c.ratios(y.get().runs())).orElse(null) : null;
-        out.add(new Ratio(name, payload, value, perCpu, pairs, ceiling, goal, join(note, starved(x.get(), y.get()))));
+        out.add(new Ratio(name, payload, value, perCpu, pairs, ceiling, goal, join(note, starved(x.get(), y.get())),
+                t.path()));
     }
 
     /**

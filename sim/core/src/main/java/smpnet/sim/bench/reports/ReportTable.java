@@ -2,6 +2,7 @@ package smpnet.sim.bench.reports;
 
 import java.util.List;
 import java.util.Locale;
+import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.results.Ceiling;
 import smpnet.sim.bench.results.LockContention;
@@ -24,15 +25,18 @@ public final class ReportTable {
         sb.append(String.format(Locale.ROOT, "A path's 1- and 2-CPU runs alternate (ABBA), each after a settle of "
                 + "%.1f s; its speed-up is the median of the per-pair ratios%n",
                 Math.min(GroupRunner.RESUME_SETTLE_NANOS / 1e9, e.runSeconds())));
-        for (int p : r.payloads()) {
-            sb.append(String.format(Locale.ROOT, "%nUDP receive path, %d-byte payload%n", p));
+        for (BenchReport.Section t : r.sections()) {
+            BenchPath path = t.path();
+            sb.append(path.isTcp() ? String.format(Locale.ROOT, "%n%s, %d-byte %s%n", path.title(), t.payload(),
+                    path == BenchPath.TCP_BULK ? "segments" : "request and reply")
+                    : String.format(Locale.ROOT, "%n%s, %d-byte payload%n", path.title(), t.payload()));
             sb.append(String.format(Locale.ROOT, "%-7s %4s %13s  %-27s %5s %12s %9s %9s %10s  %s%n", "path", "CPUs",
-                    "packets/s", "(min .. max)", "busy", "per CPU-s", "p50 us", "p99 us", "drops", "pinning"));
+                    path.unit(), "(min .. max)", "busy", "per CPU-s", "p50 us", "p99 us", "drops", "pinning"));
             for (CaseResult c : r.measured()) {
-                if (c.benchCase().payload() == p) sb.append(row(c));
+                if (c.benchCase().payload() == t.payload() && c.benchCase().path() == path) sb.append(row(c));
             }
-            r.ceiling(p).ifPresent(c -> sb.append(row(c)));
-            for (BenchReport.Ratio q : r.ratios(p)) sb.append(ratio(q));
+            if (!path.isTcp()) r.ceiling(t.payload()).ifPresent(c -> sb.append(row(c)));
+            for (BenchReport.Ratio q : r.ratios(t)) sb.append(ratio(q));
         }
         for (String n : r.notes()) sb.append(String.format("note: %s%n", n));
         if (r.pausedCpuUse() > 0) {
@@ -48,21 +52,25 @@ public final class ReportTable {
     }
 
     private static String row(CaseResult c) {
-        return row(c.benchCase().subject().label(), c.benchCase().cpus(), c.packetsPerSecond(), c.cpuUse(),
-                c.packetsPerCpuSecond(), c.latencyMicros(50), c.latencyMicros(99), c.drops(), c.pinning(),
+        double k = c.benchCase().path().scale();
+        Spread s = c.packetsPerSecond();
+        return row(c.benchCase().subject().label(), c.benchCase().cpus(),
+                new Spread(s.min() * k, s.median() * k, s.max() * k), c.cpuUse(), c.packetsPerCpuSecond() * k, k != 1, c.latencyMicros(50), c.latencyMicros(99), c.drops(), c.pinning(),
                 c.balanced() ? "" : "  (accounting did not balance: " + c.settled().inFlight() + " unaccounted)");
     }
 
     /** The ceiling's row: the two stacks' summed rate, their summed CPU use. */
     private static String row(Ceiling c) {
-        return row("ceiling", 2, c.packetsPerSecond(), c.cpuUse(), c.packetsPerCpuSecond(), c.latencyMicros(50),
+        return row("ceiling", 2, c.packetsPerSecond(), c.cpuUse(), c.packetsPerCpuSecond(), false, c.latencyMicros(50),
                 c.latencyMicros(99), c.drops(), c.pinning(), c.balanced() ? "" : "  (accounting did not balance)");
     }
 
-    private static String row(String path, int cpus, Spread s, double busy, double perCpu, double p50, double p99,
-                              long drops, String pinning, String suffix) {
-        String range = String.format(Locale.ROOT, "(%,.0f .. %,.0f)", s.min(), s.max());
-        return String.format(Locale.ROOT, "%-7s %4d %,13.0f  %-27s %5.2f %,12.0f %9.1f %9.1f %,10d  %s%s%n",
+    /** A row; {@code small} gives the rates one decimal (MB/s). */
+    private static String row(String path, int cpus, Spread s, double busy, double perCpu, boolean small, double p50,
+                              double p99, long drops, String pinning, String suffix) {
+        String range = String.format(Locale.ROOT, small ? "(%,.1f .. %,.1f)" : "(%,.0f .. %,.0f)", s.min(), s.max());
+        return String.format(Locale.ROOT, small ? "%-7s %4d %,13.1f  %-27s %5.2f %,12.1f %9.1f %9.1f %,10d  %s%s%n"
+                : "%-7s %4d %,13.0f  %-27s %5.2f %,12.0f %9.1f %9.1f %,10d  %s%s%n",
                 path, cpus, s.median(), range, busy, perCpu, p50, p99, drops, pinning, suffix);
     }
 
@@ -85,8 +93,9 @@ public final class ReportTable {
     }
 
     private static String locks(CaseResult c) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %s, %s, %d B:", c.benchCase().subject()
-                .label(), BenchReport.cpus(c.benchCase().cpus()), c.benchCase().payload()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %s, %s, %s%d B:", c.benchCase().subject()
+                .label(), BenchReport.cpus(c.benchCase().cpus()), c.benchCase().path().isTcp()
+                ? c.benchCase().path().label() + ", " : "", c.benchCase().payload()));
         List<LockContention> top = c.locks().stream().limit(TOP_LOCKS).toList();
         if (top.isEmpty()) sb.append(" no lock was contended in the profiled window");
         for (LockContention l : top) {

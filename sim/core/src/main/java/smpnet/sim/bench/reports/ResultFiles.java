@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import smpnet.sim.bench.plan.BenchCase;
+import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.results.Ceiling;
 import smpnet.sim.bench.results.LockContention;
@@ -20,12 +21,14 @@ import smpnet.sim.bench.results.Spread;
  * profiled lock classes) and {@code results.json} (everything, with the ratios: a paired speed-up has
  * {@code pairs}, the spread of its per-pair ratios, and fine mode's has {@code ceiling}, the spread of the
  * machine ceiling over the rounds, and {@code shareOfCeiling}). Numbers use a fixed format (packets/s to
- * 0.1, CPU use to 0.001, latency in microseconds to 0.1).
+ * 0.1, CPU use to 0.001, latency in microseconds to 0.1). The last CSV column and each JSON result's and
+ * ratio's {@code path} name the path; a rate ({@code pps_*}, {@code pps}) counts the path's units per second:
+ * datagrams for {@code udp}, bytes for {@code tcp-bulk}, connections for {@code tcp-connect}.
  */
 public final class ResultFiles {
     public static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,warmup_s,runs,pps_min,pps_median,pps_max,"
-            + "cpu_busy,pps_per_cpu_second,latency_p50_us,latency_p99_us,received,drops,balanced,jdk,cores,jvm_flags";
-    public static final String LOCKS_HEADER = "subject,cpus,payload_bytes,lock_class,acquisitions,contended,wait_ns,hold_ns";
+            + "cpu_busy,pps_per_cpu_second,latency_p50_us,latency_p99_us,received,drops,balanced,jdk,cores,jvm_flags,path";
+    public static final String LOCKS_HEADER = "subject,cpus,payload_bytes,lock_class,acquisitions,contended,wait_ns,hold_ns,path";
 
     private ResultFiles() {}
 
@@ -49,13 +52,14 @@ public final class ResultFiles {
                     Integer.toString(k.payload()), csv(c.pinning()), f1(c.warmupNanos() / 1e9),
                     Integer.toString(c.runs().size()), spread(c.packetsPerSecond()), f3(c.cpuUse()),
                     f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)), Long.toString(c.received()),
-                    Long.toString(c.drops()), Boolean.toString(c.balanced()), env)).append('\n');
+                    Long.toString(c.drops()), Boolean.toString(c.balanced()), env, k.path().label())).append('\n');
         }
         for (Ceiling c : r.ceilings()) {
             sb.append(String.join(",", "ceiling", "2", Integer.toString(c.payload()), csv(c.pinning()),
                     f1(c.warmupNanos() / 1e9), Integer.toString(c.core0().size()), spread(c.packetsPerSecond()),
                     f3(c.cpuUse()), f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)),
-                    Long.toString(c.received()), Long.toString(c.drops()), Boolean.toString(c.balanced()), env))
+                    Long.toString(c.received()), Long.toString(c.drops()), Boolean.toString(c.balanced()), env,
+                    BenchPath.UDP.label()))
                     .append('\n');
         }
         return sb.toString();
@@ -72,7 +76,8 @@ public final class ResultFiles {
             for (LockContention l : c.locks()) {
                 sb.append(String.join(",", k.subject().label(), Integer.toString(k.cpus()),
                         Integer.toString(k.payload()), csv(l.lockClass()), Long.toString(l.acquisitions()),
-                        Long.toString(l.contended()), Long.toString(l.waitNanos()), Long.toString(l.holdNanos())))
+                        Long.toString(l.contended()), Long.toString(l.waitNanos()), Long.toString(l.holdNanos()),
+                        k.path().label()))
                         .append('\n');
             }
         }
@@ -93,7 +98,7 @@ public final class ResultFiles {
         sb.append("  \"results\": [").append(list(r.measured().stream().map(ResultFiles::caseJson).toList()))
                 .append("],\n");
         List<String> ratios = new ArrayList<>();
-        for (int p : r.payloads()) ratios.addAll(r.ratios(p).stream().map(ResultFiles::ratioJson).toList());
+        for (BenchReport.Section t : r.sections()) ratios.addAll(r.ratios(t).stream().map(ResultFiles::ratioJson).toList());
         sb.append("  \"ratios\": [").append(list(ratios)).append("],\n");
         sb.append("  \"ceilings\": [").append(list(r.ceilings().stream().map(ResultFiles::ceilingJson).toList()))
                 .append("],\n");
@@ -107,8 +112,8 @@ public final class ResultFiles {
     private static String caseJson(CaseResult c) {
         BenchCase k = c.benchCase();
         Spread pps = c.packetsPerSecond();
-        return "{\"subject\": " + str(k.subject().label()) + ", \"cpus\": " + k.cpus() + ", \"payloadBytes\": "
-                + k.payload() + ", \"pinning\": " + str(c.pinning()) + ", \"warmupSeconds\": " + f1(c.warmupNanos() / 1e9)
+        return "{\"path\": " + str(k.path().label()) + ", \"subject\": " + str(k.subject().label()) + ", \"cpus\": "
+                + k.cpus() + ", \"payloadBytes\": " + k.payload() + ", \"pinning\": " + str(c.pinning()) + ", \"warmupSeconds\": " + f1(c.warmupNanos() / 1e9)
                 + ", \"pps\": {\"min\": " + f1(pps.min())
                 + ", \"median\": " + f1(pps.median()) + ", \"max\": " + f1(pps.max()) + ", \"runs\": ["
                 + c.runs().stream().map(s -> f1(s.packetsPerSecond())).collect(Collectors.joining(", "))
@@ -134,7 +139,7 @@ public final class ResultFiles {
     }
 
     private static String ratioJson(BenchReport.Ratio q) {
-        return "{\"name\": " + str(q.name()) + ", \"payloadBytes\": " + q.payload() + ", \"value\": "
+        return "{\"path\": " + str(q.path().label()) + ", \"name\": " + str(q.name()) + ", \"payloadBytes\": " + q.payload() + ", \"value\": "
                 + f3(q.value()) + ", \"pairs\": " + spreadJson(q.pairs()) + ", \"perCpuSecond\": "
                 + f3(q.perCpuSecond()) + ", \"goal\": " + (q.goal() == null ? "null" : f3(q.goal())) + ", \"met\": "
                 + (q.goal() == null ? "null" : Boolean.toString(q.met())) + ", \"ceiling\": " + spreadJson(q.ceiling())
@@ -144,8 +149,8 @@ public final class ResultFiles {
 
     private static String locksJson(CaseResult c) {
         BenchCase k = c.benchCase();
-        return "{\"subject\": " + str(k.subject().label()) + ", \"cpus\": " + k.cpus() + ", \"payloadBytes\": "
-                + k.payload() + ", \"locks\": [" + c.locks().stream().map(l -> "{\"class\": " + str(l.lockClass())
+        return "{\"path\": " + str(k.path().label()) + ", \"subject\": " + str(k.subject().label()) + ", \"cpus\": "
+                + k.cpus() + ", \"payloadBytes\": " + k.payload() + ", \"locks\": [" + c.locks().stream().map(l -> "{\"class\": " + str(l.lockClass())
                 + ", \"acquisitions\": " + l.acquisitions() + ", \"contended\": " + l.contended()
                 + ", \"waitNanos\": " + l.waitNanos() + ", \"holdNanos\": " + l.holdNanos() + "}")
                 .collect(Collectors.joining(", ")) + "]}";

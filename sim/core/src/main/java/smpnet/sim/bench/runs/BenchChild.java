@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import smpnet.sim.bench.plan.BenchCase;
+import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.results.LockContention;
 import smpnet.sim.bench.workloads.CaseRunner;
@@ -15,7 +16,7 @@ import smpnet.sim.bench.workloads.Workloads;
 /**
  * The main class of a child JVM that runs one case's workload and measures it window by window as the
  * parent commands on standard input, reporting on standard output ({@link ChildProtocol}). Arguments:
- * subject cpus payload, then optionally {@code --trace DIR LIMIT}: trace the profiled window into
+ * subject cpus payload path, then optionally {@code --trace DIR LIMIT}: trace the profiled window into
  * {@link #traceFile DIR/its case's file}. Between commands the workload is paused and uses no CPU.
  */
 public final class BenchChild {
@@ -26,7 +27,8 @@ public final class BenchChild {
 
     /** Where the child of case {@code c} writes its trace in {@code dir}. */
     public static Path traceFile(Path dir, BenchCase c) {
-        return dir.resolve(c.subject().label() + "-" + c.cpus() + "cpu-" + c.payload() + "B.json");
+        return dir.resolve(c.subject().label() + "-" + c.cpus() + "cpu-" + (c.path().isTcp() ? c.path().label() + "-" : "")
+                + c.payload() + "B.json");
     }
 
     public static void main(String[] args) {
@@ -34,7 +36,7 @@ public final class BenchChild {
             BenchCase c = parse(args);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             try (CaseRunner r = new CaseRunner(Workloads.create(c))) {
-                if (args.length == 6) r.traceProfileWindow(traceFile(Path.of(args[4]), c), Integer.parseInt(args[5]), c.title());
+                if (args.length == 7) r.traceProfileWindow(traceFile(Path.of(args[5]), c), Integer.parseInt(args[6]), c.title());
                 r.start();
                 serve(r, in, System.out);
             }
@@ -71,14 +73,15 @@ public final class BenchChild {
     }
 
     private static BenchCase parse(String[] args) {
-        if (args.length != 3 && !(args.length == 6 && args[3].equals(TRACE))) {
-            throw new IllegalArgumentException("expected: subject cpus payload [--trace DIR LIMIT]");
+        if (args.length != 4 && !(args.length == 7 && args[4].equals(TRACE))) {
+            throw new IllegalArgumentException("expected: subject cpus payload path [--trace DIR LIMIT]");
         }
-        return new BenchCase(Subject.valueOf(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), false);
+        return new BenchCase(Subject.valueOf(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), false,
+                BenchPath.valueOf(args[3]));
     }
 
     /** The command-line arguments that make a child run {@code c}. */
     static String[] args(BenchCase c) {
-        return new String[] {c.subject().name(), Integer.toString(c.cpus()), Integer.toString(c.payload())};
+        return new String[] {c.subject().name(), Integer.toString(c.cpus()), Integer.toString(c.payload()), c.path().name()};
     }
 }

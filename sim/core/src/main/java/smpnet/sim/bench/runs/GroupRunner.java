@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 import smpnet.sim.bench.plan.BenchCase;
+import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.plan.BenchOptions;
 import smpnet.sim.bench.plan.CaseGroup;
 import smpnet.sim.bench.plan.Subject;
@@ -185,8 +186,7 @@ public final class GroupRunner {
             pair = String.format(Locale.ROOT, "; 2/1 in this pair %.2fx",
                     over.runs.getLast().packetsPerSecond() / under.runs.getLast().packetsPerSecond());
         }
-        log.printf(Locale.ROOT, "%s%s: %,.0f packets/s, %.2f CPUs busy%s%n", prefix, label, s.packetsPerSecond(),
-                s.cpuUse(), pair);
+        log.printf(Locale.ROOT, "%s%s: %s, %.2f CPUs busy%s%n", prefix, label, rate(g.path(), s), s.cpuUse(), pair);
     }
 
     /** Measures the 1-CPU child and the ceiling child in the same window. */
@@ -222,8 +222,14 @@ public final class GroupRunner {
         t.child.startWindow(settle, run, true);
         profiledWindow = t.child.awaitWindow(settle, run);
         profiledTrack = t;
-        log.printf(Locale.ROOT, "    profiled run (%dcpu, lock profiling on): %,.0f packets/s, %.2f CPUs busy%n",
-                c.cpus(), profiledWindow.sample().packetsPerSecond(), profiledWindow.sample().cpuUse());
+        log.printf(Locale.ROOT, "    profiled run (%dcpu, lock profiling on): %s, %.2f CPUs busy%n",
+                c.cpus(), rate(c.path(), profiledWindow.sample()), profiledWindow.sample().cpuUse());
+    }
+
+    /** A run's rate in its path's unit, e.g. {@code 1,234 conn/s} or {@code 56.7 MB/s}. */
+    static String rate(BenchPath p, RunSample s) {
+        double v = s.packetsPerSecond() * p.scale();
+        return String.format(Locale.ROOT, p.scale() == 1 ? "%,.0f %s" : "%,.1f %s", v, p.unit());
     }
 
     private void dropCeiling(IOException e) {

@@ -52,6 +52,26 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theTcpPathsRunBetweenTwoHostsWithoutBaselineOrCeiling() {
+        BenchOptions o = parse(BenchOptions.mainJob(), List.of("--path", "tcp", "--modes", "fine"));
+        assertEquals(List.of(BenchPath.TCP_BULK, BenchPath.TCP_CONNECT), o.paths());
+        BenchCase bulk1 = new BenchCase(Subject.FINE, 1, 1460, false, BenchPath.TCP_BULK);
+        BenchCase bulk2 = new BenchCase(Subject.FINE, 2, 1460, false, BenchPath.TCP_BULK);
+        BenchCase conn1 = new BenchCase(Subject.FINE, 1, 64, false, BenchPath.TCP_CONNECT);
+        BenchCase conn2 = new BenchCase(Subject.FINE, 2, 64, false, BenchPath.TCP_CONNECT);
+        assertEquals(List.of(bulk1, bulk2, conn1, conn2, bulk2.profiled(true), conn2.profiled(true)), o.cases());
+        assertEquals(List.of(new CaseGroup(List.of(bulk1, bulk2), false, bulk2.profiled(true)),
+                new CaseGroup(List.of(conn1, conn2), false, conn2.profiled(true))), o.groups());
+        assertEquals(BenchOptions.tcp().paths(), o.paths());
+        assertEquals(List.of(BenchPath.UDP, BenchPath.TCP_CONNECT),
+                parse(BenchOptions.mainJob(), List.of("--path", "udp,tcp-connect")).paths());
+        assertEquals(List.of(BenchPath.UDP), BenchOptions.mainJob().paths());
+        assertThrows(ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--path", "sctp")));
+        assertThrows(ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--path", "tcp,tcp-bulk")));
+        assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.KERNEL, 1, 64, false, BenchPath.TCP_BULK));
+    }
+
+    @Test
     void noArgumentsKeepTheDefaults() {
         assertEquals(BenchOptions.benchUdp(), parse(BenchOptions.benchUdp(), List.of()));
     }

@@ -33,7 +33,7 @@ class ResultFilesTest {
 
     @Test
     void resultsCsv() {
-        String flags = "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"\n";
+        String flags = "TestJDK 25,2,\"-Xmx1g -Dx=a,b\",udp\n";
         assertEquals(ResultFiles.RESULTS_HEADER + "\n"
                 + "kernel,1,64,taskset -c 0,1.5,3,100.0,200.0,300.0,1.000,200.0,1.0,1.5,600,0,true," + flags
                 + "fine,1,64,taskset -c 0,1.5,1,2000.0,2000.0,2000.0,1.000,2000.0,1.0,1.5,2000,500,true," + flags
@@ -47,7 +47,7 @@ class ResultFilesTest {
         List<String> rows = ResultFiles.resultsCsv(r).lines().toList();
         assertEquals(4, rows.size());
         assertEquals("ceiling,2,64,taskset -c 0 | taskset -c 1,1.0,3,150.0,200.0,440.0,2.000,100.0,1.0,1.5,790,0,true,"
-                + "TestJDK 25,2,\"-Xmx1g -Dx=a,b\"", rows.get(3));
+                + "TestJDK 25,2,\"-Xmx1g -Dx=a,b\",udp", rows.get(3));
         String json = ResultFiles.json(r);
         assertTrue(json.contains("""
                   "ceilings": [
@@ -63,7 +63,7 @@ class ResultFilesTest {
 
     @Test
     void locksCsv() {
-        assertEquals(ResultFiles.LOCKS_HEADER + "\nfine,2,64,so_rcv,1000,10,5000,20000\n",
+        assertEquals(ResultFiles.LOCKS_HEADER + "\nfine,2,64,so_rcv,1000,10,5000,20000,udp\n",
                 ResultFiles.locksCsv(report()));
     }
 
@@ -79,34 +79,34 @@ class ResultFilesTest {
                   "runSeconds": 1.000,
                   "warmupCpuSeconds": 0.500,
                   "results": [
-                    {"subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
+                    {"path": "udp", "subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
                 "warmupSeconds": 1.5, "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 200.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 600, "drops": 0, \
                 "balanced": true, "pausedCpu": 0.000},
-                    {"subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
+                    {"path": "udp", "subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
                 "warmupSeconds": 1.5, "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 2000.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 2000, "drops": 500, \
                 "balanced": true, "pausedCpu": 0.000},
-                    {"subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
+                    {"path": "udp", "subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
                 "warmupSeconds": 1.5, "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
                 "cpuBusy": 1.500, "ppsPerCpuSecond": 2666.7, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 4000, "drops": 0, \
                 "balanced": true, "pausedCpu": 0.000}
                   ],
                   "ratios": [
-                    {"name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, "pairs": null, \
+                    {"path": "udp", "name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, "pairs": null, \
                 "perCpuSecond": 10.000, "goal": 10.000, \
                 "met": true, "ceiling": null, "shareOfCeiling": null, "note": ""},
-                    {"name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, \
+                    {"path": "udp", "name": "fine 2 CPUs / fine 1 CPU", "payloadBytes": 64, "value": 2.000, \
                 "pairs": {"min": 2.000, "median": 2.000, "max": 2.000}, "perCpuSecond": 1.333, "goal": 1.800, \
                 "met": true, "ceiling": null, "shareOfCeiling": null, "note": ""}
                   ],
                   "ceilings": [],
                   "notes": [],
                   "contention": [
-                    {"subject": "fine", "cpus": 2, "payloadBytes": 64, "locks": [{"class": "so_rcv", \
+                    {"path": "udp", "subject": "fine", "cpus": 2, "payloadBytes": 64, "locks": [{"class": "so_rcv", \
                 "acquisitions": 1000, "contended": 10, "waitNanos": 5000, "holdNanos": 20000}]}
                   ]
                 }

@@ -1,0 +1,165 @@
+package smpnet.sim.bench.workloads;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import smpnet.sim.bench.results.Tally;
+import smpnet.stack.socket.SockOpt;
+import smpnet.stack.socket.TcpSocket;
+
+/**
+ * One TCP connection's bulk throughput between two smpnet hosts ({@link TcpHosts}): a writer thread on the
+ * client writes a repeating pattern in {@link #CHUNK}-byte writes, a reader thread on the server reads and
+ * checks every byte against the pattern at its stream offset. The tally counts bytes: generated is bytes
+ * written, received is bytes read; TCP loses none, so nothing is counted as dropped and, once stopped,
+ * received equals generated exactly (a mismatched byte fails the workload).
+ *
+ * <p>Thread use: {@code written} is the writer's, {@code read} the reader's (each a volatile the harness
+ * thread reads); the writer waits at the gate between writes, the reader
+ * blocks in {@code read} once the connection is drained, so a paused workload uses no CPU. The sockets are
+ * the harness thread's before {@link #start} and after {@link #stop} has joined both threads.
+ */
+final class TcpBulkWorkload extends TcpWorkload {
+    static final int CHUNK = 64 * 1024;
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How long a paused transfer may take to deliver what was written before the pause. */
+    static final long DRAIN_NANOS = 20_000_000_000L;
+
+    private final byte[] pattern = pattern(CHUNK);
+    private final int sendBuffer;
+    private final Thread writer;
+    private final Thread reader;
+    private TcpSocket client;
+    private TcpSocket server;
+    private volatile long written; // the writer's; a volatile write per 64 KB costs nothing measurable
+    private volatile long read;    // the reader's
+
+    /** The benchmark's transfer: the stack's default socket buffers (with their automatic growth). */
+    TcpBulkWorkload(TcpHosts hosts) {
+        this(hosts, 0);
+    }
+
+    /**
+     * A transfer whose client send buffer is {@code sendBuffer} bytes (0: the stack's default), which bounds
+     * what is in flight when the workload pauses: the smoke test's runs then drain in milliseconds.
+     */
+    TcpBulkWorkload(TcpHosts hosts, int sendBuffer) {
+        super(hosts);
+        this.sendBuffer = sendBuffer;
+        writer = new Thread(this::writeLoop, "tcp-bulk-writer");
+        reader = new Thread(this::readLoop, "tcp-bulk-reader");
+    }
+
+    /** The pattern byte at stream offset {@code i} is {@code pattern[i % n]}. */
+    static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (i * 31 + (i >>> 8) + 7);
+        return b;
+    }
+
+    @Override
+    public void start() throws Exception {
+        hosts.start();
+        TcpSocket listener = hosts.server.openTcp().bind(TcpHosts.SERVER).listen(1);
+        listener.setReceiveTimeout(TIMEOUT);
+        client = hosts.client.openTcp().setReceiveTimeout(TIMEOUT).setSendTimeout(TIMEOUT);
+        if (sendBuffer > 0) client.setOption(SockOpt.SO_SNDBUF, sendBuffer);
+        client.connect(TcpHosts.SERVER);
+        server = listener.accept().setReceiveTimeout(TIMEOUT);
+        listener.close();
+        writer.start();
+        reader.start();
+    }
+
+    /** The writer: whole chunks of the pattern until stopped, then a FIN (shutdown of the sending side). */
+    private void writeLoop() {
+        try {
+            long n = 0;
+            while (true) {
+                gate.pass();
+                if (stopping) break;
+                n += client.write(pattern, 0, CHUNK);
+                written = n;
+            }
+            client.shutdown(false, true);
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    /** The reader: reads to end of stream, checking each byte against the pattern at its offset. */
+    private void readLoop() {
+        byte[] buf = new byte[CHUNK];
+        try {
+            long n = 0;
+            int r;
+            while ((r = server.read(buf, 0, buf.length)) >= 0) {
+                int at = (int) (n % CHUNK);
+                for (int done = 0; done < r; ) {
+                    int len = Math.min(r - done, CHUNK - at);
+                    if (!Arrays.equals(buf, done, done + len, pattern, at, at + len)) {
+                        throw new IllegalStateException("byte mismatch in the " + len + " bytes from stream offset " + (n + done));
+                    }
+                    done += len;
+                    at = 0;
+                }
+                n += r;
+                read = n;
+            }
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    /**
+     * Holds the writer at the gate, then waits until the reader has read every byte written, so the paused
+     * workload has nothing in flight (and its reader is blocked in {@code read}, using no CPU). A transfer
+     * that does not drain within {@link #DRAIN_NANOS} has stalled: that fails the run, naming the bytes.
+     */
+    @Override
+    public void pause() {
+        pause(1, "writer");
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (read != written) {
+            if (failure != null) throw new IllegalStateException("the transfer failed", failure);
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the transfer stalled: " + (written - read) + " of " + written
+                        + " bytes written not read after " + DRAIN_NANOS / 1_000_000_000 + " s; client "
+                        + hosts.client.tcpStats().nonZero() + "; server " + hosts.server.tcpStats().nonZero());
+            }
+            LockSupport.parkNanos(200_000);
+        }
+    }
+
+    @Override
+    public Tally tally() {
+        return new Tally(written, read, 0);
+    }
+
+    @Override
+    public Histogram takeLatency() {
+        return new Histogram(3);
+    }
+
+    @Override
+    public Tally stop(long settleNanos) throws Exception {
+        release();
+        writer.join(settleNanos / 1_000_000);
+        reader.join(settleNanos / 1_000_000);
+        if (writer.isAlive() || reader.isAlive()) throw new IllegalStateException("the transfer did not end in time");
+        if (failure != null) throw new IllegalStateException("the transfer failed", failure);
+        server.close();
+        byte[] rest = new byte[1];
+        if (client.read(rest, 0, 1) >= 0) throw new IllegalStateException("data after the server's FIN");
+        client.close();
+        finish(); // the client closed last: its TIME_WAIT
+        return tally();
+    }
+
+    @Override
+    void closeSockets() {
+        if (server != null) server.close();
+        if (client != null) client.close();
+    }
+}

@@ -1,0 +1,82 @@
+package smpnet.sim.bench.workloads;
+
+import java.net.InetSocketAddress;
+import smpnet.sim.bench.plan.Subject;
+import smpnet.stack.Stack;
+import smpnet.stack.StackConfig;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
+import smpnet.stack.dev.Wire;
+import smpnet.stack.locks.LockMode;
+import smpnet.stack.netisr.DispatchPolicy;
+import smpnet.stack.netisr.PlacementPolicy;
+
+/**
+ * The two smpnet hosts of the TCP benchmarks, on the public API: a client and a server {@link Stack} in the
+ * case's locking mode, each with as many netisr workers (direct dispatch) and NIC RX queues as CPUs, their
+ * NICs joined by a {@link Wire} with an MTU of {@link #MTU}, and a short MSL ({@link #MSL_MILLIS}).
+ */
+final class TcpHosts implements AutoCloseable {
+    static final int MTU = 1500;
+    /**
+     * A short maximum segment lifetime (FreeBSD's is 30 s): the closing side's TIME_WAIT lasts 2 MSL, and a
+     * connection benchmark would otherwise run out of ephemeral ports, and every run would wait a minute for
+     * its last TIME_WAIT before it can check that nothing was left behind.
+     */
+    static final long MSL_MILLIS = 100;
+    static final InetSocketAddress SERVER = new InetSocketAddress("10.2.0.2", 80);
+
+    final Stack client;
+    final Stack server;
+    private boolean closed;
+
+    TcpHosts(Subject mode, int cpus) {
+        LockMode m = mode == Subject.GIANT ? LockMode.GIANT : LockMode.FINE;
+        client = Stack.create(StackConfig.defaults("client").withMode(m)
+                .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
+        server = Stack.create(StackConfig.defaults("server").withMode(m)
+                .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
+        SimNic nc = client.addNic("em0", "10.2.0.1/24", NicConfig.of(cpus), MTU);
+        SimNic ns = server.addNic("em0", "10.2.0.2/24", NicConfig.of(cpus), MTU);
+        Wire.connect(nc, ns);
+        for (Stack s : new Stack[] {client, server}) s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
+    }
+
+    void start() {
+        client.start();
+        server.start();
+    }
+
+    /**
+     * What the two hosts still hold once every socket is closed and TIME_WAIT is over: connections, pcbs,
+     * timers and syncache entries of both, and the mbufs of both allocators; empty when nothing leaked.
+     */
+    String leftovers() {
+        for (int i = 0; i < 3; i++) {
+            client.quiesce();
+            server.quiesce();
+        }
+        StringBuilder sb = new StringBuilder();
+        Stack.TcpResources none = new Stack.TcpResources(0, 0, 0, 0);
+        if (!client.tcpResources().equals(none)) sb.append("client ").append(client.tcpResources()).append(' ');
+        if (!server.tcpResources().equals(none)) sb.append("server ").append(server.tcpResources()).append(' ');
+        return sb.toString().strip();
+    }
+
+    /** Mbufs and clusters both hosts' allocators still count as allocated (after {@link #close}: leaked ones). */
+    long mbufsOutstanding() {
+        return client.allocator().outstanding() + client.allocator().outstandingClusters()
+                + server.allocator().outstanding() + server.allocator().outstandingClusters();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}
