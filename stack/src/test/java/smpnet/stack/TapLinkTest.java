@@ -1,0 +1,124 @@
+package smpnet.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Assumptions;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
+import smpnet.stack.dev.TapLink;
+import smpnet.stack.internal.os.NetNamespace;
+import smpnet.stack.stats.IcmpStat;
+import smpnet.witness.junit.WitnessExtension;
+import smpnet.witness.testing.RequiredTool;
+
+/**
+ * A smpnet host on a Linux TAP device in a namespace of its own: Linux's ping gets its replies, the capture
+ * reads clean in tshark, and the namespace goes away on close and after a killed run. Where a TAP cannot be
+ * made (no root, no /dev/net/tun) the tests skip with the reason; with CI=true they fail instead, since CI
+ * runs as root with /dev/net/tun.
+ */
+@ExtendWith(WitnessExtension.class)
+class TapLinkTest {
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void requireTap() {
+        String why = TapLink.unavailableReason();
+        if (why == null) return;
+        if ("true".equals(System.getenv("CI"))) fail("CI must be able to make TAP devices: " + why);
+        Assumptions.abort("no TAP device can be made here: " + why);
+    }
+
+    @Test
+    void linuxPingGetsRepliesFromSmpnetAndTheCaptureReadsClean() throws Exception {
+        Path pcap = dir.resolve("tap.pcap");
+        String ns;
+        try (Hosts h = new Hosts()) {
+            Stack s = h.host(StackConfig.defaults("s"));
+            SimNic nic = Hosts.nic(s, "em0", "10.231.7.1/24");
+            s.capture(nic, pcap);
+            h.start();
+            try (TapLink tap = TapLink.attach(nic, "10.231.7.2/24")) {
+                ns = tap.namespace();
+                assertTrue(NetNamespace.list().contains(ns), "the namespace exists while attached");
+                RequiredTool.Output o = RequiredTool.run(new ProcessBuilder(tap.inNamespace(
+                        "ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "10.231.7.1")), "iputils-ping", new byte[0]);
+                assertEquals(0, o.exitStatus(), o.out() + o.err());
+                assertTrue(o.out().contains("3 packets transmitted, 3 received, 0% packet loss"), o.out());
+                h.settle();
+                assertEquals(4, tap.framesIn(), "Linux's ARP request and three echo requests");
+                assertEquals(4, tap.framesOut(), "smpnet's ARP reply and three echo replies");
+                assertEquals(0, tap.dropsIn() + tap.dropsOut());
+            }
+            assertFalse(NetNamespace.list().contains(ns), "close removed the namespace");
+            assertEquals(3, s.icmpStats().get(IcmpStat.ECHO_REQUESTS));
+            assertEquals(3, s.icmpStats().get(IcmpStat.ECHO_REPLIES_SENT));
+        }
+        assertEquals("", Hosts.tsharkProblems(pcap));
+        // The ARP exchange first; then three requests and three replies (a reply may be captured after the
+        // next request: ping sends on its own clock), sorted here.
+        String[] lines = Hosts.tsharkFields(pcap, "", "frame.protocols", "ip.src", "ip.dst", "arp.opcode", "icmp.type")
+                .split("\n");
+        assertEquals(8, lines.length, String.join("\n", lines));
+        assertEquals(List.of("eth:ethertype:arp\t\t\t1\t", "eth:ethertype:arp\t\t\t2\t"), List.of(lines).subList(0, 2));
+        assertEquals(List.of(
+                "eth:ethertype:ip:icmp:data\t10.231.7.1\t10.231.7.2\t\t0",
+                "eth:ethertype:ip:icmp:data\t10.231.7.1\t10.231.7.2\t\t0",
+                "eth:ethertype:ip:icmp:data\t10.231.7.1\t10.231.7.2\t\t0",
+                "eth:ethertype:ip:icmp:data\t10.231.7.2\t10.231.7.1\t\t8",
+                "eth:ethertype:ip:icmp:data\t10.231.7.2\t10.231.7.1\t\t8",
+                "eth:ethertype:ip:icmp:data\t10.231.7.2\t10.231.7.1\t\t8"),
+                List.of(lines).subList(2, 8).stream().sorted().toList());
+    }
+
+    @Test
+    void aNicOnAWireIsRefusedAndNothingIsLeftBehind() throws Exception {
+        try (Hosts h = new Hosts()) {
+            Stack a = h.host(StackConfig.defaults("a"));
+            Stack b = h.host(StackConfig.defaults("b"));
+            SimNic na = Hosts.nic(a, "em0", "10.231.8.1/24");
+            Hosts.wire(na, Hosts.nic(b, "em0", "10.231.8.2/24"));
+            List<String> before = NetNamespace.list();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TapLink.attach(na, "10.231.8.3/24"));
+            assertEquals("em0 is already connected; disconnect it first", e.getMessage());
+            assertEquals(before, NetNamespace.list());
+            SimNic spare = Hosts.nic(a, "em1", "10.231.9.1/24");
+            assertThrows(IllegalArgumentException.class, () -> TapLink.attach(spare, "10.231.9.300/24"));
+            assertEquals(before, NetNamespace.list());
+        }
+    }
+
+    @Test
+    void aRunKilledOutrightLeavesItsNamespaceForTheNextRunToSweep() throws IOException, InterruptedException {
+        // A namespace made by a child that is then killed with SIGKILL (no shutdown hook runs).
+        Process child = new ProcessBuilder("sh", "-c", "ip netns add smpnet-$$-1 && echo ok && exec sleep 60").start();
+        String line = new String(child.getInputStream().readNBytes(3)).strip();
+        assertEquals("ok", line);
+        String name = "smpnet-" + child.pid() + "-1";
+        String live = "smpnet-" + ProcessHandle.current().pid() + "-999999";
+        NetNamespace.ip("netns", "add", live);
+        try {
+            assertTrue(NetNamespace.list().contains(name));
+            child.destroyForcibly().waitFor();
+            assertTrue(NetNamespace.list().contains(name), "a killed process removes nothing");
+            assertTrue(TapLink.sweepStale().contains(name));
+            assertFalse(NetNamespace.list().contains(name));
+            assertTrue(NetNamespace.list().contains(live), "a live process's namespace is not stale");
+        } finally {
+            NetNamespace.ip("netns", "del", live);
+            child.destroyForcibly();
+            if (NetNamespace.list().contains(name)) NetNamespace.ip("netns", "del", name);
+        }
+    }
+}
