@@ -37,7 +37,8 @@ public final class SmpnetCommand {
             ScenarioCommand::new,
             SeededRunCommand::new,
             SeededCostCommand::new,
-            SysctlCommand::new);
+            SysctlCommand::new,
+            TapCommand::new);
 
     @picocli.CommandLine.Mixin
     HelpOption help;
