@@ -25,6 +25,10 @@ import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.internal.net.PcapWriter;
 import smpnet.stack.internal.netisr.Netisr;
 import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.internal.tcp.Tcp;
+import smpnet.stack.internal.tcp.TcpSettings;
+import smpnet.stack.internal.tcp.TcpUsrReq;
+import smpnet.stack.internal.tcp.cc.CcAlgorithms;
 import smpnet.stack.internal.udp.Udp;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.kevent.EventQueue;
@@ -40,6 +44,7 @@ import smpnet.stack.stats.Counters;
 import smpnet.stack.stats.EtherStat;
 import smpnet.stack.stats.IcmpStat;
 import smpnet.stack.stats.IpStat;
+import smpnet.stack.stats.TcpStat;
 import smpnet.stack.stats.UdpStat;
 
 /**
@@ -81,6 +86,8 @@ public final class Stack implements AutoCloseable {
     private final Ipv4 ip;
     private final Icmp icmp;
     private final Udp udp;
+    private final Tcp tcp;
+    private final TcpUsrReq tcpUsr;
     private final Sysctl sysctl = new Sysctl();
     private final Sysctl.Value udpRecvSpace;
     private final Sysctl.Value udpMaxDatagram;
@@ -97,7 +104,7 @@ public final class Stack implements AutoCloseable {
      * depend on identity hash codes (a deterministic run replays it). Guarded by its own monitor, held for no
      * scheduling point.
      */
-    private final Set<UdpSocket> sockets = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Set<AutoCloseable> sockets = Collections.synchronizedSet(new LinkedHashSet<>());
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -116,6 +123,13 @@ public final class Stack implements AutoCloseable {
         this.maxSockBuf = sysctl.addValue("kern.ipc.maxsockbuf", "most bytes a socket buffer may be set to",
                 1, Integer.MAX_VALUE, 2 * 1024 * 1024);
         HostSysctls.register(sysctl, config, netisr, arp, ip, udp);
+        TcpSettings tcpSettings = new TcpSettings(maxSockBuf);
+        // The ISN and cookie secrets come from the host's name: a deterministic run replays them (a simulation
+        // needs no secret an attacker could not read).
+        this.tcp = new Tcp(locks, config.scheduler(), alloc, ip.input(), ip.output(), icmp, tcpSettings,
+                config.name().hashCode() * 0x9E3779B97F4A7C15L ^ 0x7CB1L);
+        this.tcpUsr = new TcpUsrReq(tcp);
+        tcpSettings.register(sysctl, CcAlgorithms::byName, tcp::purgeHostCache);
         this.lo0 = new Loopback("lo0", 1, locks);
         attachInterface(lo0, IfAddress.parse("127.0.0.1/8"), null);
     }
@@ -245,13 +259,12 @@ public final class Stack implements AutoCloseable {
         return s;
     }
 
-    /**
-     * A new TCP socket. The API's shape is fixed (see {@link TcpSocket}); TCP itself is being built, and until
-     * it lands this throws {@link UnsupportedOperationException}.
-     */
+    /** A new TCP socket; {@link #close()} closes it (and the connections it accepted) if the application did not. */
     public TcpSocket openTcp() {
         ensureOpen();
-        throw new UnsupportedOperationException("TCP is not implemented yet");
+        TcpSocket s = new TcpSocket(tcpUsr, locks, config.scheduler(), maxSockBuf, sockets::add, sockets::remove);
+        sockets.add(s);
+        return s;
     }
 
     /** A new kqueue-like event object. */
@@ -284,10 +297,29 @@ public final class Stack implements AutoCloseable {
 
     public Counters<UdpStat> udpStats() { return udp.stats(); }
 
+    public Counters<TcpStat> tcpStats() { return tcp.stats(); }
+
+    /**
+     * TCP's resources now: connections in the hash, control blocks alive, timers armed, SYN cache entries (a
+     * host whose sockets are all closed and whose TIME_WAITs are over has none of any).
+     */
+    public TcpResources tcpResources() {
+        return new TcpResources(tcp.connections(), tcp.pcbs(), tcp.timersArmed(), tcp.syncacheEntries());
+    }
+
+    /** What {@link #tcpResources()} reports. */
+    public record TcpResources(int connections, int pcbs, int timers, int syncacheEntries) {}
+
+    /** The value of a string setting ({@code net.inet.tcp.cc.algorithm}); an unknown name is refused. */
+    public String sysctlString(String name) { return sysctl.getString(name); }
+
+    /** Sets a string setting ({@code net.inet.tcp.cc.algorithm=newreno}); unknown names and values are refused. */
+    public void sysctl(String name, String value) { sysctl.setString(name, value); }
+
     /** Every protocol's counters, as {@code netstat -s} prints them. */
     public String netstat() {
         return ether.stats().format() + arp.stats().format() + ip.stats().format() + icmp.stats().format()
-                + udp.stats().format();
+                + udp.stats().format() + tcp.stats().format();
     }
 
     /** The ARP cache entry for {@code address} on {@code ifp}: the MAC, or -1 if unresolved. */
@@ -350,11 +382,18 @@ public final class Stack implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
-        List<UdpSocket> open;
+        List<AutoCloseable> open;
         synchronized (sockets) { open = List.copyOf(sockets); }
-        for (UdpSocket s : open) s.close();
+        for (AutoCloseable s : open) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + s, e);
+            }
+        }
         for (IpInterface i : interfaces) i.ifnet().stop();
         netisr.stop();
+        tcp.shutdown(); // connections left (TIME_WAIT, FINs unanswered): timers stopped, queues freed
         for (IpInterface i : interfaces) if (i.arp() != null) i.arp().drain();
         ip.input().drainReassembly();
         List<PcapWriter> writers;
@@ -396,6 +435,8 @@ public final class Stack implements AutoCloseable {
                 IcmpStat.BAD_CODE, IcmpStat.BROADCAST_ECHO_IGNORED, IcmpStat.CONSUMED);
         static final Set<UdpStat> UDP = EnumSet.of(UdpStat.TOO_SHORT, UdpStat.BAD_LENGTH, UdpStat.BAD_CHECKSUM,
                 UdpStat.NO_PORT, UdpStat.NO_PORT_BROADCAST, UdpStat.FULL_SOCKET_BUFFER, UdpStat.DELIVERED);
+        /** TCP counts every segment it is handed once, valid or not (its drops are parts of that count). */
+        static final Set<TcpStat> TCP = EnumSet.of(TcpStat.RCVTOTAL);
 
         public InputOutcomes {
             outcomes = Map.copyOf(outcomes);
@@ -411,6 +452,7 @@ public final class Stack implements AutoCloseable {
             add(out, s.ipStats(), IP);
             add(out, s.icmpStats(), ICMP);
             add(out, s.udpStats(), UDP);
+            add(out, s.tcpStats(), TCP);
             return new InputOutcomes(s.etherStats().get(EtherStat.RECEIVED) + s.ipStats().get(IpStat.LOOPED), out);
         }
 

@@ -28,33 +28,39 @@ public enum LockInventory {
     UDBINFO(3, 2, "udbinfo", LockKindOfRow.RM, 0, true),
     /** DUPOK: a listener's pcb and its new connection's are held together. */
     INP(4, 3, "inp", LockKindOfRow.MUTEX, LockFlags.DUPOK, true),
-    SYNCACHE(5, 4, "syncache", LockKindOfRow.MUTEX, 0, true),
-    SO_SND(6, 5, "so_snd", LockKindOfRow.MUTEX, 0, true),
-    SO_RCV(6, 6, "so_rcv", LockKindOfRow.MUTEX, 0, true),
-    IPQ(7, 7, "ipq", LockKindOfRow.MUTEX, 0, true),
-    RIB(8, 8, "rib", LockKindOfRow.RM, 0, true),
-    RTENTRY(8, 9, "rtentry", LockKindOfRow.MUTEX, 0, true),
-    LLE_TABLE(9, 10, "lle_table", LockKindOfRow.RW, 0, true),
-    LLE(9, 11, "lle", LockKindOfRow.MUTEX, 0, true),
-    IF_ADDR(10, 12, "if_addr", LockKindOfRow.RM, 0, true),
-    NETISR(11, 13, "netisr", LockKindOfRow.MUTEX, 0, false),
-    TXRING(12, 14, "txring", LockKindOfRow.MUTEX, 0, false),
+    /**
+     * A bucket of the TCP connection hash (FreeBSD's inp_hash lock): taken to insert or remove a connection,
+     * and by a lookup between the tcbinfo read lock and the connection's inp, never while taking another
+     * lock. Connect and close take it instead of tcbinfo as a writer.
+     */
+    TCPHASH(4, 4, "tcphash", LockKindOfRow.MUTEX, 0, true),
+    SYNCACHE(5, 5, "syncache", LockKindOfRow.MUTEX, 0, true),
+    SO_SND(6, 6, "so_snd", LockKindOfRow.MUTEX, 0, true),
+    SO_RCV(6, 7, "so_rcv", LockKindOfRow.MUTEX, 0, true),
+    IPQ(7, 8, "ipq", LockKindOfRow.MUTEX, 0, true),
+    RIB(8, 9, "rib", LockKindOfRow.RM, 0, true),
+    RTENTRY(8, 10, "rtentry", LockKindOfRow.MUTEX, 0, true),
+    LLE_TABLE(9, 11, "lle_table", LockKindOfRow.RW, 0, true),
+    LLE(9, 12, "lle", LockKindOfRow.MUTEX, 0, true),
+    IF_ADDR(10, 13, "if_addr", LockKindOfRow.RM, 0, true),
+    NETISR(11, 14, "netisr", LockKindOfRow.MUTEX, 0, false),
+    TXRING(12, 15, "txring", LockKindOfRow.MUTEX, 0, false),
     /** A NIC receive ring: like txring, a driver lock and a leaf (not printed in the table). */
-    RXRING(12, 14, "rxring", LockKindOfRow.MUTEX, 0, false),
-    CALLOUT(13, 15, "callout", LockKindOfRow.MUTEX, 0, false),
-    SLEEPQ(13, 15, "sleepq", LockKindOfRow.SPIN, 0, false),
+    RXRING(12, 15, "rxring", LockKindOfRow.MUTEX, 0, false),
+    CALLOUT(13, 16, "callout", LockKindOfRow.MUTEX, 0, false),
+    SLEEPQ(13, 16, "sleepq", LockKindOfRow.SPIN, 0, false),
     /** A packet capture's file (FreeBSD's bpf descriptor lock): a leaf taken from driver paths. */
-    BPF(13, 15, "bpf", LockKindOfRow.MUTEX, 0, false),
+    BPF(13, 16, "bpf", LockKindOfRow.MUTEX, 0, false),
     /** An event queue's own lock (kqueue's kq_lock): taken while a socket buffer posts an event. */
-    KQUEUE(13, 15, "kqueue", LockKindOfRow.MUTEX, 0, false),
+    KQUEUE(13, 16, "kqueue", LockKindOfRow.MUTEX, 0, false),
     /*
      * The allocator's three classes come last: any of the locks above may be held while an mbuf is freed,
      * and a free may wake a waiting allocation (mbuf_wait), then return storage to its CPU's cache
      * (mbuf_cache, one per CPU, DUPOK because a refill may visit several) and to the pool (mbuf_zone).
      */
-    MBUF_WAIT(13, 16, "mbuf_wait", LockKindOfRow.MUTEX, 0, false),
-    MBUF_CACHE(13, 17, "mbuf_cache", LockKindOfRow.SPIN, LockFlags.DUPOK, false),
-    MBUF_ZONE(13, 18, "mbuf_zone", LockKindOfRow.SPIN, 0, false);
+    MBUF_WAIT(13, 17, "mbuf_wait", LockKindOfRow.MUTEX, 0, false),
+    MBUF_CACHE(13, 18, "mbuf_cache", LockKindOfRow.SPIN, LockFlags.DUPOK, false),
+    MBUF_ZONE(13, 19, "mbuf_zone", LockKindOfRow.SPIN, 0, false);
 
     private final int row;
     private final int rank;

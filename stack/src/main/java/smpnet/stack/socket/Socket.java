@@ -201,20 +201,38 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
      * and, because Giant comes before so_rcv in the order, picked up again only after so_rcv is released;
      * the caller's loop then re-checks the buffer.
      */
-    private void sleepLocked(long nanos) {
-        rcv.lock.assertOwned();
-        int giantDepth = rcv.lock == locks.giant() ? 0 : locks.dropGiant();
+    private void sleepLocked(long nanos) { sleepLocked(rcv, nanos); }
+
+    /** Sleeps on buffer {@code b}'s condition variable, its lock held (and dropped while asleep), as above. */
+    final void sleepLocked(SockBuf b, long nanos) {
+        b.lock.assertOwned();
+        int giantDepth = b.lock == locks.giant() ? 0 : locks.dropGiant();
         if (nanos == Long.MAX_VALUE) {
-            rcv.cv.await(rcv.lock);
+            b.cv.await(b.lock);
         } else {
-            rcv.cv.awaitNanos(rcv.lock, nanos);
+            b.cv.awaitNanos(b.lock, nanos);
         }
         if (giantDepth > 0) {
-            rcv.lock.unlock();
+            b.lock.unlock();
             locks.pickupGiant(giantDepth);
-            rcv.lock.lock();
+            b.lock.lock();
         }
     }
+
+    /** The receive timeout in nanoseconds (0: none). */
+    final long receiveTimeoutNanos() { return timeoutNanos; }
+
+    /** Takes and clears so_error (0 if none); the receive buffer's lock is held. */
+    final int takeErrorLocked() {
+        rcv.lock.assertOwned();
+        int e = soError;
+        soError = 0;
+        updateReadyLocked();
+        return e;
+    }
+
+    /** Recomputes readiness after a protocol's own state changed; the receive buffer's lock is held. */
+    final void readinessChangedLocked() { updateReadyLocked(); }
 
     final void throwPendingError() throws IOException {
         rcv.lock.lock();
@@ -282,10 +300,16 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
 
     private void updateReadyLocked() {
         rcv.lock.assertOwned();
-        int r = closed ? EventQueue.READ : EventQueue.WRITE;
-        if (rcv.readableLocked()) r |= EventQueue.READ;
+        int r = protocolReadyLocked(closed);
         if (soError != 0) r |= EventQueue.ERROR;
         ready = r;
+    }
+
+    /** READ and WRITE as this protocol sees them (the datagram rules by default); so_rcv is held. */
+    int protocolReadyLocked(boolean isClosed) {
+        int r = isClosed ? EventQueue.READ : EventQueue.WRITE;
+        if (rcv.readableLocked()) r |= EventQueue.READ;
+        return r;
     }
 
     final void notifyWatchers() {

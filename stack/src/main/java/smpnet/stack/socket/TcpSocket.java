@@ -1,8 +1,22 @@
 package smpnet.stack.socket;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Consumer;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.Scheduler;
+import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.internal.tcp.StreamBuffer;
+import smpnet.stack.internal.tcp.TcpSettings;
+import smpnet.stack.internal.tcp.TcpSocketHooks;
+import smpnet.stack.internal.tcp.TcpUsrReq;
+import smpnet.stack.internal.tcp.Tcpcb;
+import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.kevent.Pollable;
+import smpnet.stack.locks.StackLocks;
 
 /**
  * A TCP socket of one smpnet host (from {@code Stack.openTcp()}), shaped like the BSD socket calls: bind,
@@ -21,74 +35,687 @@ import smpnet.stack.kevent.Pollable;
  * accept are there; WRITE when connected with send-buffer space (so a connect's completion is WRITE);
  * ERROR when an error is pending (a reset, a refused or timed-out connect).
  *
- * <p>This is the API's shape; TCP itself is being built. Until it lands every call throws
- * {@link UnsupportedOperationException}.
+ * <p>Closing follows FreeBSD: a connection not yet established just goes; with SO_LINGER 0 it is reset;
+ * otherwise a FIN follows the queued data, and bytes the application never read are discarded without a RST
+ * (FreeBSD's {@code tcp_disconnect}; Linux resets instead). Data arriving after the close is answered by a
+ * RST.
+ *
+ * <p>Locking key: so_rcv ({@code rcv.lock}) guards the socket's state flags, the accept queue and the receive
+ * stream; so_snd ({@code snd.lock}) the send stream. Sleepers wait on the buffer's condition variable. The
+ * connection's inp belongs to TCP ({@link TcpUsrReq}); TCP calls the hooks below with it held (inp comes
+ * before both buffer locks).
  */
-public final class TcpSocket implements Pollable, AutoCloseable {
+public final class TcpSocket extends Socket {
+    private final TcpUsrReq usr;
+    private final Tcpcb tp;
+    private final StreamBuffer rcvStream;
+    private final StreamBuffer sndStream;
+    private final Consumer<TcpSocket> onOpen;
+    private final Consumer<TcpSocket> onClose;
+    private final Sysctl.Value maxSockBuf;
+    @GuardedBy("so_rcv") private boolean connecting;
+    @GuardedBy("so_rcv") private boolean connected;
+    @GuardedBy("so_rcv") private boolean disconnected;
+    @GuardedBy("so_rcv") private boolean cantRcvMore;
+    @GuardedBy("so_rcv") private boolean cantSendMore;
+    @GuardedBy("so_rcv") private boolean noFdRef;
+    @GuardedBy("so_rcv") private boolean listening;
+    @GuardedBy("so_rcv") private int backlog;
+    /** Completed connections of a listener, not yet accepted (so_comp). */
+    @GuardedBy("so_rcv") private final ArrayDeque<TcpSocket> completed = new ArrayDeque<>();
+    /** The listener a not-yet-accepted connection will be queued on. */
+    private final TcpSocket head;
+    private volatile long sendTimeoutNanos;
 
-    TcpSocket() {}
-
-    private static UnsupportedOperationException notYet() {
-        return new UnsupportedOperationException("TCP is not implemented yet");
+    /**
+     * Created by the stack ({@code Stack.openTcp()}) with net.inet.tcp.recvspace/sendspace and
+     * kern.ipc.maxsockbuf; the stack hears of accepted sockets through {@code onOpen} and of closes through
+     * {@code onClose}.
+     */
+    public TcpSocket(TcpUsrReq usr, StackLocks locks, Scheduler scheduler, Sysctl.Value maxSockBuf,
+                     Consumer<TcpSocket> onOpen, Consumer<TcpSocket> onClose) {
+        this(usr, locks, scheduler, maxSockBuf, onOpen, onClose, null);
     }
 
+    private TcpSocket(TcpUsrReq usr, StackLocks locks, Scheduler scheduler, Sysctl.Value maxSockBuf,
+                      Consumer<TcpSocket> onOpen, Consumer<TcpSocket> onClose, TcpSocket head) {
+        super(locks, scheduler, usr.tcp().settings().recvspace, usr.tcp().settings().sendspace, maxSockBuf);
+        TcpSettings set = usr.tcp().settings();
+        this.usr = usr;
+        this.maxSockBuf = maxSockBuf;
+        this.onOpen = onOpen;
+        this.onClose = onClose;
+        this.head = head;
+        this.rcvStream = new StreamBuffer(rcv.lock, rcv.cv, set.recvspace);
+        this.sndStream = new StreamBuffer(snd.lock, snd.cv, set.sendspace);
+        this.tp = head == null ? usr.attach(new Hooks()) : null;
+    }
+
+    /** For a connection a listener's TCP completes: the control block arrives through the hooks. */
+    private Tcpcb pcbOfChild;
+
+    private Tcpcb pcb() { return tp != null ? tp : pcbOfChild; }
+
+    // ---- configuration --------------------------------------------------------------------------------
+
     /** Blocking (the default) or non-blocking. */
-    public TcpSocket configureBlocking(boolean block) { throw notYet(); }
+    public TcpSocket configureBlocking(boolean block) {
+        setBlocking(block);
+        return this;
+    }
 
     /** How long a blocking read, accept or connect waits before {@link Errno#EAGAIN}; zero waits for ever. */
-    public TcpSocket setReceiveTimeout(Duration timeout) { throw notYet(); }
+    public TcpSocket setReceiveTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
+        setReceiveTimeoutNanos(timeout.toNanos());
+        return this;
+    }
 
     /** How long a blocking write waits for space before returning what it wrote, or EAGAIN; zero waits for ever. */
-    public TcpSocket setSendTimeout(Duration timeout) { throw notYet(); }
+    public TcpSocket setSendTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
+        sendTimeoutNanos = timeout.toNanos();
+        return this;
+    }
+
+    // ---- bind, listen, accept, connect ----------------------------------------------------------------
 
     /** Binds the local address (port 0 picks an ephemeral port); EADDRINUSE, EADDRNOTAVAIL, EINVAL. */
-    public TcpSocket bind(InetSocketAddress local) throws SocketError { throw notYet(); }
+    public TcpSocket bind(InetSocketAddress local) throws SocketError {
+        Objects.requireNonNull(local, "local address");
+        checkOpen();
+        int e = entry(() -> usr.bind(pcb(), Addresses.toInt(local), local.getPort()));
+        if (e != 0) throw error(e, "bind " + local);
+        return this;
+    }
 
     /** Listens with a backlog of completed connections not yet accepted (binds an ephemeral port if unbound). */
-    public TcpSocket listen(int backlog) throws SocketError { throw notYet(); }
+    public TcpSocket listen(int backlog) throws SocketError {
+        checkOpen();
+        int e = entry(() -> usr.listen(pcb(), backlog));
+        if (e != 0) throw error(e, "listen");
+        rcv.lock.lock();
+        try {
+            listening = true;
+            this.backlog = Math.max(0, backlog);
+            readinessChangedLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+        return this;
+    }
 
     /** The next completed connection of a listening socket. */
-    public TcpSocket accept() throws SocketError { throw notYet(); }
+    public TcpSocket accept() throws SocketError {
+        TcpSocket s;
+        locks.enterEntryPoint();
+        try {
+            rcv.lock.lock();
+            try {
+                long timeout = receiveTimeoutNanos();
+                long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
+                while (true) {
+                    if (noFdRef) throw new SocketError(Errno.EBADF, "accept on a closed socket");
+                    if (!listening) throw new SocketError(Errno.EINVAL, "accept: not listening");
+                    int err = takeErrorLocked();
+                    if (err != 0) throw error(err, "accept");
+                    s = completed.pollFirst();
+                    if (s != null) break;
+                    if (!isBlocking()) throw new SocketError(Errno.EAGAIN);
+                    long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+                    if (left <= 0) throw new SocketError(Errno.EAGAIN, "accept timed out");
+                    sleepLocked(rcv, left);
+                }
+                readinessChangedLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+        } finally {
+            locks.leaveEntryPoint();
+        }
+        notifyWatchers();
+        onOpen.accept(s);
+        return s;
+    }
 
     /** Opens a connection; blocking, returns when established (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH...). */
-    public void connect(InetSocketAddress remote) throws SocketError { throw notYet(); }
+    public void connect(InetSocketAddress remote) throws SocketError {
+        Objects.requireNonNull(remote, "remote address");
+        checkOpen();
+        rcv.lock.lock();
+        try {
+            if (connected) throw new SocketError(Errno.EISCONN);
+            if (connecting) throw new SocketError(Errno.EALREADY);
+            if (listening) throw new SocketError(Errno.EOPNOTSUPP, "connect on a listening socket");
+            connecting = true;
+        } finally {
+            rcv.lock.unlock();
+        }
+        int e = entry(() -> usr.connect(pcb(), Addresses.toInt(remote), remote.getPort()));
+        if (e != 0) {
+            rcv.lock.lock();
+            try {
+                connecting = false;
+            } finally {
+                rcv.lock.unlock();
+            }
+            throw error(e, "connect " + remote);
+        }
+        if (!isBlocking()) throw new SocketError(Errno.EINPROGRESS);
+        locks.enterEntryPoint();
+        try {
+            rcv.lock.lock();
+            try {
+                long timeout = receiveTimeoutNanos();
+                long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
+                while (!connected) {
+                    int err = takeErrorLocked();
+                    if (err != 0) throw error(err, "connect " + remote);
+                    if (disconnected) throw new SocketError(Errno.ECONNABORTED, "connect " + remote);
+                    long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+                    if (left <= 0) throw new SocketError(Errno.EAGAIN, "connect timed out");
+                    sleepLocked(rcv, left);
+                }
+            } finally {
+                rcv.lock.unlock();
+            }
+        } finally {
+            locks.leaveEntryPoint();
+        }
+    }
+
+    // ---- data ---------------------------------------------------------------------------------------------
 
     /** Writes {@code len} bytes of {@code b} from {@code off}; see the class comment for partial writes. */
-    public int write(byte[] b, int off, int len) throws SocketError { throw notYet(); }
+    public int write(byte[] b, int off, int len) throws SocketError {
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        int total = 0;
+        snd.sblock.lock();
+        locks.enterEntryPoint();
+        try {
+            long timeout = sendTimeoutNanos;
+            long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
+            while (total < len) {
+                int n = 0;
+                SocketError failure = null;
+                snd.lock.lock();
+                try {
+                    while (true) {
+                        failure = sendErrorLocked();
+                        if (failure != null) break;
+                        int space = sndStream.spaceLocked();
+                        if (space > 0) {
+                            n = Math.min(space, len - total);
+                            sndStream.appendLocked(b, off + total, n);
+                            break;
+                        }
+                        if (!isBlocking()) break;
+                        long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+                        if (left <= 0) break;
+                        sleepLocked(snd, left);
+                    }
+                } finally {
+                    snd.lock.unlock();
+                }
+                if (n > 0) {
+                    total += n;
+                    usr.output(pcb()); // tcp_usr_send
+                    updateReady();
+                    continue;
+                }
+                if (failure != null && total == 0) throw failure;
+                if (failure == null && total == 0) throw new SocketError(Errno.EAGAIN);
+                break;
+            }
+            return total;
+        } finally {
+            locks.leaveEntryPoint();
+            snd.sblock.unlock();
+        }
+    }
 
     /** Writes all of {@code b}. */
     public int write(byte[] b) throws SocketError { return write(b, 0, b.length); }
 
-    /** Reads at most {@code len} bytes into {@code b} at {@code off}; -1 at end of stream. */
-    public int read(byte[] b, int off, int len) throws SocketError { throw notYet(); }
-
     /** Reads into all of {@code b}. */
     public int read(byte[] b) throws SocketError { return read(b, 0, b.length); }
 
-    /** shutdown(2): stop reading (SHUT_RD), writing (SHUT_WR: send FIN after the queued data), or both. */
-    public void shutdown(boolean read, boolean write) throws SocketError { throw notYet(); }
+    /** Why no byte may be written now, or null: EPIPE after shutdown, the pending error, ENOTCONN. */
+    private SocketError sendErrorLocked() {
+        rcv.lock.lock(); // so_snd then so_rcv, the declared order
+        try {
+            if (cantSendMore) return new SocketError(Errno.EPIPE);
+            int err = takeErrorLocked();
+            if (err != 0) return error(err, "write");
+            if (!connected && !connecting) return new SocketError(Errno.ENOTCONN);
+            if (disconnected) return new SocketError(Errno.EPIPE);
+            return null;
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
 
-    /** Closes the socket: FIN after queued data, or a RST as SO_LINGER 0 or unread data demand. */
-    @Override public void close() { throw notYet(); }
+    /** Reads at most {@code len} bytes into {@code b} at {@code off}; -1 at end of stream. */
+    public int read(byte[] b, int off, int len) throws SocketError {
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        if (len == 0) return 0;
+        int n;
+        rcv.sblock.lock();
+        locks.enterEntryPoint();
+        try {
+            rcv.lock.lock();
+            try {
+                long timeout = receiveTimeoutNanos();
+                long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
+                while (true) {
+                    int cc = rcvStream.ccLocked();
+                    if (cc > 0) {
+                        n = Math.min(cc, len);
+                        rcvStream.copyLocked(0, n, b, off);
+                        rcvStream.dropLocked(n);
+                        readinessChangedLocked();
+                        break;
+                    }
+                    int err = takeErrorLocked();
+                    if (err != 0) throw error(err, "read");
+                    if (cantRcvMore) return -1;
+                    if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
+                    if (!isBlocking()) throw new SocketError(Errno.EAGAIN);
+                    long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+                    if (left <= 0) throw new SocketError(Errno.EAGAIN, "read timed out");
+                    sleepLocked(rcv, left);
+                }
+            } finally {
+                rcv.lock.unlock();
+            }
+            usr.rcvd(pcb()); // tcp_usr_rcvd: the window may open
+        } finally {
+            locks.leaveEntryPoint();
+            rcv.sblock.unlock();
+        }
+        notifyWatchers();
+        return n;
+    }
+
+    /** shutdown(2): stop reading (SHUT_RD), writing (SHUT_WR: send FIN after the queued data), or both. */
+    public void shutdown(boolean read, boolean write) throws SocketError {
+        rcv.lock.lock();
+        try {
+            if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
+            if (read) {
+                cantRcvMore = true;
+                rcvStream.flushLocked();
+                rcvStream.setCantMoreLocked();
+                rcv.cv.broadcast();
+            }
+            if (write) cantSendMore = true;
+            readinessChangedLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+        if (write) locks.runEntryPoint(() -> usr.shutdownWrite(pcb()));
+        notifyWatchers();
+    }
+
+    /** Closes the socket: FIN after queued data, or a RST as SO_LINGER 0 demands (see the class comment). */
+    @Override
+    public void close() {
+        ArrayDeque<TcpSocket> unaccepted;
+        rcv.lock.lock();
+        try {
+            if (noFdRef) return;
+            noFdRef = true;
+            cantSendMore = true;
+            if (connected || connecting) rcvStream.flushLocked(); // sbflush: unread data is discarded
+            unaccepted = new ArrayDeque<>(completed);
+            completed.clear();
+            rcv.cv.broadcast();
+            readinessChangedLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+        snd.lock.lock();
+        try {
+            snd.cv.broadcast();
+        } finally {
+            snd.lock.unlock();
+        }
+        for (TcpSocket s : unaccepted) s.abortUnaccepted();
+        Tcpcb p = pcb();
+        if (p != null) locks.runEntryPoint(() -> usr.close(p));
+        lingerWait();
+        notifyWatchers();
+        onClose.accept(this);
+    }
+
+    /** SO_LINGER with a positive time on a blocking socket: close waits for the FIN handshake, that long at most. */
+    private void lingerWait() {
+        Tcpcb p = pcb();
+        if (p == null || !isBlocking()) return;
+        long linger = usr.getOption(p, SockOpt.SO_LINGER);
+        if (linger <= 0) return;
+        locks.enterEntryPoint();
+        try {
+            rcv.lock.lock();
+            try {
+                long deadline = scheduler.nanoTime() + linger * 1_000_000_000L;
+                while (!disconnected) {
+                    long left = deadline - scheduler.nanoTime();
+                    if (left <= 0) break;
+                    sleepLocked(rcv, left);
+                }
+            } finally {
+                rcv.lock.unlock();
+            }
+        } finally {
+            locks.leaveEntryPoint();
+        }
+    }
+
+    /** soabort: a connection its listener closed before it was accepted. */
+    private void abortUnaccepted() {
+        rcv.lock.lock();
+        try {
+            noFdRef = true;
+        } finally {
+            rcv.lock.unlock();
+        }
+        Tcpcb p = pcb();
+        if (p != null) locks.runEntryPoint(() -> usr.abort(p));
+    }
+
+    // ---- options and views ----------------------------------------------------------------------------
 
     /** Sets an option, as setsockopt(2): ENOPROTOOPT for one that cannot be set, EINVAL for a bad value. */
-    public void setOption(SockOpt option, int value) throws SocketError { throw notYet(); }
+    public void setOption(SockOpt option, int value) throws SocketError {
+        Objects.requireNonNull(option, "option");
+        switch (option) {
+            case SO_ERROR -> throw new SocketError(Errno.ENOPROTOOPT, "SO_ERROR is read-only");
+            case SO_SNDBUF, SO_RCVBUF -> {
+                if (value < 1) throw new SocketError(Errno.EINVAL, option + " " + value);
+                if (value > maxSockBuf.get()) throw new SocketError(Errno.ENOBUFS, option + " " + value);
+                StreamBuffer sb = option == SockOpt.SO_SNDBUF ? sndStream : rcvStream;
+                sb.lock.lock();
+                try {
+                    sb.setHiwatLocked(value, true);
+                } finally {
+                    sb.lock.unlock();
+                }
+                updateReady();
+            }
+            default -> {
+                int e = entry(() -> usr.setOption(pcb(), option, value));
+                if (e != 0) throw error(e, option + " " + value);
+            }
+        }
+    }
 
     /** Reads an option, as getsockopt(2). */
-    public int getOption(SockOpt option) throws SocketError { throw notYet(); }
+    public int getOption(SockOpt option) throws SocketError {
+        Objects.requireNonNull(option, "option");
+        switch (option) {
+            case SO_ERROR -> {
+                rcv.lock.lock();
+                try {
+                    return takeErrorLocked();
+                } finally {
+                    rcv.lock.unlock();
+                }
+            }
+            case SO_SNDBUF, SO_RCVBUF -> {
+                StreamBuffer sb = option == SockOpt.SO_SNDBUF ? sndStream : rcvStream;
+                sb.lock.lock();
+                try {
+                    return sb.hiwatLocked();
+                } finally {
+                    sb.lock.unlock();
+                }
+            }
+            default -> {
+                long v = usr.getOption(pcb(), option);
+                if (v == Long.MIN_VALUE) throw new SocketError(Errno.ENOPROTOOPT, option.toString());
+                return (int) v;
+            }
+        }
+    }
 
     /** The connection's TCP_INFO view. */
-    public TcpInfo info() { throw notYet(); }
+    public TcpInfo info() { return usr.info(pcb()); }
+
+    /** The connection's state. */
+    public TcpState state() { return usr.state(pcb()); }
 
     /** The local address, or null before bind or connect. */
-    public InetSocketAddress localAddress() { throw notYet(); }
+    public InetSocketAddress localAddress() {
+        int[] a = usr.addresses(pcb());
+        return a[1] == 0 ? null : Addresses.of(a[0], a[1]);
+    }
 
     /** The peer's address, or null when not connected. */
-    public InetSocketAddress remoteAddress() { throw notYet(); }
+    public InetSocketAddress remoteAddress() {
+        int[] a = usr.addresses(pcb());
+        return a[3] == 0 ? null : Addresses.of(a[2], a[3]);
+    }
 
-    @Override public int readyOps() { throw notYet(); }
+    /** Bytes in the send buffer (written, not yet acknowledged). */
+    public int sendQueued() {
+        snd.lock.lock();
+        try {
+            return sndStream.ccLocked();
+        } finally {
+            snd.lock.unlock();
+        }
+    }
 
-    @Override public void addWatcher(Watcher w) { throw notYet(); }
+    @Override
+    public int receiveQueued() {
+        rcv.lock.lock();
+        try {
+            return rcvStream.ccLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
 
-    @Override public void removeWatcher(Watcher w) { throw notYet(); }
+    // ---- internals --------------------------------------------------------------------------------------
+
+    private interface Call { int run(); }
+
+    /** Runs a TCP call inside the host's entry point. */
+    private int entry(Call c) {
+        locks.enterEntryPoint();
+        try {
+            return c.run();
+        } finally {
+            locks.leaveEntryPoint();
+        }
+    }
+
+    private void checkOpen() throws SocketError {
+        rcv.lock.lock();
+        try {
+            if (noFdRef) throw new SocketError(Errno.EBADF, "socket is closed");
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
+
+    private static SocketError error(int errno, String what) {
+        Errno e = Errno.ofNumber(errno);
+        return new SocketError(e == null ? Errno.EINVAL : e, what);
+    }
+
+    @Override
+    IOException errorException(int errno) { return error(errno, null); }
+
+    @Override
+    int protocolReadyLocked(boolean isClosed) {
+        rcv.lock.assertOwned();
+        int r = 0;
+        if (rcvStream.ccLocked() >= Math.max(1, rcvStream.lowatLocked()) || cantRcvMore || !completed.isEmpty()
+                || noFdRef) {
+            r |= EventQueue.READ;
+        }
+        if ((connected && !cantSendMore && !disconnected) || (disconnected && !listening)) r |= EventQueue.WRITE;
+        return r;
+    }
+
+    /** Recomputes readiness (send space is read under so_snd first) and tells the watchers. */
+    private void updateReady() {
+        rcv.lock.lock();
+        try {
+            readinessChangedLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+        notifyWatchers();
+    }
+
+    /** What TCP calls, with the connection's inp held. */
+    private final class Hooks implements TcpSocketHooks {
+        @Override public StreamBuffer rcv() { return rcvStream; }
+
+        @Override public StreamBuffer snd() { return sndStream; }
+
+        @Override
+        public boolean connectedLocked() {
+            TcpSocket listener = head;
+            rcv.lock.lock();
+            try {
+                connecting = false;
+                connected = true;
+                rcv.cv.broadcast();
+                readinessChangedLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+            notifyWatchers();
+            return listener == null || listener.enqueueCompleted(TcpSocket.this);
+        }
+
+        @Override
+        public void disconnectedLocked() {
+            rcv.lock.lock();
+            try {
+                connecting = false;
+                disconnected = true;
+                cantRcvMore = true;
+                cantSendMore = true;
+                rcv.cv.broadcast();
+                readinessChangedLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+            snd.lock.lock();
+            try {
+                snd.cv.broadcast();
+            } finally {
+                snd.lock.unlock();
+            }
+            notifyWatchers();
+        }
+
+        @Override
+        public void cantRcvMoreLocked() {
+            rcv.lock.lock();
+            try {
+                cantRcvMore = true;
+                rcvStream.setCantMoreLocked();
+                rcv.cv.broadcast();
+                readinessChangedLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+            notifyWatchers();
+        }
+
+        @Override
+        public void readableLocked() {
+            rcv.lock.lock();
+            try {
+                rcv.cv.broadcast();
+                readinessChangedLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+            notifyWatchers();
+        }
+
+        @Override
+        public void writableLocked() {
+            snd.lock.lock();
+            try {
+                snd.cv.broadcast();
+            } finally {
+                snd.lock.unlock();
+            }
+            updateReady();
+        }
+
+        @Override
+        public void errorLocked(int errno) {
+            setErrorAndWake(errno);
+            snd.lock.lock();
+            try {
+                snd.cv.broadcast();
+            } finally {
+                snd.lock.unlock();
+            }
+        }
+
+        @Override
+        public TcpSocketHooks newConnectionLocked() {
+            rcv.lock.lock();
+            try {
+                if (noFdRef || !listening || completed.size() > 3 * backlog / 2) return null; // sonewconn's overflow
+            } finally {
+                rcv.lock.unlock();
+            }
+            TcpSocket child = new TcpSocket(usr, locks, scheduler, maxSockBuf, onOpen, onClose, TcpSocket.this);
+            return child.new Hooks();
+        }
+
+        @Override
+        public void pcbCreatedLocked(Tcpcb pcb) {
+            pcbOfChild = pcb;
+            rcv.lock.lock();
+            try {
+                connecting = true;
+            } finally {
+                rcv.lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean closedByUserLocked() {
+            rcv.lock.lock();
+            try {
+                return noFdRef;
+            } finally {
+                rcv.lock.unlock();
+            }
+        }
+    }
+
+    /** A connection completed the handshake: onto this listener's queue (soisconnected's so_comp). */
+    private boolean enqueueCompleted(TcpSocket child) {
+        boolean aborted;
+        rcv.lock.lock();
+        try {
+            aborted = noFdRef;
+            if (!aborted) {
+                completed.addLast(child);
+                rcv.cv.broadcast();
+                readinessChangedLocked();
+            }
+        } finally {
+            rcv.lock.unlock();
+        }
+        if (!aborted) notifyWatchers();
+        return !aborted;
+    }
+
+    @Override public String toString() { return "tcp " + localAddress() + " -> " + remoteAddress(); }
 }

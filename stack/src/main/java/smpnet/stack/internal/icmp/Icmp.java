@@ -33,6 +33,19 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
 
         /** True if a socket of ours could have sent a datagram {@code src:srcPort -> dst:dstPort}. */
         boolean sent(int src, int dst, int srcPort, int dstPort);
+
+        /**
+         * As {@link #sent(int, int, int, int)}, also given the 32 bits that follow the ports in the quoted
+         * header (TCP's sequence number: RFC 5927 4.1, a connection checks it is in flight).
+         */
+        default boolean sent(int src, int dst, int srcPort, int dstPort, int quotedWord) {
+            return sent(src, dst, srcPort, dstPort);
+        }
+
+        /** As {@link #notify(int, int, int, int, int, int)} with the quoted word and the next-hop MTU (or 0). */
+        default void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedWord, int mtu) {
+            notify(type, code, src, dst, srcPort, dstPort);
+        }
     }
 
     /** Highest code of destination unreachable RFC 1812 5.2.7.1 defines (15, precedence cutoff). */
@@ -176,14 +189,17 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
             boolean ours = ipInput.isOwnAddress(isrc) && (proto == Ipv4Header.PROTO_ICMP
                     ? full.getU8(ports) == IcmpHeader.ECHO_REQUEST && sessions.containsKey(full.getU16(ports + 4))
                     : transports[proto] != null
-                            && transports[proto].sent(isrc, idst, full.getU16(ports), full.getU16(ports + 2)));
+                            && transports[proto].sent(isrc, idst, full.getU16(ports), full.getU16(ports + 2),
+                                    full.getU32(ports + 4)));
             lowerPathMtu(idst, full.getU16(hlen + 6), ours);
         }
         if (proto == Ipv4Header.PROTO_ICMP) {
             EchoListener l = sessions.get(full.getU16(ports + 4));
             if (l != null && full.getU8(ports) == IcmpHeader.ECHO_REQUEST) l.error(src, type, code, full.getU16(ports + 6));
         } else if (transports[proto] != null) {
-            transports[proto].notify(type, code, isrc, idst, full.getU16(ports), full.getU16(ports + 2));
+            transports[proto].notify(type, code, isrc, idst, full.getU16(ports), full.getU16(ports + 2),
+                    full.getU32(ports + 4), type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED
+                            ? full.getU16(hlen + 6) : 0);
         }
         full.freeChain();
     }

@@ -57,6 +57,24 @@ public final class IpOutput {
     }
 
     /**
+     * The MTU toward {@code dst}: the route's and its interface's, lowered by a learned path MTU; 0 without a
+     * route. TCP derives its MSS from it (tcp_maxmtu).
+     */
+    public int mtuFor(int dst) {
+        Route<IpInterface> r = routes.lookup(dst);
+        if (r == null) return 0;
+        int mtu = Math.min(r.mtu(), r.iface().mtu());
+        int learned = pathMtu.mtu(dst);
+        return learned == 0 ? mtu : Math.min(mtu, learned);
+    }
+
+    /** The MTU of the interface toward {@code dst}, ignoring learned path MTUs (the MSS option we announce). */
+    public int linkMtuFor(int dst) {
+        Route<IpInterface> r = routes.lookup(dst);
+        return r == null ? 0 : Math.min(r.mtu(), r.iface().mtu());
+    }
+
+    /**
      * Sends transport datagram {@code m} (which has leading space for headers) from {@code src} (0: the
      * outgoing interface's address) to {@code dst}. Takes ownership.
      */

@@ -62,6 +62,9 @@ public final class PathMtuCache {
         return Update.LOWERED;
     }
 
+    /** Forgets every learned path MTU (net.inet.tcp.hostcache.purgenow). */
+    public void clear() { entries.clear(); }
+
     /** Destinations with an entry (expired ones included until they are next looked at). */
     public int size() { return entries.size(); }
 }

@@ -42,6 +42,16 @@ public final class Route<I> {
     /** The address to resolve on the link: the gateway, or {@code dst} itself on a connected network. */
     public int nextHop(int dst) { return gateway == 0 ? dst : gateway; }
 
+    /** The route's MTU, without counting a use. */
+    public int mtu() {
+        lock.lock();
+        try {
+            return mtu;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Counts one use and returns the route's MTU, under the route's lock. */
     public int use() {
         lock.lock();

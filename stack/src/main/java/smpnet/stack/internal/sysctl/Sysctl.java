@@ -3,8 +3,10 @@ package smpnet.stack.internal.sysctl;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The per-host registry of settings that may change while the host runs, under FreeBSD's sysctl names
@@ -20,6 +22,9 @@ public final class Sysctl {
     /** One name: its description, bounds, and how to read and write it ({@code set} null: read-only). */
     private record Oid(String name, String description, long min, long max, LongSupplier get, LongConsumer set) {}
 
+    /** A string setting (FreeBSD's CTLTYPE_STRING, e.g. net.inet.tcp.cc.algorithm). */
+    private record StringOid(String name, String description, Supplier<String> get, Consumer<String> set) {}
+
     /** A setting no other object owns (a default new sockets read), held here. */
     public static final class Value {
         private volatile long v;
@@ -30,10 +35,46 @@ public final class Sysctl {
     }
 
     private final Map<String, Oid> oids = new TreeMap<>();
+    private final Map<String, StringOid> strings = new TreeMap<>();
+
+    /**
+     * Adds a writable string setting; {@code set} refuses a bad value with an IllegalArgumentException (the
+     * registry names the setting in the message it passes on).
+     */
+    public void addString(String name, String description, Supplier<String> get, Consumer<String> set) {
+        if (oids.containsKey(name) || strings.putIfAbsent(name, new StringOid(name, description, get, set)) != null) {
+            throw new IllegalStateException("sysctl " + name + " registered twice");
+        }
+    }
+
+    /** The value of string setting {@code name}; an unknown or numeric name is an IllegalArgumentException. */
+    public String getString(String name) { return stringOid(name).get().get(); }
+
+    /** Sets string setting {@code name}; an unknown name or a refused value is an IllegalArgumentException. */
+    public synchronized void setString(String name, String value) {
+        StringOid o = stringOid(name);
+        try {
+            o.set().accept(java.util.Objects.requireNonNull(value, "value"));
+        } catch (IllegalArgumentException refused) {
+            throw new IllegalArgumentException("sysctl " + name + ": " + refused.getMessage(), refused);
+        }
+    }
+
+    /** True if {@code name} is a string setting. */
+    public boolean isString(String name) { return strings.containsKey(name); }
+
+    private StringOid stringOid(String name) {
+        StringOid o = strings.get(java.util.Objects.requireNonNull(name, "sysctl name"));
+        if (o == null) {
+            throw new IllegalArgumentException(oids.containsKey(name) ? "sysctl " + name + " is not a string"
+                    : "unknown sysctl " + name);
+        }
+        return o;
+    }
 
     /** Adds a writable setting owned elsewhere, read and written through {@code get} and {@code set}. */
     public void add(String name, String description, long min, long max, LongSupplier get, LongConsumer set) {
-        if (oids.putIfAbsent(name, new Oid(name, description, min, max, get, set)) != null) {
+        if (strings.containsKey(name) || oids.putIfAbsent(name, new Oid(name, description, min, max, get, set)) != null) {
             throw new IllegalStateException("sysctl " + name + " registered twice");
         }
     }
@@ -73,21 +114,34 @@ public final class Sysctl {
     }
 
     /** Every name, sorted. */
-    public List<String> names() { return List.copyOf(oids.keySet()); }
+    public List<String> names() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(oids.keySet());
+        all.addAll(strings.keySet());
+        return List.copyOf(all);
+    }
 
     /** The description of {@code name}. */
-    public String describe(String name) { return oid(name).description(); }
+    public String describe(String name) {
+        StringOid so = strings.get(name);
+        return so != null ? so.description() : oid(name).description();
+    }
 
     /** Every setting as {@code sysctl -a} prints it: "name: value", one a line, sorted by name. */
     public String format() {
+        Map<String, String> all = new TreeMap<>();
+        for (Oid o : oids.values()) all.put(o.name(), Long.toString(o.get().getAsLong()));
+        for (StringOid o : strings.values()) all.put(o.name(), o.get().get());
         StringBuilder b = new StringBuilder();
-        for (Oid o : oids.values()) b.append(o.name()).append(": ").append(o.get().getAsLong()).append('\n');
+        all.forEach((n, v) -> b.append(n).append(": ").append(v).append('\n'));
         return b.toString();
     }
 
     private Oid oid(String name) {
         Oid o = oids.get(java.util.Objects.requireNonNull(name, "sysctl name"));
-        if (o == null) throw new IllegalArgumentException("unknown sysctl " + name);
+        if (o == null) {
+            throw new IllegalArgumentException(strings.containsKey(name) ? "sysctl " + name + " is a string"
+                    : "unknown sysctl " + name);
+        }
         return o;
     }
 }

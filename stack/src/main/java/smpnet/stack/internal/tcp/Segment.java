@@ -1,0 +1,60 @@
+package smpnet.stack.internal.tcp;
+
+import smpnet.stack.mbuf.Mbuf;
+
+/**
+ * An arriving segment as input sees it after validation: the header fields, the parsed options, and the
+ * payload ({@code tlen} bytes of {@code m} from {@code dataOff}). Input trims it ({@code seq}, {@code
+ * dataOff} and {@code tlen} move together) as RFC 9293 3.10.7.4 trims a segment to the window.
+ */
+final class Segment {
+    final int src;
+    final int dst;
+    final int sport;
+    final int dport;
+    int seq;
+    final int ack;
+    int flags;
+    /** The window field as sent (not yet scaled). */
+    final int win;
+    final TcpOptions.Parsed opts;
+    /** The whole IP packet; owned by input until it is freed or its bytes copied out. */
+    Mbuf m;
+    int dataOff;
+    int tlen;
+
+    Segment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, TcpOptions.Parsed opts,
+            Mbuf m, int dataOff, int tlen) {
+        this.src = src;
+        this.dst = dst;
+        this.sport = sport;
+        this.dport = dport;
+        this.seq = seq;
+        this.ack = ack;
+        this.flags = flags;
+        this.win = win;
+        this.opts = opts;
+        this.m = m;
+        this.dataOff = dataOff;
+        this.tlen = tlen;
+    }
+
+    boolean has(int f) { return (flags & f) != 0; }
+
+    boolean hasTs() { return opts != null && opts.hasTimestamp(); }
+
+    /** Drops {@code n} bytes from the front of the payload (the sequence number moves with them). */
+    void trimFront(int n) {
+        seq += n;
+        dataOff += n;
+        tlen -= n;
+    }
+
+    /** Frees the packet (idempotent). */
+    void free() {
+        if (m != null) {
+            m.freeChain();
+            m = null;
+        }
+    }
+}

@@ -1,0 +1,486 @@
+package smpnet.stack.internal.tcp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.locking.ExclusiveLock;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.Scheduler;
+import smpnet.stack.internal.wire.Ipv4Header;
+import smpnet.stack.internal.wire.TcpHeader;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.socket.TcpState;
+import smpnet.stack.stats.TcpStat;
+
+/**
+ * Half-open connections of the host's listeners (FreeBSD's {@code tcp_syncache.c}): a SYN to a listener makes
+ * an entry here and a SYN-ACK; the ACK that completes the handshake turns the entry into a connection with a
+ * socket on the listener's queue. No socket or control block exists before that, so a SYN flood costs an
+ * entry each, and none at all with SYN cookies: when a bucket is full (or with net.inet.tcp.syncookies_only)
+ * the SYN-ACK's ISN is a cookie that carries what the entry would have held, and a valid cookie in the ACK
+ * builds the connection without any entry.
+ *
+ * <p>Locking key: each bucket's {@code syncache} mutex (after the listener's inp, which input holds when it
+ * calls in) guards its entries and their timers' state. The SYN-ACK retransmit timer runs on the callout
+ * thread: entry point, then the bucket lock; segments are sent after the bucket lock is dropped (to this very
+ * host they would come straight back into input, which takes tcbinfo).
+ */
+final class SynCache {
+    /** One half-open connection (struct syncache). */
+    private static final class Entry {
+        final Tcpcb listener;
+        final int laddr;
+        final int lport;
+        final int faddr;
+        final int fport;
+        final int irs;
+        final int iss;
+        final int peerMss;
+        /** The peer's window scale, -1 if it sent none. */
+        final int peerWscale;
+        final boolean sackOk;
+        final boolean ts;
+        final int tsRecent;
+        final int tsOffset;
+        final int peerWin;
+        final boolean noOpt;
+        @GuardedBy("syncache") int rxmits;
+        @GuardedBy("syncache") long generation;
+        @GuardedBy("syncache") Scheduler.Cancellable timer;
+
+        Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean tsOn) {
+            this.listener = listener;
+            this.laddr = seg.dst;
+            this.lport = seg.dport;
+            this.faddr = seg.src;
+            this.fport = seg.sport;
+            this.irs = seg.seq;
+            this.iss = iss;
+            TcpOptions.Parsed o = seg.opts;
+            this.peerMss = o == null ? -1 : o.mss();
+            this.peerWscale = noOpt || !tsOn || o == null ? -1 : o.wscale();
+            this.sackOk = !noOpt && sackOn && o != null && o.sackPermitted();
+            this.ts = !noOpt && tsOn && o != null && o.hasTimestamp();
+            this.tsRecent = ts ? o.tsVal() : 0;
+            this.tsOffset = tsOffset;
+            this.peerWin = seg.win;
+            this.noOpt = noOpt;
+        }
+
+        boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
+    }
+
+    private static final class Bucket {
+        final ExclusiveLock lock;
+        @GuardedBy("syncache") final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+        Bucket(ExclusiveLock lock) { this.lock = lock; }
+    }
+
+    private final Tcp tcp;
+    private final Bucket[] buckets;
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger timersArmed = new AtomicInteger();
+
+    SynCache(Tcp tcp) {
+        this.tcp = tcp;
+        int n = tcp.settings.syncacheBuckets;
+        this.buckets = new Bucket[n];
+        for (int i = 0; i < n; i++) buckets[i] = new Bucket(tcp.locks.mutex(LockInventory.SYNCACHE));
+    }
+
+    int size() { return size.get(); }
+
+    int timersArmed() { return timersArmed.get(); }
+
+    private Bucket bucket(int laddr, int lport, int faddr, int fport) {
+        int h = (laddr * 31 + faddr) * 0x9E3779B1 + (lport << 16 | fport);
+        h ^= h >>> 16;
+        return buckets[Math.floorMod(h * 0x85EBCA6B, buckets.length)];
+    }
+
+    private static Entry find(Bucket b, int la, int lp, int fa, int fp) {
+        for (Entry e : b.entries) if (e.matches(la, lp, fa, fp)) return e;
+        return null;
+    }
+
+    // ---- input for a listener (tcp_input's LISTEN block) -----------------------------------------------
+
+    /** A segment for listener {@code lis} with no connection of its own; runs under the listener's inp. */
+    void listenInputLocked(Tcpcb lis, Segment seg) {
+        lis.lock.assertOwned();
+        int f = seg.flags;
+        if ((f & (TcpHeader.RST | TcpHeader.ACK | TcpHeader.SYN)) == TcpHeader.ACK) {
+            expandLocked(lis, seg);
+            return;
+        }
+        if ((f & TcpHeader.RST) != 0) {
+            checkRst(seg);
+            return;
+        }
+        if ((f & TcpHeader.SYN) == 0) {
+            tcp.stats.increment(TcpStat.BADSYN);
+            return;
+        }
+        if ((f & TcpHeader.ACK) != 0) { // a SYN-ACK to a listener belongs to no connection
+            tcp.stats.increment(TcpStat.BADSYN);
+            tcp.dropWithReset(seg);
+            return;
+        }
+        if (tcp.ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe || tcp.ipInput.isBroadcast(seg.src)
+                || (seg.src >>> 28) >= 0xe || seg.src == seg.dst && seg.sport == seg.dport) {
+            tcp.stats.increment(TcpStat.BADSYN);
+            return;
+        }
+        addLocked(lis, seg);
+    }
+
+    /** syncache_add: a SYN for a listener. */
+    private void addLocked(Tcpcb lis, Segment seg) {
+        TcpSettings set = tcp.settings;
+        long now = tcp.scheduler.nanoTime();
+        boolean noOpt = lis.has(Tcpcb.TF_NOOPT);
+        Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
+        List<Mbuf> out = new ArrayList<>(1);
+        b.lock.lock();
+        try {
+            Entry dup = find(b, seg.dst, seg.dport, seg.src, seg.sport);
+            if (dup != null) { // the peer's SYN again: our SYN-ACK was lost; answer at once
+                tcp.stats.increment(TcpStat.SC_DUPSYN);
+                Mbuf m = synAck(dup, now);
+                if (m != null) out.add(m);
+                return;
+            }
+            boolean cookieOnly = set.syncookiesOnly && set.syncookies;
+            if (!cookieOnly && b.entries.size() >= set.syncacheBucketLimit) {
+                tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
+                if (set.syncookies) {
+                    cookieOnly = true; // overflow: a cookie instead of an entry
+                } else {
+                    Entry oldest = b.entries.pollFirst(); // FreeBSD drops the oldest entry to make room
+                    if (oldest != null) dropEntryLocked(oldest);
+                    tcp.stats.increment(TcpStat.SC_DROPPED);
+                }
+            }
+            boolean tsOn = set.rfc1323;
+            Entry probe = new Entry(lis, seg, 0, 0, noOpt, set.sack, tsOn);
+            int mssOffer = probe.peerMss < 0 ? set.mssdflt : probe.peerMss;
+            int iss = set.syncookies
+                    ? tcp.cookies.generate(seg.dst, seg.dport, seg.src, seg.sport, seg.seq, mssOffer,
+                            probe.peerWscale, probe.sackOk, now)
+                    : tcp.isnGen.isn(seg.dst, seg.dport, seg.src, seg.sport, now);
+            Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, tsOn);
+            if (cookieOnly) {
+                tcp.stats.increment(TcpStat.SC_SENDCOOKIE);
+                Mbuf m = synAck(e, now);
+                if (m != null) out.add(m);
+                return;
+            }
+            b.entries.addLast(e);
+            size.incrementAndGet();
+            tcp.stats.increment(TcpStat.SC_ADDED);
+            if (set.syncookies) tcp.stats.increment(TcpStat.SC_SENDCOOKIE);
+            Mbuf m = synAck(e, now);
+            if (m != null) out.add(m);
+            armLocked(b, e);
+        } finally {
+            b.lock.unlock();
+            sendAll(out, seg.dst, seg.src);
+        }
+    }
+
+    private void sendAll(List<Mbuf> out, int src, int dst) {
+        for (Mbuf m : out) {
+            tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, smpnet.stack.internal.ip.IpOutput.DEFAULT_TTL,
+                    tcp.settings.pathMtuDiscovery);
+        }
+    }
+
+    /** The SYN-ACK of {@code e} (syncache_respond): our options answer the peer's, none with TCP_NOOPT. */
+    private Mbuf synAck(Entry e, long now) {
+        int which = 0;
+        int mss = 0;
+        int tsVal = 0;
+        int wscale = 0;
+        if (!e.noOpt) {
+            which |= TcpOptions.MSS;
+            int mtu = tcp.ipOutput.linkMtuFor(e.faddr);
+            mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+            if (e.listener.userMaxseg > 0) mss = Math.min(mss, e.listener.userMaxseg);
+            if (e.peerWscale >= 0) {
+                which |= TcpOptions.WSCALE;
+                wscale = tcp.settings.requestedWindowScale();
+            }
+            if (e.sackOk) which |= TcpOptions.SACK_PERMITTED;
+            if (e.ts) {
+                which |= TcpOptions.TIMESTAMP;
+                tsVal = (int) (now / 1_000_000L) + e.tsOffset;
+            }
+        }
+        byte[] opts = which == 0 ? null : TcpOptions.build(which, mss, wscale, tsVal, e.tsRecent, null, 0);
+        int win = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
+        Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, TcpHeader.SYN | TcpHeader.ACK,
+                win, opts, null, 0, 0);
+        tcp.stats.increment(TcpStat.SNDTOTAL);
+        tcp.stats.increment(TcpStat.SNDCTRL);
+        return m;
+    }
+
+    /** Arms the SYN-ACK retransmit timer: 1 s backed off per retransmission (syncache_timeout). */
+    private void armLocked(Bucket b, Entry e) {
+        long delay = e.listener.rtt.synBackoffNanos(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT))
+                - tcp.settings.rexmitSlopNanos;
+        long g = ++e.generation;
+        if (e.timer != null && e.timer.cancel()) timersArmed.decrementAndGet();
+        timersArmed.incrementAndGet();
+        e.timer = tcp.scheduler.schedule(Math.max(1, delay), () -> timer(b, e, g));
+    }
+
+    /** syncache_timer: retransmit the SYN-ACK, or give up after net.inet.tcp.syncache.rexmtlimit. */
+    private void timer(Bucket b, Entry e, long g) {
+        timersArmed.decrementAndGet();
+        List<Mbuf> out = new ArrayList<>(1);
+        tcp.locks.enterEntryPoint();
+        try {
+            b.lock.lock();
+            try {
+                if (e.generation != g || !b.entries.contains(e)) return;
+                e.timer = null;
+                if (e.rxmits >= tcp.settings.synRexmitLimit) {
+                    b.entries.remove(e);
+                    size.decrementAndGet();
+                    tcp.stats.increment(TcpStat.SC_STALE);
+                    return;
+                }
+                e.rxmits++;
+                tcp.stats.increment(TcpStat.SC_RETRANSMITTED);
+                Mbuf m = synAck(e, tcp.scheduler.nanoTime());
+                if (m != null) out.add(m);
+                armLocked(b, e);
+            } finally {
+                b.lock.unlock();
+            }
+            sendAll(out, e.laddr, e.faddr);
+        } finally {
+            tcp.locks.leaveEntryPoint();
+        }
+    }
+
+    private void dropEntryLocked(Entry e) {
+        e.generation++;
+        if (e.timer != null && e.timer.cancel()) timersArmed.decrementAndGet();
+        e.timer = null;
+        size.decrementAndGet();
+    }
+
+    /**
+     * syncache_chkrst: a RST for a half-open connection. At IRS+1 it removes the entry; elsewhere in the
+     * window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
+     */
+    private void checkRst(Segment seg) {
+        Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
+        List<Mbuf> out = new ArrayList<>(1);
+        b.lock.lock();
+        try {
+            Entry e = find(b, seg.dst, seg.dport, seg.src, seg.sport);
+            if (e == null) return;
+            int rcvNxt = e.irs + 1;
+            int wnd = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
+            if (seg.seq == rcvNxt || (tcp.settings.insecureRst && TcpSeq.ge(seg.seq, rcvNxt)
+                    && TcpSeq.lt(seg.seq, rcvNxt + wnd))) {
+                b.entries.remove(e);
+                dropEntryLocked(e);
+                tcp.stats.increment(TcpStat.SC_RESET);
+            } else if (TcpSeq.ge(seg.seq, rcvNxt) && TcpSeq.lt(seg.seq, rcvNxt + wnd)) {
+                tcp.stats.increment(TcpStat.BADRST);
+                tcp.stats.increment(TcpStat.CHALLENGEACK);
+                byte[] opts = e.ts ? TcpOptions.timestamp((int) (tcp.scheduler.nanoTime() / 1_000_000L) + e.tsOffset,
+                        e.tsRecent) : null;
+                Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss + 1, rcvNxt, TcpHeader.ACK, wnd,
+                        opts, null, 0, 0);
+                tcp.stats.increment(TcpStat.SNDTOTAL);
+                tcp.stats.increment(TcpStat.SNDACKS);
+                if (m != null) out.add(m);
+            }
+        } finally {
+            b.lock.unlock();
+            sendAll(out, seg.dst, seg.src);
+        }
+    }
+
+    /** An ICMP unreachable about a SYN-ACK (syncache_unreach): the entry goes if the quoted ISS is ours. */
+    void unreach(int laddr, int lport, int faddr, int fport, int quotedSeq) {
+        Bucket b = bucket(laddr, lport, faddr, fport);
+        tcp.locks.enterEntryPoint();
+        try {
+            b.lock.lock();
+            try {
+                Entry e = find(b, laddr, lport, faddr, fport);
+                if (e == null || quotedSeq != e.iss) return;
+                b.entries.remove(e);
+                dropEntryLocked(e);
+                tcp.stats.increment(TcpStat.SC_UNREACH);
+            } finally {
+                b.lock.unlock();
+            }
+        } finally {
+            tcp.locks.leaveEntryPoint();
+        }
+    }
+
+    /**
+     * syncache_expand: the ACK of a SYN-ACK. A matching entry (or a valid cookie) becomes a connection on the
+     * listener's queue; an ACK that matches neither is answered by {@code <SEQ=SEG.ACK><CTL=RST>}.
+     */
+    private void expandLocked(Tcpcb lis, Segment seg) {
+        Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
+        Entry e;
+        b.lock.lock();
+        try {
+            e = find(b, seg.dst, seg.dport, seg.src, seg.sport);
+            if (e != null) {
+                b.entries.remove(e); // pulled out: the bucket is free for others while the connection is made
+                dropEntryLocked(e);
+            }
+        } finally {
+            b.lock.unlock();
+        }
+        long now = tcp.scheduler.nanoTime();
+        if (e == null) {
+            SynCookies.Decoded c = tcp.settings.syncookies
+                    ? tcp.cookies.validate(seg.dst, seg.dport, seg.src, seg.sport, seg.seq - 1, seg.ack - 1, now) : null;
+            if (c == null) {
+                tcp.stats.increment(TcpStat.SC_BADACK);
+                tcp.dropWithReset(seg);
+                return;
+            }
+            tcp.stats.increment(TcpStat.SC_RECVCOOKIE);
+            e = fromCookie(lis, seg, c);
+        }
+        if (seg.ack != e.iss + 1 || TcpSeq.le(seg.seq, e.irs)
+                || TcpSeq.gt(seg.seq, e.irs + Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN))) {
+            tcp.stats.increment(TcpStat.SC_BADACK);
+            tcp.dropWithReset(seg);
+            return;
+        }
+        // sonewconn: over the backlog the handshake cannot complete (net.inet.tcp.sc_rst_sock_fail: RST)
+        TcpSocketHooks so = lis.so == null ? null : lis.so.newConnectionLocked();
+        if (so == null) {
+            tcp.stats.increment(TcpStat.LISTENDROP);
+            tcp.dropWithReset(seg);
+            return;
+        }
+        tcp.stats.increment(TcpStat.SC_COMPLETED);
+        Tcpcb tp = tcp.newTcpcb(so);
+        so.pcbCreatedLocked(tp);
+        tp.lock.lock(); // a second inp while the listener's is held (DUPOK)
+        try {
+            initFromEntryLocked(lis, tp, e);
+            if (!tcp.table.insertLocked(tp)) { // the 4-tuple is taken (a racing duplicate): give up this one
+                tcp.closeLocked(tp);
+                return;
+            }
+            tcp.stats.increment(TcpStat.ACCEPTS);
+            TcpInput.segmentLocked(tp, seg);
+        } finally {
+            tcp.unlock(tp);
+        }
+    }
+
+    /** The entry a valid cookie stands for (syncookie_lookup): MSS from the cookie's table, TS from the ACK. */
+    private Entry fromCookie(Tcpcb lis, Segment seg, SynCookies.Decoded c) {
+        int irs = seg.seq - 1;
+        int iss = seg.ack - 1;
+        TcpOptions.Parsed o = seg.opts;
+        boolean ts = tcp.settings.rfc1323 && o != null && o.hasTimestamp() && !lis.has(Tcpcb.TF_NOOPT);
+        TcpOptions.Parsed synOpts = new TcpOptions.Parsed(c.mss(), c.wscale(), c.sackOk(), ts,
+                ts ? o.tsVal() : 0, ts ? o.tsEcr() : 0, new int[0], false);
+        Segment syn = new Segment(seg.src, seg.dst, seg.sport, seg.dport, irs, 0, TcpHeader.SYN, seg.win, synOpts,
+                null, 0, 0);
+        return new Entry(lis, syn, iss, ts ? o.tsEcr() - (int) (tcp.scheduler.nanoTime() / 1_000_000L) : 0,
+                lis.has(Tcpcb.TF_NOOPT), tcp.settings.sack, tcp.settings.rfc1323);
+    }
+
+    /** syncache_socket: the new connection's control block, from the entry and the listener's settings. */
+    private void initFromEntryLocked(Tcpcb lis, Tcpcb tp, Entry e) {
+        tp.laddr = e.laddr;
+        tp.lport = e.lport;
+        tp.faddr = e.faddr;
+        tp.fport = e.fport;
+        tp.localPeer = tcp.ipInput.isOwnAddress(e.faddr);
+        tp.flags &= ~(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
+        tp.flags |= lis.flags & (Tcpcb.TF_NODELAY | Tcpcb.TF_NOOPT | Tcpcb.TF_KEEPALIVE);
+        tp.userMaxseg = lis.userMaxseg;
+        tp.keepIdleNanos = lis.keepIdleNanos;
+        tp.keepIntvlNanos = lis.keepIntvlNanos;
+        tp.keepCnt = lis.keepCnt;
+        tp.lingerSeconds = lis.lingerSeconds;
+        tp.iss = e.iss;
+        tp.sndUna = e.iss;
+        tp.sndNxt = e.iss + 1;
+        tp.sndMax = e.iss + 1;
+        tp.sndRecover = e.iss;
+        tp.sndUp = e.iss;
+        tp.irs = e.irs;
+        tp.rcvNxt = e.irs + 1;
+        tp.rcvAdv = tp.rcvNxt + Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
+        tp.lastAckSent = tp.rcvNxt;
+        if (e.peerWscale >= 0) {
+            tp.flags |= Tcpcb.TF_REQ_SCALE | Tcpcb.TF_RCVD_SCALE;
+            tp.sndScale = Math.min(e.peerWscale, TcpOptions.MAX_WSCALE);
+            tp.requestRScale = tcp.settings.requestedWindowScale();
+            tp.rcvScale = tp.requestRScale;
+        }
+        if (e.ts) {
+            tp.flags |= Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_RCVD_TSTMP;
+            tp.tsRecent = e.tsRecent;
+            tp.tsRecentAgeNanos = tcp.scheduler.nanoTime();
+            tp.tsOffset = e.tsOffset;
+        }
+        if (e.sackOk) tp.flags |= Tcpcb.TF_SACK_PERMIT;
+        if (e.rxmits > 0) tp.flags |= Tcpcb.TF_SYN_REXMT;
+        tp.sndWnd = e.peerWin; // the SYN's window, never scaled
+        tp.sndWl1 = e.irs;
+        tp.state = TcpState.SYN_RECEIVED;
+        TcpOutput.setMssLocked(tp, e.peerMss);
+    }
+
+    /** Forgets every entry (host shutdown, or a listener closing with entries of its own: see {@link #dropFor}). */
+    void drain() {
+        for (Bucket b : buckets) {
+            tcp.locks.enterEntryPoint();
+            try {
+                b.lock.lock();
+                try {
+                    for (Entry e : b.entries) dropEntryLocked(e);
+                    b.entries.clear();
+                } finally {
+                    b.lock.unlock();
+                }
+            } finally {
+                tcp.locks.leaveEntryPoint();
+            }
+        }
+    }
+
+    /** Removes the entries of a listener that is closing (no lock of the listener held). */
+    void dropFor(Tcpcb lis) {
+        for (Bucket b : buckets) {
+            b.lock.lock();
+            try {
+                for (Iterator<Entry> it = b.entries.iterator(); it.hasNext(); ) {
+                    Entry e = it.next();
+                    if (e.listener == lis) {
+                        it.remove();
+                        dropEntryLocked(e);
+                    }
+                }
+            } finally {
+                b.lock.unlock();
+            }
+        }
+    }
+}

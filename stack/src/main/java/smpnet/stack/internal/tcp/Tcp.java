@@ -1,0 +1,475 @@
+package smpnet.stack.internal.tcp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.locking.Scheduler;
+import smpnet.stack.internal.icmp.Icmp;
+import smpnet.stack.internal.ip.IpInput;
+import smpnet.stack.internal.ip.IpOutput;
+import smpnet.stack.internal.ip.ProtocolInput;
+import smpnet.stack.internal.tcp.cc.CcAlgorithms;
+import smpnet.stack.internal.wire.ChainChecksum;
+import smpnet.stack.internal.wire.IcmpHeader;
+import smpnet.stack.internal.wire.Ipv4Header;
+import smpnet.stack.internal.wire.TcpHeader;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.StackLocks;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.socket.TcpState;
+import smpnet.stack.stats.Counters;
+import smpnet.stack.stats.TcpStat;
+
+/**
+ * TCP of one host (RFC 9293, modeled on FreeBSD 14): input validation and demultiplexing to a connection or
+ * a listener ({@code tcp_input}), the answers sent without a connection ({@code tcp_respond}), ICMP errors
+ * ({@code tcp_ctlinput}), and the calls the socket layer makes ({@code tcp_usrreq.c}). The state machine is
+ * {@link TcpInput}, segment building {@link TcpOutput}, timers {@link TcpTimers}, half-open connections
+ * {@link SynCache}.
+ *
+ * <p>Lock order (DESIGN.md): {@code tcbinfo} (read, for lookups) then {@code inp} (a listener's, then its new
+ * connection's: DUPOK), then {@code tcphash} or {@code syncache}, then the socket buffers. Every socket call
+ * and every timer first enters the host's entry point (Giant in the giant modes). Segments for a peer on
+ * this very host are handed to IP only after the pcb lock is released ({@link #unlock}): IP would carry them
+ * straight back into this input, which takes tcbinfo.
+ */
+public final class Tcp implements ProtocolInput, Icmp.ControlInput {
+    /** FreeBSD's errno values stored in so_error. */
+    static final int ECONNREFUSED = 61;
+    static final int ECONNRESET = 54;
+    static final int ETIMEDOUT = 60;
+    static final int EHOSTUNREACH = 65;
+    static final int ENETUNREACH = 51;
+    static final int ECONNABORTED = 53;
+    static final int EMSGSIZE = 40;
+
+    static final int TCP_MAXWIN = 65535;
+    static final int HEADROOM = 16 + Ipv4Header.MIN_LENGTH;
+
+    final Counters<TcpStat> stats = new Counters<>("tcp", TcpStat.class);
+    final StackLocks locks;
+    final Scheduler scheduler;
+    final MbufAllocator alloc;
+    final IpInput ipInput;
+    final IpOutput ipOutput;
+    final TcpSettings settings;
+    final TcpPcbTable table;
+    final SynCache syncache;
+    final IsnGenerator isnGen;
+    final SynCookies cookies;
+    /** Timers armed and neither fired nor cancelled, over every connection (a closed host must have none). */
+    final AtomicInteger timersArmed = new AtomicInteger();
+    /** Connections that exist (created and not yet freed by tcp_close). */
+    final AtomicInteger pcbs = new AtomicInteger();
+    private final SplittableRandom tsOffsets;
+
+    public Tcp(StackLocks locks, Scheduler scheduler, MbufAllocator alloc, IpInput ipInput, IpOutput ipOutput,
+               Icmp icmp, TcpSettings settings, long secretSeed) {
+        this.locks = locks;
+        this.scheduler = scheduler;
+        this.alloc = alloc;
+        this.ipInput = ipInput;
+        this.ipOutput = ipOutput;
+        this.settings = settings;
+        this.table = new TcpPcbTable(locks);
+        SplittableRandom r = new SplittableRandom(secretSeed);
+        this.isnGen = new IsnGenerator(r.nextLong(), r.nextLong());
+        this.cookies = new SynCookies(r.nextLong(), r.nextLong());
+        this.tsOffsets = r.split();
+        this.syncache = new SynCache(this);
+        ipInput.register(Ipv4Header.PROTO_TCP, this);       // tcp_input, called by IpInput.deliver
+        icmp.registerTransport(Ipv4Header.PROTO_TCP, this); // tcp_ctlinput, called by ICMP input
+    }
+
+    public Counters<TcpStat> stats() { return stats; }
+
+    public TcpSettings settings() { return settings; }
+
+    /** Connections in the hash (any state but CLOSED and LISTEN). */
+    public int connections() { return table.connections(); }
+
+    /** Control blocks alive: connections, listeners and sockets not yet closed. */
+    public int pcbs() { return pcbs.get(); }
+
+    /** Timers armed on every connection and the SYN cache. */
+    public int timersArmed() { return timersArmed.get() + syncache.timersArmed(); }
+
+    /** Entries in the SYN cache. */
+    public int syncacheEntries() { return syncache.size(); }
+
+    synchronized int nextTsOffset() { return tsOffsets.nextInt(); }
+
+    // ---- input ----------------------------------------------------------------------------------------
+
+    @Override
+    public void input(Mbuf packet, int hlen, int src, int dst) {
+        stats.increment(TcpStat.RCVTOTAL);
+        int tlenAll = packet.pktLen() - hlen;
+        if (tlenAll < TcpHeader.MIN_LENGTH) {
+            stats.increment(TcpStat.RCVSHORT);
+            packet.freeChain();
+            return;
+        }
+        Mbuf m = packet.pullup(hlen + TcpHeader.MIN_LENGTH);
+        if (m == null) {
+            stats.increment(TcpStat.RCVSHORT);
+            return;
+        }
+        int off = (m.getU8(hlen + 12) >>> 4) * 4;
+        if (off < TcpHeader.MIN_LENGTH || off > tlenAll) {
+            stats.increment(TcpStat.RCVBADOFF);
+            m.freeChain();
+            return;
+        }
+        if (ChainChecksum.withPseudoHeader(m, hlen, tlenAll, src, dst, Ipv4Header.PROTO_TCP) != 0) {
+            stats.increment(TcpStat.RCVBADSUM);
+            m.freeChain();
+            return;
+        }
+        if (off > TcpHeader.MIN_LENGTH) {
+            m = m.pullup(hlen + off);
+            if (m == null) {
+                stats.increment(TcpStat.RCVSHORT);
+                return;
+            }
+        }
+        int flags = m.getU8(hlen + 13) & 0x3f;
+        TcpOptions.Parsed opts = off > TcpHeader.MIN_LENGTH
+                ? TcpOptions.parse(m.data().asSlice(hlen + TcpHeader.MIN_LENGTH, off - TcpHeader.MIN_LENGTH),
+                        (flags & TcpHeader.SYN) != 0)
+                : null;
+        Segment seg = new Segment(src, dst, m.getU16(hlen), m.getU16(hlen + 2), m.getU32(hlen + 4), m.getU32(hlen + 8),
+                flags, m.getU16(hlen + 14), opts, m, hlen + off, tlenAll - off);
+        if (seg.has(TcpHeader.SYN) && seg.has(TcpHeader.FIN) && settings.dropSynfin) {
+            stats.increment(TcpStat.BADSYN);
+            seg.free();
+            return;
+        }
+        try {
+            demux(seg);
+        } finally {
+            seg.free();
+        }
+    }
+
+    private void demux(Segment seg) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Tcpcb tp;
+            Tcpcb lis = null;
+            table.tcbinfo.lockShared();
+            try {
+                tp = table.lookupConnectionLocked(seg.dst, seg.dport, seg.src, seg.sport);
+                if (tp == null) lis = table.lookupListenerLocked(seg.dst, seg.dport);
+                Tcpcb target = tp != null ? tp : lis;
+                if (target != null) target.lock.lock(); // tcbinfo, then inp; tcbinfo dropped once inp is held
+            } finally {
+                table.tcbinfo.unlockShared();
+            }
+            if (tp != null) {
+                if (tp.dropped) { // closed between the lookup and the lock: look again (a listener may take it)
+                    tp.lock.unlock();
+                    continue;
+                }
+                boolean reprocess;
+                try {
+                    reprocess = tp.state == TcpState.TIME_WAIT ? TcpInput.timeWaitLocked(tp, seg)
+                                                               : TcpInput.segmentLocked(tp, seg);
+                } finally {
+                    unlock(tp);
+                }
+                if (reprocess) continue; // a new SYN ended a TIME_WAIT: the listener gets it
+                return;
+            }
+            if (lis != null) {
+                try {
+                    if (lis.dropped || lis.state != TcpState.LISTEN) {
+                        noConnection(seg);
+                    } else {
+                        syncache.listenInputLocked(lis, seg);
+                    }
+                } finally {
+                    unlock(lis);
+                }
+                return;
+            }
+            noConnection(seg);
+            return;
+        }
+        noConnection(seg);
+    }
+
+    /** A segment for no connection and no listener: RST unless blackholed (net.inet.tcp.blackhole). */
+    private void noConnection(Segment seg) {
+        int bh = settings.blackhole;
+        if (bh == 2 || (bh == 1 && seg.has(TcpHeader.SYN))) return;
+        dropWithReset(seg);
+    }
+
+    /**
+     * tcp_dropwithreset: answers an unacceptable segment with a RST (RFC 9293 3.10.7.1): none to a RST or
+     * to a broadcast; {@code <SEQ=SEG.ACK><CTL=RST>} if it carried an ACK, else
+     * {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
+     */
+    void dropWithReset(Segment seg) {
+        if (seg.has(TcpHeader.RST) || ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe
+                || ipInput.isBroadcast(seg.src) || (seg.src >>> 28) == 0xe) {
+            return;
+        }
+        if (seg.has(TcpHeader.ACK)) {
+            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null);
+        } else {
+            int len = seg.tlen + (seg.has(TcpHeader.SYN) ? 1 : 0) + (seg.has(TcpHeader.FIN) ? 1 : 0);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0, null);
+        }
+    }
+
+    /** tcp_respond: one segment with no payload, built and sent without a connection's lock. */
+    void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
+        Mbuf m = buildSegment(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
+        if (m == null) return;
+        stats.increment(TcpStat.SNDTOTAL);
+        stats.increment((flags & (TcpHeader.RST | TcpHeader.SYN | TcpHeader.FIN)) != 0 ? TcpStat.SNDCTRL : TcpStat.SNDACKS);
+        ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, settings.pathMtuDiscovery);
+    }
+
+    /**
+     * Builds a segment: headers in front of {@code len} payload bytes copied from {@code data} at {@code off}
+     * (null: none). Returns null if no mbuf was available (the caller counts nothing; TCP retransmits).
+     */
+    Mbuf buildSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
+                      byte[] data, int off, int len) {
+        int optlen = opts == null ? 0 : opts.length;
+        int hdr = TcpHeader.MIN_LENGTH + optlen;
+        byte[] b = new byte[hdr + len];
+        if (len > 0) System.arraycopy(data, off, b, hdr, len);
+        Mbuf m = alloc.fromBytes(b, 0, b.length, HEADROOM, Mbuf.M_NOWAIT);
+        if (m == null) return null;
+        Mbuf h = m.pullup(hdr);
+        if (h == null) return null;
+        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
+        int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
+        h.putU16(16, sum);
+        return h;
+    }
+
+    private static void writeHeader(Mbuf h, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
+        int optlen = opts == null ? 0 : opts.length;
+        h.putU16(0, sport);
+        h.putU16(2, dport);
+        h.putU32(4, seq);
+        h.putU32(8, ack);
+        h.putU8(12, ((TcpHeader.MIN_LENGTH + optlen) / 4) << 4);
+        h.putU8(13, flags);
+        h.putU16(14, win);
+        h.putU16(16, 0);
+        h.putU16(18, 0);
+        if (optlen > 0) h.putBytes(TcpHeader.MIN_LENGTH, opts, 0, optlen);
+    }
+
+    /**
+     * Hands a connection's segment to IP. To a peer on this host it waits in the connection's queue until the
+     * lock is released ({@link #unlock}): IP would loop it straight into our own input, under our inp.
+     */
+    void send(Tcpcb tp, Mbuf m) {
+        tp.lock.assertOwned();
+        if (tp.localPeer) {
+            if (tp.outq == null) tp.outq = new ArrayList<>(4);
+            tp.outq.add(m);
+            return;
+        }
+        ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, settings.pathMtuDiscovery);
+    }
+
+    /** Releases {@code tp}'s lock, then sends what waited for that (segments to this very host). */
+    void unlock(Tcpcb tp) {
+        List<Mbuf> q = tp.outq;
+        tp.outq = null;
+        int src = tp.laddr;
+        int dst = tp.faddr;
+        tp.lock.unlock();
+        if (q == null) return;
+        for (Mbuf m : q) ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, settings.pathMtuDiscovery);
+    }
+
+    // ---- connection life cycle ------------------------------------------------------------------------
+
+    /** A new control block for socket {@code so}, with the host's current settings (tcp_newtcpcb). */
+    Tcpcb newTcpcb(TcpSocketHooks so) {
+        Tcpcb tp = new Tcpcb(this, locks.mutex(LockInventory.INP), so);
+        tp.maxseg = settings.mssdflt;
+        tp.peerMss = settings.mssdflt;
+        tp.rtt = new RttEstimator(settings.rexmitMinNanos, settings.rexmitSlopNanos);
+        tp.rxtCurNanos = settings.rexmitInitialNanos;
+        tp.keepIdleNanos = settings.keepidleNanos;
+        tp.keepIntvlNanos = settings.keepintvlNanos;
+        tp.keepCnt = settings.keepcnt;
+        if (settings.rfc1323) tp.flags |= Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP;
+        if (settings.sack) tp.flags |= Tcpcb.TF_SACK_PERMIT;
+        tp.cc = CcAlgorithms.byName(settings.ccAlgorithm);
+        tp.startNanos = scheduler.nanoTime();
+        pcbs.incrementAndGet();
+        return tp;
+    }
+
+    /**
+     * tcp_close: the connection is gone. Stops its timers, leaves the hash, frees its queues, tells the socket.
+     * Idempotent; the pcb stays a valid (dropped) object for a socket that still refers to it.
+     */
+    void closeLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        if (tp.dropped) return;
+        tp.dropped = true;
+        tp.state = TcpState.CLOSED;
+        tp.stopAllTimersLocked();
+        table.removeLocked(tp);
+        if (tp.reass != null) tp.reass.drain();
+        if (tp.scoreboard != null) tp.scoreboard.clear();
+        stats.increment(TcpStat.CLOSED);
+        pcbs.decrementAndGet();
+        if (tp.so != null) tp.so.disconnectedLocked();
+    }
+
+    /**
+     * tcp_drop: aborts the connection with {@code errno} (0: none to report), sending a RST if a SYN was
+     * received (RFC 9293 3.10.7: ABORT in a synchronized state).
+     */
+    void dropLocked(Tcpcb tp, int errno) {
+        tp.lock.assertOwned();
+        if (tp.dropped) return;
+        if (tp.haveReceivedSyn()) {
+            tp.state = TcpState.CLOSED;
+            TcpOutput.outputLocked(tp);
+            stats.increment(TcpStat.DROPS);
+        } else {
+            stats.increment(TcpStat.CONNDROPS);
+        }
+        if (errno == ETIMEDOUT && tp.softError != 0) errno = tp.softError;
+        if (errno != 0 && tp.so != null) tp.so.errorLocked(errno);
+        closeLocked(tp);
+    }
+
+    /** Enters TIME_WAIT (tcp_twstart): 2·MSL, every other timer stopped. */
+    void timeWaitLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        tp.state = TcpState.TIME_WAIT;
+        tp.rexmt.stop();
+        tp.persist.stop();
+        tp.keep.stop();
+        tp.delack.stop();
+        if (tp.reass != null) tp.reass.drain();
+        tp.twoMsl.reset(2 * settings.mslNanos);
+        if (tp.so != null) tp.so.disconnectedLocked();
+    }
+
+    // ---- ICMP (tcp_ctlinput) ---------------------------------------------------------------------------
+
+    @Override
+    public boolean sent(int src, int dst, int srcPort, int dstPort) {
+        return sent(src, dst, srcPort, dstPort, 0, false);
+    }
+
+    @Override
+    public boolean sent(int src, int dst, int srcPort, int dstPort, int quotedSeq) {
+        return sent(src, dst, srcPort, dstPort, quotedSeq, true);
+    }
+
+    /** True if a connection sent {@code src:srcPort -> dst:dstPort} and, if checked, {@code seq} is unacknowledged. */
+    private boolean sent(int src, int dst, int srcPort, int dstPort, int seq, boolean checkSeq) {
+        Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
+        if (tp == null) return false;
+        try {
+            return !checkSeq || (TcpSeq.ge(seq, tp.sndUna) && TcpSeq.lt(seq, tp.sndMax));
+        } finally {
+            unlock(tp);
+        }
+    }
+
+    @Override
+    public void notify(int type, int code, int src, int dst, int srcPort, int dstPort) {
+        // Only the variant with the quoted sequence number is acted on: RFC 5927 4.1, check it is in flight.
+    }
+
+    @Override
+    public void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedSeq, int nextHopMtu) {
+        if (type != IcmpHeader.DEST_UNREACHABLE && type != IcmpHeader.TIME_EXCEEDED) return;
+        Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
+        if (tp == null) {
+            syncache.unreach(src, srcPort, dst, dstPort, quotedSeq);
+            return;
+        }
+        try {
+            if (TcpSeq.lt(quotedSeq, tp.sndUna) || TcpSeq.ge(quotedSeq, tp.sndMax)) return; // not in flight: forged or stale
+            if (type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED) {
+                TcpOutput.mtuDiscoveryLocked(tp, nextHopMtu);
+                return;
+            }
+            int errno;
+            boolean hard;
+            if (type == IcmpHeader.DEST_UNREACHABLE && (code == IcmpHeader.CODE_PORT_UNREACHABLE || code == 2)) {
+                errno = ECONNREFUSED; // port or protocol unreachable
+                hard = true;
+            } else if (type == IcmpHeader.DEST_UNREACHABLE && (code == 13 || code == 9 || code == 10)) {
+                errno = EHOSTUNREACH; // administratively prohibited
+                hard = true;
+            } else {
+                errno = type == IcmpHeader.DEST_UNREACHABLE && (code == 0 || code == 6) ? ENETUNREACH : EHOSTUNREACH;
+                hard = false;
+            }
+            if (hard && tp.state == TcpState.SYN_SENT) {
+                dropLocked(tp, errno); // tcp_drop_syn_sent
+            } else if (tp.state == TcpState.ESTABLISHED && !hard) {
+                // tcp_notify: a transient routing problem does not trouble an established connection
+            } else if (!tp.haveEstablished() && tp.rxtShift > 3 && tp.softError != 0) {
+                dropLocked(tp, errno);
+            } else {
+                tp.softError = errno; // reported if the connection times out
+            }
+        } finally {
+            unlock(tp);
+        }
+    }
+
+    /** The connection with this 4-tuple, locked, or null. */
+    private Tcpcb lockConnection(int laddr, int lport, int faddr, int fport) {
+        Tcpcb tp;
+        table.tcbinfo.lockShared();
+        try {
+            tp = table.lookupConnectionLocked(laddr, lport, faddr, fport);
+            if (tp != null) tp.lock.lock();
+        } finally {
+            table.tcbinfo.unlockShared();
+        }
+        if (tp != null && tp.dropped) {
+            tp.lock.unlock();
+            return null;
+        }
+        return tp;
+    }
+
+    // ---- what a host does at its end ------------------------------------------------------------------
+
+    /** Drops every connection still in the table (host shutdown): timers stopped, queues freed, no RST. */
+    public void shutdown() {
+        syncache.drain();
+        for (Tcpcb tp : table.snapshot()) {
+            locks.enterEntryPoint();
+            try {
+                tp.lock.lock();
+                try {
+                    closeLocked(tp);
+                } finally {
+                    if (tp.outq != null) tp.outq.forEach(Mbuf::freeChain); // nothing more leaves a closing host
+                    tp.outq = null;
+                    tp.lock.unlock();
+                }
+            } finally {
+                locks.leaveEntryPoint();
+            }
+        }
+    }
+
+    /** The path MTU cache's purge (net.inet.tcp.hostcache.purgenow). */
+    public void purgeHostCache() { ipOutput.pathMtu().clear(); }
+}

@@ -1,0 +1,433 @@
+package smpnet.stack.internal.tcp;
+
+import smpnet.stack.internal.wire.Ipv4Header;
+import smpnet.stack.internal.wire.TcpHeader;
+import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.socket.TcpState;
+import smpnet.stack.stats.TcpStat;
+
+/**
+ * tcp_output: decides whether a connection has something to send (data the windows allow, a SYN, a FIN,
+ * an ACK that is due, a window update) and sends it, as FreeBSD's {@code tcp_output.c} does: sender silly
+ * window avoidance and Nagle (RFC 9293 3.8.6.2.1), receiver window updates (3.8.6.2.2), SACK recovery's
+ * NextSeg (RFC 6675), the retransmit and persist timers. Every method runs under the connection's inp.
+ */
+final class TcpOutput {
+    private TcpOutput() {}
+
+    /** tcp_outflags[state]: the control bits each state sends. */
+    static int outFlags(TcpState s) {
+        return switch (s) {
+            case CLOSED -> TcpHeader.RST | TcpHeader.ACK;
+            case LISTEN -> 0;
+            case SYN_SENT -> TcpHeader.SYN;
+            case SYN_RECEIVED -> TcpHeader.SYN | TcpHeader.ACK;
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_2, TIME_WAIT -> TcpHeader.ACK;
+            case FIN_WAIT_1, CLOSING, LAST_ACK -> TcpHeader.FIN | TcpHeader.ACK;
+        };
+    }
+
+    /** Sends whatever is due; loops while more is (FreeBSD's sendalot). */
+    static void outputLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        for (int i = 0; i < 1024 && outputOnceLocked(tp); i++) {
+            // another segment is due: send it too
+        }
+    }
+
+    /** One pass of tcp_output; true if another segment should follow at once. */
+    private static boolean outputOnceLocked(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        TcpSettings set = tcp.settings;
+        if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return false;
+        long now = tcp.scheduler.nanoTime();
+        boolean idle = tp.sndMax == tp.sndUna;
+        if (idle && tp.ccc != null && now - tp.lastRecvNanos >= tp.rxtCurNanos && tp.haveEstablished()) {
+            TcpTimers.syncCc(tp);
+            tp.ccc.afterIdle(); // RFC 5681 4.1: restart from the initial window after an idle RTO
+        }
+        StreamBuffer snd = tp.so == null ? null : tp.so.snd();
+        int sbcc;
+        if (snd == null) {
+            sbcc = 0;
+        } else {
+            snd.lock.lock();
+            try {
+                sbcc = snd.ccLocked();
+            } finally {
+                snd.lock.unlock();
+            }
+        }
+        int flags = outFlags(tp.state);
+        int off = tp.sndNxt - tp.sndUna;
+        long cwnd = tp.ccv == null ? Integer.MAX_VALUE : tp.ccv.cwnd;
+        long sendwin = Math.min(tp.sndWnd, cwnd);
+        boolean sackRxmit = false;
+        int rxmitSeq = 0;
+        long len = 0;
+        boolean sendalot = false;
+        int maxseg = tp.effectiveMaxseg();
+
+        // RFC 6675 NextSeg during SACK recovery: a lost hole first, within the pipe's allowance
+        if (tp.has(Tcpcb.TF_SACK_PERMIT) && tp.has(Tcpcb.TF_FASTRECOVERY) && tp.scoreboard != null
+                && tp.scoreboard.inRecovery()) {
+            int pipe = tp.scoreboard.pipe(tp.sndUna, tp.sndMax);
+            long allowed = cwnd - pipe;
+            if (allowed >= maxseg || (allowed > 0 && pipe == 0)) {
+                SackScoreboard.Segment s = tp.scoreboard.nextSeg(tp.sndUna, tp.sndMax, tp.sndUna + sbcc);
+                if (s != null && s.rule() != SackScoreboard.Rule.NEW_DATA) {
+                    sackRxmit = true;
+                    rxmitSeq = s.seq();
+                    len = Math.min(Math.min(s.len(), maxseg), allowed);
+                    off = rxmitSeq - tp.sndUna;
+                    if (len <= 0) sackRxmit = false;
+                }
+                if (s != null && s.rule() == SackScoreboard.Rule.NEW_DATA) sendwin = Math.min(tp.sndWnd, allowed + off);
+            } else {
+                sendwin = off; // the pipe is full: send nothing new
+            }
+        }
+
+        if (tp.has(Tcpcb.TF_FORCEDATA)) { // persist probe: one byte into a zero window
+            if (sendwin == 0) sendwin = 1;
+        }
+        if (!sackRxmit) {
+            len = Math.min(sbcc, sendwin) - off;
+        }
+        // A SYN already sent occupies one sequence number before the data (FreeBSD: off--, len++).
+        if ((flags & TcpHeader.SYN) != 0 && TcpSeq.gt(tp.sndNxt, tp.sndUna)) {
+            if (tp.state != TcpState.SYN_RECEIVED) flags &= ~TcpHeader.SYN;
+            off--;
+            len++;
+        }
+        if ((flags & TcpHeader.SYN) != 0) { // no data on a SYN (no TCP Fast Open)
+            len = 0;
+            flags &= ~TcpHeader.FIN;
+        }
+        if (len < 0) {
+            // FIN sent and acked, or the window shrank below what was sent: fall back to SND.UNA
+            len = 0;
+            if (sendwin == 0) {
+                tp.rexmt.stop();
+                tp.rxtShift = 0;
+                tp.sndNxt = tp.sndUna;
+                if (!tp.persist.pending()) TcpTimers.setPersistLocked(tp);
+            }
+        }
+        if (len > maxseg) {
+            len = maxseg;
+            sendalot = true;
+        }
+        if (!sackRxmit && TcpSeq.lt(tp.sndNxt + (int) len, tp.sndUna + sbcc)) flags &= ~TcpHeader.FIN;
+        if (sackRxmit && TcpSeq.lt(rxmitSeq + (int) len, tp.sndUna + sbcc)) flags &= ~TcpHeader.FIN;
+
+        if (snd != null && set.sendbufAuto) autoscaleSendBuffer(tp, snd, sendwin);
+
+        long recwin = receiveWindow(tp);
+
+        boolean send = false;
+        if (len > 0) {
+            if (len >= maxseg) send = true;
+            else if ((idle || tp.has(Tcpcb.TF_NODELAY)) && len + off >= sbcc) send = true; // Nagle
+            else if (tp.has(Tcpcb.TF_FORCEDATA)) send = true;
+            else if (tp.maxSndWnd > 0 && len >= tp.maxSndWnd / 2) send = true;
+            else if (TcpSeq.lt(tp.sndNxt, tp.sndMax)) send = true;
+            else if (sackRxmit) send = true;
+        }
+        if (!send && recwin > 0 && tp.haveReceivedSyn() && !tp.haveReceivedFin()) {
+            long adv = Math.min(recwin, (long) Tcp.TCP_MAXWIN << tp.rcvScale);
+            long oldwin = TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) ? (tp.rcvAdv - tp.rcvNxt) : 0;
+            adv -= oldwin;
+            StreamBuffer rcv = tp.so == null ? null : tp.so.rcv();
+            int hiwat = rcv == null ? 0 : hiwat(rcv);
+            if ((oldwin >> tp.rcvScale) < ((adv + oldwin) >> tp.rcvScale)) {
+                if (adv >= 2L * tp.maxseg && (adv >= hiwat / 4 || recwin <= hiwat / 8 || hiwat <= 8 * tp.maxseg
+                        || adv >= (long) Tcp.TCP_MAXWIN << tp.rcvScale)) {
+                    send = true;
+                } else if (2 * adv >= hiwat) {
+                    send = true;
+                }
+            }
+        }
+        if (!send) {
+            if (tp.has(Tcpcb.TF_ACKNOW)) send = true;
+            else if ((flags & TcpHeader.RST) != 0) send = true;
+            else if ((flags & TcpHeader.SYN) != 0 && !tp.has(Tcpcb.TF_NEEDSYN)) send = true;
+            else if ((flags & TcpHeader.FIN) != 0 && (!tp.has(Tcpcb.TF_SENTFIN) || tp.sndNxt == tp.sndUna)) send = true;
+        }
+        if (!send) {
+            // just_return: data waits for a window that is closed: probe it (RFC 9293 3.8.6.1)
+            if (sbcc > 0 && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveEstablished()) {
+                tp.rxtShift = 0;
+                TcpTimers.setPersistLocked(tp);
+            }
+            return false;
+        }
+        return sendLocked(tp, flags, (int) len, off, sackRxmit, rxmitSeq, recwin, sendwin) && sendalot;
+    }
+
+    private static int hiwat(StreamBuffer b) {
+        b.lock.lock();
+        try {
+            return b.hiwatLocked();
+        } finally {
+            b.lock.unlock();
+        }
+    }
+
+    /** The window to advertise (sbspace of so_rcv, silly-window rules, never shrinking what was offered). */
+    static long receiveWindow(Tcpcb tp) {
+        StreamBuffer rcv = tp.so == null ? null : tp.so.rcv();
+        long recwin;
+        int hiwat;
+        if (rcv == null) {
+            recwin = 0;
+            hiwat = 0;
+        } else {
+            rcv.lock.lock();
+            try {
+                recwin = rcv.spaceLocked();
+                hiwat = rcv.hiwatLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+        }
+        if (recwin < hiwat / 4 && recwin < tp.maxseg) recwin = 0; // RFC 9293 3.8.6.2.2: no silly window
+        if (TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) && recwin < (long) (tp.rcvAdv - tp.rcvNxt)) recwin = tp.rcvAdv - tp.rcvNxt;
+        return Math.min(recwin, (long) Tcp.TCP_MAXWIN << tp.rcvScale);
+    }
+
+    /** tcp_sndbuf_autoscale: grows the send buffer while the peer's window would take more. */
+    private static void autoscaleSendBuffer(Tcpcb tp, StreamBuffer snd, long sendwin) {
+        TcpSettings set = tp.tcp.settings;
+        snd.lock.lock();
+        try {
+            if (snd.userSizedLocked()) return;
+            int hiwat = snd.hiwatLocked();
+            int used = snd.ccLocked();
+            if (tp.sndWnd / 4 * 5 >= hiwat && used >= hiwat / 8 * 7 && used < set.sendbufMax
+                    && sendwin >= used - (tp.sndNxt - tp.sndUna)) {
+                int max = (int) Math.min(set.sendbufMax, tp.tcp.settings.maxSockBuf());
+                snd.setHiwatLocked(Math.min(hiwat + set.sendbufInc, max), false);
+            }
+        } finally {
+            snd.lock.unlock();
+        }
+    }
+
+    /** The "send:" half of tcp_output: options, the segment, sequence bookkeeping, timers, counters. */
+    private static boolean sendLocked(Tcpcb tp, int flags, int len, int off, boolean sackRxmit, int rxmitSeq,
+                                      long recwin, long sendwin) {
+        Tcp tcp = tp.tcp;
+        // options (tcp_addoptions), none at all with TCP_NOOPT
+        int which = 0;
+        int mss = 0;
+        int tsVal = 0;
+        int tsEcr = 0;
+        int[] sacks = null;
+        int nsacks = 0;
+        if (!tp.has(Tcpcb.TF_NOOPT)) {
+            if ((flags & TcpHeader.SYN) != 0) {
+                which |= TcpOptions.MSS;
+                mss = mssOption(tp);
+                if (tp.has(Tcpcb.TF_REQ_SCALE) && ((flags & TcpHeader.ACK) == 0 || tp.has(Tcpcb.TF_RCVD_SCALE))) {
+                    which |= TcpOptions.WSCALE;
+                }
+                if (tp.has(Tcpcb.TF_SACK_PERMIT)) which |= TcpOptions.SACK_PERMITTED;
+            }
+            if (tp.has(Tcpcb.TF_REQ_TSTMP) && (tp.has(Tcpcb.TF_RCVD_TSTMP) || ((flags & TcpHeader.SYN) != 0
+                    && (flags & TcpHeader.ACK) == 0))) {
+                which |= TcpOptions.TIMESTAMP;
+                tsVal = tp.tsNow();
+                tsEcr = tp.tsRecent;
+            }
+            if ((flags & TcpHeader.SYN) == 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null && !tp.reass.isEmpty()
+                    && tp.haveEstablished()) {
+                sacks = tp.reass.sackBlocks(tp.rcvNxt, tp.lastOooSeq, TcpOptions.MAX_SACK_BLOCKS);
+                nsacks = TcpOptions.sackBlocksThatFit(which, sacks.length / 2);
+                if (nsacks > 0) which |= TcpOptions.SACK;
+            }
+        }
+        byte[] opts = which == 0 ? null
+                : TcpOptions.build(which, mss, tp.requestRScale, tsVal, tsEcr, sacks, nsacks);
+        int optlen = opts == null ? 0 : opts.length;
+        // options come out of the segment's payload room (t_maxseg counts both)
+        boolean more = false;
+        if (len + optlen > tp.maxseg) {
+            len = Math.max(0, tp.maxseg - optlen);
+            more = true;
+            flags &= ~TcpHeader.FIN;
+        }
+
+        // retransmitting a FIN: back up over it
+        if ((flags & TcpHeader.FIN) != 0 && tp.has(Tcpcb.TF_SENTFIN) && tp.sndNxt == tp.sndMax && len == 0 && !sackRxmit) {
+            tp.sndNxt--;
+        }
+        int seq;
+        if (sackRxmit) {
+            seq = rxmitSeq;
+        } else if (len > 0 || (flags & (TcpHeader.SYN | TcpHeader.FIN)) != 0 || tp.persist.pending()) {
+            seq = tp.sndNxt;
+        } else {
+            seq = tp.sndMax;
+        }
+        byte[] data = null;
+        int dataOff = 0;
+        if (len > 0) {
+            StreamBuffer snd = tp.so.snd();
+            data = new byte[len];
+            snd.lock.lock();
+            try {
+                snd.copyLocked(off, len, data, 0);
+            } finally {
+                snd.lock.unlock();
+            }
+        }
+        if (recwin < 0) recwin = 0;
+        int win;
+        if ((flags & TcpHeader.SYN) != 0) {
+            win = (int) Math.min(recwin, Tcp.TCP_MAXWIN); // RFC 7323 2.2: a SYN's window is never scaled
+        } else {
+            win = (int) Math.min(recwin >> tp.rcvScale, Tcp.TCP_MAXWIN);
+        }
+        if (win == 0 && tp.haveEstablished()) tp.set(Tcpcb.TF_RXWIN0SENT);
+        else tp.clear(Tcpcb.TF_RXWIN0SENT);
+        int ackFlag = (flags & TcpHeader.ACK) != 0 ? tp.rcvNxt : 0;
+        if ((flags & TcpHeader.RST) != 0 && (flags & TcpHeader.ACK) == 0) ackFlag = 0;
+        if (len > 0 && TcpSeq.ge(seq + len, tp.sndUna + sbccOf(tp)) && (flags & TcpHeader.SYN) == 0) {
+            flags |= TcpHeader.PSH; // the last data in the buffer: push (FreeBSD sets PSH when sending all)
+        }
+
+        // counters (tcpstat), as tcp_output counts them
+        Tcp t = tcp;
+        if (len > 0) {
+            if (tp.has(Tcpcb.TF_FORCEDATA) && len == 1) {
+                t.stats.increment(smpnet.stack.stats.TcpStat.SNDPROBE);
+            } else if (TcpSeq.lt(seq, tp.sndMax) || sackRxmit) {
+                t.stats.increment(TcpStat.SNDREXMITPACK);
+                t.stats.add(TcpStat.SNDREXMITBYTE, len);
+                tp.totalRetransmitted++;
+                if (sackRxmit) {
+                    t.stats.increment(TcpStat.SACK_REXMITS);
+                    t.stats.add(TcpStat.SACK_REXMIT_BYTES, len);
+                }
+            } else {
+                t.stats.increment(TcpStat.SNDPACK);
+                t.stats.add(TcpStat.SNDBYTE, len);
+            }
+        } else if (tp.has(Tcpcb.TF_ACKNOW) && (flags & (TcpHeader.SYN | TcpHeader.FIN | TcpHeader.RST)) == 0) {
+            t.stats.increment(TcpStat.SNDACKS);
+        } else if ((flags & (TcpHeader.SYN | TcpHeader.FIN | TcpHeader.RST)) != 0) {
+            t.stats.increment(TcpStat.SNDCTRL);
+        } else {
+            t.stats.increment(TcpStat.SNDWINUP);
+        }
+
+        Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
+
+        // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
+        if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;
+        tp.lastAckSent = tp.rcvNxt;
+        tp.clear(Tcpcb.TF_ACKNOW | Tcpcb.TF_DELACK);
+        tp.delack.stop();
+        if (sackRxmit) {
+            tp.scoreboard.sent(new SackScoreboard.Segment(seq, len, SackScoreboard.Rule.LOST_HOLE));
+            armRexmt(tp);
+        } else if (!tp.has(Tcpcb.TF_FORCEDATA) || !tp.persist.pending()) {
+            int startSeq = tp.sndNxt;
+            if ((flags & TcpHeader.SYN) != 0) tp.sndNxt++;
+            if ((flags & TcpHeader.FIN) != 0) {
+                tp.sndNxt++;
+                tp.set(Tcpcb.TF_SENTFIN);
+            }
+            if ((flags & TcpHeader.RST) == 0) {
+                tp.sndNxt += len;
+                if (TcpSeq.gt(tp.sndNxt, tp.sndMax)) {
+                    tp.sndMax = tp.sndNxt;
+                    if (tp.rttStartNanos == 0 && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
+                        tp.rttStartNanos = tcp.scheduler.nanoTime();
+                        tp.rtseq = startSeq;
+                        t.stats.increment(TcpStat.SEGSTIMED);
+                    }
+                }
+                armRexmt(tp);
+            }
+        } else if (TcpSeq.gt(tp.sndNxt + len, tp.sndMax)) {
+            tp.sndMax = tp.sndNxt + len; // a window probe's byte counts as sent, so the ACK that opens the window takes it
+        }
+        t.stats.increment(TcpStat.SNDTOTAL);
+        if (m != null) tcp.send(tp, m);
+        return more;
+    }
+
+    /** Arms the retransmit timer if data is outstanding and it is not running (stopping persist). */
+    private static void armRexmt(Tcpcb tp) {
+        if (tp.rexmt.pending() || tp.sndNxt == tp.sndUna) return;
+        if (tp.persist.pending()) {
+            tp.persist.stop();
+            tp.rxtShift = 0;
+        }
+        tp.rexmt.reset(tp.rxtCurNanos);
+    }
+
+    private static int sbccOf(Tcpcb tp) {
+        StreamBuffer snd = tp.so == null ? null : tp.so.snd();
+        if (snd == null) return 0;
+        snd.lock.lock();
+        try {
+            return snd.ccLocked();
+        } finally {
+            snd.lock.unlock();
+        }
+    }
+
+    /** tcp_mssopt: the MSS we announce, from the interface MTU toward the peer (never the learned path MTU). */
+    static int mssOption(Tcpcb tp) {
+        int mtu = tp.tcp.ipOutput.linkMtuFor(tp.faddr);
+        int mss = mtu == 0 ? tp.tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+        if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
+        return Math.max(mss, tp.tcp.settings.minmss);
+    }
+
+    /**
+     * tcp_mss: sets t_maxseg from the peer's MSS option ({@code offer}, -1 if none: net.inet.tcp.mssdflt) and
+     * the MTU toward it (path MTU included), clamped below by net.inet.tcp.minmss.
+     */
+    static void setMssLocked(Tcpcb tp, int offer) {
+        tp.lock.assertOwned();
+        TcpSettings set = tp.tcp.settings;
+        int peer = offer <= 0 ? set.mssdflt : Math.max(offer, set.minmss);
+        tp.peerMss = peer;
+        int mtu = tp.tcp.ipOutput.mtuFor(tp.faddr);
+        int mine = mtu == 0 ? set.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+        int mss = Math.min(peer, mine);
+        if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
+        tp.maxseg = Math.max(mss, set.minmss);
+        if (tp.scoreboard != null) tp.scoreboard.setSmss(tp.effectiveMaxseg());
+        if (tp.ccv != null) tp.ccv.maxseg = tp.effectiveMaxseg();
+    }
+
+    /**
+     * tcp_mtudisc: a validated "fragmentation needed" lowered the path MTU (the ICMP layer has put it in the
+     * path MTU cache): shrink the segment size and resend from SND.UNA.
+     */
+    static void mtuDiscoveryLocked(Tcpcb tp, int nextHopMtu) {
+        tp.lock.assertOwned();
+        int old = tp.maxseg;
+        int mtu = tp.tcp.ipOutput.mtuFor(tp.faddr);
+        if (mtu == 0) return;
+        int mss = Math.max(tp.tcp.settings.minmss, Math.min(tp.peerMss, mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH));
+        if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
+        if (mss >= old) return;
+        tp.maxseg = mss;
+        if (tp.scoreboard != null) tp.scoreboard.setSmss(tp.effectiveMaxseg());
+        if (tp.ccv != null) {
+            tp.ccv.maxseg = tp.effectiveMaxseg();
+            tp.ccv.cwnd = Math.min(tp.ccv.cwnd, Math.max(tp.ccv.maxseg, tp.ccv.cwnd));
+        }
+        tp.tcp.stats.increment(TcpStat.MTURESENT);
+        tp.sndNxt = tp.sndUna;
+        tp.rttStartNanos = 0; // Karn: what follows is a retransmission
+        outputLocked(tp);
+    }
+}

@@ -1,0 +1,233 @@
+package smpnet.stack.internal.tcp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.locking.ExclusiveLock;
+import smpnet.locking.GuardedBy;
+import smpnet.locking.SharedExclusiveLock;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.StackLocks;
+
+/**
+ * The TCP pcb tables of a host (FreeBSD's tcbinfo with its hash locks): connections hashed by their
+ * 4-tuple, and the ports bound or listening.
+ *
+ * <pre>
+ *   tcbinfo (rm)  ── read by every segment's lookup, written only by bind/listen/close of a bound socket
+ *     ├─ bound:     local port -> sockets bound to it (bind, listen)
+ *     ├─ listeners: local port -> listening sockets
+ *     └─ buckets[hash(laddr, lport, faddr, fport)]   each with its own tcphash mutex
+ *            └─ connections (connect, accept, TIME_WAIT), inserted and removed under that mutex only
+ * </pre>
+ *
+ * So opening and closing a connection takes one bucket lock and never makes every CPU's lookups wait (an
+ * rm-lock writer drains every reader). A lookup holds tcbinfo shared and the bucket lock together, finds
+ * the pcb, drops the bucket lock and takes the pcb's {@code inp} (tcbinfo before inp; tcphash after inp,
+ * so a lookup holds nothing below tcbinfo when it asks for inp), then drops tcbinfo. The pcb it locked may
+ * have been removed meanwhile: the caller checks {@link Tcpcb#dropped} under inp.
+ *
+ * <p>Locking key: {@code tcbinfo} guards {@code bound} and {@code listeners}; each bucket's lock guards its
+ * list. The ephemeral-port cursor is atomic.
+ */
+final class TcpPcbTable {
+    static final int EPHEMERAL_FIRST = 49152;
+    static final int EPHEMERAL_LAST = 65535;
+    private static final int BUCKETS = 4096;
+
+    /** One hash chain and its lock. */
+    private static final class Bucket {
+        final ExclusiveLock lock;
+        @GuardedBy("tcphash") final List<Tcpcb> chain = new ArrayList<>(2);
+
+        Bucket(ExclusiveLock lock) { this.lock = lock; }
+    }
+
+    final SharedExclusiveLock tcbinfo;
+    private final Bucket[] buckets = new Bucket[BUCKETS];
+    @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();
+    @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> listeners = new HashMap<>();
+    private final AtomicInteger nextEphemeral = new AtomicInteger(EPHEMERAL_FIRST);
+    private final AtomicInteger connections = new AtomicInteger();
+
+    TcpPcbTable(StackLocks locks) {
+        this.tcbinfo = locks.rwlock(LockInventory.TCBINFO);
+        for (int i = 0; i < BUCKETS; i++) buckets[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
+    }
+
+    private Bucket bucket(int laddr, int lport, int faddr, int fport) {
+        int h = laddr * 31 + faddr;
+        h = h * 0x9E3779B1 + (lport << 16 | fport);
+        h ^= h >>> 15;
+        return buckets[(h * 0x85EBCA6B >>> 16) & (BUCKETS - 1)];
+    }
+
+    // ---- lookups (tcbinfo held shared) ----------------------------------------------------------------
+
+    /** The connection with this 4-tuple (local first), or null. */
+    Tcpcb lookupConnectionLocked(int laddr, int lport, int faddr, int fport) {
+        tcbinfo.assertLocked();
+        Bucket b = bucket(laddr, lport, faddr, fport);
+        b.lock.lock();
+        try {
+            for (Tcpcb tp : b.chain) {
+                if (tp.lport == lport && tp.fport == fport && tp.laddr == laddr && tp.faddr == faddr) return tp;
+            }
+            return null;
+        } finally {
+            b.lock.unlock();
+        }
+    }
+
+    /** The listener for a segment to {@code laddr:lport}: an exact address before a wildcard, or null. */
+    Tcpcb lookupListenerLocked(int laddr, int lport) {
+        tcbinfo.assertLocked();
+        List<Tcpcb> l = listeners.get(lport);
+        if (l == null) return null;
+        Tcpcb wildcard = null;
+        for (Tcpcb tp : l) {
+            if (tp.laddr == laddr) return tp;
+            if (tp.laddr == 0) wildcard = tp;
+        }
+        return wildcard;
+    }
+
+    // ---- bind and listen (tcbinfo exclusive, inp not held: tcbinfo comes first) --------------------------
+
+    /**
+     * Reserves {@code addr:port} for {@code tp} (port 0: an ephemeral one). Returns the port, or -1 if it is
+     * in use by another bound socket (a wildcard address conflicts with every address).
+     */
+    int bind(Tcpcb tp, int addr, int port, boolean reuse) {
+        tcbinfo.lock();
+        try {
+            int p = port;
+            if (p == 0) {
+                for (int i = 0; i <= EPHEMERAL_LAST - EPHEMERAL_FIRST && p == 0; i++) {
+                    int c = nextEphemeralPort();
+                    if (!inUseLocked(addr, c, false)) p = c;
+                }
+                if (p == 0) return -1;
+            } else if (inUseLocked(addr, p, reuse)) {
+                return -1;
+            }
+            bound.computeIfAbsent(p, k -> new ArrayList<>(1)).add(tp);
+            return p;
+        } finally {
+            tcbinfo.unlock();
+        }
+    }
+
+    private boolean inUseLocked(int addr, int port, boolean reuse) {
+        List<Tcpcb> l = bound.get(port);
+        if (l == null) return false;
+        if (reuse) {
+            // SO_REUSEADDR lets a socket bind beside ones that are not listening (FreeBSD refuses two listeners).
+            for (Tcpcb o : l) if (listening(o) && (o.laddr == 0 || addr == 0 || o.laddr == addr)) return true;
+            return false;
+        }
+        return !l.isEmpty();
+    }
+
+    private boolean listening(Tcpcb tp) {
+        List<Tcpcb> l = listeners.get(tp.lport);
+        return l != null && l.contains(tp);
+    }
+
+    /** Makes a bound pcb a listener: segments to its port without a connection go to it. */
+    void listen(Tcpcb tp) {
+        tcbinfo.lock();
+        try {
+            List<Tcpcb> l = listeners.computeIfAbsent(tp.lport, k -> new ArrayList<>(1));
+            if (!l.contains(tp)) l.add(tp);
+        } finally {
+            tcbinfo.unlock();
+        }
+    }
+
+    /** Releases the port a socket bound (and its listening), when the socket is closed. */
+    void unbind(Tcpcb tp, int port) {
+        tcbinfo.lock();
+        try {
+            removeFrom(bound, port, tp);
+            removeFrom(listeners, port, tp);
+        } finally {
+            tcbinfo.unlock();
+        }
+    }
+
+    private static void removeFrom(Map<Integer, List<Tcpcb>> m, int port, Tcpcb tp) {
+        List<Tcpcb> l = m.get(port);
+        if (l == null) return;
+        l.remove(tp);
+        if (l.isEmpty()) m.remove(port);
+    }
+
+    /** True if some socket has bound or listens on {@code port} (an ephemeral connect avoids those ports). */
+    boolean portBound(int port) {
+        tcbinfo.lockShared();
+        try {
+            return bound.containsKey(port);
+        } finally {
+            tcbinfo.unlockShared();
+        }
+    }
+
+    int nextEphemeralPort() {
+        return nextEphemeral.getAndUpdate(p -> p >= EPHEMERAL_LAST ? EPHEMERAL_FIRST : p + 1);
+    }
+
+    // ---- connections (inp held, then the bucket's tcphash) --------------------------------------------
+
+    /** Inserts a connection whose 4-tuple is set; false if another connection has that 4-tuple. */
+    boolean insertLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        Bucket b = bucket(tp.laddr, tp.lport, tp.faddr, tp.fport);
+        b.lock.lock();
+        try {
+            for (Tcpcb o : b.chain) {
+                if (o.lport == tp.lport && o.fport == tp.fport && o.laddr == tp.laddr && o.faddr == tp.faddr) return false;
+            }
+            b.chain.add(tp);
+            tp.inHash = true;
+            connections.incrementAndGet();
+            return true;
+        } finally {
+            b.lock.unlock();
+        }
+    }
+
+    /** Removes a connection from its chain (in_pcbremhash). */
+    void removeLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        if (!tp.inHash) return;
+        Bucket b = bucket(tp.laddr, tp.lport, tp.faddr, tp.fport);
+        b.lock.lock();
+        try {
+            b.chain.remove(tp);
+            tp.inHash = false;
+            connections.decrementAndGet();
+        } finally {
+            b.lock.unlock();
+        }
+    }
+
+    /** Connections in the hash (every state but LISTEN and CLOSED). */
+    int connections() { return connections.get(); }
+
+    /** Every connection in the hash, a snapshot (for closing a host). */
+    List<Tcpcb> snapshot() {
+        List<Tcpcb> out = new ArrayList<>();
+        for (Bucket b : buckets) {
+            b.lock.lock();
+            try {
+                out.addAll(b.chain);
+            } finally {
+                b.lock.unlock();
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,159 @@
+package smpnet.stack.internal.tcp;
+
+import java.util.function.Consumer;
+import smpnet.stack.internal.sysctl.Sysctl;
+
+/**
+ * TCP's tunables of one host, under FreeBSD 14's sysctl names and with its defaults, each a volatile field
+ * the protocol reads directly (never the registry). Times FreeBSD gives in milliseconds are set in
+ * milliseconds and kept here in nanoseconds.
+ *
+ * <p>Locking: none; each field is volatile and read once per use. A connection copies what it must keep
+ * stable (its buffer sizes, keepalive times) when it is created.
+ */
+public final class TcpSettings {
+    static final long MS = 1_000_000L;
+
+    public volatile boolean sack = true;
+    public volatile boolean rfc1323 = true;
+    public volatile boolean syncookies = true;
+    public volatile boolean syncookiesOnly;
+    public volatile boolean insecureRst;
+    public volatile boolean insecureSyn;
+    public volatile boolean delayedAck = true;
+    public volatile long delackNanos = 40 * MS;
+    public volatile int recvspace = 65536;
+    public volatile int sendspace = 32768;
+    public volatile boolean recvbufAuto = true;
+    public volatile boolean sendbufAuto = true;
+    public volatile int recvbufMax = 2 * 1024 * 1024;
+    public volatile int sendbufMax = 2 * 1024 * 1024;
+    public volatile int sendbufInc = 8192;
+    public volatile int mssdflt = 536;
+    public volatile int minmss = 216;
+    public volatile long keepidleNanos = 7_200_000 * MS;
+    public volatile long keepintvlNanos = 75_000 * MS;
+    public volatile long keepinitNanos = 75_000 * MS;
+    public volatile int keepcnt = 8;
+    public volatile long rexmitMinNanos = 30 * MS;
+    public volatile long rexmitSlopNanos = 200 * MS;
+    public volatile long rexmitInitialNanos = 1000 * MS;
+    public volatile long mslNanos = 30_000 * MS;
+    public volatile long finwait2Nanos = 60_000 * MS;
+    public volatile int blackhole;
+    public volatile boolean dropSynfin;
+    public volatile boolean tolerateMissingTs = true;
+    public volatile int initcwndSegments = 10;
+    public volatile boolean pathMtuDiscovery = true;
+    public volatile int synRexmitLimit = 3;
+    public volatile int syncacheBucketLimit = 30;
+    public volatile int syncacheBuckets = 512;
+    /** Challenge ACKs per second (net.inet.tcp.ack_war_cnt over ack_war_timewindow, FreeBSD 14: 5 per 1000 ms). */
+    public volatile int ackWarCnt = 5;
+    public volatile long ackWarWindowNanos = 1000 * MS;
+    public volatile String ccAlgorithm = "cubic";
+    /** kern.ipc.maxsockbuf, owned by the host; read for the window scale and buffer limits. */
+    private final Sysctl.Value maxSockBuf;
+
+    public TcpSettings(Sysctl.Value maxSockBuf) { this.maxSockBuf = maxSockBuf; }
+
+    public long maxSockBuf() { return maxSockBuf.get(); }
+
+    /**
+     * The window scale this host asks for (FreeBSD's syncache_add/tcp_connect): the smallest shift whose
+     * 65535 &lt;&lt; shift covers kern.ipc.maxsockbuf, at most 14 (RFC 7323 2.3).
+     */
+    public int requestedWindowScale() {
+        long max = maxSockBuf();
+        int s = 0;
+        while (s < 14 && (65535L << s) < max) s++;
+        return s;
+    }
+
+    /** Registers every setting in {@code s}; {@code ccCheck} refuses an unknown algorithm name. */
+    public void register(Sysctl s, Consumer<String> ccCheck, Runnable purgeHostCache) {
+        flag(s, "net.inet.tcp.sack.enable", "SACK (RFC 2018) offered and used", () -> sack, v -> sack = v);
+        flag(s, "net.inet.tcp.rfc1323", "window scaling and timestamps (RFC 7323)", () -> rfc1323, v -> rfc1323 = v);
+        flag(s, "net.inet.tcp.syncookies", "SYN cookies when the SYN cache overflows", () -> syncookies, v -> syncookies = v);
+        flag(s, "net.inet.tcp.syncookies_only", "SYN cookies only: no SYN cache entries", () -> syncookiesOnly,
+                v -> syncookiesOnly = v);
+        flag(s, "net.inet.tcp.insecure_rst", "accept any in-window RST (no RFC 5961 challenge ACK)", () -> insecureRst,
+                v -> insecureRst = v);
+        flag(s, "net.inet.tcp.insecure_syn", "accept an in-window SYN as a reset (no RFC 5961 challenge ACK)",
+                () -> insecureSyn, v -> insecureSyn = v);
+        flag(s, "net.inet.tcp.delayed_ack", "delay ACKs", () -> delayedAck, v -> delayedAck = v);
+        millis(s, "net.inet.tcp.delacktime", "delayed ACK time (ms)", 1, () -> delackNanos, v -> delackNanos = v);
+        s.add("net.inet.tcp.recvspace", "initial receive buffer", 1, Integer.MAX_VALUE, () -> recvspace,
+                v -> recvspace = (int) v);
+        s.add("net.inet.tcp.sendspace", "initial send buffer", 1, Integer.MAX_VALUE, () -> sendspace,
+                v -> sendspace = (int) v);
+        flag(s, "net.inet.tcp.recvbuf_auto", "grow the receive buffer automatically", () -> recvbufAuto,
+                v -> recvbufAuto = v);
+        flag(s, "net.inet.tcp.sendbuf_auto", "grow the send buffer automatically", () -> sendbufAuto,
+                v -> sendbufAuto = v);
+        s.add("net.inet.tcp.recvbuf_max", "most the receive buffer grows to", 1, Integer.MAX_VALUE, () -> recvbufMax,
+                v -> recvbufMax = (int) v);
+        s.add("net.inet.tcp.sendbuf_max", "most the send buffer grows to", 1, Integer.MAX_VALUE, () -> sendbufMax,
+                v -> sendbufMax = (int) v);
+        s.add("net.inet.tcp.sendbuf_inc", "send buffer growth step", 1, Integer.MAX_VALUE, () -> sendbufInc,
+                v -> sendbufInc = (int) v);
+        s.add("net.inet.tcp.mssdflt", "MSS when the peer sends none", 88, 65495, () -> mssdflt, v -> mssdflt = (int) v);
+        s.add("net.inet.tcp.minmss", "smallest MSS accepted", 88, 65495, () -> minmss, v -> minmss = (int) v);
+        millis(s, "net.inet.tcp.keepidle", "idle time before keepalive probes (ms)", 1, () -> keepidleNanos,
+                v -> keepidleNanos = v);
+        millis(s, "net.inet.tcp.keepintvl", "time between keepalive probes (ms)", 1, () -> keepintvlNanos,
+                v -> keepintvlNanos = v);
+        millis(s, "net.inet.tcp.keepinit", "connection establishment timeout (ms)", 1, () -> keepinitNanos,
+                v -> keepinitNanos = v);
+        s.add("net.inet.tcp.keepcnt", "unanswered keepalive probes before a drop", 1, Integer.MAX_VALUE,
+                () -> keepcnt, v -> keepcnt = (int) v);
+        millis(s, "net.inet.tcp.rexmit_min", "smallest retransmission timeout (ms)", 1, () -> rexmitMinNanos,
+                v -> rexmitMinNanos = v);
+        millis(s, "net.inet.tcp.rexmit_slop", "added to the retransmission timeout (ms)", 0, () -> rexmitSlopNanos,
+                v -> rexmitSlopNanos = v);
+        millis(s, "net.inet.tcp.rexmit_initial", "retransmission timeout before an RTT sample (ms)", 1,
+                () -> rexmitInitialNanos, v -> rexmitInitialNanos = v);
+        millis(s, "net.inet.tcp.msl", "maximum segment lifetime (ms); TIME_WAIT lasts twice this", 1,
+                () -> mslNanos, v -> mslNanos = v);
+        millis(s, "net.inet.tcp.finwait2_timeout", "FIN_WAIT_2 time after the socket closed (ms)", 1,
+                () -> finwait2Nanos, v -> finwait2Nanos = v);
+        s.add("net.inet.tcp.blackhole", "no RST for segments to closed ports (1: SYN only, 2: all)", 0, 2,
+                () -> blackhole, v -> blackhole = (int) v);
+        flag(s, "net.inet.tcp.drop_synfin", "drop SYN+FIN segments", () -> dropSynfin, v -> dropSynfin = v);
+        flag(s, "net.inet.tcp.tolerate_missing_ts", "accept segments without the negotiated timestamp",
+                () -> tolerateMissingTs, v -> tolerateMissingTs = v);
+        s.add("net.inet.tcp.initcwnd_segments", "initial congestion window in segments", 1, 1000,
+                () -> initcwndSegments, v -> initcwndSegments = (int) v);
+        flag(s, "net.inet.tcp.path_mtu_discovery", "send with DF and learn the path MTU", () -> pathMtuDiscovery,
+                v -> pathMtuDiscovery = v);
+        s.add("net.inet.tcp.syncache.rexmtlimit", "SYN-ACK retransmissions", 0, 100, () -> synRexmitLimit,
+                v -> synRexmitLimit = (int) v);
+        s.add("net.inet.tcp.syncache.bucketlimit", "entries per SYN cache bucket", 1, 65536,
+                () -> syncacheBucketLimit, v -> syncacheBucketLimit = (int) v);
+        s.addReadOnly("net.inet.tcp.syncache.hashsize", "SYN cache buckets", () -> syncacheBuckets);
+        s.add("net.inet.tcp.ack_war_cnt", "challenge ACKs per window", 0, Integer.MAX_VALUE, () -> ackWarCnt,
+                v -> ackWarCnt = (int) v);
+        millis(s, "net.inet.tcp.ack_war_timewindow", "challenge ACK window (ms)", 1, () -> ackWarWindowNanos,
+                v -> ackWarWindowNanos = v);
+        s.add("net.inet.tcp.ecn.enable", "ECN (only 0, off, is supported)", 0, 0, () -> 0, v -> { });
+        s.add("net.inet.tcp.hostcache.purgenow", "write 1 to forget every learned path MTU", 0, 1, () -> 0,
+                v -> { if (v == 1) purgeHostCache.run(); });
+        s.addString("net.inet.tcp.cc.algorithm", "congestion control of new connections", () -> ccAlgorithm, v -> {
+            ccCheck.accept(v);
+            ccAlgorithm = v;
+        });
+    }
+
+    private interface BoolSetter { void set(boolean v); }
+
+    private interface BoolGetter { boolean get(); }
+
+    private static void flag(Sysctl s, String name, String what, BoolGetter get, BoolSetter set) {
+        s.add(name, what, 0, 1, () -> get.get() ? 1 : 0, v -> set.set(v != 0));
+    }
+
+    private static void millis(Sysctl s, String name, String what, long min, java.util.function.LongSupplier nanos,
+                               java.util.function.LongConsumer set) {
+        s.add(name, what, min, Integer.MAX_VALUE, () -> nanos.getAsLong() / MS, v -> set.accept(v * MS));
+    }
+}

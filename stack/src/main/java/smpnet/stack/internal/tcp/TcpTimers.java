@@ -1,0 +1,162 @@
+package smpnet.stack.internal.tcp;
+
+import smpnet.stack.internal.tcp.cc.CcAlgorithm;
+import smpnet.stack.socket.TcpState;
+import smpnet.stack.stats.TcpStat;
+
+/**
+ * The five timers of a connection (FreeBSD's {@code tcp_timer.c}): retransmit, persist, keepalive (and the
+ * connection-establishment timeout), 2MSL (TIME_WAIT and the FIN_WAIT_2 limit) and delayed ACK. Each runs
+ * under the connection's inp (see {@link TcpTimer}); a timer stopped under that lock never runs.
+ */
+final class TcpTimers {
+    /** TCPTV_PERSMIN and TCPTV_PERSMAX. */
+    static final long PERSIST_MIN_NANOS = 5_000_000_000L;
+    static final long PERSIST_MAX_NANOS = 60_000_000_000L;
+
+    private TcpTimers() {}
+
+    /** tcp_timer_rexmt: back off, collapse the window, resend from SND.UNA (RFC 6298 5.4-5.7). */
+    static void rexmt(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        if (tp.dropped) return;
+        if (++tp.rxtShift > RttEstimator.MAX_RXT_SHIFT) {
+            tp.rxtShift = RttEstimator.MAX_RXT_SHIFT;
+            tcp.stats.increment(TcpStat.TIMEOUTDROP);
+            tcp.dropLocked(tp, Tcp.ETIMEDOUT);
+            return;
+        }
+        tcp.stats.increment(TcpStat.REXMTTIMEO);
+        if (!tp.haveEstablished()) {
+            tp.set(Tcpcb.TF_SYN_REXMT); // cc_conn_init then starts from one segment (RFC 5681 3.1)
+            tp.rxtCurNanos = tp.rtt.synBackoffNanos(tp.rxtShift);
+        } else {
+            tp.rxtCurNanos = tp.rtt.backoffNanos(tp.rxtShift);
+        }
+        if (tp.rxtShift > 3) tp.rtt.invalidate(); // TCP_RTT_INVALIDATE: the estimate is stale
+        tp.sndNxt = tp.sndUna;
+        tp.sndRecover = tp.sndMax;
+        tp.set(Tcpcb.TF_ACKNOW);
+        tp.rttStartNanos = 0; // Karn: no sample from what is now retransmitted
+        tp.dupAcks = 0;
+        if (tp.ccc != null) {
+            syncCc(tp);
+            tp.ccc.congSignal(CcAlgorithm.Signal.RTO);
+            tp.clear(Tcpcb.TF_FASTRECOVERY | Tcpcb.TF_CONGRECOVERY);
+        }
+        if (tp.scoreboard != null) {
+            tp.scoreboard.exitRecovery();
+            tp.scoreboard.clear();
+        }
+        TcpOutput.outputLocked(tp);
+    }
+
+    /** Copies the sequence variables an algorithm reads into its CcVars. */
+    static void syncCc(Tcpcb tp) {
+        tp.ccv.sndUna = tp.sndUna;
+        tp.ccv.sndNxt = tp.sndNxt;
+        tp.ccv.sndMax = tp.sndMax;
+        tp.ccv.sndWnd = (int) Math.min(Integer.MAX_VALUE, tp.sndWnd);
+        tp.ccv.sndScale = tp.has(Tcpcb.TF_RCVD_SCALE) ? tp.sndScale : 0;
+        tp.ccv.recover = tp.sndRecover;
+        tp.ccv.srttNanos = tp.rtt.srttNanos();
+        tp.ccv.rxtShift = tp.rxtShift;
+        tp.ccv.maxseg = tp.effectiveMaxseg();
+    }
+
+    /** tcp_setpersist: arms the persist timer with the backed-off interval, clamped to [5 s, 60 s]. */
+    static void setPersistLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        long base = tp.rtt.samples() == 0 ? tp.rtt.rtoNanos() : 4 * tp.rtt.srttNanos() + 8 * tp.rtt.rttvarNanos();
+        long t = base * RttEstimator.backoff(tp.rxtShift);
+        t = Math.max(PERSIST_MIN_NANOS, Math.min(PERSIST_MAX_NANOS, t));
+        tp.persist.reset(t);
+        if (tp.rxtShift < RttEstimator.MAX_RXT_SHIFT) tp.rxtShift++;
+    }
+
+    /** tcp_timer_persist: a one-byte probe into the closed window; a peer silent long enough is dropped. */
+    static void persist(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        if (tp.dropped) return;
+        tcp.stats.increment(TcpStat.PERSISTTIMEO);
+        long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
+        if ((tp.rxtShift >= RttEstimator.MAX_RXT_SHIFT && idle >= PERSIST_MAX_NANOS * 4)
+                || (tp.state.ordinal() > TcpState.CLOSE_WAIT.ordinal() && idle >= PERSIST_MAX_NANOS)) {
+            tcp.stats.increment(TcpStat.PERSISTDROP);
+            tcp.dropLocked(tp, Tcp.ETIMEDOUT);
+            return;
+        }
+        setPersistLocked(tp);
+        tp.set(Tcpcb.TF_FORCEDATA);
+        TcpOutput.outputLocked(tp);
+        tp.clear(Tcpcb.TF_FORCEDATA);
+    }
+
+    /**
+     * tcp_timer_keep: before ESTABLISHED the connection-establishment timeout (net.inet.tcp.keepinit); after,
+     * keepalive probes {@code <SEQ=SND.UNA-1><ACK=RCV.NXT>} every keepintvl once idle for keepidle, and a drop
+     * after keepcnt unanswered ones.
+     */
+    static void keep(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        if (tp.dropped) return;
+        tcp.stats.increment(TcpStat.KEEPTIMEO);
+        if (!tp.haveEstablished()) {
+            tcp.stats.increment(TcpStat.KEEPDROPS);
+            tcp.dropLocked(tp, Tcp.ETIMEDOUT);
+            return;
+        }
+        if (tp.has(Tcpcb.TF_KEEPALIVE) && tp.state.ordinal() <= TcpState.CLOSING.ordinal()) {
+            long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
+            if (idle >= tp.keepIdleNanos + tp.keepCnt * tp.keepIntvlNanos) {
+                tcp.stats.increment(TcpStat.KEEPDROPS);
+                tcp.dropLocked(tp, Tcp.ETIMEDOUT);
+                return;
+            }
+            tcp.stats.increment(TcpStat.KEEPPROBE);
+            tp.keepProbesSent++;
+            sendKeepaliveLocked(tp);
+            tp.keep.reset(tp.keepIntvlNanos);
+        } else if (tp.has(Tcpcb.TF_KEEPALIVE)) {
+            tp.keep.reset(tp.keepIdleNanos);
+        }
+    }
+
+    private static void sendKeepaliveLocked(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        byte[] opts = null;
+        if (tp.has(Tcpcb.TF_RCVD_TSTMP) && tp.has(Tcpcb.TF_REQ_TSTMP) && !tp.has(Tcpcb.TF_NOOPT)) {
+            opts = TcpOptions.timestamp(tp.tsNow(), tp.tsRecent);
+        }
+        long recwin = TcpOutput.receiveWindow(tp);
+        smpnet.stack.mbuf.Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndUna - 1, tp.rcvNxt,
+                smpnet.stack.internal.wire.TcpHeader.ACK, (int) Math.min(recwin >> tp.rcvScale, Tcp.TCP_MAXWIN), opts,
+                null, 0, 0);
+        tcp.stats.increment(TcpStat.SNDTOTAL);
+        tcp.stats.increment(TcpStat.SNDACKS);
+        if (m != null) tcp.send(tp, m);
+    }
+
+    /** tcp_timer_2msl: TIME_WAIT ends; a FIN_WAIT_2 whose socket is closed ends once idle long enough. */
+    static void twoMsl(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        if (tp.dropped) return;
+        if (tp.state != TcpState.TIME_WAIT) {
+            long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
+            long maxIdle = tp.keepCnt * tp.keepIntvlNanos;
+            if (idle <= maxIdle) {
+                tp.twoMsl.reset(tp.keepIntvlNanos);
+                return;
+            }
+        }
+        tcp.closeLocked(tp);
+    }
+
+    /** tcp_timer_delack: the delayed ACK is due. */
+    static void delack(Tcpcb tp) {
+        if (tp.dropped) return;
+        tp.set(Tcpcb.TF_ACKNOW);
+        tp.tcp.stats.increment(TcpStat.DELACK);
+        TcpOutput.outputLocked(tp);
+    }
+}

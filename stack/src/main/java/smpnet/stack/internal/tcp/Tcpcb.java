@@ -1,0 +1,209 @@
+package smpnet.stack.internal.tcp;
+
+import smpnet.locking.ExclusiveLock;
+import smpnet.locking.GuardedBy;
+import smpnet.stack.internal.tcp.cc.CcAlgorithm;
+import smpnet.stack.internal.tcp.cc.CcVars;
+import smpnet.stack.socket.TcpState;
+
+/**
+ * One TCP connection: its pcb (addresses, ports, place in the hash) and its control block (FreeBSD's
+ * inpcb and tcpcb in one object). Field names follow FreeBSD's {@code tcp_var.h}; sequence numbers are
+ * 32-bit values in ints, compared through {@link TcpSeq}.
+ *
+ * <pre>
+ *        snd_una          snd_nxt            snd_max
+ *   ------|================|==================|-------------|------
+ *    acked   sent, unacked   (retransmitting)   may send     snd_una + snd_wnd
+ *
+ *        rcv_nxt                    rcv_adv
+ *   ------|==========================|---------
+ *    read   window we advertised
+ * </pre>
+ *
+ * <p>Locking key: {@code lock} (the pcb's {@code inp} mutex; Giant in giant mode) guards every mutable
+ * field, the timers, the reassembly queue and the SACK scoreboard. The addresses and ports are written
+ * under {@code inp} and the bucket lock of the connection hash before the pcb is inserted, and read by
+ * lookups under that bucket lock ({@link TcpPcbTable}); after insertion they never change.
+ */
+public final class Tcpcb {
+    // t_flags (FreeBSD's TF_ bits we use)
+    static final int TF_ACKNOW = 0x1;
+    static final int TF_DELACK = 0x2;
+    static final int TF_NODELAY = 0x4;
+    static final int TF_NOOPT = 0x8;
+    static final int TF_SENTFIN = 0x10;
+    static final int TF_REQ_SCALE = 0x20;
+    static final int TF_RCVD_SCALE = 0x40;
+    static final int TF_REQ_TSTMP = 0x80;
+    static final int TF_RCVD_TSTMP = 0x100;
+    static final int TF_SACK_PERMIT = 0x200;
+    static final int TF_NEEDFIN = 0x400;
+    static final int TF_NEEDSYN = 0x800;
+    static final int TF_FASTRECOVERY = 0x1000;
+    static final int TF_CONGRECOVERY = 0x2000;
+    static final int TF_KEEPALIVE = 0x4000;
+    static final int TF_RXWIN0SENT = 0x8000;
+    static final int TF_PREVVALID = 0x10000;
+    static final int TF_FORCEDATA = 0x20000;
+    static final int TF_SYN_REXMT = 0x40000;
+    static final int TF_LQ_OVERFLOW = 0x80000;
+
+    final Tcp tcp;
+    final ExclusiveLock lock;
+    @GuardedBy("inp") TcpSocketHooks so;
+
+    // addresses (see the class comment)
+    @GuardedBy("inp, tcphash") int laddr;
+    @GuardedBy("inp, tcphash") int lport;
+    @GuardedBy("inp, tcphash") int faddr;
+    @GuardedBy("inp, tcphash") int fport;
+    /** In the connection hash (or the listen table). */
+    @GuardedBy("inp") boolean inHash;
+    /** tcp_close ran: input that still finds the pcb drops what it brings. */
+    @GuardedBy("inp") boolean dropped;
+    /** A listening socket's backlog (so_qlimit), -1 when not listening. */
+    @GuardedBy("inp") int backlog = -1;
+
+    /** The peer is one of this host's own addresses: segments wait in {@code outq} until inp is released. */
+    @GuardedBy("inp") boolean localPeer;
+    @GuardedBy("inp") java.util.List<smpnet.stack.mbuf.Mbuf> outq;
+    /** SO_REUSEADDR. */
+    @GuardedBy("inp") boolean reuseAddr;
+    /** The port this socket reserved by bind or listen (released when the socket closes), 0 if none. */
+    @GuardedBy("inp") int boundPort;
+
+    @GuardedBy("inp") TcpState state = TcpState.CLOSED;
+    @GuardedBy("inp") int flags;
+    @GuardedBy("inp") int softError;
+
+    // send sequence space
+    @GuardedBy("inp") int iss;
+    @GuardedBy("inp") int sndUna;
+    @GuardedBy("inp") int sndNxt;
+    @GuardedBy("inp") int sndMax;
+    @GuardedBy("inp") int sndUp;
+    @GuardedBy("inp") int sndWl1;
+    @GuardedBy("inp") int sndWl2;
+    @GuardedBy("inp") long sndWnd;
+    @GuardedBy("inp") long maxSndWnd;
+    @GuardedBy("inp") int sndRecover;
+
+    // receive sequence space
+    @GuardedBy("inp") int irs;
+    @GuardedBy("inp") int rcvNxt;
+    @GuardedBy("inp") int rcvAdv;
+    @GuardedBy("inp") long rcvWnd;
+    @GuardedBy("inp") int lastAckSent;
+
+    // segment size, options
+    /** The largest segment we send, options not deducted (t_maxseg). */
+    @GuardedBy("inp") int maxseg;
+    /** TCP_MAXSEG set by the application (0: none). */
+    @GuardedBy("inp") int userMaxseg;
+    /** The MSS the peer announced (or mssdflt), kept for TCP_INFO's rcv_mss and path MTU updates. */
+    @GuardedBy("inp") int peerMss;
+    @GuardedBy("inp") int sndScale;
+    @GuardedBy("inp") int rcvScale;
+    @GuardedBy("inp") int requestRScale;
+    @GuardedBy("inp") int tsRecent;
+    @GuardedBy("inp") long tsRecentAgeNanos;
+    /** Our timestamp clock's offset (RFC 7323 5.4: a random offset per connection). */
+    @GuardedBy("inp") int tsOffset;
+
+    // congestion control and recovery
+    @GuardedBy("inp") CcAlgorithm cc;
+    @GuardedBy("inp") CcVars ccv;
+    /** The algorithm's glue (cc_conn_init, cc_ack_received, ...), from ESTABLISHED on; null before. */
+    @GuardedBy("inp") smpnet.stack.internal.tcp.cc.CongestionControl ccc;
+    @GuardedBy("inp") int dupAcks;
+    @GuardedBy("inp") SackScoreboard scoreboard;
+    @GuardedBy("inp") TcpReassemblyQueue reass;
+    /** The most recent segment that went into the reassembly queue (the first SACK block: RFC 2018 4). */
+    @GuardedBy("inp") int lastOooSeq;
+
+    // round-trip timing
+    @GuardedBy("inp") RttEstimator rtt;
+    /** When the timed segment was sent (0: none timed), t_rtttime. */
+    @GuardedBy("inp") long rttStartNanos;
+    @GuardedBy("inp") int rtseq;
+    @GuardedBy("inp") int rxtShift;
+    @GuardedBy("inp") long rxtCurNanos;
+    @GuardedBy("inp") long totalRetransmitted;
+    @GuardedBy("inp") long lastRecvNanos;
+    /** Receive buffer auto-sizing: bytes received since {@code rfbufStartNanos} (FreeBSD rfbuf_cnt, rfbuf_ts). */
+    @GuardedBy("inp") long rfbufStartNanos;
+    @GuardedBy("inp") long rfbufCount;
+    @GuardedBy("inp") long startNanos;
+    @GuardedBy("inp") int keepProbesSent;
+    /** Challenge ACK rate limit (RFC 5961 7): window start and count. */
+    @GuardedBy("inp") long challengeWindowStart;
+    @GuardedBy("inp") int challengeCount;
+
+    // per-connection settings (copied from the host's settings or set by socket options)
+    @GuardedBy("inp") long keepIdleNanos;
+    @GuardedBy("inp") long keepIntvlNanos;
+    @GuardedBy("inp") int keepCnt;
+    @GuardedBy("inp") long lingerSeconds = -1;
+
+    // timers
+    final TcpTimer rexmt;
+    final TcpTimer persist;
+    final TcpTimer keep;
+    final TcpTimer twoMsl;
+    final TcpTimer delack;
+
+    Tcpcb(Tcp tcp, ExclusiveLock lock, TcpSocketHooks so) {
+        this.tcp = tcp;
+        this.lock = lock;
+        this.so = so;
+        this.rexmt = new TcpTimer(this, "rexmt", () -> TcpTimers.rexmt(this));
+        this.persist = new TcpTimer(this, "persist", () -> TcpTimers.persist(this));
+        this.keep = new TcpTimer(this, "keep", () -> TcpTimers.keep(this));
+        this.twoMsl = new TcpTimer(this, "2msl", () -> TcpTimers.twoMsl(this));
+        this.delack = new TcpTimer(this, "delack", () -> TcpTimers.delack(this));
+    }
+
+    boolean has(int f) { return (flags & f) != 0; }
+
+    void set(int f) { flags |= f; }
+
+    void clear(int f) { flags &= ~f; }
+
+    /** TCPS_HAVERCVDSYN: past SYN_SENT. */
+    boolean haveReceivedSyn() { return state.ordinal() >= TcpState.SYN_RECEIVED.ordinal(); }
+
+    /** TCPS_HAVEESTABLISHED. */
+    boolean haveEstablished() { return state.ordinal() >= TcpState.ESTABLISHED.ordinal(); }
+
+    /** TCPS_HAVERCVDFIN: CLOSE_WAIT, CLOSING, LAST_ACK or TIME_WAIT. */
+    boolean haveReceivedFin() {
+        return state == TcpState.CLOSE_WAIT || state == TcpState.CLOSING || state == TcpState.LAST_ACK
+                || state == TcpState.TIME_WAIT;
+    }
+
+    /** The largest payload of a segment: maxseg less the options every segment carries (tcp_maxseg). */
+    int effectiveMaxseg() {
+        int optlen = 0;
+        if (has(TF_RCVD_TSTMP) && has(TF_REQ_TSTMP) && !has(TF_NOOPT)) optlen = 12; // nop, nop, TS (10)
+        return Math.max(1, maxseg - optlen);
+    }
+
+    /** Our timestamp clock now, in milliseconds plus the connection's offset (RFC 7323 5.4). */
+    int tsNow() { return (int) (tcp.scheduler.nanoTime() / 1_000_000L) + tsOffset; }
+
+    /** Stops every timer (tcp_timer_stop, called by tcp_discardcb). */
+    void stopAllTimersLocked() {
+        lock.assertOwned();
+        rexmt.stop();
+        persist.stop();
+        keep.stop();
+        twoMsl.stop();
+        delack.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "tcpcb " + Integer.toUnsignedString(laddr >>> 24) + ".." + lport + " -> " + fport + " " + state;
+    }
+}
