@@ -33,7 +33,7 @@ class TapLinkTest {
     @TempDir Path dir;
 
     @BeforeAll
-    static void requireTap() {
+    static void requireTap() { // also used by TapTcpTest
         String why = TapLink.unavailableReason();
         if (why == null) return;
         if ("true".equals(System.getenv("CI"))) fail("CI must be able to make TAP devices: " + why);
