@@ -14,12 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import smpnet.stack.dev.SimNic;
 import smpnet.stack.dev.TapLink;
 import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.SocketError;
 import smpnet.stack.socket.TcpSocket;
 import smpnet.stack.stats.TcpStat;
+import smpnet.stack.testing.TapTests;
 import smpnet.witness.junit.WitnessExtension;
 import smpnet.witness.testing.RequiredTool;
 
@@ -33,17 +33,14 @@ class TapTcpTest {
     @TempDir Path dir;
 
     @BeforeAll
-    static void requireTap() { TapLinkTest.requireTap(); }
+    static void requireTap() { TapTests.requireTap(); }
 
     @Test
     void aLinuxClientsConnectionToAClosedPortGetsARst() throws Exception {
         Path pcap = dir.resolve("rst.pcap");
         try (Hosts h = new Hosts()) {
             Stack s = h.host(StackConfig.defaults("s"));
-            SimNic nic = Hosts.nic(s, "em0", "10.231.11.1/24");
-            s.capture(nic, pcap);
-            h.start();
-            try (TapLink tap = TapLink.attach(nic, "10.231.11.2/24")) {
+            try (TapLink tap = TapLinkTest.onTap(h, s, "10.231.11", pcap)) {
                 RequiredTool.Output o = RequiredTool.run(new ProcessBuilder(tap.inNamespace(
                         "nc", "-z", "-v", "-n", "-w", "2", "10.231.11.1", "81")), "netcat-openbsd", new byte[0]);
                 assertEquals(1, o.exitStatus(), o.out() + o.err());
@@ -51,7 +48,7 @@ class TapTcpTest {
                 h.settle();
             }
         }
-        assertEquals("", tcpProblems(pcap, "10.231.11.2"));
+        assertEquals("", TapTests.tcpProblems(pcap, "10.231.11.2"));
         assertEquals("10.231.11.2\t10.231.11.1\t81\t0x0002\n10.231.11.1\t10.231.11.2\t\t0x0014\n",
                 Hosts.tsharkFields(pcap, "tcp", "ip.src", "ip.dst", "tcp.dstport", "tcp.flags")
                         .replaceAll("\t\\d+\t0x0014", "\t\t0x0014"), "Linux's SYN, smpnet's RST|ACK");
@@ -64,10 +61,7 @@ class TapTcpTest {
         for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 131 + (i >>> 12));
         try (Hosts h = new Hosts()) {
             Stack s = h.host(StackConfig.defaults("s"));
-            SimNic nic = Hosts.nic(s, "em0", "10.231.12.1/24");
-            s.capture(nic, pcap);
-            h.start();
-            try (TapLink tap = TapLink.attach(nic, "10.231.12.2/24")) {
+            try (TapLink tap = TapLinkTest.onTap(h, s, "10.231.12", pcap)) {
                 Process nc = new ProcessBuilder(tap.inNamespace("nc", "-l", "-n", "10.231.12.2", "5001")).start();
                 nc.getOutputStream().close(); // nothing to send back; nc still reads the network to its end
                 CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(nc.getInputStream()));
@@ -86,25 +80,7 @@ class TapTcpTest {
                         + tap.framesOut() + " drops " + tap.dropsIn() + "/" + tap.dropsOut());
             }
         }
-        assertEquals("", tcpProblems(pcap, "10.231.12.2"));
-    }
-
-    /**
-     * tshark's findings in a TCP capture: malformed frames, bad IPv4/TCP checksums, and any other expert
-     * warning but the ones that describe the connection rather than a frame. TCP's sequence analysis is off
-     * (a retransmission or a duplicate ACK is TCP working, not a bad frame: the host's drops on the TAP's
-     * kernel side are real losses), a RST is flagged by tshark as a warning by design, and Linux (address
-     * {@code linux}) may send a TCP checksum of 0xffff, ones' complement zero's other form (RFC 1624 3), which
-     * an incremental update produces: tshark flags it, every receiver accepts it.
-     */
-    static String tcpProblems(Path pcap, String linux) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("tshark", "-r", pcap.toString(), "-o", "ip.check_checksum:TRUE",
-                "-o", "tcp.check_checksum:TRUE", "-o", "tcp.analyze_sequence_numbers:FALSE", "-Y",
-                "_ws.malformed || ip.checksum.status == 0 || tcp.checksum.status == 0"
-                        + " || (_ws.expert.severity >= warning && !tcp.connection.rst"
-                        + " && !(tcp.checksum.ffff && ip.src == " + linux + "))");
-        pb.environment().put("HOME", System.getProperty("java.io.tmpdir"));
-        return RequiredTool.output(pb, "tshark").trim();
+        assertEquals("", TapTests.tcpProblems(pcap, "10.231.12.2"));
     }
 
     /** Connects once nc listens (it starts in parallel): a refused attempt is retried for up to 5 s. */
