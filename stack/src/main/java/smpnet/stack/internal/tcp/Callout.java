@@ -71,7 +71,8 @@ public final class Callout {
             if (home.closed) return cancelled;
             this.fn = fn;
             activeFlag = true;
-            dueNanos = wheel.nanoTime() + Math.max(0, delayNanos);
+            long now = wheel.nanoTime();
+            dueNanos = now + Math.min(Math.max(0, delayNanos), Long.MAX_VALUE / 2 - Math.max(0, now)); // no overflow
             wheel.insertLocked(home, this, dueNanos);
             return cancelled;
         } finally {

@@ -14,7 +14,7 @@ import smpnet.locking.Scheduler;
  * row 13), as FreeBSD's per-CPU {@code callout_cpu}: a connection's timers are reset on every segment, and
  * one host-wide lock would make every CPU queue on it. A {@link Callout} stays on the wheel of the CPU that
  * created it. Each wheel is an array of {@code buckets} lists; a callout due at time {@code t} (nanoseconds)
- * sits in bucket {@code (t / tick) mod buckets}, so reset and stop are O(1). Each wheel keeps one timer of
+ * sits in bucket {@code floor(t / tick) mod buckets}, so reset and stop are O(1). Each wheel keeps one timer of
  * the scheduler armed at its earliest due callout; its task, the wheel's softclock, takes the due callouts
  * off and runs them one after the other on the scheduler's timer thread ({@code Scheduler.schedule}'s
  * other end). In deterministic runs that is virtual time, and a callout fires at exactly its due nanosecond.
@@ -92,7 +92,7 @@ public final class CalloutWheel {
         this.tick = tickNanos;
         this.entryPoint = entryPoint;
         this.cpus = new Cpu[locks.length];
-        long nowTick = scheduler.nanoTime() / tickNanos;
+        long nowTick = Math.floorDiv(scheduler.nanoTime(), tickNanos);
         for (int i = 0; i < locks.length; i++) {
             cpus[i] = new Cpu(i, locks[i], buckets);
             cpus[i].lastTick = nowTick;
@@ -176,7 +176,7 @@ public final class CalloutWheel {
 
     /** Puts {@code x} on its wheel, due at {@code due}, and arms the wheel's timer if it is now the earliest. */
     void insertLocked(Cpu c, Callout x, long due) {
-        long t = Math.max(due / tick, c.lastTick);
+        long t = Math.max(Math.floorDiv(due, tick), c.lastTick);
         int b = (int) Math.floorMod(t, (long) c.buckets.length);
         x.bucket = b;
         x.prev = null;
@@ -238,7 +238,7 @@ public final class CalloutWheel {
             c.armedAt = Long.MAX_VALUE;
             if (c.closed) return;
             long now = scheduler.nanoTime();
-            long nowTick = now / tick;
+            long nowTick = Math.floorDiv(now, tick); // the clock may be negative (System.nanoTime)
             long span = Math.min(nowTick - c.lastTick + 1, c.buckets.length);
             for (long t = nowTick - span + 1; t <= nowTick; t++) {
                 int b = (int) Math.floorMod(t, (long) c.buckets.length);
@@ -309,7 +309,7 @@ public final class CalloutWheel {
         for (long t = c.lastTick; t < c.lastTick + n; t++) {
             long best = Long.MAX_VALUE;
             for (Callout x = c.buckets[(int) Math.floorMod(t, (long) n)]; x != null; x = x.next) {
-                if (x.dueNanos / tick <= t) best = Math.min(best, x.dueNanos);
+                if (Math.floorDiv(x.dueNanos, tick) <= t) best = Math.min(best, x.dueNanos);
             }
             if (best != Long.MAX_VALUE) return best;
         }

@@ -183,10 +183,14 @@ public final class TcpOptions {
     /**
      * Writes the options of {@code which} at {@code off} of {@code dst} in FreeBSD's layout (see the class
      * comment), padded to a multiple of 4; returns the bytes written. {@code sackBlocks} holds start/end
-     * pairs, of which the first {@code nSackBlocks} are sent (as many as fit).
+     * pairs (at least {@code nSackBlocks} of them), of which the first {@code nSackBlocks} are sent, as many
+     * as fit ({@link #sackBlocksThatFit}).
      */
     public static int write(MemorySegment dst, long off, int which, int mss, int wscale, int tsVal, int tsEcr,
                             int[] sackBlocks, int nSackBlocks) {
+        if ((which & SACK) != 0 && nSackBlocks > 0 && (sackBlocks == null || sackBlocks.length < 2 * nSackBlocks)) {
+            throw new IllegalArgumentException(nSackBlocks + " SACK blocks asked for, fewer given");
+        }
         return emit(dst, off, which, mss, wscale, tsVal, tsEcr, sackBlocks, nSackBlocks) & 0xff;
     }
 
@@ -256,7 +260,6 @@ public final class TcpOptions {
                     while (optlen == 0 || optlen % 4 != 2) optlen = put(dst, off, optlen, KIND_NOP);
                     if (MAX_LENGTH - optlen < 2 + LEN_SACK_BLOCK) continue;
                     int n = Math.min(nSackBlocks, (MAX_LENGTH - optlen - 2) / LEN_SACK_BLOCK);
-                    if (dst != null) n = Math.min(n, sackBlocks.length / 2);
                     blocks = n;
                     optlen = put(dst, off, optlen, KIND_SACK);
                     optlen = put(dst, off, optlen, 2 + n * LEN_SACK_BLOCK);

@@ -53,6 +53,13 @@ public final class TcpHeader {
         this.s = s;
     }
 
+    /**
+     * The header length the data offset of the segment at the start of {@code s} announces, read before the
+     * view is made: how much TCP input pulls up into the first mbuf (FreeBSD reads th_off, then m_pullup's
+     * that much). {@code s} holds at least the fixed header; the value is not checked (the constructor does).
+     */
+    public static int peekHeaderLength(MemorySegment s) { return (Bytes.u8(s, 12) >>> 4) * 4; }
+
     public int sourcePort() { return Bytes.u16(s, 0); }
 
     public int destinationPort() { return Bytes.u16(s, 2); }

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import smpnet.locking.DeterministicScheduler;
-import smpnet.locking.Mutex;
+import smpnet.locking.ExclusiveLock;
 import smpnet.locking.Scheduler;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.LockMode;
+import smpnet.stack.locks.StackLocks;
 
 /**
  * Seeded runs under the deterministic scheduler: two threads reset and stop two callouts that share one
@@ -36,8 +39,9 @@ class CalloutDeterministicTest {
 
     private static void runSeed(long seed) {
         DeterministicScheduler s = new DeterministicScheduler(DeterministicScheduler.Options.seed(seed).withPreemptOneIn(2));
-        Mutex pcb = new Mutex("inp");
-        CalloutWheel wheel = new CalloutWheel(s, () -> new Mutex("callout"), 2, Runnable::run);
+        StackLocks locks = new StackLocks(LockMode.FINE);
+        ExclusiveLock pcb = locks.mutex(LockInventory.INP);
+        CalloutWheel wheel = new CalloutWheel(s, () -> locks.mutex(LockInventory.CALLOUT), 2, Runnable::run);
         Tracked[] t = {new Tracked(), new Tracked()};
         for (int i = 0; i < 2; i++) t[i].c = new Callout(wheel, pcb, i);
         for (int thread = 0; thread < 2; thread++) {

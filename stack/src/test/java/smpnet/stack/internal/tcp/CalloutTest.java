@@ -11,17 +11,24 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import smpnet.locking.ExclusiveLock;
 import smpnet.locking.LockAssertionError;
-import smpnet.locking.Mutex;
+import smpnet.stack.locks.LockInventory;
+import smpnet.stack.locks.LockMode;
+import smpnet.stack.locks.StackLocks;
 import smpnet.stack.testing.ManualClock;
 
 /** The callout wheel on a manual clock: exact firing times, reset/stop semantics, and the stop-versus-fire race. */
 class CalloutTest {
     private static final long MS = 1_000_000L;
+    /** Locks as a host in fine mode makes them (which also declares the lock order to witness). */
+    private final StackLocks locks = new StackLocks(LockMode.FINE);
     private final ManualClock clock = new ManualClock();
-    private final CalloutWheel wheel = new CalloutWheel(clock, new Mutex("callout"));
-    private final Mutex inp = new Mutex("inp");
+    private final CalloutWheel wheel = new CalloutWheel(clock, calloutLock());
+    private final ExclusiveLock inp = locks.mutex(LockInventory.INP);
     private final long t0 = clock.nanoTime();
+
+    private ExclusiveLock calloutLock() { return locks.mutex(LockInventory.CALLOUT); }
 
     private boolean reset(Callout c, long delay, Runnable fn) {
         inp.lock();
@@ -112,7 +119,7 @@ class CalloutTest {
 
     @Test void manyCalloutsFireInOrderAcrossTurnsOfTheWheel() {
         // A small wheel (8 buckets of 1 ms) so that most callouts are several turns away.
-        CalloutWheel small = new CalloutWheel(clock, new Mutex("callout"), MS, 8);
+        CalloutWheel small = new CalloutWheel(clock, calloutLock(), MS, 8);
         long[] delays = {3 * MS, 20 * MS, 7 * MS + 500, 8 * MS, 100 * MS, 0, 2 * 3600 * 1000 * MS, 16 * MS, 1};
         List<Long> fired = new ArrayList<>();
         for (long d : delays) reset(new Callout(small, inp), d, () -> fired.add(clock.nanoTime() - t0));
@@ -125,8 +132,22 @@ class CalloutTest {
         assertEquals(0, small.pendingCount());
     }
 
+    @Test void aNegativeClockAndAnEndlessDelayWork() {
+        ManualClock c = new ManualClock(-5_000_000_000L - 300);
+        CalloutWheel w = new CalloutWheel(c, calloutLock());
+        List<Long> fired = new ArrayList<>();
+        Callout a = new Callout(w, inp);
+        reset(a, 2 * MS, () -> fired.add(c.nanoTime()));
+        reset(new Callout(w, inp), Long.MAX_VALUE, () -> fired.add(-1L));
+        c.advance(2 * MS - 1);
+        assertEquals(List.of(), fired);
+        c.advance(1);
+        assertEquals(List.of(c.nanoTime()), fired);
+        assertEquals(1, w.pendingCount(), "the endless one waits");
+    }
+
     @Test void calloutsOnSeveralCpusEachRunOnTime() {
-        CalloutWheel two = new CalloutWheel(clock, () -> new Mutex("callout"), 2, Runnable::run);
+        CalloutWheel two = new CalloutWheel(clock, this::calloutLock, 2, Runnable::run);
         assertEquals(2, two.cpus());
         List<String> fired = new ArrayList<>();
         reset(new Callout(two, inp, 0), 2 * MS, () -> fired.add("cpu0"));
@@ -138,7 +159,7 @@ class CalloutTest {
 
     @Test void theEntryPointBracketsEachHandler() {
         List<String> log = new ArrayList<>();
-        CalloutWheel w = new CalloutWheel(clock, () -> new Mutex("callout"), 1, r -> {
+        CalloutWheel w = new CalloutWheel(clock, this::calloutLock, 1, r -> {
             log.add("enter");
             r.run();
             log.add("leave");

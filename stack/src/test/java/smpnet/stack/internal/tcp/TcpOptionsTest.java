@@ -79,6 +79,9 @@ class TcpOptionsTest {
         assertEquals("nop,nop,sack 1:2 3:4 5:6 7:8", TcpOptions.toString(seg(b)));
         assertArrayEquals(hex("0101 050a 00000001 00000002"), TcpOptions.sack(false, 0, 0, blocks, 1));
         assertArrayEquals(new byte[0], TcpOptions.sack(false, 0, 0, blocks, 0), "no blocks, no option");
+        MemorySegment s = MemorySegment.ofArray(new byte[40]);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TcpOptions.write(s, 0, SACK, 0, 0, 0, 0, new int[] {1, 2}, 2));
     }
 
     @Test void writeAtAnOffsetAndLengthAgree() {

@@ -116,8 +116,10 @@ class TcpHeaderTest {
         MemorySegment high = copy(s);
         high.set(ValueLayout.JAVA_BYTE, 12, (byte) 0xf0);
         assertEquals(Malformed.BAD_OFFSET, reason(() -> new TcpHeader(high)));
-        // The segment is long enough, but the header with its options is not all in this buffer.
+        // The segment is long enough, but the header with its options is not all in this buffer: the caller
+        // pulls up as much as the data offset says, and the view then accepts it.
         assertEquals(Malformed.TRUNCATED, reason(() -> new TcpHeader(s.asSlice(0, 30), 43)));
+        assertEquals(40, TcpHeader.peekHeaderLength(s.asSlice(0, 20)));
     }
 
     @Test void writeRefusesUnpaddedOptions() {
