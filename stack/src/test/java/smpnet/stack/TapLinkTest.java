@@ -98,26 +98,40 @@ class TapLinkTest {
         }
     }
 
+    /**
+     * The killed run: a host on a TAP in a JVM of its own, which prints its namespace and waits to be killed
+     * (the other end is {@link #aJvmKilledOutrightLeavesItsNamespaceForTheNextRunToSweep}).
+     */
+    public static void main(String[] args) throws Exception {
+        Stack s = Stack.create(StackConfig.defaults("killed"));
+        SimNic nic = Hosts.nic(s, "em0", "10.231.14.1/24");
+        s.start();
+        TapLink tap = TapLink.attach(nic, "10.231.14.2/24");
+        System.out.println(tap.namespace());
+        System.out.flush();
+        Thread.sleep(60_000);
+    }
+
     @Test
-    void aRunKilledOutrightLeavesItsNamespaceForTheNextRunToSweep() throws IOException, InterruptedException {
-        // A namespace made by a child that is then killed with SIGKILL (no shutdown hook runs).
-        Process child = new ProcessBuilder("sh", "-c", "ip netns add smpnet-$$-1 && echo ok && exec sleep 60").start();
-        String line = new String(child.getInputStream().readNBytes(3)).strip();
-        assertEquals("ok", line);
-        String name = "smpnet-" + child.pid() + "-1";
+    void aJvmKilledOutrightLeavesItsNamespaceForTheNextRunToSweep() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), TapLinkTest.class.getName()).redirectErrorStream(true).start();
+        String name = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream())).readLine();
         String live = "smpnet-" + ProcessHandle.current().pid() + "-999999";
         NetNamespace.ip("netns", "add", live);
         try {
+            assertTrue(name != null && name.equals("smpnet-" + child.pid() + "-1"), "the child's namespace: " + name);
             assertTrue(NetNamespace.list().contains(name));
-            child.destroyForcibly().waitFor();
-            assertTrue(NetNamespace.list().contains(name), "a killed process removes nothing");
+            child.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
+            assertTrue(NetNamespace.list().contains(name), "a killed JVM removes nothing");
             assertTrue(TapLink.sweepStale().contains(name));
             assertFalse(NetNamespace.list().contains(name));
             assertTrue(NetNamespace.list().contains(live), "a live process's namespace is not stale");
         } finally {
             NetNamespace.ip("netns", "del", live);
             child.destroyForcibly();
-            if (NetNamespace.list().contains(name)) NetNamespace.ip("netns", "del", name);
+            if (name != null && NetNamespace.list().contains(name)) NetNamespace.ip("netns", "del", name);
         }
     }
 }
