@@ -61,9 +61,13 @@ public final class SimNic extends Ifnet {
      */
     static void checkPluggable(SimNic a, SimNic b) {
         if (a == b) throw new IllegalArgumentException("cannot connect " + a.name() + " to itself");
-        for (SimNic n : new SimNic[] {a, b}) {
-            if (n.link != null) throw new IllegalStateException(n.name() + " is already connected; disconnect it first");
-        }
+        checkPluggable(a);
+        checkPluggable(b);
+    }
+
+    /** Refuses a NIC already on a link (a {@link TapLink} plugs one NIC, its other end is Linux). */
+    static void checkPluggable(SimNic n) {
+        if (n.link != null) throw new IllegalStateException(n.name() + " is already connected; disconnect it first");
     }
 
     /**

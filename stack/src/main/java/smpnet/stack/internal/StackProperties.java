@@ -16,6 +16,11 @@ public final class StackProperties {
      * site of each outstanding mbuf (benchmarks); leak counts stay exact.
      */
     public static final String MBUF_TRACK = "smpnet.mbuf.track";
+    /**
+     * The back-end {@code DirtyTracker.open(region)} uses: {@code userfaultfd}, {@code soft-dirty},
+     * {@code copy} or {@code barrier}; unset: userfaultfd where it runs, else copy.
+     */
+    public static final String DIRTY_BACKEND = "smpnet.dirty.backend";
 
     private StackProperties() {}
 
@@ -30,4 +35,7 @@ public final class StackProperties {
 
     /** {@value #MBUF_TRACK}: true unless "off". */
     public static boolean mbufTracking() { return !"off".equals(System.getProperty(MBUF_TRACK)); }
+
+    /** {@value #DIRTY_BACKEND}, or null when unset. */
+    public static String dirtyBackend() { return System.getProperty(DIRTY_BACKEND); }
 }

@@ -40,7 +40,8 @@ public final class SmpnetCommand {
             SeededRunCommand::new,
             SeededCostCommand::new,
             SysctlCommand::new,
-            PacketdrillCommand::new);
+            PacketdrillCommand::new,
+            TapCommand::new);
 
     @picocli.CommandLine.Mixin
     HelpOption help;

@@ -150,4 +150,17 @@ class SmpnetCommandTest {
         assertTrue(csv.get(1).contains(",true,"), "accounting balanced: " + csv.get(1));
         assertEquals(List.of(smpnet.sim.bench.reports.ResultFiles.LOCKS_HEADER), Files.readAllLines(dir.resolve("locks.csv")));
     }
+
+    @Test
+    void tapLetsLinuxPingTheHostAndRemovesItsNamespace() throws Exception {
+        smpnet.stack.testing.TapTests.requireTap();
+        assertEquals(0, run("tap", "--address", "10.231.10.1/24", "--peer", "10.231.10.2/24", "--ping", "2"), out() + err());
+        assertTrue(out().contains("2 packets transmitted, 2 received, 0% packet loss"), out());
+        String ns = out().lines().filter(l -> l.startsWith("reach it with: ip netns exec ")).findFirst().orElseThrow()
+                .split(" ")[6];
+        assertTrue(ns.startsWith("smpnet-" + ProcessHandle.current().pid() + "-"), ns);
+        assertTrue(!smpnet.stack.internal.os.NetNamespace.list().contains(ns), "the namespace is removed on exit");
+        assertEquals(SmpnetCommand.USAGE, run("tap", "--ping", "0"));
+        assertTrue(err().startsWith("--ping must be between 1 and 10000, not 0\nUsage: smpnet tap "), err());
+    }
 }

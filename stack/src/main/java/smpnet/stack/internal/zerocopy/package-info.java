@@ -1,0 +1,2 @@
+/** The dirty-tracking back-ends: userfaultfd write-protection, soft-dirty bits, copy-and-compare, write barrier. */
+package smpnet.stack.internal.zerocopy;
