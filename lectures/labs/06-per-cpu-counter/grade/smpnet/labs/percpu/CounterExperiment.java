@@ -1,25 +1,16 @@
 package smpnet.labs.percpu;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
-import java.util.zip.CRC32;
 import smpnet.labs.grading.Checks;
 import smpnet.labs.grading.Experiment;
+import smpnet.labs.grading.Results;
 import smpnet.locking.DeterministicScheduler;
 import smpnet.locking.Scheduler;
 
@@ -71,9 +62,9 @@ final class CounterExperiment {
         r.put("ns_percpu", two(p));
         r.put("ratio_shared_over_percpu", two(s / p));
         r.put("ratio_percpu_over_ceiling", two(p / c));
-        r.put("counter_class", counterFingerprint());
+        r.put("counter_class", Results.fingerprint(HotCounter.class));
         Path out = Checks.studentDir().resolve(RESULTS);
-        Files.writeString(out, format(r));
+        Results.write(out, "./smpnet experiment 06", r);
         System.out.println("lab 06 experiment, " + threads + " thread(s), " + ADDS + " adds each, median of " + ROUNDS
                 + " rounds:\n  ns per add: ceiling " + two(c) + ", shared word " + two(s) + ", your counter " + two(p)
                 + "\n  probe (4 CPUs x " + PROBE_ADDS + " adds): line transfers shared " + r.get("transfers_shared")
@@ -172,44 +163,6 @@ final class CounterExperiment {
         return s[s.length / 2];
     }
 
-    static String two(double x) { return String.format(Locale.ROOT, "%.2f", x); }
+    static String two(double x) { return Results.twoDecimals(x); }
 
-    /** A SHA-256 prefix of the compiled {@link HotCounter}: which code made a results file. */
-    static String counterFingerprint() throws Exception {
-        try (InputStream in = HotCounter.class.getResourceAsStream("HotCounter.class")) {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(in.readAllBytes());
-            return HexFormat.of().formatHex(digest, 0, 8);
-        }
-    }
-
-    /** The results as "key=value" lines, then the checksum line. */
-    static String format(Map<String, String> r) {
-        StringBuilder sb = new StringBuilder("# written by ./smpnet experiment 06; do not edit (checksummed)\n");
-        r.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-        return sb.append("check=").append(checksum(r)).append('\n').toString();
-    }
-
-    static String checksum(Map<String, String> r) {
-        CRC32 crc = new CRC32();
-        crc.update("smpnet lab 06\n".getBytes(StandardCharsets.UTF_8));
-        r.forEach((k, v) -> crc.update((k + '=' + v + '\n').getBytes(StandardCharsets.UTF_8)));
-        return Long.toHexString(crc.getValue());
-    }
-
-    /** A "key=value" file in order, without comments and blank lines; values stripped (and their "# ..." tail). */
-    static Map<String, String> read(Path file) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        for (String line : lines) {
-            String l = line.strip();
-            int eq = l.indexOf('=');
-            if (l.isEmpty() || l.startsWith("#") || eq < 0) {
-                continue;
-            }
-            String v = l.substring(eq + 1);
-            int hash = v.indexOf('#');
-            out.put(l.substring(0, eq).strip(), (hash < 0 ? v : v.substring(0, hash)).strip());
-        }
-        return out;
-    }
 }

@@ -6,11 +6,11 @@ import static smpnet.labs.grading.Checks.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import smpnet.labs.grading.Checkpoint;
 import smpnet.labs.grading.Checks;
+import smpnet.labs.grading.Results;
 import smpnet.locking.DeterministicScheduler;
 
 /**
@@ -109,11 +109,9 @@ final class Lab06 {
             title = "results.properties was written by ./smpnet experiment 06 on your current code")
     static void experimentRan() throws Exception {
         Map<String, String> r = results();
-        Map<String, String> body = new LinkedHashMap<>(r);
-        String check = body.remove("check");
-        check(CounterExperiment.checksum(body).equals(check), CounterExperiment.RESULTS + "'s checksum does not match"
+        check(Results.unedited(r), CounterExperiment.RESULTS + "'s checksum does not match"
                 + " its numbers: the file was edited. Run ./smpnet experiment 06 again and answer from what it writes.");
-        check(CounterExperiment.counterFingerprint().equals(r.get("counter_class")), CounterExperiment.RESULTS + " was"
+        check(Results.fingerprint(HotCounter.class).equals(r.get("counter_class")), CounterExperiment.RESULTS + " was"
                 + " written by another version of HotCounter than the one graded now. Run ./smpnet experiment 06"
                 + " again on your final code, and answer from the new file.");
         Map<String, String> again = CounterExperiment.probe();
@@ -134,7 +132,7 @@ final class Lab06 {
         }
         for (String key : List.of("ratio_shared_over_percpu", "ratio_percpu_over_ceiling")) {
             double want = Double.parseDouble(r.get(key));
-            Double got = number(a.get(key));
+            Double got = Results.number(a, key);
             check(got != null && Math.abs(got - want) <= 0.011, "answers.properties: " + key + " is \"" + a.get(key)
                     + "\"; your " + CounterExperiment.RESULTS + " says " + r.get(key) + " (two decimals)");
         }
@@ -175,20 +173,12 @@ final class Lab06 {
         Path p = Checks.studentFile(CounterExperiment.RESULTS);
         check(Files.exists(p), "no " + CounterExperiment.RESULTS + " beside your code: run ./smpnet experiment 06 (it"
                 + " writes the file), then fill in answers.properties from it");
-        return CounterExperiment.read(p);
+        return Results.read(p);
     }
 
     private static Map<String, String> answers() throws Exception {
         Path p = Checks.studentFile(CounterExperiment.ANSWERS);
         check(Files.exists(p), "no " + CounterExperiment.ANSWERS + " beside your code");
-        return CounterExperiment.read(p);
-    }
-
-    private static Double number(String s) {
-        try {
-            return s == null ? null : Double.valueOf(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return Results.read(p);
     }
 }
