@@ -27,7 +27,7 @@ final class EchoBench {
     /** How long a client waits for one echo before it gives up on the server. */
     private static final Duration PATIENCE = Duration.ofSeconds(2);
     /** How long the server has to return after the shutdown request. */
-    private static final long RETURN_MILLIS = 2_000;
+    private static final long RETURN_MILLIS = 1_000;
 
     private EchoBench() {}
 
