@@ -1,11 +1,11 @@
 package smpnet.stack.internal.tcp;
 
-import static smpnet.stack.internal.tcp.Seq32.ge;
-import static smpnet.stack.internal.tcp.Seq32.gt;
-import static smpnet.stack.internal.tcp.Seq32.le;
-import static smpnet.stack.internal.tcp.Seq32.lt;
-import static smpnet.stack.internal.tcp.Seq32.max;
-import static smpnet.stack.internal.tcp.Seq32.min;
+import static smpnet.stack.internal.tcp.TcpSeq.ge;
+import static smpnet.stack.internal.tcp.TcpSeq.gt;
+import static smpnet.stack.internal.tcp.TcpSeq.le;
+import static smpnet.stack.internal.tcp.TcpSeq.lt;
+import static smpnet.stack.internal.tcp.TcpSeq.max;
+import static smpnet.stack.internal.tcp.TcpSeq.min;
 
 import java.util.ArrayList;
 import java.util.List;

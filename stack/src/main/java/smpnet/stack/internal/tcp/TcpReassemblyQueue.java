@@ -1,10 +1,10 @@
 package smpnet.stack.internal.tcp;
 
-import static smpnet.stack.internal.tcp.Seq32.ge;
-import static smpnet.stack.internal.tcp.Seq32.gt;
-import static smpnet.stack.internal.tcp.Seq32.le;
-import static smpnet.stack.internal.tcp.Seq32.lt;
-import static smpnet.stack.internal.tcp.Seq32.max;
+import static smpnet.stack.internal.tcp.TcpSeq.ge;
+import static smpnet.stack.internal.tcp.TcpSeq.gt;
+import static smpnet.stack.internal.tcp.TcpSeq.le;
+import static smpnet.stack.internal.tcp.TcpSeq.lt;
+import static smpnet.stack.internal.tcp.TcpSeq.max;
 
 import java.util.ArrayList;
 import java.util.Arrays;
