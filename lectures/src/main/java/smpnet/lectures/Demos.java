@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import smpnet.lectures.demo.Fairness;
+import smpnet.lectures.demo.LockProfile;
 import smpnet.lectures.demo.MbufChains;
 import smpnet.lectures.demo.MbufHandoff;
 import smpnet.lectures.demo.NetisrPlacement;
 import smpnet.lectures.demo.Readers;
 import smpnet.lectures.demo.ThreadsOrEvents;
+import smpnet.lectures.demo.Warmup;
 import smpnet.lectures.demo.SleepRules;
 
 /** The lectures' runnable example programs, by the name {@code ./smpnet demo NAME} takes. */
@@ -27,7 +29,9 @@ public final class Demos {
             "mbuf-chains", MbufChains::run,
             "mbuf-handoff", MbufHandoff::run,
             "netisr-placement", NetisrPlacement::run,
-            "threads-or-events", ThreadsOrEvents::run));
+            "threads-or-events", ThreadsOrEvents::run,
+            "lock-profile", LockProfile::run,
+            "warmup", Warmup::run));
 
     private Demos() {}
 

@@ -79,7 +79,9 @@ public final class Examples {
         }
         Process p = new ProcessBuilder(argv).directory(repo.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Terminal colour codes (Maven prints a few even when quiet) are not part of what a reader sees.
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .replaceAll("\u001B\\[[0-9;]*m", "");
         p.waitFor();
         return out.isEmpty() || out.endsWith("\n") ? out : out + "\n";
     }

@@ -12,6 +12,7 @@ import smpnet.labs.grading.LabRuns;
  * <pre>
  *   grade NN [--variant src|solution|wrong/NAME]   grade one lab (default: the student's src/)
  *   grade all                                      grade every lab, each in its own JVM, and sum the points
+ *   experiment NN [--variant V]                    run a measurement lab's experiment on the student's code
  *   lectures                                       regenerate every lecture's examples (command and output)
  *   demo NAME                                      run one of the lectures' example programs
  * </pre>
@@ -25,10 +26,11 @@ public final class Main {
         String cmd = rest.isEmpty() ? "help" : rest.removeFirst();
         int rc = switch (cmd) {
             case "grade" -> grade(repo, rest);
+            case "experiment" -> experiment(repo, rest);
             case "lectures" -> Examples.regenerate(repo, System.out);
             case "demo" -> Demos.run(rest, System.out);
             default -> {
-                System.err.println("usage: grade NN|all [--variant V] | lectures | demo NAME");
+                System.err.println("usage: grade NN|all [--variant V] | experiment NN [--variant V] | lectures | demo NAME");
                 yield 2;
             }
         };
@@ -69,6 +71,15 @@ public final class Main {
         System.out.println("all labs: " + total + "/" + max
                 + (broken.isEmpty() ? "" : ", not counted because they do not compile: " + broken));
         return all ? 0 : 1;
+    }
+
+    private static int experiment(Path repo, List<String> args) throws Exception {
+        String variant = option(args, "--variant");
+        if (args.size() != 1) {
+            System.err.println("usage: experiment NN [--variant src|solution|wrong/NAME]");
+            return 2;
+        }
+        return Grader.experiment(Lab.find(repo, args.get(0)), variant == null ? Lab.STARTER : variant, System.out) ? 0 : 1;
     }
 
     /** Removes {@code --name value} from {@code args} and returns the value, or null. */

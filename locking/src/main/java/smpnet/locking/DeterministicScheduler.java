@@ -122,6 +122,8 @@ public final class DeterministicScheduler implements Scheduler {
     @GuardedBy("this") private Participant callout;
     @GuardedBy("this") private int liveApplicationThreads;
     @GuardedBy("this") private Throwable failure;
+    /** Every thread's state when the failure was recorded: unwinding changes them before the report is written. */
+    @GuardedBy("this") private String statesAtFailure;
     @GuardedBy("this") private boolean started;
     /** The recent decisions, for a failure's message. */
     @GuardedBy("this") private final ArrayDeque<String> recent = new ArrayDeque<>();
@@ -206,7 +208,7 @@ public final class DeterministicScheduler implements Scheduler {
         synchronized (this) {
             if (failure != null) {
                 throw new RunFailure(seed(), "deterministic run with seed " + seed() + " failed after " + decisions
-                        + " decisions at " + now + " ns: " + failure.getMessage() + "\n  threads: " + statesLocked()
+                        + " decisions at " + now + " ns: " + failure.getMessage() + "\n  threads: " + statesAtFailure
                         + "\n  last decisions: " + String.join(" ", recent), failure);
             }
         }
@@ -218,7 +220,10 @@ public final class DeterministicScheduler implements Scheduler {
      */
     public synchronized void fail(Throwable cause) {
         if (over) return; // threads unwinding after the end may trip over abandoned state: not a failure
-        if (!(cause instanceof Unwind)) failure = cause;
+        if (!(cause instanceof Unwind)) {
+            failure = cause;
+            statesAtFailure = statesLocked();
+        }
         endRunLocked();
     }
 

@@ -1,5 +1,6 @@
 package smpnet.labs.grading;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,37 @@ public final class Checks {
     }
 
     static void setLabDir(Path dir) { labDir = dir; }
+
+    /** The variant being graded (src, solution or wrong/NAME); set with the lab's folder. */
+    private static volatile String variant = Lab.STARTER;
+
+    static void setVariant(String v) { variant = v; }
+
+    /**
+     * The folder of the graded variant's own files ({@code src/} for the student): where an
+     * {@link Experiment} writes its results.
+     */
+    public static Path studentDir() { return labDir().resolve(variant); }
+
+    /**
+     * A non-Java file of the student's (structured answers, a results file) as the graded variant sees it:
+     * the variant's own copy if it has one, else the solution's (for a wrong solution, which is the solution
+     * with one mistake), else {@code src/}'s. The path may not exist: the student has not written it yet.
+     */
+    public static Path studentFile(String name) {
+        List<String> chain = new ArrayList<>(List.of(variant));
+        if (variant.startsWith("wrong/")) {
+            chain.add(Lab.SOLUTION);
+        }
+        chain.add(Lab.STARTER);
+        for (String v : chain) {
+            Path p = labDir().resolve(v).resolve(name);
+            if (Files.exists(p)) {
+                return p;
+            }
+        }
+        return studentDir().resolve(name);
+    }
 
     /** A piece of student code a check runs; it may throw anything, which the check reports. */
     @FunctionalInterface

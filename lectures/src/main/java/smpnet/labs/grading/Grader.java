@@ -40,15 +40,30 @@ public final class Grader {
      * empty list when the code does not compile: the compiler's messages are printed instead).
      */
     public static List<Outcome> grade(Lab lab, String variant, PrintStream out) throws Exception {
+        List<Outcome> none = List.of();
+        return withCompiled(lab, variant, out, none, classes -> gradeCompiled(lab, variant, classes, out));
+    }
+
+    /** What to do with a variant compiled into a folder of classes. */
+    @FunctionalInterface
+    private interface Compiled<T> {
+        T use(Path classes) throws Exception;
+    }
+
+    /**
+     * Compiles {@code variant} into a temporary folder and hands it to {@code use}; if the code does not
+     * compile, prints the compiler's messages and returns {@code failed}. The folder is deleted afterwards.
+     */
+    private static <T> T withCompiled(Lab lab, String variant, PrintStream out, T failed, Compiled<T> use) throws Exception {
         Path classes = Files.createTempDirectory("smpnet-lab-" + lab.number() + "-");
         try {
             String errors = compile(lab.sources(variant), classes);
             if (errors != null) {
                 printHeader(lab, variant, out);
                 printCompileErrors(errors, out);
-                return List.of();
+                return failed;
             }
-            return gradeCompiled(lab, variant, classes, out);
+            return use.use(classes);
         } finally {
             deleteTree(classes);
         }
@@ -59,7 +74,7 @@ public final class Grader {
         Witness w = Witness.enable();
         w.setPolicy(Policy.COUNT);         // checkpoints read the reports; nothing is printed or thrown
         printHeader(lab, variant, out);
-        List<Outcome> outcomes = run(lab, classes, out);
+        List<Outcome> outcomes = run(lab, variant, classes, out);
         int total = outcomes.stream().mapToInt(Outcome::points).sum();
         int max = outcomes.stream().mapToInt(Outcome::max).sum();
         out.println("total " + total + "/" + max);
@@ -92,28 +107,13 @@ public final class Grader {
         return rc == 0 ? null : diagnostics.toString();
     }
 
-    private static List<Outcome> run(Lab lab, Path classes, PrintStream out) throws Exception {
-        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                Grader.class.getClassLoader());
-        List<Method> checkpoints = new ArrayList<>();
-        for (String name : lab.gradeClasses()) {
-            for (Method m : Class.forName(name, false, loader).getDeclaredMethods()) {
-                if (m.isAnnotationPresent(Checkpoint.class)) {
-                    if (!Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 0) {
-                        throw new IllegalStateException(m + ": a checkpoint is a static method without arguments");
-                    }
-                    m.setAccessible(true);     // grade/ classes and methods may be package-private
-                    checkpoints.add(m);
-                }
-            }
-        }
+    private static List<Outcome> run(Lab lab, String variant, Path classes, PrintStream out) throws Exception {
+        List<Method> checkpoints = annotated(lab, variant, classes, Checkpoint.class);
         if (checkpoints.isEmpty()) {
             throw new IllegalStateException(lab.name() + ": grade/ declares no @Checkpoint method");
         }
         checkpoints.sort(Comparator.comparingInt(m -> m.getAnnotation(Checkpoint.class).order()));
         List<Outcome> outcomes = new ArrayList<>();
-        Checks.setLabDir(lab.dir());
-        Thread.currentThread().setContextClassLoader(loader);
         for (Method m : checkpoints) {
             Checkpoint c = m.getAnnotation(Checkpoint.class);
             String message = runOne(m, c);
@@ -126,6 +126,54 @@ public final class Grader {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Loads the compiled variant and returns grade/'s static, argument-less methods carrying
+     * {@code annotation}, after pointing {@link Checks} at the lab and the variant.
+     */
+    private static List<Method> annotated(Lab lab, String variant, Path classes,
+                                          Class<? extends java.lang.annotation.Annotation> annotation) throws Exception {
+        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                Grader.class.getClassLoader());
+        List<Method> found = new ArrayList<>();
+        for (String name : lab.gradeClasses()) {
+            for (Method m : Class.forName(name, false, loader).getDeclaredMethods()) {
+                if (m.isAnnotationPresent(annotation)) {
+                    if (!Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 0) {
+                        throw new IllegalStateException(m + ": a @" + annotation.getSimpleName()
+                                + " method is static, without arguments");
+                    }
+                    m.setAccessible(true);     // grade/ classes and methods may be package-private
+                    found.add(m);
+                }
+            }
+        }
+        Checks.setLabDir(lab.dir());
+        Checks.setVariant(variant);
+        Thread.currentThread().setContextClassLoader(loader);
+        return found;
+    }
+
+    /**
+     * Runs {@code variant}'s {@link Experiment} of {@code lab} in this JVM (with witness off: an experiment
+     * measures, and checking costs): compiles the code as {@link #grade} does and calls the method. Returns
+     * false, after printing why, if the code does not compile or the lab has no experiment.
+     */
+    public static boolean experiment(Lab lab, String variant, PrintStream out) throws Exception {
+        return withCompiled(lab, variant, out, false, classes -> {
+            List<Method> experiments = annotated(lab, variant, classes, Experiment.class);
+            if (experiments.size() != 1) {
+                out.println("lab " + lab.name() + " has no experiment to run (only measurement labs have one)");
+                return false;
+            }
+            try {
+                experiments.getFirst().invoke(null);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+            }
+            return true;
+        });
     }
 
     /** Runs one checkpoint on its own daemon thread; null when it passed, else the message to print. */
