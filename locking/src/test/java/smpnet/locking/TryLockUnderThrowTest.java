@@ -34,13 +34,18 @@ class TryLockUnderThrowTest {
         WitnessException e = assertThrows(WitnessException.class, b::tryLock);
         assertEquals(ReportKind.DUPLICATE, e.report().kind());
         assertEquals(List.of(a.className()), w.heldLocks());
-        assertTrue(CompletableFuture.supplyAsync(() -> {
-            boolean got = b.tryLock();
-            if (got) b.unlock();
-            return got;
-        }).get(), "b is free again");
+        assertTrue(freeForAnotherThread(b), "b is free again");
         a.unlock();
         assertEquals(List.of(), w.heldLocks());
+    }
+
+    /** Whether another thread can take {@code l} (and gives it back). */
+    private static boolean freeForAnotherThread(ExclusiveLock l) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            boolean got = l.tryLock();
+            if (got) l.unlock();
+            return got;
+        }).get();
     }
 
     private void eachExclusive(BiFunction<String, Witness, ExclusiveLock> make) throws Exception {
@@ -79,11 +84,7 @@ class TryLockUnderThrowTest {
         assertEquals(ReportKind.LOCK_ORDER_REVERSAL, e.report().kind());
         assertEquals(List.of("lt_b"), w.heldLocks());
         assertTrue(!a.isOwned() && a.owner() == null, "a was given back");
-        assertTrue(CompletableFuture.supplyAsync(() -> {
-            boolean got = a.tryLock();
-            if (got) a.unlock();
-            return got;
-        }).get(), "a is free again");
+        assertTrue(freeForAnotherThread(a), "a is free again");
         Mutex b2 = new Mutex("lt_b", 0, smpnet.witness.LockKind.MUTEX, w);
         e = assertThrows(WitnessException.class, b2::lock);
         assertEquals(ReportKind.DUPLICATE, e.report().kind());

@@ -35,6 +35,16 @@ class ChainCacheTest {
         return out;
     }
 
+    /** Takes the locks in order with the one-step hook, then releases them in reverse. */
+    private static void nest(FakeLock... locks) {
+        for (FakeLock l : locks) {
+            l.acquire();
+        }
+        for (int i = locks.length - 1; i >= 0; i--) {
+            locks[i].unlock();
+        }
+    }
+
     @Test
     void chainsSharingCacheSlotsEvictEachOtherWithoutANewSearch() {
         FakeLock first = FakeLock.mutex(w, "first");
@@ -58,18 +68,12 @@ class ChainCacheTest {
     void aCacheCollisionDoesNotHideAReversal() {
         FakeLock a = FakeLock.mutex(w, "a");
         FakeLock b = FakeLock.mutex(w, "b");
-        a.acquire();
-        b.acquire();
-        b.unlock();
-        a.unlock();
+        nest(a, b);
         long reversed = ThreadState.extend(ThreadState.extend(0, b.cls, true), a.cls, true);
         for (FakeLock f : locksInSlotOf(reversed, 2)) {
             f.acquire().unlock(); // both slots of [b a]'s pair now hold validated keys
         }
-        b.acquire();
-        a.acquire();
-        a.unlock();
-        b.unlock();
+        nest(b, a);
         assertEquals(1, w.reportCount());
         Report r = w.reports().get(0);
         assertEquals(ReportKind.LOCK_ORDER_REVERSAL, r.kind());
@@ -80,16 +84,10 @@ class ChainCacheTest {
     void aReversalIsReportedAgainInANewScopeAfterItsChainWasCached() {
         FakeLock a = FakeLock.mutex(w, "a");
         FakeLock b = FakeLock.mutex(w, "b");
-        a.acquire();
-        b.acquire();
-        b.unlock();
-        a.unlock();
+        nest(a, b);
         try (Witness.Registration ignored = w.enterScope("first")) {
             for (int i = 0; i < 3; i++) {
-                b.acquire();
-                a.acquire(); // reported the first time; the chain is then validated (cached) in this scope
-                a.unlock();
-                b.unlock();
+                nest(b, a); // reported the first time; the chain is then validated (cached) in this scope
             }
         }
         assertEquals(1, w.reportCount());
@@ -97,10 +95,7 @@ class ChainCacheTest {
         List<Report> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Witness.Registration listening = Witness.listen(r -> { if (r.scope() == scope) heard.add(r); });
              Witness.Registration ignored = w.enterScope(scope)) {
-            b.acquire();
-            a.acquire();
-            a.unlock();
-            b.unlock();
+            nest(b, a);
         }
         assertEquals(2, w.reportCount(), "the same reversal, made in another scope, is reported to it");
         assertEquals(1, heard.size());
@@ -112,19 +107,11 @@ class ChainCacheTest {
     void aChainCachedInOneThreadIsCheckedInAnother() throws Exception {
         FakeLock a = FakeLock.mutex(w, "a");
         FakeLock b = FakeLock.mutex(w, "b");
-        Thread t = new Thread(() -> {
-            a.acquire();
-            b.acquire();
-            b.unlock();
-            a.unlock();
-        });
+        Thread t = new Thread(() -> nest(a, b));
         t.start();
         t.join();
         assertEquals(0, w.validatedChains(), "validated chains belong to the thread that met them");
-        b.acquire();
-        a.acquire();
-        a.unlock();
-        b.unlock();
+        nest(b, a);
         assertEquals(1, w.reportCount());
     }
 
@@ -133,10 +120,7 @@ class ChainCacheTest {
         w.setPolicy(Policy.THROW);
         FakeLock a = FakeLock.mutex(w, "a");
         FakeLock b = FakeLock.mutex(w, "b");
-        a.acquire();
-        b.acquire();
-        b.unlock();
-        a.unlock();
+        nest(a, b);
         b.acquire();
         WitnessException e = assertThrows(WitnessException.class, a::acquire);
         assertEquals(ReportKind.LOCK_ORDER_REVERSAL, e.report().kind());
