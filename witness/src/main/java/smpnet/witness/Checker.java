@@ -81,13 +81,28 @@ final class Checker {
      */
     ThreadState acquired(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
         ThreadState ts = current(cached);
-        long key = ThreadState.extend(ts.top, cls, exclusive);
         // acquiring is NONE unless an acquisition is under way (then pendingSite may be set) or a cv wait's
         // retake is due: either way checkOrder below handles it.
-        if (ts.acquiring == ThreadState.NONE && ts.isValidated(key)
-                && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE) && !recordSites) {
-            ts.pushKeyed(lock, cls, exclusive, null, key);
-            return ts;
+        if (ts.acquiring == ThreadState.NONE && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE) && !recordSites) {
+            int d = ts.depth;
+            ThreadState.Entry[] stack = ts.stack;
+            ThreadState.Entry e;
+            long key;
+            if (d < stack.length && (e = stack[d]).cls == cls && e.below == ts.top && (key = e.validKey) != 0
+                    && e.holds == ThreadState.Entry.once(exclusive) && e.site == null) {
+                // The entry above the top is this class, in this mode, on this chain, validated: push it again.
+                if (e.lock != lock) {
+                    e.lock = lock;
+                }
+                ts.top = key;
+                ts.depth = d + 1;
+                return ts;
+            }
+            key = ThreadState.extend(ts.top, cls, exclusive);
+            if (ts.isValidated(key)) {
+                ts.pushKeyed(lock, cls, exclusive, null, key, key);
+                return ts;
+            }
         }
         checkOrder(ts, lock, cls, exclusive); // under THROW an order problem throws here, nothing recorded
         return locked(ts, lock, cls, exclusive, false);
@@ -249,7 +264,7 @@ final class Checker {
         byte checked = ts.acquiring;
         ts.acquiring = ThreadState.NONE;
         if (checked == ThreadState.VALIDATED && !tryLock) {
-            ts.pushKeyed(lock, cls, exclusive, null, ts.pendingKey);
+            ts.pushKeyed(lock, cls, exclusive, null, ts.pendingKey, ts.pendingKey);
         } else if (ts.pendingSite == null && !recordSites && !ts.holds(cls)) {
             ts.push(lock, cls, exclusive, null);
         } else {

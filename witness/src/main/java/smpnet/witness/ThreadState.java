@@ -79,6 +79,14 @@ public final class ThreadState {
          * key of the stack up to entry i is entry i+1's {@code below}, or {@link ThreadState#top} for the top.
          */
         long below;
+        /**
+         * The chain key up to this entry if this thread had validated it when the entry was pushed, else 0.
+         * A popped entry keeps it with its class, mode and {@code below}: taking the same class in the same
+         * mode on the same chain again (the common case: the same nesting, again) then needs no hash and no
+         * probe ({@link Checker#acquired}). Cleared when the thread forgets its validated chains and when a
+         * rehash changes {@code below}.
+         */
+        long validKey;
         StackTraceElement[] site;
 
         static final long ONE_EXCLUSIVE = 1L;
@@ -163,6 +171,9 @@ public final class ThreadState {
 
     /** Forgets every validated key (a new report scope checks its chains again). */
     void clearValidated() {
+        for (Entry e : stack) {
+            e.validKey = 0;
+        }
         validated.clear();
         Arrays.fill(chainCache, 0);
     }
@@ -198,6 +209,11 @@ public final class ThreadState {
 
     /** Pushes with the chain key already computed ({@code key} = extend(topChain(), c, exclusive)). */
     void pushKeyed(Object lock, LockClass c, boolean exclusive, StackTraceElement[] site, long key) {
+        pushKeyed(lock, c, exclusive, site, key, 0);
+    }
+
+    /** Pushes with the chain key computed; {@code validKey} is {@code key} if the chain is validated, else 0. */
+    void pushKeyed(Object lock, LockClass c, boolean exclusive, StackTraceElement[] site, long key, long validKey) {
         int i = depth;
         if (i == stack.length) {
             stack = newEntries(stack, i * 2);
@@ -214,6 +230,7 @@ public final class ThreadState {
             e.site = site;
         }
         e.below = top;
+        e.validKey = validKey;
         top = key;
         depth = i + 1;
     }
@@ -250,6 +267,7 @@ public final class ThreadState {
         for (int j = i; j < depth; j++) {
             Entry e = stack[j];
             e.below = key;
+            e.validKey = 0;
             key = extend(key, e.cls, e.exclusive());
         }
         top = key;
