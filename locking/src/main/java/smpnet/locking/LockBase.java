@@ -165,7 +165,7 @@ abstract class LockBase extends CacheLinePadded {
 
     // ---- profiling of exclusive holds ----
 
-    /** Fast path: {@code site} is non-null only in full mode, when every acquisition is profiled. */
+    /** Fast path: {@code site} is non-null only in full and classes mode, when every acquisition is profiled. */
     final void profileUncontended(String site) {
         if (site != null) hold = LockProfiler.obtained(className, true, LockProfiler.NOT_TIMED, site);
     }

@@ -17,22 +17,50 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Modes: {@link Mode#OFF}; {@link Mode#CONTENDED}, which profiles only acquisitions that had to wait
  * (an uncontended acquisition costs one volatile read and nothing else; "acquisitions" then counts only
  * those) and the holds that follow them; and {@link Mode#FULL}, which profiles every acquisition and walks
- * the stack for its site each time (expensive, as it should be for a diagnostic). Recursive acquisitions
- * are not profiled: the outermost hold is. A hold is charged to the site that acquired it.
+ * the stack for its site each time (expensive, as it should be for a diagnostic); and {@link Mode#CLASSES},
+ * which profiles every acquisition as full mode does but charges it to its lock class alone (site "*"),
+ * without the stack walk: what a timeline of every hold needs. Recursive acquisitions are not profiled: the
+ * outermost hold is. A hold is charged to the site that acquired it.
+ *
+ * <p>A {@link HoldListener} ({@link #setListener}) is told of every profiled hold when it ends, with its wait
+ * and hold times, on the releasing thread: a trace draws them as slices. Without a listener, or with
+ * profiling off, it costs nothing (the listener is read only when a profiled hold ends).
  */
 @LockImplementation
 public final class LockProfiler {
     /** What is profiled. */
-    public enum Mode { OFF, CONTENDED, FULL }
+    public enum Mode { OFF, CONTENDED, FULL, CLASSES }
 
     static final int OFF = 0;
     static final int CONTENDED = 1;
     static final int FULL = 2;
+    static final int CLASSES = 3;
+    /** The site of every acquisition in {@link Mode#CLASSES}, as in per-class totals. */
+    static final String ANY_SITE = "*";
     /** A wait start that was not timed: profiling was off when the wait began, or there was no wait. */
     static final long NOT_TIMED = Long.MIN_VALUE;
 
-    /** The mode, read by every acquisition: 0 off, 1 contended-only, 2 full. */
+    /** The mode, read by every acquisition: 0 off, 1 contended-only, 2 full, 3 every acquisition by class. */
     static volatile int mode = OFF;
+
+    /** Told of each profiled hold as it ends; null when none is installed. */
+    private static volatile HoldListener listener;
+
+    /**
+     * Hears of profiled holds as they end: the releasing thread calls it right after the release, so it must
+     * be quick and must not take a profiled lock. Times are the scheduler's nanoseconds.
+     */
+    @FunctionalInterface
+    public interface HoldListener {
+        /**
+         * A hold of a lock of {@code lockClass} ended; {@code waitStart} is when its acquisition began to
+         * wait ({@code obtained} when it did not wait), {@code obtained} when the lock was taken.
+         */
+        void held(String lockClass, boolean write, long waitStart, long obtained, long released);
+    }
+
+    /** Installs {@code l} (null: none); profiled holds that end afterwards are reported to it. */
+    public static void setListener(HoldListener l) { listener = l; }
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final ConcurrentHashMap<Key, Site> SITES = new ConcurrentHashMap<>();
@@ -64,7 +92,10 @@ public final class LockProfiler {
      * Full mode only: the caller's site, found before the lock is taken, so the stack walk does not lengthen
      * the hold (and the wait of the next thread). Null in the other modes: one volatile read.
      */
-    static String fullModeSite() { return mode == FULL ? callerSite() : null; }
+    static String fullModeSite() {
+        int m = mode;
+        return m == FULL ? callerSite() : m == CLASSES ? ANY_SITE : null;
+    }
 
     /** Before a timed wait: the site of the acquisition ({@code known}, or walked now), or null if untimed. */
     static String siteOfWait(long waitStart, String known) {
@@ -76,10 +107,15 @@ public final class LockProfiler {
         long t = now();
         Site s = SITES.computeIfAbsent(new Key(lockClass, write, site), Site::new);
         s.acquired(waitStart == NOT_TIMED ? -1 : t - waitStart);
-        return new Hold(s, t);
+        return new Hold(s, t, waitStart == NOT_TIMED ? t : waitStart);
     }
 
-    static void released(Hold h) { h.site.held(now() - h.since); }
+    static void released(Hold h) {
+        long t = now();
+        h.site.held(t - h.since);
+        HoldListener l = listener;
+        if (l != null) l.held(h.site.key.lockClass(), h.site.key.write(), h.waitStart, h.since, t);
+    }
 
     /** The first frame outside the lock implementation: the caller of lock()/await(). */
     static String callerSite() {
@@ -155,10 +191,13 @@ public final class LockProfiler {
     static final class Hold {
         final Site site;
         final long since;
+        /** When the acquisition began to wait; {@code since} when it did not. */
+        final long waitStart;
 
-        Hold(Site site, long since) {
+        Hold(Site site, long since, long waitStart) {
             this.site = site;
             this.since = since;
+            this.waitStart = waitStart;
         }
     }
 

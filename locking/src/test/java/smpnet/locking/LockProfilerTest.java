@@ -18,6 +18,7 @@ class LockProfilerTest {
 
     @AfterEach
     void off() {
+        LockProfiler.setListener(null);
         LockProfiler.setMode(LockProfiler.Mode.OFF);
         LockProfiler.reset();
     }
@@ -64,6 +65,24 @@ class LockProfilerTest {
                 new LockProfiler.SiteStats("prof_mtx", true, "*", 2, 1, 100, 100, 100, 2, 30, 100, 130),
                 new LockProfiler.SiteStats("prof_rw", true, "*", 2, 0, 0, 0, 0, 2, 7, 8, 15)),
                 LockProfiler.byClass());
+    }
+
+    @Test
+    void classesModeProfilesEveryAcquisitionByClassAndTellsTheListenerOfEachHold() {
+        List<String> holds = new java.util.ArrayList<>();
+        LockProfiler.reset();
+        LockProfiler.setMode(LockProfiler.Mode.CLASSES);
+        LockProfiler.setListener((lockClass, write, waitStart, obtained, released) ->
+                holds.add(lockClass + (write ? " w " : " r ") + waitStart + " " + obtained + " " + released));
+        contend(new Mutex("prof_mtx"), new RwLock("prof_rw"));
+        assertEquals(List.of(
+                new LockProfiler.SiteStats("prof_mtx", true, "*", 2, 1, 100, 100, 100, 2, 30, 100, 130),
+                new LockProfiler.SiteStats("prof_rw", false, "*", 2, 0, 0, 0, 0, 2, 7, 8, 15)),
+                LockProfiler.snapshot());
+        // A holds 0..100 while B waits from 0; B holds 100..130; R's two outer read holds (the inner ones
+        // are recursive, not profiled) last 7 and 8 ns.
+        assertEquals(List.of("prof_mtx w 0 0 100", "prof_mtx w 0 100 130", "prof_rw r 130 130 137", "prof_rw r 137 137 145"),
+                holds);
     }
 
     @Test

@@ -2,6 +2,7 @@ package smpnet.stack.dev;
 
 import smpnet.locking.CacheLinePadded;
 import smpnet.stack.locks.LockInventory;
+import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.internal.net.Ifnet;
@@ -64,6 +65,7 @@ final class RxQueue extends DriverQueue {
     }
 
     private void stamp(Mbuf m, int flow) {
+        PacketProbe.hop(PacketProbe.Hop.DRIVER_INPUT, m, ifp);
         PacketHeader h = m.pkthdr();
         h.setSourceId(ifp.sourceId(index)).setFlow(flow, PacketHeader.HASH_OPAQUE);
     }

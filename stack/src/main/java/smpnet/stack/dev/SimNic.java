@@ -2,6 +2,7 @@ package smpnet.stack.dev;
 
 import smpnet.locking.Scheduler;
 import smpnet.stack.locks.StackLocks;
+import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
@@ -82,6 +83,7 @@ public final class SimNic extends Ifnet {
      */
     public boolean receive(Mbuf frame) {
         int hash = rssHashOf(frame);
+        PacketProbe.hop(PacketProbe.Hop.NIC_RING, frame, this);
         // Thread hand-off: the other end is RxQueue.ringLoop, run by that queue's ithread.
         return rx[rss.queueOf(hash)].enqueue(frame, hash);
     }

@@ -9,6 +9,7 @@ import smpnet.locking.CacheLinePadded;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.kevent.Pollable;
 import smpnet.stack.locks.LockInventory;
@@ -243,6 +244,7 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
      */
     final boolean appendAndWake(int srcAddr, int srcPort, Mbuf payload) {
         boolean ok;
+        PacketProbe.hop(PacketProbe.Hop.SOCKET_BUFFER, payload, "so_rcv");
         rcv.lock.lock();
         try {
             ok = rcv.appendLocked(srcAddr, srcPort, payload);

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import smpnet.locking.Scheduler;
 import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.internal.udp.Inpcb;
 import smpnet.stack.internal.udp.Udp;
 import smpnet.stack.internal.udp.UdpReceiver;
@@ -215,6 +216,7 @@ public final class UdpSocket extends Socket {
     public Datagram receiveFrom() throws IOException {
         SockBuf.Datagram d = take();
         if (d == null) return null;
+        PacketProbe.hop(PacketProbe.Hop.RECEIVE, d.data(), "receiveFrom");
         try {
             return new Datagram(Addresses.of(d.srcAddr(), d.srcPort()), d.data().toBytes());
         } finally {
@@ -236,6 +238,7 @@ public final class UdpSocket extends Socket {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(buf, "buf").length);
         SockBuf.Datagram d = take();
         if (d == null) return -1;
+        PacketProbe.hop(PacketProbe.Hop.RECEIVE, d.data(), "receive");
         try {
             int n = Math.min(len, d.length());
             d.data().copyData(0, n, buf, off);

@@ -34,7 +34,8 @@ public final class CoverageLoader extends ClassLoader {
     /** The parsers and protocols; not the allocator, locks, netisr or statistics, whose counts vary run to run. */
     private static final String[] INSTRUMENTED = {"smpnet.stack.internal.ether.", "smpnet.stack.internal.arp.",
             "smpnet.stack.internal.ip.", "smpnet.stack.internal.icmp.", "smpnet.stack.internal.udp.",
-            "smpnet.stack.internal.wire.", "smpnet.stack.internal.route.", "smpnet.stack.socket."};
+            "smpnet.stack.internal.tcp.", "smpnet.stack.internal.wire.", "smpnet.stack.internal.route.",
+            "smpnet.stack.socket."};
 
     private final ClassLoader parent;
     private final ClassFile classFile;

@@ -12,7 +12,7 @@ import smpnet.locking.Scheduler;
  */
 public final class ManualClock implements Scheduler {
     private final Scheduler threads = FreeScheduler.INSTANCE;
-    private long now = 1_000_000_000L;
+    private long now;
     private final List<Timer> timers = new ArrayList<>();
 
     private final class Timer implements Cancellable {
@@ -35,6 +35,12 @@ public final class ManualClock implements Scheduler {
             }
         }
     }
+
+    /** A clock reading 1 s. */
+    public ManualClock() { this(1_000_000_000L); }
+
+    /** A clock reading {@code startNanos} (negative too, as System.nanoTime may be). */
+    public ManualClock(long startNanos) { this.now = startNanos; }
 
     @Override public synchronized long nanoTime() { return now; }
 

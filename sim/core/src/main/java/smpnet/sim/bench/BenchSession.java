@@ -2,6 +2,7 @@ package smpnet.sim.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,10 @@ import smpnet.sim.bench.reports.ReportTable;
 import smpnet.sim.bench.reports.ResultFiles;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.results.Ceiling;
+import smpnet.sim.bench.runs.BenchChild;
 import smpnet.sim.bench.runs.ChildLauncher;
 import smpnet.sim.bench.runs.GroupRunner;
+import smpnet.sim.trace.ChromeTrace;
 
 /**
  * One benchmark session: runs every group of cases of the options (each case in its child JVM, a group's
@@ -29,15 +32,32 @@ public final class BenchSession {
     private final PrintStream out;
     private final List<String> failures = new ArrayList<>();
 
+    /** The trace of the profiled windows and its bound per window; null when not traced. */
+    private Path trace;
+    private int traceLimit;
+
     public BenchSession(BenchOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
+    }
+
+    /**
+     * Traces each mode's profiled window (in its child) and joins them into {@code file}, one process per
+     * mode, keeping at most {@code limit} events of each.
+     */
+    public BenchSession traceTo(Path file, int limit) {
+        if (!options.profile()) throw new IllegalArgumentException("a trace records the profiling windows: drop --no-profile");
+        trace = file;
+        traceLimit = limit;
+        return this;
     }
 
     /** Runs the session; returns the report (also written to the output directory). */
     public BenchReport run() throws IOException, InterruptedException {
         List<CaseGroup> groups = options.groups();
         ChildLauncher launcher = new ChildLauncher(options.jvmFlags(), out);
+        Path parts = trace == null ? null : Files.createTempDirectory("smpnet-trace");
+        if (parts != null) launcher.traceTo(parts, traceLimit);
         int cores = Runtime.getRuntime().availableProcessors();
         out.printf(Locale.ROOT, "smpnet: %d configurations, about %.0f s in all; results go to %s%n",
                 options.cases().size(), seconds(groups), options.out());
@@ -64,9 +84,32 @@ public final class BenchSession {
         List<Path> files = new ArrayList<>(ResultFiles.write(report, options.out()));
         if (options.chart()) files.addAll(chart(report));
         out.println();
+        if (parts != null) files.addAll(joinTraces(parts));
         for (Path f : files) out.println("wrote " + f);
         for (String f : failures) out.println("FAILED: " + f);
         return report;
+    }
+
+    /** Joins the children's traces, in the order of the profiled cases, into the trace file; removes the parts. */
+    private List<Path> joinTraces(Path parts) throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (BenchCase c : options.cases()) {
+            Path p = BenchChild.traceFile(parts, c);
+            if (c.profiled() && Files.exists(p)) found.add(p);
+        }
+        try {
+            if (found.isEmpty()) {
+                failures.add("no profiled window ran, so there is no trace");
+                return List.of();
+            }
+            ChromeTrace.merge(found, trace, "smpnet run: profiled windows");
+            return List.of(trace);
+        } finally {
+            try (var s = Files.list(parts)) {
+                for (Path p : s.toList()) Files.delete(p);
+            }
+            Files.delete(parts);
+        }
     }
 
     /** A group's progress title: a case alone as {@code fine 1cpu 64B, taskset -c 0}; a pair names both. */

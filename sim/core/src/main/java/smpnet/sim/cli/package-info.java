@@ -1,2 +1,5 @@
-/** Command-line parsing for the smpnet tools: options, their defaults and the usage errors they report. */
+/**
+ * The smpnet command line, built with picocli: {@link smpnet.sim.cli.SmpnetCommand} and one class per command,
+ * their options, defaults, help texts and the usage errors they report.
+ */
 package smpnet.sim.cli;

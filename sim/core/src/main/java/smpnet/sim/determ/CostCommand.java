@@ -4,11 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import smpnet.locking.DeterministicScheduler;
-import smpnet.sim.cli.OptionParser;
-import smpnet.sim.cli.UsageException;
 import smpnet.stack.locks.LockMode;
 
 /**
@@ -22,15 +18,7 @@ public final class CostCommand {
     static final List<Scenario> SCENARIOS = List.of(Scenario.UDP_BLAST, Scenario.UDP_RPC);
 
     /** Options: {@code --runs N} (per side, default 5), {@code --mode M} (default fine), {@code --preempt N}. */
-    public record Options(int runs, LockMode mode, int preemptOneIn) {
-        public static Options parse(List<String> args) throws UsageException {
-            Map<String, String> o = new OptionParser(Set.of("--runs", "--mode", "--preempt"), Set.of()).parse(args);
-            return new Options(OptionParser.intValue("--runs", o.getOrDefault("--runs", "5"), 1, 1000),
-                    SeededCommand.parseMode(o.getOrDefault("--mode", "fine")),
-                    OptionParser.intValue("--preempt", o.getOrDefault("--preempt",
-                            String.valueOf(DeterministicScheduler.Options.DEFAULT_PREEMPT_ONE_IN)), 1, 1 << 20));
-        }
-    }
+    public record Options(int runs, LockMode mode, int preemptOneIn) {}
 
     /** One scenario's figures: median wall-clock seconds per run on each side, and their ratio. */
     public record Cost(Scenario scenario, double freeSeconds, double deterministicSeconds) {

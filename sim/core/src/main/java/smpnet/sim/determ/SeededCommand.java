@@ -4,10 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import smpnet.locking.DeterministicScheduler;
-import smpnet.sim.cli.OptionParser;
 import smpnet.sim.cli.UsageException;
 import smpnet.stack.locks.LockMode;
 import smpnet.witness.Witness;
@@ -19,25 +16,6 @@ import smpnet.witness.Witness;
 public final class SeededCommand {
     /** The parsed options of one seeded run or exploration. */
     public record Options(Scenario scenario, LockMode mode, long seed, int explore, int preemptOneIn) {
-        /** Parses {@code --scenario S --mode M --seed N --explore N --preempt N}. */
-        public static Options parse(List<String> args) throws UsageException {
-            Map<String, String> o = new OptionParser(Set.of("--scenario", "--mode", "--seed", "--explore", "--preempt"), Set.of())
-                    .parse(args);
-            String name = o.getOrDefault("--scenario", Scenario.HOSTS.cliName());
-            Scenario s = Scenario.named(name);
-            if (s == null) throw new UsageException("unknown scenario: " + name + " (one of " + scenarioNames() + ")");
-            long seed;
-            try {
-                seed = Long.parseLong(o.getOrDefault("--seed", "1").strip());
-            } catch (NumberFormatException e) {
-                throw new UsageException("--seed needs a whole number, not '" + o.get("--seed") + "'");
-            }
-            int explore = o.containsKey("--explore") ? OptionParser.intValue("--explore", o.get("--explore"), 1, 1_000_000) : 0;
-            int preempt = OptionParser.intValue("--preempt", o.getOrDefault("--preempt",
-                    String.valueOf(DeterministicScheduler.Options.DEFAULT_PREEMPT_ONE_IN)), 1, 1 << 20);
-            return new Options(s, parseMode(o.getOrDefault("--mode", "fine")), seed, explore, preempt);
-        }
-
         /** The command that runs this scenario with {@code seed} alone. */
         public String replayCommand(long seed) {
             return "./smpnet run seeded --scenario " + scenario.cliName() + " --mode " + modeName(mode) + " --seed " + seed
@@ -86,30 +64,24 @@ public final class SeededCommand {
         }
     }
 
-    static LockMode parseMode(String text) throws UsageException {
+    /** The mode named {@code text} as on the command line: fine, giant or giant-over-fine. */
+    public static LockMode parseMode(String text) throws UsageException {
         for (LockMode m : LockMode.values()) if (modeName(m).equals(text.strip())) return m;
         throw new UsageException("--mode must be fine, giant or giant-over-fine, not '" + text + "'");
     }
 
-    static String modeName(LockMode m) { return m.name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+    public static String modeName(LockMode m) { return m.name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
-    static String scenarioNames() {
+    public static String scenarioNames() {
         List<String> names = new ArrayList<>();
         for (Scenario s : Scenario.values()) names.add(s.cliName());
         return String.join(", ", names);
     }
 
-    public static String help() {
-        StringBuilder b = new StringBuilder("""
-                  seeded        a scenario run deterministically: one thread at a time, a seeded choice at every
-                                scheduling point, virtual time. --seed N (default 1) runs one seed; --explore N
-                                runs seeds N in a row from --seed and stops at the first failure (lock-order
-                                reversal, failed assertion, deadlock, leaked mbuf), printing the command that
-                                replays it. --mode fine|giant|giant-over-fine, --preempt N (preempt the running
-                                thread at one scheduling point in N; 1 = a random pick at every point).
-                                Scenarios (--scenario):
-                """);
-        for (Scenario s : Scenario.values()) b.append(String.format("                                  %-12s %s%n", s.cliName(), s.description()));
-        return b.toString();
+    /** One line per scenario: its name and what it does. */
+    public static List<String> scenarioLines() {
+        List<String> out = new ArrayList<>();
+        for (Scenario s : Scenario.values()) out.add(String.format("  %-12s %s", s.cliName(), s.description()));
+        return out;
     }
 }

@@ -9,9 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import smpnet.sim.bench.plan.BenchOptions;
+import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.reports.BenchReport;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.runs.ChildLauncher;
@@ -26,8 +32,8 @@ class BenchSessionTest {
     void aPairWithItsCeilingAndProfileRunsInOrderAndIsReported(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        BenchOptions o = BenchOptions.mainJob().parse(List.of("--forks", "1", "--runs", "2", "--seconds", "0.05", "--warmup", "0",
-                "--modes", "fine", "--no-kernel", "--no-chart", "--out", dir.toString(), "--jvm-flags", "-Dx.y=z"));
+        BenchOptions o = new BenchOptions(2, 1, 0.05, 0, List.of(64), List.of(1, 2), List.of(Subject.FINE), false, true, false,
+                dir, List.of("-Dx.y=z"));
         BenchSession session = new BenchSession(o, out);
         BenchReport r = session.run();
         String text = bytes.toString(StandardCharsets.UTF_8);
@@ -52,5 +58,29 @@ class BenchSessionTest {
         assertEquals(pinned ? 4 : 3, csv.size(), csv.toString());
         assertTrue(!pinned || csv.get(3).startsWith("ceiling,2,64,taskset -c 0 | taskset -c 1,"), csv.toString());
         assertTrue(csv.get(1).endsWith("-Dsmpnet.mbuf.track=off -Dx.y=z"), csv.get(1));
+    }
+
+    @Test
+    void aTracedSessionJoinsEachModesProfiledWindowIntoOneTrace(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        BenchOptions o = new BenchOptions(1, 1, 0.05, 0, List.of(64), List.of(1), List.of(Subject.GIANT, Subject.FINE), false,
+                true, false, dir, List.of());
+        Path file = dir.resolve("trace.json");
+        BenchSession session = new BenchSession(o, out).traceTo(file, 5000);
+        session.run();
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(List.of(), session.failures(), text);
+        assertTrue(text.contains("wrote " + file + "\n"), text);
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        Map<Integer, String> processes = new TreeMap<>();
+        Map<Integer, Integer> lockSlices = new TreeMap<>();
+        for (JsonNode e : root.get("traceEvents")) {
+            if (e.get("name").asText().equals("process_name")) processes.put(e.get("pid").asInt(), e.get("args").get("name").asText());
+            if (e.path("cat").asText().equals("lock")) lockSlices.merge(e.get("pid").asInt(), 1, Integer::sum);
+        }
+        assertEquals(Map.of(1, "giant 1cpu 64B", 2, "fine 1cpu 64B"), processes);
+        assertEquals(Set.of(1, 2), lockSlices.keySet(), "each mode's window has its lock holds");
+        assertTrue(root.get("otherData").get("events").asInt() <= 2 * 5000, root.get("otherData").toString());
     }
 }

@@ -2,6 +2,7 @@ package smpnet.stack.internal.netisr;
 
 import java.util.concurrent.atomic.LongAdder;
 import smpnet.locking.Scheduler;
+import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.witness.HandlerKind;
@@ -96,6 +97,7 @@ final class NetisrEngine<P> {
     }
 
     private boolean enqueueOrDrop(Workstream<P> ws, NetisrProtocol proto, P packet) {
+        PacketProbe.hop(PacketProbe.Hop.NETISR_QUEUE, packet, proto);
         if (ws.enqueue(proto, packet)) return true;
         ops.drop(packet);
         return false;
@@ -128,6 +130,7 @@ final class NetisrEngine<P> {
         PacketOps.Handler<P> h = handlers[proto.ordinal()];
         locks.enterEntryPoint();
         try {
+            PacketProbe.hop(PacketProbe.Hop.PROTOCOL_INPUT, packet, proto);
             h.handle(packet);
         } finally {
             locks.leaveEntryPoint();
@@ -143,6 +146,7 @@ final class NetisrEngine<P> {
         String name = proto.name();
         locks.enterHandler(HandlerKind.NETISR, name);
         try {
+            PacketProbe.hop(PacketProbe.Hop.PROTOCOL_INPUT, packet, proto);
             h.handle(packet); // the other end of the queue hand-off: the handler registered for proto
         } finally {
             locks.leaveHandler(HandlerKind.NETISR, name);

@@ -14,6 +14,8 @@ public enum Malformed {
     BAD_VERSION,
     /** IPv4 header length below 5 words or beyond the packet. */
     BAD_HEADER_LENGTH,
+    /** A TCP data offset below 5 words or beyond the segment (FreeBSD counts it as tcps_rcvbadoff). */
+    BAD_OFFSET,
     /** Header or datagram checksum does not verify. */
     BAD_CHECKSUM,
     /** An IPv4 option whose length byte is missing, below 2, or runs past the header. */

@@ -115,6 +115,10 @@ public final class HostTarget implements FuzzTarget {
 
     @Override
     public String run(byte[] input) {
+        if (target.equals("tcp")) {
+            String parsed = Shapes.parseTcp(input);
+            if (parsed != null) return parsed;
+        }
         List<byte[]> frames = Shapes.frames(target, input, em0.mac().bits());
         for (byte[] f : frames) {
             if (f.length == 0) continue;

@@ -4,8 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import smpnet.stack.internal.tcp.TcpOptions;
 import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.EthernetHeader;
+import smpnet.stack.internal.wire.MalformedPacketException;
+import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.testing.Frames;
 
 /**
@@ -24,6 +27,9 @@ import smpnet.stack.testing.Frames;
  *   arp         the ARP packet
  *   ipv4        the IPv4 packet, options included
  *   icmp / udp  the ICMP message / the UDP datagram, in an IPv4 packet to the victim
+ *   tcp         the TCP segment (header, options, data), in an IPv4 packet to the victim; bit 1 keeps its
+ *               checksum as given. The segment is also parsed directly (header view and options, as TCP
+ *               input does), which must refuse bad bytes only with MalformedPacketException
  *   reassembly  id (2), protocol (1), then up to 16 fragments of 4 bytes each: flags and offset as in the
  *               IPv4 header (2), payload length (2, at most 1480); the payload is one UDP datagram to the
  *               echo port, sliced
@@ -35,7 +41,7 @@ final class Shapes {
     static final int STATION = 0x0a000009;
     static final int FAR = 0x0a000102;
     static final long ATTACKER_MAC = 0x020000000099L;
-    static final List<String> TARGETS = List.of("ether", "arp", "ipv4", "reassembly", "icmp", "udp");
+    static final List<String> TARGETS = List.of("ether", "arp", "ipv4", "reassembly", "icmp", "udp", "tcp");
 
     private Shapes() {}
 
@@ -58,6 +64,7 @@ final class Shapes {
             case "ipv4" -> out.add(ip(dst, fix(body, flags)));
             case "icmp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 1, 64, 0, 1, body), flags)));
             case "udp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 17, 64, 0, 1, body), flags)));
+            case "tcp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 6, 64, 0, 1, body), flags)));
             case "reassembly" -> {
                 for (byte[] f : fragments(body, src, flags)) out.add(ip(dst, fix(f, flags & ~1)));
             }
@@ -123,6 +130,10 @@ final class Shapes {
             if (proto == 1 && len >= 8) {
                 b.putShort(hlen + 2, (short) 0);
                 b.putShort(hlen + 2, (short) Checksum.of(java.lang.foreign.MemorySegment.ofArray(ip), hlen, len));
+            } else if (proto == 6 && len >= 20) {
+                b.putShort(hlen + 16, (short) 0);
+                b.putShort(hlen + 16, (short) new Checksum().addPseudoHeader(b.getInt(12), b.getInt(16), 6, len)
+                        .add(java.lang.foreign.MemorySegment.ofArray(ip), hlen, len).finish());
             } else if (proto == 17 && len >= 8) {
                 int ulen = Math.min(len, b.getShort(hlen + 4) & 0xffff);
                 if (ulen >= 8 && b.getShort(hlen + 6) != 0) {
@@ -178,6 +189,16 @@ final class Shapes {
                 s.add(with(0, Frames.udp(PEER, VICTIM, 9, 5000, "to a connected socket".getBytes())));
                 s.add(with(0, Frames.udp(PEER, VICTIM, 1234, 99, new byte[4])));
             }
+            case "tcp" -> {
+                int all = TcpOptions.MSS | TcpOptions.WSCALE | TcpOptions.SACK_PERMITTED | TcpOptions.TIMESTAMP;
+                s.add(with(0, tcp(40000, 80, 1, 0, TcpHeader.SYN, TcpOptions.syn(all, 1460, 6, 100, 0), new byte[0])));
+                s.add(with(0, tcp(40000, 80, 2, 7, TcpHeader.ACK, TcpOptions.timestamp(101, 9), "data".getBytes())));
+                s.add(with(0, tcp(40000, 80, 2, 7, TcpHeader.ACK, TcpOptions.sack(true, 102, 9, new int[] {10, 20, 30, 40}, 2),
+                        new byte[0])));
+                s.add(with(0, tcp(40000, 80, 2, 0, TcpHeader.RST, null, new byte[0])));
+                s.add(with(0, tcp(40000, 80, 2, 7, TcpHeader.FIN | TcpHeader.ACK, null, new byte[0])));
+                s.add(with(0, tcp(40000, 80, 1, 0, TcpHeader.SYN, new byte[] {2, 4, 5, (byte) 0xb4, 8, 1, 0, 0}, new byte[0])));
+            }
             case "reassembly" -> {
                 s.add(new byte[] {0, 0, 1, 17, 0x20, 0, 0, 16, 0, 2, 0, 8});
                 s.add(new byte[] {0, 0, 2, 17, 0x20, 0, 0, 24, 0x20, 3, 0, 24, 0, 6, 0, 8});
@@ -186,6 +207,34 @@ final class Shapes {
             default -> throw new IllegalArgumentException("no target " + target);
         }
         return s;
+    }
+
+    /** A TCP segment (its checksum is filled in by {@link #fix}). */
+    private static byte[] tcp(int sport, int dport, int seq, int ack, int flags, byte[] opts, byte[] data) {
+        int hlen = TcpHeader.MIN_LENGTH + (opts == null ? 0 : opts.length);
+        byte[] b = new byte[hlen + data.length];
+        TcpHeader.write(java.lang.foreign.MemorySegment.ofArray(b), sport, dport, seq, ack, flags, 65535, opts);
+        System.arraycopy(data, 0, b, hlen, data.length);
+        return b;
+    }
+
+    /**
+     * Parses a TCP segment as TCP input does: the header view, then its options as on a SYN or not. Returns
+     * null if that ended normally or with MalformedPacketException, else what escaped.
+     */
+    static String parseTcp(byte[] in) {
+        byte[] body = in.length == 0 ? new byte[0] : Arrays.copyOfRange(in, 1, in.length);
+        try {
+            TcpHeader h = new TcpHeader(java.lang.foreign.MemorySegment.ofArray(body));
+            TcpOptions.Parsed p = TcpOptions.parse(h.options(), h.has(TcpHeader.SYN));
+            if (p.sackBlockCount() > TcpOptions.MAX_SACK_BLOCKS) return "more SACK blocks than fit: " + p.sackBlockCount();
+            TcpOptions.toString(h.options());
+            return null;
+        } catch (MalformedPacketException e) {
+            return null;
+        } catch (RuntimeException e) {
+            return "parsing the TCP segment threw " + e;
+        }
     }
 
     private static byte[] with(int flags, byte[] body) {

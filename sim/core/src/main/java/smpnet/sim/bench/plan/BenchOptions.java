@@ -3,13 +3,11 @@ package smpnet.sim.bench.plan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import smpnet.sim.cli.OptionParser;
 import smpnet.sim.cli.UsageException;
 
 /**
- * The settings of one benchmark session, parsed from the command line over a set of defaults: the quick
+ * The settings of one benchmark session, the command line's options over a set of defaults: the quick
  * main job ({@link #mainJob()}) or the fuller {@code bench-udp} run ({@link #benchUdp()}).
  *
  * @param runs measured runs per case and fork
@@ -29,15 +27,12 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
                            List<Subject> modes, boolean kernel, boolean profile, boolean chart, Path out,
                            List<String> jvmFlags) {
 
-    private static final Set<String> VALUED =
-            Set.of("--runs", "--forks", "--seconds", "--warmup", "--payloads", "--cpus", "--modes", "--out", "--jvm-flags");
     /** Flags that would replace the child's class path or main class: the child could not start. */
     private static final Set<String> LAUNCH_FLAGS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m",
             "--module", "-p", "--module-path");
     /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
     static final double MAX_WARMUP_SECONDS = 20;
     static final double KERNEL_WARMUP_SECONDS = 1;
-    private static final Set<String> FLAGS = Set.of("--no-kernel", "--no-profile", "--no-chart");
 
     public BenchOptions {
         payloads = List.copyOf(payloads);
@@ -64,31 +59,11 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
                 true, true, true, Path.of("target", "bench-udp"), List.of());
     }
 
-    /** These defaults overridden by {@code args}; a bad argument is a {@link UsageException}. */
-    public BenchOptions parse(List<String> args) throws UsageException {
-        Map<String, String> o = new OptionParser(VALUED, FLAGS).parse(args);
-        BenchOptions r = this;
-        return new BenchOptions(
-                o.containsKey("--runs") ? OptionParser.intValue("--runs", o.get("--runs"), 1, 100) : r.runs,
-                o.containsKey("--forks") ? OptionParser.intValue("--forks", o.get("--forks"), 1, 20) : r.forks,
-                o.containsKey("--seconds") ? OptionParser.seconds("--seconds", o.get("--seconds"), 0.05, 600) : r.seconds,
-                o.containsKey("--warmup") ? OptionParser.seconds("--warmup", o.get("--warmup"), 0, 600) : r.warmup,
-                o.containsKey("--payloads") ? OptionParser.intList("--payloads", o.get("--payloads"),
-                        BenchCase.MIN_PAYLOAD, BenchCase.MAX_PAYLOAD) : r.payloads,
-                o.containsKey("--cpus") ? OptionParser.intList("--cpus", o.get("--cpus"), 1, 2) : r.cpus,
-                o.containsKey("--modes") ? modes(o.get("--modes")) : r.modes,
-                r.kernel && !o.containsKey("--no-kernel"),
-                r.profile && !o.containsKey("--no-profile"),
-                r.chart && !o.containsKey("--no-chart"),
-                o.containsKey("--out") ? outDir(o.get("--out")) : r.out,
-                o.containsKey("--jvm-flags") ? jvmFlags(o.get("--jvm-flags")) : r.jvmFlags);
-    }
-
     /**
      * The flags of {@code --jvm-flags}, split at white space (a flag cannot contain a space). Each must look
      * like a JVM option, and none may replace the child's class path or main class.
      */
-    static List<String> jvmFlags(String text) throws UsageException {
+    public static List<String> jvmFlags(String text) throws UsageException {
         List<String> out = new ArrayList<>();
         for (String flag : text.strip().split("\\s+")) {
             if (flag.isEmpty()) continue;
@@ -105,9 +80,10 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
         return List.copyOf(out);
     }
 
-    private static List<Subject> modes(String text) throws UsageException {
+    /** The stack modes named by {@code --modes}, each once. */
+    public static List<Subject> modes(List<String> items) throws UsageException {
         List<Subject> out = new ArrayList<>();
-        for (String item : OptionParser.items("--modes", text)) {
+        for (String item : items) {
             Subject s = Subject.byLabel(item);
             if (s == null || !s.isStack()) {
                 throw new UsageException("--modes takes giant and/or fine, not '" + item + "'");
@@ -116,15 +92,6 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
             out.add(s);
         }
         return out;
-    }
-
-    private static Path outDir(String text) throws UsageException {
-        if (text.isBlank()) throw new UsageException("--out needs a directory");
-        try {
-            return Path.of(text);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new UsageException("--out is not a usable path: " + text);
-        }
     }
 
     /** Seconds a warm-up may last while the JIT is still compiling; none when {@link #warmup()} is 0. */
@@ -181,32 +148,5 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
             for (Subject m : modes) out.add(new BenchCase(m, maxCpus, payloads.getFirst(), true));
         }
         return List.copyOf(out);
-    }
-
-    /** The options text shown by --help. */
-    public static String optionsHelp() {
-        return """
-                  --forks N         fresh child JVMs per configuration, run one after another,
-                                    their runs pooled: a JVM's JIT and heap layout move its
-                                    throughput from one JVM to the next, as JMH's forks show
-                  --runs N          measured runs per configuration and fork; a path's 1- and 2-CPU runs
-                                    alternate (1, 2, 2, 1, ...) and its speed-up is taken per pair
-                  --seconds S       length of one measured run in seconds (decimals allowed), each
-                                    after an uncounted settle of 0.3 s (at most S)
-                  --warmup S        warm-up before the measured runs, in seconds of the process's CPU
-                                    time, and on while the JIT compiles; 20 s at most (0: none)
-                  --payloads LIST   UDP payload sizes in bytes, comma-separated, 16..1472
-                  --cpus LIST       CPU counts to run: 1, 2 or 1,2
-                  --modes LIST      locking modes: giant, fine or giant,fine
-                  --out DIR         directory for the CSV, JSON and chart files
-                  --jvm-flags "..." extra flags for every child JVM, separated by spaces, after the
-                                    fixed ones (so they may override them) and written into the
-                                    results, e.g. --jvm-flags "-XX:+UnlockDiagnosticVMOptions
-                                    -XX:+DumpPerfMapAtExit" or "-Dsome.property=value"
-                  --no-kernel       skip the Linux loopback baseline
-                  --no-profile      skip the lock-profiling windows
-                  --no-chart        do not draw the bar chart
-                  --help            show this text
-                """;
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.results.LockContention;
@@ -14,16 +15,26 @@ import smpnet.sim.bench.workloads.Workloads;
 /**
  * The main class of a child JVM that runs one case's workload and measures it window by window as the
  * parent commands on standard input, reporting on standard output ({@link ChildProtocol}). Arguments:
- * subject cpus payload. Between commands the workload is paused and uses no CPU.
+ * subject cpus payload, then optionally {@code --trace DIR LIMIT}: trace the profiled window into
+ * {@link #traceFile DIR/its case's file}. Between commands the workload is paused and uses no CPU.
  */
 public final class BenchChild {
+    /** The argument that asks for a trace of the profiled window. */
+    static final String TRACE = "--trace";
+
     private BenchChild() {}
+
+    /** Where the child of case {@code c} writes its trace in {@code dir}. */
+    public static Path traceFile(Path dir, BenchCase c) {
+        return dir.resolve(c.subject().label() + "-" + c.cpus() + "cpu-" + c.payload() + "B.json");
+    }
 
     public static void main(String[] args) {
         try {
             BenchCase c = parse(args);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             try (CaseRunner r = new CaseRunner(Workloads.create(c))) {
+                if (args.length == 6) r.traceProfileWindow(traceFile(Path.of(args[4]), c), Integer.parseInt(args[5]), c.title());
                 r.start();
                 serve(r, in, System.out);
             }
@@ -60,7 +71,9 @@ public final class BenchChild {
     }
 
     private static BenchCase parse(String[] args) {
-        if (args.length != 3) throw new IllegalArgumentException("expected: subject cpus payload");
+        if (args.length != 3 && !(args.length == 6 && args[3].equals(TRACE))) {
+            throw new IllegalArgumentException("expected: subject cpus payload [--trace DIR LIMIT]");
+        }
         return new BenchCase(Subject.valueOf(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), false);
     }
 

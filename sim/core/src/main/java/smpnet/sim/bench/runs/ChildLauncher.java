@@ -32,6 +32,8 @@ public final class ChildLauncher {
     private final Path taskset;
     private final List<String> extraFlags;
     private final PrintStream log;
+    /** Arguments every child gets after its case's: a trace directory and bound, or none. */
+    private List<String> traceArgs = List.of();
 
     /** Children get {@link #JVM_FLAGS} then {@code extraFlags} (so an extra flag overrides a fixed one). */
     public ChildLauncher(List<String> extraFlags, PrintStream log) {
@@ -45,6 +47,14 @@ public final class ChildLauncher {
         List<String> all = new ArrayList<>(JVM_FLAGS);
         all.addAll(extraFlags);
         return List.copyOf(all);
+    }
+
+    /**
+     * Makes every child trace its profiled window (if it runs one) into a file of {@code dir} named after its
+     * case, keeping at most {@code limit} events.
+     */
+    public void traceTo(Path dir, int limit) {
+        traceArgs = List.of(BenchChild.TRACE, dir.toString(), Integer.toString(limit));
     }
 
     /** Whether children can be pinned to given cores. */
@@ -70,6 +80,7 @@ public final class ChildLauncher {
         cmd.addAll(jvmFlags(extraFlags));
         cmd.addAll(List.of("-cp", SimSettings.classPath(), BenchChild.class.getName()));
         cmd.addAll(List.of(BenchChild.args(c)));
+        cmd.addAll(traceArgs);
         return new ChildProcess(c, pinning(cpuList), cmd, log);
     }
 

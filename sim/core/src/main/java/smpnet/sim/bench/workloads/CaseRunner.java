@@ -1,15 +1,19 @@
 package smpnet.sim.bench.workloads;
 
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
+import smpnet.locking.Scheduler;
 import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.results.LockContention;
 import smpnet.sim.bench.results.MeasuredWindow;
 import smpnet.sim.bench.results.RunSample;
 import smpnet.sim.bench.results.Tally;
+import smpnet.sim.trace.ChromeTrace;
 
 /**
  * Drives one case's workload in this JVM, window by window, as the parent commands: a warm-up, then
@@ -42,6 +46,10 @@ public final class CaseRunner implements AutoCloseable {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final ReceiveWorkload workload;
     private final List<MeasuredWindow> windows = new ArrayList<>();
+    /** The profiled window's trace, its file and title; null when not traced. */
+    private ChromeTrace trace;
+    private Path traceFile;
+    private String traceTitle;
     private List<LockContention> locks = List.of();
     private long pausedWall;
     private long pausedCpu;
@@ -78,15 +86,28 @@ public final class CaseRunner implements AutoCloseable {
      * ({@link #finish}) but is slowed by profiling. Profiling is switched while the workload is paused, when
      * no lock is held; the profile counts the measured part only (not the settle).
      */
-    public MeasuredWindow profileWindow(long settleNanos, long runNanos) throws InterruptedException {
+    public MeasuredWindow profileWindow(long settleNanos, long runNanos) throws InterruptedException, IOException {
         LockProfiles.start();
         try {
             MeasuredWindow w = window(settleNanos, runNanos, true);
             locks = LockProfiles.snapshot();
             return w;
         } finally {
+            if (trace != null) trace.stop();
             LockProfiles.stop();
+            if (trace != null) trace.write(traceFile, traceTitle);
         }
+    }
+
+    /**
+     * Traces the measured part of the profiled window into {@code file} ({@code limit} events at most). The
+     * trace profiles every acquisition, so that window's lock table then counts them all, not only the
+     * contended ones.
+     */
+    public void traceProfileWindow(Path file, int limit, String title) {
+        trace = new ChromeTrace(limit);
+        traceFile = file;
+        traceTitle = title;
     }
 
     private MeasuredWindow window(long settleNanos, long runNanos, boolean profiled) throws InterruptedException {
@@ -94,7 +115,10 @@ public final class CaseRunner implements AutoCloseable {
         long cpu0 = os.getProcessCpuTime();
         workload.resume();
         sleepNanos(settleNanos);
-        if (profiled) LockProfiles.reset();
+        if (profiled) {
+            LockProfiles.reset();
+            if (trace != null) trace.start(traceTitle, Scheduler.current());
+        }
         workload.takeLatency();
         RunSample s = measure(runNanos);
         Histogram h = workload.takeLatency();

@@ -6,23 +6,39 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import smpnet.sim.cli.UsageException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+import smpnet.sim.cli.BenchOptionsMixin;
 
 class BenchOptionsTest {
+    @Command(name = "bench")
+    static final class Bench {
+        @Mixin
+        BenchOptionsMixin options;
+    }
+
+    /** {@code defaults} overridden by {@code args}, as the run and bench-udp commands read them. */
+    static BenchOptions parse(BenchOptions defaults, List<String> args) {
+        Bench b = new Bench();
+        new CommandLine(b).parseArgs(args.toArray(String[]::new));
+        return b.options.over(defaults);
+    }
 
     @Test
-    void overridesDefaults() throws UsageException {
-        BenchOptions o = BenchOptions.mainJob().parse(List.of("--runs", "4", "--forks", "2", "--seconds", "0.5", "--warmup", "0",
+    void overridesDefaults() {
+        BenchOptions o = parse(BenchOptions.mainJob(), List.of("--runs", "4", "--forks", "2", "--seconds", "0.5", "--warmup", "0",
                 "--payloads", "1472,64", "--cpus", "2", "--modes", "fine", "--out", "res", "--no-kernel", "--no-chart"));
         assertEquals(new BenchOptions(4, 2, 0.5, 0.0, List.of(1472, 64), List.of(2), List.of(Subject.FINE), false, true,
                 false, Path.of("res"), List.of()), o);
     }
 
     @Test
-    void warmUpMayGrowUntilTheJitIsQuietUnlessItIsZero() throws UsageException {
+    void warmUpMayGrowUntilTheJitIsQuietUnlessItIsZero() {
         assertEquals(20.0, BenchOptions.mainJob().maxWarmup());
-        assertEquals(30.0, BenchOptions.mainJob().parse(List.of("--warmup", "30")).maxWarmup());
-        assertEquals(0.0, BenchOptions.mainJob().parse(List.of("--warmup", "0")).maxWarmup());
+        assertEquals(30.0, parse(BenchOptions.mainJob(), List.of("--warmup", "30")).maxWarmup());
+        assertEquals(0.0, parse(BenchOptions.mainJob(), List.of("--warmup", "0")).maxWarmup());
     }
 
     @Test
@@ -36,13 +52,13 @@ class BenchOptionsTest {
     }
 
     @Test
-    void noArgumentsKeepTheDefaults() throws UsageException {
-        assertEquals(BenchOptions.benchUdp(), BenchOptions.benchUdp().parse(List.of()));
+    void noArgumentsKeepTheDefaults() {
+        assertEquals(BenchOptions.benchUdp(), parse(BenchOptions.benchUdp(), List.of()));
     }
 
     @Test
-    void casesRunTheBaselineFirstAndProfileLast() throws UsageException {
-        BenchOptions o = BenchOptions.mainJob().parse(List.of("--cpus", "1,2", "--modes", "giant,fine"));
+    void casesRunTheBaselineFirstAndProfileLast() {
+        BenchOptions o = parse(BenchOptions.mainJob(), List.of("--cpus", "1,2", "--modes", "giant,fine"));
         assertEquals(List.of(
                 new BenchCase(Subject.KERNEL, 1, 64, false), new BenchCase(Subject.KERNEL, 2, 64, false),
                 new BenchCase(Subject.GIANT, 1, 64, false), new BenchCase(Subject.GIANT, 2, 64, false),
@@ -52,43 +68,43 @@ class BenchOptionsTest {
 
     @Test
     void modesAreOnlyTheStacksModes() {
-        assertEquals("--modes takes giant and/or fine, not 'kernel'", assertThrows(UsageException.class,
-                () -> BenchOptions.mainJob().parse(List.of("--modes", "kernel"))).getMessage());
-        assertEquals("--modes lists fine twice", assertThrows(UsageException.class,
-                () -> BenchOptions.mainJob().parse(List.of("--modes", "fine,FINE"))).getMessage());
-        assertEquals("--cpus must be between 1 and 2, not 3", assertThrows(UsageException.class,
-                () -> BenchOptions.mainJob().parse(List.of("--cpus", "3"))).getMessage());
+        assertEquals("--modes takes giant and/or fine, not 'kernel'", assertThrows(ParameterException.class,
+                () -> parse(BenchOptions.mainJob(), List.of("--modes", "kernel"))).getMessage());
+        assertEquals("--modes lists fine twice", assertThrows(ParameterException.class,
+                () -> parse(BenchOptions.mainJob(), List.of("--modes", "fine,FINE"))).getMessage());
+        assertEquals("--cpus must be between 1 and 2, not 3", assertThrows(ParameterException.class,
+                () -> parse(BenchOptions.mainJob(), List.of("--cpus", "3"))).getMessage());
     }
 
     @Test
-    void jvmFlagsAreSplitAtSpacesAndRecorded() throws UsageException {
-        BenchOptions o = BenchOptions.mainJob().parse(List.of("--jvm-flags",
+    void jvmFlagsAreSplitAtSpacesAndRecorded() {
+        BenchOptions o = parse(BenchOptions.mainJob(), List.of("--jvm-flags",
                 " -XX:+UnlockDiagnosticVMOptions   -XX:+DumpPerfMapAtExit -Dsmpnet.x=1 "));
         assertEquals(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DumpPerfMapAtExit", "-Dsmpnet.x=1"), o.jvmFlags());
-        assertEquals(List.of("-Xmx1g"), BenchOptions.mainJob().parse(List.of("--jvm-flags=-Xmx1g")).jvmFlags());
+        assertEquals(List.of("-Xmx1g"), parse(BenchOptions.mainJob(), List.of("--jvm-flags=-Xmx1g")).jvmFlags());
         assertEquals(List.of(), BenchOptions.mainJob().jvmFlags());
     }
 
     @Test
     void badJvmFlagsAreRejectedWithTheirReason() {
         assertEquals("--jvm-flags takes JVM options, each starting with '-', not 'Xmx1g'", assertThrows(
-                UsageException.class, () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "-Xms1g Xmx1g")))
+                ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--jvm-flags", "-Xms1g Xmx1g")))
                 .getMessage());
-        assertEquals("--jvm-flags needs at least one flag", assertThrows(UsageException.class,
-                () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "  "))).getMessage());
+        assertEquals("--jvm-flags needs at least one flag", assertThrows(ParameterException.class,
+                () -> parse(BenchOptions.mainJob(), List.of("--jvm-flags", "  "))).getMessage());
         assertEquals("--jvm-flags cannot change the child's class path or main class: -jar", assertThrows(
-                UsageException.class, () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "-jar x.jar")))
+                ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--jvm-flags", "-jar x.jar")))
                 .getMessage());
         assertEquals("--jvm-flags cannot change the child's class path or main class: --class-path=/x", assertThrows(
-                UsageException.class, () -> BenchOptions.mainJob().parse(List.of("--jvm-flags", "--class-path=/x")))
+                ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--jvm-flags", "--class-path=/x")))
                 .getMessage());
-        assertEquals("option --jvm-flags needs a value", assertThrows(UsageException.class,
-                () -> BenchOptions.mainJob().parse(List.of("--jvm-flags"))).getMessage());
+        assertEquals("Missing required parameter for option '--jvm-flags' (\"...\")", assertThrows(ParameterException.class,
+                () -> parse(BenchOptions.mainJob(), List.of("--jvm-flags"))).getMessage());
     }
 
     @Test
-    void groupsPairEachPathsCpuCountsWithTheCeilingBesideFineAndTheProfileAtTheEnd() throws UsageException {
-        BenchOptions o = BenchOptions.benchUdp().parse(List.of("--payloads", "64,1472", "--modes", "fine"));
+    void groupsPairEachPathsCpuCountsWithTheCeilingBesideFineAndTheProfileAtTheEnd() {
+        BenchOptions o = parse(BenchOptions.benchUdp(), List.of("--payloads", "64,1472", "--modes", "fine"));
         assertEquals(List.of(
                 new CaseGroup(List.of(new BenchCase(Subject.KERNEL, 1, 64, false), new BenchCase(Subject.KERNEL, 2, 64, false)), false, null),
                 new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false), new BenchCase(Subject.FINE, 2, 64, false)), true,
@@ -97,7 +113,7 @@ class BenchOptionsTest {
                 new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 1472, false), new BenchCase(Subject.FINE, 2, 1472, false)), true, null)),
                 o.groups());
         assertEquals(List.of(new CaseGroup(List.of(new BenchCase(Subject.FINE, 1, 64, false)), false, null)),
-                BenchOptions.mainJob().parse(List.of("--modes", "fine", "--cpus", "1", "--no-kernel", "--no-profile"))
+                parse(BenchOptions.mainJob(), List.of("--modes", "fine", "--cpus", "1", "--no-kernel", "--no-profile"))
                         .groups());
     }
 

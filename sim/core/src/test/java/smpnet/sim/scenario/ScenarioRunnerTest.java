@@ -1,0 +1,122 @@
+package smpnet.sim.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import smpnet.sim.cli.SmpnetCommand;
+import smpnet.sim.scenario.ScenarioResult.Variant;
+import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.junit.WitnessExtension;
+
+@ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
+class ScenarioRunnerTest {
+    static final Path SCENARIOS = Path.of(System.getProperty("user.dir")).resolve("../scenarios").normalize();
+
+    private static ScenarioResult run(String text) throws Exception {
+        return ScenarioRunner.run(ScenarioParser.parse(text, "t.yaml", "t"));
+    }
+
+    @Test
+    void aDeterministicPairDeliversEveryDatagramAndReplaysExactly() throws Exception {
+        ScenarioResult r = run(ScenarioParserTest.GOOD);
+        Variant v = r.variants().getFirst();
+        assertEquals("as written", v.name());
+        // A wire has no latency and virtual time stands still while nobody waits: all 20 arrive at one instant.
+        assertEquals("received 20 datagrams, 1280 B", v.workloads().get(0).summary());
+        assertTrue(!v.workloads().get(0).hasRate());
+        assertTrue(v.workloads().get(1).summary().startsWith("sent 20 datagrams of 64 B from 1 socket(s) in "), v.workloads().get(1).summary());
+        assertTrue(v.hosts().get(1).startsWith("b (giant, 2 cpu): nic in 21 out 1, drops in 0 out 0; "), v.hosts().get(1));
+        assertTrue(v.hosts().get(1).endsWith("; udp RECEIVED=20 DELIVERED=20"), v.hosts().get(1));
+        assertTrue(v.decisions() > 0);
+        assertEquals(r.format(), run(ScenarioParserTest.GOOD).format(), "the same seed, the same run");
+        assertTrue(r.format().startsWith("scenario pair: deterministic (preempt 1 in 8), seed 3\n\n== as written: "), r.format());
+    }
+
+    @Test
+    void comparedVariantsChangeTheNamedHostsAndAreTabled() throws Exception {
+        // A 1 Mbit/s line spaces the datagrams out (about 0.7 ms each), so the sink has a rate; 10 datagrams,
+        // since ARP holds no more than 16 while it resolves (and resolving now waits for the line too).
+        ScenarioResult r = run(ScenarioParserTest.GOOD.replace("[a.em0, b.em0]\n", "[a.em0, b.em0]\n    bandwidth: 1Mbit\n")
+                .replace("count: 20", "count: 10") + "compare: {hosts: [b], locking: [giant, fine], cpus: [1, 2]}\n");
+        assertEquals(List.of("locking=giant cpus=1", "locking=giant cpus=2", "locking=fine cpus=1", "locking=fine cpus=2"), r.variantNames());
+        String[] expect = {"b (giant, 1 cpu)", "b (giant, 2 cpu)", "b (fine, 1 cpu)", "b (fine, 2 cpu)"};
+        for (int i = 0; i < 4; i++) {
+            Variant v = r.variants().get(i);
+            assertTrue(v.hosts().get(0).startsWith("a (fine, 1 cpu)"), v.hosts().get(0));
+            assertTrue(v.hosts().get(1).startsWith(expect[i] + ": nic in 11 "), v.hosts().get(1));
+            assertTrue(v.workloads().get(0).summary().startsWith("received 10 datagrams, 640 B in 0.00"), v.workloads().get(0).summary());
+            assertTrue(v.workloads().get(0).hasRate(), v.workloads().get(0).toString());
+        }
+        String text = r.format();
+        assertTrue(text.contains("\n== comparison\n  udp-sink b:5000 (datagrams/s)\n    locking=giant cpus=1 "), text);
+        assertTrue(text.contains("1.00x\n    locking=giant cpus=2 "), text);
+    }
+
+    @Test
+    void theRoutedLossyExampleAnswersEveryEchoAndAccountsForEveryFrame() throws Exception {
+        ScenarioResult r = ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("routed-lossy.yaml")));
+        Variant v = r.variants().getFirst();
+        assertTrue(v.workloads().get(1).summary().startsWith("sent 200 datagrams of 200 B from 2 socket(s)"), v.workloads().get(1).summary());
+        assertTrue(v.workloads().get(2).summary().startsWith("50 of 50 requests answered, "), v.workloads().get(2).summary());
+        Matcher sink = Pattern.compile("received (\\d+) datagrams").matcher(v.workloads().get(0).summary());
+        assertTrue(sink.find());
+        int received = Integer.parseInt(sink.group(1));
+        assertTrue(received > 0 && received < 200, "the 10 Mbit/s link's queue drops part of the burst: " + received);
+        assertTrue(v.hosts().get(1).contains("ip RECEIVED=302 FORWARDED=302"), v.hosts().get(1));
+        // Each direction of the impaired link: every frame delivered, lost or dropped at the queue.
+        Pattern link = Pattern.compile("(\\d+) frames, (\\d+) delivered(?:, (\\d+) lost)?(?:, (\\d+) dropped at the queue)?$");
+        assertEquals(2, v.links().size());
+        for (String l : v.links()) {
+            Matcher m = link.matcher(l);
+            assertTrue(m.find(), l);
+            long sum = Long.parseLong(m.group(2)) + (m.group(3) == null ? 0 : Long.parseLong(m.group(3)))
+                    + (m.group(4) == null ? 0 : Long.parseLong(m.group(4)));
+            assertEquals(Long.parseLong(m.group(1)), sum, l);
+        }
+        assertEquals(r.format(), ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("routed-lossy.yaml"))).format());
+    }
+
+    @Test
+    void tcpWorkloadsSayTheyNeedTcpUntilTheStackHasIt() throws Exception {
+        ScenarioResult r = ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("tcp-workloads.yaml")));
+        boolean hasTcp;
+        try (smpnet.stack.Stack s = smpnet.stack.Stack.create(smpnet.stack.StackConfig.defaults("probe"))) {
+            s.openTcp();
+            hasTcp = true;
+        } catch (UnsupportedOperationException e) {
+            hasTcp = false;
+        }
+        for (ScenarioResult.WorkloadResult w : r.variants().getFirst().workloads()) {
+            if (hasTcp) assertTrue(w.hasRate() && w.rate() > 0, w.toString());
+            else assertEquals("needs TCP (TCP is not implemented yet): not run", w.summary());
+        }
+    }
+
+    @Test
+    void theScenarioCommandRunsAFileAndReportsABadOneWithItsLine(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, ScenarioParserTest.GOOD.replace("cpus: 2", "cpus: 0"));
+        assertEquals(SmpnetCommand.USAGE, SmpnetCommand.execute(List.of("scenario", bad.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals(bad + ":9: hosts[1].cpus: expected a whole number 1..64, found '0'\n", err.toString(StandardCharsets.UTF_8));
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, ScenarioParserTest.GOOD);
+        err.reset();
+        assertEquals(0, SmpnetCommand.execute(List.of("scenario", good.toString(), "--seed", "5"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("scenario pair: deterministic (preempt 1 in 8), seed 5\n"), out.toString());
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+}
