@@ -100,6 +100,25 @@ abstract class LockBase extends CacheLinePadded {
         Schedulers.point();
     }
 
+    /**
+     * After an exclusive blocking acquisition that took a free lock without waiting: witness checks the order
+     * and learns the hold in one step (it could not deadlock, so the check may follow the acquisition).
+     * Under THROW a refused acquisition gives the lock back before the exception reaches the caller.
+     */
+    final void obtainedWithoutWait() {
+        if (HOOKS && w != null) {
+            try {
+                keep(w.acquired(wts, this, cls, true));
+            } catch (WitnessException e) {
+                undoTry(true);
+                throw e;
+            }
+        } else if (HOOKS && madeWhileOff && Witness.switchedOnLate()) {
+            Witness.uncheckedLockUsed(className);
+        }
+        Schedulers.point();
+    }
+
     /** Stores witness's thread state only when it changed (a reference store costs a GC barrier). */
     private void keep(ThreadState ts) {
         if (ts != wts) wts = ts;

@@ -106,12 +106,15 @@ public class Mutex extends LockBase implements ExclusiveLock {
     @Override
     public void lock() {
         Thread me = Thread.currentThread();
-        witnessCheckOrder(true);
         String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
             profileUncontended(site);
-        } else if (owner == me) {
+            obtainedWithoutWait(); // no wait, so witness may check the order now: one hook instead of two
+            return;
+        }
+        witnessCheckOrder(true); // before a recursion or a wait: a reversal is reported before it can deadlock
+        if (owner == me) {
             recurse();
         } else {
             lockContended(me, site);

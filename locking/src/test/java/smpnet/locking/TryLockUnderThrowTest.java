@@ -34,13 +34,18 @@ class TryLockUnderThrowTest {
         WitnessException e = assertThrows(WitnessException.class, b::tryLock);
         assertEquals(ReportKind.DUPLICATE, e.report().kind());
         assertEquals(List.of(a.className()), w.heldLocks());
-        assertTrue(CompletableFuture.supplyAsync(() -> {
-            boolean got = b.tryLock();
-            if (got) b.unlock();
-            return got;
-        }).get(), "b is free again");
+        assertTrue(freeForAnotherThread(b), "b is free again");
         a.unlock();
         assertEquals(List.of(), w.heldLocks());
+    }
+
+    /** Whether another thread can take {@code l} (and gives it back). */
+    private static boolean freeForAnotherThread(ExclusiveLock l) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            boolean got = l.tryLock();
+            if (got) l.unlock();
+            return got;
+        }).get();
     }
 
     private void eachExclusive(BiFunction<String, Witness, ExclusiveLock> make) throws Exception {
@@ -61,6 +66,32 @@ class TryLockUnderThrowTest {
 
     @Test
     void rmLock() throws Exception { eachExclusive((n, wi) -> new RmLock(n, 0, wi)); }
+
+    /**
+     * A blocking lock() that found the mutex free is checked after it took it (one witness hook): refused
+     * under THROW (a reversal, a duplicate), it gives the mutex back before the exception reaches the caller.
+     */
+    @Test
+    void aRefusedUncontendedMutexLockLeavesTheMutexFree() throws Exception {
+        Mutex a = new Mutex("lt_a", 0, smpnet.witness.LockKind.MUTEX, w);
+        Mutex b = new Mutex("lt_b", 0, smpnet.witness.LockKind.MUTEX, w);
+        a.lock();
+        b.lock();
+        b.unlock();
+        a.unlock();
+        b.lock();
+        WitnessException e = assertThrows(WitnessException.class, a::lock);
+        assertEquals(ReportKind.LOCK_ORDER_REVERSAL, e.report().kind());
+        assertEquals(List.of("lt_b"), w.heldLocks());
+        assertTrue(!a.isOwned() && a.owner() == null, "a was given back");
+        assertTrue(freeForAnotherThread(a), "a is free again");
+        Mutex b2 = new Mutex("lt_b", 0, smpnet.witness.LockKind.MUTEX, w);
+        e = assertThrows(WitnessException.class, b2::lock);
+        assertEquals(ReportKind.DUPLICATE, e.report().kind());
+        assertTrue(b2.owner() == null, "b2 was given back");
+        b.unlock();
+        assertEquals(List.of(), w.heldLocks());
+    }
 
     @Test
     void sharedReentryOfANonRecursableClassIsGivenBack() throws Exception {

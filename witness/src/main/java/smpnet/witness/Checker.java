@@ -75,12 +75,45 @@ final class Checker {
 
     // ---- acquisition ----
 
+    /**
+     * A blocking acquisition that did not wait (the lock was free and is now taken): checkOrder and locked in
+     * one step. Validated chain: one hash step, one probe of the chain cache, one push.
+     */
+    ThreadState acquired(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = current(cached);
+        // acquiring is NONE unless an acquisition is under way (then pendingSite may be set) or a cv wait's
+        // retake is due: either way checkOrder below handles it.
+        if (ts.acquiring == ThreadState.NONE && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE) && !recordSites) {
+            int d = ts.depth;
+            ThreadState.Entry[] stack = ts.stack;
+            ThreadState.Entry e;
+            long key;
+            if (d < stack.length && (e = stack[d]).cls == cls && e.below == ts.top && (key = e.validKey) != 0
+                    && e.holds == ThreadState.Entry.once(exclusive) && e.site == null) {
+                // The entry above the top is this class, in this mode, on this chain, validated: push it again.
+                if (e.lock != lock) {
+                    e.lock = lock;
+                }
+                ts.top = key;
+                ts.depth = d + 1;
+                return ts;
+            }
+            key = ThreadState.extend(ts.top, cls, exclusive);
+            if (ts.isValidated(key)) {
+                ts.pushKeyed(lock, cls, exclusive, null, key, key);
+                return ts;
+            }
+        }
+        checkOrder(ts, lock, cls, exclusive); // under THROW an order problem throws here, nothing recorded
+        return locked(ts, lock, cls, exclusive, false);
+    }
+
     ThreadState checkOrder(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
         ThreadState ts = current(cached);
-        long key = ThreadState.extend(ts.topChain(), cls, exclusive);
+        long key = ThreadState.extend(ts.top, cls, exclusive);
         // A key is validated only when cls was not held: the same key (same held classes) means it still
         // is not, so no recursion or duplicate check is needed here.
-        if ((ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE) && !recordSites && ts.validated.contains(key)) {
+        if (ts.isValidated(key) && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE) && !recordSites) {
             ts.acquiring = ThreadState.VALIDATED; // locked() needs only to push
             ts.pendingKey = key;
             if (ts.pendingSite != null) {
@@ -120,11 +153,11 @@ final class Checker {
             out.add(misuse(ReportKind.SLEEP_IN_HANDLER, ts, cls, exclusive, "acquiring a sleepable lock in "
                     + handler(ts)));
         }
-        long key = ThreadState.extend(ts.topChain(), cls, exclusive);
-        if (!ts.validated.contains(key)) {
+        long key = ThreadState.extend(ts.top, cls, exclusive);
+        if (!ts.isValidated(key)) {
             kindRules(ts, cls, exclusive, out);
             if (learnOrder(ts, cls, exclusive, out) && !sameClassHeld) {
-                ts.validated.add(key);
+                ts.addValidated(key);
             }
         }
         try {
@@ -231,7 +264,7 @@ final class Checker {
         byte checked = ts.acquiring;
         ts.acquiring = ThreadState.NONE;
         if (checked == ThreadState.VALIDATED && !tryLock) {
-            ts.pushKeyed(lock, cls, exclusive, null, ts.pendingKey);
+            ts.pushKeyed(lock, cls, exclusive, null, ts.pendingKey, ts.pendingKey);
         } else if (ts.pendingSite == null && !recordSites && !ts.holds(cls)) {
             ts.push(lock, cls, exclusive, null);
         } else {
@@ -268,11 +301,7 @@ final class Checker {
         reporter.publish(out);
         if (i >= 0) {
             boolean wasExclusive = ts.exclusive(i);
-            if (exclusive) {
-                ts.stack[i].exclusiveHolds++;
-            } else {
-                ts.stack[i].sharedHolds++;
-            }
+            ts.stack[i].addHolds(exclusive, 1);
             if (wasExclusive != ts.exclusive(i)) {
                 ts.rehashFrom(i);
             }
@@ -287,7 +316,8 @@ final class Checker {
         int top = ts.depth - 1;
         ThreadState.Entry e;
         if (top >= 0 && (e = ts.stack[top]).lock == lock && e.heldOnce(exclusive)) {
-            ts.pop();
+            ts.top = e.below; // ts.pop() with the entry at hand
+            ts.depth = top;
         } else {
             unlockedSlow(ts, lock, cls, exclusive);
         }
@@ -304,18 +334,14 @@ final class Checker {
         ThreadState.Entry e = ts.stack[i];
         boolean fromExclusive = exclusive;
         Report mismatch = null;
-        if ((exclusive ? e.exclusiveHolds : e.sharedHolds) == 0) {
+        if ((exclusive ? e.exclusiveHolds() : e.sharedHolds()) == 0) {
             mismatch = misuse(ReportKind.MODE_MISMATCH, ts, cls, exclusive, "released " + ReportWriter.mode(exclusive)
                     + " but held " + ReportWriter.mode(!exclusive));
             fromExclusive = !exclusive;
         }
         boolean wasExclusive = ts.exclusive(i);
-        if (fromExclusive) {
-            e.exclusiveHolds--;
-        } else {
-            e.sharedHolds--;
-        }
-        if (e.exclusiveHolds + e.sharedHolds == 0) {
+        e.addHolds(fromExclusive, -1);
+        if (e.holds == 0) {
             ts.remove(i);
         } else if (wasExclusive != ts.exclusive(i)) {
             ts.rehashFrom(i);
@@ -334,18 +360,13 @@ final class Checker {
             return;
         }
         ThreadState.Entry e = ts.stack[i];
-        if ((toExclusive ? e.sharedHolds : e.exclusiveHolds) == 0) {
+        if ((toExclusive ? e.sharedHolds() : e.exclusiveHolds()) == 0) {
             reporter.publish(misuse(ReportKind.MODE_MISMATCH, ts, cls, toExclusive, what + " of a lock held "
                     + ReportWriter.mode(toExclusive)));
             return;
         }
-        if (toExclusive) {
-            e.sharedHolds--;
-            e.exclusiveHolds++;
-        } else {
-            e.exclusiveHolds--;
-            e.sharedHolds++;
-        }
+        e.addHolds(!toExclusive, -1);
+        e.addHolds(toExclusive, 1);
         ts.rehashFrom(i);
     }
 
@@ -376,7 +397,9 @@ final class Checker {
 
     /** The calling thread's next acquisition of {@code interlock} retakes it after a cv wait. */
     void retaking(Object interlock) {
-        state.get().retake = interlock;
+        ThreadState ts = state.get();
+        ts.retake = interlock;
+        ts.acquiring = ThreadState.RETAKING;
     }
 
     void enterHandler(HandlerKind kind, String name) {
@@ -482,7 +505,7 @@ final class Checker {
     int validatedChains() { return state.get().validated.size(); }
 
     /** The calling thread starts a new report scope: its validated chains are checked again. */
-    void forgetValidated() { state.get().validated.clear(); }
+    void forgetValidated() { state.get().clearValidated(); }
 
     Report uncheckedLock(String className) {
         ThreadState ts = state.get();

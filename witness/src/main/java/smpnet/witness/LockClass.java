@@ -12,13 +12,19 @@ public final class LockClass {
     private final String name;
     private final int id;
     final Witness owner;
-    /** The owner, unless the class is NOWITNESS (then null): lets a hook decide with one compare. */
-    volatile Witness checkedBy;
+    /**
+     * The owner, unless the class is NOWITNESS (then null): lets a hook decide with one compare. Plain: it
+     * changes only when a provisional class settles, before the class reaches any lock (see below).
+     */
+    Witness checkedBy;
     // Written once when a provisional class settles (under the owner's registry monitor), before the
     // class is returned to the lock that will use it; locks keep it in final fields, which publishes it.
     private LockKind kind;
     private int flags;
     private volatile boolean provisional;
+    /** What this class adds to a chain key when taken exclusive / shared (see ThreadState#extend). */
+    private final long tokenExclusive;
+    private final long tokenShared;
 
     LockClass(Witness owner, String name, LockKind kind, int flags, int id, boolean provisional) {
         this.owner = owner;
@@ -26,6 +32,8 @@ public final class LockClass {
         this.kind = kind;
         this.flags = flags;
         this.id = id;
+        this.tokenExclusive = ThreadState.tokenOf(id, true);
+        this.tokenShared = ThreadState.tokenOf(id, false);
         this.provisional = provisional;
         this.checkedBy = (flags & LockFlags.NOWITNESS) != 0 ? null : owner;
     }
@@ -36,6 +44,8 @@ public final class LockClass {
     /** Dense id, 0..n-1, in order of registration. */
     public int id() { return id; }
     public boolean has(int flag) { return (flags & flag) != 0; }
+
+    long token(boolean exclusive) { return exclusive ? tokenExclusive : tokenShared; }
 
     boolean provisional() { return provisional; }
 

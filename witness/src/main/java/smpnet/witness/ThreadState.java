@@ -27,17 +27,33 @@ public final class ThreadState {
      */
     Entry[] stack = newEntries(new Entry[0], 8);
     int depth;
+    /** The chain key of the whole held stack (entry depth-1's), 0 when nothing is held: one read per acquisition. */
+    long top;
     /** The chain key checkOrder computed for the acquisition under way (VALIDATED): push reuses it. */
     long pendingKey;
-    /** Chain keys this thread has already validated (no new edge, no report). */
+    /** Chain keys this thread has already validated (no new edge, no report): all of them. */
     final LongSet validated = new LongSet();
+    /**
+     * A small cache in front of {@link #validated} (lockdep's chain cache): the key picks a pair of slots
+     * ({@code key & mask}, even, and the next), which hold the last two validated keys that mapped there, or
+     * 0. Full keys are stored and compared, so chains sharing a pair only evict each other (an evicted one is
+     * found again in {@code validated}, and put back); a slot never vouches for a key it does not hold. A
+     * validated acquisition costs one hash step and one probe here.
+     */
+    final long[] chainCache = new long[CHAIN_CACHE_SLOTS];
+    static final int CHAIN_CACHE_SLOTS = 512;
     /** Stack captured by a slow-path checkOrder, kept as the site of the lock being acquired. */
     StackTraceElement[] pendingSite;
-    /** Between checkOrder and locked: NONE, CHECKED (kind checks done) or VALIDATED (fast path: push only). */
+    /**
+     * Between checkOrder and locked: NONE, CHECKED (kind checks done) or VALIDATED (fast path: push only);
+     * RETAKING from a cv wait's {@code retaking} to the next acquisition (so the one-step fast path, which
+     * reads only this field, leaves the retake to checkOrder).
+     */
     byte acquiring;
     static final byte NONE = 0;
     static final byte CHECKED = 1;
     static final byte VALIDATED = 2;
+    static final byte RETAKING = 3;
     HandlerKind[] handlerKinds = new HandlerKind[2];
     String[] handlerNames = new String[2];
     int[] handlerBase = new int[2];
@@ -53,17 +69,42 @@ public final class ThreadState {
     static final class Entry {
         Object lock;
         LockClass cls;
-        int exclusiveHolds;
-        int sharedHolds;
-        long chain;
+        /**
+         * How often it is held in each mode, in one word so that a push is one store and the common release
+         * one compare: exclusive holds in the low 32 bits, shared holds in the high 32.
+         */
+        long holds;
+        /**
+         * The chain key of the entries below this one (0 at the bottom): what a pop restores as the top. The
+         * key of the stack up to entry i is entry i+1's {@code below}, or {@link ThreadState#top} for the top.
+         */
+        long below;
+        /**
+         * The chain key up to this entry if this thread had validated it when the entry was pushed, else 0.
+         * A popped entry keeps it with its class, mode and {@code below}: taking the same class in the same
+         * mode on the same chain again (the common case: the same nesting, again) then needs no hash and no
+         * probe ({@link Checker#acquired}). Cleared when the thread forgets its validated chains and when a
+         * rehash changes {@code below}.
+         */
+        long validKey;
         StackTraceElement[] site;
 
-        boolean exclusive() { return exclusiveHolds > 0; }
+        static final long ONE_EXCLUSIVE = 1L;
+        static final long ONE_SHARED = 1L << 32;
+
+        static long once(boolean exclusive) { return exclusive ? ONE_EXCLUSIVE : ONE_SHARED; }
+
+        int exclusiveHolds() { return (int) holds; }
+
+        int sharedHolds() { return (int) (holds >>> 32); }
+
+        /** Adds {@code delta} holds in one mode (counts never go below zero: callers check first). */
+        void addHolds(boolean exclusive, int delta) { holds += delta * once(exclusive); }
+
+        boolean exclusive() { return (int) holds > 0; }
 
         /** Held exactly once, in this mode: the common release. */
-        boolean heldOnce(boolean exclusive) {
-            return exclusive ? exclusiveHolds == 1 && sharedHolds == 0 : sharedHolds == 1 && exclusiveHolds == 0;
-        }
+        boolean heldOnce(boolean exclusive) { return holds == once(exclusive); }
     }
 
     ThreadState(Thread t, Checker checker) {
@@ -79,8 +120,9 @@ public final class ThreadState {
         return es;
     }
 
-    static long token(LockClass c, boolean exclusive) {
-        return ((long) c.id() << 1) | (exclusive ? 1 : 0);
+    /** The token a class contributes to chain keys in a mode (LockClass keeps both, computed once). */
+    static long tokenOf(int classId, boolean exclusive) {
+        return (((long) classId << 1) | (exclusive ? 1 : 0)) + 0x632BE59BD9B4E019L;
     }
 
     /**
@@ -90,12 +132,51 @@ public final class ThreadState {
      * acquisition, and a murmur finaliser here was the largest single cost of the fast path).
      */
     static long extend(long prev, LockClass c, boolean exclusive) {
-        long h = (prev + token(c, exclusive) + 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L;
+        long h = (prev + c.token(exclusive)) * 0x9E3779B97F4A7C15L;
         h ^= h >>> 29;
         return h == 0 ? 1 : h;
     }
 
-    long topChain() { return depth == 0 ? 0 : stack[depth - 1].chain; }
+    long topChain() { return top; }
+
+    /** The first of the two cache slots of {@code key}. */
+    static int cacheSlot(long key) { return (int) key & (CHAIN_CACHE_SLOTS - 2); }
+
+    /** Whether this thread validated {@code key} before: the cache's pair of slots, then the full set (refilling the cache). */
+    boolean isValidated(long key) {
+        long[] c = chainCache;
+        int i = cacheSlot(key);
+        if (c[i] == key || c[i + 1] == key) {
+            return true;
+        }
+        if (validated.contains(key)) {
+            cache(key);
+            return true;
+        }
+        return false;
+    }
+
+    /** Records {@code key} as validated (in the set and in the cache). */
+    void addValidated(long key) {
+        validated.add(key);
+        cache(key);
+    }
+
+    /** Puts {@code key} first in its pair of cache slots; the first moves to second, the second is dropped. */
+    private void cache(long key) {
+        int i = cacheSlot(key);
+        chainCache[i + 1] = chainCache[i];
+        chainCache[i] = key;
+    }
+
+    /** Forgets every validated key (a new report scope checks its chains again). */
+    void clearValidated() {
+        for (Entry e : stack) {
+            e.validKey = 0;
+        }
+        validated.clear();
+        Arrays.fill(chainCache, 0);
+    }
 
     LockClass cls(int i) { return stack[i].cls; }
 
@@ -128,6 +209,11 @@ public final class ThreadState {
 
     /** Pushes with the chain key already computed ({@code key} = extend(topChain(), c, exclusive)). */
     void pushKeyed(Object lock, LockClass c, boolean exclusive, StackTraceElement[] site, long key) {
+        pushKeyed(lock, c, exclusive, site, key, 0);
+    }
+
+    /** Pushes with the chain key computed; {@code validKey} is {@code key} if the chain is validated, else 0. */
+    void pushKeyed(Object lock, LockClass c, boolean exclusive, StackTraceElement[] site, long key, long validKey) {
         int i = depth;
         if (i == stack.length) {
             stack = newEntries(stack, i * 2);
@@ -139,41 +225,52 @@ public final class ThreadState {
         if (e.cls != c) {
             e.cls = c;
         }
-        e.exclusiveHolds = exclusive ? 1 : 0;
-        e.sharedHolds = exclusive ? 0 : 1;
+        e.holds = Entry.once(exclusive);
         if (site != null || e.site != null) {
             e.site = site;
         }
-        e.chain = key;
+        e.below = top;
+        e.validKey = validKey;
+        top = key;
         depth = i + 1;
     }
 
-    /** Removes the top entry, which is held once: the common release. */
+    /**
+     * Removes the top entry, which is held once: the common release. The entry keeps its site (a stale
+     * entry is never read; the next push over it replaces or clears the site).
+     */
     void pop() {
-        Entry e = stack[--depth];
-        if (e.site != null) {
-            e.site = null;
-        }
+        top = stack[--depth].below;
     }
 
     /** Removes entry i (usually the top) and rehashes the chain above it. */
     void remove(int i) {
         Entry gone = stack[i];
+        long prefix = gone.below;
         System.arraycopy(stack, i + 1, stack, i, depth - i - 1);
         depth--;
         gone.lock = null;
         gone.cls = null;
         gone.site = null;
         stack[depth] = gone;
-        rehashFrom(i);
+        rehash(i, prefix);
     }
 
     /** Recomputes chain keys from entry i up (after a removal or a mode change). */
     void rehashFrom(int i) {
+        rehash(i, stack[i].below);
+    }
+
+    /** Recomputes chain keys from entry i up, the entries below i hashing to {@code prefix}. */
+    private void rehash(int i, long prefix) {
+        long key = prefix;
         for (int j = i; j < depth; j++) {
             Entry e = stack[j];
-            e.chain = extend(j == 0 ? 0 : stack[j - 1].chain, e.cls, e.exclusive());
+            e.below = key;
+            e.validKey = 0;
+            key = extend(key, e.cls, e.exclusive());
         }
+        top = key;
     }
 
     void enterHandler(HandlerKind kind, String name) {
@@ -197,8 +294,9 @@ public final class ThreadState {
         for (int i = 0; i < n; i++) {
             Entry e = es[i];
             LockClass c = e.cls;
-            int ex = e.exclusiveHolds;
-            int sh = e.sharedHolds;
+            long holds = e.holds;
+            int ex = (int) holds;
+            int sh = (int) (holds >>> 32);
             if (c != null && ex + sh > 0) {
                 out[k++] = new Held(c, ex > 0, ex + sh - 1, e.site);
             }

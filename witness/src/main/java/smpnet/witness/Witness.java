@@ -224,6 +224,19 @@ public final class Witness {
         return c == null ? cached : checker.locked(cached, lock, c, exclusive, tryLock);
     }
 
+    /**
+     * A blocking acquisition that found the lock free and took it without waiting: {@code checkOrder} and
+     * {@code locked} in one step, made after the lock was taken (it never waited, so no deadlock could
+     * happen before the check). Validated chains cost one hash step, one cache probe and one push. Under
+     * {@link Policy#THROW} it may throw as {@code checkOrder} would (order reversal, duplicate, sleep rules):
+     * the hold is then not recorded, and the lock must give back what it took before rethrowing, as after
+     * a try. A lock that must wait calls {@code checkOrder} before waiting and {@code locked} after instead.
+     */
+    public ThreadState acquired(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        LockClass c = mine(cls);
+        return c == null ? cached : checker.acquired(cached, lock, c, exclusive);
+    }
+
     /** {@link #unlocked(Object, LockClass, boolean)} with a cached state. */
     public ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
         LockClass c = mine(cls);

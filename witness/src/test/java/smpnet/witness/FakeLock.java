@@ -42,6 +42,12 @@ final class FakeLock {
         return this;
     }
 
+    /** A blocking acquisition that found the lock free: the one-step hook ({@link Witness#acquired}). */
+    FakeLock acquire() {
+        w.acquired(null, this, cls, true);
+        return this;
+    }
+
     FakeLock tryLock() {
         w.locked(this, cls, true, true);
         return this;

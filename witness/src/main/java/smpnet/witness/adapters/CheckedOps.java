@@ -43,6 +43,23 @@ final class CheckedOps {
         after(exclusive, false);
     }
 
+    /**
+     * A blocking acquisition that took the lock at once (it was free, or already the caller's): order check
+     * and hold in one witness hook. If witness refuses it (THROW), {@code undo} gives back what was taken.
+     */
+    void lockedWithoutWait(Runnable undo) {
+        if (witness == null) {
+            after(true, false);
+            return;
+        }
+        try {
+            keep(witness.acquired(wts, lock, cls, true));
+        } catch (WitnessException e) {
+            undo.run();
+            throw e;
+        }
+    }
+
     void lockInterruptibly(boolean exclusive, Interruptible acquire) throws InterruptedException {
         before(exclusive);
         acquire.run();

@@ -32,8 +32,19 @@ public class WitnessReentrantLock extends ReentrantLock implements CheckedOps.Na
     /** The witness class of this lock, or null when unchecked. */
     public LockClass lockClass() { return cls; }
 
+    /**
+     * A non-fair lock first tries to take the lock at once, as ReentrantLock's own lock() does, and then tells
+     * witness in one hook; if it must wait, witness checks the order first (a reversal is reported before it
+     * can deadlock). A fair lock never barges, so it always checks first.
+     */
     @Override
-    public void lock() { ops.lock(true, super::lock); }
+    public void lock() {
+        if (!isFair() && super.tryLock()) {
+            ops.lockedWithoutWait(undoTry);
+        } else {
+            ops.lock(true, super::lock);
+        }
+    }
 
     @Override
     public void lockInterruptibly() throws InterruptedException { ops.lockInterruptibly(true, super::lockInterruptibly); }

@@ -153,6 +153,27 @@ class AdaptersTest {
         assertEquals(List.of(), w.heldLocks());
     }
 
+    /** A non-fair lock() takes a free lock first and tells witness after: refused, it gives the lock back. */
+    @Test
+    void aBlockingLockRefusedUnderThrowLeavesTheLockFree() {
+        w.setPolicy(Policy.THROW);
+        for (boolean fair : new boolean[] {false, true}) {
+            WitnessReentrantLock a = WitnessLocks.reentrantLock(w, "ra" + fair, fair);
+            WitnessReentrantLock b = WitnessLocks.reentrantLock(w, "rb" + fair, fair);
+            nest(a, b);
+            b.lock();
+            WitnessException e = assertThrows(WitnessException.class, a::lock);
+            assertEquals(ReportKind.LOCK_ORDER_REVERSAL, e.report().kind());
+            assertEquals(false, a.isLocked(), "fair " + fair + ": the refused lock() gave the JDK lock back");
+            assertEquals(List.of("rb" + fair), w.heldLocks());
+            b.lock(); // reentrancy still counts
+            assertEquals(2, b.getHoldCount());
+            b.unlock();
+            b.unlock();
+            assertEquals(List.of(), w.heldLocks());
+        }
+    }
+
     @Test
     void adaptersTakeFlags() {
         WitnessReentrantLock a = WitnessLocks.reentrantLock(w, "account", LockFlags.DUPOK, false);
