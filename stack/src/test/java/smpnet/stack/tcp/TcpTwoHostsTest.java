@@ -2,6 +2,7 @@ package smpnet.stack.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -78,7 +79,12 @@ class TcpTwoHostsTest {
             assertEquals(up.length, b.tcpStats().get(TcpStat.RCVBYTE));
             assertEquals(up.length, a.tcpStats().get(TcpStat.SNDBYTE));
             assertEquals(down.length, a.tcpStats().get(TcpStat.RCVBYTE));
-            assertEquals(0, a.tcpStats().get(TcpStat.SNDREXMITPACK) + b.tcpStats().get(TcpStat.SNDREXMITPACK));
+            // The wire loses nothing, so no segment is retransmitted for loss (no fast retransmit, no SACK
+            // recovery). The test runs on the real clock, though: a thread starved past the RTO on a loaded
+            // machine makes a spurious timeout, and only then may a segment go twice.
+            long rexmit = a.tcpStats().get(TcpStat.SNDREXMITPACK) + b.tcpStats().get(TcpStat.SNDREXMITPACK);
+            long timeouts = a.tcpStats().get(TcpStat.REXMTTIMEO) + b.tcpStats().get(TcpStat.REXMTTIMEO);
+            assertTrue(rexmit == 0 || timeouts > 0, rexmit + " segments retransmitted without a retransmit timeout on a lossless wire");
             // tcp_close counts the listener too, as FreeBSD's tcps_closed does
             assertEquals(2, b.tcpStats().get(TcpStat.CLOSED), b.tcpStats().nonZero());
             assertEquals(new Stack.TcpResources(0, 0, 0, 0), b.tcpResources());
