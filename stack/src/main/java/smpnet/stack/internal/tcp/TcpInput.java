@@ -346,8 +346,11 @@ final class TcpInput {
         if (limit > 0 && tp.challengeCount >= limit) return;
         tp.challengeCount++;
         tcp.stats.increment(TcpStat.CHALLENGEACK);
-        tp.set(Tcpcb.TF_ACKNOW);
-        TcpOutput.outputLocked(tp);
+        // tcp_send_challenge_ack answers with tcp_respond, not tcp_output: a bare <SEQ=SND.NXT><ACK=RCV.NXT>
+        // (never a retransmitted FIN) with the free receive space as window; a delayed ACK stays pending.
+        long win = Math.min(freeSpace(tp), (long) Tcp.TCP_MAXWIN << tp.rcvScale) >> tp.rcvScale;
+        respondAckLocked(tp, (int) win);
+        tp.lastAckSent = tp.rcvNxt;
     }
 
     /** ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
@@ -707,14 +710,19 @@ final class TcpInput {
 
     /** tcp_twrespond: an ACK from TIME_WAIT. */
     private static void twRespondLocked(Tcpcb tp) {
+        int win = (int) Math.min(Tcp.TCP_MAXWIN, Math.max(0, tp.rcvAdv - tp.rcvNxt) >> tp.rcvScale);
+        tp.clear(Tcpcb.TF_ACKNOW);
+        respondAckLocked(tp, win);
+    }
+
+    /** A bare ACK {@code <SEQ=SND.NXT><ACK=RCV.NXT>} with window {@code win} and timestamps if in use. */
+    private static void respondAckLocked(Tcpcb tp, int win) {
         Tcp tcp = tp.tcp;
         byte[] opts = null;
         if (tp.has(Tcpcb.TF_RCVD_TSTMP) && tp.has(Tcpcb.TF_REQ_TSTMP) && !tp.has(Tcpcb.TF_NOOPT)) {
             opts = TcpOptions.timestamp(tp.tsNow(), tp.tsRecent);
         }
-        int win = (int) Math.min(Tcp.TCP_MAXWIN, Math.max(0, tp.rcvAdv - tp.rcvNxt) >> tp.rcvScale);
         Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndNxt, tp.rcvNxt, ACK, win, opts, null, 0, 0);
-        tp.clear(Tcpcb.TF_ACKNOW);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDACKS);
         if (m != null) tcp.send(tp, m);

@@ -310,7 +310,7 @@ final class TcpOutput {
                 snd.lock.unlock();
             }
         }
-        if (recwin < 0) recwin = 0;
+        if (recwin < 0 || (flags & TcpHeader.RST) != 0) recwin = 0; // a RST advertises no window (tcp_output)
         int win;
         if ((flags & TcpHeader.SYN) != 0) {
             win = (int) Math.min(recwin, Tcp.TCP_MAXWIN); // RFC 7323 2.2: a SYN's window is never scaled
