@@ -65,6 +65,8 @@ public final class TapLink implements Link, AutoCloseable {
     private final AtomicLong framesOut = new AtomicLong();
     private final AtomicLong dropsIn = new AtomicLong();
     private final AtomicLong dropsOut = new AtomicLong();
+    /** How long a transmit thread retries a frame the TAP refused with EAGAIN, and its pause between tries. */
+    private static final long EAGAIN_WAIT_NANOS = 50_000_000L, EAGAIN_PAUSE_NANOS = 100_000L;
 
     private TapLink(SimNic nic, NetNamespace ns, String device, String linuxAddress, int fd) {
         this.nic = nic;
@@ -191,8 +193,15 @@ public final class TapLink implements Link, AutoCloseable {
                 }
                 copyOut(frame, len);
                 long n = Posix.write(fd, writeBuffer, len, writeState);
+                // -EAGAIN: the TAP's buffer toward Linux is full for the moment. A NIC's transmit side waits
+                // for a free descriptor rather than dropping, so retry for up to EAGAIN_WAIT_NANOS before
+                // counting the frame as dropped.
+                for (long waited = 0; n == -Posix.EAGAIN && waited < EAGAIN_WAIT_NANOS && !closed; waited += EAGAIN_PAUSE_NANOS) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(EAGAIN_PAUSE_NANOS);
+                    n = Posix.write(fd, writeBuffer, len, writeState);
+                }
                 if (n == len) framesOut.incrementAndGet();
-                else dropsOut.incrementAndGet(); // -EAGAIN: the TAP's queue toward Linux is full
+                else dropsOut.incrementAndGet();
             }
         } finally {
             frame.freeChain();
