@@ -134,6 +134,12 @@ final class TcpInput {
                 tcp.stats.increment(TcpStat.RCVPARTDUPPACK);
                 tcp.stats.add(TcpStat.RCVDUPBYTE, todrop);
             }
+            if (todrop > 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null) {
+                // RFC 2883: report the duplicate range as a D-SACK block, at once (the next in-order
+                // segment would otherwise be acked without it)
+                tp.reass.noteDuplicate(seg.seq, seg.seq + todrop);
+                tp.set(Tcpcb.TF_ACKNOW);
+            }
             seg.trimFront(todrop);
         }
 
@@ -597,7 +603,6 @@ final class TcpInput {
                     if (seg.tlen > 0 && copy == null) {
                         thflags &= ~FIN;
                     } else {
-                        if (seg.tlen > 0) tp.lastOooSeq = seg.seq;
                         int r = tp.reass.add(seg.seq, copy, (thflags & FIN) != 0, tp.rcvNxt);
                         if (r == TcpReassemblyQueue.DROPPED) tcp.stats.increment(TcpStat.RCVREASSFULL);
                         thflags &= ~FIN; // a queued FIN comes out of the queue in order

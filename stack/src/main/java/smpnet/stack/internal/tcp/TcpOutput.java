@@ -267,10 +267,11 @@ final class TcpOutput {
                 tsVal = tp.tsNow();
                 tsEcr = tp.tsRecent;
             }
-            if ((flags & TcpHeader.SYN) == 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null && !tp.reass.isEmpty()
+            if ((flags & TcpHeader.SYN) == 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null
+                    && (!tp.reass.isEmpty() || tp.reass.hasDsack())
                     && tp.haveEstablished()) {
-                sacks = tp.reass.sackBlocks(tp.rcvNxt, tp.lastOooSeq, TcpOptions.MAX_SACK_BLOCKS);
-                nsacks = TcpOptions.sackBlocksThatFit(which, sacks.length / 2);
+                sacks = tp.reass.sackOption(tp.rcvNxt, TcpOptions.MAX_SACK_BLOCKS); // RFC 2018 4 order, D-SACK first (RFC 2883)
+                nsacks = TcpOptions.sackBlocksThatFit(which | TcpOptions.SACK, sacks.length / 2);
                 if (nsacks > 0) which |= TcpOptions.SACK;
             }
         }

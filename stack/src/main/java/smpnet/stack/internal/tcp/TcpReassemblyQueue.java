@@ -406,6 +406,9 @@ public final class TcpReassemblyQueue {
     /** Segments dropped because of the limits. */
     public long drops() { return drops; }
 
+    /** Whether a duplicate noted by {@link #noteDuplicate} waits to be reported by {@link #sackOption}. */
+    public boolean hasDsack() { return haveDsack; }
+
     /** Whether a FIN has been received and not yet delivered. */
     public boolean hasFin() { return haveFin; }
 

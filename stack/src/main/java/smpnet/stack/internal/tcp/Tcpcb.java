@@ -119,8 +119,6 @@ public final class Tcpcb {
     @GuardedBy("inp") int dupAcks;
     @GuardedBy("inp") SackScoreboard scoreboard;
     @GuardedBy("inp") TcpReassemblyQueue reass;
-    /** The most recent segment that went into the reassembly queue (the first SACK block: RFC 2018 4). */
-    @GuardedBy("inp") int lastOooSeq;
 
     // round-trip timing
     @GuardedBy("inp") RttEstimator rtt;
