@@ -626,22 +626,22 @@ public final class TcpSocket extends Socket {
 
         @Override
         public void cantRcvMoreLocked() {
-            rcv.lock.lock();
-            try {
-                cantRcvMore = true;
-                rcvStream.setCantMoreLocked();
-                rcv.cv.broadcast();
-                readinessChangedLocked();
-            } finally {
-                rcv.lock.unlock();
-            }
-            notifyWatchers();
+            wakeReaders(true);
         }
 
         @Override
         public void readableLocked() {
+            wakeReaders(false);
+        }
+
+        /** Under so_rcv: marks end of stream if asked, wakes sleeping readers and updates readiness; then tells the watchers. */
+        private void wakeReaders(boolean endOfStream) {
             rcv.lock.lock();
             try {
+                if (endOfStream) {
+                    cantRcvMore = true;
+                    rcvStream.setCantMoreLocked();
+                }
                 rcv.cv.broadcast();
                 readinessChangedLocked();
             } finally {
