@@ -110,7 +110,15 @@ final class ChildProcess implements AutoCloseable {
             commands.flush();
         } catch (IOException e) {
             // A child that has exited cannot read: the wait for its answer reports its exit and last words.
-            if (process.isAlive()) throw failure("did not take a command: " + e.getMessage());
+            // A broken pipe can come just before the exit is visible: give the child its grace to finish.
+            boolean exited;
+            try {
+                exited = process.waitFor(GRACE_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                exited = !process.isAlive();
+            }
+            if (!exited) throw failure("did not take a command: " + e.getMessage());
         }
     }
 
