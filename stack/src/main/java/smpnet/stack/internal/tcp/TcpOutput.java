@@ -374,7 +374,7 @@ final class TcpOutput {
                 tp.sndNxt += len;
                 if (TcpSeq.gt(tp.sndNxt, tp.sndMax)) {
                     tp.sndMax = tp.sndNxt;
-                    if (tp.rttStartNanos == 0 && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
+                    if (tp.rttStartNanos == Tcpcb.NOT_TIMED && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
                         tp.rttStartNanos = tcp.scheduler.nanoTime();
                         tp.rtseq = startSeq;
                         t.stats.increment(TcpStat.SEGSTIMED);
@@ -464,7 +464,7 @@ final class TcpOutput {
         }
         tp.tcp.stats.increment(TcpStat.MTURESENT);
         tp.sndNxt = tp.sndUna;
-        tp.rttStartNanos = 0; // Karn: what follows is a retransmission
+        tp.rttStartNanos = Tcpcb.NOT_TIMED; // Karn: what follows is a retransmission
         outputLocked(tp);
     }
 }
