@@ -231,10 +231,18 @@ final class SynCache {
         return m;
     }
 
-    /** Arms the SYN-ACK retransmit timer: 1 s backed off per retransmission (syncache_timeout). */
+    /**
+     * Arms the SYN-ACK retransmit timer (syncache_timeout): rexmit_initial (1 s) before the first
+     * retransmission, then rexmit_initial * tcp_backoff[rxmits] plus rexmit_slop within [rexmit_min, 64 s]
+     * (TCPT_RANGESET): 1, 2.2, 4.2, 8.2 s.
+     */
     private void armLocked(Bucket b, Entry e) {
-        long delay = e.listener.rtt.synBackoffNanos(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT))
-                - tcp.settings.rexmitSlopNanos;
+        TcpSettings set = tcp.settings;
+        long delay = set.rexmitInitialNanos;
+        if (e.rxmits > 0) {
+            delay = delay * RttEstimator.backoff(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT)) + set.rexmitSlopNanos;
+            delay = Math.min(Math.max(delay, set.rexmitMinNanos), RttEstimator.MAX_RTO_NANOS);
+        }
         long g = ++e.generation;
         cancelTimerLocked(e);
         timersArmed.incrementAndGet();
