@@ -211,9 +211,7 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            int mtu = tcp.ipOutput.linkMtuFor(e.faddr);
-            mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-            if (e.listener.userMaxseg > 0) mss = Math.min(mss, e.listener.userMaxseg);
+            mss = TcpOutput.mssOption(tcp, e.faddr);
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();
