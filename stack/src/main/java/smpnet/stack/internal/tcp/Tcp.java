@@ -94,6 +94,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     public int pcbs() { return pcbs.get(); }
 
     /** Timers armed on every connection and the SYN cache. */
+    /** The host starts: boot-time tunables are final now (the SYN cache's hash size). */
+    public void boot() { syncache.boot(); }
+
     public int timersArmed() { return timersArmed.get() + syncache.timersArmed(); }
 
     /** Entries in the SYN cache. */
