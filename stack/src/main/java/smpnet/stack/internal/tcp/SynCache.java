@@ -53,7 +53,8 @@ final class SynCache {
         /** The current arming's "counted down" flag (cancel and fire race on a free-running timer thread). */
         @GuardedBy("syncache") java.util.concurrent.atomic.AtomicBoolean timerDone;
 
-        Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean tsOn) {
+        Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean wsOn,
+              boolean tsOn) {
             this.listener = listener;
             this.laddr = seg.dst;
             this.lport = seg.dport;
@@ -63,7 +64,7 @@ final class SynCache {
             this.iss = iss;
             TcpOptions.Parsed o = seg.opts;
             this.peerMss = o == null ? -1 : o.mss();
-            this.peerWscale = noOpt || !tsOn || o == null ? -1 : o.wscale();
+            this.peerWscale = noOpt || !wsOn || o == null ? -1 : o.wscale();
             this.sackOk = !noOpt && sackOn && o != null && o.sackPermitted();
             this.ts = !noOpt && tsOn && o != null && o.hasTimestamp();
             this.tsRecent = ts ? o.tsVal() : 0;
@@ -167,14 +168,15 @@ final class SynCache {
                     tcp.stats.increment(TcpStat.SC_DROPPED);
                 }
             }
-            boolean tsOn = set.rfc1323;
-            Entry probe = new Entry(lis, seg, 0, 0, noOpt, set.sack, tsOn);
+            boolean wsOn = set.doWindowScale();
+            boolean tsOn = set.doTimestamps();
+            Entry probe = new Entry(lis, seg, 0, 0, noOpt, set.sack, wsOn, tsOn);
             int mssOffer = probe.peerMss < 0 ? set.mssdflt : probe.peerMss;
             int iss = set.syncookies
                     ? tcp.cookies.generate(seg.dst, seg.dport, seg.src, seg.sport, seg.seq, mssOffer,
                             probe.peerWscale, probe.sackOk, now)
                     : tcp.isnGen.isn(seg.dst, seg.dport, seg.src, seg.sport, now);
-            Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, tsOn);
+            Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, wsOn, tsOn);
             if (cookieOnly) {
                 tcp.stats.increment(TcpStat.SC_SENDCOOKIE);
                 Mbuf m = synAck(e, now);
@@ -231,10 +233,18 @@ final class SynCache {
         return m;
     }
 
-    /** Arms the SYN-ACK retransmit timer: 1 s backed off per retransmission (syncache_timeout). */
+    /**
+     * Arms the SYN-ACK retransmit timer (syncache_timeout): rexmit_initial (1 s) before the first
+     * retransmission, then rexmit_initial * tcp_backoff[rxmits] plus rexmit_slop within [rexmit_min, 64 s]
+     * (TCPT_RANGESET): 1, 2.2, 4.2, 8.2 s.
+     */
     private void armLocked(Bucket b, Entry e) {
-        long delay = e.listener.rtt.synBackoffNanos(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT))
-                - tcp.settings.rexmitSlopNanos;
+        TcpSettings set = tcp.settings;
+        long delay = set.rexmitInitialNanos;
+        if (e.rxmits > 0) {
+            delay = delay * RttEstimator.backoff(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT)) + set.rexmitSlopNanos;
+            delay = Math.min(Math.max(delay, set.rexmitMinNanos), RttEstimator.MAX_RTO_NANOS);
+        }
         long g = ++e.generation;
         cancelTimerLocked(e);
         timersArmed.incrementAndGet();
@@ -407,13 +417,13 @@ final class SynCache {
         int irs = seg.seq - 1;
         int iss = seg.ack - 1;
         TcpOptions.Parsed o = seg.opts;
-        boolean ts = tcp.settings.rfc1323 && o != null && o.hasTimestamp() && !lis.has(Tcpcb.TF_NOOPT);
+        boolean ts = tcp.settings.doTimestamps() && o != null && o.hasTimestamp() && !lis.has(Tcpcb.TF_NOOPT);
         TcpOptions.Parsed synOpts = new TcpOptions.Parsed(c.mss(), c.wscale(), c.sackOk(), ts,
                 ts ? o.tsVal() : 0, ts ? o.tsEcr() : 0, new int[0], false);
         Segment syn = new Segment(seg.src, seg.dst, seg.sport, seg.dport, irs, 0, TcpHeader.SYN, seg.win, synOpts,
                 null, 0, 0);
         return new Entry(lis, syn, iss, ts ? o.tsEcr() - (int) (tcp.scheduler.nanoTime() / 1_000_000L) : 0,
-                lis.has(Tcpcb.TF_NOOPT), tcp.settings.sack, tcp.settings.rfc1323);
+                lis.has(Tcpcb.TF_NOOPT), tcp.settings.sack, tcp.settings.doWindowScale(), tcp.settings.doTimestamps());
     }
 
     /** syncache_socket: the new connection's control block, from the entry and the listener's settings. */

@@ -305,7 +305,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         tp.keepIdleNanos = settings.keepidleNanos;
         tp.keepIntvlNanos = settings.keepintvlNanos;
         tp.keepCnt = settings.keepcnt;
-        if (settings.rfc1323) tp.flags |= Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP;
+        if (settings.doWindowScale()) tp.flags |= Tcpcb.TF_REQ_SCALE;
+        if (settings.doTimestamps()) tp.flags |= Tcpcb.TF_REQ_TSTMP;
         if (settings.sack) tp.flags |= Tcpcb.TF_SACK_PERMIT;
         tp.cc = CcAlgorithms.byName(settings.ccAlgorithm);
         tp.startNanos = scheduler.nanoTime();
