@@ -284,6 +284,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      */
     void send(Tcpcb tp, Mbuf m) {
         tp.lock.assertOwned();
+        m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order
         if (tp.localPeer) {
             if (tp.outq == null) tp.outq = new ArrayList<>(4);
             tp.outq.add(m);
