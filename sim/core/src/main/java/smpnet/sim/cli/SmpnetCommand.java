@@ -43,6 +43,7 @@ public final class SmpnetCommand {
             PacketdrillCommand::new,
             TapCommand::new,
             ServersCommand::new,
+            ReportCommand::new,
             JmhCommand::new,
             NetstatCommand::new,
             CaptureCommand::new,
