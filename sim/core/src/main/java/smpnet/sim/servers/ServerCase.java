@@ -35,7 +35,9 @@ final class ServerCase {
 
     private ServerCase() {}
 
-    static ServerResult run(ServerPlan plan, ServerModel model, int connections) throws Exception {
+    /** Runs the case, telling {@code progress} when its connections are open (a large count takes a while). */
+    static ServerResult run(ServerPlan plan, ServerModel model, int connections, java.util.function.Consumer<String> progress)
+            throws Exception {
         if (model == ServerModel.THREAD_PER_CONNECTION && connections > plan.maxThreads()) {
             long limit = ContextSwitches.userThreadLimit();
             return ServerResult.notRun(model, connections, String.format(Locale.ROOT,
@@ -49,15 +51,15 @@ final class ServerCase {
         try (Schedulers.Installation ignored = Schedulers.use(seam)) {
             List<Stack> all = new ArrayList<>();
             try {
-                return run(plan, model, connections, seam, all);
+                return run(plan, model, connections, seam, all, progress);
             } finally {
                 for (Stack s : all) s.close();
             }
         }
     }
 
-    private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all)
-            throws Exception {
+    private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all,
+                                    java.util.function.Consumer<String> progress) throws Exception {
         int k = ServerPlan.clientHosts(n);
         Stack server = host("server");
         all.add(server);
@@ -88,6 +90,7 @@ final class ServerCase {
             threads.add(Thread.ofPlatform().daemon().name("client-loop-" + i).start(l));
         }
         String stopped = null;
+        long opening = System.nanoTime();
         try {
             if (!connected.await(PHASE_MINUTES, TimeUnit.MINUTES)) stopped = "the connections did not open within " + PHASE_MINUTES + " minutes";
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(PHASE_MINUTES);
@@ -97,6 +100,8 @@ final class ServerCase {
             }
             if (stopped == null) stopped = why(srv, clientLoops);
             if (stopped != null) return ServerResult.notRun(model, n, stopped(srv, n, stopped));
+            progress.accept(String.format(Locale.ROOT, "      %,d connections open in %.1f s; %,d requests ...", n,
+                    (System.nanoTime() - opening) / 1e9, (long) n * plan.requests()));
 
             long switches0 = ContextSwitches.total(), parks0 = seam.parks(), cpu0 = processCpu();
             long t0 = System.nanoTime();

@@ -39,7 +39,7 @@ public final class ServerComparison {
                     continue;
                 }
                 progress.accept(String.format(Locale.ROOT, "[%d/%d] %s, %,d connections ...", i, total, m.label(), n));
-                ServerResult r = ServerCase.run(plan, m, n);
+                ServerResult r = ServerCase.run(plan, m, n, progress);
                 progress.accept("      " + (r.completed() ? line(r) : r.stopped()));
                 if (!r.completed()) stopped.add(m);
                 out.add(r);
@@ -76,7 +76,14 @@ public final class ServerComparison {
         }
         b.append("Where each model stopped:\n");
         for (ServerModel m : plan.models()) b.append("  ").append(m.label()).append(": ").append(reach(m)).append('\n');
-        b.append("Winners (highest requests/s; lowest p99):\n");
+        b.append(winners());
+        b.append(eventLoopVerdict()).append('\n');
+        return b.toString();
+    }
+
+    /** Which model wins at each connection count: the highest requests/s, and the lowest p99 latency. */
+    public String winners() {
+        StringBuilder b = new StringBuilder("Winners (highest requests/s; lowest p99):\n");
         for (int n : plan.connections()) {
             List<ServerResult> at = results.stream().filter(r -> r.connections() == n && r.completed()).toList();
             if (at.isEmpty()) continue;
@@ -84,7 +91,6 @@ public final class ServerComparison {
             ServerResult tail = at.stream().min(Comparator.comparingDouble(ServerResult::p99Micros)).orElseThrow();
             b.append(String.format(Locale.ROOT, "  %,9d connections: %s; %s%n", n, fast.model().label(), tail.model().label()));
         }
-        b.append(eventLoopVerdict()).append('\n');
         return b.toString();
     }
 
@@ -140,7 +146,7 @@ public final class ServerComparison {
         page.table(rows);
         StringBuilder reach = new StringBuilder();
         for (ServerModel m : plan.models()) reach.append(m.label()).append(": ").append(reach(m)).append('\n');
-        page.pre(reach + eventLoopVerdict());
+        page.pre(reach + winners() + eventLoopVerdict());
         var throughput = new smpnet.sim.report.SvgChart("Throughput", "concurrent connections", "requests/s").logX();
         var p99 = new smpnet.sim.report.SvgChart("Latency, 99th percentile", "concurrent connections", "µs").logX().logY();
         var parks = new smpnet.sim.report.SvgChart("Server parks per request", "concurrent connections", "parks").logX();
