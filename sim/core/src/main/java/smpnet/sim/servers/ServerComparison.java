@@ -53,8 +53,9 @@ public final class ServerComparison {
     public List<ServerResult> results() { return results; }
 
     private static String line(ServerResult r) {
-        return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per request",
-                r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(), r.switchesPerRequest());
+        return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per "
+                + "request, %d retransmits, %d ring drops", r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(),
+                r.switchesPerRequest(), r.retransmits(), r.ringDrops());
     }
 
     /** The table, where each model stopped, the winners and the event loop's verdict. */
@@ -62,17 +63,18 @@ public final class ServerComparison {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Server models: %d requests of %d B per connection, echoed (fixed pool: %d threads; "
                 + "client: %d event loops)%n", plan.requests(), plan.payload(), plan.poolThreads(), plan.clientLoops()));
-        b.append(String.format(Locale.ROOT, "%-22s %9s %12s %9s %9s %9s %12s %12s %10s %12s%n", "model", "conns", "requests/s",
-                "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req", "loop ns/ev"));
+        b.append(String.format(Locale.ROOT, "%-22s %9s %12s %9s %9s %9s %12s %12s %10s %12s %8s %8s%n", "model", "conns", "requests/s",
+                "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req", "loop ns/ev", "rexmits", "drops"));
         for (ServerResult r : results) {
             if (!r.completed()) {
                 b.append(String.format(Locale.ROOT, "%-22s %,9d   %s%n", r.model().label(), r.connections(), r.stopped()));
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "%-22s %,9d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %12s%n",
+            b.append(String.format(Locale.ROOT, "%-22s %,9d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %12s %8d %8d%n",
                     r.model().label(), r.connections(), r.throughput(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
                     r.parksPerRequest(), r.switchesPerRequest(), r.cpuMicrosPerRequest(),
-                    Double.isNaN(r.loopNanosPerEvent()) ? "" : String.format(Locale.ROOT, "%,.0f", r.loopNanosPerEvent())));
+                    Double.isNaN(r.loopNanosPerEvent()) ? "" : String.format(Locale.ROOT, "%,.0f", r.loopNanosPerEvent()),
+                    r.retransmits(), r.ringDrops()));
         }
         b.append("Where each model stopped:\n");
         for (ServerModel m : plan.models()) b.append("  ").append(m.label()).append(": ").append(reach(m)).append('\n');
@@ -180,11 +182,11 @@ public final class ServerComparison {
     /** The figures as CSV, a row per case. */
     public String csv() {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
-                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,stopped\n");
+                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,retransmits,ring_drops,stopped\n");
         for (ServerResult r : results) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%s%n", r.model().label(),
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
-                    r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(),
+                    r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.retransmits(), r.ringDrops(),
                     r.stopped() == null ? "" : '"' + r.stopped().replace("\"", "\"\"") + '"'));
         }
         return b.toString();
@@ -205,7 +207,8 @@ public final class ServerComparison {
             if (r.completed()) {
                 o.put("seconds", r.seconds()).put("requestsPerSecond", r.throughput()).put("p50Micros", r.p50Micros())
                         .put("p99Micros", r.p99Micros()).put("p999Micros", r.p999Micros()).put("serverParks", r.serverParks())
-                        .put("contextSwitches", r.contextSwitches()).put("cpuNanos", r.cpuNanos());
+                        .put("contextSwitches", r.contextSwitches()).put("cpuNanos", r.cpuNanos())
+                        .put("retransmits", r.retransmits()).put("ringDrops", r.ringDrops());
                 if (!Double.isNaN(r.loopNanosPerEvent())) o.put("loopNanosPerEvent", r.loopNanosPerEvent());
                 var cdf = o.putArray("latencyCdf");
                 for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);
