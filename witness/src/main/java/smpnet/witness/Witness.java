@@ -366,8 +366,10 @@ public final class Witness {
     // ---- show ----
 
     /**
-     * Reports (once each) threads that ended while holding locks. Witness also looks on its own whenever a
-     * thread is about to wait for a lock and in {@link #showLocks()}; Java has no thread-exit hook.
+     * Reports (once each) threads that ended while holding locks, and forgets the state of every ended
+     * thread (the latest few that ended holding locks stay listed by {@link #showLocks()}). Witness also looks
+     * on its own whenever a thread is about to wait for a lock owned by an ended thread, in
+     * {@link #showLocks()}, and every 64th time a thread uses its first lock; Java has no thread-exit hook.
      */
     public void reportDeadThreads() { checker.reportDeadHolders(); }
 
@@ -392,6 +394,9 @@ public final class Witness {
 
     /** Cycle searches made so far (a validated acquisition makes none): for tests and tuning. */
     long searchCount() { return graph.searches(); }
+
+    /** Per-thread states listed now (threads that used a lock, ended ones not forgotten yet): for tests. */
+    int trackedThreads() { return checker.trackedThreads(); }
 
     /** Chain keys the calling thread has validated. */
     int validatedChains() { return checker.validatedChains(); }
