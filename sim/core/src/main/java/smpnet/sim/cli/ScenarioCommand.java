@@ -4,9 +4,6 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import smpnet.sim.scenario.ScenarioError;
-import smpnet.sim.scenario.ScenarioParser;
 import smpnet.sim.scenario.ScenarioResult;
 import smpnet.sim.scenario.ScenarioRunner;
 import smpnet.sim.scenario.ScenarioSpec;
@@ -18,13 +15,7 @@ import smpnet.witness.Witness;
         description = {"Runs a scenario file: its hosts, links and workloads, deterministically from a seed or on "
                 + "free-running threads, once or once per compared variant; prints what each workload did, the "
                 + "hosts' and links' counters, and the comparison."})
-public final class ScenarioCommand extends Subcommand {
-    @Parameters(paramLabel = "FILE", description = {"the scenario file (YAML), e.g. sim/scenarios/giant-vs-fine.yaml"})
-    Path file;
-
-    @Option(names = "--seed", paramLabel = "N", description = {"the run's seed instead of the file's"})
-    Long seed;
-
+public final class ScenarioCommand extends ScenarioFileCommand {
     @Mixin
     TraceOptions trace;
 
@@ -34,14 +25,8 @@ public final class ScenarioCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        ScenarioSpec spec;
-        try {
-            spec = ScenarioParser.read(file);
-        } catch (ScenarioError e) {
-            top.err().println(e.getMessage());
-            return SmpnetCommand.USAGE;
-        }
-        if (seed != null) spec = spec.withSeed(seed);
+        ScenarioSpec spec = scenario();
+        if (spec == null) return SmpnetCommand.USAGE;
         // A deterministic run checks lock order as a seeded run does (a reversal fails it); a free-running
         // one measures, and runs without witness.
         if (spec.run().deterministic()) Witness.enable();

@@ -41,7 +41,13 @@ public final class SmpnetCommand {
             SeededCostCommand::new,
             SysctlCommand::new,
             PacketdrillCommand::new,
-            TapCommand::new);
+            TapCommand::new,
+            ServersCommand::new,
+            JmhCommand::new,
+            NetstatCommand::new,
+            CaptureCommand::new,
+            WitnessCommand::new,
+            TraceCommand::new);
 
     @picocli.CommandLine.Mixin
     HelpOption help;

@@ -11,6 +11,7 @@ import smpnet.sim.scenario.ScenarioResult.WorkloadResult;
 import smpnet.sim.scenario.ScenarioSpec.TcpWorkload;
 import smpnet.stack.Stack;
 import smpnet.stack.socket.TcpSocket;
+import smpnet.sim.apps.Messages;
 import smpnet.stack.socket.SocketError;
 
 /**
@@ -67,7 +68,7 @@ final class TcpWorkloads {
                 long sent = client.config().scheduler().nanoTime();
                 for (TcpSocket s : socks) s.write(request);
                 for (TcpSocket s : socks) {
-                    readFully(s, reply);
+                    Messages.readFully(s, reply);
                     latency.recordValue((client.config().scheduler().nanoTime() - sent) / 1000);
                 }
             }
@@ -91,24 +92,10 @@ final class TcpWorkloads {
             if (echo == 0) {
                 if (c.read(buf) < 0) break;
             } else {
-                if (!readFully(c, buf)) break;
+                if (!Messages.readFully(c, buf)) break;
                 c.write(buf);
             }
         }
         c.close();
-    }
-
-    /** Reads exactly {@code buf.length} bytes; false at end of stream before the first byte. */
-    private static boolean readFully(TcpSocket s, byte[] buf) throws SocketError {
-        int n = 0;
-        while (n < buf.length) {
-            int r = s.read(buf, n, buf.length - n);
-            if (r < 0) {
-                if (n == 0) return false;
-                throw new IllegalStateException("connection closed in the middle of a message");
-            }
-            n += r;
-        }
-        return true;
     }
 }

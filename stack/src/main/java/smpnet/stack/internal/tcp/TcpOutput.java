@@ -142,7 +142,7 @@ final class TcpOutput {
             else if (TcpSeq.lt(tp.sndNxt, tp.sndMax)) send = true;
             else if (sackRxmit) send = true;
         }
-        if (!send && recwin > 0 && tp.haveReceivedSyn() && !tp.haveReceivedFin()) {
+        if (!send && recwin > 0 && tp.haveReceivedSyn() && !tp.has(Tcpcb.TF_NEEDSYN) && !tp.haveReceivedFin()) {
             long adv = Math.min(recwin, (long) Tcp.TCP_MAXWIN << tp.rcvScale);
             long oldwin = TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) ? (tp.rcvAdv - tp.rcvNxt) : 0;
             adv -= oldwin;
@@ -291,6 +291,8 @@ final class TcpOutput {
         if ((flags & TcpHeader.FIN) != 0 && tp.has(Tcpcb.TF_SENTFIN) && tp.sndNxt == tp.sndMax && len == 0 && !sackRxmit) {
             tp.sndNxt--;
         }
+        // a SYN always leaves from the ISS: SYN-RECEIVED resends its SYN,ACK when output finds an ACK due
+        if ((flags & TcpHeader.SYN) != 0) tp.sndNxt = tp.sndUna;
         int seq;
         if (sackRxmit) {
             seq = rxmitSeq;
