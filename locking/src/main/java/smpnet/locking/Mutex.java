@@ -129,7 +129,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
             owner = me;
             holds++;
             profileUncontended(site);
-            obtainedWithoutWait(); // no wait, so witness may check the order now: one hook instead of two
+            obtainedWithoutWait(true); // no wait, so witness may check the order now: one hook instead of two
             return;
         }
         witnessCheckOrder(true); // before a recursion or a wait: a reversal is reported before it can deadlock

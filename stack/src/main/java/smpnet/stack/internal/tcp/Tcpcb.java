@@ -129,8 +129,10 @@ public final class Tcpcb {
 
     // round-trip timing
     @GuardedBy("inp") RttEstimator rtt;
-    /** When the timed segment was sent (0: none timed), t_rtttime. */
-    @GuardedBy("inp") long rttStartNanos;
+    /** rttStartNanos when no segment is timed (a segment may be sent at time 0 of a virtual clock). */
+    static final long NOT_TIMED = Long.MIN_VALUE;
+    /** When the timed segment was sent ({@link #NOT_TIMED}: none), t_rtttime. */
+    @GuardedBy("inp") long rttStartNanos = NOT_TIMED;
     @GuardedBy("inp") int rtseq;
     @GuardedBy("inp") int rxtShift;
     @GuardedBy("inp") long rxtCurNanos;
