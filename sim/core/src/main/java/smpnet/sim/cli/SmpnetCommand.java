@@ -44,6 +44,7 @@ public final class SmpnetCommand {
             PacketdrillCommand::new,
             TapCommand::new,
             ServersCommand::new,
+            ReportCommand::new,
             JmhCommand::new,
             NetstatCommand::new,
             CaptureCommand::new,
