@@ -35,6 +35,7 @@ public final class SmpnetCommand {
             RunCommand::new,
             BenchUdpCommand::new,
             TcpCommand::new,
+            BenchTcpCommand::new,
             ScenarioCommand::new,
             CompareCommand::new,
             SeededRunCommand::new,

@@ -120,6 +120,16 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void theHttpExampleFetchesEveryPageIntact() throws Exception {
+        ScenarioResult r = ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("http.yaml")));
+        List<ScenarioResult.WorkloadResult> w = r.variants().getFirst().workloads();
+        assertEquals(1, w.size());
+        assertEquals("http client -> www:80", w.getFirst().label());
+        assertTrue(w.getFirst().summary().startsWith("2 connections x 10 GETs of a 100000-byte page in "), w.getFirst().summary());
+        assertTrue(w.getFirst().hasRate() && w.getFirst().rate() > 0, w.getFirst().toString());
+    }
+
+    @Test
     void theScenarioCommandRunsAFileAndReportsABadOneWithItsLine(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         Path bad = dir.resolve("bad.yaml");
