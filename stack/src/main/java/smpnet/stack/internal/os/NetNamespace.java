@@ -3,6 +3,7 @@ package smpnet.stack.internal.os;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +69,30 @@ public final class NetNamespace implements AutoCloseable {
         List<String> c = new ArrayList<>(List.of("-n", name));
         c.addAll(List.of(args));
         return ip(c.toArray(String[]::new));
+    }
+
+    /**
+     * Moves the calling thread into this namespace: the sockets it opens from now on are the namespace's
+     * (a socket keeps the namespace it was made in, whichever thread uses it later). Only the calling
+     * thread moves, and threads it starts afterwards begin in the namespace too; the rest of the JVM stays
+     * where it was. Undo with {@link #enterOwn}.
+     */
+    public void enter() throws IOException {
+        setns(Path.of("/run/netns", name), "enter network namespace " + name);
+    }
+
+    /** Moves the calling thread back into the process's own network namespace (its main thread's). */
+    public static void enterOwn() throws IOException {
+        setns(Path.of("/proc/self/ns/net"), "enter the process's network namespace");
+    }
+
+    private static void setns(Path ns, String what) throws IOException {
+        int fd = Posix.open(ns.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+        try {
+            Posix.setns(fd, Posix.CLONE_NEWNET, what);
+        } finally {
+            Posix.close(fd);
+        }
     }
 
     /** Whether {@code ip netns list} still shows this namespace. */

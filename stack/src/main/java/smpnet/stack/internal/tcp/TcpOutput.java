@@ -27,25 +27,30 @@ final class TcpOutput {
         };
     }
 
-    /** Sends whatever is due; loops while more is (FreeBSD's sendalot). */
+    /**
+     * Sends whatever is due; loops while more is (FreeBSD's sendalot). Whether the connection was idle is
+     * decided once, before the first segment: the tail of a write made while idle is not held by Nagle
+     * because the write's first segments went out just before it (tcp_output computes idle above again:).
+     */
     static void outputLocked(Tcpcb tp) {
         tp.lock.assertOwned();
-        for (int i = 0; i < 1024 && outputOnceLocked(tp); i++) {
+        if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return;
+        boolean idle = tp.sndMax == tp.sndUna;
+        if (idle && tp.ccc != null && tp.tcp.scheduler.nanoTime() - tp.lastRecvNanos >= tp.rxtCurNanos
+                && tp.haveEstablished()) {
+            TcpTimers.syncCc(tp);
+            tp.ccc.afterIdle(); // RFC 5681 4.1: restart from the initial window after an idle RTO
+        }
+        for (int i = 0; i < 1024 && outputOnceLocked(tp, idle); i++) {
             // another segment is due: send it too
         }
     }
 
     /** One pass of tcp_output; true if another segment should follow at once. */
-    private static boolean outputOnceLocked(Tcpcb tp) {
+    private static boolean outputOnceLocked(Tcpcb tp, boolean idle) {
         Tcp tcp = tp.tcp;
         TcpSettings set = tcp.settings;
         if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return false;
-        long now = tcp.scheduler.nanoTime();
-        boolean idle = tp.sndMax == tp.sndUna;
-        if (idle && tp.ccc != null && now - tp.lastRecvNanos >= tp.rxtCurNanos && tp.haveEstablished()) {
-            TcpTimers.syncCc(tp);
-            tp.ccc.afterIdle(); // RFC 5681 4.1: restart from the initial window after an idle RTO
-        }
         StreamBuffer snd = tp.so == null ? null : tp.so.snd();
         int sbcc;
         if (snd == null) {
@@ -374,7 +379,7 @@ final class TcpOutput {
                 tp.sndNxt += len;
                 if (TcpSeq.gt(tp.sndNxt, tp.sndMax)) {
                     tp.sndMax = tp.sndNxt;
-                    if (tp.rttStartNanos == 0 && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
+                    if (tp.rttStartNanos == Tcpcb.NOT_TIMED && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
                         tp.rttStartNanos = tcp.scheduler.nanoTime();
                         tp.rtseq = startSeq;
                         t.stats.increment(TcpStat.SEGSTIMED);
@@ -464,7 +469,7 @@ final class TcpOutput {
         }
         tp.tcp.stats.increment(TcpStat.MTURESENT);
         tp.sndNxt = tp.sndUna;
-        tp.rttStartNanos = 0; // Karn: what follows is a retransmission
+        tp.rttStartNanos = Tcpcb.NOT_TIMED; // Karn: what follows is a retransmission
         outputLocked(tp);
     }
 }
