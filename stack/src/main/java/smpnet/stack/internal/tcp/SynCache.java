@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
-import smpnet.locking.Scheduler;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.locks.LockInventory;
@@ -48,10 +47,8 @@ final class SynCache {
         final int peerWin;
         final boolean noOpt;
         @GuardedBy("syncache") int rxmits;
-        @GuardedBy("syncache") long generation;
-        @GuardedBy("syncache") Scheduler.Cancellable timer;
-        /** The current arming's "counted down" flag (cancel and fire race on a free-running timer thread). */
-        @GuardedBy("syncache") java.util.concurrent.atomic.AtomicBoolean timerDone;
+        /** The SYN-ACK retransmit timer, a callout with the bucket's lock; made when first armed. */
+        @GuardedBy("syncache") Callout timer;
 
         Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean wsOn,
               boolean tsOn) {
@@ -101,7 +98,6 @@ final class SynCache {
     /** The current (or last) pause; replaced by compare-and-set, so buckets under different locks agree. */
     private final java.util.concurrent.atomic.AtomicReference<Pause> pause =
             new java.util.concurrent.atomic.AtomicReference<>(new Pause(Long.MIN_VALUE / 2, 0));
-    private final AtomicInteger timersArmed = new AtomicInteger();
 
     SynCache(Tcp tcp) {
         this.tcp = tcp;
@@ -125,8 +121,6 @@ final class SynCache {
     }
 
     int size() { return size.get(); }
-
-    int timersArmed() { return timersArmed.get(); }
 
     private Bucket bucket(int laddr, int lport, int faddr, int fport) {
         int h = (laddr * 31 + faddr) * 0x9E3779B1 + (lport << 16 | fport);
@@ -300,67 +294,51 @@ final class SynCache {
      * (TCPT_RANGESET): 1, 2.2, 4.2, 8.2 s.
      */
     private void armLocked(Bucket b, Entry e) {
+        b.lock.assertOwned();
         TcpSettings set = tcp.settings;
         long delay = set.rexmitInitialNanos;
         if (e.rxmits > 0) {
             delay = delay * RttEstimator.backoff(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT)) + set.rexmitSlopNanos;
             delay = Math.min(Math.max(delay, set.rexmitMinNanos), RttEstimator.MAX_RTO_NANOS);
         }
-        long g = ++e.generation;
-        cancelTimerLocked(e);
-        timersArmed.incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        e.timerDone = done;
-        e.timer = tcp.scheduler.schedule(Math.max(1, delay), () -> timer(b, e, g, done));
+        if (e.timer == null) e.timer = new Callout(tcp.callouts, b.lock, true); // the handler sends unlocked
+        e.timer.reset(Math.max(1, delay), () -> timer(b, e));
     }
 
-    /** syncache_timer: retransmit the SYN-ACK, or give up after net.inet.tcp.syncache.rexmtlimit. */
-    private void cancelTimerLocked(Entry e) {
-        if (e.timer == null) return;
-        e.timer.cancel();
-        if (e.timerDone.compareAndSet(false, true)) timersArmed.decrementAndGet();
-        e.timer = null;
-        e.timerDone = null;
-    }
-
-    private void timer(Bucket b, Entry e, long g, java.util.concurrent.atomic.AtomicBoolean done) {
-        if (done.compareAndSet(false, true)) timersArmed.decrementAndGet();
+    /**
+     * syncache_timer: retransmit the SYN-ACK, or give up after net.inet.tcp.syncache.rexmtlimit. Runs on the
+     * softclock in the entry point with the bucket's lock held (a timer stopped under it does not get here);
+     * releases that lock before the SYN-ACK goes out.
+     */
+    private void timer(Bucket b, Entry e) {
         List<Mbuf> out = new ArrayList<>(1);
-        tcp.locks.enterEntryPoint();
         try {
-            b.lock.lock();
-            try {
-                if (e.generation != g || !b.entries.contains(e)) return;
-                e.timer = null;
-                e.timerDone = null;
-                if (paused(tcp.scheduler.nanoTime())) {
-                    b.entries.remove(e); // paused: the cache is emptied as its timers run (syncache_timer)
-                    size.decrementAndGet();
-                    return;
-                }
-                if (e.rxmits >= tcp.settings.synRexmitLimit) {
-                    b.entries.remove(e);
-                    size.decrementAndGet();
-                    tcp.stats.increment(TcpStat.SC_STALE);
-                    return;
-                }
-                e.rxmits++;
-                tcp.stats.increment(TcpStat.SC_RETRANSMITTED);
-                Mbuf m = synAck(e, tcp.scheduler.nanoTime());
-                if (m != null) out.add(m);
-                armLocked(b, e);
-            } finally {
-                b.lock.unlock();
+            b.lock.assertOwned();
+            if (!b.entries.contains(e)) return;
+            if (paused(tcp.scheduler.nanoTime())) {
+                b.entries.remove(e); // paused: the cache is emptied as its timers run (syncache_timer)
+                size.decrementAndGet();
+                return;
             }
-            sendAll(out, e.laddr, e.faddr);
+            if (e.rxmits >= tcp.settings.synRexmitLimit) {
+                b.entries.remove(e);
+                size.decrementAndGet();
+                tcp.stats.increment(TcpStat.SC_STALE);
+                return;
+            }
+            e.rxmits++;
+            tcp.stats.increment(TcpStat.SC_RETRANSMITTED);
+            Mbuf m = synAck(e, tcp.scheduler.nanoTime());
+            if (m != null) out.add(m);
+            armLocked(b, e);
         } finally {
-            tcp.locks.leaveEntryPoint();
+            b.lock.unlock();
+            sendAll(out, e.laddr, e.faddr);
         }
     }
 
     private void dropEntryLocked(Entry e) {
-        e.generation++;
-        cancelTimerLocked(e);
+        if (e.timer != null) e.timer.stop();
         size.decrementAndGet();
     }
 

@@ -86,7 +86,7 @@ final class TcpInput {
                     tcp.stats.increment(TcpStat.DROPS);
                     int errno = tp.state == TcpState.SYN_RECEIVED ? Tcp.ECONNREFUSED : Tcp.ECONNRESET;
                     if (tp.so != null) tp.so.errorLocked(errno);
-                    tcp.closeLocked(tp);
+                    tcp.closeLocked(tp, errno);
                 } else {
                     tcp.stats.increment(TcpStat.BADRST);
                     challengeAckLocked(tp);
@@ -261,7 +261,7 @@ final class TcpInput {
             rttSampleFromSynLocked(tp, seg);
             if (tp.so != null) tp.so.connectedLocked();  // an active open has no listener: always kept
             // FreeBSD acks a SYN-ACK at once unless data rides on it (then delayed-ack rules apply)
-            if (seg.tlen > 0 && delayAck(tp, seg.tlen)) {
+            if (seg.tlen > 0 && delayAck(tp, tp.rcvNxt, seg.tlen)) {
                 tp.set(Tcpcb.TF_DELACK);
                 tp.delack.reset(tcp.settings.delackNanos);
             } else {
@@ -342,10 +342,14 @@ final class TcpInput {
         tp.rttStartNanos = Tcpcb.NOT_TIMED;
     }
 
-    /** DELAY_ACK: delay unless the delack timer already runs (every second segment is acked at once). */
-    private static boolean delayAck(Tcpcb tp, int tlen) {
-        return tp.tcp.settings.delayedAck && !tp.delack.pending() && !tp.has(Tcpcb.TF_RXWIN0SENT)
-                && tlen <= tp.maxseg;
+    /**
+     * DELAY_ACK: whether the ACK of {@code tlen} data bytes from {@code seq} may wait for the delack timer. The
+     * host's {@link AckPolicy} decides, unless delayed ACKs are off or a zero window was advertised.
+     */
+    private static boolean delayAck(Tcpcb tp, int seq, int tlen) {
+        TcpSettings set = tp.tcp.settings;
+        return set.delayedAck && !tp.has(Tcpcb.TF_RXWIN0SENT) && set.ackPolicy.delay(new AckPolicy.Arrival(seq, tlen,
+                tp.rcvNxt, tp.maxseg, tp.reass == null || tp.reass.isEmpty(), tp.delack.pending()));
     }
 
     /** RFC 5961 7: challenge ACKs, at most ack_war_cnt per ack_war_timewindow for the connection. */
@@ -591,7 +595,7 @@ final class TcpInput {
                     && tp.haveEstablished();
             if (inOrder) {
                 if (seg.tlen > 0) {
-                    if (delayAck(tp, seg.tlen)) {
+                    if (delayAck(tp, seg.seq, seg.tlen)) {
                         tp.set(Tcpcb.TF_DELACK);
                     } else {
                         tp.set(Tcpcb.TF_ACKNOW);
@@ -602,6 +606,8 @@ final class TcpInput {
                     appendLocked(tp, seg.m, seg.dataOff, seg.tlen);
                 }
             } else if (seg.tlen > 0 || (thflags & FIN) != 0) {
+                // RFC 5681 4.2: an out-of-order segment (or one filling a hole) is acked at once (by the policy)
+                boolean delay = seg.tlen > 0 && tp.reass != null && delayAck(tp, seg.seq, seg.tlen);
                 if (tp.reass == null) {
                     thflags &= ~FIN; // before ESTABLISHED nothing is queued (the SYN-RECEIVED ACK comes first)
                 } else {
@@ -627,7 +633,7 @@ final class TcpInput {
                         }
                     }
                 }
-                tp.set(Tcpcb.TF_ACKNOW); // RFC 5681 4.2: an out-of-order segment (or one filling a hole) is acked at once
+                tp.set(delay ? Tcpcb.TF_DELACK : Tcpcb.TF_ACKNOW);
             }
         } else {
             thflags &= ~FIN;

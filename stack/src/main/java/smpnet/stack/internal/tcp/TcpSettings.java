@@ -35,6 +35,8 @@ public final class TcpSettings {
     public volatile boolean insecureSyn;
     public volatile boolean delayedAck = true;
     public volatile long delackNanos = 40 * MS;
+    /** When data is acknowledged at once and when it may wait for the delack timer (not a sysctl: a seam). */
+    public volatile AckPolicy ackPolicy = AckPolicy.FREEBSD;
     public volatile int recvspace = 65536;
     public volatile int sendspace = 32768;
     public volatile boolean recvbufAuto = true;

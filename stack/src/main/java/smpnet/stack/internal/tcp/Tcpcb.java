@@ -58,6 +58,13 @@ public final class Tcpcb {
     @GuardedBy("inp, tcphash") int lport;
     @GuardedBy("inp, tcphash") int faddr;
     @GuardedBy("inp, tcphash") int fport;
+    /**
+     * The flow hash of the 4-tuple (FreeBSD's inp_flowid), set once when the pcb enters the connection hash.
+     * Every segment of the connection carries it, so the NIC puts them all on one transmit queue and they
+     * leave in the order TCP sent them; {@link #flowType} is {@code PacketHeader.HASH_NONE} until then.
+     */
+    @GuardedBy("inp") int flowId;
+    @GuardedBy("inp") int flowType = smpnet.stack.mbuf.PacketHeader.HASH_NONE;
     /** In the connection hash (or the listen table). */
     @GuardedBy("inp") boolean inHash;
     /** tcp_close ran: input that still finds the pcb drops what it brings. */
