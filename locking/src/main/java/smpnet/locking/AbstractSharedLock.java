@@ -70,12 +70,15 @@ abstract class AbstractSharedLock extends ReaderWriterLock {
     @Override
     public void lock() {
         Thread me = Thread.currentThread();
-        witnessCheckOrder(true);
         String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, 0, WRITER)) {
             owner = me;
             profileUncontended(site);
-        } else if (owner == me) {
+            obtainedWithoutWait(true); // no wait, so witness may check the order now: one hook instead of two
+            return;
+        }
+        witnessCheckOrder(true); // before a recursion or a wait: a reversal is reported before it can deadlock
+        if (owner == me) {
             recurse();
         } else {
             lockContended(me, site);
@@ -171,16 +174,19 @@ abstract class AbstractSharedLock extends ReaderWriterLock {
     @Override
     public void lockShared() {
         Thread me = Thread.currentThread();
-        witnessCheckOrder(false);
         String site = LockProfiler.fullModeSite();
         ReadHolds holds = ReadHolds.current();
         ReadHolds.Entry e = holds.find(this);
         int s = state;
-        if (e != null) {
-            e.count++;
-        } else if ((s & (WRITER | WAITERS)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
+        if (e == null && (s & (WRITER | WAITERS)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
             e = holds.add(this);
             if (site != null) e.hold = LockProfiler.obtained(className, false, LockProfiler.NOT_TIMED, site);
+            obtainedWithoutWait(false); // a new read hold that did not wait: one witness hook
+            return;
+        }
+        witnessCheckOrder(false); // before a re-entry or a wait
+        if (e != null) {
+            e.count++;
         } else {
             lockSharedContended(me, holds, site);
         }

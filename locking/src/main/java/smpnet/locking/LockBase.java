@@ -101,22 +101,38 @@ abstract class LockBase extends CacheLinePadded {
     }
 
     /**
-     * After an exclusive blocking acquisition that took a free lock without waiting: witness checks the order
-     * and learns the hold in one step (it could not deadlock, so the check may follow the acquisition).
-     * Under THROW a refused acquisition gives the lock back before the exception reaches the caller.
+     * After a blocking acquisition (exclusive or shared) that took a free lock without waiting: witness checks
+     * the order and learns the hold in one step (it could not deadlock, so the check may follow the
+     * acquisition). Under THROW a refused acquisition gives the hold back before the exception reaches the
+     * caller. Every primitive's lock and lockShared take this path when they get in at once; one that must
+     * wait (or re-enters) calls {@link #witnessCheckOrder} first and {@link #obtained} after.
      */
-    final void obtainedWithoutWait() {
+    final void obtainedWithoutWait(boolean exclusive) {
         if (HOOKS && w != null) {
             try {
-                keep(w.acquired(wts, this, cls, true));
+                keep(w.acquired(wts, this, cls, exclusive));
             } catch (WitnessException e) {
-                undoTry(true);
+                undoTry(exclusive);
                 throw e;
             }
         } else if (HOOKS && madeWhileOff && Witness.switchedOnLate()) {
             Witness.uncheckedLockUsed(className);
         }
         Schedulers.point();
+    }
+
+    /**
+     * {@link #witnessCheckOrder} for a lock that already took part of what it needs and will wait for the
+     * rest (an rm writer holding the writer flag, waiting for readers to drain): under THROW {@code giveBack}
+     * runs before the refusal reaches the caller, so nothing stays taken.
+     */
+    final void witnessCheckOrderOrGiveBack(boolean exclusive, Runnable giveBack) {
+        try {
+            witnessCheckOrder(exclusive);
+        } catch (WitnessException e) {
+            giveBack.run();
+            throw e;
+        }
     }
 
     /** Stores witness's thread state only when it changed (a reference store costs a GC barrier). */

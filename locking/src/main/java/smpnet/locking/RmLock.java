@@ -72,23 +72,24 @@ public final class RmLock extends ReaderWriterLock {
 
     @Override
     public void lockShared() {
-        witnessCheckOrder(false);
         String site = LockProfiler.fullModeSite();
         ReadHolds holds = ReadHolds.current();
         ReadHolds.Entry e = holds.find(this);
+        int slot = e == null ? CpuSlots.current() : -1;
+        if (e == null && enterReader(slot)) {
+            addHold(holds, slot, site != null, LockProfiler.NOT_TIMED, site);
+            obtainedWithoutWait(false); // a new read hold that did not wait: one witness hook
+            return;
+        }
+        witnessCheckOrder(false); // before a re-entry or a wait
         if (e != null) {
             e.count++;
         } else {
-            int slot = CpuSlots.current();
-            long waitStart = LockProfiler.NOT_TIMED;
-            String where = site;
-            if (!enterReader(slot)) {
-                if (owner == Thread.currentThread()) throw failure("acquired shared while held exclusive (a deadlock)");
-                waitStart = LockProfiler.waitStart();
-                where = LockProfiler.siteOfWait(waitStart, site);
-                witnessSleeping(SleepKind.MUTEX_CONTENTION);
-                waitForReaderEntry(slot);
-            }
+            if (owner == Thread.currentThread()) throw failure("acquired shared while held exclusive (a deadlock)");
+            long waitStart = LockProfiler.waitStart();
+            String where = LockProfiler.siteOfWait(waitStart, site);
+            witnessSleeping(SleepKind.MUTEX_CONTENTION);
+            waitForReaderEntry(slot);
             addHold(holds, slot, site != null || waitStart != LockProfiler.NOT_TIMED, waitStart, where);
         }
         obtained(false, false);
@@ -186,8 +187,23 @@ public final class RmLock extends ReaderWriterLock {
     @Override
     public void lock() {
         Thread me = Thread.currentThread();
-        witnessCheckOrder(true);
         String site = LockProfiler.fullModeSite();
+        if (owner != me && ReadHolds.current().count(this) == 0 && CELL.compareAndSet(cells, WRITER, 0L, 1L)) {
+            if (readers() == 0) {
+                owner = me;
+                profileUncontended(site);
+                obtainedWithoutWait(true); // no wait, so witness may check the order now: one hook instead of two
+                return;
+            }
+            // Readers are in: witness checks before the wait for them, the flag given back if it refuses.
+            witnessCheckOrderOrGiveBack(true, this::leaveWriter);
+            drainReaders(me);
+            owner = me;
+            profileUncontended(site);
+            obtained(true, false);
+            return;
+        }
+        witnessCheckOrder(true); // before a recursion or a wait: a reversal is reported before it can deadlock
         if (owner == me) {
             recurse();
         } else {

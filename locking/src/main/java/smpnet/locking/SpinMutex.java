@@ -51,13 +51,16 @@ public final class SpinMutex extends LockBase implements ExclusiveLock {
     @Override
     public void lock() {
         Thread me = Thread.currentThread();
-        witnessCheckOrder(true);
         String site = LockProfiler.fullModeSite();
         int s = serving;
         if (NEXT.compareAndSet(this, s, s + 1)) {
             owner = me;
             profileUncontended(site);
-        } else if (owner == me) {
+            obtainedWithoutWait(true); // no wait, so witness may check the order now: one hook instead of two
+            return;
+        }
+        witnessCheckOrder(true); // before a recursion or a spin: a reversal is reported before it can deadlock
+        if (owner == me) {
             recurse();
         } else {
             spinForTurn(me, site);

@@ -68,29 +68,91 @@ class TryLockUnderThrowTest {
     void rmLock() throws Exception { eachExclusive((n, wi) -> new RmLock(n, 0, wi)); }
 
     /**
-     * A blocking lock() that found the mutex free is checked after it took it (one witness hook): refused
-     * under THROW (a reversal, a duplicate), it gives the mutex back before the exception reaches the caller.
+     * A blocking lock() or lockShared() that found the lock free is checked after it took it (one witness
+     * hook): refused under THROW (a reversal, a duplicate), it gives the hold back before the exception
+     * reaches the caller. Every primitive, both modes.
      */
     @Test
-    void aRefusedUncontendedMutexLockLeavesTheMutexFree() throws Exception {
-        Mutex a = new Mutex("lt_a", 0, smpnet.witness.LockKind.MUTEX, w);
-        Mutex b = new Mutex("lt_b", 0, smpnet.witness.LockKind.MUTEX, w);
-        a.lock();
-        b.lock();
-        b.unlock();
-        a.unlock();
-        b.lock();
-        WitnessException e = assertThrows(WitnessException.class, a::lock);
+    void aRefusedUncontendedLockLeavesTheLockFree() throws Exception {
+        refusedUncontended("mutex", (n, wi) -> new Mutex(n, 0, smpnet.witness.LockKind.MUTEX, wi), true);
+        refusedUncontended("spin", (n, wi) -> new SpinMutex(n, 0, wi), true);
+        refusedUncontended("sx", (n, wi) -> new SxLock(n, 0, wi), true);
+        refusedUncontended("rw", (n, wi) -> new RwLock(n, 0, wi), true);
+        refusedUncontended("rm", (n, wi) -> new RmLock(n, 0, wi), true);
+        refusedUncontended("sx_s", (n, wi) -> new SxLock(n, 0, wi), false);
+        refusedUncontended("rw_s", (n, wi) -> new RwLock(n, 0, wi), false);
+        refusedUncontended("rm_s", (n, wi) -> new RmLock(n, 0, wi), false);
+    }
+
+    /** Learns a -> b, then takes a holding b (refused: reversal) and a second b (refused: duplicate). */
+    private void refusedUncontended(String kind, BiFunction<String, Witness, ExclusiveLock> make, boolean exclusive)
+            throws Exception {
+        ExclusiveLock a = make.apply("lt_a_" + kind, w);
+        ExclusiveLock b = make.apply("lt_b_" + kind, w);
+        take(a, exclusive);
+        take(b, exclusive);
+        give(b, exclusive);
+        give(a, exclusive);
+        take(b, exclusive);
+        WitnessException e = assertThrows(WitnessException.class, () -> take(a, exclusive), kind);
         assertEquals(ReportKind.LOCK_ORDER_REVERSAL, e.report().kind());
-        assertEquals(List.of("lt_b"), w.heldLocks());
-        assertTrue(!a.isOwned() && a.owner() == null, "a was given back");
-        assertTrue(freeForAnotherThread(a), "a is free again");
-        Mutex b2 = new Mutex("lt_b", 0, smpnet.witness.LockKind.MUTEX, w);
-        e = assertThrows(WitnessException.class, b2::lock);
+        assertEquals(List.of(b.className()), w.heldLocks());
+        assertTrue(!a.isOwned() && freeForAnotherThread(a), kind + ": a was given back");
+        ExclusiveLock b2 = make.apply(b.className(), w);
+        e = assertThrows(WitnessException.class, () -> take(b2, exclusive), kind);
         assertEquals(ReportKind.DUPLICATE, e.report().kind());
-        assertTrue(b2.owner() == null, "b2 was given back");
-        b.unlock();
+        assertTrue(freeForAnotherThread(b2), kind + ": b2 was given back");
+        give(b, exclusive);
         assertEquals(List.of(), w.heldLocks());
+    }
+
+    private static void take(ExclusiveLock l, boolean exclusive) {
+        if (exclusive) l.lock(); else ((SharedExclusiveLock) l).lockShared();
+    }
+
+    private static void give(ExclusiveLock l, boolean exclusive) {
+        if (exclusive) l.unlock(); else ((SharedExclusiveLock) l).unlockShared();
+    }
+
+    /**
+     * An rm writer that took the writer flag and finds readers in is checked before it waits for them:
+     * refused, it gives the flag back, so readers still get in.
+     */
+    @Test
+    void aRefusedRmWriterWaitingForReadersGivesTheWriterFlagBack() throws Exception {
+        RmLock rm = new RmLock("lt_rm", 0, w);
+        Mutex m = new Mutex("lt_rm_m", 0, smpnet.witness.LockKind.MUTEX, w);
+        rm.lock();
+        m.lock();
+        m.unlock();
+        rm.unlock();
+        java.util.concurrent.CountDownLatch in = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch out = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            rm.lockShared();
+            in.countDown();
+            try {
+                out.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            rm.unlockShared();
+        }, "lt-reader");
+        reader.start();
+        in.await();
+        m.lock();
+        WitnessException e = assertThrows(WitnessException.class, rm::lock);
+        assertEquals(ReportKind.LOCK_ORDER_REVERSAL, e.report().kind());
+        assertEquals(1, rm.readers());
+        assertTrue(CompletableFuture.supplyAsync(() -> {
+            boolean got = rm.tryLockShared();
+            if (got) rm.unlockShared();
+            return got;
+        }).get(), "no writer flag keeps readers out");
+        m.unlock();
+        out.countDown();
+        reader.join();
+        assertTrue(freeForAnotherThread(rm));
     }
 
     @Test

@@ -25,6 +25,7 @@ import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.internal.net.PcapWriter;
 import smpnet.stack.internal.netisr.Netisr;
 import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.internal.tcp.AckPolicy;
 import smpnet.stack.internal.tcp.Tcp;
 import smpnet.stack.internal.tcp.TcpSettings;
 import smpnet.stack.internal.tcp.TcpUsrReq;
@@ -247,6 +248,15 @@ public final class Stack implements AutoCloseable {
 
     /** Every setting, "name: value" one a line and sorted, as {@code sysctl -a} prints them. */
     public String sysctlAll() { return sysctl.format(); }
+
+    /**
+     * Replaces when this host's TCP acknowledges received data (the default is FreeBSD's delayed-ACK rule,
+     * {@link AckPolicy#FREEBSD}). A seam for the course's lab 8; connections use the new policy from their next
+     * segment.
+     */
+    public void tcpAckPolicy(AckPolicy policy) {
+        tcp.settings().ackPolicy = java.util.Objects.requireNonNull(policy, "policy");
+    }
 
     // ---- applications ---------------------------------------------------------------------------------
 

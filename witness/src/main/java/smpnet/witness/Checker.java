@@ -14,7 +14,8 @@ import java.util.List;
  * stack capture, no shared write. A stack is captured only the first time a thread meets a chain (that
  * is when an edge can be learned; the stack becomes the edge's first-seen stack and the lock's site).
  *
- * <p>Locking key: {@code threads} is a concurrent set; each ThreadState is written only by its thread.
+ * <p>Locking key: {@code threads} is a copy-on-write list; each ThreadState is written only by its thread,
+ * and once that thread has ended, by {@link ThreadState#retire} (under the state's monitor).
  */
 final class Checker {
     private final OrderGraph graph;
@@ -33,29 +34,34 @@ final class Checker {
 
     private ThreadState newState() {
         ThreadState ts = new ThreadState(Thread.currentThread(), this);
-        if ((++created & 63) == 0) {
-            reportDeadHolders();
-            threads.removeIf(t -> !t.thread.isAlive() && t.depth == 0);
-        }
         threads.add(ts);
+        if ((++created & 63) == 0) {
+            try {
+                reportDeadHolders();
+            } catch (WitnessException e) {
+                // THROW: recorded and told to the listeners already; this thread did nothing wrong
+            }
+        }
         return ts;
     }
 
     /**
      * Reports, once each, the threads that ended holding locks (a kernel reports it at thread exit; Java has
      * no exit hook, so witness looks when a lock sees its owner is dead (see Witness#reportDeadThreads),
-     * shows locks, or starts a thread). The scan has no clock and a fixed order, so model checkers replay it.
+     * shows locks, or a thread uses its first lock), then forgets ended threads (see {@link #forgetEnded}).
+     * The scan has no clock and a fixed order, so model checkers replay it.
      */
     void reportDeadHolders() {
         List<Report> out = new ArrayList<>(0);
         for (ThreadState ts : threads) {
-            if (ts.depth > 0 && !ts.deathReported && !ts.thread.isAlive()) {
+            if (ts.depth > 0 && !ts.deathReported && !ts.alive()) {
                 ts.deathReported = true;
                 List<ThreadState.Held> held = Arrays.asList(ts.snapshot());
-                ReportWriter w = new ReportWriter(ReportKind.THREAD_DIED_HOLDING, reporter.nextSerial(), ts.thread.getName())
+                String name = ts.threadName();
+                ReportWriter w = new ReportWriter(ReportKind.THREAD_DIED_HOLDING, reporter.nextSerial(), name)
                         .scope(ts.scope)
                         .locks("offending lock", held)
-                        .line("detail", "thread \"" + ts.thread.getName() + "\" ended holding " + held.size()
+                        .line("detail", "thread \"" + name + "\" ended holding " + held.size()
                                 + (held.size() == 1 ? " lock" : " locks") + ": no thread can take them again")
                         .held(ts.snapshot());
                 boolean quiet = false;
@@ -65,15 +71,84 @@ final class Checker {
                 out.add(w.build(quiet, null));
             }
         }
+        forgetEnded();
         reporter.publish(out);
     }
 
+    /**
+     * Per-thread state must not outlive its thread: an ended thread's state leaves the list and keeps
+     * nothing but its name (a lock's cached state may still point at it: {@link ThreadState#retire}). A
+     * thread that ended holding locks stays listed, once reported, for "show locks" ({@code (ended)}), with
+     * only its held entries; the {@value #ENDED_HOLDERS_KEPT} most recent such threads are kept.
+     */
+    private void forgetEnded() {
+        List<ThreadState> gone = new ArrayList<>(0);
+        int holders = 0;
+        Object[] all = threads.toArray();
+        for (int i = all.length - 1; i >= 0; i--) {
+            ThreadState ts = (ThreadState) all[i];
+            if (ts.alive() || (ts.depth > 0 && !ts.deathReported)) {
+                continue; // running, or ended after the scan above: reported next time
+            }
+            ts.retire();
+            if (ts.depth == 0 || ++holders > ENDED_HOLDERS_KEPT) {
+                gone.add(ts);
+            }
+        }
+        if (!gone.isEmpty()) {
+            threads.removeAll(gone);
+        }
+    }
+
+    /** How many reported threads that ended holding locks "show locks" keeps listing. */
+    static final int ENDED_HOLDERS_KEPT = 64;
+
+    /** Per-thread states witness lists now (live threads, ended ones not yet forgotten): for tests. */
+    int trackedThreads() { return threads.size(); }
+
     /** The caller's state: {@code cached} if it is the caller's (one compare), else the ThreadLocal's. */
     ThreadState current(ThreadState cached) {
-        return cached != null && cached.thread == Thread.currentThread() && cached.checker == this ? cached : state.get();
+        ThreadState ts = mineCached(cached);
+        return ts != null ? ts : state.get();
+    }
+
+    /** {@code cached} if it is the calling thread's state in this checker, else null (no ThreadLocal read). */
+    private ThreadState mineCached(ThreadState cached) {
+        return cached != null && cached.thread == Thread.currentThread() && cached.checker == this ? cached : null;
     }
 
     // ---- acquisition ----
+
+    /**
+     * The commonest acquisition, taken before witness looks at the class at all: with the caller's cached
+     * state, the entry just above the top of its held stack is this class, in this mode, on this chain, and
+     * validated (the same nesting, again): it is pushed back as it is, with no hash and no probe. Only a
+     * class this checker accepted (not NOWITNESS, its own) ever reaches an entry, so finding it there is the
+     * answer {@link Witness#mine} would give, without reading the class (one cache line less per lock).
+     * Returns the state, or null when the caller must take the full path.
+     */
+    ThreadState pushedAgain(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = mineCached(cached);
+        if (ts == null || ts.acquiring != ThreadState.NONE || recordSites
+                || (ts.handlers != 0 && cls.kind() == LockKind.SLEEPABLE)) {
+            return null;
+        }
+        int d = ts.depth;
+        ThreadState.Entry[] stack = ts.stack;
+        ThreadState.Entry e;
+        long key;
+        if (d < stack.length && (e = stack[d]).cls == cls && e.below == ts.top && (key = e.validKey) != 0
+                && e.holds == ThreadState.Entry.once(exclusive)) {
+            // (an entry with a validated key has no site: only pushes without a site set one)
+            if (e.lock != lock) {
+                e.lock = lock;
+            }
+            ts.top = key;
+            ts.depth = d + 1;
+            return ts;
+        }
+        return null;
+    }
 
     /**
      * A blocking acquisition that did not wait (the lock was free and is now taken): checkOrder and locked in
@@ -81,24 +156,13 @@ final class Checker {
      */
     ThreadState acquired(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
         ThreadState ts = current(cached);
+        if (cached != ts && pushedAgain(ts, lock, cls, exclusive) != null) {
+            return ts; // the state came from the ThreadLocal: Witness#acquired could not try this yet
+        }
         // acquiring is NONE unless an acquisition is under way (then pendingSite may be set) or a cv wait's
         // retake is due: either way checkOrder below handles it.
         if (ts.acquiring == ThreadState.NONE && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE) && !recordSites) {
-            int d = ts.depth;
-            ThreadState.Entry[] stack = ts.stack;
-            ThreadState.Entry e;
-            long key;
-            if (d < stack.length && (e = stack[d]).cls == cls && e.below == ts.top && (key = e.validKey) != 0
-                    && e.holds == ThreadState.Entry.once(exclusive) && e.site == null) {
-                // The entry above the top is this class, in this mode, on this chain, validated: push it again.
-                if (e.lock != lock) {
-                    e.lock = lock;
-                }
-                ts.top = key;
-                ts.depth = d + 1;
-                return ts;
-            }
-            key = ThreadState.extend(ts.top, cls, exclusive);
+            long key = ThreadState.extend(ts.top, cls, exclusive);
             if (ts.isValidated(key)) {
                 ts.pushKeyed(lock, cls, exclusive, null, key, key);
                 return ts;
@@ -311,14 +375,29 @@ final class Checker {
 
     // ---- release and mode changes ----
 
-    ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
-        ThreadState ts = current(cached);
+    /**
+     * The commonest release, made before witness looks at the class: with the caller's cached state, the
+     * lock is the top of the held stack, held once in this mode; it is popped. Only locks of classes this
+     * checker accepted are on the stack, so the class need not be read. Null: take the full path.
+     */
+    ThreadState poppedTop(ThreadState cached, Object lock, boolean exclusive) {
+        ThreadState ts = mineCached(cached);
+        if (ts == null) {
+            return null;
+        }
         int top = ts.depth - 1;
         ThreadState.Entry e;
         if (top >= 0 && (e = ts.stack[top]).lock == lock && e.heldOnce(exclusive)) {
             ts.top = e.below; // ts.pop() with the entry at hand
             ts.depth = top;
-        } else {
+            return ts;
+        }
+        return null;
+    }
+
+    ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = current(cached);
+        if (poppedTop(ts, lock, exclusive) == null) {
             unlockedSlow(ts, lock, cls, exclusive);
         }
         return ts;
@@ -480,7 +559,7 @@ final class Checker {
             sb.append("  no locks held\n");
         }
         for (ThreadState ts : live) {
-            sb.append("  thread \"").append(threadName(ts)).append(ts.thread.isAlive() ? "\":\n" : "\" (ended):\n");
+            sb.append("  thread \"").append(threadName(ts)).append(ts.alive() ? "\":\n" : "\" (ended):\n");
             ThreadState.Held[] held = ts.snapshot();
             for (int i = 0; i < held.length; i++) {
                 sb.append("    ").append(i + 1).append(". ").append(ReportWriter.heldLine(held[i])).append('\n');
@@ -490,7 +569,7 @@ final class Checker {
     }
 
     private static String threadName(ThreadState ts) {
-        return ts.thread.getName();
+        return ts.threadName();
     }
 
     /** Held locks of the calling thread (for tests and assertions). */

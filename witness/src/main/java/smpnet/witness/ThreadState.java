@@ -16,8 +16,13 @@ import java.util.Arrays;
  * stacks without a lock, as a best-effort snapshot (entries are re-read and bounds-checked).
  */
 public final class ThreadState {
-    /** The thread (strong: a dead thread's state is kept while it still holds locks, to report them). */
-    final Thread thread;
+    /**
+     * The thread; null once {@link #retire} ran (the thread ended): a lock's cached state then never matches
+     * the caller, and the ended Thread object is not kept alive by the locks that cached its state.
+     */
+    Thread thread;
+    /** The thread's name when it was retired. */
+    private String endedName;
     final Checker checker;
     /**
      * The held locks, oldest first: entries 0..depth-1. Entries are objects reused from one acquisition to
@@ -32,7 +37,7 @@ public final class ThreadState {
     /** The chain key checkOrder computed for the acquisition under way (VALIDATED): push reuses it. */
     long pendingKey;
     /** Chain keys this thread has already validated (no new edge, no report): all of them. */
-    final LongSet validated = new LongSet();
+    LongSet validated = new LongSet();
     /**
      * A small cache in front of {@link #validated} (lockdep's chain cache): the key picks a pair of slots
      * ({@code key & mask}, even, and the next), which hold the last two validated keys that mapped there, or
@@ -40,7 +45,7 @@ public final class ThreadState {
      * found again in {@code validated}, and put back); a slot never vouches for a key it does not hold. A
      * validated acquisition costs one hash step and one probe here.
      */
-    final long[] chainCache = new long[CHAIN_CACHE_SLOTS];
+    long[] chainCache = new long[CHAIN_CACHE_SLOTS];
     static final int CHAIN_CACHE_SLOTS = 512;
     /** Stack captured by a slow-path checkOrder, kept as the site of the lock being acquired. */
     StackTraceElement[] pendingSite;
@@ -84,7 +89,8 @@ public final class ThreadState {
          * A popped entry keeps it with its class, mode and {@code below}: taking the same class in the same
          * mode on the same chain again (the common case: the same nesting, again) then needs no hash and no
          * probe ({@link Checker#acquired}). Cleared when the thread forgets its validated chains and when a
-         * rehash changes {@code below}.
+         * rehash changes {@code below}. Non-zero only on an entry without a site: a push with a site (a slow
+         * path, or sites recorded) sets it to 0, and only pushes without a site set it.
          */
         long validKey;
         StackTraceElement[] site;
@@ -111,6 +117,44 @@ public final class ThreadState {
         this.thread = t;
         this.checker = checker;
     }
+
+    /** Whether the thread is still running (false once it ended, retired or not). */
+    boolean alive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    String threadName() {
+        Thread t = thread;
+        return t != null ? t.getName() : endedName;
+    }
+
+    /**
+     * The thread ended: drops everything but what a report or "show locks" reads (its name, scope and held
+     * entries), so the state left behind in the locks that cached it, or kept for an ended holder, is a few
+     * dozen bytes: no chain sets, no cache, no stale entries pointing at locks the thread once took. Called
+     * by whichever thread finds it ended; the owner runs no more, so nothing races with these writes but a
+     * second retire (hence the monitor) and "show locks" snapshots (which re-read and bounds-check).
+     */
+    synchronized void retire() {
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
+        endedName = t.getName();
+        stack = depth == 0 ? NO_ENTRIES : Arrays.copyOf(stack, depth);
+        validated = null;
+        chainCache = NO_KEYS;
+        pendingSite = null;
+        retake = null;
+        handlerKinds = null;
+        handlerNames = null;
+        handlerBase = null;
+        thread = null;
+    }
+
+    private static final Entry[] NO_ENTRIES = new Entry[0];
+    private static final long[] NO_KEYS = new long[0];
 
     private static Entry[] newEntries(Entry[] old, int n) {
         Entry[] es = Arrays.copyOf(old, n);

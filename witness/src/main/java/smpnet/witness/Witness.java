@@ -1,6 +1,9 @@
 package smpnet.witness;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.SwitchPoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +51,16 @@ public final class Witness {
     private static final Object NO_SCOPE = new Object();
     /** Some lock asked for the JVM's witness while it was off (and stays unchecked). */
     private static volatile boolean askedWhileOff;
-    /** Witness was switched on after a lock had been made unchecked: such a lock's use is reported. */
-    private static volatile boolean switchedOnLate;
+    /**
+     * Valid until witness is switched on after a lock had been made unchecked (then such a lock's use is
+     * reported). Every unchecked lock asks on every acquisition, so the question must cost nothing while the
+     * answer is no: a SwitchPoint's guard compiles to no instruction at all, and switching it invalidates
+     * the compiled code that asked (a volatile flag read here took about 5 % of the profile samples of nested
+     * mutexes with witness off).
+     */
+    private static final SwitchPoint NOT_SWITCHED_ON_LATE = new SwitchPoint();
+    private static final MethodHandle SWITCHED_ON_LATE = NOT_SWITCHED_ON_LATE.guardWithTest(
+            MethodHandles.constant(boolean.class, false), MethodHandles.constant(boolean.class, true));
     private final java.util.Set<List<Object>> uncheckedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final List<Consumer<Report>> LISTENERS = new CopyOnWriteArrayList<>();
     private static final List<Object[]> ALLOWANCES = new CopyOnWriteArrayList<>(); // a, b, reason, scope
@@ -88,13 +99,21 @@ public final class Witness {
     public static synchronized Witness enable() {
         if (instance == null) {
             instance = new Witness();
-            switchedOnLate = askedWhileOff;
+            if (askedWhileOff) {
+                SwitchPoint.invalidateAll(new SwitchPoint[] {NOT_SWITCHED_ON_LATE});
+            }
         }
         return instance;
     }
 
-    /** True once witness was switched on after some lock was made unchecked (one volatile read). */
-    public static boolean switchedOnLate() { return switchedOnLate; }
+    /** True once witness was switched on after some lock was made unchecked (free while false). */
+    public static boolean switchedOnLate() {
+        try {
+            return (boolean) SWITCHED_ON_LATE.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("a constant method handle threw", t);
+        }
+    }
 
     /**
      * A lock made while witness was off (so unchecked) was taken after witness was switched on: reported to
@@ -233,12 +252,20 @@ public final class Witness {
      * a try. A lock that must wait calls {@code checkOrder} before waiting and {@code locked} after instead.
      */
     public ThreadState acquired(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState again = checker.pushedAgain(cached, lock, cls, exclusive); // before mine(): see there
+        if (again != null) {
+            return again;
+        }
         LockClass c = mine(cls);
         return c == null ? cached : checker.acquired(cached, lock, c, exclusive);
     }
 
     /** {@link #unlocked(Object, LockClass, boolean)} with a cached state. */
     public ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState popped = checker.poppedTop(cached, lock, exclusive); // before mine(): see there
+        if (popped != null) {
+            return popped;
+        }
         LockClass c = mine(cls);
         return c == null ? cached : checker.unlocked(cached, lock, c, exclusive);
     }
@@ -366,8 +393,10 @@ public final class Witness {
     // ---- show ----
 
     /**
-     * Reports (once each) threads that ended while holding locks. Witness also looks on its own whenever a
-     * thread is about to wait for a lock and in {@link #showLocks()}; Java has no thread-exit hook.
+     * Reports (once each) threads that ended while holding locks, and forgets the state of every ended
+     * thread (the latest few that ended holding locks stay listed by {@link #showLocks()}). Witness also looks
+     * on its own whenever a thread is about to wait for a lock owned by an ended thread, in
+     * {@link #showLocks()}, and every 64th time a thread uses its first lock; Java has no thread-exit hook.
      */
     public void reportDeadThreads() { checker.reportDeadHolders(); }
 
@@ -392,6 +421,9 @@ public final class Witness {
 
     /** Cycle searches made so far (a validated acquisition makes none): for tests and tuning. */
     long searchCount() { return graph.searches(); }
+
+    /** Per-thread states listed now (threads that used a lock, ended ones not forgotten yet): for tests. */
+    int trackedThreads() { return checker.trackedThreads(); }
 
     /** Chain keys the calling thread has validated. */
     int validatedChains() { return checker.validatedChains(); }

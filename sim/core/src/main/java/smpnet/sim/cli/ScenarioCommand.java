@@ -4,9 +4,6 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import smpnet.sim.scenario.ScenarioError;
-import smpnet.sim.scenario.ScenarioParser;
 import smpnet.sim.scenario.ScenarioResult;
 import smpnet.sim.scenario.ScenarioRunner;
 import smpnet.sim.scenario.ScenarioSpec;
@@ -18,30 +15,18 @@ import smpnet.witness.Witness;
         description = {"Runs a scenario file: its hosts, links and workloads, deterministically from a seed or on "
                 + "free-running threads, once or once per compared variant; prints what each workload did, the "
                 + "hosts' and links' counters, and the comparison."})
-public final class ScenarioCommand extends Subcommand {
-    @Parameters(paramLabel = "FILE", description = {"the scenario file (YAML), e.g. sim/scenarios/giant-vs-fine.yaml"})
-    Path file;
-
-    @Option(names = "--seed", paramLabel = "N", description = {"the run's seed instead of the file's"})
-    Long seed;
-
+public final class ScenarioCommand extends ScenarioFileCommand {
     @Mixin
     TraceOptions trace;
 
-    @Option(names = "--out", paramLabel = "DIR", description = {"also write the results to DIR/NAME.json and DIR/NAME.csv "
-            + "(NAME: the scenario's)"})
+    @Option(names = "--out", paramLabel = "DIR", description = {"also write the results to DIR/NAME.json, DIR/NAME.csv and "
+            + "DIR/NAME.html, a page with the speed-up charts of compared CPU counts (NAME: the scenario's)"})
     Path outDir;
 
     @Override
     public Integer call() throws Exception {
-        ScenarioSpec spec;
-        try {
-            spec = ScenarioParser.read(file);
-        } catch (ScenarioError e) {
-            top.err().println(e.getMessage());
-            return SmpnetCommand.USAGE;
-        }
-        if (seed != null) spec = spec.withSeed(seed);
+        ScenarioSpec spec = scenario();
+        if (spec == null) return SmpnetCommand.USAGE;
         // A deterministic run checks lock order as a seeded run does (a reversal fails it); a free-running
         // one measures, and runs without witness.
         if (spec.run().deterministic()) Witness.enable();
@@ -51,9 +36,15 @@ public final class ScenarioCommand extends Subcommand {
         trace.write(t, spec.name(), out());
         if (outDir != null) {
             java.nio.file.Files.createDirectories(outDir);
-            for (String ext : java.util.List.of("json", "csv")) {
+            smpnet.sim.report.Html page = new smpnet.sim.report.Html("smpnet: " + spec.name());
+            smpnet.sim.report.ScenarioReport.addTo(page, r);
+            for (String ext : java.util.List.of("json", "csv", "html")) {
                 Path f = outDir.resolve(spec.name() + "." + ext);
-                java.nio.file.Files.writeString(f, ext.equals("json") ? r.json() : r.csv());
+                java.nio.file.Files.writeString(f, switch (ext) {
+                    case "json" -> r.json();
+                    case "csv" -> r.csv();
+                    default -> page.page();
+                });
                 out().println("wrote " + f);
             }
         }

@@ -35,13 +35,21 @@ public final class SmpnetCommand {
             RunCommand::new,
             BenchUdpCommand::new,
             TcpCommand::new,
+            BenchTcpCommand::new,
             ScenarioCommand::new,
             CompareCommand::new,
             SeededRunCommand::new,
             SeededCostCommand::new,
             SysctlCommand::new,
             PacketdrillCommand::new,
-            TapCommand::new);
+            TapCommand::new,
+            ServersCommand::new,
+            ReportCommand::new,
+            JmhCommand::new,
+            NetstatCommand::new,
+            CaptureCommand::new,
+            WitnessCommand::new,
+            TraceCommand::new);
 
     @picocli.CommandLine.Mixin
     HelpOption help;

@@ -1,7 +1,9 @@
 package smpnet.sim.packetdrill;
 
+import java.util.function.Consumer;
 import smpnet.locking.DeterministicScheduler;
 import smpnet.sim.determ.DeterministicRun;
+import smpnet.stack.Stack;
 import smpnet.stack.locks.LockMode;
 
 /**
@@ -19,6 +21,14 @@ public final class ScriptRunner {
     /** Runs {@code script} on an smpnet host in {@code mode}, scheduled from {@code seed}. */
     public static Outcome run(Script script, LockMode mode, long seed) {
         return run(script, mode, SmpnetTarget.factory(mode), seed);
+    }
+
+    /**
+     * As {@link #run(Script, LockMode, long)}, handing the host to {@code prepare} before it starts (a lab
+     * installs its code in the host's seams there).
+     */
+    public static Outcome run(Script script, LockMode mode, long seed, Consumer<Stack> prepare) {
+        return run(script, mode, SmpnetTarget.factory(mode, prepare), seed);
     }
 
     /**

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import smpnet.stack.Stack;
 import smpnet.stack.locks.LockMode;
 
 /** Scripts by file: finding them under directories, running one in a mode, and printing outcomes. */
@@ -31,6 +33,11 @@ public final class ScriptSuite {
 
     /** Reads and runs the script {@code file} in {@code mode}; a script that cannot be read is a PARSE outcome. */
     public static Outcome run(Path file, LockMode mode, long seed) {
+        return run(file, mode, seed, host -> { });
+    }
+
+    /** As {@link #run(Path, LockMode, long)}, handing the host to {@code prepare} before it starts. */
+    public static Outcome run(Path file, LockMode mode, long seed, Consumer<Stack> prepare) {
         Script script;
         try {
             script = ScriptParser.parse(file);
@@ -39,7 +46,7 @@ public final class ScriptSuite {
         } catch (IOException e) {
             return new Outcome(file.toString(), mode, new Outcome.Failure(Outcome.Kind.PARSE, 0, file + ": " + e.getMessage()), 0);
         }
-        return ScriptRunner.run(script, mode, seed);
+        return ScriptRunner.run(script, mode, seed, prepare);
     }
 
     /** The mode as the command line writes it: fine, giant, giant-over-fine. */

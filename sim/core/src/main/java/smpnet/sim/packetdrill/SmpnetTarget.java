@@ -1,6 +1,7 @@
 package smpnet.sim.packetdrill;
 
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 import smpnet.sim.determ.Simulation;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
@@ -40,13 +41,20 @@ final class SmpnetTarget implements Target {
 
     /** A factory of hosts in {@code mode}. */
     static Factory factory(LockMode mode) {
-        return (sim, options, out) -> create(sim, mode, options, out);
+        return factory(mode, host -> { });
     }
 
-    static SmpnetTarget create(Simulation sim, LockMode mode, Script.Options options, Outbound out) {
+    /** A factory of hosts in {@code mode}, each handed to {@code prepare} before it starts. */
+    static Factory factory(LockMode mode, Consumer<Stack> prepare) {
+        return (sim, options, out) -> create(sim, mode, options, out, prepare);
+    }
+
+    static SmpnetTarget create(Simulation sim, LockMode mode, Script.Options options, Outbound out,
+                               Consumer<Stack> prepare) {
         Stack host = sim.host(StackConfig.defaults("pd-" + mode.name().toLowerCase()).withMode(mode));
         SimNic nic = host.addNic("em0", Target.address(LOCAL_IP) + "/24", NicConfig.of(1), options.mtu());
         host.addRoute("0.0.0.0/0", Target.address(GATEWAY_IP));
+        prepare.accept(host);
         SmpnetTarget t = new SmpnetTarget(host, nic, out);
         nic.attachLink(t::transmitted);
         host.start();

@@ -23,6 +23,7 @@ import smpnet.sim.scenario.ScenarioResult.Variant;
 import smpnet.sim.scenario.ScenarioResult.WorkloadResult;
 import smpnet.sim.scenario.ScenarioSpec.Endpoint;
 import smpnet.sim.scenario.ScenarioSpec.HostSpec;
+import smpnet.sim.scenario.ScenarioSpec.Http;
 import smpnet.sim.scenario.ScenarioSpec.LinkSpec;
 import smpnet.sim.scenario.ScenarioSpec.NicSpec;
 import smpnet.sim.scenario.ScenarioSpec.RouteSpec;
@@ -70,11 +71,30 @@ public final class ScenarioRunner {
 
     /** As {@link #run(ScenarioSpec, ChromeTrace)}, telling {@code progress} of each compared variant as it starts and ends. */
     public static ScenarioResult run(ScenarioSpec spec, ChromeTrace trace, java.util.function.Consumer<String> progress) throws Exception {
+        return run(spec, trace, progress, new HostObserver() { });
+    }
+
+    /**
+     * What a command may do with a run's hosts: capture their interfaces before they start, read their
+     * sockets and counters once the workloads have ended (before the run closes them). Both are called on
+     * the run's "main" or last workload thread.
+     */
+    public interface HostObserver {
+        /** {@code host} of {@code variant} is built (its NICs by name) and not yet started. */
+        default void built(String variant, Stack host, Map<String, SimNic> nics) { }
+
+        /** Every workload of {@code variant} has ended; {@code host} is still open. */
+        default void ended(String variant, Stack host) { }
+    }
+
+    /** As {@link #run(ScenarioSpec, ChromeTrace, java.util.function.Consumer)}, showing the hosts to {@code observer}. */
+    public static ScenarioResult run(ScenarioSpec spec, ChromeTrace trace, java.util.function.Consumer<String> progress,
+                                     HostObserver observer) throws Exception {
         List<Variant> out = new ArrayList<>();
         Map<String, List<HostSpec>> variants = variants(spec);
         for (Map.Entry<String, List<HostSpec>> v : variants.entrySet()) {
             if (variants.size() > 1) progress.accept(String.format("[%d/%d] %s ...", out.size() + 1, variants.size(), v.getKey()));
-            Variant done = runVariant(spec, v.getKey(), v.getValue(), trace);
+            Variant done = runVariant(spec, v.getKey(), v.getValue(), trace, observer);
             if (variants.size() > 1) {
                 progress.accept(String.format(Locale.ROOT, "      done: %.3f s %s", done.seconds(),
                         spec.run().deterministic() ? "virtual" : "wall-clock"));
@@ -108,13 +128,14 @@ public final class ScenarioRunner {
         return out;
     }
 
-    private static Variant runVariant(ScenarioSpec spec, String name, List<HostSpec> hosts, ChromeTrace trace) throws Exception {
+    private static Variant runVariant(ScenarioSpec spec, String name, List<HostSpec> hosts, ChromeTrace trace,
+                                      HostObserver observer) throws Exception {
         ScenarioSpec.RunSpec r = spec.run();
         Simulation sim = r.deterministic()
                 ? DeterministicRun.of(DeterministicScheduler.Options.seed(r.seed()).withPreemptOneIn(r.preemptOneIn()))
                         .replayWith("./smpnet scenario FILE (seed " + r.seed() + ")")
                 : new FreeRun(r.seed());
-        Build b = new Build(spec, hosts, sim, trace);
+        Build b = new Build(spec, name, hosts, sim, trace, observer);
         sim.spawn("main", b::start);
         long t0 = System.nanoTime();
         long decisions = 0;
@@ -145,6 +166,8 @@ public final class ScenarioRunner {
      */
     private static final class Build {
         final ScenarioSpec spec;
+        final String variant;
+        final HostObserver observer;
         final List<HostSpec> hosts;
         final Simulation sim;
         final ChromeTrace trace;
@@ -159,8 +182,10 @@ public final class ScenarioRunner {
         /** UDP senders (blasts) still sending: sinks end only after they are done. */
         final AtomicInteger sending = new AtomicInteger();
 
-        Build(ScenarioSpec spec, List<HostSpec> hosts, Simulation sim, ChromeTrace trace) {
+        Build(ScenarioSpec spec, String variant, List<HostSpec> hosts, Simulation sim, ChromeTrace trace, HostObserver observer) {
             this.spec = spec;
+            this.variant = variant;
+            this.observer = observer;
             this.hosts = hosts;
             this.sim = sim;
             this.trace = trace;
@@ -181,6 +206,13 @@ public final class ScenarioRunner {
                     trace.nic(a, l.a().toString(), l.b().toString());
                     trace.nic(b, l.b().toString(), l.a().toString());
                 }
+            }
+            for (Stack s : stacks.values()) {
+                Map<String, SimNic> own = new LinkedHashMap<>();
+                nics.forEach((e, n) -> {
+                    if (e.host().equals(s.name())) own.put(e.nic(), n);
+                });
+                observer.built(variant, s, own);
             }
             for (Stack s : stacks.values()) s.start();
             List<Runnable> starts = new ArrayList<>();
@@ -255,6 +287,7 @@ public final class ScenarioRunner {
                     };
                 }
                 case TcpWorkload k -> () -> spawn(i, k.kind() + "-" + k.client(), () -> TcpWorkloads.run(k, stacks, sim));
+                case Http k -> () -> spawn(i, "http-" + k.client(), () -> HttpWorkload.run(k, stacks));
             };
         }
 
@@ -270,6 +303,7 @@ public final class ScenarioRunner {
         /** A workload thread ended: the last one reads every host's and link's counters, before the run closes them. */
         private void finished() {
             if (running.decrementAndGet() != 0) return;
+            for (Stack s : stacks.values()) observer.ended(variant, s);
             for (Stack s : stacks.values()) {
                 IfCounters nic = IfCounters.ZERO;
                 for (Map.Entry<Endpoint, SimNic> e : nics.entrySet()) {

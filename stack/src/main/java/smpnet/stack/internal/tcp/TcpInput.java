@@ -86,7 +86,7 @@ final class TcpInput {
                     tcp.stats.increment(TcpStat.DROPS);
                     int errno = tp.state == TcpState.SYN_RECEIVED ? Tcp.ECONNREFUSED : Tcp.ECONNRESET;
                     if (tp.so != null) tp.so.errorLocked(errno);
-                    tcp.closeLocked(tp);
+                    tcp.closeLocked(tp, errno);
                 } else {
                     tcp.stats.increment(TcpStat.BADRST);
                     challengeAckLocked(tp);
@@ -96,9 +96,9 @@ final class TcpInput {
         }
 
         // SYN in a synchronized state (RFC 5961 4.2): a challenge ACK, unless insecure_syn accepts an
-        // in-window one as a reset.
-        if ((thflags & SYN) != 0 && tp.haveReceivedSyn()) {
-            if (tp.state == TcpState.SYN_RECEIVED && seg.seq == tp.irs) return End.DROP; // the peer's SYN again
+        // in-window one as a reset. SYN-RECEIVED is exempt (FreeBSD tcp_do_segment): there the SYN bit is
+        // ignored, or trimmed below when it is the peer's SYN again.
+        if ((thflags & SYN) != 0 && tp.haveReceivedSyn() && tp.state != TcpState.SYN_RECEIVED) {
             if (set.insecureSyn && TcpSeq.ge(seg.seq, tp.rcvNxt) && TcpSeq.lt(seg.seq, tp.rcvNxt + (int) tp.rcvWnd)) {
                 tcp.dropLocked(tp, Tcp.ECONNRESET);
                 return End.DROP_WITH_RESET;
@@ -120,8 +120,13 @@ final class TcpInput {
             }
         }
 
-        // Trim what is before RCV.NXT (duplicate data).
+        // Trim what is before RCV.NXT (duplicate data); a SYN there is the peer's SYN again and goes first.
         int todrop = tp.rcvNxt - seg.seq;
+        if (todrop > 0 && (thflags & SYN) != 0) {
+            thflags &= ~SYN;
+            seg.seq++;
+            todrop--;
+        }
         if (todrop > 0) {
             if (todrop > seg.tlen || (todrop == seg.tlen && (thflags & FIN) == 0)) {
                 // all of it is old: a duplicate, which must be acked (its ACK may have been lost)
@@ -189,6 +194,7 @@ final class TcpInput {
         if (tp.state == TcpState.SYN_RECEIVED) {
             if (TcpSeq.le(seg.ack, tp.sndUna) || TcpSeq.gt(seg.ack, tp.sndMax)) return End.DROP_WITH_RESET;
             tcp.stats.increment(TcpStat.CONNECTS);
+            tp.clear(Tcpcb.TF_NEEDSYN); // a simultaneous open is now fully synchronized
             establishedLocked(tp);
             if (tp.has(Tcpcb.TF_NEEDFIN)) {
                 tp.state = TcpState.FIN_WAIT_1;
@@ -255,16 +261,18 @@ final class TcpInput {
             rttSampleFromSynLocked(tp, seg);
             if (tp.so != null) tp.so.connectedLocked();  // an active open has no listener: always kept
             // FreeBSD acks a SYN-ACK at once unless data rides on it (then delayed-ack rules apply)
-            if (seg.tlen > 0 && delayAck(tp, seg.tlen)) {
+            if (seg.tlen > 0 && delayAck(tp, tp.rcvNxt, seg.tlen)) {
                 tp.set(Tcpcb.TF_DELACK);
                 tp.delack.reset(tcp.settings.delackNanos);
             } else {
                 tp.set(Tcpcb.TF_ACKNOW);
             }
         } else {
-            // simultaneous open (RFC 9293 3.10.7.3 fifth step): SYN-RECEIVED, SYN-ACK from the same ISS
+            // simultaneous open (RFC 9293 3.10.7.3 fifth step): SYN-RECEIVED, SYN-ACK from the same ISS. The
+            // connection is half-synchronized (TF_NEEDSYN): the SYN-ACK goes out once, here, and again only
+            // when the retransmit timer says so, never because some later output finds the SYN bit set.
             tp.state = TcpState.SYN_RECEIVED;
-            tp.set(Tcpcb.TF_ACKNOW);
+            tp.set(Tcpcb.TF_ACKNOW | Tcpcb.TF_NEEDSYN);
             tp.rexmt.stop();
             tp.sndNxt = tp.iss; // resend our SYN, now with an ACK
         }
@@ -298,7 +306,7 @@ final class TcpInput {
     private static void rttSampleFromSynLocked(Tcpcb tp, Segment seg) {
         if (seg.hasTs() && seg.opts.tsEcr() != 0 && tp.has(Tcpcb.TF_RCVD_TSTMP)) {
             xmitTimerLocked(tp, ((long) (tp.tsNow() - seg.opts.tsEcr()) + 1) * 1_000_000L);
-        } else if (tp.rttStartNanos != 0 && TcpSeq.gt(seg.ack, tp.rtseq)) {
+        } else if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.gt(seg.ack, tp.rtseq)) {
             xmitTimerLocked(tp, tp.tcp.scheduler.nanoTime() - tp.rttStartNanos);
         }
     }
@@ -331,13 +339,17 @@ final class TcpInput {
         tp.rtt.sample(Math.max(1, rttNanos));
         tp.rxtShift = 0;
         tp.rxtCurNanos = tp.rtt.rtoNanos();
-        tp.rttStartNanos = 0;
+        tp.rttStartNanos = Tcpcb.NOT_TIMED;
     }
 
-    /** DELAY_ACK: delay unless the delack timer already runs (every second segment is acked at once). */
-    private static boolean delayAck(Tcpcb tp, int tlen) {
-        return tp.tcp.settings.delayedAck && !tp.delack.pending() && !tp.has(Tcpcb.TF_RXWIN0SENT)
-                && tlen <= tp.maxseg;
+    /**
+     * DELAY_ACK: whether the ACK of {@code tlen} data bytes from {@code seq} may wait for the delack timer. The
+     * host's {@link AckPolicy} decides, unless delayed ACKs are off or a zero window was advertised.
+     */
+    private static boolean delayAck(Tcpcb tp, int seq, int tlen) {
+        TcpSettings set = tp.tcp.settings;
+        return set.delayedAck && !tp.has(Tcpcb.TF_RXWIN0SENT) && set.ackPolicy.delay(new AckPolicy.Arrival(seq, tlen,
+                tp.rcvNxt, tp.maxseg, tp.reass == null || tp.reass.isEmpty(), tp.delack.pending()));
     }
 
     /** RFC 5961 7: challenge ACKs, at most ack_war_cnt per ack_war_timewindow for the connection. */
@@ -415,7 +427,7 @@ final class TcpInput {
         // RTT: from the echoed timestamp, else from the timed segment (Karn: never a retransmitted one)
         if (seg.hasTs() && seg.opts.tsEcr() != 0 && tp.has(Tcpcb.TF_RCVD_TSTMP)) {
             xmitTimerLocked(tp, ((long) (tp.tsNow() - seg.opts.tsEcr()) + 1) * 1_000_000L);
-        } else if (tp.rttStartNanos != 0 && TcpSeq.gt(ack, tp.rtseq)) {
+        } else if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.gt(ack, tp.rtseq)) {
             xmitTimerLocked(tp, tcp.scheduler.nanoTime() - tp.rttStartNanos);
         }
 
@@ -515,7 +527,7 @@ final class TcpInput {
             tp.sndRecover = tp.sndMax;
             tp.ccv.recover = tp.sndMax;
             tp.rexmt.stop();
-            tp.rttStartNanos = 0;
+            tp.rttStartNanos = Tcpcb.NOT_TIMED;
             if (tp.scoreboard != null) {
                 tcp.stats.increment(TcpStat.SACK_RECOVERY_EPISODE);
                 tp.ccv.cwnd = tp.ccv.ssthresh; // RFC 6675 5 step 4.2: the pipe decides what goes
@@ -543,7 +555,7 @@ final class TcpInput {
     /** A partial ACK in recovery (RFC 6582 3.2 step 5; RFC 6675 keeps going by the scoreboard). */
     private static void partialAckLocked(Tcpcb tp, int ack) {
         tp.rexmt.stop();
-        tp.rttStartNanos = 0;
+        tp.rttStartNanos = Tcpcb.NOT_TIMED;
         if (tp.scoreboard != null) return; // output below sends by NextSeg
         int onxt = tp.sndNxt;
         long ocwnd = tp.ccv.cwnd;
@@ -583,7 +595,7 @@ final class TcpInput {
                     && tp.haveEstablished();
             if (inOrder) {
                 if (seg.tlen > 0) {
-                    if (delayAck(tp, seg.tlen)) {
+                    if (delayAck(tp, seg.seq, seg.tlen)) {
                         tp.set(Tcpcb.TF_DELACK);
                     } else {
                         tp.set(Tcpcb.TF_ACKNOW);
@@ -594,6 +606,8 @@ final class TcpInput {
                     appendLocked(tp, seg.m, seg.dataOff, seg.tlen);
                 }
             } else if (seg.tlen > 0 || (thflags & FIN) != 0) {
+                // RFC 5681 4.2: an out-of-order segment (or one filling a hole) is acked at once (by the policy)
+                boolean delay = seg.tlen > 0 && tp.reass != null && delayAck(tp, seg.seq, seg.tlen);
                 if (tp.reass == null) {
                     thflags &= ~FIN; // before ESTABLISHED nothing is queued (the SYN-RECEIVED ACK comes first)
                 } else {
@@ -619,7 +633,7 @@ final class TcpInput {
                         }
                     }
                 }
-                tp.set(Tcpcb.TF_ACKNOW); // RFC 5681 4.2: an out-of-order segment (or one filling a hole) is acked at once
+                tp.set(delay ? Tcpcb.TF_DELACK : Tcpcb.TF_ACKNOW);
             }
         } else {
             thflags &= ~FIN;
@@ -628,7 +642,8 @@ final class TcpInput {
         if ((thflags & FIN) != 0) {
             if (!tp.haveReceivedFin()) {
                 if (tp.so != null) tp.so.cantRcvMoreLocked();
-                tp.set(Tcpcb.TF_ACKNOW);
+                // half-synchronized: the ACK waits to ride on our SYN-ACK's retransmission
+                tp.set(tp.has(Tcpcb.TF_NEEDSYN) ? Tcpcb.TF_DELACK : Tcpcb.TF_ACKNOW);
                 tp.rcvNxt++;
             }
             switch (tp.state) {

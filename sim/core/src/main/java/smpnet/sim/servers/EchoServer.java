@@ -1,0 +1,329 @@
+package smpnet.sim.servers;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import smpnet.stack.kevent.EventQueue;
+import smpnet.stack.socket.Errno;
+import smpnet.stack.socket.SocketError;
+import smpnet.stack.socket.TcpSocket;
+import smpnet.sim.apps.Messages;
+
+/**
+ * The echo server of one case in one {@link ServerModel}: it accepts {@code connections} connections on a
+ * listening socket and echoes every request of {@code payload} bytes until each connection's end of stream.
+ * {@link #start} returns at once; the server's threads end when every connection has ended (or, after a
+ * failure, when the clients closed theirs).
+ *
+ * <p>Locking key: the counters are atomics, written by the server's threads and read by the case's thread;
+ * {@link #failure} is volatile, written once by the thread that failed. The event loop's measured cost is
+ * written by the loop and read after the loop thread has been joined.
+ */
+final class EchoServer {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final ServerModel model;
+    private final int connections;
+    private final int payload;
+    private final int poolThreads;
+    /** Connections accepted (the case's first phase waits for all of them). */
+    final AtomicInteger accepted = new AtomicInteger();
+    /** Requests echoed. */
+    final AtomicLong requests = new AtomicLong();
+    /** Connections the server has seen end and closed. */
+    final CountDownLatch ended;
+    /** Why the server stopped short, or null. */
+    volatile String failure;
+    /** Set by the case while its measured phase runs: the event loop measures its CPU time per event then. */
+    volatile boolean measuring;
+    /** The event loop's CPU time and events handled while measuring (read after {@link #join}). */
+    long loopCpuNanos, loopEvents;
+    private final List<Thread> threads = new ArrayList<>();
+
+    EchoServer(ServerModel model, int connections, int payload, int poolThreads) {
+        this.model = model;
+        this.connections = connections;
+        this.payload = payload;
+        this.poolThreads = poolThreads;
+        this.ended = new CountDownLatch(connections);
+    }
+
+    /** Starts serving on {@code listener} (bound and listening). */
+    void start(TcpSocket listener) {
+        Runnable main = switch (model) {
+            case THREAD_PER_CONNECTION -> () -> acceptLoop(listener, Thread.ofPlatform().daemon().name("server-conn-", 0));
+            case VIRTUAL_THREADS -> () -> acceptLoop(listener, Thread.ofVirtual().name("server-conn-", 0));
+            case FIXED_POOL -> () -> pool(listener);
+            case EVENT_LOOP -> () -> eventLoop(listener);
+        };
+        threads.add(Thread.ofPlatform().daemon().name("server-" + model.label()).start(() -> {
+            ParkCounter.markServerThread();
+            try {
+                main.run();
+            } catch (RuntimeException | Error e) {
+                fail(e.toString());
+            }
+        }));
+    }
+
+    /** Waits for the server's main thread (accept loop, pool feeder or event loop) to end. */
+    void join(Duration timeout) throws InterruptedException {
+        for (Thread t : threads) t.join(timeout);
+    }
+
+    private void fail(String why) {
+        if (failure == null) failure = why;
+    }
+
+    // ---- a thread per connection (platform or virtual) ----------------------------------------------------
+
+    private void acceptLoop(TcpSocket listener, Thread.Builder perConnection) {
+        for (int i = 0; i < connections; i++) {
+            TcpSocket c = accept(listener);
+            if (c == null) return;
+            accepted.incrementAndGet();
+            try {
+                // The thread's other end: the client's request on c (the client's event loop writes it).
+                perConnection.start(() -> serveBlocking(c));
+            } catch (OutOfMemoryError e) {
+                // The machine refused a thread: the server stops here (the case reports the count it reached).
+                fail("the JVM could not start thread " + (i + 1) + ": " + e.getMessage());
+                c.close();
+                listener.close();
+                return;
+            }
+        }
+        listener.close();
+    }
+
+    private TcpSocket accept(TcpSocket listener) {
+        try {
+            return listener.accept();
+        } catch (SocketError e) {
+            fail("accept: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Echoes requests on {@code c} with blocking calls until its end of stream. */
+    private void serveBlocking(TcpSocket c) {
+        ParkCounter.markServerThread();
+        byte[] buf = new byte[payload];
+        try {
+            while (Messages.readFully(c, buf)) {
+                c.write(buf);
+                requests.incrementAndGet();
+            }
+        } catch (SocketError | RuntimeException e) {
+            fail("connection " + c + ": " + e.getMessage());
+        } finally {
+            c.close();
+            ended.countDown();
+        }
+    }
+
+    // ---- a fixed pool --------------------------------------------------------------------------------------
+
+    /**
+     * A poller thread (this one) waits on an event queue for readable connections and hands each to the pool;
+     * the pool's thread reads the request and writes the reply with blocking calls, then re-arms the
+     * connection. A connection is out of the queue while a worker holds it, so two workers never share one.
+     */
+    private void pool(TcpSocket listener) {
+        EventQueue q = new EventQueue();
+        // The queue's other ends: the workers below take what the poller puts, and re-register what they served.
+        BlockingQueue<java.util.Optional<TcpSocket>> work = new LinkedBlockingQueue<>();
+        AtomicInteger closed = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < poolThreads; w++) {
+            workers.add(Thread.ofPlatform().daemon().name("server-pool-" + w).start(() -> {
+                ParkCounter.markServerThread();
+                try {
+                    for (java.util.Optional<TcpSocket> c; (c = work.take()).isPresent(); ) {
+                        if (serveOne(c.get())) {
+                            q.register(c.get(), EventQueue.READ, false, c.get());
+                        } else {
+                            closed.incrementAndGet(); // the poller sees it within its poll's timeout
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        listener.configureBlocking(false);
+        q.register(listener, EventQueue.READ, false, LISTENER);
+        while (closed.get() < connections && failure == null) {
+            for (EventQueue.Event e : q.poll(256, Duration.ofMillis(100))) {
+                if (e.attachment() == LISTENER) {
+                    acceptAll(listener, q, c -> {
+                        c.configureBlocking(true);
+                        return c;
+                    });
+                } else {
+                    q.deregister(e.source());
+                    work.add(java.util.Optional.of((TcpSocket) e.attachment()));
+                }
+            }
+        }
+        listener.close();
+        for (int w = 0; w < poolThreads; w++) work.add(java.util.Optional.empty());
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Serves one request on {@code c} (blocking); false once the connection ended (closed). */
+    private boolean serveOne(TcpSocket c) {
+        byte[] buf = new byte[payload];
+        try {
+            if (Messages.readFully(c, buf)) {
+                c.write(buf);
+                requests.incrementAndGet();
+                return true;
+            }
+        } catch (SocketError | RuntimeException e) {
+            fail("connection " + c + ": " + e.getMessage());
+        }
+        c.close();
+        ended.countDown();
+        return false;
+    }
+
+    // ---- one event loop ------------------------------------------------------------------------------------
+
+    /** A connection of the event loop: the request being read, or the reply being written. */
+    private static final class Conn {
+        final TcpSocket socket;
+        final byte[] buf;
+        int have;      // bytes of the request read so far
+        int written = -1; // bytes of the reply written, -1 when not writing
+        boolean waitingToWrite; // registered for WRITE (a full send buffer) instead of READ
+
+        Conn(TcpSocket socket, int payload) {
+            this.socket = socket;
+            this.buf = new byte[payload];
+        }
+    }
+
+    private static final Object LISTENER = new Object();
+
+    private void eventLoop(TcpSocket listener) {
+        EventQueue q = new EventQueue();
+        listener.configureBlocking(false);
+        q.register(listener, EventQueue.READ, false, LISTENER);
+        int closed = 0;
+        long events = 0, cpuAtStart = 0, eventsAtStart = 0;
+        boolean wasMeasuring = false;
+        // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
+        // readiness hooks, called as segments arrive or the send buffer drains).
+        while (closed < connections && failure == null) {
+            List<EventQueue.Event> ready = q.poll(256, Duration.ofMillis(100));
+            boolean m = measuring;
+            if (m != wasMeasuring) {
+                if (m) {
+                    cpuAtStart = THREADS.getCurrentThreadCpuTime();
+                    eventsAtStart = events;
+                } else {
+                    loopCpuNanos = THREADS.getCurrentThreadCpuTime() - cpuAtStart;
+                    loopEvents = events - eventsAtStart;
+                }
+                wasMeasuring = m;
+            }
+            for (EventQueue.Event e : ready) {
+                events++;
+                if (e.attachment() == LISTENER) {
+                    acceptAll(listener, q, c -> new Conn(c, payload));
+                } else if (!handle((Conn) e.attachment(), e.ready(), q)) {
+                    closed++;
+                    ended.countDown();
+                }
+            }
+        }
+        listener.close();
+    }
+
+    /** Accepts what is there (non-blocking), registering each connection for READ with what {@code attach} gives. */
+    private void acceptAll(TcpSocket listener, EventQueue q, java.util.function.Function<TcpSocket, Object> attach) {
+        while (accepted.get() < connections) {
+            TcpSocket c;
+            try {
+                c = listener.accept();
+            } catch (SocketError e) {
+                if (e.errno() != Errno.EAGAIN) fail("accept: " + e.getMessage());
+                return;
+            }
+            accepted.incrementAndGet();
+            c.configureBlocking(false);
+            q.register(c, EventQueue.READ, false, attach.apply(c));
+        }
+    }
+
+    /** Reads what is there and echoes each complete request; false once the connection has ended (closed). */
+    private boolean handle(Conn c, int ready, EventQueue q) {
+        try {
+            if (c.written >= 0) {
+                if ((ready & EventQueue.WRITE) == 0) return true;
+                if (!flush(c, q)) return true;
+            }
+            while (true) {
+                int r;
+                try {
+                    r = c.socket.read(c.buf, c.have, c.buf.length - c.have);
+                } catch (SocketError e) {
+                    if (e.errno() == Errno.EAGAIN) return true;
+                    throw e;
+                }
+                if (r < 0) {
+                    q.deregister(c.socket);
+                    c.socket.close();
+                    return false;
+                }
+                c.have += r;
+                if (c.have < c.buf.length) continue;
+                c.have = 0;
+                requests.incrementAndGet();
+                c.written = 0;
+                if (!flush(c, q)) return true;
+            }
+        } catch (SocketError | RuntimeException e) {
+            fail("connection " + c.socket + ": " + e.getMessage());
+            q.deregister(c.socket);
+            c.socket.close();
+            return false;
+        }
+    }
+
+    /**
+     * Writes the rest of {@code c}'s reply; true when it is all written (the connection reads again), false
+     * when the send buffer is full (it waits for WRITE).
+     */
+    private boolean flush(Conn c, EventQueue q) throws SocketError {
+        while (c.written < c.buf.length) {
+            try {
+                c.written += c.socket.write(c.buf, c.written, c.buf.length - c.written);
+            } catch (SocketError e) {
+                if (e.errno() != Errno.EAGAIN) throw e;
+                if (!c.waitingToWrite) q.register(c.socket, EventQueue.WRITE, false, c);
+                c.waitingToWrite = true;
+                return false;
+            }
+        }
+        c.written = -1;
+        if (c.waitingToWrite) q.register(c.socket, EventQueue.READ, false, c);
+        c.waitingToWrite = false;
+        return true;
+    }
+}

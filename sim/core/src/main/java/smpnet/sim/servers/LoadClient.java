@@ -1,0 +1,186 @@
+package smpnet.sim.servers;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import smpnet.locking.Scheduler;
+import smpnet.stack.Stack;
+import smpnet.stack.kevent.EventQueue;
+import smpnet.stack.socket.Errno;
+import smpnet.stack.socket.SockOpt;
+import smpnet.stack.socket.SocketError;
+import smpnet.stack.socket.TcpSocket;
+
+/**
+ * One client event loop: it opens its share of the connections (non-blocking connects, at most
+ * {@link #CONNECTING} at a time), says so on {@code connected}, waits for {@code go}, then runs the closed
+ * loop (a request, its whole echo, the next request) on every connection at once, {@code requests} times
+ * each, recording each request's latency; says so on {@code done}; waits for {@code close}; closes them all.
+ *
+ * <p>Locking key: the loop's state is its own thread's; the case reads {@link #latency}, {@link #replies}
+ * and {@link #failure} after joining it. The latches' other ends are the case's thread ({@link ServerCase}).
+ */
+final class LoadClient implements Runnable {
+    /** Connects in flight per loop: well under the listener's backlog, so no SYN waits for a retransmission. */
+    static final int CONNECTING = 128;
+    /** A loop that got no reply on any of its connections for this long calls the case failed. */
+    static final Duration NO_REPLY = Duration.ofSeconds(120);
+
+    /** One connection and where its request stands. */
+    private static final class Conn {
+        final TcpSocket socket;
+        final byte[] reply;
+        boolean connected;
+        int sent;    // requests sent
+        int have;    // bytes of the current reply read
+        long sentAt; // when the current request was written
+
+        Conn(TcpSocket socket, int payload) {
+            this.socket = socket;
+            this.reply = new byte[payload];
+        }
+    }
+
+    private final List<Stack> hosts;
+    private final List<InetSocketAddress> servers;
+    private final int first, stride, connections;
+    private final int requests;
+    private final int payload;
+    private final CountDownLatch connected, go, done, close;
+    private final Scheduler clock = Scheduler.current();
+    final Histogram latency = new Histogram(3);
+    long replies;
+    String failure;
+    private final List<Conn> conns = new ArrayList<>();
+    private final EventQueue q = new EventQueue();
+
+    /**
+     * The loop's connections are numbers {@code first}, {@code first + stride}, ... below {@code total}; number
+     * {@code g} goes from client host {@code g / CONNECTIONS_PER_ADDRESS} to that host's server address.
+     */
+    LoadClient(List<Stack> hosts, List<InetSocketAddress> servers, int first, int stride, int total, int requests,
+               int payload, CountDownLatch connected, CountDownLatch go, CountDownLatch done, CountDownLatch close) {
+        this.hosts = hosts;
+        this.servers = servers;
+        this.requests = requests;
+        this.payload = payload;
+        this.connected = connected;
+        this.go = go;
+        this.done = done;
+        this.close = close;
+        int n = 0;
+        for (int i = first; i < total; i += stride) n++;
+        this.connections = n;
+        this.first = first;
+        this.stride = stride;
+    }
+
+    @Override
+    public void run() {
+        try {
+            connectAll();
+            connected.countDown();
+            if (!go.await(10, TimeUnit.MINUTES)) throw new IllegalStateException("no start within 10 minutes");
+            exchange();
+        } catch (Exception | Error e) {
+            failure = e.toString();
+            connected.countDown();
+        } finally {
+            done.countDown();
+            try {
+                close.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (Conn c : conns) c.socket.close();
+        }
+    }
+
+    private void connectAll() throws SocketError {
+        int opened = 0, up = 0;
+        while (up < connections) {
+            while (opened < connections && opened - up < CONNECTING) {
+                int global = first + opened * stride;
+                int h = global / ServerPlan.CONNECTIONS_PER_ADDRESS;
+                TcpSocket s = hosts.get(h).openTcp();
+                s.configureBlocking(false);
+                Conn c = new Conn(s, payload);
+                conns.add(c);
+                try {
+                    s.connect(servers.get(h));
+                } catch (SocketError e) {
+                    if (e.errno() != Errno.EINPROGRESS) throw e;
+                }
+                q.register(s, EventQueue.WRITE, false, c);
+                opened++;
+            }
+            for (EventQueue.Event e : q.poll(256, Duration.ofSeconds(30))) {
+                Conn c = (Conn) e.attachment();
+                if (c.connected) continue;
+                int err = c.socket.getOption(SockOpt.SO_ERROR);
+                if (err != 0 || (e.ready() & EventQueue.ERROR) != 0) {
+                    throw new IllegalStateException("connect " + c.socket + " failed: error " + err);
+                }
+                c.connected = true;
+                up++;
+                q.register(c.socket, EventQueue.READ, false, c);
+            }
+        }
+    }
+
+    private void exchange() throws SocketError {
+        for (Conn c : conns) send(c);
+        int finished = 0;
+        while (finished < conns.size()) {
+            List<EventQueue.Event> ready = q.poll(256, NO_REPLY);
+            if (ready.isEmpty()) throw new IllegalStateException("no reply for " + NO_REPLY.toSeconds() + " s (" + finished + " of "
+                    + conns.size() + " connections done)");
+            for (EventQueue.Event e : ready) {
+                Conn c = (Conn) e.attachment();
+                if (c.sent > requests || !readReply(c)) continue;
+                latency.recordValue(Math.max(1, clock.nanoTime() - c.sentAt));
+                replies++;
+                if (c.sent < requests) {
+                    send(c);
+                } else {
+                    c.sent++; // past the last: nothing more expected on it
+                    q.deregister(c.socket);
+                    finished++;
+                }
+            }
+        }
+    }
+
+    /** Writes request number {@code c.sent} (its number in the first 4 bytes, which the echo must carry back). */
+    private void send(Conn c) throws SocketError {
+        byte[] request = new byte[payload];
+        ByteBuffer.wrap(request).putInt(0, c.sent);
+        c.sentAt = clock.nanoTime();
+        if (c.socket.write(request) != payload) throw new IllegalStateException("a request did not fit the send buffer");
+        c.sent++;
+    }
+
+    /** Reads what there is of {@code c}'s reply; true once it is whole (and checked). */
+    private boolean readReply(Conn c) throws SocketError {
+        while (c.have < payload) {
+            int r;
+            try {
+                r = c.socket.read(c.reply, c.have, payload - c.have);
+            } catch (SocketError e) {
+                if (e.errno() == Errno.EAGAIN) return false;
+                throw e;
+            }
+            if (r < 0) throw new IllegalStateException("the server closed " + c.socket + " after " + (c.sent - 1) + " replies");
+            c.have += r;
+        }
+        c.have = 0;
+        int echoed = ByteBuffer.wrap(c.reply).getInt(0);
+        if (echoed != c.sent - 1) throw new IllegalStateException("reply " + echoed + " to request " + (c.sent - 1));
+        return true;
+    }
+}

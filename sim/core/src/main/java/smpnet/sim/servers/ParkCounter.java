@@ -1,0 +1,48 @@
+package smpnet.sim.servers;
+
+import java.util.concurrent.atomic.LongAdder;
+import smpnet.locking.FreeScheduler;
+import smpnet.locking.Scheduler;
+
+/**
+ * The free-running scheduler, counting the parks (blocking waits: a thread gives up its CPU until woken or
+ * timed out) of the threads marked as the server's. Every wait of smpnet goes through the scheduling seam,
+ * so this counts each time a server thread blocked in a socket call or a lock, for platform and virtual
+ * threads alike; the operating system's count of context switches cannot see a virtual thread's.
+ */
+final class ParkCounter implements Scheduler {
+    /** Marks the calling thread as one of the server's (its accept loop, pool, event loop or connection threads). */
+    private static final ThreadLocal<Boolean> SERVER = ThreadLocal.withInitial(() -> false);
+
+    private final Scheduler free = FreeScheduler.INSTANCE;
+    private final LongAdder parks = new LongAdder();
+
+    /** Counts the calling thread's parks from now on. */
+    static void markServerThread() { SERVER.set(true); }
+
+    /** Parks of server threads so far. */
+    long parks() { return parks.sum(); }
+
+    private void count() {
+        if (SERVER.get()) parks.increment();
+    }
+
+    @Override public long nanoTime() { return free.nanoTime(); }
+    @Override public Thread startWorker(String name, int cpu, Runnable body) { return free.startWorker(name, cpu, body); }
+    @Override public int currentCpu() { return free.currentCpu(); }
+    @Override public void park(Object blocker) {
+        count();
+        free.park(blocker);
+    }
+    @Override public void parkNanos(Object blocker, long nanos) {
+        count();
+        free.parkNanos(blocker, nanos);
+    }
+    @Override public void unpark(Thread thread) { free.unpark(thread); }
+    @Override public void spinWait(int iteration) { free.spinWait(iteration); }
+    @Override public Cancellable schedule(long delayNanos, Runnable task) { return free.schedule(delayNanos, task); }
+    @Override public int spinsBeforeBlocking() { return free.spinsBeforeBlocking(); }
+    @Override public long adaptiveSpinNanos() { return free.adaptiveSpinNanos(); }
+    @Override public boolean isRunnable(Thread thread) { return free.isRunnable(thread); }
+    @Override public void schedulingPoint() { free.schedulingPoint(); }
+}

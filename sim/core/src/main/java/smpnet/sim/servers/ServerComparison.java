@@ -1,0 +1,225 @@
+package smpnet.sim.servers;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs a {@link ServerPlan} case by case (each model at each connection count, smallest counts first) and
+ * reports: a table, CSV and JSON of the figures, where each model stopped and why, which model wins at each
+ * count, and whether the event loop's cost per event stayed flat (the goal: within 20% from 1,000 connections
+ * to the largest count run).
+ */
+public final class ServerComparison {
+    /** The event loop's goal: its CPU time per event at the largest count at most this much above 1,000 connections'. */
+    public static final double FLAT_WITHIN = 0.20;
+
+    private final ServerPlan plan;
+    private final List<ServerResult> results;
+
+    private ServerComparison(ServerPlan plan, List<ServerResult> results) {
+        this.plan = plan;
+        this.results = List.copyOf(results);
+    }
+
+    /** Runs every case, telling {@code progress} of each as it starts and ends. */
+    public static ServerComparison run(ServerPlan plan, Consumer<String> progress) throws Exception {
+        List<ServerResult> out = new ArrayList<>();
+        Set<ServerModel> stopped = EnumSet.noneOf(ServerModel.class);
+        int total = plan.models().size() * plan.connections().size(), i = 0;
+        for (int n : plan.connections()) {
+            for (ServerModel m : plan.models()) {
+                i++;
+                if (stopped.contains(m)) {
+                    out.add(ServerResult.notRun(m, n, "not run: the model stopped at a smaller count"));
+                    continue;
+                }
+                progress.accept(String.format(Locale.ROOT, "[%d/%d] %s, %,d connections ...", i, total, m.label(), n));
+                ServerResult r = ServerCase.run(plan, m, n, progress);
+                progress.accept("      " + (r.completed() ? line(r) : r.stopped()));
+                if (!r.completed()) stopped.add(m);
+                out.add(r);
+            }
+        }
+        return new ServerComparison(plan, out);
+    }
+
+    public ServerPlan plan() { return plan; }
+
+    public List<ServerResult> results() { return results; }
+
+    private static String line(ServerResult r) {
+        return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per "
+                + "request, %d retransmits, %d ring drops", r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(),
+                r.switchesPerRequest(), r.retransmits(), r.ringDrops());
+    }
+
+    /** The table, where each model stopped, the winners and the event loop's verdict. */
+    public String format() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "Server models: %d requests of %d B per connection, echoed (fixed pool: %d threads; "
+                + "client: %d event loops)%n", plan.requests(), plan.payload(), plan.poolThreads(), plan.clientLoops()));
+        b.append(String.format(Locale.ROOT, "%-22s %9s %12s %9s %9s %9s %12s %12s %10s %12s %8s %8s%n", "model", "conns", "requests/s",
+                "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req", "loop ns/ev", "rexmits", "drops"));
+        for (ServerResult r : results) {
+            if (!r.completed()) {
+                b.append(String.format(Locale.ROOT, "%-22s %,9d   %s%n", r.model().label(), r.connections(), r.stopped()));
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "%-22s %,9d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %12s %8d %8d%n",
+                    r.model().label(), r.connections(), r.throughput(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
+                    r.parksPerRequest(), r.switchesPerRequest(), r.cpuMicrosPerRequest(),
+                    Double.isNaN(r.loopNanosPerEvent()) ? "" : String.format(Locale.ROOT, "%,.0f", r.loopNanosPerEvent()),
+                    r.retransmits(), r.ringDrops()));
+        }
+        b.append("Where each model stopped:\n");
+        for (ServerModel m : plan.models()) b.append("  ").append(m.label()).append(": ").append(reach(m)).append('\n');
+        b.append(winners());
+        b.append(eventLoopVerdict()).append('\n');
+        return b.toString();
+    }
+
+    /** Which model wins at each connection count: the highest requests/s, and the lowest p99 latency. */
+    public String winners() {
+        StringBuilder b = new StringBuilder("Winners (highest requests/s; lowest p99):\n");
+        for (int n : plan.connections()) {
+            List<ServerResult> at = results.stream().filter(r -> r.connections() == n && r.completed()).toList();
+            if (at.isEmpty()) continue;
+            ServerResult fast = at.stream().max(Comparator.comparingDouble(ServerResult::throughput)).orElseThrow();
+            ServerResult tail = at.stream().min(Comparator.comparingDouble(ServerResult::p99Micros)).orElseThrow();
+            b.append(String.format(Locale.ROOT, "  %,9d connections: %s; %s%n", n, fast.model().label(), tail.model().label()));
+        }
+        return b.toString();
+    }
+
+    /** How far {@code m} went: the largest count it completed, and why it stopped if it did. */
+    public String reach(ServerModel m) {
+        ServerResult last = null;
+        for (ServerResult r : results) {
+            if (r.model() != m) continue;
+            if (!r.completed()) {
+                return (last == null ? "completed no count" : String.format(Locale.ROOT, "completed up to %,d connections",
+                        last.connections())) + "; at " + String.format(Locale.ROOT, "%,d", r.connections()) + " " + r.stopped();
+            }
+            last = r;
+        }
+        return last == null ? "not run" : String.format(Locale.ROOT, "completed every count, up to %,d connections", last.connections());
+    }
+
+    /** The event loop's CPU time per event at 1,000 connections and at the largest count it completed, against the goal. */
+    public String eventLoopVerdict() {
+        List<ServerResult> loop = results.stream().filter(r -> r.model() == ServerModel.EVENT_LOOP && r.completed()
+                && r.connections() >= 1_000).toList();
+        if (loop.size() < 2 || loop.getFirst().connections() != 1_000) {
+            return "Event loop cost per event: needs runs at 1,000 connections and above (use the long setting)";
+        }
+        ServerResult a = loop.getFirst(), z = loop.getLast();
+        double ratio = z.loopNanosPerEvent() / a.loopNanosPerEvent();
+        return String.format(Locale.ROOT, "Event loop cost per event: %,.0f ns at %,d connections, %,.0f ns at %,d: x%.2f, "
+                        + "goal within %.0f%%: %s", a.loopNanosPerEvent(), a.connections(), z.loopNanosPerEvent(), z.connections(),
+                ratio, FLAT_WITHIN * 100, Math.abs(ratio - 1) <= FLAT_WITHIN ? "met" : "NOT met");
+    }
+
+    /**
+     * Adds the comparison to {@code page}: the table, where each model stopped, the winners, and charts of
+     * throughput, p99 latency, parks per request and context switches per request against connections, the
+     * latency CDF of every model at the largest count all completed, and the event loop's cost per event.
+     */
+    public void addTo(smpnet.sim.report.Html page) {
+        page.heading(2, "Server models");
+        page.paragraph(String.format(Locale.ROOT, "%d requests of %d B per connection, echoed; fixed pool of %d threads; "
+                + "%d client event loops.", plan.requests(), plan.payload(), plan.poolThreads(), plan.clientLoops()));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("model", "connections", "requests/s", "p50 µs", "p99 µs", "parks/request", "context switches/request",
+                "CPU µs/request", "loop ns/event", "stopped"));
+        for (ServerResult r : results) {
+            rows.add(r.completed()
+                    ? List.of(r.model().label(), String.format(Locale.ROOT, "%,d", r.connections()),
+                            String.format(Locale.ROOT, "%,.0f", r.throughput()), String.format(Locale.ROOT, "%.0f", r.p50Micros()),
+                            String.format(Locale.ROOT, "%.0f", r.p99Micros()), String.format(Locale.ROOT, "%.2f", r.parksPerRequest()),
+                            String.format(Locale.ROOT, "%.2f", r.switchesPerRequest()), String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerRequest()),
+                            Double.isNaN(r.loopNanosPerEvent()) ? "" : String.format(Locale.ROOT, "%,.0f", r.loopNanosPerEvent()), "")
+                    : List.of(r.model().label(), String.format(Locale.ROOT, "%,d", r.connections()), "", "", "", "", "", "", "", r.stopped()));
+        }
+        page.table(rows);
+        StringBuilder reach = new StringBuilder();
+        for (ServerModel m : plan.models()) reach.append(m.label()).append(": ").append(reach(m)).append('\n');
+        page.pre(reach + winners() + eventLoopVerdict());
+        var throughput = new smpnet.sim.report.SvgChart("Throughput", "concurrent connections", "requests/s").logX();
+        var p99 = new smpnet.sim.report.SvgChart("Latency, 99th percentile", "concurrent connections", "µs").logX().logY();
+        var parks = new smpnet.sim.report.SvgChart("Server parks per request", "concurrent connections", "parks").logX();
+        var switches = new smpnet.sim.report.SvgChart("Context switches per request (process)", "concurrent connections", "switches").logX();
+        var loop = new smpnet.sim.report.SvgChart("Event loop: CPU per event", "concurrent connections", "ns").logX();
+        for (ServerResult r : results) {
+            if (!r.completed()) continue;
+            String m = r.model().label();
+            throughput.point(m, r.connections(), r.throughput());
+            p99.point(m, r.connections(), r.p99Micros());
+            parks.point(m, r.connections(), r.parksPerRequest());
+            switches.point(m, r.connections(), r.switchesPerRequest());
+            loop.point(m, r.connections(), r.loopNanosPerEvent());
+        }
+        for (var c : List.of(throughput, p99, parks, switches, loop)) if (!c.isEmpty()) page.chart(c);
+        int common = -1;
+        for (int n : plan.connections()) {
+            if (results.stream().filter(r -> r.connections() == n && r.completed()).count() >= 2) common = n;
+        }
+        if (common > 0) {
+            var cdf = new smpnet.sim.report.SvgChart(String.format(Locale.ROOT, "Latency CDF at %,d connections", common),
+                    "latency µs", "fraction of requests").logX();
+            for (ServerResult r : results) {
+                if (r.connections() != common || !r.completed()) continue;
+                for (double[] pt : r.latencyCdf()) cdf.point(r.model().label(), pt[0], pt[1]);
+            }
+            page.chart(cdf);
+        }
+    }
+
+    /** The figures as CSV, a row per case. */
+    public String csv() {
+        StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
+                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,retransmits,ring_drops,stopped\n");
+        for (ServerResult r : results) {
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%d,%d,%s%n", r.model().label(),
+                    r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
+                    r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.retransmits(), r.ringDrops(),
+                    r.stopped() == null ? "" : '"' + r.stopped().replace("\"", "\"\"") + '"'));
+        }
+        return b.toString();
+    }
+
+    /** The figures as JSON: the plan, and a case per element of {@code results} (latency CDF included). */
+    public String json() {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = mapper.createObjectNode();
+        var p = root.putObject("plan");
+        p.put("requests", plan.requests()).put("payload", plan.payload()).put("poolThreads", plan.poolThreads())
+                .put("maxThreads", plan.maxThreads()).put("clientLoops", plan.clientLoops());
+        var arr = root.putArray("results");
+        for (ServerResult r : results) {
+            var o = arr.addObject();
+            o.put("model", r.model().label()).put("connections", r.connections()).put("requests", r.requests())
+                    .put("echoed", r.echoed());
+            if (r.completed()) {
+                o.put("seconds", r.seconds()).put("requestsPerSecond", r.throughput()).put("p50Micros", r.p50Micros())
+                        .put("p99Micros", r.p99Micros()).put("p999Micros", r.p999Micros()).put("serverParks", r.serverParks())
+                        .put("contextSwitches", r.contextSwitches()).put("cpuNanos", r.cpuNanos())
+                        .put("retransmits", r.retransmits()).put("ringDrops", r.ringDrops());
+                if (!Double.isNaN(r.loopNanosPerEvent())) o.put("loopNanosPerEvent", r.loopNanosPerEvent());
+                var cdf = o.putArray("latencyCdf");
+                for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);
+            } else {
+                o.put("stopped", r.stopped());
+            }
+        }
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package smpnet.sim.servers;
+
+import java.util.List;
+
+/**
+ * What a comparison runs: every model at every connection count.
+ *
+ * @param models      the server models, in the order reported
+ * @param connections the numbers of concurrent connections, ascending
+ * @param requests    requests per connection in the measured phase
+ * @param payload     bytes per request (and per reply)
+ * @param poolThreads threads of the fixed pool
+ * @param maxThreads  the most platform threads a thread-per-connection server may start: a bound kept below
+ *                    the machine's limit on a user's threads, which every other process of the user shares
+ * @param clientLoops client event loops (threads) driving the connections, the same for every model
+ */
+public record ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload,
+                         int poolThreads, int maxThreads, int clientLoops) {
+    /** Connections per client address: its ephemeral ports (49152-65535) with some to spare. */
+    public static final int CONNECTIONS_PER_ADDRESS = 16_000;
+
+    public ServerPlan {
+        models = List.copyOf(models);
+        connections = connections.stream().sorted().toList();
+        if (models.isEmpty() || connections.isEmpty()) throw new IllegalArgumentException("no model or no connection count");
+        if (connections.getFirst() < 1) throw new IllegalArgumentException("connections must be at least 1");
+        if (requests < 1 || payload < 4 || poolThreads < 1 || maxThreads < 1 || clientLoops < 1) {
+            throw new IllegalArgumentException("requests, pool threads, max threads and client loops must be at least 1, "
+                    + "payload at least 4 bytes");
+        }
+    }
+
+    /** The short run: 100 to 10,000 connections. */
+    public static ServerPlan quick() {
+        return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000), 20, 64, 16, 4_096, 2);
+    }
+
+    /** The long run: 100 to 100,000 connections, 5 requests each (100,000 connections open in about two minutes). */
+    public static ServerPlan full() {
+        return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000, 30_000, 100_000), 5, 64, 16,
+                16_384, 2);
+    }
+
+    /** Client hosts (addresses) {@code n} connections need. */
+    static int clientHosts(int n) { return (n + CONNECTIONS_PER_ADDRESS - 1) / CONNECTIONS_PER_ADDRESS; }
+}
