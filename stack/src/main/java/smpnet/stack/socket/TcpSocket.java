@@ -257,20 +257,13 @@ public final class TcpSocket extends Socket {
                 SocketError failure = null;
                 snd.lock.lock();
                 try {
-                    while (true) {
-                        failure = sendErrorLocked();
-                        if (failure != null) break;
-                        int space = sndStream.spaceLocked();
-                        if (space > 0) {
-                            n = Math.min(space, len - total);
-                            sndStream.appendLocked(b, off + total, n);
-                            break;
-                        }
-                        if (!isBlocking()) break;
-                        long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
-                        if (left <= 0) break;
-                        sleepLocked(snd, left);
+                    int space = awaitSpaceLocked(timeout, deadline);
+                    if (space > 0) {
+                        n = Math.min(space, len - total);
+                        sndStream.appendLocked(b, off + total, n);
                     }
+                } catch (SocketError e) {
+                    failure = e;
                 } finally {
                     snd.lock.unlock();
                 }
@@ -326,26 +319,18 @@ public final class TcpSocket extends Socket {
                 int n = 0;
                 snd.lock.lock();
                 try {
-                    while (true) {
-                        failure = sendErrorLocked();
-                        if (failure != null) break;
-                        int space = sndStream.spaceLocked();
-                        if (space > 0) {
-                            // blocking: within the watermark, piece by piece; non-blocking: all at once
-                            n = isBlocking() ? (int) Math.min(space, length - queued) : (int) length - queued;
-                            int gone = sndStream.appendRegionLocked(r, queued, n);
-                            if (gone != 0) {
-                                failure = error(gone, "sendZeroCopy");
-                                n = 0;
-                            }
-                            break;
+                    try {
+                        int space = awaitSpaceLocked(timeout, deadline);
+                        if (space == 0) throw new SocketError(Errno.EAGAIN);
+                        // blocking: within the watermark, piece by piece; non-blocking: all at once
+                        n = isBlocking() ? (int) Math.min(space, length - queued) : (int) length - queued;
+                        int gone = sndStream.appendRegionLocked(r, queued, n);
+                        if (gone != 0) {
+                            n = 0;
+                            throw error(gone, "sendZeroCopy");
                         }
-                        long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
-                        if (!isBlocking() || left <= 0) {
-                            failure = new SocketError(Errno.EAGAIN);
-                            break;
-                        }
-                        sleepLocked(snd, left);
+                    } catch (SocketError e) {
+                        failure = e;
                     }
                     queued += n;
                     if (failure != null && queued == 0) r.abandonLocked(); // no event: the caller has the error
@@ -385,6 +370,23 @@ public final class TcpSocket extends Socket {
 
     /** Reads into all of {@code b}. */
     public int read(byte[] b) throws SocketError { return read(b, 0, b.length); }
+
+    /**
+     * Under so_snd: waits for send-buffer space as the socket's mode and send timeout allow. Returns the
+     * space, or 0 when a non-blocking socket has none or the timeout passed; throws why no byte may be written.
+     */
+    private int awaitSpaceLocked(long timeout, long deadline) throws SocketError {
+        while (true) {
+            SocketError failure = sendErrorLocked();
+            if (failure != null) throw failure;
+            int space = sndStream.spaceLocked();
+            if (space > 0) return space;
+            if (!isBlocking()) return 0;
+            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+            if (left <= 0) return 0;
+            sleepLocked(snd, left);
+        }
+    }
 
     /** Why no byte may be written now, or null: EPIPE after shutdown, the pending error, ENOTCONN. */
     private SocketError sendErrorLocked() {
