@@ -252,12 +252,20 @@ public final class Witness {
      * a try. A lock that must wait calls {@code checkOrder} before waiting and {@code locked} after instead.
      */
     public ThreadState acquired(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState again = checker.pushedAgain(cached, lock, cls, exclusive); // before mine(): see there
+        if (again != null) {
+            return again;
+        }
         LockClass c = mine(cls);
         return c == null ? cached : checker.acquired(cached, lock, c, exclusive);
     }
 
     /** {@link #unlocked(Object, LockClass, boolean)} with a cached state. */
     public ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState popped = checker.poppedTop(cached, lock, exclusive); // before mine(): see there
+        if (popped != null) {
+            return popped;
+        }
         LockClass c = mine(cls);
         return c == null ? cached : checker.unlocked(cached, lock, c, exclusive);
     }

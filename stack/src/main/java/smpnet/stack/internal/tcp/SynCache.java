@@ -73,9 +73,14 @@ final class SynCache {
         boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
     }
 
+    /** SYNCOOKIE_LIFETIME: a cookie is taken only within this many seconds of its bucket's last overflow. */
+    static final long COOKIE_LIFETIME_SECONDS = 16;
+
     private static final class Bucket {
         final ExclusiveLock lock;
         @GuardedBy("syncache") final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        /** sch_last_overflow: the uptime second this bucket last overflowed into cookies (never: far past). */
+        @GuardedBy("syncache") long lastOverflowSecond = Long.MIN_VALUE / 2;
 
         Bucket(ExclusiveLock lock) { this.lock = lock; }
     }
@@ -156,6 +161,7 @@ final class SynCache {
                 tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
                 if (set.syncookies) {
                     cookieOnly = true; // overflow: a cookie instead of an entry
+                    b.lastOverflowSecond = now / 1_000_000_000L;
                 } else {
                     Entry oldest = b.entries.pollFirst(); // FreeBSD drops the oldest entry to make room
                     if (oldest != null) dropEntryLocked(oldest);
@@ -205,9 +211,7 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            int mtu = tcp.ipOutput.linkMtuFor(e.faddr);
-            mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-            if (e.listener.userMaxseg > 0) mss = Math.min(mss, e.listener.userMaxseg);
+            mss = TcpOutput.mssOption(tcp, e.faddr);
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();
@@ -338,6 +342,8 @@ final class SynCache {
     private void expandLocked(Tcpcb lis, Segment seg) {
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         Entry e;
+        long now = tcp.scheduler.nanoTime();
+        boolean cookieAllowed;
         b.lock.lock();
         try {
             e = find(b, seg.dst, seg.dport, seg.src, seg.sport);
@@ -345,12 +351,15 @@ final class SynCache {
                 b.entries.remove(e); // pulled out: the bucket is free for others while the connection is made
                 dropEntryLocked(e);
             }
+            // A cookie is looked at only with syncookies_only or a recent overflow of this bucket: an ACK
+            // for an entry that was dropped (or never existed) is not taken as a cookie (syncache_expand).
+            cookieAllowed = tcp.settings.syncookies && (tcp.settings.syncookiesOnly
+                    || b.lastOverflowSecond >= now / 1_000_000_000L - COOKIE_LIFETIME_SECONDS);
         } finally {
             b.lock.unlock();
         }
-        long now = tcp.scheduler.nanoTime();
         if (e == null) {
-            SynCookies.Decoded c = tcp.settings.syncookies
+            SynCookies.Decoded c = cookieAllowed
                     ? tcp.cookies.validate(seg.dst, seg.dport, seg.src, seg.sport, seg.seq - 1, seg.ack - 1, now) : null;
             if (c == null) {
                 tcp.stats.increment(TcpStat.SC_BADACK);

@@ -264,6 +264,29 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         return h;
     }
 
+    /**
+     * A segment whose payload is the chain {@code payload} ({@code len} bytes, no packet header, e.g. mbufs
+     * referencing a zero-copy region): the header gets its own mbuf in front, the payload is linked, not
+     * copied. Null if memory ran out (the payload is freed then).
+     */
+    Mbuf buildSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
+                      Mbuf payload, int len) {
+        int hdr = TcpHeader.MIN_LENGTH + (opts == null ? 0 : opts.length);
+        Mbuf h = alloc.getHeader(Mbuf.M_NOWAIT);
+        if (h == null) {
+            payload.freeChain();
+            return null;
+        }
+        h.reserve(HEADROOM);
+        h.setLen(hdr);
+        h.setNext(payload);
+        h.pkthdr().setPktLen(hdr + len);
+        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
+        int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
+        h.putU16(16, sum);
+        return h;
+    }
+
     private static void writeHeader(Mbuf h, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
         int optlen = opts == null ? 0 : opts.length;
         h.putU16(0, sport);
@@ -329,7 +352,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * tcp_close: the connection is gone. Stops its timers, leaves the hash, frees its queues, tells the socket.
      * Idempotent; the pcb stays a valid (dropped) object for a socket that still refers to it.
      */
-    void closeLocked(Tcpcb tp) {
+    void closeLocked(Tcpcb tp) { closeLocked(tp, ECONNABORTED); }
+
+    /**
+     * tcp_close with the reason zero-copy sends still unacknowledged fail with ({@code errno}): the send
+     * buffer is emptied, as soisdisconnected does.
+     */
+    void closeLocked(Tcpcb tp, int errno) {
         tp.lock.assertOwned();
         if (tp.dropped) return;
         tp.dropped = true;
@@ -340,7 +369,16 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         if (tp.scoreboard != null) tp.scoreboard.clear();
         stats.increment(TcpStat.CLOSED);
         pcbs.decrementAndGet();
-        if (tp.so != null) tp.so.disconnectedLocked();
+        if (tp.so != null) {
+            StreamBuffer snd = tp.so.snd();
+            snd.lock.lock();
+            try {
+                snd.flushLocked(errno);
+            } finally {
+                snd.lock.unlock();
+            }
+            tp.so.disconnectedLocked();
+        }
     }
 
     /**
@@ -359,7 +397,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         }
         if (errno == ETIMEDOUT && tp.softError != 0) errno = tp.softError;
         if (errno != 0 && tp.so != null) tp.so.errorLocked(errno);
-        closeLocked(tp);
+        closeLocked(tp, errno == 0 ? ECONNABORTED : errno);
     }
 
     /** Enters TIME_WAIT (tcp_twstart): 2·MSL, every other timer stopped. */

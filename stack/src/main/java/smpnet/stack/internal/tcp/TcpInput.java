@@ -86,7 +86,7 @@ final class TcpInput {
                     tcp.stats.increment(TcpStat.DROPS);
                     int errno = tp.state == TcpState.SYN_RECEIVED ? Tcp.ECONNREFUSED : Tcp.ECONNRESET;
                     if (tp.so != null) tp.so.errorLocked(errno);
-                    tcp.closeLocked(tp);
+                    tcp.closeLocked(tp, errno);
                 } else {
                     tcp.stats.increment(TcpStat.BADRST);
                     challengeAckLocked(tp);

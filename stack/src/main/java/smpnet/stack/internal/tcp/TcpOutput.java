@@ -308,12 +308,20 @@ final class TcpOutput {
         }
         byte[] data = null;
         int dataOff = 0;
+        Mbuf payload = null; // the segment's data by reference, when zero-copy regions are in the buffer
+        boolean noPayload = false;
         if (len > 0) {
             StreamBuffer snd = tp.so.snd();
-            data = new byte[len];
             snd.lock.lock();
             try {
-                snd.copyLocked(off, len, data, 0);
+                if (snd.hasRegionsLocked()) {
+                    payload = snd.payloadLocked(off, len, tcp.alloc, tcp.stats);
+                    noPayload = payload == null;
+                } else {
+                    data = new byte[len];
+                    snd.copyLocked(off, len, data, 0);
+                    tcp.stats.add(TcpStat.SNDBYTE_COPIED, len);
+                }
             } finally {
                 snd.lock.unlock();
             }
@@ -358,7 +366,13 @@ final class TcpOutput {
             t.stats.increment(TcpStat.SNDWINUP);
         }
 
-        Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
+        Mbuf m;
+        if (payload != null) {
+            m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload, len);
+        } else {
+            m = noPayload ? null
+                    : tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
+        }
 
         // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
         if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;
@@ -423,12 +437,19 @@ final class TcpOutput {
         }
     }
 
-    /** tcp_mssopt: the MSS we announce, from the interface MTU toward the peer (never the learned path MTU). */
+    /** The MSS a SYN of {@code tp} announces: {@link #mssOption(Tcp, int)} toward its peer. */
     static int mssOption(Tcpcb tp) {
-        int mtu = tp.tcp.ipOutput.linkMtuFor(tp.faddr);
-        int mss = mtu == 0 ? tp.tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-        if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
-        return Math.max(mss, tp.tcp.settings.minmss);
+        return mssOption(tp.tcp, tp.faddr);
+    }
+
+    /**
+     * tcp_mssopt: the MSS we announce toward {@code faddr}, from the interface MTU (never the learned path MTU,
+     * nor TCP_MAXSEG, which limits only what we send), at least net.inet.tcp.minmss.
+     */
+    static int mssOption(Tcp tcp, int faddr) {
+        int mtu = tcp.ipOutput.linkMtuFor(faddr);
+        int mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+        return Math.max(mss, tcp.settings.minmss);
     }
 
     /**
