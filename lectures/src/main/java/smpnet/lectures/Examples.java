@@ -19,10 +19,19 @@ import java.util.regex.Matcher;
 public final class Examples {
     private Examples() {}
 
-    /** Rewrites every example of every note; returns 0, or 1 if a note's markers are broken. */
-    public static int regenerate(Path repo, PrintStream log) throws IOException, InterruptedException {
+    /**
+     * Rewrites every example of every note, or only of the notes whose file names {@code only} lists (all when
+     * it is empty); returns 0, or 1 if a note's markers are broken or a named note does not exist.
+     */
+    public static int regenerate(Path repo, PrintStream log, List<String> only) throws IOException, InterruptedException {
         int rc = 0;
-        for (Path file : Notes.files(repo)) {
+        List<Path> files = Notes.files(repo).stream()
+                .filter(f -> only.isEmpty() || only.contains(f.getFileName().toString())).toList();
+        if (files.size() < only.size()) {
+            log.println("no such note among " + only + "; the notes are the .md files under lectures/");
+            return 1;
+        }
+        for (Path file : files) {
             String text = Notes.read(file);
             if (!text.contains("<!-- example: ")) {
                 continue;

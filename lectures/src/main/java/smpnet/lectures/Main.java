@@ -13,7 +13,8 @@ import smpnet.labs.grading.LabRuns;
  *   grade NN [--variant src|solution|wrong/NAME]   grade one lab (default: the student's src/)
  *   grade all                                      grade every lab, each in its own JVM, and sum the points
  *   experiment NN [--variant V]                    run a measurement lab's experiment on the student's code
- *   lectures                                       regenerate every lecture's examples (command and output)
+ *   lectures [NOTE.md ...]                         regenerate the examples (command and output) of every note,
+ *                                                  or of the notes named (file names under lectures/)
  *   demo NAME                                      run one of the lectures' example programs
  * </pre>
  */
@@ -27,10 +28,10 @@ public final class Main {
         int rc = switch (cmd) {
             case "grade" -> grade(repo, rest);
             case "experiment" -> experiment(repo, rest);
-            case "lectures" -> Examples.regenerate(repo, System.out);
+            case "lectures" -> Examples.regenerate(repo, System.out, rest);
             case "demo" -> Demos.run(rest, System.out);
             default -> {
-                System.err.println("usage: grade NN|all [--variant V] | experiment NN [--variant V] | lectures | demo NAME");
+                System.err.println("usage: grade NN|all [--variant V] | experiment NN [--variant V] | lectures [NOTE.md ...] | demo NAME");
                 yield 2;
             }
         };

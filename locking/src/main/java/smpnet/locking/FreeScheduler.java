@@ -9,10 +9,12 @@ import java.util.concurrent.locks.LockSupport;
  * The free-running scheduler: real platform threads, LockSupport parking, System.nanoTime(), and a timer
  * thread ("callout") for {@link #schedule}.
  *
- * <p>Mutexes spin adaptively here, while their owner is runnable, for at most 1 ms, unless this process
- * may use only one CPU (then only the short fixed spin). Two JVM properties exist for benchmarks that
- * compare policies: {@code smpnet.locking.mutex.spin=fixed} turns adaptive spinning off,
- * {@code smpnet.locking.mutex.spinMaxMicros=N} sets the ceiling.
+ * <p>Mutexes spin adaptively here, while their owner is runnable and the mutex changes hands at least every
+ * 50 microseconds, for at most 1 ms, unless this process may use only one CPU (then only the short fixed
+ * spin). Three JVM properties exist for benchmarks that compare policies:
+ * {@code smpnet.locking.mutex.spin=fixed} turns adaptive spinning off,
+ * {@code smpnet.locking.mutex.spinMaxMicros=N} sets the ceiling, {@code smpnet.locking.mutex.spinStallMicros=N}
+ * the stall budget (0: none).
  */
 public final class FreeScheduler implements Scheduler {
     /**
@@ -24,6 +26,14 @@ public final class FreeScheduler implements Scheduler {
      * the waiting ithread give up and park while the other one kept re-taking Giant, 1 ms did not.
      */
     static final long DEFAULT_SPIN_MICROS = 1_000;
+    /**
+     * The stall budget: how long a spinner waits for one hold to end before it takes the owner for
+     * preempted and parks (see Mutex.OwnerSpin). Some ten times the stack's longest common critical section,
+     * and about what a park and an unpark cost on a loaded machine. Measured on the TCP connection benchmark
+     * (about twenty threads on 2 CPUs), fine mode on 2 CPUs: without it 32% of the samples were spinners
+     * waiting on preempted owners for up to the whole ceiling.
+     */
+    static final long DEFAULT_STALL_MICROS = 50;
 
     public static final FreeScheduler INSTANCE = new FreeScheduler();
 
@@ -32,6 +42,7 @@ public final class FreeScheduler implements Scheduler {
     /** Read once: availableProcessors() is not free, and the CPU set of a process rarely changes. */
     private final long adaptiveSpinNanos = adaptiveSpinNanos(LockingSettings.mutexSpin(),
             Runtime.getRuntime().availableProcessors(), LockingSettings.mutexSpinMaxMicros(DEFAULT_SPIN_MICROS));
+    private final long spinStallNanos = spinStallNanos(LockingSettings.mutexSpinStallMicros(DEFAULT_STALL_MICROS));
 
     private FreeScheduler() {
         timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -83,6 +94,14 @@ public final class FreeScheduler implements Scheduler {
 
     @Override
     public long adaptiveSpinNanos() { return adaptiveSpinNanos; }
+
+    @Override
+    public long spinStallNanos() { return spinStallNanos; }
+
+    /** The stall budget for {@code micros} microseconds; 0 or less: no budget. */
+    static long spinStallNanos(long micros) {
+        return micros <= 0 ? Long.MAX_VALUE : TimeUnit.MICROSECONDS.toNanos(micros);
+    }
 
     /**
      * The adaptive spin ceiling for policy {@code spin} ("fixed": none; null or "adaptive": the ceiling),

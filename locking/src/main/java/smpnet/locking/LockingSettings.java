@@ -14,6 +14,9 @@ final class LockingSettings {
     /** The adaptive spin's ceiling in microseconds (default {@link FreeScheduler#DEFAULT_SPIN_MICROS}). */
     static final String MUTEX_SPIN_MAX_MICROS = "smpnet.locking.mutex.spinMaxMicros";
 
+    /** The adaptive spin's stall budget in microseconds (default {@link FreeScheduler#DEFAULT_STALL_MICROS}). */
+    static final String MUTEX_SPIN_STALL_MICROS = "smpnet.locking.mutex.spinStallMicros";
+
     private LockingSettings() {}
 
     /** Whether locks call witness hooks (read once, into {@link LockBase#HOOKS}). */
@@ -34,5 +37,10 @@ final class LockingSettings {
     /** The adaptive spin's ceiling in microseconds, {@code byDefault} when not given. */
     static long mutexSpinMaxMicros(long byDefault) {
         return Long.getLong(MUTEX_SPIN_MAX_MICROS, byDefault);
+    }
+
+    /** The adaptive spin's stall budget in microseconds, {@code byDefault} when not given. */
+    static long mutexSpinStallMicros(long byDefault) {
+        return Long.getLong(MUTEX_SPIN_STALL_MICROS, byDefault);
     }
 }

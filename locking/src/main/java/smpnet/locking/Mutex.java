@@ -18,10 +18,14 @@ import smpnet.witness.Witness;
  * switches, and the lock idle while the waiter wakes). Why never while the owner is blocked: a blocked
  * owner releases only after someone wakes it, so every spin would be wasted, and on a busy machine would
  * take a CPU from the very thread the owner waits for. So the spin stops as soon as the owner blocks, when
- * the mutex passes to a thread that is not running (a waiter it was handed to, still waking up), and at a
- * ceiling; then the thread queues and parks. The ceiling bounds what a wrong guess costs: "runnable" also
- * covers an owner waiting for a CPU (preempted, with more runnable threads than CPUs), which cannot release
- * before its next time slice. Each mutex therefore tunes its own ceiling: a spin that runs out with the
+ * the mutex passes to a thread that is not running (a waiter it was handed to, still waking up), when one
+ * hold outlasts a short stall budget ({@link Scheduler#spinStallNanos()}), and at a ceiling; then the thread
+ * queues and parks. Only one thread at a time spins adaptively on a mutex; other contenders spin briefly
+ * and queue. The stall budget and the ceiling bound what a wrong guess costs: "runnable" also covers
+ * an owner waiting for a CPU (preempted, with more runnable threads than CPUs), which cannot release before
+ * its next time slice. A running owner's critical section ends within microseconds, so a hold that has not
+ * ended within the budget (the mutex's hold count, bumped by every new owner, has not moved) is taken for a
+ * preempted owner; a mutex that keeps changing hands is spun on up to the ceiling. Each mutex also tunes its own ceiling: a spin that runs out with the
  * owner still runnable halves the next spins' ceiling, a spin that takes the mutex doubles it back (up to
  * the scheduler's). The scheduler decides the rest ({@link Scheduler#adaptiveSpinNanos()},
  * {@link Scheduler#isRunnable}): the free scheduler spins up to about a time slice when the process may use
@@ -51,8 +55,9 @@ import smpnet.witness.Witness;
  * lost, and gets the mutex on the next release, which implies LOCKED). {@code wakePending} is guarded by
  * the turnstile's spin lock. {@code owner}, {@code recursion} and {@code hold} are written only by the
  * owner (or, on hand-off, by the releasing owner for the next one, before it grants it); spinners read
- * {@code owner} without a lock, to see who must release next. {@code spinCutback} is a hint that
- * contenders update without a lock.
+ * {@code owner} and {@code holds} without a lock, to see who must release next and whether the mutex changes
+ * hands. {@code spinCutback} is a hint that contenders update without a lock; {@code spinner} is taken and
+ * cleared by the one adaptive spinner, by CAS.
  */
 @LockImplementation
 public class Mutex extends LockBase implements ExclusiveLock {
@@ -67,12 +72,17 @@ public class Mutex extends LockBase implements ExclusiveLock {
     private static final VarHandle STATE;
     /** The owner field, read by spinners: opaque, so every check sees the owner of the moment. */
     private static final VarHandle OWNER;
+    /** The hold count, read by spinners: opaque, as the owner. */
+    private static final VarHandle HOLDS;
+    private static final VarHandle SPINNER;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(Mutex.class, "state", int.class);
             OWNER = lookup.findVarHandle(LockBase.class, "owner", Thread.class);
+            HOLDS = lookup.findVarHandle(Mutex.class, "holds", int.class);
+            SPINNER = lookup.findVarHandle(Mutex.class, "spinner", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -89,6 +99,14 @@ public class Mutex extends LockBase implements ExclusiveLock {
      * and a lost update only delays the tuning by one spin.
      */
     private volatile int spinCutback;
+    /**
+     * How many times the mutex changed hands (recursion aside), modulo 2^32: bumped by every new owner, so a
+     * spinner that sees the same count for longer than {@link Scheduler#spinStallNanos()} knows that no
+     * thread released and re-took the mutex meanwhile (see {@link OwnerSpin}).
+     */
+    private int holds;
+    /** A thread spins adaptively on this mutex: the only one (see spinForRelease). Set by CAS. */
+    private volatile boolean spinner;
 
     /** A non-recursive mutex of lock class {@code className}. */
     public Mutex(String className) { this(className, 0); }
@@ -109,6 +127,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
         String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
+            holds++;
             profileUncontended(site);
             obtainedWithoutWait(true); // no wait, so witness may check the order now: one hook instead of two
             return;
@@ -128,6 +147,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
         String site = LockProfiler.fullModeSite();
         if (barge()) {
             owner = me;
+            holds++;
             profileUncontended(site);
         } else if (!tryRecurse(me)) {
             return false;
@@ -168,6 +188,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
         Scheduler sched = Schedulers.current();
         if (!spinForRelease(sched)) waitForTurn(me, sched);
         owner = me;
+        holds++;
         profileContended(waitStart, where);
     }
 
@@ -198,16 +219,26 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     /**
      * Spins before queueing, barging in whenever the mutex is free: adaptively while the owner runs when the
-     * scheduler allows it, else a fixed number of times. True if the mutex was taken.
+     * scheduler allows it and no other thread spins on this mutex already, else a fixed number of times.
+     * True if the mutex was taken.
+     *
+     * <p>One adaptive spinner per mutex, as Linux queues its optimistic spinners so that only the first
+     * spins on the owner: when the mutex is freed only one thread can take it, so a second spinner can
+     * only burn a CPU, which with more runnable threads than CPUs another thread (perhaps the owner) was
+     * waiting for. The others do the short fixed spin and queue.
      */
     private boolean spinForRelease(Scheduler sched) {
         long ceiling = sched.adaptiveSpinNanos();
-        if (ceiling <= 0) return spinFixed(sched.spinsBeforeBlocking());
-        OwnerSpin spin = new OwnerSpin(sched, ceiling, spinCutback);
-        boolean taken = spinWhileOwnerRuns(spin);
-        int next = spin.nextCutback(taken);
-        if (next != spin.cutback) spinCutback = next;
-        return taken;
+        if (ceiling <= 0 || !SPINNER.compareAndSet(this, false, true)) return spinFixed(sched.spinsBeforeBlocking());
+        try {
+            OwnerSpin spin = new OwnerSpin(sched, ceiling, spinCutback, sched.spinStallNanos());
+            boolean taken = spinWhileOwnerRuns(spin);
+            int next = spin.nextCutback(taken);
+            if (next != spin.cutback) spinCutback = next;
+            return taken;
+        } finally {
+            spinner = false;
+        }
     }
 
     private boolean spinFixed(int spins) {
@@ -234,7 +265,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
         for (int backoff = 1; ; backoff = Math.min(backoff << 1, OwnerSpin.MAX_BACKOFF)) {
             if (barge()) return true;
             if (sinceCheck >= OwnerSpin.CHECK_EVERY) {
-                if (!spin.worthSpinning((Thread) OWNER.getOpaque(this))) return false;
+                if (!spin.worthSpinning((Thread) OWNER.getOpaque(this), (int) HOLDS.getOpaque(this))) return false;
                 sinceCheck = 0;
             }
             for (int i = 0; i < backoff; i++) Thread.onSpinWait();
@@ -271,6 +302,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
         if (ALWAYS_HAND_OFF || (state & HANDOFF) != 0) {
             next = turnstile.pollExclusive();
             owner = next.thread;
+            holds++;
             next.handOver();
             state = turnstile.hasExclusive() ? LOCKED | WAITERS : LOCKED;
         } else {
@@ -312,10 +344,20 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     /**
      * The decision of one adaptive spin, apart from the loop so a test can drive it with a fake scheduler:
-     * go on while the owner seen at this check is runnable and the ceiling has not passed. The owner seen
-     * may differ from check to check (another spinner barged in): what matters is whether the thread that
-     * must release next is running. A null owner is a thread between its winning CAS and its write of the
-     * owner field, or a releaser between clearing the field and freeing the mutex: running either way.
+     * go on while the owner seen at this check is runnable, the mutex has changed hands within the stall
+     * budget, and the ceiling has not passed. The owner seen may differ from check to check (another
+     * spinner barged in): what matters is whether the thread that must release next is running. A null
+     * owner is a thread between its winning CAS and its write of the owner field, or a releaser between
+     * clearing the field and freeing the mutex: running either way.
+     *
+     * <p>Why the stall budget: FreeBSD spins while the owner is on a CPU, which Java cannot see. "Runnable"
+     * also covers an owner that waits for a CPU, preempted with the mutex held, as happens all the time when
+     * more threads are runnable than there are CPUs; such an owner releases only after its next time slice,
+     * milliseconds away, and the spinner burns the CPU it may be waiting for. So the spinner also watches
+     * the mutex's hold count: a running owner's critical section lasts microseconds, so a hold that has not
+     * ended within the budget (about a park/unpark round trip) is taken for a preempted owner, and the
+     * spinner parks. A mutex that keeps changing hands (its owners re-take it, as Giant's ithreads do) shows
+     * progress at every check and is spun on up to the ceiling, as before.
      */
     static final class OwnerSpin {
         /** Pauses between two checks: a check costs a clock read and a look at the owner's thread state. */
@@ -332,20 +374,40 @@ public class Mutex extends LockBase implements ExclusiveLock {
         /** The mutex's cutback when this spin began. */
         final int cutback;
         private final long deadline;
+        private final long stallNanos;
+        /** The hold count at the last check where it changed, and the time of that check. */
+        private int lastHolds;
+        private long holdSeenAt;
+        private boolean seenHold;
         /** The spin stopped at its ceiling with the owner still runnable. */
         private boolean ranOut;
 
-        /** A spin of at most {@code ceilingNanos} shifted right by {@code cutback} bits, from now on. */
-        OwnerSpin(Scheduler sched, long ceilingNanos, int cutback) {
+        /**
+         * A spin of at most {@code ceilingNanos} shifted right by {@code cutback} bits, from now on, that
+         * gives up on one hold after {@code stallNanos}.
+         */
+        OwnerSpin(Scheduler sched, long ceilingNanos, int cutback, long stallNanos) {
             this.sched = sched;
             this.cutback = cutback;
+            this.stallNanos = stallNanos;
             this.deadline = sched.nanoTime() + (ceilingNanos >> cutback);
         }
 
-        /** True to spin on; false to queue and park. Reads the scheduler's clock only for a runnable owner. */
-        boolean worthSpinning(Thread owner) {
+        /**
+         * True to spin on; false to queue and park. {@code holds} is the mutex's hold count at this check.
+         * Reads the scheduler's clock only for a runnable owner.
+         */
+        boolean worthSpinning(Thread owner, int holds) {
             if (owner != null && !sched.isRunnable(owner)) return false;
-            ranOut = sched.nanoTime() - deadline >= 0;
+            long now = sched.nanoTime();
+            if (!seenHold || holds != lastHolds) {
+                seenHold = true;
+                lastHolds = holds;
+                holdSeenAt = now;
+            } else if (now - holdSeenAt >= stallNanos) {
+                return false; // the same hold for the whole budget: its owner is most likely preempted
+            }
+            ranOut = now - deadline >= 0;
             return !ranOut;
         }
 
@@ -356,7 +418,8 @@ public class Mutex extends LockBase implements ExclusiveLock {
          * on a loaded machine) releases only after its next time slice, so spinning longer only burns a
          * CPU it may need. A spin that took the mutex doubles it back, so a mutex whose owners run again
          * soon spins the full ceiling again. A spin that stopped because the owner blocked says nothing
-         * about spinning and changes nothing. HotSpot tunes its monitor spinning per monitor in the same
+         * about spinning and changes nothing, nor does one that stopped on a stalled hold (the owner, not
+         * the mutex, was slow). HotSpot tunes its monitor spinning per monitor in the same
          * spirit.
          */
         int nextCutback(boolean taken) {

@@ -72,6 +72,15 @@ public interface Scheduler {
     default long adaptiveSpinNanos() { return 0; }
 
     /**
+     * The stall budget of adaptive spinning: the longest time a spinner waits for one hold of the mutex to
+     * end (the mutex to change hands) before it parks, although the owner looks runnable. An owner on a CPU
+     * ends its critical section within microseconds; one that waits for a CPU (preempted with the lock
+     * held) does not for a whole time slice, and the JVM calls both runnable. Only read when
+     * {@link #adaptiveSpinNanos()} is positive; no budget by default.
+     */
+    default long spinStallNanos() { return Long.MAX_VALUE; }
+
+    /**
      * Whether {@code thread} is running or ready to run (true), or blocked (false: parked, sleeping, waiting
      * on a monitor), as far as this scheduler can tell. Adaptive spinning asks it about a lock's owner, and
      * only when {@link #adaptiveSpinNanos()} is positive. A spinner reads it every few spins, so it must be

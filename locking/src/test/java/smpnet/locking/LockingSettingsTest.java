@@ -17,7 +17,7 @@ class LockingSettingsTest {
     @BeforeEach
     void clear() {
         saved = new SavedProperties(LockingSettings.HOOKS, LockingSettings.MUTEX_HANDOFF, LockingSettings.MUTEX_SPIN,
-                LockingSettings.MUTEX_SPIN_MAX_MICROS);
+                LockingSettings.MUTEX_SPIN_MAX_MICROS, LockingSettings.MUTEX_SPIN_STALL_MICROS);
     }
 
     @AfterEach
@@ -31,6 +31,7 @@ class LockingSettingsTest {
         assertFalse(LockingSettings.mutexAlwaysHandsOff());
         assertNull(LockingSettings.mutexSpin());
         assertEquals(FreeScheduler.DEFAULT_SPIN_MICROS, LockingSettings.mutexSpinMaxMicros(FreeScheduler.DEFAULT_SPIN_MICROS));
+        assertEquals(50, LockingSettings.mutexSpinStallMicros(FreeScheduler.DEFAULT_STALL_MICROS));
     }
 
     @Test
@@ -39,10 +40,12 @@ class LockingSettingsTest {
         System.setProperty("smpnet.locking.mutex.handoff", "always");
         System.setProperty("smpnet.locking.mutex.spin", "fixed");
         System.setProperty("smpnet.locking.mutex.spinMaxMicros", "50");
+        System.setProperty("smpnet.locking.mutex.spinStallMicros", "7");
         assertFalse(LockingSettings.hooks());
         assertTrue(LockingSettings.mutexAlwaysHandsOff());
         assertEquals("fixed", LockingSettings.mutexSpin());
         assertEquals(50, LockingSettings.mutexSpinMaxMicros(FreeScheduler.DEFAULT_SPIN_MICROS));
+        assertEquals(7, LockingSettings.mutexSpinStallMicros(FreeScheduler.DEFAULT_STALL_MICROS));
     }
 
     @Test

@@ -127,7 +127,7 @@ public final class Stack implements AutoCloseable {
         TcpSettings tcpSettings = new TcpSettings(maxSockBuf);
         // The ISN and cookie secrets come from the host's name: a deterministic run replays them (a simulation
         // needs no secret an attacker could not read).
-        this.tcp = new Tcp(locks, config.scheduler(), alloc, ip.input(), ip.output(), icmp, tcpSettings,
+        this.tcp = new Tcp(locks, config.scheduler(), config.cpus(), alloc, ip.input(), ip.output(), icmp, tcpSettings,
                 config.name().hashCode() * 0x9E3779B97F4A7C15L ^ 0x7CB1L);
         this.tcpUsr = new TcpUsrReq(tcp);
         tcpSettings.register(sysctl, CcAlgorithms::byName, tcp::purgeHostCache);

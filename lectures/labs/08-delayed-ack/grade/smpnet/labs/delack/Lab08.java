@@ -107,7 +107,16 @@ final class Lab08 {
                 + " fast retransmit) and reads the SACK blocks in them; a delayed one comes too late to help.");
     }
 
-    @Checkpoint(order = 4, id = "hole-fill-at-once", points = 3,
+    @Checkpoint(order = 4, id = "oversized-at-once", points = 2,
+            title = "a segment larger than a full-sized one is acknowledged at once; the next full-sized one waits")
+    static void oversizedAtOnce() throws Exception {
+        script("oversized-at-once", "A segment that carries more than one full-sized segment (maxseg) counts as"
+                + " two for RFC 5681 4.2's \"at least every second full-sized segment\": its ACK goes out at once."
+                + " Receivers see such segments when the NIC merges segments (LRO), and FreeBSD's DELAY_ACK checks"
+                + " the length for that reason.");
+    }
+
+    @Checkpoint(order = 5, id = "hole-fill-at-once", points = 3,
             title = "a segment at RCV.NXT that fills a hole is acknowledged at once; in-order data after it waits again")
     static void holeFillAtOnce() throws Exception {
         script("hole-fill-at-once", "RFC 5681 4.2: a TCP receiver SHOULD send an immediate ACK when the incoming"

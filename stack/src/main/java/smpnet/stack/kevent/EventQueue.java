@@ -20,6 +20,10 @@ import smpnet.locking.Scheduler;
  * is ready. Edge-triggered interest (kqueue's EV_CLEAR) reports it once per change the socket announces:
  * the program must drain it, because no further event comes until new data (or space, or an error) does.
  *
+ * <p>Besides readiness, a queue carries one-shot events ({@link #post}): a zero-copy send's completion
+ * ({@link #ZEROCOPY}) is reported by exactly one poll, like kqueue's EVFILT_AIO with EV_ONESHOT, whatever
+ * the socket's registrations.
+ *
  * <p>Locking key: the queue's own {@code kqueue} mutex guards the registrations and the active list. It is
  * a leaf: sockets announce changes by calling {@link Registration#readinessChanged} (which takes it), and
  * the queue reads readiness through {@link Pollable#readyOps()}, which takes no lock, so no other lock is
@@ -29,6 +33,8 @@ public final class EventQueue {
     public static final int READ = 1;
     public static final int WRITE = 2;
     public static final int ERROR = 4;
+    /** A one-shot event: a zero-copy send completed; the event's attachment is its {@code ZeroCopySend}. */
+    public static final int ZEROCOPY = 8;
 
     /** One ready socket as reported by {@link #poll}. */
     public record Event(Pollable source, int ready, Object attachment) {}
@@ -37,6 +43,8 @@ public final class EventQueue {
     private final CondVar activity = new CondVar("kqwait");
     @GuardedBy("kqueue") private final Map<Pollable, Registration> registrations = new IdentityHashMap<>();
     @GuardedBy("kqueue") private final ArrayDeque<Registration> active = new ArrayDeque<>();
+    /** Posted one-shot events, oldest first; each leaves with the poll that reports it. */
+    @GuardedBy("kqueue") private final ArrayDeque<Event> posted = new ArrayDeque<>();
 
     /**
      * Watches {@code source} for the {@code interest} bits (ERROR is always reported), replacing an earlier
@@ -98,6 +106,22 @@ public final class EventQueue {
         }
     }
 
+    /**
+     * Posts an event of kind {@code kind} from {@code source} with {@code attachment}, reported by exactly one
+     * {@link #poll} (whether or not {@code source} is registered). Takes only the queue's own leaf lock, so it
+     * may be called from any thread holding any stack lock; it never blocks for long.
+     */
+    public void post(Pollable source, int kind, Object attachment) {
+        Objects.requireNonNull(source, "source");
+        lock.lock();
+        try {
+            posted.add(new Event(source, kind, attachment));
+            activity.broadcast();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Number of registered sockets. */
     public int size() {
         lock.lock();
@@ -110,6 +134,7 @@ public final class EventQueue {
 
     private void collectLocked(List<Event> out, int max) {
         lock.assertOwned();
+        while (out.size() < max && !posted.isEmpty()) out.add(posted.poll());
         int n = active.size();
         for (int i = 0; i < n && out.size() < max; i++) {
             Registration r = active.poll();

@@ -1,9 +1,11 @@
 package smpnet.stack.socket;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import smpnet.locking.GuardedBy;
@@ -14,9 +16,12 @@ import smpnet.stack.internal.tcp.TcpSettings;
 import smpnet.stack.internal.tcp.TcpSocketHooks;
 import smpnet.stack.internal.tcp.TcpUsrReq;
 import smpnet.stack.internal.tcp.Tcpcb;
+import smpnet.stack.internal.tcp.ZeroCopyRegion;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.kevent.Pollable;
 import smpnet.stack.locks.StackLocks;
+import smpnet.stack.zerocopy.DirtyDiff;
+import smpnet.stack.zerocopy.DirtyTracker;
 
 /**
  * A TCP socket of one smpnet host (from {@code Stack.openTcp()}), shaped like the BSD socket calls: bind,
@@ -66,6 +71,9 @@ public final class TcpSocket extends Socket {
     /** The listener a not-yet-accepted connection will be queued on. */
     private final TcpSocket head;
     private volatile long sendTimeoutNanos;
+    /** The write checker of zero-copy sends (null: off), and who hears of its reports. */
+    private volatile DirtyTracker.Backend writeChecker;
+    private volatile Consumer<WriteInFlight> writeListener;
 
     /**
      * Created by the stack ({@code Stack.openTcp()}) with net.inet.tcp.recvspace/sendspace and
@@ -281,6 +289,81 @@ public final class TcpSocket extends Socket {
             locks.leaveEntryPoint();
             snd.sblock.unlock();
         }
+    }
+
+    /**
+     * Sends bytes {@code [offset, offset+length)} of {@code region} without copying them (sendfile from a
+     * shared-memory segment): the connection's segments reference the region until the peer acknowledges
+     * every byte. Returns once the send is queued (a blocking socket waits for send-buffer space first; a
+     * non-blocking one throws EAGAIN when there is none); the whole range is queued at once, and later
+     * writes wait until the buffer drains below its watermark. When the last byte is acknowledged and no
+     * mbuf references the region any more (or the connection failed: {@link ZeroCopySend#error()}), exactly
+     * one event of kind {@link EventQueue#ZEROCOPY} with the returned handle as attachment is posted to
+     * {@code completions}; until then the application must not write into the range. The region may be
+     * heap, native, shared or file-mapped memory; with the write checker on ({@link #checkWrites}) it must
+     * start on a page boundary and be whole pages. Errors as {@link #write}; ENOBUFS when no mbuf is left.
+     */
+    public ZeroCopySend sendZeroCopy(MemorySegment region, long offset, long length, EventQueue completions)
+            throws SocketError {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(completions, "completions");
+        Objects.checkFromIndexSize(offset, length, region.byteSize());
+        if (length < 1 || length > Integer.MAX_VALUE) throw new IllegalArgumentException("length " + length + ": 1 to 2^31-1 bytes");
+        DirtyTracker.Backend b = writeChecker;
+        ZeroCopyRegion.Checker checker = b == null ? null : new ZeroCopyRegion.Checker(b, writeListener, toString());
+        ZeroCopyRegion r = usr.zeroCopyRegion(region, offset, (int) length, completions, this, checker);
+        if (r == null) throw new SocketError(Errno.ENOBUFS, "no mbuf for a zero-copy send");
+        SocketError failure = null;
+        snd.sblock.lock();
+        locks.enterEntryPoint();
+        try {
+            long timeout = sendTimeoutNanos;
+            long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
+            snd.lock.lock();
+            try {
+                while (true) {
+                    failure = sendErrorLocked();
+                    if (failure != null) break;
+                    if (sndStream.spaceLocked() > 0) {
+                        int gone = sndStream.appendRegionLocked(r);
+                        if (gone != 0) failure = error(gone, "sendZeroCopy");
+                        break;
+                    }
+                    long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+                    if (!isBlocking() || left <= 0) {
+                        failure = new SocketError(Errno.EAGAIN);
+                        break;
+                    }
+                    sleepLocked(snd, left);
+                }
+                if (failure != null) r.abandonLocked(); // never queued: no event, the caller has the error
+            } finally {
+                snd.lock.unlock();
+            }
+            if (failure == null) {
+                usr.output(pcb()); // tcp_usr_send
+                updateReady();
+            }
+        } finally {
+            locks.leaveEntryPoint();
+            snd.sblock.unlock();
+        }
+        if (failure != null) throw failure;
+        return r;
+    }
+
+    /**
+     * The write checker: from the next zero-copy send on, each send's range is watched with {@code backend}
+     * (null turns the checker off) from the send until its completion; a write found in it is counted
+     * ({@code ZC_WRITES_IN_FLIGHT}), kept on the send ({@link ZeroCopySend#writeInFlight()}) and given to
+     * {@code listener} (may be null) before the completion event is posted. The listener runs on the thread
+     * that freed the region's last reference, possibly with stack locks held: it must not block or call
+     * into the stack. Page-granular: a write elsewhere in a page the send covers counts too.
+     */
+    public TcpSocket checkWrites(DirtyTracker.Backend backend, Consumer<WriteInFlight> listener) {
+        writeListener = listener;
+        writeChecker = backend;
+        return this;
     }
 
     /** Writes all of {@code b}. */
@@ -725,4 +808,80 @@ public final class TcpSocket extends Socket {
     }
 
     @Override public String toString() { return "tcp " + localAddress() + " -> " + remoteAddress(); }
+
+    /**
+     * One zero-copy send ({@link TcpSocket#sendZeroCopy}): bytes {@code [offset, offset+length)} of the
+     * application's region, which the stack's segments reference instead of copying. The region must not be
+     * written until the send is done: that is when every byte was acknowledged (or the connection failed) and
+     * every mbuf referencing the region (a segment still in a NIC ring, on a wire, queued for retransmission)
+     * was freed. Then exactly one event comes on the event queue named at the send: kind
+     * {@link smpnet.stack.kevent.EventQueue#ZEROCOPY}, source the socket, attachment this object.
+     *
+     * <p>Thread-safe: the accessors read state the stack publishes before the completion event.
+     */
+    public interface ZeroCopySend {
+        /** A number unique within the host, in the order of the sends. */
+        long id();
+
+        /** The region as the application passed it. */
+        MemorySegment region();
+
+        /** The first byte sent, as an offset in {@link #region()}. */
+        long offset();
+
+        /** The bytes sent. */
+        long length();
+
+        /** True once the completion event was posted: the region may be reused. */
+        boolean isDone();
+
+        /**
+         * Once done: null if every byte was acknowledged, else why the send failed (the connection was reset,
+         * timed out or aborted): the peer may have received only part of it.
+         */
+        Errno error();
+
+        /** Bytes of this send the peer has acknowledged so far. */
+        long bytesAcked();
+
+        /**
+         * Once done, with a write checker on ({@link TcpSocket#checkWrites}): the writes found in the region
+         * while the send was in flight, or null if none.
+         */
+        WriteInFlight writeInFlight();
+
+        /**
+         * Copies {@code src[srcOff, srcOff+len)} to {@code offset} of the region through the write checker (the
+         * only writes its {@code WRITE_BARRIER} back-end sees); without a checker, or once done, a plain copy.
+         */
+        void write(long offset, byte[] src, int srcOff, int len);
+    }
+
+    /**
+     * The write checker's report: the application wrote into a region while a zero-copy send of it was still
+     * in flight, so the peer may have received bytes the application did not mean to send.
+     *
+     * @param connection the sending connection ({@code tcp local -> remote})
+     * @param sendId     the send's number ({@code ZeroCopySend.id()})
+     * @param ranges     the written bytes, {@code [start, end)} offsets in the region the application passed,
+     *                   clipped to the bytes the send covers (page-granular inside them)
+     * @param backend    the tracker back-end that found the writes
+     * @param sendStack  where the zero-copy send was made (the frames of the call that owns the region)
+     */
+    public record WriteInFlight(String connection, long sendId, List<DirtyDiff.Range> ranges, DirtyTracker.Backend backend,
+                                List<StackTraceElement> sendStack) {
+        public WriteInFlight {
+            ranges = List.copyOf(ranges);
+            sendStack = List.copyOf(sendStack);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("write into zero-copy send #").append(sendId).append(" in flight on ")
+                    .append(connection).append(": bytes ").append(ranges).append(" (").append(backend.setting())
+                    .append("); the send was made at");
+            for (StackTraceElement e : sendStack) sb.append("\n\tat ").append(e);
+            return sb.toString();
+        }
+    }
 }

@@ -72,7 +72,13 @@ public enum TcpStat {
     SC_STALE("syncache entries timed out"),
     SC_BUCKETOVERFLOW("syncache bucket overflows"),
     SC_UNREACH("syncache entries dropped by ICMP unreachable"),
-    MTURESENT("segments resent after a path MTU decrease");
+    MTURESENT("segments resent after a path MTU decrease"),
+    SNDBYTE_COPIED("data bytes copied into segments (retransmissions included)"),
+    SNDBYTE_BYREF("data bytes sent by reference to zero-copy regions (retransmissions included)"),
+    ZC_SENDS("zero-copy sends queued"),
+    ZC_COMPLETIONS("zero-copy sends completed"),
+    ZC_ABORTED("zero-copy sends completed with an error"),
+    ZC_WRITES_IN_FLIGHT("writes into zero-copy regions in flight found by the write checker");
 
     private final String text;
 

@@ -9,7 +9,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import smpnet.locking.Scheduler;
 import smpnet.stack.dev.ImpairedLink;
 import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.locks.LockMode;
@@ -37,31 +36,8 @@ class TcpImpairedTransferTest {
         long[] linkLost = new long[1];
         TcpSim.Result r = TcpSim.run(11, mode, imp, (a, b, link) -> {
             TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 5001)).listen(1);
-            TcpSocket c = a.openTcp();
-            c.connect(new InetSocketAddress("10.0.0.2", 5001));
-            TcpSocket s = lis.accept();
-            Thread writer = ((smpnet.locking.DeterministicScheduler) Scheduler.current()).spawn("writer", () -> {
-                try {
-                    assertEquals(up.length, c.write(up));
-                    c.shutdown(false, true);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            Thread server = ((smpnet.locking.DeterministicScheduler) Scheduler.current()).spawn("server", () -> {
-                try {
-                    assertArrayEquals(up, TcpTwoHostsTest.readAll(s, up.length));
-                    assertEquals(down.length, s.write(down));
-                    s.close();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            assertArrayEquals(down, TcpTwoHostsTest.readAll(c, down.length));
-            server.join();
-            c.close();
+            TcpSim.transfer(a, lis, up, down);
             lis.close();
-            writer.join();
             ImpairedLink.Counters ab = link.counters(true);
             ImpairedLink.Counters ba = link.counters(false);
             linkLost[0] = ab.lost() + ba.lost();

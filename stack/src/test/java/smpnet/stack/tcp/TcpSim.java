@@ -1,7 +1,9 @@
 package smpnet.stack.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import smpnet.locking.DeterministicScheduler;
 import smpnet.locking.Scheduler;
@@ -12,6 +14,9 @@ import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.NicConfig;
 import smpnet.stack.dev.SimNic;
 import smpnet.stack.locks.LockMode;
+import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.netisr.DispatchPolicy;
+import smpnet.stack.netisr.PlacementPolicy;
 import smpnet.witness.Witness;
 import smpnet.witness.Report;
 import smpnet.witness.ReportKind;
@@ -43,15 +48,23 @@ final class TcpSim {
     private static final ThreadLocal<ImpairedLink> LINK = new ThreadLocal<>();
 
     static Result runWithNics(long seed, LockMode mode, Impairments imp, NicBody body) {
+        return runWithNics(seed, mode, imp, 1, body);
+    }
+
+    /**
+     * As {@link #runWithNics(long, LockMode, Impairments, NicBody)} with {@code cpus} RX and TX queues per NIC
+     * and as many netisr workers (direct dispatch), each queue's threads on their own simulated CPU.
+     */
+    static Result runWithNics(long seed, LockMode mode, Impairments imp, int cpus, NicBody body) {
         DeterministicScheduler sched = new DeterministicScheduler(DeterministicScheduler.Options.seed(seed));
         Stack[] hosts = new Stack[2];
         sched.spawn("app", () -> {
-            Stack a = Stack.create(StackConfig.defaults("a").withMode(mode).withScheduler(sched));
-            Stack b = Stack.create(StackConfig.defaults("b").withMode(mode).withScheduler(sched));
+            Stack a = Stack.create(config("a", mode, cpus).withScheduler(sched));
+            Stack b = Stack.create(config("b", mode, cpus).withScheduler(sched));
             hosts[0] = a;
             hosts[1] = b;
-            SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(1).withRingSize(4096));
-            SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(1).withRingSize(4096));
+            SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(cpus).withRingSize(4096));
+            SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(cpus).withRingSize(4096));
             ImpairedLink link = ImpairedLink.connect(na, nb, imp, imp, seed * 31 + 7, 0);
             String pcap = System.getProperty("tcp.test.pcap");
             if (pcap != null) a.capture(na, java.nio.file.Path.of(pcap + "-" + mode + ".pcap"));
@@ -79,9 +92,47 @@ final class TcpSim {
         return new Result(sched.now(), hosts[0], hosts[1]);
     }
 
+    private static StackConfig config(String name, LockMode mode, int cpus) {
+        StackConfig c = StackConfig.defaults(name).withMode(mode);
+        return cpus == 1 ? c : c.withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE);
+    }
+
     private static void onReport(DeterministicScheduler sched, Report r) {
         if (r.kind() == ReportKind.NEW_ORDER || r.allowed()) return;
         sched.fail(new AssertionError(r.text()));
+    }
+
+    /**
+     * One connection from {@code client} to {@code lis} (10.0.0.2:5001): a writer thread sends {@code up}
+     * and shuts down its side, a server thread reads exactly {@code up} to end of stream, answers
+     * {@code down} and closes, and the calling thread reads exactly {@code down}, then closes the client.
+     */
+    static void transfer(Stack client, TcpSocket lis, byte[] up, byte[] down) throws Exception {
+        TcpSocket c = client.openTcp();
+        c.connect(new InetSocketAddress("10.0.0.2", 5001));
+        TcpSocket s = lis.accept();
+        DeterministicScheduler sched = (DeterministicScheduler) Scheduler.current();
+        Thread writer = sched.spawn("writer", () -> {
+            try {
+                assertEquals(up.length, c.write(up));
+                c.shutdown(false, true);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        Thread server = sched.spawn("server", () -> {
+            try {
+                assertArrayEquals(up, TcpTwoHostsTest.readAll(s, up.length));
+                assertEquals(down.length, s.write(down));
+                s.close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertArrayEquals(down, TcpTwoHostsTest.readAll(c, down.length));
+        server.join();
+        writer.join();
+        c.close();
     }
 
     /** Sleeps {@code ms} of virtual time. */

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.plan.BenchOptions;
+import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.plan.CaseGroup;
 import smpnet.sim.bench.reports.BenchReport;
 import smpnet.sim.bench.reports.Charts;
@@ -20,6 +22,7 @@ import smpnet.sim.bench.results.Ceiling;
 import smpnet.sim.bench.runs.BenchChild;
 import smpnet.sim.bench.runs.ChildLauncher;
 import smpnet.sim.bench.runs.GroupRunner;
+import smpnet.sim.bench.workloads.Workloads;
 import smpnet.sim.trace.ChromeTrace;
 
 /**
@@ -36,9 +39,18 @@ public final class BenchSession {
     private Path trace;
     private int traceLimit;
 
+    /** Why Linux's TCP baselines cannot run here, or null; asked once, when the options have them. */
+    private final Supplier<String> linuxTcpMissing;
+
     public BenchSession(BenchOptions options, PrintStream out) {
+        this(options, out, Workloads::linuxTcpUnavailableReason);
+    }
+
+    /** A session whose Linux TCP baselines run unless {@code linuxTcpMissing} gives a reason. */
+    public BenchSession(BenchOptions options, PrintStream out, Supplier<String> linuxTcpMissing) {
         this.options = options;
         this.out = out;
+        this.linuxTcpMissing = linuxTcpMissing;
     }
 
     /**
@@ -54,7 +66,17 @@ public final class BenchSession {
 
     /** Runs the session; returns the report (also written to the output directory). */
     public BenchReport run() throws IOException, InterruptedException {
-        List<CaseGroup> groups = options.groups();
+        List<CaseGroup> groups = new ArrayList<>(options.groups());
+        List<String> notes = new ArrayList<>();
+        if (groups.stream().anyMatch(g -> g.cases().getFirst().subject().isLinuxTcp())) {
+            String why = linuxTcpMissing.get();
+            if (why != null) {
+                groups.removeIf(g -> g.cases().getFirst().subject().isLinuxTcp());
+                notes.add("Linux's side is missing (its TCP over a veth pair between two network namespaces): " + why);
+                out.println("smpnet: " + notes.getLast());
+            }
+        }
+        if (options.paths().contains(BenchPath.TCP_BULK)) notes.add(BenchPath.ZERO_COPY_SEND);
         ChildLauncher launcher = new ChildLauncher(options.jvmFlags(), out);
         Path parts = trace == null ? null : Files.createTempDirectory("smpnet-trace");
         if (parts != null) launcher.traceTo(parts, traceLimit);
@@ -63,7 +85,6 @@ public final class BenchSession {
                 options.cases().size(), seconds(groups), options.out());
         List<CaseResult> results = new ArrayList<>();
         List<Ceiling> ceilings = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
             CaseGroup g = groups.get(i);
             out.printf("[%d/%d] %s%n", i + 1, groups.size(), title(g, launcher));

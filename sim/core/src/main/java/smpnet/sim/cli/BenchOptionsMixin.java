@@ -55,7 +55,7 @@ public final class BenchOptionsMixin {
             + "\"-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit\" or \"-Dsome.property=value\""})
     String jvmFlags;
 
-    @Option(names = "--no-kernel", description = {"skip the Linux loopback baseline"})
+    @Option(names = "--no-kernel", description = {"skip the Linux baselines (UDP over loopback; TCP over a veth pair)"})
     boolean noKernel;
 
     @Option(names = "--no-profile", description = {"skip the lock-profiling windows"})

@@ -19,8 +19,8 @@ public final class ScenarioCommand extends ScenarioFileCommand {
     @Mixin
     TraceOptions trace;
 
-    @Option(names = "--out", paramLabel = "DIR", description = {"also write the results to DIR/NAME.json and DIR/NAME.csv "
-            + "(NAME: the scenario's)"})
+    @Option(names = "--out", paramLabel = "DIR", description = {"also write the results to DIR/NAME.json, DIR/NAME.csv and "
+            + "DIR/NAME.html, a page with the speed-up charts of compared CPU counts (NAME: the scenario's)"})
     Path outDir;
 
     @Override
@@ -36,9 +36,15 @@ public final class ScenarioCommand extends ScenarioFileCommand {
         trace.write(t, spec.name(), out());
         if (outDir != null) {
             java.nio.file.Files.createDirectories(outDir);
-            for (String ext : java.util.List.of("json", "csv")) {
+            smpnet.sim.report.Html page = new smpnet.sim.report.Html("smpnet: " + spec.name());
+            smpnet.sim.report.ScenarioReport.addTo(page, r);
+            for (String ext : java.util.List.of("json", "csv", "html")) {
                 Path f = outDir.resolve(spec.name() + "." + ext);
-                java.nio.file.Files.writeString(f, ext.equals("json") ? r.json() : r.csv());
+                java.nio.file.Files.writeString(f, switch (ext) {
+                    case "json" -> r.json();
+                    case "csv" -> r.csv();
+                    default -> page.page();
+                });
                 out().println("wrote " + f);
             }
         }

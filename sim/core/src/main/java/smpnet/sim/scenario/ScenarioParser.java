@@ -23,6 +23,7 @@ import smpnet.locking.DeterministicScheduler;
 import smpnet.sim.scenario.ScenarioSpec.Compare;
 import smpnet.sim.scenario.ScenarioSpec.Endpoint;
 import smpnet.sim.scenario.ScenarioSpec.HostSpec;
+import smpnet.sim.scenario.ScenarioSpec.Http;
 import smpnet.sim.scenario.ScenarioSpec.LinkSpec;
 import smpnet.sim.scenario.ScenarioSpec.NicSpec;
 import smpnet.sim.scenario.ScenarioSpec.RouteSpec;
@@ -72,6 +73,8 @@ import smpnet.stack.netisr.PlacementPolicy;
  *                payload: BYTES [32], timeout: DURATION [20ms], retries: N [10], delay: DURATION [0]}
  *   - tcp-bulk | tcp-rr | tcp-connections: {server, address, port, client, connections [1], count [100],
  *                payload [64], bytes [1000000]}
+ *   - http: {server: HOST, address: A.B.C.D [server's first NIC], port: N [80], client: HOST, connections: N [1],
+ *            requests: N [10], page: BYTES [100000]}   (free-running runs only: the server has threads of its own)
  * compare: {hosts: [HOST, ...], locking: [MODE, ...], cpus: [N, ...]}
  * </pre>
  */
@@ -310,7 +313,8 @@ public final class ScenarioParser {
 
     // ---- workloads ---------------------------------------------------------------------------------------
 
-    static final List<String> KINDS = List.of("udp-sink", "udp-blast", "udp-echo", "tcp-bulk", "tcp-rr", "tcp-connections");
+    static final List<String> KINDS = List.of("udp-sink", "udp-blast", "udp-echo", "tcp-bulk", "tcp-rr", "tcp-connections",
+            "http");
 
     private static Workload workload(YamlField f, List<HostSpec> hosts, RunSpec run) throws ScenarioError {
         YamlField.Mapping outer = f.mapping(Set.copyOf(KINDS));
@@ -356,6 +360,18 @@ public final class ScenarioParser {
                         m.has("payload") ? m.require("payload").integer(4, 65507) : 32,
                         m.has("timeout") ? positive(m.require("timeout")) : Duration.ofMillis(20),
                         m.has("retries") ? m.require("retries").integer(0, 1000) : 10, delay(m));
+            }
+            case "http" -> {
+                YamlField.Mapping m = w.mapping(Set.of("server", "address", "port", "client", "connections", "requests", "page"));
+                if (run.deterministic()) {
+                    throw f.error("http runs in free-running runs only (run: {schedule: free}): the example server "
+                            + "starts threads of its own, which a deterministic schedule does not run");
+                }
+                String server = host(m.require("server"), hosts);
+                yield new Http(server, serverAddress(m, server, hosts), m.has("port") ? m.require("port").integer(1, 65535) : 80,
+                        host(m.require("client"), hosts), m.has("connections") ? m.require("connections").integer(1, 1000) : 1,
+                        m.has("requests") ? m.require("requests").integer(1, 10_000_000) : 10,
+                        m.has("page") ? m.require("page").integer(0, 1 << 30) : 100_000);
             }
             default -> {
                 YamlField.Mapping m = w.mapping(Set.of("server", "address", "port", "client", "connections", "count", "payload", "bytes"));

@@ -23,6 +23,7 @@ import smpnet.sim.scenario.ScenarioResult.Variant;
 import smpnet.sim.scenario.ScenarioResult.WorkloadResult;
 import smpnet.sim.scenario.ScenarioSpec.Endpoint;
 import smpnet.sim.scenario.ScenarioSpec.HostSpec;
+import smpnet.sim.scenario.ScenarioSpec.Http;
 import smpnet.sim.scenario.ScenarioSpec.LinkSpec;
 import smpnet.sim.scenario.ScenarioSpec.NicSpec;
 import smpnet.sim.scenario.ScenarioSpec.RouteSpec;
@@ -286,6 +287,7 @@ public final class ScenarioRunner {
                     };
                 }
                 case TcpWorkload k -> () -> spawn(i, k.kind() + "-" + k.client(), () -> TcpWorkloads.run(k, stacks, sim));
+                case Http k -> () -> spawn(i, "http-" + k.client(), () -> HttpWorkload.run(k, stacks));
             };
         }
 

@@ -147,4 +147,14 @@ public record ScenarioSpec(String name, String description, RunSpec run, List<Ho
                               int connections, int count, int payload, long bytes) implements Workload {
         @Override public String label() { return kind + " " + client + " -> " + server + ":" + port; }
     }
+
+    /**
+     * The example HTTP/1.1 server ({@code smpnet.sim.apps.HttpServer}) on {@code server}:{@code port}, serving a
+     * page of {@code pageBytes} at {@code /page}, and a client on {@code client} that fetches it {@code requests}
+     * times over each of {@code connections} persistent connections, checking every byte.
+     */
+    public record Http(String server, String serverAddress, int port, String client, int connections, int requests,
+                       int pageBytes) implements Workload {
+        @Override public String label() { return "http " + client + " -> " + server + ":" + port; }
+    }
 }

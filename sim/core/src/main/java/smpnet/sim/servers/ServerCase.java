@@ -18,6 +18,7 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
 import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.stats.TcpStat;
 
 /**
  * Runs one case: fresh hosts (fine-grained locking, one netisr worker each, direct dispatch), the server in
@@ -30,12 +31,25 @@ final class ServerCase {
     static final int BACKLOG = 1024;
     /** A short maximum segment lifetime, so that the clients' TIME_WAITs end soon after a case. */
     static final long MSL_MILLIS = 100;
+    /**
+     * Frames a NIC ring holds: a closed loop has at most one request per connection in flight, so a ring this
+     * deep takes a burst of one per connection of an address (and their ACKs) without dropping.
+     */
+    static final int RING = 2 * ServerPlan.CONNECTIONS_PER_ADDRESS + 1024;
+    /**
+     * The smallest retransmission timeout: the wires lose nothing, so every retransmission would be spurious,
+     * and an overloaded machine's queueing delay (seconds, for thousands of requests on two busy cores) would
+     * otherwise pass for loss and double the work (each request sent twice) just when the server is slowest.
+     */
+    static final long REXMIT_MIN_MILLIS = 20_000;
     /** The longest a phase may take before the case is called failed. */
     static final long PHASE_MINUTES = 10;
 
     private ServerCase() {}
 
-    static ServerResult run(ServerPlan plan, ServerModel model, int connections) throws Exception {
+    /** Runs the case, telling {@code progress} when its connections are open (a large count takes a while). */
+    static ServerResult run(ServerPlan plan, ServerModel model, int connections, java.util.function.Consumer<String> progress)
+            throws Exception {
         if (model == ServerModel.THREAD_PER_CONNECTION && connections > plan.maxThreads()) {
             long limit = ContextSwitches.userThreadLimit();
             return ServerResult.notRun(model, connections, String.format(Locale.ROOT,
@@ -49,26 +63,29 @@ final class ServerCase {
         try (Schedulers.Installation ignored = Schedulers.use(seam)) {
             List<Stack> all = new ArrayList<>();
             try {
-                return run(plan, model, connections, seam, all);
+                return run(plan, model, connections, seam, all, progress);
             } finally {
                 for (Stack s : all) s.close();
             }
         }
     }
 
-    private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all)
-            throws Exception {
+    private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all,
+                                    java.util.function.Consumer<String> progress) throws Exception {
         int k = ServerPlan.clientHosts(n);
         Stack server = host("server");
         all.add(server);
         List<Stack> clients = new ArrayList<>();
+        List<SimNic> nics = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             Stack c = host("client" + i);
             all.add(c);
             clients.add(c);
-            SimNic cn = c.addNic("em0", "10.3." + i + ".1/24", NicConfig.of(1), 1500);
-            SimNic sn = server.addNic("em" + i, "10.3." + i + ".2/24", NicConfig.of(1), 1500);
+            SimNic cn = c.addNic("em0", "10.3." + i + ".1/24", NicConfig.of(1).withRingSize(RING), 1500);
+            SimNic sn = server.addNic("em" + i, "10.3." + i + ".2/24", NicConfig.of(1).withRingSize(RING), 1500);
+            nics.add(cn);
+            nics.add(sn);
             Wire.connect(cn, sn);
             addresses.add(new InetSocketAddress("10.3." + i + ".2", PORT));
         }
@@ -88,6 +105,7 @@ final class ServerCase {
             threads.add(Thread.ofPlatform().daemon().name("client-loop-" + i).start(l));
         }
         String stopped = null;
+        long opening = System.nanoTime();
         try {
             if (!connected.await(PHASE_MINUTES, TimeUnit.MINUTES)) stopped = "the connections did not open within " + PHASE_MINUTES + " minutes";
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(PHASE_MINUTES);
@@ -97,8 +115,11 @@ final class ServerCase {
             }
             if (stopped == null) stopped = why(srv, clientLoops);
             if (stopped != null) return ServerResult.notRun(model, n, stopped(srv, n, stopped));
+            progress.accept(String.format(Locale.ROOT, "      %,d connections open in %.1f s; %,d requests ...", n,
+                    (System.nanoTime() - opening) / 1e9, (long) n * plan.requests()));
 
             long switches0 = ContextSwitches.total(), parks0 = seam.parks(), cpu0 = processCpu();
+            long rexmit0 = retransmits(all), drops0 = drops(nics);
             long t0 = System.nanoTime();
             srv.measuring = true;
             go.countDown();
@@ -106,6 +127,7 @@ final class ServerCase {
             long t1 = System.nanoTime();
             srv.measuring = false;
             long parks = seam.parks() - parks0, cpu = processCpu() - cpu0, switches1 = ContextSwitches.total();
+            long rexmit = retransmits(all) - rexmit0, drops = drops(nics) - drops0;
             if (!finished) return ServerResult.notRun(model, n, "the requests did not end within " + PHASE_MINUTES + " minutes");
             close.countDown();
             for (Thread t : threads) t.join();
@@ -125,7 +147,7 @@ final class ServerCase {
             return new ServerResult(model, n, replies, srv.requests.get(), (t1 - t0) / 1e9,
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                     latency.getValueAtPercentile(99.9) / 1e3, parks,
-                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0, cpu, perEvent, null, cdf(latency));
+                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0, cpu, perEvent, rexmit, drops, null, cdf(latency));
         } finally {
             // Whatever happened, the clients close their connections, which ends the server's threads.
             go.countDown();
@@ -138,6 +160,7 @@ final class ServerCase {
         Stack s = Stack.create(StackConfig.defaults(name).withMode(LockMode.FINE)
                 .withNetisr(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
         s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
+        s.sysctl("net.inet.tcp.rexmit_min", REXMIT_MIN_MILLIS);
         return s;
     }
 
@@ -155,6 +178,20 @@ final class ServerCase {
 
     private static String stopped(EchoServer srv, int n, String why) {
         return String.format(Locale.ROOT, "stopped at %,d of %,d connections: %s", srv.accepted.get(), n, why);
+    }
+
+    /** Data segments every host retransmitted so far. */
+    private static long retransmits(List<Stack> hosts) {
+        long n = 0;
+        for (Stack s : hosts) n += s.tcpStats().get(TcpStat.SNDREXMITPACK);
+        return n;
+    }
+
+    /** Frames every NIC dropped so far (a full ring, either way). */
+    private static long drops(List<SimNic> nics) {
+        long n = 0;
+        for (SimNic nic : nics) n += nic.counters().inDrops() + nic.counters().outDrops();
+        return n;
     }
 
     private static long processCpu() {

@@ -39,7 +39,7 @@ public final class ServerComparison {
                     continue;
                 }
                 progress.accept(String.format(Locale.ROOT, "[%d/%d] %s, %,d connections ...", i, total, m.label(), n));
-                ServerResult r = ServerCase.run(plan, m, n);
+                ServerResult r = ServerCase.run(plan, m, n, progress);
                 progress.accept("      " + (r.completed() ? line(r) : r.stopped()));
                 if (!r.completed()) stopped.add(m);
                 out.add(r);
@@ -53,8 +53,9 @@ public final class ServerComparison {
     public List<ServerResult> results() { return results; }
 
     private static String line(ServerResult r) {
-        return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per request",
-                r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(), r.switchesPerRequest());
+        return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per "
+                + "request, %d retransmits, %d ring drops", r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(),
+                r.switchesPerRequest(), r.retransmits(), r.ringDrops());
     }
 
     /** The table, where each model stopped, the winners and the event loop's verdict. */
@@ -62,21 +63,29 @@ public final class ServerComparison {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Server models: %d requests of %d B per connection, echoed (fixed pool: %d threads; "
                 + "client: %d event loops)%n", plan.requests(), plan.payload(), plan.poolThreads(), plan.clientLoops()));
-        b.append(String.format(Locale.ROOT, "%-22s %9s %12s %9s %9s %9s %12s %12s %10s %12s%n", "model", "conns", "requests/s",
-                "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req", "loop ns/ev"));
+        b.append(String.format(Locale.ROOT, "%-22s %9s %12s %9s %9s %9s %12s %12s %10s %12s %8s %8s%n", "model", "conns", "requests/s",
+                "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req", "loop ns/ev", "rexmits", "drops"));
         for (ServerResult r : results) {
             if (!r.completed()) {
                 b.append(String.format(Locale.ROOT, "%-22s %,9d   %s%n", r.model().label(), r.connections(), r.stopped()));
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "%-22s %,9d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %12s%n",
+            b.append(String.format(Locale.ROOT, "%-22s %,9d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %12s %8d %8d%n",
                     r.model().label(), r.connections(), r.throughput(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
                     r.parksPerRequest(), r.switchesPerRequest(), r.cpuMicrosPerRequest(),
-                    Double.isNaN(r.loopNanosPerEvent()) ? "" : String.format(Locale.ROOT, "%,.0f", r.loopNanosPerEvent())));
+                    Double.isNaN(r.loopNanosPerEvent()) ? "" : String.format(Locale.ROOT, "%,.0f", r.loopNanosPerEvent()),
+                    r.retransmits(), r.ringDrops()));
         }
         b.append("Where each model stopped:\n");
         for (ServerModel m : plan.models()) b.append("  ").append(m.label()).append(": ").append(reach(m)).append('\n');
-        b.append("Winners (highest requests/s; lowest p99):\n");
+        b.append(winners());
+        b.append(eventLoopVerdict()).append('\n');
+        return b.toString();
+    }
+
+    /** Which model wins at each connection count: the highest requests/s, and the lowest p99 latency. */
+    public String winners() {
+        StringBuilder b = new StringBuilder("Winners (highest requests/s; lowest p99):\n");
         for (int n : plan.connections()) {
             List<ServerResult> at = results.stream().filter(r -> r.connections() == n && r.completed()).toList();
             if (at.isEmpty()) continue;
@@ -84,7 +93,6 @@ public final class ServerComparison {
             ServerResult tail = at.stream().min(Comparator.comparingDouble(ServerResult::p99Micros)).orElseThrow();
             b.append(String.format(Locale.ROOT, "  %,9d connections: %s; %s%n", n, fast.model().label(), tail.model().label()));
         }
-        b.append(eventLoopVerdict()).append('\n');
         return b.toString();
     }
 
@@ -140,7 +148,7 @@ public final class ServerComparison {
         page.table(rows);
         StringBuilder reach = new StringBuilder();
         for (ServerModel m : plan.models()) reach.append(m.label()).append(": ").append(reach(m)).append('\n');
-        page.pre(reach + eventLoopVerdict());
+        page.pre(reach + winners() + eventLoopVerdict());
         var throughput = new smpnet.sim.report.SvgChart("Throughput", "concurrent connections", "requests/s").logX();
         var p99 = new smpnet.sim.report.SvgChart("Latency, 99th percentile", "concurrent connections", "µs").logX().logY();
         var parks = new smpnet.sim.report.SvgChart("Server parks per request", "concurrent connections", "parks").logX();
@@ -174,11 +182,11 @@ public final class ServerComparison {
     /** The figures as CSV, a row per case. */
     public String csv() {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
-                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,stopped\n");
+                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,retransmits,ring_drops,stopped\n");
         for (ServerResult r : results) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%s%n", r.model().label(),
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
-                    r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(),
+                    r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.retransmits(), r.ringDrops(),
                     r.stopped() == null ? "" : '"' + r.stopped().replace("\"", "\"\"") + '"'));
         }
         return b.toString();
@@ -199,7 +207,8 @@ public final class ServerComparison {
             if (r.completed()) {
                 o.put("seconds", r.seconds()).put("requestsPerSecond", r.throughput()).put("p50Micros", r.p50Micros())
                         .put("p99Micros", r.p99Micros()).put("p999Micros", r.p999Micros()).put("serverParks", r.serverParks())
-                        .put("contextSwitches", r.contextSwitches()).put("cpuNanos", r.cpuNanos());
+                        .put("contextSwitches", r.contextSwitches()).put("cpuNanos", r.cpuNanos())
+                        .put("retransmits", r.retransmits()).put("ringDrops", r.ringDrops());
                 if (!Double.isNaN(r.loopNanosPerEvent())) o.put("loopNanosPerEvent", r.loopNanosPerEvent());
                 var cdf = o.putArray("latencyCdf");
                 for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);

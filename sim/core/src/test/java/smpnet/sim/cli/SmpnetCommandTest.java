@@ -87,8 +87,8 @@ class SmpnetCommandTest {
 
     @Test
     void unknownCommandIsAUsageErrorWithASuggestion() {
-        assertEquals(SmpnetCommand.USAGE, run("bench-tcp"));
-        assertTrue(err().startsWith("Unmatched argument at index 0: 'bench-tcp'\nDid you mean: smpnet bench-udp"), err());
+        assertEquals(SmpnetCommand.USAGE, run("sysctls"));
+        assertTrue(err().startsWith("Unmatched argument at index 0: 'sysctls'\nDid you mean: smpnet sysctl"), err());
     }
 
     @Test

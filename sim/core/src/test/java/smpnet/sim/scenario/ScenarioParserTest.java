@@ -49,6 +49,17 @@ class ScenarioParserTest {
     }
 
     @Test
+    void theHttpWorkloadTakesItsDefaultsAndRunsFreeRunningOnly() throws ScenarioError {
+        String http = GOOD.replace("run: {schedule: deterministic, seed: 3}", "run: {schedule: free}")
+                .replace("  - udp-sink: {host: b, port: 5000}\n", "  - http: {server: b, client: a, requests: 3}\n");
+        ScenarioSpec s = ScenarioParser.parse(http, "good.yaml", "good");
+        assertEquals(new ScenarioSpec.Http("b", "10.0.0.2", 80, "a", 1, 3, 100_000), s.workloads().getFirst());
+        assertEquals("bad.yaml:18: workloads[0]: http runs in free-running runs only (run: {schedule: free}): the example "
+                + "server starts threads of its own, which a deterministic schedule does not run",
+                error(GOOD.replace("  - udp-sink: {host: b, port: 5000}\n", "  - http: {server: b, client: a}\n")));
+    }
+
+    @Test
     void aGoodFileGivesEveryFieldItsValueAndTheRestTheirDefaults() throws ScenarioError {
         ScenarioSpec s = ScenarioParser.parse(GOOD, "good.yaml", "good");
         assertEquals("pair", s.name());

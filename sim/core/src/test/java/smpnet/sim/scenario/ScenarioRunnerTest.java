@@ -102,20 +102,47 @@ class ScenarioRunnerTest {
         assertEquals(r.format(), ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("routed-lossy.yaml"))).format());
     }
 
+    /** The example TCP scenario at a tiny scale: every byte and every request counted at both ends. */
     @Test
-    void tcpWorkloadsSayTheyNeedTcpUntilTheStackHasIt() throws Exception {
-        ScenarioResult r = ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("tcp-workloads.yaml")));
-        boolean hasTcp;
-        try (smpnet.stack.Stack s = smpnet.stack.Stack.create(smpnet.stack.StackConfig.defaults("probe"))) {
-            s.openTcp();
-            hasTcp = true;
-        } catch (UnsupportedOperationException e) {
-            hasTcp = false;
+    void theTcpWorkloadsScenarioCarriesEveryByteAndEveryRequest() throws Exception {
+        String text = Files.readString(SCENARIOS.resolve("tcp-workloads.yaml"));
+        String tiny = text.replace("bytes: 10000000", "bytes: 200000").replace("count: 1000, payload: 64", "count: 20, payload: 64")
+                .replace("connections: 1000, count: 10", "connections: 8, count: 3");
+        assertTrue(!tiny.equals(text) && tiny.contains("bytes: 200000") && tiny.contains("connections: 8, count: 3"), tiny);
+        List<ScenarioResult.WorkloadResult> w = run(tiny).variants().getFirst().workloads();
+        assertEquals(3, w.size());
+        assertTrue(w.get(0).summary().startsWith("200000 bytes sent, 200000 received by the server in "), w.get(0).summary());
+        assertTrue(w.get(1).summary().startsWith("1 connections x 20 requests of 64 B: 20 echoed by the server, 20 replies in "),
+                w.get(1).summary());
+        assertTrue(w.get(2).summary().startsWith("8 connections x 3 requests of 64 B: 24 echoed by the server, 24 replies in "),
+                w.get(2).summary());
+        for (ScenarioResult.WorkloadResult x : w) assertTrue(x.hasRate() && x.rate() > 0, x.toString());
+    }
+
+    /** The seeded TCP scenario in each of its three locking modes: every request echoed and answered, and a replay is exact. */
+    @Test
+    void theTcpThreeModesScenarioAnswersEveryRequestInEachModeAndReplays() throws Exception {
+        ScenarioSpec spec = ScenarioParser.read(SCENARIOS.resolve("tcp-three-modes.yaml"));
+        ScenarioResult r = ScenarioRunner.run(spec);
+        assertEquals(List.of("locking=giant", "locking=giant-over-fine", "locking=fine"),
+                r.variants().stream().map(Variant::name).toList());
+        for (Variant v : r.variants()) {
+            assertTrue(v.workloads().get(0).summary().startsWith("1 connections x 20 requests of 64 B: 20 echoed by the server, "
+                    + "20 replies in "), v.name() + ": " + v.workloads().get(0).summary());
+            assertTrue(v.workloads().get(1).summary().startsWith("10 connections x 1 requests of 64 B: 10 echoed by the server, "
+                    + "10 replies in "), v.name() + ": " + v.workloads().get(1).summary());
         }
-        for (ScenarioResult.WorkloadResult w : r.variants().getFirst().workloads()) {
-            if (hasTcp) assertTrue(w.hasRate() && w.rate() > 0, w.toString());
-            else assertEquals("needs TCP (TCP is not implemented yet): not run", w.summary());
-        }
+        assertEquals(r.format(), ScenarioRunner.run(spec).format());
+    }
+
+    @Test
+    void theHttpExampleFetchesEveryPageIntact() throws Exception {
+        ScenarioResult r = ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("http.yaml")));
+        List<ScenarioResult.WorkloadResult> w = r.variants().getFirst().workloads();
+        assertEquals(1, w.size());
+        assertEquals("http client -> www:80", w.getFirst().label());
+        assertTrue(w.getFirst().summary().startsWith("2 connections x 10 GETs of a 100000-byte page in "), w.getFirst().summary());
+        assertTrue(w.getFirst().hasRate() && w.getFirst().rate() > 0, w.getFirst().toString());
     }
 
     @Test
@@ -134,7 +161,8 @@ class ScenarioRunnerTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("scenario pair: deterministic (preempt 1 in 8), seed 5\n"), out.toString());
         assertEquals("", err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).endsWith("wrote " + dir.resolve("res/pair.json") + "\nwrote "
-                + dir.resolve("res/pair.csv") + "\n"), out.toString());
+                + dir.resolve("res/pair.csv") + "\nwrote " + dir.resolve("res/pair.html") + "\n"), out.toString());
+        assertTrue(Files.readString(dir.resolve("res/pair.html")).contains("<td>as written</td>"));
         assertEquals("variant,workload,rate,unit\nas written,udp-sink b:5000,,datagrams/s\nas written,udp-blast a -> 10.0.0.2:5000,,"
                 + "datagrams/s\n", Files.readString(dir.resolve("res/pair.csv")));
     }

@@ -37,6 +37,11 @@ class ServerComparisonTest {
         assertTrue(text.contains("thread-per-connection: completed up to 3 connections; at 40 not run"), text);
         assertTrue(text.contains("event-loop: completed every count, up to 40 connections"), text);
         assertEquals(9, c.csv().lines().count());
-        assertEquals(16, progress.size(), progress.toString()); // a line as each case starts, one as it ends (or is refused)
+        // a line as each case starts, one when its connections are open (the 7 run), one as it ends (or is refused)
+        assertEquals(23, progress.size(), progress.toString());
+        assertEquals(8, progress.stream().filter(l -> l.matches("\\[\\d/8] [a-z-]+, \\d+ connections \\.\\.\\.")).count(), progress.toString());
+        assertEquals(7, progress.stream().filter(l -> l.matches(" +\\d+ connections open in [0-9.]+ s; \\d+ requests \\.\\.\\.")).count(),
+                progress.toString());
+        assertTrue(text.contains("Winners (highest requests/s; lowest p99):\n          3 connections: "), text);
     }
 }

@@ -3,6 +3,7 @@ package smpnet.stack.internal.os;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +69,53 @@ public final class NetNamespace implements AutoCloseable {
         List<String> c = new ArrayList<>(List.of("-n", name));
         c.addAll(List.of(args));
         return ip(c.toArray(String[]::new));
+    }
+
+    /**
+     * Moves the calling thread into this namespace: the sockets it opens from now on are the namespace's
+     * (a socket keeps the namespace it was made in, whichever thread uses it later). Only the calling
+     * thread moves, and threads it starts afterwards begin in the namespace too; the rest of the JVM stays
+     * where it was. Undo with {@link #enterOwn}.
+     */
+    public void enter() throws IOException {
+        int own = Own.fd(); // opened before the first thread leaves the process's namespace
+        if (own < 0) throw new IOException("cannot open this thread's network namespace: " + Own.failure);
+        int fd = Posix.open(Path.of("/run/netns", name).toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+        try {
+            Posix.setns(fd, Posix.CLONE_NEWNET, "enter network namespace " + name);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /**
+     * Moves the calling thread back into the process's own network namespace: the one the first thread to
+     * {@link #enter} a namespace was in before it did.
+     */
+    public static void enterOwn() throws IOException {
+        int own = Own.fd();
+        if (own < 0) throw new IOException("cannot open this thread's network namespace: " + Own.failure);
+        Posix.setns(own, Posix.CLONE_NEWNET, "enter the process's network namespace");
+    }
+
+    /**
+     * A descriptor of the process's own network namespace, opened once, by the first thread that enters
+     * another (so before any thread has left it) and kept open for the life of the JVM.
+     */
+    private static final class Own {
+        static String failure = "";
+        private static final int FD = open();
+
+        private static int open() {
+            try {
+                return Posix.open("/proc/thread-self/ns/net", Posix.O_RDONLY | Posix.O_CLOEXEC);
+            } catch (IOException e) {
+                failure = e.getMessage();
+                return -1;
+            }
+        }
+
+        static int fd() { return FD; }
     }
 
     /** Whether {@code ip netns list} still shows this namespace. */

@@ -28,6 +28,8 @@ public final class Posix {
     public static final short POLLIN = 1;
     public static final int EAGAIN = 11;
     public static final int EINTR = 4;
+    /** setns(2)'s namespace type of a network namespace. */
+    public static final int CLONE_NEWNET = 0x40000000;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -49,6 +51,8 @@ public final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), -1);
     private static final MethodHandle SYSCALL1 = downcall("syscall",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), 1);
+    private static final MethodHandle SETNS = downcall("setns",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), -1);
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_BYTE), ValueLayout.JAVA_INT));
 
@@ -183,6 +187,14 @@ public final class Posix {
     /** syscall(2) with one argument (e.g. userfaultfd(flags)); returns its result, throws on failure. */
     public static long syscall(long number, long arg, String what) throws IOException {
         return checked(what, (st, a) -> (long) SYSCALL1.invokeExact(st, number, arg));
+    }
+
+    /**
+     * setns(2): moves the calling thread (only it: a network namespace is a per-thread attribute) into the
+     * namespace of descriptor {@code fd}; throws on failure.
+     */
+    public static void setns(int fd, int nstype, String what) throws IOException {
+        checked(what, (st, a) -> (int) SETNS.invokeExact(st, fd, nstype));
     }
 
     /** The system's page size (what the kernel's page tables track). */

@@ -23,6 +23,8 @@ public final class Callout {
     private final CalloutWheel wheel;
     private final CalloutWheel.Cpu home;
     private final ExclusiveLock lock;
+    /** The handler releases {@link #lock} itself before it returns (callout(9)'s CALLOUT_RETURNUNLOCKED). */
+    private final boolean returnsUnlocked;
 
     // Guarded by home.lock; the three volatile ones are also read without it (as callout(9)'s flag tests).
     Callout prev;
@@ -41,20 +43,39 @@ public final class Callout {
     Thread runningThread;
 
     /** A callout on the wheel of the calling thread's CPU, guarded by {@code lock}. */
-    public Callout(CalloutWheel wheel, ExclusiveLock lock) { this(wheel, lock, wheel.cpuForCaller()); }
+    public Callout(CalloutWheel wheel, ExclusiveLock lock) { this(wheel, lock, wheel.cpuForCaller(), false); }
 
     /** A callout on the wheel of CPU {@code cpu} (modulo the wheel's CPUs), guarded by {@code lock}. */
-    public Callout(CalloutWheel wheel, ExclusiveLock lock, int cpu) { this(wheel, lock, wheel.cpu(cpu)); }
+    public Callout(CalloutWheel wheel, ExclusiveLock lock, int cpu) { this(wheel, lock, wheel.cpu(cpu), false); }
 
-    private Callout(CalloutWheel wheel, ExclusiveLock lock, CalloutWheel.Cpu home) {
+    /**
+     * A callout on the wheel of the calling thread's CPU, guarded by {@code lock}; with {@code returnsUnlocked}
+     * its handler always releases {@code lock} before it returns (CALLOUT_RETURNUNLOCKED), as a connection's
+     * timer does to send what waited for the lock. The wheel then never touches the lock after the handler:
+     * where the lock is a recursive Giant already held by the entry point, "still owned" would not tell.
+     */
+    public Callout(CalloutWheel wheel, ExclusiveLock lock, boolean returnsUnlocked) {
+        this(wheel, lock, wheel.cpuForCaller(), returnsUnlocked);
+    }
+
+    /** As {@link #Callout(CalloutWheel, ExclusiveLock, boolean)}, on the wheel of CPU {@code cpu}. */
+    public Callout(CalloutWheel wheel, ExclusiveLock lock, int cpu, boolean returnsUnlocked) {
+        this(wheel, lock, wheel.cpu(cpu), returnsUnlocked);
+    }
+
+    private Callout(CalloutWheel wheel, ExclusiveLock lock, CalloutWheel.Cpu home, boolean returnsUnlocked) {
         if (lock == null) throw new IllegalArgumentException("a callout needs the lock its handler runs under");
         this.wheel = wheel;
         this.lock = lock;
         this.home = home;
+        this.returnsUnlocked = returnsUnlocked;
     }
 
     /** The lock the handler runs under (callout_init_mtx's). */
     public ExclusiveLock lock() { return lock; }
+
+    /** True if the handler releases {@link #lock()} itself. */
+    boolean returnsUnlocked() { return returnsUnlocked; }
 
     /**
      * Schedules {@code fn} to run in {@code delayNanos} (0 or less: at the next softclock), replacing any

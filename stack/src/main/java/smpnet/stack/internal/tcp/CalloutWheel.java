@@ -86,6 +86,12 @@ public final class CalloutWheel {
         this(scheduler, locks(wheelLocks, cpus), DEFAULT_TICK_NANOS, DEFAULT_BUCKETS, entryPoint);
     }
 
+    /** As the constructor above, with {@code buckets} buckets of {@code tickNanos} (small wheels for tests). */
+    public CalloutWheel(Scheduler scheduler, Supplier<ExclusiveLock> wheelLocks, int cpus, long tickNanos, int buckets,
+                        Consumer<Runnable> entryPoint) {
+        this(scheduler, locks(wheelLocks, cpus), tickNanos, buckets, entryPoint);
+    }
+
     private CalloutWheel(Scheduler scheduler, ExclusiveLock[] locks, long tickNanos, int buckets, Consumer<Runnable> entryPoint) {
         if (tickNanos <= 0 || buckets <= 0) throw new IllegalArgumentException("tick and buckets must be positive");
         this.scheduler = scheduler;
@@ -271,6 +277,7 @@ public final class CalloutWheel {
     private void run(Cpu c, Callout x) {
         ExclusiveLock l = x.lock();
         l.lock();
+        boolean handlerReleases = false;
         try {
             Runnable fn;
             c.lock.lock();
@@ -282,6 +289,7 @@ public final class CalloutWheel {
             } finally {
                 c.lock.unlock();
             }
+            handlerReleases = x.returnsUnlocked();
             try {
                 fn.run();
             } finally {
@@ -295,7 +303,8 @@ public final class CalloutWheel {
                 }
             }
         } finally {
-            if (l.isOwned()) l.unlock(); // a handler may release it itself (CALLOUT_RETURNUNLOCKED)
+            // CALLOUT_RETURNUNLOCKED: the handler released it; otherwise it may still have given it up itself
+            if (!handlerReleases && l.isOwned()) l.unlock();
         }
     }
 

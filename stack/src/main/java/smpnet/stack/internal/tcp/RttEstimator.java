@@ -94,6 +94,15 @@ public final class RttEstimator {
         return range(INITIAL_RTO_NANOS * backoff(shift) + rexmitSlop, rexmitMin);
     }
 
+    /**
+     * tcp_setpersist's interval: (4 SRTT + 8 RTTVAR) * tcp_backoff[shift] + rexmit_slop, within [min, max]
+     * (TCPT_RANGESET adds the slop before clamping). Before any sample SRTT is 0 and RTTVAR 1/4 s: 2 s.
+     */
+    public long persistNanos(int shift, long minNanos, long maxNanos) {
+        long v = (4 * srtt + 8 * rttvar) * backoff(shift) + rexmitSlop;
+        return Math.min(Math.max(v, minNanos), maxNanos);
+    }
+
     /** FreeBSD's tcp_backoff[shift]: 1, 2, 4, ... 512, then 512 up to {@link #MAX_RXT_SHIFT}. */
     public static int backoff(int shift) {
         if (shift < 0 || shift > MAX_RXT_SHIFT) throw new IllegalArgumentException("backoff index " + shift);

@@ -1,9 +1,13 @@
 package smpnet.stack.internal.tcp;
 
+import java.util.ArrayDeque;
 import smpnet.locking.CondVar;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.stats.Counters;
+import smpnet.stack.stats.TcpStat;
 
 /**
  * One direction of a TCP socket's byte stream (FreeBSD's sockbuf in stream mode): the bytes, their count
@@ -16,6 +20,18 @@ import smpnet.stack.mbuf.Mbuf;
  * and their mbufs freed at once; segments are built from it by copying out, so no mbuf lives in a socket
  * buffer and none can leak from one.
  *
+ * <p>The send buffer may also hold zero-copy regions ({@link ZeroCopyRegion}): spans of the stream whose
+ * bytes stay in the application's memory. The ring then holds only the bytes written by copy, and a stream
+ * offset maps to the ring by skipping the spans before it:
+ *
+ * <pre>
+ *   stream:  |-- ring --|==== span A (region) ====|-- ring --|== span B ==|
+ *   ring:    |-- ring --|-- ring --|                      cc = ring bytes + span bytes
+ * </pre>
+ *
+ * Segments covering a span are built as mbuf chains that reference the region ({@link #payloadLocked});
+ * acknowledged span bytes are reported to their region, which frees its anchor mbuf after the last one.
+ *
  * <p>Locking key: {@code lock} (so_snd or so_rcv; Giant in giant mode) guards every field and is the
  * interlock of {@code cv}, on which readers (or writers waiting for space) sleep.
  */
@@ -27,12 +43,33 @@ public final class StreamBuffer {
     @GuardedBy("lock") private byte[] ring;
     @GuardedBy("lock") private int head;
     @GuardedBy("lock") private int cc;
+    /** Bytes in the ring: {@code cc} less the spans' bytes. */
+    @GuardedBy("lock") private int ringCc;
+    /** Zero-copy spans, oldest first; null while there are none (always, in a receive buffer). */
+    @GuardedBy("lock") private ArrayDeque<Span> spans;
+    /** The connection is gone (flushed with an errno): no zero-copy send may enter any more. */
+    @GuardedBy("lock") private int goneErrno;
     @GuardedBy("lock") private int hiwat;
     @GuardedBy("lock") private int lowat = 1;
     /** No more data will come (receive: FIN or shutdown; send: shutdown or close). */
     @GuardedBy("lock") private boolean cantMore;
     /** The watermark was set by the application (SO_SNDBUF/SO_RCVBUF): automatic sizing stays off. */
     @GuardedBy("lock") private boolean userSized;
+
+    /** Bytes {@code [at, at+len)} of the stream (offsets from the buffer's head) are {@code region}'s from {@code regionOff}. */
+    private static final class Span {
+        final ZeroCopyRegion region;
+        int at;
+        int regionOff;
+        int len;
+
+        Span(ZeroCopyRegion region, int at, int regionOff, int len) {
+            this.region = region;
+            this.at = at;
+            this.regionOff = regionOff;
+            this.len = len;
+        }
+    }
 
     public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat) {
         this.lock = lock;
@@ -92,22 +129,46 @@ public final class StreamBuffer {
     /** Appends {@code len} bytes of {@code b} (the caller checked the space, or is TCP input within its window). */
     public void appendLocked(byte[] b, int off, int len) {
         lock.assertOwned();
-        ensure(cc + len);
-        int tail = (head + cc) % ring.length;
+        ensure(ringCc + len);
+        int tail = (head + ringCc) % ring.length;
         int first = Math.min(len, ring.length - tail);
         System.arraycopy(b, off, ring, tail, first);
         System.arraycopy(b, off + first, ring, 0, len - first);
+        ringCc += len;
         cc += len;
+    }
+
+    /**
+     * Appends all of zero-copy send {@code r} as a span (sbappendstream of an external-storage chain): no
+     * byte is copied. The span may take the buffer past its watermark, which only delays later writes: its
+     * bytes are the application's memory, not the stack's. Returns the errno of a connection already gone
+     * (the send is not queued then), else 0.
+     */
+    public int appendRegionLocked(ZeroCopyRegion r) {
+        lock.assertOwned();
+        if (goneErrno != 0) return goneErrno;
+        if (spans == null) spans = new ArrayDeque<>(4);
+        spans.addLast(new Span(r, cc, 0, r.bytes()));
+        cc += r.bytes();
+        r.queuedLocked();
+        return 0;
+    }
+
+    /** True if zero-copy spans are in the buffer (segments must then be built by {@link #payloadLocked}). */
+    public boolean hasRegionsLocked() {
+        lock.assertOwned();
+        return spans != null;
     }
 
     /** Appends the bytes of mbuf chain {@code m} from offset {@code off}, {@code len} of them; does not free it. */
     public void appendLocked(Mbuf m, int off, int len) {
         lock.assertOwned();
-        ensure(cc + len);
-        int tail = (head + cc) % ring.length;
+        ensure(ringCc + len);
+        int tail = (head + ringCc) % ring.length;
         int first = Math.min(len, ring.length - tail);
         m.copyData(off, first, ring, tail);
         if (len > first) m.copyData(off + first, len - first, ring, 0);
+        ringCc += len;
         cc += len;
     }
 
@@ -115,26 +176,121 @@ public final class StreamBuffer {
     public void copyLocked(int off, int len, byte[] dst, int dstOff) {
         lock.assertOwned();
         if (off < 0 || len < 0 || off + len > cc) throw new IndexOutOfBoundsException(off + "+" + len + " of " + cc);
+        if (spans != null) throw new IllegalStateException("zero-copy spans in the buffer: build segments with payloadLocked");
+        copyRingLocked(off, len, dst, dstOff);
+    }
+
+    private void copyRingLocked(int ringOff, int len, byte[] dst, int dstOff) {
         if (len == 0) return;
-        int from = (head + off) % ring.length;
+        int from = (head + ringOff) % ring.length;
         int first = Math.min(len, ring.length - from);
         System.arraycopy(ring, from, dst, dstOff, first);
         System.arraycopy(ring, 0, dst, dstOff + first, len - first);
+    }
+
+    /**
+     * The payload of a segment, stream bytes {@code [off, off+len)}, as an mbuf chain without packet header
+     * (m_copym over the buffer): span bytes reference their region's storage, ring bytes are copied into
+     * new mbufs. Counts both kinds in {@code stats}. Null if memory ran out (nothing is then held).
+     */
+    public Mbuf payloadLocked(int off, int len, MbufAllocator alloc, Counters<TcpStat> stats) {
+        lock.assertOwned();
+        if (off < 0 || len <= 0 || off + len > cc) throw new IndexOutOfBoundsException(off + "+" + len + " of " + cc);
+        Mbuf head = null;
+        Mbuf tail = null;
+        int pos = off;
+        int ringOff = off; // the ring offset of pos: pos less the span bytes before it
+        int end = off + len;
+        int copied = 0;
+        if (spans != null) {
+            for (Span s : spans) ringOff -= Math.max(0, Math.min(off, s.at + s.len) - s.at);
+        }
+        while (pos < end) {
+            Span s = spanAt(pos);
+            Mbuf piece;
+            int n;
+            if (s != null) {
+                n = Math.min(end, s.at + s.len) - pos;
+                piece = s.region.anchorLocked().copyRange(s.regionOff + (pos - s.at), n, Mbuf.M_NOWAIT);
+            } else {
+                Span next = spanAfter(pos);
+                n = Math.min(end, next == null ? end : next.at) - pos;
+                byte[] b = new byte[n];
+                copyRingLocked(ringOff, n, b, 0);
+                ringOff += n;
+                copied += n;
+                piece = n > Mbuf.MLEN ? alloc.getCluster(Mbuf.M_NOWAIT) : alloc.get(Mbuf.M_NOWAIT);
+                if (piece != null && !piece.append(b, 0, n, Mbuf.M_NOWAIT)) {
+                    piece.freeChain();
+                    piece = null;
+                }
+            }
+            if (piece == null) {
+                if (head != null) head.freeChain();
+                return null;
+            }
+            if (head == null) head = piece; else tail.setNext(piece);
+            for (tail = piece; tail.next() != null; ) tail = tail.next();
+            pos += n;
+        }
+        if (copied > 0) stats.add(TcpStat.SNDBYTE_COPIED, copied);
+        stats.add(TcpStat.SNDBYTE_BYREF, len - copied);
+        return head;
+    }
+
+    private Span spanAt(int pos) {
+        if (spans == null) return null;
+        for (Span s : spans) if (pos >= s.at && pos < s.at + s.len) return s;
+        return null;
+    }
+
+    private Span spanAfter(int pos) {
+        if (spans == null) return null;
+        for (Span s : spans) if (s.at > pos) return s;
+        return null;
     }
 
     /** Drops the first {@code n} bytes (sbdrop); the storage goes when the buffer empties. */
     public void dropLocked(int n) {
         lock.assertOwned();
         if (n < 0 || n > cc) throw new IndexOutOfBoundsException("drop " + n + " of " + cc);
+        int fromRing = n;
+        if (spans != null) {
+            for (Span s : spans) {
+                int k = Math.max(0, Math.min(n, s.at + s.len) - s.at); // acknowledged bytes of this span
+                fromRing -= k;
+                if (k > 0) {
+                    s.regionOff += k;
+                    s.len -= k;
+                    s.region.ackedLocked(k);
+                }
+                s.at = Math.max(0, s.at - n);
+            }
+            spans.removeIf(s -> s.len == 0);
+            if (spans.isEmpty()) spans = null;
+        }
         cc -= n;
-        head = cc == 0 ? 0 : (head + n) % ring.length;
-        if (cc == 0) ring = null;
+        ringCc -= fromRing;
+        head = ringCc == 0 ? 0 : (head + fromRing) % ring.length;
+        if (ringCc == 0) ring = null;
     }
 
-    /** Drops everything (sbflush), e.g. on close or reset. */
-    public void flushLocked() {
+    /** Drops everything (sbflush), e.g. on close; zero-copy sends still here fail with ECONNABORTED. */
+    public void flushLocked() { flushLocked(Tcp.ECONNABORTED); }
+
+    /**
+     * Drops everything because the connection is gone (soisdisconnected's sbdrop of so_snd): every zero-copy
+     * send still here fails with {@code errno}, its completion following once no segment references its region.
+     */
+    public void flushLocked(int errno) {
         lock.assertOwned();
+        goneErrno = errno;
+        if (spans != null) {
+            for (Span s : spans) s.region.abortLocked(errno);
+            spans = null;
+        }
         cc = 0;
+        ringCc = 0;
         head = 0;
         ring = null;
     }
@@ -144,10 +300,10 @@ public final class StreamBuffer {
         int size = ring == null ? MIN_RING : ring.length;
         while (size < need) size *= 2;
         byte[] bigger = new byte[size];
-        if (ring != null && cc > 0) {
-            int first = Math.min(cc, ring.length - head);
+        if (ring != null && ringCc > 0) {
+            int first = Math.min(ringCc, ring.length - head);
             System.arraycopy(ring, head, bigger, 0, first);
-            System.arraycopy(ring, 0, bigger, first, cc - first);
+            System.arraycopy(ring, 0, bigger, first, ringCc - first);
         }
         ring = bigger;
         head = 0;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
-import smpnet.locking.Scheduler;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.locks.LockInventory;
@@ -48,12 +47,11 @@ final class SynCache {
         final int peerWin;
         final boolean noOpt;
         @GuardedBy("syncache") int rxmits;
-        @GuardedBy("syncache") long generation;
-        @GuardedBy("syncache") Scheduler.Cancellable timer;
-        /** The current arming's "counted down" flag (cancel and fire race on a free-running timer thread). */
-        @GuardedBy("syncache") java.util.concurrent.atomic.AtomicBoolean timerDone;
+        /** The SYN-ACK retransmit timer, a callout with the bucket's lock; made when first armed. */
+        @GuardedBy("syncache") Callout timer;
 
-        Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean tsOn) {
+        Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean wsOn,
+              boolean tsOn) {
             this.listener = listener;
             this.laddr = seg.dst;
             this.lport = seg.dport;
@@ -63,7 +61,7 @@ final class SynCache {
             this.iss = iss;
             TcpOptions.Parsed o = seg.opts;
             this.peerMss = o == null ? -1 : o.mss();
-            this.peerWscale = noOpt || !tsOn || o == null ? -1 : o.wscale();
+            this.peerWscale = noOpt || !wsOn || o == null ? -1 : o.wscale();
             this.sackOk = !noOpt && sackOn && o != null && o.sackPermitted();
             this.ts = !noOpt && tsOn && o != null && o.hasTimestamp();
             this.tsRecent = ts ? o.tsVal() : 0;
@@ -75,9 +73,14 @@ final class SynCache {
         boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
     }
 
+    /** SYNCOOKIE_LIFETIME: a cookie is taken only within this many seconds of its bucket's last overflow. */
+    static final long COOKIE_LIFETIME_SECONDS = 16;
+
     private static final class Bucket {
         final ExclusiveLock lock;
         @GuardedBy("syncache") final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        /** sch_last_overflow: the uptime second this bucket last overflowed into cookies (never: far past). */
+        @GuardedBy("syncache") long lastOverflowSecond = Long.MIN_VALUE / 2;
 
         Bucket(ExclusiveLock lock) { this.lock = lock; }
     }
@@ -85,7 +88,6 @@ final class SynCache {
     private final Tcp tcp;
     private final Bucket[] buckets;
     private final AtomicInteger size = new AtomicInteger();
-    private final AtomicInteger timersArmed = new AtomicInteger();
 
     SynCache(Tcp tcp) {
         this.tcp = tcp;
@@ -95,8 +97,6 @@ final class SynCache {
     }
 
     int size() { return size.get(); }
-
-    int timersArmed() { return timersArmed.get(); }
 
     private Bucket bucket(int laddr, int lport, int faddr, int fport) {
         int h = (laddr * 31 + faddr) * 0x9E3779B1 + (lport << 16 | fport);
@@ -161,20 +161,22 @@ final class SynCache {
                 tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
                 if (set.syncookies) {
                     cookieOnly = true; // overflow: a cookie instead of an entry
+                    b.lastOverflowSecond = now / 1_000_000_000L;
                 } else {
                     Entry oldest = b.entries.pollFirst(); // FreeBSD drops the oldest entry to make room
                     if (oldest != null) dropEntryLocked(oldest);
                     tcp.stats.increment(TcpStat.SC_DROPPED);
                 }
             }
-            boolean tsOn = set.rfc1323;
-            Entry probe = new Entry(lis, seg, 0, 0, noOpt, set.sack, tsOn);
+            boolean wsOn = set.doWindowScale();
+            boolean tsOn = set.doTimestamps();
+            Entry probe = new Entry(lis, seg, 0, 0, noOpt, set.sack, wsOn, tsOn);
             int mssOffer = probe.peerMss < 0 ? set.mssdflt : probe.peerMss;
             int iss = set.syncookies
                     ? tcp.cookies.generate(seg.dst, seg.dport, seg.src, seg.sport, seg.seq, mssOffer,
                             probe.peerWscale, probe.sackOk, now)
                     : tcp.isnGen.isn(seg.dst, seg.dport, seg.src, seg.sport, now);
-            Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, tsOn);
+            Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, wsOn, tsOn);
             if (cookieOnly) {
                 tcp.stats.increment(TcpStat.SC_SENDCOOKIE);
                 Mbuf m = synAck(e, now);
@@ -209,9 +211,7 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            int mtu = tcp.ipOutput.linkMtuFor(e.faddr);
-            mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-            if (e.listener.userMaxseg > 0) mss = Math.min(mss, e.listener.userMaxseg);
+            mss = TcpOutput.mssOption(tcp, e.faddr);
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();
@@ -231,60 +231,52 @@ final class SynCache {
         return m;
     }
 
-    /** Arms the SYN-ACK retransmit timer: 1 s backed off per retransmission (syncache_timeout). */
+    /**
+     * Arms the SYN-ACK retransmit timer (syncache_timeout): rexmit_initial (1 s) before the first
+     * retransmission, then rexmit_initial * tcp_backoff[rxmits] plus rexmit_slop within [rexmit_min, 64 s]
+     * (TCPT_RANGESET): 1, 2.2, 4.2, 8.2 s.
+     */
     private void armLocked(Bucket b, Entry e) {
-        long delay = e.listener.rtt.synBackoffNanos(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT))
-                - tcp.settings.rexmitSlopNanos;
-        long g = ++e.generation;
-        cancelTimerLocked(e);
-        timersArmed.incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        e.timerDone = done;
-        e.timer = tcp.scheduler.schedule(Math.max(1, delay), () -> timer(b, e, g, done));
+        b.lock.assertOwned();
+        TcpSettings set = tcp.settings;
+        long delay = set.rexmitInitialNanos;
+        if (e.rxmits > 0) {
+            delay = delay * RttEstimator.backoff(Math.min(e.rxmits, RttEstimator.MAX_RXT_SHIFT)) + set.rexmitSlopNanos;
+            delay = Math.min(Math.max(delay, set.rexmitMinNanos), RttEstimator.MAX_RTO_NANOS);
+        }
+        if (e.timer == null) e.timer = new Callout(tcp.callouts, b.lock, true); // the handler sends unlocked
+        e.timer.reset(Math.max(1, delay), () -> timer(b, e));
     }
 
-    /** syncache_timer: retransmit the SYN-ACK, or give up after net.inet.tcp.syncache.rexmtlimit. */
-    private void cancelTimerLocked(Entry e) {
-        if (e.timer == null) return;
-        e.timer.cancel();
-        if (e.timerDone.compareAndSet(false, true)) timersArmed.decrementAndGet();
-        e.timer = null;
-        e.timerDone = null;
-    }
-
-    private void timer(Bucket b, Entry e, long g, java.util.concurrent.atomic.AtomicBoolean done) {
-        if (done.compareAndSet(false, true)) timersArmed.decrementAndGet();
+    /**
+     * syncache_timer: retransmit the SYN-ACK, or give up after net.inet.tcp.syncache.rexmtlimit. Runs on the
+     * softclock in the entry point with the bucket's lock held (a timer stopped under it does not get here);
+     * releases that lock before the SYN-ACK goes out.
+     */
+    private void timer(Bucket b, Entry e) {
         List<Mbuf> out = new ArrayList<>(1);
-        tcp.locks.enterEntryPoint();
         try {
-            b.lock.lock();
-            try {
-                if (e.generation != g || !b.entries.contains(e)) return;
-                e.timer = null;
-                e.timerDone = null;
-                if (e.rxmits >= tcp.settings.synRexmitLimit) {
-                    b.entries.remove(e);
-                    size.decrementAndGet();
-                    tcp.stats.increment(TcpStat.SC_STALE);
-                    return;
-                }
-                e.rxmits++;
-                tcp.stats.increment(TcpStat.SC_RETRANSMITTED);
-                Mbuf m = synAck(e, tcp.scheduler.nanoTime());
-                if (m != null) out.add(m);
-                armLocked(b, e);
-            } finally {
-                b.lock.unlock();
+            b.lock.assertOwned();
+            if (!b.entries.contains(e)) return;
+            if (e.rxmits >= tcp.settings.synRexmitLimit) {
+                b.entries.remove(e);
+                size.decrementAndGet();
+                tcp.stats.increment(TcpStat.SC_STALE);
+                return;
             }
-            sendAll(out, e.laddr, e.faddr);
+            e.rxmits++;
+            tcp.stats.increment(TcpStat.SC_RETRANSMITTED);
+            Mbuf m = synAck(e, tcp.scheduler.nanoTime());
+            if (m != null) out.add(m);
+            armLocked(b, e);
         } finally {
-            tcp.locks.leaveEntryPoint();
+            b.lock.unlock();
+            sendAll(out, e.laddr, e.faddr);
         }
     }
 
     private void dropEntryLocked(Entry e) {
-        e.generation++;
-        cancelTimerLocked(e);
+        if (e.timer != null) e.timer.stop();
         size.decrementAndGet();
     }
 
@@ -350,6 +342,8 @@ final class SynCache {
     private void expandLocked(Tcpcb lis, Segment seg) {
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         Entry e;
+        long now = tcp.scheduler.nanoTime();
+        boolean cookieAllowed;
         b.lock.lock();
         try {
             e = find(b, seg.dst, seg.dport, seg.src, seg.sport);
@@ -357,12 +351,15 @@ final class SynCache {
                 b.entries.remove(e); // pulled out: the bucket is free for others while the connection is made
                 dropEntryLocked(e);
             }
+            // A cookie is looked at only with syncookies_only or a recent overflow of this bucket: an ACK
+            // for an entry that was dropped (or never existed) is not taken as a cookie (syncache_expand).
+            cookieAllowed = tcp.settings.syncookies && (tcp.settings.syncookiesOnly
+                    || b.lastOverflowSecond >= now / 1_000_000_000L - COOKIE_LIFETIME_SECONDS);
         } finally {
             b.lock.unlock();
         }
-        long now = tcp.scheduler.nanoTime();
         if (e == null) {
-            SynCookies.Decoded c = tcp.settings.syncookies
+            SynCookies.Decoded c = cookieAllowed
                     ? tcp.cookies.validate(seg.dst, seg.dport, seg.src, seg.sport, seg.seq - 1, seg.ack - 1, now) : null;
             if (c == null) {
                 tcp.stats.increment(TcpStat.SC_BADACK);
@@ -407,13 +404,13 @@ final class SynCache {
         int irs = seg.seq - 1;
         int iss = seg.ack - 1;
         TcpOptions.Parsed o = seg.opts;
-        boolean ts = tcp.settings.rfc1323 && o != null && o.hasTimestamp() && !lis.has(Tcpcb.TF_NOOPT);
+        boolean ts = tcp.settings.doTimestamps() && o != null && o.hasTimestamp() && !lis.has(Tcpcb.TF_NOOPT);
         TcpOptions.Parsed synOpts = new TcpOptions.Parsed(c.mss(), c.wscale(), c.sackOk(), ts,
                 ts ? o.tsVal() : 0, ts ? o.tsEcr() : 0, new int[0], false);
         Segment syn = new Segment(seg.src, seg.dst, seg.sport, seg.dport, irs, 0, TcpHeader.SYN, seg.win, synOpts,
                 null, 0, 0);
         return new Entry(lis, syn, iss, ts ? o.tsEcr() - (int) (tcp.scheduler.nanoTime() / 1_000_000L) : 0,
-                lis.has(Tcpcb.TF_NOOPT), tcp.settings.sack, tcp.settings.rfc1323);
+                lis.has(Tcpcb.TF_NOOPT), tcp.settings.sack, tcp.settings.doWindowScale(), tcp.settings.doTimestamps());
     }
 
     /** syncache_socket: the new connection's control block, from the entry and the listener's settings. */

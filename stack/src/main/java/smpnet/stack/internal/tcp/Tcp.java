@@ -59,16 +59,23 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     final SynCache syncache;
     final IsnGenerator isnGen;
     final SynCookies cookies;
-    /** Timers armed and neither fired nor cancelled, over every connection (a closed host must have none). */
-    final AtomicInteger timersArmed = new AtomicInteger();
+    /**
+     * The host's callout wheel, one per CPU (FreeBSD's callout(9)): every connection timer and SYN-ACK
+     * retransmit timer. Its softclock enters the entry point (Giant in the giant modes) before it takes a
+     * callout's lock (inp or syncache), as the lock order wants.
+     */
+    final CalloutWheel callouts;
+    /** Callouts the shutdown still found on the wheel (a timer left behind); written once, by shutdown. */
+    private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
     final AtomicInteger pcbs = new AtomicInteger();
     private final SplittableRandom tsOffsets;
 
-    public Tcp(StackLocks locks, Scheduler scheduler, MbufAllocator alloc, IpInput ipInput, IpOutput ipOutput,
-               Icmp icmp, TcpSettings settings, long secretSeed) {
+    public Tcp(StackLocks locks, Scheduler scheduler, int cpus, MbufAllocator alloc, IpInput ipInput,
+               IpOutput ipOutput, Icmp icmp, TcpSettings settings, long secretSeed) {
         this.locks = locks;
         this.scheduler = scheduler;
+        this.callouts = new CalloutWheel(scheduler, () -> locks.mutex(LockInventory.CALLOUT), cpus, locks::runEntryPoint);
         this.alloc = alloc;
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
@@ -93,8 +100,11 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /** Control blocks alive: connections, listeners and sockets not yet closed. */
     public int pcbs() { return pcbs.get(); }
 
-    /** Timers armed on every connection and the SYN cache. */
-    public int timersArmed() { return timersArmed.get() + syncache.timersArmed(); }
+    /**
+     * Timers armed on every connection and the SYN cache and not yet run (a fired timer waiting for its lock
+     * no longer counts), plus those the shutdown found still armed.
+     */
+    public int timersArmed() { return callouts.pendingCount() + timersLeftAtShutdown; }
 
     /** Entries in the SYN cache. */
     public int syncacheEntries() { return syncache.size(); }
@@ -254,6 +264,29 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         return h;
     }
 
+    /**
+     * A segment whose payload is the chain {@code payload} ({@code len} bytes, no packet header, e.g. mbufs
+     * referencing a zero-copy region): the header gets its own mbuf in front, the payload is linked, not
+     * copied. Null if memory ran out (the payload is freed then).
+     */
+    Mbuf buildSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
+                      Mbuf payload, int len) {
+        int hdr = TcpHeader.MIN_LENGTH + (opts == null ? 0 : opts.length);
+        Mbuf h = alloc.getHeader(Mbuf.M_NOWAIT);
+        if (h == null) {
+            payload.freeChain();
+            return null;
+        }
+        h.reserve(HEADROOM);
+        h.setLen(hdr);
+        h.setNext(payload);
+        h.pkthdr().setPktLen(hdr + len);
+        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
+        int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
+        h.putU16(16, sum);
+        return h;
+    }
+
     private static void writeHeader(Mbuf h, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
         int optlen = opts == null ? 0 : opts.length;
         h.putU16(0, sport);
@@ -274,6 +307,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      */
     void send(Tcpcb tp, Mbuf m) {
         tp.lock.assertOwned();
+        m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order
         if (tp.localPeer) {
             if (tp.outq == null) tp.outq = new ArrayList<>(4);
             tp.outq.add(m);
@@ -305,7 +339,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         tp.keepIdleNanos = settings.keepidleNanos;
         tp.keepIntvlNanos = settings.keepintvlNanos;
         tp.keepCnt = settings.keepcnt;
-        if (settings.rfc1323) tp.flags |= Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP;
+        if (settings.doWindowScale()) tp.flags |= Tcpcb.TF_REQ_SCALE;
+        if (settings.doTimestamps()) tp.flags |= Tcpcb.TF_REQ_TSTMP;
         if (settings.sack) tp.flags |= Tcpcb.TF_SACK_PERMIT;
         tp.cc = CcAlgorithms.byName(settings.ccAlgorithm);
         tp.startNanos = scheduler.nanoTime();
@@ -317,7 +352,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * tcp_close: the connection is gone. Stops its timers, leaves the hash, frees its queues, tells the socket.
      * Idempotent; the pcb stays a valid (dropped) object for a socket that still refers to it.
      */
-    void closeLocked(Tcpcb tp) {
+    void closeLocked(Tcpcb tp) { closeLocked(tp, ECONNABORTED); }
+
+    /**
+     * tcp_close with the reason zero-copy sends still unacknowledged fail with ({@code errno}): the send
+     * buffer is emptied, as soisdisconnected does.
+     */
+    void closeLocked(Tcpcb tp, int errno) {
         tp.lock.assertOwned();
         if (tp.dropped) return;
         tp.dropped = true;
@@ -328,7 +369,16 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         if (tp.scoreboard != null) tp.scoreboard.clear();
         stats.increment(TcpStat.CLOSED);
         pcbs.decrementAndGet();
-        if (tp.so != null) tp.so.disconnectedLocked();
+        if (tp.so != null) {
+            StreamBuffer snd = tp.so.snd();
+            snd.lock.lock();
+            try {
+                snd.flushLocked(errno);
+            } finally {
+                snd.lock.unlock();
+            }
+            tp.so.disconnectedLocked();
+        }
     }
 
     /**
@@ -347,7 +397,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         }
         if (errno == ETIMEDOUT && tp.softError != 0) errno = tp.softError;
         if (errno != 0 && tp.so != null) tp.so.errorLocked(errno);
-        closeLocked(tp);
+        closeLocked(tp, errno == 0 ? ECONNABORTED : errno);
     }
 
     /** Enters TIME_WAIT (tcp_twstart): 2·MSL, every other timer stopped. */
@@ -450,7 +500,10 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
 
     // ---- what a host does at its end ------------------------------------------------------------------
 
-    /** Drops every connection still in the table (host shutdown): timers stopped, queues freed, no RST. */
+    /**
+     * Drops every connection still in the table (host shutdown): timers stopped, queues freed, no RST. Then
+     * closes the callout wheel and waits for a handler still running: no timer of this host runs afterwards.
+     */
     public void shutdown() {
         syncache.drain();
         for (Tcpcb tp : table.snapshot()) {
@@ -468,6 +521,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 locks.leaveEntryPoint();
             }
         }
+        timersLeftAtShutdown = callouts.drain(); // each closed connection stopped its own: none should be left
     }
 
     /** The path MTU cache's purge (net.inet.tcp.hostcache.purgenow). */

@@ -86,7 +86,7 @@ final class TcpInput {
                     tcp.stats.increment(TcpStat.DROPS);
                     int errno = tp.state == TcpState.SYN_RECEIVED ? Tcp.ECONNREFUSED : Tcp.ECONNRESET;
                     if (tp.so != null) tp.so.errorLocked(errno);
-                    tcp.closeLocked(tp);
+                    tcp.closeLocked(tp, errno);
                 } else {
                     tcp.stats.increment(TcpStat.BADRST);
                     challengeAckLocked(tp);
@@ -306,7 +306,7 @@ final class TcpInput {
     private static void rttSampleFromSynLocked(Tcpcb tp, Segment seg) {
         if (seg.hasTs() && seg.opts.tsEcr() != 0 && tp.has(Tcpcb.TF_RCVD_TSTMP)) {
             xmitTimerLocked(tp, ((long) (tp.tsNow() - seg.opts.tsEcr()) + 1) * 1_000_000L);
-        } else if (tp.rttStartNanos != 0 && TcpSeq.gt(seg.ack, tp.rtseq)) {
+        } else if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.gt(seg.ack, tp.rtseq)) {
             xmitTimerLocked(tp, tp.tcp.scheduler.nanoTime() - tp.rttStartNanos);
         }
     }
@@ -339,7 +339,7 @@ final class TcpInput {
         tp.rtt.sample(Math.max(1, rttNanos));
         tp.rxtShift = 0;
         tp.rxtCurNanos = tp.rtt.rtoNanos();
-        tp.rttStartNanos = 0;
+        tp.rttStartNanos = Tcpcb.NOT_TIMED;
     }
 
     /**
@@ -427,7 +427,7 @@ final class TcpInput {
         // RTT: from the echoed timestamp, else from the timed segment (Karn: never a retransmitted one)
         if (seg.hasTs() && seg.opts.tsEcr() != 0 && tp.has(Tcpcb.TF_RCVD_TSTMP)) {
             xmitTimerLocked(tp, ((long) (tp.tsNow() - seg.opts.tsEcr()) + 1) * 1_000_000L);
-        } else if (tp.rttStartNanos != 0 && TcpSeq.gt(ack, tp.rtseq)) {
+        } else if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.gt(ack, tp.rtseq)) {
             xmitTimerLocked(tp, tcp.scheduler.nanoTime() - tp.rttStartNanos);
         }
 
@@ -527,7 +527,7 @@ final class TcpInput {
             tp.sndRecover = tp.sndMax;
             tp.ccv.recover = tp.sndMax;
             tp.rexmt.stop();
-            tp.rttStartNanos = 0;
+            tp.rttStartNanos = Tcpcb.NOT_TIMED;
             if (tp.scoreboard != null) {
                 tcp.stats.increment(TcpStat.SACK_RECOVERY_EPISODE);
                 tp.ccv.cwnd = tp.ccv.ssthresh; // RFC 6675 5 step 4.2: the pipe decides what goes
@@ -555,7 +555,7 @@ final class TcpInput {
     /** A partial ACK in recovery (RFC 6582 3.2 step 5; RFC 6675 keeps going by the scoreboard). */
     private static void partialAckLocked(Tcpcb tp, int ack) {
         tp.rexmt.stop();
-        tp.rttStartNanos = 0;
+        tp.rttStartNanos = Tcpcb.NOT_TIMED;
         if (tp.scoreboard != null) return; // output below sends by NextSeg
         int onxt = tp.sndNxt;
         long ocwnd = tp.ccv.cwnd;

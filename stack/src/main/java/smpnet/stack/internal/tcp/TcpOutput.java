@@ -27,25 +27,30 @@ final class TcpOutput {
         };
     }
 
-    /** Sends whatever is due; loops while more is (FreeBSD's sendalot). */
+    /**
+     * Sends whatever is due; loops while more is (FreeBSD's sendalot). Whether the connection was idle is
+     * decided once, before the first segment: the tail of a write made while idle is not held by Nagle
+     * because the write's first segments went out just before it (tcp_output computes idle above again:).
+     */
     static void outputLocked(Tcpcb tp) {
         tp.lock.assertOwned();
-        for (int i = 0; i < 1024 && outputOnceLocked(tp); i++) {
+        if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return;
+        boolean idle = tp.sndMax == tp.sndUna;
+        if (idle && tp.ccc != null && tp.tcp.scheduler.nanoTime() - tp.lastRecvNanos >= tp.rxtCurNanos
+                && tp.haveEstablished()) {
+            TcpTimers.syncCc(tp);
+            tp.ccc.afterIdle(); // RFC 5681 4.1: restart from the initial window after an idle RTO
+        }
+        for (int i = 0; i < 1024 && outputOnceLocked(tp, idle); i++) {
             // another segment is due: send it too
         }
     }
 
     /** One pass of tcp_output; true if another segment should follow at once. */
-    private static boolean outputOnceLocked(Tcpcb tp) {
+    private static boolean outputOnceLocked(Tcpcb tp, boolean idle) {
         Tcp tcp = tp.tcp;
         TcpSettings set = tcp.settings;
         if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return false;
-        long now = tcp.scheduler.nanoTime();
-        boolean idle = tp.sndMax == tp.sndUna;
-        if (idle && tp.ccc != null && now - tp.lastRecvNanos >= tp.rxtCurNanos && tp.haveEstablished()) {
-            TcpTimers.syncCc(tp);
-            tp.ccc.afterIdle(); // RFC 5681 4.1: restart from the initial window after an idle RTO
-        }
         StreamBuffer snd = tp.so == null ? null : tp.so.snd();
         int sbcc;
         if (snd == null) {
@@ -303,12 +308,20 @@ final class TcpOutput {
         }
         byte[] data = null;
         int dataOff = 0;
+        Mbuf payload = null; // the segment's data by reference, when zero-copy regions are in the buffer
+        boolean noPayload = false;
         if (len > 0) {
             StreamBuffer snd = tp.so.snd();
-            data = new byte[len];
             snd.lock.lock();
             try {
-                snd.copyLocked(off, len, data, 0);
+                if (snd.hasRegionsLocked()) {
+                    payload = snd.payloadLocked(off, len, tcp.alloc, tcp.stats);
+                    noPayload = payload == null;
+                } else {
+                    data = new byte[len];
+                    snd.copyLocked(off, len, data, 0);
+                    tcp.stats.add(TcpStat.SNDBYTE_COPIED, len);
+                }
             } finally {
                 snd.lock.unlock();
             }
@@ -353,7 +366,13 @@ final class TcpOutput {
             t.stats.increment(TcpStat.SNDWINUP);
         }
 
-        Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
+        Mbuf m;
+        if (payload != null) {
+            m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload, len);
+        } else {
+            m = noPayload ? null
+                    : tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
+        }
 
         // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
         if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;
@@ -374,7 +393,7 @@ final class TcpOutput {
                 tp.sndNxt += len;
                 if (TcpSeq.gt(tp.sndNxt, tp.sndMax)) {
                     tp.sndMax = tp.sndNxt;
-                    if (tp.rttStartNanos == 0 && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
+                    if (tp.rttStartNanos == Tcpcb.NOT_TIMED && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
                         tp.rttStartNanos = tcp.scheduler.nanoTime();
                         tp.rtseq = startSeq;
                         t.stats.increment(TcpStat.SEGSTIMED);
@@ -418,12 +437,19 @@ final class TcpOutput {
         }
     }
 
-    /** tcp_mssopt: the MSS we announce, from the interface MTU toward the peer (never the learned path MTU). */
+    /** The MSS a SYN of {@code tp} announces: {@link #mssOption(Tcp, int)} toward its peer. */
     static int mssOption(Tcpcb tp) {
-        int mtu = tp.tcp.ipOutput.linkMtuFor(tp.faddr);
-        int mss = mtu == 0 ? tp.tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-        if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
-        return Math.max(mss, tp.tcp.settings.minmss);
+        return mssOption(tp.tcp, tp.faddr);
+    }
+
+    /**
+     * tcp_mssopt: the MSS we announce toward {@code faddr}, from the interface MTU (never the learned path MTU,
+     * nor TCP_MAXSEG, which limits only what we send), at least net.inet.tcp.minmss.
+     */
+    static int mssOption(Tcp tcp, int faddr) {
+        int mtu = tcp.ipOutput.linkMtuFor(faddr);
+        int mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+        return Math.max(mss, tcp.settings.minmss);
     }
 
     /**
@@ -464,7 +490,7 @@ final class TcpOutput {
         }
         tp.tcp.stats.increment(TcpStat.MTURESENT);
         tp.sndNxt = tp.sndUna;
-        tp.rttStartNanos = 0; // Karn: what follows is a retransmission
+        tp.rttStartNanos = Tcpcb.NOT_TIMED; // Karn: what follows is a retransmission
         outputLocked(tp);
     }
 }

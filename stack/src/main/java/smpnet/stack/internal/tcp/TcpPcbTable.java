@@ -9,6 +9,7 @@ import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.stack.locks.LockInventory;
+import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.locks.StackLocks;
 
 /**
@@ -58,10 +59,18 @@ final class TcpPcbTable {
     }
 
     private Bucket bucket(int laddr, int lport, int faddr, int fport) {
+        return buckets[(flowHash(laddr, lport, faddr, fport) >>> 16) & (BUCKETS - 1)];
+    }
+
+    /**
+     * A 32-bit hash of a 4-tuple: the hash chain's index (its high bits) and the connection's flow id, by
+     * which a NIC with several transmit queues picks one queue per connection (its low bits).
+     */
+    static int flowHash(int laddr, int lport, int faddr, int fport) {
         int h = laddr * 31 + faddr;
         h = h * 0x9E3779B1 + (lport << 16 | fport);
         h ^= h >>> 15;
-        return buckets[(h * 0x85EBCA6B >>> 16) & (BUCKETS - 1)];
+        return h * 0x85EBCA6B;
     }
 
     // ---- lookups (tcbinfo held shared) ----------------------------------------------------------------
@@ -192,6 +201,8 @@ final class TcpPcbTable {
             }
             b.chain.add(tp);
             tp.inHash = true;
+            tp.flowId = flowHash(tp.laddr, tp.lport, tp.faddr, tp.fport);
+            tp.flowType = PacketHeader.HASH_OPAQUE;
             connections.incrementAndGet();
             return true;
         } finally {

@@ -14,8 +14,21 @@ import smpnet.stack.internal.sysctl.Sysctl;
 public final class TcpSettings {
     static final long MS = 1_000_000L;
 
+    /** Window scaling is offered and accepted (net.inet.tcp.rfc1323 1 or 2). */
+    boolean doWindowScale() {
+        int v = rfc1323;
+        return v == 1 || v == 2;
+    }
+
+    /** Timestamps are offered and accepted (net.inet.tcp.rfc1323 1 or 3). */
+    boolean doTimestamps() {
+        int v = rfc1323;
+        return v == 1 || v == 3;
+    }
+
     public volatile boolean sack = true;
-    public volatile boolean rfc1323 = true;
+    /** net.inet.tcp.rfc1323: 0 off, 1 window scaling and timestamps, 2 window scaling only, 3 timestamps only. */
+    public volatile int rfc1323 = 1;
     public volatile boolean syncookies = true;
     public volatile boolean syncookiesOnly;
     public volatile boolean insecureRst;
@@ -75,7 +88,8 @@ public final class TcpSettings {
     /** Registers every setting in {@code s}; {@code ccCheck} refuses an unknown algorithm name. */
     public void register(Sysctl s, Consumer<String> ccCheck, Runnable purgeHostCache) {
         flag(s, "net.inet.tcp.sack.enable", "SACK (RFC 2018) offered and used", () -> sack, v -> sack = v);
-        flag(s, "net.inet.tcp.rfc1323", "window scaling and timestamps (RFC 7323)", () -> rfc1323, v -> rfc1323 = v);
+        s.add("net.inet.tcp.rfc1323", "RFC 7323 (1: window scaling and timestamps, 2: scaling only, 3: timestamps only)",
+                0, 3, () -> rfc1323, v -> rfc1323 = (int) v);
         flag(s, "net.inet.tcp.syncookies", "SYN cookies when the SYN cache overflows", () -> syncookies, v -> syncookies = v);
         flag(s, "net.inet.tcp.syncookies_only", "SYN cookies only: no SYN cache entries", () -> syncookiesOnly,
                 v -> syncookiesOnly = v);

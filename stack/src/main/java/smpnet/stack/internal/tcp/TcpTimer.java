@@ -1,103 +1,73 @@
 package smpnet.stack.internal.tcp;
 
-import smpnet.locking.GuardedBy;
-import smpnet.locking.Scheduler;
-
 /**
- * One timer of a connection, a callout initialised with the connection's lock (FreeBSD's
- * {@code callout_init_mtx(&tp->t_timers[i], &inp->inp_lock)}): armed and stopped only under the pcb lock,
- * its handler runs under the pcb lock, inside the host's entry point (Giant in the giant modes, taken before
- * the pcb lock as the order wants).
+ * One timer of a connection: a {@link Callout} on the host's wheel created with the connection's lock
+ * (FreeBSD's {@code callout_init_mtx(&tp->t_timers[i], &inp->inp_lock)}). It is armed and stopped only under
+ * the pcb lock; its handler runs in the entry point (Giant first in the giant modes, which the wheel enters
+ * before it takes the pcb lock, as the lock order wants), then under the pcb lock.
  *
- * <p>The race "timer fires while the connection is being closed" is closed by a generation number: every
- * {@link #reset} and {@link #stop} bumps it under the pcb lock, and a firing compares it after taking the
- * lock. So once {@code stop()} has returned under the lock, the handler cannot run for any earlier arming,
- * even if the scheduler's task is already on its way to the lock (callout_stop's guarantee for
- * lock-initialised callouts).
+ * <p>The race "timer fires while the connection is being closed" is the callout's to close: once
+ * {@link #stop} has returned under the pcb lock, the handler does not run for any earlier arming, even if
+ * the softclock had already taken it off the wheel and was waiting for the lock (callout_stop's guarantee
+ * for lock-initialised callouts). "Pending" here is callout(9)'s <em>active</em>, as FreeBSD's
+ * {@code tcp_timer_active}: set by {@link #reset}, cleared by {@link #stop} and by the handler's first step
+ * ({@code callout_deactivate}), so a timer that fired and waits for the lock still counts as armed.
  *
- * <p>Locking key: every field is guarded by the connection's {@code inp} lock. Thread hand-off: the
- * scheduler's timer thread (the callout thread) runs {@link #fire}; its other end is {@link #reset}.
+ * <p>Locking key: the callout's state is the wheel's ({@code callout} lock, a leaf, taken inside
+ * {@code inp}); what this class adds is final. Thread hand-off: the wheel's softclock (the scheduler's
+ * timer thread) runs {@link #run}; its other end is {@link #reset}.
  */
-final class TcpTimer {
+final class TcpTimer implements Runnable {
     private final Tcpcb tp;
     private final Runnable handler;
     private final String name;
-    @GuardedBy("inp") private long generation;
-    @GuardedBy("inp") private boolean pending;
-    @GuardedBy("inp") private long dueNanos;
-    @GuardedBy("inp") private Scheduler.Cancellable task;
-    /** Set once when the current arming's task is cancelled or starts: the armed-timers count drops once. */
-    @GuardedBy("inp") private java.util.concurrent.atomic.AtomicBoolean taskDone;
+    private final Callout callout;
 
     TcpTimer(Tcpcb tp, String name, Runnable handler) {
         this.tp = tp;
         this.name = name;
         this.handler = handler;
+        // The handler leaves through Tcp.unlock, which sends what waited for the lock (segments to this host).
+        this.callout = new Callout(tp.tcp.callouts, tp.lock, true);
     }
 
     /** Arms (or re-arms) the timer to fire in {@code delayNanos}. */
     void reset(long delayNanos) {
         tp.lock.assertOwned();
-        cancelTask();
-        long g = ++generation;
-        pending = true;
-        Scheduler sched = tp.tcp.scheduler;
-        dueNanos = sched.nanoTime() + delayNanos;
-        tp.tcp.timersArmed.incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        taskDone = done;
-        task = sched.schedule(Math.max(0, delayNanos), () -> fire(g, done));
+        callout.reset(delayNanos, this);
     }
 
-    /** Disarms the timer; true if it was pending. Afterwards the handler will not run for an earlier arming. */
+    /** Disarms the timer; true if it was armed. Afterwards the handler will not run for an earlier arming. */
     boolean stop() {
         tp.lock.assertOwned();
-        boolean was = pending;
-        generation++;
-        pending = false;
-        cancelTask();
+        boolean was = callout.active();
+        callout.stop();
         return was;
     }
 
+    /** Armed and its handler not yet started (tcp_timer_active). */
     boolean pending() {
         tp.lock.assertOwned();
-        return pending;
+        return callout.active();
     }
 
     /** When the timer fires (scheduler nanos), meaningful while pending. */
     long dueNanos() {
         tp.lock.assertOwned();
-        return dueNanos;
+        return callout.dueNanos();
     }
 
-    private void cancelTask() {
-        if (task != null) {
-            task.cancel();
-            if (taskDone.compareAndSet(false, true)) tp.tcp.timersArmed.decrementAndGet();
-            task = null;
-            taskDone = null;
-        }
-    }
-
-    /** Runs on the callout thread: the entry point, the pcb lock, then the handler if still armed by {@code g}. */
-    private void fire(long g, java.util.concurrent.atomic.AtomicBoolean done) {
-        if (done.compareAndSet(false, true)) tp.tcp.timersArmed.decrementAndGet();
-        tp.tcp.locks.enterEntryPoint();
+    /** The callout's handler: entered with the entry point and the pcb lock held; leaves the lock released. */
+    @Override
+    public void run() {
         try {
-            tp.lock.lock();
-            try {
-                if (g != generation || !pending) return; // stopped or re-armed after this task was queued
-                pending = false;
-                task = null;
-                taskDone = null;
-                handler.run();
-            } finally {
-                tp.tcp.unlock(tp);
-            }
+            tp.lock.assertOwned();
+            callout.deactivate();
+            handler.run();
         } finally {
-            tp.tcp.locks.leaveEntryPoint();
+            tp.tcp.unlock(tp);
         }
     }
 
-    @Override public String toString() { return name + (pending ? " pending" : " idle"); }
+    @Override public String toString() { return name + (callout.active() ? " pending" : " idle"); }
 }

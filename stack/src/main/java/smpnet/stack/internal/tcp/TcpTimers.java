@@ -37,7 +37,7 @@ final class TcpTimers {
         tp.sndNxt = tp.sndUna;
         tp.sndRecover = tp.sndMax;
         tp.set(Tcpcb.TF_ACKNOW);
-        tp.rttStartNanos = 0; // Karn: no sample from what is now retransmitted
+        tp.rttStartNanos = Tcpcb.NOT_TIMED; // Karn: no sample from what is now retransmitted
         tp.dupAcks = 0;
         if (tp.ccc != null) {
             syncCc(tp);
@@ -64,13 +64,10 @@ final class TcpTimers {
         tp.ccv.maxseg = tp.effectiveMaxseg();
     }
 
-    /** tcp_setpersist: arms the persist timer with the backed-off interval, clamped to [5 s, 60 s]. */
+    /** tcp_setpersist: arms the persist timer with the backed-off interval plus the slop, within [5 s, 60 s]. */
     static void setPersistLocked(Tcpcb tp) {
         tp.lock.assertOwned();
-        long base = tp.rtt.samples() == 0 ? tp.rtt.rtoNanos() : 4 * tp.rtt.srttNanos() + 8 * tp.rtt.rttvarNanos();
-        long t = base * RttEstimator.backoff(tp.rxtShift);
-        t = Math.max(PERSIST_MIN_NANOS, Math.min(PERSIST_MAX_NANOS, t));
-        tp.persist.reset(t);
+        tp.persist.reset(tp.rtt.persistNanos(tp.rxtShift, PERSIST_MIN_NANOS, PERSIST_MAX_NANOS));
         if (tp.rxtShift < RttEstimator.MAX_RXT_SHIFT) tp.rxtShift++;
     }
 

@@ -1,5 +1,8 @@
 package smpnet.stack.internal.tcp;
 
+import java.lang.foreign.MemorySegment;
+import smpnet.stack.kevent.EventQueue;
+import smpnet.stack.kevent.Pollable;
 import smpnet.stack.socket.SockOpt;
 import smpnet.stack.socket.TcpInfo;
 import smpnet.stack.socket.TcpState;
@@ -157,6 +160,15 @@ public final class TcpUsrReq {
         } finally {
             tcp.unlock(tp);
         }
+    }
+
+    /**
+     * A zero-copy send of {@code region[offset, offset+length)} for this host's TCP (its anchor mbuf from the
+     * host's allocator), completing to {@code queue}; null when no mbuf could be had (ENOBUFS).
+     */
+    public ZeroCopyRegion zeroCopyRegion(MemorySegment region, long offset, int length, EventQueue queue,
+                                         Pollable source, ZeroCopyRegion.Checker checker) {
+        return ZeroCopyRegion.create(region, offset, length, tcp.alloc, queue, source, tcp.stats, checker);
     }
 
     /** tcp_usr_rcvd: the application read data; the window may open. */

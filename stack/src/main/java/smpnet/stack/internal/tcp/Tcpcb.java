@@ -58,6 +58,13 @@ public final class Tcpcb {
     @GuardedBy("inp, tcphash") int lport;
     @GuardedBy("inp, tcphash") int faddr;
     @GuardedBy("inp, tcphash") int fport;
+    /**
+     * The flow hash of the 4-tuple (FreeBSD's inp_flowid), set once when the pcb enters the connection hash.
+     * Every segment of the connection carries it, so the NIC puts them all on one transmit queue and they
+     * leave in the order TCP sent them; {@link #flowType} is {@code PacketHeader.HASH_NONE} until then.
+     */
+    @GuardedBy("inp") int flowId;
+    @GuardedBy("inp") int flowType = smpnet.stack.mbuf.PacketHeader.HASH_NONE;
     /** In the connection hash (or the listen table). */
     @GuardedBy("inp") boolean inHash;
     /** tcp_close ran: input that still finds the pcb drops what it brings. */
@@ -122,8 +129,10 @@ public final class Tcpcb {
 
     // round-trip timing
     @GuardedBy("inp") RttEstimator rtt;
-    /** When the timed segment was sent (0: none timed), t_rtttime. */
-    @GuardedBy("inp") long rttStartNanos;
+    /** rttStartNanos when no segment is timed (a segment may be sent at time 0 of a virtual clock). */
+    static final long NOT_TIMED = Long.MIN_VALUE;
+    /** When the timed segment was sent ({@link #NOT_TIMED}: none), t_rtttime. */
+    @GuardedBy("inp") long rttStartNanos = NOT_TIMED;
     @GuardedBy("inp") int rtseq;
     @GuardedBy("inp") int rxtShift;
     @GuardedBy("inp") long rxtCurNanos;

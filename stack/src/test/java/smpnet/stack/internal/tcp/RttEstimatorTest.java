@@ -91,6 +91,20 @@ class RttEstimatorTest {
         assertEquals(20 * MS, e.rttvarNanos());
     }
 
+    @Test void persistIntervalAddsTheSlopBeforeClamping() {
+        RttEstimator e = freebsd();
+        long min = 5_000 * MS;
+        long max = 60_000 * MS;
+        assertEquals(min, e.persistNanos(0, min, max), "no sample: 8 * 250 ms + 200 ms, below persmin");
+        assertEquals(2 * 2000 * MS + 200 * MS, e.persistNanos(1, 1, max), "no sample, unclamped: (0 + 8 * 250 ms) * 2 + slop");
+        e.sample(100 * MS);
+        e.sample(100 * MS); // SRTT 100 ms, RTTVAR 37.5 ms: 4 SRTT + 8 RTTVAR = 700 ms
+        assertEquals(min, e.persistNanos(2, min, max), "700 ms * 4 + 200 ms is below persmin");
+        assertEquals(700 * MS * 8 + 200 * MS, e.persistNanos(3, min, max));
+        assertEquals(700 * MS * 16 + 200 * MS, e.persistNanos(4, min, max));
+        assertEquals(max, e.persistNanos(7, min, max));
+    }
+
     @Test void resetForgetsEverything() {
         RttEstimator e = freebsd();
         e.sample(100 * MS);

@@ -17,7 +17,7 @@ import smpnet.sim.cli.UsageException;
  * @param payloads UDP payload sizes in bytes
  * @param cpus CPU counts (cores pinned, netisr workers)
  * @param modes smpnet locking modes
- * @param kernel whether to run the kernel loopback baseline
+ * @param kernel whether to run the Linux baselines: loopback for UDP, veth between namespaces for TCP
  * @param profile whether to run the extra lock-profiling window per mode
  * @param chart whether to draw the bar chart
  * @param out directory for the result files
@@ -100,6 +100,16 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
     }
 
     /**
+     * Defaults of {@code ./smpnet run bench-tcp}: both TCP paths beside Linux's TCP over a veth pair (offloads
+     * on and off for the bulk transfer), three runs of one second per case in one fork, no profiling.
+     */
+    public static BenchOptions benchTcp() {
+        BenchOptions m = mainJob();
+        return new BenchOptions(3, 1, 1.0, m.warmup, m.payloads, m.cpus, m.modes, true, false, false,
+                Path.of("target", "bench-tcp"), List.of(), List.of(BenchPath.TCP_BULK, BenchPath.TCP_CONNECT));
+    }
+
+    /**
      * The flags of {@code --jvm-flags}, split at white space (a flag cannot contain a space). Each must look
      * like a JVM option, and none may replace the child's class path or main class.
      */
@@ -176,8 +186,8 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
 
     /**
      * Every case to run, in order of the paths: for UDP, per payload, the kernel baseline then each mode; for
-     * a TCP path, each mode at the path's payload (no kernel baseline); 1 CPU before 2. Then each path's
-     * profiled case per mode.
+     * a TCP path, at the path's payload, the Linux baselines (offloads on; for the bulk transfer also off)
+     * then each mode; 1 CPU before 2. Then each path's profiled case per mode.
      */
     public List<BenchCase> cases() {
         List<BenchCase> out = new ArrayList<>();
@@ -185,6 +195,12 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
             for (int payload : payloads(path)) {
                 if (kernel && !path.isTcp()) {
                     for (int c : cpus) out.add(new BenchCase(Subject.KERNEL, c, payload, false));
+                }
+                if (kernel && path.isTcp()) {
+                    for (Subject s : path == BenchPath.TCP_BULK ? List.of(Subject.LINUX, Subject.LINUX_NO_OFFLOAD)
+                            : List.of(Subject.LINUX)) {
+                        for (int c : cpus) out.add(new BenchCase(s, c, payload, false, path));
+                    }
                 }
                 for (Subject m : modes) {
                     for (int c : cpus) out.add(new BenchCase(m, c, payload, false, path));

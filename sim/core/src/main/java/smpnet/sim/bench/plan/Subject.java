@@ -2,23 +2,35 @@ package smpnet.sim.bench.plan;
 
 import java.util.Locale;
 
-/** What a benchmark case measures: smpnet's receive path in one locking mode, or the kernel's loopback. */
+/**
+ * What a benchmark case measures: smpnet in one locking mode, or a Linux baseline: the kernel's UDP over
+ * loopback, or its TCP between two network namespaces over a veth pair, offloads on or off.
+ */
 public enum Subject {
     /** smpnet with every stack lock being the instance's Giant. */
     GIANT,
     /** smpnet with the fine-grained lock inventory. */
     FINE,
-    /** Linux UDP over loopback through java.nio DatagramChannels: the baseline. */
-    KERNEL;
+    /** Linux UDP over loopback through java.nio DatagramChannels: the UDP path's baseline. */
+    KERNEL,
+    /** Linux TCP over a veth pair between two namespaces, offloads on (TSO, GSO, GRO, checksums): a TCP baseline. */
+    LINUX,
+    /** Linux TCP over a veth pair between two namespaces, every offload off: a TCP baseline. */
+    LINUX_NO_OFFLOAD;
 
-    /** The lower-case name used on the command line and in result files. */
+    /** The lower-case name used on the command line and in result files ({@code linux-no-offload}). */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** True for the two smpnet modes. */
     public boolean isStack() {
-        return this != KERNEL;
+        return this == GIANT || this == FINE;
+    }
+
+    /** True for the Linux TCP baselines (veth between namespaces), which run on the TCP paths only. */
+    public boolean isLinuxTcp() {
+        return this == LINUX || this == LINUX_NO_OFFLOAD;
     }
 
     /** The subject called {@code label} (case-insensitive), or null. */

@@ -112,8 +112,16 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
         return ratios(new Section(BenchPath.UDP, payload));
     }
 
+    /** One bulk connection's goal against Linux with its offloads on: smpnet segments every 1460 bytes itself. */
+    static final double LINUX_OFFLOAD_GOAL = 0.5;
+    /** One bulk connection's goal against Linux with every offload off (both stacks segment and checksum). */
+    static final double LINUX_NO_OFFLOAD_GOAL = 1.0;
+
     /**
-     * The ratios of a section: for UDP, those of {@link #ratios(int)}; for a TCP path, fine over Giant on
+     * The ratios of a section: for UDP, those of {@link #ratios(int)}; for a TCP path, each mode against
+     * Linux's TCP over veth on as many CPUs when it ran (for the bulk transfer, with the goals
+     * {@link #LINUX_OFFLOAD_GOAL} against offloads on and {@link #LINUX_NO_OFFLOAD_GOAL} against offloads off;
+     * ratios of medians), fine over Giant on
      * as many CPUs (a ratio of medians: the two modes run in different children of the session) and each
      * mode's 2-CPU speed-up (paired), with the goal of 1.5x for fine mode's connections per second (connect
      * and close must not serialise every CPU). One bulk connection is a pipeline of a few threads, so its
@@ -122,9 +130,17 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
     public List<Ratio> ratios(Section t) {
         List<Ratio> out = new ArrayList<>();
         if (t.path().isTcp()) {
+            boolean bulk = t.path() == BenchPath.TCP_BULK;
+            for (int c = 1; c <= 2; c++) {
+                for (Subject m : List.of(Subject.FINE, Subject.GIANT)) {
+                    ratio(out, t, m, c, Subject.LINUX, c, bulk ? LINUX_OFFLOAD_GOAL : null, "");
+                    if (bulk) ratio(out, t, m, c, Subject.LINUX_NO_OFFLOAD, c, LINUX_NO_OFFLOAD_GOAL, "");
+                }
+            }
             for (int c = 1; c <= 2; c++) ratio(out, t, Subject.FINE, c, Subject.GIANT, c, null, "");
             ratio(out, t, Subject.FINE, 2, Subject.FINE, 1, t.path() == BenchPath.TCP_CONNECT ? 1.5 : null, "");
             ratio(out, t, Subject.GIANT, 2, Subject.GIANT, 1, null, "Giant serialises the path: expected near 1");
+            ratio(out, t, Subject.LINUX, 2, Subject.LINUX, 1, null, "the baseline's own speed-up");
             return out;
         }
         for (Subject m : List.of(Subject.FINE, Subject.GIANT)) {

@@ -30,8 +30,9 @@ public final class ReportTable {
             sb.append(path.isTcp() ? String.format(Locale.ROOT, "%n%s, %d-byte %s%n", path.title(), t.payload(),
                     path == BenchPath.TCP_BULK ? "segments" : "request and reply")
                     : String.format(Locale.ROOT, "%n%s, %d-byte payload%n", path.title(), t.payload()));
-            sb.append(String.format(Locale.ROOT, "%-7s %4s %13s  %-27s %5s %12s %9s %9s %10s  %s%n", "path", "CPUs",
-                    path.unit(), "(min .. max)", "busy", "per CPU-s", "p50 us", "p99 us", "drops", "pinning"));
+            sb.append(String.format(Locale.ROOT, "%-" + width(path) + "s %4s %13s  %-27s %5s %12s %9s %9s %10s  %s%n",
+                    path.isTcp() ? "stack" : "path", "CPUs", path.unit(), "(min .. max)", "busy", "per CPU-s", "p50 us",
+                    "p99 us", "drops", "pinning"));
             for (CaseResult c : r.measured()) {
                 if (c.benchCase().payload() == t.payload() && c.benchCase().path() == path) sb.append(row(c));
             }
@@ -54,24 +55,29 @@ public final class ReportTable {
     private static String row(CaseResult c) {
         double k = c.benchCase().path().scale();
         Spread s = c.packetsPerSecond();
-        return row(c.benchCase().subject().label(), c.benchCase().cpus(),
+        return row(c.benchCase().subject().label(), width(c.benchCase().path()), c.benchCase().cpus(),
                 new Spread(s.min() * k, s.median() * k, s.max() * k), c.cpuUse(), c.packetsPerCpuSecond() * k, k != 1, c.latencyMicros(50), c.latencyMicros(99), c.drops(), c.pinning(),
                 c.balanced() ? "" : "  (accounting did not balance: " + c.settled().inFlight() + " unaccounted)");
     }
 
     /** The ceiling's row: the two stacks' summed rate, their summed CPU use. */
     private static String row(Ceiling c) {
-        return row("ceiling", 2, c.packetsPerSecond(), c.cpuUse(), c.packetsPerCpuSecond(), false, c.latencyMicros(50),
+        return row("ceiling", width(BenchPath.UDP), 2, c.packetsPerSecond(), c.cpuUse(), c.packetsPerCpuSecond(), false, c.latencyMicros(50),
                 c.latencyMicros(99), c.drops(), c.pinning(), c.balanced() ? "" : "  (accounting did not balance)");
     }
 
     /** A row; {@code small} gives the rates one decimal (MB/s). */
-    private static String row(String path, int cpus, Spread s, double busy, double perCpu, boolean small, double p50,
-                              double p99, long drops, String pinning, String suffix) {
+    private static String row(String path, int width, int cpus, Spread s, double busy, double perCpu, boolean small,
+                              double p50, double p99, long drops, String pinning, String suffix) {
         String range = String.format(Locale.ROOT, small ? "(%,.1f .. %,.1f)" : "(%,.0f .. %,.0f)", s.min(), s.max());
-        return String.format(Locale.ROOT, small ? "%-7s %4d %,13.1f  %-27s %5.2f %,12.1f %9.1f %9.1f %,10d  %s%s%n"
-                : "%-7s %4d %,13.0f  %-27s %5.2f %,12.0f %9.1f %9.1f %,10d  %s%s%n",
+        return String.format(Locale.ROOT, "%-" + width + (small ? "s %4d %,13.1f  %-27s %5.2f %,12.1f %9.1f %9.1f %,10d  %s%s%n"
+                : "s %4d %,13.0f  %-27s %5.2f %,12.0f %9.1f %9.1f %,10d  %s%s%n"),
                 path, cpus, s.median(), range, busy, perCpu, p50, p99, drops, pinning, suffix);
+    }
+
+    /** The first column's width: a TCP table names the Linux baselines ({@code linux-no-offload}). */
+    private static int width(BenchPath path) {
+        return path.isTcp() ? 16 : 7;
     }
 
     private static String ratio(BenchReport.Ratio q) {
@@ -82,7 +88,7 @@ public final class ReportTable {
                 ? String.format(Locale.ROOT, "(per CPU-second %.2fx)", q.perCpuSecond())
                 : String.format(Locale.ROOT, "(pairs %.2f .. %.2f; per CPU-second %.2fx)", q.pairs().min(),
                         q.pairs().max(), q.perCpuSecond());
-        String line = String.format(Locale.ROOT, "  %-30s %7.2fx  %-43s %s%n", q.name(), q.value(), detail, goal);
+        String line = String.format(Locale.ROOT, "  %-" + (q.path().isTcp() ? 38 : 30) + "s %7.2fx  %-43s %s%n", q.name(), q.value(), detail, goal);
         if (q.ceiling() == null) return line;
         return line + String.format(Locale.ROOT, "  %-30s %7.2fx  %-43s %s%n", "machine ceiling", q.ceiling().median(),
                 String.format(Locale.ROOT, "(rounds %.2f .. %.2f)", q.ceiling().min(), q.ceiling().max()),

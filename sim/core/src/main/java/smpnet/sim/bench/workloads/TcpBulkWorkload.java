@@ -5,11 +5,9 @@ import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import smpnet.sim.bench.results.Tally;
-import smpnet.stack.socket.SockOpt;
-import smpnet.stack.socket.TcpSocket;
 
 /**
- * One TCP connection's bulk throughput between two smpnet hosts ({@link TcpHosts}): a writer thread on the
+ * One TCP connection's bulk throughput between two hosts ({@link TcpNet}): a writer thread on the
  * client writes a repeating pattern in {@link #CHUNK}-byte writes, a reader thread on the server reads and
  * checks every byte against the pattern at its stream offset. The tally counts bytes: generated is bytes
  * written, received is bytes read; TCP loses none, so nothing is counted as dropped and, once stopped,
@@ -30,22 +28,22 @@ final class TcpBulkWorkload extends TcpWorkload {
     private final int sendBuffer;
     private final Thread writer;
     private final Thread reader;
-    private TcpSocket client;
-    private TcpSocket server;
+    private TcpNet.Conn client;
+    private TcpNet.Conn server;
     private volatile long written; // the writer's; a volatile write per 64 KB costs nothing measurable
     private volatile long read;    // the reader's
 
     /** The benchmark's transfer: the stack's default socket buffers (with their automatic growth). */
-    TcpBulkWorkload(TcpHosts hosts) {
-        this(hosts, 0);
+    TcpBulkWorkload(TcpNet net) {
+        this(net, 0);
     }
 
     /**
      * A transfer whose client send buffer is {@code sendBuffer} bytes (0: the stack's default), which bounds
      * what is in flight when the workload pauses: the smoke test's runs then drain in milliseconds.
      */
-    TcpBulkWorkload(TcpHosts hosts, int sendBuffer) {
-        super(hosts);
+    TcpBulkWorkload(TcpNet net, int sendBuffer) {
+        super(net);
         this.sendBuffer = sendBuffer;
         writer = new Thread(this::writeLoop, "tcp-bulk-writer");
         reader = new Thread(this::readLoop, "tcp-bulk-reader");
@@ -60,14 +58,18 @@ final class TcpBulkWorkload extends TcpWorkload {
 
     @Override
     public void start() throws Exception {
-        hosts.start();
-        TcpSocket listener = hosts.server.openTcp().bind(TcpHosts.SERVER).listen(1);
-        listener.setReceiveTimeout(TIMEOUT);
-        client = hosts.client.openTcp().setReceiveTimeout(TIMEOUT).setSendTimeout(TIMEOUT);
-        if (sendBuffer > 0) client.setOption(SockOpt.SO_SNDBUF, sendBuffer);
-        client.connect(TcpHosts.SERVER);
-        server = listener.accept().setReceiveTimeout(TIMEOUT);
-        listener.close();
+        net.start();
+        // The harness thread opens both ends (a Linux socket stays in the namespace it was made in, whichever
+        // thread uses it); the writer and reader threads only use them.
+        try (TcpNet.Listener listener = net.listen(1)) {
+            net.joinClient();
+            try {
+                client = net.connect(sendBuffer, TIMEOUT.toMillis());
+            } finally {
+                net.leave();
+            }
+            server = listener.accept();
+        }
         writer.start();
         reader.start();
     }
@@ -82,7 +84,7 @@ final class TcpBulkWorkload extends TcpWorkload {
                 n += client.write(pattern, 0, CHUNK);
                 written = n;
             }
-            client.shutdown(false, true);
+            client.shutdownOutput();
         } catch (Throwable e) {
             failure = e;
         }
@@ -125,8 +127,7 @@ final class TcpBulkWorkload extends TcpWorkload {
             if (failure != null) throw new IllegalStateException("the transfer failed", failure);
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("the transfer stalled: " + (written - read) + " of " + written
-                        + " bytes written not read after " + DRAIN_NANOS / 1_000_000_000 + " s; client "
-                        + hosts.client.tcpStats().nonZero() + "; server " + hosts.server.tcpStats().nonZero());
+                        + " bytes written not read after " + DRAIN_NANOS / 1_000_000_000 + " s; " + net.counters());
             }
             LockSupport.parkNanos(200_000);
         }
@@ -159,7 +160,10 @@ final class TcpBulkWorkload extends TcpWorkload {
 
     @Override
     void closeSockets() {
-        if (server != null) server.close();
-        if (client != null) client.close();
+        try (TcpNet.Conn s = server; TcpNet.Conn c = client) {
+            // both closed, the client last, even when the first close fails
+        } catch (java.io.IOException e) {
+            if (failure == null) failure = e;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package smpnet.sim.bench.workloads;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,15 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import smpnet.locking.Scheduler;
 import smpnet.sim.bench.results.Tally;
-import smpnet.stack.socket.SocketError;
-import smpnet.stack.socket.TcpSocket;
 
 /**
- * Connections per second through one listener between two smpnet hosts ({@link TcpHosts}). Each of
+ * Connections per second through one listener between two hosts ({@link TcpNet}). Each of
  * {@link #CLIENTS} client threads, in a loop: opens a socket, connects, writes a request of the case's
  * payload size, reads a reply as long, and closes. Each of {@link #ACCEPTORS} server threads
  * accepts a connection, reads the request, writes the reply, reads the client's FIN and closes: the client
- * closes first, so TIME_WAIT (short: {@link TcpHosts#MSL_MILLIS}) is on the client's side, as it is for an
+ * closes first, so TIME_WAIT (smpnet's is short: {@link TcpHosts#MSL_MILLIS}) is on the client's side, as it is for an
  * HTTP/1.0 client, and the server's port never meets an old incarnation of a connection.
  *
  * <p>The tally counts connections: generated is connections begun by clients, received is those completed
@@ -43,10 +42,10 @@ final class TcpConnectWorkload extends TcpWorkload {
     private final AtomicLong served = new AtomicLong();
     private final List<Thread> clients = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
-    private TcpSocket listener;
+    private TcpNet.Listener listener;
 
-    TcpConnectWorkload(TcpHosts hosts, int messageBytes) {
-        super(hosts);
+    TcpConnectWorkload(TcpNet net, int messageBytes) {
+        super(net);
         this.request = message(messageBytes, false);
         this.reply = message(messageBytes, true);
         for (int i = 0; i < CLIENTS; i++) {
@@ -65,8 +64,8 @@ final class TcpConnectWorkload extends TcpWorkload {
 
     @Override
     public void start() throws Exception {
-        hosts.start();
-        listener = hosts.server.openTcp().bind(TcpHosts.SERVER).listen(BACKLOG);
+        net.start();
+        listener = net.listen(BACKLOG);
         for (Thread t : acceptors) t.start();
         for (Thread t : clients) t.start();
     }
@@ -74,14 +73,19 @@ final class TcpConnectWorkload extends TcpWorkload {
     /** Client thread {@code lane}: one connection per pass of the gate until stopped. */
     private void clientLoop(int lane) {
         byte[] buf = new byte[request.length];
+        try {
+            net.joinClient();
+        } catch (Throwable e) {
+            failure = e;
+            return;
+        }
         while (true) {
             gate.pass();
             if (stopping) return;
             begun.add(lane, 1);
             long t0 = scheduler.nanoTime();
-            try (TcpSocket s = hosts.client.openTcp().setReceiveTimeout(TIMEOUT).setSendTimeout(TIMEOUT)) {
-                s.connect(TcpHosts.SERVER);
-                if (s.write(request) != request.length) throw new IllegalStateException("short write of the request");
+            try (TcpNet.Conn s = net.connect(0, TIMEOUT.toMillis())) {
+                if (s.write(request, 0, request.length) != request.length) throw new IllegalStateException("short write of the request");
                 readExactly(s, buf, reply, "reply");
             } catch (Throwable e) {
                 failed.incrementAndGet();
@@ -96,17 +100,16 @@ final class TcpConnectWorkload extends TcpWorkload {
     private void acceptLoop() {
         byte[] buf = new byte[request.length];
         while (true) {
-            TcpSocket s;
+            TcpNet.Conn s;
             try {
                 s = listener.accept();
-            } catch (SocketError e) {
+            } catch (IOException e) {
                 if (!stopping) failure = e;
                 return; // the listener was closed
             }
             try (s) {
-                s.setReceiveTimeout(TIMEOUT);
                 readExactly(s, buf, request, "request");
-                if (s.write(reply) != reply.length) throw new IllegalStateException("short write of the reply");
+                if (s.write(reply, 0, reply.length) != reply.length) throw new IllegalStateException("short write of the reply");
                 if (s.read(buf, 0, 1) >= 0) throw new IllegalStateException("data after the request");
                 served.incrementAndGet();
             } catch (Throwable e) {
@@ -116,7 +119,7 @@ final class TcpConnectWorkload extends TcpWorkload {
     }
 
     /** Reads exactly {@code expected.length} bytes into {@code buf} and checks they are {@code expected}. */
-    private static void readExactly(TcpSocket s, byte[] buf, byte[] expected, String what) throws SocketError {
+    private static void readExactly(TcpNet.Conn s, byte[] buf, byte[] expected, String what) throws IOException {
         int at = 0;
         while (at < expected.length) {
             int r = s.read(buf, at, expected.length - at);
@@ -148,7 +151,7 @@ final class TcpConnectWorkload extends TcpWorkload {
         for (Thread t : clients) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         // Every client has closed; the acceptors finish those connections, then the listener goes.
         while (served.get() < lanes.received() && System.nanoTime() < deadline) Thread.sleep(1);
-        listener.close();
+        closeSockets();
         for (Thread t : acceptors) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         for (Thread t : clients) if (t.isAlive()) throw new IllegalStateException(t.getName() + " did not stop");
         for (Thread t : acceptors) if (t.isAlive()) throw new IllegalStateException(t.getName() + " did not stop");
@@ -162,6 +165,11 @@ final class TcpConnectWorkload extends TcpWorkload {
 
     @Override
     void closeSockets() {
-        if (listener != null) listener.close();
+        if (listener == null) return;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            if (failure == null) failure = e;
+        }
     }
 }

@@ -1,6 +1,8 @@
 package smpnet.sim.bench.workloads;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
@@ -10,13 +12,16 @@ import smpnet.stack.dev.Wire;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
+import smpnet.stack.socket.SockOpt;
+import smpnet.stack.socket.TcpSocket;
 
 /**
  * The two smpnet hosts of the TCP benchmarks, on the public API: a client and a server {@link Stack} in the
  * case's locking mode, each with as many netisr workers (direct dispatch) and NIC RX queues as CPUs, their
- * NICs joined by a {@link Wire} with an MTU of {@link #MTU}, and a short MSL ({@link #MSL_MILLIS}).
+ * NICs joined by a {@link Wire} with an MTU of {@link #MTU}, and a short MSL ({@link #MSL_MILLIS}). Every
+ * thread may use either host: {@link #joinClient} and {@link #leave} do nothing.
  */
-final class TcpHosts implements AutoCloseable {
+final class TcpHosts implements TcpNet {
     static final int MTU = 1500;
     /**
      * A short maximum segment lifetime (FreeBSD's is 30 s): the closing side's TIME_WAIT lasts 2 MSL, and a
@@ -25,6 +30,8 @@ final class TcpHosts implements AutoCloseable {
      */
     static final long MSL_MILLIS = 100;
     static final InetSocketAddress SERVER = new InetSocketAddress("10.2.0.2", 80);
+    /** How long a read or write of an accepted connection may block before it fails the run. */
+    static final Duration ACCEPTED_TIMEOUT = Duration.ofSeconds(30);
 
     final Stack client;
     final Stack server;
@@ -42,9 +49,82 @@ final class TcpHosts implements AutoCloseable {
         for (Stack s : new Stack[] {client, server}) s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
     }
 
-    void start() {
+    @Override
+    public void start() {
         client.start();
         server.start();
+    }
+
+    @Override
+    public void joinClient() {}
+
+    @Override
+    public void leave() {}
+
+    @Override
+    public Listener listen(int backlog) throws IOException {
+        TcpSocket l = server.openTcp().bind(SERVER).listen(backlog);
+        return new Listener() {
+            @Override
+            public Conn accept() throws IOException {
+                return new SocketConn(l.accept().setReceiveTimeout(ACCEPTED_TIMEOUT).setSendTimeout(ACCEPTED_TIMEOUT));
+            }
+
+            @Override
+            public void close() {
+                l.close();
+            }
+        };
+    }
+
+    @Override
+    public Conn connect(int sendBuffer, long timeoutMillis) throws IOException {
+        Duration t = Duration.ofMillis(timeoutMillis);
+        TcpSocket s = client.openTcp().setReceiveTimeout(t).setSendTimeout(t);
+        try {
+            if (sendBuffer > 0) s.setOption(SockOpt.SO_SNDBUF, sendBuffer);
+            s.connect(SERVER);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return new SocketConn(s);
+    }
+
+    /** A smpnet socket as a connection's end. */
+    private record SocketConn(TcpSocket s) implements Conn {
+        @Override
+        public int write(byte[] b, int off, int len) throws IOException {
+            for (int done = 0; done < len; ) done += s.write(b, off + done, len - done);
+            return len;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return s.read(b, off, len);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            s.shutdown(false, true);
+        }
+
+        @Override
+        public void close() {
+            s.close();
+        }
+    }
+
+    @Override
+    public String counters() {
+        return "client " + client.tcpStats().nonZero() + "; server " + server.tcpStats().nonZero();
+    }
+
+    /** Waits out TIME_WAIT (2 MSL), then {@link #leftovers}. */
+    @Override
+    public String leftoversAfterClose() throws InterruptedException {
+        Thread.sleep(2 * MSL_MILLIS + 50);
+        return leftovers();
     }
 
     /**

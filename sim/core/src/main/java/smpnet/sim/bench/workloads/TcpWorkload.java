@@ -1,7 +1,7 @@
 package smpnet.sim.bench.workloads;
 
 /**
- * What the two TCP workloads share: their {@link TcpHosts}, the {@link RunGate} their load-generating
+ * What the two TCP workloads share: their hosts ({@link TcpNet}: smpnet's or Linux's), the {@link RunGate} their load-generating
  * threads pass, the stop flag and first failure of those threads, and the end of a run, which waits out
  * the closing side's TIME_WAIT and then records what the hosts still hold.
  *
@@ -9,15 +9,15 @@ package smpnet.sim.bench.workloads;
  * workload's threads respectively; {@code leftovers} and {@code closed} are the harness thread's.
  */
 abstract class TcpWorkload implements ReceiveWorkload {
-    final TcpHosts hosts;
+    final TcpNet net;
     final RunGate gate = new RunGate();
     volatile boolean stopping;
     volatile Throwable failure;
     private String leftovers = "";
     private boolean closed;
 
-    TcpWorkload(TcpHosts hosts) {
-        this.hosts = hosts;
+    TcpWorkload(TcpNet net) {
+        this.net = net;
     }
 
     @Override
@@ -40,12 +40,11 @@ abstract class TcpWorkload implements ReceiveWorkload {
     }
 
     /**
-     * The end of {@link #stop} once every socket is closed: waits out TIME_WAIT (2 MSL), notes what the hosts
-     * still hold, and closes them.
+     * The end of {@link #stop} once every socket is closed: waits out TIME_WAIT where the hosts need it,
+     * notes what they still hold, and closes them.
      */
     void finish() throws InterruptedException {
-        Thread.sleep(2 * TcpHosts.MSL_MILLIS + 50);
-        leftovers = hosts.leftovers();
+        leftovers = net.leftoversAfterClose();
         close();
     }
 
@@ -65,7 +64,7 @@ abstract class TcpWorkload implements ReceiveWorkload {
         try {
             closeSockets();
         } finally {
-            hosts.close();
+            net.close();
         }
     }
 }

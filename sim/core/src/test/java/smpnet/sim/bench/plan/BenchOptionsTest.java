@@ -53,7 +53,7 @@ class BenchOptionsTest {
 
     @Test
     void theTcpPathsRunBetweenTwoHostsWithoutBaselineOrCeiling() {
-        BenchOptions o = parse(BenchOptions.mainJob(), List.of("--path", "tcp", "--modes", "fine"));
+        BenchOptions o = parse(BenchOptions.mainJob(), List.of("--path", "tcp", "--modes", "fine", "--no-kernel"));
         assertEquals(List.of(BenchPath.TCP_BULK, BenchPath.TCP_CONNECT), o.paths());
         BenchCase bulk1 = new BenchCase(Subject.FINE, 1, 1460, false, BenchPath.TCP_BULK);
         BenchCase bulk2 = new BenchCase(Subject.FINE, 2, 1460, false, BenchPath.TCP_BULK);
@@ -69,6 +69,22 @@ class BenchOptionsTest {
         assertThrows(ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--path", "sctp")));
         assertThrows(ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--path", "tcp,tcp-bulk")));
         assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.KERNEL, 1, 64, false, BenchPath.TCP_BULK));
+        assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.LINUX, 1, 64, false, BenchPath.UDP));
+    }
+
+    @Test
+    void benchTcpRunsLinuxBesideEachModeOffloadsOnAndOffForTheBulkTransfer() {
+        BenchOptions o = parse(BenchOptions.benchTcp(), List.of("--modes", "fine", "--cpus", "1"));
+        assertEquals(List.of(new BenchCase(Subject.LINUX, 1, 1460, false, BenchPath.TCP_BULK),
+                new BenchCase(Subject.LINUX_NO_OFFLOAD, 1, 1460, false, BenchPath.TCP_BULK),
+                new BenchCase(Subject.FINE, 1, 1460, false, BenchPath.TCP_BULK),
+                new BenchCase(Subject.LINUX, 1, 64, false, BenchPath.TCP_CONNECT),
+                new BenchCase(Subject.FINE, 1, 64, false, BenchPath.TCP_CONNECT)), o.cases());
+        assertEquals(5, o.groups().size());
+        assertEquals("linux-no-offload", Subject.LINUX_NO_OFFLOAD.label());
+        assertEquals(Subject.LINUX_NO_OFFLOAD, Subject.byLabel("linux-no-offload"));
+        assertEquals(List.of(), parse(BenchOptions.benchTcp(), List.of("--no-kernel")).cases().stream()
+                .filter(c -> !c.subject().isStack()).toList());
     }
 
     @Test
