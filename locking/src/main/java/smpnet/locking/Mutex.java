@@ -20,7 +20,8 @@ import smpnet.witness.Witness;
  * take a CPU from the very thread the owner waits for. So the spin stops as soon as the owner blocks, when
  * the mutex passes to a thread that is not running (a waiter it was handed to, still waking up), when one
  * hold outlasts a short stall budget ({@link Scheduler#spinStallNanos()}), and at a ceiling; then the thread
- * queues and parks. The stall budget and the ceiling bound what a wrong guess costs: "runnable" also covers
+ * queues and parks. Only one thread at a time spins adaptively on a mutex; other contenders spin briefly
+ * and queue. The stall budget and the ceiling bound what a wrong guess costs: "runnable" also covers
  * an owner waiting for a CPU (preempted, with more runnable threads than CPUs), which cannot release before
  * its next time slice. A running owner's critical section ends within microseconds, so a hold that has not
  * ended within the budget (the mutex's hold count, bumped by every new owner, has not moved) is taken for a
@@ -54,8 +55,9 @@ import smpnet.witness.Witness;
  * lost, and gets the mutex on the next release, which implies LOCKED). {@code wakePending} is guarded by
  * the turnstile's spin lock. {@code owner}, {@code recursion} and {@code hold} are written only by the
  * owner (or, on hand-off, by the releasing owner for the next one, before it grants it); spinners read
- * {@code owner} without a lock, to see who must release next. {@code spinCutback} is a hint that
- * contenders update without a lock.
+ * {@code owner} and {@code holds} without a lock, to see who must release next and whether the mutex changes
+ * hands. {@code spinCutback} is a hint that contenders update without a lock; {@code spinner} is taken and
+ * cleared by the one adaptive spinner, by CAS.
  */
 @LockImplementation
 public class Mutex extends LockBase implements ExclusiveLock {
@@ -72,6 +74,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
     private static final VarHandle OWNER;
     /** The hold count, read by spinners: opaque, as the owner. */
     private static final VarHandle HOLDS;
+    private static final VarHandle SPINNER;
 
     static {
         try {
@@ -79,6 +82,7 @@ public class Mutex extends LockBase implements ExclusiveLock {
             STATE = lookup.findVarHandle(Mutex.class, "state", int.class);
             OWNER = lookup.findVarHandle(LockBase.class, "owner", Thread.class);
             HOLDS = lookup.findVarHandle(Mutex.class, "holds", int.class);
+            SPINNER = lookup.findVarHandle(Mutex.class, "spinner", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -101,6 +105,8 @@ public class Mutex extends LockBase implements ExclusiveLock {
      * thread released and re-took the mutex meanwhile (see {@link OwnerSpin}).
      */
     private int holds;
+    /** A thread spins adaptively on this mutex: the only one (see spinForRelease). Set by CAS. */
+    private volatile boolean spinner;
 
     /** A non-recursive mutex of lock class {@code className}. */
     public Mutex(String className) { this(className, 0); }
@@ -213,16 +219,26 @@ public class Mutex extends LockBase implements ExclusiveLock {
 
     /**
      * Spins before queueing, barging in whenever the mutex is free: adaptively while the owner runs when the
-     * scheduler allows it, else a fixed number of times. True if the mutex was taken.
+     * scheduler allows it and no other thread spins on this mutex already, else a fixed number of times.
+     * True if the mutex was taken.
+     *
+     * <p>One adaptive spinner per mutex, as Linux queues its optimistic spinners so that only the first
+     * spins on the owner: when the mutex is freed only one thread can take it, so a second spinner can
+     * only burn a CPU, which with more runnable threads than CPUs another thread (perhaps the owner) was
+     * waiting for. The others do the short fixed spin and queue.
      */
     private boolean spinForRelease(Scheduler sched) {
         long ceiling = sched.adaptiveSpinNanos();
-        if (ceiling <= 0) return spinFixed(sched.spinsBeforeBlocking());
-        OwnerSpin spin = new OwnerSpin(sched, ceiling, spinCutback, sched.spinStallNanos());
-        boolean taken = spinWhileOwnerRuns(spin);
-        int next = spin.nextCutback(taken);
-        if (next != spin.cutback) spinCutback = next;
-        return taken;
+        if (ceiling <= 0 || !SPINNER.compareAndSet(this, false, true)) return spinFixed(sched.spinsBeforeBlocking());
+        try {
+            OwnerSpin spin = new OwnerSpin(sched, ceiling, spinCutback, sched.spinStallNanos());
+            boolean taken = spinWhileOwnerRuns(spin);
+            int next = spin.nextCutback(taken);
+            if (next != spin.cutback) spinCutback = next;
+            return taken;
+        } finally {
+            spinner = false;
+        }
     }
 
     private boolean spinFixed(int spins) {

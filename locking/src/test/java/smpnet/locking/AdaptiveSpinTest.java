@@ -294,6 +294,38 @@ class AdaptiveSpinTest {
     }
 
     /**
+     * One adaptive spinner per mutex: while a first contender spins on this (running) owner under a ceiling
+     * of an hour, a second one does the scheduler's fixed spin (none here) and queues at once; both get the
+     * mutex once it is released.
+     */
+    @Test
+    void aSecondContenderQueuesWhileTheFirstSpins() throws InterruptedException {
+        FakeScheduler s = new FakeScheduler(TimeUnit.HOURS.toNanos(1), true);
+        Mutex m = new Mutex("spin_one");
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Schedulers.Installation ignored = Schedulers.use(s)) {
+            m.lock();
+            Thread first = s.startWorker("first", 1, () -> {
+                m.lock();
+                log.add("first in");
+                m.unlock();
+            });
+            await("the first contender spins (reads the clock at its checks)", () -> s.clock.get() >= 3);
+            Thread second = s.startWorker("second", 1, () -> {
+                m.lock();
+                log.add("second in");
+                m.unlock();
+            });
+            await("the second contender queues while the first spins", m::hasWaiters);
+            assertTrue(first.isAlive());
+            m.unlock();
+            first.join();
+            second.join();
+        }
+        assertEquals(Set.of("first in", "second in"), Set.copyOf(log));
+    }
+
+    /**
      * The owner holds the mutex parked: a contender with a ceiling of an hour queues after one look at the
      * owner, having read the clock only to set its deadline. Spinning on a blocked owner would hang here.
      */

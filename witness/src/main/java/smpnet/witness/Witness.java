@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * locked after a try before recording it (the lock then gives back what the try took).
  *
  * <p>Locking key: the order graph is guarded by its own monitor (see OrderGraph); per-thread state is
- * confined to its thread; listeners and allowances are copy-on-write lists.
+ * confined to its thread until the thread ends (then retired by whichever thread finds it ended, see
+ * ThreadState#retire); listeners and allowances are copy-on-write lists.
  */
 public final class Witness {
     /** System property that switches witness on at start-up: {@code -Dsmpnet.witness=on}. */
@@ -252,12 +253,20 @@ public final class Witness {
      * a try. A lock that must wait calls {@code checkOrder} before waiting and {@code locked} after instead.
      */
     public ThreadState acquired(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState again = checker.pushedAgain(cached, lock, cls, exclusive); // before mine(): see there
+        if (again != null) {
+            return again;
+        }
         LockClass c = mine(cls);
         return c == null ? cached : checker.acquired(cached, lock, c, exclusive);
     }
 
     /** {@link #unlocked(Object, LockClass, boolean)} with a cached state. */
     public ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState popped = checker.poppedTop(cached, lock, exclusive); // before mine(): see there
+        if (popped != null) {
+            return popped;
+        }
         LockClass c = mine(cls);
         return c == null ? cached : checker.unlocked(cached, lock, c, exclusive);
     }

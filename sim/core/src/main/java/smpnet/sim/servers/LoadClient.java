@@ -28,6 +28,8 @@ import smpnet.stack.socket.TcpSocket;
 final class LoadClient implements Runnable {
     /** Connects in flight per loop: well under the listener's backlog, so no SYN waits for a retransmission. */
     static final int CONNECTING = 128;
+    /** A loop that got no reply on any of its connections for this long calls the case failed. */
+    static final Duration NO_REPLY = Duration.ofSeconds(120);
 
     /** One connection and where its request stands. */
     private static final class Conn {
@@ -135,8 +137,8 @@ final class LoadClient implements Runnable {
         for (Conn c : conns) send(c);
         int finished = 0;
         while (finished < conns.size()) {
-            List<EventQueue.Event> ready = q.poll(256, Duration.ofSeconds(30));
-            if (ready.isEmpty()) throw new IllegalStateException("no reply for 30 s (" + finished + " of "
+            List<EventQueue.Event> ready = q.poll(256, NO_REPLY);
+            if (ready.isEmpty()) throw new IllegalStateException("no reply for " + NO_REPLY.toSeconds() + " s (" + finished + " of "
                     + conns.size() + " connections done)");
             for (EventQueue.Event e : ready) {
                 Conn c = (Conn) e.attachment();

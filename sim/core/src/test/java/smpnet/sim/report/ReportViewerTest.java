@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import smpnet.sim.cli.SmpnetCommand;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.witness.testing.RequiredTool;
 
 /**
  * The report command's page, opened in headless Chromium: every chart it holds is laid out with drawn
@@ -79,17 +79,11 @@ class ReportViewerTest {
             assertTrue(!page.contains(outside), "the page needs nothing outside itself, and runs no script: " + outside);
         }
         Path probed = Files.writeString(dir.resolve("probed.html"), page.replace("</body>", PROBE + "</body>"));
-        Process p = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=3000", "--dump-dom", probed.toUri().toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(dir.resolve("chromium.log").toFile()).redirectOutput(dir.resolve("dom.html").toFile()).start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("chromium took over 90 s: " + Files.readString(dir.resolve("chromium.log")));
-        }
-        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.log")));
-        String dom = Files.readString(dir.resolve("dom.html"));
+        RequiredTool.Output chromium = RequiredTool.run(new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=3000", "--dump-dom", probed.toUri().toString()),
+                "chromium", new byte[0]);
+        assertEquals(0, chromium.exitStatus(), chromium.err());
+        String dom = chromium.out();
         Matcher drawn = Pattern.compile("<pre id=\"drawn\">([^<]*)</pre>").matcher(dom);
         assertTrue(drawn.find(), "the probe did not run: " + dom.substring(0, Math.min(500, dom.length())));
         List<String> charts = drawn.group(1).lines().toList();

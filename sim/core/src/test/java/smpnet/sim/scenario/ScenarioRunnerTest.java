@@ -119,6 +119,22 @@ class ScenarioRunnerTest {
         for (ScenarioResult.WorkloadResult x : w) assertTrue(x.hasRate() && x.rate() > 0, x.toString());
     }
 
+    /** The seeded TCP scenario in each of its three locking modes: every request echoed and answered, and a replay is exact. */
+    @Test
+    void theTcpThreeModesScenarioAnswersEveryRequestInEachModeAndReplays() throws Exception {
+        ScenarioSpec spec = ScenarioParser.read(SCENARIOS.resolve("tcp-three-modes.yaml"));
+        ScenarioResult r = ScenarioRunner.run(spec);
+        assertEquals(List.of("locking=giant", "locking=giant-over-fine", "locking=fine"),
+                r.variants().stream().map(Variant::name).toList());
+        for (Variant v : r.variants()) {
+            assertTrue(v.workloads().get(0).summary().startsWith("1 connections x 20 requests of 64 B: 20 echoed by the server, "
+                    + "20 replies in "), v.name() + ": " + v.workloads().get(0).summary());
+            assertTrue(v.workloads().get(1).summary().startsWith("10 connections x 1 requests of 64 B: 10 echoed by the server, "
+                    + "10 replies in "), v.name() + ": " + v.workloads().get(1).summary());
+        }
+        assertEquals(r.format(), ScenarioRunner.run(spec).format());
+    }
+
     @Test
     void theHttpExampleFetchesEveryPageIntact() throws Exception {
         ScenarioResult r = ScenarioRunner.run(ScenarioParser.read(SCENARIOS.resolve("http.yaml")));

@@ -78,21 +78,44 @@ public final class NetNamespace implements AutoCloseable {
      * where it was. Undo with {@link #enterOwn}.
      */
     public void enter() throws IOException {
-        setns(Path.of("/run/netns", name), "enter network namespace " + name);
-    }
-
-    /** Moves the calling thread back into the process's own network namespace (its main thread's). */
-    public static void enterOwn() throws IOException {
-        setns(Path.of("/proc/self/ns/net"), "enter the process's network namespace");
-    }
-
-    private static void setns(Path ns, String what) throws IOException {
-        int fd = Posix.open(ns.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
+        int own = Own.fd(); // opened before the first thread leaves the process's namespace
+        if (own < 0) throw new IOException("cannot open this thread's network namespace: " + Own.failure);
+        int fd = Posix.open(Path.of("/run/netns", name).toString(), Posix.O_RDONLY | Posix.O_CLOEXEC);
         try {
-            Posix.setns(fd, Posix.CLONE_NEWNET, what);
+            Posix.setns(fd, Posix.CLONE_NEWNET, "enter network namespace " + name);
         } finally {
             Posix.close(fd);
         }
+    }
+
+    /**
+     * Moves the calling thread back into the process's own network namespace: the one the first thread to
+     * {@link #enter} a namespace was in before it did.
+     */
+    public static void enterOwn() throws IOException {
+        int own = Own.fd();
+        if (own < 0) throw new IOException("cannot open this thread's network namespace: " + Own.failure);
+        Posix.setns(own, Posix.CLONE_NEWNET, "enter the process's network namespace");
+    }
+
+    /**
+     * A descriptor of the process's own network namespace, opened once, by the first thread that enters
+     * another (so before any thread has left it) and kept open for the life of the JVM.
+     */
+    private static final class Own {
+        static String failure = "";
+        private static final int FD = open();
+
+        private static int open() {
+            try {
+                return Posix.open("/proc/thread-self/ns/net", Posix.O_RDONLY | Posix.O_CLOEXEC);
+            } catch (IOException e) {
+                failure = e.getMessage();
+                return -1;
+            }
+        }
+
+        static int fd() { return FD; }
     }
 
     /** Whether {@code ip netns list} still shows this namespace. */

@@ -437,12 +437,19 @@ final class TcpOutput {
         }
     }
 
-    /** tcp_mssopt: the MSS we announce, from the interface MTU toward the peer (never the learned path MTU). */
+    /** The MSS a SYN of {@code tp} announces: {@link #mssOption(Tcp, int)} toward its peer. */
     static int mssOption(Tcpcb tp) {
-        int mtu = tp.tcp.ipOutput.linkMtuFor(tp.faddr);
-        int mss = mtu == 0 ? tp.tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-        if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
-        return Math.max(mss, tp.tcp.settings.minmss);
+        return mssOption(tp.tcp, tp.faddr);
+    }
+
+    /**
+     * tcp_mssopt: the MSS we announce toward {@code faddr}, from the interface MTU (never the learned path MTU,
+     * nor TCP_MAXSEG, which limits only what we send), at least net.inet.tcp.minmss.
+     */
+    static int mssOption(Tcp tcp, int faddr) {
+        int mtu = tcp.ipOutput.linkMtuFor(faddr);
+        int mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+        return Math.max(mss, tcp.settings.minmss);
     }
 
     /**

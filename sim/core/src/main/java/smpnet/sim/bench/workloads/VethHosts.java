@@ -88,13 +88,24 @@ final class VethHosts implements TcpNet {
                         + " package)";
             }
         }
-        try (NetNamespace ns = NetNamespace.create()) {
-            ns.enter();
-            NetNamespace.enterOwn();
-        } catch (IOException e) {
-            return "this process may not make or enter network namespaces (root is needed): " + e.getMessage();
+        // A thread of its own tries entering: the caller's namespace stays as it was whatever happens.
+        String[] why = new String[1];
+        Thread probe = new Thread(() -> {
+            try (NetNamespace ns = NetNamespace.create()) {
+                ns.enter();
+                NetNamespace.enterOwn();
+            } catch (IOException | RuntimeException e) {
+                why[0] = "this process may not make or enter network namespaces (root is needed): " + e.getMessage();
+            }
+        }, "veth-probe");
+        probe.start();
+        try {
+            probe.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while checking for network namespaces";
         }
-        return null;
+        return why[0];
     }
 
     /** The namespaces' names, client first. */
