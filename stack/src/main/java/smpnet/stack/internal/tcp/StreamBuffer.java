@@ -203,7 +203,10 @@ public final class StreamBuffer {
         int end = off + len;
         int copied = 0;
         if (spans != null) {
-            for (Span s : spans) ringOff -= Math.max(0, Math.min(off, s.at + s.len) - s.at);
+            for (Span s : spans) {
+                if (s.at >= off) break; // spans are in stream order
+                ringOff -= Math.min(off, s.at + s.len) - s.at;
+            }
         }
         while (pos < end) {
             Span s = spanAt(pos);
@@ -240,7 +243,10 @@ public final class StreamBuffer {
 
     private Span spanAt(int pos) {
         if (spans == null) return null;
-        for (Span s : spans) if (pos >= s.at && pos < s.at + s.len) return s;
+        for (Span s : spans) {
+            if (s.at > pos) return null; // spans are in stream order
+            if (pos < s.at + s.len) return s;
+        }
         return null;
     }
 
