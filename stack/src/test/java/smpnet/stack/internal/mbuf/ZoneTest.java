@@ -111,4 +111,26 @@ class ZoneTest {
         assertThrows(IllegalArgumentException.class, () -> z.alloc(0, 3));
         assertEquals(0, z.stats().created());
     }
+
+    /**
+     * After a burst the pool keeps its reserve (4 buckets per CPU: 16 items here) and the rest is released:
+     * the coldest buckets fill the reserve, later spills go; new items never reuse a released item's number.
+     */
+    @Test
+    void aBurstLeavesOnlyThePoolsReserve() {
+        Zone<Integer> z = zone(1, 1000, 4, 0);
+        for (int item : allocN(z, 0, 100)) z.free(0, item);
+        assertEquals(new ZoneCounts(20, 0, 4, 16), ZoneCounts.of(z), "4 cached, 16 in the reserve, 80 released");
+        assertEquals(List.of(99, 98, 97, 96, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 100, 101),
+                allocN(z, 0, 22), "the cache, the reserve a bucket at a time, then new numbers");
+        assertEquals(new ZoneCounts(22, 22, 0, 0), ZoneCounts.of(z));
+    }
+
+    /** created, in use, cached, free. */
+    private record ZoneCounts(long created, long inUse, long cached, long free) {
+        static ZoneCounts of(Zone<?> z) {
+            ZoneStats s = z.stats();
+            return new ZoneCounts(s.created(), s.inUse(), s.cached(), s.free());
+        }
+    }
 }
