@@ -78,7 +78,8 @@ public enum TcpStat {
     ZC_SENDS("zero-copy sends queued"),
     ZC_COMPLETIONS("zero-copy sends completed"),
     ZC_ABORTED("zero-copy sends completed with an error"),
-    ZC_WRITES_IN_FLIGHT("writes into zero-copy regions in flight found by the write checker");
+    ZC_WRITES_IN_FLIGHT("writes into zero-copy regions in flight found by the write checker"),
+    RST_CLOSEDPORT_LIMITED("RSTs to closed ports not sent (rate limit, badport_bandlim)");
 
     private final String text;
 

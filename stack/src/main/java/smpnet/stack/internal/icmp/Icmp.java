@@ -72,7 +72,7 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
     private final ErrorRateLimit errorLimit;
 
     /** Errors per second (and burst) a host sends at most, as FreeBSD's default icmplim. */
-    static final int ERRORS_PER_SECOND = 200;
+    static final int ERRORS_PER_SECOND = ErrorRateLimit.ICMPLIM;
 
     public Icmp(IpInput ipInput, IpOutput ipOutput, RouteTable<IpInterface> routes, MbufAllocator alloc,
                 smpnet.locking.Scheduler clock) {

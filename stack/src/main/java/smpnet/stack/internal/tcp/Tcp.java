@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.locking.Scheduler;
+import smpnet.stack.internal.icmp.ErrorRateLimit;
 import smpnet.stack.internal.icmp.Icmp;
 import smpnet.stack.internal.ip.IpInput;
 import smpnet.stack.internal.ip.IpOutput;
@@ -70,6 +71,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /** Connections that exist (created and not yet freed by tcp_close). */
     final AtomicInteger pcbs = new AtomicInteger();
     private final SplittableRandom tsOffsets;
+    /** RSTs to closed ports: icmplim a second (FreeBSD badport_bandlim, BANDLIM_RST_CLOSEDPORT). */
+    private final ErrorRateLimit rstClosedPortLimit;
 
     public Tcp(StackLocks locks, Scheduler scheduler, int cpus, MbufAllocator alloc, IpInput ipInput,
                IpOutput ipOutput, Icmp icmp, TcpSettings settings, long secretSeed) {
@@ -85,6 +88,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.isnGen = new IsnGenerator(r.nextLong(), r.nextLong());
         this.cookies = new SynCookies(r.nextLong(), r.nextLong());
         this.tsOffsets = r.split();
+        this.rstClosedPortLimit = new ErrorRateLimit(scheduler, ErrorRateLimit.ICMPLIM, ErrorRateLimit.ICMPLIM);
         this.syncache = new SynCache(this);
         ipInput.register(Ipv4Header.PROTO_TCP, this);       // tcp_input, called by IpInput.deliver
         icmp.registerTransport(Ipv4Header.PROTO_TCP, this); // tcp_ctlinput, called by ICMP input
@@ -213,10 +217,17 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         noConnection(seg);
     }
 
-    /** A segment for no connection and no listener: RST unless blackholed (net.inet.tcp.blackhole). */
+    /**
+     * A segment for no connection and no listener: RST unless blackholed (net.inet.tcp.blackhole), at most
+     * icmplim (200) a second (badport_bandlim(BANDLIM_RST_CLOSEDPORT)); one over the limit is counted.
+     */
     private void noConnection(Segment seg) {
         int bh = settings.blackhole;
         if (bh == 2 || (bh == 1 && seg.has(TcpHeader.SYN))) return;
+        if (!seg.has(TcpHeader.RST) && !rstClosedPortLimit.tryAcquire()) {
+            stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
+            return;
+        }
         dropWithReset(seg);
     }
 
