@@ -139,18 +139,18 @@ public final class StreamBuffer {
     }
 
     /**
-     * Appends all of zero-copy send {@code r} as a span (sbappendstream of an external-storage chain): no
-     * byte is copied. The span may take the buffer past its watermark, which only delays later writes: its
-     * bytes are the application's memory, not the stack's. Returns the errno of a connection already gone
-     * (the send is not queued then), else 0.
+     * Appends bytes {@code [regionOff, regionOff+n)} of zero-copy send {@code r} as a span (sbappendstream of
+     * an external-storage chain): no byte is copied. The caller keeps within the space, or may pass the
+     * watermark (a non-blocking send queues whole), which only delays later writes. Returns the errno of a
+     * connection already gone (nothing is queued then), else 0.
      */
-    public int appendRegionLocked(ZeroCopyRegion r) {
+    public int appendRegionLocked(ZeroCopyRegion r, int regionOff, int n) {
         lock.assertOwned();
         if (goneErrno != 0) return goneErrno;
         if (spans == null) spans = new ArrayDeque<>(4);
-        spans.addLast(new Span(r, cc, 0, r.bytes()));
-        cc += r.bytes();
-        r.queuedLocked();
+        spans.addLast(new Span(r, cc, regionOff, n));
+        cc += n;
+        r.queuedLocked(n);
         return 0;
     }
 
