@@ -69,7 +69,9 @@ import smpnet.stack.stats.UdpStat;
  *
  * <p>Life cycle: configure (add interfaces and routes), {@link #start()}, use, {@link #close()}. Interfaces
  * and routes may be added only before start, which comes once; a closed host refuses sockets, pings and a
- * start, and closing it again does nothing; {@link #sysctl(String, long) sysctl} settings at any time.
+ * start, and closing it again does nothing; {@link #sysctl(String, long) sysctl} settings at any time, but
+ * boot-time tunables (FreeBSD's CTLFLAG_RDTUN: net.inet.tcp.syncache.hashsize and bucketlimit) only before
+ * start.
  * Nothing of one host is locked by a thread of another: hosts meet only through wires, which enqueue onto
  * the peer NIC's ring.
  */
@@ -228,6 +230,8 @@ public final class Stack implements AutoCloseable {
             if (started) throw new IllegalStateException("host " + name() + " already started");
             started = true;
         }
+        sysctl.boot(); // boot-time tunables are read-only from now on
+        tcp.boot();
         netisr.start();
         for (IpInterface i : interfaces) i.ifnet().start();
     }
@@ -241,8 +245,9 @@ public final class Stack implements AutoCloseable {
     public long sysctl(String name) { return sysctl.get(name); }
 
     /**
-     * Sets {@code name} to {@code value} while the host runs. An unknown name, a read-only setting or a value
-     * out of bounds is an {@link IllegalArgumentException} that names the setting and changes nothing.
+     * Sets {@code name} to {@code value}. An unknown name, a read-only setting (a boot-time tunable once the
+     * host has started) or a value out of bounds is an {@link IllegalArgumentException} that names the setting
+     * and changes nothing.
      */
     public void sysctl(String name, long value) { sysctl.set(name, value); }
 

@@ -99,6 +99,24 @@ class SysctlTest {
     }
 
     @Test
+    void bootTimeTunablesAreWritableOnlyBeforeTheHostStarts() {
+        try (Hosts h = new Hosts()) {
+            Stack s = h.host("s", LockMode.FINE);
+            s.sysctl("net.inet.tcp.syncache.hashsize", 1);
+            s.sysctl("net.inet.tcp.syncache.bucketlimit", 2);
+            h.start();
+            assertEquals(1, s.sysctl("net.inet.tcp.syncache.hashsize"));
+            assertEquals(2, s.sysctl("net.inet.tcp.syncache.bucketlimit"));
+            String readOnly = " is read-only (a boot-time tunable: set it before the host starts)";
+            assertEquals("sysctl net.inet.tcp.syncache.hashsize" + readOnly,
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.syncache.hashsize", 4)).getMessage());
+            assertEquals("sysctl net.inet.tcp.syncache.bucketlimit" + readOnly,
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.syncache.bucketlimit", 4)).getMessage());
+            assertEquals(1, s.sysctl("net.inet.tcp.syncache.hashsize"));
+        }
+    }
+
+    @Test
     void unknownNamesReadOnlyNamesAndBadValuesAreRefusedAndChangeNothing() {
         try (Hosts h = new Hosts()) {
             Stack s = h.host("s", LockMode.FINE);

@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * locked after a try before recording it (the lock then gives back what the try took).
  *
  * <p>Locking key: the order graph is guarded by its own monitor (see OrderGraph); per-thread state is
- * confined to its thread; listeners and allowances are copy-on-write lists.
+ * confined to its thread until the thread ends (then retired by whichever thread finds it ended, see
+ * ThreadState#retire); listeners and allowances are copy-on-write lists.
  */
 public final class Witness {
     /** System property that switches witness on at start-up: {@code -Dsmpnet.witness=on}. */

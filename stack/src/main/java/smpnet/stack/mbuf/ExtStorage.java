@@ -28,15 +28,21 @@ final class ExtStorage {
     private final MemorySegment segment;
     private final boolean readOnly;
     private final Runnable completion;
-    private final String name;
+    /** Its name's parts (see {@link #name}): the name is built only when asked for, never per packet. */
+    private final String kind;
+    private final long id;
+    private final int generation;
     @SuppressWarnings("unused") // through REFS
     private volatile int refs = 1;
 
-    ExtStorage(MemorySegment segment, boolean readOnly, Runnable completion, String name) {
+    /** Storage named {@code kind#id}, or {@code kind#id.generation} when {@code generation} is not negative. */
+    ExtStorage(MemorySegment segment, boolean readOnly, Runnable completion, String kind, long id, int generation) {
         this.segment = segment;
         this.readOnly = readOnly;
         this.completion = completion;
-        this.name = name;
+        this.kind = kind;
+        this.id = id;
+        this.generation = generation;
     }
 
     /** The whole region (an mbuf uses a window of it). */
@@ -49,14 +55,14 @@ final class ExtStorage {
     public boolean isReadOnly() { return readOnly; }
 
     /** E.g. {@code cluster#4.2} or {@code ext#9}. */
-    public String name() { return name; }
+    public String name() { return kind + "#" + id + (generation < 0 ? "" : "." + generation); }
 
     /** Adds a reference for {@code by}, which must already hold one through another mbuf. */
     void acquire(Mbuf by) {
         int r;
         do {
             r = refCount();
-            if (r <= 0) throw new MbufMisuseException("reference to completed storage " + name, by);
+            if (r <= 0) throw new MbufMisuseException("reference to completed storage " + name(), by);
         } while (!REFS.compareAndSet(this, r, r + 1));
     }
 
@@ -65,11 +71,11 @@ final class ExtStorage {
         int r;
         do {
             r = refCount();
-            if (r <= 0) throw new MbufMisuseException("release of completed storage " + name, by);
+            if (r <= 0) throw new MbufMisuseException("release of completed storage " + name(), by);
         } while (!REFS.compareAndSet(this, r, r - 1));
         if (r == 1) completion.run();
     }
 
     @Override
-    public String toString() { return name + " refs " + refCount() + (readOnly ? " read-only" : ""); }
+    public String toString() { return name() + " refs " + refCount() + (readOnly ? " read-only" : ""); }
 }

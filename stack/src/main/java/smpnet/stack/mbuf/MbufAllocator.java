@@ -107,7 +107,7 @@ public final class MbufAllocator {
         if (region.byteSize() > Integer.MAX_VALUE) throw new IllegalArgumentException("region over 2 GB");
         Mbuf m = newMbuf(how, false);
         if (m == null) return null;
-        ExtStorage e = new ExtStorage(region, readOnly, completion, "ext#" + EXT_IDS.incrementAndGet());
+        ExtStorage e = new ExtStorage(region, readOnly, completion, "ext", EXT_IDS.incrementAndGet(), -1);
         m.attach(e, 0, (int) region.byteSize());
         m.len = (int) region.byteSize();
         return m;
@@ -149,7 +149,7 @@ public final class MbufAllocator {
             return null;
         }
         c.uses++;
-        m.attach(new ExtStorage(c.seg, false, () -> clusterZone.free(c), "cluster#" + c.index + "." + c.uses),
+        m.attach(new ExtStorage(c.seg, false, () -> clusterZone.free(c), "cluster", c.index, c.uses),
                 0, Mbuf.MCLBYTES);
         return m;
     }

@@ -6,7 +6,8 @@ import smpnet.stack.internal.mbuf.Zone;
 /**
  * A consistent snapshot of one {@link Zone}'s counters, printable like a line of {@code netstat -m}.
  *
- * @param created   items the zone ever made; never exceeds {@code limit}
+ * @param created   items the zone made and still keeps (made, less those released beyond the pool's reserve);
+ *                  never exceeds {@code limit}
  * @param inUse     allocated and not yet freed ({@code created - cached - free})
  * @param cached    free items sitting in per-CPU caches
  * @param free      free items in the global pool

@@ -257,20 +257,13 @@ public final class TcpSocket extends Socket {
                 SocketError failure = null;
                 snd.lock.lock();
                 try {
-                    while (true) {
-                        failure = sendErrorLocked();
-                        if (failure != null) break;
-                        int space = sndStream.spaceLocked();
-                        if (space > 0) {
-                            n = Math.min(space, len - total);
-                            sndStream.appendLocked(b, off + total, n);
-                            break;
-                        }
-                        if (!isBlocking()) break;
-                        long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
-                        if (left <= 0) break;
-                        sleepLocked(snd, left);
+                    int space = awaitSpaceLocked(timeout, deadline);
+                    if (space > 0) {
+                        n = Math.min(space, len - total);
+                        sndStream.appendLocked(b, off + total, n);
                     }
+                } catch (SocketError e) {
+                    failure = e;
                 } finally {
                     snd.lock.unlock();
                 }
@@ -294,9 +287,11 @@ public final class TcpSocket extends Socket {
     /**
      * Sends bytes {@code [offset, offset+length)} of {@code region} without copying them (sendfile from a
      * shared-memory segment): the connection's segments reference the region until the peer acknowledges
-     * every byte. Returns once the send is queued (a blocking socket waits for send-buffer space first; a
-     * non-blocking one throws EAGAIN when there is none); the whole range is queued at once, and later
-     * writes wait until the buffer drains below its watermark. When the last byte is acknowledged and no
+     * every byte. Returns once the whole range is queued: a blocking socket queues it piece by piece as
+     * send-buffer space frees, like {@link #write}; a non-blocking one queues it whole when there is any
+     * space (later writes then wait until the buffer drains below its watermark) and throws EAGAIN when
+     * there is none. If the connection fails, or a send timeout passes, after part was queued, the handle is
+     * returned and its completion carries the error. When the last byte is acknowledged and no
      * mbuf references the region any more (or the connection failed: {@link ZeroCopySend#error()}), exactly
      * one event of kind {@link EventQueue#ZEROCOPY} with the returned handle as attachment is posted to
      * {@code completions}; until then the application must not write into the range. The region may be
@@ -314,41 +309,45 @@ public final class TcpSocket extends Socket {
         ZeroCopyRegion r = usr.zeroCopyRegion(region, offset, (int) length, completions, this, checker);
         if (r == null) throw new SocketError(Errno.ENOBUFS, "no mbuf for a zero-copy send");
         SocketError failure = null;
+        int queued = 0;
         snd.sblock.lock();
         locks.enterEntryPoint();
         try {
             long timeout = sendTimeoutNanos;
             long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
-            snd.lock.lock();
-            try {
-                while (true) {
-                    failure = sendErrorLocked();
-                    if (failure != null) break;
-                    if (sndStream.spaceLocked() > 0) {
-                        int gone = sndStream.appendRegionLocked(r);
-                        if (gone != 0) failure = error(gone, "sendZeroCopy");
-                        break;
+            while (failure == null && queued < length) {
+                int n = 0;
+                snd.lock.lock();
+                try {
+                    try {
+                        int space = awaitSpaceLocked(timeout, deadline);
+                        if (space == 0) throw new SocketError(Errno.EAGAIN);
+                        // blocking: within the watermark, piece by piece; non-blocking: all at once
+                        n = isBlocking() ? (int) Math.min(space, length - queued) : (int) length - queued;
+                        int gone = sndStream.appendRegionLocked(r, queued, n);
+                        if (gone != 0) {
+                            n = 0;
+                            throw error(gone, "sendZeroCopy");
+                        }
+                    } catch (SocketError e) {
+                        failure = e;
                     }
-                    long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
-                    if (!isBlocking() || left <= 0) {
-                        failure = new SocketError(Errno.EAGAIN);
-                        break;
-                    }
-                    sleepLocked(snd, left);
+                    queued += n;
+                    if (failure != null && queued == 0) r.abandonLocked(); // no event: the caller has the error
+                    else if (failure != null) r.truncateLocked(failure.errno().number()); // the event tells
+                } finally {
+                    snd.lock.unlock();
                 }
-                if (failure != null) r.abandonLocked(); // never queued: no event, the caller has the error
-            } finally {
-                snd.lock.unlock();
-            }
-            if (failure == null) {
-                usr.output(pcb()); // tcp_usr_send
-                updateReady();
+                if (n > 0) {
+                    usr.output(pcb()); // tcp_usr_send
+                    updateReady();
+                }
             }
         } finally {
             locks.leaveEntryPoint();
             snd.sblock.unlock();
         }
-        if (failure != null) throw failure;
+        if (failure != null && queued == 0) throw failure;
         return r;
     }
 
@@ -371,6 +370,23 @@ public final class TcpSocket extends Socket {
 
     /** Reads into all of {@code b}. */
     public int read(byte[] b) throws SocketError { return read(b, 0, b.length); }
+
+    /**
+     * Under so_snd: waits for send-buffer space as the socket's mode and send timeout allow. Returns the
+     * space, or 0 when a non-blocking socket has none or the timeout passed; throws why no byte may be written.
+     */
+    private int awaitSpaceLocked(long timeout, long deadline) throws SocketError {
+        while (true) {
+            SocketError failure = sendErrorLocked();
+            if (failure != null) throw failure;
+            int space = sndStream.spaceLocked();
+            if (space > 0) return space;
+            if (!isBlocking()) return 0;
+            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+            if (left <= 0) return 0;
+            sleepLocked(snd, left);
+        }
+    }
 
     /** Why no byte may be written now, or null: EPIPE after shutdown, the pending error, ENOTCONN. */
     private SocketError sendErrorLocked() {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.dev.NicConfig;
@@ -34,8 +34,14 @@ class TcpManyConnectionsTest {
     private static final int CYCLES = Integer.getInteger("smpnet.tcp.cycles", 2);
     private static final int CONNECTORS = 4;
 
+    /** Every mode, or only the one {@code -Dsmpnet.tcp.mode=GIANT_OVER_FINE} names (one scale run per mode). */
+    static List<LockMode> modes() {
+        String only = System.getProperty("smpnet.tcp.mode");
+        return only == null ? List.of(LockMode.values()) : List.of(LockMode.valueOf(only));
+    }
+
     @ParameterizedTest
-    @EnumSource(LockMode.class)
+    @MethodSource("modes")
     void connectionsOpenAndCloseThroughOneListenerLeavingNothingBehind(LockMode mode) throws Exception {
         Stack a = Stack.create(StackConfig.defaults("a").withMode(mode));
         Stack b = Stack.create(StackConfig.defaults("b").withMode(mode));

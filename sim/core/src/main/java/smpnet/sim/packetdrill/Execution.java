@@ -66,7 +66,17 @@ final class Execution {
     void run() {
         thread.start();
         try {
-            for (Event e : script.events()) {
+            java.util.List<Event> events = script.events();
+            int first = 0;
+            // Sysctl lines at time 0 before any other event are boot-time settings: they run before the host
+            // starts, so a tunable that is read-only on a running host (FreeBSD's CTLFLAG_RDTUN) can be set.
+            for (; first < events.size() && events.get(first) instanceof CommandEvent c && atBoot(c); first++) {
+                command(c, 0);
+                previous = c;
+                previousUsecs = 0;
+            }
+            target.boot();
+            for (Event e : events.subList(first, events.size())) {
                 checkPending(false);
                 long offset = offsetFor(e);
                 long t = e.timing().startUsecs() + offset;
@@ -86,6 +96,12 @@ final class Execution {
             calls.closeAll();
             thread.stop();
         }
+    }
+
+    /** A command the script runs at its start (time 0, absolute or relative to the start). */
+    private static boolean atBoot(CommandEvent c) {
+        TimeKind k = c.timing().kind();
+        return (k == TimeKind.ABSOLUTE || k == TimeKind.RELATIVE) && c.timing().startUsecs() == 0;
     }
 
     /** What the event's written time is relative to (0 for an absolute time). */

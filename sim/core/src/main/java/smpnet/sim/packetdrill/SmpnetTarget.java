@@ -21,9 +21,9 @@ import smpnet.stack.socket.TcpSocket;
  * route through 192.168.0.2, and the scripted peer on the other end of the NIC's cable. The cable is this
  * object: frames the NIC transmits come to {@link #transmitted} (on the NIC's transmit thread), which answers
  * ARP itself and hands IPv4 packets to the runner; packets the runner injects arrive on the NIC's receive
- * side as frames from the gateway's MAC. Before the script starts, an ARP request from the gateway teaches
- * the host the gateway's MAC (RFC 826: the target of a request learns its sender), so the script sees TCP
- * only.
+ * side as frames from the gateway's MAC. The host starts at {@link #boot}, after the script's boot-time
+ * sysctls; then an ARP request from the gateway teaches the host the gateway's MAC (RFC 826: the target of a
+ * request learns its sender), so the script sees TCP only.
  */
 final class SmpnetTarget implements Target {
     /** The gateway's (the peer side's) MAC. */
@@ -57,10 +57,14 @@ final class SmpnetTarget implements Target {
         prepare.accept(host);
         SmpnetTarget t = new SmpnetTarget(host, nic, out);
         nic.attachLink(t::transmitted);
-        host.start();
-        t.receiveFrame(Packets.arp(Packets.ARP_REQUEST, PEER_MAC, GATEWAY_IP, 0, LOCAL_IP), Packets.BROADCAST_MAC,
-                Packets.TYPE_ARP);
         return t;
+    }
+
+    @Override
+    public void boot() {
+        host.start();
+        receiveFrame(Packets.arp(Packets.ARP_REQUEST, PEER_MAC, GATEWAY_IP, 0, LOCAL_IP), Packets.BROADCAST_MAC,
+                Packets.TYPE_ARP);
     }
 
     Stack host() { return host; }

@@ -30,6 +30,12 @@ interface Target {
         Target create(Simulation sim, Script.Options options, Outbound out) throws Exception;
     }
 
+    /**
+     * Starts the host, once, after the script's leading sysctl lines ran: those are its boot-time settings
+     * (FreeBSD's loader tunables, read-only once the host runs). Nothing else is called before.
+     */
+    default void boot() {}
+
     /** Hands an IPv4 packet to the host as if it had arrived from the peer. */
     void inject(byte[] ipPacket);
 

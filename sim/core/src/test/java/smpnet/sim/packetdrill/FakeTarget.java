@@ -47,6 +47,8 @@ final class FakeTarget implements Target {
     /** Every segment injected, as the fake received it (live numbers). */
     @GuardedBy("fake_tcp") final List<Segment> received = new ArrayList<>();
     @GuardedBy("fake_tcp") final Map<String, Long> sysctls = new HashMap<>(Map.of("net.inet.tcp.sack.enable", 1L));
+    /** boot and sysctl calls in their order ("boot", "NAME=VALUE"). */
+    @GuardedBy("fake_tcp") private final List<String> calls = new ArrayList<>();
     volatile long synAckDelayNanos;
     volatile boolean retransmitSynAck;
     /** Sent after each ACK of data, to test "unexpected packet" detection. */
@@ -62,6 +64,15 @@ final class FakeTarget implements Target {
             made.add(t);
             return t;
         };
+    }
+
+    List<String> calls() {
+        lock.lock();
+        try {
+            return List.copyOf(calls);
+        } finally {
+            lock.unlock();
+        }
     }
 
     List<Segment> received() {
@@ -148,11 +159,22 @@ final class FakeTarget implements Target {
     public ScriptSocket openTcp() { return new FakeSocket(); }
 
     @Override
+    public void boot() {
+        lock.lock();
+        try {
+            calls.add("boot");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void sysctl(String name, String value) {
         lock.lock();
         try {
             if (!sysctls.containsKey(name)) throw new IllegalArgumentException("unknown sysctl " + name);
             sysctls.put(name, Long.parseLong(value));
+            calls.add(name + "=" + value);
         } finally {
             lock.unlock();
         }

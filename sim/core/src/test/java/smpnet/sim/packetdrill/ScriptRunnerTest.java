@@ -187,6 +187,19 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void sysctlLinesBeforeAnyOtherEventRunBeforeTheHostBoots() {
+        Outcome o = run("""
+                0 `sysctl -w net.inet.tcp.sack.enable=0`
+                +0 `sysctl -w net.inet.tcp.sack.enable=2`
+                +0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+                +0 `sysctl -w net.inet.tcp.sack.enable=3`
+                """);
+        assertNull(o.failure(), () -> o.failure().message());
+        assertEquals(List.of("net.inet.tcp.sack.enable=0", "net.inet.tcp.sack.enable=2", "boot",
+                "net.inet.tcp.sack.enable=3"), made.getFirst().calls());
+    }
+
+    @Test
     void commandsAndAssertsFailClearly() {
         Outcome unknown = run("0 `sysctl -w net.inet.tcp.nosuch=1`\n");
         assertEquals(Outcome.Kind.COMMAND, unknown.failure().kind());

@@ -19,14 +19,18 @@ import smpnet.locking.Mutex;
 
 /**
  * Nested acquisition at depth 1, 3 and 10, always in the same order (so nothing is reported): our mutexes
- * with witness on, the same with witness off, plain ReentrantLocks, and Guava's CycleDetectingLockFactory
- * locks, in one run. Witness's added cost is (witnessOn - witnessOff); Guava's is (guava - plain).
+ * with witness on, the same with witness off, the same with the hooks compiled out
+ * ({@code -Dsmpnet.locking.hooks=off}: the plain lock), plain ReentrantLocks, and Guava's
+ * CycleDetectingLockFactory locks, in one run. Witness's added cost is (witnessOn - witnessOff); Guava's is
+ * (guava - plain ReentrantLock); what witness off costs is (witnessOff - hooksRemoved). Every variant runs
+ * in 3 forks by default; on a shared machine, compare the workers' CPU time
+ * ({@code -prof smpnet.bench.CpuTimeProfiler}, {@code thread.cpu.time.norm}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(3)
 @State(Scope.Thread)
 public class NestedBench {
     @Param({"1", "3", "10"})
@@ -50,11 +54,15 @@ public class NestedBench {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = "-Dsmpnet.witness=on")
+    @Fork(value = 3, jvmArgsAppend = "-Dsmpnet.witness=on")
     public void witnessOn() { nest(mutexes); }
 
     @Benchmark
     public void witnessOff() { nest(mutexes); }
+
+    @Benchmark
+    @Fork(value = 3, jvmArgsAppend = "-Dsmpnet.locking.hooks=off")
+    public void hooksRemoved() { nest(mutexes); }
 
     @Benchmark
     public void plainReentrantLock() { nest(plain); }

@@ -40,6 +40,7 @@ import smpnet.stack.socket.TcpSocket.ZeroCopySend;
  * <p>A zero-copy write uses the next of a ring of regions ({@link #IN_FLIGHT_BYTES} in all, at least 4), and
  * waits for that region's completion before reusing it, as an application must; a copying write returns
  * once its bytes are in the send buffer. Both thus keep up to about the same amount of data in flight.
+ * {@code memory} places the regions in native memory (the default) or Java arrays ({@code -p memory=HEAP}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,6 +61,12 @@ public class ZeroCopySendBench {
 
     @Param({"COPY", "ZEROCOPY"})
     public Kind kind;
+
+    /** Where a zero-copy region lives: native memory (shared arena, page-aligned) or a Java array. */
+    public enum Memory { NATIVE, HEAP }
+
+    @Param({"NATIVE"})
+    public Memory memory;
 
     private Stack a;
     private Stack b;
@@ -99,7 +106,7 @@ public class ZeroCopySendBench {
         regions = new MemorySegment[n];
         inFlight = new ZeroCopySend[n];
         for (int i = 0; i < n; i++) {
-            regions[i] = arena.allocate(size, 4096);
+            regions[i] = memory == Memory.NATIVE ? arena.allocate(size, 4096) : MemorySegment.ofArray(new byte[size]);
             regions[i].copyFrom(MemorySegment.ofArray(bytes));
         }
         completions = a.newEventQueue();

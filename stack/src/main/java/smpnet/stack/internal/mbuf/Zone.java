@@ -27,6 +27,12 @@ import smpnet.stack.mbuf.ZoneStats;
  *   created  = in use + cached (all CPUs) + pool   &lt;=  limit
  * </pre>
  *
+ * <p>With caches on, the pool keeps a bounded reserve, as UMA's {@code uma_zone_set_maxcache}: at most
+ * {@link #POOL_BUCKETS_PER_CPU} buckets per CPU. A bucket spilled into a full pool is released to the garbage
+ * collector ({@code created} drops by as many), so the memory a zone keeps follows what is in use plus that
+ * reserve, not the highest burst it ever met: a host that once had thousands of packets queued (a receive
+ * ring filling behind Giant) would otherwise hold their storage for good.
+ *
  * <p>Locking key:
  * <ul>
  *   <li>{@code mbuf_cache} (spin, DUPOK, one per CPU): that cache's items and counters. A thread the scheduler
@@ -34,7 +40,8 @@ import smpnet.stack.mbuf.ZoneStats;
  *       normally uncontended. The allocate and free paths only <em>try</em> it: FreeBSD uses a per-CPU cache
  *       inside a critical section (no preemption, no lock), but a Java thread holding this lock can be
  *       descheduled, and a thread spinning behind it would wait for a whole time slice. So an allocation or
- *       a free that finds its cache busy goes straight to the pool under {@code mbuf_zone} and is counted
+ *       a free that finds its cache busy goes straight to the pool under {@code mbuf_zone} (a free is released
+ *       if the reserve is full) and is counted
  *       there ({@code busyAllocs}, {@code busyFrees}); nobody ever waits for a cache on the common path.</li>
  *   <li>{@code mbuf_zone} (spin): the pool, {@code created} and {@code failures}.</li>
  *   <li>{@code mbuf_wait} (mutex) with cv {@code mbuf_free}: the waiters of an allocation that may wait.</li>
@@ -56,7 +63,12 @@ public final class Zone<T> {
     private final int limit;
     private final int bucketSize;
     private final long waitTimeoutNanos;
+    /** The pool's reserve, in buckets per CPU (with caches on; without them the pool is the free list). */
+    public static final int POOL_BUCKETS_PER_CPU = 4;
+
     private final IntFunction<T> constructor;
+    /** Most items the pool keeps when caches are on. */
+    private final int poolMax;
     private final Cache[] caches;
     private final SpinMutex poolLock;
     private final Mutex waitLock;
@@ -65,6 +77,8 @@ public final class Zone<T> {
     @GuardedBy("mbuf_zone") private Object[] pool = new Object[16];
     @GuardedBy("mbuf_zone") private int poolCount;
     @GuardedBy("mbuf_zone") private int created;
+    /** The number the next new item gets: {@code created} counts items kept, and numbers are not reused. */
+    @GuardedBy("mbuf_zone") private int nextIndex;
     @GuardedBy("mbuf_zone") private long failures;
     /** Allocations and frees that bypassed the caches (caching off, the exhaustion path, or a busy cache). */
     @GuardedBy("mbuf_zone") private long poolAllocs;
@@ -97,6 +111,7 @@ public final class Zone<T> {
         this.bucketSize = bucketSize;
         this.waitTimeoutNanos = waitTimeoutNanos;
         this.constructor = constructor;
+        this.poolMax = POOL_BUCKETS_PER_CPU * bucketSize * ncpu;
         this.poolLock = new SpinMutex("mbuf_zone", lockFlags);
         this.waitLock = new Mutex("mbuf_wait", lockFlags);
         this.freed = new CondVar("mbuf_free");
@@ -166,10 +181,15 @@ public final class Zone<T> {
         }
     }
 
+    /** Past a busy cache into the pool, or released like a spilled bucket if the pool's reserve is full. */
     private void freeBusy(T item) {
         poolLock.lock();
         try {
-            pushPoolLocked(item);
+            if (poolCount < poolMax) {
+                pushPoolLocked(item);
+            } else {
+                created--;
+            }
             poolFrees++;
             busyFrees++;
         } finally {
@@ -202,6 +222,13 @@ public final class Zone<T> {
         poolLock.assertOwned();
         if (poolCount == pool.length) pool = Arrays.copyOf(pool, pool.length * 2);
         pool[poolCount++] = item;
+    }
+
+    @GuardedBy("mbuf_zone")
+    private T newItemLocked() {
+        poolLock.assertOwned();
+        created++;
+        return constructor.apply(nextIndex++);
     }
 
     /** A consistent snapshot of the zone's counters (all caches, then the pool, locked at once). */
@@ -265,7 +292,7 @@ public final class Zone<T> {
                 return true;
             }
             if (created < limit) {
-                c.items[Cache.BASE] = constructor.apply(created++);
+                c.items[Cache.BASE] = newItemLocked();
                 c.count = 1;
                 return true;
             }
@@ -297,7 +324,7 @@ public final class Zone<T> {
         }
         if (created < limit) {
             poolAllocs++;
-            return constructor.apply(created++);
+            return newItemLocked();
         }
         return null;
     }
@@ -359,17 +386,19 @@ public final class Zone<T> {
         }
     }
 
-    /** Spills one bucket of a full cache into the pool. */
+    /** Spills one bucket of a full cache into the pool; what the pool's reserve has no room for is released. */
     @GuardedBy("mbuf_cache")
     private void spillLocked(Cache c) {
         c.lock.assertOwned();
         int n = bucketSize;
         poolLock.lock();
         try {
-            if (poolCount + n > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + n));
             // The coldest bucket (bottom of the stack) leaves; the recently freed, cache-warm items stay.
-            System.arraycopy(c.items, Cache.BASE, pool, poolCount, n);
-            poolCount += n;
+            int kept = Math.min(n, poolMax - poolCount);
+            if (poolCount + kept > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + kept));
+            System.arraycopy(c.items, Cache.BASE, pool, poolCount, kept);
+            poolCount += kept;
+            created -= n - kept;
         } finally {
             poolLock.unlock();
         }

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  */
 public final class Sysctl {
     /** One name: its description, bounds, and how to read and write it ({@code set} null: read-only). */
-    private record Oid(String name, String description, long min, long max, LongSupplier get, LongConsumer set) {}
+    private record Oid(String name, String description, long min, long max, LongSupplier get, LongConsumer set,
+                       boolean tunable) {}
 
     /** A string setting (FreeBSD's CTLTYPE_STRING, e.g. net.inet.tcp.cc.algorithm). */
     private record StringOid(String name, String description, Supplier<String> get, Consumer<String> set) {}
@@ -35,6 +36,8 @@ public final class Sysctl {
     }
 
     private final Map<String, Oid> oids = new TreeMap<>();
+    /** The host has started: tunables are read-only. Guarded by this object's monitor. */
+    private boolean booted;
     private final Map<String, StringOid> strings = new TreeMap<>();
 
     /**
@@ -74,7 +77,23 @@ public final class Sysctl {
 
     /** Adds a writable setting owned elsewhere, read and written through {@code get} and {@code set}. */
     public void add(String name, String description, long min, long max, LongSupplier get, LongConsumer set) {
-        if (strings.containsKey(name) || oids.putIfAbsent(name, new Oid(name, description, min, max, get, set)) != null) {
+        put(new Oid(name, description, min, max, get, set, false));
+    }
+
+    /**
+     * Adds a boot-time tunable (FreeBSD's CTLFLAG_RDTUN, set from loader.conf): writable until {@link #boot},
+     * read-only afterwards.
+     */
+    public void addTunable(String name, String description, long min, long max, LongSupplier get, LongConsumer set) {
+        put(new Oid(name, description, min, max, get, java.util.Objects.requireNonNull(set, "set"), true));
+    }
+
+    /** The host starts: tunables become read-only. */
+    public synchronized void boot() { booted = true; }
+
+    private void put(Oid o) {
+        String name = o.name();
+        if (strings.containsKey(name) || oids.putIfAbsent(name, o) != null) {
             throw new IllegalStateException("sysctl " + name + " registered twice");
         }
     }
@@ -102,6 +121,9 @@ public final class Sysctl {
     public synchronized void set(String name, long value) {
         Oid o = oid(name);
         if (o.set() == null) throw new IllegalArgumentException("sysctl " + name + " is read-only");
+        if (o.tunable() && booted) {
+            throw new IllegalArgumentException("sysctl " + name + " is read-only (a boot-time tunable: set it before the host starts)");
+        }
         if (value < o.min() || value > o.max()) {
             throw new IllegalArgumentException("sysctl " + name + ": " + value + " is outside [" + o.min() + ", "
                     + o.max() + "]");

@@ -139,18 +139,18 @@ public final class StreamBuffer {
     }
 
     /**
-     * Appends all of zero-copy send {@code r} as a span (sbappendstream of an external-storage chain): no
-     * byte is copied. The span may take the buffer past its watermark, which only delays later writes: its
-     * bytes are the application's memory, not the stack's. Returns the errno of a connection already gone
-     * (the send is not queued then), else 0.
+     * Appends bytes {@code [regionOff, regionOff+n)} of zero-copy send {@code r} as a span (sbappendstream of
+     * an external-storage chain): no byte is copied. The caller keeps within the space, or may pass the
+     * watermark (a non-blocking send queues whole), which only delays later writes. Returns the errno of a
+     * connection already gone (nothing is queued then), else 0.
      */
-    public int appendRegionLocked(ZeroCopyRegion r) {
+    public int appendRegionLocked(ZeroCopyRegion r, int regionOff, int n) {
         lock.assertOwned();
         if (goneErrno != 0) return goneErrno;
         if (spans == null) spans = new ArrayDeque<>(4);
-        spans.addLast(new Span(r, cc, 0, r.bytes()));
-        cc += r.bytes();
-        r.queuedLocked();
+        spans.addLast(new Span(r, cc, regionOff, n));
+        cc += n;
+        r.queuedLocked(n);
         return 0;
     }
 
@@ -203,7 +203,10 @@ public final class StreamBuffer {
         int end = off + len;
         int copied = 0;
         if (spans != null) {
-            for (Span s : spans) ringOff -= Math.max(0, Math.min(off, s.at + s.len) - s.at);
+            for (Span s : spans) {
+                if (s.at >= off) break; // spans are in stream order
+                ringOff -= Math.min(off, s.at + s.len) - s.at;
+            }
         }
         while (pos < end) {
             Span s = spanAt(pos);
@@ -240,7 +243,10 @@ public final class StreamBuffer {
 
     private Span spanAt(int pos) {
         if (spans == null) return null;
-        for (Span s : spans) if (pos >= s.at && pos < s.at + s.len) return s;
+        for (Span s : spans) {
+            if (s.at > pos) return null; // spans are in stream order
+            if (pos < s.at + s.len) return s;
+        }
         return null;
     }
 

@@ -75,6 +75,12 @@ final class SynCache {
 
     /** SYNCOOKIE_LIFETIME: a cookie is taken only within this many seconds of its bucket's last overflow. */
     static final long COOKIE_LIFETIME_SECONDS = 16;
+    /** TCP_SYNCACHE_PAUSE_TIME (seconds) and TCP_SYNCACHE_MAX_BACKOFF: how long an overflow pauses the cache. */
+    static final long PAUSE_SECONDS = COOKIE_LIFETIME_SECONDS;
+    static final int PAUSE_MAX_BACKOFF = 6;
+
+    /** A pause of the cache: cookies alone until the uptime second {@code until}; {@code backoff} doubles renewals. */
+    private record Pause(long until, int backoff) {}
 
     private static final class Bucket {
         final ExclusiveLock lock;
@@ -86,14 +92,32 @@ final class SynCache {
     }
 
     private final Tcp tcp;
-    private final Bucket[] buckets;
+    /** The hash table: built again by {@link #boot} if net.inet.tcp.syncache.hashsize was tuned; fixed after. */
+    private Bucket[] buckets;
     private final AtomicInteger size = new AtomicInteger();
+    /** The current (or last) pause; replaced by compare-and-set, so buckets under different locks agree. */
+    private final java.util.concurrent.atomic.AtomicReference<Pause> pause =
+            new java.util.concurrent.atomic.AtomicReference<>(new Pause(Long.MIN_VALUE / 2, 0));
 
     SynCache(Tcp tcp) {
         this.tcp = tcp;
-        int n = tcp.settings.syncacheBuckets;
-        this.buckets = new Bucket[n];
-        for (int i = 0; i < n; i++) buckets[i] = new Bucket(tcp.locks.mutex(LockInventory.SYNCACHE));
+        this.buckets = newBuckets(tcp.settings.syncacheBuckets);
+    }
+
+    private Bucket[] newBuckets(int n) {
+        Bucket[] b = new Bucket[n];
+        for (int i = 0; i < n; i++) b[i] = new Bucket(tcp.locks.mutex(LockInventory.SYNCACHE));
+        return b;
+    }
+
+    /**
+     * The host starts (before its threads do, which then see the table): the hash table takes the size
+     * net.inet.tcp.syncache.hashsize was given before boot. Nothing can be in the cache yet.
+     */
+    void boot() {
+        if (buckets.length != tcp.settings.syncacheBuckets && size.get() == 0) {
+            buckets = newBuckets(tcp.settings.syncacheBuckets);
+        }
     }
 
     int size() { return size.get(); }
@@ -110,6 +134,42 @@ final class SynCache {
     }
 
     // ---- input for a listener (tcp_input's LISTEN block) -----------------------------------------------
+
+    /** syncache_cookiesonly: SYN cookies and no cache, by net.inet.tcp.syncookies_only or during a pause. */
+    private boolean cookiesOnly(long nowNanos) {
+        TcpSettings set = tcp.settings;
+        return set.syncookies && (set.syncookiesOnly || paused(nowNanos));
+    }
+
+    /** An overflow paused the cache and the pause has not run out. */
+    private boolean paused(long nowNanos) { return nowNanos / 1_000_000_000L < pause.get().until(); }
+
+    /**
+     * syncache_pause: a bucket overflowed. With cookies the cache pauses for 16 s, twice as long (up to 2^6
+     * times) when an attack is renewed within the last pause's length after it ended; counted once per pause
+     * (once per overflow without cookies).
+     */
+    private void pauseLocked(long nowNanos) {
+        if (!tcp.settings.syncookies) {
+            tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
+            return;
+        }
+        long now = nowNanos / 1_000_000_000L;
+        Pause p = pause.get();
+        if (now < p.until()) return; // already paused
+        long delta = PAUSE_SECONDS << p.backoff();
+        int backoff = p.backoff();
+        if (p.until() + delta - now > 0) {
+            if (backoff < PAUSE_MAX_BACKOFF) {
+                delta <<= 1;
+                backoff++;
+            }
+        } else {
+            delta = PAUSE_SECONDS;
+            backoff = 0;
+        }
+        if (pause.compareAndSet(p, new Pause(now + delta, backoff))) tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
+    }
 
     /** A segment for listener {@code lis} with no connection of its own; runs under the listener's inp. */
     void listenInputLocked(Tcpcb lis, Segment seg) {
@@ -149,24 +209,21 @@ final class SynCache {
         List<Mbuf> out = new ArrayList<>(1);
         b.lock.lock();
         try {
-            Entry dup = find(b, seg.dst, seg.dport, seg.src, seg.sport);
+            boolean cookieOnly = cookiesOnly(now); // the cache is not even looked at (syncache_cookiesonly)
+            Entry dup = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
             if (dup != null) { // the peer's SYN again: our SYN-ACK was lost; answer at once
                 tcp.stats.increment(TcpStat.SC_DUPSYN);
                 Mbuf m = synAck(dup, now);
                 if (m != null) out.add(m);
                 return;
             }
-            boolean cookieOnly = set.syncookiesOnly && set.syncookies;
             if (!cookieOnly && b.entries.size() >= set.syncacheBucketLimit) {
-                tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
-                if (set.syncookies) {
-                    cookieOnly = true; // overflow: a cookie instead of an entry
-                    b.lastOverflowSecond = now / 1_000_000_000L;
-                } else {
-                    Entry oldest = b.entries.pollFirst(); // FreeBSD drops the oldest entry to make room
-                    if (oldest != null) dropEntryLocked(oldest);
-                    tcp.stats.increment(TcpStat.SC_DROPPED);
-                }
+                // syncache_insert: the oldest entry makes room, the overflow is recorded, and with cookies the
+                // cache pauses (syncache_pause): cookies alone for a while
+                pauseLocked(now);
+                b.lastOverflowSecond = now / 1_000_000_000L;
+                Entry oldest = b.entries.pollFirst();
+                if (oldest != null) dropEntryLocked(oldest);
             }
             boolean wsOn = set.doWindowScale();
             boolean tsOn = set.doTimestamps();
@@ -258,6 +315,11 @@ final class SynCache {
         try {
             b.lock.assertOwned();
             if (!b.entries.contains(e)) return;
+            if (paused(tcp.scheduler.nanoTime())) {
+                b.entries.remove(e); // paused: the cache is emptied as its timers run (syncache_timer)
+                size.decrementAndGet();
+                return;
+            }
             if (e.rxmits >= tcp.settings.synRexmitLimit) {
                 b.entries.remove(e);
                 size.decrementAndGet();
@@ -285,6 +347,7 @@ final class SynCache {
      * window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
      */
     private void checkRst(Segment seg) {
+        if (cookiesOnly(tcp.scheduler.nanoTime())) return; // no cache to look in (syncache_chkrst)
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         List<Mbuf> out = new ArrayList<>(1);
         b.lock.lock();
@@ -317,6 +380,7 @@ final class SynCache {
 
     /** An ICMP unreachable about a SYN-ACK (syncache_unreach): the entry goes if the quoted ISS is ours. */
     void unreach(int laddr, int lport, int faddr, int fport, int quotedSeq) {
+        if (cookiesOnly(tcp.scheduler.nanoTime())) return; // no cache to look in (syncache_unreach)
         Bucket b = bucket(laddr, lport, faddr, fport);
         tcp.locks.enterEntryPoint();
         try {
@@ -344,17 +408,18 @@ final class SynCache {
         Entry e;
         long now = tcp.scheduler.nanoTime();
         boolean cookieAllowed;
+        boolean cookieOnly = cookiesOnly(now);
         b.lock.lock();
         try {
-            e = find(b, seg.dst, seg.dport, seg.src, seg.sport);
+            e = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
             if (e != null) {
                 b.entries.remove(e); // pulled out: the bucket is free for others while the connection is made
                 dropEntryLocked(e);
             }
             // A cookie is looked at only with syncookies_only or a recent overflow of this bucket: an ACK
             // for an entry that was dropped (or never existed) is not taken as a cookie (syncache_expand).
-            cookieAllowed = tcp.settings.syncookies && (tcp.settings.syncookiesOnly
-                    || b.lastOverflowSecond >= now / 1_000_000_000L - COOKIE_LIFETIME_SECONDS);
+            cookieAllowed = cookieOnly || (tcp.settings.syncookies
+                    && b.lastOverflowSecond >= now / 1_000_000_000L - COOKIE_LIFETIME_SECONDS);
         } finally {
             b.lock.unlock();
         }

@@ -49,6 +49,14 @@ final class TcpPcbTable {
     final SharedExclusiveLock tcbinfo;
     private final Bucket[] buckets = new Bucket[BUCKETS];
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();
+    /**
+     * Ports of closed sockets whose connection lives on (FIN_WAIT, CLOSING, LAST_ACK, TIME_WAIT): still in use
+     * for a bind without SO_REUSEADDR until tcp_close, as FreeBSD's in_pcbbind finds the connection's pcb.
+     * Port to (connection to its local address). Added and removed under the connection's inp (which
+     * comes after tcbinfo, so this map is a concurrent one of its own), read under tcbinfo by bind.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentHashMap<Tcpcb, Integer>>
+            lingering = new java.util.concurrent.ConcurrentHashMap<>();
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> listeners = new HashMap<>();
     private final AtomicInteger nextEphemeral = new AtomicInteger(EPHEMERAL_FIRST);
     private final AtomicInteger connections = new AtomicInteger();
@@ -130,6 +138,12 @@ final class TcpPcbTable {
     }
 
     private boolean inUseLocked(int addr, int port, boolean reuse) {
+        if (!reuse) {
+            java.util.Map<Tcpcb, Integer> closing = lingering.get(port);
+            if (closing != null) {
+                for (int a : closing.values()) if (a == 0 || addr == 0 || a == addr) return true;
+            }
+        }
         List<Tcpcb> l = bound.get(port);
         if (l == null) return false;
         if (reuse) {
@@ -165,6 +179,25 @@ final class TcpPcbTable {
         } finally {
             tcbinfo.unlock();
         }
+    }
+
+    /** The socket bound to {@code port} closed while its connection lives on: the port stays in use. */
+    void lingerLocked(Tcpcb tp, int port) {
+        tp.lock.assertOwned();
+        lingering.computeIfAbsent(port, k -> new java.util.concurrent.ConcurrentHashMap<>()).put(tp, tp.laddr);
+        tp.lingerPort = port;
+    }
+
+    /** tcp_close of a connection whose socket had closed: its port is free again. */
+    void lingerEndedLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        int port = tp.lingerPort;
+        if (port == 0) return;
+        tp.lingerPort = 0;
+        lingering.computeIfPresent(port, (k, m) -> {
+            m.remove(tp);
+            return m.isEmpty() ? null : m;
+        });
     }
 
     private static void removeFrom(Map<Integer, List<Tcpcb>> m, int port, Tcpcb tp) {

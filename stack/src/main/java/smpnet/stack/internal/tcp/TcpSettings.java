@@ -144,9 +144,10 @@ public final class TcpSettings {
                 v -> pathMtuDiscovery = v);
         s.add("net.inet.tcp.syncache.rexmtlimit", "SYN-ACK retransmissions", 0, 100, () -> synRexmitLimit,
                 v -> synRexmitLimit = (int) v);
-        s.add("net.inet.tcp.syncache.bucketlimit", "entries per SYN cache bucket", 1, 65536,
+        s.addTunable("net.inet.tcp.syncache.bucketlimit", "entries per SYN cache bucket (boot-time)", 1, 65536,
                 () -> syncacheBucketLimit, v -> syncacheBucketLimit = (int) v);
-        s.addReadOnly("net.inet.tcp.syncache.hashsize", "SYN cache buckets", () -> syncacheBuckets);
+        s.addTunable("net.inet.tcp.syncache.hashsize", "SYN cache buckets (boot-time)", 1, 65536,
+                () -> syncacheBuckets, v -> syncacheBuckets = (int) v);
         s.add("net.inet.tcp.ack_war_cnt", "challenge ACKs per window", 0, Integer.MAX_VALUE, () -> ackWarCnt,
                 v -> ackWarCnt = (int) v);
         millis(s, "net.inet.tcp.ack_war_timewindow", "challenge ACK window (ms)", 1, () -> ackWarWindowNanos,

@@ -214,7 +214,8 @@ public final class TcpUsrReq {
     /**
      * tcp_usr_close then tcp_disconnect: before ESTABLISHED the connection just goes; SO_LINGER 0 resets it;
      * otherwise FIN after the queued data. What the application had not read is discarded and no RST is
-     * sent for it (FreeBSD's behaviour; Linux would reset). Releases a bound port.
+     * sent for it (FreeBSD's behaviour; Linux would reset). Releases a bound port; a connection that lives on
+     * keeps it in use for binds without SO_REUSEADDR until it is closed (FreeBSD in_pcbbind).
      */
     public void close(Tcpcb tp) {
         int port;
@@ -239,6 +240,8 @@ public final class TcpUsrReq {
                 userClosedLocked(tp);
                 if (!tp.dropped) TcpOutput.outputLocked(tp);
             }
+            // the connection outlives its socket (FIN_WAIT ... TIME_WAIT): its port stays in use until tcp_close
+            if (port != 0 && !tp.dropped && !listener) tcp.table.lingerLocked(tp, port);
         } finally {
             tcp.unlock(tp);
         }

@@ -62,6 +62,10 @@ public final class ZeroCopyRegion implements ZeroCopySend {
     /** Written under so_snd; volatile for the completion, which may run on another thread. */
     @GuardedBy("so_snd") private volatile boolean queued;
     @GuardedBy("so_snd") private boolean anchorFreed;
+    /** Bytes queued so far, and the bytes after whose acknowledgment the send is over (its length unless cut short). */
+    @GuardedBy("so_snd") private int queuedBytes;
+    @GuardedBy("so_snd") private int limit;
+    @GuardedBy("so_snd") private int truncatedErrno;
     /** Written under so_snd before the anchor is freed; read by the completion. */
     @GuardedBy("so_snd") private volatile int errno;
     private volatile long acked;
@@ -80,6 +84,7 @@ public final class ZeroCopyRegion implements ZeroCopySend {
         this.region = region;
         this.offset = offset;
         this.length = length;
+        this.limit = length;
         this.queue = queue;
         this.source = source;
         this.stats = stats;
@@ -127,17 +132,28 @@ public final class ZeroCopyRegion implements ZeroCopySend {
     /** The anchor, to reference its storage from a segment; under so_snd, while bytes are unacknowledged. */
     Mbuf anchorLocked() { return anchor; }
 
-    /** The buffer took all its bytes: from now on its completion is an event. */
-    void queuedLocked() {
+    /** The buffer took {@code n} more of its bytes: from the first on, its completion is an event. */
+    void queuedLocked(int n) {
+        if (!queued) stats.increment(TcpStat.ZC_SENDS);
         queued = true;
-        stats.increment(TcpStat.ZC_SENDS);
+        queuedBytes += n;
     }
 
     /** {@code n} more bytes were acknowledged; the last ones free the anchor. */
     void ackedLocked(int n) {
         long a = acked + n;
         acked = a;
-        if (a == length) freeAnchorLocked(0);
+        if (a == limit) freeAnchorLocked(limit == length ? 0 : truncatedErrno);
+    }
+
+    /**
+     * Under so_snd: the send failed with {@code why} after part of it was queued (a timeout, a shutdown):
+     * it ends with the bytes queued, its anchor going once they are acknowledged (or the connection goes).
+     */
+    public void truncateLocked(int why) {
+        limit = queuedBytes;
+        truncatedErrno = why;
+        if (acked == limit) freeAnchorLocked(why);
     }
 
     /** The connection went with bytes unacknowledged: free the anchor; the send fails with {@code why}. */

@@ -86,21 +86,8 @@ class ZoneTest {
         List<Integer> two = allocN(z, 0, 2);
         for (int item : two) z.free(0, item);
         SpinMutex cpu0 = z.cacheLock(0);
-        CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        // The holder stands for a thread descheduled inside cpu0's cache: it keeps the lock until told.
-        Thread holder = Scheduler.current().startWorker("holder", 0, () -> {
-            cpu0.lock();
-            try {
-                held.countDown();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                cpu0.unlock();
-            }
-        });
-        held.await();
+        Thread holder = holdUntil(cpu0, release);
         List<Integer> got = new ArrayList<>();
         try {
             // Were the cache waited for, this would never return while the holder waits: the guard ends it.
@@ -130,6 +117,42 @@ class ZoneTest {
                 """, s.toString());
         assertEquals(1, z.alloc(0, Zone.NOWAIT), "free again, the cache serves its hottest item");
         assertEquals(2, z.stats().busyAllocs());
+    }
+
+    @Test
+    void aFreePastABusyCacheIntoAFullPoolIsReleased() throws InterruptedException {
+        Zone<Integer> z = zone(1, 100, 1, 0); // a cache holds 2, the pool's reserve is 4
+        List<Integer> items = allocN(z, 0, 7);
+        for (int item : items.subList(0, 6)) z.free(0, item);
+        assertEquals(6, z.stats().created(), "pool full at 4, the sixth free's spill released one of 7");
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = holdUntil(z.cacheLock(0), release);
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> z.free(0, items.get(6)));
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        ZoneStats s = z.stats();
+        assertEquals(List.of(5L, 0L, 1L, 4L, 1L, 7L), List.of(s.created(), s.inUse(), s.cached(), s.free(), s.busyFrees(), s.frees()));
+    }
+
+    /** Starts a thread that takes {@code lock} (as a thread descheduled inside it would hold it) until released. */
+    private static Thread holdUntil(SpinMutex lock, CountDownLatch release) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = Scheduler.current().startWorker("holder", 0, () -> {
+            lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        });
+        held.await();
+        return holder;
     }
 
     @Test
@@ -167,5 +190,27 @@ class ZoneTest {
         assertThrows(IllegalArgumentException.class, () -> z.free(-1, 0));
         assertThrows(IllegalArgumentException.class, () -> z.alloc(0, 3));
         assertEquals(0, z.stats().created());
+    }
+
+    /**
+     * After a burst the pool keeps its reserve (4 buckets per CPU: 16 items here) and the rest is released:
+     * the coldest buckets fill the reserve, later spills go; new items never reuse a released item's number.
+     */
+    @Test
+    void aBurstLeavesOnlyThePoolsReserve() {
+        Zone<Integer> z = zone(1, 1000, 4, 0);
+        for (int item : allocN(z, 0, 100)) z.free(0, item);
+        assertEquals(new ZoneCounts(20, 0, 4, 16), ZoneCounts.of(z), "4 cached, 16 in the reserve, 80 released");
+        assertEquals(List.of(99, 98, 97, 96, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 100, 101),
+                allocN(z, 0, 22), "the cache, the reserve a bucket at a time, then new numbers");
+        assertEquals(new ZoneCounts(22, 22, 0, 0), ZoneCounts.of(z));
+    }
+
+    /** created, in use, cached, free. */
+    private record ZoneCounts(long created, long inUse, long cached, long free) {
+        static ZoneCounts of(Zone<?> z) {
+            ZoneStats s = z.stats();
+            return new ZoneCounts(s.created(), s.inUse(), s.cached(), s.free());
+        }
     }
 }

@@ -38,6 +38,8 @@ public final class Hooks {
         private Object[] objects = new Object[8];
         private LockClass[] classes = new LockClass[8];
         private int depth;
+        /** Witness's state of this thread (null until its first monitor): saves witness's own thread-local reads. */
+        private ThreadState state;
         /** The last type this thread locked, and its class or LockNames.PER_OBJECT: loops lock one type often. */
         private Class<?> lastType;
         private Object lastKind;
@@ -94,20 +96,21 @@ public final class Hooks {
         if (o != null) { // else monitorenter throws the NullPointerException
             MonitorStack held = HELD.get();
             LockClass c = held.classOf(o, hint);
-            witness.checkOrder(o, c, true, false);
-            witness.locked(o, c, true, false);
+            held.state = witness.checkOrder(held.state, o, c, true);
+            held.state = witness.locked(held.state, o, c, true, false);
             held.push(o, c);
         }
     }
 
     public static void monitorExit(Object o, String hint) {
         if (o != null) {
-            LockClass c = HELD.get().pop(o);
+            MonitorStack held = HELD.get();
+            LockClass c = held.pop(o);
             if (c == null) { // entered before the agent, or by code it did not rewrite
                 c = names.monitor(o, hint);
             }
             try {
-                witness.unlocked(o, c, true);
+                held.state = witness.unlocked(held.state, o, c, true);
             } catch (WitnessException e) {
                 // recorded and told to the listeners already; the monitor must still be released
             }
@@ -126,11 +129,11 @@ public final class Hooks {
     /** Checks and records a monitor the JVM already took: a report cannot refuse it. */
     private static void entered(MonitorStack held, Object o, LockClass c) {
         try {
-            witness.checkOrder(o, c, true, false);
+            held.state = witness.checkOrder(held.state, o, c, true);
         } catch (WitnessException e) {
             // recorded and told to the listeners already
         }
-        witness.locked(o, c, true, false);
+        held.state = witness.locked(held.state, o, c, true, false);
         held.push(o, c);
     }
 
