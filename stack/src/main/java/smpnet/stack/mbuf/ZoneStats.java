@@ -13,11 +13,15 @@ import smpnet.stack.internal.mbuf.Zone;
  * @param free      free items in the global pool
  * @param failures  allocations that returned nothing (a caller counts the drop)
  * @param sleeps    times an allocation that may wait went to sleep
- * @param poolAllocs allocations served straight from the pool (caching off, or the exhaustion path)
- * @param poolFrees frees that went straight to the pool (caching off)
+ * @param poolAllocs allocations served straight from the pool (caching off, the exhaustion path, or a busy cache)
+ * @param poolFrees frees that went straight to the pool (caching off, or a busy cache)
+ * @param busyAllocs the part of {@code poolAllocs} whose CPU cache was held by another thread at that moment
+ *                   (the allocation does not wait for a cache: its holder may have been descheduled)
+ * @param busyFrees the part of {@code poolFrees} whose CPU cache was held by another thread
  */
 public record ZoneStats(String name, int limit, long created, long inUse, long cached, long free, long failures,
-                        long sleeps, long poolAllocs, long poolFrees, List<CpuStats> perCpu) {
+                        long sleeps, long poolAllocs, long poolFrees, long busyAllocs, long busyFrees,
+                        List<CpuStats> perCpu) {
 
     /** One CPU's cache: free items held, allocations and frees done through it. */
     public record CpuStats(int cpu, long cached, long allocs, long frees) {}
@@ -36,7 +40,7 @@ public record ZoneStats(String name, int limit, long created, long inUse, long c
         return poolFrees + perCpu.stream().mapToLong(CpuStats::frees).sum();
     }
 
-    /** Two lines: the totals, then the per-CPU caches. */
+    /** Two lines: the totals, then the per-CPU caches and the operations that found their cache busy. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
@@ -46,7 +50,7 @@ public record ZoneStats(String name, int limit, long created, long inUse, long c
         for (CpuStats c : perCpu) {
             sb.append(String.format(" cpu%d %d cached %d allocs %d frees;", c.cpu, c.cached, c.allocs, c.frees));
         }
-        sb.setLength(sb.length() - 1);
+        sb.append(String.format(" cache busy: %d allocs %d frees", busyAllocs, busyFrees));
         return sb.append('\n').toString();
     }
 }

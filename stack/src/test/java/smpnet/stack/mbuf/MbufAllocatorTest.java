@@ -35,9 +35,9 @@ class MbufAllocatorTest {
         assertEquals("""
                 mbuf memory of host1:
                 mbufs:   1 in use, 2 cached, 0 free, 3 created, limit 100, 0 failures, 0 sleeps
-                         per CPU: cpu0 1 cached 3 allocs 1 frees; cpu1 1 cached 0 allocs 1 frees
+                         per CPU: cpu0 1 cached 3 allocs 1 frees; cpu1 1 cached 0 allocs 1 frees; cache busy: 0 allocs 0 frees
                 clusters: 1 in use, 1 cached, 0 free, 2 created, limit 10, 0 failures, 0 sleeps
-                         per CPU: cpu0 0 cached 2 allocs 0 frees; cpu1 1 cached 0 allocs 1 frees
+                         per CPU: cpu0 0 cached 2 allocs 0 frees; cpu1 1 cached 0 allocs 1 frees; cache busy: 0 allocs 0 frees
                 """, a.stats().toString());
         kept.get().setNext(null);
         onCpu(0, () -> kept.get().freeChain());

@@ -37,13 +37,19 @@ import smpnet.stack.mbuf.ZoneStats;
  * <ul>
  *   <li>{@code mbuf_cache} (spin, DUPOK, one per CPU): that cache's items and counters. A thread the scheduler
  *       did not start maps to a CPU by hash and may share it, so the guard is needed even though it is
- *       normally uncontended.</li>
+ *       normally uncontended. The allocate and free paths only <em>try</em> it: FreeBSD uses a per-CPU cache
+ *       inside a critical section (no preemption, no lock), but a Java thread holding this lock can be
+ *       descheduled, and a thread spinning behind it would wait for a whole time slice. So an allocation or
+ *       a free that finds its cache busy goes straight to the pool under {@code mbuf_zone} (a free is released
+ *       if the reserve is full) and is counted
+ *       there ({@code busyAllocs}, {@code busyFrees}); nobody ever waits for a cache on the common path.</li>
  *   <li>{@code mbuf_zone} (spin): the pool, {@code created} and {@code failures}.</li>
  *   <li>{@code mbuf_wait} (mutex) with cv {@code mbuf_free}: the waiters of an allocation that may wait.</li>
  * </ul>
  * Order: {@code mbuf_wait -> mbuf_cache (cpu 0, 1, ...) -> mbuf_zone}. A path that needs several caches (the
- * exhaustion path and {@link #stats()}) drops its own cache first and takes them all in CPU order, so the
- * decision "nothing is free anywhere" and a statistics snapshot are atomic.
+ * exhaustion path and {@link #stats()}) drops its own cache first and takes them all in CPU order, blocking,
+ * so the decision "nothing is free anywhere" and a statistics snapshot are atomic: those rare paths may still
+ * wait for a descheduled cache holder.
  *
  * @param <T> the item type
  */
@@ -74,9 +80,12 @@ public final class Zone<T> {
     /** The number the next new item gets: {@code created} counts items kept, and numbers are not reused. */
     @GuardedBy("mbuf_zone") private int nextIndex;
     @GuardedBy("mbuf_zone") private long failures;
-    /** Allocations and frees that bypassed the caches (caching off, or the exhaustion path). */
+    /** Allocations and frees that bypassed the caches (caching off, the exhaustion path, or a busy cache). */
     @GuardedBy("mbuf_zone") private long poolAllocs;
     @GuardedBy("mbuf_zone") private long poolFrees;
+    /** The part of poolAllocs and poolFrees that found the caller's cache locked by another thread. */
+    @GuardedBy("mbuf_zone") private long busyAllocs;
+    @GuardedBy("mbuf_zone") private long busyFrees;
     /** Written under mbuf_wait, read by {@link #stats()} without it (mbuf_wait ranks above the caches). */
     @GuardedBy("mbuf_wait") private volatile long sleeps;
     /** Written under mbuf_wait; read without it by frees, which then signal under it (see {@link #free}). */
@@ -119,6 +128,9 @@ public final class Zone<T> {
 
     public int ncpu() { return caches.length; }
 
+    /** The lock of {@code cpu}'s cache (tests hold it to show that nobody waits for it). */
+    SpinMutex cacheLock(int cpu) { return caches[cpu].lock; }
+
     /** The CPU whose cache the calling thread uses: the scheduler's CPU folded onto this zone's CPUs. */
     public int currentCpu() { return Math.floorMod(Scheduler.current().currentCpu(), caches.length); }
 
@@ -156,12 +168,32 @@ public final class Zone<T> {
         if (cpu < 0 || cpu >= caches.length) throw new IllegalArgumentException("cpu " + cpu + " of " + this + " with " + caches.length);
     }
 
+    /** Into the cache, or into the pool if another thread holds the cache (it may have been descheduled). */
     private void freeToCache(Cache c, T item) {
-        c.lock.lock();
+        if (!c.lock.tryLock()) {
+            freeBusy(item);
+            return;
+        }
         try {
             c.freeLocked(item);
         } finally {
             c.lock.unlock();
+        }
+    }
+
+    /** Past a busy cache into the pool, or released like a spilled bucket if the pool's reserve is full. */
+    private void freeBusy(T item) {
+        poolLock.lock();
+        try {
+            if (poolCount < poolMax) {
+                pushPoolLocked(item);
+            } else {
+                created--;
+            }
+            poolFrees++;
+            busyFrees++;
+        } finally {
+            poolLock.unlock();
         }
     }
 
@@ -216,17 +248,32 @@ public final class Zone<T> {
         }
         long inUse = created - poolCount - cached;
         return new ZoneStats(name, limit, created, inUse, cached, poolCount, failures, sleeps,
-                poolAllocs, poolFrees, perCpu);
+                poolAllocs, poolFrees, busyAllocs, busyFrees, perCpu);
     }
 
-    /** Common path: the cache alone, or the cache refilled with one bucket from the pool. */
+    /**
+     * Common path: the cache alone, or the cache refilled with one bucket from the pool. If another thread
+     * holds the cache, one item from the pool instead (null when the pool is empty and the zone at its
+     * limit: the caller then takes the exhaustion path).
+     */
     private T allocFast(Cache c) {
-        c.lock.lock();
+        if (!c.lock.tryLock()) return allocBusy();
         try {
             if (c.count == 0 && !refillLocked(c)) return null;
             return c.popLocked();
         } finally {
             c.lock.unlock();
+        }
+    }
+
+    private T allocBusy() {
+        poolLock.lock();
+        try {
+            T item = takePoolLocked();
+            if (item != null) busyAllocs++;
+            return item;
+        } finally {
+            poolLock.unlock();
         }
     }
 

@@ -1,16 +1,21 @@
 package smpnet.stack.internal.mbuf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import smpnet.locking.Scheduler;
+import smpnet.locking.SpinMutex;
 import smpnet.stack.mbuf.ZoneStats;
 
 /** The zone: per-CPU caches exchanging buckets with the pool, the limit, failures, waiting, statistics. */
@@ -40,7 +45,7 @@ class ZoneTest {
         assertEquals(3, z.alloc(1, Zone.NOWAIT), "cpu1 refilled a bucket from the pool");
         assertEquals("""
                 items:   2 in use, 7 cached, 0 free, 9 created, limit 100, 0 failures, 0 sleeps
-                         per CPU: cpu0 4 cached 10 allocs 9 frees; cpu1 3 cached 1 allocs 0 frees
+                         per CPU: cpu0 4 cached 10 allocs 9 frees; cpu1 3 cached 1 allocs 0 frees; cache busy: 0 allocs 0 frees
                 """, z.stats().toString());
     }
 
@@ -73,6 +78,81 @@ class ZoneTest {
         assertEquals(3, s.poolAllocs());
         assertEquals(2, s.poolFrees());
         assertEquals(2, z.alloc(1, Zone.NOWAIT));
+    }
+
+    @Test
+    void aBusyCacheIsPassedByAndCountedNotWaitedFor() throws InterruptedException {
+        Zone<Integer> z = zone(2, 100, 4, 0);
+        List<Integer> two = allocN(z, 0, 2);
+        for (int item : two) z.free(0, item);
+        SpinMutex cpu0 = z.cacheLock(0);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = holdUntil(cpu0, release);
+        List<Integer> got = new ArrayList<>();
+        try {
+            // Were the cache waited for, this would never return while the holder waits: the guard ends it.
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                got.add(z.alloc(0, Zone.NOWAIT));
+                z.free(0, got.get(0));
+                got.add(z.alloc(0, Zone.NOWAIT));
+                z.free(0, got.get(1));
+            });
+            assertFalse(cpu0.hasWaiters(), "nobody queued behind the holder");
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertEquals(List.of(2, 2), got, "a new item past the busy cache, freed to the pool and taken back from it");
+        ZoneStats s = z.stats();
+        assertEquals(2, s.busyAllocs());
+        assertEquals(2, s.busyFrees());
+        assertEquals(2, s.poolAllocs());
+        assertEquals(2, s.poolFrees());
+        assertEquals(4, s.allocs());
+        assertEquals(4, s.frees());
+        assertEquals(0, s.inUse());
+        assertEquals("""
+                items:   0 in use, 2 cached, 1 free, 3 created, limit 100, 0 failures, 0 sleeps
+                         per CPU: cpu0 2 cached 2 allocs 2 frees; cpu1 0 cached 0 allocs 0 frees; cache busy: 2 allocs 2 frees
+                """, s.toString());
+        assertEquals(1, z.alloc(0, Zone.NOWAIT), "free again, the cache serves its hottest item");
+        assertEquals(2, z.stats().busyAllocs());
+    }
+
+    @Test
+    void aFreePastABusyCacheIntoAFullPoolIsReleased() throws InterruptedException {
+        Zone<Integer> z = zone(1, 100, 1, 0); // a cache holds 2, the pool's reserve is 4
+        List<Integer> items = allocN(z, 0, 7);
+        for (int item : items.subList(0, 6)) z.free(0, item);
+        assertEquals(6, z.stats().created(), "pool full at 4, the sixth free's spill released one of 7");
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = holdUntil(z.cacheLock(0), release);
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> z.free(0, items.get(6)));
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        ZoneStats s = z.stats();
+        assertEquals(List.of(5L, 0L, 1L, 4L, 1L, 7L), List.of(s.created(), s.inUse(), s.cached(), s.free(), s.busyFrees(), s.frees()));
+    }
+
+    /** Starts a thread that takes {@code lock} (as a thread descheduled inside it would hold it) until released. */
+    private static Thread holdUntil(SpinMutex lock, CountDownLatch release) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread holder = Scheduler.current().startWorker("holder", 0, () -> {
+            lock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        });
+        held.await();
+        return holder;
     }
 
     @Test
