@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.plan.BenchOptions;
-import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.plan.CaseGroup;
 import smpnet.sim.bench.reports.BenchReport;
 import smpnet.sim.bench.reports.Charts;
@@ -76,7 +75,6 @@ public final class BenchSession {
                 out.println("smpnet: " + notes.getLast());
             }
         }
-        if (options.paths().contains(BenchPath.TCP_BULK)) notes.add(BenchPath.ZERO_COPY_SEND);
         ChildLauncher launcher = new ChildLauncher(options.jvmFlags(), out);
         Path parts = trace == null ? null : Files.createTempDirectory("smpnet-trace");
         if (parts != null) launcher.traceTo(parts, traceLimit);

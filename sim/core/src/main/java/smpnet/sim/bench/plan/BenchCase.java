@@ -14,6 +14,9 @@ public record BenchCase(Subject subject, int cpus, int payload, boolean profiled
     public BenchCase {
         if (cpus < 1) throw new IllegalArgumentException("cpus must be at least 1: " + cpus);
         if (path.isTcp() && subject == Subject.KERNEL) throw new IllegalArgumentException("the loopback baseline is UDP's");
+        if (subject.isZeroCopy() && path != BenchPath.TCP_BULK) {
+            throw new IllegalArgumentException("the zero-copy send is a bulk transfer's");
+        }
         if (!path.isTcp() && subject.isLinuxTcp()) throw new IllegalArgumentException("the veth baselines are TCP's");
         if (payload < MIN_PAYLOAD || payload > MAX_PAYLOAD) {
             throw new IllegalArgumentException("payload out of range: " + payload);

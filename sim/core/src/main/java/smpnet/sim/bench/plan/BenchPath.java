@@ -11,17 +11,11 @@ public enum BenchPath {
     /** A frame entering the NIC ring to the datagram returned by {@code receive}. */
     UDP("udp", "UDP receive path", "packets/s", 1, 0),
     /** One TCP connection between two smpnet hosts, a writer on one and a reader on the other. */
-    TCP_BULK("tcp-bulk", "TCP bulk transfer, one connection, MTU 1500, copying send (write from a byte array)", "MB/s",
+    TCP_BULK("tcp-bulk", "TCP bulk transfer, one connection, MTU 1500; giant and fine: copying send (write from a byte array), "
+            + "giant-zc and fine-zc: zero-copy send (sendZeroCopy from two memory regions in turn)", "MB/s",
             1e-6, 1460),
     /** Connect, a small request and reply, close, from several client threads to one listener. */
     TCP_CONNECT("tcp-connect", "TCP connections through one listener (request and reply, then close)", "conn/s", 1, 64);
-
-    /**
-     * The bulk transfer's send modes: smpnet's sockets have a copying send only, so the zero-copy one is
-     * reported as not measured.
-     */
-    public static final String ZERO_COPY_SEND = "send mode: copying only; zero-copy send: not available "
-            + "(smpnet's TcpSocket has no zero-copy send)";
 
     private final String label;
     private final String title;

@@ -11,6 +11,10 @@ public enum Subject {
     GIANT,
     /** smpnet with the fine-grained lock inventory. */
     FINE,
+    /** smpnet in Giant mode, the bulk transfer sending with the zero-copy send ({@code TcpSocket.sendZeroCopy}). */
+    GIANT_ZC,
+    /** smpnet in fine mode, the bulk transfer sending with the zero-copy send. */
+    FINE_ZC,
     /** Linux UDP over loopback through java.nio DatagramChannels: the UDP path's baseline. */
     KERNEL,
     /** Linux TCP over a veth pair between two namespaces, offloads on (TSO, GSO, GRO, checksums): a TCP baseline. */
@@ -26,6 +30,17 @@ public enum Subject {
     /** True for the two smpnet modes. */
     public boolean isStack() {
         return this == GIANT || this == FINE;
+    }
+
+    /** True for smpnet's zero-copy send cases, which run on the bulk transfer only. */
+    public boolean isZeroCopy() {
+        return this == GIANT_ZC || this == FINE_ZC;
+    }
+
+    /** The zero-copy send subject of a stack mode ({@code fine} to {@code fine-zc}). */
+    public Subject zeroCopy() {
+        if (!isStack()) throw new IllegalArgumentException("no zero-copy send for " + label());
+        return this == GIANT ? GIANT_ZC : FINE_ZC;
     }
 
     /** True for the Linux TCP baselines (veth between namespaces), which run on the TCP paths only. */

@@ -121,7 +121,8 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
      * The ratios of a section: for UDP, those of {@link #ratios(int)}; for a TCP path, each mode against
      * Linux's TCP over veth on as many CPUs when it ran (for the bulk transfer, with the goals
      * {@link #LINUX_OFFLOAD_GOAL} against offloads on and {@link #LINUX_NO_OFFLOAD_GOAL} against offloads off;
-     * ratios of medians), fine over Giant on
+     * ratios of medians; the same for the zero-copy send's modes, then each zero-copy mode over its copying
+     * send), fine over Giant on
      * as many CPUs (a ratio of medians: the two modes run in different children of the session) and each
      * mode's 2-CPU speed-up (paired), with the goal of 1.5x for fine mode's connections per second (connect
      * and close must not serialise every CPU). One bulk connection is a pipeline of a few threads, so its
@@ -135,6 +136,19 @@ public record BenchReport(Environment env, List<CaseResult> results, List<Ceilin
                 for (Subject m : List.of(Subject.FINE, Subject.GIANT)) {
                     ratio(out, t, m, c, Subject.LINUX, c, bulk ? LINUX_OFFLOAD_GOAL : null, "");
                     if (bulk) ratio(out, t, m, c, Subject.LINUX_NO_OFFLOAD, c, LINUX_NO_OFFLOAD_GOAL, "");
+                }
+            }
+            if (bulk) {
+                // the zero-copy send against Linux (with the copying send's goals), then against the copying send
+                for (int c = 1; c <= 2; c++) {
+                    for (Subject m : List.of(Subject.FINE_ZC, Subject.GIANT_ZC)) {
+                        ratio(out, t, m, c, Subject.LINUX, c, LINUX_OFFLOAD_GOAL, "");
+                        ratio(out, t, m, c, Subject.LINUX_NO_OFFLOAD, c, LINUX_NO_OFFLOAD_GOAL, "");
+                    }
+                }
+                for (int c = 1; c <= 2; c++) {
+                    ratio(out, t, Subject.FINE_ZC, c, Subject.FINE, c, null, "zero-copy over copying send");
+                    ratio(out, t, Subject.GIANT_ZC, c, Subject.GIANT, c, null, "zero-copy over copying send");
                 }
             }
             for (int c = 1; c <= 2; c++) ratio(out, t, Subject.FINE, c, Subject.GIANT, c, null, "");

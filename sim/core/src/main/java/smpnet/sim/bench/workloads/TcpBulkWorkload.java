@@ -1,14 +1,21 @@
 package smpnet.sim.bench.workloads;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import smpnet.sim.bench.results.Tally;
+import smpnet.stack.kevent.EventQueue;
+import smpnet.stack.socket.TcpSocket;
 
 /**
  * One TCP connection's bulk throughput between two hosts ({@link TcpNet}): a writer thread on the
- * client writes a repeating pattern in {@link #CHUNK}-byte writes, a reader thread on the server reads and
+ * client writes a repeating pattern in {@link #CHUNK}-byte writes (or, for smpnet's zero-copy send, sends it
+ * from memory regions by reference), a reader thread on the server reads and
  * checks every byte against the pattern at its stream offset. The tally counts bytes: generated is bytes
  * written, received is bytes read; TCP loses none, so nothing is counted as dropped and, once stopped,
  * received equals generated exactly (a mismatched byte fails the workload).
@@ -20,6 +27,10 @@ import smpnet.sim.bench.results.Tally;
  */
 final class TcpBulkWorkload extends TcpWorkload {
     static final int CHUNK = 64 * 1024;
+    /** The zero-copy writer's regions: each send is one whole region. */
+    static final int ZC_REGION = 16 * CHUNK;
+    /** How many regions the zero-copy writer sends in turn (each waits for its previous send's completion). */
+    static final int ZC_REGIONS = 2;
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** How long a paused transfer may take to deliver what was written before the pause. */
     static final long DRAIN_NANOS = 20_000_000_000L;
@@ -35,17 +46,18 @@ final class TcpBulkWorkload extends TcpWorkload {
 
     /** The benchmark's transfer: the stack's default socket buffers (with their automatic growth). */
     TcpBulkWorkload(TcpNet net) {
-        this(net, 0);
+        this(net, 0, false);
     }
 
     /**
      * A transfer whose client send buffer is {@code sendBuffer} bytes (0: the stack's default), which bounds
-     * what is in flight when the workload pauses: the smoke test's runs then drain in milliseconds.
+     * what is in flight when the workload pauses: the smoke test's runs then drain in milliseconds. With
+     * {@code zeroCopy} the writer sends with smpnet's zero-copy send ({@link #zeroCopyLoop}).
      */
-    TcpBulkWorkload(TcpNet net, int sendBuffer) {
+    TcpBulkWorkload(TcpNet net, int sendBuffer, boolean zeroCopy) {
         super(net);
         this.sendBuffer = sendBuffer;
-        writer = new Thread(this::writeLoop, "tcp-bulk-writer");
+        writer = new Thread(zeroCopy ? this::zeroCopyLoop : this::writeLoop, "tcp-bulk-writer");
         reader = new Thread(this::readLoop, "tcp-bulk-reader");
     }
 
@@ -87,6 +99,59 @@ final class TcpBulkWorkload extends TcpWorkload {
             client.shutdownOutput();
         } catch (Throwable e) {
             failure = e;
+        }
+    }
+
+    /**
+     * The zero-copy writer: sends {@link #ZC_REGION}-byte regions holding the pattern (a whole number of
+     * {@link #CHUNK}s, so each send starts at the pattern's start) with {@code TcpSocket.sendZeroCopy}, the
+     * {@link #ZC_REGIONS} regions in turn; before sending a region again it waits for that region's previous
+     * send to complete (its {@code ZEROCOPY} event), as a program that rewrites its regions must. Once
+     * stopped it waits for every send in flight to complete, then sends the FIN. A send completed with an
+     * error fails the workload.
+     */
+    private void zeroCopyLoop() {
+        try {
+            TcpSocket socket = client.socket();
+            EventQueue completions = net.newClientEventQueue();
+            MemorySegment[] regions = new MemorySegment[ZC_REGIONS];
+            TcpSocket.ZeroCopySend[] sent = new TcpSocket.ZeroCopySend[ZC_REGIONS];
+            Arena arena = Arena.ofAuto(); // freed by the collector once no mbuf references the regions
+            for (int i = 0; i < ZC_REGIONS; i++) {
+                regions[i] = arena.allocate(ZC_REGION, 4096);
+                for (long at = 0; at < ZC_REGION; at += CHUNK) {
+                    MemorySegment.copy(pattern, 0, regions[i], ValueLayout.JAVA_BYTE, at, CHUNK);
+                }
+            }
+            long n = 0;
+            for (int k = 0; ; k = (k + 1) % ZC_REGIONS) {
+                gate.pass();
+                if (stopping) break;
+                awaitCompletion(sent[k], completions);
+                sent[k] = socket.sendZeroCopy(regions[k], 0, ZC_REGION, completions);
+                n += ZC_REGION;
+                written = n;
+            }
+            for (TcpSocket.ZeroCopySend s : sent) awaitCompletion(s, completions);
+            client.shutdownOutput();
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    /** Waits until {@code send} (null: none) has completed, taking the completions that come meanwhile. */
+    private static void awaitCompletion(TcpSocket.ZeroCopySend send, EventQueue completions) {
+        if (send == null) return;
+        while (!send.isDone()) {
+            List<EventQueue.Event> events = completions.poll(ZC_REGIONS, TIMEOUT);
+            if (events.isEmpty()) throw new IllegalStateException("zero-copy send " + send.id() + " not completed in " + TIMEOUT);
+            for (EventQueue.Event e : events) {
+                if (e.ready() != EventQueue.ZEROCOPY) throw new IllegalStateException("unexpected event " + e);
+                TcpSocket.ZeroCopySend done = (TcpSocket.ZeroCopySend) e.attachment();
+                if (done.error() != null) {
+                    throw new IllegalStateException("zero-copy send " + done.id() + " completed with " + done.error());
+                }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
 import smpnet.stack.socket.SockOpt;
+import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.socket.TcpSocket;
 
 /**
@@ -38,7 +39,7 @@ final class TcpHosts implements TcpNet {
     private boolean closed;
 
     TcpHosts(Subject mode, int cpus) {
-        LockMode m = mode == Subject.GIANT ? LockMode.GIANT : LockMode.FINE;
+        LockMode m = mode == Subject.GIANT || mode == Subject.GIANT_ZC ? LockMode.GIANT : LockMode.FINE;
         client = Stack.create(StackConfig.defaults("client").withMode(m)
                 .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
         server = Stack.create(StackConfig.defaults("server").withMode(m)
@@ -110,9 +111,19 @@ final class TcpHosts implements TcpNet {
         }
 
         @Override
+        public TcpSocket socket() {
+            return s;
+        }
+
+        @Override
         public void close() {
             s.close();
         }
+    }
+
+    @Override
+    public EventQueue newClientEventQueue() {
+        return client.newEventQueue();
     }
 
     @Override

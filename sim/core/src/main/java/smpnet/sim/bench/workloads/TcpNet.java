@@ -1,6 +1,8 @@
 package smpnet.sim.bench.workloads;
 
 import java.io.IOException;
+import smpnet.stack.kevent.EventQueue;
+import smpnet.stack.socket.TcpSocket;
 
 /**
  * Two TCP hosts that the TCP workloads drive, whichever stack they run: two smpnet hosts over a wire
@@ -24,6 +26,9 @@ interface TcpNet extends AutoCloseable {
         /** Sends a FIN: no more writes. */
         void shutdownOutput() throws IOException;
 
+        /** smpnet's socket under this end, for the zero-copy send; null for Linux's connections. */
+        default TcpSocket socket() { return null; }
+
         @Override
         void close() throws IOException;
     }
@@ -35,6 +40,11 @@ interface TcpNet extends AutoCloseable {
 
         @Override
         void close() throws IOException;
+    }
+
+    /** A completion queue of the client host, for the zero-copy send (smpnet's hosts only). */
+    default EventQueue newClientEventQueue() {
+        throw new UnsupportedOperationException("the zero-copy send is smpnet's");
     }
 
     /** Starts the hosts (before any connection). */

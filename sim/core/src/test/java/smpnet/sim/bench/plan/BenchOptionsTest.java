@@ -57,10 +57,14 @@ class BenchOptionsTest {
         assertEquals(List.of(BenchPath.TCP_BULK, BenchPath.TCP_CONNECT), o.paths());
         BenchCase bulk1 = new BenchCase(Subject.FINE, 1, 1460, false, BenchPath.TCP_BULK);
         BenchCase bulk2 = new BenchCase(Subject.FINE, 2, 1460, false, BenchPath.TCP_BULK);
+        BenchCase zc1 = new BenchCase(Subject.FINE_ZC, 1, 1460, false, BenchPath.TCP_BULK);
+        BenchCase zc2 = new BenchCase(Subject.FINE_ZC, 2, 1460, false, BenchPath.TCP_BULK);
         BenchCase conn1 = new BenchCase(Subject.FINE, 1, 64, false, BenchPath.TCP_CONNECT);
         BenchCase conn2 = new BenchCase(Subject.FINE, 2, 64, false, BenchPath.TCP_CONNECT);
-        assertEquals(List.of(bulk1, bulk2, conn1, conn2, bulk2.profiled(true), conn2.profiled(true)), o.cases());
+        assertEquals(List.of(bulk1, bulk2, zc1, zc2, conn1, conn2, bulk2.profiled(true), conn2.profiled(true)),
+                o.cases());
         assertEquals(List.of(new CaseGroup(List.of(bulk1, bulk2), false, bulk2.profiled(true)),
+                new CaseGroup(List.of(zc1, zc2), false, null),
                 new CaseGroup(List.of(conn1, conn2), false, conn2.profiled(true))), o.groups());
         assertEquals(BenchOptions.tcp().paths(), o.paths());
         assertEquals(List.of(BenchPath.UDP, BenchPath.TCP_CONNECT),
@@ -70,6 +74,7 @@ class BenchOptionsTest {
         assertThrows(ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--path", "tcp,tcp-bulk")));
         assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.KERNEL, 1, 64, false, BenchPath.TCP_BULK));
         assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.LINUX, 1, 64, false, BenchPath.UDP));
+        assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.FINE_ZC, 1, 64, false, BenchPath.TCP_CONNECT));
     }
 
     @Test
@@ -78,13 +83,14 @@ class BenchOptionsTest {
         assertEquals(List.of(new BenchCase(Subject.LINUX, 1, 1460, false, BenchPath.TCP_BULK),
                 new BenchCase(Subject.LINUX_NO_OFFLOAD, 1, 1460, false, BenchPath.TCP_BULK),
                 new BenchCase(Subject.FINE, 1, 1460, false, BenchPath.TCP_BULK),
+                new BenchCase(Subject.FINE_ZC, 1, 1460, false, BenchPath.TCP_BULK),
                 new BenchCase(Subject.LINUX, 1, 64, false, BenchPath.TCP_CONNECT),
                 new BenchCase(Subject.FINE, 1, 64, false, BenchPath.TCP_CONNECT)), o.cases());
-        assertEquals(5, o.groups().size());
+        assertEquals(6, o.groups().size());
         assertEquals("linux-no-offload", Subject.LINUX_NO_OFFLOAD.label());
         assertEquals(Subject.LINUX_NO_OFFLOAD, Subject.byLabel("linux-no-offload"));
         assertEquals(List.of(), parse(BenchOptions.benchTcp(), List.of("--no-kernel")).cases().stream()
-                .filter(c -> !c.subject().isStack()).toList());
+                .filter(c -> !c.subject().isStack() && !c.subject().isZeroCopy()).toList());
     }
 
     @Test

@@ -11,6 +11,8 @@ import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.results.Tally;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.stack.stats.Counters;
+import smpnet.stack.stats.TcpStat;
 import smpnet.witness.junit.WitnessExtension;
 
 /**
@@ -24,13 +26,13 @@ class TcpPathsTest {
     private static final long MS = 1_000_000L;
 
     @ParameterizedTest
-    @CsvSource({"GIANT, 1, TCP_BULK", "FINE, 2, TCP_BULK", "GIANT, 2, TCP_CONNECT", "FINE, 1, TCP_CONNECT",
+    @CsvSource({"GIANT, 1, TCP_BULK", "FINE, 2, TCP_BULK", "FINE_ZC, 2, TCP_BULK", "GIANT, 2, TCP_CONNECT", "FINE, 1, TCP_CONNECT",
             "FINE, 2, TCP_CONNECT"})
     void everyByteAndConnectionArrivesAndNothingIsLeftBehind(Subject mode, int cpus, BenchPath path) throws Exception {
         BenchCase c = new BenchCase(mode, cpus, path.tcpPayload(), false, path);
         TcpHosts hosts = new TcpHosts(mode, cpus);
         // A small send buffer bounds what a pause must drain; the connection path is the benchmark's own.
-        TcpWorkload w = path == BenchPath.TCP_BULK ? new TcpBulkWorkload(hosts, 16 * 1024)
+        TcpWorkload w = path == BenchPath.TCP_BULK ? new TcpBulkWorkload(hosts, 16 * 1024, mode.isZeroCopy())
                 : new TcpConnectWorkload(hosts, c.payload());
         // Windows long enough that a loaded machine (a connection can wait tens of ms for a CPU) still
         // completes something in each.
@@ -42,6 +44,17 @@ class TcpPathsTest {
         assertTrue(measured > 0 && measured <= t.received(), measured + " " + t);
         assertEquals("", w.leftovers());
         assertEquals(0, hosts.mbufsOutstanding());
+        Counters<TcpStat> st = hosts.client.tcpStats();
+        if (mode.isZeroCopy()) {
+            // every data byte went by reference, and every send completed without error
+            assertEquals(0, st.get(TcpStat.SNDBYTE_COPIED), st.nonZero());
+            assertTrue(st.get(TcpStat.SNDBYTE_BYREF) >= t.generated(), st.nonZero());
+            assertEquals(t.generated() / TcpBulkWorkload.ZC_REGION, st.get(TcpStat.ZC_SENDS), st.nonZero());
+            assertEquals(st.get(TcpStat.ZC_SENDS), st.get(TcpStat.ZC_COMPLETIONS), st.nonZero());
+            assertEquals(0, st.get(TcpStat.ZC_ABORTED), st.nonZero());
+        } else if (path == BenchPath.TCP_BULK) {
+            assertEquals(0, st.get(TcpStat.SNDBYTE_BYREF), st.nonZero());
+        }
         if (path == BenchPath.TCP_CONNECT) {
             long recorded = o.windows().stream().mapToLong(x -> x.latency().getTotalCount()).sum();
             assertTrue(recorded > 0 && recorded <= t.received(), recorded + " " + t); // one per connection completed
