@@ -124,6 +124,10 @@ class TcpManyConnectionsTest {
                 clients.clear();
                 servers.clear();
                 java.util.Arrays.fill(opened, null);
+                // The cycle's threads have ended: witness forgets their state now (it would otherwise do so
+                // every 64th new thread), so the heap measures the stack, not witness's list of ended threads.
+                smpnet.witness.Witness w = smpnet.witness.Witness.active();
+                if (w != null) w.reportDeadThreads();
                 heap[cycle] = usedHeapAfterGc();
                 if (CYCLES >= 10) {
                     System.out.printf("tcp scale %s cycle %d: open %d ms, transfer and close %d ms, heap after GC %d%n",

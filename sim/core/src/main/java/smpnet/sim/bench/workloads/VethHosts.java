@@ -63,8 +63,6 @@ final class VethHosts implements TcpNet {
 
     private static void setUp(NetNamespace ns, String dev, String cidr, boolean offloads) throws IOException {
         ns.ipIn("addr", "add", cidr, "dev", dev);
-        ns.ipIn("link", "set", "dev", dev, "up");
-        ns.ipIn("link", "set", "dev", "lo", "up");
         String[] ethtool = new String[3 + 2 * OFFLOADS.size()];
         ethtool[0] = "ethtool";
         ethtool[1] = "-K";
@@ -73,7 +71,10 @@ final class VethHosts implements TcpNet {
             ethtool[3 + 2 * i] = OFFLOADS.get(i);
             ethtool[4 + 2 * i] = offloads ? "on" : "off";
         }
+        // Offloads are set before the link comes up: changing them on a running veth can reset its link.
         NetNamespace.run(ns.exec(ethtool));
+        ns.ipIn("link", "set", "dev", dev, "up");
+        ns.ipIn("link", "set", "dev", "lo", "up");
     }
 
     /**
