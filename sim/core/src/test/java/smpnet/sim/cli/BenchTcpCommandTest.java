@@ -38,7 +38,7 @@ class BenchTcpCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> before = NetNamespace.list();
-        int status = SmpnetCommand.execute(List.of("bench-tcp", "--runs", "1", "--seconds", "0.1", "--warmup", "0.2",
+        int status = SmpnetCommand.execute(List.of("bench-tcp", "--runs", "1", "--seconds", "0.1", "--warmup", "0",
                 "--cpus", "1", "--out", dir.toString()), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
