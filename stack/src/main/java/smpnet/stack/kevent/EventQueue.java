@@ -42,7 +42,14 @@ public final class EventQueue {
     private final Mutex lock = new Mutex("kqueue");
     private final CondVar activity = new CondVar("kqwait");
     @GuardedBy("kqueue") private final Map<Pollable, Registration> registrations = new IdentityHashMap<>();
-    @GuardedBy("kqueue") private final ArrayDeque<Registration> active = new ArrayDeque<>();
+    /**
+     * The active list (FreeBSD's kq_head): registrations that may be ready, oldest first, linked through
+     * their own {@code prev}/{@code next} as knotes are through kn_tqe, so that a registration leaves it in
+     * constant time wherever it stands. An array queue would have to be searched on every deregistration:
+     * a cost that grows with the number of ready sockets, which a server with many connections cannot pay.
+     */
+    @GuardedBy("kqueue") private Registration activeHead, activeTail;
+    @GuardedBy("kqueue") private int activeCount;
     /** Posted one-shot events, oldest first; each leaves with the poll that reports it. */
     @GuardedBy("kqueue") private final ArrayDeque<Event> posted = new ArrayDeque<>();
 
@@ -59,7 +66,7 @@ public final class EventQueue {
             old = registrations.put(source, r);
             if (old != null) {
                 old.cancelled = true;
-                active.remove(old);
+                unlinkLocked(old);
             }
             activateLocked(r);
         } finally {
@@ -77,7 +84,7 @@ public final class EventQueue {
             r = registrations.remove(source);
             if (r == null) return false;
             r.cancelled = true;
-            active.remove(r);
+            unlinkLocked(r);
         } finally {
             lock.unlock();
         }
@@ -135,10 +142,10 @@ public final class EventQueue {
     private void collectLocked(List<Event> out, int max) {
         lock.assertOwned();
         while (out.size() < max && !posted.isEmpty()) out.add(posted.poll());
-        int n = active.size();
-        for (int i = 0; i < n && out.size() < max; i++) {
-            Registration r = active.poll();
-            r.queued = false;
+        // Each registration active now is looked at once at most: a level-triggered one put back goes last.
+        for (int n = activeCount; n > 0 && out.size() < max; n--) {
+            Registration r = activeHead;
+            unlinkLocked(r);
             int ready = r.source.readyOps() & r.interest;
             if (ready == 0) continue;
             out.add(new Event(r.source, ready, r.attachment));
@@ -151,8 +158,24 @@ public final class EventQueue {
         lock.assertOwned();
         if (r.queued || r.cancelled) return;
         r.queued = true;
-        active.add(r);
+        r.prev = activeTail;
+        r.next = null;
+        if (activeTail == null) activeHead = r; else activeTail.next = r;
+        activeTail = r;
+        activeCount++;
         activity.broadcast();
+    }
+
+    /** Takes {@code r} off the active list if it is on it: constant time, wherever it stands. */
+    private void unlinkLocked(Registration r) {
+        lock.assertOwned();
+        if (!r.queued) return;
+        if (r.prev == null) activeHead = r.next; else r.prev.next = r.next;
+        if (r.next == null) activeTail = r.prev; else r.next.prev = r.prev;
+        r.prev = null;
+        r.next = null;
+        r.queued = false;
+        activeCount--;
     }
 
     /** One source's registration in this queue (FreeBSD's knote). */
@@ -161,7 +184,9 @@ public final class EventQueue {
         final int interest;
         final boolean edgeTriggered;
         final Object attachment;
+        /** On the active list; {@link #prev} and {@link #next} are its neighbours there. */
         @GuardedBy("kqueue") boolean queued;
+        @GuardedBy("kqueue") Registration prev, next;
         @GuardedBy("kqueue") boolean cancelled;
 
         Registration(Pollable source, int interest, boolean edgeTriggered, Object attachment) {
