@@ -44,6 +44,10 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
     @Option(names = "--client-loops", paramLabel = "N", description = {"client event loops (threads)"})
     Integer clientLoops;
 
+    @Option(names = "--in-flight", paramLabel = "N", description = {"most requests in flight at once over all connections "
+            + "(each connection sends one at a time, in turn)"})
+    Integer inFlight;
+
     @Option(names = "--out", paramLabel = "DIR", description = {"write DIR/servers.csv, servers.json and servers.html"})
     Path outDir;
 
@@ -62,7 +66,8 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 payload == null ? d.payload() : Checks.between(spec, "--payload", payload, 4, 1400),
                 pool == null ? d.poolThreads() : Checks.between(spec, "--pool", pool, 1, 4096),
                 maxThreads == null ? d.maxThreads() : Checks.between(spec, "--max-threads", maxThreads, 1, 1_000_000),
-                clientLoops == null ? d.clientLoops() : Checks.between(spec, "--client-loops", clientLoops, 1, 64));
+                clientLoops == null ? d.clientLoops() : Checks.between(spec, "--client-loops", clientLoops, 1, 64),
+                inFlight == null ? d.inFlight() : Checks.between(spec, "--in-flight", inFlight, 64, 1_000_000));
         ServerComparison r = ServerComparison.run(plan, out()::println);
         out().print(r.format());
         if (outDir != null) {
@@ -85,7 +90,7 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
         ServerPlan q = ServerPlan.quick(), f = ServerPlan.full();
         return new String[] {"", "Defaults: --connections " + join(q.connections()) + " --requests " + q.requests() + " --payload "
                 + q.payload() + " --pool " + q.poolThreads() + " --max-threads " + q.maxThreads() + " --client-loops "
-                + q.clientLoops(), "--long: --connections " + join(f.connections()) + " --max-threads " + f.maxThreads()};
+                + q.clientLoops() + " --in-flight " + q.inFlight(), "--long: --connections " + join(f.connections()) + " --max-threads " + f.maxThreads()};
     }
 
     private static String join(List<Integer> v) {
