@@ -25,9 +25,11 @@ import smpnet.locking.Scheduler;
  * the socket's registrations.
  *
  * <p>Locking key: the queue's own {@code kqueue} mutex guards the registrations and the active list. It is
- * a leaf: sockets announce changes by calling {@link Registration#readinessChanged} (which takes it), and
- * the queue reads readiness through {@link Pollable#readyOps()}, which takes no lock, so no other lock is
- * ever taken under it. Waiters sleep on its condition variable.
+ * a leaf: sockets announce changes by calling {@link Registration#readinessChanged} (which takes it, unless
+ * the registration is on the active list already), and the queue reads readiness through
+ * {@link Pollable#readyOps()}, which takes no lock, so no other lock is ever taken under it. Waiters sleep
+ * on its condition variable. A registration's {@code queued} flag is written under the mutex and read
+ * without it by that announcement (see there why that is safe).
  */
 public final class EventQueue {
     public static final int READ = 1;
@@ -184,8 +186,11 @@ public final class EventQueue {
         final int interest;
         final boolean edgeTriggered;
         final Object attachment;
-        /** On the active list; {@link #prev} and {@link #next} are its neighbours there. */
-        @GuardedBy("kqueue") boolean queued;
+        /**
+         * On the active list; {@link #prev} and {@link #next} are its neighbours there. Written under the
+         * kqueue mutex; read without it by {@link #readinessChanged}, hence volatile.
+         */
+        @GuardedBy("kqueue") volatile boolean queued;
         @GuardedBy("kqueue") Registration prev, next;
         @GuardedBy("kqueue") boolean cancelled;
 
@@ -196,8 +201,20 @@ public final class EventQueue {
             this.attachment = attachment;
         }
 
+        /**
+         * The socket's readiness may have changed (its other end: the socket's code, on whatever thread
+         * changed it). A registration on the active list already needs nothing more: the poll that takes it
+         * off clears {@code queued} and only then reads the socket's readiness, while the socket wrote its
+         * readiness before this read of {@code queued}; both are volatile, so either this read sees the flag
+         * cleared and queues the registration again, or that poll reads the new readiness. Either way the
+         * change is reported, and a busy socket's announcements (every append, every read, every ACK that
+         * frees space) cost a volatile read instead of the queue's mutex, which the poller needs too. An
+         * edge-triggered registration's changes coalesce while it waits to be reported, as kqueue's EV_CLEAR
+         * events do.
+         */
         @Override
         public void readinessChanged() {
+            if (queued) return;
             lock.lock();
             try {
                 activateLocked(this);
