@@ -62,7 +62,7 @@ public final class ReportCommand extends Subcommand {
         out().println("== scenario " + s.name());
         ScenarioResult r = ScenarioRunner.run(s, null, out()::println);
         out().println("== server models");
-        ServerComparison servers = ServerComparison.run(plan, out()::println);
+        ServerComparison servers = ServersCommand.untracked(() -> ServerComparison.run(plan, out()::println));
         Html page = new Html("smpnet report");
         ScenarioReport.addTo(page, r);
         servers.addTo(page);

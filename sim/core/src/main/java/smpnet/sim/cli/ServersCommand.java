@@ -9,6 +9,7 @@ import smpnet.sim.report.Html;
 import smpnet.sim.servers.ServerComparison;
 import smpnet.sim.servers.ServerModel;
 import smpnet.sim.servers.ServerPlan;
+import smpnet.stack.mbuf.MbufAllocator;
 
 /** {@code servers}: the server models compared on one request/response workload over smpnet's TCP. */
 @Command(name = "servers", sortOptions = false,
@@ -68,7 +69,7 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 maxThreads == null ? d.maxThreads() : Checks.between(spec, "--max-threads", maxThreads, 1, 1_000_000),
                 clientLoops == null ? d.clientLoops() : Checks.between(spec, "--client-loops", clientLoops, 1, 64),
                 inFlight == null ? d.inFlight() : Checks.between(spec, "--in-flight", inFlight, 64, 1_000_000));
-        ServerComparison r = ServerComparison.run(plan, out()::println);
+        ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println));
         out().print(r.format());
         if (outDir != null) {
             Files.createDirectories(outDir);
@@ -83,6 +84,23 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
         // A thread per connection may stop where the machine refuses threads: that is a finding, not a failure.
         return r.results().stream().anyMatch(x -> x.model() != ServerModel.THREAD_PER_CONNECTION && x.stopped() != null
                 && !x.stopped().startsWith("not run")) ? SmpnetCommand.FAILED : 0;
+    }
+
+    /**
+     * Runs {@code servers} with the mbuf allocators' site tracking off for the hosts it creates, unless the
+     * JVM was told otherwise ({@code -Dsmpnet.mbuf.track=on}): tracking walks the stack on every allocation
+     * and free, which costs more than the protocol work of a small request, so a comparison of server models
+     * would measure it instead (every benchmark's child JVM runs without it too). The outstanding counts
+     * stay exact without it. The setting is as it was afterwards.
+     */
+    static ServerComparison untracked(java.util.concurrent.Callable<ServerComparison> servers) throws Exception {
+        boolean set = System.getProperty(MbufAllocator.TRACK_PROPERTY) == null;
+        if (set) System.setProperty(MbufAllocator.TRACK_PROPERTY, "off");
+        try {
+            return servers.call();
+        } finally {
+            if (set) System.clearProperty(MbufAllocator.TRACK_PROPERTY);
+        }
     }
 
     @Override
