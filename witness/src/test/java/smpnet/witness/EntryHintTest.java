@@ -18,10 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class EntryHintTest {
     private Witness w;
+    private HintedLock a;
+    private HintedLock b;
+    private HintedLock c;
 
     @BeforeEach
     void fresh() {
         w = FakeLock.countingWitness();
+        a = lock("a");
+        b = lock("b");
+        c = lock("c");
     }
 
     /** A lock that keeps witness's hints as LockBase does, and counts how often the fast paths answered. */
@@ -71,9 +77,6 @@ class EntryHintTest {
 
     @Test
     void aValidatedNestingTakenAgainUsesTheEntriesAndSearchesNothing() {
-        HintedLock a = lock("a");
-        HintedLock b = lock("b");
-        HintedLock c = lock("c");
         nest(a, b, c); // checked in full: learns the order, the pushes record their sites
         assertEquals(0, a.fastAcquires + b.fastAcquires + c.fastAcquires);
         nest(a, b, c); // validated chains, pushed by the full hook: the entries now vouch for them
@@ -103,9 +106,6 @@ class EntryHintTest {
 
     @Test
     void aNewChainOnTopOfAValidatedPrefixIsStillChecked() {
-        HintedLock a = lock("a");
-        HintedLock b = lock("b");
-        HintedLock c = lock("c");
         nest(c, b); // learns c -> b
         nest(a, b);
         nest(a, b); // [a] and [a b] validated, and their entries vouch for them
@@ -132,8 +132,6 @@ class EntryHintTest {
 
     @Test
     void aLockAtAnotherDepthOrADuplicateFallsBackToTheFullCheck() {
-        HintedLock a = lock("a");
-        HintedLock b = lock("b");
         nest(a, b);
         nest(a, b);
         b.acquire(); // b's entry sits at depth 1: at depth 0 it cannot vouch
@@ -158,9 +156,6 @@ class EntryHintTest {
 
     @Test
     void anOutOfOrderReleaseRenumbersTheEntriesItMoves() {
-        HintedLock a = lock("a");
-        HintedLock b = lock("b");
-        HintedLock c = lock("c");
         nest(a, b, c);
         a.acquire();
         b.acquire();
@@ -184,8 +179,6 @@ class EntryHintTest {
 
     @Test
     void anotherThreadsEntriesNeverVouch() throws Exception {
-        HintedLock a = lock("a");
-        HintedLock b = lock("b");
         Thread t = new Thread(() -> nest(a, b));
         t.start();
         t.join();
@@ -199,8 +192,6 @@ class EntryHintTest {
 
     @Test
     void aNewScopeChecksItsChainsAgainThroughTheEntries() {
-        HintedLock a = lock("a");
-        HintedLock b = lock("b");
         nest(a, b);
         nest(a, b);
         nest(a, b);
@@ -219,7 +210,6 @@ class EntryHintTest {
 
     @Test
     void noFastPathWhileSitesAreRecorded() {
-        HintedLock a = lock("a");
         nest(a);
         nest(a);
         w.setRecordSites(true);
