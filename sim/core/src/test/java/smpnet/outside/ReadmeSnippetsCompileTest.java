@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every Java snippet of README.md and witness/README.md compiles against the public API, as a reader
  * would paste it: a snippet that is a whole file is compiled as it is; any other becomes the body of a
  * method, with the imports a reader adds and, as parameters, the objects it uses without making them
- * ({@code a} and {@code b}, the hosts of the first example, {@code host}, {@code socket}, {@code region}, {@code arena}, {@code witness}). The tests that run the
+ * ({@code a} and {@code b}, the hosts of the first example, {@code host}, {@code socket}, {@code region}, {@code arena}, {@code witness}, {@code nic}). The tests that run the
  * main examples (ReadmeApiTest, ReadmeDeterministicTest, witness's ReadmeTest) check what they do.
  */
 class ReadmeSnippetsCompileTest {
@@ -27,7 +27,7 @@ class ReadmeSnippetsCompileTest {
     private static final String[][] FREE = {
         {"a", "smpnet.stack.Stack"}, {"b", "smpnet.stack.Stack"}, {"host", "smpnet.stack.Stack"}, {"socket", "smpnet.stack.socket.TcpSocket"},
         {"region", "java.lang.foreign.MemorySegment"}, {"arena", "java.lang.foreign.Arena"},
-        {"witness", "smpnet.witness.Witness"},
+        {"witness", "smpnet.witness.Witness"}, {"nic", "smpnet.stack.dev.SimNic"},
     };
     private static final String IMPORTS = """
             import java.lang.foreign.*;
@@ -42,6 +42,7 @@ class ReadmeSnippetsCompileTest {
             import smpnet.stack.dev.ImpairedLink.Impairments;
             import smpnet.stack.kevent.EventQueue;
             import smpnet.stack.locks.LockMode;
+            import smpnet.stack.mbuf.Mbuf;
             import smpnet.stack.netisr.*;
             import smpnet.stack.socket.*;
             import smpnet.stack.socket.TcpSocket.ZeroCopySend;
