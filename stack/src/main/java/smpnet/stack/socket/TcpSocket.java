@@ -34,7 +34,8 @@ import smpnet.stack.zerocopy.DirtyTracker;
  * it is pending and {@link Errno#EISCONN} once connected; the outcome is in {@link SockOpt#SO_ERROR}).
  * {@link #read} returns the bytes read, at least 1 when {@code len > 0}, and -1 at end of stream (the peer's
  * FIN). A blocking {@link #write} returns when every byte is in the send buffer; a non-blocking one returns
- * the bytes that fit, or throws EAGAIN when none did.
+ * the bytes that fit, or throws EAGAIN when none did. Every call but {@link #close} on a closed socket throws
+ * {@link Errno#EBADF}, and so does a read, write or accept that was waiting when the socket was closed.
  *
  * <p>Readiness for an event queue ({@link Pollable}): READ when bytes, end of stream or a connection to
  * accept are there; WRITE when connected with send-buffer space (so a connect's completion is WRITE);
@@ -227,7 +228,12 @@ public final class TcpSocket extends Socket {
                 long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
                 while (!connected) {
                     int err = takeErrorLocked();
-                    if (err != 0) throw error(err, "connect " + remote);
+                    if (err != 0) {
+                        // TCP reports the error before it closes the connection (which ends "connecting"):
+                        // the attempt is over now, so a connect the caller makes next is not EALREADY.
+                        connecting = false;
+                        throw error(err, "connect " + remote);
+                    }
                     if (disconnected) throw new SocketError(Errno.ECONNABORTED, "connect " + remote);
                     long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
                     if (left <= 0) throw new SocketError(Errno.EAGAIN, "connect timed out");
@@ -366,10 +372,10 @@ public final class TcpSocket extends Socket {
     }
 
     /** Writes all of {@code b}. */
-    public int write(byte[] b) throws SocketError { return write(b, 0, b.length); }
+    public int write(byte[] b) throws SocketError { return write(b, 0, Objects.requireNonNull(b, "b").length); }
 
     /** Reads into all of {@code b}. */
-    public int read(byte[] b) throws SocketError { return read(b, 0, b.length); }
+    public int read(byte[] b) throws SocketError { return read(b, 0, Objects.requireNonNull(b, "b").length); }
 
     /**
      * Under so_snd: waits for send-buffer space as the socket's mode and send timeout allow. Returns the
@@ -392,6 +398,7 @@ public final class TcpSocket extends Socket {
     private SocketError sendErrorLocked() {
         rcv.lock.lock(); // so_snd then so_rcv, the declared order
         try {
+            if (noFdRef) return new SocketError(Errno.EBADF, "write on a closed socket");
             if (cantSendMore) return new SocketError(Errno.EPIPE);
             int err = takeErrorLocked();
             if (err != 0) return error(err, "write");
@@ -416,6 +423,7 @@ public final class TcpSocket extends Socket {
                 long timeout = receiveTimeoutNanos();
                 long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
                 while (true) {
+                    if (noFdRef) throw new SocketError(Errno.EBADF, "read on a closed socket");
                     int cc = rcvStream.ccLocked();
                     if (cc > 0) {
                         n = Math.min(cc, len);
@@ -449,6 +457,7 @@ public final class TcpSocket extends Socket {
     public void shutdown(boolean read, boolean write) throws SocketError {
         rcv.lock.lock();
         try {
+            if (noFdRef) throw new SocketError(Errno.EBADF, "shutdown of a closed socket");
             if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
             if (read) {
                 cantRcvMore = true;
@@ -537,6 +546,7 @@ public final class TcpSocket extends Socket {
     /** Sets an option, as setsockopt(2): ENOPROTOOPT for one that cannot be set, EINVAL for a bad value. */
     public void setOption(SockOpt option, int value) throws SocketError {
         Objects.requireNonNull(option, "option");
+        checkOpen();
         switch (option) {
             case SO_ERROR -> throw new SocketError(Errno.ENOPROTOOPT, "SO_ERROR is read-only");
             case SO_SNDBUF, SO_RCVBUF -> {
@@ -561,6 +571,7 @@ public final class TcpSocket extends Socket {
     /** Reads an option, as getsockopt(2). */
     public int getOption(SockOpt option) throws SocketError {
         Objects.requireNonNull(option, "option");
+        checkOpen();
         switch (option) {
             case SO_ERROR -> {
                 rcv.lock.lock();

@@ -382,7 +382,6 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         tp.state = TcpState.CLOSED;
         tp.stopAllTimersLocked();
         table.removeLocked(tp);
-        table.lingerEndedLocked(tp);
         if (tp.reass != null) tp.reass.drain();
         if (tp.scoreboard != null) tp.scoreboard.clear();
         stats.increment(TcpStat.CLOSED);

@@ -50,13 +50,14 @@ final class TcpPcbTable {
     private final Bucket[] buckets = new Bucket[BUCKETS];
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();
     /**
-     * Ports of closed sockets whose connection lives on (FIN_WAIT, CLOSING, LAST_ACK, TIME_WAIT): still in use
-     * for a bind without SO_REUSEADDR until tcp_close, as FreeBSD's in_pcbbind finds the connection's pcb.
-     * Port to (connection to its local address). Added and removed under the connection's inp (which
-     * comes after tcbinfo, so this map is a concurrent one of its own), read under tcbinfo by bind.
+     * The local ports of the connections in the hash, whatever made them (connect, accept) and whether or not
+     * their socket is still open (FIN_WAIT ... TIME_WAIT): each is in use for a bind without SO_REUSEADDR
+     * until tcp_close, as FreeBSD's in_pcbbind finds any pcb on the port with its wildcard lookup. Port to
+     * (connection to its local address). Added and removed with the connection's hash entry, under its inp
+     * and bucket lock (below tcbinfo, so this map is a concurrent one of its own); read under tcbinfo by bind.
      */
     private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentHashMap<Tcpcb, Integer>>
-            lingering = new java.util.concurrent.ConcurrentHashMap<>();
+            connected = new java.util.concurrent.ConcurrentHashMap<>();
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> listeners = new HashMap<>();
     private final AtomicInteger nextEphemeral = new AtomicInteger(EPHEMERAL_FIRST);
     private final AtomicInteger connections = new AtomicInteger();
@@ -115,7 +116,8 @@ final class TcpPcbTable {
 
     /**
      * Reserves {@code addr:port} for {@code tp} (port 0: an ephemeral one). Returns the port, or -1 if it is
-     * in use by another bound socket (a wildcard address conflicts with every address).
+     * in use by another bound socket or, without {@code reuse} (SO_REUSEADDR), by a connection (a wildcard
+     * address conflicts with every address).
      */
     int bind(Tcpcb tp, int addr, int port, boolean reuse) {
         tcbinfo.lock();
@@ -139,9 +141,9 @@ final class TcpPcbTable {
 
     private boolean inUseLocked(int addr, int port, boolean reuse) {
         if (!reuse) {
-            java.util.Map<Tcpcb, Integer> closing = lingering.get(port);
-            if (closing != null) {
-                for (int a : closing.values()) if (a == 0 || addr == 0 || a == addr) return true;
+            java.util.Map<Tcpcb, Integer> conns = connected.get(port);
+            if (conns != null) {
+                for (int a : conns.values()) if (addr == 0 || a == addr) return true;
             }
         }
         List<Tcpcb> l = bound.get(port);
@@ -181,25 +183,6 @@ final class TcpPcbTable {
         }
     }
 
-    /** The socket bound to {@code port} closed while its connection lives on: the port stays in use. */
-    void lingerLocked(Tcpcb tp, int port) {
-        tp.lock.assertOwned();
-        lingering.computeIfAbsent(port, k -> new java.util.concurrent.ConcurrentHashMap<>()).put(tp, tp.laddr);
-        tp.lingerPort = port;
-    }
-
-    /** tcp_close of a connection whose socket had closed: its port is free again. */
-    void lingerEndedLocked(Tcpcb tp) {
-        tp.lock.assertOwned();
-        int port = tp.lingerPort;
-        if (port == 0) return;
-        tp.lingerPort = 0;
-        lingering.computeIfPresent(port, (k, m) -> {
-            m.remove(tp);
-            return m.isEmpty() ? null : m;
-        });
-    }
-
     private static void removeFrom(Map<Integer, List<Tcpcb>> m, int port, Tcpcb tp) {
         List<Tcpcb> l = m.get(port);
         if (l == null) return;
@@ -234,6 +217,7 @@ final class TcpPcbTable {
             }
             b.chain.add(tp);
             tp.inHash = true;
+            connected.computeIfAbsent(tp.lport, k -> new java.util.concurrent.ConcurrentHashMap<>()).put(tp, tp.laddr);
             tp.flowId = flowHash(tp.laddr, tp.lport, tp.faddr, tp.fport);
             tp.flowType = PacketHeader.HASH_OPAQUE;
             connections.incrementAndGet();
@@ -252,6 +236,10 @@ final class TcpPcbTable {
         try {
             b.chain.remove(tp);
             tp.inHash = false;
+            connected.computeIfPresent(tp.lport, (k, m) -> {
+                m.remove(tp);
+                return m.isEmpty() ? null : m;
+            });
             connections.decrementAndGet();
         } finally {
             b.lock.unlock();

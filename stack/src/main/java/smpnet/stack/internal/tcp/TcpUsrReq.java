@@ -92,7 +92,8 @@ public final class TcpUsrReq {
         tp.lock.lock();
         try {
             if (tp.state == TcpState.LISTEN) return EOPNOTSUPP;
-            if (tp.state != TcpState.CLOSED || tp.dropped) return EISCONN;
+            if (tp.dropped) return EINVAL; // a connection that failed or ended: the socket is spent (tcp_usr_connect)
+            if (tp.state != TcpState.CLOSED) return EISCONN;
             lport0 = tp.lport;
             laddr0 = tp.laddr;
         } finally {
@@ -240,8 +241,6 @@ public final class TcpUsrReq {
                 userClosedLocked(tp);
                 if (!tp.dropped) TcpOutput.outputLocked(tp);
             }
-            // the connection outlives its socket (FIN_WAIT ... TIME_WAIT): its port stays in use until tcp_close
-            if (port != 0 && !tp.dropped && !listener) tcp.table.lingerLocked(tp, port);
         } finally {
             tcp.unlock(tp);
         }

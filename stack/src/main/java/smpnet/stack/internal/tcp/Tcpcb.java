@@ -79,8 +79,6 @@ public final class Tcpcb {
     @GuardedBy("inp") boolean reuseAddr;
     /** The port this socket reserved by bind or listen (released when the socket closes), 0 if none. */
     @GuardedBy("inp") int boundPort;
-    /** The port this connection keeps in use after its socket closed (TcpPcbTable's lingering), 0 if none. */
-    @GuardedBy("inp") int lingerPort;
 
     @GuardedBy("inp") TcpState state = TcpState.CLOSED;
     @GuardedBy("inp") int flags;
