@@ -40,7 +40,9 @@ final class Syscalls {
             Map.entry("O_RDWR", 2L), Map.entry("O_NONBLOCK", 4L),
             Map.entry("POLLIN", 0x1L), Map.entry("POLLPRI", 0x2L), Map.entry("POLLOUT", 0x4L), Map.entry("POLLERR", 0x8L),
             Map.entry("POLLHUP", 0x10L), Map.entry("POLLNVAL", 0x20L), Map.entry("POLLRDNORM", 0x40L),
-            Map.entry("POLLWRNORM", 0x4L), Map.entry("MSG_DONTWAIT", 0x80L), Map.entry("INADDR_ANY", 0L)));
+            Map.entry("POLLWRNORM", 0x4L), Map.entry("MSG_DONTWAIT", 0x80L), Map.entry("INADDR_ANY", 0L),
+            Map.entry("MSG_PEEK", 0x2L)));
+    private static final long MSG_PEEK = 0x2;
     private static final long POLLIN = 0x1;
     private static final long POLLOUT = 0x4;
     private static final long POLLERR = 0x8;
@@ -130,7 +132,14 @@ final class Syscalls {
                 arity(e, e.name().equals("read") ? 3 : 4);
                 ScriptSocket s = socket(e, a.get(0));
                 int len = (int) integer(e, a.get(2));
-                if (a.size() == 4 && integer(e, a.get(3)) != 0) throw fail(e, "recv flags other than 0 are not supported");
+                long recvFlags = a.size() == 4 ? integer(e, a.get(3)) : 0;
+                if (recvFlags == MSG_PEEK) {
+                    yield () -> {
+                        int n = s.peek(new byte[len], 0, len);
+                        return n < 0 ? 0 : n;
+                    };
+                }
+                if (recvFlags != 0) throw fail(e, "recv flags other than 0 and MSG_PEEK are not supported");
                 yield () -> {
                     int n = s.read(new byte[len], 0, len);
                     return n < 0 ? 0 : n; // read(2) returns 0 at end of stream
