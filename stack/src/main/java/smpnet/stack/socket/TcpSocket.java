@@ -514,8 +514,8 @@ public final class TcpSocket extends Socket {
     /**
      * {@code recv(2)} with {@code MSG_PEEK}: copies at most {@code len} bytes from the head of the receive
      * buffer into {@code b} at {@code off} and leaves them there, so the next read returns them again; -1 at
-     * end of stream. Waits for data as {@link #read} does. Nothing is consumed, so the advertised window does
-     * not open (FreeBSD's soreceive does not call pru_rcvd for a peek).
+     * end of stream. Waits for data as {@link #read} does, and stops at the urgent mark as it does. Nothing is
+     * consumed, so the advertised window does not open (FreeBSD's soreceive does not call pru_rcvd for a peek).
      */
     public int peek(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
@@ -525,7 +525,7 @@ public final class TcpSocket extends Socket {
             rcv.lock.lock();
             try {
                 if (awaitDataLocked("peek") < 0) return -1;
-                int n = Math.min(rcvStream.ccLocked(), len);
+                int n = rcvStream.readableLocked(Math.min(rcvStream.ccLocked(), len)); // as read: up to the mark
                 rcvStream.copyLocked(0, n, b, off);
                 return n;
             } finally {
