@@ -140,25 +140,22 @@ final class TcpPcbTable {
     }
 
     private boolean inUseLocked(int addr, int port, boolean reuse) {
-        if (!reuse) {
-            java.util.Map<Tcpcb, Integer> conns = connected.get(port);
-            if (conns != null) {
-                for (int a : conns.values()) if (addr == 0 || a == addr) return true;
-            }
+        java.util.Map<Tcpcb, Integer> conns = connected.get(port);
+        if (!reuse && conns != null) {
+            for (int a : conns.values()) if (addr == 0 || a == addr) return true;
         }
         List<Tcpcb> l = bound.get(port);
         if (l == null) return false;
-        if (reuse) {
-            // SO_REUSEADDR lets a socket bind beside ones that are not listening (FreeBSD refuses two listeners).
-            for (Tcpcb o : l) if (listening(o) && (o.laddr == 0 || addr == 0 || o.laddr == addr)) return true;
-            return false;
+        for (Tcpcb o : l) {
+            if (reuse) {
+                // SO_REUSEADDR: only an unconnected socket bound to exactly this address is in the way (FreeBSD's
+                // in_pcbbind looks the port up without wildcards), so two sockets never listen on one address
+                if (o.laddr == addr && (conns == null || !conns.containsKey(o))) return true;
+            } else if (o.laddr == 0 || addr == 0 || o.laddr == addr) {
+                return true; // the wildcard lookup: any socket on the port whose address overlaps
+            }
         }
-        return !l.isEmpty();
-    }
-
-    private boolean listening(Tcpcb tp) {
-        List<Tcpcb> l = listeners.get(tp.lport);
-        return l != null && l.contains(tp);
+        return false;
     }
 
     /** Makes a bound pcb a listener: segments to its port without a connection go to it. */
