@@ -426,9 +426,9 @@ public final class TcpSocket extends Socket {
                     if (noFdRef) throw new SocketError(Errno.EBADF, "read on a closed socket");
                     int cc = rcvStream.ccLocked();
                     if (cc > 0) {
-                        n = Math.min(cc, len);
+                        n = rcvStream.readableLocked(Math.min(cc, len)); // up to the urgent mark
                         rcvStream.copyLocked(0, n, b, off);
-                        rcvStream.dropLocked(n);
+                        rcvStream.consumeLocked(n);
                         readinessChangedLocked();
                         break;
                     }
@@ -451,6 +451,64 @@ public final class TcpSocket extends Socket {
         }
         notifyWatchers();
         return n;
+    }
+
+    // ---- urgent data (RFC 9293 3.8.5) --------------------------------------------------------------------
+
+    /**
+     * Sends {@code b} as urgent data ({@code send(2)} with {@code MSG_OOB}): the byte joins the stream like a
+     * written one, and every segment until it is sent carries URG with an urgent pointer to the byte after
+     * it (the BSD reading of the pointer, RFC 6093). It goes at once, past Nagle, even into a closed window
+     * (one byte). It may exceed the send buffer a little, as FreeBSD allows; errors as {@link #write}, and
+     * ENOBUFS when the buffer is already 512 bytes past full.
+     */
+    public void sendUrgent(byte b) throws SocketError {
+        snd.sblock.lock();
+        locks.enterEntryPoint();
+        try {
+            int sbcc;
+            snd.lock.lock();
+            try {
+                SocketError failure = sendErrorLocked();
+                if (failure != null) throw failure;
+                if (sndStream.hiwatLocked() - sndStream.ccLocked() < -512) throw new SocketError(Errno.ENOBUFS, "sendUrgent");
+                sndStream.appendLocked(new byte[] {b}, 0, 1);
+                sbcc = sndStream.ccLocked();
+            } finally {
+                snd.lock.unlock();
+            }
+            usr.sendUrgent(pcb(), sbcc); // tcp_usr_send with PRUS_OOB
+        } finally {
+            locks.leaveEntryPoint();
+            snd.sblock.unlock();
+        }
+        updateReady();
+    }
+
+    /**
+     * Reads the out-of-band byte ({@code recv(2)} with {@code MSG_OOB}), 0 to 255, once. Never blocks: EINVAL
+     * when there is none to read (no urgent mark, {@link SockOpt#SO_OOBINLINE} on, or read already),
+     * EAGAIN (EWOULDBLOCK) when the peer's urgent pointer arrived before its byte.
+     */
+    public int readUrgent() throws SocketError {
+        checkOpen();
+        int r = entry(() -> usr.receiveUrgent(pcb()));
+        if (r < 0) throw error(-r, "readUrgent");
+        return r;
+    }
+
+    /**
+     * True when the next byte {@link #read} returns is at the urgent mark ({@code ioctl(SIOCATMARK)}): the
+     * one after the urgent byte, or the urgent byte itself with {@link SockOpt#SO_OOBINLINE}. Reads stop at
+     * the mark, so a read never returns bytes from both sides of it.
+     */
+    public boolean atMark() {
+        rcv.lock.lock();
+        try {
+            return rcvStream.atMarkLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
     }
 
     /** shutdown(2): stop reading (SHUT_RD), writing (SHUT_WR: send FIN after the queued data), or both. */
