@@ -57,8 +57,9 @@ final class TcpPcbTable {
      * until tcp_close, as FreeBSD's in_pcbbind finds any pcb on the port with its wildcard lookup. Port to
      * (connection to its local address). Added and removed with the connection's hash entry, under its inp
      * and bucket lock (below tcbinfo, so this map is a concurrent one of its own); read under tcbinfo by bind.
-     * Each port's map is immutable and replaced whole by {@code compute}, atomically per port: two
-     * connections of one port that enter and leave the hash at once cannot lose each other's entry.
+     * Each port's map is changed only inside the port's {@code compute} (see {@link #portConnected}), so two
+     * connections of one port that enter and leave the hash at once cannot lose each other's entry; bind
+     * reads it concurrently.
      */
     private final ConcurrentHashMap<Integer, Map<Tcpcb, Integer>> connected = new ConcurrentHashMap<>();
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> listeners = new HashMap<>();
@@ -216,22 +217,26 @@ final class TcpPcbTable {
         if (port != 0) unbind(tp, port);
     }
 
-    /** Enters {@code tp} in its port's entry of {@link #connected} (replaced whole, atomically per port). */
+    /**
+     * Enters {@code tp} in its port's entry of {@link #connected}. The entry is changed inside the port's
+     * {@code compute}, atomically per port, so an entry emptied and dropped at the same moment never takes
+     * this connection with it; it is a concurrent map changed in place, so a port with n connections costs
+     * O(1) per connection, not a copy of n entries (100,000 connections on a server's port).
+     */
     private void portConnected(Tcpcb tp) {
         int laddr = tp.laddr;
         connected.compute(tp.lport, (k, m) -> {
-            Map<Tcpcb, Integer> next = m == null ? new HashMap<>(2) : new HashMap<>(m);
-            next.put(tp, laddr);
-            return Map.copyOf(next);
+            Map<Tcpcb, Integer> entry = m == null ? new ConcurrentHashMap<>(2) : m;
+            entry.put(tp, laddr);
+            return entry;
         });
     }
 
-    /** Takes {@code tp} out of its port's entry of {@link #connected}. */
+    /** Takes {@code tp} out of its port's entry of {@link #connected}, dropping the entry once empty. */
     private void portDisconnected(Tcpcb tp) {
         connected.computeIfPresent(tp.lport, (k, m) -> {
-            Map<Tcpcb, Integer> next = new HashMap<>(m);
-            next.remove(tp);
-            return next.isEmpty() ? null : Map.copyOf(next);
+            m.remove(tp);
+            return m.isEmpty() ? null : m;
         });
     }
 
