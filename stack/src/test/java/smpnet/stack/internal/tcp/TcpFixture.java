@@ -57,12 +57,13 @@ public final class TcpFixture {
     }
 
     /**
-     * {@code tp}'s socket binds {@link #PORT} (any address) in {@code table}, as tcp_usr_bind: true if the
-     * port was free for it. A control block in a connected state then enters the table's hash with a peer of
-     * its own, as connect or accept would put it there.
+     * {@code tp}'s socket binds {@link #PORT} of the local address in {@code table}, as tcp_usr_bind: true if
+     * the port was free for it. A control block in a connected state then enters the table's hash with a peer
+     * of its own, as connect or accept would put it there. (Between the two steps the table holds a bound
+     * socket of no address yet, which no bind of the local address with SO_REUSEADDR takes for its own.)
      */
     static boolean bind(TcpPcbTable table, Tcpcb tp, boolean reuse) {
-        int p = table.bind(tp, 0, PORT, reuse);
+        int p = table.bind(tp, LOCAL_ADDR, PORT, reuse);
         if (p < 0) return false;
         tp.lock.lock();
         try {
