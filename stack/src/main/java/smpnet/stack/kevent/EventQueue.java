@@ -62,6 +62,10 @@ public final class EventQueue {
     public void register(Pollable source, int interest, boolean edgeTriggered, Object attachment) {
         Objects.requireNonNull(source, "source");
         Registration r = new Registration(source, interest | ERROR, edgeTriggered, attachment);
+        // The watcher first, the activation after: a change the socket announces from now on reaches r, and
+        // one announced before is in its readiness, which the first poll after the activation reads. The other
+        // order loses a change that comes between them while a poll finds the socket not ready yet.
+        source.addWatcher(r);
         Registration old;
         lock.lock();
         try {
@@ -75,7 +79,6 @@ public final class EventQueue {
             lock.unlock();
         }
         if (old != null) source.removeWatcher(old);
-        source.addWatcher(r);
     }
 
     /** Stops watching {@code source}; returns whether it was registered. */
