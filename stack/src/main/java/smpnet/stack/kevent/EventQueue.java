@@ -64,16 +64,18 @@ public final class EventQueue {
         Registration r = new Registration(source, interest | ERROR, edgeTriggered, attachment);
         // The watcher first, the activation after: a change the socket announces from now on reaches r, and
         // one announced before is in its readiness, which the first poll after the activation reads. The other
-        // order loses a change that comes between them while a poll finds the socket not ready yet.
+        // order loses a change that comes between them while a poll finds the socket not ready yet. Until it
+        // is in the map (live), r ignores announcements: reported before that, it could not be deregistered.
         source.addWatcher(r);
         Registration old;
         lock.lock();
         try {
             old = registrations.put(source, r);
             if (old != null) {
-                old.cancelled = true;
+                old.live = false;
                 unlinkLocked(old);
             }
+            r.live = true;
             activateLocked(r);
         } finally {
             lock.unlock();
@@ -88,7 +90,7 @@ public final class EventQueue {
         try {
             r = registrations.remove(source);
             if (r == null) return false;
-            r.cancelled = true;
+            r.live = false;
             unlinkLocked(r);
         } finally {
             lock.unlock();
@@ -161,7 +163,7 @@ public final class EventQueue {
 
     private void activateLocked(Registration r) {
         lock.assertOwned();
-        if (r.queued || r.cancelled) return;
+        if (r.queued || !r.live) return;
         r.queued = true;
         r.prev = activeTail;
         r.next = null;
@@ -195,7 +197,8 @@ public final class EventQueue {
          */
         @GuardedBy("kqueue") volatile boolean queued;
         @GuardedBy("kqueue") Registration prev, next;
-        @GuardedBy("kqueue") boolean cancelled;
+        /** In the map: from its registration until it is deregistered or replaced; only then is it activated. */
+        @GuardedBy("kqueue") boolean live;
 
         Registration(Pollable source, int interest, boolean edgeTriggered, Object attachment) {
             this.source = source;

@@ -141,6 +141,28 @@ class EventQueueTest {
         assertEquals("a:1", names(q.poll(10, Duration.ZERO)));
     }
 
+    /**
+     * A socket that announces a change as soon as the new watcher is on its list, before the registration
+     * is complete: no poll reports it until then (a poller that took it then could not deregister it, and
+     * would hand it out again with its next poll), and the first poll after reports it.
+     */
+    @Test void noEventBeforeTheRegistrationIsComplete() {
+        EventQueue q = new EventQueue();
+        List<String> during = new ArrayList<>();
+        FakeSocket a = new FakeSocket("a") {
+            @Override public void addWatcher(Watcher w) {
+                super.addWatcher(w);
+                set(EventQueue.READ);
+                during.add(names(q.poll(10, Duration.ZERO)));
+                during.add(String.valueOf(q.deregister(this)));
+            }
+        };
+        q.register(a, EventQueue.READ, false, "a");
+        assertEquals(List.of("", "false"), during);
+        assertEquals("a:1", names(q.poll(10, Duration.ZERO)));
+        assertTrue(q.deregister(a));
+    }
+
     @Test void pollWaitsForAnotherThreadsChange() throws Exception {
         EventQueue q = new EventQueue();
         FakeSocket a = new FakeSocket("a");
