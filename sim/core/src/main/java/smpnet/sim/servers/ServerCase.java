@@ -73,13 +73,13 @@ final class ServerCase {
     private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all,
                                     java.util.function.Consumer<String> progress) throws Exception {
         int k = ServerPlan.clientHosts(n);
-        Stack server = host("server");
+        Stack server = host("server", n);
         all.add(server);
         List<Stack> clients = new ArrayList<>();
         List<SimNic> nics = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            Stack c = host("client" + i);
+            Stack c = host("client" + i, Math.min(ServerPlan.CONNECTIONS_PER_ADDRESS, n - i * ServerPlan.CONNECTIONS_PER_ADDRESS));
             all.add(c);
             clients.add(c);
             SimNic cn = c.addNic("em0", "10.3." + i + ".1/24", NicConfig.of(1).withRingSize(RING), 1500);
@@ -160,11 +160,18 @@ final class ServerCase {
         }
     }
 
-    private static Stack host(String name) {
+    /**
+     * A host for {@code connections} connections: its connection hash has a bucket per connection (256 to
+     * 65,536), so that a segment's lookup walks a chain of one entry or so at every count, as FreeBSD sizes
+     * its tcbhash by maxsockets; with the default 4,096 buckets the server's chains would be 25 long at
+     * 100,000 connections, a cost per segment that grows with the count.
+     */
+    private static Stack host(String name, int connections) {
         Stack s = Stack.create(StackConfig.defaults(name).withMode(LockMode.FINE)
                 .withNetisr(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
         s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
         s.sysctl("net.inet.tcp.rexmit_min", REXMIT_MIN_MILLIS);
+        s.sysctl("net.inet.tcp.tcbhashsize", Math.clamp(connections, 256, 65_536));
         return s;
     }
 

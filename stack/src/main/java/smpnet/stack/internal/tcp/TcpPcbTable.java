@@ -36,7 +36,6 @@ import smpnet.stack.locks.StackLocks;
 final class TcpPcbTable {
     static final int EPHEMERAL_FIRST = 49152;
     static final int EPHEMERAL_LAST = 65535;
-    private static final int BUCKETS = 4096;
 
     /** One hash chain and its lock. */
     private static final class Bucket {
@@ -47,7 +46,13 @@ final class TcpPcbTable {
     }
 
     final SharedExclusiveLock tcbinfo;
-    private final Bucket[] buckets = new Bucket[BUCKETS];
+    /**
+     * The connection hash (a power of two of buckets): net.inet.tcp.tcbhashsize's, built again by {@link #boot}
+     * if that was tuned; fixed after. A lookup walks one chain: connections / buckets entries on average, so a
+     * host that serves many connections needs a hash to match, as FreeBSD sizes its tcbhash by maxsockets.
+     */
+    private Bucket[] buckets;
+    private final StackLocks locks;
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();
     /**
      * Ports of closed sockets whose connection lives on (FIN_WAIT, CLOSING, LAST_ACK, TIME_WAIT): still in use
@@ -61,13 +66,33 @@ final class TcpPcbTable {
     private final AtomicInteger nextEphemeral = new AtomicInteger(EPHEMERAL_FIRST);
     private final AtomicInteger connections = new AtomicInteger();
 
-    TcpPcbTable(StackLocks locks) {
+    TcpPcbTable(StackLocks locks, int hashSize) {
         this.tcbinfo = locks.rwlock(LockInventory.TCBINFO);
-        for (int i = 0; i < BUCKETS; i++) buckets[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
+        this.locks = locks;
+        this.buckets = newBuckets(hashSize);
+    }
+
+    /** {@code n} rounded up to a power of two: the hash's index is a mask of the flow hash's high bits. */
+    static int roundUp(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    private Bucket[] newBuckets(int n) {
+        Bucket[] b = new Bucket[roundUp(n)];
+        for (int i = 0; i < b.length; i++) b[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
+        return b;
+    }
+
+    /**
+     * The host starts (before its threads do, which then see the table): the hash takes the size
+     * net.inet.tcp.tcbhashsize was given before boot. No connection can be in it yet.
+     */
+    void boot(int hashSize) {
+        if (buckets.length != roundUp(hashSize) && connections.get() == 0) buckets = newBuckets(hashSize);
     }
 
     private Bucket bucket(int laddr, int lport, int faddr, int fport) {
-        return buckets[(flowHash(laddr, lport, faddr, fport) >>> 16) & (BUCKETS - 1)];
+        return buckets[(flowHash(laddr, lport, faddr, fport) >>> 16) & (buckets.length - 1)];
     }
 
     /**
