@@ -27,7 +27,7 @@ import smpnet.stack.stats.TcpStat;
  */
 final class ServerCase {
     static final int PORT = 80;
-    /** The listener's backlog: above the client loops' connects in flight ({@link LoadClient#CONNECTING}). */
+    /** The listener's smallest backlog: above the client loops' connects in flight ({@link LoadClient#CONNECTING}). */
     static final int BACKLOG = 1024;
     /** A short maximum segment lifetime, so that the clients' TIME_WAITs end soon after a case. */
     static final long MSL_MILLIS = 100;
@@ -90,7 +90,10 @@ final class ServerCase {
             addresses.add(new InetSocketAddress("10.3." + i + ".2", PORT));
         }
         for (Stack s : all) s.start();
-        TcpSocket listener = server.openTcp().bind(new InetSocketAddress(PORT)).listen(BACKLOG);
+        // Every connection may wait in the accept queue: a client's connect is done at the handshake, whether the
+        // server has accepted it or not, so its bound on connects in flight does not bound the queue; a slow
+        // accept loop (one that starts a thread per connection) would see it overflow and connections reset.
+        TcpSocket listener = server.openTcp().bind(new InetSocketAddress(PORT)).listen(Math.max(BACKLOG, n));
         EchoServer srv = new EchoServer(model, n, plan.payload(), plan.poolThreads());
         srv.start(listener);
 
