@@ -80,6 +80,7 @@ class SysctlTest {
                     net.link.ether.inet.max_age: 1200
                     net.link.ether.inet.maxhold: 16
                     net.link.ether.inet.maxtries: 5
+                    net.link.tx_direct: 1
                     """, s.sysctlAll());
         }
     }

@@ -105,6 +105,7 @@ public final class EventQueue {
      */
     public List<Event> poll(int max, Duration timeout) {
         if (max < 1) throw new IllegalArgumentException("poll for " + max + " events: at least 1");
+        Objects.requireNonNull(timeout, "timeout");
         long deadline = Scheduler.current().nanoTime() + timeout.toNanos();
         List<Event> out = new ArrayList<>();
         lock.lock();
