@@ -71,6 +71,7 @@ class SysctlTest {
                     net.inet.tcp.syncache.rexmtlimit: 3
                     net.inet.tcp.syncookies: 1
                     net.inet.tcp.syncookies_only: 0
+                    net.inet.tcp.tcbhashsize: 4096
                     net.inet.tcp.tolerate_missing_ts: 1
                     net.inet.udp.maxdgram: 9216
                     net.inet.udp.recvspace: 42080
@@ -120,12 +121,16 @@ class SysctlTest {
             Stack s = h.host("s", LockMode.FINE);
             s.sysctl("net.inet.tcp.syncache.hashsize", 1);
             s.sysctl("net.inet.tcp.syncache.bucketlimit", 2);
+            s.sysctl("net.inet.tcp.tcbhashsize", 65536);
             h.start();
+            assertEquals(65536, s.sysctl("net.inet.tcp.tcbhashsize"));
             assertEquals(1, s.sysctl("net.inet.tcp.syncache.hashsize"));
             assertEquals(2, s.sysctl("net.inet.tcp.syncache.bucketlimit"));
             String readOnly = " is read-only (a boot-time tunable: set it before the host starts)";
             assertEquals("sysctl net.inet.tcp.syncache.hashsize" + readOnly,
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.syncache.hashsize", 4)).getMessage());
+            assertEquals("sysctl net.inet.tcp.tcbhashsize" + readOnly,
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.tcbhashsize", 4)).getMessage());
             assertEquals("sysctl net.inet.tcp.syncache.bucketlimit" + readOnly,
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.syncache.bucketlimit", 4)).getMessage());
             assertEquals(1, s.sysctl("net.inet.tcp.syncache.hashsize"));

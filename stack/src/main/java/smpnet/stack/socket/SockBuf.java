@@ -36,6 +36,8 @@ import smpnet.stack.mbuf.Mbuf;
 final class SockBuf extends CacheLinePadded {
     private static final int PAD = CacheLinePadded.PADDING_REFS;
     private static final int INITIAL_RECORDS = 16;
+    /** The ring of a buffer that never held a record: padding only, never written (shared). */
+    private static final Datagram[] NO_SLOTS = new Datagram[2 * PAD];
 
     /** FreeBSD's sb_efficiency: the storage a buffer may hold, as a multiple of its byte limit. */
     static final int MB_EFFICIENCY = 8;
@@ -46,8 +48,12 @@ final class SockBuf extends CacheLinePadded {
     final ExclusiveLock lock;
     final SharedExclusiveLock sblock;
     final CondVar cv;
-    /** The records, oldest at {@code ring[PAD + head]}, {@code count} of them, wrapping inside the slots. */
-    @GuardedBy("lock") private Datagram[] ring = new Datagram[PAD + INITIAL_RECORDS + PAD];
+    /**
+     * The records, oldest at {@code ring[PAD + head]}, {@code count} of them, wrapping inside the slots. No
+     * slots until the first record: a TCP socket's buffers hold a byte stream and never a record, and a
+     * server with 100,000 connections would carry 200,000 empty rings (a seventh of its heap).
+     */
+    @GuardedBy("lock") private Datagram[] ring = NO_SLOTS;
     @GuardedBy("lock") private int head;
     @GuardedBy("lock") private int count;
     @GuardedBy("lock") private int cc;
@@ -88,7 +94,7 @@ final class SockBuf extends CacheLinePadded {
     private int slots() { return ring.length - 2 * PAD; }
 
     private void grow() {
-        Datagram[] bigger = new Datagram[PAD + 2 * slots() + PAD];
+        Datagram[] bigger = new Datagram[PAD + Math.max(INITIAL_RECORDS, 2 * slots()) + PAD];
         for (int i = 0; i < count; i++) bigger[PAD + i] = ring[PAD + (head + i) % slots()];
         ring = bigger;
         head = 0;

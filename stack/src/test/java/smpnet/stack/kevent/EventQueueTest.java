@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class EventQueueTest {
     /** A pollable whose readiness the test sets by hand, announcing each change as a socket does. */
-    static final class FakeSocket implements Pollable {
+    static class FakeSocket implements Pollable {
         private volatile int ready;
         private final List<Watcher> watchers = new ArrayList<>();
         final String name;
@@ -116,6 +116,51 @@ class EventQueueTest {
         s.get(3).set(EventQueue.READ);
         assertEquals("d:1", names(q.poll(10, Duration.ZERO)));
         assertEquals(3, q.size());
+    }
+
+    /**
+     * A socket that becomes readable while it is being registered, just as a poll (another thread's) finds it
+     * not ready yet: the change is reported all the same. The socket announces it from inside addWatcher,
+     * before the new watcher is on its list, where a concurrent announcement can come.
+     */
+    @Test void aChangeWhileRegisteringIsNotLost() {
+        EventQueue q = new EventQueue();
+        FakeSocket a = new FakeSocket("a") {
+            boolean once = true;
+
+            @Override public void addWatcher(Watcher w) {
+                if (once) {
+                    once = false;
+                    assertEquals("", names(q.poll(10, Duration.ZERO)));
+                    set(EventQueue.READ);
+                }
+                super.addWatcher(w);
+            }
+        };
+        q.register(a, EventQueue.READ, false, "a");
+        assertEquals("a:1", names(q.poll(10, Duration.ZERO)));
+    }
+
+    /**
+     * A socket that announces a change as soon as the new watcher is on its list, before the registration
+     * is complete: no poll reports it until then (a poller that took it then could not deregister it, and
+     * would hand it out again with its next poll), and the first poll after reports it.
+     */
+    @Test void noEventBeforeTheRegistrationIsComplete() {
+        EventQueue q = new EventQueue();
+        List<String> during = new ArrayList<>();
+        FakeSocket a = new FakeSocket("a") {
+            @Override public void addWatcher(Watcher w) {
+                super.addWatcher(w);
+                set(EventQueue.READ);
+                during.add(names(q.poll(10, Duration.ZERO)));
+                during.add(String.valueOf(q.deregister(this)));
+            }
+        };
+        q.register(a, EventQueue.READ, false, "a");
+        assertEquals(List.of("", "false"), during);
+        assertEquals("a:1", names(q.poll(10, Duration.ZERO)));
+        assertTrue(q.deregister(a));
     }
 
     @Test void pollWaitsForAnotherThreadsChange() throws Exception {

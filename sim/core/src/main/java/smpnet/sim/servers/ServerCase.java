@@ -27,7 +27,7 @@ import smpnet.stack.stats.TcpStat;
  */
 final class ServerCase {
     static final int PORT = 80;
-    /** The listener's backlog: above the client loops' connects in flight ({@link LoadClient#CONNECTING}). */
+    /** The listener's smallest backlog: above the client loops' connects in flight ({@link LoadClient#CONNECTING}). */
     static final int BACKLOG = 1024;
     /** A short maximum segment lifetime, so that the clients' TIME_WAITs end soon after a case. */
     static final long MSL_MILLIS = 100;
@@ -73,13 +73,13 @@ final class ServerCase {
     private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all,
                                     java.util.function.Consumer<String> progress) throws Exception {
         int k = ServerPlan.clientHosts(n);
-        Stack server = host("server");
+        Stack server = host("server", n);
         all.add(server);
         List<Stack> clients = new ArrayList<>();
         List<SimNic> nics = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            Stack c = host("client" + i);
+            Stack c = host("client" + i, Math.min(ServerPlan.CONNECTIONS_PER_ADDRESS, n - i * ServerPlan.CONNECTIONS_PER_ADDRESS));
             all.add(c);
             clients.add(c);
             SimNic cn = c.addNic("em0", "10.3." + i + ".1/24", NicConfig.of(1).withRingSize(RING), 1500);
@@ -90,7 +90,10 @@ final class ServerCase {
             addresses.add(new InetSocketAddress("10.3." + i + ".2", PORT));
         }
         for (Stack s : all) s.start();
-        TcpSocket listener = server.openTcp().bind(new InetSocketAddress(PORT)).listen(BACKLOG);
+        // Every connection may wait in the accept queue: a client's connect is done at the handshake, whether the
+        // server has accepted it or not, so its bound on connects in flight does not bound the queue; a slow
+        // accept loop (one that starts a thread per connection) would see it overflow and connections reset.
+        TcpSocket listener = server.openTcp().bind(new InetSocketAddress(PORT)).listen(Math.max(BACKLOG, n));
         EchoServer srv = new EchoServer(model, n, plan.payload(), plan.poolThreads());
         srv.start(listener);
 
@@ -160,11 +163,18 @@ final class ServerCase {
         }
     }
 
-    private static Stack host(String name) {
+    /**
+     * A host for {@code connections} connections: its connection hash has a bucket per connection (256 to
+     * 65,536), so that a segment's lookup walks a chain of one entry or so at every count, as FreeBSD sizes
+     * its tcbhash by maxsockets; with the default 4,096 buckets the server's chains would be 25 long at
+     * 100,000 connections, a cost per segment that grows with the count.
+     */
+    private static Stack host(String name, int connections) {
         Stack s = Stack.create(StackConfig.defaults(name).withMode(LockMode.FINE)
                 .withNetisr(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
         s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
         s.sysctl("net.inet.tcp.rexmit_min", REXMIT_MIN_MILLIS);
+        s.sysctl("net.inet.tcp.tcbhashsize", Math.clamp(connections, 256, 65_536));
         return s;
     }
 

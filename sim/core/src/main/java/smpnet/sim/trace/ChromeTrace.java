@@ -126,10 +126,10 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
         // No args: speedscope names a slice by its name and args, and a hold is a hold of its class.
         if (waitStart < obtained) {
             add("{\"name\":\"wait " + json(name) + "\",\"cat\":\"lock wait\",\"ph\":\"X\"" + at(waitStart, tid)
-                    + ",\"dur\":" + micros(obtained - waitStart) + "}");
+                    + ",\"dur\":" + length(waitStart, obtained) + "}");
         }
         add("{\"name\":\"" + json(name) + "\",\"cat\":\"lock\",\"ph\":\"X\"" + at(obtained, tid) + ",\"dur\":"
-                + micros(released - obtained) + "}");
+                + length(obtained, released) + "}");
     }
 
     @Override
@@ -164,7 +164,7 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
         for (Map.Entry<String, Long> e : values.entrySet()) {
             args.append(args.isEmpty() ? "" : ",").append('"').append(json(e.getKey())).append("\":").append(e.getValue());
         }
-        add("{\"name\":\"" + json(name) + "\",\"cat\":\"counter\",\"ph\":\"C\",\"pid\":" + pid + ",\"ts\":" + micros(now() - origin)
+        add("{\"name\":\"" + json(name) + "\",\"cat\":\"counter\",\"ph\":\"C\",\"pid\":" + pid + ",\"ts\":" + time(units(now() - origin))
                 + ",\"args\":{" + args + "}}");
     }
 
@@ -192,11 +192,42 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
 
     @GuardedBy("this")
     private String at(long nanos, int tid) {
-        return ",\"pid\":" + pid + ",\"tid\":" + tid + ",\"ts\":" + micros(nanos - origin);
+        return ",\"pid\":" + pid + ",\"tid\":" + tid + ",\"ts\":" + time(units(nanos - origin));
     }
 
-    private static String micros(long nanos) {
-        return String.format(Locale.ROOT, "%.3f", nanos / 1000.0);
+    /**
+     * The length from {@code from} to {@code to} (scheduler nanoseconds), as the difference of the two times
+     * as written: a slice then ends exactly where the next one written from the same instant starts.
+     */
+    @GuardedBy("this")
+    private String length(long from, long to) {
+        return time(units(to - origin) - units(from - origin));
+    }
+
+    /**
+     * Nanoseconds in the trace's time unit, 1/1024 µs: a binary fraction of the microsecond the format
+     * counts in, so that times and lengths are exact doubles and a viewer that adds a slice's length to
+     * its start (speedscope does) lands exactly on the next slice's start, not a rounding error away from
+     * it, which would make it close the slices in the wrong order.
+     */
+    static long units(long nanos) {
+        return Math.floorDiv(nanos * 128 + 62, 125); // nanos * 1024 / 1000, rounded
+    }
+
+    /** {@code units} 1/1024 µs written as microseconds, exactly (at most ten decimals). */
+    static String time(long units) {
+        if (units < 0) return "-" + time(-units); // a hold that began before the recording did
+        long whole = units / 1024, frac = units % 1024;
+        if (frac == 0) return Long.toString(whole);
+        String digits = String.format(Locale.ROOT, "%010d", frac * 9_765_625L); // 1/1024 = 0.0009765625
+        int end = digits.length();
+        while (digits.charAt(end - 1) == '0') end--;
+        return whole + "." + digits.substring(0, end);
+    }
+
+    /** A time written by {@link #time}, back in units. */
+    static long units(String micros) {
+        return Math.round(Double.parseDouble(micros) * 1024);
     }
 
     // ---- the file ----------------------------------------------------------------------------------------
@@ -252,13 +283,14 @@ public final class ChromeTrace implements PacketProbe.Sink, LockProfiler.HoldLis
                         + ",\"args\":{\"sort_index\":" + tid + "}}");
                 sep = ",\n";
             }
-            for (String e : events) {
+            List<String> nested = SliceNesting.nest(events);
+            for (String e : nested) {
                 java.util.regex.Matcher m = tidField.matcher(e);
                 w.write(sep + (m.find() ? e.substring(0, m.start(1)) + renumbered.get(Integer.parseInt(m.group(1))) + e.substring(m.end(1)) : e));
                 sep = ",\n";
             }
             w.write("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"title\":\"" + json(title) + "\",\"limitPerRun\":" + limit
-                    + ",\"events\":" + events.size() + ",\"dropped\":" + dropped + "}}\n");
+                    + ",\"events\":" + events.size() + ",\"dropped\":" + dropped + ",\"cut\":" + (nested.size() - events.size()) + "}}\n");
         }
     }
 

@@ -83,7 +83,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
         this.settings = settings;
-        this.table = new TcpPcbTable(locks);
+        this.table = new TcpPcbTable(locks, TcpPcbTable.roundUp(settings.tcbHashSize));
         SplittableRandom r = new SplittableRandom(secretSeed);
         this.isnGen = new IsnGenerator(r.nextLong(), r.nextLong());
         this.cookies = new SynCookies(r.nextLong(), r.nextLong());
@@ -104,8 +104,11 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /** Control blocks alive: connections, listeners and sockets not yet closed. */
     public int pcbs() { return pcbs.get(); }
 
-    /** The host starts: boot-time tunables are final now (the SYN cache's hash size). */
-    public void boot() { syncache.boot(); }
+    /** The host starts: boot-time tunables are final now (the SYN cache's and the connection hash's sizes). */
+    public void boot() {
+        syncache.boot();
+        table.boot(settings.tcbHashSize);
+    }
 
     /**
      * Timers armed on every connection and the SYN cache and not yet run (a fired timer waiting for its lock

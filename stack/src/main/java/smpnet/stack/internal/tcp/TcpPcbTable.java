@@ -37,7 +37,7 @@ import smpnet.stack.locks.StackLocks;
 final class TcpPcbTable {
     static final int EPHEMERAL_FIRST = 49152;
     static final int EPHEMERAL_LAST = 65535;
-    /** Hash chains of a host's table (a power of two). */
+    /** Hash chains of a host's table by default (a power of two): net.inet.tcp.tcbhashsize's default. */
     static final int BUCKETS = 4096;
 
     /** One hash chain and its lock. */
@@ -49,7 +49,13 @@ final class TcpPcbTable {
     }
 
     final SharedExclusiveLock tcbinfo;
-    private final Bucket[] buckets;
+    /**
+     * The connection hash (a power of two of buckets): net.inet.tcp.tcbhashsize's, built again by {@link #boot}
+     * if that was tuned; fixed after. A lookup walks one chain: connections / buckets entries on average, so a
+     * host that serves many connections needs a hash to match, as FreeBSD sizes its tcbhash by maxsockets.
+     */
+    private Bucket[] buckets;
+    private final StackLocks locks;
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();
     /**
      * The local ports of the connections in the hash, whatever made them (connect, accept) and whether or not
@@ -72,8 +78,27 @@ final class TcpPcbTable {
     TcpPcbTable(StackLocks locks, int chains) {
         if (Integer.bitCount(chains) != 1) throw new IllegalArgumentException("chains must be a power of two: " + chains);
         this.tcbinfo = locks.rwlock(LockInventory.TCBINFO);
-        this.buckets = new Bucket[chains];
-        for (int i = 0; i < chains; i++) buckets[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
+        this.locks = locks;
+        this.buckets = newBuckets(chains);
+    }
+
+    /** {@code n} rounded up to a power of two: the hash's index is a mask of the flow hash's high bits. */
+    static int roundUp(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    private Bucket[] newBuckets(int n) {
+        Bucket[] b = new Bucket[roundUp(n)];
+        for (int i = 0; i < b.length; i++) b[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
+        return b;
+    }
+
+    /**
+     * The host starts (before its threads do, which then see the table): the hash takes the size
+     * net.inet.tcp.tcbhashsize was given before boot, rounded up to a power of two. No connection can be in it yet.
+     */
+    void boot(int hashSize) {
+        if (buckets.length != roundUp(hashSize) && connections.get() == 0) buckets = newBuckets(hashSize);
     }
 
     private Bucket bucket(int laddr, int lport, int faddr, int fport) {

@@ -63,6 +63,8 @@ public final class TcpSettings {
     public volatile int synRexmitLimit = 3;
     public volatile int syncacheBucketLimit = 30;
     public volatile int syncacheBuckets = 512;
+    /** net.inet.tcp.tcbhashsize: buckets of the connection hash, a boot-time tunable (rounded up to a power of two). */
+    public volatile int tcbHashSize = 4096;
     /** Challenge ACKs per second (net.inet.tcp.ack_war_cnt over ack_war_timewindow, FreeBSD 14: 5 per 1000 ms). */
     public volatile int ackWarCnt = 5;
     public volatile long ackWarWindowNanos = 1000 * MS;
@@ -148,6 +150,8 @@ public final class TcpSettings {
                 () -> syncacheBucketLimit, v -> syncacheBucketLimit = (int) v);
         s.addTunable("net.inet.tcp.syncache.hashsize", "SYN cache buckets (boot-time)", 1, 65536,
                 () -> syncacheBuckets, v -> syncacheBuckets = (int) v);
+        s.addTunable("net.inet.tcp.tcbhashsize", "connection hash buckets, rounded up to a power of two (boot-time)", 1, 65536,
+                () -> tcbHashSize, v -> tcbHashSize = (int) v);
         s.add("net.inet.tcp.ack_war_cnt", "challenge ACKs per window", 0, Integer.MAX_VALUE, () -> ackWarCnt,
                 v -> ackWarCnt = (int) v);
         millis(s, "net.inet.tcp.ack_war_timewindow", "challenge ACK window (ms)", 1, () -> ackWarWindowNanos,
