@@ -174,6 +174,7 @@ final class Execution {
                     Target.LOCAL_IP, Target.REMOTE_IP, conn.localPort, conn.remotePort,
                     i.echoedSeq() < 0 ? 0 : conn.localToLive(i.echoedSeq()), i.echoedLen());
         };
+        if (p.ecn() != null) Packets.setEcn(packet, p.ecn());
         target.inject(packet);
         settle(); // as a kernel's packet injection, the host has taken the packet in before the next line
     }
@@ -223,6 +224,12 @@ final class Execution {
         String problem = mismatch(want, seen, live);
         if (problem != null) {
             throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: " + problem + "\n"
+                    + scriptLine + "\nactual packet:  " + secs(at) + " " + seen.format(true));
+        }
+        int ecn = got.packet()[1] & 0x3;
+        if (p.ecn() != null && ecn != p.ecn()) {
+            throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: live packet field "
+                    + "ip_ecn: expected: " + PacketEvent.ecnName(p.ecn()) + " vs actual: " + PacketEvent.ecnName(ecn) + "\n"
                     + scriptLine + "\nactual packet:  " + secs(at) + " " + seen.format(true));
         }
         checkTime(p, "outbound packet", at, t, tEnd);

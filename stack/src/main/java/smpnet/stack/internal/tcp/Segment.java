@@ -22,6 +22,8 @@ final class Segment {
     Mbuf m;
     int dataOff;
     int tlen;
+    /** The IP header's TOS byte (its low two bits are the ECN field, RFC 3168 5). */
+    int iptos;
 
     Segment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, TcpOptions.Parsed opts,
             Mbuf m, int dataOff, int tlen) {
