@@ -46,6 +46,12 @@ abstract class LockBase extends CacheLinePadded {
      * witness uses it only if it is the caller's, which saves a ThreadLocal lookup per hook.
      */
     private ThreadState wts;
+    /**
+     * The held-stack entry witness last pushed this lock into (of the state {@link #wts} or another): a
+     * hint like {@code wts}, no lock. With both, a lock taken again in the same nesting, and its release,
+     * cost witness one level of loads (see {@link Witness#reacquired}).
+     */
+    private ThreadState.Entry went;
 
     LockBase(String className, int flags, LockKind kind) { this(className, flags, kind, Witness.active()); }
 
@@ -87,7 +93,7 @@ abstract class LockBase extends CacheLinePadded {
     final void obtained(boolean exclusive, boolean tryLock) {
         if (HOOKS && w != null) {
             try {
-                keep(w.locked(wts, this, cls, exclusive, tryLock));
+                keepWithEntry(w.locked(wts, this, cls, exclusive, tryLock));
             } catch (WitnessException e) {
                 // THROW refused a try's hold (DUPLICATE, RECURSION) without recording it: give back what the
                 // try took, so the caller, who sees an exception and not "true", holds nothing.
@@ -109,12 +115,7 @@ abstract class LockBase extends CacheLinePadded {
      */
     final void obtainedWithoutWait(boolean exclusive) {
         if (HOOKS && w != null) {
-            try {
-                keep(w.acquired(wts, this, cls, exclusive));
-            } catch (WitnessException e) {
-                undoTry(exclusive);
-                throw e;
-            }
+            if (!w.reacquired(wts, went, this, cls, exclusive)) witnessAcquired(exclusive);
         } else if (HOOKS && madeWhileOff && Witness.switchedOnLate()) {
             Witness.uncheckedLockUsed(className);
         }
@@ -135,9 +136,26 @@ abstract class LockBase extends CacheLinePadded {
         }
     }
 
+    /** {@link #obtainedWithoutWait} when the lock's hints did not let witness push it back at once. */
+    private void witnessAcquired(boolean exclusive) {
+        try {
+            keepWithEntry(w.acquired(wts, this, cls, exclusive));
+        } catch (WitnessException e) {
+            undoTry(exclusive);
+            throw e;
+        }
+    }
+
     /** Stores witness's thread state only when it changed (a reference store costs a GC barrier). */
     private void keep(ThreadState ts) {
         if (ts != wts) wts = ts;
+    }
+
+    /** After an acquisition hook: keeps the state, and the entry the lock was pushed into (if it was). */
+    private void keepWithEntry(ThreadState ts) {
+        keep(ts);
+        ThreadState.Entry e = w.entryOf(ts, this);
+        if (e != null && e != went) went = e;
     }
 
     /** Gives back a hold a successful try took, without telling witness (which did not record it). */
@@ -159,7 +177,7 @@ abstract class LockBase extends CacheLinePadded {
     }
 
     final void witnessUnlocked(boolean exclusive) {
-        if (HOOKS && w != null) keep(w.unlocked(wts, this, cls, exclusive));
+        if (HOOKS && w != null && !w.releasedTop(wts, went, this, exclusive)) keep(w.unlocked(wts, this, cls, exclusive));
     }
 
     /** Before a contended acquisition blocks: a dead owner is reported first (it will never release). */

@@ -39,6 +39,35 @@ class WitnessHooksTest {
     }
 
     @Test
+    void aReversalOnTopOfANestingTheMutexesTakeTheFastWayIsReported() {
+        Mutex a = new Mutex("wh_pa", 0, LockKind.MUTEX, w);
+        Mutex b = new Mutex("wh_pb", 0, LockKind.MUTEX, w);
+        Mutex c = new Mutex("wh_pc", 0, LockKind.MUTEX, w);
+        nest(c, b);
+        for (int i = 0; i < 3; i++) {
+            nest(a, b); // from the third time on, both are pushed back through the entries they keep
+        }
+        a.lock();
+        b.lock();
+        c.lock();
+        assertEquals(List.of(ReportKind.LOCK_ORDER_REVERSAL), kinds());
+        assertEquals(List.of("wh_pb", "wh_pc"), w.reports().get(0).classes().subList(0, 2));
+        assertEquals(List.of("wh_pa", "wh_pb", "wh_pc"), w.heldLocks());
+        c.unlock();
+        b.unlock();
+        a.unlock();
+        Mutex b2 = new Mutex("wh_pb", 0, LockKind.MUTEX, w);
+        a.lock();
+        b.lock();
+        b2.lock();
+        b2.unlock();
+        b.unlock();
+        a.unlock();
+        assertEquals(List.of(ReportKind.LOCK_ORDER_REVERSAL, ReportKind.DUPLICATE), kinds());
+        assertEquals(List.of(), w.heldLocks());
+    }
+
+    @Test
     void aTryLockNeverClosesACycle() {
         Mutex a = new Mutex("wh_ta", 0, LockKind.MUTEX, w);
         Mutex b = new Mutex("wh_tb", 0, LockKind.MUTEX, w);

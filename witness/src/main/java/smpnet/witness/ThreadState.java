@@ -70,8 +70,20 @@ public final class ThreadState {
     /** Set once this (dead) thread's locks were reported. */
     volatile boolean deathReported;
 
-    /** One held lock: how often it is held in each mode, and the chain key of the stack up to it. */
-    static final class Entry {
+    /**
+     * One held lock: how often it is held in each mode, and the chain key of the stack up to it.
+     *
+     * <p>To a lock implementation it is an opaque handle, like the state: a lock may keep the entry witness
+     * last pushed it into ({@link Witness#entryOf}) and pass it to {@link Witness#reacquired} and
+     * {@link Witness#releasedTop}, which then reach the entry without going through the held stack. An
+     * entry stays at its {@link #index} in its thread's stack for as long as it exists (a removal below
+     * the top moves entries, and renumbers them).
+     */
+    public static final class Entry {
+        /** The thread state whose stack holds this entry. */
+        final ThreadState owner;
+        /** Where it sits: {@code owner.stack[index] == this}, always. */
+        int index;
         Object lock;
         LockClass cls;
         /**
@@ -94,6 +106,11 @@ public final class ThreadState {
          */
         long validKey;
         StackTraceElement[] site;
+
+        Entry(ThreadState owner, int index) {
+            this.owner = owner;
+            this.index = index;
+        }
 
         static final long ONE_EXCLUSIVE = 1L;
         static final long ONE_SHARED = 1L << 32;
@@ -156,10 +173,10 @@ public final class ThreadState {
     private static final Entry[] NO_ENTRIES = new Entry[0];
     private static final long[] NO_KEYS = new long[0];
 
-    private static Entry[] newEntries(Entry[] old, int n) {
+    private Entry[] newEntries(Entry[] old, int n) {
         Entry[] es = Arrays.copyOf(old, n);
         for (int i = old.length; i < n; i++) {
-            es[i] = new Entry();
+            es[i] = new Entry(this, i);
         }
         return es;
     }
@@ -297,6 +314,9 @@ public final class ThreadState {
         gone.cls = null;
         gone.site = null;
         stack[depth] = gone;
+        for (int j = i; j <= depth; j++) {
+            stack[j].index = j; // the entries that moved, and the one that left
+        }
         rehash(i, prefix);
     }
 

@@ -69,9 +69,14 @@ public final class Witness {
     private final OrderGraph graph = new OrderGraph(this);
     private final Reporter reporter = new Reporter(this, WitnessSettings.policy());
     private final Checker checker = new Checker(graph, reporter);
+    /**
+     * The checker's {@code recordSites}, kept here too so that the entry fast paths ({@link #reacquired})
+     * read it one indirection nearer the lock: written only with it, by {@link #setRecordSites}.
+     */
+    private volatile boolean recordSites;
 
     private Witness() {
-        checker.recordSites = WitnessSettings.recordSites();
+        setRecordSites(WitnessSettings.recordSites());
     }
 
     /** A registration that ends when closed (a listener or an allowance). */
@@ -261,6 +266,64 @@ public final class Witness {
         return c == null ? cached : checker.acquired(cached, lock, c, exclusive);
     }
 
+    // The entry fast paths, for locks that keep, besides the state, the held-stack entry witness last pushed
+    // them into (entryOf). Each is one level of loads from the lock's two hints (the state's depth and top
+    // key, the entry's fields, this witness's fields, all read at once) and two stores: no walk from the
+    // state to its stack and on to the entry, which is what a validated lock cost most (after the lock's own
+    // atomic instruction nothing overlaps, so the cost is the length of the chain of dependent loads).
+
+    /**
+     * The commonest acquisition, {@link #acquired} of a lock taken again in the same nesting: {@code entry},
+     * the one this lock was last pushed into, is the caller's and sits just above the top of its held stack,
+     * with this lock, class and mode on the same chain, validated. It is pushed back as it is (no hash, no
+     * probe, no report possible: the chain's verdict was "nothing to report") and true is returned; false
+     * when any of that does not hold (nothing was done: call {@link #acquired}). Either hint may be null or
+     * stale; a class of another witness or a NOWITNESS class never reaches an entry.
+     */
+    public boolean reacquired(ThreadState cached, ThreadState.Entry entry, Object lock, LockClass cls, boolean exclusive) {
+        ThreadState ts = cached;
+        long key;
+        if (entry != null && entry.owner == ts && ts.thread == Thread.currentThread() && ts.checker == checker
+                && entry.index == ts.depth && entry.lock == lock && entry.cls == cls && entry.below == ts.top
+                && (key = entry.validKey) != 0 && entry.holds == ThreadState.Entry.once(exclusive)
+                && ts.acquiring == ThreadState.NONE && !recordSites
+                && (ts.handlers == 0 || cls.kind() != LockKind.SLEEPABLE)) {
+            // (a validated key is set only on an entry pushed without a site, so none is left to clear)
+            ts.top = key;
+            ts.depth = entry.index + 1;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The commonest release, {@link #unlocked}: {@code entry} is the caller's, the top of its held stack,
+     * this lock held once in this mode. It is popped and true returned; false when any of that does not hold
+     * (nothing was done: call {@link #unlocked}).
+     */
+    public boolean releasedTop(ThreadState cached, ThreadState.Entry entry, Object lock, boolean exclusive) {
+        ThreadState ts = cached;
+        int i;
+        if (entry != null && entry.owner == ts && ts.thread == Thread.currentThread() && ts.checker == checker
+                && (i = entry.index) == ts.depth - 1 && entry.lock == lock && entry.heldOnce(exclusive)) {
+            ts.top = entry.below;
+            ts.depth = i;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The entry of {@code lock} at the top of the held stack of {@code ts} (a state an acquisition hook just
+     * returned), or null if the top is another lock (a recursion, a refused hold): what a lock keeps for
+     * {@link #reacquired} and {@link #releasedTop}.
+     */
+    public ThreadState.Entry entryOf(ThreadState ts, Object lock) {
+        int top;
+        ThreadState.Entry e;
+        return ts != null && (top = ts.depth - 1) >= 0 && (e = ts.stack[top]).lock == lock ? e : null;
+    }
+
     /** {@link #unlocked(Object, LockClass, boolean)} with a cached state. */
     public ThreadState unlocked(ThreadState cached, Object lock, LockClass cls, boolean exclusive) {
         ThreadState popped = checker.poppedTop(cached, lock, exclusive); // before mine(): see there
@@ -320,7 +383,10 @@ public final class Witness {
     public void setSink(Consumer<String> sink) { reporter.sink = sink; }
 
     /** Records the site of every acquisition (for "show locks"); costs a stack walk per acquisition. */
-    public void setRecordSites(boolean on) { checker.recordSites = on; }
+    public void setRecordSites(boolean on) {
+        checker.recordSites = on;
+        recordSites = on;
+    }
 
     /** Reports every newly learned edge as NEW_ORDER (start from an imported, reviewed order; flag the rest). */
     public void setReportNewOrders(boolean on) { graph.reportNewOrders = on; }

@@ -2,6 +2,7 @@ package smpnet.sim.packetdrill;
 
 import java.net.InetSocketAddress;
 import smpnet.stack.kevent.Pollable;
+import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.SockOpt;
 import smpnet.stack.socket.SocketError;
 import smpnet.stack.socket.TcpInfo;
@@ -40,4 +41,13 @@ interface ScriptSocket extends Pollable {
     int getOption(SockOpt option) throws SocketError;
 
     TcpInfo info();
+
+    /** As {@link smpnet.stack.socket.TcpSocket#sendUrgent}; a target without urgent data refuses it. */
+    default void sendUrgent(byte b) throws SocketError { throw new SocketError(Errno.EOPNOTSUPP, "urgent data"); }
+
+    /** As {@link smpnet.stack.socket.TcpSocket#readUrgent}. */
+    default int readUrgent() throws SocketError { throw new SocketError(Errno.EOPNOTSUPP, "urgent data"); }
+
+    /** As {@link smpnet.stack.socket.TcpSocket#atMark}. */
+    default boolean atMark() throws SocketError { throw new SocketError(Errno.EOPNOTSUPP, "urgent data"); }
 }

@@ -144,6 +144,12 @@ final class SmpnetTarget implements Target {
 
         @Override public TcpInfo info() { return s.info(); }
 
+        @Override public void sendUrgent(byte b) throws SocketError { s.sendUrgent(b); }
+
+        @Override public int readUrgent() throws SocketError { return s.readUrgent(); }
+
+        @Override public boolean atMark() { return s.atMark(); }
+
         @Override public int readyOps() { return s.readyOps(); }
 
         @Override public void addWatcher(Pollable.Watcher w) { s.addWatcher(w); }

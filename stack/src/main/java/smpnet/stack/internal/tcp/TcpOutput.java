@@ -166,6 +166,7 @@ final class TcpOutput {
             if (tp.has(Tcpcb.TF_ACKNOW)) send = true;
             else if ((flags & TcpHeader.RST) != 0) send = true;
             else if ((flags & TcpHeader.SYN) != 0 && !tp.has(Tcpcb.TF_NEEDSYN)) send = true;
+            else if (TcpUrgent.pendingLocked(tp)) send = true; // urgent data not yet acknowledged
             else if ((flags & TcpHeader.FIN) != 0 && (!tp.has(Tcpcb.TF_SENTFIN) || tp.sndNxt == tp.sndUna)) send = true;
         }
         if (!send) {
@@ -344,6 +345,7 @@ final class TcpOutput {
         if (len > 0 && TcpSeq.ge(seq + len, tp.sndUna + sbccOf(tp)) && (flags & TcpHeader.SYN) == 0) {
             flags |= TcpHeader.PSH; // the last data in the buffer: push (FreeBSD sets PSH when sending all)
         }
+        flags = TcpUrgent.flagsLocked(tp, seq, flags);
         // ECN (tcp_output, TcpEcn): our SYN asks for it; a connection that negotiated it marks new data ECT(0)
         // and carries ECE and CWR as feedback (a simultaneous open's SYN,ACK sends its ECE once)
         int ipEcn = 0;
@@ -387,6 +389,8 @@ final class TcpOutput {
             m = noPayload ? null
                     : tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
         }
+
+        TcpUrgent.stamp(tp, m, seq, flags);
 
         // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
         if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;
