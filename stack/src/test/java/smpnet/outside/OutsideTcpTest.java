@@ -212,6 +212,37 @@ class OutsideTcpTest {
         assertEquals(1, again.getOption(SockOpt.SO_REUSEADDR));
         again.bind(B7000).listen(1);
         assertEquals(B7000, again.localAddress());
+        // SO_REUSEADDR passes connections by, never another socket bound to the very address (FreeBSD).
+        TcpSocket second = h.b.openTcp();
+        second.setOption(SockOpt.SO_REUSEADDR, 1);
+        assertEquals(Errno.EADDRINUSE, errno(() -> second.bind(B7000)));
+    }
+
+    @Test
+    void twoSocketsWithSoReuseAddrNeverListenOnOneAddress() throws Exception {
+        h.start();
+        TcpSocket x = h.b.openTcp();
+        TcpSocket y = h.b.openTcp();
+        x.setOption(SockOpt.SO_REUSEADDR, 1);
+        y.setOption(SockOpt.SO_REUSEADDR, 1);
+        x.bind(B7000);
+        assertEquals(Errno.EADDRINUSE, errno(() -> y.bind(B7000)));
+        y.bind(new InetSocketAddress("0.0.0.0", 7000)); // the wildcard beside a specific address: allowed
+        x.listen(1);
+        y.listen(1);
+        TcpSocket[] cs = h.connect(x); // the listener of the exact address takes b's connections
+        assertEquals(B7000, cs[1].localAddress());
+    }
+
+    @Test
+    void theListenQueueHoldsThreeHalvesOfTheBacklogAndOneMore() throws Exception {
+        h.start();
+        TcpSocket lis = h.listen().configureBlocking(false); // backlog 4: 3 * 4 / 2 + 1 = 7 wait at most
+        for (int i = 0; i < 8; i++) h.a.openTcp().setReceiveTimeout(WAIT).connect(B7000);
+        h.quiesce();
+        assertEquals(1, h.b.tcpStats().get(TcpStat.LISTENDROP), h.b.tcpStats().nonZero());
+        for (int i = 0; i < 7; i++) lis.accept();
+        assertEquals(Errno.EAGAIN, errno(lis::accept));
     }
 
     @Test

@@ -57,8 +57,9 @@ final class TcpPcbTable {
      * until tcp_close, as FreeBSD's in_pcbbind finds any pcb on the port with its wildcard lookup. Port to
      * (connection to its local address). Added and removed with the connection's hash entry, under its inp
      * and bucket lock (below tcbinfo, so this map is a concurrent one of its own); read under tcbinfo by bind.
-     * Each port's map is immutable and replaced whole by {@code compute}, atomically per port: two
-     * connections of one port that enter and leave the hash at once cannot lose each other's entry.
+     * Each port's map is changed only inside the port's {@code compute} (see {@link #portConnected}), so two
+     * connections of one port that enter and leave the hash at once cannot lose each other's entry; bind
+     * reads it concurrently.
      */
     private final ConcurrentHashMap<Integer, Map<Tcpcb, Integer>> connected = new ConcurrentHashMap<>();
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> listeners = new HashMap<>();
@@ -158,25 +159,22 @@ final class TcpPcbTable {
     }
 
     private boolean inUseLocked(int addr, int port, boolean reuse) {
-        if (!reuse) {
-            Map<Tcpcb, Integer> conns = connected.get(port);
-            if (conns != null) {
-                for (int a : conns.values()) if (addr == 0 || a == addr) return true;
-            }
+        Map<Tcpcb, Integer> conns = connected.get(port);
+        if (!reuse && conns != null) {
+            for (int a : conns.values()) if (addr == 0 || a == addr) return true;
         }
         List<Tcpcb> l = bound.get(port);
         if (l == null) return false;
-        if (reuse) {
-            // SO_REUSEADDR lets a socket bind beside ones that are not listening (FreeBSD refuses two listeners).
-            for (Tcpcb o : l) if (listening(o) && (o.laddr == 0 || addr == 0 || o.laddr == addr)) return true;
-            return false;
+        for (Tcpcb o : l) {
+            if (reuse) {
+                // SO_REUSEADDR: only an unconnected socket bound to exactly this address is in the way (FreeBSD's
+                // in_pcbbind looks the port up without wildcards), so two sockets never listen on one address
+                if (o.laddr == addr && (conns == null || !conns.containsKey(o))) return true;
+            } else if (o.laddr == 0 || addr == 0 || o.laddr == addr) {
+                return true; // the wildcard lookup: any socket on the port whose address overlaps
+            }
         }
-        return !l.isEmpty();
-    }
-
-    private boolean listening(Tcpcb tp) {
-        List<Tcpcb> l = listeners.get(tp.lport);
-        return l != null && l.contains(tp);
+        return false;
     }
 
     /** Makes a bound pcb a listener: segments to its port without a connection go to it. */
@@ -219,22 +217,26 @@ final class TcpPcbTable {
         if (port != 0) unbind(tp, port);
     }
 
-    /** Enters {@code tp} in its port's entry of {@link #connected} (replaced whole, atomically per port). */
+    /**
+     * Enters {@code tp} in its port's entry of {@link #connected}. The entry is changed inside the port's
+     * {@code compute}, atomically per port, so an entry emptied and dropped at the same moment never takes
+     * this connection with it; it is a concurrent map changed in place, so a port with n connections costs
+     * O(1) per connection, not a copy of n entries (100,000 connections on a server's port).
+     */
     private void portConnected(Tcpcb tp) {
         int laddr = tp.laddr;
         connected.compute(tp.lport, (k, m) -> {
-            Map<Tcpcb, Integer> next = m == null ? new HashMap<>(2) : new HashMap<>(m);
-            next.put(tp, laddr);
-            return Map.copyOf(next);
+            Map<Tcpcb, Integer> entry = m == null ? new ConcurrentHashMap<>(2) : m;
+            entry.put(tp, laddr);
+            return entry;
         });
     }
 
-    /** Takes {@code tp} out of its port's entry of {@link #connected}. */
+    /** Takes {@code tp} out of its port's entry of {@link #connected}, dropping the entry once empty. */
     private void portDisconnected(Tcpcb tp) {
         connected.computeIfPresent(tp.lport, (k, m) -> {
-            Map<Tcpcb, Integer> next = new HashMap<>(m);
-            next.remove(tp);
-            return next.isEmpty() ? null : Map.copyOf(next);
+            m.remove(tp);
+            return m.isEmpty() ? null : m;
         });
     }
 

@@ -3,8 +3,8 @@ package smpnet.stack.internal.tcp;
 /**
  * The sequential specification of {@link TcpPcbTableLincheckTest}: FreeBSD's in_pcbbind for one port and
  * sockets that are all connected. A bind without SO_REUSEADDR fails while any other socket holds the port,
- * bound or closed with its connection still alive; with SO_REUSEADDR it fails only beside a listener, and
- * none listens here.
+ * bound or closed with its connection still alive; with SO_REUSEADDR it fails only beside an unconnected
+ * socket bound to the same address, and every socket here is connected.
  */
 public class PortModel {
     /** Where a socket is in its life. */

@@ -57,27 +57,42 @@ public final class TcpFixture {
     }
 
     /**
-     * {@code tp}'s socket binds {@link #PORT} (any address) in {@code table}, as tcp_usr_bind: true if the
-     * port was free for it. A control block in a connected state then enters the table's hash with a peer of
-     * its own, as connect or accept would put it there.
+     * {@code tp}'s socket binds {@link #PORT} of the local address in {@code table}, as tcp_usr_bind: true if
+     * the port was free for it. A control block in a connected state then enters the table's hash with a peer
+     * of its own, as connect or accept would put it there. (Between the two steps the table holds a bound
+     * socket of no address yet, which no bind of the local address with SO_REUSEADDR takes for its own.)
      */
     static boolean bind(TcpPcbTable table, Tcpcb tp, boolean reuse) {
-        int p = table.bind(tp, 0, PORT, reuse);
+        int p = table.bind(tp, LOCAL_ADDR, PORT, reuse);
         if (p < 0) return false;
         tp.lock.lock();
         try {
             tp.lport = p;
             tp.boundPort = p;
-            if (tp.state != TcpState.CLOSED && tp.state != TcpState.LISTEN) {
-                tp.laddr = LOCAL_ADDR;
-                tp.faddr = PEER_ADDR;
-                tp.fport = 1024 + (nextPeerPort.getAndIncrement() & 0x7FFF);
-                if (!table.insertLocked(tp)) throw new IllegalStateException("connection already in the hash");
-            }
+            if (tp.state != TcpState.CLOSED && tp.state != TcpState.LISTEN) entersLocked(table, tp);
         } finally {
             tp.lock.unlock();
         }
         return true;
+    }
+
+    /** {@code tp}'s connection on {@link #PORT} enters the table's hash, as accept puts one there (no bind). */
+    static void connectionEnters(TcpPcbTable table, Tcpcb tp) {
+        tp.lock.lock();
+        try {
+            tp.lport = PORT;
+            entersLocked(table, tp);
+        } finally {
+            tp.lock.unlock();
+        }
+    }
+
+    /** Under inp: the connection gets a peer of its own and enters the hash. */
+    private static void entersLocked(TcpPcbTable table, Tcpcb tp) {
+        tp.laddr = LOCAL_ADDR;
+        tp.faddr = PEER_ADDR;
+        tp.fport = 1024 + (nextPeerPort.getAndIncrement() & 0x7FFF);
+        if (!table.insertLocked(tp)) throw new IllegalStateException("connection already in the hash");
     }
 
     /** {@code tp}'s connection ends (the pcb table's part of tcp_close). */
