@@ -44,6 +44,7 @@ class SysctlTest {
                     net.inet.tcp.ecn.maxretries: 1
                     net.inet.tcp.finwait2_timeout: 60000
                     net.inet.tcp.hostcache.purgenow: 0
+                    net.inet.tcp.icmp_may_rst: 1
                     net.inet.tcp.initcwnd_segments: 10
                     net.inet.tcp.insecure_rst: 0
                     net.inet.tcp.insecure_syn: 0

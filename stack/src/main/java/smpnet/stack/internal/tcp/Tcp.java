@@ -500,13 +500,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 errno = ECONNREFUSED; // port or protocol unreachable
                 hard = true;
             } else if (type == IcmpHeader.DEST_UNREACHABLE && (code == 13 || code == 9 || code == 10)) {
-                errno = EHOSTUNREACH; // administratively prohibited
+                errno = ECONNREFUSED; // administratively prohibited: PRC_UNREACH_ADMIN_PROHIB in inetctlerrmap
                 hard = true;
             } else {
                 errno = type == IcmpHeader.DEST_UNREACHABLE && (code == 0 || code == 6) ? ENETUNREACH : EHOSTUNREACH;
                 hard = false;
             }
-            if (hard && tp.state == TcpState.SYN_SENT) {
+            if (hard && tp.state == TcpState.SYN_SENT && settings.icmpMayRst) {
                 dropLocked(tp, errno); // tcp_drop_syn_sent
             } else if (tp.state == TcpState.ESTABLISHED && !hard) {
                 // tcp_notify: a transient routing problem does not trouble an established connection

@@ -79,6 +79,8 @@ public final class TcpSettings {
      * timestamps and SACK (for middleboxes that drop unknown options); FreeBSD 14's default is off.
      */
     public volatile boolean rexmitDropOptions;
+    /** net.inet.tcp.icmp_may_rst: an ICMP hard error (port unreachable, prohibited) ends a connection in SYN-SENT. */
+    public volatile boolean icmpMayRst = true;
     /** kern.ipc.maxsockbuf, owned by the host; read for the window scale and buffer limits. */
     private final Sysctl.Value maxSockBuf;
 
@@ -149,6 +151,8 @@ public final class TcpSettings {
                 () -> blackhole, v -> blackhole = (int) v);
         flag(s, "net.inet.tcp.rexmit_drop_options", "drop SYN options at the third SYN retransmission",
                 () -> rexmitDropOptions, v -> rexmitDropOptions = v);
+        flag(s, "net.inet.tcp.icmp_may_rst", "an ICMP hard error ends a connection in SYN-SENT", () -> icmpMayRst,
+                v -> icmpMayRst = v);
         flag(s, "net.inet.tcp.drop_synfin", "drop SYN+FIN segments", () -> dropSynfin, v -> dropSynfin = v);
         flag(s, "net.inet.tcp.tolerate_missing_ts", "accept segments without the negotiated timestamp",
                 () -> tolerateMissingTs, v -> tolerateMissingTs = v);
