@@ -40,9 +40,11 @@ class SysctlTest {
                     net.inet.tcp.delacktime: 40
                     net.inet.tcp.delayed_ack: 1
                     net.inet.tcp.drop_synfin: 0
-                    net.inet.tcp.ecn.enable: 0
+                    net.inet.tcp.ecn.enable: 2
+                    net.inet.tcp.ecn.maxretries: 1
                     net.inet.tcp.finwait2_timeout: 60000
                     net.inet.tcp.hostcache.purgenow: 0
+                    net.inet.tcp.icmp_may_rst: 1
                     net.inet.tcp.initcwnd_segments: 10
                     net.inet.tcp.insecure_rst: 0
                     net.inet.tcp.insecure_syn: 0
@@ -57,6 +59,7 @@ class SysctlTest {
                     net.inet.tcp.recvbuf_auto: 1
                     net.inet.tcp.recvbuf_max: 2097152
                     net.inet.tcp.recvspace: 65536
+                    net.inet.tcp.rexmit_drop_options: 0
                     net.inet.tcp.rexmit_initial: 1000
                     net.inet.tcp.rexmit_min: 30
                     net.inet.tcp.rexmit_slop: 200
@@ -152,8 +155,8 @@ class SysctlTest {
             assertEquals("newreno", s.sysctlString("net.inet.tcp.cc.algorithm"));
             assertEquals("sysctl net.inet.tcp.cc.algorithm is a string",
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.cc.algorithm", 1)).getMessage());
-            assertEquals("sysctl net.inet.tcp.ecn.enable: 1 is outside [0, 0]",
-                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.ecn.enable", 1)).getMessage());
+            assertEquals("sysctl net.inet.tcp.ecn.enable: 3 is outside [0, 2]",
+                    assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.inet.tcp.ecn.enable", 3)).getMessage());
             assertEquals("sysctl net.isr.numthreads is read-only",
                     assertThrows(IllegalArgumentException.class, () -> s.sysctl("net.isr.numthreads", 2)).getMessage());
             assertEquals("sysctl net.inet.ip.forwarding: 2 is outside [0, 1]",

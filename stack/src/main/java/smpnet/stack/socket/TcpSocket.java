@@ -420,27 +420,11 @@ public final class TcpSocket extends Socket {
         try {
             rcv.lock.lock();
             try {
-                long timeout = receiveTimeoutNanos();
-                long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
-                while (true) {
-                    if (noFdRef) throw new SocketError(Errno.EBADF, "read on a closed socket");
-                    int cc = rcvStream.ccLocked();
-                    if (cc > 0) {
-                        n = rcvStream.readableLocked(Math.min(cc, len)); // up to the urgent mark
-                        rcvStream.copyLocked(0, n, b, off);
-                        rcvStream.consumeLocked(n);
-                        readinessChangedLocked();
-                        break;
-                    }
-                    int err = takeErrorLocked();
-                    if (err != 0) throw error(err, "read");
-                    if (cantRcvMore) return -1;
-                    if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
-                    if (!isBlocking()) throw new SocketError(Errno.EAGAIN);
-                    long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
-                    if (left <= 0) throw new SocketError(Errno.EAGAIN, "read timed out");
-                    sleepLocked(rcv, left);
-                }
+                if (awaitDataLocked("read") < 0) return -1;
+                n = rcvStream.readableLocked(Math.min(rcvStream.ccLocked(), len)); // up to the urgent mark
+                rcvStream.copyLocked(0, n, b, off);
+                rcvStream.consumeLocked(n);
+                readinessChangedLocked();
             } finally {
                 rcv.lock.unlock();
             }
@@ -543,7 +527,9 @@ public final class TcpSocket extends Socket {
     private int awaitDataLocked(String op) throws SocketError {
         long timeout = receiveTimeoutNanos();
         long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
-        while (rcvStream.ccLocked() == 0) {
+        while (true) {
+            if (noFdRef) throw new SocketError(Errno.EBADF, op + " on a closed socket");
+            if (rcvStream.ccLocked() > 0) return 1;
             int err = takeErrorLocked();
             if (err != 0) throw error(err, op);
             if (cantRcvMore) return -1;
@@ -553,7 +539,6 @@ public final class TcpSocket extends Socket {
             if (left <= 0) throw new SocketError(Errno.EAGAIN, op + " timed out");
             sleepLocked(rcv, left);
         }
-        return 1;
     }
 
     /** shutdown(2): stop reading (SHUT_RD), writing (SHUT_WR: send FIN after the queued data), or both. */

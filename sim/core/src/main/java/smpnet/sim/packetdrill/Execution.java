@@ -174,6 +174,7 @@ final class Execution {
                     Target.LOCAL_IP, Target.REMOTE_IP, conn.localPort, conn.remotePort,
                     i.echoedSeq() < 0 ? 0 : conn.localToLive(i.echoedSeq()), i.echoedLen());
         };
+        if (p.ecn() != null) Packets.setEcn(packet, p.ecn());
         target.inject(packet);
         settle(); // as a kernel's packet injection, the host has taken the packet in before the next line
     }
@@ -223,6 +224,12 @@ final class Execution {
         String problem = mismatch(want, seen, live);
         if (problem != null) {
             throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: " + problem + "\n"
+                    + scriptLine + "\nactual packet:  " + secs(at) + " " + seen.format(true));
+        }
+        int ecn = got.packet()[1] & 0x3;
+        if (p.ecn() != null && ecn != p.ecn()) {
+            throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: live packet field "
+                    + "ip_ecn: expected: " + PacketEvent.ecnName(p.ecn()) + " vs actual: " + PacketEvent.ecnName(ecn) + "\n"
                     + scriptLine + "\nactual packet:  " + secs(at) + " " + seen.format(true));
         }
         checkTime(p, "outbound packet", at, t, tEnd);
@@ -414,8 +421,14 @@ final class Execution {
             String cmd = part.strip();
             if (cmd.isEmpty()) continue;
             String[] w = cmd.split("\\s+");
+            if (w[0].equals("sockstat")) {
+                String problem = sockstat(cmd);
+                if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
+                continue;
+            }
             if (!w[0].equals("sysctl")) {
-                throw new ScriptFailure(Kind.COMMAND, c.line(), where + "only `sysctl -w NAME=VALUE` is supported, found '" + cmd + "'");
+                throw new ScriptFailure(Kind.COMMAND, c.line(), where + "only `sysctl -w NAME=VALUE` and `sockstat ... | grep -c "
+                        + "STATE | grep N` are supported, found '" + cmd + "'");
             }
             boolean any = false;
             for (int i = 1; i < w.length; i++) {
@@ -431,6 +444,42 @@ final class Execution {
             }
             if (!any) throw new ScriptFailure(Kind.COMMAND, c.line(), where + "expected NAME=VALUE after sysctl");
         }
+    }
+
+    /**
+     * FreeBSD's tcp-testsuite counts connections by state with {@code sockstat -4 -P tcp -s [-p 8080] [| grep
+     * packetdril] | grep -c STATE | grep N}: the count of the script's open sockets in STATE (state names as
+     * sockstat prints them, SYN_RCVD for SYN_RECEIVED), plus, without {@code grep packetdril}, the host's SYN
+     * cache entries as SYN_RCVD (FreeBSD lists them in its pcblist). {@code -p} is not applied: every
+     * connection of a script has port 8080 at one end. The last grep succeeds when the count's digits contain
+     * N, as grep does. Returns what went wrong, or null.
+     */
+    private String sockstat(String cmd) {
+        String[] stages = cmd.split("\\|");
+        boolean ownedOnly = false;
+        String state = null;
+        String want = null;
+        if (!stages[0].contains("-P tcp")) return "only `sockstat -P tcp ...` is supported";
+        for (int i = 1; i < stages.length; i++) {
+            String[] w = stages[i].strip().split("\\s+");
+            if (w.length == 2 && w[0].equals("grep") && state == null) {
+                ownedOnly = true; // grep packetdril: the script's own sockets
+            } else if (w.length == 3 && w[0].equals("grep") && w[1].equals("-c") && state == null) {
+                state = w[2];
+            } else if (w.length == 2 && w[0].equals("grep") && want == null) {
+                want = w[1];
+            } else {
+                return "expected `sockstat ... | grep -c STATE | grep N`, found '" + stages[i].strip() + "'";
+            }
+        }
+        if (state == null || want == null) return "expected `sockstat ... | grep -c STATE | grep N`";
+        int count = 0;
+        for (ScriptSocket s : calls.openSockets()) {
+            String name = s.info().state().name().replace("SYN_RECEIVED", "SYN_RCVD");
+            if (name.equals(state)) count++;
+        }
+        if (!ownedOnly && state.equals("SYN_RCVD")) count += target.syncacheEntries();
+        return Integer.toString(count).contains(want) ? null : count + " TCP sockets in " + state + ", not " + want;
     }
 
     private void code(CodeEvent c, long t) {

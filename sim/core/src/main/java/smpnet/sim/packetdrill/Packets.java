@@ -144,6 +144,13 @@ final class Packets {
         return b;
     }
 
+    /** Sets the ECN field (the TOS byte's low two bits) of IPv4 packet {@code p} and its header checksum again. */
+    static void setEcn(byte[] p, int field) {
+        p[1] = (byte) ((p[1] & ~0x3) | field);
+        put16(p, 10, 0);
+        put16(p, 10, fold(sum(p, 0, 20)));
+    }
+
     private static void ipHeader(byte[] p, int protocol, int src, int dst) {
         p[0] = 0x45;
         put16(p, 2, p.length);

@@ -55,8 +55,25 @@ public record Script(String file, Options options, List<Event> events) {
     /** Whether a packet goes into the host ({@code <}) or comes out of it ({@code >}). */
     public enum Direction { INBOUND, OUTBOUND }
 
-    /** A packet line. */
-    public record PacketEvent(int line, Timing timing, Direction direction, PacketSpec packet) implements Event {}
+    /**
+     * A packet line. {@code ecn} is the IP header's ECN field the line gives ({@code [noecn]} 0, {@code [ect1]}
+     * 1, {@code [ect0]} 2, {@code [ce]} 3), set on an inbound packet and checked on an outbound one; null when
+     * the line gives none (inbound: Not-ECT; outbound: not checked, as packetdrill).
+     */
+    public record PacketEvent(int line, Timing timing, Direction direction, PacketSpec packet, Integer ecn)
+            implements Event {
+        public PacketEvent(int line, Timing timing, Direction direction, PacketSpec packet) {
+            this(line, timing, direction, packet, null);
+        }
+
+        PacketEvent withEcn(Integer field) { return new PacketEvent(line, timing, direction, packet, field); }
+
+        /** The name a script gives ECN field {@code field}. */
+        static String ecnName(int field) { return ECN_NAMES.get(field); }
+    }
+
+    /** The ECN field's names in a packet line's brackets, by value (RFC 3168 5). */
+    static final List<String> ECN_NAMES = List.of("noecn", "ect1", "ect0", "ce");
 
     /** What a packet line describes. */
     public sealed interface PacketSpec permits TcpSpec, IcmpSpec {}

@@ -226,6 +226,7 @@ public final class ScriptParser {
         if (t.is("<") || t.is(">")) {
             if (end >= 0) throw new ScriptParseException(file, line, "a time range with ... is for system calls; packets use ~");
             PacketEvent p = packet(line, timing);
+            if (packetEcn != null) p = p.withEcn(packetEcn);
             if ((timing.kind() == TimeKind.ANY || range) && p.direction() != Direction.OUTBOUND) {
                 throw new ScriptParseException(file, line, "* and ~ times can only be used with outbound packets");
             }
@@ -262,15 +263,32 @@ public final class ScriptParser {
 
     // ---- packets ----------------------------------------------------------------------------------------
 
+    /** The ECN field of the packet line {@link #packet} read last ({@code [ect0]} after the direction), or null. */
+    private Integer packetEcn;
+
+    /** A packet line's IP ECN field in brackets after its direction ({@code < [ect0] . 1:1(0) ...}). */
+    private int ecnField(int line) throws ScriptParseException {
+        take(); // [
+        Token name = take();
+        int field = name.type() == Type.WORD ? Script.ECN_NAMES.indexOf(name.text()) : -1;
+        if (field < 0 || !peek().is("]")) {
+            throw new ScriptParseException(file, line, "expected an ECN field [noecn], [ect0], [ect1] or [ce] after the direction");
+        }
+        take();
+        return field;
+    }
+
     private PacketEvent packet(int line, Timing timing) throws ScriptParseException {
         Direction dir = take().is("<") ? Direction.INBOUND : Direction.OUTBOUND;
+        packetEcn = null;
         if (peek().isWord("icmp")) {
             if (dir == Direction.OUTBOUND) throw new ScriptParseException(file, line, "outbound ICMP packets are not supported");
             return new PacketEvent(line, timing, dir, icmp());
         }
         if (peek().isWord("udp")) throw new ScriptParseException(file, line, "UDP packets are not supported (TCP and inbound ICMP only)");
-        if (peek().is("[") || peek().is("(")) {
-            throw new ScriptParseException(file, line, "IP header fields ([ect0], (tos 0x20), ...) are not supported");
+        if (peek().is("[")) packetEcn = ecnField(line);
+        if (peek().is("(")) {
+            throw new ScriptParseException(file, line, "IP header fields other than the ECN field ((tos 0x20), ...) are not supported");
         }
         // flags: a word of flag letters, optionally followed by '.', or '.' alone, or '-' for none
         StringBuilder flagsText = new StringBuilder();

@@ -102,6 +102,9 @@ final class SmpnetTarget implements Target {
     }
 
     @Override
+    public int syncacheEntries() { return host.tcpResources().syncacheEntries(); }
+
+    @Override
     public ScriptSocket openTcp() { return new SmpnetSocket(host.openTcp()); }
 
     @Override

@@ -66,6 +66,9 @@ final class Syscalls {
     /** The socket asserts read: the last one connected or accepted (else the last one opened); null if none. */
     ScriptSocket underTest() { return underTest; }
 
+    /** The script's open sockets (any thread). */
+    java.util.Collection<ScriptSocket> openSockets() { return List.copyOf(fds.values()); }
+
     /** Closes every socket the script left open (at its end). */
     void closeAll() {
         for (ScriptSocket s : fds.values()) s.close();

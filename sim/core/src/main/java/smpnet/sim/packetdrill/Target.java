@@ -39,6 +39,9 @@ interface Target {
     /** Hands an IPv4 packet to the host as if it had arrived from the peer. */
     void inject(byte[] ipPacket);
 
+    /** Half-open connections in the host's SYN cache (sockstat lists them as SYN_RCVD). */
+    default int syncacheEntries() { return 0; }
+
     /** A new TCP socket of the host. */
     ScriptSocket openTcp();
 

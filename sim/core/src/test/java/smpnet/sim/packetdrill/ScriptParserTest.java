@@ -202,6 +202,18 @@ class ScriptParserTest {
         assertEquals("s.pkt:1: outbound ICMP packets are not supported", error("0 > icmp unreachable\n"));
         assertEquals("s.pkt:1: unknown ICMP code 'bogus' for type redirect (write code_N)", error("0 < icmp redirect bogus\n"));
         assertEquals("s.pkt:1: ...(length) can only be used with outbound packets", error("0 < S ...(0) win 1\n"));
-        assertEquals("s.pkt:1: IP header fields ([ect0], (tos 0x20), ...) are not supported", error("0 > [ect0] S 0:0(0)\n"));
+        assertEquals("s.pkt:1: IP header fields other than the ECN field ((tos 0x20), ...) are not supported",
+                error("0 > (tos 0x20) S 0:0(0)\n"));
+        assertEquals("s.pkt:1: expected an ECN field [noecn], [ect0], [ect1] or [ce] after the direction",
+                error("0 > [ect2] S 0:0(0)\n"));
+    }
+
+    @Test
+    void ecnFieldsFollowTheDirection() throws ScriptParseException {
+        Script s = parse("0 < [ce] S 0:0(0) win 1\n+0 > [ect0] S. 0:0(0) ack 1\n+0 > [noecn] . 1:1(0) ack 1\n"
+                + "+0 > [ect1] . 1:1(0) ack 1\n+0 > . 1:1(0) ack 1\n");
+        List<Integer> ecn = s.events().stream().map(e -> ((PacketEvent) e).ecn()).toList();
+        assertEquals(java.util.Arrays.asList(3, 2, 0, 1, null), ecn);
+        assertEquals(Segment.SYN, ((TcpSpec) ((PacketEvent) s.events().get(0)).packet()).flags());
     }
 }

@@ -206,8 +206,12 @@ class ScriptRunnerTest {
         assertEquals("t.pkt:1: error executing `sysctl -w net.inet.tcp.nosuch=1` command: unknown sysctl net.inet.tcp.nosuch",
                 unknown.failure().message());
         Outcome shell = run("0 `../common/defaults.sh`\n");
-        assertEquals("t.pkt:1: error executing `../common/defaults.sh` command: only `sysctl -w NAME=VALUE` is supported, "
-                + "found '../common/defaults.sh'", shell.failure().message());
+        assertEquals("t.pkt:1: error executing `../common/defaults.sh` command: only `sysctl -w NAME=VALUE` and `sockstat ... "
+                + "| grep -c STATE | grep N` are supported, found '../common/defaults.sh'", shell.failure().message());
+        assertEquals("t.pkt:1: error executing `sockstat -4 -P tcp -s | wc -l` command: expected `sockstat ... | grep -c "
+                + "STATE | grep N`, found 'wc -l'", run("0 `sockstat -4 -P tcp -s | wc -l`\n").failure().message());
+        assertEquals("t.pkt:1: error executing `sockstat -4 -P tcp -s | grep -c SYN_RCVD | grep 1` command: 0 TCP sockets "
+                + "in SYN_RCVD, not 1", run("0 `sockstat -4 -P tcp -s | grep -c SYN_RCVD | grep 1`\n").failure().message());
         Outcome falseAssert = run(PASSIVE + "+0 > S. 0:0(0) ack 1 <...>\n+0 %{ assert tcpi_state == TCPI_ESTABLISHED }%\n");
         assertEquals(Outcome.Kind.ASSERT, falseAssert.failure().kind());
         assertEquals("t.pkt:7: AssertionError: assert tcpi_state == TCPI_ESTABLISHED is false (tcpi_state = 3)",

@@ -79,6 +79,11 @@ public final class IpOutput {
      * outgoing interface's address) to {@code dst}. Takes ownership.
      */
     public Result output(Mbuf m, int src, int dst, int protocol, int ttl, boolean dontFragment) {
+        return output(m, src, dst, protocol, ttl, 0, dontFragment);
+    }
+
+    /** As {@link #output(Mbuf, int, int, int, int, boolean)}, with {@code tos} as the header's TOS byte. */
+    public Result output(Mbuf m, int src, int dst, int protocol, int ttl, int tos, boolean dontFragment) {
         Route<IpInterface> r = routes.lookup(dst);
         if (r == null) {
             stats.increment(IpStat.NO_ROUTE);
@@ -97,7 +102,7 @@ public final class IpOutput {
         }
         int from = src != 0 ? src : r.iface().address();
         int id = nextId.getAndIncrement() & 0xffff;
-        Ipv4Header.write(p.data(), total, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, from, dst);
+        Ipv4Header.write(p.data(), tos, total, id, dontFragment ? Ipv4Header.FLAG_DF : 0, ttl, protocol, from, dst);
         stats.increment(IpStat.SENT);
         if (!r.iface().isLoopback() && addresses.isOwnAddress(dst)) {
             // To one of our own non-loopback addresses: straight back to input, never onto a wire (127/8

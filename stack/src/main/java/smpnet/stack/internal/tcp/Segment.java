@@ -24,6 +24,8 @@ final class Segment {
     int tlen;
     /** The urgent pointer field (an offset from {@code seq}); meaningful with URG, 0 when trimmed away. */
     int urp;
+    /** The IP header's TOS byte (its low two bits are the ECN field, RFC 3168 5). */
+    int iptos;
 
     Segment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, TcpOptions.Parsed opts,
             Mbuf m, int dataOff, int tlen) {

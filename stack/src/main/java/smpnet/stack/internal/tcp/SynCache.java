@@ -46,6 +46,8 @@ final class SynCache {
         final int tsOffset;
         final int peerWin;
         final boolean noOpt;
+        /** The SYN asked for ECN and this host accepts it (SCF_ECN): the SYN-ACK carries ECE. */
+        final boolean ecn;
         @GuardedBy("syncache") int rxmits;
         /** The SYN-ACK retransmit timer, a callout with the bucket's lock; made when first armed. */
         @GuardedBy("syncache") Callout timer;
@@ -68,6 +70,7 @@ final class SynCache {
             this.tsOffset = tsOffset;
             this.peerWin = seg.win;
             this.noOpt = noOpt;
+            this.ecn = TcpEcn.synRequests(listener.tcp.settings, seg.flags);
         }
 
         boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
@@ -260,8 +263,8 @@ final class SynCache {
         }
         byte[] opts = which == 0 ? null : TcpOptions.build(which, mss, wscale, tsVal, e.tsRecent, null, 0);
         int win = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
-        Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, TcpHeader.SYN | TcpHeader.ACK,
-                win, opts, null, 0, 0);
+        int flags = TcpHeader.SYN | TcpHeader.ACK | (e.ecn ? TcpHeader.ECE : 0); // tcp_ecn_syncache_respond
+        Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, flags, win, opts, null, 0, 0);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDCTRL);
         return m;
@@ -497,6 +500,7 @@ final class SynCache {
         }
         if (e.sackOk) tp.flags |= Tcpcb.TF_SACK_PERMIT;
         if (e.rxmits > 0) tp.flags |= Tcpcb.TF_SYN_REXMT;
+        if (e.ecn) tp.flags2 |= TcpEcn.ECN_PERMIT; // tcp_ecn_syncache_socket
         tp.sndWnd = e.peerWin; // the SYN's window, never scaled
         tp.sndWl1 = e.irs;
         tp.state = TcpState.SYN_RECEIVED;

@@ -155,7 +155,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 return;
             }
         }
-        int flags = m.getU8(hlen + 13) & 0x3f;
+        int flags = m.getU8(hlen + 13); // all eight bits: ECE and CWR included (RFC 3168 6.1)
         TcpOptions.Parsed opts = off > TcpHeader.MIN_LENGTH
                 ? TcpOptions.parse(m.data().asSlice(hlen + TcpHeader.MIN_LENGTH, off - TcpHeader.MIN_LENGTH),
                         (flags & TcpHeader.SYN) != 0)
@@ -163,6 +163,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         Segment seg = new Segment(src, dst, m.getU16(hlen), m.getU16(hlen + 2), m.getU32(hlen + 4), m.getU32(hlen + 8),
                 flags, m.getU16(hlen + 14), opts, m, hlen + off, tlenAll - off);
         seg.urp = m.getU16(hlen + 18);
+        seg.iptos = m.getU8(1);
         if (seg.has(TcpHeader.SYN) && seg.has(TcpHeader.FIN) && settings.dropSynfin) {
             stats.increment(TcpStat.BADSYN);
             seg.free();
@@ -338,26 +339,34 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * Hands a connection's segment to IP. To a peer on this host it waits in the connection's queue until the
      * lock is released ({@link #unlock}): IP would loop it straight into our own input, under our inp.
      */
-    void send(Tcpcb tp, Mbuf m) {
+    void send(Tcpcb tp, Mbuf m) { send(tp, m, 0); }
+
+    /** As {@link #send(Tcpcb, Mbuf)}, with {@code tos} in the IP header (its ECN field: ECT(0) for ECN data). */
+    void send(Tcpcb tp, Mbuf m, int tos) {
         tp.lock.assertOwned();
         m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order
         if (tp.localPeer) {
             if (tp.outq == null) tp.outq = new ArrayList<>(4);
-            tp.outq.add(m);
+            tp.outq.add(new Queued(m, tos));
             return;
         }
-        ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, settings.pathMtuDiscovery);
+        ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, tos, settings.pathMtuDiscovery);
     }
+
+    /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte. */
+    record Queued(Mbuf m, int tos) {}
 
     /** Releases {@code tp}'s lock, then sends what waited for that (segments to this very host). */
     void unlock(Tcpcb tp) {
-        List<Mbuf> q = tp.outq;
+        List<Queued> q = tp.outq;
         tp.outq = null;
         int src = tp.laddr;
         int dst = tp.faddr;
         tp.lock.unlock();
         if (q == null) return;
-        for (Mbuf m : q) ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, settings.pathMtuDiscovery);
+        for (Queued e : q) {
+            ipOutput.output(e.m(), src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, e.tos(), settings.pathMtuDiscovery);
+        }
     }
 
     // ---- connection life cycle ------------------------------------------------------------------------
@@ -494,13 +503,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 errno = ECONNREFUSED; // port or protocol unreachable
                 hard = true;
             } else if (type == IcmpHeader.DEST_UNREACHABLE && (code == 13 || code == 9 || code == 10)) {
-                errno = EHOSTUNREACH; // administratively prohibited
+                errno = ECONNREFUSED; // administratively prohibited: PRC_UNREACH_ADMIN_PROHIB in inetctlerrmap
                 hard = true;
             } else {
                 errno = type == IcmpHeader.DEST_UNREACHABLE && (code == 0 || code == 6) ? ENETUNREACH : EHOSTUNREACH;
                 hard = false;
             }
-            if (hard && tp.state == TcpState.SYN_SENT) {
+            if (hard && tp.state == TcpState.SYN_SENT && settings.icmpMayRst) {
                 dropLocked(tp, errno); // tcp_drop_syn_sent
             } else if (tp.state == TcpState.ESTABLISHED && !hard) {
                 // tcp_notify: a transient routing problem does not trouble an established connection
@@ -546,7 +555,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 try {
                     closeLocked(tp);
                 } finally {
-                    if (tp.outq != null) tp.outq.forEach(Mbuf::freeChain); // nothing more leaves a closing host
+                    if (tp.outq != null) tp.outq.forEach(e -> e.m().freeChain()); // nothing more leaves a closing host
                     tp.outq = null;
                     tp.lock.unlock();
                 }

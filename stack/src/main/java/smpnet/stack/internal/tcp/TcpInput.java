@@ -67,6 +67,9 @@ final class TcpInput {
         // The receive window: buffer space, never less than what was advertised (tcp_do_segment).
         tp.rcvWnd = Math.max(0, Math.max(freeSpace(tp), TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) ? tp.rcvAdv - tp.rcvNxt : 0));
 
+        // ECN feedback (tcp_ecn_input_segment), before anything else looks at the segment, as FreeBSD does
+        TcpEcn.segmentReceived(tp, thflags, seg.iptos);
+
         // Window scaling applies to every segment but a SYN (RFC 7323 2.2).
         long tiwin = (thflags & SYN) == 0 ? ((long) seg.win << tp.sndScale) : seg.win;
 
@@ -224,7 +227,8 @@ final class TcpInput {
         }
         if ((thflags & SYN) == 0) return End.DROP;
 
-        // The SYN's options (tcp_input's SYN-SENT block): scale, timestamps, SACK, MSS.
+        // The SYN's options (tcp_input's SYN-SENT block): ECN of a simultaneous open, scale, timestamps, SACK, MSS.
+        TcpEcn.parallelSynReceived(tp, thflags);
         TcpOptions.Parsed to = seg.opts;
         if (to != null && to.wscale() >= 0 && tp.has(Tcpcb.TF_REQ_SCALE)) {
             tp.set(Tcpcb.TF_RCVD_SCALE);
@@ -250,6 +254,7 @@ final class TcpInput {
         if ((thflags & ACK) != 0) {
             tcp.stats.increment(TcpStat.CONNECTS);
             tp.sndUna++; // our SYN is acked
+            TcpEcn.synAckReceived(tp, thflags);
             if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
             establishedLocked(tp);
             if (tp.has(Tcpcb.TF_NEEDFIN)) {
@@ -755,7 +760,8 @@ final class TcpInput {
         if (tp.has(Tcpcb.TF_RCVD_TSTMP) && tp.has(Tcpcb.TF_REQ_TSTMP) && !tp.has(Tcpcb.TF_NOOPT)) {
             opts = TcpOptions.timestamp(tp.tsNow(), tp.tsRecent);
         }
-        Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndNxt, tp.rcvNxt, ACK, win, opts, null, 0, 0);
+        int flags = TcpEcn.outputFlags(tp, ACK, false); // tcp_respond echoes ECE as tcp_output does
+        Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndNxt, tp.rcvNxt, flags, win, opts, null, 0, 0);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDACKS);
         if (m != null) tcp.send(tp, m);

@@ -346,6 +346,16 @@ final class TcpOutput {
             flags |= TcpHeader.PSH; // the last data in the buffer: push (FreeBSD sets PSH when sending all)
         }
         flags = TcpUrgent.flagsLocked(tp, seq, flags);
+        // ECN (tcp_output, TcpEcn): our SYN asks for it; a connection that negotiated it marks new data ECT(0)
+        // and carries ECE and CWR as feedback (a simultaneous open's SYN,ACK sends its ECE once)
+        int ipEcn = 0;
+        if (tp.state == TcpState.SYN_SENT) flags |= TcpEcn.synSentFlags(tp);
+        if (tp.haveReceivedSyn() && (tp.flags2 & TcpEcn.ECN_PERMIT) != 0) {
+            boolean newData = TcpEcn.newData(tp, len, sackRxmit);
+            flags = TcpEcn.outputFlags(tp, flags, newData);
+            ipEcn = TcpEcn.codepoint(tp, newData);
+            if (tp.state == TcpState.SYN_RECEIVED) tp.flags2 &= ~TcpEcn.ECN_SND_ECE;
+        }
 
         // counters (tcpstat), as tcp_output counts them
         Tcp t = tcp;
@@ -420,7 +430,7 @@ final class TcpOutput {
             sendalotOff = true;
         }
         t.stats.increment(TcpStat.SNDTOTAL);
-        if (m != null) tcp.send(tp, m);
+        if (m != null) tcp.send(tp, m, ipEcn);
         return sendalotOff ? false : more;
     }
 

@@ -144,8 +144,14 @@ public final class TcpReassemblyQueue {
             drops++;
             return DROPPED;
         }
-        if (oldPart) noteDuplicate(oldStart, rcvNxt);
-        else noteFirstCovered(seq, end, holes);
+        if (oldPart) {
+            noteDuplicate(oldStart, rcvNxt);
+        } else if (!(haveDsack && dsackEnd == seq)) {
+            // The caller's D-SACK for the part it trimmed below rcv_nxt, right before this one, stays the one
+            // reported (FreeBSD's tcp_do_segment: "partial overlap, recorded at todrop"); otherwise the first
+            // queued range this segment covers again is
+            noteFirstCovered(seq, end, holes);
+        }
         noteArrival(seq);
         if (newBytes == 0) {
             data.freeChain();

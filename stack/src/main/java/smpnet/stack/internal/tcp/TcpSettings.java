@@ -69,6 +69,20 @@ public final class TcpSettings {
     public volatile int ackWarCnt = 5;
     public volatile long ackWarWindowNanos = 1000 * MS;
     public volatile String ccAlgorithm = "cubic";
+    /**
+     * net.inet.tcp.ecn.enable (RFC 3168): 0 off; 1 our SYNs ask for ECN and a peer's request is accepted; 2
+     * (FreeBSD's default) a peer's request is accepted, our SYNs do not ask.
+     */
+    public volatile int ecn = 2;
+    /** net.inet.tcp.ecn.maxretries: SYN retransmissions that still ask for ECN (then it is given up). */
+    public volatile int ecnMaxRetries = 1;
+    /**
+     * net.inet.tcp.rexmit_drop_options: the third retransmission of a SYN goes without window scaling,
+     * timestamps and SACK (for middleboxes that drop unknown options); FreeBSD 14's default is off.
+     */
+    public volatile boolean rexmitDropOptions;
+    /** net.inet.tcp.icmp_may_rst: an ICMP hard error (port unreachable, prohibited) ends a connection in SYN-SENT. */
+    public volatile boolean icmpMayRst = true;
     /** kern.ipc.maxsockbuf, owned by the host; read for the window scale and buffer limits. */
     private final Sysctl.Value maxSockBuf;
 
@@ -137,6 +151,10 @@ public final class TcpSettings {
                 () -> finwait2Nanos, v -> finwait2Nanos = v);
         s.add("net.inet.tcp.blackhole", "no RST for segments to closed ports (1: SYN only, 2: all)", 0, 2,
                 () -> blackhole, v -> blackhole = (int) v);
+        flag(s, "net.inet.tcp.rexmit_drop_options", "drop SYN options at the third SYN retransmission",
+                () -> rexmitDropOptions, v -> rexmitDropOptions = v);
+        flag(s, "net.inet.tcp.icmp_may_rst", "an ICMP hard error ends a connection in SYN-SENT", () -> icmpMayRst,
+                v -> icmpMayRst = v);
         flag(s, "net.inet.tcp.drop_synfin", "drop SYN+FIN segments", () -> dropSynfin, v -> dropSynfin = v);
         flag(s, "net.inet.tcp.tolerate_missing_ts", "accept segments without the negotiated timestamp",
                 () -> tolerateMissingTs, v -> tolerateMissingTs = v);
@@ -156,7 +174,10 @@ public final class TcpSettings {
                 v -> ackWarCnt = (int) v);
         millis(s, "net.inet.tcp.ack_war_timewindow", "challenge ACK window (ms)", 1, () -> ackWarWindowNanos,
                 v -> ackWarWindowNanos = v);
-        s.add("net.inet.tcp.ecn.enable", "ECN (only 0, off, is supported)", 0, 0, () -> 0, v -> { });
+        s.add("net.inet.tcp.ecn.enable", "ECN (RFC 3168; 0: off, 1: requested and accepted, 2: accepted only)", 0, 2,
+                () -> ecn, v -> ecn = (int) v);
+        s.add("net.inet.tcp.ecn.maxretries", "SYN retransmissions still asking for ECN", 0, Integer.MAX_VALUE,
+                () -> ecnMaxRetries, v -> ecnMaxRetries = (int) v);
         s.add("net.inet.tcp.hostcache.purgenow", "write 1 to forget every learned path MTU", 0, 1, () -> 0,
                 v -> { if (v == 1) purgeHostCache.run(); });
         s.addString("net.inet.tcp.cc.algorithm", "congestion control of new connections", () -> ccAlgorithm, v -> {

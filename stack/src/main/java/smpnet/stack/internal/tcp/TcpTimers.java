@@ -27,6 +27,10 @@ final class TcpTimers {
             return;
         }
         tcp.stats.increment(TcpStat.REXMTTIMEO);
+        if (tp.state == TcpState.SYN_SENT && tp.rxtShift == 3 && tcp.settings.rexmitDropOptions) {
+            // tcp_timer_rexmt: no answer to three SYNs, perhaps a middlebox drops unknown options: the MSS stays
+            tp.clear(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
+        }
         if (!tp.haveEstablished()) {
             tp.set(Tcpcb.TF_SYN_REXMT); // cc_conn_init then starts from one segment (RFC 5681 3.1)
             tp.rxtCurNanos = tp.rtt.synBackoffNanos(tp.rxtShift);

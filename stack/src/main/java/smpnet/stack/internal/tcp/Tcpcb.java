@@ -74,7 +74,7 @@ public final class Tcpcb {
 
     /** The peer is one of this host's own addresses: segments wait in {@code outq} until inp is released. */
     @GuardedBy("inp") boolean localPeer;
-    @GuardedBy("inp") java.util.List<smpnet.stack.mbuf.Mbuf> outq;
+    @GuardedBy("inp") java.util.List<Tcp.Queued> outq;
     /** SO_REUSEADDR. */
     @GuardedBy("inp") boolean reuseAddr;
     /** The port this socket reserved by bind or listen (released when the socket closes), 0 if none. */
@@ -135,6 +135,8 @@ public final class Tcpcb {
     /** The algorithm's glue (cc_conn_init, cc_ack_received, ...), from ESTABLISHED on; null before. */
     @GuardedBy("inp") smpnet.stack.internal.tcp.cc.CongestionControl ccc;
     @GuardedBy("inp") int dupAcks;
+    /** t_flags2's ECN bits ({@link TcpEcn#ECN_PERMIT}, {@link TcpEcn#ECN_SND_ECE}, {@link TcpEcn#ECN_SND_CWR}). */
+    @GuardedBy("inp") int flags2;
     @GuardedBy("inp") SackScoreboard scoreboard;
     @GuardedBy("inp") TcpReassemblyQueue reass;
 

@@ -110,8 +110,14 @@ public final class Ipv4Header {
      */
     public static void write(MemorySegment s, int totalLength, int id, int flagsAndOffset, int ttl, int protocol,
                              int src, int dst) {
+        write(s, 0, totalLength, id, flagsAndOffset, ttl, protocol, src, dst);
+    }
+
+    /** As above, with {@code tos} as the type-of-service byte (DSCP and the ECN field, RFC 3168 5). */
+    public static void write(MemorySegment s, int tos, int totalLength, int id, int flagsAndOffset, int ttl,
+                             int protocol, int src, int dst) {
         Bytes.put8(s, 0, 0x45);
-        Bytes.put8(s, 1, 0);
+        Bytes.put8(s, 1, tos);
         Bytes.put16(s, 2, totalLength);
         Bytes.put16(s, 4, id);
         Bytes.put16(s, 6, flagsAndOffset);
