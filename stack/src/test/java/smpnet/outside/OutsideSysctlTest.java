@@ -115,8 +115,9 @@ class OutsideSysctlTest {
         a.sysctl("net.inet.tcp.cc.algorithm", "newreno");
         assertEquals("newreno", a.sysctlString("net.inet.tcp.cc.algorithm"));
         IllegalArgumentException ecn = assertThrows(IllegalArgumentException.class,
-                () -> a.sysctl("net.inet.tcp.ecn.enable", 1));
-        assertTrue(ecn.getMessage().startsWith("sysctl net.inet.tcp.ecn.enable"), ecn.getMessage());
+                () -> a.sysctl("net.inet.tcp.ecn.enable", 3)); // FreeBSD's 0, 1 and 2 only
+        assertEquals("sysctl net.inet.tcp.ecn.enable: 3 is outside [0, 2]", ecn.getMessage());
+        assertEquals(2L, a.sysctl("net.inet.tcp.ecn.enable"), "FreeBSD's default: ECN when the peer asks");
         a.sysctl("net.inet.tcp.syncache.hashsize", 256); // a boot-time tunable, before start
         a.start();
         IllegalArgumentException boot = assertThrows(IllegalArgumentException.class,
