@@ -35,18 +35,21 @@ class TcpManyConnectionsTest {
     private static final int CYCLES = Integer.getInteger("smpnet.tcp.cycles", 2);
     private static final int CONNECTORS = 4;
 
+    /** The NICs' ring size: a burst of one segment per connection fits up to this many connections. */
+    private static final int RING = 4096;
+
     /**
-     * The MSL (ms) the run shortens TIME_WAIT to (2·MSL): long enough to outlast the server's FIN retransmission
-     * timer, as TIME_WAIT is meant to (RFC 9293 3.6: the active closer stays to acknowledge a FIN whose ACK was
-     * lost). Shorter, a FIN retransmitted after a lost final ACK finds no connection and can only be answered by
-     * a RST to a closed port, and those are limited to 200 a second per host (badport_bandlim, as FreeBSD):
-     * when thousands of connections close in one burst, the bursts overflow the simulated NIC rings, thousands
-     * of final ACKs are lost, and the server's LAST_ACKs, backing off, wait minutes for their turn. The RTO is
-     * at least 230 ms (rexmit_min + rexmit_slop) and grows with the queueing a run's bursts cause (10,000
-     * connections closing at once measured a smoothed RTT of half a second and more): hence
-     * {@code connections / 10}, at least 200 (TIME_WAIT 0.4 s by default, 2 s at 10,000).
+     * The MSL (ms) the run shortens TIME_WAIT to (2·MSL): long enough to outlast the server's FIN retransmissions,
+     * as TIME_WAIT is meant to (RFC 9293 3.6: the active closer stays to acknowledge a FIN whose ACK was lost).
+     * Shorter, a FIN retransmitted after a lost final ACK finds no connection and can only be answered by a RST
+     * to a closed port, and those are limited to 200 a second per host (badport_bandlim, as FreeBSD): with
+     * thousands of final ACKs lost, the server's LAST_ACKs, backing off, wait minutes for their turn. Up to
+     * {@link #RING} connections, a close burst fits in the rings and one retransmission at the RTO floor
+     * (rexmit_min + rexmit_slop, 230 ms) is all TIME_WAIT must cover: 0.4 s. Beyond, the bursts of closes and
+     * of retransmissions (all connections' timers fire together) overflow the rings on a loaded host, segments
+     * are lost again and again and the retransmissions back off for seconds: 10 s (FreeBSD's is 60 s).
      */
-    static int timeWaitMsl(int connections) { return Math.max(200, connections / 10); }
+    static int timeWaitMsl(int connections) { return connections <= RING ? 200 : 5_000; }
 
     /** Every mode, or only the one {@code -Dsmpnet.tcp.mode=GIANT_OVER_FINE} names (one scale run per mode). */
     static List<LockMode> modes() {
@@ -61,8 +64,8 @@ class TcpManyConnectionsTest {
         Stack b = Stack.create(StackConfig.defaults("b").withMode(mode));
         long[] heap = new long[CYCLES + 1];
         try {
-            Wire.connect(a.addNic("em0", "10.0.0.1/24", NicConfig.of(1).withRingSize(4096)),
-                    b.addNic("em0", "10.0.0.2/24", NicConfig.of(1).withRingSize(4096)));
+            Wire.connect(a.addNic("em0", "10.0.0.1/24", NicConfig.of(1).withRingSize(RING)),
+                    b.addNic("em0", "10.0.0.2/24", NicConfig.of(1).withRingSize(RING)));
             a.start();
             b.start();
             for (Stack s : List.of(a, b)) s.sysctl("net.inet.tcp.msl", timeWaitMsl(CONNECTIONS));
@@ -164,10 +167,14 @@ class TcpManyConnectionsTest {
         }
     }
 
-    /** Waits (real time, bounded) until the host has no connection, pcb, timer or SYN cache entry left. */
+    /**
+     * Waits (real time, bounded) until the host has no connection, pcb, timer or SYN cache entry left: 30 s,
+     * or six TIME_WAITs if longer (each FIN retransmitted into TIME_WAIT starts it again).
+     */
     private static void awaitEmpty(Stack s, int listeners) throws InterruptedException {
         Stack.TcpResources none = new Stack.TcpResources(0, listeners, 0, 0);
-        for (int i = 0; i < 3000 && !s.tcpResources().equals(none); i++) Thread.sleep(10);
+        long bound = Math.max(3000, 12L * timeWaitMsl(CONNECTIONS) / 10);
+        for (long i = 0; i < bound && !s.tcpResources().equals(none); i++) Thread.sleep(10);
         assertEquals(none, s.tcpResources(), s.name() + ": " + s.tcpStats().nonZero() + " " + s.etherStats().nonZero());
     }
 
