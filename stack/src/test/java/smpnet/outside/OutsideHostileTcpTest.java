@@ -88,11 +88,12 @@ class OutsideHostileTcpTest {
         h.start();
         h.sysctl("net.inet.tcp.delayed_ack", 0); // every segment is answered at once: one answer per frame
         h.sysctl("net.inet.tcp.recvbuf_auto", 0);
-        h.sysctl("net.inet.tcp.recvspace", 2048); // a window the peer can fill
+        h.sysctl("net.inet.tcp.recvspace", 2048); // a window the peer can fill: two whole segments of the MSS below
         TcpSocket lis = h.openTcp().setReceiveTimeout(WAIT).bind(new InetSocketAddress("10.0.0.1", 80)).listen(4);
 
-        // The handshake, by hand: no options but an MSS.
-        byte[] mss = {2, 4, 0x05, (byte) 0xb4};
+        // The handshake, by hand: no options but an MSS of 1024, so that tcp_mss's rounding of the socket
+        // buffers up to whole segments leaves the 2048-byte receive buffer as it is.
+        byte[] mss = {2, 4, 0x04, 0x00};
         RawPeer.Seg synAck = answer(peer.frame(peer.tcp(PORT, 80, 1000, 0, SYN, 65535, 6, mss, new byte[0])));
         assertNotNull(synAck, "a SYN-ACK");
         assertEquals(SYN | ACK, synAck.flags());

@@ -159,6 +159,13 @@ public final class ThreadState {
             return;
         }
         endedName = t.getName();
+        for (int i = depth; i < stack.length; i++) {
+            Entry e = stack[i]; // a lock may still keep this entry (its hint): it must not keep other locks alive
+            e.lock = null;
+            e.cls = null;
+            e.site = null;
+            e.validKey = 0;
+        }
         stack = depth == 0 ? NO_ENTRIES : Arrays.copyOf(stack, depth);
         validated = null;
         chainCache = NO_KEYS;

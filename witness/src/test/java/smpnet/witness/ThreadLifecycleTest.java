@@ -15,20 +15,36 @@ import org.junit.jupiter.api.Test;
  * that ended holding locks are reported, and only the most recent of them stay listed for "show locks".
  */
 class ThreadLifecycleTest {
-    /** A lock that keeps witness's state of its last user, as smpnet's primitives and the adapters do. */
+    /**
+     * A lock that keeps witness's state of its last user and the held-stack entry it was pushed into, as
+     * smpnet's primitives do (the adapters keep the state only).
+     */
     static final class CachingLock {
         final Witness w;
         final LockClass cls;
         ThreadState last;
+        ThreadState.Entry entry;
 
         CachingLock(Witness w, String name) {
             this.w = w;
             this.cls = w.lockClass(name, LockKind.MUTEX, 0);
         }
 
-        void lock() { last = w.acquired(last, this, cls, true); }
+        void lock() {
+            if (!w.reacquired(last, entry, this, cls, true)) {
+                last = w.acquired(last, this, cls, true);
+                ThreadState.Entry e = w.entryOf(last, this);
+                if (e != null) {
+                    entry = e;
+                }
+            }
+        }
 
-        void unlock() { last = w.unlocked(last, this, cls, true); }
+        void unlock() {
+            if (!w.releasedTop(last, entry, this, true)) {
+                last = w.unlocked(last, this, cls, true);
+            }
+        }
     }
 
     private static final int THREADS = 2000;
@@ -53,6 +69,10 @@ class ThreadLifecycleTest {
                     own.lock();
                     inner.lock();
                     inner.unlock();
+                    own.unlock();
+                    inner.lock(); // inner's entry is now the one own was pushed into, and the reverse
+                    inner.unlock();
+                    own.lock();
                     own.unlock();
                     outer.unlock();
                 }, "short-" + n);

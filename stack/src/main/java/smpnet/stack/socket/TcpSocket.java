@@ -511,6 +511,51 @@ public final class TcpSocket extends Socket {
         }
     }
 
+    /**
+     * {@code recv(2)} with {@code MSG_PEEK}: copies at most {@code len} bytes from the head of the receive
+     * buffer into {@code b} at {@code off} and leaves them there, so the next read returns them again; -1 at
+     * end of stream. Waits for data as {@link #read} does, and stops at the urgent mark as it does. Nothing is
+     * consumed, so the advertised window does not open (FreeBSD's soreceive does not call pru_rcvd for a peek).
+     */
+    public int peek(byte[] b, int off, int len) throws SocketError {
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        if (len == 0) return 0;
+        rcv.sblock.lock();
+        try {
+            rcv.lock.lock();
+            try {
+                if (awaitDataLocked("peek") < 0) return -1;
+                int n = rcvStream.readableLocked(Math.min(rcvStream.ccLocked(), len)); // as read: up to the mark
+                rcvStream.copyLocked(0, n, b, off);
+                return n;
+            } finally {
+                rcv.lock.unlock();
+            }
+        } finally {
+            rcv.sblock.unlock();
+        }
+    }
+
+    /**
+     * Under so_rcv: waits until the receive buffer holds data (returns 1) or the stream ended (returns -1), as
+     * the socket's mode and receive timeout allow; throws the pending error, ENOTCONN, or EAGAIN.
+     */
+    private int awaitDataLocked(String op) throws SocketError {
+        long timeout = receiveTimeoutNanos();
+        long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
+        while (rcvStream.ccLocked() == 0) {
+            int err = takeErrorLocked();
+            if (err != 0) throw error(err, op);
+            if (cantRcvMore) return -1;
+            if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
+            if (!isBlocking()) throw new SocketError(Errno.EAGAIN);
+            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+            if (left <= 0) throw new SocketError(Errno.EAGAIN, op + " timed out");
+            sleepLocked(rcv, left);
+        }
+        return 1;
+    }
+
     /** shutdown(2): stop reading (SHUT_RD), writing (SHUT_WR: send FIN after the queued data), or both. */
     public void shutdown(boolean read, boolean write) throws SocketError {
         rcv.lock.lock();

@@ -27,6 +27,11 @@ interface ScriptSocket extends Pollable {
     /** As {@link smpnet.stack.socket.TcpSocket#read}: -1 at end of stream. */
     int read(byte[] b, int off, int len) throws SocketError;
 
+    /** As {@link smpnet.stack.socket.TcpSocket#peek}: the bytes stay in the buffer; -1 at end of stream. */
+    default int peek(byte[] b, int off, int len) throws SocketError {
+        throw new SocketError(smpnet.stack.socket.Errno.EOPNOTSUPP, "peek");
+    }
+
     void shutdown(boolean read, boolean write) throws SocketError;
 
     void close();

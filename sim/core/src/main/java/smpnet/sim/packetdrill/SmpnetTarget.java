@@ -132,6 +132,8 @@ final class SmpnetTarget implements Target {
 
         @Override public int read(byte[] b, int off, int len) throws SocketError { return s.read(b, off, len); }
 
+        @Override public int peek(byte[] b, int off, int len) throws SocketError { return s.peek(b, off, len); }
+
         @Override public void shutdown(boolean read, boolean write) throws SocketError { s.shutdown(read, write); }
 
         @Override public void close() { s.close(); }

@@ -42,8 +42,9 @@ final class Syscalls {
             Map.entry("POLLHUP", 0x10L), Map.entry("POLLNVAL", 0x20L), Map.entry("POLLRDNORM", 0x40L),
             Map.entry("POLLWRNORM", 0x4L), Map.entry("MSG_DONTWAIT", 0x80L), Map.entry("INADDR_ANY", 0L),
             // urgent data: packetdrill's FreeBSD table has MSG_OOB but not SIOCATMARK (_IOR('s', 7, int))
-            Map.entry("MSG_OOB", 0x1L), Map.entry("SIOCATMARK", 0x40047307L)));
+            Map.entry("MSG_OOB", 0x1L), Map.entry("SIOCATMARK", 0x40047307L), Map.entry("MSG_PEEK", 0x2L)));
     private static final long MSG_OOB = 0x1;
+    private static final long MSG_PEEK = 0x2;
     private static final long POLLIN = 0x1;
     private static final long POLLOUT = 0x4;
     private static final long POLLERR = 0x8;
@@ -141,7 +142,13 @@ final class Syscalls {
                         return 1;
                     };
                 }
-                if (flags != 0) throw fail(e, "recv flags other than 0 and MSG_OOB are not supported");
+                if (flags == MSG_PEEK) {
+                    yield () -> {
+                        int n = s.peek(new byte[len], 0, len);
+                        return n < 0 ? 0 : n;
+                    };
+                }
+                if (flags != 0) throw fail(e, "recv flags other than 0, MSG_OOB and MSG_PEEK are not supported");
                 yield () -> {
                     int n = s.read(new byte[len], 0, len);
                     return n < 0 ? 0 : n; // read(2) returns 0 at end of stream

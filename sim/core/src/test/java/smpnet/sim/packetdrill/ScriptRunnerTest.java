@@ -286,7 +286,7 @@ class ScriptRunnerTest {
                 run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 writev(3, ..., 1) = 1\n").failure().message());
         assertEquals("t.pkt:2: send with MSG_OOB: only a single (urgent) byte is supported",
                 run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 send(3, ..., 2, MSG_OOB) = 2\n").failure().message());
-        assertEquals("t.pkt:2: recv flags other than 0 and MSG_OOB are not supported",
+        assertEquals("t.pkt:2: recv flags other than 0, MSG_OOB and MSG_PEEK are not supported",
                 run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 recv(3, ..., 2, MSG_DONTWAIT) = 2\n").failure().message());
         assertEquals("t.pkt:2: ioctl: only SIOCATMARK is supported",
                 run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 ioctl(3, 7, [0]) = 0\n").failure().message());

@@ -501,6 +501,7 @@ final class SynCache {
         tp.sndWl1 = e.irs;
         tp.state = TcpState.SYN_RECEIVED;
         TcpOutput.setMssLocked(tp, e.peerMss);
+        TcpOutput.roundBuffersToMssLocked(tp);
     }
 
     /** Forgets every entry (host shutdown, or a listener closing with entries of its own: see {@link #dropFor}). */

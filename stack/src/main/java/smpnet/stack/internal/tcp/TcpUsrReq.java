@@ -1,6 +1,7 @@
 package smpnet.stack.internal.tcp;
 
 import java.lang.foreign.MemorySegment;
+import smpnet.locking.WakeupBatch;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.kevent.Pollable;
 import smpnet.stack.socket.SockOpt;
@@ -154,13 +155,16 @@ public final class TcpUsrReq {
 
     /** tcp_usr_send: data was appended to the send buffer. */
     public void output(Tcpcb tp) {
-        tp.lock.lock();
-        try {
-            if (!tp.dropped && tp.state != TcpState.SYN_SENT && tp.state != TcpState.SYN_RECEIVED) {
-                TcpOutput.outputLocked(tp);
+        // Wake-ups the segments cause (the peer's ring, on a direct transmit) wait until inp is dropped.
+        try (WakeupBatch wakeups = WakeupBatch.open()) {
+            tp.lock.lock();
+            try {
+                if (!tp.dropped && tp.state != TcpState.SYN_SENT && tp.state != TcpState.SYN_RECEIVED) {
+                    TcpOutput.outputLocked(tp);
+                }
+            } finally {
+                tcp.unlock(tp);
             }
-        } finally {
-            tcp.unlock(tp);
         }
     }
 
@@ -198,11 +202,13 @@ public final class TcpUsrReq {
 
     /** tcp_usr_rcvd: the application read data; the window may open. */
     public void rcvd(Tcpcb tp) {
-        tp.lock.lock();
-        try {
-            if (!tp.dropped && tp.haveEstablished()) TcpOutput.outputLocked(tp);
-        } finally {
-            tcp.unlock(tp);
+        try (WakeupBatch wakeups = WakeupBatch.open()) { // as output: wake-ups wait until inp is dropped
+            tp.lock.lock();
+            try {
+                if (!tp.dropped && tp.haveEstablished()) TcpOutput.outputLocked(tp);
+            } finally {
+                tcp.unlock(tp);
+            }
         }
     }
 

@@ -40,13 +40,13 @@ public class SyncachePauseLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(LONG ? 100 : 15).invocationsPerIteration(LONG ? 5000 : 40)
+        new ModelCheckingOptions().iterations(LONG ? 100 : 12).invocationsPerIteration(LONG ? 5000 : 30)
                 .threads(2).actorsPerThread(3).sequentialSpecification(PauseModel.class).check(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(LONG ? 100 : 2).invocationsPerIteration(LONG ? 20_000 : 150)
+        new StressOptions().iterations(LONG ? 100 : 2).invocationsPerIteration(LONG ? 20_000 : 100)
                 .threads(3).actorsPerThread(3).sequentialSpecification(PauseModel.class).check(getClass());
     }
 }

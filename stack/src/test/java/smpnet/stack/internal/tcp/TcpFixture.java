@@ -69,16 +69,30 @@ public final class TcpFixture {
         try {
             tp.lport = p;
             tp.boundPort = p;
-            if (tp.state != TcpState.CLOSED && tp.state != TcpState.LISTEN) {
-                tp.laddr = LOCAL_ADDR;
-                tp.faddr = PEER_ADDR;
-                tp.fport = 1024 + (nextPeerPort.getAndIncrement() & 0x7FFF);
-                if (!table.insertLocked(tp)) throw new IllegalStateException("connection already in the hash");
-            }
+            if (tp.state != TcpState.CLOSED && tp.state != TcpState.LISTEN) entersLocked(table, tp);
         } finally {
             tp.lock.unlock();
         }
         return true;
+    }
+
+    /** {@code tp}'s connection on {@link #PORT} enters the table's hash, as accept puts one there (no bind). */
+    static void connectionEnters(TcpPcbTable table, Tcpcb tp) {
+        tp.lock.lock();
+        try {
+            tp.lport = PORT;
+            entersLocked(table, tp);
+        } finally {
+            tp.lock.unlock();
+        }
+    }
+
+    /** Under inp: the connection gets a peer of its own and enters the hash. */
+    private static void entersLocked(TcpPcbTable table, Tcpcb tp) {
+        tp.laddr = LOCAL_ADDR;
+        tp.faddr = PEER_ADDR;
+        tp.fport = 1024 + (nextPeerPort.getAndIncrement() & 0x7FFF);
+        if (!table.insertLocked(tp)) throw new IllegalStateException("connection already in the hash");
     }
 
     /** {@code tp}'s connection ends (the pcb table's part of tcp_close). */
