@@ -9,13 +9,20 @@ import static smpnet.outside.TwoHosts.WAIT;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.SockOpt;
 import smpnet.stack.socket.SocketError;
+import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.socket.UdpSocket;
 
 /**
  * Wrong use of the public API, as a stranger would make it: every mistake must fail at once with an
@@ -88,6 +95,47 @@ class OutsideWrongUseTest {
     void aHostClosedUnderABlockedReaderWakesIt() throws Exception {
         TcpSocket s = h.startAndConnect()[1];
         assertEquals(Errno.EBADF, readInterruptedBy(s, h.b::close));
+    }
+
+    /** Runs {@code call} on a thread of its own; asserts it still waits 100 ms later, then runs {@code wake}. */
+    private interface Action { void run() throws Exception; }
+
+    private static <T> T waitsUntil(Callable<T> call, Action wake) throws Exception {
+        FutureTask<T> task = new FutureTask<>(call);
+        new Thread(task, "waiter").start();
+        Thread.sleep(100);
+        assertTrue(!task.isDone(), "returned at once: " + (task.isDone() ? outcome(task) : ""));
+        wake.run();
+        return task.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String outcome(FutureTask<?> t) {
+        try {
+            return String.valueOf(t.get());
+        } catch (Exception e) {
+            return e.getCause().toString();
+        }
+    }
+
+    @Test
+    void aTimeoutBeyondWhatNanosecondsHoldWaitsInsteadOfOverflowing() throws Exception {
+        TcpSocket[] cs = h.startAndConnect();
+        cs[0].setReceiveTimeout(Duration.ofNanos(Long.MAX_VALUE)); // 292 years: now + this wraps around the clock
+        assertEquals(1, (int) waitsUntil(() -> cs[0].read(new byte[4]), () -> cs[1].write(new byte[1])));
+        Duration forever = ChronoUnit.FOREVER.getDuration(); // beyond Duration.toNanos()
+        cs[0].setReceiveTimeout(forever);
+        assertEquals(1, (int) waitsUntil(() -> cs[0].read(new byte[4]), () -> cs[1].write(new byte[1])));
+
+        UdpSocket rx = h.b.openUdp().bind(5000).setReceiveTimeout(forever);
+        UdpSocket tx = h.a.openUdp();
+        Datagram d = waitsUntil(rx::receiveFrom, () -> tx.sendTo("u".getBytes(), new InetSocketAddress("10.0.0.2", 5000)));
+        assertEquals("u", d.text());
+
+        EventQueue q = h.b.newEventQueue();
+        q.register(rx, EventQueue.READ, false, "rx");
+        List<EventQueue.Event> ev = waitsUntil(() -> q.poll(1, forever),
+                () -> tx.sendTo("v".getBytes(), new InetSocketAddress("10.0.0.2", 5000)));
+        assertEquals(1, ev.size());
     }
 
     @Test

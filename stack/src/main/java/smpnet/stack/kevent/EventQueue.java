@@ -37,6 +37,7 @@ public final class EventQueue {
     public static final int ERROR = 4;
     /** A one-shot event: a zero-copy send completed; the event's attachment is its {@code ZeroCopySend}. */
     public static final int ZEROCOPY = 8;
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE / 4);
 
     /** One ready socket as reported by {@link #poll}. */
     public record Event(Pollable source, int ready, Object attachment) {}
@@ -108,7 +109,9 @@ public final class EventQueue {
     public List<Event> poll(int max, Duration timeout) {
         if (max < 1) throw new IllegalArgumentException("poll for " + max + " events: at least 1");
         Objects.requireNonNull(timeout, "timeout");
-        long deadline = Scheduler.current().nanoTime() + timeout.toNanos();
+        // at most 73 years: a longer Duration (ChronoUnit.FOREVER's) does not fit in nanoseconds
+        long wait = timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT.toNanos() : timeout.toNanos();
+        long deadline = Scheduler.current().nanoTime() + wait;
         List<Event> out = new ArrayList<>();
         lock.lock();
         try {

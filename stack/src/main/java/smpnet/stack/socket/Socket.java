@@ -3,6 +3,7 @@ package smpnet.stack.socket;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import smpnet.locking.CacheLinePadded;
@@ -67,6 +68,17 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
     final boolean isBlocking() { return blocking; }
 
     final void setReceiveTimeoutNanos(long nanos) { timeoutNanos = nanos; }
+
+    /** The longest wait a timeout stands for (73 years); a longer Duration may not fit in nanoseconds at all. */
+    static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE / 4);
+
+    /**
+     * {@code timeout} in nanoseconds, at most {@link #LONGEST_WAIT}: a longer one ({@code
+     * ChronoUnit.FOREVER.getDuration()}, beyond {@link Duration#toNanos()}'s 292 years) waits that long.
+     */
+    static long waitNanos(Duration timeout) {
+        return timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT.toNanos() : timeout.toNanos();
+    }
 
     /** SO_RCVBUF and SO_RCVLOWAT; a high watermark above kern.ipc.maxsockbuf is refused (ENOBUFS). */
     final void setReceiveWatermarks(int highWatermark, int lowWatermark) {

@@ -123,7 +123,7 @@ public final class TcpSocket extends Socket {
     public TcpSocket setReceiveTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
-        setReceiveTimeoutNanos(timeout.toNanos());
+        setReceiveTimeoutNanos(waitNanos(timeout));
         return this;
     }
 
@@ -131,7 +131,7 @@ public final class TcpSocket extends Socket {
     public TcpSocket setSendTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
-        sendTimeoutNanos = timeout.toNanos();
+        sendTimeoutNanos = waitNanos(timeout);
         return this;
     }
 

@@ -71,7 +71,7 @@ public final class UdpSocket extends Socket {
     public UdpSocket setReceiveTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) throw new IllegalArgumentException("negative receive timeout: " + timeout);
-        setReceiveTimeoutNanos(timeout.toNanos());
+        setReceiveTimeoutNanos(waitNanos(timeout));
         return this;
     }
 
