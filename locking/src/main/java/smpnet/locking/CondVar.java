@@ -12,7 +12,9 @@ import smpnet.witness.Witness;
  * signal sent by a thread that then took the lock (or by one that never held it) finds it. Signal wakes the
  * oldest waiter, broadcast all of them, in the order they began to wait. Waits are not interruptible (as
  * cv_wait, not cv_wait_sig); an interrupt stays pending for the caller. Spurious wakeups do not happen,
- * but callers re-check their condition in a loop all the same: another thread may run first.
+ * but callers re-check their condition in a loop all the same: another thread may run first. Inside a
+ * {@link WakeupBatch} of the signalling thread, the waiters are signalled at once but unparked when the batch
+ * ends.
  *
  * <p>Locking key: the waiter queue is guarded by its turnstile's spin lock.
  */
@@ -83,7 +85,10 @@ public final class CondVar extends CacheLinePadded {
         Waiter first = sleepq.pollExclusive();
         anyQueued = !sleepq.isEmpty();
         sleepq.unlock();
-        if (first != null) first.grant(Schedulers.current());
+        if (first != null) {
+            Scheduler sched = Schedulers.current();
+            if (!WakeupBatch.holdBack(first, sched)) first.grant(sched);
+        }
         Schedulers.point();
     }
 
@@ -97,7 +102,8 @@ public final class CondVar extends CacheLinePadded {
         Waiter all = sleepq.drainExclusive();
         anyQueued = false;
         sleepq.unlock();
-        Turnstile.grantAll(all, Schedulers.current());
+        Scheduler sched = Schedulers.current();
+        if (!WakeupBatch.holdBack(all, sched)) Turnstile.grantAll(all, sched);
         Schedulers.point();
     }
 

@@ -29,6 +29,12 @@ final class Waiter {
     /** After {@link #await}: true if the lock was handed over, false if the waiter was only woken. */
     boolean handedOver() { return handedOver; }
 
+    /**
+     * Marks a condition-variable waiter signalled without waking it: a {@link WakeupBatch} unparks it later.
+     * Called after it was dequeued, outside the turnstile lock.
+     */
+    void markGranted() { granted = true; }
+
     /** Marks the waiter granted and wakes it. Called after it was dequeued, outside the turnstile lock. */
     void grant(Scheduler sched) {
         granted = true;
@@ -42,6 +48,7 @@ final class Waiter {
      */
     boolean await(Scheduler sched, Object blocker, long deadline) {
         boolean interrupted = false;
+        if (!granted) WakeupBatch.flushCurrent(); // never block holding back wake-ups: they may be what we wait for
         try {
             while (!granted) {
                 if (deadline == Long.MAX_VALUE) {

@@ -98,6 +98,8 @@ public final class Stack implements AutoCloseable {
     /** Filled by the configuring thread before {@link #start()}; the start of the threads publishes it. */
     private final List<IpInterface> interfaces = new ArrayList<>();
     private final List<PcapWriter> captures = new ArrayList<>();
+    /** net.link.tx_direct, copied into every SimNic of the host (their transmit path reads their own field). */
+    private volatile boolean transmitDirect = true;
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
     private volatile boolean started;
@@ -126,6 +128,8 @@ public final class Stack implements AutoCloseable {
         this.maxSockBuf = sysctl.addValue("kern.ipc.maxsockbuf", "most bytes a socket buffer may be set to",
                 1, Integer.MAX_VALUE, 2 * 1024 * 1024);
         HostSysctls.register(sysctl, config, netisr, arp, ip, udp);
+        sysctl.add("net.link.tx_direct", "a sender puts its frame on an idle NIC queue's wire itself (0: always the "
+                + "NIC's transmit thread)", 0, 1, () -> transmitDirect ? 1 : 0, v -> setTransmitDirect(v != 0));
         TcpSettings tcpSettings = new TcpSettings(maxSockBuf);
         // The ISN and cookie secrets come from the host's name: a deterministic run replays them (a simulation
         // needs no secret an attacker could not read).
@@ -168,8 +172,17 @@ public final class Stack implements AutoCloseable {
         int index = ifnets.next();
         MacAddress mac = MacAddress.local(hostNumber << 8 | (index - 1));
         SimNic nic = new SimNic(name, index, mac, mtu, nicConfig.withCpus(config.cpus()), locks, alloc);
+        nic.setTransmitDirect(transmitDirect);
         attachInterface(nic, a, new ArpTable(arp, nic, a.address(), a.prefixLength()));
         return nic;
+    }
+
+    /** net.link.tx_direct: sets direct transmit on every SimNic of the host, and on those added later. */
+    private void setTransmitDirect(boolean on) {
+        transmitDirect = on;
+        for (IpInterface i : interfaces) { // written only while configuring, by the thread that configures
+            if (i.ifnet() instanceof SimNic n) n.setTransmitDirect(on);
+        }
     }
 
     /** Attaches an Ethernet interface built elsewhere with address {@code cidr}; adds the connected route. */

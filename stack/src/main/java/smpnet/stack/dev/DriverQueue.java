@@ -32,6 +32,11 @@ abstract class DriverQueue {
     @GuardedBy("rxring/txring") private boolean exited;
     /** The draining thread has a batch out of the ring that it has not finished. */
     @GuardedBy("rxring/txring") private boolean busy;
+    /**
+     * A sending thread claimed the idle queue and is putting its frame on the link itself
+     * ({@link #claimIdle}); the draining thread waits until it is done, so the queue's order holds.
+     */
+    @GuardedBy("rxring/txring") private boolean direct;
 
     DriverQueue(int index, int cpu, int ringSize, int batch, ExclusiveLock lock) {
         this.index = index;
@@ -59,7 +64,7 @@ abstract class DriverQueue {
                 int tail = (head + size) % ring.length;
                 ring[tail] = frame;
                 tags[tail] = tag;
-                if (size++ == 0) work.signal();
+                if (size++ == 0 && !direct) work.signal(); // during a direct send: directDone() signals
             }
         } finally {
             lock.unlock();
@@ -106,11 +111,41 @@ abstract class DriverQueue {
         try {
             busy = false;
             if (size == 0) exit.broadcast(); // wakes awaitDrained()
-            while (size == 0 && !stopping) work.await(lock);
+            while ((size == 0 || direct) && !stopping) work.await(lock);
             if (stopping) return -1;
             int n = pollLocked(frames, tagsOut, frames.length);
             busy = true;
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The sending side of a direct transmit (FreeBSD's {@code if_transmit} finding its ring idle, as drivers
+     * over {@code drbr} do): claims the queue for the calling thread when the ring is empty, no batch is out
+     * and the queue runs; the caller then hands its frame on itself and calls {@link #directDone}. False:
+     * the frame must go through the ring ({@link #enqueue}), behind what is there. A thread hand-off whose
+     * other end is the draining thread, which waits while the claim is held.
+     */
+    final boolean claimIdle() {
+        lock.lock();
+        try {
+            if (size > 0 || busy || direct || stopping || !started) return false;
+            direct = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a direct transmit: hands the draining thread what was queued meanwhile; wakes awaitDrained() and stop(). */
+    final void directDone() {
+        lock.lock();
+        try {
+            direct = false;
+            if (size > 0) work.signal();
+            exit.broadcast();
         } finally {
             lock.unlock();
         }
@@ -133,7 +168,7 @@ abstract class DriverQueue {
     final void awaitDrained() {
         lock.lock();
         try {
-            while ((size > 0 || busy) && started && !exited) exit.await(lock);
+            while (((size > 0 || busy) && started && !exited) || direct) exit.await(lock);
         } finally {
             lock.unlock();
         }
@@ -161,7 +196,7 @@ abstract class DriverQueue {
         try {
             stopping = true;
             work.broadcast();
-            while (started && !exited) exit.await(lock);
+            while ((started && !exited) || direct) exit.await(lock);
             left = new Mbuf[size];
             n = pollLocked(left, null, size);
         } finally {

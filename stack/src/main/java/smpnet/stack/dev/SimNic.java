@@ -14,12 +14,18 @@ import smpnet.stack.net.MacAddress;
 /**
  * A simulated multi-queue Ethernet NIC. Receive: a frame arriving from the link ({@link #receive}) is
  * hashed by RSS (Toeplitz over the IPv4 addresses and TCP/UDP ports), put on the RX ring the indirection
- * table picks, and handed up by that ring's interrupt thread. Transmit: {@link #transmit} puts the frame on a
- * TX ring (chosen by the frame's flow hash, else the sender's CPU), whose transmit thread puts it on the
- * {@link Link}. Full rings drop and count, as hardware does.
+ * table picks, and handed up by that ring's interrupt thread. Transmit: {@link #transmit} picks a TX queue
+ * (by the frame's flow hash, else the sender's CPU). When that queue is idle (empty ring, nothing being
+ * sent), direct transmit is on ({@link #setTransmitDirect}, the host's {@code net.link.tx_direct}) and the
+ * link may be called from the sender ({@link Link#callableFromSender()}: a {@link Wire}), the sending
+ * thread puts the frame on the link itself, as FreeBSD's {@code if_transmit} does when it finds its ring
+ * free; otherwise the frame goes onto the TX ring, whose transmit thread puts it on the {@link Link}. Full
+ * rings drop and count, as hardware does.
  *
- * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves). {@code link} is volatile
- * (attached once by a {@link Wire}).
+ * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves); a direct transmit holds
+ * neither its txring nor any lock of the peer while it calls the link, only the sender's own locks (the
+ * link then takes only leaves of the peer: its allocator and an RX ring lock). {@code link} and
+ * {@code transmitDirect} are volatile (attached once by a {@link Wire}; set by the host's sysctl).
  */
 public final class SimNic extends Ifnet {
     private final NicConfig config;
@@ -28,6 +34,7 @@ public final class SimNic extends Ifnet {
     private final RxQueue[] rx;
     private final TxQueue[] tx;
     private volatile Link link;
+    private volatile boolean transmitDirect = true;
 
     /**
      * @param allocator the host's mbuf allocator: frames arriving over a wire are moved or copied into it
@@ -105,6 +112,15 @@ public final class SimNic extends Ifnet {
 
     // ---- transmit ---------------------------------------------------------------------------------------
 
+    /**
+     * Turns direct transmit on (the default) or off: off, every frame goes through the TX ring and its
+     * transmit thread. The host's {@code net.link.tx_direct} sets it on every NIC of the host.
+     */
+    public void setTransmitDirect(boolean on) { transmitDirect = on; }
+
+    /** Whether direct transmit is on (see the class comment). */
+    public boolean transmitDirect() { return transmitDirect; }
+
     @Override
     public boolean transmit(Mbuf frame) {
         int len = frame.pktLen();
@@ -113,6 +129,18 @@ public final class SimNic extends Ifnet {
             q.counters.error();
             frame.freeChain();
             return false;
+        }
+        Link l = link;
+        if (transmitDirect && l != null && l.callableFromSender() && q.claimIdle()) {
+            // The ring is idle and ours until directDone(): nothing queued can be overtaken, and a frame
+            // queued meanwhile waits for the transmit thread, which directDone() wakes.
+            try {
+                q.countDirect();
+                putOnLink(frame, q.counters);
+            } finally {
+                q.directDone();
+            }
+            return true;
         }
         return q.enqueue(frame, 0); // thread hand-off: the other end is TxQueue.drain, the queue's transmit thread
     }
@@ -124,7 +152,10 @@ public final class SimNic extends Ifnet {
         return Math.floorMod(key, tx.length);
     }
 
-    /** Called by a transmit thread, no lock held: capture, count, hand to the link. */
+    /**
+     * Called by a transmit thread with no lock held, or by a direct sender holding its host's locks and the
+     * queue's claim: capture, count, hand to the link.
+     */
     void putOnLink(Mbuf frame, QueueCounters counters) {
         Link l = link;
         if (l == null) {
@@ -172,4 +203,7 @@ public final class SimNic extends Ifnet {
     @Override public int txQueueCount() { return tx.length; }
     @Override public IfCounters rxCounters(int q) { return rx[q].counters.asReceive(); }
     @Override public IfCounters txCounters(int q) { return tx[q].counters.asTransmit(); }
+
+    /** Frames of TX queue {@code q} that their sending thread put on the link itself (direct transmit). */
+    public long directTransmits(int q) { return tx[q].directCount(); }
 }

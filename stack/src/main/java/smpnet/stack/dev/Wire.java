@@ -8,8 +8,9 @@ import smpnet.stack.mbuf.MbufTransfer;
  * A cable between two NICs, back to back: what one transmits the other receives, instantly and without
  * loss. A frame crossing moves into the peer host's memory ({@link MbufTransfer#COPY}, the default: each
  * host's allocator keeps its own mbufs) or is handed over ({@link MbufTransfer#HANDOFF}). The sending NIC's
- * transmit thread calls it with no lock held, and it takes only the peer's RX ring lock: no thread holds
- * a lock of one host while taking a lock of another. Latency, loss and the rest belong to the simulator's
+ * transmit thread calls it with no lock held, or the sending thread itself holding its host's locks (direct
+ * transmit): either way it takes only leaf locks of the peer (its allocator, an RX ring lock) and never
+ * waits, so no thread holding a lock of one host ever waits for a thread of another. Latency, loss and the rest belong to the simulator's
  * links.
  */
 public final class Wire {
@@ -34,9 +35,28 @@ public final class Wire {
     public static Wire connect(SimNic a, SimNic b, MbufTransfer transfer) {
         SimNic.checkPluggable(a, b);
         Wire w = new Wire(a, b, transfer);
-        a.attachLink(frame -> w.carry(frame, b, A_TO_B));
-        b.attachLink(frame -> w.carry(frame, a, B_TO_A));
+        a.attachLink(w.end(b, A_TO_B));
+        b.attachLink(w.end(a, B_TO_A));
         return w;
+    }
+
+    /**
+     * The end of the wire that carries frames to {@code to}. Its delivery copies (or moves) the frame with
+     * M_NOWAIT into the peer's allocator and puts it on a peer RX ring, taking only those leaf locks and
+     * never waiting: a sender may call it directly ({@link Link#callableFromSender()}).
+     */
+    private Link end(SimNic to, int counter) {
+        return new Link() {
+            @Override
+            public void deliver(Mbuf frame) {
+                carry(frame, to, counter);
+            }
+
+            @Override
+            public boolean callableFromSender() {
+                return true;
+            }
+        };
     }
 
     private void carry(Mbuf frame, SimNic to, int counter) {

@@ -25,9 +25,11 @@ import smpnet.locking.Scheduler;
  * the socket's registrations.
  *
  * <p>Locking key: the queue's own {@code kqueue} mutex guards the registrations and the active list. It is
- * a leaf: sockets announce changes by calling {@link Registration#readinessChanged} (which takes it), and
- * the queue reads readiness through {@link Pollable#readyOps()}, which takes no lock, so no other lock is
- * ever taken under it. Waiters sleep on its condition variable.
+ * a leaf: sockets announce changes by calling {@link Registration#readinessChanged} (which takes it, unless
+ * the registration is on the active list already), and the queue reads readiness through
+ * {@link Pollable#readyOps()}, which takes no lock, so no other lock is ever taken under it. Waiters sleep
+ * on its condition variable. A registration's {@code queued} flag is written under the mutex and read
+ * without it by that announcement (see there why that is safe).
  */
 public final class EventQueue {
     public static final int READ = 1;
@@ -42,7 +44,14 @@ public final class EventQueue {
     private final Mutex lock = new Mutex("kqueue");
     private final CondVar activity = new CondVar("kqwait");
     @GuardedBy("kqueue") private final Map<Pollable, Registration> registrations = new IdentityHashMap<>();
-    @GuardedBy("kqueue") private final ArrayDeque<Registration> active = new ArrayDeque<>();
+    /**
+     * The active list (FreeBSD's kq_head): registrations that may be ready, oldest first, linked through
+     * their own {@code prev}/{@code next} as knotes are through kn_tqe, so that a registration leaves it in
+     * constant time wherever it stands. An array queue would have to be searched on every deregistration:
+     * a cost that grows with the number of ready sockets, which a server with many connections cannot pay.
+     */
+    @GuardedBy("kqueue") private Registration activeHead, activeTail;
+    @GuardedBy("kqueue") private int activeCount;
     /** Posted one-shot events, oldest first; each leaves with the poll that reports it. */
     @GuardedBy("kqueue") private final ArrayDeque<Event> posted = new ArrayDeque<>();
 
@@ -59,7 +68,7 @@ public final class EventQueue {
             old = registrations.put(source, r);
             if (old != null) {
                 old.cancelled = true;
-                active.remove(old);
+                unlinkLocked(old);
             }
             activateLocked(r);
         } finally {
@@ -77,7 +86,7 @@ public final class EventQueue {
             r = registrations.remove(source);
             if (r == null) return false;
             r.cancelled = true;
-            active.remove(r);
+            unlinkLocked(r);
         } finally {
             lock.unlock();
         }
@@ -91,6 +100,7 @@ public final class EventQueue {
      */
     public List<Event> poll(int max, Duration timeout) {
         if (max < 1) throw new IllegalArgumentException("poll for " + max + " events: at least 1");
+        Objects.requireNonNull(timeout, "timeout");
         long deadline = Scheduler.current().nanoTime() + timeout.toNanos();
         List<Event> out = new ArrayList<>();
         lock.lock();
@@ -135,10 +145,10 @@ public final class EventQueue {
     private void collectLocked(List<Event> out, int max) {
         lock.assertOwned();
         while (out.size() < max && !posted.isEmpty()) out.add(posted.poll());
-        int n = active.size();
-        for (int i = 0; i < n && out.size() < max; i++) {
-            Registration r = active.poll();
-            r.queued = false;
+        // Each registration active now is looked at once at most: a level-triggered one put back goes last.
+        for (int n = activeCount; n > 0 && out.size() < max; n--) {
+            Registration r = activeHead;
+            unlinkLocked(r);
             int ready = r.source.readyOps() & r.interest;
             if (ready == 0) continue;
             out.add(new Event(r.source, ready, r.attachment));
@@ -151,8 +161,24 @@ public final class EventQueue {
         lock.assertOwned();
         if (r.queued || r.cancelled) return;
         r.queued = true;
-        active.add(r);
+        r.prev = activeTail;
+        r.next = null;
+        if (activeTail == null) activeHead = r; else activeTail.next = r;
+        activeTail = r;
+        activeCount++;
         activity.broadcast();
+    }
+
+    /** Takes {@code r} off the active list if it is on it: constant time, wherever it stands. */
+    private void unlinkLocked(Registration r) {
+        lock.assertOwned();
+        if (!r.queued) return;
+        if (r.prev == null) activeHead = r.next; else r.prev.next = r.next;
+        if (r.next == null) activeTail = r.prev; else r.next.prev = r.prev;
+        r.prev = null;
+        r.next = null;
+        r.queued = false;
+        activeCount--;
     }
 
     /** One source's registration in this queue (FreeBSD's knote). */
@@ -161,7 +187,12 @@ public final class EventQueue {
         final int interest;
         final boolean edgeTriggered;
         final Object attachment;
-        @GuardedBy("kqueue") boolean queued;
+        /**
+         * On the active list; {@link #prev} and {@link #next} are its neighbours there. Written under the
+         * kqueue mutex; read without it by {@link #readinessChanged}, hence volatile.
+         */
+        @GuardedBy("kqueue") volatile boolean queued;
+        @GuardedBy("kqueue") Registration prev, next;
         @GuardedBy("kqueue") boolean cancelled;
 
         Registration(Pollable source, int interest, boolean edgeTriggered, Object attachment) {
@@ -171,8 +202,20 @@ public final class EventQueue {
             this.attachment = attachment;
         }
 
+        /**
+         * The socket's readiness may have changed (its other end: the socket's code, on whatever thread
+         * changed it). A registration on the active list already needs nothing more: the poll that takes it
+         * off clears {@code queued} and only then reads the socket's readiness, while the socket wrote its
+         * readiness before this read of {@code queued}; both are volatile, so either this read sees the flag
+         * cleared and queues the registration again, or that poll reads the new readiness. Either way the
+         * change is reported, and a busy socket's announcements (every append, every read, every ACK that
+         * frees space) cost a volatile read instead of the queue's mutex, which the poller needs too. An
+         * edge-triggered registration's changes coalesce while it waits to be reported, as kqueue's EV_CLEAR
+         * events do.
+         */
         @Override
         public void readinessChanged() {
+            if (queued) return;
             lock.lock();
             try {
                 activateLocked(this);

@@ -16,6 +16,11 @@ public enum SockOpt {
     SO_SNDBUF(Level.SOCKET),
     /** The receive buffer's size in bytes (at most kern.ipc.maxsockbuf). */
     SO_RCVBUF(Level.SOCKET),
+    /**
+     * Keep the urgent byte in the stream (RFC 9293 3.8.5): reads return it in order, at the mark, instead of
+     * {@link TcpSocket#readUrgent}.
+     */
+    SO_OOBINLINE(Level.SOCKET),
     /** Read only: the pending error's {@link Errno#number()} (0 for none), cleared by reading it. */
     SO_ERROR(Level.SOCKET),
     /** Turns Nagle's algorithm off. */

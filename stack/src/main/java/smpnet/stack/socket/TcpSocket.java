@@ -34,7 +34,8 @@ import smpnet.stack.zerocopy.DirtyTracker;
  * it is pending and {@link Errno#EISCONN} once connected; the outcome is in {@link SockOpt#SO_ERROR}).
  * {@link #read} returns the bytes read, at least 1 when {@code len > 0}, and -1 at end of stream (the peer's
  * FIN). A blocking {@link #write} returns when every byte is in the send buffer; a non-blocking one returns
- * the bytes that fit, or throws EAGAIN when none did.
+ * the bytes that fit, or throws EAGAIN when none did. Every call but {@link #close} on a closed socket throws
+ * {@link Errno#EBADF}, and so does a read, write or accept that was waiting when the socket was closed.
  *
  * <p>Readiness for an event queue ({@link Pollable}): READ when bytes, end of stream or a connection to
  * accept are there; WRITE when connected with send-buffer space (so a connect's completion is WRITE);
@@ -227,7 +228,12 @@ public final class TcpSocket extends Socket {
                 long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
                 while (!connected) {
                     int err = takeErrorLocked();
-                    if (err != 0) throw error(err, "connect " + remote);
+                    if (err != 0) {
+                        // TCP reports the error before it closes the connection (which ends "connecting"):
+                        // the attempt is over now, so a connect the caller makes next is not EALREADY.
+                        connecting = false;
+                        throw error(err, "connect " + remote);
+                    }
                     if (disconnected) throw new SocketError(Errno.ECONNABORTED, "connect " + remote);
                     long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
                     if (left <= 0) throw new SocketError(Errno.EAGAIN, "connect timed out");
@@ -366,10 +372,10 @@ public final class TcpSocket extends Socket {
     }
 
     /** Writes all of {@code b}. */
-    public int write(byte[] b) throws SocketError { return write(b, 0, b.length); }
+    public int write(byte[] b) throws SocketError { return write(b, 0, Objects.requireNonNull(b, "b").length); }
 
     /** Reads into all of {@code b}. */
-    public int read(byte[] b) throws SocketError { return read(b, 0, b.length); }
+    public int read(byte[] b) throws SocketError { return read(b, 0, Objects.requireNonNull(b, "b").length); }
 
     /**
      * Under so_snd: waits for send-buffer space as the socket's mode and send timeout allow. Returns the
@@ -392,6 +398,7 @@ public final class TcpSocket extends Socket {
     private SocketError sendErrorLocked() {
         rcv.lock.lock(); // so_snd then so_rcv, the declared order
         try {
+            if (noFdRef) return new SocketError(Errno.EBADF, "write on a closed socket");
             if (cantSendMore) return new SocketError(Errno.EPIPE);
             int err = takeErrorLocked();
             if (err != 0) return error(err, "write");
@@ -416,11 +423,12 @@ public final class TcpSocket extends Socket {
                 long timeout = receiveTimeoutNanos();
                 long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
                 while (true) {
+                    if (noFdRef) throw new SocketError(Errno.EBADF, "read on a closed socket");
                     int cc = rcvStream.ccLocked();
                     if (cc > 0) {
-                        n = Math.min(cc, len);
+                        n = rcvStream.readableLocked(Math.min(cc, len)); // up to the urgent mark
                         rcvStream.copyLocked(0, n, b, off);
-                        rcvStream.dropLocked(n);
+                        rcvStream.consumeLocked(n);
                         readinessChangedLocked();
                         break;
                     }
@@ -445,10 +453,114 @@ public final class TcpSocket extends Socket {
         return n;
     }
 
+    // ---- urgent data (RFC 9293 3.8.5) --------------------------------------------------------------------
+
+    /**
+     * Sends {@code b} as urgent data ({@code send(2)} with {@code MSG_OOB}): the byte joins the stream like a
+     * written one, and every segment until it is sent carries URG with an urgent pointer to the byte after
+     * it (the BSD reading of the pointer, RFC 6093). It goes at once, past Nagle, even into a closed window
+     * (one byte). It may exceed the send buffer a little, as FreeBSD allows; errors as {@link #write}, and
+     * ENOBUFS when the buffer is already 512 bytes past full.
+     */
+    public void sendUrgent(byte b) throws SocketError {
+        snd.sblock.lock();
+        locks.enterEntryPoint();
+        try {
+            int sbcc;
+            snd.lock.lock();
+            try {
+                SocketError failure = sendErrorLocked();
+                if (failure != null) throw failure;
+                if (sndStream.hiwatLocked() - sndStream.ccLocked() < -512) throw new SocketError(Errno.ENOBUFS, "sendUrgent");
+                sndStream.appendLocked(new byte[] {b}, 0, 1);
+                sbcc = sndStream.ccLocked();
+            } finally {
+                snd.lock.unlock();
+            }
+            usr.sendUrgent(pcb(), sbcc); // tcp_usr_send with PRUS_OOB
+        } finally {
+            locks.leaveEntryPoint();
+            snd.sblock.unlock();
+        }
+        updateReady();
+    }
+
+    /**
+     * Reads the out-of-band byte ({@code recv(2)} with {@code MSG_OOB}), 0 to 255, once. Never blocks: EINVAL
+     * when there is none to read (no urgent mark, {@link SockOpt#SO_OOBINLINE} on, or read already),
+     * EAGAIN (EWOULDBLOCK) when the peer's urgent pointer arrived before its byte.
+     */
+    public int readUrgent() throws SocketError {
+        checkOpen();
+        int r = entry(() -> usr.receiveUrgent(pcb()));
+        if (r < 0) throw error(-r, "readUrgent");
+        return r;
+    }
+
+    /**
+     * True when the next byte {@link #read} returns is at the urgent mark ({@code ioctl(SIOCATMARK)}): the
+     * one after the urgent byte, or the urgent byte itself with {@link SockOpt#SO_OOBINLINE}. Reads stop at
+     * the mark, so a read never returns bytes from both sides of it.
+     */
+    public boolean atMark() {
+        rcv.lock.lock();
+        try {
+            return rcvStream.atMarkLocked();
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
+
+    /**
+     * {@code recv(2)} with {@code MSG_PEEK}: copies at most {@code len} bytes from the head of the receive
+     * buffer into {@code b} at {@code off} and leaves them there, so the next read returns them again; -1 at
+     * end of stream. Waits for data as {@link #read} does, and stops at the urgent mark as it does. Nothing is
+     * consumed, so the advertised window does not open (FreeBSD's soreceive does not call pru_rcvd for a peek).
+     */
+    public int peek(byte[] b, int off, int len) throws SocketError {
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        if (len == 0) return 0;
+        rcv.sblock.lock();
+        try {
+            rcv.lock.lock();
+            try {
+                if (awaitDataLocked("peek") < 0) return -1;
+                int n = rcvStream.readableLocked(Math.min(rcvStream.ccLocked(), len)); // as read: up to the mark
+                rcvStream.copyLocked(0, n, b, off);
+                return n;
+            } finally {
+                rcv.lock.unlock();
+            }
+        } finally {
+            rcv.sblock.unlock();
+        }
+    }
+
+    /**
+     * Under so_rcv: waits until the receive buffer holds data (returns 1) or the stream ended (returns -1), as
+     * the socket's mode and receive timeout allow; throws the pending error, ENOTCONN, or EAGAIN.
+     */
+    private int awaitDataLocked(String op) throws SocketError {
+        long timeout = receiveTimeoutNanos();
+        long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
+        while (rcvStream.ccLocked() == 0) {
+            int err = takeErrorLocked();
+            if (err != 0) throw error(err, op);
+            if (cantRcvMore) return -1;
+            if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
+            if (!isBlocking()) throw new SocketError(Errno.EAGAIN);
+            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
+            if (left <= 0) throw new SocketError(Errno.EAGAIN, op + " timed out");
+            sleepLocked(rcv, left);
+        }
+        return 1;
+    }
+
     /** shutdown(2): stop reading (SHUT_RD), writing (SHUT_WR: send FIN after the queued data), or both. */
     public void shutdown(boolean read, boolean write) throws SocketError {
         rcv.lock.lock();
         try {
+            if (noFdRef) throw new SocketError(Errno.EBADF, "shutdown of a closed socket");
             if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
             if (read) {
                 cantRcvMore = true;
@@ -537,6 +649,7 @@ public final class TcpSocket extends Socket {
     /** Sets an option, as setsockopt(2): ENOPROTOOPT for one that cannot be set, EINVAL for a bad value. */
     public void setOption(SockOpt option, int value) throws SocketError {
         Objects.requireNonNull(option, "option");
+        checkOpen();
         switch (option) {
             case SO_ERROR -> throw new SocketError(Errno.ENOPROTOOPT, "SO_ERROR is read-only");
             case SO_SNDBUF, SO_RCVBUF -> {
@@ -561,6 +674,7 @@ public final class TcpSocket extends Socket {
     /** Reads an option, as getsockopt(2). */
     public int getOption(SockOpt option) throws SocketError {
         Objects.requireNonNull(option, "option");
+        checkOpen();
         switch (option) {
             case SO_ERROR -> {
                 rcv.lock.lock();

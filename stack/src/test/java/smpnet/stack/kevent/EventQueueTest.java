@@ -89,6 +89,35 @@ class EventQueueTest {
         assertEquals("", names(q.poll(10, Duration.ZERO)));
     }
 
+    /**
+     * Registrations leave the active list from anywhere in it (head, middle, tail) and the rest keep their
+     * order: what a server with many ready connections does when it deregisters or re-arms one of them.
+     */
+    @Test void deregisterFromAnywhereInTheActiveList() {
+        EventQueue q = new EventQueue();
+        List<FakeSocket> s = new ArrayList<>();
+        for (String n : List.of("a", "b", "c", "d", "e")) {
+            FakeSocket f = new FakeSocket(n);
+            s.add(f);
+            q.register(f, EventQueue.READ, false, n);
+            f.set(EventQueue.READ);
+        }
+        assertTrue(q.deregister(s.get(2)), "the middle");
+        assertTrue(q.deregister(s.get(0)), "the head");
+        assertTrue(q.deregister(s.get(4)), "the tail");
+        q.register(s.get(2), EventQueue.READ, false, "c2");
+        q.register(s.get(1), EventQueue.READ | EventQueue.WRITE, false, "b2"); // replaces b, in the middle
+        assertEquals("d:1 c2:1 b2:1", names(q.poll(10, Duration.ZERO)));
+        assertEquals("d:1 c2:1", names(q.poll(2, Duration.ZERO)), "max bounds the batch; the rest wait their turn");
+        assertEquals("b2:1 d:1 c2:1", names(q.poll(10, Duration.ZERO)), "level-triggered: put back last, in order");
+        for (FakeSocket f : s) f.set(0);
+        assertEquals("", names(q.poll(10, Duration.ZERO)));
+        assertEquals("", names(q.poll(10, Duration.ZERO)), "not ready: left the list");
+        s.get(3).set(EventQueue.READ);
+        assertEquals("d:1", names(q.poll(10, Duration.ZERO)));
+        assertEquals(3, q.size());
+    }
+
     @Test void pollWaitsForAnotherThreadsChange() throws Exception {
         EventQueue q = new EventQueue();
         FakeSocket a = new FakeSocket("a");

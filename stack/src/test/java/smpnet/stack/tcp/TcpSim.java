@@ -42,7 +42,12 @@ final class TcpSim {
     private TcpSim() {}
 
     static Result run(long seed, LockMode mode, Impairments imp, Body body) {
-        return runWithNics(seed, mode, imp, (a, b, na, nb) -> body.run(a, b, LINK.get()));
+        return run(seed, mode, imp, imp, body);
+    }
+
+    /** As {@link #run(long, LockMode, Impairments, Body)}, each direction impaired on its own. */
+    static Result run(long seed, LockMode mode, Impairments aToB, Impairments bToA, Body body) {
+        return runWithNics(seed, mode, aToB, bToA, 1, (a, b, na, nb) -> body.run(a, b, LINK.get()));
     }
 
     private static final ThreadLocal<ImpairedLink> LINK = new ThreadLocal<>();
@@ -56,6 +61,11 @@ final class TcpSim {
      * and as many netisr workers (direct dispatch), each queue's threads on their own simulated CPU.
      */
     static Result runWithNics(long seed, LockMode mode, Impairments imp, int cpus, NicBody body) {
+        return runWithNics(seed, mode, imp, imp, cpus, body);
+    }
+
+    private static Result runWithNics(long seed, LockMode mode, Impairments aToB, Impairments bToA, int cpus,
+                                      NicBody body) {
         DeterministicScheduler sched = new DeterministicScheduler(DeterministicScheduler.Options.seed(seed));
         Stack[] hosts = new Stack[2];
         sched.spawn("app", () -> {
@@ -65,7 +75,7 @@ final class TcpSim {
             hosts[1] = b;
             SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(cpus).withRingSize(4096));
             SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(cpus).withRingSize(4096));
-            ImpairedLink link = ImpairedLink.connect(na, nb, imp, imp, seed * 31 + 7, 0);
+            ImpairedLink link = ImpairedLink.connect(na, nb, aToB, bToA, seed * 31 + 7, 0);
             String pcap = System.getProperty("tcp.test.pcap");
             if (pcap != null) a.capture(na, java.nio.file.Path.of(pcap + "-" + mode + ".pcap"));
             a.start();

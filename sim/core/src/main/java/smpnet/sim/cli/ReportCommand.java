@@ -50,7 +50,7 @@ public final class ReportCommand extends Subcommand {
         }
         ServerPlan plan = new ServerPlan(m, connections == null ? d.connections() : Checks.distinct(spec, "--connections", connections, 1, 200_000),
                 requests == null ? d.requests() : Checks.between(spec, "--requests", requests, 1, 1_000_000), d.payload(),
-                d.poolThreads(), d.maxThreads(), d.clientLoops());
+                d.poolThreads(), d.maxThreads(), d.clientLoops(), d.inFlight());
         ScenarioSpec s;
         try {
             s = ScenarioParser.read(scenario);
@@ -62,7 +62,7 @@ public final class ReportCommand extends Subcommand {
         out().println("== scenario " + s.name());
         ScenarioResult r = ScenarioRunner.run(s, null, out()::println);
         out().println("== server models");
-        ServerComparison servers = ServerComparison.run(plan, out()::println);
+        ServerComparison servers = ServersCommand.untracked(() -> ServerComparison.run(plan, out()::println));
         Html page = new Html("smpnet report");
         ScenarioReport.addTo(page, r);
         servers.addTo(page);

@@ -9,6 +9,7 @@ import smpnet.sim.report.Html;
 import smpnet.sim.servers.ServerComparison;
 import smpnet.sim.servers.ServerModel;
 import smpnet.sim.servers.ServerPlan;
+import smpnet.stack.mbuf.MbufAllocator;
 
 /** {@code servers}: the server models compared on one request/response workload over smpnet's TCP. */
 @Command(name = "servers", sortOptions = false,
@@ -44,6 +45,10 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
     @Option(names = "--client-loops", paramLabel = "N", description = {"client event loops (threads)"})
     Integer clientLoops;
 
+    @Option(names = "--in-flight", paramLabel = "N", description = {"most requests in flight at once over all connections "
+            + "(each connection sends one at a time, in turn)"})
+    Integer inFlight;
+
     @Option(names = "--out", paramLabel = "DIR", description = {"write DIR/servers.csv, servers.json and servers.html"})
     Path outDir;
 
@@ -62,8 +67,9 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 payload == null ? d.payload() : Checks.between(spec, "--payload", payload, 4, 1400),
                 pool == null ? d.poolThreads() : Checks.between(spec, "--pool", pool, 1, 4096),
                 maxThreads == null ? d.maxThreads() : Checks.between(spec, "--max-threads", maxThreads, 1, 1_000_000),
-                clientLoops == null ? d.clientLoops() : Checks.between(spec, "--client-loops", clientLoops, 1, 64));
-        ServerComparison r = ServerComparison.run(plan, out()::println);
+                clientLoops == null ? d.clientLoops() : Checks.between(spec, "--client-loops", clientLoops, 1, 64),
+                inFlight == null ? d.inFlight() : Checks.between(spec, "--in-flight", inFlight, 64, 1_000_000));
+        ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println));
         out().print(r.format());
         if (outDir != null) {
             Files.createDirectories(outDir);
@@ -80,12 +86,29 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 && !x.stopped().startsWith("not run")) ? SmpnetCommand.FAILED : 0;
     }
 
+    /**
+     * Runs {@code servers} with the mbuf allocators' site tracking off for the hosts it creates, unless the
+     * JVM was told otherwise ({@code -Dsmpnet.mbuf.track=on}): tracking walks the stack on every allocation
+     * and free, which costs more than the protocol work of a small request, so a comparison of server models
+     * would measure it instead (every benchmark's child JVM runs without it too). The outstanding counts
+     * stay exact without it. The setting is as it was afterwards.
+     */
+    static ServerComparison untracked(java.util.concurrent.Callable<ServerComparison> servers) throws Exception {
+        boolean set = System.getProperty(MbufAllocator.TRACK_PROPERTY) == null;
+        if (set) System.setProperty(MbufAllocator.TRACK_PROPERTY, "off");
+        try {
+            return servers.call();
+        } finally {
+            if (set) System.clearProperty(MbufAllocator.TRACK_PROPERTY);
+        }
+    }
+
     @Override
     public String[] footer() {
         ServerPlan q = ServerPlan.quick(), f = ServerPlan.full();
         return new String[] {"", "Defaults: --connections " + join(q.connections()) + " --requests " + q.requests() + " --payload "
                 + q.payload() + " --pool " + q.poolThreads() + " --max-threads " + q.maxThreads() + " --client-loops "
-                + q.clientLoops(), "--long: --connections " + join(f.connections()) + " --max-threads " + f.maxThreads()};
+                + q.clientLoops() + " --in-flight " + q.inFlight(), "--long: --connections " + join(f.connections()) + " --max-threads " + f.maxThreads()};
     }
 
     private static String join(List<Integer> v) {

@@ -194,7 +194,7 @@ final class Execution {
         }
         long ack = s.ack() == null ? 0 : conn.localToLive(s.ack());
         return Packets.tcp(Target.REMOTE_IP, Target.LOCAL_IP, conn.remotePort, conn.localPort, s.flags(), s.seq(), ack,
-                s.window(), opts, s.length());
+                s.window(), s.urgentPointer(), opts, s.length());
     }
 
     private void outbound(PacketEvent p, long t, long tEnd) {
@@ -240,7 +240,8 @@ final class Execution {
                     ? new TcpOption(OptionKind.TIMESTAMP, conn.tsValToScript(o.a(), wantTsVal), o.b(), null) : o);
         }
         return new Segment(live.srcIp(), live.dstIp(), live.srcPort(), live.dstPort(), live.flags(),
-                conn.localToScript(live.seq()), live.ack(), live.window(), List.copyOf(opts), live.optionsMalformed(), live.payload());
+                conn.localToScript(live.seq()), live.ack(), live.window(), live.urgentPointer(), List.copyOf(opts),
+                live.optionsMalformed(), live.payload());
     }
 
     /** The first field where {@code seen} (script space) differs from {@code want}, in packetdrill's words; null if none. */
@@ -264,6 +265,7 @@ final class Execution {
             return field("tcp_ack_seq", want.ack(), seen.ack());
         }
         if (want.window() != null && seen.window() != want.window()) return field("tcp_window", want.window(), seen.window());
+        if (seen.urgentPointer() != want.urgentPointer()) return field("tcp_urg_ptr", want.urgentPointer(), seen.urgentPointer());
         if (want.options() != null) {
             String o = optionsMismatch(want.options(), seen);
             if (o != null) return o;
@@ -311,6 +313,7 @@ final class Execution {
         b.append('(').append(s.length()).append(')');
         if (s.ack() != null) b.append(" ack ").append(s.ack());
         if (s.window() != null) b.append(" win ").append(s.window());
+        if ((s.flags() & Segment.URG) != 0 || s.urgentPointer() != 0) b.append(" urg ").append(s.urgentPointer());
         if (s.options() == null || !s.options().isEmpty()) b.append(' ').append(Segment.formatOptions(s.options()));
         return b.toString();
     }

@@ -48,9 +48,15 @@ final class Packets {
         put32(b, off + 2, v & 0xFFFF_FFFFL);
     }
 
-    /** An IPv4 packet carrying a TCP segment; sequence numbers are already live (unsigned 32-bit). */
+    /** An IPv4 packet carrying a TCP segment with urgent pointer 0; sequence numbers are already live. */
     static byte[] tcp(int src, int dst, int sport, int dport, int flags, long seq, long ack, int window,
                       List<TcpOption> options, int payloadLength) {
+        return tcp(src, dst, sport, dport, flags, seq, ack, window, 0, options, payloadLength);
+    }
+
+    /** An IPv4 packet carrying a TCP segment; sequence numbers are already live (unsigned 32-bit). */
+    static byte[] tcp(int src, int dst, int sport, int dport, int flags, long seq, long ack, int window,
+                      int urgentPointer, List<TcpOption> options, int payloadLength) {
         byte[] opts = encodeOptions(options);
         int tcpLen = 20 + opts.length + payloadLength;
         byte[] p = new byte[20 + tcpLen];
@@ -63,6 +69,7 @@ final class Packets {
         p[t + 12] = (byte) ((20 + opts.length) / 4 << 4);
         p[t + 13] = (byte) flags;
         put16(p, t + 14, window);
+        put16(p, t + 18, urgentPointer);
         System.arraycopy(opts, 0, p, t + 20, opts.length);
         // payload: zeros, as packetdrill's
         long sum = pseudoHeaderSum(src, dst, 6, tcpLen);

@@ -62,7 +62,8 @@ public record Script(String file, Options options, List<Event> events) {
     public sealed interface PacketSpec permits TcpSpec, IcmpSpec {}
 
     /**
-     * A TCP segment: {@code S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6>}.
+     * A TCP segment: {@code S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6>}, or with urgent data
+     * {@code U. 1:2(1) ack 1 win 257 urg 1}.
      *
      * @param flagsText the flags as written ({@code "S."})
      * @param flags     the flag bits (see {@link Segment} for the values)
@@ -70,10 +71,12 @@ public record Script(String file, Options options, List<Event> events) {
      * @param length    the payload length
      * @param ack       the acknowledgment number in script space, or null when the line has none
      * @param window    the window field, or null when the line has none (outbound: not checked)
+     * @param urgentPointer the urgent pointer field ({@code urg N}; 0 when the line has none, checked as
+     *                  packetdrill does)
      * @param options   the options in order, or null for {@code <...>} (outbound: not checked)
      */
     public record TcpSpec(String flagsText, int flags, long seq, int length, Long ack, Integer window,
-                          List<TcpOption> options) implements PacketSpec {
+                          int urgentPointer, List<TcpOption> options) implements PacketSpec {
         /** {@code ...(length)}: any sequence number (outbound only). */
         public static final long ANY_SEQ = -1;
     }

@@ -315,6 +315,11 @@ public final class ScriptParser {
             win = u16("a window after 'win'");
         }
         if (win == null && dir == Direction.INBOUND) throw new ScriptParseException(file, line, "window must be specified for inbound packets");
+        int urg = 0;
+        if (peek().isWord("urg")) {
+            take();
+            urg = u16("an urgent pointer after 'urg'");
+        }
         List<TcpOption> options = List.of();
         if (peek().is("<")) {
             take();
@@ -327,7 +332,7 @@ public final class ScriptParser {
             }
             expect(">", "',' or '>' in the TCP options");
         }
-        return new PacketEvent(line, timing, dir, new TcpSpec(flagsText.toString(), flags, seq, len, ack, win, options));
+        return new PacketEvent(line, timing, dir, new TcpSpec(flagsText.toString(), flags, seq, len, ack, win, urg, options));
     }
 
     private List<TcpOption> optionList() throws ScriptParseException {

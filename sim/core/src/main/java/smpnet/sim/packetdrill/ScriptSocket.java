@@ -2,6 +2,7 @@ package smpnet.sim.packetdrill;
 
 import java.net.InetSocketAddress;
 import smpnet.stack.kevent.Pollable;
+import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.SockOpt;
 import smpnet.stack.socket.SocketError;
 import smpnet.stack.socket.TcpInfo;
@@ -26,6 +27,11 @@ interface ScriptSocket extends Pollable {
     /** As {@link smpnet.stack.socket.TcpSocket#read}: -1 at end of stream. */
     int read(byte[] b, int off, int len) throws SocketError;
 
+    /** As {@link smpnet.stack.socket.TcpSocket#peek}: the bytes stay in the buffer; -1 at end of stream. */
+    default int peek(byte[] b, int off, int len) throws SocketError {
+        throw new SocketError(smpnet.stack.socket.Errno.EOPNOTSUPP, "peek");
+    }
+
     void shutdown(boolean read, boolean write) throws SocketError;
 
     void close();
@@ -35,4 +41,13 @@ interface ScriptSocket extends Pollable {
     int getOption(SockOpt option) throws SocketError;
 
     TcpInfo info();
+
+    /** As {@link smpnet.stack.socket.TcpSocket#sendUrgent}; a target without urgent data refuses it. */
+    default void sendUrgent(byte b) throws SocketError { throw new SocketError(Errno.EOPNOTSUPP, "urgent data"); }
+
+    /** As {@link smpnet.stack.socket.TcpSocket#readUrgent}. */
+    default int readUrgent() throws SocketError { throw new SocketError(Errno.EOPNOTSUPP, "urgent data"); }
+
+    /** As {@link smpnet.stack.socket.TcpSocket#atMark}. */
+    default boolean atMark() throws SocketError { throw new SocketError(Errno.EOPNOTSUPP, "urgent data"); }
 }

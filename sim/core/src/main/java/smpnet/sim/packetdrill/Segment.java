@@ -7,14 +7,15 @@ import smpnet.sim.packetdrill.Script.TcpOption;
 
 /**
  * A TCP segment as the runner sees it, decoded from an IPv4 packet's bytes (or to be encoded into one), and
- * written the way packetdrill writes segments: {@code S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6>}.
+ * written the way packetdrill writes segments: {@code S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6>}, with
+ * {@code urg N} after the window for a segment with URG.
  * Sequence numbers are unsigned 32-bit values in a long.
  *
  * @param optionsMalformed the option bytes did not decode (a length overrunning the header); {@code options}
  *                         holds those before the fault
  */
 record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long seq, long ack, int window,
-               List<TcpOption> options, boolean optionsMalformed, byte[] payload) {
+               int urgentPointer, List<TcpOption> options, boolean optionsMalformed, byte[] payload) {
     static final int FIN = 0x01;
     static final int SYN = 0x02;
     static final int RST = 0x04;
@@ -112,7 +113,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
         }
         byte[] payload = java.util.Arrays.copyOfRange(ip, t + off, total);
         return new Segment(s32(ip, 12), s32(ip, 16), u16(ip, t), u16(ip, t + 2), ip[t + 13] & 0xFF, u32(ip, t + 4),
-                u32(ip, t + 8), u16(ip, t + 14), List.copyOf(opts), malformed, payload);
+                u32(ip, t + 8), u16(ip, t + 14), u16(ip, t + 18), List.copyOf(opts), malformed, payload);
     }
 
     private static TcpOption sack(byte[] b, int i, int len) {
@@ -127,6 +128,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
                 .append(seq).append(':').append((seq + length()) & 0xFFFF_FFFFL).append('(').append(length()).append(')');
         if ((flags & ACK) != 0) b.append(" ack ").append(ack);
         if (showWindow) b.append(" win ").append(window);
+        if ((flags & URG) != 0 || urgentPointer != 0) b.append(" urg ").append(urgentPointer);
         if (!options.isEmpty() || optionsMalformed) {
             b.append(' ').append(formatOptions(options));
             if (optionsMalformed) b.insert(b.length() - 1, options.isEmpty() ? "malformed" : ",malformed");

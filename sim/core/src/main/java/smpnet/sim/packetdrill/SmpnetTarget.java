@@ -132,6 +132,8 @@ final class SmpnetTarget implements Target {
 
         @Override public int read(byte[] b, int off, int len) throws SocketError { return s.read(b, off, len); }
 
+        @Override public int peek(byte[] b, int off, int len) throws SocketError { return s.peek(b, off, len); }
+
         @Override public void shutdown(boolean read, boolean write) throws SocketError { s.shutdown(read, write); }
 
         @Override public void close() { s.close(); }
@@ -141,6 +143,12 @@ final class SmpnetTarget implements Target {
         @Override public int getOption(SockOpt option) throws SocketError { return s.getOption(option); }
 
         @Override public TcpInfo info() { return s.info(); }
+
+        @Override public void sendUrgent(byte b) throws SocketError { s.sendUrgent(b); }
+
+        @Override public int readUrgent() throws SocketError { return s.readUrgent(); }
+
+        @Override public boolean atMark() { return s.atMark(); }
 
         @Override public int readyOps() { return s.readyOps(); }
 

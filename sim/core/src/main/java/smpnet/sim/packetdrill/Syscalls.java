@@ -40,7 +40,11 @@ final class Syscalls {
             Map.entry("O_RDWR", 2L), Map.entry("O_NONBLOCK", 4L),
             Map.entry("POLLIN", 0x1L), Map.entry("POLLPRI", 0x2L), Map.entry("POLLOUT", 0x4L), Map.entry("POLLERR", 0x8L),
             Map.entry("POLLHUP", 0x10L), Map.entry("POLLNVAL", 0x20L), Map.entry("POLLRDNORM", 0x40L),
-            Map.entry("POLLWRNORM", 0x4L), Map.entry("MSG_DONTWAIT", 0x80L), Map.entry("INADDR_ANY", 0L)));
+            Map.entry("POLLWRNORM", 0x4L), Map.entry("MSG_DONTWAIT", 0x80L), Map.entry("INADDR_ANY", 0L),
+            // urgent data: packetdrill's FreeBSD table has MSG_OOB but not SIOCATMARK (_IOR('s', 7, int))
+            Map.entry("MSG_OOB", 0x1L), Map.entry("SIOCATMARK", 0x40047307L), Map.entry("MSG_PEEK", 0x2L)));
+    private static final long MSG_OOB = 0x1;
+    private static final long MSG_PEEK = 0x2;
     private static final long POLLIN = 0x1;
     private static final long POLLOUT = 0x4;
     private static final long POLLERR = 0x8;
@@ -130,7 +134,21 @@ final class Syscalls {
                 arity(e, e.name().equals("read") ? 3 : 4);
                 ScriptSocket s = socket(e, a.get(0));
                 int len = (int) integer(e, a.get(2));
-                if (a.size() == 4 && integer(e, a.get(3)) != 0) throw fail(e, "recv flags other than 0 are not supported");
+                long flags = a.size() == 4 ? integer(e, a.get(3)) : 0;
+                if (flags == MSG_OOB) {
+                    if (len < 1) throw fail(e, "recv with MSG_OOB needs room for the byte");
+                    yield () -> {
+                        s.readUrgent();
+                        return 1;
+                    };
+                }
+                if (flags == MSG_PEEK) {
+                    yield () -> {
+                        int n = s.peek(new byte[len], 0, len);
+                        return n < 0 ? 0 : n;
+                    };
+                }
+                if (flags != 0) throw fail(e, "recv flags other than 0, MSG_OOB and MSG_PEEK are not supported");
                 yield () -> {
                     int n = s.read(new byte[len], 0, len);
                     return n < 0 ? 0 : n; // read(2) returns 0 at end of stream
@@ -140,7 +158,15 @@ final class Syscalls {
                 arity(e, switch (e.name()) { case "write" -> 3; case "send" -> 4; default -> 6; });
                 ScriptSocket s = socket(e, a.get(0));
                 int len = (int) integer(e, a.get(2));
-                if (a.size() > 3 && integer(e, a.get(3)) != 0) throw fail(e, e.name() + " flags other than 0 are not supported");
+                long flags = a.size() > 3 ? integer(e, a.get(3)) : 0;
+                if (flags == MSG_OOB) {
+                    if (len != 1) throw fail(e, e.name() + " with MSG_OOB: only a single (urgent) byte is supported");
+                    yield () -> {
+                        s.sendUrgent((byte) 0); // a zero, as packetdrill writes
+                        return 1;
+                    };
+                }
+                if (flags != 0) throw fail(e, e.name() + " flags other than 0 and MSG_OOB are not supported");
                 yield () -> s.write(new byte[len], 0, len); // zeros, as packetdrill writes
             }
             case "close" -> {
@@ -188,9 +214,10 @@ final class Syscalls {
                 };
             }
             case "fcntl" -> fcntl(e);
+            case "ioctl" -> ioctl(e);
             case "poll" -> poll(e);
             default -> throw fail(e, "unsupported system call " + e.name() + "() (supported: socket, bind, listen, accept, "
-                    + "connect, read, recv, write, send, sendto, close, shutdown, setsockopt, getsockopt, fcntl, poll)");
+                    + "connect, read, recv, write, send, sendto, close, shutdown, setsockopt, getsockopt, fcntl, ioctl, poll)");
         };
     }
 
@@ -206,6 +233,20 @@ final class Syscalls {
         return () -> {
             s.configureBlocking(!nonBlocking);
             blocking.put(s, !nonBlocking);
+            return 0;
+        };
+    }
+
+    /** {@code ioctl(fd, SIOCATMARK, [N])}: 0, with N whether the next byte to read is at the urgent mark. */
+    private SyscallThread.Body ioctl(SyscallEvent e) {
+        arity(e, 3);
+        ScriptSocket s = socket(e, e.args().get(0));
+        if (integer(e, e.args().get(1)) != SYMBOLS.get("SIOCATMARK")) throw fail(e, "ioctl: only SIOCATMARK is supported");
+        Expr want = e.args().get(2);
+        Long expected = want instanceof Ellipsis ? null : integer(e, want);
+        return () -> {
+            int v = s.atMark() ? 1 : 0;
+            if (expected != null && v != expected) throw fail(e, "Bad ioctl optval: expected: " + expected + " actual: " + v);
             return 0;
         };
     }

@@ -43,8 +43,12 @@ final class EchoServer {
     volatile String failure;
     /** Set by the case while its measured phase runs: the event loop measures its CPU time per event then. */
     volatile boolean measuring;
-    /** The event loop's CPU time and events handled while measuring (read after {@link #join}). */
-    long loopCpuNanos, loopEvents;
+    /**
+     * The event loop's CPU time while measuring, all of it and the part spent in the event queue's poll
+     * (waiting, being woken, collecting the ready sockets), and the events it handled meanwhile (read after
+     * {@link #join}).
+     */
+    long loopCpuNanos, loopQueueNanos, loopEvents;
     private final List<Thread> threads = new ArrayList<>();
 
     EchoServer(ServerModel model, int connections, int payload, int poolThreads) {
@@ -225,19 +229,24 @@ final class EchoServer {
         listener.configureBlocking(false);
         q.register(listener, EventQueue.READ, false, LISTENER);
         int closed = 0;
-        long events = 0, cpuAtStart = 0, eventsAtStart = 0;
+        long events = 0, queueCpu = 0, cpuAtStart = 0, queueAtStart = 0, eventsAtStart = 0;
         boolean wasMeasuring = false;
         // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
         // readiness hooks, called as segments arrive or the send buffer drains).
         while (closed < connections && failure == null) {
+            long beforePoll = THREADS.getCurrentThreadCpuTime();
             List<EventQueue.Event> ready = q.poll(256, Duration.ofMillis(100));
+            long afterPoll = THREADS.getCurrentThreadCpuTime();
+            queueCpu += afterPoll - beforePoll;
             boolean m = measuring;
             if (m != wasMeasuring) {
                 if (m) {
-                    cpuAtStart = THREADS.getCurrentThreadCpuTime();
+                    cpuAtStart = afterPoll;
+                    queueAtStart = queueCpu;
                     eventsAtStart = events;
                 } else {
-                    loopCpuNanos = THREADS.getCurrentThreadCpuTime() - cpuAtStart;
+                    loopCpuNanos = afterPoll - cpuAtStart;
+                    loopQueueNanos = queueCpu - queueAtStart;
                     loopEvents = events - eventsAtStart;
                 }
                 wasMeasuring = m;

@@ -2,6 +2,7 @@ package smpnet.sim.servers;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,11 @@ import smpnet.stack.socket.TcpSocket;
 
 /**
  * One client event loop: it opens its share of the connections (non-blocking connects, at most
- * {@link #CONNECTING} at a time), says so on {@code connected}, waits for {@code go}, then runs the closed
- * loop (a request, its whole echo, the next request) on every connection at once, {@code requests} times
- * each, recording each request's latency; says so on {@code done}; waits for {@code close}; closes them all.
+ * {@link #CONNECTING} at a time), says so on {@code connected}, waits for {@code go}, then sends
+ * {@code requests} requests on each connection, one at a time per connection (a request, its whole echo,
+ * the next request) and at most {@code window} at a time in all: the connections take turns, oldest
+ * waiting first. It records each request's latency (written to echo read); says so on {@code done}; waits
+ * for {@code close}; closes them all.
  *
  * <p>Locking key: the loop's state is its own thread's; the case reads {@link #latency}, {@link #replies}
  * and {@link #failure} after joining it. The latches' other ends are the case's thread ({@link ServerCase}).
@@ -51,6 +54,7 @@ final class LoadClient implements Runnable {
     private final int first, stride, connections;
     private final int requests;
     private final int payload;
+    private final int window;
     private final CountDownLatch connected, go, done, close;
     private final Scheduler clock = Scheduler.current();
     final Histogram latency = new Histogram(3);
@@ -61,14 +65,17 @@ final class LoadClient implements Runnable {
 
     /**
      * The loop's connections are numbers {@code first}, {@code first + stride}, ... below {@code total}; number
-     * {@code g} goes from client host {@code g / CONNECTIONS_PER_ADDRESS} to that host's server address.
+     * {@code g} goes from client host {@code g / CONNECTIONS_PER_ADDRESS} to that host's server address. At
+     * most {@code window} of its requests are in flight at once.
      */
     LoadClient(List<Stack> hosts, List<InetSocketAddress> servers, int first, int stride, int total, int requests,
-               int payload, CountDownLatch connected, CountDownLatch go, CountDownLatch done, CountDownLatch close) {
+               int payload, int window, CountDownLatch connected, CountDownLatch go, CountDownLatch done, CountDownLatch close) {
+        if (window < 1) throw new IllegalArgumentException("window " + window);
         this.hosts = hosts;
         this.servers = servers;
         this.requests = requests;
         this.payload = payload;
+        this.window = window;
         this.connected = connected;
         this.go = go;
         this.done = done;
@@ -134,8 +141,10 @@ final class LoadClient implements Runnable {
     }
 
     private void exchange() throws SocketError {
-        for (Conn c : conns) send(c);
-        int finished = 0;
+        // The connections waiting for their turn to send, oldest first; the others have a request in flight.
+        ArrayDeque<Conn> waiting = new ArrayDeque<>(conns);
+        int inFlight = 0, finished = 0;
+        for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
         while (finished < conns.size()) {
             List<EventQueue.Event> ready = q.poll(256, NO_REPLY);
             if (ready.isEmpty()) throw new IllegalStateException("no reply for " + NO_REPLY.toSeconds() + " s (" + finished + " of "
@@ -145,14 +154,16 @@ final class LoadClient implements Runnable {
                 if (c.sent > requests || !readReply(c)) continue;
                 latency.recordValue(Math.max(1, clock.nanoTime() - c.sentAt));
                 replies++;
+                inFlight--;
                 if (c.sent < requests) {
-                    send(c);
+                    waiting.add(c);
                 } else {
                     c.sent++; // past the last: nothing more expected on it
                     q.deregister(c.socket);
                     finished++;
                 }
             }
+            for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
         }
     }
 

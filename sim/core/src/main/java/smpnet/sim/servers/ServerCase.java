@@ -100,7 +100,10 @@ final class ServerCase {
         List<LoadClient> clientLoops = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < loops; i++) {
-            LoadClient l = new LoadClient(clients, addresses, i, loops, n, plan.requests(), plan.payload(), connected, go, done, close);
+            // The loops share the requests in flight as they share the connections (the first ones one more).
+            int window = plan.inFlight() / loops + (i < plan.inFlight() % loops ? 1 : 0);
+            LoadClient l = new LoadClient(clients, addresses, i, loops, n, plan.requests(), plan.payload(), window, connected, go,
+                    done, close);
             clientLoops.add(l);
             threads.add(Thread.ofPlatform().daemon().name("client-loop-" + i).start(l));
         }
@@ -142,12 +145,13 @@ final class ServerCase {
                 latency.add(l.latency);
                 replies += l.replies;
             }
-            double perEvent = model == ServerModel.EVENT_LOOP && srv.loopEvents > 0
-                    ? (double) srv.loopCpuNanos / srv.loopEvents : Double.NaN;
+            boolean loop = model == ServerModel.EVENT_LOOP && srv.loopEvents > 0;
+            double perEvent = loop ? (double) srv.loopCpuNanos / srv.loopEvents : Double.NaN;
+            double queuePerEvent = loop ? (double) srv.loopQueueNanos / srv.loopEvents : Double.NaN;
             return new ServerResult(model, n, replies, srv.requests.get(), (t1 - t0) / 1e9,
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                     latency.getValueAtPercentile(99.9) / 1e3, parks,
-                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0, cpu, perEvent, rexmit, drops, null, cdf(latency));
+                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0, cpu, perEvent, queuePerEvent, rexmit, drops, null, cdf(latency));
         } finally {
             // Whatever happened, the clients close their connections, which ends the server's threads.
             go.countDown();

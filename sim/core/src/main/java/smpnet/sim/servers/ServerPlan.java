@@ -13,9 +13,18 @@ import java.util.List;
  * @param maxThreads  the most platform threads a thread-per-connection server may start: a bound kept below
  *                    the machine's limit on a user's threads, which every other process of the user shares
  * @param clientLoops client event loops (threads) driving the connections, the same for every model
+ * @param inFlight    the most requests in flight at once, over all connections: every connection gets its
+ *                    requests, in turn, while at most this many wait for their reply. The offered load is
+ *                    then the same at 1,000 connections as at 100,000, so a cost that grows with the count
+ *                    comes from the connections themselves, not from a queue of requests growing with them
+ *                    (a closed loop on all of 100,000 connections at once queues each request behind
+ *                    100,000 others: a latency of tens of seconds, past the retransmission timeout)
  */
 public record ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload,
-                         int poolThreads, int maxThreads, int clientLoops) {
+                         int poolThreads, int maxThreads, int clientLoops, int inFlight) {
+    /** Requests in flight at most by default (over all connections). */
+    public static final int IN_FLIGHT = 1_000;
+
     /** Connections per client address: its ephemeral ports (49152-65535) with some to spare. */
     public static final int CONNECTIONS_PER_ADDRESS = 16_000;
 
@@ -24,10 +33,16 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
         connections = connections.stream().sorted().toList();
         if (models.isEmpty() || connections.isEmpty()) throw new IllegalArgumentException("no model or no connection count");
         if (connections.getFirst() < 1) throw new IllegalArgumentException("connections must be at least 1");
-        if (requests < 1 || payload < 4 || poolThreads < 1 || maxThreads < 1 || clientLoops < 1) {
+        if (requests < 1 || payload < 4 || poolThreads < 1 || maxThreads < 1 || clientLoops < 1 || inFlight < clientLoops) {
             throw new IllegalArgumentException("requests, pool threads, max threads and client loops must be at least 1, "
-                    + "payload at least 4 bytes");
+                    + "payload at least 4 bytes, requests in flight at least one per client loop");
         }
+    }
+
+    /** A plan with {@link #IN_FLIGHT} requests in flight at most. */
+    public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
+                      int maxThreads, int clientLoops) {
+        this(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, IN_FLIGHT);
     }
 
     /** The short run: 100 to 10,000 connections. */

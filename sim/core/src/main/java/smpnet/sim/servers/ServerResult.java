@@ -14,7 +14,10 @@ package smpnet.sim.servers;
  * @param serverParks       blocking waits of the server's threads (through the scheduling seam)
  * @param contextSwitches   the process's operating-system context switches, -1 where not counted
  * @param cpuNanos          the process's CPU time
- * @param loopNanosPerEvent the event loop's CPU time per event handled (NaN for the other models)
+ * @param loopNanosPerEvent the event loop thread's CPU time per event handled: the event queue's poll and the
+ *                          socket calls, with the protocol work they do on that thread (NaN for the other models)
+ * @param queueNanosPerEvent the part of it spent in the event queue's poll: waiting, being woken, collecting
+ *                          the ready sockets (NaN for the other models)
  * @param retransmits       data segments the hosts retransmitted (a lost segment costs a timeout)
  * @param ringDrops         frames the NICs dropped for a full ring
  * @param stopped           why the case did not run or stopped short, or null when it completed
@@ -22,13 +25,14 @@ package smpnet.sim.servers;
  */
 public record ServerResult(ServerModel model, int connections, long requests, long echoed, double seconds,
                            double p50Micros, double p99Micros, double p999Micros, long serverParks,
-                           long contextSwitches, long cpuNanos, double loopNanosPerEvent, long retransmits,
+                           long contextSwitches, long cpuNanos, double loopNanosPerEvent, double queueNanosPerEvent,
+                           long retransmits,
                            long ringDrops, String stopped,
                            double[][] latencyCdf) {
     /** A case that did not run (or failed): its reason, no figures. */
     static ServerResult notRun(ServerModel model, int connections, String why) {
         return new ServerResult(model, connections, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, -1, 0, Double.NaN,
-                0, 0, why, new double[0][]);
+                Double.NaN, 0, 0, why, new double[0][]);
     }
 
     public boolean completed() { return stopped == null; }

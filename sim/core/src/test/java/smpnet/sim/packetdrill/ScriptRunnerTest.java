@@ -282,8 +282,14 @@ class ScriptRunnerTest {
         assertEquals("t.pkt:7: runtime error in getsockopt call: getsockopt SO_ERROR: expected value 54 (ECONNRESET) but got 0",
                 linger.failure().message());
         assertEquals("t.pkt:2: unsupported system call writev() (supported: socket, bind, listen, accept, connect, read, recv, "
-                + "write, send, sendto, close, shutdown, setsockopt, getsockopt, fcntl, poll)",
+                + "write, send, sendto, close, shutdown, setsockopt, getsockopt, fcntl, ioctl, poll)",
                 run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 writev(3, ..., 1) = 1\n").failure().message());
+        assertEquals("t.pkt:2: send with MSG_OOB: only a single (urgent) byte is supported",
+                run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 send(3, ..., 2, MSG_OOB) = 2\n").failure().message());
+        assertEquals("t.pkt:2: recv flags other than 0, MSG_OOB and MSG_PEEK are not supported",
+                run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 recv(3, ..., 2, MSG_DONTWAIT) = 2\n").failure().message());
+        assertEquals("t.pkt:2: ioctl: only SIOCATMARK is supported",
+                run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 ioctl(3, 7, [0]) = 0\n").failure().message());
         assertEquals("t.pkt:2: TCP_NODELAY is an option of level IPPROTO_TCP",
                 run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 setsockopt(3, SOL_SOCKET, TCP_NODELAY, [1], 4) = 0\n")
                         .failure().message());

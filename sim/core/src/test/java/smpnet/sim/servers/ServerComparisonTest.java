@@ -31,6 +31,11 @@ class ServerComparisonTest {
             assertTrue(r.p50Micros() > 0 && r.p50Micros() <= r.p99Micros(), r.toString());
             assertTrue(r.serverParks() > 0, r.model() + " parks: a server waiting for requests blocks");
             assertEquals(r.model() == ServerModel.EVENT_LOOP, !Double.isNaN(r.loopNanosPerEvent()), r.toString());
+            assertEquals(r.model() == ServerModel.EVENT_LOOP, !Double.isNaN(r.queueNanosPerEvent()), r.toString());
+            if (r.model() == ServerModel.EVENT_LOOP) {
+                assertTrue(r.queueNanosPerEvent() > 0 && r.queueNanosPerEvent() < r.loopNanosPerEvent(),
+                        "the poll's share is a part of the loop's time: " + r);
+            }
         }
         String text = c.format();
         System.out.println(text);

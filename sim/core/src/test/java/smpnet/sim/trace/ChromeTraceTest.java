@@ -28,18 +28,23 @@ import smpnet.witness.junit.WitnessExtension;
 /** A traced deterministic scenario, read back with Jackson: its tracks, lock slices, packet flows, counters and bound. */
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class ChromeTraceTest {
-    /** Two hosts; b defers input to two netisr workers, so a datagram crosses four threads on its way up. */
+    /**
+     * Two hosts; b defers input to two netisr workers, and both send through their NICs' transmit threads (no
+     * direct transmit), so a datagram crosses four threads on its way up.
+     */
     static final String PAIR = """
             name: traced
             run: {schedule: deterministic, seed: 11}
             hosts:
               - name: a
                 nics: [{name: em0, address: 10.0.0.1/24}]
+                sysctl: {net.link.tx_direct: 0}
               - name: b
                 locking: giant
                 cpus: 2
                 netisr: {dispatch: deferred, placement: flow}
                 nics: [{name: em0, address: 10.0.0.2/24}]
+                sysctl: {net.link.tx_direct: 0}
             links:
               - between: [a.em0, b.em0]
             workloads:

@@ -1,5 +1,6 @@
 package smpnet.stack.internal.net;
 
+import smpnet.locking.WakeupBatch;
 import smpnet.stack.internal.arp.ArpTable;
 import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.locks.StackLocks;
@@ -146,21 +147,26 @@ public abstract class Ifnet {
 
     /**
      * Hands a batch of received frames up, called by a driver's ithread ({@code RxQueue}) with no lock held,
-     * inside the host's ithread handler context (Giant unless in fine mode, and witness's rules). Frames too
+     * inside the host's ithread handler context (Giant unless in fine mode, and witness's rules) and a
+     * {@link WakeupBatch}: threads the batch wakes are unparked when it ends. Frames too
      * short for an Ethernet header, or arriving before the host attached the interface, are counted as
      * errors of {@code counters} and freed.
      */
     public final void inputBatch(Mbuf[] frames, int off, int n, QueueCounters counters, String threadName) {
-        locks.enterHandler(HandlerKind.ITHREAD, threadName);
-        try {
-            for (int i = off; i < off + n; i++) {
-                Mbuf m = frames[i];
-                frames[i] = null;
-                input(m, counters);
+        // The batch's wake-ups (readers, writers, peer rings, netisr workers) are held back until it is done
+        // and Giant is dropped: one wake-up per waiter and batch, and no woken thread runs into our locks.
+        try (WakeupBatch wakeups = WakeupBatch.open()) {
+            locks.enterHandler(HandlerKind.ITHREAD, threadName);
+            try {
+                for (int i = off; i < off + n; i++) {
+                    Mbuf m = frames[i];
+                    frames[i] = null;
+                    input(m, counters);
+                }
+            } finally {
+                locks.leaveHandler(HandlerKind.ITHREAD, threadName);
+                freeRest(frames, off + n); // only non-empty if input threw: the rest of the batch must not leak
             }
-        } finally {
-            locks.leaveHandler(HandlerKind.ITHREAD, threadName);
-            freeRest(frames, off + n); // only non-empty if input threw: the rest of the batch must not leak
         }
     }
 

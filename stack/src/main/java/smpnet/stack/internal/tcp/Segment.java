@@ -22,6 +22,8 @@ final class Segment {
     Mbuf m;
     int dataOff;
     int tlen;
+    /** The urgent pointer field (an offset from {@code seq}); meaningful with URG, 0 when trimmed away. */
+    int urp;
 
     Segment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, TcpOptions.Parsed opts,
             Mbuf m, int dataOff, int tlen) {
@@ -43,11 +45,15 @@ final class Segment {
 
     boolean hasTs() { return opts != null && opts.hasTimestamp(); }
 
-    /** Drops {@code n} bytes from the front of the payload (the sequence number moves with them). */
+    /**
+     * Drops {@code n} bytes from the front of the payload (the sequence number moves with them, and the urgent
+     * pointer, an offset from it, moves back; trimmed away, it is gone, as tcp_do_segment clears TH_URG).
+     */
     void trimFront(int n) {
         seq += n;
         dataOff += n;
         tlen -= n;
+        urp = urp > n ? urp - n : 0;
     }
 
     /** Frees the packet (idempotent). */

@@ -55,6 +55,14 @@ public final class StreamBuffer {
     @GuardedBy("lock") private boolean cantMore;
     /** The watermark was set by the application (SO_SNDBUF/SO_RCVBUF): automatic sizing stays off. */
     @GuardedBy("lock") private boolean userSized;
+    /**
+     * A receive buffer's urgent mark (FreeBSD's so_oobmark): the bytes to read before it, 0 when no mark is
+     * ahead. Reads stop at the mark; reaching it sets {@code atMark} (SBS_RCVATMARK), which the next read
+     * clears. At the mark, the next byte is the one after the urgent byte (or, with SO_OOBINLINE, the
+     * urgent byte itself).
+     */
+    @GuardedBy("lock") private int oobMark;
+    @GuardedBy("lock") private boolean atMark;
 
     /** Bytes {@code [at, at+len)} of the stream (offsets from the buffer's head) are {@code region}'s from {@code regionOff}. */
     private static final class Span {
@@ -124,6 +132,41 @@ public final class StreamBuffer {
     public void setLowatLocked(int bytes) {
         lock.assertOwned();
         lowat = Math.max(1, bytes);
+    }
+
+    /** An urgent byte arrived (or was announced) with {@code before} bytes of the stream to read before it. */
+    public void markLocked(int before) {
+        lock.assertOwned();
+        oobMark = before;
+        atMark = before == 0;
+    }
+
+    /** Bytes to read before the urgent mark, 0 when no mark is ahead. */
+    public int oobMarkLocked() {
+        lock.assertOwned();
+        return oobMark;
+    }
+
+    /** The next byte to read is at the urgent mark (SIOCATMARK). */
+    public boolean atMarkLocked() {
+        lock.assertOwned();
+        return atMark;
+    }
+
+    /** How many of the {@code want} bytes a read takes: it stops at the urgent mark (soreceive). */
+    public int readableLocked(int want) {
+        lock.assertOwned();
+        return oobMark > 0 ? Math.min(want, oobMark) : want;
+    }
+
+    /** The application read the first {@code n} bytes: they go, and the mark comes {@code n} bytes closer. */
+    public void consumeLocked(int n) {
+        dropLocked(n);
+        atMark = false;
+        if (oobMark > 0) {
+            oobMark -= n;
+            atMark = oobMark == 0;
+        }
     }
 
     /** Appends {@code len} bytes of {@code b} (the caller checked the space, or is TCP input within its window). */
@@ -299,6 +342,8 @@ public final class StreamBuffer {
         ringCc = 0;
         head = 0;
         ring = null;
+        oobMark = 0;
+        atMark = false;
     }
 
     private void ensure(int need) {

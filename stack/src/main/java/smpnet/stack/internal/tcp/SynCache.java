@@ -75,12 +75,6 @@ final class SynCache {
 
     /** SYNCOOKIE_LIFETIME: a cookie is taken only within this many seconds of its bucket's last overflow. */
     static final long COOKIE_LIFETIME_SECONDS = 16;
-    /** TCP_SYNCACHE_PAUSE_TIME (seconds) and TCP_SYNCACHE_MAX_BACKOFF: how long an overflow pauses the cache. */
-    static final long PAUSE_SECONDS = COOKIE_LIFETIME_SECONDS;
-    static final int PAUSE_MAX_BACKOFF = 6;
-
-    /** A pause of the cache: cookies alone until the uptime second {@code until}; {@code backoff} doubles renewals. */
-    private record Pause(long until, int backoff) {}
 
     private static final class Bucket {
         final ExclusiveLock lock;
@@ -95,9 +89,8 @@ final class SynCache {
     /** The hash table: built again by {@link #boot} if net.inet.tcp.syncache.hashsize was tuned; fixed after. */
     private Bucket[] buckets;
     private final AtomicInteger size = new AtomicInteger();
-    /** The current (or last) pause; replaced by compare-and-set, so buckets under different locks agree. */
-    private final java.util.concurrent.atomic.AtomicReference<Pause> pause =
-            new java.util.concurrent.atomic.AtomicReference<>(new Pause(Long.MIN_VALUE / 2, 0));
+    /** The cache-wide pause after an overflow; shared by buckets under different locks. */
+    private final SyncachePause pause = new SyncachePause();
 
     SynCache(Tcp tcp) {
         this.tcp = tcp;
@@ -142,7 +135,7 @@ final class SynCache {
     }
 
     /** An overflow paused the cache and the pause has not run out. */
-    private boolean paused(long nowNanos) { return nowNanos / 1_000_000_000L < pause.get().until(); }
+    private boolean paused(long nowNanos) { return pause.paused(nowNanos / 1_000_000_000L); }
 
     /**
      * syncache_pause: a bucket overflowed. With cookies the cache pauses for 16 s, twice as long (up to 2^6
@@ -154,21 +147,7 @@ final class SynCache {
             tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
             return;
         }
-        long now = nowNanos / 1_000_000_000L;
-        Pause p = pause.get();
-        if (now < p.until()) return; // already paused
-        long delta = PAUSE_SECONDS << p.backoff();
-        int backoff = p.backoff();
-        if (p.until() + delta - now > 0) {
-            if (backoff < PAUSE_MAX_BACKOFF) {
-                delta <<= 1;
-                backoff++;
-            }
-        } else {
-            delta = PAUSE_SECONDS;
-            backoff = 0;
-        }
-        if (pause.compareAndSet(p, new Pause(now + delta, backoff))) tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
+        if (pause.overflow(nowNanos / 1_000_000_000L)) tcp.stats.increment(TcpStat.SC_BUCKETOVERFLOW);
     }
 
     /** A segment for listener {@code lis} with no connection of its own; runs under the listener's inp. */
@@ -492,6 +471,7 @@ final class SynCache {
         tp.keepIntvlNanos = lis.keepIntvlNanos;
         tp.keepCnt = lis.keepCnt;
         tp.lingerSeconds = lis.lingerSeconds;
+        tp.oobInline = lis.oobInline; // sonewconn copies the listener's socket options
         tp.iss = e.iss;
         tp.sndUna = e.iss;
         tp.sndNxt = e.iss + 1;
@@ -500,6 +480,7 @@ final class SynCache {
         tp.sndUp = e.iss;
         tp.irs = e.irs;
         tp.rcvNxt = e.irs + 1;
+        tp.rcvUp = tp.rcvNxt;
         tp.rcvAdv = tp.rcvNxt + Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
         tp.lastAckSent = tp.rcvNxt;
         if (e.peerWscale >= 0) {
@@ -520,6 +501,7 @@ final class SynCache {
         tp.sndWl1 = e.irs;
         tp.state = TcpState.SYN_RECEIVED;
         TcpOutput.setMssLocked(tp, e.peerMss);
+        TcpOutput.roundBuffersToMssLocked(tp);
     }
 
     /** Forgets every entry (host shutdown, or a listener closing with entries of its own: see {@link #dropFor}). */

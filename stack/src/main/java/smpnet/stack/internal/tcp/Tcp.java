@@ -159,6 +159,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 : null;
         Segment seg = new Segment(src, dst, m.getU16(hlen), m.getU16(hlen + 2), m.getU32(hlen + 4), m.getU32(hlen + 8),
                 flags, m.getU16(hlen + 14), opts, m, hlen + off, tlenAll - off);
+        seg.urp = m.getU16(hlen + 18);
         if (seg.has(TcpHeader.SYN) && seg.has(TcpHeader.FIN) && settings.dropSynfin) {
             stats.increment(TcpStat.BADSYN);
             seg.free();
@@ -319,6 +320,18 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     }
 
     /**
+     * Sets the urgent pointer of a segment {@link #buildSegment} made (its field was 0) and patches the
+     * checksum for it (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), with m = 0).
+     */
+    static void setUrgentPointer(Mbuf h, int urp) {
+        int sum = (~h.getU16(16) & 0xFFFF) + 0xFFFF + urp;
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        h.putU16(18, urp);
+        h.putU16(16, ~sum & 0xFFFF);
+    }
+
+    /**
      * Hands a connection's segment to IP. To a peer on this host it waits in the connection's queue until the
      * lock is released ({@link #unlock}): IP would loop it straight into our own input, under our inp.
      */
@@ -382,7 +395,6 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         tp.state = TcpState.CLOSED;
         tp.stopAllTimersLocked();
         table.removeLocked(tp);
-        table.lingerEndedLocked(tp);
         if (tp.reass != null) tp.reass.drain();
         if (tp.scoreboard != null) tp.scoreboard.clear();
         stats.increment(TcpStat.CLOSED);

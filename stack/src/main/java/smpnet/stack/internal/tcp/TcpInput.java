@@ -241,6 +241,7 @@ final class TcpInput {
         }
         if (to == null || !to.sackPermitted()) tp.clear(Tcpcb.TF_SACK_PERMIT);
         TcpOutput.setMssLocked(tp, to == null ? -1 : to.mss());
+        if (to != null && to.mss() >= 0) TcpOutput.roundBuffersToMssLocked(tp); // tcp_mss, with TOF_MSS only
         if (tp.has(Tcpcb.TF_RCVD_SCALE)) tp.rcvScale = tp.requestRScale;
 
         tp.irs = seg.seq;
@@ -278,6 +279,7 @@ final class TcpInput {
         }
         // data on the SYN beyond the window is dropped; the rest is processed below
         seg.seq++;
+        tp.rcvUp = seg.seq;
         if (seg.tlen > tp.rcvWnd) {
             seg.tlen = (int) tp.rcvWnd;
             seg.flags &= ~FIN;
@@ -587,12 +589,15 @@ final class TcpInput {
         return e;
     }
 
-    /** Data and FIN (RFC 9293 3.10.7.4 seventh and eighth steps), then output if anything is due. */
+    /**
+     * The urgent pointer (RFC 9293 3.10.7.4 sixth step, {@link TcpUrgent}), then data and FIN (seventh and
+     * eighth steps), then output if anything is due.
+     */
     private static End dataLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, boolean needOutput) {
         Tcp tcp = tp.tcp;
+        boolean inOrder = seg.seq == tp.rcvNxt && (tp.reass == null || tp.reass.isEmpty()) && tp.haveEstablished();
+        int outOfBand = TcpUrgent.inputLocked(tp, seg, thflags, inOrder && seg.tlen > 0);
         if ((seg.tlen > 0 || (thflags & FIN) != 0) && !tp.haveReceivedFin()) {
-            boolean inOrder = seg.seq == tp.rcvNxt && (tp.reass == null || tp.reass.isEmpty())
-                    && tp.haveEstablished();
             if (inOrder) {
                 if (seg.tlen > 0) {
                     if (delayAck(tp, seg.seq, seg.tlen)) {
@@ -603,7 +608,7 @@ final class TcpInput {
                     tp.rcvNxt += seg.tlen;
                     tcp.stats.increment(TcpStat.RCVPACK);
                     tcp.stats.add(TcpStat.RCVBYTE, seg.tlen);
-                    appendLocked(tp, seg.m, seg.dataOff, seg.tlen);
+                    appendLocked(tp, seg.m, seg.dataOff, seg.tlen, outOfBand);
                 }
             } else if (seg.tlen > 0 || (thflags & FIN) != 0) {
                 // RFC 5681 4.2: an out-of-order segment (or one filling a hole) is acked at once (by the policy)
@@ -623,7 +628,7 @@ final class TcpInput {
                         TcpReassemblyQueue.Delivery d = tp.reass.pullInOrder(tp.rcvNxt);
                         if (d != null) {
                             if (d.length() > 0) {
-                                appendLocked(tp, d.data(), 0, d.length());
+                                appendLocked(tp, d.data(), 0, d.length(), -1);
                                 tcp.stats.increment(TcpStat.RCVPACK);
                                 tcp.stats.add(TcpStat.RCVBYTE, d.length());
                             }
@@ -660,13 +665,21 @@ final class TcpInput {
         return End.DONE;
     }
 
-    /** Appends in-order data to the receive buffer and wakes readers (sbappendstream, sorwakeup). */
-    private static void appendLocked(Tcpcb tp, Mbuf m, int off, int len) {
+    /**
+     * Appends in-order data to the receive buffer and wakes readers (sbappendstream, sorwakeup); the byte at
+     * offset {@code outOfBand} of the data (-1: none) was taken out of band and is left out.
+     */
+    private static void appendLocked(Tcpcb tp, Mbuf m, int off, int len, int outOfBand) {
         if (tp.so == null) return;
         StreamBuffer rcv = tp.so.rcv();
         rcv.lock.lock();
         try {
-            rcv.appendLocked(m, off, len);
+            if (outOfBand < 0) {
+                rcv.appendLocked(m, off, len);
+            } else {
+                rcv.appendLocked(m, off, outOfBand);
+                rcv.appendLocked(m, off + outOfBand + 1, len - outOfBand - 1);
+            }
             autoReceiveBufferLocked(tp, rcv, len);
         } finally {
             rcv.lock.unlock();

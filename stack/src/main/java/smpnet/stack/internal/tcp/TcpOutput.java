@@ -166,6 +166,7 @@ final class TcpOutput {
             if (tp.has(Tcpcb.TF_ACKNOW)) send = true;
             else if ((flags & TcpHeader.RST) != 0) send = true;
             else if ((flags & TcpHeader.SYN) != 0 && !tp.has(Tcpcb.TF_NEEDSYN)) send = true;
+            else if (TcpUrgent.pendingLocked(tp)) send = true; // urgent data not yet acknowledged
             else if ((flags & TcpHeader.FIN) != 0 && (!tp.has(Tcpcb.TF_SENTFIN) || tp.sndNxt == tp.sndUna)) send = true;
         }
         if (!send) {
@@ -331,6 +332,10 @@ final class TcpOutput {
         if ((flags & TcpHeader.SYN) != 0) {
             win = (int) Math.min(recwin, Tcp.TCP_MAXWIN); // RFC 7323 2.2: a SYN's window is never scaled
         } else {
+            // tcp_output rounds the window up to the scale's unit (roundup2), so that scaling never shrinks
+            // it, and remembers the rounded window as advertised (rcv_adv below)
+            long unit = 1L << tp.rcvScale;
+            recwin = (recwin + unit - 1) & -unit;
             win = (int) Math.min(recwin >> tp.rcvScale, Tcp.TCP_MAXWIN);
         }
         if (win == 0 && tp.haveEstablished()) tp.set(Tcpcb.TF_RXWIN0SENT);
@@ -340,6 +345,7 @@ final class TcpOutput {
         if (len > 0 && TcpSeq.ge(seq + len, tp.sndUna + sbccOf(tp)) && (flags & TcpHeader.SYN) == 0) {
             flags |= TcpHeader.PSH; // the last data in the buffer: push (FreeBSD sets PSH when sending all)
         }
+        flags = TcpUrgent.flagsLocked(tp, seq, flags);
 
         // counters (tcpstat), as tcp_output counts them
         Tcp t = tcp;
@@ -373,6 +379,8 @@ final class TcpOutput {
             m = noPayload ? null
                     : tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
         }
+
+        TcpUrgent.stamp(tp, m, seq, flags);
 
         // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
         if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;
@@ -468,6 +476,47 @@ final class TcpOutput {
         tp.maxseg = Math.max(mss, set.minmss);
         if (tp.scoreboard != null) tp.scoreboard.setSmss(tp.effectiveMaxseg());
         if (tp.ccv != null) tp.ccv.maxseg = tp.effectiveMaxseg();
+    }
+
+    /**
+     * The socket-buffer half of tcp_mss, after {@link #setMssLocked} with the peer's SYN: each buffer becomes a
+     * whole number of segments, rounded up to a multiple of t_maxseg (at most kern.ipc.maxsockbuf, never
+     * shrunk), so a 65536-byte receive buffer becomes 65700 with an MSS of 1460. A send buffer smaller than
+     * one segment lowers t_maxseg to its size instead. FreeBSD runs this when a SYN-ACK brings an MSS option
+     * and when the SYN cache makes the connection (syncache_socket), not on a path MTU change.
+     */
+    static void roundBuffersToMssLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        if (tp.so == null) return;
+        long max = tp.tcp.settings.maxSockBuf();
+        StreamBuffer snd = tp.so.snd();
+        snd.lock.lock();
+        try {
+            int hiwat = snd.hiwatLocked();
+            if (hiwat < tp.maxseg) {
+                tp.maxseg = Math.max(hiwat, 64);
+            } else {
+                growToMultipleLocked(snd, hiwat, tp.maxseg, max);
+            }
+        } finally {
+            snd.lock.unlock();
+        }
+        StreamBuffer rcv = tp.so.rcv();
+        rcv.lock.lock();
+        try {
+            int hiwat = rcv.hiwatLocked();
+            if (hiwat > tp.maxseg) growToMultipleLocked(rcv, hiwat, tp.maxseg, max);
+        } finally {
+            rcv.lock.unlock();
+        }
+        if (tp.scoreboard != null) tp.scoreboard.setSmss(tp.effectiveMaxseg());
+        if (tp.ccv != null) tp.ccv.maxseg = tp.effectiveMaxseg();
+    }
+
+    /** sbreserve of roundup(hiwat, mss), capped at {@code max}, only if that grows the buffer. */
+    private static void growToMultipleLocked(StreamBuffer sb, int hiwat, int mss, long max) {
+        long size = Math.min((hiwat + (long) mss - 1) / mss * mss, max);
+        if (size > hiwat) sb.setHiwatLocked((int) size, false);
     }
 
     /**

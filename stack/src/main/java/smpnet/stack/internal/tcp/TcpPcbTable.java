@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
@@ -36,7 +37,8 @@ import smpnet.stack.locks.StackLocks;
 final class TcpPcbTable {
     static final int EPHEMERAL_FIRST = 49152;
     static final int EPHEMERAL_LAST = 65535;
-    private static final int BUCKETS = 4096;
+    /** Hash chains of a host's table (a power of two). */
+    static final int BUCKETS = 4096;
 
     /** One hash chain and its lock. */
     private static final class Bucket {
@@ -47,27 +49,34 @@ final class TcpPcbTable {
     }
 
     final SharedExclusiveLock tcbinfo;
-    private final Bucket[] buckets = new Bucket[BUCKETS];
+    private final Bucket[] buckets;
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();
     /**
-     * Ports of closed sockets whose connection lives on (FIN_WAIT, CLOSING, LAST_ACK, TIME_WAIT): still in use
-     * for a bind without SO_REUSEADDR until tcp_close, as FreeBSD's in_pcbbind finds the connection's pcb.
-     * Port to (connection to its local address). Added and removed under the connection's inp (which
-     * comes after tcbinfo, so this map is a concurrent one of its own), read under tcbinfo by bind.
+     * The local ports of the connections in the hash, whatever made them (connect, accept) and whether or not
+     * their socket is still open (FIN_WAIT ... TIME_WAIT): each is in use for a bind without SO_REUSEADDR
+     * until tcp_close, as FreeBSD's in_pcbbind finds any pcb on the port with its wildcard lookup. Port to
+     * (connection to its local address). Added and removed with the connection's hash entry, under its inp
+     * and bucket lock (below tcbinfo, so this map is a concurrent one of its own); read under tcbinfo by bind.
+     * Each port's map is immutable and replaced whole by {@code compute}, atomically per port: two
+     * connections of one port that enter and leave the hash at once cannot lose each other's entry.
      */
-    private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.ConcurrentHashMap<Tcpcb, Integer>>
-            lingering = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Map<Tcpcb, Integer>> connected = new ConcurrentHashMap<>();
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> listeners = new HashMap<>();
     private final AtomicInteger nextEphemeral = new AtomicInteger(EPHEMERAL_FIRST);
     private final AtomicInteger connections = new AtomicInteger();
 
-    TcpPcbTable(StackLocks locks) {
+    TcpPcbTable(StackLocks locks) { this(locks, BUCKETS); }
+
+    /** A table of {@code chains} hash chains (a power of two). */
+    TcpPcbTable(StackLocks locks, int chains) {
+        if (Integer.bitCount(chains) != 1) throw new IllegalArgumentException("chains must be a power of two: " + chains);
         this.tcbinfo = locks.rwlock(LockInventory.TCBINFO);
-        for (int i = 0; i < BUCKETS; i++) buckets[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
+        this.buckets = new Bucket[chains];
+        for (int i = 0; i < chains; i++) buckets[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
     }
 
     private Bucket bucket(int laddr, int lport, int faddr, int fport) {
-        return buckets[(flowHash(laddr, lport, faddr, fport) >>> 16) & (BUCKETS - 1)];
+        return buckets[(flowHash(laddr, lport, faddr, fport) >>> 16) & (buckets.length - 1)];
     }
 
     /**
@@ -115,7 +124,8 @@ final class TcpPcbTable {
 
     /**
      * Reserves {@code addr:port} for {@code tp} (port 0: an ephemeral one). Returns the port, or -1 if it is
-     * in use by another bound socket (a wildcard address conflicts with every address).
+     * in use by another bound socket or, without {@code reuse} (SO_REUSEADDR), by a connection (a wildcard
+     * address conflicts with every address).
      */
     int bind(Tcpcb tp, int addr, int port, boolean reuse) {
         tcbinfo.lock();
@@ -137,11 +147,21 @@ final class TcpPcbTable {
         }
     }
 
+    /** True if a bind of {@code addr:port} (with SO_REUSEADDR or not) would find the port in use now. */
+    boolean inUse(int addr, int port, boolean reuse) {
+        tcbinfo.lockShared();
+        try {
+            return inUseLocked(addr, port, reuse);
+        } finally {
+            tcbinfo.unlockShared();
+        }
+    }
+
     private boolean inUseLocked(int addr, int port, boolean reuse) {
         if (!reuse) {
-            java.util.Map<Tcpcb, Integer> closing = lingering.get(port);
-            if (closing != null) {
-                for (int a : closing.values()) if (a == 0 || addr == 0 || a == addr) return true;
+            Map<Tcpcb, Integer> conns = connected.get(port);
+            if (conns != null) {
+                for (int a : conns.values()) if (addr == 0 || a == addr) return true;
             }
         }
         List<Tcpcb> l = bound.get(port);
@@ -170,8 +190,8 @@ final class TcpPcbTable {
         }
     }
 
-    /** Releases the port a socket bound (and its listening), when the socket is closed. */
-    void unbind(Tcpcb tp, int port) {
+    /** Releases the port a socket bound (and its listening). */
+    private void unbind(Tcpcb tp, int port) {
         tcbinfo.lock();
         try {
             removeFrom(bound, port, tp);
@@ -181,22 +201,40 @@ final class TcpPcbTable {
         }
     }
 
-    /** The socket bound to {@code port} closed while its connection lives on: the port stays in use. */
-    void lingerLocked(Tcpcb tp, int port) {
-        tp.lock.assertOwned();
-        lingering.computeIfAbsent(port, k -> new java.util.concurrent.ConcurrentHashMap<>()).put(tp, tp.laddr);
-        tp.lingerPort = port;
+    /**
+     * The socket of {@code tp} is closing: the port it bound is released (and its listening ends). A
+     * connection that outlives the socket keeps the port in use through its hash entry (until tcp_close), so
+     * a concurrent bind without SO_REUSEADDR never finds the port free while the connection still uses it.
+     * Takes inp, then tcbinfo (not both at once).
+     */
+    void releaseBound(Tcpcb tp) {
+        int port;
+        tp.lock.lock();
+        try {
+            port = tp.boundPort;
+            tp.boundPort = 0;
+        } finally {
+            tp.lock.unlock();
+        }
+        if (port != 0) unbind(tp, port);
     }
 
-    /** tcp_close of a connection whose socket had closed: its port is free again. */
-    void lingerEndedLocked(Tcpcb tp) {
-        tp.lock.assertOwned();
-        int port = tp.lingerPort;
-        if (port == 0) return;
-        tp.lingerPort = 0;
-        lingering.computeIfPresent(port, (k, m) -> {
-            m.remove(tp);
-            return m.isEmpty() ? null : m;
+    /** Enters {@code tp} in its port's entry of {@link #connected} (replaced whole, atomically per port). */
+    private void portConnected(Tcpcb tp) {
+        int laddr = tp.laddr;
+        connected.compute(tp.lport, (k, m) -> {
+            Map<Tcpcb, Integer> next = m == null ? new HashMap<>(2) : new HashMap<>(m);
+            next.put(tp, laddr);
+            return Map.copyOf(next);
+        });
+    }
+
+    /** Takes {@code tp} out of its port's entry of {@link #connected}. */
+    private void portDisconnected(Tcpcb tp) {
+        connected.computeIfPresent(tp.lport, (k, m) -> {
+            Map<Tcpcb, Integer> next = new HashMap<>(m);
+            next.remove(tp);
+            return next.isEmpty() ? null : Map.copyOf(next);
         });
     }
 
@@ -234,6 +272,7 @@ final class TcpPcbTable {
             }
             b.chain.add(tp);
             tp.inHash = true;
+            portConnected(tp);
             tp.flowId = flowHash(tp.laddr, tp.lport, tp.faddr, tp.fport);
             tp.flowType = PacketHeader.HASH_OPAQUE;
             connections.incrementAndGet();
@@ -252,6 +291,7 @@ final class TcpPcbTable {
         try {
             b.chain.remove(tp);
             tp.inHash = false;
+            portDisconnected(tp);
             connections.decrementAndGet();
         } finally {
             b.lock.unlock();

@@ -1,6 +1,7 @@
 package smpnet.stack.internal.tcp;
 
 import java.lang.foreign.MemorySegment;
+import smpnet.locking.WakeupBatch;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.kevent.Pollable;
 import smpnet.stack.socket.SockOpt;
@@ -20,6 +21,7 @@ public final class TcpUsrReq {
     static final int EISCONN = 56;
     static final int ENOPROTOOPT = 42;
     static final int EOPNOTSUPP = 45;
+    static final int EWOULDBLOCK = 35;
 
     private final Tcp tcp;
 
@@ -92,7 +94,8 @@ public final class TcpUsrReq {
         tp.lock.lock();
         try {
             if (tp.state == TcpState.LISTEN) return EOPNOTSUPP;
-            if (tp.state != TcpState.CLOSED || tp.dropped) return EISCONN;
+            if (tp.dropped) return EINVAL; // a connection that failed or ended: the socket is spent (tcp_usr_connect)
+            if (tp.state != TcpState.CLOSED) return EISCONN;
             lport0 = tp.lport;
             laddr0 = tp.laddr;
         } finally {
@@ -152,13 +155,16 @@ public final class TcpUsrReq {
 
     /** tcp_usr_send: data was appended to the send buffer. */
     public void output(Tcpcb tp) {
-        tp.lock.lock();
-        try {
-            if (!tp.dropped && tp.state != TcpState.SYN_SENT && tp.state != TcpState.SYN_RECEIVED) {
-                TcpOutput.outputLocked(tp);
+        // Wake-ups the segments cause (the peer's ring, on a direct transmit) wait until inp is dropped.
+        try (WakeupBatch wakeups = WakeupBatch.open()) {
+            tp.lock.lock();
+            try {
+                if (!tp.dropped && tp.state != TcpState.SYN_SENT && tp.state != TcpState.SYN_RECEIVED) {
+                    TcpOutput.outputLocked(tp);
+                }
+            } finally {
+                tcp.unlock(tp);
             }
-        } finally {
-            tcp.unlock(tp);
         }
     }
 
@@ -171,13 +177,38 @@ public final class TcpUsrReq {
         return ZeroCopyRegion.create(region, offset, length, tcp.alloc, queue, source, tcp.stats, checker);
     }
 
-    /** tcp_usr_rcvd: the application read data; the window may open. */
-    public void rcvd(Tcpcb tp) {
+    /**
+     * tcp_usr_send with PRUS_OOB: the urgent byte is the last of the {@code sbcc} bytes now in the send
+     * buffer ({@link TcpUrgent#sendLocked}).
+     */
+    public void sendUrgent(Tcpcb tp, int sbcc) {
         tp.lock.lock();
         try {
-            if (!tp.dropped && tp.haveEstablished()) TcpOutput.outputLocked(tp);
+            TcpUrgent.sendLocked(tp, sbcc);
         } finally {
             tcp.unlock(tp);
+        }
+    }
+
+    /** tcp_usr_rcvoob: the out-of-band byte, or a negative errno ({@link TcpUrgent#receiveLocked}). */
+    public int receiveUrgent(Tcpcb tp) {
+        tp.lock.lock();
+        try {
+            return TcpUrgent.receiveLocked(tp);
+        } finally {
+            tp.lock.unlock();
+        }
+    }
+
+    /** tcp_usr_rcvd: the application read data; the window may open. */
+    public void rcvd(Tcpcb tp) {
+        try (WakeupBatch wakeups = WakeupBatch.open()) { // as output: wake-ups wait until inp is dropped
+            tp.lock.lock();
+            try {
+                if (!tp.dropped && tp.haveEstablished()) TcpOutput.outputLocked(tp);
+            } finally {
+                tcp.unlock(tp);
+            }
         }
     }
 
@@ -218,15 +249,7 @@ public final class TcpUsrReq {
      * keeps it in use for binds without SO_REUSEADDR until it is closed (FreeBSD in_pcbbind).
      */
     public void close(Tcpcb tp) {
-        int port;
-        tp.lock.lock();
-        try {
-            port = tp.boundPort;
-            tp.boundPort = 0;
-        } finally {
-            tp.lock.unlock();
-        }
-        if (port != 0) tcp.table.unbind(tp, port);
+        tcp.table.releaseBound(tp);
         boolean listener;
         tp.lock.lock();
         try {
@@ -240,8 +263,6 @@ public final class TcpUsrReq {
                 userClosedLocked(tp);
                 if (!tp.dropped) TcpOutput.outputLocked(tp);
             }
-            // the connection outlives its socket (FIN_WAIT ... TIME_WAIT): its port stays in use until tcp_close
-            if (port != 0 && !tp.dropped && !listener) tcp.table.lingerLocked(tp, port);
         } finally {
             tcp.unlock(tp);
         }
@@ -304,6 +325,7 @@ public final class TcpUsrReq {
         try {
             switch (opt) {
                 case SO_REUSEADDR -> tp.reuseAddr = value != 0;
+                case SO_OOBINLINE -> tp.oobInline = value != 0;
                 case SO_KEEPALIVE -> {
                     boolean on = value != 0;
                     boolean was = tp.has(Tcpcb.TF_KEEPALIVE);
@@ -359,6 +381,7 @@ public final class TcpUsrReq {
         try {
             return switch (opt) {
                 case SO_REUSEADDR -> tp.reuseAddr ? 1 : 0;
+                case SO_OOBINLINE -> tp.oobInline ? 1 : 0;
                 case SO_KEEPALIVE -> tp.has(Tcpcb.TF_KEEPALIVE) ? 1 : 0;
                 case SO_LINGER -> tp.lingerSeconds;
                 case TCP_NODELAY -> tp.has(Tcpcb.TF_NODELAY) ? 1 : 0;

@@ -79,8 +79,6 @@ public final class Tcpcb {
     @GuardedBy("inp") boolean reuseAddr;
     /** The port this socket reserved by bind or listen (released when the socket closes), 0 if none. */
     @GuardedBy("inp") int boundPort;
-    /** The port this connection keeps in use after its socket closed (TcpPcbTable's lingering), 0 if none. */
-    @GuardedBy("inp") int lingerPort;
 
     @GuardedBy("inp") TcpState state = TcpState.CLOSED;
     @GuardedBy("inp") int flags;
@@ -91,6 +89,7 @@ public final class Tcpcb {
     @GuardedBy("inp") int sndUna;
     @GuardedBy("inp") int sndNxt;
     @GuardedBy("inp") int sndMax;
+    /** The urgent pointer to send (snd_up): the sequence number after the last urgent byte. */
     @GuardedBy("inp") int sndUp;
     @GuardedBy("inp") int sndWl1;
     @GuardedBy("inp") int sndWl2;
@@ -104,6 +103,16 @@ public final class Tcpcb {
     @GuardedBy("inp") int rcvAdv;
     @GuardedBy("inp") long rcvWnd;
     @GuardedBy("inp") int lastAckSent;
+
+    // urgent data (TcpUrgent)
+    /** The furthest urgent pointer received (rcv_up): the sequence number after the urgent byte. */
+    @GuardedBy("inp") int rcvUp;
+    /** SO_OOBINLINE: the urgent byte stays in the stream instead of being taken out of band. */
+    @GuardedBy("inp") boolean oobInline;
+    /** The out-of-band byte taken out of the stream (t_iobc), valid with {@link TcpUrgent#HAVEDATA}. */
+    @GuardedBy("inp") byte iobc;
+    /** t_oobflags: {@link TcpUrgent#HAVEDATA}, {@link TcpUrgent#HADDATA}. */
+    @GuardedBy("inp") int oobFlags;
 
     // segment size, options
     /** The largest segment we send, options not deducted (t_maxseg). */

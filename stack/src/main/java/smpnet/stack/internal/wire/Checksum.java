@@ -19,6 +19,12 @@ public final class Checksum {
             sum += (pendingHighByte << 8) | Bytes.u8(s, i++);
             pendingHighByte = -1;
         }
+        // Eight bytes a read, summed as two 32-bit halves (the sum of 16-bit words folds the same way): half
+        // the reads and bounds checks of 32-bit reads. 8192 reads of a 64 KB packet stay below 2^46.
+        for (; i + 8 <= end; i += 8) {
+            long v = Bytes.u64(s, i);
+            sum += (v >>> 32) + (v & 0xffff_ffffL);
+        }
         for (; i + 4 <= end; i += 4) sum += Bytes.u32(s, i) & 0xffff_ffffL;
         for (; i + 2 <= end; i += 2) sum += Bytes.u16(s, i);
         if (i < end) pendingHighByte = Bytes.u8(s, i);
