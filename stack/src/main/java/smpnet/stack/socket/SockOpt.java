@@ -34,7 +34,13 @@ public enum SockOpt {
     /** Seconds between keepalive probes. */
     TCP_KEEPINTVL(Level.TCP),
     /** Unanswered probes before the connection is dropped. */
-    TCP_KEEPCNT(Level.TCP);
+    TCP_KEEPCNT(Level.TCP),
+    /**
+     * Seconds a connection may take to be established before it is dropped with ETIMEDOUT; 0 (the default)
+     * follows {@code net.inet.tcp.keepinit}, which reading the option then returns. Setting it during the
+     * handshake restarts the timeout with the new value, as FreeBSD does.
+     */
+    TCP_KEEPINIT(Level.TCP);
 
     /** The option's level, as {@code setsockopt}'s second argument. */
     public enum Level { SOCKET, TCP }

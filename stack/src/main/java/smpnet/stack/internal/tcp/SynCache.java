@@ -473,6 +473,7 @@ final class SynCache {
         tp.keepIdleNanos = lis.keepIdleNanos;
         tp.keepIntvlNanos = lis.keepIntvlNanos;
         tp.keepCnt = lis.keepCnt;
+        tp.keepInitNanos = lis.keepInitNanos;
         tp.lingerSeconds = lis.lingerSeconds;
         tp.oobInline = lis.oobInline; // sonewconn copies the listener's socket options
         tp.iss = e.iss;

@@ -149,7 +149,7 @@ public final class TcpUsrReq {
         tp.lastRecvNanos = now;
         TcpOutput.setMssLocked(tp, -1);
         tcp.stats.increment(TcpStat.CONNATTEMPT);
-        tp.keep.reset(set.keepinitNanos); // the connection-establishment timeout
+        tp.keep.reset(keepInitLocked(tp)); // the connection-establishment timeout
         TcpOutput.outputLocked(tp);
     }
 
@@ -367,6 +367,14 @@ public final class TcpUsrReq {
                     if (value < 1) return EINVAL;
                     tp.keepCnt = value;
                 }
+                case TCP_KEEPINIT -> {
+                    if (value < 0) return EINVAL;
+                    tp.keepInitNanos = value * 1_000_000_000L;
+                    // FreeBSD restarts the establishment timeout of a connection still in its handshake
+                    if ((tp.state == TcpState.SYN_SENT || tp.state == TcpState.SYN_RECEIVED) && !tp.dropped) {
+                        tp.keep.reset(keepInitLocked(tp));
+                    }
+                }
                 default -> { return ENOPROTOOPT; }
             }
             return 0;
@@ -390,10 +398,17 @@ public final class TcpUsrReq {
                 case TCP_KEEPIDLE -> tp.keepIdleNanos / 1_000_000_000L;
                 case TCP_KEEPINTVL -> tp.keepIntvlNanos / 1_000_000_000L;
                 case TCP_KEEPCNT -> tp.keepCnt;
+                case TCP_KEEPINIT -> keepInitLocked(tp) / 1_000_000_000L;
                 default -> Long.MIN_VALUE;
             };
         } finally {
             tp.lock.unlock();
         }
+    }
+
+    /** TP_KEEPINIT: the connection's establishment timeout, its own or net.inet.tcp.keepinit's. */
+    private long keepInitLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        return tp.keepInitNanos != 0 ? tp.keepInitNanos : tcp.settings.keepinitNanos;
     }
 }

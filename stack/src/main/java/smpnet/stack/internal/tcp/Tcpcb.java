@@ -162,6 +162,8 @@ public final class Tcpcb {
 
     // per-connection settings (copied from the host's settings or set by socket options)
     @GuardedBy("inp") long keepIdleNanos;
+    /** TCP_KEEPINIT: this connection's establishment timeout, 0 for net.inet.tcp.keepinit (t_keepinit). */
+    @GuardedBy("inp") long keepInitNanos;
     @GuardedBy("inp") long keepIntvlNanos;
     @GuardedBy("inp") int keepCnt;
     @GuardedBy("inp") long lingerSeconds = -1;
