@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.stack.dev.Loopback;
@@ -40,6 +41,7 @@ import smpnet.stack.net.MacAddress;
 import smpnet.stack.socket.Ping;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.socket.TcpState;
 import smpnet.stack.stats.ArpStat;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.stats.EtherStat;
@@ -333,6 +335,19 @@ public final class Stack implements AutoCloseable {
      */
     public TcpResources tcpResources() {
         return new TcpResources(tcp.connections(), tcp.pcbs(), tcp.timersArmed(), tcp.syncacheEntries());
+    }
+
+    /**
+     * Drops every TCP connection in {@code state}, as FreeBSD's {@code tcpdrop -s STATE}: one in TIME_WAIT ends
+     * silently; any other is aborted (a RST once a SYN was received, ECONNABORTED for its socket). LISTEN and
+     * CLOSED are refused (a listener is not a connection). Returns how many were dropped.
+     */
+    public int tcpDrop(TcpState state) {
+        Objects.requireNonNull(state, "state");
+        if (state == TcpState.LISTEN || state == TcpState.CLOSED) {
+            throw new IllegalArgumentException("tcpDrop drops connections, not " + state);
+        }
+        return tcp.drop(state);
     }
 
     /** What {@link #tcpResources()} reports. */

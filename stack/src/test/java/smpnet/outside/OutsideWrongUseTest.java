@@ -22,6 +22,7 @@ import smpnet.stack.socket.SockOpt;
 import smpnet.stack.socket.SocketError;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.socket.TcpState;
 import smpnet.stack.socket.UdpSocket;
 
 /**
@@ -41,6 +42,29 @@ class OutsideWrongUseTest {
         h.quiesce();
         assertEquals(0, h.a.allocator().outstanding(), "mbufs a still holds");
         assertEquals(0, h.b.allocator().outstanding(), "mbufs b still holds");
+    }
+
+    @Test
+    void tcpDropRefusesWhatIsNotAConnectionAndDropsOnlyItsState() throws Exception {
+        assertEquals("tcpDrop drops connections, not LISTEN",
+                assertThrows(IllegalArgumentException.class, () -> h.a.tcpDrop(TcpState.LISTEN)).getMessage());
+        assertEquals("tcpDrop drops connections, not CLOSED",
+                assertThrows(IllegalArgumentException.class, () -> h.a.tcpDrop(TcpState.CLOSED)).getMessage());
+        assertEquals("state", assertThrows(NullPointerException.class, () -> h.a.tcpDrop(null)).getMessage());
+        h.start();
+        TcpSocket lis = h.listen();
+        TcpSocket[] cs = h.connect(lis);
+        TcpSocket c = cs[0];
+        TcpSocket s = cs[1];
+        assertEquals(0, h.a.tcpDrop(TcpState.TIME_WAIT), "no connection in TIME_WAIT");
+        assertEquals(TcpState.ESTABLISHED, c.state());
+        assertEquals(1, h.a.tcpDrop(TcpState.ESTABLISHED));
+        assertEquals(Errno.ECONNABORTED, errno(() -> c.read(new byte[1])));
+        assertEquals(Errno.ECONNRESET, errno(() -> s.read(new byte[1])), "the peer got the drop's RST");
+        c.close();
+        s.close();
+        lis.close();
+        assertNothingHeld();
     }
 
     @Test

@@ -19,6 +19,7 @@ import smpnet.sim.packetdrill.Script.TcpSpec;
 import smpnet.sim.packetdrill.Script.TimeKind;
 import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.TcpInfo;
+import smpnet.stack.socket.TcpState;
 
 /**
  * One run of a script, on the script's thread of a deterministic run: events in order, each at its time on
@@ -426,9 +427,14 @@ final class Execution {
                 if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
                 continue;
             }
+            if (w[0].equals("tcpdrop")) {
+                String problem = tcpdrop(w);
+                if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
+                continue;
+            }
             if (!w[0].equals("sysctl")) {
-                throw new ScriptFailure(Kind.COMMAND, c.line(), where + "only `sysctl -w NAME=VALUE` and `sockstat ... | grep -c "
-                        + "STATE | grep N` are supported, found '" + cmd + "'");
+                throw new ScriptFailure(Kind.COMMAND, c.line(), where + "only `sysctl -w NAME=VALUE`, `sockstat ... | grep -c "
+                        + "STATE | grep N` and `tcpdrop -s STATE` are supported, found '" + cmd + "'");
             }
             boolean any = false;
             for (int i = 1; i < w.length; i++) {
@@ -480,6 +486,25 @@ final class Execution {
         }
         if (!ownedOnly && state.equals("SYN_RCVD")) count += target.syncacheEntries();
         return Integer.toString(count).contains(want) ? null : count + " TCP sockets in " + state + ", not " + want;
+    }
+
+    /**
+     * FreeBSD's {@code tcpdrop -s STATE} (state names as tcpdrop and sockstat print them, SYN_RCVD for
+     * SYN_RECEIVED): drops the host's connections in that state (TIME_WAIT silently; others with a RST once a
+     * SYN was received). Returns what went wrong, or null.
+     */
+    private String tcpdrop(String[] w) {
+        if (w.length != 3 || !w[1].equals("-s")) return "only `tcpdrop -s STATE` is supported";
+        TcpState state;
+        try {
+            state = TcpState.valueOf(w[2].equals("SYN_RCVD") ? "SYN_RECEIVED" : w[2]);
+        } catch (IllegalArgumentException e) {
+            return "unknown TCP state '" + w[2] + "'";
+        }
+        if (state == TcpState.LISTEN || state == TcpState.CLOSED) return "tcpdrop drops connections, not " + state;
+        target.tcpDrop(state);
+        settle();
+        return null;
     }
 
     private void code(CodeEvent c, long t) {

@@ -105,6 +105,9 @@ final class SmpnetTarget implements Target {
     public int syncacheEntries() { return host.tcpResources().syncacheEntries(); }
 
     @Override
+    public int tcpDrop(smpnet.stack.socket.TcpState state) { return host.tcpDrop(state); }
+
+    @Override
     public ScriptSocket openTcp() { return new SmpnetSocket(host.openTcp()); }
 
     @Override

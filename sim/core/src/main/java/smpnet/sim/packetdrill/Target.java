@@ -42,6 +42,11 @@ interface Target {
     /** Half-open connections in the host's SYN cache (sockstat lists them as SYN_RCVD). */
     default int syncacheEntries() { return 0; }
 
+    /** tcpdrop(8) {@code -s STATE}: drops the host's connections in {@code state}; how many were dropped. */
+    default int tcpDrop(smpnet.stack.socket.TcpState state) {
+        throw new UnsupportedOperationException("tcpdrop is not supported by this target");
+    }
+
     /** A new TCP socket of the host. */
     ScriptSocket openTcp();
 

@@ -206,8 +206,13 @@ class ScriptRunnerTest {
         assertEquals("t.pkt:1: error executing `sysctl -w net.inet.tcp.nosuch=1` command: unknown sysctl net.inet.tcp.nosuch",
                 unknown.failure().message());
         Outcome shell = run("0 `../common/defaults.sh`\n");
-        assertEquals("t.pkt:1: error executing `../common/defaults.sh` command: only `sysctl -w NAME=VALUE` and `sockstat ... "
-                + "| grep -c STATE | grep N` are supported, found '../common/defaults.sh'", shell.failure().message());
+        assertEquals("t.pkt:1: error executing `../common/defaults.sh` command: only `sysctl -w NAME=VALUE`, `sockstat ... "
+                + "| grep -c STATE | grep N` and `tcpdrop -s STATE` are supported, found '../common/defaults.sh'",
+                shell.failure().message());
+        assertEquals("t.pkt:1: error executing `tcpdrop -s LISTEN` command: tcpdrop drops connections, not LISTEN",
+                run("0 `tcpdrop -s LISTEN`\n").failure().message());
+        assertEquals("t.pkt:1: error executing `tcpdrop -a` command: only `tcpdrop -s STATE` is supported",
+                run("0 `tcpdrop -a`\n").failure().message());
         assertEquals("t.pkt:1: error executing `sockstat -4 -P tcp -s | wc -l` command: expected `sockstat ... | grep -c "
                 + "STATE | grep N`, found 'wc -l'", run("0 `sockstat -4 -P tcp -s | wc -l`\n").failure().message());
         assertEquals("t.pkt:1: error executing `sockstat -4 -P tcp -s | grep -c SYN_RCVD | grep 1` command: 0 TCP sockets "

@@ -566,6 +566,32 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         timersLeftAtShutdown = callouts.drain(); // each closed connection stopped its own: none should be left
     }
 
+    /**
+     * tcpdrop(8) {@code -s STATE} (FreeBSD's net.inet.tcp.drop sysctl for each connection in that state): a
+     * connection in TIME_WAIT is closed silently (tcp_twclose), any other is dropped as tcp_drop does, with a
+     * RST once a SYN was received and ECONNABORTED for its socket. Returns how many were dropped.
+     */
+    public int drop(TcpState state) {
+        int n = 0;
+        for (Tcpcb tp : table.snapshot()) {
+            locks.enterEntryPoint();
+            try {
+                tp.lock.lock();
+                try {
+                    if (tp.dropped || tp.state != state) continue;
+                    if (state == TcpState.TIME_WAIT) closeLocked(tp);
+                    else dropLocked(tp, ECONNABORTED);
+                    n++;
+                } finally {
+                    unlock(tp); // sends the RST a drop queued
+                }
+            } finally {
+                locks.leaveEntryPoint();
+            }
+        }
+        return n;
+    }
+
     /** The path MTU cache's purge (net.inet.tcp.hostcache.purgenow). */
     public void purgeHostCache() { ipOutput.pathMtu().clear(); }
 }
