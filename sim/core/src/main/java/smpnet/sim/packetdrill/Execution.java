@@ -502,7 +502,11 @@ final class Execution {
             return "unknown TCP state '" + w[2] + "'";
         }
         if (state == TcpState.LISTEN || state == TcpState.CLOSED) return "tcpdrop drops connections, not " + state;
-        target.tcpDrop(state);
+        try {
+            target.tcpDrop(state);
+        } catch (UnsupportedOperationException e) {
+            return e.getMessage();
+        }
         settle();
         return null;
     }
