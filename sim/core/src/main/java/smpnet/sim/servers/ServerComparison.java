@@ -72,10 +72,13 @@ public final class ServerComparison {
     public List<ServerResult> results() { return results; }
 
     private static String line(ServerResult r) {
-        String loop = r.loop() == null ? "" : String.format(Locale.ROOT, "; event loop over %,d events: %,.0f ns per event (%,.0f in "
-                + "polls), %.1f events per poll, %.3f parks and %.2f wake-ups per event, %d writable events, %d GCs (%d ms)",
-                r.loop().events(), r.loop().nanosPerEvent(), r.loop().queueNanosPerEvent(), r.loop().eventsPerPoll(),
-                r.loop().parksPerEvent(), r.loop().unparksPerEvent(), r.loop().writeEvents(), r.loop().gcs(), r.loop().gcMillis());
+        ServerResult.LoopCost l = r.loop();
+        String loop = l == null ? "" : String.format(Locale.ROOT, "; event loop over %,d events (%,d requests): %s ns per event in "
+                + "its parts, %,.0f in all, %,.0f without its sleeps, %,.0f in polls; %.1f events per poll, %.4f sleeps, %.4f parks and "
+                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms)", l.events(), l.requests(), parts(l), l.nanosPerEvent(),
+                l.busyNanosPerEvent(),
+                l.queueNanosPerEvent(), l.eventsPerPoll(), l.sleepsPerEvent(), l.parksPerEvent(), l.unparksPerEvent(), l.writeEvents(),
+                l.gcs(), l.gcMillis());
         return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per "
                 + "request, %d retransmits, %d ring drops", r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(),
                 r.switchesPerRequest(), r.retransmits(), r.ringDrops()) + loop;
@@ -85,25 +88,32 @@ public final class ServerComparison {
     public String format() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Server models: %s%n", describe()));
-        b.append(String.format(Locale.ROOT, "%-22s %9s %10s %12s %9s %9s %9s %12s %12s %10s %12s %12s %8s %9s %8s %8s%n", "model",
+        b.append(String.format(Locale.ROOT, "%-22s %9s %10s %12s %9s %9s %9s %12s %12s %10s %11s %11s %11s %8s %9s %8s %8s%n", "model",
                 "conns", "requests", "requests/s", "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req",
-                "loop ns/ev", "queue ns/ev", "ev/poll", "parks/ev", "rexmits", "drops"));
+                "loop ns/ev", "busy ns/ev", "queue ns/ev", "ev/poll", "sleeps/ev", "rexmits", "drops"));
         for (ServerResult r : results) {
             if (!r.completed()) {
                 b.append(String.format(Locale.ROOT, "%-22s %,9d   %s%n", r.model().label(), r.connections(), r.stopped()));
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "%-22s %,9d %,10d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %12s %12s %8s %9s %8d %8d%n",
+            ServerResult.LoopCost l = r.loop();
+            b.append(String.format(Locale.ROOT, "%-22s %,9d %,10d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %11s %11s %11s %8s %9s %8d %8d%n",
                     r.model().label(), r.connections(), r.requests(), r.throughput(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
                     r.parksPerRequest(), r.switchesPerRequest(), r.cpuMicrosPerRequest(), nanos(r.loopNanosPerEvent()),
-                    nanos(r.queueNanosPerEvent()), r.loop() == null ? "" : String.format(Locale.ROOT, "%.1f", r.loop().eventsPerPoll()),
-                    r.loop() == null ? "" : String.format(Locale.ROOT, "%.4f", r.loop().parksPerEvent()), r.retransmits(), r.ringDrops()));
+                    l == null ? "" : nanos(l.busyNanosPerEvent()), nanos(r.queueNanosPerEvent()),
+                    l == null ? "" : String.format(Locale.ROOT, "%.1f", l.eventsPerPoll()),
+                    l == null ? "" : String.format(Locale.ROOT, "%.4f", l.sleepsPerEvent()), r.retransmits(), r.ringDrops()));
         }
         b.append("Where each model stopped:\n");
         for (ServerModel m : plan.models()) b.append("  ").append(m.label()).append(": ").append(reach(m)).append('\n');
         b.append(winners());
         b.append(eventLoopVerdict()).append('\n');
         return b.toString();
+    }
+
+    /** The loop's cost per event in each part of its window, e.g. "8,001 / 7,950 / 9,204". */
+    private static String parts(ServerResult.LoopCost l) {
+        return String.join(" / ", java.util.Arrays.stream(l.parts()).mapToObj(ServerComparison::nanos).toList());
     }
 
     /** {@code ns} rounded with thousands separators, or empty when NaN (a model without an event loop). */
@@ -160,13 +170,17 @@ public final class ServerComparison {
         }
         ServerResult a = loop.getFirst(), z = loop.getLast();
         ServerResult.LoopCost x = a.loop(), y = z.loop();
-        return verdict("Event loop cost per event (the loop thread's CPU)", a.loopNanosPerEvent(), z.loopNanosPerEvent(), a, z)
+        return verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)", a.loopNanosPerEvent(),
+                z.loopNanosPerEvent(), a, z)
                 + "\n" + verdict("Event queue cost per event (the loop's CPU in poll)", a.queueNanosPerEvent(), z.queueNanosPerEvent(), a, z)
-                + String.format(Locale.ROOT, "%n  measured over %,d and %,d events; events per poll %.1f and %.1f; parks per event %.4f and "
-                        + "%.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d (%d ms) and %d (%d ms)",
-                        x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.parksPerEvent(), y.parksPerEvent(),
-                        x.unparksPerEvent(), y.unparksPerEvent(), x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(),
-                        y.gcMillis());
+                + String.format(Locale.ROOT, "%n  the window's parts: %s ns and %s ns; the whole window: %,.0f and %,.0f ns, without the "
+                        + "polls that slept %,.0f and %,.0f ns", parts(x), parts(y), x.nanosPerEvent(), y.nanosPerEvent(),
+                        x.busyNanosPerEvent(), y.busyNanosPerEvent())
+                + String.format(Locale.ROOT, "%n  measured over %,d and %,d events; events per poll %.1f and %.1f; sleeps per event %.4f and "
+                        + "%.4f; parks per event %.4f and %.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d "
+                        + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),
+                        y.sleepsPerEvent(), x.parksPerEvent(), y.parksPerEvent(), x.unparksPerEvent(), y.unparksPerEvent(),
+                        x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(), y.gcMillis());
     }
 
     private static String verdict(String what, double first, double last, ServerResult a, ServerResult z) {
@@ -240,12 +254,14 @@ public final class ServerComparison {
     /** The figures as CSV, a row per case. */
     public String csv() {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
-                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_polls,loop_parks,"
-                + "loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,retransmits,ring_drops,stopped\n");
+                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_requests,loop_polls,"
+                + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
+                + "retransmits,ring_drops,stopped\n");
         for (ServerResult r : results) {
             ServerResult.LoopCost l = r.loop();
-            String loop = l == null ? ",,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d", l.events(), l.polls(), l.parks(),
-                    l.unparks(), l.writeEvents(), l.gcs(), l.gcMillis());
+            String loop = l == null ? ",,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", l.events(),
+                    l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.parks(), l.unparks(), l.writeEvents(),
+                    l.gcs(), l.gcMillis());
             b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%s,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
                     r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.queueNanosPerEvent(),
@@ -276,9 +292,12 @@ public final class ServerComparison {
                 if (r.loop() != null) {
                     ServerResult.LoopCost l = r.loop();
                     o.put("loopNanosPerEvent", r.loopNanosPerEvent()).put("queueNanosPerEvent", r.queueNanosPerEvent());
-                    o.putObject("loop").put("events", l.events()).put("polls", l.polls()).put("cpuNanos", l.cpuNanos())
-                            .put("queueNanos", l.queueNanos()).put("parks", l.parks()).put("unparks", l.unparks())
+                    var lo = o.putObject("loop").put("events", l.events()).put("requests", l.requests()).put("polls", l.polls())
+                            .put("cpuNanos", l.cpuNanos()).put("queueNanos", l.queueNanos()).put("sleepingPolls", l.sleepingPolls())
+                            .put("sleepingNanos", l.sleepingNanos()).put("parks", l.parks()).put("unparks", l.unparks())
                             .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis());
+                    var parts = lo.putArray("partNanosPerEvent");
+                    for (double x : l.parts()) parts.add(x);
                 }
                 var cdf = o.putArray("latencyCdf");
                 for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);

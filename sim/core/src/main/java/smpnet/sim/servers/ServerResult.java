@@ -37,20 +37,44 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      * @param cpuNanos   the loop thread's CPU time in the window: the polls and the socket calls, with the
      *                   protocol work they do on that thread (TCP output down to the peer's receive ring)
      * @param queueNanos the part of it spent in the polls: waiting, being woken, collecting the ready sockets
+     * @param sleepingPolls the polls that found nothing ready and slept until a socket was (or a timeout)
+     * @param sleepingNanos the loop thread's CPU time in those polls: going to sleep and being woken
      * @param parks      the loop thread's parks (it waited in a poll with nothing ready)
      * @param unparks    threads the loop thread woke (the stack's threads its socket calls handed work to)
      * @param writeEvents events that reported the socket writable (a reply waiting for space; none while every
      *                   reply fits the send buffer, so that every event is a request read and echoed)
      * @param gcs        garbage collections in the window (the whole JVM's)
      * @param gcMillis   their accumulated time, ms
+     * @param parts      the loop thread's CPU time per event in each part of the window (parts of as many
+     *                   requests), ns
      */
-    public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long parks, long unparks,
-                           long writeEvents, long gcs, long gcMillis) {
-        /** The loop thread's CPU time per event, ns. */
+    public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
+                           long sleepingNanos, long parks, long unparks,
+                           long writeEvents, long gcs, long gcMillis, double[] parts) {
+        /**
+         * The median of {@link #parts}: the loop thread's CPU time per event in the window's middle part for
+         * cost (a part that another process's burst of work slowed counts as one part), ns.
+         */
+        public double medianNanosPerEvent() {
+            double[] p = java.util.Arrays.stream(parts).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            if (p.length == 0) return Double.NaN;
+            return p.length % 2 == 1 ? p[p.length / 2] : (p[p.length / 2 - 1] + p[p.length / 2]) / 2;
+        }
+
+        /** The loop thread's CPU time per event over the whole window, ns. */
         public double nanosPerEvent() { return events > 0 ? (double) cpuNanos / events : Double.NaN; }
 
         /** The part of {@link #nanosPerEvent} spent in the event queue's poll, ns. */
         public double queueNanosPerEvent() { return events > 0 ? (double) queueNanos / events : Double.NaN; }
+
+        /**
+         * The loop thread's CPU time per event without its polls that slept: the cost of an event to a loop
+         * that finds work waiting, which does not depend on how often the load lets it run dry, ns.
+         */
+        public double busyNanosPerEvent() { return events > 0 ? (double) (cpuNanos - sleepingNanos) / events : Double.NaN; }
+
+        /** Polls that slept, per event. */
+        public double sleepsPerEvent() { return events > 0 ? (double) sleepingPolls / events : Double.NaN; }
 
         /** Requests per event: 1 when each event is one request read and echoed. */
         public double requestsPerEvent() { return events > 0 ? (double) requests / events : Double.NaN; }
@@ -82,8 +106,11 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
     /** Operating-system context switches per request. */
     public double switchesPerRequest() { return requests > 0 && contextSwitches >= 0 ? (double) contextSwitches / requests : Double.NaN; }
 
-    /** The event loop thread's CPU time per event in its window, ns (NaN for the other models). */
-    public double loopNanosPerEvent() { return loop == null ? Double.NaN : loop.nanosPerEvent(); }
+    /**
+     * The event loop thread's CPU time per event in its window, the median of its parts, ns (NaN for the other
+     * models).
+     */
+    public double loopNanosPerEvent() { return loop == null ? Double.NaN : loop.medianNanosPerEvent(); }
 
     /** The part of it spent in the event queue's poll, ns (NaN for the other models). */
     public double queueNanosPerEvent() { return loop == null ? Double.NaN : loop.queueNanosPerEvent(); }
