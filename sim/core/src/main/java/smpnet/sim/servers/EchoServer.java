@@ -232,7 +232,7 @@ final class EchoServer {
     private static final Object LISTENER = new Object();
 
     /** Parts of the event loop's window, each measured too. */
-    static final int LOOP_PARTS = 5;
+    static final int LOOP_PARTS = 10;
 
     /** The loop's running counts (its thread's alone). */
     private static final class Counts {

@@ -48,7 +48,7 @@ class ServerComparisonTest {
                 assertEquals(0, l.writeEvents(), "every reply fits the send buffer: " + l);
                 assertTrue(l.queueNanos() > 0 && l.queueNanos() < l.cpuNanos(), "the polls' share is a part of the loop's time: " + l);
                 assertTrue(l.sleepingNanos() <= l.queueNanos() && l.sleepingPolls() <= l.polls(), "sleeps are in polls: " + l);
-                assertEquals(5, l.parts().length, l.toString());
+                assertEquals(EchoServer.LOOP_PARTS, l.parts().length, l.toString());
                 for (double part : l.parts()) assertTrue(part > 0, java.util.Arrays.toString(l.parts()));
             }
         }
