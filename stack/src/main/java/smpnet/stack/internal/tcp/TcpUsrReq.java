@@ -89,6 +89,8 @@ public final class TcpUsrReq {
         if (fport == 0 || faddr == 0 || tcp.ipInput.isBroadcast(faddr) || (faddr >>> 28) >= 0xe) return EADDRNOTAVAIL;
         int src = tcp.ipOutput.sourceFor(faddr);
         if (src == 0) return Tcp.ENETUNREACH;
+        // The SYN could not leave: FreeBSD's connect returns tcp_output's ENETDOWN for an interface not up
+        if (!tcp.ipOutput.interfacesUp()) return Tcp.ENETDOWN;
         int lport0;
         int laddr0;
         tp.lock.lock();
