@@ -141,6 +141,7 @@ public final class Stack implements AutoCloseable {
                 config.name().hashCode() * 0x9E3779B97F4A7C15L ^ 0x7CB1L);
         this.tcpUsr = new TcpUsrReq(tcp);
         tcpSettings.register(sysctl, CcAlgorithms::byName, tcp::purgeHostCache);
+        tcp.registerFastOpen(sysctl);
         this.lo0 = new Loopback("lo0", 1, locks);
         attachInterface(lo0, IfAddress.parse("127.0.0.1/8"), null);
     }

@@ -48,6 +48,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     static final int EMSGSIZE = 40;
 
     static final int TCP_MAXWIN = 65535;
+    /** TCP_MSS: the MSS assumed for a peer that announces none (RFC 9293 3.7.1). */
+    static final int TCP_MSS = 536;
     static final int HEADROOM = 16 + Ipv4Header.MIN_LENGTH;
 
     final Counters<TcpStat> stats = new Counters<>("tcp", TcpStat.class);
@@ -67,6 +69,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * callout's lock (inp or syncache), as the lock order wants.
      */
     final CalloutWheel callouts;
+    final TcpFastOpen fastOpen;
     /** Callouts the shutdown still found on the wheel (a timer left behind); written once, by shutdown. */
     private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
@@ -89,6 +92,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.isnGen = new IsnGenerator(r.nextLong(), r.nextLong());
         this.cookies = new SynCookies(r.nextLong(), r.nextLong());
         this.tsOffsets = r.split();
+        this.fastOpen = new TcpFastOpen(this, r.split());
         this.rstClosedPortLimit = new ErrorRateLimit(scheduler, ErrorRateLimit.ICMPLIM, ErrorRateLimit.ICMPLIM);
         this.syncache = new SynCache(this);
         ipInput.register(Ipv4Header.PROTO_TCP, this);       // tcp_input, called by IpInput.deliver
@@ -99,6 +103,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
 
     public TcpSettings settings() { return settings; }
 
+    /** Registers the TCP Fast Open sysctls ({@code net.inet.tcp.fastopen.*}) in {@code s}. */
+    public void registerFastOpen(smpnet.stack.internal.sysctl.Sysctl s) { fastOpen.register(s); }
+
     /** Connections in the hash (any state but CLOSED and LISTEN). */
     public int connections() { return table.connections(); }
 
@@ -108,6 +115,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /** The host starts: boot-time tunables are final now (the SYN cache's and the connection hash's sizes). */
     public void boot() {
         syncache.boot();
+        fastOpen.boot();
         table.boot(settings.tcbHashSize);
     }
 

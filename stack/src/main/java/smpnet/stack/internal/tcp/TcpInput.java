@@ -259,6 +259,7 @@ final class TcpInput {
         if ((thflags & ACK) != 0) {
             tcp.stats.increment(TcpStat.CONNECTS);
             tp.sndUna++; // our SYN is acked
+            boolean resendSynData = tp.tfoClientCookie != null && tp.has(Tcpcb.TF_FASTOPEN) && fastOpenSynAckLocked(tp, seg);
             TcpEcn.synAckReceived(tp, thflags);
             if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
             establishedLocked(tp);
@@ -272,7 +273,7 @@ final class TcpInput {
             rttSampleFromSynLocked(tp, seg);
             if (tp.so != null) tp.so.connectedLocked();  // an active open has no listener: always kept
             // FreeBSD acks a SYN-ACK at once unless data rides on it (then delayed-ack rules apply)
-            if (seg.tlen > 0 && delayAck(tp, tp.rcvNxt, seg.tlen)) {
+            if (seg.tlen > 0 && delayAck(tp, tp.rcvNxt, seg.tlen) && !resendSynData) {
                 tp.set(Tcpcb.TF_DELACK);
                 tp.delack.reset(tcp.settings.delackNanos);
             } else {
@@ -304,6 +305,37 @@ final class TcpInput {
         End e = dataLocked(tp, seg, seg.flags & ~SYN, tiwin, true);
         if (e == End.DONE || e == End.DROP) TcpOutput.outputLocked(tp);
         return e == End.DONE ? End.DROP : e;
+    }
+
+    /**
+     * The SYN-ACK of our Fast Open SYN (tcp_input's SYN-SENT block and process_ACK): the data of the SYN it
+     * acknowledges leaves the send buffer, the cookie cache learns the answer ({@link TcpFastOpen}), and what
+     * it does not acknowledge is resent at once (snd_nxt back to the ACK). True if something must be resent.
+     */
+    private static boolean fastOpenSynAckLocked(Tcpcb tp, Segment seg) {
+        Tcp tcp = tp.tcp;
+        int synData = tp.sndMax - tp.sndUna;
+        int acked = TcpSeq.gt(seg.ack, tp.sndUna) ? seg.ack - tp.sndUna : 0;
+        if (acked > 0) {
+            tcp.stats.increment(TcpStat.RCVACKPACK);
+            tcp.stats.add(TcpStat.RCVACKBYTE, acked);
+            tcp.stats.increment(TcpStat.TFO_SYN_DATA_ACKED);
+            if (tp.so != null) {
+                StreamBuffer snd = tp.so.snd();
+                snd.lock.lock();
+                try {
+                    snd.dropLocked(Math.min(acked, snd.ccLocked()));
+                } finally {
+                    snd.lock.unlock();
+                }
+                tp.so.writableLocked();
+            }
+            tp.sndUna = seg.ack;
+        }
+        tcp.fastOpen.synAckReceivedLocked(tp, seg.opts, synData > 0 && tp.sndUna == tp.sndMax);
+        if (tp.sndUna == tp.sndMax) return false;
+        tp.sndNxt = tp.sndUna;
+        return true;
     }
 
     private static long freeSpace(Tcpcb tp) {
