@@ -48,6 +48,9 @@ final class SynCache {
         final boolean noOpt;
         /** The SYN asked for ECN and this host accepts it (SCF_ECN): the SYN-ACK carries ECE. */
         final boolean ecn;
+        /** The listener's IP_TOS and IP_TTL when the SYN came (sc_ip_tos, sc_ip_ttl): the SYN-ACK's and the connection's. */
+        final int ipTos;
+        final int ipTtl;
         @GuardedBy("syncache") int rxmits;
         /** The SYN-ACK retransmit timer, a callout with the bucket's lock; made when first armed. */
         @GuardedBy("syncache") Callout timer;
@@ -71,6 +74,8 @@ final class SynCache {
             this.peerWin = seg.win;
             this.noOpt = noOpt;
             this.ecn = TcpEcn.synRequests(listener.tcp.settings, seg.flags);
+            this.ipTos = listener.ipTos; // every entry is made under the listener's inp
+            this.ipTtl = listener.ipTtl;
         }
 
         boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
@@ -162,7 +167,7 @@ final class SynCache {
             return;
         }
         if ((f & TcpHeader.RST) != 0) {
-            checkRst(seg);
+            checkRst(lis, seg);
             return;
         }
         if ((f & TcpHeader.SYN) == 0) {
@@ -171,7 +176,7 @@ final class SynCache {
         }
         if ((f & TcpHeader.ACK) != 0) { // a SYN-ACK to a listener belongs to no connection
             tcp.stats.increment(TcpStat.BADSYN);
-            tcp.dropWithReset(seg);
+            tcp.dropWithReset(seg, lis.ipTos, lis.ipTtl);
             return;
         }
         if (tcp.ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe || tcp.ipInput.isBroadcast(seg.src)
@@ -231,15 +236,13 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
         }
     }
 
-    private void sendAll(List<Mbuf> out, int src, int dst) {
-        for (Mbuf m : out) {
-            tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, smpnet.stack.internal.ip.IpOutput.DEFAULT_TTL,
-                    tcp.settings.pathMtuDiscovery);
-        }
+    /** Sends segments of one half-open connection with its listener's IP TOS and TTL. */
+    private void sendAll(List<Mbuf> out, int src, int dst, int tos, int ttl) {
+        for (Mbuf m : out) tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, tcp.settings.pathMtuDiscovery);
     }
 
     /** The SYN-ACK of {@code e} (syncache_respond): our options answer the peer's, none with TCP_NOOPT. */
@@ -315,7 +318,7 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, e.laddr, e.faddr);
+            sendAll(out, e.laddr, e.faddr, e.ipTos, e.ipTtl);
         }
     }
 
@@ -325,10 +328,10 @@ final class SynCache {
     }
 
     /**
-     * syncache_chkrst: a RST for a half-open connection. At IRS+1 it removes the entry; elsewhere in the
-     * window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
+     * syncache_chkrst: a RST for a half-open connection of listener {@code lis} (its inp held). At IRS+1 it
+     * removes the entry; elsewhere in the window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
      */
-    private void checkRst(Segment seg) {
+    private void checkRst(Tcpcb lis, Segment seg) {
         if (cookiesOnly(tcp.scheduler.nanoTime())) return; // no cache to look in (syncache_chkrst)
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         List<Mbuf> out = new ArrayList<>(1);
@@ -356,7 +359,7 @@ final class SynCache {
             }
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
         }
     }
 
@@ -470,6 +473,8 @@ final class SynCache {
         tp.flags &= ~(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
         tp.flags |= lis.flags & (Tcpcb.TF_NODELAY | Tcpcb.TF_NOOPT | Tcpcb.TF_KEEPALIVE);
         tp.userMaxseg = lis.userMaxseg;
+        tp.ipTos = e.ipTos; // syncache_socket: inp_ip_tos and inp_ip_ttl from the entry
+        tp.ipTtl = e.ipTtl;
         tp.keepIdleNanos = lis.keepIdleNanos;
         tp.keepIntvlNanos = lis.keepIntvlNanos;
         tp.keepCnt = lis.keepCnt;
