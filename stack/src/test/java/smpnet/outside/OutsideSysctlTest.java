@@ -92,7 +92,6 @@ class OutsideSysctlTest {
         for (String line : lines) {
             String name = line.substring(0, line.indexOf(':'));
             String value = line.substring(name.length() + 2);
-            // string settings (the congestion control's name, Fast Open's write-only keys) read back as strings
             if (!value.matches("-?[0-9]+")) assertEquals(value, a.sysctlString(name), name);
             else assertEquals(Long.parseLong(value), a.sysctl(name), name);
         }
