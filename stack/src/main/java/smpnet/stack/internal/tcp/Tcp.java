@@ -413,6 +413,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         if (tp.dropped) return;
         tp.dropped = true;
         tp.state = TcpState.CLOSED;
+        tp.tfoPendingDoneLocked();
         tp.stopAllTimersLocked();
         table.removeLocked(tp);
         if (tp.reass != null) tp.reass.drain();

@@ -163,6 +163,27 @@ public final class TcpFastOpen {
         return new CookieCheck(0, latest);
     }
 
+    /**
+     * The Fast Open half of syncache_add for a SYN to listener {@code lis}: null unless the listener has
+     * TCP_FASTOPEN, the host {@code server_enable}, and the SYN a Fast Open option. Otherwise the SYN takes
+     * a place among the listener's pending Fast Open connections (given back by the caller unless a
+     * connection is made) and its cookie is checked, or, when half the backlog is already pending, it is
+     * served as an ordinary SYN (RFC 7413 5.1) with a check result of -1.
+     */
+    CookieCheck synReceivedLocked(Tcpcb lis, Segment seg) {
+        lis.lock.assertOwned();
+        byte[] cookie = seg.opts == null ? null : seg.opts.fastOpenCookie();
+        if (cookie == null || !serverEnable || !lis.has(Tcpcb.TF_FASTOPEN)) return null;
+        if (cookie.length == 0) tcp.stats.increment(TcpStat.TFO_COOKIE_REQ_RCV);
+        if (lis.tfoPending.getAndIncrement() > Math.max(0, lis.backlog) / 2) {
+            tcp.stats.increment(TcpStat.TFO_PENDING_LIMITED);
+            return new CookieCheck(-1, null);
+        }
+        CookieCheck c = checkCookie(seg.src, cookie);
+        if (!c.valid() && cookie.length > 0) tcp.stats.increment(TcpStat.TFO_COOKIE_INVALID);
+        return c;
+    }
+
     /** The keys, with the automatic one renewed when {@code autokey} seconds have passed since the newest. */
     private Keys currentKeys() {
         Keys k = keys.get();
