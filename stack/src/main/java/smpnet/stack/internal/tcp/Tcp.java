@@ -519,6 +519,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 hard = false;
             }
             if (hard && tp.state == TcpState.SYN_SENT && settings.icmpMayRst) {
+                if (tp.has(Tcpcb.TF_FASTOPEN) && tp.tfoClientCookie != null) fastOpen.disablePathLocked(tp);
                 dropLocked(tp, errno); // tcp_drop_syn_sent
             } else if (tp.state == TcpState.ESTABLISHED && !hard) {
                 // tcp_notify: a transient routing problem does not trouble an established connection
