@@ -131,7 +131,9 @@ public final class ScriptParser {
             body.append(t).append('\n');
         }
         if (!keep.isEmpty()) throw new ScriptParseException(file, opened.getLast(), "#ifdef without #endif");
-        if (mtu < 576 || mtu > 9000) throw new ScriptParseException(file, 1, "--mtu must be in [576, 9000], found " + mtu);
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new ScriptParseException(file, 1, "--mtu must be in [" + MIN_MTU + ", " + MAX_MTU + "], found " + mtu);
+        }
         return new Script.Options(tolerance, mtu, tick);
     }
 
@@ -423,6 +425,10 @@ public final class ScriptParser {
     }
 
     /** ICMP types and codes by packetdrill's names. */
+    /** --mtu's range: FreeBSD's IF_MINMTU and IF_MAXMTU (what ifconfig accepts for an interface). */
+    static final int MIN_MTU = 72;
+    static final int MAX_MTU = 65535;
+
     private static final Map<String, Integer> ICMP_TYPES = Map.of("echo_reply", 0, "unreachable", 3,
             "source_quench", 4, "redirect", 5, "echo_request", 8, "time_exceeded", 11, "parameter_problem", 12);
     /** Destination unreachable's codes by number (RFC 1812 5.2.7.1), as packetdrill names them. */

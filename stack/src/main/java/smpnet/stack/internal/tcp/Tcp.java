@@ -42,6 +42,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     static final int ECONNRESET = 54;
     static final int ETIMEDOUT = 60;
     static final int EHOSTUNREACH = 65;
+    static final int ENETDOWN = 50;
     static final int ENETUNREACH = 51;
     static final int ECONNABORTED = 53;
     static final int EMSGSIZE = 40;
@@ -495,6 +496,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     @Override
     public void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedSeq, int nextHopMtu) {
         if (type != IcmpHeader.DEST_UNREACHABLE && type != IcmpHeader.TIME_EXCEEDED) return;
+        boolean fragNeeded = type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED;
+        int errno = icmpErrno(type, code);
+        if (errno == 0 && !fragNeeded) return; // a message that means nothing to TCP (icmp_errmap gives 0)
         Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
         if (tp == null) {
             syncache.unreach(src, srcPort, dst, dstPort, quotedSeq);
@@ -502,26 +506,19 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         }
         try {
             if (TcpSeq.lt(quotedSeq, tp.sndUna) || TcpSeq.ge(quotedSeq, tp.sndMax)) return; // not in flight: forged or stale
-            if (type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED) {
+            if (fragNeeded) {
                 TcpOutput.mtuDiscoveryLocked(tp, nextHopMtu);
                 return;
             }
-            int errno;
-            boolean hard;
-            if (type == IcmpHeader.DEST_UNREACHABLE && (code == IcmpHeader.CODE_PORT_UNREACHABLE || code == 2)) {
-                errno = ECONNREFUSED; // port or protocol unreachable
-                hard = true;
-            } else if (type == IcmpHeader.DEST_UNREACHABLE && (code == 13 || code == 9 || code == 10)) {
-                errno = ECONNREFUSED; // administratively prohibited: PRC_UNREACH_ADMIN_PROHIB in inetctlerrmap
-                hard = true;
-            } else {
-                errno = type == IcmpHeader.DEST_UNREACHABLE && (code == 0 || code == 6) ? ENETUNREACH : EHOSTUNREACH;
-                hard = false;
-            }
-            if (hard && tp.state == TcpState.SYN_SENT && settings.icmpMayRst) {
-                if (tp.has(Tcpcb.TF_FASTOPEN) && tp.tfoClientCookie != null) fastOpen.disablePathLocked(tp);
-                dropLocked(tp, errno); // tcp_drop_syn_sent
-            } else if (tp.state == TcpState.ESTABLISHED && !hard) {
+            // tcp_ctlinput: with net.inet.tcp.icmp_may_rst, port/protocol unreachable, administratively
+            // prohibited and time exceeded in transit end a connection in SYN-SENT (tcp_drop_syn_sent) and are
+            // otherwise ignored; every other error goes to tcp_notify.
+            if (settings.icmpMayRst && (errno == ECONNREFUSED || type == IcmpHeader.TIME_EXCEEDED)) {
+                if (tp.state == TcpState.SYN_SENT) {
+                    if (tp.has(Tcpcb.TF_FASTOPEN) && tp.tfoClientCookie != null) fastOpen.disablePathLocked(tp);
+                    dropLocked(tp, errno);
+                }
+            } else if (tp.state == TcpState.ESTABLISHED && errno == EHOSTUNREACH) {
                 // tcp_notify: a transient routing problem does not trouble an established connection
             } else if (!tp.haveEstablished() && tp.rxtShift > 3 && tp.softError != 0) {
                 dropLocked(tp, errno);
@@ -531,6 +528,21 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         } finally {
             unlock(tp);
         }
+    }
+
+    /**
+     * icmp_errmap: the errno an ICMP destination-unreachable or time-exceeded message means to TCP, 0 for one
+     * that means nothing (unknown codes, reassembly time exceeded). Fragmentation needed is handled apart.
+     */
+    static int icmpErrno(int type, int code) {
+        if (type == IcmpHeader.TIME_EXCEEDED) return code == IcmpHeader.CODE_TTL_EXCEEDED ? EHOSTUNREACH : 0;
+        return switch (code) {
+            // protocol and port unreachable; network, host and filter administratively prohibited
+            case 2, IcmpHeader.CODE_PORT_UNREACHABLE, 9, 10, 13 -> ECONNREFUSED;
+            // network, host, source route, unknown network or host, isolated, TOS and precedence
+            case 0, 1, 5, 6, 7, 8, 11, 12, 14, 15 -> EHOSTUNREACH;
+            default -> 0;
+        };
     }
 
     /** The connection with this 4-tuple, locked, or null. */

@@ -502,12 +502,12 @@ final class TcpOutput {
 
     /**
      * tcp_mssopt: the MSS we announce toward {@code faddr}, from the interface MTU (never the learned path MTU,
-     * nor TCP_MAXSEG, which limits only what we send), at least net.inet.tcp.minmss.
+     * nor TCP_MAXSEG, which limits only what we send). As in FreeBSD, a SYN announces it as it is, even below
+     * net.inet.tcp.minmss (an MTU of 72 announces 32); the SYN cache's SYN-ACK raises it to minmss.
      */
     static int mssOption(Tcp tcp, int faddr) {
         int mtu = tcp.ipOutput.linkMtuFor(faddr);
-        int mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-        return Math.max(mss, tcp.settings.minmss);
+        return mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
     }
 
     /**

@@ -320,6 +320,7 @@ public final class TcpUsrReq {
             if (tp.has(Tcpcb.TF_RCVD_TSTMP) && tp.has(Tcpcb.TF_REQ_TSTMP)) opts |= TcpInfo.OPT_TIMESTAMPS;
             if (tp.has(Tcpcb.TF_SACK_PERMIT) && tp.haveEstablished()) opts |= TcpInfo.OPT_SACK;
             if (tp.has(Tcpcb.TF_RCVD_SCALE) && tp.has(Tcpcb.TF_REQ_SCALE)) opts |= TcpInfo.OPT_WSCALE;
+            if ((tp.flags2 & TcpEcn.ECN_PERMIT) != 0) opts |= TcpInfo.OPT_ECN;
             long cwnd = tp.ccv == null ? 0 : tp.ccv.cwnd;
             long ssthresh = tp.ccv == null ? Integer.MAX_VALUE : tp.ccv.ssthresh;
             long rcvSpace = TcpOutput.receiveWindow(tp);
