@@ -862,6 +862,8 @@ public final class TcpSocket extends Socket {
             TcpSocket listener = head;
             rcv.lock.lock();
             try {
+                // A Fast Open connection was queued on its listener when its SYN came; its handshake ends later
+                if (connected) return true;
                 connecting = false;
                 connected = true;
                 rcv.cv.broadcast();

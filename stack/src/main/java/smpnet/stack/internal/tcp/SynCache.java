@@ -52,6 +52,8 @@ final class SynCache {
         final int ipTos;
         final int ipTtl;
         @GuardedBy("syncache") int rxmits;
+        /** The Fast Open cookie the first SYN-ACK offers (sc_tfo_cookie), null for none. */
+        @GuardedBy("syncache") byte[] tfoOffer;
         /** The SYN-ACK retransmit timer, a callout with the bucket's lock; made when first armed. */
         @GuardedBy("syncache") Callout timer;
 
@@ -194,23 +196,18 @@ final class SynCache {
         boolean noOpt = lis.has(Tcpcb.TF_NOOPT);
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         List<Mbuf> out = new ArrayList<>(1);
+        TcpFastOpen.CookieCheck tfo = tcp.fastOpen.synReceivedLocked(lis, seg); // null: not a Fast Open SYN
+        Entry fast = null;
         b.lock.lock();
         try {
             boolean cookieOnly = cookiesOnly(now); // the cache is not even looked at (syncache_cookiesonly)
             Entry dup = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
             if (dup != null) { // the peer's SYN again: our SYN-ACK was lost; answer at once
+                if (tfo != null) lis.tfoPending.decrementAndGet();
                 tcp.stats.increment(TcpStat.SC_DUPSYN);
                 Mbuf m = synAck(dup, now);
                 if (m != null) out.add(m);
                 return;
-            }
-            if (!cookieOnly && b.entries.size() >= set.syncacheBucketLimit) {
-                // syncache_insert: the oldest entry makes room, the overflow is recorded, and with cookies the
-                // cache pauses (syncache_pause): cookies alone for a while
-                pauseLocked(now);
-                b.lastOverflowSecond = now / 1_000_000_000L;
-                Entry oldest = b.entries.pollFirst();
-                if (oldest != null) dropEntryLocked(oldest);
             }
             boolean wsOn = set.doWindowScale();
             boolean tsOn = set.doTimestamps();
@@ -221,6 +218,22 @@ final class SynCache {
                             probe.peerWscale, probe.sackOk, now)
                     : tcp.isnGen.isn(seg.dst, seg.dport, seg.src, seg.sport, now);
             Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, wsOn, tsOn);
+            if (tfo != null && tfo.valid()) { // a valid cookie: the connection at once, no cache entry
+                fast = e;
+                return;
+            }
+            if (tfo != null) {
+                lis.tfoPending.decrementAndGet(); // served as an ordinary SYN: it holds no place
+                e.tfoOffer = tfo.offer();
+            }
+            if (!cookieOnly && b.entries.size() >= set.syncacheBucketLimit) {
+                // syncache_insert: the oldest entry makes room, the overflow is recorded, and with cookies the
+                // cache pauses (syncache_pause): cookies alone for a while
+                pauseLocked(now);
+                b.lastOverflowSecond = now / 1_000_000_000L;
+                Entry oldest = b.entries.pollFirst();
+                if (oldest != null) dropEntryLocked(oldest);
+            }
             if (cookieOnly) {
                 tcp.stats.increment(TcpStat.SC_SENDCOOKIE);
                 Mbuf m = synAck(e, now);
@@ -237,6 +250,47 @@ final class SynCache {
         } finally {
             b.lock.unlock();
             sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
+            if (fast != null) fastOpenLocked(lis, seg, fast, tfo);
+        }
+    }
+
+    /**
+     * syncache_tfo_expand: a SYN with a valid Fast Open cookie becomes a connection in SYN-RECEIVED at once,
+     * already on the listener's queue, and its data is taken in (RFC 7413 4.2.2); the SYN-ACK, with the
+     * latest cookie, follows on the delayed-ACK timer, carrying what the application wrote meanwhile.
+     */
+    private void fastOpenLocked(Tcpcb lis, Segment seg, Entry e, TcpFastOpen.CookieCheck tfo) {
+        TcpSocketHooks so = lis.so == null ? null : lis.so.newConnectionLocked();
+        if (so == null) {
+            lis.tfoPending.decrementAndGet();
+            tcp.stats.increment(TcpStat.LISTENDROP);
+            return;
+        }
+        Tcpcb tp = tcp.newTcpcb(so);
+        so.pcbCreatedLocked(tp);
+        tp.lock.lock(); // a second inp while the listener's is held (DUPOK)
+        try {
+            initFromEntryLocked(lis, tp, e);
+            tp.set(Tcpcb.TF_FASTOPEN);
+            tp.tfoServerCookie = tfo.latest();
+            tp.tfoPendingOf = lis.tfoPending;
+            tp.sndNxt = e.iss; // the SYN-ACK is still to be sent
+            tp.sndMax = e.iss;
+            if (!tcp.table.insertLocked(tp)) { // the 4-tuple is taken (a racing duplicate): give up this one
+                tcp.closeLocked(tp);
+                return;
+            }
+            tcp.stats.increment(TcpStat.SC_COMPLETED);
+            tcp.stats.increment(TcpStat.ACCEPTS);
+            if (seg.tlen > 0) tcp.stats.increment(TcpStat.TFO_SYN_DATA_RCV);
+            if (!so.connectedLocked()) { // soisconnected: on the listener's queue before the handshake ends
+                tcp.dropLocked(tp, Tcp.ECONNABORTED);
+                return;
+            }
+            if (seg.tlen == 0) tp.set(Tcpcb.TF_ACKNOW); // nothing to wait for: the SYN-ACK goes now
+            TcpInput.segmentLocked(tp, seg);
+        } finally {
+            tcp.unlock(tp);
         }
     }
 
@@ -264,7 +318,13 @@ final class SynCache {
                 tsVal = (int) (now / 1_000_000L) + e.tsOffset;
             }
         }
-        byte[] opts = which == 0 ? null : TcpOptions.build(which, mss, wscale, tsVal, e.tsRecent, null, 0);
+        byte[] cookie = e.noOpt ? null : e.tfoOffer;
+        if (cookie != null) {
+            which |= TcpOptions.FAST_OPEN;
+            e.tfoOffer = null; // the first SYN-ACK only
+            tcp.stats.increment(TcpStat.TFO_COOKIE_SENT);
+        }
+        byte[] opts = which == 0 ? null : TcpOptions.build(which, mss, wscale, tsVal, e.tsRecent, null, 0, cookie);
         int win = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
         int flags = TcpHeader.SYN | TcpHeader.ACK | (e.ecn ? TcpHeader.ECE : 0); // tcp_ecn_syncache_respond
         Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, flags, win, opts, null, 0, 0);

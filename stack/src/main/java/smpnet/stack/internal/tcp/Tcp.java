@@ -442,6 +442,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         if (tp.dropped) return;
         tp.dropped = true;
         tp.state = TcpState.CLOSED;
+        tp.tfoPendingDoneLocked();
         tp.stopAllTimersLocked();
         table.removeLocked(tp);
         if (tp.reass != null) tp.reass.drain();
@@ -541,7 +542,10 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
             // prohibited and time exceeded in transit end a connection in SYN-SENT (tcp_drop_syn_sent) and are
             // otherwise ignored; every other error goes to tcp_notify.
             if (settings.icmpMayRst && (errno == ECONNREFUSED || type == IcmpHeader.TIME_EXCEEDED)) {
-                if (tp.state == TcpState.SYN_SENT) dropLocked(tp, errno);
+                if (tp.state == TcpState.SYN_SENT) {
+                    if (tp.has(Tcpcb.TF_FASTOPEN) && tp.tfoClientCookie != null) fastOpen.disablePathLocked(tp);
+                    dropLocked(tp, errno);
+                }
             } else if (tp.state == TcpState.ESTABLISHED && errno == EHOSTUNREACH) {
                 // tcp_notify: a transient routing problem does not trouble an established connection
             } else if (!tp.haveEstablished() && tp.rxtShift > 3 && tp.softError != 0) {
