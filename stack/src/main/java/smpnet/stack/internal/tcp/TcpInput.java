@@ -215,9 +215,11 @@ final class TcpInput {
             // tcp_reass(tp, NULL, ...) and ignores what it returns, a FIN queued with that data is not
             // processed here: its sequence number stays unacknowledged until the peer sends it again.
             if (seg.tlen == 0 && (thflags & FIN) == 0) presentQueuedLocked(tp);
-            // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number)
+            // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number,
+            // which a Fast Open connection's send buffer, holding data before the handshake, must not lose)
+            return ackLocked(tp, seg, thflags, tiwin, tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0);
         }
-        return ackLocked(tp, seg, thflags, tiwin);
+        return ackLocked(tp, seg, thflags, tiwin, 0);
     }
 
     /** SYN-SENT (RFC 9293 3.10.7.3). */
@@ -425,8 +427,11 @@ final class TcpInput {
         tp.lastAckSent = tp.rcvNxt;
     }
 
-    /** ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
-    private static End ackLocked(Tcpcb tp, Segment seg, int thflags, long tiwin) {
+    /**
+     * ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"); {@code synAcked}
+     * is 1 when the acknowledged numbers include our SYN's and the send buffer may already hold data.
+     */
+    private static End ackLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, int synAcked) {
         Tcp tcp = tp.tcp;
         int ack = seg.ack;
         // RFC 5961 5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] is answered by a (challenge) ACK
@@ -505,11 +510,12 @@ final class TcpInput {
             snd.lock.lock();
             try {
                 int cc = snd.ccLocked();
-                if (acked > cc) {
+                int ackedData = acked - synAcked;
+                if (ackedData > cc) {
                     snd.dropLocked(cc);
                     ourFinIsAcked = tp.has(Tcpcb.TF_SENTFIN);
                 } else {
-                    snd.dropLocked(acked);
+                    snd.dropLocked(ackedData);
                 }
             } finally {
                 snd.lock.unlock();
