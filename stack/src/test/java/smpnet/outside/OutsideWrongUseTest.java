@@ -38,12 +38,6 @@ class OutsideWrongUseTest {
         h.close();
     }
 
-    private void assertNothingHeld() {
-        h.quiesce();
-        assertEquals(0, h.a.allocator().outstanding(), "mbufs a still holds");
-        assertEquals(0, h.b.allocator().outstanding(), "mbufs b still holds");
-    }
-
     @Test
     void tcpDropRefusesWhatIsNotAConnectionAndDropsOnlyItsState() throws Exception {
         assertEquals("tcpDrop drops connections, not LISTEN",
@@ -64,7 +58,7 @@ class OutsideWrongUseTest {
         c.close();
         s.close();
         lis.close();
-        assertNothingHeld();
+        h.assertNothingHeld();
     }
 
     @Test
@@ -84,7 +78,7 @@ class OutsideWrongUseTest {
         assertEquals(Errno.EBADF, errno(() -> c.setOption(SockOpt.TCP_NODELAY, 1)));
         assertEquals(Errno.EBADF, errno(() -> c.getOption(SockOpt.TCP_NODELAY)));
         cs[1].close();
-        assertNothingHeld();
+        h.assertNothingHeld();
     }
 
     @Test
@@ -120,7 +114,7 @@ class OutsideWrongUseTest {
         assertThrows(java.nio.channels.ClosedChannelException.class,
                 () -> u.sendTo(b, 0, 0, new InetSocketAddress("10.0.0.2", 9)));
         cs[1].close();
-        assertNothingHeld();
+        h.assertNothingHeld();
     }
 
     @Test
@@ -153,7 +147,7 @@ class OutsideWrongUseTest {
         lis.close();
         u.close();
         rx.close();
-        assertNothingHeld();
+        h.assertNothingHeld();
     }
 
     /** Starts a thread blocked in a read of {@code s} (no timeout), runs {@code closer}, and says how the read ended. */
@@ -251,7 +245,7 @@ class OutsideWrongUseTest {
         assertEquals(Errno.EINVAL, errno(() -> cs[0].setOption(SockOpt.SO_SNDBUF, 0)));
         assertEquals(Errno.EINVAL, errno(() -> cs[0].setOption(SockOpt.TCP_MAXSEG, 10)));
         assertEquals(Errno.EINVAL, errno(() -> cs[0].setOption(SockOpt.TCP_KEEPCNT, -1)));
-        assertNothingHeld();
+        h.assertNothingHeld();
     }
 
     @Test
@@ -280,7 +274,7 @@ class OutsideWrongUseTest {
         assertEquals(Errno.ETIMEDOUT, Errno.ofNumber(c.getOption(SockOpt.SO_ERROR)));
         c.close();
         h.a.arpFlush(); // the unresolved entry still holds the last SYN, as FreeBSD's la_hold does
-        assertNothingHeld();
+        h.assertNothingHeld();
         assertEquals(0, h.a.tcpResources().connections());
         assertEquals(0, h.a.tcpResources().timers());
     }
@@ -307,6 +301,6 @@ class OutsideWrongUseTest {
         assertEquals("timeout", assertThrows(NullPointerException.class, () -> q.poll(1, null)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> q.poll(0, Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> h.a.sysctl("net.inet.tcp.no_such", 1));
-        assertNothingHeld();
+        h.assertNothingHeld();
     }
 }

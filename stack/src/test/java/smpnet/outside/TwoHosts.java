@@ -1,5 +1,7 @@
 package smpnet.outside;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import smpnet.stack.Stack;
@@ -64,6 +66,13 @@ final class TwoHosts implements AutoCloseable {
             a.quiesce();
             b.quiesce();
         }
+    }
+
+    /** Both hosts quiet, neither holds an mbuf (checked before they close; the leak extension checks after). */
+    void assertNothingHeld() {
+        quiesce();
+        assertEquals(0, a.allocator().outstanding(), "mbufs a still holds");
+        assertEquals(0, b.allocator().outstanding(), "mbufs b still holds");
     }
 
     @Override

@@ -92,15 +92,18 @@ public final class TcpFastOpen {
         this.cache = newCache();
     }
 
-    /** The host starts: the cache gets its boot-time size. */
+    /**
+     * The host starts: the cache gets its boot-time size. A bucket count not a power of two becomes the
+     * default, and the setting then reads what is used (tcp_fastopen_init).
+     */
     void boot() {
+        if (Integer.bitCount(buckets) != 1) buckets = 2048;
         cache = clientEnable ? newCache() : null;
     }
 
     private FastOpenCookieCache newCache() {
-        int n = buckets;
-        if (n <= 0 || Integer.bitCount(n) != 1) n = 2048;
-        return new FastOpenCookieCache(n, nextLong());
+        int n = buckets; // before boot a client_enable toggle may meet a value boot has not checked yet
+        return new FastOpenCookieCache(Integer.bitCount(n) == 1 ? n : 2048, nextLong());
     }
 
     private synchronized long nextLong() { return random.nextLong(); }
