@@ -260,8 +260,12 @@ public final class TcpSocket extends Socket {
         rcv.lock.lock();
         try {
             already = connected || connecting;
-            if (!already && listening) throw new SocketError(Errno.EOPNOTSUPP, "sendto on a listening socket");
-            if (!already) {
+            // tcp_usr_send refuses an address on a listener with EINVAL (connect(2) there is EOPNOTSUPP)
+            if (!already && listening) throw new SocketError(Errno.EINVAL, "sendto on a listening socket");
+            if (!already) { // sosend's checks before the implied connect: EPIPE, then the pending error
+                if (cantSendMore || disconnected) throw new SocketError(Errno.EPIPE, "sendto " + remote);
+                int err = takeErrorLocked();
+                if (err != 0) throw error(err, "sendto " + remote);
                 connecting = true;
                 readinessChangedLocked();
             }
