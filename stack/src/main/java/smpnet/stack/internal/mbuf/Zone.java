@@ -132,7 +132,10 @@ public final class Zone<T> {
     SpinMutex cacheLock(int cpu) { return caches[cpu].lock; }
 
     /** The CPU whose cache the calling thread uses: the scheduler's CPU folded onto this zone's CPUs. */
-    public int currentCpu() { return Math.floorMod(Scheduler.current().currentCpu(), caches.length); }
+    public int currentCpu() {
+        // One cache (one CPU): no thread-local lookup of the caller's CPU (2% of a bulk segment's CPU).
+        return caches.length == 1 ? 0 : Math.floorMod(Scheduler.current().currentCpu(), caches.length);
+    }
 
     /** Allocates an item, on the calling thread's CPU; null when exhausted ({@code how} decides whether to wait). */
     public T alloc(int how) { return alloc(currentCpu(), how); }
