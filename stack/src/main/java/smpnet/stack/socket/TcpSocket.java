@@ -211,12 +211,7 @@ public final class TcpSocket extends Socket {
         }
         int e = entry(() -> usr.connect(pcb(), Addresses.toInt(remote), remote.getPort()));
         if (e != 0) {
-            rcv.lock.lock();
-            try {
-                connecting = false;
-            } finally {
-                rcv.lock.unlock();
-            }
+            notConnecting();
             throw error(e, "connect " + remote);
         }
         if (!isBlocking()) throw new SocketError(Errno.EINPROGRESS);
@@ -244,6 +239,66 @@ public final class TcpSocket extends Socket {
             }
         } finally {
             locks.leaveEntryPoint();
+        }
+    }
+
+    /**
+     * Writes with an implied connect, as {@code sendto(2)} with an address on a TCP socket: an unconnected
+     * socket queues what fits of the bytes and opens the connection to {@code remote}, returning without
+     * waiting for it (the outcome shows as a write would see it, and in {@link SockOpt#SO_ERROR}); with
+     * {@link SockOpt#TCP_FASTOPEN} the SYN carries the bytes when a cookie for the server is cached, else it
+     * asks for one and the bytes follow the handshake (RFC 7413). A blocking socket then writes the rest as
+     * {@link #write} does. On a socket already connected or connecting the address is ignored: this is
+     * {@link #write}. Errors are connect's and write's.
+     */
+    public int sendTo(InetSocketAddress remote, byte[] b, int off, int len) throws SocketError {
+        Objects.requireNonNull(remote, "remote address");
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        checkOpen();
+        int queued;
+        boolean already;
+        rcv.lock.lock();
+        try {
+            already = connected || connecting;
+            if (!already && listening) throw new SocketError(Errno.EOPNOTSUPP, "sendto on a listening socket");
+            if (!already) {
+                connecting = true;
+                readinessChangedLocked();
+            }
+        } finally {
+            rcv.lock.unlock();
+        }
+        if (already) return write(b, off, len);
+        snd.lock.lock();
+        try {
+            queued = Math.min(len, sndStream.spaceLocked());
+            sndStream.appendLocked(b, off, queued);
+        } finally {
+            snd.lock.unlock();
+        }
+        int e = entry(() -> usr.connectWithData(pcb(), Addresses.toInt(remote), remote.getPort()));
+        if (e != 0) {
+            snd.lock.lock();
+            try {
+                sndStream.dropLocked(sndStream.ccLocked());
+            } finally {
+                snd.lock.unlock();
+            }
+            notConnecting();
+            throw error(e, "sendto " + remote);
+        }
+        updateReady();
+        if (queued < len && isBlocking()) queued += write(b, off + queued, len - queued);
+        return queued;
+    }
+
+    /** A connect that TCP refused: the socket is no longer connecting. */
+    private void notConnecting() {
+        rcv.lock.lock();
+        try {
+            connecting = false;
+        } finally {
+            rcv.lock.unlock();
         }
     }
 

@@ -301,7 +301,7 @@ final class Execution {
             boolean same = switch (w.kind()) {
                 case EOL, NOP, SACK_OK -> true;
                 case MSS, WSCALE -> w.a() == g.a();
-                case SACK -> java.util.Arrays.equals(w.blocks(), g.blocks());
+                case SACK, FAST_OPEN -> java.util.Arrays.equals(w.blocks(), g.blocks());
                 // packetdrill checks TS val only with --tcp_ts_tick_usecs; the echo is the peer's own value, checked exactly
                 case TIMESTAMP -> w.b() == g.b() && (script.options().tsTickUsecs() == 0
                         || Math.abs(w.a() - g.a()) * script.options().tsTickUsecs() <= tol);

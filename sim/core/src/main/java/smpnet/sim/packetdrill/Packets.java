@@ -132,6 +132,11 @@ final class Packets {
                     b[i + 1] = (byte) (2 + 4 * o.blocks().length);
                     for (int k = 0; k < o.blocks().length; k++) put32(b, i + 2 + 4 * k, o.blocks()[k]);
                 }
+                case FAST_OPEN -> {
+                    b[i] = 34;
+                    b[i + 1] = (byte) (2 + o.blocks().length);
+                    for (int k = 0; k < o.blocks().length; k++) b[i + 2 + k] = (byte) o.blocks()[k];
+                }
                 case TIMESTAMP -> {
                     b[i] = 8;
                     b[i + 1] = 10;

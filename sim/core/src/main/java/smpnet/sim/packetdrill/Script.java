@@ -99,11 +99,12 @@ public record Script(String file, Options options, List<Event> events) {
     }
 
     /** The kinds of TCP option a script can write. */
-    public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP }
+    public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP, FAST_OPEN }
 
     /**
      * One TCP option: {@code a} is the MSS, the shift, or TS val; {@code b} is TS ecr; {@code blocks} the SACK
-     * blocks' edges in pairs (script space).
+     * blocks' edges in pairs (script space), or a Fast Open cookie's bytes ({@code FO 0102...}; none for a
+     * cookie request, {@code FO}).
      */
     public record TcpOption(OptionKind kind, long a, long b, long[] blocks) {
         public static TcpOption of(OptionKind kind) { return new TcpOption(kind, 0, 0, null); }

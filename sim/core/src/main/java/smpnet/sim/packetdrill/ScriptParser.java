@@ -131,7 +131,9 @@ public final class ScriptParser {
             body.append(t).append('\n');
         }
         if (!keep.isEmpty()) throw new ScriptParseException(file, opened.getLast(), "#ifdef without #endif");
-        if (mtu < 576 || mtu > 9000) throw new ScriptParseException(file, 1, "--mtu must be in [576, 9000], found " + mtu);
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new ScriptParseException(file, 1, "--mtu must be in [" + MIN_MTU + ", " + MAX_MTU + "], found " + mtu);
+        }
         return new Script.Options(tolerance, mtu, tick);
     }
 
@@ -369,12 +371,13 @@ public final class ScriptParser {
 
     private TcpOption option() throws ScriptParseException {
         Token t = peek();
-        if (t.type() != Type.WORD) throw expected("a TCP option (nop, eol, mss N, wscale N, sackOK, sack A:B, TS val V ecr E)");
+        if (t.type() != Type.WORD) throw expected("a TCP option (nop, eol, mss N, wscale N, sackOK, sack A:B, TS val V ecr E, FO [cookie])");
         take();
         switch (t.text()) {
             case "nop": return TcpOption.of(OptionKind.NOP);
             case "eol": return TcpOption.of(OptionKind.EOL);
             case "sackOK": return TcpOption.of(OptionKind.SACK_OK);
+            case "FO": return fastOpen(t);
             case "mss": return new TcpOption(OptionKind.MSS, u16("an MSS after 'mss'"), 0, null);
             case "wscale": {
                 int line = peek().line();
@@ -402,11 +405,30 @@ public final class ScriptParser {
             }
             default:
                 throw new ScriptParseException(file, t.line(), "unsupported TCP option '" + t.text()
-                        + "' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E)");
+                        + "' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie])");
         }
     }
 
+    /**
+     * A Fast Open option after its {@code FO}: the cookie as hex digits up to the next ',' or '>' (none: a
+     * cookie request). The lexer may split the digits into several tokens ({@code 0a0b}: {@code 0}, {@code a0b}).
+     */
+    private TcpOption fastOpen(Token fo) throws ScriptParseException {
+        StringBuilder hex = new StringBuilder();
+        while (peek().type() == Type.INT || peek().type() == Type.WORD) hex.append(take().text());
+        if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new ScriptParseException(file, fo.line(), "a Fast Open cookie is an even number of hex digits: " + hex);
+        }
+        long[] cookie = new long[hex.length() / 2];
+        for (int k = 0; k < cookie.length; k++) cookie[k] = Integer.parseInt(hex.substring(2 * k, 2 * k + 2), 16);
+        return new TcpOption(OptionKind.FAST_OPEN, 0, 0, cookie);
+    }
+
     /** ICMP types and codes by packetdrill's names. */
+    /** --mtu's range: FreeBSD's IF_MINMTU and IF_MAXMTU (what ifconfig accepts for an interface). */
+    static final int MIN_MTU = 72;
+    static final int MAX_MTU = 65535;
+
     private static final Map<String, Integer> ICMP_TYPES = Map.of("echo_reply", 0, "unreachable", 3,
             "source_quench", 4, "redirect", 5, "echo_request", 8, "time_exceeded", 11, "parameter_problem", 12);
     /** Destination unreachable's codes by number (RFC 1812 5.2.7.1), as packetdrill names them. */

@@ -56,6 +56,8 @@ final class Syscalls {
     private final SyscallThread thread;
     private final Map<Integer, ScriptSocket> fds = new ConcurrentHashMap<>();
     private volatile ScriptSocket underTest;
+    /** Sockets opened and not yet connected, listening or sent to with an address (script thread only). */
+    private final java.util.Set<ScriptSocket> unconnected = new java.util.HashSet<>();
 
     Syscalls(Target target, Connection conn, SyscallThread thread) {
         this.target = target;
@@ -87,6 +89,9 @@ final class Syscalls {
                 yield () -> {
                     ScriptSocket s = target.openTcp();
                     fds.put(fd, s);
+                    synchronized (unconnected) {
+                        unconnected.add(s);
+                    }
                     if (underTest == null) underTest = s;
                     return fd;
                 };
@@ -105,6 +110,7 @@ final class Syscalls {
                 arity(e, 2);
                 ScriptSocket s = socket(e, a.get(0));
                 int backlog = (int) integer(e, a.get(1));
+                opened(s);
                 conn.listening();
                 yield () -> {
                     s.listen(backlog);
@@ -126,6 +132,7 @@ final class Syscalls {
                 arity(e, 3);
                 ScriptSocket s = socket(e, a.get(0));
                 int port = port(e, a.get(1), Target.DEFAULT_PORT);
+                opened(s);
                 conn.connecting(port);
                 underTest = s;
                 yield () -> {
@@ -170,6 +177,13 @@ final class Syscalls {
                     };
                 }
                 if (flags != 0) throw fail(e, e.name() + " flags other than 0 and MSG_OOB are not supported");
+                if (e.name().equals("sendto") && opened(s)) {
+                    // an implied connect (TCP Fast Open's way to send data in the SYN)
+                    int port = port(e, a.get(4), Target.DEFAULT_PORT);
+                    conn.connecting(port);
+                    underTest = s;
+                    yield () -> s.sendTo(Target.remote(port), new byte[len], 0, len);
+                }
                 yield () -> s.write(new byte[len], 0, len); // zeros, as packetdrill writes
             }
             case "close" -> {
@@ -222,6 +236,13 @@ final class Syscalls {
             default -> throw fail(e, "unsupported system call " + e.name() + "() (supported: socket, bind, listen, accept, "
                     + "connect, read, recv, write, send, sendto, close, shutdown, setsockopt, getsockopt, fcntl, ioctl, poll)");
         };
+    }
+
+    /** The socket leaves the unconnected ones; true if it was one of them. */
+    private boolean opened(ScriptSocket s) {
+        synchronized (unconnected) {
+            return unconnected.remove(s);
+        }
     }
 
     private SyscallThread.Body fcntl(SyscallEvent e) {

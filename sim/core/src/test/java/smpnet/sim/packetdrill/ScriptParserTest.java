@@ -191,7 +191,7 @@ class ScriptParserTest {
         assertEquals("s.pkt:1: #endif without #ifdef", error("#endif\n"));
         assertEquals("s.pkt:1: the first event should be at time 0", error("0.1 close(3) = 0\n"));
         assertEquals("s.pkt:1: unknown TCP flag 'X' in 'SX' (known: F S R P . U E W)", error("0 > SX 0:0(0)\n"));
-        assertEquals("s.pkt:1: unsupported TCP option 'md5' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E)",
+        assertEquals("s.pkt:1: unsupported TCP option 'md5' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie])",
                 error("0 > S 0:0(0) <md5 abc>\n"));
         assertEquals("s.pkt:2: expected a packet ('<' or '>'), a system call, a `command` or a %{ }% block, found 'hello'",
                 error("0 close(3) = 0\n+0 hello\n"));

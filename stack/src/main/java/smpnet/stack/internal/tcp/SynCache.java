@@ -250,7 +250,7 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            mss = TcpOutput.mssOption(tcp, e.faddr);
+            mss = Math.max(TcpOutput.mssOption(tcp, e.faddr), tcp.settings.minmss); // syncache_respond's floor
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();

@@ -43,11 +43,14 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     static final int ECONNRESET = 54;
     static final int ETIMEDOUT = 60;
     static final int EHOSTUNREACH = 65;
+    static final int ENETDOWN = 50;
     static final int ENETUNREACH = 51;
     static final int ECONNABORTED = 53;
     static final int EMSGSIZE = 40;
 
     static final int TCP_MAXWIN = 65535;
+    /** TCP_MSS: the MSS assumed for a peer that announces none (RFC 9293 3.7.1). */
+    static final int TCP_MSS = 536;
     static final int HEADROOM = 16 + Ipv4Header.MIN_LENGTH;
 
     final Counters<TcpStat> stats = new Counters<>("tcp", TcpStat.class);
@@ -67,6 +70,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * callout's lock (inp or syncache), as the lock order wants.
      */
     final CalloutWheel callouts;
+    final TcpFastOpen fastOpen;
     /** Callouts the shutdown still found on the wheel (a timer left behind); written once, by shutdown. */
     private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
@@ -89,6 +93,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.isnGen = new IsnGenerator(r.nextLong(), r.nextLong());
         this.cookies = new SynCookies(r.nextLong(), r.nextLong());
         this.tsOffsets = r.split();
+        this.fastOpen = new TcpFastOpen(this, r.split());
         this.rstClosedPortLimit = new ErrorRateLimit(scheduler, ErrorRateLimit.ICMPLIM, ErrorRateLimit.ICMPLIM);
         this.syncache = new SynCache(this);
         ipInput.register(Ipv4Header.PROTO_TCP, this);       // tcp_input, called by IpInput.deliver
@@ -99,6 +104,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
 
     public TcpSettings settings() { return settings; }
 
+    /** Registers the TCP Fast Open sysctls ({@code net.inet.tcp.fastopen.*}) in {@code s}. */
+    public void registerFastOpen(smpnet.stack.internal.sysctl.Sysctl s) { fastOpen.register(s); }
+
     /** Connections in the hash (any state but CLOSED and LISTEN). */
     public int connections() { return table.connections(); }
 
@@ -108,6 +116,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /** The host starts: boot-time tunables are final now (the SYN cache's and the connection hash's sizes). */
     public void boot() {
         syncache.boot();
+        fastOpen.boot();
         table.boot(settings.tcbHashSize);
     }
 
@@ -509,6 +518,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     @Override
     public void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedSeq, int nextHopMtu) {
         if (type != IcmpHeader.DEST_UNREACHABLE && type != IcmpHeader.TIME_EXCEEDED) return;
+        boolean fragNeeded = type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED;
+        int errno = icmpErrno(type, code);
+        if (errno == 0 && !fragNeeded) return; // a message that means nothing to TCP (icmp_errmap gives 0)
         Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
         if (tp == null) {
             syncache.unreach(src, srcPort, dst, dstPort, quotedSeq);
@@ -516,25 +528,16 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         }
         try {
             if (TcpSeq.lt(quotedSeq, tp.sndUna) || TcpSeq.ge(quotedSeq, tp.sndMax)) return; // not in flight: forged or stale
-            if (type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED) {
+            if (fragNeeded) {
                 TcpOutput.mtuDiscoveryLocked(tp, nextHopMtu);
                 return;
             }
-            int errno;
-            boolean hard;
-            if (type == IcmpHeader.DEST_UNREACHABLE && (code == IcmpHeader.CODE_PORT_UNREACHABLE || code == 2)) {
-                errno = ECONNREFUSED; // port or protocol unreachable
-                hard = true;
-            } else if (type == IcmpHeader.DEST_UNREACHABLE && (code == 13 || code == 9 || code == 10)) {
-                errno = ECONNREFUSED; // administratively prohibited: PRC_UNREACH_ADMIN_PROHIB in inetctlerrmap
-                hard = true;
-            } else {
-                errno = type == IcmpHeader.DEST_UNREACHABLE && (code == 0 || code == 6) ? ENETUNREACH : EHOSTUNREACH;
-                hard = false;
-            }
-            if (hard && tp.state == TcpState.SYN_SENT && settings.icmpMayRst) {
-                dropLocked(tp, errno); // tcp_drop_syn_sent
-            } else if (tp.state == TcpState.ESTABLISHED && !hard) {
+            // tcp_ctlinput: with net.inet.tcp.icmp_may_rst, port/protocol unreachable, administratively
+            // prohibited and time exceeded in transit end a connection in SYN-SENT (tcp_drop_syn_sent) and are
+            // otherwise ignored; every other error goes to tcp_notify.
+            if (settings.icmpMayRst && (errno == ECONNREFUSED || type == IcmpHeader.TIME_EXCEEDED)) {
+                if (tp.state == TcpState.SYN_SENT) dropLocked(tp, errno);
+            } else if (tp.state == TcpState.ESTABLISHED && errno == EHOSTUNREACH) {
                 // tcp_notify: a transient routing problem does not trouble an established connection
             } else if (!tp.haveEstablished() && tp.rxtShift > 3 && tp.softError != 0) {
                 dropLocked(tp, errno);
@@ -544,6 +547,21 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         } finally {
             unlock(tp);
         }
+    }
+
+    /**
+     * icmp_errmap: the errno an ICMP destination-unreachable or time-exceeded message means to TCP, 0 for one
+     * that means nothing (unknown codes, reassembly time exceeded). Fragmentation needed is handled apart.
+     */
+    static int icmpErrno(int type, int code) {
+        if (type == IcmpHeader.TIME_EXCEEDED) return code == IcmpHeader.CODE_TTL_EXCEEDED ? EHOSTUNREACH : 0;
+        return switch (code) {
+            // protocol and port unreachable; network, host and filter administratively prohibited
+            case 2, IcmpHeader.CODE_PORT_UNREACHABLE, 9, 10, 13 -> ECONNREFUSED;
+            // network, host, source route, unknown network or host, isolated, TOS and precedence
+            case 0, 1, 5, 6, 7, 8, 11, 12, 14, 15 -> EHOSTUNREACH;
+            default -> 0;
+        };
     }
 
     /** The connection with this 4-tuple, locked, or null. */
