@@ -12,7 +12,6 @@ import smpnet.stack.internal.ip.IpOutput;
 import smpnet.stack.internal.ip.ProtocolInput;
 import smpnet.stack.internal.tcp.cc.CcAlgorithms;
 import smpnet.stack.internal.wire.ChainChecksum;
-import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.IcmpHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
@@ -283,9 +282,6 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                       byte[] data, int off, int len) {
         int optlen = opts == null ? 0 : opts.length;
         int hdr = TcpHeader.MIN_LENGTH + optlen;
-        if (len > 0 && HEADROOM + hdr + len <= Mbuf.MCLBYTES) {
-            return buildSummedSegment(src, dst, sport, dport, seq, ack, flags, win, opts, hdr, data, off, len);
-        }
         // The payload goes straight into the mbuf, the header into the leading space reserved for it: no
         // intermediate array (one allocation and one copy of the segment fewer, per segment).
         Mbuf m = len > 0 ? alloc.fromBytes(data, off, len, HEADROOM + hdr, Mbuf.M_NOWAIT)
@@ -296,25 +292,6 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         writeHeader(h, sport, dport, seq, ack, flags, win, opts);
         int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
         h.putU16(16, sum);
-        return h;
-    }
-
-    /**
-     * A segment whose headers and payload fit one cluster: the header is written first, then the payload is
-     * summed while it is copied in behind it ({@link Checksum#addCopy}, FreeBSD's and Linux's
-     * csum_and_copy), so the checksum reads only the header again.
-     */
-    private Mbuf buildSummedSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win,
-                                    byte[] opts, int hdr, byte[] data, int off, int len) {
-        Mbuf h = alloc.getHeaderCluster(Mbuf.M_NOWAIT);
-        if (h == null) return null;
-        h.reserve(HEADROOM);
-        h.setLen(hdr + len);
-        h.pkthdr().setPktLen(hdr + len);
-        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
-        Checksum c = ChainChecksum.add(new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_TCP, hdr + len), h, 0, hdr);
-        c.addCopy(data, off, h.data(), hdr, len);
-        h.putU16(16, c.finish());
         return h;
     }
 
