@@ -5,9 +5,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import smpnet.locking.GuardedBy;
 import smpnet.stack.internal.sysctl.Sysctl;
+import smpnet.stack.internal.tcp.FastOpenCookieCache.Entry;
 import smpnet.stack.stats.TcpStat;
 
 /**
@@ -35,9 +35,9 @@ import smpnet.stack.stats.TcpStat;
  * server need not send the cookie again). Turning {@code client_enable} off empties the cache.
  *
  * <p>Locking: none of its own. The settings are volatile; the key set is one immutable record replaced by
- * compare-and-set; each cache bucket is an immutable list replaced by compare-and-set (two connections
- * updating one path race, and either update wins: both are the server's word); the cache itself is replaced
- * whole when the client side is turned off and on.
+ * compare-and-set; the cache ({@link FastOpenCookieCache}) replaces each bucket's immutable list by
+ * compare-and-set (two connections updating one path race, and either update wins: both are the server's
+ * word), and is itself replaced whole when the client side is turned off and on.
  */
 public final class TcpFastOpen {
     /** TCP_FASTOPEN_COOKIE_LEN: the server's cookies. */
@@ -51,7 +51,7 @@ public final class TcpFastOpen {
     public static final int MAX_KEYS = 2;
     public static final int MAX_PSKS = 2;
     static final long SECOND = 1_000_000_000L;
-    private static final long NOT_DISABLED = Long.MIN_VALUE;
+    private static final long NOT_DISABLED = FastOpenCookieCache.NOT_DISABLED;
 
     // the sysctls (see the class comment), FreeBSD's defaults
     volatile boolean acceptAny;
@@ -67,7 +67,8 @@ public final class TcpFastOpen {
     private final Tcp tcp;
     @GuardedBy("this") private final SplittableRandom random;
     private final AtomicReference<Keys> keys = new AtomicReference<>(Keys.NONE);
-    private volatile Cache cache;
+    /** The client cookie cache; null while client_enable is off. */
+    private volatile FastOpenCookieCache cache;
 
     /** The server's keys, newest first, each as SipHash's two key words; when the newest was made. */
     private record Keys(List<long[]> keys, List<long[]> psks, long newestAt) {
@@ -85,30 +86,6 @@ public final class TcpFastOpen {
         }
     }
 
-    /** One path's entry (struct tcp_fastopen_ccache_entry); {@code disabledAt} is NOT_DISABLED when enabled. */
-    private record Entry(int laddr, int faddr, int fport, int serverMss, byte[] cookie, long disabledAt) {
-        boolean matches(int la, int fa, int fp) { return laddr == la && faddr == fa && fport == fp; }
-    }
-
-    /** The client cookie cache: buckets of immutable lists, the newest entry first. */
-    private static final class Cache {
-        final AtomicReferenceArray<List<Entry>> buckets;
-        final int mask;
-        final long secret;
-
-        Cache(int n, long secret) {
-            buckets = new AtomicReferenceArray<>(n);
-            for (int i = 0; i < n; i++) buckets.set(i, List.of());
-            mask = n - 1;
-            this.secret = secret;
-        }
-
-        int bucketOf(int laddr, int faddr, int fport) {
-            long h = SipHash.hash(secret, ~secret, (laddr & 0xffff_ffffL) | (long) faddr << 32, fport);
-            return (int) h & mask;
-        }
-    }
-
     TcpFastOpen(Tcp tcp, SplittableRandom random) {
         this.tcp = tcp;
         this.random = random;
@@ -120,10 +97,10 @@ public final class TcpFastOpen {
         cache = clientEnable ? newCache() : null;
     }
 
-    private Cache newCache() {
+    private FastOpenCookieCache newCache() {
         int n = buckets;
         if (n <= 0 || Integer.bitCount(n) != 1) n = 2048;
-        return new Cache(n, nextLong());
+        return new FastOpenCookieCache(n, nextLong());
     }
 
     private synchronized long nextLong() { return random.nextLong(); }
@@ -161,6 +138,27 @@ public final class TcpFastOpen {
             }
         }
         return new CookieCheck(0, latest);
+    }
+
+    /**
+     * The Fast Open half of syncache_add for a SYN to listener {@code lis}: null unless the listener has
+     * TCP_FASTOPEN, the host {@code server_enable}, and the SYN a Fast Open option. Otherwise the SYN takes
+     * a place among the listener's pending Fast Open connections (given back by the caller unless a
+     * connection is made) and its cookie is checked, or, when half the backlog is already pending, it is
+     * served as an ordinary SYN (RFC 7413 5.1) with a check result of -1.
+     */
+    CookieCheck synReceivedLocked(Tcpcb lis, Segment seg) {
+        lis.lock.assertOwned();
+        byte[] cookie = seg.opts == null ? null : seg.opts.fastOpenCookie();
+        if (cookie == null || !serverEnable || !lis.has(Tcpcb.TF_FASTOPEN)) return null;
+        if (cookie.length == 0) tcp.stats.increment(TcpStat.TFO_COOKIE_REQ_RCV);
+        if (lis.tfoPending.getAndIncrement() > Math.max(0, lis.backlog) / 2) {
+            tcp.stats.increment(TcpStat.TFO_PENDING_LIMITED);
+            return new CookieCheck(-1, null);
+        }
+        CookieCheck c = checkCookie(seg.src, cookie);
+        if (!c.valid() && cookie.length > 0) tcp.stats.increment(TcpStat.TFO_COOKIE_INVALID);
+        return c;
     }
 
     /** The keys, with the automatic one renewed when {@code autokey} seconds have passed since the newest. */
@@ -243,15 +241,15 @@ public final class TcpFastOpen {
         tp.lock.assertOwned();
         Entry e = lookup(tp);
         tp.tfoClientCookie = new byte[0];
-        if (e != null && e.disabledAt == NOT_DISABLED && e.cookie.length > 0) {
-            tp.tfoClientCookie = e.cookie.clone();
-            TcpOutput.setMssLocked(tp, e.serverMss > 0 ? e.serverMss : -1);
+        if (e != null && !e.disabled() && e.cookie().length > 0) {
+            tp.tfoClientCookie = e.cookie().clone();
+            TcpOutput.setMssLocked(tp, e.serverMss() > 0 ? e.serverMss() : -1);
             tp.sndWnd = tp.maxseg;
             return;
         }
-        if (e != null && e.disabledAt != NOT_DISABLED) {
-            if (tcp.scheduler.nanoTime() - e.disabledAt > pathDisableSeconds * SECOND) {
-                store(tp, new Entry(e.laddr, e.faddr, e.fport, 0, new byte[0], NOT_DISABLED)); // ask again
+        if (e != null && e.disabled()) {
+            if (tcp.scheduler.nanoTime() - e.disabledAt() > pathDisableSeconds * SECOND) {
+                store(tp, new Entry(e.laddr(), e.faddr(), e.fport(), 0, new byte[0], NOT_DISABLED)); // ask again
             } else {
                 tp.clear(Tcpcb.TF_FASTOPEN); // the path is disabled: an ordinary SYN
                 tp.tfoClientCookie = null;
@@ -284,7 +282,7 @@ public final class TcpFastOpen {
         tp.lock.assertOwned();
         Entry e = lookup(tp);
         long now = tcp.scheduler.nanoTime();
-        long since = e != null && e.disabledAt != NOT_DISABLED ? e.disabledAt : now;
+        long since = e != null && e.disabled() ? e.disabledAt() : now;
         store(tp, new Entry(tp.laddr, tp.faddr, tp.fport, 0, new byte[0], since));
         tp.clear(Tcpcb.TF_FASTOPEN);
     }
@@ -292,35 +290,19 @@ public final class TcpFastOpen {
     static boolean validLength(int n) { return n >= MIN_COOKIE_LEN && n <= MAX_COOKIE_LEN && (n & 1) == 0; }
 
     private Entry lookup(Tcpcb tp) {
-        Cache c = cache;
-        if (c == null) return null;
-        for (Entry e : c.buckets.get(c.bucketOf(tp.laddr, tp.faddr, tp.fport))) {
-            if (e.matches(tp.laddr, tp.faddr, tp.fport)) return e;
-        }
-        return null;
+        FastOpenCookieCache c = cache;
+        return c == null ? null : c.lookup(tp.laddr, tp.faddr, tp.fport);
     }
 
-    /** The path's entry becomes {@code e}, first in its bucket; a full bucket loses its oldest entry. */
     private void store(Tcpcb tp, Entry e) {
-        Cache c = cache;
-        if (c == null) return;
-        int b = c.bucketOf(e.laddr, e.faddr, e.fport);
-        while (true) {
-            List<Entry> old = c.buckets.get(b);
-            List<Entry> n = new ArrayList<>(old.size() + 1);
-            n.add(e);
-            for (Entry x : old) if (!x.matches(e.laddr, e.faddr, e.fport) && n.size() < bucketLimit) n.add(x);
-            if (c.buckets.compareAndSet(b, old, List.copyOf(n))) return;
-        }
+        FastOpenCookieCache c = cache;
+        if (c != null) c.store(e, bucketLimit);
     }
 
     /** Entries in the client cookie cache (all buckets). */
     int cachedPaths() {
-        Cache c = cache;
-        if (c == null) return 0;
-        int n = 0;
-        for (int i = 0; i < c.buckets.length(); i++) n += c.buckets.get(i).size();
-        return n;
+        FastOpenCookieCache c = cache;
+        return c == null ? 0 : c.size();
     }
 
     private void setClientEnable(boolean on) {
@@ -330,12 +312,8 @@ public final class TcpFastOpen {
     }
 
     private void setBucketLimit(int limit) {
-        Cache c = cache;
-        if (c != null && limit < bucketLimit) {
-            for (int i = 0; i < c.buckets.length(); i++) {
-                c.buckets.updateAndGet(i, l -> l.size() <= limit ? l : List.copyOf(l.subList(0, limit)));
-            }
-        }
+        FastOpenCookieCache c = cache;
+        if (c != null && limit < bucketLimit) c.trim(limit);
         bucketLimit = limit;
     }
 

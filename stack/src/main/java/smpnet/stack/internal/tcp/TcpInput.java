@@ -41,13 +41,13 @@ final class TcpInput {
                 // SYN-RECEIVED by a RST (it belongs to no connection we know)
                 if (tp.state == TcpState.SYN_RECEIVED && seg.has(ACK)
                         && (TcpSeq.gt(tp.sndUna, seg.ack) || TcpSeq.gt(seg.ack, tp.sndMax))) {
-                    tp.tcp.dropWithReset(seg);
+                    tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
                 } else if (!seg.has(RST) && !tp.dropped) {
                     tp.set(Tcpcb.TF_ACKNOW);
                     TcpOutput.outputLocked(tp);
                 }
             }
-            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg);
+            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
             default -> { }
         }
         return false;
@@ -198,6 +198,7 @@ final class TcpInput {
             if (TcpSeq.le(seg.ack, tp.sndUna) || TcpSeq.gt(seg.ack, tp.sndMax)) return End.DROP_WITH_RESET;
             tcp.stats.increment(TcpStat.CONNECTS);
             tp.clear(Tcpcb.TF_NEEDSYN); // a simultaneous open is now fully synchronized
+            tp.tfoPendingDoneLocked(); // a Fast Open connection no longer counts against its listener
             establishedLocked(tp);
             if (tp.has(Tcpcb.TF_NEEDFIN)) {
                 tp.state = TcpState.FIN_WAIT_1;
@@ -214,9 +215,11 @@ final class TcpInput {
             // tcp_reass(tp, NULL, ...) and ignores what it returns, a FIN queued with that data is not
             // processed here: its sequence number stays unacknowledged until the peer sends it again.
             if (seg.tlen == 0 && (thflags & FIN) == 0) presentQueuedLocked(tp);
-            // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number)
+            // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number,
+            // which a Fast Open connection's send buffer, holding data before the handshake, must not lose)
+            return ackLocked(tp, seg, thflags, tiwin, tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0);
         }
-        return ackLocked(tp, seg, thflags, tiwin);
+        return ackLocked(tp, seg, thflags, tiwin, 0);
     }
 
     /** SYN-SENT (RFC 9293 3.10.7.3). */
@@ -424,8 +427,11 @@ final class TcpInput {
         tp.lastAckSent = tp.rcvNxt;
     }
 
-    /** ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
-    private static End ackLocked(Tcpcb tp, Segment seg, int thflags, long tiwin) {
+    /**
+     * ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"); {@code synAcked}
+     * is 1 when the acknowledged numbers include our SYN's and the send buffer may already hold data.
+     */
+    private static End ackLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, int synAcked) {
         Tcp tcp = tp.tcp;
         int ack = seg.ack;
         // RFC 5961 5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] is answered by a (challenge) ACK
@@ -504,11 +510,12 @@ final class TcpInput {
             snd.lock.lock();
             try {
                 int cc = snd.ccLocked();
-                if (acked > cc) {
+                int ackedData = acked - synAcked;
+                if (ackedData > cc) {
                     snd.dropLocked(cc);
                     ourFinIsAcked = tp.has(Tcpcb.TF_SENTFIN);
                 } else {
-                    snd.dropLocked(acked);
+                    snd.dropLocked(ackedData);
                 }
             } finally {
                 snd.lock.unlock();
@@ -646,12 +653,16 @@ final class TcpInput {
      */
     private static End dataLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, boolean needOutput) {
         Tcp tcp = tp.tcp;
-        boolean inOrder = seg.seq == tp.rcvNxt && (tp.reass == null || tp.reass.isEmpty()) && tp.haveEstablished();
+        // A Fast Open connection takes in-order data before its handshake completes (RFC 7413 4.2.2), and
+        // delays the ACK so that its SYN-ACK may carry the application's answer (tcp_do_segment's tfo_syn)
+        boolean tfoSyn = tp.state == TcpState.SYN_RECEIVED && tp.has(Tcpcb.TF_FASTOPEN);
+        boolean inOrder = seg.seq == tp.rcvNxt && (tp.reass == null || tp.reass.isEmpty())
+                && (tp.haveEstablished() || tfoSyn);
         int outOfBand = TcpUrgent.inputLocked(tp, seg, thflags, inOrder && seg.tlen > 0);
         if ((seg.tlen > 0 || (thflags & FIN) != 0) && !tp.haveReceivedFin()) {
             if (inOrder) {
                 if (seg.tlen > 0) {
-                    if (delayAck(tp, seg.seq, seg.tlen)) {
+                    if (delayAck(tp, seg.seq, seg.tlen) || tfoSyn) {
                         tp.set(Tcpcb.TF_DELACK);
                     } else {
                         tp.set(Tcpcb.TF_ACKNOW);
