@@ -121,6 +121,7 @@ public final class Stack implements AutoCloseable {
         this.ether = new Ether(netisr);
         this.arp = new Arp(locks, config.scheduler(), config.arp(), alloc, ether, ifnets, netisr);
         this.ip = new Ipv4(locks, config.scheduler(), alloc, netisr, ifnets, config.forwarding(), config.reassembly());
+        ip.output().setInterfacesUp(false); // until start(): a send fails with ENETDOWN instead of waiting
         this.icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc, config.scheduler());
         this.udp = new Udp(locks, ip.input(), ip.output(), icmp);
         this.udpRecvSpace = sysctl.addValue("net.inet.udp.recvspace", "default receive buffer of a new UDP socket",
@@ -251,6 +252,7 @@ public final class Stack implements AutoCloseable {
         tcp.boot();
         netisr.start();
         for (IpInterface i : interfaces) i.ifnet().start();
+        ip.output().setInterfacesUp(true);
     }
 
     // ---- sysctl ---------------------------------------------------------------------------------------
@@ -436,6 +438,7 @@ public final class Stack implements AutoCloseable {
                 throw new IllegalStateException("closing " + s, e);
             }
         }
+        ip.output().setInterfacesUp(false); // the sockets' last segments are out; timers that fire now send nothing
         for (IpInterface i : interfaces) i.ifnet().stop();
         netisr.stop();
         tcp.shutdown(); // connections left (TIME_WAIT, FINs unanswered): timers stopped, queues freed

@@ -49,10 +49,17 @@ public enum SockOpt {
      * SYN when a cookie for the server is cached, and asks for one otherwise. A connection a listener made
      * through Fast Open reads 1.
      */
-    TCP_FASTOPEN(Level.TCP);
+    TCP_FASTOPEN(Level.TCP),
+    /**
+     * The IP header's TOS byte for the connection's segments, 0 to 255 (IPPROTO_IP); as in FreeBSD, TCP keeps
+     * the DSCP bits only (the ECN field is TCP's own) and a listener's value passes to the connections it accepts.
+     */
+    IP_TOS(Level.IP),
+    /** The IP header's time to live for the connection's segments, 1 to 255 (64 by default; IPPROTO_IP). */
+    IP_TTL(Level.IP);
 
     /** The option's level, as {@code setsockopt}'s second argument. */
-    public enum Level { SOCKET, TCP }
+    public enum Level { SOCKET, TCP, IP }
 
     private final Level level;
 

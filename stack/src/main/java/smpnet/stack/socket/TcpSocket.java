@@ -307,6 +307,7 @@ public final class TcpSocket extends Socket {
     /** Writes {@code len} bytes of {@code b} from {@code off}; see the class comment for partial writes. */
     public int write(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        if (len == 0) return writeNothing();
         int total = 0;
         snd.sblock.lock();
         locks.enterEntryPoint();
@@ -449,6 +450,21 @@ public final class TcpSocket extends Socket {
         }
     }
 
+    /**
+     * A write of no bytes: nothing is queued, but it fails as a write would (EBADF when closed, EPIPE after
+     * shutdown, the pending error, ENOTCONN; FreeBSD's sosend checks these before it looks at the length).
+     */
+    private int writeNothing() throws SocketError {
+        snd.lock.lock();
+        try {
+            SocketError failure = sendErrorLocked();
+            if (failure != null) throw failure;
+            return 0;
+        } finally {
+            snd.lock.unlock();
+        }
+    }
+
     /** Why no byte may be written now, or null: EPIPE after shutdown, the pending error, ENOTCONN. */
     private SocketError sendErrorLocked() {
         rcv.lock.lock(); // so_snd then so_rcv, the declared order
@@ -468,6 +484,7 @@ public final class TcpSocket extends Socket {
     /** Reads at most {@code len} bytes into {@code b} at {@code off}; -1 at end of stream. */
     public int read(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        checkOpen(); // a read of no bytes on a closed socket is EBADF too
         if (len == 0) return 0;
         int n;
         rcv.sblock.lock();
@@ -558,6 +575,7 @@ public final class TcpSocket extends Socket {
      */
     public int peek(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        checkOpen();
         if (len == 0) return 0;
         rcv.sblock.lock();
         try {

@@ -228,7 +228,7 @@ public final class ScriptParser {
         if (t.is("<") || t.is(">")) {
             if (end >= 0) throw new ScriptParseException(file, line, "a time range with ... is for system calls; packets use ~");
             PacketEvent p = packet(line, timing);
-            if (packetEcn != null) p = p.withEcn(packetEcn);
+            p = p.withIpFields(packetEcn, packetTos, packetTtl);
             if ((timing.kind() == TimeKind.ANY || range) && p.direction() != Direction.OUTBOUND) {
                 throw new ScriptParseException(file, line, "* and ~ times can only be used with outbound packets");
             }
@@ -267,6 +267,28 @@ public final class ScriptParser {
 
     /** The ECN field of the packet line {@link #packet} read last ({@code [ect0]} after the direction), or null. */
     private Integer packetEcn;
+    /** The TOS byte and TTL of that line ({@code (tos 0x20, ttl 3)} after the direction), or null. */
+    private Integer packetTos;
+    private Integer packetTtl;
+
+    /** A packet line's IP header fields in parentheses after its direction: {@code tos N} and {@code ttl N}. */
+    private void ipFields(int line) throws ScriptParseException {
+        take(); // (
+        while (true) {
+            Token name = take();
+            if (!name.isWord("tos") && !name.isWord("ttl")) {
+                throw new ScriptParseException(file, line, "expected IP header fields (tos N, ttl N) in parentheses after the "
+                        + "direction, found '" + name.text() + "'");
+            }
+            long v = integer("a value after '" + name.text() + "'");
+            if (v < 0 || v > 255) throw new ScriptParseException(file, line, name.text() + " must be in [0, 255], found " + v);
+            if (name.isWord("tos")) packetTos = (int) v;
+            else packetTtl = (int) v;
+            Token next = take();
+            if (next.is(")")) return;
+            if (!next.is(",")) throw new ScriptParseException(file, line, "expected ',' or ')' after " + name.text() + " " + v);
+        }
+    }
 
     /** A packet line's IP ECN field in brackets after its direction ({@code < [ect0] . 1:1(0) ...}). */
     private int ecnField(int line) throws ScriptParseException {
@@ -283,15 +305,15 @@ public final class ScriptParser {
     private PacketEvent packet(int line, Timing timing) throws ScriptParseException {
         Direction dir = take().is("<") ? Direction.INBOUND : Direction.OUTBOUND;
         packetEcn = null;
+        packetTos = null;
+        packetTtl = null;
         if (peek().isWord("icmp")) {
             if (dir == Direction.OUTBOUND) throw new ScriptParseException(file, line, "outbound ICMP packets are not supported");
             return new PacketEvent(line, timing, dir, icmp());
         }
         if (peek().isWord("udp")) throw new ScriptParseException(file, line, "UDP packets are not supported (TCP and inbound ICMP only)");
+        if (peek().is("(")) ipFields(line);
         if (peek().is("[")) packetEcn = ecnField(line);
-        if (peek().is("(")) {
-            throw new ScriptParseException(file, line, "IP header fields other than the ECN field ((tos 0x20), ...) are not supported");
-        }
         // flags: a word of flag letters, optionally followed by '.', or '.' alone, or '-' for none
         StringBuilder flagsText = new StringBuilder();
         if (peek().type() == Type.WORD) flagsText.append(take().text());
@@ -323,6 +345,11 @@ public final class ScriptParser {
         if (seq != TcpSpec.ANY_SEQ && ((seq + len) & 0xFFFF_FFFFL) != end) {
             throw new ScriptParseException(file, line, "inconsistent TCP sequence numbers and payload size: "
                     + seq + ":" + end + "(" + len + ")");
+        }
+        if (peek().is("!")) { // start:end(length)! on an outbound packet: its sequence number is not checked
+            take();
+            if (dir == Direction.INBOUND) throw new ScriptParseException(file, line, "'!' after start:end(length) is for outbound packets");
+            seq = TcpSpec.ANY_SEQ;
         }
         Long ack = null;
         Integer win = null;

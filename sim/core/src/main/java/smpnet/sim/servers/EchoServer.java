@@ -45,11 +45,11 @@ final class EchoServer {
     /** Set by the case while its measured phase runs: the event loop counts its warm-up and window from its start. */
     volatile boolean measuring;
     /**
-     * The event loop's cost over its window of events (read after {@link #join}); null until its window began,
+     * The event loop's cost over its window (read after {@link #join}); null until its window began,
      * and null for the other models.
      */
     ServerResult.LoopCost loopCost;
-    /** Events of the measured phase before the event loop's window, and events in it (see {@link ServerPlan}). */
+    /** Requests of the measured phase before the event loop's window, and requests in it (see {@link ServerPlan}). */
     private final int loopWarmup, loopRequests;
     /** The scheduling seam counting the parks and wake-ups of the server's threads: the loop's own, in its model. */
     private final ParkCounter seam;
@@ -232,7 +232,7 @@ final class EchoServer {
     private static final Object LISTENER = new Object();
 
     /** Parts of the event loop's window, each measured too. */
-    static final int LOOP_PARTS = 5;
+    static final int LOOP_PARTS = 10;
 
     /** The loop's running counts (its thread's alone). */
     private static final class Counts {

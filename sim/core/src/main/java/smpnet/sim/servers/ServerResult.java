@@ -55,10 +55,21 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
          * The median of {@link #parts}: the loop thread's CPU time per event in the window's middle part for
          * cost (a part that another process's burst of work slowed counts as one part), ns.
          */
-        public double medianNanosPerEvent() {
+        public double medianNanosPerEvent() { return quantile(0.5); }
+
+        /**
+         * How much the parts differ: their interquartile range over their median. A machine whose cores run
+         * other work meanwhile slows some parts and not others; the loop's own cost is the same in each.
+         */
+        public double partsSpread() { return (quantile(0.75) - quantile(0.25)) / quantile(0.5); }
+
+        /** The {@code q} quantile of the parts (0 to 1), interpolated between the two nearest, ns. */
+        double quantile(double q) {
             double[] p = java.util.Arrays.stream(parts).filter(x -> !Double.isNaN(x)).sorted().toArray();
             if (p.length == 0) return Double.NaN;
-            return p.length % 2 == 1 ? p[p.length / 2] : (p[p.length / 2 - 1] + p[p.length / 2]) / 2;
+            double at = q * (p.length - 1);
+            int i = (int) Math.floor(at);
+            return i + 1 < p.length ? p[i] + (at - i) * (p[i + 1] - p[i]) : p[i];
         }
 
         /** The loop thread's CPU time per event over the whole window, ns. */

@@ -48,6 +48,9 @@ final class SynCache {
         final boolean noOpt;
         /** The SYN asked for ECN and this host accepts it (SCF_ECN): the SYN-ACK carries ECE. */
         final boolean ecn;
+        /** The listener's IP_TOS and IP_TTL when the SYN came (sc_ip_tos, sc_ip_ttl): the SYN-ACK's and the connection's. */
+        final int ipTos;
+        final int ipTtl;
         @GuardedBy("syncache") int rxmits;
         /** The Fast Open cookie the first SYN-ACK offers (sc_tfo_cookie), null for none. */
         @GuardedBy("syncache") byte[] tfoOffer;
@@ -73,6 +76,8 @@ final class SynCache {
             this.peerWin = seg.win;
             this.noOpt = noOpt;
             this.ecn = TcpEcn.synRequests(listener.tcp.settings, seg.flags);
+            this.ipTos = listener.ipTos; // every entry is made under the listener's inp
+            this.ipTtl = listener.ipTtl;
         }
 
         boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
@@ -164,7 +169,7 @@ final class SynCache {
             return;
         }
         if ((f & TcpHeader.RST) != 0) {
-            checkRst(seg);
+            checkRst(lis, seg);
             return;
         }
         if ((f & TcpHeader.SYN) == 0) {
@@ -173,7 +178,7 @@ final class SynCache {
         }
         if ((f & TcpHeader.ACK) != 0) { // a SYN-ACK to a listener belongs to no connection
             tcp.stats.increment(TcpStat.BADSYN);
-            tcp.dropWithReset(seg);
+            tcp.dropWithReset(seg, lis.ipTos, lis.ipTtl);
             return;
         }
         if (tcp.ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe || tcp.ipInput.isBroadcast(seg.src)
@@ -244,7 +249,7 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
             if (fast != null) fastOpenLocked(lis, seg, fast, tfo);
         }
     }
@@ -289,11 +294,9 @@ final class SynCache {
         }
     }
 
-    private void sendAll(List<Mbuf> out, int src, int dst) {
-        for (Mbuf m : out) {
-            tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, smpnet.stack.internal.ip.IpOutput.DEFAULT_TTL,
-                    tcp.settings.pathMtuDiscovery);
-        }
+    /** Sends segments of one half-open connection with its listener's IP TOS and TTL. */
+    private void sendAll(List<Mbuf> out, int src, int dst, int tos, int ttl) {
+        for (Mbuf m : out) tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, tcp.settings.pathMtuDiscovery);
     }
 
     /** The SYN-ACK of {@code e} (syncache_respond): our options answer the peer's, none with TCP_NOOPT. */
@@ -375,7 +378,7 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, e.laddr, e.faddr);
+            sendAll(out, e.laddr, e.faddr, e.ipTos, e.ipTtl);
         }
     }
 
@@ -385,10 +388,10 @@ final class SynCache {
     }
 
     /**
-     * syncache_chkrst: a RST for a half-open connection. At IRS+1 it removes the entry; elsewhere in the
-     * window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
+     * syncache_chkrst: a RST for a half-open connection of listener {@code lis} (its inp held). At IRS+1 it
+     * removes the entry; elsewhere in the window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
      */
-    private void checkRst(Segment seg) {
+    private void checkRst(Tcpcb lis, Segment seg) {
         if (cookiesOnly(tcp.scheduler.nanoTime())) return; // no cache to look in (syncache_chkrst)
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         List<Mbuf> out = new ArrayList<>(1);
@@ -416,7 +419,7 @@ final class SynCache {
             }
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
         }
     }
 
@@ -530,6 +533,8 @@ final class SynCache {
         tp.flags &= ~(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
         tp.flags |= lis.flags & (Tcpcb.TF_NODELAY | Tcpcb.TF_NOOPT | Tcpcb.TF_KEEPALIVE);
         tp.userMaxseg = lis.userMaxseg;
+        tp.ipTos = e.ipTos; // syncache_socket: inp_ip_tos and inp_ip_ttl from the entry
+        tp.ipTtl = e.ipTtl;
         tp.keepIdleNanos = lis.keepIdleNanos;
         tp.keepIntvlNanos = lis.keepIntvlNanos;
         tp.keepCnt = lis.keepCnt;

@@ -189,11 +189,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         for (int attempt = 0; attempt < 2; attempt++) {
             Tcpcb tp;
             Tcpcb lis = null;
+            Tcpcb bound = null;
             table.tcbinfo.lockShared();
             try {
                 tp = table.lookupConnectionLocked(seg.dst, seg.dport, seg.src, seg.sport);
                 if (tp == null) lis = table.lookupListenerLocked(seg.dst, seg.dport);
-                Tcpcb target = tp != null ? tp : lis;
+                if (tp == null && lis == null) bound = table.lookupBoundLocked(seg.dst, seg.dport);
+                Tcpcb target = tp != null ? tp : lis != null ? lis : bound;
                 if (target != null) target.lock.lock(); // tcbinfo, then inp; tcbinfo dropped once inp is held
             } finally {
                 table.tcbinfo.unlockShared();
@@ -225,6 +227,22 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 }
                 return;
             }
+            if (bound != null) {
+                // A socket bound but neither listening nor connecting: tcp_input's "TCPS_CLOSED: dropwithreset",
+                // the RST with the socket's IP TOS and TTL; sent once its inp is released (IP may loop it to us)
+                boolean closed = !bound.dropped && bound.state == TcpState.CLOSED && bound.faddr == 0;
+                int tos = bound.ipTos;
+                int ttl = bound.ipTtl;
+                unlock(bound);
+                if (closed) {
+                    if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) {
+                        dropWithReset(seg, tos, ttl);
+                    } else {
+                        stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
+                    }
+                    return;
+                }
+            }
             noConnection(seg);
             return;
         }
@@ -250,26 +268,36 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * to a broadcast; {@code <SEQ=SEG.ACK><CTL=RST>} if it carried an ACK, else
      * {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
      */
-    void dropWithReset(Segment seg) {
+    void dropWithReset(Segment seg) { dropWithReset(seg, 0, IpOutput.DEFAULT_TTL); }
+
+    /** As {@link #dropWithReset(Segment)} for a socket: the RST carries its IP TOS and TTL (tcp_respond with tp). */
+    void dropWithReset(Segment seg, int tos, int ttl) {
         if (seg.has(TcpHeader.RST) || ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe
                 || ipInput.isBroadcast(seg.src) || (seg.src >>> 28) == 0xe) {
             return;
         }
         if (seg.has(TcpHeader.ACK)) {
-            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null, tos, ttl);
         } else {
             int len = seg.tlen + (seg.has(TcpHeader.SYN) ? 1 : 0) + (seg.has(TcpHeader.FIN) ? 1 : 0);
-            respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0, null);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0, null,
+                    tos, ttl);
         }
     }
 
     /** tcp_respond: one segment with no payload, built and sent without a connection's lock. */
     void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
+        respond(src, dst, sport, dport, seq, ack, flags, win, opts, 0, IpOutput.DEFAULT_TTL);
+    }
+
+    /** As {@link #respond(int, int, int, int, int, int, int, int, byte[])}, with a socket's IP TOS and TTL. */
+    void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
+                 int ttl) {
         Mbuf m = buildSegment(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
         if (m == null) return;
         stats.increment(TcpStat.SNDTOTAL);
         stats.increment((flags & (TcpHeader.RST | TcpHeader.SYN | TcpHeader.FIN)) != 0 ? TcpStat.SNDCTRL : TcpStat.SNDACKS);
-        ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, settings.pathMtuDiscovery);
+        ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, settings.pathMtuDiscovery);
     }
 
     private static final byte[] NO_DATA = new byte[0];
@@ -356,14 +384,14 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order
         if (tp.localPeer) {
             if (tp.outq == null) tp.outq = new ArrayList<>(4);
-            tp.outq.add(new Queued(m, tos));
+            tp.outq.add(new Queued(m, tp.ipTos | tos, tp.ipTtl));
             return;
         }
-        ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, tos, settings.pathMtuDiscovery);
+        ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, tp.ipTtl, tp.ipTos | tos, settings.pathMtuDiscovery);
     }
 
-    /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte. */
-    record Queued(Mbuf m, int tos) {}
+    /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte and TTL. */
+    record Queued(Mbuf m, int tos, int ttl) {}
 
     /** Releases {@code tp}'s lock, then sends what waited for that (segments to this very host). */
     void unlock(Tcpcb tp) {
@@ -374,7 +402,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         tp.lock.unlock();
         if (q == null) return;
         for (Queued e : q) {
-            ipOutput.output(e.m(), src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, e.tos(), settings.pathMtuDiscovery);
+            ipOutput.output(e.m(), src, dst, Ipv4Header.PROTO_TCP, e.ttl(), e.tos(), settings.pathMtuDiscovery);
         }
     }
 

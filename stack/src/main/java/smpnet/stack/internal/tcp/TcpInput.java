@@ -41,13 +41,13 @@ final class TcpInput {
                 // SYN-RECEIVED by a RST (it belongs to no connection we know)
                 if (tp.state == TcpState.SYN_RECEIVED && seg.has(ACK)
                         && (TcpSeq.gt(tp.sndUna, seg.ack) || TcpSeq.gt(seg.ack, tp.sndMax))) {
-                    tp.tcp.dropWithReset(seg);
+                    tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
                 } else if (!seg.has(RST) && !tp.dropped) {
                     tp.set(Tcpcb.TF_ACKNOW);
                     TcpOutput.outputLocked(tp);
                 }
             }
-            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg);
+            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
             default -> { }
         }
         return false;

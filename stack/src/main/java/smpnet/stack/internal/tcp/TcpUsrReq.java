@@ -99,6 +99,8 @@ public final class TcpUsrReq {
         if (fport == 0 || faddr == 0 || tcp.ipInput.isBroadcast(faddr) || (faddr >>> 28) >= 0xe) return EADDRNOTAVAIL;
         int src = tcp.ipOutput.sourceFor(faddr);
         if (src == 0) return Tcp.ENETUNREACH;
+        // The SYN could not leave: FreeBSD's connect returns tcp_output's ENETDOWN for an interface not up
+        if (!tcp.ipOutput.interfacesUp()) return Tcp.ENETDOWN;
         int lport0;
         int laddr0;
         tp.lock.lock();
@@ -390,6 +392,14 @@ public final class TcpUsrReq {
                     if (value != 0) tp.set(Tcpcb.TF_FASTOPEN);
                     else tp.clear(Tcpcb.TF_FASTOPEN);
                 }
+                case IP_TOS -> {
+                    if (value < 0 || value > 255) return EINVAL;
+                    tp.ipTos = value & ~TcpEcn.ECN_MASK; // tcp_ctloutput_set: the ECN field stays TCP's
+                }
+                case IP_TTL -> {
+                    if (value < 1 || value > 255) return EINVAL;
+                    tp.ipTtl = value;
+                }
                 case TCP_KEEPINIT -> {
                     if (value < 0) return EINVAL;
                     tp.keepInitNanos = value * 1_000_000_000L;
@@ -423,6 +433,8 @@ public final class TcpUsrReq {
                 case TCP_KEEPCNT -> tp.keepCnt;
                 case TCP_KEEPINIT -> keepInitLocked(tp) / 1_000_000_000L;
                 case TCP_FASTOPEN -> tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0;
+                case IP_TOS -> tp.ipTos;
+                case IP_TTL -> tp.ipTtl;
                 default -> Long.MIN_VALUE;
             };
         } finally {

@@ -169,6 +169,10 @@ public final class Tcpcb {
     @GuardedBy("inp") long keepIntvlNanos;
     @GuardedBy("inp") int keepCnt;
     @GuardedBy("inp") long lingerSeconds = -1;
+    /** IP_TOS without the ECN field (inp_ip_tos): every segment's TOS byte but for its ECN bits. */
+    @GuardedBy("inp") int ipTos;
+    /** IP_TTL (inp_ip_ttl): every segment's time to live. */
+    @GuardedBy("inp") int ipTtl = smpnet.stack.internal.ip.IpOutput.DEFAULT_TTL;
 
     // TCP Fast Open (TcpFastOpen)
     /** The cookie our SYN carries (t_tfo_cookie.client): empty for a cookie request, null without Fast Open. */
