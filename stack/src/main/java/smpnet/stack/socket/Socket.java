@@ -289,12 +289,18 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
         return ok;
     }
 
+    /** Records an asynchronous error (so_error) without a wake-up; the receive buffer's lock is held. */
+    final void setErrorLocked(int error) {
+        rcv.lock.assertOwned();
+        soError = error;
+        updateReadyLocked();
+    }
+
     /** Records an asynchronous error (so_error) and wakes every receiver; called with the pcb's lock held. */
     final void setErrorAndWake(int error) {
         rcv.lock.lock();
         try {
-            soError = error;
-            updateReadyLocked();
+            setErrorLocked(error);
             rcv.cv.broadcast();
         } finally {
             rcv.lock.unlock();

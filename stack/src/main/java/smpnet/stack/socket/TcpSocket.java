@@ -939,13 +939,12 @@ public final class TcpSocket extends Socket {
         }
 
         @Override
-        public void errorLocked(int errno) {
-            setErrorAndWake(errno);
-            snd.lock.lock();
+        public void errorBeforeDisconnectLocked(int errno) {
+            rcv.lock.lock();
             try {
-                snd.cv.broadcast();
+                setErrorLocked(errno); // disconnectedLocked, next under the same pcb lock, wakes and notifies
             } finally {
-                snd.lock.unlock();
+                rcv.lock.unlock();
             }
         }
 

@@ -476,7 +476,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
             stats.increment(TcpStat.CONNDROPS);
         }
         if (errno == ETIMEDOUT && tp.softError != 0) errno = tp.softError;
-        if (errno != 0 && tp.so != null) tp.so.errorLocked(errno);
+        // closeLocked's disconnect wakes the waiters: none may see the error before the socket has ended
+        if (errno != 0 && tp.so != null) tp.so.errorBeforeDisconnectLocked(errno);
         closeLocked(tp, errno == 0 ? ECONNABORTED : errno);
     }
 

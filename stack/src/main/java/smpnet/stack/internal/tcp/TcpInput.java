@@ -88,7 +88,7 @@ final class TcpInput {
                 if (set.insecureRst || tp.lastAckSent == seg.seq) {
                     tcp.stats.increment(TcpStat.DROPS);
                     int errno = tp.state == TcpState.SYN_RECEIVED ? Tcp.ECONNREFUSED : Tcp.ECONNRESET;
-                    if (tp.so != null) tp.so.errorLocked(errno);
+                    if (tp.so != null) tp.so.errorBeforeDisconnectLocked(errno); // closeLocked wakes
                     tcp.closeLocked(tp, errno);
                 } else {
                     tcp.stats.increment(TcpStat.BADRST);

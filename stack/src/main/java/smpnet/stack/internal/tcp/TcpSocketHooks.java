@@ -30,8 +30,11 @@ public interface TcpSocketHooks {
     /** sowwakeup: acknowledged data left the send buffer. */
     void writableLocked();
 
-    /** Records so_error and wakes every waiter. */
-    void errorLocked(int errno);
+    /**
+     * Records so_error without waking anyone (tcp_drop's {@code so->so_error = errno}): the disconnect that
+     * follows under the same pcb lock wakes the waiters, who then see the error and the end together.
+     */
+    void errorBeforeDisconnectLocked(int errno);
 
     /**
      * sonewconn on a listening socket: a new socket for a connection completing the handshake, or null if
