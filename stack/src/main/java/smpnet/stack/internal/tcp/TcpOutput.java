@@ -392,6 +392,7 @@ final class TcpOutput {
 
         TcpUrgent.stamp(tp, m, seq, flags);
 
+        int maxBefore = tp.sndMax;
         // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
         if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;
         tp.lastAckSent = tp.rcvNxt;
@@ -430,8 +431,35 @@ final class TcpOutput {
             sendalotOff = true;
         }
         t.stats.increment(TcpStat.SNDTOTAL);
-        if (m != null) tcp.send(tp, m, ipEcn);
+        if (m != null && !tcp.send(tp, m, ipEcn)) {
+            noBuffers(tp, len, flags, sackRxmit, maxBefore);
+            return false;
+        }
         return sendalotOff ? false : more;
+    }
+
+    /**
+     * The segment just built never left the host: the interface's queue was full (or no mbuf), FreeBSD's
+     * ENOBUFS from ip_output. As tcp_output does, backs out the sequence advance so the same bytes go next
+     * (a probe, a SYN, a FIN or a SACK retransmission stays sent: the timers resend it), keeps the retransmit timer
+     * running and lets the congestion window restart from one segment, so the sender waits for ACKs of what
+     * is queued instead of taking the full queue for a loss. One difference: when the segment was new data
+     * and data is still outstanding, snd_max is backed out too (and the segment no longer timed), so the
+     * bytes count as sent once, when they leave, not as a retransmission; with nothing else outstanding
+     * snd_max stays, as FreeBSD's, so the retransmit timer still covers them.
+     */
+    private static void noBuffers(Tcpcb tp, int len, int flags, boolean sackRxmit, int maxBefore) {
+        tp.tcp.stats.increment(TcpStat.SNDNOBUFS);
+        boolean probe = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending();
+        if (!probe && !sackRxmit && (flags & (TcpHeader.SYN | TcpHeader.FIN)) == 0 && len > 0) {
+            tp.sndNxt -= len;
+            if (TcpSeq.gt(tp.sndMax, maxBefore) && TcpSeq.gt(tp.sndNxt, tp.sndUna)) {
+                tp.sndMax = TcpSeq.gt(tp.sndNxt, maxBefore) ? tp.sndNxt : maxBefore;
+                if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.ge(tp.rtseq, tp.sndMax)) tp.rttStartNanos = Tcpcb.NOT_TIMED;
+            }
+        }
+        armRexmt(tp);
+        tp.ccv.cwnd = tp.effectiveMaxseg();
     }
 
     /** Arms the retransmit timer if data is outstanding and it is not running (stopping persist). */
