@@ -30,7 +30,7 @@ import smpnet.witness.junit.WitnessExtension;
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class TcpWireFlowControlTest {
     private static final int RING = 8;
-    private static final int UP = 2 * 1024 * 1024;
+    private static final int UP = 1024 * 1024;
     /** What a lossless link must never cause. */
     private static final TcpStat[] NEVER = {TcpStat.SNDREXMITPACK, TcpStat.REXMTTIMEO, TcpStat.SACK_RECOVERY_EPISODE,
             TcpStat.RCVDUPACK, TcpStat.RCVOOPACK, TcpStat.RCVDUPPACK};
