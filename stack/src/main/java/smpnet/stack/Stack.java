@@ -121,14 +121,16 @@ public final class Stack implements AutoCloseable {
         this.ether = new Ether(netisr);
         this.arp = new Arp(locks, config.scheduler(), config.arp(), alloc, ether, ifnets, netisr);
         this.ip = new Ipv4(locks, config.scheduler(), alloc, netisr, ifnets, config.forwarding(), config.reassembly());
+        ip.output().setInterfacesUp(false); // until start(): a send fails with ENETDOWN instead of waiting
         this.icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc, config.scheduler());
         this.udp = new Udp(locks, ip.input(), ip.output(), icmp);
         this.udpRecvSpace = sysctl.addValue("net.inet.udp.recvspace", "default receive buffer of a new UDP socket",
                 1, Integer.MAX_VALUE, UdpSocket.DEFAULT_RECEIVE_BUFFER);
         this.udpMaxDatagram = sysctl.addValue("net.inet.udp.maxdgram", "largest datagram a new UDP socket sends",
                 1, 65535 - 28, UdpSocket.DEFAULT_MAX_DATAGRAM);
+        // FreeBSD's sb_max is a u_long with no upper bound: 4294967295 (a window scale of 14) is accepted
         this.maxSockBuf = sysctl.addValue("kern.ipc.maxsockbuf", "most bytes a socket buffer may be set to",
-                1, Integer.MAX_VALUE, 2 * 1024 * 1024);
+                1, Long.MAX_VALUE, 2 * 1024 * 1024);
         HostSysctls.register(sysctl, config, netisr, arp, ip, udp);
         sysctl.add("net.link.tx_direct", "a sender puts its frame on an idle NIC queue's wire itself (0: always the "
                 + "NIC's transmit thread)", 0, 1, () -> transmitDirect ? 1 : 0, v -> setTransmitDirect(v != 0));
@@ -139,6 +141,7 @@ public final class Stack implements AutoCloseable {
                 config.name().hashCode() * 0x9E3779B97F4A7C15L ^ 0x7CB1L);
         this.tcpUsr = new TcpUsrReq(tcp);
         tcpSettings.register(sysctl, CcAlgorithms::byName, tcp::purgeHostCache);
+        tcp.registerFastOpen(sysctl);
         this.lo0 = new Loopback("lo0", 1, locks);
         attachInterface(lo0, IfAddress.parse("127.0.0.1/8"), null);
     }
@@ -249,6 +252,7 @@ public final class Stack implements AutoCloseable {
         tcp.boot();
         netisr.start();
         for (IpInterface i : interfaces) i.ifnet().start();
+        ip.output().setInterfacesUp(true);
     }
 
     // ---- sysctl ---------------------------------------------------------------------------------------
@@ -434,6 +438,7 @@ public final class Stack implements AutoCloseable {
                 throw new IllegalStateException("closing " + s, e);
             }
         }
+        ip.output().setInterfacesUp(false); // the sockets' last segments are out; timers that fire now send nothing
         for (IpInterface i : interfaces) i.ifnet().stop();
         netisr.stop();
         tcp.shutdown(); // connections left (TIME_WAIT, FINs unanswered): timers stopped, queues freed

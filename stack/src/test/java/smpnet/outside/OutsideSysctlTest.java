@@ -92,7 +92,7 @@ class OutsideSysctlTest {
         for (String line : lines) {
             String name = line.substring(0, line.indexOf(':'));
             String value = line.substring(name.length() + 2);
-            if (name.equals("net.inet.tcp.cc.algorithm")) assertEquals(value, a.sysctlString(name));
+            if (!value.matches("-?[0-9]+")) assertEquals(value, a.sysctlString(name), name);
             else assertEquals(Long.parseLong(value), a.sysctl(name), name);
         }
     }

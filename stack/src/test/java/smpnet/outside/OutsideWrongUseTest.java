@@ -87,6 +87,75 @@ class OutsideWrongUseTest {
         assertNothingHeld();
     }
 
+    @Test
+    void zeroLengthCallsFailAsTheirLongerFormsDo() throws Exception {
+        TcpSocket[] cs = h.startAndConnect();
+        TcpSocket c = cs[0];
+        byte[] b = new byte[8];
+        // Open and connected: asking for nothing gets nothing at once, even with no data queued.
+        assertEquals(0, c.read(b, 3, 0));
+        assertEquals(0, c.peek(b, 8, 0));
+        assertEquals(0, c.write(b, 8, 0));
+        // Bad offsets and lengths are the caller's mistake, reported before the socket is looked at.
+        assertThrows(IndexOutOfBoundsException.class, () -> c.read(b, -1, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> c.read(b, 0, -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> c.write(b, 4, 5));
+        assertThrows(IndexOutOfBoundsException.class, () -> c.peek(b, 9, 0));
+        // A write of nothing still says why no byte could go: ENOTCONN unconnected, EPIPE after shutdown.
+        TcpSocket fresh = h.a.openTcp();
+        assertEquals(Errno.ENOTCONN, errno(() -> fresh.write(b, 0, 0)));
+        cs[1].shutdown(false, true);
+        assertEquals(Errno.EPIPE, errno(() -> cs[1].write(b, 0, 0)));
+        // Closed: every call is EBADF, the zero-length ones too.
+        c.close();
+        fresh.close();
+        assertEquals(Errno.EBADF, errno(() -> c.read(b, 3, 0)));
+        assertEquals(Errno.EBADF, errno(() -> c.peek(b, 0, 0)));
+        assertEquals(Errno.EBADF, errno(() -> c.write(b, 8, 0)));
+        assertEquals(Errno.EBADF, errno(() -> fresh.write(b, 0, 0)));
+        // UDP: a closed socket is a ClosedChannelException, whatever the length.
+        UdpSocket u = h.a.openUdp();
+        u.close();
+        assertThrows(java.nio.channels.ClosedChannelException.class, () -> u.receive(b, 0, 0));
+        assertThrows(java.nio.channels.ClosedChannelException.class,
+                () -> u.sendTo(b, 0, 0, new InetSocketAddress("10.0.0.2", 9)));
+        cs[1].close();
+        assertNothingHeld();
+    }
+
+    @Test
+    void connectAndSendBeforeStartFailAtOnceWithEnetdown() throws Exception {
+        // Blocking and without a receive timeout: a connect that waited for the host to start would never return.
+        TcpSocket c = h.a.openTcp();
+        SocketError e = assertThrows(SocketError.class, () -> c.connect(B7000));
+        assertEquals(Errno.ENETDOWN, e.errno());
+        assertEquals("ENETDOWN (Network is down): connect /10.0.0.2:7000", e.getMessage());
+        assertEquals(TcpState.CLOSED, c.state());
+        UdpSocket u = h.a.openUdp();
+        java.net.SocketException ue = assertThrows(java.net.SocketException.class,
+                () -> u.sendTo("abc".getBytes(), new InetSocketAddress("10.0.0.2", 9)));
+        assertEquals("Network is down: the host has not started", ue.getMessage());
+        assertEquals("", h.a.ipStats().nonZero(), "nothing went out, nothing was queued");
+        assertEquals(0, h.a.tcpStats().get(smpnet.stack.stats.TcpStat.CONNATTEMPT));
+        assertEquals(0, h.a.tcpResources().connections());
+        // Once the host runs, the same sockets connect and send.
+        h.start();
+        TcpSocket lis = h.listen();
+        c.setReceiveTimeout(WAIT);
+        c.connect(B7000);
+        TcpSocket s = lis.accept();
+        assertEquals(TcpState.ESTABLISHED, c.state());
+        UdpSocket rx = h.b.openUdp().bind(9).setReceiveTimeout(WAIT);
+        u.sendTo("abc".getBytes(), new InetSocketAddress("10.0.0.2", 9));
+        assertEquals("abc", rx.receiveFrom().text());
+        c.close();
+        s.close();
+        lis.close();
+        u.close();
+        rx.close();
+        assertNothingHeld();
+    }
+
     /** Starts a thread blocked in a read of {@code s} (no timeout), runs {@code closer}, and says how the read ended. */
     private static Errno readInterruptedBy(TcpSocket s, Runnable closer) throws Exception {
         s.setReceiveTimeout(Duration.ZERO); // waits for ever

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.stats.IpStat;
 import smpnet.stack.dev.SimNic;
 import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.internal.wire.EthernetHeader;
@@ -123,6 +124,37 @@ class MalformedFramesTest {
                 assertEquals(new java.net.InetSocketAddress("10.0.0.1", 1), d.source());
             }
             assertEquals("RECEIVED=1 NO_CHECKSUM=1 DELIVERED=1", host.udpStats().nonZero());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LockMode.class, names = {"FINE"})
+    void ipCountersCarryFreebsdNamesAndNetstatWording(LockMode mode) {
+        try (Hosts h = new Hosts()) {
+            host = h.host("named", mode);
+            nic = Hosts.nic(host, "em0", "10.0.0.2/24");
+            h.start();
+            ip(bytes(10)); // shorter than a header: ips_toosmall
+            byte[] good = ipv4(PEER, US, 17, 64, 0, 1, udp(PEER, US, 1, 2, bytes(4)));
+            byte[] longTotal = good.clone();
+            longTotal[3] = (byte) 200; // the total length claims more than arrived: ips_tooshort
+            ip(fixIpChecksum(longTotal));
+            ip(ipv4(0x7f000001, US, 17, 64, 0, 2, udp(0x7f000001, US, 1, 2, bytes(4)))); // 127/8 on em0: ips_badaddr
+            h.settle();
+            assertEquals("RECEIVED=3 TOO_SHORT=1 TRUNCATED=1 MARTIAN=1", host.ipStats().nonZero());
+            assertEquals(IpStat.TOO_SHORT, IpStat.ofFreebsdName("ips_toosmall"));
+            assertEquals("ips_toosmall", IpStat.TOO_SHORT.freebsdName());
+            assertEquals(1, host.ipStats().get(IpStat.ofFreebsdName("ips_toosmall")));
+            assertEquals(1, host.ipStats().get(IpStat.ofFreebsdName("ips_tooshort")));
+            assertEquals(1, host.ipStats().get(IpStat.ofFreebsdName("ips_badaddr")));
+            assertEquals(null, IpStat.ofFreebsdName("ips_nogif"), "a field smpnet does not count");
+            assertEquals(null, IpStat.LOOPED.freebsdName(), "a counter of smpnet's own");
+            String netstat = host.netstat();
+            for (String line : new String[] {"\t3 total packets received\n", "\t1 with size smaller than minimum\n",
+                "\t1 with data size < data length\n", "\t1 datagrams with bad address in header\n",
+                "\t0 output packets dropped due to no bufs, etc.\n"}) {
+                assertTrue(netstat.contains(line), () -> "netstat -s lacks " + line.strip() + ":\n" + netstat);
+            }
         }
     }
 

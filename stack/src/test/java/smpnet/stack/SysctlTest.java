@@ -42,6 +42,21 @@ class SysctlTest {
                     net.inet.tcp.drop_synfin: 0
                     net.inet.tcp.ecn.enable: 2
                     net.inet.tcp.ecn.maxretries: 1
+                    net.inet.tcp.fastopen.acceptany: 0
+                    net.inet.tcp.fastopen.autokey: 120
+                    net.inet.tcp.fastopen.ccache_bucket_limit: 16
+                    net.inet.tcp.fastopen.ccache_buckets: 2048
+                    net.inet.tcp.fastopen.client_enable: 1
+                    net.inet.tcp.fastopen.keylen: 16
+                    net.inet.tcp.fastopen.maxkeys: 2
+                    net.inet.tcp.fastopen.maxpsks: 2
+                    net.inet.tcp.fastopen.numkeys: 0
+                    net.inet.tcp.fastopen.numpsks: 0
+                    net.inet.tcp.fastopen.path_disable_time: 900
+                    net.inet.tcp.fastopen.psk_enable: 0
+                    net.inet.tcp.fastopen.server_enable: 0
+                    net.inet.tcp.fastopen.setkey: write-only
+                    net.inet.tcp.fastopen.setpsk: write-only
                     net.inet.tcp.finwait2_timeout: 60000
                     net.inet.tcp.hostcache.purgenow: 0
                     net.inet.tcp.icmp_may_rst: 1

@@ -40,10 +40,26 @@ public enum SockOpt {
      * follows {@code net.inet.tcp.keepinit}, which reading the option then returns. Setting it during the
      * handshake restarts the timeout with the new value, as FreeBSD does.
      */
-    TCP_KEEPINIT(Level.TCP);
+    TCP_KEEPINIT(Level.TCP),
+    /**
+     * TCP Fast Open (RFC 7413; needs {@code net.inet.tcp.fastopen.client_enable} or {@code server_enable},
+     * else EPERM; set before connecting or on a listener, else EINVAL). On a listener (with
+     * {@code server_enable}) a SYN with a valid cookie opens a connection at once, its data readable
+     * before the handshake completes; on a client the first {@link TcpSocket#sendTo} sends its data in the
+     * SYN when a cookie for the server is cached, and asks for one otherwise. A connection a listener made
+     * through Fast Open reads 1.
+     */
+    TCP_FASTOPEN(Level.TCP),
+    /**
+     * The IP header's TOS byte for the connection's segments, 0 to 255 (IPPROTO_IP); as in FreeBSD, TCP keeps
+     * the DSCP bits only (the ECN field is TCP's own) and a listener's value passes to the connections it accepts.
+     */
+    IP_TOS(Level.IP),
+    /** The IP header's time to live for the connection's segments, 1 to 255 (64 by default; IPPROTO_IP). */
+    IP_TTL(Level.IP);
 
     /** The option's level, as {@code setsockopt}'s second argument. */
-    public enum Level { SOCKET, TCP }
+    public enum Level { SOCKET, TCP, IP }
 
     private final Level level;
 

@@ -5,7 +5,8 @@ package smpnet.stack.socket;
  * Times are in microseconds, windows and buffers in bytes.
  *
  * @param state           the connection's state
- * @param options         the options in use: {@link #OPT_TIMESTAMPS}, {@link #OPT_SACK}, {@link #OPT_WSCALE}
+ * @param options         the options in use: {@link #OPT_TIMESTAMPS}, {@link #OPT_SACK}, {@link #OPT_WSCALE},
+ *                        {@link #OPT_ECN} (FreeBSD's TCPI_OPT_* bits)
  * @param sndWscale       the shift applied to windows we receive (the peer's scale), 0 without scaling
  * @param rcvWscale       the shift applied to windows we send (our scale)
  * @param rtoMicros       the retransmission timeout now
@@ -31,4 +32,6 @@ public record TcpInfo(TcpState state, int options, int sndWscale, int rcvWscale,
     public static final int OPT_TIMESTAMPS = 0x01;
     public static final int OPT_SACK = 0x02;
     public static final int OPT_WSCALE = 0x04;
+    /** ECN (RFC 3168) was negotiated on the connection. */
+    public static final int OPT_ECN = 0x08;
 }

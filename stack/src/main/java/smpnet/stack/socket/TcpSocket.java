@@ -211,12 +211,7 @@ public final class TcpSocket extends Socket {
         }
         int e = entry(() -> usr.connect(pcb(), Addresses.toInt(remote), remote.getPort()));
         if (e != 0) {
-            rcv.lock.lock();
-            try {
-                connecting = false;
-            } finally {
-                rcv.lock.unlock();
-            }
+            notConnecting();
             throw error(e, "connect " + remote);
         }
         if (!isBlocking()) throw new SocketError(Errno.EINPROGRESS);
@@ -247,11 +242,72 @@ public final class TcpSocket extends Socket {
         }
     }
 
+    /**
+     * Writes with an implied connect, as {@code sendto(2)} with an address on a TCP socket: an unconnected
+     * socket queues what fits of the bytes and opens the connection to {@code remote}, returning without
+     * waiting for it (the outcome shows as a write would see it, and in {@link SockOpt#SO_ERROR}); with
+     * {@link SockOpt#TCP_FASTOPEN} the SYN carries the bytes when a cookie for the server is cached, else it
+     * asks for one and the bytes follow the handshake (RFC 7413). A blocking socket then writes the rest as
+     * {@link #write} does. On a socket already connected or connecting the address is ignored: this is
+     * {@link #write}. Errors are connect's and write's.
+     */
+    public int sendTo(InetSocketAddress remote, byte[] b, int off, int len) throws SocketError {
+        Objects.requireNonNull(remote, "remote address");
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        checkOpen();
+        int queued;
+        boolean already;
+        rcv.lock.lock();
+        try {
+            already = connected || connecting;
+            if (!already && listening) throw new SocketError(Errno.EOPNOTSUPP, "sendto on a listening socket");
+            if (!already) {
+                connecting = true;
+                readinessChangedLocked();
+            }
+        } finally {
+            rcv.lock.unlock();
+        }
+        if (already) return write(b, off, len);
+        snd.lock.lock();
+        try {
+            queued = Math.min(len, sndStream.spaceLocked());
+            sndStream.appendLocked(b, off, queued);
+        } finally {
+            snd.lock.unlock();
+        }
+        int e = entry(() -> usr.connectWithData(pcb(), Addresses.toInt(remote), remote.getPort()));
+        if (e != 0) {
+            snd.lock.lock();
+            try {
+                sndStream.dropLocked(sndStream.ccLocked());
+            } finally {
+                snd.lock.unlock();
+            }
+            notConnecting();
+            throw error(e, "sendto " + remote);
+        }
+        updateReady();
+        if (queued < len && isBlocking()) queued += write(b, off + queued, len - queued);
+        return queued;
+    }
+
+    /** A connect that TCP refused: the socket is no longer connecting. */
+    private void notConnecting() {
+        rcv.lock.lock();
+        try {
+            connecting = false;
+        } finally {
+            rcv.lock.unlock();
+        }
+    }
+
     // ---- data ---------------------------------------------------------------------------------------------
 
     /** Writes {@code len} bytes of {@code b} from {@code off}; see the class comment for partial writes. */
     public int write(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        if (len == 0) return writeNothing();
         int total = 0;
         snd.sblock.lock();
         locks.enterEntryPoint();
@@ -394,6 +450,21 @@ public final class TcpSocket extends Socket {
         }
     }
 
+    /**
+     * A write of no bytes: nothing is queued, but it fails as a write would (EBADF when closed, EPIPE after
+     * shutdown, the pending error, ENOTCONN; FreeBSD's sosend checks these before it looks at the length).
+     */
+    private int writeNothing() throws SocketError {
+        snd.lock.lock();
+        try {
+            SocketError failure = sendErrorLocked();
+            if (failure != null) throw failure;
+            return 0;
+        } finally {
+            snd.lock.unlock();
+        }
+    }
+
     /** Why no byte may be written now, or null: EPIPE after shutdown, the pending error, ENOTCONN. */
     private SocketError sendErrorLocked() {
         rcv.lock.lock(); // so_snd then so_rcv, the declared order
@@ -413,6 +484,7 @@ public final class TcpSocket extends Socket {
     /** Reads at most {@code len} bytes into {@code b} at {@code off}; -1 at end of stream. */
     public int read(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        checkOpen(); // a read of no bytes on a closed socket is EBADF too
         if (len == 0) return 0;
         int n;
         rcv.sblock.lock();
@@ -503,6 +575,7 @@ public final class TcpSocket extends Socket {
      */
     public int peek(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
+        checkOpen();
         if (len == 0) return 0;
         rcv.sblock.lock();
         try {
@@ -789,6 +862,8 @@ public final class TcpSocket extends Socket {
             TcpSocket listener = head;
             rcv.lock.lock();
             try {
+                // A Fast Open connection was queued on its listener when its SYN came; its handshake ends later
+                if (connected) return true;
                 connecting = false;
                 connected = true;
                 rcv.cv.broadcast();

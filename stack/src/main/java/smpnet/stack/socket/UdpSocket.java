@@ -189,6 +189,7 @@ public final class UdpSocket extends Socket {
                 case TOO_BIG -> throw new SocketException("Message too long");
                 case NO_BUFFERS -> throw new SocketException("No buffer space available");
                 case NO_PORTS -> throw new BindException("No ephemeral port available");
+                case NET_DOWN -> throw new SocketException("Network is down: the host has not started");
             }
         } finally {
             snd.sblock.unlock();

@@ -2,7 +2,9 @@ package smpnet.stack.stats;
 
 /**
  * TCP counters of a host ({@code netstat -s -p tcp}), named after FreeBSD's {@code struct tcpstat} fields
- * (the constant is the field without {@code tcps_}, upper-case) with netstat's text.
+ * (the constant is the field without {@code tcps_}, upper-case) with netstat's text. FreeBSD counts no TCP
+ * Fast Open events; the {@code TFO_} counters take the names of the {@code tcps_tfo_*} fields of Apple's BSD
+ * ({@code xnu}'s tcp_var.h) where one exists.
  */
 public enum TcpStat {
     CONNATTEMPT("connection requests"),
@@ -71,6 +73,17 @@ public enum TcpStat {
     SC_BADACK("syncache badacks"),
     SC_STALE("syncache entries timed out"),
     SC_BUCKETOVERFLOW("syncache bucket overflows"),
+    TFO_COOKIE_REQ("TCP Fast Open cookie requests sent"),
+    TFO_COOKIE_RCV("TCP Fast Open cookies received and cached"),
+    TFO_COOKIE_WRONG("TCP Fast Open cookies of an invalid length received"),
+    TFO_SYN_DATA_SENT("TCP Fast Open SYNs with data sent"),
+    TFO_SYN_DATA_ACKED("TCP Fast Open SYNs whose data was acknowledged"),
+    TFO_BLACKHOLE("TCP Fast Open connections made without it on a disabled path"),
+    TFO_COOKIE_REQ_RCV("TCP Fast Open cookie requests received"),
+    TFO_COOKIE_SENT("TCP Fast Open cookies sent"),
+    TFO_COOKIE_INVALID("TCP Fast Open invalid cookies received"),
+    TFO_SYN_DATA_RCV("TCP Fast Open SYNs with data and a valid cookie received"),
+    TFO_PENDING_LIMITED("TCP Fast Open SYNs served without it (too many pending)"),
     SC_UNREACH("syncache entries dropped by ICMP unreachable"),
     MTURESENT("segments resent after a path MTU decrease"),
     SNDBYTE_COPIED("data bytes copied into segments (retransmissions included)"),

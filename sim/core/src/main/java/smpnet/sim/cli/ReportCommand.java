@@ -33,6 +33,10 @@ public final class ReportCommand extends Subcommand {
     @Option(names = "--requests", paramLabel = "N", description = {"requests per connection; default: the servers command's"})
     Integer requests;
 
+    @Option(names = "--loop-requests", paramLabel = "N", description = {"requests the event loop measures its cost over; default: "
+            + "the servers command's (its warm-up in a case: a fifth as many more, at most the servers command's)"})
+    Integer loopRequests;
+
     @Option(names = "--models", split = ",", paramLabel = "LIST", description = {"server models; default: all"})
     List<String> models;
 
@@ -50,7 +54,9 @@ public final class ReportCommand extends Subcommand {
         }
         ServerPlan plan = new ServerPlan(m, connections == null ? d.connections() : Checks.distinct(spec, "--connections", connections, 1, 200_000),
                 requests == null ? d.requests() : Checks.between(spec, "--requests", requests, 1, 1_000_000), d.payload(),
-                d.poolThreads(), d.maxThreads(), d.clientLoops(), d.inFlight());
+                d.poolThreads(), d.maxThreads(), d.clientLoops(), d.inFlight(), loopRequests == null ? d.loopWarmup()
+                        : Math.min(d.loopWarmup(), loopRequests / 5), loopRequests == null ? d.loopRequests()
+                        : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000));
         ScenarioSpec s;
         try {
             s = ScenarioParser.read(scenario);

@@ -49,6 +49,14 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
             + "(each connection sends one at a time, in turn)"})
     Integer inFlight;
 
+    @Option(names = "--loop-warmup", paramLabel = "N", description = {"requests the event loop echoes in a case before it "
+            + "measures its cost per event"})
+    Integer loopWarmup;
+
+    @Option(names = "--loop-requests", paramLabel = "N", description = {"requests the event loop measures its cost per event over, "
+            + "the same in every case (its connections get the requests these need)"})
+    Integer loopRequests;
+
     @Option(names = "--out", paramLabel = "DIR", description = {"write DIR/servers.csv, servers.json and servers.html"})
     Path outDir;
 
@@ -68,7 +76,9 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 pool == null ? d.poolThreads() : Checks.between(spec, "--pool", pool, 1, 4096),
                 maxThreads == null ? d.maxThreads() : Checks.between(spec, "--max-threads", maxThreads, 1, 1_000_000),
                 clientLoops == null ? d.clientLoops() : Checks.between(spec, "--client-loops", clientLoops, 1, 64),
-                inFlight == null ? d.inFlight() : Checks.between(spec, "--in-flight", inFlight, 64, 1_000_000));
+                inFlight == null ? d.inFlight() : Checks.between(spec, "--in-flight", inFlight, 64, 1_000_000),
+                loopWarmup == null ? d.loopWarmup() : Checks.between(spec, "--loop-warmup", loopWarmup, 0, 10_000_000),
+                loopRequests == null ? d.loopRequests() : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000));
         ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println));
         out().print(r.format());
         if (outDir != null) {
@@ -108,7 +118,8 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
         ServerPlan q = ServerPlan.quick(), f = ServerPlan.full();
         return new String[] {"", "Defaults: --connections " + join(q.connections()) + " --requests " + q.requests() + " --payload "
                 + q.payload() + " --pool " + q.poolThreads() + " --max-threads " + q.maxThreads() + " --client-loops "
-                + q.clientLoops() + " --in-flight " + q.inFlight(), "--long: --connections " + join(f.connections()) + " --max-threads " + f.maxThreads()};
+                + q.clientLoops() + " --in-flight " + q.inFlight() + " --loop-warmup " + q.loopWarmup() + " --loop-requests " + q.loopRequests(),
+                "--long: --connections " + join(f.connections()) + " --max-threads " + f.maxThreads()};
     }
 
     private static String join(List<Integer> v) {

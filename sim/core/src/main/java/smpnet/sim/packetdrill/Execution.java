@@ -175,7 +175,9 @@ final class Execution {
                     Target.LOCAL_IP, Target.REMOTE_IP, conn.localPort, conn.remotePort,
                     i.echoedSeq() < 0 ? 0 : conn.localToLive(i.echoedSeq()), i.echoedLen());
         };
+        if (p.tos() != null) Packets.setTos(packet, p.tos());
         if (p.ecn() != null) Packets.setEcn(packet, p.ecn());
+        if (p.ttl() != null) Packets.setTtl(packet, p.ttl());
         target.inject(packet);
         settle(); // as a kernel's packet injection, the host has taken the packet in before the next line
     }
@@ -232,6 +234,14 @@ final class Execution {
             throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: live packet field "
                     + "ip_ecn: expected: " + PacketEvent.ecnName(p.ecn()) + " vs actual: " + PacketEvent.ecnName(ecn) + "\n"
                     + scriptLine + "\nactual packet:  " + secs(at) + " " + seen.format(true));
+        }
+        int tos = got.packet()[1] & 0xFF;
+        int ttl = got.packet()[8] & 0xFF;
+        String ipField = p.tos() != null && tos != p.tos() ? String.format("ip_tos: expected: 0x%x vs actual: 0x%x", p.tos(), tos)
+                : p.ttl() != null && ttl != p.ttl() ? "ip_ttl: expected: " + p.ttl() + " vs actual: " + ttl : null;
+        if (ipField != null) {
+            throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: live packet field "
+                    + ipField + "\n" + scriptLine + "\nactual packet:  " + secs(at) + " " + seen.format(true));
         }
         checkTime(p, "outbound packet", at, t, tEnd);
     }
@@ -301,7 +311,7 @@ final class Execution {
             boolean same = switch (w.kind()) {
                 case EOL, NOP, SACK_OK -> true;
                 case MSS, WSCALE -> w.a() == g.a();
-                case SACK -> java.util.Arrays.equals(w.blocks(), g.blocks());
+                case SACK, FAST_OPEN -> java.util.Arrays.equals(w.blocks(), g.blocks());
                 // packetdrill checks TS val only with --tcp_ts_tick_usecs; the echo is the peer's own value, checked exactly
                 case TIMESTAMP -> w.b() == g.b() && (script.options().tsTickUsecs() == 0
                         || Math.abs(w.a() - g.a()) * script.options().tsTickUsecs() <= tol);

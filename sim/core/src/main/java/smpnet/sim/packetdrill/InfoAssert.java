@@ -96,6 +96,7 @@ final class InfoAssert {
         v.put("TCPI_OPT_TIMESTAMPS", (long) TcpInfo.OPT_TIMESTAMPS);
         v.put("TCPI_OPT_SACK", (long) TcpInfo.OPT_SACK);
         v.put("TCPI_OPT_WSCALE", (long) TcpInfo.OPT_WSCALE);
+        v.put("TCPI_OPT_ECN", (long) TcpInfo.OPT_ECN);
         v.put("True", 1L);
         v.put("False", 0L);
         if (info == null) return v;

@@ -132,6 +132,11 @@ final class Packets {
                     b[i + 1] = (byte) (2 + 4 * o.blocks().length);
                     for (int k = 0; k < o.blocks().length; k++) put32(b, i + 2 + 4 * k, o.blocks()[k]);
                 }
+                case FAST_OPEN -> {
+                    b[i] = 34;
+                    b[i + 1] = (byte) (2 + o.blocks().length);
+                    for (int k = 0; k < o.blocks().length; k++) b[i + 2 + k] = (byte) o.blocks()[k];
+                }
                 case TIMESTAMP -> {
                     b[i] = 8;
                     b[i + 1] = 10;
@@ -147,6 +152,22 @@ final class Packets {
     /** Sets the ECN field (the TOS byte's low two bits) of IPv4 packet {@code p} and its header checksum again. */
     static void setEcn(byte[] p, int field) {
         p[1] = (byte) ((p[1] & ~0x3) | field);
+        fixHeaderChecksum(p);
+    }
+
+    /** Sets the whole TOS byte of IPv4 packet {@code p} and its header checksum again. */
+    static void setTos(byte[] p, int tos) {
+        p[1] = (byte) tos;
+        fixHeaderChecksum(p);
+    }
+
+    /** Sets the time to live of IPv4 packet {@code p} and its header checksum again. */
+    static void setTtl(byte[] p, int ttl) {
+        p[8] = (byte) ttl;
+        fixHeaderChecksum(p);
+    }
+
+    private static void fixHeaderChecksum(byte[] p) {
         put16(p, 10, 0);
         put16(p, 10, fold(sum(p, 0, 20)));
     }

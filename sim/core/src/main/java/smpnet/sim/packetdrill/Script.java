@@ -58,15 +58,19 @@ public record Script(String file, Options options, List<Event> events) {
     /**
      * A packet line. {@code ecn} is the IP header's ECN field the line gives ({@code [noecn]} 0, {@code [ect1]}
      * 1, {@code [ect0]} 2, {@code [ce]} 3), set on an inbound packet and checked on an outbound one; null when
-     * the line gives none (inbound: Not-ECT; outbound: not checked, as packetdrill).
+     * the line gives none (inbound: Not-ECT; outbound: not checked, as packetdrill). {@code tos} and {@code ttl}
+     * are the IP header's whole TOS byte and time to live from {@code (tos 0x20)}, {@code (ttl 3)} or
+     * {@code (tos 0x20, ttl 3)} after the direction, set and checked alike; null when the line gives none.
      */
-    public record PacketEvent(int line, Timing timing, Direction direction, PacketSpec packet, Integer ecn)
-            implements Event {
+    public record PacketEvent(int line, Timing timing, Direction direction, PacketSpec packet, Integer ecn, Integer tos,
+                              Integer ttl) implements Event {
         public PacketEvent(int line, Timing timing, Direction direction, PacketSpec packet) {
-            this(line, timing, direction, packet, null);
+            this(line, timing, direction, packet, null, null, null);
         }
 
-        PacketEvent withEcn(Integer field) { return new PacketEvent(line, timing, direction, packet, field); }
+        PacketEvent withIpFields(Integer ecnField, Integer tosByte, Integer timeToLive) {
+            return new PacketEvent(line, timing, direction, packet, ecnField, tosByte, timeToLive);
+        }
 
         /** The name a script gives ECN field {@code field}. */
         static String ecnName(int field) { return ECN_NAMES.get(field); }
@@ -99,11 +103,12 @@ public record Script(String file, Options options, List<Event> events) {
     }
 
     /** The kinds of TCP option a script can write. */
-    public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP }
+    public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP, FAST_OPEN }
 
     /**
      * One TCP option: {@code a} is the MSS, the shift, or TS val; {@code b} is TS ecr; {@code blocks} the SACK
-     * blocks' edges in pairs (script space).
+     * blocks' edges in pairs (script space), or a Fast Open cookie's bytes ({@code FO 0102...}; none for a
+     * cookie request, {@code FO}).
      */
     public record TcpOption(OptionKind kind, long a, long b, long[] blocks) {
         public static TcpOption of(OptionKind kind) { return new TcpOption(kind, 0, 0, null); }

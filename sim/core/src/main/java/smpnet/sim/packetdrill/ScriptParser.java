@@ -131,7 +131,9 @@ public final class ScriptParser {
             body.append(t).append('\n');
         }
         if (!keep.isEmpty()) throw new ScriptParseException(file, opened.getLast(), "#ifdef without #endif");
-        if (mtu < 576 || mtu > 9000) throw new ScriptParseException(file, 1, "--mtu must be in [576, 9000], found " + mtu);
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new ScriptParseException(file, 1, "--mtu must be in [" + MIN_MTU + ", " + MAX_MTU + "], found " + mtu);
+        }
         return new Script.Options(tolerance, mtu, tick);
     }
 
@@ -226,7 +228,7 @@ public final class ScriptParser {
         if (t.is("<") || t.is(">")) {
             if (end >= 0) throw new ScriptParseException(file, line, "a time range with ... is for system calls; packets use ~");
             PacketEvent p = packet(line, timing);
-            if (packetEcn != null) p = p.withEcn(packetEcn);
+            p = p.withIpFields(packetEcn, packetTos, packetTtl);
             if ((timing.kind() == TimeKind.ANY || range) && p.direction() != Direction.OUTBOUND) {
                 throw new ScriptParseException(file, line, "* and ~ times can only be used with outbound packets");
             }
@@ -265,6 +267,28 @@ public final class ScriptParser {
 
     /** The ECN field of the packet line {@link #packet} read last ({@code [ect0]} after the direction), or null. */
     private Integer packetEcn;
+    /** The TOS byte and TTL of that line ({@code (tos 0x20, ttl 3)} after the direction), or null. */
+    private Integer packetTos;
+    private Integer packetTtl;
+
+    /** A packet line's IP header fields in parentheses after its direction: {@code tos N} and {@code ttl N}. */
+    private void ipFields(int line) throws ScriptParseException {
+        take(); // (
+        while (true) {
+            Token name = take();
+            if (!name.isWord("tos") && !name.isWord("ttl")) {
+                throw new ScriptParseException(file, line, "expected IP header fields (tos N, ttl N) in parentheses after the "
+                        + "direction, found '" + name.text() + "'");
+            }
+            long v = integer("a value after '" + name.text() + "'");
+            if (v < 0 || v > 255) throw new ScriptParseException(file, line, name.text() + " must be in [0, 255], found " + v);
+            if (name.isWord("tos")) packetTos = (int) v;
+            else packetTtl = (int) v;
+            Token next = take();
+            if (next.is(")")) return;
+            if (!next.is(",")) throw new ScriptParseException(file, line, "expected ',' or ')' after " + name.text() + " " + v);
+        }
+    }
 
     /** A packet line's IP ECN field in brackets after its direction ({@code < [ect0] . 1:1(0) ...}). */
     private int ecnField(int line) throws ScriptParseException {
@@ -281,15 +305,15 @@ public final class ScriptParser {
     private PacketEvent packet(int line, Timing timing) throws ScriptParseException {
         Direction dir = take().is("<") ? Direction.INBOUND : Direction.OUTBOUND;
         packetEcn = null;
+        packetTos = null;
+        packetTtl = null;
         if (peek().isWord("icmp")) {
             if (dir == Direction.OUTBOUND) throw new ScriptParseException(file, line, "outbound ICMP packets are not supported");
             return new PacketEvent(line, timing, dir, icmp());
         }
         if (peek().isWord("udp")) throw new ScriptParseException(file, line, "UDP packets are not supported (TCP and inbound ICMP only)");
+        if (peek().is("(")) ipFields(line);
         if (peek().is("[")) packetEcn = ecnField(line);
-        if (peek().is("(")) {
-            throw new ScriptParseException(file, line, "IP header fields other than the ECN field ((tos 0x20), ...) are not supported");
-        }
         // flags: a word of flag letters, optionally followed by '.', or '.' alone, or '-' for none
         StringBuilder flagsText = new StringBuilder();
         if (peek().type() == Type.WORD) flagsText.append(take().text());
@@ -321,6 +345,11 @@ public final class ScriptParser {
         if (seq != TcpSpec.ANY_SEQ && ((seq + len) & 0xFFFF_FFFFL) != end) {
             throw new ScriptParseException(file, line, "inconsistent TCP sequence numbers and payload size: "
                     + seq + ":" + end + "(" + len + ")");
+        }
+        if (peek().is("!")) { // start:end(length)! on an outbound packet: its sequence number is not checked
+            take();
+            if (dir == Direction.INBOUND) throw new ScriptParseException(file, line, "'!' after start:end(length) is for outbound packets");
+            seq = TcpSpec.ANY_SEQ;
         }
         Long ack = null;
         Integer win = null;
@@ -369,12 +398,13 @@ public final class ScriptParser {
 
     private TcpOption option() throws ScriptParseException {
         Token t = peek();
-        if (t.type() != Type.WORD) throw expected("a TCP option (nop, eol, mss N, wscale N, sackOK, sack A:B, TS val V ecr E)");
+        if (t.type() != Type.WORD) throw expected("a TCP option (nop, eol, mss N, wscale N, sackOK, sack A:B, TS val V ecr E, FO [cookie])");
         take();
         switch (t.text()) {
             case "nop": return TcpOption.of(OptionKind.NOP);
             case "eol": return TcpOption.of(OptionKind.EOL);
             case "sackOK": return TcpOption.of(OptionKind.SACK_OK);
+            case "FO": return fastOpen(t);
             case "mss": return new TcpOption(OptionKind.MSS, u16("an MSS after 'mss'"), 0, null);
             case "wscale": {
                 int line = peek().line();
@@ -402,11 +432,30 @@ public final class ScriptParser {
             }
             default:
                 throw new ScriptParseException(file, t.line(), "unsupported TCP option '" + t.text()
-                        + "' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E)");
+                        + "' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie])");
         }
     }
 
+    /**
+     * A Fast Open option after its {@code FO}: the cookie as hex digits up to the next ',' or '>' (none: a
+     * cookie request). The lexer may split the digits into several tokens ({@code 0a0b}: {@code 0}, {@code a0b}).
+     */
+    private TcpOption fastOpen(Token fo) throws ScriptParseException {
+        StringBuilder hex = new StringBuilder();
+        while (peek().type() == Type.INT || peek().type() == Type.WORD) hex.append(take().text());
+        if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new ScriptParseException(file, fo.line(), "a Fast Open cookie is an even number of hex digits: " + hex);
+        }
+        long[] cookie = new long[hex.length() / 2];
+        for (int k = 0; k < cookie.length; k++) cookie[k] = Integer.parseInt(hex.substring(2 * k, 2 * k + 2), 16);
+        return new TcpOption(OptionKind.FAST_OPEN, 0, 0, cookie);
+    }
+
     /** ICMP types and codes by packetdrill's names. */
+    /** --mtu's range: FreeBSD's IF_MINMTU and IF_MAXMTU (what ifconfig accepts for an interface). */
+    static final int MIN_MTU = 72;
+    static final int MAX_MTU = 65535;
+
     private static final Map<String, Integer> ICMP_TYPES = Map.of("echo_reply", 0, "unreachable", 3,
             "source_quench", 4, "redirect", 5, "echo_request", 8, "time_exceeded", 11, "parameter_problem", 12);
     /** Destination unreachable's codes by number (RFC 1812 5.2.7.1), as packetdrill names them. */

@@ -24,6 +24,11 @@ interface ScriptSocket extends Pollable {
 
     int write(byte[] b, int off, int len) throws SocketError;
 
+    /** As {@link smpnet.stack.socket.TcpSocket#sendTo}: a write with an implied connect. */
+    default int sendTo(InetSocketAddress remote, byte[] b, int off, int len) throws SocketError {
+        throw new SocketError(Errno.EOPNOTSUPP, "sendto with an implied connect");
+    }
+
     /** As {@link smpnet.stack.socket.TcpSocket#read}: -1 at end of stream. */
     int read(byte[] b, int off, int len) throws SocketError;
 

@@ -59,6 +59,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
             case SACK_OK -> 2;
             case SACK -> 2 + 4 * o.blocks().length;
             case TIMESTAMP -> 10;
+            case FAST_OPEN -> 2 + o.blocks().length;
         };
     }
 
@@ -102,6 +103,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
                 case 4 -> len == 2 ? TcpOption.of(OptionKind.SACK_OK) : null;
                 case 5 -> (len - 2) % 8 == 0 && len > 2 ? sack(ip, i, len) : null;
                 case 8 -> len == 10 ? new TcpOption(OptionKind.TIMESTAMP, u32(ip, i + 2), u32(ip, i + 6), null) : null;
+                case 34 -> fastOpen(ip, i, len);
                 default -> null;
             };
             if (o == null) {
@@ -114,6 +116,12 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
         byte[] payload = java.util.Arrays.copyOfRange(ip, t + off, total);
         return new Segment(s32(ip, 12), s32(ip, 16), u16(ip, t), u16(ip, t + 2), ip[t + 13] & 0xFF, u32(ip, t + 4),
                 u32(ip, t + 8), u16(ip, t + 14), u16(ip, t + 18), List.copyOf(opts), malformed, payload);
+    }
+
+    private static TcpOption fastOpen(byte[] b, int i, int len) {
+        long[] cookie = new long[len - 2];
+        for (int k = 0; k < cookie.length; k++) cookie[k] = b[i + 2 + k] & 0xFF;
+        return new TcpOption(OptionKind.FAST_OPEN, 0, 0, cookie);
     }
 
     private static TcpOption sack(byte[] b, int i, int len) {
@@ -155,6 +163,12 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
             case WSCALE -> "wscale " + o.a();
             case SACK_OK -> "sackOK";
             case TIMESTAMP -> "TS val " + o.a() + " ecr " + o.b();
+            case FAST_OPEN -> {
+                StringBuilder s = new StringBuilder("FO");
+                if (o.blocks().length > 0) s.append(' ');
+                for (long c : o.blocks()) s.append(String.format("%02x", c));
+                yield s.toString();
+            }
             case SACK -> {
                 StringBuilder s = new StringBuilder("sack");
                 for (int k = 0; k < o.blocks().length; k += 2) s.append(' ').append(o.blocks()[k]).append(':').append(o.blocks()[k + 1]);

@@ -136,6 +136,11 @@ final class SmpnetTarget implements Target {
 
         @Override public int write(byte[] b, int off, int len) throws SocketError { return s.write(b, off, len); }
 
+        @Override
+        public int sendTo(InetSocketAddress remote, byte[] b, int off, int len) throws SocketError {
+            return s.sendTo(remote, b, off, len);
+        }
+
         @Override public int read(byte[] b, int off, int len) throws SocketError { return s.read(b, off, len); }
 
         @Override public int peek(byte[] b, int off, int len) throws SocketError { return s.peek(b, off, len); }

@@ -42,7 +42,17 @@ final class Syscalls {
             Map.entry("POLLHUP", 0x10L), Map.entry("POLLNVAL", 0x20L), Map.entry("POLLRDNORM", 0x40L),
             Map.entry("POLLWRNORM", 0x4L), Map.entry("MSG_DONTWAIT", 0x80L), Map.entry("INADDR_ANY", 0L),
             // urgent data: packetdrill's FreeBSD table has MSG_OOB but not SIOCATMARK (_IOR('s', 7, int))
-            Map.entry("MSG_OOB", 0x1L), Map.entry("SIOCATMARK", 0x40047307L), Map.entry("MSG_PEEK", 0x2L)));
+            Map.entry("MSG_OOB", 0x1L), Map.entry("SIOCATMARK", 0x40047307L), Map.entry("MSG_PEEK", 0x2L),
+            // IP_TOS values (<netinet/ip.h>): the class selectors, assured forwarding, expedited forwarding, ECN
+            Map.entry("IPTOS_DSCP_CS0", 0x00L), Map.entry("IPTOS_DSCP_CS1", 0x20L), Map.entry("IPTOS_DSCP_CS2", 0x40L),
+            Map.entry("IPTOS_DSCP_CS3", 0x60L), Map.entry("IPTOS_DSCP_CS4", 0x80L), Map.entry("IPTOS_DSCP_CS5", 0xa0L),
+            Map.entry("IPTOS_DSCP_CS6", 0xc0L), Map.entry("IPTOS_DSCP_CS7", 0xe0L), Map.entry("IPTOS_DSCP_AF11", 0x28L),
+            Map.entry("IPTOS_DSCP_AF12", 0x30L), Map.entry("IPTOS_DSCP_AF13", 0x38L), Map.entry("IPTOS_DSCP_AF21", 0x48L),
+            Map.entry("IPTOS_DSCP_AF22", 0x50L), Map.entry("IPTOS_DSCP_AF23", 0x58L), Map.entry("IPTOS_DSCP_AF31", 0x68L),
+            Map.entry("IPTOS_DSCP_AF32", 0x70L), Map.entry("IPTOS_DSCP_AF33", 0x78L), Map.entry("IPTOS_DSCP_AF41", 0x88L),
+            Map.entry("IPTOS_DSCP_AF42", 0x90L), Map.entry("IPTOS_DSCP_AF43", 0x98L), Map.entry("IPTOS_DSCP_EF", 0xb8L),
+            Map.entry("IPTOS_LOWDELAY", 0x10L), Map.entry("IPTOS_THROUGHPUT", 0x08L), Map.entry("IPTOS_RELIABILITY", 0x04L),
+            Map.entry("IPTOS_ECN_ECT1", 0x01L), Map.entry("IPTOS_ECN_ECT0", 0x02L), Map.entry("IPTOS_ECN_CE", 0x03L)));
     private static final long MSG_OOB = 0x1;
     private static final long MSG_PEEK = 0x2;
     private static final long POLLIN = 0x1;
@@ -56,6 +66,8 @@ final class Syscalls {
     private final SyscallThread thread;
     private final Map<Integer, ScriptSocket> fds = new ConcurrentHashMap<>();
     private volatile ScriptSocket underTest;
+    /** Sockets opened and not yet connected, listening or sent to with an address (script thread only). */
+    private final java.util.Set<ScriptSocket> unconnected = new java.util.HashSet<>();
 
     Syscalls(Target target, Connection conn, SyscallThread thread) {
         this.target = target;
@@ -87,6 +99,9 @@ final class Syscalls {
                 yield () -> {
                     ScriptSocket s = target.openTcp();
                     fds.put(fd, s);
+                    synchronized (unconnected) {
+                        unconnected.add(s);
+                    }
                     if (underTest == null) underTest = s;
                     return fd;
                 };
@@ -105,6 +120,7 @@ final class Syscalls {
                 arity(e, 2);
                 ScriptSocket s = socket(e, a.get(0));
                 int backlog = (int) integer(e, a.get(1));
+                opened(s);
                 conn.listening();
                 yield () -> {
                     s.listen(backlog);
@@ -126,6 +142,7 @@ final class Syscalls {
                 arity(e, 3);
                 ScriptSocket s = socket(e, a.get(0));
                 int port = port(e, a.get(1), Target.DEFAULT_PORT);
+                opened(s);
                 conn.connecting(port);
                 underTest = s;
                 yield () -> {
@@ -170,6 +187,13 @@ final class Syscalls {
                     };
                 }
                 if (flags != 0) throw fail(e, e.name() + " flags other than 0 and MSG_OOB are not supported");
+                if (e.name().equals("sendto") && opened(s)) {
+                    // an implied connect (TCP Fast Open's way to send data in the SYN)
+                    int port = port(e, a.get(4), Target.DEFAULT_PORT);
+                    conn.connecting(port);
+                    underTest = s;
+                    yield () -> s.sendTo(Target.remote(port), new byte[len], 0, len);
+                }
                 yield () -> s.write(new byte[len], 0, len); // zeros, as packetdrill writes
             }
             case "close" -> {
@@ -222,6 +246,13 @@ final class Syscalls {
             default -> throw fail(e, "unsupported system call " + e.name() + "() (supported: socket, bind, listen, accept, "
                     + "connect, read, recv, write, send, sendto, close, shutdown, setsockopt, getsockopt, fcntl, ioctl, poll)");
         };
+    }
+
+    /** The socket leaves the unconnected ones; true if it was one of them. */
+    private boolean opened(ScriptSocket s) {
+        synchronized (unconnected) {
+            return unconnected.remove(s);
+        }
     }
 
     private SyscallThread.Body fcntl(SyscallEvent e) {
@@ -396,10 +427,12 @@ final class Syscalls {
             throw fail(e, "unsupported socket option " + sym.name() + " (supported: "
                     + String.join(", ", java.util.Arrays.stream(SockOpt.values()).map(Enum::name).toList()) + ")");
         }
-        long want = opt.level() == SockOpt.Level.SOCKET ? SYMBOLS.get("SOL_SOCKET") : SYMBOLS.get("IPPROTO_TCP");
-        if (level != want) {
-            throw fail(e, opt + " is an option of level " + (opt.level() == SockOpt.Level.SOCKET ? "SOL_SOCKET" : "IPPROTO_TCP"));
-        }
+        String levelName = switch (opt.level()) {
+            case SOCKET -> "SOL_SOCKET";
+            case TCP -> "IPPROTO_TCP";
+            case IP -> "IPPROTO_IP";
+        };
+        if (level != SYMBOLS.get(levelName)) throw fail(e, opt + " is an option of level " + levelName);
         return opt;
     }
 

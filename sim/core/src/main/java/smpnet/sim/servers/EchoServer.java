@@ -1,5 +1,6 @@
 package smpnet.sim.servers;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -41,21 +42,27 @@ final class EchoServer {
     final CountDownLatch ended;
     /** Why the server stopped short, or null. */
     volatile String failure;
-    /** Set by the case while its measured phase runs: the event loop measures its CPU time per event then. */
+    /** Set by the case while its measured phase runs: the event loop counts its warm-up and window from its start. */
     volatile boolean measuring;
     /**
-     * The event loop's CPU time while measuring, all of it and the part spent in the event queue's poll
-     * (waiting, being woken, collecting the ready sockets), and the events it handled meanwhile (read after
-     * {@link #join}).
+     * The event loop's cost over its window (read after {@link #join}); null until its window began,
+     * and null for the other models.
      */
-    long loopCpuNanos, loopQueueNanos, loopEvents;
+    ServerResult.LoopCost loopCost;
+    /** Requests of the measured phase before the event loop's window, and requests in it (see {@link ServerPlan}). */
+    private final int loopWarmup, loopRequests;
+    /** The scheduling seam counting the parks and wake-ups of the server's threads: the loop's own, in its model. */
+    private final ParkCounter seam;
     private final List<Thread> threads = new ArrayList<>();
 
-    EchoServer(ServerModel model, int connections, int payload, int poolThreads) {
+    EchoServer(ServerModel model, int connections, ServerPlan plan, ParkCounter seam) {
         this.model = model;
         this.connections = connections;
-        this.payload = payload;
-        this.poolThreads = poolThreads;
+        this.payload = plan.payload();
+        this.poolThreads = plan.poolThreads();
+        this.loopWarmup = plan.loopWarmup();
+        this.loopRequests = plan.loopRequests();
+        this.seam = seam;
         this.ended = new CountDownLatch(connections);
     }
 
@@ -224,35 +231,90 @@ final class EchoServer {
 
     private static final Object LISTENER = new Object();
 
+    /** Parts of the event loop's window, each measured too. */
+    static final int LOOP_PARTS = 10;
+
+    /** The loop's running counts (its thread's alone). */
+    private static final class Counts {
+        long events, writeEvents, polls, queueCpu, sleepingPolls, sleepingCpu;
+    }
+
+    /**
+     * What the loop has done so far, taken before a poll: its thread's CPU time, the part of it in polls and
+     * the part in polls that slept, its events (writable ones apart), polls, parks and wake-ups, and the JVM's
+     * garbage collections.
+     */
+    private record Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
+                        long sleepingCpu, long parks, long unparks, long gcs, long gcMillis) {
+        /** The loop's cost from {@code marks}' first to its last, and in each part between two marks. */
+        static ServerResult.LoopCost over(List<Mark> marks) {
+            Mark a = marks.getFirst(), z = marks.getLast();
+            double[] parts = new double[marks.size() - 1];
+            for (int i = 1; i < marks.size(); i++) {
+                Mark x = marks.get(i - 1), y = marks.get(i);
+                parts[i - 1] = y.events == x.events ? Double.NaN : (double) (y.cpu - x.cpu) / (y.events - x.events);
+            }
+            return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
+                    z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu, z.parks - a.parks,
+                    z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis, parts);
+        }
+    }
+
+    private Mark mark(long cpu, Counts c) {
+        long gcs = 0, gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcs += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        return new Mark(cpu, c.queueCpu, c.events, requests.get(), c.writeEvents, c.polls, c.sleepingPolls, c.sleepingCpu,
+                seam.parks(), seam.unparks(), gcs, gcMillis);
+    }
+
+    /**
+     * The loop. Its cost is measured over a window of the measured phase: from the poll after it echoed
+     * {@code loopWarmup} requests to the poll after {@code loopRequests} more (or to the phase's end, if that
+     * comes first), so that each case is measured over the same work, with compiled code and with requests
+     * waiting, not over a start where the loop's code still runs in the interpreter or an end where the
+     * connections run out of requests. The window is cut in {@link #LOOP_PARTS} parts of as many requests,
+     * each measured too: a burst of another process's work on the machine's cores shows in one part, a
+     * cost of the loop's own in every part. A poll that found nothing ready and slept is told apart by the
+     * seam's count of the server's parks (this loop is the model's only server thread).
+     */
     private void eventLoop(TcpSocket listener) {
         EventQueue q = new EventQueue();
         listener.configureBlocking(false);
         q.register(listener, EventQueue.READ, false, LISTENER);
         int closed = 0;
-        long events = 0, queueCpu = 0, cpuAtStart = 0, queueAtStart = 0, eventsAtStart = 0;
-        boolean wasMeasuring = false;
+        Counts n = new Counts();
+        List<Mark> window = new ArrayList<>();
         // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
         // readiness hooks, called as segments arrive or the send buffer drains).
         while (closed < connections && failure == null) {
             long beforePoll = THREADS.getCurrentThreadCpuTime();
-            List<EventQueue.Event> ready = q.poll(256, Duration.ofMillis(100));
-            long afterPoll = THREADS.getCurrentThreadCpuTime();
-            queueCpu += afterPoll - beforePoll;
-            boolean m = measuring;
-            if (m != wasMeasuring) {
-                if (m) {
-                    cpuAtStart = afterPoll;
-                    queueAtStart = queueCpu;
-                    eventsAtStart = events;
-                } else {
-                    loopCpuNanos = afterPoll - cpuAtStart;
-                    loopQueueNanos = queueCpu - queueAtStart;
-                    loopEvents = events - eventsAtStart;
+            if (loopCost == null) {
+                boolean m = measuring;
+                // Every request is in the measured phase: the clients send none before it.
+                long echoed = requests.get();
+                if (m && window.isEmpty() && echoed >= loopWarmup) {
+                    window.add(mark(beforePoll, n));
+                } else if (!window.isEmpty() && (!m || echoed - window.getFirst().requests
+                        >= (long) loopRequests * window.size() / LOOP_PARTS)) {
+                    window.add(mark(beforePoll, n));
+                    if (!m || window.size() > LOOP_PARTS) loopCost = Mark.over(window);
                 }
-                wasMeasuring = m;
+            }
+            long parks = seam.parks();
+            List<EventQueue.Event> ready = q.poll(256, Duration.ofMillis(100));
+            long pollCpu = THREADS.getCurrentThreadCpuTime() - beforePoll;
+            n.queueCpu += pollCpu;
+            n.polls++;
+            if (seam.parks() != parks) {
+                n.sleepingPolls++;
+                n.sleepingCpu += pollCpu;
             }
             for (EventQueue.Event e : ready) {
-                events++;
+                n.events++;
+                if ((e.ready() & EventQueue.WRITE) != 0) n.writeEvents++;
                 if (e.attachment() == LISTENER) {
                     acceptAll(listener, q, c -> new Conn(c, payload));
                 } else if (!handle((Conn) e.attachment(), e.ready(), q)) {

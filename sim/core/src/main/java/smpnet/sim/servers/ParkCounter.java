@@ -6,7 +6,7 @@ import smpnet.locking.Scheduler;
 
 /**
  * The free-running scheduler, counting the parks (blocking waits: a thread gives up its CPU until woken or
- * timed out) of the threads marked as the server's. Every wait of smpnet goes through the scheduling seam,
+ * timed out) of the threads marked as the server's, and the wake-ups they give other threads. Every wait of smpnet goes through the scheduling seam,
  * so this counts each time a server thread blocked in a socket call or a lock, for platform and virtual
  * threads alike; the operating system's count of context switches cannot see a virtual thread's.
  *
@@ -20,12 +20,16 @@ final class ParkCounter implements Scheduler {
 
     private final Scheduler free = FreeScheduler.INSTANCE;
     private final LongAdder parks = new LongAdder();
+    private final LongAdder unparks = new LongAdder();
 
     /** Counts the calling thread's parks from now on. */
     static void markServerThread() { SERVER.set(true); }
 
     /** Parks of server threads so far. */
     long parks() { return parks.sum(); }
+
+    /** Threads woken by server threads so far (a wake-up of a thread that was not parked counts too). */
+    long unparks() { return unparks.sum(); }
 
     private void count() {
         if (SERVER.get()) parks.increment();
@@ -42,7 +46,10 @@ final class ParkCounter implements Scheduler {
         count();
         free.parkNanos(blocker, nanos);
     }
-    @Override public void unpark(Thread thread) { free.unpark(thread); }
+    @Override public void unpark(Thread thread) {
+        if (SERVER.get()) unparks.increment();
+        free.unpark(thread);
+    }
     @Override public void spinWait(int iteration) { free.spinWait(iteration); }
     @Override public Cancellable schedule(long delayNanos, Runnable task) { return free.schedule(delayNanos, task); }
     @Override public int spinsBeforeBlocking() { return free.spinsBeforeBlocking(); }

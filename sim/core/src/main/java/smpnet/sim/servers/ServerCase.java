@@ -94,7 +94,8 @@ final class ServerCase {
         // server has accepted it or not, so its bound on connects in flight does not bound the queue; a slow
         // accept loop (one that starts a thread per connection) would see it overflow and connections reset.
         TcpSocket listener = server.openTcp().bind(new InetSocketAddress(PORT)).listen(Math.max(BACKLOG, n));
-        EchoServer srv = new EchoServer(model, n, plan.payload(), plan.poolThreads());
+        EchoServer srv = new EchoServer(model, n, plan, seam);
+        int requests = plan.requestsFor(model, n);
         srv.start(listener);
 
         int loops = Math.min(plan.clientLoops(), n);
@@ -105,7 +106,7 @@ final class ServerCase {
         for (int i = 0; i < loops; i++) {
             // The loops share the requests in flight as they share the connections (the first ones one more).
             int window = plan.inFlight() / loops + (i < plan.inFlight() % loops ? 1 : 0);
-            LoadClient l = new LoadClient(clients, addresses, i, loops, n, plan.requests(), plan.payload(), window, connected, go,
+            LoadClient l = new LoadClient(clients, addresses, i, loops, n, requests, plan.payload(), window, connected, go,
                     done, close);
             clientLoops.add(l);
             threads.add(Thread.ofPlatform().daemon().name("client-loop-" + i).start(l));
@@ -122,7 +123,7 @@ final class ServerCase {
             if (stopped == null) stopped = why(srv, clientLoops);
             if (stopped != null) return ServerResult.notRun(model, n, stopped(srv, n, stopped));
             progress.accept(String.format(Locale.ROOT, "      %,d connections open in %.1f s; %,d requests ...", n,
-                    (System.nanoTime() - opening) / 1e9, (long) n * plan.requests()));
+                    (System.nanoTime() - opening) / 1e9, (long) n * requests));
 
             long switches0 = ContextSwitches.total(), parks0 = seam.parks(), cpu0 = processCpu();
             long rexmit0 = retransmits(all), drops0 = drops(nics);
@@ -148,13 +149,10 @@ final class ServerCase {
                 latency.add(l.latency);
                 replies += l.replies;
             }
-            boolean loop = model == ServerModel.EVENT_LOOP && srv.loopEvents > 0;
-            double perEvent = loop ? (double) srv.loopCpuNanos / srv.loopEvents : Double.NaN;
-            double queuePerEvent = loop ? (double) srv.loopQueueNanos / srv.loopEvents : Double.NaN;
             return new ServerResult(model, n, replies, srv.requests.get(), (t1 - t0) / 1e9,
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                     latency.getValueAtPercentile(99.9) / 1e3, parks,
-                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0, cpu, perEvent, queuePerEvent, rexmit, drops, null, cdf(latency));
+                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0, cpu, srv.loopCost, rexmit, drops, null, cdf(latency));
         } finally {
             // Whatever happened, the clients close their connections, which ends the server's threads.
             go.countDown();

@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Runs a {@link ServerPlan} case by case (each model at each connection count, smallest counts first) and
- * reports: a table, CSV and JSON of the figures, where each model stopped and why, which model wins at each
+ * Runs a {@link ServerPlan} case by case (each model at each connection count, smallest counts first, after a
+ * warm-up case per model that is not reported) and reports: a table, CSV and JSON of the figures, where each model stopped and why, which model wins at each
  * count, and whether the event loop's cost per event stayed flat (the goal: within 20% from 1,000 connections
  * to the largest count run).
  */
@@ -21,13 +21,32 @@ public final class ServerComparison {
     private final ServerPlan plan;
     private final List<ServerResult> results;
 
+    /** Connections of the warm-up cases at most. */
+    static final int WARMUP_CONNECTIONS = 1_000;
+
     private ServerComparison(ServerPlan plan, List<ServerResult> results) {
         this.plan = plan;
         this.results = List.copyOf(results);
     }
 
-    /** Runs every case, telling {@code progress} of each as it starts and ends. */
+    /** The report of {@code results}, measured (or made up, in a test of the report) under {@code plan}. */
+    static ServerComparison of(ServerPlan plan, List<ServerResult> results) {
+        return new ServerComparison(plan, results);
+    }
+
+    /**
+     * Runs every case, telling {@code progress} of each as it starts and ends. First each model runs a case
+     * at the smallest count (at most {@link #WARMUP_CONNECTIONS}) that is not reported: a warm-up, as JMH
+     * runs warm-up iterations, so that the first case measured does not pay for the compilation of the code
+     * every case runs (the stack's, the clients', the model's), which the later ones find compiled.
+     */
     public static ServerComparison run(ServerPlan plan, Consumer<String> progress) throws Exception {
+        int warm = Math.min(plan.connections().getFirst(), WARMUP_CONNECTIONS);
+        for (ServerModel m : plan.models()) {
+            progress.accept(String.format(Locale.ROOT, "[warm-up] %s, %,d connections ...", m.label(), warm));
+            ServerResult r = ServerCase.run(plan, m, warm, progress);
+            progress.accept("      " + (r.completed() ? "warmed up (not reported)" : r.stopped()));
+        }
         List<ServerResult> out = new ArrayList<>();
         Set<ServerModel> stopped = EnumSet.noneOf(ServerModel.class);
         int total = plan.models().size() * plan.connections().size(), i = 0;
@@ -53,35 +72,48 @@ public final class ServerComparison {
     public List<ServerResult> results() { return results; }
 
     private static String line(ServerResult r) {
+        ServerResult.LoopCost l = r.loop();
+        String loop = l == null ? "" : String.format(Locale.ROOT, "; event loop over %,d events (%,d requests): %s ns per event in "
+                + "its parts, %,.0f in all, %,.0f without its sleeps, %,.0f in polls; %.1f events per poll, %.4f sleeps, %.4f parks and "
+                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms)", l.events(), l.requests(), parts(l), l.nanosPerEvent(),
+                l.busyNanosPerEvent(),
+                l.queueNanosPerEvent(), l.eventsPerPoll(), l.sleepsPerEvent(), l.parksPerEvent(), l.unparksPerEvent(), l.writeEvents(),
+                l.gcs(), l.gcMillis());
         return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per "
                 + "request, %d retransmits, %d ring drops", r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(),
-                r.switchesPerRequest(), r.retransmits(), r.ringDrops());
+                r.switchesPerRequest(), r.retransmits(), r.ringDrops()) + loop;
     }
 
     /** The table, where each model stopped, the winners and the event loop's verdict. */
     public String format() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Server models: %d requests of %d B per connection, echoed, at most %,d in flight "
-                + "(fixed pool: %d threads; client: %d event loops)%n", plan.requests(), plan.payload(), plan.inFlight(),
-                plan.poolThreads(), plan.clientLoops()));
-        b.append(String.format(Locale.ROOT, "%-22s %9s %12s %9s %9s %9s %12s %12s %10s %12s %12s %8s %8s%n", "model", "conns",
-                "requests/s", "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req", "loop ns/ev", "queue ns/ev",
-                "rexmits", "drops"));
+        b.append(String.format(Locale.ROOT, "Server models: %s%n", describe()));
+        b.append(String.format(Locale.ROOT, "%-22s %9s %10s %12s %9s %9s %9s %12s %12s %10s %11s %11s %11s %8s %9s %8s %8s%n", "model",
+                "conns", "requests", "requests/s", "p50 µs", "p99 µs", "p99.9 µs", "parks/req", "switches/req", "CPU µs/req",
+                "loop ns/ev", "busy ns/ev", "queue ns/ev", "ev/poll", "sleeps/ev", "rexmits", "drops"));
         for (ServerResult r : results) {
             if (!r.completed()) {
                 b.append(String.format(Locale.ROOT, "%-22s %,9d   %s%n", r.model().label(), r.connections(), r.stopped()));
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "%-22s %,9d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %12s %12s %8d %8d%n",
-                    r.model().label(), r.connections(), r.throughput(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
+            ServerResult.LoopCost l = r.loop();
+            b.append(String.format(Locale.ROOT, "%-22s %,9d %,10d %,12.0f %9.0f %9.0f %9.0f %12.2f %12.2f %10.1f %11s %11s %11s %8s %9s %8d %8d%n",
+                    r.model().label(), r.connections(), r.requests(), r.throughput(), r.p50Micros(), r.p99Micros(), r.p999Micros(),
                     r.parksPerRequest(), r.switchesPerRequest(), r.cpuMicrosPerRequest(), nanos(r.loopNanosPerEvent()),
-                    nanos(r.queueNanosPerEvent()), r.retransmits(), r.ringDrops()));
+                    l == null ? "" : nanos(l.busyNanosPerEvent()), nanos(r.queueNanosPerEvent()),
+                    l == null ? "" : String.format(Locale.ROOT, "%.1f", l.eventsPerPoll()),
+                    l == null ? "" : String.format(Locale.ROOT, "%.4f", l.sleepsPerEvent()), r.retransmits(), r.ringDrops()));
         }
         b.append("Where each model stopped:\n");
         for (ServerModel m : plan.models()) b.append("  ").append(m.label()).append(": ").append(reach(m)).append('\n');
         b.append(winners());
         b.append(eventLoopVerdict()).append('\n');
         return b.toString();
+    }
+
+    /** The loop's cost per event in each part of its window, e.g. "8,001 / 7,950 / 9,204". */
+    private static String parts(ServerResult.LoopCost l) {
+        return String.join(" / ", java.util.Arrays.stream(l.parts()).mapToObj(ServerComparison::nanos).toList());
     }
 
     /** {@code ns} rounded with thousands separators, or empty when NaN (a model without an event loop). */
@@ -116,19 +148,47 @@ public final class ServerComparison {
         return last == null ? "not run" : String.format(Locale.ROOT, "completed every count, up to %,d connections", last.connections());
     }
 
+    /** The plan in a sentence: requests, payload, requests in flight, pool, clients, the event loop's window. */
+    private String describe() {
+        return String.format(Locale.ROOT, "%d requests of %d B per connection (the event loop: as many more as its %,d requests of "
+                + "warm-up and %,d measured need), echoed, at most %,d in flight (fixed pool: %d threads; client: %d event loops); "
+                + "each model warmed up first by an unreported case", plan.requests(), plan.payload(), plan.loopWarmup(),
+                plan.loopRequests(), plan.inFlight(), plan.poolThreads(), plan.clientLoops());
+    }
+
     /**
      * The event loop's CPU time per event at 1,000 connections and at the largest count it completed, against
-     * the goal: all of the loop thread's time, then the part spent in the event queue's poll.
+     * the goal: all of the loop thread's time, then the part spent in the event queue's poll; then what says
+     * whether the two were measured in the same state (events per poll, parks and wake-ups per event, writable
+     * events, garbage collections), which the verdict states and does not judge.
      */
     public String eventLoopVerdict() {
         List<ServerResult> loop = results.stream().filter(r -> r.model() == ServerModel.EVENT_LOOP && r.completed()
-                && r.connections() >= 1_000).toList();
+                && r.loop() != null && r.connections() >= 1_000).toList();
         if (loop.size() < 2 || loop.getFirst().connections() != 1_000) {
             return "Event loop cost per event: needs runs at 1,000 connections and above (use the long setting)";
         }
         ServerResult a = loop.getFirst(), z = loop.getLast();
-        return verdict("Event loop cost per event (the loop thread's CPU)", a.loopNanosPerEvent(), z.loopNanosPerEvent(), a, z)
-                + "\n" + verdict("Event queue cost per event (the loop's CPU in poll)", a.queueNanosPerEvent(), z.queueNanosPerEvent(), a, z);
+        ServerResult.LoopCost x = a.loop(), y = z.loop();
+        double noise = Math.max(x.partsSpread(), y.partsSpread());
+        String loopVerdict = verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)",
+                a.loopNanosPerEvent(), z.loopNanosPerEvent(), a, z);
+        if (!(noise <= FLAT_WITHIN)) {
+            // A figure that moves more than the goal from one part to the next cannot tell whether the goal is met.
+            loopVerdict = loopVerdict.replaceFirst("(met|NOT met)$", String.format(Locale.ROOT, "undecided: the parts' interquartile "
+                    + "range is %.0f%% and %.0f%% of their median, more than %.0f%% (other work on the machine's cores)",
+                    x.partsSpread() * 100, y.partsSpread() * 100, FLAT_WITHIN * 100));
+        }
+        return loopVerdict
+                + "\n" + verdict("Event queue cost per event (the loop's CPU in poll)", a.queueNanosPerEvent(), z.queueNanosPerEvent(), a, z)
+                + String.format(Locale.ROOT, "%n  the window's parts: %s ns and %s ns; the whole window: %,.0f and %,.0f ns, without the "
+                        + "polls that slept %,.0f and %,.0f ns", parts(x), parts(y), x.nanosPerEvent(), y.nanosPerEvent(),
+                        x.busyNanosPerEvent(), y.busyNanosPerEvent())
+                + String.format(Locale.ROOT, "%n  measured over %,d and %,d events; events per poll %.1f and %.1f; sleeps per event %.4f and "
+                        + "%.4f; parks per event %.4f and %.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d "
+                        + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),
+                        y.sleepsPerEvent(), x.parksPerEvent(), y.parksPerEvent(), x.unparksPerEvent(), y.unparksPerEvent(),
+                        x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(), y.gcMillis());
     }
 
     private static String verdict(String what, double first, double last, ServerResult a, ServerResult z) {
@@ -145,21 +205,21 @@ public final class ServerComparison {
      */
     public void addTo(smpnet.sim.report.Html page) {
         page.heading(2, "Server models");
-        page.paragraph(String.format(Locale.ROOT, "%d requests of %d B per connection, echoed, at most %,d in flight; fixed pool "
-                + "of %d threads; %d client event loops.", plan.requests(), plan.payload(), plan.inFlight(), plan.poolThreads(),
-                plan.clientLoops()));
+        page.paragraph(describe() + ".");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("model", "connections", "requests/s", "p50 µs", "p99 µs", "parks/request", "context switches/request",
-                "CPU µs/request", "loop ns/event", "queue ns/event", "stopped"));
+                "CPU µs/request", "loop ns/event", "queue ns/event", "events/poll", "parks/event", "stopped"));
         for (ServerResult r : results) {
             rows.add(r.completed()
                     ? List.of(r.model().label(), String.format(Locale.ROOT, "%,d", r.connections()),
                             String.format(Locale.ROOT, "%,.0f", r.throughput()), String.format(Locale.ROOT, "%.0f", r.p50Micros()),
                             String.format(Locale.ROOT, "%.0f", r.p99Micros()), String.format(Locale.ROOT, "%.2f", r.parksPerRequest()),
                             String.format(Locale.ROOT, "%.2f", r.switchesPerRequest()), String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerRequest()),
-                            nanos(r.loopNanosPerEvent()), nanos(r.queueNanosPerEvent()), "")
+                            nanos(r.loopNanosPerEvent()), nanos(r.queueNanosPerEvent()),
+                            r.loop() == null ? "" : String.format(Locale.ROOT, "%.1f", r.loop().eventsPerPoll()),
+                            r.loop() == null ? "" : String.format(Locale.ROOT, "%.4f", r.loop().parksPerEvent()), "")
                     : List.of(r.model().label(), String.format(Locale.ROOT, "%,d", r.connections()), "", "", "", "", "", "", "", "",
-                            r.stopped()));
+                            "", "", r.stopped()));
         }
         page.table(rows);
         StringBuilder reach = new StringBuilder();
@@ -202,12 +262,18 @@ public final class ServerComparison {
     /** The figures as CSV, a row per case. */
     public String csv() {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
-                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,retransmits,ring_drops,stopped\n");
+                + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_requests,loop_polls,"
+                + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
+                + "retransmits,ring_drops,stopped\n");
         for (ServerResult r : results) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%d,%d,%s%n", r.model().label(),
+            ServerResult.LoopCost l = r.loop();
+            String loop = l == null ? ",,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", l.events(),
+                    l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.parks(), l.unparks(), l.writeEvents(),
+                    l.gcs(), l.gcMillis());
+            b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%s,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
                     r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.queueNanosPerEvent(),
-                    r.retransmits(), r.ringDrops(),
+                    loop, r.retransmits(), r.ringDrops(),
                     r.stopped() == null ? "" : '"' + r.stopped().replace("\"", "\"\"") + '"'));
         }
         return b.toString();
@@ -220,7 +286,7 @@ public final class ServerComparison {
         var p = root.putObject("plan");
         p.put("requests", plan.requests()).put("payload", plan.payload()).put("poolThreads", plan.poolThreads())
                 .put("maxThreads", plan.maxThreads()).put("clientLoops", plan.clientLoops())
-                .put("inFlight", plan.inFlight());
+                .put("inFlight", plan.inFlight()).put("loopWarmup", plan.loopWarmup()).put("loopRequests", plan.loopRequests());
         var arr = root.putArray("results");
         for (ServerResult r : results) {
             var o = arr.addObject();
@@ -231,8 +297,15 @@ public final class ServerComparison {
                         .put("p99Micros", r.p99Micros()).put("p999Micros", r.p999Micros()).put("serverParks", r.serverParks())
                         .put("contextSwitches", r.contextSwitches()).put("cpuNanos", r.cpuNanos())
                         .put("retransmits", r.retransmits()).put("ringDrops", r.ringDrops());
-                if (!Double.isNaN(r.loopNanosPerEvent())) {
+                if (r.loop() != null) {
+                    ServerResult.LoopCost l = r.loop();
                     o.put("loopNanosPerEvent", r.loopNanosPerEvent()).put("queueNanosPerEvent", r.queueNanosPerEvent());
+                    var lo = o.putObject("loop").put("events", l.events()).put("requests", l.requests()).put("polls", l.polls())
+                            .put("cpuNanos", l.cpuNanos()).put("queueNanos", l.queueNanos()).put("sleepingPolls", l.sleepingPolls())
+                            .put("sleepingNanos", l.sleepingNanos()).put("parks", l.parks()).put("unparks", l.unparks())
+                            .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis());
+                    var parts = lo.putArray("partNanosPerEvent");
+                    for (double x : l.parts()) parts.add(x);
                 }
                 var cdf = o.putArray("latencyCdf");
                 for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);

@@ -19,11 +19,20 @@ import java.util.List;
  *                    comes from the connections themselves, not from a queue of requests growing with them
  *                    (a closed loop on all of 100,000 connections at once queues each request behind
  *                    100,000 others: a latency of tens of seconds, past the retransmission timeout)
+ * @param loopWarmup  requests the event loop echoes in a case's measured phase before it measures its cost
+ * @param loopRequests requests over which it measures its cost per event, the same at every count: an event
+ *                    loop case gives each connection as many requests as the two need (see {@link #requestsFor})
  */
 public record ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload,
-                         int poolThreads, int maxThreads, int clientLoops, int inFlight) {
+                         int poolThreads, int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests) {
     /** Requests in flight at most by default (over all connections). */
     public static final int IN_FLIGHT = 1_000;
+
+    /** Requests the event loop echoes before measuring, by default: past the start of a phase, with compiled code. */
+    public static final int LOOP_WARMUP = 20_000;
+
+    /** Requests the event loop measures its cost over, by default. */
+    public static final int LOOP_REQUESTS = 50_000;
 
     /** Connections per client address: its ephemeral ports (49152-65535) with some to spare. */
     public static final int CONNECTIONS_PER_ADDRESS = 16_000;
@@ -37,23 +46,33 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
             throw new IllegalArgumentException("requests, pool threads, max threads and client loops must be at least 1, "
                     + "payload at least 4 bytes, requests in flight at least one per client loop");
         }
-    }
-
-    /** A plan with {@link #IN_FLIGHT} requests in flight at most. */
-    public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
-                      int maxThreads, int clientLoops) {
-        this(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, IN_FLIGHT);
+        if (loopWarmup < 0 || loopRequests < 1) {
+            throw new IllegalArgumentException("the event loop's warm-up must be at least 0 requests, its measure at least 1");
+        }
     }
 
     /** The short run: 100 to 10,000 connections. */
     public static ServerPlan quick() {
-        return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000), 20, 64, 16, 4_096, 2);
+        return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000), 20, 64, 16, 4_096, 2, IN_FLIGHT,
+                LOOP_WARMUP, LOOP_REQUESTS);
     }
 
     /** The long run: 100 to 100,000 connections, 5 requests each (100,000 connections open in about two minutes). */
     public static ServerPlan full() {
         return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000, 30_000, 100_000), 5, 64, 16,
-                16_384, 2);
+                16_384, 2, IN_FLIGHT, LOOP_WARMUP, LOOP_REQUESTS);
+    }
+
+    /**
+     * Requests per connection of {@code model}'s case at {@code n} connections: {@link #requests}, and for the
+     * event loop at least enough for its warm-up and its measure, with the requests in flight twice over to
+     * spare, so that its window ends while every request in flight is still replaced by the next (the end of
+     * a phase, where the connections run out of requests, is a lighter load).
+     */
+    public int requestsFor(ServerModel model, int n) {
+        if (model != ServerModel.EVENT_LOOP) return requests;
+        long needed = (long) loopWarmup + loopRequests + 2L * Math.min(inFlight, n);
+        return (int) Math.max(requests, (needed + n - 1) / n);
     }
 
     /** Client hosts (addresses) {@code n} connections need. */

@@ -14,10 +14,7 @@ package smpnet.sim.servers;
  * @param serverParks       blocking waits of the server's threads (through the scheduling seam)
  * @param contextSwitches   the process's operating-system context switches, -1 where not counted
  * @param cpuNanos          the process's CPU time
- * @param loopNanosPerEvent the event loop thread's CPU time per event handled: the event queue's poll and the
- *                          socket calls, with the protocol work they do on that thread (NaN for the other models)
- * @param queueNanosPerEvent the part of it spent in the event queue's poll: waiting, being woken, collecting
- *                          the ready sockets (NaN for the other models)
+ * @param loop              the event loop's own measure over its window of events (null for the other models)
  * @param retransmits       data segments the hosts retransmitted (a lost segment costs a timeout)
  * @param ringDrops         frames the NICs dropped for a full ring
  * @param stopped           why the case did not run or stopped short, or null when it completed
@@ -25,14 +22,88 @@ package smpnet.sim.servers;
  */
 public record ServerResult(ServerModel model, int connections, long requests, long echoed, double seconds,
                            double p50Micros, double p99Micros, double p999Micros, long serverParks,
-                           long contextSwitches, long cpuNanos, double loopNanosPerEvent, double queueNanosPerEvent,
-                           long retransmits,
-                           long ringDrops, String stopped,
-                           double[][] latencyCdf) {
+                           long contextSwitches, long cpuNanos, LoopCost loop, long retransmits, long ringDrops,
+                           String stopped, double[][] latencyCdf) {
+    /**
+     * What the event loop measured on its own thread over its window: from the poll after it echoed the plan's
+     * {@link ServerPlan#loopWarmup} requests of the measured phase to the poll after {@link ServerPlan#loopRequests}
+     * more, the same count at every connection count, so that every case's figure is taken in the same state
+     * (compiled code, a loop with requests waiting) over the same work.
+     *
+     * @param events     events handled in the window (each a ready socket reported by a poll)
+     * @param requests   requests read and echoed in the window: one per event, or more where a request came
+     *                   while the loop was still reading the socket the last one came on
+     * @param polls      the event queue's polls in the window
+     * @param cpuNanos   the loop thread's CPU time in the window: the polls and the socket calls, with the
+     *                   protocol work they do on that thread (TCP output down to the peer's receive ring)
+     * @param queueNanos the part of it spent in the polls: waiting, being woken, collecting the ready sockets
+     * @param sleepingPolls the polls that found nothing ready and slept until a socket was (or a timeout)
+     * @param sleepingNanos the loop thread's CPU time in those polls: going to sleep and being woken
+     * @param parks      the loop thread's parks (it waited in a poll with nothing ready)
+     * @param unparks    threads the loop thread woke (the stack's threads its socket calls handed work to)
+     * @param writeEvents events that reported the socket writable (a reply waiting for space; none while every
+     *                   reply fits the send buffer, so that every event is a request read and echoed)
+     * @param gcs        garbage collections in the window (the whole JVM's)
+     * @param gcMillis   their accumulated time, ms
+     * @param parts      the loop thread's CPU time per event in each part of the window (parts of as many
+     *                   requests), ns
+     */
+    public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
+                           long sleepingNanos, long parks, long unparks,
+                           long writeEvents, long gcs, long gcMillis, double[] parts) {
+        /**
+         * The median of {@link #parts}: the loop thread's CPU time per event in the window's middle part for
+         * cost (a part that another process's burst of work slowed counts as one part), ns.
+         */
+        public double medianNanosPerEvent() { return quantile(0.5); }
+
+        /**
+         * How much the parts differ: their interquartile range over their median. A machine whose cores run
+         * other work meanwhile slows some parts and not others; the loop's own cost is the same in each.
+         */
+        public double partsSpread() { return (quantile(0.75) - quantile(0.25)) / quantile(0.5); }
+
+        /** The {@code q} quantile of the parts (0 to 1), interpolated between the two nearest, ns. */
+        double quantile(double q) {
+            double[] p = java.util.Arrays.stream(parts).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            if (p.length == 0) return Double.NaN;
+            double at = q * (p.length - 1);
+            int i = (int) Math.floor(at);
+            return i + 1 < p.length ? p[i] + (at - i) * (p[i + 1] - p[i]) : p[i];
+        }
+
+        /** The loop thread's CPU time per event over the whole window, ns. */
+        public double nanosPerEvent() { return events > 0 ? (double) cpuNanos / events : Double.NaN; }
+
+        /** The part of {@link #nanosPerEvent} spent in the event queue's poll, ns. */
+        public double queueNanosPerEvent() { return events > 0 ? (double) queueNanos / events : Double.NaN; }
+
+        /**
+         * The loop thread's CPU time per event without its polls that slept: the cost of an event to a loop
+         * that finds work waiting, which does not depend on how often the load lets it run dry, ns.
+         */
+        public double busyNanosPerEvent() { return events > 0 ? (double) (cpuNanos - sleepingNanos) / events : Double.NaN; }
+
+        /** Polls that slept, per event. */
+        public double sleepsPerEvent() { return events > 0 ? (double) sleepingPolls / events : Double.NaN; }
+
+        /** Requests per event: 1 when each event is one request read and echoed. */
+        public double requestsPerEvent() { return events > 0 ? (double) requests / events : Double.NaN; }
+
+        /** Events a poll returned on average: 1 for a loop woken for every event, up to the poll's batch. */
+        public double eventsPerPoll() { return polls > 0 ? (double) events / polls : Double.NaN; }
+
+        /** The loop thread's parks per event. */
+        public double parksPerEvent() { return events > 0 ? (double) parks / events : Double.NaN; }
+
+        /** Threads woken by the loop thread per event. */
+        public double unparksPerEvent() { return events > 0 ? (double) unparks / events : Double.NaN; }
+    }
+
     /** A case that did not run (or failed): its reason, no figures. */
     static ServerResult notRun(ServerModel model, int connections, String why) {
-        return new ServerResult(model, connections, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, -1, 0, Double.NaN,
-                Double.NaN, 0, 0, why, new double[0][]);
+        return new ServerResult(model, connections, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, -1, 0, null, 0, 0, why,
+                new double[0][]);
     }
 
     public boolean completed() { return stopped == null; }
@@ -45,6 +116,15 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
 
     /** Operating-system context switches per request. */
     public double switchesPerRequest() { return requests > 0 && contextSwitches >= 0 ? (double) contextSwitches / requests : Double.NaN; }
+
+    /**
+     * The event loop thread's CPU time per event in its window, the median of its parts, ns (NaN for the other
+     * models).
+     */
+    public double loopNanosPerEvent() { return loop == null ? Double.NaN : loop.medianNanosPerEvent(); }
+
+    /** The part of it spent in the event queue's poll, ns (NaN for the other models). */
+    public double queueNanosPerEvent() { return loop == null ? Double.NaN : loop.queueNanosPerEvent(); }
 
     /** Process CPU time per request, µs. */
     public double cpuMicrosPerRequest() { return requests > 0 ? cpuNanos / 1e3 / requests : Double.NaN; }

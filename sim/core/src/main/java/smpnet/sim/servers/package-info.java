@@ -11,5 +11,7 @@
  * at a time (a closed loop); then the connections close. Throughput and latency come from the measured
  * phase, as do the counts of blocking waits (parks through the scheduling seam by the server's threads)
  * and of the process's operating-system context switches ({@code /proc/self/task/}*{@code /status}).
+ * Each model first runs an unreported warm-up case; the event loop measures its own cost per event over a
+ * fixed window of requests after a fixed warm-up (see {@link smpnet.sim.servers.ServerPlan}).
  */
 package smpnet.sim.servers;

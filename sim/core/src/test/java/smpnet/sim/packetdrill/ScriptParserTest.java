@@ -191,7 +191,7 @@ class ScriptParserTest {
         assertEquals("s.pkt:1: #endif without #ifdef", error("#endif\n"));
         assertEquals("s.pkt:1: the first event should be at time 0", error("0.1 close(3) = 0\n"));
         assertEquals("s.pkt:1: unknown TCP flag 'X' in 'SX' (known: F S R P . U E W)", error("0 > SX 0:0(0)\n"));
-        assertEquals("s.pkt:1: unsupported TCP option 'md5' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E)",
+        assertEquals("s.pkt:1: unsupported TCP option 'md5' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie])",
                 error("0 > S 0:0(0) <md5 abc>\n"));
         assertEquals("s.pkt:2: expected a packet ('<' or '>'), a system call, a `command` or a %{ }% block, found 'hello'",
                 error("0 close(3) = 0\n+0 hello\n"));
@@ -202,10 +202,22 @@ class ScriptParserTest {
         assertEquals("s.pkt:1: outbound ICMP packets are not supported", error("0 > icmp unreachable\n"));
         assertEquals("s.pkt:1: unknown ICMP code 'bogus' for type redirect (write code_N)", error("0 < icmp redirect bogus\n"));
         assertEquals("s.pkt:1: ...(length) can only be used with outbound packets", error("0 < S ...(0) win 1\n"));
-        assertEquals("s.pkt:1: IP header fields other than the ECN field ((tos 0x20), ...) are not supported",
-                error("0 > (tos 0x20) S 0:0(0)\n"));
+        assertEquals("s.pkt:1: expected IP header fields (tos N, ttl N) in parentheses after the direction, found 'flowlabel'",
+                error("0 > (flowlabel 1) S 0:0(0)\n"));
+        assertEquals("s.pkt:1: ttl must be in [0, 255], found 256", error("0 > (ttl 256) S 0:0(0)\n"));
+        assertEquals("s.pkt:1: '!' after start:end(length) is for outbound packets", error("0 < S 0:0(0)! win 1\n"));
         assertEquals("s.pkt:1: expected an ECN field [noecn], [ect0], [ect1] or [ce] after the direction",
                 error("0 > [ect2] S 0:0(0)\n"));
+    }
+
+    @Test
+    void ipHeaderFieldsFollowTheDirection() throws ScriptParseException {
+        Script s = parse("0 < (tos 0x28) S 0:0(0) win 1\n+0 > (tos 0x20, ttl 4) [ect0] S. 0:0(0)! ack 1\n+0 > . 1:1(0) ack 1\n");
+        List<PacketEvent> p = s.events().stream().map(e -> (PacketEvent) e).toList();
+        assertEquals(java.util.Arrays.asList(0x28, 0x20, null), p.stream().map(PacketEvent::tos).toList());
+        assertEquals(java.util.Arrays.asList(null, 4, null), p.stream().map(PacketEvent::ttl).toList());
+        assertEquals(java.util.Arrays.asList(null, 2, null), p.stream().map(PacketEvent::ecn).toList());
+        assertEquals(Script.TcpSpec.ANY_SEQ, ((Script.TcpSpec) p.get(1).packet()).seq(), "'!': the sequence number is not checked");
     }
 
     @Test

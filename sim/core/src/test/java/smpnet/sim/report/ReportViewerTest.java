@@ -66,7 +66,7 @@ class ReportViewerTest {
         Path scenario = Files.writeString(dir.resolve("cmp.yaml"), COMPARE);
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int status = SmpnetCommand.execute(List.of("report", "--scenario", scenario.toString(), "--models", "event-loop,virtual-threads",
-                "--connections", "2,5", "--requests", "3", "--out", dir.resolve("r").toString()),
+                "--connections", "2,5", "--requests", "3", "--loop-requests", "100", "--out", dir.resolve("r").toString()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String o = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, o + err);

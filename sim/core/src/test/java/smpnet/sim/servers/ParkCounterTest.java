@@ -45,4 +45,20 @@ class ParkCounterTest {
         server.join();
         assertEquals(2, c.parks());
     }
+
+    @Test
+    void countsOnlyTheWakeUpsTheServerGives() throws Exception {
+        ParkCounter c = new ParkCounter();
+        Thread target = Thread.ofPlatform().start(() -> {});
+        target.join();
+        Thread other = Thread.ofPlatform().start(() -> c.unpark(target));
+        other.join();
+        Thread server = Thread.ofPlatform().start(() -> {
+            ParkCounter.markServerThread();
+            for (int i = 0; i < 3; i++) c.unpark(target);
+        });
+        server.join();
+        assertEquals(3, c.unparks());
+        assertEquals(0, c.parks());
+    }
 }

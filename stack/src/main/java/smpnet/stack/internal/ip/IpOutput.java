@@ -20,7 +20,8 @@ import smpnet.stack.stats.IpStat;
  */
 public final class IpOutput {
     /** What became of a datagram handed to {@link #output}. */
-    public enum Result { SENT, NO_ROUTE, TOO_BIG, NO_BUFFERS, DROPPED }
+    /** What {@link #output} did; NET_DOWN: the host's interfaces are not up (FreeBSD's ENETDOWN). */
+    public enum Result { SENT, NO_ROUTE, TOO_BIG, NO_BUFFERS, DROPPED, NET_DOWN }
 
     public static final int DEFAULT_TTL = 64;
 
@@ -36,6 +37,12 @@ public final class IpOutput {
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     private final PathMtuCache pathMtu;
+    /**
+     * Whether the host's interfaces are up (IFF_UP): they come up together when the host starts and go down
+     * when it closes; until then {@link #output} sends nothing. Written by the thread that starts or closes
+     * the host, read by every sender.
+     */
+    private volatile boolean interfacesUp = true;
 
     IpOutput(RouteTable<IpInterface> routes, LocalAddresses addresses, Netisr netisr, MbufAllocator alloc,
              Counters<IpStat> stats, PathMtuCache pathMtu) {
@@ -46,6 +53,12 @@ public final class IpOutput {
         this.alloc = alloc;
         this.stats = stats;
     }
+
+    /** Marks the host's interfaces up (started) or down (configuring, closed). */
+    public void setInterfacesUp(boolean up) { interfacesUp = up; }
+
+    /** Whether the host's interfaces are up: false before the host starts and after it closes. */
+    public boolean interfacesUp() { return interfacesUp; }
 
     /** Path MTUs learned per destination host (ICMP input writes them). */
     public PathMtuCache pathMtu() { return pathMtu; }
@@ -89,6 +102,10 @@ public final class IpOutput {
             stats.increment(IpStat.NO_ROUTE);
             m.freeChain();
             return Result.NO_ROUTE;
+        }
+        if (!interfacesUp) { // ether_output's ENETDOWN for an interface not up: nothing is queued
+            m.freeChain();
+            return Result.NET_DOWN;
         }
         int total = m.pktLen() + Ipv4Header.MIN_LENGTH;
         if (total > 65535) {

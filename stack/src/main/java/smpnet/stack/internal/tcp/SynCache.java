@@ -48,7 +48,12 @@ final class SynCache {
         final boolean noOpt;
         /** The SYN asked for ECN and this host accepts it (SCF_ECN): the SYN-ACK carries ECE. */
         final boolean ecn;
+        /** The listener's IP_TOS and IP_TTL when the SYN came (sc_ip_tos, sc_ip_ttl): the SYN-ACK's and the connection's. */
+        final int ipTos;
+        final int ipTtl;
         @GuardedBy("syncache") int rxmits;
+        /** The Fast Open cookie the first SYN-ACK offers (sc_tfo_cookie), null for none. */
+        @GuardedBy("syncache") byte[] tfoOffer;
         /** The SYN-ACK retransmit timer, a callout with the bucket's lock; made when first armed. */
         @GuardedBy("syncache") Callout timer;
 
@@ -71,6 +76,8 @@ final class SynCache {
             this.peerWin = seg.win;
             this.noOpt = noOpt;
             this.ecn = TcpEcn.synRequests(listener.tcp.settings, seg.flags);
+            this.ipTos = listener.ipTos; // every entry is made under the listener's inp
+            this.ipTtl = listener.ipTtl;
         }
 
         boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
@@ -162,7 +169,7 @@ final class SynCache {
             return;
         }
         if ((f & TcpHeader.RST) != 0) {
-            checkRst(seg);
+            checkRst(lis, seg);
             return;
         }
         if ((f & TcpHeader.SYN) == 0) {
@@ -171,7 +178,7 @@ final class SynCache {
         }
         if ((f & TcpHeader.ACK) != 0) { // a SYN-ACK to a listener belongs to no connection
             tcp.stats.increment(TcpStat.BADSYN);
-            tcp.dropWithReset(seg);
+            tcp.dropWithReset(seg, lis.ipTos, lis.ipTtl);
             return;
         }
         if (tcp.ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe || tcp.ipInput.isBroadcast(seg.src)
@@ -189,23 +196,18 @@ final class SynCache {
         boolean noOpt = lis.has(Tcpcb.TF_NOOPT);
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         List<Mbuf> out = new ArrayList<>(1);
+        TcpFastOpen.CookieCheck tfo = tcp.fastOpen.synReceivedLocked(lis, seg); // null: not a Fast Open SYN
+        Entry fast = null;
         b.lock.lock();
         try {
             boolean cookieOnly = cookiesOnly(now); // the cache is not even looked at (syncache_cookiesonly)
             Entry dup = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
             if (dup != null) { // the peer's SYN again: our SYN-ACK was lost; answer at once
+                if (tfo != null) lis.tfoPending.decrementAndGet();
                 tcp.stats.increment(TcpStat.SC_DUPSYN);
                 Mbuf m = synAck(dup, now);
                 if (m != null) out.add(m);
                 return;
-            }
-            if (!cookieOnly && b.entries.size() >= set.syncacheBucketLimit) {
-                // syncache_insert: the oldest entry makes room, the overflow is recorded, and with cookies the
-                // cache pauses (syncache_pause): cookies alone for a while
-                pauseLocked(now);
-                b.lastOverflowSecond = now / 1_000_000_000L;
-                Entry oldest = b.entries.pollFirst();
-                if (oldest != null) dropEntryLocked(oldest);
             }
             boolean wsOn = set.doWindowScale();
             boolean tsOn = set.doTimestamps();
@@ -216,6 +218,22 @@ final class SynCache {
                             probe.peerWscale, probe.sackOk, now)
                     : tcp.isnGen.isn(seg.dst, seg.dport, seg.src, seg.sport, now);
             Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, wsOn, tsOn);
+            if (tfo != null && tfo.valid()) { // a valid cookie: the connection at once, no cache entry
+                fast = e;
+                return;
+            }
+            if (tfo != null) {
+                lis.tfoPending.decrementAndGet(); // served as an ordinary SYN: it holds no place
+                e.tfoOffer = tfo.offer();
+            }
+            if (!cookieOnly && b.entries.size() >= set.syncacheBucketLimit) {
+                // syncache_insert: the oldest entry makes room, the overflow is recorded, and with cookies the
+                // cache pauses (syncache_pause): cookies alone for a while
+                pauseLocked(now);
+                b.lastOverflowSecond = now / 1_000_000_000L;
+                Entry oldest = b.entries.pollFirst();
+                if (oldest != null) dropEntryLocked(oldest);
+            }
             if (cookieOnly) {
                 tcp.stats.increment(TcpStat.SC_SENDCOOKIE);
                 Mbuf m = synAck(e, now);
@@ -231,15 +249,54 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
+            if (fast != null) fastOpenLocked(lis, seg, fast, tfo);
         }
     }
 
-    private void sendAll(List<Mbuf> out, int src, int dst) {
-        for (Mbuf m : out) {
-            tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, smpnet.stack.internal.ip.IpOutput.DEFAULT_TTL,
-                    tcp.settings.pathMtuDiscovery);
+    /**
+     * syncache_tfo_expand: a SYN with a valid Fast Open cookie becomes a connection in SYN-RECEIVED at once,
+     * already on the listener's queue, and its data is taken in (RFC 7413 4.2.2); the SYN-ACK, with the
+     * latest cookie, follows on the delayed-ACK timer, carrying what the application wrote meanwhile.
+     */
+    private void fastOpenLocked(Tcpcb lis, Segment seg, Entry e, TcpFastOpen.CookieCheck tfo) {
+        TcpSocketHooks so = lis.so == null ? null : lis.so.newConnectionLocked();
+        if (so == null) {
+            lis.tfoPending.decrementAndGet();
+            tcp.stats.increment(TcpStat.LISTENDROP);
+            return;
         }
+        Tcpcb tp = tcp.newTcpcb(so);
+        so.pcbCreatedLocked(tp);
+        tp.lock.lock(); // a second inp while the listener's is held (DUPOK)
+        try {
+            initFromEntryLocked(lis, tp, e);
+            tp.set(Tcpcb.TF_FASTOPEN);
+            tp.tfoServerCookie = tfo.latest();
+            tp.tfoPendingOf = lis.tfoPending;
+            tp.sndNxt = e.iss; // the SYN-ACK is still to be sent
+            tp.sndMax = e.iss;
+            if (!tcp.table.insertLocked(tp)) { // the 4-tuple is taken (a racing duplicate): give up this one
+                tcp.closeLocked(tp);
+                return;
+            }
+            tcp.stats.increment(TcpStat.SC_COMPLETED);
+            tcp.stats.increment(TcpStat.ACCEPTS);
+            if (seg.tlen > 0) tcp.stats.increment(TcpStat.TFO_SYN_DATA_RCV);
+            if (!so.connectedLocked()) { // soisconnected: on the listener's queue before the handshake ends
+                tcp.dropLocked(tp, Tcp.ECONNABORTED);
+                return;
+            }
+            if (seg.tlen == 0) tp.set(Tcpcb.TF_ACKNOW); // nothing to wait for: the SYN-ACK goes now
+            TcpInput.segmentLocked(tp, seg);
+        } finally {
+            tcp.unlock(tp);
+        }
+    }
+
+    /** Sends segments of one half-open connection with its listener's IP TOS and TTL. */
+    private void sendAll(List<Mbuf> out, int src, int dst, int tos, int ttl) {
+        for (Mbuf m : out) tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, tcp.settings.pathMtuDiscovery);
     }
 
     /** The SYN-ACK of {@code e} (syncache_respond): our options answer the peer's, none with TCP_NOOPT. */
@@ -250,7 +307,7 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            mss = TcpOutput.mssOption(tcp, e.faddr);
+            mss = Math.max(TcpOutput.mssOption(tcp, e.faddr), tcp.settings.minmss); // syncache_respond's floor
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();
@@ -261,7 +318,13 @@ final class SynCache {
                 tsVal = (int) (now / 1_000_000L) + e.tsOffset;
             }
         }
-        byte[] opts = which == 0 ? null : TcpOptions.build(which, mss, wscale, tsVal, e.tsRecent, null, 0);
+        byte[] cookie = e.noOpt ? null : e.tfoOffer;
+        if (cookie != null) {
+            which |= TcpOptions.FAST_OPEN;
+            e.tfoOffer = null; // the first SYN-ACK only
+            tcp.stats.increment(TcpStat.TFO_COOKIE_SENT);
+        }
+        byte[] opts = which == 0 ? null : TcpOptions.build(which, mss, wscale, tsVal, e.tsRecent, null, 0, cookie);
         int win = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
         int flags = TcpHeader.SYN | TcpHeader.ACK | (e.ecn ? TcpHeader.ECE : 0); // tcp_ecn_syncache_respond
         Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, flags, win, opts, null, 0, 0);
@@ -315,7 +378,7 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, e.laddr, e.faddr);
+            sendAll(out, e.laddr, e.faddr, e.ipTos, e.ipTtl);
         }
     }
 
@@ -325,10 +388,10 @@ final class SynCache {
     }
 
     /**
-     * syncache_chkrst: a RST for a half-open connection. At IRS+1 it removes the entry; elsewhere in the
-     * window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
+     * syncache_chkrst: a RST for a half-open connection of listener {@code lis} (its inp held). At IRS+1 it
+     * removes the entry; elsewhere in the window it draws a challenge ACK (RFC 5961 3.2); outside, it is ignored.
      */
-    private void checkRst(Segment seg) {
+    private void checkRst(Tcpcb lis, Segment seg) {
         if (cookiesOnly(tcp.scheduler.nanoTime())) return; // no cache to look in (syncache_chkrst)
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         List<Mbuf> out = new ArrayList<>(1);
@@ -356,7 +419,7 @@ final class SynCache {
             }
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
         }
     }
 
@@ -470,6 +533,8 @@ final class SynCache {
         tp.flags &= ~(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
         tp.flags |= lis.flags & (Tcpcb.TF_NODELAY | Tcpcb.TF_NOOPT | Tcpcb.TF_KEEPALIVE);
         tp.userMaxseg = lis.userMaxseg;
+        tp.ipTos = e.ipTos; // syncache_socket: inp_ip_tos and inp_ip_ttl from the entry
+        tp.ipTtl = e.ipTtl;
         tp.keepIdleNanos = lis.keepIdleNanos;
         tp.keepIntvlNanos = lis.keepIntvlNanos;
         tp.keepCnt = lis.keepCnt;

@@ -42,11 +42,14 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     static final int ECONNRESET = 54;
     static final int ETIMEDOUT = 60;
     static final int EHOSTUNREACH = 65;
+    static final int ENETDOWN = 50;
     static final int ENETUNREACH = 51;
     static final int ECONNABORTED = 53;
     static final int EMSGSIZE = 40;
 
     static final int TCP_MAXWIN = 65535;
+    /** TCP_MSS: the MSS assumed for a peer that announces none (RFC 9293 3.7.1). */
+    static final int TCP_MSS = 536;
     static final int HEADROOM = 16 + Ipv4Header.MIN_LENGTH;
 
     final Counters<TcpStat> stats = new Counters<>("tcp", TcpStat.class);
@@ -66,6 +69,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * callout's lock (inp or syncache), as the lock order wants.
      */
     final CalloutWheel callouts;
+    final TcpFastOpen fastOpen;
     /** Callouts the shutdown still found on the wheel (a timer left behind); written once, by shutdown. */
     private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
@@ -88,6 +92,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.isnGen = new IsnGenerator(r.nextLong(), r.nextLong());
         this.cookies = new SynCookies(r.nextLong(), r.nextLong());
         this.tsOffsets = r.split();
+        this.fastOpen = new TcpFastOpen(this, r.split());
         this.rstClosedPortLimit = new ErrorRateLimit(scheduler, ErrorRateLimit.ICMPLIM, ErrorRateLimit.ICMPLIM);
         this.syncache = new SynCache(this);
         ipInput.register(Ipv4Header.PROTO_TCP, this);       // tcp_input, called by IpInput.deliver
@@ -98,6 +103,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
 
     public TcpSettings settings() { return settings; }
 
+    /** Registers the TCP Fast Open sysctls ({@code net.inet.tcp.fastopen.*}) in {@code s}. */
+    public void registerFastOpen(smpnet.stack.internal.sysctl.Sysctl s) { fastOpen.register(s); }
+
     /** Connections in the hash (any state but CLOSED and LISTEN). */
     public int connections() { return table.connections(); }
 
@@ -107,6 +115,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /** The host starts: boot-time tunables are final now (the SYN cache's and the connection hash's sizes). */
     public void boot() {
         syncache.boot();
+        fastOpen.boot();
         table.boot(settings.tcbHashSize);
     }
 
@@ -180,11 +189,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         for (int attempt = 0; attempt < 2; attempt++) {
             Tcpcb tp;
             Tcpcb lis = null;
+            Tcpcb bound = null;
             table.tcbinfo.lockShared();
             try {
                 tp = table.lookupConnectionLocked(seg.dst, seg.dport, seg.src, seg.sport);
                 if (tp == null) lis = table.lookupListenerLocked(seg.dst, seg.dport);
-                Tcpcb target = tp != null ? tp : lis;
+                if (tp == null && lis == null) bound = table.lookupBoundLocked(seg.dst, seg.dport);
+                Tcpcb target = tp != null ? tp : lis != null ? lis : bound;
                 if (target != null) target.lock.lock(); // tcbinfo, then inp; tcbinfo dropped once inp is held
             } finally {
                 table.tcbinfo.unlockShared();
@@ -216,6 +227,22 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 }
                 return;
             }
+            if (bound != null) {
+                // A socket bound but neither listening nor connecting: tcp_input's "TCPS_CLOSED: dropwithreset",
+                // the RST with the socket's IP TOS and TTL; sent once its inp is released (IP may loop it to us)
+                boolean closed = !bound.dropped && bound.state == TcpState.CLOSED && bound.faddr == 0;
+                int tos = bound.ipTos;
+                int ttl = bound.ipTtl;
+                unlock(bound);
+                if (closed) {
+                    if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) {
+                        dropWithReset(seg, tos, ttl);
+                    } else {
+                        stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
+                    }
+                    return;
+                }
+            }
             noConnection(seg);
             return;
         }
@@ -241,26 +268,36 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      * to a broadcast; {@code <SEQ=SEG.ACK><CTL=RST>} if it carried an ACK, else
      * {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
      */
-    void dropWithReset(Segment seg) {
+    void dropWithReset(Segment seg) { dropWithReset(seg, 0, IpOutput.DEFAULT_TTL); }
+
+    /** As {@link #dropWithReset(Segment)} for a socket: the RST carries its IP TOS and TTL (tcp_respond with tp). */
+    void dropWithReset(Segment seg, int tos, int ttl) {
         if (seg.has(TcpHeader.RST) || ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe
                 || ipInput.isBroadcast(seg.src) || (seg.src >>> 28) == 0xe) {
             return;
         }
         if (seg.has(TcpHeader.ACK)) {
-            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null, tos, ttl);
         } else {
             int len = seg.tlen + (seg.has(TcpHeader.SYN) ? 1 : 0) + (seg.has(TcpHeader.FIN) ? 1 : 0);
-            respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0, null);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0, null,
+                    tos, ttl);
         }
     }
 
     /** tcp_respond: one segment with no payload, built and sent without a connection's lock. */
     void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
+        respond(src, dst, sport, dport, seq, ack, flags, win, opts, 0, IpOutput.DEFAULT_TTL);
+    }
+
+    /** As {@link #respond(int, int, int, int, int, int, int, int, byte[])}, with a socket's IP TOS and TTL. */
+    void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
+                 int ttl) {
         Mbuf m = buildSegment(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
         if (m == null) return;
         stats.increment(TcpStat.SNDTOTAL);
         stats.increment((flags & (TcpHeader.RST | TcpHeader.SYN | TcpHeader.FIN)) != 0 ? TcpStat.SNDCTRL : TcpStat.SNDACKS);
-        ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, settings.pathMtuDiscovery);
+        ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, settings.pathMtuDiscovery);
     }
 
     private static final byte[] NO_DATA = new byte[0];
@@ -351,16 +388,16 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order
         if (tp.localPeer) {
             if (tp.outq == null) tp.outq = new ArrayList<>(4);
-            tp.outq.add(new Queued(m, tos));
+            tp.outq.add(new Queued(m, tp.ipTos | tos, tp.ipTtl));
             return true;
         }
-        IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, tos,
+        IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, tp.ipTtl, tp.ipTos | tos,
                 settings.pathMtuDiscovery);
         return r != IpOutput.Result.DROPPED && r != IpOutput.Result.NO_BUFFERS;
     }
 
-    /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte. */
-    record Queued(Mbuf m, int tos) {}
+    /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte and TTL. */
+    record Queued(Mbuf m, int tos, int ttl) {}
 
     /** Releases {@code tp}'s lock, then sends what waited for that (segments to this very host). */
     void unlock(Tcpcb tp) {
@@ -371,7 +408,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         tp.lock.unlock();
         if (q == null) return;
         for (Queued e : q) {
-            ipOutput.output(e.m(), src, dst, Ipv4Header.PROTO_TCP, IpOutput.DEFAULT_TTL, e.tos(), settings.pathMtuDiscovery);
+            ipOutput.output(e.m(), src, dst, Ipv4Header.PROTO_TCP, e.ttl(), e.tos(), settings.pathMtuDiscovery);
         }
     }
 
@@ -411,6 +448,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         if (tp.dropped) return;
         tp.dropped = true;
         tp.state = TcpState.CLOSED;
+        tp.tfoPendingDoneLocked();
         tp.stopAllTimersLocked();
         table.removeLocked(tp);
         if (tp.reass != null) tp.reass.drain();
@@ -492,6 +530,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     @Override
     public void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedSeq, int nextHopMtu) {
         if (type != IcmpHeader.DEST_UNREACHABLE && type != IcmpHeader.TIME_EXCEEDED) return;
+        boolean fragNeeded = type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED;
+        int errno = icmpErrno(type, code);
+        if (errno == 0 && !fragNeeded) return; // a message that means nothing to TCP (icmp_errmap gives 0)
         Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
         if (tp == null) {
             syncache.unreach(src, srcPort, dst, dstPort, quotedSeq);
@@ -499,25 +540,19 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         }
         try {
             if (TcpSeq.lt(quotedSeq, tp.sndUna) || TcpSeq.ge(quotedSeq, tp.sndMax)) return; // not in flight: forged or stale
-            if (type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED) {
+            if (fragNeeded) {
                 TcpOutput.mtuDiscoveryLocked(tp, nextHopMtu);
                 return;
             }
-            int errno;
-            boolean hard;
-            if (type == IcmpHeader.DEST_UNREACHABLE && (code == IcmpHeader.CODE_PORT_UNREACHABLE || code == 2)) {
-                errno = ECONNREFUSED; // port or protocol unreachable
-                hard = true;
-            } else if (type == IcmpHeader.DEST_UNREACHABLE && (code == 13 || code == 9 || code == 10)) {
-                errno = ECONNREFUSED; // administratively prohibited: PRC_UNREACH_ADMIN_PROHIB in inetctlerrmap
-                hard = true;
-            } else {
-                errno = type == IcmpHeader.DEST_UNREACHABLE && (code == 0 || code == 6) ? ENETUNREACH : EHOSTUNREACH;
-                hard = false;
-            }
-            if (hard && tp.state == TcpState.SYN_SENT && settings.icmpMayRst) {
-                dropLocked(tp, errno); // tcp_drop_syn_sent
-            } else if (tp.state == TcpState.ESTABLISHED && !hard) {
+            // tcp_ctlinput: with net.inet.tcp.icmp_may_rst, port/protocol unreachable, administratively
+            // prohibited and time exceeded in transit end a connection in SYN-SENT (tcp_drop_syn_sent) and are
+            // otherwise ignored; every other error goes to tcp_notify.
+            if (settings.icmpMayRst && (errno == ECONNREFUSED || type == IcmpHeader.TIME_EXCEEDED)) {
+                if (tp.state == TcpState.SYN_SENT) {
+                    if (tp.has(Tcpcb.TF_FASTOPEN) && tp.tfoClientCookie != null) fastOpen.disablePathLocked(tp);
+                    dropLocked(tp, errno);
+                }
+            } else if (tp.state == TcpState.ESTABLISHED && errno == EHOSTUNREACH) {
                 // tcp_notify: a transient routing problem does not trouble an established connection
             } else if (!tp.haveEstablished() && tp.rxtShift > 3 && tp.softError != 0) {
                 dropLocked(tp, errno);
@@ -527,6 +562,21 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         } finally {
             unlock(tp);
         }
+    }
+
+    /**
+     * icmp_errmap: the errno an ICMP destination-unreachable or time-exceeded message means to TCP, 0 for one
+     * that means nothing (unknown codes, reassembly time exceeded). Fragmentation needed is handled apart.
+     */
+    static int icmpErrno(int type, int code) {
+        if (type == IcmpHeader.TIME_EXCEEDED) return code == IcmpHeader.CODE_TTL_EXCEEDED ? EHOSTUNREACH : 0;
+        return switch (code) {
+            // protocol and port unreachable; network, host and filter administratively prohibited
+            case 2, IcmpHeader.CODE_PORT_UNREACHABLE, 9, 10, 13 -> ECONNREFUSED;
+            // network, host, source route, unknown network or host, isolated, TOS and precedence
+            case 0, 1, 5, 6, 7, 8, 11, 12, 14, 15 -> EHOSTUNREACH;
+            default -> 0;
+        };
     }
 
     /** The connection with this 4-tuple, locked, or null. */

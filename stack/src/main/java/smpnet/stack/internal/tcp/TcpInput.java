@@ -41,13 +41,13 @@ final class TcpInput {
                 // SYN-RECEIVED by a RST (it belongs to no connection we know)
                 if (tp.state == TcpState.SYN_RECEIVED && seg.has(ACK)
                         && (TcpSeq.gt(tp.sndUna, seg.ack) || TcpSeq.gt(seg.ack, tp.sndMax))) {
-                    tp.tcp.dropWithReset(seg);
+                    tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
                 } else if (!seg.has(RST) && !tp.dropped) {
                     tp.set(Tcpcb.TF_ACKNOW);
                     TcpOutput.outputLocked(tp);
                 }
             }
-            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg);
+            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
             default -> { }
         }
         return false;
@@ -198,6 +198,7 @@ final class TcpInput {
             if (TcpSeq.le(seg.ack, tp.sndUna) || TcpSeq.gt(seg.ack, tp.sndMax)) return End.DROP_WITH_RESET;
             tcp.stats.increment(TcpStat.CONNECTS);
             tp.clear(Tcpcb.TF_NEEDSYN); // a simultaneous open is now fully synchronized
+            tp.tfoPendingDoneLocked(); // a Fast Open connection no longer counts against its listener
             establishedLocked(tp);
             if (tp.has(Tcpcb.TF_NEEDFIN)) {
                 tp.state = TcpState.FIN_WAIT_1;
@@ -209,9 +210,16 @@ final class TcpInput {
                 tcp.dropLocked(tp, Tcp.ECONNABORTED); // its listener closed meanwhile
                 return End.DROP;
             }
-            // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number)
+            // Data queued before the handshake completed (a simultaneous open's SYN carried some) goes up now
+            // unless this segment's own data or FIN will take it along below. As in FreeBSD, which calls
+            // tcp_reass(tp, NULL, ...) and ignores what it returns, a FIN queued with that data is not
+            // processed here: its sequence number stays unacknowledged until the peer sends it again.
+            if (seg.tlen == 0 && (thflags & FIN) == 0) presentQueuedLocked(tp);
+            // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number,
+            // which a Fast Open connection's send buffer, holding data before the handshake, must not lose)
+            return ackLocked(tp, seg, thflags, tiwin, tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0);
         }
-        return ackLocked(tp, seg, thflags, tiwin);
+        return ackLocked(tp, seg, thflags, tiwin, 0);
     }
 
     /** SYN-SENT (RFC 9293 3.10.7.3). */
@@ -254,6 +262,7 @@ final class TcpInput {
         if ((thflags & ACK) != 0) {
             tcp.stats.increment(TcpStat.CONNECTS);
             tp.sndUna++; // our SYN is acked
+            boolean resendSynData = tp.tfoClientCookie != null && tp.has(Tcpcb.TF_FASTOPEN) && fastOpenSynAckLocked(tp, seg);
             TcpEcn.synAckReceived(tp, thflags);
             if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
             establishedLocked(tp);
@@ -267,7 +276,7 @@ final class TcpInput {
             rttSampleFromSynLocked(tp, seg);
             if (tp.so != null) tp.so.connectedLocked();  // an active open has no listener: always kept
             // FreeBSD acks a SYN-ACK at once unless data rides on it (then delayed-ack rules apply)
-            if (seg.tlen > 0 && delayAck(tp, tp.rcvNxt, seg.tlen)) {
+            if (seg.tlen > 0 && delayAck(tp, tp.rcvNxt, seg.tlen) && !resendSynData) {
                 tp.set(Tcpcb.TF_DELACK);
                 tp.delack.reset(tcp.settings.delackNanos);
             } else {
@@ -281,6 +290,9 @@ final class TcpInput {
             tp.set(Tcpcb.TF_ACKNOW | Tcpcb.TF_NEEDSYN);
             tp.rexmt.stop();
             tp.sndNxt = tp.iss; // resend our SYN, now with an ACK
+            // data on the peer's SYN waits in the reassembly queue until the handshake completes (tcp_reass
+            // presents nothing before ESTABLISHED)
+            tp.reass = newReassemblyQueue(tp);
         }
         // data on the SYN beyond the window is dropped; the rest is processed below
         seg.seq++;
@@ -296,6 +308,37 @@ final class TcpInput {
         End e = dataLocked(tp, seg, seg.flags & ~SYN, tiwin, true);
         if (e == End.DONE || e == End.DROP) TcpOutput.outputLocked(tp);
         return e == End.DONE ? End.DROP : e;
+    }
+
+    /**
+     * The SYN-ACK of our Fast Open SYN (tcp_input's SYN-SENT block and process_ACK): the data of the SYN it
+     * acknowledges leaves the send buffer, the cookie cache learns the answer ({@link TcpFastOpen}), and what
+     * it does not acknowledge is resent at once (snd_nxt back to the ACK). True if something must be resent.
+     */
+    private static boolean fastOpenSynAckLocked(Tcpcb tp, Segment seg) {
+        Tcp tcp = tp.tcp;
+        int synData = tp.sndMax - tp.sndUna;
+        int acked = TcpSeq.gt(seg.ack, tp.sndUna) ? seg.ack - tp.sndUna : 0;
+        if (acked > 0) {
+            tcp.stats.increment(TcpStat.RCVACKPACK);
+            tcp.stats.add(TcpStat.RCVACKBYTE, acked);
+            tcp.stats.increment(TcpStat.TFO_SYN_DATA_ACKED);
+            if (tp.so != null) {
+                StreamBuffer snd = tp.so.snd();
+                snd.lock.lock();
+                try {
+                    snd.dropLocked(Math.min(acked, snd.ccLocked()));
+                } finally {
+                    snd.lock.unlock();
+                }
+                tp.so.writableLocked();
+            }
+            tp.sndUna = seg.ack;
+        }
+        tcp.fastOpen.synAckReceivedLocked(tp, seg.opts, synData > 0 && tp.sndUna == tp.sndMax);
+        if (tp.sndUna == tp.sndMax) return false;
+        tp.sndNxt = tp.sndUna;
+        return true;
     }
 
     private static long freeSpace(Tcpcb tp) {
@@ -333,11 +376,17 @@ final class TcpInput {
         TcpTimers.syncCc(tp);
         tp.ccc = new smpnet.stack.internal.tcp.cc.CongestionControl(tp.cc, tp.ccv);
         if (tp.has(Tcpcb.TF_SACK_PERMIT)) tp.scoreboard = new SackScoreboard(smss);
-        long rcvBytes = tcp.settings.recvbufMax;
-        tp.reass = new TcpReassemblyQueue(Math.max(16, (int) Math.min(Integer.MAX_VALUE, rcvBytes / smss + 1)),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)));
+        if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
         tp.keep.stop(); // the connection-establishment timeout is over
         if (tp.has(Tcpcb.TF_KEEPALIVE)) tp.keep.reset(tp.keepIdleNanos);
+    }
+
+    /** The connection's reassembly queue, sized for net.inet.tcp.recvbuf_max in segments of the current MSS. */
+    private static TcpReassemblyQueue newReassemblyQueue(Tcpcb tp) {
+        long rcvBytes = tp.tcp.settings.recvbufMax;
+        int smss = tp.effectiveMaxseg();
+        return new TcpReassemblyQueue(Math.max(16, (int) Math.min(Integer.MAX_VALUE, rcvBytes / smss + 1)),
+                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)));
     }
 
     /** tcp_xmit_timer: one RTT sample; the backoff ends with it. */
@@ -378,8 +427,11 @@ final class TcpInput {
         tp.lastAckSent = tp.rcvNxt;
     }
 
-    /** ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"). */
-    private static End ackLocked(Tcpcb tp, Segment seg, int thflags, long tiwin) {
+    /**
+     * ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"); {@code synAcked}
+     * is 1 when the acknowledged numbers include our SYN's and the send buffer may already hold data.
+     */
+    private static End ackLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, int synAcked) {
         Tcp tcp = tp.tcp;
         int ack = seg.ack;
         // RFC 5961 5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] is answered by a (challenge) ACK
@@ -458,11 +510,12 @@ final class TcpInput {
             snd.lock.lock();
             try {
                 int cc = snd.ccLocked();
-                if (acked > cc) {
+                int ackedData = acked - synAcked;
+                if (ackedData > cc) {
                     snd.dropLocked(cc);
                     ourFinIsAcked = tp.has(Tcpcb.TF_SENTFIN);
                 } else {
-                    snd.dropLocked(acked);
+                    snd.dropLocked(ackedData);
                 }
             } finally {
                 snd.lock.unlock();
@@ -600,12 +653,16 @@ final class TcpInput {
      */
     private static End dataLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, boolean needOutput) {
         Tcp tcp = tp.tcp;
-        boolean inOrder = seg.seq == tp.rcvNxt && (tp.reass == null || tp.reass.isEmpty()) && tp.haveEstablished();
+        // A Fast Open connection takes in-order data before its handshake completes (RFC 7413 4.2.2), and
+        // delays the ACK so that its SYN-ACK may carry the application's answer (tcp_do_segment's tfo_syn)
+        boolean tfoSyn = tp.state == TcpState.SYN_RECEIVED && tp.has(Tcpcb.TF_FASTOPEN);
+        boolean inOrder = seg.seq == tp.rcvNxt && (tp.reass == null || tp.reass.isEmpty())
+                && (tp.haveEstablished() || tfoSyn);
         int outOfBand = TcpUrgent.inputLocked(tp, seg, thflags, inOrder && seg.tlen > 0);
         if ((seg.tlen > 0 || (thflags & FIN) != 0) && !tp.haveReceivedFin()) {
             if (inOrder) {
                 if (seg.tlen > 0) {
-                    if (delayAck(tp, seg.seq, seg.tlen)) {
+                    if (delayAck(tp, seg.seq, seg.tlen) || tfoSyn) {
                         tp.set(Tcpcb.TF_DELACK);
                     } else {
                         tp.set(Tcpcb.TF_ACKNOW);
@@ -630,17 +687,7 @@ final class TcpInput {
                         int r = tp.reass.add(seg.seq, copy, (thflags & FIN) != 0, tp.rcvNxt);
                         if (r == TcpReassemblyQueue.DROPPED) tcp.stats.increment(TcpStat.RCVREASSFULL);
                         thflags &= ~FIN; // a queued FIN comes out of the queue in order
-                        TcpReassemblyQueue.Delivery d = tp.reass.pullInOrder(tp.rcvNxt);
-                        if (d != null) {
-                            if (d.length() > 0) {
-                                appendLocked(tp, d.data(), 0, d.length(), -1);
-                                tcp.stats.increment(TcpStat.RCVPACK);
-                                tcp.stats.add(TcpStat.RCVBYTE, d.length());
-                            }
-                            if (d.data() != null) d.data().freeChain();
-                            tp.rcvNxt = d.rcvNxt();
-                            if (d.fin()) thflags |= FIN;
-                        }
+                        if (presentQueuedLocked(tp)) thflags |= FIN;
                     }
                 }
                 tp.set(delay ? Tcpcb.TF_DELACK : Tcpcb.TF_ACKNOW);
@@ -668,6 +715,25 @@ final class TcpInput {
         }
         if (needOutput || tp.has(Tcpcb.TF_ACKNOW)) TcpOutput.outputLocked(tp);
         return End.DONE;
+    }
+
+    /**
+     * The present step of tcp_reass: once established, the queue's in-order prefix goes to the receive buffer and
+     * RCV.NXT advances over it. Returns whether a queued FIN is next in order (its sequence number not yet
+     * taken: the caller processes it or leaves it).
+     */
+    private static boolean presentQueuedLocked(Tcpcb tp) {
+        if (!tp.haveEstablished()) return false;
+        TcpReassemblyQueue.Delivery d = tp.reass.pullInOrder(tp.rcvNxt);
+        if (d == null) return false;
+        if (d.length() > 0) {
+            appendLocked(tp, d.data(), 0, d.length(), -1);
+            tp.tcp.stats.increment(TcpStat.RCVPACK);
+            tp.tcp.stats.add(TcpStat.RCVBYTE, d.length());
+        }
+        if (d.data() != null) d.data().freeChain();
+        tp.rcvNxt = d.rcvNxt();
+        return d.fin();
     }
 
     /**

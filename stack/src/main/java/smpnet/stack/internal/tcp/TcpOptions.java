@@ -9,14 +9,16 @@ import java.nio.ByteOrder;
  *
  * <h2>Output</h2>
  * A caller says which options a segment carries with a set of bits ({@link #MSS}, {@link #WSCALE},
- * {@link #SACK_PERMITTED}, {@link #TIMESTAMP}, {@link #SACK}; {@link #NONE} for TCP_NOOPT), with FreeBSD's
- * values of {@code TOF_*}. They are written in that order, each preceded by NOPs to its alignment, and the
- * whole is padded to a multiple of 4 with one EOL and then zeros:
+ * {@link #SACK_PERMITTED}, {@link #TIMESTAMP}, {@link #SACK}, {@link #FAST_OPEN}; {@link #NONE} for TCP_NOOPT),
+ * with FreeBSD's values of {@code TOF_*}. They are written in that order, each preceded by NOPs to its
+ * alignment, and the whole is padded to a multiple of 4 with one EOL and then zeros:
  * <ul>
  *   <li>MSS starts at a multiple of 4;</li>
  *   <li>WSCALE (3 bytes) starts at an odd offset, never 0;</li>
  *   <li>SACK_PERMITTED (2 bytes) starts at an even offset;</li>
  *   <li>TIMESTAMP (10 bytes) and SACK start at offset 2 modulo 4, never 0;</li>
+ *   <li>FAST_OPEN (RFC 7413 4.1.1: kind 34, length 2 plus the cookie, 0 to 16 bytes) follows the others
+ *       without alignment;</li>
  *   <li>an option that no longer fits in 40 bytes is left out; SACK carries as many blocks as fit.</li>
  * </ul>
  * So FreeBSD 14's SYN with every option is 20 bytes, packetdrill's
@@ -43,8 +45,9 @@ import java.nio.ByteOrder;
  * any other kind needs a length byte of at least 2 that stays within the options, else the walk stops
  * there and what was parsed so far is kept, with {@link Parsed#malformed()} set for the caller to count.
  * A known option with the wrong length is skipped; MSS, WSCALE and SACK_PERMITTED count on a SYN only, SACK
- * blocks never on a SYN; a window scale above 14 is taken as 14 (RFC 7323 2.3). Parsing never throws, for
- * any bytes.
+ * blocks never on a SYN; a window scale above 14 is taken as 14 (RFC 7323 2.3). A Fast Open option counts
+ * on a SYN only, its cookie of any length (the cache and the server judge the length). Parsing never
+ * throws, for any bytes.
  */
 public final class TcpOptions {
     public static final int KIND_EOL = 0;
@@ -54,6 +57,8 @@ public final class TcpOptions {
     public static final int KIND_SACK_PERMITTED = 4;
     public static final int KIND_SACK = 5;
     public static final int KIND_TIMESTAMP = 8;
+    /** TCP Fast Open (RFC 7413 4.1.1, TCPOPT_FAST_OPEN). */
+    public static final int KIND_FAST_OPEN = 34;
     public static final int LEN_MSS = 4;
     public static final int LEN_WSCALE = 3;
     public static final int LEN_SACK_PERMITTED = 2;
@@ -74,7 +79,8 @@ public final class TcpOptions {
     public static final int SACK_PERMITTED = 0x04;
     public static final int TIMESTAMP = 0x10;
     public static final int SACK = 0x80;
-    private static final int[] ORDER = {MSS, WSCALE, SACK_PERMITTED, TIMESTAMP, SACK};
+    public static final int FAST_OPEN = 0x100;
+    private static final int[] ORDER = {MSS, WSCALE, SACK_PERMITTED, TIMESTAMP, SACK, FAST_OPEN};
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -86,19 +92,27 @@ public final class TcpOptions {
      * What a segment's options said. {@code mss} and {@code wscale} are -1 when absent; {@code tsVal} and
      * {@code tsEcr} mean something only with {@code hasTimestamp}; {@code sackBlocks} holds start/end pairs
      * (at most {@link #MAX_SACK_BLOCKS}); {@code malformed} says the walk stopped at a bad length (an option
-     * with a length below 2, or running past the options), keeping what came before.
+     * with a length below 2, or running past the options), keeping what came before. {@code fastOpenCookie}
+     * is a SYN's Fast Open cookie (empty: a cookie request), null without the option.
      */
     public record Parsed(int mss, int wscale, boolean sackPermitted, boolean hasTimestamp, int tsVal, int tsEcr,
-                         int[] sackBlocks, boolean malformed) {
+                         int[] sackBlocks, boolean malformed, byte[] fastOpenCookie) {
         /** The options of a 20-byte header. */
-        public static final Parsed EMPTY = new Parsed(-1, -1, false, false, 0, 0, NO_BLOCKS, false);
+        public static final Parsed EMPTY = new Parsed(-1, -1, false, false, 0, 0, NO_BLOCKS, false, null);
+
+        /** Without a Fast Open option. */
+        public Parsed(int mss, int wscale, boolean sackPermitted, boolean hasTimestamp, int tsVal, int tsEcr,
+                      int[] sackBlocks, boolean malformed) {
+            this(mss, wscale, sackPermitted, hasTimestamp, tsVal, tsEcr, sackBlocks, malformed, null);
+        }
 
         public int sackBlockCount() { return sackBlocks.length / 2; }
 
         /** The bits ({@link #MSS} ...) of the options present, for tracing and TCP_INFO. */
         public int present() {
             return (mss >= 0 ? MSS : 0) | (wscale >= 0 ? WSCALE : 0) | (sackPermitted ? SACK_PERMITTED : 0)
-                    | (hasTimestamp ? TIMESTAMP : 0) | (sackBlocks.length > 0 ? SACK : 0);
+                    | (hasTimestamp ? TIMESTAMP : 0) | (sackBlocks.length > 0 ? SACK : 0)
+                    | (fastOpenCookie != null ? FAST_OPEN : 0);
         }
     }
 
@@ -122,6 +136,7 @@ public final class TcpOptions {
         int tsEcr = 0;
         int[] blocks = NO_BLOCKS;
         boolean malformed = false;
+        byte[] cookie = null;
         long p = 0;
         while (p < cnt) {
             int kind = u8(opts, p);
@@ -163,21 +178,32 @@ public final class TcpOptions {
                         for (int i = 0; i < 2 * n; i++) blocks[i] = opts.get(U32, p + 2 + 4L * i);
                     }
                 }
+                case KIND_FAST_OPEN -> {
+                    if (synOptions) cookie = opts.asSlice(p + 2, len - 2).toArray(ValueLayout.JAVA_BYTE);
+                }
                 default -> { }
             }
             p += len;
         }
-        return new Parsed(mss, wscale, sackOk, ts, tsVal, tsEcr, blocks, malformed);
+        return new Parsed(mss, wscale, sackOk, ts, tsVal, tsEcr, blocks, malformed, cookie);
     }
 
     /** The bytes {@link #write} produces for {@code which} options and {@code sackBlocks} SACK blocks. */
     public static int length(int which, int sackBlocks) {
-        return emit(null, 0, which, 0, 0, 0, 0, null, sackBlocks) & 0xff;
+        return emit(null, 0, which, 0, 0, 0, 0, null, sackBlocks, null) & 0xff;
     }
 
     /** How many of {@code sackBlocks} SACK blocks fit after the other options of {@code which}. */
     public static int sackBlocksThatFit(int which, int sackBlocks) {
-        return emit(null, 0, which, 0, 0, 0, 0, null, sackBlocks) >>> 8;
+        return emit(null, 0, which, 0, 0, 0, 0, null, sackBlocks, null) >>> 8 & 0xff;
+    }
+
+    /**
+     * Whether a Fast Open option with a cookie of {@code cookieLength} bytes fits after the other options of
+     * {@code which} (tcp_addoptions leaves it out otherwise, and tcp_output then sends no data on the SYN).
+     */
+    public static boolean fastOpenFits(int which, int cookieLength) {
+        return (emit(null, 0, which | FAST_OPEN, 0, 0, 0, 0, null, 0, new byte[cookieLength]) & FO_WRITTEN) != 0;
     }
 
     /**
@@ -191,14 +217,21 @@ public final class TcpOptions {
         if ((which & SACK) != 0 && nSackBlocks > 0 && (sackBlocks == null || sackBlocks.length < 2 * nSackBlocks)) {
             throw new IllegalArgumentException(nSackBlocks + " SACK blocks asked for, fewer given");
         }
-        return emit(dst, off, which, mss, wscale, tsVal, tsEcr, sackBlocks, nSackBlocks) & 0xff;
+        return emit(dst, off, which, mss, wscale, tsVal, tsEcr, sackBlocks, nSackBlocks, null) & 0xff;
     }
 
     /** As {@link #write}, into a new array (for {@code TcpHeader.write}). */
     public static byte[] build(int which, int mss, int wscale, int tsVal, int tsEcr, int[] sackBlocks, int nSackBlocks) {
+        return build(which & ~FAST_OPEN, mss, wscale, tsVal, tsEcr, sackBlocks, nSackBlocks, null);
+    }
+
+    /** As {@link #build(int, int, int, int, int, int[], int)}, with a Fast Open option carrying {@code cookie}. */
+    public static byte[] build(int which, int mss, int wscale, int tsVal, int tsEcr, int[] sackBlocks, int nSackBlocks,
+                               byte[] cookie) {
         int n = sackBlocks == null ? 0 : Math.min(nSackBlocks, sackBlocks.length / 2);
-        byte[] b = new byte[length(which, n)];
-        write(MemorySegment.ofArray(b), 0, which, mss, wscale, tsVal, tsEcr, sackBlocks, n);
+        if (cookie == null) which &= ~FAST_OPEN;
+        byte[] b = new byte[emit(null, 0, which, 0, 0, 0, 0, null, n, cookie) & 0xff];
+        emit(MemorySegment.ofArray(b), 0, which, mss, wscale, tsVal, tsEcr, sackBlocks, n, cookie);
         return b;
     }
 
@@ -217,10 +250,12 @@ public final class TcpOptions {
 
     /**
      * FreeBSD's tcp_addoptions; writes nothing when {@code dst} is null (a length computation). Returns the
-     * length in the low 8 bits and the number of SACK blocks written above them.
+     * length in the low 8 bits, the number of SACK blocks written above them, and {@link #FO_WRITTEN} if the
+     * Fast Open option ({@code cookie}) fit.
      */
     private static int emit(MemorySegment dst, long off, int which, int mss, int wscale, int tsVal, int tsEcr,
-                            int[] sackBlocks, int nSackBlocks) {
+                            int[] sackBlocks, int nSackBlocks, byte[] cookie) {
+        int written = 0;
         int optlen = 0;
         int blocks = 0;
         for (int bit : ORDER) {
@@ -256,6 +291,13 @@ public final class TcpOptions {
                     optlen = put32(dst, off, optlen, tsVal);
                     optlen = put32(dst, off, optlen, tsEcr);
                 }
+                case FAST_OPEN -> {
+                    if (cookie == null || MAX_LENGTH - optlen < 2 + cookie.length) continue;
+                    optlen = put(dst, off, optlen, KIND_FAST_OPEN);
+                    optlen = put(dst, off, optlen, 2 + cookie.length);
+                    for (byte c : cookie) optlen = put(dst, off, optlen, c);
+                    written = FO_WRITTEN;
+                }
                 default -> { // SACK
                     while (optlen == 0 || optlen % 4 != 2) optlen = put(dst, off, optlen, KIND_NOP);
                     if (MAX_LENGTH - optlen < 2 + LEN_SACK_BLOCK) continue;
@@ -269,8 +311,10 @@ public final class TcpOptions {
         }
         if (optlen % 4 != 0) optlen = put(dst, off, optlen, KIND_EOL);
         while (optlen % 4 != 0) optlen = put(dst, off, optlen, 0);
-        return optlen | blocks << 8;
+        return optlen | blocks << 8 | written;
     }
+
+    private static final int FO_WRITTEN = 1 << 16;
 
     private static int put(MemorySegment dst, long off, int at, int b) {
         if (dst != null) dst.set(ValueLayout.JAVA_BYTE, off + at, (byte) b);
@@ -315,6 +359,10 @@ public final class TcpOptions {
             } else if (kind == KIND_TIMESTAMP && len == LEN_TIMESTAMP) {
                 sb.append("TS val ").append(Integer.toUnsignedString(opts.get(U32, p + 2)))
                   .append(" ecr ").append(Integer.toUnsignedString(opts.get(U32, p + 6)));
+            } else if (kind == KIND_FAST_OPEN) {
+                sb.append("FO");
+                if (len > 2) sb.append(' ');
+                for (long q = p + 2; q < p + len; q++) sb.append(String.format("%02x", u8(opts, q)));
             } else if (kind == KIND_SACK && len > 2 && (len - 2) % LEN_SACK_BLOCK == 0) {
                 sb.append("sack");
                 for (long q = p + 2; q < p + len; q += LEN_SACK_BLOCK) {

@@ -51,6 +51,12 @@ final class TcpOutput {
         Tcp tcp = tp.tcp;
         TcpSettings set = tcp.settings;
         if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return false;
+        // A Fast Open connection still in its handshake sends its first SYN (or SYN-ACK) and what the
+        // retransmit timer resends, nothing else: its data waits for the handshake
+        if (tp.has(Tcpcb.TF_FASTOPEN) && (tp.state == TcpState.SYN_SENT || tp.state == TcpState.SYN_RECEIVED)
+                && TcpSeq.gt(tp.sndMax, tp.sndUna) && tp.sndNxt != tp.sndUna) {
+            return false;
+        }
         StreamBuffer snd = tp.so == null ? null : tp.so.snd();
         int sbcc;
         if (snd == null) {
@@ -109,12 +115,13 @@ final class TcpOutput {
         }
         // A SYN already sent occupies one sequence number before the data (FreeBSD: off--, len++).
         if ((flags & TcpHeader.SYN) != 0 && TcpSeq.gt(tp.sndNxt, tp.sndUna)) {
-            if (tp.state != TcpState.SYN_RECEIVED) flags &= ~TcpHeader.SYN;
+            // what follows a Fast Open SYN-ACK goes without the SYN bit too
+            if (tp.state != TcpState.SYN_RECEIVED || tp.has(Tcpcb.TF_FASTOPEN)) flags &= ~TcpHeader.SYN;
             off--;
             len++;
         }
-        if ((flags & TcpHeader.SYN) != 0) { // no data on a SYN (no TCP Fast Open)
-            len = 0;
+        if ((flags & TcpHeader.SYN) != 0) { // data rides on a SYN only with TCP Fast Open
+            if (fastOpenCookieLocked(tp) == null || tp.state == TcpState.SYN_SENT && tp.tfoClientCookie.length == 0) len = 0;
             flags &= ~TcpHeader.FIN;
         }
         if (len < 0) {
@@ -281,8 +288,20 @@ final class TcpOutput {
                 if (nsacks > 0) which |= TcpOptions.SACK;
             }
         }
+        // TCP Fast Open (RFC 7413): the first SYN carries the client's cookie (or asks for one), the first
+        // SYN-ACK the server's; a data-carrying SYN whose option does not fit goes without its data
+        byte[] cookie = (flags & TcpHeader.SYN) != 0 && !tp.has(Tcpcb.TF_NOOPT) ? fastOpenCookieLocked(tp) : null;
+        if (cookie != null) {
+            if (TcpOptions.fastOpenFits(which, cookie.length)) {
+                which |= TcpOptions.FAST_OPEN;
+                countFastOpen(tp, cookie, len);
+            } else {
+                cookie = null;
+                len = 0;
+            }
+        }
         byte[] opts = which == 0 ? null
-                : TcpOptions.build(which, mss, tp.requestRScale, tsVal, tsEcr, sacks, nsacks);
+                : TcpOptions.build(which, mss, tp.requestRScale, tsVal, tsEcr, sacks, nsacks, cookie);
         int optlen = opts == null ? 0 : opts.length;
         // options come out of the segment's payload room (t_maxseg counts both)
         boolean more = false;
@@ -468,6 +487,27 @@ final class TcpOutput {
         tp.ccv.cwnd = tp.effectiveMaxseg();
     }
 
+    /**
+     * The Fast Open cookie a SYN or SYN-ACK of {@code tp} carries: only the first one (tcp_output leaves the
+     * option, and the data, off a retransmission, for a middlebox may have dropped the original for it);
+     * null for none.
+     */
+    static byte[] fastOpenCookieLocked(Tcpcb tp) {
+        if (!tp.has(Tcpcb.TF_FASTOPEN) || tp.rxtShift > 0) return null;
+        if (tp.state == TcpState.SYN_SENT) return tp.tfoClientCookie;
+        return tp.state == TcpState.SYN_RECEIVED ? tp.tfoServerCookie : null;
+    }
+
+    private static void countFastOpen(Tcpcb tp, byte[] cookie, int len) {
+        if (tp.state == TcpState.SYN_RECEIVED) {
+            tp.tcp.stats.increment(TcpStat.TFO_COOKIE_SENT);
+        } else if (cookie.length == 0) {
+            tp.tcp.stats.increment(TcpStat.TFO_COOKIE_REQ);
+        } else if (len > 0) {
+            tp.tcp.stats.increment(TcpStat.TFO_SYN_DATA_SENT);
+        }
+    }
+
     /** Arms the retransmit timer if data is outstanding and it is not running (stopping persist). */
     private static void armRexmt(Tcpcb tp) {
         if (tp.rexmt.pending() || tp.sndNxt == tp.sndUna) return;
@@ -496,12 +536,12 @@ final class TcpOutput {
 
     /**
      * tcp_mssopt: the MSS we announce toward {@code faddr}, from the interface MTU (never the learned path MTU,
-     * nor TCP_MAXSEG, which limits only what we send), at least net.inet.tcp.minmss.
+     * nor TCP_MAXSEG, which limits only what we send). As in FreeBSD, a SYN announces it as it is, even below
+     * net.inet.tcp.minmss (an MTU of 72 announces 32); the SYN cache's SYN-ACK raises it to minmss.
      */
     static int mssOption(Tcp tcp, int faddr) {
         int mtu = tcp.ipOutput.linkMtuFor(faddr);
-        int mss = mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
-        return Math.max(mss, tcp.settings.minmss);
+        return mtu == 0 ? tcp.settings.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
     }
 
     /**

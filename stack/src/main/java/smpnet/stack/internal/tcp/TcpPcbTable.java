@@ -11,6 +11,7 @@ import smpnet.locking.GuardedBy;
 import smpnet.locking.SharedExclusiveLock;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.PacketHeader;
+import smpnet.stack.socket.TcpState;
 import smpnet.stack.locks.StackLocks;
 
 /**
@@ -136,14 +137,32 @@ final class TcpPcbTable {
     /** The listener for a segment to {@code laddr:lport}: an exact address before a wildcard, or null. */
     Tcpcb lookupListenerLocked(int laddr, int lport) {
         tcbinfo.assertLocked();
-        List<Tcpcb> l = listeners.get(lport);
+        return exactOrWildcard(listeners.get(lport), laddr, false);
+    }
+
+    /**
+     * In {@code l} (null: none), the pcb bound to exactly {@code laddr}, else one bound to any address, else null;
+     * with {@code closedOnly}, only those not connected and in state CLOSED count.
+     */
+    private static Tcpcb exactOrWildcard(List<Tcpcb> l, int laddr, boolean closedOnly) {
         if (l == null) return null;
         Tcpcb wildcard = null;
         for (Tcpcb tp : l) {
+            if (closedOnly && (tp.faddr != 0 || tp.state != TcpState.CLOSED)) continue;
             if (tp.laddr == laddr) return tp;
             if (tp.laddr == 0) wildcard = tp;
         }
         return wildcard;
+    }
+
+    /**
+     * A socket bound to {@code laddr:lport} that neither listens nor connected (FreeBSD's wildcard lookup finds
+     * it, in state CLOSED): an exact address before a wildcard, or null. Its state is read without its inp, as
+     * a hint the caller checks again under that lock.
+     */
+    Tcpcb lookupBoundLocked(int laddr, int lport) {
+        tcbinfo.assertLocked();
+        return exactOrWildcard(bound.get(lport), laddr, true);
     }
 
     // ---- bind and listen (tcbinfo exclusive, inp not held: tcbinfo comes first) --------------------------

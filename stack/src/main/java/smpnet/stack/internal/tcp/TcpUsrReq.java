@@ -15,6 +15,7 @@ import smpnet.stack.stats.TcpStat;
  * Results are FreeBSD errno numbers (0 for success).
  */
 public final class TcpUsrReq {
+    static final int EPERM = 1;
     static final int EINVAL = 22;
     static final int EADDRINUSE = 48;
     static final int EADDRNOTAVAIL = 49;
@@ -85,10 +86,21 @@ public final class TcpUsrReq {
      * tcp_usr_connect: picks the local address and port, enters the connection in the hash and sends the SYN
      * (RFC 9293 3.10.1). The handshake completes later (TcpSocketHooks.connectedLocked).
      */
-    public int connect(Tcpcb tp, int faddr, int fport) {
+    public int connect(Tcpcb tp, int faddr, int fport) { return connect(tp, faddr, fport, false); }
+
+    /**
+     * The implied connect of a send with an address on an unconnected socket (tcp_usr_send with a name): as
+     * {@link #connect(Tcpcb, int, int)}, the data already in the send buffer; with TCP_FASTOPEN the SYN
+     * carries it or asks for a cookie (tcp_fastopen_connect).
+     */
+    public int connectWithData(Tcpcb tp, int faddr, int fport) { return connect(tp, faddr, fport, true); }
+
+    private int connect(Tcpcb tp, int faddr, int fport, boolean implied) {
         if (fport == 0 || faddr == 0 || tcp.ipInput.isBroadcast(faddr) || (faddr >>> 28) >= 0xe) return EADDRNOTAVAIL;
         int src = tcp.ipOutput.sourceFor(faddr);
         if (src == 0) return Tcp.ENETUNREACH;
+        // The SYN could not leave: FreeBSD's connect returns tcp_output's ENETDOWN for an interface not up
+        if (!tcp.ipOutput.interfacesUp()) return Tcp.ENETDOWN;
         int lport0;
         int laddr0;
         tp.lock.lock();
@@ -122,7 +134,7 @@ public final class TcpUsrReq {
                     if (lport0 != 0) return EADDRINUSE; // that 4-tuple exists (TIME_WAIT, say)
                     continue;
                 }
-                startConnectLocked(tp);
+                startConnectLocked(tp, implied);
             } finally {
                 tcp.unlock(tp);
             }
@@ -131,7 +143,7 @@ public final class TcpUsrReq {
         return EADDRNOTAVAIL;
     }
 
-    private void startConnectLocked(Tcpcb tp) {
+    private void startConnectLocked(Tcpcb tp, boolean implied) {
         TcpSettings set = tcp.settings;
         long now = tcp.scheduler.nanoTime();
         tp.localPeer = tcp.ipInput.isOwnAddress(tp.faddr);
@@ -147,7 +159,11 @@ public final class TcpUsrReq {
         tp.sndWnd = 0;
         tp.state = TcpState.SYN_SENT;
         tp.lastRecvNanos = now;
-        TcpOutput.setMssLocked(tp, -1);
+        if (implied && tp.has(Tcpcb.TF_FASTOPEN) && tcp.fastOpen.clientEnable) {
+            tcp.fastOpen.connectLocked(tp); // sets t_maxseg, from the server's cached MSS if known
+        } else {
+            TcpOutput.setMssLocked(tp, -1);
+        }
         tcp.stats.increment(TcpStat.CONNATTEMPT);
         tp.keep.reset(keepInitLocked(tp)); // the connection-establishment timeout
         TcpOutput.outputLocked(tp);
@@ -306,6 +322,7 @@ public final class TcpUsrReq {
             if (tp.has(Tcpcb.TF_RCVD_TSTMP) && tp.has(Tcpcb.TF_REQ_TSTMP)) opts |= TcpInfo.OPT_TIMESTAMPS;
             if (tp.has(Tcpcb.TF_SACK_PERMIT) && tp.haveEstablished()) opts |= TcpInfo.OPT_SACK;
             if (tp.has(Tcpcb.TF_RCVD_SCALE) && tp.has(Tcpcb.TF_REQ_SCALE)) opts |= TcpInfo.OPT_WSCALE;
+            if ((tp.flags2 & TcpEcn.ECN_PERMIT) != 0) opts |= TcpInfo.OPT_ECN;
             long cwnd = tp.ccv == null ? 0 : tp.ccv.cwnd;
             long ssthresh = tp.ccv == null ? Integer.MAX_VALUE : tp.ccv.ssthresh;
             long rcvSpace = TcpOutput.receiveWindow(tp);
@@ -367,6 +384,22 @@ public final class TcpUsrReq {
                     if (value < 1) return EINVAL;
                     tp.keepCnt = value;
                 }
+                case TCP_FASTOPEN -> {
+                    TcpFastOpen fo = tcp.fastOpen;
+                    if (!fo.clientEnable && !fo.serverEnable) return EPERM;
+                    if (tp.state != TcpState.CLOSED && tp.state != TcpState.LISTEN) return EINVAL;
+                    if (value != 0 && tp.state == TcpState.LISTEN && !fo.serverEnable) return EINVAL;
+                    if (value != 0) tp.set(Tcpcb.TF_FASTOPEN);
+                    else tp.clear(Tcpcb.TF_FASTOPEN);
+                }
+                case IP_TOS -> {
+                    if (value < 0 || value > 255) return EINVAL;
+                    tp.ipTos = value & ~TcpEcn.ECN_MASK; // tcp_ctloutput_set: the ECN field stays TCP's
+                }
+                case IP_TTL -> {
+                    if (value < 1 || value > 255) return EINVAL;
+                    tp.ipTtl = value;
+                }
                 case TCP_KEEPINIT -> {
                     if (value < 0) return EINVAL;
                     tp.keepInitNanos = value * 1_000_000_000L;
@@ -399,6 +432,9 @@ public final class TcpUsrReq {
                 case TCP_KEEPINTVL -> tp.keepIntvlNanos / 1_000_000_000L;
                 case TCP_KEEPCNT -> tp.keepCnt;
                 case TCP_KEEPINIT -> keepInitLocked(tp) / 1_000_000_000L;
+                case TCP_FASTOPEN -> tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0;
+                case IP_TOS -> tp.ipTos;
+                case IP_TTL -> tp.ipTtl;
                 default -> Long.MIN_VALUE;
             };
         } finally {

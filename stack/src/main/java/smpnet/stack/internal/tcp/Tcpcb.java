@@ -48,6 +48,8 @@ public final class Tcpcb {
     static final int TF_FORCEDATA = 0x20000;
     static final int TF_SYN_REXMT = 0x40000;
     static final int TF_LQ_OVERFLOW = 0x80000;
+    /** TCP_FASTOPEN: a listener that takes cookied SYNs, a client that uses the cookie cache (TF_FASTOPEN). */
+    static final int TF_FASTOPEN = 0x100000;
 
     final Tcp tcp;
     final ExclusiveLock lock;
@@ -167,6 +169,23 @@ public final class Tcpcb {
     @GuardedBy("inp") long keepIntvlNanos;
     @GuardedBy("inp") int keepCnt;
     @GuardedBy("inp") long lingerSeconds = -1;
+    /** IP_TOS without the ECN field (inp_ip_tos): every segment's TOS byte but for its ECN bits. */
+    @GuardedBy("inp") int ipTos;
+    /** IP_TTL (inp_ip_ttl): every segment's time to live. */
+    @GuardedBy("inp") int ipTtl = smpnet.stack.internal.ip.IpOutput.DEFAULT_TTL;
+
+    // TCP Fast Open (TcpFastOpen)
+    /** The cookie our SYN carries (t_tfo_cookie.client): empty for a cookie request, null without Fast Open. */
+    @GuardedBy("inp") byte[] tfoClientCookie;
+    /** The cookie our SYN-ACK offers (t_tfo_cookie.server), null for none. */
+    @GuardedBy("inp") byte[] tfoServerCookie;
+    /**
+     * A listener's Fast Open connections still in SYN-RECEIVED (t_tfo_pending), shared with them: each
+     * decrements it once when it leaves SYN-RECEIVED or goes ({@link #tfoPendingOf}).
+     */
+    final java.util.concurrent.atomic.AtomicInteger tfoPending = new java.util.concurrent.atomic.AtomicInteger();
+    /** The listener's counter this connection holds a place in, null once given back. */
+    @GuardedBy("inp") java.util.concurrent.atomic.AtomicInteger tfoPendingOf;
 
     // timers
     final TcpTimer rexmt;
@@ -213,6 +232,15 @@ public final class Tcpcb {
 
     /** Our timestamp clock now, in milliseconds plus the connection's offset (RFC 7323 5.4). */
     int tsNow() { return (int) (tcp.scheduler.nanoTime() / 1_000_000L) + tsOffset; }
+
+    /** Gives back this connection's place among its listener's pending Fast Open connections, once. */
+    void tfoPendingDoneLocked() {
+        lock.assertOwned();
+        if (tfoPendingOf != null) {
+            tfoPendingOf.decrementAndGet();
+            tfoPendingOf = null;
+        }
+    }
 
     /** Stops every timer (tcp_timer_stop, called by tcp_discardcb). */
     void stopAllTimersLocked() {

@@ -23,7 +23,7 @@ import smpnet.stack.stats.UdpStat;
  */
 public final class Udp implements ProtocolInput, Icmp.ControlInput {
     /** What {@link #send} did. */
-    public enum SendResult { SENT, NOT_CONNECTED, NO_ROUTE, TOO_BIG, NO_BUFFERS, DROPPED, NO_PORTS }
+    public enum SendResult { SENT, NOT_CONNECTED, NO_ROUTE, TOO_BIG, NO_BUFFERS, DROPPED, NO_PORTS, NET_DOWN }
 
     private final Counters<UdpStat> stats = new Counters<>("udp", UdpStat.class);
     private final StackLocks locks;
@@ -282,6 +282,7 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
             case TOO_BIG -> SendResult.TOO_BIG;
             case NO_BUFFERS -> SendResult.NO_BUFFERS;
             case DROPPED -> SendResult.DROPPED;
+            case NET_DOWN -> SendResult.NET_DOWN;
         };
     }
 
