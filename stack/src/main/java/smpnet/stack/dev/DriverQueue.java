@@ -89,25 +89,17 @@ abstract class DriverQueue {
 
     /**
      * Flow control: reserves a slot for a frame the caller will put with {@link #enqueueReserved} (or give
-     * back with {@link #cancelReserved}). When the ring is full, waits up to {@code waitNanos} (0: no wait)
-     * for the draining thread to drain it to half (hysteresis, as a NIC's XOFF and XON levels). False if no slot was reserved: the ring stayed full, or the
+     * back with {@link #cancelReserved}). When the ring is full, waits up to {@code waitNanos} for the
+     * draining thread to make room (0: no wait). False if no slot was reserved: the ring stayed full, or the
      * queue is stopping ({@link #stopping()}). The caller holds no lock when {@code waitNanos > 0}.
      */
     final boolean reserve(long waitNanos) {
         lock.lock();
         try {
             if (!stopping && size + reserved >= ring.length && waitNanos > 0) {
-                // Paused: wait until the ring has drained to half (PAUSE's XON level), not for one slot, so
-                // the sender resumes with a burst and is woken once per half ring, not once per batch.
-                Scheduler sched = Scheduler.current();
-                long deadline = sched.nanoTime() + waitNanos;
                 paused++;
                 try {
-                    long left = waitNanos;
-                    while (!stopping && size + reserved > ring.length / 2 && left > 0) {
-                        room.awaitNanos(lock, left);
-                        left = deadline - sched.nanoTime();
-                    }
+                    room.awaitNanos(lock, waitNanos);
                 } finally {
                     paused--;
                 }
@@ -225,7 +217,7 @@ abstract class DriverQueue {
             while ((size == 0 || direct) && !stopping) work.await(lock);
             if (stopping) return -1;
             int n = pollLocked(frames, tagsOut, frames.length);
-            if (paused > 0 && size + reserved <= ring.length / 2) room.broadcast(); // XON: paused senders resume
+            if (paused > 0) room.broadcast(); // a paused sender's frames fit now
             busy = true;
             return n;
         } finally {
