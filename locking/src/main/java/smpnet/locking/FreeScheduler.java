@@ -43,6 +43,12 @@ public final class FreeScheduler implements Scheduler {
     private final long adaptiveSpinNanos = adaptiveSpinNanos(LockingSettings.mutexSpin(),
             Runtime.getRuntime().availableProcessors(), LockingSettings.mutexSpinMaxMicros(DEFAULT_SPIN_MICROS));
     private final long spinStallNanos = spinStallNanos(LockingSettings.mutexSpinStallMicros(DEFAULT_STALL_MICROS));
+    /**
+     * Pauses a spin-lock waiter spins before it yields: none with one CPU, where the holder cannot run while
+     * we spin. Measured on one connection's bulk transfer in fine mode on 1 CPU: 16% of the CPU samples were
+     * waiters of the allocator's spin locks pausing for a holder preempted on the same CPU.
+     */
+    private final int spinPauses = spinPauses(Runtime.getRuntime().availableProcessors());
 
     private FreeScheduler() {
         timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -128,8 +134,11 @@ public final class FreeScheduler implements Scheduler {
 
     @Override
     public void spinWait(int iteration) {
-        if (iteration < 64) Thread.onSpinWait(); else Thread.yield();
+        if (iteration < spinPauses) Thread.onSpinWait(); else Thread.yield();
     }
+
+    /** The pauses before a spin-lock waiter yields with {@code cpus} CPUs available to this process. */
+    static int spinPauses(int cpus) { return cpus < 2 ? 0 : 64; }
 
     @Override
     public Cancellable schedule(long delayNanos, Runnable task) {

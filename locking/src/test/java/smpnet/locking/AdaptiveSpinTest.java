@@ -204,6 +204,13 @@ class AdaptiveSpinTest {
     }
 
     @Test
+    void spinLockWaitersYieldAtOnceWithOneCpu() {
+        assertEquals(0, FreeScheduler.spinPauses(1), "one CPU: the holder waits for ours");
+        assertEquals(64, FreeScheduler.spinPauses(2));
+        assertEquals(64, FreeScheduler.spinPauses(16));
+    }
+
+    @Test
     void freeSchedulerStallBudgetIsInMicrosecondsAndZeroMeansNone() {
         assertEquals(50_000, FreeScheduler.spinStallNanos(50));
         assertEquals(Long.MAX_VALUE, FreeScheduler.spinStallNanos(0));

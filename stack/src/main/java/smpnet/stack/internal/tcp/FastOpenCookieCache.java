@@ -39,6 +39,7 @@ final class FastOpenCookieCache {
     }
 
     private int bucketOf(int laddr, int faddr, int fport) {
+        if (mask == 0) return 0; // one bucket: nothing to hash
         long h = SipHash.hash(secret, ~secret, (laddr & 0xffff_ffffL) | (long) faddr << 32, fport);
         return (int) h & mask;
     }
@@ -71,6 +72,13 @@ final class FastOpenCookieCache {
         for (int i = 0; i < buckets.length(); i++) {
             buckets.updateAndGet(i, l -> l.size() <= limit ? l : List.copyOf(l.subList(0, limit)));
         }
+    }
+
+    /** Every entry, bucket by bucket, the most recent first in each (a bucket as some store left it). */
+    List<Entry> entries() {
+        List<Entry> all = new ArrayList<>();
+        for (int i = 0; i < buckets.length(); i++) all.addAll(buckets.get(i));
+        return all;
     }
 
     /** Entries in all buckets. */

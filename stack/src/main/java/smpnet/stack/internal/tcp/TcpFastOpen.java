@@ -166,13 +166,16 @@ public final class TcpFastOpen {
         Keys k = keys.get();
         long every = autokeySeconds;
         if (!serverEnable || every == 0 || k.keys.isEmpty()) return k;
-        long now = tcp.scheduler.nanoTime();
-        while (now - k.newestAt >= every * SECOND) {
-            Keys n = k.withKey(randomKey(), k.newestAt + every * SECOND);
-            keys.compareAndSet(k, n); // a racing reader renewed it first: take that one
-            k = keys.get();
+        long period = every * SECOND;
+        long periods = (tcp.scheduler.nanoTime() - k.newestAt) / period;
+        if (periods <= 0) return k;
+        // one key per period that passed; only the last MAX_KEYS of them can still be valid
+        Keys n = k;
+        for (long i = Math.max(0, periods - MAX_KEYS); i < periods; i++) {
+            n = n.withKey(randomKey(), k.newestAt + (i + 1) * period);
         }
-        return k;
+        keys.compareAndSet(k, n); // a racing reader renewed them first: take those
+        return keys.get();
     }
 
     /** SipHash-2-4 of the address's four bytes in network order, as 8 bytes in the hash's (little-endian) order. */
