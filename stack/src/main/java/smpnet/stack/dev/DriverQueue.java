@@ -12,8 +12,14 @@ import smpnet.stack.internal.net.QueueCounters;
  * interrupt thread) and {@link TxQueue} (drained by the transmit thread). Each slot holds a frame and an
  * int tag (the RSS hash of a received frame).
  *
- * <p>Locking key: {@code lock} (a driver leaf: "rxring" or "txring") guards the ring and the flags. The
- * draining thread releases it before processing a batch; refused frames are freed after it is released.
+ * <p>Flow control: a link that must not lose frames (a {@link Wire}) reserves a slot before it carries a
+ * frame ({@link #reserve}) and fills it with {@link #enqueueReserved}; a sender that finds the ring full
+ * waits on {@code room} for the draining thread to take a batch, as a NIC's full receive FIFO sends an
+ * Ethernet PAUSE frame and its link partner holds its transmission.
+ *
+ * <p>Locking key: {@code lock} (a driver leaf: "rxring" or "txring") guards the ring, the reservations and
+ * the flags. The draining thread releases it before processing a batch; refused frames are freed after it
+ * is released.
  */
 abstract class DriverQueue {
     final int index;
@@ -22,11 +28,17 @@ abstract class DriverQueue {
     private final ExclusiveLock lock;
     private final CondVar work;
     private final CondVar exit;
+    /** Senders paused on a full ring wait here; the draining thread signals when it takes a batch. */
+    private final CondVar room;
     final QueueCounters counters = new QueueCounters();
     @GuardedBy("rxring/txring") private final Mbuf[] ring;
     @GuardedBy("rxring/txring") private final int[] tags;
     @GuardedBy("rxring/txring") private int head;
     @GuardedBy("rxring/txring") private int size;
+    /** Slots promised to senders by {@link #reserve}, not yet filled: counted as taken. */
+    @GuardedBy("rxring/txring") private int reserved;
+    /** Senders waiting in {@link #reserve} for room. */
+    @GuardedBy("rxring/txring") private int paused;
     @GuardedBy("rxring/txring") private boolean started;
     @GuardedBy("rxring/txring") private boolean stopping;
     @GuardedBy("rxring/txring") private boolean exited;
@@ -45,6 +57,7 @@ abstract class DriverQueue {
         this.lock = lock;
         this.work = new CondVar(lock.className() + "_work");
         this.exit = new CondVar(lock.className() + "_exit");
+        this.room = new CondVar(lock.className() + "_room");
         this.ring = new Mbuf[ringSize];
         this.tags = new int[ringSize];
     }
@@ -59,21 +72,111 @@ abstract class DriverQueue {
         boolean accepted;
         lock.lock();
         try {
-            accepted = !stopping && size < ring.length;
-            if (accepted) {
-                int tail = (head + size) % ring.length;
-                ring[tail] = frame;
-                tags[tail] = tag;
-                if (size++ == 0 && !direct) work.signal(); // during a direct send: directDone() signals
-            }
+            accepted = !stopping && size + reserved < ring.length;
+            if (accepted) putLocked(frame, tag);
         } finally {
             lock.unlock();
         }
+        return droppedUnless(accepted, frame);
+    }
+
+    private void putLocked(Mbuf frame, int tag) {
+        int tail = (head + size) % ring.length;
+        ring[tail] = frame;
+        tags[tail] = tag;
+        if (size++ == 0 && !direct) work.signal(); // during a direct send: directDone() signals
+    }
+
+    /**
+     * Flow control: reserves a slot for a frame the caller will put with {@link #enqueueReserved} (or give
+     * back with {@link #cancelReserved}). When the ring is full, waits up to {@code waitNanos} for the
+     * draining thread to make room (0: no wait). False if no slot was reserved: the ring stayed full, or the
+     * queue is stopping ({@link #stopping()}). The caller holds no lock when {@code waitNanos > 0}.
+     */
+    final boolean reserve(long waitNanos) {
+        lock.lock();
+        try {
+            if (!stopping && size + reserved >= ring.length && waitNanos > 0) {
+                paused++;
+                try {
+                    room.awaitNanos(lock, waitNanos);
+                } finally {
+                    paused--;
+                }
+            }
+            if (stopping || size + reserved >= ring.length) return false;
+            reserved++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fills a slot {@link #reserve} gave; the frame is dropped and counted if the queue stopped meanwhile. */
+    final void enqueueReserved(Mbuf frame, int tag) {
+        boolean accepted;
+        lock.lock();
+        try {
+            reserved--;
+            accepted = !stopping;
+            if (accepted) putLocked(frame, tag);
+        } finally {
+            lock.unlock();
+        }
+        droppedUnless(accepted, frame);
+    }
+
+    /** After a refusal ({@code !accepted}), with the ring lock released: counts the drop and frees the frame. */
+    private boolean droppedUnless(boolean accepted, Mbuf frame) {
         if (!accepted) {
             counters.drop();
             frame.freeChain();
         }
         return accepted;
+    }
+
+    /** Gives back a slot {@link #reserve} gave (the frame was lost before it got here). */
+    final void cancelReserved() {
+        lock.lock();
+        try {
+            reserved--;
+            if (paused > 0) room.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the claim of {@link #claimIdle}: puts back at the head of the ring a frame the link refused
+     * (flow control), ahead of any queued meanwhile, for the draining thread to send once the link has room.
+     * False if the ring is full or stopping (the frame dropped, counted, freed).
+     */
+    final boolean requeueFirst(Mbuf frame) {
+        boolean accepted;
+        lock.lock();
+        try {
+            assert direct : "requeueFirst outside a direct claim";
+            accepted = !stopping && size + reserved < ring.length;
+            if (accepted) {
+                head = (head - 1 + ring.length) % ring.length;
+                ring[head] = frame;
+                tags[head] = 0;
+                size++; // directDone() wakes the draining thread
+            }
+        } finally {
+            lock.unlock();
+        }
+        return droppedUnless(accepted, frame);
+    }
+
+    /** Whether the queue is stopping (a sender paused on it gives up). */
+    final boolean stopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
+        }
     }
 
     final void start() {
@@ -114,6 +217,7 @@ abstract class DriverQueue {
             while ((size == 0 || direct) && !stopping) work.await(lock);
             if (stopping) return -1;
             int n = pollLocked(frames, tagsOut, frames.length);
+            if (paused > 0) room.broadcast(); // a paused sender's frames fit now
             busy = true;
             return n;
         } finally {
@@ -196,6 +300,7 @@ abstract class DriverQueue {
         try {
             stopping = true;
             work.broadcast();
+            room.broadcast();
             while ((started && !exited) || direct) exit.await(lock);
             left = new Mbuf[size];
             n = pollLocked(left, null, size);

@@ -133,14 +133,18 @@ public final class SimNic extends Ifnet {
         Link l = link;
         if (transmitDirect && l != null && l.callableFromSender() && q.claimIdle()) {
             // The ring is idle and ours until directDone(): nothing queued can be overtaken, and a frame
-            // queued meanwhile waits for the transmit thread, which directDone() wakes.
+            // queued meanwhile waits for the transmit thread, which directDone() wakes. A frame the link
+            // refuses (the peer's ring is full: flow control) goes back to the ring's head, for the
+            // transmit thread, which may wait for room.
             try {
-                q.countDirect();
-                putOnLink(frame, q.counters);
+                if (putOnLink(frame, q, false)) {
+                    q.countDirect();
+                    return true;
+                }
+                return q.requeueFirst(frame);
             } finally {
                 q.directDone();
             }
-            return true;
         }
         return q.enqueue(frame, 0); // thread hand-off: the other end is TxQueue.drain, the queue's transmit thread
     }
@@ -153,19 +157,37 @@ public final class SimNic extends Ifnet {
     }
 
     /**
-     * Called by a transmit thread with no lock held, or by a direct sender holding its host's locks and the
-     * queue's claim: capture, count, hand to the link.
+     * Called by a transmit thread with no lock held ({@code mayWait}), or by a direct sender holding its
+     * host's locks and the queue's claim: hands the frame to the link, which counts and captures it as it
+     * leaves ({@link #sending}). False only without {@code mayWait}, when a {@link Wire}'s peer has no room
+     * for it (flow control): the frame is untouched and still the caller's.
      */
-    void putOnLink(Mbuf frame, QueueCounters counters) {
+    boolean putOnLink(Mbuf frame, TxQueue q, boolean mayWait) {
         Link l = link;
         if (l == null) {
-            counters.error();
+            q.counters.error();
             frame.freeChain();
-            return;
+            return true;
         }
+        if (l instanceof Wire.End w) return w.carry(frame, this, q, mayWait);
+        sending(frame, q.counters);
+        l.deliver(frame);
+        return true;
+    }
+
+    /** A frame leaves on the link: count it on its queue, capture it. */
+    void sending(Mbuf frame, QueueCounters counters) {
         counters.count(frame.pktLen());
         tap(frame);
-        l.deliver(frame);
+    }
+
+    /** The RX queue RSS picks for a frame of hash {@code hash} (a flow-controlled link reserves a slot on it). */
+    RxQueue rxQueueFor(int hash) { return rx[rss.queueOf(hash)]; }
+
+    /** As {@link #receive}, into the slot a flow-controlled link reserved on {@code q}. */
+    void receiveReserved(RxQueue q, Mbuf frame, int hash) {
+        PacketProbe.hop(PacketProbe.Hop.NIC_RING, frame, this);
+        q.enqueueReserved(frame, hash); // thread hand-off: the other end is RxQueue.ringLoop
     }
 
     /** Waits until every TX ring is empty and its last batch is on the link (tests, orderly shutdown). */

@@ -37,7 +37,7 @@ final class TxQueue extends DriverQueue {
             for (int i = 0; i < n; i++) {
                 Mbuf m = frames[i];
                 frames[i] = null;
-                nic.putOnLink(m, counters);
+                nic.putOnLink(m, this, true);
             }
         }
     }

@@ -101,11 +101,16 @@ public class DirectTransmitLincheckTest {
         public void transmit() {}
     }
 
-    @Test
-    void stress() {
+    /** The stress options of a test of {@link Spec}'s one operation: {@code invocations} per iteration unless long. */
+    static StressOptions options(int invocations) {
         StressOptions o = new StressOptions().threads(2).actorsPerThread(4).sequentialSpecification(Spec.class);
         if (LONG) o.iterations(100).invocationsPerIteration(5_000).threads(3).actorsPerThread(5);
-        else o.iterations(2).invocationsPerIteration(100);
-        o.check(DirectTransmitLincheckTest.class);
+        else o.iterations(2).invocationsPerIteration(invocations);
+        return o;
+    }
+
+    @Test
+    void stress() {
+        options(100).check(DirectTransmitLincheckTest.class);
     }
 }

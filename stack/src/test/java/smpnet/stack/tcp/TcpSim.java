@@ -66,6 +66,21 @@ final class TcpSim {
 
     private static Result runWithNics(long seed, LockMode mode, Impairments aToB, Impairments bToA, int cpus,
                                       NicBody body) {
+        return runLinked(seed, mode, cpus, 4096, (na, nb) -> {
+            ImpairedLink link = ImpairedLink.connect(na, nb, aToB, bToA, seed * 31 + 7, 0);
+            LINK.set(link);
+            return link::close;
+        }, body);
+    }
+
+    /** How a run joins its two NICs; the returned action disconnects them when the run ends. */
+    interface Linker { Runnable connect(SimNic na, SimNic nb); }
+
+    /**
+     * As {@link #runWithNics(long, LockMode, Impairments, int, NicBody)} with the NICs joined by {@code linker}
+     * (a {@link smpnet.stack.dev.Wire}, say), each ring holding {@code ringSize} frames.
+     */
+    static Result runLinked(long seed, LockMode mode, int cpus, int ringSize, Linker linker, NicBody body) {
         DeterministicScheduler sched = new DeterministicScheduler(DeterministicScheduler.Options.seed(seed));
         Stack[] hosts = new Stack[2];
         sched.spawn("app", () -> {
@@ -73,14 +88,13 @@ final class TcpSim {
             Stack b = Stack.create(config("b", mode, cpus).withScheduler(sched));
             hosts[0] = a;
             hosts[1] = b;
-            SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(cpus).withRingSize(4096));
-            SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(cpus).withRingSize(4096));
-            ImpairedLink link = ImpairedLink.connect(na, nb, aToB, bToA, seed * 31 + 7, 0);
+            SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(cpus).withRingSize(ringSize));
+            SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(cpus).withRingSize(ringSize));
+            Runnable disconnect = linker.connect(na, nb);
             String pcap = System.getProperty("tcp.test.pcap");
             if (pcap != null) a.capture(na, java.nio.file.Path.of(pcap + "-" + mode + ".pcap"));
             a.start();
             b.start();
-            LINK.set(link);
             try {
                 body.run(a, b, na, nb);
             } catch (Exception | AssertionError e) {
@@ -88,7 +102,7 @@ final class TcpSim {
                 System.err.println("application thread failed: " + e);
                 throw e instanceof AssertionError ae ? ae : new AssertionError(e);
             } finally {
-                link.close();
+                disconnect.run();
                 a.close();
                 b.close();
             }

@@ -378,16 +378,22 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      */
     void send(Tcpcb tp, Mbuf m) { send(tp, m, 0); }
 
-    /** As {@link #send(Tcpcb, Mbuf)}, with {@code tos} in the IP header (its ECN field: ECT(0) for ECN data). */
-    void send(Tcpcb tp, Mbuf m, int tos) {
+    /**
+     * As {@link #send(Tcpcb, Mbuf)}, with {@code tos} in the IP header (its ECN field: ECT(0) for ECN data).
+     * False when the segment was dropped below TCP for lack of buffer space (the interface's queue was full,
+     * or no mbuf: FreeBSD's ENOBUFS from ip_output); the drop is counted where it happened.
+     */
+    boolean send(Tcpcb tp, Mbuf m, int tos) {
         tp.lock.assertOwned();
         m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order
         if (tp.localPeer) {
             if (tp.outq == null) tp.outq = new ArrayList<>(4);
             tp.outq.add(new Queued(m, tp.ipTos | tos, tp.ipTtl));
-            return;
+            return true;
         }
-        ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, tp.ipTtl, tp.ipTos | tos, settings.pathMtuDiscovery);
+        IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, tp.ipTtl, tp.ipTos | tos,
+                settings.pathMtuDiscovery);
+        return r != IpOutput.Result.DROPPED && r != IpOutput.Result.NO_BUFFERS;
     }
 
     /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte and TTL. */
