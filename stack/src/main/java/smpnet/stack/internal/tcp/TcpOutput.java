@@ -411,7 +411,6 @@ final class TcpOutput {
 
         TcpUrgent.stamp(tp, m, seq, flags);
 
-        int maxBefore = tp.sndMax;
         // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
         if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;
         tp.lastAckSent = tp.rcvNxt;
@@ -451,7 +450,7 @@ final class TcpOutput {
         }
         t.stats.increment(TcpStat.SNDTOTAL);
         if (m != null && !tcp.send(tp, m, ipEcn)) {
-            noBuffers(tp, len, flags, sackRxmit, maxBefore);
+            noBuffers(tp, len, flags, sackRxmit);
             return false;
         }
         return sendalotOff ? false : more;
@@ -459,29 +458,18 @@ final class TcpOutput {
 
     /**
      * The segment just built never left the host: the interface's queue was full (or no mbuf), FreeBSD's
-     * ENOBUFS from ip_output. As tcp_output does, backs out the sequence advance so the same bytes go next
-     * (a probe, a SYN or a SACK retransmission stays sent: the timers resend it), keeps the retransmit timer
-     * running and lets the congestion window restart from one segment, so the sender waits for ACKs of what
-     * is queued instead of taking the full queue for a loss. One difference: when the segment was new data
-     * and data is still outstanding (its ACKs will bring the next output), snd_max is backed out too (and the
-     * segment no longer timed), and so is a FIN it carried, so the bytes count as sent once, when they leave,
-     * not as a retransmission; otherwise snd_max stays, as FreeBSD's, and the retransmit timer covers them.
+     * ENOBUFS from ip_output. As tcp_output does, backs out the sequence advance of its data so the same
+     * bytes go next (a probe, a SYN or a SACK retransmission stays sent: the timers resend it; a FIN stays
+     * sent, and is resent from snd_max as any FIN retransmission), keeps the retransmit timer running and lets
+     * the congestion window restart from one segment, so the sender waits for ACKs of what is queued instead
+     * of taking the full queue for a loss. snd_max stays, as in FreeBSD: the bytes sent again count as a
+     * retransmission.
      */
-    private static void noBuffers(Tcpcb tp, int len, int flags, boolean sackRxmit, int maxBefore) {
+    private static void noBuffers(Tcpcb tp, int len, int flags, boolean sackRxmit) {
         tp.tcp.stats.increment(TcpStat.SNDNOBUFS);
         boolean probe = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending();
-        boolean fin = (flags & TcpHeader.FIN) != 0;
-        if (!probe && !sackRxmit && (flags & TcpHeader.SYN) == 0 && (len > 0 || fin)) {
-            int back = len + (fin ? 1 : 0);
-            boolean unsent = TcpSeq.gt(tp.sndMax, maxBefore) && TcpSeq.gt(tp.sndNxt - back, tp.sndUna);
-            if (unsent) {
-                tp.sndNxt -= back;
-                if (fin) tp.clear(Tcpcb.TF_SENTFIN);
-                tp.sndMax = TcpSeq.gt(tp.sndNxt, maxBefore) ? tp.sndNxt : maxBefore;
-                if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.ge(tp.rtseq, tp.sndMax)) tp.rttStartNanos = Tcpcb.NOT_TIMED;
-            } else if (!fin) {
-                tp.sndNxt -= len;
-            }
+        if (!probe && !sackRxmit && (flags & TcpHeader.SYN) == 0 && len > 0 && (flags & TcpHeader.FIN) == 0) {
+            tp.sndNxt -= len;
         }
         armRexmt(tp);
         tp.ccv.cwnd = tp.effectiveMaxseg();
