@@ -66,6 +66,7 @@ public enum TcpStat {
     SACK_RECOVERY_EPISODE("SACK recovery episodes"),
     SACK_REXMITS("segment rexmits in SACK recovery episodes"),
     SACK_REXMIT_BYTES("byte rexmits in SACK recovery episodes"),
+    SACK_SBOVERFLOW("SACK scoreboard overflows (a block beyond net.inet.tcp.sack.maxholes ignored)"),
     SC_COMPLETED("syncache entries completed"),
     SC_RETRANSMITTED("syncache SYN-ACKs retransmitted"),
     SC_DUPSYN("syncache duplicate SYNs"),

@@ -375,7 +375,7 @@ final class TcpInput {
         if (tp.has(Tcpcb.TF_SYN_REXMT)) tp.ccv.cwnd = smss; // else cc_conn_init's initial window
         TcpTimers.syncCc(tp);
         tp.ccc = new smpnet.stack.internal.tcp.cc.CongestionControl(tp.cc, tp.ccv);
-        if (tp.has(Tcpcb.TF_SACK_PERMIT)) tp.scoreboard = new SackScoreboard(smss);
+        if (tp.has(Tcpcb.TF_SACK_PERMIT)) tp.scoreboard = new SackScoreboard(smss, tcp.settings.sackMaxHoles);
         if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
         tp.keep.stop(); // the connection-establishment timeout is over
         if (tp.has(Tcpcb.TF_KEEPALIVE)) tp.keep.reset(tp.keepIdleNanos);
@@ -447,7 +447,10 @@ final class TcpInput {
                 ? seg.opts.sackBlocks() : null;
         int sackChanged = 0;
         if (tp.scoreboard != null && (sackBlocks != null || !tp.scoreboard.isEmpty())) {
+            long overflows = tp.scoreboard.overflows();
             sackChanged = tp.scoreboard.update(TcpSeq.max(ack, tp.sndUna), tp.sndMax, sackBlocks);
+            // each block that would add a range beyond net.inet.tcp.sack.maxholes is ignored and counted (tcp_sackhole_alloc)
+            tcp.stats.add(TcpStat.SACK_SBOVERFLOW, tp.scoreboard.overflows() - overflows);
         }
 
         if (TcpSeq.le(ack, tp.sndUna)) {
@@ -684,6 +687,7 @@ final class TcpInput {
                     if (seg.tlen > 0 && copy == null) {
                         thflags &= ~FIN;
                     } else {
+                        reassLimitsLocked(tp);
                         int r = tp.reass.add(seg.seq, copy, (thflags & FIN) != 0, tp.rcvNxt);
                         if (r == TcpReassemblyQueue.DROPPED) tcp.stats.increment(TcpStat.RCVREASSFULL);
                         thflags &= ~FIN; // a queued FIN comes out of the queue in order
@@ -715,6 +719,24 @@ final class TcpInput {
         }
         if (needOutput || tp.has(Tcpcb.TF_ACKNOW)) TcpOutput.outputLocked(tp);
         return End.DONE;
+    }
+
+    /**
+     * tcp_reass's limits from the receive buffer as it is now (it grows with autotuning): min(hiwat / maxseg +
+     * 1, net.inet.tcp.reass.maxqueuelen) runs, and storage up to sb_mbmax (8 times hiwat, sb_efficiency).
+     */
+    private static void reassLimitsLocked(Tcpcb tp) {
+        int hiwat = tp.tcp.settings.recvspace;
+        if (tp.so != null) {
+            StreamBuffer rcv = tp.so.rcv();
+            rcv.lock.lock();
+            try {
+                hiwat = rcv.hiwatLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+        }
+        tp.reass.setLimits(Math.min(hiwat / Math.max(1, tp.maxseg) + 1, tp.tcp.settings.reassMaxQueueLen), 8L * hiwat);
     }
 
     /**

@@ -73,6 +73,13 @@ public final class TcpReassemblyQueue {
 
     private final int maxSegments;
     private final int maxBytes;
+    /**
+     * FreeBSD's per-queue limits, set by the caller before each {@link #add} ({@link #setLimits}): the most
+     * separate runs (tcp_reass's t_segqlen, whose entries are merged runs) and the most storage the queued
+     * chains may hold (its sb_mbmax check, charged as sballoc charges). Unlimited until set.
+     */
+    private int maxRuns = Integer.MAX_VALUE;
+    private long maxStorage = Long.MAX_VALUE;
     /** Sorted by sequence number, pairwise disjoint. */
     private final List<Entry> entries = new ArrayList<>();
     private int bytes;
@@ -139,7 +146,12 @@ public final class TcpReassemblyQueue {
         int[] holes = holesIn(seq, end);
         int newBytes = 0;
         for (int i = 0; i < holes.length; i += 2) newBytes += holes[i + 1] - holes[i];
-        if (seq != rcvNxt && (entries.size() + holes.length / 2 > maxSegments || bytes + newBytes > maxBytes)) {
+        // As tcp_reass, the segment at rcv_nxt always passes: it ends the wait. Any other is dropped when its
+        // storage would exceed the queue's share of the socket buffer, or when it would open one more run
+        // beyond min(hiwat / maxseg + 1, net.inet.tcp.reass.maxqueuelen): tiny segments with a hole between
+        // each ("many holes") stop there, and tiny adjacent ones at the storage limit.
+        if (seq != rcvNxt && (entries.size() + holes.length / 2 > maxSegments || bytes + newBytes > maxBytes
+                || storage() + chargeOf(data) > maxStorage || (runs() >= maxRuns && !touchesQueued(seq, end)))) {
             data.freeChain();
             drops++;
             return DROPPED;
@@ -160,6 +172,49 @@ public final class TcpReassemblyQueue {
         int stored = storePieces(seq, data, holes);
         bytes += stored;
         return stored;
+    }
+
+    /**
+     * Sets FreeBSD's limits for the segments that follow: at most {@code maxRuns} separate runs of queued data
+     * and {@code maxStorage} bytes of storage ({@link #storage()}).
+     */
+    public void setLimits(int maxRuns, long maxStorage) {
+        this.maxRuns = maxRuns;
+        this.maxStorage = maxStorage;
+    }
+
+    /** The storage a chain holds, as sballoc charges it: MSIZE per mbuf and a cluster's size per cluster. */
+    private static long chargeOf(Mbuf m) {
+        long c = 0;
+        for (Mbuf x = m; x != null; x = x.next()) c += Mbuf.MSIZE + (x.isExternal() ? Mbuf.MCLBYTES : 0);
+        return c;
+    }
+
+    /** The storage the queued chains hold (FreeBSD's t_segqmbuflen). */
+    public long storage() {
+        long c = 0;
+        for (Entry e : entries) c += chargeOf(e.data);
+        return c;
+    }
+
+    /** Separate runs of queued data (adjacent entries make one): what FreeBSD's queue entries are. */
+    public int runs() {
+        int n = 0;
+        int prevEnd = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (i == 0 || e.seq != prevEnd) n++;
+            prevEnd = e.end();
+        }
+        return n;
+    }
+
+    /** Whether [seq, end) overlaps or adjoins queued data (then tcp_reass merges it into an existing entry). */
+    private boolean touchesQueued(int seq, int end) {
+        for (Entry e : entries) {
+            if (le(e.seq, end) && ge(e.end(), seq)) return true;
+        }
+        return false;
     }
 
     /** The parts of [seq, end) no entry covers, as start, end pairs in order. */
