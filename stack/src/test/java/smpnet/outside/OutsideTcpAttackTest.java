@@ -41,11 +41,15 @@ class OutsideTcpAttackTest extends HostilePeerTestBase {
     /** The host's initial sequence number, from its SYN-ACK. */
     private int iss;
 
-    /** A host listening on port 80 with every segment acked at once and a fixed receive buffer of {@code recvspace}. */
-    private void host(LockMode mode, int recvspace) throws Exception {
+    /**
+     * A host listening on port 80 with every segment acked at once and a fixed receive buffer of {@code recvspace};
+     * {@code bootTunables} ("name=value") are set before it starts.
+     */
+    private void host(LockMode mode, int recvspace, String... bootTunables) throws Exception {
         h = Stack.create(StackConfig.defaults("victim").withMode(mode));
         SimNic nic = h.addNic("em0", "10.0.0.1/24", NicConfig.of(1));
         peer = new RawPeer(nic, "10.0.0.1", "10.0.0.9");
+        for (String t : bootTunables) h.sysctl(t.substring(0, t.indexOf('=')), Long.parseLong(t.substring(t.indexOf('=') + 1)));
         h.start();
         h.sysctl("net.inet.tcp.delayed_ack", 0);
         h.sysctl("net.inet.tcp.recvbuf_auto", 0);
@@ -266,6 +270,44 @@ class OutsideTcpAttackTest extends HostilePeerTestBase {
         // The peer's window of 4 is 4 << 14 bytes: the host sends 1500 bytes as three segments of its MSS.
         assertEquals(1500, s.write(new byte[1500]));
         for (int i = 0; i < 3; i++) assertEquals(500, RawPeer.seg(peer.next(WAIT)).dataLength());
+        abortAndCheck(s);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void synFloodOverflowsTheSynCacheIntoCookies(LockMode mode) throws Exception {
+        // A SYN cache of 4 buckets of 2 entries (boot-time tunables): the first SYN that finds its bucket full
+        // evicts the oldest entry there and pauses the cache (syncache_pause, 16 s); from then on each SYN is
+        // answered with a SYN cookie and nothing is kept.
+        host(mode, 65536, "net.inet.tcp.syncache.hashsize=4", "net.inet.tcp.syncache.bucketlimit=2");
+        long mbufs = h.allocator().outstanding();
+        snapshot();
+        int[] cookie = new int[200];
+        for (int i = 0; i < 200; i++) {
+            RawPeer.Seg synAck = answer(peer.frame(peer.tcp(20000 + i, 80, 5000 + i, 0, SYN, 65535, 6,
+                    new byte[] {2, 4, 0x05, (byte) 0xb4}, NONE)));
+            assertNotNull(synAck, "SYN " + i + " answered");
+            assertEquals(SYN | ACK, synAck.flags());
+            assertEquals(5001 + i, synAck.ack());
+            cookie[i] = synAck.seq();
+        }
+        assertEquals(200, tcpDelta(TcpStat.SC_SENDCOOKIE), "every SYN-ACK's ISN is a cookie");
+        assertEquals(1, tcpDelta(TcpStat.SC_BUCKETOVERFLOW), "one overflow: the pause that followed it");
+        assertEquals(tcpDelta(TcpStat.SC_ADDED) - 1, h.tcpResources().syncacheEntries(), "the evicted entry is gone");
+        assertTrue(h.tcpResources().syncacheEntries() <= 8, "bounded by hashsize * bucketlimit");
+        assertEquals(0, h.allocator().outstanding() - mbufs, "a SYN cache entry holds no mbuf");
+
+        // A late SYN's cookie, echoed, makes the connection without any entry (syncookie_lookup).
+        assertNull(answer(peer.frame(peer.tcp(20150, 80, 5151, cookie[150] + 1, ACK, NONE))));
+        assertEquals(1, tcpDelta(TcpStat.SC_RECVCOOKIE));
+        TcpSocket s = lis.accept().setReceiveTimeout(WAIT);
+        assertEquals(TcpState.ESTABLISHED, s.state());
+        assertEquals(1460, s.info().sndMss(), "the cookie kept the MSS");
+        // A forged ACK (no SYN-ACK had that ISN) is a bad cookie: a RST, and no connection.
+        RawPeer.Seg rst = answer(peer.frame(peer.tcp(30000, 80, 9001, 0x12345678, ACK, NONE)));
+        assertNotNull(rst, "a RST for the forged cookie");
+        assertEquals(RST, rst.flags() & RST);
+        assertEquals(1, tcpDelta(TcpStat.SC_RECVCOOKIE));
         abortAndCheck(s);
     }
 }
