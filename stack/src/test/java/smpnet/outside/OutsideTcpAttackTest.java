@@ -58,13 +58,16 @@ class OutsideTcpAttackTest extends HostilePeerTestBase {
     }
 
     /** The handshake from the peer's ISN 1000 with SYN options {@code synOptions}; returns the accepted socket. */
-    private TcpSocket handshake(byte[] synOptions) throws Exception {
-        RawPeer.Seg synAck = answer(peer.frame(peer.tcp(PORT, 80, 1000, 0, SYN, 65535, 5 + synOptions.length / 4,
+    private TcpSocket handshake(byte[] synOptions) throws Exception { return handshake(PORT, synOptions); }
+
+    /** As {@link #handshake(byte[])} from the peer's port {@code port}. */
+    private TcpSocket handshake(int port, byte[] synOptions) throws Exception {
+        RawPeer.Seg synAck = answer(peer.frame(peer.tcp(port, 80, 1000, 0, SYN, 65535, 5 + synOptions.length / 4,
                 synOptions, NONE)));
         assertNotNull(synAck, "a SYN-ACK");
         assertEquals(SYN | ACK, synAck.flags());
         iss = synAck.seq();
-        assertNull(answer(segment(1001, iss + 1, ACK, NONE)));
+        assertNull(answer(peer.frame(peer.tcp(port, 80, 1001, iss + 1, ACK, NONE))));
         TcpSocket s = lis.accept().setReceiveTimeout(WAIT);
         assertEquals(TcpState.ESTABLISHED, s.state());
         return s;
@@ -190,6 +193,40 @@ class OutsideTcpAttackTest extends HostilePeerTestBase {
         assertArrayEquals(pattern(0, 400), OutsideTcpTest.readExactly(s, 400));
         assertEquals(0, h.allocator().outstanding() - mbufs, "the queue emptied");
         abortAndCheck(s);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void theHostWideReassemblyLimitBoundsManyConnections(LockMode mode) throws Exception {
+        // Each connection may keep 9 runs (8192 / 1024 + 1), all of them together 12
+        // (net.inet.tcp.reass.maxsegments, a boot-time tunable): a second connection's holes beyond the host's
+        // share are dropped as tcps_rcvmemdrop, until the first connection's hole is filled.
+        host(mode, 8192, "net.inet.tcp.reass.maxsegments=12");
+        byte[] mss = {2, 4, 0x04, 0x00};
+        TcpSocket a = handshake(PORT, mss);
+        int issA = iss;
+        TcpSocket b = handshake(PORT + 1, mss);
+        int issB = iss;
+        snapshot();
+        for (int k = 1; k <= 9; k++) {
+            ackOf(peer.frame(peer.tcp(PORT, 80, 1001 + 2 * k, issA + 1, ACK, pattern(2 * k, 1))), 1001);
+        }
+        for (int k = 1; k <= 9; k++) {
+            ackOf(peer.frame(peer.tcp(PORT + 1, 80, 1001 + 2 * k, issB + 1, ACK, pattern(2 * k, 1))), 1001);
+        }
+        assertEquals(6, tcpDelta(TcpStat.RCVMEMDROP));
+        assertEquals(0, tcpDelta(TcpStat.RCVREASSFULL));
+        // a's stream completes; its runs no longer count, and b may queue again.
+        ackOf(peer.frame(peer.tcp(PORT, 80, 1001, issA + 1, ACK | PSH, pattern(0, 20))), 1021);
+        assertArrayEquals(pattern(0, 20), OutsideTcpTest.readExactly(a, 20));
+        ackOf(peer.frame(peer.tcp(PORT + 1, 80, 1001 + 20, issB + 1, ACK, pattern(20, 1))), 1001);
+        assertEquals(6, tcpDelta(TcpStat.RCVMEMDROP));
+        ackOf(peer.frame(peer.tcp(PORT + 1, 80, 1001, issB + 1, ACK | PSH, pattern(0, 21))), 1022);
+        assertArrayEquals(pattern(0, 21), OutsideTcpTest.readExactly(b, 21));
+        a.setOption(SockOpt.SO_LINGER, 0);
+        a.close();
+        assertEquals(RST, RawPeer.seg(peer.next(WAIT)).flags() & RST);
+        abortAndCheck(b);
     }
 
     /** A SACK option (nop, nop, kind 5) holding {@code blocks}, start and end pairs relative to {@code base}. */

@@ -72,6 +72,7 @@ class SysctlTest {
                     net.inet.tcp.mssdflt: 536
                     net.inet.tcp.path_mtu_discovery: 1
                     net.inet.tcp.reass.maxqueuelen: 100
+                    net.inet.tcp.reass.maxsegments: 1024
                     net.inet.tcp.recvbuf_auto: 1
                     net.inet.tcp.recvbuf_max: 2097152
                     net.inet.tcp.recvspace: 65536

@@ -56,6 +56,7 @@ public enum TcpStat {
     RCVACKBYTE("bytes acked by acks"),
     RCVWINUPD("window update packets received"),
     RCVREASSFULL("discarded due to no space in reassembly queue"),
+    RCVMEMDROP("discarded due to memory problems"),
     PAWSDROP("segments discarded due to PAWS"),
     DELACK("delayed acks sent"),
     SNDWINUP("window update packets sent"),

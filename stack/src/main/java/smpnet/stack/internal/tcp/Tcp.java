@@ -74,6 +74,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
     final AtomicInteger pcbs = new AtomicInteger();
+    /** Runs of out-of-order data queued by every connection (net.inet.tcp.reass.maxsegments bounds it). */
+    final AtomicInteger reassRuns = new AtomicInteger();
     private final SplittableRandom tsOffsets;
     /** RSTs to closed ports: icmplim a second (FreeBSD badport_bandlim, BANDLIM_RST_CLOSEDPORT). */
     private final ErrorRateLimit rstClosedPortLimit;

@@ -386,7 +386,7 @@ final class TcpInput {
         long rcvBytes = tp.tcp.settings.recvbufMax;
         int smss = tp.effectiveMaxseg();
         return new TcpReassemblyQueue(Math.max(16, (int) Math.min(Integer.MAX_VALUE, rcvBytes / smss + 1)),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)));
+                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)), tp.tcp.reassRuns);
     }
 
     /** tcp_xmit_timer: one RTT sample; the backoff ends with it. */
@@ -685,11 +685,13 @@ final class TcpInput {
                     tcp.stats.add(TcpStat.RCVOOBYTE, seg.tlen);
                     Mbuf copy = seg.tlen > 0 ? seg.m.copyRange(seg.dataOff, seg.tlen, Mbuf.M_NOWAIT) : null;
                     if (seg.tlen > 0 && copy == null) {
+                        tcp.stats.increment(TcpStat.RCVMEMDROP); // no mbuf for it
                         thflags &= ~FIN;
                     } else {
                         reassLimitsLocked(tp);
                         int r = tp.reass.add(seg.seq, copy, (thflags & FIN) != 0, tp.rcvNxt);
                         if (r == TcpReassemblyQueue.DROPPED) tcp.stats.increment(TcpStat.RCVREASSFULL);
+                        if (r == TcpReassemblyQueue.DROPPED_HOST_LIMIT) tcp.stats.increment(TcpStat.RCVMEMDROP);
                         thflags &= ~FIN; // a queued FIN comes out of the queue in order
                         if (presentQueuedLocked(tp)) thflags |= FIN;
                     }
@@ -736,7 +738,8 @@ final class TcpInput {
                 rcv.lock.unlock();
             }
         }
-        tp.reass.setLimits(Math.min(hiwat / Math.max(1, tp.maxseg) + 1, tp.tcp.settings.reassMaxQueueLen), 8L * hiwat);
+        tp.reass.setLimits(Math.min(hiwat / Math.max(1, tp.maxseg) + 1, tp.tcp.settings.reassMaxQueueLen), 8L * hiwat,
+                tp.tcp.settings.reassMaxSegments);
     }
 
     /**

@@ -9,6 +9,7 @@ import static smpnet.stack.internal.tcp.TcpSeq.max;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.stack.mbuf.Mbuf;
 
 /**
@@ -38,11 +39,16 @@ import smpnet.stack.mbuf.Mbuf;
  * {@link #pullInOrder} hands ownership of the delivered chain to the caller; {@link #drain} frees the rest.
  *
  * <p>Locking: not thread-safe. Every method runs under the connection's pcb lock ({@code inp} in fine mode,
- * Giant in Giant mode), held by the caller, so the queue needs no lock of its own (and no Lincheck test).
+ * Giant in Giant mode), held by the caller, so the queue needs no lock of its own (and no Lincheck test). The
+ * one thing it shares is the host-wide count of runs, an atomic counter every queue adds its changes to; the
+ * host limit is read before a run is added, not reserved, so connections adding at the same moment may pass it
+ * by one run each (a bound on memory, not an exact quota; FreeBSD's zone limit is as loose per CPU cache).
  */
 public final class TcpReassemblyQueue {
     /** Returned by {@link #add} when the queue's limits made it drop the segment. */
     public static final int DROPPED = -1;
+    /** Returned by {@link #add} when the host-wide limit on queued runs made it drop the segment. */
+    public static final int DROPPED_HOST_LIMIT = -2;
 
     /** How many recent arrivals are remembered for ordering SACK blocks (more than any option holds). */
     private static final int RECENT = 8;
@@ -80,6 +86,14 @@ public final class TcpReassemblyQueue {
      */
     private int maxRuns = Integer.MAX_VALUE;
     private long maxStorage = Long.MAX_VALUE;
+    /** The most runs all the host's queues may hold together (net.inet.tcp.reass.maxsegments). */
+    private int hostMaxRuns = Integer.MAX_VALUE;
+    /**
+     * Runs queued by every queue of the host (FreeBSD's tcp_reass_zone in use), shared by connections under
+     * different locks, hence atomic; this queue's share is {@link #countedRuns}.
+     */
+    private final AtomicInteger hostRuns;
+    private int countedRuns;
     /** Sorted by sequence number, pairwise disjoint. */
     private final List<Entry> entries = new ArrayList<>();
     private int bytes;
@@ -96,7 +110,11 @@ public final class TcpReassemblyQueue {
     private int recentCount;
 
     /** A queue holding at most {@code maxSegments} segments and {@code maxBytes} bytes. */
-    public TcpReassemblyQueue(int maxSegments, int maxBytes) {
+    public TcpReassemblyQueue(int maxSegments, int maxBytes) { this(maxSegments, maxBytes, new AtomicInteger()); }
+
+    /** As {@link #TcpReassemblyQueue(int, int)}, its runs counted in {@code hostRuns} with the host's other queues'. */
+    public TcpReassemblyQueue(int maxSegments, int maxBytes, AtomicInteger hostRuns) {
+        this.hostRuns = hostRuns;
         if (maxSegments < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("reassembly limits must be positive: " + maxSegments + " segments, "
                     + maxBytes + " bytes");
@@ -112,6 +130,19 @@ public final class TcpReassemblyQueue {
      * limits dropped the segment.
      */
     public int add(int seq, Mbuf data, boolean fin, int rcvNxt) {
+        int r = addPiece(seq, data, fin, rcvNxt);
+        countRuns();
+        return r;
+    }
+
+    /** Brings the host-wide count of runs up to date with this queue's. */
+    private void countRuns() {
+        int now = runs();
+        if (now != countedRuns) hostRuns.addAndGet(now - countedRuns);
+        countedRuns = now;
+    }
+
+    private int addPiece(int seq, Mbuf data, boolean fin, int rcvNxt) {
         int len = data == null ? 0 : data.length();
         // A FIN below rcvNxt is a retransmission of one already taken.
         if (fin && ge(seq + len, rcvNxt)) noteFin(seq + len);
@@ -156,6 +187,12 @@ public final class TcpReassemblyQueue {
             drops++;
             return DROPPED;
         }
+        // tcp_reass's zone: a new run needs an entry, which fails once the host's queues hold the most
+        if (seq != rcvNxt && hostRuns.get() >= hostMaxRuns && !touchesQueued(seq, end)) {
+            data.freeChain();
+            drops++;
+            return DROPPED_HOST_LIMIT;
+        }
         if (oldPart) {
             noteDuplicate(oldStart, rcvNxt);
         } else if (!(haveDsack && dsackEnd == seq)) {
@@ -176,11 +213,13 @@ public final class TcpReassemblyQueue {
 
     /**
      * Sets FreeBSD's limits for the segments that follow: at most {@code maxRuns} separate runs of queued data
-     * and {@code maxStorage} bytes of storage ({@link #storage()}).
+     * and {@code maxStorage} bytes of storage ({@link #storage()}), and no new run once the host's queues hold
+     * {@code hostMaxRuns} together.
      */
-    public void setLimits(int maxRuns, long maxStorage) {
+    public void setLimits(int maxRuns, long maxStorage, int hostMaxRuns) {
         this.maxRuns = maxRuns;
         this.maxStorage = maxStorage;
+        this.hostMaxRuns = hostMaxRuns;
     }
 
     /** The storage a chain holds, as sballoc charges it: MSIZE per mbuf and a cluster's size per cluster. */
@@ -336,6 +375,12 @@ public final class TcpReassemblyQueue {
      * received below it), or returns null if there is none. The caller owns the returned chain.
      */
     public Delivery pullInOrder(int rcvNxt) {
+        Delivery d = pull(rcvNxt);
+        countRuns();
+        return d;
+    }
+
+    private Delivery pull(int rcvNxt) {
         dropBelow(rcvNxt);
         Mbuf head = null;
         int cur = rcvNxt;
@@ -477,6 +522,7 @@ public final class TcpReassemblyQueue {
     public void drain() {
         for (Entry e : entries) e.data.freeChain();
         entries.clear();
+        countRuns();
         bytes = 0;
         haveFin = false;
         haveDsack = false;

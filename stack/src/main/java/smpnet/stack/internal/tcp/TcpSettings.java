@@ -85,6 +85,11 @@ public final class TcpSettings {
     public volatile boolean icmpMayRst = true;
     /** net.inet.tcp.reass.maxqueuelen: the most separate runs of out-of-order data a connection queues. */
     public volatile int reassMaxQueueLen = 100;
+    /**
+     * net.inet.tcp.reass.maxsegments: the most runs of out-of-order data all connections queue together, a
+     * boot-time tunable; FreeBSD's default is nmbclusters / 16, here 16384 / 16.
+     */
+    public volatile int reassMaxSegments = 1024;
     /** net.inet.tcp.sack.maxholes: the most separate SACKed ranges a connection's scoreboard keeps. */
     public volatile int sackMaxHoles = SackScoreboard.DEFAULT_MAX_BLOCKS;
     /** kern.ipc.maxsockbuf, owned by the host; read for the window scale and buffer limits. */
@@ -180,6 +185,8 @@ public final class TcpSettings {
                 v -> ackWarWindowNanos = v);
         s.add("net.inet.tcp.reass.maxqueuelen", "most out-of-order runs queued per connection", 1, Integer.MAX_VALUE,
                 () -> reassMaxQueueLen, v -> reassMaxQueueLen = (int) v);
+        s.addTunable("net.inet.tcp.reass.maxsegments", "most out-of-order runs queued by all connections (boot-time)",
+                1, Integer.MAX_VALUE, () -> reassMaxSegments, v -> reassMaxSegments = (int) v);
         s.add("net.inet.tcp.sack.maxholes", "most SACK scoreboard ranges per connection (new connections)", 1, 65536,
                 () -> sackMaxHoles, v -> sackMaxHoles = (int) v);
         s.add("net.inet.tcp.ecn.enable", "ECN (RFC 3168; 0: off, 1: requested and accepted, 2: accepted only)", 0, 2,
