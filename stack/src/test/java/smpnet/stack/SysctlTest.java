@@ -82,6 +82,7 @@ class SysctlTest {
                     net.inet.tcp.rexmit_slop: 200
                     net.inet.tcp.rfc1323: 1
                     net.inet.tcp.sack.enable: 1
+                    net.inet.tcp.sack.globalmaxholes: 65536
                     net.inet.tcp.sack.maxholes: 128
                     net.inet.tcp.sendbuf_auto: 1
                     net.inet.tcp.sendbuf_inc: 8192

@@ -76,6 +76,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     final AtomicInteger pcbs = new AtomicInteger();
     /** Runs of out-of-order data queued by every connection (net.inet.tcp.reass.maxsegments bounds it). */
     final AtomicInteger reassRuns = new AtomicInteger();
+    /** SACKed ranges kept by every connection's scoreboard (net.inet.tcp.sack.globalmaxholes bounds it). */
+    final AtomicInteger sackBlocks = new AtomicInteger();
     private final SplittableRandom tsOffsets;
     /** RSTs to closed ports: icmplim a second (FreeBSD badport_bandlim, BANDLIM_RST_CLOSEDPORT). */
     private final ErrorRateLimit rstClosedPortLimit;

@@ -375,7 +375,10 @@ final class TcpInput {
         if (tp.has(Tcpcb.TF_SYN_REXMT)) tp.ccv.cwnd = smss; // else cc_conn_init's initial window
         TcpTimers.syncCc(tp);
         tp.ccc = new smpnet.stack.internal.tcp.cc.CongestionControl(tp.cc, tp.ccv);
-        if (tp.has(Tcpcb.TF_SACK_PERMIT)) tp.scoreboard = new SackScoreboard(smss, tcp.settings.sackMaxHoles);
+        if (tp.has(Tcpcb.TF_SACK_PERMIT)) {
+            tp.scoreboard = new SackScoreboard(smss, tcp.settings.sackMaxHoles, tcp.sackBlocks,
+                    () -> tcp.settings.sackGlobalMaxHoles);
+        }
         if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
         tp.keep.stop(); // the connection-establishment timeout is over
         if (tp.has(Tcpcb.TF_KEEPALIVE)) tp.keep.reset(tp.keepIdleNanos);

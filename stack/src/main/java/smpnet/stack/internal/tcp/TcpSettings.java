@@ -92,6 +92,8 @@ public final class TcpSettings {
     public volatile int reassMaxSegments = 1024;
     /** net.inet.tcp.sack.maxholes: the most separate SACKed ranges a connection's scoreboard keeps. */
     public volatile int sackMaxHoles = SackScoreboard.DEFAULT_MAX_BLOCKS;
+    /** net.inet.tcp.sack.globalmaxholes: the most SACKed ranges all connections' scoreboards keep together. */
+    public volatile int sackGlobalMaxHoles = 65536;
     /** kern.ipc.maxsockbuf, owned by the host; read for the window scale and buffer limits. */
     private final Sysctl.Value maxSockBuf;
 
@@ -189,6 +191,8 @@ public final class TcpSettings {
                 1, Integer.MAX_VALUE, () -> reassMaxSegments, v -> reassMaxSegments = (int) v);
         s.add("net.inet.tcp.sack.maxholes", "most SACK scoreboard ranges per connection (new connections)", 1, 65536,
                 () -> sackMaxHoles, v -> sackMaxHoles = (int) v);
+        s.add("net.inet.tcp.sack.globalmaxholes", "most SACK scoreboard ranges of all connections together", 1,
+                Integer.MAX_VALUE, () -> sackGlobalMaxHoles, v -> sackGlobalMaxHoles = (int) v);
         s.add("net.inet.tcp.ecn.enable", "ECN (RFC 3168; 0: off, 1: requested and accepted, 2: accepted only)", 0, 2,
                 () -> ecn, v -> ecn = (int) v);
         s.add("net.inet.tcp.ecn.maxretries", "SYN retransmissions still asking for ECN", 0, Integer.MAX_VALUE,
