@@ -285,6 +285,18 @@ class OutsideTcpAttackTest extends HostilePeerTestBase {
         }
         assertEquals(8, tcpDelta(TcpStat.SACK_SBOVERFLOW));
         assertEquals(0, tcpDelta(TcpStat.RCVACKTOOMUCH));
+        // Overlapping blocks merge with each other and with the ranges kept: one range is left, so a new one
+        // fits again.
+        injectAndDrain(peer.frame(peer.tcp(PORT, 80, 1001, una, ACK, 65535, 5 + 5, sack(una, 1, 20, 15, 30), NONE)));
+        injectAndDrain(peer.frame(peer.tcp(PORT, 80, 1001, una, ACK, 65535, 5 + 3, sack(una, 1000, 1001), NONE)));
+        assertEquals(8, tcpDelta(TcpStat.SACK_SBOVERFLOW));
+        // A SACK option claiming five blocks (42 bytes) runs past the 40 option bytes: the walk stops there
+        // (tcp_dooptions), no block is taken, and the ACK is processed.
+        byte[] five = new byte[40];
+        System.arraycopy(sack(una, 1, 2, 3, 4, 5, 6, 7, 8), 0, five, 0, 36);
+        five[3] = 42;
+        injectAndDrain(peer.frame(peer.tcp(PORT, 80, 1001, una, ACK, 65535, 15, five, NONE)));
+        assertEquals(8, tcpDelta(TcpStat.SACK_SBOVERFLOW));
 
         // Everything acked at last: the connection carries on, nothing more to send.
         injectAndDrain(segment(1001, una + 2160, ACK, NONE));
