@@ -471,7 +471,8 @@ final class TcpInput {
         if (tp.scoreboard != null && (sackBlocks != null || !tp.scoreboard.isEmpty())) {
             long overflows = tp.scoreboard.overflows();
             sackChanged = tp.scoreboard.update(TcpSeq.max(ack, tp.sndUna), tp.sndMax, sackBlocks);
-            // each block that would add a range beyond net.inet.tcp.sack.maxholes is ignored and counted (tcp_sackhole_alloc)
+            // each block that would add a range beyond net.inet.tcp.sack.maxholes (or globalmaxholes) is ignored
+            // and counted, as tcp_sackhole_alloc counts it
             tcp.stats.add(TcpStat.SACK_SBOVERFLOW, tp.scoreboard.overflows() - overflows);
         }
 
