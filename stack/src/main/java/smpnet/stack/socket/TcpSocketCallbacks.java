@@ -14,8 +14,8 @@ import smpnet.stack.internal.tcp.Tcpcb;
  * <p>Locking key: TCP calls every method with the connection's {@code inp} held; each takes the socket's
  * so_rcv (and so_snd to wake writers), which come after inp in the declared order, and guard the socket's
  * fields as {@link TcpSocket}'s key says. The watchers are told after the buffer locks are released. A
- * listener's so_rcv is taken with its new connection's inp held ({@link #newConnectionLocked},
- * {@link #enqueueCompleted}).
+ * listener's so_rcv is taken under the listener's inp by {@link #newConnectionLocked}, and under its new
+ * connection's inp by {@link #enqueueCompleted} (the listener's may be held too: inp is DUPOK).
  */
 final class TcpSocketCallbacks implements TcpSocketHooks {
     private final TcpSocket so;

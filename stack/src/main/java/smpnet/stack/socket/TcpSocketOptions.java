@@ -9,8 +9,8 @@ import smpnet.stack.internal.tcp.StreamBuffer;
  * read through {@code TcpUsrReq}.
  *
  * <p>Locking key: a buffer's watermark is read and set under that buffer's lock (so_snd or so_rcv), so_error
- * under so_rcv; the connection's options under its inp, which {@code TcpUsrReq} takes inside the host's
- * entry point. No lock is held from one call to the next.
+ * under so_rcv; the connection's options under its inp, which {@code TcpUsrReq} takes (a set runs inside the
+ * host's entry point, since it may send; a read does not need it). No lock is held from one call to the next.
  */
 final class TcpSocketOptions {
     private TcpSocketOptions() {}
