@@ -26,9 +26,10 @@ import smpnet.stack.mbuf.Mbuf;
  *
  * <p>Overlaps are resolved in favour of the data already queued (RFC 9293 leaves the choice open; FreeBSD
  * keeps the old bytes): an arriving segment is cut into the pieces that fill holes, and everything else of it is
- * freed at once. The queue is bounded by a segment count and a byte count given to the constructor; a segment
- * that would exceed either is dropped and counted, unless it starts at {@code rcv_nxt} (it ends the wait, and
- * its data leaves the queue right away, as FreeBSD exempts it). A FIN is remembered as a sequence number,
+ * freed at once. The queue is bounded by a segment count and a byte count given to the constructor, and by
+ * FreeBSD's limits the caller sets before each segment ({@link #setLimits}): separate runs, storage, and runs
+ * of the whole host; a segment that would exceed any is dropped and counted, unless it starts at
+ * {@code rcv_nxt} (it ends the wait, and its data leaves the queue right away, as FreeBSD exempts it). A FIN is remembered as a sequence number,
  * delivered with the data that reaches it; data beyond a known FIN is dropped.
  *
  * <p>The queue also remembers the order segments arrived in, for SACK blocks per RFC 2018 section 4: the first
