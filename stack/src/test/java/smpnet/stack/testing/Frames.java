@@ -42,6 +42,11 @@ public final class Frames {
         return u;
     }
 
+    /** A TCP segment (header without options, then {@code data}) with a correct checksum for {@code src -> dst}. */
+    public static byte[] tcp(int src, int dst, int sport, int dport, int seq, int ack, int flags, int window, byte[] data) {
+        return tcp(src, dst, sport, dport, seq, ack, flags, window, null, data);
+    }
+
     /**
      * A TCP segment with a correct checksum for {@code src -> dst}; {@code opts} (a multiple of 4 bytes, or
      * null) follows the fixed header.
