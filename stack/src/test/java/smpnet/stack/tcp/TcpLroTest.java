@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,6 +14,7 @@ import smpnet.stack.Stack;
 import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.SimNic;
 import smpnet.stack.dev.Wire;
+import smpnet.stack.internal.tcp.AckPolicy;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.stack.mbuf.MbufTransfer;
@@ -33,7 +35,7 @@ class TcpLroTest {
 
     /** What a run left to check, read once the transfer ended. */
     private record Outcome(long sentData, long rcvPack, long rcvByte, long rcvTotal, long framesIn,
-                           long etherReceived, SimNic.LroCounters lro, long acksSent) {}
+                           long etherReceived, SimNic.LroCounters lro, long acksSent, long longerThanMss) {}
 
     private static Outcome bulk(LockMode mode, boolean lro) { return bulk(mode, lro, MbufTransfer.COPY); }
 
@@ -41,25 +43,32 @@ class TcpLroTest {
         byte[] up = TcpTwoHostsTest.pattern(UP, 5);
         byte[] down = TcpTwoHostsTest.pattern(100, 6);
         Outcome[] out = new Outcome[1];
+        AtomicLong longerThanMss = new AtomicLong();
         TcpSim.Result r = TcpSim.runLinked(3, mode, 1, 4096, (na, nb) -> {
             Wire w = Wire.connect(na, nb, transfer);
             return w::disconnect;
         }, (a, b, na, nb) -> {
             nb.setLro(lro);
+            // DELAY_ACK sees each merged packet whole: one longer than the MSS is acknowledged at once
+            b.tcpAckPolicy(arrival -> {
+                if (arrival.length() > arrival.maxseg()) longerThanMss.incrementAndGet();
+                return AckPolicy.FREEBSD.delay(arrival);
+            });
             TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 5001)).listen(1);
             TcpSim.transfer(a, lis, up, down);
             lis.close();
             TcpSim.sleep(61_000); // past TIME_WAIT
-            out[0] = outcome(a, b, nb);
+            out[0] = outcome(a, b, nb, longerThanMss.get());
         });
         assertNoMbufs(r);
         return out[0];
     }
 
-    private static Outcome outcome(Stack a, Stack b, SimNic nb) {
+    private static Outcome outcome(Stack a, Stack b, SimNic nb, long longerThanMss) {
         return new Outcome(a.tcpStats().get(TcpStat.SNDPACK), b.tcpStats().get(TcpStat.RCVPACK),
                 b.tcpStats().get(TcpStat.RCVBYTE), b.tcpStats().get(TcpStat.RCVTOTAL), nb.counters().inPackets(),
-                b.etherStats().get(EtherStat.RECEIVED), nb.lroCounters(), b.tcpStats().get(TcpStat.SNDACKS));
+                b.etherStats().get(EtherStat.RECEIVED), nb.lroCounters(), b.tcpStats().get(TcpStat.SNDACKS),
+                longerThanMss);
     }
 
     private static void assertNoMbufs(TcpSim.Result r) {
@@ -91,6 +100,9 @@ class TcpLroTest {
         assertEquals(o.lro().queued(), o.lro().flushed() + o.lro().merged(), o.toString());
         assertTrue(o.rcvTotal() < o.framesIn() / 2, "tcp_input ran for fewer packets than frames: " + o);
         assertEquals(0, o.lro().badChecksum(), o.toString());
+        // the receiver sends no data meanwhile: each merged packet's immediate ACK is a pure ACK of its own
+        assertTrue(o.longerThanMss() > o.lro().flushed() / 2, o.toString());
+        assertTrue(o.acksSent() >= o.longerThanMss(), "a merged packet waited for the delayed-ACK timer: " + o);
     }
 
     @Test
@@ -100,6 +112,7 @@ class TcpLroTest {
         assertEquals(o.sentData(), o.rcvPack(), o.toString());
         assertEquals(new SimNic.LroCounters(0, 0, 0, 0), o.lro());
         assertEquals(o.framesIn(), o.etherReceived(), o.toString());
+        assertEquals(0, o.longerThanMss(), o.toString());
     }
 
     @ParameterizedTest
