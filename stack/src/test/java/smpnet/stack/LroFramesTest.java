@@ -76,7 +76,9 @@ class LroFramesTest {
         if (m.getU8(9) != 6) return "proto " + m.getU8(9);
         int thLen = (m.getU8(32) >>> 4) * 4;
         String ts = thLen == 32 ? " ts " + m.getU32(44) : "";
-        return "tcp +" + (m.getU32(24) - SEQ) + " len " + (m.getU16(2) - 20 - thLen) + " n " + m.pkthdr().lroNsegs() + ts;
+        String port = m.getU16(20) == 40000 ? "" : " from " + m.getU16(20);
+        return "tcp +" + (m.getU32(24) - SEQ) + " len " + (m.getU16(2) - 20 - thLen) + " n " + m.pkthdr().lroNsegs()
+                + ts + port;
     }
 
     private static byte[] segment(int off, int len, byte[] opts) { return segment(40000, off, len, opts); }
@@ -145,6 +147,18 @@ class LroFramesTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = LockMode.class, names = "FINE")
+    void packetsGoUpInTheOrderTheirFirstFramesArrived(LockMode mode) throws Exception {
+        List<String> got = run(mode, List.of(segment(0, 100, null), segment(41000, 0, 100, null),
+                segment(41000, 100, 100, null), segment(41000, 300, 100, null), segment(100, 100, null),
+                segment(41000, 400, 100, null)),
+                (host, nic) -> assertEquals(new SimNic.LroCounters(6, 4, 2, 0), nic.lroCounters()));
+        // flow 41000's gap flushes its packet and, before it, the older one of flow 40000
+        assertEquals(List.of("tcp +0 len 100 n 1", "tcp +0 len 200 n 2 from 41000", "tcp +300 len 200 n 2 from 41000",
+                "tcp +100 len 100 n 1"), got);
+    }
+
+    @ParameterizedTest
     @EnumSource(value = LockMode.class, names = "GIANT_OVER_FINE")
     void aPacketGrowsTo64KilobytesAtMost(LockMode mode) throws Exception {
         List<byte[]> segs = new ArrayList<>();
@@ -165,8 +179,8 @@ class LroFramesTest {
             assertEquals(9, host.tcpStats().get(TcpStat.RCVTOTAL));
         });
         List<String> expected = new ArrayList<>();
-        for (int flow = 0; flow < 8; flow++) expected.add("tcp +0 len 1 n 1");
-        expected.add("tcp +0 len 1 n 0");
+        for (int flow = 0; flow < 8; flow++) expected.add("tcp +0 len 1 n 1 from " + (41000 + flow));
+        expected.add("tcp +0 len 1 n 0 from 41008");
         assertEquals(expected, got);
     }
 

@@ -33,10 +33,11 @@ import smpnet.stack.mbuf.PacketHeader;
  * ({@code CSUM_DATA_VALID | CSUM_PSEUDO_HDR}, {@code csumData} 0xffff; {@code CSUM_IP_CHECKED |
  * CSUM_IP_VALID}) and holds the number of segments ({@link PacketHeader#lroNsegs}).
  *
- * <p>Order: an entry is flushed ({@code tcp_lro_flush}) when it cannot take the next segment of its flow,
- * when it is full (65,535 bytes of IP packet), at the end of each batch ({@code tcp_lro_flush_all}), and,
- * all of them, before any frame that is not merged is handed up: so every frame that goes up alone keeps its
- * place, and the segments of one flow stay in order. Entries are flushed in the order they were started.
+ * <p>Order: an entry is flushed ({@code tcp_lro_flush}) when it cannot take the next segment of its flow or
+ * is full (65,535 bytes of IP packet), together with every entry started before it; all of them are flushed
+ * at the end of each batch ({@code tcp_lro_flush_all}) and before any frame that is not merged is handed up.
+ * So packets go up in the order their first frames arrived: a frame that goes up alone keeps its place, and
+ * the segments of one flow stay in order.
  *
  * <p>Locking key: none. A {@code TcpLro} belongs to one receive queue and is used only by that queue's
  * interrupt thread, inside its batch ({@link Ifnet#inputBatch}); it holds no frame once the batch ends. Its
@@ -67,6 +68,8 @@ public final class TcpLro {
     /** Entries in use, in the order they were started: [0, active). */
     private final Entry[] entries = new Entry[ENTRIES];
     private int active;
+    /** Scratch for {@link #flush}: the entries going up. */
+    private final Entry[] flushing = new Entry[ENTRIES];
 
     /** The merge state of one flow (FreeBSD's {@code struct lro_entry}). */
     private static final class Entry {
@@ -154,7 +157,7 @@ public final class TcpLro {
                 append(e, m, thLen, tlen, ack, win, tsval, tsecr, (flags & PSH) != 0);
                 return true;
             }
-            flush(e); // out of order, or full: its packet goes up, this segment starts the flow's next one
+            flush(e); // out of order, or full: its packet goes up (after older ones), this segment starts the flow's next
         } else if (active == ENTRIES) {
             return false; // no room: the caller flushes every entry, then hands this frame up
         }
@@ -224,13 +227,20 @@ public final class TcpLro {
         active = 0;
     }
 
-    /** {@code tcp_lro_flush} of one entry: its packet goes up, the entry is free; the others keep their order. */
+    /**
+     * {@code tcp_lro_flush} of entry {@code e}, and of every entry started before it: their packets go up in
+     * the order they were started, so packets always go up in the order their first frames arrived; the
+     * entries started after {@code e} stay held, in their order.
+     */
     private void flush(Entry e) {
-        int i = 0;
-        while (entries[i] != e) i++;
-        System.arraycopy(entries, i + 1, entries, i, active - i - 1);
-        entries[--active] = e;
-        send(e);
+        int n = 0;
+        while (entries[n] != e) n++;
+        n++;
+        System.arraycopy(entries, 0, flushing, 0, n);
+        System.arraycopy(entries, n, entries, 0, active - n);
+        System.arraycopy(flushing, 0, entries, active - n, n);
+        active -= n;
+        for (int i = 0; i < n; i++) send(flushing[i]);
     }
 
     /** Rewrites the first frame's headers for the merged packet, marks it checked and hands it up. */
@@ -260,10 +270,10 @@ public final class TcpLro {
 
     /** Frees whatever an entry still holds (a batch that ended by an exception); normally nothing. */
     void discard() {
-        for (int i = 0; i < active; i++) {
-            entries[i].head.freeChain();
-            entries[i].head = null;
-            entries[i].tail = null;
+        for (Entry e : entries) {
+            if (e.head != null) e.head.freeChain(); // not yet sent: send() takes the head before input
+            e.head = null;
+            e.tail = null;
         }
         active = 0;
     }
