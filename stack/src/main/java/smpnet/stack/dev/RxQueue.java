@@ -24,12 +24,13 @@ import smpnet.stack.internal.net.TcpLro;
  * between two batches is safe); its counters may be read by any thread.
  */
 final class RxQueue extends DriverQueue {
+    /** The checksum flags a receiving device sets (PacketHeader's receive-side CSUM_* flags). */
+    private static final int RX_CSUM = PacketHeader.CSUM_IP_CHECKED | PacketHeader.CSUM_IP_VALID
+            | PacketHeader.CSUM_DATA_VALID | PacketHeader.CSUM_PSEUDO_HDR;
     private final Ifnet ifp;
     private final String threadName;
     private volatile boolean stopRequested;
     private volatile RxGenerator generator;
-    private static final int RX_CSUM = PacketHeader.CSUM_IP_CHECKED | PacketHeader.CSUM_IP_VALID
-            | PacketHeader.CSUM_DATA_VALID | PacketHeader.CSUM_PSEUDO_HDR;
     private volatile boolean lroOn;
     final TcpLro lro;
 
