@@ -490,7 +490,7 @@ final class TcpInput {
 
         // ---- new data acked ----
         int acked = ack - tp.sndUna;
-        tcp.stats.increment(TcpStat.RCVACKPACK);
+        tcp.stats.add(TcpStat.RCVACKPACK, seg.nsegs); // as tcp_do_segment: every merged segment carried the ACK
         tcp.stats.add(TcpStat.RCVACKBYTE, acked);
         boolean wasRecovery = tp.has(Tcpcb.TF_FASTRECOVERY);
         if (wasRecovery && TcpSeq.lt(ack, tp.sndRecover)) {
@@ -694,7 +694,9 @@ final class TcpInput {
                         tp.set(Tcpcb.TF_ACKNOW);
                     }
                     tp.rcvNxt += seg.tlen;
-                    tcp.stats.increment(TcpStat.RCVPACK);
+                    // tcp_do_segment's header prediction counts an LRO packet's segments (nsegs); this is
+                    // smpnet's one in-order path
+                    tcp.stats.add(TcpStat.RCVPACK, seg.nsegs);
                     tcp.stats.add(TcpStat.RCVBYTE, seg.tlen);
                     appendLocked(tp, seg.m, seg.dataOff, seg.tlen, outOfBand);
                 }
