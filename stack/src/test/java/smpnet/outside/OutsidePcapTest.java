@@ -18,7 +18,8 @@ import smpnet.witness.testing.RequiredTool;
 class OutsidePcapTest {
     @TempDir Path dir;
 
-    private static String tshark(Path file, String filter, String... fields) throws Exception {
+    /** tshark's fields of the frames of {@code file} matching {@code filter}, checksums checked (none: the summary). */
+    static String tshark(Path file, String filter, String... fields) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-o", "ip.check_checksum:TRUE",
                 "-o", "tcp.check_checksum:TRUE", "-d", "tcp.port==7000,data", "-Y", filter)); // 7000 is no protocol here
         if (fields.length > 0) cmd.addAll(List.of("-T", "fields"));

@@ -128,4 +128,43 @@ class OutsideSysctlTest {
         assertEquals("value", assertThrows(NullPointerException.class,
                 () -> a.sysctl("net.inet.tcp.cc.algorithm", (String) null)).getMessage());
     }
+
+    /** The attack bounds of README.md's "TCP under attack": defaults, bounds, and which may change once running. */
+    @Test
+    void attackBoundsReadBackAndRefuseWhatIsOutOfRange() {
+        a = Stack.create(StackConfig.defaults("a"));
+        Map<String, Long> defaults = new LinkedHashMap<>();
+        defaults.put("net.inet.tcp.reass.maxqueuelen", 100L);
+        defaults.put("net.inet.tcp.reass.maxsegments", 1024L);
+        defaults.put("net.inet.tcp.sack.maxholes", 128L);
+        defaults.put("net.inet.tcp.sack.globalmaxholes", 65536L);
+        defaults.put("net.inet.tcp.ack_war_cnt", 5L);
+        defaults.put("net.inet.tcp.ack_war_timewindow", 1000L);
+        defaults.forEach((name, value) -> assertEquals(value, a.sysctl(name), name));
+        for (String name : List.of("net.inet.tcp.reass.maxqueuelen", "net.inet.tcp.reass.maxsegments",
+                "net.inet.tcp.sack.maxholes", "net.inet.tcp.sack.globalmaxholes")) {
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> a.sysctl(name, 0));
+            assertTrue(zero.getMessage().startsWith("sysctl " + name + ": 0 is outside [1, "), zero.getMessage());
+        }
+        for (String name : List.of("net.inet.tcp.ack_war_cnt", "net.inet.tcp.ack_war_timewindow")) {
+            IllegalArgumentException neg = assertThrows(IllegalArgumentException.class, () -> a.sysctl(name, -1));
+            assertTrue(neg.getMessage().startsWith("sysctl " + name + ": -1 is outside [0, "), neg.getMessage());
+            a.sysctl(name, 0); // FreeBSD's "no limit"
+            assertEquals(0, a.sysctl(name), name);
+        }
+        assertEquals("sysctl net.inet.tcp.sack.maxholes: 65537 is outside [1, 65536]", assertThrows(
+                IllegalArgumentException.class, () -> a.sysctl("net.inet.tcp.sack.maxholes", 65537)).getMessage());
+        defaults.forEach((name, value) -> assertEquals(name.contains("ack_war") ? 0 : value, a.sysctl(name), name));
+        a.sysctl("net.inet.tcp.reass.maxsegments", 2048); // boot-time: before start only
+        a.start();
+        IllegalArgumentException boot = assertThrows(IllegalArgumentException.class,
+                () -> a.sysctl("net.inet.tcp.reass.maxsegments", 512));
+        assertTrue(boot.getMessage().startsWith("sysctl net.inet.tcp.reass.maxsegments is read-only"), boot.getMessage());
+        assertEquals(2048, a.sysctl("net.inet.tcp.reass.maxsegments"));
+        for (String name : List.of("net.inet.tcp.reass.maxqueuelen", "net.inet.tcp.sack.maxholes",
+                "net.inet.tcp.sack.globalmaxholes", "net.inet.tcp.ack_war_cnt", "net.inet.tcp.ack_war_timewindow")) {
+            a.sysctl(name, 7); // at run time
+            assertEquals(7, a.sysctl(name), name);
+        }
+    }
 }

@@ -19,7 +19,7 @@ public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int
     public NicConfig {
         if (rxQueues < 1 || txQueues < 1) throw new IllegalArgumentException("a NIC needs 1+ RX and TX queues");
         if (ringSize < 1 || batch < 1 || cpus < 1) throw new IllegalArgumentException("ringSize, batch, cpus >= 1");
-        rssKey = rssKey.clone();
+        rssKey = java.util.Objects.requireNonNull(rssKey, "rssKey").clone();
     }
 
     /** {@code queues} RX and TX queues on {@code queues} CPUs, default ring and batch, Microsoft's key. */

@@ -146,8 +146,11 @@ public final class SimNic extends Ifnet {
         }
     }
 
-    /** RX queue {@code q}'s LRO counters. */
+    /** RX queue {@code q}'s LRO counters; a queue the NIC does not have is an IllegalArgumentException. */
     public LroCounters lroCounters(int q) {
+        if (q < 0 || q >= rx.length) {
+            throw new IllegalArgumentException("no RX queue " + q + " on " + name() + " (it has " + rx.length + ")");
+        }
         TcpLro l = rx[q].lro;
         return new LroCounters(l.queued(), l.flushed(), l.merged(), l.badChecksums());
     }

@@ -181,10 +181,11 @@ public final class TcpSettings {
                 () -> syncacheBuckets, v -> syncacheBuckets = (int) v);
         s.addTunable("net.inet.tcp.tcbhashsize", "connection hash buckets, rounded up to a power of two (boot-time)", 1, 65536,
                 () -> tcbHashSize, v -> tcbHashSize = (int) v);
-        s.add("net.inet.tcp.ack_war_cnt", "challenge ACKs per window", 0, Integer.MAX_VALUE, () -> ackWarCnt,
-                v -> ackWarCnt = (int) v);
-        millis(s, "net.inet.tcp.ack_war_timewindow", "challenge ACK window (ms)", 1, () -> ackWarWindowNanos,
-                v -> ackWarWindowNanos = v);
+        // either 0: no limit, as FreeBSD's ctf_ack_war_checks and tcp_send_challenge_ack read them
+        s.add("net.inet.tcp.ack_war_cnt", "ACKs per window answering out-of-step segments", 0, Integer.MAX_VALUE,
+                () -> ackWarCnt, v -> ackWarCnt = (int) v);
+        millis(s, "net.inet.tcp.ack_war_timewindow", "window of net.inet.tcp.ack_war_cnt (ms)", 0,
+                () -> ackWarWindowNanos, v -> ackWarWindowNanos = v);
         s.add("net.inet.tcp.reass.maxqueuelen", "most out-of-order runs queued per connection", 1, Integer.MAX_VALUE,
                 () -> reassMaxQueueLen, v -> reassMaxQueueLen = (int) v);
         s.addTunable("net.inet.tcp.reass.maxsegments", "most out-of-order runs queued by all connections (boot-time)",
