@@ -27,9 +27,9 @@ import smpnet.stack.stats.TcpStat;
 /**
  * Blind and resource attacks on an established connection, from a peer made of bytes, in every locking mode:
  * RFC 5961's in-window RST and SYN and unacceptable ACKs (exact tcpstat counts, challenge ACKs limited by
- * net.inet.tcp.ack_war_cnt), a reassembly queue flooded with tiny out-of-order segments (FreeBSD's
- * net.inet.tcp.reass.maxqueuelen and sb_mbmax limits, tcps_rcvreassfull), a SACK scoreboard flooded with
- * one-byte blocks from a peer whose MSS of 1 is raised to net.inet.tcp.minmss (net.inet.tcp.sack.maxholes,
+ * net.inet.tcp.ack_war_cnt, as the ACKs of replayed and out-of-window segments are), a reassembly queue
+ * flooded with tiny out-of-order segments (FreeBSD's net.inet.tcp.reass.maxqueuelen and sb_mbmax limits,
+ * tcps_rcvreassfull), a SACK scoreboard flooded with one-byte blocks from a peer whose MSS of 1 is raised to net.inet.tcp.minmss (net.inet.tcp.sack.maxholes,
  * tcps_sack_sboverflow), and options that lie (a timestamp of the wrong length, repeated MSS options, a
  * window scale of 15). Each attack is answered exactly as FreeBSD answers it, the memory the host holds stays
  * bounded, the connection carries on and, once it is gone, no mbuf is left.
@@ -167,6 +167,54 @@ class OutsideTcpAttackTest extends HostilePeerTestBase {
         s.close();
         lis.close();
         assertHostClean();
+    }
+
+    /** {@code n} copies of {@code frame}: the first {@code answered} draw an ACK of {@code ack}, the rest nothing. */
+    private void replay(byte[] frame, int n, int answered, int ack) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            if (i < answered) ackOf(frame, ack);
+            else assertNull(answer(frame), "ACK " + (i + 1) + " is over net.inet.tcp.ack_war_cnt");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void duplicateAndOutOfWindowSegmentsShareTheAckWarBudget(LockMode mode) throws Exception {
+        host(mode, 65536);
+        h.sysctl("net.inet.tcp.ack_war_timewindow", 60_000); // the whole test inside one rate-limit window
+        TcpSocket s = handshake(new byte[] {2, 4, 0x05, (byte) 0xb4});
+        int sndUna = iss + 1;
+        byte[] data = segment(1001, sndUna, ACK | PSH, "data".getBytes());
+        ackOf(data, 1005);
+        assertArrayEquals("data".getBytes(), OutsideTcpTest.readExactly(s, 4));
+        snapshot();
+
+        // A wholly duplicate segment is answered with an ACK (RFC 9293 3.10.7.4), within ack_war_cnt (5) per
+        // window: a peer replaying one segment gets five ACKs, then silence.
+        replay(data, 8, 5, 1005);
+        assertEquals(8, tcpDelta(TcpStat.RCVDUPPACK));
+        assertEquals(32, tcpDelta(TcpStat.RCVDUPBYTE));
+        // A segment wholly beyond the window is dropped with an ACK (dropafterack): the budget is spent.
+        byte[] beyond = segment(1005 + 70_000, sndUna, ACK | PSH, "far".getBytes());
+        assertNull(answer(beyond));
+        assertEquals(1, tcpDelta(TcpStat.RCVPACKAFTERWIN));
+        // Either setting 0 lifts the limit (FreeBSD's "no limit").
+        h.sysctl("net.inet.tcp.ack_war_cnt", 0);
+        replay(data, 7, 7, 1005);
+        replay(beyond, 2, 2, 1005);
+        h.sysctl("net.inet.tcp.ack_war_cnt", 5);
+        h.sysctl("net.inet.tcp.ack_war_timewindow", 0);
+        replay(data, 7, 7, 1005);
+        assertEquals(22, tcpDelta(TcpStat.RCVDUPPACK));
+        assertEquals(3, tcpDelta(TcpStat.RCVPACKAFTERWIN));
+        assertEquals(0, tcpDelta(TcpStat.RCVBYTE), "nothing new was taken");
+        assertEquals(0, tcpDelta(TcpStat.CHALLENGEACK), "these are no challenge ACKs");
+
+        // The connection carries on.
+        ackOf(segment(1005, sndUna, ACK | PSH, "more".getBytes()), 1009);
+        assertArrayEquals("more".getBytes(), OutsideTcpTest.readExactly(s, 4));
+        assertEquals(TcpState.ESTABLISHED, s.state());
+        abortAndCheck(s);
     }
 
     @ParameterizedTest
