@@ -27,12 +27,12 @@ import smpnet.stack.stats.TcpStat;
 /**
  * Blind and resource attacks on an established connection, from a peer made of bytes, in every locking mode:
  * RFC 5961's in-window RST and SYN and unacceptable ACKs (exact tcpstat counts, challenge ACKs limited by
- * net.inet.tcp.ack_war_cnt, as the ACKs of replayed and out-of-window segments are), a reassembly queue
- * flooded with tiny out-of-order segments (FreeBSD's net.inet.tcp.reass.maxqueuelen and sb_mbmax limits,
- * tcps_rcvreassfull), a SACK scoreboard flooded with one-byte blocks from a peer whose MSS of 1 is raised to net.inet.tcp.minmss (net.inet.tcp.sack.maxholes,
- * tcps_sack_sboverflow), and options that lie (a timestamp of the wrong length, repeated MSS options, a
- * window scale of 15). Each attack is answered exactly as FreeBSD answers it, the memory the host holds stays
- * bounded, the connection carries on and, once it is gone, no mbuf is left.
+ * net.inet.tcp.ack_war_cnt, as the ACKs of replayed and out-of-window segments are), a reassembly queue flooded
+ * with tiny out-of-order segments (FreeBSD's net.inet.tcp.reass.maxqueuelen and sb_mbmax limits,
+ * tcps_rcvreassfull), a SACK scoreboard flooded with one-byte blocks from a peer whose MSS of 1 is raised to
+ * net.inet.tcp.minmss (net.inet.tcp.sack.maxholes, tcps_sack_sboverflow), and options that lie (a timestamp of the
+ * wrong length, repeated MSS options, a window scale of 15). Each attack is answered exactly as FreeBSD answers it,
+ * the memory the host holds stays bounded, the connection carries on and, once it is gone, no mbuf is left.
  */
 class OutsideTcpAttackTest extends HostilePeerTestBase {
     private static final int PORT = 40000;
