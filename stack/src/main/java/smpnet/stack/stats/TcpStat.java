@@ -48,6 +48,7 @@ public enum TcpStat {
     CHALLENGEACK("challenge ACKs sent"),
     RCVPARTDUPPACK("packets with some duplicate data"),
     RCVDUPBYTE("duplicate bytes received"),
+    RCVPARTDUPBYTE("bytes duplicated in packets with some duplicate data"),
     RCVOOBYTE("out-of-order bytes received"),
     RCVPACKAFTERWIN("packets with data after window"),
     RCVBYTEAFTERWIN("bytes after window"),

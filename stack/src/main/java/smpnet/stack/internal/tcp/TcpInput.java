@@ -143,7 +143,7 @@ final class TcpInput {
                 tcp.stats.add(TcpStat.RCVDUPBYTE, todrop);
             } else {
                 tcp.stats.increment(TcpStat.RCVPARTDUPPACK);
-                tcp.stats.add(TcpStat.RCVDUPBYTE, todrop);
+                tcp.stats.add(TcpStat.RCVPARTDUPBYTE, todrop);
             }
             if (todrop > 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null) {
                 // RFC 2883: report the duplicate range as a D-SACK block, at once (the next in-order
