@@ -109,6 +109,8 @@ class ScenarioParserTest {
                 + "found '10.0.0.300/24'", error(GOOD.replace("10.0.0.1/24", "10.0.0.300/24")));
         assertEquals("bad.yaml:18: workloads[0].udp-sink.port: expected a whole number 1..65535, found '70000'",
                 error(GOOD.replace("port: 5000}", "port: 70000}")));
+        assertEquals("bad.yaml:12: hosts[1].nics[0].lro: expected true or false, found '3'",
+                error(GOOD.replace("queues: 2}", "queues: 2, lro: 3}")));
         assertEquals("bad.yaml:4: hosts[0]: expected a mapping of cpus, forwarding, locking, name, netisr, nics, routes, sysctl, "
                 + "found 'a'", error(GOOD.replace("  - name: a\n    nics:\n      - {name: em0, address: 10.0.0.1/24}\n", "  - a\n")));
     }
