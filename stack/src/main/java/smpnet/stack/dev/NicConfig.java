@@ -9,8 +9,10 @@ package smpnet.stack.dev;
  * @param batch    frames an interrupt or transmit thread takes per lock acquisition
  * @param cpus     the host's CPU count: RX queue q's ithread and TX queue q's thread run on CPU q mod cpus
  * @param rssKey   the Toeplitz key ({@link RssHash#MICROSOFT_KEY} by default)
+ * @param lro      large receive offload on at start (FreeBSD's IFCAP_LRO; off by default): each RX queue's
+ *                 ithread merges in-order TCP segments of a flow into one packet ({@link SimNic#setLro})
  */
-public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int cpus, byte[] rssKey) {
+public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int cpus, byte[] rssKey, boolean lro) {
     public static final int DEFAULT_RING_SIZE = 1024;
     public static final int DEFAULT_BATCH = 32;
 
@@ -22,12 +24,14 @@ public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int
 
     /** {@code queues} RX and TX queues on {@code queues} CPUs, default ring and batch, Microsoft's key. */
     public static NicConfig of(int queues) {
-        return new NicConfig(queues, queues, DEFAULT_RING_SIZE, DEFAULT_BATCH, queues, RssHash.MICROSOFT_KEY);
+        return new NicConfig(queues, queues, DEFAULT_RING_SIZE, DEFAULT_BATCH, queues, RssHash.MICROSOFT_KEY, false);
     }
 
-    public NicConfig withRingSize(int n) { return new NicConfig(rxQueues, txQueues, n, batch, cpus, rssKey); }
-    public NicConfig withBatch(int n) { return new NicConfig(rxQueues, txQueues, ringSize, n, cpus, rssKey); }
-    public NicConfig withCpus(int n) { return new NicConfig(rxQueues, txQueues, ringSize, batch, n, rssKey); }
+    public NicConfig withRingSize(int n) { return new NicConfig(rxQueues, txQueues, n, batch, cpus, rssKey, lro); }
+    public NicConfig withBatch(int n) { return new NicConfig(rxQueues, txQueues, ringSize, n, cpus, rssKey, lro); }
+    public NicConfig withCpus(int n) { return new NicConfig(rxQueues, txQueues, ringSize, batch, n, rssKey, lro); }
+    /** Large receive offload on or off at start (off by default). */
+    public NicConfig withLro(boolean on) { return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, on); }
 
     @Override public byte[] rssKey() { return rssKey.clone(); }
 }

@@ -43,8 +43,11 @@ final class TcpInput {
                         && (TcpSeq.gt(tp.sndUna, seg.ack) || TcpSeq.gt(seg.ack, tp.sndMax))) {
                     tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
                 } else if (!seg.has(RST) && !tp.dropped) {
-                    tp.set(Tcpcb.TF_ACKNOW);
-                    TcpOutput.outputLocked(tp);
+                    // a wholly duplicate segment took its place in the ACK war budget already (ACKNOW is set)
+                    if (tp.has(Tcpcb.TF_ACKNOW) || ackWarAllows(tp)) {
+                        tp.set(Tcpcb.TF_ACKNOW);
+                        TcpOutput.outputLocked(tp);
+                    }
                 }
             }
             case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
@@ -134,7 +137,7 @@ final class TcpInput {
             if (todrop > seg.tlen || (todrop == seg.tlen && (thflags & FIN) == 0)) {
                 // all of it is old: a duplicate, which must be acked (its ACK may have been lost)
                 thflags &= ~FIN;
-                tp.set(Tcpcb.TF_ACKNOW);
+                if (ackWarAllows(tp)) tp.set(Tcpcb.TF_ACKNOW);
                 todrop = seg.tlen;
                 tcp.stats.increment(TcpStat.RCVDUPPACK);
                 tcp.stats.add(TcpStat.RCVDUPBYTE, todrop);
@@ -375,7 +378,10 @@ final class TcpInput {
         if (tp.has(Tcpcb.TF_SYN_REXMT)) tp.ccv.cwnd = smss; // else cc_conn_init's initial window
         TcpTimers.syncCc(tp);
         tp.ccc = new smpnet.stack.internal.tcp.cc.CongestionControl(tp.cc, tp.ccv);
-        if (tp.has(Tcpcb.TF_SACK_PERMIT)) tp.scoreboard = new SackScoreboard(smss);
+        if (tp.has(Tcpcb.TF_SACK_PERMIT)) {
+            tp.scoreboard = new SackScoreboard(smss, tcp.settings.sackMaxHoles, tcp.sackBlocks,
+                    () -> tcp.settings.sackGlobalMaxHoles);
+        }
         if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
         tp.keep.stop(); // the connection-establishment timeout is over
         if (tp.has(Tcpcb.TF_KEEPALIVE)) tp.keep.reset(tp.keepIdleNanos);
@@ -386,7 +392,7 @@ final class TcpInput {
         long rcvBytes = tp.tcp.settings.recvbufMax;
         int smss = tp.effectiveMaxseg();
         return new TcpReassemblyQueue(Math.max(16, (int) Math.min(Integer.MAX_VALUE, rcvBytes / smss + 1)),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)));
+                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)), tp.tcp.reassRuns);
     }
 
     /** tcp_xmit_timer: one RTT sample; the backoff ends with it. */
@@ -408,8 +414,17 @@ final class TcpInput {
                 tp.rcvNxt, tp.maxseg, tp.reass == null || tp.reass.isEmpty(), tp.delack.pending()));
     }
 
-    /** RFC 5961 7: challenge ACKs, at most ack_war_cnt per ack_war_timewindow for the connection. */
-    static void challengeAckLocked(Tcpcb tp) {
+    /**
+     * Whether one more ACK may answer a segment that is out of step with the connection: at most ack_war_cnt
+     * per ack_war_timewindow (either 0: no limit), one budget for the connection's challenge ACKs (RFC 5961 7),
+     * its ACKs after a drop (an ACK of data never sent, a segment beyond the window) and its ACKs of wholly
+     * duplicate segments. The last two are limited as FreeBSD's RACK and BBR stacks limit them
+     * (ctf_ack_war_checks); its default stack answers every one, and then two hosts out of step (one has taken
+     * bytes the other never sent, as a forged segment leaves them) trade ACKs without end, each acknowledging
+     * what the other never sent, or sending what the other holds for old. Over the limit the segment is
+     * dropped without an answer until the window ends.
+     */
+    private static boolean ackWarAllows(Tcpcb tp) {
         Tcp tcp = tp.tcp;
         long now = tcp.scheduler.nanoTime();
         if (now - tp.challengeWindowStart >= tcp.settings.ackWarWindowNanos || tp.challengeWindowStart == 0) {
@@ -417,8 +432,15 @@ final class TcpInput {
             tp.challengeCount = 0;
         }
         int limit = tcp.settings.ackWarCnt;
-        if (limit > 0 && tp.challengeCount >= limit) return;
+        if (limit > 0 && tcp.settings.ackWarWindowNanos > 0 && tp.challengeCount >= limit) return false;
         tp.challengeCount++;
+        return true;
+    }
+
+    /** RFC 5961 7: challenge ACKs, at most ack_war_cnt per ack_war_timewindow for the connection. */
+    static void challengeAckLocked(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        if (!ackWarAllows(tp)) return;
         tcp.stats.increment(TcpStat.CHALLENGEACK);
         // tcp_send_challenge_ack answers with tcp_respond, not tcp_output: a bare <SEQ=SND.NXT><ACK=RCV.NXT>
         // (never a retransmitted FIN) with the free receive space as window; a delayed ACK stays pending.
@@ -447,7 +469,11 @@ final class TcpInput {
                 ? seg.opts.sackBlocks() : null;
         int sackChanged = 0;
         if (tp.scoreboard != null && (sackBlocks != null || !tp.scoreboard.isEmpty())) {
+            long overflows = tp.scoreboard.overflows();
             sackChanged = tp.scoreboard.update(TcpSeq.max(ack, tp.sndUna), tp.sndMax, sackBlocks);
+            // each block that would add a range beyond net.inet.tcp.sack.maxholes (or globalmaxholes) is ignored
+            // and counted, as tcp_sackhole_alloc counts it
+            tcp.stats.add(TcpStat.SACK_SBOVERFLOW, tp.scoreboard.overflows() - overflows);
         }
 
         if (TcpSeq.le(ack, tp.sndUna)) {
@@ -464,7 +490,7 @@ final class TcpInput {
 
         // ---- new data acked ----
         int acked = ack - tp.sndUna;
-        tcp.stats.increment(TcpStat.RCVACKPACK);
+        tcp.stats.add(TcpStat.RCVACKPACK, seg.nsegs); // as tcp_do_segment: every merged segment carried the ACK
         tcp.stats.add(TcpStat.RCVACKBYTE, acked);
         boolean wasRecovery = tp.has(Tcpcb.TF_FASTRECOVERY);
         if (wasRecovery && TcpSeq.lt(ack, tp.sndRecover)) {
@@ -668,7 +694,9 @@ final class TcpInput {
                         tp.set(Tcpcb.TF_ACKNOW);
                     }
                     tp.rcvNxt += seg.tlen;
-                    tcp.stats.increment(TcpStat.RCVPACK);
+                    // tcp_do_segment's header prediction counts an LRO packet's segments (nsegs); this is
+                    // smpnet's one in-order path
+                    tcp.stats.add(TcpStat.RCVPACK, seg.nsegs);
                     tcp.stats.add(TcpStat.RCVBYTE, seg.tlen);
                     appendLocked(tp, seg.m, seg.dataOff, seg.tlen, outOfBand);
                 }
@@ -682,10 +710,13 @@ final class TcpInput {
                     tcp.stats.add(TcpStat.RCVOOBYTE, seg.tlen);
                     Mbuf copy = seg.tlen > 0 ? seg.m.copyRange(seg.dataOff, seg.tlen, Mbuf.M_NOWAIT) : null;
                     if (seg.tlen > 0 && copy == null) {
+                        tcp.stats.increment(TcpStat.RCVMEMDROP); // no mbuf for it
                         thflags &= ~FIN;
                     } else {
+                        reassLimitsLocked(tp);
                         int r = tp.reass.add(seg.seq, copy, (thflags & FIN) != 0, tp.rcvNxt);
                         if (r == TcpReassemblyQueue.DROPPED) tcp.stats.increment(TcpStat.RCVREASSFULL);
+                        if (r == TcpReassemblyQueue.DROPPED_HOST_LIMIT) tcp.stats.increment(TcpStat.RCVMEMDROP);
                         thflags &= ~FIN; // a queued FIN comes out of the queue in order
                         if (presentQueuedLocked(tp)) thflags |= FIN;
                     }
@@ -715,6 +746,25 @@ final class TcpInput {
         }
         if (needOutput || tp.has(Tcpcb.TF_ACKNOW)) TcpOutput.outputLocked(tp);
         return End.DONE;
+    }
+
+    /**
+     * tcp_reass's limits from the receive buffer as it is now (it grows with autotuning): min(hiwat / maxseg +
+     * 1, net.inet.tcp.reass.maxqueuelen) runs, and storage up to sb_mbmax (8 times hiwat, sb_efficiency).
+     */
+    private static void reassLimitsLocked(Tcpcb tp) {
+        int hiwat = tp.tcp.settings.recvspace;
+        if (tp.so != null) {
+            StreamBuffer rcv = tp.so.rcv();
+            rcv.lock.lock();
+            try {
+                hiwat = rcv.hiwatLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+        }
+        tp.reass.setLimits(Math.min(hiwat / Math.max(1, tp.maxseg) + 1, tp.tcp.settings.reassMaxQueueLen), 8L * hiwat,
+                tp.tcp.settings.reassMaxSegments);
     }
 
     /**
