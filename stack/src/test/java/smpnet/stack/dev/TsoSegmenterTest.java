@@ -17,10 +17,12 @@ import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.net.IfAddress;
 import smpnet.stack.net.IfCounters;
+import smpnet.stack.net.MacAddress;
 import smpnet.witness.junit.WitnessExtension;
 
 /**
@@ -135,6 +137,30 @@ class TsoSegmenterTest {
         h.nic.stop(); // frees the 6 frames left on the ring
     }
 
+    @Test
+    void framesTheWirePausesPartWayWaitAtTheRingsHeadAndFollowInOrder() {
+        TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(1).withTso(true));
+        TestHost b = new TestHost("b", 2, LockMode.FINE, NicConfig.of(1).withRingSize(2));
+        List<Integer> ids = Collections.synchronizedList(new ArrayList<>());
+        b.handler = m -> {
+            ids.add(m.getU16(4));
+            m.freeChain();
+        };
+        Wire wire = Wire.connect(a.nic, b.nic);
+        a.nic.start(); // b's ithread not yet: its 2-slot ring takes two frames, then the wire pauses
+        assertTrue(a.nic.transmit(tsoFrame(a, payload(4 * SEGSZ), 12)), "the rest waits on a's ring");
+        assertEquals(2, a.nic.directTransmits(0), "two frames went from the sender itself");
+        b.nic.start();
+        a.nic.awaitTransmitted();
+        b.nic.awaitReceived();
+        a.nic.stop();
+        b.nic.stop();
+        assertEquals(List.of(ID, (ID + 1) & 0xffff, (ID + 2) & 0xffff, (ID + 3) & 0xffff), ids);
+        assertTrue(wire.pauses() >= 1, "pauses " + wire.pauses());
+        assertEquals(4, wire.carriedAtoB());
+        assertEquals(4, a.nic.counters().outPackets());
+    }
+
     /** Attaches a link to {@code h}'s NIC that keeps every frame it gets. */
     private static List<Mbuf> collect(TestHost h) {
         List<Mbuf> out = Collections.synchronizedList(new ArrayList<>());
@@ -144,9 +170,19 @@ class TsoSegmenterTest {
 
     /** One TSO frame from 10.0.0.1 to 10.0.0.2 with {@code optlen} bytes of TCP options and {@code payload}. */
     private static Mbuf tsoFrame(TestHost h, byte[] payload, int optlen) {
+        return frame(h.alloc, h.nic.mac(), payload, optlen, SEGSZ);
+    }
+
+    /**
+     * A TCP frame from 10.0.0.1 to 10.0.0.2 (to the broadcast MAC from {@code mac}, sequence number {@link #SEQ}, IP id
+     * {@link #ID}) with {@code optlen} bytes of TCP options and {@code payload}; with {@code segsz > 0} marked
+     * for TSO with that segment size.
+     */
+    static Mbuf frame(MbufAllocator alloc, MacAddress mac, byte[] payload, int optlen, int segsz) {
         int tcpLen = TcpHeader.MIN_LENGTH + optlen;
         byte[] f = new byte[14 + 20 + tcpLen + payload.length];
-        h.nic.mac().write(f, 6);
+        MacAddress.BROADCAST.write(f, 0);
+        mac.write(f, 6);
         f[12] = 0x08;
         Ipv4Header.write(MemorySegment.ofArray(f).asSlice(14), 0, 20 + tcpLen + payload.length, ID,
                 Ipv4Header.FLAG_DF, 64, Ipv4Header.PROTO_TCP, SRC, DST);
@@ -160,8 +196,8 @@ class TsoSegmenterTest {
         put16(f, t + 14, 1000);
         if (optlen > 0) System.arraycopy(timestampOption(), 0, f, t + 20, optlen);
         System.arraycopy(payload, 0, f, t + tcpLen, payload.length);
-        Mbuf m = h.alloc.fromBytes(f, 0, f.length, Mbuf.M_WAIT);
-        m.pkthdr().setCsumFlags(PacketHeader.CSUM_TSO | PacketHeader.CSUM_TCP).setTsoSegsz(SEGSZ);
+        Mbuf m = alloc.fromBytes(f, 0, f.length, Mbuf.M_WAIT);
+        if (segsz > 0) m.pkthdr().setCsumFlags(PacketHeader.CSUM_TSO | PacketHeader.CSUM_TCP).setTsoSegsz(segsz);
         return m;
     }
 

@@ -361,27 +361,6 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         return h;
     }
 
-    /** {@code len} bytes of {@code data} from {@code off} in a chain of clusters (no packet header); null if none was free. */
-    Mbuf clusters(byte[] data, int off, int len) {
-        Mbuf head = null;
-        Mbuf tail = null;
-        for (int done = 0; done < len; ) {
-            Mbuf c = alloc.getCluster(Mbuf.M_NOWAIT);
-            if (c == null) {
-                if (head != null) head.freeChain();
-                return null;
-            }
-            int k = Math.min(Mbuf.MCLBYTES, len - done);
-            c.setLen(k);
-            c.putBytes(0, data, off + done, k);
-            if (head == null) head = c;
-            else tail.setNext(c);
-            tail = c;
-            done += k;
-        }
-        return head;
-    }
-
     private static void writeHeader(Mbuf h, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
         int optlen = opts == null ? 0 : opts.length;
         h.putU16(0, sport);

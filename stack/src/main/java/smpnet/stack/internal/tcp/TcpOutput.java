@@ -381,6 +381,11 @@ final class TcpOutput {
                 if (snd.hasRegionsLocked()) {
                     payload = snd.payloadLocked(off, len, tcp.alloc, tcp.stats);
                     noPayload = payload == null;
+                } else if (tsoSegsz > 0) {
+                    // a TSO segment's payload goes in clusters, which the NIC shares among its frames
+                    payload = snd.clustersLocked(off, len, tcp.alloc);
+                    noPayload = payload == null;
+                    tcp.stats.add(TcpStat.SNDBYTE_COPIED, len);
                 } else {
                     data = new byte[len];
                     snd.copyLocked(off, len, data, 0);
@@ -446,11 +451,6 @@ final class TcpOutput {
         }
 
         Mbuf m;
-        if (tsoSegsz > 0 && data != null) {
-            // a TSO segment's payload goes in clusters, which the interface shares among its frames, never copies
-            payload = tcp.clusters(data, 0, len);
-            noPayload = payload == null;
-        }
         if (payload != null) {
             m = tcp.buildChainSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload,
                     len, tsoSegsz);
