@@ -41,23 +41,11 @@ public class TsoTransmitLincheckTest {
     private final List<long[]> seen = new ArrayList<>();        // guarded by its monitor: (sender hash, seq)
 
     public TsoTransmitLincheckTest() {
-        nic.attachLink(new Link() {
-            @Override
-            public void deliver(Mbuf frame) {
-                byte[] p = new byte[SEGSZ];
-                frame.copyData(HEADERS, SEGSZ, p, 0);
-                frame.freeChain();
-                long[] d = {RssHash.getInt(p, 0), RssHash.getInt(p, 4)};
-                synchronized (seen) {
-                    seen.add(d);
-                }
-            }
-
-            @Override
-            public boolean callableFromSender() {
-                return true;
-            }
-        });
+        nic.attachLink(DirectTransmitLincheckTest.recordingLink(seen, frame -> {
+            byte[] p = new byte[SEGSZ];
+            frame.copyData(HEADERS, SEGSZ, p, 0);
+            return new long[] {RssHash.getInt(p, 0), RssHash.getInt(p, 4)};
+        }));
         nic.start();
     }
 
@@ -87,19 +75,7 @@ public class TsoTransmitLincheckTest {
     public void allDeliveredInEachSendersOrder() {
         nic.awaitTransmitted();
         nic.stop();
-        Map<Integer, Integer> next = new HashMap<>();
-        int total;
-        synchronized (sent) {
-            total = sent.values().stream().mapToInt(Integer::intValue).sum();
-        }
-        synchronized (seen) {
-            if (seen.size() != total) throw new IllegalStateException(seen.size() + " of " + total + " frames delivered");
-            for (long[] d : seen) {
-                int expected = next.getOrDefault((int) d[0], 0);
-                if (d[1] != expected) throw new IllegalStateException("segment " + d[1] + " of a sender came before " + expected);
-                next.put((int) d[0], expected + 1);
-            }
-        }
+        int total = DirectTransmitLincheckTest.checkEachSendersOrder(sent, seen);
         if (nic.counters().outPackets() != total || nic.tsoFrames() != FRAMES * nic.tsoPackets()) {
             throw new IllegalStateException("counters: " + nic.counters().outPackets() + " sent of " + total + ", "
                     + nic.tsoFrames() + " TSO frames of " + nic.tsoPackets() + " packets");
