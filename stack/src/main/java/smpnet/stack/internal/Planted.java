@@ -5,7 +5,7 @@ package smpnet.stack.internal;
  * budget. The switch is read once, when this class is initialised, into static finals: off (the only
  * setting outside those tests) the JIT folds every guarded branch away, so the protocol code pays
  * nothing. Set the system property {@value #PROPERTY} to a target's name ({@code ether}, {@code arp},
- * {@code ipv4}, {@code reassembly}, {@code icmp}, {@code udp}) before the stack's classes load.
+ * {@code ipv4}, {@code reassembly}, {@code icmp}, {@code udp}, {@code tcp}) before the stack's classes load.
  */
 public final class Planted {
     public static final String PROPERTY = "smpnet.fuzz.plant";
@@ -22,6 +22,8 @@ public final class Planted {
     public static final boolean ICMP = BUG.equals("icmp");
     /** UDP: a datagram to port 9 with an odd UDP length is counted twice. */
     public static final boolean UDP = BUG.equals("udp");
+    /** TCP: a segment with URG and an urgent pointer of 0x8000 or more on an established connection throws. */
+    public static final boolean TCP = BUG.equals("tcp");
 
     private Planted() {}
 }

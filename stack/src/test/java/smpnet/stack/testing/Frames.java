@@ -6,6 +6,7 @@ import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.internal.wire.IcmpHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
+import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.internal.wire.UdpHeader;
 
 /**
@@ -39,6 +40,18 @@ public final class Frames {
         UdpHeader.setChecksum(seg, new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_UDP, u.length)
                 .add(seg, 0, u.length).finish());
         return u;
+    }
+
+    /** A TCP segment (header without options, then {@code data}) with a correct checksum for {@code src -> dst}. */
+    public static byte[] tcp(int src, int dst, int sport, int dport, int seq, int ack, int flags, int window, byte[] data) {
+        byte[] t = new byte[TcpHeader.MIN_LENGTH + data.length];
+        MemorySegment seg = MemorySegment.ofArray(t);
+        TcpHeader.write(seg, sport, dport, seq, ack, flags, window, null);
+        System.arraycopy(data, 0, t, TcpHeader.MIN_LENGTH, data.length);
+        int sum = new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_TCP, t.length).add(seg, 0, t.length).finish();
+        t[16] = (byte) (sum >>> 8);
+        t[17] = (byte) sum;
+        return t;
     }
 
     /** An ICMP message with a correct checksum. */

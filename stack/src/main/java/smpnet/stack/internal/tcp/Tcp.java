@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.locking.Scheduler;
+import smpnet.stack.internal.Planted;
 import smpnet.stack.internal.icmp.ErrorRateLimit;
 import smpnet.stack.internal.icmp.Icmp;
 import smpnet.stack.internal.ip.IpInput;
@@ -208,6 +209,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                 }
                 boolean reprocess;
                 try {
+                    if (Planted.TCP && tp.state == TcpState.ESTABLISHED && seg.has(TcpHeader.URG) && seg.urp >= 0x8000) {
+                        throw new IllegalStateException("planted"); // see Planted
+                    }
                     reprocess = tp.state == TcpState.TIME_WAIT ? TcpInput.timeWaitLocked(tp, seg)
                                                                : TcpInput.segmentLocked(tp, seg);
                 } finally {

@@ -43,8 +43,11 @@ final class TcpInput {
                         && (TcpSeq.gt(tp.sndUna, seg.ack) || TcpSeq.gt(seg.ack, tp.sndMax))) {
                     tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
                 } else if (!seg.has(RST) && !tp.dropped) {
-                    tp.set(Tcpcb.TF_ACKNOW);
-                    TcpOutput.outputLocked(tp);
+                    // a wholly duplicate segment took its place in the ACK war budget already (ACKNOW is set)
+                    if (tp.has(Tcpcb.TF_ACKNOW) || ackWarAllows(tp)) {
+                        tp.set(Tcpcb.TF_ACKNOW);
+                        TcpOutput.outputLocked(tp);
+                    }
                 }
             }
             case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
@@ -134,7 +137,7 @@ final class TcpInput {
             if (todrop > seg.tlen || (todrop == seg.tlen && (thflags & FIN) == 0)) {
                 // all of it is old: a duplicate, which must be acked (its ACK may have been lost)
                 thflags &= ~FIN;
-                tp.set(Tcpcb.TF_ACKNOW);
+                if (ackWarAllows(tp)) tp.set(Tcpcb.TF_ACKNOW);
                 todrop = seg.tlen;
                 tcp.stats.increment(TcpStat.RCVDUPPACK);
                 tcp.stats.add(TcpStat.RCVDUPBYTE, todrop);
@@ -408,8 +411,17 @@ final class TcpInput {
                 tp.rcvNxt, tp.maxseg, tp.reass == null || tp.reass.isEmpty(), tp.delack.pending()));
     }
 
-    /** RFC 5961 7: challenge ACKs, at most ack_war_cnt per ack_war_timewindow for the connection. */
-    static void challengeAckLocked(Tcpcb tp) {
+    /**
+     * Whether one more ACK may answer a segment that is out of step with the connection: at most ack_war_cnt
+     * per ack_war_timewindow (either 0: no limit), one budget for the connection's challenge ACKs (RFC 5961 7),
+     * its ACKs after a drop (an ACK of data never sent, a segment beyond the window) and its ACKs of wholly
+     * duplicate segments. The last two are limited as FreeBSD's RACK and BBR stacks limit them
+     * (ctf_ack_war_checks); its default stack answers every one, and then two hosts out of step (one has taken
+     * bytes the other never sent, as a forged segment leaves them) trade ACKs without end, each acknowledging
+     * what the other never sent, or sending what the other holds for old. Over the limit the segment is
+     * dropped without an answer until the window ends.
+     */
+    private static boolean ackWarAllows(Tcpcb tp) {
         Tcp tcp = tp.tcp;
         long now = tcp.scheduler.nanoTime();
         if (now - tp.challengeWindowStart >= tcp.settings.ackWarWindowNanos || tp.challengeWindowStart == 0) {
@@ -417,8 +429,15 @@ final class TcpInput {
             tp.challengeCount = 0;
         }
         int limit = tcp.settings.ackWarCnt;
-        if (limit > 0 && tp.challengeCount >= limit) return;
+        if (limit > 0 && tcp.settings.ackWarWindowNanos > 0 && tp.challengeCount >= limit) return false;
         tp.challengeCount++;
+        return true;
+    }
+
+    /** RFC 5961 7: challenge ACKs, at most ack_war_cnt per ack_war_timewindow for the connection. */
+    static void challengeAckLocked(Tcpcb tp) {
+        Tcp tcp = tp.tcp;
+        if (!ackWarAllows(tp)) return;
         tcp.stats.increment(TcpStat.CHALLENGEACK);
         // tcp_send_challenge_ack answers with tcp_respond, not tcp_output: a bare <SEQ=SND.NXT><ACK=RCV.NXT>
         // (never a retransmitted FIN) with the free receive space as window; a delayed ACK stays pending.

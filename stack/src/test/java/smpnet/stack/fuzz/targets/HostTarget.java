@@ -23,6 +23,10 @@ import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
 import smpnet.stack.socket.Datagram;
 import smpnet.stack.socket.Ping;
+import smpnet.stack.socket.SockOpt;
+import smpnet.stack.socket.TcpInfo;
+import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.socket.TcpState;
 import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.stats.EtherStat;
 import smpnet.stack.testing.ManualClock;
@@ -32,7 +36,8 @@ import smpnet.witness.Witness;
  * A fuzz target fed through real hosts: a victim router (10.0.0.2/24 on em0, 10.0.1.1/24 on em1,
  * forwarding, a UDP echo service on port 7, a discard socket on 9, a socket on 5000 connected to the
  * peer's port 9) between a peer (10.0.0.1) and a far host (10.0.1.2). The victim's clock is manual, so
- * timers fire when the harness says.
+ * timers fire when the harness says. For the tcp target the victim also listens on TCP port 80, and the
+ * peer keeps a connection to it, made again whenever an input ended it; the harness reads what arrives.
  *
  * <p>After every input, once the hosts are quiet: no exception escaped a thread, witness reported
  * nothing, every frame the victim received has exactly one outcome ({@link InputOutcomes}), the echo
@@ -71,6 +76,14 @@ public final class HostTarget implements FuzzTarget {
     private final AtomicLong witnessReports = new AtomicLong();
     private final Witness.Registration listening;
     private final Thread.UncaughtExceptionHandler previousHandler = Thread.getDefaultUncaughtExceptionHandler();
+    /** tcp: the victim's listener on port 80 and the live connection from the peer (null until made). */
+    private final TcpSocket listener;
+    private TcpSocket peerEnd;
+    private TcpSocket victimEnd;
+    /** tcp: connections made so far; each takes the next of {@link #PEER_PORTS} local ports at the peer. */
+    private int connections;
+    private static final int PEER_PORT_BASE = 41000;
+    private static final int PEER_PORTS = 1000;
 
     /**
      * {@code target}: one of {@link Shapes#TARGETS}; the victim's locking mode and netisr dispatch come from
@@ -105,6 +118,8 @@ public final class HostTarget implements FuzzTarget {
             discard = victim.openUdp().bind(9).configureBlocking(false);
             connected = victim.openUdp().bind(5000).configureBlocking(false);
             connected.connect(new InetSocketAddress("10.0.0.1", 9));
+            listener = target.equals("tcp")
+                    ? victim.openTcp().bind(new InetSocketAddress("10.0.0.2", 80)).listen(16).configureBlocking(false) : null;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -119,7 +134,14 @@ public final class HostTarget implements FuzzTarget {
             String parsed = Shapes.parseTcp(input);
             if (parsed != null) return parsed;
         }
-        List<byte[]> frames = Shapes.frames(target, input, em0.mac().bits());
+        Shapes.TcpLink link = null;
+        if (listener != null) {
+            String why = liveConnection();
+            if (why != null) return why;
+            TcpInfo v = victimEnd.info();
+            link = new Shapes.TcpLink(victimEnd.remoteAddress().getPort(), 80, (int) v.rcvNxt(), (int) v.sndNxt());
+        }
+        List<byte[]> frames = Shapes.frames(target, input, em0.mac().bits(), link);
         for (byte[] f : frames) {
             if (f.length == 0) continue;
             if (!em0.receive(victim.allocator().fromBytes(f, 0, f.length, Mbuf.M_WAIT))) return "ring full";
@@ -137,7 +159,67 @@ public final class HostTarget implements FuzzTarget {
         }
         if ((why = checks()) != null) return why;
         smpnet.stack.fuzz.EdgeCoverage.pause(); // the housekeeping below is not the input's coverage
+        if (listener != null) {
+            drain(victimEnd); // what the input delivered is read, so the window stays open
+            if ((why = settle()) != null) return why;
+        }
         return ++inputs % LEAK_CHECK_EVERY == 0 ? emptyAndCheckLeaks() : null;
+    }
+
+    /**
+     * tcp: makes sure the peer and the victim have an established connection for the next input, the last
+     * one having been ended (a fuzzed RST, FIN or SYN may end it) or never made. The old ends are closed
+     * with a reset (SO_LINGER 0), so nothing waits out TIME_WAIT; the next connection takes the next port.
+     */
+    private String liveConnection() {
+        if (victimEnd != null && victimEnd.state() == TcpState.ESTABLISHED && peerEnd.state() == TcpState.ESTABLISHED) {
+            return null;
+        }
+        closeConnection();
+        String why = settle();
+        if (why != null) return why;
+        try {
+            int port = PEER_PORT_BASE + connections++ % PEER_PORTS;
+            peerEnd = peer.openTcp().setReceiveTimeout(Duration.ofSeconds(5)) // bounds the connect
+                    .bind(new InetSocketAddress("10.0.0.1", port));
+            peerEnd.connect(new InetSocketAddress("10.0.0.2", 80));
+            if ((why = settle()) != null) return why;
+            victimEnd = listener.accept().configureBlocking(false);
+            return settle();
+        } catch (java.io.IOException e) {
+            return "the peer could not connect to the victim's port 80: " + e + "\n" + victim.netstat();
+        }
+    }
+
+    /** tcp: ends the live connection at both ends with a reset, and every connection the listener completed. */
+    private void closeConnection() {
+        for (TcpSocket s : new TcpSocket[] {victimEnd, peerEnd}) {
+            if (s == null) continue;
+            try {
+                s.setOption(SockOpt.SO_LINGER, 0);
+            } catch (java.io.IOException e) {
+                // already reset by the input: close() below frees it all the same
+            }
+            s.close();
+        }
+        victimEnd = peerEnd = null;
+        while (true) {
+            try {
+                listener.accept().close();
+            } catch (java.io.IOException e) {
+                return; // EAGAIN: none left
+            }
+        }
+    }
+
+    /** Reads a non-blocking socket until it has nothing more (or its end, or an error). */
+    private static void drain(TcpSocket s) {
+        byte[] b = new byte[4096];
+        try {
+            while (s.read(b) > 0) { }
+        } catch (java.io.IOException e) {
+            // EAGAIN (nothing left), or the connection reset: the next input makes a new one
+        }
     }
 
     private String checks() {
@@ -154,6 +236,7 @@ public final class HostTarget implements FuzzTarget {
         for (UdpSocket s : new UdpSocket[] {echo, discard, connected}) {
             while (receive(s) != null) { }
         }
+        if (listener != null) closeConnection(); // a reassembly queue may hold out-of-order data: freed with it
         clock.advance(STEP_NANOS); // reassembly gives up (and may send a time exceeded), ARP ages
         String why = settle();
         if (why != null) return why;

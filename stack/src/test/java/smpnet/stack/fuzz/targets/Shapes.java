@@ -29,7 +29,11 @@ import smpnet.stack.testing.Frames;
  *   icmp / udp  the ICMP message / the UDP datagram, in an IPv4 packet to the victim
  *   tcp         the TCP segment (header, options, data), in an IPv4 packet to the victim; bit 1 keeps its
  *               checksum as given. The segment is also parsed directly (header view and options, as TCP
- *               input does), which must refuse bad bytes only with MalformedPacketException
+ *               input does), which must refuse bad bytes only with MalformedPacketException. Bit 5 puts
+ *               the segment into the live connection between the peer and the victim's port 80: its
+ *               ports become the connection's, and its sequence and acknowledgment numbers are offsets
+ *               from what the victim expects next (RCV.NXT) and what it sent last (SND.NXT), so that the
+ *               input reaches a synchronized connection's code and not only the listener's
  *   reassembly  id (2), protocol (1), then up to 16 fragments of 4 bytes each: flags and offset as in the
  *               IPv4 header (2), payload length (2, at most 1480); the payload is one UDP datagram to the
  *               echo port, sliced
@@ -45,7 +49,16 @@ final class Shapes {
 
     private Shapes() {}
 
-    static List<byte[]> frames(String target, byte[] in, long victimMac) {
+    /** Flag bit 5 of a tcp input: in the live connection (see the class comment). */
+    static final int IN_CONNECTION = 32;
+
+    /** The live TCP connection a tcp input with {@link #IN_CONNECTION} goes into: ports, RCV.NXT, SND.NXT. */
+    record TcpLink(int peerPort, int victimPort, int rcvNxt, int sndNxt) {}
+
+    static List<byte[]> frames(String target, byte[] in, long victimMac) { return frames(target, in, victimMac, null); }
+
+    /** {@code link}: the live connection for tcp inputs, or null when there is none (bit 5 then does nothing). */
+    static List<byte[]> frames(String target, byte[] in, long victimMac, TcpLink link) {
         int flags = in.length == 0 ? 0 : in[0] & 0xff;
         byte[] body = in.length == 0 ? new byte[0] : Arrays.copyOfRange(in, 1, in.length);
         long dst = (flags & 4) != 0 ? EthernetHeader.BROADCAST : victimMac;
@@ -64,13 +77,22 @@ final class Shapes {
             case "ipv4" -> out.add(ip(dst, fix(body, flags)));
             case "icmp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 1, 64, 0, 1, body), flags)));
             case "udp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 17, 64, 0, 1, body), flags)));
-            case "tcp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 6, 64, 0, 1, body), flags)));
+            case "tcp" -> out.add(ip(dst, fix(Frames.ipv4(src, VICTIM, 6, 64, 0, 1, inConnection(body, flags, link)), flags)));
             case "reassembly" -> {
                 for (byte[] f : fragments(body, src, flags)) out.add(ip(dst, fix(f, flags & ~1)));
             }
             default -> throw new IllegalArgumentException("no target " + target);
         }
         return out;
+    }
+
+    /** A tcp input's segment moved into the live connection when its flags ask for it (see the class comment). */
+    private static byte[] inConnection(byte[] seg, int flags, TcpLink link) {
+        if ((flags & IN_CONNECTION) == 0 || link == null || seg.length < TcpHeader.MIN_LENGTH) return seg;
+        ByteBuffer b = ByteBuffer.wrap(seg);
+        b.putShort(0, (short) link.peerPort()).putShort(2, (short) link.victimPort());
+        b.putInt(4, b.getInt(4) + link.rcvNxt()).putInt(8, b.getInt(8) + link.sndNxt());
+        return seg;
     }
 
     private static byte[] ip(long dst, byte[] packet) {
@@ -198,6 +220,20 @@ final class Shapes {
                 s.add(with(0, tcp(40000, 80, 2, 0, TcpHeader.RST, null, new byte[0])));
                 s.add(with(0, tcp(40000, 80, 2, 7, TcpHeader.FIN | TcpHeader.ACK, null, new byte[0])));
                 s.add(with(0, tcp(40000, 80, 1, 0, TcpHeader.SYN, new byte[] {2, 4, 5, (byte) 0xb4, 8, 1, 0, 0}, new byte[0])));
+                // Into the live connection (offsets from RCV.NXT and SND.NXT): in order, beyond a hole, a
+                // duplicate ACK, a window probe, urgent data, a FIN, an in-window RST and SYN (challenge ACKs)
+                int ack = TcpHeader.ACK;
+                s.add(with(IN_CONNECTION, tcp(0, 0, 0, 0, ack | TcpHeader.PSH, null, "in order".getBytes())));
+                s.add(with(IN_CONNECTION, tcp(0, 0, 3000, 0, ack, null, "beyond a hole".getBytes())));
+                s.add(with(IN_CONNECTION, tcp(0, 0, 0, 0, ack, null, new byte[0])));
+                s.add(with(IN_CONNECTION, tcp(0, 0, -1, 0, ack, null, new byte[1])));
+                byte[] urgent = tcp(0, 0, 0, 0, ack | TcpHeader.URG, null, "urgent!".getBytes());
+                ByteBuffer.wrap(urgent).putShort(18, (short) 7);
+                s.add(with(IN_CONNECTION, urgent));
+                s.add(with(IN_CONNECTION, tcp(0, 0, 0, 0, ack | TcpHeader.FIN, null, "last".getBytes())));
+                s.add(with(IN_CONNECTION, tcp(0, 0, 100, 0, TcpHeader.RST, null, new byte[0])));
+                s.add(with(IN_CONNECTION, tcp(0, 0, 100, 0, TcpHeader.SYN, null, new byte[0])));
+                s.add(with(IN_CONNECTION, tcp(0, 0, 0, 50_000, ack, null, new byte[0])));
             }
             case "reassembly" -> {
                 s.add(new byte[] {0, 0, 1, 17, 0x20, 0, 0, 16, 0, 2, 0, 8});
