@@ -41,6 +41,12 @@ public final class SimNic extends Ifnet {
     private final TxQueue[] tx;
     private volatile Link link;
     private volatile boolean transmitDirect = true;
+    /**
+     * TSO in use (FreeBSD's IFCAP_TSO4 in {@code if_capenable}): on from the start if the NIC has it
+     * ({@link NicConfig#tso()}, {@code if_capabilities}), turned off and on by {@link #setTso}. Volatile:
+     * read by every sender.
+     */
+    private volatile boolean tsoEnabled;
     /** TSO_PACKETS, TSO_FRAMES, TSO_COPIED: per CPU, counted by the sending thread. */
     private final CpuCounters tso = new CpuCounters(3);
     private static final int TSO_PACKETS = 0;
@@ -55,6 +61,7 @@ public final class SimNic extends Ifnet {
         super(name, index, mac, mtu, false, locks);
         this.config = config;
         this.allocator = allocator;
+        this.tsoEnabled = config.tso();
         this.rss = new RssHash(config.rssKey(), config.rxQueues());
         this.rx = new RxQueue[config.rxQueues()];
         this.tx = new TxQueue[config.txQueues()];
@@ -133,7 +140,17 @@ public final class SimNic extends Ifnet {
     public boolean transmitDirect() { return transmitDirect; }
 
     @Override
-    public int tsoMax() { return config.tso() ? IP_MAXPACKET : 0; }
+    public int tsoMax() { return tsoEnabled ? IP_MAXPACKET : 0; }
+
+    /**
+     * Turns TSO off or back on while the NIC runs ({@code ifconfig em0 -tso} / {@code tso}); only a NIC made
+     * with it ({@link NicConfig#tso()}) can turn it on. A connection that still sends TSO segments then gets
+     * EMSGSIZE from IP and goes on in ordinary segments, as FreeBSD's TCP does.
+     */
+    public void setTso(boolean on) {
+        if (on && !config.tso()) throw new IllegalStateException(name() + " has no TCP segmentation offload");
+        tsoEnabled = on;
+    }
 
     @Override
     public boolean transmit(Mbuf frame) {
@@ -172,7 +189,7 @@ public final class SimNic extends Ifnet {
      */
     private boolean transmitTso(Mbuf packet) {
         TxQueue q = tx[txQueueOf(packet)];
-        if (!config.tso() || packet.pktLen() > IP_MAXPACKET + ETHER_HDR_LEN) {
+        if (!tsoEnabled || packet.pktLen() > IP_MAXPACKET + ETHER_HDR_LEN) {
             q.counters.error();
             packet.freeChain();
             return false;

@@ -24,6 +24,7 @@ import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.MbufLeakExtension;
 import smpnet.stack.net.MacAddress;
 import smpnet.stack.socket.TcpSocket;
+import smpnet.stack.stats.IpStat;
 import smpnet.stack.stats.TcpStat;
 import smpnet.witness.junit.WitnessExtension;
 
@@ -85,6 +86,38 @@ class TcpTsoTest {
         assertTrue(s.tsoPackets() > 0, s.toString());
         assertTrue(s.rexmitpack() > 0, s.toString());
         assertEquals(BYTES / 2, s.rcvbyte());
+    }
+
+    @Test
+    void tsoTurnedOffMidTransferMakesTcpGoOnInMssSegments() {
+        byte[] up = TcpTwoHostsTest.pattern(BYTES / 2, 7);
+        byte[] down = TcpTwoHostsTest.pattern(100, 8);
+        long[] seen = new long[3];
+        // a link with latency, so that virtual time passes during the transfer and the ifconfig thread runs
+        TcpSim.Result r = TcpSim.runLinked(23, LockMode.FINE, TSO,
+                (na, nb) -> ImpairedLink.connect(na, nb, TcpSim.CLEAN, TcpSim.CLEAN, 5, 0)::close,
+                (a, b, na, nb) -> {
+                    TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 5001)).listen(1);
+                    Thread ifconfig = ((smpnet.locking.DeterministicScheduler) smpnet.locking.Scheduler.current())
+                            .spawn("ifconfig", () -> {
+                                while (na.tsoPackets() < 5) TcpSim.sleep(1);
+                                na.setTso(false); // ifconfig em0 -tso
+                                seen[0] = na.tsoPackets();
+                            });
+                    TcpSim.transfer(a, lis, up, down);
+                    while (ifconfig.isAlive()) TcpSim.sleep(1);
+                    lis.close();
+                    seen[1] = na.tsoPackets();
+                    seen[2] = na.counters().outErrors();
+                });
+        assertTrue(seen[0] >= 5, "TSO packets before -tso: " + seen[0]);
+        assertEquals(seen[0], seen[1], "TSO packets after -tso");
+        long tooBig = r.a().ipStats().get(IpStat.CANT_FRAGMENT);
+        // the next TSO segment met the interface without TSO in IP (EMSGSIZE: TF_TSO cleared), or, if it had
+        // passed IP just before, in the NIC (an error: ENOBUFS to TCP, which then sends it again); seed 23 takes
+        // the first way
+        assertEquals(1, tooBig + seen[2], "EMSGSIZE " + tooBig + ", NIC errors " + seen[2]);
+        assertEquals(BYTES / 2, r.b().tcpStats().get(TcpStat.RCVBYTE));
     }
 
     /**
