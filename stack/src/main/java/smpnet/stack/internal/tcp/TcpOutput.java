@@ -342,7 +342,7 @@ final class TcpOutput {
                     more = true;
                 }
                 if (len <= seg) { // one segment after all: send it the ordinary way
-                    len = seg;
+                    len = Math.min(len, seg);
                     more = true;
                 } else {
                     tsoSegsz = seg;
