@@ -12,13 +12,8 @@ import static smpnet.outside.RawPeer.RST;
 import static smpnet.outside.RawPeer.SYN;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.Stack;
@@ -38,45 +33,13 @@ import smpnet.stack.stats.TcpStat;
  * connection on the same host carries on. Nothing escapes a thread, every frame has one outcome, and once
  * the connection is gone the host holds no mbuf.
  */
-class OutsideHostileTcpTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Duration QUIET = Duration.ofMillis(10);
+class OutsideHostileTcpTest extends HostilePeerTestBase {
     private static final int PORT = 40000;
-    private final AtomicReference<Throwable> uncaught = new AtomicReference<>();
-    private Thread.UncaughtExceptionHandler previous;
-    private Stack h;
-    private RawPeer peer;
 
-    @BeforeEach
-    void catchThreads() {
-        previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.compareAndSet(null, e));
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (h != null) h.close();
-        Thread.setDefaultUncaughtExceptionHandler(previous);
-    }
-
-    private final Map<TcpStat, Long> tcpBefore = new EnumMap<>(TcpStat.class);
-
-    private void snapshot() {
-        h.quiesce();
-        tcpBefore.putAll(h.tcpStats().snapshot());
-    }
-
-    private long tcpDelta(TcpStat s) { return h.tcpStats().get(s) - tcpBefore.getOrDefault(s, 0L); }
-
-    /** Injects {@code frame}, lets the host take it in, and says what it sent in answer (null: nothing). */
+    /** Injects {@code frame} after a snapshot of the counters, and says what the host sent in answer. */
     private RawPeer.Seg answer(byte[] frame) throws InterruptedException {
         snapshot();
-        peer.inject(frame);
-        h.quiesce();
-        h.quiesce();
-        byte[] f = peer.next(QUIET);
-        assertEquals(0, peer.pending(), "one answer at most");
-        return f == null ? null : RawPeer.seg(f);
+        return reply(frame);
     }
 
     @ParameterizedTest
@@ -193,11 +156,6 @@ class OutsideHostileTcpTest {
         lis.close();
         RawPeer.Seg rst = RawPeer.seg(peer.next(WAIT));
         assertEquals(RST | ACK, rst.flags() & (RST | ACK));
-        h.quiesce();
-        assertNull(uncaught.get(), () -> "a thread of the host threw: " + uncaught.get());
-        Stack.InputOutcomes o = h.inputOutcomes();
-        assertTrue(o.balanced(), o.toString());
-        assertEquals(new Stack.TcpResources(0, 0, 0, 0), h.tcpResources());
-        assertEquals(0, h.allocator().outstanding(), "mbufs the host still holds");
+        assertHostClean();
     }
 }

@@ -1,6 +1,7 @@
 package smpnet.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static smpnet.stack.testing.Frames.concat;
 import static smpnet.stack.testing.Frames.ether;
@@ -9,13 +10,16 @@ import static smpnet.stack.testing.Frames.icmp;
 import static smpnet.stack.testing.Frames.ipv4;
 import static smpnet.stack.testing.Frames.udp;
 
+import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.socket.UdpSocket;
 import smpnet.stack.stats.IpStat;
+import smpnet.stack.stats.UdpStat;
 import smpnet.stack.dev.SimNic;
 import smpnet.witness.junit.WitnessExtension;
 import smpnet.stack.internal.wire.EthernetHeader;
@@ -149,12 +153,59 @@ class MalformedFramesTest {
             assertEquals(1, host.ipStats().get(IpStat.ofFreebsdName("ips_badaddr")));
             assertEquals(null, IpStat.ofFreebsdName("ips_nogif"), "a field smpnet does not count");
             assertEquals(null, IpStat.LOOPED.freebsdName(), "a counter of smpnet's own");
-            String netstat = host.netstat();
-            for (String line : new String[] {"\t3 total packets received\n", "\t1 with size smaller than minimum\n",
-                "\t1 with data size < data length\n", "\t1 datagrams with bad address in header\n",
-                "\t0 output packets dropped due to no bufs, etc.\n"}) {
-                assertTrue(netstat.contains(line), () -> "netstat -s lacks " + line.strip() + ":\n" + netstat);
+            assertNetstatHas("\t3 total packets received\n", "\t1 with size smaller than minimum\n",
+                    "\t1 with data size < data length\n", "\t1 datagrams with bad address in header\n",
+                    "\t0 output packets dropped due to no bufs, etc.\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = LockMode.class, names = {"FINE"})
+    void udpCountersCarryFreebsdNamesAndNetstatWording(LockMode mode) throws Exception {
+        try (Hosts h = new Hosts()) {
+            host = h.host("named", mode);
+            nic = Hosts.nic(host, "em0", "10.0.0.2/24");
+            h.start();
+            try (UdpSocket s = host.openUdp().bind(2).setReceiveTimeout(Duration.ofSeconds(20))) {
+                ip(ipv4(PEER, US, 17, 64, 0, 1, bytes(4))); // shorter than a UDP header: udps_hdrops
+                byte[] badSum = udp(PEER, US, 1, 2, bytes(4));
+                badSum[9] ^= 1;
+                ip(ipv4(PEER, US, 17, 64, 0, 2, badSum)); // udps_badsum
+                ip(ipv4(PEER, US, 17, 64, 0, 3, udp(PEER, US, 1, 3, bytes(4)))); // no socket on port 3: udps_noport
+                int broadcast = 0x0a0000ff;
+                ip(ipv4(PEER, broadcast, 17, 64, 0, 4, udp(PEER, broadcast, 1, 3, bytes(4)))); // udps_noportbcast
+                byte[] noSum = udp(PEER, US, 1, 2, "abc".getBytes());
+                noSum[6] = 0;
+                noSum[7] = 0;
+                ip(ipv4(PEER, US, 17, 64, 0, 5, noSum)); // udps_nosum, then delivered to the socket on port 2
+                assertEquals("abc", s.receiveFrom().text());
+                h.settle();
             }
+            assertEquals("RECEIVED=5 TOO_SHORT=1 BAD_CHECKSUM=1 NO_CHECKSUM=1 NO_PORT=1 NO_PORT_BROADCAST=1 DELIVERED=1",
+                    host.udpStats().nonZero());
+            assertEquals(UdpStat.TOO_SHORT, UdpStat.ofFreebsdName("udps_hdrops"));
+            assertEquals("udps_noportbcast", UdpStat.NO_PORT_BROADCAST.freebsdName());
+            for (String name : new String[] {"udps_hdrops", "udps_badsum", "udps_nosum", "udps_noport", "udps_noportbcast"}) {
+                assertEquals(1, host.udpStats().get(UdpStat.ofFreebsdName(name)), name);
+            }
+            assertEquals(5, host.udpStats().get(UdpStat.ofFreebsdName("udps_ipackets")));
+            for (UdpStat st : UdpStat.values()) {
+                if (st.freebsdName() != null) assertEquals(st, UdpStat.ofFreebsdName(st.freebsdName()));
+            }
+            assertEquals(null, UdpStat.ofFreebsdName("udps_fastout"), "a field smpnet does not count");
+            assertEquals(null, UdpStat.DELIVERED.freebsdName(), "netstat's own sum in FreeBSD, a counter here");
+            assertEquals("name", assertThrows(NullPointerException.class, () -> UdpStat.ofFreebsdName(null)).getMessage());
+            assertNetstatHas("\t5 datagrams received\n", "\t1 with incomplete header\n", "\t1 with bad checksum\n",
+                    "\t1 with no checksum\n", "\t1 dropped due to no socket\n",
+                    "\t1 broadcast/multicast datagrams undelivered\n", "\t1 delivered\n");
+        }
+    }
+
+    /** The host's {@code netstat -s} has each of {@code lines} (a tab, the count, FreeBSD's wording). */
+    private void assertNetstatHas(String... lines) {
+        String netstat = host.netstat();
+        for (String line : lines) {
+            assertTrue(netstat.contains(line), () -> "netstat -s lacks " + line.strip() + ":\n" + netstat);
         }
     }
 

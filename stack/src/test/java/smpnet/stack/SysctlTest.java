@@ -71,6 +71,8 @@ class SysctlTest {
                     net.inet.tcp.msl: 30000
                     net.inet.tcp.mssdflt: 536
                     net.inet.tcp.path_mtu_discovery: 1
+                    net.inet.tcp.reass.maxqueuelen: 100
+                    net.inet.tcp.reass.maxsegments: 1024
                     net.inet.tcp.recvbuf_auto: 1
                     net.inet.tcp.recvbuf_max: 2097152
                     net.inet.tcp.recvspace: 65536
@@ -80,6 +82,8 @@ class SysctlTest {
                     net.inet.tcp.rexmit_slop: 200
                     net.inet.tcp.rfc1323: 1
                     net.inet.tcp.sack.enable: 1
+                    net.inet.tcp.sack.globalmaxholes: 65536
+                    net.inet.tcp.sack.maxholes: 128
                     net.inet.tcp.sendbuf_auto: 1
                     net.inet.tcp.sendbuf_inc: 8192
                     net.inet.tcp.sendbuf_max: 2097152

@@ -6,6 +6,7 @@ import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.internal.net.Ifnet;
+import smpnet.stack.internal.net.TcpLro;
 
 /**
  * One receive queue of a NIC: a bounded ring the wire fills (tagged with each frame's RSS hash), and the
@@ -14,20 +15,33 @@ import smpnet.stack.internal.net.Ifnet;
  * their lock before {@code if_input}: {@link Ifnet#inputBatch}. With a {@link RxGenerator} the ithread
  * synthesises its frames instead.
  *
+ * <p>With large receive offload on ({@link SimNic#setLro}), the batch goes up through the queue's own
+ * {@link TcpLro}, which merges in-order TCP segments of a flow before IP sees them.
+ *
  * <p>Locking key: the ring and flags are guarded by the queue's "rxring" lock ({@link DriverQueue}).
- * {@code stopRequested} is volatile: a generator loop reads it per batch without taking the ring lock.
+ * {@code stopRequested} and {@code lroOn} are volatile: read once per batch without taking the ring lock.
+ * {@code lro} is used by the ithread alone (it holds no frame between batches, so turning LRO off or on
+ * between two batches is safe); its counters may be read by any thread.
  */
 final class RxQueue extends DriverQueue {
+    /** The checksum flags a receiving device sets (PacketHeader's receive-side CSUM_* flags). */
+    private static final int RX_CSUM = PacketHeader.CSUM_IP_CHECKED | PacketHeader.CSUM_IP_VALID
+            | PacketHeader.CSUM_DATA_VALID | PacketHeader.CSUM_PSEUDO_HDR;
     private final Ifnet ifp;
     private final String threadName;
     private volatile boolean stopRequested;
     private volatile RxGenerator generator;
+    private volatile boolean lroOn;
+    final TcpLro lro;
 
     RxQueue(Ifnet ifp, int index, int cpu, int ringSize, int batch) {
         super(index, cpu, ringSize, batch, ifp.locks().mutex(LockInventory.RXRING));
         this.ifp = ifp;
         this.threadName = ifp.name() + "-rx" + index;
+        this.lro = new TcpLro(ifp);
     }
+
+    void setLro(boolean on) { lroOn = on; }
 
     void setGenerator(RxGenerator g) { generator = g; }
 
@@ -49,7 +63,7 @@ final class RxQueue extends DriverQueue {
         int n;
         while ((n = takeBatch(frames, flows)) >= 0) {
             for (int i = 0; i < n; i++) stamp(frames[i], flows[i]);
-            ifp.inputBatch(frames, 0, n, counters, threadName);
+            ifp.inputBatch(frames, 0, n, counters, lroOn ? lro : null, threadName);
         }
     }
 
@@ -60,7 +74,7 @@ final class RxQueue extends DriverQueue {
             int n = g.fill(index, frames, pad, batch);
             if (n <= 0) return;
             for (int i = pad; i < pad + n; i++) stamp(frames[i], frames[i].pkthdr().flowId());
-            ifp.inputBatch(frames, pad, n, counters, threadName);
+            ifp.inputBatch(frames, pad, n, counters, lroOn ? lro : null, threadName);
         }
     }
 
@@ -68,5 +82,8 @@ final class RxQueue extends DriverQueue {
         PacketProbe.hop(PacketProbe.Hop.DRIVER_INPUT, m, ifp);
         PacketHeader h = m.pkthdr();
         h.setSourceId(ifp.sourceId(index)).setFlow(flow, PacketHeader.HASH_OPAQUE);
+        // What the receiving device found is its own to say: nothing a sender's header carried over a wire
+        // (a hand-off moves it) counts as checked here. Only this queue's LRO sets these.
+        h.setCsumFlags(h.csumFlags() & ~RX_CSUM).setLroNsegs(0);
     }
 }

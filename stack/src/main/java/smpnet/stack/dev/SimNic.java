@@ -10,6 +10,7 @@ import smpnet.stack.internal.net.QueueCounters;
 import smpnet.stack.internal.stats.CpuCounters;
 import smpnet.stack.net.IfCounters;
 import smpnet.stack.internal.net.Ifnet;
+import smpnet.stack.internal.net.TcpLro;
 import smpnet.stack.net.MacAddress;
 
 /**
@@ -52,6 +53,7 @@ public final class SimNic extends Ifnet {
     private static final int TSO_PACKETS = 0;
     private static final int TSO_FRAMES = 1;
     private static final int TSO_COPIED = 2;
+    private volatile boolean lro;
 
     /**
      * @param allocator the host's mbuf allocator: frames arriving over a wire are moved or copied into it
@@ -67,7 +69,9 @@ public final class SimNic extends Ifnet {
         this.tx = new TxQueue[config.txQueues()];
         for (int q = 0; q < rx.length; q++) {
             rx[q] = new RxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
+            rx[q].setLro(config.lro());
         }
+        this.lro = config.lro();
         for (int q = 0; q < tx.length; q++) {
             tx[q] = new TxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
         }
@@ -123,9 +127,55 @@ public final class SimNic extends Ifnet {
     /** The RSS hash of a frame's first bytes (see {@link RssHash#hashFrame}). */
     public int rssHashOf(Mbuf frame) {
         int n = Math.min(frame.pktLen(), 14 + 60 + 4);
+        if (frame.len() >= n) return rss.hashFrame(frame, n); // in place: a frame's headers share its first mbuf
         byte[] head = new byte[n];
         frame.copyData(0, n, head, 0);
         return rss.hashFrame(head, n);
+    }
+
+    // ---- large receive offload -------------------------------------------------------------------------
+
+    /**
+     * Turns large receive offload on or off, as {@code ifconfig em0 lro} / {@code -lro} sets FreeBSD's
+     * IFCAP_LRO: from their next batch on, the RX queues' ithreads merge (or stop merging) in-order TCP
+     * segments of a flow into one packet of up to 64 KB (see DESIGN.md, "Large receive offload"). Off
+     * unless the NIC's {@link NicConfig#lro()} turned it on.
+     */
+    public void setLro(boolean on) {
+        lro = on;
+        for (RxQueue q : rx) q.setLro(on);
+    }
+
+    /** Whether large receive offload is on (IFCAP_LRO in the interface's enabled capabilities). */
+    public boolean lro() { return lro; }
+
+    /**
+     * Large receive offload counters of one RX queue or their sum, as FreeBSD's {@code lro_ctrl} keeps them.
+     *
+     * @param queued      segments taken into an entry (the first of a merged packet, and each one merged)
+     * @param flushed     packets LRO handed up (a merged one, or a lone segment that waited in an entry)
+     * @param merged      segments appended to an earlier one's packet: IP and TCP input ran that many fewer times
+     * @param badChecksum segments not merged because their IP header or TCP checksum was wrong (they went up
+     *                    alone, and the stack counted them)
+     */
+    public record LroCounters(long queued, long flushed, long merged, long badChecksum) {
+        public LroCounters plus(LroCounters o) {
+            return new LroCounters(queued + o.queued, flushed + o.flushed, merged + o.merged,
+                    badChecksum + o.badChecksum);
+        }
+    }
+
+    /** RX queue {@code q}'s LRO counters. */
+    public LroCounters lroCounters(int q) {
+        TcpLro l = rx[q].lro;
+        return new LroCounters(l.queued(), l.flushed(), l.merged(), l.badChecksums());
+    }
+
+    /** LRO counters summed over every RX queue. */
+    public LroCounters lroCounters() {
+        LroCounters sum = new LroCounters(0, 0, 0, 0);
+        for (int q = 0; q < rx.length; q++) sum = sum.plus(lroCounters(q));
+        return sum;
     }
 
     // ---- transmit ---------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ package smpnet.stack.mbuf;
 
 /**
  * The packet header carried by the first mbuf of a packet (FreeBSD's m_pkthdr): total length, receiving
- * interface's index, RSS flow hash, checksum offload flags and the netisr source. It belongs to whoever owns the
+ * interface's index, RSS flow hash, checksum offload flags, the netisr source and, for a packet large receive
+ * offload built out of several TCP segments, how many it holds. It belongs to whoever owns the
  * packet; operations that move the first mbuf move the header with it.
  */
 public final class PacketHeader {
@@ -41,6 +42,7 @@ public final class PacketHeader {
     private int sourceId;
     private boolean linkBroadcast;
     private int tsoSegsz;
+    private int lroNsegs;
 
     PacketHeader() {}
 
@@ -55,6 +57,7 @@ public final class PacketHeader {
         sourceId = o.sourceId;
         linkBroadcast = o.linkBroadcast;
         tsoSegsz = o.tsoSegsz;
+        lroNsegs = o.lroNsegs;
     }
 
     /** The total length of the packet's data over its whole chain. */
@@ -109,9 +112,22 @@ public final class PacketHeader {
 
     public PacketHeader setLinkBroadcast(boolean on) { linkBroadcast = on; return this; }
 
+    /**
+     * How many received TCP segments large receive offload merged into this packet (FreeBSD's
+     * {@code lro_nsegs}); 0 for a packet LRO did not build. TCP counts a merged packet's segments by it.
+     */
+    public int lroNsegs() { return lroNsegs; }
+
+    public PacketHeader setLroNsegs(int n) {
+        if (n < 0) throw new IllegalArgumentException("negative segment count " + n);
+        lroNsegs = n;
+        return this;
+    }
+
     @Override
     public String toString() {
         return "pkthdr len " + pktLen + " rcvif " + rcvIf + " flow " + flowId + "/" + hashType
-                + " csum 0x" + Integer.toHexString(csumFlags) + " src " + sourceId;
+                + " csum 0x" + Integer.toHexString(csumFlags) + " src " + sourceId
+                + (lroNsegs > 0 ? " lro_nsegs " + lroNsegs : "");
     }
 }

@@ -13,10 +13,8 @@ import smpnet.locking.Scheduler;
 import smpnet.stack.internal.sysctl.Sysctl;
 import smpnet.stack.internal.tcp.StreamBuffer;
 import smpnet.stack.internal.tcp.TcpSettings;
-import smpnet.stack.internal.tcp.TcpSocketHooks;
 import smpnet.stack.internal.tcp.TcpUsrReq;
 import smpnet.stack.internal.tcp.Tcpcb;
-import smpnet.stack.internal.tcp.ZeroCopyRegion;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.kevent.Pollable;
 import smpnet.stack.locks.StackLocks;
@@ -46,35 +44,41 @@ import smpnet.stack.zerocopy.DirtyTracker;
  * (FreeBSD's {@code tcp_disconnect}; Linux resets instead). Data arriving after the close is answered by a
  * RST.
  *
+ * <p>This class holds the socket's state, the calls an application makes (their arguments checked here) and
+ * connection set-up (bind, listen, accept, connect). The rest lives beside it in this package, each part
+ * reading the fields below under the locks this key names: what TCP calls back (wake-ups, state changes, a
+ * listener's new connections) in {@link TcpSocketCallbacks}; the send path in {@link TcpSocketSend}, the
+ * receive path in {@link TcpSocketReceive}; shutdown and close in {@link TcpSocketClose}; options in
+ * {@link TcpSocketOptions}; urgent data in {@link TcpSocketUrgent}; the zero-copy send in
+ * {@link TcpSocketZeroCopy}; the implied connect of {@link #sendTo} in {@link TcpSocketSendTo}.
+ *
  * <p>Locking key: so_rcv ({@code rcv.lock}) guards the socket's state flags, the accept queue and the receive
  * stream; so_snd ({@code snd.lock}) the send stream. Sleepers wait on the buffer's condition variable. The
- * connection's inp belongs to TCP ({@link TcpUsrReq}); TCP calls the hooks below with it held (inp comes
- * before both buffer locks).
+ * connection's inp belongs to TCP ({@link TcpUsrReq}); TCP calls the socket's {@link TcpSocketCallbacks}
+ * with it held (inp comes before both buffer locks).
  */
 public final class TcpSocket extends Socket {
-    private final TcpUsrReq usr;
+    final TcpUsrReq usr;
     private final Tcpcb tp;
-    private final StreamBuffer rcvStream;
-    private final StreamBuffer sndStream;
+    final StreamBuffer rcvStream;
+    final StreamBuffer sndStream;
     private final Consumer<TcpSocket> onOpen;
-    private final Consumer<TcpSocket> onClose;
-    private final Sysctl.Value maxSockBuf;
-    @GuardedBy("so_rcv") private boolean connecting;
-    @GuardedBy("so_rcv") private boolean connected;
-    @GuardedBy("so_rcv") private boolean disconnected;
-    @GuardedBy("so_rcv") private boolean cantRcvMore;
-    @GuardedBy("so_rcv") private boolean cantSendMore;
-    @GuardedBy("so_rcv") private boolean noFdRef;
-    @GuardedBy("so_rcv") private boolean listening;
-    @GuardedBy("so_rcv") private int backlog;
+    final Consumer<TcpSocket> onClose;
+    final Sysctl.Value maxSockBuf;
+    @GuardedBy("so_rcv") boolean connecting;
+    @GuardedBy("so_rcv") boolean connected;
+    @GuardedBy("so_rcv") boolean disconnected;
+    @GuardedBy("so_rcv") boolean cantRcvMore;
+    @GuardedBy("so_rcv") boolean cantSendMore;
+    @GuardedBy("so_rcv") boolean noFdRef;
+    @GuardedBy("so_rcv") boolean listening;
+    @GuardedBy("so_rcv") int backlog;
     /** Completed connections of a listener, not yet accepted (so_comp). */
-    @GuardedBy("so_rcv") private final ArrayDeque<TcpSocket> completed = new ArrayDeque<>();
+    @GuardedBy("so_rcv") final ArrayDeque<TcpSocket> completed = new ArrayDeque<>();
     /** The listener a not-yet-accepted connection will be queued on. */
-    private final TcpSocket head;
-    private volatile long sendTimeoutNanos;
-    /** The write checker of zero-copy sends (null: off), and who hears of its reports. */
-    private volatile DirtyTracker.Backend writeChecker;
-    private volatile Consumer<WriteInFlight> writeListener;
+    final TcpSocket head;
+    volatile long sendTimeoutNanos;
+    private final TcpSocketZeroCopy zeroCopy = new TcpSocketZeroCopy(this);
 
     /**
      * Created by the stack ({@code Stack.openTcp()}) with net.inet.tcp.recvspace/sendspace and
@@ -86,6 +90,12 @@ public final class TcpSocket extends Socket {
         this(usr, locks, scheduler, maxSockBuf, onOpen, onClose, null);
     }
 
+    /** sonewconn: a connection of {@code listener} completing its handshake, its control block still to come. */
+    TcpSocket(TcpSocket listener) {
+        this(listener.usr, listener.locks, listener.scheduler, listener.maxSockBuf, listener.onOpen, listener.onClose,
+                listener);
+    }
+
     private TcpSocket(TcpUsrReq usr, StackLocks locks, Scheduler scheduler, Sysctl.Value maxSockBuf,
                       Consumer<TcpSocket> onOpen, Consumer<TcpSocket> onClose, TcpSocket head) {
         super(locks, scheduler, usr.tcp().settings().recvspace, usr.tcp().settings().sendspace, maxSockBuf);
@@ -95,9 +105,9 @@ public final class TcpSocket extends Socket {
         this.onOpen = onOpen;
         this.onClose = onClose;
         this.head = head;
-        this.rcvStream = new StreamBuffer(rcv.lock, rcv.cv, set.recvspace);
-        this.sndStream = new StreamBuffer(snd.lock, snd.cv, set.sendspace);
-        this.tp = head == null ? usr.attach(new Hooks()) : null;
+        this.rcvStream = new StreamBuffer(rcv.lock, rcv.cv, set.recvspace, usr.tcp().rings());
+        this.sndStream = new StreamBuffer(snd.lock, snd.cv, set.sendspace, usr.tcp().rings());
+        this.tp = head == null ? usr.attach(new TcpSocketCallbacks(this)) : null;
         rcv.lock.lock();
         try {
             readinessChangedLocked(); // not writable until connected
@@ -106,10 +116,10 @@ public final class TcpSocket extends Socket {
         }
     }
 
-    /** For a connection a listener's TCP completes: the control block arrives through the hooks. */
-    private Tcpcb pcbOfChild;
+    /** For a connection a listener's TCP completes: the control block arrives through the callbacks. */
+    Tcpcb pcbOfChild;
 
-    private Tcpcb pcb() { return tp != null ? tp : pcbOfChild; }
+    Tcpcb pcb() { return tp != null ? tp : pcbOfChild; }
 
     // ---- configuration --------------------------------------------------------------------------------
 
@@ -255,49 +265,11 @@ public final class TcpSocket extends Socket {
         Objects.requireNonNull(remote, "remote address");
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
         checkOpen();
-        int queued;
-        boolean already;
-        rcv.lock.lock();
-        try {
-            already = connected || connecting;
-            // tcp_usr_send refuses an address on a listener with EINVAL (connect(2) there is EOPNOTSUPP)
-            if (!already && listening) throw new SocketError(Errno.EINVAL, "sendto on a listening socket");
-            if (!already) { // sosend's checks before the implied connect: EPIPE, then the pending error
-                if (cantSendMore || disconnected) throw new SocketError(Errno.EPIPE, "sendto " + remote);
-                int err = takeErrorLocked();
-                if (err != 0) throw error(err, "sendto " + remote);
-                connecting = true;
-                readinessChangedLocked();
-            }
-        } finally {
-            rcv.lock.unlock();
-        }
-        if (already) return write(b, off, len);
-        snd.lock.lock();
-        try {
-            queued = Math.min(len, sndStream.spaceLocked());
-            sndStream.appendLocked(b, off, queued);
-        } finally {
-            snd.lock.unlock();
-        }
-        int e = entry(() -> usr.connectWithData(pcb(), Addresses.toInt(remote), remote.getPort()));
-        if (e != 0) {
-            snd.lock.lock();
-            try {
-                sndStream.dropLocked(sndStream.ccLocked());
-            } finally {
-                snd.lock.unlock();
-            }
-            notConnecting();
-            throw error(e, "sendto " + remote);
-        }
-        updateReady();
-        if (queued < len && isBlocking()) queued += write(b, off + queued, len - queued);
-        return queued;
+        return TcpSocketSendTo.sendTo(this, remote, b, off, len);
     }
 
     /** A connect that TCP refused: the socket is no longer connecting. */
-    private void notConnecting() {
+    void notConnecting() {
         rcv.lock.lock();
         try {
             connecting = false;
@@ -311,43 +283,7 @@ public final class TcpSocket extends Socket {
     /** Writes {@code len} bytes of {@code b} from {@code off}; see the class comment for partial writes. */
     public int write(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
-        if (len == 0) return writeNothing();
-        int total = 0;
-        snd.sblock.lock();
-        locks.enterEntryPoint();
-        try {
-            long timeout = sendTimeoutNanos;
-            long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
-            while (total < len) {
-                int n = 0;
-                SocketError failure = null;
-                snd.lock.lock();
-                try {
-                    int space = awaitSpaceLocked(timeout, deadline);
-                    if (space > 0) {
-                        n = Math.min(space, len - total);
-                        sndStream.appendLocked(b, off + total, n);
-                    }
-                } catch (SocketError e) {
-                    failure = e;
-                } finally {
-                    snd.lock.unlock();
-                }
-                if (n > 0) {
-                    total += n;
-                    usr.output(pcb()); // tcp_usr_send
-                    updateReady();
-                    continue;
-                }
-                if (failure != null && total == 0) throw failure;
-                if (failure == null && total == 0) throw new SocketError(Errno.EAGAIN);
-                break;
-            }
-            return total;
-        } finally {
-            locks.leaveEntryPoint();
-            snd.sblock.unlock();
-        }
+        return TcpSocketSend.write(this, b, off, len);
     }
 
     /**
@@ -370,51 +306,7 @@ public final class TcpSocket extends Socket {
         Objects.requireNonNull(completions, "completions");
         Objects.checkFromIndexSize(offset, length, region.byteSize());
         if (length < 1 || length > Integer.MAX_VALUE) throw new IllegalArgumentException("length " + length + ": 1 to 2^31-1 bytes");
-        DirtyTracker.Backend b = writeChecker;
-        ZeroCopyRegion.Checker checker = b == null ? null : new ZeroCopyRegion.Checker(b, writeListener, toString());
-        ZeroCopyRegion r = usr.zeroCopyRegion(region, offset, (int) length, completions, this, checker);
-        if (r == null) throw new SocketError(Errno.ENOBUFS, "no mbuf for a zero-copy send");
-        SocketError failure = null;
-        int queued = 0;
-        snd.sblock.lock();
-        locks.enterEntryPoint();
-        try {
-            long timeout = sendTimeoutNanos;
-            long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
-            while (failure == null && queued < length) {
-                int n = 0;
-                snd.lock.lock();
-                try {
-                    try {
-                        int space = awaitSpaceLocked(timeout, deadline);
-                        if (space == 0) throw new SocketError(Errno.EAGAIN);
-                        // blocking: within the watermark, piece by piece; non-blocking: all at once
-                        n = isBlocking() ? (int) Math.min(space, length - queued) : (int) length - queued;
-                        int gone = sndStream.appendRegionLocked(r, queued, n);
-                        if (gone != 0) {
-                            n = 0;
-                            throw error(gone, "sendZeroCopy");
-                        }
-                    } catch (SocketError e) {
-                        failure = e;
-                    }
-                    queued += n;
-                    if (failure != null && queued == 0) r.abandonLocked(); // no event: the caller has the error
-                    else if (failure != null) r.truncateLocked(failure.errno().number()); // the event tells
-                } finally {
-                    snd.lock.unlock();
-                }
-                if (n > 0) {
-                    usr.output(pcb()); // tcp_usr_send
-                    updateReady();
-                }
-            }
-        } finally {
-            locks.leaveEntryPoint();
-            snd.sblock.unlock();
-        }
-        if (failure != null && queued == 0) throw failure;
-        return r;
+        return zeroCopy.send(region, offset, length, completions);
     }
 
     /**
@@ -426,8 +318,7 @@ public final class TcpSocket extends Socket {
      * into the stack. Page-granular: a write elsewhere in a page the send covers counts too.
      */
     public TcpSocket checkWrites(DirtyTracker.Backend backend, Consumer<WriteInFlight> listener) {
-        writeListener = listener;
-        writeChecker = backend;
+        zeroCopy.checkWrites(backend, listener);
         return this;
     }
 
@@ -437,80 +328,11 @@ public final class TcpSocket extends Socket {
     /** Reads into all of {@code b}. */
     public int read(byte[] b) throws SocketError { return read(b, 0, Objects.requireNonNull(b, "b").length); }
 
-    /**
-     * Under so_snd: waits for send-buffer space as the socket's mode and send timeout allow. Returns the
-     * space, or 0 when a non-blocking socket has none or the timeout passed; throws why no byte may be written.
-     */
-    private int awaitSpaceLocked(long timeout, long deadline) throws SocketError {
-        while (true) {
-            SocketError failure = sendErrorLocked();
-            if (failure != null) throw failure;
-            int space = sndStream.spaceLocked();
-            if (space > 0) return space;
-            if (!isBlocking()) return 0;
-            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
-            if (left <= 0) return 0;
-            sleepLocked(snd, left);
-        }
-    }
-
-    /**
-     * A write of no bytes: nothing is queued, but it fails as a write would (EBADF when closed, EPIPE after
-     * shutdown, the pending error, ENOTCONN; FreeBSD's sosend checks these before it looks at the length).
-     */
-    private int writeNothing() throws SocketError {
-        snd.lock.lock();
-        try {
-            SocketError failure = sendErrorLocked();
-            if (failure != null) throw failure;
-            return 0;
-        } finally {
-            snd.lock.unlock();
-        }
-    }
-
-    /** Why no byte may be written now, or null: EPIPE after shutdown, the pending error, ENOTCONN. */
-    private SocketError sendErrorLocked() {
-        rcv.lock.lock(); // so_snd then so_rcv, the declared order
-        try {
-            if (noFdRef) return new SocketError(Errno.EBADF, "write on a closed socket");
-            if (cantSendMore) return new SocketError(Errno.EPIPE);
-            int err = takeErrorLocked();
-            if (err != 0) return error(err, "write");
-            if (!connected && !connecting) return new SocketError(Errno.ENOTCONN);
-            if (disconnected) return new SocketError(Errno.EPIPE);
-            return null;
-        } finally {
-            rcv.lock.unlock();
-        }
-    }
-
     /** Reads at most {@code len} bytes into {@code b} at {@code off}; -1 at end of stream. */
     public int read(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
         checkOpen(); // a read of no bytes on a closed socket is EBADF too
-        if (len == 0) return 0;
-        int n;
-        rcv.sblock.lock();
-        locks.enterEntryPoint();
-        try {
-            rcv.lock.lock();
-            try {
-                if (awaitDataLocked("read") < 0) return -1;
-                n = rcvStream.readableLocked(Math.min(rcvStream.ccLocked(), len)); // up to the urgent mark
-                rcvStream.copyLocked(0, n, b, off);
-                rcvStream.consumeLocked(n);
-                readinessChangedLocked();
-            } finally {
-                rcv.lock.unlock();
-            }
-            usr.rcvd(pcb()); // tcp_usr_rcvd: the window may open
-        } finally {
-            locks.leaveEntryPoint();
-            rcv.sblock.unlock();
-        }
-        notifyWatchers();
-        return n;
+        return TcpSocketReceive.read(this, b, off, len);
     }
 
     // ---- urgent data (RFC 9293 3.8.5) --------------------------------------------------------------------
@@ -522,54 +344,21 @@ public final class TcpSocket extends Socket {
      * (one byte). It may exceed the send buffer a little, as FreeBSD allows; errors as {@link #write}, and
      * ENOBUFS when the buffer is already 512 bytes past full.
      */
-    public void sendUrgent(byte b) throws SocketError {
-        snd.sblock.lock();
-        locks.enterEntryPoint();
-        try {
-            int sbcc;
-            snd.lock.lock();
-            try {
-                SocketError failure = sendErrorLocked();
-                if (failure != null) throw failure;
-                if (sndStream.hiwatLocked() - sndStream.ccLocked() < -512) throw new SocketError(Errno.ENOBUFS, "sendUrgent");
-                sndStream.appendLocked(new byte[] {b}, 0, 1);
-                sbcc = sndStream.ccLocked();
-            } finally {
-                snd.lock.unlock();
-            }
-            usr.sendUrgent(pcb(), sbcc); // tcp_usr_send with PRUS_OOB
-        } finally {
-            locks.leaveEntryPoint();
-            snd.sblock.unlock();
-        }
-        updateReady();
-    }
+    public void sendUrgent(byte b) throws SocketError { TcpSocketUrgent.send(this, b); }
 
     /**
      * Reads the out-of-band byte ({@code recv(2)} with {@code MSG_OOB}), 0 to 255, once. Never blocks: EINVAL
      * when there is none to read (no urgent mark, {@link SockOpt#SO_OOBINLINE} on, or read already),
      * EAGAIN (EWOULDBLOCK) when the peer's urgent pointer arrived before its byte.
      */
-    public int readUrgent() throws SocketError {
-        checkOpen();
-        int r = entry(() -> usr.receiveUrgent(pcb()));
-        if (r < 0) throw error(-r, "readUrgent");
-        return r;
-    }
+    public int readUrgent() throws SocketError { return TcpSocketUrgent.read(this); }
 
     /**
      * True when the next byte {@link #read} returns is at the urgent mark ({@code ioctl(SIOCATMARK)}): the
      * one after the urgent byte, or the urgent byte itself with {@link SockOpt#SO_OOBINLINE}. Reads stop at
      * the mark, so a read never returns bytes from both sides of it.
      */
-    public boolean atMark() {
-        rcv.lock.lock();
-        try {
-            return rcvStream.atMarkLocked();
-        } finally {
-            rcv.lock.unlock();
-        }
-    }
+    public boolean atMark() { return TcpSocketUrgent.atMark(this); }
 
     /**
      * {@code recv(2)} with {@code MSG_PEEK}: copies at most {@code len} bytes from the head of the receive
@@ -580,131 +369,15 @@ public final class TcpSocket extends Socket {
     public int peek(byte[] b, int off, int len) throws SocketError {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "b").length);
         checkOpen();
-        if (len == 0) return 0;
-        rcv.sblock.lock();
-        try {
-            rcv.lock.lock();
-            try {
-                if (awaitDataLocked("peek") < 0) return -1;
-                int n = rcvStream.readableLocked(Math.min(rcvStream.ccLocked(), len)); // as read: up to the mark
-                rcvStream.copyLocked(0, n, b, off);
-                return n;
-            } finally {
-                rcv.lock.unlock();
-            }
-        } finally {
-            rcv.sblock.unlock();
-        }
-    }
-
-    /**
-     * Under so_rcv: waits until the receive buffer holds data (returns 1) or the stream ended (returns -1), as
-     * the socket's mode and receive timeout allow; throws the pending error, ENOTCONN, or EAGAIN.
-     */
-    private int awaitDataLocked(String op) throws SocketError {
-        long timeout = receiveTimeoutNanos();
-        long deadline = timeout == 0 ? 0 : scheduler.nanoTime() + timeout;
-        while (true) {
-            if (noFdRef) throw new SocketError(Errno.EBADF, op + " on a closed socket");
-            if (rcvStream.ccLocked() > 0) return 1;
-            int err = takeErrorLocked();
-            if (err != 0) throw error(err, op);
-            if (cantRcvMore) return -1;
-            if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
-            if (!isBlocking()) throw new SocketError(Errno.EAGAIN);
-            long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
-            if (left <= 0) throw new SocketError(Errno.EAGAIN, op + " timed out");
-            sleepLocked(rcv, left);
-        }
+        return TcpSocketReceive.peek(this, b, off, len);
     }
 
     /** shutdown(2): stop reading (SHUT_RD), writing (SHUT_WR: send FIN after the queued data), or both. */
-    public void shutdown(boolean read, boolean write) throws SocketError {
-        rcv.lock.lock();
-        try {
-            if (noFdRef) throw new SocketError(Errno.EBADF, "shutdown of a closed socket");
-            if (!connected && !connecting) throw new SocketError(Errno.ENOTCONN);
-            if (read) {
-                cantRcvMore = true;
-                rcvStream.flushLocked();
-                rcvStream.setCantMoreLocked();
-                rcv.cv.broadcast();
-            }
-            if (write) cantSendMore = true;
-            readinessChangedLocked();
-        } finally {
-            rcv.lock.unlock();
-        }
-        if (write) locks.runEntryPoint(() -> usr.shutdownWrite(pcb()));
-        notifyWatchers();
-    }
+    public void shutdown(boolean read, boolean write) throws SocketError { TcpSocketClose.shutdown(this, read, write); }
 
     /** Closes the socket: FIN after queued data, or a RST as SO_LINGER 0 demands (see the class comment). */
     @Override
-    public void close() {
-        ArrayDeque<TcpSocket> unaccepted;
-        rcv.lock.lock();
-        try {
-            if (noFdRef) return;
-            noFdRef = true;
-            cantSendMore = true;
-            if (connected || connecting) rcvStream.flushLocked(); // sbflush: unread data is discarded
-            unaccepted = new ArrayDeque<>(completed);
-            completed.clear();
-            rcv.cv.broadcast();
-            readinessChangedLocked();
-        } finally {
-            rcv.lock.unlock();
-        }
-        snd.lock.lock();
-        try {
-            snd.cv.broadcast();
-        } finally {
-            snd.lock.unlock();
-        }
-        for (TcpSocket s : unaccepted) s.abortUnaccepted();
-        Tcpcb p = pcb();
-        if (p != null) locks.runEntryPoint(() -> usr.close(p));
-        lingerWait();
-        notifyWatchers();
-        onClose.accept(this);
-    }
-
-    /** SO_LINGER with a positive time on a blocking socket: close waits for the FIN handshake, that long at most. */
-    private void lingerWait() {
-        Tcpcb p = pcb();
-        if (p == null || !isBlocking()) return;
-        long linger = usr.getOption(p, SockOpt.SO_LINGER);
-        if (linger <= 0) return;
-        locks.enterEntryPoint();
-        try {
-            rcv.lock.lock();
-            try {
-                long deadline = scheduler.nanoTime() + linger * 1_000_000_000L;
-                while (!disconnected) {
-                    long left = deadline - scheduler.nanoTime();
-                    if (left <= 0) break;
-                    sleepLocked(rcv, left);
-                }
-            } finally {
-                rcv.lock.unlock();
-            }
-        } finally {
-            locks.leaveEntryPoint();
-        }
-    }
-
-    /** soabort: a connection its listener closed before it was accepted. */
-    private void abortUnaccepted() {
-        rcv.lock.lock();
-        try {
-            noFdRef = true;
-        } finally {
-            rcv.lock.unlock();
-        }
-        Tcpcb p = pcb();
-        if (p != null) locks.runEntryPoint(() -> usr.abort(p));
-    }
+    public void close() { TcpSocketClose.close(this); }
 
     // ---- options and views ----------------------------------------------------------------------------
 
@@ -712,55 +385,14 @@ public final class TcpSocket extends Socket {
     public void setOption(SockOpt option, int value) throws SocketError {
         Objects.requireNonNull(option, "option");
         checkOpen();
-        switch (option) {
-            case SO_ERROR -> throw new SocketError(Errno.ENOPROTOOPT, "SO_ERROR is read-only");
-            case SO_SNDBUF, SO_RCVBUF -> {
-                if (value < 1) throw new SocketError(Errno.EINVAL, option + " " + value);
-                if (value > maxSockBuf.get()) throw new SocketError(Errno.ENOBUFS, option + " " + value);
-                StreamBuffer sb = option == SockOpt.SO_SNDBUF ? sndStream : rcvStream;
-                sb.lock.lock();
-                try {
-                    sb.setHiwatLocked(value, true);
-                } finally {
-                    sb.lock.unlock();
-                }
-                updateReady();
-            }
-            default -> {
-                int e = entry(() -> usr.setOption(pcb(), option, value));
-                if (e != 0) throw error(e, option + " " + value);
-            }
-        }
+        TcpSocketOptions.set(this, option, value);
     }
 
     /** Reads an option, as getsockopt(2). */
     public int getOption(SockOpt option) throws SocketError {
         Objects.requireNonNull(option, "option");
         checkOpen();
-        switch (option) {
-            case SO_ERROR -> {
-                rcv.lock.lock();
-                try {
-                    return takeErrorLocked();
-                } finally {
-                    rcv.lock.unlock();
-                }
-            }
-            case SO_SNDBUF, SO_RCVBUF -> {
-                StreamBuffer sb = option == SockOpt.SO_SNDBUF ? sndStream : rcvStream;
-                sb.lock.lock();
-                try {
-                    return sb.hiwatLocked();
-                } finally {
-                    sb.lock.unlock();
-                }
-            }
-            default -> {
-                long v = usr.getOption(pcb(), option);
-                if (v == Long.MIN_VALUE) throw new SocketError(Errno.ENOPROTOOPT, option.toString());
-                return (int) v;
-            }
-        }
+        return TcpSocketOptions.get(this, option);
     }
 
     /** The connection's TCP_INFO view. */
@@ -803,10 +435,10 @@ public final class TcpSocket extends Socket {
 
     // ---- internals --------------------------------------------------------------------------------------
 
-    private interface Call { int run(); }
+    interface Call { int run(); }
 
     /** Runs a TCP call inside the host's entry point. */
-    private int entry(Call c) {
+    int entry(Call c) {
         locks.enterEntryPoint();
         try {
             return c.run();
@@ -815,7 +447,7 @@ public final class TcpSocket extends Socket {
         }
     }
 
-    private void checkOpen() throws SocketError {
+    void checkOpen() throws SocketError {
         rcv.lock.lock();
         try {
             if (noFdRef) throw new SocketError(Errno.EBADF, "socket is closed");
@@ -824,7 +456,7 @@ public final class TcpSocket extends Socket {
         }
     }
 
-    private static SocketError error(int errno, String what) {
+    static SocketError error(int errno, String what) {
         Errno e = Errno.ofNumber(errno);
         return new SocketError(e == null ? Errno.EINVAL : e, what);
     }
@@ -844,8 +476,18 @@ public final class TcpSocket extends Socket {
         return r;
     }
 
+    /** Wakes every writer asleep on so_snd (space came, or the socket can no longer send). */
+    void wakeWriters() {
+        snd.lock.lock();
+        try {
+            snd.cv.broadcast();
+        } finally {
+            snd.lock.unlock();
+        }
+    }
+
     /** Recomputes readiness (send space is read under so_snd first) and tells the watchers. */
-    private void updateReady() {
+    void updateReady() {
         rcv.lock.lock();
         try {
             readinessChangedLocked();
@@ -853,151 +495,6 @@ public final class TcpSocket extends Socket {
             rcv.lock.unlock();
         }
         notifyWatchers();
-    }
-
-    /** What TCP calls, with the connection's inp held. */
-    private final class Hooks implements TcpSocketHooks {
-        @Override public StreamBuffer rcv() { return rcvStream; }
-
-        @Override public StreamBuffer snd() { return sndStream; }
-
-        @Override
-        public boolean connectedLocked() {
-            TcpSocket listener = head;
-            rcv.lock.lock();
-            try {
-                // A Fast Open connection was queued on its listener when its SYN came; its handshake ends later
-                if (connected) return true;
-                connecting = false;
-                connected = true;
-                rcv.cv.broadcast();
-                readinessChangedLocked();
-            } finally {
-                rcv.lock.unlock();
-            }
-            notifyWatchers();
-            return listener == null || listener.enqueueCompleted(TcpSocket.this);
-        }
-
-        @Override
-        public void disconnectedLocked() {
-            rcv.lock.lock();
-            try {
-                connecting = false;
-                disconnected = true;
-                cantRcvMore = true;
-                cantSendMore = true;
-                rcv.cv.broadcast();
-                readinessChangedLocked();
-            } finally {
-                rcv.lock.unlock();
-            }
-            snd.lock.lock();
-            try {
-                snd.cv.broadcast();
-            } finally {
-                snd.lock.unlock();
-            }
-            notifyWatchers();
-        }
-
-        @Override
-        public void cantRcvMoreLocked() {
-            wakeReaders(true);
-        }
-
-        @Override
-        public void readableLocked() {
-            wakeReaders(false);
-        }
-
-        /** Under so_rcv: marks end of stream if asked, wakes sleeping readers and updates readiness; then tells the watchers. */
-        private void wakeReaders(boolean endOfStream) {
-            rcv.lock.lock();
-            try {
-                if (endOfStream) {
-                    cantRcvMore = true;
-                    rcvStream.setCantMoreLocked();
-                }
-                rcv.cv.broadcast();
-                readinessChangedLocked();
-            } finally {
-                rcv.lock.unlock();
-            }
-            notifyWatchers();
-        }
-
-        @Override
-        public void writableLocked() {
-            snd.lock.lock();
-            try {
-                snd.cv.broadcast();
-            } finally {
-                snd.lock.unlock();
-            }
-            updateReady();
-        }
-
-        @Override
-        public void errorBeforeDisconnectLocked(int errno) {
-            rcv.lock.lock();
-            try {
-                setErrorLocked(errno); // disconnectedLocked, next under the same pcb lock, wakes and notifies
-            } finally {
-                rcv.lock.unlock();
-            }
-        }
-
-        @Override
-        public TcpSocketHooks newConnectionLocked() {
-            rcv.lock.lock();
-            try {
-                if (noFdRef || !listening || completed.size() > 3 * backlog / 2) return null; // sonewconn's overflow
-            } finally {
-                rcv.lock.unlock();
-            }
-            TcpSocket child = new TcpSocket(usr, locks, scheduler, maxSockBuf, onOpen, onClose, TcpSocket.this);
-            return child.new Hooks();
-        }
-
-        @Override
-        public void pcbCreatedLocked(Tcpcb pcb) {
-            pcbOfChild = pcb;
-            rcv.lock.lock();
-            try {
-                connecting = true;
-            } finally {
-                rcv.lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean closedByUserLocked() {
-            rcv.lock.lock();
-            try {
-                return noFdRef;
-            } finally {
-                rcv.lock.unlock();
-            }
-        }
-    }
-
-    /** A connection completed the handshake: onto this listener's queue (soisconnected's so_comp). */
-    private boolean enqueueCompleted(TcpSocket child) {
-        boolean aborted;
-        rcv.lock.lock();
-        try {
-            aborted = noFdRef;
-            if (!aborted) {
-                completed.addLast(child);
-                rcv.cv.broadcast();
-                readinessChangedLocked();
-            }
-        } finally {
-            rcv.lock.unlock();
-        }
-        if (!aborted) notifyWatchers();
-        return !aborted;
     }
 
     @Override public String toString() { return "tcp " + localAddress() + " -> " + remoteAddress(); }

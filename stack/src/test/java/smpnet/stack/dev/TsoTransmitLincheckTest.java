@@ -44,7 +44,7 @@ public class TsoTransmitLincheckTest {
         nic.attachLink(DirectTransmitLincheckTest.recordingLink(seen, frame -> {
             byte[] p = new byte[SEGSZ];
             frame.copyData(HEADERS, SEGSZ, p, 0);
-            return new long[] {RssHash.getInt(p, 0), RssHash.getInt(p, 4)};
+            return new long[] {java.nio.ByteBuffer.wrap(p).getInt(0), java.nio.ByteBuffer.wrap(p).getInt(4)};
         }));
         nic.start();
     }

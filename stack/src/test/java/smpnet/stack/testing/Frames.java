@@ -44,13 +44,22 @@ public final class Frames {
 
     /** A TCP segment (header without options, then {@code data}) with a correct checksum for {@code src -> dst}. */
     public static byte[] tcp(int src, int dst, int sport, int dport, int seq, int ack, int flags, int window, byte[] data) {
-        byte[] t = new byte[TcpHeader.MIN_LENGTH + data.length];
+        return tcp(src, dst, sport, dport, seq, ack, flags, window, null, data);
+    }
+
+    /**
+     * A TCP segment with a correct checksum for {@code src -> dst}; {@code opts} (a multiple of 4 bytes, or
+     * null) follows the fixed header.
+     */
+    public static byte[] tcp(int src, int dst, int sport, int dport, int seq, int ack, int flags, int window,
+                             byte[] opts, byte[] data) {
+        int hlen = TcpHeader.MIN_LENGTH + (opts == null ? 0 : opts.length);
+        byte[] t = new byte[hlen + data.length];
         MemorySegment seg = MemorySegment.ofArray(t);
-        TcpHeader.write(seg, sport, dport, seq, ack, flags, window, null);
-        System.arraycopy(data, 0, t, TcpHeader.MIN_LENGTH, data.length);
-        int sum = new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_TCP, t.length).add(seg, 0, t.length).finish();
-        t[16] = (byte) (sum >>> 8);
-        t[17] = (byte) sum;
+        TcpHeader.write(seg, sport, dport, seq, ack, flags, window, opts);
+        System.arraycopy(data, 0, t, hlen, data.length);
+        TcpHeader.setChecksum(seg, new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_TCP, t.length)
+                .add(seg, 0, t.length).finish());
         return t;
     }
 

@@ -36,6 +36,11 @@ public final class NetstatCommand extends ScenarioFileCommand {
                     var c = nic.counters();
                     out().printf("%s: in %d packets, out %d packets, drops in %d out %d%n", name.substring(host.name().length() + 1),
                             c.inPackets(), c.outPackets(), c.inDrops(), c.outDrops());
+                    if (nic.lro()) { // ifconfig's options=...<LRO>, and the driver's lro_ctrl counters
+                        SimNic.LroCounters l = nic.lroCounters();
+                        out().printf("  options=LRO: queued %d, flushed %d, merged %d, bad checksums %d%n",
+                                l.queued(), l.flushed(), l.merged(), l.badChecksum());
+                    }
                 });
                 out().print(host.netstat());
             }

@@ -58,7 +58,7 @@ import smpnet.stack.netisr.PlacementPolicy;
  *     cpus: N [1]
  *     netisr: {workers: N [cpus], dispatch: direct|deferred|hybrid [direct], placement: source|flow|cpu [source], queue: N [256]}
  *     forwarding: BOOL [false]
- *     nics: [{name: NAME, address: A.B.C.D/LEN, queues: N [cpus], ring: N [1024], mtu: N [1500]}]
+ *     nics: [{name: NAME, address: A.B.C.D/LEN, queues: N [cpus], ring: N [1024], mtu: N [1500], lro: BOOL [false]}]
  *     routes: [{to: A.B.C.D/LEN, via: A.B.C.D}]
  *     sysctl: {SYSCTL.NAME: VALUE, ...}
  * links:
@@ -195,13 +195,14 @@ public final class ScenarioParser {
     }
 
     private static NicSpec nic(YamlField f) throws ScenarioError {
-        YamlField.Mapping m = f.mapping(Set.of("name", "address", "queues", "ring", "mtu"));
+        YamlField.Mapping m = f.mapping(Set.of("name", "address", "queues", "ring", "mtu", "lro"));
         String name = m.require("name").name();
         String address = cidr(m.require("address"));
         int queues = m.has("queues") ? m.require("queues").integer(1, MAX_CPUS) : 0;
         int ring = m.has("ring") ? m.require("ring").integer(1, 1 << 20) : smpnet.stack.dev.NicConfig.DEFAULT_RING_SIZE;
         int mtu = m.has("mtu") ? m.require("mtu").integer(576, 9000) : 1500;
-        return new NicSpec(name, address, queues, ring, mtu);
+        boolean lro = m.has("lro") && m.require("lro").bool();
+        return new NicSpec(name, address, queues, ring, mtu, lro);
     }
 
     private static String cidr(YamlField f) throws ScenarioError {

@@ -252,7 +252,8 @@ public final class ScenarioRunner {
                     ReassemblyLimits.DEFAULT, Scheduler.current()));
             h.sysctl().forEach(s::sysctl);
             for (NicSpec nic : h.nics()) {
-                NicConfig c = NicConfig.of(nic.queues() == 0 ? h.cpus() : nic.queues()).withRingSize(nic.ring());
+                NicConfig c = NicConfig.of(nic.queues() == 0 ? h.cpus() : nic.queues()).withRingSize(nic.ring())
+                        .withLro(nic.lro());
                 nics.put(new Endpoint(h.name(), nic.name()), s.addNic(nic.name(), nic.address(), c, nic.mtu()));
             }
             for (RouteSpec r : h.routes()) s.addRoute(r.to(), r.via());

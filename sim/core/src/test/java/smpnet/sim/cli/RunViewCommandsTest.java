@@ -1,6 +1,7 @@
 package smpnet.sim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,6 +83,18 @@ class RunViewCommandsTest {
         assertTrue(s.contains("\n\t3 connection accepts\n"), s);
         assertTrue(s.contains("\ntcp sockets: "), s);
         assertTrue(s.contains("\nem0: in "), s);
+    }
+
+    @Test
+    void netstatShowsLargeReceiveOffloadWhereAScenarioTurnsItOn(@TempDir Path dir) throws Exception {
+        String lro = TCP.replace("nics: [{name: em0, address: 10.0.0.2/24}]", "nics: [{name: em0, address: 10.0.0.2/24, lro: true}]");
+        assertEquals(0, run("netstat", file(dir, "lro.yaml", lro).toString()), err.toString());
+        String o = out();
+        int server = o.indexOf("== server (as written)\n"), client = o.indexOf("== client (as written)\n");
+        assertTrue(client >= 0 && server > client, o);
+        assertFalse(o.substring(client, server).contains("options=LRO"), o);
+        assertTrue(java.util.regex.Pattern.compile("\nem0: in [^\n]*\n  options=LRO: queued \\d+, flushed \\d+, "
+                + "merged \\d+, bad checksums 0\n").matcher(o.substring(server)).find(), o);
     }
 
     @Test

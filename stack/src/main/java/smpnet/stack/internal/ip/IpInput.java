@@ -10,6 +10,7 @@ import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.internal.route.Route;
 import smpnet.stack.internal.route.RouteTable;
 import smpnet.stack.stats.Counters;
@@ -114,9 +115,17 @@ public final class IpInput {
                 return;
             }
         }
+        // ip_input honours the receiving device's header check (CSUM_IP_CHECKED): valid, it is not summed
+        // again; invalid, the packet is a bad-checksum drop.
+        int csum = m.pkthdr().csumFlags();
+        boolean checked = (csum & PacketHeader.CSUM_IP_CHECKED) != 0;
+        if (checked && (csum & PacketHeader.CSUM_IP_VALID) == 0) {
+            drop(m, IpStat.BAD_CHECKSUM);
+            return;
+        }
         Ipv4Header h;
         try {
-            h = new Ipv4Header(m.data(), m.pktLen());
+            h = new Ipv4Header(m.data(), m.pktLen(), checked);
         } catch (MalformedPacketException e) {
             if (e.reason() == Malformed.BAD_OPTION_POINTER) {
                 // RFC 1122 3.2.1.8: a parameter problem pointing at the bad byte (FreeBSD ip_dooptions).

@@ -15,8 +15,9 @@ import smpnet.witness.HandlerKind;
  * the ARP table that resolves its next hops (none on loopback). A driver ({@code dev} package) extends it:
  * its interrupt thread calls {@link #inputBatch}, and {@link #transmit} puts a frame on its TX side.
  *
- * <p>Receive, read downward: {@link #inputBatch} (the driver's ithread) → {@link #input} stamps the
- * receiving interface → {@link Ether#input} → {@code Netisr.dispatch}.
+ * <p>Receive, read downward: {@link #inputBatch} (the driver's ithread) counts and captures each frame →
+ * ({@link TcpLro} when the queue does large receive offload) → {@link #input} stamps the receiving
+ * interface → {@link Ether#input} → {@code Netisr.dispatch}.
  * Transmit: {@code IpInterface.output} → {@link #output} → {@link ArpTable#output} or, on loopback,
  * {@link Ether#output} → {@link #transmit}.
  *
@@ -160,17 +161,41 @@ public abstract class Ifnet {
      * errors of {@code counters} and freed.
      */
     public final void inputBatch(Mbuf[] frames, int off, int n, QueueCounters counters, String threadName) {
+        inputBatch(frames, off, n, counters, null, threadName);
+    }
+
+    /**
+     * As {@link #inputBatch(Mbuf[], int, int, QueueCounters, String)}, with large receive offload when
+     * {@code lro} is not null: the queue's own {@link TcpLro}, used by this thread alone. Each frame is
+     * counted and captured as it arrives; LRO merges what it can, flushes all it holds before any frame it
+     * does not take goes up, and flushes the rest when the batch ends (FreeBSD drivers call
+     * {@code tcp_lro_rx} per frame and {@code tcp_lro_flush_all} at the end of their receive interrupt).
+     */
+    public final void inputBatch(Mbuf[] frames, int off, int n, QueueCounters counters, TcpLro lro,
+                                 String threadName) {
         // The batch's wake-ups (readers, writers, peer rings, netisr workers) are held back until it is done
         // and Giant is dropped: one wake-up per waiter and batch, and no woken thread runs into our locks.
         try (WakeupBatch wakeups = WakeupBatch.open()) {
             locks.enterHandler(HandlerKind.ITHREAD, threadName);
             try {
-                for (int i = off; i < off + n; i++) {
-                    Mbuf m = frames[i];
-                    frames[i] = null;
-                    input(m, counters);
+                if (lro == null) {
+                    for (int i = off; i < off + n; i++) {
+                        Mbuf m = frames[i];
+                        frames[i] = null;
+                        if (arrived(m, counters)) input(m);
+                    }
+                } else {
+                    for (int i = off; i < off + n; i++) {
+                        Mbuf m = frames[i];
+                        frames[i] = null;
+                        if (!arrived(m, counters) || lro.rx(m)) continue;
+                        lro.flushAll(); // what LRO holds arrived before m: it goes up first
+                        input(m);
+                    }
+                    lro.flushAll();
                 }
             } finally {
+                if (lro != null) lro.discard(); // only holds frames if input threw
                 locks.leaveHandler(HandlerKind.ITHREAD, threadName);
                 freeRest(frames, off + n); // only non-empty if input threw: the rest of the batch must not leak
             }
@@ -186,19 +211,29 @@ public abstract class Ifnet {
         }
     }
 
-    /** {@code if_input}: counts, captures, names this interface as the receiving one, and calls Ethernet input. */
-    private void input(Mbuf m, QueueCounters counters) {
-        Ether e = ether;
+    /**
+     * A frame arrives from the driver: counted and captured as it came off the wire; false if it is refused
+     * (too short for an Ethernet header, or the host has not attached the interface yet), counted and freed.
+     */
+    private boolean arrived(Mbuf m, QueueCounters counters) {
         int len = m.pktLen();
-        if (e == null || len < ETHER_HDR_LEN) {
+        if (ether == null || len < ETHER_HDR_LEN) {
             counters.error();
             m.freeChain();
-            return;
+            return false;
         }
         counters.count(len);
         tap(m);
+        return true;
+    }
+
+    /**
+     * {@code if_input}: names this interface as the receiving one and calls Ethernet input; for a frame that
+     * {@link #arrived}, or a packet {@link TcpLro} merged out of such frames.
+     */
+    void input(Mbuf m) {
         m.pkthdr().setRcvIf(index);
-        e.input(this, m);
+        ether.input(this, m);
     }
 
     @Override public String toString() { return name; }

@@ -33,6 +33,8 @@ public final class RttEstimator {
     /** Two ticks of FreeBSD's 1000 Hz clock: the timeout never drops below the last sample plus this. */
     private static final long TWO_TICKS_NANOS = 2_000_000L;
     private static final int[] BACKOFF = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 512, 512, 512};
+    /** tcp_totbackoff: the sum of tcp_backoff over every shift (2559). */
+    public static final int TOTAL_BACKOFF = java.util.Arrays.stream(BACKOFF).sum();
 
     private final long rexmitMin;
     private final long rexmitSlop;
@@ -116,6 +118,9 @@ public final class RttEstimator {
 
     /** Samples taken since the last {@link #reset} (FreeBSD's t_rttupdated). */
     public int samples() { return samples; }
+
+    /** TCP_REXMTVAL in whole milliseconds (FreeBSD's ticks at hz 1000), as tcp_timer_persist multiplies it. */
+    public long rexmtvalTicksNanos() { return rexmtval() / 1_000_000L * 1_000_000L; }
 
     /** TCP_REXMTVAL: max(rexmit_min, SRTT + 4 RTTVAR). */
     private long rexmtval() { return Math.max(rexmitMin, srtt + 4 * rttvar); }

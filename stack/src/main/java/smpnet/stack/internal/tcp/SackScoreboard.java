@@ -9,6 +9,8 @@ import static smpnet.stack.internal.tcp.TcpSeq.min;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The sender's SACK scoreboard and RFC 6675's loss-recovery rules (FreeBSD's {@code tcp_sack.c}): which bytes
@@ -47,6 +49,10 @@ public final class SackScoreboard {
     public static final int DEFAULT_MAX_BLOCKS = 128;
 
     private final int maxBlocks;
+    private final AtomicInteger hostBlocks;
+    private final IntSupplier hostMax;
+    /** This scoreboard's share of {@link #hostBlocks}. */
+    private int countedBlocks;
     private int smss;
     private long invalidBlocks;
     private long overflows;
@@ -70,10 +76,27 @@ public final class SackScoreboard {
      * ever more pieces cannot make it grow without bound (a block that would add one more range is ignored and
      * counted, as FreeBSD counts {@code tcps_sack_sboverflow}).
      */
-    public SackScoreboard(int smss, int maxBlocks) {
+    public SackScoreboard(int smss, int maxBlocks) { this(smss, maxBlocks, new AtomicInteger(), () -> Integer.MAX_VALUE); }
+
+    /**
+     * As {@link #SackScoreboard(int, int)}, its ranges also counted in {@code hostBlocks} with the host's other
+     * scoreboards': none is added while they hold {@code hostMax} together (net.inet.tcp.sack.globalmaxholes).
+     * The count is shared by connections under different locks, hence atomic; the limit is read, not reserved,
+     * so scoreboards updated at the same moment may each pass it by a range.
+     */
+    public SackScoreboard(int smss, int maxBlocks, AtomicInteger hostBlocks, IntSupplier hostMax) {
         if (maxBlocks < 1) throw new IllegalArgumentException("maxBlocks must be positive: " + maxBlocks);
         this.maxBlocks = maxBlocks;
+        this.hostBlocks = hostBlocks;
+        this.hostMax = hostMax;
         setSmss(smss);
+    }
+
+    /** Brings the host-wide count up to date with this scoreboard's ranges. */
+    private void countBlocks() {
+        int now = blocks.size();
+        if (now != countedBlocks) hostBlocks.addAndGet(now - countedBlocks);
+        countedBlocks = now;
     }
 
     public void setSmss(int smss) {
@@ -97,6 +120,7 @@ public final class SackScoreboard {
             }
         }
         sacked += added;
+        countBlocks();
         return added;
     }
 
@@ -121,7 +145,7 @@ public final class SackScoreboard {
         int i = 0;
         while (i < blocks.size() && lt(blocks.get(i)[1], s)) i++;
         boolean touches = i < blocks.size() && le(blocks.get(i)[0], e);
-        if (!touches && blocks.size() == maxBlocks) {
+        if (!touches && (blocks.size() >= maxBlocks || hostBlocks.get() >= hostMax.getAsInt())) {
             overflows++;
             return 0;
         }
@@ -264,6 +288,7 @@ public final class SackScoreboard {
     /** Forgets everything (connection closed, or an RTO per RFC 6675 section 5.1 if the caller chooses). */
     public void clear() {
         blocks.clear();
+        countBlocks();
         sacked = 0;
         inRecovery = false;
         rescueSet = false;

@@ -26,6 +26,11 @@ final class Segment {
     int urp;
     /** The IP header's TOS byte (its low two bits are the ECN field, RFC 3168 5). */
     int iptos;
+    /**
+     * How many received segments this one stands for: more than 1 when large receive offload merged them
+     * (the packet header's {@code lroNsegs}, FreeBSD's {@code nsegs = max(1, lro_nsegs)}).
+     */
+    int nsegs = 1;
 
     Segment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, TcpOptions.Parsed opts,
             Mbuf m, int dataOff, int tlen) {

@@ -11,7 +11,6 @@ import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
-import smpnet.stack.socket.TcpState;
 import smpnet.stack.stats.TcpStat;
 
 /**
@@ -20,7 +19,8 @@ import smpnet.stack.stats.TcpStat;
  * socket on the listener's queue. No socket or control block exists before that, so a SYN flood costs an
  * entry each, and none at all with SYN cookies: when a bucket is full (or with net.inet.tcp.syncookies_only)
  * the SYN-ACK's ISN is a cookie that carries what the entry would have held, and a valid cookie in the ACK
- * builds the connection without any entry.
+ * builds the connection without any entry. An entry is a {@link SyncacheEntry}; the connection it becomes is
+ * made by {@link SyncacheSocket}, which also makes a Fast Open SYN's connection at once.
  *
  * <p>Locking key: each bucket's {@code syncache} mutex (after the listener's inp, which input holds when it
  * calls in) guards its entries and their timers' state. The SYN-ACK retransmit timer runs on the callout
@@ -28,67 +28,12 @@ import smpnet.stack.stats.TcpStat;
  * host they would come straight back into input, which takes tcbinfo).
  */
 final class SynCache {
-    /** One half-open connection (struct syncache). */
-    private static final class Entry {
-        final Tcpcb listener;
-        final int laddr;
-        final int lport;
-        final int faddr;
-        final int fport;
-        final int irs;
-        final int iss;
-        final int peerMss;
-        /** The peer's window scale, -1 if it sent none. */
-        final int peerWscale;
-        final boolean sackOk;
-        final boolean ts;
-        final int tsRecent;
-        final int tsOffset;
-        final int peerWin;
-        final boolean noOpt;
-        /** The SYN asked for ECN and this host accepts it (SCF_ECN): the SYN-ACK carries ECE. */
-        final boolean ecn;
-        /** The listener's IP_TOS and IP_TTL when the SYN came (sc_ip_tos, sc_ip_ttl): the SYN-ACK's and the connection's. */
-        final int ipTos;
-        final int ipTtl;
-        @GuardedBy("syncache") int rxmits;
-        /** The Fast Open cookie the first SYN-ACK offers (sc_tfo_cookie), null for none. */
-        @GuardedBy("syncache") byte[] tfoOffer;
-        /** The SYN-ACK retransmit timer, a callout with the bucket's lock; made when first armed. */
-        @GuardedBy("syncache") Callout timer;
-
-        Entry(Tcpcb listener, Segment seg, int iss, int tsOffset, boolean noOpt, boolean sackOn, boolean wsOn,
-              boolean tsOn) {
-            this.listener = listener;
-            this.laddr = seg.dst;
-            this.lport = seg.dport;
-            this.faddr = seg.src;
-            this.fport = seg.sport;
-            this.irs = seg.seq;
-            this.iss = iss;
-            TcpOptions.Parsed o = seg.opts;
-            this.peerMss = o == null ? -1 : o.mss();
-            this.peerWscale = noOpt || !wsOn || o == null ? -1 : o.wscale();
-            this.sackOk = !noOpt && sackOn && o != null && o.sackPermitted();
-            this.ts = !noOpt && tsOn && o != null && o.hasTimestamp();
-            this.tsRecent = ts ? o.tsVal() : 0;
-            this.tsOffset = tsOffset;
-            this.peerWin = seg.win;
-            this.noOpt = noOpt;
-            this.ecn = TcpEcn.synRequests(listener.tcp.settings, seg.flags);
-            this.ipTos = listener.ipTos; // every entry is made under the listener's inp
-            this.ipTtl = listener.ipTtl;
-        }
-
-        boolean matches(int la, int lp, int fa, int fp) { return lport == lp && fport == fp && laddr == la && faddr == fa; }
-    }
-
     /** SYNCOOKIE_LIFETIME: a cookie is taken only within this many seconds of its bucket's last overflow. */
     static final long COOKIE_LIFETIME_SECONDS = 16;
 
     private static final class Bucket {
         final ExclusiveLock lock;
-        @GuardedBy("syncache") final ArrayDeque<Entry> entries = new ArrayDeque<>();
+        @GuardedBy("syncache") final ArrayDeque<SyncacheEntry> entries = new ArrayDeque<>();
         /** sch_last_overflow: the uptime second this bucket last overflowed into cookies (never: far past). */
         @GuardedBy("syncache") long lastOverflowSecond = Long.MIN_VALUE / 2;
 
@@ -101,9 +46,12 @@ final class SynCache {
     private final AtomicInteger size = new AtomicInteger();
     /** The cache-wide pause after an overflow; shared by buckets under different locks. */
     private final SyncachePause pause = new SyncachePause();
+    /** Makes the connection when a handshake completes. */
+    private final SyncacheSocket socket;
 
     SynCache(Tcp tcp) {
         this.tcp = tcp;
+        this.socket = new SyncacheSocket(tcp);
         this.buckets = newBuckets(tcp.settings.syncacheBuckets);
     }
 
@@ -131,8 +79,8 @@ final class SynCache {
         return buckets[Math.floorMod(h * 0x85EBCA6B, buckets.length)];
     }
 
-    private static Entry find(Bucket b, int la, int lp, int fa, int fp) {
-        for (Entry e : b.entries) if (e.matches(la, lp, fa, fp)) return e;
+    private static SyncacheEntry find(Bucket b, int la, int lp, int fa, int fp) {
+        for (SyncacheEntry e : b.entries) if (e.matches(la, lp, fa, fp)) return e;
         return null;
     }
 
@@ -197,11 +145,11 @@ final class SynCache {
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
         List<Mbuf> out = new ArrayList<>(1);
         TcpFastOpen.CookieCheck tfo = tcp.fastOpen.synReceivedLocked(lis, seg); // null: not a Fast Open SYN
-        Entry fast = null;
+        SyncacheEntry fast = null;
         b.lock.lock();
         try {
             boolean cookieOnly = cookiesOnly(now); // the cache is not even looked at (syncache_cookiesonly)
-            Entry dup = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
+            SyncacheEntry dup = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
             if (dup != null) { // the peer's SYN again: our SYN-ACK was lost; answer at once
                 if (tfo != null) lis.tfoPending.decrementAndGet();
                 tcp.stats.increment(TcpStat.SC_DUPSYN);
@@ -211,13 +159,14 @@ final class SynCache {
             }
             boolean wsOn = set.doWindowScale();
             boolean tsOn = set.doTimestamps();
-            Entry probe = new Entry(lis, seg, 0, 0, noOpt, set.sack, wsOn, tsOn);
+            SyncacheEntry probe = new SyncacheEntry(lis, seg, 0, 0, noOpt, set.sack, wsOn, tsOn);
             int mssOffer = probe.peerMss < 0 ? set.mssdflt : probe.peerMss;
             int iss = set.syncookies
                     ? tcp.cookies.generate(seg.dst, seg.dport, seg.src, seg.sport, seg.seq, mssOffer,
                             probe.peerWscale, probe.sackOk, now)
                     : tcp.isnGen.isn(seg.dst, seg.dport, seg.src, seg.sport, now);
-            Entry e = new Entry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, wsOn, tsOn);
+            SyncacheEntry e = new SyncacheEntry(lis, seg, iss, probe.ts ? tcp.nextTsOffset() : 0, noOpt, set.sack, wsOn,
+                    tsOn);
             if (tfo != null && tfo.valid()) { // a valid cookie: the connection at once, no cache entry
                 fast = e;
                 return;
@@ -231,7 +180,7 @@ final class SynCache {
                 // cache pauses (syncache_pause): cookies alone for a while
                 pauseLocked(now);
                 b.lastOverflowSecond = now / 1_000_000_000L;
-                Entry oldest = b.entries.pollFirst();
+                SyncacheEntry oldest = b.entries.pollFirst();
                 if (oldest != null) dropEntryLocked(oldest);
             }
             if (cookieOnly) {
@@ -250,47 +199,7 @@ final class SynCache {
         } finally {
             b.lock.unlock();
             sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
-            if (fast != null) fastOpenLocked(lis, seg, fast, tfo);
-        }
-    }
-
-    /**
-     * syncache_tfo_expand: a SYN with a valid Fast Open cookie becomes a connection in SYN-RECEIVED at once,
-     * already on the listener's queue, and its data is taken in (RFC 7413 4.2.2); the SYN-ACK, with the
-     * latest cookie, follows on the delayed-ACK timer, carrying what the application wrote meanwhile.
-     */
-    private void fastOpenLocked(Tcpcb lis, Segment seg, Entry e, TcpFastOpen.CookieCheck tfo) {
-        TcpSocketHooks so = lis.so == null ? null : lis.so.newConnectionLocked();
-        if (so == null) {
-            lis.tfoPending.decrementAndGet();
-            tcp.stats.increment(TcpStat.LISTENDROP);
-            return;
-        }
-        Tcpcb tp = tcp.newTcpcb(so);
-        so.pcbCreatedLocked(tp);
-        tp.lock.lock(); // a second inp while the listener's is held (DUPOK)
-        try {
-            initFromEntryLocked(lis, tp, e);
-            tp.set(Tcpcb.TF_FASTOPEN);
-            tp.tfoServerCookie = tfo.latest();
-            tp.tfoPendingOf = lis.tfoPending;
-            tp.sndNxt = e.iss; // the SYN-ACK is still to be sent
-            tp.sndMax = e.iss;
-            if (!tcp.table.insertLocked(tp)) { // the 4-tuple is taken (a racing duplicate): give up this one
-                tcp.closeLocked(tp);
-                return;
-            }
-            tcp.stats.increment(TcpStat.SC_COMPLETED);
-            tcp.stats.increment(TcpStat.ACCEPTS);
-            if (seg.tlen > 0) tcp.stats.increment(TcpStat.TFO_SYN_DATA_RCV);
-            if (!so.connectedLocked()) { // soisconnected: on the listener's queue before the handshake ends
-                tcp.dropLocked(tp, Tcp.ECONNABORTED);
-                return;
-            }
-            if (seg.tlen == 0) tp.set(Tcpcb.TF_ACKNOW); // nothing to wait for: the SYN-ACK goes now
-            TcpInput.segmentLocked(tp, seg);
-        } finally {
-            tcp.unlock(tp);
+            if (fast != null) socket.fastOpenLocked(lis, seg, fast, tfo);
         }
     }
 
@@ -300,7 +209,7 @@ final class SynCache {
     }
 
     /** The SYN-ACK of {@code e} (syncache_respond): our options answer the peer's, none with TCP_NOOPT. */
-    private Mbuf synAck(Entry e, long now) {
+    private Mbuf synAck(SyncacheEntry e, long now) {
         int which = 0;
         int mss = 0;
         int tsVal = 0;
@@ -338,7 +247,7 @@ final class SynCache {
      * retransmission, then rexmit_initial * tcp_backoff[rxmits] plus rexmit_slop within [rexmit_min, 64 s]
      * (TCPT_RANGESET): 1, 2.2, 4.2, 8.2 s.
      */
-    private void armLocked(Bucket b, Entry e) {
+    private void armLocked(Bucket b, SyncacheEntry e) {
         b.lock.assertOwned();
         TcpSettings set = tcp.settings;
         long delay = set.rexmitInitialNanos;
@@ -355,7 +264,7 @@ final class SynCache {
      * softclock in the entry point with the bucket's lock held (a timer stopped under it does not get here);
      * releases that lock before the SYN-ACK goes out.
      */
-    private void timer(Bucket b, Entry e) {
+    private void timer(Bucket b, SyncacheEntry e) {
         List<Mbuf> out = new ArrayList<>(1);
         try {
             b.lock.assertOwned();
@@ -382,7 +291,7 @@ final class SynCache {
         }
     }
 
-    private void dropEntryLocked(Entry e) {
+    private void dropEntryLocked(SyncacheEntry e) {
         if (e.timer != null) e.timer.stop();
         size.decrementAndGet();
     }
@@ -397,7 +306,7 @@ final class SynCache {
         List<Mbuf> out = new ArrayList<>(1);
         b.lock.lock();
         try {
-            Entry e = find(b, seg.dst, seg.dport, seg.src, seg.sport);
+            SyncacheEntry e = find(b, seg.dst, seg.dport, seg.src, seg.sport);
             if (e == null) return;
             int rcvNxt = e.irs + 1;
             int wnd = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
@@ -431,7 +340,7 @@ final class SynCache {
         try {
             b.lock.lock();
             try {
-                Entry e = find(b, laddr, lport, faddr, fport);
+                SyncacheEntry e = find(b, laddr, lport, faddr, fport);
                 if (e == null || quotedSeq != e.iss) return;
                 b.entries.remove(e);
                 dropEntryLocked(e);
@@ -450,7 +359,7 @@ final class SynCache {
      */
     private void expandLocked(Tcpcb lis, Segment seg) {
         Bucket b = bucket(seg.dst, seg.dport, seg.src, seg.sport);
-        Entry e;
+        SyncacheEntry e;
         long now = tcp.scheduler.nanoTime();
         boolean cookieAllowed;
         boolean cookieOnly = cookiesOnly(now);
@@ -477,7 +386,7 @@ final class SynCache {
                 return;
             }
             tcp.stats.increment(TcpStat.SC_RECVCOOKIE);
-            e = fromCookie(lis, seg, c);
+            e = SyncacheEntry.fromCookie(tcp, lis, seg, c);
         }
         if (seg.ack != e.iss + 1 || TcpSeq.le(seg.seq, e.irs)
                 || TcpSeq.gt(seg.seq, e.irs + Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN))) {
@@ -485,93 +394,7 @@ final class SynCache {
             tcp.dropWithReset(seg);
             return;
         }
-        // sonewconn: over the backlog the handshake cannot complete (net.inet.tcp.sc_rst_sock_fail: RST)
-        TcpSocketHooks so = lis.so == null ? null : lis.so.newConnectionLocked();
-        if (so == null) {
-            tcp.stats.increment(TcpStat.LISTENDROP);
-            tcp.dropWithReset(seg);
-            return;
-        }
-        tcp.stats.increment(TcpStat.SC_COMPLETED);
-        Tcpcb tp = tcp.newTcpcb(so);
-        so.pcbCreatedLocked(tp);
-        tp.lock.lock(); // a second inp while the listener's is held (DUPOK)
-        try {
-            initFromEntryLocked(lis, tp, e);
-            if (!tcp.table.insertLocked(tp)) { // the 4-tuple is taken (a racing duplicate): give up this one
-                tcp.closeLocked(tp);
-                return;
-            }
-            tcp.stats.increment(TcpStat.ACCEPTS);
-            TcpInput.segmentLocked(tp, seg);
-        } finally {
-            tcp.unlock(tp);
-        }
-    }
-
-    /** The entry a valid cookie stands for (syncookie_lookup): MSS from the cookie's table, TS from the ACK. */
-    private Entry fromCookie(Tcpcb lis, Segment seg, SynCookies.Decoded c) {
-        int irs = seg.seq - 1;
-        int iss = seg.ack - 1;
-        TcpOptions.Parsed o = seg.opts;
-        boolean ts = tcp.settings.doTimestamps() && o != null && o.hasTimestamp() && !lis.has(Tcpcb.TF_NOOPT);
-        TcpOptions.Parsed synOpts = new TcpOptions.Parsed(c.mss(), c.wscale(), c.sackOk(), ts,
-                ts ? o.tsVal() : 0, ts ? o.tsEcr() : 0, new int[0], false);
-        Segment syn = new Segment(seg.src, seg.dst, seg.sport, seg.dport, irs, 0, TcpHeader.SYN, seg.win, synOpts,
-                null, 0, 0);
-        return new Entry(lis, syn, iss, ts ? o.tsEcr() - (int) (tcp.scheduler.nanoTime() / 1_000_000L) : 0,
-                lis.has(Tcpcb.TF_NOOPT), tcp.settings.sack, tcp.settings.doWindowScale(), tcp.settings.doTimestamps());
-    }
-
-    /** syncache_socket: the new connection's control block, from the entry and the listener's settings. */
-    private void initFromEntryLocked(Tcpcb lis, Tcpcb tp, Entry e) {
-        tp.laddr = e.laddr;
-        tp.lport = e.lport;
-        tp.faddr = e.faddr;
-        tp.fport = e.fport;
-        tp.localPeer = tcp.ipInput.isOwnAddress(e.faddr);
-        tp.flags &= ~(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
-        tp.flags |= lis.flags & (Tcpcb.TF_NODELAY | Tcpcb.TF_NOOPT | Tcpcb.TF_KEEPALIVE);
-        tp.userMaxseg = lis.userMaxseg;
-        tp.ipTos = e.ipTos; // syncache_socket: inp_ip_tos and inp_ip_ttl from the entry
-        tp.ipTtl = e.ipTtl;
-        tp.keepIdleNanos = lis.keepIdleNanos;
-        tp.keepIntvlNanos = lis.keepIntvlNanos;
-        tp.keepCnt = lis.keepCnt;
-        tp.keepInitNanos = lis.keepInitNanos;
-        tp.lingerSeconds = lis.lingerSeconds;
-        tp.oobInline = lis.oobInline; // sonewconn copies the listener's socket options
-        tp.iss = e.iss;
-        tp.sndUna = e.iss;
-        tp.sndNxt = e.iss + 1;
-        tp.sndMax = e.iss + 1;
-        tp.sndRecover = e.iss;
-        tp.sndUp = e.iss;
-        tp.irs = e.irs;
-        tp.rcvNxt = e.irs + 1;
-        tp.rcvUp = tp.rcvNxt;
-        tp.rcvAdv = tp.rcvNxt + Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
-        tp.lastAckSent = tp.rcvNxt;
-        if (e.peerWscale >= 0) {
-            tp.flags |= Tcpcb.TF_REQ_SCALE | Tcpcb.TF_RCVD_SCALE;
-            tp.sndScale = Math.min(e.peerWscale, TcpOptions.MAX_WSCALE);
-            tp.requestRScale = tcp.settings.requestedWindowScale();
-            tp.rcvScale = tp.requestRScale;
-        }
-        if (e.ts) {
-            tp.flags |= Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_RCVD_TSTMP;
-            tp.tsRecent = e.tsRecent;
-            tp.tsRecentAgeNanos = tcp.scheduler.nanoTime();
-            tp.tsOffset = e.tsOffset;
-        }
-        if (e.sackOk) tp.flags |= Tcpcb.TF_SACK_PERMIT;
-        if (e.rxmits > 0) tp.flags |= Tcpcb.TF_SYN_REXMT;
-        if (e.ecn) tp.flags2 |= TcpEcn.ECN_PERMIT; // tcp_ecn_syncache_socket
-        tp.sndWnd = e.peerWin; // the SYN's window, never scaled
-        tp.sndWl1 = e.irs;
-        tp.state = TcpState.SYN_RECEIVED;
-        TcpOutput.setMssLocked(tp, e.peerMss);
-        TcpOutput.roundBuffersToMssLocked(tp);
+        socket.expandLocked(lis, seg, e);
     }
 
     /** Forgets every entry (host shutdown, or a listener closing with entries of its own: see {@link #dropFor}). */
@@ -581,7 +404,7 @@ final class SynCache {
             try {
                 b.lock.lock();
                 try {
-                    for (Entry e : b.entries) dropEntryLocked(e);
+                    for (SyncacheEntry e : b.entries) dropEntryLocked(e);
                     b.entries.clear();
                 } finally {
                     b.lock.unlock();
@@ -597,8 +420,8 @@ final class SynCache {
         for (Bucket b : buckets) {
             b.lock.lock();
             try {
-                for (Iterator<Entry> it = b.entries.iterator(); it.hasNext(); ) {
-                    Entry e = it.next();
+                for (Iterator<SyncacheEntry> it = b.entries.iterator(); it.hasNext(); ) {
+                    SyncacheEntry e = it.next();
                     if (e.listener == lis) {
                         it.remove();
                         dropEntryLocked(e);

@@ -11,8 +11,10 @@ import smpnet.stack.internal.icmp.Icmp;
 import smpnet.stack.internal.ip.IpInput;
 import smpnet.stack.internal.ip.IpOutput;
 import smpnet.stack.internal.ip.ProtocolInput;
+import smpnet.stack.internal.mbuf.Zone;
 import smpnet.stack.internal.tcp.cc.CcAlgorithms;
 import smpnet.stack.internal.wire.ChainChecksum;
+import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.IcmpHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
@@ -21,6 +23,7 @@ import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.socket.TcpState;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.stats.TcpStat;
@@ -72,10 +75,16 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      */
     final CalloutWheel callouts;
     final TcpFastOpen fastOpen;
+    /** The smallest rings of the host's socket buffers ({@link StreamBuffer#ringZone}). */
+    private final Zone<byte[]> rings;
     /** Callouts the shutdown still found on the wheel (a timer left behind); written once, by shutdown. */
     private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
     final AtomicInteger pcbs = new AtomicInteger();
+    /** Runs of out-of-order data queued by every connection (net.inet.tcp.reass.maxsegments bounds it). */
+    final AtomicInteger reassRuns = new AtomicInteger();
+    /** SACKed ranges kept by every connection's scoreboard (net.inet.tcp.sack.globalmaxholes bounds it). */
+    final AtomicInteger sackBlocks = new AtomicInteger();
     private final SplittableRandom tsOffsets;
     /** RSTs to closed ports: icmplim a second (FreeBSD badport_bandlim, BANDLIM_RST_CLOSEDPORT). */
     private final ErrorRateLimit rstClosedPortLimit;
@@ -86,6 +95,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.scheduler = scheduler;
         this.callouts = new CalloutWheel(scheduler, () -> locks.mutex(LockInventory.CALLOUT), cpus, locks::runEntryPoint);
         this.alloc = alloc;
+        this.rings = StreamBuffer.ringZone(cpus);
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
         this.settings = settings;
@@ -104,6 +114,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     public Counters<TcpStat> stats() { return stats; }
 
     public TcpSettings settings() { return settings; }
+
+    /** The zone the host's socket buffers take their smallest rings from. */
+    public Zone<byte[]> rings() { return rings; }
 
     /** Registers the TCP Fast Open sysctls ({@code net.inet.tcp.fastopen.*}) in {@code s}. */
     public void registerFastOpen(smpnet.stack.internal.sysctl.Sysctl s) { fastOpen.register(s); }
@@ -154,7 +167,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
             m.freeChain();
             return;
         }
-        if (ChainChecksum.withPseudoHeader(m, hlen, tlenAll, src, dst, Ipv4Header.PROTO_TCP) != 0) {
+        if (!checksumValid(m, hlen, tlenAll, src, dst)) {
             stats.increment(TcpStat.RCVBADSUM);
             m.freeChain();
             return;
@@ -174,6 +187,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         Segment seg = new Segment(src, dst, m.getU16(hlen), m.getU16(hlen + 2), m.getU32(hlen + 4), m.getU32(hlen + 8),
                 flags, m.getU16(hlen + 14), opts, m, hlen + off, tlenAll - off);
         seg.urp = m.getU16(hlen + 18);
+        seg.nsegs = Math.max(1, m.pkthdr().lroNsegs());
         seg.iptos = m.getU8(1);
         if (seg.has(TcpHeader.SYN) && seg.has(TcpHeader.FIN) && settings.dropSynfin) {
             stats.increment(TcpStat.BADSYN);
@@ -185,6 +199,21 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         } finally {
             seg.free();
         }
+    }
+
+    /**
+     * The TCP checksum check of tcp_input, honouring the receiving device's (CSUM_DATA_VALID: csumData holds
+     * the sum it found, with the pseudo-header when CSUM_PSEUDO_HDR is set, 0xffff when valid); a packet the
+     * device did not check is summed here.
+     */
+    private static boolean checksumValid(Mbuf m, int hlen, int tlen, int src, int dst) {
+        PacketHeader h = m.pkthdr();
+        int flags = h.csumFlags();
+        if ((flags & PacketHeader.CSUM_DATA_VALID) == 0) {
+            return ChainChecksum.withPseudoHeader(m, hlen, tlen, src, dst, Ipv4Header.PROTO_TCP) == 0;
+        }
+        if ((flags & PacketHeader.CSUM_PSEUDO_HDR) != 0) return h.csumData() == 0xffff;
+        return new Checksum().addPseudoHeader(src, dst, Ipv4Header.PROTO_TCP, tlen).addWord(h.csumData()).finish() == 0;
     }
 
     private void demux(Segment seg) {

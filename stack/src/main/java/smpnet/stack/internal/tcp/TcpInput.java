@@ -378,7 +378,10 @@ final class TcpInput {
         if (tp.has(Tcpcb.TF_SYN_REXMT)) tp.ccv.cwnd = smss; // else cc_conn_init's initial window
         TcpTimers.syncCc(tp);
         tp.ccc = new smpnet.stack.internal.tcp.cc.CongestionControl(tp.cc, tp.ccv);
-        if (tp.has(Tcpcb.TF_SACK_PERMIT)) tp.scoreboard = new SackScoreboard(smss);
+        if (tp.has(Tcpcb.TF_SACK_PERMIT)) {
+            tp.scoreboard = new SackScoreboard(smss, tcp.settings.sackMaxHoles, tcp.sackBlocks,
+                    () -> tcp.settings.sackGlobalMaxHoles);
+        }
         if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
         tp.keep.stop(); // the connection-establishment timeout is over
         if (tp.has(Tcpcb.TF_KEEPALIVE)) tp.keep.reset(tp.keepIdleNanos);
@@ -389,7 +392,7 @@ final class TcpInput {
         long rcvBytes = tp.tcp.settings.recvbufMax;
         int smss = tp.effectiveMaxseg();
         return new TcpReassemblyQueue(Math.max(16, (int) Math.min(Integer.MAX_VALUE, rcvBytes / smss + 1)),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)));
+                (int) Math.min(Integer.MAX_VALUE, Math.max(rcvBytes, 65536)), tp.tcp.reassRuns);
     }
 
     /** tcp_xmit_timer: one RTT sample; the backoff ends with it. */
@@ -466,7 +469,11 @@ final class TcpInput {
                 ? seg.opts.sackBlocks() : null;
         int sackChanged = 0;
         if (tp.scoreboard != null && (sackBlocks != null || !tp.scoreboard.isEmpty())) {
+            long overflows = tp.scoreboard.overflows();
             sackChanged = tp.scoreboard.update(TcpSeq.max(ack, tp.sndUna), tp.sndMax, sackBlocks);
+            // each block that would add a range beyond net.inet.tcp.sack.maxholes (or globalmaxholes) is ignored
+            // and counted, as tcp_sackhole_alloc counts it
+            tcp.stats.add(TcpStat.SACK_SBOVERFLOW, tp.scoreboard.overflows() - overflows);
         }
 
         if (TcpSeq.le(ack, tp.sndUna)) {
@@ -483,7 +490,7 @@ final class TcpInput {
 
         // ---- new data acked ----
         int acked = ack - tp.sndUna;
-        tcp.stats.increment(TcpStat.RCVACKPACK);
+        tcp.stats.add(TcpStat.RCVACKPACK, seg.nsegs); // as tcp_do_segment: every merged segment carried the ACK
         tcp.stats.add(TcpStat.RCVACKBYTE, acked);
         boolean wasRecovery = tp.has(Tcpcb.TF_FASTRECOVERY);
         if (wasRecovery && TcpSeq.lt(ack, tp.sndRecover)) {
@@ -687,7 +694,9 @@ final class TcpInput {
                         tp.set(Tcpcb.TF_ACKNOW);
                     }
                     tp.rcvNxt += seg.tlen;
-                    tcp.stats.increment(TcpStat.RCVPACK);
+                    // tcp_do_segment's header prediction counts an LRO packet's segments (nsegs); this is
+                    // smpnet's one in-order path
+                    tcp.stats.add(TcpStat.RCVPACK, seg.nsegs);
                     tcp.stats.add(TcpStat.RCVBYTE, seg.tlen);
                     appendLocked(tp, seg.m, seg.dataOff, seg.tlen, outOfBand);
                 }
@@ -701,10 +710,13 @@ final class TcpInput {
                     tcp.stats.add(TcpStat.RCVOOBYTE, seg.tlen);
                     Mbuf copy = seg.tlen > 0 ? seg.m.copyRange(seg.dataOff, seg.tlen, Mbuf.M_NOWAIT) : null;
                     if (seg.tlen > 0 && copy == null) {
+                        tcp.stats.increment(TcpStat.RCVMEMDROP); // no mbuf for it
                         thflags &= ~FIN;
                     } else {
+                        reassLimitsLocked(tp);
                         int r = tp.reass.add(seg.seq, copy, (thflags & FIN) != 0, tp.rcvNxt);
                         if (r == TcpReassemblyQueue.DROPPED) tcp.stats.increment(TcpStat.RCVREASSFULL);
+                        if (r == TcpReassemblyQueue.DROPPED_HOST_LIMIT) tcp.stats.increment(TcpStat.RCVMEMDROP);
                         thflags &= ~FIN; // a queued FIN comes out of the queue in order
                         if (presentQueuedLocked(tp)) thflags |= FIN;
                     }
@@ -734,6 +746,25 @@ final class TcpInput {
         }
         if (needOutput || tp.has(Tcpcb.TF_ACKNOW)) TcpOutput.outputLocked(tp);
         return End.DONE;
+    }
+
+    /**
+     * tcp_reass's limits from the receive buffer as it is now (it grows with autotuning): min(hiwat / maxseg +
+     * 1, net.inet.tcp.reass.maxqueuelen) runs, and storage up to sb_mbmax (8 times hiwat, sb_efficiency).
+     */
+    private static void reassLimitsLocked(Tcpcb tp) {
+        int hiwat = tp.tcp.settings.recvspace;
+        if (tp.so != null) {
+            StreamBuffer rcv = tp.so.rcv();
+            rcv.lock.lock();
+            try {
+                hiwat = rcv.hiwatLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+        }
+        tp.reass.setLimits(Math.min(hiwat / Math.max(1, tp.maxseg) + 1, tp.tcp.settings.reassMaxQueueLen), 8L * hiwat,
+                tp.tcp.settings.reassMaxSegments);
     }
 
     /**

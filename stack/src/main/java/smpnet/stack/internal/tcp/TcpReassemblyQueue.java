@@ -9,6 +9,7 @@ import static smpnet.stack.internal.tcp.TcpSeq.max;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.stack.mbuf.Mbuf;
 
 /**
@@ -25,9 +26,10 @@ import smpnet.stack.mbuf.Mbuf;
  *
  * <p>Overlaps are resolved in favour of the data already queued (RFC 9293 leaves the choice open; FreeBSD
  * keeps the old bytes): an arriving segment is cut into the pieces that fill holes, and everything else of it is
- * freed at once. The queue is bounded by a segment count and a byte count given to the constructor; a segment
- * that would exceed either is dropped and counted, unless it starts at {@code rcv_nxt} (it ends the wait, and
- * its data leaves the queue right away, as FreeBSD exempts it). A FIN is remembered as a sequence number,
+ * freed at once. The queue is bounded by a segment count and a byte count given to the constructor, and by
+ * FreeBSD's limits the caller sets before each segment ({@link #setLimits}): separate runs, storage, and runs
+ * of the whole host; a segment that would exceed any is dropped and counted, unless it starts at
+ * {@code rcv_nxt} (it ends the wait, and its data leaves the queue right away, as FreeBSD exempts it). A FIN is remembered as a sequence number,
  * delivered with the data that reaches it; data beyond a known FIN is dropped.
  *
  * <p>The queue also remembers the order segments arrived in, for SACK blocks per RFC 2018 section 4: the first
@@ -38,11 +40,16 @@ import smpnet.stack.mbuf.Mbuf;
  * {@link #pullInOrder} hands ownership of the delivered chain to the caller; {@link #drain} frees the rest.
  *
  * <p>Locking: not thread-safe. Every method runs under the connection's pcb lock ({@code inp} in fine mode,
- * Giant in Giant mode), held by the caller, so the queue needs no lock of its own (and no Lincheck test).
+ * Giant in Giant mode), held by the caller, so the queue needs no lock of its own (and no Lincheck test). The
+ * one thing it shares is the host-wide count of runs, an atomic counter every queue adds its changes to; the
+ * host limit is read before a run is added, not reserved, so connections adding at the same moment may pass it
+ * by one run each (a bound on memory, not an exact quota; FreeBSD's zone limit is as loose per CPU cache).
  */
 public final class TcpReassemblyQueue {
     /** Returned by {@link #add} when the queue's limits made it drop the segment. */
     public static final int DROPPED = -1;
+    /** Returned by {@link #add} when the host-wide limit on queued runs made it drop the segment. */
+    public static final int DROPPED_HOST_LIMIT = -2;
 
     /** How many recent arrivals are remembered for ordering SACK blocks (more than any option holds). */
     private static final int RECENT = 8;
@@ -73,6 +80,21 @@ public final class TcpReassemblyQueue {
 
     private final int maxSegments;
     private final int maxBytes;
+    /**
+     * FreeBSD's per-queue limits, set by the caller before each {@link #add} ({@link #setLimits}): the most
+     * separate runs (tcp_reass's t_segqlen, whose entries are merged runs) and the most storage the queued
+     * chains may hold (its sb_mbmax check, charged as sballoc charges). Unlimited until set.
+     */
+    private int maxRuns = Integer.MAX_VALUE;
+    private long maxStorage = Long.MAX_VALUE;
+    /** The most runs all the host's queues may hold together (net.inet.tcp.reass.maxsegments). */
+    private int hostMaxRuns = Integer.MAX_VALUE;
+    /**
+     * Runs queued by every queue of the host (FreeBSD's tcp_reass_zone in use), shared by connections under
+     * different locks, hence atomic; this queue's share is {@link #countedRuns}.
+     */
+    private final AtomicInteger hostRuns;
+    private int countedRuns;
     /** Sorted by sequence number, pairwise disjoint. */
     private final List<Entry> entries = new ArrayList<>();
     private int bytes;
@@ -89,7 +111,11 @@ public final class TcpReassemblyQueue {
     private int recentCount;
 
     /** A queue holding at most {@code maxSegments} segments and {@code maxBytes} bytes. */
-    public TcpReassemblyQueue(int maxSegments, int maxBytes) {
+    public TcpReassemblyQueue(int maxSegments, int maxBytes) { this(maxSegments, maxBytes, new AtomicInteger()); }
+
+    /** As {@link #TcpReassemblyQueue(int, int)}, its runs counted in {@code hostRuns} with the host's other queues'. */
+    public TcpReassemblyQueue(int maxSegments, int maxBytes, AtomicInteger hostRuns) {
+        this.hostRuns = hostRuns;
         if (maxSegments < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("reassembly limits must be positive: " + maxSegments + " segments, "
                     + maxBytes + " bytes");
@@ -105,6 +131,19 @@ public final class TcpReassemblyQueue {
      * limits dropped the segment.
      */
     public int add(int seq, Mbuf data, boolean fin, int rcvNxt) {
+        int r = addPiece(seq, data, fin, rcvNxt);
+        countRuns();
+        return r;
+    }
+
+    /** Brings the host-wide count of runs up to date with this queue's. */
+    private void countRuns() {
+        int now = runs();
+        if (now != countedRuns) hostRuns.addAndGet(now - countedRuns);
+        countedRuns = now;
+    }
+
+    private int addPiece(int seq, Mbuf data, boolean fin, int rcvNxt) {
         int len = data == null ? 0 : data.length();
         // A FIN below rcvNxt is a retransmission of one already taken.
         if (fin && ge(seq + len, rcvNxt)) noteFin(seq + len);
@@ -139,10 +178,21 @@ public final class TcpReassemblyQueue {
         int[] holes = holesIn(seq, end);
         int newBytes = 0;
         for (int i = 0; i < holes.length; i += 2) newBytes += holes[i + 1] - holes[i];
-        if (seq != rcvNxt && (entries.size() + holes.length / 2 > maxSegments || bytes + newBytes > maxBytes)) {
+        // As tcp_reass, the segment at rcv_nxt always passes: it ends the wait. Any other is dropped when its
+        // storage would exceed the queue's share of the socket buffer, or when it would open one more run
+        // beyond min(hiwat / maxseg + 1, net.inet.tcp.reass.maxqueuelen): tiny segments with a hole between
+        // each ("many holes") stop there, and tiny adjacent ones at the storage limit.
+        if (seq != rcvNxt && (entries.size() + holes.length / 2 > maxSegments || bytes + newBytes > maxBytes
+                || storage() + chargeOf(data) > maxStorage || (runs() >= maxRuns && !touchesQueued(seq, end)))) {
             data.freeChain();
             drops++;
             return DROPPED;
+        }
+        // tcp_reass's zone: a new run needs an entry, which fails once the host's queues hold the most
+        if (seq != rcvNxt && hostRuns.get() >= hostMaxRuns && !touchesQueued(seq, end)) {
+            data.freeChain();
+            drops++;
+            return DROPPED_HOST_LIMIT;
         }
         if (oldPart) {
             noteDuplicate(oldStart, rcvNxt);
@@ -160,6 +210,51 @@ public final class TcpReassemblyQueue {
         int stored = storePieces(seq, data, holes);
         bytes += stored;
         return stored;
+    }
+
+    /**
+     * Sets FreeBSD's limits for the segments that follow: at most {@code maxRuns} separate runs of queued data
+     * and {@code maxStorage} bytes of storage ({@link #storage()}), and no new run once the host's queues hold
+     * {@code hostMaxRuns} together.
+     */
+    public void setLimits(int maxRuns, long maxStorage, int hostMaxRuns) {
+        this.maxRuns = maxRuns;
+        this.maxStorage = maxStorage;
+        this.hostMaxRuns = hostMaxRuns;
+    }
+
+    /** The storage a chain holds, as sballoc charges it: MSIZE per mbuf and a cluster's size per cluster. */
+    private static long chargeOf(Mbuf m) {
+        long c = 0;
+        for (Mbuf x = m; x != null; x = x.next()) c += Mbuf.MSIZE + (x.isExternal() ? Mbuf.MCLBYTES : 0);
+        return c;
+    }
+
+    /** The storage the queued chains hold (FreeBSD's t_segqmbuflen). */
+    public long storage() {
+        long c = 0;
+        for (Entry e : entries) c += chargeOf(e.data);
+        return c;
+    }
+
+    /** Separate runs of queued data (adjacent entries make one): what FreeBSD's queue entries are. */
+    public int runs() {
+        int n = 0;
+        int prevEnd = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (i == 0 || e.seq != prevEnd) n++;
+            prevEnd = e.end();
+        }
+        return n;
+    }
+
+    /** Whether [seq, end) overlaps or adjoins queued data (then tcp_reass merges it into an existing entry). */
+    private boolean touchesQueued(int seq, int end) {
+        for (Entry e : entries) {
+            if (le(e.seq, end) && ge(e.end(), seq)) return true;
+        }
+        return false;
     }
 
     /** The parts of [seq, end) no entry covers, as start, end pairs in order. */
@@ -281,6 +376,12 @@ public final class TcpReassemblyQueue {
      * received below it), or returns null if there is none. The caller owns the returned chain.
      */
     public Delivery pullInOrder(int rcvNxt) {
+        Delivery d = pull(rcvNxt);
+        countRuns();
+        return d;
+    }
+
+    private Delivery pull(int rcvNxt) {
         dropBelow(rcvNxt);
         Mbuf head = null;
         int cur = rcvNxt;
@@ -422,6 +523,7 @@ public final class TcpReassemblyQueue {
     public void drain() {
         for (Entry e : entries) e.data.freeChain();
         entries.clear();
+        countRuns();
         bytes = 0;
         haveFin = false;
         haveDsack = false;

@@ -85,6 +85,17 @@ public final class TcpSettings {
     public volatile boolean icmpMayRst = true;
     /** net.inet.tcp.tso: TCP segmentation offload is used on interfaces that offer it (FreeBSD's default 1). */
     public volatile boolean tso = true;
+    /** net.inet.tcp.reass.maxqueuelen: the most separate runs of out-of-order data a connection queues. */
+    public volatile int reassMaxQueueLen = 100;
+    /**
+     * net.inet.tcp.reass.maxsegments: the most runs of out-of-order data all connections queue together, a
+     * boot-time tunable; FreeBSD's default is nmbclusters / 16, here 16384 / 16.
+     */
+    public volatile int reassMaxSegments = 1024;
+    /** net.inet.tcp.sack.maxholes: the most separate SACKed ranges a connection's scoreboard keeps. */
+    public volatile int sackMaxHoles = SackScoreboard.DEFAULT_MAX_BLOCKS;
+    /** net.inet.tcp.sack.globalmaxholes: the most SACKed ranges all connections' scoreboards keep together. */
+    public volatile int sackGlobalMaxHoles = 65536;
     /** kern.ipc.maxsockbuf, owned by the host; read for the window scale and buffer limits. */
     private final Sysctl.Value maxSockBuf;
 
@@ -177,6 +188,14 @@ public final class TcpSettings {
                 v -> ackWarCnt = (int) v);
         millis(s, "net.inet.tcp.ack_war_timewindow", "challenge ACK window (ms)", 1, () -> ackWarWindowNanos,
                 v -> ackWarWindowNanos = v);
+        s.add("net.inet.tcp.reass.maxqueuelen", "most out-of-order runs queued per connection", 1, Integer.MAX_VALUE,
+                () -> reassMaxQueueLen, v -> reassMaxQueueLen = (int) v);
+        s.addTunable("net.inet.tcp.reass.maxsegments", "most out-of-order runs queued by all connections (boot-time)",
+                1, Integer.MAX_VALUE, () -> reassMaxSegments, v -> reassMaxSegments = (int) v);
+        s.add("net.inet.tcp.sack.maxholes", "most SACK scoreboard ranges per connection (new connections)", 1, 65536,
+                () -> sackMaxHoles, v -> sackMaxHoles = (int) v);
+        s.add("net.inet.tcp.sack.globalmaxholes", "most SACK scoreboard ranges of all connections together", 1,
+                Integer.MAX_VALUE, () -> sackGlobalMaxHoles, v -> sackGlobalMaxHoles = (int) v);
         s.add("net.inet.tcp.ecn.enable", "ECN (RFC 3168; 0: off, 1: requested and accepted, 2: accepted only)", 0, 2,
                 () -> ecn, v -> ecn = (int) v);
         s.add("net.inet.tcp.ecn.maxretries", "SYN retransmissions still asking for ECN", 0, Integer.MAX_VALUE,

@@ -13,6 +13,8 @@ final class TcpTimers {
     /** TCPTV_PERSMIN and TCPTV_PERSMAX. */
     static final long PERSIST_MIN_NANOS = 5_000_000_000L;
     static final long PERSIST_MAX_NANOS = 60_000_000_000L;
+    /** tcp_maxpersistidle: TCPTV_KEEP_IDLE, two hours (fixed, not net.inet.tcp.keepidle). */
+    static final long MAX_PERSIST_IDLE_NANOS = 2 * 3600 * 1_000_000_000L;
 
     private TcpTimers() {}
 
@@ -81,7 +83,12 @@ final class TcpTimers {
         if (tp.dropped) return;
         tcp.stats.increment(TcpStat.PERSISTTIMEO);
         long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
-        if ((tp.rxtShift >= RttEstimator.MAX_RXT_SHIFT && idle >= PERSIST_MAX_NANOS * 4)
+        // A peer silent through the whole backoff is dropped once idle for tcp_maxpersistidle (2 hours) or
+        // TCP_REXMTVAL * tcp_totbackoff, whichever is less; a peer that answers each probe, even with its
+        // window still closed, keeps the connection (FreeBSD has no limit on that). A closed socket's
+        // connection goes after persmax of silence.
+        long maxIdle = Math.min(MAX_PERSIST_IDLE_NANOS, tp.rtt.rexmtvalTicksNanos() * RttEstimator.TOTAL_BACKOFF);
+        if ((tp.rxtShift >= RttEstimator.MAX_RXT_SHIFT && idle >= maxIdle)
                 || (tp.state.ordinal() > TcpState.CLOSE_WAIT.ordinal() && idle >= PERSIST_MAX_NANOS)) {
             tcp.stats.increment(TcpStat.PERSISTDROP);
             tcp.dropLocked(tp, Tcp.ETIMEDOUT);

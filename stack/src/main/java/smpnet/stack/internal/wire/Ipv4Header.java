@@ -36,7 +36,14 @@ public final class Ipv4Header {
      * in a packet of which the link layer delivered {@code have} bytes: more than the total length is
      * fine (Ethernet pads short frames to 60 bytes), fewer is truncation.
      */
-    public Ipv4Header(MemorySegment s, long have) throws MalformedPacketException {
+    public Ipv4Header(MemorySegment s, long have) throws MalformedPacketException { this(s, have, false); }
+
+    /**
+     * As {@link #Ipv4Header(MemorySegment, long)}; with {@code checksumVerified} the header checksum is not
+     * summed again: the receiving device already found it valid (FreeBSD's {@code CSUM_IP_CHECKED} with
+     * {@code CSUM_IP_VALID}).
+     */
+    public Ipv4Header(MemorySegment s, long have, boolean checksumVerified) throws MalformedPacketException {
         if (have < MIN_LENGTH || s.byteSize() < MIN_LENGTH) throw Malformed.TRUNCATED.exception();
         int vihl = Bytes.u8(s, 0);
         if ((vihl >>> 4) != 4) throw Malformed.BAD_VERSION.exception();
@@ -45,7 +52,7 @@ public final class Ipv4Header {
         int total = Bytes.u16(s, 2);
         if (total < hlen) throw Malformed.BAD_LENGTH.exception();
         if (total > have) throw Malformed.TRUNCATED.exception();
-        if (Checksum.of(s, 0, hlen) != 0) throw Malformed.BAD_CHECKSUM.exception();
+        if (!checksumVerified && Checksum.of(s, 0, hlen) != 0) throw Malformed.BAD_CHECKSUM.exception();
         Ipv4Options.check(s, MIN_LENGTH, hlen);
         this.s = s;
     }

@@ -73,6 +73,25 @@ class SackScoreboardTest {
         assertEquals(0, sb.sackedBytes());
     }
 
+    @org.junit.jupiter.api.Test
+    void theHostWideLimitIsSharedAndGivenBack() {
+        java.util.concurrent.atomic.AtomicInteger host = new java.util.concurrent.atomic.AtomicInteger();
+        SackScoreboard a = new SackScoreboard(SMSS, 128, host, () -> 3);
+        SackScoreboard c = new SackScoreboard(SMSS, 128, host, () -> 3);
+        a.update(s(1000), s(11000), blocks(2000, 2001, 3000, 3001));
+        c.update(s(1000), s(11000), blocks(2000, 2001));
+        assertEquals(3, host.get());
+        assertEquals(0, c.update(s(1000), s(11000), blocks(4000, 4001)), "the host holds the most");
+        assertEquals(1, c.overflows());
+        assertEquals(1, c.update(s(1000), s(11000), blocks(2001, 2002)), "extending a range needs none");
+        a.update(s(2500), s(11000), null); // the ACK passes a's first range
+        assertEquals(2, host.get());
+        assertEquals(1, c.update(s(1000), s(11000), blocks(4000, 4001)));
+        a.clear();
+        c.clear();
+        assertEquals(0, host.get());
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, -3500, 0x7FFFF000})
     void rangesAreBoundedAndOverflowsCounted(int b) {

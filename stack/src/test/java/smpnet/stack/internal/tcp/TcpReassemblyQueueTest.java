@@ -377,6 +377,45 @@ class TcpReassemblyQueueTest {
         assertEquals(2, q.drops());
     }
 
+    @Test void runLimitsOfTheQueueAndOfTheHostDropOnlyNewRuns() {
+        java.util.concurrent.atomic.AtomicInteger host = new java.util.concurrent.atomic.AtomicInteger();
+        TcpReassemblyQueue other = new TcpReassemblyQueue(16, 100_000, host);
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000, host);
+        other.setLimits(2, Long.MAX_VALUE, 3);
+        q.setLimits(2, Long.MAX_VALUE, 3);
+        other.add(1100, seg(1100, 100, 1), false, 1000);
+        other.add(1300, seg(1300, 100, 1), false, 1000);
+        assertEquals(TcpReassemblyQueue.DROPPED, other.add(1500, seg(1500, 100, 1), false, 1000), "a third run");
+        assertEquals(100, other.add(1200, seg(1200, 100, 1), false, 1000), "joining two runs: allowed");
+        assertEquals(1, other.runs());
+        q.add(2100, seg(2100, 100, 1), false, 2000);
+        assertEquals(2, host.get());
+        q.add(2300, seg(2300, 100, 1), false, 2000);
+        assertEquals(3, host.get());
+        q.drain();
+        q.add(2100, seg(2100, 100, 1), false, 2000);
+        q.add(2300, seg(2300, 100, 1), false, 2000);
+        assertEquals(TcpReassemblyQueue.DROPPED_HOST_LIMIT, other.add(1500, seg(1500, 100, 1), false, 1000));
+        assertEquals(100, other.add(1400, seg(1400, 100, 1), false, 1000), "extending a run needs no new one");
+        TcpReassemblyQueue.Delivery d = other.pullInOrder(1100);
+        take(d.data());
+        assertEquals(2, host.get(), "the delivered run no longer counts");
+        q.drain();
+        assertEquals(0, host.get());
+    }
+
+    @Test void storageLimitChargesEveryMbuf() {
+        TcpReassemblyQueue q = new TcpReassemblyQueue(16, 100_000);
+        q.setLimits(100, 3 * Mbuf.MSIZE, Integer.MAX_VALUE);
+        q.add(1100, seg(1100, 1, 1), false, 1000);
+        q.add(1101, seg(1101, 1, 1), false, 1000);
+        q.add(1102, seg(1102, 1, 1), false, 1000);
+        assertEquals(3 * Mbuf.MSIZE, q.storage());
+        assertEquals(TcpReassemblyQueue.DROPPED, q.add(1103, seg(1103, 1, 1), false, 1000));
+        q.drain();
+        assertEquals(0, q.storage());
+    }
+
     @Test void byteLimitDrops() {
         TcpReassemblyQueue q = new TcpReassemblyQueue(16, 250);
         q.add(1100, seg(1100, 100, 1), false, 1000);
