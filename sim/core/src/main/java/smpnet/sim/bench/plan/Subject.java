@@ -15,9 +15,9 @@ public enum Subject {
     GIANT_ZC,
     /** smpnet in fine mode, the bulk transfer sending with the zero-copy send. */
     FINE_ZC,
-    /** smpnet in Giant mode with its NICs' offloads on (TSO), the bulk transfer's copying send. */
+    /** smpnet in Giant mode with its NICs' offloads on (TSO, LRO), the bulk transfer's copying send. */
     GIANT_OFFLOAD,
-    /** smpnet in fine mode with its NICs' offloads on (TSO), the bulk transfer's copying send. */
+    /** smpnet in fine mode with its NICs' offloads on (TSO, LRO), the bulk transfer's copying send. */
     FINE_OFFLOAD,
     /** Linux UDP over loopback through java.nio DatagramChannels: the UDP path's baseline. */
     KERNEL,

@@ -56,12 +56,12 @@ final class TcpHosts implements TcpNet {
 
     /**
      * Both hosts' NIC: {@code cpus} queues, and for an offload subject ({@link Subject#isOffload}) every
-     * offload the simulated NIC has on, as Linux's veth baseline has its own on: TCP segmentation offload.
-     * This is the one place the offload cases differ from the copying send's.
+     * offload the simulated NIC has on, as Linux's veth baseline has its own on: TCP segmentation offload and
+     * large receive offload. This is the one place the offload cases differ from the copying send's.
      */
     static NicConfig nicConfig(Subject mode, int cpus) {
         NicConfig c = NicConfig.of(cpus);
-        return mode.isOffload() ? c.withTso(true) : c;
+        return mode.isOffload() ? c.withTso(true).withLro(true) : c;
     }
 
     @Override
