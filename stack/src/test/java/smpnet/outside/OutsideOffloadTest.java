@@ -172,6 +172,27 @@ class OutsideOffloadTest {
         assertCountedSegmentBySegment(b, nb, a, na);
     }
 
+    /**
+     * {@code pcap} is clean for tshark and holds {@code frames} frames, none above a 1500-byte MTU, every one of
+     * 10.0.0.1's TCP frames with good IPv4 and TCP checksums, carrying {@code dataBytes} bytes in all.
+     */
+    private static void assertCapturedAsOnTheWire(Path pcap, long frames, int dataBytes) throws Exception {
+        assertEquals("", OutsidePcapTest.tshark(pcap, "_ws.malformed || _ws.expert.severity >= warning"),
+                "tshark found malformed frames or warnings");
+        List<String[]> seen = OutsidePcapTest.tshark(pcap, "frame", "frame.len", "ip.src", "tcp.len", "ip.checksum.status",
+                "tcp.checksum.status").lines().map(l -> l.split("\t", -1)).toList();
+        assertEquals(frames, seen.size(), "each frame as it was on the wire, in and out");
+        long fromA = 0;
+        for (String[] f : seen) {
+            assertTrue(Integer.parseInt(f[0]) <= 1514, "no frame above the MTU: " + String.join(" ", f));
+            if (f[1].equals("10.0.0.1") && !f[2].isEmpty()) {
+                fromA += Long.parseLong(f[2]);
+                assertEquals("1 1", f[3] + " " + f[4], "IPv4 and TCP checksums verified (1: good)");
+            }
+        }
+        assertEquals(dataBytes, fromA, "every byte a sent, once");
+    }
+
     @Test
     void aCaptureOnAnLroInterfaceShowsTheFramesAsTheyCameOffTheWire() throws Exception {
         Path pcap = dir.resolve("b.pcap");
@@ -181,24 +202,113 @@ class OutsideOffloadTest {
         byte[] data = pattern(300_000, 9);
         assertArrayEquals(data, transfer(data, () -> {}));
         quiesce(a, b);
-        long framesIn = nb.counters().inPackets();
-        long framesOut = nb.counters().outPackets();
+        long frames = nb.counters().inPackets() + nb.counters().outPackets();
         b.close(); // flushes the capture
-        assertEquals("", OutsidePcapTest.tshark(pcap, "_ws.malformed || _ws.expert.severity >= warning"),
-                "tshark found malformed frames or warnings");
-        List<String[]> frames = OutsidePcapTest.tshark(pcap, "frame", "frame.len", "ip.src", "tcp.len", "ip.checksum.status",
-                "tcp.checksum.status").lines().map(l -> l.split("\t", -1)).toList();
-        assertEquals(framesIn + framesOut, frames.size(), "each frame in and out, none merged");
-        long fromA = 0;
-        for (String[] f : frames) {
-            assertTrue(Integer.parseInt(f[0]) <= 1514, "no frame above the MTU: " + String.join(" ", f));
-            if (f[1].equals("10.0.0.1") && !f[2].isEmpty()) {
-                fromA += Long.parseLong(f[2]);
-                assertEquals("1 1", f[3] + " " + f[4], "IPv4 and TCP checksums verified (1: good)");
-            }
-        }
-        assertEquals(data.length, fromA, "every byte a sent, once, in frames of at most one MSS");
+        assertCapturedAsOnTheWire(pcap, frames, data.length);
         assertTrue(nb.lroCounters().queued() > 0, nb.lroCounters().toString());
+    }
+
+    // ---- TCP segmentation offload ---------------------------------------------------------------------
+
+    /**
+     * What {@code to} received from {@code from}, whose NIC cut TSO segments, over a lossless wire as README.md
+     * promises it: the frames on the wire are what the interfaces count, and each is one segment for the
+     * receiver's TCP, while tcps_sndtotal counts a TSO segment once, so the receiver's tcps_rcvtotal (a packet
+     * LRO merged counted once) is the sender's packets less its TSO packets plus their frames; TCP's TSO payload
+     * was never copied, and every byte was sent once as new data and received once in sequence.
+     */
+    private static void assertTsoCountedFrameByFrame(Stack from, SimNic fromNic, Stack to, SimNic toNic, int bytes) {
+        String counters = from.tcpStats().nonZero() + " / " + to.tcpStats().nonZero();
+        assertEquals(fromNic.counters().outPackets(), toNic.counters().inPackets(), "frames as they went on the wire");
+        assertEquals(0, from.tcpStats().get(TcpStat.SNDNOBUFS), "every TSO packet found room: " + counters);
+        assertEquals(0, fromNic.tsoPayloadBytesCopied(), "TCP's TSO payload goes by reference");
+        assertTrue(fromNic.tsoFrames() >= fromNic.tsoPackets(), fromNic.tsoFrames() + " frames");
+        assertEquals(from.tcpStats().get(TcpStat.SNDTOTAL) - fromNic.tsoPackets() + fromNic.tsoFrames(),
+                to.tcpStats().get(TcpStat.RCVTOTAL) + toNic.lroCounters().merged(),
+                "each frame one segment, a merged packet once: " + counters);
+        assertEquals(bytes, from.tcpStats().get(TcpStat.SNDBYTE), "new data bytes sent once: " + counters);
+        assertEquals(bytes, to.tcpStats().get(TcpStat.RCVBYTE), "bytes received in sequence once: " + counters);
+        assertTrue(to.inputOutcomes().balanced(), "every frame has one outcome: " + to.inputOutcomes());
+        assertEquals(0, to.allocator().outstanding(), "mbufs " + to.name() + " still holds");
+        assertEquals(0, from.allocator().outstanding(), "mbufs " + from.name() + " still holds");
+    }
+
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void aBulkTransferWithTsoAtTheSenderArrivesExactly(LockMode mode) throws Exception {
+        wire(mode, NicConfig.of(2).withTso(true), mode, NicConfig.of(2));
+        assertEquals(1, a.sysctl("net.inet.tcp.tso"), "on by default where the NIC offers it");
+        start();
+        byte[] data = pattern(1 << 20, 11);
+        assertArrayEquals(data, transfer(data, () -> {}));
+        quiesce(a, b);
+        assertTrue(na.tsoPackets() > 0, "a megabyte in TSO segments: " + na.tsoPackets());
+        assertTrue(na.tsoFrames() > na.tsoPackets(), "each TSO packet several frames: " + na.tsoFrames());
+        assertEquals(0, nb.tsoPackets(), "b's NIC offers no TSO");
+        assertTsoCountedFrameByFrame(a, na, b, nb, data.length);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LockMode.class)
+    void tsoAndLroTogetherCarryABulkTransferBothWays(LockMode mode) throws Exception {
+        NicConfig both = NicConfig.of(1).withTso(true).withLro(true);
+        assertTrue(both.tso() && both.lro(), "the withers keep each other's setting");
+        wire(mode, both, LockMode.FINE, both);
+        start();
+        byte[] data = pattern(1 << 20, 13);
+        assertArrayEquals(data, transfer(data, () -> {}));
+        quiesce(a, b);
+        assertTrue(na.tsoPackets() > 0, "a megabyte in TSO segments: " + na.tsoPackets());
+        SimNic.LroCounters lro = nb.lroCounters();
+        assertEquals(lro.queued(), lro.flushed() + lro.merged(), lro.toString());
+        assertTsoCountedFrameByFrame(a, na, b, nb, data.length);
+        assertTsoCountedFrameByFrame(b, nb, a, na, 0);
+    }
+
+    @Test
+    void netInetTcpTsoZeroSendsOrdinarySegmentsAndOnlyZeroOrOneIsTaken() throws Exception {
+        wire(LockMode.FINE, NicConfig.of(1).withTso(true), LockMode.GIANT, NicConfig.of(1));
+        assertEquals("sysctl net.inet.tcp.tso: 2 is outside [0, 1]",
+                assertThrows(IllegalArgumentException.class, () -> a.sysctl("net.inet.tcp.tso", 2)).getMessage());
+        assertEquals("sysctl net.inet.tcp.tso: -1 is outside [0, 1]",
+                assertThrows(IllegalArgumentException.class, () -> a.sysctl("net.inet.tcp.tso", -1)).getMessage());
+        a.sysctl("net.inet.tcp.tso", 0);
+        assertEquals(0, a.sysctl("net.inet.tcp.tso"));
+        start();
+        byte[] data = pattern(300_000, 15);
+        assertArrayEquals(data, transfer(data, () -> {}));
+        quiesce(a, b);
+        assertEquals(0, na.tsoPackets(), "net.inet.tcp.tso 0: no TSO segment");
+        assertEquals(a.tcpStats().get(TcpStat.SNDPACK), b.tcpStats().get(TcpStat.RCVPACK));
+        assertTsoCountedFrameByFrame(a, na, b, nb, data.length);
+    }
+
+    @Test
+    void tsoTurnedOffAndOnWhileDataFlowsLosesNothing() throws Exception {
+        wire(LockMode.GIANT_OVER_FINE, NicConfig.of(1).withTso(true), LockMode.FINE, NicConfig.of(1).withLro(true));
+        start();
+        byte[] data = pattern(1 << 20, 17);
+        int[] flips = {0};
+        assertArrayEquals(data, transfer(data, () -> na.setTso(++flips[0] % 2 == 0)));
+        quiesce(a, b);
+        assertTrue(flips[0] > 2, "toggled while data flowed: " + flips[0]);
+        assertEquals(0, a.allocator().outstanding() + b.allocator().outstanding(), "no mbuf held");
+        assertTrue(b.inputOutcomes().balanced(), b.inputOutcomes().toString());
+    }
+
+    @Test
+    void aCaptureOfTsoSegmentsShowsMtuSizedFramesTsharkReadsClean() throws Exception {
+        Path pcap = dir.resolve("a.pcap");
+        wire(LockMode.FINE, NicConfig.of(1).withTso(true), LockMode.FINE, NicConfig.of(1));
+        a.capture(na, pcap);
+        start();
+        byte[] data = pattern(300_000, 19);
+        assertArrayEquals(data, transfer(data, () -> {}));
+        quiesce(a, b);
+        long frames = na.counters().inPackets() + na.counters().outPackets();
+        assertTrue(na.tsoPackets() > 0, "TSO was used: " + na.tsoPackets());
+        a.close(); // flushes the capture
+        assertCapturedAsOnTheWire(pcap, frames, data.length);
     }
 
     @Test
@@ -210,6 +320,10 @@ class OutsideOffloadTest {
                 assertThrows(IllegalArgumentException.class, () -> nb.lroCounters(-1)).getMessage());
         assertEquals("rssKey", assertThrows(NullPointerException.class,
                 () -> new NicConfig(1, 1, 1024, 32, 1, null, true)).getMessage());
+        assertEquals("rssKey", assertThrows(NullPointerException.class,
+                () -> new NicConfig(1, 1, 1024, 32, 1, null, true, true)).getMessage());
+        assertTrue(new NicConfig(1, 1, 1024, 32, 1, RssHash.MICROSOFT_KEY, true).lro(), "the constructor LRO came with");
+        assertFalse(new NicConfig(1, 1, 1024, 32, 1, RssHash.MICROSOFT_KEY, true).tso());
         assertEquals("a NIC needs 1+ RX and TX queues",
                 assertThrows(IllegalArgumentException.class, () -> NicConfig.of(0).withLro(true)).getMessage());
         assertEquals("ringSize, batch, cpus >= 1",
@@ -217,6 +331,12 @@ class OutsideOffloadTest {
         assertTrue(NicConfig.of(1).withLro(true).withRingSize(64).withBatch(8).lro(), "withLro survives the other withers");
         assertFalse(NicConfig.of(1).withLro(true).withLro(false).lro());
         assertArrayEquals(RssHash.MICROSOFT_KEY, NicConfig.of(1).withLro(true).rssKey());
+        assertEquals("em0 has no TCP segmentation offload",
+                assertThrows(IllegalStateException.class, () -> nb.setTso(true)).getMessage());
+        nb.setTso(false); // turning off what is off is harmless
+        assertEquals(0, nb.tsoPackets());
+        assertTrue(NicConfig.of(1).withTso(true).withRingSize(64).withLro(false).tso(), "withTso survives the other withers");
+        assertFalse(NicConfig.of(1).tso(), "off by default");
         b.close();
         // ifconfig on an interface that is down: the setting is kept, nothing runs, the counters stay readable
         nb.setLro(false);

@@ -30,6 +30,11 @@ public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int
         this(rxQueues, txQueues, ringSize, batch, cpus, rssKey, false, false);
     }
 
+    /** A NIC with large receive offload as {@code lro} says, without TSO (the shape before TSO was added). */
+    public NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int cpus, byte[] rssKey, boolean lro) {
+        this(rxQueues, txQueues, ringSize, batch, cpus, rssKey, lro, false);
+    }
+
     /** {@code queues} RX and TX queues on {@code queues} CPUs, default ring and batch, Microsoft's key. */
     public static NicConfig of(int queues) {
         return new NicConfig(queues, queues, DEFAULT_RING_SIZE, DEFAULT_BATCH, queues, RssHash.MICROSOFT_KEY, false, false);
