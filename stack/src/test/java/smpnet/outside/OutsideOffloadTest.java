@@ -50,9 +50,15 @@ class OutsideOffloadTest {
     private SimNic na;
     private SimNic nb;
 
+    /**
+     * A host whose retransmission timeout is at least 10 s (net.inet.tcp.rexmit_slop): on a lossless wire
+     * nothing is then ever resent, however long a loaded machine leaves a thread of the peer unscheduled, and
+     * what one host sent is exactly what the other counts.
+     */
     private Stack host(String name, LockMode mode) {
         Stack s = Stack.create(StackConfig.defaults(name).withMode(mode));
         hosts.add(s);
+        s.sysctl("net.inet.tcp.rexmit_slop", 10_000);
         return s;
     }
 
@@ -177,8 +183,9 @@ class OutsideOffloadTest {
      * 10.0.0.1's TCP frames with good IPv4 and TCP checksums, carrying {@code dataBytes} bytes in all.
      */
     private static void assertCapturedAsOnTheWire(Path pcap, long frames, int dataBytes) throws Exception {
-        assertEquals("", OutsidePcapTest.tshark(pcap, "_ws.malformed || _ws.expert.severity >= warning"),
-                "tshark found malformed frames or warnings");
+        // a full or zero window is the receiver's flow control, which a bulk transfer may well meet: no fault
+        assertEquals("", OutsidePcapTest.tshark(pcap, "_ws.malformed || (_ws.expert.severity >= warning"
+                + " && !tcp.analysis.window_full && !tcp.analysis.zero_window)"), "tshark found malformed frames or warnings");
         List<String[]> seen = OutsidePcapTest.tshark(pcap, "frame", "frame.len", "ip.src", "tcp.len", "ip.checksum.status",
                 "tcp.checksum.status").lines().map(l -> l.split("\t", -1)).toList();
         assertEquals(frames, seen.size(), "each frame as it was on the wire, in and out");
@@ -215,18 +222,22 @@ class OutsideOffloadTest {
      * promises it: the frames on the wire are what the interfaces count, and each is one segment for the
      * receiver's TCP, while tcps_sndtotal counts a TSO segment once, so the receiver's tcps_rcvtotal (a packet
      * LRO merged counted once) is the sender's packets less its TSO packets plus their frames; TCP's TSO payload
-     * was never copied, and every byte was received once in sequence.
+     * was never copied, and every byte was sent and received once.
      */
     private static void assertTsoCountedFrameByFrame(Stack from, SimNic fromNic, Stack to, SimNic toNic, int bytes) {
         String counters = from.tcpStats().nonZero() + " / " + to.tcpStats().nonZero();
         assertEquals(fromNic.counters().outPackets(), toNic.counters().inPackets(), "frames as they went on the wire");
         assertEquals(0, from.tcpStats().get(TcpStat.SNDNOBUFS), "every TSO packet found room: " + counters);
+        assertEquals(0, from.tcpStats().get(TcpStat.SNDREXMITPACK), "a lossless wire: " + counters);
         assertEquals(0, fromNic.tsoPayloadBytesCopied(), "TCP's TSO payload goes by reference");
         assertTrue(fromNic.tsoFrames() >= fromNic.tsoPackets(), fromNic.tsoFrames() + " frames");
         assertEquals(from.tcpStats().get(TcpStat.SNDTOTAL) - fromNic.tsoPackets() + fromNic.tsoFrames(),
                 to.tcpStats().get(TcpStat.RCVTOTAL) + toNic.lroCounters().merged(),
                 "each frame one segment, a merged packet once: " + counters);
         assertEquals(bytes, to.tcpStats().get(TcpStat.RCVBYTE), "bytes received in sequence once: " + counters);
+        assertEquals(bytes, from.tcpStats().get(TcpStat.SNDBYTE), "bytes sent once: " + counters);
+        assertEquals(from.tcpStats().get(TcpStat.SNDPACK) - fromNic.tsoPackets() + fromNic.tsoFrames(),
+                to.tcpStats().get(TcpStat.RCVPACK), "each data frame one segment in tcps_rcvpack, merged or not: " + counters);
         assertTrue(to.inputOutcomes().balanced(), "every frame has one outcome: " + to.inputOutcomes());
         assertEquals(0, to.allocator().outstanding(), "mbufs " + to.name() + " still holds");
         assertEquals(0, from.allocator().outstanding(), "mbufs " + from.name() + " still holds");
