@@ -248,6 +248,7 @@ class OutsideOffloadTest {
     void aBulkTransferWithTsoAtTheSenderArrivesExactly(LockMode mode) throws Exception {
         wire(mode, NicConfig.of(2).withTso(true), mode, NicConfig.of(2));
         assertEquals(1, a.sysctl("net.inet.tcp.tso"), "on by default where the NIC offers it");
+        assertTrue(na.tso(), "NicConfig.withTso(true) turns it on at start");
         start();
         byte[] data = pattern(1 << 20, 11);
         assertArrayEquals(data, transfer(data, () -> {}));
@@ -302,6 +303,7 @@ class OutsideOffloadTest {
         assertArrayEquals(data, transfer(data, () -> na.setTso(++flips[0] % 2 == 0)));
         quiesce(a, b);
         assertTrue(flips[0] > 2, "toggled while data flowed: " + flips[0]);
+        assertEquals(flips[0] % 2 == 0, na.tso(), "tso() is what setTso set last");
         assertEquals(0, a.allocator().outstanding() + b.allocator().outstanding(), "no mbuf held");
         assertTrue(b.inputOutcomes().balanced(), b.inputOutcomes().toString());
     }
@@ -344,6 +346,7 @@ class OutsideOffloadTest {
         assertEquals("em0 has no TCP segmentation offload",
                 assertThrows(IllegalStateException.class, () -> nb.setTso(true)).getMessage());
         nb.setTso(false); // turning off what is off is harmless
+        assertFalse(nb.tso());
         assertEquals(0, nb.tsoPackets());
         assertTrue(NicConfig.of(1).withTso(true).withRingSize(64).withLro(false).tso(), "withTso survives the other withers");
         assertFalse(NicConfig.of(1).tso(), "off by default");

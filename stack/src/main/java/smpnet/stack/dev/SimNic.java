@@ -205,6 +205,9 @@ public final class SimNic extends Ifnet {
         tsoEnabled = on;
     }
 
+    /** Whether TSO is on (IFCAP_TSO4 in the interface's enabled capabilities), as {@link #lro()} says for LRO. */
+    public boolean tso() { return tsoEnabled; }
+
     @Override
     public boolean transmit(Mbuf frame) {
         if (TsoSegmenter.wanted(frame)) return transmitTso(frame);
