@@ -41,6 +41,10 @@ public final class NetstatCommand extends ScenarioFileCommand {
                         out().printf("  options=LRO: queued %d, flushed %d, merged %d, bad checksums %d%n",
                                 l.queued(), l.flushed(), l.merged(), l.badChecksum());
                     }
+                    if (nic.tso()) { // ifconfig's options=...<TSO4>, and what the NIC cut
+                        out().printf("  options=TSO4: packets %d, frames %d, payload bytes copied %d%n",
+                                nic.tsoPackets(), nic.tsoFrames(), nic.tsoPayloadBytesCopied());
+                    }
                 });
                 out().print(host.netstat());
             }

@@ -195,14 +195,15 @@ public final class ScenarioParser {
     }
 
     private static NicSpec nic(YamlField f) throws ScenarioError {
-        YamlField.Mapping m = f.mapping(Set.of("name", "address", "queues", "ring", "mtu", "lro"));
+        YamlField.Mapping m = f.mapping(Set.of("name", "address", "queues", "ring", "mtu", "lro", "tso"));
         String name = m.require("name").name();
         String address = cidr(m.require("address"));
         int queues = m.has("queues") ? m.require("queues").integer(1, MAX_CPUS) : 0;
         int ring = m.has("ring") ? m.require("ring").integer(1, 1 << 20) : smpnet.stack.dev.NicConfig.DEFAULT_RING_SIZE;
         int mtu = m.has("mtu") ? m.require("mtu").integer(576, 9000) : 1500;
         boolean lro = m.has("lro") && m.require("lro").bool();
-        return new NicSpec(name, address, queues, ring, mtu, lro);
+        boolean tso = m.has("tso") && m.require("tso").bool();
+        return new NicSpec(name, address, queues, ring, mtu, lro, tso);
     }
 
     private static String cidr(YamlField f) throws ScenarioError {

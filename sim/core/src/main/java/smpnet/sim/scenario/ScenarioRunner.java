@@ -253,7 +253,7 @@ public final class ScenarioRunner {
             h.sysctl().forEach(s::sysctl);
             for (NicSpec nic : h.nics()) {
                 NicConfig c = NicConfig.of(nic.queues() == 0 ? h.cpus() : nic.queues()).withRingSize(nic.ring())
-                        .withLro(nic.lro());
+                        .withLro(nic.lro()).withTso(nic.tso());
                 nics.put(new Endpoint(h.name(), nic.name()), s.addNic(nic.name(), nic.address(), c, nic.mtu()));
             }
             for (RouteSpec r : h.routes()) s.addRoute(r.to(), r.via());

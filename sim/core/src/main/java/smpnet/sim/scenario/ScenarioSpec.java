@@ -78,9 +78,12 @@ public record ScenarioSpec(String name, String description, RunSpec run, List<Ho
         }
     }
 
-    /** A NIC: its name, address ("10.0.0.1/24"), RX/TX queues (0: as many as the host's CPUs), ring size, MTU. */
-    /** A NIC of a host; {@code lro}: large receive offload on ({@code SimNic.setLro}). */
-    public record NicSpec(String name, String address, int queues, int ring, int mtu, boolean lro) {}
+    /**
+     * A NIC: its name, address ("10.0.0.1/24"), RX/TX queues (0: as many as the host's CPUs), ring size, MTU;
+     * {@code lro}: large receive offload on ({@code NicConfig.withLro}); {@code tso}: TCP segmentation offload
+     * offered ({@code NicConfig.withTso}, used while net.inet.tcp.tso is 1).
+     */
+    public record NicSpec(String name, String address, int queues, int ring, int mtu, boolean lro, boolean tso) {}
 
     /** A route: destination prefix ("0.0.0.0/0" for the default) via a gateway on an attached network. */
     public record RouteSpec(String to, String via) {}

@@ -85,16 +85,27 @@ class RunViewCommandsTest {
         assertTrue(s.contains("\nem0: in "), s);
     }
 
-    @Test
-    void netstatShowsLargeReceiveOffloadWhereAScenarioTurnsItOn(@TempDir Path dir) throws Exception {
-        String lro = TCP.replace("nics: [{name: em0, address: 10.0.0.2/24}]", "nics: [{name: em0, address: 10.0.0.2/24, lro: true}]");
-        assertEquals(0, run("netstat", file(dir, "lro.yaml", lro).toString()), err.toString());
+    /** {@code ./smpnet netstat} of scenario {@code yaml}: the client's section and the server's. */
+    private String[] netstatSections(Path dir, String name, String yaml) throws Exception {
+        assertEquals(0, run("netstat", file(dir, name, yaml).toString()), err.toString());
         String o = out();
         int server = o.indexOf("== server (as written)\n"), client = o.indexOf("== client (as written)\n");
         assertTrue(client >= 0 && server > client, o);
-        assertFalse(o.substring(client, server).contains("options=LRO"), o);
+        return new String[] {o.substring(client, server), o.substring(server)};
+    }
+
+    @Test
+    void netstatShowsTheOffloadsWhereAScenarioTurnsThemOn(@TempDir Path dir) throws Exception {
+        String yaml = TCP.replace("nics: [{name: em0, address: 10.0.0.1/24}]", "nics: [{name: em0, address: 10.0.0.1/24, tso: true}]")
+                .replace("nics: [{name: em0, address: 10.0.0.2/24}]", "nics: [{name: em0, address: 10.0.0.2/24, lro: true}]");
+        String[] cs = netstatSections(dir, "offloads.yaml", yaml);
+        assertFalse(cs[0].contains("options=LRO"), cs[0]);
+        assertFalse(cs[1].contains("options=TSO4"), cs[1]);
+        // 64-byte requests: nothing to cut, but the client's NIC offers TSO and says so
+        assertTrue(java.util.regex.Pattern.compile("\nem0: in [^\n]*\n  options=TSO4: packets 0, frames 0, "
+                + "payload bytes copied 0\n").matcher(cs[0]).find(), cs[0]);
         assertTrue(java.util.regex.Pattern.compile("\nem0: in [^\n]*\n  options=LRO: queued \\d+, flushed \\d+, "
-                + "merged \\d+, bad checksums 0\n").matcher(o.substring(server)).find(), o);
+                + "merged \\d+, bad checksums 0\n").matcher(cs[1]).find(), cs[1]);
     }
 
     @Test

@@ -69,7 +69,7 @@ class ScenarioParserTest {
         assertEquals(2, b.cpus());
         assertEquals(DispatchPolicy.DEFERRED, b.dispatch());
         assertEquals(PlacementPolicy.FLOW, b.placement());
-        assertEquals(List.of(new ScenarioSpec.NicSpec("em0", "10.0.0.2/24", 2, 1024, 1500, false)), b.nics());
+        assertEquals(List.of(new ScenarioSpec.NicSpec("em0", "10.0.0.2/24", 2, 1024, 1500, false, false)), b.nics());
         assertEquals(java.util.Map.of("net.inet.udp.recvspace", 100000L), b.sysctl());
         assertEquals(LockMode.FINE, s.host("a").mode());
         assertEquals(0, s.host("a").nics().getFirst().queues(), "0: as many as the host's CPUs");
@@ -96,7 +96,7 @@ class ScenarioParserTest {
 
     @Test
     void anUnknownFieldNamesItsLineAndTheFieldsThatExist() {
-        assertEquals("bad.yaml:12: hosts[1].nics[0].quees: unknown field (expected one of: address, lro, mtu, name, queues, ring)",
+        assertEquals("bad.yaml:12: hosts[1].nics[0].quees: unknown field (expected one of: address, lro, mtu, name, queues, ring, tso)",
                 error(GOOD.replace("queues: 2}", "quees: 2}")));
     }
 
@@ -111,6 +111,8 @@ class ScenarioParserTest {
                 error(GOOD.replace("port: 5000}", "port: 70000}")));
         assertEquals("bad.yaml:12: hosts[1].nics[0].lro: expected true or false, found '3'",
                 error(GOOD.replace("queues: 2}", "queues: 2, lro: 3}")));
+        assertEquals("bad.yaml:12: hosts[1].nics[0].tso: expected true or false, found 'maybe'",
+                error(GOOD.replace("queues: 2}", "queues: 2, tso: maybe}")));
         assertEquals("bad.yaml:4: hosts[0]: expected a mapping of cpus, forwarding, locking, name, netisr, nics, routes, sysctl, "
                 + "found 'a'", error(GOOD.replace("  - name: a\n    nics:\n      - {name: em0, address: 10.0.0.1/24}\n", "  - a\n")));
     }
