@@ -233,7 +233,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                     if (Planted.TCP && tp.state == TcpState.ESTABLISHED && seg.has(TcpHeader.URG) && seg.urp >= 0x8000) {
                         throw new IllegalStateException("planted"); // see Planted
                     }
-                    reprocess = tp.state == TcpState.TIME_WAIT ? TcpInput.timeWaitLocked(tp, seg)
+                    reprocess = tp.state == TcpState.TIME_WAIT ? TcpTimeWait.checkLocked(tp, seg)
                                                                : TcpInput.segmentLocked(tp, seg);
                 } finally {
                     unlock(tp);
