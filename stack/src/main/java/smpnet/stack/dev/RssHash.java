@@ -1,5 +1,7 @@
 package smpnet.stack.dev;
 
+import smpnet.stack.mbuf.Mbuf;
+
 /**
  * Receive-side scaling as NICs compute it: a Toeplitz hash of a flow's addresses (and ports, for TCP and
  * UDP) under a 40-byte secret key, and an indirection table from the hash's low 7 bits to an RX queue.
@@ -30,54 +32,73 @@ public final class RssHash {
     /** The Toeplitz hash of {@code len} bytes of {@code input} from {@code off}. */
     public int toeplitz(byte[] input, int off, int len) {
         if (len + 4 > key.length) throw new IllegalArgumentException("input longer than key allows: " + len);
-        int result = 0;
-        int window = ((key[0] & 0xff) << 24) | ((key[1] & 0xff) << 16) | ((key[2] & 0xff) << 8) | (key[3] & 0xff);
-        for (int i = 0; i < len; i++) {
-            int b = input[off + i] & 0xff;
-            int next = key[i + 4] & 0xff;
-            for (int bit = 7; bit >= 0; bit--) {
-                if ((b & (1 << bit)) != 0) result ^= window;
-                window = (window << 1) | ((next >>> bit) & 1);
-            }
+        long state = start();
+        for (int i = 0; i < len; i++) state = shiftIn(state, input[off + i] & 0xff, i);
+        return (int) (state >>> 32);
+    }
+
+    /** The hash's state before its first byte: the result (high half) 0, the window (low half) the key's first 4 bytes. */
+    private long start() {
+        return (((key[0] & 0xff) << 24) | ((key[1] & 0xff) << 16) | ((key[2] & 0xff) << 8) | (key[3] & 0xff)) & 0xffffffffL;
+    }
+
+    /** Input byte number {@code i}, {@code b}, shifted into the hash's {@code state} (result and window). */
+    private long shiftIn(long state, int b, int i) {
+        int result = (int) (state >>> 32), window = (int) state;
+        int next = key[i + 4] & 0xff;
+        for (int bit = 7; bit >= 0; bit--) {
+            if ((b & (1 << bit)) != 0) result ^= window;
+            window = (window << 1) | ((next >>> bit) & 1);
         }
-        return result;
+        return ((long) result << 32) | (window & 0xffffffffL);
+    }
+
+    /** The hash of the big-endian bytes of {@code words}' first {@code len} bytes (no array: it runs per packet). */
+    private int toeplitzWords(int len, int w0, int w1, int w2) {
+        long state = start();
+        for (int i = 0; i < len; i++) {
+            int w = i < 4 ? w0 : i < 8 ? w1 : w2;
+            state = shiftIn(state, (w >>> (24 - 8 * (i & 3))) & 0xff, i);
+        }
+        return (int) (state >>> 32);
     }
 
     /** The hash of an IPv4 2-tuple (source, destination address), as for non-TCP/UDP packets. */
-    public int hashIpv4(int src, int dst) {
-        byte[] in = new byte[8];
-        putInt(in, 0, src);
-        putInt(in, 4, dst);
-        return toeplitz(in, 0, 8);
-    }
+    public int hashIpv4(int src, int dst) { return toeplitzWords(8, src, dst, 0); }
 
     /** The hash of an IPv4 4-tuple (source, destination address, source, destination port). */
     public int hashIpv4(int src, int dst, int srcPort, int dstPort) {
-        byte[] in = new byte[12];
-        putInt(in, 0, src);
-        putInt(in, 4, dst);
-        in[8] = (byte) (srcPort >>> 8);
-        in[9] = (byte) srcPort;
-        in[10] = (byte) (dstPort >>> 8);
-        in[11] = (byte) dstPort;
-        return toeplitz(in, 0, 12);
+        return toeplitzWords(12, src, dst, ((srcPort & 0xffff) << 16) | (dstPort & 0xffff));
     }
 
     /**
      * The hash of an Ethernet frame's first bytes: the 4-tuple for unfragmented IPv4 TCP/UDP, the 2-tuple
      * for other IPv4, and 0 for anything else (non-IPv4 or too short), which then lands on queue 0.
      */
-    public int hashFrame(byte[] frame, int len) {
-        if (len < 14 + 20 || (frame[12] & 0xff) != 0x08 || frame[13] != 0x00) return 0;
-        int ihl = (frame[14] & 0x0f) * 4;
-        if ((frame[14] & 0xf0) != 0x40 || ihl < 20 || len < 14 + ihl) return 0;
-        int src = getInt(frame, 14 + 12);
-        int dst = getInt(frame, 14 + 16);
-        int proto = frame[14 + 9] & 0xff;
-        boolean fragment = ((frame[14 + 6] & 0x3f) | (frame[14 + 7] & 0xff)) != 0;
+    public int hashFrame(byte[] frame, int len) { return hashFrame(frame, null, len); }
+
+    /** As {@link #hashFrame(byte[], int)}, read in place from {@code m}, whose first mbuf holds the {@code len} bytes. */
+    int hashFrame(Mbuf m, int len) { return hashFrame(null, m, len); }
+
+    /** The frame's bytes are {@code frame}'s, or else {@code m}'s. */
+    private static int u8(byte[] frame, Mbuf m, int i) { return frame != null ? frame[i] & 0xff : m.getU8(i); }
+
+    private static int u16(byte[] frame, Mbuf m, int i) { return (u8(frame, m, i) << 8) | u8(frame, m, i + 1); }
+
+    private static int u32(byte[] frame, Mbuf m, int i) { return (u16(frame, m, i) << 16) | u16(frame, m, i + 2); }
+
+    private int hashFrame(byte[] frame, Mbuf m, int len) {
+        if (len < 14 + 20 || u8(frame, m, 12) != 0x08 || u8(frame, m, 13) != 0x00) return 0;
+        int v = u8(frame, m, 14);
+        int ihl = (v & 0x0f) * 4;
+        if ((v & 0xf0) != 0x40 || ihl < 20 || len < 14 + ihl) return 0;
+        int src = u32(frame, m, 14 + 12);
+        int dst = u32(frame, m, 14 + 16);
+        int proto = u8(frame, m, 14 + 9);
+        boolean fragment = ((u8(frame, m, 14 + 6) & 0x3f) | u8(frame, m, 14 + 7)) != 0;
         int l4 = 14 + ihl;
         if ((proto == 6 || proto == 17) && !fragment && len >= l4 + 4) {
-            return hashIpv4(src, dst, getShort(frame, l4), getShort(frame, l4 + 2));
+            return hashIpv4(src, dst, u16(frame, m, l4), u16(frame, m, l4 + 2));
         }
         return hashIpv4(src, dst);
     }
@@ -97,10 +118,4 @@ public final class RssHash {
         b[off + 2] = (byte) (v >>> 8);
         b[off + 3] = (byte) v;
     }
-
-    static int getInt(byte[] b, int off) {
-        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
-    }
-
-    static int getShort(byte[] b, int off) { return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff); }
 }

@@ -109,6 +109,7 @@ public final class SimNic extends Ifnet {
     /** The RSS hash of a frame's first bytes (see {@link RssHash#hashFrame}). */
     public int rssHashOf(Mbuf frame) {
         int n = Math.min(frame.pktLen(), 14 + 60 + 4);
+        if (frame.len() >= n) return rss.hashFrame(frame, n); // in place: a frame's headers share its first mbuf
         byte[] head = new byte[n];
         frame.copyData(0, n, head, 0);
         return rss.hashFrame(head, n);

@@ -112,7 +112,9 @@ public final class EventQueue {
         // at most 73 years: a longer Duration (ChronoUnit.FOREVER's) does not fit in nanoseconds
         long wait = timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT.toNanos() : timeout.toNanos();
         long deadline = Scheduler.current().nanoTime() + wait;
-        List<Event> out = new ArrayList<>();
+        // Sized once, under the mutex, for what is there to report (a list grown one event at a time copied
+        // itself a dozen times per poll of a hundred events).
+        ArrayList<Event> out = new ArrayList<>(0);
         lock.lock();
         try {
             while (true) {
@@ -152,8 +154,9 @@ public final class EventQueue {
         }
     }
 
-    private void collectLocked(List<Event> out, int max) {
+    private void collectLocked(ArrayList<Event> out, int max) {
         lock.assertOwned();
+        out.ensureCapacity(Math.min(max, out.size() + posted.size() + activeCount));
         while (out.size() < max && !posted.isEmpty()) out.add(posted.poll());
         // Each registration active now is looked at once at most: a level-triggered one put back goes last.
         for (int n = activeCount; n > 0 && out.size() < max; n--) {

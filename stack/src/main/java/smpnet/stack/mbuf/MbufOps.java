@@ -220,21 +220,31 @@ final class MbufOps {
 
     static boolean append(Mbuf m, byte[] src, int srcOff, int n, int how) {
         if (n < 0 || srcOff < 0 || srcOff + n > src.length) throw new IndexOutOfBoundsException("append of " + n + " at " + srcOff);
-        return append(m, MemorySegment.ofArray(src), srcOff, n, how);
+        // from the array itself: a segment over it (two objects) for every segment built was garbage per packet
+        return append(m, src, null, srcOff, n, how);
     }
 
     /** m_append from any memory: fills the last mbuf's trailing space, then adds mbufs (clusters when large). */
-    static boolean append(Mbuf m, MemorySegment src, long srcOff, int n, int how) {
+    static boolean append(Mbuf m, MemorySegment src, long srcOff, int n, int how) { return append(m, null, src, srcOff, n, how); }
+
+    /** Copies {@code k} bytes from {@code array}, or else from {@code segment}, at {@code srcOff} into {@code dst} at {@code dstOff}. */
+    private static void copyIn(byte[] array, MemorySegment segment, long srcOff, MemorySegment dst, long dstOff, int k) {
+        if (array != null) MemorySegment.copy(array, (int) srcOff, dst, ValueLayout.JAVA_BYTE, dstOff, k);
+        else MemorySegment.copy(segment, srcOff, dst, dstOff, k);
+    }
+
+    /** m_append from {@code array}, or else from {@code segment}. */
+    private static boolean append(Mbuf m, byte[] array, MemorySegment segment, long srcOff, int n, int how) {
         Mbuf tail = last(m);
         int k = Math.min(tail.trailingSpace(), n);
-        MemorySegment.copy(src, srcOff, tail.buf, tail.off + tail.len, k);
+        copyIn(array, segment, srcOff, tail.buf, tail.off + tail.len, k);
         tail.len += k;
         int done = k;
         while (done < n) {
             Mbuf more = n - done > Mbuf.MLEN ? m.allocator.getCluster(how) : m.allocator.get(how);
             if (more == null) break;
             k = Math.min(room(more), n - done);
-            MemorySegment.copy(src, srcOff + done, more.buf, more.off, k);
+            copyIn(array, segment, srcOff + done, more.buf, more.off, k);
             more.len = k;
             done += k;
             tail.next = more;

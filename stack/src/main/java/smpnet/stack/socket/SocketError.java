@@ -26,8 +26,15 @@ public final class SocketError extends IOException {
     @Override
     public synchronized Throwable fillInStackTrace() { return this; }
 
+    /** Each errno's message without detail, made once: a non-blocking loop meets EAGAIN on every drained read. */
+    private static final String[] PLAIN = new String[Errno.values().length];
+
+    static {
+        for (Errno e : Errno.values()) PLAIN[e.ordinal()] = e.name() + " (" + e.text() + ")";
+    }
+
     private static String message(Errno errno, String detail) {
         Objects.requireNonNull(errno, "errno");
-        return errno.name() + " (" + errno.text() + ")" + (detail == null ? "" : ": " + detail);
+        return detail == null ? PLAIN[errno.ordinal()] : PLAIN[errno.ordinal()] + ": " + detail;
     }
 }

@@ -105,8 +105,8 @@ public final class TcpSocket extends Socket {
         this.onOpen = onOpen;
         this.onClose = onClose;
         this.head = head;
-        this.rcvStream = new StreamBuffer(rcv.lock, rcv.cv, set.recvspace);
-        this.sndStream = new StreamBuffer(snd.lock, snd.cv, set.sendspace);
+        this.rcvStream = new StreamBuffer(rcv.lock, rcv.cv, set.recvspace, usr.tcp().rings());
+        this.sndStream = new StreamBuffer(snd.lock, snd.cv, set.sendspace, usr.tcp().rings());
         this.tp = head == null ? usr.attach(new TcpSocketCallbacks(this)) : null;
         rcv.lock.lock();
         try {

@@ -27,6 +27,37 @@ class SimNicTest {
     private static final int FLOWS = 8;
     private static final int PER_FLOW = 50;
 
+    /**
+     * The RSS hash of a frame read in place from its first mbuf is the one of its bytes copied out (the
+     * published vector for the UDP 4-tuple, the 2-tuple for ICMP), and so is that of a frame whose headers
+     * are split over two mbufs, which is copied out.
+     */
+    @Test
+    void rssHashReadInPlaceEqualsTheHashOfTheCopiedBytes() {
+        TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(2));
+        byte[] udp = LoadFrames.udp(MacAddress.local(1), MacAddress.local(2), IfAddress.parseIpv4("66.9.149.187"),
+                IfAddress.parseIpv4("161.142.100.80"), 2794, 1766, new byte[100]);
+        byte[] icmp = udp.clone();
+        icmp[14 + 9] = 1;
+        for (byte[] f : List.of(udp, icmp)) {
+            int expected = a.nic.rss().hashFrame(f, Math.min(f.length, 14 + 60 + 4));
+            Mbuf whole = a.alloc.fromBytes(f, 0, f.length, Mbuf.M_WAIT);
+            Mbuf split = a.alloc.fromBytes(f, 0, 20, Mbuf.M_WAIT);
+            Mbuf rest = a.alloc.get(Mbuf.M_WAIT);
+            assertTrue(rest.append(f, 20, f.length - 20, Mbuf.M_WAIT));
+            split.setNext(rest);
+            split.pkthdr().setPktLen(f.length);
+            assertEquals(20, split.len());
+            assertTrue(whole.len() >= 14 + 60 + 4, "the frame's headers are in its first mbuf");
+            assertEquals(expected, a.nic.rssHashOf(whole));
+            assertEquals(expected, a.nic.rssHashOf(split));
+            whole.freeChain();
+            split.freeChain();
+        }
+        assertEquals(0x51ccc178, a.nic.rss().hashFrame(udp, udp.length));
+        assertEquals(0x323e8fc2, a.nic.rss().hashFrame(icmp, icmp.length));
+    }
+
     @ParameterizedTest
     @EnumSource(LockMode.class)
     void framesCrossTheWireInFlowOrderWithSourceAndHashStamped(LockMode mode) {

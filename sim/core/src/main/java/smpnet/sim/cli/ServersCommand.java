@@ -57,6 +57,10 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
             + "the same in every case (its connections get the requests these need)"})
     Integer loopRequests;
 
+    @Option(names = "--active", paramLabel = "N", description = {"requests on the first N connections of each case only, "
+            + "the others open and idle (a control: the cost of the count apart from the state the requests touch)"})
+    Integer active;
+
     @Option(names = "--out", paramLabel = "DIR", description = {"write DIR/servers.csv, servers.json and servers.html"})
     Path outDir;
 
@@ -78,7 +82,8 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 clientLoops == null ? d.clientLoops() : Checks.between(spec, "--client-loops", clientLoops, 1, 64),
                 inFlight == null ? d.inFlight() : Checks.between(spec, "--in-flight", inFlight, 64, 1_000_000),
                 loopWarmup == null ? d.loopWarmup() : Checks.between(spec, "--loop-warmup", loopWarmup, 0, 10_000_000),
-                loopRequests == null ? d.loopRequests() : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000));
+                loopRequests == null ? d.loopRequests() : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000),
+                active == null ? 0 : Checks.between(spec, "--active", active, 1, 200_000));
         ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println));
         out().print(r.format());
         if (outDir != null) {

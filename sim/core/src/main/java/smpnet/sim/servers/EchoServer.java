@@ -172,7 +172,7 @@ final class EchoServer {
         listener.configureBlocking(false);
         q.register(listener, EventQueue.READ, false, LISTENER);
         while (closed.get() < connections && failure == null) {
-            for (EventQueue.Event e : q.poll(256, Duration.ofMillis(100))) {
+            for (EventQueue.Event e : q.poll(256, POLL_TIMEOUT)) {
                 if (e.attachment() == LISTENER) {
                     acceptAll(listener, q, c -> {
                         c.configureBlocking(true);
@@ -230,6 +230,9 @@ final class EchoServer {
     }
 
     private static final Object LISTENER = new Object();
+
+    /** How long a poll waits before the loop checks whether the case failed. */
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
     /** Parts of the event loop's window, each measured too. */
     static final int LOOP_PARTS = 10;
@@ -304,7 +307,7 @@ final class EchoServer {
                 }
             }
             long parks = seam.parks();
-            List<EventQueue.Event> ready = q.poll(256, Duration.ofMillis(100));
+            List<EventQueue.Event> ready = q.poll(256, POLL_TIMEOUT);
             long pollCpu = THREADS.getCurrentThreadCpuTime() - beforePoll;
             n.queueCpu += pollCpu;
             n.polls++;

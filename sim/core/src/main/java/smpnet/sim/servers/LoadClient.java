@@ -52,6 +52,8 @@ final class LoadClient implements Runnable {
     private final List<Stack> hosts;
     private final List<InetSocketAddress> servers;
     private final int first, stride, connections;
+    /** The loop's connections that carry requests: the first ones of {@link #conns}; the others stay idle. */
+    private final int active;
     private final int requests;
     private final int payload;
     private final int window;
@@ -65,11 +67,13 @@ final class LoadClient implements Runnable {
 
     /**
      * The loop's connections are numbers {@code first}, {@code first + stride}, ... below {@code total}; number
-     * {@code g} goes from client host {@code g / CONNECTIONS_PER_ADDRESS} to that host's server address. At
-     * most {@code window} of its requests are in flight at once.
+     * {@code g} goes from client host {@code g / CONNECTIONS_PER_ADDRESS} to that host's server address. Those
+     * numbered below {@code activeTotal} carry {@code requests} requests each, the others none (open and idle).
+     * At most {@code window} of its requests are in flight at once.
      */
-    LoadClient(List<Stack> hosts, List<InetSocketAddress> servers, int first, int stride, int total, int requests,
-               int payload, int window, CountDownLatch connected, CountDownLatch go, CountDownLatch done, CountDownLatch close) {
+    LoadClient(List<Stack> hosts, List<InetSocketAddress> servers, int first, int stride, int total, int activeTotal,
+               int requests, int payload, int window, CountDownLatch connected, CountDownLatch go, CountDownLatch done,
+               CountDownLatch close) {
         if (window < 1) throw new IllegalArgumentException("window " + window);
         this.hosts = hosts;
         this.servers = servers;
@@ -80,9 +84,13 @@ final class LoadClient implements Runnable {
         this.go = go;
         this.done = done;
         this.close = close;
-        int n = 0;
-        for (int i = first; i < total; i += stride) n++;
+        int n = 0, a = 0;
+        for (int i = first; i < total; i += stride) {
+            n++;
+            if (i < activeTotal) a++;
+        }
         this.connections = n;
+        this.active = a;
         this.first = first;
         this.stride = stride;
     }
@@ -142,13 +150,13 @@ final class LoadClient implements Runnable {
 
     private void exchange() throws SocketError {
         // The connections waiting for their turn to send, oldest first; the others have a request in flight.
-        ArrayDeque<Conn> waiting = new ArrayDeque<>(conns);
+        ArrayDeque<Conn> waiting = new ArrayDeque<>(conns.subList(0, active));
         int inFlight = 0, finished = 0;
         for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
-        while (finished < conns.size()) {
+        while (finished < active) {
             List<EventQueue.Event> ready = q.poll(256, NO_REPLY);
             if (ready.isEmpty()) throw new IllegalStateException("no reply for " + NO_REPLY.toSeconds() + " s (" + finished + " of "
-                    + conns.size() + " connections done)");
+                    + active + " connections done)");
             for (EventQueue.Event e : ready) {
                 Conn c = (Conn) e.attachment();
                 if (c.sent > requests || !readReply(c)) continue;

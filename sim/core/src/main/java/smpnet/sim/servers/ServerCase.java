@@ -106,8 +106,8 @@ final class ServerCase {
         for (int i = 0; i < loops; i++) {
             // The loops share the requests in flight as they share the connections (the first ones one more).
             int window = plan.inFlight() / loops + (i < plan.inFlight() % loops ? 1 : 0);
-            LoadClient l = new LoadClient(clients, addresses, i, loops, n, requests, plan.payload(), window, connected, go,
-                    done, close);
+            LoadClient l = new LoadClient(clients, addresses, i, loops, n, plan.activeOf(n), requests, plan.payload(), window,
+                    connected, go, done, close);
             clientLoops.add(l);
             threads.add(Thread.ofPlatform().daemon().name("client-loop-" + i).start(l));
         }
@@ -123,7 +123,7 @@ final class ServerCase {
             if (stopped == null) stopped = why(srv, clientLoops);
             if (stopped != null) return ServerResult.notRun(model, n, stopped(srv, n, stopped));
             progress.accept(String.format(Locale.ROOT, "      %,d connections open in %.1f s; %,d requests ...", n,
-                    (System.nanoTime() - opening) / 1e9, (long) n * requests));
+                    (System.nanoTime() - opening) / 1e9, (long) plan.activeOf(n) * requests));
 
             long switches0 = ContextSwitches.total(), parks0 = seam.parks(), cpu0 = processCpu();
             long rexmit0 = retransmits(all), drops0 = drops(nics);

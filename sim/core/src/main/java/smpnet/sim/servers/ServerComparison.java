@@ -152,8 +152,10 @@ public final class ServerComparison {
     private String describe() {
         return String.format(Locale.ROOT, "%d requests of %d B per connection (the event loop: as many more as its %,d requests of "
                 + "warm-up and %,d measured need), echoed, at most %,d in flight (fixed pool: %d threads; client: %d event loops); "
-                + "each model warmed up first by an unreported case", plan.requests(), plan.payload(), plan.loopWarmup(),
-                plan.loopRequests(), plan.inFlight(), plan.poolThreads(), plan.clientLoops());
+                + "each model warmed up first by an unreported case%s", plan.requests(), plan.payload(), plan.loopWarmup(),
+                plan.loopRequests(), plan.inFlight(), plan.poolThreads(), plan.clientLoops(), plan.active() == 0 ? ""
+                        : String.format(Locale.ROOT, "; requests on the first %,d connections of each case only, the others "
+                        + "open and idle", plan.active()));
     }
 
     /**
@@ -286,7 +288,8 @@ public final class ServerComparison {
         var p = root.putObject("plan");
         p.put("requests", plan.requests()).put("payload", plan.payload()).put("poolThreads", plan.poolThreads())
                 .put("maxThreads", plan.maxThreads()).put("clientLoops", plan.clientLoops())
-                .put("inFlight", plan.inFlight()).put("loopWarmup", plan.loopWarmup()).put("loopRequests", plan.loopRequests());
+                .put("inFlight", plan.inFlight()).put("loopWarmup", plan.loopWarmup()).put("loopRequests", plan.loopRequests())
+                .put("active", plan.active());
         var arr = root.putArray("results");
         for (ServerResult r : results) {
             var o = arr.addObject();

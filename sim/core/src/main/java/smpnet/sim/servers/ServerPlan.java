@@ -22,9 +22,14 @@ import java.util.List;
  * @param loopWarmup  requests the event loop echoes in a case's measured phase before it measures its cost
  * @param loopRequests requests over which it measures its cost per event, the same at every count: an event
  *                    loop case gives each connection as many requests as the two need (see {@link #requestsFor})
+ * @param active      connections that carry requests, 0 for all: a case of more connections opens them all
+ *                    but sends requests on the first {@code active} only, the rest staying open and idle (the
+ *                    control that tells a cost of the connections' number from one of the state the
+ *                    requests touch)
  */
 public record ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload,
-                         int poolThreads, int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests) {
+                         int poolThreads, int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests,
+                         int active) {
     /** Requests in flight at most by default (over all connections). */
     public static final int IN_FLIGHT = 1_000;
 
@@ -49,7 +54,23 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
         if (loopWarmup < 0 || loopRequests < 1) {
             throw new IllegalArgumentException("the event loop's warm-up must be at least 0 requests, its measure at least 1");
         }
+        if (active < 0) throw new IllegalArgumentException("active connections " + active + ": at least 0 (0: all)");
     }
+
+    /** A plan where every connection carries requests. */
+    public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
+                      int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests) {
+        this(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup, loopRequests, 0);
+    }
+
+    /** This plan with requests on the first {@code n} connections of each case only (0: all). */
+    public ServerPlan withActive(int n) {
+        return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
+                loopRequests, n);
+    }
+
+    /** Connections of a case of {@code n} that carry requests. */
+    public int activeOf(int n) { return active == 0 ? n : Math.min(active, n); }
 
     /** The short run: 100 to 10,000 connections. */
     public static ServerPlan quick() {
@@ -64,15 +85,16 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
     }
 
     /**
-     * Requests per connection of {@code model}'s case at {@code n} connections: {@link #requests}, and for the
+     * Requests per active connection of {@code model}'s case at {@code n} connections: {@link #requests}, and for the
      * event loop at least enough for its warm-up and its measure, with the requests in flight twice over to
      * spare, so that its window ends while every request in flight is still replaced by the next (the end of
      * a phase, where the connections run out of requests, is a lighter load).
      */
     public int requestsFor(ServerModel model, int n) {
         if (model != ServerModel.EVENT_LOOP) return requests;
-        long needed = (long) loopWarmup + loopRequests + 2L * Math.min(inFlight, n);
-        return (int) Math.max(requests, (needed + n - 1) / n);
+        int a = activeOf(n);
+        long needed = (long) loopWarmup + loopRequests + 2L * Math.min(inFlight, a);
+        return (int) Math.max(requests, (needed + a - 1) / a);
     }
 
     /** Client hosts (addresses) {@code n} connections need. */

@@ -69,6 +69,27 @@ class ServerComparisonTest {
         assertTrue(text.contains("Winners (highest requests/s; lowest p99):\n          3 connections: "), text);
     }
 
+    /** The control: 40 connections open, requests on the first 10 only; the others stay idle until the close. */
+    @Test
+    void requestsGoOnTheActiveConnectionsOnly() throws Exception {
+        ServerPlan plan = new ServerPlan(List.of(ServerModel.EVENT_LOOP, ServerModel.VIRTUAL_THREADS), List.of(40), 5, 64, 4, 30, 2,
+                ServerPlan.IN_FLIGHT, 20, 200).withActive(10);
+        assertEquals(10, plan.activeOf(40));
+        assertEquals(3, plan.activeOf(3));
+        assertEquals(24, plan.requestsFor(ServerModel.EVENT_LOOP, 40)); // (20 + 200 + 2 * 10) / 10
+        assertEquals(5, plan.requestsFor(ServerModel.VIRTUAL_THREADS, 40));
+        ServerComparison c = ServerComparison.run(plan, line -> { });
+        assertEquals(2, c.results().size());
+        for (ServerResult r : c.results()) {
+            assertTrue(r.completed(), r.model() + ": " + r.stopped());
+            long requests = 10L * plan.requestsFor(r.model(), 40);
+            assertEquals(requests, r.requests(), r.model() + " replies");
+            assertEquals(requests, r.echoed(), r.model() + " echoed");
+        }
+        assertTrue(c.format().contains("; requests on the first 10 connections of each case only, the others open and idle"),
+                c.format());
+    }
+
     /**
      * An event loop case at {@code n} connections whose loop thread's parts cost {@code median} per event in the
      * middle (1.05, 1, 0.5, 3 and 0.95 times it: an interquartile range of a tenth of it), 1.3 times it over

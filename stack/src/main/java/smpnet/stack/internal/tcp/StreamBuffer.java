@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import smpnet.locking.CondVar;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
+import smpnet.stack.internal.mbuf.Zone;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.stats.Counters;
@@ -16,7 +17,10 @@ import smpnet.stack.stats.TcpStat;
  * holds in-order data the application has not read.
  *
  * <p>Bytes sit in a ring that grows on demand up to the watermark and is released when empty, so an idle
- * connection holds no storage (ten thousand connections cost little). Arriving segments are copied into it
+ * connection holds no storage (ten thousand connections cost little). A ring of the smallest size comes
+ * from and goes back to the host's ring zone, as a FreeBSD sockbuf's mbufs come from and go back to UMA:
+ * a request/response connection empties its buffers at every exchange, and a fresh 2 KB array each time
+ * was most of the memory a server's event loop allocated per request (and garbage for the collector). Arriving segments are copied into it
  * and their mbufs freed at once; segments are built from it by copying out, so no mbuf lives in a socket
  * buffer and none can leak from one.
  *
@@ -36,9 +40,23 @@ import smpnet.stack.stats.TcpStat;
  * interlock of {@code cv}, on which readers (or writers waiting for space) sleep.
  */
 public final class StreamBuffer {
-    private static final int MIN_RING = 2048;
+    /** The smallest ring: the size of the host's ring zone's items. */
+    public static final int MIN_RING = 2048;
+
+    /**
+     * A zone of {@link #MIN_RING}-byte rings for a host's stream buffers, with {@code cpus} CPU caches. Its
+     * limit is the heap's: an allocation never fails for want of a zone item.
+     */
+    public static Zone<byte[]> ringZone(int cpus) {
+        return new Zone<>("sockbuf rings", cpus, Integer.MAX_VALUE, RING_BUCKET, 0, i -> new byte[MIN_RING]);
+    }
+
+    /** Rings moved between a CPU's cache and the ring zone's pool at once. */
+    private static final int RING_BUCKET = 32;
 
     public final ExclusiveLock lock;
+    /** Where rings of {@link #MIN_RING} bytes come from and go back to; null: allocated, and left to the collector. */
+    private final Zone<byte[]> rings;
     public final CondVar cv;
     @GuardedBy("lock") private byte[] ring;
     @GuardedBy("lock") private int head;
@@ -79,10 +97,14 @@ public final class StreamBuffer {
         }
     }
 
-    public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat) {
+    public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat) { this(lock, cv, hiwat, null); }
+
+    /** A buffer whose smallest rings come from {@code rings} (see {@link #ringZone}). */
+    public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat, Zone<byte[]> rings) {
         this.lock = lock;
         this.cv = cv;
         this.hiwat = hiwat;
+        this.rings = rings;
     }
 
     public int ccLocked() {
@@ -321,7 +343,7 @@ public final class StreamBuffer {
         cc -= n;
         ringCc -= fromRing;
         head = ringCc == 0 ? 0 : (head + fromRing) % ring.length;
-        if (ringCc == 0) ring = null;
+        if (ringCc == 0) releaseRing();
     }
 
     /** Drops everything (sbflush), e.g. on close; zero-copy sends still here fail with ECONNABORTED. */
@@ -341,7 +363,7 @@ public final class StreamBuffer {
         cc = 0;
         ringCc = 0;
         head = 0;
-        ring = null;
+        releaseRing();
         oobMark = 0;
         atMark = false;
     }
@@ -350,13 +372,23 @@ public final class StreamBuffer {
         if (ring != null && ring.length >= need) return;
         int size = ring == null ? MIN_RING : ring.length;
         while (size < need) size *= 2;
-        byte[] bigger = new byte[size];
+        byte[] bigger = size == MIN_RING && rings != null ? rings.alloc(Zone.NOWAIT) : new byte[size];
         if (ring != null && ringCc > 0) {
             int first = Math.min(ringCc, ring.length - head);
             System.arraycopy(ring, head, bigger, 0, first);
             System.arraycopy(ring, 0, bigger, first, ringCc - first);
         }
+        releaseRing();
         ring = bigger;
         head = 0;
+    }
+
+    /**
+     * Lets the ring go: a smallest one back to the zone (its stale bytes are never read: only the {@code ringCc}
+     * bytes from {@code head} are, and they are written first), a larger one to the collector.
+     */
+    private void releaseRing() {
+        if (ring != null && ring.length == MIN_RING && rings != null) rings.free(ring);
+        ring = null;
     }
 }

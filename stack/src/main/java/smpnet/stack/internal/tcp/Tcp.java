@@ -11,6 +11,7 @@ import smpnet.stack.internal.icmp.Icmp;
 import smpnet.stack.internal.ip.IpInput;
 import smpnet.stack.internal.ip.IpOutput;
 import smpnet.stack.internal.ip.ProtocolInput;
+import smpnet.stack.internal.mbuf.Zone;
 import smpnet.stack.internal.tcp.cc.CcAlgorithms;
 import smpnet.stack.internal.wire.ChainChecksum;
 import smpnet.stack.internal.wire.Checksum;
@@ -73,6 +74,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      */
     final CalloutWheel callouts;
     final TcpFastOpen fastOpen;
+    /** The smallest rings of the host's socket buffers ({@link StreamBuffer#ringZone}). */
+    private final Zone<byte[]> rings;
     /** Callouts the shutdown still found on the wheel (a timer left behind); written once, by shutdown. */
     private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
@@ -91,6 +94,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.scheduler = scheduler;
         this.callouts = new CalloutWheel(scheduler, () -> locks.mutex(LockInventory.CALLOUT), cpus, locks::runEntryPoint);
         this.alloc = alloc;
+        this.rings = StreamBuffer.ringZone(cpus);
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
         this.settings = settings;
@@ -109,6 +113,9 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     public Counters<TcpStat> stats() { return stats; }
 
     public TcpSettings settings() { return settings; }
+
+    /** The zone the host's socket buffers take their smallest rings from. */
+    public Zone<byte[]> rings() { return rings; }
 
     /** Registers the TCP Fast Open sysctls ({@code net.inet.tcp.fastopen.*}) in {@code s}. */
     public void registerFastOpen(smpnet.stack.internal.sysctl.Sysctl s) { fastOpen.register(s); }

@@ -1,0 +1,78 @@
+package smpnet.stack.internal.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import smpnet.locking.CondVar;
+import smpnet.locking.Mutex;
+import smpnet.stack.internal.mbuf.Zone;
+import smpnet.witness.junit.WitnessExtension;
+
+/**
+ * A stream buffer's smallest rings come from its zone and go back to it when the buffer empties, grows or is
+ * flushed: a buffer filled and emptied over and over takes no new ring, and its bytes come out as written.
+ */
+@ExtendWith(WitnessExtension.class)
+class StreamBufferRingTest {
+    private final Mutex lock = new Mutex("so_snd");
+    private final Zone<byte[]> rings = StreamBuffer.ringZone(1);
+    private final StreamBuffer sb = new StreamBuffer(lock, new CondVar("sbwait"), 64 * 1024, rings);
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (seed + i);
+        return b;
+    }
+
+    private byte[] readAll() {
+        byte[] out = new byte[sb.ccLocked()];
+        sb.copyLocked(0, out.length, out, 0);
+        sb.consumeLocked(out.length);
+        return out;
+    }
+
+    @Test
+    void aBufferEmptiedAtEveryExchangeReusesOneRing() {
+        lock.lock();
+        try {
+            for (int i = 0; i < 1_000; i++) {
+                byte[] request = bytes(64, i);
+                sb.appendLocked(request, 0, request.length);
+                assertEquals(1, rings.inUse());
+                assertArrayEquals(request, readAll());
+                assertEquals(0, rings.inUse());
+            }
+            assertEquals(1, rings.stats().created(), "one ring, taken and given back 1,000 times");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void aGrownRingGivesTheSmallOneBackAndAFlushGivesBackTheRing() {
+        lock.lock();
+        try {
+            byte[] a = bytes(1_500, 1), b = bytes(1_500, 7);
+            sb.appendLocked(a, 0, a.length);
+            assertEquals(1, rings.inUse());
+            sb.appendLocked(b, 0, b.length); // 3,000 bytes: a 4 KB ring of its own, the 2 KB one back to the zone
+            assertEquals(0, rings.inUse());
+            byte[] both = readAll();
+            assertArrayEquals(a, java.util.Arrays.copyOfRange(both, 0, 1_500));
+            assertArrayEquals(b, java.util.Arrays.copyOfRange(both, 1_500, 3_000));
+
+            sb.appendLocked(a, 0, 100);
+            assertEquals(1, rings.inUse());
+            sb.flushLocked();
+            assertEquals(0, sb.ccLocked());
+            assertEquals(0, rings.inUse());
+            sb.appendLocked(b, 0, 10);
+            assertArrayEquals(java.util.Arrays.copyOf(b, 10), readAll());
+            assertEquals(1, rings.stats().created());
+        } finally {
+            lock.unlock();
+        }
+    }
+}
