@@ -95,6 +95,7 @@ class SysctlTest {
                     net.inet.tcp.syncookies_only: 0
                     net.inet.tcp.tcbhashsize: 4096
                     net.inet.tcp.tolerate_missing_ts: 1
+                    net.inet.tcp.tso: 1
                     net.inet.udp.maxdgram: 9216
                     net.inet.udp.recvspace: 42080
                     net.isr.maxqlimit: 256
@@ -114,8 +115,8 @@ class SysctlTest {
             String[] names = {"kern.ipc.maxsockbuf", "net.inet.ip.forwarding", "net.inet.ip.maxfragpackets",
                 "net.inet.ip.maxfragsperpacket", "net.inet.udp.maxdgram", "net.inet.udp.recvspace",
                 "net.link.ether.inet.max_age", "net.link.ether.inet.maxhold", "net.link.ether.inet.maxtries",
-                "net.link.tx_direct"};
-            long[] values = {4096, 1, 3, 4, 1000, 2000, 60, 2, 7, 0};
+                "net.link.tx_direct", "net.inet.tcp.tso"};
+            long[] values = {4096, 1, 3, 4, 1000, 2000, 60, 2, 7, 0, 0};
             for (int i = 0; i < names.length; i++) {
                 s.sysctl(names[i], values[i]);
                 assertEquals(values[i], s.sysctl(names[i]), names[i]);

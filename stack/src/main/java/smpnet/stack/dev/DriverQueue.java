@@ -80,6 +80,25 @@ abstract class DriverQueue {
         return droppedUnless(accepted, frame);
     }
 
+    /**
+     * Puts frames {@code [from, to)} of {@code frames} on the ring together, or none of them: the frames a
+     * TSO packet became take their slots as one packet's descriptors do. False if they did not all fit or the
+     * queue is stopped: each is dropped, counted, freed.
+     */
+    final boolean enqueueAll(Mbuf[] frames, int from, int to) {
+        boolean accepted;
+        lock.lock();
+        try {
+            accepted = !stopping && size + reserved + (to - from) <= ring.length;
+            if (accepted) {
+                for (int i = from; i < to; i++) putLocked(frames[i], 0);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return droppedUnless(accepted, frames, from, to);
+    }
+
     private void putLocked(Mbuf frame, int tag) {
         int tail = (head + size) % ring.length;
         ring[tail] = frame;
@@ -126,6 +145,15 @@ abstract class DriverQueue {
         droppedUnless(accepted, frame);
     }
 
+    /** As {@link #droppedUnless(boolean, Mbuf)} for frames {@code [from, to)}. */
+    private boolean droppedUnless(boolean accepted, Mbuf[] frames, int from, int to) {
+        for (int i = from; i < to; i++) {
+            droppedUnless(accepted, frames[i]);
+            frames[i] = null;
+        }
+        return accepted;
+    }
+
     /** After a refusal ({@code !accepted}), with the ring lock released: counts the drop and frees the frame. */
     private boolean droppedUnless(boolean accepted, Mbuf frame) {
         if (!accepted) {
@@ -167,6 +195,31 @@ abstract class DriverQueue {
             lock.unlock();
         }
         return droppedUnless(accepted, frame);
+    }
+
+    /**
+     * As {@link #requeueFirst(Mbuf)} for frames {@code [from, to)} (the rest of a TSO packet the link refused
+     * part-way): all of them at the head of the ring in their order, or none (each dropped, counted, freed).
+     */
+    final boolean requeueFirstAll(Mbuf[] frames, int from, int to) {
+        boolean accepted;
+        int k = to - from;
+        lock.lock();
+        try {
+            assert direct : "requeueFirstAll outside a direct claim";
+            accepted = !stopping && size + reserved + k <= ring.length;
+            if (accepted) {
+                head = (head - k + ring.length) % ring.length;
+                for (int i = 0; i < k; i++) {
+                    ring[(head + i) % ring.length] = frames[from + i];
+                    tags[(head + i) % ring.length] = 0;
+                }
+                size += k; // directDone() wakes the draining thread
+            }
+        } finally {
+            lock.unlock();
+        }
+        return droppedUnless(accepted, frames, from, to);
     }
 
     /** Whether the queue is stopping (a sender paused on it gives up). */

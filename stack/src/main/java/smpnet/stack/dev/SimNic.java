@@ -7,6 +7,7 @@ import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.internal.net.QueueCounters;
+import smpnet.stack.internal.stats.CpuCounters;
 import smpnet.stack.net.IfCounters;
 import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.internal.net.TcpLro;
@@ -23,6 +24,11 @@ import smpnet.stack.net.MacAddress;
  * free; otherwise the frame goes onto the TX ring, whose transmit thread puts it on the {@link Link}. Full
  * rings drop and count, as hardware does.
  *
+ * <p>TCP segmentation offload ({@link NicConfig#tso()}): a frame marked {@code CSUM_TSO} is cut into
+ * MTU-sized frames first ({@link TsoSegmenter}), which then take the path above together: all of them go
+ * on the ring, or none (the packet is dropped as one, and TCP sees ENOBUFS, as for a frame that found the
+ * ring full). Captures and counters see the frames as they leave, never the TSO packet.
+ *
  * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves); a direct transmit holds
  * neither its txring nor any lock of the peer while it calls the link, only the sender's own locks (the
  * link then takes only leaves of the peer: its allocator and an RX ring lock). {@code link} and
@@ -36,6 +42,17 @@ public final class SimNic extends Ifnet {
     private final TxQueue[] tx;
     private volatile Link link;
     private volatile boolean transmitDirect = true;
+    /**
+     * TSO in use (FreeBSD's IFCAP_TSO4 in {@code if_capenable}): on from the start if the NIC has it
+     * ({@link NicConfig#tso()}, {@code if_capabilities}), turned off and on by {@link #setTso}. Volatile:
+     * read by every sender.
+     */
+    private volatile boolean tsoEnabled;
+    /** TSO_PACKETS, TSO_FRAMES, TSO_COPIED: per CPU, counted by the sending thread. */
+    private final CpuCounters tso = new CpuCounters(3);
+    private static final int TSO_PACKETS = 0;
+    private static final int TSO_FRAMES = 1;
+    private static final int TSO_COPIED = 2;
     private volatile boolean lro;
 
     /**
@@ -46,6 +63,7 @@ public final class SimNic extends Ifnet {
         super(name, index, mac, mtu, false, locks);
         this.config = config;
         this.allocator = allocator;
+        this.tsoEnabled = config.tso();
         this.rss = new RssHash(config.rssKey(), config.rxQueues());
         this.rx = new RxQueue[config.rxQueues()];
         this.tx = new TxQueue[config.txQueues()];
@@ -172,7 +190,21 @@ public final class SimNic extends Ifnet {
     public boolean transmitDirect() { return transmitDirect; }
 
     @Override
+    public int tsoMax() { return tsoEnabled ? IP_MAXPACKET : 0; }
+
+    /**
+     * Turns TSO off or back on while the NIC runs ({@code ifconfig em0 -tso} / {@code tso}); only a NIC made
+     * with it ({@link NicConfig#tso()}) can turn it on. A connection that still sends TSO segments then gets
+     * EMSGSIZE from IP and goes on in ordinary segments, as FreeBSD's TCP does.
+     */
+    public void setTso(boolean on) {
+        if (on && !config.tso()) throw new IllegalStateException(name() + " has no TCP segmentation offload");
+        tsoEnabled = on;
+    }
+
+    @Override
     public boolean transmit(Mbuf frame) {
+        if (TsoSegmenter.wanted(frame)) return transmitTso(frame);
         int len = frame.pktLen();
         TxQueue q = tx[txQueueOf(frame)];
         if (!fits(len)) {
@@ -198,6 +230,50 @@ public final class SimNic extends Ifnet {
         }
         return q.enqueue(frame, 0); // thread hand-off: the other end is TxQueue.drain, the queue's transmit thread
     }
+
+    /**
+     * A TSO packet: cut into frames ({@link TsoSegmenter}), which leave as one packet's frames would: put on
+     * the link by the sender when the queue is idle (the rest going to the ring's head, all or none, if the
+     * link refuses one), else onto the ring, all or none. False: the packet (or what of it had not left) was
+     * dropped and counted, the NIC lacks TSO, or memory ran out.
+     */
+    private boolean transmitTso(Mbuf packet) {
+        TxQueue q = tx[txQueueOf(packet)];
+        if (!tsoEnabled || packet.pktLen() > IP_MAXPACKET + ETHER_HDR_LEN) {
+            q.counters.error();
+            packet.freeChain();
+            return false;
+        }
+        Mbuf[] frames = TsoSegmenter.segment(packet, mtu() + ETHER_HDR_LEN, (n, copied) -> {
+            tso.increment(TSO_PACKETS);
+            tso.add2(TSO_FRAMES, n, TSO_COPIED, copied);
+        });
+        if (frames == null) {
+            q.counters.drop();
+            return false;
+        }
+        Link l = link;
+        if (transmitDirect && l != null && l.callableFromSender() && q.claimIdle()) {
+            try {
+                for (int i = 0; i < frames.length; i++) {
+                    Mbuf f = frames[i];
+                    frames[i] = null;
+                    if (!putOnLink(f, q, false)) {
+                        frames[i] = f;
+                        return q.requeueFirstAll(frames, i, frames.length);
+                    }
+                    q.countDirect();
+                }
+                return true;
+            } finally {
+                q.directDone();
+            }
+        }
+        return q.enqueueAll(frames, 0, frames.length); // thread hand-off: the other end is TxQueue.drain
+    }
+
+    /** The largest IPv4 packet (RFC 791's 16-bit total length): the TSO maximum this NIC offers. */
+    private static final int IP_MAXPACKET = 65535;
 
     /** The flow hash keeps one flow on one TX queue (its order holds); without one, the sender's CPU. */
     private int txQueueOf(Mbuf frame) {
@@ -275,6 +351,18 @@ public final class SimNic extends Ifnet {
     @Override public int txQueueCount() { return tx.length; }
     @Override public IfCounters rxCounters(int q) { return rx[q].counters.asReceive(); }
     @Override public IfCounters txCounters(int q) { return tx[q].counters.asTransmit(); }
+
+    /** TSO packets this NIC cut into frames (each counted once, whatever became of its frames). */
+    public long tsoPackets() { return tso.sum(TSO_PACKETS); }
+
+    /** Frames this NIC made out of TSO packets. */
+    public long tsoFrames() { return tso.sum(TSO_FRAMES); }
+
+    /**
+     * Payload bytes TSO had to copy into frames because they sat in a plain mbuf; everything in clusters or
+     * other external storage is shared by reference. TCP builds its TSO packets in clusters, so this stays 0.
+     */
+    public long tsoPayloadBytesCopied() { return tso.sum(TSO_COPIED); }
 
     /** Frames of TX queue {@code q} that their sending thread put on the link itself (direct transmit). */
     public long directTransmits(int q) { return tx[q].directCount(); }

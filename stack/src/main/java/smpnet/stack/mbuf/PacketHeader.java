@@ -21,6 +21,12 @@ public final class PacketHeader {
     public static final int CSUM_UDP = 1 << 9;
     /** Transmit: the device computes the TCP checksum. */
     public static final int CSUM_TCP = 1 << 10;
+    /**
+     * Transmit: TCP segmentation offload (FreeBSD's CSUM_TSO). The packet is one TCP segment larger than the
+     * MTU; the device cuts it into frames of {@link #tsoSegsz()} payload bytes, each with its own headers and
+     * checksums. The TCP checksum field holds nothing the device uses.
+     */
+    public static final int CSUM_TSO = 1 << 11;
 
     /** No RSS hash (flowId is meaningless). */
     public static final int HASH_NONE = 0;
@@ -35,6 +41,7 @@ public final class PacketHeader {
     private int csumData;
     private int sourceId;
     private boolean linkBroadcast;
+    private int tsoSegsz;
     private int lroNsegs;
 
     PacketHeader() {}
@@ -49,6 +56,7 @@ public final class PacketHeader {
         csumData = o.csumData;
         sourceId = o.sourceId;
         linkBroadcast = o.linkBroadcast;
+        tsoSegsz = o.tsoSegsz;
         lroNsegs = o.lroNsegs;
     }
 
@@ -84,6 +92,15 @@ public final class PacketHeader {
     public int csumData() { return csumData; }
 
     public PacketHeader setCsumData(int data) { csumData = data; return this; }
+
+    /** With {@link #CSUM_TSO}: the TCP payload bytes of each frame but the last (FreeBSD's tso_segsz). */
+    public int tsoSegsz() { return tsoSegsz; }
+
+    public PacketHeader setTsoSegsz(int n) {
+        if (n < 0) throw new IllegalArgumentException("negative TSO segment size " + n);
+        tsoSegsz = n;
+        return this;
+    }
 
     /** The netisr source (interface and RX queue) that keeps a source's packets in order. */
     public int sourceId() { return sourceId; }

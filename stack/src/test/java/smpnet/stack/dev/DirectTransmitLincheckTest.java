@@ -37,10 +37,20 @@ public class DirectTransmitLincheckTest {
     private final List<long[]> seen = new ArrayList<>();        // guarded by its monitor: (sender hash, seq, direct)
 
     public DirectTransmitLincheckTest() {
-        nic.attachLink(new Link() {
+        nic.attachLink(recordingLink(seen, frame ->
+                new long[] {frame.getU32(0), frame.getU32(4), Thread.currentThread().getName().equals("l-em0-tx0") ? 0 : 1}));
+        nic.start();
+    }
+
+    /**
+     * A link a sender may call itself ({@link Link#callableFromSender()}) that adds what {@code read} reads of
+     * each frame to {@code seen} (under its monitor) and frees the frame.
+     */
+    static Link recordingLink(List<long[]> seen, java.util.function.Function<Mbuf, long[]> read) {
+        return new Link() {
             @Override
             public void deliver(Mbuf frame) {
-                long[] d = {frame.getU32(0), frame.getU32(4), Thread.currentThread().getName().equals("l-em0-tx0") ? 0 : 1};
+                long[] d = read.apply(frame);
                 frame.freeChain();
                 synchronized (seen) {
                     seen.add(d);
@@ -51,8 +61,7 @@ public class DirectTransmitLincheckTest {
             public boolean callableFromSender() {
                 return true;
             }
-        });
-        nic.start();
+        };
     }
 
     @Operation
@@ -72,8 +81,23 @@ public class DirectTransmitLincheckTest {
     public void allDeliveredInEachSendersOrder() {
         nic.awaitTransmitted();
         nic.stop();
+        int total = checkEachSendersOrder(sent, seen);
+        long direct;
+        synchronized (seen) {
+            direct = seen.stream().mapToLong(d -> d[2]).sum();
+        }
+        if (direct != nic.directTransmits(0) || nic.counters().outPackets() != total) {
+            throw new IllegalStateException("counters: " + direct + " direct seen, " + nic.directTransmits(0)
+                    + " counted, " + nic.counters().outPackets() + " sent of " + total);
+        }
+    }
+
+    /**
+     * Checks that {@code seen} (each entry a sender's hash, then its number in that sender's stream) holds
+     * every frame {@code sent} counts per sender (thread name), each sender's in order; returns how many.
+     */
+    static int checkEachSendersOrder(Map<String, Integer> sent, List<long[]> seen) {
         Map<Integer, Integer> next = new HashMap<>();
-        long direct = 0;
         int total;
         synchronized (sent) {
             total = sent.values().stream().mapToInt(Integer::intValue).sum();
@@ -84,13 +108,9 @@ public class DirectTransmitLincheckTest {
                 int expected = next.getOrDefault((int) d[0], 0);
                 if (d[1] != expected) throw new IllegalStateException("frame " + d[1] + " of a sender came before " + expected);
                 next.put((int) d[0], expected + 1);
-                direct += d[2];
             }
         }
-        if (direct != nic.directTransmits(0) || nic.counters().outPackets() != total) {
-            throw new IllegalStateException("counters: " + direct + " direct seen, " + nic.directTransmits(0)
-                    + " counted, " + nic.counters().outPackets() + " sent of " + total);
-        }
+        return total;
     }
 
     /**

@@ -81,6 +81,12 @@ final class TcpSim {
      * (a {@link smpnet.stack.dev.Wire}, say), each ring holding {@code ringSize} frames.
      */
     static Result runLinked(long seed, LockMode mode, int cpus, int ringSize, Linker linker, NicBody body) {
+        return runLinked(seed, mode, NicConfig.of(cpus).withRingSize(ringSize), linker, body);
+    }
+
+    /** As {@link #runLinked(long, LockMode, int, int, Linker, NicBody)} with both NICs shaped by {@code nic}. */
+    static Result runLinked(long seed, LockMode mode, NicConfig nic, Linker linker, NicBody body) {
+        int cpus = nic.rxQueues();
         DeterministicScheduler sched = new DeterministicScheduler(DeterministicScheduler.Options.seed(seed));
         Stack[] hosts = new Stack[2];
         sched.spawn("app", () -> {
@@ -88,8 +94,8 @@ final class TcpSim {
             Stack b = Stack.create(config("b", mode, cpus).withScheduler(sched));
             hosts[0] = a;
             hosts[1] = b;
-            SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(cpus).withRingSize(ringSize));
-            SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(cpus).withRingSize(ringSize));
+            SimNic na = a.addNic("em0", "10.0.0.1/24", nic);
+            SimNic nb = b.addNic("em0", "10.0.0.2/24", nic);
             Runnable disconnect = linker.connect(na, nb);
             String pcap = System.getProperty("tcp.test.pcap");
             if (pcap != null) a.capture(na, java.nio.file.Path.of(pcap + "-" + mode + ".pcap"));

@@ -6,6 +6,7 @@ import smpnet.stack.internal.netisr.NetisrProtocol;
 import smpnet.stack.internal.wire.MalformedPacketException;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufAllocator;
+import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.internal.route.Route;
 import smpnet.stack.internal.route.RouteTable;
 import smpnet.stack.stats.Counters;
@@ -88,6 +89,17 @@ public final class IpOutput {
     }
 
     /**
+     * The TSO maximum toward {@code dst} (tcp_maxmtu's look at the route's interface: IFCAP_TSO4 and
+     * {@code if_hw_tsomax}): the largest IPv4 packet the interface cuts into frames itself, or 0 if it does
+     * not, if there is no route, or if the packet would loop back to this host instead of leaving.
+     */
+    public int tsoMaxFor(int dst) {
+        Route<IpInterface> r = routes.lookup(dst);
+        if (r == null || r.iface().isLoopback() || addresses.isOwnAddress(dst)) return 0;
+        return r.iface().ifnet().tsoMax();
+    }
+
+    /**
      * Sends transport datagram {@code m} (which has leading space for headers) from {@code src} (0: the
      * outgoing interface's address) to {@code dst}. Takes ownership.
      */
@@ -144,6 +156,14 @@ public final class IpOutput {
         IpInterface ifc = r.iface();
         int next = r.nextHop(dst);
         if (p.pktLen() <= mtu) return ifc.output(next, p) ? Result.SENT : Result.DROPPED;
+        if ((p.pkthdr().csumFlags() & PacketHeader.CSUM_TSO) != 0) {
+            // ip_output: a TSO packet goes to an interface that cuts it into frames, whatever its size;
+            // one that does not (the route changed) gets EMSGSIZE, and TCP stops using TSO
+            if (p.pktLen() <= ifc.ifnet().tsoMax()) return ifc.output(next, p) ? Result.SENT : Result.DROPPED;
+            stats.increment(IpStat.CANT_FRAGMENT);
+            p.freeChain();
+            return Result.TOO_BIG;
+        }
         if (dontFragment) {
             stats.increment(IpStat.CANT_FRAGMENT);
             p.freeChain();

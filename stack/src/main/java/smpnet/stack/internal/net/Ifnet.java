@@ -123,6 +123,13 @@ public abstract class Ifnet {
      */
     public abstract void awaitDrained();
 
+    /**
+     * TCP segmentation offload (FreeBSD's IFCAP_TSO4 with {@code if_hw_tsomax}): the largest IPv4 packet,
+     * header included, this interface cuts into MTU-sized frames itself ({@code CSUM_TSO}); 0 when it does
+     * not offer TSO (the default: every frame handed to {@link #transmit} must fit the MTU).
+     */
+    public int tsoMax() { return 0; }
+
     /** Counters summed over every queue. */
     public IfCounters counters() {
         IfCounters sum = IfCounters.ZERO;

@@ -1,5 +1,8 @@
 package smpnet.stack.internal.tcp;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import java.util.ArrayDeque;
 import smpnet.locking.CondVar;
 import smpnet.locking.ExclusiveLock;
@@ -252,6 +255,41 @@ public final class StreamBuffer {
         System.arraycopy(ring, from, dst, dstOff, first);
         System.arraycopy(ring, 0, dst, dstOff + first, len - first);
     }
+
+    /**
+     * Stream bytes {@code [off, off+len)} copied straight from the ring into a chain of clusters (no packet
+     * header): a TSO segment's payload, which the NIC then shares among its frames. Null if a cluster was
+     * missing (nothing is then held). Only without zero-copy spans ({@link #payloadLocked} handles those).
+     */
+    public Mbuf clustersLocked(int off, int len, MbufAllocator alloc) {
+        lock.assertOwned();
+        if (off < 0 || len <= 0 || off + len > cc) throw new IndexOutOfBoundsException(off + "+" + len + " of " + cc);
+        if (spans != null) throw new IllegalStateException("zero-copy spans in the buffer: build segments with payloadLocked");
+        Mbuf head = null;
+        Mbuf tail = null;
+        for (int done = 0; done < len; ) {
+            Mbuf c = alloc.getCluster(Mbuf.M_NOWAIT);
+            if (c == null) {
+                if (head != null) head.freeChain();
+                return null;
+            }
+            int k = Math.min(Mbuf.MCLBYTES, len - done);
+            c.setLen(k);
+            MemorySegment dst = c.data();
+            int from = ringIndex(off + done);
+            int first = Math.min(k, ring.length - from);
+            MemorySegment.copy(ring, from, dst, ValueLayout.JAVA_BYTE, 0, first);
+            MemorySegment.copy(ring, 0, dst, ValueLayout.JAVA_BYTE, first, k - first);
+            if (head == null) head = c;
+            else tail.setNext(c);
+            tail = c;
+            done += k;
+        }
+        return head;
+    }
+
+    /** The ring index of the byte {@code off} bytes into the buffer. */
+    private int ringIndex(int off) { return (head + off) % ring.length; }
 
     /**
      * The payload of a segment, stream bytes {@code [off, off+len)}, as an mbuf chain without packet header

@@ -21,6 +21,7 @@ import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
+import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.socket.TcpState;
@@ -363,6 +364,16 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
      */
     Mbuf buildSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
                       Mbuf payload, int len) {
+        return buildChainSegment(src, dst, sport, dport, seq, ack, flags, win, opts, payload, len, 0);
+    }
+
+    /**
+     * As {@link #buildSegment(int, int, int, int, int, int, int, int, byte[], Mbuf, int)}; with
+     * {@code tsoSegsz > 0} a TSO segment (tcp_output's CSUM_TSO and tso_segsz): the interface computes each
+     * frame's checksum, so none is computed here (the field stays 0).
+     */
+    Mbuf buildChainSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
+                           Mbuf payload, int len, int tsoSegsz) {
         int hdr = TcpHeader.MIN_LENGTH + (opts == null ? 0 : opts.length);
         Mbuf h = alloc.getHeader(Mbuf.M_NOWAIT);
         if (h == null) {
@@ -374,6 +385,10 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         h.setNext(payload);
         h.pkthdr().setPktLen(hdr + len);
         writeHeader(h, sport, dport, seq, ack, flags, win, opts);
+        if (tsoSegsz > 0) {
+            h.pkthdr().setCsumFlags(PacketHeader.CSUM_TSO | PacketHeader.CSUM_TCP).setTsoSegsz(tsoSegsz);
+            return h;
+        }
         int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
         h.putU16(16, sum);
         return h;
@@ -414,7 +429,8 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /**
      * As {@link #send(Tcpcb, Mbuf)}, with {@code tos} in the IP header (its ECN field: ECT(0) for ECN data).
      * False when the segment was dropped below TCP for lack of buffer space (the interface's queue was full,
-     * or no mbuf: FreeBSD's ENOBUFS from ip_output); the drop is counted where it happened.
+     * or no mbuf: FreeBSD's ENOBUFS from ip_output); the drop is counted where it happened. Also false, with
+     * TF_TSO cleared, when a TSO segment found an interface that does not take it (EMSGSIZE).
      */
     boolean send(Tcpcb tp, Mbuf m, int tos) {
         tp.lock.assertOwned();
@@ -424,8 +440,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
             tp.outq.add(new Queued(m, tp.ipTos | tos, tp.ipTtl));
             return true;
         }
+        boolean tso = (m.pkthdr().csumFlags() & PacketHeader.CSUM_TSO) != 0;
         IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, tp.ipTtl, tp.ipTos | tos,
                 settings.pathMtuDiscovery);
+        if (tso && r == IpOutput.Result.TOO_BIG) {
+            tp.clear(Tcpcb.TF_TSO); // tcp_output's EMSGSIZE: the interface no longer takes TSO packets
+            return false;
+        }
         return r != IpOutput.Result.DROPPED && r != IpOutput.Result.NO_BUFFERS;
     }
 

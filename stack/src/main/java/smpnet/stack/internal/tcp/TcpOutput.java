@@ -134,7 +134,10 @@ final class TcpOutput {
                 if (!tp.persist.pending()) TcpTimers.setPersistLocked(tp);
             }
         }
-        if (len > maxseg) {
+        // TSO: more than one segment ready for an interface that cuts segments itself goes as one large
+        // segment, trimmed to the interface's maximum once the options are known (sendLocked)
+        boolean tso = len > maxseg && tsoAllowedLocked(tp, flags, sackRxmit);
+        if (len > maxseg && !tso) {
             len = maxseg;
             sendalot = true;
         }
@@ -187,8 +190,26 @@ final class TcpOutput {
             return false;
         }
         int probeBefore = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending() ? 1 : 0;
-        boolean more = sendLocked(tp, flags, (int) len, off, sackRxmit, rxmitSeq, recwin, sendwin, true);
+        boolean more = sendLocked(tp, flags, (int) len, off, sackRxmit, rxmitSeq, recwin, sendwin, true, tso);
         return probeBefore == 0 && (sendalot || more);
+    }
+
+    /**
+     * tcp_output's test for TSO: the interface offers it (TF_TSO, from tcp_mss), net.inet.tcp.tso is on, and
+     * the segment is plain bulk data: no SYN, not a SACK retransmission, no SACK blocks to advertise (each
+     * frame the interface makes carries the same header, so nothing may vary per segment), no urgent pointer
+     * to carry (it would point from the first frame's sequence number only). smpnet's TCP
+     * sends no IP options and no TCP-MD5 signature, FreeBSD's two other exclusions.
+     */
+    private static boolean tsoAllowedLocked(Tcpcb tp, int flags, boolean sackRxmit) {
+        return tp.has(Tcpcb.TF_TSO) && tp.tcp.settings.tso && !sackRxmit && (flags & TcpHeader.SYN) == 0
+                && !sacksToAdvertise(tp, flags) && !TcpUrgent.pendingLocked(tp);
+    }
+
+    /** Whether a segment with {@code flags} would carry SACK blocks (RFC 2018; D-SACK, RFC 2883). */
+    private static boolean sacksToAdvertise(Tcpcb tp, int flags) {
+        return (flags & TcpHeader.SYN) == 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null
+                && (!tp.reass.isEmpty() || tp.reass.hasDsack()) && tp.haveEstablished();
     }
 
     private static int hiwat(StreamBuffer b) {
@@ -251,12 +272,12 @@ final class TcpOutput {
         len = Math.min(Math.min(len, tp.effectiveMaxseg()), sbcc - off);
         if (len <= 0) return;
         int flags = TcpHeader.ACK;
-        sendLocked(tp, flags, len, off, true, seq, receiveWindow(tp), Math.min(tp.sndWnd, tp.ccv.cwnd), false);
+        sendLocked(tp, flags, len, off, true, seq, receiveWindow(tp), Math.min(tp.sndWnd, tp.ccv.cwnd), false, false);
     }
 
     /** The "send:" half of tcp_output: options, the segment, sequence bookkeeping, timers, counters. */
     private static boolean sendLocked(Tcpcb tp, int flags, int len, int off, boolean sackRxmit, int rxmitSeq,
-                                      long recwin, long sendwin, boolean markSent) {
+                                      long recwin, long sendwin, boolean markSent, boolean tso) {
         Tcp tcp = tp.tcp;
         // options (tcp_addoptions), none at all with TCP_NOOPT
         int which = 0;
@@ -280,9 +301,7 @@ final class TcpOutput {
                 tsVal = tp.tsNow();
                 tsEcr = tp.tsRecent;
             }
-            if ((flags & TcpHeader.SYN) == 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null
-                    && (!tp.reass.isEmpty() || tp.reass.hasDsack())
-                    && tp.haveEstablished()) {
+            if (sacksToAdvertise(tp, flags)) {
                 sacks = tp.reass.sackOption(tp.rcvNxt, TcpOptions.MAX_SACK_BLOCKS); // RFC 2018 4 order, D-SACK first (RFC 2883)
                 nsacks = TcpOptions.sackBlocksThatFit(which | TcpOptions.SACK, sacks.length / 2);
                 if (nsacks > 0) which |= TcpOptions.SACK;
@@ -305,10 +324,35 @@ final class TcpOutput {
         int optlen = opts == null ? 0 : opts.length;
         // options come out of the segment's payload room (t_maxseg counts both)
         boolean more = false;
+        int tsoSegsz = 0;
         if (len + optlen > tp.maxseg) {
-            len = Math.max(0, tp.maxseg - optlen);
-            more = true;
             flags &= ~TcpHeader.FIN;
+            if (tso) {
+                int seg = tp.maxseg - optlen;
+                int sbcc = sbccOf(tp);
+                // at most the interface's largest packet, headers included
+                int maxLen = tp.tsoMax - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH - optlen;
+                if (len > maxLen) {
+                    len = maxLen;
+                    more = true;
+                }
+                // whole segments only, unless this empties the send buffer: no small segment in mid-stream
+                if (off + len < sbcc && len % seg != 0) {
+                    len -= len % seg;
+                    more = true;
+                }
+                if (len <= seg) { // one segment after all: send it the ordinary way
+                    len = Math.min(len, seg);
+                    more = true;
+                } else {
+                    tsoSegsz = seg;
+                }
+                // FreeBSD sends a FIN in a segment of its own after a TSO burst
+                if (tp.has(Tcpcb.TF_NEEDFIN)) more = true;
+            } else {
+                len = Math.max(0, tp.maxseg - optlen);
+                more = true;
+            }
         }
 
         boolean sendalotOff = false;
@@ -337,6 +381,11 @@ final class TcpOutput {
                 if (snd.hasRegionsLocked()) {
                     payload = snd.payloadLocked(off, len, tcp.alloc, tcp.stats);
                     noPayload = payload == null;
+                } else if (tsoSegsz > 0) {
+                    // a TSO segment's payload goes in clusters, which the NIC shares among its frames
+                    payload = snd.clustersLocked(off, len, tcp.alloc);
+                    noPayload = payload == null;
+                    tcp.stats.add(TcpStat.SNDBYTE_COPIED, len);
                 } else {
                     data = new byte[len];
                     snd.copyLocked(off, len, data, 0);
@@ -403,7 +452,8 @@ final class TcpOutput {
 
         Mbuf m;
         if (payload != null) {
-            m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload, len);
+            m = tcp.buildChainSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload,
+                    len, tsoSegsz);
         } else {
             m = noPayload ? null
                     : tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
@@ -450,6 +500,11 @@ final class TcpOutput {
         }
         t.stats.increment(TcpStat.SNDTOTAL);
         if (m != null && !tcp.send(tp, m, ipEcn)) {
+            if (tsoSegsz > 0 && !tp.has(Tcpcb.TF_TSO)) {
+                // EMSGSIZE: the route's interface lost TSO; the same bytes go again in ordinary segments
+                tp.sndNxt -= len;
+                return true;
+            }
             noBuffers(tp, len, flags, sackRxmit);
             return false;
         }
@@ -534,7 +589,8 @@ final class TcpOutput {
 
     /**
      * tcp_mss: sets t_maxseg from the peer's MSS option ({@code offer}, -1 if none: net.inet.tcp.mssdflt) and
-     * the MTU toward it (path MTU included), clamped below by net.inet.tcp.minmss.
+     * the MTU toward it (path MTU included), clamped below by net.inet.tcp.minmss; and TF_TSO with t_tsomax
+     * from the interface toward it.
      */
     static void setMssLocked(Tcpcb tp, int offer) {
         tp.lock.assertOwned();
@@ -546,6 +602,10 @@ final class TcpOutput {
         int mss = Math.min(peer, mine);
         if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
         tp.maxseg = Math.max(mss, set.minmss);
+        // tcp_maxmtu's capability check: TSO if the interface toward the peer offers it
+        tp.tsoMax = tp.tcp.ipOutput.tsoMaxFor(tp.faddr);
+        if (tp.tsoMax > 0) tp.set(Tcpcb.TF_TSO);
+        else tp.clear(Tcpcb.TF_TSO);
         if (tp.scoreboard != null) tp.scoreboard.setSmss(tp.effectiveMaxseg());
         if (tp.ccv != null) tp.ccv.maxseg = tp.effectiveMaxseg();
     }

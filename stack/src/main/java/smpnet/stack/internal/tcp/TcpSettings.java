@@ -83,6 +83,8 @@ public final class TcpSettings {
     public volatile boolean rexmitDropOptions;
     /** net.inet.tcp.icmp_may_rst: an ICMP hard error (port unreachable, prohibited) ends a connection in SYN-SENT. */
     public volatile boolean icmpMayRst = true;
+    /** net.inet.tcp.tso: TCP segmentation offload is used on interfaces that offer it (FreeBSD's default 1). */
+    public volatile boolean tso = true;
     /** net.inet.tcp.reass.maxqueuelen: the most separate runs of out-of-order data a connection queues. */
     public volatile int reassMaxQueueLen = 100;
     /**
@@ -166,6 +168,7 @@ public final class TcpSettings {
                 () -> rexmitDropOptions, v -> rexmitDropOptions = v);
         flag(s, "net.inet.tcp.icmp_may_rst", "an ICMP hard error ends a connection in SYN-SENT", () -> icmpMayRst,
                 v -> icmpMayRst = v);
+        flag(s, "net.inet.tcp.tso", "TCP segmentation offload on interfaces that offer it", () -> tso, v -> tso = v);
         flag(s, "net.inet.tcp.drop_synfin", "drop SYN+FIN segments", () -> dropSynfin, v -> dropSynfin = v);
         flag(s, "net.inet.tcp.tolerate_missing_ts", "accept segments without the negotiated timestamp",
                 () -> tolerateMissingTs, v -> tolerateMissingTs = v);

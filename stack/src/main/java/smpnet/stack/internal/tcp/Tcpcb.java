@@ -50,6 +50,8 @@ public final class Tcpcb {
     static final int TF_LQ_OVERFLOW = 0x80000;
     /** TCP_FASTOPEN: a listener that takes cookied SYNs, a client that uses the cookie cache (TF_FASTOPEN). */
     static final int TF_FASTOPEN = 0x100000;
+    /** The route's interface offers TSO (tcp_mss found IFCAP_TSO4); {@link #tsoMax} says how large. */
+    static final int TF_TSO = 0x200000;
 
     final Tcp tcp;
     final ExclusiveLock lock;
@@ -123,6 +125,8 @@ public final class Tcpcb {
     @GuardedBy("inp") int userMaxseg;
     /** The MSS the peer announced (or mssdflt), kept for TCP_INFO's rcv_mss and path MTU updates. */
     @GuardedBy("inp") int peerMss;
+    /** t_tsomax: the largest IPv4 packet the route's interface cuts into frames (with {@link #TF_TSO}). */
+    @GuardedBy("inp") int tsoMax;
     @GuardedBy("inp") int sndScale;
     @GuardedBy("inp") int rcvScale;
     @GuardedBy("inp") int requestRScale;

@@ -17,6 +17,9 @@ public record BenchCase(Subject subject, int cpus, int payload, boolean profiled
         if (subject.isZeroCopy() && path != BenchPath.TCP_BULK) {
             throw new IllegalArgumentException("the zero-copy send is a bulk transfer's");
         }
+        if (subject.isOffload() && path != BenchPath.TCP_BULK) {
+            throw new IllegalArgumentException("the offload cases are a bulk transfer's");
+        }
         if (!path.isTcp() && subject.isLinuxTcp()) throw new IllegalArgumentException("the veth baselines are TCP's");
         if (payload < MIN_PAYLOAD || payload > MAX_PAYLOAD) {
             throw new IllegalArgumentException("payload out of range: " + payload);

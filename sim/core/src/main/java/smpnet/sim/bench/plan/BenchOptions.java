@@ -187,7 +187,8 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
     /**
      * Every case to run, in order of the paths: for UDP, per payload, the kernel baseline then each mode; for
      * a TCP path, at the path's payload, the Linux baselines (offloads on; for the bulk transfer also off)
-     * then each mode (for the bulk transfer, each with the copying send, then each with the zero-copy send); 1 CPU before 2. Then each path's profiled case per mode.
+     * then each mode (for the bulk transfer, each with the copying send, then each with the zero-copy send, then
+     * each with its NICs' offloads on); 1 CPU before 2. Then each path's profiled case per mode.
      */
     public List<BenchCase> cases() {
         List<BenchCase> out = new ArrayList<>();
@@ -208,6 +209,9 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
                 if (path == BenchPath.TCP_BULK) {
                     for (Subject m : modes) {
                         for (int c : cpus) out.add(new BenchCase(m.zeroCopy(), c, payload, false, path));
+                    }
+                    for (Subject m : modes) {
+                        for (int c : cpus) out.add(new BenchCase(m.offload(), c, payload, false, path));
                     }
                 }
             }

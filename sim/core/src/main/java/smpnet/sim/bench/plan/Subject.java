@@ -15,6 +15,10 @@ public enum Subject {
     GIANT_ZC,
     /** smpnet in fine mode, the bulk transfer sending with the zero-copy send. */
     FINE_ZC,
+    /** smpnet in Giant mode with its NICs' offloads on (TSO, LRO), the bulk transfer's copying send. */
+    GIANT_OFFLOAD,
+    /** smpnet in fine mode with its NICs' offloads on (TSO, LRO), the bulk transfer's copying send. */
+    FINE_OFFLOAD,
     /** Linux UDP over loopback through java.nio DatagramChannels: the UDP path's baseline. */
     KERNEL,
     /** Linux TCP over a veth pair between two namespaces, offloads on (TSO, GSO, GRO, checksums): a TCP baseline. */
@@ -41,6 +45,22 @@ public enum Subject {
     public Subject zeroCopy() {
         if (!isStack()) throw new IllegalArgumentException("no zero-copy send for " + label());
         return this == GIANT ? GIANT_ZC : FINE_ZC;
+    }
+
+    /** True for smpnet's cases with its NICs' offloads on, which run on the bulk transfer only. */
+    public boolean isOffload() {
+        return this == GIANT_OFFLOAD || this == FINE_OFFLOAD;
+    }
+
+    /** The offload subject of a stack mode ({@code fine} to {@code fine-offload}). */
+    public Subject offload() {
+        if (!isStack()) throw new IllegalArgumentException("no offload case for " + label());
+        return this == GIANT ? GIANT_OFFLOAD : FINE_OFFLOAD;
+    }
+
+    /** True for every smpnet subject that runs in Giant mode (its copying, zero-copy and offload sends). */
+    public boolean isGiant() {
+        return this == GIANT || this == GIANT_ZC || this == GIANT_OFFLOAD;
     }
 
     /** True for the Linux TCP baselines (veth between namespaces), which run on the TCP paths only. */

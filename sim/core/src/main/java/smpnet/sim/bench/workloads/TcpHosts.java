@@ -41,17 +41,27 @@ final class TcpHosts implements TcpNet {
     private boolean closed;
 
     TcpHosts(Subject mode, int cpus) {
-        LockMode m = mode == Subject.GIANT || mode == Subject.GIANT_ZC ? LockMode.GIANT : LockMode.FINE;
+        LockMode m = mode.isGiant() ? LockMode.GIANT : LockMode.FINE;
         client = Stack.create(StackConfig.defaults("client").withMode(m)
                 .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
         server = Stack.create(StackConfig.defaults("server").withMode(m)
                 .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
-        SimNic nc = client.addNic("em0", "10.2.0.1/24", NicConfig.of(cpus), MTU);
-        SimNic ns = server.addNic("em0", "10.2.0.2/24", NicConfig.of(cpus), MTU);
+        SimNic nc = client.addNic("em0", "10.2.0.1/24", nicConfig(mode, cpus), MTU);
+        SimNic ns = server.addNic("em0", "10.2.0.2/24", nicConfig(mode, cpus), MTU);
         // By reference, as Linux's veth passes a socket buffer: a copy into the peer's memory (a simulated
         // NIC's DMA) was 11% of a bulk segment's CPU, and Linux's side makes none.
         Wire.connect(nc, ns, MbufTransfer.HANDOFF);
         for (Stack s : new Stack[] {client, server}) s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
+    }
+
+    /**
+     * Both hosts' NIC: {@code cpus} queues, and for an offload subject ({@link Subject#isOffload}) every
+     * offload the simulated NIC has on, as Linux's veth baseline has its own on: TCP segmentation offload and
+     * large receive offload. This is the one place the offload cases differ from the copying send's.
+     */
+    static NicConfig nicConfig(Subject mode, int cpus) {
+        NicConfig c = NicConfig.of(cpus);
+        return mode.isOffload() ? c.withTso(true).withLro(true) : c;
     }
 
     @Override

@@ -59,12 +59,15 @@ class BenchOptionsTest {
         BenchCase bulk2 = new BenchCase(Subject.FINE, 2, 1460, false, BenchPath.TCP_BULK);
         BenchCase zc1 = new BenchCase(Subject.FINE_ZC, 1, 1460, false, BenchPath.TCP_BULK);
         BenchCase zc2 = new BenchCase(Subject.FINE_ZC, 2, 1460, false, BenchPath.TCP_BULK);
+        BenchCase off1 = new BenchCase(Subject.FINE_OFFLOAD, 1, 1460, false, BenchPath.TCP_BULK);
+        BenchCase off2 = new BenchCase(Subject.FINE_OFFLOAD, 2, 1460, false, BenchPath.TCP_BULK);
         BenchCase conn1 = new BenchCase(Subject.FINE, 1, 64, false, BenchPath.TCP_CONNECT);
         BenchCase conn2 = new BenchCase(Subject.FINE, 2, 64, false, BenchPath.TCP_CONNECT);
-        assertEquals(List.of(bulk1, bulk2, zc1, zc2, conn1, conn2, bulk2.profiled(true), conn2.profiled(true)),
-                o.cases());
+        assertEquals(List.of(bulk1, bulk2, zc1, zc2, off1, off2, conn1, conn2, bulk2.profiled(true),
+                conn2.profiled(true)), o.cases());
         assertEquals(List.of(new CaseGroup(List.of(bulk1, bulk2), false, bulk2.profiled(true)),
                 new CaseGroup(List.of(zc1, zc2), false, null),
+                new CaseGroup(List.of(off1, off2), false, null),
                 new CaseGroup(List.of(conn1, conn2), false, conn2.profiled(true))), o.groups());
         assertEquals(BenchOptions.tcp().paths(), o.paths());
         assertEquals(List.of(BenchPath.UDP, BenchPath.TCP_CONNECT),
@@ -75,6 +78,8 @@ class BenchOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.KERNEL, 1, 64, false, BenchPath.TCP_BULK));
         assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.LINUX, 1, 64, false, BenchPath.UDP));
         assertThrows(IllegalArgumentException.class, () -> new BenchCase(Subject.FINE_ZC, 1, 64, false, BenchPath.TCP_CONNECT));
+        assertThrows(IllegalArgumentException.class,
+                () -> new BenchCase(Subject.GIANT_OFFLOAD, 1, 64, false, BenchPath.TCP_CONNECT));
     }
 
     @Test
@@ -84,13 +89,15 @@ class BenchOptionsTest {
                 new BenchCase(Subject.LINUX_NO_OFFLOAD, 1, 1460, false, BenchPath.TCP_BULK),
                 new BenchCase(Subject.FINE, 1, 1460, false, BenchPath.TCP_BULK),
                 new BenchCase(Subject.FINE_ZC, 1, 1460, false, BenchPath.TCP_BULK),
+                new BenchCase(Subject.FINE_OFFLOAD, 1, 1460, false, BenchPath.TCP_BULK),
                 new BenchCase(Subject.LINUX, 1, 64, false, BenchPath.TCP_CONNECT),
                 new BenchCase(Subject.FINE, 1, 64, false, BenchPath.TCP_CONNECT)), o.cases());
-        assertEquals(6, o.groups().size());
+        assertEquals(7, o.groups().size());
+        assertEquals(Subject.FINE_OFFLOAD, Subject.byLabel("fine-offload"));
         assertEquals("linux-no-offload", Subject.LINUX_NO_OFFLOAD.label());
         assertEquals(Subject.LINUX_NO_OFFLOAD, Subject.byLabel("linux-no-offload"));
         assertEquals(List.of(), parse(BenchOptions.benchTcp(), List.of("--no-kernel")).cases().stream()
-                .filter(c -> !c.subject().isStack() && !c.subject().isZeroCopy()).toList());
+                .filter(c -> !c.subject().isStack() && !c.subject().isZeroCopy() && !c.subject().isOffload()).toList());
     }
 
     @Test
