@@ -282,7 +282,7 @@ final class TcpInput {
             opts = TcpOptions.timestamp(tp.tsNow(), tp.tsRecent);
         }
         int flags = TcpEcn.outputFlags(tp, ACK, false); // tcp_respond echoes ECE as tcp_output does
-        Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndNxt, tp.rcvNxt, flags, win, opts, null, 0, 0);
+        Mbuf m = tcp.segments.build(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndNxt, tp.rcvNxt, flags, win, opts, null, 0, 0);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDACKS);
         if (m != null) tcp.send(tp, m);

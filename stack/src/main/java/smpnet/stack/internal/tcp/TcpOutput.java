@@ -452,11 +452,11 @@ final class TcpOutput {
 
         Mbuf m;
         if (payload != null) {
-            m = tcp.buildChainSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload,
+            m = tcp.segments.buildChain(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload,
                     len, tsoSegsz);
         } else {
             m = noPayload ? null
-                    : tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
+                    : tcp.segments.build(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
         }
 
         TcpUrgent.stamp(tp, m, seq, flags);
