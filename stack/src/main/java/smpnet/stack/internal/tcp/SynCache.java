@@ -216,7 +216,7 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            mss = Math.max(TcpOutput.mssOption(tcp, e.faddr), tcp.settings.minmss); // syncache_respond's floor
+            mss = Math.max(TcpMss.mssOption(tcp, e.faddr), tcp.settings.minmss); // syncache_respond's floor
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();

@@ -7,7 +7,7 @@ import smpnet.stack.socket.TcpState;
 /**
  * ICMP errors for TCP (FreeBSD's {@code tcp_ctlinput} and {@code tcp_notify}): ICMP input asks whether a
  * quoted segment is one of ours and in flight ({@link #sent}), then reports the error ({@link #notify}):
- * "fragmentation needed" lowers the path MTU ({@link TcpOutput#mtuDiscoveryLocked}), a hard error ends a
+ * "fragmentation needed" lowers the path MTU ({@link TcpMss#mtuDiscoveryLocked}), a hard error ends a
  * connection still in SYN-SENT (net.inet.tcp.icmp_may_rst), other errors are kept as the connection's soft
  * error; a quoted segment of a half-open connection goes to the SYN cache. ICMP input calls this object
  * (registered for protocol 6 by {@link Tcp}) from the thread running input.
@@ -61,7 +61,7 @@ final class TcpCtlInput implements Icmp.ControlInput {
         try {
             if (TcpSeq.lt(quotedSeq, tp.sndUna) || TcpSeq.ge(quotedSeq, tp.sndMax)) return; // not in flight: forged or stale
             if (fragNeeded) {
-                TcpOutput.mtuDiscoveryLocked(tp, nextHopMtu);
+                TcpMss.mtuDiscoveryLocked(tp, nextHopMtu);
                 return;
             }
             // tcp_ctlinput: with net.inet.tcp.icmp_may_rst, port/protocol unreachable, administratively

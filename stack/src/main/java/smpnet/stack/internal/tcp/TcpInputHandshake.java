@@ -52,8 +52,8 @@ final class TcpInputHandshake {
             tp.clear(Tcpcb.TF_REQ_TSTMP);
         }
         if (to == null || !to.sackPermitted()) tp.clear(Tcpcb.TF_SACK_PERMIT);
-        TcpOutput.setMssLocked(tp, to == null ? -1 : to.mss());
-        if (to != null && to.mss() >= 0) TcpOutput.roundBuffersToMssLocked(tp); // tcp_mss, with TOF_MSS only
+        TcpMss.setMssLocked(tp, to == null ? -1 : to.mss());
+        if (to != null && to.mss() >= 0) TcpMss.roundBuffersToMssLocked(tp); // tcp_mss, with TOF_MSS only
         if (tp.has(Tcpcb.TF_RCVD_SCALE)) tp.rcvScale = tp.requestRScale;
 
         tp.irs = seg.seq;
