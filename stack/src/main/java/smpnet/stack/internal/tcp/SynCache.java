@@ -216,7 +216,7 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            mss = Math.max(TcpOutput.mssOption(tcp, e.faddr), tcp.settings.minmss); // syncache_respond's floor
+            mss = Math.max(TcpMss.mssOption(tcp, e.faddr), tcp.settings.minmss); // syncache_respond's floor
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();
@@ -236,7 +236,7 @@ final class SynCache {
         byte[] opts = which == 0 ? null : TcpOptions.build(which, mss, wscale, tsVal, e.tsRecent, null, 0, cookie);
         int win = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
         int flags = TcpHeader.SYN | TcpHeader.ACK | (e.ecn ? TcpHeader.ECE : 0); // tcp_ecn_syncache_respond
-        Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, flags, win, opts, null, 0, 0);
+        Mbuf m = tcp.segments.build(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, flags, win, opts, null, 0, 0);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDCTRL);
         return m;
@@ -320,7 +320,7 @@ final class SynCache {
                 tcp.stats.increment(TcpStat.CHALLENGEACK);
                 byte[] opts = e.ts ? TcpOptions.timestamp((int) (tcp.scheduler.nanoTime() / 1_000_000L) + e.tsOffset,
                         e.tsRecent) : null;
-                Mbuf m = tcp.buildSegment(e.laddr, e.faddr, e.lport, e.fport, e.iss + 1, rcvNxt, TcpHeader.ACK, wnd,
+                Mbuf m = tcp.segments.build(e.laddr, e.faddr, e.lport, e.fport, e.iss + 1, rcvNxt, TcpHeader.ACK, wnd,
                         opts, null, 0, 0);
                 tcp.stats.increment(TcpStat.SNDTOTAL);
                 tcp.stats.increment(TcpStat.SNDACKS);

@@ -142,7 +142,7 @@ final class SyncacheSocket {
         tp.sndWnd = e.peerWin; // the SYN's window, never scaled
         tp.sndWl1 = e.irs;
         tp.state = TcpState.SYN_RECEIVED;
-        TcpOutput.setMssLocked(tp, e.peerMss);
-        TcpOutput.roundBuffersToMssLocked(tp);
+        TcpMss.setMssLocked(tp, e.peerMss);
+        TcpMss.roundBuffersToMssLocked(tp);
     }
 }

@@ -15,7 +15,6 @@ import smpnet.stack.internal.mbuf.Zone;
 import smpnet.stack.internal.tcp.cc.CcAlgorithms;
 import smpnet.stack.internal.wire.ChainChecksum;
 import smpnet.stack.internal.wire.Checksum;
-import smpnet.stack.internal.wire.IcmpHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.locks.LockInventory;
@@ -30,10 +29,12 @@ import smpnet.stack.stats.TcpStat;
 
 /**
  * TCP of one host (RFC 9293, modeled on FreeBSD 14): input validation and demultiplexing to a connection or
- * a listener ({@code tcp_input}), the answers sent without a connection ({@code tcp_respond}), ICMP errors
- * ({@code tcp_ctlinput}), and the calls the socket layer makes ({@code tcp_usrreq.c}). The state machine is
- * {@link TcpInput}, segment building {@link TcpOutput}, timers {@link TcpTimers}, half-open connections
- * {@link SynCache}.
+ * a listener ({@code tcp_input}), the answers sent without a connection ({@code tcp_respond}), a
+ * connection's segments to IP, and a connection's life cycle (tcp_newtcpcb, tcp_close, tcp_drop, the start of
+ * TIME_WAIT). The state machine is {@link TcpInput}, output {@link TcpOutput}, a segment's wire format
+ * {@link TcpSegmentBuilder}, ICMP errors ({@code tcp_ctlinput}) {@link TcpCtlInput}, timers
+ * {@link TcpTimers}, half-open connections {@link SynCache}, the calls the socket layer makes
+ * ({@code tcp_usrreq.c}) {@link TcpUsrReq}.
  *
  * <p>Lock order (DESIGN.md): {@code tcbinfo} (read, for lookups) then {@code inp} (a listener's, then its new
  * connection's: DUPOK), then {@code tcphash} or {@code syncache}, then the socket buffers. Every socket call
@@ -41,7 +42,7 @@ import smpnet.stack.stats.TcpStat;
  * this very host are handed to IP only after the pcb lock is released ({@link #unlock}): IP would carry them
  * straight back into this input, which takes tcbinfo.
  */
-public final class Tcp implements ProtocolInput, Icmp.ControlInput {
+public final class Tcp implements ProtocolInput {
     /** FreeBSD's errno values stored in so_error. */
     static final int ECONNREFUSED = 61;
     static final int ECONNRESET = 54;
@@ -55,12 +56,13 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     static final int TCP_MAXWIN = 65535;
     /** TCP_MSS: the MSS assumed for a peer that announces none (RFC 9293 3.7.1). */
     static final int TCP_MSS = 536;
-    static final int HEADROOM = 16 + Ipv4Header.MIN_LENGTH;
 
     final Counters<TcpStat> stats = new Counters<>("tcp", TcpStat.class);
     final StackLocks locks;
     final Scheduler scheduler;
     final MbufAllocator alloc;
+    /** Writes every segment this host sends. */
+    final TcpSegmentBuilder segments;
     final IpInput ipInput;
     final IpOutput ipOutput;
     final TcpSettings settings;
@@ -95,6 +97,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.scheduler = scheduler;
         this.callouts = new CalloutWheel(scheduler, () -> locks.mutex(LockInventory.CALLOUT), cpus, locks::runEntryPoint);
         this.alloc = alloc;
+        this.segments = new TcpSegmentBuilder(alloc);
         this.rings = StreamBuffer.ringZone(cpus);
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
@@ -108,7 +111,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         this.rstClosedPortLimit = new ErrorRateLimit(scheduler, ErrorRateLimit.ICMPLIM, ErrorRateLimit.ICMPLIM);
         this.syncache = new SynCache(this);
         ipInput.register(Ipv4Header.PROTO_TCP, this);       // tcp_input, called by IpInput.deliver
-        icmp.registerTransport(Ipv4Header.PROTO_TCP, this); // tcp_ctlinput, called by ICMP input
+        icmp.registerTransport(Ipv4Header.PROTO_TCP, new TcpCtlInput(this)); // tcp_ctlinput, called by ICMP input
     }
 
     public Counters<TcpStat> stats() { return stats; }
@@ -241,7 +244,7 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
                     if (Planted.TCP && tp.state == TcpState.ESTABLISHED && seg.has(TcpHeader.URG) && seg.urp >= 0x8000) {
                         throw new IllegalStateException("planted"); // see Planted
                     }
-                    reprocess = tp.state == TcpState.TIME_WAIT ? TcpInput.timeWaitLocked(tp, seg)
+                    reprocess = tp.state == TcpState.TIME_WAIT ? TcpTimeWait.checkLocked(tp, seg)
                                                                : TcpInput.segmentLocked(tp, seg);
                 } finally {
                     unlock(tp);
@@ -327,97 +330,11 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
     /** As {@link #respond(int, int, int, int, int, int, int, int, byte[])}, with a socket's IP TOS and TTL. */
     void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
                  int ttl) {
-        Mbuf m = buildSegment(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
+        Mbuf m = segments.build(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
         if (m == null) return;
         stats.increment(TcpStat.SNDTOTAL);
         stats.increment((flags & (TcpHeader.RST | TcpHeader.SYN | TcpHeader.FIN)) != 0 ? TcpStat.SNDCTRL : TcpStat.SNDACKS);
         ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, settings.pathMtuDiscovery);
-    }
-
-    private static final byte[] NO_DATA = new byte[0];
-
-    /**
-     * Builds a segment: headers in front of {@code len} payload bytes copied from {@code data} at {@code off}
-     * (null: none). Returns null if no mbuf was available (the caller counts nothing; TCP retransmits).
-     */
-    Mbuf buildSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
-                      byte[] data, int off, int len) {
-        int optlen = opts == null ? 0 : opts.length;
-        int hdr = TcpHeader.MIN_LENGTH + optlen;
-        // The payload goes straight into the mbuf, the header into the leading space reserved for it: no
-        // intermediate array (one allocation and one copy of the segment fewer, per segment).
-        Mbuf m = len > 0 ? alloc.fromBytes(data, off, len, HEADROOM + hdr, Mbuf.M_NOWAIT)
-                : alloc.fromBytes(NO_DATA, 0, 0, HEADROOM + hdr, Mbuf.M_NOWAIT);
-        if (m == null) return null;
-        Mbuf h = m.prepend(hdr, Mbuf.M_NOWAIT);
-        if (h == null) return null;
-        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
-        int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
-        h.putU16(16, sum);
-        return h;
-    }
-
-    /**
-     * A segment whose payload is the chain {@code payload} ({@code len} bytes, no packet header, e.g. mbufs
-     * referencing a zero-copy region): the header gets its own mbuf in front, the payload is linked, not
-     * copied. Null if memory ran out (the payload is freed then).
-     */
-    Mbuf buildSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
-                      Mbuf payload, int len) {
-        return buildChainSegment(src, dst, sport, dport, seq, ack, flags, win, opts, payload, len, 0);
-    }
-
-    /**
-     * As {@link #buildSegment(int, int, int, int, int, int, int, int, byte[], Mbuf, int)}; with
-     * {@code tsoSegsz > 0} a TSO segment (tcp_output's CSUM_TSO and tso_segsz): the interface computes each
-     * frame's checksum, so none is computed here (the field stays 0).
-     */
-    Mbuf buildChainSegment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
-                           Mbuf payload, int len, int tsoSegsz) {
-        int hdr = TcpHeader.MIN_LENGTH + (opts == null ? 0 : opts.length);
-        Mbuf h = alloc.getHeader(Mbuf.M_NOWAIT);
-        if (h == null) {
-            payload.freeChain();
-            return null;
-        }
-        h.reserve(HEADROOM);
-        h.setLen(hdr);
-        h.setNext(payload);
-        h.pkthdr().setPktLen(hdr + len);
-        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
-        if (tsoSegsz > 0) {
-            h.pkthdr().setCsumFlags(PacketHeader.CSUM_TSO | PacketHeader.CSUM_TCP).setTsoSegsz(tsoSegsz);
-            return h;
-        }
-        int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
-        h.putU16(16, sum);
-        return h;
-    }
-
-    private static void writeHeader(Mbuf h, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
-        int optlen = opts == null ? 0 : opts.length;
-        h.putU16(0, sport);
-        h.putU16(2, dport);
-        h.putU32(4, seq);
-        h.putU32(8, ack);
-        h.putU8(12, ((TcpHeader.MIN_LENGTH + optlen) / 4) << 4);
-        h.putU8(13, flags);
-        h.putU16(14, win);
-        h.putU16(16, 0);
-        h.putU16(18, 0);
-        if (optlen > 0) h.putBytes(TcpHeader.MIN_LENGTH, opts, 0, optlen);
-    }
-
-    /**
-     * Sets the urgent pointer of a segment {@link #buildSegment} made (its field was 0) and patches the
-     * checksum for it (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), with m = 0).
-     */
-    static void setUrgentPointer(Mbuf h, int urp) {
-        int sum = (~h.getU16(16) & 0xFFFF) + 0xFFFF + urp;
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        h.putU16(18, urp);
-        h.putU16(16, ~sum & 0xFFFF);
     }
 
     /**
@@ -552,103 +469,6 @@ public final class Tcp implements ProtocolInput, Icmp.ControlInput {
         if (tp.reass != null) tp.reass.drain();
         tp.twoMsl.reset(2 * settings.mslNanos);
         if (tp.so != null) tp.so.disconnectedLocked();
-    }
-
-    // ---- ICMP (tcp_ctlinput) ---------------------------------------------------------------------------
-
-    @Override
-    public boolean sent(int src, int dst, int srcPort, int dstPort) {
-        return sent(src, dst, srcPort, dstPort, 0, false);
-    }
-
-    @Override
-    public boolean sent(int src, int dst, int srcPort, int dstPort, int quotedSeq) {
-        return sent(src, dst, srcPort, dstPort, quotedSeq, true);
-    }
-
-    /** True if a connection sent {@code src:srcPort -> dst:dstPort} and, if checked, {@code seq} is unacknowledged. */
-    private boolean sent(int src, int dst, int srcPort, int dstPort, int seq, boolean checkSeq) {
-        Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
-        if (tp == null) return false;
-        try {
-            return !checkSeq || (TcpSeq.ge(seq, tp.sndUna) && TcpSeq.lt(seq, tp.sndMax));
-        } finally {
-            unlock(tp);
-        }
-    }
-
-    @Override
-    public void notify(int type, int code, int src, int dst, int srcPort, int dstPort) {
-        // Only the variant with the quoted sequence number is acted on: RFC 5927 4.1, check it is in flight.
-    }
-
-    @Override
-    public void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedSeq, int nextHopMtu) {
-        if (type != IcmpHeader.DEST_UNREACHABLE && type != IcmpHeader.TIME_EXCEEDED) return;
-        boolean fragNeeded = type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED;
-        int errno = icmpErrno(type, code);
-        if (errno == 0 && !fragNeeded) return; // a message that means nothing to TCP (icmp_errmap gives 0)
-        Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
-        if (tp == null) {
-            syncache.unreach(src, srcPort, dst, dstPort, quotedSeq);
-            return;
-        }
-        try {
-            if (TcpSeq.lt(quotedSeq, tp.sndUna) || TcpSeq.ge(quotedSeq, tp.sndMax)) return; // not in flight: forged or stale
-            if (fragNeeded) {
-                TcpOutput.mtuDiscoveryLocked(tp, nextHopMtu);
-                return;
-            }
-            // tcp_ctlinput: with net.inet.tcp.icmp_may_rst, port/protocol unreachable, administratively
-            // prohibited and time exceeded in transit end a connection in SYN-SENT (tcp_drop_syn_sent) and are
-            // otherwise ignored; every other error goes to tcp_notify.
-            if (settings.icmpMayRst && (errno == ECONNREFUSED || type == IcmpHeader.TIME_EXCEEDED)) {
-                if (tp.state == TcpState.SYN_SENT) {
-                    if (tp.has(Tcpcb.TF_FASTOPEN) && tp.tfoClientCookie != null) fastOpen.disablePathLocked(tp);
-                    dropLocked(tp, errno);
-                }
-            } else if (tp.state == TcpState.ESTABLISHED && errno == EHOSTUNREACH) {
-                // tcp_notify: a transient routing problem does not trouble an established connection
-            } else if (!tp.haveEstablished() && tp.rxtShift > 3 && tp.softError != 0) {
-                dropLocked(tp, errno);
-            } else {
-                tp.softError = errno; // reported if the connection times out
-            }
-        } finally {
-            unlock(tp);
-        }
-    }
-
-    /**
-     * icmp_errmap: the errno an ICMP destination-unreachable or time-exceeded message means to TCP, 0 for one
-     * that means nothing (unknown codes, reassembly time exceeded). Fragmentation needed is handled apart.
-     */
-    static int icmpErrno(int type, int code) {
-        if (type == IcmpHeader.TIME_EXCEEDED) return code == IcmpHeader.CODE_TTL_EXCEEDED ? EHOSTUNREACH : 0;
-        return switch (code) {
-            // protocol and port unreachable; network, host and filter administratively prohibited
-            case 2, IcmpHeader.CODE_PORT_UNREACHABLE, 9, 10, 13 -> ECONNREFUSED;
-            // network, host, source route, unknown network or host, isolated, TOS and precedence
-            case 0, 1, 5, 6, 7, 8, 11, 12, 14, 15 -> EHOSTUNREACH;
-            default -> 0;
-        };
-    }
-
-    /** The connection with this 4-tuple, locked, or null. */
-    private Tcpcb lockConnection(int laddr, int lport, int faddr, int fport) {
-        Tcpcb tp;
-        table.tcbinfo.lockShared();
-        try {
-            tp = table.lookupConnectionLocked(laddr, lport, faddr, fport);
-            if (tp != null) tp.lock.lock();
-        } finally {
-            table.tcbinfo.unlockShared();
-        }
-        if (tp != null && tp.dropped) {
-            tp.lock.unlock();
-            return null;
-        }
-        return tp;
     }
 
     // ---- what a host does at its end ------------------------------------------------------------------

@@ -249,7 +249,7 @@ public final class TcpFastOpen {
         tp.tfoClientCookie = new byte[0];
         if (e != null && !e.disabled() && e.cookie().length > 0) {
             tp.tfoClientCookie = e.cookie().clone();
-            TcpOutput.setMssLocked(tp, e.serverMss() > 0 ? e.serverMss() : -1);
+            TcpMss.setMssLocked(tp, e.serverMss() > 0 ? e.serverMss() : -1);
             tp.sndWnd = tp.maxseg;
             return;
         }
@@ -262,7 +262,7 @@ public final class TcpFastOpen {
                 tcp.stats.increment(TcpStat.TFO_BLACKHOLE);
             }
         }
-        TcpOutput.setMssLocked(tp, -1);
+        TcpMss.setMssLocked(tp, -1);
     }
 
     /**

@@ -137,7 +137,7 @@ final class TcpTimers {
             opts = TcpOptions.timestamp(tp.tsNow(), tp.tsRecent);
         }
         long recwin = TcpOutput.receiveWindow(tp);
-        smpnet.stack.mbuf.Mbuf m = tcp.buildSegment(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndUna - 1, tp.rcvNxt,
+        smpnet.stack.mbuf.Mbuf m = tcp.segments.build(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndUna - 1, tp.rcvNxt,
                 smpnet.stack.internal.wire.TcpHeader.ACK, (int) Math.min(recwin >> tp.rcvScale, Tcp.TCP_MAXWIN), opts,
                 null, 0, 0);
         tcp.stats.increment(TcpStat.SNDTOTAL);

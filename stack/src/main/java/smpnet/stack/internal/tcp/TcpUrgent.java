@@ -130,6 +130,6 @@ final class TcpUrgent {
 
     /** Writes the urgent pointer into a built segment with URG. */
     static void stamp(Tcpcb tp, Mbuf m, int seq, int flags) {
-        if (m != null && (flags & TcpHeader.URG) != 0) Tcp.setUrgentPointer(m, pointer(tp, seq));
+        if (m != null && (flags & TcpHeader.URG) != 0) TcpSegmentBuilder.setUrgentPointer(m, pointer(tp, seq));
     }
 }

@@ -162,7 +162,7 @@ public final class TcpUsrReq {
         if (implied && tp.has(Tcpcb.TF_FASTOPEN) && tcp.fastOpen.clientEnable) {
             tcp.fastOpen.connectLocked(tp); // sets t_maxseg, from the server's cached MSS if known
         } else {
-            TcpOutput.setMssLocked(tp, -1);
+            TcpMss.setMssLocked(tp, -1);
         }
         tcp.stats.increment(TcpStat.CONNATTEMPT);
         tp.keep.reset(keepInitLocked(tp)); // the connection-establishment timeout

@@ -28,10 +28,10 @@ class TcpUrgentPointerTest {
             int urp = i < pointers.length ? pointers[i] : 1 + r.nextInt(0xFFFF);
             byte[] data = new byte[r.nextInt(40)];
             r.nextBytes(data);
-            Mbuf m = tcp.buildSegment(SRC, DST, 8080, 48000, r.nextInt(), r.nextInt(), TcpHeader.URG | TcpHeader.ACK,
+            Mbuf m = tcp.segments.build(SRC, DST, 8080, 48000, r.nextInt(), r.nextInt(), TcpHeader.URG | TcpHeader.ACK,
                     r.nextInt(0x10000), null, data, 0, data.length);
             try {
-                Tcp.setUrgentPointer(m, urp);
+                TcpSegmentBuilder.setUrgentPointer(m, urp);
                 assertEquals(urp, m.getU16(18), "urgent pointer field");
                 int patched = m.getU16(16);
                 m.putU16(16, 0);

@@ -1,0 +1,50 @@
+package smpnet.stack.internal.tcp;
+
+import static smpnet.stack.internal.wire.TcpHeader.ACK;
+import static smpnet.stack.internal.wire.TcpHeader.FIN;
+import static smpnet.stack.internal.wire.TcpHeader.RST;
+import static smpnet.stack.internal.wire.TcpHeader.SYN;
+
+/**
+ * A segment for a connection in TIME_WAIT (FreeBSD's {@code tcp_twcheck} and {@code tcp_twrespond}): a RST
+ * does not end it (RFC 1337), a new SYN beyond the old connection's sequence space does, a retransmitted FIN
+ * restarts the 2MSL timer, and anything else out of step is answered by an ACK.
+ *
+ * <p>Locking key: runs under the connection's inp (asserted).
+ */
+final class TcpTimeWait {
+    private TcpTimeWait() {}
+
+    /**
+     * tcp_twcheck: a segment for a connection in TIME_WAIT. Returns true if it is a new SYN beyond the old
+     * connection's sequence space: the old connection is closed and the SYN goes to the listener.
+     */
+    static boolean checkLocked(Tcpcb tp, Segment seg) {
+        tp.lock.assertOwned();
+        Tcp tcp = tp.tcp;
+        int thflags = seg.flags;
+        if ((thflags & RST) != 0) return false; // RFC 1337: a RST does not end TIME_WAIT
+        if ((thflags & (SYN | ACK)) == SYN && TcpSeq.gt(seg.seq, tp.rcvNxt)) {
+            tcp.closeLocked(tp);
+            return true;
+        }
+        if ((thflags & ACK) == 0) return false; // a SYN at or below RCV.NXT among them: silently dropped
+        if (tp.has(Tcpcb.TF_RCVD_TSTMP) && !seg.hasTs() && !tcp.settings.tolerateMissingTs) return false;
+        if ((thflags & FIN) != 0) {
+            int seq = seg.seq + seg.tlen + ((thflags & SYN) != 0 ? 1 : 0);
+            if (seq + 1 == tp.rcvNxt) tp.twoMsl.reset(2 * tcp.settings.mslNanos); // the peer lost our ACK of its FIN
+        }
+        if (thflags != ACK || seg.tlen != 0 || seg.seq != tp.rcvNxt || seg.ack != tp.sndNxt) {
+            tp.set(Tcpcb.TF_ACKNOW);
+            respondLocked(tp);
+        }
+        return false;
+    }
+
+    /** tcp_twrespond: an ACK from TIME_WAIT. */
+    private static void respondLocked(Tcpcb tp) {
+        int win = (int) Math.min(Tcp.TCP_MAXWIN, Math.max(0, tp.rcvAdv - tp.rcvNxt) >> tp.rcvScale);
+        tp.clear(Tcpcb.TF_ACKNOW);
+        TcpInput.respondAckLocked(tp, win);
+    }
+}
