@@ -142,6 +142,7 @@ public final class Stack implements AutoCloseable {
         this.tcpUsr = new TcpUsrReq(tcp);
         tcpSettings.register(sysctl, CcAlgorithms::byName, tcp::purgeHostCache);
         tcp.registerFastOpen(sysctl);
+        tcp.registerUdpTunneling(sysctl, udp);
         this.lo0 = new Loopback("lo0", 1, locks);
         attachInterface(lo0, IfAddress.parse("127.0.0.1/8"), null);
     }

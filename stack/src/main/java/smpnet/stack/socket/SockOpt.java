@@ -51,6 +51,13 @@ public enum SockOpt {
      */
     TCP_FASTOPEN(Level.TCP),
     /**
+     * TCP over UDP: the peer's UDP port (1 to 65535; 0, the default, for plain TCP) every segment of the
+     * connection goes to, inside a UDP datagram from {@code net.inet.tcp.udp_tunneling_port}. Set before
+     * connecting (EINVAL after, and for a port other than 0 while the tunneling port is 0). A connection a
+     * listener accepted reads the port its peer's segments came from.
+     */
+    TCP_REMOTE_UDP_ENCAPS_PORT(Level.TCP),
+    /**
      * The IP header's TOS byte for the connection's segments, 0 to 255 (IPPROTO_IP); as in FreeBSD, TCP keeps
      * the DSCP bits only (the ECN field is TCP's own) and a listener's value passes to the connections it accepts.
      */

@@ -95,6 +95,8 @@ public enum TcpStat {
     ZC_COMPLETIONS("zero-copy sends completed"),
     ZC_ABORTED("zero-copy sends completed with an error"),
     ZC_WRITES_IN_FLIGHT("writes into zero-copy regions in flight found by the write checker"),
+    TUNNELED_PKTS("packets received through the UDP tunnel (TCP over UDP)"),
+    TUNNELED_ERRS("packets received through the UDP tunnel and dropped as malformed"),
     RST_CLOSEDPORT_LIMITED("RSTs to closed ports not sent (rate limit, badport_bandlim)"),
     SNDNOBUFS("segments not sent for lack of interface queue space (ENOBUFS), their bytes sent again");
 

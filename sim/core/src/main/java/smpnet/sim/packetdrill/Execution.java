@@ -154,7 +154,7 @@ final class Execution {
      * at script line {@code line}.
      */
     private void checkUnexpected(int line, long usecs) {
-        Capture.Sent s = capture.peek();
+        Capture.Sent s = peekSent();
         if (s == null) return;
         long at = (s.nanos() - startNanos) / 1000;
         if (at >= usecs - tol) return;
@@ -165,12 +165,40 @@ final class Execution {
 
     // ---- packets ----------------------------------------------------------------------------------------
 
+    /** The oldest packet the host sent that the script sees, left in place; null if none. */
+    private Capture.Sent peekSent() {
+        Capture.Sent s;
+        while ((s = capture.peek()) != null && notTheScripts(s.packet())) capture.await(0);
+        return s;
+    }
+
+    /** The oldest packet the host sent that the script sees, waiting for one until {@code deadlineNanos}. */
+    private Capture.Sent awaitSent(long deadlineNanos) {
+        Capture.Sent s;
+        do {
+            s = capture.await(deadlineNanos);
+        } while (s != null && notTheScripts(s.packet()));
+        return s;
+    }
+
+    /**
+     * With --udp_encapsulation=tcp, a destination unreachable the host sends (a UDP datagram to a port with no
+     * socket, such as one to a tunneling port other than the host's) is not the script's: packetdrill sees the
+     * connection's segments, plain or over UDP, only.
+     */
+    private boolean notTheScripts(byte[] ip) {
+        return script.options().udpEncapsulation() && ip.length > 20 && (ip[9] & 0xFF) == 1 && (ip[20] & 0xFF) == 3;
+    }
+
     private void inbound(PacketEvent p, long t) {
         sleepUntil(t);
         checkTime(p, "inbound packet", nowUsecs(), t, -1);
         checkUnexpected(p.line(), t);
         byte[] packet = switch (p.packet()) {
             case TcpSpec s -> inboundTcp(s);
+            case IcmpSpec i when i.echoedUdpSrc() >= 0 -> Packets.icmpErrorAboutUdp(Target.REMOTE_IP, Target.LOCAL_IP,
+                    i.type(), i.code(), i.mtu(), Target.LOCAL_IP, Target.REMOTE_IP, i.echoedUdpSrc(), i.echoedUdpDst(),
+                    conn.localPort, conn.remotePort, i.echoedSeq() < 0 ? 0 : conn.localToLive(i.echoedSeq()), i.echoedLen());
             case IcmpSpec i -> Packets.icmpError(Target.REMOTE_IP, Target.LOCAL_IP, i.type(), i.code(), i.mtu(),
                     Target.LOCAL_IP, Target.REMOTE_IP, conn.localPort, conn.remotePort,
                     i.echoedSeq() < 0 ? 0 : conn.localToLive(i.echoedSeq()), i.echoedLen());
@@ -197,8 +225,9 @@ final class Execution {
             });
         }
         long ack = s.ack() == null ? 0 : conn.localToLive(s.ack());
-        return Packets.tcp(Target.REMOTE_IP, Target.LOCAL_IP, conn.remotePort, conn.localPort, s.flags(), s.seq(), ack,
+        byte[] p = Packets.tcp(Target.REMOTE_IP, Target.LOCAL_IP, conn.remotePort, conn.localPort, s.flags(), s.seq(), ack,
                 s.window(), s.urgentPointer(), opts, s.length());
+        return s.encapsulated() ? Packets.udpEncapsulated(p, s.udpSrc(), s.udpDst()) : p;
     }
 
     private void outbound(PacketEvent p, long t, long tEnd) {
@@ -208,7 +237,7 @@ final class Execution {
         // error, one later than that is missing.
         long last = any ? nowUsecs() + ANY_TIME_LIMIT_USECS
                 : (tEnd >= 0 && p.timing().endUsecs() >= 0 ? tEnd : t) + Math.max(tol, MISSING_AFTER_USECS);
-        Capture.Sent got = capture.await(nanosAt(last));
+        Capture.Sent got = awaitSent(nanosAt(last));
         String scriptLine = "script packet:  " + (any ? "*" : secs(t)) + " " + formatSpec(want);
         if (got == null) {
             throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line()
@@ -259,7 +288,7 @@ final class Execution {
         }
         return new Segment(live.srcIp(), live.dstIp(), live.srcPort(), live.dstPort(), live.flags(),
                 conn.localToScript(live.seq()), live.ack(), live.window(), live.urgentPointer(), List.copyOf(opts),
-                live.optionsMalformed(), live.payload());
+                live.optionsMalformed(), live.payload(), live.udpSrc(), live.udpDst());
     }
 
     /** The first field where {@code seen} (script space) differs from {@code want}, in packetdrill's words; null if none. */
@@ -271,6 +300,10 @@ final class Execution {
         if (live.srcPort() != conn.localPort || live.dstPort() != conn.remotePort) {
             return "live packet ports: expected " + conn.localPort + " > " + conn.remotePort + " vs actual "
                     + live.srcPort() + " > " + live.dstPort();
+        }
+        if (want.udpSrc() != live.udpSrc() || want.udpDst() != live.udpDst()) {
+            return "live packet encapsulation: expected " + encapsulation(want.udpSrc(), want.udpDst()) + " vs actual "
+                    + encapsulation(live.udpSrc(), live.udpDst());
         }
         if (seen.flags() != want.flags()) {
             return "live packet field tcp_flags: expected: " + Segment.flagsText(want.flags()) + " vs actual: " + Segment.flagsText(seen.flags());
@@ -292,6 +325,11 @@ final class Execution {
             if (b != 0) return "incorrect outbound data payload";
         }
         return null;
+    }
+
+    /** How a segment travels: {@code /udp(SRC > DST)} over UDP, or plain TCP. */
+    private static String encapsulation(int udpSrc, int udpDst) {
+        return udpSrc < 0 ? "plain TCP" : "/udp(" + udpSrc + " > " + udpDst + ")";
     }
 
     private static String field(String name, long want, long got) {
@@ -333,6 +371,7 @@ final class Execution {
         if (s.window() != null) b.append(" win ").append(s.window());
         if ((s.flags() & Segment.URG) != 0 || s.urgentPointer() != 0) b.append(" urg ").append(s.urgentPointer());
         if (s.options() == null || !s.options().isEmpty()) b.append(' ').append(Segment.formatOptions(s.options()));
+        if (s.encapsulated()) b.append(encapsulation(s.udpSrc(), s.udpDst()));
         return b.toString();
     }
 

@@ -125,7 +125,25 @@ final class PacketLineParser {
             }
             tokens.expect(">", "',' or '>' in the TCP options");
         }
-        return new PacketEvent(line, timing, dir, new TcpSpec(flagsText.toString(), flags, seq, len, ack, win, urg, options));
+        int[] udp = udpPorts();
+        return new PacketEvent(line, timing, dir, new TcpSpec(flagsText.toString(), flags, seq, len, ack, win, urg, options,
+                udp[0], udp[1]));
+    }
+
+    /**
+     * The UDP ports of {@code /udp(SRC > DST)} after a segment (TCP over UDP, with --udp_encapsulation=tcp), or
+     * {-1, -1} when the segment has none.
+     */
+    private int[] udpPorts() throws ScriptParseException {
+        if (!tokens.peek().is("/")) return new int[] {-1, -1};
+        tokens.take();
+        tokens.expectWord("udp");
+        tokens.expect("(", "'(' after /udp");
+        int src = tokens.u16("a UDP source port in /udp(SRC > DST)");
+        tokens.expect(">", "'>' in /udp(SRC > DST)");
+        int dst = tokens.u16("a UDP destination port in /udp(SRC > DST)");
+        tokens.expect(")", "')' closing /udp(SRC > DST)");
+        return new int[] {src, dst};
     }
 
     /** A packet line's IP header fields in parentheses after its direction: {@code tos N} and {@code ttl N}. */
@@ -266,6 +284,7 @@ final class PacketLineParser {
         }
         long echoedSeq = -1;
         int echoedLen = 0;
+        int[] quotedUdp = {-1, -1};
         if (tokens.peek().is("[")) {
             tokens.take();
             echoedSeq = tokens.u32("the quoted segment's start:end(length)");
@@ -274,11 +293,13 @@ final class PacketLineParser {
             tokens.expect("(", "'(' in start:end(length)");
             echoedLen = tokens.u16("a payload length");
             tokens.expect(")", "')' closing start:end(length)");
+            quotedUdp = udpPorts();
             tokens.expect("]", "']' closing the quoted segment");
             if (((echoedSeq + echoedLen) & 0xFFFF_FFFFL) != end) {
                 throw new ScriptParseException(file, typeTok.line(), "inconsistent sequence numbers in the quoted segment");
             }
         }
-        return new IcmpSpec(typeTok.text() + (codeName == null ? "" : " " + codeName), type, code, mtu, echoedSeq, echoedLen);
+        return new IcmpSpec(typeTok.text() + (codeName == null ? "" : " " + codeName), type, code, mtu, echoedSeq, echoedLen,
+                quotedUdp[0], quotedUdp[1]);
     }
 }

@@ -78,6 +78,58 @@ final class Packets {
     }
 
     /**
+     * IPv4 packet {@code tcp} (a TCP segment from {@link #tcp}) carried in a UDP datagram from {@code sport} to
+     * {@code dport} instead (TCP over UDP): the TCP checksum stays as it was, the UDP checksum covers the
+     * segment.
+     */
+    static byte[] udpEncapsulated(byte[] tcp, int sport, int dport) {
+        int tcpLen = tcp.length - 20;
+        byte[] p = new byte[20 + 8 + tcpLen];
+        int src = Segment.s32(tcp, 12);
+        int dst = Segment.s32(tcp, 16);
+        ipHeader(p, 17, src, dst);
+        put16(p, 20, sport);
+        put16(p, 22, dport);
+        put16(p, 24, 8 + tcpLen);
+        System.arraycopy(tcp, 20, p, 28, tcpLen);
+        int sum = fold(pseudoHeaderSum(src, dst, 17, 8 + tcpLen) + sum(p, 20, 8 + tcpLen));
+        put16(p, 26, sum == 0 ? 0xFFFF : sum);
+        return p;
+    }
+
+    /**
+     * As {@link #icmpError}, about a segment the host sent inside a UDP datagram from {@code udpSport} to
+     * {@code udpDport}: the quote holds the IPv4 header, the UDP header and the TCP header (ports, sequence
+     * number and the rest of its 20 bytes).
+     */
+    static byte[] icmpErrorAboutUdp(int src, int dst, int type, int code, int mtu, int quotedSrc, int quotedDst,
+                                    int udpSport, int udpDport, int sport, int dport, long seq, int quotedPayload) {
+        byte[] p = new byte[20 + 8 + 20 + 8 + 20];
+        ipHeader(p, 1, src, dst);
+        int i = 20;
+        p[i] = (byte) type;
+        p[i + 1] = (byte) code;
+        put16(p, i + 6, mtu);
+        int q = i + 8;
+        p[q] = 0x45;
+        put16(p, q + 2, 20 + 8 + 20 + quotedPayload);
+        p[q + 8] = 64;
+        p[q + 9] = 17;
+        put32(p, q + 12, quotedSrc & 0xFFFF_FFFFL);
+        put32(p, q + 16, quotedDst & 0xFFFF_FFFFL);
+        put16(p, q + 10, fold(sum(p, q, 20)));
+        put16(p, q + 20, udpSport);
+        put16(p, q + 22, udpDport);
+        put16(p, q + 24, 8 + 20 + quotedPayload);
+        put16(p, q + 28, sport);
+        put16(p, q + 30, dport);
+        put32(p, q + 32, seq);
+        p[q + 40] = 0x50; // data offset: 20 bytes
+        put16(p, i + 2, fold(sum(p, i, p.length - i)));
+        return p;
+    }
+
+    /**
      * An ICMP error from {@code src} about a segment the host sent ({@code quotedSrc} to {@code quotedDst}),
      * quoting its IPv4 header and its first 8 TCP bytes (ports and sequence number), as RFC 792 asks.
      */

@@ -22,9 +22,13 @@ public record Script(String file, Options options, List<Event> events) {
      * @param mtu            the MTU of the host's interface ({@code --mtu}, default 1500)
      * @param tsTickUsecs    the length of one TCP timestamp tick; 0 (the default) leaves outbound TS val
      *                       unchecked, as packetdrill does ({@code --tcp_ts_tick_usecs})
+     * @param udpEncapsulation {@code --udp_encapsulation=tcp}: the script writes segments carried over UDP
+     *                       ({@code /udp(SRC > DST)} after a segment), TCP over UDP's encapsulation
      */
-    public record Options(long toleranceUsecs, int mtu, long tsTickUsecs) {
+    public record Options(long toleranceUsecs, int mtu, long tsTickUsecs, boolean udpEncapsulation) {
         public static final Options DEFAULTS = new Options(4000, 1500, 0);
+
+        public Options(long toleranceUsecs, int mtu, long tsTickUsecs) { this(toleranceUsecs, mtu, tsTickUsecs, false); }
     }
 
     /** How an event's time is written. */
@@ -95,11 +99,22 @@ public record Script(String file, Options options, List<Event> events) {
      * @param urgentPointer the urgent pointer field ({@code urg N}; 0 when the line has none, checked as
      *                  packetdrill does)
      * @param options   the options in order, or null for {@code <...>} (outbound: not checked)
+     * @param udpSrc    with {@code /udp(SRC > DST)} after the segment, the source port of the UDP datagram
+     *                  carrying it (TCP over UDP); -1 for a plain segment
+     * @param udpDst    that datagram's destination port, or -1
      */
     public record TcpSpec(String flagsText, int flags, long seq, int length, Long ack, Integer window,
-                          int urgentPointer, List<TcpOption> options) implements PacketSpec {
+                          int urgentPointer, List<TcpOption> options, int udpSrc, int udpDst) implements PacketSpec {
         /** {@code ...(length)}: any sequence number (outbound only). */
         public static final long ANY_SEQ = -1;
+
+        public TcpSpec(String flagsText, int flags, long seq, int length, Long ack, Integer window, int urgentPointer,
+                       List<TcpOption> options) {
+            this(flagsText, flags, seq, length, ack, window, urgentPointer, options, -1, -1);
+        }
+
+        /** True if the segment travels inside a UDP datagram. */
+        public boolean encapsulated() { return udpSrc >= 0; }
     }
 
     /** The kinds of TCP option a script can write. */
@@ -123,8 +138,16 @@ public record Script(String file, Options options, List<Event> events) {
      * @param mtu         the next-hop MTU (frag_needed), or 0
      * @param echoedSeq   the quoted segment's sequence number (the host's sequence space, relative), or -1
      * @param echoedLen   the quoted segment's payload length
+     * @param echoedUdpSrc with {@code /udp(SRC > DST)} inside the brackets, the quoted segment was carried over
+     *                    UDP from this port (TCP over UDP); -1 for a plain one
+     * @param echoedUdpDst that datagram's destination port, or -1
      */
-    public record IcmpSpec(String text, int type, int code, int mtu, long echoedSeq, int echoedLen) implements PacketSpec {}
+    public record IcmpSpec(String text, int type, int code, int mtu, long echoedSeq, int echoedLen, int echoedUdpSrc,
+                           int echoedUdpDst) implements PacketSpec {
+        public IcmpSpec(String text, int type, int code, int mtu, long echoedSeq, int echoedLen) {
+            this(text, type, code, mtu, echoedSeq, echoedLen, -1, -1);
+        }
+    }
 
     /**
      * A system call: {@code +0...0.2 read(4, ..., 1000) = 1000}.

@@ -82,6 +82,7 @@ public final class ScriptParser {
         long tolerance = Script.Options.DEFAULTS.toleranceUsecs();
         int mtu = Script.Options.DEFAULTS.mtu();
         long tick = Script.Options.DEFAULTS.tsTickUsecs();
+        boolean udpEncapsulation = false;
         String[] lines = text.split("\n", -1);
         // One entry per open #ifdef: whether its lines are kept, and where it opened.
         List<boolean[]> keep = new ArrayList<>();
@@ -123,8 +124,15 @@ public final class ScriptParser {
                     case "tolerance_usecs" -> tolerance = optionNumber(n, name, value);
                     case "mtu" -> mtu = (int) optionNumber(n, name, value);
                     case "tcp_ts_tick_usecs" -> tick = optionNumber(n, name, value);
+                    case "udp_encapsulation" -> {
+                        if (!"tcp".equals(value)) {
+                            throw new ScriptParseException(file, n, "only --udp_encapsulation=tcp is supported, found '" + value + "'");
+                        }
+                        udpEncapsulation = true;
+                    }
                     default -> throw new ScriptParseException(file, n, "unsupported option --" + name
-                            + " (supported: --ip_version=ipv4, --tolerance_usecs=N, --mtu=N, --tcp_ts_tick_usecs=N)");
+                            + " (supported: --ip_version=ipv4, --tolerance_usecs=N, --mtu=N, --tcp_ts_tick_usecs=N,"
+                            + " --udp_encapsulation=tcp)");
                 }
                 t = "";
             } else {
@@ -136,7 +144,7 @@ public final class ScriptParser {
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
             throw new ScriptParseException(file, 1, "--mtu must be in [" + MIN_MTU + ", " + MAX_MTU + "], found " + mtu);
         }
-        return new Script.Options(tolerance, mtu, tick);
+        return new Script.Options(tolerance, mtu, tick, udpEncapsulation);
     }
 
     private long optionNumber(int line, String name, String value) throws ScriptParseException {

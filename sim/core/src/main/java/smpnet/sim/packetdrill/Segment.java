@@ -13,9 +13,13 @@ import smpnet.sim.packetdrill.Script.TcpOption;
  *
  * @param optionsMalformed the option bytes did not decode (a length overrunning the header); {@code options}
  *                         holds those before the fault
+ * @param udpSrc           the source port of the UDP datagram carrying the segment (TCP over UDP), -1 for a
+ *                         plain segment
+ * @param udpDst           that datagram's destination port, or -1
  */
 record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long seq, long ack, int window,
-               int urgentPointer, List<TcpOption> options, boolean optionsMalformed, byte[] payload) {
+               int urgentPointer, List<TcpOption> options, boolean optionsMalformed, byte[] payload, int udpSrc,
+               int udpDst) {
     static final int FIN = 0x01;
     static final int SYN = 0x02;
     static final int RST = 0x04;
@@ -66,14 +70,18 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
     int length() { return payload.length; }
 
     /**
-     * Decodes the TCP segment in IPv4 packet {@code ip}; null if it is not one (not IPv4, not TCP, truncated).
+     * Decodes the TCP segment in IPv4 packet {@code ip}, plain or inside a UDP datagram (TCP over UDP); null if
+     * it is neither (not IPv4, not TCP or UDP, truncated).
      */
     static Segment decode(byte[] ip) {
-        if (ip.length < 20 || (ip[0] >> 4 & 0xF) != 4 || (ip[9] & 0xFF) != 6) return null;
+        if (ip.length < 20 || (ip[0] >> 4 & 0xF) != 4) return null;
+        int proto = ip[9] & 0xFF;
+        if (proto != 6 && proto != 17) return null;
         int ihl = (ip[0] & 0xF) * 4;
         int total = u16(ip, 2);
-        if (total > ip.length || ihl < 20 || total < ihl + 20) return null;
-        int t = ihl;
+        int udp = proto == 17 ? 8 : 0;
+        if (total > ip.length || ihl < 20 || total < ihl + udp + 20) return null;
+        int t = ihl + udp;
         int off = (ip[t + 12] >> 4 & 0xF) * 4;
         if (off < 20 || t + off > total) return null;
         List<TcpOption> opts = new ArrayList<>();
@@ -115,7 +123,8 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
         }
         byte[] payload = java.util.Arrays.copyOfRange(ip, t + off, total);
         return new Segment(s32(ip, 12), s32(ip, 16), u16(ip, t), u16(ip, t + 2), ip[t + 13] & 0xFF, u32(ip, t + 4),
-                u32(ip, t + 8), u16(ip, t + 14), u16(ip, t + 18), List.copyOf(opts), malformed, payload);
+                u32(ip, t + 8), u16(ip, t + 14), u16(ip, t + 18), List.copyOf(opts), malformed, payload,
+                udp == 0 ? -1 : u16(ip, ihl), udp == 0 ? -1 : u16(ip, ihl + 2));
     }
 
     private static TcpOption fastOpen(byte[] b, int i, int len) {
@@ -141,6 +150,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
             b.append(' ').append(formatOptions(options));
             if (optionsMalformed) b.insert(b.length() - 1, options.isEmpty() ? "malformed" : ",malformed");
         }
+        if (udpSrc >= 0) b.append("/udp(").append(udpSrc).append(" > ").append(udpDst).append(')');
         return b.toString();
     }
 

@@ -46,6 +46,16 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         default void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedWord, int mtu) {
             notify(type, code, src, dst, srcPort, dstPort);
         }
+
+        /**
+         * As {@link #notify(int, int, int, int, int, int, int, int)}, also given the ICMP message {@code quote}
+         * (read only, not kept), whose quoted transport header starts at {@code transportOffset}: a tunnel
+         * reads the header it carries behind its own (UDP's kernel tunnels).
+         */
+        default void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedWord, int mtu,
+                            Mbuf quote, int transportOffset) {
+            notify(type, code, src, dst, srcPort, dstPort, quotedWord, mtu);
+        }
     }
 
     /** Highest code of destination unreachable RFC 1812 5.2.7.1 defines (15, precedence cutoff). */
@@ -199,7 +209,7 @@ public final class Icmp implements ProtocolInput, IcmpErrors {
         } else if (transports[proto] != null) {
             transports[proto].notify(type, code, isrc, idst, full.getU16(ports), full.getU16(ports + 2),
                     full.getU32(ports + 4), type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED
-                            ? full.getU16(hlen + 6) : 0);
+                            ? full.getU16(hlen + 6) : 0, full, ports);
         }
         full.freeChain();
     }

@@ -31,6 +31,8 @@ final class Segment {
      * (the packet header's {@code lroNsegs}, FreeBSD's {@code nsegs = max(1, lro_nsegs)}).
      */
     int nsegs = 1;
+    /** The remote UDP port it came through the UDP tunnel from (TCP over UDP), 0 for a plain segment. */
+    int port;
 
     Segment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, TcpOptions.Parsed opts,
             Mbuf m, int dataOff, int tlen) {

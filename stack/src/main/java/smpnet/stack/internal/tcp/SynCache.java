@@ -198,14 +198,14 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl, seg.port);
             if (fast != null) socket.fastOpenLocked(lis, seg, fast, tfo);
         }
     }
 
     /** Sends segments of one half-open connection with its listener's IP TOS and TTL. */
-    private void sendAll(List<Mbuf> out, int src, int dst, int tos, int ttl) {
-        for (Mbuf m : out) tcp.ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, tcp.settings.pathMtuDiscovery);
+    private void sendAll(List<Mbuf> out, int src, int dst, int tos, int ttl, int port) {
+        for (Mbuf m : out) tcp.output(m, src, dst, ttl, tos, port);
     }
 
     /** The SYN-ACK of {@code e} (syncache_respond): our options answer the peer's, none with TCP_NOOPT. */
@@ -216,7 +216,8 @@ final class SynCache {
         int wscale = 0;
         if (!e.noOpt) {
             which |= TcpOptions.MSS;
-            mss = Math.max(TcpMss.mssOption(tcp, e.faddr), tcp.settings.minmss); // syncache_respond's floor
+            mss = Math.max(TcpMss.mssOption(tcp, e.faddr), tcp.settings.minmss) // syncache_respond's floor
+                    - TcpMss.overhead(tcp, e.port);
             if (e.peerWscale >= 0) {
                 which |= TcpOptions.WSCALE;
                 wscale = tcp.settings.requestedWindowScale();
@@ -287,7 +288,7 @@ final class SynCache {
             armLocked(b, e);
         } finally {
             b.lock.unlock();
-            sendAll(out, e.laddr, e.faddr, e.ipTos, e.ipTtl);
+            sendAll(out, e.laddr, e.faddr, e.ipTos, e.ipTtl, e.port);
         }
     }
 
@@ -328,12 +329,12 @@ final class SynCache {
             }
         } finally {
             b.lock.unlock();
-            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl);
+            sendAll(out, seg.dst, seg.src, lis.ipTos, lis.ipTtl, seg.port);
         }
     }
 
     /** An ICMP unreachable about a SYN-ACK (syncache_unreach): the entry goes if the quoted ISS is ours. */
-    void unreach(int laddr, int lport, int faddr, int fport, int quotedSeq) {
+    void unreach(int laddr, int lport, int faddr, int fport, int quotedSeq, int port) {
         if (cookiesOnly(tcp.scheduler.nanoTime())) return; // no cache to look in (syncache_unreach)
         Bucket b = bucket(laddr, lport, faddr, fport);
         tcp.locks.enterEntryPoint();
@@ -341,7 +342,7 @@ final class SynCache {
             b.lock.lock();
             try {
                 SyncacheEntry e = find(b, laddr, lport, faddr, fport);
-                if (e == null || quotedSeq != e.iss) return;
+                if (e == null || quotedSeq != e.iss || e.port != port) return;
                 b.entries.remove(e);
                 dropEntryLocked(e);
                 tcp.stats.increment(TcpStat.SC_UNREACH);
@@ -363,10 +364,14 @@ final class SynCache {
         long now = tcp.scheduler.nanoTime();
         boolean cookieAllowed;
         boolean cookieOnly = cookiesOnly(now);
+        boolean otherPort = false;
         b.lock.lock();
         try {
             e = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
-            if (e != null) {
+            otherPort = e != null && e.port != seg.port;
+            if (otherPort) {
+                e = null; // by another encapsulation (UDP port) than the SYN: the entry stays, the ACK is refused
+            } else if (e != null) {
                 b.entries.remove(e); // pulled out: the bucket is free for others while the connection is made
                 dropEntryLocked(e);
             }
@@ -376,6 +381,10 @@ final class SynCache {
                     && b.lastOverflowSecond >= now / 1_000_000_000L - COOKIE_LIFETIME_SECONDS);
         } finally {
             b.lock.unlock();
+        }
+        if (otherPort) {
+            tcp.dropWithReset(seg);
+            return;
         }
         if (e == null) {
             SynCookies.Decoded c = cookieAllowed

@@ -30,6 +30,8 @@ final class SyncacheEntry {
     final int tsOffset;
     final int peerWin;
     final boolean noOpt;
+    /** The remote UDP port the SYN came through the UDP tunnel from (TCP over UDP), 0 for a plain SYN. */
+    final int port;
     /** The SYN asked for ECN and this host accepts it (SCF_ECN): the SYN-ACK carries ECE. */
     final boolean ecn;
     /** The listener's IP_TOS and IP_TTL when the SYN came (sc_ip_tos, sc_ip_ttl): the SYN-ACK's and the connection's. */
@@ -59,6 +61,7 @@ final class SyncacheEntry {
         this.tsOffset = tsOffset;
         this.peerWin = seg.win;
         this.noOpt = noOpt;
+        this.port = seg.port;
         this.ecn = TcpEcn.synRequests(listener.tcp.settings, seg.flags);
         this.ipTos = listener.ipTos; // every entry is made under the listener's inp
         this.ipTtl = listener.ipTtl;
@@ -77,6 +80,7 @@ final class SyncacheEntry {
                 ts ? o.tsVal() : 0, ts ? o.tsEcr() : 0, new int[0], false);
         Segment syn = new Segment(seg.src, seg.dst, seg.sport, seg.dport, irs, 0, TcpHeader.SYN, seg.win, synOpts,
                 null, 0, 0);
+        syn.port = seg.port; // a cookie keeps no port: the ACK's is taken
         return new SyncacheEntry(lis, syn, iss, ts ? o.tsEcr() - (int) (tcp.scheduler.nanoTime() / 1_000_000L) : 0,
                 lis.has(Tcpcb.TF_NOOPT), tcp.settings.sack, tcp.settings.doWindowScale(), tcp.settings.doTimestamps());
     }

@@ -102,6 +102,7 @@ final class SyncacheSocket {
         tp.faddr = e.faddr;
         tp.fport = e.fport;
         tp.localPeer = tcp.ipInput.isOwnAddress(e.faddr);
+        tp.port = e.port;
         tp.flags &= ~(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
         tp.flags |= lis.flags & (Tcpcb.TF_NODELAY | Tcpcb.TF_NOOPT | Tcpcb.TF_KEEPALIVE);
         tp.userMaxseg = lis.userMaxseg;

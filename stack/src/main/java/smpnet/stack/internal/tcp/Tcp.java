@@ -17,6 +17,7 @@ import smpnet.stack.internal.wire.ChainChecksum;
 import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
+import smpnet.stack.internal.wire.UdpHeader;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
@@ -90,6 +91,10 @@ public final class Tcp implements ProtocolInput {
     private final SplittableRandom tsOffsets;
     /** RSTs to closed ports: icmplim a second (FreeBSD badport_bandlim, BANDLIM_RST_CLOSEDPORT). */
     private final ErrorRateLimit rstClosedPortLimit;
+    /** ICMP errors for TCP, plain (registered with ICMP) or through the UDP tunnel ({@link TcpOverUdp}). */
+    final TcpCtlInput ctlInput;
+    /** TCP over UDP (net.inet.tcp.udp_tunneling_port): the tunnel's UDP socket; set once the host registers it. */
+    private TcpOverUdp overUdp;
 
     public Tcp(StackLocks locks, Scheduler scheduler, int cpus, MbufAllocator alloc, IpInput ipInput,
                IpOutput ipOutput, Icmp icmp, TcpSettings settings, long secretSeed) {
@@ -111,7 +116,8 @@ public final class Tcp implements ProtocolInput {
         this.rstClosedPortLimit = new ErrorRateLimit(scheduler, ErrorRateLimit.ICMPLIM, ErrorRateLimit.ICMPLIM);
         this.syncache = new SynCache(this);
         ipInput.register(Ipv4Header.PROTO_TCP, this);       // tcp_input, called by IpInput.deliver
-        icmp.registerTransport(Ipv4Header.PROTO_TCP, new TcpCtlInput(this)); // tcp_ctlinput, called by ICMP input
+        this.ctlInput = new TcpCtlInput(this);
+        icmp.registerTransport(Ipv4Header.PROTO_TCP, ctlInput); // tcp_ctlinput, called by ICMP input
     }
 
     public Counters<TcpStat> stats() { return stats; }
@@ -123,6 +129,15 @@ public final class Tcp implements ProtocolInput {
 
     /** Registers the TCP Fast Open sysctls ({@code net.inet.tcp.fastopen.*}) in {@code s}. */
     public void registerFastOpen(smpnet.stack.internal.sysctl.Sysctl s) { fastOpen.register(s); }
+
+    /**
+     * Registers TCP over UDP's sysctls ({@code net.inet.tcp.udp_tunneling_port} and {@code _overhead}) in
+     * {@code s}: setting the port opens the tunnel's socket on {@code udp}.
+     */
+    public void registerUdpTunneling(smpnet.stack.internal.sysctl.Sysctl s, smpnet.stack.internal.udp.Udp udp) {
+        overUdp = new TcpOverUdp(this, udp);
+        overUdp.register(s);
+    }
 
     /** Connections in the hash (any state but CLOSED and LISTEN). */
     public int connections() { return table.connections(); }
@@ -151,7 +166,15 @@ public final class Tcp implements ProtocolInput {
     // ---- input ----------------------------------------------------------------------------------------
 
     @Override
-    public void input(Mbuf packet, int hlen, int src, int dst) {
+    public void input(Mbuf packet, int hlen, int src, int dst) { input(packet, hlen, src, dst, 0); }
+
+    /**
+     * tcp_input_with_port: as {@link #input(Mbuf, int, int, int)} for a segment that came through the UDP
+     * tunnel from remote UDP port {@code port} ({@code hlen} then covers the IP and the UDP header); 0 for a
+     * plain one. The UDP checksum has covered a tunneled segment: its TCP checksum is not checked (FreeBSD
+     * sends 0 there).
+     */
+    void input(Mbuf packet, int hlen, int src, int dst, int port) {
         stats.increment(TcpStat.RCVTOTAL);
         int tlenAll = packet.pktLen() - hlen;
         if (tlenAll < TcpHeader.MIN_LENGTH) {
@@ -170,7 +193,7 @@ public final class Tcp implements ProtocolInput {
             m.freeChain();
             return;
         }
-        if (!checksumValid(m, hlen, tlenAll, src, dst)) {
+        if (port == 0 && !checksumValid(m, hlen, tlenAll, src, dst)) {
             stats.increment(TcpStat.RCVBADSUM);
             m.freeChain();
             return;
@@ -192,6 +215,7 @@ public final class Tcp implements ProtocolInput {
         seg.urp = m.getU16(hlen + 18);
         seg.nsegs = Math.max(1, m.pkthdr().lroNsegs());
         seg.iptos = m.getU8(1);
+        seg.port = port;
         if (seg.has(TcpHeader.SYN) && seg.has(TcpHeader.FIN) && settings.dropSynfin) {
             stats.increment(TcpStat.BADSYN);
             seg.free();
@@ -244,8 +268,18 @@ public final class Tcp implements ProtocolInput {
                     if (Planted.TCP && tp.state == TcpState.ESTABLISHED && seg.has(TcpHeader.URG) && seg.urp >= 0x8000) {
                         throw new IllegalStateException("planted"); // see Planted
                     }
-                    reprocess = tp.state == TcpState.TIME_WAIT ? TcpTimeWait.checkLocked(tp, seg)
-                                                               : TcpInput.segmentLocked(tp, seg);
+                    if (tp.state == TcpState.TIME_WAIT) {
+                        reprocess = TcpTimeWait.checkLocked(tp, seg);
+                    } else if (tp.port != seg.port && tp.state != TcpState.CLOSED) {
+                        reprocess = false; // tcp_input: a segment by another encapsulation (UDP port) than the connection's
+                        if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) {
+                            dropWithReset(seg, tp.ipTos, tp.ipTtl);
+                        } else {
+                            stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
+                        }
+                    } else {
+                        reprocess = TcpInput.segmentLocked(tp, seg);
+                    }
                 } finally {
                     unlock(tp);
                 }
@@ -303,7 +337,8 @@ public final class Tcp implements ProtocolInput {
     /**
      * tcp_dropwithreset: answers an unacceptable segment with a RST (RFC 9293 3.10.7.1): none to a RST or
      * to a broadcast; {@code <SEQ=SEG.ACK><CTL=RST>} if it carried an ACK, else
-     * {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
+     * {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}. It goes back as the segment came: through the UDP
+     * tunnel to its port, or plain (tcp_respond with the received packet).
      */
     void dropWithReset(Segment seg) { dropWithReset(seg, 0, IpOutput.DEFAULT_TTL); }
 
@@ -314,11 +349,11 @@ public final class Tcp implements ProtocolInput {
             return;
         }
         if (seg.has(TcpHeader.ACK)) {
-            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null, tos, ttl);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null, tos, ttl, seg.port);
         } else {
             int len = seg.tlen + (seg.has(TcpHeader.SYN) ? 1 : 0) + (seg.has(TcpHeader.FIN) ? 1 : 0);
             respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0, null,
-                    tos, ttl);
+                    tos, ttl, seg.port);
         }
     }
 
@@ -330,11 +365,40 @@ public final class Tcp implements ProtocolInput {
     /** As {@link #respond(int, int, int, int, int, int, int, int, byte[])}, with a socket's IP TOS and TTL. */
     void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
                  int ttl) {
+        respond(src, dst, sport, dport, seq, ack, flags, win, opts, tos, ttl, 0);
+    }
+
+    /** As {@link #respond(int, int, int, int, int, int, int, int, byte[], int, int)}, through the UDP tunnel to {@code port} (0: plain). */
+    void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
+                 int ttl, int port) {
         Mbuf m = segments.build(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
         if (m == null) return;
         stats.increment(TcpStat.SNDTOTAL);
         stats.increment((flags & (TcpHeader.RST | TcpHeader.SYN | TcpHeader.FIN)) != 0 ? TcpStat.SNDCTRL : TcpStat.SNDACKS);
-        ipOutput.output(m, src, dst, Ipv4Header.PROTO_TCP, ttl, tos, settings.pathMtuDiscovery);
+        output(m, src, dst, ttl, tos, port);
+    }
+
+    /** Hands a segment without a connection to IP: plain, or through the UDP tunnel to {@code port} when not 0. */
+    IpOutput.Result output(Mbuf m, int src, int dst, int ttl, int tos, int port) {
+        if (port != 0 && (m = encapsulate(m, src, dst, port)) == null) return IpOutput.Result.NO_BUFFERS;
+        return ipOutput.output(m, src, dst, port != 0 ? Ipv4Header.PROTO_UDP : Ipv4Header.PROTO_TCP, ttl, tos,
+                settings.pathMtuDiscovery);
+    }
+
+    /**
+     * TCP over UDP's output (tcp_output and tcp_respond with t_port): a UDP header from the tunneling port
+     * (net.inet.tcp.udp_tunneling_port) to {@code port} in front of segment {@code m}, whose TCP checksum
+     * becomes 0 while the UDP checksum covers the whole segment, as FreeBSD sends it. Null if no mbuf was
+     * available ({@code m} is freed then).
+     */
+    Mbuf encapsulate(Mbuf m, int src, int dst, int port) {
+        m.putU16(16, 0); // the header builder wrote the TCP header in the chain's first mbuf
+        int len = m.pktLen() + UdpHeader.LENGTH;
+        Mbuf u = m.prepend(UdpHeader.LENGTH, Mbuf.M_NOWAIT);
+        if (u == null) return null;
+        UdpHeader.write(u.data(), settings.udpTunnelingPort, port, len);
+        UdpHeader.setChecksum(u.data(), ChainChecksum.withPseudoHeader(u, 0, len, src, dst, Ipv4Header.PROTO_UDP));
+        return u;
     }
 
     /**
@@ -351,14 +415,19 @@ public final class Tcp implements ProtocolInput {
      */
     boolean send(Tcpcb tp, Mbuf m, int tos) {
         tp.lock.assertOwned();
+        int proto = Ipv4Header.PROTO_TCP;
+        if (tp.port != 0) { // TCP over UDP (no TSO segment comes here: tcp_output does not make them for it)
+            if ((m = encapsulate(m, tp.laddr, tp.faddr, tp.port)) == null) return false;
+            proto = Ipv4Header.PROTO_UDP;
+        }
         m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order
         if (tp.localPeer) {
             if (tp.outq == null) tp.outq = new ArrayList<>(4);
-            tp.outq.add(new Queued(m, tp.ipTos | tos, tp.ipTtl));
+            tp.outq.add(new Queued(m, tp.ipTos | tos, tp.ipTtl, proto));
             return true;
         }
         boolean tso = (m.pkthdr().csumFlags() & PacketHeader.CSUM_TSO) != 0;
-        IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, Ipv4Header.PROTO_TCP, tp.ipTtl, tp.ipTos | tos,
+        IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, proto, tp.ipTtl, tp.ipTos | tos,
                 settings.pathMtuDiscovery);
         if (tso && r == IpOutput.Result.TOO_BIG) {
             tp.clear(Tcpcb.TF_TSO); // tcp_output's EMSGSIZE: the interface no longer takes TSO packets
@@ -367,8 +436,8 @@ public final class Tcp implements ProtocolInput {
         return r != IpOutput.Result.DROPPED && r != IpOutput.Result.NO_BUFFERS;
     }
 
-    /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte and TTL. */
-    record Queued(Mbuf m, int tos, int ttl) {}
+    /** A segment waiting in a connection's queue for its lock to be released, with its IP TOS byte, TTL and protocol. */
+    record Queued(Mbuf m, int tos, int ttl, int proto) {}
 
     /** Releases {@code tp}'s lock, then sends what waited for that (segments to this very host). */
     void unlock(Tcpcb tp) {
@@ -379,7 +448,7 @@ public final class Tcp implements ProtocolInput {
         tp.lock.unlock();
         if (q == null) return;
         for (Queued e : q) {
-            ipOutput.output(e.m(), src, dst, Ipv4Header.PROTO_TCP, e.ttl(), e.tos(), settings.pathMtuDiscovery);
+            ipOutput.output(e.m(), src, dst, e.proto(), e.ttl(), e.tos(), settings.pathMtuDiscovery);
         }
     }
 

@@ -49,16 +49,26 @@ final class TcpCtlInput implements Icmp.ControlInput {
 
     @Override
     public void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedSeq, int nextHopMtu) {
+        notify(type, code, src, dst, srcPort, dstPort, quotedSeq, nextHopMtu, 0);
+    }
+
+    /**
+     * tcp_ctlinput_with_port: as {@link #notify(int, int, int, int, int, int, int, int)} for a segment that went
+     * through the UDP tunnel to remote UDP port {@code port} (0: a plain one); only a connection (or SYN cache
+     * entry) with that encapsulation is concerned.
+     */
+    void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedSeq, int nextHopMtu, int port) {
         if (type != IcmpHeader.DEST_UNREACHABLE && type != IcmpHeader.TIME_EXCEEDED) return;
         boolean fragNeeded = type == IcmpHeader.DEST_UNREACHABLE && code == IcmpHeader.CODE_FRAG_NEEDED;
         int errno = icmpErrno(type, code);
         if (errno == 0 && !fragNeeded) return; // a message that means nothing to TCP (icmp_errmap gives 0)
         Tcpcb tp = lockConnection(src, srcPort, dst, dstPort);
         if (tp == null) {
-            tcp.syncache.unreach(src, srcPort, dst, dstPort, quotedSeq);
+            tcp.syncache.unreach(src, srcPort, dst, dstPort, quotedSeq, port);
             return;
         }
         try {
+            if (tp.port != port) return; // sent with another encapsulation than the quoted one
             if (TcpSeq.lt(quotedSeq, tp.sndUna) || TcpSeq.ge(quotedSeq, tp.sndMax)) return; // not in flight: forged or stale
             if (fragNeeded) {
                 TcpMss.mtuDiscoveryLocked(tp, nextHopMtu);

@@ -18,7 +18,12 @@ final class TcpMss {
 
     /** The MSS a SYN of {@code tp} announces: {@link #mssOption(Tcp, int)} toward its peer. */
     static int mssOption(Tcpcb tp) {
-        return mssOption(tp.tcp, tp.faddr);
+        return mssOption(tp.tcp, tp.faddr) - overhead(tp.tcp, tp.port);
+    }
+
+    /** What TCP over UDP takes from the MSS: net.inet.tcp.udp_tunneling_overhead through the tunnel ({@code port} not 0), else 0. */
+    static int overhead(Tcp tcp, int port) {
+        return port == 0 ? 0 : tcp.settings.udpTunnelingOverhead;
     }
 
     /**
@@ -42,7 +47,7 @@ final class TcpMss {
         int peer = offer <= 0 ? set.mssdflt : Math.max(offer, set.minmss);
         tp.peerMss = peer;
         int mtu = tp.tcp.ipOutput.mtuFor(tp.faddr);
-        int mine = mtu == 0 ? set.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH;
+        int mine = mtu == 0 ? set.mssdflt : mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH - overhead(tp.tcp, tp.port);
         int mss = Math.min(peer, mine);
         if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
         tp.maxseg = Math.max(mss, set.minmss);
@@ -104,7 +109,8 @@ final class TcpMss {
         int old = tp.maxseg;
         int mtu = tp.tcp.ipOutput.mtuFor(tp.faddr);
         if (mtu == 0) return;
-        int mss = Math.max(tp.tcp.settings.minmss, Math.min(tp.peerMss, mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH));
+        int mss = Math.max(tp.tcp.settings.minmss, Math.min(tp.peerMss,
+                mtu - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH - overhead(tp.tcp, tp.port)));
         if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
         if (mss >= old) return;
         tp.maxseg = mss;

@@ -204,7 +204,7 @@ final class TcpOutput {
      * sends no IP options and no TCP-MD5 signature, FreeBSD's two other exclusions.
      */
     private static boolean tsoAllowedLocked(Tcpcb tp, int flags, boolean sackRxmit) {
-        return tp.has(Tcpcb.TF_TSO) && tp.tcp.settings.tso && !sackRxmit && (flags & TcpHeader.SYN) == 0
+        return tp.has(Tcpcb.TF_TSO) && tp.tcp.settings.tso && tp.port == 0 && !sackRxmit && (flags & TcpHeader.SYN) == 0
                 && !TcpOutputSegment.sacksToAdvertise(tp, flags) && !TcpUrgent.pendingLocked(tp);
     }
 

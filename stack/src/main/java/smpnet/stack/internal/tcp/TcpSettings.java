@@ -96,6 +96,13 @@ public final class TcpSettings {
     public volatile int sackMaxHoles = SackScoreboard.DEFAULT_MAX_BLOCKS;
     /** net.inet.tcp.sack.globalmaxholes: the most SACKed ranges all connections' scoreboards keep together. */
     public volatile int sackGlobalMaxHoles = 65536;
+    /**
+     * net.inet.tcp.udp_tunneling_port: the local UDP port of TCP over UDP (RFC 6951-style encapsulation), 0 (the
+     * default) for none. Written only through the sysctl, which opens and closes the tunnel's socket.
+     */
+    public volatile int udpTunnelingPort;
+    /** net.inet.tcp.udp_tunneling_overhead: what the MSS of a tunneled connection gives up (8 to 1024, default 8). */
+    public volatile int udpTunnelingOverhead = 8;
     /** kern.ipc.maxsockbuf, owned by the host; read for the window scale and buffer limits. */
     private final Sysctl.Value maxSockBuf;
 

@@ -28,6 +28,10 @@ final class TcpTimeWait {
             tcp.closeLocked(tp);
             return true;
         }
+        if (tp.port != seg.port) { // another encapsulation (UDP port) than the connection's: RST, as it came
+            tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
+            return false;
+        }
         if ((thflags & ACK) == 0) return false; // a SYN at or below RCV.NXT among them: silently dropped
         if (tp.has(Tcpcb.TF_RCVD_TSTMP) && !seg.hasTs() && !tcp.settings.tolerateMissingTs) return false;
         if ((thflags & FIN) != 0) {

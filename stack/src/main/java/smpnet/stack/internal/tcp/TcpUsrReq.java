@@ -408,6 +408,13 @@ public final class TcpUsrReq {
                         tp.keep.reset(keepInitLocked(tp));
                     }
                 }
+                case TCP_REMOTE_UDP_ENCAPS_PORT -> {
+                    // tcp_default_ctloutput: a port, only with the tunnel on (0 always), and only before connecting
+                    if (value < 0 || value > 65535) return EINVAL;
+                    if (value != 0 && tcp.settings.udpTunnelingPort == 0) return EINVAL;
+                    if (tp.state != TcpState.CLOSED) return EINVAL;
+                    tp.port = value;
+                }
                 default -> { return ENOPROTOOPT; }
             }
             return 0;
@@ -435,6 +442,7 @@ public final class TcpUsrReq {
                 case TCP_FASTOPEN -> tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0;
                 case IP_TOS -> tp.ipTos;
                 case IP_TTL -> tp.ipTtl;
+                case TCP_REMOTE_UDP_ENCAPS_PORT -> tp.port;
                 default -> Long.MIN_VALUE;
             };
         } finally {

@@ -78,6 +78,11 @@ public final class Tcpcb {
 
     /** The peer is one of this host's own addresses: segments wait in {@code outq} until inp is released. */
     @GuardedBy("inp") boolean localPeer;
+    /**
+     * t_port: the remote UDP port of TCP over UDP (TCP_REMOTE_UDP_ENCAPS_PORT, or the port a passive
+     * connection's SYN came from), 0 for plain TCP. Every segment goes through the UDP tunnel to it.
+     */
+    @GuardedBy("inp") int port;
     @GuardedBy("inp") java.util.List<Tcp.Queued> outq;
     /** SO_REUSEADDR. */
     @GuardedBy("inp") boolean reuseAddr;

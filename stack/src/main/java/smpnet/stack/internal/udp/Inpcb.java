@@ -14,15 +14,20 @@ import smpnet.locking.GuardedBy;
 public final class Inpcb {
     final ExclusiveLock lock;
     final UdpReceiver receiver;
+    /** The kernel tunnel its datagrams go to instead of a receiver (udp_set_kernel_tunneling), or null. */
+    final Udp.Tunnel tunnel;
     @GuardedBy("udbinfo, inp") int localAddr;
     @GuardedBy("udbinfo, inp") int localPort;
     @GuardedBy("udbinfo, inp") int foreignAddr;
     @GuardedBy("udbinfo, inp") int foreignPort;
     @GuardedBy("udbinfo, inp") boolean detached;
 
-    Inpcb(ExclusiveLock lock, UdpReceiver receiver) {
+    Inpcb(ExclusiveLock lock, UdpReceiver receiver) { this(lock, receiver, null); }
+
+    Inpcb(ExclusiveLock lock, UdpReceiver receiver, Udp.Tunnel tunnel) {
         this.lock = lock;
         this.receiver = receiver;
+        this.tunnel = tunnel;
     }
 
     boolean isConnected() { return foreignPort != 0; }

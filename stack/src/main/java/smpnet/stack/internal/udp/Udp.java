@@ -25,6 +25,25 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
     /** What {@link #send} did. */
     public enum SendResult { SENT, NOT_CONNECTED, NO_ROUTE, TOO_BIG, NO_BUFFERS, DROPPED, NO_PORTS, NET_DOWN }
 
+    /**
+     * A kernel socket's tunnel (FreeBSD's {@code udp_set_kernel_tunneling}): the datagrams its pcb receives go
+     * to {@link #input} instead of a socket buffer, and the ICMP errors quoting a datagram it sent to
+     * {@link #ctlinput}. Both are called with no lock held.
+     */
+    public interface Tunnel {
+        /**
+         * A datagram for the tunnel's port, its UDP checksum verified: {@code m} starts with the IP header
+         * ({@code hlen} bytes) followed by the UDP header, from {@code src:sport} to {@code dst}. Takes ownership.
+         */
+        void input(Mbuf m, int hlen, int src, int sport, int dst);
+
+        /**
+         * An ICMP error quoting a datagram {@code src:sport -> dst:dport} of the tunnel's port; {@code inner}
+         * holds the 8 bytes the error quotes after the UDP header; {@code mtu} is the next-hop MTU or 0.
+         */
+        void ctlinput(int type, int code, int src, int dst, int sport, int dport, byte[] inner, int mtu);
+    }
+
     private final Counters<UdpStat> stats = new Counters<>("udp", UdpStat.class);
     private final StackLocks locks;
     private final PcbTable table;
@@ -94,6 +113,17 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
             noPort(m, dst);
             return;
         }
+        if (pcb.tunnel != null) { // a kernel tunnel: the datagram, headers and all, goes to its function
+            boolean detached = pcb.detached;
+            pcb.lock.unlock();
+            if (detached) {
+                drop(m, UdpStat.FULL_SOCKET_BUFFER);
+            } else {
+                stats.increment(UdpStat.DELIVERED);
+                pcb.tunnel.input(m, hlen, src, sport, dst);
+            }
+            return;
+        }
         try {
             m.adj(hlen + UdpHeader.LENGTH);
             if (pcb.detached || !pcb.receiver.deliverLocked(src, sport, m)) {
@@ -138,6 +168,32 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
         }
     }
 
+    /**
+     * An ICMP error with the quoted datagram: a tunnel's pcb gets the 8 bytes after the quoted UDP header
+     * (FreeBSD's udp_common_ctlinput calling the tunnel's ICMP function); a quote too short for them is
+     * ignored. Anything else goes to a socket as {@link #notify(int, int, int, int, int, int)}.
+     */
+    @Override
+    public void notify(int type, int code, int src, int dst, int srcPort, int dstPort, int quotedWord, int mtu,
+                       Mbuf quote, int udpOffset) {
+        Tunnel t;
+        table.udbinfo.lockShared();
+        try {
+            Inpcb pcb = table.lookupLocked(src, srcPort, dst, dstPort);
+            t = pcb == null || pcb.detached ? null : pcb.tunnel;
+        } finally {
+            table.udbinfo.unlockShared();
+        }
+        if (t == null) {
+            notify(type, code, src, dst, srcPort, dstPort);
+            return;
+        }
+        if (quote.pktLen() < udpOffset + UdpHeader.LENGTH + 8) return;
+        byte[] inner = new byte[8];
+        quote.copyData(udpOffset + UdpHeader.LENGTH, 8, inner, 0);
+        t.ctlinput(type, code, src, dst, srcPort, dstPort, inner, mtu);
+    }
+
     /** True if a pcb is bound to {@code src:srcPort} that may send to {@code dst:dstPort} (path MTU checks). */
     @Override
     public boolean sent(int src, int dst, int srcPort, int dstPort) {
@@ -153,6 +209,11 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
 
     /** A new unbound pcb whose datagrams go to {@code receiver}. */
     public Inpcb attach(UdpReceiver receiver) { return new Inpcb(locks.mutex(LockInventory.INP), receiver); }
+
+    /** A new unbound pcb of a kernel tunnel: what it receives goes to {@code tunnel} (bind it, detach it). */
+    public Inpcb attachTunnel(Tunnel tunnel) {
+        return new Inpcb(locks.mutex(LockInventory.INP), null, java.util.Objects.requireNonNull(tunnel, "tunnel"));
+    }
 
     /** Binds to {@code addr:port} (0: any address / an ephemeral port); returns the port or -1 if in use. */
     public int bind(Inpcb pcb, int addr, int port) {
