@@ -484,8 +484,11 @@ public final class Stack implements AutoCloseable {
                 IcmpStat.BAD_CODE, IcmpStat.BROADCAST_ECHO_IGNORED, IcmpStat.CONSUMED);
         static final Set<UdpStat> UDP = EnumSet.of(UdpStat.TOO_SHORT, UdpStat.BAD_LENGTH, UdpStat.BAD_CHECKSUM,
                 UdpStat.NO_PORT, UdpStat.NO_PORT_BROADCAST, UdpStat.FULL_SOCKET_BUFFER, UdpStat.DELIVERED);
-        /** TCP counts every segment it is handed once, valid or not (its drops are parts of that count). */
-        static final Set<TcpStat> TCP = EnumSet.of(TcpStat.RCVTOTAL);
+        /**
+         * TCP counts every segment it is handed once, valid or not (its drops are parts of that count); a datagram
+         * of the TCP over UDP tunnel too short for a TCP header is dropped before that (tcps_tunneled_errs).
+         */
+        static final Set<TcpStat> TCP = EnumSet.of(TcpStat.RCVTOTAL, TcpStat.TUNNELED_ERRS);
 
         public InputOutcomes {
             outcomes = Map.copyOf(outcomes);

@@ -119,8 +119,7 @@ public final class Udp implements ProtocolInput, Icmp.ControlInput {
             if (detached) {
                 drop(m, UdpStat.FULL_SOCKET_BUFFER);
             } else {
-                stats.increment(UdpStat.DELIVERED);
-                pcb.tunnel.input(m, hlen, src, sport, dst);
+                pcb.tunnel.input(m, hlen, src, sport, dst); // passed up, as IP passes a packet up: the tunnel counts it
             }
             return;
         }
