@@ -84,7 +84,7 @@ final class Execution {
                 switch (e) {
                     case PacketEvent p when p.direction() == Direction.INBOUND -> inbound(p, t);
                     case PacketEvent p -> outbound(p, t, e.timing().endUsecs() + offset);
-                    case SyscallEvent s -> syscall(s, t, offset);
+                    case SyscallEvent s -> nonFatalIfAsked(() -> syscall(s, t, offset));
                     case CommandEvent c -> command(c, t);
                     case CodeEvent c -> code(c, t);
                 }
@@ -409,8 +409,25 @@ final class Execution {
         }
     }
 
+    /**
+     * Runs {@code call}; with --non_fatal=syscall a system call's failure (kind SYSCALL) is printed as a
+     * warning and the script goes on.
+     */
+    private void nonFatalIfAsked(Runnable call) {
+        try {
+            call.run();
+        } catch (ScriptFailure f) {
+            if (!script.options().nonFatalSyscalls() || f.failure.kind() != Kind.SYSCALL) throw f;
+            System.err.println("warning (--non_fatal=syscall): " + f.failure.message());
+        }
+    }
+
     /** Checks the blocking call in progress if it has returned; {@code waitForIt}: wait until its end (plus tolerance). */
     private void checkPending(boolean waitForIt) {
+        nonFatalIfAsked(() -> checkPendingCall(waitForIt));
+    }
+
+    private void checkPendingCall(boolean waitForIt) {
         if (pending == null) return;
         SyscallThread.Completion c = thread.await(waitForIt ? nanosAt(pending.endUsecs() + tol) : sched.nanoTime());
         if (c == null) {

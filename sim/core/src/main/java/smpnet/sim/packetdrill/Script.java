@@ -24,11 +24,14 @@ public record Script(String file, Options options, List<Event> events) {
      *                       unchecked, as packetdrill does ({@code --tcp_ts_tick_usecs})
      * @param udpEncapsulation {@code --udp_encapsulation=tcp}: the script writes segments carried over UDP
      *                       ({@code /udp(SRC > DST)} after a segment), TCP over UDP's encapsulation
+     * @param nonFatalSyscalls {@code --non_fatal=syscall}: a system call that fails (a wrong result, an option
+     *                       this runner does not know) is a warning, and the script goes on, as packetdrill
      */
-    public record Options(long toleranceUsecs, int mtu, long tsTickUsecs, boolean udpEncapsulation) {
+    public record Options(long toleranceUsecs, int mtu, long tsTickUsecs, boolean udpEncapsulation,
+                          boolean nonFatalSyscalls) {
         public static final Options DEFAULTS = new Options(4000, 1500, 0);
 
-        public Options(long toleranceUsecs, int mtu, long tsTickUsecs) { this(toleranceUsecs, mtu, tsTickUsecs, false); }
+        public Options(long toleranceUsecs, int mtu, long tsTickUsecs) { this(toleranceUsecs, mtu, tsTickUsecs, false, false); }
     }
 
     /** How an event's time is written. */

@@ -83,6 +83,7 @@ public final class ScriptParser {
         int mtu = Script.Options.DEFAULTS.mtu();
         long tick = Script.Options.DEFAULTS.tsTickUsecs();
         boolean udpEncapsulation = false;
+        boolean nonFatalSyscalls = false;
         String[] lines = text.split("\n", -1);
         // One entry per open #ifdef: whether its lines are kept, and where it opened.
         List<boolean[]> keep = new ArrayList<>();
@@ -130,9 +131,15 @@ public final class ScriptParser {
                         }
                         udpEncapsulation = true;
                     }
+                    case "non_fatal" -> {
+                        if (value == null || !java.util.Arrays.stream(value.split(",")).allMatch(v -> v.strip().equals("syscall"))) {
+                            throw new ScriptParseException(file, n, "only --non_fatal=syscall is supported, found '" + value + "'");
+                        }
+                        nonFatalSyscalls = true;
+                    }
                     default -> throw new ScriptParseException(file, n, "unsupported option --" + name
                             + " (supported: --ip_version=ipv4, --tolerance_usecs=N, --mtu=N, --tcp_ts_tick_usecs=N,"
-                            + " --udp_encapsulation=tcp)");
+                            + " --udp_encapsulation=tcp, --non_fatal=syscall)");
                 }
                 t = "";
             } else {
@@ -144,7 +151,7 @@ public final class ScriptParser {
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
             throw new ScriptParseException(file, 1, "--mtu must be in [" + MIN_MTU + ", " + MAX_MTU + "], found " + mtu);
         }
-        return new Script.Options(tolerance, mtu, tick, udpEncapsulation);
+        return new Script.Options(tolerance, mtu, tick, udpEncapsulation, nonFatalSyscalls);
     }
 
     private long optionNumber(int line, String name, String value) throws ScriptParseException {
