@@ -96,6 +96,8 @@ class SysctlTest {
                     net.inet.tcp.tcbhashsize: 4096
                     net.inet.tcp.tolerate_missing_ts: 1
                     net.inet.tcp.tso: 1
+                    net.inet.tcp.udp_tunneling_overhead: 8
+                    net.inet.tcp.udp_tunneling_port: 0
                     net.inet.udp.maxdgram: 9216
                     net.inet.udp.recvspace: 42080
                     net.isr.maxqlimit: 256
