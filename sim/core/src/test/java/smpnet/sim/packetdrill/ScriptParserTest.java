@@ -117,6 +117,30 @@ class ScriptParserTest {
     }
 
     @Test
+    void udpEncapsulatedSegmentsAndQuotes() throws Exception {
+        Script s = parse("""
+                --udp_encapsulation=tcp
+                --non_fatal=syscall
+                0 > S 0:0(0) win 65535 <mss 1452,nop,wscale 6>/udp(9811 > 1)
+                +0 < S. 0:0(0) ack 1 win 32767/udp(1 > 9811)
+                +0 < . 1:1(0) ack 1 win 32767
+                +0 < icmp unreachable port_unreachable [0:0(0)/udp(9811 > 2)]
+                """);
+        assertEquals(new Script.Options(4000, 1500, 0, true, true), s.options());
+        TcpSpec syn = (TcpSpec) ((PacketEvent) s.events().get(0)).packet();
+        assertEquals(List.of(9811, 1), List.of(syn.udpSrc(), syn.udpDst()));
+        assertEquals(3, syn.options().size());
+        TcpSpec synAck = (TcpSpec) ((PacketEvent) s.events().get(1)).packet();
+        assertEquals(List.of(1, 9811), List.of(synAck.udpSrc(), synAck.udpDst()));
+        assertEquals(32767, synAck.window());
+        assertEquals(List.of(-1, -1), List.of(((TcpSpec) ((PacketEvent) s.events().get(2)).packet()).udpSrc(),
+                ((TcpSpec) ((PacketEvent) s.events().get(2)).packet()).udpDst()));
+        assertEquals(new IcmpSpec("unreachable port_unreachable", 3, 3, 0, 0, 0, 9811, 2), ((PacketEvent) s.events().get(3)).packet());
+        assertEquals("s.pkt:1: expected '>' in /udp(SRC > DST), found '9811'", error("0 < . 1:1(0) ack 1 win 1/udp(1 9811)\n"));
+        assertEquals("s.pkt:1: only --udp_encapsulation=tcp is supported, found 'sctp'", error("--udp_encapsulation=sctp\n"));
+    }
+
+    @Test
     void icmpLines() throws Exception {
         Script s = parse("""
                 0 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]
@@ -184,7 +208,7 @@ class ScriptParserTest {
         assertEquals("s.pkt:1: <...> for TCP options can only be used with outbound packets", error("0 < S 0:0(0) win 1 <...>\n"));
         assertEquals("s.pkt:1: * and ~ times can only be used with outbound packets", error("* < S 0:0(0) win 1\n"));
         assertEquals("s.pkt:1: unsupported option --ipv6 (supported: --ip_version=ipv4, --tolerance_usecs=N, --mtu=N, "
-                + "--tcp_ts_tick_usecs=N)", error("--ipv6\n0 close(3) = 0\n"));
+                + "--tcp_ts_tick_usecs=N, --udp_encapsulation=tcp, --non_fatal=syscall)", error("--ipv6\n0 close(3) = 0\n"));
         assertEquals("s.pkt:1: only --ip_version=ipv4 is supported, found 'ipv6'", error("--ip_version=ipv6\n"));
         assertEquals("s.pkt:2: expected a non-negative integer for --tolerance_usecs, found 'x'", error("\n--tolerance_usecs=x\n"));
         assertEquals("s.pkt:3: #ifdef without #endif", error("0 close(3) = 0\n\n#ifdef linux\n"));

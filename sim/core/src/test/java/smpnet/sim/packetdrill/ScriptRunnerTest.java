@@ -77,6 +77,24 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void aPlainSegmentWhereTheScriptWantsOneOverUdpNamesBoth() {
+        Outcome o = run("--udp_encapsulation=tcp\n" + PASSIVE.replace("+.1 < . 1:1(0) ack 1 win 257\n", "")
+                .replace("+0 accept(3, ..., ...) = 4\n", "") + "+0 > S. 0:0(0) ack 1 <...>/udp(9811 > 1)\n");
+        assertEquals(Outcome.Kind.PACKET, o.failure().kind());
+        assertEquals("""
+                t.pkt:7: error handling packet: live packet encapsulation: expected /udp(9811 > 1) vs actual plain TCP
+                script packet:  0.100000 S. 0:0(0) ack 1 <...>/udp(9811 > 1)
+                actual packet:  0.100000 S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6>""", o.failure().message());
+    }
+
+    @Test
+    void withNonFatalSyscallsAFailedCallIsAWarning() {
+        String call = "+0 setsockopt(3, IPPROTO_TCP, TCP_RACK_PACE_ALWAYS, [1], 4) = 0\n";
+        assertEquals(Outcome.Kind.SYSCALL, run(PASSIVE + "+0 > S. 0:0(0) ack 1 <...>\n" + call).failure().kind());
+        assertNull(run("--non_fatal=syscall\n" + PASSIVE + "+0 > S. 0:0(0) ack 1 <...>\n" + call).failure());
+    }
+
+    @Test
     void aWrongAckNumberNamesTheField() {
         Outcome o = run(PASSIVE + "+0 > S. 0:0(0) ack 2 <...>\n");
         assertEquals("""
