@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
-import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
