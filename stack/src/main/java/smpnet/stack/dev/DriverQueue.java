@@ -9,8 +9,13 @@ import smpnet.stack.internal.net.QueueCounters;
 
 /**
  * A NIC ring with the one thread that drains it: the common part of {@link RxQueue} (drained by an
- * interrupt thread) and {@link TxQueue} (drained by the transmit thread). Each slot holds a frame and an
- * int tag (the RSS hash of a received frame).
+ * interrupt thread) and {@link TxQueue} (drained by the transmit thread). Each entry holds a frame (on a TX
+ * ring: a packet, see below), an int tag (the RSS hash of a received frame) and the descriptors it takes.
+ *
+ * <p>Descriptors: the ring holds {@code ringSize} descriptors. A received frame, and an ordinary frame to
+ * send, takes one; a TSO packet on a TX ring takes as many as its DMA segments plus a context descriptor
+ * ({@link SimNic#descriptorsOf}), as on the Intel NICs FreeBSD's em and ix drivers serve. So the ring's
+ * capacity is counted in descriptors ({@code units}), its entries ({@code size}) in packets.
  *
  * <p>Flow control: a link that must not lose frames (a {@link Wire}) reserves a slot before it carries a
  * frame ({@link #reserve}) and fills it with {@link #enqueueReserved}; a sender that finds the ring full
@@ -33,8 +38,15 @@ abstract class DriverQueue {
     final QueueCounters counters = new QueueCounters();
     @GuardedBy("rxring/txring") private final Mbuf[] ring;
     @GuardedBy("rxring/txring") private final int[] tags;
+    /** The descriptors each entry takes (1 but for a TSO packet's). */
+    @GuardedBy("rxring/txring") private final int[] weights;
     @GuardedBy("rxring/txring") private int head;
+    /** Entries on the ring. */
     @GuardedBy("rxring/txring") private int size;
+    /** Descriptors the entries on the ring take, plus those a direct sender holds ({@link #claimIdle(int)}). */
+    @GuardedBy("rxring/txring") private int units;
+    /** Descriptors held by the direct sender's packet ({@link #claimIdle(int)}), released by {@link #directDone}. */
+    @GuardedBy("rxring/txring") private int directUnits;
     /** Slots promised to senders by {@link #reserve}, not yet filled: counted as taken. */
     @GuardedBy("rxring/txring") private int reserved;
     /** Senders waiting in {@link #reserve} for room. */
@@ -60,7 +72,11 @@ abstract class DriverQueue {
         this.room = new CondVar(lock.className() + "_room");
         this.ring = new Mbuf[ringSize];
         this.tags = new int[ringSize];
+        this.weights = new int[ringSize];
     }
+
+    /** The descriptors the ring holds. */
+    final int capacity() { return ring.length; }
 
     abstract String threadName();
 
@@ -72,8 +88,8 @@ abstract class DriverQueue {
         boolean accepted;
         lock.lock();
         try {
-            accepted = !stopping && size + reserved < ring.length;
-            if (accepted) putLocked(frame, tag);
+            accepted = !stopping && units + reserved < ring.length;
+            if (accepted) putLocked(frame, tag, 1);
         } finally {
             lock.unlock();
         }
@@ -81,28 +97,28 @@ abstract class DriverQueue {
     }
 
     /**
-     * Puts frames {@code [from, to)} of {@code frames} on the ring together, or none of them: the frames a
-     * TSO packet became take their slots as one packet's descriptors do. False if they did not all fit or the
-     * queue is stopped: each is dropped, counted, freed.
+     * Puts a packet that takes {@code descriptors} descriptors on the ring (a TSO packet: all its descriptors
+     * or none, as a driver's encap finds room for the whole DMA map or leaves the packet). False if they are
+     * not all free or the queue is stopped: the packet is dropped, counted, freed.
      */
-    final boolean enqueueAll(Mbuf[] frames, int from, int to) {
+    final boolean enqueue(Mbuf packet, int tag, int descriptors) {
         boolean accepted;
         lock.lock();
         try {
-            accepted = !stopping && size + reserved + (to - from) <= ring.length;
-            if (accepted) {
-                for (int i = from; i < to; i++) putLocked(frames[i], 0);
-            }
+            accepted = !stopping && units + reserved + descriptors <= ring.length;
+            if (accepted) putLocked(packet, tag, descriptors);
         } finally {
             lock.unlock();
         }
-        return droppedUnless(accepted, frames, from, to);
+        return droppedUnless(accepted, packet);
     }
 
-    private void putLocked(Mbuf frame, int tag) {
+    private void putLocked(Mbuf frame, int tag, int descriptors) {
         int tail = (head + size) % ring.length;
         ring[tail] = frame;
         tags[tail] = tag;
+        weights[tail] = descriptors;
+        units += descriptors;
         if (size++ == 0 && !direct) work.signal(); // during a direct send: directDone() signals
     }
 
@@ -115,7 +131,7 @@ abstract class DriverQueue {
     final boolean reserve(long waitNanos) {
         lock.lock();
         try {
-            if (!stopping && size + reserved >= ring.length && waitNanos > 0) {
+            if (!stopping && units + reserved >= ring.length && waitNanos > 0) {
                 paused++;
                 try {
                     room.awaitNanos(lock, waitNanos);
@@ -123,7 +139,7 @@ abstract class DriverQueue {
                     paused--;
                 }
             }
-            if (stopping || size + reserved >= ring.length) return false;
+            if (stopping || units + reserved >= ring.length) return false;
             reserved++;
             return true;
         } finally {
@@ -138,29 +154,33 @@ abstract class DriverQueue {
         try {
             reserved--;
             accepted = !stopping;
-            if (accepted) putLocked(frame, tag);
+            if (accepted) putLocked(frame, tag, 1);
         } finally {
             lock.unlock();
         }
         droppedUnless(accepted, frame);
     }
 
-    /** As {@link #droppedUnless(boolean, Mbuf)} for frames {@code [from, to)}. */
-    private boolean droppedUnless(boolean accepted, Mbuf[] frames, int from, int to) {
-        for (int i = from; i < to; i++) {
-            droppedUnless(accepted, frames[i]);
-            frames[i] = null;
+    /**
+     * After a refusal ({@code !accepted}), with the ring lock released: counts the drop and frees the entry
+     * (a frame, a packet, or the frames of a list, see {@link #freeEntry}).
+     */
+    private boolean droppedUnless(boolean accepted, Mbuf frame) {
+        if (!accepted) {
+            counters.drop();
+            freeEntry(frame);
         }
         return accepted;
     }
 
-    /** After a refusal ({@code !accepted}), with the ring lock released: counts the drop and frees the frame. */
-    private boolean droppedUnless(boolean accepted, Mbuf frame) {
-        if (!accepted) {
-            counters.drop();
-            frame.freeChain();
+    /** Frees a ring entry: a frame or packet, and the frames linked to it by {@code nextPacket} (a TX list). */
+    static void freeEntry(Mbuf m) {
+        while (m != null) {
+            Mbuf next = m.nextPacket();
+            m.setNextPacket(null);
+            m.freeChain();
+            m = next;
         }
-        return accepted;
     }
 
     /** Gives back a slot {@link #reserve} gave (the frame was lost before it got here). */
@@ -184,13 +204,8 @@ abstract class DriverQueue {
         lock.lock();
         try {
             assert direct : "requeueFirst outside a direct claim";
-            accepted = !stopping && size + reserved < ring.length;
-            if (accepted) {
-                head = (head - 1 + ring.length) % ring.length;
-                ring[head] = frame;
-                tags[head] = 0;
-                size++; // directDone() wakes the draining thread
-            }
+            accepted = !stopping && units + reserved < ring.length;
+            if (accepted) putFirstLocked(frame, 1);
         } finally {
             lock.unlock();
         }
@@ -198,28 +213,36 @@ abstract class DriverQueue {
     }
 
     /**
-     * As {@link #requeueFirst(Mbuf)} for frames {@code [from, to)} (the rest of a TSO packet the link refused
-     * part-way): all of them at the head of the ring in their order, or none (each dropped, counted, freed).
+     * As {@link #requeueFirst(Mbuf)} for what is left of the packet whose descriptors {@link #claimIdle(int)}
+     * took (the frames of a TSO packet the link refused part-way, linked by {@code nextPacket}, in order):
+     * it keeps those descriptors, so it always fits. False only if the queue is stopping (dropped, counted,
+     * freed).
      */
-    final boolean requeueFirstAll(Mbuf[] frames, int from, int to) {
+    final boolean requeueClaimed(Mbuf rest) {
         boolean accepted;
-        int k = to - from;
         lock.lock();
         try {
-            assert direct : "requeueFirstAll outside a direct claim";
-            accepted = !stopping && size + reserved + k <= ring.length;
+            assert direct : "requeueClaimed outside a direct claim";
+            accepted = !stopping;
             if (accepted) {
-                head = (head - k + ring.length) % ring.length;
-                for (int i = 0; i < k; i++) {
-                    ring[(head + i) % ring.length] = frames[from + i];
-                    tags[(head + i) % ring.length] = 0;
-                }
-                size += k; // directDone() wakes the draining thread
+                int w = directUnits;
+                directUnits = 0;
+                units -= w;
+                putFirstLocked(rest, w);
             }
         } finally {
             lock.unlock();
         }
-        return droppedUnless(accepted, frames, from, to);
+        return droppedUnless(accepted, rest);
+    }
+
+    private void putFirstLocked(Mbuf entry, int descriptors) {
+        head = (head - 1 + ring.length) % ring.length;
+        ring[head] = entry;
+        tags[head] = 0;
+        weights[head] = descriptors;
+        units += descriptors;
+        size++; // directDone() wakes the draining thread
     }
 
     /** Whether the queue is stopping (a sender paused on it gives up). */
@@ -259,8 +282,9 @@ abstract class DriverQueue {
     }
 
     /**
-     * Finishes the previous batch, waits for frames, and moves up to {@code frames.length} of them (and their
-     * tags) out of the ring. Returns -1 when the queue is stopping.
+     * Finishes the previous batch, waits for frames, and moves entries (and their tags) out of the ring: up
+     * to {@code frames.length} of them, and no more descriptors than that unless the first entry alone
+     * takes more (a TSO packet). Returns -1 when the queue is stopping.
      */
     final int takeBatch(Mbuf[] frames, int[] tagsOut) {
         lock.lock();
@@ -285,11 +309,23 @@ abstract class DriverQueue {
      * the frame must go through the ring ({@link #enqueue}), behind what is there. A thread hand-off whose
      * other end is the draining thread, which waits while the claim is held.
      */
-    final boolean claimIdle() {
+    final boolean claimIdle() { return claimIdle(0); }
+
+    /**
+     * As {@link #claimIdle()}, for a packet that takes {@code descriptors} descriptors (a TSO packet the
+     * sender segments and sends itself): they count as taken until {@link #directDone}, or stay with what of
+     * the packet {@link #requeueClaimed} puts back, as the packet's descriptors stay on a NIC's ring until
+     * its last frame is out.
+     */
+    final boolean claimIdle(int descriptors) {
         lock.lock();
         try {
-            if (size > 0 || busy || direct || stopping || !started) return false;
+            if (size > 0 || busy || direct || stopping || !started || units + reserved + descriptors > ring.length) {
+                return false;
+            }
             direct = true;
+            directUnits = descriptors;
+            units += descriptors;
             return true;
         } finally {
             lock.unlock();
@@ -301,6 +337,8 @@ abstract class DriverQueue {
         lock.lock();
         try {
             direct = false;
+            units -= directUnits;
+            directUnits = 0;
             if (size > 0) work.signal();
             exit.broadcast();
         } finally {
@@ -310,14 +348,20 @@ abstract class DriverQueue {
 
     private int pollLocked(Mbuf[] frames, int[] tagsOut, int max) {
         lock.assertOwned();
-        int n = Math.min(size, max);
-        for (int i = 0; i < n; i++) {
-            frames[i] = ring[head];
-            if (tagsOut != null) tagsOut[i] = tags[head];
+        int n = 0;
+        int taken = 0;
+        while (n < size && n < max) {
+            int w = weights[head];
+            if (n > 0 && taken + w > max) break;
+            frames[n] = ring[head];
+            if (tagsOut != null) tagsOut[n] = tags[head];
             ring[head] = null;
             head = (head + 1) % ring.length;
+            taken += w;
+            n++;
         }
         size -= n;
+        units -= taken;
         return n;
     }
 
@@ -344,7 +388,7 @@ abstract class DriverQueue {
     /** Called before the stop handshake (generator loops read a volatile flag instead of the ring). */
     void stopRequested() {}
 
-    /** Stops the thread, waits for it to leave, frees the frames left on the ring; returns how many. */
+    /** Stops the thread, waits for it to leave, frees the entries left on the ring; returns how many. */
     final int stop() {
         stopRequested();
         Mbuf[] left;
@@ -355,12 +399,19 @@ abstract class DriverQueue {
             work.broadcast();
             room.broadcast();
             while ((started && !exited) || direct) exit.await(lock);
-            left = new Mbuf[size];
-            n = pollLocked(left, null, size);
+            n = size;
+            left = new Mbuf[n];
+            for (int i = 0; i < n; i++) {
+                left[i] = ring[head];
+                ring[head] = null;
+                head = (head + 1) % ring.length;
+            }
+            size = 0;
+            units = 0;
         } finally {
             lock.unlock();
         }
-        for (int i = 0; i < n; i++) left[i].freeChain();
+        for (int i = 0; i < n; i++) freeEntry(left[i]);
         return n;
     }
 }

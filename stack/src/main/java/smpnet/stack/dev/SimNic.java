@@ -24,10 +24,14 @@ import smpnet.stack.net.MacAddress;
  * free; otherwise the frame goes onto the TX ring, whose transmit thread puts it on the {@link Link}. Full
  * rings drop and count, as hardware does.
  *
- * <p>TCP segmentation offload ({@link NicConfig#tso()}): a frame marked {@code CSUM_TSO} is cut into
- * MTU-sized frames first ({@link TsoSegmenter}), which then take the path above together: all of them go
- * on the ring, or none (the packet is dropped as one, and TCP sees ENOBUFS, as for a frame that found the
- * ring full). Captures and counters see the frames as they leave, never the TSO packet.
+ * <p>TCP segmentation offload ({@link NicConfig#tso()}): a packet marked {@code CSUM_TSO} goes on the TX
+ * ring whole, taking one descriptor per DMA segment plus a context descriptor ({@link #descriptorsOf}), all
+ * of them or none (the packet is dropped as one, and TCP sees ENOBUFS, as for a frame that found the ring
+ * full); the transmit thread cuts it into MTU-sized frames ({@link TsoSegmenter}) as it puts them on the
+ * link, one by one, so a flow-controlled link holds the frames, not the packet. A sender that finds the
+ * queue idle cuts it and sends the frames itself; those the link refuses wait at the ring's head, in the
+ * packet's descriptors. Captures and counters see the frames as they leave, never the TSO packet. A packet
+ * over the NIC's limits ({@link NicConfig#tsoMax()}, {@link NicConfig#tsoMaxSegCount()}) is an output error.
  *
  * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves); a direct transmit holds
  * neither its txring nor any lock of the peer while it calls the link, only the sender's own locks (the
@@ -48,11 +52,16 @@ public final class SimNic extends Ifnet {
      * read by every sender.
      */
     private volatile boolean tsoEnabled;
-    /** TSO_PACKETS, TSO_FRAMES, TSO_COPIED: per CPU, counted by the sending thread. */
-    private final CpuCounters tso = new CpuCounters(3);
+    /**
+     * TSO_PACKETS, TSO_FRAMES, TSO_COPIED: per CPU, counted by the thread that segments (the transmit thread,
+     * or a direct sender); TSO_DESCRIPTORS, TSO_QUEUED: by the sender, for TSO packets put on a ring whole.
+     */
+    private final CpuCounters tso = new CpuCounters(5);
     private static final int TSO_PACKETS = 0;
     private static final int TSO_FRAMES = 1;
     private static final int TSO_COPIED = 2;
+    private static final int TSO_DESCRIPTORS = 3;
+    private static final int TSO_QUEUED = 4;
     private volatile boolean lro;
 
     /**
@@ -192,8 +201,34 @@ public final class SimNic extends Ifnet {
     /** Whether direct transmit is on (see the class comment). */
     public boolean transmitDirect() { return transmitDirect; }
 
+    /** {@code if_hw_tsomax} while TSO is on ({@link NicConfig#tsoMax()}), else 0. */
     @Override
-    public int tsoMax() { return tsoEnabled ? IP_MAXPACKET : 0; }
+    public int tsoMax() { return tsoEnabled ? config.tsoMax() : 0; }
+
+    /**
+     * {@code if_hw_tsomaxsegcount} while TSO is on: {@link NicConfig#tsoMaxSegCount()}, at most the ring's
+     * descriptors less the context descriptor (iflib caps it by its ring too), so a packet TCP sizes always
+     * fits an empty ring; else 0.
+     */
+    @Override
+    public int tsoMaxSegCount() { return tsoEnabled ? Math.min(config.tsoMaxSegCount(), config.ringSize() - 1) : 0; }
+
+    /** {@code if_hw_tsomaxsegsize} while TSO is on ({@link NicConfig#tsoMaxSegSize()}), else 0. */
+    @Override
+    public int tsoMaxSegSize() { return tsoEnabled ? config.tsoMaxSegSize() : 0; }
+
+    /**
+     * The TX descriptors TSO packet {@code packet} takes: a context descriptor (the Intel NICs' TSO context:
+     * header lengths and MSS) and one per DMA segment, each mbuf of the chain being cut into segments of at
+     * most {@link NicConfig#tsoMaxSegSize()} bytes (an empty mbuf takes none). {@code -1} if the chain has
+     * more DMA segments than {@link #tsoMaxSegCount()} (a driver's bus_dma load fails with EFBIG).
+     */
+    public int descriptorsOf(Mbuf packet) {
+        int segSize = config.tsoMaxSegSize();
+        int segs = 0;
+        for (Mbuf m = packet; m != null; m = m.next()) segs += (m.len() + segSize - 1) / segSize;
+        return segs > Math.min(config.tsoMaxSegCount(), config.ringSize() - 1) ? -1 : 1 + segs;
+    }
 
     /**
      * Turns TSO off or back on while the NIC runs ({@code ifconfig em0 -tso} / {@code tso}); only a NIC made
@@ -238,35 +273,36 @@ public final class SimNic extends Ifnet {
     }
 
     /**
-     * A TSO packet: cut into frames ({@link TsoSegmenter}), which leave as one packet's frames would: put on
-     * the link by the sender when the queue is idle (the rest going to the ring's head, all or none, if the
-     * link refuses one), else onto the ring, all or none. False: the packet (or what of it had not left) was
-     * dropped and counted, the NIC lacks TSO, or memory ran out.
+     * A TSO packet. On an idle queue the sender cuts it into frames ({@link TsoSegmenter}) and puts them on
+     * the link itself, holding the packet's descriptors; the frames the link refuses (flow control) go to the
+     * ring's head in them, for the transmit thread. Otherwise the packet goes on the ring whole, in its
+     * descriptors ({@link #descriptorsOf}), all of them or none, and the transmit thread cuts it as it sends
+     * ({@link #sendEntry}). False: the packet was dropped and counted (the ring had not the descriptors free,
+     * the NIC lacks TSO, the packet is over its limits, or memory ran out).
      */
     private boolean transmitTso(Mbuf packet) {
         TxQueue q = tx[txQueueOf(packet)];
-        if (!tsoEnabled || packet.pktLen() > IP_MAXPACKET + ETHER_HDR_LEN) {
+        int descriptors = tsoEnabled && packet.pktLen() <= config.tsoMax() ? descriptorsOf(packet) : -1;
+        if (descriptors < 0) {
             q.counters.error();
             packet.freeChain();
             return false;
         }
-        Mbuf[] frames = TsoSegmenter.segment(packet, mtu() + ETHER_HDR_LEN, (n, copied) -> {
-            tso.increment(TSO_PACKETS);
-            tso.add2(TSO_FRAMES, n, TSO_COPIED, copied);
-        });
-        if (frames == null) {
-            q.counters.drop();
-            return false;
-        }
         Link l = link;
-        if (transmitDirect && l != null && l.callableFromSender() && q.claimIdle()) {
+        if (transmitDirect && l != null && l.callableFromSender() && q.claimIdle(descriptors)) {
             try {
+                Mbuf[] frames = segment(packet);
+                if (frames == null) {
+                    q.counters.drop();
+                    return false;
+                }
                 for (int i = 0; i < frames.length; i++) {
                     Mbuf f = frames[i];
                     frames[i] = null;
                     if (!putOnLink(f, q, false)) {
                         frames[i] = f;
-                        return q.requeueFirstAll(frames, i, frames.length);
+                        for (int j = i; j < frames.length - 1; j++) frames[j].setNextPacket(frames[j + 1]);
+                        return q.requeueClaimed(f); // the rest keeps the packet's descriptors
                     }
                     q.countDirect();
                 }
@@ -275,11 +311,47 @@ public final class SimNic extends Ifnet {
                 q.directDone();
             }
         }
-        return q.enqueueAll(frames, 0, frames.length); // thread hand-off: the other end is TxQueue.drain
+        // thread hand-off: the other end is TxQueue.drain
+        if (!q.enqueue(packet, 0, descriptors)) return false;
+        tso.add2(TSO_QUEUED, 1, TSO_DESCRIPTORS, descriptors);
+        return true;
     }
 
-    /** The largest IPv4 packet (RFC 791's 16-bit total length): the TSO maximum this NIC offers. */
-    private static final int IP_MAXPACKET = 65535;
+    /** Cuts a TSO packet into frames and counts them; null (the packet freed) if it could not be cut. */
+    private Mbuf[] segment(Mbuf packet) {
+        return TsoSegmenter.segment(packet, mtu() + ETHER_HDR_LEN, (n, copied) -> {
+            tso.increment(TSO_PACKETS);
+            tso.add2(TSO_FRAMES, n, TSO_COPIED, copied);
+        });
+    }
+
+    /**
+     * Called by a transmit thread, holding no lock, with an entry it took off its ring: puts its frames on
+     * the link in order, waiting while the link holds them back (flow control). The entry is an ordinary frame,
+     * a TSO packet (cut into frames here, as the hardware does while it transmits; if it cannot be cut it is
+     * dropped and counted), or frames a direct sender left, linked by {@code nextPacket}.
+     */
+    void sendEntry(Mbuf entry, TxQueue q) {
+        if (TsoSegmenter.wanted(entry)) {
+            Mbuf[] frames = segment(entry);
+            if (frames == null) {
+                q.counters.drop();
+                return;
+            }
+            for (int i = 0; i < frames.length; i++) {
+                Mbuf f = frames[i];
+                frames[i] = null;
+                putOnLink(f, q, true);
+            }
+            return;
+        }
+        while (entry != null) {
+            Mbuf next = entry.nextPacket();
+            entry.setNextPacket(null);
+            putOnLink(entry, q, true);
+            entry = next;
+        }
+    }
 
     /** The flow hash keeps one flow on one TX queue (its order holds); without one, the sender's CPU. */
     private int txQueueOf(Mbuf frame) {
@@ -360,6 +432,18 @@ public final class SimNic extends Ifnet {
 
     /** TSO packets this NIC cut into frames (each counted once, whatever became of its frames). */
     public long tsoPackets() { return tso.sum(TSO_PACKETS); }
+
+    /**
+     * TSO packets senders put on a TX ring whole (the queue was busy), for the transmit thread to cut; the
+     * rest went out from their senders (direct transmit) or were dropped.
+     */
+    public long tsoQueued() { return tso.sum(TSO_QUEUED); }
+
+    /**
+     * TX descriptors those {@link #tsoQueued()} packets took ({@link #descriptorsOf}): over a 64 KB packet of
+     * TCP's, 34 (a header mbuf, 32 clusters, a context descriptor) where its 45 frames would take 45.
+     */
+    public long tsoDescriptors() { return tso.sum(TSO_DESCRIPTORS); }
 
     /** Frames this NIC made out of TSO packets. */
     public long tsoFrames() { return tso.sum(TSO_FRAMES); }

@@ -5,10 +5,12 @@ import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
 
 /**
- * One transmit queue of a NIC: a bounded ring ({@code ifq}) and the thread that plays the NIC's DMA engine,
- * taking frames off the ring in batches and putting them on the link with no lock held. A sender that finds
- * the queue idle may instead put its frame on a link that allows it itself ({@link SimNic#transmit}, with
- * {@link #claimIdle}); the thread then waits until that send is done, so frames leave in the order they came.
+ * One transmit queue of a NIC: a bounded ring of descriptors and the thread that plays the NIC's DMA engine,
+ * taking packets off the ring in batches and putting their frames on the link with no lock held: an ordinary
+ * frame as it is, a TSO packet cut into frames as it goes ({@link SimNic#sendEntry}), as TSO hardware
+ * segments while it transmits. A sender that finds the queue idle may instead put its frame (or its TSO
+ * packet's frames) on a link that allows it itself ({@link SimNic#transmit}, with {@link #claimIdle}); the
+ * thread then waits until that send is done, so frames leave in the order they came.
  *
  * <p>Locking key: the ring and flags are guarded by the queue's "txring" lock ({@link DriverQueue}).
  */
@@ -31,13 +33,13 @@ final class TxQueue extends DriverQueue {
     /** The transmit thread: the other end of {@link SimNic#transmit}'s enqueue. */
     @Override
     void drain() {
-        Mbuf[] frames = new Mbuf[batch];
+        Mbuf[] entries = new Mbuf[batch];
         int n;
-        while ((n = takeBatch(frames, null)) >= 0) {
+        while ((n = takeBatch(entries, null)) >= 0) {
             for (int i = 0; i < n; i++) {
-                Mbuf m = frames[i];
-                frames[i] = null;
-                nic.putOnLink(m, this, true);
+                Mbuf m = entries[i];
+                entries[i] = null;
+                nic.sendEntry(m, this);
             }
         }
     }

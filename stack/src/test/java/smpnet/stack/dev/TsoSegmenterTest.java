@@ -28,7 +28,8 @@ import smpnet.witness.junit.WitnessExtension;
 /**
  * The NIC's half of TSO on hand-made TSO frames: the frames it puts on the link, byte for byte (headers
  * rewritten per frame, FIN and PSH on the last only, CWR on the first only, both checksums valid, payload
- * shared), its counters, and its refusals (no TSO offered; not room on the ring for every frame).
+ * shared), its counters, and its refusal when it offers no TSO ({@link TxRingDescriptorsTest} has the ring's
+ * accounting).
  */
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class TsoSegmenterTest {
@@ -124,20 +125,6 @@ class TsoSegmenterTest {
     }
 
     @Test
-    void theFramesOfATsoFrameTakeTheRingTogetherOrNotAtAll() {
-        // not started: frames wait on the ring (no direct transmit), which holds 6
-        TestHost h = new TestHost("a", 1, LockMode.FINE, NicConfig.of(1).withTso(true).withRingSize(6));
-        assertEquals(65535, h.nic.tsoMax());
-        assertTrue(h.nic.transmit(tsoFrame(h, payload(4 * SEGSZ), 0)));
-        assertFalse(h.nic.transmit(tsoFrame(h, payload(3 * SEGSZ), 0)), "3 frames do not fit in 2 slots");
-        assertTrue(h.nic.transmit(tsoFrame(h, payload(2 * SEGSZ), 0)));
-        assertEquals(3, h.nic.counters().outDrops());
-        assertEquals(3, h.nic.tsoPackets());
-        assertEquals(9, h.nic.tsoFrames());
-        h.nic.stop(); // frees the 6 frames left on the ring
-    }
-
-    @Test
     void framesTheWirePausesPartWayWaitAtTheRingsHeadAndFollowInOrder() {
         TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(1).withTso(true));
         TestHost b = new TestHost("b", 2, LockMode.FINE, NicConfig.of(1).withRingSize(2));
@@ -162,14 +149,14 @@ class TsoSegmenterTest {
     }
 
     /** Attaches a link to {@code h}'s NIC that keeps every frame it gets. */
-    private static List<Mbuf> collect(TestHost h) {
+    static List<Mbuf> collect(TestHost h) {
         List<Mbuf> out = Collections.synchronizedList(new ArrayList<>());
         h.nic.attachLink(out::add);
         return out;
     }
 
     /** One TSO frame from 10.0.0.1 to 10.0.0.2 with {@code optlen} bytes of TCP options and {@code payload}. */
-    private static Mbuf tsoFrame(TestHost h, byte[] payload, int optlen) {
+    static Mbuf tsoFrame(TestHost h, byte[] payload, int optlen) {
         return frame(h.alloc, h.nic.mac(), payload, optlen, SEGSZ);
     }
 
@@ -203,7 +190,7 @@ class TsoSegmenterTest {
 
     private static byte[] timestampOption() { return new byte[] {1, 1, 8, 10, 0, 0, 0, 7, 0, 0, 0, 9}; }
 
-    private static byte[] payload(int n) {
+    static byte[] payload(int n) {
         byte[] p = new byte[n];
         for (int i = 0; i < n; i++) p[i] = (byte) (i * 31 + 7);
         return p;

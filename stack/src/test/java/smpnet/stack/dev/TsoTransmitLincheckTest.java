@@ -18,8 +18,8 @@ import smpnet.witness.testing.TestSettings;
 /**
  * TSO frames on a TX queue shared with ordinary frames, under Lincheck's stress runs: concurrent senders
  * each send single frames and TSO packets of {@link #FRAMES} segments on a NIC with TSO whose transmit thread
- * drains what they queue, into a link a sender may call itself (direct transmit, {@code claimIdle}, and
- * {@code DriverQueue.enqueueAll}). Each segment's payload names its sender and its place in the sender's
+ * drains what they queue (a TSO packet whole, in its descriptors, cut into frames as it is sent), into a
+ * link a sender may call itself (direct transmit, {@code claimIdle}). Each segment's payload names its sender and its place in the sender's
  * stream. The check ({@link #allDeliveredInEachSendersOrder}): every frame reached the link once, each
  * sender's frames in its order (a TSO packet's frames together and in order, never overtaken nor
  * overtaking), and the queue's counters add up. {@code -Dsmpnet.lincheck=long} runs a larger search.

@@ -44,8 +44,8 @@ class TcpTsoTest {
     private static final NicConfig TSO = NicConfig.of(1).withRingSize(4096).withTso(true);
 
     /** What one run saw: the sender's NIC counters, TCP counters, and its frames on the wire. */
-    private record Seen(long tsoPackets, long tsoFrames, long copied, long txDrops, Frames frames, long sndpack,
-                        long rexmitpack, long rcvbyte, long badsum) {
+    private record Seen(long tsoPackets, long tsoFrames, long copied, long txDrops, long txErrors, Frames frames,
+                        long sndpack, long rexmitpack, long rcvbyte, long badsum) {
         /** TCP's data packets, each TSO packet replaced by its frames, less the frames the ring refused. */
         long expectedDataFrames() { return sndpack + rexmitpack - tsoPackets + tsoFrames - txDrops; }
     }
@@ -59,10 +59,24 @@ class TcpTsoTest {
         // (65,535 bytes of IP packet, whole segments only); the ACK clock keeps most smaller than that
         assertTrue(s.tsoFrames() >= 2 * s.tsoPackets() && s.tsoFrames() <= 45 * s.tsoPackets(), s.toString());
         assertEquals(0, s.copied(), "the NIC copied payload bytes");
+        assertEquals(0, s.txErrors(), "a TSO packet over the NIC's limits");
         assertEquals(s.expectedDataFrames(), s.frames().data(), s.toString());
         assertTrue(s.sndpack() * 2 < s.frames().data(), s.toString());
         assertEquals(BYTES, s.rcvbyte());
         assertEquals(0, s.badsum());
+    }
+
+    @Test
+    void tsoSegmentsFitTheInterfacesDmaSegmentCount() {
+        // if_hw_tsomaxsegcount 8: the header mbuf and 7 clusters of 2,048 bytes, 14,336 bytes, so at most 9
+        // whole segments of 1,448; TCP trims its TSO segments to that, and the NIC refuses none
+        NicConfig few = TSO.withTsoLimits(NicConfig.DEFAULT_TSO_MAX, 8, 2048);
+        Seen s = transfer(LockMode.FINE, few, BYTES / 2, false, TcpSim.CLEAN, false);
+        assertTrue(s.tsoPackets() > 0, s.toString());
+        assertTrue(s.tsoFrames() <= 9 * s.tsoPackets(), s.toString());
+        assertEquals(0, s.txErrors(), s.toString());
+        assertEquals(s.expectedDataFrames(), s.frames().data(), s.toString());
+        assertEquals(BYTES / 2, s.rcvbyte());
     }
 
     @Test
@@ -130,7 +144,7 @@ class TcpTsoTest {
         byte[] down = TcpTwoHostsTest.pattern(1000, 6);
         ByteArrayOutputStream cap = new ByteArrayOutputStream();
         PcapWriter[] writer = new PcapWriter[1];
-        long[] nicCounts = new long[4];
+        long[] nicCounts = new long[5];
         long[] mac = new long[1];
         TcpSim.Result r = TcpSim.runLinked(21, mode, nic, (na, nb) -> {
             writer[0] = new PcapWriter(cap, PcapWriter.LINKTYPE_ETHERNET, 65535);
@@ -148,11 +162,13 @@ class TcpTsoTest {
             nicCounts[1] = na.tsoFrames();
             nicCounts[2] = na.tsoPayloadBytesCopied();
             nicCounts[3] = na.counters().outDrops();
+            nicCounts[4] = na.counters().outErrors();
         });
         writer[0].close();
         Frames f = Frames.check(cap.toByteArray(), mac[0]);
         Stack a = r.a();
-        return new Seen(nicCounts[0], nicCounts[1], nicCounts[2], nicCounts[3], f, a.tcpStats().get(TcpStat.SNDPACK),
+        return new Seen(nicCounts[0], nicCounts[1], nicCounts[2], nicCounts[3], nicCounts[4], f,
+                a.tcpStats().get(TcpStat.SNDPACK),
                 a.tcpStats().get(TcpStat.SNDREXMITPACK), r.b().tcpStats().get(TcpStat.RCVBYTE),
                 r.b().tcpStats().get(TcpStat.RCVBADSUM));
     }

@@ -41,9 +41,11 @@ public final class NetstatCommand extends ScenarioFileCommand {
                         out().printf("  options=LRO: queued %d, flushed %d, merged %d, bad checksums %d%n",
                                 l.queued(), l.flushed(), l.merged(), l.badChecksum());
                     }
-                    if (nic.tso()) { // ifconfig's options=...<TSO4>, and what the NIC cut
-                        out().printf("  options=TSO4: packets %d, frames %d, payload bytes copied %d%n",
-                                nic.tsoPackets(), nic.tsoFrames(), nic.tsoPayloadBytesCopied());
+                    if (nic.tso()) { // ifconfig's options=...<TSO4>, what the NIC cut, its ring and its limits
+                        out().printf("  options=TSO4: packets %d, frames %d, payload bytes copied %d, queued whole %d "
+                                        + "in %d descriptors; tsomax %d, tsomaxsegcount %d, tsomaxsegsize %d%n",
+                                nic.tsoPackets(), nic.tsoFrames(), nic.tsoPayloadBytesCopied(), nic.tsoQueued(),
+                                nic.tsoDescriptors(), nic.tsoMax(), nic.tsoMaxSegCount(), nic.tsoMaxSegSize());
                     }
                 });
                 out().print(host.netstat());

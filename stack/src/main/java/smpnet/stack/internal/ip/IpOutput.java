@@ -1,6 +1,7 @@
 package smpnet.stack.internal.ip;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.internal.netisr.Netisr;
 import smpnet.stack.internal.netisr.NetisrProtocol;
 import smpnet.stack.internal.wire.MalformedPacketException;
@@ -94,9 +95,19 @@ public final class IpOutput {
      * not, if there is no route, or if the packet would loop back to this host instead of leaving.
      */
     public int tsoMaxFor(int dst) {
+        Ifnet ifp = tsoInterfaceFor(dst);
+        return ifp == null ? 0 : ifp.tsoMax();
+    }
+
+    /**
+     * The interface packets to {@code dst} leave by, whose TSO limits ({@link Ifnet#tsoMax()},
+     * {@link Ifnet#tsoMaxSegCount()}, {@link Ifnet#tsoMaxSegSize()}) TCP reads, as tcp_maxmtu fills its
+     * {@code tcp_ifcap}; null if there is no route or the packet would loop back to this host.
+     */
+    public Ifnet tsoInterfaceFor(int dst) {
         Route<IpInterface> r = routes.lookup(dst);
-        if (r == null || r.iface().isLoopback() || addresses.isOwnAddress(dst)) return 0;
-        return r.iface().ifnet().tsoMax();
+        if (r == null || r.iface().isLoopback() || addresses.isOwnAddress(dst)) return null;
+        return r.iface().ifnet();
     }
 
     /**

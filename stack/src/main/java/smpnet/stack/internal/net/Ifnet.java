@@ -124,11 +124,21 @@ public abstract class Ifnet {
     public abstract void awaitDrained();
 
     /**
-     * TCP segmentation offload (FreeBSD's IFCAP_TSO4 with {@code if_hw_tsomax}): the largest IPv4 packet,
-     * header included, this interface cuts into MTU-sized frames itself ({@code CSUM_TSO}); 0 when it does
-     * not offer TSO (the default: every frame handed to {@link #transmit} must fit the MTU).
+     * TCP segmentation offload (FreeBSD's IFCAP_TSO4 with {@code if_hw_tsomax}): the largest packet, IPv4
+     * and link headers included, this interface cuts into MTU-sized frames itself ({@code CSUM_TSO}); 0 when
+     * it does not offer TSO (the default: every frame handed to {@link #transmit} must fit the MTU).
      */
     public int tsoMax() { return 0; }
+
+    /**
+     * With TSO ({@code if_hw_tsomaxsegcount}): the most DMA segments a TSO packet's mbuf chain may make, the
+     * header mbuf's included (each mbuf makes one per {@link #tsoMaxSegSize()} bytes); TCP trims its TSO
+     * packets to fit. 0: no limit (as without TSO).
+     */
+    public int tsoMaxSegCount() { return 0; }
+
+    /** With TSO ({@code if_hw_tsomaxsegsize}): the most bytes of one DMA segment; 0 with no count limit. */
+    public int tsoMaxSegSize() { return 0; }
 
     /** Counters summed over every queue. */
     public IfCounters counters() {

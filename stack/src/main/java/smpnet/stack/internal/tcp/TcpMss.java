@@ -52,7 +52,10 @@ final class TcpMss {
         if (tp.userMaxseg > 0) mss = Math.min(mss, tp.userMaxseg);
         tp.maxseg = Math.max(mss, set.minmss);
         // tcp_maxmtu's capability check: TSO if the interface toward the peer offers it
-        tp.tsoMax = tp.tcp.ipOutput.tsoMaxFor(tp.faddr);
+        smpnet.stack.internal.net.Ifnet ifp = tp.tcp.ipOutput.tsoInterfaceFor(tp.faddr);
+        tp.tsoMax = ifp == null ? 0 : ifp.tsoMax();
+        tp.tsoMaxSegCount = ifp == null ? 0 : ifp.tsoMaxSegCount();
+        tp.tsoMaxSegSize = ifp == null ? 0 : ifp.tsoMaxSegSize();
         if (tp.tsoMax > 0) tp.set(Tcpcb.TF_TSO);
         else tp.clear(Tcpcb.TF_TSO);
         if (tp.scoreboard != null) tp.scoreboard.setSmss(tp.effectiveMaxseg());

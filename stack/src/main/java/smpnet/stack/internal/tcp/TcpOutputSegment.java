@@ -1,5 +1,6 @@
 package smpnet.stack.internal.tcp;
 
+import smpnet.stack.internal.wire.EthernetHeader;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.mbuf.Mbuf;
@@ -74,8 +75,9 @@ final class TcpOutputSegment {
             if (tso) {
                 int seg = tp.maxseg - optlen;
                 int sbcc = TcpOutput.sbccOf(tp);
-                // at most the interface's largest packet, headers included
-                int maxLen = tp.tsoMax - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH - optlen;
+                // at most the interface's largest packet (if_hw_tsomax), headers included, the link's too
+                // (FreeBSD's max_linkhdr)
+                int maxLen = tp.tsoMax - Ipv4Header.MIN_LENGTH - TcpHeader.MIN_LENGTH - optlen - EthernetHeader.LENGTH;
                 if (len > maxLen) {
                     len = maxLen;
                     more = true;
@@ -118,18 +120,20 @@ final class TcpOutputSegment {
         int dataOff = 0;
         Mbuf payload = null; // the segment's data by reference, when zero-copy regions are in the buffer
         boolean noPayload = false;
+        boolean byRef = false; // the payload references zero-copy regions (payloadLocked counted its bytes)
         if (len > 0) {
             StreamBuffer snd = tp.so.snd();
             snd.lock.lock();
             try {
                 if (snd.hasRegionsLocked()) {
+                    byRef = true;
                     payload = snd.payloadLocked(off, len, tcp.alloc, tcp.stats);
                     noPayload = payload == null;
                 } else if (tsoSegsz > 0) {
                     // a TSO segment's payload goes in clusters, which the NIC shares among its frames
+                    // (counted as copied below, once trimmed to the interface's DMA segments)
                     payload = snd.clustersLocked(off, len, tcp.alloc);
                     noPayload = payload == null;
-                    tcp.stats.add(TcpStat.SNDBYTE_COPIED, len);
                 } else {
                     data = new byte[len];
                     snd.copyLocked(off, len, data, 0);
@@ -138,6 +142,23 @@ final class TcpOutputSegment {
             } finally {
                 snd.lock.unlock();
             }
+        }
+        if (tsoSegsz > 0 && payload != null) {
+            // if_hw_tsomaxsegcount: the chain, with the header mbuf in front, must fit the interface's DMA
+            // segments; tcp_output trims the TSO length to whole segments that do (one: an ordinary segment)
+            int fit = TcpTso.bytesThatFit(payload, tp.tsoMaxSegCount - 1, tp.tsoMaxSegSize);
+            if (fit < len) {
+                int seg = tsoSegsz;
+                int newLen = fit - fit % seg;
+                if (newLen <= seg) {
+                    newLen = Math.min(len, seg);
+                    tsoSegsz = 0;
+                }
+                TcpTso.trim(payload, len, newLen, byRef ? tcp.stats : null);
+                len = newLen;
+                more = true;
+            }
+            if (!byRef) tcp.stats.add(TcpStat.SNDBYTE_COPIED, len);
         }
         if (recwin < 0 || (flags & TcpHeader.RST) != 0) recwin = 0; // a RST advertises no window (tcp_output)
         int win;

@@ -130,8 +130,12 @@ public final class Tcpcb {
     @GuardedBy("inp") int userMaxseg;
     /** The MSS the peer announced (or mssdflt), kept for TCP_INFO's rcv_mss and path MTU updates. */
     @GuardedBy("inp") int peerMss;
-    /** t_tsomax: the largest IPv4 packet the route's interface cuts into frames (with {@link #TF_TSO}). */
+    /** t_tsomax: the largest packet, link header included, the route's interface cuts into frames (with {@link #TF_TSO}). */
     @GuardedBy("inp") int tsoMax;
+    /** t_tsomaxsegcount: the most DMA segments of a TSO packet's mbuf chain, its header's included (0: no limit). */
+    @GuardedBy("inp") int tsoMaxSegCount;
+    /** t_tsomaxsegsize: the most bytes of one DMA segment. */
+    @GuardedBy("inp") int tsoMaxSegSize;
     @GuardedBy("inp") int sndScale;
     @GuardedBy("inp") int rcvScale;
     @GuardedBy("inp") int requestRScale;
