@@ -44,8 +44,8 @@ class TcpTsoTest {
     private static final NicConfig TSO = NicConfig.of(1).withRingSize(4096).withTso(true);
 
     /** What one run saw: the sender's NIC counters, TCP counters, and its frames on the wire. */
-    private record Seen(long tsoPackets, long tsoFrames, long copied, long txDrops, long txErrors, Frames frames,
-                        long sndpack, long rexmitpack, long rcvbyte, long badsum) {
+    private record Seen(long tsoPackets, long tsoFrames, long copied, long txDrops, long txErrors, long tsoQueued,
+                        long tsoDescriptors, Frames frames, long sndpack, long rexmitpack, long rcvbyte, long badsum) {
         /** TCP's data packets, each TSO packet replaced by its frames, less the frames the ring refused. */
         long expectedDataFrames() { return sndpack + rexmitpack - tsoPackets + tsoFrames - txDrops; }
     }
@@ -60,6 +60,8 @@ class TcpTsoTest {
         assertTrue(s.tsoFrames() >= 2 * s.tsoPackets() && s.tsoFrames() <= 45 * s.tsoPackets(), s.toString());
         assertEquals(0, s.copied(), "the NIC copied payload bytes");
         assertEquals(0, s.txErrors(), "a TSO packet over the NIC's limits");
+        // one header mbuf (Ethernet, IP and TCP headers) and at most 32 clusters, and a context descriptor
+        assertTrue(s.tsoDescriptors() <= 34 * s.tsoQueued(), s.toString());
         assertEquals(s.expectedDataFrames(), s.frames().data(), s.toString());
         assertTrue(s.sndpack() * 2 < s.frames().data(), s.toString());
         assertEquals(BYTES, s.rcvbyte());
@@ -144,7 +146,7 @@ class TcpTsoTest {
         byte[] down = TcpTwoHostsTest.pattern(1000, 6);
         ByteArrayOutputStream cap = new ByteArrayOutputStream();
         PcapWriter[] writer = new PcapWriter[1];
-        long[] nicCounts = new long[5];
+        long[] nicCounts = new long[7];
         long[] mac = new long[1];
         TcpSim.Result r = TcpSim.runLinked(21, mode, nic, (na, nb) -> {
             writer[0] = new PcapWriter(cap, PcapWriter.LINKTYPE_ETHERNET, 65535);
@@ -163,11 +165,14 @@ class TcpTsoTest {
             nicCounts[2] = na.tsoPayloadBytesCopied();
             nicCounts[3] = na.counters().outDrops();
             nicCounts[4] = na.counters().outErrors();
+            nicCounts[5] = na.tsoQueued();
+            nicCounts[6] = na.tsoDescriptors();
         });
         writer[0].close();
         Frames f = Frames.check(cap.toByteArray(), mac[0]);
         Stack a = r.a();
-        return new Seen(nicCounts[0], nicCounts[1], nicCounts[2], nicCounts[3], nicCounts[4], f,
+        return new Seen(nicCounts[0], nicCounts[1], nicCounts[2], nicCounts[3], nicCounts[4], nicCounts[5],
+                nicCounts[6], f,
                 a.tcpStats().get(TcpStat.SNDPACK),
                 a.tcpStats().get(TcpStat.SNDREXMITPACK), r.b().tcpStats().get(TcpStat.RCVBYTE),
                 r.b().tcpStats().get(TcpStat.RCVBADSUM));
