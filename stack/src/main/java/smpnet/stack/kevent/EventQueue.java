@@ -3,7 +3,6 @@ package smpnet.stack.kevent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,28 +46,13 @@ public final class EventQueue {
     private final CondVar activity = new CondVar("kqwait");
     @GuardedBy("kqueue") private final Map<Pollable, Registration> registrations = new IdentityHashMap<>();
     /**
-     * The active list (FreeBSD's kq_head): registrations that may be ready, oldest first, doubly linked so
-     * that a registration leaves it in constant time wherever it stands, as knotes are through kn_tqe. An
-     * array queue would have to be searched on every deregistration: a cost that grows with the number of
-     * ready sockets, which a server with many connections cannot pay.
-     *
-     * <p>The links are slot numbers in arrays of ints, not references between registrations: each
-     * registration has a slot ({@link #bySlot}) while it is live, and {@link #nextOf}/{@link #prevOf} hold
-     * its neighbours' slots (-1: none). A registration lives as long as its socket, so the collector soon
-     * moves it to the old generation, and at 100,000 connections the registrations lie in hundreds of heap
-     * regions: every store of a reference into one (a link made at each event, by the poll that re-activates
-     * it and by the socket's thread that activates it) then crosses regions, and the collector's write
-     * barrier reads and marks a card of a table that grows with the heap and queues it for refinement. A
-     * store of an int has no barrier; the arrays are written only by the queue, under its mutex.
+     * The active list (FreeBSD's kq_head): registrations that may be ready, oldest first, linked through
+     * their own {@code prev}/{@code next} as knotes are through kn_tqe, so that a registration leaves it in
+     * constant time wherever it stands. An array queue would have to be searched on every deregistration:
+     * a cost that grows with the number of ready sockets, which a server with many connections cannot pay.
      */
-    @GuardedBy("kqueue") private int activeHead = -1, activeTail = -1;
+    @GuardedBy("kqueue") private Registration activeHead, activeTail;
     @GuardedBy("kqueue") private int activeCount;
-    /** The live registration in each slot, null in a free one (written at registration and deregistration only). */
-    @GuardedBy("kqueue") private Registration[] bySlot = new Registration[16];
-    @GuardedBy("kqueue") private int[] nextOf = new int[16], prevOf = new int[16];
-    /** Free slots below {@link #slotsUsed}, the last freed on top; {@link #slotsUsed} slots were ever taken. */
-    @GuardedBy("kqueue") private int[] freeSlots = new int[16];
-    @GuardedBy("kqueue") private int freeCount, slotsUsed;
     /** Posted one-shot events, oldest first; each leaves with the poll that reports it. */
     @GuardedBy("kqueue") private final ArrayDeque<Event> posted = new ArrayDeque<>();
 
@@ -92,11 +76,7 @@ public final class EventQueue {
             if (old != null) {
                 old.live = false;
                 unlinkLocked(old);
-                r.slot = old.slot; // the replacement takes the slot over
-            } else {
-                r.slot = takeSlotLocked();
             }
-            bySlot[r.slot] = r;
             r.live = true;
             wake = activateLocked(r);
         } finally {
@@ -115,9 +95,6 @@ public final class EventQueue {
             if (r == null) return false;
             r.live = false;
             unlinkLocked(r);
-            bySlot[r.slot] = null;
-            if (freeCount == freeSlots.length) freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-            freeSlots[freeCount++] = r.slot;
         } finally {
             lock.unlock();
         }
@@ -183,7 +160,7 @@ public final class EventQueue {
         while (out.size() < max && !posted.isEmpty()) out.add(posted.poll());
         // Each registration active now is looked at once at most: a level-triggered one put back goes last.
         for (int n = activeCount; n > 0 && out.size() < max; n--) {
-            Registration r = bySlot[activeHead];
+            Registration r = activeHead;
             unlinkLocked(r);
             int ready = r.source.readyOps() & r.interest;
             if (ready == 0) continue;
@@ -205,11 +182,10 @@ public final class EventQueue {
         lock.assertOwned();
         if (r.queued || !r.live) return false;
         r.queued = true;
-        int s = r.slot;
-        prevOf[s] = activeTail;
-        nextOf[s] = -1;
-        if (activeTail < 0) activeHead = s; else nextOf[activeTail] = s;
-        activeTail = s;
+        r.prev = activeTail;
+        r.next = null;
+        if (activeTail == null) activeHead = r; else activeTail.next = r;
+        activeTail = r;
         activeCount++;
         return true;
     }
@@ -218,34 +194,12 @@ public final class EventQueue {
     private void unlinkLocked(Registration r) {
         lock.assertOwned();
         if (!r.queued) return;
-        int s = r.slot, p = prevOf[s], n = nextOf[s];
-        if (p < 0) activeHead = n; else nextOf[p] = n;
-        if (n < 0) activeTail = p; else prevOf[n] = p;
+        if (r.prev == null) activeHead = r.next; else r.prev.next = r.next;
+        if (r.next == null) activeTail = r.prev; else r.next.prev = r.prev;
+        r.prev = null;
+        r.next = null;
         r.queued = false;
         activeCount--;
-    }
-
-    /** A free slot for a new registration: the last one freed, else the next never taken (the arrays doubled if full). */
-    private int takeSlotLocked() {
-        lock.assertOwned();
-        if (freeCount > 0) return freeSlots[--freeCount];
-        if (slotsUsed == bySlot.length) {
-            int n = slotsUsed * 2;
-            bySlot = Arrays.copyOf(bySlot, n);
-            nextOf = Arrays.copyOf(nextOf, n);
-            prevOf = Arrays.copyOf(prevOf, n);
-        }
-        return slotsUsed++;
-    }
-
-    /** Slots taken so far, free ones included (for tests: a deregistered slot is reused, not leaked). */
-    int slotsUsed() {
-        lock.lock();
-        try {
-            return slotsUsed;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** One source's registration in this queue (FreeBSD's knote). */
@@ -255,12 +209,11 @@ public final class EventQueue {
         final boolean edgeTriggered;
         final Object attachment;
         /**
-         * On the active list (its neighbours there are in the queue's arrays at its {@link #slot}). Written
-         * under the kqueue mutex; read without it by {@link #readinessChanged}, hence volatile.
+         * On the active list; {@link #prev} and {@link #next} are its neighbours there. Written under the
+         * kqueue mutex; read without it by {@link #readinessChanged}, hence volatile.
          */
         @GuardedBy("kqueue") volatile boolean queued;
-        /** Its slot in the queue's arrays, while it is live (a replacement takes over the one it replaces). */
-        @GuardedBy("kqueue") int slot;
+        @GuardedBy("kqueue") Registration prev, next;
         /** In the map: from its registration until it is deregistered or replaced; only then is it activated. */
         @GuardedBy("kqueue") boolean live;
 

@@ -119,48 +119,6 @@ class EventQueueTest {
     }
 
     /**
-     * Past the arrays' first size (16 slots) they grow, and a deregistered socket's slot goes to the next
-     * registration: 40 sockets take 40 slots, and 20 of them replaced by 20 new ones take none more; the
-     * active list keeps its order through both.
-     */
-    @Test void slotsGrowAndAreReused() {
-        EventQueue q = new EventQueue();
-        List<FakeSocket> s = new ArrayList<>();
-        StringBuilder all = new StringBuilder();
-        for (int i = 0; i < 40; i++) {
-            FakeSocket f = new FakeSocket("s" + i);
-            s.add(f);
-            q.register(f, EventQueue.READ, false, f.name);
-            f.set(EventQueue.READ);
-            all.append(all.isEmpty() ? "" : " ").append(f.name).append(":1");
-        }
-        assertEquals(40, q.slotsUsed());
-        assertEquals(all.toString(), names(q.poll(100, Duration.ZERO)));
-        StringBuilder left = new StringBuilder(), added = new StringBuilder();
-        for (int i = 0; i < 40; i++) {
-            if (i % 2 == 0) {
-                assertTrue(q.deregister(s.get(i)));
-            } else {
-                left.append(left.isEmpty() ? "" : " ").append("s").append(i).append(":1");
-            }
-        }
-        for (int i = 0; i < 20; i++) {
-            FakeSocket f = new FakeSocket("n" + i);
-            q.register(f, EventQueue.READ, false, f.name);
-            f.set(EventQueue.READ);
-            added.append(" ").append(f.name).append(":1");
-        }
-        assertEquals(40, q.slotsUsed(), "the 20 new registrations took the 20 freed slots");
-        assertEquals(40, q.size());
-        assertEquals(left + added.toString(), names(q.poll(100, Duration.ZERO)), "the odd ones (still active), then the new");
-        for (FakeSocket f : s) f.set(0);
-        assertEquals(added.toString().trim(), names(q.poll(100, Duration.ZERO)));
-        FakeSocket extra = new FakeSocket("x");
-        q.register(extra, EventQueue.READ, false, "x");
-        assertEquals(41, q.slotsUsed(), "no slot free: a new one");
-    }
-
-    /**
      * A socket that becomes readable while it is being registered, just as a poll (another thread's) finds it
      * not ready yet: the change is reported all the same. The socket announces it from inside addWatcher,
      * before the new watcher is on its list, where a concurrent announcement can come.
