@@ -207,8 +207,10 @@ public final class ServerComparison {
                 + String.format(Locale.ROOT, "%n  warm-up: %s and %s; JIT compilation in the window %d and %d ms", warmup(x), warmup(y),
                         x.compileMillis(), y.compileMillis())
                 + String.format(Locale.ROOT, "%n  the window's parts: %s ns and %s ns; the whole window: %,.0f and %,.0f ns, without the "
-                        + "polls that slept %,.0f and %,.0f ns", parts(x), parts(y), x.nanosPerEvent(), y.nanosPerEvent(),
-                        x.busyNanosPerEvent(), y.busyNanosPerEvent())
+                        + "polls that slept %,.0f and %,.0f ns; in the queue %,.0f and %,.0f ns, without the polls that slept %,.0f and "
+                        + "%,.0f ns", parts(x), parts(y), x.nanosPerEvent(), y.nanosPerEvent(), x.busyNanosPerEvent(),
+                        y.busyNanosPerEvent(), x.queueNanosPerEvent(), y.queueNanosPerEvent(), x.queueBusyNanosPerEvent(),
+                        y.queueBusyNanosPerEvent())
                 + String.format(Locale.ROOT, "%n  measured over %,d and %,d events; events per poll %.1f and %.1f; sleeps per event %.4f and "
                         + "%.4f; parks per event %.4f and %.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d "
                         + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),

@@ -83,6 +83,13 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
         public double queueNanosPerEvent() { return events > 0 ? (double) queueNanos / events : Double.NaN; }
 
         /**
+         * The part of {@link #busyNanosPerEvent} spent in the event queue's poll: its polls that found sockets
+         * ready, without those that slept (going to sleep and being woken, which a loop pays as often as the load
+         * lets it run dry), ns.
+         */
+        public double queueBusyNanosPerEvent() { return events > 0 ? (double) (queueNanos - sleepingNanos) / events : Double.NaN; }
+
+        /**
          * The loop thread's CPU time per event without its polls that slept: the cost of an event to a loop
          * that finds work waiting, which does not depend on how often the load lets it run dry, ns.
          */
