@@ -288,7 +288,7 @@ final class EchoServer {
 
     /** The loop's running counts (its thread's alone). */
     private static final class Counts {
-        long events, writeEvents, polls, queueCpu, sleepingPolls, sleepingCpu;
+        long events, writeEvents, polls, queueCpu, sleepingPolls, sleepingCpu, sleepingEvents;
     }
 
     /**
@@ -297,7 +297,8 @@ final class EchoServer {
      * garbage collections.
      */
     private record Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
-                        long sleepingCpu, long parks, long unparks, long gcs, long gcMillis, long compileMillis) {
+                        long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis,
+                        long compileMillis) {
         /** The loop's CPU time per event in each part between two of {@code marks}, ns (NaN for a part without events). */
         static double[] parts(List<Mark> marks, boolean queueOnly) {
             double[] parts = new double[marks.size() - 1];
@@ -323,7 +324,8 @@ final class EchoServer {
         static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled) {
             Mark a = marks.getFirst(), z = marks.getLast();
             return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
-                    z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu, z.parks - a.parks,
+                    z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
+                    z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
                     z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
                     z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true));
         }
@@ -336,7 +338,7 @@ final class EchoServer {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
         return new Mark(cpu, c.queueCpu, c.events, requests.get(), c.writeEvents, c.polls, c.sleepingPolls, c.sleepingCpu,
-                seam.parks(), seam.unparks(), gcs, gcMillis, compileMillis());
+                c.sleepingEvents, seam.parks(), seam.unparks(), gcs, gcMillis, compileMillis());
     }
 
     /**
@@ -382,14 +384,16 @@ final class EchoServer {
                 } else if (!window.isEmpty()) {
                     // a part ends at the first poll past its share of the requests; the window, at the first poll
                     // past all of them (with fewer parts where a poll's events are more than a part's requests)
+                    // (a part has an event at least: where one poll's events cross two parts' shares, the two are one)
                     long done = echoed - window.getFirst().requests;
                     boolean end = !m || done >= loopRequests;
-                    if (end || done >= (long) loopRequests * window.size() / LOOP_PARTS) {
+                    boolean moved = n.events > window.getLast().events || window.size() == 1;
+                    if ((end || done >= (long) loopRequests * window.size() / LOOP_PARTS) && moved) {
                         window.add(mark(beforePoll, n));
-                        if (end) {
-                            loopCost = Mark.over(window, warmed, settled);
-                            windowDone = true;
-                        }
+                    }
+                    if (end) {
+                        loopCost = Mark.over(window, warmed, settled);
+                        windowDone = true;
                     }
                 }
             }
@@ -401,6 +405,7 @@ final class EchoServer {
             if (seam.parks() != parks) {
                 n.sleepingPolls++;
                 n.sleepingCpu += pollCpu;
+                n.sleepingEvents += ready.size();
             }
             for (EventQueue.Event e : ready) {
                 n.events++;

@@ -207,15 +207,21 @@ public final class ServerComparison {
                 + String.format(Locale.ROOT, "%n  warm-up: %s and %s; JIT compilation in the window %d and %d ms", warmup(x), warmup(y),
                         x.compileMillis(), y.compileMillis())
                 + String.format(Locale.ROOT, "%n  the window's parts: %s ns and %s ns; the whole window: %,.0f and %,.0f ns, without the "
-                        + "polls that slept %,.0f and %,.0f ns; in the queue %,.0f and %,.0f ns, without the polls that slept %,.0f and "
-                        + "%,.0f ns", parts(x), parts(y), x.nanosPerEvent(), y.nanosPerEvent(), x.busyNanosPerEvent(),
-                        y.busyNanosPerEvent(), x.queueNanosPerEvent(), y.queueNanosPerEvent(), x.queueBusyNanosPerEvent(),
-                        y.queueBusyNanosPerEvent())
+                        + "polls that slept %,.0f and %,.0f ns; in the queue %,.0f and %,.0f ns; per event of the polls that did not "
+                        + "sleep %,.0f and %,.0f ns; per poll that slept (its events' collection included) %s and %s ns", parts(x),
+                        parts(y), x.nanosPerEvent(), y.nanosPerEvent(), x.busyNanosPerEvent(), y.busyNanosPerEvent(),
+                        x.queueNanosPerEvent(), y.queueNanosPerEvent(), x.queueBusyNanosPerEvent(), y.queueBusyNanosPerEvent(),
+                        orNone(x.nanosPerSleep()), orNone(y.nanosPerSleep()))
                 + String.format(Locale.ROOT, "%n  measured over %,d and %,d events; events per poll %.1f and %.1f; sleeps per event %.4f and "
                         + "%.4f; parks per event %.4f and %.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d "
                         + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),
                         y.sleepsPerEvent(), x.parksPerEvent(), y.parksPerEvent(), x.unparksPerEvent(), y.unparksPerEvent(),
                         x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(), y.gcMillis());
+    }
+
+    /** {@code ns} rounded with thousands separators, or "none" when NaN (no such poll). */
+    private static String orNone(double ns) {
+        return Double.isNaN(ns) ? "none" : String.format(Locale.ROOT, "%,.0f", ns);
     }
 
     private static String warmup(ServerResult.LoopCost l) {
@@ -352,12 +358,13 @@ public final class ServerComparison {
     public String csv() {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
                 + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_requests,loop_polls,"
-                + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
+                + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_sleeping_events,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
                 + "loop_compile_ms,loop_warmup_requests,loop_settled,retransmits,ring_drops,stopped\n");
         for (ServerResult r : results) {
             ServerResult.LoopCost l = r.loop();
-            String loop = l == null ? ",,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b",
-                    l.events(), l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.parks(), l.unparks(),
+            String loop = l == null ? ",,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b",
+                    l.events(), l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.sleepingEvents(),
+                    l.parks(), l.unparks(),
                     l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled());
             b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%s,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
@@ -391,7 +398,7 @@ public final class ServerComparison {
                     ServerResult.LoopCost l = r.loop();
                     o.put("loopNanosPerEvent", r.loopNanosPerEvent()).put("queueNanosPerEvent", r.queueNanosPerEvent());
                     var lo = o.putObject("loop").put("events", l.events()).put("requests", l.requests()).put("polls", l.polls())
-                            .put("cpuNanos", l.cpuNanos()).put("queueNanos", l.queueNanos()).put("sleepingPolls", l.sleepingPolls())
+                            .put("cpuNanos", l.cpuNanos()).put("queueNanos", l.queueNanos()).put("sleepingPolls", l.sleepingPolls()).put("sleepingEvents", l.sleepingEvents())
                             .put("sleepingNanos", l.sleepingNanos()).put("parks", l.parks()).put("unparks", l.unparks())
                             .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis())
                             .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())

@@ -39,7 +39,9 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      *                   protocol work they do on that thread (TCP output down to the peer's receive ring)
      * @param queueNanos the part of it spent in the polls: waiting, being woken, collecting the ready sockets
      * @param sleepingPolls the polls that found nothing ready and slept until a socket was (or a timeout)
-     * @param sleepingNanos the loop thread's CPU time in those polls: going to sleep and being woken
+     * @param sleepingNanos the loop thread's CPU time in those polls: going to sleep, being woken, and
+     *                   collecting the events that woke it
+     * @param sleepingEvents the events those polls returned
      * @param parks      the loop thread's parks (it waited in a poll with nothing ready)
      * @param unparks    threads the loop thread woke (the stack's threads its socket calls handed work to)
      * @param writeEvents events that reported the socket writable (a reply waiting for space; none while every
@@ -55,7 +57,7 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      * @param queueParts the part of it spent in the event queue's polls, in the same parts, ns
      */
     public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
-                           long sleepingNanos, long parks, long unparks,
+                           long sleepingNanos, long sleepingEvents, long parks, long unparks,
                            long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
                            double[] parts, double[] queueParts) {
         /**
@@ -83,11 +85,19 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
         public double queueNanosPerEvent() { return events > 0 ? (double) queueNanos / events : Double.NaN; }
 
         /**
-         * The part of {@link #busyNanosPerEvent} spent in the event queue's poll: its polls that found sockets
-         * ready, without those that slept (going to sleep and being woken, which a loop pays as often as the load
-         * lets it run dry), ns.
+         * The event queue's cost per event in the polls that found sockets ready without sleeping: their CPU over
+         * the events they returned, the cost of collecting an event apart from going to sleep and being woken
+         * (which a loop pays as often as the load lets it run dry), ns.
          */
-        public double queueBusyNanosPerEvent() { return events > 0 ? (double) (queueNanos - sleepingNanos) / events : Double.NaN; }
+        public double queueBusyNanosPerEvent() {
+            return events > sleepingEvents ? (double) (queueNanos - sleepingNanos) / (events - sleepingEvents) : Double.NaN;
+        }
+
+        /**
+         * The loop thread's CPU time in a poll that slept, on average: going to sleep, being woken, and collecting
+         * the events it returned, ns.
+         */
+        public double nanosPerSleep() { return sleepingPolls > 0 ? (double) sleepingNanos / sleepingPolls : Double.NaN; }
 
         /**
          * The loop thread's CPU time per event without its polls that slept: the cost of an event to a loop
