@@ -249,7 +249,7 @@ final class EchoServer {
     /** The most the median of the last warm-up parts may fall below the one before them, for a settled warm-up. */
     static final double SETTLE_FALL = 0.05;
 
-    /** The most the JIT compilers may have worked over the last {@link #SETTLE_PARTS} warm-up parts, ms. */
+    /** The most the JIT compilers may have worked over the last {@code 2 * SETTLE_PARTS} warm-up parts, ms. */
     static final long SETTLE_COMPILE_MILLIS = 20;
 
     private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
@@ -264,7 +264,9 @@ final class EchoServer {
      * {@code compile} ms in each, has settled: there are {@code 2 * SETTLE_PARTS} parts at least, the median
      * of the last {@link #SETTLE_PARTS} is at most {@link #SETTLE_FALL} below the median of the as many
      * before them (the cost stopped falling: code still being compiled makes every part cheaper than the
-     * last), and the compilers worked at most {@link #SETTLE_COMPILE_MILLIS} ms over those last parts. Medians,
+     * last), and the compilers worked at most {@link #SETTLE_COMPILE_MILLIS} ms over all six (a compilation
+     * adds its time when it ends, so one that is still running when three parts were quiet shows in the next
+     * three, and the window must not begin while compiled code is still being replaced). Medians,
      * so that one part slowed by other work on the machine's cores neither settles nor unsettles it. A part
      * with no event (NaN) leaves it unsettled.
      */
@@ -273,7 +275,7 @@ final class EchoServer {
         if (n < 2 * k) return false;
         for (int i = n - 2 * k; i < n; i++) if (Double.isNaN(parts[i])) return false;
         long jit = 0;
-        for (int i = n - k; i < n; i++) jit += compile[i];
+        for (int i = n - 2 * k; i < n; i++) jit += compile[i];
         double recent = median(java.util.Arrays.copyOfRange(parts, n - k, n));
         double before = median(java.util.Arrays.copyOfRange(parts, n - 2 * k, n - k));
         return jit <= SETTLE_COMPILE_MILLIS && recent >= (1 - SETTLE_FALL) * before;
