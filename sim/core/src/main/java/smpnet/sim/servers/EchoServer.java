@@ -281,6 +281,41 @@ final class EchoServer {
         return jit <= SETTLE_COMPILE_MILLIS && recent >= (1 - SETTLE_FALL) * before;
     }
 
+    /**
+     * Whether the JIT compilers are idle: none compiling and their queues empty, by HotSpot's
+     * {@code Compiler.queue} diagnostic command (what {@code jcmd PID Compiler.queue} prints); true where the JVM
+     * has no such command. A compilation adds its time to the compilers' total only when it ends, so a long
+     * one (a large method, on cores busy with other work) can leave parts quiet and flat while it runs, and
+     * replace the loop's code in the middle of the window.
+     */
+    static boolean compilersIdle() {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            return compilersIdle(String.valueOf(text));
+        } catch (javax.management.JMException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether {@code Compiler.queue}'s {@code text} shows idle compilers: nothing under "Current compiles:",
+     * and "Empty" under every "compile queue:".
+     */
+    static boolean compilersIdle(String text) {
+        List<String> lines = text.lines().map(String::strip).toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            boolean next = i + 1 < lines.size();
+            if (l.startsWith("Current compiles:") && (!l.equals("Current compiles:") || next && !lines.get(i + 1).isEmpty())) {
+                return false;
+            }
+            if (l.endsWith("compile queue:") && !(next && lines.get(i + 1).equals("Empty"))) return false;
+        }
+        return true;
+    }
+
     private static double median(double[] v) {
         double[] s = v.clone();
         java.util.Arrays.sort(s);
@@ -333,6 +368,12 @@ final class EchoServer {
         }
     }
 
+    private static List<Mark> append(List<Mark> marks, Mark m) {
+        List<Mark> all = new ArrayList<>(marks);
+        all.add(m);
+        return all;
+    }
+
     private Mark mark(long cpu, Counts c) {
         long gcs = 0, gcMillis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -347,7 +388,7 @@ final class EchoServer {
      * The loop. Its cost is measured over a window of the measured phase, after a warm-up: from the start of
      * the phase the loop measures parts of {@code loopRequests / LOOP_PARTS} requests, and the warm-up ends
      * at the first part boundary where the parts have {@link #settled} (the cost stopped falling and the JIT
-     * compilers are quiet), or at {@code loopWarmup} requests at most (then it did not settle, which the
+     * compilers are quiet) and the compilers are {@link #compilersIdle idle}, or at {@code loopWarmup} requests at most (then it did not settle, which the
      * verdict says). The window runs from there to the poll after {@code loopRequests} more requests (or to
      * the phase's end, if that comes first), so that each case is measured over the same work, with
      * compiled code and with requests waiting, not over a start where the loop's code still runs in the
@@ -376,9 +417,17 @@ final class EchoServer {
                 long echoed = requests.get();
                 if (window.isEmpty() && m && (warmup.isEmpty() || echoed >= loopWarmup
                         || echoed - warmup.getLast().requests >= part)) {
+                    // the compilers' queue is asked only where the parts say settled (a command of a few ms); its
+                    // time is the warm-up's: the mark and this poll's measure start after it
                     Mark k = mark(beforePoll, n);
+                    List<Mark> all = append(warmup, k);
+                    boolean byParts = !warmup.isEmpty() && settled(Mark.parts(all, false), Mark.compile(all));
+                    settled = byParts && compilersIdle();
+                    if (byParts) {
+                        beforePoll = THREADS.getCurrentThreadCpuTime();
+                        k = mark(beforePoll, n);
+                    }
                     warmup.add(k);
-                    settled = warmup.size() > 1 && settled(Mark.parts(warmup, false), Mark.compile(warmup));
                     if (settled || echoed >= loopWarmup) {
                         window.add(k);
                         warmed = echoed;

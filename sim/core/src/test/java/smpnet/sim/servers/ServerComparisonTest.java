@@ -227,6 +227,16 @@ class ServerComparisonTest {
         assertEquals(1, ServerComparison.medianRank(1, 0)); // a single draw is its own interval at confidence 0
     }
 
+    /** HotSpot's Compiler.queue text: idle only with no compilation running and every queue empty. */
+    @Test
+    void theCompilersAreIdleOnlyWithNothingRunningAndNothingQueued() {
+        assertTrue(EchoServer.compilersIdle("Current compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n\n"));
+        assertFalse(EchoServer.compilersIdle("Current compiles: \nC2 CompilerThread0   695       4       java.lang.Integer::toString "
+                + "(55 bytes)\n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n\n"), "one running");
+        assertFalse(EchoServer.compilersIdle("Current compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\n 690       4       "
+                + "jdk.internal.util.DecimalDigits::uncheckedPutCharLatin1 (40 bytes)\n\n"), "one queued");
+    }
+
     /** The warm-up settles when its cost stopped falling and the compilers are quiet, judged on medians of parts. */
     @Test
     void theWarmUpSettlesWhenItsPartsStopFallingAndTheCompilersAreQuiet() {
