@@ -50,7 +50,7 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
     Integer inFlight;
 
     @Option(names = "--loop-warmup", paramLabel = "N", description = {"requests the event loop echoes in a case before it "
-            + "measures its cost per event"})
+            + "measures its cost per event, at most: it measures as soon as its cost per event has settled"})
     Integer loopWarmup;
 
     @Option(names = "--loop-requests", paramLabel = "N", description = {"requests the event loop measures its cost per event over, "

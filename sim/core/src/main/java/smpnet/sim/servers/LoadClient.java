@@ -22,7 +22,7 @@ import smpnet.stack.socket.TcpSocket;
  * {@link #CONNECTING} at a time), says so on {@code connected}, waits for {@code go}, then sends
  * {@code requests} requests on each connection, one at a time per connection (a request, its whole echo,
  * the next request) and at most {@code window} at a time in all: the connections take turns, oldest
- * waiting first. It records each request's latency (written to echo read); says so on {@code done}; waits
+ * waiting first; or fewer, once the server says it has {@code enough}. It records each request's latency (written to echo read); says so on {@code done}; waits
  * for {@code close}; closes them all.
  *
  * <p>Locking key: the loop's state is its own thread's; the case reads {@link #latency}, {@link #replies}
@@ -58,6 +58,8 @@ final class LoadClient implements Runnable {
     private final int payload;
     private final int window;
     private final CountDownLatch connected, go, done, close;
+    /** True once the server has what it measures: each connection then ends after its reply in flight. */
+    private final java.util.function.BooleanSupplier enough;
     private final Scheduler clock = Scheduler.current();
     final Histogram latency = new Histogram(3);
     long replies;
@@ -73,7 +75,7 @@ final class LoadClient implements Runnable {
      */
     LoadClient(List<Stack> hosts, List<InetSocketAddress> servers, int first, int stride, int total, int activeTotal,
                int requests, int payload, int window, CountDownLatch connected, CountDownLatch go, CountDownLatch done,
-               CountDownLatch close) {
+               CountDownLatch close, java.util.function.BooleanSupplier enough) {
         if (window < 1) throw new IllegalArgumentException("window " + window);
         this.hosts = hosts;
         this.servers = servers;
@@ -84,6 +86,7 @@ final class LoadClient implements Runnable {
         this.go = go;
         this.done = done;
         this.close = close;
+        this.enough = enough;
         int n = 0, a = 0;
         for (int i = first; i < total; i += stride) {
             n++;
@@ -163,12 +166,19 @@ final class LoadClient implements Runnable {
                 latency.recordValue(Math.max(1, clock.nanoTime() - c.sentAt));
                 replies++;
                 inFlight--;
-                if (c.sent < requests) {
+                if (c.sent < requests && !enough.getAsBoolean()) {
                     waiting.add(c);
                 } else {
-                    c.sent++; // past the last: nothing more expected on it
+                    c.sent = requests + 1; // past the last (or the server has enough): nothing more expected on it
                     q.deregister(c.socket);
                     finished++;
+                }
+            }
+            if (enough.getAsBoolean()) {
+                // the server has measured what it needed: the connections waiting for their turn send no more
+                for (Conn c; (c = waiting.poll()) != null; finished++) {
+                    c.sent = requests + 1;
+                    q.deregister(c.socket);
                 }
             }
             for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());

@@ -15,8 +15,18 @@ import java.util.function.Consumer;
  * to the largest count run).
  */
 public final class ServerComparison {
-    /** The event loop's goal: its CPU time per event at the largest count at most this much above 1,000 connections'. */
+    /**
+     * The event loop's goal: its CPU time per event flat within this much from 1,000 connections to the
+     * largest count, that is neither count's cost more than this much above the other's: the ratio of the
+     * largest count's cost to 1,000's between 1 / (1 + FLAT_WITHIN) and 1 + FLAT_WITHIN.
+     */
     public static final double FLAT_WITHIN = 0.20;
+
+    /**
+     * The confidence of the interval the verdict judges the ratio by: the chance that it holds the ratio of
+     * the two counts' true median costs, each window's parts taken as independent draws of its cost.
+     */
+    static final double CONFIDENCE = 0.95;
 
     private final ServerPlan plan;
     private final List<ServerResult> results;
@@ -73,9 +83,11 @@ public final class ServerComparison {
 
     private static String line(ServerResult r) {
         ServerResult.LoopCost l = r.loop();
-        String loop = l == null ? "" : String.format(Locale.ROOT, "; event loop over %,d events (%,d requests): %s ns per event in "
+        String loop = l == null ? "" : String.format(Locale.ROOT, "; event loop after a warm-up of %,d requests (%s), over %,d events "
+                + "(%,d requests): %s ns per event in "
                 + "its parts, %,.0f in all, %,.0f without its sleeps, %,.0f in polls; %.1f events per poll, %.4f sleeps, %.4f parks and "
-                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms)", l.events(), l.requests(), parts(l), l.nanosPerEvent(),
+                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms)", l.warmupRequests(),
+                l.settled() ? "settled" : "NOT settled", l.events(), l.requests(), parts(l), l.nanosPerEvent(),
                 l.busyNanosPerEvent(),
                 l.queueNanosPerEvent(), l.eventsPerPoll(), l.sleepsPerEvent(), l.parksPerEvent(), l.unparksPerEvent(), l.writeEvents(),
                 l.gcs(), l.gcMillis());
@@ -151,7 +163,7 @@ public final class ServerComparison {
     /** The plan in a sentence: requests, payload, requests in flight, pool, clients, the event loop's window. */
     private String describe() {
         return String.format(Locale.ROOT, "%d requests of %d B per connection (the event loop: as many more as its %,d requests of "
-                + "warm-up and %,d measured need), echoed, at most %,d in flight (fixed pool: %d threads; client: %d event loops); "
+                + "warm-up at most and %,d measured need, until it has measured), echoed, at most %,d in flight (fixed pool: %d threads; client: %d event loops); "
                 + "each model warmed up first by an unreported case%s", plan.requests(), plan.payload(), plan.loopWarmup(),
                 plan.loopRequests(), plan.inFlight(), plan.poolThreads(), plan.clientLoops(), plan.active() == 0 ? ""
                         : String.format(Locale.ROOT, "; requests on the first %,d connections of each case only, the others "
@@ -160,9 +172,17 @@ public final class ServerComparison {
 
     /**
      * The event loop's CPU time per event at 1,000 connections and at the largest count it completed, against
-     * the goal: all of the loop thread's time, then the part spent in the event queue's poll; then what says
-     * whether the two were measured in the same state (events per poll, parks and wake-ups per event, writable
-     * events, garbage collections), which the verdict states and does not judge.
+     * the goal: all of the loop thread's time, then the part spent in the event queue's poll; then the
+     * warm-ups, and what says whether the two were measured in the same state (events per poll, parks and
+     * wake-ups per event, writable events, garbage collections, compilation), which the verdict states and
+     * does not judge.
+     *
+     * <p>Each figure is the median of a window's parts, and the verdict judges their ratio by a
+     * {@link #CONFIDENCE} interval ({@link #ratioInterval}): "met" when the whole interval lies within the
+     * goal's bounds, "NOT met" when it lies wholly outside them, "undecided" when it straddles a bound (the
+     * parts spread too much, or the ratio is too near a bound, for so few parts to tell), and "undecided"
+     * too when the loop's warm-up at either count had not settled when its window began (the window may
+     * then measure the JIT compiling the loop's code rather than the loop).
      */
     public String eventLoopVerdict() {
         List<ServerResult> loop = results.stream().filter(r -> r.model() == ServerModel.EVENT_LOOP && r.completed()
@@ -172,20 +192,26 @@ public final class ServerComparison {
         }
         ServerResult a = loop.getFirst(), z = loop.getLast();
         ServerResult.LoopCost x = a.loop(), y = z.loop();
-        double noise = Math.max(x.partsSpread(), y.partsSpread());
-        String loopVerdict = verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)",
-                a.loopNanosPerEvent(), z.loopNanosPerEvent(), a, z);
-        if (!(noise <= FLAT_WITHIN)) {
-            // A figure that moves more than the goal from one part to the next cannot tell whether the goal is met.
-            loopVerdict = loopVerdict.replaceFirst("(met|NOT met)$", String.format(Locale.ROOT, "undecided: the parts' interquartile "
-                    + "range is %.0f%% and %.0f%% of their median, more than %.0f%% (other work on the machine's cores)",
-                    x.partsSpread() * 100, y.partsSpread() * 100, FLAT_WITHIN * 100));
+        String unsettled = null;
+        for (ServerResult r : List.of(a, z)) {
+            if (!r.loop().settled()) {
+                unsettled = String.format(Locale.ROOT, "undecided: the warm-up at %,d connections had not settled when its window "
+                        + "began, after %,d requests (the window may measure compilation)", r.connections(), r.loop().warmupRequests());
+                break;
+            }
         }
-        return loopVerdict
-                + "\n" + verdict("Event queue cost per event (the loop's CPU in poll)", a.queueNanosPerEvent(), z.queueNanosPerEvent(), a, z)
+        return verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)", x.parts(), y.parts(), a, z,
+                unsettled)
+                + "\n" + verdict("Event queue cost per event (the loop's CPU in poll, median of the parts)", x.queueParts(),
+                        y.queueParts(), a, z, unsettled)
+                + String.format(Locale.ROOT, "%n  warm-up: %s and %s; JIT compilation in the window %d and %d ms", warmup(x), warmup(y),
+                        x.compileMillis(), y.compileMillis())
                 + String.format(Locale.ROOT, "%n  the window's parts: %s ns and %s ns; the whole window: %,.0f and %,.0f ns, without the "
-                        + "polls that slept %,.0f and %,.0f ns", parts(x), parts(y), x.nanosPerEvent(), y.nanosPerEvent(),
-                        x.busyNanosPerEvent(), y.busyNanosPerEvent())
+                        + "polls that slept %,.0f and %,.0f ns; in the queue %,.0f and %,.0f ns; per event of the polls that did not "
+                        + "sleep %,.0f and %,.0f ns; per poll that slept (its events' collection included) %s and %s ns", parts(x),
+                        parts(y), x.nanosPerEvent(), y.nanosPerEvent(), x.busyNanosPerEvent(), y.busyNanosPerEvent(),
+                        x.queueNanosPerEvent(), y.queueNanosPerEvent(), x.queueBusyNanosPerEvent(), y.queueBusyNanosPerEvent(),
+                        orNone(x.nanosPerSleep()), orNone(y.nanosPerSleep()))
                 + String.format(Locale.ROOT, "%n  measured over %,d and %,d events; events per poll %.1f and %.1f; sleeps per event %.4f and "
                         + "%.4f; parks per event %.4f and %.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d "
                         + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),
@@ -193,11 +219,78 @@ public final class ServerComparison {
                         x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(), y.gcMillis());
     }
 
-    private static String verdict(String what, double first, double last, ServerResult a, ServerResult z) {
-        double ratio = last / first;
-        return String.format(Locale.ROOT, "%s: %,.0f ns at %,d connections, %,.0f ns at %,d: x%.2f, goal within %.0f%%: %s", what,
-                first, a.connections(), last, z.connections(), ratio, FLAT_WITHIN * 100,
-                Math.abs(ratio - 1) <= FLAT_WITHIN ? "met" : "NOT met");
+    /** {@code ns} rounded with thousands separators, or "none" when NaN (no such poll). */
+    private static String orNone(double ns) {
+        return Double.isNaN(ns) ? "none" : String.format(Locale.ROOT, "%,.0f", ns);
+    }
+
+    private static String warmup(ServerResult.LoopCost l) {
+        return String.format(Locale.ROOT, "%,d requests, %s", l.warmupRequests(), l.settled() ? "settled" : "NOT settled");
+    }
+
+    /**
+     * One verdict line: the medians of {@code first}'s and {@code last}'s parts, their ratio and its interval,
+     * and "met", "NOT met" or "undecided" (or {@code unsettled}'s reason, where not null).
+     */
+    private static String verdict(String what, double[] first, double[] last, ServerResult a, ServerResult z, String unsettled) {
+        double lo = 1 / (1 + FLAT_WITHIN), hi = 1 + FLAT_WITHIN;
+        double[] ci = ratioInterval(first, last, CONFIDENCE);
+        String judged;
+        if (Double.isNaN(ci[0])) {
+            judged = "undecided: too few parts for an interval";
+        } else if (ci[0] >= lo && ci[2] <= hi) {
+            judged = "met";
+        } else if (ci[0] > hi || ci[2] < lo) {
+            judged = "NOT met";
+        } else {
+            judged = "undecided: the interval crosses a bound";
+        }
+        if (unsettled != null) judged = unsettled;
+        return String.format(Locale.ROOT, "%s: %,.0f ns at %,d connections, %,.0f ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
+                + "from %d and %d parts), goal x%.2f to x%.2f (within %.0f%%): %s", what, ServerResult.LoopCost.quantile(first, 0.5),
+                a.connections(), ServerResult.LoopCost.quantile(last, 0.5), z.connections(), ci[1], CONFIDENCE * 100, ci[0], ci[2],
+                count(first), count(last), lo, hi, FLAT_WITHIN * 100, judged);
+    }
+
+    private static int count(double[] parts) {
+        return (int) java.util.Arrays.stream(parts).filter(p -> !Double.isNaN(p)).count();
+    }
+
+    /**
+     * The ratio of the medians of {@code last} and {@code first} (NaNs left out) and an interval that holds the
+     * ratio of their true medians with probability {@code confidence} at least: {lower, ratio, upper}, or
+     * lower and upper NaN when either sample is too small for one. Distribution-free: each median's interval
+     * runs from the k-th smallest part to the k-th largest, with the largest k whose interval holds the
+     * median with probability sqrt({@code confidence}) at least (by the binomial distribution of the parts
+     * below the median: 1 - 2 P(B(n, 1/2) &lt; k)); the ratio's interval divides one by the other's ends, and
+     * holds the true ratio whenever both hold their medians, so with probability {@code confidence} at least
+     * for independent windows. With 20 parts k is 5: the interval of a median is its parts' 5th to 16th.
+     */
+    static double[] ratioInterval(double[] first, double[] last, double confidence) {
+        double[] a = java.util.Arrays.stream(first).filter(p -> !Double.isNaN(p)).sorted().toArray();
+        double[] z = java.util.Arrays.stream(last).filter(p -> !Double.isNaN(p)).sorted().toArray();
+        double ratio = ServerResult.LoopCost.quantile(z, 0.5) / ServerResult.LoopCost.quantile(a, 0.5);
+        double each = Math.sqrt(confidence);
+        int ka = medianRank(a.length, each), kz = medianRank(z.length, each);
+        if (ka == 0 || kz == 0) return new double[] {Double.NaN, ratio, Double.NaN};
+        return new double[] {z[kz - 1] / a[a.length - ka], ratio, z[z.length - kz] / a[ka - 1]};
+    }
+
+    /**
+     * The largest k (1-based) such that the k-th smallest and k-th largest of {@code n} draws enclose their
+     * distribution's median with probability {@code confidence} at least; 0 when even the smallest and the
+     * largest do not.
+     */
+    static int medianRank(int n, double confidence) {
+        // P(B < k) for B ~ Binomial(n, 1/2), summed term by term
+        double term = Math.pow(0.5, n), below = 0;
+        int best = 0;
+        for (int k = 1; 2 * k <= n + 1; k++) {
+            below += term; // now P(B <= k - 1)
+            term = term * (n - (k - 1)) / k;
+            if (1 - 2 * below >= confidence) best = k; else break;
+        }
+        return best;
     }
 
     /**
@@ -265,13 +358,14 @@ public final class ServerComparison {
     public String csv() {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
                 + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_requests,loop_polls,"
-                + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
-                + "retransmits,ring_drops,stopped\n");
+                + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_sleeping_events,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
+                + "loop_compile_ms,loop_warmup_requests,loop_settled,retransmits,ring_drops,stopped\n");
         for (ServerResult r : results) {
             ServerResult.LoopCost l = r.loop();
-            String loop = l == null ? ",,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", l.events(),
-                    l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.parks(), l.unparks(), l.writeEvents(),
-                    l.gcs(), l.gcMillis());
+            String loop = l == null ? ",,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b",
+                    l.events(), l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.sleepingEvents(),
+                    l.parks(), l.unparks(),
+                    l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled());
             b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%s,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
                     r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.queueNanosPerEvent(),
@@ -304,11 +398,15 @@ public final class ServerComparison {
                     ServerResult.LoopCost l = r.loop();
                     o.put("loopNanosPerEvent", r.loopNanosPerEvent()).put("queueNanosPerEvent", r.queueNanosPerEvent());
                     var lo = o.putObject("loop").put("events", l.events()).put("requests", l.requests()).put("polls", l.polls())
-                            .put("cpuNanos", l.cpuNanos()).put("queueNanos", l.queueNanos()).put("sleepingPolls", l.sleepingPolls())
+                            .put("cpuNanos", l.cpuNanos()).put("queueNanos", l.queueNanos()).put("sleepingPolls", l.sleepingPolls()).put("sleepingEvents", l.sleepingEvents())
                             .put("sleepingNanos", l.sleepingNanos()).put("parks", l.parks()).put("unparks", l.unparks())
-                            .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis());
+                            .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis())
+                            .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())
+                            .put("settled", l.settled());
                     var parts = lo.putArray("partNanosPerEvent");
                     for (double x : l.parts()) parts.add(x);
+                    var queueParts = lo.putArray("queuePartNanosPerEvent");
+                    for (double x : l.queueParts()) queueParts.add(x);
                 }
                 var cdf = o.putArray("latencyCdf");
                 for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);

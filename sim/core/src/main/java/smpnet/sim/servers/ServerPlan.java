@@ -19,9 +19,11 @@ import java.util.List;
  *                    comes from the connections themselves, not from a queue of requests growing with them
  *                    (a closed loop on all of 100,000 connections at once queues each request behind
  *                    100,000 others: a latency of tens of seconds, past the retransmission timeout)
- * @param loopWarmup  requests the event loop echoes in a case's measured phase before it measures its cost
+ * @param loopWarmup  requests the event loop echoes in a case's measured phase before it measures its cost, at
+ *                    most: its warm-up ends sooner where its cost per event settles
  * @param loopRequests requests over which it measures its cost per event, the same at every count: an event
- *                    loop case gives each connection as many requests as the two need (see {@link #requestsFor})
+ *                    loop case gives each connection as many requests as the two need (see {@link #requestsFor}),
+ *                    and its clients stop sending when the window has ended
  * @param active      connections that carry requests, 0 for all: a case of more connections opens them all
  *                    but sends requests on the first {@code active} only, the rest staying open and idle (the
  *                    control that tells a cost of the connections' number from one of the state the
@@ -33,11 +35,14 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
     /** Requests in flight at most by default (over all connections). */
     public static final int IN_FLIGHT = 1_000;
 
-    /** Requests the event loop echoes before measuring, by default: past the start of a phase, with compiled code. */
-    public static final int LOOP_WARMUP = 20_000;
+    /**
+     * Requests the event loop echoes before measuring at most, by default: its warm-up ends sooner, when its
+     * cost per event has settled (past the start of a phase, with compiled code).
+     */
+    public static final int LOOP_WARMUP = 400_000;
 
-    /** Requests the event loop measures its cost over, by default. */
-    public static final int LOOP_REQUESTS = 50_000;
+    /** Requests the event loop measures its cost over, by default (20 parts of 5,000). */
+    public static final int LOOP_REQUESTS = 100_000;
 
     /** Connections per client address: its ephemeral ports (49152-65535) with some to spare. */
     public static final int CONNECTIONS_PER_ADDRESS = 16_000;

@@ -25,10 +25,11 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
                            long contextSwitches, long cpuNanos, LoopCost loop, long retransmits, long ringDrops,
                            String stopped, double[][] latencyCdf) {
     /**
-     * What the event loop measured on its own thread over its window: from the poll after it echoed the plan's
-     * {@link ServerPlan#loopWarmup} requests of the measured phase to the poll after {@link ServerPlan#loopRequests}
-     * more, the same count at every connection count, so that every case's figure is taken in the same state
-     * (compiled code, a loop with requests waiting) over the same work.
+     * What the event loop measured on its own thread over its window: from the poll where its warm-up in the
+     * measured phase ended (when its cost per event settled, or at the plan's {@link ServerPlan#loopWarmup}
+     * requests at most) to the poll after {@link ServerPlan#loopRequests} more, the same count at every
+     * connection count, so that every case's figure is taken in the same state (compiled code, a loop with
+     * requests waiting) over the same work.
      *
      * @param events     events handled in the window (each a ready socket reported by a poll)
      * @param requests   requests read and echoed in the window: one per event, or more where a request came
@@ -38,33 +39,38 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      *                   protocol work they do on that thread (TCP output down to the peer's receive ring)
      * @param queueNanos the part of it spent in the polls: waiting, being woken, collecting the ready sockets
      * @param sleepingPolls the polls that found nothing ready and slept until a socket was (or a timeout)
-     * @param sleepingNanos the loop thread's CPU time in those polls: going to sleep and being woken
+     * @param sleepingNanos the loop thread's CPU time in those polls: going to sleep, being woken, and
+     *                   collecting the events that woke it
+     * @param sleepingEvents the events those polls returned
      * @param parks      the loop thread's parks (it waited in a poll with nothing ready)
      * @param unparks    threads the loop thread woke (the stack's threads its socket calls handed work to)
      * @param writeEvents events that reported the socket writable (a reply waiting for space; none while every
      *                   reply fits the send buffer, so that every event is a request read and echoed)
      * @param gcs        garbage collections in the window (the whole JVM's)
      * @param gcMillis   their accumulated time, ms
+     * @param compileMillis the JIT compilers' time in the window (the whole JVM's), ms
+     * @param warmupRequests requests echoed in the measured phase before the window
+     * @param settled    whether the warm-up ended because the loop's cost per event had settled (its parts
+     *                   stopped falling and the compilers were quiet), not at the plan's longest warm-up
      * @param parts      the loop thread's CPU time per event in each part of the window (parts of as many
      *                   requests), ns
+     * @param queueParts the part of it spent in the event queue's polls, in the same parts, ns
      */
     public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
-                           long sleepingNanos, long parks, long unparks,
-                           long writeEvents, long gcs, long gcMillis, double[] parts) {
+                           long sleepingNanos, long sleepingEvents, long parks, long unparks,
+                           long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
+                           double[] parts, double[] queueParts) {
         /**
          * The median of {@link #parts}: the loop thread's CPU time per event in the window's middle part for
          * cost (a part that another process's burst of work slowed counts as one part), ns.
          */
-        public double medianNanosPerEvent() { return quantile(0.5); }
+        public double medianNanosPerEvent() { return quantile(parts, 0.5); }
 
-        /**
-         * How much the parts differ: their interquartile range over their median. A machine whose cores run
-         * other work meanwhile slows some parts and not others; the loop's own cost is the same in each.
-         */
-        public double partsSpread() { return (quantile(0.75) - quantile(0.25)) / quantile(0.5); }
+        /** The median of {@link #queueParts}: the event queue's part of it, ns. */
+        public double medianQueueNanosPerEvent() { return quantile(queueParts, 0.5); }
 
-        /** The {@code q} quantile of the parts (0 to 1), interpolated between the two nearest, ns. */
-        double quantile(double q) {
+        /** The {@code q} quantile of {@code parts} (0 to 1), interpolated between the two nearest, NaNs left out, ns. */
+        static double quantile(double[] parts, double q) {
             double[] p = java.util.Arrays.stream(parts).filter(x -> !Double.isNaN(x)).sorted().toArray();
             if (p.length == 0) return Double.NaN;
             double at = q * (p.length - 1);
@@ -77,6 +83,21 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
 
         /** The part of {@link #nanosPerEvent} spent in the event queue's poll, ns. */
         public double queueNanosPerEvent() { return events > 0 ? (double) queueNanos / events : Double.NaN; }
+
+        /**
+         * The event queue's cost per event in the polls that found sockets ready without sleeping: their CPU over
+         * the events they returned, the cost of collecting an event apart from going to sleep and being woken
+         * (which a loop pays as often as the load lets it run dry), ns.
+         */
+        public double queueBusyNanosPerEvent() {
+            return events > sleepingEvents ? (double) (queueNanos - sleepingNanos) / (events - sleepingEvents) : Double.NaN;
+        }
+
+        /**
+         * The loop thread's CPU time in a poll that slept, on average: going to sleep, being woken, and collecting
+         * the events it returned, ns.
+         */
+        public double nanosPerSleep() { return sleepingPolls > 0 ? (double) sleepingNanos / sleepingPolls : Double.NaN; }
 
         /**
          * The loop thread's CPU time per event without its polls that slept: the cost of an event to a loop
@@ -123,8 +144,8 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      */
     public double loopNanosPerEvent() { return loop == null ? Double.NaN : loop.medianNanosPerEvent(); }
 
-    /** The part of it spent in the event queue's poll, ns (NaN for the other models). */
-    public double queueNanosPerEvent() { return loop == null ? Double.NaN : loop.queueNanosPerEvent(); }
+    /** The part of it spent in the event queue's poll, the median of its parts, ns (NaN for the other models). */
+    public double queueNanosPerEvent() { return loop == null ? Double.NaN : loop.medianQueueNanosPerEvent(); }
 
     /** Process CPU time per request, µs. */
     public double cpuMicrosPerRequest() { return requests > 0 ? cpuNanos / 1e3 / requests : Double.NaN; }
