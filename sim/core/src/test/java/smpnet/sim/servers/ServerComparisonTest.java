@@ -54,7 +54,9 @@ class ServerComparisonTest {
                 assertTrue(l.warmupRequests() >= 20 && !l.settled(), l.toString());
                 assertTrue(l.warmupRequests() + l.requests() <= requests, l.toString());
                 assertTrue(l.sleepingEvents() <= l.events(), l.toString());
-                assertTrue(l.events() >= 1 && l.events() <= l.requests(), l + " " + java.util.Arrays.toString(l.parts()));
+                // an event may find its request already read (the arrival that raised it came while the loop was reading
+                // that socket for an earlier event), so events may pass requests, but each such event has its own arrival
+                assertTrue(l.events() >= 1 && l.events() <= 2 * l.requests(), l + " " + java.util.Arrays.toString(l.parts()));
                 assertTrue(l.polls() >= 1 && l.polls() <= l.events(), l.toString());
                 assertEquals(0, l.writeEvents(), "every reply fits the send buffer: " + l);
                 assertTrue(l.queueNanos() > 0 && l.queueNanos() < l.cpuNanos(), "the polls' share is a part of the loop's time: " + l);
