@@ -35,6 +35,7 @@ class SysctlTest {
                     net.inet.ip.portrange.last: 65535
                     net.inet.tcp.ack_war_cnt: 5
                     net.inet.tcp.ack_war_timewindow: 1000
+                    net.inet.tcp.always_keepalive: 1
                     net.inet.tcp.blackhole: 0
                     net.inet.tcp.cc.algorithm: cubic
                     net.inet.tcp.delacktime: 40

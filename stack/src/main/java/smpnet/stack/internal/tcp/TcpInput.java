@@ -66,9 +66,9 @@ final class TcpInput {
         int thflags = seg.flags;
         TcpOptions.Parsed to = seg.opts;
 
-        // Segment received on the connection: idle time restarts, and so does the keepalive timer.
+        // Segment received on the connection: idle time restarts (the keepalive timer, when it fires, sets itself
+        // again for the rest of keepidle, as in FreeBSD: no callout moved per segment).
         tp.lastRecvNanos = now;
-        if (tp.haveEstablished() && tp.has(Tcpcb.TF_KEEPALIVE) && tp.keep.pending()) tp.keep.reset(tp.keepIdleNanos);
 
         // The receive window: buffer space, never less than what was advertised (tcp_do_segment).
         tp.rcvWnd = Math.max(0, Math.max(freeSpace(tp), TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) ? tp.rcvAdv - tp.rcvNxt : 0));

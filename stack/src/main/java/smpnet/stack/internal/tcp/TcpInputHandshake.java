@@ -170,7 +170,7 @@ final class TcpInputHandshake {
         }
         if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
         tp.keep.stop(); // the connection-establishment timeout is over
-        if (tp.has(Tcpcb.TF_KEEPALIVE)) tp.keep.reset(tp.keepIdleNanos);
+        tp.keep.reset(tp.keepIdleNanos); // always armed: the timer itself asks for SO_KEEPALIVE or always_keepalive
     }
 
     /** The connection's reassembly queue, sized for net.inet.tcp.recvbuf_max in segments of the current MSS. */

@@ -46,6 +46,8 @@ public final class TcpSettings {
     public volatile int sendbufInc = 8192;
     public volatile int mssdflt = 536;
     public volatile int minmss = 216;
+    /** net.inet.tcp.always_keepalive: keepalive probes on every connection, as if each had SO_KEEPALIVE (FreeBSD: 1). */
+    public volatile boolean alwaysKeepalive = true;
     public volatile long keepidleNanos = 7_200_000 * MS;
     public volatile long keepintvlNanos = 75_000 * MS;
     public volatile long keepinitNanos = 75_000 * MS;
@@ -151,6 +153,8 @@ public final class TcpSettings {
                 v -> sendbufInc = (int) v);
         s.add("net.inet.tcp.mssdflt", "MSS when the peer sends none", 88, 65495, () -> mssdflt, v -> mssdflt = (int) v);
         s.add("net.inet.tcp.minmss", "smallest MSS accepted", 88, 65495, () -> minmss, v -> minmss = (int) v);
+        flag(s, "net.inet.tcp.always_keepalive", "keepalive probes on every connection, as if each had SO_KEEPALIVE",
+                () -> alwaysKeepalive, v -> alwaysKeepalive = v);
         millis(s, "net.inet.tcp.keepidle", "idle time before keepalive probes (ms)", 1, () -> keepidleNanos,
                 v -> keepidleNanos = v);
         millis(s, "net.inet.tcp.keepintvl", "time between keepalive probes (ms)", 1, () -> keepintvlNanos,

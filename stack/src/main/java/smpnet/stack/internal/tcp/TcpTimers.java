@@ -103,18 +103,28 @@ final class TcpTimers {
     /**
      * tcp_timer_keep: before ESTABLISHED the connection-establishment timeout (net.inet.tcp.keepinit); after,
      * keepalive probes {@code <SEQ=SND.UNA-1><ACK=RCV.NXT>} every keepintvl once idle for keepidle, and a drop
-     * after keepcnt unanswered ones.
+     * after keepcnt unanswered ones, on a connection with SO_KEEPALIVE or on every one under
+     * net.inet.tcp.always_keepalive (FreeBSD's default). As in FreeBSD, segments received do not move the timer:
+     * they note the time ({@code lastRecvNanos}), and a timer that fires before the connection has been idle
+     * for keepidle is set again for the rest of it.
      */
     static void keep(Tcpcb tp) {
         Tcp tcp = tp.tcp;
         if (tp.dropped) return;
+        if (tp.haveEstablished()) {
+            long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
+            if (idle < tp.keepIdleNanos) {
+                tp.keep.reset(tp.keepIdleNanos - idle);
+                return;
+            }
+        }
         tcp.stats.increment(TcpStat.KEEPTIMEO);
         if (!tp.haveEstablished()) {
             tcp.stats.increment(TcpStat.KEEPDROPS);
             tcp.dropLocked(tp, Tcp.ETIMEDOUT);
             return;
         }
-        if (tp.has(Tcpcb.TF_KEEPALIVE) && tp.state.ordinal() <= TcpState.CLOSING.ordinal()) {
+        if ((tcp.settings.alwaysKeepalive || tp.has(Tcpcb.TF_KEEPALIVE)) && tp.state.ordinal() <= TcpState.CLOSING.ordinal()) {
             long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
             if (idle >= tp.keepIdleNanos + tp.keepCnt * tp.keepIntvlNanos) {
                 tcp.stats.increment(TcpStat.KEEPDROPS);
@@ -125,7 +135,7 @@ final class TcpTimers {
             tp.keepProbesSent++;
             sendKeepaliveLocked(tp);
             tp.keep.reset(tp.keepIntvlNanos);
-        } else if (tp.has(Tcpcb.TF_KEEPALIVE)) {
+        } else {
             tp.keep.reset(tp.keepIdleNanos);
         }
     }

@@ -348,10 +348,10 @@ public final class TcpUsrReq {
                     boolean was = tp.has(Tcpcb.TF_KEEPALIVE);
                     if (on) tp.set(Tcpcb.TF_KEEPALIVE);
                     else tp.clear(Tcpcb.TF_KEEPALIVE);
-                    if (on && !was && tp.haveEstablished() && !tp.dropped && tp.state != TcpState.TIME_WAIT) {
+                    // the timer runs on every established connection (it asks for the flag when it fires)
+                    if (on && !was && tp.haveEstablished() && !tp.dropped && tp.state != TcpState.TIME_WAIT
+                            && !tp.keep.pending()) {
                         tp.keep.reset(tp.keepIdleNanos);
-                    } else if (!on && tp.haveEstablished()) {
-                        tp.keep.stop();
                     }
                 }
                 case SO_LINGER -> tp.lingerSeconds = value < 0 ? -1 : value;
@@ -374,8 +374,8 @@ public final class TcpUsrReq {
                     long nanos = value * 1_000_000_000L;
                     if (opt == SockOpt.TCP_KEEPIDLE) tp.keepIdleNanos = nanos;
                     else tp.keepIntvlNanos = nanos;
-                    // FreeBSD restarts a running keepalive with the new idle time
-                    if (opt == SockOpt.TCP_KEEPIDLE && tp.has(Tcpcb.TF_KEEPALIVE) && tp.haveEstablished()
+                    // FreeBSD sets the keepalive timer to the new idle time in any state from SYN_SENT to CLOSING
+                    if (opt == SockOpt.TCP_KEEPIDLE && tp.state.ordinal() > TcpState.LISTEN.ordinal()
                             && tp.state.ordinal() <= TcpState.CLOSING.ordinal() && !tp.dropped) {
                         tp.keep.reset(tp.keepIdleNanos);
                     }
