@@ -334,6 +334,42 @@ public final class Stack implements AutoCloseable {
 
     public Counters<TcpStat> tcpStats() { return tcp.stats(); }
 
+    // ---- TCP-MD5 keys ---------------------------------------------------------------------------------
+
+    /** The host's TCP-MD5 keys (RFC 2385), for connections with {@code SockOpt.TCP_MD5SIG}. */
+    public TcpMd5Keys tcpMd5Keys() { return new TcpMd5Keys(tcp); }
+
+    /**
+     * The host's TCP-MD5 keys, FreeBSD's TCP-MD5 security associations ({@code setkey}'s
+     * {@code add SRC DST tcp SPI -A tcp-md5 "KEY"}): each key signs the segments from one IPv4 address to
+     * another. A connection with TCP_MD5SIG signs what it sends with the key of (its address, the peer's)
+     * and checks what it receives with the key of (the peer's, its own); so both directions need a key, as
+     * with setkey. Changes take effect for the next segment. Thread-safe.
+     */
+    public static final class TcpMd5Keys {
+        private final Tcp tcp;
+
+        private TcpMd5Keys(Tcp tcp) { this.tcp = tcp; }
+
+        /** Adds, or replaces, the key (1 to 80 bytes) for segments from {@code src} to {@code dst}. */
+        public void add(java.net.Inet4Address src, java.net.Inet4Address dst, byte[] key) {
+            tcp.signatures().add(ip(src), ip(dst), key);
+        }
+
+        /** Removes the key for segments from {@code src} to {@code dst}; whether there was one. */
+        public boolean remove(java.net.Inet4Address src, java.net.Inet4Address dst) {
+            return tcp.signatures().remove(ip(src), ip(dst));
+        }
+
+        /** Removes every key ({@code setkey -F}). */
+        public void flush() { tcp.signatures().flush(); }
+
+        /** How many keys the host has. */
+        public int size() { return tcp.signatures().size(); }
+
+        private static int ip(java.net.Inet4Address a) { return java.nio.ByteBuffer.wrap(a.getAddress()).getInt(); }
+    }
+
     /**
      * TCP's resources now: connections in the hash, control blocks alive, timers armed, SYN cache entries (a
      * host whose sockets are all closed and whose TIME_WAITs are over has none of any).

@@ -58,6 +58,13 @@ public enum SockOpt {
      */
     TCP_REMOTE_UDP_ENCAPS_PORT(Level.TCP),
     /**
+     * TCP MD5 signatures (RFC 2385, FreeBSD's TCP_MD5SIG): 1 signs every segment of the connection (a
+     * listener's: of its connections) with the host's key for the pair of addresses
+     * ({@code Stack.tcpMd5Keys()}), and drops every segment received that is not signed right with the key for
+     * the reverse pair; a segment without a key is not sent. 0 (the default) turns it off.
+     */
+    TCP_MD5SIG(Level.TCP),
+    /**
      * The IP header's TOS byte for the connection's segments, 0 to 255 (IPPROTO_IP); as in FreeBSD, TCP keeps
      * the DSCP bits only (the ECN field is TCP's own) and a listener's value passes to the connections it accepts.
      */

@@ -98,6 +98,11 @@ public enum TcpStat {
     TUNNELED_PKTS("packets received through the UDP tunnel (TCP over UDP)"),
     TUNNELED_ERRS("packets received through the UDP tunnel and dropped as malformed"),
     RST_CLOSEDPORT_LIMITED("RSTs to closed ports not sent (rate limit, badport_bandlim)"),
+    SIG_RCVGOODSIG("packets with matching signature received"),
+    SIG_RCVBADSIG("packets with bad signature received"),
+    SIG_ERR_BUILDSIG("times failed to make signature due to no SA"),
+    SIG_ERR_SIGOPT("times unexpected signature received"),
+    SIG_ERR_NOSIGOPT("times no signature provided by segment"),
     SNDNOBUFS("segments not sent for lack of interface queue space (ENOBUFS), their bytes sent again");
 
     private final String text;

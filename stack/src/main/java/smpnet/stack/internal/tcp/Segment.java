@@ -33,6 +33,8 @@ final class Segment {
     int nsegs = 1;
     /** The remote UDP port it came through the UDP tunnel from (TCP over UDP), 0 for a plain segment. */
     int port;
+    /** Where the TCP header is in {@code m} (after the IP header, and the UDP header of a tunneled segment). */
+    int th;
 
     Segment(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, TcpOptions.Parsed opts,
             Mbuf m, int dataOff, int tlen) {

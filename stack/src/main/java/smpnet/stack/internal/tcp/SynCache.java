@@ -125,7 +125,7 @@ final class SynCache {
         }
         if ((f & TcpHeader.ACK) != 0) { // a SYN-ACK to a listener belongs to no connection
             tcp.stats.increment(TcpStat.BADSYN);
-            tcp.dropWithReset(seg, lis.ipTos, lis.ipTtl);
+            tcp.dropWithReset(seg, lis);
             return;
         }
         if (tcp.ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe || tcp.ipInput.isBroadcast(seg.src)
@@ -138,6 +138,10 @@ final class SynCache {
 
     /** syncache_add: a SYN for a listener. */
     private void addLocked(Tcpcb lis, Segment seg) {
+        // a listener with TCP_MD5SIG takes a SYN signed right only (syncache_add; counted by verify)
+        if (lis.has(Tcpcb.TF_SIGNATURE) && !tcp.signatures.verify(seg)) {
+            return;
+        }
         TcpSettings set = tcp.settings;
         long now = tcp.scheduler.nanoTime();
         boolean noOpt = lis.has(Tcpcb.TF_NOOPT);
@@ -226,6 +230,7 @@ final class SynCache {
                 which |= TcpOptions.TIMESTAMP;
                 tsVal = (int) (now / 1_000_000L) + e.tsOffset;
             }
+            if (e.signature) which |= TcpOptions.SIGNATURE;
         }
         byte[] cookie = e.noOpt ? null : e.tfoOffer;
         if (cookie != null) {
@@ -237,6 +242,7 @@ final class SynCache {
         int win = Math.min(tcp.settings.recvspace, Tcp.TCP_MAXWIN);
         int flags = TcpHeader.SYN | TcpHeader.ACK | (e.ecn ? TcpHeader.ECE : 0); // tcp_ecn_syncache_respond
         Mbuf m = tcp.segments.build(e.laddr, e.faddr, e.lport, e.fport, e.iss, e.irs + 1, flags, win, opts, null, 0, 0);
+        if ((which & TcpOptions.SIGNATURE) != 0) m = tcp.signatures.signOrFree(m, e.laddr, e.faddr, opts);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDCTRL);
         return m;
@@ -318,10 +324,12 @@ final class SynCache {
             } else if (TcpSeq.ge(seg.seq, rcvNxt) && TcpSeq.lt(seg.seq, rcvNxt + wnd)) {
                 tcp.stats.increment(TcpStat.BADRST);
                 tcp.stats.increment(TcpStat.CHALLENGEACK);
-                byte[] opts = e.ts ? TcpOptions.timestamp((int) (tcp.scheduler.nanoTime() / 1_000_000L) + e.tsOffset,
-                        e.tsRecent) : null;
+                int which = (e.ts ? TcpOptions.TIMESTAMP : 0) | (e.signature && !e.noOpt ? TcpOptions.SIGNATURE : 0);
+                byte[] opts = which == 0 ? null : TcpOptions.build(which, 0, 0,
+                        (int) (tcp.scheduler.nanoTime() / 1_000_000L) + e.tsOffset, e.tsRecent, null, 0);
                 Mbuf m = tcp.segments.build(e.laddr, e.faddr, e.lport, e.fport, e.iss + 1, rcvNxt, TcpHeader.ACK, wnd,
                         opts, null, 0, 0);
+                if (e.signature) m = tcp.signatures.signOrFree(m, e.laddr, e.faddr, opts);
                 tcp.stats.increment(TcpStat.SNDTOTAL);
                 tcp.stats.increment(TcpStat.SNDACKS);
                 if (m != null) out.add(m);
@@ -368,6 +376,10 @@ final class SynCache {
         try {
             e = cookieOnly ? null : find(b, seg.dst, seg.dport, seg.src, seg.sport);
             otherPort = e != null && e.port != seg.port;
+            if (e != null && !otherPort && e.signature
+                    && !tcp.signatures.verify(seg)) {
+                return; // syncache_expand: not signed right, dropped without a RST; the entry stays
+            }
             if (otherPort) {
                 e = null; // by another encapsulation (UDP port) than the SYN: the entry stays, the ACK is refused
             } else if (e != null) {
@@ -391,6 +403,12 @@ final class SynCache {
             if (c == null) {
                 tcp.stats.increment(TcpStat.SC_BADACK);
                 tcp.dropWithReset(seg);
+                return;
+            }
+            // syncache_expand: a signature in the ACK of a cookie is checked; a wrong one drops it, no RST
+            if (TcpSignature.find(seg.m, seg.th) >= 0
+                    && !tcp.signatures.verify(seg)) {
+                tcp.stats.increment(TcpStat.SIG_ERR_SIGOPT);
                 return;
             }
             tcp.stats.increment(TcpStat.SC_RECVCOOKIE);

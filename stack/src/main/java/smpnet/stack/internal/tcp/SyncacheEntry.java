@@ -37,6 +37,8 @@ final class SyncacheEntry {
     /** The listener's IP_TOS and IP_TTL when the SYN came (sc_ip_tos, sc_ip_ttl): the SYN-ACK's and the connection's. */
     final int ipTos;
     final int ipTtl;
+    /** The listener has TCP_MD5SIG (SCF_SIGNATURE): the SYN-ACK is signed, the ACK must be, so is the connection. */
+    final boolean signature;
     @GuardedBy("syncache") int rxmits;
     /** The Fast Open cookie the first SYN-ACK offers (sc_tfo_cookie), null for none. */
     @GuardedBy("syncache") byte[] tfoOffer;
@@ -65,6 +67,7 @@ final class SyncacheEntry {
         this.ecn = TcpEcn.synRequests(listener.tcp.settings, seg.flags);
         this.ipTos = listener.ipTos; // every entry is made under the listener's inp
         this.ipTtl = listener.ipTtl;
+        this.signature = listener.has(Tcpcb.TF_SIGNATURE);
     }
 
     /**

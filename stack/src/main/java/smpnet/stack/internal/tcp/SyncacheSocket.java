@@ -105,6 +105,7 @@ final class SyncacheSocket {
         tp.port = e.port;
         tp.flags &= ~(Tcpcb.TF_REQ_SCALE | Tcpcb.TF_REQ_TSTMP | Tcpcb.TF_SACK_PERMIT);
         tp.flags |= lis.flags & (Tcpcb.TF_NODELAY | Tcpcb.TF_NOOPT | Tcpcb.TF_KEEPALIVE);
+        if (e.signature) tp.set(Tcpcb.TF_SIGNATURE); // syncache_socket: SCF_SIGNATURE
         tp.userMaxseg = lis.userMaxseg;
         tp.ipTos = e.ipTos; // syncache_socket: inp_ip_tos and inp_ip_ttl from the entry
         tp.ipTtl = e.ipTtl;

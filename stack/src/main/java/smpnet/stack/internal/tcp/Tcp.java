@@ -64,6 +64,8 @@ public final class Tcp implements ProtocolInput {
     final MbufAllocator alloc;
     /** Writes every segment this host sends. */
     final TcpSegmentBuilder segments;
+    /** The host's TCP-MD5 keys, and the signing and checking of segments with them. */
+    final TcpSignature signatures = new TcpSignature(s -> stats.increment(s));
     final IpInput ipInput;
     final IpOutput ipOutput;
     final TcpSettings settings;
@@ -121,6 +123,9 @@ public final class Tcp implements ProtocolInput {
     }
 
     public Counters<TcpStat> stats() { return stats; }
+
+    /** The host's TCP-MD5 keys (FreeBSD's TCP-MD5 security associations). */
+    public TcpSignature signatures() { return signatures; }
 
     public TcpSettings settings() { return settings; }
 
@@ -216,6 +221,7 @@ public final class Tcp implements ProtocolInput {
         seg.nsegs = Math.max(1, m.pkthdr().lroNsegs());
         seg.iptos = m.getU8(1);
         seg.port = port;
+        seg.th = hlen;
         if (seg.has(TcpHeader.SYN) && seg.has(TcpHeader.FIN) && settings.dropSynfin) {
             stats.increment(TcpStat.BADSYN);
             seg.free();
@@ -273,10 +279,13 @@ public final class Tcp implements ProtocolInput {
                     } else if (tp.port != seg.port && tp.state != TcpState.CLOSED) {
                         reprocess = false; // tcp_input: a segment by another encapsulation (UDP port) than the connection's
                         if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) {
-                            dropWithReset(seg, tp.ipTos, tp.ipTtl);
+                            dropWithReset(seg, tp);
                         } else {
                             stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
                         }
+                    } else if (tp.has(Tcpcb.TF_SIGNATURE)
+                            && !signatures.verify(seg)) {
+                        reprocess = false; // tcp_input: a connection with TCP_MD5SIG drops a segment not signed right
                     } else {
                         reprocess = TcpInput.segmentLocked(tp, seg);
                     }
@@ -304,10 +313,11 @@ public final class Tcp implements ProtocolInput {
                 boolean closed = !bound.dropped && bound.state == TcpState.CLOSED && bound.faddr == 0;
                 int tos = bound.ipTos;
                 int ttl = bound.ipTtl;
+                boolean sign = bound.has(Tcpcb.TF_SIGNATURE);
                 unlock(bound);
                 if (closed) {
                     if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) {
-                        dropWithReset(seg, tos, ttl);
+                        dropWithReset(seg, tos, ttl, sign);
                     } else {
                         stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
                     }
@@ -343,19 +353,29 @@ public final class Tcp implements ProtocolInput {
     void dropWithReset(Segment seg) { dropWithReset(seg, 0, IpOutput.DEFAULT_TTL); }
 
     /** As {@link #dropWithReset(Segment)} for a socket: the RST carries its IP TOS and TTL (tcp_respond with tp). */
-    void dropWithReset(Segment seg, int tos, int ttl) {
+    void dropWithReset(Segment seg, int tos, int ttl) { dropWithReset(seg, tos, ttl, false); }
+
+    /** As {@link #dropWithReset(Segment, int, int)} for connection {@code tp}: signed if it has TCP_MD5SIG. */
+    void dropWithReset(Segment seg, Tcpcb tp) { dropWithReset(seg, tp.ipTos, tp.ipTtl, tp.has(Tcpcb.TF_SIGNATURE)); }
+
+    /** As {@link #dropWithReset(Segment, int, int)}, the RST signed (RFC 2385) if {@code sign}. */
+    void dropWithReset(Segment seg, int tos, int ttl, boolean sign) {
         if (seg.has(TcpHeader.RST) || ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe
                 || ipInput.isBroadcast(seg.src) || (seg.src >>> 28) == 0xe) {
             return;
         }
         if (seg.has(TcpHeader.ACK)) {
-            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, null, tos, ttl, seg.port);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, sign ? SIGNATURE_ONLY : null, tos, ttl,
+                    seg.port);
         } else {
             int len = seg.tlen + (seg.has(TcpHeader.SYN) ? 1 : 0) + (seg.has(TcpHeader.FIN) ? 1 : 0);
-            respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0, null,
-                    tos, ttl, seg.port);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0,
+                    sign ? SIGNATURE_ONLY : null, tos, ttl, seg.port);
         }
     }
+
+    /** The options of a RST from a connection with TCP_MD5SIG: {@code <nop,nop,md5 DIGEST>}, digest to fill. */
+    private static final byte[] SIGNATURE_ONLY = TcpOptions.build(TcpOptions.SIGNATURE, 0, 0, 0, 0, null, 0);
 
     /** tcp_respond: one segment with no payload, built and sent without a connection's lock. */
     void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
@@ -372,6 +392,7 @@ public final class Tcp implements ProtocolInput {
     void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
                  int ttl, int port) {
         Mbuf m = segments.build(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
+        if (opts != null) m = signatures.signOrFree(m, src, dst, opts);
         if (m == null) return;
         stats.increment(TcpStat.SNDTOTAL);
         stats.increment((flags & (TcpHeader.RST | TcpHeader.SYN | TcpHeader.FIN)) != 0 ? TcpStat.SNDCTRL : TcpStat.SNDACKS);

@@ -44,7 +44,7 @@ final class TcpInput {
                 // SYN-RECEIVED by a RST (it belongs to no connection we know)
                 if (tp.state == TcpState.SYN_RECEIVED && seg.has(ACK)
                         && (TcpSeq.gt(tp.sndUna, seg.ack) || TcpSeq.gt(seg.ack, tp.sndMax))) {
-                    tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
+                    tp.tcp.dropWithReset(seg, tp);
                 } else if (!seg.has(RST) && !tp.dropped) {
                     // a wholly duplicate segment took its place in the ACK war budget already (ACKNOW is set)
                     if (tp.has(Tcpcb.TF_ACKNOW) || ackWarAllows(tp)) {
@@ -53,7 +53,7 @@ final class TcpInput {
                     }
                 }
             }
-            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
+            case DROP_WITH_RESET -> tp.tcp.dropWithReset(seg, tp);
             default -> { }
         }
         return false;
@@ -281,10 +281,15 @@ final class TcpInput {
         if (tp.has(Tcpcb.TF_RCVD_TSTMP) && tp.has(Tcpcb.TF_REQ_TSTMP) && !tp.has(Tcpcb.TF_NOOPT)) {
             opts = TcpOptions.timestamp(tp.tsNow(), tp.tsRecent);
         }
+        if (tp.has(Tcpcb.TF_SIGNATURE) && !tp.has(Tcpcb.TF_NOOPT)) { // tcp_respond signs as tcp_output does
+            opts = opts == null ? TcpOptions.build(TcpOptions.SIGNATURE, 0, 0, 0, 0, null, 0)
+                    : TcpOptions.build(TcpOptions.TIMESTAMP | TcpOptions.SIGNATURE, 0, 0, tp.tsNow(), tp.tsRecent, null, 0);
+        }
         int flags = TcpEcn.outputFlags(tp, ACK, false); // tcp_respond echoes ECE as tcp_output does
         Mbuf m = tcp.segments.build(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndNxt, tp.rcvNxt, flags, win, opts, null, 0, 0);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDACKS);
+        if (m != null) m = tcp.signatures.signOrFree(m, tp.laddr, tp.faddr, opts);
         if (m != null) tcp.send(tp, m);
     }
 }

@@ -78,9 +78,14 @@ public final class TcpOptions {
     public static final int WSCALE = 0x02;
     public static final int SACK_PERMITTED = 0x04;
     public static final int TIMESTAMP = 0x10;
+    /**
+     * The TCP-MD5 signature option (RFC 2385, TOF_SIGNATURE): kind 19, length 18, its 16-byte digest written
+     * as zeros for {@link TcpSignature} to fill; it starts at offset 2 modulo 4, never 0.
+     */
+    public static final int SIGNATURE = 0x40;
     public static final int SACK = 0x80;
     public static final int FAST_OPEN = 0x100;
-    private static final int[] ORDER = {MSS, WSCALE, SACK_PERMITTED, TIMESTAMP, SACK, FAST_OPEN};
+    private static final int[] ORDER = {MSS, WSCALE, SACK_PERMITTED, TIMESTAMP, SIGNATURE, SACK, FAST_OPEN};
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -291,6 +296,13 @@ public final class TcpOptions {
                     optlen = put32(dst, off, optlen, tsVal);
                     optlen = put32(dst, off, optlen, tsEcr);
                 }
+                case SIGNATURE -> {
+                    while (optlen == 0 || optlen % 4 != 2) optlen = put(dst, off, optlen, KIND_NOP);
+                    if (MAX_LENGTH - optlen < TcpSignature.LENGTH) continue;
+                    optlen = put(dst, off, optlen, TcpSignature.KIND);
+                    optlen = put(dst, off, optlen, TcpSignature.LENGTH);
+                    for (int i = 0; i < TcpSignature.DIGEST_LENGTH; i++) optlen = put(dst, off, optlen, 0);
+                }
                 case FAST_OPEN -> {
                     if (cookie == null || MAX_LENGTH - optlen < 2 + cookie.length) continue;
                     optlen = put(dst, off, optlen, KIND_FAST_OPEN);
@@ -359,6 +371,9 @@ public final class TcpOptions {
             } else if (kind == KIND_TIMESTAMP && len == LEN_TIMESTAMP) {
                 sb.append("TS val ").append(Integer.toUnsignedString(opts.get(U32, p + 2)))
                   .append(" ecr ").append(Integer.toUnsignedString(opts.get(U32, p + 6)));
+            } else if (kind == TcpSignature.KIND && len == TcpSignature.LENGTH) {
+                sb.append("md5 ");
+                for (long q = p + 2; q < p + len; q++) sb.append(String.format("%02x", u8(opts, q)));
             } else if (kind == KIND_FAST_OPEN) {
                 sb.append("FO");
                 if (len > 2) sb.append(' ');

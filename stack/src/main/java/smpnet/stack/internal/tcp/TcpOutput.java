@@ -200,12 +200,13 @@ final class TcpOutput {
      * tcp_output's test for TSO: the interface offers it (TF_TSO, from tcp_mss), net.inet.tcp.tso is on, and
      * the segment is plain bulk data: no SYN, not a SACK retransmission, no SACK blocks to advertise (each
      * frame the interface makes carries the same header, so nothing may vary per segment), no urgent pointer
-     * to carry (it would point from the first frame's sequence number only). smpnet's TCP
-     * sends no IP options and no TCP-MD5 signature, FreeBSD's two other exclusions.
+     * to carry (it would point from the first frame's sequence number only), no TCP-MD5 signature (each
+     * frame needs its own). smpnet's TCP sends no IP options, FreeBSD's other exclusion.
      */
     private static boolean tsoAllowedLocked(Tcpcb tp, int flags, boolean sackRxmit) {
         return tp.has(Tcpcb.TF_TSO) && tp.tcp.settings.tso && tp.port == 0 && !sackRxmit && (flags & TcpHeader.SYN) == 0
-                && !TcpOutputSegment.sacksToAdvertise(tp, flags) && !TcpUrgent.pendingLocked(tp);
+                && !TcpOutputSegment.sacksToAdvertise(tp, flags) && !TcpUrgent.pendingLocked(tp)
+                && !tp.has(Tcpcb.TF_SIGNATURE);
     }
 
     private static int hiwat(StreamBuffer b) {

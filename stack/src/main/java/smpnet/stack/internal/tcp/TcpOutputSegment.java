@@ -46,6 +46,7 @@ final class TcpOutputSegment {
                 tsVal = tp.tsNow();
                 tsEcr = tp.tsRecent;
             }
+            if (tp.has(Tcpcb.TF_SIGNATURE)) which |= TcpOptions.SIGNATURE; // RFC 2385, before SACK as FreeBSD
             if (sacksToAdvertise(tp, flags)) {
                 sacks = tp.reass.sackOption(tp.rcvNxt, TcpOptions.MAX_SACK_BLOCKS); // RFC 2018 4 order, D-SACK first (RFC 2883)
                 nsacks = TcpOptions.sackBlocksThatFit(which | TcpOptions.SACK, sacks.length / 2);
@@ -225,6 +226,7 @@ final class TcpOutputSegment {
         }
 
         TcpUrgent.stamp(tp, m, seq, flags);
+        if ((which & TcpOptions.SIGNATURE) != 0) m = tcp.signatures.signOrFree(m, tp.laddr, tp.faddr, opts);
 
         // sequence bookkeeping, even if the mbuf was not there (the retransmit timer recovers)
         if (recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) recwin;

@@ -29,7 +29,7 @@ final class TcpTimeWait {
             return true;
         }
         if (tp.port != seg.port) { // another encapsulation (UDP port) than the connection's: RST, as it came
-            tcp.dropWithReset(seg, tp.ipTos, tp.ipTtl);
+            tcp.dropWithReset(seg, tp);
             return false;
         }
         if ((thflags & ACK) == 0) return false; // a SYN at or below RCV.NXT among them: silently dropped

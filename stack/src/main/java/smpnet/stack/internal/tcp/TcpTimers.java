@@ -146,12 +146,17 @@ final class TcpTimers {
         if (tp.has(Tcpcb.TF_RCVD_TSTMP) && tp.has(Tcpcb.TF_REQ_TSTMP) && !tp.has(Tcpcb.TF_NOOPT)) {
             opts = TcpOptions.timestamp(tp.tsNow(), tp.tsRecent);
         }
+        if (tp.has(Tcpcb.TF_SIGNATURE) && !tp.has(Tcpcb.TF_NOOPT)) { // tcp_respond signs as tcp_output does
+            opts = opts == null ? TcpOptions.build(TcpOptions.SIGNATURE, 0, 0, 0, 0, null, 0)
+                    : TcpOptions.build(TcpOptions.TIMESTAMP | TcpOptions.SIGNATURE, 0, 0, tp.tsNow(), tp.tsRecent, null, 0);
+        }
         long recwin = TcpOutput.receiveWindow(tp);
         smpnet.stack.mbuf.Mbuf m = tcp.segments.build(tp.laddr, tp.faddr, tp.lport, tp.fport, tp.sndUna - 1, tp.rcvNxt,
                 smpnet.stack.internal.wire.TcpHeader.ACK, (int) Math.min(recwin >> tp.rcvScale, Tcp.TCP_MAXWIN), opts,
                 null, 0, 0);
         tcp.stats.increment(TcpStat.SNDTOTAL);
         tcp.stats.increment(TcpStat.SNDACKS);
+        if (m != null) m = tcp.signatures.signOrFree(m, tp.laddr, tp.faddr, opts);
         if (m != null) tcp.send(tp, m);
     }
 

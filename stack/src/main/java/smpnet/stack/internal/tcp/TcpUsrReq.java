@@ -364,6 +364,10 @@ public final class TcpUsrReq {
                     if (value != 0) tp.set(Tcpcb.TF_NOOPT);
                     else tp.clear(Tcpcb.TF_NOOPT);
                 }
+                case TCP_MD5SIG -> { // tcp_ipsec_pcbctl
+                    if (value > 0) tp.set(Tcpcb.TF_SIGNATURE);
+                    else tp.clear(Tcpcb.TF_SIGNATURE);
+                }
                 case TCP_MAXSEG -> {
                     if (value < tcp.settings.minmss || value > 65535 - 40) return EINVAL;
                     tp.userMaxseg = value;
@@ -434,6 +438,7 @@ public final class TcpUsrReq {
                 case SO_LINGER -> tp.lingerSeconds;
                 case TCP_NODELAY -> tp.has(Tcpcb.TF_NODELAY) ? 1 : 0;
                 case TCP_NOOPT -> tp.has(Tcpcb.TF_NOOPT) ? 1 : 0;
+                case TCP_MD5SIG -> tp.has(Tcpcb.TF_SIGNATURE) ? 1 : 0;
                 case TCP_MAXSEG -> tp.haveEstablished() ? tp.effectiveMaxseg() : (tp.userMaxseg > 0 ? tp.userMaxseg : tcp.settings.mssdflt);
                 case TCP_KEEPIDLE -> tp.keepIdleNanos / 1_000_000_000L;
                 case TCP_KEEPINTVL -> tp.keepIntvlNanos / 1_000_000_000L;

@@ -52,6 +52,8 @@ public final class Tcpcb {
     static final int TF_FASTOPEN = 0x100000;
     /** The route's interface offers TSO (tcp_mss found IFCAP_TSO4); {@link #tsoMax} says how large. */
     static final int TF_TSO = 0x200000;
+    /** TCP_MD5SIG: every segment is signed and every segment received must be (RFC 2385, TF_SIGNATURE). */
+    static final int TF_SIGNATURE = 0x400000;
 
     final Tcp tcp;
     final ExclusiveLock lock;
