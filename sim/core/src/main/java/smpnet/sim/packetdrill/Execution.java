@@ -227,6 +227,9 @@ final class Execution {
         long ack = s.ack() == null ? 0 : conn.localToLive(s.ack());
         byte[] p = Packets.tcp(Target.REMOTE_IP, Target.LOCAL_IP, conn.remotePort, conn.localPort, s.flags(), s.seq(), ack,
                 s.window(), s.urgentPointer(), opts, s.length());
+        for (TcpOption o : opts) {
+            if (o.kind() == OptionKind.MD5) Packets.signTcp(p, md5Key(), o.a() == 1);
+        }
         return s.encapsulated() ? Packets.udpEncapsulated(p, s.udpSrc(), s.udpDst()) : p;
     }
 
@@ -244,7 +247,7 @@ final class Execution {
                     + ": error handling packet: timed out waiting for packet\n" + scriptLine);
         }
         long at = (got.nanos() - startNanos) / 1000;
-        Segment live = Segment.decode(got.packet());
+        Segment live = md5Judged(Segment.decode(got.packet()), got.packet());
         if (live == null) {
             throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: expected a TCP segment\n"
                     + scriptLine + "\nactual packet:  " + secs(at) + " " + describeNonTcp(got.packet()));
@@ -273,6 +276,26 @@ final class Execution {
                     + ipField + "\n" + scriptLine + "\nactual packet:  " + secs(at) + " " + seen.format(true));
         }
         checkTime(p, "outbound packet", at, t, tEnd);
+    }
+
+    /** The key of --tcp_md5_secret, for a script with {@code md5} options. */
+    private byte[] md5Key() {
+        String k = script.options().tcpMd5Secret();
+        if (k == null) throw new ScriptFailure(Kind.ERROR, 0, file() + ": an md5 option needs --tcp_md5_secret=KEY");
+        return k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code live} with its signature option judged against the live packet: {@code md5 valid} or {@code md5 invalid}. */
+    private Segment md5Judged(Segment live, byte[] ip) {
+        if (live == null || live.options().stream().noneMatch(o -> o.kind() == OptionKind.MD5)) return live;
+        boolean valid = script.options().tcpMd5Secret() != null
+                && java.util.Arrays.equals(Packets.md5Signature(ip, md5Key()),
+                        java.util.Arrays.copyOfRange(ip, Packets.md5DigestOffset(ip), Packets.md5DigestOffset(ip) + 16));
+        List<TcpOption> opts = new ArrayList<>();
+        for (TcpOption o : live.options()) opts.add(o.kind() == OptionKind.MD5 ? new TcpOption(OptionKind.MD5, valid ? 1 : 0, 0, null) : o);
+        return new Segment(live.srcIp(), live.dstIp(), live.srcPort(), live.dstPort(), live.flags(), live.seq(), live.ack(),
+                live.window(), live.urgentPointer(), List.copyOf(opts), live.optionsMalformed(), live.payload(), live.udpSrc(),
+                live.udpDst());
     }
 
     /** The live segment in script space (sequence numbers and TS val mapped); {@code want} gives TS val's script value. */
@@ -350,6 +373,7 @@ final class Execution {
                 case EOL, NOP, SACK_OK -> true;
                 case MSS, WSCALE -> w.a() == g.a();
                 case SACK, FAST_OPEN -> java.util.Arrays.equals(w.blocks(), g.blocks());
+                case MD5 -> w.a() == g.a(); // md5Judged found whether the live digest is right
                 // packetdrill checks TS val only with --tcp_ts_tick_usecs; the echo is the peer's own value, checked exactly
                 case TIMESTAMP -> w.b() == g.b() && (script.options().tsTickUsecs() == 0
                         || Math.abs(w.a() - g.a()) * script.options().tsTickUsecs() <= tol);
@@ -484,10 +508,24 @@ final class Execution {
         sleepUntil(t);
         checkTime(c, "command", nowUsecs(), t, -1);
         String where = file() + ":" + c.line() + ": error executing `" + c.command().strip() + "` command: ";
-        for (String part : c.command().split("[;\n]|&&")) {
+        String command = c.command();
+        java.util.regex.Matcher setkey = SETKEY_INPUT.matcher(command);
+        if (setkey.find()) { // echo '...' | setkey -c: the statements go to setkey, the rest stays for below
+            String problem = setkeyStatements(setkey.group(1));
+            if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
+            command = command.substring(0, setkey.start()) + command.substring(setkey.end());
+        }
+        for (String part : command.split("[;\n]|&&")) {
             String cmd = part.strip();
             if (cmd.isEmpty()) continue;
             String[] w = cmd.split("\\s+");
+            if (cmd.equals("kldstat -q -m tcpmd5 || kldload tcpmd5") || cmd.equals("kldload tcpmd5")) {
+                continue; // TCP-MD5 is part of the stack: no module to load
+            }
+            if (cmd.equals("setkey -F")) {
+                target.tcpMd5Flush();
+                continue;
+            }
             if (w[0].equals("sockstat")) {
                 String problem = sockstat(cmd);
                 if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
@@ -500,7 +538,8 @@ final class Execution {
             }
             if (!w[0].equals("sysctl")) {
                 throw new ScriptFailure(Kind.COMMAND, c.line(), where + "only `sysctl -w NAME=VALUE`, `sockstat ... | grep -c "
-                        + "STATE | grep N` and `tcpdrop -s STATE` are supported, found '" + cmd + "'");
+                        + "STATE | grep N`, `tcpdrop -s STATE`, `echo '...' | setkey -c` (TCP-MD5 keys), `setkey -F` and "
+                        + "`kldstat -q -m tcpmd5 || kldload tcpmd5` are supported, found '" + cmd + "'");
             }
             boolean any = false;
             for (int i = 1; i < w.length; i++) {
@@ -516,6 +555,43 @@ final class Execution {
             }
             if (!any) throw new ScriptFailure(Kind.COMMAND, c.line(), where + "expected NAME=VALUE after sysctl");
         }
+    }
+
+    /** {@code echo 'STATEMENTS' | setkey -c}: the statements. */
+    private static final java.util.regex.Pattern SETKEY_INPUT = java.util.regex.Pattern.compile("echo\\s+'([^']*)'\\s*\\|\\s*setkey\\s+-c");
+    /** setkey's {@code add SRC DST tcp SPI -A tcp-md5 "KEY"}, the only statement taken. */
+    private static final java.util.regex.Pattern SETKEY_ADD = java.util.regex.Pattern.compile(
+            "add\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)\\s+tcp\\s+(0x[0-9a-fA-F]+|\\d+)\\s+-A\\s+tcp-md5\\s+\"([^\"]*)\"");
+
+    /**
+     * setkey(8)'s statements, as FreeBSD's tcp-testsuite gives TCP-MD5 keys: {@code add SRC DST tcp SPI -A
+     * tcp-md5 "KEY"}, each a key for the segments from SRC to DST (the SPI is not kept). Returns what went
+     * wrong, or null.
+     */
+    private String setkeyStatements(String statements) {
+        for (String st : statements.split(";")) {
+            String s = st.strip().replaceAll("\\s+", " ");
+            if (s.isEmpty()) continue;
+            java.util.regex.Matcher m = SETKEY_ADD.matcher(s);
+            if (!m.matches()) return "only setkey's `add SRC DST tcp SPI -A tcp-md5 \"KEY\"` is supported, found '" + s + "'";
+            try {
+                target.tcpMd5Add(ipv4(m.group(1)), ipv4(m.group(2)),
+                        m.group(4).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static int ipv4(String dotted) {
+        int ip = 0;
+        for (String b : dotted.split("\\.")) {
+            int v = Integer.parseInt(b);
+            if (v > 255) throw new IllegalArgumentException("bad IPv4 address " + dotted);
+            ip = ip << 8 | v;
+        }
+        return ip;
     }
 
     /**

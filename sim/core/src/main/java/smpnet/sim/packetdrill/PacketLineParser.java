@@ -200,6 +200,14 @@ final class PacketLineParser {
             case "eol": return TcpOption.of(OptionKind.EOL);
             case "sackOK": return TcpOption.of(OptionKind.SACK_OK);
             case "FO": return fastOpen(t);
+            case "md5": {
+                Token v = tokens.peek();
+                if (v.type() == Type.WORD && (v.text().equals("valid") || v.text().equals("invalid"))) {
+                    tokens.take();
+                    return new TcpOption(OptionKind.MD5, v.text().equals("valid") ? 1 : 0, 0, null);
+                }
+                throw tokens.expected("'valid' or 'invalid' after 'md5'");
+            }
             case "mss": return new TcpOption(OptionKind.MSS, tokens.u16("an MSS after 'mss'"), 0, null);
             case "wscale": {
                 int line = tokens.peek().line();
@@ -227,7 +235,7 @@ final class PacketLineParser {
             }
             default:
                 throw new ScriptParseException(file, t.line(), "unsupported TCP option '" + t.text()
-                        + "' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie])");
+                        + "' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie], md5 valid|invalid)");
         }
     }
 

@@ -156,6 +156,67 @@ final class Packets {
         return p;
     }
 
+    /**
+     * The TCP MD5 signature (RFC 2385) of the segment in IPv4 packet {@code ip} (plain, or in a UDP datagram)
+     * with {@code key}: MD5 over the pseudo-header (source, destination, 0, protocol 6, the segment's
+     * length), the 20-byte TCP header with checksum 0, the payload, the key.
+     */
+    static byte[] md5Signature(byte[] ip, byte[] key) {
+        int ihl = (ip[0] & 0xF) * 4;
+        int t = ihl + ((ip[9] & 0xFF) == 17 ? 8 : 0);
+        int total = Segment.u16(ip, 2);
+        int off = (ip[t + 12] >> 4 & 0xF) * 4;
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        md.update(ip, 12, 8);
+        md.update(new byte[] {0, 6, (byte) ((total - t) >> 8), (byte) (total - t)});
+        byte[] th = java.util.Arrays.copyOfRange(ip, t, t + 20);
+        th[16] = 0;
+        th[17] = 0;
+        md.update(th);
+        md.update(ip, t + off, total - t - off);
+        md.update(key);
+        return md.digest();
+    }
+
+    /** Where the digest of the first signature option of the segment in {@code ip} is, or -1. */
+    static int md5DigestOffset(byte[] ip) {
+        int ihl = (ip[0] & 0xF) * 4;
+        int t = ihl + ((ip[9] & 0xFF) == 17 ? 8 : 0);
+        int end = t + (ip[t + 12] >> 4 & 0xF) * 4;
+        for (int i = t + 20; i < end; ) {
+            int kind = ip[i] & 0xFF;
+            if (kind == 0) break;
+            if (kind == 1) {
+                i++;
+                continue;
+            }
+            if (i + 1 >= end || (ip[i + 1] & 0xFF) < 2) break;
+            if (kind == 19 && (ip[i + 1] & 0xFF) == 18) return i + 2;
+            i += ip[i + 1] & 0xFF;
+        }
+        return -1;
+    }
+
+    /**
+     * Signs plain TCP packet {@code p} (from {@link #tcp}, with a signature option) with {@code key}, a wrong
+     * digest (the right one with its first byte inverted) unless {@code valid}, and sets its checksum again.
+     */
+    static void signTcp(byte[] p, byte[] key, boolean valid) {
+        int at = md5DigestOffset(p);
+        if (at < 0) return;
+        byte[] d = md5Signature(p, key);
+        if (!valid) d[0] = (byte) ~d[0];
+        System.arraycopy(d, 0, p, at, d.length);
+        int tcpLen = p.length - 20;
+        put16(p, 36, 0);
+        put16(p, 36, fold(pseudoHeaderSum(Segment.s32(p, 12), Segment.s32(p, 16), 6, tcpLen) + sum(p, 20, tcpLen)));
+    }
+
     static byte[] encodeOptions(List<TcpOption> options) {
         int n = 0;
         for (TcpOption o : options) n += Segment.optionLength(o);
@@ -188,6 +249,10 @@ final class Packets {
                     b[i] = 34;
                     b[i + 1] = (byte) (2 + o.blocks().length);
                     for (int k = 0; k < o.blocks().length; k++) b[i + 2 + k] = (byte) o.blocks()[k];
+                }
+                case MD5 -> { // the digest is written by sign()
+                    b[i] = 19;
+                    b[i + 1] = 18;
                 }
                 case TIMESTAMP -> {
                     b[i] = 8;

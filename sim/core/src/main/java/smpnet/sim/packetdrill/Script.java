@@ -26,12 +26,19 @@ public record Script(String file, Options options, List<Event> events) {
      *                       ({@code /udp(SRC > DST)} after a segment), TCP over UDP's encapsulation
      * @param nonFatalSyscalls {@code --non_fatal=syscall}: a system call that fails (a wrong result, an option
      *                       this runner does not know) is a warning, and the script goes on, as packetdrill
+     * @param tcpMd5Secret   {@code --tcp_md5_secret=KEY}: the key of the remote end's TCP MD5 signatures (RFC
+     *                       2385), with which the runner signs inbound {@code md5 valid} options and checks
+     *                       outbound ones; null without it
      */
     public record Options(long toleranceUsecs, int mtu, long tsTickUsecs, boolean udpEncapsulation,
-                          boolean nonFatalSyscalls) {
+                          boolean nonFatalSyscalls, String tcpMd5Secret) {
         public static final Options DEFAULTS = new Options(4000, 1500, 0);
 
         public Options(long toleranceUsecs, int mtu, long tsTickUsecs) { this(toleranceUsecs, mtu, tsTickUsecs, false, false); }
+
+        public Options(long toleranceUsecs, int mtu, long tsTickUsecs, boolean udpEncapsulation, boolean nonFatalSyscalls) {
+            this(toleranceUsecs, mtu, tsTickUsecs, udpEncapsulation, nonFatalSyscalls, null);
+        }
     }
 
     /** How an event's time is written. */
@@ -121,12 +128,13 @@ public record Script(String file, Options options, List<Event> events) {
     }
 
     /** The kinds of TCP option a script can write. */
-    public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP, FAST_OPEN }
+    public enum OptionKind { EOL, NOP, MSS, WSCALE, SACK_OK, SACK, TIMESTAMP, FAST_OPEN, MD5 }
 
     /**
      * One TCP option: {@code a} is the MSS, the shift, or TS val; {@code b} is TS ecr; {@code blocks} the SACK
      * blocks' edges in pairs (script space), or a Fast Open cookie's bytes ({@code FO 0102...}; none for a
-     * cookie request, {@code FO}).
+     * cookie request, {@code FO}). A TCP MD5 signature ({@code md5 valid}, {@code md5 invalid}; kind 19,
+     * RFC 2385) has {@code a} 1 for a digest right with {@code --tcp_md5_secret}, 0 for a wrong one.
      */
     public record TcpOption(OptionKind kind, long a, long b, long[] blocks) {
         public static TcpOption of(OptionKind kind) { return new TcpOption(kind, 0, 0, null); }

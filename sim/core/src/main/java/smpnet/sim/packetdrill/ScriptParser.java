@@ -84,6 +84,7 @@ public final class ScriptParser {
         long tick = Script.Options.DEFAULTS.tsTickUsecs();
         boolean udpEncapsulation = false;
         boolean nonFatalSyscalls = false;
+        String md5Secret = null;
         String[] lines = text.split("\n", -1);
         // One entry per open #ifdef: whether its lines are kept, and where it opened.
         List<boolean[]> keep = new ArrayList<>();
@@ -131,6 +132,12 @@ public final class ScriptParser {
                         }
                         udpEncapsulation = true;
                     }
+                    case "tcp_md5_secret" -> {
+                        if (value == null || value.isEmpty() || value.length() > 80) {
+                            throw new ScriptParseException(file, n, "--tcp_md5_secret needs a key of 1 to 80 characters");
+                        }
+                        md5Secret = value;
+                    }
                     case "non_fatal" -> {
                         if (value == null || !java.util.Arrays.stream(value.split(",")).allMatch(v -> v.strip().equals("syscall"))) {
                             throw new ScriptParseException(file, n, "only --non_fatal=syscall is supported, found '" + value + "'");
@@ -139,7 +146,7 @@ public final class ScriptParser {
                     }
                     default -> throw new ScriptParseException(file, n, "unsupported option --" + name
                             + " (supported: --ip_version=ipv4, --tolerance_usecs=N, --mtu=N, --tcp_ts_tick_usecs=N,"
-                            + " --udp_encapsulation=tcp, --non_fatal=syscall)");
+                            + " --udp_encapsulation=tcp, --non_fatal=syscall, --tcp_md5_secret=KEY)");
                 }
                 t = "";
             } else {
@@ -151,7 +158,7 @@ public final class ScriptParser {
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
             throw new ScriptParseException(file, 1, "--mtu must be in [" + MIN_MTU + ", " + MAX_MTU + "], found " + mtu);
         }
-        return new Script.Options(tolerance, mtu, tick, udpEncapsulation, nonFatalSyscalls);
+        return new Script.Options(tolerance, mtu, tick, udpEncapsulation, nonFatalSyscalls, md5Secret);
     }
 
     private long optionNumber(int line, String name, String value) throws ScriptParseException {

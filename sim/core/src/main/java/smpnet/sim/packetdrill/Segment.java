@@ -64,6 +64,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
             case SACK -> 2 + 4 * o.blocks().length;
             case TIMESTAMP -> 10;
             case FAST_OPEN -> 2 + o.blocks().length;
+            case MD5 -> 18;
         };
     }
 
@@ -112,6 +113,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
                 case 5 -> (len - 2) % 8 == 0 && len > 2 ? sack(ip, i, len) : null;
                 case 8 -> len == 10 ? new TcpOption(OptionKind.TIMESTAMP, u32(ip, i + 2), u32(ip, i + 6), null) : null;
                 case 34 -> fastOpen(ip, i, len);
+                case 19 -> len == 18 ? new TcpOption(OptionKind.MD5, -1, 0, null) : null; // judged by Execution
                 default -> null;
             };
             if (o == null) {
@@ -173,6 +175,7 @@ record Segment(int srcIp, int dstIp, int srcPort, int dstPort, int flags, long s
             case WSCALE -> "wscale " + o.a();
             case SACK_OK -> "sackOK";
             case TIMESTAMP -> "TS val " + o.a() + " ecr " + o.b();
+            case MD5 -> o.a() == 1 ? "md5 valid" : o.a() == 0 ? "md5 invalid" : "md5";
             case FAST_OPEN -> {
                 StringBuilder s = new StringBuilder("FO");
                 if (o.blocks().length > 0) s.append(' ');

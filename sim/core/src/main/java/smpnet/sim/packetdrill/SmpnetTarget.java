@@ -108,6 +108,20 @@ final class SmpnetTarget implements Target {
     public int tcpDrop(smpnet.stack.socket.TcpState state) { return host.tcpDrop(state); }
 
     @Override
+    public void tcpMd5Add(int src, int dst, byte[] key) { host.tcpMd5Keys().add(inet4(src), inet4(dst), key); }
+
+    @Override
+    public void tcpMd5Flush() { host.tcpMd5Keys().flush(); }
+
+    private static java.net.Inet4Address inet4(int ip) {
+        try {
+            return (java.net.Inet4Address) java.net.InetAddress.getByAddress(java.nio.ByteBuffer.allocate(4).putInt(ip).array());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
     public ScriptSocket openTcp() { return new SmpnetSocket(host.openTcp()); }
 
     @Override

@@ -50,6 +50,16 @@ interface Target {
     /** A new TCP socket of the host. */
     ScriptSocket openTcp();
 
+    /** {@code setkey}'s {@code add SRC DST tcp SPI -A tcp-md5 "KEY"}: the host's TCP-MD5 key for segments from src to dst. */
+    default void tcpMd5Add(int src, int dst, byte[] key) {
+        throw new UnsupportedOperationException("TCP-MD5 keys are not supported by this target");
+    }
+
+    /** {@code setkey -F}: removes the host's TCP-MD5 keys. */
+    default void tcpMd5Flush() {
+        throw new UnsupportedOperationException("TCP-MD5 keys are not supported by this target");
+    }
+
     /**
      * Sets a setting by its sysctl name; an unknown name or a bad value is an {@link IllegalArgumentException}
      * whose message says which.
