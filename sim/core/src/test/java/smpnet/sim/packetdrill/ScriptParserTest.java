@@ -208,15 +208,17 @@ class ScriptParserTest {
         assertEquals("s.pkt:1: <...> for TCP options can only be used with outbound packets", error("0 < S 0:0(0) win 1 <...>\n"));
         assertEquals("s.pkt:1: * and ~ times can only be used with outbound packets", error("* < S 0:0(0) win 1\n"));
         assertEquals("s.pkt:1: unsupported option --ipv6 (supported: --ip_version=ipv4, --tolerance_usecs=N, --mtu=N, "
-                + "--tcp_ts_tick_usecs=N, --udp_encapsulation=tcp, --non_fatal=syscall)", error("--ipv6\n0 close(3) = 0\n"));
+                + "--tcp_ts_tick_usecs=N, --udp_encapsulation=tcp, --non_fatal=syscall, --tcp_md5_secret=KEY)", error("--ipv6\n0 close(3) = 0\n"));
         assertEquals("s.pkt:1: only --ip_version=ipv4 is supported, found 'ipv6'", error("--ip_version=ipv6\n"));
         assertEquals("s.pkt:2: expected a non-negative integer for --tolerance_usecs, found 'x'", error("\n--tolerance_usecs=x\n"));
         assertEquals("s.pkt:3: #ifdef without #endif", error("0 close(3) = 0\n\n#ifdef linux\n"));
         assertEquals("s.pkt:1: #endif without #ifdef", error("#endif\n"));
         assertEquals("s.pkt:1: the first event should be at time 0", error("0.1 close(3) = 0\n"));
         assertEquals("s.pkt:1: unknown TCP flag 'X' in 'SX' (known: F S R P . U E W)", error("0 > SX 0:0(0)\n"));
-        assertEquals("s.pkt:1: unsupported TCP option 'md5' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie])",
-                error("0 > S 0:0(0) <md5 abc>\n"));
+        assertEquals("s.pkt:1: unsupported TCP option 'uto' (supported: nop, eol, mss N, wscale N, sackOK, sack A:B..., TS val V ecr E, FO [cookie], md5 valid|invalid)",
+                error("0 > S 0:0(0) <uto 5>\n"));
+        assertEquals("s.pkt:1: expected 'valid' or 'invalid' after 'md5', found 'abc'", error("0 > S 0:0(0) <md5 abc>\n"));
+        assertEquals("s.pkt:1: --tcp_md5_secret needs a key of 1 to 80 characters", error("--tcp_md5_secret=\n0 close(3) = 0\n"));
         assertEquals("s.pkt:2: expected a packet ('<' or '>'), a system call, a `command` or a %{ }% block, found 'hello'",
                 error("0 close(3) = 0\n+0 hello\n"));
         assertEquals("s.pkt:1: expected '=' and the expected result after close(...), found end of file", error("0 close(3)\n"));

@@ -9,14 +9,15 @@ import java.nio.ByteOrder;
  *
  * <h2>Output</h2>
  * A caller says which options a segment carries with a set of bits ({@link #MSS}, {@link #WSCALE},
- * {@link #SACK_PERMITTED}, {@link #TIMESTAMP}, {@link #SACK}, {@link #FAST_OPEN}; {@link #NONE} for TCP_NOOPT),
+ * {@link #SACK_PERMITTED}, {@link #TIMESTAMP}, {@link #SIGNATURE}, {@link #SACK}, {@link #FAST_OPEN}; {@link #NONE}
+ * for TCP_NOOPT),
  * with FreeBSD's values of {@code TOF_*}. They are written in that order, each preceded by NOPs to its
  * alignment, and the whole is padded to a multiple of 4 with one EOL and then zeros:
  * <ul>
  *   <li>MSS starts at a multiple of 4;</li>
  *   <li>WSCALE (3 bytes) starts at an odd offset, never 0;</li>
  *   <li>SACK_PERMITTED (2 bytes) starts at an even offset;</li>
- *   <li>TIMESTAMP (10 bytes) and SACK start at offset 2 modulo 4, never 0;</li>
+ *   <li>TIMESTAMP (10 bytes), SIGNATURE (18 bytes, RFC 2385) and SACK start at offset 2 modulo 4, never 0;</li>
  *   <li>FAST_OPEN (RFC 7413 4.1.1: kind 34, length 2 plus the cookie, 0 to 16 bytes) follows the others
  *       without alignment;</li>
  *   <li>an option that no longer fits in 40 bytes is left out; SACK carries as many blocks as fit.</li>
