@@ -59,6 +59,9 @@ class TcpMd5SignatureTest {
                 h.tcpMd5Keys().add(ip("10.0.0.1"), ip("10.0.0.2"), KEY);
                 h.tcpMd5Keys().add(ip("10.0.0.2"), ip("10.0.0.1"), KEY);
                 assertEquals(2, h.tcpMd5Keys().size());
+                assertThrows(IllegalArgumentException.class, () -> h.tcpMd5Keys().add(ip("10.0.0.1"), ip("10.0.0.3"), new byte[0]));
+                assertThrows(IllegalArgumentException.class, () -> h.tcpMd5Keys().add(ip("10.0.0.1"), ip("10.0.0.3"), new byte[81]));
+                assertTrue(!h.tcpMd5Keys().remove(ip("10.0.0.1"), ip("10.0.0.3")), "no key was added for a bad length");
             }
             TcpSocket lis = b.openTcp();
             lis.setOption(SockOpt.TCP_MD5SIG, 1);

@@ -195,7 +195,7 @@ final class Execution {
         checkTime(p, "inbound packet", nowUsecs(), t, -1);
         checkUnexpected(p.line(), t);
         byte[] packet = switch (p.packet()) {
-            case TcpSpec s -> inboundTcp(s);
+            case TcpSpec s -> inboundTcp(s, p.line());
             case IcmpSpec i when i.echoedUdpSrc() >= 0 -> Packets.icmpErrorAboutUdp(Target.REMOTE_IP, Target.LOCAL_IP,
                     i.type(), i.code(), i.mtu(), Target.LOCAL_IP, Target.REMOTE_IP, i.echoedUdpSrc(), i.echoedUdpDst(),
                     conn.localPort, conn.remotePort, i.echoedSeq() < 0 ? 0 : conn.localToLive(i.echoedSeq()), i.echoedLen());
@@ -210,7 +210,7 @@ final class Execution {
         settle(); // as a kernel's packet injection, the host has taken the packet in before the next line
     }
 
-    private byte[] inboundTcp(TcpSpec s) {
+    private byte[] inboundTcp(TcpSpec s, int line) {
         if ((s.flags() & Segment.SYN) != 0 && (s.flags() & Segment.ACK) == 0) conn.inboundSyn();
         List<TcpOption> opts = new ArrayList<>();
         for (TcpOption o : s.options()) {
@@ -228,7 +228,7 @@ final class Execution {
         byte[] p = Packets.tcp(Target.REMOTE_IP, Target.LOCAL_IP, conn.remotePort, conn.localPort, s.flags(), s.seq(), ack,
                 s.window(), s.urgentPointer(), opts, s.length());
         for (TcpOption o : opts) {
-            if (o.kind() == OptionKind.MD5) Packets.signTcp(p, md5Key(), o.a() == 1);
+            if (o.kind() == OptionKind.MD5) Packets.signTcp(p, md5Key(line), o.a() == 1);
         }
         return s.encapsulated() ? Packets.udpEncapsulated(p, s.udpSrc(), s.udpDst()) : p;
     }
@@ -247,7 +247,7 @@ final class Execution {
                     + ": error handling packet: timed out waiting for packet\n" + scriptLine);
         }
         long at = (got.nanos() - startNanos) / 1000;
-        Segment live = md5Judged(Segment.decode(got.packet()), got.packet());
+        Segment live = md5Judged(Segment.decode(got.packet()), got.packet(), p.line());
         if (live == null) {
             throw new ScriptFailure(Kind.PACKET, p.line(), file() + ":" + p.line() + ": error handling packet: expected a TCP segment\n"
                     + scriptLine + "\nactual packet:  " + secs(at) + " " + describeNonTcp(got.packet()));
@@ -279,17 +279,17 @@ final class Execution {
     }
 
     /** The key of --tcp_md5_secret, for a script with {@code md5} options. */
-    private byte[] md5Key() {
+    private byte[] md5Key(int line) {
         String k = script.options().tcpMd5Secret();
-        if (k == null) throw new ScriptFailure(Kind.ERROR, 0, file() + ": an md5 option needs --tcp_md5_secret=KEY");
+        if (k == null) throw new ScriptFailure(Kind.ERROR, line, file() + ":" + line + ": an md5 option needs --tcp_md5_secret=KEY");
         return k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** {@code live} with its signature option judged against the live packet: {@code md5 valid} or {@code md5 invalid}. */
-    private Segment md5Judged(Segment live, byte[] ip) {
+    private Segment md5Judged(Segment live, byte[] ip, int line) {
         if (live == null || live.options().stream().noneMatch(o -> o.kind() == OptionKind.MD5)) return live;
         boolean valid = script.options().tcpMd5Secret() != null
-                && java.util.Arrays.equals(Packets.md5Signature(ip, md5Key()),
+                && java.util.Arrays.equals(Packets.md5Signature(ip, md5Key(line)),
                         java.util.Arrays.copyOfRange(ip, Packets.md5DigestOffset(ip), Packets.md5DigestOffset(ip) + 16));
         List<TcpOption> opts = new ArrayList<>();
         for (TcpOption o : live.options()) opts.add(o.kind() == OptionKind.MD5 ? new TcpOption(OptionKind.MD5, valid ? 1 : 0, 0, null) : o);
@@ -523,7 +523,11 @@ final class Execution {
                 continue; // TCP-MD5 is part of the stack: no module to load
             }
             if (cmd.equals("setkey -F")) {
-                target.tcpMd5Flush();
+                try {
+                    target.tcpMd5Flush();
+                } catch (UnsupportedOperationException e) {
+                    throw new ScriptFailure(Kind.COMMAND, c.line(), where + e.getMessage());
+                }
                 continue;
             }
             if (w[0].equals("sockstat")) {

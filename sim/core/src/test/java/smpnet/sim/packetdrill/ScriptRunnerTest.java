@@ -225,8 +225,17 @@ class ScriptRunnerTest {
                 unknown.failure().message());
         Outcome shell = run("0 `../common/defaults.sh`\n");
         assertEquals("t.pkt:1: error executing `../common/defaults.sh` command: only `sysctl -w NAME=VALUE`, `sockstat ... "
-                + "| grep -c STATE | grep N` and `tcpdrop -s STATE` are supported, found '../common/defaults.sh'",
+                + "| grep -c STATE | grep N`, `tcpdrop -s STATE`, `echo '...' | setkey -c` (TCP-MD5 keys), `setkey -F` and "
+                + "`kldstat -q -m tcpmd5 || kldload tcpmd5` are supported, found '../common/defaults.sh'",
                 shell.failure().message());
+        assertEquals("t.pkt:1: error executing `echo 'add 1.2.3.4 5.6.7.8 esp 0x1 -E des-cbc \"k\" ;' | setkey -c` command: only "
+                + "setkey's `add SRC DST tcp SPI -A tcp-md5 \"KEY\"` is supported, found 'add 1.2.3.4 5.6.7.8 esp 0x1 -E des-cbc \"k\"'",
+                run("0 `echo 'add 1.2.3.4 5.6.7.8 esp 0x1 -E des-cbc \"k\" ;' | setkey -c`\n").failure().message());
+        assertEquals("t.pkt:1: error executing `echo 'add 1.2.3.4 5.6.7.8 tcp 0x1 -A tcp-md5 \"k\" ;' | setkey -c` command: "
+                + "TCP-MD5 keys are not supported by this target",
+                run("0 `echo 'add 1.2.3.4 5.6.7.8 tcp 0x1 -A tcp-md5 \"k\" ;' | setkey -c`\n").failure().message());
+        assertEquals("t.pkt:5: an md5 option needs --tcp_md5_secret=KEY",
+                run(PASSIVE.replace("wscale 7>", "wscale 7,nop,nop,md5 valid>")).failure().message());
         assertEquals("t.pkt:1: error executing `tcpdrop -s LISTEN` command: tcpdrop drops connections, not LISTEN",
                 run("0 `tcpdrop -s LISTEN`\n").failure().message());
         assertEquals("t.pkt:1: error executing `tcpdrop -a` command: only `tcpdrop -s STATE` is supported",
