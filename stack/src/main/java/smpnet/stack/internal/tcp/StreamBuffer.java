@@ -248,6 +248,21 @@ public final class StreamBuffer {
         copyRingLocked(off, len, dst, dstOff);
     }
 
+    /**
+     * Appends stream bytes {@code [off, off+len)} to packet {@code m} straight from the ring (m_append; more
+     * mbufs if its room runs out): a segment's payload without an array in between. False if memory ran out
+     * (the caller frees {@code m}). Only without zero-copy spans ({@link #payloadLocked} handles those).
+     */
+    public boolean appendToLocked(int off, int len, Mbuf m) {
+        lock.assertOwned();
+        if (off < 0 || len < 0 || off + len > cc) throw new IndexOutOfBoundsException(off + "+" + len + " of " + cc);
+        if (spans != null) throw new IllegalStateException("zero-copy spans in the buffer: build segments with payloadLocked");
+        if (len == 0) return true;
+        int from = ringIndex(off);
+        int first = Math.min(len, ring.length - from);
+        return m.append(ring, from, first, Mbuf.M_NOWAIT) && (len == first || m.append(ring, 0, len - first, Mbuf.M_NOWAIT));
+    }
+
     private void copyRingLocked(int ringOff, int len, byte[] dst, int dstOff) {
         if (len == 0) return;
         int from = (head + ringOff) % ring.length;
