@@ -10,13 +10,14 @@ import smpnet.stack.internal.mbuf.Zone;
  * (that was about 4% of a bulk transfer's CPU). Larger rings are allocated and left to the collector.
  *
  * <p>Each zone's per-CPU caches and reserve are bounded ({@link Zone}), their buckets getting smaller as the
- * rings get larger, so a zone keeps about 64 KB a bucket beyond what is in use.
+ * rings get larger (one ring from 64 KB up), and a zone makes a ring only when all it has are in use: one
+ * bulk connection's buffers leave at most one ring of each size behind.
  *
  * <p>Locking key: none of its own; each zone has its locks, taken one at a time.
  */
 public final class RingZones {
-    /** The largest ring a zone holds. */
-    public static final int MAX_ZONED = 64 * 1024;
+    /** The largest ring a zone holds: as large as a buffer grows by default (net.inet.tcp.recvbuf_max). */
+    public static final int MAX_ZONED = 2 * 1024 * 1024;
     /** Rings moved between a CPU's cache and the smallest zone's pool at once (fewer for the larger sizes). */
     private static final int SMALLEST_BUCKET = 32;
 
