@@ -20,10 +20,11 @@ import smpnet.stack.stats.TcpStat;
  * holds in-order data the application has not read.
  *
  * <p>Bytes sit in a ring that grows on demand up to the watermark and is released when empty, so an idle
- * connection holds no storage (ten thousand connections cost little). A ring of the smallest size comes
- * from and goes back to the host's ring zone, as a FreeBSD sockbuf's mbufs come from and go back to UMA:
- * a request/response connection empties its buffers at every exchange, and a fresh 2 KB array each time
- * was most of the memory a server's event loop allocated per request (and garbage for the collector). Arriving segments are copied into it
+ * connection holds no storage (ten thousand connections cost little). A ring up to {@link RingZones#MAX_ZONED}
+ * bytes comes from and goes back to the host's zone of its size ({@link RingZones}), as a FreeBSD sockbuf's
+ * mbufs come from and go back to UMA: a request/response connection empties its buffers at every exchange,
+ * and a fresh 2 KB array each time was most of the memory a server's event loop allocated per request (and
+ * garbage for the collector); a bulk receiver's buffer empties at every read and grows again. Arriving segments are copied into it
  * and their mbufs freed at once; segments are built from it by copying out, so no mbuf lives in a socket
  * buffer and none can leak from one.
  *
@@ -50,16 +51,11 @@ public final class StreamBuffer {
      * A zone of {@link #MIN_RING}-byte rings for a host's stream buffers, with {@code cpus} CPU caches. Its
      * limit is the heap's: an allocation never fails for want of a zone item.
      */
-    public static Zone<byte[]> ringZone(int cpus) {
-        return new Zone<>("sockbuf rings", cpus, Integer.MAX_VALUE, RING_BUCKET, 0, i -> new byte[MIN_RING]);
-    }
-
-    /** Rings moved between a CPU's cache and the ring zone's pool at once. */
-    private static final int RING_BUCKET = 32;
+    public static Zone<byte[]> ringZone(int cpus) { return RingZones.of(cpus).smallest(); }
 
     public final ExclusiveLock lock;
-    /** Where rings of {@link #MIN_RING} bytes come from and go back to; null: allocated, and left to the collector. */
-    private final Zone<byte[]> rings;
+    /** Where rings come from and go back to; null: allocated, and left to the collector. */
+    private final RingZones rings;
     public final CondVar cv;
     @GuardedBy("lock") private byte[] ring;
     @GuardedBy("lock") private int head;
@@ -100,10 +96,15 @@ public final class StreamBuffer {
         }
     }
 
-    public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat) { this(lock, cv, hiwat, null); }
+    public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat) { this(lock, cv, hiwat, (RingZones) null); }
 
-    /** A buffer whose smallest rings come from {@code rings} (see {@link #ringZone}). */
+    /** A buffer whose smallest rings come from {@code rings} (see {@link #ringZone}), larger ones allocated. */
     public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat, Zone<byte[]> rings) {
+        this(lock, cv, hiwat, rings == null ? null : RingZones.smallestOnly(rings));
+    }
+
+    /** A buffer whose rings come from {@code rings} (sizes no zone holds allocated). */
+    public StreamBuffer(ExclusiveLock lock, CondVar cv, int hiwat, RingZones rings) {
         this.lock = lock;
         this.cv = cv;
         this.hiwat = hiwat;
@@ -246,6 +247,21 @@ public final class StreamBuffer {
         if (off < 0 || len < 0 || off + len > cc) throw new IndexOutOfBoundsException(off + "+" + len + " of " + cc);
         if (spans != null) throw new IllegalStateException("zero-copy spans in the buffer: build segments with payloadLocked");
         copyRingLocked(off, len, dst, dstOff);
+    }
+
+    /**
+     * Appends stream bytes {@code [off, off+len)} to packet {@code m} straight from the ring (m_append; more
+     * mbufs if its room runs out): a segment's payload without an array in between. False if memory ran out
+     * (the caller frees {@code m}). Only without zero-copy spans ({@link #payloadLocked} handles those).
+     */
+    public boolean appendToLocked(int off, int len, Mbuf m) {
+        lock.assertOwned();
+        if (off < 0 || len < 0 || off + len > cc) throw new IndexOutOfBoundsException(off + "+" + len + " of " + cc);
+        if (spans != null) throw new IllegalStateException("zero-copy spans in the buffer: build segments with payloadLocked");
+        if (len == 0) return true;
+        int from = ringIndex(off);
+        int first = Math.min(len, ring.length - from);
+        return m.append(ring, from, first, Mbuf.M_NOWAIT) && (len == first || m.append(ring, 0, len - first, Mbuf.M_NOWAIT));
     }
 
     private void copyRingLocked(int ringOff, int len, byte[] dst, int dstOff) {
@@ -410,7 +426,7 @@ public final class StreamBuffer {
         if (ring != null && ring.length >= need) return;
         int size = ring == null ? MIN_RING : ring.length;
         while (size < need) size *= 2;
-        byte[] bigger = size == MIN_RING && rings != null ? rings.alloc(Zone.NOWAIT) : new byte[size];
+        byte[] bigger = rings != null ? rings.alloc(size) : new byte[size];
         if (ring != null && ringCc > 0) {
             int first = Math.min(ringCc, ring.length - head);
             System.arraycopy(ring, head, bigger, 0, first);
@@ -422,11 +438,12 @@ public final class StreamBuffer {
     }
 
     /**
-     * Lets the ring go: a smallest one back to the zone (its stale bytes are never read: only the {@code ringCc}
-     * bytes from {@code head} are, and they are written first), a larger one to the collector.
+     * Lets the ring go: back to its zone (its stale bytes are never read: only the {@code ringCc} bytes from
+     * {@code head} are, and they are written first), or to the collector if no zone holds its size.
      */
     private void releaseRing() {
-        if (ring != null && ring.length == MIN_RING && rings != null) rings.free(ring);
+        if (ring == null) return;
+        if (rings != null) rings.free(ring);
         ring = null;
     }
 }

@@ -80,8 +80,8 @@ public final class Tcp implements ProtocolInput {
      */
     final CalloutWheel callouts;
     final TcpFastOpen fastOpen;
-    /** The smallest rings of the host's socket buffers ({@link StreamBuffer#ringZone}). */
-    private final Zone<byte[]> rings;
+    /** The rings of the host's socket buffers. */
+    private final RingZones rings;
     /** Callouts the shutdown still found on the wheel (a timer left behind); written once, by shutdown. */
     private volatile int timersLeftAtShutdown;
     /** Connections that exist (created and not yet freed by tcp_close). */
@@ -105,7 +105,7 @@ public final class Tcp implements ProtocolInput {
         this.callouts = new CalloutWheel(scheduler, () -> locks.mutex(LockInventory.CALLOUT), cpus, locks::runEntryPoint);
         this.alloc = alloc;
         this.segments = new TcpSegmentBuilder(alloc);
-        this.rings = StreamBuffer.ringZone(cpus);
+        this.rings = RingZones.of(cpus);
         this.ipInput = ipInput;
         this.ipOutput = ipOutput;
         this.settings = settings;
@@ -129,8 +129,8 @@ public final class Tcp implements ProtocolInput {
 
     public TcpSettings settings() { return settings; }
 
-    /** The zone the host's socket buffers take their smallest rings from. */
-    public Zone<byte[]> rings() { return rings; }
+    /** The zones the host's socket buffers take their rings from. */
+    public RingZones rings() { return rings; }
 
     /** Registers the TCP Fast Open sysctls ({@code net.inet.tcp.fastopen.*}) in {@code s}. */
     public void registerFastOpen(smpnet.stack.internal.sysctl.Sysctl s) { fastOpen.register(s); }

@@ -236,9 +236,20 @@ public final class TcpOptions {
                                byte[] cookie) {
         int n = sackBlocks == null ? 0 : Math.min(nSackBlocks, sackBlocks.length / 2);
         if (cookie == null) which &= ~FAST_OPEN;
+        if (which == TIMESTAMP) return timestampOnly(tsVal, tsEcr);
         byte[] b = new byte[emit(null, 0, which, 0, 0, 0, 0, null, n, cookie) & 0xff];
         emit(MemorySegment.ofArray(b), 0, which, mss, wscale, tsVal, tsEcr, sackBlocks, n, cookie);
         return b;
+    }
+
+    /**
+     * {@code <nop,nop,TS val V ecr E>}, what {@link #emit} writes for the timestamp alone (every data segment
+     * and ACK of a connection with timestamps), written straight into its array: no length pass, no segment.
+     */
+    private static byte[] timestampOnly(int tsVal, int tsEcr) {
+        return new byte[] {KIND_NOP, KIND_NOP, KIND_TIMESTAMP, LEN_TIMESTAMP,
+            (byte) (tsVal >>> 24), (byte) (tsVal >>> 16), (byte) (tsVal >>> 8), (byte) tsVal,
+            (byte) (tsEcr >>> 24), (byte) (tsEcr >>> 16), (byte) (tsEcr >>> 8), (byte) tsEcr};
     }
 
     /** A SYN's or SYN-ACK's options: {@code which} limited to MSS, WSCALE, SACK_PERMITTED and TIMESTAMP. */

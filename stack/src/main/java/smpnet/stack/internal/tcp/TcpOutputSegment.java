@@ -117,8 +117,7 @@ final class TcpOutputSegment {
         } else {
             seq = tp.sndMax;
         }
-        byte[] data = null;
-        int dataOff = 0;
+        Mbuf packet = null; // the segment's packet, its payload copied in, the headers yet to come
         Mbuf payload = null; // the segment's data by reference, when zero-copy regions are in the buffer
         boolean noPayload = false;
         boolean byRef = false; // the payload references zero-copy regions (payloadLocked counted its bytes)
@@ -136,8 +135,13 @@ final class TcpOutputSegment {
                     payload = snd.clustersLocked(off, len, tcp.alloc);
                     noPayload = payload == null;
                 } else {
-                    data = new byte[len];
-                    snd.copyLocked(off, len, data, 0);
+                    // copied from the ring straight into the segment's mbuf, behind room for the headers
+                    packet = tcp.segments.payloadPacket(optlen, len);
+                    if (packet != null && !snd.appendToLocked(off, len, packet)) {
+                        packet.freeChain();
+                        packet = null;
+                    }
+                    noPayload = packet == null;
                     tcp.stats.add(TcpStat.SNDBYTE_COPIED, len);
                 }
             } finally {
@@ -220,9 +224,11 @@ final class TcpOutputSegment {
         if (payload != null) {
             m = tcp.segments.buildChain(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, payload,
                     len, tsoSegsz);
+        } else if (packet != null) {
+            m = tcp.segments.finish(packet, tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, len);
         } else {
             m = noPayload ? null
-                    : tcp.segments.build(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, data, dataOff, len);
+                    : tcp.segments.build(tp.laddr, tp.faddr, tp.lport, tp.fport, seq, ackFlag, flags, win, opts, null, 0, 0);
         }
 
         TcpUrgent.stamp(tp, m, seq, flags);

@@ -48,6 +48,34 @@ final class TcpSegmentBuilder {
     }
 
     /**
+     * An empty packet for a segment of {@code len} payload bytes with {@code optlen} bytes of options, room
+     * reserved in front for the headers (as {@link #build} makes it): the caller appends the payload, then
+     * {@link #finish} writes the header. Null if no mbuf was available.
+     */
+    Mbuf payloadPacket(int optlen, int len) {
+        int leading = HEADROOM + TcpHeader.MIN_LENGTH + optlen;
+        Mbuf m = leading + len > Mbuf.MHLEN ? alloc.getHeaderCluster(Mbuf.M_NOWAIT) : alloc.getHeader(Mbuf.M_NOWAIT);
+        if (m == null) return null;
+        m.reserve(Math.min(leading, m.trailingSpace()));
+        return m;
+    }
+
+    /**
+     * The segment around packet {@code m} from {@link #payloadPacket} holding its {@code len} payload bytes:
+     * the header in front, the checksum. Null if no mbuf was available ({@code m} is freed then).
+     */
+    Mbuf finish(Mbuf m, int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts,
+                int len) {
+        int hdr = TcpHeader.MIN_LENGTH + (opts == null ? 0 : opts.length);
+        Mbuf h = m.prepend(hdr, Mbuf.M_NOWAIT);
+        if (h == null) return null;
+        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
+        int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
+        h.putU16(16, sum);
+        return h;
+    }
+
+    /**
      * A segment whose payload is the chain {@code payload} ({@code len} bytes, no packet header, e.g. mbufs
      * referencing a zero-copy region): the header gets its own mbuf in front, the payload is linked, not
      * copied. Null if memory ran out (the payload is freed then).

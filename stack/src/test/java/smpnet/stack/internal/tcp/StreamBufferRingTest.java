@@ -11,7 +11,7 @@ import smpnet.stack.internal.mbuf.Zone;
 import smpnet.witness.junit.WitnessExtension;
 
 /**
- * A stream buffer's smallest rings come from its zone and go back to it when the buffer empties, grows or is
+ * A stream buffer's rings come from their zones and go back to them when the buffer empties, grows or is
  * flushed: a buffer filled and emptied over and over takes no new ring, and its bytes come out as written.
  */
 @ExtendWith(WitnessExtension.class)
@@ -71,6 +71,33 @@ class StreamBufferRingTest {
             sb.appendLocked(b, 0, 10);
             assertArrayEquals(java.util.Arrays.copyOf(b, 10), readAll());
             assertEquals(1, rings.stats().created());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void aBulkReceiversGrownRingsComeFromTheirZonesAndGoBack() {
+        RingZones zones = RingZones.of(1);
+        StreamBuffer bulk = new StreamBuffer(lock, new CondVar("sbwait"), 256 * 1024, zones);
+        lock.lock();
+        try {
+            byte[] segment = bytes(1_448, 3);
+            for (int read = 0; read < 100; read++) {
+                for (int i = 0; i < 40; i++) bulk.appendLocked(segment, 0, segment.length); // 57,920 bytes: up to 64 KB
+                byte[] out = new byte[bulk.ccLocked()];
+                bulk.copyLocked(0, out.length, out, 0);
+                bulk.consumeLocked(out.length);
+                assertArrayEquals(segment, java.util.Arrays.copyOfRange(out, out.length - 1_448, out.length));
+                for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) {
+                    assertEquals(0, zones.zoneOf(size).inUse(), size + "-byte rings in use after the read");
+                }
+            }
+            for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) {
+                assertEquals(size <= 64 * 1024 ? 1 : 0, zones.zoneOf(size).stats().created(),
+                        size + "-byte rings: one for each size the buffer grew through, reused at every read");
+            }
+            assertEquals(null, zones.zoneOf(2 * RingZones.MAX_ZONED), "larger rings are allocated");
         } finally {
             lock.unlock();
         }

@@ -58,6 +58,12 @@ class TcpOptionsTest {
         assertArrayEquals(hex("0101080a 01020304 fffffffe"), ts);
         assertEquals("nop,nop,TS val 16909060 ecr 4294967294", TcpOptions.toString(seg(ts)));
         assertEquals(12, TcpOptions.length(TIMESTAMP, 0));
+        // the array written directly holds what the general writer puts in a segment
+        for (int v : new int[] {0, 1, 0x7fffffff, 0x80000000, -1, 0x12345678}) {
+            MemorySegment m = MemorySegment.ofArray(new byte[12]);
+            assertEquals(12, TcpOptions.write(m, 0, TIMESTAMP, 0, 0, v, ~v, null, 0));
+            assertArrayEquals(m.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), TcpOptions.timestamp(v, ~v));
+        }
     }
 
     @Test void sackBlocksAfterTimestampsAtMostThree() {
