@@ -39,12 +39,7 @@ final class TcpSegmentBuilder {
         Mbuf m = len > 0 ? alloc.fromBytes(data, off, len, HEADROOM + hdr, Mbuf.M_NOWAIT)
                 : alloc.fromBytes(NO_DATA, 0, 0, HEADROOM + hdr, Mbuf.M_NOWAIT);
         if (m == null) return null;
-        Mbuf h = m.prepend(hdr, Mbuf.M_NOWAIT);
-        if (h == null) return null;
-        writeHeader(h, sport, dport, seq, ack, flags, win, opts);
-        int sum = ChainChecksum.withPseudoHeader(h, 0, hdr + len, src, dst, Ipv4Header.PROTO_TCP);
-        h.putU16(16, sum);
-        return h;
+        return finish(m, src, dst, sport, dport, seq, ack, flags, win, opts, len);
     }
 
     /**
