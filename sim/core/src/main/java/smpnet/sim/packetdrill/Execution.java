@@ -19,14 +19,14 @@ import smpnet.sim.packetdrill.Script.TcpSpec;
 import smpnet.sim.packetdrill.Script.TimeKind;
 import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.TcpInfo;
-import smpnet.stack.socket.TcpState;
 
 /**
  * One run of a script, on the script's thread of a deterministic run: events in order, each at its time on
  * the run's virtual clock. Inbound packets are built and injected at their time; an outbound packet is the
  * next one the host sent, compared field by field and then checked for time; system calls go to the
  * {@link SyscallThread} (a call that blocks lets the script go on, and its result and end time are checked
- * when it returns); commands and asserts run on this thread. The first mismatch throws {@link ScriptFailure}.
+ * when it returns); commands ({@link Commands}) and asserts run on this thread. The first mismatch throws
+ * {@link ScriptFailure}.
  *
  * <p>Timing follows packetdrill: a relative time counts from when the previous event was done (an outbound
  * packet: when it left; a blocking call: when it started), except that consecutive inbound packets count
@@ -46,6 +46,7 @@ final class Execution {
     private final Connection conn = new Connection();
     private final SyscallThread thread = new SyscallThread();
     private final Syscalls calls;
+    private final Commands commands;
     private final long startNanos;
     private Event previous;
     private long previousUsecs;
@@ -60,6 +61,7 @@ final class Execution {
         this.capture = capture;
         this.tol = script.options().toleranceUsecs();
         this.calls = new Syscalls(target, conn, thread);
+        this.commands = new Commands(target, calls, this::settle);
         this.startNanos = sched.nanoTime();
     }
 
@@ -507,154 +509,7 @@ final class Execution {
     private void command(CommandEvent c, long t) {
         sleepUntil(t);
         checkTime(c, "command", nowUsecs(), t, -1);
-        String where = file() + ":" + c.line() + ": error executing `" + c.command().strip() + "` command: ";
-        String command = c.command();
-        java.util.regex.Matcher setkey = SETKEY_INPUT.matcher(command);
-        if (setkey.find()) { // echo '...' | setkey -c: the statements go to setkey, the rest stays for below
-            String problem = setkeyStatements(setkey.group(1));
-            if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
-            command = command.substring(0, setkey.start()) + command.substring(setkey.end());
-        }
-        for (String part : command.split("[;\n]|&&")) {
-            String cmd = part.strip();
-            if (cmd.isEmpty()) continue;
-            String[] w = cmd.split("\\s+");
-            if (cmd.equals("kldstat -q -m tcpmd5 || kldload tcpmd5") || cmd.equals("kldload tcpmd5")) {
-                continue; // TCP-MD5 is part of the stack: no module to load
-            }
-            if (cmd.equals("setkey -F")) {
-                try {
-                    target.tcpMd5Flush();
-                } catch (UnsupportedOperationException e) {
-                    throw new ScriptFailure(Kind.COMMAND, c.line(), where + e.getMessage());
-                }
-                continue;
-            }
-            if (w[0].equals("sockstat")) {
-                String problem = sockstat(cmd);
-                if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
-                continue;
-            }
-            if (w[0].equals("tcpdrop")) {
-                String problem = tcpdrop(w);
-                if (problem != null) throw new ScriptFailure(Kind.COMMAND, c.line(), where + problem);
-                continue;
-            }
-            if (!w[0].equals("sysctl")) {
-                throw new ScriptFailure(Kind.COMMAND, c.line(), where + "only `sysctl -w NAME=VALUE`, `sockstat ... | grep -c "
-                        + "STATE | grep N`, `tcpdrop -s STATE`, `echo '...' | setkey -c` (TCP-MD5 keys), `setkey -F` and "
-                        + "`kldstat -q -m tcpmd5 || kldload tcpmd5` are supported, found '" + cmd + "'");
-            }
-            boolean any = false;
-            for (int i = 1; i < w.length; i++) {
-                if (w[i].equals("-w") || w[i].equals("-q")) continue;
-                int eq = w[i].indexOf('=');
-                if (eq <= 0) throw new ScriptFailure(Kind.COMMAND, c.line(), where + "expected NAME=VALUE, found '" + w[i] + "'");
-                try {
-                    target.sysctl(w[i].substring(0, eq), w[i].substring(eq + 1));
-                } catch (IllegalArgumentException e) {
-                    throw new ScriptFailure(Kind.COMMAND, c.line(), where + e.getMessage());
-                }
-                any = true;
-            }
-            if (!any) throw new ScriptFailure(Kind.COMMAND, c.line(), where + "expected NAME=VALUE after sysctl");
-        }
-    }
-
-    /** {@code echo 'STATEMENTS' | setkey -c}: the statements. */
-    private static final java.util.regex.Pattern SETKEY_INPUT = java.util.regex.Pattern.compile("echo\\s+'([^']*)'\\s*\\|\\s*setkey\\s+-c");
-    /** setkey's {@code add SRC DST tcp SPI -A tcp-md5 "KEY"}, the only statement taken. */
-    private static final java.util.regex.Pattern SETKEY_ADD = java.util.regex.Pattern.compile(
-            "add\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)\\s+tcp\\s+(0x[0-9a-fA-F]+|\\d+)\\s+-A\\s+tcp-md5\\s+\"([^\"]*)\"");
-
-    /**
-     * setkey(8)'s statements, as FreeBSD's tcp-testsuite gives TCP-MD5 keys: {@code add SRC DST tcp SPI -A
-     * tcp-md5 "KEY"}, each a key for the segments from SRC to DST (the SPI is not kept). Returns what went
-     * wrong, or null.
-     */
-    private String setkeyStatements(String statements) {
-        for (String st : statements.split(";")) {
-            String s = st.strip().replaceAll("\\s+", " ");
-            if (s.isEmpty()) continue;
-            java.util.regex.Matcher m = SETKEY_ADD.matcher(s);
-            if (!m.matches()) return "only setkey's `add SRC DST tcp SPI -A tcp-md5 \"KEY\"` is supported, found '" + s + "'";
-            try {
-                target.tcpMd5Add(ipv4(m.group(1)), ipv4(m.group(2)),
-                        m.group(4).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                return e.getMessage();
-            }
-        }
-        return null;
-    }
-
-    private static int ipv4(String dotted) {
-        int ip = 0;
-        for (String b : dotted.split("\\.")) {
-            int v = Integer.parseInt(b);
-            if (v > 255) throw new IllegalArgumentException("bad IPv4 address " + dotted);
-            ip = ip << 8 | v;
-        }
-        return ip;
-    }
-
-    /**
-     * FreeBSD's tcp-testsuite counts connections by state with {@code sockstat -4 -P tcp -s [-p 8080] [| grep
-     * packetdril] | grep -c STATE | grep N}: the count of the script's open sockets in STATE (state names as
-     * sockstat prints them, SYN_RCVD for SYN_RECEIVED), plus, without {@code grep packetdril}, the host's SYN
-     * cache entries as SYN_RCVD (FreeBSD lists them in its pcblist). {@code -p} is not applied: every
-     * connection of a script has port 8080 at one end. The last grep succeeds when the count's digits contain
-     * N, as grep does. Returns what went wrong, or null.
-     */
-    private String sockstat(String cmd) {
-        String[] stages = cmd.split("\\|");
-        boolean ownedOnly = false;
-        String state = null;
-        String want = null;
-        if (!stages[0].contains("-P tcp")) return "only `sockstat -P tcp ...` is supported";
-        for (int i = 1; i < stages.length; i++) {
-            String[] w = stages[i].strip().split("\\s+");
-            if (w.length == 2 && w[0].equals("grep") && state == null) {
-                ownedOnly = true; // grep packetdril: the script's own sockets
-            } else if (w.length == 3 && w[0].equals("grep") && w[1].equals("-c") && state == null) {
-                state = w[2];
-            } else if (w.length == 2 && w[0].equals("grep") && want == null) {
-                want = w[1];
-            } else {
-                return "expected `sockstat ... | grep -c STATE | grep N`, found '" + stages[i].strip() + "'";
-            }
-        }
-        if (state == null || want == null) return "expected `sockstat ... | grep -c STATE | grep N`";
-        int count = 0;
-        for (ScriptSocket s : calls.openSockets()) {
-            String name = s.info().state().name().replace("SYN_RECEIVED", "SYN_RCVD");
-            if (name.equals(state)) count++;
-        }
-        if (!ownedOnly && state.equals("SYN_RCVD")) count += target.syncacheEntries();
-        return Integer.toString(count).contains(want) ? null : count + " TCP sockets in " + state + ", not " + want;
-    }
-
-    /**
-     * FreeBSD's {@code tcpdrop -s STATE} (state names as tcpdrop and sockstat print them, SYN_RCVD for
-     * SYN_RECEIVED): drops the host's connections in that state (TIME_WAIT silently; others with a RST once a
-     * SYN was received). Returns what went wrong, or null.
-     */
-    private String tcpdrop(String[] w) {
-        if (w.length != 3 || !w[1].equals("-s")) return "only `tcpdrop -s STATE` is supported";
-        TcpState state;
-        try {
-            state = TcpState.valueOf(w[2].equals("SYN_RCVD") ? "SYN_RECEIVED" : w[2]);
-        } catch (IllegalArgumentException e) {
-            return "unknown TCP state '" + w[2] + "'";
-        }
-        if (state == TcpState.LISTEN || state == TcpState.CLOSED) return "tcpdrop drops connections, not " + state;
-        try {
-            target.tcpDrop(state);
-        } catch (UnsupportedOperationException e) {
-            return e.getMessage();
-        }
-        settle();
-        return null;
+        commands.run(c, file() + ":" + c.line() + ": error executing `" + c.command().strip() + "` command: ");
     }
 
     private void code(CodeEvent c, long t) {

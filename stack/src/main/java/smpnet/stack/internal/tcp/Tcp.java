@@ -17,11 +17,9 @@ import smpnet.stack.internal.wire.ChainChecksum;
 import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.TcpHeader;
-import smpnet.stack.internal.wire.UdpHeader;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.mbuf.Mbuf;
-import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.mbuf.MbufAllocator;
 import smpnet.stack.mbuf.PacketHeader;
 import smpnet.stack.socket.TcpState;
@@ -35,7 +33,8 @@ import smpnet.stack.stats.TcpStat;
  * TIME_WAIT). The state machine is {@link TcpInput}, output {@link TcpOutput}, a segment's wire format
  * {@link TcpSegmentBuilder}, ICMP errors ({@code tcp_ctlinput}) {@link TcpCtlInput}, timers
  * {@link TcpTimers}, half-open connections {@link SynCache}, the calls the socket layer makes
- * ({@code tcp_usrreq.c}) {@link TcpUsrReq}.
+ * ({@code tcp_usrreq.c}) {@link TcpUsrReq}, the UDP tunnel {@link TcpOverUdp}, MD5 signatures
+ * {@link TcpSignature}.
  *
  * <p>Lock order (DESIGN.md): {@code tcbinfo} (read, for lookups) then {@code inp} (a listener's, then its new
  * connection's: DUPOK), then {@code tcphash} or {@code syncache}, then the socket buffers. Every socket call
@@ -95,8 +94,6 @@ public final class Tcp implements ProtocolInput {
     private final ErrorRateLimit rstClosedPortLimit;
     /** ICMP errors for TCP, plain (registered with ICMP) or through the UDP tunnel ({@link TcpOverUdp}). */
     final TcpCtlInput ctlInput;
-    /** TCP over UDP (net.inet.tcp.udp_tunneling_port): the tunnel's UDP socket; set once the host registers it. */
-    private TcpOverUdp overUdp;
 
     public Tcp(StackLocks locks, Scheduler scheduler, int cpus, MbufAllocator alloc, IpInput ipInput,
                IpOutput ipOutput, Icmp icmp, TcpSettings settings, long secretSeed) {
@@ -140,8 +137,7 @@ public final class Tcp implements ProtocolInput {
      * {@code s}: setting the port opens the tunnel's socket on {@code udp}.
      */
     public void registerUdpTunneling(smpnet.stack.internal.sysctl.Sysctl s, smpnet.stack.internal.udp.Udp udp) {
-        overUdp = new TcpOverUdp(this, udp);
-        overUdp.register(s);
+        new TcpOverUdp(this, udp).register(s);
     }
 
     /** Connections in the hash (any state but CLOSED and LISTEN). */
@@ -271,24 +267,7 @@ public final class Tcp implements ProtocolInput {
                 }
                 boolean reprocess;
                 try {
-                    if (Planted.TCP && tp.state == TcpState.ESTABLISHED && seg.has(TcpHeader.URG) && seg.urp >= 0x8000) {
-                        throw new IllegalStateException("planted"); // see Planted
-                    }
-                    if (tp.state == TcpState.TIME_WAIT) {
-                        reprocess = TcpTimeWait.checkLocked(tp, seg);
-                    } else if (tp.port != seg.port && tp.state != TcpState.CLOSED) {
-                        reprocess = false; // tcp_input: a segment by another encapsulation (UDP port) than the connection's
-                        if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) {
-                            dropWithReset(seg, tp);
-                        } else {
-                            stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
-                        }
-                    } else if (tp.has(Tcpcb.TF_SIGNATURE)
-                            && !signatures.verify(seg)) {
-                        reprocess = false; // tcp_input: a connection with TCP_MD5SIG drops a segment not signed right
-                    } else {
-                        reprocess = TcpInput.segmentLocked(tp, seg);
-                    }
+                    reprocess = connectionInputLocked(tp, seg);
                 } finally {
                     unlock(tp);
                 }
@@ -316,11 +295,7 @@ public final class Tcp implements ProtocolInput {
                 boolean sign = bound.has(Tcpcb.TF_SIGNATURE);
                 unlock(bound);
                 if (closed) {
-                    if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) {
-                        dropWithReset(seg, tos, ttl, sign);
-                    } else {
-                        stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
-                    }
+                    if (resetAllowed(seg)) dropWithReset(seg, tos, ttl, sign);
                     return;
                 }
             }
@@ -331,17 +306,43 @@ public final class Tcp implements ProtocolInput {
     }
 
     /**
+     * A segment for connection {@code tp}, its inp held: TIME_WAIT's check (tcp_twcheck), then tcp_input's
+     * checks before the state machine: a segment by another encapsulation (UDP port) than the connection's is
+     * answered with a RST, and a connection with TCP_MD5SIG drops a segment not signed right. True when the
+     * segment is to be looked up again (a new SYN ended a TIME_WAIT: the listener gets it).
+     */
+    private boolean connectionInputLocked(Tcpcb tp, Segment seg) {
+        if (Planted.TCP && tp.state == TcpState.ESTABLISHED && seg.has(TcpHeader.URG) && seg.urp >= 0x8000) {
+            throw new IllegalStateException("planted"); // see Planted
+        }
+        if (tp.state == TcpState.TIME_WAIT) return TcpTimeWait.checkLocked(tp, seg);
+        if (tp.port != seg.port && tp.state != TcpState.CLOSED) {
+            if (resetAllowed(seg)) dropWithReset(seg, tp);
+            return false;
+        }
+        if (tp.has(Tcpcb.TF_SIGNATURE) && !signatures.verify(seg)) return false;
+        return TcpInput.segmentLocked(tp, seg);
+    }
+
+    /**
      * A segment for no connection and no listener: RST unless blackholed (net.inet.tcp.blackhole), at most
-     * icmplim (200) a second (badport_bandlim(BANDLIM_RST_CLOSEDPORT)); one over the limit is counted.
+     * icmplim (200) a second.
      */
     private void noConnection(Segment seg) {
         int bh = settings.blackhole;
         if (bh == 2 || (bh == 1 && seg.has(TcpHeader.SYN))) return;
-        if (!seg.has(TcpHeader.RST) && !rstClosedPortLimit.tryAcquire()) {
-            stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
-            return;
-        }
-        dropWithReset(seg);
+        if (resetAllowed(seg)) dropWithReset(seg);
+    }
+
+    /**
+     * Whether a RST may answer a segment that no connection takes: always for a RST (dropWithReset sends none
+     * to it), else at most icmplim (200) a second (badport_bandlim(BANDLIM_RST_CLOSEDPORT)); one over the
+     * limit is counted.
+     */
+    private boolean resetAllowed(Segment seg) {
+        if (seg.has(TcpHeader.RST) || rstClosedPortLimit.tryAcquire()) return true;
+        stats.increment(TcpStat.RST_CLOSEDPORT_LIMITED);
+        return false;
     }
 
     /**
@@ -365,30 +366,20 @@ public final class Tcp implements ProtocolInput {
             return;
         }
         if (seg.has(TcpHeader.ACK)) {
-            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, sign ? SIGNATURE_ONLY : null, tos, ttl,
-                    seg.port);
+            respond(seg.dst, seg.src, seg.dport, seg.sport, seg.ack, 0, TcpHeader.RST, 0, TcpSignature.rstOptions(sign), tos,
+                    ttl, seg.port);
         } else {
             int len = seg.tlen + (seg.has(TcpHeader.SYN) ? 1 : 0) + (seg.has(TcpHeader.FIN) ? 1 : 0);
             respond(seg.dst, seg.src, seg.dport, seg.sport, 0, seg.seq + len, TcpHeader.RST | TcpHeader.ACK, 0,
-                    sign ? SIGNATURE_ONLY : null, tos, ttl, seg.port);
+                    TcpSignature.rstOptions(sign), tos, ttl, seg.port);
         }
     }
 
-    /** The options of a RST from a connection with TCP_MD5SIG: {@code <nop,nop,md5 DIGEST>}, digest to fill. */
-    private static final byte[] SIGNATURE_ONLY = TcpOptions.build(TcpOptions.SIGNATURE, 0, 0, 0, 0, null, 0);
-
-    /** tcp_respond: one segment with no payload, built and sent without a connection's lock. */
-    void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts) {
-        respond(src, dst, sport, dport, seq, ack, flags, win, opts, 0, IpOutput.DEFAULT_TTL);
-    }
-
-    /** As {@link #respond(int, int, int, int, int, int, int, int, byte[])}, with a socket's IP TOS and TTL. */
-    void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
-                 int ttl) {
-        respond(src, dst, sport, dport, seq, ack, flags, win, opts, tos, ttl, 0);
-    }
-
-    /** As {@link #respond(int, int, int, int, int, int, int, int, byte[], int, int)}, through the UDP tunnel to {@code port} (0: plain). */
+    /**
+     * tcp_respond: one segment with no payload, built and sent without a connection's lock, with IP TOS
+     * {@code tos} and TTL {@code ttl} (a socket's, or 0 and the default), signed if options {@code opts} hold a
+     * signature, plain or through the UDP tunnel to {@code port} (0: plain).
+     */
     void respond(int src, int dst, int sport, int dport, int seq, int ack, int flags, int win, byte[] opts, int tos,
                  int ttl, int port) {
         Mbuf m = segments.build(src, dst, sport, dport, seq, ack, flags, win, opts, null, 0, 0);
@@ -401,25 +392,11 @@ public final class Tcp implements ProtocolInput {
 
     /** Hands a segment without a connection to IP: plain, or through the UDP tunnel to {@code port} when not 0. */
     IpOutput.Result output(Mbuf m, int src, int dst, int ttl, int tos, int port) {
-        if (port != 0 && (m = encapsulate(m, src, dst, port)) == null) return IpOutput.Result.NO_BUFFERS;
+        if (port != 0 && (m = TcpOverUdp.encapsulate(m, src, dst, settings.udpTunnelingPort, port)) == null) {
+            return IpOutput.Result.NO_BUFFERS;
+        }
         return ipOutput.output(m, src, dst, port != 0 ? Ipv4Header.PROTO_UDP : Ipv4Header.PROTO_TCP, ttl, tos,
                 settings.pathMtuDiscovery);
-    }
-
-    /**
-     * TCP over UDP's output (tcp_output and tcp_respond with t_port): a UDP header from the tunneling port
-     * (net.inet.tcp.udp_tunneling_port) to {@code port} in front of segment {@code m}, whose TCP checksum
-     * becomes 0 while the UDP checksum covers the whole segment, as FreeBSD sends it. Null if no mbuf was
-     * available ({@code m} is freed then).
-     */
-    Mbuf encapsulate(Mbuf m, int src, int dst, int port) {
-        m.putU16(16, 0); // the header builder wrote the TCP header in the chain's first mbuf
-        int len = m.pktLen() + UdpHeader.LENGTH;
-        Mbuf u = m.prepend(UdpHeader.LENGTH, Mbuf.M_NOWAIT);
-        if (u == null) return null;
-        UdpHeader.write(u.data(), settings.udpTunnelingPort, port, len);
-        UdpHeader.setChecksum(u.data(), ChainChecksum.withPseudoHeader(u, 0, len, src, dst, Ipv4Header.PROTO_UDP));
-        return u;
     }
 
     /**
@@ -438,7 +415,8 @@ public final class Tcp implements ProtocolInput {
         tp.lock.assertOwned();
         int proto = Ipv4Header.PROTO_TCP;
         if (tp.port != 0) { // TCP over UDP (no TSO segment comes here: tcp_output does not make them for it)
-            if ((m = encapsulate(m, tp.laddr, tp.faddr, tp.port)) == null) return false;
+            m = TcpOverUdp.encapsulate(m, tp.laddr, tp.faddr, settings.udpTunnelingPort, tp.port);
+            if (m == null) return false;
             proto = Ipv4Header.PROTO_UDP;
         }
         m.pkthdr().setFlow(tp.flowId, tp.flowType); // one connection, one transmit queue: its segments stay in order

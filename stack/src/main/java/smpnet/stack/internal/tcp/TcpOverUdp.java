@@ -3,6 +3,8 @@ package smpnet.stack.internal.tcp;
 import smpnet.stack.internal.sysctl.Sysctl;
 import smpnet.stack.internal.udp.Inpcb;
 import smpnet.stack.internal.udp.Udp;
+import smpnet.stack.internal.wire.ChainChecksum;
+import smpnet.stack.internal.wire.Ipv4Header;
 import smpnet.stack.internal.wire.UdpHeader;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.mbuf.Mbuf;
@@ -13,7 +15,8 @@ import smpnet.stack.stats.TcpStat;
  * {@code tcp_ctlinput_viaudp}): while {@code net.inet.tcp.udp_tunneling_port} is not 0, a kernel UDP socket
  * bound to that port hands every datagram it receives to TCP input as a segment from the datagram's source
  * port, and every ICMP error quoting a datagram it sent to TCP's ICMP handling with that port. Setting the
- * port again closes the old socket first; a port already taken is refused (and the port becomes 0).
+ * port again closes the old socket first; a port already taken is refused (and the port becomes 0). Output
+ * through the tunnel is {@link #encapsulate}, called where TCP hands a segment to IP.
  *
  * <p>Locking key: the tunnel's pcb is opened and closed under this object's monitor (the sysctl's writers);
  * input and ICMP errors come from UDP with no lock held.
@@ -85,5 +88,21 @@ final class TcpOverUdp implements Udp.Tunnel {
         int tdport = (inner[2] & 0xFF) << 8 | (inner[3] & 0xFF);
         int seq = (inner[4] & 0xFF) << 24 | (inner[5] & 0xFF) << 16 | (inner[6] & 0xFF) << 8 | (inner[7] & 0xFF);
         tcp.ctlInput.notify(type, code, src, dst, tsport, tdport, seq, mtu, dport);
+    }
+
+    /**
+     * TCP over UDP's output (tcp_output and tcp_respond with t_port): a UDP header from the tunneling port
+     * {@code sport} (net.inet.tcp.udp_tunneling_port) to {@code port} in front of segment {@code m}, whose TCP
+     * checksum becomes 0 while the UDP checksum covers the whole segment, as FreeBSD sends it. Null if no mbuf
+     * was available ({@code m} is freed then).
+     */
+    static Mbuf encapsulate(Mbuf m, int src, int dst, int sport, int port) {
+        m.putU16(16, 0); // the header builder wrote the TCP header in the chain's first mbuf
+        int len = m.pktLen() + UdpHeader.LENGTH;
+        Mbuf u = m.prepend(UdpHeader.LENGTH, Mbuf.M_NOWAIT);
+        if (u == null) return null;
+        UdpHeader.write(u.data(), sport, port, len);
+        UdpHeader.setChecksum(u.data(), ChainChecksum.withPseudoHeader(u, 0, len, src, dst, Ipv4Header.PROTO_UDP));
+        return u;
     }
 }

@@ -35,6 +35,9 @@ public final class TcpSignature {
     /** TCP_KEYLEN_MAX: the longest key FreeBSD takes. */
     public static final int MAX_KEY_LENGTH = 80;
 
+    /** The options of a RST from a connection with TCP_MD5SIG: {@code <nop,nop,md5 DIGEST>}, the digest to fill. */
+    private static final byte[] RST_OPTIONS = TcpOptions.build(TcpOptions.SIGNATURE, 0, 0, 0, 0, null, 0);
+
     private final ConcurrentHashMap<Long, byte[]> keys = new ConcurrentHashMap<>();
     private final Counters stats;
 
@@ -148,6 +151,9 @@ public final class TcpSignature {
         m.freeChain();
         return null;
     }
+
+    /** The options of a RST (tcp_respond): the signature alone if {@code sign} (a connection with TCP_MD5SIG), else none. */
+    static byte[] rstOptions(boolean sign) { return sign ? RST_OPTIONS : null; }
 
     /** Where the digest of the signature option is in options {@code opts} as {@link TcpOptions} writes them, or -1. */
     static int digestOffset(byte[] opts) {
