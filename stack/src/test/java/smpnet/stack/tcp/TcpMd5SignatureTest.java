@@ -19,9 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.Stack;
-import smpnet.stack.dev.SimNic;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.MbufStats;
 import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.SockOpt;
@@ -50,11 +48,7 @@ class TcpMd5SignatureTest {
         List<byte[]> fromA = Collections.synchronizedList(new ArrayList<>());
         byte[] up = TcpTwoHostsTest.pattern(20_000, 3);
         byte[] down = TcpTwoHostsTest.pattern(3_000, 4);
-        TcpSim.Result r = TcpSim.runLinked(23, mode, 1, 4096, (na, nb) -> {
-            na.attachLink(f -> forward(f, nb, fromA));
-            nb.attachLink(f -> forward(f, na, null));
-            return () -> { };
-        }, (a, b, na, nb) -> {
+        TcpSim.Result r = TcpSim.runLinked(23, mode, 1, 4096, TcpSim.recordingWire(fromA, TcpMd5SignatureTest::isTcp), (a, b, na, nb) -> {
             for (Stack h : new Stack[] {a, b}) {
                 h.tcpMd5Keys().add(ip("10.0.0.1"), ip("10.0.0.2"), KEY);
                 h.tcpMd5Keys().add(ip("10.0.0.2"), ip("10.0.0.1"), KEY);
@@ -73,9 +67,9 @@ class TcpMd5SignatureTest {
             TcpSocket s = lis.accept();
             assertEquals(1, s.getOption(SockOpt.TCP_MD5SIG), "a listener's connection signs as it does");
             assertEquals(up.length, c.write(up));
-            assertArrayEquals(up, readExactly(s, up.length));
+            assertArrayEquals(up, TcpSim.readExactly(s, up.length));
             assertEquals(down.length, s.write(down));
-            assertArrayEquals(down, readExactly(c, down.length));
+            assertArrayEquals(down, TcpSim.readExactly(c, down.length));
             c.close();
             s.close();
             lis.close();
@@ -123,11 +117,7 @@ class TcpMd5SignatureTest {
     @EnumSource(LockMode.class)
     void wrongMissingAndUnkeyedSignaturesAreCountedAndNothingConnects(LockMode mode) throws Exception {
         List<byte[]> fromA = Collections.synchronizedList(new ArrayList<>());
-        TcpSim.Result r = TcpSim.runLinked(29, mode, 1, 4096, (na, nb) -> {
-            na.attachLink(f -> forward(f, nb, fromA));
-            nb.attachLink(f -> forward(f, na, null));
-            return () -> { };
-        }, (a, b, na, nb) -> {
+        TcpSim.Result r = TcpSim.runLinked(29, mode, 1, 4096, TcpSim.recordingWire(fromA, TcpMd5SignatureTest::isTcp), (a, b, na, nb) -> {
             a.tcpMd5Keys().add(ip("10.0.0.1"), ip("10.0.0.2"), "other".getBytes(StandardCharsets.US_ASCII));
             b.tcpMd5Keys().add(ip("10.0.0.1"), ip("10.0.0.2"), KEY);
             TcpSocket lis = b.openTcp();
@@ -192,28 +182,12 @@ class TcpMd5SignatureTest {
         return md.digest();
     }
 
-    private static byte[] readExactly(TcpSocket s, int n) throws Exception {
-        byte[] got = new byte[n];
-        int at = 0;
-        while (at < n) {
-            int k = s.read(got, at, n - at);
-            if (k <= 0) throw new AssertionError("end of stream after " + at + " of " + n + " bytes");
-            at += k;
-        }
-        return got;
-    }
-
     private static Inet4Address ip(String s) throws Exception { return (Inet4Address) InetAddress.getByName(s); }
 
     private static int u16(byte[] b, int off) { return (b[off] & 0xFF) << 8 | (b[off + 1] & 0xFF); }
 
-    /** Carries frame {@code f} to {@code to}; a's TCP frames are kept in {@code seen}. */
-    private static void forward(Mbuf f, SimNic to, List<byte[]> seen) {
-        byte[] b = new byte[f.pktLen()];
-        f.copyData(0, b.length, b, 0);
-        f.freeChain();
-        if (seen != null && b.length > ETHER + 40 && (b[12] & 0xFF) == 0x08 && b[13] == 0 && b[ETHER + 9] == 6) seen.add(b);
-        Mbuf c = to.allocator().fromBytes(b, 0, b.length, Mbuf.M_NOWAIT);
-        if (c != null) to.receive(c);
+    /** Whether frame {@code b} is an IPv4 TCP segment (the frames of a's that the tests look at). */
+    private static boolean isTcp(byte[] b) {
+        return b.length > ETHER + 40 && (b[12] & 0xFF) == 0x08 && b[13] == 0 && b[ETHER + 9] == 6;
     }
 }

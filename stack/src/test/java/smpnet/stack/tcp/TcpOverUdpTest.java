@@ -58,11 +58,7 @@ class TcpOverUdpTest {
         byte[] up = TcpTwoHostsTest.pattern(20_000, 7);
         byte[] down = TcpTwoHostsTest.pattern(5_000, 8);
         int[] clientPort = new int[1];
-        TcpSim.Result r = TcpSim.runLinked(17, mode, 1, 4096, (na, nb) -> {
-            na.attachLink(f -> forward(f, nb, fromA));
-            nb.attachLink(f -> forward(f, na, null));
-            return () -> { };
-        }, (a, b, na, nb) -> {
+        TcpSim.Result r = TcpSim.runLinked(17, mode, 1, 4096, TcpSim.recordingWire(fromA, f -> true), (a, b, na, nb) -> {
             a.sysctl("net.inet.tcp.udp_tunneling_port", TUNNEL);
             b.sysctl("net.inet.tcp.udp_tunneling_port", TUNNEL);
             TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 5001)).listen(1);
@@ -76,9 +72,9 @@ class TcpOverUdpTest {
             SocketError e = assertThrows(SocketError.class, () -> c.setOption(SockOpt.TCP_REMOTE_UDP_ENCAPS_PORT, 1));
             assertEquals(Errno.EINVAL, e.errno(), "not after connecting");
             assertEquals(up.length, c.write(up));
-            assertArrayEquals(up, readExactly(s, up.length));
+            assertArrayEquals(up, TcpSim.readExactly(s, up.length));
             assertEquals(down.length, s.write(down));
-            assertArrayEquals(down, readExactly(c, down.length));
+            assertArrayEquals(down, TcpSim.readExactly(c, down.length));
             c.close();
             s.close();
             lis.close();
@@ -230,27 +226,6 @@ class TcpOverUdpTest {
         } finally {
             h.close();
         }
-    }
-
-    /** Hands a copy of frame {@code f} to {@code to} (and keeps one in {@code seen} if not null). */
-    private static void forward(Mbuf f, SimNic to, List<byte[]> seen) {
-        byte[] b = new byte[f.pktLen()];
-        f.copyData(0, b.length, b, 0);
-        f.freeChain();
-        if (seen != null) seen.add(b);
-        Mbuf c = to.allocator().fromBytes(b, 0, b.length, Mbuf.M_NOWAIT);
-        if (c != null) to.receive(c);
-    }
-
-    private static byte[] readExactly(TcpSocket s, int n) throws Exception {
-        byte[] got = new byte[n];
-        int at = 0;
-        while (at < n) {
-            int r = s.read(got, at, n - at);
-            if (r < 0) throw new AssertionError("end of stream after " + at + " of " + n + " bytes");
-            at += r;
-        }
-        return got;
     }
 
     private static int u16(byte[] b, int off) { return (b[off] & 0xFF) << 8 | (b[off + 1] & 0xFF); }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import smpnet.locking.DeterministicScheduler;
 import smpnet.locking.Scheduler;
 import smpnet.stack.Stack;
@@ -14,6 +17,7 @@ import smpnet.stack.dev.ImpairedLink.Impairments;
 import smpnet.stack.dev.NicConfig;
 import smpnet.stack.dev.SimNic;
 import smpnet.stack.locks.LockMode;
+import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.socket.TcpSocket;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
@@ -75,6 +79,31 @@ final class TcpSim {
 
     /** How a run joins its two NICs; the returned action disconnects them when the run ends. */
     interface Linker { Runnable connect(SimNic na, SimNic nb); }
+
+    /**
+     * A plain wire that records: each frame goes to the other NIC at once, as a copy (the sent mbuf is
+     * freed; one the receiver has no mbuf for is lost), and a copy of each frame a sends that {@code keep}
+     * accepts is added to {@code fromA}.
+     */
+    static Linker recordingWire(List<byte[]> fromA, Predicate<byte[]> keep) {
+        return (na, nb) -> {
+            na.attachLink(f -> forward(f, nb, b -> {
+                if (keep.test(b)) fromA.add(b);
+            }));
+            nb.attachLink(f -> forward(f, na, b -> { }));
+            return () -> { };
+        };
+    }
+
+    /** Carries a copy of frame {@code f} to {@code to}, shown first to {@code seen}; {@code f} is freed. */
+    private static void forward(Mbuf f, SimNic to, Consumer<byte[]> seen) {
+        byte[] b = new byte[f.pktLen()];
+        f.copyData(0, b.length, b, 0);
+        f.freeChain();
+        seen.accept(b);
+        Mbuf c = to.allocator().fromBytes(b, 0, b.length, Mbuf.M_NOWAIT);
+        if (c != null) to.receive(c);
+    }
 
     /**
      * As {@link #runWithNics(long, LockMode, Impairments, int, NicBody)} with the NICs joined by {@code linker}
@@ -163,6 +192,17 @@ final class TcpSim {
         server.join();
         writer.join();
         c.close();
+    }
+
+    /** Reads exactly {@code n} bytes of {@code s} (the connection stays open); an end of stream before them fails. */
+    static byte[] readExactly(TcpSocket s, int n) throws Exception {
+        byte[] got = new byte[n];
+        for (int at = 0; at < n; ) {
+            int k = s.read(got, at, n - at);
+            if (k <= 0) throw new AssertionError("end of stream after " + at + " of " + n + " bytes");
+            at += k;
+        }
+        return got;
     }
 
     /** Sleeps {@code ms} of virtual time. */
