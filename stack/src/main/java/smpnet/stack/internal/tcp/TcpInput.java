@@ -10,9 +10,9 @@ import smpnet.stack.stats.TcpStat;
  * 3.10.7's order; this class decides whether the segment is acceptable at all. SYN-SENT goes to
  * {@link TcpInputHandshake}; then come RST (RFC 5961 3), SYN (RFC 5961 4), PAWS (RFC 7323 5) and trimming to
  * the window; the ACK goes on to {@link TcpInputAck} (after the ACK of our SYN-ACK has established a passive
- * open), which hands the window update, data and FIN to {@link TcpInputData}. The ACK war limiter and the
- * challenge ACK (RFC 5961 7) sit here, beside the checks that send them. A segment for a connection in
- * TIME_WAIT goes to {@link TcpTimeWait} instead.
+ * open, in {@link TcpInputHandshake}), which hands the window update, data and FIN to {@link TcpInputData}.
+ * The ACK war limiter and the challenge ACK (RFC 5961 7) sit here, beside the checks that send them. A
+ * segment for a connection in TIME_WAIT goes to {@link TcpTimeWait} instead.
  *
  * <p>Locking key: every method runs under the connection's inp (asserted at the entry); the receive buffer's
  * free space is read under its so_rcv, taken after inp.
@@ -86,35 +86,12 @@ final class TcpInput {
             return End.DROP;
         }
 
-        // RST (RFC 5961 3.2): only at RCV.NXT (exactly last_ack_sent) does it reset; elsewhere in the window
-        // it gets a challenge ACK; outside the window it is ignored.
-        if ((thflags & RST) != 0) {
-            if ((TcpSeq.ge(seg.seq, tp.lastAckSent) && TcpSeq.lt(seg.seq, tp.lastAckSent + (int) tp.rcvWnd))
-                    || (tp.rcvWnd == 0 && tp.lastAckSent == seg.seq)) {
-                if (set.insecureRst || tp.lastAckSent == seg.seq) {
-                    tcp.stats.increment(TcpStat.DROPS);
-                    int errno = tp.state == TcpState.SYN_RECEIVED ? Tcp.ECONNREFUSED : Tcp.ECONNRESET;
-                    if (tp.so != null) tp.so.errorBeforeDisconnectLocked(errno); // closeLocked wakes
-                    tcp.closeLocked(tp, errno);
-                } else {
-                    tcp.stats.increment(TcpStat.BADRST);
-                    challengeAckLocked(tp);
-                }
-            }
-            return End.DROP;
-        }
-
-        // SYN in a synchronized state (RFC 5961 4.2): a challenge ACK, unless insecure_syn accepts an
-        // in-window one as a reset. SYN-RECEIVED is exempt (FreeBSD tcp_do_segment): there the SYN bit is
-        // ignored, or trimmed below when it is the peer's SYN again.
+        // RST (RFC 5961 3.2), then a SYN in a synchronized state (RFC 5961 4.2). SYN-RECEIVED is exempt from
+        // the latter (FreeBSD tcp_do_segment): there the SYN bit is ignored, or trimmed below when it is the
+        // peer's SYN again.
+        if ((thflags & RST) != 0) return rstLocked(tp, seg);
         if ((thflags & SYN) != 0 && tp.haveReceivedSyn() && tp.state != TcpState.SYN_RECEIVED) {
-            if (set.insecureSyn && TcpSeq.ge(seg.seq, tp.rcvNxt) && TcpSeq.lt(seg.seq, tp.rcvNxt + (int) tp.rcvWnd)) {
-                tcp.dropLocked(tp, Tcp.ECONNRESET);
-                return End.DROP_WITH_RESET;
-            }
-            tcp.stats.increment(TcpStat.BADSYN);
-            challengeAckLocked(tp);
-            return End.DROP;
+            return synLocked(tp, seg);
         }
 
         // PAWS (RFC 7323 5.3): an older timestamp than ts_recent marks an old duplicate.
@@ -200,32 +177,46 @@ final class TcpInput {
         }
 
         // ---- the ACK ----------------------------------------------------------------------------------
-        if (tp.state == TcpState.SYN_RECEIVED) {
-            if (TcpSeq.le(seg.ack, tp.sndUna) || TcpSeq.gt(seg.ack, tp.sndMax)) return End.DROP_WITH_RESET;
-            tcp.stats.increment(TcpStat.CONNECTS);
-            tp.clear(Tcpcb.TF_NEEDSYN); // a simultaneous open is now fully synchronized
-            tp.tfoPendingDoneLocked(); // a Fast Open connection no longer counts against its listener
-            TcpInputHandshake.establishedLocked(tp);
-            if (tp.has(Tcpcb.TF_NEEDFIN)) {
-                tp.state = TcpState.FIN_WAIT_1;
-                tp.clear(Tcpcb.TF_NEEDFIN);
-            } else {
-                tp.state = TcpState.ESTABLISHED;
-            }
-            if (tp.so != null && !tp.so.connectedLocked()) {
-                tcp.dropLocked(tp, Tcp.ECONNABORTED); // its listener closed meanwhile
-                return End.DROP;
-            }
-            // Data queued before the handshake completed (a simultaneous open's SYN carried some) goes up now
-            // unless this segment's own data or FIN will take it along below. As in FreeBSD, which calls
-            // tcp_reass(tp, NULL, ...) and ignores what it returns, a FIN queued with that data is not
-            // processed here: its sequence number stays unacknowledged until the peer sends it again.
-            if (seg.tlen == 0 && (thflags & FIN) == 0) TcpInputData.presentQueuedLocked(tp);
-            // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number,
-            // which a Fast Open connection's send buffer, holding data before the handshake, must not lose)
-            return TcpInputAck.ackLocked(tp, seg, thflags, tiwin, tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0);
-        }
+        if (tp.state == TcpState.SYN_RECEIVED) return TcpInputHandshake.synReceivedAckLocked(tp, seg, thflags, tiwin);
         return TcpInputAck.ackLocked(tp, seg, thflags, tiwin, 0);
+    }
+
+    /**
+     * A RST (RFC 5961 3.2): only at RCV.NXT (exactly last_ack_sent) does it reset (anywhere in the window with
+     * net.inet.tcp.insecure_rst); elsewhere in the window it gets a challenge ACK; outside the window it is
+     * ignored. The segment goes no further.
+     */
+    private static End rstLocked(Tcpcb tp, Segment seg) {
+        Tcp tcp = tp.tcp;
+        if ((TcpSeq.ge(seg.seq, tp.lastAckSent) && TcpSeq.lt(seg.seq, tp.lastAckSent + (int) tp.rcvWnd))
+                || (tp.rcvWnd == 0 && tp.lastAckSent == seg.seq)) {
+            if (tcp.settings.insecureRst || tp.lastAckSent == seg.seq) {
+                tcp.stats.increment(TcpStat.DROPS);
+                int errno = tp.state == TcpState.SYN_RECEIVED ? Tcp.ECONNREFUSED : Tcp.ECONNRESET;
+                if (tp.so != null) tp.so.errorBeforeDisconnectLocked(errno); // closeLocked wakes
+                tcp.closeLocked(tp, errno);
+            } else {
+                tcp.stats.increment(TcpStat.BADRST);
+                challengeAckLocked(tp);
+            }
+        }
+        return End.DROP;
+    }
+
+    /**
+     * A SYN in a synchronized state but SYN-RECEIVED (RFC 5961 4.2): a challenge ACK, unless
+     * net.inet.tcp.insecure_syn accepts an in-window one as a reset.
+     */
+    private static End synLocked(Tcpcb tp, Segment seg) {
+        Tcp tcp = tp.tcp;
+        if (tcp.settings.insecureSyn && TcpSeq.ge(seg.seq, tp.rcvNxt)
+                && TcpSeq.lt(seg.seq, tp.rcvNxt + (int) tp.rcvWnd)) {
+            tcp.dropLocked(tp, Tcp.ECONNRESET);
+            return End.DROP_WITH_RESET;
+        }
+        tcp.stats.increment(TcpStat.BADSYN);
+        challengeAckLocked(tp);
+        return End.DROP;
     }
 
     private static long freeSpace(Tcpcb tp) {

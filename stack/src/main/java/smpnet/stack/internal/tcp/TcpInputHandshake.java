@@ -12,9 +12,9 @@ import smpnet.stack.stats.TcpStat;
 /**
  * The segment that answers our SYN (RFC 9293 3.10.7.3, the SYN-SENT block of {@code tcp_do_segment}): the
  * SYN-ACK's options, the data of a Fast Open SYN it acknowledges, the RTT of the SYN; or, for a bare SYN, a
- * simultaneous open. And what every connection does once established ({@code cc_conn_init} and what
- * tcp_input does beside it), whichever side opened it: congestion control, SACK scoreboard, reassembly
- * queue, keepalive.
+ * simultaneous open. The ACK of our SYN-ACK, which establishes a passive open. And what every connection
+ * does once established ({@code cc_conn_init} and what tcp_input does beside it), whichever side opened
+ * it: congestion control, SACK scoreboard, reassembly queue, keepalive.
  *
  * <p>Locking key: every method runs under the connection's inp; a Fast Open SYN-ACK takes so_snd after inp
  * to drop the data it acknowledges.
@@ -148,6 +148,37 @@ final class TcpInputHandshake {
         } else if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.gt(seg.ack, tp.rtseq)) {
             TcpInputAck.xmitTimerLocked(tp, tp.tcp.scheduler.nanoTime() - tp.rttStartNanos);
         }
+    }
+
+    /**
+     * SYN-RECEIVED: the ACK of our SYN-ACK (RFC 9293 3.10.7.4) establishes the connection (FIN-WAIT-1 if the
+     * application closed meanwhile), then goes on through ACK processing as any ACK.
+     */
+    static TcpInput.End synReceivedAckLocked(Tcpcb tp, Segment seg, int thflags, long tiwin) {
+        Tcp tcp = tp.tcp;
+        if (TcpSeq.le(seg.ack, tp.sndUna) || TcpSeq.gt(seg.ack, tp.sndMax)) return TcpInput.End.DROP_WITH_RESET;
+        tcp.stats.increment(TcpStat.CONNECTS);
+        tp.clear(Tcpcb.TF_NEEDSYN); // a simultaneous open is now fully synchronized
+        tp.tfoPendingDoneLocked(); // a Fast Open connection no longer counts against its listener
+        establishedLocked(tp);
+        if (tp.has(Tcpcb.TF_NEEDFIN)) {
+            tp.state = TcpState.FIN_WAIT_1;
+            tp.clear(Tcpcb.TF_NEEDFIN);
+        } else {
+            tp.state = TcpState.ESTABLISHED;
+        }
+        if (tp.so != null && !tp.so.connectedLocked()) {
+            tcp.dropLocked(tp, Tcp.ECONNABORTED); // its listener closed meanwhile
+            return TcpInput.End.DROP;
+        }
+        // Data queued before the handshake completed (a simultaneous open's SYN carried some) goes up now
+        // unless this segment's own data or FIN will take it along below. As in FreeBSD, which calls
+        // tcp_reass(tp, NULL, ...) and ignores what it returns, a FIN queued with that data is not
+        // processed here: its sequence number stays unacknowledged until the peer sends it again.
+        if (seg.tlen == 0 && (thflags & FIN) == 0) TcpInputData.presentQueuedLocked(tp);
+        // the ACK of our SYN-ACK also goes through the processing below (it acks one sequence number,
+        // which a Fast Open connection's send buffer, holding data before the handshake, must not lose)
+        return TcpInputAck.ackLocked(tp, seg, thflags, tiwin, tp.has(Tcpcb.TF_FASTOPEN) ? 1 : 0);
     }
 
     /**
