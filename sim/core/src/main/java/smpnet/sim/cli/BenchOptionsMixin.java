@@ -25,7 +25,8 @@ public final class BenchOptionsMixin {
     Integer runs;
 
     @Option(names = "--seconds", paramLabel = "S", description = {"length of one measured run in seconds (decimals allowed), "
-            + "each after an uncounted settle of 0.3 s (at most S)"})
+            + "each after an uncounted settle of 0.3 s (at most S); a run that has received nothing by its end goes on "
+            + "until it does, up to 10 s more"})
     Double seconds;
 
     @Option(names = "--warmup", paramLabel = "S", description = {"warm-up before the measured runs, in seconds of the "

@@ -13,18 +13,11 @@ import smpnet.stack.socket.TcpState;
  * grep N}, {@code tcpdrop -s STATE}, TCP-MD5 keys by {@code echo '...' | setkey -c} and {@code setkey -F}, and
  * {@code kldstat -q -m tcpmd5 || kldload tcpmd5} (TCP-MD5 is part of the stack: nothing to load). Any other
  * command, or one the target refuses, fails the script ({@link Kind#COMMAND}).
+ *
+ * @param calls the script's system calls, whose open sockets {@code sockstat} counts
+ * @param settle lets the host finish what a command started at this instant (the execution's settle)
  */
-final class Commands {
-    private final Target target;
-    private final Syscalls calls;
-    /** Lets the host finish what a command started at this instant (the execution's settle). */
-    private final Runnable settle;
-
-    Commands(Target target, Syscalls calls, Runnable settle) {
-        this.target = target;
-        this.calls = calls;
-        this.settle = settle;
-    }
+record Commands(Target target, Syscalls calls, Runnable settle) {
 
     /**
      * Runs the command line of {@code c}: commands separated by {@code ;}, a newline or {@code &&}, each in

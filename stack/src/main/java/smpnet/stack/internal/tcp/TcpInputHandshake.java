@@ -66,12 +66,6 @@ final class TcpInputHandshake {
             TcpEcn.synAckReceived(tp, thflags);
             if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
             establishedLocked(tp);
-            if (tp.has(Tcpcb.TF_NEEDFIN)) {
-                tp.state = TcpState.FIN_WAIT_1;
-                tp.clear(Tcpcb.TF_NEEDFIN);
-            } else {
-                tp.state = TcpState.ESTABLISHED;
-            }
             tp.rexmt.stop();
             rttSampleFromSynLocked(tp, seg);
             if (tp.so != null) tp.so.connectedLocked();  // an active open has no listener: always kept
@@ -151,8 +145,8 @@ final class TcpInputHandshake {
     }
 
     /**
-     * SYN-RECEIVED: the ACK of our SYN-ACK (RFC 9293 3.10.7.4) establishes the connection (FIN-WAIT-1 if the
-     * application closed meanwhile), then goes on through ACK processing as any ACK.
+     * SYN-RECEIVED: the ACK of our SYN-ACK (RFC 9293 3.10.7.4) establishes the connection, then goes on
+     * through ACK processing as any ACK.
      */
     static TcpInput.End synReceivedAckLocked(Tcpcb tp, Segment seg, int thflags, long tiwin) {
         Tcp tcp = tp.tcp;
@@ -161,12 +155,6 @@ final class TcpInputHandshake {
         tp.clear(Tcpcb.TF_NEEDSYN); // a simultaneous open is now fully synchronized
         tp.tfoPendingDoneLocked(); // a Fast Open connection no longer counts against its listener
         establishedLocked(tp);
-        if (tp.has(Tcpcb.TF_NEEDFIN)) {
-            tp.state = TcpState.FIN_WAIT_1;
-            tp.clear(Tcpcb.TF_NEEDFIN);
-        } else {
-            tp.state = TcpState.ESTABLISHED;
-        }
         if (tp.so != null && !tp.so.connectedLocked()) {
             tcp.dropLocked(tp, Tcp.ECONNABORTED); // its listener closed meanwhile
             return TcpInput.End.DROP;
@@ -184,7 +172,8 @@ final class TcpInputHandshake {
     /**
      * The connection is established (cc_conn_init and what tcp_input does beside it): congestion control with
      * the initial window (one segment if the SYN or SYN-ACK was retransmitted: RFC 5681 3.1), SACK
-     * scoreboard, reassembly queue, keepalive.
+     * scoreboard, reassembly queue, keepalive; then the state: ESTABLISHED, or FIN-WAIT-1 if the application
+     * closed before it was (TF_NEEDFIN).
      */
     static void establishedLocked(Tcpcb tp) {
         Tcp tcp = tp.tcp;
@@ -202,6 +191,12 @@ final class TcpInputHandshake {
         if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
         tp.keep.stop(); // the connection-establishment timeout is over
         tp.keep.reset(tp.keepIdleNanos); // always armed: the timer itself asks for SO_KEEPALIVE or always_keepalive
+        if (tp.has(Tcpcb.TF_NEEDFIN)) {
+            tp.state = TcpState.FIN_WAIT_1;
+            tp.clear(Tcpcb.TF_NEEDFIN);
+        } else {
+            tp.state = TcpState.ESTABLISHED;
+        }
     }
 
     /** The connection's reassembly queue, sized for net.inet.tcp.recvbuf_max in segments of the current MSS. */

@@ -18,9 +18,10 @@ import smpnet.sim.trace.ChromeTrace;
 /**
  * Drives one case's workload in this JVM, window by window, as the parent commands: a warm-up, then
  * measured windows (each after a short settle that is not counted, since a resumed workload starts with
- * cold caches), possibly a window with lock profiling on, then the stop, which settles the accounting. The
- * workload is paused between windows. The child JVM's command loop ({@code runs.BenchChild}) and the tests
- * use it.
+ * cold caches; each at least its length and until the workload has received something in it: see
+ * {@link #PROGRESS_WAIT_NANOS}), possibly a window with lock profiling on, then the stop, which settles the
+ * accounting. The workload is paused between windows. The child JVM's command loop ({@code runs.BenchChild})
+ * and the tests use it.
  *
  * <p>Thread use: one thread (the child's main thread, or a test's) calls every method.
  */
@@ -33,6 +34,15 @@ public final class CaseRunner implements AutoCloseable {
     static final int QUIET_SLICES = 2;
     /** Compilation time (ms) within one slice that still counts as a quiet JIT. */
     static final long QUIET_JIT_MILLIS = 10;
+    /**
+     * How long a measured window goes on past its length, at most, while the workload has received nothing in
+     * it: a short window on a loaded machine (a workload resumed cold, without warm-up, or one waiting out a
+     * retransmission timeout) may otherwise see nothing at all. Its sample has the window's real wall and CPU
+     * time, so its rates stay true; a window of a benchmark's length has received plenty by its end.
+     */
+    static final long PROGRESS_WAIT_NANOS = 10_000_000_000L;
+    /** How often that wait looks at the workload's tally. */
+    static final long PROGRESS_POLL_NANOS = 10_000_000L;
 
     /** The measured windows, the settled tally and the lock classes by contention of the last profiled window. */
     public record Outcome(List<MeasuredWindow> windows, Tally settled, List<LockContention> locks) {
@@ -129,6 +139,14 @@ public final class CaseRunner implements AutoCloseable {
         return w;
     }
 
+    /** Waits, at most {@link #PROGRESS_WAIT_NANOS}, until the workload has received more than {@code received0}. */
+    private void awaitProgress(long received0) throws InterruptedException {
+        long deadline = System.nanoTime() + PROGRESS_WAIT_NANOS;
+        while (workload.tally().received() == received0 && System.nanoTime() < deadline) {
+            sleepNanos(PROGRESS_POLL_NANOS);
+        }
+    }
+
     /** Stops the workload and settles its accounting; names the locks of the last profiled window. */
     public Outcome finish() throws Exception {
         return new Outcome(List.copyOf(windows), workload.stop(SETTLE_NANOS), locks);
@@ -190,6 +208,7 @@ public final class CaseRunner implements AutoCloseable {
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         sleepNanos(runNanos);
+        awaitProgress(t0.received());
         Tally t1 = workload.tally();
         long wall1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
