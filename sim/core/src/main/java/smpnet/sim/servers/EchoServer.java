@@ -225,22 +225,25 @@ final class EchoServer {
     // ---- one event loop ------------------------------------------------------------------------------------
 
     /**
-     * A connection of the event loop: where its request or reply stands. Its bytes are in the loop's one
-     * {@link #scratch} buffer while a request is read whole and its reply written whole within one event (the
-     * usual case), so that an event touches no buffer of its own connection; only a connection whose request
-     * came in pieces, or whose reply waits for send space, keeps them in a buffer of its own ({@code buf}).
+     * A connection of the event loop whose request or reply spans events: the part of the request read so far,
+     * or the reply the send buffer has not taken whole, in a buffer of its own. A connection has none while
+     * its requests come whole and its replies fit (the usual case): its socket is its registration's
+     * attachment, its bytes pass through the loop's one {@link #scratch} buffer, and an event touches no object
+     * of its connection but the socket's own; only a connection in {@link #pending} has one.
      */
     private static final class Conn {
-        final TcpSocket socket;
-        byte[] buf;    // the connection's own copy of its bytes, null until a request or reply spans events
+        final byte[] buf;
         int have;      // bytes of the request read so far
         int written = -1; // bytes of the reply written, -1 when not writing
         boolean waitingToWrite; // registered for WRITE (a full send buffer) instead of READ
 
-        Conn(TcpSocket socket) {
-            this.socket = socket;
+        Conn(byte[] bytes, int payload) {
+            this.buf = java.util.Arrays.copyOf(bytes, payload);
         }
     }
+
+    /** The event loop's connections whose request or reply spans events (its thread's alone); empty as a rule. */
+    private final java.util.IdentityHashMap<TcpSocket, Conn> pending = new java.util.IdentityHashMap<>();
 
     private static final Object LISTENER = new Object();
 
@@ -506,8 +509,8 @@ final class EchoServer {
                 n.events++;
                 if ((e.ready() & EventQueue.WRITE) != 0) n.writeEvents++;
                 if (e.attachment() == LISTENER) {
-                    acceptAll(listener, q, Conn::new);
-                } else if (!handle((Conn) e.attachment(), e.ready(), q)) {
+                    acceptAll(listener, q, c -> c);
+                } else if (!handle((TcpSocket) e.attachment(), e.ready(), q)) {
                     closed++;
                     ended.countDown();
                 }
@@ -533,69 +536,92 @@ final class EchoServer {
     }
 
     /**
-     * Reads what is there and echoes each complete request; false once the connection has ended (closed). A
-     * request read whole is echoed from {@link #scratch}; what must outlive the event (part of a request, a
-     * reply the send buffer did not take whole) moves to the connection's own buffer.
+     * Reads what is there on {@code s} and echoes each complete request; false once the connection has ended
+     * (closed). A request read whole is echoed from {@link #scratch}; what must outlive the event (part of a
+     * request, a reply the send buffer did not take whole) moves to a {@link Conn} in {@link #pending}, which
+     * it leaves when its reply has been written whole.
      */
-    private boolean handle(Conn c, int ready, EventQueue q) {
+    private boolean handle(TcpSocket s, int ready, EventQueue q) {
+        Conn c = pending.isEmpty() ? null : pending.get(s);
         try {
-            if (c.written >= 0) {
+            if (c != null && c.written >= 0) {
                 if ((ready & EventQueue.WRITE) == 0) return true;
-                if (!flush(c, c.buf, q)) return true;
+                if (!flush(s, c, c.buf, q)) return true;
+                c = null;
             }
             while (true) {
-                byte[] b = c.buf != null ? c.buf : scratch;
+                byte[] b = c != null ? c.buf : scratch;
+                int have = c != null ? c.have : 0;
                 int r;
                 try {
-                    r = c.socket.read(b, c.have, payload - c.have);
+                    r = s.read(b, have, payload - have);
                 } catch (SocketError e) {
                     if (e.errno() == Errno.EAGAIN) return true;
                     throw e;
                 }
                 if (r < 0) {
-                    q.deregister(c.socket);
-                    c.socket.close();
+                    pending.remove(s);
+                    q.deregister(s);
+                    s.close();
                     return false;
                 }
-                c.have += r;
-                if (c.have < payload) {
-                    if (b == scratch) c.buf = java.util.Arrays.copyOf(scratch, payload);
+                have += r;
+                if (have < payload) {
+                    if (c == null) pending.put(s, c = new Conn(scratch, payload));
+                    c.have = have;
                     continue;
                 }
-                c.have = 0;
+                if (c != null) c.have = 0;
                 requests.incrementAndGet();
-                c.written = 0;
-                if (!flush(c, b, q)) {
-                    if (b == scratch) c.buf = java.util.Arrays.copyOf(scratch, payload);
-                    return true;
+                if (c == null) {
+                    // the usual case: the reply written whole from scratch, or what is left moves to a Conn
+                    int w = writeSome(s, scratch, 0);
+                    if (w == payload) continue;
+                    pending.put(s, c = new Conn(scratch, payload));
+                    c.written = w;
+                } else {
+                    c.written = 0;
                 }
+                if (!flush(s, c, c.buf, q)) return true;
+                c = null;
             }
         } catch (SocketError | RuntimeException e) {
-            fail("connection " + c.socket + ": " + e.getMessage());
-            q.deregister(c.socket);
-            c.socket.close();
+            fail("connection " + s + ": " + e.getMessage());
+            pending.remove(s);
+            q.deregister(s);
+            s.close();
             return false;
         }
     }
 
-    /**
-     * Writes the rest of {@code c}'s reply from {@code b}; true when it is all written (the connection reads
-     * again), false when the send buffer is full (it waits for WRITE).
-     */
-    private boolean flush(Conn c, byte[] b, EventQueue q) throws SocketError {
-        while (c.written < payload) {
+    /** Writes {@code b} from {@code from} on until the send buffer is full; the bytes written then, up to {@link #payload}. */
+    private int writeSome(TcpSocket s, byte[] b, int from) throws SocketError {
+        int w = from;
+        while (w < payload) {
             try {
-                c.written += c.socket.write(b, c.written, payload - c.written);
+                w += s.write(b, w, payload - w);
             } catch (SocketError e) {
                 if (e.errno() != Errno.EAGAIN) throw e;
-                if (!c.waitingToWrite) q.register(c.socket, EventQueue.WRITE, false, c);
-                c.waitingToWrite = true;
-                return false;
+                break;
             }
         }
+        return w;
+    }
+
+    /**
+     * Writes the rest of {@code c}'s reply from {@code b}; true when it is all written (the connection reads
+     * again, and leaves {@link #pending}), false when the send buffer is full (it waits for WRITE).
+     */
+    private boolean flush(TcpSocket s, Conn c, byte[] b, EventQueue q) throws SocketError {
+        c.written = writeSome(s, b, c.written);
+        if (c.written < payload) {
+            if (!c.waitingToWrite) q.register(s, EventQueue.WRITE, false, s);
+            c.waitingToWrite = true;
+            return false;
+        }
         c.written = -1;
-        if (c.waitingToWrite) q.register(c.socket, EventQueue.READ, false, c);
-        c.waitingToWrite = false;
+        if (c.waitingToWrite) q.register(s, EventQueue.READ, false, s);
+        pending.remove(s);
         return true;
     }
 }

@@ -85,6 +85,21 @@ class ServerComparisonTest {
         assertTrue(text.contains("Winners (highest requests/s; lowest p99):\n          3 connections: "), text);
     }
 
+    /**
+     * Requests of 20,000 bytes, 14 segments each, more than a new connection's congestion window: the event
+     * loop reads requests in pieces, keeping them in a buffer of their connection's until whole, and every
+     * reply carries its request's number and its connection's back (the clients check both).
+     */
+    @Test
+    void theEventLoopEchoesRequestsThatComeInPieces() throws Exception {
+        ServerPlan plan = new ServerPlan(List.of(ServerModel.EVENT_LOOP), List.of(4), 5, 20_000, 4, 30, 2, ServerPlan.IN_FLIGHT, 0, 40);
+        ServerComparison c = ServerComparison.run(plan, line -> { });
+        ServerResult r = c.results().getFirst();
+        assertTrue(r.completed(), r.stopped());
+        assertTrue(r.requests() >= 40 && r.requests() <= 4L * plan.requestsFor(ServerModel.EVENT_LOOP, 4), r.toString());
+        assertEquals(r.requests(), r.echoed());
+    }
+
     /** The control: 40 connections open, requests on the first 10 only; the others stay idle until the close. */
     @Test
     void requestsGoOnTheActiveConnectionsOnly() throws Exception {
