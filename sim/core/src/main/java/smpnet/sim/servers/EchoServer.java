@@ -431,7 +431,8 @@ final class EchoServer {
      * the phase's end, if that comes first), so that each case is measured over the same work, with
      * compiled code and with requests waiting, not over a start where the loop's code still runs in the
      * interpreter or an end where the connections run out of requests; then the clients stop sending
-     * ({@link #windowDone}). The window is cut in {@link #LOOP_PARTS} parts of as many requests, each
+     * ({@link #windowDone}). A window in which the JIT compilers worked more than {@link #WINDOW_COMPILE_MILLIS}
+     * is {@link #measureAgain measured again} from its end, its requests counted in the warm-up. The window is cut in {@link #LOOP_PARTS} parts of as many requests, each
      * measured too: a burst of another process's work on the machine's cores shows in one part, a cost of
      * the loop's own in every part. A poll that found nothing ready and slept is told apart by the seam's
      * count of the server's parks (this loop is the model's only server thread).
