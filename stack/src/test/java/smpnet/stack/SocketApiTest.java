@@ -2,9 +2,11 @@ package smpnet.stack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -147,6 +149,43 @@ class SocketApiTest {
             assertEquals("[s1, s2]", names(kq.poll(10, WAIT)), "a new arrival re-arms s1");
             s2.receiveFrom();
             assertEquals(List.of(), kq.poll(10, Duration.ZERO));
+        }
+    }
+
+    /**
+     * One socket watched by three queues (edge-triggered, so that each reports a change once): every queue
+     * hears every arrival, one that deregistered hears none, whichever of the three leaves first, and a
+     * re-registration of the same socket in a queue replaces its watcher rather than adding one.
+     */
+    @Test void oneSocketInSeveralQueues() throws Exception {
+        EventQueue q0 = b.newEventQueue(), q1 = b.newEventQueue(), q2 = b.newEventQueue();
+        InetSocketAddress to = new InetSocketAddress("10.0.0.2", 6000);
+        try (UdpSocket rx = b.openUdp().bind(6000); UdpSocket tx = a.openUdp()) {
+            for (EventQueue q : List.of(q0, q1, q2)) q.register(rx, EventQueue.READ, true, "rx");
+            q1.register(rx, EventQueue.READ, true, "rx again"); // replaces q1's registration
+            tx.sendTo("1".getBytes(), to);
+            hosts.settle();
+            assertEquals("[rx]", names(q0.poll(10, WAIT)));
+            assertEquals("[rx again]", names(q1.poll(10, WAIT)), "one registration per queue");
+            assertEquals("[rx]", names(q2.poll(10, WAIT)));
+            assertTrue(q1.deregister(rx), "the middle one leaves");
+            tx.sendTo("2".getBytes(), to);
+            hosts.settle();
+            assertEquals("[rx]", names(q0.poll(10, WAIT)));
+            assertEquals("[]", names(q1.poll(10, Duration.ZERO)));
+            assertEquals("[rx]", names(q2.poll(10, WAIT)));
+            assertTrue(q0.deregister(rx), "the first one leaves");
+            tx.sendTo("3".getBytes(), to);
+            hosts.settle();
+            assertEquals("[]", names(q0.poll(10, Duration.ZERO)));
+            assertEquals("[rx]", names(q2.poll(10, WAIT)), "the last one still hears");
+            assertTrue(q2.deregister(rx));
+            assertFalse(q2.deregister(rx), "not registered twice");
+            q0.register(rx, EventQueue.READ, true, "back");
+            tx.sendTo("4".getBytes(), to);
+            hosts.settle();
+            assertEquals("[back]", names(q0.poll(10, WAIT)), "a queue can watch it again after every queue left");
+            assertEquals("[]", names(q2.poll(10, Duration.ZERO)));
         }
     }
 

@@ -5,7 +5,8 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import smpnet.locking.CacheLinePadded;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
@@ -41,7 +42,22 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
     private volatile int ready = EventQueue.WRITE;
     private volatile boolean blocking = true;
     private volatile long timeoutNanos;
-    private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
+    /**
+     * The event queues' watchers: null for none, the {@link Watcher} itself for one (a socket in one queue,
+     * the usual case), a {@code Watcher[]} for more; replaced whole (copy on write) by a compare-and-set, so
+     * that a notification reads one field and calls the watcher, without the list object and array a
+     * concurrent list would add to every socket (two more cache lines per notification at many connections).
+     */
+    private volatile Object watchers;
+    private static final VarHandle WATCHERS;
+
+    static {
+        try {
+            WATCHERS = MethodHandles.lookup().findVarHandle(Socket.class, "watchers", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * @param rcvSpace   the receive buffer's high watermark (net.inet.udp.recvspace for UDP)
@@ -312,9 +328,49 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
 
     @Override public int readyOps() { return ready; }
 
-    @Override public void addWatcher(Watcher w) { watchers.add(w); }
+    @Override
+    public void addWatcher(Watcher w) {
+        java.util.Objects.requireNonNull(w, "watcher");
+        while (true) {
+            Object old = watchers, now;
+            if (old == null) {
+                now = w;
+            } else if (old instanceof Watcher one) {
+                now = new Watcher[] {one, w};
+            } else {
+                Watcher[] a = (Watcher[]) old;
+                Watcher[] b = java.util.Arrays.copyOf(a, a.length + 1);
+                b[a.length] = w;
+                now = b;
+            }
+            if (WATCHERS.compareAndSet(this, old, now)) return;
+        }
+    }
 
-    @Override public void removeWatcher(Watcher w) { watchers.remove(w); }
+    @Override
+    public void removeWatcher(Watcher w) {
+        while (true) {
+            Object old = watchers, now;
+            if (old == w) {
+                now = null;
+            } else if (old instanceof Watcher[] a) {
+                int i = 0;
+                while (i < a.length && a[i] != w) i++;
+                if (i == a.length) return;
+                if (a.length == 2) {
+                    now = a[1 - i];
+                } else {
+                    Watcher[] b = new Watcher[a.length - 1];
+                    System.arraycopy(a, 0, b, 0, i);
+                    System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+                    now = b;
+                }
+            } else {
+                return; // not a watcher of this socket
+            }
+            if (WATCHERS.compareAndSet(this, old, now)) return;
+        }
+    }
 
     private void updateReadyLocked() {
         rcv.lock.assertOwned();
@@ -331,6 +387,12 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
     }
 
     final void notifyWatchers() {
-        for (Watcher w : watchers) w.readinessChanged();
+        Object ws = watchers;
+        if (ws == null) return;
+        if (ws instanceof Watcher w) {
+            w.readinessChanged();
+        } else {
+            for (Watcher w : (Watcher[]) ws) w.readinessChanged();
+        }
     }
 }

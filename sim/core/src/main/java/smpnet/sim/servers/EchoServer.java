@@ -34,6 +34,8 @@ final class EchoServer {
     private final int connections;
     private final int payload;
     private final int poolThreads;
+    /** The event loop's buffer for a request read and echoed within one event (its thread's alone). */
+    private final byte[] scratch;
     /** Connections accepted (the case's first phase waits for all of them). */
     final AtomicInteger accepted = new AtomicInteger();
     /** Requests echoed. */
@@ -66,6 +68,7 @@ final class EchoServer {
         this.connections = connections;
         this.payload = plan.payload();
         this.poolThreads = plan.poolThreads();
+        this.scratch = new byte[payload];
         this.loopWarmup = plan.loopWarmup();
         this.loopRequests = plan.loopRequests();
         this.seam = seam;
@@ -221,19 +224,26 @@ final class EchoServer {
 
     // ---- one event loop ------------------------------------------------------------------------------------
 
-    /** A connection of the event loop: the request being read, or the reply being written. */
+    /**
+     * A connection of the event loop whose request or reply spans events: the part of the request read so far,
+     * or the reply the send buffer has not taken whole, in a buffer of its own. A connection has none while
+     * its requests come whole and its replies fit (the usual case): its socket is its registration's
+     * attachment, its bytes pass through the loop's one {@link #scratch} buffer, and an event touches no object
+     * of its connection but the socket's own; only a connection in {@link #pending} has one.
+     */
     private static final class Conn {
-        final TcpSocket socket;
         final byte[] buf;
         int have;      // bytes of the request read so far
         int written = -1; // bytes of the reply written, -1 when not writing
         boolean waitingToWrite; // registered for WRITE (a full send buffer) instead of READ
 
-        Conn(TcpSocket socket, int payload) {
-            this.socket = socket;
-            this.buf = new byte[payload];
+        Conn(byte[] bytes, int payload) {
+            this.buf = java.util.Arrays.copyOf(bytes, payload);
         }
     }
+
+    /** The event loop's connections whose request or reply spans events (its thread's alone); empty as a rule. */
+    private final java.util.IdentityHashMap<TcpSocket, Conn> pending = new java.util.IdentityHashMap<>();
 
     private static final Object LISTENER = new Object();
 
@@ -251,6 +261,26 @@ final class EchoServer {
 
     /** The most the JIT compilers may have worked over the last {@code 2 * SETTLE_PARTS} warm-up parts, ms. */
     static final long SETTLE_COMPILE_MILLIS = 20;
+
+    /**
+     * The most the JIT compilers may work in a window, ms, for its measure to stand: beyond it the loop's
+     * code may have been replaced mid-window (a part measured before and a part after are then of different
+     * code), so the window is measured again, {@link #WINDOW_REPEATS} times at most; a window still beyond it
+     * leaves the verdict undecided.
+     */
+    static final long WINDOW_COMPILE_MILLIS = 10;
+
+    /** The most windows measured again after the JIT compiled in them (see {@link #WINDOW_COMPILE_MILLIS}). */
+    static final int WINDOW_REPEATS = 2;
+
+    /**
+     * Whether a window in which the JIT compilers worked {@code compileMillis} ms, after {@code repeats} windows
+     * measured again already, is measured again: beyond {@link #WINDOW_COMPILE_MILLIS}, {@link #WINDOW_REPEATS}
+     * times at most.
+     */
+    static boolean measureAgain(long compileMillis, int repeats) {
+        return compileMillis > WINDOW_COMPILE_MILLIS && repeats < WINDOW_REPEATS;
+    }
 
     private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
@@ -354,17 +384,25 @@ final class EchoServer {
             return c;
         }
 
+        /** The garbage collections in each part between two of {@code marks}. */
+        static long[] gcs(List<Mark> marks) {
+            long[] c = new long[marks.size() - 1];
+            for (int i = 1; i < marks.size(); i++) c[i - 1] = marks.get(i).gcs - marks.get(i - 1).gcs;
+            return c;
+        }
+
         /**
          * The loop's cost from {@code marks}' first to its last, and in each part between two marks, after a
-         * warm-up of {@code warmupRequests} that {@code settled} or not.
+         * warm-up of {@code warmupRequests} that {@code settled} or not, and {@code repeats} windows dropped.
          */
-        static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled) {
+        static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled, int repeats) {
             Mark a = marks.getFirst(), z = marks.getLast();
             return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
                     z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
                     z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
                     z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
-                    z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true));
+                    z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), gcs(marks),
+                    repeats);
         }
     }
 
@@ -393,7 +431,8 @@ final class EchoServer {
      * the phase's end, if that comes first), so that each case is measured over the same work, with
      * compiled code and with requests waiting, not over a start where the loop's code still runs in the
      * interpreter or an end where the connections run out of requests; then the clients stop sending
-     * ({@link #windowDone}). The window is cut in {@link #LOOP_PARTS} parts of as many requests, each
+     * ({@link #windowDone}). A window in which the JIT compilers worked more than {@link #WINDOW_COMPILE_MILLIS}
+     * is {@link #measureAgain measured again} from its end, its requests counted in the warm-up. The window is cut in {@link #LOOP_PARTS} parts of as many requests, each
      * measured too: a burst of another process's work on the machine's cores shows in one part, a cost of
      * the loop's own in every part. A poll that found nothing ready and slept is told apart by the seam's
      * count of the server's parks (this loop is the model's only server thread).
@@ -407,6 +446,7 @@ final class EchoServer {
         List<Mark> warmup = new ArrayList<>(), window = new ArrayList<>();
         long part = Math.max(1, loopRequests / LOOP_PARTS), warmed = 0;
         boolean settled = false;
+        int repeats = 0;
         // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
         // readiness hooks, called as segments arrive or the send buffer drains).
         while (closed < connections && failure == null) {
@@ -442,8 +482,16 @@ final class EchoServer {
                     if ((end || done >= (long) loopRequests * window.size() / LOOP_PARTS) && moved) {
                         window.add(mark(beforePoll, n));
                     }
-                    if (end) {
-                        loopCost = Mark.over(window, warmed, settled);
+                    if (end && m && measureAgain(window.getLast().compileMillis - window.getFirst().compileMillis, repeats)) {
+                        // the JIT compiled in the window: its parts may measure two versions of the loop's code;
+                        // it is measured again from here, its requests counted in the warm-up
+                        Mark last = window.getLast();
+                        window.clear();
+                        window.add(last);
+                        warmed = last.requests;
+                        repeats++;
+                    } else if (end) {
+                        loopCost = Mark.over(window, warmed, settled, repeats);
                         windowDone = true;
                     }
                 }
@@ -462,8 +510,8 @@ final class EchoServer {
                 n.events++;
                 if ((e.ready() & EventQueue.WRITE) != 0) n.writeEvents++;
                 if (e.attachment() == LISTENER) {
-                    acceptAll(listener, q, c -> new Conn(c, payload));
-                } else if (!handle((Conn) e.attachment(), e.ready(), q)) {
+                    acceptAll(listener, q, c -> c);
+                } else if (!handle((TcpSocket) e.attachment(), e.ready(), q)) {
                     closed++;
                     ended.countDown();
                 }
@@ -488,59 +536,93 @@ final class EchoServer {
         }
     }
 
-    /** Reads what is there and echoes each complete request; false once the connection has ended (closed). */
-    private boolean handle(Conn c, int ready, EventQueue q) {
+    /**
+     * Reads what is there on {@code s} and echoes each complete request; false once the connection has ended
+     * (closed). A request read whole is echoed from {@link #scratch}; what must outlive the event (part of a
+     * request, a reply the send buffer did not take whole) moves to a {@link Conn} in {@link #pending}, which
+     * it leaves when its reply has been written whole.
+     */
+    private boolean handle(TcpSocket s, int ready, EventQueue q) {
+        Conn c = pending.isEmpty() ? null : pending.get(s);
         try {
-            if (c.written >= 0) {
+            if (c != null && c.written >= 0) {
                 if ((ready & EventQueue.WRITE) == 0) return true;
-                if (!flush(c, q)) return true;
+                if (!flush(s, c, c.buf, q)) return true;
+                c = null;
             }
             while (true) {
+                byte[] b = c != null ? c.buf : scratch;
+                int have = c != null ? c.have : 0;
                 int r;
                 try {
-                    r = c.socket.read(c.buf, c.have, c.buf.length - c.have);
+                    r = s.read(b, have, payload - have);
                 } catch (SocketError e) {
                     if (e.errno() == Errno.EAGAIN) return true;
                     throw e;
                 }
                 if (r < 0) {
-                    q.deregister(c.socket);
-                    c.socket.close();
+                    pending.remove(s);
+                    q.deregister(s);
+                    s.close();
                     return false;
                 }
-                c.have += r;
-                if (c.have < c.buf.length) continue;
-                c.have = 0;
+                have += r;
+                if (have < payload) {
+                    if (c == null) pending.put(s, c = new Conn(scratch, payload));
+                    c.have = have;
+                    continue;
+                }
+                if (c != null) c.have = 0;
                 requests.incrementAndGet();
-                c.written = 0;
-                if (!flush(c, q)) return true;
+                if (c == null) {
+                    // the usual case: the reply written whole from scratch, or what is left moves to a Conn
+                    int w = writeSome(s, scratch, 0);
+                    if (w == payload) continue;
+                    pending.put(s, c = new Conn(scratch, payload));
+                    c.written = w;
+                } else {
+                    c.written = 0;
+                }
+                if (!flush(s, c, c.buf, q)) return true;
+                c = null;
             }
         } catch (SocketError | RuntimeException e) {
-            fail("connection " + c.socket + ": " + e.getMessage());
-            q.deregister(c.socket);
-            c.socket.close();
+            fail("connection " + s + ": " + e.getMessage());
+            pending.remove(s);
+            q.deregister(s);
+            s.close();
             return false;
         }
     }
 
-    /**
-     * Writes the rest of {@code c}'s reply; true when it is all written (the connection reads again), false
-     * when the send buffer is full (it waits for WRITE).
-     */
-    private boolean flush(Conn c, EventQueue q) throws SocketError {
-        while (c.written < c.buf.length) {
+    /** Writes {@code b} from {@code from} on until the send buffer is full; the bytes written then, up to {@link #payload}. */
+    private int writeSome(TcpSocket s, byte[] b, int from) throws SocketError {
+        int w = from;
+        while (w < payload) {
             try {
-                c.written += c.socket.write(c.buf, c.written, c.buf.length - c.written);
+                w += s.write(b, w, payload - w);
             } catch (SocketError e) {
                 if (e.errno() != Errno.EAGAIN) throw e;
-                if (!c.waitingToWrite) q.register(c.socket, EventQueue.WRITE, false, c);
-                c.waitingToWrite = true;
-                return false;
+                break;
             }
         }
+        return w;
+    }
+
+    /**
+     * Writes the rest of {@code c}'s reply from {@code b}; true when it is all written (the connection reads
+     * again, and leaves {@link #pending}), false when the send buffer is full (it waits for WRITE).
+     */
+    private boolean flush(TcpSocket s, Conn c, byte[] b, EventQueue q) throws SocketError {
+        c.written = writeSome(s, b, c.written);
+        if (c.written < payload) {
+            if (!c.waitingToWrite) q.register(s, EventQueue.WRITE, false, s);
+            c.waitingToWrite = true;
+            return false;
+        }
         c.written = -1;
-        if (c.waitingToWrite) q.register(c.socket, EventQueue.READ, false, c);
-        c.waitingToWrite = false;
+        if (c.waitingToWrite) q.register(s, EventQueue.READ, false, s);
+        pending.remove(s);
         return true;
     }
 }

@@ -37,14 +37,16 @@ final class LoadClient implements Runnable {
     /** One connection and where its request stands. */
     private static final class Conn {
         final TcpSocket socket;
+        final int number; // the connection's number over all loops
         final byte[] reply;
         boolean connected;
         int sent;    // requests sent
         int have;    // bytes of the current reply read
         long sentAt; // when the current request was written
 
-        Conn(TcpSocket socket, int payload) {
+        Conn(TcpSocket socket, int number, int payload) {
             this.socket = socket;
+            this.number = number;
             this.reply = new byte[payload];
         }
     }
@@ -127,7 +129,7 @@ final class LoadClient implements Runnable {
                 int h = global / ServerPlan.CONNECTIONS_PER_ADDRESS;
                 TcpSocket s = hosts.get(h).openTcp();
                 s.configureBlocking(false);
-                Conn c = new Conn(s, payload);
+                Conn c = new Conn(s, global, payload);
                 conns.add(c);
                 try {
                     s.connect(servers.get(h));
@@ -185,13 +187,25 @@ final class LoadClient implements Runnable {
         }
     }
 
-    /** Writes request number {@code c.sent} (its number in the first 4 bytes, which the echo must carry back). */
+    /**
+     * Writes request number {@code c.sent}: its number in the first 4 bytes, the connection's number in the next
+     * 4 and the two's exclusive or in the last 4 (as far as the payload has room), which the echo must carry
+     * back, so that a server that mixed up two connections' bytes, or a request's pieces, is caught.
+     */
     private void send(Conn c) throws SocketError {
         byte[] request = new byte[payload];
-        ByteBuffer.wrap(request).putInt(0, c.sent);
+        stamp(request, c.sent, c.number);
         c.sentAt = clock.nanoTime();
         if (c.socket.write(request) != payload) throw new IllegalStateException("a request did not fit the send buffer");
         c.sent++;
+    }
+
+    /** Writes request {@code n} of connection {@code conn}'s marks into {@code b} (see {@link #send}). */
+    private static void stamp(byte[] b, int n, int conn) {
+        ByteBuffer w = ByteBuffer.wrap(b);
+        w.putInt(0, n);
+        if (b.length >= 8) w.putInt(4, conn);
+        if (b.length >= 12) w.putInt(b.length - 4, n ^ conn);
     }
 
     /** Reads what there is of {@code c}'s reply; true once it is whole (and checked). */
@@ -208,8 +222,13 @@ final class LoadClient implements Runnable {
             c.have += r;
         }
         c.have = 0;
-        int echoed = ByteBuffer.wrap(c.reply).getInt(0);
+        ByteBuffer r = ByteBuffer.wrap(c.reply);
+        int echoed = r.getInt(0);
         if (echoed != c.sent - 1) throw new IllegalStateException("reply " + echoed + " to request " + (c.sent - 1));
+        if (payload >= 8 && r.getInt(4) != c.number || payload >= 12 && r.getInt(payload - 4) != (echoed ^ c.number)) {
+            throw new IllegalStateException("reply to request " + (c.sent - 1) + " of connection " + c.number
+                    + " does not carry its marks");
+        }
         return true;
     }
 }

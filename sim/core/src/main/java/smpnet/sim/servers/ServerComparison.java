@@ -123,9 +123,14 @@ public final class ServerComparison {
         return b.toString();
     }
 
-    /** The loop's cost per event in each part of its window, e.g. "8,001 / 7,950 / 9,204". */
+    /**
+     * The loop's cost per event in each part of its window, those in which a garbage collection ran marked,
+     * e.g. "8,001 / 7,950 (GC) / 9,204".
+     */
     private static String parts(ServerResult.LoopCost l) {
-        return String.join(" / ", java.util.Arrays.stream(l.parts()).mapToObj(ServerComparison::nanos).toList());
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < l.parts().length; i++) out.add(nanos(l.parts()[i]) + (l.partGcs()[i] > 0 ? " (GC)" : ""));
+        return String.join(" / ", out);
     }
 
     /** {@code ns} rounded with thousands separators, or empty when NaN (a model without an event loop). */
@@ -200,12 +205,20 @@ public final class ServerComparison {
                 break;
             }
         }
-        return verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)", x.parts(), y.parts(), a, z,
+        for (ServerResult r : List.of(a, z)) {
+            if (unsettled == null && r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
+                unsettled = String.format(Locale.ROOT, "undecided: the JIT compiled %,d ms in the window at %,d connections, over "
+                        + "the bound of %d ms, in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(),
+                        r.connections(), EchoServer.WINDOW_COMPILE_MILLIS, r.loop().repeats() + 1);
+            }
+        }
+        String repeats = x.repeats() + y.repeats() == 0 ? "" : String.format(Locale.ROOT, "; windows measured again after the JIT "
+                + "compiled more than %d ms in them: %d and %d", EchoServer.WINDOW_COMPILE_MILLIS, x.repeats(), y.repeats());
+        return verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)", x, y, false, a, z,
                 unsettled)
-                + "\n" + verdict("Event queue cost per event (the loop's CPU in poll, median of the parts)", x.queueParts(),
-                        y.queueParts(), a, z, unsettled)
-                + String.format(Locale.ROOT, "%n  warm-up: %s and %s; JIT compilation in the window %d and %d ms", warmup(x), warmup(y),
-                        x.compileMillis(), y.compileMillis())
+                + "\n" + verdict("Event queue cost per event (the loop's CPU in poll, median of the parts)", x, y, true, a, z, unsettled)
+                + String.format(Locale.ROOT, "%n  warm-up: %s and %s; JIT compilation in the window %d and %d ms%s", warmup(x), warmup(y),
+                        x.compileMillis(), y.compileMillis(), repeats)
                 + String.format(Locale.ROOT, "%n  the window's parts: %s ns and %s ns; the whole window: %,.0f and %,.0f ns, without the "
                         + "polls that slept %,.0f and %,.0f ns; in the queue %,.0f and %,.0f ns; per event of the polls that did not "
                         + "sleep %,.0f and %,.0f ns; per poll that slept (its events' collection included) %s and %s ns", parts(x),
@@ -229,10 +242,13 @@ public final class ServerComparison {
     }
 
     /**
-     * One verdict line: the medians of {@code first}'s and {@code last}'s parts, their ratio and its interval,
-     * and "met", "NOT met" or "undecided" (or {@code unsettled}'s reason, where not null).
+     * One verdict line: the medians of {@code x}'s and {@code y}'s parts (the queue's, where {@code queue}),
+     * those in which a garbage collection ran left out, their ratio and its interval, and "met", "NOT met" or
+     * "undecided" (or {@code unsettled}'s reason, where not null).
      */
-    private static String verdict(String what, double[] first, double[] last, ServerResult a, ServerResult z, String unsettled) {
+    private static String verdict(String what, ServerResult.LoopCost x, ServerResult.LoopCost y, boolean queue, ServerResult a,
+                                  ServerResult z, String unsettled) {
+        double[] first = x.withoutGcs(queue ? x.queueParts() : x.parts()), last = y.withoutGcs(queue ? y.queueParts() : y.parts());
         double lo = 1 / (1 + FLAT_WITHIN), hi = 1 + FLAT_WITHIN;
         double[] ci = ratioInterval(first, last, CONFIDENCE);
         String judged;
@@ -246,10 +262,12 @@ public final class ServerComparison {
             judged = "undecided: the interval crosses a bound";
         }
         if (unsettled != null) judged = unsettled;
+        String gcs = x.partsWithGc() + y.partsWithGc() == 0 ? "" : String.format(Locale.ROOT, "; %d and %d left out: a GC ran in them",
+                x.partsWithGc(), y.partsWithGc());
         return String.format(Locale.ROOT, "%s: %,.0f ns at %,d connections, %,.0f ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
-                + "from %d and %d parts), goal x%.2f to x%.2f (within %.0f%%): %s", what, ServerResult.LoopCost.quantile(first, 0.5),
+                + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, ServerResult.LoopCost.quantile(first, 0.5),
                 a.connections(), ServerResult.LoopCost.quantile(last, 0.5), z.connections(), ci[1], CONFIDENCE * 100, ci[0], ci[2],
-                count(first), count(last), lo, hi, FLAT_WITHIN * 100, judged);
+                count(first), count(last), gcs, lo, hi, FLAT_WITHIN * 100, judged);
     }
 
     private static int count(double[] parts) {
@@ -359,13 +377,13 @@ public final class ServerComparison {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
                 + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_requests,loop_polls,"
                 + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_sleeping_events,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
-                + "loop_compile_ms,loop_warmup_requests,loop_settled,retransmits,ring_drops,stopped\n");
+                + "loop_compile_ms,loop_warmup_requests,loop_settled,loop_window_repeats,retransmits,ring_drops,stopped\n");
         for (ServerResult r : results) {
             ServerResult.LoopCost l = r.loop();
-            String loop = l == null ? ",,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b",
+            String loop = l == null ? ",,,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b,%d",
                     l.events(), l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.sleepingEvents(),
                     l.parks(), l.unparks(),
-                    l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled());
+                    l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled(), l.repeats());
             b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%s,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
                     r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.queueNanosPerEvent(),
@@ -402,11 +420,13 @@ public final class ServerComparison {
                             .put("sleepingNanos", l.sleepingNanos()).put("parks", l.parks()).put("unparks", l.unparks())
                             .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis())
                             .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())
-                            .put("settled", l.settled());
+                            .put("settled", l.settled()).put("windowRepeats", l.repeats());
                     var parts = lo.putArray("partNanosPerEvent");
                     for (double x : l.parts()) parts.add(x);
                     var queueParts = lo.putArray("queuePartNanosPerEvent");
                     for (double x : l.queueParts()) queueParts.add(x);
+                    var partGcs = lo.putArray("partGcs");
+                    for (long x : l.partGcs()) partGcs.add(x);
                 }
                 var cdf = o.putArray("latencyCdf");
                 for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);

@@ -91,14 +91,15 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
 
     /**
      * Requests per active connection of {@code model}'s case at {@code n} connections: {@link #requests}, and for the
-     * event loop at least enough for its warm-up and its measure, with the requests in flight twice over to
-     * spare, so that its window ends while every request in flight is still replaced by the next (the end of
+     * event loop at least enough for its longest warm-up and its measure taken {@code 1 +}
+     * {@link EchoServer#WINDOW_REPEATS} times (a window in which the JIT compiled is measured again), with the
+     * requests in flight twice over to spare, so that its window ends while every request in flight is still replaced by the next (the end of
      * a phase, where the connections run out of requests, is a lighter load).
      */
     public int requestsFor(ServerModel model, int n) {
         if (model != ServerModel.EVENT_LOOP) return requests;
         int a = activeOf(n);
-        long needed = (long) loopWarmup + loopRequests + 2L * Math.min(inFlight, a);
+        long needed = (long) loopWarmup + (1L + EchoServer.WINDOW_REPEATS) * loopRequests + 2L * Math.min(inFlight, a);
         return (int) Math.max(requests, (needed + a - 1) / a);
     }
 

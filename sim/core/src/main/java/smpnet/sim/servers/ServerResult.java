@@ -55,19 +55,44 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      * @param parts      the loop thread's CPU time per event in each part of the window (parts of as many
      *                   requests), ns
      * @param queueParts the part of it spent in the event queue's polls, in the same parts, ns
+     * @param partGcs    garbage collections in each of the same parts (the whole JVM's)
+     * @param repeats    windows measured and dropped before this one because the JIT compilers worked more
+     *                   than {@link EchoServer#WINDOW_COMPILE_MILLIS} in them (its code may have changed
+     *                   mid-window); their requests count in {@code warmupRequests}
      */
     public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
                            long sleepingNanos, long sleepingEvents, long parks, long unparks,
                            long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
-                           double[] parts, double[] queueParts) {
-        /**
-         * The median of {@link #parts}: the loop thread's CPU time per event in the window's middle part for
-         * cost (a part that another process's burst of work slowed counts as one part), ns.
-         */
-        public double medianNanosPerEvent() { return quantile(parts, 0.5); }
+                           double[] parts, double[] queueParts, long[] partGcs, int repeats) {
+        public LoopCost {
+            if (partGcs.length != parts.length || queueParts.length != parts.length) {
+                throw new IllegalArgumentException("parts, queue parts and GCs per part differ in length");
+            }
+        }
 
-        /** The median of {@link #queueParts}: the event queue's part of it, ns. */
-        public double medianQueueNanosPerEvent() { return quantile(queueParts, 0.5); }
+        /** {@code parts} without the parts in which a garbage collection ran (NaN in their place). */
+        double[] withoutGcs(double[] parts) {
+            double[] p = parts.clone();
+            for (int i = 0; i < p.length; i++) if (partGcs[i] > 0) p[i] = Double.NaN;
+            return p;
+        }
+
+        /** Parts with events in which a garbage collection ran. */
+        public int partsWithGc() {
+            int n = 0;
+            for (int i = 0; i < parts.length; i++) if (partGcs[i] > 0 && !Double.isNaN(parts[i])) n++;
+            return n;
+        }
+
+        /**
+         * The median of {@link #parts}, those in which a garbage collection ran left out: the loop thread's CPU
+         * time per event in the window's middle part for cost (a part that another process's burst of work
+         * slowed counts as one part), ns.
+         */
+        public double medianNanosPerEvent() { return quantile(withoutGcs(parts), 0.5); }
+
+        /** The median of {@link #queueParts}, those with a garbage collection left out: the event queue's part of it, ns. */
+        public double medianQueueNanosPerEvent() { return quantile(withoutGcs(queueParts), 0.5); }
 
         /** The {@code q} quantile of {@code parts} (0 to 1), interpolated between the two nearest, NaNs left out, ns. */
         static double quantile(double[] parts, double q) {
