@@ -273,11 +273,13 @@ def listen_cell(kind, pos):
     if kind in ("rst", "rst-ack"):
         return Cell([], "LISTEN", same + "RFC 9293 3.10.7.2 (first check): an incoming RST is ignored "
                     "(FreeBSD: syncache_chkrst finds no entry)"), seq, 1000 if kind == "rst-ack" else None
-    # segments with ACK and without SYN or RST, and SYN+ACK
+    if kind == "syn-ack":
+        return Cell([], "LISTEN", same + "FreeBSD's tcp_input ignores a SYN+ACK on a listen socket (SYN|ACK "
+                    "invalid, segment ignored: tcps_badsyn, no RST), where RFC 9293 3.10.7.2 (second check) "
+                    "would answer <SEQ=SEG.ACK><CTL=RST>"), seq, 1000
+    # segments with ACK and without SYN or RST
     rule = (same + "RFC 9293 3.10.7.2 (second check): any acknowledgment is bad in LISTEN and is answered by "
-            "<SEQ=SEG.ACK><CTL=RST> (FreeBSD tcp_input: ")
-    rule += "SYN|ACK is bogus on a listen socket -> tcp_dropwithreset)" if kind == "syn-ack" else \
-        "syncache_expand finds no entry -> tcp_dropwithreset)"
+            "<SEQ=SEG.ACK><CTL=RST> (FreeBSD tcp_input: syncache_expand finds no entry -> tcp_dropwithreset)")
     return Cell([rst_for_ack(1000)], "LISTEN", rule), seq, 1000
 
 

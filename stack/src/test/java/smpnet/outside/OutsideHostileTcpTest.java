@@ -104,6 +104,12 @@ class OutsideHostileTcpTest extends HostilePeerTestBase {
         assertEquals(1, tcpDelta(TcpStat.CHALLENGEACK));
         assertEquals(TcpState.ESTABLISHED, s.state());
 
+        // A SYN-ACK to the listener belongs to no connection: a bad connection attempt, ignored without a RST
+        // (FreeBSD's tcp_input: "SYN|ACK invalid, segment ignored").
+        assertNull(answer(peer.frame(peer.tcp(PORT + 2, 80, 7000, 1234, SYN | ACK, new byte[0]))));
+        assertEquals(1, tcpDelta(TcpStat.BADSYN));
+        assertEquals(0, h.tcpResources().syncacheEntries());
+
         // SYN+FIN to the listener with net.inet.tcp.drop_synfin set: a bad connection attempt, no answer.
         h.sysctl("net.inet.tcp.drop_synfin", 1);
         assertNull(answer(peer.frame(peer.tcp(PORT + 1, 80, 5000, 0, SYN | FIN, new byte[0]))));

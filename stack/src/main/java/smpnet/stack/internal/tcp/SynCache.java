@@ -123,9 +123,8 @@ final class SynCache {
             tcp.stats.increment(TcpStat.BADSYN);
             return;
         }
-        if ((f & TcpHeader.ACK) != 0) { // a SYN-ACK to a listener belongs to no connection
-            tcp.stats.increment(TcpStat.BADSYN);
-            tcp.dropWithReset(seg, lis);
+        if ((f & TcpHeader.ACK) != 0) { // a SYN-ACK to a listener belongs to no connection: ignored, no RST
+            tcp.stats.increment(TcpStat.BADSYN); // (FreeBSD's tcp_input: "SYN|ACK invalid, segment ignored")
             return;
         }
         if (tcp.ipInput.isBroadcast(seg.dst) || (seg.dst >>> 28) == 0xe || tcp.ipInput.isBroadcast(seg.src)
