@@ -10,7 +10,7 @@ FreeBSD 14 function) that decides the cell.
 
 Run from the repository root:  python3 sim/core/src/test/scripts/gen_states.py
 The output is deterministic; committed scripts must equal a fresh run (the generator removes scripts of
-its own directory that it no longer produces).
+the states' directories that it no longer produces; scripts written by hand in states/ itself stay).
 """
 
 import os
@@ -537,9 +537,11 @@ def main():
                 produced.add(path)
                 with open(path, "w") as f:
                     f.write(render(state, kind, pos))
-    for dirpath, _, files in os.walk(ROOT):
-        for name in files:
-            p = os.path.join(dirpath, name)
+    # only the states' own directories: scripts written by hand beside them (in ROOT itself) stay
+    for state in STATES:
+        d = os.path.join(ROOT, state.lower().replace("_", "-"))
+        for name in os.listdir(d):
+            p = os.path.join(d, name)
             if name.endswith(".pkt") and p not in produced:
                 os.remove(p)
     print(f"{len(produced)} scripts in {os.path.relpath(ROOT)}", file=sys.stderr)
