@@ -55,7 +55,7 @@ public final class BenchOptionsMixin {
             + "\"-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit\" or \"-Dsome.property=value\""})
     String jvmFlags;
 
-    @Option(names = "--wire", paramLabel = "copy|handoff", description = {"how the TCP paths' two smpnet hosts pass "
+    @Option(names = "--wire", paramLabel = "HOW", description = {"copy or handoff: how the TCP paths' two smpnet hosts pass "
             + "frames over their wire: handoff (the default) passes the sender's mbufs on, as Linux's veth passes a "
             + "socket buffer and FreeBSD's epair an mbuf; copy copies each frame into the receiver's memory, as a "
             + "NIC's DMA would (a child JVM flag, so the results record it)"})
