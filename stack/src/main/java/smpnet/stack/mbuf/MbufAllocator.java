@@ -59,12 +59,6 @@ public final class MbufAllocator {
 
     private static final AtomicLong EXT_IDS = new AtomicLong();
 
-    /**
-     * The zones' working-set interval: a zone's pool keeps, beyond its reserve, what was out of it at the
-     * peak of the last one to two seconds (UMA estimates a zone's working set over its 20-second timeout).
-     */
-    static final long WORKING_SET_NANOS = 1_000_000_000L;
-
     private final Config config;
     private final Zone<Storage> mbufZone;
     private final Zone<Storage> clusterZone;
@@ -73,9 +67,9 @@ public final class MbufAllocator {
     public MbufAllocator(Config config) {
         this.config = config;
         this.mbufZone = new Zone<>("mbufs", config.ncpu(), config.mbufLimit(), config.bucketSize(),
-                config.waitTimeoutNanos(), WORKING_SET_NANOS, i -> new Storage(i, Mbuf.MLEN));
+                config.waitTimeoutNanos(), i -> new Storage(i, Mbuf.MLEN));
         this.clusterZone = new Zone<>("clusters", config.ncpu(), config.clusterLimit(), config.bucketSize(),
-                config.waitTimeoutNanos(), WORKING_SET_NANOS, i -> new Storage(i, Mbuf.MCLBYTES));
+                config.waitTimeoutNanos(), i -> new Storage(i, Mbuf.MCLBYTES));
         this.outstanding = config.tracking() ? ConcurrentHashMap.newKeySet() : null;
         LeakRegistry.register(this);
     }

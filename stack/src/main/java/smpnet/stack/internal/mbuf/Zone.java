@@ -31,13 +31,7 @@ import smpnet.stack.mbuf.ZoneStats;
  * {@link #POOL_BUCKETS_PER_CPU} buckets per CPU. A bucket spilled into a full pool is released to the garbage
  * collector ({@code created} drops by as many), so the memory a zone keeps follows what is in use plus that
  * reserve, not the highest burst it ever met: a host that once had thousands of packets queued (a receive
- * ring filling behind Giant) would otherwise hold their storage for good. A zone made with a working-set
- * interval (the mbuf allocator's: {@code MbufAllocator.WORKING_SET_NANOS}) also keeps what its working set
- * needs, as UMA trims a zone's cache only down to its working-set estimate: the pool may hold as many items
- * as the most that were out of it (in use or cached) during the current interval or the one before, less
- * those out now. A TCP connection's window of clusters, taken and freed in bursts of a thousand, is then
- * reused instead of released and made anew each round trip; once the bursts stop, the next intervals'
- * spills release what they no longer need.
+ * ring filling behind Giant) would otherwise hold their storage for good.
  *
  * <p>Locking key:
  * <ul>
@@ -75,10 +69,8 @@ public final class Zone<T> {
     public static final int POOL_BUCKETS_PER_CPU = 4;
 
     private final IntFunction<T> constructor;
-    /** Most items the pool keeps when caches are on, beyond what the working set needs (below). */
+    /** Most items the pool keeps when caches are on. */
     private final int poolMax;
-    /** The working set's interval (0: none, the pool keeps {@link #poolMax} alone); see the class comment. */
-    private final long workingSetNanos;
     private final Cache[] caches;
     private final SpinMutex poolLock;
     private final Mutex waitLock;
@@ -100,13 +92,6 @@ public final class Zone<T> {
     @GuardedBy("mbuf_wait") private volatile long sleeps;
     /** Written under mbuf_wait; read without it by frees, which then signal under it (see {@link #free}). */
     @GuardedBy("mbuf_wait") private volatile int waiters;
-    /**
-     * The working set: the most items out of the pool (in use or cached, {@code created - poolCount}) in the
-     * current interval and in the one before, the interval's start on the scheduler's clock.
-     */
-    @GuardedBy("mbuf_zone") private int peakOut;
-    @GuardedBy("mbuf_zone") private int lastPeakOut;
-    @GuardedBy("mbuf_zone") private long intervalStart;
 
     /**
      * Creates a zone. {@code bucketSize} 0 disables the per-CPU caches: every operation then takes the
@@ -115,26 +100,11 @@ public final class Zone<T> {
      * @param constructor makes item number {@code i} (0, 1, ...) the first time the zone needs it
      */
     public Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor) {
-        this(name, ncpu, limit, bucketSize, waitTimeoutNanos, 0, constructor, 0);
-    }
-
-    /**
-     * As the constructor above, the pool also keeping what the zone's working set over the last one to two
-     * intervals of {@code workingSetNanos} needs (0: no working set; see the class comment).
-     */
-    public Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, long workingSetNanos,
-                IntFunction<T> constructor) {
-        this(name, ncpu, limit, bucketSize, waitTimeoutNanos, workingSetNanos, constructor, 0);
+        this(name, ncpu, limit, bucketSize, waitTimeoutNanos, constructor, 0);
     }
 
     /** As the public constructor, with extra {@link LockFlags} for the zone's locks (tests: NOWITNESS). */
     Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, IntFunction<T> constructor, int lockFlags) {
-        this(name, ncpu, limit, bucketSize, waitTimeoutNanos, 0, constructor, lockFlags);
-    }
-
-    private Zone(String name, int ncpu, int limit, int bucketSize, long waitTimeoutNanos, long workingSetNanos,
-                 IntFunction<T> constructor, int lockFlags) {
-        if (workingSetNanos < 0) throw new IllegalArgumentException("zone " + name + ": working set interval " + workingSetNanos);
         if (ncpu < 1 || limit < 0 || bucketSize < 0) {
             throw new IllegalArgumentException("zone " + name + ": ncpu " + ncpu + ", limit " + limit + ", bucket " + bucketSize);
         }
@@ -144,8 +114,6 @@ public final class Zone<T> {
         this.waitTimeoutNanos = waitTimeoutNanos;
         this.constructor = constructor;
         this.poolMax = POOL_BUCKETS_PER_CPU * bucketSize * ncpu;
-        this.workingSetNanos = workingSetNanos;
-        this.intervalStart = workingSetNanos > 0 ? Scheduler.current().nanoTime() : 0;
         this.poolLock = new SpinMutex("mbuf_zone", lockFlags);
         this.waitLock = new Mutex("mbuf_wait", lockFlags);
         this.freed = new CondVar("mbuf_free");
@@ -234,7 +202,7 @@ public final class Zone<T> {
         for (int i = 0; ; i++) {
             if (poolLock.tryLock()) {
                 try {
-                    if (poolCount < poolCapLocked(created - poolCount - 1)) {
+                    if (poolCount < poolMax) {
                         pushPoolLocked(item);
                     } else {
                         created--;
@@ -356,13 +324,11 @@ public final class Zone<T> {
                 Arrays.fill(pool, poolCount - n, poolCount, null);
                 poolCount -= n;
                 c.count = n;
-                notePeakLocked();
                 return true;
             }
             if (created < limit) {
                 c.items[Cache.BASE] = newItemLocked();
                 c.count = 1;
-                notePeakLocked();
                 return true;
             }
             return false;
@@ -389,14 +355,11 @@ public final class Zone<T> {
             T item = (T) pool[--poolCount];
             pool[poolCount] = null;
             poolAllocs++;
-            notePeakLocked();
             return item;
         }
         if (created < limit) {
             poolAllocs++;
-            T item = newItemLocked();
-            notePeakLocked();
-            return item;
+            return newItemLocked();
         }
         return null;
     }
@@ -458,34 +421,6 @@ public final class Zone<T> {
         }
     }
 
-    /** Notes the items now out of the pool in the working set (after a refill or a pool allocation). */
-    @GuardedBy("mbuf_zone")
-    private void notePeakLocked() {
-        if (workingSetNanos > 0) peakOut = Math.max(peakOut, created - poolCount);
-    }
-
-    /**
-     * The most items the pool may hold once {@code out} items are out of it: its reserve, or more while the
-     * working set needs them (items out of the pool at its recent peak, less those out now), as UMA trims a
-     * zone's cache only down to its working-set estimate.
-     */
-    @GuardedBy("mbuf_zone")
-    private int poolCapLocked(int out) {
-        if (workingSetNanos == 0) return poolMax;
-        long now = Scheduler.current().nanoTime();
-        long elapsed = now - intervalStart;
-        if (elapsed >= 2 * workingSetNanos || elapsed < 0) {
-            lastPeakOut = 0;
-            peakOut = created - poolCount;
-            intervalStart = now;
-        } else if (elapsed >= workingSetNanos) {
-            lastPeakOut = peakOut;
-            peakOut = created - poolCount;
-            intervalStart = now;
-        }
-        return Math.max(poolMax, Math.max(peakOut, lastPeakOut) - out);
-    }
-
     /** Spills one bucket of a full cache into the pool; what the pool's reserve has no room for is released. */
     @GuardedBy("mbuf_cache")
     private void spillLocked(Cache c) {
@@ -494,20 +429,11 @@ public final class Zone<T> {
         poolLock.lock();
         try {
             // The coldest bucket (bottom of the stack) leaves; the recently freed, cache-warm items stay.
-            int cap = poolCapLocked(created - poolCount - n);
-            int kept = Math.max(0, Math.min(n, cap - poolCount));
+            int kept = Math.min(n, poolMax - poolCount);
             if (poolCount + kept > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolCount + kept));
             System.arraycopy(c.items, Cache.BASE, pool, poolCount, kept);
             poolCount += kept;
             created -= n - kept;
-            if (poolCount > cap) {
-                // The working set has shrunk: the pool's coldest items (its bottom) go too.
-                int excess = poolCount - cap;
-                System.arraycopy(pool, excess, pool, 0, poolCount - excess);
-                Arrays.fill(pool, poolCount - excess, poolCount, null);
-                poolCount -= excess;
-                created -= excess;
-            }
         } finally {
             poolLock.unlock();
         }

@@ -206,32 +206,6 @@ class ZoneTest {
         assertEquals(new ZoneCounts(22, 22, 0, 0), ZoneCounts.of(z));
     }
 
-    /**
-     * With a working set, the pool keeps what was out of it at the peak of the current interval and the one
-     * before: a burst's items are kept and reused, numbers and all. Once two intervals have passed, the next
-     * spill releases what the working set no longer needs, the pool's coldest items with it, down to the reserve.
-     */
-    @Test
-    void aWorkingSetKeepsABurstUntilItsIntervalsPass() throws InterruptedException {
-        long interval = 20_000_000L;
-        Zone<Integer> z = new Zone<>("items", 1, 1000, 4, 0, interval, i -> i);
-        long start = System.nanoTime();
-        for (int item : allocN(z, 0, 100)) z.free(0, item);
-        List<Integer> again = allocN(z, 0, 100);
-        boolean quick = System.nanoTime() - start < interval; // else a rollover may have come between (a loaded machine)
-        if (quick) {
-            assertEquals(new ZoneCounts(100, 100, 0, 0), ZoneCounts.of(z), "nothing released, nothing made anew");
-            assertEquals(List.of(), again.stream().filter(i -> i >= 100).toList());
-        }
-        for (int item : again) z.free(0, item);
-        if (quick) assertEquals(new ZoneCounts(100, 0, 4, 96), ZoneCounts.of(z), "4 cached, 96 kept in the pool");
-        Thread.sleep(3 * interval / 1_000_000L);
-        // Nine frees of items taken from the pool: the ninth spills a bucket after two idle intervals, and the
-        // pool is cut to its reserve (16) beside the cache.
-        for (int item : allocN(z, 0, 9)) z.free(0, item);
-        assertEquals(new ZoneCounts(20, 0, 4, 16), ZoneCounts.of(z));
-    }
-
     /** created, in use, cached, free. */
     private record ZoneCounts(long created, long inUse, long cached, long free) {
         static ZoneCounts of(Zone<?> z) {
