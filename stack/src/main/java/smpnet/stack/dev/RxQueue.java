@@ -24,9 +24,6 @@ import smpnet.stack.internal.net.TcpLro;
  * between two batches is safe); its counters may be read by any thread.
  */
 final class RxQueue extends DriverQueue {
-    /** The checksum flags a receiving device sets (PacketHeader's receive-side CSUM_* flags). */
-    private static final int RX_CSUM = PacketHeader.CSUM_IP_CHECKED | PacketHeader.CSUM_IP_VALID
-            | PacketHeader.CSUM_DATA_VALID | PacketHeader.CSUM_PSEUDO_HDR;
     private final Ifnet ifp;
     private final String threadName;
     private volatile boolean stopRequested;
@@ -82,8 +79,10 @@ final class RxQueue extends DriverQueue {
         PacketProbe.hop(PacketProbe.Hop.DRIVER_INPUT, m, ifp);
         PacketHeader h = m.pkthdr();
         h.setSourceId(ifp.sourceId(index)).setFlow(flow, PacketHeader.HASH_OPAQUE);
-        // What the receiving device found is its own to say: nothing a sender's header carried over a wire
-        // (a hand-off moves it) counts as checked here. Only this queue's LRO sets these.
-        h.setCsumFlags(h.csumFlags() & ~RX_CSUM).setLroNsegs(0);
+        // A receiving device starts the packet header afresh (m_gethdr): nothing a sender's header carried
+        // over a wire (a hand-off moves it, a copy duplicates it) counts as checked here, and what the sender
+        // asked of its own NIC (checksum offload, TSO and its segment size) is not asked of this host's.
+        // Only this queue's LRO sets the receive-side flags.
+        h.setCsumFlags(0).setCsumData(0).setTsoSegsz(0).setLroNsegs(0);
     }
 }

@@ -56,6 +56,12 @@ public final class BenchOptionsMixin {
             + "\"-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit\" or \"-Dsome.property=value\""})
     String jvmFlags;
 
+    @Option(names = "--wire", paramLabel = "HOW", description = {"copy or handoff: how the TCP paths' two smpnet hosts pass "
+            + "frames over their wire: handoff (the default) passes the sender's mbufs on, as Linux's veth passes a "
+            + "socket buffer and FreeBSD's epair an mbuf; copy copies each frame into the receiver's memory, as a "
+            + "NIC's DMA would (a child JVM flag, so the results record it)"})
+    String wire;
+
     @Option(names = "--no-kernel", description = {"skip the Linux baselines (UDP over loopback; TCP over a veth pair)"})
     boolean noKernel;
 
@@ -81,7 +87,8 @@ public final class BenchOptionsMixin {
                     d.profile() && !noProfile,
                     d.chart() && !noChart,
                     out != null ? out : d.out(),
-                    jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags(),
+                    wire != null ? BenchOptions.withWire(jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags(), wire)
+                            : jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags(),
                     path != null ? BenchOptions.paths(path) : d.paths());
         } catch (UsageException e) {
             throw Checks.usage(spec, e.getMessage());

@@ -20,6 +20,19 @@ final class ArpEntry {
     /** Set when the entry leaves the table (purged); who still holds a reference must look again. */
     @GuardedBy("lle") boolean removed;
     @GuardedBy("lle") final ArrayDeque<Mbuf> hold = new ArrayDeque<>();
+    /**
+     * The resolution senders may use without the lock (FreeBSD's arpresolve fast path reads a valid llentry
+     * under the network epoch alone): written under the lock whenever {@link #resolved}, {@link #mac},
+     * {@link #expiresAt} or {@link #removed} change, null while the entry is not resolved or is removed.
+     */
+    volatile Resolved fast;
+
+    /** A resolution as published in {@link #fast}; a sender checks that it is still its entry's and not expired. */
+    record Resolved(int ip, long mac, long expiresAt, ArpEntry entry) {
+        boolean usableFor(int nextHop, long now) {
+            return ip == nextHop && now - expiresAt < 0 && entry.fast == this;
+        }
+    }
 
     ArpEntry(int ip, ExclusiveLock lock) {
         this.ip = ip;

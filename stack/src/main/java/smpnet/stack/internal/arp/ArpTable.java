@@ -41,6 +41,11 @@ public final class ArpTable {
     private final int localAddress;
     private final int netmask;
     @GuardedBy("lle_table") private final Map<Integer, ArpEntry> entries = new HashMap<>();
+    /**
+     * The last resolution a sender used: a packet to the same next hop, while it is valid, goes out without
+     * taking the table's or the entry's lock (one neighbour carries most of a host's traffic).
+     */
+    private volatile ArpEntry.Resolved last;
 
     /**
      * The table of interface {@code ifp}, whose IPv4 address is {@code localAddress} on a network of
@@ -66,6 +71,8 @@ public final class ArpTable {
             return ether.output(ifp, packet, EthernetHeader.BROADCAST, EthernetHeader.TYPE_IPV4); // nothing to resolve
         }
         long now = scheduler.nanoTime();
+        ArpEntry.Resolved r = last;
+        if (r != null && r.usableFor(nextHop, now)) return ether.output(ifp, packet, r.mac(), EthernetHeader.TYPE_IPV4);
         long mac = -1;
         boolean request = false;
         List<Mbuf> dropped = new ArrayList<>(0);
@@ -81,6 +88,7 @@ public final class ArpTable {
                 done = true;
                 if (e.validLocked(now)) {
                     mac = e.mac;
+                    if (last != e.fast) last = e.fast;
                 } else {
                     request = holdLocked(e, packet, now, dropped);
                 }
@@ -100,6 +108,7 @@ public final class ArpTable {
         ArpConfig config = host.config();
         if (e.resolved) {
             e.resolved = false;
+            e.fast = null;
             e.tries = 0;
             stats.increment(ArpStat.EXPIRED);
         }
@@ -194,6 +203,7 @@ public final class ArpTable {
             e.resolved = true;
             e.mac = mac;
             e.expiresAt = scheduler.nanoTime() + host.config().keepNanos();
+            e.fast = e.removed ? null : new ArpEntry.Resolved(e.ip, mac, e.expiresAt, e);
             e.tries = 0;
             release = new ArrayList<>(e.hold);
             e.hold.clear();
@@ -268,6 +278,7 @@ public final class ArpTable {
             try {
                 if (e.hold.isEmpty() && !e.validLocked(now)) {
                     e.removed = true; // a thread that found it before this sees the flag and looks again
+                    e.fast = null;
                     it.remove();
                     gone.add(e);
                 }
@@ -298,6 +309,7 @@ public final class ArpTable {
         victim.lock.lock();
         try {
             victim.removed = true;
+            victim.fast = null;
         } finally {
             victim.lock.unlock();
         }
@@ -354,6 +366,7 @@ public final class ArpTable {
             e.lock.lock();
             try {
                 e.removed = true; // a sender that found it before the clear looks again
+                e.fast = null;
                 out.addAll(e.hold);
                 e.hold.clear();
             } finally {

@@ -1,15 +1,16 @@
 package smpnet.stack.internal.route;
 
 import smpnet.locking.ExclusiveLock;
-import smpnet.locking.GuardedBy;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One route (FreeBSD's rtentry): a prefix, the interface to send on, and a gateway (0 for a directly
  * connected network, where the destination itself is the next hop).
  *
- * <p>Locking key: the key fields are final; {@code uses} and {@code mtu} change while the route is in
- * use, under the route's own {@code rtentry} lock (below {@code rib} in the order), so forwarding threads
- * updating them never block a writer of the table for long.
+ * <p>Locking key: the key fields are final; {@code mtu} is lowered while the route is in use, under the
+ * route's own {@code rtentry} lock (below {@code rib} in the order), and read without it (volatile), as
+ * FreeBSD reads {@code nh_mtu}; {@code uses} is a counter each sender adds to without a lock (FreeBSD's
+ * per-CPU {@code nh_pksent}), exact once the senders have stopped.
  *
  * @param <I> the stack's interface type
  */
@@ -19,8 +20,9 @@ public final class Route<I> {
     private final int gateway;
     private final I iface;
     private final ExclusiveLock lock;
-    @GuardedBy("rtentry") private long uses;
-    @GuardedBy("rtentry") private int mtu;
+    private final LongAdder uses = new LongAdder();
+    /** Written under {@code rtentry}, read without it. */
+    private volatile int mtu;
 
     Route(int prefix, int length, int gateway, I iface, int mtu, ExclusiveLock lock) {
         this.prefix = prefix;
@@ -43,34 +45,15 @@ public final class Route<I> {
     public int nextHop(int dst) { return gateway == 0 ? dst : gateway; }
 
     /** The route's MTU, without counting a use. */
-    public int mtu() {
-        lock.lock();
-        try {
-            return mtu;
-        } finally {
-            lock.unlock();
-        }
-    }
+    public int mtu() { return mtu; }
 
-    /** Counts one use and returns the route's MTU, under the route's lock. */
+    /** Counts one use and returns the route's MTU. */
     public int use() {
-        lock.lock();
-        try {
-            uses++;
-            return mtu;
-        } finally {
-            lock.unlock();
-        }
+        uses.increment();
+        return mtu;
     }
 
-    public long uses() {
-        lock.lock();
-        try {
-            return uses;
-        } finally {
-            lock.unlock();
-        }
-    }
+    public long uses() { return uses.sum(); }
 
     /** Lowers the route's MTU (path MTU discovery, RFC 1191 6.3); never raises it. */
     public void lowerMtu(int newMtu) {

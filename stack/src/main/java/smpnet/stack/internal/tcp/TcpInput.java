@@ -37,7 +37,16 @@ final class TcpInput {
      */
     static boolean segmentLocked(Tcpcb tp, Segment seg) {
         tp.lock.assertOwned();
-        End end = processLocked(tp, seg);
+        long savedClock = tp.clockNanos;
+        tp.clockNanos = tp.tcp.scheduler.nanoTime();
+        try {
+            return endLocked(tp, seg, processLocked(tp, seg));
+        } finally {
+            tp.clockNanos = savedClock;
+        }
+    }
+
+    private static boolean endLocked(Tcpcb tp, Segment seg, End end) {
         switch (end) {
             case DROP_AFTER_ACK -> {
                 // RFC 9293 3.10.7.4: an unacceptable segment is answered by an ACK, except a RST; a bad ACK in
@@ -62,7 +71,7 @@ final class TcpInput {
     private static End processLocked(Tcpcb tp, Segment seg) {
         Tcp tcp = tp.tcp;
         TcpSettings set = tcp.settings;
-        long now = tcp.scheduler.nanoTime();
+        long now = tp.clockNanos;
         int thflags = seg.flags;
         TcpOptions.Parsed to = seg.opts;
 

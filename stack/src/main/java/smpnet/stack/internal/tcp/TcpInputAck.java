@@ -84,7 +84,7 @@ final class TcpInputAck {
         if (seg.hasTs() && seg.opts.tsEcr() != 0 && tp.has(Tcpcb.TF_RCVD_TSTMP)) {
             xmitTimerLocked(tp, ((long) (tp.tsNow() - seg.opts.tsEcr()) + 1) * 1_000_000L);
         } else if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.gt(ack, tp.rtseq)) {
-            xmitTimerLocked(tp, tcp.scheduler.nanoTime() - tp.rttStartNanos);
+            xmitTimerLocked(tp, tp.nowNanos() - tp.rttStartNanos);
         }
 
         // all outstanding data acked: no timer; otherwise restart it (RFC 6298 5.3)

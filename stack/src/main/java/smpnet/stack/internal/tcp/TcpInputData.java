@@ -160,7 +160,7 @@ final class TcpInputData {
     private static void autoReceiveBufferLocked(Tcpcb tp, StreamBuffer rcv, int len) {
         TcpSettings set = tp.tcp.settings;
         if (!set.recvbufAuto || rcv.userSizedLocked()) return;
-        long now = tp.tcp.scheduler.nanoTime();
+        long now = tp.nowNanos();
         long srtt = tp.rtt.srttNanos();
         if (tp.rfbufStartNanos == 0) {
             tp.rfbufStartNanos = now;

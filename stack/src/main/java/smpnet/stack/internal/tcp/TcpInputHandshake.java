@@ -179,7 +179,7 @@ final class TcpInputHandshake {
         Tcp tcp = tp.tcp;
         tp.lastRecvNanos = tcp.scheduler.nanoTime();
         int smss = tp.effectiveMaxseg();
-        tp.ccv = new CcVars(smss, tcp.scheduler::nanoTime);
+        tp.ccv = new CcVars(smss, tp::nowNanos);
         tp.ccv.initcwndSegments = tcp.settings.initcwndSegments;
         if (tp.has(Tcpcb.TF_SYN_REXMT)) tp.ccv.cwnd = smss; // else cc_conn_init's initial window
         TcpTimers.syncCc(tp);

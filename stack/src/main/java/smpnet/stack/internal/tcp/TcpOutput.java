@@ -38,7 +38,7 @@ final class TcpOutput {
         tp.lock.assertOwned();
         if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return;
         boolean idle = tp.sndMax == tp.sndUna;
-        if (idle && tp.ccc != null && tp.tcp.scheduler.nanoTime() - tp.lastRecvNanos >= tp.rxtCurNanos
+        if (idle && tp.ccc != null && tp.nowNanos() - tp.lastRecvNanos >= tp.rxtCurNanos
                 && tp.haveEstablished()) {
             TcpTimers.syncCc(tp);
             tp.ccc.afterIdle(); // RFC 5681 4.1: restart from the initial window after an idle RTO
@@ -61,12 +61,18 @@ final class TcpOutput {
         }
         StreamBuffer snd = tp.so == null ? null : tp.so.snd();
         int sbcc;
+        int sndHiwat = 0;
+        boolean sndUserSized = true;
         if (snd == null) {
             sbcc = 0;
         } else {
+            // One hold of so_snd for what this pass reads of it (FreeBSD's tcp_output holds it throughout):
+            // the send buffer's autoscaling below decides on these and takes the lock again only to grow it.
             snd.lock.lock();
             try {
                 sbcc = snd.ccLocked();
+                sndHiwat = snd.hiwatLocked();
+                sndUserSized = snd.userSizedLocked();
             } finally {
                 snd.lock.unlock();
             }
@@ -146,9 +152,26 @@ final class TcpOutput {
         if (!sackRxmit && TcpSeq.lt(tp.sndNxt + (int) len, tp.sndUna + sbcc)) flags &= ~TcpHeader.FIN;
         if (sackRxmit && TcpSeq.lt(rxmitSeq + (int) len, tp.sndUna + sbcc)) flags &= ~TcpHeader.FIN;
 
-        if (snd != null && set.sendbufAuto) autoscaleSendBuffer(tp, snd, sendwin);
+        if (snd != null && set.sendbufAuto && !sndUserSized && autoscaleWanted(tp, sndHiwat, sbcc, sendwin)) {
+            autoscaleSendBuffer(tp, snd, sendwin);
+        }
 
-        long recwin = receiveWindow(tp);
+        StreamBuffer rcv = tp.so == null ? null : tp.so.rcv();
+        long rcvSpace;
+        int hiwat;
+        if (rcv == null) {
+            rcvSpace = 0;
+            hiwat = 0;
+        } else {
+            rcv.lock.lock(); // one hold of so_rcv for the window and its high-water mark
+            try {
+                rcvSpace = rcv.spaceLocked();
+                hiwat = rcv.hiwatLocked();
+            } finally {
+                rcv.lock.unlock();
+            }
+        }
+        long recwin = receiveWindow(tp, rcvSpace, hiwat);
 
         boolean send = false;
         if (len > 0) {
@@ -163,8 +186,6 @@ final class TcpOutput {
             long adv = Math.min(recwin, (long) Tcp.TCP_MAXWIN << tp.rcvScale);
             long oldwin = TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) ? (tp.rcvAdv - tp.rcvNxt) : 0;
             adv -= oldwin;
-            StreamBuffer rcv = tp.so == null ? null : tp.so.rcv();
-            int hiwat = rcv == null ? 0 : hiwat(rcv);
             if ((oldwin >> tp.rcvScale) < ((adv + oldwin) >> tp.rcvScale)) {
                 if (adv >= 2L * tp.maxseg && (adv >= hiwat / 4 || recwin <= hiwat / 8 || hiwat <= 8 * tp.maxseg
                         || adv >= (long) Tcp.TCP_MAXWIN << tp.rcvScale)) {
@@ -209,15 +230,6 @@ final class TcpOutput {
                 && !tp.has(Tcpcb.TF_SIGNATURE);
     }
 
-    private static int hiwat(StreamBuffer b) {
-        b.lock.lock();
-        try {
-            return b.hiwatLocked();
-        } finally {
-            b.lock.unlock();
-        }
-    }
-
     /** The window to advertise (sbspace of so_rcv, silly-window rules, never shrinking what was offered). */
     static long receiveWindow(Tcpcb tp) {
         StreamBuffer rcv = tp.so == null ? null : tp.so.rcv();
@@ -235,9 +247,20 @@ final class TcpOutput {
                 rcv.lock.unlock();
             }
         }
+        return receiveWindow(tp, recwin, hiwat);
+    }
+
+    /** {@link #receiveWindow(Tcpcb)} from so_rcv's free space {@code recwin} and high-water mark {@code hiwat}. */
+    private static long receiveWindow(Tcpcb tp, long recwin, int hiwat) {
         if (recwin < hiwat / 4 && recwin < tp.maxseg) recwin = 0; // RFC 9293 3.8.6.2.2: no silly window
         if (TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) && recwin < (long) (tp.rcvAdv - tp.rcvNxt)) recwin = tp.rcvAdv - tp.rcvNxt;
         return Math.min(recwin, (long) Tcp.TCP_MAXWIN << tp.rcvScale);
+    }
+
+    /** tcp_sndbuf_autoscale's test: the send buffer of {@code hiwat} bytes, {@code used} of them, should grow. */
+    private static boolean autoscaleWanted(Tcpcb tp, int hiwat, int used, long sendwin) {
+        return tp.sndWnd / 4 * 5 >= hiwat && used >= hiwat / 8 * 7 && used < tp.tcp.settings.sendbufMax
+                && sendwin >= used - (tp.sndNxt - tp.sndUna);
     }
 
     /** tcp_sndbuf_autoscale: grows the send buffer while the peer's window would take more. */
@@ -248,8 +271,7 @@ final class TcpOutput {
             if (snd.userSizedLocked()) return;
             int hiwat = snd.hiwatLocked();
             int used = snd.ccLocked();
-            if (tp.sndWnd / 4 * 5 >= hiwat && used >= hiwat / 8 * 7 && used < set.sendbufMax
-                    && sendwin >= used - (tp.sndNxt - tp.sndUna)) {
+            if (autoscaleWanted(tp, hiwat, used, sendwin)) {
                 int max = (int) Math.min(set.sendbufMax, tp.tcp.settings.maxSockBuf());
                 snd.setHiwatLocked(Math.min(hiwat + set.sendbufInc, max), false);
             }

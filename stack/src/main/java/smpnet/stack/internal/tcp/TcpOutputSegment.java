@@ -254,7 +254,7 @@ final class TcpOutputSegment {
                 if (TcpSeq.gt(tp.sndNxt, tp.sndMax)) {
                     tp.sndMax = tp.sndNxt;
                     if (tp.rttStartNanos == Tcpcb.NOT_TIMED && tp.state != TcpState.CLOSED) { // time this segment (no TS: Karn)
-                        tp.rttStartNanos = tcp.scheduler.nanoTime();
+                        tp.rttStartNanos = tp.nowNanos();
                         tp.rtseq = startSeq;
                         t.stats.increment(TcpStat.SEGSTIMED);
                     }

@@ -145,6 +145,8 @@ public final class Tcpcb {
     @GuardedBy("inp") long tsRecentAgeNanos;
     /** Our timestamp clock's offset (RFC 7323 5.4: a random offset per connection). */
     @GuardedBy("inp") int tsOffset;
+    /** The clock read when the segment being processed arrived (TcpInput.segmentLocked); 0 between segments. */
+    @GuardedBy("inp") long clockNanos;
 
     // congestion control and recovery
     @GuardedBy("inp") CcAlgorithm cc;
@@ -246,7 +248,17 @@ public final class Tcpcb {
     }
 
     /** Our timestamp clock now, in milliseconds plus the connection's offset (RFC 7323 5.4). */
-    int tsNow() { return (int) (tcp.scheduler.nanoTime() / 1_000_000L) + tsOffset; }
+    int tsNow() { return (int) (nowNanos() / 1_000_000L) + tsOffset; }
+
+    /**
+     * The time now: while a segment is processed ({@link #clockNanos} set), the time it arrived, else the
+     * scheduler's clock. As Linux's tcp_mstamp, one reading of the clock serves a segment's input and the
+     * output it triggers (its timestamps, RTT samples, idle checks), which take microseconds.
+     */
+    long nowNanos() {
+        long c = clockNanos;
+        return c != 0 ? c : tcp.scheduler.nanoTime();
+    }
 
     /** Gives back this connection's place among its listener's pending Fast Open connections, once. */
     void tfoPendingDoneLocked() {

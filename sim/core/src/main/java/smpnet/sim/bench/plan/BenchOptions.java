@@ -130,6 +130,23 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
         return List.copyOf(out);
     }
 
+    /**
+     * The system property by which {@code --wire} reaches the child JVMs (it is one of their flags, so the
+     * results record it): how the TCP benchmarks' two smpnet hosts pass frames over their wire, {@code handoff}
+     * (the default) or {@code copy}.
+     */
+    public static final String WIRE_PROPERTY = "smpnet.bench.wire";
+
+    /** {@code flags} with the child flag that sets the TCP hosts' wire to {@code wire} ({@code copy} or {@code handoff}). */
+    public static List<String> withWire(List<String> flags, String wire) throws UsageException {
+        if (!wire.equals("copy") && !wire.equals("handoff")) {
+            throw new UsageException("--wire takes copy or handoff, not '" + wire + "'");
+        }
+        List<String> out = new ArrayList<>(flags);
+        out.add("-D" + WIRE_PROPERTY + "=" + wire);
+        return List.copyOf(out);
+    }
+
     /** The stack modes named by {@code --modes}, each once. */
     public static List<Subject> modes(List<String> items) throws UsageException {
         List<Subject> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package smpnet.sim.bench.workloads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import smpnet.sim.bench.plan.BenchOptions;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
@@ -21,7 +22,8 @@ import smpnet.stack.socket.TcpSocket;
  * The two smpnet hosts of the TCP benchmarks, on the public API: a client and a server {@link Stack} in the
  * case's locking mode, each with as many netisr workers (direct dispatch) and NIC RX queues as CPUs, their
  * NICs joined by a {@link Wire} with an MTU of {@link #MTU} that hands frames over by reference
- * ({@link MbufTransfer#HANDOFF}: the receiver frees them into the sender's allocator), and a short MSL ({@link #MSL_MILLIS}). Every
+ * ({@link MbufTransfer#HANDOFF}: the receiver frees them into the sender's allocator) unless {@code --wire copy}
+ * asks for a copy ({@link #wire()}), and a short MSL ({@link #MSL_MILLIS}). Every
  * thread may use either host: {@link #joinClient} and {@link #leave} do nothing.
  */
 final class TcpHosts implements TcpNet {
@@ -40,7 +42,12 @@ final class TcpHosts implements TcpNet {
     final Stack server;
     private boolean closed;
 
+    /** The hosts with the wire the child's {@link BenchOptions#WIRE_PROPERTY} names ({@link #wire()}). */
     TcpHosts(Subject mode, int cpus) {
+        this(mode, cpus, wire());
+    }
+
+    TcpHosts(Subject mode, int cpus, MbufTransfer transfer) {
         LockMode m = mode.isGiant() ? LockMode.GIANT : LockMode.FINE;
         client = Stack.create(StackConfig.defaults("client").withMode(m)
                 .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
@@ -48,10 +55,25 @@ final class TcpHosts implements TcpNet {
                 .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
         SimNic nc = client.addNic("em0", "10.2.0.1/24", nicConfig(mode, cpus), MTU);
         SimNic ns = server.addNic("em0", "10.2.0.2/24", nicConfig(mode, cpus), MTU);
-        // By reference, as Linux's veth passes a socket buffer: a copy into the peer's memory (a simulated
-        // NIC's DMA) was 11% of a bulk segment's CPU, and Linux's side makes none.
-        Wire.connect(nc, ns, MbufTransfer.HANDOFF);
+        Wire.connect(nc, ns, transfer);
         for (Stack s : new Stack[] {client, server}) s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
+    }
+
+    /**
+     * How the wire passes frames, from {@code --wire} ({@link BenchOptions#WIRE_PROPERTY}): by reference unless
+     * {@code copy} is asked for. By reference, as Linux's veth passes a socket buffer between namespaces and
+     * FreeBSD's epair(4) an mbuf: Linux's side of bench-tcp copies no frame, and a copy into the peer's memory
+     * (a simulated NIC's DMA) was 11% of a bulk segment's CPU. The receiving NIC starts each frame's packet
+     * header afresh and frees it into the sender's allocator (its own), so either way each host's allocator
+     * counts what it allocated and a run ends with none of them in use.
+     */
+    static MbufTransfer wire() {
+        String w = System.getProperty(BenchOptions.WIRE_PROPERTY, "handoff");
+        return switch (w) {
+            case "handoff" -> MbufTransfer.HANDOFF;
+            case "copy" -> MbufTransfer.COPY;
+            default -> throw new IllegalArgumentException(BenchOptions.WIRE_PROPERTY + " is copy or handoff, not '" + w + "'");
+        };
     }
 
     /**

@@ -135,6 +135,17 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theWireReachesTheChildrenAsAFlagAfterTheOthers() {
+        assertEquals(List.of("-Dsmpnet.bench.wire=copy"),
+                parse(BenchOptions.benchTcp(), List.of("--wire", "copy")).jvmFlags());
+        assertEquals(List.of("-Xmx1g", "-Dsmpnet.bench.wire=handoff"),
+                parse(BenchOptions.benchTcp(), List.of("--wire=handoff", "--jvm-flags=-Xmx1g")).jvmFlags());
+        assertEquals(List.of(), BenchOptions.benchTcp().jvmFlags()); // no flag: the children's default, handoff
+        assertEquals("--wire takes copy or handoff, not 'dma'", assertThrows(ParameterException.class,
+                () -> parse(BenchOptions.benchTcp(), List.of("--wire", "dma"))).getMessage());
+    }
+
+    @Test
     void badJvmFlagsAreRejectedWithTheirReason() {
         assertEquals("--jvm-flags takes JVM options, each starting with '-', not 'Xmx1g'", assertThrows(
                 ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--jvm-flags", "-Xms1g Xmx1g")))

@@ -11,6 +11,7 @@ import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.results.Tally;
 import smpnet.stack.mbuf.MbufLeakExtension;
+import smpnet.stack.mbuf.MbufTransfer;
 import smpnet.stack.stats.Counters;
 import smpnet.stack.stats.TcpStat;
 import smpnet.witness.junit.WitnessExtension;
@@ -19,18 +20,21 @@ import smpnet.witness.junit.WitnessExtension;
  * A tiny run of each TCP path in each mode, through the same runner as the benchmark: every byte written on
  * the bulk connection is read back exactly (the reader checks each byte against the pattern at its offset),
  * every connection begun completes with its exact request and reply, and once stopped no connection, pcb,
- * timer, syncache entry or mbuf is left on either host. Not a timing test.
+ * timer, syncache entry or mbuf is left on either host, over the benchmark's wire by hand-off and over one
+ * that copies ({@code --wire copy}). Not a timing test.
  */
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class TcpPathsTest {
     private static final long MS = 1_000_000L;
 
     @ParameterizedTest
-    @CsvSource({"GIANT, 1, TCP_BULK", "FINE, 2, TCP_BULK", "FINE_ZC, 2, TCP_BULK", "GIANT, 2, TCP_CONNECT", "FINE, 1, TCP_CONNECT",
-            "FINE, 2, TCP_CONNECT"})
-    void everyByteAndConnectionArrivesAndNothingIsLeftBehind(Subject mode, int cpus, BenchPath path) throws Exception {
+    @CsvSource({"GIANT, 1, TCP_BULK, HANDOFF", "FINE, 2, TCP_BULK, HANDOFF", "FINE, 1, TCP_BULK, COPY",
+            "FINE_ZC, 2, TCP_BULK, HANDOFF", "GIANT, 2, TCP_CONNECT, HANDOFF", "FINE, 1, TCP_CONNECT, HANDOFF",
+            "FINE, 2, TCP_CONNECT, HANDOFF"})
+    void everyByteAndConnectionArrivesAndNothingIsLeftBehind(Subject mode, int cpus, BenchPath path, MbufTransfer wire)
+            throws Exception {
         BenchCase c = new BenchCase(mode, cpus, path.tcpPayload(), false, path);
-        TcpHosts hosts = new TcpHosts(mode, cpus);
+        TcpHosts hosts = new TcpHosts(mode, cpus, wire);
         // A small send buffer bounds what a pause must drain; the connection path is the benchmark's own.
         TcpWorkload w = path == BenchPath.TCP_BULK ? new TcpBulkWorkload(hosts, 16 * 1024, mode.isZeroCopy())
                 : new TcpConnectWorkload(hosts, c.payload());
