@@ -62,8 +62,9 @@ final class RxQueue extends DriverQueue {
         int[] flows = new int[batch];
         int n;
         while ((n = takeBatch(frames, flows)) >= 0) {
-            for (int i = 0; i < n; i++) stamp(frames[i], flows[i]);
-            ifp.inputBatch(frames, 0, n, counters, lroOn ? lro : null, threadName);
+            boolean withLro = lroOn;
+            for (int i = 0; i < n; i++) stamp(frames[i], flows[i], withLro);
+            ifp.inputBatch(frames, 0, n, counters, withLro ? lro : null, threadName);
         }
     }
 
@@ -73,17 +74,22 @@ final class RxQueue extends DriverQueue {
         while (!stopRequested) {
             int n = g.fill(index, frames, pad, batch);
             if (n <= 0) return;
-            for (int i = pad; i < pad + n; i++) stamp(frames[i], frames[i].pkthdr().flowId());
-            ifp.inputBatch(frames, pad, n, counters, lroOn ? lro : null, threadName);
+            boolean withLro = lroOn;
+            for (int i = pad; i < pad + n; i++) stamp(frames[i], frames[i].pkthdr().flowId(), false);
+            ifp.inputBatch(frames, pad, n, counters, withLro ? lro : null, threadName);
         }
     }
 
-    private void stamp(Mbuf m, int flow) {
+    /**
+     * {@code vouchedToLro}: the batch goes through LRO, which reads and clears {@link TcpLro#CSUM_SENDER_NIC};
+     * otherwise it is cleared here, and never goes up the stack.
+     */
+    private void stamp(Mbuf m, int flow, boolean vouchedToLro) {
         PacketProbe.hop(PacketProbe.Hop.DRIVER_INPUT, m, ifp);
         PacketHeader h = m.pkthdr();
         h.setSourceId(ifp.sourceId(index)).setFlow(flow, PacketHeader.HASH_OPAQUE);
         // What the receiving device found is its own to say: nothing a sender's header carried over a wire
         // (a hand-off moves it) counts as checked here. Only this queue's LRO sets these.
-        h.setCsumFlags(h.csumFlags() & ~RX_CSUM).setLroNsegs(0);
+        h.setCsumFlags(h.csumFlags() & ~(vouchedToLro ? RX_CSUM : RX_CSUM | TcpLro.CSUM_SENDER_NIC)).setLroNsegs(0);
     }
 }
