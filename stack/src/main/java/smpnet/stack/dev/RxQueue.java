@@ -59,8 +59,9 @@ final class RxQueue extends DriverQueue {
         int[] flows = new int[batch];
         int n;
         while ((n = takeBatch(frames, flows)) >= 0) {
-            for (int i = 0; i < n; i++) stamp(frames[i], flows[i]);
-            ifp.inputBatch(frames, 0, n, counters, lroOn ? lro : null, threadName);
+            boolean withLro = lroOn;
+            for (int i = 0; i < n; i++) stamp(frames[i], flows[i], withLro);
+            ifp.inputBatch(frames, 0, n, counters, withLro ? lro : null, threadName);
         }
     }
 
@@ -70,19 +71,27 @@ final class RxQueue extends DriverQueue {
         while (!stopRequested) {
             int n = g.fill(index, frames, pad, batch);
             if (n <= 0) return;
-            for (int i = pad; i < pad + n; i++) stamp(frames[i], frames[i].pkthdr().flowId());
-            ifp.inputBatch(frames, pad, n, counters, lroOn ? lro : null, threadName);
+            boolean withLro = lroOn;
+            for (int i = pad; i < pad + n; i++) stamp(frames[i], frames[i].pkthdr().flowId(), false);
+            ifp.inputBatch(frames, pad, n, counters, withLro ? lro : null, threadName);
         }
     }
 
-    private void stamp(Mbuf m, int flow) {
+    /**
+     * {@code vouchedToLro}: the batch goes through LRO, which reads and clears {@link TcpLro#CSUM_SENDER_NIC};
+     * otherwise it is cleared here, and never goes up the stack.
+     */
+    private void stamp(Mbuf m, int flow, boolean vouchedToLro) {
         PacketProbe.hop(PacketProbe.Hop.DRIVER_INPUT, m, ifp);
         PacketHeader h = m.pkthdr();
         h.setSourceId(ifp.sourceId(index)).setFlow(flow, PacketHeader.HASH_OPAQUE);
         // A receiving device starts the packet header afresh (m_gethdr): nothing a sender's header carried
         // over a wire (a hand-off moves it, a copy duplicates it) counts as checked here, and what the sender
         // asked of its own NIC (checksum offload, TSO and its segment size) is not asked of this host's.
-        // Only this queue's LRO sets the receive-side flags.
-        h.setCsumFlags(0).setCsumData(0).setTsoSegsz(0).setLroNsegs(0);
+        // Only this queue's LRO sets the receive-side flags. The one exception is TcpLro.CSUM_SENDER_NIC, kept
+        // for LRO alone (which clears it): the frame's checksums were the sending NIC's own TSO work and a
+        // Wire carried its bytes unchanged.
+        int kept = vouchedToLro ? h.csumFlags() & TcpLro.CSUM_SENDER_NIC : 0;
+        h.setCsumFlags(kept).setCsumData(0).setTsoSegsz(0).setLroNsegs(0);
     }
 }

@@ -124,6 +124,7 @@ public final class SimNic extends Ifnet {
      * frame; false if the ring was full (dropped, counted, freed).
      */
     public boolean receive(Mbuf frame) {
+        unvouched(frame);
         int hash = rssHashOf(frame);
         PacketProbe.hop(PacketProbe.Hop.NIC_RING, frame, this);
         // Thread hand-off: the other end is RxQueue.ringLoop, run by that queue's ithread.
@@ -131,7 +132,20 @@ public final class SimNic extends Ifnet {
     }
 
     /** As {@link #receive}, onto a given RX queue (tests; the flow hash is still computed). */
-    public boolean receiveOnQueue(int queue, Mbuf frame) { return rx[queue].enqueue(frame, rssHashOf(frame)); }
+    public boolean receiveOnQueue(int queue, Mbuf frame) {
+        unvouched(frame);
+        return rx[queue].enqueue(frame, rssHashOf(frame));
+    }
+
+    /**
+     * Clears {@link TcpLro#CSUM_SENDER_NIC} from a frame of unknown history (from a link that may alter
+     * frames, another host's TAP device, a test): only a frame this kind of NIC cut and checksummed itself,
+     * carried by a {@link Wire} ({@link #receiveReserved}), keeps it.
+     */
+    private static void unvouched(Mbuf frame) {
+        PacketHeader h = frame.pkthdr();
+        if ((h.csumFlags() & TcpLro.CSUM_SENDER_NIC) != 0) h.setCsumFlags(h.csumFlags() & ~TcpLro.CSUM_SENDER_NIC);
+    }
 
     /** The RSS hash of a frame's first bytes (see {@link RssHash#hashFrame}). */
     public int rssHashOf(Mbuf frame) {
@@ -181,6 +195,16 @@ public final class SimNic extends Ifnet {
         }
         TcpLro l = rx[q].lro;
         return new LroCounters(l.queued(), l.flushed(), l.merged(), l.badChecksums());
+    }
+
+    /**
+     * Segments LRO took as checked without checking them, summed over every RX queue: their sending NIC
+     * computed their checksums and a {@link Wire} carried them ({@link TcpLro#CSUM_SENDER_NIC}).
+     */
+    long lroVouched() {
+        long n = 0;
+        for (RxQueue q : rx) n += q.lro.vouched();
+        return n;
     }
 
     /** LRO counters summed over every RX queue. */
@@ -246,6 +270,7 @@ public final class SimNic extends Ifnet {
     @Override
     public boolean transmit(Mbuf frame) {
         if (TsoSegmenter.wanted(frame)) return transmitTso(frame);
+        unvouched(frame); // only frames TSO cuts here leave marked
         int len = frame.pktLen();
         TxQueue q = tx[txQueueOf(frame)];
         if (!fits(len)) {
@@ -388,7 +413,10 @@ public final class SimNic extends Ifnet {
     /** The RX queue RSS picks for a frame of hash {@code hash} (a flow-controlled link reserves a slot on it). */
     RxQueue rxQueueFor(int hash) { return rx[rss.queueOf(hash)]; }
 
-    /** As {@link #receive}, into the slot a flow-controlled link reserved on {@code q}. */
+    /**
+     * As {@link #receive}, into the slot a flow-controlled link reserved on {@code q}: only a {@link Wire}
+     * calls this, and it delivers the bytes sent, so a frame keeps {@link TcpLro#CSUM_SENDER_NIC}.
+     */
     void receiveReserved(RxQueue q, Mbuf frame, int hash) {
         PacketProbe.hop(PacketProbe.Hop.NIC_RING, frame, this);
         q.enqueueReserved(frame, hash); // thread hand-off: the other end is RxQueue.ringLoop

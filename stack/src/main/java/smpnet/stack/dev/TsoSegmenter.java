@@ -1,5 +1,6 @@
 package smpnet.stack.dev;
 
+import smpnet.stack.internal.net.TcpLro;
 import smpnet.stack.internal.wire.ChainChecksum;
 import smpnet.stack.internal.wire.Checksum;
 import smpnet.stack.internal.wire.EthernetHeader;
@@ -26,7 +27,8 @@ import smpnet.stack.mbuf.PacketHeader;
  * {@code m_copym} shares them, never copied. Only data in a plain mbuf (not in external storage) has to be
  * copied; {@link #segment} counts those bytes, so a test can show there were none. CWR goes on the first
  * frame only (RFC 3168 6.1.2: it marks the first new segment after a window reduction); FIN and PSH on the
- * last only. Stateless: the caller owns the packet and the frames.
+ * last only. Each frame is marked {@link TcpLro#CSUM_SENDER_NIC}: its checksums are this NIC's own work.
+ * Stateless: the caller owns the packet and the frames.
  */
 final class TsoSegmenter {
     /** Smallest Ethernet frame without its FCS: a short last frame is padded with zeros up to it. */
@@ -105,7 +107,9 @@ final class TsoSegmenter {
             f.setLen(hdrLen);
             f.putBytes(0, hdr, 0, hdrLen);
             f.setNext(slice);
-            f.pkthdr().setPktLen(hdrLen + len).setFlow(packet.pkthdr().flowId(), packet.pkthdr().hashType());
+            // its checksums are the NIC's own work: a peer across an exact wire need not check them again
+            f.pkthdr().setPktLen(hdrLen + len).setFlow(packet.pkthdr().flowId(), packet.pkthdr().hashType())
+                    .setCsumFlags(TcpLro.CSUM_SENDER_NIC);
             int frameFlags = flags;
             if (i > 0) frameFlags &= ~TcpHeader.CWR;
             if (i < n - 1) frameFlags &= ~(TcpHeader.FIN | TcpHeader.PSH);

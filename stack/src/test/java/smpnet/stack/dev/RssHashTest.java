@@ -33,6 +33,29 @@ class RssHashTest {
         assertEquals(0x10e828a2, rss.hashIpv4(ip("153.39.163.191"), ip("202.188.127.2"), 44251, 1303));
     }
 
+    /** The per-byte table the tuple hashes use gives what the bit-by-bit hash gives, for any key and tuple. */
+    @Test
+    void tupleHashesEqualTheBitByBitHashOfTheirBytes() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1624);
+        for (int k = 0; k < 20; k++) {
+            byte[] key = new byte[k == 0 ? 16 : 40];
+            rnd.nextBytes(key);
+            RssHash h = new RssHash(key, 4);
+            for (int n = 0; n < 200; n++) {
+                int src = rnd.nextInt();
+                int dst = rnd.nextInt();
+                int sport = rnd.nextInt(65536);
+                int dport = rnd.nextInt(65536);
+                byte[] b = new byte[12];
+                RssHash.putInt(b, 0, src);
+                RssHash.putInt(b, 4, dst);
+                RssHash.putInt(b, 8, sport << 16 | dport);
+                assertEquals(h.toeplitz(b, 0, 8), h.hashIpv4(src, dst));
+                assertEquals(h.toeplitz(b, 0, 12), h.hashIpv4(src, dst, sport, dport));
+            }
+        }
+    }
+
     @Test
     void frameHashUsesPortsForUdpAndAddressesForOthers() {
         byte[] udp = LoadFrames.udp(MacAddress.local(1), MacAddress.local(2), ip("66.9.149.187"),

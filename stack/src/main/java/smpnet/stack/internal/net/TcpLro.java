@@ -18,7 +18,9 @@ import smpnet.stack.mbuf.PacketHeader;
  * without options or fragmentation, TCP with ACK (and maybe PSH) and no other flag, no option or only the
  * timestamp option in its usual NOP, NOP, TS layout, and at least one byte of data; its IP header and TCP
  * checksums are checked here, as hardware would (a bad one is counted and the frame goes on alone, so the
- * stack counts it too). Its flow's entry takes it when its sequence number continues the entry's, its ACK
+ * stack counts it too), unless the frame carries {@link #CSUM_SENDER_NIC}: the simulated NIC that sent it
+ * computed those checksums itself (TSO) and an exact {@code Wire} carried it here unchanged, so checking
+ * them again could only find them valid ({@link #vouched} counts those frames; the bit is cleared here). Its flow's entry takes it when its sequence number continues the entry's, its ACK
  * and window do not go back, its timestamps do not go back and its TOS byte is the entry's; otherwise the
  * entry is flushed and the frame starts a new one.
  *
@@ -46,6 +48,14 @@ import smpnet.stack.mbuf.PacketHeader;
 public final class TcpLro {
     /** Entries held at once (FreeBSD's {@code TCP_LRO_ENTRIES}). */
     public static final int ENTRIES = 8;
+    /**
+     * A receive-side mark in {@link PacketHeader#csumFlags()}, set and cleared only by the simulated devices:
+     * the NIC that sent this frame wrote its IPv4 header and TCP checksums itself (its TSO cut the frame),
+     * and nothing but an exact wire (one that delivers the bytes sent, by reference or copied) has carried it
+     * since. What real hardware checks for free, the simulated one would check on the CPU over bytes it
+     * knows: {@link #rx} takes the checksums of such a frame as checked, and clears the mark.
+     */
+    public static final int CSUM_SENDER_NIC = 1 << 16;
     /** The largest IP packet a merged packet may grow to (FreeBSD's {@code TCP_LRO_LENGTH_MAX}). */
     static final int MAX_IP_LENGTH = 65535;
 
@@ -62,9 +72,10 @@ public final class TcpLro {
     private static final int FLUSHED = 1;
     private static final int MERGED = 2;
     private static final int BAD_CSUM = 3;
+    private static final int VOUCHED = 4;
 
     private final Ifnet ifp;
-    private final CpuCounters counters = new CpuCounters(4);
+    private final CpuCounters counters = new CpuCounters(5);
     /** Entries in use, in the order they were started: [0, active). */
     private final Entry[] entries = new Entry[ENTRIES];
     private int active;
@@ -109,11 +120,21 @@ public final class TcpLro {
     public long badChecksums() { return counters.sum(BAD_CSUM); }
 
     /**
+     * Segments whose checksums were not checked here because the sending NIC computed them and an exact
+     * wire carried them ({@link #CSUM_SENDER_NIC}); each is one of {@link #queued()} or went up alone.
+     */
+    public long vouched() { return counters.sum(VOUCHED); }
+
+    /**
      * {@code tcp_lro_rx}: takes {@code m} (an Ethernet frame, already counted and captured) into an entry and
      * returns true, or returns false and leaves it to the caller, who must {@link #flushAll} before handing
      * it up alone.
      */
     boolean rx(Mbuf m) {
+        PacketHeader h = m.pkthdr();
+        int csumFlags = h.csumFlags();
+        boolean vouched = (csumFlags & CSUM_SENDER_NIC) != 0;
+        if (vouched) h.setCsumFlags(csumFlags & ~CSUM_SENDER_NIC); // the mark stops at this queue
         if (m.len() < TCP + TcpHeader.MIN_LENGTH) return false;
         if (m.getU16(12) != EthernetHeader.TYPE_IPV4) return false;
         long ourMac = ifp.mac().bits();
@@ -133,8 +154,11 @@ public final class TcpLro {
         int tlen = ipLen - Ipv4Header.MIN_LENGTH - thLen;
         if (tlen <= 0 || m.pktLen() < ETH + ipLen) return false;
         if (m.pktLen() > ETH + ipLen) m.adj(ETH + ipLen - m.pktLen()); // Ethernet padding
-        // The device's checks: a frame failing them goes up alone, for IP or TCP to count
-        if (Checksum.of(m.data(), IP, Ipv4Header.MIN_LENGTH) != 0
+        // The device's checks: a frame failing them goes up alone, for IP or TCP to count. A frame the
+        // sending NIC checksummed and an exact wire carried has nothing to fail.
+        if (vouched) {
+            counters.increment(VOUCHED);
+        } else if (Checksum.of(m.data(), IP, Ipv4Header.MIN_LENGTH) != 0
                 || ChainChecksum.withPseudoHeader(m, TCP, ipLen - Ipv4Header.MIN_LENGTH, src, dst,
                         Ipv4Header.PROTO_TCP) != 0) {
             counters.increment(BAD_CSUM);

@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 final class Bytes {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private Bytes() {}
 
@@ -20,9 +19,6 @@ final class Bytes {
     static int u16(MemorySegment s, long off) { return s.get(U16, off) & 0xffff; }
 
     static int u32(MemorySegment s, long off) { return s.get(U32, off); }
-
-    /** Eight bytes, big-endian (a checksum's unit of reading). */
-    static long u64(MemorySegment s, long off) { return s.get(U64, off); }
 
     static long u48(MemorySegment s, long off) {
         return ((long) u16(s, off) << 32) | (u32(s, off + 2) & 0xffff_ffffL);

@@ -1,8 +1,7 @@
 package smpnet.stack.internal.wire;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -24,20 +23,8 @@ public final class Checksum {
         }
         long bulk = (end - i) & ~7L;
         if (bulk > 0) {
-            // a writable heap segment (an mbuf's cluster): summed over its array, which the compiler reads
-            // without a bounds check per read (1.4x the segment loop below); anything else through the segment
-            Object base = s.heapBase().orElse(null);
-            if (base instanceof byte[] array) {
-                sum += swappedSum(array, Math.toIntExact(s.address() + i), (int) bulk);
-                i += bulk;
-            } else {
-                // Eight bytes a read, summed as two 32-bit halves (the sum of 16-bit words folds the same
-                // way): half the reads and bounds checks of 32-bit reads. 8192 reads of 64 KB stay below 2^46.
-                for (; i + 8 <= end; i += 8) {
-                    long v = Bytes.u64(s, i);
-                    sum += (v >>> 32) + (v & 0xffff_ffffL);
-                }
-            }
+            sum += swappedSum(s, i, bulk);
+            i += bulk;
         }
         for (; i + 4 <= end; i += 4) sum += Bytes.u32(s, i) & 0xffff_ffffL;
         for (; i + 2 <= end; i += 2) sum += Bytes.u16(s, i);
@@ -45,29 +32,35 @@ public final class Checksum {
         return this;
     }
 
-    /** Eight bytes of an array a read, in little-endian order: no byte swap per read (see {@link #swappedSum}). */
-    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Eight bytes a read, in little-endian order: no byte swap per read (see {@link #swappedSum}). */
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * The one's complement sum of the big-endian 16-bit words of {@code b[from, from+len)} ({@code len} a
+     * The one's complement sum of the big-endian 16-bit words of {@code s[from, from+len)} ({@code len} a
      * multiple of 8), folded to 16 bits. Read eight bytes at a time in little-endian order, summed as two
      * 32-bit halves in two accumulators: that is the sum of the byte-swapped words, and since the sum is
      * byte-order independent (RFC 1071 2(B)) swapping its folded value gives the big-endian words' sum. Zero
      * only for all-zero bytes, as the sum it stands for. 8192 reads of a 64 KB packet stay below 2^46.
+     *
+     * <p>Through the segment, whatever backs it: an mbuf's data is a read-only segment whenever its cluster
+     * is shared (a TSO frame's payload, a segment TCP still holds for retransmission), and a read-only heap
+     * segment has no array to read. The compiler hoists this loop's bounds checks, so it is as fast as a
+     * loop over the array (and 4 to 5 times the big-endian read of one long at a time it replaced, measured
+     * on 1,448 bytes of a read-only segment).
      */
-    private static long swappedSum(byte[] b, int from, int len) {
+    private static long swappedSum(MemorySegment s, long from, long len) {
         long x = 0;
         long y = 0;
-        int i = from;
-        int to = from + len;
+        long i = from;
+        long to = from + len;
         for (; i + 16 <= to; i += 16) {
-            long v = (long) LE64.get(b, i);
-            long w = (long) LE64.get(b, i + 8);
+            long v = s.get(LE64, i);
+            long w = s.get(LE64, i + 8);
             x += (v >>> 32) + (v & 0xffff_ffffL);
             y += (w >>> 32) + (w & 0xffff_ffffL);
         }
         if (i < to) {
-            long v = (long) LE64.get(b, i);
+            long v = s.get(LE64, i);
             x += (v >>> 32) + (v & 0xffff_ffffL);
         }
         long folded = x + y;

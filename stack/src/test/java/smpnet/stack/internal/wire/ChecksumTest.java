@@ -2,11 +2,16 @@ package smpnet.stack.internal.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** {@link Checksum}, which reads eight bytes at a time (from an array or through a segment), against RFC 1071 summed one 16-bit word at a time. */
+/**
+ * {@link Checksum}, which reads eight bytes at a time through the segment (an array's, a read-only view of it, or
+ * native memory), against RFC 1071 summed one 16-bit word at a time.
+ */
 class ChecksumTest {
     /** RFC 1071 section 4.1, word by word, an odd last byte padded with zero. */
     private static int reference(byte[] b, int off, int len) {
@@ -27,11 +32,30 @@ class ChecksumTest {
             for (int i = 0; i < b.length; i++) b[i] = (byte) (round == 0 ? 0xff : round == 1 ? 0 : rnd.nextInt(256));
             MemorySegment s = MemorySegment.ofArray(b);
             MemorySegment ro = s.asReadOnly();
+            MemorySegment off16 = s.asSlice(16); // not at the array's start: the slices an mbuf's data() makes
             for (int off = 0; off < 9; off++) {
                 for (int len = 0; len <= 1514; len += (len < 40 ? 1 : 37)) {
                     assertEquals(reference(b, off, len), Checksum.of(s, off, len), "offset " + off + ", length " + len);
-                    // a read-only segment (a shared mbuf's data) has no array to read: summed through the segment
+                    // a read-only segment (a shared mbuf's data) is summed the same way, as is a slice
                     assertEquals(reference(b, off, len), Checksum.of(ro, off, len), "read-only, offset " + off + ", length " + len);
+                    if (off + 16 + len <= b.length) {
+                        assertEquals(reference(b, off + 16, len), Checksum.of(off16, off, len), "slice, offset " + off + ", length " + len);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void nativeMemorySumsAsTheArray() {
+        byte[] b = new byte[1514];
+        new SplittableRandom(1624).nextBytes(b);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(b.length);
+            MemorySegment.copy(b, 0, n, ValueLayout.JAVA_BYTE, 0, b.length);
+            for (int off = 0; off < 9; off++) {
+                for (int len : new int[] {0, 1, 7, 8, 15, 16, 17, 1448, b.length - off}) {
+                    assertEquals(reference(b, off, len), Checksum.of(n, off, len), "native, offset " + off + ", length " + len);
                 }
             }
         }
