@@ -72,6 +72,8 @@ class SysctlTest {
                     net.inet.tcp.msl: 30000
                     net.inet.tcp.mssdflt: 536
                     net.inet.tcp.path_mtu_discovery: 1
+                    net.inet.tcp.pmtud_blackhole_detection: 0
+                    net.inet.tcp.pmtud_blackhole_mss: 1200
                     net.inet.tcp.reass.maxqueuelen: 100
                     net.inet.tcp.reass.maxsegments: 1024
                     net.inet.tcp.recvbuf_auto: 1

@@ -219,6 +219,10 @@ final class Syscalls {
             case "setsockopt" -> {
                 arity(e, 5);
                 ScriptSocket s = socket(e, a.get(0));
+                if (a.get(2) instanceof Sym fb && fb.name().equals("TCP_FUNCTION_BLK")) {
+                    functionBlock(e, a.get(1), a.get(3));
+                    yield () -> 0;
+                }
                 SockOpt opt = option(e, a.get(1), a.get(2));
                 int value = optionValue(e, opt, a.get(3));
                 yield () -> {
@@ -434,6 +438,22 @@ final class Syscalls {
         };
         if (level != SYMBOLS.get(levelName)) throw fail(e, opt + " is an option of level " + levelName);
         return opt;
+    }
+
+    /**
+     * {@code setsockopt(fd, IPPROTO_TCP, TCP_FUNCTION_BLK, {function_set_name="freebsd", pcbcnt=0}, 36)}: FreeBSD's
+     * choice of TCP stack for the connection. smpnet has one, FreeBSD's default ("freebsd"): choosing it changes
+     * nothing; another name is refused as the script's error (smpnet has no other stack to switch to).
+     */
+    private void functionBlock(SyscallEvent e, Expr levelExpr, Expr value) {
+        if (integer(e, levelExpr) != SYMBOLS.get("IPPROTO_TCP")) throw fail(e, "TCP_FUNCTION_BLK is an option of level IPPROTO_TCP");
+        Expr name = value instanceof Struct st ? st.fields().get("function_set_name") : null;
+        if (!(name instanceof Script.Str str)) {
+            throw fail(e, "TCP_FUNCTION_BLK's value is {function_set_name=\"NAME\", pcbcnt=N}");
+        }
+        if (!str.text().equals("freebsd")) {
+            throw fail(e, "TCP_FUNCTION_BLK: smpnet's TCP is FreeBSD's default stack \"freebsd\" only, not \"" + str.text() + "\"");
+        }
     }
 
     /** An option's value: {@code [N]}, N, or for SO_LINGER {@code {l_onoff=1, l_linger=N}} (off is -1). */

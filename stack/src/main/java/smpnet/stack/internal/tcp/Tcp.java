@@ -403,15 +403,15 @@ public final class Tcp implements ProtocolInput {
      * Hands a connection's segment to IP. To a peer on this host it waits in the connection's queue until the
      * lock is released ({@link #unlock}): IP would loop it straight into our own input, under our inp.
      */
-    void send(Tcpcb tp, Mbuf m) { send(tp, m, 0); }
+    void send(Tcpcb tp, Mbuf m) { send(tp, m, 0, settings.pathMtuDiscovery); }
 
     /**
      * As {@link #send(Tcpcb, Mbuf)}, with {@code tos} in the IP header (its ECN field: ECT(0) for ECN data).
      * False when the segment was dropped below TCP for lack of buffer space (the interface's queue was full,
      * or no mbuf: FreeBSD's ENOBUFS from ip_output); the drop is counted where it happened. Also false, with
-     * TF_TSO cleared, when a TSO segment found an interface that does not take it (EMSGSIZE).
+     * TF_TSO cleared, when a TSO segment found an interface that does not take it (EMSGSIZE). DF as {@code df}.
      */
-    boolean send(Tcpcb tp, Mbuf m, int tos) {
+    boolean send(Tcpcb tp, Mbuf m, int tos, boolean df) {
         tp.lock.assertOwned();
         int proto = Ipv4Header.PROTO_TCP;
         if (tp.port != 0) { // TCP over UDP (no TSO segment comes here: tcp_output does not make them for it)
@@ -426,8 +426,7 @@ public final class Tcp implements ProtocolInput {
             return true;
         }
         boolean tso = (m.pkthdr().csumFlags() & PacketHeader.CSUM_TSO) != 0;
-        IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, proto, tp.ipTtl, tp.ipTos | tos,
-                settings.pathMtuDiscovery);
+        IpOutput.Result r = ipOutput.output(m, tp.laddr, tp.faddr, proto, tp.ipTtl, tp.ipTos | tos, df);
         if (tso && r == IpOutput.Result.TOO_BIG) {
             tp.clear(Tcpcb.TF_TSO); // tcp_output's EMSGSIZE: the interface no longer takes TSO packets
             return false;

@@ -144,6 +144,7 @@ final class TcpOutput {
         }
         // TSO: more than one segment ready for an interface that cuts segments itself goes as one large
         // segment, trimmed to the interface's maximum once the options are known (sendLocked)
+        long fullLen = len; // tcp_output's len before the cut to one segment (TcpPmtuBlackhole.sendingLocked)
         boolean tso = len > maxseg && tsoAllowedLocked(tp, flags, sackRxmit);
         if (len > maxseg && !tso) {
             len = maxseg;
@@ -213,6 +214,7 @@ final class TcpOutput {
             return false;
         }
         int probeBefore = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending() ? 1 : 0;
+        TcpPmtuBlackhole.sendingLocked(tp, fullLen);
         boolean more = TcpOutputSegment.sendLocked(tp, flags, (int) len, off, sackRxmit, rxmitSeq, recwin, sendwin, true, tso);
         return probeBefore == 0 && (sendalot || more);
     }
@@ -290,6 +292,7 @@ final class TcpOutput {
         int off = seq - tp.sndUna;
         len = Math.min(Math.min(len, tp.effectiveMaxseg()), sbcc - off);
         if (len <= 0) return;
+        TcpPmtuBlackhole.sendingLocked(tp, len);
         int flags = TcpHeader.ACK;
         TcpOutputSegment.sendLocked(tp, flags, len, off, true, seq, receiveWindow(tp), Math.min(tp.sndWnd, tp.ccv.cwnd), false, false);
     }

@@ -272,7 +272,7 @@ final class TcpOutputSegment {
             sendalotOff = true;
         }
         t.stats.increment(TcpStat.SNDTOTAL);
-        if (m != null && !tcp.send(tp, m, ipEcn)) {
+        if (m != null && !tcp.send(tp, m, ipEcn, TcpPmtuBlackhole.dontFragmentLocked(tp))) {
             if (tsoSegsz > 0 && !tp.has(Tcpcb.TF_TSO)) {
                 // EMSGSIZE: the route's interface lost TSO; the same bytes go again in ordinary segments
                 tp.sndNxt -= len;

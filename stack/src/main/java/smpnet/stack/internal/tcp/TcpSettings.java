@@ -62,6 +62,14 @@ public final class TcpSettings {
     public volatile boolean tolerateMissingTs = true;
     public volatile int initcwndSegments = 10;
     public volatile boolean pathMtuDiscovery = true;
+    /**
+     * net.inet.tcp.pmtud_blackhole_detection: lower the MSS when full segments sent with DF go unanswered
+     * through retransmission timeouts ({@link TcpPmtuBlackhole}); 0 off (FreeBSD's default), 1 IPv4 and IPv6,
+     * 2 IPv4 only, 3 IPv6 only (so off here: smpnet models IPv4).
+     */
+    public volatile int pmtudBlackholeDetect;
+    /** net.inet.tcp.pmtud_blackhole_mss: the first, lowered MSS black-hole detection tries (FreeBSD: 1200). */
+    public volatile int pmtudBlackholeMss = 1200;
     public volatile int synRexmitLimit = 3;
     public volatile int syncacheBucketLimit = 30;
     public volatile int syncacheBuckets = 512;
@@ -187,6 +195,11 @@ public final class TcpSettings {
                 () -> initcwndSegments, v -> initcwndSegments = (int) v);
         flag(s, "net.inet.tcp.path_mtu_discovery", "send with DF and learn the path MTU", () -> pathMtuDiscovery,
                 v -> pathMtuDiscovery = v);
+        s.add("net.inet.tcp.pmtud_blackhole_detection",
+                "lower the MSS when full DF segments time out (0: off, 1: on, 2: IPv4 only, 3: IPv6 only)", 0, 3,
+                () -> pmtudBlackholeDetect, v -> pmtudBlackholeDetect = (int) v);
+        s.add("net.inet.tcp.pmtud_blackhole_mss", "the MSS black-hole detection tries first", 88, 65495,
+                () -> pmtudBlackholeMss, v -> pmtudBlackholeMss = (int) v);
         s.add("net.inet.tcp.syncache.rexmtlimit", "SYN-ACK retransmissions", 0, 100, () -> synRexmitLimit,
                 v -> synRexmitLimit = (int) v);
         s.addTunable("net.inet.tcp.syncache.bucketlimit", "entries per SYN cache bucket (boot-time)", 1, 65536,

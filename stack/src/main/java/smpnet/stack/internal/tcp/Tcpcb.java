@@ -154,8 +154,17 @@ public final class Tcpcb {
     /** The algorithm's glue (cc_conn_init, cc_ack_received, ...), from ESTABLISHED on; null before. */
     @GuardedBy("inp") smpnet.stack.internal.tcp.cc.CongestionControl ccc;
     @GuardedBy("inp") int dupAcks;
-    /** t_flags2's ECN bits ({@link TcpEcn#ECN_PERMIT}, {@link TcpEcn#ECN_SND_ECE}, {@link TcpEcn#ECN_SND_CWR}). */
+    /**
+     * t_flags2: the ECN bits ({@link TcpEcn#ECN_PERMIT}, {@link TcpEcn#ECN_SND_ECE}, {@link TcpEcn#ECN_SND_CWR})
+     * and the path MTU ones ({@link TcpPmtuBlackhole#BLACKHOLE}, {@link TcpPmtuBlackhole#PMTUD},
+     * {@link TcpPmtuBlackhole#MAXSEGSNT}).
+     */
     @GuardedBy("inp") int flags2;
+    /** PMTU black-hole detection: the timeouts of a series where it starts and ends (t_blackhole_enter, _exit). */
+    @GuardedBy("inp") int blackholeEnter;
+    @GuardedBy("inp") int blackholeExit;
+    /** The MSS before black-hole detection lowered it (t_pmtud_saved_maxseg), valid with BLACKHOLE. */
+    @GuardedBy("inp") int pmtudSavedMaxseg;
     @GuardedBy("inp") SackScoreboard scoreboard;
     @GuardedBy("inp") TcpReassemblyQueue reass;
 

@@ -21,6 +21,12 @@ public interface CcAlgorithm {
     /** A new connection's state (cb_init + conn_init); cwnd is already the initial window. */
     CcState newState(CcVars v);
 
+    /**
+     * conn_init alone, again on a running connection: FreeBSD calls it when PMTU black-hole detection changes
+     * the MSS. None by default (NewReno has none).
+     */
+    default void connInit(CcVars v) {}
+
     /** An ACK arrived; {@code v.bytesThisAck}, {@code v.cwndLimited} and {@code v.abcSentAwnd} are set. */
     void ackReceived(CcVars v, AckType type);
 

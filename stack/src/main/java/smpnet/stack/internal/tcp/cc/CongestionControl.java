@@ -137,4 +137,7 @@ public final class CongestionControl {
 
     /** Sending resumes after more than an RTO of idleness ({@code cc_after_idle}). */
     public void afterIdle() { algo.afterIdle(v); }
+
+    /** The algorithm's conn_init on a running connection (after PMTU black-hole detection changed the MSS). */
+    public void connInit() { algo.connInit(v); }
 }

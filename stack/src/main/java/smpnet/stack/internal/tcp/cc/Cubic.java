@@ -100,6 +100,11 @@ public final class Cubic implements CcAlgorithm {
         return s;
     }
 
+    /** cubic_conn_init: W_max is the current window. */
+    @Override public void connInit(CcVars v) {
+        ((State) v.state()).e.wMax = v.cwnd;
+    }
+
     /** RFC 9438 Figure 2: K = ∛((W_max - cwnd_epoch)/C) in seconds, windows in segments; 0 if W_max ≤ cwnd_epoch. */
     static double k(long wMax, long cwndEpoch, int mss) {
         if (wMax <= cwndEpoch) return 0;
