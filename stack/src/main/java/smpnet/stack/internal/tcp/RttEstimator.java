@@ -75,8 +75,9 @@ public final class RttEstimator {
     }
 
     /**
-     * Drops the estimate after more than {@link #RTT_INVALIDATE_SHIFT} timeouts (tcp_timer_rexmt): SRTT moves
-     * into RTTVAR, so the timeouts stay as long until the next sample, which is then taken as a first one.
+     * Drops the estimate: the next {@link #sample} is taken as a first one. tcp_xmit_timer does this to a
+     * sample that ends a backoff of more than {@link #RTT_INVALIDATE_SHIFT} timeouts. SRTT moves into RTTVAR,
+     * so a timeout computed before that sample stays as long.
      */
     public void invalidate() {
         rttvar += srtt;

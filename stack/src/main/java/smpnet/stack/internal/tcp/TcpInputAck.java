@@ -244,9 +244,14 @@ final class TcpInputAck {
         return e;
     }
 
-    /** tcp_xmit_timer: one RTT sample; the backoff ends with it. */
+    /**
+     * tcp_xmit_timer: one RTT sample; the backoff ends with it. After more than TCP_RTT_INVALIDATE timeouts
+     * the estimate is stale and the sample is taken as a first one (FreeBSD 14 decides this here, not in
+     * tcp_timer_rexmt: the timeouts of the backoff itself still come from the estimate before it).
+     */
     static void xmitTimerLocked(Tcpcb tp, long rttNanos) {
         tp.tcp.stats.increment(TcpStat.RTTUPDATED);
+        if (tp.rxtShift > RttEstimator.RTT_INVALIDATE_SHIFT) tp.rtt.invalidate();
         tp.rtt.sample(Math.max(1, rttNanos));
         tp.rxtShift = 0;
         tp.rxtCurNanos = tp.rtt.rtoNanos();

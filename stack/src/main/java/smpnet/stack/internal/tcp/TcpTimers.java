@@ -40,7 +40,6 @@ final class TcpTimers {
             tp.rxtCurNanos = tp.rtt.backoffNanos(tp.rxtShift);
         }
         TcpPmtuBlackhole.rexmtLocked(tp); // before the congestion signal: cwnd becomes the new MSS
-        if (tp.rxtShift > 3) tp.rtt.invalidate(); // TCP_RTT_INVALIDATE: the estimate is stale
         tp.sndNxt = tp.sndUna;
         tp.sndRecover = tp.sndMax;
         tp.set(Tcpcb.TF_ACKNOW);
