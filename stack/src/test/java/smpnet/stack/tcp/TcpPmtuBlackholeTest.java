@@ -2,6 +2,7 @@ package smpnet.stack.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.InetSocketAddress;
@@ -124,6 +125,10 @@ class TcpPmtuBlackholeTest {
             if (got.get() != null) mss[0] = c.getOption(SockOpt.TCP_MAXSEG);
             else c.setOption(SockOpt.SO_LINGER, 0);
             c.close();
+            // the reader returns at once (the pattern read, or the RST); joining it before would block outside
+            // the scheduler
+            for (int i = 0; got.get() == null && i < 100; i++) TcpSim.sleep(10);
+            assertNotNull(got.get(), "b's reader still blocked 1 s after a closed");
             reader.join();
             s.close();
             lis.close();
