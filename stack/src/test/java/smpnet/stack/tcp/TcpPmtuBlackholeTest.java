@@ -32,12 +32,13 @@ import smpnet.witness.junit.WitnessExtension;
  * passes), timestamps off (with them a retransmission after a timeout is never a full segment, see
  * {@code TcpPmtuBlackhole}): the MSS comes down to net.inet.tcp.pmtud_blackhole_mss at the second timeout, to
  * mssdflt at the fourth, and back at the sixth when nothing got through, and the transfer completes byte-exact.
- * Exact counters, and no mbuf left in use. The sysctls' defaults and bounds. The packetdrill scripts
+ * Plain and over UDP; exact counters, and no mbuf left in use. The sysctls' defaults and bounds. The packetdrill scripts
  * {@code pmtud-blackhole/*.pkt} and {@code udp-tunnel/pmtud-blackhole-*.pkt} specify the segments themselves.
  */
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class TcpPmtuBlackholeTest {
     private static final int ETHER = 14;
+    private static final int TUNNEL = 9811;
     /** Virtual time a run gives the transfer before it gives up (the six-timeout series takes about 15 s). */
     private static final long DEADLINE_MS = 30_000;
 
@@ -54,14 +55,21 @@ class TcpPmtuBlackholeTest {
         // the 10 segments of the initial window (1500-byte packets) are lost, and the first timeout's
         // retransmission of one (full: 1460 bytes, the congestion window one segment); the second timeout
         // lowers the MSS to 1200 (ACTIVATED), whose 1240-byte packets pass
-        assertEquals(new Run(1, 0, 0, 2, 11, true, 1200), transfer(mode, len -> len > 1300, 20_000));
+        assertEquals(new Run(1, 0, 0, 2, 11, true, 1200), transfer(mode, false, len -> len > 1300, 20_000));
+    }
+
+    @Test
+    void overUdpTheTunneledMssIsLoweredToo() {
+        // the same through the UDP tunnel: MSS 1452 (1500-byte datagrams), lowered to 1200 (1248 bytes: the IP,
+        // UDP and TCP headers), which pass
+        assertEquals(new Run(1, 0, 0, 2, 11, true, 1200), transfer(LockMode.FINE, true, len -> len > 1300, 20_000));
     }
 
     @Test
     void aPathThatDropsAbove600BytesTakesMssdflt() {
         // as above, then the 1200-byte retransmissions of the second and third timeouts are lost too; the
         // fourth lowers the MSS to mssdflt, 536 (ACTIVATED_MIN_MSS), whose 576-byte packets pass
-        assertEquals(new Run(1, 1, 0, 4, 13, true, 536), transfer(LockMode.FINE, len -> len > 600, 20_000));
+        assertEquals(new Run(1, 1, 0, 4, 13, true, 536), transfer(LockMode.FINE, false, len -> len > 600, 20_000));
     }
 
     @Test
@@ -70,7 +78,7 @@ class TcpPmtuBlackholeTest {
         // twice, 536 twice): the sixth timeout is the series' exit and restores 1460 (FAILED), which passes
         AtomicInteger lost = new AtomicInteger();
         IntPredicate firstSixData = len -> len > 100 && lost.incrementAndGet() <= 6;
-        assertEquals(new Run(1, 1, 1, 6, 6, true, 1460), transfer(LockMode.FINE, firstSixData, 1460));
+        assertEquals(new Run(1, 1, 1, 6, 6, true, 1460), transfer(LockMode.FINE, false, firstSixData, 1460));
     }
 
     @Test
@@ -88,12 +96,12 @@ class TcpPmtuBlackholeTest {
     }
 
     /**
-     * a (detection 1, timestamps off) sends a pattern of {@code bytes} bytes to b through a path that drops
+     * a (detection 1, timestamps off; over UDP if {@code tunnel}) sends a pattern of {@code bytes} bytes to b through a path that drops
      * each IPv4 packet from a to b whose IP total length {@code dropAToB} accepts. A reader thread on b reads
      * exactly that many bytes; the application waits for it up to {@link #DEADLINE_MS} of virtual time, then
      * a closes with a RST (SO_LINGER 0: a transfer that did not get through cannot hang the run).
      */
-    private static Run transfer(LockMode mode, IntPredicate dropAToB, int bytes) {
+    private static Run transfer(LockMode mode, boolean tunnel, IntPredicate dropAToB, int bytes) {
         AtomicInteger dropped = new AtomicInteger();
         AtomicReference<byte[]> got = new AtomicReference<>();
         int[] mss = {-1};
@@ -106,12 +114,15 @@ class TcpPmtuBlackholeTest {
             for (Stack h : new Stack[] {a, b}) {
                 h.sysctl("net.inet.tcp.msl", 100);
                 h.sysctl("net.inet.tcp.rfc1323", 0);
+                if (tunnel) h.sysctl("net.inet.tcp.udp_tunneling_port", TUNNEL);
             }
             a.sysctl("net.inet.tcp.pmtud_blackhole_detection", 1);
             TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 5001)).listen(1);
             TcpSocket c = a.openTcp();
+            if (tunnel) c.setOption(SockOpt.TCP_REMOTE_UDP_ENCAPS_PORT, TUNNEL);
             c.connect(new InetSocketAddress("10.0.0.2", 5001));
             TcpSocket s = lis.accept();
+            assertEquals(tunnel ? TUNNEL : 0, s.getOption(SockOpt.TCP_REMOTE_UDP_ENCAPS_PORT), "the port its SYN came from");
             DeterministicScheduler sched = (DeterministicScheduler) Scheduler.current();
             Thread reader = sched.spawn("reader", () -> {
                 try {
