@@ -96,8 +96,9 @@ class TcpPmtuBlackholeTest {
     }
 
     /**
-     * a (detection 1, timestamps off; over UDP if {@code tunnel}) sends a pattern of {@code bytes} bytes to b through a path that drops
-     * each IPv4 packet from a to b whose IP total length {@code dropAToB} accepts. A reader thread on b reads
+     * a (detection 1, timestamps off; over UDP if {@code tunnel}) sends a pattern of {@code bytes} bytes to b
+     * through a path that drops each IPv4 packet from a to b whose IP total length {@code dropAToB} accepts (b's
+     * packets all pass). A reader thread on b reads
      * exactly that many bytes; the application waits for it up to {@link #DEADLINE_MS} of virtual time, then
      * a closes with a RST (SO_LINGER 0: a transfer that did not get through cannot hang the run).
      */
@@ -122,7 +123,7 @@ class TcpPmtuBlackholeTest {
             if (tunnel) c.setOption(SockOpt.TCP_REMOTE_UDP_ENCAPS_PORT, TUNNEL);
             c.connect(new InetSocketAddress("10.0.0.2", 5001));
             TcpSocket s = lis.accept();
-            assertEquals(tunnel ? TUNNEL : 0, s.getOption(SockOpt.TCP_REMOTE_UDP_ENCAPS_PORT), "the port its SYN came from");
+            assertEquals(tunnel ? TUNNEL : 0, s.getOption(SockOpt.TCP_REMOTE_UDP_ENCAPS_PORT), "b: the tunnel's port");
             DeterministicScheduler sched = (DeterministicScheduler) Scheduler.current();
             Thread reader = sched.spawn("reader", () -> {
                 try {
