@@ -32,8 +32,9 @@ import smpnet.witness.junit.WitnessExtension;
  * passes), timestamps off (with them a retransmission after a timeout is never a full segment, see
  * {@code TcpPmtuBlackhole}): the MSS comes down to net.inet.tcp.pmtud_blackhole_mss at the second timeout, to
  * mssdflt at the fourth, and back at the sixth when nothing got through, and the transfer completes byte-exact.
- * Plain and over UDP; exact counters, and no mbuf left in use. The sysctls' defaults and bounds. The packetdrill scripts
- * {@code pmtud-blackhole/*.pkt} and {@code udp-tunnel/pmtud-blackhole-*.pkt} specify the segments themselves.
+ * Plain and over UDP; exact counters, and no mbuf left in use. The sysctls' defaults and bounds. The
+ * packetdrill scripts {@code pmtud-blackhole/*.pkt} and {@code udp-tunnel/pmtud-blackhole-*.pkt} specify the
+ * segments themselves.
  */
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class TcpPmtuBlackholeTest {
