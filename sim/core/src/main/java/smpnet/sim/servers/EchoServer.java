@@ -16,6 +16,7 @@ import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.SocketError;
 import smpnet.stack.socket.TcpSocket;
 import smpnet.sim.apps.Messages;
+import smpnet.sim.servers.LoopWindow.Mark;
 
 /**
  * The echo server of one case in one {@link ServerModel}: it accepts {@code connections} connections on a
@@ -250,18 +251,6 @@ final class EchoServer {
     /** How long a poll waits before the loop checks whether the case failed. */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
-    /** Parts of the event loop's window, each measured too. */
-    static final int LOOP_PARTS = 20;
-
-    /** Warm-up parts compared by {@link #settled}: the last this many against the as many before them. */
-    static final int SETTLE_PARTS = 3;
-
-    /** The most the median of the last warm-up parts may fall below the one before them, for a settled warm-up. */
-    static final double SETTLE_FALL = 0.05;
-
-    /** The most the JIT compilers may have worked over the last {@code 2 * SETTLE_PARTS} warm-up parts, ms. */
-    static final long SETTLE_COMPILE_MILLIS = 20;
-
     /**
      * The most the JIT compilers may work in a window, ms, for its measure to stand: beyond it the loop's
      * code may have been replaced mid-window (a part measured before and a part after are then of different
@@ -282,128 +271,10 @@ final class EchoServer {
         return compileMillis > WINDOW_COMPILE_MILLIS && repeats < WINDOW_REPEATS;
     }
 
-    private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
-
-    /** The JIT compilers' accumulated time, ms (0 where the JVM does not count it). */
-    private static long compileMillis() {
-        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
-    }
-
-    /**
-     * Whether a warm-up whose parts so far cost {@code parts} ns per event, while the JIT compiled for
-     * {@code compile} ms in each, has settled: there are {@code 2 * SETTLE_PARTS} parts at least, the median
-     * of the last {@link #SETTLE_PARTS} is at most {@link #SETTLE_FALL} below the median of the as many
-     * before them (the cost stopped falling: code still being compiled makes every part cheaper than the
-     * last), and the compilers worked at most {@link #SETTLE_COMPILE_MILLIS} ms over all six (a compilation
-     * adds its time when it ends, so one that is still running when three parts were quiet shows in the next
-     * three, and the window must not begin while compiled code is still being replaced). Medians,
-     * so that one part slowed by other work on the machine's cores neither settles nor unsettles it. A part
-     * with no event (NaN) leaves it unsettled.
-     */
-    static boolean settled(double[] parts, long[] compile) {
-        int n = parts.length, k = SETTLE_PARTS;
-        if (n < 2 * k) return false;
-        for (int i = n - 2 * k; i < n; i++) if (Double.isNaN(parts[i])) return false;
-        long jit = 0;
-        for (int i = n - 2 * k; i < n; i++) jit += compile[i];
-        double recent = median(java.util.Arrays.copyOfRange(parts, n - k, n));
-        double before = median(java.util.Arrays.copyOfRange(parts, n - 2 * k, n - k));
-        return jit <= SETTLE_COMPILE_MILLIS && recent >= (1 - SETTLE_FALL) * before;
-    }
-
-    /**
-     * Whether the JIT compilers are idle: none compiling and their queues empty, by HotSpot's
-     * {@code Compiler.queue} diagnostic command (what {@code jcmd PID Compiler.queue} prints); true where the JVM
-     * has no such command. A compilation adds its time to the compilers' total only when it ends, so a long
-     * one (a large method, on cores busy with other work) can leave parts quiet and flat while it runs, and
-     * replace the loop's code in the middle of the window.
-     */
-    static boolean compilersIdle() {
-        try {
-            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
-                    new Object[] {null}, new String[] {String[].class.getName()});
-            return compilersIdle(String.valueOf(text));
-        } catch (javax.management.JMException | RuntimeException e) {
-            return true;
-        }
-    }
-
-    /**
-     * Whether {@code Compiler.queue}'s {@code text} shows idle compilers: nothing under "Current compiles:",
-     * and "Empty" under every "compile queue:".
-     */
-    static boolean compilersIdle(String text) {
-        List<String> lines = text.lines().map(String::strip).toList();
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i);
-            boolean next = i + 1 < lines.size();
-            if (l.startsWith("Current compiles:") && (!l.equals("Current compiles:") || next && !lines.get(i + 1).isEmpty())) {
-                return false;
-            }
-            if (l.endsWith("compile queue:") && !(next && lines.get(i + 1).equals("Empty"))) return false;
-        }
-        return true;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
 
     /** The loop's running counts (its thread's alone). */
     private static final class Counts {
         long events, writeEvents, polls, queueCpu, sleepingPolls, sleepingCpu, sleepingEvents;
-    }
-
-    /**
-     * What the loop has done so far, taken before a poll: its thread's CPU time, the part of it in polls and
-     * the part in polls that slept, its events (writable ones apart), polls, parks and wake-ups, and the JVM's
-     * garbage collections.
-     */
-    private record Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
-                        long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis,
-                        long compileMillis) {
-        /** The loop's CPU time per event in each part between two of {@code marks}, ns (NaN for a part without events). */
-        static double[] parts(List<Mark> marks, boolean queueOnly) {
-            double[] parts = new double[marks.size() - 1];
-            for (int i = 1; i < marks.size(); i++) {
-                Mark x = marks.get(i - 1), y = marks.get(i);
-                long cpu = queueOnly ? y.queue - x.queue : y.cpu - x.cpu;
-                parts[i - 1] = y.events == x.events ? Double.NaN : (double) cpu / (y.events - x.events);
-            }
-            return parts;
-        }
-
-        /** The JIT compilers' time in each part between two of {@code marks}, ms. */
-        static long[] compile(List<Mark> marks) {
-            long[] c = new long[marks.size() - 1];
-            for (int i = 1; i < marks.size(); i++) c[i - 1] = marks.get(i).compileMillis - marks.get(i - 1).compileMillis;
-            return c;
-        }
-
-        /** The garbage collections in each part between two of {@code marks}. */
-        static long[] gcs(List<Mark> marks) {
-            long[] c = new long[marks.size() - 1];
-            for (int i = 1; i < marks.size(); i++) c[i - 1] = marks.get(i).gcs - marks.get(i - 1).gcs;
-            return c;
-        }
-
-        /**
-         * The loop's cost from {@code marks}' first to its last, and in each part between two marks, after a
-         * warm-up of {@code warmupRequests} that {@code settled} or not, and {@code repeats} windows dropped.
-         */
-        static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled, int repeats) {
-            Mark a = marks.getFirst(), z = marks.getLast();
-            return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
-                    z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
-                    z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
-                    z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
-                    z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), gcs(marks),
-                    repeats);
-        }
     }
 
     private static List<Mark> append(List<Mark> marks, Mark m) {
@@ -419,20 +290,20 @@ final class EchoServer {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
         return new Mark(cpu, c.queueCpu, c.events, requests.get(), c.writeEvents, c.polls, c.sleepingPolls, c.sleepingCpu,
-                c.sleepingEvents, seam.parks(), seam.unparks(), gcs, gcMillis, compileMillis());
+                c.sleepingEvents, seam.parks(), seam.unparks(), gcs, gcMillis, LoopWindow.compileMillis());
     }
 
     /**
      * The loop. Its cost is measured over a window of the measured phase, after a warm-up: from the start of
-     * the phase the loop measures parts of {@code loopRequests / LOOP_PARTS} requests, and the warm-up ends
-     * at the first part boundary where the parts have {@link #settled} (the cost stopped falling and the JIT
-     * compilers are quiet) and the compilers are {@link #compilersIdle idle}, or at {@code loopWarmup} requests at most (then it did not settle, which the
+     * the phase the loop measures parts of {@code loopRequests / LoopWindow.LOOP_PARTS} requests, and the warm-up ends
+     * at the first part boundary where the parts have {@link LoopWindow#settled} (the cost stopped falling and the JIT
+     * compilers are quiet) and the compilers are {@link LoopWindow#compilersIdle idle}, or at {@code loopWarmup} requests at most (then it did not settle, which the
      * verdict says). The window runs from there to the poll after {@code loopRequests} more requests (or to
      * the phase's end, if that comes first), so that each case is measured over the same work, with
      * compiled code and with requests waiting, not over a start where the loop's code still runs in the
      * interpreter or an end where the connections run out of requests; then the clients stop sending
      * ({@link #windowDone}). A window in which the JIT compilers worked more than {@link #WINDOW_COMPILE_MILLIS}
-     * is {@link #measureAgain measured again} from its end, its requests counted in the warm-up. The window is cut in {@link #LOOP_PARTS} parts of as many requests, each
+     * is {@link #measureAgain measured again} from its end, its requests counted in the warm-up. The window is cut in {@link LoopWindow#LOOP_PARTS} parts of as many requests, each
      * measured too: a burst of another process's work on the machine's cores shows in one part, a cost of
      * the loop's own in every part. A poll that found nothing ready and slept is told apart by the seam's
      * count of the server's parks (this loop is the model's only server thread).
@@ -444,7 +315,7 @@ final class EchoServer {
         int closed = 0;
         Counts n = new Counts();
         List<Mark> warmup = new ArrayList<>(), window = new ArrayList<>();
-        long part = Math.max(1, loopRequests / LOOP_PARTS), warmed = 0;
+        long part = Math.max(1, loopRequests / LoopWindow.LOOP_PARTS), warmed = 0;
         boolean settled = false;
         int repeats = 0;
         // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
@@ -456,13 +327,13 @@ final class EchoServer {
                 // Every request is in the measured phase: the clients send none before it.
                 long echoed = requests.get();
                 if (window.isEmpty() && m && (warmup.isEmpty() || echoed >= loopWarmup
-                        || echoed - warmup.getLast().requests >= part)) {
+                        || echoed - warmup.getLast().requests() >= part)) {
                     // the compilers' queue is asked only where the parts say settled (a command of a few ms); its
                     // time is the warm-up's: the mark and this poll's measure start after it
                     Mark k = mark(beforePoll, n);
                     List<Mark> all = append(warmup, k);
-                    boolean byParts = !warmup.isEmpty() && settled(Mark.parts(all, false), Mark.compile(all));
-                    settled = byParts && compilersIdle();
+                    boolean byParts = !warmup.isEmpty() && LoopWindow.settled(Mark.parts(all, false), Mark.compile(all));
+                    settled = byParts && LoopWindow.compilersIdle();
                     if (byParts) {
                         beforePoll = THREADS.getCurrentThreadCpuTime();
                         k = mark(beforePoll, n);
@@ -476,19 +347,19 @@ final class EchoServer {
                     // a part ends at the first poll past its share of the requests; the window, at the first poll
                     // past all of them (with fewer parts where a poll's events are more than a part's requests)
                     // (a part has an event at least: where one poll's events cross two parts' shares, the two are one)
-                    long done = echoed - window.getFirst().requests;
+                    long done = echoed - window.getFirst().requests();
                     boolean end = !m || done >= loopRequests;
-                    boolean moved = n.events > window.getLast().events || window.size() == 1;
-                    if ((end || done >= (long) loopRequests * window.size() / LOOP_PARTS) && moved) {
+                    boolean moved = n.events > window.getLast().events() || window.size() == 1;
+                    if ((end || done >= (long) loopRequests * window.size() / LoopWindow.LOOP_PARTS) && moved) {
                         window.add(mark(beforePoll, n));
                     }
-                    if (end && m && measureAgain(window.getLast().compileMillis - window.getFirst().compileMillis, repeats)) {
+                    if (end && m && measureAgain(window.getLast().compileMillis() - window.getFirst().compileMillis(), repeats)) {
                         // the JIT compiled in the window: its parts may measure two versions of the loop's code;
                         // it is measured again from here, its requests counted in the warm-up
                         Mark last = window.getLast();
                         window.clear();
                         window.add(last);
-                        warmed = last.requests;
+                        warmed = last.requests();
                         repeats++;
                     } else if (end) {
                         loopCost = Mark.over(window, warmed, settled, repeats);

@@ -63,7 +63,7 @@ class ServerComparisonTest {
                 assertTrue(l.queueNanos() > 0 && l.queueNanos() < l.cpuNanos(), "the polls' share is a part of the loop's time: " + l);
                 assertTrue(l.sleepingNanos() <= l.queueNanos() && l.sleepingPolls() <= l.polls(), "sleeps are in polls: " + l);
                 // parts of 10 requests end at polls, which report up to 40 events here: 20 parts at most, fewer if polls are large
-                assertTrue(l.parts().length >= 1 && l.parts().length <= EchoServer.LOOP_PARTS, l.toString());
+                assertTrue(l.parts().length >= 1 && l.parts().length <= LoopWindow.LOOP_PARTS, l.toString());
                 assertEquals(l.parts().length, l.queueParts().length, l.toString());
                 for (double part : l.parts()) assertTrue(part > 0, java.util.Arrays.toString(l.parts()));
             }
@@ -255,10 +255,10 @@ class ServerComparisonTest {
     /** HotSpot's Compiler.queue text: idle only with no compilation running and every queue empty. */
     @Test
     void theCompilersAreIdleOnlyWithNothingRunningAndNothingQueued() {
-        assertTrue(EchoServer.compilersIdle("Current compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n\n"));
-        assertFalse(EchoServer.compilersIdle("Current compiles: \nC2 CompilerThread0   695       4       java.lang.Integer::toString "
+        assertTrue(LoopWindow.compilersIdle("Current compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n\n"));
+        assertFalse(LoopWindow.compilersIdle("Current compiles: \nC2 CompilerThread0   695       4       java.lang.Integer::toString "
                 + "(55 bytes)\n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n\n"), "one running");
-        assertFalse(EchoServer.compilersIdle("Current compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\n 690       4       "
+        assertFalse(LoopWindow.compilersIdle("Current compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\n 690       4       "
                 + "jdk.internal.util.DecimalDigits::uncheckedPutCharLatin1 (40 bytes)\n\n"), "one queued");
     }
 
@@ -266,22 +266,22 @@ class ServerComparisonTest {
     @Test
     void theWarmUpSettlesWhenItsPartsStopFallingAndTheCompilersAreQuiet() {
         long[] quiet = new long[8];
-        assertFalse(EchoServer.settled(new double[] {5_000, 5_000, 5_000, 5_000, 5_000}, new long[5]), "6 parts at least");
-        assertTrue(EchoServer.settled(new double[] {5_000, 5_000, 5_000, 5_000, 5_000, 5_000}, new long[6]));
+        assertFalse(LoopWindow.settled(new double[] {5_000, 5_000, 5_000, 5_000, 5_000}, new long[5]), "6 parts at least");
+        assertTrue(LoopWindow.settled(new double[] {5_000, 5_000, 5_000, 5_000, 5_000, 5_000}, new long[6]));
         // falling: the last three's median (3,000) is 25% below the three before (4,000)
-        assertFalse(EchoServer.settled(new double[] {8_000, 7_000, 5_000, 4_000, 4_500, 3_000, 3_200, 2_900}, quiet));
+        assertFalse(LoopWindow.settled(new double[] {8_000, 7_000, 5_000, 4_000, 4_500, 3_000, 3_200, 2_900}, quiet));
         // 5% below is still settled, 5.1% is not
-        assertTrue(EchoServer.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 3_800, 3_800, 3_800}, quiet));
-        assertFalse(EchoServer.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 3_796, 3_796, 3_796}, quiet));
+        assertTrue(LoopWindow.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 3_800, 3_800, 3_800}, quiet));
+        assertFalse(LoopWindow.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 3_796, 3_796, 3_796}, quiet));
         // one slow part among the last three (other work on the cores) does not keep it from settling; rising settles too
-        assertTrue(EchoServer.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 3_900, 12_000, 3_950}, quiet));
-        assertTrue(EchoServer.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 5_000, 5_000, 5_000}, quiet));
+        assertTrue(LoopWindow.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 3_900, 12_000, 3_950}, quiet));
+        assertTrue(LoopWindow.settled(new double[] {9_000, 9_000, 4_000, 4_000, 4_000, 5_000, 5_000, 5_000}, quiet));
         // the compilers worked 21 ms over the last six parts: not settled; 20 ms: settled
         double[] flat = {4_000, 4_000, 4_000, 4_000, 4_000, 4_000, 4_000, 4_000};
-        assertFalse(EchoServer.settled(flat, new long[] {90, 90, 0, 0, 0, 7, 7, 7}));
-        assertFalse(EchoServer.settled(flat, new long[] {90, 90, 21, 0, 0, 0, 0, 0}), "quiet for three parts only");
-        assertTrue(EchoServer.settled(flat, new long[] {90, 90, 0, 0, 0, 6, 7, 7}));
-        assertFalse(EchoServer.settled(new double[] {4_000, 4_000, 4_000, 4_000, Double.NaN, 4_000}, new long[6]), "a part without events");
+        assertFalse(LoopWindow.settled(flat, new long[] {90, 90, 0, 0, 0, 7, 7, 7}));
+        assertFalse(LoopWindow.settled(flat, new long[] {90, 90, 21, 0, 0, 0, 0, 0}), "quiet for three parts only");
+        assertTrue(LoopWindow.settled(flat, new long[] {90, 90, 0, 0, 0, 6, 7, 7}));
+        assertFalse(LoopWindow.settled(new double[] {4_000, 4_000, 4_000, 4_000, Double.NaN, 4_000}, new long[6]), "a part without events");
     }
 
     /**

@@ -1,0 +1,144 @@
+package smpnet.sim.servers;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * The measurement of {@link EchoServer}'s event loop: the parts its window is cut in, the rule by which its
+ * warm-up has settled (the parts' cost stopped falling and the JIT compilers are quiet and idle), and the
+ * {@link Mark marks} it takes before a poll, from which a window's {@link ServerResult.LoopCost cost} is
+ * computed. Stateless: the loop holds its marks, on its own thread.
+ */
+final class LoopWindow {
+    private LoopWindow() {}
+
+    /** Parts of the event loop's window, each measured too. */
+    static final int LOOP_PARTS = 20;
+
+    /** Warm-up parts compared by {@link #settled}: the last this many against the as many before them. */
+    static final int SETTLE_PARTS = 3;
+
+    /** The most the median of the last warm-up parts may fall below the one before them, for a settled warm-up. */
+    static final double SETTLE_FALL = 0.05;
+
+    /** The most the JIT compilers may have worked over the last {@code 2 * SETTLE_PARTS} warm-up parts, ms. */
+    static final long SETTLE_COMPILE_MILLIS = 20;
+
+    private static final java.lang.management.CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
+    /** The JIT compilers' accumulated time, ms (0 where the JVM does not count it). */
+    static long compileMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
+    }
+
+    /**
+     * Whether a warm-up whose parts so far cost {@code parts} ns per event, while the JIT compiled for
+     * {@code compile} ms in each, has settled: there are {@code 2 * SETTLE_PARTS} parts at least, the median
+     * of the last {@link #SETTLE_PARTS} is at most {@link #SETTLE_FALL} below the median of the as many
+     * before them (the cost stopped falling: code still being compiled makes every part cheaper than the
+     * last), and the compilers worked at most {@link #SETTLE_COMPILE_MILLIS} ms over all six (a compilation
+     * adds its time when it ends, so one that is still running when three parts were quiet shows in the next
+     * three, and the window must not begin while compiled code is still being replaced). Medians,
+     * so that one part slowed by other work on the machine's cores neither settles nor unsettles it. A part
+     * with no event (NaN) leaves it unsettled.
+     */
+    static boolean settled(double[] parts, long[] compile) {
+        int n = parts.length, k = SETTLE_PARTS;
+        if (n < 2 * k) return false;
+        for (int i = n - 2 * k; i < n; i++) if (Double.isNaN(parts[i])) return false;
+        long jit = 0;
+        for (int i = n - 2 * k; i < n; i++) jit += compile[i];
+        double recent = median(java.util.Arrays.copyOfRange(parts, n - k, n));
+        double before = median(java.util.Arrays.copyOfRange(parts, n - 2 * k, n - k));
+        return jit <= SETTLE_COMPILE_MILLIS && recent >= (1 - SETTLE_FALL) * before;
+    }
+
+    /**
+     * Whether the JIT compilers are idle: none compiling and their queues empty, by HotSpot's
+     * {@code Compiler.queue} diagnostic command (what {@code jcmd PID Compiler.queue} prints); true where the JVM
+     * has no such command. A compilation adds its time to the compilers' total only when it ends, so a long
+     * one (a large method, on cores busy with other work) can leave parts quiet and flat while it runs, and
+     * replace the loop's code in the middle of the window.
+     */
+    static boolean compilersIdle() {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            return compilersIdle(String.valueOf(text));
+        } catch (javax.management.JMException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether {@code Compiler.queue}'s {@code text} shows idle compilers: nothing under "Current compiles:",
+     * and "Empty" under every "compile queue:".
+     */
+    static boolean compilersIdle(String text) {
+        List<String> lines = text.lines().map(String::strip).toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            boolean next = i + 1 < lines.size();
+            if (l.startsWith("Current compiles:") && (!l.equals("Current compiles:") || next && !lines.get(i + 1).isEmpty())) {
+                return false;
+            }
+            if (l.endsWith("compile queue:") && !(next && lines.get(i + 1).equals("Empty"))) return false;
+        }
+        return true;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+    /**
+     * What the loop has done so far, taken before a poll: its thread's CPU time, the part of it in polls and
+     * the part in polls that slept, its events (writable ones apart), polls, parks and wake-ups, and the JVM's
+     * garbage collections.
+     */
+    record Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
+                        long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis,
+                        long compileMillis) {
+        /** The loop's CPU time per event in each part between two of {@code marks}, ns (NaN for a part without events). */
+        static double[] parts(List<Mark> marks, boolean queueOnly) {
+            double[] parts = new double[marks.size() - 1];
+            for (int i = 1; i < marks.size(); i++) {
+                Mark x = marks.get(i - 1), y = marks.get(i);
+                long cpu = queueOnly ? y.queue - x.queue : y.cpu - x.cpu;
+                parts[i - 1] = y.events == x.events ? Double.NaN : (double) cpu / (y.events - x.events);
+            }
+            return parts;
+        }
+
+        /** The JIT compilers' time in each part between two of {@code marks}, ms. */
+        static long[] compile(List<Mark> marks) {
+            long[] c = new long[marks.size() - 1];
+            for (int i = 1; i < marks.size(); i++) c[i - 1] = marks.get(i).compileMillis - marks.get(i - 1).compileMillis;
+            return c;
+        }
+
+        /** The garbage collections in each part between two of {@code marks}. */
+        static long[] gcs(List<Mark> marks) {
+            long[] c = new long[marks.size() - 1];
+            for (int i = 1; i < marks.size(); i++) c[i - 1] = marks.get(i).gcs - marks.get(i - 1).gcs;
+            return c;
+        }
+
+        /**
+         * The loop's cost from {@code marks}' first to its last, and in each part between two marks, after a
+         * warm-up of {@code warmupRequests} that {@code settled} or not, and {@code repeats} windows dropped.
+         */
+        static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled, int repeats) {
+            Mark a = marks.getFirst(), z = marks.getLast();
+            return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
+                    z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
+                    z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
+                    z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
+                    z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), gcs(marks),
+                    repeats);
+        }
+    }
+}
