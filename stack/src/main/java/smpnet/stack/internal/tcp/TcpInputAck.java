@@ -22,52 +22,102 @@ final class TcpInputAck {
 
     /**
      * ACK processing from ESTABLISHED on (RFC 9293 3.10.7.4, "fifth, check the ACK field"); {@code synAcked}
-     * is 1 when the acknowledged numbers include our SYN's and the send buffer may already hold data.
+     * is 1 when the acknowledged numbers include our SYN's and the send buffer may already hold data. Reads
+     * as tcp_do_segment's: the range check, the SACK scoreboard, a duplicate ACK; then {@code process_ACK}
+     * for an ACK of new data: recovery, the RTT, the retransmit timer, congestion control, the send buffer,
+     * the FIN states. The window update and the data follow ({@link #stepSixLocked}).
      */
     static TcpInput.End ackLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, int synAcked) {
-        Tcp tcp = tp.tcp;
         int ack = seg.ack;
-        // RFC 5961 5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.MAX] is answered by a (challenge) ACK
+        TcpInput.End outOfRange = ackOutOfRangeLocked(tp, ack);
+        if (outOfRange != null) return outOfRange;
+        int sackChanged = sackUpdateLocked(tp, seg, ack);
+        if (TcpSeq.le(ack, tp.sndUna)) return oldAckLocked(tp, seg, thflags, tiwin, sackChanged);
+
+        // process_ACK: new data acked
+        int acked = ack - tp.sndUna;
+        tp.tcp.stats.add(TcpStat.RCVACKPACK, seg.nsegs); // as tcp_do_segment: every merged segment carried the ACK
+        tp.tcp.stats.add(TcpStat.RCVACKBYTE, acked);
+        recoveryOnAckLocked(tp, ack);
+        // An RTO that was spurious (FreeBSD's bad-retransmit detection) would be undone here; we keep the backoff.
+        tp.clear(Tcpcb.TF_PREVVALID);
+        rttOnAckLocked(tp, seg, ack);
+        rexmtTimerOnAckLocked(tp, ack);
+        // "Let the congestion control algorithm update congestion control related information": the window
+        // grows (unless in recovery)
+        if (tp.ccc != null && !tp.has(Tcpcb.TF_FASTRECOVERY)) {
+            TcpTimers.syncCc(tp);
+            tp.ccc.ackReceived(acked, CcAlgorithm.AckType.ACK);
+        }
+        boolean ourFinIsAcked = dropAckedLocked(tp, ack, acked - synAcked);
+        tp.sndUna = ack;
+        if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
+        if (tp.scoreboard != null && !tp.has(Tcpcb.TF_FASTRECOVERY) && TcpSeq.ge(tp.sndUna, tp.sndMax)) {
+            tp.scoreboard.clear();
+        }
+        if (ourFinIsAcked && finAckedLocked(tp)) return TcpInput.End.DROP;
+        return stepSixLocked(tp, seg, thflags, tiwin);
+    }
+
+    /**
+     * RFC 5961 5.2: an ACK beyond SND.MAX is dropped with an ACK; one before SND.UNA - MAX.SND.WND is
+     * answered by a challenge ACK. Null for an ACK in range.
+     */
+    private static TcpInput.End ackOutOfRangeLocked(Tcpcb tp, int ack) {
         if (TcpSeq.gt(ack, tp.sndMax)) {
-            tcp.stats.increment(TcpStat.RCVACKTOOMUCH);
+            tp.tcp.stats.increment(TcpStat.RCVACKTOOMUCH);
             return TcpInput.End.DROP_AFTER_ACK;
         }
         if (TcpSeq.lt(ack, tp.sndUna - (int) Math.min(tp.maxSndWnd, Integer.MAX_VALUE))) {
             TcpInput.challengeAckLocked(tp);
             return TcpInput.End.DROP;
         }
+        return null;
+    }
+
+    /**
+     * tcp_sack_doack: the segment's SACK blocks (if SACK was negotiated) update the scoreboard; returns what
+     * it says changed (more than 0: new data SACKed, which makes an ACK a duplicate even if the window moved).
+     */
+    private static int sackUpdateLocked(Tcpcb tp, Segment seg, int ack) {
         int[] sackBlocks = seg.opts != null && tp.has(Tcpcb.TF_SACK_PERMIT) && seg.opts.sackBlockCount() > 0
                 ? seg.opts.sackBlocks() : null;
-        int sackChanged = 0;
-        if (tp.scoreboard != null && (sackBlocks != null || !tp.scoreboard.isEmpty())) {
-            long overflows = tp.scoreboard.overflows();
-            sackChanged = tp.scoreboard.update(TcpSeq.max(ack, tp.sndUna), tp.sndMax, sackBlocks);
-            // each block that would add a range beyond net.inet.tcp.sack.maxholes (or globalmaxholes) is ignored
-            // and counted, as tcp_sackhole_alloc counts it
-            tcp.stats.add(TcpStat.SACK_SBOVERFLOW, tp.scoreboard.overflows() - overflows);
-        }
+        if (tp.scoreboard == null || (sackBlocks == null && tp.scoreboard.isEmpty())) return 0;
+        long overflows = tp.scoreboard.overflows();
+        int sackChanged = tp.scoreboard.update(TcpSeq.max(ack, tp.sndUna), tp.sndMax, sackBlocks);
+        // each block that would add a range beyond net.inet.tcp.sack.maxholes (or globalmaxholes) is ignored
+        // and counted, as tcp_sackhole_alloc counts it
+        tp.tcp.stats.add(TcpStat.SACK_SBOVERFLOW, tp.scoreboard.overflows() - overflows);
+        return sackChanged;
+    }
 
-        if (TcpSeq.le(ack, tp.sndUna)) {
-            // a duplicate ACK (RFC 5681 2): no data, same window, data outstanding
-            if (seg.tlen == 0 && (tiwin == tp.sndWnd || sackChanged > 0) && tp.sndMax != tp.sndUna
-                    && ack == tp.sndUna && (thflags & FIN) == 0 && tp.ccv != null) {
-                tcp.stats.increment(TcpStat.RCVDUPACK);
-                dupAckLocked(tp, sackChanged > 0);
-                return TcpInput.End.DROP;
-            }
-            if (ack == tp.sndUna) tp.dupAcks = 0;
-            return stepSixLocked(tp, seg, thflags, tiwin);
+    /**
+     * An ACK of nothing new. A duplicate ACK (RFC 5681 2: no data, same window or new SACK information, data
+     * outstanding, no FIN) goes to fast retransmit and recovery ({@link #dupAckLocked}) and ends there; any
+     * other resets the duplicate count (if it acknowledges snd_una) and goes on to the window update.
+     */
+    private static TcpInput.End oldAckLocked(Tcpcb tp, Segment seg, int thflags, long tiwin, int sackChanged) {
+        int ack = seg.ack;
+        if (seg.tlen == 0 && (tiwin == tp.sndWnd || sackChanged > 0) && tp.sndMax != tp.sndUna
+                && ack == tp.sndUna && (thflags & FIN) == 0 && tp.ccv != null) {
+            tp.tcp.stats.increment(TcpStat.RCVDUPACK);
+            dupAckLocked(tp, sackChanged > 0);
+            return TcpInput.End.DROP;
         }
+        if (ack == tp.sndUna) tp.dupAcks = 0;
+        return stepSixLocked(tp, seg, thflags, tiwin);
+    }
 
-        // ---- new data acked ----
-        int acked = ack - tp.sndUna;
-        tcp.stats.add(TcpStat.RCVACKPACK, seg.nsegs); // as tcp_do_segment: every merged segment carried the ACK
-        tcp.stats.add(TcpStat.RCVACKBYTE, acked);
+    /**
+     * The ACK of new data in or out of recovery: a partial ACK keeps fast recovery going
+     * ({@link #partialAckLocked}); a full one ends fast or congestion recovery (RFC 6582 3.2 step 3, RFC 6675
+     * 5.1, cc_post_recovery); the duplicate ACK count restarts.
+     */
+    private static void recoveryOnAckLocked(Tcpcb tp, int ack) {
         boolean wasRecovery = tp.has(Tcpcb.TF_FASTRECOVERY);
         if (wasRecovery && TcpSeq.lt(ack, tp.sndRecover)) {
             partialAckLocked(tp, ack);
         } else if (wasRecovery || tp.has(Tcpcb.TF_CONGRECOVERY)) {
-            // recovery ends (RFC 6582 3.2 step 3, RFC 6675 5.1)
             TcpTimers.syncCc(tp);
             tp.ccv.sndUna = ack;
             tp.ccc.postRecovery();
@@ -77,83 +127,84 @@ final class TcpInputAck {
         } else {
             tp.dupAcks = 0;
         }
-        // An RTO that was spurious (FreeBSD's bad-retransmit detection) would be undone here; we keep the backoff.
-        tp.clear(Tcpcb.TF_PREVVALID);
+    }
 
-        // RTT: from the echoed timestamp, else from the timed segment (Karn: never a retransmitted one)
+    /**
+     * "If we have a timestamp reply, update smoothed round trip time. If no timestamp is present but transmit
+     * timer is running and timed sequence number was acked, update smoothed round trip time" (Karn: the timed
+     * segment is never a retransmitted one).
+     */
+    private static void rttOnAckLocked(Tcpcb tp, Segment seg, int ack) {
         if (seg.hasTs() && seg.opts.tsEcr() != 0 && tp.has(Tcpcb.TF_RCVD_TSTMP)) {
             xmitTimerLocked(tp, ((long) (tp.tsNow() - seg.opts.tsEcr()) + 1) * 1_000_000L);
         } else if (tp.rttStartNanos != Tcpcb.NOT_TIMED && TcpSeq.gt(ack, tp.rtseq)) {
             xmitTimerLocked(tp, tp.nowNanos() - tp.rttStartNanos);
         }
+    }
 
-        // all outstanding data acked: no timer; otherwise restart it (RFC 6298 5.3)
+    /**
+     * "If all outstanding data is acked, stop retransmit timer ... If there is more data to be acked, restart
+     * retransmit timer, using current (possibly backed-off) value" (RFC 6298 5.3), unless persisting.
+     */
+    private static void rexmtTimerOnAckLocked(Tcpcb tp, int ack) {
         if (ack == tp.sndMax) {
             tp.rexmt.stop();
         } else if (!tp.persist.pending()) {
             tp.rexmt.reset(tp.rxtCurNanos);
         }
+    }
 
-        // congestion control: the window grows (unless in recovery)
-        if (tp.ccc != null && !tp.has(Tcpcb.TF_FASTRECOVERY)) {
-            TcpTimers.syncCc(tp);
-            tp.ccc.ackReceived(acked, CcAlgorithm.AckType.ACK);
-        }
-
-        // drop what was acked from the send buffer; a FIN we sent takes one number beyond it
+    /**
+     * Drops the {@code ackedData} bytes acked from the send buffer (sbdrop) and wakes writers; returns whether
+     * our FIN is acked too (the ACK covers one number beyond the buffer's data).
+     */
+    private static boolean dropAckedLocked(Tcpcb tp, int ack, int ackedData) {
+        if (tp.so == null) return tp.has(Tcpcb.TF_SENTFIN) && ack == tp.sndMax;
         boolean ourFinIsAcked = false;
-        if (tp.so != null) {
-            StreamBuffer snd = tp.so.snd();
-            snd.lock.lock();
-            try {
-                int cc = snd.ccLocked();
-                int ackedData = acked - synAcked;
-                if (ackedData > cc) {
-                    snd.dropLocked(cc);
-                    ourFinIsAcked = tp.has(Tcpcb.TF_SENTFIN);
-                } else {
-                    snd.dropLocked(ackedData);
-                }
-            } finally {
-                snd.lock.unlock();
+        StreamBuffer snd = tp.so.snd();
+        snd.lock.lock();
+        try {
+            int cc = snd.ccLocked();
+            if (ackedData > cc) {
+                snd.dropLocked(cc);
+                ourFinIsAcked = tp.has(Tcpcb.TF_SENTFIN);
+            } else {
+                snd.dropLocked(ackedData);
             }
-            tp.so.writableLocked();
-        } else {
-            ourFinIsAcked = tp.has(Tcpcb.TF_SENTFIN) && ack == tp.sndMax;
+        } finally {
+            snd.lock.unlock();
         }
-        tp.sndUna = ack;
-        if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
-        if (tp.scoreboard != null && !tp.has(Tcpcb.TF_FASTRECOVERY) && TcpSeq.ge(tp.sndUna, tp.sndMax)) {
-            tp.scoreboard.clear();
-        }
+        tp.so.writableLocked();
+        return ourFinIsAcked;
+    }
 
+    /**
+     * Our FIN is acked: FIN_WAIT_1 enters FIN_WAIT_2 (bounded, TP_MAXIDLE through the 2MSL timer, when the
+     * socket can read no more); CLOSING enters TIME_WAIT and LAST_ACK closes, and for those two the segment
+     * ends here (true).
+     */
+    private static boolean finAckedLocked(Tcpcb tp) {
         switch (tp.state) {
             case FIN_WAIT_1 -> {
-                if (ourFinIsAcked) {
-                    // The application closed (or shut down) and the peer has our FIN: if the socket can read no
-                    // more, FIN_WAIT_2 is bounded (TP_MAXIDLE through the 2MSL timer).
-                    if (tp.so == null || tp.so.closedByUserLocked()) {
-                        if (tp.so != null) tp.so.disconnectedLocked();
-                        tp.twoMsl.reset(tp.keepCnt * tp.keepIntvlNanos);
-                    }
-                    tp.state = TcpState.FIN_WAIT_2;
+                if (tp.so == null || tp.so.closedByUserLocked()) {
+                    if (tp.so != null) tp.so.disconnectedLocked();
+                    tp.twoMsl.reset(tp.keepCnt * tp.keepIntvlNanos);
                 }
+                tp.state = TcpState.FIN_WAIT_2;
+                return false;
             }
             case CLOSING -> {
-                if (ourFinIsAcked) {
-                    tcp.timeWaitLocked(tp);
-                    return TcpInput.End.DROP;
-                }
+                tp.tcp.timeWaitLocked(tp);
+                return true;
             }
             case LAST_ACK -> {
-                if (ourFinIsAcked) {
-                    tcp.closeLocked(tp);
-                    return TcpInput.End.DROP;
-                }
+                tp.tcp.closeLocked(tp);
+                return true;
             }
-            default -> { }
+            default -> {
+                return false;
+            }
         }
-        return stepSixLocked(tp, seg, thflags, tiwin);
     }
 
     /** A duplicate ACK: fast retransmit at the third (RFC 5681 3.2, 6582, 6675 with SACK). */

@@ -1,5 +1,6 @@
 package smpnet.stack.internal.tcp;
 
+import smpnet.locking.GuardedBy;
 import smpnet.stack.internal.wire.TcpHeader;
 import smpnet.stack.socket.TcpState;
 
@@ -48,188 +49,280 @@ final class TcpOutput {
         }
     }
 
-    /** One pass of tcp_output; true if another segment should follow at once. */
+    /**
+     * The locals of one pass of tcp_output's decision, which FreeBSD keeps on the stack of one function,
+     * shared by the steps of {@link #outputOnceLocked}. Each connection has one ({@link Tcpcb#outPass}), filled
+     * afresh by every pass; nothing reads it once the pass has handed its segment to {@link TcpOutputSegment}.
+     */
+    static final class Pass {
+        /** so_snd as the pass found it: the bytes in it, its high-water mark, whether the user sized it. */
+        @GuardedBy("inp") int sbcc;
+        @GuardedBy("inp") int sndHiwat;
+        @GuardedBy("inp") boolean sndUserSized;
+        /** The control bits: tcp_outflags, less a SYN already sent or a FIN the data does not reach. */
+        @GuardedBy("inp") int flags;
+        /** Where the data starts, from snd_una, and its length (negative until the fallback to snd_una). */
+        @GuardedBy("inp") int off;
+        @GuardedBy("inp") long len;
+        /** The congestion window, and the window the data may fill: min(snd_wnd, cwnd), or SACK's allowance. */
+        @GuardedBy("inp") long cwnd;
+        @GuardedBy("inp") long sendwin;
+        /** The segment size, options every segment carries deducted (tcp_maxseg). */
+        @GuardedBy("inp") int maxseg;
+        /** A SACK retransmission (RFC 6675 NextSeg) of the hole at {@link #rxmitSeq}. */
+        @GuardedBy("inp") boolean sackRxmit;
+        @GuardedBy("inp") int rxmitSeq;
+        /** The data goes as one TSO segment; it was cut to one segment and more follows (sendalot). */
+        @GuardedBy("inp") boolean tso;
+        @GuardedBy("inp") boolean sendalot;
+        /** The length before the cut to one segment (for {@link TcpPmtuBlackhole#sendingLocked}). */
+        @GuardedBy("inp") long fullLen;
+        /** The window to advertise, and so_rcv's high-water mark. */
+        @GuardedBy("inp") long recwin;
+        @GuardedBy("inp") int rcvHiwat;
+    }
+
+    /**
+     * One pass of tcp_output; true if another segment should follow at once. Reads as FreeBSD's: the data
+     * and flags to send, then whether anything is worth sending (data, a window update, a control bit or an
+     * ACK), else {@code just_return}; {@link TcpOutputSegment#sendLocked} does the {@code send:}.
+     */
     private static boolean outputOnceLocked(Tcpcb tp, boolean idle) {
-        Tcp tcp = tp.tcp;
-        TcpSettings set = tcp.settings;
         if (tp.state == TcpState.LISTEN || (tp.dropped && tp.state != TcpState.CLOSED)) return false;
-        // A Fast Open connection still in its handshake sends its first SYN (or SYN-ACK) and what the
-        // retransmit timer resends, nothing else: its data waits for the handshake
-        if (tp.has(Tcpcb.TF_FASTOPEN) && (tp.state == TcpState.SYN_SENT || tp.state == TcpState.SYN_RECEIVED)
-                && TcpSeq.gt(tp.sndMax, tp.sndUna) && tp.sndNxt != tp.sndUna) {
+        if (fastOpenHandshakeHoldsLocked(tp)) return false;
+        StreamBuffer snd = tp.so == null ? null : tp.so.snd();
+        Pass p = beginLocked(tp, snd);
+        if (tp.has(Tcpcb.TF_SACK_PERMIT) && tp.has(Tcpcb.TF_FASTRECOVERY) && tp.scoreboard != null
+                && tp.scoreboard.inRecovery()) {
+            sackNextSegLocked(tp, p);
+        }
+        if (tp.has(Tcpcb.TF_FORCEDATA)) persistWindowLocked(tp, p);
+        lengthToSendLocked(tp, p);
+        segmentCutLocked(tp, p);
+        if (snd != null && tp.tcp.settings.sendbufAuto && !p.sndUserSized
+                && autoscaleWanted(tp, p.sndHiwat, p.sbcc, p.sendwin)) {
+            autoscaleSendBuffer(tp, snd, p.sendwin);
+        }
+        receiveWindowLocked(tp, p);
+        if (!dataToSendLocked(tp, p, idle) && !windowUpdateDueLocked(tp, p) && !controlDueLocked(tp, p.flags)) {
+            justReturnLocked(tp, p.sbcc);
             return false;
         }
-        StreamBuffer snd = tp.so == null ? null : tp.so.snd();
-        int sbcc;
-        int sndHiwat = 0;
-        boolean sndUserSized = true;
+        boolean probe = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending();
+        TcpPmtuBlackhole.sendingLocked(tp, p.fullLen);
+        boolean sendalot = p.sendalot;
+        boolean more = TcpOutputSegment.sendLocked(tp, p.flags, (int) p.len, p.off, p.sackRxmit, p.rxmitSeq, p.recwin,
+                p.sendwin, true, p.tso);
+        return !probe && (sendalot || more);
+    }
+
+    /**
+     * A Fast Open connection still in its handshake sends its first SYN (or SYN-ACK) and what the retransmit
+     * timer resends, nothing else: its data waits for the handshake.
+     */
+    private static boolean fastOpenHandshakeHoldsLocked(Tcpcb tp) {
+        return tp.has(Tcpcb.TF_FASTOPEN) && (tp.state == TcpState.SYN_SENT || tp.state == TcpState.SYN_RECEIVED)
+                && TcpSeq.gt(tp.sndMax, tp.sndUna) && tp.sndNxt != tp.sndUna;
+    }
+
+    /**
+     * Starts the pass: so_snd read once, in one hold of its lock, for all the pass decides on (FreeBSD's
+     * tcp_output holds it throughout; the send buffer's autoscaling takes it again only to grow it); the
+     * flags of the state, the data from snd_nxt, the window min(snd_wnd, cwnd).
+     */
+    private static Pass beginLocked(Tcpcb tp, StreamBuffer snd) {
+        Pass p = tp.outPass;
         if (snd == null) {
-            sbcc = 0;
+            p.sbcc = 0;
+            p.sndHiwat = 0;
+            p.sndUserSized = true;
         } else {
-            // One hold of so_snd for what this pass reads of it (FreeBSD's tcp_output holds it throughout):
-            // the send buffer's autoscaling below decides on these and takes the lock again only to grow it.
             snd.lock.lock();
             try {
-                sbcc = snd.ccLocked();
-                sndHiwat = snd.hiwatLocked();
-                sndUserSized = snd.userSizedLocked();
+                p.sbcc = snd.ccLocked();
+                p.sndHiwat = snd.hiwatLocked();
+                p.sndUserSized = snd.userSizedLocked();
             } finally {
                 snd.lock.unlock();
             }
         }
-        int flags = outFlags(tp.state);
-        int off = tp.sndNxt - tp.sndUna;
-        long cwnd = tp.ccv == null ? Integer.MAX_VALUE : tp.ccv.cwnd;
-        long sendwin = Math.min(tp.sndWnd, cwnd);
-        boolean sackRxmit = false;
-        int rxmitSeq = 0;
-        long len = 0;
-        boolean sendalot = false;
-        int maxseg = tp.effectiveMaxseg();
+        p.flags = outFlags(tp.state);
+        p.off = tp.sndNxt - tp.sndUna;
+        p.cwnd = tp.ccv == null ? Integer.MAX_VALUE : tp.ccv.cwnd;
+        p.sendwin = Math.min(tp.sndWnd, p.cwnd);
+        p.sackRxmit = false;
+        p.rxmitSeq = 0;
+        p.len = 0;
+        p.sendalot = false;
+        p.maxseg = tp.effectiveMaxseg();
+        return p;
+    }
 
-        // RFC 6675 NextSeg during SACK recovery: a lost hole first, within the pipe's allowance
-        if (tp.has(Tcpcb.TF_SACK_PERMIT) && tp.has(Tcpcb.TF_FASTRECOVERY) && tp.scoreboard != null
-                && tp.scoreboard.inRecovery()) {
-            int pipe = tp.scoreboard.pipe(tp.sndUna, tp.sndMax);
-            long allowed = cwnd - pipe;
-            if (allowed >= maxseg || (allowed > 0 && pipe == 0)) {
-                SackScoreboard.Segment s = tp.scoreboard.nextSeg(tp.sndUna, tp.sndMax, tp.sndUna + sbcc);
-                if (s != null && s.rule() != SackScoreboard.Rule.NEW_DATA) {
-                    sackRxmit = true;
-                    rxmitSeq = s.seq();
-                    off = rxmitSeq - tp.sndUna;
-                    len = Math.min(Math.min(Math.min(s.len(), maxseg), allowed), (long) sbcc - off);
-                    if (len <= 0) {
-                        sackRxmit = false;
-                        off = tp.sndNxt - tp.sndUna;
-                    }
-                }
-                if (s != null && s.rule() == SackScoreboard.Rule.NEW_DATA) sendwin = Math.min(tp.sndWnd, allowed + off);
-            } else {
-                sendwin = off; // the pipe is full: send nothing new
+    /**
+     * SACK recovery's NextSeg (RFC 6675, FreeBSD's tcp_sack_output): a lost hole goes first, as much of it as
+     * the pipe allows; new data only within the pipe's allowance; nothing new while the pipe is full.
+     */
+    private static void sackNextSegLocked(Tcpcb tp, Pass p) {
+        int pipe = tp.scoreboard.pipe(tp.sndUna, tp.sndMax);
+        long allowed = p.cwnd - pipe;
+        if (allowed < p.maxseg && (allowed <= 0 || pipe != 0)) {
+            p.sendwin = p.off; // the pipe is full: send nothing new
+            return;
+        }
+        SackScoreboard.Segment s = tp.scoreboard.nextSeg(tp.sndUna, tp.sndMax, tp.sndUna + p.sbcc);
+        if (s != null && s.rule() != SackScoreboard.Rule.NEW_DATA) {
+            p.sackRxmit = true;
+            p.rxmitSeq = s.seq();
+            p.off = p.rxmitSeq - tp.sndUna;
+            p.len = Math.min(Math.min(Math.min(s.len(), p.maxseg), allowed), (long) p.sbcc - p.off);
+            if (p.len <= 0) {
+                p.sackRxmit = false;
+                p.off = tp.sndNxt - tp.sndUna;
             }
         }
+        if (s != null && s.rule() == SackScoreboard.Rule.NEW_DATA) p.sendwin = Math.min(tp.sndWnd, allowed + p.off);
+    }
 
-        if (tp.has(Tcpcb.TF_FORCEDATA)) {
-            if (sendwin == 0) {
-                sendwin = 1; // persist probe: one byte into the zero window
-            } else {
-                tp.persist.stop(); // the window is open after all: send normally
-                tp.rxtShift = 0;
+    /**
+     * "If in persist timeout with window of 0, send 1 byte. Otherwise, if window is small but nonzero and
+     * timer expired, we will send what we can and go to transmit state" (the persist timer stops).
+     */
+    private static void persistWindowLocked(Tcpcb tp, Pass p) {
+        if (p.sendwin == 0) {
+            p.sendwin = 1;
+        } else {
+            tp.persist.stop();
+            tp.rxtShift = 0;
+        }
+    }
+
+    /**
+     * The length of data to send: what the window allows of the send buffer beyond {@code off}. A SYN
+     * already sent occupies one sequence number before the data (FreeBSD: off--, len++; what follows a Fast
+     * Open SYN-ACK goes without the SYN bit too); data rides on a SYN only with Fast Open, and a SYN carries
+     * no FIN. "If FIN has been sent but not acked ... len will be < 0. Otherwise, window shrank after we
+     * sent into it": fall back to snd_una, and if the window shrank to 0, cancel the retransmit timer and
+     * set the persist timer.
+     */
+    private static void lengthToSendLocked(Tcpcb tp, Pass p) {
+        if (!p.sackRxmit) p.len = Math.min(p.sbcc, p.sendwin) - p.off;
+        if ((p.flags & TcpHeader.SYN) != 0 && TcpSeq.gt(tp.sndNxt, tp.sndUna)) {
+            if (tp.state != TcpState.SYN_RECEIVED || tp.has(Tcpcb.TF_FASTOPEN)) p.flags &= ~TcpHeader.SYN;
+            p.off--;
+            p.len++;
+        }
+        if ((p.flags & TcpHeader.SYN) != 0) {
+            if (fastOpenCookieLocked(tp) == null || tp.state == TcpState.SYN_SENT && tp.tfoClientCookie.length == 0) {
+                p.len = 0;
             }
+            p.flags &= ~TcpHeader.FIN;
         }
-        if (!sackRxmit) {
-            len = Math.min(sbcc, sendwin) - off;
-        }
-        // A SYN already sent occupies one sequence number before the data (FreeBSD: off--, len++).
-        if ((flags & TcpHeader.SYN) != 0 && TcpSeq.gt(tp.sndNxt, tp.sndUna)) {
-            // what follows a Fast Open SYN-ACK goes without the SYN bit too
-            if (tp.state != TcpState.SYN_RECEIVED || tp.has(Tcpcb.TF_FASTOPEN)) flags &= ~TcpHeader.SYN;
-            off--;
-            len++;
-        }
-        if ((flags & TcpHeader.SYN) != 0) { // data rides on a SYN only with TCP Fast Open
-            if (fastOpenCookieLocked(tp) == null || tp.state == TcpState.SYN_SENT && tp.tfoClientCookie.length == 0) len = 0;
-            flags &= ~TcpHeader.FIN;
-        }
-        if (len < 0) {
-            // FIN sent and acked, or the window shrank below what was sent: fall back to SND.UNA
-            len = 0;
-            if (sendwin == 0) {
+        if (p.len < 0) {
+            p.len = 0;
+            if (p.sendwin == 0) {
                 tp.rexmt.stop();
                 tp.rxtShift = 0;
                 tp.sndNxt = tp.sndUna;
                 if (!tp.persist.pending()) TcpTimers.setPersistLocked(tp);
             }
         }
-        // TSO: more than one segment ready for an interface that cuts segments itself goes as one large
-        // segment, trimmed to the interface's maximum once the options are known (sendLocked)
-        long fullLen = len; // tcp_output's len before the cut to one segment (TcpPmtuBlackhole.sendingLocked)
-        boolean tso = len > maxseg && tsoAllowedLocked(tp, flags, sackRxmit);
-        if (len > maxseg && !tso) {
-            len = maxseg;
-            sendalot = true;
-        }
-        if (!sackRxmit && TcpSeq.lt(tp.sndNxt + (int) len, tp.sndUna + sbcc)) flags &= ~TcpHeader.FIN;
-        if (sackRxmit && TcpSeq.lt(rxmitSeq + (int) len, tp.sndUna + sbcc)) flags &= ~TcpHeader.FIN;
+    }
 
-        if (snd != null && set.sendbufAuto && !sndUserSized && autoscaleWanted(tp, sndHiwat, sbcc, sendwin)) {
-            autoscaleSendBuffer(tp, snd, sendwin);
+    /**
+     * "Decide if we can use TCP Segmentation Offloading": more than one segment ready for an interface that
+     * cuts segments itself goes as one large segment, trimmed to the interface's maximum once the options
+     * are known ({@link TcpTso#lengthLocked}); otherwise the data is cut to one segment and more follows
+     * (sendalot). A FIN goes only with the last of the data.
+     */
+    private static void segmentCutLocked(Tcpcb tp, Pass p) {
+        p.fullLen = p.len;
+        p.tso = p.len > p.maxseg && TcpTso.allowedLocked(tp, p.flags, p.sackRxmit);
+        if (p.len > p.maxseg && !p.tso) {
+            p.len = p.maxseg;
+            p.sendalot = true;
         }
+        int from = p.sackRxmit ? p.rxmitSeq : tp.sndNxt;
+        if (TcpSeq.lt(from + (int) p.len, tp.sndUna + p.sbcc)) p.flags &= ~TcpHeader.FIN;
+    }
 
+    /** The window to advertise ({@link #receiveWindow(Tcpcb)}), so_rcv read in one hold of its lock. */
+    private static void receiveWindowLocked(Tcpcb tp, Pass p) {
         StreamBuffer rcv = tp.so == null ? null : tp.so.rcv();
         long rcvSpace;
-        int hiwat;
         if (rcv == null) {
             rcvSpace = 0;
-            hiwat = 0;
+            p.rcvHiwat = 0;
         } else {
-            rcv.lock.lock(); // one hold of so_rcv for the window and its high-water mark
+            rcv.lock.lock();
             try {
                 rcvSpace = rcv.spaceLocked();
-                hiwat = rcv.hiwatLocked();
+                p.rcvHiwat = rcv.hiwatLocked();
             } finally {
                 rcv.lock.unlock();
             }
         }
-        long recwin = receiveWindow(tp, rcvSpace, hiwat);
-
-        boolean send = false;
-        if (len > 0) {
-            if (len >= maxseg) send = true;
-            else if ((idle || tp.has(Tcpcb.TF_NODELAY)) && len + off >= sbcc) send = true; // Nagle
-            else if (tp.has(Tcpcb.TF_FORCEDATA)) send = true;
-            else if (tp.maxSndWnd > 0 && len >= tp.maxSndWnd / 2) send = true;
-            else if (TcpSeq.lt(tp.sndNxt, tp.sndMax)) send = true;
-            else if (sackRxmit) send = true;
-        }
-        if (!send && recwin > 0 && tp.haveReceivedSyn() && !tp.has(Tcpcb.TF_NEEDSYN) && !tp.haveReceivedFin()) {
-            long adv = Math.min(recwin, (long) Tcp.TCP_MAXWIN << tp.rcvScale);
-            long oldwin = TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) ? (tp.rcvAdv - tp.rcvNxt) : 0;
-            adv -= oldwin;
-            if ((oldwin >> tp.rcvScale) < ((adv + oldwin) >> tp.rcvScale)) {
-                if (adv >= 2L * tp.maxseg && (adv >= hiwat / 4 || recwin <= hiwat / 8 || hiwat <= 8 * tp.maxseg
-                        || adv >= (long) Tcp.TCP_MAXWIN << tp.rcvScale)) {
-                    send = true;
-                } else if (2 * adv >= hiwat) {
-                    send = true;
-                }
-            }
-        }
-        if (!send) {
-            if (tp.has(Tcpcb.TF_ACKNOW)) send = true;
-            else if ((flags & TcpHeader.RST) != 0) send = true;
-            else if ((flags & TcpHeader.SYN) != 0 && !tp.has(Tcpcb.TF_NEEDSYN)) send = true;
-            else if (TcpUrgent.pendingLocked(tp)) send = true; // urgent data not yet acknowledged
-            else if ((flags & TcpHeader.FIN) != 0 && (!tp.has(Tcpcb.TF_SENTFIN) || tp.sndNxt == tp.sndUna)) send = true;
-        }
-        if (!send) {
-            // just_return: data waits for a window that is closed: probe it (RFC 9293 3.8.6.1)
-            if (tp.sndMax != tp.sndUna && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveReceivedSyn()) {
-                tp.rexmt.reset(tp.rxtCurNanos); // data in flight is always covered by the retransmit timer
-            } else if (sbcc > 0 && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveEstablished()) {
-                tp.rxtShift = 0;
-                TcpTimers.setPersistLocked(tp);
-            }
-            return false;
-        }
-        int probeBefore = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending() ? 1 : 0;
-        TcpPmtuBlackhole.sendingLocked(tp, fullLen);
-        boolean more = TcpOutputSegment.sendLocked(tp, flags, (int) len, off, sackRxmit, rxmitSeq, recwin, sendwin, true, tso);
-        return probeBefore == 0 && (sendalot || more);
+        p.recwin = receiveWindow(tp, rcvSpace, p.rcvHiwat);
     }
 
     /**
-     * tcp_output's test for TSO: the interface offers it (TF_TSO, from tcp_mss), net.inet.tcp.tso is on, and
-     * the segment is plain bulk data: no SYN, not a SACK retransmission, no SACK blocks to advertise (each
-     * frame the interface makes carries the same header, so nothing may vary per segment), no urgent pointer
-     * to carry (it would point from the first frame's sequence number only), no TCP-MD5 signature (each
-     * frame needs its own). smpnet's TCP sends no IP options, FreeBSD's other exclusion.
+     * "Sender silly window avoidance" (RFC 9293 3.8.6.2.1): data goes if it fills a segment; if it empties
+     * the buffer and the connection was idle or TCP_NODELAY is set (Nagle); if it is a persist probe; if it
+     * is at least half the largest window the peer offered; if it is a retransmission.
      */
-    private static boolean tsoAllowedLocked(Tcpcb tp, int flags, boolean sackRxmit) {
-        return tp.has(Tcpcb.TF_TSO) && tp.tcp.settings.tso && tp.port == 0 && !sackRxmit && (flags & TcpHeader.SYN) == 0
-                && !TcpOutputSegment.sacksToAdvertise(tp, flags) && !TcpUrgent.pendingLocked(tp)
-                && !tp.has(Tcpcb.TF_SIGNATURE);
+    private static boolean dataToSendLocked(Tcpcb tp, Pass p, boolean idle) {
+        long len = p.len;
+        if (len <= 0) return false;
+        return len >= p.maxseg
+                || ((idle || tp.has(Tcpcb.TF_NODELAY)) && len + p.off >= p.sbcc)
+                || tp.has(Tcpcb.TF_FORCEDATA)
+                || (tp.maxSndWnd > 0 && len >= tp.maxSndWnd / 2)
+                || TcpSeq.lt(tp.sndNxt, tp.sndMax)
+                || p.sackRxmit;
+    }
+
+    /**
+     * "Sending of standalone window updates" (RFC 9293 3.8.6.2.2): once synchronized and before the peer's
+     * FIN, when the window would open by at least two segments and a quarter of the buffer (or the buffer is
+     * nearly full, or small, or the window at its largest), or by half the buffer.
+     */
+    private static boolean windowUpdateDueLocked(Tcpcb tp, Pass p) {
+        long recwin = p.recwin;
+        int hiwat = p.rcvHiwat;
+        if (recwin <= 0 || !tp.haveReceivedSyn() || tp.has(Tcpcb.TF_NEEDSYN) || tp.haveReceivedFin()) return false;
+        long adv = Math.min(recwin, (long) Tcp.TCP_MAXWIN << tp.rcvScale);
+        long oldwin = TcpSeq.gt(tp.rcvAdv, tp.rcvNxt) ? (tp.rcvAdv - tp.rcvNxt) : 0;
+        adv -= oldwin;
+        if ((oldwin >> tp.rcvScale) >= ((adv + oldwin) >> tp.rcvScale)) return false;
+        if (adv >= 2L * tp.maxseg && (adv >= hiwat / 4 || recwin <= hiwat / 8 || hiwat <= 8 * tp.maxseg
+                || adv >= (long) Tcp.TCP_MAXWIN << tp.rcvScale)) {
+            return true;
+        }
+        return 2 * adv >= hiwat;
+    }
+
+    /**
+     * "Send if we owe the peer an ACK, RST, SYN, or urgent data" not yet acknowledged, or a FIN not yet
+     * sent (or to be sent again from snd_una).
+     */
+    private static boolean controlDueLocked(Tcpcb tp, int flags) {
+        return tp.has(Tcpcb.TF_ACKNOW)
+                || (flags & TcpHeader.RST) != 0
+                || ((flags & TcpHeader.SYN) != 0 && !tp.has(Tcpcb.TF_NEEDSYN))
+                || TcpUrgent.pendingLocked(tp)
+                || ((flags & TcpHeader.FIN) != 0 && (!tp.has(Tcpcb.TF_SENTFIN) || tp.sndNxt == tp.sndUna));
+    }
+
+    /**
+     * just_return: nothing to send. Data in flight is always covered by the retransmit timer; data that waits
+     * for a closed window gets the persist timer, to probe it (RFC 9293 3.8.6.1).
+     */
+    private static void justReturnLocked(Tcpcb tp, int sbcc) {
+        if (tp.sndMax != tp.sndUna && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveReceivedSyn()) {
+            tp.rexmt.reset(tp.rxtCurNanos);
+        } else if (sbcc > 0 && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveEstablished()) {
+            tp.rxtShift = 0;
+            TcpTimers.setPersistLocked(tp);
+        }
     }
 
     /** The window to advertise (sbspace of so_rcv, silly-window rules, never shrinking what was offered). */
