@@ -69,7 +69,7 @@ abstract class DriverQueue {
     @GuardedBy("rxring/txring") private int head;
     /** Entries: on the descriptor ring and in the software queue. */
     @GuardedBy("rxring/txring") private int size;
-    /** The first {@code onRing} entries are on the descriptor ring; the other {@code size - onRing} wait in the software queue. */
+    /** The first {@code onRing} entries hold descriptors; the other {@code size - onRing} wait in the software queue. */
     @GuardedBy("rxring/txring") private int onRing;
     /**
      * Descriptors the entries on the descriptor ring take, plus those a direct sender holds
@@ -140,7 +140,7 @@ abstract class DriverQueue {
      */
     final boolean enqueue(Mbuf frame, int tag) { return enqueue(frame, tag, 1); }
 
-    /** What became of an enqueued packet: refused (stopping), on the ring, waiting, the first to wait, refused (no room). */
+    /** What became of an enqueued packet: refused (stopping), on the ring, waiting, the first to wait, refused. */
     private static final int STOPPED = 0;
     private static final int ON_RING = 1;
     private static final int WAITS = 2;

@@ -30,11 +30,12 @@ import smpnet.stack.net.MacAddress;
  * <p>TCP segmentation offload ({@link NicConfig#tso()}): a packet marked {@code CSUM_TSO} goes on the TX
  * ring whole, taking one descriptor per DMA segment plus a context descriptor ({@link #descriptorsOf}), all
  * of them or none (without them free it waits whole in the software queue, or with that full is dropped as
- * one, and TCP sees ENOBUFS, as for a frame); the transmit thread cuts it into MTU-sized frames ({@link TsoSegmenter}) as it puts them on the
- * link, one by one, so a flow-controlled link holds the frames, not the packet. A sender that finds the
- * queue idle cuts it and sends the frames itself; those the link refuses wait at the ring's head, in the
- * packet's descriptors. Captures and counters see the frames as they leave, never the TSO packet. A packet
- * over the NIC's limits ({@link NicConfig#tsoMax()}, {@link NicConfig#tsoMaxSegCount()}) is an output error.
+ * one, and TCP sees ENOBUFS, as for a frame); the transmit thread cuts it into MTU-sized frames
+ * ({@link TsoSegmenter}) as it puts them on the link, one by one, so a flow-controlled link holds the frames,
+ * not the packet. A sender that finds the queue idle cuts it and sends the frames itself; those the link
+ * refuses wait at the ring's head, in the packet's descriptors. Captures and counters see the frames as they
+ * leave, never the TSO packet. A packet over the NIC's limits ({@link NicConfig#tsoMax()},
+ * {@link NicConfig#tsoMaxSegCount()}) is an output error.
  *
  * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves); a direct transmit holds
  * neither its txring nor any lock of the peer while it calls the link, only the sender's own locks (the
