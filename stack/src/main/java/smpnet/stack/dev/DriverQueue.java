@@ -6,6 +6,7 @@ import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.internal.net.QueueCounters;
+import smpnet.stack.internal.stats.CpuCounters;
 
 /**
  * A NIC ring with the one thread that drains it: the common part of {@link RxQueue} (drained by an
@@ -16,6 +17,17 @@ import smpnet.stack.internal.net.QueueCounters;
  * send, takes one; a TSO packet on a TX ring takes as many as its DMA segments plus a context descriptor
  * ({@link SimNic#descriptorsOf}), as on the Intel NICs FreeBSD's em and ix drivers serve. So the ring's
  * capacity is counted in descriptors ({@code units}), its entries ({@code size}) in packets.
+ *
+ * <p>Software queue (TX only, {@code softLimit} packets, {@link NicConfig#txSoftQueue()}): as iflib puts an
+ * {@code mp_ring} of packets in front of each TX descriptor ring, the entries form one FIFO whose first
+ * {@code onRing} entries hold descriptors and whose others wait in the software queue, at most
+ * {@code softLimit} of them, holding none. A packet goes on the descriptor ring if nothing waits in the
+ * software queue and its descriptors are free; else it waits at the software queue's tail (one that finds
+ * it empty found too few descriptors: a "no descriptors" stall); only a packet that finds the software queue
+ * full is dropped. Whenever descriptors are freed (the draining thread takes a batch, a direct sender is
+ * done) the software queue's head packets move onto the ring while their descriptors are free. So the order
+ * of the entries is the order they came in, and the draining thread takes only entries on the ring. An RX
+ * ring has no software queue ({@code softLimit} 0): a frame that does not fit is dropped.
  *
  * <p>Flow control: a link that must not lose frames (a {@link Wire}) reserves a slot before it carries a
  * frame ({@link #reserve}) and fills it with {@link #enqueueReserved}; a sender that finds the ring full
@@ -36,14 +48,33 @@ abstract class DriverQueue {
     /** Senders paused on a full ring wait here; the draining thread signals when it takes a batch. */
     private final CondVar room;
     final QueueCounters counters = new QueueCounters();
+    /**
+     * Per CPU, counted by the sender after it released the lock: packets that waited in the software queue,
+     * stalls (a packet found the software queue empty and too few descriptors free), packets refused for want
+     * of room (descriptors short and software queue full). Drops of a stopping queue are not among them.
+     */
+    private final CpuCounters ringCounts = new CpuCounters(3);
+    private static final int SOFT_QUEUED = 0;
+    private static final int NO_DESCRIPTORS = 1;
+    private static final int FULL = 2;
+    /** The descriptors the ring holds. */
+    private final int descriptors;
+    /** Packets the software queue in front of the descriptor ring holds (0: none). */
+    private final int softLimit;
+    /** The entries: those on the descriptor ring first, then those in the software queue. */
     @GuardedBy("rxring/txring") private final Mbuf[] ring;
     @GuardedBy("rxring/txring") private final int[] tags;
     /** The descriptors each entry takes (1 but for a TSO packet's). */
     @GuardedBy("rxring/txring") private final int[] weights;
     @GuardedBy("rxring/txring") private int head;
-    /** Entries on the ring. */
+    /** Entries: on the descriptor ring and in the software queue. */
     @GuardedBy("rxring/txring") private int size;
-    /** Descriptors the entries on the ring take, plus those a direct sender holds ({@link #claimIdle(int)}). */
+    /** The first {@code onRing} entries hold descriptors; the other {@code size - onRing} wait in the software queue. */
+    @GuardedBy("rxring/txring") private int onRing;
+    /**
+     * Descriptors the entries on the descriptor ring take, plus those a direct sender holds
+     * ({@link #claimIdle(int)}); at most {@code descriptors}.
+     */
     @GuardedBy("rxring/txring") private int units;
     /** Descriptors held by the direct sender's packet ({@link #claimIdle(int)}), released by {@link #directDone}. */
     @GuardedBy("rxring/txring") private int directUnits;
@@ -63,6 +94,12 @@ abstract class DriverQueue {
     @GuardedBy("rxring/txring") private boolean direct;
 
     DriverQueue(int index, int cpu, int ringSize, int batch, ExclusiveLock lock) {
+        this(index, cpu, ringSize, 0, batch, lock);
+    }
+
+    /** A queue whose descriptor ring of {@code ringSize} has a software queue of {@code softLimit} packets in front. */
+    DriverQueue(int index, int cpu, int ringSize, int softLimit, int batch, ExclusiveLock lock) {
+        if (softLimit < 0) throw new IllegalArgumentException("softLimit >= 0");
         this.index = index;
         this.cpu = cpu;
         this.batch = batch;
@@ -70,56 +107,102 @@ abstract class DriverQueue {
         this.work = new CondVar(lock.className() + "_work");
         this.exit = new CondVar(lock.className() + "_exit");
         this.room = new CondVar(lock.className() + "_room");
-        this.ring = new Mbuf[ringSize];
-        this.tags = new int[ringSize];
-        this.weights = new int[ringSize];
+        this.descriptors = ringSize;
+        this.softLimit = softLimit;
+        this.ring = new Mbuf[ringSize + softLimit]; // each entry on the descriptor ring takes 1+ descriptors
+        this.tags = new int[ring.length];
+        this.weights = new int[ring.length];
     }
 
     /** The descriptors the ring holds. */
-    final int capacity() { return ring.length; }
+    final int capacity() { return descriptors; }
+
+    /** Packets the software queue in front of the descriptor ring holds (0: none). */
+    final int softLimit() { return softLimit; }
+
+    /** Packets that waited in the software queue for descriptors. */
+    final long softQueued() { return ringCounts.sum(SOFT_QUEUED); }
+
+    /** Times a packet found the software queue empty and too few descriptors free, and waited. */
+    final long noDescriptors() { return ringCounts.sum(NO_DESCRIPTORS); }
+
+    /** Packets dropped for want of room: too few descriptors free and the software queue full (or absent). */
+    final long fullDrops() { return ringCounts.sum(FULL); }
 
     abstract String threadName();
 
     /** The draining thread's body; it ends when {@link #takeBatch} returns -1 (or a generator is done). */
     abstract void drain();
 
-    /** Puts a frame on the ring; false if the ring is full or stopped (dropped, counted, freed). */
-    final boolean enqueue(Mbuf frame, int tag) {
-        boolean accepted;
-        lock.lock();
-        try {
-            accepted = !stopping && units + reserved < ring.length;
-            if (accepted) putLocked(frame, tag, 1);
-        } finally {
-            lock.unlock();
-        }
-        return droppedUnless(accepted, frame);
-    }
+    /**
+     * Puts a frame (one descriptor) on the ring, or in the software queue (see the class comment); false if
+     * there was no room or the queue is stopped (dropped, counted, freed).
+     */
+    final boolean enqueue(Mbuf frame, int tag) { return enqueue(frame, tag, 1); }
+
+    /** What became of an enqueued packet: refused (stopping), on the ring, waiting, the first to wait, refused. */
+    private static final int STOPPED = 0;
+    private static final int ON_RING = 1;
+    private static final int WAITS = 2;
+    private static final int STALLS = 3;
+    private static final int NO_ROOM = 4;
 
     /**
-     * Puts a packet that takes {@code descriptors} descriptors on the ring (a TSO packet: all its descriptors
-     * or none, as a driver's encap finds room for the whole DMA map or leaves the packet). False if they are
-     * not all free or the queue is stopped: the packet is dropped, counted, freed.
+     * Puts a packet that takes {@code n} descriptors on the ring (a TSO packet: all its descriptors or none,
+     * as a driver's encap finds room for the whole DMA map or leaves the packet in its software queue), or, if
+     * they are not all free or packets wait already, at the software queue's tail. False if the software queue
+     * is full (or absent) too, or the queue is stopped: the packet is dropped, counted, freed.
      */
-    final boolean enqueue(Mbuf packet, int tag, int descriptors) {
-        boolean accepted;
+    final boolean enqueue(Mbuf packet, int tag, int n) {
+        int outcome;
         lock.lock();
         try {
-            accepted = !stopping && units + reserved + descriptors <= ring.length;
-            if (accepted) putLocked(packet, tag, descriptors);
+            if (stopping) {
+                outcome = STOPPED;
+            } else if (size == onRing && units + reserved + n <= descriptors) {
+                putLocked(packet, tag, n, true);
+                outcome = ON_RING;
+            } else if (size - onRing < softLimit) {
+                outcome = size == onRing ? STALLS : WAITS;
+                putLocked(packet, tag, n, false);
+            } else {
+                outcome = NO_ROOM;
+            }
         } finally {
             lock.unlock();
         }
-        return droppedUnless(accepted, packet);
+        switch (outcome) {
+            case STALLS -> ringCounts.add2(SOFT_QUEUED, 1, NO_DESCRIPTORS, 1);
+            case WAITS -> ringCounts.increment(SOFT_QUEUED);
+            case NO_ROOM -> ringCounts.increment(FULL);
+            default -> { }
+        }
+        return droppedUnless(outcome == ON_RING || outcome == WAITS || outcome == STALLS, packet);
     }
 
-    private void putLocked(Mbuf frame, int tag, int descriptors) {
+    /** Appends an entry: on the descriptor ring (taking its descriptors) or at the software queue's tail. */
+    private void putLocked(Mbuf frame, int tag, int n, boolean onDescriptors) {
         int tail = (head + size) % ring.length;
         ring[tail] = frame;
         tags[tail] = tag;
-        weights[tail] = descriptors;
-        units += descriptors;
-        if (size++ == 0 && !direct) work.signal(); // during a direct send: directDone() signals
+        weights[tail] = n;
+        if (onDescriptors) {
+            units += n;
+            onRing++;
+        }
+        // An entry that finds the queue empty and no direct send goes on the ring (its descriptors are all
+        // free then); during a direct send, directDone() signals.
+        if (size++ == 0 && !direct) work.signal();
+    }
+
+    /** After descriptors were freed: moves the software queue's head packets onto the ring while they fit. */
+    private void refillLocked() {
+        while (onRing < size) {
+            int w = weights[(head + onRing) % ring.length];
+            if (units + reserved + w > descriptors) return;
+            units += w;
+            onRing++;
+        }
     }
 
     /**
@@ -131,7 +214,7 @@ abstract class DriverQueue {
     final boolean reserve(long waitNanos) {
         lock.lock();
         try {
-            if (!stopping && units + reserved >= ring.length && waitNanos > 0) {
+            if (!stopping && units + reserved >= descriptors && waitNanos > 0) {
                 paused++;
                 try {
                     room.awaitNanos(lock, waitNanos);
@@ -139,7 +222,7 @@ abstract class DriverQueue {
                     paused--;
                 }
             }
-            if (stopping || units + reserved >= ring.length) return false;
+            if (stopping || units + reserved >= descriptors) return false;
             reserved++;
             return true;
         } finally {
@@ -154,7 +237,7 @@ abstract class DriverQueue {
         try {
             reserved--;
             accepted = !stopping;
-            if (accepted) putLocked(frame, tag, 1);
+            if (accepted) putLocked(frame, tag, 1, true); // its slot was counted as taken: it fits
         } finally {
             lock.unlock();
         }
@@ -195,28 +278,11 @@ abstract class DriverQueue {
     }
 
     /**
-     * Under the claim of {@link #claimIdle}: puts back at the head of the ring a frame the link refused
-     * (flow control), ahead of any queued meanwhile, for the draining thread to send once the link has room.
-     * False if the ring is full or stopping (the frame dropped, counted, freed).
-     */
-    final boolean requeueFirst(Mbuf frame) {
-        boolean accepted;
-        lock.lock();
-        try {
-            assert direct : "requeueFirst outside a direct claim";
-            accepted = !stopping && units + reserved < ring.length;
-            if (accepted) putFirstLocked(frame, 1);
-        } finally {
-            lock.unlock();
-        }
-        return droppedUnless(accepted, frame);
-    }
-
-    /**
-     * As {@link #requeueFirst(Mbuf)} for what is left of the packet whose descriptors {@link #claimIdle(int)}
-     * took (the frames of a TSO packet the link refused part-way, linked by {@code nextPacket}, in order):
-     * it keeps those descriptors, so it always fits. False only if the queue is stopping (dropped, counted,
-     * freed).
+     * Under the claim of {@link #claimIdle(int)}: puts back at the head of the ring, ahead of any entry queued
+     * meanwhile, for the draining thread to send once the link has room, what is left of the packet whose
+     * descriptors the claim took (a frame the link refused, or the frames of a TSO packet it refused part-way,
+     * linked by {@code nextPacket}, in order): it keeps those descriptors, so it always fits. False only if
+     * the queue is stopping (dropped, counted, freed).
      */
     final boolean requeueClaimed(Mbuf rest) {
         boolean accepted;
@@ -236,12 +302,13 @@ abstract class DriverQueue {
         return droppedUnless(accepted, rest);
     }
 
-    private void putFirstLocked(Mbuf entry, int descriptors) {
+    private void putFirstLocked(Mbuf entry, int n) {
         head = (head - 1 + ring.length) % ring.length;
         ring[head] = entry;
         tags[head] = 0;
-        weights[head] = descriptors;
-        units += descriptors;
+        weights[head] = n;
+        units += n;
+        onRing++;
         size++; // directDone() wakes the draining thread
     }
 
@@ -291,7 +358,7 @@ abstract class DriverQueue {
         try {
             busy = false;
             if (size == 0) exit.broadcast(); // wakes awaitDrained()
-            while ((size == 0 || direct) && !stopping) work.await(lock);
+            while ((onRing == 0 || direct) && !stopping) work.await(lock); // onRing > 0 if size > 0 (refillLocked)
             if (stopping) return -1;
             int n = pollLocked(frames, tagsOut, frames.length);
             if (paused > 0) room.broadcast(); // a paused sender's frames fit now
@@ -304,28 +371,24 @@ abstract class DriverQueue {
 
     /**
      * The sending side of a direct transmit (FreeBSD's {@code if_transmit} finding its ring idle, as drivers
-     * over {@code drbr} do): claims the queue for the calling thread when the ring is empty, no batch is out
-     * and the queue runs; the caller then hands its frame on itself and calls {@link #directDone}. False:
-     * the frame must go through the ring ({@link #enqueue}), behind what is there. A thread hand-off whose
-     * other end is the draining thread, which waits while the claim is held.
+     * over {@code drbr} do, and as iflib's {@code mp_ring} lets the enqueuing thread drain an idle ring):
+     * claims the queue for the calling thread when the ring and the software queue are empty, no batch is out
+     * and the queue runs, taking the {@code n} descriptors of its packet (1 for an ordinary frame, more for a
+     * TSO packet the sender cuts and sends itself). The caller then hands its frames on itself and calls
+     * {@link #directDone}; the descriptors count as taken until then, or stay with what of the packet
+     * {@link #requeueClaimed} puts back, as a packet's descriptors stay on a NIC's ring until its last frame
+     * is out. False: the packet must go through the ring ({@link #enqueue}), behind what is there. A thread
+     * hand-off whose other end is the draining thread, which waits while the claim is held.
      */
-    final boolean claimIdle() { return claimIdle(0); }
-
-    /**
-     * As {@link #claimIdle()}, for a packet that takes {@code descriptors} descriptors (a TSO packet the
-     * sender segments and sends itself): they count as taken until {@link #directDone}, or stay with what of
-     * the packet {@link #requeueClaimed} puts back, as the packet's descriptors stay on a NIC's ring until
-     * its last frame is out.
-     */
-    final boolean claimIdle(int descriptors) {
+    final boolean claimIdle(int n) {
         lock.lock();
         try {
-            if (size > 0 || busy || direct || stopping || !started || units + reserved + descriptors > ring.length) {
+            if (size > 0 || busy || direct || stopping || !started || units + reserved + n > descriptors) {
                 return false;
             }
             direct = true;
-            directUnits = descriptors;
-            units += descriptors;
+            directUnits = n;
+            units += n;
             return true;
         } finally {
             lock.unlock();
@@ -339,6 +402,7 @@ abstract class DriverQueue {
             direct = false;
             units -= directUnits;
             directUnits = 0;
+            refillLocked();
             if (size > 0) work.signal();
             exit.broadcast();
         } finally {
@@ -346,11 +410,12 @@ abstract class DriverQueue {
         }
     }
 
+    /** Takes entries off the descriptor ring (never the software queue's), then refills it from the software queue. */
     private int pollLocked(Mbuf[] frames, int[] tagsOut, int max) {
         lock.assertOwned();
         int n = 0;
         int taken = 0;
-        while (n < size && n < max) {
+        while (n < onRing && n < max) {
             int w = weights[head];
             if (n > 0 && taken + w > max) break;
             frames[n] = ring[head];
@@ -361,7 +426,9 @@ abstract class DriverQueue {
             n++;
         }
         size -= n;
+        onRing -= n;
         units -= taken;
+        refillLocked();
         return n;
     }
 
@@ -407,6 +474,7 @@ abstract class DriverQueue {
                 head = (head + 1) % ring.length;
             }
             size = 0;
+            onRing = 0;
             units = 0;
         } finally {
             lock.unlock();

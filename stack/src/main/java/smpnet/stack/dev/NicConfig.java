@@ -24,9 +24,14 @@ package smpnet.stack.dev;
  *                       ({@link #DEFAULT_TSO_MAX_SEG_COUNT} by default; the NIC offers at most {@code ringSize - 1})
  * @param tsoMaxSegSize  FreeBSD's {@code if_hw_tsomaxsegsize}: the most bytes one DMA segment carries
  *                       ({@link #DEFAULT_TSO_MAX_SEG_SIZE} by default)
+ * @param txSoftQueue    packets each TX queue's software queue holds in front of its descriptor ring, whatever
+ *                       descriptors they take ({@link #DEFAULT_TX_SOFT_QUEUE} by default, as iflib's
+ *                       {@code mp_ring}): a packet that finds too few descriptors free waits there, in order, for
+ *                       the transmit thread to free them; only a packet that finds it full is dropped (0: no
+ *                       software queue, a packet that does not fit the ring is dropped at once)
  */
 public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int cpus, byte[] rssKey, boolean lro,
-                        boolean tso, int tsoMax, int tsoMaxSegCount, int tsoMaxSegSize) {
+                        boolean tso, int tsoMax, int tsoMaxSegCount, int tsoMaxSegSize, int txSoftQueue) {
     public static final int DEFAULT_RING_SIZE = 1024;
     public static final int DEFAULT_BATCH = 32;
     /**
@@ -38,6 +43,11 @@ public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int
     public static final int DEFAULT_TSO_MAX_SEG_COUNT = 35;
     /** FreeBSD's default {@code if_hw_tsomaxsegsize} (if_attach): 2,048 bytes, a cluster. */
     public static final int DEFAULT_TSO_MAX_SEG_SIZE = 2048;
+    /**
+     * Packets a TX queue's software queue holds by default: 2,048, the size iflib gives the {@code mp_ring} it
+     * puts in front of each TX descriptor ring.
+     */
+    public static final int DEFAULT_TX_SOFT_QUEUE = 2048;
 
     public NicConfig {
         if (rxQueues < 1 || txQueues < 1) throw new IllegalArgumentException("a NIC needs 1+ RX and TX queues");
@@ -46,10 +56,18 @@ public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int
             throw new IllegalArgumentException("TSO limits: tsoMax 1..65535, tsoMaxSegCount and tsoMaxSegSize >= 1 (got "
                     + tsoMax + ", " + tsoMaxSegCount + ", " + tsoMaxSegSize + ")");
         }
+        if (txSoftQueue < 0) throw new IllegalArgumentException("txSoftQueue >= 0 (got " + txSoftQueue + ")");
         if (tso && ringSize < 2) {
             throw new IllegalArgumentException("a TSO packet takes 2+ descriptors: ringSize >= 2 with tso");
         }
         rssKey = java.util.Objects.requireNonNull(rssKey, "rssKey").clone();
+    }
+
+    /** A NIC with these TSO limits and the default TX software queue ({@link #DEFAULT_TX_SOFT_QUEUE}). */
+    public NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int cpus, byte[] rssKey, boolean lro,
+                     boolean tso, int tsoMax, int tsoMaxSegCount, int tsoMaxSegSize) {
+        this(rxQueues, txQueues, ringSize, batch, cpus, rssKey, lro, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize,
+                DEFAULT_TX_SOFT_QUEUE);
     }
 
     /** A NIC with the offloads {@code lro} and {@code tso} say, and FreeBSD's default TSO limits. */
@@ -75,25 +93,25 @@ public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int
     }
 
     public NicConfig withRingSize(int n) {
-        return new NicConfig(rxQueues, txQueues, n, batch, cpus, rssKey, lro, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize);
+        return new NicConfig(rxQueues, txQueues, n, batch, cpus, rssKey, lro, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize, txSoftQueue);
     }
 
     public NicConfig withBatch(int n) {
-        return new NicConfig(rxQueues, txQueues, ringSize, n, cpus, rssKey, lro, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize);
+        return new NicConfig(rxQueues, txQueues, ringSize, n, cpus, rssKey, lro, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize, txSoftQueue);
     }
 
     public NicConfig withCpus(int n) {
-        return new NicConfig(rxQueues, txQueues, ringSize, batch, n, rssKey, lro, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize);
+        return new NicConfig(rxQueues, txQueues, ringSize, batch, n, rssKey, lro, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize, txSoftQueue);
     }
 
     /** Large receive offload on or off at start (off by default). */
     public NicConfig withLro(boolean on) {
-        return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, on, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize);
+        return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, on, tso, tsoMax, tsoMaxSegCount, tsoMaxSegSize, txSoftQueue);
     }
 
     /** The same NIC with TCP segmentation offload on or off (the host uses it while net.inet.tcp.tso is 1). */
     public NicConfig withTso(boolean on) {
-        return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, lro, on, tsoMax, tsoMaxSegCount, tsoMaxSegSize);
+        return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, lro, on, tsoMax, tsoMaxSegCount, tsoMaxSegSize, txSoftQueue);
     }
 
     /**
@@ -101,7 +119,16 @@ public record NicConfig(int rxQueues, int txQueues, int ringSize, int batch, int
      * {@code if_hw_tsomaxsegsize}); TCP sizes its TSO packets to fit them.
      */
     public NicConfig withTsoLimits(int max, int maxSegCount, int maxSegSize) {
-        return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, lro, tso, max, maxSegCount, maxSegSize);
+        return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, lro, tso, max, maxSegCount, maxSegSize, txSoftQueue);
+    }
+
+    /**
+     * The same NIC with a software queue of {@code packets} packets in front of each TX descriptor ring (0: none,
+     * a packet the ring cannot take is dropped at once, as before the queue was modelled).
+     */
+    public NicConfig withTxSoftQueue(int packets) {
+        return new NicConfig(rxQueues, txQueues, ringSize, batch, cpus, rssKey, lro, tso, tsoMax, tsoMaxSegCount,
+                tsoMaxSegSize, packets);
     }
 
     @Override public byte[] rssKey() { return rssKey.clone(); }

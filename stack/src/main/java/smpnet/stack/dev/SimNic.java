@@ -21,17 +21,21 @@ import smpnet.stack.net.MacAddress;
  * sent), direct transmit is on ({@link #setTransmitDirect}, the host's {@code net.link.tx_direct}) and the
  * link may be called from the sender ({@link Link#callableFromSender()}: a {@link Wire}), the sending
  * thread puts the frame on the link itself, as FreeBSD's {@code if_transmit} does when it finds its ring
- * free; otherwise the frame goes onto the TX ring, whose transmit thread puts it on the {@link Link}. Full
- * rings drop and count, as hardware does.
+ * free; otherwise the frame goes onto the TX ring, whose transmit thread puts it on the {@link Link}. A full
+ * RX ring drops and counts, as hardware does. In front of each TX ring is a software queue of packets
+ * ({@link NicConfig#txSoftQueue()}, 2,048 by default, as iflib's {@code mp_ring}): a packet that finds too
+ * few descriptors free waits there, in order, and only one that finds it full is dropped and counted (TCP
+ * sees ENOBUFS); {@link #txRingCounters} counts both.
  *
  * <p>TCP segmentation offload ({@link NicConfig#tso()}): a packet marked {@code CSUM_TSO} goes on the TX
  * ring whole, taking one descriptor per DMA segment plus a context descriptor ({@link #descriptorsOf}), all
- * of them or none (the packet is dropped as one, and TCP sees ENOBUFS, as for a frame that found the ring
- * full); the transmit thread cuts it into MTU-sized frames ({@link TsoSegmenter}) as it puts them on the
- * link, one by one, so a flow-controlled link holds the frames, not the packet. A sender that finds the
- * queue idle cuts it and sends the frames itself; those the link refuses wait at the ring's head, in the
- * packet's descriptors. Captures and counters see the frames as they leave, never the TSO packet. A packet
- * over the NIC's limits ({@link NicConfig#tsoMax()}, {@link NicConfig#tsoMaxSegCount()}) is an output error.
+ * of them or none (without them free it waits whole in the software queue, or with that full is dropped as
+ * one, and TCP sees ENOBUFS, as for a frame); the transmit thread cuts it into MTU-sized frames
+ * ({@link TsoSegmenter}) as it puts them on the link, one by one, so a flow-controlled link holds the frames,
+ * not the packet. A sender that finds the queue idle cuts it and sends the frames itself; those the link
+ * refuses wait at the ring's head, in the packet's descriptors. Captures and counters see the frames as they
+ * leave, never the TSO packet. A packet over the NIC's limits ({@link NicConfig#tsoMax()},
+ * {@link NicConfig#tsoMaxSegCount()}) is an output error.
  *
  * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves); a direct transmit holds
  * neither its txring nor any lock of the peer while it calls the link, only the sender's own locks (the
@@ -82,7 +86,7 @@ public final class SimNic extends Ifnet {
         }
         this.lro = config.lro();
         for (int q = 0; q < tx.length; q++) {
-            tx[q] = new TxQueue(this, q, q % config.cpus(), config.ringSize(), config.batch());
+            tx[q] = new TxQueue(this, q, q % config.cpus(), config.ringSize(), config.txSoftQueue(), config.batch());
         }
     }
 
@@ -279,17 +283,17 @@ public final class SimNic extends Ifnet {
             return false;
         }
         Link l = link;
-        if (transmitDirect && l != null && l.callableFromSender() && q.claimIdle()) {
+        if (transmitDirect && l != null && l.callableFromSender() && q.claimIdle(1)) {
             // The ring is idle and ours until directDone(): nothing queued can be overtaken, and a frame
             // queued meanwhile waits for the transmit thread, which directDone() wakes. A frame the link
-            // refuses (the peer's ring is full: flow control) goes back to the ring's head, for the
-            // transmit thread, which may wait for room.
+            // refuses (the peer's ring is full: flow control) goes back to the ring's head in the descriptor
+            // it claimed, for the transmit thread, which may wait for room.
             try {
                 if (putOnLink(frame, q, false)) {
                     q.countDirect();
                     return true;
                 }
-                return q.requeueFirst(frame);
+                return q.requeueClaimed(frame);
             } finally {
                 q.directDone();
             }
@@ -301,9 +305,10 @@ public final class SimNic extends Ifnet {
      * A TSO packet. On an idle queue the sender cuts it into frames ({@link TsoSegmenter}) and puts them on
      * the link itself, holding the packet's descriptors; the frames the link refuses (flow control) go to the
      * ring's head in them, for the transmit thread. Otherwise the packet goes on the ring whole, in its
-     * descriptors ({@link #descriptorsOf}), all of them or none, and the transmit thread cuts it as it sends
-     * ({@link #sendEntry}). False: the packet was dropped and counted (the ring had not the descriptors free,
-     * the NIC lacks TSO, the packet is over its limits, or memory ran out).
+     * descriptors ({@link #descriptorsOf}), all of them or none (without them free it waits whole in the
+     * software queue), and the transmit thread cuts it as it sends ({@link #sendEntry}). False: the packet was
+     * dropped and counted (the software queue was full, the NIC lacks TSO, the packet is over its limits, or
+     * memory ran out).
      */
     private boolean transmitTso(Mbuf packet) {
         TxQueue q = tx[txQueueOf(packet)];
@@ -484,4 +489,39 @@ public final class SimNic extends Ifnet {
 
     /** Frames of TX queue {@code q} that their sending thread put on the link itself (direct transmit). */
     public long directTransmits(int q) { return tx[q].directCount(); }
+
+    /**
+     * The counters of one TX queue's software queue and descriptor ring, or their sum, as iflib keeps them
+     * per TX queue (its {@code mp_ring}'s drops, a driver's {@code no_desc_avail}).
+     *
+     * @param softQueued    packets that waited in the software queue (they found too few descriptors free, or
+     *                      packets waiting ahead of them)
+     * @param noDescriptors times a packet found the software queue empty and too few descriptors free, and
+     *                      began a wait for the transmit thread to free them (the queue stalled)
+     * @param softDrops     packets dropped because the software queue was full (with a software queue of 0,
+     *                      because the descriptors were short): each is also a TX drop of the interface, and
+     *                      ENOBUFS to its sender
+     */
+    public record TxRingCounters(long softQueued, long noDescriptors, long softDrops) {
+        public TxRingCounters plus(TxRingCounters o) {
+            return new TxRingCounters(softQueued + o.softQueued, noDescriptors + o.noDescriptors,
+                    softDrops + o.softDrops);
+        }
+    }
+
+    /** TX queue {@code q}'s ring counters; a queue the NIC does not have is an IllegalArgumentException. */
+    public TxRingCounters txRingCounters(int q) {
+        if (q < 0 || q >= tx.length) {
+            throw new IllegalArgumentException("no TX queue " + q + " on " + name() + " (it has " + tx.length + ")");
+        }
+        TxQueue t = tx[q];
+        return new TxRingCounters(t.softQueued(), t.noDescriptors(), t.fullDrops());
+    }
+
+    /** TX ring counters summed over every TX queue. */
+    public TxRingCounters txRingCounters() {
+        TxRingCounters sum = new TxRingCounters(0, 0, 0);
+        for (int q = 0; q < tx.length; q++) sum = sum.plus(txRingCounters(q));
+        return sum;
+    }
 }

@@ -5,12 +5,14 @@ import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
 
 /**
- * One transmit queue of a NIC: a bounded ring of descriptors and the thread that plays the NIC's DMA engine,
- * taking packets off the ring in batches and putting their frames on the link with no lock held: an ordinary
- * frame as it is, a TSO packet cut into frames as it goes ({@link SimNic#sendEntry}), as TSO hardware
- * segments while it transmits. A sender that finds the queue idle may instead put its frame (or its TSO
- * packet's frames) on a link that allows it itself ({@link SimNic#transmit}, with {@link #claimIdle}); the
- * thread then waits until that send is done, so frames leave in the order they came.
+ * One transmit queue of a NIC: a bounded ring of descriptors, a software queue of packets in front of it
+ * ({@link NicConfig#txSoftQueue()}, as iflib's {@code mp_ring}: a packet waits there while its descriptors
+ * are not free) and the thread that plays the NIC's DMA engine, taking packets off the ring in batches and
+ * putting their frames on the link with no lock held: an ordinary frame as it is, a TSO packet cut into
+ * frames as it goes ({@link SimNic#sendEntry}), as TSO hardware segments while it transmits. A sender that
+ * finds the queue idle may instead put its frame (or its TSO packet's frames) on a link that allows it
+ * itself ({@link SimNic#transmit}, with {@link #claimIdle}); the thread then waits until that send is done,
+ * so frames leave in the order they came.
  *
  * <p>Locking key: the ring and flags are guarded by the queue's "txring" lock ({@link DriverQueue}).
  */
@@ -19,8 +21,8 @@ final class TxQueue extends DriverQueue {
     /** Frames sent directly by their sending thread ({@link SimNic#transmit}), per CPU. */
     private final CpuCounters direct = new CpuCounters(1);
 
-    TxQueue(SimNic nic, int index, int cpu, int ringSize, int batch) {
-        super(index, cpu, ringSize, batch, nic.locks().mutex(LockInventory.TXRING));
+    TxQueue(SimNic nic, int index, int cpu, int ringSize, int softQueue, int batch) {
+        super(index, cpu, ringSize, softQueue, batch, nic.locks().mutex(LockInventory.TXRING));
         this.nic = nic;
     }
 

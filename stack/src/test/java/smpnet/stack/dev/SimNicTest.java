@@ -152,8 +152,8 @@ class SimNicTest {
     }
 
     @Test
-    void fullTxRingDropsAndStopFreesTheRest() {
-        TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(1).withRingSize(3));
+    void fullTxRingWithoutSoftQueueDropsAndStopFreesTheRest() {
+        TestHost a = new TestHost("a", 1, LockMode.FINE, NicConfig.of(1).withRingSize(3).withTxSoftQueue(0));
         for (int i = 0; i < 5; i++) assertEquals(i < 3, a.nic.transmit(a.udp(MacAddress.BROADCAST, 0, i, 8)));
         a.nic.stop(); // never started: the three queued frames are freed
         assertEquals(new IfCounters(0, 0, 0, 0, 0, 0, 2, 0), a.nic.counters());

@@ -20,7 +20,8 @@ import smpnet.witness.junit.WitnessExtension;
  * The TX ring counts descriptors: an ordinary frame takes one, a TSO packet one per DMA segment (each mbuf
  * of its chain, cut at {@link NicConfig#tsoMaxSegSize()}) plus a context descriptor, and goes on the ring
  * whole, to be cut into frames by the transmit thread as it sends them. Exact counts of what fits, what is
- * refused (ENOBUFS, counted as a drop), what the NIC's TSO limits refuse (an error), and the frames' order.
+ * refused (ENOBUFS, counted as a drop: the first test has no software queue in front of the ring, see
+ * {@link TxSoftQueueTest} for one), what the NIC's TSO limits refuse (an error), and the frames' order.
  */
 @ExtendWith({WitnessExtension.class, MbufLeakExtension.class})
 class TxRingDescriptorsTest {
@@ -30,8 +31,9 @@ class TxRingDescriptorsTest {
 
     @Test
     void aTsoPacketTakesItsDmaSegmentsAndAContextDescriptorAndTheRingRefusesWhatDoesNotFit() {
-        // not started: everything waits on the ring, which holds 10 descriptors
-        TestHost h = new TestHost("a", 1, LockMode.FINE, NicConfig.of(1).withTso(true).withRingSize(10));
+        // not started: everything waits on the ring, which holds 10 descriptors, with no software queue
+        TestHost h = new TestHost("a", 1, LockMode.FINE,
+                NicConfig.of(1).withTso(true).withRingSize(10).withTxSoftQueue(0));
         Mbuf p0 = packet(h, 0, 4);
         // 54 + 4 * 1448 = 5,846 bytes in three clusters (2,048, 2,048, 1,750): 3 DMA segments and a context
         assertEquals(4, h.nic.descriptorsOf(p0));
@@ -42,6 +44,7 @@ class TxRingDescriptorsTest {
         assertTrue(h.nic.transmit(packet(h, 4, 1)));
         assertFalse(h.nic.transmit(packet(h, 5, 1)), "the ring's 10 descriptors are taken");
         assertEquals(2, h.nic.counters().outDrops());
+        assertEquals(new SimNic.TxRingCounters(0, 0, 2), h.nic.txRingCounters());
         assertEquals(2, h.nic.tsoQueued());
         assertEquals(8, h.nic.tsoDescriptors());
         assertEquals(0, h.nic.tsoPackets(), "nothing is cut before the transmit thread sends it");

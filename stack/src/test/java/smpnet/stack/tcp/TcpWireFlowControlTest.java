@@ -10,6 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import smpnet.stack.Stack;
+import smpnet.stack.dev.NicConfig;
+import smpnet.stack.dev.SimNic;
 import smpnet.stack.dev.Wire;
 import smpnet.stack.locks.LockMode;
 import smpnet.stack.mbuf.MbufLeakExtension;
@@ -19,9 +21,10 @@ import smpnet.stack.stats.TcpStat;
 import smpnet.witness.junit.WitnessExtension;
 
 /**
- * A bulk transfer at full speed over a {@link Wire} whose rings (8 frames each) are far smaller than the
- * window: the wire's flow control holds each sender back while the peer's RX ring is full, so no frame is
- * lost on the wire, and a segment that finds its own TX ring full comes back to TCP as ENOBUFS, which backs
+ * A bulk transfer at full speed over a {@link Wire} whose rings (8 frames each, and a TX software queue of 8
+ * packets) are far smaller than the window: the wire's flow control holds each sender back while the peer's RX
+ * ring is full, so no frame is lost on the wire, and a segment that finds its own TX ring and software queue
+ * full comes back to TCP as ENOBUFS, which backs
  * it out and sends the same bytes later (counted in {@link TcpStat#SNDNOBUFS}, one per TX ring drop; as in
  * FreeBSD they count as retransmitted, at most one packet per ENOBUFS). So TCP has no retransmission timeout
  * and no recovery and sees neither a duplicate ACK nor an out-of-order segment, while the wire
@@ -38,14 +41,15 @@ class TcpWireFlowControlTest {
 
     /** What one run left: both hosts' TCP counters, the wire's, and the NICs'. */
     private record Outcome(String tcpA, String tcpB, long nobufsA, long nobufsB, long pauses, long carried,
-                           IfCounters nicA, IfCounters nicB) {}
+                           IfCounters nicA, IfCounters nicB, SimNic.TxRingCounters ringA, SimNic.TxRingCounters ringB) {}
 
     private static Outcome transfer(long seed, LockMode mode) {
         byte[] up = TcpTwoHostsTest.pattern(UP, 3);
         byte[] down = TcpTwoHostsTest.pattern(1000, 4);
         Wire[] wire = new Wire[1];
         Outcome[] out = new Outcome[1];
-        TcpSim.Result r = TcpSim.runLinked(seed, mode, 1, RING, (na, nb) -> {
+        NicConfig nic = NicConfig.of(1).withRingSize(RING).withTxSoftQueue(RING);
+        TcpSim.Result r = TcpSim.runLinked(seed, mode, nic, (na, nb) -> {
             wire[0] = Wire.connect(na, nb);
             return wire[0]::disconnect;
         }, (a, b, na, nb) -> {
@@ -55,7 +59,8 @@ class TcpWireFlowControlTest {
             TcpSim.sleep(61_000); // past TIME_WAIT
             out[0] = new Outcome(a.tcpStats().nonZero(), b.tcpStats().nonZero(), a.tcpStats().get(TcpStat.SNDNOBUFS),
                     b.tcpStats().get(TcpStat.SNDNOBUFS), wire[0].pauses(),
-                    wire[0].carriedAtoB() + wire[0].carriedBtoA(), na.counters(), nb.counters());
+                    wire[0].carriedAtoB() + wire[0].carriedBtoA(), na.counters(), nb.counters(), na.txRingCounters(),
+                    nb.txRingCounters());
             for (Stack h : new Stack[] {a, b}) {
                 Map<TcpStat, Long> seen = new EnumMap<>(TcpStat.class);
                 for (TcpStat st : NEVER) {
@@ -81,6 +86,10 @@ class TcpWireFlowControlTest {
         // every TX ring drop was a segment TCP heard about (ENOBUFS) and sent again
         assertEquals(o.nobufsA(), o.nicA().outDrops(), "a " + o);
         assertEquals(o.nobufsB(), o.nicB().outDrops(), "b " + o);
+        // and every one found the software queue full, after packets had waited in it
+        assertEquals(o.nobufsA(), o.ringA().softDrops(), "a " + o);
+        assertEquals(o.nobufsB(), o.ringB().softDrops(), "b " + o);
+        assertTrue(o.ringA().softQueued() > 0 && o.ringA().noDescriptors() > 0, "a " + o);
         assertTrue(o.nobufsA() > 0, "the sender's TX ring never filled: " + o);
         assertEquals(o.carried(), o.nicA().outPackets() + o.nicB().outPackets());
         assertEquals(o.nicA().outPackets(), o.nicB().inPackets());

@@ -11,7 +11,7 @@ import smpnet.stack.dev.SimNic;
 @Command(name = "netstat",
         description = {"Runs a scenario file and prints, for each host once its workloads have ended: its TCP "
                 + "connections, pcbs, timers and syncache entries (as 'netstat -a' counts them), each interface's "
-                + "packets, and every protocol's counters (as 'netstat -s')."})
+                + "packets and TX queue counters, and every protocol's counters (as 'netstat -s')."})
 public final class NetstatCommand extends ScenarioFileCommand {
     @Override
     public Integer call() throws Exception {
@@ -47,6 +47,11 @@ public final class NetstatCommand extends ScenarioFileCommand {
                                 nic.tsoPackets(), nic.tsoFrames(), nic.tsoPayloadBytesCopied(), nic.tsoQueued(),
                                 nic.tsoDescriptors(), nic.tsoMax(), nic.tsoMaxSegCount(), nic.tsoMaxSegSize());
                     }
+                    // iflib's per-TX-queue mp_ring and descriptor counters, summed over the queues
+                    SimNic.TxRingCounters r = nic.txRingCounters();
+                    out().printf("  txq: %d descriptors, soft queue %d packets: waited %d, no descriptors %d, "
+                                    + "soft queue drops %d%n", nic.config().ringSize(), nic.config().txSoftQueue(),
+                            r.softQueued(), r.noDescriptors(), r.softDrops());
                 });
                 out().print(host.netstat());
             }

@@ -83,6 +83,8 @@ class RunViewCommandsTest {
         assertTrue(s.contains("\n\t3 connection accepts\n"), s);
         assertTrue(s.contains("\ntcp sockets: "), s);
         assertTrue(s.contains("\nem0: in "), s);
+        assertTrue(java.util.regex.Pattern.compile("\n  txq: 1024 descriptors, soft queue 2048 packets: waited \\d+, "
+                + "no descriptors \\d+, soft queue drops 0\n").matcher(s).find(), s);
     }
 
     /** {@code ./smpnet netstat} of scenario {@code yaml}: the client's section and the server's. */
