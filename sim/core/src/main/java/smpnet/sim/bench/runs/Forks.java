@@ -46,6 +46,7 @@ final class Forks {
         List<RunSample> runs = new ArrayList<>();
         Histogram latency = new Histogram(3);
         long warmup = 0;
+        boolean settledWarmups = true;
         long generated = 0;
         long received = 0;
         long dropped = 0;
@@ -55,13 +56,14 @@ final class Forks {
             runs.addAll(r.runs());
             latency.add(r.latency());
             warmup = Math.max(warmup, r.warmupNanos());
+            settledWarmups &= r.warmupSettled();
             generated += r.settled().generated();
             received += r.settled().received();
             dropped += r.settled().dropped();
             if (locks.isEmpty()) locks = r.locks();
             paused = Math.max(paused, r.pausedCpuUse());
         }
-        return new CaseResult(first.benchCase(), first.pinning(), warmup, runs, latency,
+        return new CaseResult(first.benchCase(), first.pinning(), warmup, settledWarmups, runs, latency,
                 new Tally(generated, received, dropped), locks, paused);
     }
 
