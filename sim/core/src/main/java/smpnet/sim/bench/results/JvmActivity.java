@@ -3,6 +3,7 @@ package smpnet.sim.bench.results;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 
 /**
  * What the JVM itself did over an interval: the JIT compilers' time (the whole JVM's, as
@@ -18,13 +19,16 @@ public record JvmActivity(long compileMillis, long gcs, long gcMillis) {
     /** Nothing done, or nothing known (a window reported without these figures). */
     public static final JvmActivity NONE = new JvmActivity(0, 0, 0);
 
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    /** Looked up once: a lookup builds lists and names, code the JIT would compile in the windows it measures. */
+    private static final List<GarbageCollectorMXBean> GCS = ManagementFactory.getGarbageCollectorMXBeans();
+
     /** The JVM's totals so far. */
     public static JvmActivity now() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long compile = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        long compile = JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
         long count = 0;
         long time = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : GCS) {
             count += Math.max(0, gc.getCollectionCount());
             time += Math.max(0, gc.getCollectionTime());
         }
