@@ -49,7 +49,7 @@ public final class ReportTable {
         int again = r.measured().stream().mapToInt(CaseResult::measuredAgain).sum();
         int busy = r.measured().stream().mapToInt(CaseResult::jitBusyRuns).sum();
         if (again > 0 || busy > 0) {
-            sb.append(String.format(Locale.ROOT, "Runs measured again after the JIT compiled more than %d ms in them: "
+            sb.append(String.format(Locale.ROOT, "Windows measured again after the JIT compiled more than %d ms in them: "
                     + "%d; runs kept with the JIT still compiling (flagged in their rows): %d of %d%n",
                     RunSample.QUIET_JIT_MILLIS, again, busy, r.measured().stream().mapToInt(c -> c.runs().size()).sum()));
         }
@@ -81,7 +81,9 @@ public final class ReportTable {
         if (!c.warmupSettled() && e.warmupSeconds() > 0) {
             flags.add(String.format(Locale.ROOT, "warm-up ended by its maximum after %.1f s, not settled", c.warmupNanos() / 1e9));
         }
-        if (c.measuredAgain() > 0) flags.add(c.measuredAgain() + " measured again");
+        if (c.measuredAgain() > 0) {
+            flags.add(c.measuredAgain() + (c.measuredAgain() == 1 ? " window" : " windows") + " measured again");
+        }
         if (c.jitBusyRuns() > 0) {
             flags.add(String.format(Locale.ROOT, "%d of %d runs kept with the JIT compiling more than %d ms: they may "
                     + "measure compilation", c.jitBusyRuns(), c.runs().size(), RunSample.QUIET_JIT_MILLIS));

@@ -57,11 +57,6 @@ public record CaseResult(BenchCase benchCase, String pinning, long warmupNanos, 
         return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(p) / 1000.0;
     }
 
-    /** What the JVM's JIT and collector did in the measured runs, summed. */
-    public JvmActivity jvm() {
-        return runs.stream().map(RunSample::jvm).reduce(JvmActivity.NONE, JvmActivity::plus);
-    }
-
     /** Windows measured again (and dropped) because the JIT compiled in them, over all the measured runs. */
     public int measuredAgain() {
         return runs.stream().mapToInt(RunSample::measuredAgain).sum();

@@ -17,7 +17,8 @@ import smpnet.sim.bench.results.Tally;
  * child JVMs, and a JVM's own state (which methods the JIT inlined, where the collector put the hot objects)
  * moves its throughput by tens of percent from one JVM to the next while runs inside it agree closely; the
  * median over several forks is what a reader can repeat. Runs are concatenated fork after fork in the same
- * order for every case, so the pairs that speed-ups are taken over stay pairs from one fork.
+ * order for every case, so the pairs that speed-ups are taken over stay pairs from one fork. A merged case's
+ * warm-up is its longest fork's, and settled only if every fork's did.
  */
 final class Forks {
     private Forks() {}

@@ -167,9 +167,9 @@ class ResultFilesTest {
                 + "CPU-s at least, until the JIT was quiet and the rate no longer rose (20 s at most); a run in which the "
                 + "JIT compiled more than 10 ms measured again, twice at most", table.getFirst());
         assertEquals("fine       1           100  (100 .. 100)                 1.00          100       1.0       1.5"
-                + "          0  taskset -c 0  (warm-up ended by its maximum after 20.0 s, not settled; 3 measured again; "
+                + "          0  taskset -c 0  (warm-up ended by its maximum after 20.0 s, not settled; 3 windows measured again; "
                 + "1 of 3 runs kept with the JIT compiling more than 10 ms: they may measure compilation)", table.get(5));
-        assertEquals("Runs measured again after the JIT compiled more than 10 ms in them: 3; runs kept with the JIT "
+        assertEquals("Windows measured again after the JIT compiled more than 10 ms in them: 3; runs kept with the JIT "
                 + "still compiling (flagged in their rows): 1 of 3", table.get(6));
         assertEquals(7, table.size());
         Environment none = new Environment("TestJDK 25", 2, List.of(), 0.5, 3, 1.0, 0);
