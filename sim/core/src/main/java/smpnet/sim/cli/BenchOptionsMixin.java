@@ -30,7 +30,8 @@ public final class BenchOptionsMixin {
     Double seconds;
 
     @Option(names = "--warmup", paramLabel = "S", description = {"warm-up before the measured runs, in seconds of the "
-            + "process's CPU time, and on while the JIT compiles; 20 s at most (0: none)"})
+            + "process's CPU time, and on while the JIT compiles or the rate still rises; 20 s at most (0: none, and "
+            + "no run measured again after the JIT compiled in it)"})
     Double warmup;
 
     @Option(names = "--payloads", paramLabel = "LIST", split = ",", hideParamSyntax = true,

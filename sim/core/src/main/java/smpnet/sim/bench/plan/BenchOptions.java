@@ -31,8 +31,8 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
     /** Flags that would replace the child's class path or main class: the child could not start. */
     private static final Set<String> LAUNCH_FLAGS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m",
             "--module", "-p", "--module-path");
-    /** A warm-up goes on past --warmup while the JIT compiles, up to this many seconds. */
-    static final double MAX_WARMUP_SECONDS = 20;
+    /** A warm-up goes on past --warmup while the JIT compiles or the rate rises, up to this many seconds. */
+    public static final double MAX_WARMUP_SECONDS = 20;
     static final double KERNEL_WARMUP_SECONDS = 1;
 
     public BenchOptions {
@@ -161,8 +161,13 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
         return out;
     }
 
-    /** Seconds a warm-up may last while the JIT is still compiling; none when {@link #warmup()} is 0. */
+    /** Seconds a warm-up may last while the JIT is still compiling or the rate rising; none when {@link #warmup()} is 0. */
     public double maxWarmup() {
+        return maxWarmup(warmup);
+    }
+
+    /** Seconds a warm-up of at least {@code warmup} CPU-seconds may last (wall time). */
+    public static double maxWarmup(double warmup) {
         return warmup == 0 ? 0 : Math.max(warmup, MAX_WARMUP_SECONDS);
     }
 

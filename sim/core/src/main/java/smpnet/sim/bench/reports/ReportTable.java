@@ -1,15 +1,22 @@
 package smpnet.sim.bench.reports;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import smpnet.sim.bench.plan.BenchOptions;
 import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.results.Ceiling;
 import smpnet.sim.bench.results.LockContention;
+import smpnet.sim.bench.results.RunSample;
 import smpnet.sim.bench.results.Spread;
 import smpnet.sim.bench.runs.GroupRunner;
 
-/** The comparison printed at the end of a session: one table per payload, the ratios, the top locks. */
+/**
+ * The comparison printed at the end of a session: one table per payload, the ratios, the top locks. A row
+ * says in brackets what makes its figures doubtful: an unbalanced accounting, a warm-up that did not settle,
+ * runs measured again after the JIT compiled in them, runs kept with the JIT still compiling.
+ */
 public final class ReportTable {
     /** Lock classes listed per profiled mode. */
     static final int TOP_LOCKS = 3;
@@ -20,8 +27,7 @@ public final class ReportTable {
         Environment e = r.env();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s, %d cores, load average %.2f at start; median of %d runs of "
-                + "%.1f s after a warm-up of %.1f CPU-s and a quiet JIT%n", e.jdk(), e.cores(), e.loadAverage(),
-                e.runs(), e.runSeconds(), e.warmupSeconds()));
+                + "%.1f s after %s%n", e.jdk(), e.cores(), e.loadAverage(), e.runs(), e.runSeconds(), warmup(e)));
         sb.append(String.format(Locale.ROOT, "A path's 1- and 2-CPU runs alternate (ABBA), each after a settle of "
                 + "%.1f s; its speed-up is the median of the per-pair ratios%n",
                 Math.min(GroupRunner.RESUME_SETTLE_NANOS / 1e9, e.runSeconds())));
@@ -34,12 +40,19 @@ public final class ReportTable {
                     path.isTcp() ? "stack" : "path", "CPUs", path.unit(), "(min .. max)", "busy", "per CPU-s", "p50 us",
                     "p99 us", "drops", "pinning"));
             for (CaseResult c : r.measured()) {
-                if (c.benchCase().payload() == t.payload() && c.benchCase().path() == path) sb.append(row(c));
+                if (c.benchCase().payload() == t.payload() && c.benchCase().path() == path) sb.append(row(c, e));
             }
             if (!path.isTcp()) r.ceiling(t.payload()).ifPresent(c -> sb.append(row(c)));
             for (BenchReport.Ratio q : r.ratios(t)) sb.append(ratio(q));
         }
         for (String n : r.notes()) sb.append(String.format("note: %s%n", n));
+        int again = r.measured().stream().mapToInt(CaseResult::measuredAgain).sum();
+        int busy = r.measured().stream().mapToInt(CaseResult::jitBusyRuns).sum();
+        if (again > 0 || busy > 0) {
+            sb.append(String.format(Locale.ROOT, "Windows measured again after the JIT compiled more than %d ms in them: "
+                    + "%d; runs kept with the JIT still compiling (flagged in their rows): %d of %d%n",
+                    RunSample.QUIET_JIT_MILLIS, again, busy, r.measured().stream().mapToInt(c -> c.runs().size()).sum()));
+        }
         if (r.pausedCpuUse() > 0) {
             sb.append(String.format(Locale.ROOT, "While paused for another's windows, a child used at most "
                     + "%.3f of a core%n", r.pausedCpuUse()));
@@ -52,12 +65,32 @@ public final class ReportTable {
         return sb.toString();
     }
 
-    private static String row(CaseResult c) {
+    /** The warm-up the runs came after, as the first line states it. */
+    static String warmup(Environment e) {
+        if (e.warmupSeconds() == 0) return "no warm-up (each run measured once, the JIT compiling in it)";
+        return String.format(Locale.ROOT, "a warm-up of %.1f CPU-s at least, until the JIT was quiet and the rate no "
+                + "longer rose (%.0f s at most); a run in which the JIT compiled more than %d ms measured again, "
+                + "twice at most", e.warmupSeconds(), BenchOptions.maxWarmup(e.warmupSeconds()), RunSample.QUIET_JIT_MILLIS);
+    }
+
+    private static String row(CaseResult c, Environment e) {
         double k = c.benchCase().path().scale();
         Spread s = c.packetsPerSecond();
+        List<String> flags = new ArrayList<>();
+        if (!c.balanced()) flags.add("accounting did not balance: " + c.settled().inFlight() + " unaccounted");
+        if (!c.warmupSettled() && e.warmupSeconds() > 0) {
+            flags.add(String.format(Locale.ROOT, "warm-up ended by its maximum after %.1f s, not settled", c.warmupNanos() / 1e9));
+        }
+        if (c.measuredAgain() > 0) {
+            flags.add(c.measuredAgain() + (c.measuredAgain() == 1 ? " window" : " windows") + " measured again");
+        }
+        if (c.jitBusyRuns() > 0) {
+            flags.add(String.format(Locale.ROOT, "%d of %d runs kept with the JIT compiling more than %d ms: they may "
+                    + "measure compilation", c.jitBusyRuns(), c.runs().size(), RunSample.QUIET_JIT_MILLIS));
+        }
         return row(c.benchCase().subject().label(), width(c.benchCase().path()), c.benchCase().cpus(),
                 new Spread(s.min() * k, s.median() * k, s.max() * k), c.cpuUse(), c.packetsPerCpuSecond() * k, k != 1, c.latencyMicros(50), c.latencyMicros(99), c.drops(), c.pinning(),
-                c.balanced() ? "" : "  (accounting did not balance: " + c.settled().inFlight() + " unaccounted)");
+                flags.isEmpty() ? "" : "  (" + String.join("; ", flags) + ")");
     }
 
     /** The ceiling's row: the two stacks' summed rate, their summed CPU use. */

@@ -11,7 +11,9 @@ import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.plan.BenchPath;
 import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.results.Ceiling;
+import smpnet.sim.bench.results.JvmActivity;
 import smpnet.sim.bench.results.LockContention;
+import smpnet.sim.bench.results.RunSample;
 import smpnet.sim.bench.results.Spread;
 
 /**
@@ -23,11 +25,17 @@ import smpnet.sim.bench.results.Spread;
  * machine ceiling over the rounds, and {@code shareOfCeiling}). Numbers use a fixed format (packets/s to
  * 0.1, CPU use to 0.001, latency in microseconds to 0.1). The last CSV column and each JSON result's and
  * ratio's {@code path} name the path; a rate ({@code pps_*}, {@code pps}) counts the path's units per second:
- * datagrams for {@code udp}, bytes for {@code tcp-bulk}, connections for {@code tcp-connect}.
+ * datagrams for {@code udp}, bytes for {@code tcp-bulk}, connections for {@code tcp-connect}. What the JVM did
+ * in the measured runs: {@code warmup_settled} (empty for a ceiling), {@code jit_ms}, {@code gcs} and
+ * {@code gc_ms} summed over the runs kept, {@code runs_measured_again} the windows measured again (and
+ * dropped) because the JIT compiled more than 10 ms in them, {@code runs_jit_busy} the runs kept with the JIT
+ * still compiling; in the JSON, per run in the order of {@code pps.runs}: {@code windows}, each with
+ * {@code jitMillis}, {@code gcs}, {@code gcMillis}, {@code measuredAgain} and {@code jitBusy}.
  */
 public final class ResultFiles {
     public static final String RESULTS_HEADER = "subject,cpus,payload_bytes,pinning,warmup_s,runs,pps_min,pps_median,pps_max,"
-            + "cpu_busy,pps_per_cpu_second,latency_p50_us,latency_p99_us,received,drops,balanced,jdk,cores,jvm_flags,path";
+            + "cpu_busy,pps_per_cpu_second,latency_p50_us,latency_p99_us,received,drops,balanced,warmup_settled,jit_ms,gcs,"
+            + "gc_ms,runs_measured_again,runs_jit_busy,jdk,cores,jvm_flags,path";
     public static final String LOCKS_HEADER = "subject,cpus,payload_bytes,lock_class,acquisitions,contended,wait_ns,hold_ns,path";
 
     private ResultFiles() {}
@@ -52,17 +60,27 @@ public final class ResultFiles {
                     Integer.toString(k.payload()), csv(c.pinning()), f1(c.warmupNanos() / 1e9),
                     Integer.toString(c.runs().size()), spread(c.packetsPerSecond()), f3(c.cpuUse()),
                     f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)), Long.toString(c.received()),
-                    Long.toString(c.drops()), Boolean.toString(c.balanced()), env, k.path().label())).append('\n');
+                    Long.toString(c.drops()), Boolean.toString(c.balanced()), Boolean.toString(c.warmupSettled()),
+                    jvm(c.runs()), env, k.path().label())).append('\n');
         }
         for (Ceiling c : r.ceilings()) {
             sb.append(String.join(",", "ceiling", "2", Integer.toString(c.payload()), csv(c.pinning()),
                     f1(c.warmupNanos() / 1e9), Integer.toString(c.core0().size()), spread(c.packetsPerSecond()),
                     f3(c.cpuUse()), f1(c.packetsPerCpuSecond()), f1(c.latencyMicros(50)), f1(c.latencyMicros(99)),
-                    Long.toString(c.received()), Long.toString(c.drops()), Boolean.toString(c.balanced()), env,
+                    Long.toString(c.received()), Long.toString(c.drops()), Boolean.toString(c.balanced()), "",
+                    jvm(java.util.stream.Stream.concat(c.core0().stream(), c.core1().stream()).toList()), env,
                     BenchPath.UDP.label()))
                     .append('\n');
         }
         return sb.toString();
+    }
+
+    /** The JVM's columns over {@code runs}: JIT ms, GCs, GC ms, runs measured again, runs kept with a busy JIT. */
+    private static String jvm(List<RunSample> runs) {
+        JvmActivity j = runs.stream().map(RunSample::jvm).reduce(JvmActivity.NONE, JvmActivity::plus);
+        return String.join(",", Long.toString(j.compileMillis()), Long.toString(j.gcs()), Long.toString(j.gcMillis()),
+                Integer.toString(runs.stream().mapToInt(RunSample::measuredAgain).sum()),
+                Long.toString(runs.stream().filter(RunSample::jitBusy).count()));
     }
 
     private static String spread(Spread s) {
@@ -114,6 +132,7 @@ public final class ResultFiles {
         Spread pps = c.packetsPerSecond();
         return "{\"path\": " + str(k.path().label()) + ", \"subject\": " + str(k.subject().label()) + ", \"cpus\": "
                 + k.cpus() + ", \"payloadBytes\": " + k.payload() + ", \"pinning\": " + str(c.pinning()) + ", \"warmupSeconds\": " + f1(c.warmupNanos() / 1e9)
+                + ", \"warmupSettled\": " + c.warmupSettled()
                 + ", \"pps\": {\"min\": " + f1(pps.min())
                 + ", \"median\": " + f1(pps.median()) + ", \"max\": " + f1(pps.max()) + ", \"runs\": ["
                 + c.runs().stream().map(s -> f1(s.packetsPerSecond())).collect(Collectors.joining(", "))
@@ -121,7 +140,13 @@ public final class ResultFiles {
                 + ", \"latencyMicros\": {\"p50\": "
                 + f1(c.latencyMicros(50)) + ", \"p99\": " + f1(c.latencyMicros(99)) + "}, \"received\": "
                 + c.received() + ", \"drops\": " + c.drops() + ", \"balanced\": " + c.balanced()
-                + ", \"pausedCpu\": " + f3(c.pausedCpuUse()) + "}";
+                + ", \"pausedCpu\": " + f3(c.pausedCpuUse()) + ", \"windows\": ["
+                + c.runs().stream().map(ResultFiles::windowJson).collect(Collectors.joining(", ")) + "]}";
+    }
+
+    private static String windowJson(RunSample s) {
+        return "{\"jitMillis\": " + s.jvm().compileMillis() + ", \"gcs\": " + s.jvm().gcs() + ", \"gcMillis\": "
+                + s.jvm().gcMillis() + ", \"measuredAgain\": " + s.measuredAgain() + ", \"jitBusy\": " + s.jitBusy() + "}";
     }
 
     private static String ceilingJson(Ceiling c) {

@@ -6,12 +6,14 @@ import smpnet.sim.bench.plan.BenchCase;
 
 /**
  * Everything measured for one case: its measured runs (in the order they ran), their merged latency
- * histogram (nanoseconds), how its child JVM was pinned, how long its warm-up took, the child's final packet
- * accounting, (for profiled cases) its most contended lock classes, and the CPU the child used while paused
- * for other children's windows, in cores (its paused CPU time over its paused wall time).
+ * histogram (nanoseconds), how its child JVM was pinned, how long its warm-up took and whether it settled
+ * (the JIT quiet and the rate no longer rising, rather than ended by its maximum: {@code workloads.CaseRunner}),
+ * the child's final packet accounting, (for profiled cases) its most contended lock classes, and the CPU the
+ * child used while paused for other children's windows, in cores (its paused CPU time over its paused wall time).
  */
-public record CaseResult(BenchCase benchCase, String pinning, long warmupNanos, List<RunSample> runs,
-                         Histogram latency, Tally settled, List<LockContention> locks, double pausedCpuUse) {
+public record CaseResult(BenchCase benchCase, String pinning, long warmupNanos, boolean warmupSettled,
+                         List<RunSample> runs, Histogram latency, Tally settled, List<LockContention> locks,
+                         double pausedCpuUse) {
 
     public CaseResult {
         if (runs.isEmpty()) throw new IllegalArgumentException("a case needs at least one measured run");
@@ -19,10 +21,10 @@ public record CaseResult(BenchCase benchCase, String pinning, long warmupNanos, 
         locks = List.copyOf(locks);
     }
 
-    /** A result whose child was never paused between windows. */
+    /** A result whose child was never paused between windows, after a warm-up that settled. */
     public CaseResult(BenchCase benchCase, String pinning, long warmupNanos, List<RunSample> runs, Histogram latency,
                       Tally settled, List<LockContention> locks) {
-        this(benchCase, pinning, warmupNanos, runs, latency, settled, locks, 0);
+        this(benchCase, pinning, warmupNanos, true, runs, latency, settled, locks, 0);
     }
 
     /** Packets per second: min, median and max over the measured runs. */
@@ -53,6 +55,16 @@ public record CaseResult(BenchCase benchCase, String pinning, long warmupNanos, 
     /** Latency percentile {@code p} (0..100) in microseconds; 0 when nothing was recorded. */
     public double latencyMicros(double p) {
         return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(p) / 1000.0;
+    }
+
+    /** Windows measured again (and dropped) because the JIT compiled in them, over all the measured runs. */
+    public int measuredAgain() {
+        return runs.stream().mapToInt(RunSample::measuredAgain).sum();
+    }
+
+    /** Measured runs kept with the JIT still compiling in them ({@link RunSample#jitBusy()}). */
+    public int jitBusyRuns() {
+        return (int) runs.stream().filter(RunSample::jitBusy).count();
     }
 
     /** Whether the final accounting balanced: every generated packet received or counted as a drop. */

@@ -58,7 +58,7 @@ public final class BenchChild {
             switch (ChildProtocol.parseCommand(line)) {
                 case ChildProtocol.WarmUp w -> out.println(ChildProtocol.warmup(r.warmUp(w.minNanos(), w.maxNanos())));
                 case ChildProtocol.Measure m -> out.println(ChildProtocol.run(m.profiled()
-                        ? r.profileWindow(m.settleNanos(), m.runNanos()) : r.window(m.settleNanos(), m.runNanos())));
+                        ? r.profileWindow(m.settleNanos(), m.runNanos()) : r.window(m.settleNanos(), m.runNanos(), m.again())));
                 case ChildProtocol.Quit q -> {
                     CaseRunner.Outcome o = r.finish();
                     for (LockContention l : o.locks()) out.println(ChildProtocol.lock(l));

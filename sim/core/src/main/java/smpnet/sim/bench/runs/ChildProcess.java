@@ -16,6 +16,7 @@ import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.results.LockContention;
 import smpnet.sim.bench.results.MeasuredWindow;
 import smpnet.sim.bench.results.Tally;
+import smpnet.sim.bench.results.Warmup;
 import smpnet.sim.bench.workloads.CaseRunner;
 
 /**
@@ -58,20 +59,24 @@ final class ChildProcess implements AutoCloseable {
         return pinning;
     }
 
-    /** Warms the child up (see {@link CaseRunner#warmUp}); returns the warm-up's length. */
-    long warmUp(long minNanos, long maxNanos) throws IOException, InterruptedException {
+    /** Warms the child up (see {@link CaseRunner#warmUp}); returns the warm-up's length and whether it settled. */
+    Warmup warmUp(long minNanos, long maxNanos) throws IOException, InterruptedException {
         send(new ChildProtocol.WarmUp(minNanos, maxNanos));
         return ChildProtocol.parseWarmup(ChildProtocol.fields(await(ChildProtocol.WARMUP, maxNanos)));
     }
 
-    /** Starts one measured window, lock profiling on or off; {@link #awaitWindow} collects it. */
-    void startWindow(long settleNanos, long runNanos, boolean profiled) throws IOException {
-        send(new ChildProtocol.Measure(settleNanos, runNanos, profiled));
+    /**
+     * Starts one measured window, lock profiling on or off, measured again {@code again} times at most while
+     * the JIT compiled in it (see {@link CaseRunner#window(long, long, int)}); {@link #awaitWindow} collects it.
+     */
+    void startWindow(long settleNanos, long runNanos, boolean profiled, int again) throws IOException {
+        send(new ChildProtocol.Measure(settleNanos, runNanos, profiled, again));
     }
 
-    /** The window started last, once the child has measured it and paused again. */
-    MeasuredWindow awaitWindow(long settleNanos, long runNanos) throws IOException, InterruptedException {
-        return ChildProtocol.parseWindow(ChildProtocol.fields(await(ChildProtocol.RUN, settleNanos + runNanos)));
+    /** The window started last (measured again {@code again} times at most), once the child has paused again. */
+    MeasuredWindow awaitWindow(long settleNanos, long runNanos, int again) throws IOException, InterruptedException {
+        return ChildProtocol.parseWindow(ChildProtocol.fields(await(ChildProtocol.RUN,
+                settleNanos + runNanos * (1 + again))));
     }
 
     /** What a child reports when it quits: its settled accounting and profiled locks. */

@@ -6,25 +6,30 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
+import smpnet.sim.bench.results.JvmActivity;
 import smpnet.sim.bench.results.LockContention;
 import smpnet.sim.bench.results.MeasuredWindow;
 import smpnet.sim.bench.results.RunSample;
 import smpnet.sim.bench.results.Tally;
+import smpnet.sim.bench.results.Warmup;
 
 /**
  * How the parent commands a child JVM and how the child reports, one line each way per step. The parent
  * writes commands on the child's standard input:
  * <pre>
  *   warmup MIN_NANOS MAX_NANOS     warm up (see {@code workloads.CaseRunner.warmUp}), then pause
- *   run SETTLE_NANOS RUN_NANOS     resume, settle (not counted), measure one window, pause
- *   profile SETTLE_NANOS RUN_NANOS as run, with lock profiling on (the locks are reported at quit)
+ *   run SETTLE_NANOS RUN_NANOS [AGAIN]
+ *                                  resume, settle (not counted), measure one window, measured again from its
+ *                                  end while the JIT compiled in it, AGAIN times at most (0 if absent), pause
+ *   profile SETTLE_NANOS RUN_NANOS as run, with lock profiling on (the locks are reported at quit), once
  *   quit                           stop, settle the accounting, report the locks and the end, exit
  * </pre>
  * and the child answers each on its standard output, only once its workload is paused again:
  * <pre>
- *   @warmup wall=NANOS                                                   the warm-up's length
- *   @run generated=G received=R dropped=D wall=NANOS cpu=NANOS pausedwall=NANOS pausedcpu=NANOS
- *        latency=BASE64 (on one line)                                    one measured window
+ *   @warmup wall=NANOS settled=true|false                               the warm-up's length, how it ended
+ *   @run generated=G received=R dropped=D wall=NANOS cpu=NANOS jit=MS gcs=N gctime=MS again=N
+ *        pausedwall=NANOS pausedcpu=NANOS latency=BASE64 (on one line)   one measured window (its JIT
+ *                                                                        and GC; windows measured again)
  *   @lock class=NAME acquisitions=A contended=C wait=NANOS hold=NANOS   one profiled lock class (quit)
  *   @end generated=G received=R dropped=D                               the settled accounting (quit)
  * </pre>
@@ -49,8 +54,22 @@ final class ChildProtocol {
     /** Warm up for at least {@code minNanos} of CPU time, at most {@code maxNanos} of wall time. */
     record WarmUp(long minNanos, long maxNanos) implements Command {}
 
-    /** Measure one window of {@code runNanos} after a settle of {@code settleNanos}, lock profiling on or off. */
-    record Measure(long settleNanos, long runNanos, boolean profiled) implements Command {}
+    /**
+     * Measure one window of {@code runNanos} after a settle of {@code settleNanos}, lock profiling on or off,
+     * measured again {@code again} times at most while the JIT compiled in it (0 for a profiled window).
+     */
+    record Measure(long settleNanos, long runNanos, boolean profiled, int again) implements Command {
+        Measure {
+            if (again < 0 || profiled && again != 0) {
+                throw new IllegalArgumentException("windows measured again: " + again + (profiled ? " (profiled)" : ""));
+            }
+        }
+
+        /** A window measured once. */
+        Measure(long settleNanos, long runNanos, boolean profiled) {
+            this(settleNanos, runNanos, profiled, 0);
+        }
+    }
 
     /** Stop and report the end. */
     record Quit() implements Command {}
@@ -59,7 +78,8 @@ final class ChildProtocol {
     static String command(Command c) {
         return switch (c) {
             case WarmUp w -> WARMUP_COMMAND + " " + w.minNanos() + " " + w.maxNanos();
-            case Measure m -> (m.profiled() ? PROFILE_COMMAND : RUN_COMMAND) + " " + m.settleNanos() + " " + m.runNanos();
+            case Measure m -> (m.profiled() ? PROFILE_COMMAND : RUN_COMMAND) + " " + m.settleNanos() + " " + m.runNanos()
+                    + (m.again() == 0 ? "" : " " + m.again());
             case Quit q -> QUIT_COMMAND;
         };
     }
@@ -73,9 +93,23 @@ final class ChildProtocol {
                 return new WarmUp(a[0], a[1]);
             }
             case RUN_COMMAND, PROFILE_COMMAND -> {
+                boolean run = w[0].equals(RUN_COMMAND);
+                int again = 0;
+                if (run && w.length == 4) {
+                    try {
+                        again = Integer.parseInt(w[3]);
+                    } catch (NumberFormatException e) {
+                        again = -1;
+                    }
+                    if (again < 0 || again > RunSample.MEASURE_AGAIN_MAX) {
+                        throw new IllegalArgumentException("not a count of windows to measure again (0.."
+                                + RunSample.MEASURE_AGAIN_MAX + "): '" + w[3] + "' in '" + line + "'");
+                    }
+                    w = java.util.Arrays.copyOf(w, 3);
+                }
                 long[] a = commandNumbers(line, w);
                 if (a[1] == 0) throw new IllegalArgumentException("a run needs a positive length: '" + line + "'");
-                return new Measure(a[0], a[1], w[0].equals(PROFILE_COMMAND));
+                return new Measure(a[0], a[1], !run, again);
             }
             case QUIT_COMMAND -> {
                 if (w.length != 1) throw new IllegalArgumentException("quit takes no argument: '" + line + "'");
@@ -104,7 +138,8 @@ final class ChildProtocol {
     static String run(MeasuredWindow m) {
         RunSample s = m.sample();
         return RUN + " " + tally(s.tally()) + " wall=" + s.wallNanos() + " cpu=" + s.cpuNanos()
-                + " pausedwall=" + m.pausedWallNanos() + " pausedcpu=" + m.pausedCpuNanos()
+                + " jit=" + s.jvm().compileMillis() + " gcs=" + s.jvm().gcs() + " gctime=" + s.jvm().gcMillis()
+                + " again=" + s.measuredAgain() + " pausedwall=" + m.pausedWallNanos() + " pausedcpu=" + m.pausedCpuNanos()
                 + " latency=" + encode(m.latency());
     }
 
@@ -118,13 +153,17 @@ final class ChildProtocol {
                 + " contended=" + c.contended() + " wait=" + c.waitNanos() + " hold=" + c.holdNanos();
     }
 
-    static String warmup(long wallNanos) {
-        return WARMUP + " wall=" + wallNanos;
+    static String warmup(Warmup w) {
+        return WARMUP + " wall=" + w.wallNanos() + " settled=" + w.settled();
     }
 
-    /** The warm-up's length from a {@link #WARMUP} record's fields. */
-    static long parseWarmup(Map<String, String> f) {
-        return num(f, "wall");
+    /** The warm-up from a {@link #WARMUP} record's fields. */
+    static Warmup parseWarmup(Map<String, String> f) {
+        String settled = f.get("settled");
+        if (!"true".equals(settled) && !"false".equals(settled)) {
+            throw new IllegalArgumentException(settled == null ? "missing field settled" : "bad field settled=" + settled);
+        }
+        return new Warmup(num(f, "wall"), settled.equals("true"));
     }
 
     static String end(Tally t) {
@@ -155,7 +194,13 @@ final class ChildProtocol {
     }
 
     static RunSample parseRun(Map<String, String> f) {
-        return new RunSample(parseTally(f), num(f, "wall"), num(f, "cpu"));
+        Tally t = parseTally(f);
+        long wall = num(f, "wall");
+        long cpu = num(f, "cpu");
+        JvmActivity jvm = new JvmActivity(num(f, "jit"), num(f, "gcs"), num(f, "gctime"));
+        long again = num(f, "again");
+        if (again < 0 || again > RunSample.MEASURE_AGAIN_MAX) throw new IllegalArgumentException("bad field again=" + again);
+        return new RunSample(t, wall, cpu, jvm, (int) again);
     }
 
     static Tally parseTally(Map<String, String> f) {

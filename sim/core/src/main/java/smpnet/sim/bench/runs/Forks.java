@@ -17,7 +17,8 @@ import smpnet.sim.bench.results.Tally;
  * child JVMs, and a JVM's own state (which methods the JIT inlined, where the collector put the hot objects)
  * moves its throughput by tens of percent from one JVM to the next while runs inside it agree closely; the
  * median over several forks is what a reader can repeat. Runs are concatenated fork after fork in the same
- * order for every case, so the pairs that speed-ups are taken over stay pairs from one fork.
+ * order for every case, so the pairs that speed-ups are taken over stay pairs from one fork. A merged case's
+ * warm-up is its longest fork's, and settled only if every fork's did.
  */
 final class Forks {
     private Forks() {}
@@ -46,6 +47,7 @@ final class Forks {
         List<RunSample> runs = new ArrayList<>();
         Histogram latency = new Histogram(3);
         long warmup = 0;
+        boolean settledWarmups = true;
         long generated = 0;
         long received = 0;
         long dropped = 0;
@@ -55,13 +57,14 @@ final class Forks {
             runs.addAll(r.runs());
             latency.add(r.latency());
             warmup = Math.max(warmup, r.warmupNanos());
+            settledWarmups &= r.warmupSettled();
             generated += r.settled().generated();
             received += r.settled().received();
             dropped += r.settled().dropped();
             if (locks.isEmpty()) locks = r.locks();
             paused = Math.max(paused, r.pausedCpuUse());
         }
-        return new CaseResult(first.benchCase(), first.pinning(), warmup, runs, latency,
+        return new CaseResult(first.benchCase(), first.pinning(), warmup, settledWarmups, runs, latency,
                 new Tally(generated, received, dropped), locks, paused);
     }
 

@@ -15,12 +15,14 @@ import smpnet.sim.bench.results.CaseResult;
 import smpnet.sim.bench.results.Ceiling;
 import smpnet.sim.bench.results.MeasuredWindow;
 import smpnet.sim.bench.results.RunSample;
+import smpnet.sim.bench.results.Warmup;
 
 /**
  * Runs one {@link CaseGroup}: starts and warms up each child in turn (never two busy at once), then
  * measures them window by window in the {@link PairSchedule} order, each child paused while another is
  * measured; for the ceiling, the 1-CPU child and a second one on the other core are measured in the same
- * window. Prints one progress line per window.
+ * window. Prints one progress line per window: its rate, busy CPUs, the JIT's and the collector's work in it,
+ * and whether it was measured again because the JIT compiled in it.
  *
  * <p>Thread use: one parent thread.
  */
@@ -39,15 +41,17 @@ public final class GroupRunner {
     /** One child and what it measured. */
     private static final class Track {
         final ChildProcess child;
+        final Warmup warmup;
         final long warmupNanos;
         final List<RunSample> runs = new ArrayList<>();
         final Histogram latency = new Histogram(3);
         long pausedWall;
         long pausedCpu;
 
-        Track(ChildProcess child, long warmupNanos) {
+        Track(ChildProcess child, Warmup warmup) {
             this.child = child;
-            this.warmupNanos = warmupNanos;
+            this.warmup = warmup;
+            this.warmupNanos = warmup.wallNanos();
         }
 
         void add(MeasuredWindow w, List<RunSample> into, Histogram latencyInto) {
@@ -124,8 +128,8 @@ public final class GroupRunner {
     private Track startCase(BenchCase c, CaseGroup g) throws IOException, InterruptedException {
         Track t = start(c, ChildLauncher.cpuList(c.cpus()));
         caseTracks.add(t);
-        log.printf(Locale.ROOT, "    warm-up%s %.1f s%n", g.cases().size() > 1 ? " " + c.cpus() + "cpu" : "",
-                t.warmupNanos / 1e9);
+        log.printf(Locale.ROOT, "    warm-up%s %s%n", g.cases().size() > 1 ? " " + c.cpus() + "cpu" : "",
+                warmup(t.warmup, options.warmup(c), options.maxWarmup()));
         return t;
     }
 
@@ -151,8 +155,8 @@ public final class GroupRunner {
         } else {
             try {
                 ceilingChild = start(new BenchCase(Subject.FINE, 1, payload, false), CEILING_CORE);
-                log.printf(Locale.ROOT, "    warm-up ceiling child (%s) %.1f s%n", ceilingChild.child.pinning(),
-                        ceilingChild.warmupNanos / 1e9);
+                log.printf(Locale.ROOT, "    warm-up ceiling child (%s) %s%n", ceilingChild.child.pinning(),
+                        warmup(ceilingChild.warmup, options.warmup(ceilingChild.child.benchCase()), options.maxWarmup()));
             } catch (IOException | RuntimeException e) {
                 note("machine ceiling not measured: " + e.getMessage());
             }
@@ -173,10 +177,47 @@ public final class GroupRunner {
         }
     }
 
+    /**
+     * How a warm-up of {@code minSeconds} (CPU) to {@code maxSeconds} (wall) went, for the progress: e.g.
+     * {@code 7.5 s, settled} or {@code 20.0 s, not settled (ended by its maximum, 20 s)}; with no warm-up asked
+     * for, its length alone.
+     */
+    static String warmup(Warmup w, double minSeconds, double maxSeconds) {
+        String length = String.format(Locale.ROOT, "%.1f s", w.wallNanos() / 1e9);
+        if (minSeconds == 0) return length;
+        return length + (w.settled() ? ", settled" : String.format(Locale.ROOT,
+                ", not settled (ended by its maximum, %.0f s)", maxSeconds));
+    }
+
+    /**
+     * Windows of a case are measured again after the JIT compiled in them only after a warm-up: without one
+     * ({@code --warmup 0}) every window runs freshly compiled code, and is measured once.
+     */
+    private int again(BenchCase c) {
+        return options.warmup(c) > 0 ? RunSample.MEASURE_AGAIN_MAX : 0;
+    }
+
+    /**
+     * What the JVM did in a window, for its progress line: e.g. {@code JIT 0 ms, GC 3 (12 ms)}, then, when the
+     * window was measured again after the JIT compiled in it, how often, and when the one kept still had the
+     * JIT compiling, that it is flagged.
+     */
+    public static String jvm(RunSample s) {
+        String out = String.format(Locale.ROOT, "JIT %,d ms, GC %,d (%,d ms)", s.jvm().compileMillis(), s.jvm().gcs(),
+                s.jvm().gcMillis());
+        if (s.measuredAgain() > 0) {
+            out += String.format(Locale.ROOT, "; measured again %s after the JIT compiled more than %d ms",
+                    s.measuredAgain() == 1 ? "once" : s.measuredAgain() + " times", RunSample.QUIET_JIT_MILLIS);
+        }
+        if (s.jitBusy()) out += "; kept with the JIT still compiling: flagged";
+        return out;
+    }
+
     /** Measures {@code t} alone; once its partner has run in the same round, prints their ratio. */
     private void window(Track t, Track partner, String prefix, CaseGroup g) throws IOException, InterruptedException {
-        t.child.startWindow(settle, run, false);
-        t.add(t.child.awaitWindow(settle, run), t.runs, t.latency);
+        int again = again(t.child.benchCase());
+        t.child.startWindow(settle, run, false, again);
+        t.add(t.child.awaitWindow(settle, run, again), t.runs, t.latency);
         RunSample s = t.runs.getLast();
         String label = g.cases().size() > 1 ? " " + t.child.benchCase().cpus() + "cpu" : "";
         String pair = "";
@@ -186,23 +227,24 @@ public final class GroupRunner {
             pair = String.format(Locale.ROOT, "; 2/1 in this pair %.2fx",
                     over.runs.getLast().packetsPerSecond() / under.runs.getLast().packetsPerSecond());
         }
-        log.printf(Locale.ROOT, "%s%s: %s, %.2f CPUs busy%s%n", prefix, label, rate(g.path(), s), s.cpuUse(), pair);
+        log.printf(Locale.ROOT, "%s%s: %s, %.2f CPUs busy, %s%s%n", prefix, label, rate(g.path(), s), s.cpuUse(), jvm(s),
+                pair);
     }
 
     /** Measures the 1-CPU child and the ceiling child in the same window. */
     private void ceilingWindow(Track one, PairSchedule.Window w, String prefix) throws IOException, InterruptedException {
         if (ceilingChild == null) return;
-        one.child.startWindow(settle, run, false);
+        one.child.startWindow(settle, run, false, 0);
         try {
-            ceilingChild.child.startWindow(settle, run, false);
+            ceilingChild.child.startWindow(settle, run, false, 0);
         } catch (IOException e) {
             dropCeiling(e);
         }
-        MeasuredWindow a = one.child.awaitWindow(settle, run);
+        MeasuredWindow a = one.child.awaitWindow(settle, run, 0);
         if (ceilingChild == null) return;
         MeasuredWindow b;
         try {
-            b = ceilingChild.child.awaitWindow(settle, run);
+            b = ceilingChild.child.awaitWindow(settle, run, 0);
         } catch (IOException e) {
             dropCeiling(e);
             return;
@@ -219,8 +261,8 @@ public final class GroupRunner {
 
     /** One window of {@code t}'s child with lock profiling on, after its measured ones. */
     private void profile(BenchCase c, Track t) throws IOException, InterruptedException {
-        t.child.startWindow(settle, run, true);
-        profiledWindow = t.child.awaitWindow(settle, run);
+        t.child.startWindow(settle, run, true, 0);
+        profiledWindow = t.child.awaitWindow(settle, run, 0);
         profiledTrack = t;
         log.printf(Locale.ROOT, "    profiled run (%dcpu, lock profiling on): %s, %.2f CPUs busy%n",
                 c.cpus(), rate(c.path(), profiledWindow.sample()), profiledWindow.sample().cpuUse());
@@ -242,10 +284,10 @@ public final class GroupRunner {
         List<CaseResult> results = new ArrayList<>();
         for (Track t : caseTracks) {
             ChildProcess.Ending e = t.child.quit();
-            results.add(new CaseResult(t.child.benchCase(), t.child.pinning(), t.warmupNanos, t.runs, t.latency, e.settled(),
-                    List.of(), t.pausedCpuUse()));
+            results.add(new CaseResult(t.child.benchCase(), t.child.pinning(), t.warmupNanos, t.warmup.settled(), t.runs,
+                    t.latency, e.settled(), List.of(), t.pausedCpuUse()));
             if (t == profiledTrack) {
-                results.add(new CaseResult(g.profiled(), t.child.pinning(), t.warmupNanos,
+                results.add(new CaseResult(g.profiled(), t.child.pinning(), t.warmupNanos, t.warmup.settled(),
                         List.of(profiledWindow.sample()), profiledWindow.latency(), e.settled(), e.locks(),
                         t.pausedCpuUse()));
             }

@@ -16,10 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.plan.Subject;
 import smpnet.sim.bench.results.CaseResult;
+import smpnet.sim.bench.results.JvmActivity;
 import smpnet.sim.bench.results.LockContention;
+import smpnet.sim.bench.results.RunSample;
 import smpnet.sim.bench.results.Tally;
 
 class ResultFilesTest {
+    /** A window's JSON without JIT or GC figures, measured once. */
+    private static final String QUIET = "{\"jitMillis\": 0, \"gcs\": 0, \"gcMillis\": 0, \"measuredAgain\": 0, \"jitBusy\": false}";
+
     static BenchReport report() {
         Environment env = new Environment("TestJDK 25", 2, List.of("-Xmx1g", "-Dx=a,b"), 0.5, 3, 1.0, 0.5);
         return new BenchReport(env, List.of(
@@ -33,7 +38,7 @@ class ResultFilesTest {
 
     @Test
     void resultsCsv() {
-        String flags = "TestJDK 25,2,\"-Xmx1g -Dx=a,b\",udp\n";
+        String flags = "true,0,0,0,0,0,TestJDK 25,2,\"-Xmx1g -Dx=a,b\",udp\n";
         assertEquals(ResultFiles.RESULTS_HEADER + "\n"
                 + "kernel,1,64,taskset -c 0,1.5,3,100.0,200.0,300.0,1.000,200.0,1.0,1.5,600,0,true," + flags
                 + "fine,1,64,taskset -c 0,1.5,1,2000.0,2000.0,2000.0,1.000,2000.0,1.0,1.5,2000,500,true," + flags
@@ -47,7 +52,7 @@ class ResultFilesTest {
         List<String> rows = ResultFiles.resultsCsv(r).lines().toList();
         assertEquals(4, rows.size());
         assertEquals("ceiling,2,64,taskset -c 0 | taskset -c 1,1.0,3,150.0,200.0,440.0,2.000,100.0,1.0,1.5,790,0,true,"
-                + "TestJDK 25,2,\"-Xmx1g -Dx=a,b\",udp", rows.get(3));
+                + ",0,0,0,0,0,TestJDK 25,2,\"-Xmx1g -Dx=a,b\",udp", rows.get(3));
         String json = ResultFiles.json(r);
         assertTrue(json.contains("""
                   "ceilings": [
@@ -80,20 +85,20 @@ class ResultFilesTest {
                   "warmupCpuSeconds": 0.500,
                   "results": [
                     {"path": "udp", "subject": "kernel", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
-                "warmupSeconds": 1.5, "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
+                "warmupSeconds": 1.5, "warmupSettled": true, "pps": {"min": 100.0, "median": 200.0, "max": 300.0, "runs": [100.0, 300.0, 200.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 200.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 600, "drops": 0, \
-                "balanced": true, "pausedCpu": 0.000},
+                "balanced": true, "pausedCpu": 0.000, "windows": [%s, %s, %s]},
                     {"path": "udp", "subject": "fine", "cpus": 1, "payloadBytes": 64, "pinning": "taskset -c 0", \
-                "warmupSeconds": 1.5, "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
+                "warmupSeconds": 1.5, "warmupSettled": true, "pps": {"min": 2000.0, "median": 2000.0, "max": 2000.0, "runs": [2000.0]}, \
                 "cpuBusy": 1.000, "ppsPerCpuSecond": 2000.0, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 2000, "drops": 500, \
-                "balanced": true, "pausedCpu": 0.000},
+                "balanced": true, "pausedCpu": 0.000, "windows": [%s]},
                     {"path": "udp", "subject": "fine", "cpus": 2, "payloadBytes": 64, "pinning": "taskset -c 0-1", \
-                "warmupSeconds": 1.5, "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
+                "warmupSeconds": 1.5, "warmupSettled": true, "pps": {"min": 4000.0, "median": 4000.0, "max": 4000.0, "runs": [4000.0]}, \
                 "cpuBusy": 1.500, "ppsPerCpuSecond": 2666.7, "latencyMicros": {"p50": 1.0, "p99": 1.5}, \
                 "received": 4000, "drops": 0, \
-                "balanced": true, "pausedCpu": 0.000}
+                "balanced": true, "pausedCpu": 0.000, "windows": [%s]}
                   ],
                   "ratios": [
                     {"path": "udp", "name": "fine 1 CPU / kernel 1 CPU", "payloadBytes": 64, "value": 10.000, "pairs": null, \
@@ -110,7 +115,7 @@ class ResultFilesTest {
                 "acquisitions": 1000, "contended": 10, "waitNanos": 5000, "holdNanos": 20000}]}
                   ]
                 }
-                """, ResultFiles.json(report()));
+                """.formatted(QUIET, QUIET, QUIET, QUIET, QUIET), ResultFiles.json(report()));
     }
 
     @Test
@@ -136,5 +141,40 @@ class ResultFilesTest {
         assertEquals("giant      1            10  (10 .. 10)                   1.00           10       1.0       1.5"
                 + "          0"
                 + "  unpinned  (accounting did not balance: 2 unaccounted)", table.lines().skip(5).findFirst().orElseThrow());
+    }
+
+    /**
+     * A case whose warm-up hit its maximum, one run measured again once (then quiet), one kept after two with
+     * the JIT still compiling: its CSV columns, its JSON windows, its row's flags and the line under the table.
+     */
+    @Test
+    void theJitAndCollectorOfEachRunAndTheWarmUpAreShownAndFlagged() {
+        Tally t = new Tally(100, 100, 0);
+        List<RunSample> runs = List.of(new RunSample(t, SECOND, SECOND, new JvmActivity(3, 2, 7), 1),
+                new RunSample(t, SECOND, SECOND, new JvmActivity(25, 1, 4), 2),
+                new RunSample(t, SECOND, SECOND, new JvmActivity(0, 0, 0), 0));
+        CaseResult c = new CaseResult(new BenchCase(Subject.FINE, 1, 64, false), "taskset -c 0", 20_000_000_000L,
+                false, runs, latency(), new Tally(300, 300, 0), List.of(), 0);
+        BenchReport r = new BenchReport(report().env(), List.of(c));
+        assertEquals("fine,1,64,taskset -c 0,20.0,3,100.0,100.0,100.0,1.000,100.0,1.0,1.5,300,0,true,false,28,3,11,3,1,"
+                + "TestJDK 25,2,\"-Xmx1g -Dx=a,b\",udp", ResultFiles.resultsCsv(r).lines().skip(1).findFirst().orElseThrow());
+        assertTrue(ResultFiles.json(r).contains("\"warmupSeconds\": 20.0, \"warmupSettled\": false, "), ResultFiles.json(r));
+        assertTrue(ResultFiles.json(r).contains("\"windows\": [{\"jitMillis\": 3, \"gcs\": 2, \"gcMillis\": 7, "
+                + "\"measuredAgain\": 1, \"jitBusy\": false}, {\"jitMillis\": 25, \"gcs\": 1, \"gcMillis\": 4, "
+                + "\"measuredAgain\": 2, \"jitBusy\": true}, " + QUIET + "]}"), ResultFiles.json(r));
+        List<String> table = ReportTable.render(r).lines().toList();
+        assertEquals("TestJDK 25, 2 cores, load average 0.50 at start; median of 3 runs of 1.0 s after a warm-up of 0.5 "
+                + "CPU-s at least, until the JIT was quiet and the rate no longer rose (20 s at most); a run in which the "
+                + "JIT compiled more than 10 ms measured again, twice at most", table.getFirst());
+        assertEquals("fine       1           100  (100 .. 100)                 1.00          100       1.0       1.5"
+                + "          0  taskset -c 0  (warm-up ended by its maximum after 20.0 s, not settled; 3 windows measured again; "
+                + "1 of 3 runs kept with the JIT compiling more than 10 ms: they may measure compilation)", table.get(5));
+        assertEquals("Windows measured again after the JIT compiled more than 10 ms in them: 3; runs kept with the JIT "
+                + "still compiling (flagged in their rows): 1 of 3", table.get(6));
+        assertEquals(7, table.size());
+        Environment none = new Environment("TestJDK 25", 2, List.of(), 0.5, 3, 1.0, 0);
+        assertEquals("TestJDK 25, 2 cores, load average 0.50 at start; median of 3 runs of 1.0 s after no warm-up (each "
+                + "run measured once, the JIT compiling in it)", ReportTable.render(new BenchReport(none, List.of(c)))
+                .lines().findFirst().orElseThrow());
     }
 }

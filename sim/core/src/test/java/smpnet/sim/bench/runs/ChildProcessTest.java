@@ -16,6 +16,7 @@ import smpnet.sim.bench.results.MeasuredWindow;
 import smpnet.sim.bench.results.RunSample;
 import smpnet.sim.bench.results.Samples;
 import smpnet.sim.bench.results.Tally;
+import smpnet.sim.bench.results.Warmup;
 
 /** The parent's side of the protocol against stand-in children (shell scripts): answers and failures. */
 class ChildProcessTest {
@@ -31,19 +32,19 @@ class ChildProcessTest {
     void commandsGoOutAndAnswersComeBackWithOtherLinesLogged() throws Exception {
         String run = ChildProtocol.run(new MeasuredWindow(new RunSample(new Tally(3, 2, 1), 10, 5),
                 Samples.latency(), 7, 1));
-        try (ChildProcess c = child("read a; echo \"got $a\"; echo '@warmup wall=42'; read b; echo \"got $b\"; "
+        try (ChildProcess c = child("read a; echo \"got $a\"; echo '@warmup wall=42 settled=true'; read b; echo \"got $b\"; "
                 + "echo '" + run + "'; read q; echo \"$q\"; echo '@lock class=inp acquisitions=1 contended=1 "
                 + "wait=2 hold=3'; echo '@end generated=3 received=2 dropped=1'")) {
-            assertEquals(42, c.warmUp(5, 6));
-            c.startWindow(1, 2, false);
-            MeasuredWindow w = c.awaitWindow(1, 2);
+            assertEquals(new Warmup(42, true), c.warmUp(5, 6));
+            c.startWindow(1, 2, false, 2);
+            MeasuredWindow w = c.awaitWindow(1, 2, 2);
             assertEquals(new RunSample(new Tally(3, 2, 1), 10, 5), w.sample());
             assertEquals(7, w.pausedWallNanos());
             ChildProcess.Ending e = c.quit();
             assertEquals(new Tally(3, 2, 1), e.settled());
             assertEquals(List.of(new LockContention("inp", 1, 1, 2, 3)), e.locks());
         }
-        assertEquals("  | got warmup 5 6\n  | got run 1 2\n  | quit\n", log.toString(StandardCharsets.UTF_8));
+        assertEquals("  | got warmup 5 6\n  | got run 1 2 2\n  | quit\n", log.toString(StandardCharsets.UTF_8));
     }
 
     @Test

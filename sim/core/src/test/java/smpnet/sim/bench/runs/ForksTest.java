@@ -52,4 +52,15 @@ class ForksTest {
         assertSame(a, Forks.merge(List.of(a)));
         assertThrows(IllegalArgumentException.class, () -> Forks.merge(List.of()));
     }
+
+    @Test
+    void aMergedWarmUpIsTheLongestAndSettledOnlyIfEveryForksWas() {
+        CaseResult settled = Samples.result(Subject.FINE, 1, false, Samples.runs(SECOND, 100), List.of());
+        CaseResult unsettled = new CaseResult(settled.benchCase(), settled.pinning(), 20 * SECOND, false, settled.runs(),
+                settled.latency(), settled.settled(), List.of(), 0);
+        CaseResult merged = Forks.mergeCase(List.of(settled, unsettled));
+        assertEquals(20 * SECOND, merged.warmupNanos());
+        assertEquals(false, merged.warmupSettled());
+        assertEquals(true, Forks.mergeCase(List.of(settled, settled)).warmupSettled());
+    }
 }

@@ -20,7 +20,7 @@ class KernelLoopbackWorkloadTest {
         CaseRunner.Outcome o;
         try (CaseRunner r = new CaseRunner(Workloads.create(c))) {
             r.start();
-            long warm = r.warmUp(20 * MS, 20 * MS);
+            long warm = r.warmUp(20 * MS, 20 * MS).wallNanos();
             assertTrue(warm >= 20 * MS, "warm-up of " + warm + " ns");
             for (int i = 0; i < 2; i++) windows.add(r.window(5 * MS, 50 * MS).sample());
             o = r.finish();
