@@ -49,13 +49,18 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
             + "(each connection sends one at a time, in turn)"})
     Integer inFlight;
 
-    @Option(names = "--loop-warmup", paramLabel = "N", description = {"requests the event loop echoes in a case before it "
-            + "measures its cost per event, at most: it measures as soon as its cost per event has settled"})
+    @Option(names = "--loop-warmup", paramLabel = "N", description = {"requests the event loop echoes in a case after every "
+            + "connection served 2 and a full GC, before it measures its cost per event, at most: it measures as soon as its "
+            + "cost per event has settled"})
     Integer loopWarmup;
 
     @Option(names = "--loop-requests", paramLabel = "N", description = {"requests the event loop measures its cost per event over, "
             + "the same in every case (its connections get the requests these need)"})
     Integer loopRequests;
+
+    @Option(names = "--loop-parts", paramLabel = "N", description = {"parts the event loop's window is cut in (its verdict's "
+            + "interval comes from their order statistics)"})
+    Integer loopParts;
 
     @Option(names = "--active", paramLabel = "N", description = {"requests on the first N connections of each case only, "
             + "the others open and idle (a control: the cost of the count apart from the state the requests touch)"})
@@ -83,7 +88,8 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 inFlight == null ? d.inFlight() : Checks.between(spec, "--in-flight", inFlight, 64, 1_000_000),
                 loopWarmup == null ? d.loopWarmup() : Checks.between(spec, "--loop-warmup", loopWarmup, 0, 10_000_000),
                 loopRequests == null ? d.loopRequests() : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000),
-                active == null ? 0 : Checks.between(spec, "--active", active, 1, 200_000));
+                active == null ? 0 : Checks.between(spec, "--active", active, 1, 200_000),
+                loopParts == null ? d.loopParts() : Checks.between(spec, "--loop-parts", loopParts, 1, 1_000));
         ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println));
         out().print(r.format());
         if (outDir != null) {
@@ -123,8 +129,10 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
         ServerPlan q = ServerPlan.quick(), f = ServerPlan.full();
         return new String[] {"", "Defaults: --connections " + join(q.connections()) + " --requests " + q.requests() + " --payload "
                 + q.payload() + " --pool " + q.poolThreads() + " --max-threads " + q.maxThreads() + " --client-loops "
-                + q.clientLoops() + " --in-flight " + q.inFlight() + " --loop-warmup " + q.loopWarmup() + " --loop-requests " + q.loopRequests(),
-                "--long: --connections " + join(f.connections()) + " --max-threads " + f.maxThreads()};
+                + q.clientLoops() + " --in-flight " + q.inFlight() + " --loop-warmup " + q.loopWarmup() + " --loop-requests " + q.loopRequests()
+                + " --loop-parts " + q.loopParts(),
+                "--long: --connections " + join(f.connections()) + " --requests " + f.requests() + " --max-threads " + f.maxThreads()
+                        + " --loop-requests " + f.loopRequests() + " --loop-parts " + f.loopParts()};
     }
 
     private static String join(List<Integer> v) {

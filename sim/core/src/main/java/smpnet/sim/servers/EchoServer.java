@@ -58,13 +58,31 @@ final class EchoServer {
      * warm-up would have needed when the warm-up settled sooner.
      */
     volatile boolean windowDone;
-    /** Requests of the measured phase before the event loop's window, and requests in it (see {@link ServerPlan}). */
-    private final int loopWarmup, loopRequests;
+    /**
+     * Connections whose {@link LoopWindow#SERVED_FIRST}-th reply the clients have read (written by the clients, read
+     * by the event loop at its warm-up's part boundaries).
+     */
+    final AtomicInteger served = new AtomicInteger();
+    /** The clients' pause around the event loop's full collection before its window. */
+    final ClientPause pause;
+    /**
+     * The pause's wall-clock time, the process's CPU time and its context switches in it (from the clients'
+     * stop to their release: the collection the event loop ran), which the case leaves out of the phase's
+     * figures; written by the loop before {@link #windowDone}, read after {@link #join}.
+     */
+    volatile long pauseNanos, pauseCpuNanos, pauseSwitches;
+    /**
+     * Requests of the measured phase after the event loop's collection before its window at most, requests in
+     * it, and its parts (see {@link ServerPlan}).
+     */
+    private final int loopWarmup, loopRequests, loopParts;
+    /** Connections that carry requests (the warm-up waits for each to be served). */
+    private final int active;
     /** The scheduling seam counting the parks and wake-ups of the server's threads: the loop's own, in its model. */
     private final ParkCounter seam;
     private final List<Thread> threads = new ArrayList<>();
 
-    EchoServer(ServerModel model, int connections, ServerPlan plan, ParkCounter seam) {
+    EchoServer(ServerModel model, int connections, ServerPlan plan, ParkCounter seam, ClientPause pause) {
         this.model = model;
         this.connections = connections;
         this.payload = plan.payload();
@@ -72,6 +90,9 @@ final class EchoServer {
         this.scratch = new byte[payload];
         this.loopWarmup = plan.loopWarmup();
         this.loopRequests = plan.loopRequests();
+        this.loopParts = plan.loopParts();
+        this.active = plan.activeOf(connections);
+        this.pause = pause;
         this.seam = seam;
         this.ended = new CountDownLatch(connections);
     }
@@ -293,30 +314,59 @@ final class EchoServer {
                 c.sleepingEvents, seam.parks(), seam.unparks(), gcs, gcMillis, LoopWindow.compileMillis());
     }
 
+    /** How long a poll waits while the clients drain for the pause, so that the loop sees soon that they stopped. */
+    private static final Duration DRAIN_POLL_TIMEOUT = Duration.ofMillis(1);
+
     /**
-     * The loop. Its cost is measured over a window of the measured phase, after a warm-up: from the start of
-     * the phase the loop measures parts of {@code loopRequests / LoopWindow.LOOP_PARTS} requests, and the warm-up ends
-     * at the first part boundary where the parts have {@link LoopWindow#settled} (the cost stopped falling and the JIT
-     * compilers are quiet) and the compilers are {@link LoopWindow#compilersIdle idle}, or at {@code loopWarmup} requests at most (then it did not settle, which the
-     * verdict says). The window runs from there to the poll after {@code loopRequests} more requests (or to
-     * the phase's end, if that comes first), so that each case is measured over the same work, with
-     * compiled code and with requests waiting, not over a start where the loop's code still runs in the
-     * interpreter or an end where the connections run out of requests; then the clients stop sending
-     * ({@link #windowDone}). A window in which the JIT compilers worked more than {@link #WINDOW_COMPILE_MILLIS}
-     * is {@link #measureAgain measured again} from its end, its requests counted in the warm-up. The window is cut in {@link LoopWindow#LOOP_PARTS} parts of as many requests, each
-     * measured too: a burst of another process's work on the machine's cores shows in one part, a cost of
-     * the loop's own in every part. A poll that found nothing ready and slept is told apart by the seam's
+     * The loop. Its cost is measured over a window of the measured phase, after a warm-up in three steps
+     * ({@link LoopWindow#step}). First every connection that carries requests serves
+     * {@link LoopWindow#SERVED_FIRST} requests (the clients count the replies they read, {@link #served}; the
+     * settle rule does not apply before, nor the warm-up's longest): a connection's first request meets state
+     * no request touched before, a cost of opening the connection that a window must not measure at 100,000
+     * connections (a window there would start with most connections never served) and does not at 1,000.
+     * Then a full collection ({@link #collect}), with the clients paused ({@link ClientPause}): the loop asks
+     * them to send no more, serves the requests in flight, and collects once none is left, then releases
+     * them. Not under load: a stop-the-world collection with 1,000 requests in flight would add its pause to
+     * their latencies (and a forced pause no other model has to the phase's figures, which leave it out), and
+     * the loop's measure is not affected either way (its thread's CPU is counted from a mark taken after the
+     * collection). The collection puts the connections' state where a server that has run a while keeps it
+     * (100,000 connections just opened are young objects, or old ones in the order the first collections
+     * met them, that a collection in the window would move: in a window at 100,000 connections where most
+     * connections had not been served before, the parts cost about 9,000 ns per event until a collection of
+     * 300 ms, and about 3,700 after it, as at 1,000 connections), so that the window measures the loop in
+     * that state, not a collection's work left for it. Third, the loop measures parts of
+     * {@code loopRequests / loopParts} requests from the collection on, and the warm-up ends at the first part
+     * boundary where those parts have {@link LoopWindow#settled} (the cost stopped falling and the JIT
+     * compilers are quiet) and the compilers are {@link LoopWindow#compilersIdle idle}, or {@code loopWarmup}
+     * requests after the collection at most (then it did not settle, which the verdict says): only parts after
+     * the collection count, as the collection changes where the objects are. The window runs from there to the
+     * poll after {@code loopRequests} more requests (or to the phase's end, if that comes first), so that each
+     * case is measured over the same work, with compiled code and with requests waiting, not over a start
+     * where the loop's code still runs in the interpreter or an end where the connections run out of
+     * requests; then the clients stop sending ({@link #windowDone}). A window in which the JIT compilers
+     * worked more than {@link #WINDOW_COMPILE_MILLIS} is {@link #measureAgain measured again} from its end,
+     * its requests counted in the warm-up. The window is cut in {@code loopParts} parts of as many requests,
+     * each measured too: a burst of another process's work on the machine's cores shows in one part, a cost
+     * of the loop's own in every part. A poll that found nothing ready and slept is told apart by the seam's
      * count of the server's parks (this loop is the model's only server thread).
      */
     private void eventLoop(TcpSocket listener) {
+        try {
+            runEventLoop(listener);
+        } finally {
+            pause.release(); // whatever happened, no client waits for the loop
+        }
+    }
+
+    private void runEventLoop(TcpSocket listener) {
         EventQueue q = new EventQueue();
         listener.configureBlocking(false);
         q.register(listener, EventQueue.READ, false, LISTENER);
         int closed = 0;
         Counts n = new Counts();
         List<Mark> warmup = new ArrayList<>(), window = new ArrayList<>();
-        long part = Math.max(1, loopRequests / LoopWindow.LOOP_PARTS), warmed = 0;
-        boolean settled = false;
+        long part = Math.max(1, loopRequests / loopParts), warmed = 0, servedWithin = -1, collectedAt = -1, fullGcMillis = -1;
+        boolean settled = false, collected = false;
         int repeats = 0;
         // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
         // readiness hooks, called as segments arrive or the send buffer drains).
@@ -326,22 +376,43 @@ final class EchoServer {
                 boolean m = measuring;
                 // Every request is in the measured phase: the clients send none before it.
                 long echoed = requests.get();
-                if (window.isEmpty() && m && (warmup.isEmpty() || echoed >= loopWarmup
-                        || echoed - warmup.getLast().requests() >= part)) {
-                    // the compilers' queue is asked only where the parts say settled (a command of a few ms); its
-                    // time is the warm-up's: the mark and this poll's measure start after it
+                if (window.isEmpty() && m && servedWithin >= 0 && !collected) {
+                    // the clients are pausing: once none has a request in flight, the collection, and the parts
+                    // judged settled start after it
+                    if (pause.allStopped()) {
+                        fullGcMillis = collect();
+                        collected = true;
+                        collectedAt = requests.get();
+                        warmup.clear();
+                        beforePoll = THREADS.getCurrentThreadCpuTime();
+                        warmup.add(mark(beforePoll, n));
+                        pause.release();
+                    }
+                } else if (window.isEmpty() && m && (warmup.isEmpty() || echoed - warmup.getLast().requests() >= part
+                        || collected && echoed - collectedAt >= loopWarmup)) {
+                    // a part boundary of the warm-up; the compilers' queue is asked only where the parts since the
+                    // collection say settled (a command of a few ms); its time is the warm-up's: the mark and this
+                    // poll's measure start after it
                     Mark k = mark(beforePoll, n);
                     List<Mark> all = append(warmup, k);
-                    boolean byParts = !warmup.isEmpty() && LoopWindow.settled(Mark.parts(all, false), Mark.compile(all));
-                    settled = byParts && LoopWindow.compilersIdle();
+                    boolean byParts = collected && LoopWindow.settled(Mark.parts(all, false), Mark.compile(all));
+                    boolean idle = byParts && LoopWindow.compilersIdle();
                     if (byParts) {
                         beforePoll = THREADS.getCurrentThreadCpuTime();
                         k = mark(beforePoll, n);
                     }
                     warmup.add(k);
-                    if (settled || echoed >= loopWarmup) {
-                        window.add(k);
-                        warmed = echoed;
+                    switch (LoopWindow.step(served.get(), active, collected, echoed - collectedAt, loopWarmup, idle)) {
+                        case COLLECT -> {
+                            servedWithin = echoed;
+                            pause.ask();
+                        }
+                        case END -> {
+                            settled = idle;
+                            window.add(k);
+                            warmed = echoed;
+                        }
+                        case GO_ON -> { }
                     }
                 } else if (!window.isEmpty()) {
                     // a part ends at the first poll past its share of the requests; the window, at the first poll
@@ -350,7 +421,7 @@ final class EchoServer {
                     long done = echoed - window.getFirst().requests();
                     boolean end = !m || done >= loopRequests;
                     boolean moved = n.events > window.getLast().events() || window.size() == 1;
-                    if ((end || done >= (long) loopRequests * window.size() / LoopWindow.LOOP_PARTS) && moved) {
+                    if ((end || done >= (long) loopRequests * window.size() / loopParts) && moved) {
                         window.add(mark(beforePoll, n));
                     }
                     if (end && m && measureAgain(window.getLast().compileMillis() - window.getFirst().compileMillis(), repeats)) {
@@ -362,13 +433,13 @@ final class EchoServer {
                         warmed = last.requests();
                         repeats++;
                     } else if (end) {
-                        loopCost = Mark.over(window, warmed, settled, repeats);
+                        loopCost = Mark.over(window, warmed, settled, repeats, servedWithin, fullGcMillis);
                         windowDone = true;
                     }
                 }
             }
             long parks = seam.parks();
-            List<EventQueue.Event> ready = q.poll(256, POLL_TIMEOUT);
+            List<EventQueue.Event> ready = q.poll(256, pause.asked() ? DRAIN_POLL_TIMEOUT : POLL_TIMEOUT);
             long pollCpu = THREADS.getCurrentThreadCpuTime() - beforePoll;
             n.queueCpu += pollCpu;
             n.polls++;
@@ -389,6 +460,22 @@ final class EchoServer {
             }
         }
         listener.close();
+    }
+
+    /**
+     * The full collection before the window, the clients stopped: {@code System.gc()} (a full, stop-the-world
+     * collection with the JDK's collectors, unless told otherwise, e.g. {@code -XX:+ExplicitGCInvokesConcurrent}
+     * or {@code -XX:+DisableExplicitGC}), timed; its wall-clock time, and the process's CPU time and context
+     * switches over it, are recorded for the case to leave out of the phase's figures. Its wall-clock time, ms.
+     */
+    private long collect() {
+        long cpu0 = ServerCase.processCpu(), switches0 = ContextSwitches.total(), t0 = System.nanoTime();
+        System.gc();
+        long t1 = System.nanoTime(), cpu1 = ServerCase.processCpu(), switches1 = ContextSwitches.total();
+        pauseNanos = t1 - t0;
+        pauseCpuNanos = cpu1 - cpu0;
+        pauseSwitches = switches0 < 0 || switches1 < 0 ? 0 : switches1 - switches0;
+        return Math.round((t1 - t0) / 1e6);
     }
 
     /** Accepts what is there (non-blocking), registering each connection for READ with what {@code attach} gives. */

@@ -23,7 +23,9 @@ import smpnet.stack.socket.TcpSocket;
  * {@code requests} requests on each connection, one at a time per connection (a request, its whole echo,
  * the next request) and at most {@code window} at a time in all: the connections take turns, oldest
  * waiting first; or fewer, once the server says it has {@code enough}. It records each request's latency (written to echo read); says so on {@code done}; waits
- * for {@code close}; closes them all.
+ * for {@code close}; closes them all. It counts the connections whose {@link LoopWindow#SERVED_FIRST}-th reply it read
+ * on {@code served} (the event loop's warm-up waits for all of them), and it pauses when the server asks
+ * ({@link ClientPause}): no new request, and once the replies in flight are read, none in flight until released.
  *
  * <p>Locking key: the loop's state is its own thread's; the case reads {@link #latency}, {@link #replies}
  * and {@link #failure} after joining it. The latches' other ends are the case's thread ({@link ServerCase}).
@@ -62,6 +64,9 @@ final class LoadClient implements Runnable {
     private final CountDownLatch connected, go, done, close;
     /** True once the server has what it measures: each connection then ends after its reply in flight. */
     private final java.util.function.BooleanSupplier enough;
+    /** Connections whose {@link LoopWindow#SERVED_FIRST}-th reply was read, over every loop of the case. */
+    private final java.util.concurrent.atomic.AtomicInteger served;
+    private final ClientPause pause;
     private final Scheduler clock = Scheduler.current();
     final Histogram latency = new Histogram(3);
     long replies;
@@ -77,7 +82,8 @@ final class LoadClient implements Runnable {
      */
     LoadClient(List<Stack> hosts, List<InetSocketAddress> servers, int first, int stride, int total, int activeTotal,
                int requests, int payload, int window, CountDownLatch connected, CountDownLatch go, CountDownLatch done,
-               CountDownLatch close, java.util.function.BooleanSupplier enough) {
+               CountDownLatch close, java.util.function.BooleanSupplier enough, java.util.concurrent.atomic.AtomicInteger served,
+               ClientPause pause) {
         if (window < 1) throw new IllegalArgumentException("window " + window);
         this.hosts = hosts;
         this.servers = servers;
@@ -89,6 +95,8 @@ final class LoadClient implements Runnable {
         this.done = done;
         this.close = close;
         this.enough = enough;
+        this.served = served;
+        this.pause = pause;
         int n = 0, a = 0;
         for (int i = first; i < total; i += stride) {
             n++;
@@ -111,6 +119,7 @@ final class LoadClient implements Runnable {
             failure = e.toString();
             connected.countDown();
         } finally {
+            pause.leave();
             done.countDown();
             try {
                 close.await(10, TimeUnit.MINUTES);
@@ -153,12 +162,18 @@ final class LoadClient implements Runnable {
         }
     }
 
-    private void exchange() throws SocketError {
+    private void exchange() throws SocketError, InterruptedException {
         // The connections waiting for their turn to send, oldest first; the others have a request in flight.
         ArrayDeque<Conn> waiting = new ArrayDeque<>(conns.subList(0, active));
         int inFlight = 0, finished = 0;
         for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
         while (finished < active) {
+            if (inFlight == 0 && pause.asked()) {
+                // the server collects: nothing of this loop's is in flight until it is done
+                pause.stop();
+                for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
+                continue;
+            }
             List<EventQueue.Event> ready = q.poll(256, NO_REPLY);
             if (ready.isEmpty()) throw new IllegalStateException("no reply for " + NO_REPLY.toSeconds() + " s (" + finished + " of "
                     + active + " connections done)");
@@ -168,6 +183,7 @@ final class LoadClient implements Runnable {
                 latency.recordValue(Math.max(1, clock.nanoTime() - c.sentAt));
                 replies++;
                 inFlight--;
+                if (c.sent == LoopWindow.SERVED_FIRST) served.incrementAndGet();
                 if (c.sent < requests && !enough.getAsBoolean()) {
                     waiting.add(c);
                 } else {
@@ -183,7 +199,7 @@ final class LoadClient implements Runnable {
                     q.deregister(c.socket);
                 }
             }
-            for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
+            if (!pause.asked()) for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
         }
     }
 

@@ -4,16 +4,51 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 
 /**
- * The measurement of {@link EchoServer}'s event loop: the parts its window is cut in, the rule by which its
- * warm-up has settled (the parts' cost stopped falling and the JIT compilers are quiet and idle), and the
- * {@link Mark marks} it takes before a poll, from which a window's {@link ServerResult.LoopCost cost} is
- * computed. Stateless: the loop holds its marks, on its own thread.
+ * The measurement of {@link EchoServer}'s event loop: the {@link #step steps} of its warm-up (every connection
+ * served, a full collection, then settled), the rule by which it has settled (the parts' cost stopped falling
+ * and the JIT compilers are quiet and idle), and the {@link Mark marks} it takes before a poll, from which a
+ * window's {@link ServerResult.LoopCost cost} is computed. Stateless: the loop holds its marks, on its own
+ * thread.
  */
 final class LoopWindow {
     private LoopWindow() {}
 
-    /** Parts of the event loop's window, each measured too. */
-    static final int LOOP_PARTS = 20;
+    /**
+     * Requests every connection that carries requests has served (its clients read the replies) before the
+     * warm-up may end: a connection's first request meets state no request touched before (its socket
+     * buffers' first rings, its first timers, caches and the collector's first sight of its objects), a cost
+     * of opening a connection, not of an event in a server that has run a while; the second shows the first
+     * is behind it.
+     */
+    static final int SERVED_FIRST = 2;
+
+    /** What the warm-up does at a part boundary ({@link #step}). */
+    enum Step {
+        /** Goes on: another part. */
+        GO_ON,
+        /** Pauses the clients and runs a full collection, then starts the parts it judges settled from anew. */
+        COLLECT,
+        /** Ends: the window begins. */
+        END
+    }
+
+    /**
+     * The warm-up's step at a part boundary where {@code served} of the {@code active} connections that carry
+     * requests have served {@link #SERVED_FIRST} requests, the full collection ran ({@code collected}) or not,
+     * {@code sinceCollection} requests were echoed since it, and the parts since it have {@code settled} (by
+     * {@link #settled} and {@link #compilersIdle}; false before the collection). Never ends before every
+     * connection served {@link #SERVED_FIRST} requests and the collection then ran, whatever the parts say and
+     * however long the warm-up was: until then, the parts measure connections' first requests and state not yet
+     * where a server that has run a while keeps it (100,000 connections just opened are young objects that a
+     * collection in the window would move). Then {@link Step#COLLECT} once; then {@link Step#END} where the
+     * parts since the collection have settled, or {@code longest} requests after it (not settled: the verdict
+     * says so).
+     */
+    static Step step(int served, int active, boolean collected, long sinceCollection, long longest, boolean settled) {
+        if (served < active) return Step.GO_ON;
+        if (!collected) return Step.COLLECT;
+        return settled || sinceCollection >= longest ? Step.END : Step.GO_ON;
+    }
 
     /** Warm-up parts compared by {@link #settled}: the last this many against the as many before them. */
     static final int SETTLE_PARTS = 3;
@@ -129,16 +164,19 @@ final class LoopWindow {
 
         /**
          * The loop's cost from {@code marks}' first to its last, and in each part between two marks, after a
-         * warm-up of {@code warmupRequests} that {@code settled} or not, and {@code repeats} windows dropped.
+         * warm-up of {@code warmupRequests} that {@code settled} or not, and {@code repeats} windows dropped; every
+         * connection had served {@link #SERVED_FIRST} requests within the first {@code servedWithin} of the
+         * warm-up, and a full collection of {@code fullGcMillis} ms ran then.
          */
-        static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled, int repeats) {
+        static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled, int repeats, long servedWithin,
+                                          long fullGcMillis) {
             Mark a = marks.getFirst(), z = marks.getLast();
             return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
                     z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
                     z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
                     z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
                     z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), gcs(marks),
-                    repeats);
+                    repeats, servedWithin, fullGcMillis);
         }
     }
 }

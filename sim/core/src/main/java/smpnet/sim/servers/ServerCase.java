@@ -94,11 +94,12 @@ final class ServerCase {
         // server has accepted it or not, so its bound on connects in flight does not bound the queue; a slow
         // accept loop (one that starts a thread per connection) would see it overflow and connections reset.
         TcpSocket listener = server.openTcp().bind(new InetSocketAddress(PORT)).listen(Math.max(BACKLOG, n));
-        EchoServer srv = new EchoServer(model, n, plan, seam);
+        int loops = Math.min(plan.clientLoops(), n);
+        ClientPause pause = new ClientPause(loops);
+        EchoServer srv = new EchoServer(model, n, plan, seam, pause);
         int requests = plan.requestsFor(model, n);
         srv.start(listener);
 
-        int loops = Math.min(plan.clientLoops(), n);
         CountDownLatch connected = new CountDownLatch(loops), go = new CountDownLatch(1), done = new CountDownLatch(loops),
                 close = new CountDownLatch(1);
         List<LoadClient> clientLoops = new ArrayList<>();
@@ -107,7 +108,7 @@ final class ServerCase {
             // The loops share the requests in flight as they share the connections (the first ones one more).
             int window = plan.inFlight() / loops + (i < plan.inFlight() % loops ? 1 : 0);
             LoadClient l = new LoadClient(clients, addresses, i, loops, n, plan.activeOf(n), requests, plan.payload(), window,
-                    connected, go, done, close, () -> srv.windowDone);
+                    connected, go, done, close, () -> srv.windowDone, srv.served, pause);
             clientLoops.add(l);
             threads.add(Thread.ofPlatform().daemon().name("client-loop-" + i).start(l));
         }
@@ -133,7 +134,8 @@ final class ServerCase {
             boolean finished = done.await(PHASE_MINUTES, TimeUnit.MINUTES);
             long t1 = System.nanoTime();
             srv.measuring = false;
-            long parks = seam.parks() - parks0, cpu = processCpu() - cpu0, switches1 = ContextSwitches.total();
+            // the phase's figures leave out the event loop's collection before its window (none in the other models)
+            long parks = seam.parks() - parks0, cpu = processCpu() - cpu0 - srv.pauseCpuNanos, switches1 = ContextSwitches.total();
             long rexmit = retransmits(all) - rexmit0, drops = drops(nics) - drops0;
             if (!finished) return ServerResult.notRun(model, n, "the requests did not end within " + PHASE_MINUTES + " minutes");
             close.countDown();
@@ -149,12 +151,13 @@ final class ServerCase {
                 latency.add(l.latency);
                 replies += l.replies;
             }
-            return new ServerResult(model, n, replies, srv.requests.get(), (t1 - t0) / 1e9,
+            return new ServerResult(model, n, replies, srv.requests.get(), (t1 - t0 - srv.pauseNanos) / 1e9,
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                     latency.getValueAtPercentile(99.9) / 1e3, parks,
-                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0, cpu, srv.loopCost, rexmit, drops, null, cdf(latency));
+                    switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0 - srv.pauseSwitches, cpu, srv.loopCost, rexmit, drops, null, cdf(latency));
         } finally {
             // Whatever happened, the clients close their connections, which ends the server's threads.
+            pause.release();
             go.countDown();
             close.countDown();
             for (Thread t : threads) t.join(TimeUnit.MINUTES.toMillis(1));
@@ -206,7 +209,8 @@ final class ServerCase {
         return n;
     }
 
-    private static long processCpu() {
+    /** The process's CPU time so far, ns. */
+    static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 

@@ -83,11 +83,11 @@ public final class ServerComparison {
 
     private static String line(ServerResult r) {
         ServerResult.LoopCost l = r.loop();
-        String loop = l == null ? "" : String.format(Locale.ROOT, "; event loop after a warm-up of %,d requests (%s), over %,d events "
+        String loop = l == null ? "" : String.format(Locale.ROOT, "; event loop after a warm-up of %s, over %,d events "
                 + "(%,d requests): %s ns per event in "
                 + "its parts, %,.0f in all, %,.0f without its sleeps, %,.0f in polls; %.1f events per poll, %.4f sleeps, %.4f parks and "
-                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms)", l.warmupRequests(),
-                l.settled() ? "settled" : "NOT settled", l.events(), l.requests(), parts(l), l.nanosPerEvent(),
+                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms)", warmup(l), l.events(), l.requests(), parts(l),
+                l.nanosPerEvent(),
                 l.busyNanosPerEvent(),
                 l.queueNanosPerEvent(), l.eventsPerPoll(), l.sleepsPerEvent(), l.parksPerEvent(), l.unparksPerEvent(), l.writeEvents(),
                 l.gcs(), l.gcMillis());
@@ -167,10 +167,12 @@ public final class ServerComparison {
 
     /** The plan in a sentence: requests, payload, requests in flight, pool, clients, the event loop's window. */
     private String describe() {
-        return String.format(Locale.ROOT, "%d requests of %d B per connection (the event loop: as many more as its %,d requests of "
-                + "warm-up at most and %,d measured need, until it has measured), echoed, at most %,d in flight (fixed pool: %d threads; client: %d event loops); "
-                + "each model warmed up first by an unreported case%s", plan.requests(), plan.payload(), plan.loopWarmup(),
-                plan.loopRequests(), plan.inFlight(), plan.poolThreads(), plan.clientLoops(), plan.active() == 0 ? ""
+        return String.format(Locale.ROOT, "%d requests of %d B per connection (the event loop: as many more as its warm-up of %d "
+                + "per connection, a full GC and %,d requests at most, and %,d measured in %d parts need, until it has measured; "
+                + "its full GC left out of the figures), echoed, at most %,d in flight (fixed pool: %d threads; client: %d event loops); "
+                + "each model warmed up first by an unreported case%s", plan.requests(), plan.payload(), LoopWindow.SERVED_FIRST,
+                plan.loopWarmup(), plan.loopRequests(), plan.loopParts(), plan.inFlight(), plan.poolThreads(), plan.clientLoops(),
+                plan.active() == 0 ? ""
                         : String.format(Locale.ROOT, "; requests on the first %,d connections of each case only, the others "
                         + "open and idle", plan.active()));
     }
@@ -237,8 +239,16 @@ public final class ServerComparison {
         return Double.isNaN(ns) ? "none" : String.format(Locale.ROOT, "%,.0f", ns);
     }
 
+    /**
+     * The warm-up of {@code l}: its requests, those within which every connection had served its first
+     * {@link LoopWindow#SERVED_FIRST}, the full collection's time, and whether the parts after it settled, e.g.
+     * "45,000 requests (every connection served 2 within the first 2,000; a full GC before the window: 150 ms),
+     * settled".
+     */
     private static String warmup(ServerResult.LoopCost l) {
-        return String.format(Locale.ROOT, "%,d requests, %s", l.warmupRequests(), l.settled() ? "settled" : "NOT settled");
+        return String.format(Locale.ROOT, "%,d requests (every connection served %d within the first %,d; a full GC before the "
+                + "window: %,d ms), %s", l.warmupRequests(), LoopWindow.SERVED_FIRST, l.servedWithin(), l.fullGcMillis(),
+                l.settled() ? "settled" : "NOT settled");
     }
 
     /**
@@ -282,7 +292,8 @@ public final class ServerComparison {
      * median with probability sqrt({@code confidence}) at least (by the binomial distribution of the parts
      * below the median: 1 - 2 P(B(n, 1/2) &lt; k)); the ratio's interval divides one by the other's ends, and
      * holds the true ratio whenever both hold their medians, so with probability {@code confidence} at least
-     * for independent windows. With 20 parts k is 5: the interval of a median is its parts' 5th to 16th.
+     * for independent windows. With 20 parts k is 5: the interval of a median is its parts' 5th to 16th; with
+     * 40 (the long setting's), k is 13: the 13th to the 28th.
      */
     static double[] ratioInterval(double[] first, double[] last, double confidence) {
         double[] a = java.util.Arrays.stream(first).filter(p -> !Double.isNaN(p)).sorted().toArray();
@@ -377,13 +388,15 @@ public final class ServerComparison {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
                 + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_requests,loop_polls,"
                 + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_sleeping_events,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
-                + "loop_compile_ms,loop_warmup_requests,loop_settled,loop_window_repeats,retransmits,ring_drops,stopped\n");
+                + "loop_compile_ms,loop_warmup_requests,loop_settled,loop_window_repeats,loop_served_within,loop_full_gc_ms,retransmits,"
+                + "ring_drops,stopped\n");
         for (ServerResult r : results) {
             ServerResult.LoopCost l = r.loop();
-            String loop = l == null ? ",,,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b,%d",
+            String loop = l == null ? ",,,,,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b,%d,%d,%d",
                     l.events(), l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.sleepingEvents(),
                     l.parks(), l.unparks(),
-                    l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled(), l.repeats());
+                    l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled(), l.repeats(),
+                    l.servedWithin(), l.fullGcMillis());
             b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%s,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
                     r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.queueNanosPerEvent(),
@@ -401,6 +414,7 @@ public final class ServerComparison {
         p.put("requests", plan.requests()).put("payload", plan.payload()).put("poolThreads", plan.poolThreads())
                 .put("maxThreads", plan.maxThreads()).put("clientLoops", plan.clientLoops())
                 .put("inFlight", plan.inFlight()).put("loopWarmup", plan.loopWarmup()).put("loopRequests", plan.loopRequests())
+                .put("loopParts", plan.loopParts())
                 .put("active", plan.active());
         var arr = root.putArray("results");
         for (ServerResult r : results) {
@@ -420,7 +434,8 @@ public final class ServerComparison {
                             .put("sleepingNanos", l.sleepingNanos()).put("parks", l.parks()).put("unparks", l.unparks())
                             .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis())
                             .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())
-                            .put("settled", l.settled()).put("windowRepeats", l.repeats());
+                            .put("settled", l.settled()).put("windowRepeats", l.repeats()).put("servedWithin", l.servedWithin())
+                            .put("fullGcMillis", l.fullGcMillis());
                     var parts = lo.putArray("partNanosPerEvent");
                     for (double x : l.parts()) parts.add(x);
                     var queueParts = lo.putArray("queuePartNanosPerEvent");

@@ -19,8 +19,9 @@ import java.util.List;
  *                    comes from the connections themselves, not from a queue of requests growing with them
  *                    (a closed loop on all of 100,000 connections at once queues each request behind
  *                    100,000 others: a latency of tens of seconds, past the retransmission timeout)
- * @param loopWarmup  requests the event loop echoes in a case's measured phase before it measures its cost, at
- *                    most: its warm-up ends sooner where its cost per event settles
+ * @param loopWarmup  requests the event loop echoes, after every active connection has served two requests and
+ *                    a full collection ran (see {@link LoopWindow#step}), before it measures its cost, at most:
+ *                    its warm-up ends sooner where its cost per event settles
  * @param loopRequests requests over which it measures its cost per event, the same at every count: an event
  *                    loop case gives each connection as many requests as the two need (see {@link #requestsFor}),
  *                    and its clients stop sending when the window has ended
@@ -28,10 +29,12 @@ import java.util.List;
  *                    but sends requests on the first {@code active} only, the rest staying open and idle (the
  *                    control that tells a cost of the connections' number from one of the state the
  *                    requests touch)
+ * @param loopParts   parts the event loop's window is cut in, each measured: the verdict's interval is drawn
+ *                    from their order statistics, so more parts narrow it
  */
 public record ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload,
                          int poolThreads, int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests,
-                         int active) {
+                         int active, int loopParts) {
     /** Requests in flight at most by default (over all connections). */
     public static final int IN_FLIGHT = 1_000;
 
@@ -43,6 +46,9 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
 
     /** Requests the event loop measures its cost over, by default (20 parts of 5,000). */
     public static final int LOOP_REQUESTS = 100_000;
+
+    /** Parts of the event loop's window by default. */
+    public static final int LOOP_PARTS = 20;
 
     /** Connections per client address: its ephemeral ports (49152-65535) with some to spare. */
     public static final int CONNECTIONS_PER_ADDRESS = 16_000;
@@ -60,9 +66,17 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
             throw new IllegalArgumentException("the event loop's warm-up must be at least 0 requests, its measure at least 1");
         }
         if (active < 0) throw new IllegalArgumentException("active connections " + active + ": at least 0 (0: all)");
+        if (loopParts < 1) throw new IllegalArgumentException("the event loop's window must have 1 part at least: " + loopParts);
     }
 
-    /** A plan where every connection carries requests. */
+    /** A plan with the window cut in {@link #LOOP_PARTS} parts. */
+    public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
+                      int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests, int active) {
+        this(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup, loopRequests, active,
+                LOOP_PARTS);
+    }
+
+    /** A plan where every connection carries requests, its window cut in {@link #LOOP_PARTS} parts. */
     public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
                       int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests) {
         this(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup, loopRequests, 0);
@@ -71,7 +85,13 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
     /** This plan with requests on the first {@code n} connections of each case only (0: all). */
     public ServerPlan withActive(int n) {
         return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
-                loopRequests, n);
+                loopRequests, n, loopParts);
+    }
+
+    /** This plan with the event loop's window cut in {@code n} parts. */
+    public ServerPlan withLoopParts(int n) {
+        return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
+                loopRequests, active, n);
     }
 
     /** Connections of a case of {@code n} that carry requests. */
@@ -83,24 +103,34 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
                 LOOP_WARMUP, LOOP_REQUESTS);
     }
 
-    /** The long run: 100 to 100,000 connections, 5 requests each (100,000 connections open in about two minutes). */
+    /**
+     * The long run: 100 to 100,000 connections, 5 requests each (100,000 connections open in about two minutes),
+     * and the event loop's window twice as long, in twice as many parts of the same 5,000 requests: its
+     * verdict's interval runs from the 13th to the 28th of 40 parts instead of the 5th to the 16th of 20.
+     */
     public static ServerPlan full() {
         return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000, 30_000, 100_000), 5, 64, 16,
-                16_384, 2, IN_FLIGHT, LOOP_WARMUP, LOOP_REQUESTS);
+                16_384, 2, IN_FLIGHT, LOOP_WARMUP, 2 * LOOP_REQUESTS, 0, 2 * LOOP_PARTS);
     }
 
     /**
      * Requests per active connection of {@code model}'s case at {@code n} connections: {@link #requests}, and for the
-     * event loop at least enough for its longest warm-up and its measure taken {@code 1 +}
+     * event loop its warm-up's first {@link LoopWindow#SERVED_FIRST} on every connection, then enough for a part
+     * (the loop sees every connection served at a part boundary, up to a part's requests late), the requests in
+     * flight it serves before its collection, its longest warm-up after it and its measure taken {@code 1 +}
      * {@link EchoServer#WINDOW_REPEATS} times (a window in which the JIT compiled is measured again), with the
-     * requests in flight twice over to spare, so that its window ends while every request in flight is still replaced by the next (the end of
-     * a phase, where the connections run out of requests, is a lighter load).
+     * requests in flight twice over to spare, so that its window ends while every request in flight is still
+     * replaced by the next (the end of a phase, where the connections run out of requests, is a lighter load).
+     * That after the first {@link LoopWindow#SERVED_FIRST} on each connection of one client loop alone, as many
+     * times over as there are client loops: the loops progress unevenly, and one may have run out of requests
+     * while another's connections still have their first ones to serve.
      */
     public int requestsFor(ServerModel model, int n) {
         if (model != ServerModel.EVENT_LOOP) return requests;
         int a = activeOf(n);
-        long needed = (long) loopWarmup + (1L + EchoServer.WINDOW_REPEATS) * loopRequests + 2L * Math.min(inFlight, a);
-        return (int) Math.max(requests, (needed + a - 1) / a);
+        long part = Math.max(1, loopRequests / loopParts), flying = Math.min(inFlight, a), loops = Math.min(clientLoops, a);
+        long needed = part + flying + loopWarmup + (1L + EchoServer.WINDOW_REPEATS) * loopRequests + 2L * flying;
+        return (int) Math.max(requests, LoopWindow.SERVED_FIRST + (loops * needed + a - 1) / a);
     }
 
     /** Client hosts (addresses) {@code n} connections need. */

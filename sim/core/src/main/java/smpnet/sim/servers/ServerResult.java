@@ -26,8 +26,9 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
                            String stopped, double[][] latencyCdf) {
     /**
      * What the event loop measured on its own thread over its window: from the poll where its warm-up in the
-     * measured phase ended (when its cost per event settled, or at the plan's {@link ServerPlan#loopWarmup}
-     * requests at most) to the poll after {@link ServerPlan#loopRequests} more, the same count at every
+     * measured phase ended (every connection served {@link LoopWindow#SERVED_FIRST} requests, then a full
+     * collection, then its cost per event settled, or the plan's {@link ServerPlan#loopWarmup} requests after
+     * the collection at most) to the poll after {@link ServerPlan#loopRequests} more, the same count at every
      * connection count, so that every case's figure is taken in the same state (compiled code, a loop with
      * requests waiting) over the same work.
      *
@@ -59,11 +60,16 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      * @param repeats    windows measured and dropped before this one because the JIT compilers worked more
      *                   than {@link EchoServer#WINDOW_COMPILE_MILLIS} in them (its code may have changed
      *                   mid-window); their requests count in {@code warmupRequests}
+     * @param servedWithin requests echoed in the warm-up when every connection that carries requests was seen
+     *                   to have served {@link LoopWindow#SERVED_FIRST} (at a part boundary, so an upper bound)
+     * @param fullGcMillis the full collection run then, before the window, ms (its wall-clock time, the clients
+     *                   paused: see {@link ClientPause})
      */
     public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
                            long sleepingNanos, long sleepingEvents, long parks, long unparks,
                            long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
-                           double[] parts, double[] queueParts, long[] partGcs, int repeats) {
+                           double[] parts, double[] queueParts, long[] partGcs, int repeats, long servedWithin,
+                           long fullGcMillis) {
         public LoopCost {
             if (partGcs.length != parts.length || queueParts.length != parts.length) {
                 throw new IllegalArgumentException("parts, queue parts and GCs per part differ in length");

@@ -12,7 +12,8 @@
  * phase, as do the counts of blocking waits (parks through the scheduling seam by the server's threads)
  * and of the process's operating-system context switches ({@code /proc/self/task/}*{@code /status}).
  * Each model first runs an unreported warm-up case; the event loop measures its own cost per event over a
- * fixed window of requests after a warm-up that lasts until that cost settles (bounded), and measures the
- * window again where the JIT compiled in it (see {@link smpnet.sim.servers.ServerPlan}).
+ * fixed window of requests after a warm-up in which every connection serves two requests, then a full
+ * collection runs with the clients paused, then the cost settles (bounded), and measures the window again
+ * where the JIT compiled in it (see {@link smpnet.sim.servers.ServerPlan} and {@code LoopWindow.step}).
  */
 package smpnet.sim.servers;

@@ -16,10 +16,12 @@ class ServerComparisonTest {
     @Test
     void everyModelEchoesEveryRequestOfEveryConnection() throws Exception {
         ServerPlan plan = new ServerPlan(List.of(ServerModel.values()), List.of(3, 40), 5, 64, 4, 30, 2, ServerPlan.IN_FLIGHT, 20, 200);
-        // the event loop's connections carry the requests its warm-up and measure need (the measure thrice, for a window
-        // measured again twice after the JIT compiled in it), with the requests in flight twice over
-        assertEquals(209, plan.requestsFor(ServerModel.EVENT_LOOP, 3)); // (20 + 3 * 200 + 2 * 3) / 3, rounded up
-        assertEquals(18, plan.requestsFor(ServerModel.EVENT_LOOP, 40)); // (20 + 3 * 200 + 2 * 40) / 40, rounded up
+        // the event loop's connections carry the requests its warm-up and measure need: 2 each first, then a part of 10
+        // (every connection served is seen at a part boundary), the requests in flight served before the collection, the
+        // warm-up's longest and the measure thrice (for a window measured again twice after the JIT compiled in it), with
+        // the requests in flight twice over, on each client loop's connections alone (the loops progress unevenly)
+        assertEquals(428, plan.requestsFor(ServerModel.EVENT_LOOP, 3)); // 2 + 2 * (10 + 3 + 20 + 3 * 200 + 2 * 3) / 3
+        assertEquals(40, plan.requestsFor(ServerModel.EVENT_LOOP, 40)); // 2 + 2 * (10 + 40 + 20 + 3 * 200 + 2 * 40) / 40, up
         assertEquals(5, plan.requestsFor(ServerModel.FIXED_POOL, 3));
         List<String> progress = new ArrayList<>();
         ServerComparison c = ServerComparison.run(plan, progress::add);
@@ -50,9 +52,12 @@ class ServerComparisonTest {
                 // the window: from the poll after 20 requests or more to the poll after 200 more, within the phase; each event
                 // reads a request at least (64 bytes come in one segment), and each poll returns an event at least
                 assertTrue(l.requests() >= 200 && l.requests() <= requests - 20, l.toString());
-                // 20 requests are too few for the warm-up to settle (6 parts of 10 at least): it ends at its longest, at the
-                // first poll after 20 requests; the warm-up and the window are both within the phase
-                assertTrue(l.warmupRequests() >= 20 && !l.settled(), l.toString());
+                // the warm-up went on until every connection had served 2 requests (2 per connection echoed at least), then
+                // the full collection ran; 20 requests after it are too few for the warm-up to settle (6 parts of 10 at
+                // least): it ends at its longest, at the first poll 20 requests after the collection; the warm-up and the
+                // window are both within the phase
+                assertTrue(l.servedWithin() >= 2L * r.connections() && l.fullGcMillis() >= 0, l.toString());
+                assertTrue(l.warmupRequests() >= l.servedWithin() + 20 && !l.settled(), l.toString());
                 assertTrue(l.warmupRequests() + l.requests() <= requests, l.toString());
                 assertTrue(l.sleepingEvents() <= l.events(), l.toString());
                 // an event may find its request already read (the arrival that raised it came while the loop was reading
@@ -63,7 +68,7 @@ class ServerComparisonTest {
                 assertTrue(l.queueNanos() > 0 && l.queueNanos() < l.cpuNanos(), "the polls' share is a part of the loop's time: " + l);
                 assertTrue(l.sleepingNanos() <= l.queueNanos() && l.sleepingPolls() <= l.polls(), "sleeps are in polls: " + l);
                 // parts of 10 requests end at polls, which report up to 40 events here: 20 parts at most, fewer if polls are large
-                assertTrue(l.parts().length >= 1 && l.parts().length <= LoopWindow.LOOP_PARTS, l.toString());
+                assertTrue(l.parts().length >= 1 && l.parts().length <= plan.loopParts(), l.toString());
                 assertEquals(l.parts().length, l.queueParts().length, l.toString());
                 for (double part : l.parts()) assertTrue(part > 0, java.util.Arrays.toString(l.parts()));
             }
@@ -80,9 +85,13 @@ class ServerComparisonTest {
                 progress.subList(0, 2).stream().map(l -> l.replaceAll(" [0-9.]+ s; .*", "")).toList());
         assertEquals(4, progress.stream().filter(l -> l.equals("      warmed up (not reported)")).count(), progress.toString());
         assertEquals(8, progress.stream().filter(l -> l.matches("\\[\\d/8] [a-z-]+, \\d+ connections \\.\\.\\.")).count(), progress.toString());
-        assertEquals(11, progress.stream().filter(l -> l.matches(" +\\d+ connections open in [0-9.]+ s; \\d+ requests \\.\\.\\.")).count(),
+        assertEquals(11, progress.stream().filter(l -> l.matches(" +\\d+ connections open in [0-9.]+ s; [0-9,]+ requests \\.\\.\\.")).count(),
                 progress.toString());
         assertTrue(text.contains("Winners (highest requests/s; lowest p99):\n          3 connections: "), text);
+        // the event loop's case line states its warm-up: every connection served twice, the full collection, not settled
+        assertEquals(2, progress.stream().filter(l -> l.matches(".*; event loop after a warm-up of [0-9,]+ requests \\(every "
+                + "connection served 2 within the first [0-9,]+; a full GC before the window: [0-9,]+ ms\\), NOT settled, over .*"))
+                .count(), progress.toString());
     }
 
     /**
@@ -107,7 +116,7 @@ class ServerComparisonTest {
                 ServerPlan.IN_FLIGHT, 20, 200).withActive(10);
         assertEquals(10, plan.activeOf(40));
         assertEquals(3, plan.activeOf(3));
-        assertEquals(64, plan.requestsFor(ServerModel.EVENT_LOOP, 40)); // (20 + 3 * 200 + 2 * 10) / 10: the window thrice at most
+        assertEquals(134, plan.requestsFor(ServerModel.EVENT_LOOP, 40)); // 2 + 2 * (10 + 10 + 20 + 3 * 200 + 2 * 10) / 10
         assertEquals(5, plan.requestsFor(ServerModel.VIRTUAL_THREADS, 40));
         ServerComparison c = ServerComparison.run(plan, line -> { });
         assertEquals(2, c.results().size());
@@ -132,14 +141,20 @@ class ServerComparisonTest {
      * steps below and above it.
      */
     private static double[] parts(double median, double step) {
-        double[] p = new double[20];
-        for (int i = 0; i < 20; i++) p[i] = median * (1 + step * (i - 9.5));
+        return parts(median, step, 20);
+    }
+
+    /** {@code count} parts around {@code median}: {@code median} times 1 + {@code step} (i - (count - 1) / 2). */
+    private static double[] parts(double median, double step, int count) {
+        double[] p = new double[count];
+        for (int i = 0; i < count; i++) p[i] = median * (1 + step * (i - (count - 1) / 2.0));
         return p;
     }
 
     /**
      * An event loop case at {@code n} connections whose loop thread's parts are {@code parts}, and the event
-     * queue's {@code queueParts}, after a warm-up of 45,000 requests that {@code settled} or not; 1.3 times
+     * queue's {@code queueParts}, after a warm-up of {@code 2 n + 45,000} requests that {@code settled} or not (every
+     * connection served 2 within the first {@code 2 n}, then a full GC of {@code n / 250} ms); 1.3 times
      * the loop's median over the whole window of 50,000 events, the queue's median in the queue; {@code parks}
      * polls that slept, 2,000 ns and 10 events each.
      */
@@ -154,8 +169,8 @@ class ServerComparisonTest {
         long queue = Math.round(ServerResult.LoopCost.quantile(queueParts, 0.5));
         return new ServerResult(ServerModel.EVENT_LOOP, n, 100_000, 100_000, 10, 500, 900, 1000, parks, 1_000, 2_000_000_000L,
                 new ServerResult.LoopCost(50_000, 50_000, polls, 50_000 * median * 13 / 10, 50_000 * queue, parks,
-                        parks * 2_000, parks * 10, parks, 60_000, 0, 3, 40, compile, 45_000, settled, parts, queueParts, partGcs,
-                        repeats),
+                        parks * 2_000, parks * 10, parks, 60_000, 0, 3, 40, compile, 2L * n + 45_000, settled, parts, queueParts,
+                        partGcs, repeats, 2L * n, n / 250),
                 0, 0, null, new double[0][]);
     }
 
@@ -184,7 +199,9 @@ class ServerComparisonTest {
                 11,000 ns at 100,000: x1.10 (95% interval x1.04 to x1.16, from 20 and 20 parts), goal x0.83 to x1.20 (within 20%): met
                 Event queue cost per event (the loop's CPU in poll, median of the parts): 1,000 ns at 1,000 connections, 2,000 ns at \
                 100,000: x2.00 (95% interval x1.89 to x2.11, from 20 and 20 parts), goal x0.83 to x1.20 (within 20%): NOT met
-                  warm-up: 45,000 requests, settled and 45,000 requests, settled; JIT compilation in the window 7 and 7 ms
+                  warm-up: 47,000 requests (every connection served 2 within the first 2,000; a full GC before the window: 4 ms), \
+                settled and 245,000 requests (every connection served 2 within the first 200,000; a full GC before the window: \
+                400 ms), settled; JIT compilation in the window 7 and 7 ms
                   the window's parts: 9,525 / 9,575 / 9,625 / 9,675 / 9,725 / 9,775 / 9,825 / 9,875 / 9,925 / 9,975 / 10,025 / \
                 10,075 / 10,125 / 10,175 / 10,225 / 10,275 / 10,325 / 10,375 / 10,425 / 10,475 ns and 10,478 / 10,533 / 10,588 / \
                 10,643 / 10,698 / 10,753 / 10,808 / 10,863 / 10,918 / 10,973 / 11,028 / 11,083 / 11,138 / 11,193 / 11,248 / 11,303 / \
@@ -224,11 +241,13 @@ class ServerComparisonTest {
                 judged(loop(1_000, 10_000, 0.005), loop(100_000, outlier, parts(100, 0.005), true, 5_000, 0)));
         // a warm-up that had not settled: whatever the interval, the window may have measured compilation
         assertEquals("x1.10 (95% interval x1.04 to x1.16, from 20 and 20 parts), goal x0.83 to x1.20 (within 20%): undecided: "
-                + "the warm-up at 100,000 connections had not settled when its window began, after 45,000 requests (the window "
+                + "the warm-up at 100,000 connections had not settled when its window began, after 245,000 requests (the window "
                 + "may measure compilation)", judged(loop(1_000, 10_000, 0.005),
                         loop(100_000, parts(11_000, 0.005), parts(1_100, 0.005), false, 5_000, 0)));
         assertTrue(verdict(loop(1_000, 10_000, 0.005), loop(100_000, parts(11_000, 0.005), parts(1_100, 0.005), false, 5_000, 0))
-                .contains("\n  warm-up: 45,000 requests, settled and 45,000 requests, NOT settled; "), "the warm-ups are stated");
+                .contains("\n  warm-up: 47,000 requests (every connection served 2 within the first 2,000; a full GC before the window: "
+                        + "4 ms), settled and 245,000 requests (every connection served 2 within the first 200,000; a full GC before "
+                        + "the window: 400 ms), NOT settled; "), "the warm-ups are stated");
         // 5 parts: even the smallest and the largest hold the median with a chance of 15/16 only, below 0.975
         double[] five = {10_000, 10_000, 10_000, 10_000, 10_000};
         assertEquals("x1.00 (95% interval xNaN to xNaN, from 5 and 5 parts), goal x0.83 to x1.20 (within 20%): undecided: too few "
@@ -238,6 +257,80 @@ class ServerComparisonTest {
         gap[0] = Double.NaN;
         assertEquals("x1.10 (95% interval x1.05 to x1.16, from 20 and 19 parts), goal x0.83 to x1.20 (within 20%): met",
                 judged(loop(1_000, 10_000, 0.005), loop(100_000, gap, parts(1_100, 0.005), true, 5_000, 0)));
+    }
+
+    /**
+     * The long setting's 40 parts: parts spread over the same range as 20 parts 1% apart (19% of the median), 0.5%
+     * apart, bound the median by their 13th and 28th (3.75% from it) instead of the 5th and 16th (5.5%): the
+     * interval that crossed the bound x1.20 above lies within the goal.
+     */
+    @Test
+    void fortyPartsNarrowTheInterval() {
+        assertEquals("x1.10 (95% interval x1.02 to x1.19, from 40 and 40 parts), goal x0.83 to x1.20 (within 20%): met",
+                judged(loop(1_000, parts(10_000, 0.005, 40), parts(1_000, 0.005, 40), true, 5_000, 0),
+                        loop(100_000, parts(11_000, 0.005, 40), parts(1_100, 0.005, 40), true, 5_000, 0)));
+        ServerPlan full = ServerPlan.full();
+        assertEquals(40, full.loopParts());
+        assertEquals(200_000, full.loopRequests(), "parts of 5,000 requests, as the short setting's");
+        assertEquals(20, ServerPlan.quick().loopParts());
+        assertEquals(100_000, ServerPlan.quick().loopRequests());
+        assertEquals(40, full.withActive(1_000).loopParts(), "kept by the control");
+    }
+
+    /**
+     * The warm-up does not end, nor run its collection, before every connection that carries requests has served
+     * 2 requests, whatever its parts say and however long it ran; then it collects once, and ends where the parts
+     * after the collection settled or the longest warm-up has passed since it.
+     */
+    @Test
+    void theWarmUpWaitsForEveryConnectionToServeTwoThenCollectsThenSettles() {
+        assertEquals(2, LoopWindow.SERVED_FIRST);
+        // 99,999 of 100,000 served twice: settled parts and 10 million requests past the longest do not end it
+        assertEquals(LoopWindow.Step.GO_ON, LoopWindow.step(99_999, 100_000, false, 0, 400_000, true));
+        assertEquals(LoopWindow.Step.GO_ON, LoopWindow.step(99_999, 100_000, true, 10_000_000, 400_000, true));
+        assertEquals(LoopWindow.Step.GO_ON, LoopWindow.step(0, 1, false, 0, 0, true));
+        // all of them: the collection first, settled or not
+        assertEquals(LoopWindow.Step.COLLECT, LoopWindow.step(100_000, 100_000, false, 0, 400_000, true));
+        assertEquals(LoopWindow.Step.COLLECT, LoopWindow.step(100_000, 100_000, false, 10_000_000, 0, false));
+        // after it: settled, or the longest warm-up past since the collection (0 ends at once)
+        assertEquals(LoopWindow.Step.GO_ON, LoopWindow.step(100_000, 100_000, true, 399_999, 400_000, false));
+        assertEquals(LoopWindow.Step.END, LoopWindow.step(100_000, 100_000, true, 400_000, 400_000, false));
+        assertEquals(LoopWindow.Step.END, LoopWindow.step(100_000, 100_000, true, 30_000, 400_000, true));
+        assertEquals(LoopWindow.Step.END, LoopWindow.step(4, 4, true, 0, 0, false));
+    }
+
+    /**
+     * The clients' pause: the loop may collect only once every client loop has stopped with nothing in flight or
+     * ended; a stopped loop waits until released, and a pause asked after the release is not taken.
+     */
+    @Test
+    void theClientsPauseUntilReleasedAndTheLoopWaitsForAllOfThem() throws Exception {
+        ClientPause pause = new ClientPause(3);
+        assertFalse(pause.asked());
+        pause.ask();
+        assertTrue(pause.asked());
+        pause.leave(); // a loop whose connections are all done
+        java.util.concurrent.CountDownLatch out = new java.util.concurrent.CountDownLatch(1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                pause.stop();
+                out.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        while (t.getState() != Thread.State.TIMED_WAITING) Thread.onSpinWait();
+        assertFalse(pause.allStopped(), "2 of 3");
+        assertEquals(1, out.getCount(), "stopped until released");
+        pause.leave();
+        assertTrue(pause.allStopped());
+        pause.release();
+        assertTrue(out.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        t.join();
+        assertFalse(pause.asked());
+        pause.ask();
+        assertFalse(pause.asked(), "once per case");
+        pause.stop(); // returns at once after the release
     }
 
     /** The order statistics that bound a median: the k-th smallest and largest of n, each interval 97.5% (the root of 95%). */
@@ -326,8 +419,10 @@ class ServerComparisonTest {
         assertEquals("x1.10 (95% interval x1.04 to x1.16, from 20 and 20 parts), goal x0.83 to x1.20 (within 20%): undecided: the "
                 + "JIT compiled 17 ms in the window at 1,000 connections, over the bound of 10 ms, in 3 windows measured (its code "
                 + "may have changed mid-window)", judged(a, z));
-        assertTrue(verdict(a, z).contains("\n  warm-up: 45,000 requests, settled and 45,000 requests, settled; JIT compilation in "
-                + "the window 17 and 3 ms; windows measured again after the JIT compiled more than 10 ms in them: 2 and 1\n"),
+        assertTrue(verdict(a, z).contains("\n  warm-up: 47,000 requests (every connection served 2 within the first 2,000; a full "
+                + "GC before the window: 4 ms), settled and 245,000 requests (every connection served 2 within the first 200,000; "
+                + "a full GC before the window: 400 ms), settled; JIT compilation in the window 17 and 3 ms; windows measured again "
+                + "after the JIT compiled more than 10 ms in them: 2 and 1\n"),
                 verdict(a, z));
         // measured again and then quiet: judged as usual
         ServerResult quiet = loop(1_000, parts(10_000, 0.005), parts(1_000, 0.005), true, 5_000, 0, new long[20], 10, 1);
@@ -336,7 +431,7 @@ class ServerComparisonTest {
         // an unsettled warm-up is named first
         ServerResult unsettled = loop(1_000, parts(10_000, 0.005), parts(1_000, 0.005), false, 5_000, 0, new long[20], 17, 2);
         assertTrue(judged(unsettled, z).endsWith("undecided: the warm-up at 1,000 connections had not settled when its window "
-                + "began, after 45,000 requests (the window may measure compilation)"), judged(unsettled, z));
+                + "began, after 47,000 requests (the window may measure compilation)"), judged(unsettled, z));
     }
 
     @Test
