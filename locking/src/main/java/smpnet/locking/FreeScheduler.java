@@ -80,6 +80,13 @@ public final class FreeScheduler implements Scheduler {
         return (int) ((id * 0x9E3779B97F4A7C15L) >>> 33);
     }
 
+    /** The processor the calling thread runs on ({@link Processors#current()}), or its simulated CPU where unknown. */
+    @Override
+    public int processor() {
+        int p = Processors.current();
+        return p >= 0 ? p : currentCpu();
+    }
+
     @Override public void park(Object blocker) {
         Schedulers.checkPark(blocker);
         LockSupport.park(blocker);
