@@ -14,9 +14,8 @@ import smpnet.locking.Scheduler;
  * collide on the <em>same</em> word. Two CPUs that each bump a different LongAdder whose base words share
  * a cache line never collide, never stripe, and pass that line back and forth on every packet.
  *
- * <p>The CPU is {@link Scheduler#processor()}: with free threads the processor the caller runs on now (as
- * counter(9) uses {@code curcpu}), which a thread that moves or another thread on that processor may share;
- * an add is therefore atomic (an uncontended one on a line this CPU
+ * <p>The CPU is {@link Scheduler#currentCpu()}: a worker's own, or a hashed id for a foreign thread, which
+ * may share a block with another thread; an add is therefore atomic (an uncontended one on a line this CPU
  * already owns). Sums are not a snapshot across counters: each counter's sum is exact once its writers
  * have stopped, and never runs backwards while they run.
  */
@@ -42,7 +41,7 @@ public final class CpuCounters {
 
     /** Adds {@code delta} to counter {@code i} on the calling thread's CPU. */
     public void add(int i, long delta) {
-        CELL.getAndAdd(cells, index(Scheduler.current().processor(), i), delta);
+        CELL.getAndAdd(cells, index(Scheduler.current().currentCpu(), i), delta);
     }
 
     /** Adds one to counter {@code i} on the calling thread's CPU. */
@@ -50,7 +49,7 @@ public final class CpuCounters {
 
     /** Adds to two counters at once (packets and bytes, say), finding the CPU once. */
     public void add2(int i, long di, int j, long dj) {
-        int cpu = Scheduler.current().processor();
+        int cpu = Scheduler.current().currentCpu();
         CELL.getAndAdd(cells, index(cpu, i), di);
         CELL.getAndAdd(cells, index(cpu, j), dj);
     }
