@@ -321,9 +321,9 @@ public final class ServerComparison {
             gcs += String.format(Locale.ROOT, "; %d and %d left out: the loop waited for its CPU more than %.0f%% of the part "
                     + "(other work shared its core)", x.partsShared(), y.partsShared(), ServerResult.LoopCost.SHARED_WAIT * 100);
         }
-        return String.format(Locale.ROOT, "%s: %,.0f ns at %,d connections, %,.0f ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
-                + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, ServerResult.LoopCost.quantile(first, 0.5),
-                a.connections(), ServerResult.LoopCost.quantile(last, 0.5), z.connections(), ci[1], CONFIDENCE * 100, ci[0], ci[2],
+        return String.format(Locale.ROOT, "%s: %s ns at %,d connections, %s ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
+                + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, orNone(ServerResult.LoopCost.quantile(first, 0.5)),
+                a.connections(), orNone(ServerResult.LoopCost.quantile(last, 0.5)), z.connections(), ci[1], CONFIDENCE * 100, ci[0], ci[2],
                 count(first), count(last), gcs, lo, hi, FLAT_WITHIN * 100, judged);
     }
 
