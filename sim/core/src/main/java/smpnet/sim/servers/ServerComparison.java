@@ -482,7 +482,8 @@ public final class ServerComparison {
                             .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis())
                             .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())
                             .put("settled", l.settled()).put("windowRepeats", l.repeats()).put("servedWithin", l.servedWithin())
-                            .put("fullGcMillis", l.fullGcMillis());
+                            .put("fullGcMillis", l.fullGcMillis()).put("placement", l.placement())
+                            .put("partsShared", l.partsShared());
                     var parts = lo.putArray("partNanosPerEvent");
                     for (double x : l.parts()) parts.add(x);
                     var queueParts = lo.putArray("queuePartNanosPerEvent");
