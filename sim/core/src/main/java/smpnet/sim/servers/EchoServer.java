@@ -338,7 +338,7 @@ final class EchoServer {
         return new Mark(cpu, c.queueCpu, c.events, requests.get(), c.writeEvents, c.polls, c.sleepingPolls, c.sleepingCpu,
                 c.sleepingEvents, seam.parks(), seam.unparks(), gcs, gcMillis, LoopWindow.compileMillis(), System.nanoTime(),
                 ServerCase.processCpu(), c.cpuPolls.clone(), c.migrations, ThreadSched.current(), segmentsSent.getAsLong(),
-                acksSent.getAsLong());
+                acksSent.getAsLong(), ThreadSched.machineBusyNanos());
     }
 
     /** How long a poll waits while the clients drain for the pause, so that the loop sees soon that they stopped. */

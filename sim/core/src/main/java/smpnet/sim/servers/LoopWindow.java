@@ -148,12 +148,22 @@ final class LoopWindow {
     record Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
                         long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis,
                         long compileMillis, long wallNanos, long processCpu, long[] cpuPolls, long migrations,
-                        ThreadSched sched, long segments, long acks) {
+                        ThreadSched sched, long segments, long acks, long machineBusy) {
         /** A mark without the explanatory figures (a test's, or where they are not taken). */
         Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
              long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis, long compileMillis) {
             this(cpu, queue, events, requests, writeEvents, polls, sleepingPolls, sleepingCpu, sleepingEvents, parks, unparks, gcs,
-                    gcMillis, compileMillis, 0, 0, new long[0], 0, ThreadSched.NONE, 0, 0);
+                    gcMillis, compileMillis, 0, 0, new long[0], 0, ThreadSched.NONE, 0, 0, -1);
+        }
+
+        /**
+         * The cores other processes used between marks {@code a} and {@code z}, on average: the machine's CPU time
+         * less this process's, over the wall-clock time (NaN where not known).
+         */
+        static double otherCores(Mark a, Mark z) {
+            long wall = z.wallNanos - a.wallNanos;
+            if (a.machineBusy < 0 || z.machineBusy < 0 || wall <= 0) return Double.NaN;
+            return Math.max(0, (double) (z.machineBusy - a.machineBusy - (z.processCpu - a.processCpu)) / wall);
         }
 
         /** What explains each part between two of {@code marks}: see {@link ServerResult.PartFacts}. */
@@ -224,7 +234,7 @@ final class LoopWindow {
                     z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
                     z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
                     z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), gcs(marks),
-                    repeats, servedWithin, fullGcMillis, facts(marks), placement);
+                    repeats, servedWithin, fullGcMillis, facts(marks), placement, otherCores(a, z));
         }
     }
 }

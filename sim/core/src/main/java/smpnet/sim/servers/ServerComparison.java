@@ -87,11 +87,11 @@ public final class ServerComparison {
                 + "(%,d requests): %s ns per event in "
                 + "its parts, %,.0f in all, %,.0f without its sleeps, %,.0f in polls; %.1f events per poll, %.4f sleeps, %.4f parks and "
                 + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms), %d parts in which other work shared the loop's "
-                + "core; %s", warmup(l), l.events(), l.requests(), parts(l),
+                + "core, other processes on %s cores; %s", warmup(l), l.events(), l.requests(), parts(l),
                 l.nanosPerEvent(),
                 l.busyNanosPerEvent(),
                 l.queueNanosPerEvent(), l.eventsPerPoll(), l.sleepsPerEvent(), l.parksPerEvent(), l.unparksPerEvent(), l.writeEvents(),
-                l.gcs(), l.gcMillis(), l.partsShared(), l.placement());
+                l.gcs(), l.gcMillis(), l.partsShared(), cores(l.otherCores()), l.placement());
         return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per "
                 + "request, %d retransmits, %d ring drops", r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(),
                 r.switchesPerRequest(), r.retransmits(), r.ringDrops()) + loop;
@@ -232,6 +232,13 @@ public final class ServerComparison {
             }
         }
         for (ServerResult r : List.of(a, z)) {
+            if (unsettled == null && r.loop().otherCores() > ServerResult.LoopCost.OTHER_CORES) {
+                unsettled = String.format(Locale.ROOT, "undecided: other processes used %.2f cores of the machine over the window at "
+                        + "%,d connections, over the bound of %.2f (the machine was busy with other work)", r.loop().otherCores(),
+                        r.connections(), ServerResult.LoopCost.OTHER_CORES);
+            }
+        }
+        for (ServerResult r : List.of(a, z)) {
             if (unsettled == null && r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
                 unsettled = String.format(Locale.ROOT, "undecided: the JIT compiled %,d ms in the window at %,d connections, over "
                         + "the bound of %d ms, in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(),
@@ -256,13 +263,18 @@ public final class ServerComparison {
                         + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),
                         y.sleepsPerEvent(), x.parksPerEvent(), y.parksPerEvent(), x.unparksPerEvent(), y.unparksPerEvent(),
                         x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(), y.gcMillis())
-                + String.format(Locale.ROOT, "%n  threads: %s (at %,d connections); %s (at %,d)", orUnknown(x.placement()),
-                        a.connections(), orUnknown(y.placement()), z.connections())
+                + String.format(Locale.ROOT, "%n  threads: %s (at %,d connections); %s (at %,d); other processes used %s and %s cores "
+                        + "over the windows", orUnknown(x.placement()), a.connections(), orUnknown(y.placement()), z.connections(),
+                        cores(x.otherCores()), cores(y.otherCores()))
                 + (x.facts().isEmpty() ? "" : String.format(Locale.ROOT, "%n  the parts at %,d connections and what may explain them "
                         + "(runq ms: the loop waited for a CPU; invol: taken off its CPU while runnable; cores: the process's CPU "
                         + "over the wall-clock time; loop: the loop thread's):%n", a.connections()) + partTable(x, "    ").stripTrailing())
                 + (y.facts().isEmpty() ? "" : String.format(Locale.ROOT, "%n  the parts at %,d connections:%n", z.connections())
                         + partTable(y, "    ").stripTrailing());
+    }
+
+    private static String cores(double c) {
+        return Double.isNaN(c) ? "unknown" : String.format(Locale.ROOT, "%.2f", c);
     }
 
     private static String orUnknown(String placement) {
@@ -483,7 +495,7 @@ public final class ServerComparison {
                             .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())
                             .put("settled", l.settled()).put("windowRepeats", l.repeats()).put("servedWithin", l.servedWithin())
                             .put("fullGcMillis", l.fullGcMillis()).put("placement", l.placement())
-                            .put("partsShared", l.partsShared());
+                            .put("partsShared", l.partsShared()).put("otherCores", l.otherCores());
                     var parts = lo.putArray("partNanosPerEvent");
                     for (double x : l.parts()) parts.add(x);
                     var queueParts = lo.putArray("queuePartNanosPerEvent");

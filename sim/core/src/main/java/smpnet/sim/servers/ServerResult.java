@@ -70,12 +70,14 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      *                   {@link PartFacts}
      * @param placement  where the case's threads ran: the loop thread bound to a CPU and the others to the
      *                   rest, or why not ({@link CorePlacement#describe}); empty where not recorded
+     * @param otherCores the cores other processes used over the window, on average (the machine's CPU time
+     *                   less this process's, over the wall-clock time, from /proc/stat); NaN where not known
      */
     public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
                            long sleepingNanos, long sleepingEvents, long parks, long unparks,
                            long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
                            double[] parts, double[] queueParts, long[] partGcs, int repeats, long servedWithin,
-                           long fullGcMillis, List<PartFacts> facts, String placement) {
+                           long fullGcMillis, List<PartFacts> facts, String placement, double otherCores) {
         public LoopCost {
             facts = List.copyOf(facts);
             if (partGcs.length != parts.length || queueParts.length != parts.length
@@ -92,7 +94,7 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
                         long fullGcMillis) {
             this(events, requests, polls, cpuNanos, queueNanos, sleepingPolls, sleepingNanos, sleepingEvents, parks, unparks,
                     writeEvents, gcs, gcMillis, compileMillis, warmupRequests, settled, parts, queueParts, partGcs, repeats,
-                    servedWithin, fullGcMillis, List.of(), "");
+                    servedWithin, fullGcMillis, List.of(), "", Double.NaN);
         }
 
         /**
@@ -125,6 +127,13 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
             for (int i = 0; i < p.length; i++) if (leftOut(i)) p[i] = Double.NaN;
             return p;
         }
+
+        /**
+         * The most cores other processes may have used over a window, on average, for its verdict to stand: beyond
+         * it the machine was busy with other work (on 2 cores, another process's work evicted the loop's state
+         * from the caches the cores share even in parts where the loop did not wait for its own CPU).
+         */
+        public static final double OTHER_CORES = 0.25;
 
         /** Parts with events in which a garbage collection ran. */
         public int partsWithGc() {

@@ -49,6 +49,30 @@ record ThreadSched(long runNanos, long waitNanos, long slices, long involuntary)
     private static final Path SCHEDSTAT = Path.of("/proc/thread-self/schedstat"), STATUS = Path.of("/proc/thread-self/status");
     private static final String INVOLUNTARY = "nonvoluntary_ctxt_switches:";
 
+    /**
+     * The machine's CPU time so far, every CPU's and every process's (the kernel's and the hypervisor's steal
+     * included), from {@code /proc/stat}, ns; -1 where not known. Counted in clock ticks (1/100 s), so a
+     * difference is good to a few ticks: enough over a window of seconds, not over a part.
+     */
+    static long machineBusyNanos() {
+        try {
+            String t = Files.readString(STAT);
+            int end = t.indexOf('\n');
+            String[] f = t.substring(0, end < 0 ? t.length() : end).strip().split(" +");
+            if (!f[0].equals("cpu") || f.length < 9) return -1;
+            long ticks = 0;
+            // user nice system idle iowait irq softirq steal: all but idle and iowait
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) ticks += Long.parseLong(f[i]);
+            return ticks * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The kernel's clock ticks per second in /proc/stat (USER_HZ: 100 on every Linux the project runs on). */
+    private static final long CLOCK_TICKS = 100;
+    private static final Path STAT = Path.of("/proc/stat");
+
     /** {@code later} minus this, field by field (-1 where either is unknown). */
     ThreadSched until(ThreadSched later) {
         return new ThreadSched(d(runNanos, later.runNanos), d(waitNanos, later.waitNanos), d(slices, later.slices),

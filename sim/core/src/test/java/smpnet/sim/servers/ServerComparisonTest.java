@@ -237,7 +237,8 @@ class ServerComparisonTest {
                   measured over 50,000 and 50,000 events; events per poll 10.0 and 25.0; sleeps per event 0.0020 and 0.0000; \
                 parks per event 0.0020 and 0.0000; wake-ups given per event 1.20 and 1.20; writable events 0 and 0; GCs 3 (40 ms) \
                 and 3 (40 ms)
-                  threads: not recorded (at 1,000 connections); not recorded (at 100,000)""",
+                  threads: not recorded (at 1,000 connections); not recorded (at 100,000); other processes used unknown and \
+                unknown cores over the windows""",
                 verdict(loop(100, parts(90_000, 0.005), parts(100, 0.005), true, 50_000, 5_000),
                         loop(1_000, parts(10_000, 0.005), parts(1_000, 0.005), true, 5_000, 100),
                         loop(10_000, parts(30_000, 0.005), parts(800, 0.005), true, 4_000, 0),
@@ -453,7 +454,8 @@ class ServerComparisonTest {
         assertTrue(v.contains(" ns and 10,478 / 10,533 / 10,588 / 10,643 / 10,698 / 10,753 / 10,808 (shared) / 10,863 (shared) / "
                 + "10,918 / "), v);
         assertTrue(v.contains("\n  threads: the loop thread on CPU 1, the case's other threads (hosts, clients) on CPU 0 (at 1,000 "
-                + "connections); the loop thread on CPU 1, the case's other threads (hosts, clients) on CPU 0 (at 100,000)\n"), v);
+                + "connections); the loop thread on CPU 1, the case's other threads (hosts, clients) on CPU 0 (at 100,000); other processes "
+                + "used 0.10 and 0.10 cores over the windows\n"), v);
         assertTrue(v.contains("\n  the parts at 1,000 connections and what may explain them (runq ms: "), v);
         assertTrue(v.contains("\n  the parts at 100,000 connections:\n    part   ns/ev   queue  GC JIT ms ev/poll sleeps/ev"), v);
         assertTrue(v.contains("\n       8  10,863   1,086   0      0    10.0    0.0000    0.000   1.000   0.000  1 (100%)     0     5.00"
@@ -469,11 +471,34 @@ class ServerComparisonTest {
                 judged(a, withFacts(loop(100_000, parts(11_000, 0.005), parts(1_100, 0.005), true, 5_000, 0), busy)));
     }
 
+    /** A window over which other processes used more than a quarter of a core on average leaves the verdict undecided. */
+    @Test
+    void aWindowOnAMachineBusyWithOtherWorkLeavesTheVerdictUndecided() {
+        assertEquals(0.25, ServerResult.LoopCost.OTHER_CORES);
+        ServerResult a = withFacts(loop(1_000, 10_000, 0.005), new double[20], 0.25);
+        assertTrue(judged(a, withFacts(loop(100_000, 11_000, 0.005), new double[20], 0.2)).endsWith("met"));
+        assertEquals("x1.10 (95% interval x1.04 to x1.16, from 20 and 20 parts), goal x0.83 to x1.20 (within 20%): undecided: other "
+                + "processes used 0.90 cores of the machine over the window at 100,000 connections, over the bound of 0.25 (the "
+                + "machine was busy with other work)", judged(a, withFacts(loop(100_000, 11_000, 0.005), new double[20], 0.9)));
+        // this process's own CPU time is not another's: the machine's less the process's, over the wall-clock time
+        LoopWindow.Mark m0 = new LoopWindow.Mark(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[0], 0, ThreadSched.NONE, 0,
+                0, 1_000_000_000L);
+        LoopWindow.Mark m1 = new LoopWindow.Mark(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2_000_000_000L, 2_500_000_000L, new long[0],
+                0, ThreadSched.NONE, 0, 0, 4_000_000_000L);
+        assertEquals(0.25, LoopWindow.Mark.otherCores(m0, m1), 1e-12);
+        assertTrue(Double.isNaN(LoopWindow.Mark.otherCores(new LoopWindow.Mark(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), m1)));
+    }
+
     /**
      * {@code r} with the loop's parts' facts: parts of 20 ms each, in which its thread waited {@code waitMillis} ms for
      * a CPU, on CPU 1 (the case's other threads on CPU 0).
      */
     private static ServerResult withFacts(ServerResult r, double[] waitMillis) {
+        return withFacts(r, waitMillis, 0.10);
+    }
+
+    /** As above, other processes having used {@code otherCores} cores over the window. */
+    private static ServerResult withFacts(ServerResult r, double[] waitMillis, double otherCores) {
         ServerResult.LoopCost l = r.loop();
         List<ServerResult.PartFacts> facts = new ArrayList<>();
         for (double w : waitMillis) facts.add(new ServerResult.PartFacts(2_500, 20, 1.0, 0.5, 10, 0, 0, 1, 1.0, 0, w, 0, 1, 0, 0, 0));
@@ -482,7 +507,7 @@ class ServerComparisonTest {
                 l.polls(), l.cpuNanos(), l.queueNanos(), l.sleepingPolls(), l.sleepingNanos(), l.sleepingEvents(), l.parks(),
                 l.unparks(), l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled(), l.parts(),
                 l.queueParts(), l.partGcs(), l.repeats(), l.servedWithin(), l.fullGcMillis(), facts,
-                "the loop thread on CPU 1, the case's other threads (hosts, clients) on CPU 0"),
+                "the loop thread on CPU 1, the case's other threads (hosts, clients) on CPU 0", otherCores),
                 r.retransmits(), r.ringDrops(), r.stopped(), r.latencyCdf());
     }
 
