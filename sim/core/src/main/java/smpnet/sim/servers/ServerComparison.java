@@ -223,28 +223,31 @@ public final class ServerComparison {
         }
         ServerResult a = loop.getFirst(), z = loop.getLast();
         ServerResult.LoopCost x = a.loop(), y = z.loop();
-        String unsettled = null;
+        // every reason the windows cannot be judged, in this order: an unsettled warm-up, other work on the machine,
+        // compilation in the window
+        List<String> why = new ArrayList<>();
         for (ServerResult r : List.of(a, z)) {
             if (!r.loop().settled()) {
-                unsettled = String.format(Locale.ROOT, "undecided: the warm-up at %,d connections had not settled when its window "
-                        + "began, after %,d requests (the window may measure compilation)", r.connections(), r.loop().warmupRequests());
+                why.add(String.format(Locale.ROOT, "the warm-up at %,d connections had not settled when its window began, after %,d "
+                        + "requests (the window may measure compilation)", r.connections(), r.loop().warmupRequests()));
                 break;
             }
         }
         for (ServerResult r : List.of(a, z)) {
-            if (unsettled == null && r.loop().otherCores() > ServerResult.LoopCost.OTHER_CORES) {
-                unsettled = String.format(Locale.ROOT, "undecided: other processes used %.2f cores of the machine over the window at "
-                        + "%,d connections, over the bound of %.2f (the machine was busy with other work)", r.loop().otherCores(),
-                        r.connections(), ServerResult.LoopCost.OTHER_CORES);
+            if (r.loop().otherCores() > ServerResult.LoopCost.OTHER_CORES) {
+                why.add(String.format(Locale.ROOT, "other processes used %.2f cores of the machine over the window at %,d connections, "
+                        + "over the bound of %.2f (the machine was busy with other work)", r.loop().otherCores(), r.connections(),
+                        ServerResult.LoopCost.OTHER_CORES));
             }
         }
         for (ServerResult r : List.of(a, z)) {
-            if (unsettled == null && r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
-                unsettled = String.format(Locale.ROOT, "undecided: the JIT compiled %,d ms in the window at %,d connections, over "
-                        + "the bound of %d ms, in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(),
-                        r.connections(), EchoServer.WINDOW_COMPILE_MILLIS, r.loop().repeats() + 1);
+            if (r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
+                why.add(String.format(Locale.ROOT, "the JIT compiled %,d ms in the window at %,d connections, over the bound of %d ms, "
+                        + "in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(), r.connections(),
+                        EchoServer.WINDOW_COMPILE_MILLIS, r.loop().repeats() + 1));
             }
         }
+        String unsettled = why.isEmpty() ? null : "undecided: " + String.join("; ", why);
         String repeats = x.repeats() + y.repeats() == 0 ? "" : String.format(Locale.ROOT, "; windows measured again after the JIT "
                 + "compiled more than %d ms in them: %d and %d", EchoServer.WINDOW_COMPILE_MILLIS, x.repeats(), y.repeats());
         return verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)", x, y, false, a, z,
