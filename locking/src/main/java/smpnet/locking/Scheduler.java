@@ -25,6 +25,17 @@ public interface Scheduler {
     int currentCpu();
 
     /**
+     * The CPU whose per-CPU data (allocator caches, counters) the calling thread should touch now, as FreeBSD's
+     * {@code curcpu}: the processor a thread runs on, which is what keeps such data in that processor's cache.
+     * Free threads run wherever the operating system puts them, whatever their simulated CPU, so
+     * {@link FreeScheduler} answers with the processor the thread is on at this instant
+     * ({@link Processors#current()}); the answer may be stale a moment later, so data picked by it must still
+     * be guarded (a try-lock, an atomic add). A deterministic scheduler runs one thread at a time and answers
+     * with the simulated CPU ({@link #currentCpu()}, the default), which keeps its runs reproducible.
+     */
+    default int processor() { return currentCpu(); }
+
+    /**
      * Blocks the calling thread until {@link #unpark} (spurious returns allowed, as LockSupport). A park is
      * a sleep: implementations call {@link Schedulers#checkPark} first, so witness reports a park with a spin
      * lock or a mutex held.

@@ -29,6 +29,32 @@ class SchedulerSeamTest {
         assertEquals(free.currentCpu(), free.currentCpu());
     }
 
+    /**
+     * Per-CPU data follows the processor a free thread runs on (sched_getcpu on Linux, where the tests run):
+     * a number the process may run on, whatever simulated CPU the thread has; a deterministic scheduler keeps
+     * the simulated CPU, so its runs stay reproducible.
+     */
+    @Test
+    void freeThreadsTouchTheirProcessorsDataAndScriptedOnesTheirSimulatedCpus() throws Exception {
+        assertTrue(Processors.available(), "sched_getcpu answers on Linux");
+        int[] seen = {-1, -1};
+        Thread t = FreeScheduler.INSTANCE.startWorker("cpu7", 7, () -> {
+            seen[0] = Schedulers.current().processor();
+            seen[1] = Processors.current();
+        });
+        t.join();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        // the processor numbers of the machine: at most its configured count (a process may be confined to some)
+        int configured = Math.max(cpus, (int) java.nio.file.Files.list(java.nio.file.Path.of("/sys/devices/system/cpu"))
+                .filter(p -> p.getFileName().toString().matches("cpu[0-9]+")).count());
+        assertTrue(seen[0] >= 0 && seen[0] < configured, "processor " + seen[0] + " of " + configured);
+        assertTrue(seen[1] >= 0 && seen[1] < configured, "processor " + seen[1] + " of " + configured);
+        ScriptedScheduler s = new ScriptedScheduler("A*");
+        s.startWorker("A", 5, () -> log.add("processor " + Schedulers.current().processor()));
+        s.runAll();
+        assertEquals(List.of("processor 5"), log);
+    }
+
     @Test
     void freeTimersRunAndCancelledOnesDoNot() throws InterruptedException {
         CountDownLatch ran = new CountDownLatch(1);

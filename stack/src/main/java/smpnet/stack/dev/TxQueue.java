@@ -1,5 +1,6 @@
 package smpnet.stack.dev;
 
+import smpnet.locking.WakeupBatch;
 import smpnet.stack.internal.stats.CpuCounters;
 import smpnet.stack.locks.LockInventory;
 import smpnet.stack.mbuf.Mbuf;
@@ -38,10 +39,15 @@ final class TxQueue extends DriverQueue {
         Mbuf[] entries = new Mbuf[batch];
         int n;
         while ((n = takeBatch(entries, null)) >= 0) {
-            for (int i = 0; i < n; i++) {
-                Mbuf m = entries[i];
-                entries[i] = null;
-                nic.sendEntry(m, this);
+            // The receivers the batch's frames wake are unparked when the batch is out (or before this thread
+            // waits for room on the link), as a NIC coalesces its interrupts: woken by the first frame, the
+            // peer's ithread took the frames of a TSO packet a few at a time, and LRO merged as few.
+            try (WakeupBatch wakeups = WakeupBatch.open()) {
+                for (int i = 0; i < n; i++) {
+                    Mbuf m = entries[i];
+                    entries[i] = null;
+                    nic.sendEntry(m, this);
+                }
             }
         }
     }

@@ -8,11 +8,20 @@ import static smpnet.stack.mbuf.Mbuf.M_NOWAIT;
 import static smpnet.stack.mbuf.Mbuf.M_WAIT;
 
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import smpnet.locking.Schedulers;
+import smpnet.stack.testing.SimulatedCpus;
 import smpnet.locking.Scheduler;
 
 /** The allocator: both zones, limits, waiting, netstat -m statistics and the outstanding report. */
 class MbufAllocatorTest {
+    /** Per-CPU caches follow the workers' simulated CPUs here, whatever cores the test runs on. */
+    private final Schedulers.Installation cpus = SimulatedCpus.install();
+
+    @AfterEach
+    void restoreScheduler() { cpus.close(); }
+
     private static MbufAllocator allocator(int mbufs, int clusters) {
         return new MbufAllocator(MbufAllocator.Config.defaults("host1").withCpus(2).withLimits(mbufs, clusters)
                 .withBucketSize(4).withWaitTimeoutNanos(Long.MAX_VALUE / 4));

@@ -8,11 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static smpnet.stack.mbuf.Mbuf.M_NOWAIT;
 
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import smpnet.locking.Schedulers;
+import smpnet.stack.testing.SimulatedCpus;
 import smpnet.locking.Scheduler;
 
 /** Moving packets between workers: hand-off moves ownership, copy moves bytes into the receiver's memory. */
 class MbufTransferTest {
+    /** Per-CPU caches follow the workers' simulated CPUs here, whatever cores the test runs on. */
+    private final Schedulers.Installation cpus = SimulatedCpus.install();
+
+    @AfterEach
+    void restoreScheduler() { cpus.close(); }
+
     private final MbufAllocator sender = new MbufAllocator(MbufAllocator.Config.defaults("sender").withCpus(2));
     private final MbufAllocator receiver = new MbufAllocator(MbufAllocator.Config.defaults("receiver").withCpus(2));
 

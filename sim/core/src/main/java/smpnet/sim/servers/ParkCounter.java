@@ -38,6 +38,7 @@ final class ParkCounter implements Scheduler {
     @Override public long nanoTime() { return free.nanoTime(); }
     @Override public Thread startWorker(String name, int cpu, Runnable body) { return free.startWorker(name, cpu, body); }
     @Override public int currentCpu() { return free.currentCpu(); }
+    @Override public int processor() { return free.processor(); }
     @Override public void park(Object blocker) {
         count();
         free.park(blocker);

@@ -137,6 +137,39 @@ class ZoneTest {
         assertEquals(List.of(5L, 0L, 1L, 4L, 1L, 7L), List.of(s.created(), s.inUse(), s.cached(), s.free(), s.busyFrees(), s.frees()));
     }
 
+    /**
+     * Allocations and frees without a CPU go through the cache of the scheduler's {@link Scheduler#processor()
+     * processor} (folded onto the zone's CPUs), not of the thread's simulated CPU: a thread on simulated CPU 0
+     * that the scheduler places on processor 3 uses cache 1 of a 2-CPU zone.
+     */
+    @Test
+    void callsWithoutACpuUseTheCacheOfTheProcessor() {
+        Zone<Integer> z = zone(2, 100, 4, 0);
+        Scheduler onProcessor3 = new Scheduler() {
+            private final Scheduler free = smpnet.locking.FreeScheduler.INSTANCE;
+            @Override public long nanoTime() { return free.nanoTime(); }
+            @Override public Thread startWorker(String name, int cpu, Runnable body) { return free.startWorker(name, cpu, body); }
+            @Override public int currentCpu() { return 0; }
+            @Override public int processor() { return 3; }
+            @Override public void park(Object blocker) { free.park(blocker); }
+            @Override public void parkNanos(Object blocker, long nanos) { free.parkNanos(blocker, nanos); }
+            @Override public void unpark(Thread thread) { free.unpark(thread); }
+            @Override public void spinWait(int iteration) { free.spinWait(iteration); }
+            @Override public Cancellable schedule(long delayNanos, Runnable task) { return free.schedule(delayNanos, task); }
+            @Override public boolean isRunnable(Thread thread) { return free.isRunnable(thread); }
+        };
+        try (smpnet.locking.Schedulers.Installation ignored = smpnet.locking.Schedulers.use(onProcessor3)) {
+            assertEquals(1, z.currentCpu());
+            Integer a = z.alloc(Zone.NOWAIT);
+            Integer b = z.alloc(Zone.NOWAIT);
+            z.free(a);
+            z.free(b);
+        }
+        ZoneStats s = z.stats();
+        assertEquals(0L, s.perCpu().get(0).allocs() + s.perCpu().get(0).frees(), "cache 0 untouched: " + s);
+        assertEquals(List.of(2L, 2L, 0L), List.of(s.perCpu().get(1).allocs(), s.perCpu().get(1).frees(), s.inUse()), s.toString());
+    }
+
     /** Starts a thread that takes {@code lock} (as a thread descheduled inside it would hold it) until released. */
     private static Thread holdUntil(SpinMutex lock, CountDownLatch release) throws InterruptedException {
         CountDownLatch held = new CountDownLatch(1);
