@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import smpnet.stack.internal.os.Posix;
+import smpnet.locking.Processors;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.socket.Errno;
 import smpnet.stack.socket.SocketError;
@@ -299,7 +299,7 @@ final class EchoServer {
     /** The loop's running counts (its thread's alone). */
     private static final class Counts {
         long events, writeEvents, polls, queueCpu, sleepingPolls, sleepingCpu, sleepingEvents, migrations;
-        /** Polls per CPU they ran on (as sched_getcpu said just before each). */
+        /** Polls per CPU they ran on (as sched_getcpu said just before each: {@link Processors#current}). */
         final long[] cpuPolls = new long[64]; // the CPUs a mask of Posix.bindCurrentThread names
         int lastCpu = -1;
 
@@ -389,12 +389,10 @@ final class EchoServer {
         String unbound = placement == null ? "no placement" : placement.bindLoop();
         placed = unbound == null ? placement.describe() : placement != null && !placement.bound() ? placement.describe()
                 : "threads not bound to CPUs: " + unbound;
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            runEventLoop(listener, Posix.callState(arena));
-        }
+        runLoop(listener);
     }
 
-    private void runEventLoop(TcpSocket listener, java.lang.foreign.MemorySegment cpuState) {
+    private void runLoop(TcpSocket listener) {
         EventQueue q = new EventQueue();
         listener.configureBlocking(false);
         q.register(listener, EventQueue.READ, false, LISTENER);
@@ -409,7 +407,7 @@ final class EchoServer {
             // loop, its branches first taken at the warm-up's end (the collection, the window's start) would
             // deoptimize the loop's compiled code there and have it compiled again in the window
             if (loopCost == null && measure.due(requests.get())) beforePoll = measure.boundary(beforePoll, n);
-            n.on(Posix.currentCpu(cpuState));
+            n.on(Processors.current());
             long parks = seam.parks();
             List<EventQueue.Event> ready = q.poll(256, pause.asked() ? DRAIN_POLL_TIMEOUT : POLL_TIMEOUT);
             long pollCpu = THREADS.getCurrentThreadCpuTime() - beforePoll;

@@ -53,7 +53,6 @@ public final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), 1);
     private static final MethodHandle SETNS = downcall("setns",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), -1);
-    private static final MethodHandle SCHED_GETCPU = downcall("sched_getcpu", FunctionDescriptor.of(ValueLayout.JAVA_INT), -1);
     private static final MethodHandle SCHED_SETAFFINITY = downcall("sched_setaffinity",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), -1);
     private static final MethodHandle SCHED_GETAFFINITY = downcall("sched_getaffinity",
@@ -202,18 +201,6 @@ public final class Posix {
      */
     public static void setns(int fd, int nstype, String what) throws IOException {
         checked(what, (st, a) -> (int) SETNS.invokeExact(st, fd, nstype));
-    }
-
-    /**
-     * sched_getcpu(3): the CPU the calling thread runs on (as it returned; the scheduler may move it any time
-     * after), or -1 where the call fails.
-     */
-    public static int currentCpu(MemorySegment state) {
-        try {
-            return (int) SCHED_GETCPU.invokeExact(state);
-        } catch (Throwable t) {
-            return -1;
-        }
     }
 
     /**
