@@ -324,8 +324,9 @@ public final class ServerComparison {
         for (ServerResult r : List.of(a, z)) {
             double[] kept = r == a ? first : last;
             if (unsettled == null && 2 * count(kept) < count(r.loop().parts())) {
-                judged = String.format(Locale.ROOT, "undecided: %d of %d parts at %,d connections left out (the machine's cores busy "
-                        + "with other work)", count(r.loop().parts()) - count(kept), count(r.loop().parts()), r.connections());
+                judged = String.format(Locale.ROOT, "undecided: %d of %d parts at %,d connections left out (a collection ran in "
+                        + "them, or other threads ran on the loop's CPU: another process's, or this JVM's own collector and "
+                        + "compilers, which are not bound)", count(r.loop().parts()) - count(kept), count(r.loop().parts()), r.connections());
                 break;
             }
         }
