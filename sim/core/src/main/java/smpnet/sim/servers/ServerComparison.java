@@ -334,8 +334,13 @@ public final class ServerComparison {
         String gcs = x.partsWithGc() + y.partsWithGc() == 0 ? "" : String.format(Locale.ROOT, "; %d and %d left out: a GC ran in them",
                 x.partsWithGc(), y.partsWithGc());
         if (x.partsShared() + y.partsShared() > 0) {
+            // the ratio with them too, so that a cost the count brings to the loop's core (this JVM's collector at
+            // a large heap, say) is not only left out
+            double[] all = ratioInterval(x.withoutGcs(queue ? x.queueParts() : x.parts()), y.withoutGcs(queue ? y.queueParts() : y.parts()),
+                    CONFIDENCE);
             gcs += String.format(Locale.ROOT, "; %d and %d left out: the loop waited for its CPU more than %.0f%% of the part "
-                    + "(other work shared its core)", x.partsShared(), y.partsShared(), ServerResult.LoopCost.SHARED_WAIT * 100);
+                    + "(other work shared its core; with them x%.2f, interval x%.2f to x%.2f)", x.partsShared(), y.partsShared(),
+                    ServerResult.LoopCost.SHARED_WAIT * 100, all[1], all[0], all[2]);
         }
         return String.format(Locale.ROOT, "%s: %s ns at %,d connections, %s ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
                 + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, orNone(ServerResult.LoopCost.quantile(first, 0.5)),

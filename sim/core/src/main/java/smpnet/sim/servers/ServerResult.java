@@ -135,6 +135,13 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
          */
         public static final double OTHER_CORES = 0.25;
 
+        /** {@code parts} without those in which a garbage collection ran (NaN in their place), shared ones kept. */
+        double[] withoutGcs(double[] parts) {
+            double[] p = parts.clone();
+            for (int i = 0; i < p.length; i++) if (partGcs[i] > 0) p[i] = Double.NaN;
+            return p;
+        }
+
         /** Parts with events in which a garbage collection ran. */
         public int partsWithGc() {
             int n = 0;

@@ -449,7 +449,7 @@ class ServerComparisonTest {
         ServerResult a = withFacts(loop(1_000, 10_000, 0.005), new double[20]);
         // 18 parts left at 100,000, as with two collections below the median
         assertEquals("x1.11 (95% interval x1.04 to x1.17, from 20 and 18 parts; 0 and 2 left out: the loop waited for its CPU more "
-                + "than 10% of the part (other work shared its core)), goal x0.83 to x1.20 (within 20%): met", judged(a, z));
+                + "than 10% of the part (other work shared its core; with them x1.10, interval x1.04 to x1.16)), goal x0.83 to x1.20 (within 20%): met", judged(a, z));
         String v = verdict(a, z);
         assertTrue(v.contains(" ns and 10,478 / 10,533 / 10,588 / 10,643 / 10,698 / 10,753 / 10,808 (shared) / 10,863 (shared) / "
                 + "10,918 / "), v);
@@ -466,7 +466,7 @@ class ServerComparisonTest {
         java.util.Arrays.fill(busy, 0, 11, 8);
         // the 9 left are parts 12 to 20, the median part 16 (11,302.5)
         assertEquals("x1.13 (95% interval x1.08 to x1.18, from 20 and 9 parts; 0 and 11 left out: the loop waited for its CPU more "
-                + "than 10% of the part (other work shared its core)), goal x0.83 to x1.20 (within 20%): undecided: 11 of 20 parts at "
+                + "than 10% of the part (other work shared its core; with them x1.10, interval x1.04 to x1.16)), goal x0.83 to x1.20 (within 20%): undecided: 11 of 20 parts at "
                 + "100,000 connections left out (a collection ran in them, or other threads ran on the loop's CPU: another process's, "
                 + "or this JVM's own collector and compilers, which are not bound)",
                 judged(a, withFacts(loop(100_000, parts(11_000, 0.005), parts(1_100, 0.005), true, 5_000, 0), busy)));
