@@ -56,7 +56,7 @@ public final class ReportCommand extends Subcommand {
                 requests == null ? d.requests() : Checks.between(spec, "--requests", requests, 1, 1_000_000), d.payload(),
                 d.poolThreads(), d.maxThreads(), d.clientLoops(), d.inFlight(), loopRequests == null ? d.loopWarmup()
                         : Math.min(d.loopWarmup(), loopRequests / 5), loopRequests == null ? d.loopRequests()
-                        : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000));
+                        : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000)).withPin(d.pin());
         ScenarioSpec s;
         try {
             s = ScenarioParser.read(scenario);

@@ -66,6 +66,10 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
             + "the others open and idle (a control: the cost of the count apart from the state the requests touch)"})
     Integer active;
 
+    @Option(names = "--no-pin", description = {"leave the event loop's threads unbound: by default its loop thread runs "
+            + "alone on one CPU and the case's other threads (hosts, clients) on the others (Linux, 2 CPUs or more)"})
+    boolean noPin;
+
     @Option(names = "--out", paramLabel = "DIR", description = {"write DIR/servers.csv, servers.json and servers.html"})
     Path outDir;
 
@@ -89,7 +93,7 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 loopWarmup == null ? d.loopWarmup() : Checks.between(spec, "--loop-warmup", loopWarmup, 0, 10_000_000),
                 loopRequests == null ? d.loopRequests() : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000),
                 active == null ? 0 : Checks.between(spec, "--active", active, 1, 200_000),
-                loopParts == null ? d.loopParts() : Checks.between(spec, "--loop-parts", loopParts, 1, 1_000));
+                loopParts == null ? d.loopParts() : Checks.between(spec, "--loop-parts", loopParts, 1, 1_000), !noPin);
         ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println));
         out().print(r.format());
         if (outDir != null) {

@@ -88,6 +88,17 @@ final class LoopWindow {
         return jit <= SETTLE_COMPILE_MILLIS && recent >= (1 - SETTLE_FALL) * before;
     }
 
+    /** HotSpot's diagnostic command bean's name, made once (parsing it at every call is code compiled late). */
+    private static final javax.management.ObjectName DIAGNOSTIC_COMMAND = diagnosticCommand();
+
+    private static javax.management.ObjectName diagnosticCommand() {
+        try {
+            return new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+        } catch (javax.management.MalformedObjectNameException e) {
+            return null;
+        }
+    }
+
     /**
      * Whether the JIT compilers are idle: none compiling and their queues empty, by HotSpot's
      * {@code Compiler.queue} diagnostic command (what {@code jcmd PID Compiler.queue} prints); true where the JVM
@@ -96,9 +107,9 @@ final class LoopWindow {
      * replace the loop's code in the middle of the window.
      */
     static boolean compilersIdle() {
+        if (DIAGNOSTIC_COMMAND == null) return true;
         try {
-            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(DIAGNOSTIC_COMMAND, "compilerQueue",
                     new Object[] {null}, new String[] {String[].class.getName()});
             return compilersIdle(String.valueOf(text));
         } catch (javax.management.JMException | RuntimeException e) {
@@ -136,7 +147,53 @@ final class LoopWindow {
      */
     record Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
                         long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis,
-                        long compileMillis) {
+                        long compileMillis, long wallNanos, long processCpu, long[] cpuPolls, long migrations,
+                        ThreadSched sched, long segments, long acks, long machineBusy) {
+        /** A mark without the explanatory figures (a test's, or where they are not taken). */
+        Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
+             long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis, long compileMillis) {
+            this(cpu, queue, events, requests, writeEvents, polls, sleepingPolls, sleepingCpu, sleepingEvents, parks, unparks, gcs,
+                    gcMillis, compileMillis, 0, 0, new long[0], 0, ThreadSched.NONE, 0, 0, -1);
+        }
+
+        /**
+         * The cores other processes used between marks {@code a} and {@code z}, on average: the machine's CPU time
+         * less this process's, over the wall-clock time (NaN where not known).
+         */
+        static double otherCores(Mark a, Mark z) {
+            long wall = z.wallNanos - a.wallNanos;
+            if (a.machineBusy < 0 || z.machineBusy < 0 || wall <= 0) return Double.NaN;
+            return Math.max(0, (double) (z.machineBusy - a.machineBusy - (z.processCpu - a.processCpu)) / wall);
+        }
+
+        /** What explains each part between two of {@code marks}: see {@link ServerResult.PartFacts}. */
+        static List<ServerResult.PartFacts> facts(List<Mark> marks) {
+            List<ServerResult.PartFacts> out = new java.util.ArrayList<>();
+            for (int i = 1; i < marks.size(); i++) {
+                Mark x = marks.get(i - 1), y = marks.get(i);
+                long events = y.events - x.events, polls = y.polls - x.polls, wall = y.wallNanos - x.wallNanos;
+                double ev = Math.max(1, events);
+                int top = -1;
+                long topPolls = 0, allPolls = 0;
+                for (int c = 0; c < y.cpuPolls.length; c++) {
+                    long p = y.cpuPolls[c] - (c < x.cpuPolls.length ? x.cpuPolls[c] : 0);
+                    allPolls += p;
+                    if (p > topPolls) {
+                        topPolls = p;
+                        top = c;
+                    }
+                }
+                ThreadSched s = x.sched.until(y.sched);
+                out.add(new ServerResult.PartFacts(events, wall / 1e6, wall > 0 ? (double) (y.processCpu - x.processCpu) / wall : Double.NaN,
+                        wall > 0 ? (double) (y.cpu - x.cpu) / wall : Double.NaN, polls > 0 ? (double) events / polls : Double.NaN,
+                        (y.sleepingPolls - x.sleepingPolls) / ev, (y.unparks - x.unparks) / ev, top,
+                        allPolls > 0 ? (double) topPolls / allPolls : Double.NaN, y.migrations - x.migrations,
+                        s.waitNanos() < 0 ? Double.NaN : s.waitNanos() / 1e6, s.involuntary(), (y.segments - x.segments) / ev,
+                        (y.acks - x.acks) / ev, y.compileMillis - x.compileMillis, y.gcs - x.gcs));
+            }
+            return out;
+        }
+
         /** The loop's CPU time per event in each part between two of {@code marks}, ns (NaN for a part without events). */
         static double[] parts(List<Mark> marks, boolean queueOnly) {
             double[] parts = new double[marks.size() - 1];
@@ -166,17 +223,18 @@ final class LoopWindow {
          * The loop's cost from {@code marks}' first to its last, and in each part between two marks, after a
          * warm-up of {@code warmupRequests} that {@code settled} or not, and {@code repeats} windows dropped; every
          * connection had served {@link #SERVED_FIRST} requests within the first {@code servedWithin} of the
-         * warm-up, and a full collection of {@code fullGcMillis} ms ran then.
+         * warm-up, and a full collection of {@code fullGcMillis} ms ran then; its threads placed as {@code placement}
+         * says ({@link CorePlacement#describe}).
          */
         static ServerResult.LoopCost over(List<Mark> marks, long warmupRequests, boolean settled, int repeats, long servedWithin,
-                                          long fullGcMillis) {
+                                          long fullGcMillis, String placement) {
             Mark a = marks.getFirst(), z = marks.getLast();
             return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
                     z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
                     z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
                     z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
                     z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), gcs(marks),
-                    repeats, servedWithin, fullGcMillis);
+                    repeats, servedWithin, fullGcMillis, facts(marks), placement, otherCores(a, z));
         }
     }
 }

@@ -59,19 +59,24 @@ final class ServerCase {
                             : String.format(Locale.ROOT, "%,d", limit)));
         }
         ParkCounter seam = new ParkCounter();
+        // An event-loop case's threads start on the CPUs its placement gives them: this thread's, set here
+        CorePlacement placement = model != ServerModel.EVENT_LOOP ? null
+                : plan.pin() ? CorePlacement.split().bindOthers() : CorePlacement.unbound("not asked (--no-pin)");
         // Every host, socket and lock created below parks through the counting seam.
         try (Schedulers.Installation ignored = Schedulers.use(seam)) {
             List<Stack> all = new ArrayList<>();
             try {
-                return run(plan, model, connections, seam, all, progress);
+                return run(plan, model, connections, seam, all, progress, placement);
             } finally {
                 for (Stack s : all) s.close();
             }
+        } finally {
+            if (placement != null) placement.restore();
         }
     }
 
     private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all,
-                                    java.util.function.Consumer<String> progress) throws Exception {
+                                    java.util.function.Consumer<String> progress, CorePlacement placement) throws Exception {
         int k = ServerPlan.clientHosts(n);
         Stack server = host("server", n);
         all.add(server);
@@ -98,6 +103,9 @@ final class ServerCase {
         ClientPause pause = new ClientPause(loops);
         EchoServer srv = new EchoServer(model, n, plan, seam, pause);
         int requests = plan.requestsFor(model, n);
+        srv.placement = placement;
+        srv.segmentsSent = () -> server.tcpStats().get(TcpStat.SNDTOTAL);
+        srv.acksSent = () -> server.tcpStats().get(TcpStat.SNDACKS);
         srv.start(listener);
 
         CountDownLatch connected = new CountDownLatch(loops), go = new CountDownLatch(1), done = new CountDownLatch(loops),
@@ -209,9 +217,12 @@ final class ServerCase {
         return n;
     }
 
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     /** The process's CPU time so far, ns. */
     static long processCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return OS.getProcessCpuTime();
     }
 
     /** Fractions of requests at or below a latency, at fixed points with more of them in the tail. */

@@ -86,11 +86,12 @@ public final class ServerComparison {
         String loop = l == null ? "" : String.format(Locale.ROOT, "; event loop after a warm-up of %s, over %,d events "
                 + "(%,d requests): %s ns per event in "
                 + "its parts, %,.0f in all, %,.0f without its sleeps, %,.0f in polls; %.1f events per poll, %.4f sleeps, %.4f parks and "
-                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms)", warmup(l), l.events(), l.requests(), parts(l),
+                + "%.2f wake-ups given per event, %d writable events, %d GCs (%d ms), %d parts in which other work shared the loop's "
+                + "core, other processes on %s cores; %s", warmup(l), l.events(), l.requests(), parts(l),
                 l.nanosPerEvent(),
                 l.busyNanosPerEvent(),
                 l.queueNanosPerEvent(), l.eventsPerPoll(), l.sleepsPerEvent(), l.parksPerEvent(), l.unparksPerEvent(), l.writeEvents(),
-                l.gcs(), l.gcMillis());
+                l.gcs(), l.gcMillis(), l.partsShared(), cores(l.otherCores()), l.placement());
         return String.format(Locale.ROOT, "%,.0f requests/s, p50 %.0f µs, p99 %.0f µs, %.2f parks and %.2f context switches per "
                 + "request, %d retransmits, %d ring drops", r.throughput(), r.p50Micros(), r.p99Micros(), r.parksPerRequest(),
                 r.switchesPerRequest(), r.retransmits(), r.ringDrops()) + loop;
@@ -129,8 +130,31 @@ public final class ServerComparison {
      */
     private static String parts(ServerResult.LoopCost l) {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < l.parts().length; i++) out.add(nanos(l.parts()[i]) + (l.partGcs()[i] > 0 ? " (GC)" : ""));
+        for (int i = 0; i < l.parts().length; i++) {
+            out.add(nanos(l.parts()[i]) + (l.partGcs()[i] > 0 ? " (GC)" : l.shared(i) ? " (shared)" : ""));
+        }
         return String.join(" / ", out);
+    }
+
+    /**
+     * The window's parts, a line each: the loop's cost per event and what may explain it ({@link
+     * ServerResult.PartFacts}), indented by {@code indent}; empty where the facts were not taken.
+     */
+    static String partTable(ServerResult.LoopCost l, String indent) {
+        if (l.facts().isEmpty()) return "";
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%s%4s %7s %7s %3s %6s %7s %9s %8s %7s %7s %9s %5s %8s %6s %6s %6s %7s%n", indent, "part",
+                "ns/ev", "queue", "GC", "JIT ms", "ev/poll", "sleeps/ev", "wakes/ev", "segs/ev", "acks/ev", "cpu", "migr",
+                "runq ms", "invol", "cores", "loop", "wall ms"));
+        for (int i = 0; i < l.facts().size(); i++) {
+            ServerResult.PartFacts f = l.facts().get(i);
+            b.append(String.format(Locale.ROOT, "%s%4d %7s %7s %3d %6d %7.1f %9.4f %8.3f %7.3f %7.3f %9s %5d %8.2f %6d %6.2f %6.2f %7.1f%n",
+                    indent, i + 1, nanos(l.parts()[i]), nanos(l.queueParts()[i]), f.gcs(), f.compileMillis(), f.eventsPerPoll(),
+                    f.sleepsPerEvent(), f.wakeupsPerEvent(), f.segmentsPerEvent(), f.acksPerEvent(),
+                    f.cpu() < 0 ? "?" : String.format(Locale.ROOT, "%d (%.0f%%)", f.cpu(), 100 * f.cpuShare()), f.migrations(),
+                    f.runWaitMillis(), f.involuntary(), f.coresBusy(), f.loopBusy(), f.wallMillis()));
+        }
+        return b.toString();
     }
 
     /** {@code ns} rounded with thousands separators, or empty when NaN (a model without an event loop). */
@@ -199,21 +223,31 @@ public final class ServerComparison {
         }
         ServerResult a = loop.getFirst(), z = loop.getLast();
         ServerResult.LoopCost x = a.loop(), y = z.loop();
-        String unsettled = null;
+        // every reason the windows cannot be judged, in this order: an unsettled warm-up, other work on the machine,
+        // compilation in the window
+        List<String> why = new ArrayList<>();
         for (ServerResult r : List.of(a, z)) {
             if (!r.loop().settled()) {
-                unsettled = String.format(Locale.ROOT, "undecided: the warm-up at %,d connections had not settled when its window "
-                        + "began, after %,d requests (the window may measure compilation)", r.connections(), r.loop().warmupRequests());
+                why.add(String.format(Locale.ROOT, "the warm-up at %,d connections had not settled when its window began, after %,d "
+                        + "requests (the window may measure compilation)", r.connections(), r.loop().warmupRequests()));
                 break;
             }
         }
         for (ServerResult r : List.of(a, z)) {
-            if (unsettled == null && r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
-                unsettled = String.format(Locale.ROOT, "undecided: the JIT compiled %,d ms in the window at %,d connections, over "
-                        + "the bound of %d ms, in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(),
-                        r.connections(), EchoServer.WINDOW_COMPILE_MILLIS, r.loop().repeats() + 1);
+            if (r.loop().otherCores() > ServerResult.LoopCost.OTHER_CORES) {
+                why.add(String.format(Locale.ROOT, "other processes used %.2f cores of the machine over the window at %,d connections, "
+                        + "over the bound of %.2f (the machine was busy with other work)", r.loop().otherCores(), r.connections(),
+                        ServerResult.LoopCost.OTHER_CORES));
             }
         }
+        for (ServerResult r : List.of(a, z)) {
+            if (r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
+                why.add(String.format(Locale.ROOT, "the JIT compiled %,d ms in the window at %,d connections, over the bound of %d ms, "
+                        + "in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(), r.connections(),
+                        EchoServer.WINDOW_COMPILE_MILLIS, r.loop().repeats() + 1));
+            }
+        }
+        String unsettled = why.isEmpty() ? null : "undecided: " + String.join("; ", why);
         String repeats = x.repeats() + y.repeats() == 0 ? "" : String.format(Locale.ROOT, "; windows measured again after the JIT "
                 + "compiled more than %d ms in them: %d and %d", EchoServer.WINDOW_COMPILE_MILLIS, x.repeats(), y.repeats());
         return verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)", x, y, false, a, z,
@@ -231,7 +265,23 @@ public final class ServerComparison {
                         + "%.4f; parks per event %.4f and %.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d "
                         + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),
                         y.sleepsPerEvent(), x.parksPerEvent(), y.parksPerEvent(), x.unparksPerEvent(), y.unparksPerEvent(),
-                        x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(), y.gcMillis());
+                        x.writeEvents(), y.writeEvents(), x.gcs(), x.gcMillis(), y.gcs(), y.gcMillis())
+                + String.format(Locale.ROOT, "%n  threads: %s (at %,d connections); %s (at %,d); other processes used %s and %s cores "
+                        + "over the windows", orUnknown(x.placement()), a.connections(), orUnknown(y.placement()), z.connections(),
+                        cores(x.otherCores()), cores(y.otherCores()))
+                + (x.facts().isEmpty() ? "" : String.format(Locale.ROOT, "%n  the parts at %,d connections and what may explain them "
+                        + "(runq ms: the loop waited for a CPU; invol: taken off its CPU while runnable; cores: the process's CPU "
+                        + "over the wall-clock time; loop: the loop thread's):%n", a.connections()) + partTable(x, "    ").stripTrailing())
+                + (y.facts().isEmpty() ? "" : String.format(Locale.ROOT, "%n  the parts at %,d connections:%n", z.connections())
+                        + partTable(y, "    ").stripTrailing());
+    }
+
+    private static String cores(double c) {
+        return Double.isNaN(c) ? "unknown" : String.format(Locale.ROOT, "%.2f", c);
+    }
+
+    private static String orUnknown(String placement) {
+        return placement.isEmpty() ? "not recorded" : placement;
     }
 
     /** {@code ns} rounded with thousands separators, or "none" when NaN (no such poll). */
@@ -258,7 +308,7 @@ public final class ServerComparison {
      */
     private static String verdict(String what, ServerResult.LoopCost x, ServerResult.LoopCost y, boolean queue, ServerResult a,
                                   ServerResult z, String unsettled) {
-        double[] first = x.withoutGcs(queue ? x.queueParts() : x.parts()), last = y.withoutGcs(queue ? y.queueParts() : y.parts());
+        double[] first = x.kept(queue ? x.queueParts() : x.parts()), last = y.kept(queue ? y.queueParts() : y.parts());
         double lo = 1 / (1 + FLAT_WITHIN), hi = 1 + FLAT_WITHIN;
         double[] ci = ratioInterval(first, last, CONFIDENCE);
         String judged;
@@ -271,12 +321,30 @@ public final class ServerComparison {
         } else {
             judged = "undecided: the interval crosses a bound";
         }
+        for (ServerResult r : List.of(a, z)) {
+            double[] kept = r == a ? first : last;
+            if (unsettled == null && 2 * count(kept) < count(r.loop().parts())) {
+                judged = String.format(Locale.ROOT, "undecided: %d of %d parts at %,d connections left out (a collection ran in "
+                        + "them, or other threads ran on the loop's CPU: another process's, or this JVM's own collector and "
+                        + "compilers, which are not bound)", count(r.loop().parts()) - count(kept), count(r.loop().parts()), r.connections());
+                break;
+            }
+        }
         if (unsettled != null) judged = unsettled;
         String gcs = x.partsWithGc() + y.partsWithGc() == 0 ? "" : String.format(Locale.ROOT, "; %d and %d left out: a GC ran in them",
                 x.partsWithGc(), y.partsWithGc());
-        return String.format(Locale.ROOT, "%s: %,.0f ns at %,d connections, %,.0f ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
-                + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, ServerResult.LoopCost.quantile(first, 0.5),
-                a.connections(), ServerResult.LoopCost.quantile(last, 0.5), z.connections(), ci[1], CONFIDENCE * 100, ci[0], ci[2],
+        if (x.partsShared() + y.partsShared() > 0) {
+            // the ratio with them too, so that a cost the count brings to the loop's core (this JVM's collector at
+            // a large heap, say) is not only left out
+            double[] all = ratioInterval(x.withoutGcs(queue ? x.queueParts() : x.parts()), y.withoutGcs(queue ? y.queueParts() : y.parts()),
+                    CONFIDENCE);
+            gcs += String.format(Locale.ROOT, "; %d and %d left out: the loop waited for its CPU more than %.0f%% of the part "
+                    + "(other work shared its core; with them x%.2f, interval x%.2f to x%.2f)", x.partsShared(), y.partsShared(),
+                    ServerResult.LoopCost.SHARED_WAIT * 100, all[1], all[0], all[2]);
+        }
+        return String.format(Locale.ROOT, "%s: %s ns at %,d connections, %s ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
+                + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, orNone(ServerResult.LoopCost.quantile(first, 0.5)),
+                a.connections(), orNone(ServerResult.LoopCost.quantile(last, 0.5)), z.connections(), ci[1], CONFIDENCE * 100, ci[0], ci[2],
                 count(first), count(last), gcs, lo, hi, FLAT_WITHIN * 100, judged);
     }
 
@@ -435,13 +503,24 @@ public final class ServerComparison {
                             .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis())
                             .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())
                             .put("settled", l.settled()).put("windowRepeats", l.repeats()).put("servedWithin", l.servedWithin())
-                            .put("fullGcMillis", l.fullGcMillis());
+                            .put("fullGcMillis", l.fullGcMillis()).put("placement", l.placement())
+                            .put("partsShared", l.partsShared()).put("otherCores", l.otherCores());
                     var parts = lo.putArray("partNanosPerEvent");
                     for (double x : l.parts()) parts.add(x);
                     var queueParts = lo.putArray("queuePartNanosPerEvent");
                     for (double x : l.queueParts()) queueParts.add(x);
                     var partGcs = lo.putArray("partGcs");
                     for (long x : l.partGcs()) partGcs.add(x);
+                    var facts = lo.putArray("partFacts");
+                    for (ServerResult.PartFacts f : l.facts()) {
+                        facts.addObject().put("events", f.events()).put("wallMillis", f.wallMillis()).put("coresBusy", f.coresBusy())
+                                .put("loopBusy", f.loopBusy()).put("eventsPerPoll", f.eventsPerPoll())
+                                .put("sleepsPerEvent", f.sleepsPerEvent()).put("wakeupsPerEvent", f.wakeupsPerEvent())
+                                .put("cpu", f.cpu()).put("cpuShare", f.cpuShare()).put("migrations", f.migrations())
+                                .put("runWaitMillis", f.runWaitMillis()).put("involuntary", f.involuntary())
+                                .put("segmentsPerEvent", f.segmentsPerEvent()).put("acksPerEvent", f.acksPerEvent())
+                                .put("compileMillis", f.compileMillis()).put("gcs", f.gcs());
+                    }
                 }
                 var cdf = o.putArray("latencyCdf");
                 for (double[] pt : r.latencyCdf()) cdf.addArray().add(pt[0]).add(pt[1]);

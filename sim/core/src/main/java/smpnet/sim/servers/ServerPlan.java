@@ -31,10 +31,12 @@ import java.util.List;
  *                    requests touch)
  * @param loopParts   parts the event loop's window is cut in, each measured: the verdict's interval is drawn
  *                    from their order statistics, so more parts narrow it
+ * @param pin         whether an event-loop case binds its loop thread to one CPU and its other threads to the
+ *                    others ({@link CorePlacement}); the other models' threads are never bound
  */
 public record ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload,
                          int poolThreads, int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests,
-                         int active, int loopParts) {
+                         int active, int loopParts, boolean pin) {
     /** Requests in flight at most by default (over all connections). */
     public static final int IN_FLIGHT = 1_000;
 
@@ -69,6 +71,13 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
         if (loopParts < 1) throw new IllegalArgumentException("the event loop's window must have 1 part at least: " + loopParts);
     }
 
+    /** A plan whose event loop's threads are not bound to CPUs. */
+    public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
+                      int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests, int active, int loopParts) {
+        this(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup, loopRequests, active,
+                loopParts, false);
+    }
+
     /** A plan with the window cut in {@link #LOOP_PARTS} parts. */
     public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
                       int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests, int active) {
@@ -85,13 +94,19 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
     /** This plan with requests on the first {@code n} connections of each case only (0: all). */
     public ServerPlan withActive(int n) {
         return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
-                loopRequests, n, loopParts);
+                loopRequests, n, loopParts, pin);
     }
 
     /** This plan with the event loop's window cut in {@code n} parts. */
     public ServerPlan withLoopParts(int n) {
         return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
-                loopRequests, active, n);
+                loopRequests, active, n, pin);
+    }
+
+    /** This plan with the event loop's threads bound to CPUs ({@link CorePlacement}) or not. */
+    public ServerPlan withPin(boolean on) {
+        return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
+                loopRequests, active, loopParts, on);
     }
 
     /** Connections of a case of {@code n} that carry requests. */
@@ -100,7 +115,7 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
     /** The short run: 100 to 10,000 connections. */
     public static ServerPlan quick() {
         return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000), 20, 64, 16, 4_096, 2, IN_FLIGHT,
-                LOOP_WARMUP, LOOP_REQUESTS);
+                LOOP_WARMUP, LOOP_REQUESTS, 0, LOOP_PARTS, true);
     }
 
     /**
@@ -110,7 +125,7 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
      */
     public static ServerPlan full() {
         return new ServerPlan(List.of(ServerModel.values()), List.of(100, 1_000, 10_000, 30_000, 100_000), 5, 64, 16,
-                16_384, 2, IN_FLIGHT, LOOP_WARMUP, 2 * LOOP_REQUESTS, 0, 2 * LOOP_PARTS);
+                16_384, 2, IN_FLIGHT, LOOP_WARMUP, 2 * LOOP_REQUESTS, 0, 2 * LOOP_PARTS, true);
     }
 
     /**

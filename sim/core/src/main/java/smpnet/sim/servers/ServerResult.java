@@ -1,5 +1,7 @@
 package smpnet.sim.servers;
 
+import java.util.List;
+
 /**
  * One case's figures: a model at a number of concurrent connections, over the measured phase.
  *
@@ -64,19 +66,76 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      *                   to have served {@link LoopWindow#SERVED_FIRST} (at a part boundary, so an upper bound)
      * @param fullGcMillis the full collection run then, before the window, ms (its wall-clock time, the clients
      *                   paused: see {@link ClientPause})
+     * @param facts      what may explain each part's cost (one per part, or none where not taken): see
+     *                   {@link PartFacts}
+     * @param placement  where the case's threads ran: the loop thread bound to a CPU and the others to the
+     *                   rest, or why not ({@link CorePlacement#describe}); empty where not recorded
+     * @param otherCores the cores other processes used over the window, on average (the machine's CPU time
+     *                   less this process's, over the wall-clock time, from /proc/stat); NaN where not known
      */
     public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
                            long sleepingNanos, long sleepingEvents, long parks, long unparks,
                            long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
                            double[] parts, double[] queueParts, long[] partGcs, int repeats, long servedWithin,
-                           long fullGcMillis) {
+                           long fullGcMillis, List<PartFacts> facts, String placement, double otherCores) {
         public LoopCost {
-            if (partGcs.length != parts.length || queueParts.length != parts.length) {
-                throw new IllegalArgumentException("parts, queue parts and GCs per part differ in length");
+            facts = List.copyOf(facts);
+            if (partGcs.length != parts.length || queueParts.length != parts.length
+                    || !facts.isEmpty() && facts.size() != parts.length) {
+                throw new IllegalArgumentException("parts, queue parts, GCs and facts per part differ in length");
             }
         }
 
-        /** {@code parts} without the parts in which a garbage collection ran (NaN in their place). */
+        /** A cost without the parts' explanatory figures. */
+        public LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
+                        long sleepingNanos, long sleepingEvents, long parks, long unparks,
+                        long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
+                        double[] parts, double[] queueParts, long[] partGcs, int repeats, long servedWithin,
+                        long fullGcMillis) {
+            this(events, requests, polls, cpuNanos, queueNanos, sleepingPolls, sleepingNanos, sleepingEvents, parks, unparks,
+                    writeEvents, gcs, gcMillis, compileMillis, warmupRequests, settled, parts, queueParts, partGcs, repeats,
+                    servedWithin, fullGcMillis, List.of(), "", Double.NaN);
+        }
+
+        /**
+         * The most of a part's wall-clock time the loop thread may have waited for a CPU (runnable, not running:
+         * Linux's run queue) for the part to count: beyond it, other work shared the loop's core, and each
+         * time it ran it evicted the loop's state from the core's caches, so that the part measures the
+         * sharing, not the loop (in runs on 2 shared cores, parts whose loop waited 20 to 60% of the part cost
+         * about 4,300 ns per event where those of the same loop alone on its core cost about 1,900).
+         */
+        public static final double SHARED_WAIT = 0.10;
+
+        /** Whether part {@code i} is left out: a garbage collection ran in it, or the loop's core was {@link #shared}. */
+        boolean leftOut(int i) {
+            return partGcs[i] > 0 || shared(i);
+        }
+
+        /**
+         * Whether other work shared the loop's core in part {@code i} (no collection in it): the loop thread
+         * waited for a CPU more than {@link #SHARED_WAIT} of the part's wall-clock time; false where not known.
+         */
+        public boolean shared(int i) {
+            if (facts.isEmpty() || partGcs[i] > 0) return false;
+            PartFacts f = facts.get(i);
+            return f.wallMillis() > 0 && f.runWaitMillis() > SHARED_WAIT * f.wallMillis();
+        }
+
+        /** {@code parts} without the parts {@link #leftOut left out} (NaN in their place). */
+        double[] kept(double[] parts) {
+            double[] p = parts.clone();
+            for (int i = 0; i < p.length; i++) if (leftOut(i)) p[i] = Double.NaN;
+            return p;
+        }
+
+        /**
+         * The most cores other processes may have used over a window, on average, for its verdict to stand: beyond
+         * it the machine was busy with other work (on 2 cores, another process's work evicted the loop's state
+         * from the caches the cores share even in parts where the loop did not wait for its own CPU).
+         */
+        public static final double OTHER_CORES = 0.25;
+
+        /** {@code parts} without those in which a garbage collection ran (NaN in their place), shared ones kept. */
         double[] withoutGcs(double[] parts) {
             double[] p = parts.clone();
             for (int i = 0; i < p.length; i++) if (partGcs[i] > 0) p[i] = Double.NaN;
@@ -90,15 +149,23 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
             return n;
         }
 
-        /**
-         * The median of {@link #parts}, those in which a garbage collection ran left out: the loop thread's CPU
-         * time per event in the window's middle part for cost (a part that another process's burst of work
-         * slowed counts as one part), ns.
-         */
-        public double medianNanosPerEvent() { return quantile(withoutGcs(parts), 0.5); }
+        /** Parts with events in which other work shared the loop's core ({@link #shared}), none ran a collection. */
+        public int partsShared() {
+            int n = 0;
+            for (int i = 0; i < parts.length; i++) if (shared(i) && !Double.isNaN(parts[i])) n++;
+            return n;
+        }
 
-        /** The median of {@link #queueParts}, those with a garbage collection left out: the event queue's part of it, ns. */
-        public double medianQueueNanosPerEvent() { return quantile(withoutGcs(queueParts), 0.5); }
+        /**
+         * The median of {@link #parts}, those {@link #leftOut left out} (a collection ran in them, or other work
+         * shared the loop's core) aside: the loop thread's CPU time per event in the window's middle part for
+         * cost (a part that another process's burst of work slowed, unseen by the run queue, counts as one
+         * part), ns.
+         */
+        public double medianNanosPerEvent() { return quantile(kept(parts), 0.5); }
+
+        /** The median of {@link #queueParts}, the same parts left out: the event queue's part of it, ns. */
+        public double medianQueueNanosPerEvent() { return quantile(kept(queueParts), 0.5); }
 
         /** The {@code q} quantile of {@code parts} (0 to 1), interpolated between the two nearest, NaNs left out, ns. */
         static double quantile(double[] parts, double q) {
@@ -151,6 +218,32 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
         /** Threads woken by the loop thread per event. */
         public double unparksPerEvent() { return events > 0 ? (double) unparks / events : Double.NaN; }
     }
+
+    /**
+     * What may explain one part of the event loop's window: how the loop ran in it, beside its cost per event.
+     *
+     * @param events          events in the part
+     * @param wallMillis      its wall-clock length, ms
+     * @param coresBusy       the whole process's CPU time over the wall-clock time (2.0: both cores of two busy)
+     * @param loopBusy        the loop thread's CPU time over the wall-clock time (1.0: it never waited)
+     * @param eventsPerPoll   events per poll
+     * @param sleepsPerEvent  polls that found nothing ready and slept, per event
+     * @param wakeupsPerEvent threads the loop woke, per event
+     * @param cpu             the CPU most of the part's polls ran on (-1: not known)
+     * @param cpuShare        the share of the part's polls that ran on it
+     * @param migrations      polls that ran on another CPU than the poll before them
+     * @param runWaitMillis   the loop thread's time runnable but waiting for a CPU, ms (NaN: not known)
+     * @param involuntary     the times it was taken off a CPU while it could still run (-1: not known)
+     * @param segmentsPerEvent TCP segments the server host sent per event (its replies and ACKs, whichever
+     *                        thread sent them)
+     * @param acksPerEvent    of them, ACK-only segments per event
+     * @param compileMillis   the JIT compilers' time in the part, ms (a compilation counts when it ends)
+     * @param gcs             garbage collections in the part
+     */
+    public record PartFacts(long events, double wallMillis, double coresBusy, double loopBusy, double eventsPerPoll,
+                            double sleepsPerEvent, double wakeupsPerEvent, int cpu, double cpuShare, long migrations,
+                            double runWaitMillis, long involuntary, double segmentsPerEvent, double acksPerEvent,
+                            long compileMillis, long gcs) {}
 
     /** A case that did not run (or failed): its reason, no figures. */
     static ServerResult notRun(ServerModel model, int connections, String why) {

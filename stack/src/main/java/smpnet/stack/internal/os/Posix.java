@@ -53,6 +53,12 @@ public final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), 1);
     private static final MethodHandle SETNS = downcall("setns",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), -1);
+    private static final MethodHandle SCHED_SETAFFINITY = downcall("sched_setaffinity",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), -1);
+    private static final MethodHandle SCHED_GETAFFINITY = downcall("sched_getaffinity",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), -1);
+    /** Bytes of the CPU sets passed to sched_setaffinity and sched_getaffinity: 1,024 CPUs, glibc's cpu_set_t. */
+    private static final int CPU_SET_BYTES = 128;
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(ValueLayout.JAVA_BYTE), ValueLayout.JAVA_INT));
 
@@ -195,6 +201,30 @@ public final class Posix {
      */
     public static void setns(int fd, int nstype, String what) throws IOException {
         checked(what, (st, a) -> (int) SETNS.invokeExact(st, fd, nstype));
+    }
+
+    /**
+     * sched_setaffinity(2) with pid 0: binds the calling thread (only it: an affinity mask is a per-thread
+     * attribute on Linux) to the CPUs set in {@code cpus} (bit i for CPU i, CPUs 0 to 63); throws on failure.
+     */
+    public static void bindCurrentThread(long cpus) throws IOException {
+        checked("sched_setaffinity(0, " + Long.toBinaryString(cpus) + ")", (st, a) -> {
+            MemorySegment set = a.allocate(CPU_SET_BYTES, 8);
+            set.set(ValueLayout.JAVA_LONG, 0, cpus);
+            return (int) SCHED_SETAFFINITY.invokeExact(st, 0, (long) CPU_SET_BYTES, set);
+        });
+    }
+
+    /** sched_getaffinity(2) with pid 0: the CPUs the calling thread may run on (bit i for CPU i, CPUs 0 to 63). */
+    public static long currentThreadCpus() throws IOException {
+        long[] out = new long[1];
+        checked("sched_getaffinity(0)", (st, a) -> {
+            MemorySegment set = a.allocate(CPU_SET_BYTES, 8);
+            int r = (int) SCHED_GETAFFINITY.invokeExact(st, 0, (long) CPU_SET_BYTES, set);
+            out[0] = set.get(ValueLayout.JAVA_LONG, 0);
+            return r;
+        });
+        return out[0];
     }
 
     /** The system's page size (what the kernel's page tables track). */
