@@ -143,28 +143,20 @@ class ZoneTest {
      * that the scheduler places on processor 3 uses cache 1 of a 2-CPU zone.
      */
     @Test
-    void callsWithoutACpuUseTheCacheOfTheProcessor() {
+    void callsWithoutACpuUseTheCacheOfTheProcessor() throws InterruptedException {
         Zone<Integer> z = zone(2, 100, 4, 0);
-        Scheduler onProcessor3 = new Scheduler() {
-            private final Scheduler free = smpnet.locking.FreeScheduler.INSTANCE;
-            @Override public long nanoTime() { return free.nanoTime(); }
-            @Override public Thread startWorker(String name, int cpu, Runnable body) { return free.startWorker(name, cpu, body); }
-            @Override public int currentCpu() { return 0; }
-            @Override public int processor() { return 3; }
-            @Override public void park(Object blocker) { free.park(blocker); }
-            @Override public void parkNanos(Object blocker, long nanos) { free.parkNanos(blocker, nanos); }
-            @Override public void unpark(Thread thread) { free.unpark(thread); }
-            @Override public void spinWait(int iteration) { free.spinWait(iteration); }
-            @Override public Cancellable schedule(long delayNanos, Runnable task) { return free.schedule(delayNanos, task); }
-            @Override public boolean isRunnable(Thread thread) { return free.isRunnable(thread); }
-        };
+        Scheduler onProcessor3 = smpnet.stack.testing.SimulatedCpus.onProcessor(3);
+        int[] cache = {-1};
         try (smpnet.locking.Schedulers.Installation ignored = smpnet.locking.Schedulers.use(onProcessor3)) {
-            assertEquals(1, z.currentCpu());
-            Integer a = z.alloc(Zone.NOWAIT);
-            Integer b = z.alloc(Zone.NOWAIT);
-            z.free(a);
-            z.free(b);
+            onProcessor3.startWorker("cpu0", 0, () -> { // simulated CPU 0, processor 3
+                cache[0] = z.currentCpu();
+                Integer a = z.alloc(Zone.NOWAIT);
+                Integer b = z.alloc(Zone.NOWAIT);
+                z.free(a);
+                z.free(b);
+            }).join();
         }
+        assertEquals(1, cache[0]);
         ZoneStats s = z.stats();
         assertEquals(0L, s.perCpu().get(0).allocs() + s.perCpu().get(0).frees(), "cache 0 untouched: " + s);
         assertEquals(List.of(2L, 2L, 0L), List.of(s.perCpu().get(1).allocs(), s.perCpu().get(1).frees(), s.inUse()), s.toString());
