@@ -30,9 +30,9 @@ import smpnet.sim.servers.LoopWindow.Mark;
  * written by the loop and read after the loop thread has been joined.
  */
 final class EchoServer {
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** The JVM's collectors, looked up once: a lookup at every mark is code the JIT compiles late in a window. */
-    private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
+    static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
 
     private final ServerModel model;
     private final int connections;
@@ -78,11 +78,11 @@ final class EchoServer {
      * Requests of the measured phase after the event loop's collection before its window at most, requests in
      * it, and its parts (see {@link ServerPlan}).
      */
-    private final int loopWarmup, loopRequests, loopParts;
+    final int loopWarmup, loopRequests, loopParts;
     /** Connections that carry requests (the warm-up waits for each to be served). */
-    private final int active;
+    final int active;
     /** The scheduling seam counting the parks and wake-ups of the server's threads: the loop's own, in its model. */
-    private final ParkCounter seam;
+    final ParkCounter seam;
     private final List<Thread> threads = new ArrayList<>();
 
     EchoServer(ServerModel model, int connections, ServerPlan plan, ParkCounter seam, ClientPause pause) {
@@ -296,22 +296,6 @@ final class EchoServer {
     }
 
 
-    /** The loop's running counts (its thread's alone). */
-    private static final class Counts {
-        long events, writeEvents, polls, queueCpu, sleepingPolls, sleepingCpu, sleepingEvents, migrations;
-        /** Polls per CPU they ran on (as sched_getcpu said just before each: {@link Processors#current}). */
-        final long[] cpuPolls = new long[64]; // the CPUs a mask of Posix.bindCurrentThread names
-        int lastCpu = -1;
-
-        /** Counts a poll about to run on {@code cpu} (-1: not known). */
-        void on(int cpu) {
-            if (cpu < 0) return;
-            if (cpu < cpuPolls.length) cpuPolls[cpu]++;
-            if (lastCpu >= 0 && cpu != lastCpu) migrations++;
-            lastCpu = cpu;
-        }
-    }
-
     /** Where the event loop's case runs its threads (set by the case before {@link #start}); null: not bound. */
     volatile CorePlacement placement;
     /** The placement the loop ended up with, in words (written by the loop as it starts). */
@@ -322,24 +306,6 @@ final class EchoServer {
      * {@link #start}; read at the loop's part boundaries).
      */
     volatile java.util.function.LongSupplier segmentsSent = () -> 0, acksSent = () -> 0;
-
-    private static List<Mark> append(List<Mark> marks, Mark m) {
-        List<Mark> all = new ArrayList<>(marks);
-        all.add(m);
-        return all;
-    }
-
-    private Mark mark(long cpu, Counts c) {
-        long gcs = 0, gcMillis = 0;
-        for (GarbageCollectorMXBean gc : COLLECTORS) {
-            gcs += Math.max(0, gc.getCollectionCount());
-            gcMillis += Math.max(0, gc.getCollectionTime());
-        }
-        return new Mark(cpu, c.queueCpu, c.events, requests.get(), c.writeEvents, c.polls, c.sleepingPolls, c.sleepingCpu,
-                c.sleepingEvents, seam.parks(), seam.unparks(), gcs, gcMillis, LoopWindow.compileMillis(), System.nanoTime(),
-                ServerCase.processCpu(), c.cpuPolls.clone(), c.migrations, ThreadSched.current(), segmentsSent.getAsLong(),
-                acksSent.getAsLong(), ThreadSched.machineBusyNanos());
-    }
 
     /** How long a poll waits while the clients drain for the pause, so that the loop sees soon that they stopped. */
     private static final Duration DRAIN_POLL_TIMEOUT = Duration.ofMillis(1);
@@ -397,8 +363,8 @@ final class EchoServer {
         listener.configureBlocking(false);
         q.register(listener, EventQueue.READ, false, LISTENER);
         int closed = 0;
-        Counts n = new Counts();
-        Measure measure = new Measure();
+        LoopMeasure.Counts n = new LoopMeasure.Counts();
+        LoopMeasure measure = new LoopMeasure(this);
         // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
         // readiness hooks, called as segments arrive or the send buffer drains).
         while (closed < connections && failure == null) {
@@ -433,121 +399,12 @@ final class EchoServer {
     }
 
     /**
-     * The event loop's measure (its thread's alone): the warm-up's steps and the window's parts, taken at the
-     * polls where {@link #due} says one may be due.
-     */
-    private final class Measure {
-        final List<Mark> warmup = new ArrayList<>(), window = new ArrayList<>();
-        final long part = Math.max(1, loopRequests / loopParts);
-        long warmed, servedWithin = -1, collectedAt = -1, fullGcMillis = -1;
-        boolean settled, collected;
-        int repeats;
-        /** Requests echoed at which a boundary may be due next; 0: at every poll (a step waits for a condition). */
-        long next;
-
-        /**
-         * Whether {@link #boundary} may have something to do at a poll where {@code echoed} requests were echoed:
-         * past {@link #next}, or while the measured phase has not started, while the clients pause, or once it
-         * has ended with the window open.
-         */
-        boolean due(long echoed) {
-            return echoed >= next || !measuring;
-        }
-
-        /** Takes what is due before a poll whose CPU mark is {@code beforePoll}; the mark the poll is measured from. */
-        long boundary(long beforePoll, Counts n) {
-            boolean m = measuring;
-            // Every request is in the measured phase: the clients send none before it.
-            long echoed = requests.get();
-            next = 0;
-            if (window.isEmpty() && m && servedWithin >= 0 && !collected) {
-                // the clients are pausing: once none has a request in flight, the collection, and the parts
-                // judged settled start after it
-                if (pause.allStopped()) {
-                    fullGcMillis = collect();
-                    collected = true;
-                    collectedAt = requests.get();
-                    warmup.clear();
-                    beforePoll = THREADS.getCurrentThreadCpuTime();
-                    warmup.add(mark(beforePoll, n));
-                    pause.release();
-                    next = warmupNext();
-                }
-                return beforePoll;
-            }
-            if (window.isEmpty() && m && (warmup.isEmpty() || echoed - warmup.getLast().requests() >= part
-                    || collected && echoed - collectedAt >= loopWarmup)) {
-                // a part boundary of the warm-up; the compilers' queue is asked only where the parts since the
-                // collection say settled (a command of a few ms); its time is the warm-up's: the mark and this
-                // poll's measure start after it
-                Mark k = mark(beforePoll, n);
-                List<Mark> all = append(warmup, k);
-                boolean byParts = collected && LoopWindow.settled(Mark.parts(all, false), Mark.compile(all));
-                boolean idle = byParts && LoopWindow.compilersIdle();
-                if (byParts) {
-                    beforePoll = THREADS.getCurrentThreadCpuTime();
-                    k = mark(beforePoll, n);
-                }
-                warmup.add(k);
-                switch (LoopWindow.step(served.get(), active, collected, echoed - collectedAt, loopWarmup, idle)) {
-                    case COLLECT -> {
-                        servedWithin = echoed;
-                        pause.ask();
-                    }
-                    case END -> {
-                        settled = idle;
-                        window.add(k);
-                        warmed = echoed;
-                    }
-                    case GO_ON -> { }
-                }
-            } else if (!window.isEmpty()) {
-                // a part ends at the first poll past its share of the requests; the window, at the first poll
-                // past all of them (with fewer parts where a poll's events are more than a part's requests)
-                // (a part has an event at least: where one poll's events cross two parts' shares, the two are one)
-                long done = echoed - window.getFirst().requests();
-                boolean end = !m || done >= loopRequests;
-                boolean moved = n.events > window.getLast().events() || window.size() == 1;
-                if ((end || done >= (long) loopRequests * window.size() / loopParts) && moved) {
-                    window.add(mark(beforePoll, n));
-                }
-                if (end && m && measureAgain(window.getLast().compileMillis() - window.getFirst().compileMillis(), repeats)) {
-                    // the JIT compiled in the window: its parts may measure two versions of the loop's code;
-                    // it is measured again from here, its requests counted in the warm-up
-                    Mark last = window.getLast();
-                    window.clear();
-                    window.add(last);
-                    warmed = last.requests();
-                    repeats++;
-                } else if (end) {
-                    loopCost = Mark.over(window, warmed, settled, repeats, servedWithin, fullGcMillis, placed);
-                    windowDone = true;
-                    return beforePoll;
-                }
-                if (!moved) return beforePoll; // the part ends at the next poll with an event
-                Mark first = window.getFirst();
-                next = first.requests() + Math.min(loopRequests, (long) loopRequests * window.size() / loopParts);
-                return beforePoll;
-            }
-            if (m && window.isEmpty() && !(servedWithin >= 0 && !collected)) next = warmupNext();
-            return beforePoll;
-        }
-
-        /** Requests echoed at the warm-up's next part boundary (or its longest, if sooner). */
-        private long warmupNext() {
-            if (warmup.isEmpty()) return 0;
-            long at = warmup.getLast().requests() + part;
-            return collected ? Math.min(at, collectedAt + loopWarmup) : at;
-        }
-    }
-
-    /**
      * The full collection before the window, the clients stopped: {@code System.gc()} (a full, stop-the-world
      * collection with the JDK's collectors, unless told otherwise, e.g. {@code -XX:+ExplicitGCInvokesConcurrent}
      * or {@code -XX:+DisableExplicitGC}), timed; its wall-clock time, and the process's CPU time and context
      * switches over it, are recorded for the case to leave out of the phase's figures. Its wall-clock time, ms.
      */
-    private long collect() {
+    long collect() {
         long cpu0 = ServerCase.processCpu(), switches0 = ContextSwitches.total(), t0 = System.nanoTime();
         System.gc();
         long t1 = System.nanoTime(), cpu1 = ServerCase.processCpu(), switches1 = ContextSwitches.total();
