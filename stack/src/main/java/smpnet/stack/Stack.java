@@ -102,6 +102,8 @@ public final class Stack implements AutoCloseable {
     private final List<PcapWriter> captures = new ArrayList<>();
     /** net.link.tx_direct, copied into every SimNic of the host (their transmit path reads their own field). */
     private volatile boolean transmitDirect = true;
+    /** net.link.rx_direct, copied into every SimNic of the host likewise. */
+    private volatile boolean receiveDirect;
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
     private volatile boolean started;
@@ -134,6 +136,9 @@ public final class Stack implements AutoCloseable {
         HostSysctls.register(sysctl, config, netisr, arp, ip, udp);
         sysctl.add("net.link.tx_direct", "a sender puts its frame on an idle NIC queue's wire itself (0: always the "
                 + "NIC's transmit thread)", 0, 1, () -> transmitDirect ? 1 : 0, v -> setTransmitDirect(v != 0));
+        sysctl.add("net.link.rx_direct", "a socket call's sender hands the frames it put on this host's idle NIC "
+                + "queues up the stack itself (0: the queues' interrupt threads)", 0, 1, () -> receiveDirect ? 1 : 0,
+                v -> setReceiveDirect(v != 0));
         TcpSettings tcpSettings = new TcpSettings(maxSockBuf);
         // The ISN and cookie secrets come from the host's name: a deterministic run replays them (a simulation
         // needs no secret an attacker could not read).
@@ -179,6 +184,7 @@ public final class Stack implements AutoCloseable {
         MacAddress mac = MacAddress.local(hostNumber << 8 | (index - 1));
         SimNic nic = new SimNic(name, index, mac, mtu, nicConfig.withCpus(config.cpus()), locks, alloc);
         nic.setTransmitDirect(transmitDirect);
+        nic.setReceiveDirect(receiveDirect);
         attachInterface(nic, a, new ArpTable(arp, nic, a.address(), a.prefixLength()));
         return nic;
     }
@@ -188,6 +194,14 @@ public final class Stack implements AutoCloseable {
         transmitDirect = on;
         for (IpInterface i : interfaces) { // written only while configuring, by the thread that configures
             if (i.ifnet() instanceof SimNic n) n.setTransmitDirect(on);
+        }
+    }
+
+    /** net.link.rx_direct: sets direct receive on every SimNic of the host, and on those added later. */
+    private void setReceiveDirect(boolean on) {
+        receiveDirect = on;
+        for (IpInterface i : interfaces) {
+            if (i.ifnet() instanceof SimNic n) n.setReceiveDirect(on);
         }
     }
 

@@ -204,7 +204,64 @@ abstract class DriverQueue {
         }
         // An entry that finds the queue empty and no direct send goes on the ring (its descriptors are all
         // free then); during a direct send, directDone() signals.
-        if (size++ == 0 && !direct) work.signal();
+        if (size++ == 0 && !direct && !holdWakeupLocked()) work.signal();
+    }
+
+    /**
+     * Under the lock, where a put would wake the draining thread: true if the wake-up is held back, the
+     * caller having promised to drain the ring or wake its thread itself (an RX ring's direct receive).
+     */
+    boolean holdWakeupLocked() {
+        return false;
+    }
+
+    /**
+     * Direct receive's claim: if the draining thread is idle (no batch out, no other claim) and the ring holds
+     * frames, claims the ring for the calling thread and takes a batch, as {@link #takeBatch} would; -1 if
+     * not claimed. The draining thread waits while the claim is held; {@link #takeClaimed} takes the next
+     * batches, {@link #directDone} ends the claim.
+     */
+    final int claimBatch(Mbuf[] frames, int[] tagsOut, int max) {
+        try (WakeupBatch wakeups = WakeupBatch.open()) {
+            lock.lock();
+            try {
+                if (busy || direct || stopping || !started || onRing == 0) return -1;
+                direct = true;
+                directUnits = 0;
+                return pollClaimedLocked(frames, tagsOut, max);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Under a claim of {@link #claimBatch}: the next batch (0: the ring is empty, or stopping). */
+    final int takeClaimed(Mbuf[] frames, int[] tagsOut, int max) {
+        try (WakeupBatch wakeups = WakeupBatch.open()) {
+            lock.lock();
+            try {
+                assert direct : "takeClaimed outside a claim";
+                return stopping ? 0 : pollClaimedLocked(frames, tagsOut, max);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private int pollClaimedLocked(Mbuf[] frames, int[] tagsOut, int max) {
+        int n = pollLocked(frames, tagsOut, max);
+        if (paused > 0 && descriptors - units - reserved >= resumeRoom()) room.broadcast(); // XON, as takeBatch
+        return n;
+    }
+
+    /** Wakes the draining thread if entries wait on the ring that nobody has taken or claimed. */
+    final void kick() {
+        lock.lock();
+        try {
+            if (onRing > 0 && !busy && !direct) work.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** After descriptors were freed: moves the software queue's head packets onto the ring while they fit. */
@@ -226,6 +283,8 @@ abstract class DriverQueue {
     final boolean reserve(long waitNanos) {
         lock.lock();
         try {
+            // a full ring whose wake-up was held back (direct receive) must not wait for the region's close
+            if (!stopping && units + reserved >= descriptors && onRing > 0 && !busy && !direct) work.signal();
             if (!stopping && units + reserved >= descriptors && waitNanos > 0) {
                 paused++;
                 try {

@@ -5,6 +5,7 @@ import smpnet.stack.locks.LockInventory;
 import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.mbuf.PacketHeader;
+import smpnet.stack.internal.net.DirectReceive;
 import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.internal.net.TcpLro;
 
@@ -23,12 +24,14 @@ import smpnet.stack.internal.net.TcpLro;
  * {@code lro} is used by the ithread alone (it holds no frame between batches, so turning LRO off or on
  * between two batches is safe); its counters may be read by any thread.
  */
-final class RxQueue extends DriverQueue {
+final class RxQueue extends DriverQueue implements DirectReceive.Ring {
     private final Ifnet ifp;
     private final String threadName;
     private volatile boolean stopRequested;
     private volatile RxGenerator generator;
     private volatile boolean lroOn;
+    /** Direct receive (the host's {@code net.link.rx_direct}): a sender with a region open drains the ring. */
+    private volatile boolean receiveDirect;
     final TcpLro lro;
 
     RxQueue(Ifnet ifp, int index, int cpu, int ringSize, int batch) {
@@ -39,6 +42,44 @@ final class RxQueue extends DriverQueue {
     }
 
     void setLro(boolean on) { lroOn = on; }
+
+    void setReceiveDirect(boolean on) { receiveDirect = on; }
+
+    @Override
+    boolean holdWakeupLocked() {
+        return receiveDirect && generator == null && DirectReceive.holdBack(this);
+    }
+
+    /**
+     * A direct receiver's drain (see {@link DirectReceive}): batches taken under a claim and handed up as
+     * {@link #ringLoop} hands up its own, until the ring is empty or {@code budget} frames went up.
+     */
+    @Override
+    public int drainDirect(DirectReceive region, int budget) {
+        Mbuf[] frames = region.frames(batch);
+        int[] flows = region.tags();
+        int n = claimBatch(frames, flows, batch);
+        if (n < 0) return 0;
+        int total = 0;
+        try {
+            while (n > 0) {
+                boolean withLro = lroOn;
+                for (int i = 0; i < n; i++) stamp(frames[i], flows[i], withLro);
+                ifp.inputBatch(frames, 0, n, counters, withLro ? lro : null, threadName);
+                total += n;
+                if (total >= budget) break;
+                n = takeClaimed(frames, flows, batch);
+            }
+        } finally {
+            directDone(); // wakes the ring's thread if frames are left
+        }
+        return total;
+    }
+
+    @Override
+    public void release() {
+        kick();
+    }
 
     void setGenerator(RxGenerator g) { generator = g; }
 

@@ -50,6 +50,7 @@ public final class SimNic extends Ifnet {
     private final TxQueue[] tx;
     private volatile Link link;
     private volatile boolean transmitDirect = true;
+    private volatile boolean receiveDirect;
     /**
      * TSO in use (FreeBSD's IFCAP_TSO4 in {@code if_capenable}): on from the start if the NIC has it
      * ({@link NicConfig#tso()}, {@code if_capabilities}), turned off and on by {@link #setTso}. Volatile:
@@ -175,6 +176,20 @@ public final class SimNic extends Ifnet {
 
     /** Whether large receive offload is on (IFCAP_LRO in the interface's enabled capabilities). */
     public boolean lro() { return lro; }
+
+    /**
+     * Turns direct receive on or off (off by default): on, a thread that fills one of this NIC's RX rings
+     * from inside a socket call's output hands the frames up this host's stack itself at the output's end,
+     * when the ring's interrupt thread is idle, instead of waking that thread (see DESIGN.md, "Direct
+     * receive"). The host's {@code net.link.rx_direct} sets it on every NIC of the host.
+     */
+    public void setReceiveDirect(boolean on) {
+        receiveDirect = on;
+        for (RxQueue q : rx) q.setReceiveDirect(on);
+    }
+
+    /** Whether direct receive is on. */
+    public boolean receiveDirect() { return receiveDirect; }
 
     /**
      * Large receive offload counters of one RX queue or their sum, as FreeBSD's {@code lro_ctrl} keeps them.

@@ -1,5 +1,6 @@
 package smpnet.stack.socket;
 
+import smpnet.stack.internal.net.DirectReceive;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
@@ -230,6 +231,25 @@ abstract class Socket extends CacheLinePadded implements Pollable, AutoCloseable
      * the caller's loop then re-checks the buffer.
      */
     private void sleepLocked(long nanos) { sleepLocked(rcv, nanos); }
+
+    /**
+     * Closes a {@link DirectReceive} region opened around protocol output, where the caller holds no stack
+     * mutex: its drain runs with Giant dropped, as a sleep drops it. The receiving host's input takes that
+     * host's own Giant; holding ours meanwhile, two hosts' threads draining each other's rings would each wait
+     * for the other's Giant.
+     */
+    final void closeDirect(DirectReceive d) {
+        if (!d.willDrain()) {
+            d.close();
+            return;
+        }
+        int giantDepth = locks.dropGiant();
+        try {
+            d.close();
+        } finally {
+            locks.pickupGiant(giantDepth);
+        }
+    }
 
     /** Sleeps on buffer {@code b}'s condition variable, its lock held (and dropped while asleep), as above. */
     final void sleepLocked(SockBuf b, long nanos) {

@@ -1,5 +1,6 @@
 package smpnet.stack.socket;
 
+import smpnet.stack.internal.net.DirectReceive;
 /**
  * The receive path of a {@link TcpSocket} (FreeBSD's soreceive_stream, then tcp_usr_rcvd): bytes are copied
  * out of the receive buffer up to the urgent mark, and TCP is told when a read made room, so the window may
@@ -31,7 +32,12 @@ final class TcpSocketReceive {
             } finally {
                 so.rcv.lock.unlock();
             }
-            so.usr.rcvd(so.pcb()); // tcp_usr_rcvd: the window may open
+            DirectReceive d = DirectReceive.open();
+            try {
+                so.usr.rcvd(so.pcb()); // tcp_usr_rcvd: the window may open; a window update goes up at d's close
+            } finally {
+                so.closeDirect(d);
+            }
         } finally {
             so.locks.leaveEntryPoint();
             so.rcv.sblock.unlock();

@@ -1,5 +1,6 @@
 package smpnet.stack.socket;
 
+import smpnet.stack.internal.net.DirectReceive;
 /**
  * The send path of a {@link TcpSocket} (FreeBSD's sosend for a stream socket, then tcp_usr_send): bytes are
  * copied into the send buffer as space allows and TCP is asked to send after each piece. The space wait and
@@ -41,7 +42,12 @@ final class TcpSocketSend {
                 }
                 if (n > 0) {
                     total += n;
-                    so.usr.output(so.pcb()); // tcp_usr_send
+                    DirectReceive d = DirectReceive.open();
+                    try {
+                        so.usr.output(so.pcb()); // tcp_usr_send; what it sent to idle rings goes up at d's close
+                    } finally {
+                        so.closeDirect(d);
+                    }
                     so.updateReady();
                     continue;
                 }

@@ -1,5 +1,6 @@
 package smpnet.stack.socket;
 
+import smpnet.stack.internal.net.DirectReceive;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;
 import smpnet.stack.internal.tcp.ZeroCopyRegion;
@@ -70,7 +71,12 @@ final class TcpSocketZeroCopy {
                     so.snd.lock.unlock();
                 }
                 if (n > 0) {
-                    so.usr.output(so.pcb()); // tcp_usr_send
+                    DirectReceive d = DirectReceive.open();
+                    try {
+                        so.usr.output(so.pcb()); // tcp_usr_send; what it sent to idle rings goes up at d's close
+                    } finally {
+                        so.closeDirect(d);
+                    }
                     so.updateReady();
                 }
             }
