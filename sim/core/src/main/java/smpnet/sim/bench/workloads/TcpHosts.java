@@ -23,7 +23,8 @@ import smpnet.stack.socket.TcpSocket;
  * case's locking mode, each with as many netisr workers (direct dispatch) and NIC RX queues as CPUs, their
  * NICs joined by a {@link Wire} with an MTU of {@link #MTU} that hands frames over by reference
  * ({@link MbufTransfer#HANDOFF}: the receiver frees them into the sender's allocator) unless {@code --wire copy}
- * asks for a copy ({@link #wire()}), and a short MSL ({@link #MSL_MILLIS}). Every
+ * asks for a copy ({@link #wire()}), a short MSL ({@link #MSL_MILLIS}) and direct receive on
+ * ({@code net.link.rx_direct}). Every
  * thread may use either host: {@link #joinClient} and {@link #leave} do nothing.
  */
 final class TcpHosts implements TcpNet {
@@ -56,7 +57,12 @@ final class TcpHosts implements TcpNet {
         SimNic nc = client.addNic("em0", "10.2.0.1/24", nicConfig(mode, cpus), MTU);
         SimNic ns = server.addNic("em0", "10.2.0.2/24", nicConfig(mode, cpus), MTU);
         Wire.connect(nc, ns, transfer);
-        for (Stack s : new Stack[] {client, server}) s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
+        for (Stack s : new Stack[] {client, server}) {
+            s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
+            // a socket call's sender hands what it put on the peer's idle ring up the peer's stack itself, as
+            // Linux's veth (the other side of these benchmarks) runs the receiver's input in the sender's context
+            s.sysctl("net.link.rx_direct", 1);
+        }
     }
 
     /**
