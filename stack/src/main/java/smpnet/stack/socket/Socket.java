@@ -1,16 +1,16 @@
 package smpnet.stack.socket;
 
-import smpnet.stack.internal.net.DirectReceive;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import smpnet.locking.CacheLinePadded;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
+import smpnet.stack.internal.net.DirectReceive;
 import smpnet.stack.internal.sysctl.Sysctl;
 import smpnet.stack.internal.trace.PacketProbe;
 import smpnet.stack.kevent.EventQueue;

@@ -1,6 +1,7 @@
 package smpnet.stack.socket;
 
 import smpnet.stack.internal.net.DirectReceive;
+
 /**
  * The receive path of a {@link TcpSocket} (FreeBSD's soreceive_stream, then tcp_usr_rcvd): bytes are copied
  * out of the receive buffer up to the urgent mark, and TCP is told when a read made room, so the window may

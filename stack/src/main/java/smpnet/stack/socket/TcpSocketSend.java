@@ -1,6 +1,7 @@
 package smpnet.stack.socket;
 
 import smpnet.stack.internal.net.DirectReceive;
+
 /**
  * The send path of a {@link TcpSocket} (FreeBSD's sosend for a stream socket, then tcp_usr_send): bytes are
  * copied into the send buffer as space allows and TCP is asked to send after each piece. The space wait and

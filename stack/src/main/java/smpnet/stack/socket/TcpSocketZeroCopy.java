@@ -1,8 +1,8 @@
 package smpnet.stack.socket;
 
-import smpnet.stack.internal.net.DirectReceive;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;
+import smpnet.stack.internal.net.DirectReceive;
 import smpnet.stack.internal.tcp.ZeroCopyRegion;
 import smpnet.stack.kevent.EventQueue;
 import smpnet.stack.socket.TcpSocket.WriteInFlight;
