@@ -119,7 +119,8 @@ class ReadmeApiTest {
                 "net.inet.ip.portrange.last: 65535", "net.inet.ip.maxfragpackets: 256",
                 "net.inet.ip.maxfragsperpacket: 16", "net.inet.udp.recvspace: 42080", "net.inet.udp.maxdgram: 9216",
                 "kern.ipc.maxsockbuf: 2097152", "net.link.ether.inet.max_age: 1200",
-                "net.link.ether.inet.maxhold: 16", "net.link.ether.inet.maxtries: 5", "net.link.tx_direct: 1")) {
+                "net.link.ether.inet.maxhold: 16", "net.link.ether.inet.maxtries: 5", "net.link.tx_direct: 1",
+                "net.link.rx_direct: 0")) {
             assertTrue(all.contains(line + "\n"), line + " in\n" + all);
         }
         assertTrue(all.contains("net.isr.numthreads: "), all);

@@ -108,6 +108,7 @@ class SysctlTest {
                     net.link.ether.inet.max_age: 1200
                     net.link.ether.inet.maxhold: 16
                     net.link.ether.inet.maxtries: 5
+                    net.link.rx_direct: 0
                     net.link.tx_direct: 1
                     """, s.sysctlAll());
         }
@@ -120,8 +121,8 @@ class SysctlTest {
             String[] names = {"kern.ipc.maxsockbuf", "net.inet.ip.forwarding", "net.inet.ip.maxfragpackets",
                 "net.inet.ip.maxfragsperpacket", "net.inet.udp.maxdgram", "net.inet.udp.recvspace",
                 "net.link.ether.inet.max_age", "net.link.ether.inet.maxhold", "net.link.ether.inet.maxtries",
-                "net.link.tx_direct", "net.inet.tcp.tso"};
-            long[] values = {4096, 1, 3, 4, 1000, 2000, 60, 2, 7, 0, 0};
+                "net.link.tx_direct", "net.inet.tcp.tso", "net.link.rx_direct"};
+            long[] values = {4096, 1, 3, 4, 1000, 2000, 60, 2, 7, 0, 0, 1};
             for (int i = 0; i < names.length; i++) {
                 s.sysctl(names[i], values[i]);
                 assertEquals(values[i], s.sysctl(names[i]), names[i]);
@@ -140,6 +141,20 @@ class SysctlTest {
             assertEquals(java.util.List.of(false, false), java.util.List.of(first.transmitDirect(), second.transmitDirect()));
             s.sysctl("net.link.tx_direct", 1);
             assertEquals(java.util.List.of(true, true), java.util.List.of(first.transmitDirect(), second.transmitDirect()));
+        }
+    }
+
+    @Test
+    void rxDirectReachesTheHostsNicsAndThoseAddedLater() {
+        try (Hosts h = new Hosts()) {
+            Stack s = h.host("s", LockMode.FINE);
+            SimNic first = s.addNic("em0", "10.9.0.1/24", smpnet.stack.dev.NicConfig.of(1));
+            assertEquals(false, first.receiveDirect());
+            s.sysctl("net.link.rx_direct", 1);
+            SimNic second = s.addNic("em1", "10.9.1.1/24", smpnet.stack.dev.NicConfig.of(1));
+            assertEquals(java.util.List.of(true, true), java.util.List.of(first.receiveDirect(), second.receiveDirect()));
+            s.sysctl("net.link.rx_direct", 0);
+            assertEquals(java.util.List.of(false, false), java.util.List.of(first.receiveDirect(), second.receiveDirect()));
         }
     }
 
