@@ -190,13 +190,21 @@ public final class ServerComparison {
     }
 
     /** The plan in a sentence: requests, payload, requests in flight, pool, clients, the event loop's window. */
+    /**
+     * The names of this JVM's collectors ("PS Scavenge, PS MarkSweep" for the parallel one, which
+     * {@code ./smpnet servers} picks: G1's concurrent threads shared the event loop's core at 100,000 connections).
+     */
+    static String collectors() {
+        return String.join(", ", EchoServer.COLLECTORS.stream().map(java.lang.management.MemoryManagerMXBean::getName).toList());
+    }
+
     private String describe() {
         return String.format(Locale.ROOT, "%d requests of %d B per connection (the event loop: as many more as its warm-up of %d "
                 + "per connection, a full GC and %,d requests at most, and %,d measured in %d parts need, until it has measured; "
                 + "its full GC left out of the figures), echoed, at most %,d in flight (fixed pool: %d threads; client: %d event loops); "
-                + "each model warmed up first by an unreported case%s", plan.requests(), plan.payload(), LoopWindow.SERVED_FIRST,
+                + "each model warmed up first by an unreported case; this JVM's collector: %s%s", plan.requests(), plan.payload(), LoopWindow.SERVED_FIRST,
                 plan.loopWarmup(), plan.loopRequests(), plan.loopParts(), plan.inFlight(), plan.poolThreads(), plan.clientLoops(),
-                plan.active() == 0 ? ""
+                collectors(), plan.active() == 0 ? ""
                         : String.format(Locale.ROOT, "; requests on the first %,d connections of each case only, the others "
                         + "open and idle", plan.active()));
     }
@@ -339,13 +347,20 @@ public final class ServerComparison {
             double[] all = ratioInterval(x.withoutGcs(queue ? x.queueParts() : x.parts()), y.withoutGcs(queue ? y.queueParts() : y.parts()),
                     CONFIDENCE);
             gcs += String.format(Locale.ROOT, "; %d and %d left out: the loop waited for its CPU more than %.0f%% of the part "
-                    + "(other work shared its core; with them x%.2f, interval x%.2f to x%.2f)", x.partsShared(), y.partsShared(),
-                    ServerResult.LoopCost.SHARED_WAIT * 100, all[1], all[0], all[2]);
+                    + "(other work shared its core; with them x%.2f, %s)", x.partsShared(), y.partsShared(),
+                    ServerResult.LoopCost.SHARED_WAIT * 100, all[1], interval(all, "interval"));
         }
-        return String.format(Locale.ROOT, "%s: %s ns at %,d connections, %s ns at %,d: x%.2f (%.0f%% interval x%.2f to x%.2f, "
+        return String.format(Locale.ROOT, "%s: %s ns at %,d connections, %s ns at %,d: x%.2f (%s, "
                 + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, orNone(ServerResult.LoopCost.quantile(first, 0.5)),
-                a.connections(), orNone(ServerResult.LoopCost.quantile(last, 0.5)), z.connections(), ci[1], CONFIDENCE * 100, ci[0], ci[2],
-                count(first), count(last), gcs, lo, hi, FLAT_WITHIN * 100, judged);
+                a.connections(), orNone(ServerResult.LoopCost.quantile(last, 0.5)), z.connections(), ci[1],
+                interval(ci, String.format(Locale.ROOT, "%.0f%% interval", CONFIDENCE * 100)), count(first), count(last), gcs, lo, hi,
+                FLAT_WITHIN * 100, judged);
+    }
+
+    /** {@code name x<lower> to x<upper>}, or, where the parts were too few for one (NaN ends), that there is none. */
+    static String interval(double[] ci, String name) {
+        if (Double.isNaN(ci[0]) || Double.isNaN(ci[2])) return "no " + name + ": too few parts";
+        return String.format(Locale.ROOT, "%s x%.2f to x%.2f", name, ci[0], ci[2]);
     }
 
     private static int count(double[] parts) {

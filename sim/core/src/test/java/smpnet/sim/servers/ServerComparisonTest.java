@@ -278,7 +278,7 @@ class ServerComparisonTest {
                         + "the window: 400 ms), NOT settled; "), "the warm-ups are stated");
         // 5 parts: even the smallest and the largest hold the median with a chance of 15/16 only, below 0.975
         double[] five = {10_000, 10_000, 10_000, 10_000, 10_000};
-        assertEquals("x1.00 (95% interval xNaN to xNaN, from 5 and 5 parts), goal x0.83 to x1.20 (within 20%): undecided: too few "
+        assertEquals("x1.00 (no 95% interval: too few parts, from 5 and 5 parts), goal x0.83 to x1.20 (within 20%): undecided: too few "
                 + "parts for an interval", judged(loop(1_000, five, five, true, 5_000, 0), loop(100_000, five, five, true, 5_000, 0)));
         // a part without events (NaN) is left out: the interval's lower end is then the 6th part of 20 (10,752.5 / 10,275)
         double[] gap = parts(11_000, 0.005);
@@ -362,6 +362,14 @@ class ServerComparisonTest {
     }
 
     /** The order statistics that bound a median: the k-th smallest and largest of n, each interval 97.5% (the root of 95%). */
+    @Test
+    void tooFewPartsForAnIntervalSayNoneInsteadOfANumber() {
+        double[] four = {1_000, 1_010, 990, 1_005};
+        double[] ci = ServerComparison.ratioInterval(four, four, 0.95); // k is 0 for 4 parts: no interval
+        assertEquals("no 95% interval: too few parts", ServerComparison.interval(ci, "95% interval"));
+        assertEquals("95% interval x0.90 to x1.10", ServerComparison.interval(new double[] {0.9, 1, 1.1}, "95% interval"));
+    }
+
     @Test
     void theMedianIntervalsRankIsTheBinomials() {
         double each = Math.sqrt(0.95);
