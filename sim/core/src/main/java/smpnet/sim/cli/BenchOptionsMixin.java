@@ -63,6 +63,12 @@ public final class BenchOptionsMixin {
             + "NIC's DMA would (a child JVM flag, so the results record it)"})
     String wire;
 
+    @Option(names = "--rx-direct", paramLabel = "ON|OFF", description = {"on or off: whether the TCP paths' two smpnet "
+            + "hosts hand up what a socket call sent to the other host's idle NIC queue in the sending thread "
+            + "(net.link.rx_direct=1, the default here: as Linux's veth runs the receiver's input in the sender's "
+            + "context) or through the NIC's interrupt thread (off: the stack's own default, FreeBSD's model)"})
+    String rxDirect;
+
     @Option(names = "--no-kernel", description = {"skip the Linux baselines (UDP over loopback; TCP over a veth pair)"})
     boolean noKernel;
 
@@ -88,12 +94,19 @@ public final class BenchOptionsMixin {
                     d.profile() && !noProfile,
                     d.chart() && !noChart,
                     out != null ? out : d.out(),
-                    wire != null ? BenchOptions.withWire(jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags(), wire)
-                            : jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags(),
+                    childFlags(d),
                     path != null ? BenchOptions.paths(path) : d.paths());
         } catch (UsageException e) {
             throw Checks.usage(spec, e.getMessage());
         }
+    }
+
+    /** The child JVMs' extra flags: {@code --jvm-flags} (or {@code d}'s), then {@code --wire}'s and {@code --rx-direct}'s. */
+    private List<String> childFlags(BenchOptions d) throws UsageException {
+        List<String> flags = jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags();
+        if (wire != null) flags = BenchOptions.withWire(flags, wire);
+        if (rxDirect != null) flags = BenchOptions.withRxDirect(flags, rxDirect);
+        return flags;
     }
 
     /** The defaults of {@code d} as options, for a command's help. */

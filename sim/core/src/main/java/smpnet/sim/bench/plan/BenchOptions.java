@@ -147,6 +147,23 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
         return List.copyOf(out);
     }
 
+    /**
+     * The system property by which {@code --rx-direct} reaches the child JVMs (one of their flags, so the results
+     * record it): whether the TCP benchmarks' two smpnet hosts run with direct receive ({@code net.link.rx_direct},
+     * {@code on}, the default) or hand every frame to their NICs' interrupt threads ({@code off}).
+     */
+    public static final String RX_DIRECT_PROPERTY = "smpnet.bench.rxdirect";
+
+    /** {@code flags} with the child flag that turns the TCP hosts' direct receive {@code on} or {@code off}. */
+    public static List<String> withRxDirect(List<String> flags, String onOff) throws UsageException {
+        if (!onOff.equals("on") && !onOff.equals("off")) {
+            throw new UsageException("--rx-direct takes on or off, not '" + onOff + "'");
+        }
+        List<String> out = new ArrayList<>(flags);
+        out.add("-D" + RX_DIRECT_PROPERTY + "=" + onOff);
+        return List.copyOf(out);
+    }
+
     /** The stack modes named by {@code --modes}, each once. */
     public static List<Subject> modes(List<String> items) throws UsageException {
         List<Subject> out = new ArrayList<>();

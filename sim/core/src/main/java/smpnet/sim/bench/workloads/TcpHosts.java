@@ -24,7 +24,7 @@ import smpnet.stack.socket.TcpSocket;
  * NICs joined by a {@link Wire} with an MTU of {@link #MTU} that hands frames over by reference
  * ({@link MbufTransfer#HANDOFF}: the receiver frees them into the sender's allocator) unless {@code --wire copy}
  * asks for a copy ({@link #wire()}), a short MSL ({@link #MSL_MILLIS}) and direct receive on
- * ({@code net.link.rx_direct}). Every
+ * ({@code net.link.rx_direct}) unless {@code --rx-direct off} ({@link #rxDirect()}). Every
  * thread may use either host: {@link #joinClient} and {@link #leave} do nothing.
  */
 final class TcpHosts implements TcpNet {
@@ -61,7 +61,7 @@ final class TcpHosts implements TcpNet {
             s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
             // a socket call's sender hands what it put on the peer's idle ring up the peer's stack itself, as
             // Linux's veth (the other side of these benchmarks) runs the receiver's input in the sender's context
-            s.sysctl("net.link.rx_direct", 1);
+            s.sysctl("net.link.rx_direct", rxDirect() ? 1 : 0);
         }
     }
 
@@ -79,6 +79,16 @@ final class TcpHosts implements TcpNet {
             case "handoff" -> MbufTransfer.HANDOFF;
             case "copy" -> MbufTransfer.COPY;
             default -> throw new IllegalArgumentException(BenchOptions.WIRE_PROPERTY + " is copy or handoff, not '" + w + "'");
+        };
+    }
+
+    /** Direct receive, from {@code --rx-direct} ({@link BenchOptions#RX_DIRECT_PROPERTY}): on unless {@code off}. */
+    static boolean rxDirect() {
+        String v = System.getProperty(BenchOptions.RX_DIRECT_PROPERTY, "on");
+        return switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(BenchOptions.RX_DIRECT_PROPERTY + " is on or off, not '" + v + "'");
         };
     }
 

@@ -146,6 +146,16 @@ class BenchOptionsTest {
     }
 
     @Test
+    void directReceiveReachesTheChildrenAsAFlagAfterTheWire() {
+        assertEquals(List.of("-Dsmpnet.bench.rxdirect=off"),
+                parse(BenchOptions.benchTcp(), List.of("--rx-direct", "off")).jvmFlags());
+        assertEquals(List.of("-Xmx1g", "-Dsmpnet.bench.wire=copy", "-Dsmpnet.bench.rxdirect=on"),
+                parse(BenchOptions.benchTcp(), List.of("--rx-direct=on", "--wire=copy", "--jvm-flags=-Xmx1g")).jvmFlags());
+        assertEquals("--rx-direct takes on or off, not 'yes'", assertThrows(ParameterException.class,
+                () -> parse(BenchOptions.benchTcp(), List.of("--rx-direct", "yes"))).getMessage());
+    }
+
+    @Test
     void badJvmFlagsAreRejectedWithTheirReason() {
         assertEquals("--jvm-flags takes JVM options, each starting with '-', not 'Xmx1g'", assertThrows(
                 ParameterException.class, () -> parse(BenchOptions.mainJob(), List.of("--jvm-flags", "-Xms1g Xmx1g")))
