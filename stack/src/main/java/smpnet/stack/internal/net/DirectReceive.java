@@ -25,9 +25,11 @@ import smpnet.stack.mbuf.Mbuf;
  * <p>Order: a ring is drained by one thread at a time (its own, or one direct receiver), batch after batch in
  * ring order, so frames from one source stay in order, as with the interrupt thread alone.
  *
- * <p>Locks: the close runs where the caller holds no stack mutex: a socket call's sblock (a sleepable lock
- * the input path never takes) and, in giant mode, Giant, which the input's entry point takes again
- * recursively. Thread use: one region per thread (a thread-local), kept from its first use.
+ * <p>Locks: the close runs where the caller holds no stack mutex and no Giant, only a socket call's sblock (a
+ * sleepable lock the input path never takes): the socket layer drops Giant around a close that will drain
+ * ({@link #willDrain}, {@code Socket.closeDirect}), since the drained host's input takes that host's Giant,
+ * and a writer and a reader each holding their own host's would wait for each other. Thread use: one region
+ * per thread (a thread-local), kept from its first use.
  */
 public final class DirectReceive implements AutoCloseable {
     /** An RX ring that can be drained by a direct receiver. */
