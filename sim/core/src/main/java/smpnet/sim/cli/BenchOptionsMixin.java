@@ -63,7 +63,7 @@ public final class BenchOptionsMixin {
             + "NIC's DMA would (a child JVM flag, so the results record it)"})
     String wire;
 
-    @Option(names = "--rx-direct", paramLabel = "ON|OFF", description = {"on or off: whether the TCP paths' two smpnet "
+    @Option(names = "--rx-direct", paramLabel = "HOW", description = {"on or off: whether the TCP paths' two smpnet "
             + "hosts hand up what a socket call sent to the other host's idle NIC queue in the sending thread "
             + "(net.link.rx_direct=1, the default here: as Linux's veth runs the receiver's input in the sender's "
             + "context) or through the NIC's interrupt thread (off: the stack's own default, FreeBSD's model)"})
