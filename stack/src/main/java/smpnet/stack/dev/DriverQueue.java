@@ -250,18 +250,27 @@ abstract class DriverQueue {
 
     private int pollClaimedLocked(Mbuf[] frames, int[] tagsOut, int max) {
         int n = pollLocked(frames, tagsOut, max);
-        if (paused > 0 && descriptors - units - reserved >= resumeRoom()) room.broadcast(); // XON, as takeBatch
+        xonLocked();
         return n;
+    }
+
+    /** XON: after a batch was taken, resumes the paused senders once half the ring is free, not at the first free slot. */
+    private void xonLocked() {
+        if (paused > 0 && descriptors - units - reserved >= resumeRoom()) room.broadcast();
     }
 
     /** Wakes the draining thread if entries wait on the ring that nobody has taken or claimed. */
     final void kick() {
         lock.lock();
         try {
-            if (onRing > 0 && !busy && !direct) work.signal();
+            kickLocked();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void kickLocked() {
+        if (onRing > 0 && !busy && !direct) work.signal();
     }
 
     /** After descriptors were freed: moves the software queue's head packets onto the ring while they fit. */
@@ -284,7 +293,7 @@ abstract class DriverQueue {
         lock.lock();
         try {
             // a full ring whose wake-up was held back (direct receive) must not wait for the region's close
-            if (!stopping && units + reserved >= descriptors && onRing > 0 && !busy && !direct) work.signal();
+            if (!stopping && units + reserved >= descriptors) kickLocked();
             if (!stopping && units + reserved >= descriptors && waitNanos > 0) {
                 paused++;
                 try {
@@ -436,8 +445,7 @@ abstract class DriverQueue {
                 while ((onRing == 0 || direct) && !stopping) work.await(lock); // onRing > 0 if size > 0 (refillLocked)
                 if (stopping) return -1;
                 int n = pollLocked(frames, tagsOut, frames.length);
-                // XON: paused senders resume once half the ring is free, not at the first free slot
-                if (paused > 0 && descriptors - units - reserved >= resumeRoom()) room.broadcast();
+                xonLocked();
                 busy = true;
                 return n;
             } finally {

@@ -20,9 +20,11 @@ import smpnet.stack.internal.net.TcpLro;
  * {@link TcpLro}, which merges in-order TCP segments of a flow before IP sees them.
  *
  * <p>Locking key: the ring and flags are guarded by the queue's "rxring" lock ({@link DriverQueue}).
- * {@code stopRequested} and {@code lroOn} are volatile: read once per batch without taking the ring lock.
- * {@code lro} is used by the ithread alone (it holds no frame between batches, so turning LRO off or on
- * between two batches is safe); its counters may be read by any thread.
+ * {@code stopRequested}, {@code lroOn} and {@code receiveDirect} are volatile: read once per batch (or put)
+ * without taking the ring lock. {@code lro} is used by whichever thread holds the ring's batches: the ithread,
+ * or a direct receiver under its claim, while the ithread waits (the claim's hand-off through the ring lock
+ * orders their uses). It holds no frame between batches, so turning LRO off or on between two batches is
+ * safe; its counters may be read by any thread.
  */
 final class RxQueue extends DriverQueue implements DirectReceive.Ring {
     private final Ifnet ifp;
@@ -63,9 +65,7 @@ final class RxQueue extends DriverQueue implements DirectReceive.Ring {
         int total = 0;
         try {
             while (n > 0) {
-                boolean withLro = lroOn;
-                for (int i = 0; i < n; i++) stamp(frames[i], flows[i], withLro);
-                ifp.inputBatch(frames, 0, n, counters, withLro ? lro : null, threadName);
+                handUp(frames, flows, n);
                 total += n;
                 if (total >= budget) break;
                 n = takeClaimed(frames, flows, batch);
@@ -99,11 +99,14 @@ final class RxQueue extends DriverQueue implements DirectReceive.Ring {
         Mbuf[] frames = new Mbuf[batch];
         int[] flows = new int[batch];
         int n;
-        while ((n = takeBatch(frames, flows)) >= 0) {
-            boolean withLro = lroOn;
-            for (int i = 0; i < n; i++) stamp(frames[i], flows[i], withLro);
-            ifp.inputBatch(frames, 0, n, counters, withLro ? lro : null, threadName);
-        }
+        while ((n = takeBatch(frames, flows)) >= 0) handUp(frames, flows, n);
+    }
+
+    /** Stamps a batch taken off the ring and hands it up (through LRO if on): the ithread's or a direct receiver's. */
+    private void handUp(Mbuf[] frames, int[] flows, int n) {
+        boolean withLro = lroOn;
+        for (int i = 0; i < n; i++) stamp(frames[i], flows[i], withLro);
+        ifp.inputBatch(frames, 0, n, counters, withLro ? lro : null, threadName);
     }
 
     private void generatorLoop(RxGenerator g) {

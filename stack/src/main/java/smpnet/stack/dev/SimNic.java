@@ -39,8 +39,9 @@ import smpnet.stack.net.MacAddress;
  *
  * <p>Locking key: each ring has its own lock ("rxring", "txring": driver leaves); a direct transmit holds
  * neither its txring nor any lock of the peer while it calls the link, only the sender's own locks (the
- * link then takes only leaves of the peer: its allocator and an RX ring lock). {@code link} and
- * {@code transmitDirect} are volatile (attached once by a {@link Wire}; set by the host's sysctl).
+ * link then takes only leaves of the peer: its allocator and an RX ring lock). {@code link},
+ * {@code transmitDirect} and {@code receiveDirect} are volatile (attached once by a {@link Wire}; set by the
+ * host's sysctls).
  */
 public final class SimNic extends Ifnet {
     private final NicConfig config;

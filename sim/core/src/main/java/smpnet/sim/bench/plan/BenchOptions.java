@@ -139,11 +139,20 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
 
     /** {@code flags} with the child flag that sets the TCP hosts' wire to {@code wire} ({@code copy} or {@code handoff}). */
     public static List<String> withWire(List<String> flags, String wire) throws UsageException {
-        if (!wire.equals("copy") && !wire.equals("handoff")) {
-            throw new UsageException("--wire takes copy or handoff, not '" + wire + "'");
+        return withChoice(flags, "--wire", WIRE_PROPERTY, wire, "copy", "handoff");
+    }
+
+    /**
+     * {@code flags} with {@code -Dproperty=value}, the child flag of a two-valued option, once {@code value} is
+     * checked to be {@code a} or {@code b}.
+     */
+    private static List<String> withChoice(List<String> flags, String option, String property, String value, String a,
+                                           String b) throws UsageException {
+        if (!value.equals(a) && !value.equals(b)) {
+            throw new UsageException(option + " takes " + a + " or " + b + ", not '" + value + "'");
         }
         List<String> out = new ArrayList<>(flags);
-        out.add("-D" + WIRE_PROPERTY + "=" + wire);
+        out.add("-D" + property + "=" + value);
         return List.copyOf(out);
     }
 
@@ -156,12 +165,7 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
 
     /** {@code flags} with the child flag that turns the TCP hosts' direct receive {@code on} or {@code off}. */
     public static List<String> withRxDirect(List<String> flags, String onOff) throws UsageException {
-        if (!onOff.equals("on") && !onOff.equals("off")) {
-            throw new UsageException("--rx-direct takes on or off, not '" + onOff + "'");
-        }
-        List<String> out = new ArrayList<>(flags);
-        out.add("-D" + RX_DIRECT_PROPERTY + "=" + onOff);
-        return List.copyOf(out);
+        return withChoice(flags, "--rx-direct", RX_DIRECT_PROPERTY, onOff, "on", "off");
     }
 
     /** The stack modes named by {@code --modes}, each once. */
