@@ -23,6 +23,16 @@ public final class SimSettings {
         return System.getProperty("java.class.path");
     }
 
+    /**
+     * This JVM's own flags (its collector, heap bounds, --enable-native-access, -D properties, and those of
+     * JAVA_TOOL_OPTIONS), for a child JVM that must run as this one does; a debugger's agent is left out (a
+     * child would listen on the same port).
+     */
+    public static List<String> jvmFlags() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(f -> !f.startsWith("-agentlib:jdwp") && !f.startsWith("-Xrunjdwp")).toList();
+    }
+
     /** The JDK's vendor and version, as the results name it. */
     public static String jdk() {
         return System.getProperty("java.vm.vendor", "?") + " " + Runtime.version();

@@ -2,11 +2,13 @@ package smpnet.sim.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import smpnet.sim.report.Html;
 import smpnet.sim.servers.ServerComparison;
+import smpnet.sim.servers.ServerForks;
 import smpnet.sim.servers.ServerModel;
 import smpnet.sim.servers.ServerPlan;
 import smpnet.stack.mbuf.MbufAllocator;
@@ -70,8 +72,22 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
             + "alone on one CPU and the case's other threads (hosts, clients) on the others (Linux, 2 CPUs or more)"})
     boolean noPin;
 
-    @Option(names = "--out", paramLabel = "DIR", description = {"write DIR/servers.csv, servers.json and servers.html"})
+    @Option(names = "--forks", paramLabel = "N", description = {"run the comparison in N fresh JVMs (the counts ascending, "
+            + "then descending, in turn) and merge them: medians over the forks, the event loop's verdict by a bootstrap over "
+            + "forks and their parts (one JVM's level moves from one JVM to the next); 1: in this JVM"})
+    Integer forks;
+
+    @Option(names = "--out", paramLabel = "DIR", description = {"write DIR/servers.csv, servers.json and servers.html (and "
+            + "servers-fork-N.json, each fork's)"})
     Path outDir;
+
+    /** A fork's child: writes the comparison's JSON to this file and prints no report ({@link ServerForks}). */
+    @Option(names = "--child-json", hidden = true)
+    Path childJson;
+
+    /** A fork's child: runs the connection counts in descending order. */
+    @Option(names = "--descending", hidden = true)
+    boolean descending;
 
     @Override
     public Integer call() throws Exception {
@@ -94,7 +110,22 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 loopRequests == null ? d.loopRequests() : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000),
                 active == null ? 0 : Checks.between(spec, "--active", active, 1, 200_000),
                 loopParts == null ? d.loopParts() : Checks.between(spec, "--loop-parts", loopParts, 1, 1_000), !noPin);
-        ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println));
+        int n = forks == null ? 1 : Checks.between(spec, "--forks", forks, 1, 100);
+        if (childJson != null) {
+            ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println, descending));
+            Files.writeString(childJson, r.json());
+            return 0;
+        }
+        if (n > 1) return coordinate(plan, n);
+        ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println, descending));
+        return report(r, List.of());
+    }
+
+    /**
+     * Prints {@code r} and writes its files (and {@code forkFiles}' names, written already); the exit status: a
+     * failure where a model other than a thread per connection stopped.
+     */
+    private int report(ServerComparison r, List<Path> forkFiles) throws java.io.IOException {
         out().print(r.format());
         if (outDir != null) {
             Files.createDirectories(outDir);
@@ -105,10 +136,67 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 Files.writeString(p, f[1]);
                 out().println("wrote " + p);
             }
+            for (Path p : forkFiles) out().println("wrote " + p);
         }
         // A thread per connection may stop where the machine refuses threads: that is a finding, not a failure.
         return r.results().stream().anyMatch(x -> x.model() != ServerModel.THREAD_PER_CONNECTION && x.stopped() != null
                 && !x.stopped().startsWith("not run")) ? SmpnetCommand.FAILED : 0;
+    }
+
+    /**
+     * Runs {@code plan} in {@code n} forks, each a child JVM like this one ({@link ServerForks#command}) given every
+     * option but --forks and --out, and reports them merged ({@link ServerForks#merge}). A fork that fails ends the
+     * run: it is reported, and the status is a failure; so is an mbuf a fork's hosts left outstanding.
+     */
+    private int coordinate(ServerPlan plan, int n) throws Exception {
+        Path dir = outDir != null ? Files.createDirectories(outDir) : Files.createTempDirectory("smpnet-servers-forks");
+        List<ServerForks.Fork> done = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        out().println("Server models over " + n + " forks, each a fresh JVM: " + String.join(" ", ServerForks.command(List.of("servers")))
+                + " " + String.join(" ", childArgs(plan)));
+        try {
+            for (int f = 1; f <= n; f++) {
+                boolean down = ServerForks.descending(f);
+                Path json = dir.resolve("servers-fork-" + f + ".json");
+                List<String> args = new ArrayList<>(List.of("servers"));
+                args.addAll(childArgs(plan));
+                args.addAll(List.of("--child-json", json.toString()));
+                if (down) args.add("--descending");
+                try {
+                    done.add(ServerForks.run(f, n, down, ServerForks.command(args), json, plan, out()::println));
+                } catch (java.io.IOException e) {
+                    top.err().println("smpnet servers: " + e.getMessage() + "; no report");
+                    return SmpnetCommand.FAILED;
+                }
+                files.add(json);
+            }
+        } finally {
+            if (outDir == null) {
+                for (Path p : files) Files.deleteIfExists(p);
+                Files.deleteIfExists(dir.resolve("servers-fork-" + (files.size() + 1) + ".json"));
+                Files.deleteIfExists(dir);
+            }
+        }
+        ServerComparison r = ServerForks.merge(plan, done);
+        int status = report(r, outDir == null ? List.of() : files);
+        if (r.mbufsOutstanding() > 0) {
+            top.err().println("smpnet servers: the forks' hosts left " + r.mbufsOutstanding() + " mbufs outstanding once closed");
+            return SmpnetCommand.FAILED;
+        }
+        return status;
+    }
+
+    /** The options that make a child run {@code plan}: all of them, explicit. */
+    static List<String> childArgs(ServerPlan plan) {
+        List<String> a = new ArrayList<>(List.of("--models", String.join(",", plan.models().stream().map(ServerModel::label).toList()),
+                "--connections", join(plan.connections()), "--requests", String.valueOf(plan.requests()),
+                "--payload", String.valueOf(plan.payload()), "--pool", String.valueOf(plan.poolThreads()),
+                "--max-threads", String.valueOf(plan.maxThreads()), "--client-loops", String.valueOf(plan.clientLoops()),
+                "--in-flight", String.valueOf(plan.inFlight()), "--loop-warmup", String.valueOf(plan.loopWarmup()),
+                "--loop-requests", String.valueOf(plan.loopRequests()), "--loop-parts", String.valueOf(plan.loopParts())));
+        if (plan.active() > 0) a.addAll(List.of("--active", String.valueOf(plan.active())));
+        if (!plan.pin()) a.add("--no-pin");
+        return a;
     }
 
     /**

@@ -50,6 +50,15 @@ final class ServerCase {
     /** Runs the case, telling {@code progress} when its connections are open (a large count takes a while). */
     static ServerResult run(ServerPlan plan, ServerModel model, int connections, java.util.function.Consumer<String> progress)
             throws Exception {
+        return run(plan, model, connections, progress, left -> { });
+    }
+
+    /**
+     * As above, telling {@code outstanding} how many mbufs the case's hosts' allocators still had outstanding once
+     * the hosts were closed (0: none leaked), where the case created hosts.
+     */
+    static ServerResult run(ServerPlan plan, ServerModel model, int connections, java.util.function.Consumer<String> progress,
+                            java.util.function.LongConsumer outstanding) throws Exception {
         if (model == ServerModel.THREAD_PER_CONNECTION && connections > plan.maxThreads()) {
             long limit = ContextSwitches.userThreadLimit();
             return ServerResult.notRun(model, connections, String.format(Locale.ROOT,
@@ -69,6 +78,9 @@ final class ServerCase {
                 return run(plan, model, connections, seam, all, progress, placement);
             } finally {
                 for (Stack s : all) s.close();
+                long left = 0;
+                for (Stack s : all) left += s.allocator().outstanding();
+                outstanding.accept(left);
             }
         } finally {
             if (placement != null) placement.restore();

@@ -30,18 +30,34 @@ public final class ServerComparison {
 
     private final ServerPlan plan;
     private final List<ServerResult> results;
+    /** Mbufs the cases' hosts' allocators still had outstanding once the hosts were closed, summed (0: none leaked). */
+    private final long mbufsOutstanding;
+    /** Where the figures are medians over forks, the forks' description and their verdict ({@link ServerForks}); else null. */
+    private final ServerForks.Merged forks;
 
     /** Connections of the warm-up cases at most. */
     static final int WARMUP_CONNECTIONS = 1_000;
 
-    private ServerComparison(ServerPlan plan, List<ServerResult> results) {
+    private ServerComparison(ServerPlan plan, List<ServerResult> results, long mbufsOutstanding, ServerForks.Merged forks) {
         this.plan = plan;
         this.results = List.copyOf(results);
+        this.mbufsOutstanding = mbufsOutstanding;
+        this.forks = forks;
     }
 
     /** The report of {@code results}, measured (or made up, in a test of the report) under {@code plan}. */
     static ServerComparison of(ServerPlan plan, List<ServerResult> results) {
-        return new ServerComparison(plan, results);
+        return new ServerComparison(plan, results, 0, null);
+    }
+
+    /** The report of {@code results} measured in one JVM, whose hosts left {@code mbufsOutstanding} mbufs outstanding. */
+    static ServerComparison of(ServerPlan plan, List<ServerResult> results, long mbufsOutstanding) {
+        return new ServerComparison(plan, results, mbufsOutstanding, null);
+    }
+
+    /** The report of results merged over forks ({@link ServerForks#merge}). */
+    static ServerComparison merged(ServerPlan plan, List<ServerResult> results, long mbufsOutstanding, ServerForks.Merged forks) {
+        return new ServerComparison(plan, results, mbufsOutstanding, forks);
     }
 
     /**
@@ -51,16 +67,27 @@ public final class ServerComparison {
      * every case runs (the stack's, the clients', the model's), which the later ones find compiled.
      */
     public static ServerComparison run(ServerPlan plan, Consumer<String> progress) throws Exception {
+        return run(plan, progress, false);
+    }
+
+    /**
+     * As {@link #run(ServerPlan, Consumer)}, the connection counts in descending order where {@code descending}
+     * (a fork of {@link ServerForks} alternates the order, so that the machine's drift over minutes does not
+     * favour one count): then a model that stops at a count still runs at the smaller ones. The results are in
+     * ascending order of counts either way.
+     */
+    public static ServerComparison run(ServerPlan plan, Consumer<String> progress, boolean descending) throws Exception {
+        long[] outstanding = {0};
         int warm = Math.min(plan.connections().getFirst(), WARMUP_CONNECTIONS);
         for (ServerModel m : plan.models()) {
             progress.accept(String.format(Locale.ROOT, "[warm-up] %s, %,d connections ...", m.label(), warm));
-            ServerResult r = ServerCase.run(plan, m, warm, progress);
+            ServerResult r = ServerCase.run(plan, m, warm, progress, left -> outstanding[0] += left);
             progress.accept("      " + (r.completed() ? "warmed up (not reported)" : r.stopped()));
         }
         List<ServerResult> out = new ArrayList<>();
         Set<ServerModel> stopped = EnumSet.noneOf(ServerModel.class);
         int total = plan.models().size() * plan.connections().size(), i = 0;
-        for (int n : plan.connections()) {
+        for (int n : descending ? plan.connections().reversed() : plan.connections()) {
             for (ServerModel m : plan.models()) {
                 i++;
                 if (stopped.contains(m)) {
@@ -68,14 +95,19 @@ public final class ServerComparison {
                     continue;
                 }
                 progress.accept(String.format(Locale.ROOT, "[%d/%d] %s, %,d connections ...", i, total, m.label(), n));
-                ServerResult r = ServerCase.run(plan, m, n, progress);
+                ServerResult r = ServerCase.run(plan, m, n, progress, left -> outstanding[0] += left);
                 progress.accept("      " + (r.completed() ? line(r) : r.stopped()));
-                if (!r.completed()) stopped.add(m);
+                if (!r.completed() && !descending) stopped.add(m);
                 out.add(r);
             }
         }
-        return new ServerComparison(plan, out);
+        // each count's cases in the plan's order of models, counts ascending
+        out.sort(Comparator.comparingInt(ServerResult::connections));
+        return new ServerComparison(plan, out, outstanding[0], null);
     }
+
+    /** Mbufs the hosts' allocators still had outstanding once the hosts were closed, over every case (0: none leaked). */
+    public long mbufsOutstanding() { return mbufsOutstanding; }
 
     public ServerPlan plan() { return plan; }
 
@@ -120,7 +152,7 @@ public final class ServerComparison {
         b.append("Where each model stopped:\n");
         for (ServerModel m : plan.models()) b.append("  ").append(m.label()).append(": ").append(reach(m)).append('\n');
         b.append(winners());
-        b.append(eventLoopVerdict()).append('\n');
+        b.append(verdicts()).append('\n');
         return b.toString();
     }
 
@@ -206,7 +238,12 @@ public final class ServerComparison {
                 plan.loopWarmup(), plan.loopRequests(), plan.loopParts(), plan.inFlight(), plan.poolThreads(), plan.clientLoops(),
                 collectors(), plan.active() == 0 ? ""
                         : String.format(Locale.ROOT, "; requests on the first %,d connections of each case only, the others "
-                        + "open and idle", plan.active()));
+                        + "open and idle", plan.active())) + (forks == null ? "" : "; " + forks.description());
+    }
+
+    /** The event loop's verdict: over the forks where the figures are merged from several, else this JVM's. */
+    String verdicts() {
+        return forks == null ? eventLoopVerdict() : forks.verdict();
     }
 
     /**
@@ -231,30 +268,7 @@ public final class ServerComparison {
         }
         ServerResult a = loop.getFirst(), z = loop.getLast();
         ServerResult.LoopCost x = a.loop(), y = z.loop();
-        // every reason the windows cannot be judged, in this order: an unsettled warm-up, other work on the machine,
-        // compilation in the window
-        List<String> why = new ArrayList<>();
-        for (ServerResult r : List.of(a, z)) {
-            if (!r.loop().settled()) {
-                why.add(String.format(Locale.ROOT, "the warm-up at %,d connections had not settled when its window began, after %,d "
-                        + "requests (the window may measure compilation)", r.connections(), r.loop().warmupRequests()));
-                break;
-            }
-        }
-        for (ServerResult r : List.of(a, z)) {
-            if (r.loop().otherCores() > ServerResult.LoopCost.OTHER_CORES) {
-                why.add(String.format(Locale.ROOT, "other processes used %.2f cores of the machine over the window at %,d connections, "
-                        + "over the bound of %.2f (the machine was busy with other work)", r.loop().otherCores(), r.connections(),
-                        ServerResult.LoopCost.OTHER_CORES));
-            }
-        }
-        for (ServerResult r : List.of(a, z)) {
-            if (r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
-                why.add(String.format(Locale.ROOT, "the JIT compiled %,d ms in the window at %,d connections, over the bound of %d ms, "
-                        + "in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(), r.connections(),
-                        EchoServer.WINDOW_COMPILE_MILLIS, r.loop().repeats() + 1));
-            }
-        }
+        List<String> why = caveats(a, z);
         String unsettled = why.isEmpty() ? null : "undecided: " + String.join("; ", why);
         String repeats = x.repeats() + y.repeats() == 0 ? "" : String.format(Locale.ROOT, "; windows measured again after the JIT "
                 + "compiled more than %d ms in them: %d and %d", EchoServer.WINDOW_COMPILE_MILLIS, x.repeats(), y.repeats());
@@ -282,6 +296,36 @@ public final class ServerComparison {
                         + "over the wall-clock time; loop: the loop thread's):%n", a.connections()) + partTable(x, "    ").stripTrailing())
                 + (y.facts().isEmpty() ? "" : String.format(Locale.ROOT, "%n  the parts at %,d connections:%n", z.connections())
                         + partTable(y, "    ").stripTrailing());
+    }
+
+    /**
+     * Every reason the event loop's windows at counts {@code a} and {@code z} cannot be judged, in this order: an
+     * unsettled warm-up, other work on the machine, compilation in the window; empty when there is none.
+     */
+    static List<String> caveats(ServerResult a, ServerResult z) {
+        List<String> why = new ArrayList<>();
+        for (ServerResult r : List.of(a, z)) {
+            if (!r.loop().settled()) {
+                why.add(String.format(Locale.ROOT, "the warm-up at %,d connections had not settled when its window began, after %,d "
+                        + "requests (the window may measure compilation)", r.connections(), r.loop().warmupRequests()));
+                break;
+            }
+        }
+        for (ServerResult r : List.of(a, z)) {
+            if (r.loop().otherCores() > ServerResult.LoopCost.OTHER_CORES) {
+                why.add(String.format(Locale.ROOT, "other processes used %.2f cores of the machine over the window at %,d connections, "
+                        + "over the bound of %.2f (the machine was busy with other work)", r.loop().otherCores(), r.connections(),
+                        ServerResult.LoopCost.OTHER_CORES));
+            }
+        }
+        for (ServerResult r : List.of(a, z)) {
+            if (r.loop().compileMillis() > EchoServer.WINDOW_COMPILE_MILLIS) {
+                why.add(String.format(Locale.ROOT, "the JIT compiled %,d ms in the window at %,d connections, over the bound of %d ms, "
+                        + "in %d windows measured (its code may have changed mid-window)", r.loop().compileMillis(), r.connections(),
+                        EchoServer.WINDOW_COMPILE_MILLIS, r.loop().repeats() + 1));
+            }
+        }
+        return why;
     }
 
     private static String cores(double c) {
@@ -431,7 +475,7 @@ public final class ServerComparison {
         page.table(rows);
         StringBuilder reach = new StringBuilder();
         for (ServerModel m : plan.models()) reach.append(m.label()).append(": ").append(reach(m)).append('\n');
-        page.pre(reach + winners() + eventLoopVerdict());
+        page.pre(reach + winners() + verdicts());
         var throughput = new smpnet.sim.report.SvgChart("Throughput", "concurrent connections", "requests/s").logX();
         var p99 = new smpnet.sim.report.SvgChart("Latency, 99th percentile", "concurrent connections", "µs").logX().logY();
         var parks = new smpnet.sim.report.SvgChart("Server parks per request", "concurrent connections", "parks").logX();
@@ -489,6 +533,67 @@ public final class ServerComparison {
         return b.toString();
     }
 
+    /**
+     * The comparison {@link #json} wrote, read back: its results and mbufs outstanding, under {@code plan} (the
+     * JSON's plan does not hold the models, the counts nor the placement). A fork's child JVM writes its
+     * comparison so ({@link ServerForks}); the parts' flags are recomputed from their facts.
+     */
+    static ServerComparison fromJson(ServerPlan plan, String json) throws java.io.IOException {
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        List<ServerResult> results = new ArrayList<>();
+        for (var o : root.path("results")) {
+            ServerModel m = ServerModel.of(o.path("model").asText());
+            int n = o.path("connections").asInt();
+            if (o.has("stopped")) {
+                results.add(ServerResult.notRun(m, n, o.path("stopped").asText()));
+                continue;
+            }
+            ServerResult.LoopCost loop = null;
+            if (o.has("loop")) {
+                var l = o.path("loop");
+                List<ServerResult.PartFacts> facts = new ArrayList<>();
+                for (var f : l.path("partFacts")) {
+                    facts.add(new ServerResult.PartFacts(f.path("events").asLong(), number(f, "wallMillis"), number(f, "coresBusy"),
+                            number(f, "loopBusy"), number(f, "eventsPerPoll"), number(f, "sleepsPerEvent"), number(f, "wakeupsPerEvent"),
+                            f.path("cpu").asInt(), number(f, "cpuShare"), f.path("migrations").asLong(), number(f, "runWaitMillis"),
+                            f.path("involuntary").asLong(), number(f, "segmentsPerEvent"), number(f, "acksPerEvent"),
+                            f.path("compileMillis").asLong(), f.path("gcs").asLong()));
+                }
+                loop = new ServerResult.LoopCost(l.path("events").asLong(), l.path("requests").asLong(), l.path("polls").asLong(),
+                        l.path("cpuNanos").asLong(), l.path("queueNanos").asLong(), l.path("sleepingPolls").asLong(),
+                        l.path("sleepingNanos").asLong(), l.path("sleepingEvents").asLong(), l.path("parks").asLong(),
+                        l.path("unparks").asLong(), l.path("writeEvents").asLong(), l.path("gcs").asLong(), l.path("gcMillis").asLong(),
+                        l.path("compileMillis").asLong(), l.path("warmupRequests").asLong(), l.path("settled").asBoolean(),
+                        numbers(l.path("partNanosPerEvent")), numbers(l.path("queuePartNanosPerEvent")),
+                        java.util.stream.StreamSupport.stream(l.path("partGcs").spliterator(), false).mapToLong(x -> x.asLong()).toArray(),
+                        l.path("windowRepeats").asInt(), l.path("servedWithin").asLong(), l.path("fullGcMillis").asLong(), facts,
+                        l.path("placement").asText(), number(l, "otherCores"));
+            }
+            List<double[]> cdf = new ArrayList<>();
+            for (var pt : o.path("latencyCdf")) cdf.add(numbers(pt));
+            results.add(new ServerResult(m, n, o.path("requests").asLong(), o.path("echoed").asLong(), number(o, "seconds"),
+                    number(o, "p50Micros"), number(o, "p99Micros"), number(o, "p999Micros"), o.path("serverParks").asLong(),
+                    o.path("contextSwitches").asLong(), o.path("cpuNanos").asLong(), loop, o.path("retransmits").asLong(),
+                    o.path("ringDrops").asLong(), null, cdf.toArray(double[][]::new)));
+        }
+        return new ServerComparison(plan, results, root.path("mbufsOutstanding").asLong(), null);
+    }
+
+    /** The number {@code field} of {@code o}: NaN where JSON has none (Jackson writes a NaN as the string "NaN"). */
+    private static double number(com.fasterxml.jackson.databind.JsonNode o, String field) {
+        return number(o.path(field));
+    }
+
+    private static double number(com.fasterxml.jackson.databind.JsonNode v) {
+        return v.isNumber() ? v.asDouble() : v.isTextual() ? Double.parseDouble(v.asText()) : Double.NaN;
+    }
+
+    private static double[] numbers(com.fasterxml.jackson.databind.JsonNode array) {
+        double[] v = new double[array.size()];
+        for (int i = 0; i < v.length; i++) v[i] = number(array.get(i));
+        return v;
+    }
+
     /** The figures as JSON: the plan, and a case per element of {@code results} (latency CDF included). */
     public String json() {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -499,6 +604,8 @@ public final class ServerComparison {
                 .put("inFlight", plan.inFlight()).put("loopWarmup", plan.loopWarmup()).put("loopRequests", plan.loopRequests())
                 .put("loopParts", plan.loopParts())
                 .put("active", plan.active());
+        root.put("mbufsOutstanding", mbufsOutstanding);
+        if (forks != null) root.put("forks", forks.count());
         var arr = root.putArray("results");
         for (ServerResult r : results) {
             var o = arr.addObject();
@@ -526,6 +633,8 @@ public final class ServerComparison {
                     for (double x : l.queueParts()) queueParts.add(x);
                     var partGcs = lo.putArray("partGcs");
                     for (long x : l.partGcs()) partGcs.add(x);
+                    var partShared = lo.putArray("partShared");
+                    for (int i = 0; i < l.parts().length; i++) partShared.add(l.shared(i));
                     var facts = lo.putArray("partFacts");
                     for (ServerResult.PartFacts f : l.facts()) {
                         facts.addObject().put("events", f.events()).put("wallMillis", f.wallMillis()).put("coresBusy", f.coresBusy())
