@@ -215,8 +215,9 @@ public final class ServerForks {
                     + "bootstrap: forks, then parts within each, %,d resamples, seed %d), goal x%.2f to x%.2f (within %.0f%%): %s",
                     queue ? "Event queue cost per event" : "Event loop cost per event", forks.size(),
                     queue ? "the loop's CPU in poll" : "the loop thread's CPU", ns(medianOfMedians(as)), base,
-                    ns(medianOfMedians(zs)), top, ci[1], ServerComparison.interval(ci, String.format(Locale.ROOT, "%.0f%% interval",
-                            ServerComparison.CONFIDENCE * 100)), as.size(), resamples, seed, lo, hi,
+                    ns(medianOfMedians(zs)), top, ci[1], as.size() < 2 ? "no interval: too few forks"
+                            : ServerComparison.interval(ci, String.format(Locale.ROOT, "%.0f%% interval", ServerComparison.CONFIDENCE * 100)),
+                    as.size(), resamples, seed, lo, hi,
                     ServerComparison.FLAT_WITHIN * 100, judged));
             b.append("\n  each fork's own ratio: ").append(String.join("; ", own));
         }
