@@ -171,8 +171,10 @@ public final class ServerForks {
      * collection ran and no other work shared the loop's core); their ratio; its interval by
      * {@link #hierarchical}; and the same rules as one JVM's verdict: "met" when the interval lies within the
      * goal's bounds, "NOT met" when wholly outside them, "undecided" when it crosses one, or when fewer than 2
-     * forks kept parts at both counts. Each fork's own ratio follows, so that the spread from JVM to JVM shows,
-     * and what may make a fork's windows unfit to judge ({@link ServerComparison#caveats}), stated, not judged.
+     * forks kept parts at both counts, or when any fork's windows were unfit to judge by one JVM's rules (its
+     * warm-up unsettled, the machine busy, the JIT compiling in a window: {@link ServerComparison#caveats}; most
+     * of a window's parts left out), the reasons given. Each fork's own ratio follows, so that the spread from
+     * JVM to JVM shows.
      */
     static String verdict(ServerPlan plan, List<Fork> forks, long seed, int resamples) {
         List<Integer> counts = plan.connections();
@@ -180,6 +182,21 @@ public final class ServerForks {
             return "Event loop cost per event over the forks: needs the event loop at two connection counts or more";
         }
         int base = counts.contains(1_000) ? 1_000 : counts.getFirst(), top = counts.getLast();
+        // what makes a fork's windows unfit to judge, as for one JVM: an unsettled warm-up, a busy machine, compilation
+        // in the window, most of a window's parts left out
+        List<String> caveats = new ArrayList<>();
+        for (Fork f : forks) {
+            ServerResult a = at(f, ServerModel.EVENT_LOOP, base), z = at(f, ServerModel.EVENT_LOOP, top);
+            if (!a.completed() || !z.completed() || a.loop() == null || z.loop() == null) continue;
+            for (String c : ServerComparison.caveats(a, z)) caveats.add("fork " + f.number() + ": " + c);
+            for (ServerResult r : List.of(a, z)) {
+                int all = (int) Arrays.stream(r.loop().parts()).filter(x -> !Double.isNaN(x)).count(), kept = kept(r, false).length;
+                if (2 * kept < all) {
+                    caveats.add(String.format(Locale.ROOT, "fork %d: %d of %d parts at %,d connections left out (a collection "
+                            + "ran in them, or other threads ran on the loop's CPU)", f.number(), all - kept, all, r.connections()));
+                }
+            }
+        }
         StringBuilder b = new StringBuilder();
         for (boolean queue : new boolean[] {false, true}) {
             List<double[]> as = new ArrayList<>(), zs = new ArrayList<>();
@@ -202,6 +219,8 @@ public final class ServerForks {
             if (as.size() < 2) {
                 judged = String.format(Locale.ROOT, "undecided: %d of %d forks kept parts at both counts, too few for an interval "
                         + "(2 at least)", as.size(), forks.size());
+            } else if (!caveats.isEmpty()) {
+                judged = "undecided: " + String.join("; ", caveats);
             } else if (ci[0] >= lo && ci[2] <= hi) {
                 judged = "met";
             } else if (ci[0] > hi || ci[2] < lo) {
@@ -221,13 +240,6 @@ public final class ServerForks {
                     ServerComparison.FLAT_WITHIN * 100, judged));
             b.append("\n  each fork's own ratio: ").append(String.join("; ", own));
         }
-        List<String> caveats = new ArrayList<>();
-        for (Fork f : forks) {
-            ServerResult a = at(f, ServerModel.EVENT_LOOP, base), z = at(f, ServerModel.EVENT_LOOP, top);
-            if (!a.completed() || !z.completed() || a.loop() == null || z.loop() == null) continue;
-            for (String c : ServerComparison.caveats(a, z)) caveats.add("fork " + f.number() + ": " + c);
-        }
-        if (!caveats.isEmpty()) b.append("\n  stated, not judged: ").append(String.join("; ", caveats));
         return b.toString();
     }
 

@@ -28,10 +28,15 @@ class ServerForksTest {
      * them), {@code partGcs} collections in each; 100,000 requests in {@code seconds}, p99 {@code p99} µs.
      */
     private static ServerResult loop(int n, double[] parts, long[] partGcs, double seconds, double p99) {
+        return loop(n, parts, partGcs, seconds, p99, true);
+    }
+
+    /** As above, its warm-up {@code settled} or not. */
+    private static ServerResult loop(int n, double[] parts, long[] partGcs, double seconds, double p99, boolean settled) {
         double[] queue = Arrays.stream(parts).map(p -> p / 10).toArray();
         return new ServerResult(ServerModel.EVENT_LOOP, n, 100_000, 100_000, seconds, 500, p99, 2 * p99, 50_000, 1_000,
                 2_000_000_000L, new ServerResult.LoopCost(50_000, 50_000, 5_000, 500_000_000L, 50_000_000L, 10, 20_000, 100, 10,
-                60_000, 0, 3, 40, 7, 45_000, true, parts, queue, partGcs, 0, 2_000, 4),
+                60_000, 0, 3, 40, 7, 45_000, settled, parts, queue, partGcs, 0, 2_000, 4),
                 2, 0, null, new double[][] {{100, 0.5}, {p99, 0.99}, {2 * p99, 1}});
     }
 
@@ -128,6 +133,24 @@ class ServerForksTest {
         assertEquals("x1.10 (95% interval x1.00 to x1.30, from 3 forks by a hierarchical bootstrap: forks, then parts within each, "
                 + "10,000 resamples, seed 1), goal x0.83 to x1.20 (within 20%): undecided: the interval crosses a bound",
                 judged(same, new double[] {10_000, 13_000, 11_000}));
+    }
+
+    @Test
+    void aForkUnfitToJudgeLeavesTheVerdictUndecidedAsOneJvmsWould() {
+        // fork 3's warm-up at 100,000 connections had not settled; fork 2 had a collection in 11 of its 20 parts at 1,000
+        long[] gcs = new long[20];
+        Arrays.fill(gcs, 0, 11, 1);
+        ServerForks.Fork second = new ServerForks.Fork(2, true, ServerComparison.of(PLAN, List.of(
+                loop(1_000, flat(10_000, 20), gcs, 10, 900), loop(100_000, 10_500, 10, 900))));
+        ServerForks.Fork third = new ServerForks.Fork(3, false, ServerComparison.of(PLAN, List.of(loop(1_000, 10_000, 10, 900),
+                loop(100_000, flat(10_500, 20), new long[20], 10, 900, false))));
+        String v = ServerForks.verdict(PLAN, List.of(fork(1, 10_000, 10_500, 10, 900), second, third), ServerForks.SEED, 1_000);
+        String undecided = "goal x0.83 to x1.20 (within 20%): undecided: fork 2: 11 of 20 parts at 1,000 connections left out (a "
+                + "collection ran in them, or other threads ran on the loop's CPU); fork 3: the warm-up at 100,000 connections had "
+                + "not settled when its window began, after 45,000 requests (the window may measure compilation)\n";
+        assertTrue(v.contains("x1.05 (95% interval x1.05 to x1.05, from 3 forks by a hierarchical bootstrap: forks, then parts "
+                + "within each, 1,000 resamples, seed 1), " + undecided), v);
+        assertEquals(2, v.split(java.util.regex.Pattern.quote(undecided), -1).length - 1, v);
     }
 
     @Test
