@@ -363,16 +363,7 @@ public final class ServerComparison {
         double[] first = x.kept(queue ? x.queueParts() : x.parts()), last = y.kept(queue ? y.queueParts() : y.parts());
         double lo = 1 / (1 + FLAT_WITHIN), hi = 1 + FLAT_WITHIN;
         double[] ci = ratioInterval(first, last, CONFIDENCE);
-        String judged;
-        if (Double.isNaN(ci[0])) {
-            judged = "undecided: too few parts for an interval";
-        } else if (ci[0] >= lo && ci[2] <= hi) {
-            judged = "met";
-        } else if (ci[0] > hi || ci[2] < lo) {
-            judged = "NOT met";
-        } else {
-            judged = "undecided: the interval crosses a bound";
-        }
+        String judged = Double.isNaN(ci[0]) ? "undecided: too few parts for an interval" : judge(ci);
         for (ServerResult r : List.of(a, z)) {
             double[] kept = r == a ? first : last;
             if (unsettled == null && 2 * count(kept) < count(r.loop().parts())) {
@@ -399,6 +390,17 @@ public final class ServerComparison {
                 a.connections(), orNone(ServerResult.LoopCost.quantile(last, 0.5)), z.connections(), ci[1],
                 interval(ci, String.format(Locale.ROOT, "%.0f%% interval", CONFIDENCE * 100)), count(first), count(last), gcs, lo, hi,
                 FLAT_WITHIN * 100, judged);
+    }
+
+    /**
+     * The goal judged by the interval {@code ci} ({lower, ratio, upper}) of a ratio of costs: "met" where it lies
+     * within the goal's bounds, "NOT met" where it lies wholly outside them, "undecided" where it crosses one.
+     */
+    static String judge(double[] ci) {
+        double lo = 1 / (1 + FLAT_WITHIN), hi = 1 + FLAT_WITHIN;
+        if (ci[0] >= lo && ci[2] <= hi) return "met";
+        if (ci[0] > hi || ci[2] < lo) return "NOT met";
+        return "undecided: the interval crosses a bound";
     }
 
     /** {@code name x<lower> to x<upper>}, or, where the parts were too few for one (NaN ends), that there is none. */

@@ -221,12 +221,8 @@ public final class ServerForks {
                         + "(2 at least)", as.size(), forks.size());
             } else if (!caveats.isEmpty()) {
                 judged = "undecided: " + String.join("; ", caveats);
-            } else if (ci[0] >= lo && ci[2] <= hi) {
-                judged = "met";
-            } else if (ci[0] > hi || ci[2] < lo) {
-                judged = "NOT met";
             } else {
-                judged = "undecided: the interval crosses a bound";
+                judged = ServerComparison.judge(ci);
             }
             if (queue) b.append('\n');
             b.append(String.format(Locale.ROOT, "%s over %d forks (%s; per count the median of the forks' medians of their "

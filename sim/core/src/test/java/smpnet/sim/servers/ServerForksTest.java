@@ -206,6 +206,26 @@ class ServerForksTest {
     }
 
     @Test
+    void aForkThatFailsLeavesNoResultOrHangsIsReportedByName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path json = dir.resolve("servers-fork-2.json");
+        String java = smpnet.sim.SimSettings.javaLauncher().toString();
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // a JVM that cannot start its main class: its status
+        String failed = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> ServerForks.run(2, 3, true,
+                List.of(java, "-cp", dir.toString(), "NoSuchMain"), json, PLAN, log::add)).getMessage();
+        assertTrue(failed.matches("fork 2/3 \\(pid \\d+\\) failed: exit status 1"), failed);
+        // a JVM that exits cleanly without writing the result
+        String none = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> ServerForks.run(2, 3, true,
+                List.of(java, "-version"), json, PLAN, log::add)).getMessage();
+        assertTrue(none.matches("fork 2/3 \\(pid \\d+\\) exited without its result \\(.*servers-fork-2.json\\)"), none);
+        // a child that does not end: stopped at its time limit
+        String hung = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> ServerForks.run(1, 3, false,
+                List.of("sleep", "60"), json, PLAN, log::add, 1_000_000_000L)).getMessage();
+        assertTrue(hung.matches("fork 1/3 \\(pid \\d+\\) did not end within 1 s: stopped"), hung);
+        assertTrue(log.getFirst().matches("fork 2/3 \\(pid \\d+\\): a fresh JVM, the connection counts descending \\.\\.\\."), log.toString());
+    }
+
+    @Test
     void aCaseThatStoppedInAForkIsReportedStoppedWithItsForks() {
         ServerResult stopped = ServerResult.notRun(ServerModel.FIXED_POOL, 100_000, "stopped: the phase took too long");
         ServerResult merged = ServerForks.mergeCase(List.of(pool(100_000, 10, 900), stopped, pool(100_000, 10, 900)));
