@@ -15,7 +15,8 @@ import smpnet.stack.mbuf.MbufAllocator;
 
 /** {@code servers}: the server models compared on one request/response workload over smpnet's TCP. */
 @Command(name = "servers", sortOptions = false,
-        description = {"Compares server models on one request/response workload over smpnet TCP hosts in this JVM: a "
+        description = {"Compares server models on one request/response workload over smpnet TCP hosts in this JVM (or, with "
+                + "--forks, in several, merged): a "
                 + "thread per connection, a fixed pool fed by a poller, one event loop on an event queue, and a virtual "
                 + "thread per connection; each at every connection count, measured for throughput, latency percentiles, "
                 + "the server's parks and the process's context switches per request. Prints a table, where each model "
