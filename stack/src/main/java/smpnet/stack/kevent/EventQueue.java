@@ -24,9 +24,9 @@ import smpnet.locking.Scheduler;
  * ({@link #ZEROCOPY}) is reported by exactly one poll, like kqueue's EVFILT_AIO with EV_ONESHOT, whatever
  * the socket's registrations.
  *
- * <p>Locking key: the queue's own {@code kqueue} mutex guards the registrations and the active list. It is
+ * <p>Locking key: the queue's own {@code kqueue} mutex guards the registrations and the active queue. It is
  * a leaf: sockets announce changes by calling {@link Registration#readinessChanged} (which takes it, unless
- * the registration is on the active list already), and the queue reads readiness through
+ * the registration is on the active queue already), and the queue reads readiness through
  * {@link Pollable#readyOps()}, which takes no lock, so no other lock is ever taken under it. Waiters sleep
  * on its condition variable. A registration's {@code queued} flag is written under the mutex and read
  * without it by that announcement (see there why that is safe).
@@ -46,13 +46,26 @@ public final class EventQueue {
     private final CondVar activity = new CondVar("kqwait");
     @GuardedBy("kqueue") private final Map<Pollable, Registration> registrations = new IdentityHashMap<>();
     /**
-     * The active list (FreeBSD's kq_head): registrations that may be ready, oldest first, linked through
-     * their own {@code prev}/{@code next} as knotes are through kn_tqe, so that a registration leaves it in
-     * constant time wherever it stands. An array queue would have to be searched on every deregistration:
-     * a cost that grows with the number of ready sockets, which a server with many connections cannot pay.
+     * The active queue (FreeBSD's kq_head): registrations that may be ready, oldest first, in a ring of
+     * references, each entry with the activation it stands for ({@link Registration#activation}). A
+     * registration leaves in constant time wherever it stands by clearing its {@code queued} flag: its entry
+     * goes stale, and a poll passes over it (as it would over a registration found not ready). A ring rather
+     * than a list linked through the registrations (knotes are linked through kn_tqe): a poll walking a linked
+     * list loads each registration only once the previous one has given its link, one cache miss after the
+     * other when the registrations are cold (a server with 100,000 connections); from a ring it knows a whole
+     * batch of registrations at once, and loads them and their sockets' readiness side by side
+     * ({@link #collectLocked}). Stale entries are dropped when their share passes half the ring.
      */
-    @GuardedBy("kqueue") private Registration activeHead, activeTail;
+    @GuardedBy("kqueue") private Registration[] ring = new Registration[16];
+    @GuardedBy("kqueue") private int[] ringActivation = new int[16];
+    /** The oldest entry's index, and the number of entries (stale ones included). */
+    @GuardedBy("kqueue") private int ringHead, ringSize;
+    /** Registrations queued (entries not stale). */
     @GuardedBy("kqueue") private int activeCount;
+    /** Where the batch touches of {@link #collectLocked} go, so that the compiler keeps them. */
+    @GuardedBy("kqueue") private int touched;
+    /** The most entries {@link #collectLocked} touches ahead of the ones it reports. */
+    private static final int TOUCH_BATCH = 64;
     /** Posted one-shot events, oldest first; each leaves with the poll that reports it. */
     @GuardedBy("kqueue") private final ArrayDeque<Event> posted = new ArrayDeque<>();
 
@@ -158,46 +171,98 @@ public final class EventQueue {
         lock.assertOwned();
         out.ensureCapacity(Math.min(max, out.size() + posted.size() + activeCount));
         while (out.size() < max && !posted.isEmpty()) out.add(posted.poll());
-        // Each registration active now is looked at once at most: a level-triggered one put back goes last.
-        for (int n = activeCount; n > 0 && out.size() < max; n--) {
-            Registration r = activeHead;
-            unlinkLocked(r);
-            int ready = r.source.readyOps() & r.interest;
-            if (ready == 0) continue;
-            out.add(new Event(r.source, ready, r.attachment));
-            // Level-triggered: stays active and is checked again next time; edge: waits for the next change.
-            // (Another poller waiting now has nothing to gain from it: this poll reports it.)
-            if (!r.edgeTriggered) activateLocked(r);
+        // Each entry in the ring now is looked at once at most: a level-triggered registration put back goes
+        // last, after them. Batch by batch: first every registration of the batch is loaded, then every one's
+        // socket's readiness, loads that do not wait for each other (cold, they are cache misses taken side by
+        // side); then the batch is taken off in order.
+        int mask = ring.length - 1;
+        for (int left = ringSize; left > 0 && out.size() < max; ) {
+            int batch = Math.min(left, TOUCH_BATCH);
+            int sum = 0;
+            for (int i = 0; i < batch; i++) sum += ring[(ringHead + i) & mask].activation;
+            for (int i = 0; i < batch; i++) {
+                Registration r = ring[(ringHead + i) & mask];
+                if (r.queued) sum += r.source.readyOps();
+            }
+            touched += sum;
+            for (int i = 0; i < batch && out.size() < max; i++, left--) {
+                int at = ringHead;
+                Registration r = ring[at];
+                int activation = ringActivation[at];
+                ring[at] = null;
+                ringHead = (at + 1) & mask;
+                ringSize--;
+                if (!r.queued || r.activation != activation) continue; // stale: it left, or was put back since
+                r.queued = false;
+                activeCount--;
+                int ready = r.source.readyOps() & r.interest;
+                if (ready == 0) continue;
+                out.add(new Event(r.source, ready, r.attachment));
+                // Level-triggered: stays active and is checked again next time; edge: waits for the next change.
+                // (Another poller waiting now has nothing to gain from it: this poll reports it.)
+                if (!r.edgeTriggered) activateLocked(r);
+            }
         }
     }
 
     /**
-     * Puts {@code r} on the active list unless it is there or not live; true if it was put there. The caller
+     * Puts {@code r} on the active queue unless it is there or not live; true if it was put there. The caller
      * wakes the waiting pollers then, after releasing the queue's mutex: a poller woken while the waker still
      * holds it would only wait for it again (it spun there, at 10,000 connections, for most of its time in
-     * poll). No wake-up is lost: a poller checks the list under the mutex and queues on the condition variable
+     * poll). No wake-up is lost: a poller checks the queue under the mutex and queues on the condition variable
      * before releasing it, so it either sees the registration or is queued when the broadcast comes.
      */
     private boolean activateLocked(Registration r) {
         lock.assertOwned();
         if (r.queued || !r.live) return false;
+        if (ringSize == ring.length) growOrCompactLocked();
+        int at = (ringHead + ringSize) & (ring.length - 1);
+        ring[at] = r;
+        ringActivation[at] = ++r.activation;
+        ringSize++;
         r.queued = true;
-        r.prev = activeTail;
-        r.next = null;
-        if (activeTail == null) activeHead = r; else activeTail.next = r;
-        activeTail = r;
         activeCount++;
         return true;
     }
 
-    /** Takes {@code r} off the active list if it is on it: constant time, wherever it stands. */
+    /**
+     * A full ring: drops its stale entries if they are half of it or more (each queued registration keeps its
+     * one live entry, in order), else doubles it.
+     */
+    private void growOrCompactLocked() {
+        int n = ring.length;
+        int size = activeCount * 2 <= n ? n : 2 * n;
+        Registration[] r2 = new Registration[size];
+        int[] a2 = new int[size];
+        int k = 0;
+        for (int i = 0; i < ringSize; i++) {
+            int at = (ringHead + i) & (n - 1);
+            Registration r = ring[at];
+            if (r.queued && r.activation == ringActivation[at]) {
+                r2[k] = r;
+                a2[k++] = ringActivation[at];
+            }
+        }
+        ring = r2;
+        ringActivation = a2;
+        ringHead = 0;
+        ringSize = k;
+    }
+
+    /** Entries in the active queue's ring, stale ones included (tests: the ring stays bounded). */
+    int ringEntries() {
+        lock.lock();
+        try {
+            return ringSize;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes {@code r} off the active queue if it is on it: constant time, wherever it stands (its entry goes stale). */
     private void unlinkLocked(Registration r) {
         lock.assertOwned();
         if (!r.queued) return;
-        if (r.prev == null) activeHead = r.next; else r.prev.next = r.next;
-        if (r.next == null) activeTail = r.prev; else r.next.prev = r.prev;
-        r.prev = null;
-        r.next = null;
         r.queued = false;
         activeCount--;
     }
@@ -209,11 +274,12 @@ public final class EventQueue {
         final boolean edgeTriggered;
         final Object attachment;
         /**
-         * On the active list; {@link #prev} and {@link #next} are its neighbours there. Written under the
+         * On the active queue (its entry there is the one of its latest {@link #activation}). Written under the
          * kqueue mutex; read without it by {@link #readinessChanged}, hence volatile.
          */
         @GuardedBy("kqueue") volatile boolean queued;
-        @GuardedBy("kqueue") Registration prev, next;
+        /** How many times it was put on the active queue (modulo 2^32): which of its entries there is live. */
+        @GuardedBy("kqueue") int activation;
         /** In the map: from its registration until it is deregistered or replaced; only then is it activated. */
         @GuardedBy("kqueue") boolean live;
 
@@ -226,7 +292,7 @@ public final class EventQueue {
 
         /**
          * The socket's readiness may have changed (its other end: the socket's code, on whatever thread
-         * changed it). A registration on the active list already needs nothing more: the poll that takes it
+         * changed it). A registration on the active queue already needs nothing more: the poll that takes it
          * off clears {@code queued} and only then reads the socket's readiness, while the socket wrote its
          * readiness before this read of {@code queued}; both are volatile, so either this read sees the flag
          * cleared and queues the registration again, or that poll reads the new readiness. Either way the

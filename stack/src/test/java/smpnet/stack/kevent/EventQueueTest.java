@@ -119,6 +119,50 @@ class EventQueueTest {
     }
 
     /**
+     * The active queue is a ring whose entries go stale when their registration leaves: a poll passes over
+     * them, and the ring keeps the order of the live ones across its growth and the dropping of stale entries.
+     */
+    @Test void theActiveQueueKeepsItsOrderAcrossGrowthAndLeavers() {
+        EventQueue q = new EventQueue();
+        List<FakeSocket> s = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            FakeSocket f = new FakeSocket("s" + i);
+            s.add(f);
+            q.register(f, EventQueue.READ, false, "s" + i);
+            f.set(EventQueue.READ);
+        }
+        for (int i = 0; i < 40; i += 2) assertTrue(q.deregister(s.get(i)));
+        StringBuilder odd = new StringBuilder();
+        for (int i = 1; i < 40; i += 2) odd.append(odd.isEmpty() ? "" : " ").append("s").append(i).append(":1");
+        assertEquals(odd.toString(), names(q.poll(100, Duration.ZERO)));
+        assertEquals(odd.toString(), names(q.poll(100, Duration.ZERO)), "put back in the same order");
+        assertEquals(20, q.ringEntries(), "the stale entries were passed over and dropped");
+        assertEquals(20, q.size());
+    }
+
+    /**
+     * Registrations that come and go without a poll between leave stale entries behind; the ring drops them
+     * when they are half of it, so it stays within twice the registrations queued (and its first size).
+     */
+    @Test void leaversWithoutAPollDoNotGrowTheQueue() {
+        EventQueue q = new EventQueue();
+        FakeSocket keep = new FakeSocket("keep");
+        q.register(keep, EventQueue.READ, false, "keep");
+        keep.set(EventQueue.READ);
+        int most = 0;
+        for (int i = 0; i < 100_000; i++) {
+            FakeSocket f = new FakeSocket("f" + i);
+            f.set(EventQueue.READ);
+            q.register(f, EventQueue.READ, false, "f");
+            assertTrue(q.deregister(f));
+            most = Math.max(most, q.ringEntries());
+        }
+        assertTrue(most <= 16, "at most the ring's first size: " + most);
+        assertEquals("keep:1", names(q.poll(10, Duration.ZERO)));
+        assertEquals(1, q.ringEntries());
+    }
+
+    /**
      * A socket that becomes readable while it is being registered, just as a poll (another thread's) finds it
      * not ready yet: the change is reported all the same. The socket announces it from inside addWatcher,
      * before the new watcher is on its list, where a concurrent announcement can come.

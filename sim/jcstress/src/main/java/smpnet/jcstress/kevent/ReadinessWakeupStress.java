@@ -13,7 +13,7 @@ import smpnet.stack.kevent.Pollable;
 
 /**
  * A socket becomes readable while the event loop polls: the announcement skips the queue's mutex when the
- * registration is on the active list already, and the poll takes it off that list just then. The change
+ * registration is on the active queue already, and the poll takes it off that queue just then. The change
  * must not be lost: the concurrent poll reports the socket, or the poll after everything does (a
  * level-triggered registration that was reported is put back, so that one reports it again).
  */
@@ -38,7 +38,7 @@ public class ReadinessWakeupStress {
     private final Source socket = new Source();
 
     public ReadinessWakeupStress() {
-        // A new registration is on the active list: the race starts with the announcement's fast path open.
+        // A new registration is on the active queue: the race starts with the announcement's fast path open.
         queue.register(socket, EventQueue.READ, false, "s");
     }
 
