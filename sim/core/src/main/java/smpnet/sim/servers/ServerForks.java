@@ -171,10 +171,11 @@ public final class ServerForks {
      * collection ran and no other work shared the loop's core); their ratio; its interval by
      * {@link #hierarchical}; and the same rules as one JVM's verdict: "met" when the interval lies within the
      * goal's bounds, "NOT met" when wholly outside them, "undecided" when it crosses one, or when fewer than 2
-     * forks kept parts at both counts, or when any fork's windows were unfit to judge by one JVM's rules (its
-     * warm-up unsettled, the machine busy, the JIT compiling in a window: {@link ServerComparison#caveats}; most
-     * of a window's parts left out), the reasons given. Each fork's own ratio follows, so that the spread from
-     * JVM to JVM shows.
+     * forks are left to judge. A fork whose windows are unfit to judge by one JVM's rules (its warm-up unsettled,
+     * the machine busy, the JIT compiling in a window: {@link ServerComparison#caveats}; most of a window's parts
+     * left out) is left out of the figures, as a part in which a collection ran is left out of a window's, and
+     * named with its reasons: the other forks still judge. Each fork's own ratio follows (a fork left out's too,
+     * marked), so that the spread from JVM to JVM shows.
      */
     static String verdict(ServerPlan plan, List<Fork> forks, long seed, int resamples) {
         List<Integer> counts = plan.connections();
@@ -183,20 +184,27 @@ public final class ServerForks {
         }
         int base = counts.contains(1_000) ? 1_000 : counts.getFirst(), top = counts.getLast();
         // what makes a fork's windows unfit to judge, as for one JVM: an unsettled warm-up, a busy machine, compilation
-        // in the window, most of a window's parts left out
+        // in the window, most of a window's parts left out; such a fork is left out of the figures
         List<String> caveats = new ArrayList<>();
+        java.util.Set<Integer> unfit = new java.util.HashSet<>();
         for (Fork f : forks) {
             ServerResult a = at(f, ServerModel.EVENT_LOOP, base), z = at(f, ServerModel.EVENT_LOOP, top);
             if (!a.completed() || !z.completed() || a.loop() == null || z.loop() == null) continue;
-            for (String c : ServerComparison.caveats(a, z)) caveats.add("fork " + f.number() + ": " + c);
+            List<String> why = new ArrayList<>(ServerComparison.caveats(a, z));
             for (ServerResult r : List.of(a, z)) {
                 int all = (int) Arrays.stream(r.loop().parts()).filter(x -> !Double.isNaN(x)).count(), kept = kept(r, false).length;
                 if (2 * kept < all) {
-                    caveats.add(String.format(Locale.ROOT, "fork %d: %d of %d parts at %,d connections left out (a collection "
-                            + "ran in them, or other threads ran on the loop's CPU)", f.number(), all - kept, all, r.connections()));
+                    why.add(String.format(Locale.ROOT, "%d of %d parts at %,d connections left out (a collection "
+                            + "ran in them, or other threads ran on the loop's CPU)", all - kept, all, r.connections()));
                 }
             }
+            if (!why.isEmpty()) {
+                unfit.add(f.number());
+                caveats.add("fork " + f.number() + ": " + String.join("; ", why));
+            }
         }
+        String leftOut = caveats.isEmpty() ? "" : String.format(Locale.ROOT, "; %d of %d forks left out as unfit to judge: %s",
+                unfit.size(), forks.size(), String.join("; ", caveats));
         StringBuilder b = new StringBuilder();
         for (boolean queue : new boolean[] {false, true}) {
             List<double[]> as = new ArrayList<>(), zs = new ArrayList<>();
@@ -208,21 +216,21 @@ public final class ServerForks {
                             a.length == 0 ? String.format(Locale.ROOT, "%,d", base) : String.format(Locale.ROOT, "%,d", top)));
                     continue;
                 }
+                own.add(String.format(Locale.ROOT, "fork %d (%s) x%.2f%s", f.number(), f.order(), median(z) / median(a),
+                        unfit.contains(f.number()) ? " (left out)" : ""));
+                if (unfit.contains(f.number())) continue;
                 as.add(a);
                 zs.add(z);
-                own.add(String.format(Locale.ROOT, "fork %d (%s) x%.2f", f.number(), f.order(), median(z) / median(a)));
             }
             double[] ci = hierarchical(as.toArray(double[][]::new), zs.toArray(double[][]::new), seed, resamples,
                     ServerComparison.CONFIDENCE);
             double lo = 1 / (1 + ServerComparison.FLAT_WITHIN), hi = 1 + ServerComparison.FLAT_WITHIN;
             String judged;
             if (as.size() < 2) {
-                judged = String.format(Locale.ROOT, "undecided: %d of %d forks kept parts at both counts, too few for an interval "
-                        + "(2 at least)", as.size(), forks.size());
-            } else if (!caveats.isEmpty()) {
-                judged = "undecided: " + String.join("; ", caveats);
+                judged = String.format(Locale.ROOT, "undecided: %d of %d forks %s at both counts, too few for an interval "
+                        + "(2 at least)", as.size(), forks.size(), unfit.isEmpty() ? "kept parts" : "fit to judge kept parts") + leftOut;
             } else {
-                judged = ServerComparison.judge(ci);
+                judged = ServerComparison.judge(ci) + leftOut;
             }
             if (queue) b.append('\n');
             b.append(String.format(Locale.ROOT, "%s over %d forks (%s; per count the median of the forks' medians of their "

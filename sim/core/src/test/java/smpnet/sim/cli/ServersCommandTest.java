@@ -70,7 +70,7 @@ class ServersCommandTest {
                 + "medians of their window's kept parts): "), report);
         assertTrue(report.contains(" ns at 20 connections, "), report);
         assertTrue(report.contains("\nEvent queue cost per event over 2 forks "), report);
-        assertTrue(report.matches("(?s).*\n  each fork's own ratio: fork 1 \\(ascending\\) (x[0-9.]+|no kept parts at [0-9]+); fork 2 "
+        assertTrue(report.matches("(?s).*\n  each fork's own ratio: fork 1 \\(ascending\\) (x[0-9.]+( \\(left out\\))?|no kept parts at [0-9]+); fork 2 "
                 + "\\(descending\\) .*"), report);
         for (String f : List.of("servers.csv", "servers.json", "servers.html", "servers-fork-1.json", "servers-fork-2.json")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
