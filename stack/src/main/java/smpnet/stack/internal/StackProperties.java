@@ -22,7 +22,13 @@ public final class StackProperties {
      */
     public static final String DIRTY_BACKEND = "smpnet.dirty.backend";
 
+    /** Whether an event queue's poll touches the sources it reports ({@code Pollable.touch}): on unless "off". */
+    public static final String KEVENT_TOUCH = "smpnet.kevent.touch";
+
     private StackProperties() {}
+
+    /** {@value #KEVENT_TOUCH}: true unless "off". */
+    public static boolean keventTouch() { return !"off".equals(System.getProperty(KEVENT_TOUCH)); }
 
     /** {@value #READ_MOSTLY}: true unless "off"; anything but "on" or "off" is an IllegalArgumentException. */
     public static boolean readMostly() {

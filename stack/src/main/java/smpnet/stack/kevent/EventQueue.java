@@ -133,13 +133,29 @@ public final class EventQueue {
             while (true) {
                 collectLocked(out, max);
                 long left = deadline - Scheduler.current().nanoTime();
-                if (!out.isEmpty() || left <= 0) return out;
+                if (!out.isEmpty() || left <= 0) break;
                 activity.awaitNanos(lock, left);
             }
         } finally {
             lock.unlock();
         }
+        // What the program's calls on the sources will load first, loaded side by side now (Pollable.touch),
+        // outside the queue's lock, which the sockets' announcements need meanwhile.
+        if (TOUCH) {
+            int sum = 0;
+            for (int i = 0, n = out.size(); i < n; i++) sum += out.get(i).source().touch();
+            touchedOutside = sum;
+        }
+        return out;
     }
+
+    /** Where the poll's touches go, so that the compiler keeps them (racy: any thread's last value). */
+    private int touchedOutside;
+    /**
+     * Whether a poll calls {@link Pollable#touch} for the sources it reports (JVM property
+     * {@code smpnet.kevent.touch}: on unless off).
+     */
+    private static final boolean TOUCH = smpnet.stack.internal.StackProperties.keventTouch();
 
     /**
      * Posts an event of kind {@code kind} from {@code source} with {@code attachment}, reported by exactly one

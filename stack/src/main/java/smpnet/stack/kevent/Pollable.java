@@ -8,6 +8,15 @@ public interface Pollable {
     /** Readiness bits ({@link EventQueue#READ}, {@link EventQueue#WRITE}, {@link EventQueue#ERROR}) now. */
     int readyOps();
 
+    /**
+     * Loads the state a program's next call on this source will use, and returns a value computed from it (the
+     * caller keeps it, so that the loads stay): a hint with no effect but on the caches. An event queue's poll
+     * calls it for the sources it reports, after it released its lock and before it returns them, so that the
+     * cache misses of sources cold in memory (a server with 100,000 connections) are taken side by side rather
+     * than one after the other in the program's calls. Takes no lock; the default loads nothing.
+     */
+    default int touch() { return 0; }
+
     /** Adds a watcher to tell on every change; called by the event queue. */
     void addWatcher(Watcher w);
 

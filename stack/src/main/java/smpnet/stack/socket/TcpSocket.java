@@ -121,6 +121,17 @@ public final class TcpSocket extends Socket {
 
     Tcpcb pcb() { return tp != null ? tp : pcbOfChild; }
 
+    /**
+     * {@inheritDoc} Here: the receive and send buffers' locks and streams (a read and a write take them
+     * first) and the connection's control block, lock and timers ({@code Tcpcb.touch}).
+     */
+    @Override
+    public int touch() {
+        int h = (rcv.lock.isOwned() ? 1 : 0) + (snd.lock.isOwned() ? 2 : 0) + rcvStream.touch() + sndStream.touch();
+        Tcpcb p = pcb();
+        return p == null ? h : h + p.touch();
+    }
+
     // ---- configuration --------------------------------------------------------------------------------
 
     /** Blocking (the default) or non-blocking. */

@@ -119,6 +119,29 @@ class EventQueueTest {
     }
 
     /**
+     * A poll touches each source it reports once (the cache hint, {@link Pollable#touch}), after it released the
+     * queue's lock: a touch that calls back into the queue finds it free (its mutex is not recursive), and a
+     * source registered but not ready is not touched.
+     */
+    @Test void aPollTouchesWhatItReportsOutsideItsLock() {
+        EventQueue q = new EventQueue();
+        List<String> touched = new ArrayList<>();
+        class Touching extends FakeSocket {
+            Touching(String n) { super(n); }
+            @Override public int touch() {
+                touched.add(name + " with " + q.size() + " registered");
+                return 1;
+            }
+        }
+        Touching a = new Touching("a"), b = new Touching("b"), c = new Touching("c");
+        for (Touching t : List.of(a, b, c)) q.register(t, EventQueue.READ, false, t.name);
+        a.set(EventQueue.READ);
+        c.set(EventQueue.READ);
+        assertEquals("a:1 c:1", names(q.poll(10, Duration.ZERO)));
+        assertEquals(List.of("a with 3 registered", "c with 3 registered"), touched);
+    }
+
+    /**
      * The active queue is a ring whose entries go stale when their registration leaves: a poll passes over
      * them, and the ring keeps the order of the live ones across its growth and the dropping of stale entries.
      */

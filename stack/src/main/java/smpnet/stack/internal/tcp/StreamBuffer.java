@@ -126,6 +126,15 @@ public final class StreamBuffer {
         return lowat;
     }
 
+    /**
+     * Loads the buffer's fields and its ring's header without the lock (a cache hint for an event loop's
+     * poll, {@code Pollable.touch}): a value computed from them, possibly stale.
+     */
+    public int touch() {
+        byte[] r = ring;
+        return cc + head + (r == null ? 0 : r.length);
+    }
+
     /** Free space below the high watermark (sbspace), never negative. */
     public int spaceLocked() {
         lock.assertOwned();

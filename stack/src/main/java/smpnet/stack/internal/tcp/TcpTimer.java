@@ -31,6 +31,9 @@ final class TcpTimer implements Runnable {
         this.callout = new Callout(tp.tcp.callouts, tp.lock, true);
     }
 
+    /** Loads the timer's callout (a cache hint, see {@link Tcpcb#touch}). */
+    long touch() { return callout.dueNanos(); }
+
     /** Arms (or re-arms) the timer to fire in {@code delayNanos}. */
     void reset(long delayNanos) {
         tp.lock.assertOwned();

@@ -262,6 +262,15 @@ public final class Tcpcb {
         return Math.max(1, maxseg - optlen);
     }
 
+    /**
+     * Loads what a socket call on the connection touches first (its control block, its lock, the retransmit
+     * and delayed-ACK timers' callouts) without the lock: a cache hint for an event loop's poll
+     * ({@code Pollable.touch}), returning a value computed from them, possibly stale.
+     */
+    public int touch() {
+        return (int) (sndNxt + rcvNxt + (lock.isOwned() ? 1 : 0) + rexmt.touch() + delack.touch());
+    }
+
     /** Our timestamp clock now, in milliseconds plus the connection's offset (RFC 7323 5.4). */
     int tsNow() { return (int) (nowNanos() / 1_000_000L) + tsOffset; }
 
