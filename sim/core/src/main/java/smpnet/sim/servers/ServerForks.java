@@ -368,7 +368,7 @@ public final class ServerForks {
             reader.join(TimeUnit.SECONDS.toMillis(10));
             if (p.exitValue() != 0) throw new IOException(String.format(Locale.ROOT, "%s failed: exit status %d", name, p.exitValue()));
             if (!Files.isRegularFile(json)) throw new IOException(name + " exited without its result (" + json + ")");
-            ServerComparison c = ServerComparison.fromJson(plan, Files.readString(json));
+            ServerComparison c = ServerJson.read(plan, Files.readString(json));
             log.accept(String.format(Locale.ROOT, "%s done in %.1f s: %d cases, %d mbufs outstanding after them", name,
                     (System.nanoTime() - start) / 1e9, c.results().size(), c.mbufsOutstanding()));
             return new Fork(number, descending, c);

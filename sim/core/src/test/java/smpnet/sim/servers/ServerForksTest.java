@@ -262,7 +262,7 @@ class ServerForksTest {
         String json = c.json();
         assertTrue(json.contains("\"partShared\" : [ false, false, true, false ]"), json);
         assertTrue(json.contains("\"mbufsOutstanding\" : 3"), json);
-        ServerComparison back = ServerComparison.fromJson(PLAN, json);
+        ServerComparison back = ServerJson.read(PLAN, json);
         assertEquals(json, back.json());
         assertEquals(c.format(), back.format());
         assertEquals(3, back.mbufsOutstanding());
