@@ -47,9 +47,11 @@ public final class EventQueue {
     @GuardedBy("kqueue") private final Map<Pollable, Registration> registrations = new IdentityHashMap<>();
     /**
      * The active queue (FreeBSD's kq_head): registrations that may be ready, oldest first, in a ring of
-     * references, each entry with the activation it stands for ({@link Registration#activation}). A
-     * registration leaves in constant time wherever it stands by clearing its {@code queued} flag: its entry
-     * goes stale, and a poll passes over it (as it would over a registration found not ready). A ring rather
+     * references. A registration leaves in constant time wherever it stands by clearing its {@code queued}
+     * flag: its entry goes stale, and a poll passes over it (as it would over a registration found not ready).
+     * It leaves so only when it dies (deregistered or replaced: never queued again), and a poll takes its entry
+     * out before it puts a level-triggered one back, so a queued registration has exactly one entry and an
+     * entry is stale exactly when its registration is not queued. A ring rather
      * than a list linked through the registrations (knotes are linked through kn_tqe): a poll walking a linked
      * list loads each registration only once the previous one has given its link, one cache miss after the
      * other when the registrations are cold (a server with 100,000 connections); from a ring it knows a whole
@@ -57,7 +59,6 @@ public final class EventQueue {
      * ({@link #collectLocked}). Stale entries are dropped when their share passes half the ring.
      */
     @GuardedBy("kqueue") private Registration[] ring = new Registration[16];
-    @GuardedBy("kqueue") private int[] ringActivation = new int[16];
     /** The oldest entry's index, and the number of entries (stale ones included). */
     @GuardedBy("kqueue") private int ringHead, ringSize;
     /** Registrations queued (entries not stale). */
@@ -195,7 +196,7 @@ public final class EventQueue {
         for (int left = ringSize; left > 0 && out.size() < max; ) {
             int batch = Math.min(left, TOUCH_BATCH);
             int sum = 0;
-            for (int i = 0; i < batch; i++) sum += ring[(ringHead + i) & mask].activation;
+            for (int i = 0; i < batch; i++) sum += ring[(ringHead + i) & mask].interest;
             for (int i = 0; i < batch; i++) {
                 Registration r = ring[(ringHead + i) & mask];
                 if (r.queued) sum += r.source.readyOps();
@@ -204,11 +205,10 @@ public final class EventQueue {
             for (int i = 0; i < batch && out.size() < max; i++, left--) {
                 int at = ringHead;
                 Registration r = ring[at];
-                int activation = ringActivation[at];
                 ring[at] = null;
                 ringHead = (at + 1) & mask;
                 ringSize--;
-                if (!r.queued || r.activation != activation) continue; // stale: it left, or was put back since
+                if (!r.queued) continue; // stale: it left
                 r.queued = false;
                 activeCount--;
                 int ready = r.source.readyOps() & r.interest;
@@ -234,7 +234,6 @@ public final class EventQueue {
         if (ringSize == ring.length) growOrCompactLocked();
         int at = (ringHead + ringSize) & (ring.length - 1);
         ring[at] = r;
-        ringActivation[at] = ++r.activation;
         ringSize++;
         r.queued = true;
         activeCount++;
@@ -249,18 +248,12 @@ public final class EventQueue {
         int n = ring.length;
         int size = activeCount * 2 <= n ? n : 2 * n;
         Registration[] r2 = new Registration[size];
-        int[] a2 = new int[size];
         int k = 0;
         for (int i = 0; i < ringSize; i++) {
-            int at = (ringHead + i) & (n - 1);
-            Registration r = ring[at];
-            if (r.queued && r.activation == ringActivation[at]) {
-                r2[k] = r;
-                a2[k++] = ringActivation[at];
-            }
+            Registration r = ring[(ringHead + i) & (n - 1)];
+            if (r.queued) r2[k++] = r;
         }
         ring = r2;
-        ringActivation = a2;
         ringHead = 0;
         ringSize = k;
     }
@@ -290,12 +283,10 @@ public final class EventQueue {
         final boolean edgeTriggered;
         final Object attachment;
         /**
-         * On the active queue (its entry there is the one of its latest {@link #activation}). Written under the
-         * kqueue mutex; read without it by {@link #readinessChanged}, hence volatile.
+         * On the active queue (with one entry there). Written under the kqueue mutex; read without it by
+         * {@link #readinessChanged}, hence volatile.
          */
         @GuardedBy("kqueue") volatile boolean queued;
-        /** How many times it was put on the active queue (modulo 2^32): which of its entries there is live. */
-        @GuardedBy("kqueue") int activation;
         /** In the map: from its registration until it is deregistered or replaced; only then is it activated. */
         @GuardedBy("kqueue") boolean live;
 
