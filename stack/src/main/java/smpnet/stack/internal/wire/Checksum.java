@@ -49,6 +49,16 @@ public final class Checksum {
      * on 1,448 bytes of a read-only segment).
      */
     private static long swappedSum(MemorySegment s, long from, long len) {
+        return s.isNative() ? swappedSumNative(s, from, len) : swappedSumHeap(s, from, len);
+    }
+
+    /**
+     * {@link #swappedSum} of a heap segment (an mbuf's cluster or header). The same loop as
+     * {@link #swappedSumNative}, kept apart so that the compiler's profile of each sees one kind of segment:
+     * one loop seeing both (a zero-copy send's frames reference native memory, their headers heap memory)
+     * had its reads left as calls with a bounds check each, a third of the sum's time.
+     */
+    private static long swappedSumHeap(MemorySegment s, long from, long len) {
         long x = 0;
         long y = 0;
         long i = from;
@@ -63,7 +73,31 @@ public final class Checksum {
             long v = s.get(LE64, i);
             x += (v >>> 32) + (v & 0xffff_ffffL);
         }
-        long folded = x + y;
+        return fold(x + y);
+    }
+
+    /** {@link #swappedSum} of a native segment (a zero-copy region, a mapped file): see {@link #swappedSumHeap}. */
+    private static long swappedSumNative(MemorySegment s, long from, long len) {
+        long x = 0;
+        long y = 0;
+        long i = from;
+        long to = from + len;
+        for (; i + 16 <= to; i += 16) {
+            long v = s.get(LE64, i);
+            long w = s.get(LE64, i + 8);
+            x += (v >>> 32) + (v & 0xffff_ffffL);
+            y += (w >>> 32) + (w & 0xffff_ffffL);
+        }
+        if (i < to) {
+            long v = s.get(LE64, i);
+            x += (v >>> 32) + (v & 0xffff_ffffL);
+        }
+        return fold(x + y);
+    }
+
+    /** {@code sum} folded to 16 bits and byte-swapped (see {@link #swappedSum}). */
+    private static long fold(long sum) {
+        long folded = sum;
         while ((folded >>> 16) != 0) folded = (folded & 0xffff) + (folded >>> 16);
         return ((folded & 0xff) << 8) | (folded >>> 8);
     }

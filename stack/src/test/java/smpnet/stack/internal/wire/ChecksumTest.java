@@ -62,6 +62,30 @@ class ChecksumTest {
     }
 
     @Test
+    void aFrameOfHeapHeadersAndNativePayloadSumsAsOneArray() {
+        // a zero-copy frame: headers in a heap mbuf, the payload in the application's native region (read-only
+        // when shared); the native and heap loops are separate methods, each must carry the pending odd byte
+        for (int fill : new int[] {0xff, 0, -1}) {
+            byte[] b = new byte[54 + 1448];
+            if (fill >= 0) java.util.Arrays.fill(b, (byte) fill);
+            else new SplittableRandom(9293).nextBytes(b);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment payload = arena.allocate(1448);
+                MemorySegment.copy(b, 54, payload, ValueLayout.JAVA_BYTE, 0, 1448);
+                for (int hdr : new int[] {53, 54}) { // an odd header length leaves a byte pending into the payload
+                    int len = hdr + 1448 - (54 - hdr);
+                    byte[] whole = new byte[len];
+                    System.arraycopy(b, 0, whole, 0, hdr);
+                    System.arraycopy(b, 54, whole, hdr, 1448 - (54 - hdr));
+                    int sum = new Checksum().add(MemorySegment.ofArray(b), 0, hdr)
+                            .add(payload.asReadOnly(), 0, 1448 - (54 - hdr)).finish();
+                    assertEquals(reference(whole, 0, len), sum, "fill " + fill + ", header " + hdr);
+                }
+            }
+        }
+    }
+
+    @Test
     void piecesOfAnyParityAddUpToTheWhole() {
         byte[] b = new byte[1460];
         new SplittableRandom(7).nextBytes(b);
