@@ -13,11 +13,25 @@ import smpnet.locking.Scheduler;
  * <p>There is one wheel per CPU ({@link #cpus()}), each with its own lock of class {@code callout} (a leaf,
  * row 13), as FreeBSD's per-CPU {@code callout_cpu}: a connection's timers are reset on every segment, and
  * one host-wide lock would make every CPU queue on it. A {@link Callout} stays on the wheel of the CPU that
- * created it. Each wheel is an array of {@code buckets} lists; a callout due at time {@code t} (nanoseconds)
- * sits in bucket {@code floor(t / tick) mod buckets}, so reset and stop are O(1). Each wheel keeps one timer of
- * the scheduler armed at its earliest due callout; its task, the wheel's softclock, takes the due callouts
- * off and runs them one after the other on the scheduler's timer thread ({@code Scheduler.schedule}'s
- * other end). In deterministic runs that is virtual time, and a callout fires at exactly its due nanosecond.
+ * created it. A callout due at time {@code t} (nanoseconds) is due at tick {@code floor(t / tick)}; ticks come in
+ * turns of {@code buckets} ticks. Each wheel has two arrays of {@code buckets} lists, so reset and stop are O(1):
+ *
+ * <pre>
+ *   near:  one list per tick of the current turn (bucket tick mod buckets): only this turn's callouts
+ *   far:   one list per later turn (bucket turn mod buckets): the callouts of every later turn
+ * </pre>
+ *
+ * When the softclock passes into a new turn it moves that turn's far list into the near lists (a cascade, as
+ * in Varghese and Lauck's hierarchical wheels). So a near list holds the callouts of one tick only, and the
+ * next due callout is the earliest in the first non-empty near list from the current tick on (a bitmap says
+ * which are non-empty), or, when the turn holds none, the next turn's start, where the cascade runs. FreeBSD's
+ * single wheel mixes turns in a bucket and its softclock steps one bucket per tick; this wheel sleeps until
+ * its next callout instead, and one wheel holding every turn made finding that callout a walk over all of
+ * them: with 100,000 connections' retransmit timers (due in later turns) on it, most of a core. Each wheel
+ * keeps one timer of the scheduler armed at its earliest due callout (or the next turn's start); its task,
+ * the wheel's softclock, takes the due callouts off and runs them one after the other on the scheduler's
+ * timer thread ({@code Scheduler.schedule}'s other end). In deterministic runs that is virtual time, and a
+ * callout fires at exactly its due nanosecond.
  *
  * <p>Running a callout (FreeBSD's softclock_call_cc): the softclock takes it off the wheel, releases the
  * wheel's lock, enters the host's entry point (Giant in Giant and giant-over-fine mode), takes the callout's
@@ -44,9 +58,22 @@ public final class CalloutWheel {
     static final class Cpu {
         final int index;
         final ExclusiveLock lock;
-        /** Bucket heads of doubly linked lists of callouts (through Callout.prev/next); guarded by lock. */
-        final Callout[] buckets;
-        /** The tick the last softclock reached: buckets before it hold nothing due before it. Guarded by lock. */
+        /**
+         * Heads of doubly linked lists of callouts (through Callout.prev/next), {@code 2 * buckets} of them: the
+         * near lists first (one per tick of the current turn), then the far ones (one per later turn). A
+         * callout's {@code bucket} is its list's index here. Guarded by lock.
+         */
+        final Callout[] lists;
+        /** Which near lists are non-empty, a bit each. Guarded by lock. */
+        final long[] occupied;
+        /** Callouts on the near lists. Guarded by lock. */
+        int near;
+        /** List entries the softclock, the cascade and the search for the next due callout looked at. Guarded by lock. */
+        long visits;
+        /**
+         * The tick the last softclock reached: near lists before it hold nothing; the current turn is its turn.
+         * Guarded by lock.
+         */
         long lastTick;
         /** The armed scheduler timer and the time it fires at (Long.MAX_VALUE if none). Guarded by lock. */
         Scheduler.Cancellable armed;
@@ -63,8 +90,12 @@ public final class CalloutWheel {
         Cpu(int index, ExclusiveLock lock, int buckets) {
             this.index = index;
             this.lock = lock;
-            this.buckets = new Callout[buckets];
+            this.lists = new Callout[2 * buckets];
+            this.occupied = new long[(buckets + 63) >>> 6];
         }
+
+        /** Ticks in a turn: the number of near lists (and of far ones). */
+        int buckets() { return lists.length >>> 1; }
     }
 
     /** One wheel (one CPU) locked by {@code wheelLock}, with the default tick and size, handlers run bare. */
@@ -142,6 +173,23 @@ public final class CalloutWheel {
     }
 
     /**
+     * List entries looked at so far by the softclocks, cascades and searches for the next due callout of all
+     * wheels (a test's: the work per softclock must not grow with the callouts of later turns).
+     */
+    long visits() {
+        long v = 0;
+        for (Cpu c : cpus) {
+            c.lock.lock();
+            try {
+                v += c.visits;
+            } finally {
+                c.lock.unlock();
+            }
+        }
+        return v;
+    }
+
+    /**
      * Runs every callout due now, on every wheel, in the calling thread: what the armed timers do. For tests
      * that drive the wheel by hand; harmless at any time (nothing due, nothing runs).
      */
@@ -163,8 +211,8 @@ public final class CalloutWheel {
                 if (c.armed != null) c.armed.cancel();
                 c.armed = null;
                 c.armedAt = Long.MAX_VALUE;
-                for (int b = 0; b < c.buckets.length; b++) {
-                    for (Callout x; (x = c.buckets[b]) != null; ) {
+                for (int b = 0; b < c.lists.length; b++) {
+                    for (Callout x; (x = c.lists[b]) != null; ) {
                         unlinkLocked(c, x);
                         x.cancelFiringLocked();
                         stopped++;
@@ -180,24 +228,54 @@ public final class CalloutWheel {
 
     // ---- called by Callout with its wheel's lock held ----
 
-    /** Puts {@code x} on its wheel, due at {@code due}, and arms the wheel's timer if it is now the earliest. */
+    /**
+     * Puts {@code x} on its wheel, due at {@code due}, and arms the wheel's timer if that is now sooner than it
+     * fires: at {@code due} for a callout of the current turn, at the next turn's start for a later one.
+     */
     void insertLocked(Cpu c, Callout x, long due) {
-        long t = Math.max(Math.floorDiv(due, tick), c.lastTick);
-        int b = (int) Math.floorMod(t, (long) c.buckets.length);
-        x.bucket = b;
-        x.prev = null;
-        x.next = c.buckets[b];
-        if (x.next != null) x.next.prev = x;
-        c.buckets[b] = x;
         x.pendingFlag = true;
         c.pending++;
-        if (due < c.armedAt) armLocked(c, due);
+        long at = placeLocked(c, x, due);
+        if (at < c.armedAt) armLocked(c, at);
+    }
+
+    /**
+     * Links {@code x}, due at {@code due}, on its list: the near list of its tick (never before the current
+     * one) when that is in the current turn, else the far list of its turn. Returns when the timer must fire
+     * for it: {@code due}, or the start of the next turn (where the cascade brings it near).
+     */
+    private long placeLocked(Cpu c, Callout x, long due) {
+        int n = c.buckets();
+        long t = Math.max(Math.floorDiv(due, tick), c.lastTick);
+        long turn = Math.floorDiv(c.lastTick, n);
+        int b;
+        long at;
+        if (Math.floorDiv(t, n) == turn) {
+            b = (int) (t - turn * n);
+            if (c.lists[b] == null) c.occupied[b >>> 6] |= 1L << b;
+            c.near++;
+            at = due;
+        } else {
+            b = n + (int) Math.floorMod(Math.floorDiv(t, n), (long) n);
+            at = (turn + 1) * n * tick;
+        }
+        x.bucket = b;
+        x.prev = null;
+        x.next = c.lists[b];
+        if (x.next != null) x.next.prev = x;
+        c.lists[b] = x;
+        return at;
     }
 
     /** Takes {@code x} off its wheel. */
     void unlinkLocked(Cpu c, Callout x) {
-        if (x.prev != null) x.prev.next = x.next; else c.buckets[x.bucket] = x.next;
+        int b = x.bucket;
+        if (x.prev != null) x.prev.next = x.next; else c.lists[b] = x.next;
         if (x.next != null) x.next.prev = x.prev;
+        if (b < c.buckets()) {
+            c.near--;
+            if (c.lists[b] == null) c.occupied[b >>> 6] &= ~(1L << b);
+        }
         x.prev = null;
         x.next = null;
         x.pendingFlag = false;
@@ -245,18 +323,26 @@ public final class CalloutWheel {
             if (c.closed) return;
             long now = scheduler.nanoTime();
             long nowTick = Math.floorDiv(now, tick); // the clock may be negative (System.nanoTime)
-            long span = Math.min(nowTick - c.lastTick + 1, c.buckets.length);
-            for (long t = nowTick - span + 1; t <= nowTick; t++) {
-                int b = (int) Math.floorMod(t, (long) c.buckets.length);
-                for (Callout x = c.buckets[b], n; x != null; x = n) {
-                    n = x.next;
-                    if (x.dueNanos > now) continue;
-                    unlinkLocked(c, x);
-                    x.expireLocked();
-                    due.add(x);
+            int n = c.buckets();
+            while (true) {
+                // the current turn's near lists up to now (or to the turn's end), then the next turn's cascade
+                long turn = Math.floorDiv(c.lastTick, n), end = Math.min(nowTick, (turn + 1) * n - 1);
+                for (int b = nextOccupied(c, (int) (c.lastTick - turn * n)); b >= 0 && b <= end - turn * n;
+                     b = nextOccupied(c, b + 1)) {
+                    for (Callout x = c.lists[b], next; x != null; x = next) {
+                        next = x.next;
+                        c.visits++;
+                        if (x.dueNanos > now) continue; // due later in the current tick
+                        unlinkLocked(c, x);
+                        x.expireLocked();
+                        due.add(x);
+                    }
                 }
+                if (end >= nowTick) break;
+                c.lastTick = (turn + 1) * n;
+                cascadeLocked(c);
             }
-            c.lastTick = nowTick;
+            c.lastTick = Math.max(c.lastTick, nowTick);
         } finally {
             c.lock.unlock();
         }
@@ -309,23 +395,60 @@ public final class CalloutWheel {
     }
 
     /**
-     * When the wheel's timer should fire next: the earliest due time in the first bucket, from the current
-     * tick on, holding a callout due in this turn of the wheel; if none is, the earliest of all (a wheel
-     * holding only far callouts, such as keepalives, sleeps until the first of them).
+     * The cascade at the start of the current turn (the softclock's {@code lastTick} has just entered it): the
+     * far list of this turn's number moves to the near lists, except callouts of a turn a whole wheel of turns
+     * later, which share the list and stay. A wheel that slept through turns moves the callouts of those
+     * turns too, at the current tick (they are overdue, and the softclock runs them next).
+     */
+    private void cascadeLocked(Cpu c) {
+        int n = c.buckets();
+        long turn = Math.floorDiv(c.lastTick, n);
+        if (c.pending == c.near) return; // nothing far
+        int f = n + (int) Math.floorMod(turn, (long) n);
+        for (Callout x = c.lists[f], next; x != null; x = next) {
+            next = x.next;
+            c.visits++;
+            if (Math.floorDiv(Math.floorDiv(x.dueNanos, tick), n) > turn) continue;
+            unlinkLocked(c, x);
+            x.pendingFlag = true;
+            c.pending++;
+            placeLocked(c, x, x.dueNanos);
+        }
+    }
+
+    /** The first non-empty near list at or after {@code from}, or -1. */
+    private static int nextOccupied(Cpu c, int from) {
+        long[] bits = c.occupied;
+        int w = from >>> 6;
+        if (from < 0 || w >= bits.length) return -1;
+        long word = bits[w] & (-1L << from);
+        while (true) {
+            if (word != 0) return (w << 6) + Long.numberOfTrailingZeros(word);
+            if (++w == bits.length) return -1;
+            word = bits[w];
+        }
+    }
+
+    /**
+     * When the wheel's timer should fire next: the earliest due time in the first non-empty near list from
+     * the current tick on (its callouts all share one tick); when the current turn holds none, the start of
+     * the next turn if a later turn holds any (the cascade there finds the next callout exactly); never when
+     * nothing is pending.
      */
     private long nextDueLocked(Cpu c) {
-        int n = c.buckets.length;
-        for (long t = c.lastTick; t < c.lastTick + n; t++) {
-            long best = Long.MAX_VALUE;
-            for (Callout x = c.buckets[(int) Math.floorMod(t, (long) n)]; x != null; x = x.next) {
-                if (Math.floorDiv(x.dueNanos, tick) <= t) best = Math.min(best, x.dueNanos);
+        int n = c.buckets();
+        long turn = Math.floorDiv(c.lastTick, n);
+        if (c.near > 0) {
+            int b = nextOccupied(c, (int) (c.lastTick - turn * n));
+            if (b >= 0) {
+                long best = Long.MAX_VALUE;
+                for (Callout x = c.lists[b]; x != null; x = x.next) {
+                    c.visits++;
+                    best = Math.min(best, x.dueNanos);
+                }
+                return best;
             }
-            if (best != Long.MAX_VALUE) return best;
         }
-        long best = Long.MAX_VALUE;
-        for (Callout head : c.buckets) {
-            for (Callout x = head; x != null; x = x.next) best = Math.min(best, x.dueNanos);
-        }
-        return best;
+        return c.pending > c.near ? (turn + 1) * n * tick : Long.MAX_VALUE;
     }
 }
