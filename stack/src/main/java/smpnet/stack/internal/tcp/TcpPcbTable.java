@@ -22,12 +22,17 @@ import smpnet.stack.locks.StackLocks;
  *   tcbinfo (rm)  ── read by every segment's lookup, written only by bind/listen/close of a bound socket
  *     ├─ bound:     local port -> sockets bound to it (bind, listen)
  *     ├─ listeners: local port -> listening sockets
- *     └─ buckets[hash(laddr, lport, faddr, fport)]   each with its own tcphash mutex
- *            └─ connections (connect, accept, TIME_WAIT), inserted and removed under that mutex only
+ *     └─ heads[hash(laddr, lport, faddr, fport)]   a chain through Tcpcb.hashNext, under tcphash lock
+ *            └─ connections (connect, accept, TIME_WAIT)   heads[i]'s lock: locks[i mod locks.length]
  * </pre>
  *
- * So opening and closing a connection takes one bucket lock and never makes every CPU's lookups wait (an
- * rm-lock writer drains every reader). A lookup holds tcbinfo shared and the bucket lock together, finds
+ * So opening and closing a connection takes one bucket's lock and never makes every CPU's lookups wait (an
+ * rm-lock writer drains every reader). The chains are linked through the pcbs themselves and the buckets
+ * share {@link #HASH_LOCKS} locks at most (bucket i takes lock i mod their number), as FreeBSD links its
+ * inpcbs on their hash chains: at 100,000 connections a lookup that went through a bucket object, its own
+ * mutex and a list (each cold, one cache miss after another) cost a third of a receive thread's time; it now
+ * reads the array, a lock that stays cached, and the pcbs it compares. No code holds two buckets' locks at
+ * once, so buckets sharing a lock cannot deadlock. A lookup holds tcbinfo shared and the bucket lock together, finds
  * the pcb, drops the bucket lock and takes the pcb's {@code inp} (tcbinfo before inp; tcphash after inp,
  * so a lookup holds nothing below tcbinfo when it asks for inp), then drops tcbinfo. The pcb it locked may
  * have been removed meanwhile: the caller checks {@link Tcpcb#dropped} under inp.
@@ -41,13 +46,8 @@ final class TcpPcbTable {
     /** Hash chains of a host's table by default (a power of two): net.inet.tcp.tcbhashsize's default. */
     static final int BUCKETS = 4096;
 
-    /** One hash chain and its lock. */
-    private static final class Bucket {
-        final ExclusiveLock lock;
-        @GuardedBy("tcphash") final List<Tcpcb> chain = new ArrayList<>(2);
-
-        Bucket(ExclusiveLock lock) { this.lock = lock; }
-    }
+    /** The most tcphash locks a table has: buckets share them beyond that. */
+    static final int HASH_LOCKS = 256;
 
     final SharedExclusiveLock tcbinfo;
     /**
@@ -55,7 +55,9 @@ final class TcpPcbTable {
      * if that was tuned; fixed after. A lookup walks one chain: connections / buckets entries on average, so a
      * host that serves many connections needs a hash to match, as FreeBSD sizes its tcbhash by maxsockets.
      */
-    private Bucket[] buckets;
+    @GuardedBy("tcphash") private Tcpcb[] heads;
+    /** The buckets' locks: bucket i's is {@code locks[i & (locks.length - 1)]}. */
+    private ExclusiveLock[] hashLocks;
     private final StackLocks locks;
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();
     /**
@@ -80,7 +82,7 @@ final class TcpPcbTable {
         if (Integer.bitCount(chains) != 1) throw new IllegalArgumentException("chains must be a power of two: " + chains);
         this.tcbinfo = locks.rwlock(LockInventory.TCBINFO);
         this.locks = locks;
-        this.buckets = newBuckets(chains);
+        newBuckets(chains);
     }
 
     /** {@code n} rounded up to a power of two: the hash's index is a mask of the flow hash's high bits. */
@@ -88,10 +90,10 @@ final class TcpPcbTable {
         return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
     }
 
-    private Bucket[] newBuckets(int n) {
-        Bucket[] b = new Bucket[roundUp(n)];
-        for (int i = 0; i < b.length; i++) b[i] = new Bucket(locks.mutex(LockInventory.TCPHASH));
-        return b;
+    private void newBuckets(int n) {
+        heads = new Tcpcb[roundUp(n)];
+        hashLocks = new ExclusiveLock[Math.min(heads.length, HASH_LOCKS)];
+        for (int i = 0; i < hashLocks.length; i++) hashLocks[i] = locks.mutex(LockInventory.TCPHASH);
     }
 
     /**
@@ -99,12 +101,21 @@ final class TcpPcbTable {
      * net.inet.tcp.tcbhashsize was given before boot, rounded up to a power of two. No connection can be in it yet.
      */
     void boot(int hashSize) {
-        if (buckets.length != roundUp(hashSize) && connections.get() == 0) buckets = newBuckets(hashSize);
+        if (heads.length != roundUp(hashSize) && connections.get() == 0) newBuckets(hashSize);
     }
 
-    private Bucket bucket(int laddr, int lport, int faddr, int fport) {
-        return buckets[(flowHash(laddr, lport, faddr, fport) >>> 16) & (buckets.length - 1)];
+    /** The bucket of a 4-tuple: an index into {@link #heads}. */
+    private int bucket(int laddr, int lport, int faddr, int fport) {
+        return (flowHash(laddr, lport, faddr, fport) >>> 16) & (heads.length - 1);
     }
+
+    private ExclusiveLock hashLock(int bucket) { return hashLocks[bucket & (hashLocks.length - 1)]; }
+
+    /** Buckets of the connection hash (net.inet.tcp.tcbhashsize rounded up). */
+    int buckets() { return heads.length; }
+
+    /** Locks the buckets share. */
+    int hashLocks() { return hashLocks.length; }
 
     /**
      * A 32-bit hash of a 4-tuple: the hash chain's index (its high bits) and the connection's flow id, by
@@ -126,15 +137,16 @@ final class TcpPcbTable {
      */
     Tcpcb lookupConnectionLocked(int laddr, int lport, int faddr, int fport) {
         assert tcbinfo.isHeld() : "tcbinfo not held";
-        Bucket b = bucket(laddr, lport, faddr, fport);
-        b.lock.lock();
+        int b = bucket(laddr, lport, faddr, fport);
+        ExclusiveLock l = hashLock(b);
+        l.lock();
         try {
-            for (Tcpcb tp : b.chain) {
+            for (Tcpcb tp = heads[b]; tp != null; tp = tp.hashNext) {
                 if (tp.lport == lport && tp.fport == fport && tp.laddr == laddr && tp.faddr == faddr) return tp;
             }
             return null;
         } finally {
-            b.lock.unlock();
+            l.unlock();
         }
     }
 
@@ -314,13 +326,15 @@ final class TcpPcbTable {
     /** Inserts a connection whose 4-tuple is set; false if another connection has that 4-tuple. */
     boolean insertLocked(Tcpcb tp) {
         tp.lock.assertOwned();
-        Bucket b = bucket(tp.laddr, tp.lport, tp.faddr, tp.fport);
-        b.lock.lock();
+        int b = bucket(tp.laddr, tp.lport, tp.faddr, tp.fport);
+        ExclusiveLock l = hashLock(b);
+        l.lock();
         try {
-            for (Tcpcb o : b.chain) {
+            for (Tcpcb o = heads[b]; o != null; o = o.hashNext) {
                 if (o.lport == tp.lport && o.fport == tp.fport && o.laddr == tp.laddr && o.faddr == tp.faddr) return false;
             }
-            b.chain.add(tp);
+            tp.hashNext = heads[b];
+            heads[b] = tp;
             tp.inHash = true;
             portConnected(tp);
             tp.flowId = flowHash(tp.laddr, tp.lport, tp.faddr, tp.fport);
@@ -328,7 +342,7 @@ final class TcpPcbTable {
             connections.incrementAndGet();
             return true;
         } finally {
-            b.lock.unlock();
+            l.unlock();
         }
     }
 
@@ -336,15 +350,24 @@ final class TcpPcbTable {
     void removeLocked(Tcpcb tp) {
         tp.lock.assertOwned();
         if (!tp.inHash) return;
-        Bucket b = bucket(tp.laddr, tp.lport, tp.faddr, tp.fport);
-        b.lock.lock();
+        int b = bucket(tp.laddr, tp.lport, tp.faddr, tp.fport);
+        ExclusiveLock l = hashLock(b);
+        l.lock();
         try {
-            b.chain.remove(tp);
+            if (heads[b] == tp) {
+                heads[b] = tp.hashNext;
+            } else {
+                Tcpcb o = heads[b];
+                while (o != null && o.hashNext != tp) o = o.hashNext;
+                if (o == null) throw new IllegalStateException("a connection marked in the hash is not on its chain: " + tp);
+                o.hashNext = tp.hashNext;
+            }
+            tp.hashNext = null;
             tp.inHash = false;
             portDisconnected(tp);
             connections.decrementAndGet();
         } finally {
-            b.lock.unlock();
+            l.unlock();
         }
     }
 
@@ -354,12 +377,13 @@ final class TcpPcbTable {
     /** Every connection in the hash, a snapshot (for closing a host). */
     List<Tcpcb> snapshot() {
         List<Tcpcb> out = new ArrayList<>();
-        for (Bucket b : buckets) {
-            b.lock.lock();
+        for (int b = 0; b < heads.length; b++) {
+            ExclusiveLock l = hashLock(b);
+            l.lock();
             try {
-                out.addAll(b.chain);
+                for (Tcpcb tp = heads[b]; tp != null; tp = tp.hashNext) out.add(tp);
             } finally {
-                b.lock.unlock();
+                l.unlock();
             }
         }
         return out;

@@ -73,6 +73,8 @@ public final class Tcpcb {
     @GuardedBy("inp") int flowType = smpnet.stack.mbuf.PacketHeader.HASH_NONE;
     /** In the connection hash (or the listen table). */
     @GuardedBy("inp") boolean inHash;
+    /** The next connection on this one's hash chain (FreeBSD's inp_hash link), null at its end. */
+    @GuardedBy("tcphash") Tcpcb hashNext;
     /** tcp_close ran: input that still finds the pcb drops what it brings. */
     @GuardedBy("inp") boolean dropped;
     /** A listening socket's backlog (so_qlimit), -1 when not listening. */
