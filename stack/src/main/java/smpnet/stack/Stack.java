@@ -102,7 +102,11 @@ public final class Stack implements AutoCloseable {
     private final List<PcapWriter> captures = new ArrayList<>();
     /** net.link.tx_direct, copied into every SimNic of the host (their transmit path reads their own field). */
     private volatile boolean transmitDirect = true;
-    /** net.link.rx_direct, copied into every SimNic of the host likewise. */
+    /**
+     * net.link.rx_direct as set: 0 off, 1 on, 2 on when the host has one CPU ({@link #receiveDirect} is its
+     * effect, copied into every SimNic of the host likewise).
+     */
+    private volatile int receiveDirectSetting;
     private volatile boolean receiveDirect;
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
@@ -137,8 +141,8 @@ public final class Stack implements AutoCloseable {
         sysctl.add("net.link.tx_direct", "a sender puts its frame on an idle NIC queue's wire itself (0: always the "
                 + "NIC's transmit thread)", 0, 1, () -> transmitDirect ? 1 : 0, v -> setTransmitDirect(v != 0));
         sysctl.add("net.link.rx_direct", "a socket call's sender hands the frames it put on this host's idle NIC "
-                + "queues up the stack itself (0: the queues' interrupt threads)", 0, 1, () -> receiveDirect ? 1 : 0,
-                v -> setReceiveDirect(v != 0));
+                + "queues up the stack itself (0: the queues' interrupt threads; 2: itself on a host of one CPU, "
+                + "the interrupt threads on more)", 0, 2, () -> receiveDirectSetting, this::setReceiveDirect);
         TcpSettings tcpSettings = new TcpSettings(maxSockBuf);
         // The ISN and cookie secrets come from the host's name: a deterministic run replays them (a simulation
         // needs no secret an attacker could not read).
@@ -197,8 +201,16 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** net.link.rx_direct: sets direct receive on every SimNic of the host, and on those added later. */
-    private void setReceiveDirect(boolean on) {
+    /**
+     * net.link.rx_direct: sets direct receive on every SimNic of the host, and on those added later; with 2, on
+     * a host of one CPU only. There the receiver's input has no other CPU to run on, and running it in the
+     * sender's thread saves a wake-up and a switch per batch; with more, the queues' interrupt threads run it
+     * beside the sender (FreeBSD's netisr hybrid dispatch decides alike: direct on the work's own CPU, queued
+     * for another's).
+     */
+    private void setReceiveDirect(long setting) {
+        receiveDirectSetting = (int) setting;
+        boolean on = setting == 1 || setting == 2 && config.cpus() == 1;
         receiveDirect = on;
         for (IpInterface i : interfaces) {
             if (i.ifnet() instanceof SimNic n) n.setReceiveDirect(on);

@@ -159,6 +159,24 @@ class SysctlTest {
     }
 
     @Test
+    void rxDirectAutoIsOnForAHostOfOneCpuOnly() {
+        try (Hosts h = new Hosts()) {
+            Stack one = h.host(StackConfig.defaults("one").withMode(LockMode.FINE)
+                    .withNetisr(1, smpnet.stack.netisr.DispatchPolicy.DIRECT, smpnet.stack.netisr.PlacementPolicy.SOURCE));
+            Stack two = h.host(StackConfig.defaults("two").withMode(LockMode.FINE)
+                    .withNetisr(2, smpnet.stack.netisr.DispatchPolicy.DIRECT, smpnet.stack.netisr.PlacementPolicy.SOURCE));
+            SimNic a = one.addNic("em0", "10.9.0.1/24", smpnet.stack.dev.NicConfig.of(1));
+            SimNic b = two.addNic("em0", "10.9.0.2/24", smpnet.stack.dev.NicConfig.of(2));
+            for (Stack s : new Stack[] {one, two}) s.sysctl("net.link.rx_direct", 2);
+            assertEquals(java.util.List.of(2L, 2L), java.util.List.of(one.sysctl("net.link.rx_direct"), two.sysctl("net.link.rx_direct")));
+            assertEquals(java.util.List.of(true, false), java.util.List.of(a.receiveDirect(), b.receiveDirect()));
+            SimNic later = two.addNic("em1", "10.9.1.2/24", smpnet.stack.dev.NicConfig.of(2));
+            assertEquals(false, later.receiveDirect());
+            assertThrows(IllegalArgumentException.class, () -> one.sysctl("net.link.rx_direct", 3));
+        }
+    }
+
+    @Test
     void bootTimeTunablesAreWritableOnlyBeforeTheHostStarts() {
         try (Hosts h = new Hosts()) {
             Stack s = h.host("s", LockMode.FINE);

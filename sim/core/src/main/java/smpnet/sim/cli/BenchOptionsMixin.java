@@ -63,10 +63,11 @@ public final class BenchOptionsMixin {
             + "NIC's DMA would (a child JVM flag, so the results record it)"})
     String wire;
 
-    @Option(names = "--rx-direct", paramLabel = "HOW", description = {"on or off: whether the TCP paths' two smpnet "
+    @Option(names = "--rx-direct", paramLabel = "HOW", description = {"on, off or auto: whether the TCP paths' two smpnet "
             + "hosts hand up what a socket call sent to the other host's idle NIC queue in the sending thread "
-            + "(net.link.rx_direct=1, the default here: as Linux's veth runs the receiver's input in the sender's "
-            + "context) or through the NIC's interrupt thread (off: the stack's own default, FreeBSD's model)"})
+            + "(on, net.link.rx_direct=1: as Linux's veth runs the receiver's input in the sender's context), "
+            + "through the NIC's interrupt thread (off: the stack's own default, FreeBSD's model), or the first on "
+            + "1 CPU and the second on 2 (auto, net.link.rx_direct=2, the default here)"})
     String rxDirect;
 
     @Option(names = "--no-kernel", description = {"skip the Linux baselines (UDP over loopback; TCP over a veth pair)"})

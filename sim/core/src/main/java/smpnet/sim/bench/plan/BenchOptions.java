@@ -158,14 +158,20 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
 
     /**
      * The system property by which {@code --rx-direct} reaches the child JVMs (one of their flags, so the results
-     * record it): whether the TCP benchmarks' two smpnet hosts run with direct receive ({@code net.link.rx_direct},
-     * {@code on}, the default) or hand every frame to their NICs' interrupt threads ({@code off}).
+     * record it): whether the TCP benchmarks' two smpnet hosts run with direct receive ({@code net.link.rx_direct}:
+     * {@code on}), hand every frame to their NICs' interrupt threads ({@code off}), or do the first on one CPU and
+     * the second on two ({@code auto}, the default).
      */
     public static final String RX_DIRECT_PROPERTY = "smpnet.bench.rxdirect";
 
-    /** {@code flags} with the child flag that turns the TCP hosts' direct receive {@code on} or {@code off}. */
-    public static List<String> withRxDirect(List<String> flags, String onOff) throws UsageException {
-        return withChoice(flags, "--rx-direct", RX_DIRECT_PROPERTY, onOff, "on", "off");
+    /** {@code flags} with the child flag that sets the TCP hosts' direct receive {@code on}, {@code off} or {@code auto}. */
+    public static List<String> withRxDirect(List<String> flags, String how) throws UsageException {
+        if (!List.of("on", "off", "auto").contains(how)) {
+            throw new UsageException("--rx-direct takes on, off or auto, not '" + how + "'");
+        }
+        List<String> out = new ArrayList<>(flags);
+        out.add("-D" + RX_DIRECT_PROPERTY + "=" + how);
+        return List.copyOf(out);
     }
 
     /** The stack modes named by {@code --modes}, each once. */

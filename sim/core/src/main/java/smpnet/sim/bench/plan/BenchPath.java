@@ -13,8 +13,9 @@ public enum BenchPath {
     /** One TCP connection between two smpnet hosts, a writer on one and a reader on the other. */
     TCP_BULK("tcp-bulk", "TCP bulk transfer, one connection, MTU 1500; giant and fine: copying send (write from a byte array), "
             + "giant-zc and fine-zc: zero-copy send (sendZeroCopy from two memory regions in turn); giant-offload and "
-            + "fine-offload: copying send, NIC offloads on (TSO, LRO); smpnet's hosts with direct receive (net.link.rx_direct=1) "
-            + "unless --rx-direct off, as Linux's veth runs the receiver's input in the sender's context", "MB/s",
+            + "fine-offload: copying send, NIC offloads on (TSO, LRO); smpnet's hosts with direct receive on 1 CPU (the "
+            + "receiver's input in the sender's thread, as Linux's veth runs it) and their NICs' interrupt threads on 2 "
+            + "(net.link.rx_direct=2; --rx-direct on or off sets one of them at both counts)", "MB/s",
             1e-6, 1460),
     /** Connect, a small request and reply, close, from several client threads to one listener. */
     TCP_CONNECT("tcp-connect", "TCP connections through one listener (request and reply, then close)", "conn/s", 1, 64);

@@ -24,7 +24,7 @@ import smpnet.stack.socket.TcpSocket;
  * NICs joined by a {@link Wire} with an MTU of {@link #MTU} that hands frames over by reference
  * ({@link MbufTransfer#HANDOFF}: the receiver frees them into the sender's allocator) unless {@code --wire copy}
  * asks for a copy ({@link #wire()}), a short MSL ({@link #MSL_MILLIS}) and direct receive on
- * ({@code net.link.rx_direct}) unless {@code --rx-direct off} ({@link #rxDirect()}). Every
+ * ({@code net.link.rx_direct}) on one CPU, as {@code --rx-direct} says ({@link #rxDirect()}). Every
  * thread may use either host: {@link #joinClient} and {@link #leave} do nothing.
  */
 final class TcpHosts implements TcpNet {
@@ -60,8 +60,9 @@ final class TcpHosts implements TcpNet {
         for (Stack s : new Stack[] {client, server}) {
             s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
             // a socket call's sender hands what it put on the peer's idle ring up the peer's stack itself, as
-            // Linux's veth (the other side of these benchmarks) runs the receiver's input in the sender's context
-            s.sysctl("net.link.rx_direct", rxDirect() ? 1 : 0);
+            // Linux's veth (the other side of these benchmarks) runs the receiver's input in the sender's context;
+            // by default (auto) on one CPU only: on two the ring's interrupt thread runs it beside the sender
+            s.sysctl("net.link.rx_direct", rxDirect());
         }
     }
 
@@ -82,13 +83,17 @@ final class TcpHosts implements TcpNet {
         };
     }
 
-    /** Direct receive, from {@code --rx-direct} ({@link BenchOptions#RX_DIRECT_PROPERTY}): on unless {@code off}. */
-    static boolean rxDirect() {
-        String v = System.getProperty(BenchOptions.RX_DIRECT_PROPERTY, "on");
+    /**
+     * Direct receive's {@code net.link.rx_direct}, from {@code --rx-direct} ({@link BenchOptions#RX_DIRECT_PROPERTY}):
+     * 1 for {@code on}, 0 for {@code off}, 2 for {@code auto} (the default: on a host of one CPU only).
+     */
+    static int rxDirect() {
+        String v = System.getProperty(BenchOptions.RX_DIRECT_PROPERTY, "auto");
         return switch (v) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException(BenchOptions.RX_DIRECT_PROPERTY + " is on or off, not '" + v + "'");
+            case "on" -> 1;
+            case "off" -> 0;
+            case "auto" -> 2;
+            default -> throw new IllegalArgumentException(BenchOptions.RX_DIRECT_PROPERTY + " is on, off or auto, not '" + v + "'");
         };
     }
 

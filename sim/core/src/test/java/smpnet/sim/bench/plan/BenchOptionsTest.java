@@ -151,7 +151,9 @@ class BenchOptionsTest {
                 parse(BenchOptions.benchTcp(), List.of("--rx-direct", "off")).jvmFlags());
         assertEquals(List.of("-Xmx1g", "-Dsmpnet.bench.wire=copy", "-Dsmpnet.bench.rxdirect=on"),
                 parse(BenchOptions.benchTcp(), List.of("--rx-direct=on", "--wire=copy", "--jvm-flags=-Xmx1g")).jvmFlags());
-        assertEquals("--rx-direct takes on or off, not 'yes'", assertThrows(ParameterException.class,
+        assertEquals(List.of("-Dsmpnet.bench.rxdirect=auto"),
+                parse(BenchOptions.benchTcp(), List.of("--rx-direct", "auto")).jvmFlags());
+        assertEquals("--rx-direct takes on, off or auto, not 'yes'", assertThrows(ParameterException.class,
                 () -> parse(BenchOptions.benchTcp(), List.of("--rx-direct", "yes"))).getMessage());
     }
 
