@@ -141,6 +141,17 @@ public final class StreamBuffer {
         return Math.max(0, hiwat - cc);
     }
 
+    /**
+     * Free space below the high watermark, read without the lock, as FreeBSD's tcp_input reads
+     * {@code sbspace(&so->so_rcv)} holding only the inp lock: for a receive buffer, whose bytes only arrive
+     * under the connection's lock (which the caller holds), a value read racily can only be too small (a reader
+     * took bytes meanwhile), so the window TCP derives from it errs on the safe side. Each field is read once;
+     * an int is never torn.
+     */
+    public int spaceUnlocked() {
+        return Math.max(0, hiwat - cc);
+    }
+
     public boolean cantMoreLocked() {
         lock.assertOwned();
         return cantMore;
