@@ -189,8 +189,9 @@ final class TcpSim {
             }
         });
         assertArrayEquals(down, TcpTwoHostsTest.readAll(c, down.length));
-        server.join();
-        writer.join();
+        // waited for in virtual time: Thread.join would block this thread outside the scheduler, which then
+        // runs no other thread, and the server may still be closing when the client has read its answer
+        while (server.isAlive() || writer.isAlive()) sleep(1);
         c.close();
     }
 
