@@ -269,6 +269,13 @@ public final class CalloutWheel {
 
     /** Takes {@code x} off its wheel. */
     void unlinkLocked(Cpu c, Callout x) {
+        detachLocked(c, x);
+        x.pendingFlag = false;
+        c.pending--;
+    }
+
+    /** Takes {@code x} off its list, leaving it pending (the cascade moves it to another list). */
+    private void detachLocked(Cpu c, Callout x) {
         int b = x.bucket;
         if (x.prev != null) x.prev.next = x.next; else c.lists[b] = x.next;
         if (x.next != null) x.next.prev = x.prev;
@@ -278,8 +285,6 @@ public final class CalloutWheel {
         }
         x.prev = null;
         x.next = null;
-        x.pendingFlag = false;
-        c.pending--;
     }
 
     /** Waits, releasing and retaking the wheel's lock, until no handler runs on wheel {@code c}. */
@@ -409,9 +414,8 @@ public final class CalloutWheel {
             next = x.next;
             c.visits++;
             if (Math.floorDiv(Math.floorDiv(x.dueNanos, tick), n) > turn) continue;
-            unlinkLocked(c, x);
-            x.pendingFlag = true;
-            c.pending++;
+            // detached, not unlinked: pending() (read without the wheel's lock) never sees it drop meanwhile
+            detachLocked(c, x);
             placeLocked(c, x, x.dueNanos);
         }
     }

@@ -23,7 +23,7 @@ import smpnet.stack.locks.StackLocks;
  *     ├─ bound:     local port -> sockets bound to it (bind, listen)
  *     ├─ listeners: local port -> listening sockets
  *     └─ heads[hash(laddr, lport, faddr, fport)]   a chain through Tcpcb.hashNext, under tcphash lock
- *            └─ connections (connect, accept, TIME_WAIT)   heads[i]'s lock: locks[i mod locks.length]
+ *            └─ connections (connect, accept, TIME_WAIT)   heads[i]'s lock: hashLocks[i mod hashLocks.length]
  * </pre>
  *
  * So opening and closing a connection takes one bucket's lock and never makes every CPU's lookups wait (an
@@ -56,7 +56,7 @@ final class TcpPcbTable {
      * host that serves many connections needs a hash to match, as FreeBSD sizes its tcbhash by maxsockets.
      */
     @GuardedBy("tcphash") private Tcpcb[] heads;
-    /** The buckets' locks: bucket i's is {@code locks[i & (locks.length - 1)]}. */
+    /** The buckets' locks: bucket i's is {@code hashLocks[i & (hashLocks.length - 1)]}. */
     private ExclusiveLock[] hashLocks;
     private final StackLocks locks;
     @GuardedBy("tcbinfo") private final Map<Integer, List<Tcpcb>> bound = new HashMap<>();

@@ -143,13 +143,14 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
     }
 
     /**
-     * {@code flags} with {@code -Dproperty=value}, the child flag of a two-valued option, once {@code value} is
-     * checked to be {@code a} or {@code b}.
+     * {@code flags} with {@code -Dproperty=value}, the child flag of an option of a few values, once {@code value}
+     * is checked to be one of {@code choices}.
      */
-    private static List<String> withChoice(List<String> flags, String option, String property, String value, String a,
-                                           String b) throws UsageException {
-        if (!value.equals(a) && !value.equals(b)) {
-            throw new UsageException(option + " takes " + a + " or " + b + ", not '" + value + "'");
+    private static List<String> withChoice(List<String> flags, String option, String property, String value,
+                                           String... choices) throws UsageException {
+        if (!List.of(choices).contains(value)) {
+            String all = String.join(", ", List.of(choices).subList(0, choices.length - 1)) + " or " + choices[choices.length - 1];
+            throw new UsageException(option + " takes " + all + ", not '" + value + "'");
         }
         List<String> out = new ArrayList<>(flags);
         out.add("-D" + property + "=" + value);
@@ -166,12 +167,7 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
 
     /** {@code flags} with the child flag that sets the TCP hosts' direct receive {@code on}, {@code off} or {@code auto}. */
     public static List<String> withRxDirect(List<String> flags, String how) throws UsageException {
-        if (!List.of("on", "off", "auto").contains(how)) {
-            throw new UsageException("--rx-direct takes on, off or auto, not '" + how + "'");
-        }
-        List<String> out = new ArrayList<>(flags);
-        out.add("-D" + RX_DIRECT_PROPERTY + "=" + how);
-        return List.copyOf(out);
+        return withChoice(flags, "--rx-direct", RX_DIRECT_PROPERTY, how, "on", "off", "auto");
     }
 
     /** The stack modes named by {@code --modes}, each once. */
