@@ -102,4 +102,56 @@ class StreamBufferRingTest {
             lock.unlock();
         }
     }
+
+    @Test
+    void aRefilledBufferTakesAtOnceARingAsLargeAsItsLastFillNeeded() {
+        RingZones zones = RingZones.of(1);
+        StreamBuffer bulk = new StreamBuffer(lock, new CondVar("sbwait"), 256 * 1024, zones);
+        lock.lock();
+        try {
+            assertEquals(StreamBuffer.MIN_RING, bulk.nextRingSizeLocked());
+            byte[] segment = bytes(1_448, 5);
+            for (int i = 0; i < 40; i++) bulk.appendLocked(segment, 0, segment.length); // 57,920 bytes
+            byte[] out = new byte[bulk.ccLocked()];
+            bulk.copyLocked(0, out.length, out, 0);
+            bulk.consumeLocked(out.length);
+            assertEquals(64 * 1024, bulk.nextRingSizeLocked(), "the smallest ring that held 57,920 bytes");
+
+            long[] before = new long[8];
+            for (int k = 0; k < before.length; k++) before[k] = zones.zoneOf(StreamBuffer.MIN_RING << k).stats().allocs();
+            for (int i = 0; i < 40; i++) bulk.appendLocked(segment, 0, segment.length);
+            for (int k = 0; k < before.length; k++) {
+                int size = StreamBuffer.MIN_RING << k;
+                assertEquals(size == 64 * 1024 ? before[k] + 1 : before[k], zones.zoneOf(size).stats().allocs(),
+                        size + "-byte rings taken by the second fill: only one 64 KB ring, no growth");
+            }
+            // the bytes come out as written, across the ring's wrap: half read, the rest after more appends
+            byte[] half = new byte[20 * 1_448];
+            bulk.copyLocked(0, half.length, half, 0);
+            bulk.consumeLocked(half.length);
+            for (int i = 0; i < 10; i++) bulk.appendLocked(segment, 0, segment.length);
+            byte[] rest = new byte[bulk.ccLocked()];
+            assertEquals(30 * 1_448, rest.length);
+            bulk.copyLocked(0, rest.length, rest, 0);
+            bulk.consumeLocked(rest.length);
+            for (int i = 0; i < 30; i++) {
+                assertArrayEquals(segment, java.util.Arrays.copyOfRange(rest, i * 1_448, (i + 1) * 1_448), "segment " + i);
+            }
+            assertEquals(64 * 1024, bulk.nextRingSizeLocked(), "the peak of this fill was 57,920 bytes too");
+
+            // a small fill next: the ring after it is the smallest again
+            bulk.appendLocked(segment, 0, 100);
+            assertEquals(1, zones.zoneOf(64 * 1024).inUse(), "taken at the last fill's size");
+            byte[] small = new byte[100];
+            bulk.copyLocked(0, 100, small, 0);
+            bulk.consumeLocked(100);
+            assertArrayEquals(java.util.Arrays.copyOf(segment, 100), small);
+            assertEquals(StreamBuffer.MIN_RING, bulk.nextRingSizeLocked(), "a fill of 100 bytes: the smallest ring next");
+            for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) {
+                assertEquals(0, zones.zoneOf(size).inUse(), size + "-byte rings in use after the reads");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
 }
