@@ -124,6 +124,15 @@ public class Mutex extends LockBase implements ExclusiveLock {
     @Override
     public void lock() {
         Thread me = Thread.currentThread();
+        if (owner == me) {
+            // The owner again (Giant in giant mode, taken for every lock of the stack, many times per packet):
+            // no compare-and-set, which would fail and still take the mutex's cache line exclusive. Only the
+            // owner writes its own name into owner, and only the owner clears it.
+            witnessCheckOrder(true);
+            recurse();
+            obtained(true, false);
+            return;
+        }
         String site = LockProfiler.fullModeSite();
         if (STATE.compareAndSet(this, FREE, LOCKED)) {
             owner = me;
@@ -132,12 +141,8 @@ public class Mutex extends LockBase implements ExclusiveLock {
             obtainedWithoutWait(true); // no wait, so witness may check the order now: one hook instead of two
             return;
         }
-        witnessCheckOrder(true); // before a recursion or a wait: a reversal is reported before it can deadlock
-        if (owner == me) {
-            recurse();
-        } else {
-            lockContended(me, site);
-        }
+        witnessCheckOrder(true); // before a wait: a reversal is reported before it can deadlock
+        lockContended(me, site);
         obtained(true, false);
     }
 
