@@ -32,15 +32,19 @@ public final class Checksum {
         return this;
     }
 
-    /** Eight bytes a read, in little-endian order: no byte swap per read (see {@link #swappedSum}). */
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Four bytes a read, in little-endian order: no byte swap per read (see {@link #swappedSum}). */
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * The one's complement sum of the big-endian 16-bit words of {@code s[from, from+len)} ({@code len} a
-     * multiple of 8), folded to 16 bits. Read eight bytes at a time in little-endian order, summed as two
-     * 32-bit halves in two accumulators: that is the sum of the byte-swapped words, and since the sum is
-     * byte-order independent (RFC 1071 2(B)) swapping its folded value gives the big-endian words' sum. Zero
-     * only for all-zero bytes, as the sum it stands for. 8192 reads of a 64 KB packet stay below 2^46.
+     * multiple of 8), folded to 16 bits. Read four bytes at a time in little-endian order and added, zero
+     * extended, into one 64-bit sum: each 32-bit value is its two byte-swapped words' sum modulo 0xffff
+     * (2^16 is 1 there), and since the sum is byte-order independent (RFC 1071 2(B)) swapping its folded
+     * value gives the big-endian words' sum. Zero only for all-zero bytes, as the sum it stands for. 16,384
+     * reads of a 64 KB packet stay below 2^46. This simplest loop is one the compiler vectorizes: {@link #add}
+     * of 1,460 bytes took 36 ns against 150 for the loop it replaced (eight bytes a read, split into two
+     * halves, in two sums), in one run of {@code ChecksumBench} (sumOnly against sumLongHalves, average time,
+     * 2 forks).
      *
      * <p>Through the segment, whatever backs it: an mbuf's data is a read-only segment whenever its cluster
      * is shared (a TSO frame's payload, a segment TCP still holds for retransmission), and a read-only heap
@@ -60,39 +64,15 @@ public final class Checksum {
      */
     private static long swappedSumHeap(MemorySegment s, long from, long len) {
         long x = 0;
-        long y = 0;
-        long i = from;
-        long to = from + len;
-        for (; i + 16 <= to; i += 16) {
-            long v = s.get(LE64, i);
-            long w = s.get(LE64, i + 8);
-            x += (v >>> 32) + (v & 0xffff_ffffL);
-            y += (w >>> 32) + (w & 0xffff_ffffL);
-        }
-        if (i < to) {
-            long v = s.get(LE64, i);
-            x += (v >>> 32) + (v & 0xffff_ffffL);
-        }
-        return fold(x + y);
+        for (long i = from, to = from + len; i < to; i += 4) x += s.get(LE32, i) & 0xffff_ffffL;
+        return fold(x);
     }
 
     /** {@link #swappedSum} of a native segment (a zero-copy region, a mapped file): see {@link #swappedSumHeap}. */
     private static long swappedSumNative(MemorySegment s, long from, long len) {
         long x = 0;
-        long y = 0;
-        long i = from;
-        long to = from + len;
-        for (; i + 16 <= to; i += 16) {
-            long v = s.get(LE64, i);
-            long w = s.get(LE64, i + 8);
-            x += (v >>> 32) + (v & 0xffff_ffffL);
-            y += (w >>> 32) + (w & 0xffff_ffffL);
-        }
-        if (i < to) {
-            long v = s.get(LE64, i);
-            x += (v >>> 32) + (v & 0xffff_ffffL);
-        }
-        return fold(x + y);
+        for (long i = from, to = from + len; i < to; i += 4) x += s.get(LE32, i) & 0xffff_ffffL;
+        return fold(x);
     }
 
     /** {@code sum} folded to 16 bits and byte-swapped (see {@link #swappedSum}). */
