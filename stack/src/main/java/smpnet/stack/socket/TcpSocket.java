@@ -196,9 +196,17 @@ public final class TcpSocket extends Socket {
                     if (noFdRef) throw new SocketError(Errno.EBADF, "accept on a closed socket");
                     if (!listening) throw new SocketError(Errno.EINVAL, "accept: not listening");
                     int err = takeErrorLocked();
-                    if (err != 0) throw error(err, "accept");
+                    if (err != 0) {
+                        if (!completed.isEmpty()) rcv.cv.signal(); // the wake-up this thread took, passed on
+                        throw error(err, "accept");
+                    }
                     s = completed.pollFirst();
-                    if (s != null) break;
+                    if (s != null) {
+                        // each queued connection wakes one acceptor: pass the turn on if more are queued
+                        // (another thread's wake-up may have gone to one that left with an error)
+                        if (!completed.isEmpty()) rcv.cv.signal();
+                        break;
+                    }
                     if (!isBlocking()) throw new SocketError(Errno.EAGAIN);
                     long left = timeout == 0 ? Long.MAX_VALUE : deadline - scheduler.nanoTime();
                     if (left <= 0) throw new SocketError(Errno.EAGAIN, "accept timed out");

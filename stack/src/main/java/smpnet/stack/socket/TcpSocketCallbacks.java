@@ -146,7 +146,10 @@ final class TcpSocketCallbacks implements TcpSocketHooks {
             aborted = listener.noFdRef;
             if (!aborted) {
                 listener.completed.addLast(child);
-                listener.rcv.cv.broadcast();
+                // One connection, one acceptor (FreeBSD's wakeup_one on the listen queue): waking every
+                // thread blocked in accept woke all but one for nothing, each a context switch, and on two
+                // CPUs a wake-up across them; accept passes the turn on while connections remain queued.
+                listener.rcv.cv.signal();
                 listener.readinessChangedLocked();
             }
         } finally {
