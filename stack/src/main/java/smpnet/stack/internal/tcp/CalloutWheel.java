@@ -159,34 +159,26 @@ public final class CalloutWheel {
     Cpu cpu(int index) { return cpus[Math.floorMod(index, cpus.length)]; }
 
     /** Callouts waiting on all wheels (a test's and a leak check's: no timer left behind). */
-    public int pendingCount() {
-        int n = 0;
-        for (Cpu c : cpus) {
-            c.lock.lock();
-            try {
-                n += c.pending;
-            } finally {
-                c.lock.unlock();
-            }
-        }
-        return n;
-    }
+    public int pendingCount() { return (int) sumOverCpus(c -> c.pending); }
 
     /**
      * List entries looked at so far by the softclocks, cascades and searches for the next due callout of all
      * wheels (a test's: the work per softclock must not grow with the callouts of later turns).
      */
-    long visits() {
-        long v = 0;
+    long visits() { return sumOverCpus(c -> c.visits); }
+
+    /** The sum of {@code field} over every CPU's wheel, each read under its wheel's lock. */
+    private long sumOverCpus(java.util.function.ToLongFunction<Cpu> field) {
+        long sum = 0;
         for (Cpu c : cpus) {
             c.lock.lock();
             try {
-                v += c.visits;
+                sum += field.applyAsLong(c);
             } finally {
                 c.lock.unlock();
             }
         }
-        return v;
+        return sum;
     }
 
     /**
