@@ -25,9 +25,17 @@ public final class FuzzEngine {
      * @param corpusIn    directories of corpus files to replay first (missing ones are skipped)
      * @param corpusOut   where to write each input that found new coverage (null: nowhere)
      * @param plant       the planted bug to switch on ("" for none)
+     * @param progressNanos how often {@code progress} is told how the campaign goes (0: never)
+     * @param progress    told a line (inputs so far, their rate, corpus, edges) every {@code progressNanos}
      */
     public record Options(long maxInputs, long maxNanos, int checkEvery, long seed, List<Path> corpusIn, Path corpusOut,
-                          String plant) {}
+                          String plant, long progressNanos, java.util.function.Consumer<String> progress) {
+        /** Options without progress lines. */
+        public Options(long maxInputs, long maxNanos, int checkEvery, long seed, List<Path> corpusIn, Path corpusOut,
+                       String plant) {
+            this(maxInputs, maxNanos, checkEvery, seed, corpusIn, corpusOut, plant, 0, line -> { });
+        }
+    }
 
     /** What a run did; {@code finding} is null if every check held, else what failed, for {@code input}. */
     public record Result(String target, long replayed, long inputs, long nanos, int corpus, int edges, String finding,
@@ -82,6 +90,7 @@ public final class FuzzEngine {
         SplittableRandom pick = new SplittableRandom(o.seed() ^ 0x5DEECE66DL);
         long start = System.nanoTime();
         long inputs = 0;
+        long nextProgress = o.progressNanos() > 0 ? start + o.progressNanos() : Long.MAX_VALUE;
         while ((o.maxInputs() == 0 || inputs < o.maxInputs()) && (o.maxNanos() == 0 || System.nanoTime() - start < o.maxNanos())) {
             // A third of the parents are the seeds and committed inputs (the well-formed frames a deep bug
             // is most often one change away from), a third the newest entries (still opening new paths).
@@ -92,7 +101,17 @@ public final class FuzzEngine {
             EdgeCoverage.reset();
             f = t.run(child);
             inputs++;
-            if (f == null && inputs % o.checkEvery() == 0) f = t.periodicCheck();
+            if (f == null && inputs % o.checkEvery() == 0) {
+                f = t.periodicCheck();
+                long now = System.nanoTime();
+                if (now >= nextProgress) {
+                    double secs = (now - start) / 1e9;
+                    o.progress().accept(String.format(java.util.Locale.ROOT,
+                            "%s: %,d inputs in %.0f s (%,.0f/s), corpus %,d, edges %,d, no finding yet", target, inputs, secs,
+                            inputs / secs, corpus.size(), EdgeCoverage.edges(seen)));
+                    nextProgress = now + o.progressNanos();
+                }
+            }
             if (f != null) {
                 return end(t, new Result(target, replayed, inputs, System.nanoTime() - start, corpus.size(),
                         EdgeCoverage.edges(seen), f, child));

@@ -20,7 +20,7 @@ public final class FuzzMain {
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: FuzzMain target [--inputs N] [--seconds S] [--seed X] [--plant T] [--check-every K]");
+            System.err.println("usage: FuzzMain target [--inputs N] [--seconds S] [--seed X] [--plant T] [--check-every K] [--progress S]");
             System.exit(2);
         }
         String target = args[0];
@@ -29,6 +29,7 @@ public final class FuzzMain {
         long seed = System.nanoTime();
         String plant = "";
         int checkEvery = 1_000;
+        long progressSeconds = 30;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--inputs" -> inputs = Long.parseLong(args[i + 1]);
@@ -36,6 +37,7 @@ public final class FuzzMain {
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--plant" -> plant = args[i + 1];
                 case "--check-every" -> checkEvery = Integer.parseInt(args[i + 1]);
+                case "--progress" -> progressSeconds = Long.parseLong(args[i + 1]);
                 case "--mode" -> System.setProperty("smpnet.fuzz.mode", args[i + 1]);
                 case "--dispatch" -> System.setProperty("smpnet.fuzz.dispatch", args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -47,7 +49,8 @@ public final class FuzzMain {
                 seconds == 0 ? "" : " or " + seconds + " s", seed, System.getProperty("smpnet.fuzz.mode", "FINE"),
                 System.getProperty("smpnet.fuzz.dispatch", "DIRECT"));
         FuzzEngine.Result r = FuzzEngine.run(target, new FuzzEngine.Options(inputs, seconds * 1_000_000_000L, checkEvery,
-                seed, List.of(base.resolve("src/test/resources/fuzz").resolve(target), found), found, plant));
+                seed, List.of(base.resolve("src/test/resources/fuzz").resolve(target), found), found, plant,
+                progressSeconds * 1_000_000_000L, line -> System.out.println("[fuzz] " + line)));
         System.out.println("[fuzz] " + r);
         if (r.finding() != null) {
             FuzzEngine.write(base.resolve("target/fuzz-findings").resolve(target), r.input());
