@@ -16,6 +16,22 @@ import smpnet.stack.socket.TcpState;
  * is sent.
  */
 final class TcpOutput {
+    /**
+     * A thread's tcp_output locals: the pass and the segment it builds. Per thread rather than per connection
+     * (they were a connection's, two more objects of it): what every pass writes first then stays in the
+     * caches of the thread that sends, whichever of 100,000 connections it sends on, instead of being two more
+     * cold objects of a connection nobody touched for seconds.
+     */
+    static final class Scratch {
+        final Pass pass = new Pass();
+        final TcpOutputSegment.Draft segment = new TcpOutputSegment.Draft();
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The calling thread's locals. */
+    static Scratch scratch() { return SCRATCH.get(); }
+
     private TcpOutput() {}
 
     /** tcp_outflags[state]: the control bits each state sends. */
@@ -51,8 +67,9 @@ final class TcpOutput {
 
     /**
      * The locals of one pass of tcp_output's decision, which FreeBSD keeps on the stack of one function,
-     * shared by the steps of {@link #outputOnceLocked}. Each connection has one ({@link Tcpcb#outPass}), filled
-     * afresh by every pass; nothing reads it once the pass has handed its segment to {@link TcpOutputSegment}.
+     * shared by the steps of {@link #outputOnceLocked}. Each thread has one ({@link Scratch}), filled afresh by
+     * every pass; nothing reads it once the pass has handed its segment to {@link TcpOutputSegment}, so an
+     * output started from below (another connection's, in the same thread) may fill it again.
      */
     static final class Pass {
         /** so_snd as the pass found it: the bytes in it, its high-water mark, whether the user sized it. */
@@ -131,7 +148,7 @@ final class TcpOutput {
      * flags of the state, the data from snd_nxt, the window min(snd_wnd, cwnd).
      */
     private static Pass beginLocked(Tcpcb tp, StreamBuffer snd) {
-        Pass p = tp.outPass;
+        Pass p = SCRATCH.get().pass;
         if (snd == null) {
             p.sbcc = 0;
             p.sndHiwat = 0;

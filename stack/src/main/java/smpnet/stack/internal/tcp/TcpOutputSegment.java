@@ -24,7 +24,7 @@ final class TcpOutputSegment {
 
     /**
      * The segment {@link #sendLocked} is building: the locals of tcp_output's {@code send:} half, which FreeBSD
-     * keeps on the stack of one function. Each connection has one ({@link Tcpcb#outSegment}), filled afresh
+     * keeps on the stack of one function. Each thread has one ({@link TcpOutput.Scratch}), filled afresh
      * by every segment; nothing reads it once the segment has gone to IP, so an output started from below
      * {@link Tcp#send} could spoil nothing of the segment that called it.
      */
@@ -102,7 +102,7 @@ final class TcpOutputSegment {
      */
     static boolean sendLocked(Tcpcb tp, int flags, int len, int off, boolean sackRxmit, int rxmitSeq,
                               long recwin, long sendwin, boolean markSent, boolean tso) {
-        Draft d = tp.outSegment.begin(flags, len, off, sackRxmit, rxmitSeq, recwin);
+        Draft d = TcpOutput.scratch().segment.begin(flags, len, off, sackRxmit, rxmitSeq, recwin);
         addOptionsLocked(tp, d);
         fitToMaxsegLocked(tp, d, tso);
         chooseSequenceLocked(tp, d);

@@ -215,12 +215,6 @@ public final class Tcpcb {
     /** The listener's counter this connection holds a place in, null once given back. */
     @GuardedBy("inp") java.util.concurrent.atomic.AtomicInteger tfoPendingOf;
 
-    // tcp_output's locals, reused by every pass so that its steps share them without allocating
-    /** What one pass of tcp_output decided to send ({@link TcpOutput}). */
-    final TcpOutput.Pass outPass = new TcpOutput.Pass();
-    /** The segment that pass builds ({@link TcpOutputSegment}). */
-    final TcpOutputSegment.Draft outSegment = new TcpOutputSegment.Draft();
-
     // timers
     final TcpTimer rexmt;
     final TcpTimer persist;
