@@ -148,7 +148,7 @@ final class TcpOutput {
      * flags of the state, the data from snd_nxt, the window min(snd_wnd, cwnd).
      */
     private static Pass beginLocked(Tcpcb tp, StreamBuffer snd) {
-        Pass p = SCRATCH.get().pass;
+        Pass p = scratch().pass;
         if (snd == null) {
             p.sbcc = 0;
             p.sndHiwat = 0;
