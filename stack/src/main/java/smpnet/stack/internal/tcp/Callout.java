@@ -18,8 +18,11 @@ import smpnet.locking.ExclusiveLock;
  * <p>Locking key: the fields below are guarded by the lock of the callout's wheel ({@code callout} class),
  * taken inside the callout's own lock; pending, active and the due time are volatile, read without a lock;
  * {@code lock} and {@code home} are final.
+ *
+ * <p>It is not final: a connection's timers ({@link TcpTimer}) extend it, so that their five due times and the
+ * callout they share are one object.
  */
-public final class Callout {
+public class Callout {
     private final CalloutWheel wheel;
     private final CalloutWheel.Cpu home;
     private final ExclusiveLock lock;
@@ -84,6 +87,15 @@ public final class Callout {
      * After the wheel was drained it does nothing (and returns false).
      */
     public boolean reset(long delayNanos, Runnable fn) {
+        long now = wheel.nanoTime();
+        return resetAt(now + Math.min(Math.max(0, delayNanos), Long.MAX_VALUE / 2 - Math.max(0, now)), fn); // no overflow
+    }
+
+    /**
+     * As {@link #reset}, due at {@code dueNanos} on the scheduler's clock rather than after a delay
+     * (callout_reset_sbt with C_ABSOLUTE); a time already past runs at the next softclock.
+     */
+    public boolean resetAt(long dueNanos, Runnable fn) {
         lock.assertOwned();
         if (fn == null) throw new IllegalArgumentException("a callout needs a handler");
         home.lock.lock();
@@ -92,8 +104,7 @@ public final class Callout {
             if (home.closed) return cancelled;
             this.fn = fn;
             activeFlag = true;
-            long now = wheel.nanoTime();
-            dueNanos = now + Math.min(Math.max(0, delayNanos), Long.MAX_VALUE / 2 - Math.max(0, now)); // no overflow
+            this.dueNanos = dueNanos;
             wheel.insertLocked(home, this, dueNanos);
             return cancelled;
         } finally {

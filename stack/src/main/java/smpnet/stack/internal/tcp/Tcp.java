@@ -154,10 +154,17 @@ public final class Tcp implements ProtocolInput {
     }
 
     /**
-     * Timers armed on every connection and the SYN cache and not yet run (a fired timer waiting for its lock
-     * no longer counts), plus those the shutdown found still armed.
+     * Timers armed and not yet run: each connection's armed timers (a timer that fired and waits for the
+     * connection's lock still counts, as tcp_timer_active says) and the SYN cache's callouts on the wheel, plus
+     * the callouts the shutdown found still there. A connection's five timers share one callout, so the wheel's
+     * count alone would say 1 for a connection with three timers armed: the connections are walked (without
+     * their locks, so a count taken while they move may be stale).
      */
-    public int timersArmed() { return callouts.pendingCount() + timersLeftAtShutdown; }
+    public int timersArmed() {
+        int n = callouts.pendingCount() + timersLeftAtShutdown;
+        for (Tcpcb tp : table.snapshot()) n += tp.timer.armedCountUnlocked() - (tp.timer.pending() ? 1 : 0);
+        return n;
+    }
 
     /** Entries in the SYN cache. */
     public int syncacheEntries() { return syncache.size(); }
@@ -439,6 +446,7 @@ public final class Tcp implements ProtocolInput {
 
     /** Releases {@code tp}'s lock, then sends what waited for that (segments to this very host). */
     void unlock(Tcpcb tp) {
+        tp.timer.reconcile(); // what disarming left early moves once, now
         List<Queued> q = tp.outq;
         tp.outq = null;
         int src = tp.laddr;
@@ -529,12 +537,12 @@ public final class Tcp implements ProtocolInput {
     void timeWaitLocked(Tcpcb tp) {
         tp.lock.assertOwned();
         tp.state = TcpState.TIME_WAIT;
-        tp.rexmt.stop();
-        tp.persist.stop();
-        tp.keep.stop();
-        tp.delack.stop();
+        tp.timer.disarm(TcpTimer.REXMT);
+        tp.timer.disarm(TcpTimer.PERSIST);
+        tp.timer.disarm(TcpTimer.KEEP);
+        tp.timer.disarm(TcpTimer.DELACK);
         if (tp.reass != null) tp.reass.drain();
-        tp.twoMsl.reset(2 * settings.mslNanos);
+        tp.timer.arm(TcpTimer.TWO_MSL, 2 * settings.mslNanos);
         if (tp.so != null) tp.so.disconnectedLocked();
     }
 

@@ -148,9 +148,9 @@ final class TcpInputAck {
      */
     private static void rexmtTimerOnAckLocked(Tcpcb tp, int ack) {
         if (ack == tp.sndMax) {
-            tp.rexmt.stop();
-        } else if (!tp.persist.pending()) {
-            tp.rexmt.reset(tp.rxtCurNanos);
+            tp.timer.disarm(TcpTimer.REXMT);
+        } else if (!tp.timer.armed(TcpTimer.PERSIST)) {
+            tp.timer.arm(TcpTimer.REXMT, tp.rxtCurNanos);
         }
     }
 
@@ -188,7 +188,7 @@ final class TcpInputAck {
             case FIN_WAIT_1 -> {
                 if (tp.so == null || tp.so.closedByUserLocked()) {
                     if (tp.so != null) tp.so.disconnectedLocked();
-                    tp.twoMsl.reset(tp.keepCnt * tp.keepIntvlNanos);
+                    tp.timer.arm(TcpTimer.TWO_MSL, tp.keepCnt * tp.keepIntvlNanos);
                 }
                 tp.state = TcpState.FIN_WAIT_2;
                 return false;
@@ -210,7 +210,7 @@ final class TcpInputAck {
     /** A duplicate ACK: fast retransmit at the third (RFC 5681 3.2, 6582, 6675 with SACK). */
     private static void dupAckLocked(Tcpcb tp, boolean sackChanged) {
         Tcp tcp = tp.tcp;
-        if (!tp.rexmt.pending()) {
+        if (!tp.timer.armed(TcpTimer.REXMT)) {
             tp.dupAcks = 0;
             return;
         }
@@ -234,7 +234,7 @@ final class TcpInputAck {
             tp.ccv.inCongRecovery = true;
             tp.sndRecover = tp.sndMax;
             tp.ccv.recover = tp.sndMax;
-            tp.rexmt.stop();
+            tp.timer.disarm(TcpTimer.REXMT);
             tp.rttStartNanos = Tcpcb.NOT_TIMED;
             if (tp.scoreboard != null) {
                 tcp.stats.increment(TcpStat.SACK_RECOVERY_EPISODE);
@@ -262,7 +262,7 @@ final class TcpInputAck {
 
     /** A partial ACK in recovery (RFC 6582 3.2 step 5; RFC 6675 keeps going by the scoreboard). */
     private static void partialAckLocked(Tcpcb tp, int ack) {
-        tp.rexmt.stop();
+        tp.timer.disarm(TcpTimer.REXMT);
         tp.rttStartNanos = Tcpcb.NOT_TIMED;
         if (tp.scoreboard != null) return; // output below sends by NextSeg
         int onxt = tp.sndNxt;

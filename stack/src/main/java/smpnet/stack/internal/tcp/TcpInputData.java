@@ -86,8 +86,8 @@ final class TcpInputData {
                 default -> { }
             }
         }
-        if (tp.has(Tcpcb.TF_DELACK) && !tp.has(Tcpcb.TF_ACKNOW) && !tp.delack.pending()) {
-            tp.delack.reset(tcp.settings.delackNanos);
+        if (tp.has(Tcpcb.TF_DELACK) && !tp.has(Tcpcb.TF_ACKNOW) && !tp.timer.armed(TcpTimer.DELACK)) {
+            tp.timer.arm(TcpTimer.DELACK, tcp.settings.delackNanos);
         }
         if (needOutput || tp.has(Tcpcb.TF_ACKNOW)) TcpOutput.outputLocked(tp);
         return TcpInput.End.DONE;
@@ -186,6 +186,6 @@ final class TcpInputData {
     static boolean delayAck(Tcpcb tp, int seq, int tlen) {
         TcpSettings set = tp.tcp.settings;
         return set.delayedAck && !tp.has(Tcpcb.TF_RXWIN0SENT) && set.ackPolicy.delay(new AckPolicy.Arrival(seq, tlen,
-                tp.rcvNxt, tp.maxseg, tp.reass == null || tp.reass.isEmpty(), tp.delack.pending()));
+                tp.rcvNxt, tp.maxseg, tp.reass == null || tp.reass.isEmpty(), tp.timer.armed(TcpTimer.DELACK)));
     }
 }

@@ -66,13 +66,13 @@ final class TcpInputHandshake {
             TcpEcn.synAckReceived(tp, thflags);
             if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
             establishedLocked(tp);
-            tp.rexmt.stop();
+            tp.timer.disarm(TcpTimer.REXMT);
             rttSampleFromSynLocked(tp, seg);
             if (tp.so != null) tp.so.connectedLocked();  // an active open has no listener: always kept
             // FreeBSD acks a SYN-ACK at once unless data rides on it (then delayed-ack rules apply)
             if (seg.tlen > 0 && TcpInputData.delayAck(tp, tp.rcvNxt, seg.tlen) && !resendSynData) {
                 tp.set(Tcpcb.TF_DELACK);
-                tp.delack.reset(tcp.settings.delackNanos);
+                tp.timer.arm(TcpTimer.DELACK, tcp.settings.delackNanos);
             } else {
                 tp.set(Tcpcb.TF_ACKNOW);
             }
@@ -82,7 +82,7 @@ final class TcpInputHandshake {
             // when the retransmit timer says so, never because some later output finds the SYN bit set.
             tp.state = TcpState.SYN_RECEIVED;
             tp.set(Tcpcb.TF_ACKNOW | Tcpcb.TF_NEEDSYN);
-            tp.rexmt.stop();
+            tp.timer.disarm(TcpTimer.REXMT);
             tp.sndNxt = tp.iss; // resend our SYN, now with an ACK
             // data on the peer's SYN waits in the reassembly queue until the handshake completes (tcp_reass
             // presents nothing before ESTABLISHED)
@@ -189,8 +189,8 @@ final class TcpInputHandshake {
                     () -> tcp.settings.sackGlobalMaxHoles);
         }
         if (tp.reass == null) tp.reass = newReassemblyQueue(tp); // a simultaneous open has one already
-        tp.keep.stop(); // the connection-establishment timeout is over
-        tp.keep.reset(tp.keepIdleNanos); // always armed: the timer itself asks for SO_KEEPALIVE or always_keepalive
+        tp.timer.disarm(TcpTimer.KEEP); // the connection-establishment timeout is over
+        tp.timer.arm(TcpTimer.KEEP, tp.keepIdleNanos); // always armed: the timer itself asks for SO_KEEPALIVE or always_keepalive
         if (tp.has(Tcpcb.TF_NEEDFIN)) {
             tp.state = TcpState.FIN_WAIT_1;
             tp.clear(Tcpcb.TF_NEEDFIN);

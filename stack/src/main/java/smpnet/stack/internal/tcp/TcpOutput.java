@@ -125,7 +125,7 @@ final class TcpOutput {
             justReturnLocked(tp, p.sbcc);
             return false;
         }
-        boolean probe = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending();
+        boolean probe = tp.has(Tcpcb.TF_FORCEDATA) && tp.timer.armed(TcpTimer.PERSIST);
         TcpPmtuBlackhole.sendingLocked(tp, p.fullLen);
         boolean sendalot = p.sendalot;
         boolean more = TcpOutputSegment.sendLocked(tp, p.flags, (int) p.len, p.off, p.sackRxmit, p.rxmitSeq, p.recwin,
@@ -208,7 +208,7 @@ final class TcpOutput {
         if (p.sendwin == 0) {
             p.sendwin = 1;
         } else {
-            tp.persist.stop();
+            tp.timer.disarm(TcpTimer.PERSIST);
             tp.rxtShift = 0;
         }
     }
@@ -237,10 +237,10 @@ final class TcpOutput {
         if (p.len < 0) {
             p.len = 0;
             if (p.sendwin == 0) {
-                tp.rexmt.stop();
+                tp.timer.disarm(TcpTimer.REXMT);
                 tp.rxtShift = 0;
                 tp.sndNxt = tp.sndUna;
-                if (!tp.persist.pending()) TcpTimers.setPersistLocked(tp);
+                if (!tp.timer.armed(TcpTimer.PERSIST)) TcpTimers.setPersistLocked(tp);
             }
         }
     }
@@ -334,9 +334,9 @@ final class TcpOutput {
      * for a closed window gets the persist timer, to probe it (RFC 9293 3.8.6.1).
      */
     private static void justReturnLocked(Tcpcb tp, int sbcc) {
-        if (tp.sndMax != tp.sndUna && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveReceivedSyn()) {
-            tp.rexmt.reset(tp.rxtCurNanos);
-        } else if (sbcc > 0 && !tp.rexmt.pending() && !tp.persist.pending() && tp.haveEstablished()) {
+        if (tp.sndMax != tp.sndUna && !tp.timer.armed(TcpTimer.REXMT) && !tp.timer.armed(TcpTimer.PERSIST) && tp.haveReceivedSyn()) {
+            tp.timer.arm(TcpTimer.REXMT, tp.rxtCurNanos);
+        } else if (sbcc > 0 && !tp.timer.armed(TcpTimer.REXMT) && !tp.timer.armed(TcpTimer.PERSIST) && tp.haveEstablished()) {
             tp.rxtShift = 0;
             TcpTimers.setPersistLocked(tp);
         }

@@ -216,7 +216,7 @@ final class TcpOutputSegment {
         if ((flags & TcpHeader.SYN) != 0) tp.sndNxt = tp.sndUna;
         if (d.sackRxmit) {
             d.seq = d.rxmitSeq;
-        } else if (d.len > 0 || (flags & (TcpHeader.SYN | TcpHeader.FIN)) != 0 || tp.persist.pending()) {
+        } else if (d.len > 0 || (flags & (TcpHeader.SYN | TcpHeader.FIN)) != 0 || tp.timer.armed(TcpTimer.PERSIST)) {
             d.seq = tp.sndNxt;
         } else {
             d.seq = tp.sndMax;
@@ -362,11 +362,11 @@ final class TcpOutputSegment {
         if (d.recwin > 0 && TcpSeq.gt(tp.rcvNxt + (int) d.recwin, tp.rcvAdv)) tp.rcvAdv = tp.rcvNxt + (int) d.recwin;
         tp.lastAckSent = tp.rcvNxt;
         tp.clear(Tcpcb.TF_ACKNOW | Tcpcb.TF_DELACK);
-        tp.delack.stop();
+        tp.timer.disarm(TcpTimer.DELACK);
         if (d.sackRxmit) {
             if (markSent) tp.scoreboard.sent(new SackScoreboard.Segment(d.seq, d.len, SackScoreboard.Rule.LOST_HOLE));
             armRexmt(tp);
-        } else if (!tp.has(Tcpcb.TF_FORCEDATA) || !tp.persist.pending()) {
+        } else if (!tp.has(Tcpcb.TF_FORCEDATA) || !tp.timer.armed(TcpTimer.PERSIST)) {
             advanceSndNxtLocked(tp, d);
         } else {
             if (TcpSeq.gt(tp.sndNxt + d.len, tp.sndMax)) tp.sndMax = tp.sndNxt + d.len; // the probe's byte counts as sent
@@ -399,7 +399,7 @@ final class TcpOutputSegment {
             }
         }
         armRexmt(tp);
-        if (d.len == 0 && !tp.rexmt.pending() && !tp.persist.pending() && TcpOutput.sbccOf(tp) > 0 && tp.haveEstablished()) {
+        if (d.len == 0 && !tp.timer.armed(TcpTimer.REXMT) && !tp.timer.armed(TcpTimer.PERSIST) && TcpOutput.sbccOf(tp) > 0 && tp.haveEstablished()) {
             tp.rxtShift = 0;
             TcpTimers.setPersistLocked(tp);
         }
@@ -437,7 +437,7 @@ final class TcpOutputSegment {
      */
     private static void noBuffers(Tcpcb tp, int len, int flags, boolean sackRxmit) {
         tp.tcp.stats.increment(TcpStat.SNDNOBUFS);
-        boolean probe = tp.has(Tcpcb.TF_FORCEDATA) && tp.persist.pending();
+        boolean probe = tp.has(Tcpcb.TF_FORCEDATA) && tp.timer.armed(TcpTimer.PERSIST);
         if (!probe && !sackRxmit && (flags & TcpHeader.SYN) == 0 && len > 0 && (flags & TcpHeader.FIN) == 0) {
             tp.sndNxt -= len;
         }
@@ -457,12 +457,12 @@ final class TcpOutputSegment {
 
     /** Arms the retransmit timer if data is outstanding and it is not running (stopping persist). */
     private static void armRexmt(Tcpcb tp) {
-        if (tp.rexmt.pending() || tp.sndNxt == tp.sndUna) return;
-        if (tp.persist.pending()) {
-            tp.persist.stop();
+        if (tp.timer.armed(TcpTimer.REXMT) || tp.sndNxt == tp.sndUna) return;
+        if (tp.timer.armed(TcpTimer.PERSIST)) {
+            tp.timer.disarm(TcpTimer.PERSIST);
             tp.rxtShift = 0;
         }
-        tp.rexmt.reset(tp.rxtCurNanos);
+        tp.timer.arm(TcpTimer.REXMT, tp.rxtCurNanos);
     }
 
     /** Whether a segment with {@code flags} would carry SACK blocks (RFC 2018; D-SACK, RFC 2883). */

@@ -36,7 +36,7 @@ final class TcpTimeWait {
         if (tp.has(Tcpcb.TF_RCVD_TSTMP) && !seg.hasTs() && !tcp.settings.tolerateMissingTs) return false;
         if ((thflags & FIN) != 0) {
             int seq = seg.seq + seg.tlen + ((thflags & SYN) != 0 ? 1 : 0);
-            if (seq + 1 == tp.rcvNxt) tp.twoMsl.reset(2 * tcp.settings.mslNanos); // the peer lost our ACK of its FIN
+            if (seq + 1 == tp.rcvNxt) tp.timer.arm(TcpTimer.TWO_MSL, 2 * tcp.settings.mslNanos); // the peer lost our ACK of its FIN
         }
         if (thflags != ACK || seg.tlen != 0 || seg.seq != tp.rcvNxt || seg.ack != tp.sndNxt) {
             tp.set(Tcpcb.TF_ACKNOW);

@@ -7,7 +7,8 @@ import smpnet.stack.stats.TcpStat;
 /**
  * The five timers of a connection (FreeBSD's {@code tcp_timer.c}): retransmit, persist, keepalive (and the
  * connection-establishment timeout), 2MSL (TIME_WAIT and the FIN_WAIT_2 limit) and delayed ACK. Each runs
- * under the connection's inp (see {@link TcpTimer}); a timer stopped under that lock never runs.
+ * under the connection's inp, all five on one callout (see {@link TcpTimer}); a timer disarmed under that lock
+ * never runs.
  */
 final class TcpTimers {
     /** TCPTV_PERSMIN and TCPTV_PERSMAX. */
@@ -73,7 +74,7 @@ final class TcpTimers {
     /** tcp_setpersist: arms the persist timer with the backed-off interval plus the slop, within [5 s, 60 s]. */
     static void setPersistLocked(Tcpcb tp) {
         tp.lock.assertOwned();
-        tp.persist.reset(tp.rtt.persistNanos(tp.rxtShift, PERSIST_MIN_NANOS, PERSIST_MAX_NANOS));
+        tp.timer.arm(TcpTimer.PERSIST, tp.rtt.persistNanos(tp.rxtShift, PERSIST_MIN_NANOS, PERSIST_MAX_NANOS));
         if (tp.rxtShift < RttEstimator.MAX_RXT_SHIFT) tp.rxtShift++;
     }
 
@@ -114,7 +115,7 @@ final class TcpTimers {
         if (tp.haveEstablished()) {
             long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
             if (idle < tp.keepIdleNanos) {
-                tp.keep.reset(tp.keepIdleNanos - idle);
+                tp.timer.arm(TcpTimer.KEEP, tp.keepIdleNanos - idle);
                 return;
             }
         }
@@ -134,9 +135,9 @@ final class TcpTimers {
             tcp.stats.increment(TcpStat.KEEPPROBE);
             tp.keepProbesSent++;
             sendKeepaliveLocked(tp);
-            tp.keep.reset(tp.keepIntvlNanos);
+            tp.timer.arm(TcpTimer.KEEP, tp.keepIntvlNanos);
         } else {
-            tp.keep.reset(tp.keepIdleNanos);
+            tp.timer.arm(TcpTimer.KEEP, tp.keepIdleNanos);
         }
     }
 
@@ -168,7 +169,7 @@ final class TcpTimers {
             long idle = tcp.scheduler.nanoTime() - tp.lastRecvNanos;
             long maxIdle = tp.keepCnt * tp.keepIntvlNanos;
             if (idle <= maxIdle) {
-                tp.twoMsl.reset(tp.keepIntvlNanos);
+                tp.timer.arm(TcpTimer.TWO_MSL, tp.keepIntvlNanos);
                 return;
             }
         }

@@ -165,7 +165,7 @@ public final class TcpUsrReq {
             TcpMss.setMssLocked(tp, -1);
         }
         tcp.stats.increment(TcpStat.CONNATTEMPT);
-        tp.keep.reset(keepInitLocked(tp)); // the connection-establishment timeout
+        tp.timer.arm(TcpTimer.KEEP, keepInitLocked(tp)); // the connection-establishment timeout
         TcpOutput.outputLocked(tp);
     }
 
@@ -254,7 +254,7 @@ public final class TcpUsrReq {
         }
         if (!tp.dropped && tp.state == TcpState.FIN_WAIT_2 && tp.so != null && tp.so.closedByUserLocked()) {
             tp.so.disconnectedLocked();
-            tp.twoMsl.reset(tp.keepCnt * tp.keepIntvlNanos);
+            tp.timer.arm(TcpTimer.TWO_MSL, tp.keepCnt * tp.keepIntvlNanos);
         }
     }
 
@@ -350,8 +350,8 @@ public final class TcpUsrReq {
                     else tp.clear(Tcpcb.TF_KEEPALIVE);
                     // the timer runs on every established connection (it asks for the flag when it fires)
                     if (on && !was && tp.haveEstablished() && !tp.dropped && tp.state != TcpState.TIME_WAIT
-                            && !tp.keep.pending()) {
-                        tp.keep.reset(tp.keepIdleNanos);
+                            && !tp.timer.armed(TcpTimer.KEEP)) {
+                        tp.timer.arm(TcpTimer.KEEP, tp.keepIdleNanos);
                     }
                 }
                 case SO_LINGER -> tp.lingerSeconds = value < 0 ? -1 : value;
@@ -381,7 +381,7 @@ public final class TcpUsrReq {
                     // FreeBSD sets the keepalive timer to the new idle time in any state from SYN_SENT to CLOSING
                     if (opt == SockOpt.TCP_KEEPIDLE && tp.state.ordinal() > TcpState.LISTEN.ordinal()
                             && tp.state.ordinal() <= TcpState.CLOSING.ordinal() && !tp.dropped) {
-                        tp.keep.reset(tp.keepIdleNanos);
+                        tp.timer.arm(TcpTimer.KEEP, tp.keepIdleNanos);
                     }
                 }
                 case TCP_KEEPCNT -> {
@@ -409,7 +409,7 @@ public final class TcpUsrReq {
                     tp.keepInitNanos = value * 1_000_000_000L;
                     // FreeBSD restarts the establishment timeout of a connection still in its handshake
                     if ((tp.state == TcpState.SYN_SENT || tp.state == TcpState.SYN_RECEIVED) && !tp.dropped) {
-                        tp.keep.reset(keepInitLocked(tp));
+                        tp.timer.arm(TcpTimer.KEEP, keepInitLocked(tp));
                     }
                 }
                 case TCP_REMOTE_UDP_ENCAPS_PORT -> {

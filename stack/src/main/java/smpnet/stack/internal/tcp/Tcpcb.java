@@ -215,22 +215,14 @@ public final class Tcpcb {
     /** The listener's counter this connection holds a place in, null once given back. */
     @GuardedBy("inp") java.util.concurrent.atomic.AtomicInteger tfoPendingOf;
 
-    // timers
-    final TcpTimer rexmt;
-    final TcpTimer persist;
-    final TcpTimer keep;
-    final TcpTimer twoMsl;
-    final TcpTimer delack;
+    /** The five timers, on one callout. */
+    final TcpTimer timer;
 
     Tcpcb(Tcp tcp, ExclusiveLock lock, TcpSocketHooks so) {
         this.tcp = tcp;
         this.lock = lock;
         this.so = so;
-        this.rexmt = new TcpTimer(this, "rexmt", () -> TcpTimers.rexmt(this));
-        this.persist = new TcpTimer(this, "persist", () -> TcpTimers.persist(this));
-        this.keep = new TcpTimer(this, "keep", () -> TcpTimers.keep(this));
-        this.twoMsl = new TcpTimer(this, "2msl", () -> TcpTimers.twoMsl(this));
-        this.delack = new TcpTimer(this, "delack", () -> TcpTimers.delack(this));
+        this.timer = new TcpTimer(this);
     }
 
     boolean has(int f) { return (flags & f) != 0; }
@@ -259,12 +251,12 @@ public final class Tcpcb {
     }
 
     /**
-     * Loads what a socket call on the connection touches first (its control block, its lock, the retransmit
-     * and delayed-ACK timers' callouts) without the lock: a cache hint for an event loop's poll
+     * Loads what a socket call on the connection touches first (its control block, its lock, its timers'
+     * callout) without the lock: a cache hint for an event loop's poll
      * ({@code Pollable.touch}), returning a value computed from them, possibly stale.
      */
     public int touch() {
-        return (int) (sndNxt + rcvNxt + (lock.isOwned() ? 1 : 0) + rexmt.touch() + delack.touch());
+        return (int) (sndNxt + rcvNxt + (lock.isOwned() ? 1 : 0) + timer.touch());
     }
 
     /** Our timestamp clock now, in milliseconds plus the connection's offset (RFC 7323 5.4). */
@@ -291,12 +283,7 @@ public final class Tcpcb {
 
     /** Stops every timer (tcp_timer_stop, called by tcp_discardcb). */
     void stopAllTimersLocked() {
-        lock.assertOwned();
-        rexmt.stop();
-        persist.stop();
-        keep.stop();
-        twoMsl.stop();
-        delack.stop();
+        timer.disarmAll();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package smpnet.stack.internal.tcp;
 
 import smpnet.locking.FreeScheduler;
+import smpnet.locking.Scheduler;
 import smpnet.stack.StackConfig;
 import smpnet.stack.internal.icmp.Icmp;
 import smpnet.stack.internal.ip.Ipv4;
@@ -14,7 +15,7 @@ import smpnet.stack.socket.TcpState;
 
 /**
  * A host's TCP without the rest of the host running, for tests of TCP's shared structures (the pcb table)
- * that need control blocks but no traffic: no thread is started and no timer is armed. The JCStress tests
+ * that need control blocks but no traffic: no thread is started, and no timer is armed but by the test. The JCStress tests
  * use it too, so it is public and builds only from the stack's main classes.
  */
 public final class TcpFixture {
@@ -27,15 +28,18 @@ public final class TcpFixture {
 
     private final Tcp tcp;
 
-    public TcpFixture(LockMode mode) {
+    public TcpFixture(LockMode mode) { this(mode, FreeScheduler.INSTANCE); }
+
+    /** As {@link #TcpFixture(LockMode)}, on {@code scheduler}'s clock and timers (the host's callout wheel's). */
+    public TcpFixture(LockMode mode, Scheduler scheduler) {
         StackConfig config = StackConfig.defaults("tcp-fixture").withMode(mode);
         StackLocks locks = new StackLocks(mode);
         MbufAllocator alloc = new MbufAllocator(MbufAllocator.Config.defaults("tcp-fixture").withCpus(1).withTracking(false));
         Netisr netisr = new Netisr("tcp-fixture", config.netisr(), locks);
-        Ipv4 ip = new Ipv4(locks, FreeScheduler.INSTANCE, alloc, netisr, new IfIndex(), false, config.reassembly());
-        Icmp icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc, FreeScheduler.INSTANCE);
+        Ipv4 ip = new Ipv4(locks, scheduler, alloc, netisr, new IfIndex(), false, config.reassembly());
+        Icmp icmp = new Icmp(ip.input(), ip.output(), ip.routes(), alloc, scheduler);
         Sysctl.Value maxSockBuf = new Sysctl().addValue("kern.ipc.maxsockbuf", "", 1, Integer.MAX_VALUE, 1 << 21);
-        tcp = new Tcp(locks, FreeScheduler.INSTANCE, 1, alloc, ip.input(), ip.output(), icmp, new TcpSettings(maxSockBuf), 1);
+        tcp = new Tcp(locks, scheduler, 1, alloc, ip.input(), ip.output(), icmp, new TcpSettings(maxSockBuf), 1);
     }
 
     /** The TCP itself. */
