@@ -498,6 +498,7 @@ public final class Tcp implements ProtocolInput {
         tp.stopAllTimersLocked();
         table.removeLocked(tp);
         if (tp.reass != null) tp.reass.drain();
+        tp.reassChangedLocked();
         if (tp.scoreboard != null) tp.scoreboard.clear();
         stats.increment(TcpStat.CLOSED);
         pcbs.decrementAndGet();
@@ -542,6 +543,7 @@ public final class Tcp implements ProtocolInput {
         tp.timer.disarm(TcpTimer.KEEP);
         tp.timer.disarm(TcpTimer.DELACK);
         if (tp.reass != null) tp.reass.drain();
+        tp.reassChangedLocked();
         tp.timer.arm(TcpTimer.TWO_MSL, 2 * settings.mslNanos);
         if (tp.so != null) tp.so.disconnectedLocked();
     }

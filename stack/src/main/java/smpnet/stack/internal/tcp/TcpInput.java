@@ -138,6 +138,7 @@ final class TcpInput {
                 // RFC 2883: report the duplicate range as a D-SACK block, at once (the next in-order
                 // segment would otherwise be acked without it)
                 tp.reass.noteDuplicate(seg.seq, seg.seq + todrop);
+                tp.reassChangedLocked();
                 tp.set(Tcpcb.TF_ACKNOW);
             }
             seg.trimFront(todrop);

@@ -27,7 +27,7 @@ final class TcpInputData {
         // A Fast Open connection takes in-order data before its handshake completes (RFC 7413 4.2.2), and
         // delays the ACK so that its SYN-ACK may carry the application's answer (tcp_do_segment's tfo_syn)
         boolean tfoSyn = tp.state == TcpState.SYN_RECEIVED && tp.has(Tcpcb.TF_FASTOPEN);
-        boolean inOrder = seg.seq == tp.rcvNxt && (tp.reass == null || tp.reass.isEmpty())
+        boolean inOrder = seg.seq == tp.rcvNxt && tp.segqEmptyLocked()
                 && (tp.haveEstablished() || tfoSyn);
         int outOfBand = TcpUrgent.inputLocked(tp, seg, thflags, inOrder && seg.tlen > 0);
         if ((seg.tlen > 0 || (thflags & FIN) != 0) && !tp.haveReceivedFin()) {
@@ -60,6 +60,7 @@ final class TcpInputData {
                     } else {
                         reassLimitsLocked(tp);
                         int r = tp.reass.add(seg.seq, copy, (thflags & FIN) != 0, tp.rcvNxt);
+                        tp.reassChangedLocked();
                         if (r == TcpReassemblyQueue.DROPPED) tcp.stats.increment(TcpStat.RCVREASSFULL);
                         if (r == TcpReassemblyQueue.DROPPED_HOST_LIMIT) tcp.stats.increment(TcpStat.RCVMEMDROP);
                         thflags &= ~FIN; // a queued FIN comes out of the queue in order
@@ -120,6 +121,7 @@ final class TcpInputData {
     static boolean presentQueuedLocked(Tcpcb tp) {
         if (!tp.haveEstablished()) return false;
         TcpReassemblyQueue.Delivery d = tp.reass.pullInOrder(tp.rcvNxt);
+        tp.reassChangedLocked();
         if (d == null) return false;
         if (d.length() > 0) {
             appendLocked(tp, d.data(), 0, d.length(), -1);
@@ -186,6 +188,6 @@ final class TcpInputData {
     static boolean delayAck(Tcpcb tp, int seq, int tlen) {
         TcpSettings set = tp.tcp.settings;
         return set.delayedAck && !tp.has(Tcpcb.TF_RXWIN0SENT) && set.ackPolicy.delay(new AckPolicy.Arrival(seq, tlen,
-                tp.rcvNxt, tp.maxseg, tp.reass == null || tp.reass.isEmpty(), tp.timer.armed(TcpTimer.DELACK)));
+                tp.rcvNxt, tp.maxseg, tp.segqEmptyLocked(), tp.timer.armed(TcpTimer.DELACK)));
     }
 }

@@ -147,6 +147,7 @@ final class TcpOutputSegment {
             if (tp.has(Tcpcb.TF_SIGNATURE)) which |= TcpOptions.SIGNATURE; // RFC 2385, before SACK as FreeBSD
             if (sacksToAdvertise(tp, flags)) {
                 sacks = tp.reass.sackOption(tp.rcvNxt, TcpOptions.MAX_SACK_BLOCKS);
+                tp.reassChangedLocked(); // the D-SACK is reported once
                 nsacks = TcpOptions.sackBlocksThatFit(which | TcpOptions.SACK, sacks.length / 2);
                 if (nsacks > 0) which |= TcpOptions.SACK;
             }
@@ -467,7 +468,7 @@ final class TcpOutputSegment {
 
     /** Whether a segment with {@code flags} would carry SACK blocks (RFC 2018; D-SACK, RFC 2883). */
     static boolean sacksToAdvertise(Tcpcb tp, int flags) {
-        return (flags & TcpHeader.SYN) == 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.reass != null
-                && (!tp.reass.isEmpty() || tp.reass.hasDsack()) && tp.haveEstablished();
+        return (flags & TcpHeader.SYN) == 0 && tp.has(Tcpcb.TF_SACK_PERMIT) && tp.segqToReportLocked()
+                && tp.haveEstablished();
     }
 }

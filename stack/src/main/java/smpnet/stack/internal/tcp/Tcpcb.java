@@ -169,6 +169,13 @@ public final class Tcpcb {
     @GuardedBy("inp") int pmtudSavedMaxseg;
     @GuardedBy("inp") SackScoreboard scoreboard;
     @GuardedBy("inp") TcpReassemblyQueue reass;
+    /**
+     * Whether data waits in {@link #reass}, and whether a D-SACK waits to be reported: what every segment asks
+     * of the queue, kept in the control block (as FreeBSD keeps {@code t_segqlen} and the SACK blocks in the
+     * tcpcb), so that a segment of a connection with nothing out of order loads none of the queue's objects.
+     * {@link #reassChangedLocked} sets them after each change of the queue.
+     */
+    @GuardedBy("inp") private boolean segqData, segqDsack;
 
     // round-trip timing
     @GuardedBy("inp") RttEstimator rtt;
@@ -279,6 +286,25 @@ public final class Tcpcb {
             tfoPendingOf.decrementAndGet();
             tfoPendingOf = null;
         }
+    }
+
+    /** Takes the reassembly queue's state into {@code segqData} and {@code segqDsack}, after a change of it. */
+    void reassChangedLocked() {
+        segqData = reass != null && !reass.isEmpty();
+        segqDsack = reass != null && reass.hasDsack();
+    }
+
+    /** No data waits in the reassembly queue (or there is none yet). */
+    boolean segqEmptyLocked() {
+        assert segqData == (reass != null && !reass.isEmpty()) : "the queue changed without reassChangedLocked";
+        return !segqData;
+    }
+
+    /** The reassembly queue has SACK blocks to report: data out of order, or a D-SACK. */
+    boolean segqToReportLocked() {
+        assert segqData == (reass != null && !reass.isEmpty()) && segqDsack == (reass != null && reass.hasDsack())
+                : "the queue changed without reassChangedLocked";
+        return segqData || segqDsack;
     }
 
     /** Stops every timer (tcp_timer_stop, called by tcp_discardcb). */
