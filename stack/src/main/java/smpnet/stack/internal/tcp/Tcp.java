@@ -500,6 +500,7 @@ public final class Tcp implements ProtocolInput {
         if (tp.reass != null) tp.reass.drain();
         tp.reassChangedLocked();
         if (tp.scoreboard != null) tp.scoreboard.clear();
+        tp.scoreboardChangedLocked();
         stats.increment(TcpStat.CLOSED);
         pcbs.decrementAndGet();
         if (tp.so != null) {

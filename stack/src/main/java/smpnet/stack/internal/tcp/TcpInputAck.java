@@ -53,7 +53,13 @@ final class TcpInputAck {
         tp.sndUna = ack;
         if (TcpSeq.lt(tp.sndNxt, tp.sndUna)) tp.sndNxt = tp.sndUna;
         if (tp.scoreboard != null && !tp.has(Tcpcb.TF_FASTRECOVERY) && TcpSeq.ge(tp.sndUna, tp.sndMax)) {
-            tp.scoreboard.clear();
+            // Everything is acked: the scoreboard starts afresh. One with no block has nothing to forget (no
+            // SACKed bytes, and no recovery, which only TF_FASTRECOVERY's episodes enter), and is not loaded.
+            if (!tp.scoreboardEmptyLocked()) {
+                tp.scoreboard.clear();
+                tp.scoreboardChangedLocked();
+            }
+            assert tp.scoreboard.sackedBytes() == 0 && !tp.scoreboard.inRecovery() : "an empty scoreboard at rest";
         }
         if (ourFinIsAcked && finAckedLocked(tp)) return TcpInput.End.DROP;
         return stepSixLocked(tp, seg, thflags, tiwin);
@@ -82,9 +88,10 @@ final class TcpInputAck {
     private static int sackUpdateLocked(Tcpcb tp, Segment seg, int ack) {
         int[] sackBlocks = seg.opts != null && tp.has(Tcpcb.TF_SACK_PERMIT) && seg.opts.sackBlockCount() > 0
                 ? seg.opts.sackBlocks() : null;
-        if (tp.scoreboard == null || (sackBlocks == null && tp.scoreboard.isEmpty())) return 0;
+        if (tp.scoreboard == null || (sackBlocks == null && tp.scoreboardEmptyLocked())) return 0;
         long overflows = tp.scoreboard.overflows();
         int sackChanged = tp.scoreboard.update(TcpSeq.max(ack, tp.sndUna), tp.sndMax, sackBlocks);
+        tp.scoreboardChangedLocked();
         // each block that would add a range beyond net.inet.tcp.sack.maxholes (or globalmaxholes) is ignored
         // and counted, as tcp_sackhole_alloc counts it
         tp.tcp.stats.add(TcpStat.SACK_SBOVERFLOW, tp.scoreboard.overflows() - overflows);
@@ -240,6 +247,7 @@ final class TcpInputAck {
                 tcp.stats.increment(TcpStat.SACK_RECOVERY_EPISODE);
                 tp.ccv.cwnd = tp.ccv.ssthresh; // RFC 6675 5 step 4.2: the pipe decides what goes
                 SackScoreboard.Segment first = tp.scoreboard.enterRecovery(tp.sndUna, tp.sndMax);
+                tp.scoreboardChangedLocked(); // the blocks below SND.UNA went
                 if (first != null) TcpOutput.retransmitLocked(tp, first.seq(), first.len());
                 TcpOutput.outputLocked(tp);
                 return;

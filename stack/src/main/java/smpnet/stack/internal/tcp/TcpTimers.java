@@ -54,6 +54,7 @@ final class TcpTimers {
         if (tp.scoreboard != null) {
             tp.scoreboard.exitRecovery();
             tp.scoreboard.clear();
+            tp.scoreboardChangedLocked();
         }
         TcpOutput.outputLocked(tp);
     }

@@ -176,6 +176,12 @@ public final class Tcpcb {
      * {@link #reassChangedLocked} sets them after each change of the queue.
      */
     @GuardedBy("inp") private boolean segqData, segqDsack;
+    /**
+     * Whether the SACK scoreboard holds SACKed blocks: what every ACK asks of it, kept here for the same reason
+     * (FreeBSD's scoreboard is a list head in the tcpcb). {@link #scoreboardChangedLocked} sets it after each
+     * change of the scoreboard's blocks.
+     */
+    @GuardedBy("inp") private boolean sackBlocks;
 
     // round-trip timing
     @GuardedBy("inp") RttEstimator rtt;
@@ -305,6 +311,17 @@ public final class Tcpcb {
         assert segqData == (reass != null && !reass.isEmpty()) && segqDsack == (reass != null && reass.hasDsack())
                 : "the queue changed without reassChangedLocked";
         return segqData || segqDsack;
+    }
+
+    /** Takes the scoreboard's state into {@code sackBlocks}, after a change of its blocks. */
+    void scoreboardChangedLocked() {
+        sackBlocks = scoreboard != null && !scoreboard.isEmpty();
+    }
+
+    /** The scoreboard holds no SACKed block (or there is none). */
+    boolean scoreboardEmptyLocked() {
+        assert sackBlocks == (scoreboard != null && !scoreboard.isEmpty()) : "the scoreboard changed without scoreboardChangedLocked";
+        return !sackBlocks;
     }
 
     /** Stops every timer (tcp_timer_stop, called by tcp_discardcb). */
