@@ -7,8 +7,8 @@ import smpnet.locking.Scheduler;
  * A clock standing at 0 whose timers never fire: in these tests the softclock actor is the only one to run
  * callouts. Threads, parking and spinning are the free scheduler's.
  */
-final class StillClock implements Scheduler {
-    static final Scheduler INSTANCE = new StillClock();
+public final class StillClock implements Scheduler {
+    public static final Scheduler INSTANCE = new StillClock();
 
     private final Scheduler threads = FreeScheduler.INSTANCE;
 
