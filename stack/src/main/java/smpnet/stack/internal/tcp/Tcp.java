@@ -535,20 +535,6 @@ public final class Tcp implements ProtocolInput {
         closeLocked(tp, errno == 0 ? ECONNABORTED : errno);
     }
 
-    /** Enters TIME_WAIT (tcp_twstart): 2·MSL, every other timer stopped. */
-    void timeWaitLocked(Tcpcb tp) {
-        tp.lock.assertOwned();
-        tp.state = TcpState.TIME_WAIT;
-        tp.timer.disarm(TcpTimer.REXMT);
-        tp.timer.disarm(TcpTimer.PERSIST);
-        tp.timer.disarm(TcpTimer.KEEP);
-        tp.timer.disarm(TcpTimer.DELACK);
-        if (tp.reass != null) tp.reass.drain();
-        tp.reassChangedLocked();
-        tp.timer.arm(TcpTimer.TWO_MSL, 2 * settings.mslNanos);
-        if (tp.so != null) tp.so.disconnectedLocked();
-    }
-
     // ---- what a host does at its end ------------------------------------------------------------------
 
     /**

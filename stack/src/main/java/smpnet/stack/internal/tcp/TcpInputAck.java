@@ -201,7 +201,7 @@ final class TcpInputAck {
                 return false;
             }
             case CLOSING -> {
-                tp.tcp.timeWaitLocked(tp);
+                TcpTimeWait.startLocked(tp);
                 return true;
             }
             case LAST_ACK -> {

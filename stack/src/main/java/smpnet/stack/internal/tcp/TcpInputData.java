@@ -83,7 +83,7 @@ final class TcpInputData {
             switch (tp.state) {
                 case SYN_RECEIVED, ESTABLISHED -> tp.state = TcpState.CLOSE_WAIT;
                 case FIN_WAIT_1 -> tp.state = TcpState.CLOSING;
-                case FIN_WAIT_2 -> tcp.timeWaitLocked(tp);
+                case FIN_WAIT_2 -> TcpTimeWait.startLocked(tp);
                 default -> { }
             }
         }

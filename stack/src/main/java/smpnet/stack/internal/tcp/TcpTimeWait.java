@@ -5,15 +5,31 @@ import static smpnet.stack.internal.wire.TcpHeader.FIN;
 import static smpnet.stack.internal.wire.TcpHeader.RST;
 import static smpnet.stack.internal.wire.TcpHeader.SYN;
 
+import smpnet.stack.socket.TcpState;
+
 /**
- * A segment for a connection in TIME_WAIT (FreeBSD's {@code tcp_twcheck} and {@code tcp_twrespond}): a RST
- * does not end it (RFC 1337), a new SYN beyond the old connection's sequence space does, a retransmitted FIN
- * restarts the 2MSL timer, and anything else out of step is answered by an ACK.
+ * Entering TIME_WAIT ({@code tcp_twstart}), and a segment for a connection in it (FreeBSD's {@code tcp_twcheck}
+ * and {@code tcp_twrespond}): a RST does not end it (RFC 1337), a new SYN beyond the old connection's sequence
+ * space does, a retransmitted FIN restarts the 2MSL timer, and anything else out of step is answered by an ACK.
  *
  * <p>Locking key: runs under the connection's inp (asserted).
  */
 final class TcpTimeWait {
     private TcpTimeWait() {}
+
+    /** Enters TIME_WAIT (tcp_twstart): 2·MSL, every other timer stopped. */
+    static void startLocked(Tcpcb tp) {
+        tp.lock.assertOwned();
+        tp.state = TcpState.TIME_WAIT;
+        tp.timer.disarm(TcpTimer.REXMT);
+        tp.timer.disarm(TcpTimer.PERSIST);
+        tp.timer.disarm(TcpTimer.KEEP);
+        tp.timer.disarm(TcpTimer.DELACK);
+        if (tp.reass != null) tp.reass.drain();
+        tp.reassChangedLocked();
+        tp.timer.arm(TcpTimer.TWO_MSL, 2 * tp.tcp.settings.mslNanos);
+        if (tp.so != null) tp.so.disconnectedLocked();
+    }
 
     /**
      * tcp_twcheck: a segment for a connection in TIME_WAIT. Returns true if it is a new SYN beyond the old

@@ -1,5 +1,7 @@
 package smpnet.stack.internal.tcp;
 
+import smpnet.locking.GuardedBy;
+
 /**
  * A connection's five timers on one callout (FreeBSD 14's {@code tcp_timer.c}: {@code t_timers[TT_N]} and a
  * single {@code t_callout}): delayed ACK, retransmit, persist, keepalive (and the connection-establishment
@@ -56,10 +58,11 @@ final class TcpTimer extends Callout implements Runnable {
     };
 
     private final Tcpcb tp;
-    private Work work = HANDLERS;
-    private long delack = OFF, rexmt = OFF, persist = OFF, keep = OFF, twoMsl = OFF;
+    @GuardedBy("inp") private Work work = HANDLERS;
+    /** Each timer's due time, or {@link #OFF}. */
+    @GuardedBy("inp") private long delack = OFF, rexmt = OFF, persist = OFF, keep = OFF, twoMsl = OFF;
     /** The handler is running: arming leaves the callout to the handler's own reconcile at its end. */
-    private boolean running;
+    @GuardedBy("inp") private boolean running;
 
     TcpTimer(Tcpcb tp) {
         // The handler leaves through Tcp.unlock, which sends what waited for the lock (segments to this host).
