@@ -63,8 +63,9 @@ class StreamBufferRingTest {
             assertArrayEquals(a, java.util.Arrays.copyOfRange(both, 0, 1_500));
             assertArrayEquals(b, java.util.Arrays.copyOfRange(both, 1_500, 3_000));
 
+            assertEquals(4 * 1024, sb.nextRingSizeLocked(), "the fill needed 3,000 bytes");
             sb.appendLocked(a, 0, 100);
-            assertEquals(1, rings.inUse());
+            assertEquals(0, rings.inUse(), "a 4 KB ring, allocated: this buffer's zone holds only the smallest");
             sb.flushLocked();
             assertEquals(0, sb.ccLocked());
             assertEquals(0, rings.inUse());
@@ -89,9 +90,7 @@ class StreamBufferRingTest {
                 bulk.copyLocked(0, out.length, out, 0);
                 bulk.consumeLocked(out.length);
                 assertArrayEquals(segment, java.util.Arrays.copyOfRange(out, out.length - 1_448, out.length));
-                for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) {
-                    assertEquals(0, zones.zoneOf(size).inUse(), size + "-byte rings in use after the read");
-                }
+                noRingInUse(zones, "after the read");
             }
             for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) {
                 assertEquals(size <= 64 * 1024 ? 1 : 0, zones.zoneOf(size).stats().created(),
@@ -139,19 +138,67 @@ class StreamBufferRingTest {
             }
             assertEquals(64 * 1024, bulk.nextRingSizeLocked(), "the peak of this fill was 57,920 bytes too");
 
-            // a small fill next: the ring after it is the smallest again
-            bulk.appendLocked(segment, 0, 100);
-            assertEquals(1, zones.zoneOf(64 * 1024).inUse(), "taken at the last fill's size");
-            byte[] small = new byte[100];
-            bulk.copyLocked(0, 100, small, 0);
-            bulk.consumeLocked(100);
-            assertArrayEquals(java.util.Arrays.copyOf(segment, 100), small);
-            assertEquals(StreamBuffer.MIN_RING, bulk.nextRingSizeLocked(), "a fill of 100 bytes: the smallest ring next");
-            for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) {
-                assertEquals(0, zones.zoneOf(size).inUse(), size + "-byte rings in use after the reads");
+            // small fills next: the ring stays at 64 KB for SHRINK_AFTER fills in a row, then halves each time
+            int expected = 64 * 1024;
+            for (int fill = 1; fill <= 6 * StreamBuffer.SHRINK_AFTER; fill++) {
+                bulk.appendLocked(segment, 0, 100);
+                assertEquals(1, zones.zoneOf(expected).inUse(), "fill " + fill + " taken at " + expected + " bytes");
+                byte[] small = new byte[100];
+                bulk.copyLocked(0, 100, small, 0);
+                bulk.consumeLocked(100);
+                assertArrayEquals(java.util.Arrays.copyOf(segment, 100), small);
+                if (fill % StreamBuffer.SHRINK_AFTER == 0) expected = Math.max(StreamBuffer.MIN_RING, expected / 2);
+                assertEquals(expected, bulk.nextRingSizeLocked(), "after fill " + fill + " of 100 bytes");
             }
+            assertEquals(StreamBuffer.MIN_RING, expected, "64 KB halved five times: the smallest ring");
+            noRingInUse(zones, "after the reads");
         } finally {
             lock.unlock();
         }
+    }
+
+    @Test
+    void fillsOfMovingLevelsTakeTheLargestRecentRingAndStopGrowingIt() {
+        RingZones zones = RingZones.of(1);
+        StreamBuffer bulk = new StreamBuffer(lock, new CondVar("sbwait"), 1024 * 1024, zones);
+        lock.lock();
+        try {
+            byte[] segment = bytes(1_448, 9);
+            // a reader away for 4, 40, 12, 90, 7, 60 ... segments' time: fills of 4,344 to 130,320 bytes
+            int[] segments = {4, 40, 12, 90, 7, 60, 25, 3, 88, 50, 9, 70};
+            long grown = 0;
+            for (int round = 0; round < 5; round++) {
+                for (int n : segments) {
+                    long before = allocs(zones);
+                    for (int i = 0; i < n; i++) bulk.appendLocked(segment, 0, segment.length);
+                    grown += allocs(zones) - before - 1; // the ring the fill took at its start is not a growth
+                    byte[] out = new byte[bulk.ccLocked()];
+                    assertEquals(n * 1_448, out.length);
+                    bulk.copyLocked(0, out.length, out, 0);
+                    bulk.consumeLocked(out.length);
+                    for (int i = 0; i < n; i++) {
+                        assertArrayEquals(segment, java.util.Arrays.copyOfRange(out, i * 1_448, (i + 1) * 1_448));
+                    }
+                }
+            }
+            // only the first fills grew: 4 segments 2 to 4 to 8 KB, 40 segments 8 KB to 64 KB, 90 segments to 128 KB
+            assertEquals(2 + 3 + 1, grown, "growths of the ring in 60 fills");
+            assertEquals(128 * 1024, bulk.nextRingSizeLocked(), "the largest recent fill needed 128 KB");
+            noRingInUse(zones, "after the reads");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void noRingInUse(RingZones zones, String when) {
+        for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) {
+            assertEquals(0, zones.zoneOf(size).inUse(), size + "-byte rings in use " + when);
+        }
+    }
+
+    private static long allocs(RingZones zones) {
+        long n = 0;
+        for (int size = StreamBuffer.MIN_RING; size <= RingZones.MAX_ZONED; size *= 2) n += zones.zoneOf(size).stats().allocs();
+        return n;
     }
 }
