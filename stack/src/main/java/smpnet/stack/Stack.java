@@ -1,5 +1,6 @@
 package smpnet.stack;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import smpnet.stack.internal.net.IfIndex;
 import smpnet.stack.internal.net.Ifnet;
 import smpnet.stack.internal.net.PcapWriter;
 import smpnet.stack.internal.netisr.Netisr;
+import smpnet.stack.internal.os.Posix;
 import smpnet.stack.internal.sysctl.Sysctl;
 import smpnet.stack.internal.tcp.AckPolicy;
 import smpnet.stack.internal.tcp.Tcp;
@@ -108,6 +110,11 @@ public final class Stack implements AutoCloseable {
      */
     private volatile int receiveDirectSetting;
     private volatile boolean receiveDirect;
+    /**
+     * net.link.bind_queues: the processors the host's NIC queue threads are bound among (the process's mask
+     * when it was set to 1), 0 when unbound; copied into every SimNic of the host likewise.
+     */
+    private volatile long queueProcessors;
     /** The loopback interface every host has (FreeBSD's lo0), 127.0.0.1/8. */
     private final Loopback lo0;
     private volatile boolean started;
@@ -143,6 +150,9 @@ public final class Stack implements AutoCloseable {
         sysctl.add("net.link.rx_direct", "a socket call's sender hands the frames it put on this host's idle NIC "
                 + "queues up the stack itself (0: the queues' interrupt threads; 2: itself on a host of one CPU, "
                 + "the interrupt threads on more)", 0, 2, () -> receiveDirectSetting, this::setReceiveDirect);
+        sysctl.add("net.link.bind_queues", "binds each NIC queue's thread to one processor the process may run on: "
+                + "the queues of simulated CPU c to the (c mod n)-th of n (0: unbound, the threads run where the "
+                + "system's scheduler puts them)", 0, 1, () -> queueProcessors != 0 ? 1 : 0, this::setBindQueues);
         TcpSettings tcpSettings = new TcpSettings(maxSockBuf);
         // The ISN and cookie secrets come from the host's name: a deterministic run replays them (a simulation
         // needs no secret an attacker could not read).
@@ -189,6 +199,7 @@ public final class Stack implements AutoCloseable {
         SimNic nic = new SimNic(name, index, mac, mtu, nicConfig.withCpus(config.cpus()), locks, alloc);
         nic.setTransmitDirect(transmitDirect);
         nic.setReceiveDirect(receiveDirect);
+        if (queueProcessors != 0) nic.bindQueues(queueProcessors);
         attachInterface(nic, a, new ArpTable(arp, nic, a.address(), a.prefixLength()));
         return nic;
     }
@@ -214,6 +225,30 @@ public final class Stack implements AutoCloseable {
         receiveDirect = on;
         for (IpInterface i : interfaces) {
             if (i.ifnet() instanceof SimNic n) n.setReceiveDirect(on);
+        }
+    }
+
+    /**
+     * net.link.bind_queues: with 1, binds every SimNic's queue threads among the processors the process may
+     * run on (read now: {@code taskset}'s mask, whatever the calling thread is bound to), and those of NICs
+     * added later; with 0, gives each its starting mask back. Refused, changing nothing, where threads cannot
+     * be bound (not Linux, the mask unreadable).
+     */
+    private void setBindQueues(long setting) {
+        long processors = 0;
+        if (setting != 0) {
+            if (!Posix.isLinux()) throw new IllegalArgumentException("threads are bound to processors on Linux only");
+            try {
+                processors = Posix.processCpus();
+            } catch (IOException | RuntimeException | LinkageError e) {
+                throw new IllegalArgumentException("the processors this process may run on could not be read: " + e.getMessage(), e);
+            }
+            if (processors == 0) throw new IllegalArgumentException("the process may run on none of processors 0 to 63");
+        }
+        if (processors == queueProcessors) return;
+        queueProcessors = processors;
+        for (IpInterface i : interfaces) {
+            if (i.ifnet() instanceof SimNic n) n.bindQueues(processors);
         }
     }
 

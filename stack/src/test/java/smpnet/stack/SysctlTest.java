@@ -105,6 +105,7 @@ class SysctlTest {
                     net.inet.udp.recvspace: 42080
                     net.isr.maxqlimit: 256
                     net.isr.numthreads: 1
+                    net.link.bind_queues: 0
                     net.link.ether.inet.max_age: 1200
                     net.link.ether.inet.maxhold: 16
                     net.link.ether.inet.maxtries: 5
@@ -121,8 +122,8 @@ class SysctlTest {
             String[] names = {"kern.ipc.maxsockbuf", "net.inet.ip.forwarding", "net.inet.ip.maxfragpackets",
                 "net.inet.ip.maxfragsperpacket", "net.inet.udp.maxdgram", "net.inet.udp.recvspace",
                 "net.link.ether.inet.max_age", "net.link.ether.inet.maxhold", "net.link.ether.inet.maxtries",
-                "net.link.tx_direct", "net.inet.tcp.tso", "net.link.rx_direct"};
-            long[] values = {4096, 1, 3, 4, 1000, 2000, 60, 2, 7, 0, 0, 1};
+                "net.link.tx_direct", "net.inet.tcp.tso", "net.link.rx_direct", "net.link.bind_queues"};
+            long[] values = {4096, 1, 3, 4, 1000, 2000, 60, 2, 7, 0, 0, 1, 1};
             for (int i = 0; i < names.length; i++) {
                 s.sysctl(names[i], values[i]);
                 assertEquals(values[i], s.sysctl(names[i]), names[i]);

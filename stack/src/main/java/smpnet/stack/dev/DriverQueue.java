@@ -1,10 +1,12 @@
 package smpnet.stack.dev;
 
+import java.io.IOException;
 import smpnet.locking.CondVar;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.locking.WakeupBatch;
+import smpnet.stack.internal.os.Posix;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.internal.net.QueueCounters;
 import smpnet.stack.internal.stats.CpuCounters;
@@ -95,6 +97,21 @@ abstract class DriverQueue {
      */
     @GuardedBy("rxring/txring") private boolean direct;
 
+    /**
+     * The processors the draining thread is to run on (bit i for processor i; 0: the mask it started with),
+     * as the host's {@code net.link.bind_queues} asks ({@link #bindTo}). Written under the lock, which also
+     * wakes the thread to apply it; read by the draining thread.
+     */
+    private volatile long bindWanted;
+    /** The mask the draining thread last applied ({@link #bindWanted}'s value then). */
+    private volatile long bindApplied;
+    /** The draining thread's: its mask before its first binding, restored when unbound. */
+    private long startMask;
+    /** The draining thread's mask as the kernel reports it after its last binding; 0 before any. */
+    private volatile long boundCpus;
+    /** Why the last binding failed, or null. */
+    private volatile String bindFailure;
+
     DriverQueue(int index, int cpu, int ringSize, int batch, ExclusiveLock lock) {
         this(index, cpu, ringSize, 0, batch, lock);
     }
@@ -118,6 +135,9 @@ abstract class DriverQueue {
 
     /** The descriptors the ring holds. */
     final int capacity() { return descriptors; }
+
+    /** The simulated CPU the queue's thread belongs to. */
+    final int cpu() { return cpu; }
 
     /**
      * The free descriptors at which the draining thread wakes the senders paused on a full ring: half the
@@ -437,21 +457,72 @@ abstract class DriverQueue {
         // The senders the broadcast below wakes are unparked once the ring's lock is dropped (the batch's
         // close): woken under it, a paused sender on one CPU ran at once into the lock, slept on it and was
         // woken again by the unlock, two more context switches per batch (6% of a 1-CPU bulk transfer).
-        try (WakeupBatch wakeups = WakeupBatch.open()) {
-            lock.lock();
-            try {
-                busy = false;
-                if (size == 0) exit.broadcast(); // wakes awaitDrained()
-                while ((onRing == 0 || direct) && !stopping) work.await(lock); // onRing > 0 if size > 0 (refillLocked)
-                if (stopping) return -1;
-                int n = pollLocked(frames, tagsOut, frames.length);
-                xonLocked();
-                busy = true;
-                return n;
-            } finally {
-                lock.unlock();
+        while (true) {
+            bindIfAsked(); // a system call: never under the ring's lock
+            try (WakeupBatch wakeups = WakeupBatch.open()) {
+                lock.lock();
+                try {
+                    busy = false;
+                    if (size == 0) exit.broadcast(); // wakes awaitDrained()
+                    // onRing > 0 if size > 0 (refillLocked)
+                    while ((onRing == 0 || direct) && !stopping && bindWanted == bindApplied) work.await(lock);
+                    if (stopping) return -1;
+                    if (onRing == 0 || direct) continue; // woken to bind itself anew
+                    int n = pollLocked(frames, tagsOut, frames.length);
+                    xonLocked();
+                    busy = true;
+                    return n;
+                } finally {
+                    lock.unlock();
+                }
             }
         }
+    }
+
+    /**
+     * Asks the draining thread to run on the processors of {@code cpus} (bit i for processor i), or with 0 on
+     * those it started with; it binds itself at its next batch, woken now if it waits for one.
+     */
+    final void bindTo(long cpus) {
+        lock.lock();
+        try {
+            bindWanted = cpus;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The draining thread (holding no lock): binds itself if {@link #bindTo} asked for a new binding since it last did. */
+    final void bindIfAsked() {
+        if (bindWanted != bindApplied) applyBinding();
+    }
+
+    /**
+     * The draining thread binds itself as {@link #bindWanted} says (sched_setaffinity binds the calling thread
+     * only), then reads its mask back from the kernel; a failure is kept, not thrown: the queue drains on
+     * wherever it runs.
+     */
+    private void applyBinding() {
+        long want = bindWanted;
+        try {
+            if (Thread.currentThread().isVirtual()) throw new IOException("a virtual thread drains the queue: its carrier is not its own to bind");
+            if (!Posix.isLinux()) throw new IOException("threads are bound to processors on Linux only");
+            if (startMask == 0) startMask = Posix.currentThreadCpus();
+            Posix.bindCurrentThread(want != 0 ? want : startMask);
+            boundCpus = Posix.currentThreadCpus();
+            bindFailure = null;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            bindFailure = e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+        bindApplied = want;
+    }
+
+    /** The queue's binding as it stands: the processors asked for, whether its thread has applied that, and the result. */
+    final SimNic.QueueBinding binding() {
+        long want = bindWanted;
+        boolean applied = bindApplied == want;
+        return new SimNic.QueueBinding(threadName(), cpu, want, applied, applied ? boundCpus : 0, applied ? bindFailure : null);
     }
 
     /**

@@ -113,6 +113,7 @@ final class RxQueue extends DriverQueue implements DirectReceive.Ring {
         int pad = CacheLinePadded.PADDING_REFS; // written per packet: cold slots before and after the batch
         Mbuf[] frames = new Mbuf[pad + batch + pad];
         while (!stopRequested) {
+            bindIfAsked();
             int n = g.fill(index, frames, pad, batch);
             if (n <= 0) return;
             boolean withLro = lroOn;

@@ -1,5 +1,8 @@
 package smpnet.stack.dev;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import smpnet.locking.Scheduler;
 import smpnet.stack.locks.StackLocks;
 import smpnet.stack.internal.trace.PacketProbe;
@@ -191,6 +194,77 @@ public final class SimNic extends Ifnet {
 
     /** Whether direct receive is on. */
     public boolean receiveDirect() { return receiveDirect; }
+
+    /**
+     * Binds each queue's thread to one processor of {@code processors} (bit i for processor i): the queue of
+     * simulated CPU c ({@link NicConfig#cpus()}: queue q is on CPU q mod cpus, RX and TX alike) to the
+     * (c mod n)-th of its n processors, counted from the lowest; 0 gives each thread back the mask it started
+     * with. As FreeBSD's iflib binds each queue's interrupt and task to a core, so a flow's receive work stays
+     * in one core's cache. A thread binds itself at its next batch (at once if it waits for one; a NIC not
+     * started yet, when it starts). The host's {@code net.link.bind_queues} calls this with the processors the
+     * process may run on. {@link #queueBindings} says where each thread runs.
+     */
+    public void bindQueues(long processors) {
+        for (RxQueue q : rx) q.bindTo(processorOf(q.cpu(), processors));
+        for (TxQueue q : tx) q.bindTo(processorOf(q.cpu(), processors));
+    }
+
+    /** The one processor of {@code processors} that simulated CPU {@code cpu}'s queues run on (0 for none). */
+    static long processorOf(int cpu, long processors) {
+        int n = Long.bitCount(processors);
+        if (n == 0) return 0;
+        long rest = processors;
+        for (int skip = cpu % n; skip > 0; skip--) rest &= rest - 1; // drop the lowest set bit
+        return Long.lowestOneBit(rest);
+    }
+
+    /**
+     * Where one NIC queue's thread runs, as the host's {@code net.link.bind_queues} set it
+     * ({@link #bindQueues}, {@link #queueBindings}).
+     *
+     * @param queue   the queue's thread name ({@code em0-rx0}, {@code em0-tx1})
+     * @param cpu     the simulated CPU the queue belongs to ({@link NicConfig#cpus()}: queue q on CPU q mod cpus)
+     * @param wanted  the processors asked for (bit i for processor i); 0: the thread's mask when it started
+     * @param applied whether the queue's thread has applied {@code wanted} (it does at its next batch, woken at once
+     *                if it waits for one; not before the host starts)
+     * @param bound   once applied: the thread's mask as the kernel reports it after binding itself; 0 while not
+     *                applied, or if it was never bound
+     * @param failure once applied: why binding failed (the thread runs where it ran before), or null
+     */
+    public record QueueBinding(String queue, int cpu, long wanted, boolean applied, long bound, String failure) {
+        /** The processors of {@code mask} as a list, e.g. "0,2-3". */
+        public static String cpuList(long mask) {
+            StringBuilder b = new StringBuilder();
+            for (int c = 0; c < 64; ) {
+                if ((mask & 1L << c) == 0) { c++; continue; }
+                int end = c;
+                while (end + 1 < 64 && (mask & 1L << end + 1) != 0) end++;
+                if (!b.isEmpty()) b.append(',');
+                b.append(c);
+                if (end > c) b.append('-').append(end);
+                c = end + 1;
+            }
+            return b.toString();
+        }
+
+        /** One line, e.g. "em0-rx1 (CPU 1): bound to processor 1". */
+        @Override
+        public String toString() {
+            String where = !applied ? "binding not applied yet"
+                    : failure != null ? "not bound: " + failure
+                    : wanted == 0 ? (bound == 0 ? "unbound" : "unbound, on processors " + cpuList(bound))
+                    : "bound to processor" + (Long.bitCount(bound) == 1 ? " " : "s ") + cpuList(bound);
+            return String.format(Locale.ROOT, "%s (CPU %d): %s", queue, cpu, where);
+        }
+    }
+
+    /** Each queue's binding as it stands, RX queues first ({@link #bindQueues}). */
+    public List<QueueBinding> queueBindings() {
+        List<QueueBinding> out = new ArrayList<>();
+        for (RxQueue q : rx) out.add(q.binding());
+        for (TxQueue q : tx) out.add(q.binding());
+        return List.copyOf(out);
+    }
 
     /**
      * Large receive offload counters of one RX queue or their sum, as FreeBSD's {@code lro_ctrl} keeps them.

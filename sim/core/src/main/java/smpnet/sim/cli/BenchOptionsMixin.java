@@ -70,6 +70,12 @@ public final class BenchOptionsMixin {
             + "1 CPU and the second on 2 (auto, net.link.rx_direct=2, the default here)"})
     String rxDirect;
 
+    @Option(names = "--bind", paramLabel = "HOW", description = {"on or off: whether a 2-CPU TCP bulk case binds its "
+            + "writer to the first processor the case may use, its reader to the second and smpnet's NIC queue threads "
+            + "each to one (net.link.bind_queues), Linux's side and smpnet's alike (on, the default), or leaves them "
+            + "where the system's scheduler puts them (off; a child JVM flag, so the results record it)"})
+    String bind;
+
     @Option(names = "--no-kernel", description = {"skip the Linux baselines (UDP over loopback; TCP over a veth pair)"})
     boolean noKernel;
 
@@ -102,11 +108,12 @@ public final class BenchOptionsMixin {
         }
     }
 
-    /** The child JVMs' extra flags: {@code --jvm-flags} (or {@code d}'s), then {@code --wire}'s and {@code --rx-direct}'s. */
+    /** The child JVMs' extra flags: {@code --jvm-flags} (or {@code d}'s), then {@code --wire}'s, {@code --rx-direct}'s and {@code --bind}'s. */
     private List<String> childFlags(BenchOptions d) throws UsageException {
         List<String> flags = jvmFlags != null ? BenchOptions.jvmFlags(jvmFlags) : d.jvmFlags();
         if (wire != null) flags = BenchOptions.withWire(flags, wire);
         if (rxDirect != null) flags = BenchOptions.withRxDirect(flags, rxDirect);
+        if (bind != null) flags = BenchOptions.withBind(flags, bind);
         return flags;
     }
 

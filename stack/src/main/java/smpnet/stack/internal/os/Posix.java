@@ -217,10 +217,22 @@ public final class Posix {
 
     /** sched_getaffinity(2) with pid 0: the CPUs the calling thread may run on (bit i for CPU i, CPUs 0 to 63). */
     public static long currentThreadCpus() throws IOException {
+        return cpusOf(0);
+    }
+
+    /**
+     * sched_getaffinity(2) with the process id: the CPUs the process's first thread may run on, the mask the
+     * process was started with ({@code taskset}'s), whatever the calling thread has bound itself to since.
+     */
+    public static long processCpus() throws IOException {
+        return cpusOf((int) ProcessHandle.current().pid());
+    }
+
+    private static long cpusOf(int pid) throws IOException {
         long[] out = new long[1];
-        checked("sched_getaffinity(0)", (st, a) -> {
+        checked("sched_getaffinity(" + pid + ")", (st, a) -> {
             MemorySegment set = a.allocate(CPU_SET_BYTES, 8);
-            int r = (int) SCHED_GETAFFINITY.invokeExact(st, 0, (long) CPU_SET_BYTES, set);
+            int r = (int) SCHED_GETAFFINITY.invokeExact(st, pid, (long) CPU_SET_BYTES, set);
             out[0] = set.get(ValueLayout.JAVA_LONG, 0);
             return r;
         });

@@ -170,6 +170,18 @@ public record BenchOptions(int runs, int forks, double seconds, double warmup, L
         return withChoice(flags, "--rx-direct", RX_DIRECT_PROPERTY, how, "on", "off", "auto");
     }
 
+    /**
+     * The system property by which {@code --bind} reaches the child JVMs: whether a 2-CPU TCP bulk case binds
+     * its writer, its reader and smpnet's NIC queue threads each to one processor ({@code on}, the default) or
+     * leaves them where the system's scheduler puts them ({@code off}).
+     */
+    public static final String BIND_PROPERTY = "smpnet.bench.bind";
+
+    /** {@code flags} with the child flag that turns the 2-CPU bulk cases' thread binding {@code on} or {@code off}. */
+    public static List<String> withBind(List<String> flags, String how) throws UsageException {
+        return withChoice(flags, "--bind", BIND_PROPERTY, how, "on", "off");
+    }
+
     /** The stack modes named by {@code --modes}, each once. */
     public static List<Subject> modes(List<String> items) throws UsageException {
         List<Subject> out = new ArrayList<>();

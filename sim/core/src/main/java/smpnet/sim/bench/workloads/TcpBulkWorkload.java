@@ -55,10 +55,25 @@ final class TcpBulkWorkload extends TcpWorkload {
      * {@code zeroCopy} the writer sends with smpnet's zero-copy send ({@link #zeroCopyLoop}).
      */
     TcpBulkWorkload(TcpNet net, int sendBuffer, boolean zeroCopy) {
+        this(net, sendBuffer, zeroCopy, 0);
+    }
+
+    /**
+     * As above, the writer bound to the first processor of {@code processors} and the reader to the second
+     * ({@link BenchBinding}; 0: neither bound).
+     */
+    TcpBulkWorkload(TcpNet net, int sendBuffer, boolean zeroCopy, long processors) {
         super(net);
         this.sendBuffer = sendBuffer;
-        writer = new Thread(zeroCopy ? this::zeroCopyLoop : this::writeLoop, "tcp-bulk-writer");
-        reader = new Thread(this::readLoop, "tcp-bulk-reader");
+        Runnable write = zeroCopy ? this::zeroCopyLoop : this::writeLoop;
+        writer = new Thread(() -> {
+            BenchBinding.bindCurrentThread(processors, 0);
+            write.run();
+        }, "tcp-bulk-writer");
+        reader = new Thread(() -> {
+            BenchBinding.bindCurrentThread(processors, 1);
+            readLoop();
+        }, "tcp-bulk-reader");
     }
 
     /** The pattern byte at stream offset {@code i} is {@code pattern[i % n]}. */

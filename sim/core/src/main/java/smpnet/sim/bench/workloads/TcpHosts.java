@@ -63,6 +63,8 @@ final class TcpHosts implements TcpNet {
             // Linux's veth (the other side of these benchmarks) runs the receiver's input in the sender's context;
             // by default (auto) on one CPU only: on two the ring's interrupt thread runs it beside the sender
             s.sysctl("net.link.rx_direct", rxDirect());
+            // on 2 CPUs each NIC queue's thread on one processor, beside the bound writer and reader (BenchBinding)
+            if (BenchBinding.processors(cpus) != 0) s.sysctl("net.link.bind_queues", 1);
         }
     }
 

@@ -21,7 +21,7 @@ public final class Workloads {
         if (c.path().isTcp()) {
             TcpNet net = c.subject().isLinuxTcp() ? new VethHosts(c.subject() == Subject.LINUX)
                     : new TcpHosts(c.subject(), c.cpus());
-            return c.path() == BenchPath.TCP_BULK ? new TcpBulkWorkload(net, 0, c.subject().isZeroCopy()) : new TcpConnectWorkload(net, c.payload());
+            return c.path() == BenchPath.TCP_BULK ? new TcpBulkWorkload(net, 0, c.subject().isZeroCopy(), BenchBinding.processors(c.cpus())) : new TcpConnectWorkload(net, c.payload());
         }
         return new StackUdpWorkload(new SmpnetHost(c.subject(), c.cpus()), c.payload());
     }
