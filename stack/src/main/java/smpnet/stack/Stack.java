@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import smpnet.locking.DeterministicScheduler;
+import smpnet.locking.Scheduler;
 import smpnet.stack.dev.Loopback;
 import smpnet.stack.dev.NicConfig;
 import smpnet.stack.dev.SimNic;
@@ -232,11 +234,20 @@ public final class Stack implements AutoCloseable {
      * net.link.bind_queues: with 1, binds every SimNic's queue threads among the processors the process may
      * run on (read now: {@code taskset}'s mask, whatever the calling thread is bound to), and those of NICs
      * added later; with 0, gives each its starting mask back. Refused, changing nothing, where threads cannot
-     * be bound (not Linux, the mask unreadable).
+     * be bound (not Linux, the mask unreadable) or must not be (under a {@link DeterministicScheduler}). The
+     * registry's monitor is held meanwhile, and each queue's leaf lock is taken under it to wake its thread:
+     * a free-running thread that holds such a lock never waits for the monitor. A direct
+     * {@link SimNic#bindQueues} call is the NIC's own: the setting does not read it back.
      */
     private void setBindQueues(long setting) {
         long processors = 0;
         if (setting != 0) {
+            // Under the baton one thread runs at a time and a run replays from its seed: a processor is no part
+            // of its state (and the setting's wake-ups, scheduling points taken under the registry's monitor,
+            // could let another of its threads block on that monitor where the scheduler cannot see it).
+            if (Scheduler.current() instanceof DeterministicScheduler) {
+                throw new IllegalArgumentException("a deterministic run runs one thread at a time: its threads are not bound to processors");
+            }
             if (!Posix.isLinux()) throw new IllegalArgumentException("threads are bound to processors on Linux only");
             try {
                 processors = Posix.processCpus();

@@ -509,6 +509,8 @@ abstract class DriverQueue {
             if (Thread.currentThread().isVirtual()) throw new IOException("a virtual thread drains the queue: its carrier is not its own to bind");
             if (!Posix.isLinux()) throw new IOException("threads are bound to processors on Linux only");
             if (startMask == 0) startMask = Posix.currentThreadCpus();
+            // masks name processors 0 to 63: a thread started on none of them is left where it is
+            if (want == 0 && startMask == 0) throw new IOException("its starting mask names none of processors 0 to 63");
             Posix.bindCurrentThread(want != 0 ? want : startMask);
             boundCpus = Posix.currentThreadCpus();
             bindFailure = null;
@@ -518,7 +520,11 @@ abstract class DriverQueue {
         bindApplied = want;
     }
 
-    /** The queue's binding as it stands: the processors asked for, whether its thread has applied that, and the result. */
+    /**
+     * The queue's binding as it stands: the processors asked for, whether its thread has applied that, and the
+     * result. Its fields are read one after the other, not as one snapshot: while a new binding is being
+     * applied the record may pair the new request with the result of the one before.
+     */
     final SimNic.QueueBinding binding() {
         long want = bindWanted;
         boolean applied = bindApplied == want;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import smpnet.locking.DeterministicScheduler;
 import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.internal.os.Posix;
@@ -150,6 +151,64 @@ class QueueBindingTest {
             a.close();
             b.close();
         }
+    }
+
+    @Test
+    void anIdleNicsThreadsBindAtOnceAndAHostClosesWithABindingPending() throws Exception {
+        if (!Posix.isLinux()) return; // refused there: the test above checks it
+        long processors = Posix.processCpus();
+        long start = Posix.currentThreadCpus();
+        Stack a = Stack.create(StackConfig.defaults("a").withNetisr(2, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
+        Stack b = Stack.create(StackConfig.defaults("b").withNetisr(2, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
+        SimNic nb = null;
+        try {
+            SimNic na = a.addNic("em0", "10.9.1.1/24", NicConfig.of(2));
+            nb = b.addNic("em0", "10.9.1.2/24", NicConfig.of(2));
+            Wire.connect(na, nb, MbufTransfer.HANDOFF);
+            a.start();
+            b.start();
+            a.quiesce(); // nothing is sent from here on: every queue thread waits for work
+            a.sysctl("net.link.bind_queues", 1);
+            assertBound(na, processors); // woken to bind itself, no frame needed
+            a.sysctl("net.link.bind_queues", 0);
+            for (SimNic.QueueBinding q : awaitApplied(na)) assertEquals(start, q.bound(), q.toString());
+            assertEquals(0, na.counters().inPackets());
+            assertEquals(0, nb.counters().inPackets());
+            b.sysctl("net.link.bind_queues", 1); // and closed at once, applied or not
+        } finally {
+            a.close();
+            b.close();
+        }
+        // closed: the threads have ended (close joined them), whether or not they bound themselves first
+        for (SimNic.QueueBinding q : nb.queueBindings()) {
+            assertEquals(SimNic.processorOf(q.cpu(), processors), q.wanted(), q.toString());
+        }
+        for (MbufStats m : new MbufStats[] {a.allocator().stats(), b.allocator().stats()}) {
+            assertEquals(0, m.mbufs().inUse(), m.toString());
+            assertEquals(0, m.clusters().inUse(), m.toString());
+        }
+    }
+
+    @Test
+    void aDeterministicRunRefusesToBindItsThreads() {
+        DeterministicScheduler sched = new DeterministicScheduler(DeterministicScheduler.Options.seed(3));
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        AtomicReference<Long> after = new AtomicReference<>();
+        sched.spawn("test", () -> {
+            Stack h = Stack.create(StackConfig.defaults("h").withScheduler(sched));
+            try {
+                h.sysctl("net.link.bind_queues", 1);
+            } catch (IllegalArgumentException e) {
+                refused.set(e);
+            }
+            after.set(h.sysctl("net.link.bind_queues"));
+            h.close();
+        });
+        sched.run();
+        assertTrue(refused.get() != null, "the setting was accepted");
+        assertEquals("sysctl net.link.bind_queues: a deterministic run runs one thread at a time: its threads are not "
+                + "bound to processors", refused.get().getMessage());
+        assertEquals(0L, after.get());
     }
 
     /** Every queue of {@code nic} (2 RX, 2 TX on 2 simulated CPUs) runs on its one processor of {@code processors}. */

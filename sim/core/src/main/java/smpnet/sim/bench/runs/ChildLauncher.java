@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import smpnet.sim.SimSettings;
+import smpnet.stack.internal.os.Posix;
 import smpnet.sim.bench.plan.BenchCase;
+import smpnet.sim.bench.plan.BenchOptions;
+import smpnet.sim.bench.plan.BenchPath;
 
 /**
  * Starts each case in a fresh child JVM (so one case's JIT and heap state cannot help or hurt the next),
@@ -81,7 +84,21 @@ public final class ChildLauncher {
         cmd.addAll(List.of("-cp", SimSettings.classPath(), BenchChild.class.getName()));
         cmd.addAll(List.of(BenchChild.args(c)));
         cmd.addAll(traceArgs);
-        return new ChildProcess(c, pinning(cpuList), cmd, log);
+        return new ChildProcess(c, pinning(cpuList) + (bindsThreads(c) ? ", threads bound" : ""), cmd, log);
+    }
+
+    /**
+     * Whether the child of {@code c} binds its threads to processors ({@code --bind}, on unless the flags turn it
+     * off): a TCP bulk case on 2 CPUs or more, pinned by taskset to as many, on Linux. Its pinning then says so,
+     * in the table and the result files.
+     */
+    boolean bindsThreads(BenchCase c) {
+        if (c.path() != BenchPath.TCP_BULK || c.cpus() < 2 || taskset == null || !Posix.isLinux()) return false;
+        String bind = "on"; // the last -D of the property wins, as in the child JVM
+        for (String f : extraFlags) {
+            if (f.startsWith("-D" + BenchOptions.BIND_PROPERTY + "=")) bind = f.substring(f.indexOf('=') + 1);
+        }
+        return bind.equals("on");
     }
 
     private static Path findOnPath(String name) {

@@ -45,10 +45,22 @@ final class TcpHosts implements TcpNet {
 
     /** The hosts with the wire the child's {@link BenchOptions#WIRE_PROPERTY} names ({@link #wire()}). */
     TcpHosts(Subject mode, int cpus) {
-        this(mode, cpus, wire());
+        this(mode, cpus, wire(), 0);
+    }
+
+    /**
+     * The hosts with {@code --wire}'s wire, their NIC queue threads bound among {@code processors}
+     * ({@code net.link.bind_queues}, {@link BenchBinding}; 0: unbound).
+     */
+    TcpHosts(Subject mode, int cpus, long processors) {
+        this(mode, cpus, wire(), processors);
     }
 
     TcpHosts(Subject mode, int cpus, MbufTransfer transfer) {
+        this(mode, cpus, transfer, 0);
+    }
+
+    private TcpHosts(Subject mode, int cpus, MbufTransfer transfer, long processors) {
         LockMode m = mode.isGiant() ? LockMode.GIANT : LockMode.FINE;
         client = Stack.create(StackConfig.defaults("client").withMode(m)
                 .withNetisr(cpus, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
@@ -63,8 +75,8 @@ final class TcpHosts implements TcpNet {
             // Linux's veth (the other side of these benchmarks) runs the receiver's input in the sender's context;
             // by default (auto) on one CPU only: on two the ring's interrupt thread runs it beside the sender
             s.sysctl("net.link.rx_direct", rxDirect());
-            // on 2 CPUs each NIC queue's thread on one processor, beside the bound writer and reader (BenchBinding)
-            if (BenchBinding.processors(cpus) != 0) s.sysctl("net.link.bind_queues", 1);
+            // a bulk case on 2 CPUs: each NIC queue's thread on one processor, beside the bound writer and reader
+            if (processors != 0) s.sysctl("net.link.bind_queues", 1);
         }
     }
 

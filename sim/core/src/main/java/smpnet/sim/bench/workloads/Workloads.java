@@ -19,9 +19,12 @@ public final class Workloads {
     public static ReceiveWorkload create(BenchCase c) throws Exception {
         if (c.subject() == Subject.KERNEL) return new KernelLoopbackWorkload(c.payload());
         if (c.path().isTcp()) {
+            // a bulk case on 2 CPUs binds its threads (--bind); the connection benchmark binds none
+            long processors = c.path() == BenchPath.TCP_BULK ? BenchBinding.processors(c.cpus()) : 0;
             TcpNet net = c.subject().isLinuxTcp() ? new VethHosts(c.subject() == Subject.LINUX)
-                    : new TcpHosts(c.subject(), c.cpus());
-            return c.path() == BenchPath.TCP_BULK ? new TcpBulkWorkload(net, 0, c.subject().isZeroCopy(), BenchBinding.processors(c.cpus())) : new TcpConnectWorkload(net, c.payload());
+                    : new TcpHosts(c.subject(), c.cpus(), processors);
+            return c.path() == BenchPath.TCP_BULK ? new TcpBulkWorkload(net, 0, c.subject().isZeroCopy(), processors)
+                    : new TcpConnectWorkload(net, c.payload());
         }
         return new StackUdpWorkload(new SmpnetHost(c.subject(), c.cpus()), c.payload());
     }
