@@ -7,12 +7,12 @@ import smpnet.stack.internal.os.Posix;
 /**
  * Where a 2-CPU TCP bulk case runs its threads, as {@code --bind} says ({@link BenchOptions#BIND_PROPERTY},
  * {@code on} by default): the writer on the first processor the child JVM may run on, the reader on the
- * second, and smpnet's NIC queue threads each on one (the hosts' {@code net.link.bind_queues}: queue q on
- * the q-th), on Linux's side and smpnet's alike. Unbound, the system's scheduler moved the threads between
+ * second, and smpnet's NIC queue threads each on one (the hosts' {@code net.link.bind_queues}: the queues of
+ * simulated CPU c on the (c mod n)-th of n), the writer and reader on Linux's side and smpnet's alike. Unbound, the system's scheduler moved the threads between
  * two placements from one window to the next: in one the writer and the queues trade a core's cache and a
  * case ran at about 1,550 MB/s with 1.64 cores busy; in the other, the same case ran at 750 to 950 MB/s with
- * 1.8 cores busy, each byte costing 2.3 times the CPU (its copies most). Bound, every window of every 2-CPU
- * offload case ran above 1,250 MB/s.
+ * 1.8 cores busy, each byte costing 2.3 times the CPU (its copies most). Bound, the placement holds from
+ * window to window; the README's "Thread placement on two CPUs" has the windows of both, bound and not.
  *
  * <p>A case of one CPU (or a child allowed on one processor) binds nothing: {@code taskset} already put it
  * there. Binding a thread is Linux's {@code sched_setaffinity} on the calling thread; where it fails the
