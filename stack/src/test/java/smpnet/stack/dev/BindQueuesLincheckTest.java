@@ -57,17 +57,7 @@ public class BindQueuesLincheckTest {
 
     @Operation
     public void transmit() {
-        String me = Thread.currentThread().getName();
-        int flow = me.hashCode() & 0xffff;
-        int seq;
-        synchronized (sent) {
-            seq = sent.computeIfAbsent(me, k -> new int[2])[0]++;
-        }
-        if (!a.nic.transmit(a.udp(b.nic.mac(), flow, seq, 8))) {
-            synchronized (sent) {
-                sent.get(me)[1]++;
-            }
-        }
+        WireFlowControlLincheckTest.transmitCounted(sent, a, b);
     }
 
     @Operation
@@ -89,30 +79,7 @@ public class BindQueuesLincheckTest {
         for (SimNic n : new SimNic[] {a.nic, b.nic}) checkBindings(n); // while the threads run
         a.nic.stop();
         b.nic.stop();
-        int total = 0;
-        int refused = 0;
-        synchronized (sent) {
-            for (int[] s : sent.values()) {
-                total += s[0];
-                refused += s[1];
-            }
-        }
-        Map<Integer, Integer> last = new HashMap<>();
-        synchronized (b.seen) {
-            if (b.seen.size() != total - refused) {
-                throw new IllegalStateException(b.seen.size() + " frames arrived of " + total + " sent, " + refused + " refused");
-            }
-            for (TestHost.Seen s : b.seen) {
-                Integer before = last.put(s.flow(), s.seq());
-                if (before != null && s.seq() <= before) {
-                    throw new IllegalStateException("flow " + s.flow() + ": frame " + s.seq() + " after " + before);
-                }
-            }
-        }
-        if (b.nic.counters().inDrops() != 0 || a.nic.counters().outDrops() != refused) {
-            throw new IllegalStateException("drops: peer ring " + b.nic.counters().inDrops() + ", sender's TX ring "
-                    + a.nic.counters().outDrops() + " for " + refused + " refused");
-        }
+        WireFlowControlLincheckTest.checkDelivered(sent, a, b);
     }
 
     /** Every queue of {@code nic} applies its last request (woken for it), and runs where that says. */

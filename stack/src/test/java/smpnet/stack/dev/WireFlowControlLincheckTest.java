@@ -31,6 +31,14 @@ public class WireFlowControlLincheckTest {
 
     @Operation
     public void transmit() {
+        transmitCounted(sent, a, b);
+    }
+
+    /**
+     * Sends one frame of the calling thread's flow (its name's hash) from {@code a} to {@code b}, numbered in
+     * {@code sent} (per thread {next seq, refused}, guarded by its monitor), counting a refusal (ENOBUFS).
+     */
+    static void transmitCounted(Map<String, int[]> sent, TestHost a, TestHost b) {
         String me = Thread.currentThread().getName();
         int flow = me.hashCode() & 0xffff;
         int seq;
@@ -50,6 +58,15 @@ public class WireFlowControlLincheckTest {
         b.nic.awaitReceived();
         a.nic.stop();
         b.nic.stop();
+        checkDelivered(sent, a, b);
+    }
+
+    /**
+     * After the senders' frames are all out and received: every frame {@code a} accepted (per sender,
+     * {@code sent} holds {next seq, refused}, guarded by its monitor) reached {@code b} exactly once, each
+     * sender's in order, {@code b}'s ring dropped nothing, and {@code a}'s TX drops are exactly its refusals.
+     */
+    static void checkDelivered(Map<String, int[]> sent, TestHost a, TestHost b) {
         int total = 0;
         int refused = 0;
         synchronized (sent) {
