@@ -1,12 +1,10 @@
 package smpnet.stack.dev;
 
-import java.io.IOException;
 import smpnet.locking.CondVar;
 import smpnet.locking.ExclusiveLock;
 import smpnet.locking.GuardedBy;
 import smpnet.locking.Scheduler;
 import smpnet.locking.WakeupBatch;
-import smpnet.stack.internal.os.Posix;
 import smpnet.stack.mbuf.Mbuf;
 import smpnet.stack.internal.net.QueueCounters;
 import smpnet.stack.internal.stats.CpuCounters;
@@ -97,20 +95,8 @@ abstract class DriverQueue {
      */
     @GuardedBy("rxring/txring") private boolean direct;
 
-    /**
-     * The processors the draining thread is to run on (bit i for processor i; 0: the mask it started with),
-     * as the host's {@code net.link.bind_queues} asks ({@link #bindTo}). Written under the lock, which also
-     * wakes the thread to apply it; read by the draining thread.
-     */
-    private volatile long bindWanted;
-    /** The mask the draining thread last applied ({@link #bindWanted}'s value then). */
-    private volatile long bindApplied;
-    /** The draining thread's: its mask before its first binding, restored when unbound. */
-    private long startMask;
-    /** The draining thread's mask as the kernel reports it after its last binding; 0 before any. */
-    private volatile long boundCpus;
-    /** Why the last binding failed, or null. */
-    private volatile String bindFailure;
+    /** The draining thread's binding to processors ({@link #bindTo}): its request is set under the lock. */
+    private final QueueBinder binder = new QueueBinder();
 
     DriverQueue(int index, int cpu, int ringSize, int batch, ExclusiveLock lock) {
         this(index, cpu, ringSize, 0, batch, lock);
@@ -465,7 +451,7 @@ abstract class DriverQueue {
                     busy = false;
                     if (size == 0) exit.broadcast(); // wakes awaitDrained()
                     // onRing > 0 if size > 0 (refillLocked)
-                    while ((onRing == 0 || direct) && !stopping && bindWanted == bindApplied) work.await(lock);
+                    while ((onRing == 0 || direct) && !stopping && !binder.pending()) work.await(lock);
                     if (stopping) return -1;
                     if (onRing == 0 || direct) continue; // woken to bind itself anew
                     int n = pollLocked(frames, tagsOut, frames.length);
@@ -486,7 +472,7 @@ abstract class DriverQueue {
     final void bindTo(long cpus) {
         lock.lock();
         try {
-            bindWanted = cpus;
+            binder.request(cpus);
             work.signal();
         } finally {
             lock.unlock();
@@ -495,40 +481,12 @@ abstract class DriverQueue {
 
     /** The draining thread (holding no lock): binds itself if {@link #bindTo} asked for a new binding since it last did. */
     final void bindIfAsked() {
-        if (bindWanted != bindApplied) applyBinding();
+        binder.applyIfPending();
     }
 
-    /**
-     * The draining thread binds itself as {@link #bindWanted} says (sched_setaffinity binds the calling thread
-     * only), then reads its mask back from the kernel; a failure is kept, not thrown: the queue drains on
-     * wherever it runs.
-     */
-    private void applyBinding() {
-        long want = bindWanted;
-        try {
-            if (Thread.currentThread().isVirtual()) throw new IOException("a virtual thread drains the queue: its carrier is not its own to bind");
-            if (!Posix.isLinux()) throw new IOException("threads are bound to processors on Linux only");
-            if (startMask == 0) startMask = Posix.currentThreadCpus();
-            // masks name processors 0 to 63: a thread started on none of them is left where it is
-            if (want == 0 && startMask == 0) throw new IOException("its starting mask names none of processors 0 to 63");
-            Posix.bindCurrentThread(want != 0 ? want : startMask);
-            boundCpus = Posix.currentThreadCpus();
-            bindFailure = null;
-        } catch (IOException | RuntimeException | LinkageError e) {
-            bindFailure = e.getMessage() != null ? e.getMessage() : e.toString();
-        }
-        bindApplied = want;
-    }
-
-    /**
-     * The queue's binding as it stands: the processors asked for, whether its thread has applied that, and the
-     * result. Its fields are read one after the other, not as one snapshot: while a new binding is being
-     * applied the record may pair the new request with the result of the one before.
-     */
+    /** The queue's binding as it stands ({@link QueueBinder#report}). */
     final SimNic.QueueBinding binding() {
-        long want = bindWanted;
-        boolean applied = bindApplied == want;
-        return new SimNic.QueueBinding(threadName(), cpu, want, applied, applied ? boundCpus : 0, applied ? bindFailure : null);
+        return binder.report(threadName(), cpu);
     }
 
     /**

@@ -205,17 +205,8 @@ public final class SimNic extends Ifnet {
      * process may run on. {@link #queueBindings} says where each thread runs.
      */
     public void bindQueues(long processors) {
-        for (RxQueue q : rx) q.bindTo(processorOf(q.cpu(), processors));
-        for (TxQueue q : tx) q.bindTo(processorOf(q.cpu(), processors));
-    }
-
-    /** The one processor of {@code processors} that simulated CPU {@code cpu}'s queues run on (0 for none). */
-    static long processorOf(int cpu, long processors) {
-        int n = Long.bitCount(processors);
-        if (n == 0) return 0;
-        long rest = processors;
-        for (int skip = cpu % n; skip > 0; skip--) rest &= rest - 1; // drop the lowest set bit
-        return Long.lowestOneBit(rest);
+        for (RxQueue q : rx) q.bindTo(QueueBinding.processorOf(q.cpu(), processors));
+        for (TxQueue q : tx) q.bindTo(QueueBinding.processorOf(q.cpu(), processors));
     }
 
     /**
@@ -232,6 +223,18 @@ public final class SimNic extends Ifnet {
      * @param failure once applied: why binding failed (the thread runs where it ran before), or null
      */
     public record QueueBinding(String queue, int cpu, long wanted, boolean applied, long bound, String failure) {
+        /**
+         * The one processor (as a mask of one bit) of {@code processors} that simulated CPU {@code cpu}'s queues
+         * are bound to: the (cpu mod n)-th of its n processors, counted from the lowest; 0 for none.
+         */
+        public static long processorOf(int cpu, long processors) {
+            int n = Long.bitCount(processors);
+            if (n == 0) return 0;
+            long rest = processors;
+            for (int skip = cpu % n; skip > 0; skip--) rest &= rest - 1; // drop the lowest set bit
+            return Long.lowestOneBit(rest);
+        }
+
         /** The processors of {@code mask} as a list, e.g. "0,2-3". */
         public static String cpuList(long mask) {
             StringBuilder b = new StringBuilder();

@@ -98,7 +98,7 @@ public class BindQueuesLincheckTest {
             }
             if (q.failure() != null) throw new IllegalStateException("binding failed: " + q);
             long want = q.wanted();
-            if (want != 0 && (want != SimNic.processorOf(q.cpu(), PROCESSORS) || q.bound() != want)) {
+            if (want != 0 && (want != SimNic.QueueBinding.processorOf(q.cpu(), PROCESSORS) || q.bound() != want)) {
                 throw new IllegalStateException("asked " + processorList(want) + ", runs on " + q);
             }
             if (want == 0 && q.bound() != 0 && q.bound() != startMask) { // 0: never bound, or given its start back

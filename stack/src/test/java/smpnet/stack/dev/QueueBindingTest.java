@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static smpnet.stack.StackAsserts.assertNoMbufsInUse;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import smpnet.stack.Stack;
 import smpnet.stack.StackConfig;
 import smpnet.stack.internal.os.Posix;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.mbuf.MbufStats;
 import smpnet.stack.mbuf.MbufTransfer;
 import smpnet.stack.netisr.DispatchPolicy;
 import smpnet.stack.netisr.PlacementPolicy;
@@ -38,16 +38,16 @@ class QueueBindingTest {
     @Test
     void simulatedCpuCMapsToTheCthProcessorOfTheMaskCountedFromTheLowest() {
         long p13 = 1L << 1 | 1L << 3;
-        assertEquals(1L << 1, SimNic.processorOf(0, p13));
-        assertEquals(1L << 3, SimNic.processorOf(1, p13));
-        assertEquals(1L << 1, SimNic.processorOf(2, p13));
-        assertEquals(1L << 3, SimNic.processorOf(3, p13));
+        assertEquals(1L << 1, SimNic.QueueBinding.processorOf(0, p13));
+        assertEquals(1L << 3, SimNic.QueueBinding.processorOf(1, p13));
+        assertEquals(1L << 1, SimNic.QueueBinding.processorOf(2, p13));
+        assertEquals(1L << 3, SimNic.QueueBinding.processorOf(3, p13));
         long p0 = 1L;
-        for (int c = 0; c < 4; c++) assertEquals(1L, SimNic.processorOf(c, p0));
+        for (int c = 0; c < 4; c++) assertEquals(1L, SimNic.QueueBinding.processorOf(c, p0));
         long high = 1L << 5 | 1L << 40 | 1L << 63;
-        assertEquals(1L << 63, SimNic.processorOf(2, high));
-        assertEquals(1L << 5, SimNic.processorOf(3, high));
-        assertEquals(0, SimNic.processorOf(1, 0));
+        assertEquals(1L << 63, SimNic.QueueBinding.processorOf(2, high));
+        assertEquals(1L << 5, SimNic.QueueBinding.processorOf(3, high));
+        assertEquals(0, SimNic.QueueBinding.processorOf(1, 0));
     }
 
     @Test
@@ -85,7 +85,7 @@ class QueueBindingTest {
             assertEquals(1, b.sysctl("net.link.bind_queues"));
             for (SimNic.QueueBinding q : nb.queueBindings()) {
                 assertFalse(q.applied(), q.toString()); // not started: nothing has bound itself yet
-                assertEquals(SimNic.processorOf(q.cpu(), processors), q.wanted(), q.toString());
+                assertEquals(SimNic.QueueBinding.processorOf(q.cpu(), processors), q.wanted(), q.toString());
             }
             a.start();
             b.start();
@@ -143,10 +143,7 @@ class QueueBindingTest {
                 a.quiesce();
                 b.quiesce();
             }
-            for (MbufStats m : new MbufStats[] {a.allocator().stats(), b.allocator().stats()}) {
-                assertEquals(0, m.mbufs().inUse(), m.toString());
-                assertEquals(0, m.clusters().inUse(), m.toString());
-            }
+            assertNoMbufsInUse(a, b);
         } finally {
             a.close();
             b.close();
@@ -181,12 +178,9 @@ class QueueBindingTest {
         }
         // closed: the threads have ended (close joined them), whether or not they bound themselves first
         for (SimNic.QueueBinding q : nb.queueBindings()) {
-            assertEquals(SimNic.processorOf(q.cpu(), processors), q.wanted(), q.toString());
+            assertEquals(SimNic.QueueBinding.processorOf(q.cpu(), processors), q.wanted(), q.toString());
         }
-        for (MbufStats m : new MbufStats[] {a.allocator().stats(), b.allocator().stats()}) {
-            assertEquals(0, m.mbufs().inUse(), m.toString());
-            assertEquals(0, m.clusters().inUse(), m.toString());
-        }
+        assertNoMbufsInUse(a, b);
     }
 
     @Test
@@ -216,7 +210,7 @@ class QueueBindingTest {
         List<SimNic.QueueBinding> all = awaitApplied(nic);
         assertEquals(4, all.size());
         for (SimNic.QueueBinding q : all) {
-            long want = SimNic.processorOf(q.cpu(), processors);
+            long want = SimNic.QueueBinding.processorOf(q.cpu(), processors);
             assertEquals(1, Long.bitCount(want));
             assertEquals(want, q.wanted(), q.toString());
             assertNull(q.failure(), q.toString());

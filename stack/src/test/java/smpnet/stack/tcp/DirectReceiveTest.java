@@ -3,6 +3,7 @@ package smpnet.stack.tcp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static smpnet.stack.StackAsserts.assertNoMbufsInUse;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import smpnet.stack.dev.SimNic;
 import smpnet.stack.dev.Wire;
 import smpnet.stack.internal.net.DirectReceive;
 import smpnet.stack.locks.LockMode;
-import smpnet.stack.mbuf.MbufStats;
 import smpnet.stack.mbuf.MbufTransfer;
 import smpnet.stack.socket.TcpSocket;
 import smpnet.stack.stats.ArpStat;
@@ -111,10 +111,7 @@ class DirectReceiveTest {
             }
             assertEquals(BYTES, a.tcpStats().get(TcpStat.SNDBYTE));
             assertEquals(0, a.tcpStats().get(TcpStat.SNDREXMITPACK), a.tcpStats().nonZero());
-            for (MbufStats m : new MbufStats[] {a.allocator().stats(), b.allocator().stats()}) {
-                assertEquals(0, m.mbufs().inUse(), m.toString());
-                assertEquals(0, m.clusters().inUse(), m.toString());
-            }
+            assertNoMbufsInUse(a, b);
         } finally {
             a.close();
             b.close();

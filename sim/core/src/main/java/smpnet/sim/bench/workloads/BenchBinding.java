@@ -2,6 +2,7 @@ package smpnet.sim.bench.workloads;
 
 import java.io.IOException;
 import smpnet.sim.bench.plan.BenchOptions;
+import smpnet.stack.dev.SimNic;
 import smpnet.stack.internal.os.Posix;
 
 /**
@@ -49,10 +50,8 @@ final class BenchBinding {
     /** Binds the calling thread to the {@code k}-th processor of {@code processors} (k mod their count); none when 0. */
     static void bindCurrentThread(long processors, int k) {
         if (processors == 0) return;
-        long rest = processors;
-        for (int skip = k % Long.bitCount(processors); skip > 0; skip--) rest &= rest - 1;
         try {
-            Posix.bindCurrentThread(Long.lowestOneBit(rest));
+            Posix.bindCurrentThread(SimNic.QueueBinding.processorOf(k, processors));
         } catch (IOException | RuntimeException | LinkageError e) {
             System.err.println(Thread.currentThread().getName() + " not bound: " + e.getMessage());
         }
