@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import smpnet.sim.SimSettings;
-import smpnet.stack.internal.os.Posix;
 import smpnet.sim.bench.plan.BenchCase;
 import smpnet.sim.bench.plan.BenchOptions;
 import smpnet.sim.bench.plan.BenchPath;
+import smpnet.stack.internal.os.Posix;
 
 /**
  * Starts each case in a fresh child JVM (so one case's JIT and heap state cannot help or hurt the next),
