@@ -17,7 +17,8 @@ import smpnet.stack.netisr.PlacementPolicy;
  * @param name        host name (thread names, counters, allocator)
  * @param mode        Giant, fine-grained or giant-over-fine locking for the whole host
  * @param netisr      netisr workers and policies
- * @param cpus        CPUs of the host's mbuf allocator caches (usually the netisr worker count)
+ * @param cpus        CPUs of the host's per-CPU caches (its mbuf and socket-buffer ring zones) and callout wheels:
+ *                    the netisr worker count unless {@link #withCpus} says otherwise
  * @param forwarding  true if the host routes packets between its interfaces
  * @param arp         ARP timers and bounds
  * @param reassembly  IP reassembly limits and timeout
@@ -52,6 +53,17 @@ public record StackConfig(String name, LockMode mode, NetisrConfig netisr, int c
 
     public StackConfig withNetisr(NetisrConfig n) {
         return new StackConfig(name, mode, n, n.workers(), forwarding, arp, reassembly, scheduler);
+    }
+
+    /**
+     * {@code n} CPUs for the host's per-CPU caches and callout wheels, whatever its netisr workers (set it after
+     * {@link #withNetisr}, which sets both). Under the free-running scheduler a cache is picked by the processor
+     * the caller runs on (modulo {@code n}), as UMA keeps one per CPU of the machine: a host whose threads run
+     * on more processors than it has netisr workers (an application thread on a core of its own, say) gives
+     * each processor its own cache this way, where with one they would all share it.
+     */
+    public StackConfig withCpus(int n) {
+        return new StackConfig(name, mode, netisr, n, forwarding, arp, reassembly, scheduler);
     }
 
     public StackConfig withForwarding(boolean on) {

@@ -35,18 +35,10 @@ class TcpTwoHostsTest {
         Stack a = Stack.create(StackConfig.defaults("a").withMode(mode));
         Stack b = Stack.create(StackConfig.defaults("b").withMode(mode));
         try {
-            SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(1));
-            SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(1));
-            Wire.connect(na, nb);
-            a.start();
-            b.start();
             byte[] up = pattern(200_000, 1);
             byte[] down = pattern(70_000, 2);
-            TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 80)).listen(5);
-            lis.setReceiveTimeout(Duration.ofSeconds(20));
-            TcpSocket c = a.openTcp().setReceiveTimeout(Duration.ofSeconds(20));
-            c.connect(new InetSocketAddress("10.0.0.2", 80));
-            TcpSocket s = lis.accept().setReceiveTimeout(Duration.ofSeconds(20));
+            TcpSocket[] pair = connected(a, b);
+            TcpSocket c = pair[0], s = pair[1], lis = pair[2];
             assertEquals(TcpState.ESTABLISHED, c.state());
             assertEquals(new InetSocketAddress("10.0.0.1", c.localAddress().getPort()), s.remoteAddress());
             Thread writer = new Thread(() -> {
@@ -94,6 +86,24 @@ class TcpTwoHostsTest {
             b.close();
         }
         assertEquals(new Stack.TcpResources(0, 0, 0, 0), a.tcpResources());
+    }
+
+    /**
+     * Wires {@code a} (10.0.0.1) to {@code b} (10.0.0.2), starts both and connects a to b's port 80: the client,
+     * the accepted socket and the listener, each reading with a timeout of 20 s.
+     */
+    static TcpSocket[] connected(Stack a, Stack b) throws Exception {
+        SimNic na = a.addNic("em0", "10.0.0.1/24", NicConfig.of(1));
+        SimNic nb = b.addNic("em0", "10.0.0.2/24", NicConfig.of(1));
+        Wire.connect(na, nb);
+        a.start();
+        b.start();
+        TcpSocket lis = b.openTcp().bind(new InetSocketAddress("10.0.0.2", 80)).listen(5);
+        lis.setReceiveTimeout(Duration.ofSeconds(20));
+        TcpSocket c = a.openTcp().setReceiveTimeout(Duration.ofSeconds(20));
+        c.connect(new InetSocketAddress("10.0.0.2", 80));
+        TcpSocket s = lis.accept().setReceiveTimeout(Duration.ofSeconds(20));
+        return new TcpSocket[] {c, s, lis};
     }
 
     /** Reads until end of stream, expecting {@code n} bytes. */

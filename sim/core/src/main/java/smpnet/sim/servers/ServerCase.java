@@ -68,6 +68,7 @@ final class ServerCase {
                             : String.format(Locale.ROOT, "%,d", limit)));
         }
         ParkCounter seam = new ParkCounter();
+        int caches = cachesCpus(); // asked before this thread is bound below: the JVM answers for the calling thread's mask
         // An event-loop case's threads start on the CPUs its placement gives them: this thread's, set here
         CorePlacement placement = model != ServerModel.EVENT_LOOP ? null
                 : plan.pin() ? CorePlacement.split().bindOthers() : CorePlacement.unbound("not asked (--no-pin)");
@@ -75,7 +76,7 @@ final class ServerCase {
         try (Schedulers.Installation ignored = Schedulers.use(seam)) {
             List<Stack> all = new ArrayList<>();
             try {
-                return run(plan, model, connections, seam, all, progress, placement);
+                return run(plan, model, connections, seam, all, progress, placement, caches);
             } finally {
                 for (Stack s : all) s.close();
                 long left = 0;
@@ -88,15 +89,16 @@ final class ServerCase {
     }
 
     private static ServerResult run(ServerPlan plan, ServerModel model, int n, ParkCounter seam, List<Stack> all,
-                                    java.util.function.Consumer<String> progress, CorePlacement placement) throws Exception {
+                                    java.util.function.Consumer<String> progress, CorePlacement placement, int caches)
+            throws Exception {
         int k = ServerPlan.clientHosts(n);
-        Stack server = host("server", n);
+        Stack server = host("server", n, caches);
         all.add(server);
         List<Stack> clients = new ArrayList<>();
         List<SimNic> nics = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            Stack c = host("client" + i, Math.min(ServerPlan.CONNECTIONS_PER_ADDRESS, n - i * ServerPlan.CONNECTIONS_PER_ADDRESS));
+            Stack c = host("client" + i, Math.min(ServerPlan.CONNECTIONS_PER_ADDRESS, n - i * ServerPlan.CONNECTIONS_PER_ADDRESS), caches);
             all.add(c);
             clients.add(c);
             SimNic cn = c.addNic("em0", "10.3." + i + ".1/24", NicConfig.of(1).withRingSize(RING), 1500);
@@ -188,15 +190,28 @@ final class ServerCase {
      * A host for {@code connections} connections: its connection hash has a bucket per connection (256 to
      * 65,536), so that a segment's lookup walks a chain of one entry or so at every count, as FreeBSD sizes
      * its tcbhash by maxsockets; with the default 4,096 buckets the server's chains would be 25 long at
-     * 100,000 connections, a cost per segment that grows with the count.
+     * 100,000 connections, a cost per segment that grows with the count. Its per-CPU caches (mbufs, socket
+     * buffers' rings) and callout wheels are {@code caches}, one per processor the process may run on ({@link #cachesCpus}),
+     * not one per netisr worker: with one, the event loop (alone on its core) and the server's receive threads
+     * (on the other) took and released the same cache for every mbuf and ring, passing its lines between the
+     * cores, and at 100,000 connections the loop spun in the allocator's busy path behind a receive thread
+     * preempted while holding it (4% of the loop's samples, against none at 1,000).
      */
-    private static Stack host(String name, int connections) {
+    private static Stack host(String name, int connections, int caches) {
         Stack s = Stack.create(StackConfig.defaults(name).withMode(LockMode.FINE)
-                .withNetisr(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE));
+                .withNetisr(1, DispatchPolicy.DIRECT, PlacementPolicy.SOURCE).withCpus(caches));
         s.sysctl("net.inet.tcp.msl", MSL_MILLIS);
         s.sysctl("net.inet.tcp.rexmit_min", REXMIT_MIN_MILLIS);
         s.sysctl("net.inet.tcp.tcbhashsize", Math.clamp(connections, 256, 65_536));
         return s;
+    }
+
+    /**
+     * A host's per-CPU caches: one for each processor the calling thread may run on (1 to 64), asked before
+     * an event-loop case binds it.
+     */
+    static int cachesCpus() {
+        return Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 64);
     }
 
     /** The first failure of the server or a client loop, or null. */

@@ -23,6 +23,16 @@ import smpnet.locking.ExclusiveLock;
  * callout they share are one object.
  */
 public class Callout {
+    /**
+     * What the callout works for (callout(9)'s {@code c_arg}; a connection's control block for its timers), or
+     * null. Declared first on purpose: the JDK's copying collectors copy an object's referents depth first in
+     * field order, and the wheel reaches a connection's timers through its lists before anything else reaches
+     * the connection. With {@link #prev} and {@link #next} first, a young collection copied the callouts of a
+     * list one after another (and the control block's lock with each), hundreds of megabytes away from the
+     * rest of their connections at 100,000 of them; with the owner first it copies the owner, and through it
+     * the connection's socket, buffers and locks, beside the callout before it follows the list.
+     */
+    private final Object owner;
     private final CalloutWheel wheel;
     private final CalloutWheel.Cpu home;
     private final ExclusiveLock lock;
@@ -66,13 +76,26 @@ public class Callout {
         this(wheel, lock, wheel.cpu(cpu), returnsUnlocked);
     }
 
+    /** As {@link #Callout(CalloutWheel, ExclusiveLock, boolean)}, working for {@code owner} (see {@link #owner()}). */
+    protected Callout(Object owner, CalloutWheel wheel, ExclusiveLock lock, boolean returnsUnlocked) {
+        this(owner, wheel, lock, wheel.cpuForCaller(), returnsUnlocked);
+    }
+
     private Callout(CalloutWheel wheel, ExclusiveLock lock, CalloutWheel.Cpu home, boolean returnsUnlocked) {
+        this(null, wheel, lock, home, returnsUnlocked);
+    }
+
+    private Callout(Object owner, CalloutWheel wheel, ExclusiveLock lock, CalloutWheel.Cpu home, boolean returnsUnlocked) {
         if (lock == null) throw new IllegalArgumentException("a callout needs the lock its handler runs under");
+        this.owner = owner;
         this.wheel = wheel;
         this.lock = lock;
         this.home = home;
         this.returnsUnlocked = returnsUnlocked;
     }
+
+    /** What the callout works for ({@code c_arg}), or null where its creator named none. */
+    public Object owner() { return owner; }
 
     /** The lock the handler runs under (callout_init_mtx's). */
     public ExclusiveLock lock() { return lock; }

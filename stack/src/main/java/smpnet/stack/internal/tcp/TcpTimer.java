@@ -66,7 +66,7 @@ final class TcpTimer extends Callout implements Runnable {
 
     TcpTimer(Tcpcb tp) {
         // The handler leaves through Tcp.unlock, which sends what waited for the lock (segments to this host).
-        super(tp.tcp.callouts, tp.lock, true);
+        super(tp, tp.tcp.callouts, tp.lock, true);
         this.tp = tp;
     }
 

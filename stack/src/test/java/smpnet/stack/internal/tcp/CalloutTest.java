@@ -2,6 +2,7 @@ package smpnet.stack.internal.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,7 @@ class CalloutTest {
 
     @Test void firesAtItsDueNanosecondWithItsLockHeld() {
         Callout c = new Callout(wheel, inp);
+        assertNull(c.owner(), "no owner named");
         List<Long> ran = new ArrayList<>();
         assertFalse(reset(c, 5 * MS + 17, () -> {
             inp.assertOwned();

@@ -2,6 +2,7 @@ package smpnet.stack.internal.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ class TcpTimerTest {
             List<Run> runs = new ArrayList<>();
             Tcpcb tp = recorded(tcp, runs);
             TcpTimer t = tp.timer;
+            assertSame(tp, t.owner(), "the timers' callout works for its control block");
             long t0 = now();
             locked(tp, () -> {
                 t.arm(TcpTimer.KEEP, 7_200_000 * MS);
