@@ -69,6 +69,11 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
             + "the others open and idle (a control: the cost of the count apart from the state the requests touch)"})
     Integer active;
 
+    @Option(names = "--rate", paramLabel = "N", description = {"the clients offer N requests a second over all connections, "
+            + "paced (each client loop its share), instead of as many as the requests in flight allow: the same offered load "
+            + "at every connection count"})
+    Integer rate;
+
     @Option(names = "--no-pin", description = {"leave the event loop's threads unbound: by default its loop thread runs "
             + "alone on one CPU and the case's other threads (hosts, clients) on the others (Linux, 2 CPUs or more)"})
     boolean noPin;
@@ -110,7 +115,9 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 loopWarmup == null ? d.loopWarmup() : Checks.between(spec, "--loop-warmup", loopWarmup, 0, 10_000_000),
                 loopRequests == null ? d.loopRequests() : Checks.between(spec, "--loop-requests", loopRequests, 1, 10_000_000),
                 active == null ? 0 : Checks.between(spec, "--active", active, 1, 200_000),
-                loopParts == null ? d.loopParts() : Checks.between(spec, "--loop-parts", loopParts, 1, 1_000), !noPin);
+                loopParts == null ? d.loopParts() : Checks.between(spec, "--loop-parts", loopParts, 1, 1_000), !noPin,
+                rate == null ? 0 : Checks.between(spec, "--rate", rate,
+                        clientLoops == null ? d.clientLoops() : clientLoops, 10_000_000));
         int n = forks == null ? 1 : Checks.between(spec, "--forks", forks, 1, 100);
         if (childJson != null) {
             ServerComparison r = untracked(() -> ServerComparison.run(plan, out()::println, descending));
@@ -197,6 +204,7 @@ public final class ServersCommand extends Subcommand implements HelpFooter {
                 "--loop-requests", String.valueOf(plan.loopRequests()), "--loop-parts", String.valueOf(plan.loopParts())));
         if (plan.active() > 0) a.addAll(List.of("--active", String.valueOf(plan.active())));
         if (!plan.pin()) a.add("--no-pin");
+        if (plan.rate() > 0) a.addAll(List.of("--rate", String.valueOf(plan.rate())));
         return a;
     }
 

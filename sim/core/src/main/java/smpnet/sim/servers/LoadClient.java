@@ -22,7 +22,9 @@ import smpnet.stack.socket.TcpSocket;
  * {@link #CONNECTING} at a time), says so on {@code connected}, waits for {@code go}, then sends
  * {@code requests} requests on each connection, one at a time per connection (a request, its whole echo,
  * the next request) and at most {@code window} at a time in all: the connections take turns, oldest
- * waiting first; or fewer, once the server says it has {@code enough}. It records each request's latency (written to echo read); says so on {@code done}; waits
+ * waiting first; or fewer, once the server says it has {@code enough}. With a rate, a request goes no sooner
+ * than its turn in a schedule of one every {@code 1 / rate} seconds (a loop that fell behind catches up by
+ * {@link #MAX_BURST} at most, and a pause restarts the schedule). It records each request's latency (written to echo read); says so on {@code done}; waits
  * for {@code close}; closes them all. It counts the connections whose {@link LoopWindow#SERVED_FIRST}-th reply it read
  * on {@code served} (the event loop's warm-up waits for all of them), and it pauses when the server asks
  * ({@link ClientPause}): no new request, and once the replies in flight are read, none in flight until released.
@@ -35,6 +37,8 @@ final class LoadClient implements Runnable {
     static final int CONNECTING = 128;
     /** A loop that got no reply on any of its connections for this long calls the case failed. */
     static final Duration NO_REPLY = Duration.ofSeconds(120);
+    /** How far behind its schedule a paced loop may send at once: requests owed beyond this are dropped from it. */
+    static final long MAX_BURST = 1_000_000L;
 
     /** One connection and where its request stands. */
     private static final class Conn {
@@ -61,6 +65,9 @@ final class LoadClient implements Runnable {
     private final int requests;
     private final int payload;
     private final int window;
+    /** Nanoseconds between two requests' turns, 0 when unpaced; the next turn (scheduler clock). */
+    private final long gap;
+    private long nextTurn;
     private final CountDownLatch connected, go, done, close;
     /** True once the server has what it measures: each connection then ends after its reply in flight. */
     private final java.util.function.BooleanSupplier enough;
@@ -78,13 +85,16 @@ final class LoadClient implements Runnable {
      * The loop's connections are numbers {@code first}, {@code first + stride}, ... below {@code total}; number
      * {@code g} goes from client host {@code g / CONNECTIONS_PER_ADDRESS} to that host's server address. Those
      * numbered below {@code activeTotal} carry {@code requests} requests each, the others none (open and idle).
-     * At most {@code window} of its requests are in flight at once.
+     * At most {@code window} of its requests are in flight at once, and {@code rate} go a second (0: as many as
+     * the window allows).
      */
     LoadClient(List<Stack> hosts, List<InetSocketAddress> servers, int first, int stride, int total, int activeTotal,
-               int requests, int payload, int window, CountDownLatch connected, CountDownLatch go, CountDownLatch done,
+               int requests, int payload, int window, int rate, CountDownLatch connected, CountDownLatch go, CountDownLatch done,
                CountDownLatch close, java.util.function.BooleanSupplier enough, java.util.concurrent.atomic.AtomicInteger served,
                ClientPause pause) {
         if (window < 1) throw new IllegalArgumentException("window " + window);
+        if (rate < 0) throw new IllegalArgumentException("rate " + rate);
+        this.gap = rate == 0 ? 0 : Math.max(1, 1_000_000_000L / rate);
         this.hosts = hosts;
         this.servers = servers;
         this.requests = requests;
@@ -166,21 +176,30 @@ final class LoadClient implements Runnable {
         // The connections waiting for their turn to send, oldest first; the others have a request in flight.
         ArrayDeque<Conn> waiting = new ArrayDeque<>(conns.subList(0, active));
         int inFlight = 0, finished = 0;
-        for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
+        nextTurn = clock.nanoTime();
+        long lastReply = nextTurn;
+        inFlight = fill(waiting, inFlight);
         while (finished < active) {
             if (inFlight == 0 && pause.asked()) {
                 // the server collects: nothing of this loop's is in flight until it is done
                 pause.stop();
-                for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
+                nextTurn = clock.nanoTime(); // the schedule restarts: no requests owed for the pause
+                lastReply = nextTurn;
+                inFlight = fill(waiting, inFlight);
                 continue;
             }
-            List<EventQueue.Event> ready = q.poll(256, NO_REPLY);
-            if (ready.isEmpty()) throw new IllegalStateException("no reply for " + NO_REPLY.toSeconds() + " s (" + finished + " of "
-                    + active + " connections done)");
+            // paced and held back by the schedule alone: wait for a reply or the next turn, whichever comes first
+            boolean held = gap > 0 && inFlight < window && !waiting.isEmpty() && !pause.asked();
+            List<EventQueue.Event> ready = q.poll(256, held ? Duration.ofNanos(Math.max(1_000, nextTurn - clock.nanoTime())) : NO_REPLY);
+            if (ready.isEmpty() && clock.nanoTime() - lastReply >= NO_REPLY.toNanos()) {
+                throw new IllegalStateException("no reply for " + NO_REPLY.toSeconds() + " s (" + finished + " of " + active
+                        + " connections done)");
+            }
             for (EventQueue.Event e : ready) {
                 Conn c = (Conn) e.attachment();
                 if (c.sent > requests || !readReply(c)) continue;
-                latency.recordValue(Math.max(1, clock.nanoTime() - c.sentAt));
+                lastReply = clock.nanoTime();
+                latency.recordValue(Math.max(1, lastReply - c.sentAt));
                 replies++;
                 inFlight--;
                 if (c.sent == LoopWindow.SERVED_FIRST) served.incrementAndGet();
@@ -199,8 +218,25 @@ final class LoadClient implements Runnable {
                     q.deregister(c.socket);
                 }
             }
-            if (!pause.asked()) for (; inFlight < window && !waiting.isEmpty(); inFlight++) send(waiting.poll());
+            if (!pause.asked()) inFlight = fill(waiting, inFlight);
         }
+    }
+
+    /**
+     * Sends the next request on waiting connections while fewer than the window are in flight and, paced, while
+     * their turns have come; the requests in flight then.
+     */
+    private int fill(ArrayDeque<Conn> waiting, int inFlight) throws SocketError {
+        while (inFlight < window && !waiting.isEmpty()) {
+            if (gap > 0) {
+                long now = clock.nanoTime();
+                if (now < nextTurn) break;
+                nextTurn = Math.max(nextTurn, now - MAX_BURST) + gap;
+            }
+            send(waiting.poll());
+            inFlight++;
+        }
+        return inFlight;
     }
 
     /**

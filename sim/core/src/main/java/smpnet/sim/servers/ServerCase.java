@@ -130,7 +130,7 @@ final class ServerCase {
             // The loops share the requests in flight as they share the connections (the first ones one more).
             int window = plan.inFlight() / loops + (i < plan.inFlight() % loops ? 1 : 0);
             LoadClient l = new LoadClient(clients, addresses, i, loops, n, plan.activeOf(n), requests, plan.payload(), window,
-                    connected, go, done, close, () -> srv.windowDone, srv.served, pause);
+                    plan.rateOf(i, loops), connected, go, done, close, () -> srv.windowDone, srv.served, pause);
             clientLoops.add(l);
             threads.add(Thread.ofPlatform().daemon().name("client-loop-" + i).start(l));
         }

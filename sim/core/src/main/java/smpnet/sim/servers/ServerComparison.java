@@ -238,7 +238,9 @@ public final class ServerComparison {
                 plan.loopWarmup(), plan.loopRequests(), plan.loopParts(), plan.inFlight(), plan.poolThreads(), plan.clientLoops(),
                 collectors(), plan.active() == 0 ? ""
                         : String.format(Locale.ROOT, "; requests on the first %,d connections of each case only, the others "
-                        + "open and idle", plan.active())) + (forks == null ? "" : "; " + forks.description());
+                        + "open and idle", plan.active()))
+                + (plan.rate() == 0 ? "" : String.format(Locale.ROOT, "; offered at %,d requests/s, paced", plan.rate()))
+                + (forks == null ? "" : "; " + forks.description());
     }
 
     /** The event loop's verdict: over the forks where the figures are merged from several, else this JVM's. */

@@ -81,7 +81,7 @@ final class ServerJson {
                 .put("maxThreads", plan.maxThreads()).put("clientLoops", plan.clientLoops())
                 .put("inFlight", plan.inFlight()).put("loopWarmup", plan.loopWarmup()).put("loopRequests", plan.loopRequests())
                 .put("loopParts", plan.loopParts())
-                .put("active", plan.active());
+.put("active", plan.active()).put("rate", plan.rate());
         root.put("mbufsOutstanding", c.mbufsOutstanding());
         if (c.forkCount() > 0) root.put("forks", c.forkCount());
         var arr = root.putArray("results");

@@ -33,10 +33,14 @@ import java.util.List;
  *                    from their order statistics, so more parts narrow it
  * @param pin         whether an event-loop case binds its loop thread to one CPU and its other threads to the
  *                    others ({@link CorePlacement}); the other models' threads are never bound
+ * @param rate        requests per second the clients offer over all connections, paced (each client loop its
+ *                    share, a request sent no sooner than its turn), or 0: as fast as the requests in flight
+ *                    allow (a closed loop, whose rate falls where the server or the clients slow down). A rate
+ *                    holds the offered load equal across connection counts, which {@code inFlight} alone does not
  */
 public record ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload,
                          int poolThreads, int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests,
-                         int active, int loopParts, boolean pin) {
+                         int active, int loopParts, boolean pin, int rate) {
     /** Requests in flight at most by default (over all connections). */
     public static final int IN_FLIGHT = 1_000;
 
@@ -69,6 +73,17 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
         }
         if (active < 0) throw new IllegalArgumentException("active connections " + active + ": at least 0 (0: all)");
         if (loopParts < 1) throw new IllegalArgumentException("the event loop's window must have 1 part at least: " + loopParts);
+        if (rate < 0 || rate > 0 && rate < clientLoops) {
+            throw new IllegalArgumentException("rate " + rate + " requests/s: 0 (unpaced) or at least one per client loop (" + clientLoops + ")");
+        }
+    }
+
+    /** An unpaced plan (rate 0). */
+    public ServerPlan(List<ServerModel> models, List<Integer> connections, int requests, int payload, int poolThreads,
+                      int maxThreads, int clientLoops, int inFlight, int loopWarmup, int loopRequests, int active, int loopParts,
+                      boolean pin) {
+        this(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup, loopRequests, active,
+                loopParts, pin, 0);
     }
 
     /** A plan whose event loop's threads are not bound to CPUs. */
@@ -94,19 +109,30 @@ public record ServerPlan(List<ServerModel> models, List<Integer> connections, in
     /** This plan with requests on the first {@code n} connections of each case only (0: all). */
     public ServerPlan withActive(int n) {
         return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
-                loopRequests, n, loopParts, pin);
+                loopRequests, n, loopParts, pin, rate);
     }
 
     /** This plan with the event loop's window cut in {@code n} parts. */
     public ServerPlan withLoopParts(int n) {
         return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
-                loopRequests, active, n, pin);
+                loopRequests, active, n, pin, rate);
     }
 
     /** This plan with the event loop's threads bound to CPUs ({@link CorePlacement}) or not. */
     public ServerPlan withPin(boolean on) {
         return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
-                loopRequests, active, loopParts, on);
+                loopRequests, active, loopParts, on, rate);
+    }
+
+    /** This plan with the clients offering {@code requestsPerSecond} over all connections (0: unpaced). */
+    public ServerPlan withRate(int requestsPerSecond) {
+        return new ServerPlan(models, connections, requests, payload, poolThreads, maxThreads, clientLoops, inFlight, loopWarmup,
+                loopRequests, active, loopParts, pin, requestsPerSecond);
+    }
+
+    /** Requests per second client loop {@code i} of {@code loops} offers: its share of {@link #rate} (0: unpaced). */
+    public int rateOf(int i, int loops) {
+        return rate / loops + (i < rate % loops ? 1 : 0);
     }
 
     /** Connections of a case of {@code n} that carry requests. */

@@ -44,7 +44,16 @@ class ServersCommandTest {
                 "--loop-requests", "200", "--loop-parts", "8", "--active", "10", "--no-pin"), ServersCommand.childArgs(plan));
         // every connection active and the loop's threads bound: the defaults, not named
         assertTrue(ServersCommand.childArgs(plan.withActive(0).withPin(true)).stream().noneMatch(a -> a.equals("--active")
-                || a.equals("--no-pin")));
+                || a.equals("--no-pin") || a.equals("--rate")));
+        List<String> paced = ServersCommand.childArgs(plan.withRate(60_000));
+        assertEquals(List.of("--rate", "60000"), paced.subList(paced.size() - 2, paced.size()));
+    }
+
+    @Test
+    void aRateBelowOnePerClientLoopIsAUsageError() {
+        assertEquals(SmpnetCommand.USAGE, run("servers", "--rate", "1"));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("--rate must be between 2 and 10000000, not 1"), e);
     }
 
     /** Two forks of the event loop at 20 and 40 connections, each a child JVM: both run, merged, and the verdict over them. */
