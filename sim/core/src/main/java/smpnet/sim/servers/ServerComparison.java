@@ -245,7 +245,27 @@ public final class ServerComparison {
 
     /** The event loop's verdict: over the forks where the figures are merged from several, else this JVM's. */
     String verdicts() {
-        return forks == null ? eventLoopVerdict() : forks.verdict();
+        return (forks == null ? eventLoopVerdict() : forks.verdict()) + offeredLoad();
+    }
+
+    /**
+     * A line under the verdict on the load the two counts' event loop cases ran at, or nothing where the verdict
+     * has no two counts: their requests per second and, unpaced, that they are not held equal (the loop's cost
+     * per event follows how often it sleeps, and so the load); paced, how far short of the rate each fell.
+     */
+    String offeredLoad() {
+        List<ServerResult> loop = results.stream().filter(r -> r.model() == ServerModel.EVENT_LOOP && r.completed()
+                && r.loop() != null && r.connections() >= 1_000).toList();
+        if (loop.size() < 2 || loop.getFirst().connections() != 1_000) return "";
+        ServerResult a = loop.getFirst(), z = loop.getLast();
+        if (plan.rate() == 0) {
+            return String.format(Locale.ROOT, "%n  the offered load: unpaced, %,.0f requests/s at 1,000 connections and %,.0f at %,d "
+                    + "(x%.2f): the loop's cost per event follows how often it sleeps, so the two counts compare like with like "
+                    + "only at one rate (--rate)", a.throughput(), z.throughput(), z.connections(), z.throughput() / a.throughput());
+        }
+        return String.format(Locale.ROOT, "%n  the offered load: %,d requests/s, paced; reached %,.0f at 1,000 connections (%.0f%%) "
+                + "and %,.0f at %,d (%.0f%%)", plan.rate(), a.throughput(), 100 * a.throughput() / plan.rate(), z.throughput(),
+                z.connections(), 100 * z.throughput() / plan.rate());
     }
 
     /**

@@ -242,6 +242,21 @@ class ServerComparisonTest {
         return v.substring(v.indexOf(": x") + 2, v.indexOf('\n'));
     }
 
+    /** The line on the load under the verdict: unpaced, the two rates and that they are not held equal; paced, the share reached. */
+    @Test
+    void theVerdictSaysWhatLoadTheTwoCountsRanAt() {
+        ServerPlan plan = new ServerPlan(List.of(ServerModel.EVENT_LOOP), List.of(1_000, 100_000), 5, 64, 16, 100, 2,
+                ServerPlan.IN_FLIGHT, ServerPlan.LOOP_WARMUP, ServerPlan.LOOP_REQUESTS);
+        List<ServerResult> results = List.of(loop(1_000, 10_000, 0.005), loop(100_000, 11_000, 0.005));
+        assertEquals(String.format("%n  the offered load: unpaced, 10,000 requests/s at 1,000 connections and 10,000 at 100,000 "
+                + "(x1.00): the loop's cost per event follows how often it sleeps, so the two counts compare like with like "
+                + "only at one rate (--rate)"), ServerComparison.of(plan, results).offeredLoad());
+        assertEquals(String.format("%n  the offered load: 12,500 requests/s, paced; reached 10,000 at 1,000 connections (80%%) "
+                + "and 10,000 at 100,000 (80%%)"), ServerComparison.of(plan.withRate(12_500), results).offeredLoad());
+        assertTrue(ServerComparison.of(plan, results).verdicts().endsWith(ServerComparison.of(plan, results).offeredLoad()));
+        assertEquals("", ServerComparison.of(plan, List.of(loop(1_000, 10_000, 0.005))).offeredLoad(), "one count: no line");
+    }
+
     @Test
     void theVerdictComparesTheCostPerEventAtOneThousandWithTheLargestCount() {
         // 10,000 ns against 11,000 with parts 0.5% apart: the 95% interval of the ratio runs from the 5th part at
