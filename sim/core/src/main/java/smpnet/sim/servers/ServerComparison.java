@@ -249,14 +249,23 @@ public final class ServerComparison {
     }
 
     /**
+     * The event loop's completed cases from 1,000 connections up, which the verdict compares (its first with its
+     * last); none unless there are two and the first is at 1,000.
+     */
+    private List<ServerResult> judgedLoopCases() {
+        List<ServerResult> loop = results.stream().filter(r -> r.model() == ServerModel.EVENT_LOOP && r.completed()
+                && r.loop() != null && r.connections() >= 1_000).toList();
+        return loop.size() < 2 || loop.getFirst().connections() != 1_000 ? List.of() : loop;
+    }
+
+    /**
      * A line under the verdict on the load the two counts' event loop cases ran at, or nothing where the verdict
      * has no two counts: their requests per second and, unpaced, that they are not held equal (the loop's cost
      * per event follows how often it sleeps, and so the load); paced, how far short of the rate each fell.
      */
     String offeredLoad() {
-        List<ServerResult> loop = results.stream().filter(r -> r.model() == ServerModel.EVENT_LOOP && r.completed()
-                && r.loop() != null && r.connections() >= 1_000).toList();
-        if (loop.size() < 2 || loop.getFirst().connections() != 1_000) return "";
+        List<ServerResult> loop = judgedLoopCases();
+        if (loop.isEmpty()) return "";
         ServerResult a = loop.getFirst(), z = loop.getLast();
         if (plan.rate() == 0) {
             return String.format(Locale.ROOT, "%n  the offered load: unpaced, %,.0f requests/s at 1,000 connections and %,.0f at %,d "
@@ -283,11 +292,8 @@ public final class ServerComparison {
      * then measure the JIT compiling the loop's code rather than the loop).
      */
     public String eventLoopVerdict() {
-        List<ServerResult> loop = results.stream().filter(r -> r.model() == ServerModel.EVENT_LOOP && r.completed()
-                && r.loop() != null && r.connections() >= 1_000).toList();
-        if (loop.size() < 2 || loop.getFirst().connections() != 1_000) {
-            return "Event loop cost per event: needs runs at 1,000 connections and above (use the long setting)";
-        }
+        List<ServerResult> loop = judgedLoopCases();
+        if (loop.isEmpty()) return "Event loop cost per event: needs runs at 1,000 connections and above (use the long setting)";
         ServerResult a = loop.getFirst(), z = loop.getLast();
         ServerResult.LoopCost x = a.loop(), y = z.loop();
         List<String> why = caveats(a, z);

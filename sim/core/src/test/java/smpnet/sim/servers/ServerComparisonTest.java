@@ -2,7 +2,6 @@ package smpnet.sim.servers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -163,31 +162,6 @@ class ServerComparisonTest {
     }
 
     /**
-     * Paced at 1,000 requests a second (500 per client loop): the fixed pool's 40 connections, 20 requests each, take
-     * about 0.8 s, where unpaced they run at over 10,000 a second; every request is echoed, and the report says so.
-     */
-    @Test
-    void aRateHoldsTheClientsToItsPace() throws Exception {
-        ServerPlan plan = new ServerPlan(List.of(ServerModel.FIXED_POOL), List.of(40), 20, 64, 4, 30, 2, ServerPlan.IN_FLIGHT, 20, 200)
-                .withRate(1_000);
-        assertEquals(500, plan.rateOf(0, 2));
-        assertEquals(500, plan.rateOf(1, 2));
-        assertEquals(334, plan.withRate(1_001).rateOf(0, 3));
-        assertEquals(333, plan.withRate(1_001).rateOf(2, 3));
-        ServerComparison c = ServerComparison.run(plan, line -> { });
-        ServerResult r = c.results().getFirst();
-        assertTrue(r.completed(), r.stopped());
-        assertEquals(800, r.requests());
-        assertEquals(800, r.echoed());
-        assertTrue(r.throughput() <= 1_100 && r.throughput() >= 500, r.throughput() + " requests/s, paced at 1,000");
-        assertTrue(c.format().contains("; offered at 1,000 requests/s, paced"), c.format());
-        assertTrue(c.json().contains("\"rate\" : 1000"), c.json());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.withRate(1));
-        assertEquals("rate 1 requests/s: 0 (unpaced) or at least one per client loop (2)", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> plan.withRate(-5));
-    }
-
-    /**
      * 20 parts around {@code median}: {@code median} times 1 + {@code step} (i - 9.5) for i from 0 to 19, so
      * that their median is {@code median} and the 5th and 16th of them (the ends of its interval) are 5.5
      * steps below and above it.
@@ -226,7 +200,8 @@ class ServerComparisonTest {
                 0, 0, null, new double[0][]);
     }
 
-    private static ServerResult loop(int n, double median, double step) {
+    /** An event loop case at {@code n} connections, its parts around {@code median} {@code step} apart (OfferedLoadTest too). */
+    static ServerResult loop(int n, double median, double step) {
         return loop(n, parts(median, step), parts(median / 10, step), true, 5_000, 0);
     }
 
@@ -240,21 +215,6 @@ class ServerComparisonTest {
     private static String judged(ServerResult... results) {
         String v = verdict(results);
         return v.substring(v.indexOf(": x") + 2, v.indexOf('\n'));
-    }
-
-    /** The line on the load under the verdict: unpaced, the two rates and that they are not held equal; paced, the share reached. */
-    @Test
-    void theVerdictSaysWhatLoadTheTwoCountsRanAt() {
-        ServerPlan plan = new ServerPlan(List.of(ServerModel.EVENT_LOOP), List.of(1_000, 100_000), 5, 64, 16, 100, 2,
-                ServerPlan.IN_FLIGHT, ServerPlan.LOOP_WARMUP, ServerPlan.LOOP_REQUESTS);
-        List<ServerResult> results = List.of(loop(1_000, 10_000, 0.005), loop(100_000, 11_000, 0.005));
-        assertEquals(String.format("%n  the offered load: unpaced, 10,000 requests/s at 1,000 connections and 10,000 at 100,000 "
-                + "(x1.00): the loop's cost per event follows how often it sleeps, so the two counts compare like with like "
-                + "only at one rate (--rate)"), ServerComparison.of(plan, results).offeredLoad());
-        assertEquals(String.format("%n  the offered load: 12,500 requests/s, paced; reached 10,000 at 1,000 connections (80%%) "
-                + "and 10,000 at 100,000 (80%%)"), ServerComparison.of(plan.withRate(12_500), results).offeredLoad());
-        assertTrue(ServerComparison.of(plan, results).verdicts().endsWith(ServerComparison.of(plan, results).offeredLoad()));
-        assertEquals("", ServerComparison.of(plan, List.of(loop(1_000, 10_000, 0.005))).offeredLoad(), "one count: no line");
     }
 
     @Test
