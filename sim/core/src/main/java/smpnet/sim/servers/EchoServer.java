@@ -371,7 +371,7 @@ final class EchoServer {
         listener.configureBlocking(false);
         q.register(listener, EventQueue.READ, false, LISTENER);
         int closed = 0;
-        LoopMeasure.Counts n = new LoopMeasure.Counts();
+        LoopMeasure.Counts n = new LoopMeasure.Counts(ParkCounter.measureServerThread());
         LoopMeasure measure = new LoopMeasure(this);
         // The events' other ends: the stack's threads announce readiness of these sockets (TcpSocket's
         // readiness hooks, called as segments arrive or the send buffer drains).

@@ -124,10 +124,14 @@ final class LoopMeasure {
 
     /** The loop's running counts (its thread's alone). */
     static final class Counts {
+        /** The loop thread's CPU in the scheduler's parks and wake-ups ({@link ParkCounter#measureServerThread}). */
+        final SchedulerCpu scheduler;
         long events, writeEvents, polls, queueCpu, sleepingPolls, sleepingCpu, sleepingEvents, migrations;
         /** Polls per CPU they ran on (as sched_getcpu said just before each: {@link Processors#current}). */
         final long[] cpuPolls = new long[64]; // the CPUs a mask of Posix.bindCurrentThread names
         int lastCpu = -1;
+
+        Counts(SchedulerCpu scheduler) { this.scheduler = scheduler; }
 
         /** Counts a poll about to run on {@code cpu} (-1: not known). */
         void on(int cpu) {
@@ -153,6 +157,6 @@ final class LoopMeasure {
         return new Mark(cpu, c.queueCpu, c.events, s.requests.get(), c.writeEvents, c.polls, c.sleepingPolls, c.sleepingCpu,
                 c.sleepingEvents, s.seam.parks(), s.seam.unparks(), gcs, gcMillis, LoopWindow.compileMillis(), System.nanoTime(),
                 ServerCase.processCpu(), c.cpuPolls.clone(), c.migrations, ThreadSched.current(), s.segmentsSent.getAsLong(),
-                s.acksSent.getAsLong(), ThreadSched.machineBusyNanos());
+                s.acksSent.getAsLong(), ThreadSched.machineBusyNanos(), c.scheduler.waitNanos(), c.scheduler.wakeNanos());
     }
 }

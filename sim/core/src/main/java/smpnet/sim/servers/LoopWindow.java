@@ -148,12 +148,12 @@ final class LoopWindow {
     record Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
                         long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis,
                         long compileMillis, long wallNanos, long processCpu, long[] cpuPolls, long migrations,
-                        ThreadSched sched, long segments, long acks, long machineBusy) {
+                        ThreadSched sched, long segments, long acks, long machineBusy, long waitCpu, long wakeCpu) {
         /** A mark without the explanatory figures (a test's, or where they are not taken). */
         Mark(long cpu, long queue, long events, long requests, long writeEvents, long polls, long sleepingPolls,
              long sleepingCpu, long sleepingEvents, long parks, long unparks, long gcs, long gcMillis, long compileMillis) {
             this(cpu, queue, events, requests, writeEvents, polls, sleepingPolls, sleepingCpu, sleepingEvents, parks, unparks, gcs,
-                    gcMillis, compileMillis, 0, 0, new long[0], 0, ThreadSched.NONE, 0, 0, -1);
+                    gcMillis, compileMillis, 0, 0, new long[0], 0, ThreadSched.NONE, 0, 0, -1, 0, 0);
         }
 
         /**
@@ -205,6 +205,20 @@ final class LoopWindow {
             return parts;
         }
 
+        /**
+         * The loop's own work per event in each part between two of {@code marks}: its CPU time less its CPU in the
+         * scheduler's parks and wake-ups ({@link SchedulerCpu}), ns (NaN for a part without events).
+         */
+        static double[] workParts(List<Mark> marks) {
+            double[] parts = new double[marks.size() - 1];
+            for (int i = 1; i < marks.size(); i++) {
+                Mark x = marks.get(i - 1), y = marks.get(i);
+                long cpu = y.cpu - x.cpu - (y.waitCpu - x.waitCpu) - (y.wakeCpu - x.wakeCpu);
+                parts[i - 1] = y.events == x.events ? Double.NaN : (double) cpu / (y.events - x.events);
+            }
+            return parts;
+        }
+
         /** The JIT compilers' time in each part between two of {@code marks}, ms. */
         static long[] compile(List<Mark> marks) {
             long[] c = new long[marks.size() - 1];
@@ -232,8 +246,8 @@ final class LoopWindow {
             return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
                     z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
                     z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
-                    z.unparks - a.unparks, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
-                    z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), gcs(marks),
+                    z.unparks - a.unparks, z.waitCpu - a.waitCpu, z.wakeCpu - a.wakeCpu, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
+                    z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), workParts(marks), gcs(marks),
                     repeats, servedWithin, fullGcMillis, facts(marks), placement, otherCores(a, z));
         }
     }

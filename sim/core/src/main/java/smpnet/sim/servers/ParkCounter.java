@@ -15,15 +15,30 @@ import smpnet.locking.Scheduler;
  * spinner would spin for the whole ceiling on a preempted owner). {@code ParkCounterTest} checks it.
  */
 final class ParkCounter implements Scheduler {
-    /** Marks the calling thread as one of the server's (its accept loop, pool, event loop or connection threads). */
-    private static final ThreadLocal<Boolean> SERVER = ThreadLocal.withInitial(() -> false);
+    /**
+     * The calling thread's tally if it is one of the server's (its accept loop, pool, event loop or connection
+     * threads), else null.
+     */
+    private static final ThreadLocal<SchedulerCpu> SERVER = new ThreadLocal<>();
 
     private final Scheduler free = FreeScheduler.INSTANCE;
     private final LongAdder parks = new LongAdder();
     private final LongAdder unparks = new LongAdder();
 
     /** Counts the calling thread's parks from now on. */
-    static void markServerThread() { SERVER.set(true); }
+    static void markServerThread() {
+        if (SERVER.get() == null) SERVER.set(new SchedulerCpu(false));
+    }
+
+    /**
+     * Counts the calling thread's parks from now on, and measures its CPU time in the seam's parks and wake-ups
+     * ({@link SchedulerCpu}); the tally is the calling thread's to read.
+     */
+    static SchedulerCpu measureServerThread() {
+        SchedulerCpu t = new SchedulerCpu(true);
+        SERVER.set(t);
+        return t;
+    }
 
     /** Parks of server threads so far. */
     long parks() { return parks.sum(); }
@@ -31,25 +46,43 @@ final class ParkCounter implements Scheduler {
     /** Threads woken by server threads so far (a wake-up of a thread that was not parked counts too). */
     long unparks() { return unparks.sum(); }
 
-    private void count() {
-        if (SERVER.get()) parks.increment();
-    }
 
     @Override public long nanoTime() { return free.nanoTime(); }
     @Override public Thread startWorker(String name, int cpu, Runnable body) { return free.startWorker(name, cpu, body); }
     @Override public int currentCpu() { return free.currentCpu(); }
     @Override public int processor() { return free.processor(); }
     @Override public void park(Object blocker) {
-        count();
+        SchedulerCpu t = SERVER.get();
+        if (t == null) {
+            free.park(blocker);
+            return;
+        }
+        parks.increment();
+        long t0 = t.sampleWait();
         free.park(blocker);
+        t.endWait(t0);
     }
     @Override public void parkNanos(Object blocker, long nanos) {
-        count();
+        SchedulerCpu t = SERVER.get();
+        if (t == null) {
+            free.parkNanos(blocker, nanos);
+            return;
+        }
+        parks.increment();
+        long t0 = t.sampleWait();
         free.parkNanos(blocker, nanos);
+        t.endWait(t0);
     }
     @Override public void unpark(Thread thread) {
-        if (SERVER.get()) unparks.increment();
+        SchedulerCpu t = SERVER.get();
+        if (t == null) {
+            free.unpark(thread);
+            return;
+        }
+        unparks.increment();
+        long t0 = t.sampleWake();
         free.unpark(thread);
+        t.endWake(t0);
     }
     @Override public void spinWait(int iteration) { free.spinWait(iteration); }
     @Override public Cancellable schedule(long delayNanos, Runnable task) { return free.schedule(delayNanos, task); }

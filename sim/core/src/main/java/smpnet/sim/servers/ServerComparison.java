@@ -279,7 +279,8 @@ public final class ServerComparison {
 
     /**
      * The event loop's CPU time per event at 1,000 connections and at the largest count it completed, against
-     * the goal: all of the loop thread's time, then the part spent in the event queue's poll; then the
+     * the goal: its work ({@link LoopFigure#WORK}: its time less its time in the scheduler's parks and
+     * wake-ups), all of the loop thread's time, then the part spent in the event queue's poll; then the
      * warm-ups, and what says whether the two were measured in the same state (events per poll, parks and
      * wake-ups per event, writable events, garbage collections, compilation), which the verdict states and
      * does not judge.
@@ -300,9 +301,8 @@ public final class ServerComparison {
         String unsettled = why.isEmpty() ? null : "undecided: " + String.join("; ", why);
         String repeats = x.repeats() + y.repeats() == 0 ? "" : String.format(Locale.ROOT, "; windows measured again after the JIT "
                 + "compiled more than %d ms in them: %d and %d", EchoServer.WINDOW_COMPILE_MILLIS, x.repeats(), y.repeats());
-        return verdict("Event loop cost per event (the loop thread's CPU, median of its window's parts)", x, y, false, a, z,
-                unsettled)
-                + "\n" + verdict("Event queue cost per event (the loop's CPU in poll, median of the parts)", x, y, true, a, z, unsettled)
+        return verdict(LoopFigure.WORK, x, y, a, z, unsettled) + "\n" + verdict(LoopFigure.WHOLE, x, y, a, z, unsettled)
+                + "\n" + verdict(LoopFigure.QUEUE, x, y, a, z, unsettled)
                 + String.format(Locale.ROOT, "%n  warm-up: %s and %s; JIT compilation in the window %d and %d ms%s", warmup(x), warmup(y),
                         x.compileMillis(), y.compileMillis(), repeats)
                 + String.format(Locale.ROOT, "%n  the window's parts: %s ns and %s ns; the whole window: %,.0f and %,.0f ns, without the "
@@ -311,6 +311,10 @@ public final class ServerComparison {
                         parts(y), x.nanosPerEvent(), y.nanosPerEvent(), x.busyNanosPerEvent(), y.busyNanosPerEvent(),
                         x.queueNanosPerEvent(), y.queueNanosPerEvent(), x.queueBusyNanosPerEvent(), y.queueBusyNanosPerEvent(),
                         orNone(x.nanosPerSleep()), orNone(y.nanosPerSleep()))
+                + String.format(Locale.ROOT, "%n  the loop's CPU in the scheduler: in its parks %,.0f and %,.0f ns per event (%s and %s "
+                        + "per park), in waking other threads %,.0f and %,.0f ns per event (%s and %s per wake-up)",
+                        perEvent(x.waitNanos(), x), perEvent(y.waitNanos(), y), orNone(x.nanosPerPark()), orNone(y.nanosPerPark()),
+                        perEvent(x.wakeNanos(), x), perEvent(y.wakeNanos(), y), orNone(x.nanosPerWakeup()), orNone(y.nanosPerWakeup()))
                 + String.format(Locale.ROOT, "%n  measured over %,d and %,d events; events per poll %.1f and %.1f; sleeps per event %.4f and "
                         + "%.4f; parks per event %.4f and %.4f; wake-ups given per event %.2f and %.2f; writable events %d and %d; GCs %d "
                         + "(%d ms) and %d (%d ms)", x.events(), y.events(), x.eventsPerPoll(), y.eventsPerPoll(), x.sleepsPerEvent(),
@@ -356,6 +360,10 @@ public final class ServerComparison {
         return why;
     }
 
+    private static double perEvent(long nanos, ServerResult.LoopCost l) {
+        return l.events() > 0 ? (double) nanos / l.events() : Double.NaN;
+    }
+
     private static String cores(double c) {
         return Double.isNaN(c) ? "unknown" : String.format(Locale.ROOT, "%.2f", c);
     }
@@ -382,13 +390,13 @@ public final class ServerComparison {
     }
 
     /**
-     * One verdict line: the medians of {@code x}'s and {@code y}'s parts (the queue's, where {@code queue}),
+     * One verdict line: the medians of {@code x}'s and {@code y}'s parts of {@code figure},
      * those in which a garbage collection ran left out, their ratio and its interval, and "met", "NOT met" or
      * "undecided" (or {@code unsettled}'s reason, where not null).
      */
-    private static String verdict(String what, ServerResult.LoopCost x, ServerResult.LoopCost y, boolean queue, ServerResult a,
+    private static String verdict(LoopFigure figure, ServerResult.LoopCost x, ServerResult.LoopCost y, ServerResult a,
                                   ServerResult z, String unsettled) {
-        double[] first = x.kept(queue ? x.queueParts() : x.parts()), last = y.kept(queue ? y.queueParts() : y.parts());
+        double[] first = x.kept(figure.parts(x)), last = y.kept(figure.parts(y));
         double lo = 1 / (1 + FLAT_WITHIN), hi = 1 + FLAT_WITHIN;
         double[] ci = ratioInterval(first, last, CONFIDENCE);
         String judged = Double.isNaN(ci[0]) ? "undecided: too few parts for an interval" : judge(ci);
@@ -407,14 +415,13 @@ public final class ServerComparison {
         if (x.partsShared() + y.partsShared() > 0) {
             // the ratio with them too, so that a cost the count brings to the loop's core (this JVM's collector at
             // a large heap, say) is not only left out
-            double[] all = ratioInterval(x.withoutGcs(queue ? x.queueParts() : x.parts()), y.withoutGcs(queue ? y.queueParts() : y.parts()),
-                    CONFIDENCE);
+            double[] all = ratioInterval(x.withoutGcs(figure.parts(x)), y.withoutGcs(figure.parts(y)), CONFIDENCE);
             gcs += String.format(Locale.ROOT, "; %d and %d left out: the loop waited for its CPU more than %.0f%% of the part "
                     + "(other work shared its core; with them x%.2f, %s)", x.partsShared(), y.partsShared(),
                     ServerResult.LoopCost.SHARED_WAIT * 100, all[1], interval(all, "interval"));
         }
-        return String.format(Locale.ROOT, "%s: %s ns at %,d connections, %s ns at %,d: x%.2f (%s, "
-                + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", what, orNone(ServerResult.LoopCost.quantile(first, 0.5)),
+        return String.format(Locale.ROOT, "%s (%s, median of the window's parts): %s ns at %,d connections, %s ns at %,d: x%.2f (%s, "
+                + "from %d and %d parts%s), goal x%.2f to x%.2f (within %.0f%%): %s", figure.title, figure.what, orNone(ServerResult.LoopCost.quantile(first, 0.5)),
                 a.connections(), orNone(ServerResult.LoopCost.quantile(last, 0.5)), z.connections(), ci[1],
                 interval(ci, String.format(Locale.ROOT, "%.0f%% interval", CONFIDENCE * 100)), count(first), count(last), gcs, lo, hi,
                 FLAT_WITHIN * 100, judged);
@@ -510,8 +517,8 @@ public final class ServerComparison {
         var p99 = new smpnet.sim.report.SvgChart("Latency, 99th percentile", "concurrent connections", "µs").logX().logY();
         var parks = new smpnet.sim.report.SvgChart("Server parks per request", "concurrent connections", "parks").logX();
         var switches = new smpnet.sim.report.SvgChart("Context switches per request (process)", "concurrent connections", "switches").logX();
-        var loop = new smpnet.sim.report.SvgChart("Event loop: CPU per event (all; in the event queue's poll)", "concurrent connections",
-                "ns").logX();
+        var loop = new smpnet.sim.report.SvgChart("Event loop: CPU per event (all; its work, without the scheduler's sleeps and "
+                + "wake-ups; in the event queue's poll)", "concurrent connections", "ns").logX();
         for (ServerResult r : results) {
             if (!r.completed()) continue;
             String m = r.model().label();
@@ -521,6 +528,7 @@ public final class ServerComparison {
             switches.point(m, r.connections(), r.switchesPerRequest());
             if (!Double.isNaN(r.loopNanosPerEvent())) {
                 loop.point(m, r.connections(), r.loopNanosPerEvent());
+                loop.point(m + " (work)", r.connections(), r.loop().medianWorkNanosPerEvent());
                 loop.point(m + " (queue)", r.connections(), r.queueNanosPerEvent());
             }
         }
@@ -545,15 +553,16 @@ public final class ServerComparison {
         StringBuilder b = new StringBuilder("model,connections,requests,echoed,seconds,requests_per_s,p50_us,p99_us,p999_us,"
                 + "server_parks,context_switches,cpu_ns,loop_ns_per_event,queue_ns_per_event,loop_events,loop_requests,loop_polls,"
                 + "loop_cpu_ns,loop_sleeping_polls,loop_sleeping_ns,loop_sleeping_events,loop_parks,loop_unparks,loop_write_events,loop_gcs,loop_gc_ms,"
-                + "loop_compile_ms,loop_warmup_requests,loop_settled,loop_window_repeats,loop_served_within,loop_full_gc_ms,retransmits,"
+                + "loop_compile_ms,loop_warmup_requests,loop_settled,loop_window_repeats,loop_served_within,loop_full_gc_ms,"
+                + "loop_work_ns_per_event,loop_wait_ns,loop_wake_ns,retransmits,"
                 + "ring_drops,stopped\n");
         for (ServerResult r : results) {
             ServerResult.LoopCost l = r.loop();
-            String loop = l == null ? ",,,,,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b,%d,%d,%d",
+            String loop = l == null ? ",,,,,,,,,,,,,,,,,,,," : String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%b,%d,%d,%d,%.1f,%d,%d",
                     l.events(), l.requests(), l.polls(), l.cpuNanos(), l.sleepingPolls(), l.sleepingNanos(), l.sleepingEvents(),
                     l.parks(), l.unparks(),
                     l.writeEvents(), l.gcs(), l.gcMillis(), l.compileMillis(), l.warmupRequests(), l.settled(), l.repeats(),
-                    l.servedWithin(), l.fullGcMillis());
+                    l.servedWithin(), l.fullGcMillis(), l.medianWorkNanosPerEvent(), l.waitNanos(), l.wakeNanos());
             b.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%.1f,%.1f,%s,%d,%d,%s%n", r.model().label(),
                     r.connections(), r.requests(), r.echoed(), r.seconds(), r.throughput(), r.p50Micros(), r.p99Micros(),
                     r.p999Micros(), r.serverParks(), r.contextSwitches(), r.cpuNanos(), r.loopNanosPerEvent(), r.queueNanosPerEvent(),

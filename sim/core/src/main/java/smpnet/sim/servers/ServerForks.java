@@ -118,18 +118,18 @@ public final class ServerForks {
 
     /**
      * The event loop's windows of the forks as one: a part per fork, its median of its kept parts (and of the
-     * queue's), no collection in any; the counts summed (so the whole window's figures per event are the forks'
+     * queue's and the work's), no collection in any; the counts summed (so the whole window's figures per event are the forks'
      * together), the warm-up settled only if every fork's did, the longest warm-up, collection and
      * served-within, the most cores other processes used.
      */
     static ServerResult.LoopCost mergeLoops(List<ServerResult.LoopCost> ls) {
         ServerResult.LoopCost first = ls.getFirst();
         long events = 0, requests = 0, polls = 0, cpu = 0, queue = 0, sleepingPolls = 0, sleepingNanos = 0, sleepingEvents = 0;
-        long parks = 0, unparks = 0, writes = 0, gcs = 0, gcMillis = 0, compile = 0, warmup = 0, served = 0, fullGc = 0;
+        long parks = 0, unparks = 0, waits = 0, wakes = 0, writes = 0, gcs = 0, gcMillis = 0, compile = 0, warmup = 0, served = 0, fullGc = 0;
         boolean settled = true;
         int repeats = 0;
         double others = Double.NaN;
-        double[] parts = new double[ls.size()], queueParts = new double[ls.size()];
+        double[] parts = new double[ls.size()], queueParts = new double[ls.size()], workParts = new double[ls.size()];
         for (int i = 0; i < ls.size(); i++) {
             ServerResult.LoopCost l = ls.get(i);
             events += l.events();
@@ -142,6 +142,8 @@ public final class ServerForks {
             sleepingEvents += l.sleepingEvents();
             parks += l.parks();
             unparks += l.unparks();
+            waits += l.waitNanos();
+            wakes += l.wakeNanos();
             writes += l.writeEvents();
             gcs += l.gcs();
             gcMillis += l.gcMillis();
@@ -154,9 +156,11 @@ public final class ServerForks {
             if (!Double.isNaN(l.otherCores())) others = Double.isNaN(others) ? l.otherCores() : Math.max(others, l.otherCores());
             parts[i] = l.medianNanosPerEvent();
             queueParts[i] = l.medianQueueNanosPerEvent();
+            workParts[i] = l.medianWorkNanosPerEvent();
         }
         return new ServerResult.LoopCost(events, requests, polls, cpu, queue, sleepingPolls, sleepingNanos, sleepingEvents, parks,
-                unparks, writes, gcs, gcMillis, compile, warmup, settled, parts, queueParts, new long[ls.size()], repeats, served,
+                unparks, waits, wakes, writes, gcs, gcMillis, compile, warmup, settled, parts, queueParts, workParts,
+                new long[ls.size()], repeats, served,
                 fullGc, List.of(), first.placement(), others);
     }
 
@@ -165,7 +169,8 @@ public final class ServerForks {
     }
 
     /**
-     * The event loop's verdict over the forks, for its whole cost per event and then the event queue's part:
+     * The event loop's verdict over the forks, for each {@link LoopFigure} (its work per event, its whole cost,
+     * the event queue's part):
      * from the base count (1,000 connections where the plan has it, else its smallest) to its largest, per
      * count the median over the forks of each fork's median of its window's kept parts (those in which no
      * collection ran and no other work shared the loop's core); their ratio; its interval by
@@ -192,7 +197,7 @@ public final class ServerForks {
             if (!a.completed() || !z.completed() || a.loop() == null || z.loop() == null) continue;
             List<String> why = new ArrayList<>(ServerComparison.caveats(a, z));
             for (ServerResult r : List.of(a, z)) {
-                int all = (int) Arrays.stream(r.loop().parts()).filter(x -> !Double.isNaN(x)).count(), kept = kept(r, false).length;
+                int all = (int) Arrays.stream(r.loop().parts()).filter(x -> !Double.isNaN(x)).count(), kept = kept(r, LoopFigure.WHOLE).length;
                 if (2 * kept < all) {
                     why.add(String.format(Locale.ROOT, "%d of %d parts at %,d connections left out (a collection "
                             + "ran in them, or other threads ran on the loop's CPU)", all - kept, all, r.connections()));
@@ -206,11 +211,11 @@ public final class ServerForks {
         String leftOut = caveats.isEmpty() ? "" : String.format(Locale.ROOT, "; %d of %d forks left out as unfit to judge: %s",
                 unfit.size(), forks.size(), String.join("; ", caveats));
         StringBuilder b = new StringBuilder();
-        for (boolean queue : new boolean[] {false, true}) {
+        for (LoopFigure figure : LoopFigure.values()) {
             List<double[]> as = new ArrayList<>(), zs = new ArrayList<>();
             List<String> own = new ArrayList<>();
             for (Fork f : forks) {
-                double[] a = kept(at(f, ServerModel.EVENT_LOOP, base), queue), z = kept(at(f, ServerModel.EVENT_LOOP, top), queue);
+                double[] a = kept(at(f, ServerModel.EVENT_LOOP, base), figure), z = kept(at(f, ServerModel.EVENT_LOOP, top), figure);
                 if (a.length == 0 || z.length == 0) {
                     own.add(String.format(Locale.ROOT, "fork %d (%s) no kept parts at %s", f.number(), f.order(),
                             a.length == 0 ? String.format(Locale.ROOT, "%,d", base) : String.format(Locale.ROOT, "%,d", top)));
@@ -232,12 +237,11 @@ public final class ServerForks {
             } else {
                 judged = ServerComparison.judge(ci) + leftOut;
             }
-            if (queue) b.append('\n');
+            if (figure.ordinal() > 0) b.append('\n');
             b.append(String.format(Locale.ROOT, "%s over %d forks (%s; per count the median of the forks' medians of their "
                     + "window's kept parts): %s ns at %,d connections, %s ns at %,d: x%.2f (%s, from %d forks by a hierarchical "
                     + "bootstrap: forks, then parts within each, %,d resamples, seed %d), goal x%.2f to x%.2f (within %.0f%%): %s",
-                    queue ? "Event queue cost per event" : "Event loop cost per event", forks.size(),
-                    queue ? "the loop's CPU in poll" : "the loop thread's CPU", ns(medianOfMedians(as)), base,
+                    figure.title, forks.size(), figure.what, ns(medianOfMedians(as)), base,
                     ns(medianOfMedians(zs)), top, ci[1], as.size() < 2 ? "no interval: too few forks"
                             : ServerComparison.interval(ci, String.format(Locale.ROOT, "%.0f%% interval", ServerComparison.CONFIDENCE * 100)),
                     as.size(), resamples, seed, lo, hi,
@@ -247,11 +251,11 @@ public final class ServerForks {
         return b.toString();
     }
 
-    /** The kept parts of {@code r}'s event loop window (the queue's where {@code queue}), none where it has none. */
-    private static double[] kept(ServerResult r, boolean queue) {
+    /** The kept parts of {@code r}'s event loop window, of {@code figure}, none where it has none. */
+    private static double[] kept(ServerResult r, LoopFigure figure) {
         if (!r.completed() || r.loop() == null) return new double[0];
         ServerResult.LoopCost l = r.loop();
-        return Arrays.stream(l.kept(queue ? l.queueParts() : l.parts())).filter(x -> !Double.isNaN(x)).toArray();
+        return Arrays.stream(l.kept(figure.parts(l))).filter(x -> !Double.isNaN(x)).toArray();
     }
 
     private static String ns(double v) {

@@ -39,9 +39,12 @@ final class ServerJson {
                 loop = new ServerResult.LoopCost(l.path("events").asLong(), l.path("requests").asLong(), l.path("polls").asLong(),
                         l.path("cpuNanos").asLong(), l.path("queueNanos").asLong(), l.path("sleepingPolls").asLong(),
                         l.path("sleepingNanos").asLong(), l.path("sleepingEvents").asLong(), l.path("parks").asLong(),
-                        l.path("unparks").asLong(), l.path("writeEvents").asLong(), l.path("gcs").asLong(), l.path("gcMillis").asLong(),
+                        l.path("unparks").asLong(), l.path("waitNanos").asLong(), l.path("wakeNanos").asLong(),
+                        l.path("writeEvents").asLong(), l.path("gcs").asLong(), l.path("gcMillis").asLong(),
                         l.path("compileMillis").asLong(), l.path("warmupRequests").asLong(), l.path("settled").asBoolean(),
                         numbers(l.path("partNanosPerEvent")), numbers(l.path("queuePartNanosPerEvent")),
+                        // a file from before the work was measured: the work is the whole cost
+                        numbers(l.has("workPartNanosPerEvent") ? l.path("workPartNanosPerEvent") : l.path("partNanosPerEvent")),
                         java.util.stream.StreamSupport.stream(l.path("partGcs").spliterator(), false).mapToLong(x -> x.asLong()).toArray(),
                         l.path("windowRepeats").asInt(), l.path("servedWithin").asLong(), l.path("fullGcMillis").asLong(), facts,
                         l.path("placement").asText(), number(l, "otherCores"));
@@ -96,10 +99,12 @@ final class ServerJson {
                         .put("retransmits", r.retransmits()).put("ringDrops", r.ringDrops());
                 if (r.loop() != null) {
                     ServerResult.LoopCost l = r.loop();
-                    o.put("loopNanosPerEvent", r.loopNanosPerEvent()).put("queueNanosPerEvent", r.queueNanosPerEvent());
+                    o.put("loopNanosPerEvent", r.loopNanosPerEvent()).put("queueNanosPerEvent", r.queueNanosPerEvent())
+                            .put("workNanosPerEvent", l.medianWorkNanosPerEvent());
                     var lo = o.putObject("loop").put("events", l.events()).put("requests", l.requests()).put("polls", l.polls())
                             .put("cpuNanos", l.cpuNanos()).put("queueNanos", l.queueNanos()).put("sleepingPolls", l.sleepingPolls()).put("sleepingEvents", l.sleepingEvents())
                             .put("sleepingNanos", l.sleepingNanos()).put("parks", l.parks()).put("unparks", l.unparks())
+                            .put("waitNanos", l.waitNanos()).put("wakeNanos", l.wakeNanos())
                             .put("writeEvents", l.writeEvents()).put("gcs", l.gcs()).put("gcMillis", l.gcMillis())
                             .put("compileMillis", l.compileMillis()).put("warmupRequests", l.warmupRequests())
                             .put("settled", l.settled()).put("windowRepeats", l.repeats()).put("servedWithin", l.servedWithin())
@@ -109,6 +114,8 @@ final class ServerJson {
                     for (double x : l.parts()) parts.add(x);
                     var queueParts = lo.putArray("queuePartNanosPerEvent");
                     for (double x : l.queueParts()) queueParts.add(x);
+                    var workParts = lo.putArray("workPartNanosPerEvent");
+                    for (double x : l.workParts()) workParts.add(x);
                     var partGcs = lo.putArray("partGcs");
                     for (long x : l.partGcs()) partGcs.add(x);
                     var partShared = lo.putArray("partShared");

@@ -58,6 +58,8 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      * @param parts      the loop thread's CPU time per event in each part of the window (parts of as many
      *                   requests), ns
      * @param queueParts the part of it spent in the event queue's polls, in the same parts, ns
+     * @param workParts  the loop's own work per event in the same parts: its CPU time less its CPU in the
+     *                   scheduler's parks and wake-ups ({@code waitNanos}, {@code wakeNanos}), ns
      * @param partGcs    garbage collections in each of the same parts (the whole JVM's)
      * @param repeats    windows measured and dropped before this one because the JIT compilers worked more
      *                   than {@link EchoServer#WINDOW_COMPILE_MILLIS} in them (its code may have changed
@@ -74,27 +76,30 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
      *                   less this process's, over the wall-clock time, from /proc/stat); NaN where not known
      */
     public record LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
-                           long sleepingNanos, long sleepingEvents, long parks, long unparks,
+                           long sleepingNanos, long sleepingEvents, long parks, long unparks, long waitNanos, long wakeNanos,
                            long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
-                           double[] parts, double[] queueParts, long[] partGcs, int repeats, long servedWithin,
+                           double[] parts, double[] queueParts, double[] workParts, long[] partGcs, int repeats, long servedWithin,
                            long fullGcMillis, List<PartFacts> facts, String placement, double otherCores) {
         public LoopCost {
             facts = List.copyOf(facts);
-            if (partGcs.length != parts.length || queueParts.length != parts.length
+            if (partGcs.length != parts.length || queueParts.length != parts.length || workParts.length != parts.length
                     || !facts.isEmpty() && facts.size() != parts.length) {
-                throw new IllegalArgumentException("parts, queue parts, GCs and facts per part differ in length");
+                throw new IllegalArgumentException("parts, queue parts, work parts, GCs and facts per part differ in length");
             }
         }
 
-        /** A cost without the parts' explanatory figures. */
+        /**
+         * A cost without the parts' explanatory figures, nor the scheduler's share: the work is the whole cost (no
+         * park or wake-up measured).
+         */
         public LoopCost(long events, long requests, long polls, long cpuNanos, long queueNanos, long sleepingPolls,
                         long sleepingNanos, long sleepingEvents, long parks, long unparks,
                         long writeEvents, long gcs, long gcMillis, long compileMillis, long warmupRequests, boolean settled,
                         double[] parts, double[] queueParts, long[] partGcs, int repeats, long servedWithin,
                         long fullGcMillis) {
-            this(events, requests, polls, cpuNanos, queueNanos, sleepingPolls, sleepingNanos, sleepingEvents, parks, unparks,
-                    writeEvents, gcs, gcMillis, compileMillis, warmupRequests, settled, parts, queueParts, partGcs, repeats,
-                    servedWithin, fullGcMillis, List.of(), "", Double.NaN);
+            this(events, requests, polls, cpuNanos, queueNanos, sleepingPolls, sleepingNanos, sleepingEvents, parks, unparks, 0, 0,
+                    writeEvents, gcs, gcMillis, compileMillis, warmupRequests, settled, parts, queueParts, parts.clone(), partGcs,
+                    repeats, servedWithin, fullGcMillis, List.of(), "", Double.NaN);
         }
 
         /**
@@ -166,6 +171,18 @@ public record ServerResult(ServerModel model, int connections, long requests, lo
 
         /** The median of {@link #queueParts}, the same parts left out: the event queue's part of it, ns. */
         public double medianQueueNanosPerEvent() { return quantile(kept(queueParts), 0.5); }
+
+        /**
+         * The median of {@link #workParts}, the same parts left out: the loop's own work per event, its CPU less
+         * what the operating system spent in its sleeps and in waking other threads, ns.
+         */
+        public double medianWorkNanosPerEvent() { return quantile(kept(workParts), 0.5); }
+
+        /** The loop thread's CPU in the scheduler's parks (going to sleep and being switched back in) per park, ns. */
+        public double nanosPerPark() { return parks > 0 ? (double) waitNanos / parks : Double.NaN; }
+
+        /** The loop thread's CPU in waking another thread, per wake-up, ns. */
+        public double nanosPerWakeup() { return unparks > 0 ? (double) wakeNanos / unparks : Double.NaN; }
 
         /** The {@code q} quantile of {@code parts} (0 to 1), interpolated between the two nearest, NaNs left out, ns. */
         static double quantile(double[] parts, double q) {
