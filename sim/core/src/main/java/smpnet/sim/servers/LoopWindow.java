@@ -196,13 +196,7 @@ final class LoopWindow {
 
         /** The loop's CPU time per event in each part between two of {@code marks}, ns (NaN for a part without events). */
         static double[] parts(List<Mark> marks, boolean queueOnly) {
-            double[] parts = new double[marks.size() - 1];
-            for (int i = 1; i < marks.size(); i++) {
-                Mark x = marks.get(i - 1), y = marks.get(i);
-                long cpu = queueOnly ? y.queue - x.queue : y.cpu - x.cpu;
-                parts[i - 1] = y.events == x.events ? Double.NaN : (double) cpu / (y.events - x.events);
-            }
-            return parts;
+            return perEvent(marks, queueOnly ? m -> m.queue : m -> m.cpu);
         }
 
         /**
@@ -210,11 +204,16 @@ final class LoopWindow {
          * scheduler's parks and wake-ups ({@link SchedulerCpu}), ns (NaN for a part without events).
          */
         static double[] workParts(List<Mark> marks) {
+            return perEvent(marks, m -> m.cpu - m.waitCpu - m.wakeCpu);
+        }
+
+        /** What {@code cpu} counts per event in each part between two of {@code marks}, ns (NaN for a part without events). */
+        private static double[] perEvent(List<Mark> marks, java.util.function.ToLongFunction<Mark> cpu) {
             double[] parts = new double[marks.size() - 1];
             for (int i = 1; i < marks.size(); i++) {
                 Mark x = marks.get(i - 1), y = marks.get(i);
-                long cpu = y.cpu - x.cpu - (y.waitCpu - x.waitCpu) - (y.wakeCpu - x.wakeCpu);
-                parts[i - 1] = y.events == x.events ? Double.NaN : (double) cpu / (y.events - x.events);
+                parts[i - 1] = y.events == x.events ? Double.NaN
+                        : (double) (cpu.applyAsLong(y) - cpu.applyAsLong(x)) / (y.events - x.events);
             }
             return parts;
         }
@@ -246,8 +245,9 @@ final class LoopWindow {
             return new ServerResult.LoopCost(z.events - a.events, z.requests - a.requests, z.polls - a.polls, z.cpu - a.cpu,
                     z.queue - a.queue, z.sleepingPolls - a.sleepingPolls, z.sleepingCpu - a.sleepingCpu,
                     z.sleepingEvents - a.sleepingEvents, z.parks - a.parks,
-                    z.unparks - a.unparks, z.waitCpu - a.waitCpu, z.wakeCpu - a.wakeCpu, z.writeEvents - a.writeEvents, z.gcs - a.gcs, z.gcMillis - a.gcMillis,
-                    z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false), parts(marks, true), workParts(marks), gcs(marks),
+                    z.unparks - a.unparks, z.waitCpu - a.waitCpu, z.wakeCpu - a.wakeCpu, z.writeEvents - a.writeEvents, z.gcs - a.gcs,
+                    z.gcMillis - a.gcMillis, z.compileMillis - a.compileMillis, warmupRequests, settled, parts(marks, false),
+                    parts(marks, true), workParts(marks), gcs(marks),
                     repeats, servedWithin, fullGcMillis, facts(marks), placement, otherCores(a, z));
         }
     }

@@ -46,32 +46,35 @@ final class ParkCounter implements Scheduler {
     /** Threads woken by server threads so far (a wake-up of a thread that was not parked counts too). */
     long unparks() { return unparks.sum(); }
 
+    /**
+     * Counts a park of a server thread; the CPU clock before it where its tally samples this one, else -1 (and
+     * for a thread not the server's).
+     */
+    private long beforePark() {
+        SchedulerCpu t = SERVER.get();
+        if (t == null) return -1;
+        parks.increment();
+        return t.sampleWait();
+    }
+
+    /** Ends a park that {@link #beforePark} sampled at {@code t0}. */
+    private static void afterPark(long t0) {
+        if (t0 >= 0) SERVER.get().endWait(t0);
+    }
 
     @Override public long nanoTime() { return free.nanoTime(); }
     @Override public Thread startWorker(String name, int cpu, Runnable body) { return free.startWorker(name, cpu, body); }
     @Override public int currentCpu() { return free.currentCpu(); }
     @Override public int processor() { return free.processor(); }
     @Override public void park(Object blocker) {
-        SchedulerCpu t = SERVER.get();
-        if (t == null) {
-            free.park(blocker);
-            return;
-        }
-        parks.increment();
-        long t0 = t.sampleWait();
+        long t0 = beforePark();
         free.park(blocker);
-        t.endWait(t0);
+        afterPark(t0);
     }
     @Override public void parkNanos(Object blocker, long nanos) {
-        SchedulerCpu t = SERVER.get();
-        if (t == null) {
-            free.parkNanos(blocker, nanos);
-            return;
-        }
-        parks.increment();
-        long t0 = t.sampleWait();
+        long t0 = beforePark();
         free.parkNanos(blocker, nanos);
-        t.endWait(t0);
+        afterPark(t0);
     }
     @Override public void unpark(Thread thread) {
         SchedulerCpu t = SERVER.get();
